@@ -1,0 +1,5 @@
+// The one export surface of the realtime-pcm wasm module: kernel entry points over pointers and
+// lengths. Each kernel file opens with what it does, how, and its latency.
+export { alloc, release } from "./memory";
+export { pcm16_from_f32, pcm16_to_f32 } from "./pcm16";
+export { b64_encode, b64_decode, b64_encoded_length } from "./base64";

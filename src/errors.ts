@@ -1,0 +1,45 @@
+/** Base class of every error realtime-pcm throws on purpose. `code` is stable; messages may change. */
+export class RealtimePcmError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'RealtimePcmError';
+    this.code = code;
+  }
+}
+
+/** Why a base64 text was rejected. */
+export type Base64ErrorReason =
+  | 'invalid_character'
+  | 'invalid_padding'
+  | 'invalid_length'
+  | 'not_a_string';
+
+/** Thrown by `decodeBase64` on any input that is not canonical RFC 4648 base64. */
+export class Base64Error extends RealtimePcmError {
+  /** Index (in UTF-16 code units) of the first offending character, or the text length. */
+  readonly position: number;
+  readonly reason: Base64ErrorReason;
+  constructor(reason: Base64ErrorReason, position: number, message: string) {
+    super('invalid_base64', message);
+    this.name = 'Base64Error';
+    this.reason = reason;
+    this.position = position;
+  }
+}
+
+/** Thrown when options given to a constructor are invalid; the message says what is allowed. */
+export class OptionsError extends RealtimePcmError {
+  constructor(message: string) {
+    super('invalid_options', message);
+    this.name = 'OptionsError';
+  }
+}
+
+/** Thrown when the wasm kernels are not usable in this scope (see `ready()`). */
+export class WasmLoadError extends RealtimePcmError {
+  constructor(message: string) {
+    super('wasm_unavailable', message);
+    this.name = 'WasmLoadError';
+  }
+}

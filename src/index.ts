@@ -1,0 +1,15 @@
+// realtime-pcm: kernels, pipelines and transports. Runs in Node, browsers and bundlers.
+export { RealtimePcmError, Base64Error, OptionsError, WasmLoadError } from './errors.js';
+export type { Base64ErrorReason } from './errors.js';
+export { ready, setKernelModule, kernelModule, WASM_SHA256 } from './wasm/load.js';
+export { floatToPcm16, pcm16ToFloat } from './kernels/pcm16.js';
+export {
+  encodeBase64,
+  decodeBase64,
+  base64Error,
+  base64Codecs,
+  base64Implementation,
+  wasmBase64,
+} from './kernels/base64.js';
+export type { Base64Codec, Base64Implementation } from './kernels/base64.js';
+export { REALTIME_SAMPLE_RATE } from './constants.js';
