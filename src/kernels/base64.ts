@@ -87,12 +87,6 @@ function decodedLength(text: string): number {
   return (length / 4) * 3 - padding;
 }
 
-/** A Uint8Array that owns its whole ArrayBuffer (so `new Int16Array(out.buffer)` is safe). */
-function owned(view: Uint8Array): Uint8Array {
-  if (view.byteOffset === 0 && view.buffer.byteLength === view.byteLength) return view;
-  return new Uint8Array(view);
-}
-
 // ---- wasm ----------------------------------------------------------------------------------------
 
 const ENCODE_WINDOW_BYTES = 3 * 65536; // multiple of 3: only the last window is padded
@@ -133,6 +127,8 @@ function chooseAsciiReader(): AsciiReader {
 }
 
 let readAscii: AsciiReader | undefined;
+// AudioWorklet scopes have no TextEncoder: there the decoder copies characters one by one.
+const encoder = typeof TextEncoder === 'function' ? new TextEncoder() : undefined;
 
 function wasmEncode(bytes: Uint8Array): string {
   const { heap, bytesPtr, charsPtr } = io();
@@ -156,9 +152,15 @@ function wasmDecode(text: string): Uint8Array {
   let written = 0;
   for (let done = 0; done < text.length; done += DECODE_WINDOW_CHARS) {
     const n = Math.min(DECODE_WINDOW_CHARS, text.length - done);
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(done + i);
-      u8[charsPtr + i] = c > 255 ? 255 : c;
+    if (encoder !== undefined) {
+      // ASCII maps 1:1; any other character takes 2+ bytes and shows as a count mismatch
+      const result = encoder.encodeInto(text.slice(done, done + n), u8.subarray(charsPtr, charsPtr + n));
+      if (result.read !== n || result.written !== n) fail(text);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(done + i);
+        u8[charsPtr + i] = c > 255 ? 255 : c;
+      }
     }
     const produced = heap.exports.b64_decode(charsPtr, n, bytesPtr, done + n === text.length ? 1 : 0);
     if (produced < 0) fail(text);
@@ -182,16 +184,17 @@ function makeBufferCodec(NodeBuffer: typeof Buffer): Base64Codec {
       // Buffer skips characters outside the alphabet (so the output comes out short), accepts the
       // base64url characters '-' and '_', and reads only the low byte of characters above U+00FF
       // (so those are looked for: indexOf and utf8 byteLength are fast native scans).
-      const view = NodeBuffer.from(text, 'base64');
+      const out = NodeBuffer.allocUnsafeSlow(expected); // unpooled: owns its whole ArrayBuffer
+      const written = out.write(text, 'base64');
       if (
-        view.length !== expected ||
+        written !== expected ||
         text.indexOf('-') !== -1 ||
         text.indexOf('_') !== -1 ||
         NodeBuffer.byteLength(text, 'utf8') !== text.length
       ) {
         fail(text);
       }
-      return owned(new Uint8Array(view.buffer, view.byteOffset, view.length));
+      return new Uint8Array(out.buffer, 0, expected);
     },
   };
 }

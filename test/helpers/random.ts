@@ -1,0 +1,32 @@
+// Seeded pseudo-random numbers for reproducible tests (mulberry32).
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random bytes from a seed. */
+export function randomBytes(length: number, seed: number): Uint8Array {
+  const next = rng(seed);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = (next() * 256) | 0;
+  return out;
+}
+
+/** Splits `length` into random piece sizes (1-sample pieces included when `maxPiece` is small). */
+export function randomChunking(length: number, seed: number, maxPiece: number): number[] {
+  const next = rng(seed);
+  const sizes: number[] = [];
+  let left = length;
+  while (left > 0) {
+    const n = Math.min(left, 1 + Math.floor(next() * maxPiece));
+    sizes.push(n);
+    left -= n;
+  }
+  return sizes;
+}
