@@ -1,4 +1,4 @@
 // realtime-pcm/browser: an ESM file a page (or a worklet) imports with no bundler.
-// On a browser main thread, `await ready()` once before calling a kernel (Chromium refuses to
-// compile more than 4 KB of wasm synchronously there).
+// Kernels compile synchronously on first use; in an engine that limits synchronous wasm
+// compilation on the main thread, `await ready()` once first.
 export * from '../index.js';

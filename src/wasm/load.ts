@@ -1,7 +1,7 @@
 // Loads the kernels: the wasm bytes are embedded (module.generated.ts), compiled once per global
 // scope (cached on globalThis under a key that carries the module hash, so several copies of the
-// library in one scope share it) and instantiated synchronously on first use. Browsers' main
-// threads refuse to compile more than 4 KB synchronously: there, `await ready()` once first.
+// library in one scope share it) and instantiated synchronously on first use. Engines that limit
+// synchronous compilation on the main thread (older Chromium: 4 KB) need `await ready()` once first.
 // An AudioWorklet receives the compiled module through processorOptions: `setKernelModule(module)`.
 import { WASM_BASE64, WASM_SHA256 } from './module.generated.js';
 import { WasmLoadError } from '../errors.js';
