@@ -88,6 +88,28 @@ describe.each(codecs)('base64 ($name)', (codec) => {
     expect((error as Error).message).toContain(String(position));
   });
 
+  it('classifies all 256 character codes correctly at every SIMD lane position', () => {
+    const alphabet = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+    const base = 'QUJDREVGR0hJSktMTU5PUFFSU1RV'; // 28 valid characters: one SIMD block and a tail
+    for (let code = 0; code < 256; code++) {
+      const ch = String.fromCharCode(code);
+      for (let lane = 0; lane < 16; lane++) {
+        const text = base.slice(0, lane) + ch + base.slice(lane + 1);
+        let position = -1;
+        try {
+          const out = codec.decode(text);
+          expect(same(out, Buffer.from(text, 'base64'))).toBe(true);
+        } catch (e) {
+          position = (e as Base64Error).position;
+        }
+        const valid = alphabet.has(ch);
+        if (valid !== (position === -1) || (!valid && position !== lane)) {
+          expect({ code, lane, position }).toEqual({ code, lane, position: valid ? -1 : lane });
+        }
+      }
+    }
+  });
+
   it('rejects input that is not a string (empty values included)', () => {
     for (const value of [undefined, null, 42, new Uint8Array(4)]) {
       expect(() => codec.decode(value as unknown as string)).toThrow(Base64Error);

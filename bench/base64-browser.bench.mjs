@@ -1,0 +1,82 @@
+// Base64 in real headless Chromium: the engine's native Uint8Array.toBase64/fromBase64, the wasm
+// codec (what runs where there is no native base64: AudioWorklets of engines without it, older
+// browsers), and chunked btoa/atob (what browser code does today). Timed in the page with
+// performance.now over fixed time budgets (benny does not run in a page); same sizes as base64.bench.mjs.
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { formatTable } from './lib.mjs';
+
+const bundle = readFileSync(new URL('../dist/browser.js', import.meta.url));
+const server = createServer((req, res) => {
+  if (req.url === '/browser.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+  else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title>');
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage();
+await page.goto(url);
+const budgetMs = Number(process.env.BENCH_MAX_TIME ?? 0.5) * 1000;
+const raw = await page.evaluate(
+  async ({ budgetMs }) => {
+    const lib = await import('/browser.js');
+    await lib.ready();
+    const native = lib.base64Codecs.find((c) => c.name === 'native');
+    const wasm = lib.wasmBase64;
+    const btoaChunked = (bytes) => {
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+      return btoa(binary);
+    };
+    const atobLoop = (text) => {
+      const binary = atob(text);
+      const out = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+      return out;
+    };
+    const time = (fn) => {
+      for (let i = 0; i < 3; i++) fn();
+      let calls = 0;
+      const start = performance.now();
+      let elapsed = 0;
+      while (elapsed < budgetMs) {
+        fn();
+        calls++;
+        elapsed = performance.now() - start;
+      }
+      return (calls * 1000) / elapsed;
+    };
+    const rows = [];
+    for (const [label, bytes] of [['20 ms (960 B)', 960], ['4 KiB', 4096], ['1 MiB', 1048576]]) {
+      const data = new Uint8Array(bytes).map((_, i) => Math.imul(i, 2654435761) >>> 24);
+      const text = btoaChunked(data);
+      const add = (group, impl, fn, baseline = false) => rows.push({ group: `${group} ${label}`, impl, opsPerSecond: time(fn), bytes, baseline });
+      if (native) add('encode', 'native toBase64', () => native.encode(data));
+      add('encode', 'wasm codec', () => wasm.encode(data));
+      add('encode', 'chunked btoa', () => btoaChunked(data), true);
+      if (native) add('decode', 'native fromBase64 + strict checks', () => native.decode(text));
+      add('decode', 'wasm codec (strict)', () => wasm.decode(text));
+      add('decode', 'atob + charCodeAt loop', () => atobLoop(text), true);
+    }
+    return { rows, userAgent: navigator.userAgent };
+  },
+  { budgetMs },
+);
+await browser.close();
+server.close();
+
+const rows = raw.rows.map((r) => ({ ...r, mbPerSecond: (r.opsPerSecond * r.bytes) / 1e6, xRealtime: (r.opsPerSecond * r.bytes) / 48000 }));
+for (const row of rows) {
+  const base = rows.find((r) => r.group === row.group && r.baseline);
+  row.ratioToBaseline = row.opsPerSecond / base.opsPerSecond;
+}
+console.log(`\nbase64 in ${raw.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}\n${formatTable(rows)}`);
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(
+  new URL('./results/base64-browser.json', import.meta.url),
+  JSON.stringify({ name: 'base64-browser', date: new Date().toISOString(), userAgent: raw.userAgent, budgetMs, rows }, null, 2),
+);
