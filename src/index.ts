@@ -16,3 +16,5 @@ export type { Base64Codec, Base64Implementation } from './kernels/base64.js';
 export { REALTIME_SAMPLE_RATE } from './constants.js';
 export { encodeMuLaw, decodeMuLaw, encodeALaw, decodeALaw, encodeG711, decodeG711 } from './kernels/g711.js';
 export type { G711Law } from './kernels/g711.js';
+export { Resampler, SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './kernels/resampler.js';
+export type { ResamplerOptions, ResamplerQuality } from './kernels/resampler.js';

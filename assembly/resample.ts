@@ -1,0 +1,245 @@
+// Streaming polyphase resampler (rational ratio L/M) over float32 mono.
+//
+// Algorithm: the input is upsampled by L (zeros between samples), filtered by a linear-phase
+// Kaiser-windowed sinc prototype h of length Np (odd, designed in src/kernels/resampler-design.ts)
+// and kept every M-th sample. Only the non-zero products are computed: output n reads
+// m = n*M + D (D = (Np-1)/2, the prototype's centre, so the output is aligned in time with the
+// input), newest input i = floor(m/L), phase p = m mod L, and
+//   y[n] = sum_{j<K} c_p[j] * x[i-K+1+j],  c_p[j] = h[p + (K-1-j)*L]
+// where K (taps per phase, a multiple of 8) rows are stored contiguously so that each output is
+// one SIMD dot product (two outputs per step, two accumulators each). Phases advance without
+// division (M = q*L + r precomputed). Equal rates (L = M = 1, K = 0) are a sanitising copy.
+// Reference: Crochiere & Rabiner, "Multirate Digital Signal Processing" (1983), ch. 2-3;
+// J. O. Smith, "Digital Audio Resampling Home Page" (ccrma.stanford.edu/~jos/resample).
+// Latency: D / (L * inputRate) seconds (the prototype's group delay); process() emits output n
+// once input up to its newest tap exists, and flush() pads zeros so that a whole stream yields
+// exactly ceil(inputFrames * L / M) output frames.
+// NaN and +-Inf input samples are replaced by 0 on the way in, so they never reach the history.
+//
+// State block (allocated by the JS wrapper, 16-byte aligned): a 64-byte header of i32 fields, then
+// the sample buffer: H history samples followed by the input window of `maxFrames` samples.
+
+// Header field offsets (bytes).
+const COEF = 0; // pointer to the phase table: L rows of K float32
+const TAPS = 4; // K
+const UP = 8; // L
+const DOWN = 12; // M
+const ADV_Q = 16; // floor(M / L): input samples advanced per output
+const ADV_R = 20; // M mod L: phase advanced per output
+const PHASE = 24; // p of the next output
+const POS = 28; // buffer index of the newest input sample the next output needs
+const HIST = 32; // H: history samples kept between calls (a multiple of 4, >= K)
+const MAXF = 36; // input window length in samples
+const DELAY = 40; // D, in upsampled samples
+const HEADER_BYTES: usize = 64;
+
+// @ts-ignore: decorator
+@inline function field(state: usize, offset: usize): i32 {
+  return load<i32>(state + offset);
+}
+
+// @ts-ignore: decorator
+@inline function setField(state: usize, offset: usize, value: i32): void {
+  store<i32>(state + offset, value);
+}
+
+// @ts-ignore: decorator
+@inline function bufferOf(state: usize): usize {
+  return state + HEADER_BYTES;
+}
+
+/** Bytes of state for `taps` taps per phase and an input window of `maxFrames` samples. */
+export function rs_state_bytes(taps: i32, maxFrames: i32): i32 {
+  const hist = (taps + 3) & ~3;
+  return <i32>HEADER_BYTES + ((hist + maxFrames + 4) << 2);
+}
+
+/** Puts the stream at its start: zero history, first output at m = D. */
+export function rs_reset(state: usize): void {
+  const up = field(state, UP);
+  const hist = field(state, HIST);
+  const delay = field(state, DELAY);
+  memory.fill(bufferOf(state), 0, <usize>(hist + field(state, MAXF)) << 2);
+  setField(state, PHASE, delay % up);
+  setField(state, POS, hist + delay / up);
+}
+
+/**
+ * Initialises a state block: `coefPtr` holds `up` rows of `taps` float32 (taps a multiple of 8,
+ * or 0 for a passthrough copy), ratio up/down in lowest terms, `delay` = D in upsampled samples.
+ */
+export function rs_init(state: usize, coefPtr: usize, taps: i32, up: i32, down: i32, delay: i32, maxFrames: i32): void {
+  setField(state, COEF, <i32>coefPtr);
+  setField(state, TAPS, taps);
+  setField(state, UP, up);
+  setField(state, DOWN, down);
+  setField(state, ADV_Q, down / up);
+  setField(state, ADV_R, down % up);
+  setField(state, HIST, (taps + 3) & ~3);
+  setField(state, MAXF, maxFrames);
+  setField(state, DELAY, delay);
+  rs_reset(state);
+}
+
+/** Pointer to the input window: write up to `maxFrames` samples here and call rs_process with it. */
+export function rs_input_window(state: usize): usize {
+  return bufferOf(state) + (<usize>field(state, HIST) << 2);
+}
+
+/**
+ * Exactly how many frames `frames` more input frames will yield, in one rs_process call or in
+ * any number of calls (the count depends only on the total); `frames` may exceed maxFrames.
+ */
+export function rs_output_frames(state: usize, frames: i32): i32 {
+  const taps = field(state, TAPS);
+  if (taps == 0) return frames;
+  const up = <i64>field(state, UP);
+  const down = <i64>field(state, DOWN);
+  const end = <i64>field(state, HIST) + <i64>frames;
+  const cur = <i64>field(state, POS) * up + <i64>field(state, PHASE);
+  const room = end * up - cur;
+  return room <= 0 ? 0 : <i32>((room + down - 1) / down);
+}
+
+/** Exactly how many frames rs_flush will write now. */
+export function rs_flush_frames(state: usize): i32 {
+  const taps = field(state, TAPS);
+  if (taps == 0) return 0;
+  const up = field(state, UP);
+  const down = field(state, DOWN);
+  const room = field(state, HIST) * up + field(state, DELAY) - (field(state, POS) * up + field(state, PHASE));
+  return room <= 0 ? 0 : (room + down - 1) / down;
+}
+
+// Copies `frames` samples, replacing NaN and +-Inf by 0 (|x| < Inf is false for both).
+function sanitize(src: usize, dst: usize, frames: i32): void {
+  const inf = f32x4.splat(Infinity);
+  let i = 0;
+  for (; i + 4 <= frames; i += 4) {
+    const off = <usize>i << 2;
+    const v = v128.load(src + off);
+    v128.store(dst + off, v128.and(v, f32x4.lt(f32x4.abs(v), inf)));
+  }
+  for (; i < frames; i++) {
+    const off = <usize>i << 2;
+    const v = load<f32>(src + off);
+    store<f32>(dst + off, Mathf.abs(v) < Infinity ? v : 0);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
+}
+
+// Produces outputs while the newest needed sample is below `end` and m < limit; returns the count.
+function run(state: usize, end: i32, limit: i32, outPtr: usize): i32 {
+  const coef = <usize>field(state, COEF);
+  const taps = field(state, TAPS);
+  const up = field(state, UP);
+  const advQ = field(state, ADV_Q);
+  const advR = field(state, ADV_R);
+  const buf = bufferOf(state);
+  const rowBytes = <usize>taps << 2;
+  let phase = field(state, PHASE);
+  let pos = field(state, POS);
+  let n = 0;
+  // Limit in the same units as pos * up + phase.
+  const stop = min<i32>(end * up, limit);
+  while (pos * up + phase < stop) {
+    // The following output, if it is also due: compute both in one pass.
+    let phase2 = phase + advR;
+    let pos2 = pos + advQ;
+    if (phase2 >= up) {
+      phase2 -= up;
+      pos2++;
+    }
+    const c1 = coef + <usize>phase * rowBytes;
+    const x1 = buf + (<usize>(pos - taps + 1) << 2);
+    if (pos2 * up + phase2 < stop) {
+      const c2 = coef + <usize>phase2 * rowBytes;
+      const x2 = buf + (<usize>(pos2 - taps + 1) << 2);
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let b0 = f32x4.splat(0);
+      let b1 = f32x4.splat(0);
+      for (let o: usize = 0; o < rowBytes; o += 32) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(c1 + o), v128.load(x1 + o)));
+        b0 = f32x4.add(b0, f32x4.mul(v128.load(c2 + o), v128.load(x2 + o)));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(c1 + o, 16), v128.load(x1 + o, 16)));
+        b1 = f32x4.add(b1, f32x4.mul(v128.load(c2 + o, 16), v128.load(x2 + o, 16)));
+      }
+      store<f32>(outPtr + (<usize>n << 2), hsum(f32x4.add(a0, a1)));
+      store<f32>(outPtr + (<usize>(n + 1) << 2), hsum(f32x4.add(b0, b1)));
+      n += 2;
+      phase = phase2 + advR;
+      pos = pos2 + advQ;
+    } else {
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      for (let o: usize = 0; o < rowBytes; o += 32) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(c1 + o), v128.load(x1 + o)));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(c1 + o, 16), v128.load(x1 + o, 16)));
+      }
+      store<f32>(outPtr + (<usize>n << 2), hsum(f32x4.add(a0, a1)));
+      n++;
+      phase = phase2;
+      pos = pos2;
+      continue;
+    }
+    if (phase >= up) {
+      phase -= up;
+      pos++;
+    }
+  }
+  setField(state, PHASE, phase);
+  setField(state, POS, pos);
+  return n;
+}
+
+// Keeps the last H samples before `end` as history for the next call.
+function shift(state: usize, end: i32): void {
+  const hist = field(state, HIST);
+  const by = end - hist;
+  if (by > 0) {
+    const buf = bufferOf(state);
+    memory.copy(buf, buf + (<usize>by << 2), <usize>hist << 2);
+    setField(state, POS, field(state, POS) - by);
+  }
+}
+
+/**
+ * Resamples `frames` (<= maxFrames) input samples at `inPtr` (may be the input window itself) into
+ * `outPtr` (room for rs_output_frames(state, frames)); returns the frames written.
+ */
+export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usize): i32 {
+  const taps = field(state, TAPS);
+  if (taps == 0) {
+    sanitize(inPtr, outPtr, frames);
+    return frames;
+  }
+  const hist = field(state, HIST);
+  sanitize(inPtr, rs_input_window(state), frames);
+  const end = hist + frames;
+  const n = run(state, end, i32.MAX_VALUE, outPtr);
+  shift(state, end);
+  return n;
+}
+
+/**
+ * Ends the stream: writes the rs_flush_frames(state) outputs still held by the filter (the input
+ * is continued with zeros), so the stream's total is ceil(inputFrames * L / M); then resets.
+ */
+export function rs_flush(state: usize, outPtr: usize): i32 {
+  const taps = field(state, TAPS);
+  if (taps == 0) return 0;
+  const up = field(state, UP);
+  const hist = field(state, HIST);
+  const delay = field(state, DELAY);
+  const pad = delay / up + 2;
+  memory.fill(rs_input_window(state), 0, <usize>pad << 2);
+  const n = run(state, hist + pad, hist * up + delay, outPtr);
+  rs_reset(state);
+  return n;
+}

@@ -1,0 +1,256 @@
+// Streaming resampler (assembly/resample.ts): polyphase Kaiser-windowed sinc, any pair of the
+// supported rates, state carried across calls so that the output is identical for any chunking.
+//
+// Time alignment and length law: output frame n is the input's value at time n / outputRate (the
+// filter's delay is compensated), and process() emits it as soon as the input it depends on has
+// arrived, i.e. `latencyMs` later. flush() continues the input with silence, emits what the filter
+// still holds and resets, so that one stream (process calls + flush) yields exactly
+// ceil(inputFrames * outputRate / inputRate) output frames.
+//
+// Three levels of API: process()/flush() allocate their result; processInto()/flushInto() write
+// into a caller-owned buffer and allocate nothing; processPtr()/flushPtr() work on wasm memory
+// (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
+// call) for pipelines that keep their data inside the kernel module.
+import { kernels, type Heap } from '../wasm/load.js';
+import { RealtimePcmError } from '../errors.js';
+import {
+  checkQuality,
+  checkRate,
+  designResampler,
+  type ResamplerDesign,
+  type ResamplerQuality,
+} from './resampler-design.js';
+
+export { SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './resampler-design.js';
+export type { ResamplerQuality } from './resampler-design.js';
+
+interface ResampleExports {
+  rs_state_bytes(taps: number, maxFrames: number): number;
+  rs_init(state: number, coefPtr: number, taps: number, up: number, down: number, delay: number, maxFrames: number): void;
+  rs_reset(state: number): void;
+  rs_input_window(state: number): number;
+  rs_output_frames(state: number, frames: number): number;
+  rs_flush_frames(state: number): number;
+  rs_process(state: number, inPtr: number, frames: number, outPtr: number): number;
+  rs_flush(state: number, outPtr: number): number;
+  release(ptr: number): void;
+}
+
+export interface ResamplerOptions {
+  /** Input sample rate in Hz: 8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000 or 96000. */
+  inputRate: number;
+  /** Output sample rate in Hz, from the same list. */
+  outputRate: number;
+  /** 'high' (default): >= 96 dB rejection, flat to 0.45 x the lower rate. 'voice': >= 70 dB, flat to 0.40 x, half the latency. */
+  quality?: ResamplerQuality;
+}
+
+/** Most output frames one processPtr call may write, bounding the output window. */
+const OUTPUT_WINDOW_FRAMES = 16384;
+const MAX_INPUT_FRAMES = 8192;
+
+// Designs are pure numbers (shared by every heap); coefficient tables are copied once per heap.
+const designs = new Map<string, ResamplerDesign>();
+const tables = new WeakMap<Heap, Map<string, number>>();
+
+function design(inputRate: number, outputRate: number, quality: ResamplerQuality): { key: string; design: ResamplerDesign } {
+  const key = `${inputRate}:${outputRate}:${quality}`;
+  let d = designs.get(key);
+  if (d === undefined) {
+    d = designResampler(inputRate, outputRate, quality);
+    designs.set(key, d);
+  }
+  return { key, design: d };
+}
+
+function tableIn(heap: Heap, key: string, d: ResamplerDesign): number {
+  let perHeap = tables.get(heap);
+  if (perHeap === undefined) {
+    perHeap = new Map();
+    tables.set(heap, perHeap);
+  }
+  let ptr = perHeap.get(key);
+  if (ptr === undefined) {
+    ptr = d.table.length === 0 ? 0 : heap.alloc(d.table.byteLength);
+    if (ptr !== 0) heap.f32.set(d.table, ptr >> 2);
+    perHeap.set(key, ptr);
+  }
+  return ptr;
+}
+
+function tooSmall(what: string, have: number, need: number): RealtimePcmError {
+  return new RealtimePcmError(
+    'buffer_too_small',
+    `Resampler.${what}: output holds ${have} frames, this call writes ${need}; size it with outputFrames()/flushFrames() or maxOutputFrames()`,
+  );
+}
+
+/**
+ * A streaming resampler for one mono float32 stream. Construction designs (or reuses) the filter
+ * and allocates the kernel state; nothing allocates afterwards except process()/flush(), which
+ * return new arrays. Coefficient tables are cached per rate pair and quality for the process.
+ */
+export class Resampler {
+  readonly inputRate: number;
+  readonly outputRate: number;
+  readonly quality: ResamplerQuality;
+  /** Group delay the filter adds, ms (0 for equal rates). */
+  readonly latencyMs: number;
+  /** Most input frames one processPtr call accepts (the input window's length). */
+  readonly maxFramesPerCall: number;
+  /** Upsampling and downsampling factors in lowest terms: output = input x up / down. */
+  readonly up: number;
+  readonly down: number;
+  /** Taps per polyphase branch (multiply-adds per output frame); 0 for equal rates. */
+  readonly taps: number;
+
+  private readonly heap: Heap;
+  private readonly wasm: ResampleExports;
+  private state: number;
+  private readonly inWindow: number;
+  private readonly outWindow: number;
+
+  constructor(options: ResamplerOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new RealtimePcmError('invalid_options', 'Resampler: pass { inputRate, outputRate, quality? }');
+    }
+    this.inputRate = checkRate('inputRate', options.inputRate);
+    this.outputRate = checkRate('outputRate', options.outputRate);
+    this.quality = checkQuality(options.quality);
+    const { key, design: d } = design(this.inputRate, this.outputRate, this.quality);
+    this.up = d.up;
+    this.down = d.down;
+    this.taps = d.taps;
+    this.latencyMs = d.latencyMs;
+    this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
+    this.heap = kernels();
+    this.wasm = this.heap.exports as unknown as ResampleExports;
+    const coefPtr = tableIn(this.heap, key, d);
+    const outFrames = Math.max(this.maxOutputFrames(this.maxFramesPerCall), Math.ceil(d.delay / d.down) + 1);
+    this.state = this.heap.alloc(this.wasm.rs_state_bytes(d.taps, this.maxFramesPerCall));
+    this.outWindow = this.heap.alloc(outFrames * 4);
+    this.wasm.rs_init(this.state, coefPtr, d.taps, d.up, d.down, d.delay, this.maxFramesPerCall);
+    this.inWindow = this.wasm.rs_input_window(this.state);
+    this.heap.refresh();
+  }
+
+  /** Input window in wasm memory (byte offset): write up to maxFramesPerCall samples, then processPtr(inputPtr, ...). */
+  get inputPtr(): number {
+    return this.inWindow;
+  }
+
+  /** Output window in wasm memory (byte offset), room for maxOutputFrames(maxFramesPerCall) frames and any flush. */
+  get outputPtr(): number {
+    return this.outWindow;
+  }
+
+  /** Upper bound of the frames `inputFrames` input frames can produce in one call: ceil(inputFrames x up / down). */
+  maxOutputFrames(inputFrames: number): number {
+    return Math.ceil((inputFrames * this.up) / this.down);
+  }
+
+  /** Exactly how many frames process() of `inputFrames` frames (any length, any chunking) would return now. */
+  outputFrames(inputFrames: number): number {
+    this.alive();
+    return this.wasm.rs_output_frames(this.state, inputFrames);
+  }
+
+  /** Resamples `input` (any length) and returns the frames now due, in a new array (allocates). */
+  process(input: Float32Array): Float32Array {
+    const out = new Float32Array(this.outputFrames(input.length));
+    const n = this.processInto(input, out);
+    return n === out.length ? out : out.subarray(0, n);
+  }
+
+  /**
+   * Resamples `input` (any length) into `output` from index 0, returns the frames written. Allocates
+   * nothing. `output` must hold outputFrames(input.length) frames (maxOutputFrames() always suffices).
+   */
+  processInto(input: Float32Array, output: Float32Array): number {
+    this.alive();
+    const heap = this.heap.refresh();
+    const total = input.length;
+    const max = this.maxFramesPerCall;
+    const inBase = this.inWindow >> 2;
+    const outBase = this.outWindow >> 2;
+    const need = this.wasm.rs_output_frames(this.state, total);
+    if (need > output.length) throw tooSmall('processInto', output.length, need);
+    let written = 0;
+    for (let done = 0; done < total; done += max) {
+      const frames = Math.min(max, total - done);
+      const f32 = heap.f32;
+      if (frames === total) f32.set(input, inBase);
+      else for (let i = 0; i < frames; i++) f32[inBase + i] = input[done + i]!;
+      const n = this.wasm.rs_process(this.state, this.inWindow, frames, this.outWindow);
+      if (n === output.length && written === 0) output.set(f32.subarray(outBase, outBase + n));
+      else for (let i = 0; i < n; i++) output[written + i] = f32[outBase + i]!;
+      written += n;
+    }
+    return written;
+  }
+
+  /**
+   * Pointer-level path: resamples `frames` (<= maxFramesPerCall) float32 samples at byte offset
+   * `inPtr` of the kernel memory (e.g. `inputPtr`) into byte offset `outPtr` (e.g. `outputPtr`, or
+   * any region with room for outputFrames(frames)); returns the frames written. Allocates nothing.
+   */
+  processPtr(inPtr: number, frames: number, outPtr: number): number {
+    this.alive();
+    if (frames > this.maxFramesPerCall || frames < 0) {
+      throw new RealtimePcmError(
+        'invalid_frames',
+        `Resampler.processPtr: frames must be 0..${this.maxFramesPerCall} per call, got ${frames}`,
+      );
+    }
+    return this.wasm.rs_process(this.state, inPtr, frames, outPtr);
+  }
+
+  /** Frames flush() would return now. */
+  flushFrames(): number {
+    this.alive();
+    return this.wasm.rs_flush_frames(this.state);
+  }
+
+  /** Ends the stream: returns what the filter still holds (input continued with silence) and resets. Allocates. */
+  flush(): Float32Array {
+    const out = new Float32Array(this.flushFrames());
+    this.flushInto(out);
+    return out;
+  }
+
+  /** flush() into a caller-owned buffer (room for flushFrames()); returns the frames written. Allocates nothing. */
+  flushInto(output: Float32Array): number {
+    this.alive();
+    const count = this.wasm.rs_flush_frames(this.state);
+    if (count > output.length) throw tooSmall('flushInto', output.length, count);
+    const n = this.wasm.rs_flush(this.state, this.outWindow);
+    const f32 = this.heap.refresh().f32;
+    const outBase = this.outWindow >> 2;
+    for (let i = 0; i < n; i++) output[i] = f32[outBase + i]!;
+    return n;
+  }
+
+  /** Pointer-level flush into byte offset `outPtr` (room for flushFrames()); returns the frames written. */
+  flushPtr(outPtr: number): number {
+    this.alive();
+    return this.wasm.rs_flush(this.state, outPtr);
+  }
+
+  /** Forgets the stream (history and position), as if newly constructed. */
+  reset(): void {
+    this.alive();
+    this.wasm.rs_reset(this.state);
+  }
+
+  /** Returns the instance's wasm memory (the shared coefficient table stays cached). The instance is unusable afterwards. */
+  free(): void {
+    if (this.state === 0) return;
+    this.wasm.release(this.state);
+    this.wasm.release(this.outWindow);
+    this.state = 0;
+  }
+
+  private alive(): void {
+    if (this.state === 0) throw new RealtimePcmError('freed', 'Resampler: used after free()');
+  }
+}
