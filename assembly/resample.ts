@@ -7,7 +7,8 @@
 // input), newest input i = floor(m/L), phase p = m mod L, and
 //   y[n] = sum_{j<K} c_p[j] * x[i-K+1+j],  c_p[j] = h[p + (K-1-j)*L]
 // where K (taps per phase, a multiple of 8) rows are stored contiguously so that each output is
-// one SIMD dot product (two outputs per step, two accumulators each). Phases advance without
+// one SIMD dot product (two outputs per step, four accumulators each, the same order for a lone
+// output so that results never depend on the chunking). Phases advance without
 // division (M = q*L + r precomputed). Equal rates (L = M = 1, K = 0) are a sanitising copy.
 // Reference: Crochiere & Rabiner, "Multirate Digital Signal Processing" (1983), ch. 2-3;
 // J. O. Smith, "Digital Audio Resampling Home Page" (ccrma.stanford.edu/~jos/resample).
@@ -16,36 +17,25 @@
 // exactly ceil(inputFrames * L / M) output frames.
 // NaN and +-Inf input samples are replaced by 0 on the way in, so they never reach the history.
 //
-// State block (allocated by the JS wrapper, 16-byte aligned): a 64-byte header of i32 fields, then
-// the sample buffer: H history samples followed by the input window of `maxFrames` samples.
+// Exact halvings (L = 1, M = 2) take the cheaper folded path of resample-half.ts instead; the
+// entry points below dispatch on the state's mode.
+// State block (allocated by the JS wrapper, 16-byte aligned): a 64-byte header of i32 fields
+// (resample-state.ts), then the sample buffer: H history samples followed by the input window.
 
-// Header field offsets (bytes).
-const COEF = 0; // pointer to the phase table: L rows of K float32
-const TAPS = 4; // K
-const UP = 8; // L
-const DOWN = 12; // M
-const ADV_Q = 16; // floor(M / L): input samples advanced per output
-const ADV_R = 20; // M mod L: phase advanced per output
-const PHASE = 24; // p of the next output
-const POS = 28; // buffer index of the newest input sample the next output needs
-const HIST = 32; // H: history samples kept between calls (a multiple of 4, >= K)
-const MAXF = 36; // input window length in samples
-const DELAY = 40; // D, in upsampled samples
-const HEADER_BYTES: usize = 64;
+import {
+  COEF, TAPS, UP, DOWN, ADV_Q, ADV_R, PHASE, POS, HIST, MAXF, DELAY, MODE, HEADER_BYTES,
+  MODE_HALF, MODE_POLYPHASE, field, setField, bufferOf, hsum, sanitize,
+} from "./resample-state";
+import {
+  half_state_bytes, half_init, half_reset, half_input_window, half_output_frames,
+  half_flush_frames, half_process, half_flush,
+} from "./resample-half";
 
-// @ts-ignore: decorator
-@inline function field(state: usize, offset: usize): i32 {
-  return load<i32>(state + offset);
-}
+export { half_state_bytes as rs_half_state_bytes, half_init as rs_half_init };
 
 // @ts-ignore: decorator
-@inline function setField(state: usize, offset: usize, value: i32): void {
-  store<i32>(state + offset, value);
-}
-
-// @ts-ignore: decorator
-@inline function bufferOf(state: usize): usize {
-  return state + HEADER_BYTES;
+@inline function isHalf(state: usize): bool {
+  return field(state, MODE) == MODE_HALF;
 }
 
 /** Bytes of state for `taps` taps per phase and an input window of `maxFrames` samples. */
@@ -56,6 +46,10 @@ export function rs_state_bytes(taps: i32, maxFrames: i32): i32 {
 
 /** Puts the stream at its start: zero history, first output at m = D. */
 export function rs_reset(state: usize): void {
+  if (isHalf(state)) {
+    half_reset(state);
+    return;
+  }
   const up = field(state, UP);
   const hist = field(state, HIST);
   const delay = field(state, DELAY);
@@ -69,6 +63,7 @@ export function rs_reset(state: usize): void {
  * or 0 for a passthrough copy), ratio up/down in lowest terms, `delay` = D in upsampled samples.
  */
 export function rs_init(state: usize, coefPtr: usize, taps: i32, up: i32, down: i32, delay: i32, maxFrames: i32): void {
+  setField(state, MODE, MODE_POLYPHASE);
   setField(state, COEF, <i32>coefPtr);
   setField(state, TAPS, taps);
   setField(state, UP, up);
@@ -83,6 +78,7 @@ export function rs_init(state: usize, coefPtr: usize, taps: i32, up: i32, down: 
 
 /** Pointer to the input window: write up to `maxFrames` samples here and call rs_process with it. */
 export function rs_input_window(state: usize): usize {
+  if (isHalf(state)) return half_input_window(state);
   return bufferOf(state) + (<usize>field(state, HIST) << 2);
 }
 
@@ -91,6 +87,7 @@ export function rs_input_window(state: usize): usize {
  * any number of calls (the count depends only on the total); `frames` may exceed maxFrames.
  */
 export function rs_output_frames(state: usize, frames: i32): i32 {
+  if (isHalf(state)) return half_output_frames(state, frames);
   const taps = field(state, TAPS);
   if (taps == 0) return frames;
   const up = <i64>field(state, UP);
@@ -103,34 +100,13 @@ export function rs_output_frames(state: usize, frames: i32): i32 {
 
 /** Exactly how many frames rs_flush will write now. */
 export function rs_flush_frames(state: usize): i32 {
+  if (isHalf(state)) return half_flush_frames(state);
   const taps = field(state, TAPS);
   if (taps == 0) return 0;
   const up = field(state, UP);
   const down = field(state, DOWN);
   const room = field(state, HIST) * up + field(state, DELAY) - (field(state, POS) * up + field(state, PHASE));
   return room <= 0 ? 0 : (room + down - 1) / down;
-}
-
-// Copies `frames` samples, replacing NaN and +-Inf by 0 (|x| < Inf is false for both).
-function sanitize(src: usize, dst: usize, frames: i32): void {
-  const inf = f32x4.splat(Infinity);
-  let i = 0;
-  for (; i + 4 <= frames; i += 4) {
-    const off = <usize>i << 2;
-    const v = v128.load(src + off);
-    v128.store(dst + off, v128.and(v, f32x4.lt(f32x4.abs(v), inf)));
-  }
-  for (; i < frames; i++) {
-    const off = <usize>i << 2;
-    const v = load<f32>(src + off);
-    store<f32>(dst + off, Mathf.abs(v) < Infinity ? v : 0);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
 }
 
 // Produces outputs while the newest needed sample is below `end` and m < limit; returns the count.
@@ -164,25 +140,53 @@ function run(state: usize, end: i32, limit: i32, outPtr: usize): i32 {
       let a1 = f32x4.splat(0);
       let b0 = f32x4.splat(0);
       let b1 = f32x4.splat(0);
-      for (let o: usize = 0; o < rowBytes; o += 32) {
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      let b2 = f32x4.splat(0);
+      let b3 = f32x4.splat(0);
+      let o: usize = 0;
+      for (; o + 64 <= rowBytes; o += 64) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(c1 + o), v128.load(x1 + o)));
+        b0 = f32x4.add(b0, f32x4.mul(v128.load(c2 + o), v128.load(x2 + o)));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(c1 + o, 16), v128.load(x1 + o, 16)));
+        b1 = f32x4.add(b1, f32x4.mul(v128.load(c2 + o, 16), v128.load(x2 + o, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(c1 + o, 32), v128.load(x1 + o, 32)));
+        b2 = f32x4.add(b2, f32x4.mul(v128.load(c2 + o, 32), v128.load(x2 + o, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(c1 + o, 48), v128.load(x1 + o, 48)));
+        b3 = f32x4.add(b3, f32x4.mul(v128.load(c2 + o, 48), v128.load(x2 + o, 48)));
+      }
+      if (o < rowBytes) {
         a0 = f32x4.add(a0, f32x4.mul(v128.load(c1 + o), v128.load(x1 + o)));
         b0 = f32x4.add(b0, f32x4.mul(v128.load(c2 + o), v128.load(x2 + o)));
         a1 = f32x4.add(a1, f32x4.mul(v128.load(c1 + o, 16), v128.load(x1 + o, 16)));
         b1 = f32x4.add(b1, f32x4.mul(v128.load(c2 + o, 16), v128.load(x2 + o, 16)));
       }
-      store<f32>(outPtr + (<usize>n << 2), hsum(f32x4.add(a0, a1)));
-      store<f32>(outPtr + (<usize>(n + 1) << 2), hsum(f32x4.add(b0, b1)));
+      a0 = f32x4.add(f32x4.add(a0, a2), f32x4.add(a1, a3));
+      b0 = f32x4.add(f32x4.add(b0, b2), f32x4.add(b1, b3));
+      store<f32>(outPtr + (<usize>n << 2), hsum(a0));
+      store<f32>(outPtr + (<usize>(n + 1) << 2), hsum(b0));
       n += 2;
       phase = phase2 + advR;
       pos = pos2 + advQ;
     } else {
+      // Same operations in the same order as one lane of the pair above: identical results.
       let a0 = f32x4.splat(0);
       let a1 = f32x4.splat(0);
-      for (let o: usize = 0; o < rowBytes; o += 32) {
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      let o: usize = 0;
+      for (; o + 64 <= rowBytes; o += 64) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(c1 + o), v128.load(x1 + o)));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(c1 + o, 16), v128.load(x1 + o, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(c1 + o, 32), v128.load(x1 + o, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(c1 + o, 48), v128.load(x1 + o, 48)));
+      }
+      if (o < rowBytes) {
         a0 = f32x4.add(a0, f32x4.mul(v128.load(c1 + o), v128.load(x1 + o)));
         a1 = f32x4.add(a1, f32x4.mul(v128.load(c1 + o, 16), v128.load(x1 + o, 16)));
       }
-      store<f32>(outPtr + (<usize>n << 2), hsum(f32x4.add(a0, a1)));
+      a0 = f32x4.add(f32x4.add(a0, a2), f32x4.add(a1, a3));
+      store<f32>(outPtr + (<usize>n << 2), hsum(a0));
       n++;
       phase = phase2;
       pos = pos2;
@@ -214,6 +218,7 @@ function shift(state: usize, end: i32): void {
  * `outPtr` (room for rs_output_frames(state, frames)); returns the frames written.
  */
 export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usize): i32 {
+  if (isHalf(state)) return half_process(state, inPtr, frames, outPtr);
   const taps = field(state, TAPS);
   if (taps == 0) {
     sanitize(inPtr, outPtr, frames);
@@ -232,6 +237,7 @@ export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usiz
  * is continued with zeros), so the stream's total is ceil(inputFrames * L / M); then resets.
  */
 export function rs_flush(state: usize, outPtr: usize): i32 {
+  if (isHalf(state)) return half_flush(state, outPtr);
   const taps = field(state, TAPS);
   if (taps == 0) return 0;
   const up = field(state, UP);

@@ -52,8 +52,12 @@ export interface ResamplerDesign {
   readonly taps: number;
   /** Prototype centre D in samples at L x inputRate (the group delay). */
   readonly delay: number;
-  /** L rows of K coefficients: row p, column j holds h[p + (K - 1 - j) L]. */
+  /**
+   * 'polyphase': L rows of K coefficients, row p column j holds h[p + (K - 1 - j) L].
+   * 'half' (exact 2:1, assembly/resample-half.ts): h[0..D], each repeated 4 times (pre-splatted).
+   */
   readonly table: Float32Array;
+  readonly mode: 'polyphase' | 'half';
   readonly latencyMs: number;
 }
 
@@ -98,7 +102,7 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
   const g = gcd(inputRate, outputRate);
   const up = outputRate / g;
   const down = inputRate / g;
-  if (up === down) return { up: 1, down: 1, taps: 0, delay: 0, table: new Float32Array(0), latencyMs: 0 };
+  if (up === down) return { up: 1, down: 1, taps: 0, delay: 0, table: new Float32Array(0), latencyMs: 0, mode: 'polyphase' };
   const preset = QUALITY_PRESETS[quality];
   const lowRate = Math.min(inputRate, outputRate);
   const protoRate = inputRate * up;
@@ -121,9 +125,16 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
   }
   // Unity gain at DC: each of the L phases then sums to about 1.
   const scale = up / sum;
+  const latencyMs = (centre / protoRate) * 1000;
+  if (up === 1 && down === 2 && centre % 2 === 0) {
+    // Folded 2:1 path: h[0..D] (the rest mirrors it), pre-splatted; `taps` is d = D / 2.
+    const table = new Float32Array(4 * (centre + 1));
+    for (let k = 0; k <= centre; k++) table.fill(h[k]! * scale, 4 * k, 4 * k + 4);
+    return { up, down, taps: centre / 2, delay: centre, table, latencyMs, mode: 'half' };
+  }
   const table = new Float32Array(taps * up);
   for (let p = 0; p < up; p++) {
     for (let j = 0; j < taps; j++) table[p * taps + j] = h[p + (taps - 1 - j) * up]! * scale;
   }
-  return { up, down, taps, delay: centre, table, latencyMs: (centre / protoRate) * 1000 };
+  return { up, down, taps, delay: centre, table, latencyMs, mode: 'polyphase' };
 }

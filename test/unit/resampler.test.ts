@@ -79,6 +79,7 @@ describe('Resampler options', () => {
     expect(r.quality).toBe('high');
     expect([r.up, r.down]).toEqual([80, 147]);
     expect(r.taps % 8).toBe(0);
+    expect(new Resampler({ inputRate: 48000, outputRate: 24000 }).taps % 2).toBe(1);
     r.free();
   });
 });
