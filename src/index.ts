@@ -18,3 +18,17 @@ export { encodeMuLaw, decodeMuLaw, encodeALaw, decodeALaw, encodeG711, decodeG71
 export type { G711Law } from './kernels/g711.js';
 export { Resampler, SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './kernels/resampler.js';
 export type { ResamplerOptions, ResamplerQuality } from './kernels/resampler.js';
+export { CapturePipeline } from './pipeline/capture.js';
+export type { CapturePipelineOptions, CaptureEvent, CaptureAudioEvent, CaptureVadEvent, CaptureStats, CaptureVad, CaptureEchoGate } from './pipeline/capture.js';
+export { PlaybackPipeline } from './pipeline/playback.js';
+export type { PlaybackPipelineOptions, PlaybackInterruption, PlaybackStats, PlaybackReferenceSink } from './pipeline/playback.js';
+export { AudioInputError } from './pipeline/errors.js';
+export type { AudioInputErrorCode } from './pipeline/errors.js';
+export { RealtimeAudioAdapter, MIN_COMMIT_MS } from './transport/adapter.js';
+export type { RealtimeAudioAdapterOptions } from './transport/adapter.js';
+export { TransportError } from './transport/errors.js';
+export type { TransportErrorCode } from './transport/errors.js';
+export type { AdapterEvent, AdapterStats, InterruptionEvent, InterruptionSource, TransportErrorEvent, SessionProtocolName, TurnDetectionMode } from './transport/events.js';
+export { openAISessionAudio, openAIBetaSessionAudio, geminiSetupAudio } from './transport/session-config.js';
+export type { SessionAudioOptions } from './transport/session-config.js';
+export type { SendTarget, TextSocket } from './transport/sink.js';

@@ -1,0 +1,355 @@
+// CapturePipeline: microphone float32 at the device rate, in blocks of any size -> [echo gate] ->
+// resampler -> [VAD, silence gate] -> PCM16 -> base64 chunks of `chunkMs`, each with its stream
+// time. The kernels are always called on fixed 128-frame blocks of input and the chunks are fixed
+// in output frames, so the output is identical however the input is cut (whatever the kernels do
+// with call sizes). Stream times come from integer frame counts at the output rate.
+//
+// Per push, nothing allocates unless a chunk completes (then the base64 string, the event objects
+// and the returned array).
+import { encodeBase64 } from '../kernels/base64.js';
+import { floatToPcm16 } from '../kernels/pcm16.js';
+import { REALTIME_SAMPLE_RATE } from '../constants.js';
+import { OptionsError } from '../errors.js';
+import { createResampleStage, type ResampleQuality, type ResampleStage } from './resample-stage.js';
+import { checkBoolean, checkChoice, checkNumber, checkRate } from './options.js';
+
+/** A chunk of session audio: base64 PCM16 little-endian at the output rate. */
+export interface CaptureAudioEvent {
+  type: 'audio';
+  base64: string;
+  /** Stream time of the first frame, ms (from integer frame counts). */
+  startMs: number;
+  durationMs: number;
+  /** The same in output frames (integers). */
+  startFrame: number;
+  frames: number;
+}
+
+/** A change of speech state from the VAD; `timeMs` is stream time (EnergyVad's VadEvent). */
+export interface CaptureVadEvent {
+  type: 'speech_start' | 'speech_stop';
+  timeMs: number;
+}
+
+export type CaptureEvent = CaptureAudioEvent | CaptureVadEvent;
+
+/** Event code of a speech start in `processInto` output (EnergyVad's VAD_SPEECH_START). */
+const SPEECH_START = 0;
+
+/** The VAD stage (an `EnergyVad` fits); run at the output rate. */
+export interface CaptureVad {
+  readonly sampleRate: number;
+  readonly speaking: boolean;
+  readonly prefixPaddingMs?: number;
+  processInto(samples: Float32Array, eventTypes: Uint8Array, eventTimesMs: Float64Array, frameDecisions?: Uint8Array, start?: number, end?: number): number;
+  reset(): void;
+}
+
+/** The echo gate stage (an `EchoGate` fits); run at the input rate, before resampling. */
+export interface CaptureEchoGate {
+  processInto(input: Float32Array, output: Float32Array): number;
+  reset?(): void;
+}
+
+export interface CapturePipelineOptions {
+  /** Microphone rate in Hz (a rate the Resampler supports). */
+  inputRate: number;
+  /** Session rate in Hz. Default 24000 (OpenAI Realtime); Gemini Live takes 16000. */
+  outputRate?: number;
+  /** Audio per emitted chunk, ms (10..1000). Default 40. */
+  chunkMs?: number;
+  /** Client VAD: an `EnergyVad` (or compatible) at `outputRate`. */
+  vad?: false | CaptureVad;
+  /** An echo gate at `inputRate` (e.g. `new EchoGate({ sampleRate: inputRate })`). */
+  echoGate?: CaptureEchoGate;
+  /** Send only speech (with `prefixPaddingMs` before each start); needs `vad`. Default false. */
+  silenceGating?: boolean;
+  /** Audio sent before each speech start when gating, ms (0..2000). Default: the VAD's (300). */
+  prefixPaddingMs?: number;
+  /** Resampler quality. Default 'high'. */
+  quality?: ResampleQuality;
+}
+
+/** Integer counters at the output rate. */
+export interface CaptureStats {
+  /** Frames emitted in audio events. */
+  sentFrames: number;
+  /** Frames the silence gate held back and never sent. */
+  silenceFrames: number;
+  chunks: number;
+}
+
+/** Input frames per kernel call (one Web Audio render quantum). */
+const BLOCK_FRAMES = 128;
+
+const EMPTY: CaptureEvent[] = [];
+Object.freeze(EMPTY);
+
+/** A chunk kept back by the silence gate, in case speech starts soon after. */
+interface HeldChunk {
+  pcm: Int16Array;
+  startFrame: number;
+  frames: number;
+}
+
+export class CapturePipeline {
+  readonly inputRate: number;
+  readonly outputRate: number;
+  readonly chunkMs: number;
+  readonly chunkFrames: number;
+  readonly silenceGating: boolean;
+  readonly prefixPaddingMs: number;
+  readonly vad: CaptureVad | undefined;
+  readonly echoGate: CaptureEchoGate | undefined;
+  readonly stats: CaptureStats = { sentFrames: 0, silenceFrames: 0, chunks: 0 };
+
+  private readonly resampler: ResampleStage;
+  private readonly block = new Float32Array(BLOCK_FRAMES);
+  private blockFill = 0;
+  private readonly gated: Float32Array;
+  private readonly resampled: Float32Array;
+  private readonly chunk: Float32Array;
+  private readonly pcm: Int16Array;
+  private readonly pcmBytes: Uint8Array;
+  private fill = 0;
+  /** Output frames emitted or held so far: the stream time of the chunk being filled. */
+  private streamFrames = 0;
+  private readonly eventTypes: Uint8Array;
+  private readonly eventTimes: Float64Array;
+  private readonly held: HeldChunk[] = [];
+  private heldFirst = 0;
+  private heldCount = 0;
+  private readonly paddingFrames: number;
+
+  constructor(options: CapturePipelineOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new OptionsError('CapturePipeline needs options: { inputRate, outputRate?, chunkMs?, vad?, echoGate?, silenceGating? }');
+    }
+    this.inputRate = checkRate('inputRate', options.inputRate);
+    this.outputRate = checkRate('outputRate', options.outputRate ?? REALTIME_SAMPLE_RATE);
+    this.chunkMs = checkNumber('chunkMs', options.chunkMs, 40, 10, 1000);
+    this.chunkFrames = Math.round((this.chunkMs * this.outputRate) / 1000);
+    const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
+    this.vad = makeVad(options.vad, this.outputRate);
+    this.echoGate = options.echoGate;
+    if (this.echoGate !== undefined && typeof this.echoGate.processInto !== 'function') {
+      throw new OptionsError('echoGate must be an EchoGate (an object with processInto(input, output))');
+    }
+    this.silenceGating = checkBoolean('silenceGating', options.silenceGating, false);
+    if (this.silenceGating && this.vad === undefined) {
+      throw new OptionsError('silenceGating needs a VAD: pass vad: true (or VAD options) as well');
+    }
+    this.prefixPaddingMs = checkNumber('prefixPaddingMs', options.prefixPaddingMs, this.vad?.prefixPaddingMs ?? 300, 0, 2000);
+    this.paddingFrames = Math.round((this.prefixPaddingMs * this.outputRate) / 1000);
+
+    this.resampler = createResampleStage(this.inputRate, this.outputRate, quality);
+    this.gated = new Float32Array(BLOCK_FRAMES);
+    this.resampled = new Float32Array(this.resampler.maxOutputFrames(BLOCK_FRAMES) + 16);
+    this.chunk = new Float32Array(this.chunkFrames);
+    this.pcm = new Int16Array(this.chunkFrames);
+    this.pcmBytes = new Uint8Array(this.pcm.buffer);
+    const vadFrames = Math.ceil(this.chunkFrames / Math.max(1, Math.round(this.outputRate / 100))) + 2;
+    this.eventTypes = new Uint8Array(vadFrames);
+    this.eventTimes = new Float64Array(vadFrames);
+    if (this.silenceGating) {
+      const slots = Math.ceil(this.paddingFrames / this.chunkFrames) + 1;
+      for (let i = 0; i < slots; i++) this.held.push({ pcm: new Int16Array(this.chunkFrames), startFrame: 0, frames: 0 });
+    }
+  }
+
+  /** Stream time of the next frame to be emitted, ms. */
+  get streamMs(): number {
+    return (this.streamFrames * 1000) / this.outputRate;
+  }
+
+  /** Output frames waiting in the partial chunk. */
+  get pendingFrames(): number {
+    return this.fill;
+  }
+
+  /** True while the VAD hears speech (false without a VAD). */
+  get speaking(): boolean {
+    return this.vad !== undefined && this.vad.speaking;
+  }
+
+  /**
+   * Feeds microphone samples (any length). Returns the events completed by them, in stream order:
+   * VAD events of a chunk, then its audio. Returns a shared empty array when none (no allocation).
+   */
+  push(samples: Float32Array): CaptureEvent[] {
+    let events = EMPTY;
+    const block = this.block;
+    const total = samples.length;
+    let fill = this.blockFill;
+    for (let i = 0; i < total; i++) {
+      block[fill++] = samples[i]!;
+      if (fill === BLOCK_FRAMES) {
+        events = this.processBlock(block, events);
+        fill = 0;
+      }
+    }
+    this.blockFill = fill;
+    return events;
+  }
+
+  /**
+   * Emits what is pending (input not yet a whole block, the partial chunk) now, e.g. before a
+   * manual commit, without ending the stream. Allocates.
+   */
+  emitPending(): CaptureEvent[] {
+    let events = this.processPartialBlock(EMPTY);
+    if (this.fill > 0) events = this.emitChunk(this.fill, events);
+    return events;
+  }
+
+  /**
+   * Ends the stream: the resampler's tail and the partial chunk are emitted; chunks the silence
+   * gate held are dropped (counted as silence). The next push starts a new stream whose times
+   * continue from here. Allocates.
+   */
+  flush(): CaptureEvent[] {
+    let events = this.processPartialBlock(EMPTY);
+    const tail = this.resampler.flush();
+    events = this.collect(tail, tail.length, events);
+    if (this.fill > 0) events = this.emitChunk(this.fill, events);
+    this.dropHeld();
+    this.resampler.reset();
+    return events;
+  }
+
+  /** Forgets the stream (resampler, VAD, held chunks); stream time restarts at 0; counters are kept. */
+  reset(): void {
+    this.resampler.reset();
+    this.vad?.reset();
+    this.echoGate?.reset?.();
+    this.dropHeld();
+    this.blockFill = 0;
+    this.fill = 0;
+    this.streamFrames = 0;
+  }
+
+  private processBlock(block: Float32Array, events: CaptureEvent[]): CaptureEvent[] {
+    let input = block;
+    if (this.echoGate !== undefined) {
+      this.echoGate.processInto(block, this.gated);
+      input = block.length === BLOCK_FRAMES ? this.gated : this.gated.subarray(0, block.length);
+    }
+    const produced = this.resampler.processInto(input, this.resampled);
+    return this.collect(this.resampled, produced, events);
+  }
+
+  /** Runs the kernels on the frames of an incomplete block (allocates a view). */
+  private processPartialBlock(events: CaptureEvent[]): CaptureEvent[] {
+    if (this.blockFill === 0) return events;
+    const partial = this.block.subarray(0, this.blockFill);
+    this.blockFill = 0;
+    return this.processBlock(partial, events);
+  }
+
+  private collect(source: Float32Array, frames: number, events: CaptureEvent[]): CaptureEvent[] {
+    const chunk = this.chunk;
+    const chunkFrames = this.chunkFrames;
+    let read = 0;
+    while (read < frames) {
+      const n = Math.min(chunkFrames - this.fill, frames - read);
+      for (let i = 0; i < n; i++) chunk[this.fill + i] = source[read + i]!;
+      this.fill += n;
+      read += n;
+      if (this.fill === chunkFrames) events = this.emitChunk(chunkFrames, events);
+    }
+    return events;
+  }
+
+  private emitChunk(frames: number, events: CaptureEvent[]): CaptureEvent[] {
+    const startFrame = this.streamFrames;
+    this.streamFrames += frames;
+    this.fill = 0;
+    const vad = this.vad;
+    const wasSpeaking = vad !== undefined && vad.speaking;
+    let vadEvents = 0;
+    let speechStartFrame = -1;
+    if (vad !== undefined) {
+      vadEvents = vad.processInto(this.chunk, this.eventTypes, this.eventTimes, undefined, 0, frames);
+      if (vadEvents > 0 && events === EMPTY) events = [];
+      for (let i = 0; i < vadEvents; i++) {
+        const start = this.eventTypes[i] === SPEECH_START;
+        const timeMs = this.eventTimes[i]!;
+        if (start && speechStartFrame < 0) speechStartFrame = Math.round((timeMs * this.outputRate) / 1000);
+        events.push({ type: start ? 'speech_start' : 'speech_stop', timeMs });
+      }
+    }
+    const pcm = this.pcm;
+    floatToPcm16(frames === this.chunkFrames ? this.chunk : this.chunk.subarray(0, frames), pcm);
+    const send = !this.silenceGating || wasSpeaking || vadEvents > 0 || vad!.speaking;
+    if (!send) {
+      this.hold(pcm, startFrame, frames);
+      return events;
+    }
+    if (events === EMPTY) events = [];
+    if (this.heldCount > 0) this.releaseHeld(speechStartFrame < 0 ? startFrame : speechStartFrame, events);
+    events.push(this.audioEvent(frames === this.chunkFrames ? this.pcmBytes : this.pcmBytes.subarray(0, frames * 2), startFrame, frames));
+    return events;
+  }
+
+  private audioEvent(bytes: Uint8Array, startFrame: number, frames: number): CaptureAudioEvent {
+    this.stats.sentFrames += frames;
+    this.stats.chunks++;
+    return {
+      type: 'audio',
+      base64: encodeBase64(bytes),
+      startMs: (startFrame * 1000) / this.outputRate,
+      durationMs: (frames * 1000) / this.outputRate,
+      startFrame,
+      frames,
+    };
+  }
+
+  private hold(pcm: Int16Array, startFrame: number, frames: number): void {
+    const slots = this.held.length;
+    if (this.heldCount === slots) {
+      this.stats.silenceFrames += this.held[this.heldFirst]!.frames;
+      this.heldFirst = (this.heldFirst + 1) % slots;
+      this.heldCount--;
+    }
+    const slot = this.held[(this.heldFirst + this.heldCount) % slots]!;
+    slot.pcm.set(pcm);
+    slot.startFrame = startFrame;
+    slot.frames = frames;
+    this.heldCount++;
+  }
+
+  /** Sends the held chunks that reach into the prefix padding before `speechFrame`; drops the rest. */
+  private releaseHeld(speechFrame: number, events: CaptureEvent[]): void {
+    const from = speechFrame - this.paddingFrames;
+    const slots = this.held.length;
+    for (let i = 0; i < this.heldCount; i++) {
+      const slot = this.held[(this.heldFirst + i) % slots]!;
+      if (slot.startFrame + slot.frames > from) {
+        const bytes = new Uint8Array(slot.pcm.buffer, 0, slot.frames * 2);
+        events.push(this.audioEvent(bytes, slot.startFrame, slot.frames));
+      } else {
+        this.stats.silenceFrames += slot.frames;
+      }
+    }
+    this.heldFirst = 0;
+    this.heldCount = 0;
+  }
+
+  private dropHeld(): void {
+    const slots = this.held.length;
+    for (let i = 0; i < this.heldCount; i++) this.stats.silenceFrames += this.held[(this.heldFirst + i) % slots]!.frames;
+    this.heldFirst = 0;
+    this.heldCount = 0;
+  }
+}
+
+function makeVad(option: CapturePipelineOptions['vad'], outputRate: number): CaptureVad | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === null || typeof option !== 'object' || typeof (option as CaptureVad).processInto !== 'function') {
+    throw new OptionsError(`vad must be an EnergyVad constructed with sampleRate ${outputRate}, got ${String(option)}`);
+  }
+  if (option.sampleRate !== outputRate) {
+    throw new OptionsError(`the VAD runs at the output rate: construct it with sampleRate ${outputRate}, not ${option.sampleRate}`);
+  }
+  return option;
+}

@@ -1,0 +1,339 @@
+// PlaybackPipeline: a session's audio deltas (base64 PCM16, per item) -> PCM16 -> float ->
+// resampled to the device rate -> a bounded buffer read in fixed quanta by the audio callback.
+// It counts, per item, the frames actually read out, so `interrupt()` can flush everything at
+// once and say how much of the playing item was heard (the `audio_end_ms` of a truncate). What
+// is read also goes to the echo gate as its reference.
+//
+// The resampler is always called on fixed 128-frame blocks (an item's last block may be shorter),
+// so the output is identical whatever the delta sizes. Stream accounting is in integer frames;
+// milliseconds are derived from them. `read()` is allocation-free; `pushDelta()` allocates while
+// decoding (once per delta, off the audio thread).
+import { decodeBase64 } from '../kernels/base64.js';
+import { REALTIME_SAMPLE_RATE } from '../constants.js';
+import { AudioInputError } from './errors.js';
+import { FloatRing } from './ring-buffer.js';
+import { ItemLedger, type PlaybackItem } from './playback-items.js';
+import { createResampleStage, type ResampleQuality, type ResampleStage } from './resample-stage.js';
+import { checkChoice, checkNumber, checkRate } from './options.js';
+
+/** Where the played signal goes as the echo gate's reference (an `EchoGate` fits). */
+export interface PlaybackReferenceSink {
+  pushReference(playback: Float32Array): void;
+}
+
+export interface PlaybackPipelineOptions {
+  /** Device (speaker) rate in Hz: what `read()` produces. */
+  outputRate: number;
+  /** Rate of the session's audio in Hz. Default 24000 (OpenAI Realtime, Gemini Live output). */
+  inputRate?: number;
+  /** Resampler quality. Default 'high'. */
+  quality?: ResampleQuality;
+  /** Most audio held, in ms of device frames; what does not fit is dropped and counted. Default 60000. */
+  maxBufferedMs?: number;
+  /**
+   * Audio buffered before playback starts (and restarts after an underrun), in ms; an item that
+   * has ended starts at once. Default 0: play as soon as anything arrived.
+   */
+  startThresholdMs?: number;
+  /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate`. */
+  echoGate?: PlaybackReferenceSink;
+  /** Most items queued at once. Default 64. */
+  maxItems?: number;
+}
+
+/** What `interrupt()` reports about the item that was playing. */
+export interface PlaybackInterruption {
+  /** The item playing (or last played, or next to play), or null when there was none. */
+  itemId: string | null;
+  /** Audio of that item actually read out, in ms of session audio; never more than it received. */
+  playedMs: number;
+  /** The same as session-rate frames (integer). */
+  playedFrames: number;
+  /** Session-rate frames of that item received. */
+  receivedFrames: number;
+  /** True when the item had ended and was played to its end (nothing was cut). */
+  playedToEnd: boolean;
+  /** Audio flushed from the buffer, in ms (all items). */
+  flushedMs: number;
+}
+
+/** Integer counters; milliseconds follow from them. */
+export interface PlaybackStats {
+  /** Session-rate frames decoded from deltas. */
+  receivedFrames: number;
+  /** Device-rate frames read out (audio only, not the zero fill). */
+  playedFrames: number;
+  /** Device-rate frames dropped because the buffer was full. */
+  overflowFrames: number;
+  /** Device-rate frames flushed by interruptions. */
+  flushedFrames: number;
+  /** Session-rate frames of deltas that arrived for an interrupted item, not played. */
+  lateFrames: number;
+  /** Times the buffer ran dry while an item was still expected to deliver audio. */
+  underruns: number;
+  /** Device-rate frames of silence output during those underruns. */
+  underrunFrames: number;
+  /** Deltas rejected (odd byte count) or partly rejected. */
+  badDeltas: number;
+}
+
+/** Session frames per resampler call. */
+const BLOCK_FRAMES = 128;
+const RECENTLY_INTERRUPTED = 16;
+
+export class PlaybackPipeline {
+  readonly outputRate: number;
+  readonly inputRate: number;
+  readonly maxBufferedMs: number;
+  readonly stats: PlaybackStats = {
+    receivedFrames: 0,
+    playedFrames: 0,
+    overflowFrames: 0,
+    flushedFrames: 0,
+    lateFrames: 0,
+    underruns: 0,
+    underrunFrames: 0,
+    badDeltas: 0,
+  };
+
+  private readonly ring: FloatRing;
+  private readonly ledger: ItemLedger;
+  private readonly resampler: ResampleStage;
+  private readonly block = new Float32Array(BLOCK_FRAMES);
+  private blockFill = 0;
+  private readonly resampled: Float32Array;
+  private readonly startThresholdFrames: number;
+  private readonly echoGate: PlaybackReferenceSink | undefined;
+  /** The item whose audio goes through the resampler now (its tail is flushed when it ends). */
+  private receiving: PlaybackItem | undefined;
+  private started = false;
+  private dry = false;
+  private readonly interrupted: string[] = [];
+  private interruptedNext = 0;
+
+  constructor(options: PlaybackPipelineOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new AudioInputError('invalid_item_id', 'PlaybackPipeline needs options: { outputRate }');
+    }
+    this.outputRate = checkRate('outputRate', options.outputRate);
+    this.inputRate = checkRate('inputRate', options.inputRate ?? REALTIME_SAMPLE_RATE);
+    const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
+    this.maxBufferedMs = checkNumber('maxBufferedMs', options.maxBufferedMs, 60_000, 100, 600_000);
+    const startThresholdMs = checkNumber('startThresholdMs', options.startThresholdMs, 0, 0, 5_000);
+    const maxItems = checkNumber('maxItems', options.maxItems, 64, 2, 4096);
+    this.startThresholdFrames = Math.round((startThresholdMs * this.outputRate) / 1000);
+    this.echoGate = options.echoGate;
+    this.ring = new FloatRing(Math.ceil((this.maxBufferedMs * this.outputRate) / 1000));
+    this.ledger = new ItemLedger(Math.round(maxItems));
+    this.resampler = createResampleStage(this.inputRate, this.outputRate, quality);
+    this.resampled = new Float32Array(this.resampler.maxOutputFrames(BLOCK_FRAMES) + 16);
+  }
+
+  /** Audio buffered for the speaker, in ms. */
+  get bufferedMs(): number {
+    return (this.ring.availableFrames * 1000) / this.outputRate;
+  }
+
+  /** Device frames buffered. */
+  get bufferedFrames(): number {
+    return this.ring.availableFrames;
+  }
+
+  /** True while an item is buffered or still expected to deliver audio. */
+  get active(): boolean {
+    return this.ledger.count > 0;
+  }
+
+  /** The item now playing (or next to play), or null. */
+  get playingItemId(): string | null {
+    return this.ledger.first()?.itemId ?? null;
+  }
+
+  /**
+   * Queues one base64 PCM16 delta of item `itemId` (at `inputRate`). Returns the session frames
+   * accepted (0 for an interrupted item's late delta). Throws `Base64Error` on invalid base64 and
+   * `AudioInputError('odd_byte_count')` after queuing the whole samples of an odd-length delta.
+   * Allocates (decoding).
+   */
+  pushDelta(base64: string, itemId: string): number {
+    const bytes = decodeBase64(base64);
+    const samples = bytes.length >> 1;
+    const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, samples);
+    const accepted = this.pushPcm16(pcm, itemId);
+    if ((bytes.length & 1) !== 0) {
+      this.stats.badDeltas++;
+      throw new AudioInputError(
+        'odd_byte_count',
+        `audio delta of item ${itemId} has ${bytes.length} bytes, not whole 16-bit samples; the last byte was dropped`,
+      );
+    }
+    return accepted;
+  }
+
+  /** Queues PCM16 samples of item `itemId` (at `inputRate`); see `pushDelta`. */
+  pushPcm16(pcm: Int16Array, itemId: string): number {
+    if (typeof itemId !== 'string' || itemId.length === 0) {
+      throw new AudioInputError('invalid_item_id', `item id must be a non-empty string, got ${String(itemId)}`);
+    }
+    if (this.wasInterrupted(itemId)) {
+      this.stats.lateFrames += pcm.length;
+      return 0;
+    }
+    const item = this.itemFor(itemId);
+    if (item === undefined) {
+      this.stats.overflowFrames += Math.ceil((pcm.length * this.outputRate) / this.inputRate);
+      return 0;
+    }
+    item.receivedFrames += pcm.length;
+    this.stats.receivedFrames += pcm.length;
+    const block = this.block;
+    let fill = this.blockFill;
+    for (let i = 0; i < pcm.length; i++) {
+      block[fill++] = pcm[i]! / 32768; // exact, as pcm16ToFloat
+      if (fill === BLOCK_FRAMES) {
+        this.store(item, this.resampled, this.resampler.processInto(block, this.resampled));
+        fill = 0;
+      }
+    }
+    this.blockFill = fill;
+    return pcm.length;
+  }
+
+  /** No more audio will come for `itemId`: the resampler's tail is queued and the item may finish. */
+  endItem(itemId: string): void {
+    if (this.receiving !== undefined && this.receiving.itemId === itemId) {
+      this.finishReceiving();
+      return;
+    }
+    for (let i = 0; i < this.ledger.count; i++) {
+      const item = this.ledger.at(i);
+      if (item.itemId === itemId) item.ended = true;
+    }
+    this.ledger.prune();
+  }
+
+  /**
+   * Fills `output` with the next frames for the speaker; returns the frames of audio written, the
+   * rest of `output` being zero-filled. Allocation-free (for the audio callback).
+   */
+  read(output: Float32Array): number {
+    const frames = output.length;
+    const ring = this.ring;
+    if (!this.started && ring.availableFrames > 0) {
+      const first = this.ledger.first();
+      if (ring.availableFrames >= this.startThresholdFrames || (first !== undefined && first.ended)) this.started = true;
+    }
+    const written = this.started ? ring.read(output, 0, frames) : 0;
+    for (let i = written; i < frames; i++) output[i] = 0;
+    if (written > 0) {
+      this.ledger.consume(written);
+      this.stats.playedFrames += written;
+      this.dry = false;
+    }
+    if (written < frames) {
+      const expecting = this.receiving !== undefined && this.receiving.playedFrames > 0;
+      if (expecting) {
+        if (!this.dry) this.stats.underruns++;
+        this.dry = true;
+        this.stats.underrunFrames += frames - written;
+      }
+      if (ring.availableFrames === 0) this.started = false;
+    }
+    if (this.echoGate !== undefined) this.echoGate.pushReference(output);
+    return written;
+  }
+
+  /**
+   * Stops playback at once: flushes every buffered frame of every item, resets the resampler and
+   * remembers the flushed items so their late deltas are not played. Returns the item that was
+   * playing and how much of it was heard.
+   */
+  interrupt(): PlaybackInterruption {
+    const ledger = this.ledger;
+    const first = ledger.first();
+    const playing = first !== undefined && first.playedFrames > 0 ? first : (ledger.lastPlayed ?? first);
+    const flushedFrames = this.ring.availableFrames;
+    let result: PlaybackInterruption;
+    if (playing === undefined) {
+      result = { itemId: null, playedMs: 0, playedFrames: 0, receivedFrames: 0, playedToEnd: false, flushedMs: 0 };
+    } else {
+      const playedFrames = Math.min(
+        playing.receivedFrames,
+        Math.floor((playing.playedFrames * this.inputRate) / this.outputRate),
+      );
+      result = {
+        itemId: playing.itemId,
+        playedMs: (playedFrames * 1000) / this.inputRate,
+        playedFrames,
+        receivedFrames: playing.receivedFrames,
+        playedToEnd: playing.ended && playing.bufferedFrames === 0,
+        flushedMs: (flushedFrames * 1000) / this.outputRate,
+      };
+    }
+    for (let i = 0; i < ledger.count; i++) this.rememberInterrupted(ledger.at(i).itemId);
+    this.stats.flushedFrames += flushedFrames;
+    this.ring.clear();
+    ledger.clear();
+    this.resampler.reset();
+    this.blockFill = 0;
+    this.receiving = undefined;
+    this.started = false;
+    this.dry = false;
+    return result;
+  }
+
+  /** Forgets everything (buffer, items, interrupted ids); counters are kept. */
+  reset(): void {
+    this.ring.clear();
+    this.ledger.clear();
+    this.resampler.reset();
+    this.blockFill = 0;
+    this.receiving = undefined;
+    this.started = false;
+    this.dry = false;
+    this.interrupted.length = 0;
+    this.interruptedNext = 0;
+  }
+
+  private itemFor(itemId: string): PlaybackItem | undefined {
+    if (this.receiving !== undefined && this.receiving.itemId === itemId) return this.receiving;
+    if (this.receiving !== undefined) this.finishReceiving();
+    const item = this.ledger.push(itemId);
+    this.receiving = item;
+    return item;
+  }
+
+  private finishReceiving(): void {
+    const item = this.receiving!;
+    if (this.blockFill > 0) {
+      const produced = this.resampler.processInto(this.block.subarray(0, this.blockFill), this.resampled);
+      this.store(item, this.resampled, produced);
+      this.blockFill = 0;
+    }
+    const tail = this.resampler.flush();
+    if (tail.length > 0) this.store(item, tail, tail.length);
+    this.resampler.reset();
+    item.ended = true;
+    this.receiving = undefined;
+    this.ledger.prune();
+  }
+
+  private store(item: PlaybackItem, source: Float32Array, frames: number): void {
+    const written = this.ring.write(source, 0, frames);
+    item.writtenFrames += written;
+    item.bufferedFrames += written;
+    this.stats.overflowFrames += frames - written;
+  }
+
+  private wasInterrupted(itemId: string): boolean {
+    for (let i = 0; i < this.interrupted.length; i++) if (this.interrupted[i] === itemId) return true;
+    return false;
+  }
+
+  private rememberInterrupted(itemId: string): void {
+    if (this.wasInterrupted(itemId)) return;
+    if (this.interrupted.length < RECENTLY_INTERRUPTED) this.interrupted.push(itemId);
+    else this.interrupted[this.interruptedNext] = itemId;
+    this.interruptedNext = (this.interruptedNext + 1) % RECENTLY_INTERRUPTED;
+  }
+}

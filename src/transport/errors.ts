@@ -1,0 +1,32 @@
+// Typed errors for what arrives from the network. The adapter reports them as `error` events and
+// counts them; it never throws on server input, and the session goes on.
+import { RealtimePcmError } from '../errors.js';
+
+export type TransportErrorCode =
+  /** Not JSON, not an object, or a known event missing a field it needs. */
+  | 'malformed_event'
+  /** A `type` (or Gemini message key) that no supported protocol has. */
+  | 'unknown_event'
+  /** An event of another protocol (e.g. a beta event on a GA adapter). */
+  | 'unexpected_event'
+  | 'invalid_base64'
+  | 'odd_byte_count'
+  /** An audio delta for an item the session never announced. */
+  | 'unknown_item'
+  /** Audio in a format or rate the adapter was not set up for. */
+  | 'unsupported_format'
+  /** The server sent an `error` event (or Gemini an error status). */
+  | 'server_error'
+  /** `send` threw. */
+  | 'send_failed';
+
+export class TransportError extends RealtimePcmError {
+  declare readonly code: TransportErrorCode;
+  /** The event type (or Gemini key) concerned, when known. */
+  readonly eventType: string | undefined;
+  constructor(code: TransportErrorCode, message: string, eventType?: string) {
+    super(code, message);
+    this.name = 'TransportError';
+    this.eventType = eventType;
+  }
+}

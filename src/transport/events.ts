@@ -1,0 +1,83 @@
+// Event types of the transport layer: what a protocol mapping reads out of a server event
+// (`Inbound`, protocol-neutral), and what the adapter reports to the application (`AdapterEvent`).
+import type { CaptureVadEvent } from '../pipeline/capture.js';
+import type { TransportError } from './errors.js';
+
+export type SessionProtocolName = 'openai' | 'openai-beta' | 'gemini';
+
+/** Turn detection as the adapter needs to know it: by the session ('server') or by the app ('none'). */
+export type TurnDetectionMode = 'server' | 'none';
+
+/** A server event reduced to what concerns audio. */
+export type Inbound =
+  | { kind: 'audio'; itemId: string; responseId: string | undefined; base64: string; rate: number | undefined }
+  | { kind: 'audio_done'; itemId: string }
+  | { kind: 'item_added'; itemId: string; responseId: string | undefined }
+  | { kind: 'response_created'; responseId: string | undefined }
+  | { kind: 'response_done'; responseId: string | undefined }
+  /** The session heard the user start speaking (OpenAI: input_audio_buffer.speech_started). */
+  | { kind: 'speech_started' }
+  /** The session stopped its own output (Gemini: serverContent.interrupted). */
+  | { kind: 'interrupted' }
+  | { kind: 'input_committed' }
+  | { kind: 'input_cleared' }
+  | { kind: 'session'; turnDetection: TurnDetectionMode | undefined; interruptResponse: boolean | undefined; outputFormat: string | undefined }
+  | { kind: 'error'; error: TransportError }
+  | { kind: 'other' };
+
+export type InterruptionSource = 'server' | 'local' | 'app';
+
+/** Playback was cut: what was heard, and what the adapter told the session. */
+export interface InterruptionEvent {
+  type: 'interrupted';
+  source: InterruptionSource;
+  /** The item that was playing, or null. */
+  itemId: string | null;
+  /** Audio of it actually played, ms. */
+  playedMs: number;
+  /** The `audio_end_ms` sent in `conversation.item.truncate`, or null when none was sent. */
+  audioEndMs: number | null;
+  /** True when `response.cancel` was sent. */
+  cancelled: boolean;
+  /** Buffered audio thrown away, ms. */
+  flushedMs: number;
+}
+
+export interface TransportErrorEvent {
+  type: 'error';
+  error: TransportError;
+}
+
+export type AdapterEvent = InterruptionEvent | TransportErrorEvent | CaptureVadEvent;
+
+/** Audio totals of a session, in seconds (from integer frame counts), and counters. */
+export interface AdapterStats {
+  /** Audio sent to the session. */
+  sentSeconds: number;
+  /** Audio received from the session (decoded deltas). */
+  receivedSeconds: number;
+  /** Audio read out to the speaker. */
+  playedSeconds: number;
+  /** Microphone audio the silence gate did not send. */
+  silenceNotSentSeconds: number;
+  /** Audio chunks sent. */
+  chunksSent: number;
+  /** Audio chunks dropped (socket not open, its send buffer over `maxSendBufferMs`, or `send` threw). */
+  chunksDropped: number;
+  droppedSeconds: number;
+  /** Times playback ran dry while an item was still coming, and the silence played then. */
+  underruns: number;
+  underrunSeconds: number;
+  /** Received audio dropped because the playback buffer was full. */
+  overflowSeconds: number;
+  /** Audio flushed by interruptions, and late audio of interrupted items discarded. */
+  flushedSeconds: number;
+  lateSeconds: number;
+  interruptions: number;
+  truncatesSent: number;
+  cancelsSent: number;
+  commitsSent: number;
+  /** Bad inputs reported as error events, in total and per code. */
+  errors: number;
+  errorsByCode: Record<string, number>;
+}
