@@ -297,3 +297,27 @@ describe('OpenAI GA: bad input from the network', () => {
     expect(out[2400]).toBe(pcm[2399]! / 32768);
   });
 });
+
+describe('OpenAI GA at device rates (48 kHz microphone and speaker)', () => {
+  it('sends 24 kHz PCM16 of the resampled microphone and truncates at the played device frames / 2', async () => {
+    s = await session({ adapter: { inputRate: 48000, outputRate: 48000 } });
+    const mic = micSignal(48000, 48000);
+    for (let at = 0; at < mic.length; at += 128) s.adapter.pushMicrophone(mic.subarray(at, at + 128));
+    await s.conn.waitFor(() => s.conn.eventsOf('input_audio_buffer.append').length === 24);
+    expect(s.conn.violations).toEqual([]);
+    // 48 kHz -> 24 kHz: the appended audio is one second minus the resampler's look-ahead
+    const frames = s.conn.inputAudio().length / 2;
+    expect(frames).toBe(24 * 960);
+    expect(s.adapter.stats.sentSeconds).toBe(0.96);
+
+    const { itemIds } = s.conn.respond([patternPcm(24000)], 4800, { end: false });
+    await s.sync();
+    const played = s.play(77);
+    expect(played).toBe(77 * 128);
+    s.conn.speechStarted();
+    await s.conn.waitFor(() => s.conn.eventsOf('conversation.item.truncate').length === 1);
+    expect(s.conn.eventsOf('conversation.item.truncate')[0]).toMatchObject({ item_id: itemIds[0], audio_end_ms: Math.floor((Math.floor(played / 2) * 1000) / 24000) });
+    await s.sync();
+    expect(s.conn.violations).toEqual([]);
+  });
+});
