@@ -32,3 +32,5 @@ export type { AdapterEvent, AdapterStats, InterruptionEvent, InterruptionSource,
 export { openAISessionAudio, openAIBetaSessionAudio, geminiSetupAudio } from './transport/session-config.js';
 export type { SessionAudioOptions } from './transport/session-config.js';
 export type { SendTarget, TextSocket } from './transport/sink.js';
+export { TelephonyBridge } from './pipeline/telephony.js';
+export type { TelephonyBridgeOptions } from './pipeline/telephony.js';

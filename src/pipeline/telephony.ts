@@ -1,0 +1,127 @@
+// TelephonyBridge: a phone leg (8 kHz G.711 mu-law or A-law, e.g. Twilio / SIP media) to a
+// realtime session (PCM16 at 24 kHz, or 16 kHz for Gemini Live input) and back, one call per
+// direction: G.711 decode -> float -> resample up -> PCM16, and PCM16 -> float -> resample down
+// -> G.711 encode. Each direction keeps its own resampler state across calls and calls it on fixed
+// 10 ms blocks, so the output is identical however the input is cut. Allocates its results.
+import { decodeG711, encodeG711, type G711Law } from '../kernels/g711.js';
+import { decodeBase64, encodeBase64 } from '../kernels/base64.js';
+import { floatToPcm16 } from '../kernels/pcm16.js';
+import { REALTIME_SAMPLE_RATE } from '../constants.js';
+import { OptionsError } from '../errors.js';
+import { AudioInputError } from './errors.js';
+import { createResampleStage, type ResampleQuality, type ResampleStage } from './resample-stage.js';
+import { checkChoice, checkRate } from './options.js';
+
+export interface TelephonyBridgeOptions {
+  /** 'mulaw' (G.711 mu-law, `audio/pcmu`, North America/Japan) or 'alaw' (`audio/pcma`). */
+  law: G711Law;
+  /** The session's PCM16 rate, Hz. Default 24000. */
+  sessionRate?: number;
+  /** Resampler quality. Default 'high'. */
+  quality?: ResampleQuality;
+}
+
+const PHONE_RATE = 8000;
+const BLOCK_MS = 10;
+
+/** One direction: float blocks of fixed size through a resampler, collected into a growable buffer. */
+class Direction {
+  private readonly block: Float32Array;
+  private fill = 0;
+  private readonly resampled: Float32Array;
+  private out = new Float32Array(0);
+  private outFrames = 0;
+
+  constructor(private readonly resampler: ResampleStage, blockFrames: number) {
+    this.block = new Float32Array(blockFrames);
+    this.resampled = new Float32Array(resampler.maxOutputFrames(blockFrames) + 16);
+  }
+
+  push(samples: Int16Array, end: boolean): Float32Array {
+    this.outFrames = 0;
+    const block = this.block;
+    for (let i = 0; i < samples.length; i++) {
+      block[this.fill++] = samples[i]! / 32768;
+      if (this.fill === block.length) this.run(block);
+    }
+    if (end) {
+      if (this.fill > 0) this.run(block.subarray(0, this.fill));
+      const tail = this.resampler.flush();
+      this.append(tail, tail.length);
+      this.resampler.reset();
+    }
+    return this.out.subarray(0, this.outFrames);
+  }
+
+  reset(): void {
+    this.fill = 0;
+    this.resampler.reset();
+  }
+
+  private run(input: Float32Array): void {
+    this.fill = 0;
+    this.append(this.resampled, this.resampler.processInto(input, this.resampled));
+  }
+
+  private append(source: Float32Array, frames: number): void {
+    if (this.outFrames + frames > this.out.length) {
+      const grown = new Float32Array(Math.max(1024, (this.outFrames + frames) * 2));
+      grown.set(this.out.subarray(0, this.outFrames));
+      this.out = grown;
+    }
+    for (let i = 0; i < frames; i++) this.out[this.outFrames + i] = source[i]!;
+    this.outFrames += frames;
+  }
+}
+
+export class TelephonyBridge {
+  readonly law: G711Law;
+  readonly sessionRate: number;
+  private readonly up: Direction;
+  private readonly down: Direction;
+
+  constructor(options: TelephonyBridgeOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new OptionsError("TelephonyBridge needs options: { law: 'mulaw' | 'alaw', sessionRate? }");
+    }
+    if (options.law === undefined) throw new OptionsError("law is required: 'mulaw' or 'alaw'");
+    this.law = checkChoice('law', options.law, 'mulaw', ['mulaw', 'alaw'] as const);
+    this.sessionRate = checkRate('sessionRate', options.sessionRate ?? REALTIME_SAMPLE_RATE);
+    const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
+    this.up = new Direction(createResampleStage(PHONE_RATE, this.sessionRate, quality), (PHONE_RATE * BLOCK_MS) / 1000);
+    this.down = new Direction(createResampleStage(this.sessionRate, PHONE_RATE, quality), Math.round((this.sessionRate * BLOCK_MS) / 1000));
+  }
+
+  /** 8 kHz G.711 bytes from the phone -> session-rate PCM16 (pass `end` on the last call of a stream). */
+  toSession(codes: Uint8Array, end = false): Int16Array {
+    const resampled = this.up.push(decodeG711(this.law, codes), end);
+    return floatToPcm16(resampled);
+  }
+
+  /** As `toSession`, as base64 (ready for `input_audio_buffer.append`). */
+  toSessionBase64(codes: Uint8Array, end = false): string {
+    const pcm = this.toSession(codes, end);
+    return encodeBase64(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+  }
+
+  /** Session-rate PCM16 -> 8 kHz G.711 bytes for the phone. */
+  fromSession(pcm: Int16Array, end = false): Uint8Array {
+    const resampled = this.down.push(pcm, end);
+    return encodeG711(this.law, floatToPcm16(resampled));
+  }
+
+  /** As `fromSession`, from a base64 PCM16 delta (e.g. `response.output_audio.delta`). Throws on odd byte counts. */
+  fromSessionBase64(base64: string, end = false): Uint8Array {
+    const bytes = decodeBase64(base64);
+    if ((bytes.length & 1) !== 0) {
+      throw new AudioInputError('odd_byte_count', `PCM16 delta has ${bytes.length} bytes, not whole 16-bit samples`);
+    }
+    return this.fromSession(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1), end);
+  }
+
+  /** Forgets both streams (e.g. after a barge-in flushed the phone's playback). */
+  reset(): void {
+    this.up.reset();
+    this.down.reset();
+  }
+}
