@@ -17,25 +17,36 @@
 // exactly ceil(inputFrames * L / M) output frames.
 // NaN and +-Inf input samples are replaced by 0 on the way in, so they never reach the history.
 //
-// Exact halvings (L = 1, M = 2) take the cheaper folded path of resample-half.ts instead; the
-// entry points below dispatch on the state's mode.
+// Exact halvings (L = 1, M = 2) and doublings (L = 2, M = 1) take the cheaper folded paths of
+// resample-half.ts and resample-double.ts instead; the entry points below dispatch on the mode.
 // State block (allocated by the JS wrapper, 16-byte aligned): a 64-byte header of i32 fields
 // (resample-state.ts), then the sample buffer: H history samples followed by the input window.
 
 import {
   COEF, TAPS, UP, DOWN, ADV_Q, ADV_R, PHASE, POS, HIST, MAXF, DELAY, MODE, HEADER_BYTES,
-  MODE_HALF, MODE_POLYPHASE, field, setField, bufferOf, hsum, sanitize,
+  MODE_HALF, MODE_DOUBLE, MODE_POLYPHASE, field, setField, bufferOf, hsum, sanitize,
 } from "./resample-state";
 import {
   half_state_bytes, half_init, half_reset, half_input_window, half_output_frames,
   half_flush_frames, half_process, half_flush,
 } from "./resample-half";
 
+import {
+  double_state_bytes, double_init, double_reset, double_input_window, double_output_frames,
+  double_flush_frames, double_process, double_flush,
+} from "./resample-double";
+
 export { half_state_bytes as rs_half_state_bytes, half_init as rs_half_init };
+export { double_state_bytes as rs_double_state_bytes, double_init as rs_double_init };
 
 // @ts-ignore: decorator
 @inline function isHalf(state: usize): bool {
   return field(state, MODE) == MODE_HALF;
+}
+
+// @ts-ignore: decorator
+@inline function isDouble(state: usize): bool {
+  return field(state, MODE) == MODE_DOUBLE;
 }
 
 /** Bytes of state for `taps` taps per phase and an input window of `maxFrames` samples. */
@@ -48,6 +59,10 @@ export function rs_state_bytes(taps: i32, maxFrames: i32): i32 {
 export function rs_reset(state: usize): void {
   if (isHalf(state)) {
     half_reset(state);
+    return;
+  }
+  if (isDouble(state)) {
+    double_reset(state);
     return;
   }
   const up = field(state, UP);
@@ -79,6 +94,7 @@ export function rs_init(state: usize, coefPtr: usize, taps: i32, up: i32, down: 
 /** Pointer to the input window: write up to `maxFrames` samples here and call rs_process with it. */
 export function rs_input_window(state: usize): usize {
   if (isHalf(state)) return half_input_window(state);
+  if (isDouble(state)) return double_input_window(state);
   return bufferOf(state) + (<usize>field(state, HIST) << 2);
 }
 
@@ -88,6 +104,7 @@ export function rs_input_window(state: usize): usize {
  */
 export function rs_output_frames(state: usize, frames: i32): i32 {
   if (isHalf(state)) return half_output_frames(state, frames);
+  if (isDouble(state)) return double_output_frames(state, frames);
   const taps = field(state, TAPS);
   if (taps == 0) return frames;
   const up = <i64>field(state, UP);
@@ -101,6 +118,7 @@ export function rs_output_frames(state: usize, frames: i32): i32 {
 /** Exactly how many frames rs_flush will write now. */
 export function rs_flush_frames(state: usize): i32 {
   if (isHalf(state)) return half_flush_frames(state);
+  if (isDouble(state)) return double_flush_frames(state);
   const taps = field(state, TAPS);
   if (taps == 0) return 0;
   const up = field(state, UP);
@@ -219,6 +237,7 @@ function shift(state: usize, end: i32): void {
  */
 export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usize): i32 {
   if (isHalf(state)) return half_process(state, inPtr, frames, outPtr);
+  if (isDouble(state)) return double_process(state, inPtr, frames, outPtr);
   const taps = field(state, TAPS);
   if (taps == 0) {
     sanitize(inPtr, outPtr, frames);
@@ -238,6 +257,7 @@ export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usiz
  */
 export function rs_flush(state: usize, outPtr: usize): i32 {
   if (isHalf(state)) return half_flush(state, outPtr);
+  if (isDouble(state)) return double_flush(state, outPtr);
   const taps = field(state, TAPS);
   if (taps == 0) return 0;
   const up = field(state, UP);

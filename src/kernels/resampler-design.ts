@@ -54,10 +54,11 @@ export interface ResamplerDesign {
   readonly delay: number;
   /**
    * 'polyphase': L rows of K coefficients, row p column j holds h[p + (K - 1 - j) L].
-   * 'half' (exact 2:1, assembly/resample-half.ts): h[0..D], each repeated 4 times (pre-splatted).
+   * 'half' and 'double' (exact 2:1 and 1:2, assembly/resample-half.ts and resample-double.ts):
+   * h[0..D], each repeated 4 times (pre-splatted); `taps` is then d = D / 2.
    */
   readonly table: Float32Array;
-  readonly mode: 'polyphase' | 'half';
+  readonly mode: 'polyphase' | 'half' | 'double';
   readonly latencyMs: number;
 }
 
@@ -126,11 +127,12 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
   // Unity gain at DC: each of the L phases then sums to about 1.
   const scale = up / sum;
   const latencyMs = (centre / protoRate) * 1000;
-  if (up === 1 && down === 2 && centre % 2 === 0) {
-    // Folded 2:1 path: h[0..D] (the rest mirrors it), pre-splatted; `taps` is d = D / 2.
+  const folded = up === 1 && down === 2 ? 'half' : up === 2 && down === 1 ? 'double' : undefined;
+  if (folded !== undefined && centre % 2 === 0 && length === 2 * centre + 1) {
+    // Folded 2:1 and 1:2 paths: h[0..D] (the rest mirrors it), pre-splatted; `taps` is d = D / 2.
     const table = new Float32Array(4 * (centre + 1));
     for (let k = 0; k <= centre; k++) table.fill(h[k]! * scale, 4 * k, 4 * k + 4);
-    return { up, down, taps: centre / 2, delay: centre, table, latencyMs, mode: 'half' };
+    return { up, down, taps: centre / 2, delay: centre, table, latencyMs, mode: folded };
   }
   const table = new Float32Array(taps * up);
   for (let p = 0; p < up; p++) {

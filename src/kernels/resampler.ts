@@ -28,6 +28,8 @@ interface ResampleExports {
   rs_state_bytes(taps: number, maxFrames: number): number;
   rs_half_state_bytes(pairs: number, maxFrames: number): number;
   rs_half_init(state: number, coefPtr: number, pairs: number, maxFrames: number): void;
+  rs_double_state_bytes(pairs: number, maxFrames: number): number;
+  rs_double_init(state: number, coefPtr: number, pairs: number, maxFrames: number): void;
   rs_init(state: number, coefPtr: number, taps: number, up: number, down: number, delay: number, maxFrames: number): void;
   rs_reset(state: number): void;
   rs_input_window(state: number): number;
@@ -103,7 +105,7 @@ export class Resampler {
   /** Upsampling and downsampling factors in lowest terms: output = input x up / down. */
   readonly up: number;
   readonly down: number;
-  /** Multiplies per output frame: taps per polyphase branch, or 2d + 1 on the folded 2:1 path; 0 for equal rates. */
+  /** Taps per polyphase branch, or 2d + 1 (the prototype's half length) on the folded 2:1 and 1:2 paths; 0 for equal rates. */
   readonly taps: number;
 
   private readonly heap: Heap;
@@ -122,21 +124,22 @@ export class Resampler {
     const { key, design: d } = design(this.inputRate, this.outputRate, this.quality);
     this.up = d.up;
     this.down = d.down;
-    this.taps = d.mode === 'half' ? 2 * d.taps + 1 : d.taps;
+    this.taps = d.mode === 'polyphase' ? d.taps : 2 * d.taps + 1;
     this.latencyMs = d.latencyMs;
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();
     this.wasm = this.heap.exports as unknown as ResampleExports;
     const coefPtr = tableIn(this.heap, key, d);
     const outFrames = Math.max(this.maxOutputFrames(this.maxFramesPerCall), Math.ceil(d.delay / d.down) + 1);
-    const half = d.mode === 'half';
-    const stateBytes = half
-      ? this.wasm.rs_half_state_bytes(d.taps, this.maxFramesPerCall)
-      : this.wasm.rs_state_bytes(d.taps, this.maxFramesPerCall);
+    const max = this.maxFramesPerCall;
+    const w = this.wasm;
+    const stateBytes =
+      d.mode === 'half' ? w.rs_half_state_bytes(d.taps, max) : d.mode === 'double' ? w.rs_double_state_bytes(d.taps, max) : w.rs_state_bytes(d.taps, max);
     this.state = this.heap.alloc(stateBytes);
     this.outWindow = this.heap.alloc(outFrames * 4 + 16);
-    if (half) this.wasm.rs_half_init(this.state, coefPtr, d.taps, this.maxFramesPerCall);
-    else this.wasm.rs_init(this.state, coefPtr, d.taps, d.up, d.down, d.delay, this.maxFramesPerCall);
+    if (d.mode === 'half') w.rs_half_init(this.state, coefPtr, d.taps, max);
+    else if (d.mode === 'double') w.rs_double_init(this.state, coefPtr, d.taps, max);
+    else w.rs_init(this.state, coefPtr, d.taps, d.up, d.down, d.delay, max);
     this.inWindow = this.wasm.rs_input_window(this.state);
     this.heap.refresh();
   }
