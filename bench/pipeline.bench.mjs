@@ -1,0 +1,189 @@
+// Pipelines and adapter: speed (x realtime) of the capture pipeline (48 kHz in, 128-frame
+// quanta) at several chunk sizes, of playback (deltas in, 128-frame reads at 48 kHz) and of the
+// whole adapter loop; then allocation per quantum and heap growth over a 60-minute simulated
+// session, measured in a child process with a large young generation and gc exposed.
+// Run alone: `node bench/pipeline.bench.mjs` (after `npm run build`).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { CapturePipeline, PlaybackPipeline, RealtimeAudioAdapter } from '../dist/index.js';
+import { runSuite } from './lib.mjs';
+
+const RATE = 48000;
+const QUANTUM = 128;
+
+function mic(frames, rate = RATE) {
+  const out = new Float32Array(frames);
+  let x = 1;
+  for (let i = 0; i < frames; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = 0.3 * Math.sin((2 * Math.PI * 220 * i) / rate) + ((x >>> 8) / 16777216 - 0.5) * 0.05;
+  }
+  return out;
+}
+
+/** One second of microphone audio in 128-frame quanta (the last one short). */
+const second = mic(RATE);
+const quanta = [];
+for (let at = 0; at < RATE; at += QUANTUM) quanta.push(second.subarray(at, Math.min(RATE, at + QUANTUM)));
+
+const deltaPcm = new Int16Array(2400).map((_, i) => Math.round(8000 * Math.sin(i * 0.05)));
+const delta = Buffer.from(deltaPcm.buffer).toString('base64'); // 100 ms at 24 kHz
+const deltaEvent = (itemId) => JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: itemId, output_index: 0, content_index: 0, delta });
+
+function memoryChild() {
+  const gc = globalThis.gc;
+  const used = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const results = {};
+
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+  // playback read(): 128-frame quanta at 48 kHz with audio buffered (warm code first: the JIT's
+  // own allocations would otherwise be counted), median of 5 runs of 20000 reads
+  {
+    const p = new PlaybackPipeline({ outputRate: RATE, maxBufferedMs: 600000 });
+    for (let i = 0; i < 3000; i++) p.pushDelta(delta, 'x');
+    const out = new Float32Array(QUANTUM);
+    for (let i = 0; i < 20000; i++) p.read(out);
+    const runs = [];
+    for (let k = 0; k < 5; k++) {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 20000; i++) p.read(out);
+      runs.push((process.memoryUsage().heapUsed - before) / 20000);
+    }
+    results.playbackReadBytesPerQuantum = median(runs);
+  }
+  // capture push(): 128-frame quanta at 48 kHz between chunk completions (1000 ms chunks: 375
+  // quanta each), after 5000 warm-up pushes; median of 5 runs of 370 pushes that emit nothing
+  {
+    const c = new CapturePipeline({ inputRate: RATE, chunkMs: 1000 });
+    const block = second.subarray(0, QUANTUM);
+    for (let i = 0; i < 5000; i++) c.push(block);
+    const runs = [];
+    let events = 0;
+    for (let k = 0; k < 5; k++) {
+      c.reset();
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 370; i++) events += c.push(block).length;
+      runs.push((process.memoryUsage().heapUsed - before) / 370);
+    }
+    results.capturePushBytesPerQuantum = median(runs);
+    results.capturePushEventsDuringMeasure = events;
+  }
+  // 60 simulated minutes through the adapter: microphone all the time, the assistant talking
+  // half of it (100 ms deltas), playback read in quanta; heap after GC, after 1 minute vs at the end
+  {
+    let sent = 0;
+    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => sent++, inputRate: RATE, outputRate: RATE });
+    const out = new Float32Array(QUANTUM);
+    let item = 0;
+    let warm = 0;
+    const minutes = 60;
+    for (let s = 0; s < minutes * 60; s++) {
+      if (s % 20 === 0) {
+        item++;
+        adapter.handleServerEvent(JSON.stringify({ type: 'response.created', response: { id: `r${item}` } }));
+        adapter.handleServerEvent(JSON.stringify({ type: 'response.output_item.added', response_id: `r${item}`, item: { id: `i${item}` } }));
+      }
+      const talking = s % 20 < 10;
+      if (talking) for (let d = 0; d < 10; d++) adapter.handleServerEvent(deltaEvent(`i${item}`));
+      if (s % 20 === 10) {
+        adapter.handleServerEvent(JSON.stringify({ type: 'response.output_audio.done', item_id: `i${item}` }));
+        adapter.handleServerEvent(JSON.stringify({ type: 'response.done', response: { id: `r${item}` } }));
+      }
+      if (s % 97 === 50) adapter.handleServerEvent(JSON.stringify({ type: 'input_audio_buffer.speech_started' }));
+      for (const q of quanta) {
+        adapter.pushMicrophone(q);
+        adapter.readPlayback(out);
+      }
+      if (s === 60) warm = used();
+    }
+    const end = used();
+    const stats = adapter.stats;
+    results.longSession = {
+      simulatedMinutes: minutes,
+      heapAfterWarmupBytes: warm,
+      heapAtEndBytes: end,
+      growthBytes: end - warm,
+      sentSeconds: stats.sentSeconds,
+      receivedSeconds: stats.receivedSeconds,
+      playedSeconds: stats.playedSeconds,
+      chunksSent: sent,
+      interruptions: stats.interruptions,
+      errors: stats.errors,
+    };
+  }
+  process.stdout.write(JSON.stringify(results));
+}
+
+if (process.argv[2] === '--memory') {
+  memoryChild();
+} else {
+  const cases = [];
+  for (const chunkMs of [20, 40, 100]) {
+    const capture = new CapturePipeline({ inputRate: RATE, chunkMs });
+    cases.push({
+      group: 'capture 48 kHz -> 24 kHz base64, 1 s in 128-frame quanta',
+      impl: `chunkMs ${chunkMs}`,
+      baseline: chunkMs === 20,
+      bytes: RATE * 4,
+      seconds: 1,
+      fn: () => {
+        for (const q of quanta) capture.push(q);
+      },
+    });
+  }
+  {
+    const playback = new PlaybackPipeline({ outputRate: RATE });
+    const out = new Float32Array(QUANTUM);
+    let n = 0;
+    cases.push({
+      group: 'playback 24 kHz deltas -> 48 kHz, 1 s (10 deltas, 375 reads)',
+      impl: 'PlaybackPipeline',
+      baseline: true,
+      bytes: 48000,
+      seconds: 1,
+      fn: () => {
+        const id = `i${n++ % 4}`;
+        for (let d = 0; d < 10; d++) playback.pushDelta(delta, id);
+        for (let q = 0; q < 375; q++) playback.read(out);
+      },
+    });
+  }
+  {
+    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => {}, inputRate: RATE, outputRate: RATE });
+    adapter.handleServerEvent(JSON.stringify({ type: 'response.output_item.added', item: { id: 'i' } }));
+    const out = new Float32Array(QUANTUM);
+    const event = deltaEvent('i');
+    cases.push({
+      group: 'adapter: 1 s of microphone and of assistant audio (JSON in, JSON out)',
+      impl: 'RealtimeAudioAdapter openai',
+      baseline: true,
+      bytes: RATE * 4,
+      seconds: 1,
+      fn: () => {
+        for (let d = 0; d < 10; d++) adapter.handleServerEvent(event);
+        for (const q of quanta) {
+          adapter.pushMicrophone(q);
+          adapter.readPlayback(out);
+        }
+      },
+    });
+  }
+  await runSuite('pipeline', cases);
+  const child = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', new URL(import.meta.url).pathname, '--memory'], { encoding: 'utf8' });
+  if (child.status !== 0) {
+    console.error(child.stderr);
+    process.exit(1);
+  }
+  const memory = JSON.parse(child.stdout);
+  console.log('\nmemory', JSON.stringify(memory, null, 2));
+  const file = new URL('./results/pipeline.json', import.meta.url);
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  results.memory = memory;
+  writeFileSync(file, JSON.stringify(results, null, 2));
+}
