@@ -34,3 +34,7 @@ export { TelephonyBridge } from './pipeline/telephony.js';
 export type { TelephonyBridgeOptions } from './pipeline/telephony.js';
 export { Resampler, SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './kernels/resampler.js';
 export type { ResamplerOptions, ResamplerQuality } from './kernels/resampler.js';
+export { EnergyVad, VAD_SPEECH_START, VAD_SPEECH_STOP } from './kernels/vad.js';
+export type { EnergyVadOptions, VadEvent, VadEventType } from './kernels/vad.js';
+export { EchoGate } from './kernels/echo-gate.js';
+export type { EchoGateOptions } from './kernels/echo-gate.js';

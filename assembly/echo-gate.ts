@@ -1,0 +1,539 @@
+// Echo gate: lets the microphone through only when it holds more than the echo of what the
+// speaker is playing (the near-end user talking), and attenuates it smoothly otherwise.
+//
+// Algorithm, on blocks of round(sampleRate / 400) samples (2.5 ms):
+// - The reference (playback) and the mic are reduced to block energies in dBFS. Block k of the mic
+//   is aligned with block k + offset of the reference, the offset latched at the first mic call
+//   after some reference arrived (the call's last mic sample taken as simultaneous with the newest
+//   reference sample) and re-latched if the streams drift apart by more than 100 ms.
+// - Echo path delay: running covariance of the mic's log energy with the reference's log energy at
+//   each lag 0..maxDelay (f32x4 SIMD over lags), a plain mean at first and then exponentially
+//   weighted (~1 s), updated only on far-end activity without double talk; the delay is the lag of
+//   the largest covariance (changed only when a new lag beats it by 10%) and is trusted once its
+//   normalized correlation exceeds 0.4 after 100 ms of far-end activity.
+// - Echo level: the predicted echo envelope P is the reference energy around the delay (+-3
+//   blocks), released no faster than 60 dB per 400 ms (the room's reverberant tail); before the
+//   delay is trusted P is the envelope over all lags (a Geigel-style detector). The mic-to-P
+//   ratio x (dB) has a running mean and mean absolute deviation learned on echo-only blocks (one
+//   pair for each envelope), starting from a 6 dB echo return loss assumption.
+// - Double talk: x above mean + max(marginDb, 3 deviations) and the mic above its own noise floor
+//   + 6 dB, on 2 consecutive blocks, opens the gate and holds it open for `holdMs`.
+// - Gain: 1 when open or when no far-end is playing (transparent), else `closedGain`; each output
+//   sample's gain moves toward the target with a one-pole ramp (1 ms opening, 5 ms closing), so
+//   gating never clicks. Decisions use completed blocks only: no added latency.
+// References: D. L. Duttweiler, "A twelve-channel digital echo canceler", IEEE Trans. Commun. 1978
+// (Geigel double-talk detector); ITU-T G.168 (echo return loss, double talk); log-energy envelope
+// cross-correlation for delay estimation as in WebRTC's delay estimator (binary spectra, here
+// simplified to one band).
+// Latency: none (sample in, sample out); decisions lag the mic by one block (2.5 ms).
+
+// @ts-ignore: decorator
+@inline const RING: i32 = 256; // reference block energies kept (640 ms)
+// @ts-ignore: decorator
+@inline const LAGS: i32 = 128; // lags searched, multiple of 4 (320 ms)
+
+// Scalar slots (f64).
+// @ts-ignore: decorator
+@inline const S_BLOCK: i32 = 0;
+// @ts-ignore: decorator
+@inline const S_LAGS: i32 = 1; // lags in use (<= LAGS)
+// @ts-ignore: decorator
+@inline const S_CLOSED_GAIN: i32 = 2;
+// @ts-ignore: decorator
+@inline const S_MARGIN_DB: i32 = 3;
+// @ts-ignore: decorator
+@inline const S_HOLD_BLOCKS: i32 = 4;
+// @ts-ignore: decorator
+@inline const S_OPEN_COEF: i32 = 5;
+// @ts-ignore: decorator
+@inline const S_CLOSE_COEF: i32 = 6;
+// @ts-ignore: decorator
+@inline const S_REF_FILL: i32 = 38; // first slot cleared by reset (slots 0..7 are options)
+// @ts-ignore: decorator
+@inline const S_REF_ACC: i32 = 8;
+// @ts-ignore: decorator
+@inline const S_REF_BLOCKS: i32 = 9; // completed reference blocks
+// @ts-ignore: decorator
+@inline const S_MIC_FILL: i32 = 10;
+// @ts-ignore: decorator
+@inline const S_MIC_ACC: i32 = 11;
+// @ts-ignore: decorator
+@inline const S_MIC_BLOCKS: i32 = 12;
+// @ts-ignore: decorator
+@inline const S_LATCHED: i32 = 13;
+// @ts-ignore: decorator
+@inline const S_OFFSET: i32 = 14; // reference block index minus mic block index (floor of S_OFFSET_SAMPLES / block)
+// @ts-ignore: decorator
+@inline const S_GAIN: i32 = 15;
+// @ts-ignore: decorator
+@inline const S_TARGET: i32 = 16;
+// @ts-ignore: decorator
+@inline const S_MEAN_M: i32 = 17;
+// @ts-ignore: decorator
+@inline const S_MEAN_R: i32 = 18;
+// @ts-ignore: decorator
+@inline const S_VAR_M: i32 = 19;
+// @ts-ignore: decorator
+@inline const S_VAR_R: i32 = 20;
+// @ts-ignore: decorator
+@inline const S_DELAY: i32 = 21; // blocks
+// @ts-ignore: decorator
+@inline const S_RHO: i32 = 22;
+// @ts-ignore: decorator
+@inline const S_ACTIVE_BLOCKS: i32 = 23;
+// @ts-ignore: decorator
+@inline const S_P_WIDE: i32 = 24; // dB
+// @ts-ignore: decorator
+@inline const S_P_NARROW: i32 = 25;
+// @ts-ignore: decorator
+@inline const S_MU_W: i32 = 26;
+// @ts-ignore: decorator
+@inline const S_DEV_W: i32 = 27;
+// @ts-ignore: decorator
+@inline const S_MU_N: i32 = 28;
+// @ts-ignore: decorator
+@inline const S_DEV_N: i32 = 29;
+// @ts-ignore: decorator
+@inline const S_MIC_FLOOR: i32 = 30;
+// @ts-ignore: decorator
+@inline const S_PREV_MIC_DB: i32 = 31;
+// @ts-ignore: decorator
+@inline const S_CAND: i32 = 32; // consecutive double-talk blocks
+// @ts-ignore: decorator
+@inline const S_HOLD: i32 = 33; // blocks left open
+// @ts-ignore: decorator
+@inline const S_OPEN: i32 = 34;
+// @ts-ignore: decorator
+@inline const S_FAR_ACTIVE: i32 = 35;
+// @ts-ignore: decorator
+@inline const S_ERL_DB: i32 = 36; // echo return loss estimate (reference to mic echo), dB
+// @ts-ignore: decorator
+@inline const S_DECAY_DB: i32 = 7; // envelope release per block, dB
+// @ts-ignore: decorator
+@inline const S_REF_SAMPLES: i32 = 39;
+// @ts-ignore: decorator
+@inline const S_MIC_SAMPLES: i32 = 40;
+// @ts-ignore: decorator
+@inline const S_OFFSET_SAMPLES: i32 = 41;
+// (slots 42..44: diagnostics of the last decision: x, threshold, smoothed mic level)
+// @ts-ignore: decorator
+@inline const S_NOISE_MEAN: i32 = 45; // mic noise level (blocks near the floor), dB
+// @ts-ignore: decorator
+@inline const S_NOISE_DEV: i32 = 46;
+// @ts-ignore: decorator
+@inline const S_MIC_C1: i32 = 47; // clamped mic dB one and two blocks back (onsets)
+// @ts-ignore: decorator
+@inline const S_MIC_C2: i32 = 48;
+// @ts-ignore: decorator
+@inline const S_SINCE_SWITCH: i32 = 49; // learning blocks since the delay last changed
+// @ts-ignore: decorator
+@inline const SCALARS: i32 = 64;
+
+// Arrays after the scalars.
+// @ts-ignore: decorator
+@inline const RING_OFF: usize = <usize>SCALARS << 3; // f32[RING]
+// @ts-ignore: decorator
+@inline const LAGVAL_OFF: usize = RING_OFF + (<usize>RING << 2); // f32[LAGS + 4] reference dB by lag
+// @ts-ignore: decorator
+@inline const ONSET_OFF: usize = LAGVAL_OFF + (<usize>(LAGS + 4) << 2); // f32[LAGS] reference onsets by lag
+// @ts-ignore: decorator
+@inline const COV_OFF: usize = ONSET_OFF + (<usize>LAGS << 2); // f32[LAGS] covariance by lag
+// @ts-ignore: decorator
+@inline const STATE_BYTES: usize = COV_OFF + (<usize>LAGS << 2);
+
+// @ts-ignore: decorator
+@inline const FLOOR_DB: f64 = -100.0; // energies below count as silence
+// @ts-ignore: decorator
+@inline const FAR_ACTIVE_DB: f64 = -75.0; // far-end envelope above this means playback is audible
+// @ts-ignore: decorator
+@inline const REF_ONSET_FLOOR_DB: f64 = -70.0; // reference levels below count as silence for onsets
+// @ts-ignore: decorator
+@inline const ADAPT: f64 = 0.0025; // covariance weight per block once warmed up (~1 s)
+// @ts-ignore: decorator
+@inline const STAT_ADAPT: f64 = 0.02; // ratio statistics weight per block (~125 ms)
+// @ts-ignore: decorator
+@inline const DEV_FACTOR: f64 = 3.0;
+// @ts-ignore: decorator
+@inline const NOISE_MARGIN_DB: f64 = 10.0; // 2.5 ms blocks of noise fluctuate by several dB
+// @ts-ignore: decorator
+@inline const SPREAD: i32 = 3; // blocks either side of the delay in the narrow envelope
+// @ts-ignore: decorator
+@inline const CONFIRM_BLOCKS: f64 = 2.0;
+// @ts-ignore: decorator
+@inline const MIN_ACTIVE_BLOCKS: f64 = 40.0; // far-end blocks before the delay may be trusted
+// @ts-ignore: decorator
+@inline const TRUST_RHO: f64 = 2.0;
+// @ts-ignore: decorator
+@inline const RISE_SLOWER: f64 = 1.0;
+// @ts-ignore: decorator
+@inline const WINSOR_DEVS: f64 = 2.0;
+// @ts-ignore: decorator
+@inline const SWITCH_GAIN: f32 = 0.25; // a new lag must beat the current one by this fraction
+
+/** Bytes of the state block. */
+export function gate_state_bytes(): i32 {
+  return <i32>STATE_BYTES;
+}
+
+// @ts-ignore: decorator
+@inline function get(s: usize, slot: i32): f64 {
+  return load<f64>(s + (<usize>slot << 3));
+}
+// @ts-ignore: decorator
+@inline function set(s: usize, slot: i32, v: f64): void {
+  store<f64>(s + (<usize>slot << 3), v);
+}
+// @ts-ignore: decorator
+@inline function clean(x: f32): f32 {
+  // NaN and +-Inf count as 0; finite values pass.
+  return x - x == 0.0 ? x : 0.0;
+}
+// @ts-ignore: decorator
+@inline function toDb(energy: f64): f64 {
+  return max(FLOOR_DB, 10.0 * Math.log10(energy + 1.0e-30));
+}
+
+/** Sets up a gate; options are validated by the caller. */
+export function gate_init(
+  s: usize,
+  sampleRate: i32,
+  blockSamples: i32,
+  maxDelayMs: f64,
+  closedGain: f64,
+  marginDb: f64,
+  holdMs: f64,
+  tailMs: f64,
+): void {
+  memory.fill(s, 0, STATE_BYTES);
+  const blockMs = <f64>blockSamples * 1000.0 / <f64>sampleRate;
+  set(s, S_BLOCK, blockSamples);
+  const lags = min(LAGS, (<i32>Math.ceil(maxDelayMs / blockMs) + SPREAD + 4) & ~3);
+  set(s, S_LAGS, lags);
+  set(s, S_CLOSED_GAIN, closedGain);
+  set(s, S_MARGIN_DB, marginDb);
+  set(s, S_HOLD_BLOCKS, Math.round(holdMs / blockMs));
+  set(s, S_OPEN_COEF, 1.0 - Math.exp(-1.0 / (0.001 * sampleRate)));
+  set(s, S_CLOSE_COEF, 1.0 - Math.exp(-1.0 / (0.005 * sampleRate)));
+  set(s, S_DECAY_DB, 60.0 * blockMs / tailMs);
+  gate_reset(s);
+}
+
+/** Back to the state after init: no reference, gate open, nothing learned. */
+export function gate_reset(s: usize): void {
+  memory.fill(s + (8 << 3), 0, STATE_BYTES - (8 << 3)); // everything but the option slots 0..7
+  set(s, S_GAIN, 1.0);
+  set(s, S_TARGET, 1.0);
+  set(s, S_OPEN, 1.0);
+  set(s, S_MEAN_M, 0.0);
+  set(s, S_MEAN_R, 0.0);
+  set(s, S_VAR_M, 1.0);
+  set(s, S_VAR_R, 1.0);
+  set(s, S_P_WIDE, FLOOR_DB);
+  set(s, S_P_NARROW, FLOOR_DB);
+  set(s, S_MU_W, -6.0);
+  set(s, S_DEV_W, 2.0);
+  set(s, S_MU_N, -6.0);
+  set(s, S_DEV_N, 2.0);
+  set(s, S_MIC_FLOOR, FLOOR_DB);
+  set(s, S_NOISE_MEAN, FLOOR_DB);
+  set(s, S_MIC_C1, FLOOR_DB);
+  set(s, S_MIC_C2, FLOOR_DB);
+  set(s, S_PREV_MIC_DB, FLOOR_DB);
+  set(s, S_ERL_DB, 6.0);
+  for (let i = 0; i < RING; i++) store<f32>(s + RING_OFF + (<usize>i << 2), <f32>FLOOR_DB);
+}
+
+/** Takes `samples` reference (playback) samples at `inPtr`: what the speaker plays now. */
+export function gate_push_reference(s: usize, inPtr: usize, samples: i32): void {
+  const block = <i32>get(s, S_BLOCK);
+  let fill = <i32>get(s, S_REF_FILL);
+  let acc = get(s, S_REF_ACC);
+  let blocks = get(s, S_REF_BLOCKS);
+  set(s, S_REF_SAMPLES, get(s, S_REF_SAMPLES) + <f64>samples);
+  let i = 0;
+  while (i < samples) {
+    // Sum squares up to the end of the current block, 4 samples at a time where possible.
+    const n = min(block - fill, samples - i);
+    let v = f32x4.splat(0.0);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const x = v128.load(inPtr + (<usize>(i + j) << 2));
+      const ok = f32x4.eq(f32x4.sub(x, x), f32x4.splat(0.0)); // false for NaN and Inf
+      const c = v128.and(x, ok);
+      v = f32x4.add(v, f32x4.mul(c, c));
+    }
+    let sum = <f64>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+    for (; j < n; j++) {
+      const x = <f64>clean(load<f32>(inPtr + (<usize>(i + j) << 2)));
+      sum += x * x;
+    }
+    acc += sum;
+    fill += n;
+    i += n;
+    if (fill == block) {
+      const slot = <i32>blocks & (RING - 1);
+      store<f32>(s + RING_OFF + (<usize>slot << 2), <f32>toDb(acc / <f64>block));
+      blocks += 1.0;
+      fill = 0;
+      acc = 0.0;
+    }
+  }
+  set(s, S_REF_FILL, <f64>fill);
+  set(s, S_REF_ACC, acc);
+  set(s, S_REF_BLOCKS, blocks);
+}
+
+/** Reference energy (dB) of reference block `index`, silence if not (or no longer) stored. */
+// @ts-ignore: decorator
+@inline function refDb(s: usize, index: f64, refBlocks: f64): f32 {
+  if (index < 0.0 || index >= refBlocks || index < refBlocks - <f64>RING) return <f32>FLOOR_DB;
+  return load<f32>(s + RING_OFF + (<usize>(<i32>(<i64>index) & (RING - 1)) << 2));
+}
+
+/** Decides on the mic block just completed (energy `energy`); sets the gain target. */
+function decide(s: usize, energy: f64): void {
+  const micBlock = get(s, S_MIC_BLOCKS);
+  const refBlocks = get(s, S_REF_BLOCKS);
+  const micDb = toDb(energy);
+  set(s, S_MIC_BLOCKS, micBlock + 1.0);
+
+  const now = micBlock + get(s, S_OFFSET);
+
+  // Reference dB by lag, and the wide envelope (max over all lags, released by the tail rate).
+  const lags = <i32>get(s, S_LAGS);
+  let wide: f32 = <f32>FLOOR_DB;
+  for (let l = 0; l < lags + 2; l++) {
+    const r = refDb(s, now - <f64>l, refBlocks);
+    store<f32>(s + LAGVAL_OFF + (<usize>l << 2), r);
+    if (l < lags) wide = max(wide, r);
+  }
+  // Onsets (rises over two blocks, 5 ms) of the reference by lag: reverberation smears the ends of
+  // sounds but not their starts, so onsets locate the echo path sharply.
+  for (let l = 0; l < lags; l++) {
+    const a = max(load<f32>(s + LAGVAL_OFF + (<usize>l << 2)), <f32>REF_ONSET_FLOOR_DB);
+    const b = max(load<f32>(s + LAGVAL_OFF + (<usize>(l + 2) << 2)), <f32>REF_ONSET_FLOOR_DB);
+    store<f32>(s + ONSET_OFF + (<usize>l << 2), max(<f32>0.0, a - b));
+  }
+  const decay = get(s, S_DECAY_DB);
+  const pWide = max(<f64>wide, get(s, S_P_WIDE) - decay);
+  set(s, S_P_WIDE, pWide);
+  const delay = <i32>get(s, S_DELAY);
+  let narrow: f32 = <f32>FLOOR_DB;
+  for (let l = max(0, delay - SPREAD); l <= min(lags - 1, delay + SPREAD); l++) {
+    narrow = max(narrow, load<f32>(s + LAGVAL_OFF + (<usize>l << 2)));
+  }
+  const pNarrow = max(<f64>narrow, get(s, S_P_NARROW) - decay);
+  set(s, S_P_NARROW, pNarrow);
+
+  // Mic noise floor: fast down, 3 dB/s up.
+  let micFloor = get(s, S_MIC_FLOOR);
+  if (micBlock == 0.0 || micDb < micFloor) micFloor = micBlock == 0.0 ? micDb : micFloor + 0.3 * (micDb - micFloor);
+  else micFloor += 3.0 * 0.0025;
+  set(s, S_MIC_FLOOR, micFloor);
+
+  // Smoothed mic level over two blocks (pitch pulses make single 2.5 ms blocks jumpy).
+  const prevDb = get(s, S_PREV_MIC_DB);
+  set(s, S_PREV_MIC_DB, micDb);
+  const micSmooth = toDb(0.5 * (Math.pow(10.0, micDb / 10.0) + Math.pow(10.0, prevDb / 10.0)));
+
+  // Mic noise: mean and mean absolute deviation of the levels near the floor.
+  let noiseMean = get(s, S_NOISE_MEAN);
+  let noiseDev = get(s, S_NOISE_DEV);
+  if (micBlock == 0.0) noiseMean = micSmooth;
+  if (micSmooth < micFloor + 12.0) {
+    noiseDev += 0.02 * (Math.abs(micSmooth - noiseMean) - noiseDev);
+    noiseMean += 0.02 * (micSmooth - noiseMean);
+    set(s, S_NOISE_MEAN, noiseMean);
+    set(s, S_NOISE_DEV, noiseDev);
+  }
+  const noiseThrDb = max(micFloor, noiseMean) + max(NOISE_MARGIN_DB, 4.0 * noiseDev);
+
+  // Mic onsets, with the level clamped at the noise threshold (noise makes no onsets).
+  const micClamped = max(micSmooth, noiseThrDb);
+  const micOnset = max(0.0, micClamped - get(s, S_MIC_C2));
+  set(s, S_MIC_C2, get(s, S_MIC_C1));
+  set(s, S_MIC_C1, micClamped);
+
+  const farActive = pWide > FAR_ACTIVE_DB;
+  set(s, S_FAR_ACTIVE, farActive ? 1.0 : 0.0);
+  const trusted = get(s, S_SINCE_SWITCH) >= MIN_ACTIVE_BLOCKS && get(s, S_RHO) > TRUST_RHO;
+  const margin = get(s, S_MARGIN_DB);
+  const xWide = micSmooth - pWide;
+  const xNarrow = micSmooth - pNarrow;
+  // The mic holds the predicted echo plus its own noise: the user must rise above both (power sum).
+  const thrWide = get(s, S_MU_W) + max(margin, DEV_FACTOR * get(s, S_DEV_W));
+  const thrNarrow = get(s, S_MU_N) + max(margin, DEV_FACTOR * get(s, S_DEV_N));
+  const echoThrDb = trusted ? pNarrow + thrNarrow : pWide + thrWide;
+  const thrDb = 10.0 * Math.log10(Math.pow(10.0, echoThrDb / 10.0) + Math.pow(10.0, noiseThrDb / 10.0));
+  const above = micSmooth > thrDb;
+  set(s, 42, trusted ? xNarrow : xWide);
+  set(s, 43, thrDb);
+  set(s, 44, micSmooth);
+  const audible = true;
+
+  let hold = get(s, S_HOLD);
+  let cand = get(s, S_CAND);
+  if (farActive) {
+    cand = above && audible ? cand + 1.0 : 0.0;
+    if (cand >= CONFIRM_BLOCKS) hold = get(s, S_HOLD_BLOCKS);
+    else if (hold > 0.0) hold -= 1.0;
+  } else {
+    cand = 0.0;
+    hold = 0.0;
+  }
+  set(s, S_CAND, cand);
+  set(s, S_HOLD, hold);
+  const open = !farActive || hold > 0.0;
+  set(s, S_OPEN, open ? 1.0 : 0.0);
+  set(s, S_TARGET, open ? 1.0 : get(s, S_CLOSED_GAIN));
+
+  // Learn only from echo-only blocks: far end playing, gate closed, nothing above threshold.
+  if (farActive && !open && !above) {
+    set(s, S_ACTIVE_BLOCKS, get(s, S_ACTIVE_BLOCKS) + 1.0);
+    set(s, S_SINCE_SWITCH, get(s, S_SINCE_SWITCH) + 1.0);
+    if (micSmooth > noiseThrDb) {
+      // Echo levels fall fast (first estimate, louder user) but rise only slowly: a user not yet
+      // detected must not teach the gate that the echo is loud.
+      learn(s, S_MU_W, S_DEV_W, xWide);
+      learn(s, S_MU_N, S_DEV_N, xNarrow);
+      set(s, S_ERL_DB, -(trusted ? get(s, S_MU_N) : get(s, S_MU_W)));
+    }
+    updateDelay(s, micOnset, lags);
+  }
+}
+
+/** Mean and mean absolute deviation of the mic-to-envelope ratio, rising slower than falling. */
+function learn(s: usize, muSlot: i32, devSlot: i32, x: f64): void {
+  const mu = get(s, muSlot);
+  const dev = get(s, devSlot);
+  // Winsorized: a block far above the mean (a user not yet detected) moves it only a little.
+  x = min(x, mu + WINSOR_DEVS * max(dev, 1.0));
+  const d = Math.abs(x - mu);
+  set(s, muSlot, mu + (x > mu ? STAT_ADAPT / RISE_SLOWER : STAT_ADAPT) * (x - mu));
+  set(s, devSlot, dev + (d > dev ? STAT_ADAPT / RISE_SLOWER : STAT_ADAPT) * (d - dev));
+}
+
+/** One step of the log-energy covariance by lag; picks the delay and its normalized correlation. */
+function updateDelay(s: usize, micOnset: f64, lags: i32): void {
+  // A plain running mean over the first blocks (fast start), then exponential forgetting.
+  const a = max(ADAPT, 1.0 / get(s, S_ACTIVE_BLOCKS));
+  let meanM = get(s, S_MEAN_M);
+  let meanR = get(s, S_MEAN_R);
+  const r0 = <f64>load<f32>(s + ONSET_OFF);
+  meanM += a * (micOnset - meanM);
+  meanR += a * (r0 - meanR);
+  const dm = micOnset - meanM;
+  const varM = get(s, S_VAR_M) + a * (dm * dm - get(s, S_VAR_M));
+  const varR = get(s, S_VAR_R) + a * ((r0 - meanR) * (r0 - meanR) - get(s, S_VAR_R));
+  set(s, S_MEAN_M, meanM);
+  set(s, S_MEAN_R, meanR);
+  set(s, S_VAR_M, varM);
+  set(s, S_VAR_R, varR);
+  const w = f32x4.splat(<f32>a);
+  const keep = f32x4.splat(<f32>(1.0 - a));
+  const dmv = f32x4.splat(<f32>dm);
+  const mr = f32x4.splat(<f32>meanR);
+  let best: f32 = -Infinity;
+  let bestLag = 0;
+  for (let l = 0; l < lags; l += 4) {
+    const off = <usize>l << 2;
+    const r = v128.load(s + ONSET_OFF + off);
+    const c = f32x4.add(f32x4.mul(v128.load(s + COV_OFF + off), keep), f32x4.mul(w, f32x4.mul(dmv, f32x4.sub(r, mr))));
+    v128.store(s + COV_OFF + off, c);
+    // Largest of the four, scalar (ties keep the shortest lag).
+    for (let k = 0; k < 4; k++) {
+      const v = load<f32>(s + COV_OFF + off + (<usize>k << 2));
+      if (v > best) {
+        best = v;
+        bestLag = l + k;
+      }
+    }
+  }
+  // Move to a new lag only when it beats the current one clearly (no flapping between neighbours
+  // of a broad peak).
+  let delay = <i32>get(s, S_DELAY);
+  const current = load<f32>(s + COV_OFF + (<usize>delay << 2));
+  if (best > current + SWITCH_GAIN * Mathf.abs(current) && bestLag != delay) {
+    // A new echo path: its level must be learned again, conservatively, before it is trusted.
+    delay = bestLag;
+    set(s, S_MU_N, -6.0);
+    set(s, S_DEV_N, 2.0);
+    set(s, S_SINCE_SWITCH, 0.0);
+  }
+  set(s, S_DELAY, <f64>delay);
+  set(s, S_RHO, <f64>load<f32>(s + COV_OFF + (<usize>delay << 2)) / Math.sqrt(max(varM * varR, 1.0e-12)));
+}
+
+/**
+ * Gates `samples` mic samples from `inPtr` into `outPtr` (may be the same). Returns `samples`.
+ * NaN/Inf samples count as 0.
+ */
+export function gate_process(s: usize, inPtr: usize, outPtr: usize, samples: i32): i32 {
+  const block = <i32>get(s, S_BLOCK);
+  let fill = <i32>get(s, S_MIC_FILL);
+  let acc = get(s, S_MIC_ACC);
+  let gain = get(s, S_GAIN);
+  let target = get(s, S_TARGET);
+  const openCoef = get(s, S_OPEN_COEF);
+  const closeCoef = get(s, S_CLOSE_COEF);
+  let coef = target > gain ? openCoef : closeCoef;
+  // Alignment: the last mic sample of this call is simultaneous with the newest reference sample.
+  // Latched once, and again if the streams drift apart by more than 100 ms (a stall, a restart).
+  const micEnd = get(s, S_MIC_SAMPLES) + <f64>samples;
+  set(s, S_MIC_SAMPLES, micEnd);
+  const refSamples = get(s, S_REF_SAMPLES);
+  if (refSamples > 0.0) {
+    const offset = refSamples - micEnd;
+    if (get(s, S_LATCHED) == 0.0 || Math.abs(offset - get(s, S_OFFSET_SAMPLES)) > 0.1 * <f64>block * 400.0) {
+      set(s, S_OFFSET_SAMPLES, offset);
+      set(s, S_OFFSET, Math.floor(offset / <f64>block));
+      set(s, S_LATCHED, 1.0);
+    }
+  }
+  for (let i = 0; i < samples; i++) {
+    const x = <f64>clean(load<f32>(inPtr + (<usize>i << 2)));
+    acc += x * x;
+    gain += coef * (target - gain);
+    store<f32>(outPtr + (<usize>i << 2), <f32>(x * gain));
+    if (++fill == block) {
+      decide(s, acc / <f64>block);
+      fill = 0;
+      acc = 0.0;
+      target = get(s, S_TARGET);
+      coef = target > gain ? openCoef : closeCoef;
+    }
+  }
+  set(s, S_MIC_FILL, <f64>fill);
+  set(s, S_MIC_ACC, acc);
+  set(s, S_GAIN, gain);
+  return samples;
+}
+
+/** 1 while the gate lets the mic through (its target gain is 1). */
+export function gate_open(s: usize): i32 {
+  return get(s, S_OPEN) != 0.0 ? 1 : 0;
+}
+/** Current gain applied to the mic (after the ramp), linear. */
+export function gate_gain(s: usize): f64 {
+  return get(s, S_GAIN);
+}
+/** Echo path delay estimate in blocks, and whether it is trusted (1) yet. */
+export function gate_delay_blocks(s: usize): i32 {
+  return <i32>get(s, S_DELAY);
+}
+export function gate_delay_trusted(s: usize): i32 {
+  return get(s, S_SINCE_SWITCH) >= MIN_ACTIVE_BLOCKS && get(s, S_RHO) > TRUST_RHO ? 1 : 0;
+}
+/** Echo return loss estimate (reference to echo at the mic), dB. */
+export function gate_erl_db(s: usize): f64 {
+  return get(s, S_ERL_DB);
+}
+/** 1 while playback is audible in the reference envelope. */
+export function gate_far_active(s: usize): i32 {
+  return get(s, S_FAR_ACTIVE) != 0.0 ? 1 : 0;
+}
+
+/** Diagnostics: raw state slot `slot` (see the S_* offsets). */
+export function gate_slot(s: usize, slot: i32): f64 {
+  return get(s, slot);
+}

@@ -1,0 +1,258 @@
+// EnergyVad: energy voice activity detector over 10 ms frames (assembly/vad.ts). Input goes through
+// a fixed window in wasm memory; `processInto` allocates nothing, `process` allocates its result.
+import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
+import { OptionsError, RealtimePcmError } from '../errors.js';
+
+interface VadExports extends KernelExports {
+  vad_state_bytes(): number;
+  vad_init(
+    s: number,
+    sampleRate: number,
+    frameSamples: number,
+    startDb: number,
+    stopDb: number,
+    minLevelDb: number,
+    riseDbPerFrame: number,
+    hangoverFrames: number,
+    minSpeechFrames: number,
+    silenceFrames: number,
+  ): void;
+  vad_reset(s: number): void;
+  vad_process(s: number, inPtr: number, samples: number, eventsPtr: number, decisionsPtr: number): number;
+  vad_frames_decided(s: number): number;
+  vad_frames(s: number): number;
+  vad_speaking(s: number): number;
+  vad_last_decision(s: number): number;
+  vad_level_db(s: number): number;
+  vad_floor_db(s: number): number;
+}
+
+export type VadEventType = 'speech_start' | 'speech_stop';
+/** A change of speech state; `timeMs` is from stream start, at the exact sample where it happened. */
+export interface VadEvent {
+  type: VadEventType;
+  timeMs: number;
+}
+/** Event codes written by `processInto`. */
+export const VAD_SPEECH_START = 0;
+export const VAD_SPEECH_STOP = 1;
+
+export interface EnergyVadOptions {
+  /** Input rate in Hz, 8000..192000 (frames are round(sampleRate / 100) samples: 441 at 44.1 kHz). */
+  sampleRate: number;
+  /** Audio the capture pipeline should still send before a speech_start (ms, 0..2000). Default 300. */
+  prefixPaddingMs?: number;
+  /** Non-speech time that ends a speech segment (ms, 10..10000). Default 500. */
+  silenceDurationMs?: number;
+  /** Speech time needed to start a segment (ms, 10..1000). Default 20. */
+  minSpeechMs?: number;
+  /** Frames stay speech this long after the last voiced frame (ms, 0..1000). Default 80. */
+  hangoverMs?: number;
+  /** Level above the noise floor that starts voicing (dB, 1..40). Default 9. */
+  startThresholdDb?: number;
+  /** Level above the noise floor that keeps voicing (dB, 0..startThresholdDb). Default 5. */
+  stopThresholdDb?: number;
+  /** Frames quieter than this (band-limited dBFS, -120..0) are never speech. Default -60. */
+  minLevelDb?: number;
+  /** How fast the noise floor may rise while the level is above it (dB/s, 0.1..100). Default 3. */
+  noiseRiseDbPerS?: number;
+}
+
+const DEFAULTS = {
+  prefixPaddingMs: 300,
+  silenceDurationMs: 500,
+  minSpeechMs: 20,
+  hangoverMs: 120,
+  startThresholdDb: 2,
+  stopThresholdDb: 0,
+  minLevelDb: -60,
+  noiseRiseDbPerS: 3,
+};
+
+const WINDOW_SAMPLES = 4096;
+
+function checkRange(name: string, value: unknown, low: number, high: number, integer = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < low || value > high || (integer && !Number.isInteger(value))) {
+    throw new OptionsError(`EnergyVad: ${name} must be ${integer ? 'an integer' : 'a number'} in ${low}..${high}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Energy VAD: 10 ms frame decisions against an adaptive noise floor, with start/stop hysteresis,
+ * hangover, minimum speech time and silence duration. Lifecycle: construct, process/processInto,
+ * reset, free.
+ */
+export class EnergyVad {
+  readonly sampleRate: number;
+  /** Samples per decision frame. */
+  readonly frameSamples: number;
+  readonly prefixPaddingMs: number;
+  readonly silenceDurationMs: number;
+  readonly minSpeechMs: number;
+  readonly hangoverMs: number;
+  readonly startThresholdDb: number;
+  readonly stopThresholdDb: number;
+  readonly minLevelDb: number;
+  readonly noiseRiseDbPerS: number;
+  /** Frames decided by the last process/processInto call. */
+  framesDecided = 0;
+
+  private readonly heap: Heap;
+  private readonly k: VadExports;
+  private block: number;
+  private readonly state: number;
+  private readonly inPtr: number;
+  private readonly eventsPtr: number;
+  private readonly decisionsPtr: number;
+  private readonly capacity: number;
+  private readonly types = new Uint8Array(64);
+  private readonly times = new Float64Array(64);
+
+  constructor(options: EnergyVadOptions) {
+    if (typeof options !== 'object' || options === null) throw new OptionsError('EnergyVad: options must be an object with sampleRate');
+    const o = { ...DEFAULTS, ...options };
+    this.sampleRate = checkRange('sampleRate', o.sampleRate, 8000, 192000, true);
+    this.prefixPaddingMs = checkRange('prefixPaddingMs', o.prefixPaddingMs, 0, 2000);
+    this.silenceDurationMs = checkRange('silenceDurationMs', o.silenceDurationMs, 10, 10000);
+    this.minSpeechMs = checkRange('minSpeechMs', o.minSpeechMs, 10, 1000);
+    this.hangoverMs = checkRange('hangoverMs', o.hangoverMs, 0, 1000);
+    this.startThresholdDb = checkRange('startThresholdDb', o.startThresholdDb, 1, 40);
+    this.stopThresholdDb = checkRange('stopThresholdDb', o.stopThresholdDb, 0, this.startThresholdDb);
+    this.minLevelDb = checkRange('minLevelDb', o.minLevelDb, -120, 0);
+    this.noiseRiseDbPerS = checkRange('noiseRiseDbPerS', o.noiseRiseDbPerS, 0.1, 100);
+    this.frameSamples = Math.round(this.sampleRate / 100);
+    const frameMs = (this.frameSamples * 1000) / this.sampleRate;
+    const frames = (ms: number) => Math.max(1, Math.round(ms / frameMs));
+
+    this.heap = kernels();
+    this.k = this.heap.exports as unknown as VadExports;
+    this.capacity = Math.ceil(WINDOW_SAMPLES / this.frameSamples) + 1;
+    const stateBytes = this.k.vad_state_bytes();
+    const bytes = stateBytes + WINDOW_SAMPLES * 4 + this.capacity * 16 + this.capacity + 16;
+    this.block = this.heap.alloc(bytes);
+    this.state = this.block;
+    this.inPtr = this.state + stateBytes;
+    this.eventsPtr = this.inPtr + WINDOW_SAMPLES * 4;
+    this.decisionsPtr = this.eventsPtr + this.capacity * 16;
+    this.k.vad_init(
+      this.state,
+      this.sampleRate,
+      this.frameSamples,
+      this.startThresholdDb,
+      this.stopThresholdDb,
+      this.minLevelDb,
+      this.noiseRiseDbPerS / (1000 / frameMs),
+      Math.round(this.hangoverMs / frameMs),
+      frames(this.minSpeechMs),
+      frames(this.silenceDurationMs),
+    );
+  }
+
+  /** True between a speech_start and its speech_stop. */
+  get speaking(): boolean {
+    return this.k.vad_speaking(this.live()) === 1;
+  }
+  /** Decision of the most recent complete frame (true: speech, hangover included). */
+  get frameIsSpeech(): boolean {
+    return this.k.vad_last_decision(this.live()) === 1;
+  }
+  /** Complete frames decided since construction or reset. */
+  get framesProcessed(): number {
+    return this.k.vad_frames(this.live());
+  }
+  /** Band-limited level of the most recent frame and the noise floor estimate, dBFS. */
+  get levelDb(): number {
+    return this.k.vad_level_db(this.live());
+  }
+  get noiseFloorDb(): number {
+    return this.k.vad_floor_db(this.live());
+  }
+
+  /** Feeds samples (any length, any chunking) and returns the events they caused. Allocates the result. */
+  process(samples: Float32Array): VadEvent[] {
+    const out: VadEvent[] = [];
+    let done = 0;
+    while (done < samples.length) {
+      const n = this.processInto(samples, this.types, this.times, undefined, done, Math.min(samples.length, done + 64 * this.frameSamples));
+      for (let i = 0; i < n; i++) out.push({ type: this.types[i] === VAD_SPEECH_START ? 'speech_start' : 'speech_stop', timeMs: this.times[i]! });
+      done = Math.min(samples.length, done + 64 * this.frameSamples);
+    }
+    return out;
+  }
+
+  /**
+   * Allocation-free variant: feeds `samples[start, end)`, writes event codes (VAD_SPEECH_START /
+   * VAD_SPEECH_STOP) and times (ms from stream start) into the given arrays, and one decision per
+   * completed frame (1 speech, 0 not) into `frameDecisions` when given. Returns the event count;
+   * `framesDecided` says how many decisions were written. Throws RealtimePcmError
+   * ('buffer_too_small') when an output array fills up (events need at most one slot per frame).
+   */
+  processInto(
+    samples: Float32Array,
+    eventTypes: Uint8Array,
+    eventTimesMs: Float64Array,
+    frameDecisions?: Uint8Array,
+    start = 0,
+    end = samples.length,
+  ): number {
+    const s = this.live();
+    const heap = this.heap.refresh();
+    const f32 = heap.f32;
+    const u8 = heap.u8;
+    const inBase = this.inPtr >> 2;
+    const evBase = this.eventsPtr >> 3;
+    let events = 0;
+    let decided = 0;
+    for (let done = start; done < end; ) {
+      const n = Math.min(WINDOW_SAMPLES, end - done);
+      if (n === samples.length) f32.set(samples, inBase);
+      else for (let i = 0; i < n; i++) f32[inBase + i] = samples[done + i]!;
+      const count = this.k.vad_process(s, this.inPtr, n, this.eventsPtr, this.decisionsPtr);
+      const frames = this.k.vad_frames_decided(s);
+      if (events + count > eventTypes.length || events + count > eventTimesMs.length) {
+        throw new RealtimePcmError('buffer_too_small', 'EnergyVad.processInto: event arrays are full; give one slot per frame in the input');
+      }
+      const view = this.f64View();
+      for (let e = 0; e < count; e++) {
+        eventTypes[events] = view[evBase + 2 * e]!;
+        eventTimesMs[events] = (view[evBase + 2 * e + 1]! * 1000) / this.sampleRate;
+        events++;
+      }
+      if (frameDecisions !== undefined) {
+        if (decided + frames > frameDecisions.length) {
+          throw new RealtimePcmError('buffer_too_small', 'EnergyVad.processInto: frameDecisions is full; give one byte per frame in the input');
+        }
+        for (let f = 0; f < frames; f++) frameDecisions[decided + f] = u8[this.decisionsPtr + f]!;
+      }
+      decided += frames;
+      done += n;
+    }
+    this.framesDecided = decided;
+    return events;
+  }
+
+  /** Back to stream time 0 with no noise estimate (same options). */
+  reset(): void {
+    this.k.vad_reset(this.live());
+    this.framesDecided = 0;
+  }
+
+  /** Returns the wasm memory; the instance is unusable afterwards. */
+  free(): void {
+    if (this.block !== 0) this.k.release(this.block);
+    this.block = 0;
+  }
+
+  private f64Cache: Float64Array | undefined;
+  private f64View(): Float64Array {
+    const buffer = this.heap.exports.memory.buffer;
+    if (this.f64Cache === undefined || this.f64Cache.buffer !== buffer) this.f64Cache = new Float64Array(buffer);
+    return this.f64Cache;
+  }
+
+  private live(): number {
+    if (this.block === 0) throw new RealtimePcmError('freed', 'EnergyVad: used after free()');
+    return this.state;
+  }
+}

@@ -1,0 +1,59 @@
+// Echo fixtures by construction (fixtures/echo; scripts/fixtures-speech.mjs): the mic is the far
+// end through the room (sox fir), delayed and scaled to an exact echo return loss, plus the near
+// end (the user) and a low noise floor. The far end itself is the gate's reference.
+import { readFileSync } from 'node:fs';
+import { readWav } from './wav-read.js';
+import { FIXTURES, loadNoise, loadTrack, type LabelledTrack } from './labels-vad.js';
+
+export interface EchoScene {
+  sampleRate: number;
+  far: Float32Array;
+  /** Echo alone, and the mic = echo + near + noise. */
+  echo: Float32Array;
+  mic: Float32Array;
+  near: LabelledTrack;
+  farTrack: LabelledTrack;
+}
+
+interface Manifest {
+  files: { path: string; energyRatioToFarDb?: number }[];
+}
+
+let cache: { far: LabelledTrack; near: LabelledTrack; room: Float32Array; roomDb: number; noise: Float32Array } | undefined;
+
+function sources() {
+  if (cache === undefined) {
+    const manifest = JSON.parse(readFileSync(`${FIXTURES}manifest.vad-echo.json`, 'utf8')) as Manifest;
+    const roomDb = manifest.files.find((f) => f.path === 'echo/far-room.wav')!.energyRatioToFarDb!;
+    cache = {
+      far: loadTrack('echo', 'far'),
+      near: loadTrack('echo', 'near'),
+      room: readWav(`${FIXTURES}echo/far-room.wav`).samples,
+      roomDb,
+      noise: loadNoise('pink'),
+    };
+  }
+  return cache;
+}
+
+/**
+ * Echo at `echoReturnLossDb` below the far end (energy ratio over the whole file), `delayMs` late;
+ * near-end speech on top when `withNear`; pink noise at `noiseDb` dBFS RMS.
+ */
+export function echoScene(delayMs: number, echoReturnLossDb: number, withNear = true, noiseDb = -65): EchoScene {
+  const { far, near, room, roomDb, noise } = sources();
+  const rate = far.sampleRate;
+  const n = far.samples.length;
+  const d = Math.round((delayMs * rate) / 1000);
+  const gain = 10 ** ((-roomDb - echoReturnLossDb) / 20);
+  let noisePower = 0;
+  for (let i = 0; i < n; i++) noisePower += noise[i]! * noise[i]!;
+  const noiseGain = 10 ** (noiseDb / 20) / Math.sqrt(noisePower / n);
+  const echo = new Float32Array(n);
+  const mic = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    echo[i] = i >= d ? gain * room[i - d]! : 0;
+    mic[i] = echo[i]! + (withNear ? near.samples[i]! : 0) + noiseGain * noise[i]!;
+  }
+  return { sampleRate: rate, far: far.samples, echo, mic, near, farTrack: far };
+}
