@@ -192,8 +192,8 @@ export class Resampler {
       if (frames === total) f32.set(input, inBase);
       else for (let i = 0; i < frames; i++) f32[inBase + i] = input[done + i]!;
       const n = this.wasm.rs_process(this.state, this.inWindow, frames, this.outWindow);
-      if (n === output.length && written === 0) output.set(f32.subarray(outBase, outBase + n));
-      else for (let i = 0; i < n; i++) output[written + i] = f32[outBase + i]!;
+      // A plain loop: subarray() would allocate a view per call.
+      for (let i = 0; i < n; i++) output[written + i] = f32[outBase + i]!;
       written += n;
     }
     return written;
