@@ -1,4 +1,13 @@
-// realtime-pcm/browser: an ESM file a page (or a worklet) imports with no bundler.
-// Kernels compile synchronously on first use; in an engine that limits synchronous wasm
-// compilation on the main thread, `await ready()` once first.
+// realtime-pcm/browser: an ESM file a page imports with no bundler. Everything in `realtime-pcm`,
+// plus the AudioWorklet runtime: capture and playback nodes running the pipelines at the
+// context's own rate. Kernels compile synchronously on first use; in an engine that limits
+// synchronous wasm compilation on the main thread, `await ready()` once first.
 export * from '../index.js';
+export { createCaptureNode } from './capture-node.js';
+export type { CaptureNode, CaptureNodeOptions, CaptureLevel } from './capture-node.js';
+export { createPlaybackNode } from './playback-node.js';
+export type { PlaybackNode, PlaybackNodeOptions, PlaybackProgress } from './playback-node.js';
+export { openMicrophone, DEFAULT_MICROPHONE_CONSTRAINTS } from './microphone.js';
+export type { Microphone, MicrophoneOptions } from './microphone.js';
+export { loadWorklet } from './load-worklet.js';
+export { CAPTURE_PROCESSOR, PLAYBACK_PROCESSOR } from './protocol.js';

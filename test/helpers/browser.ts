@@ -69,3 +69,38 @@ export async function serveStatic(root: string, pages: Record<string, string> = 
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * Heap of a page's AudioWorklet isolate, through the DevTools protocol: the worklet is a CDP
+ * target of type 'worklet', reached with Target.sendMessageToTarget. `usage()` collects garbage
+ * first, so it reports what is live.
+ */
+export async function workletHeap(page: import('playwright-core').Page): Promise<{ usage(): Promise<{ usedSize: number; totalSize: number; backingStorageSize: number }> }> {
+  const session = await page.context().newCDPSession(page);
+  let sessionId: string | undefined;
+  let next = 0;
+  const pending = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
+  session.on('Target.attachedToTarget', (event) => {
+    if (event.targetInfo.type === 'worklet') sessionId = event.sessionId;
+  });
+  session.on('Target.receivedMessageFromTarget', (event) => {
+    const message = JSON.parse(event.message);
+    pending.get(message.id)?.(message);
+    pending.delete(message.id);
+  });
+  await session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  for (let i = 0; i < 50 && sessionId === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+  if (sessionId === undefined) throw new Error('no AudioWorklet target in this page');
+  const call = <T>(method: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const id = ++next;
+      pending.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result as T)));
+      void session.send('Target.sendMessageToTarget', { sessionId: sessionId!, message: JSON.stringify({ id, method }) });
+    });
+  return {
+    async usage() {
+      await call('HeapProfiler.collectGarbage');
+      return call('Runtime.getHeapUsage');
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Main-thread factory for live or rendered capture: a source node (a microphone, or anything)
+// -> the capture processor, running the CapturePipeline in the AudioWorklet at the context's own
+// rate. Chunks and VAD events arrive through `onEvents`.
+import type { CaptureEvent, CapturePipelineOptions, CaptureStats } from '../pipeline/capture.js';
+import type { EchoGateOptions } from '../kernels/echo-gate.js';
+import { OptionsError } from '../errors.js';
+import { CAPTURE_PROCESSOR, type CaptureReply } from './protocol.js';
+import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
+import type { CaptureProcessorOptions } from './capture-processor.js';
+
+export interface CaptureLevel {
+  rmsDb: number;
+  peakDb: number;
+  speaking: boolean;
+  echoGateOpen: boolean | null;
+}
+
+export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputRate' | 'echoGate'> {
+  /** What to capture: any node (e.g. a MediaStreamAudioSourceNode), or a MediaStream. */
+  source?: AudioNode;
+  stream?: MediaStream;
+  /** Gate the microphone against the linked playback node's output (give both the same `linkId`). */
+  echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'>;
+  linkId?: string;
+  /** Level reports for meters, ms between them (0: none). Default 50. */
+  levelIntervalMs?: number;
+  onEvents?: (events: CaptureEvent[]) => void;
+  onLevel?: (level: CaptureLevel) => void;
+  onError?: (error: { code: string; message: string }) => void;
+  /** Load the worklet from this URL (dist/worklet.js) instead of the embedded copy. */
+  workletUrl?: string | URL;
+}
+
+export interface CaptureNode {
+  readonly node: AudioWorkletNode;
+  readonly source: AudioNode | undefined;
+  /** Ends the stream: the partial chunk and the resampler's tail. */
+  flush(): Promise<CaptureEvent[]>;
+  stats(): Promise<CaptureStats & { quanta: number; echoGateOpen: boolean | null }>;
+  /** While paused, input is ignored (nothing is sent). */
+  pause(paused: boolean): void;
+  /** Disconnects the source and the processor. */
+  close(): void;
+}
+
+export async function createCaptureNode(context: BaseAudioContext, options: CaptureNodeOptions = {}): Promise<CaptureNode> {
+  const { source: givenSource, stream, echoGate, linkId, levelIntervalMs, onEvents, onLevel, onError, workletUrl, ...pipeline } = options;
+  if (echoGate && linkId === undefined) throw new OptionsError('echoGate needs a linkId shared with the playback node whose output it should gate against');
+  await loadWorklet(context, workletUrl);
+  let source = givenSource;
+  if (source === undefined && stream !== undefined) {
+    if (!('createMediaStreamSource' in context)) throw new OptionsError('a MediaStream source needs a live AudioContext, not an OfflineAudioContext');
+    source = (context as AudioContext).createMediaStreamSource(stream);
+  }
+  const processorOptions: CaptureProcessorOptions = { pipeline, echoGate, linkId, levelIntervalMs };
+  const node = createWorkletNode(
+    context,
+    CAPTURE_PROCESSOR,
+    // no outputs: the node is pulled by the graph without being connected to the destination;
+    // one channel, so the browser downmixes a stereo source ('speakers' rules)
+    { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit', channelInterpretation: 'speakers' },
+    processorOptions,
+  );
+  const requests = new PortRequests(node.port);
+  node.port.onmessage = (event: MessageEvent<CaptureReply>) => {
+    const message = event.data;
+    if (requests.settle(message as { id?: number })) return;
+    if (message.type === 'events') onEvents?.(message.events);
+    else if (message.type === 'level') onLevel?.(message);
+    else if (message.type === 'error') onError?.(message);
+  };
+  source?.connect(node);
+  return {
+    node,
+    source,
+    flush: async () => (await requests.request<{ events: CaptureEvent[] }>({ type: 'flush' })).events,
+    stats: async () => (await requests.request<{ stats: CaptureStats & { quanta: number; echoGateOpen: boolean | null } }>({ type: 'stats' })).stats,
+    pause: (paused) => node.port.postMessage({ type: 'pause', paused }),
+    close: () => {
+      source?.disconnect(node);
+      node.disconnect();
+      node.port.onmessage = null;
+    },
+  };
+}

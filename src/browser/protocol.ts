@@ -1,0 +1,43 @@
+// Messages between the main-thread nodes and the worklet processors (structured-cloned through
+// the node's MessagePort). Requests that expect an answer carry an `id`; answers echo it.
+import type { CaptureEvent, CaptureStats } from '../pipeline/capture.js';
+import type { PlaybackInterruption, PlaybackStats } from '../pipeline/playback.js';
+
+export const CAPTURE_PROCESSOR = 'realtime-pcm-capture';
+export const PLAYBACK_PROCESSOR = 'realtime-pcm-playback';
+
+/** What the factories pass as `processorOptions` (all structured-cloneable). */
+export interface WorkletKernelOptions {
+  /** The compiled kernels (preferred), or their bytes where a Module cannot be cloned. */
+  module?: WebAssembly.Module;
+  wasmBytes?: Uint8Array;
+  /** Pairs a capture and a playback processor of one context: playback feeds capture's echo gate. */
+  linkId?: string;
+}
+
+export type CaptureRequest =
+  | { type: 'flush'; id: number }
+  | { type: 'reset' }
+  | { type: 'stats'; id: number }
+  | { type: 'pause'; paused: boolean };
+
+export type CaptureReply =
+  | { type: 'events'; events: CaptureEvent[] }
+  | { type: 'flushed'; id: number; events: CaptureEvent[] }
+  | { type: 'stats'; id: number; stats: CaptureStats & { quanta: number; echoGateOpen: boolean | null } }
+  | { type: 'level'; rmsDb: number; peakDb: number; speaking: boolean; echoGateOpen: boolean | null }
+  | { type: 'error'; code: string; message: string };
+
+export type PlaybackRequest =
+  | { type: 'delta'; itemId: string; base64: string }
+  | { type: 'pcm'; itemId: string; pcm: Int16Array }
+  | { type: 'end-item'; itemId: string }
+  | { type: 'interrupt'; id: number }
+  | { type: 'reset' }
+  | { type: 'stats'; id: number };
+
+export type PlaybackReply =
+  | { type: 'interrupted'; id: number; result: PlaybackInterruption }
+  | { type: 'progress'; itemId: string | null; playedMs: number; bufferedMs: number; playing: boolean }
+  | { type: 'stats'; id: number; stats: PlaybackStats & { quanta: number; bufferedMs: number } }
+  | { type: 'error'; code: string; message: string };

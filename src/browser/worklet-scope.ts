@@ -1,0 +1,65 @@
+// What the processors need from the AudioWorkletGlobalScope, injected so that they can be unit
+// tested in Node with stand-ins: the processor base class, the context's sample rate, and the
+// kernels (the compiled module arrives through processorOptions; the worklet bundle carries no
+// wasm bytes of its own).
+import { setKernelModule } from '../wasm/load.js';
+import { WasmLoadError } from '../errors.js';
+import type { WorkletKernelOptions } from './protocol.js';
+
+/** The part of AudioWorkletProcessor the processors use. */
+export interface ProcessorBase {
+  readonly port: MessagePort;
+}
+export type ProcessorBaseClass = new (options?: unknown) => ProcessorBase;
+
+/** A processor as the worklet (or a test) drives it. */
+export interface WorkletProcessor extends ProcessorBase {
+  process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean;
+}
+
+/** Options of the echo gate the capture processor builds (EchoGateOptions without sampleRate). */
+export type EchoGateSettings = Record<string, unknown>;
+
+/** What the capture processor needs of an echo gate (an `EchoGate` fits). */
+export interface EchoGateLike {
+  readonly open: boolean;
+  pushReference(playback: Float32Array): void;
+  processInto(input: Float32Array, output: Float32Array): number;
+  reset?(): void;
+}
+
+export interface WorkletScope {
+  AudioWorkletProcessor: ProcessorBaseClass;
+  sampleRate: number;
+  /** Builds the capture side's echo gate (the worklet entry passes `new EchoGate(...)`). */
+  createEchoGate?: (settings: EchoGateSettings, sampleRate: number) => EchoGateLike;
+}
+
+/** Installs the kernels the factory sent; does nothing when this scope already has them. */
+export function installKernels(options: WorkletKernelOptions | undefined): void {
+  if (options?.module instanceof WebAssembly.Module) {
+    setKernelModule(options.module);
+  } else if (options?.wasmBytes instanceof Uint8Array) {
+    setKernelModule(new WebAssembly.Module(options.wasmBytes as BufferSource)); // synchronous compile is allowed off the main thread
+  } else {
+    throw new WasmLoadError('the realtime-pcm worklet needs processorOptions.module (or wasmBytes): create nodes with the realtime-pcm/browser factories');
+  }
+}
+
+/** Links processors of one context: the playback processor feeds the capture processor's echo gate. */
+export interface EchoLink {
+  reference: { pushReference(playback: Float32Array): void } | undefined;
+}
+
+const LINKS = Symbol.for('realtime-pcm.echo-links');
+
+export function echoLink(linkId: string): EchoLink {
+  const scope = globalThis as unknown as { [LINKS]?: Map<string, EchoLink> };
+  const links = (scope[LINKS] ??= new Map());
+  let link = links.get(linkId);
+  if (link === undefined) {
+    link = { reference: undefined };
+    links.set(linkId, link);
+  }
+  return link;
+}

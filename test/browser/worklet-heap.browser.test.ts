@@ -1,0 +1,117 @@
+// Ten minutes of audio rendered through the capture and playback worklets (an OfflineAudioContext,
+// faster than real time), with deltas arriving every 10 s and an interruption every 30 s: the
+// worklet's heap, measured through the DevTools protocol after garbage collection, stays flat.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveStatic, workletHeap, type StaticServer } from '../helpers/browser.js';
+import { readWav } from '../helpers/wav-read.js';
+import { Resampler, encodeBase64, floatToPcm16 } from '../../src/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PAGE = `<!doctype html><script type="module">
+import * as pcm from '/dist/browser.js';
+window.pcm = pcm;
+window.loaded = true;
+</script>`;
+
+describe('worklet heap over 10 minutes of rendered audio', () => {
+  let browser: Browser;
+  let server: StaticServer;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await serveStatic(root, { '/page.html': PAGE });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(`${server.url}/page.html`);
+    await page.waitForFunction(() => (window as any).loaded === true);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('stays flat (capture with VAD and silence gating, playback with deltas and interruptions)', async () => {
+    const speech = readWav(`${root}fixtures/browser/speech-48000.wav`);
+    const resampler = new Resampler({ inputRate: 48000, outputRate: 24000 });
+    const session = floatToPcm16(Float32Array.from([...resampler.process(speech.samples), ...resampler.flush()]));
+    const deltas: string[] = []; // 100 ms deltas of the reply, 24 kHz PCM16
+    for (let at = 0; at < session.length; at += 2400) {
+      const part = session.subarray(at, at + 2400);
+      deltas.push(encodeBase64(new Uint8Array(part.buffer, part.byteOffset, part.byteLength)));
+    }
+    const heap: Record<string, { usedSize: number; backingStorageSize: number }> = {};
+    let probe: Awaited<ReturnType<typeof workletHeap>> | undefined;
+    await page.exposeFunction('measureWorkletHeap', async (label: string) => {
+      probe ??= await workletHeap(page);
+      heap[label] = await probe.usage();
+    });
+
+    const result = await page.evaluate(
+      async ({ speech, deltas }) => {
+        const lib = (window as any).pcm;
+        const rate = 48000;
+        const seconds = 600;
+        const context = new OfflineAudioContext(1, rate * seconds, rate);
+        const samples = new Float32Array(Uint8Array.from(atob(speech), (c) => c.charCodeAt(0)).buffer);
+        const buffer = context.createBuffer(1, samples.length, rate);
+        buffer.copyToChannel(samples, 0);
+        const source = context.createBufferSource();
+        source.buffer = buffer;
+        source.loop = true;
+        let chunks = 0;
+        let vadEvents = 0;
+        let errors = 0;
+        const capture = await lib.createCaptureNode(context, {
+          source,
+          chunkMs: 40,
+          vad: true,
+          silenceGating: true,
+          onEvents: (events: any[]) => {
+            for (const e of events) e.type === 'audio' ? chunks++ : vadEvents++;
+          },
+          onError: () => errors++,
+        });
+        const playback = await lib.createPlaybackNode(context, { onError: () => errors++ });
+        let item = 0;
+        const interruptions: number[] = [];
+        for (let t = 10; t < seconds; t += 10) {
+          context.suspend(t).then(async () => {
+            if (t % 30 === 0) interruptions.push((await playback.interrupt()).playedMs);
+            item++;
+            for (const d of deltas) playback.pushDelta(d, `item_${item}`);
+            playback.endItem(`item_${item}`);
+            if (t === 60 || t === 300 || t === 590) await (window as any).measureWorkletHeap(`t${t}`);
+            await context.resume();
+          });
+        }
+        source.start();
+        const started = performance.now();
+        await context.startRendering();
+        const renderMs = performance.now() - started;
+        const captureStats = await capture.stats().catch(() => null);
+        const playbackStats = await playback.stats().catch(() => null);
+        return { chunks, vadEvents, errors, interruptions, renderMs, captureStats, playbackStats };
+      },
+      { speech: Buffer.from(speech.samples.buffer).toString('base64'), deltas },
+    );
+
+    const growth = heap.t590!.usedSize - heap.t60!.usedSize;
+    const backingGrowth = heap.t590!.backingStorageSize - heap.t60!.backingStorageSize;
+    console.log(
+      `10 min rendered in ${(result.renderMs / 1000).toFixed(1)} s; worklet heap ${heap.t60!.usedSize} -> ${heap.t590!.usedSize} bytes (${growth >= 0 ? '+' : ''}${growth}), ` +
+        `array buffers ${backingGrowth >= 0 ? '+' : ''}${backingGrowth}; ${result.chunks} chunks sent, ${result.vadEvents} VAD events, interruptions at playedMs ${result.interruptions.slice(0, 3).join(', ')}...`,
+    );
+    expect(result.errors).toBe(0);
+    expect(result.interruptions.length).toBe(19);
+    expect(result.chunks).toBeGreaterThan(10000); // the looped speech was sent (600 s / 40 ms = 15000 chunks at most)
+    expect(result.vadEvents).toBeGreaterThan(100);
+    // flat: no growth between 5 and 10 minutes beyond a few KB (JIT feedback, not audio)
+    const lateGrowth = heap.t590!.usedSize - heap.t300!.usedSize;
+    console.log(`worklet heap 300 s -> 590 s: ${lateGrowth} bytes`);
+    expect(Math.abs(lateGrowth)).toBeLessThan(16 * 1024);
+    expect(Math.abs(growth)).toBeLessThan(64 * 1024);
+    expect(Math.abs(backingGrowth)).toBeLessThan(64 * 1024);
+  });
+});

@@ -1,0 +1,138 @@
+// The AudioWorklet processors run in Node with stand-ins for the worklet globals: they must not
+// allocate on the 128-frame render path (V8's heap-used counter does not move between quanta),
+// and they answer their port messages.
+import { describe, expect, it } from 'vitest';
+import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
+import { createPlaybackProcessorClass } from '../../src/browser/playback-processor.js';
+import { kernelModule, encodeBase64 } from '../../src/index.js';
+
+class FakePort {
+  readonly posted: any[] = [];
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  postMessage(message: unknown): void {
+    this.posted.push(message);
+  }
+  deliver(data: unknown): void {
+    this.onmessage?.({ data });
+  }
+}
+class FakeProcessorBase {
+  readonly port = new FakePort() as unknown as MessagePort & FakePort;
+}
+const scope = { AudioWorkletProcessor: FakeProcessorBase, sampleRate: 48000 };
+
+/**
+ * Bytes V8 allocated while `run` ran: the smallest of five measurements, since the JIT allocates
+ * now and then (code, feedback) while a per-quantum allocation shows in every one. A negative
+ * delta means a GC ran in between, and that measurement is discarded.
+ */
+function allocatedBytes(run: () => void): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = process.memoryUsage().heapUsed;
+    run();
+    const delta = process.memoryUsage().heapUsed - before;
+    if (delta >= 0) least = Math.min(least, delta);
+  }
+  return least;
+}
+
+describe('capture processor', () => {
+  it('allocates nothing per render quantum between chunks (VAD on, 48 kHz in)', () => {
+    const Capture = createCaptureProcessorClass(scope);
+    const processor = new Capture({ processorOptions: { module: kernelModule(), pipeline: { chunkMs: 1000, vad: true }, levelIntervalMs: 0 } });
+    const quantum = new Float32Array(128);
+    const inputs = [[quantum]];
+    const noOutputs: Float32Array[][] = []; // hoisted: a literal in the loop would be the test's own allocation
+    let phase = 0;
+    const step = () => {
+      for (let i = 0; i < 128; i++) quantum[i] = 0.3 * Math.sin((phase++ * 2 * Math.PI * 440) / 48000);
+      processor.process(inputs, noOutputs);
+    };
+    for (let i = 0; i < 5000; i++) step(); // warm up (JIT, caches), several chunks
+    const quanta = 300; // 1000 ms chunks are 375 quanta of 128 frames at 48 -> 24 kHz
+    let bytes = Number.POSITIVE_INFINITY;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // run on to just after a chunk was emitted (the partial chunk shrinks), then measure
+      for (let i = 0, before = processor.pipeline.pendingFrames; i < 1000; i++) {
+        step();
+        const now = processor.pipeline.pendingFrames;
+        if (now < before) break;
+        before = now;
+      }
+      bytes = Math.min(bytes, allocatedBytes(() => {
+        for (let i = 0; i < quanta; i++) processor.process(inputs, noOutputs);
+      }));
+    }
+    console.log(`capture: ${bytes} bytes over ${quanta} quanta`);
+    expect(bytes).toBeLessThan(1024); // one 16-byte object per quantum would be 4800
+    const port = processor.port as unknown as FakePort;
+    expect(port.posted.some((m) => m.type === 'events')).toBe(true);
+  });
+
+  it('downmixes stereo input, reports levels and stats, and flushes on request', () => {
+    const Capture = createCaptureProcessorClass(scope);
+    const processor = new Capture({ processorOptions: { module: kernelModule(), pipeline: { chunkMs: 20 }, levelIntervalMs: 10 } });
+    const port = processor.port as unknown as FakePort;
+    const left = new Float32Array(128).fill(0.5);
+    const right = new Float32Array(128).fill(-0.5);
+    for (let i = 0; i < 40; i++) processor.process([[left, right]], []);
+    const levels = port.posted.filter((m) => m.type === 'level');
+    expect(levels.length).toBeGreaterThan(3);
+    expect(levels.at(-1).rmsDb).toBeLessThan(-100); // L + R cancel: the mono mix is silent
+    port.deliver({ type: 'stats', id: 7 });
+    const stats = port.posted.find((m) => m.type === 'stats');
+    expect(stats.id).toBe(7);
+    expect(stats.stats.quanta).toBe(40);
+    port.deliver({ type: 'flush', id: 8 });
+    expect(port.posted.find((m) => m.type === 'flushed').id).toBe(8);
+    port.deliver({ type: 'nonsense' });
+    expect(port.posted.at(-1)).toMatchObject({ type: 'error', code: 'unknown_message' });
+  });
+
+  it('refuses to start without the kernels', () => {
+    const Capture = createCaptureProcessorClass(scope);
+    expect(() => new Capture({ processorOptions: {} })).toThrow(/processorOptions.module/);
+  });
+});
+
+describe('playback processor', () => {
+  it('allocates nothing per render quantum while playing, and answers an interruption', () => {
+    const Playback = createPlaybackProcessorClass(scope);
+    const processor = new Playback({ processorOptions: { module: kernelModule(), progressIntervalMs: 0 } });
+    const port = processor.port as unknown as FakePort;
+    const pcm = new Int16Array(24000 * 40).map((_, i) => Math.round(8000 * Math.sin(i / 10)));
+    port.deliver({ type: 'delta', itemId: 'a', base64: encodeBase64(new Uint8Array(pcm.buffer)) });
+    const out = new Float32Array(128);
+    const outputs = [[out]];
+    const noInputs: Float32Array[][] = [];
+    for (let i = 0; i < 5000; i++) processor.process(noInputs, outputs);
+    const quanta = 1000;
+    const bytes = allocatedBytes(() => {
+      for (let i = 0; i < quanta; i++) processor.process(noInputs, outputs);
+    });
+    console.log(`playback: ${bytes} bytes over ${quanta} quanta`);
+    expect(bytes).toBeLessThan(1024);
+    expect(out.some((v) => v !== 0)).toBe(true);
+    port.deliver({ type: 'interrupt', id: 3 });
+    const answer = port.posted.find((m) => m.type === 'interrupted');
+    expect(answer.id).toBe(3);
+    expect(answer.result.itemId).toBe('a');
+    // 10,000 quanta of 128 frames at 48 kHz = 640,000 frames of the 24 kHz item (26.67 s of 40 s)
+    expect(answer.result.playedMs).toBe(640000 / 24);
+    expect(answer.result.receivedFrames).toBe(24000 * 40);
+    processor.process(noInputs, outputs);
+    expect(out.every((v) => v === 0)).toBe(true); // flushed at once
+  });
+
+  it('reports bad deltas as errors and keeps playing', () => {
+    const Playback = createPlaybackProcessorClass(scope);
+    const processor = new Playback({ processorOptions: { module: kernelModule() } });
+    const port = processor.port as unknown as FakePort;
+    port.deliver({ type: 'delta', itemId: 'a', base64: 'not base64!' });
+    expect(port.posted.at(-1)).toMatchObject({ type: 'error', code: 'invalid_base64' });
+    port.deliver({ type: 'delta', itemId: 'a', base64: encodeBase64(new Uint8Array(4800)) });
+    const out = new Float32Array(128);
+    expect(() => processor.process([], [[out]])).not.toThrow();
+  });
+});
