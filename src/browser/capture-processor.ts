@@ -6,6 +6,7 @@
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
 import { echoLink, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
 import { RealtimePcmError } from '../errors.js';
+import { LevelMeter } from './level-meter.js';
 import type { CaptureReply, CaptureRequest, WorkletKernelOptions } from './protocol.js';
 
 export interface CaptureProcessorOptions extends WorkletKernelOptions {
@@ -31,10 +32,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
     private paused = false;
     private failed = false;
     private quanta = 0;
-    private readonly levelFrames: number;
-    private levelCount = 0;
-    private levelSum = 0;
-    private levelPeak = 0;
+    private readonly meter: LevelMeter;
 
     constructor(options?: { processorOptions?: CaptureProcessorOptions }) {
       super(options);
@@ -47,8 +45,9 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
         if (config.linkId !== undefined) echoLink(config.linkId).reference = this.echoGate;
       }
       this.pipeline = new CapturePipeline({ ...config.pipeline, inputRate: rate, echoGate: this.echoGate });
-      const levelIntervalMs = config.levelIntervalMs ?? 50;
-      this.levelFrames = levelIntervalMs > 0 ? Math.round((levelIntervalMs * rate) / 1000) : 0;
+      this.meter = LevelMeter.fromMs(config.levelIntervalMs ?? 50, rate, (rmsDb, peakDb) =>
+        this.post({ type: 'level', rmsDb, peakDb, speaking: this.pipeline.speaking, echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open }),
+      );
       this.port.onmessage = (event: MessageEvent<CaptureRequest>) => this.handle(event.data);
     }
 
@@ -58,7 +57,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       this.quanta++;
       let samples = input[0]!;
       if (input.length > 1) samples = this.downmix(input);
-      if (this.levelFrames > 0) this.meter(samples);
+      this.meter.add(samples);
       try {
         const events = this.pipeline.push(samples);
         if (events.length > 0) this.post({ type: 'events', events });
@@ -79,31 +78,6 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
         mono[i] = sum / count;
       }
       return mono;
-    }
-
-    private meter(samples: Float32Array): void {
-      let sum = this.levelSum;
-      let peak = this.levelPeak;
-      for (let i = 0; i < samples.length; i++) {
-        const v = samples[i]!;
-        if (v === v) {
-          sum += v * v;
-          const a = v < 0 ? -v : v;
-          if (a > peak) peak = a;
-        }
-      }
-      this.levelSum = sum;
-      this.levelPeak = peak;
-      this.levelCount += samples.length;
-      if (this.levelCount >= this.levelFrames) {
-        const rmsDb = 10 * Math.log10(Math.max(sum / this.levelCount, 1e-12));
-        const peakDb = 20 * Math.log10(Math.max(peak, 1e-6));
-        const echoGateOpen = this.echoGate === undefined ? null : this.echoGate.open;
-        this.post({ type: 'level', rmsDb, peakDb, speaking: this.pipeline.speaking, echoGateOpen });
-        this.levelSum = 0;
-        this.levelPeak = 0;
-        this.levelCount = 0;
-      }
     }
 
     private handle(message: CaptureRequest): void {

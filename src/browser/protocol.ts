@@ -41,3 +41,27 @@ export type PlaybackReply =
   | { type: 'progress'; itemId: string | null; playedMs: number; bufferedMs: number; playing: boolean }
   | { type: 'stats'; id: number; stats: PlaybackStats & { quanta: number; bufferedMs: number } }
   | { type: 'error'; code: string; message: string };
+
+export const SESSION_PROCESSOR = 'realtime-pcm-session';
+
+/** An adapter event as it crosses the port (errors as plain data). */
+export type SessionEventMessage =
+  | { type: 'interrupted'; source: string; itemId: string | null; playedMs: number; audioEndMs: number | null; cancelled: boolean; flushedMs: number }
+  | { type: 'speech_start' | 'speech_stop'; timeMs: number }
+  | { type: 'error'; code: string; message: string };
+
+export type SessionRequest =
+  | { type: 'server'; message: unknown }
+  | { type: 'interrupt'; id: number }
+  | { type: 'commit'; id: number; createResponse?: boolean }
+  | { type: 'clear-input' }
+  | { type: 'session-update'; id: number; options?: Record<string, unknown>; extra?: Record<string, unknown> }
+  | { type: 'stats'; id: number }
+  | { type: 'pause'; paused: boolean };
+
+export type SessionReply =
+  | { type: 'send'; event: Record<string, unknown> }
+  | { type: 'event'; event: SessionEventMessage }
+  | { type: 'level'; micDb: number; speakerDb: number; speaking: boolean; echoGateOpen: boolean | null; bufferedMs: number; playingItemId: string | null }
+  | { type: 'answer'; id: number; value: unknown }
+  | { type: 'error'; code: string; message: string };

@@ -1,9 +1,10 @@
 // The AudioWorklet module (bundled alone into dist/worklet.js, and embedded as text into
-// dist/browser.js): registers the capture and playback processors. Self-contained: no imports at
+// dist/browser.js): registers the capture, playback and session processors. Self-contained: no imports at
 // run time; the wasm kernels arrive compiled through processorOptions.
 import { createCaptureProcessorClass } from './capture-processor.js';
 import { createPlaybackProcessorClass } from './playback-processor.js';
-import { CAPTURE_PROCESSOR, PLAYBACK_PROCESSOR } from './protocol.js';
+import { createSessionProcessorClass } from './session-processor.js';
+import { CAPTURE_PROCESSOR, PLAYBACK_PROCESSOR, SESSION_PROCESSOR } from './protocol.js';
 import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
 import type { WorkletScope } from './worklet-scope.js';
 
@@ -18,3 +19,4 @@ const scope: WorkletScope = {
 };
 registerProcessor(CAPTURE_PROCESSOR, createCaptureProcessorClass(scope));
 registerProcessor(PLAYBACK_PROCESSOR, createPlaybackProcessorClass(scope));
+registerProcessor(SESSION_PROCESSOR, createSessionProcessorClass(scope));

@@ -1,0 +1,157 @@
+// The session AudioWorkletProcessor: a whole RealtimeAudioAdapter in the audio thread, with the
+// microphone as its input and the speaker as its output. Microphone chunks become client events
+// posted to the main thread (which sends them on the socket); server messages arrive through the
+// port and are handled here, so playback, barge-in and the truncate position are decided in the
+// thread that plays the audio: `audio_end_ms` is exactly what was read out to the speaker. With
+// `echoGate` on, the adapter's EchoGate hears the speaker output as its reference.
+import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../transport/adapter.js';
+import type { AdapterEvent } from '../transport/events.js';
+import { installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
+import { LevelMeter } from './level-meter.js';
+import { RealtimePcmError } from '../errors.js';
+import type { SessionEventMessage, SessionReply, SessionRequest, WorkletKernelOptions } from './protocol.js';
+
+/** Adapter options that can cross into the worklet (no functions, no instances). */
+export type SessionAdapterSettings = Omit<RealtimeAudioAdapterOptions, 'send' | 'inputRate' | 'outputRate' | 'echoGate' | 'onEvent' | 'vad'> & {
+  vad?: boolean | Record<string, unknown>;
+};
+
+export interface SessionProcessorOptions extends WorkletKernelOptions {
+  adapter: SessionAdapterSettings;
+  /** Gate the microphone against the speaker output. */
+  echoGate?: boolean | EchoGateSettings;
+  /** Level reports (microphone and speaker), ms between them; 0 for none. Default 50. */
+  levelIntervalMs?: number;
+}
+
+export interface SessionProcessor extends WorkletProcessor {
+  readonly adapter: RealtimeAudioAdapter;
+}
+
+function toMessage(event: AdapterEvent): SessionEventMessage {
+  if (event.type === 'error') return { type: 'error', code: event.error.code, message: event.error.message };
+  if (event.type === 'interrupted') return { ...event };
+  return { type: event.type, timeMs: event.timeMs };
+}
+
+export function createSessionProcessorClass(scope: WorkletScope): new (options?: { processorOptions?: SessionProcessorOptions }) => SessionProcessor {
+  const Base = scope.AudioWorkletProcessor;
+  return class SessionProcessorImpl extends (Base as new (options?: unknown) => ProcessorBase) {
+    readonly adapter: RealtimeAudioAdapter;
+    readonly echoGate: EchoGateLike | undefined;
+    private mono = new Float32Array(128);
+    private paused = false;
+    private failed = false;
+    private readonly micMeter: LevelMeter;
+    private readonly speakerMeter: LevelMeter;
+    private speakerDb = -120;
+
+    constructor(options?: { processorOptions?: SessionProcessorOptions }) {
+      super(options);
+      const config = options?.processorOptions ?? ({} as SessionProcessorOptions);
+      installKernels(config);
+      const rate = scope.sampleRate;
+      if (config.echoGate !== undefined && config.echoGate !== false) {
+        if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
+        this.echoGate = scope.createEchoGate(config.echoGate === true ? {} : config.echoGate, rate);
+      }
+      this.adapter = new RealtimeAudioAdapter({
+        ...(config.adapter as RealtimeAudioAdapterOptions),
+        inputRate: rate,
+        outputRate: rate,
+        echoGate: this.echoGate as RealtimeAudioAdapterOptions['echoGate'],
+        send: (event) => this.post({ type: 'send', event: event as Record<string, unknown> }),
+        onEvent: (event) => this.post({ type: 'event', event: toMessage(event) }),
+      });
+      const intervalMs = config.levelIntervalMs ?? 50;
+      this.speakerMeter = LevelMeter.fromMs(intervalMs, rate, (rmsDb) => {
+        this.speakerDb = rmsDb;
+      });
+      this.micMeter = LevelMeter.fromMs(intervalMs, rate, (micDb) =>
+        this.post({
+          type: 'level',
+          micDb,
+          speakerDb: this.speakerDb,
+          speaking: this.adapter.capture.speaking,
+          echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
+          bufferedMs: this.adapter.playback.bufferedMs,
+          playingItemId: this.adapter.playback.playingItemId,
+        }),
+      );
+      this.port.onmessage = (event: MessageEvent<SessionRequest>) => this.handle(event.data);
+    }
+
+    process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+      if (this.failed) return true;
+      try {
+        const output = outputs[0];
+        if (output !== undefined && output.length > 0) {
+          const first = output[0]!;
+          this.adapter.readPlayback(first); // first: the echo gate gets this quantum's reference
+          for (let c = 1; c < output.length; c++) output[c]!.set(first);
+          this.speakerMeter.add(first);
+        }
+        const input = inputs[0];
+        if (!this.paused && input !== undefined && input.length > 0) {
+          const samples = input.length > 1 ? this.downmix(input) : input[0]!;
+          this.micMeter.add(samples);
+          this.adapter.pushMicrophone(samples);
+        }
+      } catch (error) {
+        this.failed = true;
+        this.post({ type: 'error', code: (error as { code?: string })?.code ?? 'processor_error', message: String((error as Error)?.message ?? error) });
+      }
+      return true;
+    }
+
+    private downmix(channels: Float32Array[]): Float32Array {
+      const frames = channels[0]!.length;
+      if (this.mono.length !== frames) this.mono = new Float32Array(frames); // only if the quantum size changes
+      const mono = this.mono;
+      for (let i = 0; i < frames; i++) {
+        let sum = 0;
+        for (let c = 0; c < channels.length; c++) sum += channels[c]![i]!;
+        mono[i] = sum / channels.length;
+      }
+      return mono;
+    }
+
+    private handle(message: SessionRequest): void {
+      const adapter = this.adapter;
+      switch (message?.type) {
+        case 'server':
+          adapter.handleServerEvent(message.message); // never throws on bad input: error events instead
+          return;
+        case 'interrupt':
+          return this.answer(message.id, adapter.interrupt() ?? null);
+        case 'commit':
+          return this.answer(message.id, adapter.commit({ createResponse: message.createResponse }));
+        case 'clear-input':
+          adapter.clearInput();
+          return;
+        case 'session-update':
+          try {
+            return this.answer(message.id, adapter.sessionUpdate(message.options, message.extra));
+          } catch (error) {
+            this.post({ type: 'error', code: (error as { code?: string })?.code ?? 'invalid_options', message: String((error as Error)?.message ?? error) });
+            return this.answer(message.id, null);
+          }
+        case 'stats':
+          return this.answer(message.id, adapter.stats);
+        case 'pause':
+          this.paused = Boolean(message.paused);
+          return;
+        default:
+          this.post({ type: 'error', code: 'unknown_message', message: `unknown message to the session processor: ${String((message as { type?: unknown })?.type)}` });
+      }
+    }
+
+    private answer(id: number, value: unknown): void {
+      this.post({ type: 'answer', id, value });
+    }
+
+    private post(message: SessionReply): void {
+      this.port.postMessage(message);
+    }
+  };
+}
