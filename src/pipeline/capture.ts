@@ -8,6 +8,7 @@
 // and the returned array).
 import { encodeBase64 } from '../kernels/base64.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
+import { EnergyVad, VAD_SPEECH_START, type EnergyVadOptions } from '../kernels/vad.js';
 import { REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { createResampleStage, type ResampleQuality, type ResampleStage } from './resample-stage.js';
@@ -33,8 +34,8 @@ export interface CaptureVadEvent {
 
 export type CaptureEvent = CaptureAudioEvent | CaptureVadEvent;
 
-/** Event code of a speech start in `processInto` output (EnergyVad's VAD_SPEECH_START). */
-const SPEECH_START = 0;
+/** Event code of a speech start in `processInto` output. */
+const SPEECH_START = VAD_SPEECH_START;
 
 /** The VAD stage (an `EnergyVad` fits); run at the output rate. */
 export interface CaptureVad {
@@ -58,8 +59,8 @@ export interface CapturePipelineOptions {
   outputRate?: number;
   /** Audio per emitted chunk, ms (10..1000). Default 40. */
   chunkMs?: number;
-  /** Client VAD: an `EnergyVad` (or compatible) at `outputRate`. */
-  vad?: false | CaptureVad;
+  /** Client VAD: true for an `EnergyVad` with defaults, its options, or an instance at `outputRate`. */
+  vad?: boolean | Omit<EnergyVadOptions, 'sampleRate'> | CaptureVad;
   /** An echo gate at `inputRate` (e.g. `new EchoGate({ sampleRate: inputRate })`). */
   echoGate?: CaptureEchoGate;
   /** Send only speech (with `prefixPaddingMs` before each start); needs `vad`. Default false. */
@@ -345,11 +346,16 @@ export class CapturePipeline {
 
 function makeVad(option: CapturePipelineOptions['vad'], outputRate: number): CaptureVad | undefined {
   if (option === undefined || option === false) return undefined;
-  if (option === null || typeof option !== 'object' || typeof (option as CaptureVad).processInto !== 'function') {
-    throw new OptionsError(`vad must be an EnergyVad constructed with sampleRate ${outputRate}, got ${String(option)}`);
+  if (option === true) return new EnergyVad({ sampleRate: outputRate });
+  if (option === null || typeof option !== 'object') {
+    throw new OptionsError(`vad must be true, EnergyVad options or an EnergyVad at sampleRate ${outputRate}, got ${String(option)}`);
   }
-  if (option.sampleRate !== outputRate) {
-    throw new OptionsError(`the VAD runs at the output rate: construct it with sampleRate ${outputRate}, not ${option.sampleRate}`);
+  if (typeof (option as CaptureVad).processInto === 'function') {
+    const vad = option as CaptureVad;
+    if (vad.sampleRate !== outputRate) {
+      throw new OptionsError(`the VAD runs at the output rate: construct it with sampleRate ${outputRate}, not ${vad.sampleRate}`);
+    }
+    return vad;
   }
-  return option;
+  return new EnergyVad({ ...(option as Omit<EnergyVadOptions, 'sampleRate'>), sampleRate: outputRate });
 }
