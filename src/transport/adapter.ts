@@ -13,6 +13,7 @@ import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
 import { CapturePipeline, type CaptureEchoGate, type CaptureEvent, type CapturePipelineOptions } from '../pipeline/capture.js';
 import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
+import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
 import { checkBoolean, checkChoice, checkNumber } from '../pipeline/options.js';
 import { TransportError, type TransportErrorCode } from './errors.js';
 import type { AdapterEvent, AdapterStats, Inbound, InterruptionEvent, InterruptionSource, SessionProtocolName, TurnDetectionMode } from './events.js';
@@ -37,8 +38,13 @@ export interface RealtimeAudioAdapterOptions {
   /** Send only speech, with prefix padding. Default false. */
   silenceGating?: boolean;
   prefixPaddingMs?: number;
-  /** An echo gate (e.g. `new EchoGate({ sampleRate })`): fed the playback, gating the microphone; needs inputRate = outputRate. */
-  echoGate?: CaptureEchoGate & PlaybackReferenceSink;
+  /**
+   * Echo gate between speaker and microphone: true (an `EchoGate` with defaults), its options, or
+   * an instance. It is fed what `readPlayback` outputs and gates `pushMicrophone`, so the
+   * assistant's own voice neither reaches the session nor triggers a local barge-in. Needs
+   * inputRate = outputRate, and readPlayback/pushMicrophone called in step (as an audio callback does).
+   */
+  echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'> | (CaptureEchoGate & PlaybackReferenceSink);
   /** Interrupt playback as soon as the local VAD hears speech. Default false. */
   localBargeIn?: boolean;
   /** 'server' (default): the session detects turns; 'none': the app calls commit(). Updated by session events. */
@@ -129,10 +135,7 @@ export class RealtimeAudioAdapter {
     if (this.localBargeIn && (options.vad === undefined || options.vad === false)) {
       throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
     }
-    const echoGate = options.echoGate;
-    if (echoGate !== undefined && options.inputRate !== options.outputRate) {
-      throw new OptionsError(`echoGate needs the microphone and speaker at one rate (inputRate ${options.inputRate} != outputRate ${options.outputRate})`);
-    }
+    const echoGate = makeEchoGate(options.echoGate, options.inputRate, options.outputRate);
     this.capture = new CapturePipeline({
       inputRate: options.inputRate,
       outputRate: this.protocol.inputRate,
@@ -276,6 +279,11 @@ export class RealtimeAudioAdapter {
       errors: c.errors,
       errorsByCode: { ...this.errorsByCode },
     };
+  }
+
+  /** The echo gate in use, if any. */
+  get echoGate(): (CaptureEchoGate & PlaybackReferenceSink) | undefined {
+    return this.capture.echoGate as (CaptureEchoGate & PlaybackReferenceSink) | undefined;
   }
 
   // ---- microphone side ---------------------------------------------------------------------------
@@ -444,4 +452,24 @@ export class RealtimeAudioAdapter {
     this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
     this.onEvent?.({ type: 'error', error });
   }
+}
+
+function makeEchoGate(
+  option: RealtimeAudioAdapterOptions['echoGate'],
+  inputRate: number,
+  outputRate: number,
+): (CaptureEchoGate & PlaybackReferenceSink) | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (inputRate !== outputRate) {
+    throw new OptionsError(`echoGate needs the microphone and speaker at one rate (inputRate ${inputRate} != outputRate ${outputRate})`);
+  }
+  if (option === true) return new EchoGate({ sampleRate: inputRate });
+  if (option === null || typeof option !== 'object') {
+    throw new OptionsError(`echoGate must be true, EchoGate options or an EchoGate, got ${String(option)}`);
+  }
+  const given = option as Partial<CaptureEchoGate & PlaybackReferenceSink>;
+  if (typeof given.processInto === 'function' && typeof given.pushReference === 'function') {
+    return option as CaptureEchoGate & PlaybackReferenceSink;
+  }
+  return new EchoGate({ ...(option as Omit<EchoGateOptions, 'sampleRate'>), sampleRate: inputRate });
 }

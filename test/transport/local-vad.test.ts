@@ -117,3 +117,68 @@ describe('RealtimeAudioAdapter local barge-in', () => {
     expect(conn.violations).toEqual([]);
   });
 });
+
+describe('RealtimeAudioAdapter with the echo gate', () => {
+  let server: RealtimeTestServer | undefined;
+  let socket: WebSocket | undefined;
+  afterEach(async () => {
+    socket?.close();
+    await server?.close();
+  });
+
+  /**
+   * The assistant speaks (the prompt three times); the microphone hears its echo (40 ms later,
+   * -10 dB) plus quiet noise, and from USER_AT the user's own voice. Returns the frame at which
+   * the adapter interrupted, or -1.
+   */
+  async function run(echoGate: boolean): Promise<{ at: number; log: EventLog }> {
+    server = await RealtimeTestServer.start({ protocol: 'openai' });
+    socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
+    const log = new EventLog();
+    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: socket, inputRate: 24000, outputRate: 24000, vad: true, localBargeIn: true, echoGate, onEvent: log.push });
+    let handled = 0;
+    socket.on('message', (data: Buffer) => {
+      adapter.handleServerEvent(data);
+      handled++;
+    });
+    await new Promise((resolve) => socket!.once('open', resolve));
+    const conn = await server.connection();
+    const assistant = new Int16Array(24000 * 6);
+    for (const start of [0, 48000, 96000]) for (let i = 0; i < speech.length; i++) assistant[start + i] = Math.round(speech[i]! * 20000);
+    conn.respond([assistant], 4800, { end: false });
+    await until(() => handled === conn.sent, 'client to handle all server messages');
+    const USER_AT = 24000 * 4 + 6000;
+    const DELAY = 960;
+    const noise = scene(); // quiet noise from its first second
+    const history = new Float32Array(24000 * 7);
+    const out = new Float32Array(128);
+    const mic = new Float32Array(128);
+    for (let t = 0; t < 24000 * 6; t += 128) {
+      adapter.readPlayback(out);
+      history.set(out, t);
+      for (let i = 0; i < 128; i++) {
+        const n = t + i;
+        const echo = n >= DELAY ? 0.3 * history[n - DELAY]! : 0;
+        const user = n >= USER_AT && n - USER_AT < speech.length ? speech[n - USER_AT]! : 0;
+        mic[i] = echo + noise[n % 24000]! + user;
+      }
+      adapter.pushMicrophone(mic);
+      if (log.of('interrupted').length > 0) return { at: t, log };
+    }
+    return { at: -1, log };
+  }
+
+  it('without it, the echo of the assistant triggers a local barge-in (the control)', async () => {
+    const { at } = await run(false);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(24000 * 4);
+  });
+
+  it('with it, only the user does: the barge-in comes after the user starts, within 300 ms', async () => {
+    const { at, log } = await run(true);
+    const userLoud = 24000 * 4 + 6000 + (speechSpan()[0] - SPEECH_AT);
+    expect(at).toBeGreaterThanOrEqual(24000 * 4 + 6000);
+    expect(at).toBeLessThan(userLoud + 7200);
+    expect(log.of('interrupted')[0]).toMatchObject({ source: 'local' });
+  });
+});
