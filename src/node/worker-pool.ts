@@ -1,0 +1,289 @@
+// PcmWorkerPool: capture and playback pipelines in worker_threads workers, so that many calls
+// share a process without blocking its event loop. Streams are spread over the workers (the one
+// with the fewest streams takes the next); their events have the same shapes as the in-thread
+// pipelines'. Sample arrays are transferred, not copied. Each capture stream bounds the audio in
+// flight to its worker (`maxQueueMs`): a push beyond it is dropped and counted, never queued.
+// Requests made in one turn of the event loop go to a worker as one message (and its replies come
+// back as one), so a hundred calls cost a few messages per block, not hundreds.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { WORKER_SOURCE } from './worker-source.generated.js';
+import { kernelModule } from '../wasm/load.js';
+import { OptionsError, RealtimePcmError } from '../errors.js';
+import type { CaptureEvent } from '../pipeline/capture.js';
+import type { PlaybackInterruption, WorkerCaptureOptions, WorkerPlaybackOptions, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+export interface PcmWorkerPoolOptions {
+  /** Workers to start. Default: the machine's available parallelism. */
+  workers?: number;
+}
+
+export interface WorkerCaptureStreamOptions extends WorkerCaptureOptions {
+  /** Microphone audio allowed in flight to the worker before pushes are dropped, ms. Default 1000. */
+  maxQueueMs?: number;
+  /** Receives the events of every push, in order. */
+  onEvents?: (events: CaptureEvent[]) => void;
+  onError?: (error: { code: string; message: string }) => void;
+}
+
+export interface WorkerStreamStats {
+  pushes: number;
+  /** Input frames sent to the worker and not yet processed. */
+  inFlightFrames: number;
+  droppedPushes: number;
+  droppedFrames: number;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  streams: number;
+  /** Requests gathered in this turn of the event loop, posted together (one message per worker per turn). */
+  outbox: WorkerRequest[];
+  transfer: ArrayBuffer[];
+  scheduled: boolean;
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+export class PcmWorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly handlers = new Map<number, (message: WorkerReply) => void>();
+  private readonly pending = new Map<number, Pending>();
+  private nextStream = 1;
+  private nextReq = 1;
+  private closed = false;
+
+  constructor(options: PcmWorkerPoolOptions = {}) {
+    const count = options.workers ?? availableParallelism();
+    if (!Number.isInteger(count) || count < 1 || count > 256) throw new OptionsError(`workers must be an integer in 1..256, got ${String(options.workers)}`);
+    const module = kernelModule();
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module } });
+      worker.on('message', (batch: WorkerReply[]) => {
+        for (const message of batch) this.dispatch(message);
+      });
+      worker.on('error', (error) => this.failAll(error));
+      this.workers.push({ worker, streams: 0, outbox: [], transfer: [], scheduled: false });
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** A capture pipeline in a worker. */
+  async createCapture(options: WorkerCaptureStreamOptions): Promise<WorkerCaptureStream> {
+    const { maxQueueMs, onEvents, onError, ...pipeline } = options;
+    const queueMs = maxQueueMs ?? 1000;
+    if (typeof queueMs !== 'number' || !(queueMs > 0)) throw new OptionsError(`maxQueueMs must be a positive number of ms, got ${String(maxQueueMs)}`);
+    const { id, home } = this.assign();
+    const stream = new WorkerCaptureStream(this, home, id, Math.round((queueMs * pipeline.inputRate) / 1000), onEvents, onError);
+    this.handlers.set(id, (message) => stream.receive(message));
+    await this.created(home, id, { op: 'create-capture', stream: id, req: 0, options: pipeline });
+    return stream;
+  }
+
+  /** A playback pipeline in a worker. */
+  async createPlayback(options: WorkerPlaybackOptions & { onError?: (error: { code: string; message: string }) => void }): Promise<WorkerPlaybackStream> {
+    const { onError, ...pipeline } = options;
+    const { id, home } = this.assign();
+    const stream = new WorkerPlaybackStream(this, home, id);
+    this.handlers.set(id, (message) => (message.op === 'error' ? onError?.(message) : undefined));
+    await this.created(home, id, { op: 'create-playback', stream: id, req: 0, options: pipeline });
+    return stream;
+  }
+
+  /** Creates the stream in the worker; on failure (bad options) its slot is given back. */
+  private async created(home: PoolWorker, id: number, message: WorkerRequest & { req: number }): Promise<void> {
+    try {
+      await this.request(home, message);
+    } catch (error) {
+      this.release(home, id);
+      throw error;
+    }
+  }
+
+  /** Stops the workers (they keep the process alive until then); pending requests are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failAll(new RealtimePcmError('pool_closed', 'the worker pool was closed'));
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  /** @internal */
+  request<T>(home: PoolWorker, message: WorkerRequest & { req: number }): Promise<T> {
+    if (this.closed) return Promise.reject(new RealtimePcmError('pool_closed', 'the worker pool was closed'));
+    const req = this.nextReq++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(req, { resolve: resolve as (value: unknown) => void, reject });
+      this.enqueue(home, { ...message, req } as WorkerRequest, message.op === 'read' ? [message.output.buffer as ArrayBuffer] : []);
+    });
+  }
+
+  /** @internal */
+  post(home: PoolWorker, message: WorkerRequest, transfer: ArrayBuffer[] = []): void {
+    if (this.closed) throw new RealtimePcmError('pool_closed', 'the worker pool was closed');
+    this.enqueue(home, message, transfer);
+  }
+
+  private enqueue(home: PoolWorker, message: WorkerRequest, transfer: ArrayBuffer[]): void {
+    home.outbox.push(message);
+    for (const buffer of transfer) home.transfer.push(buffer);
+    if (!home.scheduled) {
+      home.scheduled = true;
+      queueMicrotask(() => this.flushOutbox(home));
+    }
+  }
+
+  private flushOutbox(home: PoolWorker): void {
+    home.scheduled = false;
+    if (home.outbox.length === 0 || this.closed) return;
+    const batch = home.outbox;
+    const transfer = home.transfer;
+    home.outbox = [];
+    home.transfer = [];
+    home.worker.postMessage(batch, transfer);
+  }
+
+  /** @internal */
+  release(home: PoolWorker, id: number): void {
+    this.handlers.delete(id);
+    home.streams--;
+    if (!this.closed) this.enqueue(home, { op: 'close', stream: id }, []);
+  }
+
+  private assign(): { id: number; home: PoolWorker } {
+    if (this.closed) throw new RealtimePcmError('pool_closed', 'the worker pool was closed');
+    let home = this.workers[0]!;
+    for (const w of this.workers) if (w.streams < home.streams) home = w;
+    home.streams++;
+    return { id: this.nextStream++, home };
+  }
+
+  private dispatch(message: WorkerReply): void {
+    if (message.op === 'answer' || message.op === 'read') {
+      const waiter = this.pending.get(message.req);
+      if (waiter === undefined) return;
+      this.pending.delete(message.req);
+      if (message.op === 'read') waiter.resolve(message);
+      else if (message.error !== undefined) waiter.reject(new RealtimePcmError(message.error.code, message.error.message));
+      else waiter.resolve(message.value);
+      return;
+    }
+    this.handlers.get(message.stream)?.(message);
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** A capture pipeline running in a pool worker. */
+export class WorkerCaptureStream {
+  readonly stats: WorkerStreamStats = { pushes: 0, inFlightFrames: 0, droppedPushes: 0, droppedFrames: 0 };
+  private drained: Array<() => void> = [];
+
+  constructor(
+    private readonly pool: PcmWorkerPool,
+    private readonly home: PoolWorker,
+    readonly id: number,
+    /** Most input frames in flight. */
+    readonly maxQueueFrames: number,
+    private readonly onEvents: ((events: CaptureEvent[]) => void) | undefined,
+    private readonly onError: ((error: { code: string; message: string }) => void) | undefined,
+  ) {}
+
+  /**
+   * Sends microphone samples to the worker. The samples' ArrayBuffer is transferred (the array is
+   * unusable afterwards) when it is theirs alone; otherwise they are copied. Returns false, and
+   * counts the drop, when the queue bound would be exceeded.
+   */
+  push(samples: Float32Array): boolean {
+    const frames = samples.length;
+    if (this.stats.inFlightFrames + frames > this.maxQueueFrames) {
+      this.stats.droppedPushes++;
+      this.stats.droppedFrames += frames;
+      return false;
+    }
+    const owned = samples.byteOffset === 0 && samples.buffer.byteLength === samples.byteLength && samples.buffer instanceof ArrayBuffer;
+    // moved now (the caller's array is detached at once, so later writes to it cannot race the
+    // batch that goes out at the end of this turn), or copied when the buffer is shared
+    const payload = owned ? structuredClone(samples, { transfer: [samples.buffer as ArrayBuffer] }) : samples.slice();
+    this.stats.pushes++;
+    this.stats.inFlightFrames += frames;
+    this.pool.post(this.home, { op: 'push', stream: this.id, samples: payload }, [payload.buffer as ArrayBuffer]);
+    return true;
+  }
+
+  /** Resolves when everything pushed so far has been processed (its events delivered). */
+  drain(): Promise<void> {
+    if (this.stats.inFlightFrames === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  /** Ends the stream: the partial chunk and the resampler's tail. */
+  flush(): Promise<CaptureEvent[]> {
+    return this.pool.request(this.home, { op: 'flush', stream: this.id, req: 0 });
+  }
+
+  close(): void {
+    this.pool.release(this.home, this.id);
+  }
+
+  /** @internal */
+  receive(message: WorkerReply): void {
+    if (message.op === 'events') {
+      this.stats.inFlightFrames -= message.frames;
+      if (message.events.length > 0) this.onEvents?.(message.events);
+      if (this.stats.inFlightFrames === 0 && this.drained.length > 0) {
+        const waiting = this.drained;
+        this.drained = [];
+        for (const resolve of waiting) resolve();
+      }
+    } else if (message.op === 'error') {
+      this.onError?.(message);
+    }
+  }
+}
+
+/** A playback pipeline running in a pool worker. */
+export class WorkerPlaybackStream {
+  constructor(
+    private readonly pool: PcmWorkerPool,
+    private readonly home: PoolWorker,
+    readonly id: number,
+  ) {}
+
+  pushDelta(base64: string, itemId: string): void {
+    this.pool.post(this.home, { op: 'delta', stream: this.id, base64, itemId });
+  }
+
+  /** Queues PCM16 samples; their ArrayBuffer is transferred (the array is unusable afterwards). */
+  pushPcm(pcm: Int16Array, itemId: string): void {
+    const moved = structuredClone(pcm, { transfer: [pcm.buffer as ArrayBuffer] });
+    this.pool.post(this.home, { op: 'pcm', stream: this.id, pcm: moved, itemId }, [moved.buffer as ArrayBuffer]);
+  }
+
+  endItem(itemId: string): void {
+    this.pool.post(this.home, { op: 'end-item', stream: this.id, itemId });
+  }
+
+  /**
+   * The next `output.length` frames for the speaker. `output`'s buffer is transferred to the
+   * worker and comes back filled: use the array in the result (the one passed is detached).
+   */
+  async read(output: Float32Array): Promise<{ output: Float32Array; frames: number }> {
+    const moved = structuredClone(output, { transfer: [output.buffer as ArrayBuffer] });
+    const reply = await this.pool.request<{ output: Float32Array; frames: number }>(this.home, { op: 'read', stream: this.id, req: 0, output: moved });
+    return { output: reply.output, frames: reply.frames };
+  }
+
+  interrupt(): Promise<PlaybackInterruption> {
+    return this.pool.request(this.home, { op: 'interrupt', stream: this.id, req: 0 });
+  }
+
+  close(): void {
+    this.pool.release(this.home, this.id);
+  }
+}

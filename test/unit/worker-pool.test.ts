@@ -1,0 +1,99 @@
+// The pipelines in worker_threads (PcmWorkerPool) give exactly what they give in-thread, with
+// transferred buffers and a bounded, counted queue.
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { PcmWorkerPool } from '../../src/node/index.js';
+import { CapturePipeline, type CaptureEvent } from '../../src/pipeline/capture.js';
+import { PlaybackPipeline } from '../../src/pipeline/playback.js';
+import { encodeBase64, floatToPcm16, Resampler, RealtimePcmError } from '../../src/index.js';
+import { readWav } from '../helpers/wav-read.js';
+import { randomChunking } from '../helpers/random.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const speech = readWav(`${root}fixtures/browser/speech-48000.wav`).samples;
+
+describe('PcmWorkerPool', () => {
+  const pool = new PcmWorkerPool({ workers: 2 });
+  afterAll(() => pool.close());
+
+  it('capture in a worker equals the in-thread pipeline (20 ms blocks, VAD on)', async () => {
+    const options = { inputRate: 48000, outputRate: 24000, chunkMs: 40, vad: true };
+    const local = new CapturePipeline(options);
+    const expected: CaptureEvent[] = [];
+    for (let at = 0; at < speech.length; at += 960) expected.push(...local.push(speech.subarray(at, at + 960)));
+    expected.push(...local.flush());
+
+    const actual: CaptureEvent[] = [];
+    const stream = await pool.createCapture({ ...options, maxQueueMs: 60_000, onEvents: (events) => actual.push(...events) });
+    for (let at = 0; at < speech.length; at += 960) {
+      const block = speech.slice(at, at + 960); // owned: transferred
+      expect(stream.push(block)).toBe(true);
+      expect(block.length).toBe(0); // detached: it was moved, not copied
+    }
+    await stream.drain();
+    actual.push(...(await stream.flush()));
+    expect(stream.stats.droppedPushes).toBe(0);
+    expect(actual).toEqual(expected);
+    expect(actual.some((e) => e.type === 'speech_start')).toBe(true);
+    stream.close();
+  });
+
+  it('playback in a worker equals the in-thread pipeline, and interrupt reports the same', async () => {
+    const resampler = new Resampler({ inputRate: 48000, outputRate: 24000 });
+    const session = floatToPcm16(Float32Array.from([...resampler.process(speech), ...resampler.flush()]));
+    const deltas: string[] = [];
+    let at = 0;
+    for (const n of randomChunking(session.length, 9, 5000)) {
+      const part = session.subarray(at, at + n);
+      deltas.push(encodeBase64(new Uint8Array(part.buffer, part.byteOffset, part.byteLength)));
+      at += n;
+    }
+    const local = new PlaybackPipeline({ outputRate: 44100 });
+    const stream = await pool.createPlayback({ outputRate: 44100 });
+    for (const d of deltas) {
+      local.pushDelta(d, 'item');
+      stream.pushDelta(d, 'item');
+    }
+    local.endItem('item');
+    stream.endItem('item');
+    for (let i = 0; i < 200; i++) {
+      const expected = new Float32Array(441);
+      const expectedFrames = local.read(expected);
+      const { output, frames } = await stream.read(new Float32Array(441));
+      expect(frames).toBe(expectedFrames);
+      expect(Array.from(output)).toEqual(Array.from(expected));
+    }
+    expect(await stream.interrupt()).toEqual(local.interrupt());
+    stream.close();
+  });
+
+  it('drops pushes beyond the queue bound and counts them, never queueing more', async () => {
+    const stream = await pool.createCapture({ inputRate: 48000, maxQueueMs: 100 });
+    let accepted = 0;
+    for (let i = 0; i < 200; i++) if (stream.push(new Float32Array(960))) accepted++; // 4 s pushed at once
+    expect(stream.stats.inFlightFrames).toBeLessThanOrEqual(4800); // 100 ms at 48 kHz
+    expect(stream.stats.droppedPushes).toBe(200 - accepted);
+    expect(stream.stats.droppedFrames).toBe((200 - accepted) * 960);
+    expect(accepted).toBeGreaterThan(0);
+    await stream.drain();
+    expect(stream.stats.inFlightFrames).toBe(0);
+    expect(stream.push(new Float32Array(960))).toBe(true); // room again once processed
+    stream.close();
+  });
+
+  it('reports bad input from the network as an error and keeps the stream going', async () => {
+    const errors: { code: string }[] = [];
+    const stream = await pool.createPlayback({ outputRate: 48000, onError: (e) => errors.push(e) });
+    stream.pushDelta('bad base64!', 'item');
+    stream.pushDelta(encodeBase64(new Uint8Array(4800)), 'item');
+    const { frames } = await stream.read(new Float32Array(480));
+    expect(errors.map((e) => e.code)).toEqual(['invalid_base64']);
+    expect(frames).toBe(480);
+    stream.close();
+  });
+
+  it('rejects bad options with typed errors', async () => {
+    expect(() => new PcmWorkerPool({ workers: 0 })).toThrow(/workers must be/);
+    await expect(pool.createCapture({ inputRate: 12345 })).rejects.toBeInstanceOf(RealtimePcmError);
+  });
+});
