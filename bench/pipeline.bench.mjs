@@ -1,11 +1,11 @@
 // Pipelines and adapter: speed (x realtime) of the capture pipeline (48 kHz in, 128-frame
-// quanta) at several chunk sizes, of playback (deltas in, 128-frame reads at 48 kHz) and of the
+// quanta) at several chunk sizes and with VAD + echo gate, of playback (deltas in, 128-frame reads at 48 kHz) and of the
 // whole adapter loop; then allocation per quantum and heap growth over a 60-minute simulated
 // session, measured in a child process with a large young generation and gc exposed.
 // Run alone: `node bench/pipeline.bench.mjs` (after `npm run build`).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CapturePipeline, PlaybackPipeline, RealtimeAudioAdapter } from '../dist/index.js';
+import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter } from '../dist/index.js';
 import { runSuite } from './lib.mjs';
 
 const RATE = 48000;
@@ -74,11 +74,36 @@ function memoryChild() {
     results.capturePushBytesPerQuantum = median(runs);
     results.capturePushEventsDuringMeasure = events;
   }
+  // the same with the VAD and the echo gate (fed a reference each quantum)
+  {
+    const gate = new EchoGate({ sampleRate: RATE });
+    const c = new CapturePipeline({ inputRate: RATE, chunkMs: 1000, vad: true, echoGate: gate });
+    const block = second.subarray(0, QUANTUM);
+    const reference = new Float32Array(QUANTUM).map((_, i) => 0.5 * Math.sin(i * 0.07));
+    for (let i = 0; i < 5000; i++) {
+      gate.pushReference(reference);
+      c.push(block);
+    }
+    const runs = [];
+    let events = 0;
+    for (let k = 0; k < 5; k++) {
+      c.reset();
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 370; i++) {
+        gate.pushReference(reference);
+        events += c.push(block).length;
+      }
+      runs.push((process.memoryUsage().heapUsed - before) / 370);
+    }
+    results.captureVadGatePushBytesPerQuantum = median(runs);
+    results.captureVadGateEventsDuringMeasure = events;
+  }
   // 60 simulated minutes through the adapter: microphone all the time, the assistant talking
   // half of it (100 ms deltas), playback read in quanta; heap after GC, after 1 minute vs at the end
   {
     let sent = 0;
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => sent++, inputRate: RATE, outputRate: RATE });
+    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => sent++, inputRate: RATE, outputRate: RATE, vad: true, echoGate: true });
     const out = new Float32Array(QUANTUM);
     let item = 0;
     let warm = 0;
@@ -134,6 +159,24 @@ if (process.argv[2] === '--memory') {
       seconds: 1,
       fn: () => {
         for (const q of quanta) capture.push(q);
+      },
+    });
+  }
+  {
+    // the DESIGN target case: VAD and echo gate on, the gate fed a playing reference
+    const gate = new EchoGate({ sampleRate: RATE });
+    const capture = new CapturePipeline({ inputRate: RATE, vad: true, echoGate: gate });
+    const reference = quanta.map((q) => q.map((x, i) => 0.5 * Math.sin(i * 0.07)));
+    cases.push({
+      group: 'capture 48 kHz -> 24 kHz base64, 1 s in 128-frame quanta',
+      impl: 'chunkMs 40, VAD + echo gate',
+      bytes: RATE * 4,
+      seconds: 1,
+      fn: () => {
+        for (let q = 0; q < quanta.length; q++) {
+          gate.pushReference(reference[q]);
+          capture.push(quanta[q]);
+        }
       },
     });
   }
