@@ -174,7 +174,8 @@ export class Resampler {
 
   /**
    * Resamples `input` (any length) into `output` from index 0, returns the frames written. Allocates
-   * nothing. `output` must hold outputFrames(input.length) frames (maxOutputFrames() always suffices).
+   * nothing for inputs up to maxFramesPerCall frames (longer ones make a few views per call).
+   * `output` must hold outputFrames(input.length) frames (maxOutputFrames() always suffices).
    */
   processInto(input: Float32Array, output: Float32Array): number {
     this.alive();
@@ -185,15 +186,22 @@ export class Resampler {
     const outBase = this.outWindow >> 2;
     const need = this.wasm.rs_output_frames(this.state, total);
     if (need > output.length) throw tooSmall('processInto', output.length, need);
+    const f32 = heap.f32;
+    if (total <= max) {
+      // One window: a native copy in, a plain loop out (subarray() would allocate a view).
+      f32.set(input, inBase);
+      const n = this.wasm.rs_process(this.state, this.inWindow, total, this.outWindow);
+      for (let i = 0; i < n; i++) output[i] = f32[outBase + i]!;
+      return n;
+    }
+    // Longer inputs go window by window through native copies of views (a few small objects per
+    // call, never per sample; worklet quanta and pipeline blocks take the branch above).
     let written = 0;
     for (let done = 0; done < total; done += max) {
       const frames = Math.min(max, total - done);
-      const f32 = heap.f32;
-      if (frames === total) f32.set(input, inBase);
-      else for (let i = 0; i < frames; i++) f32[inBase + i] = input[done + i]!;
+      f32.set(input.subarray(done, done + frames), inBase);
       const n = this.wasm.rs_process(this.state, this.inWindow, frames, this.outWindow);
-      // A plain loop: subarray() would allocate a view per call.
-      for (let i = 0; i < n; i++) output[written + i] = f32[outBase + i]!;
+      output.set(f32.subarray(outBase, outBase + n), written);
       written += n;
     }
     return written;
