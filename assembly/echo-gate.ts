@@ -127,6 +127,10 @@
 // @ts-ignore: decorator
 @inline const S_SINCE_SWITCH: i32 = 49; // learning blocks since the delay last changed
 // @ts-ignore: decorator
+@inline const S_TRUSTED: i32 = 51; // the delay estimate is in use
+// @ts-ignore: decorator
+@inline const S_TRUST_RUN: i32 = 52;
+// @ts-ignore: decorator
 @inline const SCALARS: i32 = 64;
 
 // Arrays after the scalars.
@@ -154,19 +158,27 @@
 // @ts-ignore: decorator
 @inline const DEV_FACTOR: f64 = 3.0;
 // @ts-ignore: decorator
+@inline const DEV_FACTOR_WIDE: f64 = 4.0; // the all-lags envelope predicts the echo more loosely
+// @ts-ignore: decorator
 @inline const NOISE_MARGIN_DB: f64 = 10.0; // 2.5 ms blocks of noise fluctuate by several dB
 // @ts-ignore: decorator
 @inline const SPREAD: i32 = 3; // blocks either side of the delay in the narrow envelope
 // @ts-ignore: decorator
 @inline const CONFIRM_BLOCKS: f64 = 2.0;
 // @ts-ignore: decorator
-@inline const MIN_ACTIVE_BLOCKS: f64 = 40.0; // far-end blocks before the delay may be trusted
+@inline const MIN_ACTIVE_BLOCKS: f64 = 200.0; // learning blocks (0.5 s) with an unchanged delay before it is trusted
 // @ts-ignore: decorator
-@inline const TRUST_RHO: f64 = 2.0;
+@inline const DISTINCT: f32 = 1.5; // the peak must beat every lag more than 8 blocks away by this factor
+// @ts-ignore: decorator
+@inline const S_DISTINCT: i32 = 50; // 1 when the covariance peak is distinct
+// @ts-ignore: decorator
+@inline const TRUST_RHO: f64 = 0.1;
 // @ts-ignore: decorator
 @inline const RISE_SLOWER: f64 = 1.0;
 // @ts-ignore: decorator
-@inline const WINSOR_DEVS: f64 = 2.0;
+@inline const DEV_RISE_SLOWER: f64 = 1.0;
+// @ts-ignore: decorator
+@inline const WINSOR_DEVS: f64 = 1.5;
 // @ts-ignore: decorator
 @inline const SWITCH_GAIN: f32 = 0.25; // a new lag must beat the current one by this fraction
 
@@ -290,6 +302,17 @@ export function gate_push_reference(s: usize, inPtr: usize, samples: i32): void 
   return load<f32>(s + RING_OFF + (<usize>(<i32>(<i64>index) & (RING - 1)) << 2));
 }
 
+/**
+ * The delay estimate is used once unchanged for 0.5 s of learning, correlated, and a distinct
+ * peak; then it stays in use (a user talking over the echo perturbs the statistics) until the
+ * estimator moves to another echo path.
+ */
+function isTrusted(s: usize): bool {
+  // (S_TRUSTED is set in updateDelay once the conditions held for MIN_ACTIVE_BLOCKS in a row.)
+  if (get(s, S_TRUSTED) != 0.0) return true;
+  return false;
+}
+
 /** Decides on the mic block just completed (energy `energy`); sets the gain target. */
 function decide(s: usize, energy: f64): void {
   const micBlock = get(s, S_MIC_BLOCKS);
@@ -356,12 +379,12 @@ function decide(s: usize, energy: f64): void {
 
   const farActive = pWide > FAR_ACTIVE_DB;
   set(s, S_FAR_ACTIVE, farActive ? 1.0 : 0.0);
-  const trusted = get(s, S_SINCE_SWITCH) >= MIN_ACTIVE_BLOCKS && get(s, S_RHO) > TRUST_RHO;
+  const trusted = isTrusted(s);
   const margin = get(s, S_MARGIN_DB);
   const xWide = micSmooth - pWide;
   const xNarrow = micSmooth - pNarrow;
   // The mic holds the predicted echo plus its own noise: the user must rise above both (power sum).
-  const thrWide = get(s, S_MU_W) + max(margin, DEV_FACTOR * get(s, S_DEV_W));
+  const thrWide = get(s, S_MU_W) + max(margin, DEV_FACTOR_WIDE * get(s, S_DEV_W));
   const thrNarrow = get(s, S_MU_N) + max(margin, DEV_FACTOR * get(s, S_DEV_N));
   const echoThrDb = trusted ? pNarrow + thrNarrow : pWide + thrWide;
   const thrDb = 10.0 * Math.log10(Math.pow(10.0, echoThrDb / 10.0) + Math.pow(10.0, noiseThrDb / 10.0));
@@ -398,7 +421,9 @@ function decide(s: usize, energy: f64): void {
       learn(s, S_MU_N, S_DEV_N, xNarrow);
       set(s, S_ERL_DB, -(trusted ? get(s, S_MU_N) : get(s, S_MU_W)));
     }
-    updateDelay(s, micOnset, lags);
+    // The delay learns only from blocks the wide model finds plausible as echo (a user not yet
+    // detected is usually louder than that).
+    if (xWide <= get(s, S_MU_W) + get(s, S_DEV_W)) updateDelay(s, micOnset, lags);
   }
 }
 
@@ -410,7 +435,7 @@ function learn(s: usize, muSlot: i32, devSlot: i32, x: f64): void {
   x = min(x, mu + WINSOR_DEVS * max(dev, 1.0));
   const d = Math.abs(x - mu);
   set(s, muSlot, mu + (x > mu ? STAT_ADAPT / RISE_SLOWER : STAT_ADAPT) * (x - mu));
-  set(s, devSlot, dev + (d > dev ? STAT_ADAPT / RISE_SLOWER : STAT_ADAPT) * (d - dev));
+  set(s, devSlot, dev + (d > dev ? STAT_ADAPT / DEV_RISE_SLOWER : STAT_ADAPT) * (d - dev));
 }
 
 /** One step of the log-energy covariance by lag; picks the delay and its normalized correlation. */
@@ -453,15 +478,33 @@ function updateDelay(s: usize, micOnset: f64, lags: i32): void {
   // of a broad peak).
   let delay = <i32>get(s, S_DELAY);
   const current = load<f32>(s + COV_OFF + (<usize>delay << 2));
-  if (best > current + SWITCH_GAIN * Mathf.abs(current) && bestLag != delay) {
+  // Distinct peak: larger than every covariance more than 8 blocks (20 ms) away, by DISTINCT.
+  let rival: f32 = 0.0;
+  for (let l = 0; l < lags; l++) {
+    if (l < bestLag - 8 || l > bestLag + 8) rival = max(rival, load<f32>(s + COV_OFF + (<usize>l << 2)));
+  }
+  const distinct = best > DISTINCT * rival && abs(bestLag - delay) <= SPREAD;
+  set(s, S_DISTINCT, distinct ? 1.0 : 0.0);
+  if (bestLag != delay && abs(bestLag - delay) <= SPREAD) {
+    delay = bestLag; // the same echo path, within the narrow envelope's spread: keep what was learned
+  } else if (best > current + SWITCH_GAIN * Mathf.abs(current)) {
     // A new echo path: its level must be learned again, conservatively, before it is trusted.
     delay = bestLag;
     set(s, S_MU_N, -6.0);
     set(s, S_DEV_N, 2.0);
     set(s, S_SINCE_SWITCH, 0.0);
+    set(s, S_TRUSTED, 0.0);
+    set(s, S_TRUST_RUN, 0.0);
   }
   set(s, S_DELAY, <f64>delay);
-  set(s, S_RHO, <f64>load<f32>(s + COV_OFF + (<usize>delay << 2)) / Math.sqrt(max(varM * varR, 1.0e-12)));
+  // Variances floored at 4 dB^2 (2 dB rms onsets): a mic whose echo hides under the noise (flat,
+  // clamped) must not look correlated after a single onset.
+  const rho = <f64>load<f32>(s + COV_OFF + (<usize>delay << 2)) / Math.sqrt(max(varM, 4.0) * max(varR, 4.0));
+  set(s, S_RHO, rho);
+  // Trust once correlated with a distinct peak for MIN_ACTIVE_BLOCKS learning blocks in a row.
+  const run = distinct && rho > TRUST_RHO ? get(s, S_TRUST_RUN) + 1.0 : 0.0;
+  set(s, S_TRUST_RUN, run);
+  if (run >= MIN_ACTIVE_BLOCKS) set(s, S_TRUSTED, 1.0);
 }
 
 /**
@@ -522,7 +565,7 @@ export function gate_delay_blocks(s: usize): i32 {
   return <i32>get(s, S_DELAY);
 }
 export function gate_delay_trusted(s: usize): i32 {
-  return get(s, S_SINCE_SWITCH) >= MIN_ACTIVE_BLOCKS && get(s, S_RHO) > TRUST_RHO ? 1 : 0;
+  return isTrusted(s) ? 1 : 0;
 }
 /** Echo return loss estimate (reference to echo at the mic), dB. */
 export function gate_erl_db(s: usize): f64 {

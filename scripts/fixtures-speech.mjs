@@ -267,7 +267,9 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
     { at: { after: 0.3 }, levelDb: -24, utterance: espeak('en-gb+m2', 185, 'No, stop.') },
   ]);
   // Room response: direct path, four early reflections, and an exponentially decaying noise tail
-  // (RT60 250 ms), 300 ms long; seeded LCG so it is the same every run.
+  // (RT60 250 ms), 300 ms long; seeded LCG so it is the same every run. The tail gain sets the
+  // direct-to-reverberant energy ratio (computed and recorded below): about +4 dB, a loudspeaker a
+  // few tens of centimetres from the mic (a laptop or a phone on a desk).
   const taps = Math.round(0.3 * RATE);
   const h = new Float64Array(taps);
   let seed = 12345;
@@ -275,7 +277,8 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
   h[0] = 1;
   for (const [ms, g] of [[3.1, 0.6], [7.4, -0.45], [11.9, 0.35], [17.3, -0.3]]) h[Math.round((ms / 1000) * RATE)] += g;
   const decay = Math.log(1000) / 0.25; // amplitude e-folding so energy falls 60 dB in 250 ms
-  for (let i = Math.round(0.02 * RATE); i < taps; i++) h[i] += 0.25 * rand() * Math.exp(-decay * (i / RATE));
+  const TAIL_GAIN = 0.05;
+  for (let i = Math.round(0.02 * RATE); i < taps; i++) h[i] += TAIL_GAIN * rand() * Math.exp(-decay * (i / RATE));
   const rirPath = join(ROOT, 'echo/room.fir.txt');
   writeFileSync(rirPath, Array.from(h, (v) => v.toPrecision(8)).join('\n') + '\n');
   const farPath = join(ROOT, 'echo/far.wav');
@@ -303,8 +306,9 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
   manifest.files.push({
     path: 'echo/far-room.wav',
     seconds: SECONDS,
-    provenance: [{ source: 'echo/far.wav through echo/room.fir.txt (synthetic room: direct path, 4 reflections, RT60 250 ms noise tail, 300 ms)', commands: [c] }],
+    provenance: [{ source: 'echo/far.wav through echo/room.fir.txt (synthetic room: direct path, 4 reflections, RT60 250 ms noise tail, 300 ms; direct-to-reverberant ratio below)', commands: [c] }],
     energyRatioToFarDb: Number(db(er / ef).toFixed(3)),
+    directToReverberantDb: Number(db(h.slice(0, Math.round(0.005 * RATE)).reduce((a, v) => a + v * v, 0) / h.slice(Math.round(0.005 * RATE)).reduce((a, v) => a + v * v, 0)).toFixed(2)),
     made: 'sox fir output truncated to the far-end length; the echo at a given echo return loss is this file times 10^((energyRatioToFarDb - ERL)/20), shifted by the delay',
   });
   manifest.files.push({ path: 'echo/room.fir.txt', provenance: [{ source: 'synthetic room response, seeded LCG (scripts/fixtures-speech.mjs)', commands: [] }] });
