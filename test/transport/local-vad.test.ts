@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Resampler } from '../../src/kernels/resampler.js';
-import { CapturePipeline, type CaptureAudioEvent, type CaptureEvent } from '../../src/pipeline/capture.js';
+import { CapturePipeline, type CaptureAudioEvent, type CaptureEvent, type CaptureVadEvent } from '../../src/pipeline/capture.js';
 import { RealtimeAudioAdapter } from '../../src/transport/adapter.js';
 import { RealtimeTestServer } from '../helpers/realtime-server.js';
 import { EventLog, patternPcm, until } from '../helpers/transport-client.js';
@@ -50,7 +50,7 @@ describe('CapturePipeline with EnergyVad and silence gating', () => {
     for (let at = 0; at < input.length; at += 128) events.push(...p.push(input.subarray(at, at + 128)));
     events.push(...p.flush());
     const [first, last] = speechSpan();
-    const starts = events.filter((e) => e.type === 'speech_start');
+    const starts = events.filter((e): e is CaptureVadEvent => e.type === 'speech_start');
     expect(starts.length).toBeGreaterThanOrEqual(1);
     // the first start is at or after the scene's speech, and within 100 ms of its loud part
     expect(starts[0]!.timeMs).toBeGreaterThanOrEqual((SPEECH_AT * 1000) / 24000 - 10);
