@@ -4,7 +4,7 @@
 // stereo input is averaged into a buffer made once); messages are posted only when a chunk is
 // complete, and level reports every `levelIntervalMs`.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
-import { echoLink, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
+import { contextRate, echoLink, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
 import { RealtimePcmError } from '../errors.js';
 import { LevelMeter } from './level-meter.js';
 import type { CaptureReply, CaptureRequest, WorkletKernelOptions } from './protocol.js';
@@ -38,7 +38,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       super(options);
       const config = options?.processorOptions ?? {};
       installKernels(config);
-      const rate = scope.sampleRate;
+      const rate = contextRate(scope, config);
       if (config.echoGate !== undefined && config.echoGate !== false) {
         if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
         this.echoGate = scope.createEchoGate(config.echoGate === true ? {} : config.echoGate, rate);

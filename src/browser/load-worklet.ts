@@ -48,10 +48,10 @@ export function createWorkletNode<T extends object>(
   processorOptions: T & WorkletKernelOptions,
 ): AudioWorkletNode {
   try {
-    return new AudioWorkletNode(context, name, { ...options, processorOptions: { ...processorOptions, module: kernelModule() } });
+    return new AudioWorkletNode(context, name, { ...options, processorOptions: { ...processorOptions, sampleRate: context.sampleRate, module: kernelModule() } });
   } catch (error) {
     if ((error as Error)?.name !== 'DataCloneError') throw error;
-    return new AudioWorkletNode(context, name, { ...options, processorOptions: { ...processorOptions, wasmBytes: wasmBytes() } });
+    return new AudioWorkletNode(context, name, { ...options, processorOptions: { ...processorOptions, sampleRate: context.sampleRate, wasmBytes: wasmBytes() } });
   }
 }
 

@@ -4,7 +4,7 @@
 // linked capture processor's echo gate as its reference (same render thread, no copy). Progress
 // is posted every `progressIntervalMs`.
 import { PlaybackPipeline, type PlaybackPipelineOptions } from '../pipeline/playback.js';
-import { echoLink, installKernels, type EchoLink, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
+import { contextRate, echoLink, installKernels, type EchoLink, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
 import type { PlaybackReply, PlaybackRequest, WorkletKernelOptions } from './protocol.js';
 
 export interface PlaybackProcessorOptions extends WorkletKernelOptions {
@@ -22,6 +22,7 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
   const Base = scope.AudioWorkletProcessor;
   return class PlaybackProcessor extends (Base as new (options?: unknown) => ProcessorBase) {
     readonly pipeline: PlaybackPipeline;
+    private readonly rate: number;
     private readonly link: EchoLink | undefined;
     private failed = false;
     private quanta = 0;
@@ -36,9 +37,10 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
       this.link = config.linkId === undefined ? undefined : echoLink(config.linkId);
       const link = this.link;
       const echoGate = link === undefined ? undefined : { pushReference: (block: Float32Array) => link.reference?.pushReference(block) };
-      this.pipeline = new PlaybackPipeline({ ...config.pipeline, outputRate: scope.sampleRate, echoGate });
+      this.rate = contextRate(scope, config);
+      this.pipeline = new PlaybackPipeline({ ...config.pipeline, outputRate: this.rate, echoGate });
       const progressIntervalMs = config.progressIntervalMs ?? 100;
-      this.progressFrames = progressIntervalMs > 0 ? Math.round((progressIntervalMs * scope.sampleRate) / 1000) : 0;
+      this.progressFrames = progressIntervalMs > 0 ? Math.round((progressIntervalMs * this.rate) / 1000) : 0;
       this.port.onmessage = (event: MessageEvent<PlaybackRequest>) => this.handle(event.data);
     }
 
@@ -62,7 +64,7 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
     }
 
     private postProgress(playing: boolean): void {
-      this.post({ type: 'progress', itemId: this.pipeline.playingItemId, playedMs: (this.pipeline.stats.playedFrames * 1000) / scope.sampleRate, bufferedMs: this.pipeline.bufferedMs, playing });
+      this.post({ type: 'progress', itemId: this.pipeline.playingItemId, playedMs: (this.pipeline.stats.playedFrames * 1000) / this.rate, bufferedMs: this.pipeline.bufferedMs, playing });
     }
 
     private handle(message: PlaybackRequest): void {

@@ -13,6 +13,8 @@ export interface WorkletKernelOptions {
   wasmBytes?: Uint8Array;
   /** Pairs a capture and a playback processor of one context: playback feeds capture's echo gate. */
   linkId?: string;
+  /** The context's rate, for worklet emulations whose global `sampleRate` is missing. */
+  sampleRate?: number;
 }
 
 export type CaptureRequest =

@@ -6,7 +6,7 @@
 // `echoGate` on, the adapter's EchoGate hears the speaker output as its reference.
 import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../transport/adapter.js';
 import type { AdapterEvent } from '../transport/events.js';
-import { installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
+import { contextRate, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
 import { LevelMeter } from './level-meter.js';
 import { RealtimePcmError } from '../errors.js';
 import type { SessionEventMessage, SessionReply, SessionRequest, WorkletKernelOptions } from './protocol.js';
@@ -50,7 +50,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
       super(options);
       const config = options?.processorOptions ?? ({} as SessionProcessorOptions);
       installKernels(config);
-      const rate = scope.sampleRate;
+      const rate = contextRate(scope, config);
       if (config.echoGate !== undefined && config.echoGate !== false) {
         if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
         this.echoGate = scope.createEchoGate(config.echoGate === true ? {} : config.echoGate, rate);

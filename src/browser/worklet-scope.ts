@@ -37,13 +37,23 @@ export interface WorkletScope {
 
 /** Installs the kernels the factory sent; does nothing when this scope already has them. */
 export function installKernels(options: WorkletKernelOptions | undefined): void {
-  if (options?.module instanceof WebAssembly.Module) {
-    setKernelModule(options.module);
-  } else if (options?.wasmBytes instanceof Uint8Array) {
-    setKernelModule(new WebAssembly.Module(options.wasmBytes as BufferSource)); // synchronous compile is allowed off the main thread
+  // tag checks rather than instanceof: under a main-thread emulation (audioworklet-polyfill) the
+  // processor runs in another realm, whose WebAssembly and Uint8Array are not the page's
+  if (Object.prototype.toString.call(options?.module) === '[object WebAssembly.Module]') {
+    setKernelModule(options!.module!);
+  } else if (Object.prototype.toString.call(options?.wasmBytes) === '[object Uint8Array]') {
+    setKernelModule(new WebAssembly.Module(options!.wasmBytes as BufferSource)); // synchronous compile is allowed off the main thread
   } else {
     throw new WasmLoadError('the realtime-pcm worklet needs processorOptions.module (or wasmBytes): create nodes with the realtime-pcm/browser factories');
   }
+}
+
+/**
+ * The context's rate: the worklet global, or the one the factory sent (audioworklet-polyfill's
+ * main-thread emulation reports a global sampleRate of 0).
+ */
+export function contextRate(scope: WorkletScope, options: WorkletKernelOptions | undefined): number {
+  return scope.sampleRate > 0 ? scope.sampleRate : (options?.sampleRate ?? 0);
 }
 
 /** Links processors of one context: the playback processor feeds the capture processor's echo gate. */

@@ -1,0 +1,64 @@
+// The documented fallback for browsers without AudioWorklet: with AudioWorkletNode and
+// audioWorklet removed from the page, audioworklet-polyfill (ScriptProcessorNode underneath,
+// processors on the main thread) runs the playback processor; deltas play and interrupt answers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveStatic, type StaticServer } from '../helpers/browser.js';
+import { encodeBase64 } from '../../src/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PAGE = `<!doctype html>
+<script>
+  // a browser without AudioWorklet
+  delete window.AudioWorkletNode;
+  Object.defineProperty(BaseAudioContext.prototype, 'audioWorklet', { get() { return undefined; }, configurable: true });
+</script>
+<script src="/node_modules/audioworklet-polyfill/dist/audioworklet-polyfill.js"></script>
+<script type="module">
+import * as pcm from '/dist/browser.js';
+window.pcm = pcm;
+window.loaded = true;
+</script>`;
+
+describe('without AudioWorklet, through audioworklet-polyfill', () => {
+  let browser: Browser;
+  let server: StaticServer;
+  let page: Page;
+  beforeAll(async () => {
+    server = await serveStatic(root, { '/page.html': PAGE });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(`${server.url}/page.html`);
+    await page.waitForFunction(() => (window as any).loaded === true);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('plays deltas with the playback processor on the main thread and interrupts', async () => {
+    const tone = new Int16Array(48000).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 24000))); // 2 s at 24 kHz
+    const result = await page.evaluate(async (delta) => {
+      const lib = (window as any).pcm;
+      const context = new AudioContext();
+      await context.resume();
+      const playback = await lib.createPlaybackNode(context, { workletUrl: '/dist/worklet.js' });
+      const emulated = playback.node instanceof ScriptProcessorNode;
+      playback.pushDelta(delta, 'item_1');
+      playback.endItem('item_1');
+      await new Promise((r) => setTimeout(r, 800));
+      const stats = await playback.stats();
+      const interruption = await playback.interrupt();
+      await context.close();
+      return { emulated, native: typeof AudioWorkletNode, stats, interruption, rate: context.sampleRate };
+    }, encodeBase64(new Uint8Array(tone.buffer)));
+    console.log(`polyfill: ${result.stats.quanta} callbacks, played ${(result.stats.playedFrames / result.rate * 1000).toFixed(0)} ms, interrupted at ${result.interruption.playedMs.toFixed(1)} ms`);
+    expect(result.emulated).toBe(true);
+    expect(result.stats.receivedFrames).toBe(48000);
+    expect(result.stats.playedFrames).toBeGreaterThan(0);
+    expect(result.interruption.itemId).toBe('item_1');
+    expect(result.interruption.playedMs).toBeGreaterThan(100);
+    expect(result.interruption.playedMs).toBeLessThan(2000);
+  });
+});
