@@ -69,8 +69,13 @@ const rows = [
   { case: `${calls} calls, worker pool (${cores} workers)`, wallSeconds: pool.elapsed, xRealtimePerCall: seconds / pool.elapsed, xRealtimePerCore: audioSeconds / pool.elapsed / cores, dropped: pool.dropped },
   { case: `${calls} calls, main thread`, wallSeconds: thread.elapsed, xRealtimePerCall: seconds / thread.elapsed, xRealtimePerCore: audioSeconds / thread.elapsed, dropped: 0 },
 ];
-console.log(`\nworker-pool: ${calls} calls x ${seconds} s (capture 48->24 kHz with VAD + playback 24->48 kHz), ${cores} cores`);
-console.log('| case | wall s | x realtime per call | call-seconds per second per core |\n| --- | ---: | ---: | ---: |');
-for (const r of rows) console.log(`| ${r.case} | ${r.wallSeconds.toFixed(2)} | ${r.xRealtimePerCall.toFixed(1)} | ${r.xRealtimePerCore.toFixed(0)} |`);
+const markdown = [
+  `${calls} calls x ${seconds} s each (capture 48 -> 24 kHz with VAD and 40 ms chunks, plus playback 24 -> 48 kHz), 20 ms blocks, ${cores} cores:`,
+  '',
+  '| case | wall s | x realtime per call | call-seconds per second per core |',
+  '| --- | ---: | ---: | ---: |',
+  ...rows.map((r) => `| ${r.case} | ${r.wallSeconds.toFixed(2)} | ${r.xRealtimePerCall.toFixed(1)} | ${r.xRealtimePerCore.toFixed(0)} |`),
+].join('\n');
+console.log(`\nworker-pool\n${markdown}`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/worker-pool.json', import.meta.url), JSON.stringify({ name: 'worker-pool', date: new Date().toISOString(), node: process.version, cores, calls, seconds, rows }, null, 2));
+writeFileSync(new URL('./results/worker-pool.json', import.meta.url), JSON.stringify({ name: 'worker-pool', date: new Date().toISOString(), node: process.version, cores, calls, seconds, rows, markdown }, null, 2));

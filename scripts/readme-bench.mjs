@@ -12,7 +12,7 @@ readme = readme.replace(/<!-- bench:([\w,-]+) -->[\s\S]*?<!-- \/bench:\1 -->/g, 
     if (!existsSync(file)) return `_${name}: no results yet (run \`npm run bench\`)_`;
     const result = JSON.parse(readFileSync(file, 'utf8'));
     const where = result.userAgent?.match(/Chrome\/[\d.]+/)?.[0] ?? `Node ${result.node ?? ''}`;
-    return `**${name}** (${where}, ${result.date.slice(0, 10)}):\n\n${formatTable(result.rows)}`;
+    return `**${name}** (${where}, ${result.date.slice(0, 10)}):\n\n${result.markdown ?? formatTable(result.rows)}`;
   });
   return `<!-- bench:${names} -->\n${parts.join('\n\n')}\n<!-- /bench:${names} -->`;
 });
