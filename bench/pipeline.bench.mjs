@@ -1,11 +1,11 @@
 // Pipelines and adapter: speed (x realtime) of the capture pipeline (48 kHz in, 128-frame
-// quanta) at several chunk sizes and with VAD + echo gate, of playback (deltas in, 128-frame reads at 48 kHz) and of the
+// quanta) at several chunk sizes and with VAD + echo gate, G.711 and the telephony bridge, of playback (deltas in, 128-frame reads at 48 kHz) and of the
 // whole adapter loop; then allocation per quantum and heap growth over a 60-minute simulated
 // session, measured in a child process with a large young generation and gc exposed.
 // Run alone: `node bench/pipeline.bench.mjs` (after `npm run build`).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter } from '../dist/index.js';
+import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter, TelephonyBridge, decodeMuLaw, encodeMuLaw } from '../dist/index.js';
 import { runSuite } from './lib.mjs';
 
 const RATE = 48000;
@@ -216,6 +216,37 @@ if (process.argv[2] === '--memory') {
         }
       },
     });
+  }
+  {
+    // G.711 at 8 kHz: the wasm kernel (through its copies) against a plain-JS 256-entry table
+    // decode and the segment-rule encode, 20 ms (160 samples) and 1 s (8000 samples)
+    const table = decodeMuLaw(new Uint8Array(256).map((_, i) => i));
+    const jsEncode = (x) => {
+      let v = (x + 2) >> 2;
+      if (v > 8191) v = 8191;
+      let mask = 0xff;
+      if (v < 0) { v = -v; mask = 0x7f; }
+      if (v > 8158) v = 8158;
+      const y = v + 33;
+      const seg = 26 - Math.clz32(y);
+      return (((seg << 4) | ((y >> (seg + 1)) & 15)) ^ mask) & 0xff;
+    };
+    for (const [label, n] of [['20 ms', 160], ['1 s', 8000]]) {
+      const pcm = new Int16Array(n).map((_, i) => Math.round(12000 * Math.sin(i * 0.2)));
+      const codes = encodeMuLaw(pcm);
+      const outCodes = new Uint8Array(n);
+      const outPcm = new Int16Array(n);
+      const common = { bytes: n * 2, seconds: n / 8000 };
+      cases.push(
+        { group: `G.711 mu-law encode ${label}`, impl: 'encodeMuLaw (wasm)', fn: () => encodeMuLaw(pcm, outCodes), ...common },
+        { group: `G.711 mu-law encode ${label}`, impl: 'plain JS segment rule', baseline: true, fn: () => { for (let i = 0; i < n; i++) outCodes[i] = jsEncode(pcm[i]); }, ...common },
+        { group: `G.711 mu-law decode ${label}`, impl: 'decodeMuLaw (wasm)', fn: () => decodeMuLaw(codes, outPcm), ...common },
+        { group: `G.711 mu-law decode ${label}`, impl: 'plain JS table', baseline: true, fn: () => { for (let i = 0; i < n; i++) outPcm[i] = table[codes[i]]; }, ...common },
+      );
+    }
+    const bridge = new TelephonyBridge({ law: 'mulaw' });
+    const phone = encodeMuLaw(new Int16Array(160).map((_, i) => Math.round(12000 * Math.sin(i * 0.2))));
+    cases.push({ group: 'TelephonyBridge 20 ms mu-law -> 24 kHz PCM16 base64', impl: 'toSessionBase64', baseline: true, bytes: 320, seconds: 0.02, fn: () => bridge.toSessionBase64(phone) });
   }
   await runSuite('pipeline', cases);
   const child = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', new URL(import.meta.url).pathname, '--memory'], { encoding: 'utf8' });

@@ -47,7 +47,8 @@ function encode(law: G711Law, input: Int16Array, output: Uint8Array | undefined,
   const pcmBase = pcmPtr >> 1;
   for (let done = 0; done < samples; done += WINDOW_SAMPLES) {
     const n = Math.min(WINDOW_SAMPLES, samples - done);
-    for (let i = 0; i < n; i++) i16[pcmBase + i] = input[done + i]!;
+    if (n === samples) i16.set(input, pcmBase);
+    else for (let i = 0; i < n; i++) i16[pcmBase + i] = input[done + i]!;
     if (law === 'mulaw') fns.g711_mulaw_encode(pcmPtr, codePtr, n);
     else fns.g711_alaw_encode(pcmPtr, codePtr, n);
     for (let i = 0; i < n; i++) out[done + i] = u8[codePtr + i]!;
@@ -65,7 +66,8 @@ function decode(law: G711Law, input: Uint8Array, output: Int16Array | undefined,
   const pcmBase = pcmPtr >> 1;
   for (let done = 0; done < samples; done += WINDOW_SAMPLES) {
     const n = Math.min(WINDOW_SAMPLES, samples - done);
-    for (let i = 0; i < n; i++) u8[codePtr + i] = input[done + i]!;
+    if (n === samples) u8.set(input, codePtr);
+    else for (let i = 0; i < n; i++) u8[codePtr + i] = input[done + i]!;
     if (law === 'mulaw') fns.g711_mulaw_decode(codePtr, pcmPtr, n);
     else fns.g711_alaw_decode(codePtr, pcmPtr, n);
     for (let i = 0; i < n; i++) out[done + i] = i16[pcmBase + i]!;
