@@ -3,12 +3,10 @@
 // processorOptions). Golden values come from Node's Buffer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic, type StaticServer } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { openLibraryPage, type LibraryPage } from '../helpers/browser.js';
 import { randomBytes } from '../helpers/random.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 // The same PRNG as test/helpers/random.ts, as source text for the page and the worklet.
 const PAGE_HELPERS = `
@@ -87,30 +85,17 @@ class Probe extends AudioWorkletProcessor {
 registerProcessor('probe', Probe);
 `;
 
-const PAGE = `<!doctype html><script type="module">
-import * as pcm from '/dist/browser.js';
-window.pcm = pcm;
-window.pageHelpers = true;
-</script>`;
-
 describe('kernels in headless Chromium', () => {
-  let browser: Browser;
-  let server: StaticServer;
+  let opened: LibraryPage;
   let page: Page;
   const golden = goldenHashes();
 
   beforeAll(async () => {
-    server = await serveStatic(root, { '/page.html': PAGE, '/probe-worklet.js': WORKLET });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${server.url}/page.html`);
-    await page.waitForFunction(() => (window as unknown as { pageHelpers?: boolean }).pageHelpers === true);
+    opened = await openLibraryPage({ pages: { '/probe-worklet.js': WORKLET } });
+    page = opened.page;
     await page.addScriptTag({ content: `${PAGE_HELPERS}\nwindow.codecReport = codecReport;` });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => opened?.close());
 
   it('compiles the kernels synchronously on the main thread (no await needed), and ready() is harmless', async () => {
     const result = await page.evaluate(async () => {

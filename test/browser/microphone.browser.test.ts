@@ -3,18 +3,10 @@
 // with processing off. The chunks must be valid 24 kHz PCM16 in contiguous stream time, and their
 // content must match the fixture resampled (normalised cross-correlation at the best lag).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic, type StaticServer } from '../helpers/browser.js';
-import { readWav } from '../helpers/wav-read.js';
-import { Resampler, decodeBase64, pcm16ToFloat } from '../../src/index.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const PAGE = `<!doctype html><script type="module">
-import * as pcm from '/dist/browser.js';
-window.pcm = pcm;
-window.loaded = true;
-</script>`;
+import type { Page } from 'playwright-core';
+import { openLibraryPage, type LibraryPage } from '../helpers/browser.js';
+import { SPEECH_48K_PATH, speech24k } from '../helpers/speech-fixture.js';
+import { decodeBase64, pcm16ToFloat } from '../../src/index.js';
 
 interface Chunk {
   type: string;
@@ -46,18 +38,7 @@ function bestCorrelation(segment: Float32Array, reference: Float32Array): { r: n
 }
 
 describe('live capture from Chromium\'s fake microphone', () => {
-  let server: StaticServer;
-  const fixture = `${root}fixtures/browser/speech-48000.wav`;
-  const speech = readWav(fixture);
-  const resampler = new Resampler({ inputRate: 48000, outputRate: 24000 });
-  const reference = Float32Array.from([...resampler.process(speech.samples), ...resampler.flush()]);
-
-  beforeAll(async () => {
-    server = await serveStatic(root, { '/page.html': PAGE });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const reference = speech24k();
 
   const cases = [
     // With the browser's own processing on, WebRTC's noise suppression and gain control reshape
@@ -67,17 +48,13 @@ describe('live capture from Chromium\'s fake microphone', () => {
   ];
   for (const variant of cases) {
     describe(variant.name, () => {
-      let browser: Browser;
+      let opened: LibraryPage;
       let page: Page;
       beforeAll(async () => {
-        browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${fixture}`]);
-        page = await browser.newPage();
-        await page.goto(`${server.url}/page.html`);
-        await page.waitForFunction(() => (window as any).loaded === true);
+        opened = await openLibraryPage({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_48K_PATH}`] });
+        page = opened.page;
       });
-      afterAll(async () => {
-        await browser?.close();
-      });
+      afterAll(() => opened?.close());
 
       it(`captures at the ${variant.rate} Hz the microphone reports and sends 24 kHz chunks matching the fixture`, async () => {
         const result = await page.evaluate(async (constraints) => {

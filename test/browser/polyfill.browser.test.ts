@@ -2,12 +2,10 @@
 // audioWorklet removed from the page, audioworklet-polyfill (ScriptProcessorNode underneath,
 // processors on the main thread) runs the playback processor; deltas play and interrupt answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic, type StaticServer } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { openLibraryPage, type LibraryPage } from '../helpers/browser.js';
 import { encodeBase64 } from '../../src/index.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = `<!doctype html>
 <script>
   // a browser without AudioWorklet
@@ -22,20 +20,13 @@ window.loaded = true;
 </script>`;
 
 describe('without AudioWorklet, through audioworklet-polyfill', () => {
-  let browser: Browser;
-  let server: StaticServer;
+  let opened: LibraryPage;
   let page: Page;
   beforeAll(async () => {
-    server = await serveStatic(root, { '/page.html': PAGE });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${server.url}/page.html`);
-    await page.waitForFunction(() => (window as any).loaded === true);
+    opened = await openLibraryPage({ html: PAGE });
+    page = opened.page;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => opened?.close());
 
   it('plays deltas with the playback processor on the main thread and interrupts', async () => {
     const tone = new Int16Array(48000).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 24000))); // 2 s at 24 kHz

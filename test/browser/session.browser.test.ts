@@ -3,37 +3,24 @@
 // the worklet, and a barge-in from the server: the truncate the server receives carries the audio
 // the worklet actually played.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic, type StaticServer } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { openLibraryPage, type LibraryPage } from '../helpers/browser.js';
 import { RealtimeTestServer } from '../helpers/realtime-server.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const PAGE = `<!doctype html><script type="module">
-import * as pcm from '/dist/browser.js';
-window.pcm = pcm;
-window.loaded = true;
-</script>`;
+import { SPEECH_48K_PATH } from '../helpers/speech-fixture.js';
 
 describe('connectRealtimeAudio in headless Chromium against a local OpenAI GA session', () => {
-  let browser: Browser;
-  let server: StaticServer;
+  let opened: LibraryPage;
   let session: RealtimeTestServer;
   let page: Page;
 
   beforeAll(async () => {
-    server = await serveStatic(root, { '/page.html': PAGE });
     session = await RealtimeTestServer.start({ protocol: 'openai' });
-    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${root}fixtures/browser/speech-48000.wav`]);
-    page = await browser.newPage();
-    page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
-    await page.goto(`${server.url}/page.html`);
-    await page.waitForFunction(() => (window as any).loaded === true);
+    opened = await openLibraryPage({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_48K_PATH}`] });
+    page = opened.page;
   });
   afterAll(async () => {
-    await browser?.close();
+    await opened?.close();
     await session?.close();
-    await server?.close();
   });
 
   it('streams the microphone, plays the reply, and truncates at what was played on barge-in', async () => {

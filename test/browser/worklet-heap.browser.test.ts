@@ -2,40 +2,24 @@
 // faster than real time), with deltas arriving every 10 s and an interruption every 30 s: the
 // worklet's heap, measured through the DevTools protocol after garbage collection, stays flat.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic, workletHeap, type StaticServer } from '../helpers/browser.js';
-import { readWav } from '../helpers/wav-read.js';
-import { Resampler, encodeBase64, floatToPcm16 } from '../../src/index.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const PAGE = `<!doctype html><script type="module">
-import * as pcm from '/dist/browser.js';
-window.pcm = pcm;
-window.loaded = true;
-</script>`;
+import type { Page } from 'playwright-core';
+import { openLibraryPage, workletHeap, type LibraryPage } from '../helpers/browser.js';
+import { speech48k, speechPcm24k } from '../helpers/speech-fixture.js';
+import { encodeBase64 } from '../../src/index.js';
 
 describe('worklet heap over 10 minutes of rendered audio', () => {
-  let browser: Browser;
-  let server: StaticServer;
+  let opened: LibraryPage;
   let page: Page;
 
   beforeAll(async () => {
-    server = await serveStatic(root, { '/page.html': PAGE });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${server.url}/page.html`);
-    await page.waitForFunction(() => (window as any).loaded === true);
+    opened = await openLibraryPage();
+    page = opened.page;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => opened?.close());
 
   it('stays flat (capture with VAD and silence gating, playback with deltas and interruptions)', async () => {
-    const speech = readWav(`${root}fixtures/browser/speech-48000.wav`);
-    const resampler = new Resampler({ inputRate: 48000, outputRate: 24000 });
-    const session = floatToPcm16(Float32Array.from([...resampler.process(speech.samples), ...resampler.flush()]));
+    const speech = { samples: speech48k() };
+    const session = speechPcm24k();
     const deltas: string[] = []; // 100 ms deltas of the reply, 24 kHz PCM16
     for (let at = 0; at < session.length; at += 2400) {
       const part = session.subarray(at, at + 2400);

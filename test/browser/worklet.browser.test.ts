@@ -2,23 +2,15 @@
 // through the capture processor and the playback processor, and what comes out must equal the
 // Node path (the same pipelines called directly) for the same input, bit for bit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic, type StaticServer } from '../helpers/browser.js';
-import { readWav } from '../helpers/wav-read.js';
+import type { Page } from 'playwright-core';
+import { openLibraryPage, type LibraryPage } from '../helpers/browser.js';
+import { speech48k, speechPcm24k } from '../helpers/speech-fixture.js';
 import { randomChunking } from '../helpers/random.js';
 import { CapturePipeline, type CaptureEvent } from '../../src/pipeline/capture.js';
 import { PlaybackPipeline } from '../../src/pipeline/playback.js';
-import { EchoGate, Resampler, decodeBase64, encodeBase64, floatToPcm16, pcm16ToFloat } from '../../src/index.js';
+import { EchoGate, decodeBase64, encodeBase64, pcm16ToFloat } from '../../src/index.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const QUANTUM = 128;
-
-const PAGE = `<!doctype html><script type="module">
-import * as pcm from '/dist/browser.js';
-window.pcm = pcm;
-window.loaded = true;
-</script>`;
 
 const toBase64 = (f: Float32Array) => Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
 
@@ -31,23 +23,15 @@ function nodeCapture(samples: Float32Array, options: object): CaptureEvent[] {
 }
 
 describe('AudioWorklet runtime in headless Chromium', () => {
-  let browser: Browser;
-  let server: StaticServer;
+  let opened: LibraryPage;
   let page: Page;
-  const speech = readWav(`${root}fixtures/browser/speech-48000.wav`);
+  const speech = { samples: speech48k() };
 
   beforeAll(async () => {
-    server = await serveStatic(root, { '/page.html': PAGE });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
-    await page.goto(`${server.url}/page.html`);
-    await page.waitForFunction(() => (window as any).loaded === true);
+    opened = await openLibraryPage();
+    page = opened.page;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => opened?.close());
 
   it('capture: rendered chunks and VAD events equal the Node pipeline for the same 48 kHz input', async () => {
     // the input runs for whole quanta; the source covers all of them so the input stays active
@@ -97,8 +81,7 @@ describe('AudioWorklet runtime in headless Chromium', () => {
 
   it('playback: rendered 48 kHz output equals the Node pipeline for the same deltas, and interrupt reports what played', async () => {
     // the session's audio: the fixture at 24 kHz (our resampler), as PCM16 deltas of random sizes
-    const resampler = new Resampler({ inputRate: 48000, outputRate: 24000 });
-    const session = floatToPcm16(Float32Array.from([...resampler.process(speech.samples), ...resampler.flush()]));
+    const session = speechPcm24k();
     const deltas: string[] = [];
     let at = 0;
     for (const n of randomChunking(session.length, 5, 4000)) {
@@ -149,8 +132,7 @@ describe('AudioWorklet runtime in headless Chromium', () => {
   });
 
   it('echo gate: playback feeds the linked capture processor, which gates the echo exactly as the Node path does', async () => {
-    const resampler = new Resampler({ inputRate: 48000, outputRate: 24000 });
-    const session = floatToPcm16(Float32Array.from([...resampler.process(speech.samples), ...resampler.flush()]));
+    const session = speechPcm24k();
     const delta = encodeBase64(new Uint8Array(session.buffer));
     const frames = 1000 * QUANTUM; // 2.67 s
     const delayFrames = 2400; // 50 ms echo path

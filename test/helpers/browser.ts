@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -105,6 +106,45 @@ export async function workletHeap(page: import('playwright-core').Page): Promise
     async usage() {
       await call('HeapProfiler.collectGarbage');
       return call('Runtime.getHeapUsage');
+    },
+  };
+}
+
+/** The repository root (served to the pages: /dist/browser.js, /fixtures/...). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A page that imports dist/browser.js as `window.pcm` and sets `window.loaded`. */
+export const LIBRARY_PAGE = `<!doctype html><script type="module">
+import * as pcm from '/dist/browser.js';
+window.pcm = pcm;
+window.loaded = true;
+</script>`;
+
+export interface LibraryPage {
+  browser: Browser;
+  page: import('playwright-core').Page;
+  server: StaticServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium (with `args`), serves the repository and `pages` on 127.0.0.1, and opens
+ * `html` (default: LIBRARY_PAGE) once the library is loaded. Page errors are echoed to stderr.
+ */
+export async function openLibraryPage(options: { args?: string[]; html?: string; pages?: Record<string, string> } = {}): Promise<LibraryPage> {
+  const server = await serveStatic(REPO_ROOT, { ...options.pages, '/page.html': options.html ?? LIBRARY_PAGE });
+  const browser = await launchChromium(options.args);
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
+  await page.goto(`${server.url}/page.html`);
+  await page.waitForFunction(() => (window as unknown as { loaded?: boolean }).loaded === true);
+  return {
+    browser,
+    page,
+    server,
+    close: async () => {
+      await browser.close();
+      await server.close();
     },
   };
 }

@@ -1,16 +1,14 @@
 // The pipelines in worker_threads (PcmWorkerPool) give exactly what they give in-thread, with
 // transferred buffers and a bounded, counted queue.
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { PcmWorkerPool } from '../../src/node/index.js';
 import { CapturePipeline, type CaptureEvent } from '../../src/pipeline/capture.js';
 import { PlaybackPipeline } from '../../src/pipeline/playback.js';
-import { encodeBase64, floatToPcm16, Resampler, RealtimePcmError } from '../../src/index.js';
-import { readWav } from '../helpers/wav-read.js';
+import { encodeBase64, RealtimePcmError } from '../../src/index.js';
+import { speech48k, speechPcm24k } from '../helpers/speech-fixture.js';
 import { randomChunking } from '../helpers/random.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const speech = readWav(`${root}fixtures/browser/speech-48000.wav`).samples;
+const speech = speech48k();
 
 describe('PcmWorkerPool', () => {
   const pool = new PcmWorkerPool({ workers: 2 });
@@ -39,8 +37,7 @@ describe('PcmWorkerPool', () => {
   });
 
   it('playback in a worker equals the in-thread pipeline, and interrupt reports the same', async () => {
-    const resampler = new Resampler({ inputRate: 48000, outputRate: 24000 });
-    const session = floatToPcm16(Float32Array.from([...resampler.process(speech), ...resampler.flush()]));
+    const session = speechPcm24k();
     const deltas: string[] = [];
     let at = 0;
     for (const n of randomChunking(session.length, 9, 5000)) {
