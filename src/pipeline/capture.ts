@@ -178,6 +178,8 @@ export class CapturePipeline {
    * VAD events of a chunk, then its audio. Returns a shared empty array when none (no allocation).
    */
   push(samples: Float32Array): CaptureEvent[] {
+    // A whole block with nothing pending (every render quantum of a worklet): no copy needed.
+    if (this.blockFill === 0 && samples.length === BLOCK_FRAMES) return this.processBlock(samples, EMPTY);
     let events = EMPTY;
     const block = this.block;
     const total = samples.length;
