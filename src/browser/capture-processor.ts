@@ -7,6 +7,7 @@ import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/captur
 import { contextRate, echoLink, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
 import { RealtimePcmError } from '../errors.js';
 import { LevelMeter } from './level-meter.js';
+import { MonoMixer } from './mono-mixer.js';
 import type { CaptureReply, CaptureRequest, WorkletKernelOptions } from './protocol.js';
 
 export interface CaptureProcessorOptions extends WorkletKernelOptions {
@@ -28,7 +29,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
   return class CaptureProcessor extends (Base as new (options?: unknown) => ProcessorBase) {
     readonly pipeline: CapturePipeline;
     readonly echoGate: EchoGateLike | undefined;
-    private mono = new Float32Array(128);
+    private readonly mixer = new MonoMixer();
     private paused = false;
     private failed = false;
     private quanta = 0;
@@ -55,8 +56,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       const input = inputs[0];
       if (this.failed || this.paused || input === undefined || input.length === 0) return true;
       this.quanta++;
-      let samples = input[0]!;
-      if (input.length > 1) samples = this.downmix(input);
+      const samples = this.mixer.mix(input);
       this.meter.add(samples);
       try {
         const events = this.pipeline.push(samples);
@@ -65,19 +65,6 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
         this.fail(error);
       }
       return true;
-    }
-
-    private downmix(channels: Float32Array[]): Float32Array {
-      const frames = channels[0]!.length;
-      if (this.mono.length !== frames) this.mono = new Float32Array(frames); // only if the quantum size changes
-      const mono = this.mono;
-      const count = channels.length;
-      for (let i = 0; i < frames; i++) {
-        let sum = 0;
-        for (let c = 0; c < count; c++) sum += channels[c]![i]!;
-        mono[i] = sum / count;
-      }
-      return mono;
     }
 
     private handle(message: CaptureRequest): void {

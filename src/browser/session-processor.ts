@@ -8,6 +8,7 @@ import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../trans
 import type { AdapterEvent } from '../transport/events.js';
 import { contextRate, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
 import { LevelMeter } from './level-meter.js';
+import { MonoMixer } from './mono-mixer.js';
 import { RealtimePcmError } from '../errors.js';
 import type { SessionEventMessage, SessionReply, SessionRequest, WorkletKernelOptions } from './protocol.js';
 
@@ -39,7 +40,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
   return class SessionProcessorImpl extends (Base as new (options?: unknown) => ProcessorBase) {
     readonly adapter: RealtimeAudioAdapter;
     readonly echoGate: EchoGateLike | undefined;
-    private mono = new Float32Array(128);
+    private readonly mixer = new MonoMixer();
     private paused = false;
     private failed = false;
     private readonly micMeter: LevelMeter;
@@ -93,7 +94,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
         }
         const input = inputs[0];
         if (!this.paused && input !== undefined && input.length > 0) {
-          const samples = input.length > 1 ? this.downmix(input) : input[0]!;
+          const samples = this.mixer.mix(input);
           this.micMeter.add(samples);
           this.adapter.pushMicrophone(samples);
         }
@@ -102,18 +103,6 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
         this.post({ type: 'error', code: (error as { code?: string })?.code ?? 'processor_error', message: String((error as Error)?.message ?? error) });
       }
       return true;
-    }
-
-    private downmix(channels: Float32Array[]): Float32Array {
-      const frames = channels[0]!.length;
-      if (this.mono.length !== frames) this.mono = new Float32Array(frames); // only if the quantum size changes
-      const mono = this.mono;
-      for (let i = 0; i < frames; i++) {
-        let sum = 0;
-        for (let c = 0; c < channels.length; c++) sum += channels[c]![i]!;
-        mono[i] = sum / channels.length;
-      }
-      return mono;
     }
 
     private handle(message: SessionRequest): void {
