@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Resampler } from '../../src/kernels/resampler.js';
 import { CapturePipeline, type CaptureAudioEvent, type CaptureEvent, type CaptureVad } from '../../src/pipeline/capture.js';
 import { OptionsError } from '../../src/errors.js';
+import { EchoGate } from '../../src/kernels/echo-gate.js';
 import { chunking, micSignal, referencePcm16 } from '../helpers/transport-client.js';
 
 function run(pipeline: CapturePipeline, input: Float32Array, sizes: number[]): CaptureEvent[] {
@@ -45,6 +46,18 @@ describe('CapturePipeline output', () => {
       });
     });
   }
+
+  it('with VAD, echo gate and silence gating on, events and chunks are still identical for any chunking', () => {
+    // speech-like bursts (a 300 Hz tone switched on and off) over quiet noise, 48 kHz
+    const input = micSignal(48000 * 3, 48000).map((x, i) => x * 0.002 + (Math.floor(i / 24000) % 2 === 1 ? 0.3 * Math.sin(i * 0.04) : 0));
+    const runs = [[input.length], chunking(input.length, 5), new Array(input.length / 128).fill(128), chunking(input.length, 6)];
+    const outputs = runs.map((sizes) => {
+      const p = new CapturePipeline({ inputRate: 48000, vad: true, echoGate: new EchoGate({ sampleRate: 48000 }), silenceGating: true });
+      return run(p, input, sizes).map((e) => (e.type === 'audio' ? `${e.startFrame}:${e.base64}` : `${e.type}@${e.timeMs}`));
+    });
+    expect(outputs[0]!.some((e) => e.startsWith('speech_start'))).toBe(true);
+    for (const out of outputs) expect(out).toEqual(outputs[0]);
+  });
 
   it('treats NaN and Inf as 0 without poisoning what follows', () => {
     const clean = micSignal(4800, 48000);
