@@ -93,3 +93,48 @@ describe('session configuration builders', () => {
     expect(() => openAISessionAudio({ turnDetection: 'vad' as never })).toThrow(OptionsError);
   });
 });
+
+describe('RealtimeAudioAdapter on hostile input', () => {
+  it('never throws on 5,000 random server messages (any protocol), and keeps playing afterwards', () => {
+    const types = ['response.output_audio.delta', 'response.audio.delta', 'response.output_item.added', 'response.created', 'response.done',
+      'input_audio_buffer.speech_started', 'session.updated', 'error', 'conversation.item.added', 'response.output_audio.done', 'nonsense'];
+    const values = [null, 0, -1, 1.5, '', 'AAAA', 'AA=A', '!!!!', 'item_1', [], {}, { id: 'item_1' }, { audio: { input: { turn_detection: null } } }, true];
+    let x = 12345;
+    const rnd = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    for (const protocol of ['openai', 'openai-beta', 'gemini'] as const) {
+      const log = new EventLog();
+      const adapter = new RealtimeAudioAdapter({ protocol, send: () => {}, inputRate: 24000, outputRate: 24000, onEvent: log.push });
+      const out = new Float32Array(128);
+      for (let i = 0; i < 5000; i++) {
+        const kind = rnd(4);
+        let message: unknown;
+        if (kind === 0) message = JSON.stringify({ type: types[rnd(types.length)], item_id: values[rnd(values.length)], delta: values[rnd(values.length)], item: values[rnd(values.length)], response: values[rnd(values.length)], session: values[rnd(values.length)] });
+        else if (kind === 1) message = { serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: values[rnd(values.length)], data: values[rnd(values.length)] } }] }, interrupted: values[rnd(values.length)], turnComplete: values[rnd(values.length)] } };
+        else if (kind === 2) message = String.fromCharCode(...Array.from({ length: rnd(20) }, () => rnd(128)));
+        else message = values[rnd(values.length)];
+        expect(() => adapter.handleServerEvent(message)).not.toThrow();
+        adapter.readPlayback(out);
+      }
+      expect(adapter.stats.errors).toBeGreaterThan(1000);
+      expect(log.of('error').every((e) => e.error.name === 'TransportError')).toBe(true);
+      // still works: a well-formed item plays
+      const id = 'item_ok';
+      if (protocol === 'gemini') {
+        adapter.handleServerEvent({ serverContent: { turnComplete: true } });
+        adapter.handleServerEvent({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.from(new Int16Array(256).fill(1000).buffer).toString('base64') } }] }, turnComplete: true } });
+      } else {
+        const delta = protocol === 'openai' ? 'response.output_audio.delta' : 'response.audio.delta';
+        adapter.playback.reset();
+        adapter.handleServerEvent({ type: 'response.output_item.added', item: { id } });
+        adapter.handleServerEvent({ type: delta, item_id: id, delta: Buffer.from(new Int16Array(256).fill(1000).buffer).toString('base64') });
+        adapter.handleServerEvent({ type: protocol === 'openai' ? 'response.output_audio.done' : 'response.audio.done', item_id: id });
+      }
+      let frames = 0;
+      for (let q = 0; q < 10; q++) frames += adapter.readPlayback(out);
+      expect(frames).toBe(256);
+    }
+  });
+});
