@@ -56,4 +56,7 @@ const entries = {
 for (const [name, entry] of Object.entries(entries)) {
   await build({ ...common, entryPoints: [entry], outfile: `dist/${name}.js`, platform: name === 'node' ? 'node' : 'neutral', sourcemap: true });
 }
-console.log(`built dist/worklet.js (${workletText.length} bytes), ${Object.keys(entries).map((n) => `dist/${n}.js`).join(', ')}`);
+// 5. the CLI (the package's bin) and the demo server behind `npm start`, for Node (ws stays a dependency import).
+await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', platform: 'node', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', external: ['ws'] });
+console.log(`built dist/worklet.js (${workletText.length} bytes), ${Object.keys(entries).map((n) => `dist/${n}.js`).join(', ')}, dist/cli.js, dist/server.js`);

@@ -1,0 +1,109 @@
+// The `realtime-pcm` command: inspect | convert | events | play. `runCli` takes the arguments and
+// where to write, and returns the exit code (0 ok, 1 a file problem, 2 a usage problem), so it
+// runs the same in tests as from the shell.
+import { parseArgs } from 'node:util';
+import { RealtimePcmError } from '../errors.js';
+import { convert, checkRateOption } from './convert.js';
+import { events } from './events.js';
+import { inspect } from './inspect.js';
+import { CliError, type CliIo } from './io.js';
+import { play } from './play.js';
+import { WavError } from '../wav/wav.js';
+
+export const USAGE = `usage: realtime-pcm <command> ...
+
+  inspect FILE.wav [--json]
+      the file's format, and whether a realtime session takes it as it is (24 kHz mono PCM16)
+  convert IN.wav OUT.wav [--rate 24000] [--quality high|voice] [--progress]
+      to mono PCM16 at --rate (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000)
+  events IN.wav [--protocol openai|openai-beta|gemini] [--chunk-ms 40] [--no-vad]
+                [--silence-gating] [--commit] [--progress]
+      the events a session receives for IN.wav as the microphone, as JSON lines on stdout
+  play EVENTS.jsonl OUT.wav [--input] [--no-truncate]
+      the assistant's audio in a session log (or, with --input, the microphone's) as a WAV
+`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  rate: { type: 'string' },
+  quality: { type: 'string' },
+  progress: { type: 'boolean' },
+  protocol: { type: 'string' },
+  'chunk-ms': { type: 'string' },
+  'no-vad': { type: 'boolean' },
+  'silence-gating': { type: 'boolean' },
+  commit: { type: 'boolean' },
+  input: { type: 'boolean' },
+  'no-truncate': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ALLOWED: Record<string, string[]> = {
+  inspect: ['json'],
+  convert: ['rate', 'quality', 'progress'],
+  events: ['protocol', 'chunk-ms', 'no-vad', 'silence-gating', 'commit', 'progress'],
+  play: ['input', 'no-truncate'],
+};
+const ARITY: Record<string, number> = { inspect: 1, convert: 2, events: 1, play: 2 };
+
+function usage(message: string): CliError {
+  return new CliError('usage', `${message}\n\n${USAGE}`, 2);
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let input: string | undefined;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw usage((error as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const [command, ...files] = positionals;
+    if (values.help === true || command === 'help') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (command === undefined) throw usage('no command given');
+    if (!(command in ARITY)) throw usage(`unknown command ${JSON.stringify(command)}`);
+    for (const key of Object.keys(values)) {
+      if (key !== 'help' && !ALLOWED[command]!.includes(key)) throw usage(`--${key} is not an option of ${command}`);
+    }
+    if (files.length !== ARITY[command]) throw usage(`${command} takes ${ARITY[command]} file${ARITY[command] === 1 ? '' : 's'}, got ${files.length}`);
+    const [a, b] = files as [string, string];
+    input = a;
+    switch (command) {
+      case 'inspect':
+        return inspect(a, { json: values.json === true }, io);
+      case 'convert': {
+        const quality = values.quality ?? 'high';
+        if (quality !== 'high' && quality !== 'voice') throw usage(`--quality ${quality}: use high or voice`);
+        return convert(a, b, { rate: checkRateOption(values.rate, 24000), quality, progress: values.progress === true }, io);
+      }
+      case 'events': {
+        const protocol = values.protocol ?? 'openai';
+        if (protocol !== 'openai' && protocol !== 'openai-beta' && protocol !== 'gemini') throw usage(`--protocol ${protocol}: use openai, openai-beta or gemini`);
+        const chunkMs = Number(values['chunk-ms'] ?? 40);
+        if (!Number.isFinite(chunkMs) || chunkMs < 10 || chunkMs > 1000) throw usage(`--chunk-ms ${values['chunk-ms']}: use 10..1000`);
+        return events(a, { protocol, chunkMs, vad: values['no-vad'] !== true, silenceGating: values['silence-gating'] === true, commit: values.commit === true, progress: values.progress === true }, io);
+      }
+      default:
+        return play(a, b, { input: values.input === true, truncate: values['no-truncate'] !== true }, io);
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`realtime-pcm: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof WavError) {
+      io.stderr(`realtime-pcm: ${input ?? 'input'}: ${error.message} [${error.code}]\n`);
+      return 1;
+    }
+    if (error instanceof RealtimePcmError) {
+      io.stderr(`realtime-pcm: ${error.name} (${error.code}): ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+// `npm start` (dist/server.js): starts the demo server and prints its URL. Options: --port N (or
+// PORT; default 8787, 0 for any free port); OPENAI_API_KEY enables the relay to the OpenAI
+// Realtime API (OPENAI_REALTIME_MODEL picks the model, REALTIME_PCM_UPSTREAM_URL another
+// upstream). Ctrl-C (SIGINT) or SIGTERM stops it.
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startDemoServer } from './demo-server.js';
+
+const { values } = parseArgs({ options: { port: { type: 'string' }, quiet: { type: 'boolean' } }, strict: true });
+const port = Number(values.port ?? process.env.PORT ?? 8787);
+const root = fileURLToPath(new URL('../', import.meta.url));
+const log = values.quiet === true ? undefined : (line: string) => console.log(`  ${line}`);
+
+try {
+  const server = await startDemoServer({
+    port,
+    root,
+    apiKey: process.env.OPENAI_API_KEY,
+    model: process.env.OPENAI_REALTIME_MODEL,
+    upstreamUrl: process.env.REALTIME_PCM_UPSTREAM_URL,
+    log,
+  });
+  console.log(`realtime-pcm demo: ${server.url}`);
+  console.log(
+    server.relayEnabled
+      ? `  built-in local session, and a relay to the OpenAI Realtime API (${process.env.OPENAI_REALTIME_MODEL ?? 'gpt-realtime'}; the key stays on this server)`
+      : '  built-in local session (set OPENAI_API_KEY to relay to the OpenAI Realtime API as well)',
+  );
+  console.log('  open it in a browser; Ctrl-C stops the server');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    console.log('realtime-pcm demo: stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  console.error(code === 'EADDRINUSE' ? `realtime-pcm demo: port ${port} is in use; try npm start -- --port 8788 (or PORT=0 for any free port)` : `realtime-pcm demo: ${(error as Error).message}`);
+  process.exit(1);
+}
