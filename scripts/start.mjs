@@ -1,28 +1,15 @@
-// `npm start`: a short demonstration of what the library does today, on the built package.
-// (The full local voice session demo replaces this once the pipelines and worklets exist.)
-import { floatToPcm16, pcm16ToFloat, encodeBase64, decodeBase64, base64Implementation, REALTIME_SAMPLE_RATE } from '../dist/index.js';
+// `npm start`: the local demo server (dist/server.js, built from src/server/): a voice session in
+// the browser with the built-in local session, and a relay to the OpenAI Realtime API when
+// OPENAI_API_KEY is set. `npm start -- --port 9000` (or PORT=9000) picks the port; Ctrl-C stops it.
+// `npm install` builds dist/ (the prepare script); if dist/ is missing, it is built first.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
-const frames = (REALTIME_SAMPLE_RATE * 20) / 1000; // one 20 ms chunk at 24 kHz
-const tone = new Float32Array(frames);
-for (let i = 0; i < frames; i++) tone[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / REALTIME_SAMPLE_RATE);
-tone[10] = 1.25; // an over-range sample: clamped, not wrapped
-tone[11] = NaN; // a NaN: becomes 0
-
-const pcm = floatToPcm16(tone);
-const bytes = new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-const audio = encodeBase64(bytes);
-const event = { type: 'input_audio_buffer.append', audio };
-console.log('realtime-pcm: 20 ms of a 440 Hz tone at 24 kHz, as a realtime session event\n');
-console.log(`${JSON.stringify(event).slice(0, 96)}...`);
-console.log(`\n${frames} samples -> ${bytes.length} bytes of PCM16 -> ${audio.length} base64 characters (base64 path: ${base64Implementation})`);
-console.log(`sample 10 (1.25) -> ${pcm[10]} (clamped), sample 11 (NaN) -> ${pcm[11]}`);
-
-const back = pcm16ToFloat(new Int16Array(decodeBase64(audio).buffer));
-let maxError = 0;
-for (let i = 12; i < frames; i++) maxError = Math.max(maxError, Math.abs(back[i] - tone[i]));
-console.log(`decoded back: max error ${(maxError * 32768).toFixed(3)} LSB (half an LSB is the bound)`);
-try {
-  decodeBase64('QUJD QUJD');
-} catch (error) {
-  console.log(`strict decoding: ${error.name} (${error.reason} at ${error.position}): ${error.message}`);
+const root = new URL('../', import.meta.url);
+const needed = ['dist/server.js', 'dist/browser.js', 'dist/worklet.js'];
+if (needed.some((file) => !existsSync(new URL(file, root)))) {
+  console.log('realtime-pcm demo: building dist/ first (npm run build)...');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
+await import('../dist/server.js');

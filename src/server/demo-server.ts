@@ -74,6 +74,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     }
     if (path === '/relay' && apiKey === undefined) return refuse(socket, 503, 'Service Unavailable');
     sockets.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      // an oversized or malformed frame: ws closes the socket (1009 / 1002) and reports it here
+      ws.on('error', (error) => log?.(`page socket: ${error.message}`));
       if (path === '/relay') relay(ws, { apiKey: apiKey!, upstreamUrl, log });
       else attachLocalSession(ws);
     });

@@ -1,0 +1,199 @@
+// The demo page: a microphone (or the bundled speech fixture) and the speaker wired to a realtime
+// session with realtime-pcm's `connectRealtimeAudio` (the whole adapter in an AudioWorklet), over
+// a WebSocket to this server: /session (the built-in local session) or /relay (the OpenAI
+// Realtime API, through the server, which holds the key). `window.demo` exposes what happened,
+// for the browser test.
+import * as pcm from '/dist/browser.js';
+import { DemoView } from '/demo/ui.js';
+
+const $ = (id) => document.getElementById(id);
+const view = new DemoView();
+const demo = {
+  state: 'idle',
+  mode: null,
+  contextRate: null,
+  chunks: { count: 0, bytes: 0 },
+  serverTypes: {},
+  clientTypes: {},
+  events: [],
+  interruptions: [],
+  errors: [],
+  stats: null,
+  levels: 0,
+  speaking: false,
+};
+window.demo = demo;
+
+let session = null;
+const config = await (await fetch('/config.json')).json();
+if (config.relay) {
+  document.querySelector('input[value=relay]').disabled = false;
+  $('relay-note').textContent = `(${config.model}; the API key stays on the server)`;
+}
+
+const typeOf = (text) => /^\{"type":"([^"]+)"/.exec(text)?.[1] ?? /"type":"([^"]+)"/.exec(text.slice(0, 200))?.[1] ?? '?';
+const count = (map, type) => (map[type] = (map[type] ?? 0) + 1);
+const APPEND_PREFIX = '{"type":"input_audio_buffer.append","audio":"';
+
+function onClientText(text) {
+  if (text.startsWith(APPEND_PREFIX)) {
+    const b64 = text.length - APPEND_PREFIX.length - 2;
+    const padding = text.endsWith('=="}') ? 2 : text.endsWith('="}') ? 1 : 0;
+    const bytes = (b64 / 4) * 3 - padding;
+    demo.chunks.count++;
+    demo.chunks.bytes += bytes;
+    count(demo.clientTypes, 'input_audio_buffer.append');
+    view.chunk(bytes, demo.speaking, demo.chunks);
+    return;
+  }
+  const event = JSON.parse(text);
+  count(demo.clientTypes, event.type);
+  demo.events.push({ dir: 'out', ...event });
+  if (event.type === 'conversation.item.truncate') view.log('cut', `conversation.item.truncate ${event.item_id} audio_end_ms=${event.audio_end_ms}`);
+  else view.log('out', event.type);
+}
+
+function onServerText(text) {
+  const type = typeOf(text);
+  count(demo.serverTypes, type);
+  if (type === 'response.output_audio.delta' || type === 'response.output_audio_transcript.delta') {
+    view.log('in', type);
+    return;
+  }
+  const event = JSON.parse(text);
+  demo.events.push({ dir: 'in', ...event });
+  let detail = '';
+  if (type === 'input_audio_buffer.speech_started') detail = ` at ${event.audio_start_ms} ms`;
+  else if (type === 'input_audio_buffer.speech_stopped') detail = ` at ${event.audio_end_ms} ms`;
+  else if (type === 'response.done') detail = ` (${event.response?.status})`;
+  else if (type === 'conversation.item.truncated') detail = ` ${event.item_id} at ${event.audio_end_ms} ms`;
+  else if (type === 'response.output_audio_transcript.done') detail = `: “${event.transcript}”`;
+  else if (type === 'error') {
+    detail = `: ${event.error?.code ?? event.error?.type}: ${event.error?.message}`;
+    demo.errors.push(event.error);
+  }
+  view.log(type === 'error' ? 'err' : 'in', `${type}${detail}`);
+}
+
+async function openSource(useFixture) {
+  if (!useFixture) {
+    const mic = await pcm.openMicrophone();
+    return { context: mic.context, source: mic.source, close: () => mic.close() };
+  }
+  // the fixture plays in a loop as the "microphone", and quietly on the speaker so you hear it too
+  const context = new AudioContext({ latencyHint: 'interactive' });
+  const bytes = await (await fetch('/demo/assets/turn-48000.wav')).arrayBuffer();
+  const buffer = await context.decodeAudioData(bytes);
+  const player = context.createBufferSource();
+  player.buffer = buffer;
+  player.loop = true;
+  const source = context.createGain();
+  player.connect(source);
+  const monitor = context.createGain();
+  monitor.gain.value = 0.35;
+  player.connect(monitor).connect(context.destination);
+  player.start();
+  return { context, source, close: () => context.close() };
+}
+
+async function start() {
+  const mode = document.querySelector('input[name=mode]:checked').value;
+  const useFixture = $('fixture').checked;
+  $('start').disabled = true;
+  view.status('connecting…');
+  try {
+    const socket = new WebSocket(`ws://${location.host}/${mode === 'relay' ? 'relay' : 'session'}`);
+    await new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = () => reject(new Error('the WebSocket did not open'));
+    });
+    const source = await openSource(useFixture);
+    await source.context.resume();
+    const sendTarget = {
+      send(text) {
+        socket.send(text);
+        onClientText(text);
+      },
+      get readyState() {
+        return socket.readyState;
+      },
+      get bufferedAmount() {
+        return socket.bufferedAmount;
+      },
+    };
+    const connection = await pcm.connectRealtimeAudio({
+      context: source.context,
+      source: source.source,
+      protocol: 'openai',
+      send: sendTarget,
+      vad: true,
+      echoGate: $('echo-gate').checked,
+      localBargeIn: $('local-barge-in').checked,
+      onLevel(level) {
+        demo.levels++;
+        demo.speaking = level.speaking;
+        view.level(level);
+      },
+      onEvent(event) {
+        demo.events.push({ dir: 'local', ...event });
+        if (event.type === 'interrupted') {
+          demo.interruptions.push(event);
+          view.cut();
+          view.log('cut', `barge-in (${event.source}): playback flushed (${event.flushedMs.toFixed(0)} ms dropped) after ${event.playedMs.toFixed(0)} ms heard of ${event.itemId}`);
+        } else if (event.type === 'error') {
+          demo.errors.push(event);
+          view.log('err', `${event.code}: ${event.message}`);
+        } else view.log('local', `client VAD ${event.type} at ${event.timeMs.toFixed(0)} ms`);
+      },
+    });
+    socket.onmessage = (message) => {
+      connection.handleServerEvent(message.data);
+      onServerText(message.data);
+    };
+    socket.onclose = (event) => {
+      if (session !== null) stop(`closed by the server (${event.code}${event.reason ? `: ${event.reason}` : ''})`);
+    };
+    if (mode === 'relay') {
+      await connection.sessionUpdate({ voice: 'marin' }, { instructions: 'You are the voice of a demo of an audio library. Answer in one or two short sentences.', output_modalities: ['audio'] });
+    } else await connection.sessionUpdate({});
+    const timer = setInterval(async () => {
+      demo.stats = await connection.stats();
+      view.stats(demo.stats);
+    }, 250);
+    session = { socket, source, connection, timer };
+    Object.assign(demo, { state: 'live', mode, contextRate: source.context.sampleRate });
+    view.status(`live · ${mode === 'relay' ? 'OpenAI Realtime via relay' : 'local session'} · ${useFixture ? 'speech fixture' : 'microphone'} · context ${source.context.sampleRate} Hz`, 'live');
+    $('stop').disabled = false;
+    $('interrupt').disabled = false;
+  } catch (error) {
+    demo.state = 'error';
+    demo.errors.push({ message: String(error?.message ?? error) });
+    view.status(`error: ${error?.message ?? error}`, 'error');
+    $('start').disabled = false;
+  }
+}
+
+async function stop(reason = 'ended') {
+  const s = session;
+  session = null;
+  if (s === null) return;
+  clearInterval(s.timer);
+  demo.stats = await s.connection.stats().catch(() => demo.stats);
+  if (demo.stats) view.stats(demo.stats);
+  s.connection.close();
+  s.socket.close();
+  await s.source.close();
+  demo.state = 'idle';
+  view.status(reason);
+  $('start').disabled = false;
+  $('stop').disabled = true;
+  $('interrupt').disabled = true;
+}
+
+$('start').onclick = start;
+$('stop').onclick = () => stop();
+$('interrupt').onclick = async () => {
+  const cut = await session?.connection.interrupt();
+  if (!cut) view.log('local', 'nothing playing to stop');
+};
+demo.ready = true;
