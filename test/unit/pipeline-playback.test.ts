@@ -68,10 +68,8 @@ describe('PlaybackPipeline output', () => {
       }
       // Any delta and read sizes: bit-identical (the resampler always gets 128-frame blocks).
       for (const out of outputs) expect(out).toEqual(outputs[0]);
-      // Against one resampler call per item: bit-exact at 24 and 48 kHz. At 44.1 kHz the Resampler
-      // kernel itself differs by up to 1 ulp (6e-8) between call sizes (its summation order depends
-      // on them), far below one PCM16 step (3e-5).
-      const tolerance = outputRate % 24000 === 0 ? 0 : 1.2e-7;
+      // Against one resampler call per item: bit-exact (the Resampler is itself invariant to call sizes).
+      const tolerance = 0;
       for (const out of outputs) {
         let worst = 0;
         for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(out[i]! - expected[i]!));
