@@ -62,11 +62,12 @@ describe('worklet heap over 10 minutes of rendered audio', () => {
         const interruptions: number[] = [];
         for (let t = 10; t < seconds; t += 10) {
           context.suspend(t).then(async () => {
+            // measured first: the deltas pushed below are in flight until the worklet takes them
+            if (t === 60 || t === 300 || t === 590) await (window as any).measureWorkletHeap(`t${t}`);
             if (t % 30 === 0) interruptions.push((await playback.interrupt()).playedMs);
             item++;
             for (const d of deltas) playback.pushDelta(d, `item_${item}`);
             playback.endItem(`item_${item}`);
-            if (t === 60 || t === 300 || t === 590) await (window as any).measureWorkletHeap(`t${t}`);
             await context.resume();
           });
         }
