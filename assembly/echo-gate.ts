@@ -6,19 +6,26 @@
 //   is aligned with block k + offset of the reference, the offset latched at the first mic call
 //   after some reference arrived (the call's last mic sample taken as simultaneous with the newest
 //   reference sample) and re-latched if the streams drift apart by more than 100 ms.
-// - Echo path delay: running covariance of the mic's log energy with the reference's log energy at
-//   each lag 0..maxDelay (f32x4 SIMD over lags), a plain mean at first and then exponentially
-//   weighted (~1 s), updated only on far-end activity without double talk; the delay is the lag of
-//   the largest covariance (changed only when a new lag beats it by 10%) and is trusted once its
-//   normalized correlation exceeds 0.4 after 100 ms of far-end activity.
-// - Echo level: the predicted echo envelope P is the reference energy around the delay (+-3
-//   blocks), released no faster than 60 dB per 400 ms (the room's reverberant tail); before the
-//   delay is trusted P is the envelope over all lags (a Geigel-style detector). The mic-to-P
-//   ratio x (dB) has a running mean and mean absolute deviation learned on echo-only blocks (one
-//   pair for each envelope), starting from a 6 dB echo return loss assumption.
-// - Double talk: x above mean + max(marginDb, 3 deviations) and the mic above its own noise floor
-//   + 6 dB, on 2 consecutive blocks, opens the gate and holds it open for `holdMs`.
-// - Gain: 1 when open or when no far-end is playing (transparent), else `closedGain`; each output
+// - Echo path delay: running covariance of mic and reference onsets (rises of the log energy over
+//   5 ms; reverberation smears the ends of sounds, not their starts; the mic clamped at its noise
+//   threshold) at each lag 0..maxDelay (f32x4 SIMD over lags), a plain mean at first and then
+//   exponentially weighted (~1 s), learned only on echo-like blocks. The delay moves to a new lag
+//   only when it beats the current one by 25% (neighbours within +-3 blocks count as the same
+//   path), and is trusted once the peak is distinct (1.5x every lag 20 ms away) and correlated for
+//   0.5 s in a row; trust then holds until the path changes.
+// - Echo level: the predicted echo envelope is the reference energy around the delay (+-3 blocks)
+//   released no faster than 60 dB per `tailMs`; the mic-to-envelope ratio x (dB) has a learned mean
+//   and deviation (winsorized at 1.5 deviations), and the threshold is mean + max(marginDb,
+//   3 deviations). Before the delay is trusted the envelope spans all lags (a Geigel detector) and
+//   the threshold is the 90th percentile of x (a stochastic quantile, seeded from the largest
+//   ratio after 80 learned blocks, or after 1 s of far end with at least 10, and from a 6 dB echo
+//   return loss prior before that) + marginDb.
+// - The mic must also rise above its own noise (mean + max(10 dB, 4 deviations), power-summed
+//   with the echo threshold). Two consecutive blocks above open the gate for `holdMs`.
+// - Learning only on echo-like blocks: far end playing, gate closed, below the threshold, above
+//   the noise, and not within 100 ms of a block 2 deviations (3 dB over the percentile) above the
+//   learned level: a user too quiet to open the gate must not teach it that the echo is loud.
+// - Gain: 1 when open or when no far end is playing (transparent), else `closedGain`; each output
 //   sample's gain moves toward the target with a one-pole ramp (1 ms opening, 5 ms closing), so
 //   gating never clicks. Decisions use completed blocks only: no added latency.
 // References: D. L. Duttweiler, "A twelve-channel digital echo canceler", IEEE Trans. Commun. 1978
@@ -131,6 +138,30 @@
 // @ts-ignore: decorator
 @inline const S_TRUST_RUN: i32 = 52;
 // @ts-ignore: decorator
+@inline const S_SUSPECT: i32 = 53; // blocks left in a learning pause
+// @ts-ignore: decorator
+@inline const SUSPECT_DEVS: f64 = 2.0;
+// @ts-ignore: decorator
+@inline const SUSPECT_BLOCKS: f64 = 40.0;
+// @ts-ignore: decorator
+@inline const S_LEARNED: i32 = 54; // blocks the level statistics learned from
+// @ts-ignore: decorator
+@inline const WARM_BLOCKS: f64 = 200.0;
+// @ts-ignore: decorator
+@inline const S_Q_W: i32 = 55; // 90th percentile of the mic-to-wide-envelope ratio, dB
+// @ts-ignore: decorator
+@inline const Q_LEVEL: f64 = 0.9;
+// @ts-ignore: decorator
+@inline const Q_WARM_BLOCKS: f64 = 80.0;
+// @ts-ignore: decorator
+@inline const S_Q_READY: i32 = 57;
+// @ts-ignore: decorator
+@inline const Q_WARM_ACTIVE: f64 = 400.0;
+// @ts-ignore: decorator
+@inline const S_X_TOP: i32 = 56; // largest recent mic-to-wide-envelope ratio (released 20 dB/s)
+// @ts-ignore: decorator
+@inline const SUSPECT_ABOVE_Q_DB: f64 = 3.0;
+// @ts-ignore: decorator
 @inline const SCALARS: i32 = 64;
 
 // Arrays after the scalars.
@@ -158,8 +189,6 @@
 // @ts-ignore: decorator
 @inline const DEV_FACTOR: f64 = 3.0;
 // @ts-ignore: decorator
-@inline const DEV_FACTOR_WIDE: f64 = 4.0; // the all-lags envelope predicts the echo more loosely
-// @ts-ignore: decorator
 @inline const NOISE_MARGIN_DB: f64 = 10.0; // 2.5 ms blocks of noise fluctuate by several dB
 // @ts-ignore: decorator
 @inline const SPREAD: i32 = 3; // blocks either side of the delay in the narrow envelope
@@ -173,10 +202,6 @@
 @inline const S_DISTINCT: i32 = 50; // 1 when the covariance peak is distinct
 // @ts-ignore: decorator
 @inline const TRUST_RHO: f64 = 0.1;
-// @ts-ignore: decorator
-@inline const RISE_SLOWER: f64 = 1.0;
-// @ts-ignore: decorator
-@inline const DEV_RISE_SLOWER: f64 = 1.0;
 // @ts-ignore: decorator
 @inline const WINSOR_DEVS: f64 = 1.5;
 // @ts-ignore: decorator
@@ -243,6 +268,8 @@ export function gate_reset(s: usize): void {
   set(s, S_P_WIDE, FLOOR_DB);
   set(s, S_P_NARROW, FLOOR_DB);
   set(s, S_MU_W, -6.0);
+  set(s, S_Q_W, -6.0);
+  set(s, S_X_TOP, FLOOR_DB);
   set(s, S_DEV_W, 2.0);
   set(s, S_MU_N, -6.0);
   set(s, S_DEV_N, 2.0);
@@ -384,7 +411,7 @@ function decide(s: usize, energy: f64): void {
   const xWide = micSmooth - pWide;
   const xNarrow = micSmooth - pNarrow;
   // The mic holds the predicted echo plus its own noise: the user must rise above both (power sum).
-  const thrWide = get(s, S_MU_W) + max(margin, DEV_FACTOR_WIDE * get(s, S_DEV_W));
+  const thrWide = get(s, S_Q_W) + margin;
   const thrNarrow = get(s, S_MU_N) + max(margin, DEV_FACTOR * get(s, S_DEV_N));
   const echoThrDb = trusted ? pNarrow + thrNarrow : pWide + thrWide;
   const thrDb = 10.0 * Math.log10(Math.pow(10.0, echoThrDb / 10.0) + Math.pow(10.0, noiseThrDb / 10.0));
@@ -411,13 +438,43 @@ function decide(s: usize, energy: f64): void {
   set(s, S_TARGET, open ? 1.0 : get(s, S_CLOSED_GAIN));
 
   // Learn only from echo-only blocks: far end playing, gate closed, nothing above threshold.
+  // The percentile starts once 80 blocks were learned, or after 1 s of far end with at least 10
+  // (a noisy mic hides most of the echo), from the largest ratio learned.
+  if (farActive && get(s, S_Q_READY) == 0.0) {
+    const learned = get(s, S_LEARNED);
+    if (learned >= Q_WARM_BLOCKS || (learned >= 10.0 && get(s, S_ACTIVE_BLOCKS) >= Q_WARM_ACTIVE)) {
+      set(s, S_Q_READY, 1.0);
+      set(s, S_Q_W, get(s, S_X_TOP));
+    }
+  }
+
+  // A block well above the learned echo level (2 deviations) is suspect: it may be the user, not
+  // yet loud enough to open the gate. The level statistics pause for 100 ms after one, so a user
+  // talking below the threshold cannot teach the gate that the echo is as loud as they are.
+  const xMode = trusted ? xNarrow : xWide;
+  const suspectAbove = trusted ? get(s, S_MU_N) + SUSPECT_DEVS * get(s, S_DEV_N) : get(s, S_Q_W) + SUSPECT_ABOVE_Q_DB;
+  let suspect = get(s, S_SUSPECT);
+  const warm = get(s, S_Q_READY) != 0.0; // the statistics mean something only after a while
+  if (warm && farActive && micSmooth > noiseThrDb && xMode > suspectAbove) suspect = SUSPECT_BLOCKS;
+  else if (suspect > 0.0) suspect -= 1.0;
+  set(s, S_SUSPECT, suspect);
   if (farActive && !open && !above) {
     set(s, S_ACTIVE_BLOCKS, get(s, S_ACTIVE_BLOCKS) + 1.0);
     set(s, S_SINCE_SWITCH, get(s, S_SINCE_SWITCH) + 1.0);
-    if (micSmooth > noiseThrDb) {
-      // Echo levels fall fast (first estimate, louder user) but rise only slowly: a user not yet
-      // detected must not teach the gate that the echo is loud.
+    if (micSmooth > noiseThrDb && suspect == 0.0) {
+      set(s, S_LEARNED, get(s, S_LEARNED) + 1.0);
       learn(s, S_MU_W, S_DEV_W, xWide);
+      // 90th percentile of the ratio to the all-lags envelope (a stochastic quantile step, larger
+      // while warming up): the envelope's ratio is bimodal (echo, and gaps inside the window).
+      // It holds the conservative prior (-6 dB) until it is ready (see above), then steps from the
+      // largest ratio seen; blocks far below the top of the range (gaps in the far end inside the
+      // envelope's window) say nothing about it and are left out.
+      const top = max(xWide, get(s, S_X_TOP) - 0.05);
+      set(s, S_X_TOP, top);
+      if (get(s, S_Q_READY) != 0.0 && xWide > top - 15.0) {
+        const q = get(s, S_Q_W);
+        set(s, S_Q_W, q + 0.5 * (xWide > q ? Q_LEVEL : Q_LEVEL - 1.0));
+      }
       learn(s, S_MU_N, S_DEV_N, xNarrow);
       set(s, S_ERL_DB, -(trusted ? get(s, S_MU_N) : get(s, S_MU_W)));
     }
@@ -427,15 +484,15 @@ function decide(s: usize, energy: f64): void {
   }
 }
 
-/** Mean and mean absolute deviation of the mic-to-envelope ratio, rising slower than falling. */
+/** Mean and mean absolute deviation of the mic-to-envelope ratio (exponential, ~125 ms). */
 function learn(s: usize, muSlot: i32, devSlot: i32, x: f64): void {
   const mu = get(s, muSlot);
   const dev = get(s, devSlot);
   // Winsorized: a block far above the mean (a user not yet detected) moves it only a little.
   x = min(x, mu + WINSOR_DEVS * max(dev, 1.0));
   const d = Math.abs(x - mu);
-  set(s, muSlot, mu + (x > mu ? STAT_ADAPT / RISE_SLOWER : STAT_ADAPT) * (x - mu));
-  set(s, devSlot, dev + (d > dev ? STAT_ADAPT / DEV_RISE_SLOWER : STAT_ADAPT) * (d - dev));
+  set(s, muSlot, mu + STAT_ADAPT * (x - mu));
+  set(s, devSlot, dev + STAT_ADAPT * (d - dev));
 }
 
 /** One step of the log-energy covariance by lag; picks the delay and its normalized correlation. */
@@ -508,6 +565,25 @@ function updateDelay(s: usize, micOnset: f64, lags: i32): void {
 }
 
 /**
+ * Aligns the streams for a mic call of `samples` samples (call once per call, before gate_process
+ * on its pieces): the call's last mic sample is simultaneous with the newest reference sample.
+ * Latched once, and again if the streams drift apart by more than 100 ms (a stall, a restart).
+ */
+export function gate_align(s: usize, samples: i32): void {
+  const block = get(s, S_BLOCK);
+  const micEnd = get(s, S_MIC_SAMPLES) + <f64>samples;
+  const refSamples = get(s, S_REF_SAMPLES);
+  if (refSamples > 0.0) {
+    const offset = refSamples - micEnd;
+    if (get(s, S_LATCHED) == 0.0 || Math.abs(offset - get(s, S_OFFSET_SAMPLES)) > 0.1 * block * 400.0) {
+      set(s, S_OFFSET_SAMPLES, offset);
+      set(s, S_OFFSET, Math.floor(offset / block));
+      set(s, S_LATCHED, 1.0);
+    }
+  }
+}
+
+/**
  * Gates `samples` mic samples from `inPtr` into `outPtr` (may be the same). Returns `samples`.
  * NaN/Inf samples count as 0.
  */
@@ -520,19 +596,7 @@ export function gate_process(s: usize, inPtr: usize, outPtr: usize, samples: i32
   const openCoef = get(s, S_OPEN_COEF);
   const closeCoef = get(s, S_CLOSE_COEF);
   let coef = target > gain ? openCoef : closeCoef;
-  // Alignment: the last mic sample of this call is simultaneous with the newest reference sample.
-  // Latched once, and again if the streams drift apart by more than 100 ms (a stall, a restart).
-  const micEnd = get(s, S_MIC_SAMPLES) + <f64>samples;
-  set(s, S_MIC_SAMPLES, micEnd);
-  const refSamples = get(s, S_REF_SAMPLES);
-  if (refSamples > 0.0) {
-    const offset = refSamples - micEnd;
-    if (get(s, S_LATCHED) == 0.0 || Math.abs(offset - get(s, S_OFFSET_SAMPLES)) > 0.1 * <f64>block * 400.0) {
-      set(s, S_OFFSET_SAMPLES, offset);
-      set(s, S_OFFSET, Math.floor(offset / <f64>block));
-      set(s, S_LATCHED, 1.0);
-    }
-  }
+  set(s, S_MIC_SAMPLES, get(s, S_MIC_SAMPLES) + <f64>samples);
   for (let i = 0; i < samples; i++) {
     const x = <f64>clean(load<f32>(inPtr + (<usize>i << 2)));
     acc += x * x;

@@ -9,6 +9,7 @@ interface GateExports extends KernelExports {
   gate_init(s: number, sampleRate: number, blockSamples: number, maxDelayMs: number, closedGain: number, marginDb: number, holdMs: number, tailMs: number): void;
   gate_reset(s: number): void;
   gate_push_reference(s: number, inPtr: number, samples: number): void;
+  gate_align(s: number, samples: number): void;
   gate_process(s: number, inPtr: number, outPtr: number, samples: number): number;
   gate_open(s: number): number;
   gate_gain(s: number): number;
@@ -151,6 +152,7 @@ export class EchoGate {
     }
     const f32 = this.heap.refresh().f32;
     const base = this.inPtr >> 2;
+    this.k.gate_align(s, mic.length); // the whole call, however many windows it takes
     for (let done = 0; done < mic.length; ) {
       const n = Math.min(WINDOW_SAMPLES, mic.length - done);
       if (n === mic.length) f32.set(mic, base);

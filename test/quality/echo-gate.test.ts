@@ -139,22 +139,73 @@ describe('EchoGate over the delay x echo-loss grid (16 kHz fixtures)', () => {
   });
 
   // Double talk is where an energy gate runs out of information: when the user is not louder than
-  // the echo is known to get, it cannot tell them apart. The assertions below are the bounds
-  // measured on this grid (see the README for the numbers); the DESIGN targets (>= 90% of the
-  // user's frames, opening <= 40 ms) hold on most points with echo return loss >= 12 dB, not all.
-  const strong = () => points.filter((p) => p.erlDb >= 12);
+  // the echo is known to get, it cannot tell them apart. The bounds below are those measured on
+  // this grid (README): the DESIGN targets hold at echo return loss >= 12 dB, not at 6 dB.
+  const lossAtLeast = (db: number) => points.filter((p) => p.erlDb >= db);
 
-  it('double talk, echo return loss >= 12 dB: >= 90% of the user speech frames pass on at least 21 of 24 grid points', () => {
-    const good = strong().filter((p) => p.passShare >= 0.9);
-    expect(good.length).toBeGreaterThanOrEqual(21);
+  it('double talk, echo return loss >= 12 dB: >= 90% of the user speech frames pass at every point', () => {
+    for (const p of lossAtLeast(12)) expect(p.passShare, `${p.delayMs} ms, ${p.erlDb} dB`).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('double talk, echo return loss >= 12 dB: opening delay <= 40 ms in the median (over utterances and points)', () => {
-    const delays = strong().flatMap((p) => p.openingMs).sort((a, b) => a - b);
+  it('double talk, echo return loss 6 dB (the user ~4 dB above the echo): >= 85% pass (measured 87-95%; target 90%)', () => {
+    for (const p of points.filter((q) => q.erlDb === 6)) expect(p.passShare, `${p.delayMs} ms`).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('opening delay: median <= 40 ms over all utterances and points; first utterance <= 60 ms at >= 12 dB (measured worst 51 ms)', () => {
+    const delays = points.flatMap((p) => p.openingMs).sort((a, b) => a - b);
     expect(delays[delays.length >> 1]!).toBeLessThanOrEqual(40);
+    for (const p of lossAtLeast(12)) expect(p.openingMs[0]!, `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(60);
+  });
+});
+
+// The grid above has pink noise at -65 dBFS at the mic. The same scenes at other noise levels,
+// reported because the gate depends on it: louder noise hides the echo's onsets and level, and
+// at -45 dBFS the gate mostly no longer lets the user through (README, "Where they fall short").
+describe('EchoGate at other mic noise levels', () => {
+  const rows: { noiseDb: number; delayMs: number; erlDb: number; reductionDb: number; passShare: number }[] = [];
+  beforeAll(() => {
+    for (const noiseDb of [-75, -55, -45]) {
+      for (const delayMs of [0, 120, 250]) {
+        for (const erlDb of [6, 18, 30]) {
+          const scene = echoScene(delayMs, erlDb, true, noiseDb);
+          const rate = scene.sampleRate;
+          const frame = rate / 100;
+          const { out, gate } = runGate(scene.far, scene.mic, rate);
+          gate.free();
+          const from = scene.farTrack.labels.speechIntervals[0]![0] + Math.round(((delayMs + 200) * rate) / 1000);
+          const to = scene.near.labels.speechIntervals[0]![0];
+          const truth = frameLabels(scene.near.labels, frame);
+          let speech = 0;
+          let passed = 0;
+          for (let f = Math.floor(to / frame); f < truth.length; f++) {
+            if (!truth[f]) continue;
+            speech++;
+            if (energy(out, f * frame, (f + 1) * frame) >= 0.25 * energy(scene.mic, f * frame, (f + 1) * frame)) passed++;
+          }
+          const reductionDb = 10 * Math.log10(energy(scene.mic, from, to) / Math.max(1e-30, energy(out, from, to)));
+          rows.push({ noiseDb, delayMs, erlDb, reductionDb, passShare: passed / speech });
+        }
+      }
+    }
+    console.log(
+      ['noise dBFS | delay ms | ERL dB | single-talk reduction dB | double-talk pass share', ...rows.map((r) => `${r.noiseDb} | ${r.delayMs} | ${r.erlDb} | ${r.reductionDb.toFixed(1)} | ${r.passShare.toFixed(3)}`)].join('\n'),
+    );
+  }, 120_000);
+
+  it('single talk: >= 40 dB on at least 8 of 9 scenes at each level (measured: delay 0 / 6 dB leaks at -75 and -55 dBFS)', () => {
+    for (const noiseDb of [-75, -55, -45]) {
+      const good = rows.filter((r) => r.noiseDb === noiseDb && r.reductionDb >= 40);
+      expect(good.length, `${noiseDb} dBFS`).toBeGreaterThanOrEqual(8);
+    }
   });
 
-  it('double talk, echo return loss 6 dB (user only ~4 dB above the echo): passes some user speech on every point', () => {
-    for (const p of points.filter((q) => q.erlDb === 6)) expect(p.passShare, `${p.delayMs} ms`).toBeGreaterThan(0.25);
+  it('double talk: >= 60% of the user frames pass at -75 dBFS (measured 61-99%), >= 80% at -55 dBFS (measured 85-98%)', () => {
+    for (const r of rows.filter((q) => q.noiseDb === -75)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.6);
+    for (const r of rows.filter((q) => q.noiseDb === -55)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('at -45 dBFS the echo hides in the noise and the user mostly does not pass (measured 6-84%): a known gap, asserted so a fix shows', () => {
+    const passing = rows.filter((r) => r.noiseDb === -45 && r.passShare >= 0.5);
+    expect(passing.length).toBeGreaterThanOrEqual(2);
   });
 });
