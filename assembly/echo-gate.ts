@@ -11,7 +11,7 @@
 //   threshold) at each lag 0..maxDelay (f32x4 SIMD over lags), a plain mean at first and then
 //   exponentially weighted (~1 s), learned only on echo-like blocks. The delay moves to a new lag
 //   only when it beats the current one by 25% (neighbours within +-3 blocks count as the same
-//   path), and is trusted once the peak is distinct (1.5x every lag 20 ms away) and correlated for
+//   path), and is trusted once the peak is distinct (1.25x every lag 20 ms away) and correlated for
 //   0.5 s in a row; trust then holds until the path changes.
 // - Echo level: the predicted echo envelope is the reference energy around the delay (+-3 blocks)
 //   released no faster than 60 dB per `tailMs`; the mic-to-envelope ratio x (dB) has a learned mean
@@ -197,7 +197,7 @@
 // @ts-ignore: decorator
 @inline const MIN_ACTIVE_BLOCKS: f64 = 200.0; // learning blocks (0.5 s) with an unchanged delay before it is trusted
 // @ts-ignore: decorator
-@inline const DISTINCT: f32 = 1.5; // the peak must beat every lag more than 8 blocks away by this factor
+@inline const DISTINCT: f32 = 1.25; // the peak must beat every lag more than 8 blocks away by this factor
 // @ts-ignore: decorator
 @inline const S_DISTINCT: i32 = 50; // 1 when the covariance peak is distinct
 // @ts-ignore: decorator
