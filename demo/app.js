@@ -99,6 +99,7 @@ async function openSource(useFixture) {
 async function start() {
   const mode = document.querySelector('input[name=mode]:checked').value;
   const useFixture = $('fixture').checked;
+  const speechOnly = $('speech-only').checked;
   $('start').disabled = true;
   view.status('connecting…');
   try {
@@ -129,6 +130,9 @@ async function start() {
       vad: true,
       echoGate: $('echo-gate').checked,
       localBargeIn: $('local-barge-in').checked,
+      // send only speech: silence gating (with prefix padding) and turns ended here, by commit
+      silenceGating: speechOnly,
+      turnDetection: speechOnly ? 'none' : 'server',
       onLevel(level) {
         demo.levels++;
         demo.speaking = level.speaking;
@@ -143,7 +147,10 @@ async function start() {
         } else if (event.type === 'error') {
           demo.errors.push(event);
           view.log('err', `${event.code}: ${event.message}`);
-        } else view.log('local', `client VAD ${event.type} at ${event.timeMs.toFixed(0)} ms`);
+        } else {
+          view.log('local', `client VAD ${event.type} at ${event.timeMs.toFixed(0)} ms`);
+          if (event.type === 'speech_stop' && speechOnly) endTurn();
+        }
       },
     });
     socket.onmessage = (message) => {
@@ -153,16 +160,17 @@ async function start() {
     socket.onclose = (event) => {
       if (session !== null) stop(`closed by the server (${event.code}${event.reason ? `: ${event.reason}` : ''})`);
     };
+    const turnDetection = speechOnly ? 'none' : 'server_vad';
     if (mode === 'relay') {
-      await connection.sessionUpdate({ voice: 'marin' }, { instructions: 'You are the voice of a demo of an audio library. Answer in one or two short sentences.', output_modalities: ['audio'] });
-    } else await connection.sessionUpdate({});
+      await connection.sessionUpdate({ voice: 'marin', turnDetection }, { instructions: 'You are the voice of a demo of an audio library. Answer in one or two short sentences.', output_modalities: ['audio'] });
+    } else await connection.sessionUpdate({ turnDetection });
     const timer = setInterval(async () => {
       demo.stats = await connection.stats();
       view.stats(demo.stats);
     }, 250);
     session = { socket, source, connection, timer };
     Object.assign(demo, { state: 'live', mode, contextRate: source.context.sampleRate });
-    view.status(`live · ${mode === 'relay' ? 'OpenAI Realtime via relay' : 'local session'} · ${useFixture ? 'speech fixture' : 'microphone'} · context ${source.context.sampleRate} Hz`, 'live');
+    view.status(`live · ${mode === 'relay' ? 'OpenAI Realtime via relay' : 'local session'} · ${useFixture ? 'speech fixture' : 'microphone'}${speechOnly ? ' · speech only' : ''} · context ${source.context.sampleRate} Hz`, 'live');
     $('stop').disabled = false;
     $('interrupt').disabled = false;
   } catch (error) {
@@ -171,6 +179,12 @@ async function start() {
     view.status(`error: ${error?.message ?? error}`, 'error');
     $('start').disabled = false;
   }
+}
+
+/** Client turn detection: the VAD heard the end of speech, so the turn is committed and answered. */
+async function endTurn() {
+  const committed = await session?.connection.commit({ createResponse: true });
+  view.log('local', committed ? 'turn ended by the client VAD: commit + response.create' : 'turn too short to commit (< 100 ms)');
 }
 
 async function stop(reason = 'ended') {

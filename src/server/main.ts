@@ -20,13 +20,7 @@ try {
     upstreamUrl: process.env.REALTIME_PCM_UPSTREAM_URL,
     log,
   });
-  console.log(`realtime-pcm demo: ${server.url}`);
-  console.log(
-    server.relayEnabled
-      ? `  built-in local session, and a relay to the OpenAI Realtime API (${process.env.OPENAI_REALTIME_MODEL ?? 'gpt-realtime'}; the key stays on this server)`
-      : '  built-in local session (set OPENAI_API_KEY to relay to the OpenAI Realtime API as well)',
-  );
-  console.log('  open it in a browser; Ctrl-C stops the server');
+  // stoppable before the URL is out (whoever reads it may signal at once)
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -37,6 +31,13 @@ try {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  console.log(`realtime-pcm demo: ${server.url}`);
+  console.log(
+    server.relayEnabled
+      ? `  built-in local session, and a relay to the OpenAI Realtime API (${process.env.OPENAI_REALTIME_MODEL ?? 'gpt-realtime'}; the key stays on this server)`
+      : '  built-in local session (set OPENAI_API_KEY to relay to the OpenAI Realtime API as well)',
+  );
+  console.log('  open it in a browser; Ctrl-C stops the server');
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   console.error(code === 'EADDRINUSE' ? `realtime-pcm demo: port ${port} is in use; try npm start -- --port 8788 (or PORT=0 for any free port)` : `realtime-pcm demo: ${(error as Error).message}`);

@@ -97,6 +97,39 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
     expect(await page.textContent('#log')).toMatch(/conversation\.item\.truncate/);
   });
 
+  it('sends only speech when asked: the client VAD ends the turn (commit + response.create), silence is not sent', async () => {
+    const third = await browser.newPage();
+    try {
+      await third.goto(server.url);
+      await third.waitForFunction(() => (window as any).demo?.ready === true);
+      await third.check('#speech-only');
+      await third.click('#start');
+      await third.waitForFunction(
+        () => {
+          const d = (window as any).demo;
+          return (d.serverTypes['response.output_audio.delta'] ?? 0) > 5 && d.stats !== null && d.stats.silenceNotSentSeconds > 1;
+        },
+        undefined,
+        { timeout: 20000, polling: 100 },
+      );
+      const d = await third.evaluate(() => JSON.parse(JSON.stringify((window as any).demo)));
+      const update = d.events.find((e: any) => e.dir === 'out' && e.type === 'session.update');
+      expect(update.session.audio.input.turn_detection).toBeNull();
+      expect(d.clientTypes['input_audio_buffer.commit']).toBeGreaterThanOrEqual(1);
+      expect(d.clientTypes['response.create']).toBeGreaterThanOrEqual(1);
+      expect(d.serverTypes['input_audio_buffer.speech_started']).toBeUndefined(); // the session's VAD is off
+      // the first commit follows the client VAD's speech_stop
+      const types = d.events.map((e: any) => `${e.dir}:${e.type}`);
+      expect(types.indexOf('out:input_audio_buffer.commit')).toBeGreaterThan(types.indexOf('local:speech_stop'));
+      // not sent: the silence after the sentence (the 300 ms before it goes out as prefix padding)
+      expect(d.stats.silenceNotSentSeconds).toBeGreaterThan(1);
+      expect(await third.textContent('#s-silence')).not.toBe('0.00 s');
+      expect(d.errors).toEqual([]);
+    } finally {
+      await third.close();
+    }
+  });
+
   it('runs with the bundled speech fixture as the microphone (no microphone needed)', async () => {
     const second = await browser.newPage();
     try {
