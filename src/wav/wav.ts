@@ -168,7 +168,8 @@ export function decodeWavChannels(file: WavFile): Float32Array[] {
       else if (bitsPerSample === 8) v = (data[p]! - 128) / 128;
       else if (bitsPerSample === 24) v = ((data[p]! | (data[p + 1]! << 8) | (data[p + 2]! << 16)) << 8 >> 8) / 8388608;
       else v = view.getInt32(p, true) / 2147483648;
-      out[c]![f] = Number.isFinite(v) ? v : 0;
+      const stored = Math.fround(v); // a float64 sample beyond float32 range would be stored as Inf
+      out[c]![f] = Number.isFinite(stored) ? stored : 0;
     }
   }
   return out;

@@ -287,6 +287,13 @@ describe('WAV files with lying headers', () => {
     expect(reason(buildWav({ sampleRate: 0xffffffff, byteRate: 0, data: int16Bytes(pcm) }))).toBe('bad_header');
     expect(reason(buildWav({ before: [Buffer.from('LIST\xff\xff\xff\x7f', 'latin1')], data: int16Bytes(pcm) }))).toBe('truncated'); // a chunk claiming 2 GB
   });
+
+  it('float64 samples beyond float32 range (or NaN) decode to 0, never Inf', () => {
+    const data = Buffer.alloc(8 * 5);
+    [0.5, 1e300, -1e300, Number.NaN, -0.25].forEach((v, i) => data.writeDoubleLE(v, 8 * i));
+    const { samples } = decodeWav(buildWav({ formatTag: 3, bitsPerSample: 64, data }));
+    expect(Array.from(samples)).toEqual([0.5, 0, 0, 0, -0.25]);
+  });
 });
 
 describe('worklet processors fed mismatched channel counts', () => {
