@@ -1,4 +1,5 @@
-// Shared by the resampler kernels (resample.ts, resample-half.ts, resample-double.ts): the state block's header
+// Shared by the resampler kernels (resample.ts, resample-half.ts, resample-double.ts,
+// resample-interp.ts): the state block's header
 // layout and small helpers. The header is 64 bytes of i32 fields; samples follow it.
 
 export const COEF: usize = 0; // pointer to the coefficient table
@@ -12,7 +13,7 @@ export const POS: usize = 28; // buffer (plane) index of the newest sample the n
 export const HIST: usize = 32; // polyphase: history samples kept between calls
 export const MAXF: usize = 36; // input window length in samples
 export const DELAY: usize = 40; // D, in upsampled samples
-export const MODE: usize = 44; // MODE_POLYPHASE, MODE_HALF or MODE_DOUBLE
+export const MODE: usize = 44; // MODE_POLYPHASE, MODE_HALF, MODE_DOUBLE or MODE_INTERP
 export const COUNT_E: usize = 48; // half: samples in the even plane
 export const COUNT_O: usize = 52; // half: samples in the odd plane
 export const PLANE: usize = 56; // half: plane length in samples
@@ -21,6 +22,7 @@ export const HEADER_BYTES: usize = 64;
 export const MODE_POLYPHASE = 0;
 export const MODE_HALF = 2;
 export const MODE_DOUBLE = 3;
+export const MODE_INTERP = 4;
 
 // @ts-ignore: decorator
 @inline export function field(state: usize, offset: usize): i32 {

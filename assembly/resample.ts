@@ -18,13 +18,14 @@
 // NaN and +-Inf input samples are replaced by 0 on the way in, so they never reach the history.
 //
 // Exact halvings (L = 1, M = 2) and doublings (L = 2, M = 1) take the cheaper folded paths of
-// resample-half.ts and resample-double.ts instead; the entry points below dispatch on the mode.
+// resample-half.ts and resample-double.ts instead, other integer interpolations (M = 1) the
+// phase-vectorised loop of resample-interp.ts; the entry points below dispatch on the mode.
 // State block (allocated by the JS wrapper, 16-byte aligned): a 64-byte header of i32 fields
 // (resample-state.ts), then the sample buffer: H history samples followed by the input window.
 
 import {
   COEF, TAPS, UP, DOWN, ADV_Q, ADV_R, PHASE, POS, HIST, MAXF, DELAY, MODE, HEADER_BYTES,
-  MODE_HALF, MODE_DOUBLE, MODE_POLYPHASE, field, setField, bufferOf, hsum, sanitize,
+  MODE_HALF, MODE_DOUBLE, MODE_INTERP, MODE_POLYPHASE, field, setField, bufferOf, hsum, sanitize,
 } from "./resample-state";
 import {
   half_state_bytes, half_init, half_reset, half_input_window, half_output_frames,
@@ -36,7 +37,13 @@ import {
   double_flush_frames, double_process, double_flush,
 } from "./resample-double";
 
+import {
+  interp_state_bytes, interp_init, interp_reset, interp_input_window, interp_output_frames,
+  interp_flush_frames, interp_process, interp_flush,
+} from "./resample-interp";
+
 export { half_state_bytes as rs_half_state_bytes, half_init as rs_half_init };
+export { interp_state_bytes as rs_interp_state_bytes, interp_init as rs_interp_init };
 export { double_state_bytes as rs_double_state_bytes, double_init as rs_double_init };
 
 // @ts-ignore: decorator
@@ -47,6 +54,11 @@ export { double_state_bytes as rs_double_state_bytes, double_init as rs_double_i
 // @ts-ignore: decorator
 @inline function isDouble(state: usize): bool {
   return field(state, MODE) == MODE_DOUBLE;
+}
+
+// @ts-ignore: decorator
+@inline function isInterp(state: usize): bool {
+  return field(state, MODE) == MODE_INTERP;
 }
 
 /** Bytes of state for `taps` taps per phase and an input window of `maxFrames` samples. */
@@ -63,6 +75,10 @@ export function rs_reset(state: usize): void {
   }
   if (isDouble(state)) {
     double_reset(state);
+    return;
+  }
+  if (isInterp(state)) {
+    interp_reset(state);
     return;
   }
   const up = field(state, UP);
@@ -95,6 +111,7 @@ export function rs_init(state: usize, coefPtr: usize, taps: i32, up: i32, down: 
 export function rs_input_window(state: usize): usize {
   if (isHalf(state)) return half_input_window(state);
   if (isDouble(state)) return double_input_window(state);
+  if (isInterp(state)) return interp_input_window(state);
   return bufferOf(state) + (<usize>field(state, HIST) << 2);
 }
 
@@ -105,6 +122,7 @@ export function rs_input_window(state: usize): usize {
 export function rs_output_frames(state: usize, frames: i32): i32 {
   if (isHalf(state)) return half_output_frames(state, frames);
   if (isDouble(state)) return double_output_frames(state, frames);
+  if (isInterp(state)) return interp_output_frames(state, frames);
   const taps = field(state, TAPS);
   if (taps == 0) return frames;
   const up = <i64>field(state, UP);
@@ -119,6 +137,7 @@ export function rs_output_frames(state: usize, frames: i32): i32 {
 export function rs_flush_frames(state: usize): i32 {
   if (isHalf(state)) return half_flush_frames(state);
   if (isDouble(state)) return double_flush_frames(state);
+  if (isInterp(state)) return interp_flush_frames(state);
   const taps = field(state, TAPS);
   if (taps == 0) return 0;
   const up = field(state, UP);
@@ -238,6 +257,7 @@ function shift(state: usize, end: i32): void {
 export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usize): i32 {
   if (isHalf(state)) return half_process(state, inPtr, frames, outPtr);
   if (isDouble(state)) return double_process(state, inPtr, frames, outPtr);
+  if (isInterp(state)) return interp_process(state, inPtr, frames, outPtr);
   const taps = field(state, TAPS);
   if (taps == 0) {
     sanitize(inPtr, outPtr, frames);
@@ -258,6 +278,7 @@ export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usiz
 export function rs_flush(state: usize, outPtr: usize): i32 {
   if (isHalf(state)) return half_flush(state, outPtr);
   if (isDouble(state)) return double_flush(state, outPtr);
+  if (isInterp(state)) return interp_flush(state, outPtr);
   const taps = field(state, TAPS);
   if (taps == 0) return 0;
   const up = field(state, UP);

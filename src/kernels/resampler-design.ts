@@ -56,9 +56,11 @@ export interface ResamplerDesign {
    * 'polyphase': L rows of K coefficients, row p column j holds h[p + (K - 1 - j) L].
    * 'half' and 'double' (exact 2:1 and 1:2, assembly/resample-half.ts and resample-double.ts):
    * h[0..D], each repeated 4 times (pre-splatted); `taps` is then d = D / 2.
+   * 'interp' (M = 1, L >= 3, assembly/resample-interp.ts): the polyphase rows, each value
+   * repeated 4 times.
    */
   readonly table: Float32Array;
-  readonly mode: 'polyphase' | 'half' | 'double';
+  readonly mode: 'polyphase' | 'half' | 'double' | 'interp';
   readonly latencyMs: number;
 }
 
@@ -137,6 +139,11 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
   const table = new Float32Array(taps * up);
   for (let p = 0; p < up; p++) {
     for (let j = 0; j < taps; j++) table[p * taps + j] = h[p + (taps - 1 - j) * up]! * scale;
+  }
+  if (down === 1 && up >= 3) {
+    const splat = new Float32Array(4 * table.length);
+    for (let k = 0; k < table.length; k++) splat.fill(table[k]!, 4 * k, 4 * k + 4);
+    return { up, down, taps, delay: centre, table: splat, latencyMs, mode: 'interp' };
   }
   return { up, down, taps, delay: centre, table, latencyMs, mode: 'polyphase' };
 }

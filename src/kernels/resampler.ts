@@ -30,6 +30,8 @@ interface ResampleExports {
   rs_half_init(state: number, coefPtr: number, pairs: number, maxFrames: number): void;
   rs_double_state_bytes(pairs: number, maxFrames: number): number;
   rs_double_init(state: number, coefPtr: number, pairs: number, maxFrames: number): void;
+  rs_interp_state_bytes(taps: number, maxFrames: number): number;
+  rs_interp_init(state: number, coefPtr: number, taps: number, up: number, delay: number, maxFrames: number): void;
   rs_init(state: number, coefPtr: number, taps: number, up: number, down: number, delay: number, maxFrames: number): void;
   rs_reset(state: number): void;
   rs_input_window(state: number): number;
@@ -124,7 +126,7 @@ export class Resampler {
     const { key, design: d } = design(this.inputRate, this.outputRate, this.quality);
     this.up = d.up;
     this.down = d.down;
-    this.taps = d.mode === 'polyphase' ? d.taps : 2 * d.taps + 1;
+    this.taps = d.mode === 'half' || d.mode === 'double' ? 2 * d.taps + 1 : d.taps;
     this.latencyMs = d.latencyMs;
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();
@@ -134,11 +136,18 @@ export class Resampler {
     const max = this.maxFramesPerCall;
     const w = this.wasm;
     const stateBytes =
-      d.mode === 'half' ? w.rs_half_state_bytes(d.taps, max) : d.mode === 'double' ? w.rs_double_state_bytes(d.taps, max) : w.rs_state_bytes(d.taps, max);
+      d.mode === 'half'
+        ? w.rs_half_state_bytes(d.taps, max)
+        : d.mode === 'double'
+          ? w.rs_double_state_bytes(d.taps, max)
+          : d.mode === 'interp'
+            ? w.rs_interp_state_bytes(d.taps, max)
+            : w.rs_state_bytes(d.taps, max);
     this.state = this.heap.alloc(stateBytes);
     this.outWindow = this.heap.alloc(outFrames * 4 + 16);
     if (d.mode === 'half') w.rs_half_init(this.state, coefPtr, d.taps, max);
     else if (d.mode === 'double') w.rs_double_init(this.state, coefPtr, d.taps, max);
+    else if (d.mode === 'interp') w.rs_interp_init(this.state, coefPtr, d.taps, d.up, d.delay, max);
     else w.rs_init(this.state, coefPtr, d.taps, d.up, d.down, d.delay, max);
     this.inWindow = this.wasm.rs_input_window(this.state);
     this.heap.refresh();

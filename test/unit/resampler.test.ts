@@ -101,7 +101,8 @@ describe('Resampler at equal rates', () => {
   });
 });
 
-// 48 -> 24 and 96 -> 48 run the folded 2:1 path, 24 -> 48 and 22.05 -> 44.1 the folded 1:2 path.
+// 48 -> 24 and 96 -> 48 run the folded 2:1 path, 24 -> 48 and 22.05 -> 44.1 the folded 1:2 path,
+// 8 -> 24 and 16 -> 96 the integer interpolator, the others the general polyphase loop.
 const PAIRS: Array<[number, number]> = [
   [48000, 24000],
   [96000, 48000],
@@ -109,6 +110,7 @@ const PAIRS: Array<[number, number]> = [
   [22050, 44100],
   [44100, 24000],
   [8000, 24000],
+  [16000, 96000],
   [24000, 16000],
   [24000, 44100],
   [96000, 11025],
@@ -254,13 +256,16 @@ describe('Resampler kernels (polyphase, folded 2:1 and 1:2)', () => {
       [24000, 48000],
       [44100, 24000],
       [16000, 24000],
+      [8000, 24000],
+      [8000, 48000],
     ] as const) {
       const d = designResampler(inputRate, outputRate, 'high');
       let h: number[];
-      if (d.mode === 'polyphase') {
-        // Row p, column j holds h[p + (K - 1 - j) L].
+      if (d.mode === 'polyphase' || d.mode === 'interp') {
+        // Row p, column j holds h[p + (K - 1 - j) L] ('interp': each value 4 times).
+        const stride = d.mode === 'interp' ? 4 : 1;
         h = new Array<number>(d.taps * d.up).fill(0);
-        for (let p = 0; p < d.up; p++) for (let j = 0; j < d.taps; j++) h[p + (d.taps - 1 - j) * d.up] = d.table[p * d.taps + j]!;
+        for (let p = 0; p < d.up; p++) for (let j = 0; j < d.taps; j++) h[p + (d.taps - 1 - j) * d.up] = d.table[(p * d.taps + j) * stride]!;
       } else {
         // h[0..D] pre-splatted, mirrored around D.
         const half = Array.from({ length: d.delay + 1 }, (_, k) => d.table[4 * k]!);
