@@ -173,6 +173,21 @@ describe('realtime-pcm events and play', () => {
     expect(readFileSync(back).subarray(44)).toEqual(readFileSync(wav24).subarray(44));
   });
 
+  it('events --silence-gating sends only the speech (with its prefix padding) and says how much silence it kept back', async () => {
+    // the demo's turn: 0.3 s of silence, a 1.9 s sentence, 2.7 s of silence (scripts/demo-assets.sh)
+    const turn = join(root, 'demo/assets/turn-48000.wav');
+    const all = await run('events', turn);
+    const gated = await run('events', turn, '--silence-gating');
+    const count = (out: string) => out.split('\n').filter((l) => l.includes('input_audio_buffer.append')).length;
+    expect(count(gated.out)).toBeLessThan(count(all.out));
+    // sent: the sentence, its 300 ms prefix and the 500 ms of silence that ends it (about 2.7 s of 4.9 s)
+    expect(count(gated.out) * 0.04).toBeGreaterThan(2.2);
+    expect(count(gated.out) * 0.04).toBeLessThan(3.3);
+    const notSent = Number(/([\d.]+) s of silence not sent/.exec(gated.err)![1]);
+    expect(notSent).toBeCloseTo(((count(all.out) - count(gated.out)) * 40) / 1000, 1);
+    expect((await run('events', fixture('browser/speech-48000.wav'), '--silence-gating', '--no-vad')).code).toBe(2);
+  });
+
   it('events --protocol gemini sends 16 kHz realtimeInput.audio', async () => {
     const r = await run('events', fixture('browser/speech-48000.wav'), '--protocol', 'gemini', '--no-vad');
     const first = JSON.parse(r.out.split('\n')[0]!);

@@ -3,13 +3,18 @@
 // silence): the sentence is heard (client VAD and the session's VAD), sent as 24 kHz chunks, the
 // session's reply plays in the pause, and the next loop's sentence barges in: playback is flushed
 // and the truncate the session confirms carries the audio that was actually played. A screenshot
-// goes to test-artifacts/demo.png (docs/demo.png is a copy of one).
+// goes to test-artifacts/demo.png (docs/demo.png is a copy of one). Also: the 'send only speech'
+// switch, the relay (to a stand-in upstream on 127.0.0.1), and the bundled fixture as microphone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { startDemoServer, type DemoServer } from '../../src/server/demo-server.js';
+import { LocalSession } from '../../src/server/local-session.js';
+import { chime } from '../../src/server/reply-voice.js';
+import { WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -127,6 +132,44 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
       expect(d.errors).toEqual([]);
     } finally {
       await third.close();
+    }
+  });
+
+  it('talks through the relay when the server has a key: the page reaches the upstream session, the key stays on the server', async () => {
+    // a stand-in for the OpenAI Realtime API on 127.0.0.1: the built-in session behind a plain ws server
+    const KEY = 'sk-browser-relay-test-0123456789';
+    const authorizations: (string | undefined)[] = [];
+    const upstream = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => upstream.once('listening', resolve));
+    upstream.on('connection', (socket, request) => {
+      authorizations.push(request.headers.authorization);
+      const session = new LocalSession((event) => socket.send(JSON.stringify(event)), { replyVoice: chime() });
+      socket.on('message', (data) => session.handle(data.toString()));
+      socket.on('close', () => session.close());
+    });
+    const relayServer = await startDemoServer({ port: 0, root, apiKey: KEY, upstreamUrl: `ws://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1/realtime?model=gpt-realtime` });
+    const fourth = await browser.newPage();
+    try {
+      await fourth.goto(relayServer.url);
+      await fourth.waitForFunction(() => (window as any).demo?.ready === true);
+      await fourth.check('input[value=relay]');
+      await fourth.click('#start');
+      await fourth.waitForFunction(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 3, undefined, { timeout: 20000, polling: 100 });
+      const d = await fourth.evaluate(() => JSON.parse(JSON.stringify((window as any).demo)));
+      expect(authorizations).toEqual([`Bearer ${KEY}`]);
+      expect(d.mode).toBe('relay');
+      expect(await fourth.textContent('#status')).toMatch(/OpenAI Realtime via relay/);
+      const update = d.events.find((e: any) => e.dir === 'out' && e.type === 'session.update');
+      expect(update.session).toMatchObject({ type: 'realtime', output_modalities: ['audio'], audio: { output: { voice: 'marin' } } });
+      expect(d.serverTypes['input_audio_buffer.speech_started']).toBeGreaterThanOrEqual(1);
+      expect(d.errors).toEqual([]);
+      const seen = JSON.stringify(d) + (await fourth.content()) + (await fourth.evaluate(() => document.documentElement.outerHTML));
+      expect(seen).not.toContain(KEY);
+    } finally {
+      await fourth.close();
+      await relayServer.close();
+      for (const c of upstream.clients) c.terminate();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
     }
   });
 
