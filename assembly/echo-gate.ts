@@ -18,8 +18,9 @@
 //   and deviation (winsorized at 1.5 deviations), and the threshold is mean + max(marginDb,
 //   3 deviations). Before the delay is trusted the envelope spans all lags (a Geigel detector) and
 //   the threshold is the 90th percentile of x (a stochastic quantile, seeded from the largest
-//   ratio after 80 learned blocks, or after 1 s of far end with at least 10, and from a 6 dB echo
-//   return loss prior before that) + marginDb.
+//   ratio after 80 learned blocks; after 1 s of far end with fewer, the echo hides under the mic
+//   noise and it starts where a block at the noise threshold would sit under the loudest far end;
+//   a 6 dB echo return loss prior before that) + marginDb.
 // - The mic must also rise above its own noise (mean + max(10 dB, 4 deviations), power-summed
 //   with the echo threshold). Two consecutive blocks above open the gate for `holdMs`.
 // - Learning only on echo-like blocks: far end playing, gate closed, below the threshold, above
@@ -152,9 +153,13 @@
 // @ts-ignore: decorator
 @inline const Q_LEVEL: f64 = 0.9;
 // @ts-ignore: decorator
+@inline const Q_STEP_DB: f64 = 0.1; // up 0.09 dB, down 0.01 dB per learned block
+// @ts-ignore: decorator
 @inline const Q_WARM_BLOCKS: f64 = 80.0;
 // @ts-ignore: decorator
 @inline const S_Q_READY: i32 = 57;
+// @ts-ignore: decorator
+@inline const S_P_MAX: i32 = 58; // loudest wide envelope while warming up, dB
 // @ts-ignore: decorator
 @inline const Q_WARM_ACTIVE: f64 = 400.0;
 // @ts-ignore: decorator
@@ -270,6 +275,7 @@ export function gate_reset(s: usize): void {
   set(s, S_MU_W, -6.0);
   set(s, S_Q_W, -6.0);
   set(s, S_X_TOP, FLOOR_DB);
+  set(s, S_P_MAX, FLOOR_DB);
   set(s, S_DEV_W, 2.0);
   set(s, S_MU_N, -6.0);
   set(s, S_DEV_N, 2.0);
@@ -440,11 +446,14 @@ function decide(s: usize, energy: f64): void {
   // Learn only from echo-only blocks: far end playing, gate closed, nothing above threshold.
   // The percentile starts once 80 blocks were learned, or after 1 s of far end with at least 10
   // (a noisy mic hides most of the echo), from the largest ratio learned.
+  // With fewer, the echo hides under the mic noise: start where a block at the noise threshold
+  // would be while the far end is at its loudest, so that only the noise term counts.
   if (farActive && get(s, S_Q_READY) == 0.0) {
+    set(s, S_P_MAX, max(pWide, get(s, S_P_MAX)));
     const learned = get(s, S_LEARNED);
-    if (learned >= Q_WARM_BLOCKS || (learned >= 10.0 && get(s, S_ACTIVE_BLOCKS) >= Q_WARM_ACTIVE)) {
+    if (learned >= Q_WARM_BLOCKS || get(s, S_ACTIVE_BLOCKS) >= Q_WARM_ACTIVE) {
       set(s, S_Q_READY, 1.0);
-      set(s, S_Q_W, get(s, S_X_TOP));
+      set(s, S_Q_W, learned >= 10.0 ? get(s, S_X_TOP) : min(-6.0, noiseThrDb - get(s, S_P_MAX)));
     }
   }
 
@@ -473,7 +482,7 @@ function decide(s: usize, energy: f64): void {
       set(s, S_X_TOP, top);
       if (get(s, S_Q_READY) != 0.0 && xWide > top - 15.0) {
         const q = get(s, S_Q_W);
-        set(s, S_Q_W, q + 0.5 * (xWide > q ? Q_LEVEL : Q_LEVEL - 1.0));
+        set(s, S_Q_W, q + Q_STEP_DB * (xWide > q ? Q_LEVEL : Q_LEVEL - 1.0));
       }
       learn(s, S_MU_N, S_DEV_N, xNarrow);
       set(s, S_ERL_DB, -(trusted ? get(s, S_MU_N) : get(s, S_MU_W)));
