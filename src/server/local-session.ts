@@ -224,6 +224,8 @@ export class LocalSession {
     const response: Response = { id, itemId, pcm, sentFrames: 0, timer: undefined };
     this.response = response;
     this.itemFrames.set(itemId, 0);
+    // remember the last 64 assistant items for truncation (a Map iterates oldest first)
+    if (this.itemFrames.size > 64) this.itemFrames.delete(this.itemFrames.keys().next().value as string);
     const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
     this.emit('response.created', { response: { id, object: 'realtime.response', status: 'in_progress', output: [] } });
     this.emit('response.output_item.added', { response_id: id, output_index: 0, item });
