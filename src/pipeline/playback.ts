@@ -252,7 +252,8 @@ export class PlaybackPipeline {
     const ledger = this.ledger;
     const first = ledger.first();
     const playing = first !== undefined && first.playedFrames > 0 ? first : (ledger.lastPlayed ?? first);
-    const flushedFrames = this.ring.availableFrames;
+    // buffered frames, and the session frames still waiting for a whole resampler block
+    const flushedFrames = this.ring.availableFrames + Math.round((this.blockFill * this.outputRate) / this.inputRate);
     let result: PlaybackInterruption;
     if (playing === undefined) {
       result = { itemId: null, playedMs: 0, playedFrames: 0, receivedFrames: 0, playedToEnd: false, flushedMs: 0 };
@@ -271,6 +272,7 @@ export class PlaybackPipeline {
       };
     }
     for (let i = 0; i < ledger.count; i++) this.rememberInterrupted(ledger.at(i).itemId);
+    if (playing !== undefined) this.rememberInterrupted(playing.itemId); // also when it had left the ledger, played to its end
     this.stats.flushedFrames += flushedFrames;
     this.ring.clear();
     ledger.clear();
