@@ -174,7 +174,7 @@ describe('realtime-pcm events and play', () => {
   });
 
   it('events --silence-gating sends only the speech (with its prefix padding) and says how much silence it kept back', async () => {
-    // the demo's turn: 0.3 s of silence, a 1.9 s sentence, 2.7 s of silence (scripts/demo-assets.sh)
+    // the demo's turn: 0.3 s of silence, a sentence (0.313..1.848 s), 2.7 s of silence (scripts/demo-assets.sh)
     const turn = join(root, 'demo/assets/turn-48000.wav');
     const all = await run('events', turn);
     const gated = await run('events', turn, '--silence-gating');
