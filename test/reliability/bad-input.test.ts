@@ -359,11 +359,14 @@ describe('worklet processors fed mismatched channel counts', () => {
     const reference = new PlaybackPipeline({ outputRate: 48000 });
     reference.pushDelta(b64(pcm), 'it');
     const refOut = new Float32Array(128);
-    const mic = new Float32Array(128).fill(0.1);
+    const micReference = new CapturePipeline({ inputRate: 48000, chunkMs: 20 });
+    const expectedAppends: string[] = [];
+    const voice = micSignal(128 * 200, 48000, 8);
     for (let q = 0; q < 200; q++) {
       const outputs = Array.from({ length: [1, 2, 0, 6][q % 4]! }, () => new Float32Array(128).fill(Number.NaN));
-      const inputs = Array.from({ length: [2, 1, 0, 3][q % 4]! }, () => mic);
+      const inputs = Array.from({ length: [2, 1, 0, 3][q % 4]! }, (_, c) => voice.slice(q * 128, q * 128 + 128).map((x) => x * (1 - 0.3 * c)));
       processor.process([inputs], outputs.length === 0 ? [] : [outputs]);
+      if (inputs.length > 0) for (const e of micReference.push(mean(inputs))) if (e.type === 'audio') expectedAppends.push(e.base64);
       if (outputs.length > 0) {
         reference.read(refOut);
         for (const channel of outputs) expect(channel).toEqual(refOut);
@@ -373,5 +376,6 @@ describe('worklet processors fed mismatched channel counts', () => {
     expect(port.posted.filter((m) => m.type === 'error')).toEqual([]);
     const appends = port.posted.filter((m) => m.type === 'send' && m.event.type === 'input_audio_buffer.append');
     expect(appends.length).toBeGreaterThan(5);
+    expect(appends.map((m) => m.event.audio)).toEqual(expectedAppends);
   });
 });
