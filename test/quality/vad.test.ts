@@ -126,7 +126,7 @@ describe('EnergyVad on labelled speech (16 kHz fixtures)', () => {
         entry.frames += run.decisions.length;
         entry.starts += run.starts.length;
         const w = await webrtcAll(alone, track.sampleRate);
-        w.forEach((d, m) => (entry.webrtc[m] += d.reduce((s, x) => s + x, 0)));
+        w.forEach((d, m) => (entry.webrtc[m]! += d.reduce((s, x) => s + x, 0)));
       }
       noiseOnly.set(noiseName, entry);
     }
