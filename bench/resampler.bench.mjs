@@ -121,6 +121,37 @@ for (const row of rows) {
   row.fastestQualifyingPeer = fastest ? `${fastest.impl} ${fastest.setting}` : null;
 }
 
+// Head to head: ours ('high') against the fastest qualifying peer of each pair and block size,
+// in alternating 20 ms slices for about 2 s, so that both see the same load (the shared machine's
+// load changes over seconds, which can tilt the separate benny figures either way).
+const SLICE_MS = 20;
+const SLICES = Number(process.env.BENCH_SLICES ?? 50);
+const headToHead = [];
+for (const row of rows.filter((r) => r.impl === 'realtime-pcm' && r.setting === 'high' && r.fastestQualifyingPeer)) {
+  const mine = cases.find((c) => c.row === row);
+  const peerRow = rows.find((r) => r.pair === row.pair && r.block === row.block && `${r.impl} ${r.setting}` === row.fastestQualifyingPeer);
+  const theirs = cases.find((c) => c.row === peerRow);
+  const calls = [0, 0];
+  const spent = [0, 0];
+  for (let k = 0; k < 2 * SLICES; k++) {
+    const c = k % 2 === 0 ? mine : theirs;
+    const start = performance.now();
+    let n = 0;
+    let now = start;
+    while (now - start < SLICE_MS) {
+      c.fn();
+      n++;
+      now = performance.now();
+    }
+    calls[k % 2] += n;
+    spent[k % 2] += now - start;
+  }
+  const oursX = (calls[0] * mine.seconds) / (spent[0] / 1000);
+  const peerX = (calls[1] * theirs.seconds) / (spent[1] / 1000);
+  row.headToHead = { peer: row.fastestQualifyingPeer, oursXRealtime: oursX, peerXRealtime: peerX, ratio: oursX / peerX };
+  headToHead.push({ pair: row.pair, block: row.block, ...row.headToHead });
+}
+
 const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
 const lines = [
   '| pair | implementation | setting | pass band dB (to 0.45 x lower rate) | rejection dB | x realtime 20 ms | x realtime 1 s | vs fastest qualifying peer (20 ms / 1 s) |',
@@ -134,10 +165,18 @@ for (const row of rows.filter((r) => r.block === '20 ms')) {
     `| ${row.pair} | ${row.impl} | ${row.setting}${row.qualifies ? ' ✓' : ''} | ${pass} | ${row.rejectionDb.toFixed(1)} | ${fmt(row.xRealtime)} | ${fmt(big.xRealtime)} | ${ratio} |`,
   );
 }
+lines.push(
+  '',
+  `Head to head (alternating ${SLICE_MS} ms slices, ${SLICES} each), ours \`'high'\` against the fastest peer meeting the same targets:`,
+  '',
+  '| pair | block | peer | ours x realtime | peer x realtime | ratio |',
+  '| --- | --- | --- | ---: | ---: | ---: |',
+  ...headToHead.map((h) => `| ${h.pair} | ${h.block} | ${h.peer} | ${fmt(h.oursXRealtime)} | ${fmt(h.peerXRealtime)} | ${h.ratio.toFixed(2)}x |`),
+);
 const markdown = lines.join('\n');
 console.log(`\nresampler (✓ = meets the 'high' targets on this pair: pass band +-0.1 dB, rejection >= 96 dB)\n${markdown}`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/resampler.json', import.meta.url),
-  JSON.stringify({ name: 'resampler', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, maxTime, rounds: ROUNDS, qualify: QUALIFY, rows, markdown }, null, 2),
+  JSON.stringify({ name: 'resampler', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, maxTime, rounds: ROUNDS, qualify: QUALIFY, rows, headToHead, markdown }, null, 2),
 );
