@@ -40,8 +40,8 @@ export interface QualityPreset {
 }
 
 export const QUALITY_PRESETS: Readonly<Record<ResamplerQuality, QualityPreset>> = Object.freeze({
-  high: { passband: 0.45, spanLow: 116, beta: 10.5, cutoff: 0.471, rejectionDb: 96 },
-  voice: { passband: 0.42, spanLow: 56, beta: 7.5, cutoff: 0.455, rejectionDb: 70 },
+  high: Object.freeze({ passband: 0.45, spanLow: 116, beta: 10.5, cutoff: 0.471, rejectionDb: 96 }),
+  voice: Object.freeze({ passband: 0.42, spanLow: 56, beta: 7.5, cutoff: 0.455, rejectionDb: 70 }),
 });
 
 export interface ResamplerDesign {
