@@ -8,7 +8,8 @@
 // ceil(inputFrames * outputRate / inputRate) output frames.
 //
 // Three levels of API: process()/flush() allocate their result; processInto()/flushInto() write
-// into a caller-owned buffer and allocate nothing; processPtr()/flushPtr() work on wasm memory
+// into a caller-owned buffer and allocate nothing (inputs longer than maxFramesPerCall cost a few
+// array views per call); processPtr()/flushPtr() work on wasm memory
 // (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
@@ -93,8 +94,9 @@ function tooSmall(what: string, have: number, need: number): RealtimePcmError {
 
 /**
  * A streaming resampler for one mono float32 stream. Construction designs (or reuses) the filter
- * and allocates the kernel state; nothing allocates afterwards except process()/flush(), which
- * return new arrays. Coefficient tables are cached per rate pair and quality for the process.
+ * and allocates the kernel state; afterwards only process()/flush() allocate (their results), and
+ * processInto() a few views when its input is longer than maxFramesPerCall. Coefficient tables
+ * are cached per rate pair and quality, once per kernel instance (wasm memory).
  */
 export class Resampler {
   readonly inputRate: number;
