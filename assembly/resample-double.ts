@@ -15,7 +15,7 @@
 // Latency: D / (2 x inputRate), output aligned in time with the input.
 import {
   COEF, TAPS, POS, HIST, MAXF, MODE, DELAY, UP, DOWN, MODE_DOUBLE,
-  field, setField, bufferOf, sanitize,
+  field, setField, bufferOf, sanitize, shiftHistory,
 } from "./resample-state";
 
 function historyLength(d: i32): i32 {
@@ -123,23 +123,13 @@ function compute(state: usize, pairs: i32, outPtr: usize): void {
   setField(state, POS, field(state, POS) + pairs);
 }
 
-// Keeps the last H samples before `end` as history.
-function shift(state: usize, end: i32): void {
-  const hist = field(state, HIST);
-  const by = end - hist;
-  if (by > 0) {
-    const buf = bufferOf(state);
-    memory.copy(buf, buf + (<usize>by << 2), <usize>hist << 2);
-    setField(state, POS, field(state, POS) - by);
-  }
-}
 
 export function double_process(state: usize, inPtr: usize, frames: i32, outPtr: usize): i32 {
   sanitize(inPtr, double_input_window(state), frames);
   const end = field(state, HIST) + frames;
   const pairs = end - field(state, POS);
   if (pairs > 0) compute(state, pairs, outPtr);
-  shift(state, end);
+  shiftHistory(state, end);
   return pairs > 0 ? 2 * pairs : 0;
 }
 

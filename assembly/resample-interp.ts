@@ -13,7 +13,7 @@
 // Latency: D / (L x inputRate), output aligned in time with the input (as resample.ts).
 import {
   COEF, TAPS, UP, DOWN, PHASE, POS, HIST, MAXF, DELAY, MODE, MODE_INTERP, HEADER_BYTES,
-  field, setField, bufferOf, sanitize,
+  field, setField, bufferOf, sanitize, shiftHistory,
 } from "./resample-state";
 
 export function interp_state_bytes(taps: i32, maxFrames: i32): i32 {
@@ -120,22 +120,12 @@ function compute(state: usize, stop: i32, outPtr: usize): i32 {
   return stop - cur;
 }
 
-// Keeps the last H samples before `end` as history.
-function shift(state: usize, end: i32): void {
-  const hist = field(state, HIST);
-  const by = end - hist;
-  if (by > 0) {
-    const buf = bufferOf(state);
-    memory.copy(buf, buf + (<usize>by << 2), <usize>hist << 2);
-    setField(state, POS, field(state, POS) - by);
-  }
-}
 
 export function interp_process(state: usize, inPtr: usize, frames: i32, outPtr: usize): i32 {
   sanitize(inPtr, interp_input_window(state), frames);
   const end = field(state, HIST) + frames;
   const n = compute(state, end * field(state, UP), outPtr);
-  shift(state, end);
+  shiftHistory(state, end);
   return n;
 }
 

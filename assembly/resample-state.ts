@@ -60,3 +60,14 @@ export function sanitize(src: usize, dst: usize, frames: i32): void {
     store<f32>(dst + off, Mathf.abs(v) < Infinity ? v : 0);
   }
 }
+
+/** Keeps the last H samples before buffer index `end` as history for the next call. */
+export function shiftHistory(state: usize, end: i32): void {
+  const hist = field(state, HIST);
+  const by = end - hist;
+  if (by > 0) {
+    const buf = bufferOf(state);
+    memory.copy(buf, buf + (<usize>by << 2), <usize>hist << 2);
+    setField(state, POS, field(state, POS) - by);
+  }
+}

@@ -25,7 +25,7 @@
 
 import {
   COEF, TAPS, UP, DOWN, ADV_Q, ADV_R, PHASE, POS, HIST, MAXF, DELAY, MODE, HEADER_BYTES,
-  MODE_HALF, MODE_DOUBLE, MODE_INTERP, MODE_POLYPHASE, field, setField, bufferOf, hsum, sanitize,
+  MODE_HALF, MODE_DOUBLE, MODE_INTERP, MODE_POLYPHASE, field, setField, bufferOf, hsum, sanitize, shiftHistory,
 } from "./resample-state";
 import {
   half_state_bytes, half_init, half_reset, half_input_window, half_output_frames,
@@ -239,16 +239,6 @@ function run(state: usize, end: i32, limit: i32, outPtr: usize): i32 {
   return n;
 }
 
-// Keeps the last H samples before `end` as history for the next call.
-function shift(state: usize, end: i32): void {
-  const hist = field(state, HIST);
-  const by = end - hist;
-  if (by > 0) {
-    const buf = bufferOf(state);
-    memory.copy(buf, buf + (<usize>by << 2), <usize>hist << 2);
-    setField(state, POS, field(state, POS) - by);
-  }
-}
 
 /**
  * Resamples `frames` (<= maxFrames) input samples at `inPtr` (may be the input window itself) into
@@ -267,7 +257,7 @@ export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usiz
   sanitize(inPtr, rs_input_window(state), frames);
   const end = hist + frames;
   const n = run(state, end, i32.MAX_VALUE, outPtr);
-  shift(state, end);
+  shiftHistory(state, end);
   return n;
 }
 

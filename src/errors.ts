@@ -43,3 +43,13 @@ export class WasmLoadError extends RealtimePcmError {
     this.name = 'WasmLoadError';
   }
 }
+
+/** Throws `buffer_too_small` when a caller's output array cannot hold `samples` samples. */
+export function checkOutputLength(output: { length: number }, samples: number, name: string): void {
+  if (output.length < samples) {
+    throw new RealtimePcmError(
+      'buffer_too_small',
+      `${name}: output holds ${output.length} samples, input has ${samples}; pass an output at least as long`,
+    );
+  }
+}

@@ -2,7 +2,7 @@
 // sox 14.4's `-e u-law` / `-e a-law` (16 -> 14/13-bit rounding half up). Input goes through a fixed
 // window in wasm memory (4096 samples), so any length works and nothing in wasm grows.
 import { kernels, type Heap } from '../wasm/load.js';
-import { RealtimePcmError } from '../errors.js';
+import { checkOutputLength } from '../errors.js';
 
 interface G711Exports {
   g711_mulaw_encode(inPtr: number, outPtr: number, samples: number): number;
@@ -28,19 +28,11 @@ function io() {
   return window;
 }
 
-function checkOutput(output: { length: number }, samples: number, name: string): void {
-  if (output.length < samples) {
-    throw new RealtimePcmError(
-      'buffer_too_small',
-      `${name}: output holds ${output.length} samples, input has ${samples}; pass an output at least as long`,
-    );
-  }
-}
 
 function encode(law: G711Law, input: Int16Array, output: Uint8Array | undefined, name: string): Uint8Array {
   const samples = input.length;
   const out = output ?? new Uint8Array(samples);
-  checkOutput(out, samples, name);
+  checkOutputLength(out, samples, name);
   const { heap, fns, pcmPtr, codePtr } = io();
   const i16 = heap.i16;
   const u8 = heap.u8;
@@ -59,7 +51,7 @@ function encode(law: G711Law, input: Int16Array, output: Uint8Array | undefined,
 function decode(law: G711Law, input: Uint8Array, output: Int16Array | undefined, name: string): Int16Array {
   const samples = input.length;
   const out = output ?? new Int16Array(samples);
-  checkOutput(out, samples, name);
+  checkOutputLength(out, samples, name);
   const { heap, fns, pcmPtr, codePtr } = io();
   const i16 = heap.i16;
   const u8 = heap.u8;

@@ -1,7 +1,7 @@
 // PCM16 <-> float32, in wasm SIMD (assembly/pcm16.ts). Input is copied through a fixed window in
 // wasm memory (16,384 samples), so any length works and nothing in wasm grows.
 import { kernels, type Heap } from '../wasm/load.js';
-import { RealtimePcmError } from '../errors.js';
+import { checkOutputLength } from '../errors.js';
 
 const WINDOW_SAMPLES = 16384;
 let window: { heap: Heap; floatPtr: number; pcmPtr: number } | undefined;
@@ -17,14 +17,6 @@ function io() {
   return window;
 }
 
-function checkOutput(output: { length: number }, samples: number, name: string): void {
-  if (output.length < samples) {
-    throw new RealtimePcmError(
-      'buffer_too_small',
-      `${name}: output holds ${output.length} samples, input has ${samples}; pass an output at least as long`,
-    );
-  }
-}
 
 /**
  * Float32 [-1, 1) to PCM16: x * 32768, round half away from zero, clamp to [-32768, 32767],
@@ -34,7 +26,7 @@ function checkOutput(output: { length: number }, samples: number, name: string):
 export function floatToPcm16(input: Float32Array, output?: Int16Array): Int16Array {
   const samples = input.length;
   const out = output ?? new Int16Array(samples);
-  checkOutput(out, samples, 'floatToPcm16');
+  checkOutputLength(out, samples, 'floatToPcm16');
   const { heap, floatPtr, pcmPtr } = io();
   const fBase = floatPtr >> 2;
   const iBase = pcmPtr >> 1;
@@ -51,7 +43,7 @@ export function floatToPcm16(input: Float32Array, output?: Int16Array): Int16Arr
 export function pcm16ToFloat(input: Int16Array, output?: Float32Array): Float32Array {
   const samples = input.length;
   const out = output ?? new Float32Array(samples);
-  checkOutput(out, samples, 'pcm16ToFloat');
+  checkOutputLength(out, samples, 'pcm16ToFloat');
   const { heap, floatPtr, pcmPtr } = io();
   const fBase = floatPtr >> 2;
   const iBase = pcmPtr >> 1;
