@@ -29,41 +29,46 @@ function io() {
 }
 
 
-function encode(law: G711Law, input: Int16Array, output: Uint8Array | undefined, name: string): Uint8Array {
+type Samples = Int16Array | Uint8Array;
+
+/**
+ * Runs `kernel` over `input` through the fixed window: `input` -> `inView` at `inPtr`, kernel,
+ * `outView` at `outPtr` -> `out`, WINDOW_SAMPLES at a time. Allocation-free.
+ */
+function through(
+  kernel: (inPtr: number, outPtr: number, samples: number) => number,
+  input: Samples,
+  inView: Samples,
+  inPtr: number,
+  out: Samples,
+  outView: Samples,
+  outPtr: number,
+): void {
   const samples = input.length;
-  const out = output ?? new Uint8Array(samples);
-  checkOutputLength(out, samples, name);
-  const { heap, fns, pcmPtr, codePtr } = io();
-  const i16 = heap.i16;
-  const u8 = heap.u8;
-  const pcmBase = pcmPtr >> 1;
+  const inBase = inPtr / inView.BYTES_PER_ELEMENT;
+  const outBase = outPtr / outView.BYTES_PER_ELEMENT;
   for (let done = 0; done < samples; done += WINDOW_SAMPLES) {
     const n = Math.min(WINDOW_SAMPLES, samples - done);
-    if (n === samples) i16.set(input, pcmBase);
-    else for (let i = 0; i < n; i++) i16[pcmBase + i] = input[done + i]!;
-    if (law === 'mulaw') fns.g711_mulaw_encode(pcmPtr, codePtr, n);
-    else fns.g711_alaw_encode(pcmPtr, codePtr, n);
-    for (let i = 0; i < n; i++) out[done + i] = u8[codePtr + i]!;
+    if (n === samples) inView.set(input, inBase);
+    else for (let i = 0; i < n; i++) inView[inBase + i] = input[done + i]!;
+    kernel(inPtr, outPtr, n);
+    for (let i = 0; i < n; i++) out[done + i] = outView[outBase + i]!;
   }
+}
+
+function encode(law: G711Law, input: Int16Array, output: Uint8Array | undefined, name: string): Uint8Array {
+  const out = output ?? new Uint8Array(input.length);
+  checkOutputLength(out, input.length, name);
+  const { heap, fns, pcmPtr, codePtr } = io();
+  through(law === 'mulaw' ? fns.g711_mulaw_encode : fns.g711_alaw_encode, input, heap.i16, pcmPtr, out, heap.u8, codePtr);
   return out;
 }
 
 function decode(law: G711Law, input: Uint8Array, output: Int16Array | undefined, name: string): Int16Array {
-  const samples = input.length;
-  const out = output ?? new Int16Array(samples);
-  checkOutputLength(out, samples, name);
+  const out = output ?? new Int16Array(input.length);
+  checkOutputLength(out, input.length, name);
   const { heap, fns, pcmPtr, codePtr } = io();
-  const i16 = heap.i16;
-  const u8 = heap.u8;
-  const pcmBase = pcmPtr >> 1;
-  for (let done = 0; done < samples; done += WINDOW_SAMPLES) {
-    const n = Math.min(WINDOW_SAMPLES, samples - done);
-    if (n === samples) u8.set(input, codePtr);
-    else for (let i = 0; i < n; i++) u8[codePtr + i] = input[done + i]!;
-    if (law === 'mulaw') fns.g711_mulaw_decode(codePtr, pcmPtr, n);
-    else fns.g711_alaw_decode(codePtr, pcmPtr, n);
-    for (let i = 0; i < n; i++) out[done + i] = i16[pcmBase + i]!;
-  }
+  through(law === 'mulaw' ? fns.g711_mulaw_decode : fns.g711_alaw_decode, input, heap.u8, codePtr, out, heap.i16, pcmPtr);
   return out;
 }
 
