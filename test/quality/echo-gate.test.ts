@@ -209,3 +209,39 @@ describe('EchoGate at other mic noise levels', () => {
     for (const r of rows.filter((q) => q.noiseDb === -45 && q.erlDb === 6)) expect(r.passShare, `${r.delayMs} ms`).toBeGreaterThan(0.1);
   });
 });
+
+// What any gate deciding on 2.5 ms block energies could do on these scenes, given the true echo
+// (an oracle no real gate has): the first time the mic rises 3 dB (the user as loud as the echo)
+// and 6 dB above the true echo energy, two blocks in a row, after each utterance's labelled start.
+// At 6 dB echo return loss the user's first syllables are no louder than the echo, so the 40 ms
+// opening target is out of reach for an energy gate there (docs/NOTES.md).
+describe('Opening delay bound for any block-energy gate (true echo known)', () => {
+  const rows: { delayMs: number; erlDb: number; at3: number[]; at6: number[] }[] = [];
+  beforeAll(() => {
+    for (const erlDb of [6, 12, 18]) {
+      for (const delayMs of DELAYS_MS) {
+        const scene = echoScene(delayMs, erlDb);
+        const rate = scene.sampleRate;
+        const block = rate / 400;
+        const db = (x: Float32Array, a: number) => 10 * Math.log10(energy(x, a, a + block) / block + 1e-30);
+        const first = (a: number, marginDb: number) => {
+          let run = 0;
+          for (let t = a; t + block <= scene.mic.length && t < a + rate * 0.3; t += block) {
+            run = db(scene.mic, t) - db(scene.echo, t) >= marginDb ? run + 1 : 0;
+            if (run >= 2) return ((t + block - a) * 1000) / rate;
+          }
+          return 300;
+        };
+        const starts = utterances(scene.near.labels, 300).map(([a]) => a);
+        rows.push({ delayMs, erlDb, at3: starts.map((a) => first(a, 3)), at6: starts.map((a) => first(a, 6)) });
+      }
+    }
+    console.log(
+      ['delay ms | ERL dB | mic 3 dB over true echo, ms per utterance | 6 dB over, ms', ...rows.map((r) => `${r.delayMs} | ${r.erlDb} | ${r.at3.map((x) => x.toFixed(0)).join('/')} | ${r.at6.map((x) => x.toFixed(0)).join('/')}`)].join('\n'),
+    );
+  }, 120_000);
+
+  it('at 6 dB echo return loss some first utterance stays within 3 dB of the echo for > 40 ms (measured 78 ms at 150 ms delay)', () => {
+    expect(Math.max(...rows.filter((r) => r.erlDb === 6).map((r) => r.at3[0]!))).toBeGreaterThan(40);
+  });
+});
