@@ -53,3 +53,16 @@ export function checkOutputLength(output: { length: number }, samples: number, n
     );
   }
 }
+
+/** Validates a numeric constructor option; throws `OptionsError` saying what `owner` accepts. */
+export function checkOptionRange(owner: string, name: string, value: unknown, low: number, high: number, integer = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < low || value > high || (integer && !Number.isInteger(value))) {
+    throw new OptionsError(`${owner}: ${name} must be ${integer ? 'an integer' : 'a number'} in ${low}..${high}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Any thrown value as plain data that crosses a MessagePort: its `code` (or `fallbackCode`) and message. */
+export function errorData(error: unknown, fallbackCode: string): { code: string; message: string } {
+  return { code: (error as { code?: string })?.code ?? fallbackCode, message: String((error as Error)?.message ?? error) };
+}

@@ -5,7 +5,7 @@
 // complete, and level reports every `levelIntervalMs`.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
 import { contextRate, echoLink, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
-import { RealtimePcmError } from '../errors.js';
+import { RealtimePcmError, errorData } from '../errors.js';
 import { LevelMeter } from './level-meter.js';
 import { MonoMixer } from './mono-mixer.js';
 import type { CaptureReply, CaptureRequest, WorkletKernelOptions } from './protocol.js';
@@ -96,8 +96,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
 
     private fail(error: unknown): void {
       this.failed = true;
-      const code = (error as { code?: string })?.code ?? 'processor_error';
-      this.post({ type: 'error', code, message: String((error as Error)?.message ?? error) });
+      this.post({ type: 'error', ...errorData(error, 'processor_error') });
     }
 
     private post(message: CaptureReply): void {

@@ -3,6 +3,7 @@
 // once and answers with the audio of the playing item actually played. What it plays goes to the
 // linked capture processor's echo gate as its reference (same render thread, no copy). Progress
 // is posted every `progressIntervalMs`.
+import { errorData } from '../errors.js';
 import { PlaybackPipeline, type PlaybackPipelineOptions } from '../pipeline/playback.js';
 import { contextRate, echoLink, installKernels, type EchoLink, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
 import type { PlaybackReply, PlaybackRequest, WorkletKernelOptions } from './protocol.js';
@@ -93,8 +94,7 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
         }
       } catch (error) {
         // bad input from the network (invalid base64, odd byte count): reported, playback goes on
-        const code = (error as { code?: string })?.code ?? 'processor_error';
-        this.post({ type: 'error', code, message: String((error as Error)?.message ?? error) });
+        this.post({ type: 'error', ...errorData(error, 'processor_error') });
       }
     }
 

@@ -9,7 +9,7 @@ import type { AdapterEvent } from '../transport/events.js';
 import { contextRate, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
 import { LevelMeter } from './level-meter.js';
 import { MonoMixer } from './mono-mixer.js';
-import { RealtimePcmError } from '../errors.js';
+import { RealtimePcmError, errorData } from '../errors.js';
 import type { SessionEventMessage, SessionReply, SessionRequest, WorkletKernelOptions } from './protocol.js';
 
 /** Adapter options that can cross into the worklet (no functions, no instances). */
@@ -100,7 +100,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
         }
       } catch (error) {
         this.failed = true;
-        this.post({ type: 'error', code: (error as { code?: string })?.code ?? 'processor_error', message: String((error as Error)?.message ?? error) });
+        this.post({ type: 'error', ...errorData(error, 'processor_error') });
       }
       return true;
     }
@@ -122,7 +122,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           try {
             return this.answer(message.id, adapter.sessionUpdate(message.options, message.extra));
           } catch (error) {
-            this.post({ type: 'error', code: (error as { code?: string })?.code ?? 'invalid_options', message: String((error as Error)?.message ?? error) });
+            this.post({ type: 'error', ...errorData(error, 'invalid_options') });
             return this.answer(message.id, null);
           }
         case 'stats':

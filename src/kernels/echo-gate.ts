@@ -2,7 +2,7 @@
 // (assembly/echo-gate.ts). Audio goes through fixed windows in wasm memory; `processInto` and
 // `pushReference` allocate nothing, `process` allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
-import { OptionsError, RealtimePcmError } from '../errors.js';
+import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
 interface GateExports extends KernelExports {
   gate_state_bytes(): number;
@@ -38,12 +38,8 @@ export interface EchoGateOptions {
 const DEFAULTS = { maxDelayMs: 250, attenuationDb: 60, marginDb: 6, holdMs: 150, tailMs: 400 };
 const WINDOW_SAMPLES = 4096;
 
-function checkRange(name: string, value: unknown, low: number, high: number, integer = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < low || value > high || (integer && !Number.isInteger(value))) {
-    throw new OptionsError(`EchoGate: ${name} must be ${integer ? 'an integer' : 'a number'} in ${low}..${high}, got ${String(value)}`);
-  }
-  return value;
-}
+const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>
+  checkOptionRange('EchoGate', name, value, low, high, integer);
 
 /**
  * Echo gate. Call `pushReference` with each block the speaker is about to play and `processInto`

@@ -1,7 +1,7 @@
 // EnergyVad: energy voice activity detector over 10 ms frames (assembly/vad.ts). Input goes through
 // a fixed window in wasm memory; `processInto` allocates nothing, `process` allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
-import { OptionsError, RealtimePcmError } from '../errors.js';
+import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
 interface VadExports extends KernelExports {
   vad_state_bytes(): number;
@@ -71,12 +71,8 @@ const DEFAULTS = {
 
 const WINDOW_SAMPLES = 4096;
 
-function checkRange(name: string, value: unknown, low: number, high: number, integer = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < low || value > high || (integer && !Number.isInteger(value))) {
-    throw new OptionsError(`EnergyVad: ${name} must be ${integer ? 'an integer' : 'a number'} in ${low}..${high}, got ${String(value)}`);
-  }
-  return value;
-}
+const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>
+  checkOptionRange('EnergyVad', name, value, low, high, integer);
 
 /**
  * Energy VAD: 10 ms frame decisions against an adaptive noise floor, with start/stop hysteresis,

@@ -3,6 +3,7 @@
 // and embedded into dist/node.js, which starts it with `eval`.
 import { parentPort, workerData } from 'node:worker_threads';
 import { setKernelModule } from '../wasm/load.js';
+import { errorData } from '../errors.js';
 import { CapturePipeline } from '../pipeline/capture.js';
 import { PlaybackPipeline } from '../pipeline/playback.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -23,7 +24,7 @@ function post(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
 }
 
 function errorOf(error: unknown): { code: string; message: string } {
-  return { code: (error as { code?: string })?.code ?? 'worker_error', message: String((error as Error)?.message ?? error) };
+  return errorData(error, 'worker_error');
 }
 
 port.on('message', (batch: WorkerRequest[]) => {
