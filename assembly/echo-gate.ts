@@ -9,7 +9,9 @@
 // - Echo path delay: running covariance of mic and reference onsets (rises of the log energy over
 //   5 ms; reverberation smears the ends of sounds, not their starts; the mic clamped at its noise
 //   threshold) at each lag 0..maxDelay (f32x4 SIMD over lags), a plain mean at first and then
-//   exponentially weighted (~1 s), learned only on echo-like blocks. The delay moves to a new lag
+//   exponentially weighted (~1 s), learned only on echo-like blocks (within the learned range of
+//   the mic-to-envelope ratio over all lags and, 3 deviations, around the current delay: a user
+//   starting in a gap of the echo must not pull the delay to a far-end onset at another lag). The delay moves to a new lag
 //   only when it beats the current one by 25% (neighbours within +-3 blocks count as the same
 //   path), and is trusted once the peak is distinct (1.25x every lag 20 ms away) and correlated for
 //   0.5 s in a row; trust then holds until the path changes.
@@ -209,6 +211,8 @@
 @inline const TRUST_RHO: f64 = 0.1;
 // @ts-ignore: decorator
 @inline const WINSOR_DEVS: f64 = 1.5;
+// @ts-ignore: decorator
+@inline const NARROW_GUARD_DEVS: f64 = 3.0;
 // @ts-ignore: decorator
 @inline const SWITCH_GAIN: f32 = 0.25; // a new lag must beat the current one by this fraction
 
@@ -489,7 +493,9 @@ function decide(s: usize, energy: f64): void {
     }
     // The delay learns only from blocks the wide model finds plausible as echo (a user not yet
     // detected is usually louder than that).
-    if (xWide <= get(s, S_MU_W) + get(s, S_DEV_W)) updateDelay(s, micOnset, lags);
+    // Nor from blocks well above the echo predicted at the current delay estimate (a user starting
+    // in a gap of the echo, while the far end is loud at other lags).
+    if (xWide <= get(s, S_MU_W) + get(s, S_DEV_W) && xNarrow <= get(s, S_MU_N) + NARROW_GUARD_DEVS * get(s, S_DEV_N)) updateDelay(s, micOnset, lags);
   }
 }
 

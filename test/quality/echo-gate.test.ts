@@ -147,6 +147,10 @@ describe('EchoGate over the delay x echo-loss grid (16 kHz fixtures)', () => {
     for (const p of points) expect(p.passShare, `${p.delayMs} ms, ${p.erlDb} dB`).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('echo delay estimate within 3 ms of the truth on every delay at 6, 12 and 18 dB echo return loss', () => {
+    for (const p of points.filter((q) => q.erlDb <= 18)) expect(Math.abs(p.estDelayMs - p.delayMs), `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(3);
+  });
+
   it('opening delay: median <= 40 ms over all utterances and points; first utterance <= 60 ms at >= 12 dB (measured worst 51 ms)', () => {
     const delays = points.flatMap((p) => p.openingMs).sort((a, b) => a - b);
     expect(delays[delays.length >> 1]!).toBeLessThanOrEqual(40);
