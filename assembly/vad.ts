@@ -1,20 +1,28 @@
 // Energy voice activity detector, 10 ms frames at any sample rate.
 //
-// Algorithm: each sample is band-limited to the speech band (2nd-order Butterworth high-pass at
-// 200 Hz and, where the rate allows, 2nd-order low-pass at 4 kHz; RBJ "Audio EQ Cookbook"
-// biquads), and the mean square of each 10 ms frame gives its level in dBFS. A noise floor follows
-// the level of non-speech frames: it falls fast (time constant ~30 ms), settles slowly (~300 ms)
-// when the frame is near the floor, and creeps up at a bounded rate (dB/s) otherwise, so it tracks
-// stationary noise and rising noise without following speech. A frame is voiced when its level
-// exceeds the floor by `startDb` plus twice the running mean deviation of non-speech levels from
-// the floor (or by `stopDb` plus one deviation while the previous frame was voiced, hysteresis), so
-// fluctuating noise (brown) gets a wider margin than steady noise (white), and an absolute minimum; a hangover keeps the decision on for a few frames after the last
-// voiced one (weak word endings). Events: speech_start once `minSpeechFrames` consecutive frames
-// are decided speech (timed at the first of them), speech_stop once `silenceFrames` consecutive
-// frames are not (timed at the end of the last speech frame).
-// References: energy/noise-floor VADs as in ITU-T G.729 Annex B (level against a running noise
-// estimate, hangover); minimum-tracking noise estimation (R. Martin, "Noise power spectral density
-// estimation based on optimal smoothing and minimum statistics", IEEE TSAP 2001).
+// What: one speech/non-speech decision per 10 ms frame, and speech_start / speech_stop events
+// timed to the sample, from band-limited frame energy against an adaptive model of the noise.
+// How: each sample is band-limited to the speech band (2nd-order Butterworth high-pass at 200 Hz
+// and, where the rate allows, 2nd-order low-pass at 4 kHz; RBJ "Audio EQ Cookbook" biquads), and
+// the mean square of each 10 ms frame gives its level in dBFS. The noise is modelled by two
+// numbers: its centre, a quantile tracker (fixed up/down steps whose ratio makes it settle at the
+// 40% point of the noise frames' level distribution; stochastic-approximation quantile estimation,
+// Robbins and Monro 1951) that falls fast when the level drops far under it and rises only at a
+// bounded rate while speech is being decided; and its fluctuation, the lower semi-deviation (mean
+// distance of the frames that fall below the centre). Speech only adds energy, so frames below the
+// centre are noise whatever the decision, and the spread needs no voicing decision to learn: white
+// noise shows ~0.5 dB, brown ~1.5 dB, six-talker babble ~3.5 dB. A frame is voiced when its level
+// exceeds the centre by `startDb` plus twice the fluctuation (or `stopDb` plus one fluctuation while
+// the previous frame was voiced: hysteresis) and an absolute minimum; the fluctuation term shrinks
+// to half as the running speech-to-noise ratio falls from 15 to 5 dB. A hangover keeps the decision
+// on after the last voiced frame, shorter at high SNR and longer over fluctuating noise (babble's
+// dips cut words apart). Events: speech_start once `minSpeechFrames` consecutive frames are
+// decided speech (timed at the first of them), speech_stop once `silenceFrames` consecutive frames
+// are not (timed at the end of the last speech frame).
+// References: energy/noise-estimate VADs with hangover as in ITU-T G.729 Annex B; noise estimation
+// that does not need a voicing decision, after R. Martin, "Noise power spectral density estimation
+// based on optimal smoothing and minimum statistics", IEEE TSAP 2001 (here a low quantile and the
+// lower tail instead of a windowed minimum, which rose into long utterances when measured).
 // Latency: decisions per completed 10 ms frame; speech_start is emitted `minSpeechFrames` frames
 // after the onset frame, speech_stop `silenceFrames` frames after the last speech frame.
 //
@@ -48,7 +56,7 @@
 // @ts-ignore: decorator
 @inline const S_SILENCE: i32 = 28; // frames
 // @ts-ignore: decorator
-@inline const S_FLOOR_DB: i32 = 29;
+@inline const S_FLOOR_DB: i32 = 29; // noise centre (quantile tracker), dB
 // @ts-ignore: decorator
 @inline const S_FRAMES: i32 = 30; // completed frames since reset
 // @ts-ignore: decorator
@@ -68,16 +76,41 @@
 // @ts-ignore: decorator
 @inline const S_LAST_DECISION: i32 = 38;
 // @ts-ignore: decorator
-@inline const S_DEV_DB: i32 = 39; // mean absolute deviation of non-speech frame levels from the floor
+@inline const S_DEV_DB: i32 = 39; // lower semi-deviation of frame levels under the noise centre, dB
 // @ts-ignore: decorator
 @inline const S_SPEECH_DB: i32 = 40; // running level of voiced frames
 // @ts-ignore: decorator
 @inline const STATE_SLOTS: i32 = 48;
-// Margins grow with how much the noise level itself fluctuates (spread of non-speech frames).
+// Margins grow with how much the noise level itself fluctuates (its lower semi-deviation, dB).
 // @ts-ignore: decorator
 @inline const START_DEV_FACTOR: f64 = 2.0;
 // @ts-ignore: decorator
 @inline const STOP_DEV_FACTOR: f64 = 1.0;
+// The fluctuation term is scaled by 0.5..1 as the running speech-to-noise ratio goes 5..15 dB.
+// @ts-ignore: decorator
+@inline const SPREAD_MIN_SCALE: f64 = 0.5;
+// @ts-ignore: decorator
+@inline const SPREAD_SNR_LOW_DB: f64 = 5.0;
+// @ts-ignore: decorator
+@inline const SPREAD_SNR_HIGH_DB: f64 = 15.0;
+// Noise centre: quantile tracker settling at the 40% point of noise frame levels, 0.3 dB steps.
+// @ts-ignore: decorator
+@inline const QUANTILE: f64 = 0.4;
+// @ts-ignore: decorator
+@inline const QUANTILE_STEP_DB: f64 = 0.3;
+// Below the centre by more than FAST_FALL_DEVS deviations, it falls by FAST_FALL of the excess.
+// @ts-ignore: decorator
+@inline const FAST_FALL: f64 = 0.3;
+// @ts-ignore: decorator
+@inline const FAST_FALL_DEVS: f64 = 3.0;
+// Lower semi-deviation: exponential average (rate per frame below the centre), each sample capped.
+// @ts-ignore: decorator
+@inline const DEV_RATE: f64 = 0.05;
+// @ts-ignore: decorator
+@inline const DEV_CAP_DB: f64 = 15.0;
+// Hangover lengthens by up to 70% as the deviation goes from 1 to 4 dB (babble).
+// @ts-ignore: decorator
+@inline const HANG_DEV_EXTRA: f64 = 0.7;
 
 /** Bytes of the state block. */
 export function vad_state_bytes(): i32 {
@@ -162,37 +195,57 @@ export function vad_reset(s: usize): void {
 /** Decides one completed frame of level `levelDb`; returns the event written (0 or 1). */
 function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, decisionsPtr: usize): i32 {
   const frames = get(s, S_FRAMES);
-  let floorDb = get(s, S_FLOOR_DB);
-  if (frames == 0.0) floorDb = levelDb; // first frame: start the estimate where the level is
+  let centreDb = get(s, S_FLOOR_DB);
+  if (frames == 0.0) centreDb = levelDb; // first frame: start the estimate where the level is
+  const minLevelDb = get(s, S_MIN_LEVEL_DB);
   const wasVoiced = get(s, S_VOICED) != 0.0;
   let dev = get(s, S_DEV_DB);
-  const margin = wasVoiced ? get(s, S_STOP_DB) + STOP_DEV_FACTOR * dev : get(s, S_START_DB) + START_DEV_FACTOR * dev;
-  const voiced = levelDb > floorDb + margin && levelDb > get(s, S_MIN_LEVEL_DB);
-  if (!voiced) {
-    dev += 0.05 * (min(Math.abs(levelDb - floorDb), 12.0) - dev);
-    set(s, S_DEV_DB, dev);
-  }
-
-  // Noise floor: fast down, slow settle near the floor, bounded creep up elsewhere.
-  const above = levelDb - floorDb;
-  if (above < 0.0) floorDb += 0.3 * above;
-  else if (above < get(s, S_STOP_DB)) floorDb += min(0.03 * above, get(s, S_RISE_DB) * 4.0);
-  else floorDb += get(s, S_RISE_DB);
-  set(s, S_FLOOR_DB, floorDb);
-
-  // Hangover scales with the running SNR: full below 15 dB, where noise masks weak word endings,
-  // down to half at 30 dB and above, where the endings stay above the floor by themselves.
   let speechDb = get(s, S_SPEECH_DB);
+  let hang = get(s, S_HANG_LEFT);
+
+  // Margin above the noise centre: a fixed part plus the noise's own fluctuation (lower
+  // semi-deviation), the latter shrunk by up to half when the running speech-to-noise ratio is low
+  // (speech only a few dB above babble must not be held to babble's full spread).
+  const runSnrDb = speechDb - max(centreDb, minLevelDb);
+  const spreadScale = min(1.0, max(SPREAD_MIN_SCALE, (runSnrDb - SPREAD_SNR_LOW_DB) / (SPREAD_SNR_HIGH_DB - SPREAD_SNR_LOW_DB)));
+  const margin = wasVoiced
+    ? get(s, S_STOP_DB) + STOP_DEV_FACTOR * dev * spreadScale
+    : get(s, S_START_DB) + START_DEV_FACTOR * dev * spreadScale;
+  const voiced = levelDb > centreDb + margin && levelDb > minLevelDb;
+
+  // Noise centre: a quantile tracker (fixed steps, up QUANTILE x STEP, down (1 - QUANTILE) x STEP,
+  // so it settles at the QUANTILE point of the noise's level distribution), falling faster when the
+  // level drops far below it (noise got quieter). It rises at the bounded rate only while speech is
+  // being decided (voiced or hangover), so speech does not pull it up, while a "speech" segment that
+  // lasts implausibly long still lets it climb. The lower semi-deviation (mean distance of frames
+  // below the centre) measures how much the noise fluctuates; speech only adds energy, so frames
+  // below the centre are noise, and babble's deep dips show as a wide spread where white noise
+  // shows a narrow one.
+  if (levelDb < centreDb) {
+    const below = centreDb - levelDb;
+    dev += DEV_RATE * (min(below, DEV_CAP_DB) - dev);
+    centreDb -= max((1.0 - QUANTILE) * QUANTILE_STEP_DB, FAST_FALL * (below - FAST_FALL_DEVS * dev));
+  } else if (!voiced && hang <= 0.0) {
+    centreDb += QUANTILE * QUANTILE_STEP_DB;
+  } else {
+    centreDb += get(s, S_RISE_DB);
+  }
+  set(s, S_FLOOR_DB, centreDb);
+  set(s, S_DEV_DB, dev);
+
+  // Hangover scales with the running SNR: full below 10 dB, where noise masks weak word endings,
+  // down to half at 25 dB and above, where the endings stay above the floor by themselves; and
+  // longer (up to HANG_DEV_EXTRA more) over fluctuating noise, whose dips cut words into pieces.
   if (voiced) {
     speechDb += 0.05 * (levelDb - speechDb);
     set(s, S_SPEECH_DB, speechDb);
   }
-  const snrDb = speechDb - max(floorDb, get(s, S_MIN_LEVEL_DB));
-  const hangScale = min(1.0, max(0.5, 1.0 - (snrDb - 15.0) / 30.0));
-  let hang = get(s, S_HANG_LEFT);
-  if (voiced) hang = Math.round(get(s, S_HANGOVER) * hangScale);
+  const snrDb = speechDb - max(centreDb, minLevelDb);
+  const hangScale = min(1.0, max(0.5, 1.0 - (snrDb - 10.0) / 30.0));
+  const devExtra = centreDb > minLevelDb ? HANG_DEV_EXTRA * min(max(dev - 1.0, 0.0), 3.0) / 3.0 : 0.0;
+  const speech = voiced || hang > 0.0;
+  if (voiced) hang = Math.round(get(s, S_HANGOVER) * hangScale * (1.0 + devExtra));
   else if (hang > 0.0) hang -= 1.0;
-  const speech = voiced || (!voiced && get(s, S_HANG_LEFT) > 0.0);
   set(s, S_HANG_LEFT, hang);
   set(s, S_VOICED, voiced ? 1.0 : 0.0);
   set(s, S_LEVEL_DB, levelDb);

@@ -46,15 +46,24 @@ export interface EnergyVadOptions {
   silenceDurationMs?: number;
   /** Speech time needed to start a segment (ms, 10..1000). Default 20. */
   minSpeechMs?: number;
-  /** Frames stay speech this long after the last voiced frame (ms, 0..1000). Default 80. */
+  /**
+   * Frames stay speech this long after the last voiced frame (ms, 0..1000). Default 120; the kernel
+   * uses half of it at a running SNR of 25 dB and above, and up to 1.7x it over fluctuating noise.
+   */
   hangoverMs?: number;
-  /** Level above the noise floor that starts voicing (dB, 1..40). Default 9. */
+  /**
+   * Level above the noise centre that starts voicing (dB, 1..40), on top of twice the noise's
+   * measured fluctuation. Default 3.
+   */
   startThresholdDb?: number;
-  /** Level above the noise floor that keeps voicing (dB, 0..startThresholdDb). Default 5. */
+  /** Level above the noise centre that keeps voicing (dB, 0..startThresholdDb), plus one fluctuation. Default 0. */
   stopThresholdDb?: number;
   /** Frames quieter than this (band-limited dBFS, -120..0) are never speech. Default -60. */
   minLevelDb?: number;
-  /** How fast the noise floor may rise while the level is above it (dB/s, 0.1..100). Default 3. */
+  /**
+   * How fast the noise estimate may rise while speech is being decided (dB/s, 0.1..100), so a
+   * "speech" segment that lasts implausibly long (noise got louder) is eventually let go. Default 3.
+   */
   noiseRiseDbPerS?: number;
 }
 
@@ -63,7 +72,7 @@ const DEFAULTS = {
   silenceDurationMs: 500,
   minSpeechMs: 20,
   hangoverMs: 120,
-  startThresholdDb: 2,
+  startThresholdDb: 3,
   stopThresholdDb: 0,
   minLevelDb: -60,
   noiseRiseDbPerS: 3,
@@ -157,7 +166,7 @@ export class EnergyVad {
   get framesProcessed(): number {
     return this.k.vad_frames(this.live());
   }
-  /** Band-limited level of the most recent frame and the noise floor estimate, dBFS. */
+  /** Band-limited level of the most recent frame and the noise estimate (centre of its level distribution), dBFS. */
   get levelDb(): number {
     return this.k.vad_level_db(this.live());
   }

@@ -11,6 +11,7 @@ import {
   loadTrack,
   mixAtSnr,
   noiseAtSnr,
+  rmsDb,
   scores,
   utterances,
   webrtcVadDecisions,
@@ -60,15 +61,17 @@ interface ClassResult {
   onsetEmitMs: number[];
   offsetErrMs: number[];
   missed: number;
+  /** Per onset found: error (ms) and the labelled first 30 ms of speech re the noise, dB (broadband RMS). */
+  onsets: { errMs: number; first30Db: number }[];
 }
 
 const results = new Map<string, ClassResult>();
 const noiseOnly = new Map<string, { ours: number; webrtc: number[]; frames: number; starts: number }>();
 let tracks: LabelledTrack[] = [];
 
-function measure(name: string, mixes: { track: LabelledTrack; samples: Float32Array }[], webrtc: Uint8Array[][]): ClassResult {
-  const r: ClassResult = { name, ours: { tp: 0, fp: 0, fn: 0, tn: 0 }, webrtc: WEBRTC_MODES.map(() => ({ tp: 0, fp: 0, fn: 0, tn: 0 })), onsetErrMs: [], onsetEmitMs: [], offsetErrMs: [], missed: 0 };
-  mixes.forEach(({ track, samples }, t) => {
+function measure(name: string, mixes: { track: LabelledTrack; samples: Float32Array; noise?: Float32Array }[], webrtc: Uint8Array[][]): ClassResult {
+  const r: ClassResult = { name, ours: { tp: 0, fp: 0, fn: 0, tn: 0 }, webrtc: WEBRTC_MODES.map(() => ({ tp: 0, fp: 0, fn: 0, tn: 0 })), onsetErrMs: [], onsetEmitMs: [], offsetErrMs: [], missed: 0, onsets: [] };
+  mixes.forEach(({ track, samples, noise }, t) => {
     const rate = track.sampleRate;
     const truth = frameLabels(track.labels, rate / 100);
     const run = runVad(samples, rate);
@@ -83,6 +86,8 @@ function measure(name: string, mixes: { track: LabelledTrack; samples: Float32Ar
         continue;
       }
       r.onsetErrMs.push(start.timeMs - startMs);
+      const first = Math.min(b, a + Math.round((30 * rate) / 1000));
+      r.onsets.push({ errMs: start.timeMs - startMs, first30Db: rmsDb(track.samples, a, first) - (noise ? rmsDb(noise) : -Infinity) });
       r.onsetEmitMs.push(start.emittedMs - startMs);
       const stop = run.stops.find((e) => e.timeMs >= endMs - 300 && e.timeMs <= endMs + 600);
       if (stop !== undefined) r.offsetErrMs.push(stop.timeMs - endMs);
@@ -96,7 +101,30 @@ const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const maxAbs = (xs: number[]) => xs.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
 const max = (xs: number[]) => xs.reduce((m, x) => Math.max(m, x), -Infinity);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+
+/** Onset |error| over the 10 dB stationary classes: median, 90th percentile, worst; late onsets with their first 30 ms re the noise. */
+function onset10(): { errs: number[]; late: { name: string; errMs: number; first30Db: number }[] } {
+  const errs: number[] = [];
+  const late: { name: string; errMs: number; first30Db: number }[] = [];
+  for (const noise of STATIONARY) {
+    const r = results.get(`${noise} 10 dB`)!;
+    for (const o of r.onsets) {
+      errs.push(Math.abs(o.errMs));
+      if (o.errMs > 30) late.push({ name: r.name, ...o });
+    }
+  }
+  return { errs, late };
+}
+
+function onsetSummary(): string[] {
+  const { errs, late } = onset10();
+  return [
+    `onset |err| at 10 dB stationary (${errs.length} onsets): median ${fmt(median(errs), 0)} ms, p90 ${fmt(quantile(errs, 0.9), 0)} ms, worst ${fmt(max(errs), 0)} ms`,
+    ...late.map((o) => `  late: ${o.name} +${fmt(o.errMs, 0)} ms, labelled first 30 ms at ${fmt(o.first30Db, 1)} dB re the noise (broadband RMS)`),
+  ];
+}
 
 async function webrtcAll(samples: Float32Array, rate: number): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
@@ -112,7 +140,7 @@ describe('EnergyVad on labelled speech (16 kHz fixtures)', () => {
     for (const noiseName of NOISES) {
       const noise = loadNoise(noiseName);
       for (const snr of SNRS) {
-        const mixes = tracks.map((track) => ({ track, samples: mixAtSnr(track, noise, snr) }));
+        const mixes = tracks.map((track) => ({ track, samples: mixAtSnr(track, noise, snr), noise: noiseAtSnr(track, noise, snr) }));
         const webrtc: Uint8Array[][] = [];
         for (const m of mixes) webrtc.push(await webrtcAll(m.samples, m.track.sampleRate));
         measure(`${noiseName} ${snr} dB`, mixes, webrtc);
@@ -152,6 +180,8 @@ describe('EnergyVad on labelled speech (16 kHz fixtures)', () => {
         ...rows,
         '',
         'noise alone (10 dB SNR level) | ours: false frames, speech_start events | WebRTC modes 0 1 2 3: false frames',
+        ...onsetSummary(),
+        '',
         ...[...noiseOnly.entries()].map(
           ([n, e]) => `${n.padEnd(7)} | ${fmt(e.ours / e.frames)} (${e.ours}/${e.frames}), ${e.starts} | ${e.webrtc.map((x) => fmt(x / e.frames)).join(' ')}`,
         ),
@@ -163,33 +193,25 @@ describe('EnergyVad on labelled speech (16 kHz fixtures)', () => {
     for (const noise of STATIONARY) expect(scores(results.get(`${noise} 10 dB`)!.ours).f1, noise).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('F1 at least that of WebRTC VAD (the best of its four modes, per class) on clean speech and stationary noise at 10 and 5 dB', () => {
-    for (const name of ['clean', ...STATIONARY.flatMap((n) => [`${n} 10 dB`, `${n} 5 dB`])]) {
+  it('F1 at least that of WebRTC VAD (the best of its four modes, per class) on every class: clean, white/pink/brown/babble at 20, 10, 5 dB (thinnest margins measured: brown 20 dB 0.966 vs 0.965, white 20 dB 0.963 vs 0.950, babble 20 dB 0.949 vs 0.943)', () => {
+    for (const name of ['clean', ...NOISES.flatMap((n) => SNRS.map((snr) => `${n} ${snr} dB`))]) {
       const r = results.get(name)!;
       const best = Math.max(...r.webrtc.map((c) => scores(c).f1));
       expect(scores(r.ours).f1, name).toBeGreaterThanOrEqual(best);
     }
   });
 
-  it('F1 within 0.01 of the best WebRTC mode at 20 dB SNR (measured gap: brown 20 dB, 0.957 vs mode 3 0.965)', () => {
-    for (const name of STATIONARY.map((n) => `${n} 20 dB`)) {
-      const r = results.get(name)!;
-      const best = Math.max(...r.webrtc.map((c) => scores(c).f1));
-      expect(scores(r.ours).f1, name).toBeGreaterThanOrEqual(best - 0.01);
-    }
-  });
-
-  it('reports speech_start within 30 ms of the labelled onset on clean speech; in 10 dB stationary noise the median within 30 ms (worst cases measured: 86 ms late on a soft /s/ under white noise, where WebRTC is as late; 150 ms early on a breath before a prompt under brown noise)', () => {
+  it('reports speech_start within 30 ms of the labelled onset on clean speech; in 10 dB stationary noise median 16 ms, p90 and worst 86 ms, the late ones being starts whose labelled first 30 ms lie below the noise (a soft /s/ at -1.0 dB broadband, -5.7 dB in the 200-4000 Hz band under white noise)', () => {
     const clean = results.get('clean')!;
     expect(clean.missed).toBe(0);
     expect(maxAbs(clean.onsetErrMs)).toBeLessThanOrEqual(30);
     expect(max(clean.onsetEmitMs), 'emitted').toBeLessThanOrEqual(30);
-    for (const name of STATIONARY.map((n) => `${n} 10 dB`)) {
-      const r = results.get(name)!;
-      expect(r.missed, name).toBe(0);
-      expect(median(r.onsetErrMs.map(Math.abs)), name).toBeLessThanOrEqual(30);
-      expect(maxAbs(r.onsetErrMs), name).toBeLessThanOrEqual(160);
-    }
+    for (const name of STATIONARY.map((n) => `${n} 10 dB`)) expect(results.get(name)!.missed, name).toBe(0);
+    const { errs, late } = onset10();
+    expect(median(errs)).toBeLessThanOrEqual(17);
+    expect(quantile(errs, 0.9)).toBeLessThanOrEqual(87);
+    expect(max(errs)).toBeLessThanOrEqual(87);
+    for (const o of late) expect(o.first30Db, `${o.name} +${o.errMs} ms`).toBeLessThan(0);
   });
 
   it('flags <= 1% of frames on stationary noise alone, and no speech_start', () => {
@@ -198,5 +220,11 @@ describe('EnergyVad on labelled speech (16 kHz fixtures)', () => {
       expect(e.ours / e.frames, noise).toBeLessThanOrEqual(0.01);
       expect(e.starts, noise).toBe(0);
     }
+  });
+
+  it('flags fewer frames of babble alone than any WebRTC mode (measured 0.819 vs 0.942-0.996): babble is speech, an energy VAD cannot call it noise', () => {
+    const e = noiseOnly.get('babble')!;
+    expect(e.ours / e.frames).toBeLessThanOrEqual(0.82);
+    for (const w of e.webrtc) expect(e.ours).toBeLessThan(w);
   });
 });
