@@ -11,10 +11,10 @@
 //   threshold) at each lag 0..maxDelay (f32x4 SIMD over lags), a plain mean at first and then
 //   exponentially weighted (~1 s), learned only on echo-like blocks (within the learned range of
 //   the mic-to-envelope ratio over all lags and, 3 deviations, around the current delay: a user
-//   starting in a gap of the echo must not pull the delay to a far-end onset at another lag). The delay moves to a new lag
-//   only when it beats the current one by 25% (neighbours within +-3 blocks count as the same
-//   path), and is trusted once the peak is distinct (1.25x every lag 20 ms away) and correlated for
-//   0.5 s in a row; trust then holds until the path changes.
+//   starting in a gap of the echo must not pull the delay to a far-end onset at another lag). The
+//   delay moves to a new lag only when it beats the current one by 25% (neighbours within +-3
+//   blocks count as the same path), and is trusted once the peak is distinct (1.25x every lag
+//   20 ms away) and correlated for 0.5 s in a row; trust then holds until the path changes.
 // - Echo level: the predicted echo envelope is the reference energy around the delay (+-3 blocks)
 //   released no faster than 60 dB per `tailMs`; the mic-to-envelope ratio x (dB) has a learned mean
 //   and deviation (winsorized at 1.5 deviations), and the threshold is mean + max(marginDb,
@@ -25,6 +25,15 @@
 //   a 6 dB echo return loss prior before that) + marginDb.
 // - The mic must also rise above its own noise (mean + max(10 dB, 4 deviations), power-summed
 //   with the echo threshold). Two consecutive blocks above open the gate for `holdMs`.
+// - Band detector (a user can be told from the echo in the bands where the echo is weak long
+//   before the user is louder overall): every 2 blocks (5 ms), 16 band levels of mic and
+//   reference over the last 16 ms at ~8 kHz (./echo-spectrum). Each band's predicted echo is the
+//   reference band level around the delay (+-2 hops) released at the tail rate, plus a learned
+//   band gain (the 90th percentile of mic over that envelope on echo-only hops); a band counts
+//   when the mic is SPEC_MARGIN_DB over the predicted echo power-summed with the band's noise
+//   threshold (mean + max(6 dB, 3 deviations)). Two bands on two hops in a row open the gate for
+//   `holdMs`, once the delay is trusted and 0.5 s of hops were learned. (On the tuning scenes,
+//   false opens on echo alone appear 2 dB below the margin used.)
 // - Learning only on echo-like blocks: far end playing, gate closed, below the threshold, above
 //   the noise, and not within 100 ms of a block 2 deviations (3 dB over the percentile) above the
 //   learned level: a user too quiet to open the gate must not teach it that the echo is loud.
@@ -34,8 +43,13 @@
 // References: D. L. Duttweiler, "A twelve-channel digital echo canceler", IEEE Trans. Commun. 1978
 // (Geigel double-talk detector); ITU-T G.168 (echo return loss, double talk); log-energy envelope
 // cross-correlation for delay estimation as in WebRTC's delay estimator (binary spectra, here
-// simplified to one band).
-// Latency: none (sample in, sample out); decisions lag the mic by one block (2.5 ms).
+// simplified to one band); per-band echo power estimates against a delayed, reverberation-smeared
+// reference as in residual echo suppressors (e.g. WebRTC AEC3's suppression gain), here used only
+// to detect the near-end talker.
+// Latency: none (sample in, sample out); decisions lag the mic by one block (2.5 ms), the band
+// detector by up to one 5 ms hop.
+
+import { BANDS, ARING, SPEC_CONST_BYTES, SPEC_WORK_BYTES, spec_init, spec_decimation, spec_bands, spec_db_sum } from "./echo-spectrum";
 
 // @ts-ignore: decorator
 @inline const RING: i32 = 256; // reference block energies kept (640 ms)
@@ -168,8 +182,49 @@
 @inline const S_X_TOP: i32 = 56; // largest recent mic-to-wide-envelope ratio (released 20 dB/s)
 // @ts-ignore: decorator
 @inline const SUSPECT_ABOVE_Q_DB: f64 = 3.0;
+// Spectral double-talk detector (see the opening comment; band levels from ./echo-spectrum).
 // @ts-ignore: decorator
-@inline const SCALARS: i32 = 64;
+@inline const S_MIC_DEC_ACC: i32 = 64; // decimator sum, samples in it, next ring index: mic
+// @ts-ignore: decorator
+@inline const S_MIC_DEC_N: i32 = 65;
+// @ts-ignore: decorator
+@inline const S_MIC_APOS: i32 = 66;
+// @ts-ignore: decorator
+@inline const S_REF_DEC_ACC: i32 = 67; // the same for the reference
+// @ts-ignore: decorator
+@inline const S_REF_DEC_N: i32 = 68;
+// @ts-ignore: decorator
+@inline const S_REF_APOS: i32 = 69;
+// @ts-ignore: decorator
+@inline const S_SPEC_RUN: i32 = 70; // consecutive hops with the user found in enough bands
+// @ts-ignore: decorator
+@inline const S_SPEC_LEARNED: i32 = 71; // hops the band gains learned from (since the delay last changed)
+// @ts-ignore: decorator
+@inline const S_SPEC_HIT: i32 = 72; // last hop found the user (0/1)
+// @ts-ignore: decorator
+@inline const S_SPEC_COUNT: i32 = 73; // bands over their threshold on the last hop (diagnostics)
+// @ts-ignore: decorator
+@inline const S_SPEC_HOPS: i32 = 74; // mic hops analysed
+// @ts-ignore: decorator
+@inline const HOP_BLOCKS: i32 = 2; // a band analysis every 2 blocks (5 ms)
+// @ts-ignore: decorator
+@inline const HRING: i32 = RING / HOP_BLOCKS; // reference band levels kept, hops
+// @ts-ignore: decorator
+@inline const SPEC_SPREAD: i32 = 2; // hops either side of the delay in the band envelope
+// @ts-ignore: decorator
+@inline const SPEC_MARGIN_DB: f64 = 4.5; // a band counts when the mic is this far over echo + noise
+// @ts-ignore: decorator
+@inline const SPEC_MIN_BANDS: f64 = 2.0;
+// @ts-ignore: decorator
+@inline const SPEC_CONFIRM_HOPS: f64 = 2.0;
+// @ts-ignore: decorator
+@inline const SPEC_WARM_HOPS: f64 = 100.0; // learning hops (0.5 s) before the band detector is used
+// @ts-ignore: decorator
+@inline const SPEC_Q: f64 = 0.9; // band gain: 90th percentile of mic over envelope, dB
+// @ts-ignore: decorator
+@inline const SPEC_NOISE_MARGIN_DB: f64 = 6.0;
+// @ts-ignore: decorator
+@inline const SCALARS: i32 = 80;
 
 // Arrays after the scalars.
 // @ts-ignore: decorator
@@ -181,7 +236,31 @@
 // @ts-ignore: decorator
 @inline const COV_OFF: usize = ONSET_OFF + (<usize>LAGS << 2); // f32[LAGS] covariance by lag
 // @ts-ignore: decorator
-@inline const STATE_BYTES: usize = COV_OFF + (<usize>LAGS << 2);
+@inline const MIC_ARING_OFF: usize = COV_OFF + (<usize>LAGS << 2); // f32[ARING] mic analysis samples
+// @ts-ignore: decorator
+@inline const REF_ARING_OFF: usize = MIC_ARING_OFF + (<usize>ARING << 2); // f32[ARING] reference analysis samples
+// @ts-ignore: decorator
+@inline const WORK_OFF: usize = REF_ARING_OFF + (<usize>ARING << 2); // transform work arrays
+// @ts-ignore: decorator
+@inline const MIC_BANDS_OFF: usize = WORK_OFF + SPEC_WORK_BYTES; // f32[BANDS] mic band levels, dB
+// @ts-ignore: decorator
+@inline const REF_BANDS_OFF: usize = MIC_BANDS_OFF + (<usize>BANDS << 2); // f32[HRING][BANDS] reference band levels by hop
+// @ts-ignore: decorator
+@inline const BAND_OFF: usize = REF_BANDS_OFF + (<usize>(HRING * BANDS) << 2); // f64[5][BANDS]: gain, envelope, floor, noise mean, noise deviation
+// @ts-ignore: decorator
+@inline const B_GAIN: usize = 0;
+// @ts-ignore: decorator
+@inline const B_ENV: usize = 1;
+// @ts-ignore: decorator
+@inline const B_FLOOR: usize = 2;
+// @ts-ignore: decorator
+@inline const B_NMEAN: usize = 3;
+// @ts-ignore: decorator
+@inline const B_NDEV: usize = 4;
+// @ts-ignore: decorator
+@inline const CONST_OFF: usize = BAND_OFF + (<usize>(5 * BANDS) << 3); // tables of ./echo-spectrum, kept by reset
+// @ts-ignore: decorator
+@inline const STATE_BYTES: usize = CONST_OFF + SPEC_CONST_BYTES;
 
 // @ts-ignore: decorator
 @inline const FLOOR_DB: f64 = -100.0; // energies below count as silence
@@ -261,12 +340,13 @@ export function gate_init(
   set(s, S_OPEN_COEF, 1.0 - Math.exp(-1.0 / (0.001 * sampleRate)));
   set(s, S_CLOSE_COEF, 1.0 - Math.exp(-1.0 / (0.005 * sampleRate)));
   set(s, S_DECAY_DB, 60.0 * blockMs / tailMs);
+  spec_init(s + CONST_OFF, sampleRate);
   gate_reset(s);
 }
 
 /** Back to the state after init: no reference, gate open, nothing learned. */
 export function gate_reset(s: usize): void {
-  memory.fill(s + (8 << 3), 0, STATE_BYTES - (8 << 3)); // everything but the option slots 0..7
+  memory.fill(s + (8 << 3), 0, CONST_OFF - (8 << 3)); // everything but the option slots 0..7 and the tables
   set(s, S_GAIN, 1.0);
   set(s, S_TARGET, 1.0);
   set(s, S_OPEN, 1.0);
@@ -290,6 +370,43 @@ export function gate_reset(s: usize): void {
   set(s, S_PREV_MIC_DB, FLOOR_DB);
   set(s, S_ERL_DB, 6.0);
   for (let i = 0; i < RING; i++) store<f32>(s + RING_OFF + (<usize>i << 2), <f32>FLOOR_DB);
+  for (let i = 0; i < HRING * BANDS; i++) store<f32>(s + REF_BANDS_OFF + (<usize>i << 2), <f32>FLOOR_DB);
+  specForget(s);
+}
+
+// @ts-ignore: decorator
+@inline function band(s: usize, field: usize, b: i32): usize {
+  return s + BAND_OFF + ((field * <usize>BANDS + <usize>b) << 3);
+}
+
+/** Band gains back to the prior (echo as loud as the reference band) and unlearned; envelopes silent. */
+function specForget(s: usize): void {
+  set(s, S_SPEC_LEARNED, 0.0);
+  set(s, S_SPEC_RUN, 0.0);
+  for (let b = 0; b < BANDS; b++) {
+    store<f64>(band(s, B_GAIN, b), 0.0);
+    store<f64>(band(s, B_ENV, b), FLOOR_DB);
+  }
+}
+
+/** Averages `samples` samples at `ptr` over D into the analysis ring at `ringOff` (state slots from `accSlot`). */
+function decimate(s: usize, ptr: usize, samples: i32, accSlot: i32, ringOff: usize): void {
+  const d = spec_decimation(s + CONST_OFF);
+  let acc = get(s, accSlot);
+  let count = <i32>get(s, accSlot + 1);
+  let pos = <i32>get(s, accSlot + 2);
+  for (let i = 0; i < samples; i++) {
+    acc += <f64>clean(load<f32>(ptr + (<usize>i << 2)));
+    if (++count == d) {
+      store<f32>(s + ringOff + (<usize>pos << 2), <f32>(acc / <f64>d));
+      pos = (pos + 1) & (ARING - 1);
+      count = 0;
+      acc = 0.0;
+    }
+  }
+  set(s, accSlot, acc);
+  set(s, accSlot + 1, <f64>count);
+  set(s, accSlot + 2, <f64>pos);
 }
 
 /** Takes `samples` reference (playback) samples at `inPtr`: what the speaker plays now. */
@@ -317,6 +434,7 @@ export function gate_push_reference(s: usize, inPtr: usize, samples: i32): void 
       sum += x * x;
     }
     acc += sum;
+    decimate(s, inPtr + (<usize>i << 2), n, S_REF_DEC_ACC, REF_ARING_OFF);
     fill += n;
     i += n;
     if (fill == block) {
@@ -325,6 +443,11 @@ export function gate_push_reference(s: usize, inPtr: usize, samples: i32): void 
       blocks += 1.0;
       fill = 0;
       acc = 0.0;
+      if ((<i32>blocks) % HOP_BLOCKS == 0) {
+        // Band levels of the reference hop just completed, by hop index.
+        const hop = (<i32>blocks / HOP_BLOCKS - 1) & (HRING - 1);
+        spec_bands(s + CONST_OFF, s + REF_ARING_OFF, <i32>get(s, S_REF_APOS), s + WORK_OFF, s + REF_BANDS_OFF + (<usize>(hop * BANDS) << 2));
+      }
     }
   }
   set(s, S_REF_FILL, <f64>fill);
@@ -426,6 +549,10 @@ function decide(s: usize, energy: f64): void {
   const echoThrDb = trusted ? pNarrow + thrNarrow : pWide + thrWide;
   const thrDb = 10.0 * Math.log10(Math.pow(10.0, echoThrDb / 10.0) + Math.pow(10.0, noiseThrDb / 10.0));
   const above = micSmooth > thrDb;
+  // Band detector, every HOP_BLOCKS blocks: the user found in bands where the echo is weak.
+  if ((<i32>micBlock + 1) % HOP_BLOCKS == 0) specStep(s, now, farActive, trusted, above);
+  const specOpen = get(s, S_SPEC_RUN) >= SPEC_CONFIRM_HOPS;
+  const aboveAny = above || get(s, S_SPEC_HIT) != 0.0;
   set(s, 42, trusted ? xNarrow : xWide);
   set(s, 43, thrDb);
   set(s, 44, micSmooth);
@@ -435,7 +562,7 @@ function decide(s: usize, energy: f64): void {
   let cand = get(s, S_CAND);
   if (farActive) {
     cand = above && audible ? cand + 1.0 : 0.0;
-    if (cand >= CONFIRM_BLOCKS) hold = get(s, S_HOLD_BLOCKS);
+    if (cand >= CONFIRM_BLOCKS || specOpen) hold = get(s, S_HOLD_BLOCKS);
     else if (hold > 0.0) hold -= 1.0;
   } else {
     cand = 0.0;
@@ -471,7 +598,7 @@ function decide(s: usize, energy: f64): void {
   if (warm && farActive && micSmooth > noiseThrDb && xMode > suspectAbove) suspect = SUSPECT_BLOCKS;
   else if (suspect > 0.0) suspect -= 1.0;
   set(s, S_SUSPECT, suspect);
-  if (farActive && !open && !above) {
+  if (farActive && !open && !aboveAny) {
     set(s, S_ACTIVE_BLOCKS, get(s, S_ACTIVE_BLOCKS) + 1.0);
     set(s, S_SINCE_SWITCH, get(s, S_SINCE_SWITCH) + 1.0);
     if (micSmooth > noiseThrDb && suspect == 0.0) {
@@ -496,6 +623,75 @@ function decide(s: usize, energy: f64): void {
     // Nor from blocks well above the echo predicted at the current delay estimate (a user starting
     // in a gap of the echo, while the far end is loud at other lags).
     if (xWide <= get(s, S_MU_W) + get(s, S_DEV_W) && xNarrow <= get(s, S_MU_N) + NARROW_GUARD_DEVS * get(s, S_DEV_N)) updateDelay(s, micOnset, lags);
+  }
+}
+
+/**
+ * One hop of the band detector: mic band levels against the echo predicted in each band (the
+ * reference band levels around the delay, released at the tail rate, plus a learned band gain)
+ * power-summed with the band's noise threshold. The user is found when SPEC_MIN_BANDS bands are
+ * SPEC_MARGIN_DB over, once the delay is trusted and the gains learned; two hops in a row open.
+ */
+function specStep(s: usize, now: f64, farActive: bool, trusted: bool, aboveBroad: bool): void {
+  spec_bands(s + CONST_OFF, s + MIC_ARING_OFF, <i32>get(s, S_MIC_APOS), s + WORK_OFF, s + MIC_BANDS_OFF);
+  const hops = get(s, S_SPEC_HOPS);
+  set(s, S_SPEC_HOPS, hops + 1.0);
+  const w = 0.02 * <f64>HOP_BLOCKS; // noise statistics weight per hop (~125 ms)
+  const floorRise = 0.01 * <f64>HOP_BLOCKS; // dB per hop (4 dB/s)
+  const decay = get(s, S_DECAY_DB) * <f64>HOP_BLOCKS;
+  const refHops = Math.floor(get(s, S_REF_BLOCKS) / <f64>HOP_BLOCKS);
+  const centre = Math.floor((now - get(s, S_DELAY)) / <f64>HOP_BLOCKS);
+  const scratch = s + WORK_OFF; // free after spec_bands: each band's mic-over-envelope, or FLOOR_DB under the noise
+  let count = 0;
+  for (let b = 0; b < BANDS; b++) {
+    let r: f64 = FLOOR_DB;
+    for (let h = centre - <f64>SPEC_SPREAD; h <= centre + <f64>SPEC_SPREAD; h += 1.0) {
+      if (h < 0.0 || h >= refHops || h < refHops - <f64>HRING) continue;
+      const idx = <i32>(<i64>h) & (HRING - 1);
+      r = max(r, <f64>load<f32>(s + REF_BANDS_OFF + (<usize>(idx * BANDS + b) << 2)));
+    }
+    const env = max(r, load<f64>(band(s, B_ENV, b)) - decay);
+    store<f64>(band(s, B_ENV, b), env);
+    const y = <f64>load<f32>(s + MIC_BANDS_OFF + (<usize>b << 2));
+    let floor = load<f64>(band(s, B_FLOOR, b));
+    let mean = load<f64>(band(s, B_NMEAN, b));
+    let dev = load<f64>(band(s, B_NDEV, b));
+    if (hops == 0.0) {
+      floor = y;
+      mean = y;
+      dev = 3.0;
+    } else if (y < floor) floor += 0.3 * (y - floor);
+    else floor += floorRise;
+    if (y < floor + 12.0) {
+      dev += w * (Math.abs(y - mean) - dev);
+      mean += w * (y - mean);
+    }
+    store<f64>(band(s, B_FLOOR, b), floor);
+    store<f64>(band(s, B_NMEAN, b), mean);
+    store<f64>(band(s, B_NDEV, b), dev);
+    const noiseThr = max(floor, mean) + max(SPEC_NOISE_MARGIN_DB, 3.0 * dev);
+    const echo = env + load<f64>(band(s, B_GAIN, b));
+    const thr = spec_db_sum(s + CONST_OFF, echo, noiseThr) + SPEC_MARGIN_DB;
+    if (y > thr) count++;
+    store<f32>(scratch + (<usize>b << 2), <f32>(y > floor + 6.0 ? y - env : FLOOR_DB));
+  }
+  const learned = get(s, S_SPEC_LEARNED);
+  const hit = farActive && trusted && learned >= SPEC_WARM_HOPS && <f64>count >= SPEC_MIN_BANDS;
+  set(s, S_SPEC_COUNT, <f64>count);
+  set(s, S_SPEC_HIT, hit ? 1.0 : 0.0);
+  set(s, S_SPEC_RUN, hit ? get(s, S_SPEC_RUN) + 1.0 : 0.0);
+  // Band gains learn on echo-only hops (far end playing, gate closed, nothing found, no learning
+  // pause), each the 90th percentile of its band's mic-over-envelope (steps of 1 dB while warming
+  // up, 0.2 dB after), from bands above their noise.
+  if (farActive && get(s, S_OPEN) == 0.0 && !aboveBroad && !hit) {
+    set(s, S_SPEC_LEARNED, learned + 1.0);
+    const step = learned < SPEC_WARM_HOPS ? 1.0 : 0.2;
+    for (let b = 0; b < BANDS; b++) {
+      const x = <f64>load<f32>(scratch + (<usize>b << 2));
+      if (x == FLOOR_DB) continue;
+      const g = load<f64>(band(s, B_GAIN, b));
+      store<f64>(band(s, B_GAIN, b), g + step * (x > g ? SPEC_Q : SPEC_Q - 1.0));
+    }
   }
 }
 
@@ -567,6 +763,7 @@ function updateDelay(s: usize, micOnset: f64, lags: i32): void {
     set(s, S_SINCE_SWITCH, 0.0);
     set(s, S_TRUSTED, 0.0);
     set(s, S_TRUST_RUN, 0.0);
+    specForget(s);
   }
   set(s, S_DELAY, <f64>delay);
   // Variances floored at 4 dB^2 (2 dB rms onsets): a mic whose echo hides under the noise (flat,
@@ -612,12 +809,20 @@ export function gate_process(s: usize, inPtr: usize, outPtr: usize, samples: i32
   const closeCoef = get(s, S_CLOSE_COEF);
   let coef = target > gain ? openCoef : closeCoef;
   set(s, S_MIC_SAMPLES, get(s, S_MIC_SAMPLES) + <f64>samples);
-  for (let i = 0; i < samples; i++) {
-    const x = <f64>clean(load<f32>(inPtr + (<usize>i << 2)));
-    acc += x * x;
-    gain += coef * (target - gain);
-    store<f32>(outPtr + (<usize>i << 2), <f32>(x * gain));
-    if (++fill == block) {
+  let i = 0;
+  while (i < samples) {
+    // Up to the end of the current block: into the analysis ring, then gain sample by sample.
+    const n = min(block - fill, samples - i);
+    decimate(s, inPtr + (<usize>i << 2), n, S_MIC_DEC_ACC, MIC_ARING_OFF);
+    for (let j = i; j < i + n; j++) {
+      const x = <f64>clean(load<f32>(inPtr + (<usize>j << 2)));
+      acc += x * x;
+      gain += coef * (target - gain);
+      store<f32>(outPtr + (<usize>j << 2), <f32>(x * gain));
+    }
+    i += n;
+    fill += n;
+    if (fill == block) {
       decide(s, acc / <f64>block);
       fill = 0;
       acc = 0.0;

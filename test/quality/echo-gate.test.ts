@@ -9,7 +9,7 @@
 //   from each utterance's labelled start to the first 1 ms slice whose gain reaches -6 dB.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EchoGate, type EchoGateOptions } from '../../src/index.js';
-import { echoScene } from '../helpers/labels-echo.js';
+import { echoScene, heldOutEchoScene, type EchoScene } from '../helpers/labels-echo.js';
 import { frameLabels, utterances } from '../helpers/labels-vad.js';
 
 const OPTIONS: Partial<EchoGateOptions> = JSON.parse(process.env.GATE_OPTIONS ?? '{}');
@@ -51,8 +51,7 @@ function energy(x: Float32Array, a: number, b: number): number {
 
 const points: Point[] = [];
 
-function measure(delayMs: number, erlDb: number): Point {
-  const scene = echoScene(delayMs, erlDb);
+function measure(delayMs: number, erlDb: number, scene: EchoScene = echoScene(delayMs, erlDb)): Point {
   const rate = scene.sampleRate;
   const frame = rate / 100;
   const { out, gate } = runGate(scene.far, scene.mic, rate);
@@ -138,12 +137,9 @@ describe('EchoGate over the delay x echo-loss grid (16 kHz fixtures)', () => {
     for (const p of points) expect(p.openShare, `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(0.01);
   });
 
-  // Double talk: with the default 200 ms hold the soft parts between the user's syllables stay
-  // open, and >= 90% of the user's frames pass at every point, 6 dB included (measured 0.912-0.995;
-  // with a 150 ms hold 0.874-0.995, below 0.90 at 50/100/150 ms x 6 dB and 250 ms x 18 dB).
-  const lossAtLeast = (db: number) => points.filter((p) => p.erlDb >= db);
-
-  it('double talk: >= 90% of the user speech frames pass at every point (measured 91.2-99.5%)', () => {
+  // Double talk: the default 200 ms hold bridges the soft parts between the user's syllables, and
+  // the band detector finds the user in the bands where the echo is weak.
+  it('double talk: >= 90% of the user speech frames pass at every point (measured 91.8-99.5%)', () => {
     for (const p of points) expect(p.passShare, `${p.delayMs} ms, ${p.erlDb} dB`).toBeGreaterThanOrEqual(0.9);
   });
 
@@ -151,10 +147,11 @@ describe('EchoGate over the delay x echo-loss grid (16 kHz fixtures)', () => {
     for (const p of points.filter((q) => q.erlDb <= 18)) expect(Math.abs(p.estDelayMs - p.delayMs), `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(3);
   });
 
-  it('opening delay: median <= 40 ms over all utterances and points; first utterance <= 60 ms at >= 12 dB (measured worst 51 ms)', () => {
-    const delays = points.flatMap((p) => p.openingMs).sort((a, b) => a - b);
-    expect(delays[delays.length >> 1]!).toBeLessThanOrEqual(40);
-    for (const p of lossAtLeast(12)) expect(p.openingMs[0]!, `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(60);
+  it('opening delay: <= 40 ms on >= 55 of the 60 utterance starts (measured 55; the rest 49-87 ms), the first utterance <= 60 ms at every point (measured <= 56 ms)', () => {
+    const all = points.flatMap((p) => p.openingMs);
+    expect(all.filter((ms) => ms <= 40).length).toBeGreaterThanOrEqual(55);
+    for (const p of points) expect(p.openingMs[0]!, `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(60);
+    for (const p of points) for (const ms of p.openingMs) expect(ms, `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(90);
   });
 });
 
@@ -197,22 +194,23 @@ describe('EchoGate at other mic noise levels', () => {
     for (const r of rows) expect(r.reductionDb, `${r.noiseDb} dBFS, ${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(40);
   });
 
-  it('double talk: >= 85% of the user frames pass at -75 dBFS (measured 86.5-99.2%), >= 90% at -55 dBFS (measured 92.0-99.2%)', () => {
-    for (const r of rows.filter((q) => q.noiseDb === -75)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.85);
+  it('double talk: >= 95% of the user frames pass at -75 dBFS (measured 97.3-99.2%), >= 90% at -55 dBFS (measured 92.3-99.2%)', () => {
+    for (const r of rows.filter((q) => q.noiseDb === -75)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.95);
     for (const r of rows.filter((q) => q.noiseDb === -55)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('double talk at -45 dBFS: >= 88% pass with >= 18 dB echo return loss (measured 89.8-94.5%); at 6 dB only 16-61% (a known gap, reported)', () => {
+  it('double talk at -45 dBFS: >= 88% pass with >= 18 dB echo return loss (measured 89.0-94.5%); at 6 dB only 15-64% (a known gap, reported)', () => {
     for (const r of rows.filter((q) => q.noiseDb === -45 && q.erlDb >= 18)) expect(r.passShare, `${r.delayMs} ms, ${r.erlDb} dB`).toBeGreaterThanOrEqual(0.88);
     for (const r of rows.filter((q) => q.noiseDb === -45 && q.erlDb === 6)) expect(r.passShare, `${r.delayMs} ms`).toBeGreaterThan(0.1);
   });
 });
 
-// What any gate deciding on 2.5 ms block energies could do on these scenes, given the true echo
-// (an oracle no real gate has): the first time the mic rises 3 dB (the user as loud as the echo)
+// What any gate deciding on broadband 2.5 ms block energies could do on these scenes, given the
+// true echo (an oracle no real gate has); the band detector is not bound by it: the first time the mic rises 3 dB (the user as loud as the echo)
 // and 6 dB above the true echo energy, two blocks in a row, after each utterance's labelled start.
-// At 6 dB echo return loss the user's first syllables are no louder than the echo, so the 40 ms
-// opening target is out of reach for an energy gate there (docs/NOTES.md).
+// At 6 dB echo return loss the user's first syllables are no louder than the echo overall, so the
+// 40 ms opening target is out of reach for a broadband energy gate there; in some bands the user
+// is 6 dB over the echo within 5-35 ms (docs/NOTES.md), which is what the band detector uses.
 describe('Opening delay bound for any block-energy gate (true echo known)', () => {
   const rows: { delayMs: number; erlDb: number; at3: number[]; at6: number[] }[] = [];
   beforeAll(() => {
@@ -241,5 +239,42 @@ describe('Opening delay bound for any block-energy gate (true echo known)', () =
 
   it('at 6 dB echo return loss some first utterance stays within 3 dB of the echo for > 40 ms (measured 78 ms at 150 ms delay)', () => {
     expect(Math.max(...rows.filter((r) => r.erlDb === 6).map((r) => r.at3[0]!))).toBeGreaterThan(40);
+  });
+});
+
+// The gate's constants were chosen on the scenes above. The same grid built from other labelled
+// tracks (fixtures/speech, never used to tune the gate): the assistant speech-a with the user
+// speech-c from 3.2 s, and the assistant speech-c with the user speech-b from 3.4 s, through the
+// same room (direct convolution with fixtures/echo/room.fir.txt).
+describe('EchoGate on held-out scenes (other tracks, same grid)', () => {
+  const held: (Point & { pair: string })[] = [];
+  beforeAll(() => {
+    for (const [far, near] of [
+      ['speech-a', 'speech-c'],
+      ['speech-c', 'speech-b'],
+    ] as const) {
+      for (const d of DELAYS_MS) for (const erl of ERLS_DB) held.push({ pair: `${far}/${near}`, ...measure(d, erl, heldOutEchoScene(far, near, 2500, d, erl)) });
+    }
+    const f = (x: number, n = 1) => x.toFixed(n);
+    console.log(
+      [
+        'held out: assistant/user | delay ms | ERL dB | single talk: reduction dB, open share | double talk: pass share, opening ms | est. delay ms',
+        ...held.map((p) => `${p.pair} | ${p.delayMs} | ${p.erlDb} | ${f(p.reductionDb)}, ${f(p.openShare, 3)} | ${f(p.passShare, 3)}, ${p.openingMs.map((x) => f(x, 0)).join('/')} | ${f(p.estDelayMs, 0)}`),
+      ].join('\n'),
+    );
+  }, 300_000);
+
+  it('single talk: >= 40 dB less echo and no opening on echo alone (<= 1% of frames) on every held-out scene (measured 60 dB, 0%)', () => {
+    for (const p of held) {
+      expect(p.reductionDb, `${p.pair} ${p.delayMs} ms, ${p.erlDb} dB`).toBeGreaterThanOrEqual(40);
+      expect(p.openShare, `${p.pair} ${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(0.01);
+    }
+  });
+
+  it('double talk: >= 90% of the user frames pass (measured 94.2-99.7%) and every opening within 40 ms (measured <= 20 ms) on every held-out scene', () => {
+    for (const p of held) {
+      expect(p.passShare, `${p.pair} ${p.delayMs} ms, ${p.erlDb} dB`).toBeGreaterThanOrEqual(0.9);
+      for (const ms of p.openingMs) expect(ms, `${p.pair} ${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(40);
+    }
   });
 });
