@@ -26,9 +26,10 @@
 // - The mic must also rise above its own noise (mean + max(10 dB, 4 deviations), power-summed
 //   with the echo threshold). Two consecutive blocks above open the gate for `holdMs`.
 // - Band detector (a user can be told from the echo in the bands where the echo is weak long
-//   before the user is louder overall): every 2 blocks (5 ms), 16 band levels of mic and
-//   reference over the last 16 ms at ~8 kHz (./echo-spectrum). Each band's predicted echo is the
-//   reference band level around the delay (+-2 hops) released at the tail rate, plus a learned
+//   before the user is louder overall): 16 band levels over the last 16 ms at ~8 kHz
+//   (./echo-spectrum), of the mic every 2 blocks (5 ms) and of the reference every 4 (10 ms).
+//   Each band's predicted echo is the reference band level around the delay (+-10 ms, the
+//   nearest reference hops) released at the tail rate, plus a learned
 //   band gain (the 90th percentile of mic over that envelope on echo-only hops); a band counts
 //   when the mic is SPEC_MARGIN_DB over the predicted echo power-summed with the band's noise
 //   threshold (mean + max(6 dB, 3 deviations)). Two bands on two hops in a row open the gate for
@@ -208,9 +209,11 @@ import { BANDS, ARING, SPEC_CONST_BYTES, SPEC_WORK_BYTES, spec_init, spec_decima
 // @ts-ignore: decorator
 @inline const HOP_BLOCKS: i32 = 2; // a band analysis every 2 blocks (5 ms)
 // @ts-ignore: decorator
-@inline const HRING: i32 = RING / HOP_BLOCKS; // reference band levels kept, hops
+@inline const REF_HOP_BLOCKS: i32 = 4; // reference band levels every 4 blocks (10 ms): the envelope spans +-10 ms anyway
 // @ts-ignore: decorator
-@inline const SPEC_SPREAD: i32 = 2; // hops either side of the delay in the band envelope
+@inline const HRING: i32 = RING / REF_HOP_BLOCKS; // reference band levels kept, reference hops (a power of 2)
+// @ts-ignore: decorator
+@inline const SPEC_SPREAD: i32 = 1; // reference hops either side of the delay in the band envelope
 // @ts-ignore: decorator
 @inline const SPEC_MARGIN_DB: f64 = 4.5; // a band counts when the mic is this far over echo + noise
 // @ts-ignore: decorator
@@ -443,9 +446,9 @@ export function gate_push_reference(s: usize, inPtr: usize, samples: i32): void 
       blocks += 1.0;
       fill = 0;
       acc = 0.0;
-      if ((<i32>blocks) % HOP_BLOCKS == 0) {
+      if ((<i32>blocks) % REF_HOP_BLOCKS == 0) {
         // Band levels of the reference hop just completed, by hop index.
-        const hop = (<i32>blocks / HOP_BLOCKS - 1) & (HRING - 1);
+        const hop = (<i32>blocks / REF_HOP_BLOCKS - 1) & (HRING - 1);
         spec_bands(s + CONST_OFF, s + REF_ARING_OFF, <i32>get(s, S_REF_APOS), s + WORK_OFF, s + REF_BANDS_OFF + (<usize>(hop * BANDS) << 2));
       }
     }
@@ -639,8 +642,8 @@ function specStep(s: usize, now: f64, farActive: bool, trusted: bool, aboveBroad
   const w = 0.02 * <f64>HOP_BLOCKS; // noise statistics weight per hop (~125 ms)
   const floorRise = 0.01 * <f64>HOP_BLOCKS; // dB per hop (4 dB/s)
   const decay = get(s, S_DECAY_DB) * <f64>HOP_BLOCKS;
-  const refHops = Math.floor(get(s, S_REF_BLOCKS) / <f64>HOP_BLOCKS);
-  const centre = Math.floor((now - get(s, S_DELAY)) / <f64>HOP_BLOCKS);
+  const refHops = Math.floor(get(s, S_REF_BLOCKS) / <f64>REF_HOP_BLOCKS);
+  const centre = Math.floor((now - get(s, S_DELAY)) / <f64>REF_HOP_BLOCKS);
   const scratch = s + WORK_OFF; // free after spec_bands: each band's mic-over-envelope, or FLOOR_DB under the noise
   let count = 0;
   for (let b = 0; b < BANDS; b++) {

@@ -39,7 +39,7 @@
 // @ts-ignore: decorator
 @inline const C_WINDOW: usize = C_EDGES + 80; // f32[MAX_N]
 // @ts-ignore: decorator
-@inline const C_TW: usize = C_WINDOW + (<usize>MAX_N << 2); // f32[MAX_N / 2] cos, then sin, of -2 pi k / (N / 2)
+@inline const C_TW: usize = C_WINDOW + (<usize>MAX_N << 2); // per stage of half-length h at h - 1: f32[N/2 - 1] cos, then (at + MAX_N / 2) sin, of -2 pi k / (2 h)
 // @ts-ignore: decorator
 @inline const C_SPLIT: usize = C_TW + (<usize>MAX_N << 2); // f32[MAX_N / 2] cos, then sin, of -2 pi k / N
 // @ts-ignore: decorator
@@ -72,10 +72,14 @@ export function spec_init(c: usize, sampleRate: i32): void {
   }
   for (let i = 0; i < n; i++) store<f32>(c + C_WINDOW + (<usize>i << 2), <f32>Math.sin(Math.PI * (<f64>i + 0.5) / <f64>n));
   const m = n >> 1;
+  for (let h = 1; h < m; h <<= 1) {
+    for (let k = 0; k < h; k++) {
+      const a = -Math.PI * <f64>k / <f64>h;
+      store<f32>(c + C_TW + (<usize>(h - 1 + k) << 2), <f32>Math.cos(a));
+      store<f32>(c + C_TW + (<usize>(h - 1 + k + (MAX_N >> 1)) << 2), <f32>Math.sin(a));
+    }
+  }
   for (let k = 0; k < m; k++) {
-    const a = -2.0 * Math.PI * <f64>k / <f64>m;
-    store<f32>(c + C_TW + (<usize>k << 2), <f32>Math.cos(a));
-    store<f32>(c + C_TW + (<usize>(k + m) << 2), <f32>Math.sin(a));
     const b = -2.0 * Math.PI * <f64>k / <f64>n;
     store<f32>(c + C_SPLIT + (<usize>k << 2), <f32>Math.cos(b));
     store<f32>(c + C_SPLIT + (<usize>(k + m) << 2), <f32>Math.sin(b));
@@ -140,26 +144,45 @@ export function spec_bands(c: usize, ring: usize, pos: i32, work: usize, out: us
     store<f32>(re + (r << 2), load<f32>(ring + (<usize>i0 << 2)) * load<f32>(c + C_WINDOW + (<usize>(2 * i) << 2)));
     store<f32>(im + (r << 2), load<f32>(ring + (<usize>i1 << 2)) * load<f32>(c + C_WINDOW + (<usize>(2 * i + 1) << 2)));
   }
-  // Radix-2 decimation-in-time butterflies.
-  for (let len = 2; len <= m; len <<= 1) {
-    const half = len >> 1;
-    const step = m / len;
-    for (let i = 0; i < m; i += len) {
-      for (let k = 0; k < half; k++) {
-        const wr = load<f32>(c + C_TW + (<usize>(k * step) << 2));
-        const wi = load<f32>(c + C_TW + (<usize>(k * step + m) << 2));
-        const a = <usize>(i + k) << 2;
-        const b = <usize>(i + k + half) << 2;
-        const br = load<f32>(re + b);
-        const bi = load<f32>(im + b);
-        const tr = br * wr - bi * wi;
-        const ti = br * wi + bi * wr;
-        const ar = load<f32>(re + a);
-        const ai = load<f32>(im + a);
-        store<f32>(re + a, ar + tr);
-        store<f32>(im + a, ai + ti);
-        store<f32>(re + b, ar - tr);
-        store<f32>(im + b, ai - ti);
+  // Radix-2 decimation-in-time butterflies; stages of half-length >= 4 four at a time (f32x4).
+  for (let h = 1; h < m; h <<= 1) {
+    const twc = c + C_TW + (<usize>(h - 1) << 2);
+    const tws = twc + (<usize>(MAX_N >> 1) << 2);
+    for (let i = 0; i < m; i += h << 1) {
+      if (h >= 4) {
+        for (let k = 0; k < h; k += 4) {
+          const a = <usize>(i + k) << 2;
+          const b = <usize>(i + k + h) << 2;
+          const wr = v128.load(twc + (<usize>k << 2));
+          const wi = v128.load(tws + (<usize>k << 2));
+          const br = v128.load(re + b);
+          const bi = v128.load(im + b);
+          const tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+          const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+          const ar = v128.load(re + a);
+          const ai = v128.load(im + a);
+          v128.store(re + a, f32x4.add(ar, tr));
+          v128.store(im + a, f32x4.add(ai, ti));
+          v128.store(re + b, f32x4.sub(ar, tr));
+          v128.store(im + b, f32x4.sub(ai, ti));
+        }
+      } else {
+        for (let k = 0; k < h; k++) {
+          const wr = load<f32>(twc + (<usize>k << 2));
+          const wi = load<f32>(tws + (<usize>k << 2));
+          const a = <usize>(i + k) << 2;
+          const b = <usize>(i + k + h) << 2;
+          const br = load<f32>(re + b);
+          const bi = load<f32>(im + b);
+          const tr = br * wr - bi * wi;
+          const ti = br * wi + bi * wr;
+          const ar = load<f32>(re + a);
+          const ai = load<f32>(im + a);
+          store<f32>(re + a, ar + tr);
+          store<f32>(im + a, ai + ti);
+          store<f32>(re + b, ar - tr);
+          store<f32>(im + b, ai - ti);
+        }
       }
     }
   }
