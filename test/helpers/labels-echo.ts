@@ -42,6 +42,11 @@ function sources() {
  */
 export function echoScene(delayMs: number, echoReturnLossDb: number, withNear = true, noiseDb = -65): EchoScene {
   const { far, near, room, roomDb, noise } = sources();
+  return mixScene(far, near, room, roomDb, noise, delayMs, echoReturnLossDb, withNear, noiseDb);
+}
+
+/** The mic of a scene: the room output scaled to the echo return loss and delayed, the user, noise. */
+function mixScene(far: LabelledTrack, near: LabelledTrack, room: Float32Array, roomDb: number, noise: Float32Array, delayMs: number, echoReturnLossDb: number, withNear: boolean, noiseDb: number): EchoScene {
   const rate = far.sampleRate;
   const n = far.samples.length;
   const d = Math.round((delayMs * rate) / 1000);
@@ -100,20 +105,5 @@ export function heldOutEchoScene(farName: string, nearName: string, nearShiftMs:
     src = { far, near, room, roomDb: 10 * Math.log10(er / ef) };
     heldOutCache.set(key, src);
   }
-  const { far, near, room, roomDb } = src;
-  const noise = sources().noise;
-  const rate = far.sampleRate;
-  const n = far.samples.length;
-  const d = Math.round((delayMs * rate) / 1000);
-  const gain = 10 ** ((-roomDb - echoReturnLossDb) / 20);
-  let noisePower = 0;
-  for (let i = 0; i < n; i++) noisePower += noise[i]! * noise[i]!;
-  const noiseGain = 10 ** (noiseDb / 20) / Math.sqrt(noisePower / n);
-  const echo = new Float32Array(n);
-  const mic = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    echo[i] = i >= d ? gain * room[i - d]! : 0;
-    mic[i] = echo[i]! + near.samples[i]! + noiseGain * noise[i]!;
-  }
-  return { sampleRate: rate, far: far.samples, echo, mic, near, farTrack: far };
+  return mixScene(src.far, src.near, src.room, src.roomDb, sources().noise, delayMs, echoReturnLossDb, true, noiseDb);
 }
