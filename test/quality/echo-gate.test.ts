@@ -147,7 +147,7 @@ describe('EchoGate over the delay x echo-loss grid (16 kHz fixtures)', () => {
     for (const p of points.filter((q) => q.erlDb <= 18)) expect(Math.abs(p.estDelayMs - p.delayMs), `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(3);
   });
 
-  it('opening delay: <= 40 ms on >= 55 of the 60 utterance starts (measured 55; the rest 49-87 ms), the first utterance <= 60 ms at every point (measured <= 56 ms)', () => {
+  it('opening delay: <= 40 ms on >= 55 of the 60 utterance starts (measured 55; the rest 49-80 ms), the first utterance <= 60 ms at every point (measured <= 56 ms)', () => {
     const all = points.flatMap((p) => p.openingMs);
     expect(all.filter((ms) => ms <= 40).length).toBeGreaterThanOrEqual(55);
     for (const p of points) expect(p.openingMs[0]!, `${p.delayMs} ms, ${p.erlDb} dB`).toBeLessThanOrEqual(60);
