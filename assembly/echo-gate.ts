@@ -209,9 +209,11 @@ import { BANDS, ARING, SPEC_CONST_BYTES, SPEC_WORK_BYTES, spec_init, spec_decima
 // @ts-ignore: decorator
 @inline const HOP_BLOCKS: i32 = 2; // a band analysis every 2 blocks (5 ms)
 // @ts-ignore: decorator
-@inline const REF_HOP_BLOCKS: i32 = 4; // reference band levels every 4 blocks (10 ms): the envelope spans +-10 ms anyway
+@inline const REF_HOP_SHIFT: i32 = 2; // reference band levels every 4 blocks (10 ms): the envelope spans +-10 ms anyway
 // @ts-ignore: decorator
-@inline const HRING: i32 = RING / REF_HOP_BLOCKS; // reference band levels kept, reference hops (a power of 2)
+@inline const REF_HOP_BLOCKS: i32 = 1 << REF_HOP_SHIFT;
+// @ts-ignore: decorator
+@inline const HRING: i32 = RING >> REF_HOP_SHIFT; // reference band levels kept, reference hops (a power of 2, as RING)
 // @ts-ignore: decorator
 @inline const SPEC_SPREAD: i32 = 1; // reference hops either side of the delay in the band envelope
 // @ts-ignore: decorator

@@ -4,7 +4,7 @@
 //
 // How: each stream is averaged over D = round(sampleRate / 8000) samples (at least 1) into an
 // analysis stream near 8 kHz (5.3-10.7 kHz), kept in a ring of ARING samples. On request the
-// newest N samples (N = 128, or 256 at analysis rates of 12 kHz and more: 12-24 ms) are weighted
+// newest N = 128 samples (12-24 ms) are weighted
 // by a sine window and transformed with a real FFT (an N/2-point complex radix-2 FFT and the usual
 // split of even and odd samples); the power of the bins in each band, log-spaced from 150 Hz to
 // min(7500 Hz, 0.45 x the analysis rate), is written in dB (fastDb: no Math.log10 per hop). The
@@ -19,9 +19,9 @@
 // @ts-ignore: decorator
 @inline export const BANDS: i32 = 16;
 // @ts-ignore: decorator
-@inline export const ARING: i32 = 256; // analysis samples kept per stream (>= the largest N)
+@inline export const ARING: i32 = 128; // analysis samples kept per stream (= N)
 // @ts-ignore: decorator
-@inline const MAX_N: i32 = 256;
+@inline const N: i32 = 128; // transform length (the analysis rate stays under 12 kHz)
 // @ts-ignore: decorator
 @inline const LOW_HZ: f64 = 150.0;
 // @ts-ignore: decorator
@@ -33,19 +33,17 @@
 // @ts-ignore: decorator
 @inline const C_D: usize = 0; // i32 decimation factor
 // @ts-ignore: decorator
-@inline const C_N: usize = 4; // i32 transform length
-// @ts-ignore: decorator
 @inline const C_EDGES: usize = 16; // i32[BANDS + 1] first bin of each band, then the end
 // @ts-ignore: decorator
-@inline const C_WINDOW: usize = C_EDGES + 80; // f32[MAX_N]
+@inline const C_WINDOW: usize = C_EDGES + 80; // f32[N]
 // @ts-ignore: decorator
-@inline const C_TW: usize = C_WINDOW + (<usize>MAX_N << 2); // per stage of half-length h at h - 1: f32[N/2 - 1] cos, then (at + MAX_N / 2) sin, of -2 pi k / (2 h)
+@inline const C_TW: usize = C_WINDOW + (<usize>N << 2); // per stage of half-length h at h - 1: f32[N/2 - 1] cos, then (at + N / 2) sin, of -2 pi k / (2 h)
 // @ts-ignore: decorator
-@inline const C_SPLIT: usize = C_TW + (<usize>MAX_N << 2); // f32[MAX_N / 2] cos, then sin, of -2 pi k / N
+@inline const C_SPLIT: usize = C_TW + (<usize>N << 2); // f32[N / 2] cos, then sin, of -2 pi k / N
 // @ts-ignore: decorator
-@inline const C_BITREV: usize = C_SPLIT + (<usize>MAX_N << 2); // i32[MAX_N / 2]
+@inline const C_BITREV: usize = C_SPLIT + (<usize>N << 2); // i32[N / 2]
 // @ts-ignore: decorator
-@inline const C_LOGADD: usize = C_BITREV + (<usize>MAX_N << 1); // f32[LOGADD_N] 10 log10(1 + 10^(-d/10)), d = 0, 0.25, .. dB
+@inline const C_LOGADD: usize = C_BITREV + (<usize>N << 1); // f32[LOGADD_N] 10 log10(1 + 10^(-d/10)), d = 0, 0.25, .. dB
 // @ts-ignore: decorator
 @inline const LOGADD_N: i32 = 128;
 // @ts-ignore: decorator
@@ -53,15 +51,14 @@
 
 // Work region (in the caller's state): the complex work arrays.
 // @ts-ignore: decorator
-@inline export const SPEC_WORK_BYTES: usize = <usize>MAX_N << 2; // f32[N / 2] re, then f32[N / 2] im
+@inline export const SPEC_WORK_BYTES: usize = <usize>N << 2; // f32[N / 2] re, then f32[N / 2] im
 
 /** Writes the tables for `sampleRate` into the constant region `c`. */
 export function spec_init(c: usize, sampleRate: i32): void {
   const d = max(1, <i32>Math.round(<f64>sampleRate / ANALYSIS_HZ));
   const rate = <f64>sampleRate / <f64>d;
-  const n = rate >= 12000.0 ? 256 : 128;
+  const n = N;
   store<i32>(c + C_D, d);
-  store<i32>(c + C_N, n);
   const hi = min(HIGH_HZ, 0.45 * rate);
   let prev = 0;
   for (let b = 0; b <= BANDS; b++) {
@@ -76,7 +73,7 @@ export function spec_init(c: usize, sampleRate: i32): void {
     for (let k = 0; k < h; k++) {
       const a = -Math.PI * <f64>k / <f64>h;
       store<f32>(c + C_TW + (<usize>(h - 1 + k) << 2), <f32>Math.cos(a));
-      store<f32>(c + C_TW + (<usize>(h - 1 + k + (MAX_N >> 1)) << 2), <f32>Math.sin(a));
+      store<f32>(c + C_TW + (<usize>(h - 1 + k + (N >> 1)) << 2), <f32>Math.sin(a));
     }
   }
   for (let k = 0; k < m; k++) {
@@ -131,7 +128,7 @@ export function spec_decimation(c: usize): i32 {
  * write) into `out` (f32[BANDS]); `work` holds SPEC_WORK_BYTES.
  */
 export function spec_bands(c: usize, ring: usize, pos: i32, work: usize, out: usize): void {
-  const n = load<i32>(c + C_N);
+  const n = N;
   const m = n >> 1;
   const re = work;
   const im = work + (<usize>m << 2);
@@ -147,7 +144,7 @@ export function spec_bands(c: usize, ring: usize, pos: i32, work: usize, out: us
   // Radix-2 decimation-in-time butterflies; stages of half-length >= 4 four at a time (f32x4).
   for (let h = 1; h < m; h <<= 1) {
     const twc = c + C_TW + (<usize>(h - 1) << 2);
-    const tws = twc + (<usize>(MAX_N >> 1) << 2);
+    const tws = twc + (<usize>(N >> 1) << 2);
     for (let i = 0; i < m; i += h << 1) {
       if (h >= 4) {
         for (let k = 0; k < h; k += 4) {
