@@ -16,7 +16,15 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = await browser.newPage();
 await page.goto(url);
@@ -51,7 +59,11 @@ const raw = await page.evaluate(
       return (calls * 1000) / elapsed;
     };
     const rows = [];
-    for (const [label, bytes] of [['20 ms (960 B)', 960], ['4 KiB', 4096], ['1 MiB', 1048576]]) {
+    for (const [label, bytes] of [
+      ['20 ms (960 B)', 960],
+      ['4 KiB', 4096],
+      ['1 MiB', 1048576],
+    ]) {
       const data = new Uint8Array(bytes).map((_, i) => Math.imul(i, 2654435761) >>> 24);
       const text = btoaChunked(data);
       const add = (group, impl, fn, baseline = false) => rows.push({ group: `${group} ${label}`, impl, opsPerSecond: time(fn), bytes, baseline });

@@ -14,7 +14,7 @@ function signals(rate, seconds) {
   const d = Math.round(0.08 * rate);
   for (let i = 0; i < n; i++) {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    const env = (i % Math.round(0.3 * rate)) < 0.2 * rate ? 1 : 0; // 200 ms bursts, 100 ms gaps
+    const env = i % Math.round(0.3 * rate) < 0.2 * rate ? 1 : 0; // 200 ms bursts, 100 ms gaps
     far[i] = 0.1 * env * (seed / 2 ** 32 - 0.5);
     mic[i] = (i >= d ? 0.1 * far[i - d] : 0) + 1e-4 * Math.sin(i);
   }
@@ -24,7 +24,12 @@ function signals(rate, seconds) {
 const cases = [];
 for (const rate of [24000, 48000]) {
   const { far, mic } = signals(rate, 2);
-  for (const [label, n] of [['10 ms', rate / 100], ['20 ms', rate / 50], ['128-frame quantum', 128], ['1 s', rate]]) {
+  for (const [label, n] of [
+    ['10 ms', rate / 100],
+    ['20 ms', rate / 50],
+    ['128-frame quantum', 128],
+    ['1 s', rate],
+  ]) {
     for (const playing of [true, false]) {
       const gate = new EchoGate({ sampleRate: rate });
       const refBlock = new Float32Array(n);

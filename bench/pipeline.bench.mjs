@@ -28,7 +28,8 @@ for (let at = 0; at < RATE; at += QUANTUM) quanta.push(second.subarray(at, Math.
 
 const deltaPcm = new Int16Array(2400).map((_, i) => Math.round(8000 * Math.sin(i * 0.05)));
 const delta = Buffer.from(deltaPcm.buffer).toString('base64'); // 100 ms at 24 kHz
-const deltaEvent = (itemId) => JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: itemId, output_index: 0, content_index: 0, delta });
+const deltaEvent = (itemId) =>
+  JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: itemId, output_index: 0, content_index: 0, delta });
 
 function memoryChild() {
   const gc = globalThis.gc;
@@ -166,7 +167,7 @@ if (process.argv[2] === '--memory') {
     // the DESIGN target case: VAD and echo gate on, the gate fed a playing reference
     const gate = new EchoGate({ sampleRate: RATE });
     const capture = new CapturePipeline({ inputRate: RATE, vad: true, echoGate: gate });
-    const reference = quanta.map((q) => q.map((x, i) => 0.5 * Math.sin(i * 0.07)));
+    const reference = quanta.map((q) => q.map((_x, i) => 0.5 * Math.sin(i * 0.07)));
     cases.push({
       group: 'capture 48 kHz -> 24 kHz base64, 1 s in 128-frame quanta',
       impl: 'chunkMs 40, VAD + echo gate',
@@ -225,13 +226,19 @@ if (process.argv[2] === '--memory') {
       let v = (x + 2) >> 2;
       if (v > 8191) v = 8191;
       let mask = 0xff;
-      if (v < 0) { v = -v; mask = 0x7f; }
+      if (v < 0) {
+        v = -v;
+        mask = 0x7f;
+      }
       if (v > 8158) v = 8158;
       const y = v + 33;
       const seg = 26 - Math.clz32(y);
       return (((seg << 4) | ((y >> (seg + 1)) & 15)) ^ mask) & 0xff;
     };
-    for (const [label, n] of [['20 ms', 160], ['1 s', 8000]]) {
+    for (const [label, n] of [
+      ['20 ms', 160],
+      ['1 s', 8000],
+    ]) {
       const pcm = new Int16Array(n).map((_, i) => Math.round(12000 * Math.sin(i * 0.2)));
       const codes = encodeMuLaw(pcm);
       const outCodes = new Uint8Array(n);
@@ -239,14 +246,37 @@ if (process.argv[2] === '--memory') {
       const common = { bytes: n * 2, seconds: n / 8000 };
       cases.push(
         { group: `G.711 mu-law encode ${label}`, impl: 'encodeMuLaw (wasm)', fn: () => encodeMuLaw(pcm, outCodes), ...common },
-        { group: `G.711 mu-law encode ${label}`, impl: 'plain JS segment rule', baseline: true, fn: () => { for (let i = 0; i < n; i++) outCodes[i] = jsEncode(pcm[i]); }, ...common },
+        {
+          group: `G.711 mu-law encode ${label}`,
+          impl: 'plain JS segment rule',
+          baseline: true,
+          fn: () => {
+            for (let i = 0; i < n; i++) outCodes[i] = jsEncode(pcm[i]);
+          },
+          ...common,
+        },
         { group: `G.711 mu-law decode ${label}`, impl: 'decodeMuLaw (wasm)', fn: () => decodeMuLaw(codes, outPcm), ...common },
-        { group: `G.711 mu-law decode ${label}`, impl: 'plain JS table', baseline: true, fn: () => { for (let i = 0; i < n; i++) outPcm[i] = table[codes[i]]; }, ...common },
+        {
+          group: `G.711 mu-law decode ${label}`,
+          impl: 'plain JS table',
+          baseline: true,
+          fn: () => {
+            for (let i = 0; i < n; i++) outPcm[i] = table[codes[i]];
+          },
+          ...common,
+        },
       );
     }
     const bridge = new TelephonyBridge({ law: 'mulaw' });
     const phone = encodeMuLaw(new Int16Array(160).map((_, i) => Math.round(12000 * Math.sin(i * 0.2))));
-    cases.push({ group: 'TelephonyBridge 20 ms mu-law -> 24 kHz PCM16 base64', impl: 'toSessionBase64', baseline: true, bytes: 320, seconds: 0.02, fn: () => bridge.toSessionBase64(phone) });
+    cases.push({
+      group: 'TelephonyBridge 20 ms mu-law -> 24 kHz PCM16 base64',
+      impl: 'toSessionBase64',
+      baseline: true,
+      bytes: 320,
+      seconds: 0.02,
+      fn: () => bridge.toSessionBase64(phone),
+    });
   }
   await runSuite('pipeline', cases);
   const child = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', new URL(import.meta.url).pathname, '--memory'], { encoding: 'utf8' });

@@ -178,5 +178,20 @@ console.log(`\nresampler (✓ = meets the 'high' targets on this pair: pass band
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/resampler.json', import.meta.url),
-  JSON.stringify({ name: 'resampler', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, maxTime, rounds: ROUNDS, qualify: QUALIFY, rows, headToHead, markdown }, null, 2),
+  JSON.stringify(
+    {
+      name: 'resampler',
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: os.cpus()[0]?.model,
+      maxTime,
+      rounds: ROUNDS,
+      qualify: QUALIFY,
+      rows,
+      headToHead,
+      markdown,
+    },
+    null,
+    2,
+  ),
 );

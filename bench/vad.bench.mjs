@@ -22,7 +22,11 @@ const m = await fvad();
 const cases = [];
 for (const rate of [24000, 48000]) {
   const signal = speechLike(rate, 2);
-  for (const [label, ms] of [['10 ms', 10], ['20 ms', 20], ['1 s', 1000]]) {
+  for (const [label, ms] of [
+    ['10 ms', 10],
+    ['20 ms', 20],
+    ['1 s', 1000],
+  ]) {
     const n = (rate * ms) / 1000;
     const vad = new EnergyVad({ sampleRate: rate });
     const types = new Uint8Array(256);

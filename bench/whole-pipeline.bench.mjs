@@ -138,9 +138,26 @@ function cases() {
   }
   {
     const capture = new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20 });
-    list.push({ group: CAPTURE, impl: 'realtime-pcm: resample + PCM16 + base64 only', bytes: IN_RATE * 4, seconds: 1, fn: () => { for (const p of pieces) sink += capture.push(p).length; } });
+    list.push({
+      group: CAPTURE,
+      impl: 'realtime-pcm: resample + PCM16 + base64 only',
+      bytes: IN_RATE * 4,
+      seconds: 1,
+      fn: () => {
+        for (const p of pieces) sink += capture.push(p).length;
+      },
+    });
   }
-  list.push({ group: CAPTURE, impl: 'plain JS: linear interpolation, clamp-free, chunked btoa', baseline: true, bytes: IN_RATE * 4, seconds: 1, fn: () => { for (const p of pieces) sink += plainCapture(p).length; } });
+  list.push({
+    group: CAPTURE,
+    impl: 'plain JS: linear interpolation, clamp-free, chunked btoa',
+    baseline: true,
+    bytes: IN_RATE * 4,
+    seconds: 1,
+    fn: () => {
+      for (const p of pieces) sink += plainCapture(p).length;
+    },
+  });
   {
     const playback = new PlaybackPipeline({ outputRate: IN_RATE });
     const out = new Float32Array(QUANTUM);
@@ -179,7 +196,15 @@ function cases() {
     });
   }
   {
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => sink++, inputRate: IN_RATE, outputRate: IN_RATE, chunkMs: 20, vad: true, echoGate: true });
+    const adapter = new RealtimeAudioAdapter({
+      protocol: 'openai',
+      send: () => sink++,
+      inputRate: IN_RATE,
+      outputRate: IN_RATE,
+      chunkMs: 20,
+      vad: true,
+      echoGate: true,
+    });
     adapter.handleServerEvent(JSON.stringify({ type: 'response.output_item.added', item: { id: 'i' } }));
     const event = JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', output_index: 0, content_index: 0, delta });
     const speaker = new Float32Array(PIECE);
@@ -224,7 +249,10 @@ const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed
 const lines = [
   '| case | implementation | x realtime (one core) | share of one core per call | vs plain JS |',
   '| --- | --- | ---: | ---: | ---: |',
-  ...best.map((r) => `| ${r.group.split(':')[0]} | ${r.impl} | ${fmt(r.xRealtime)} | ${r.cpuSharePercent.toFixed(2)}% | ${r.group === CALL ? '' : `${r.ratioToBaseline.toFixed(2)}x`} |`),
+  ...best.map(
+    (r) =>
+      `| ${r.group.split(':')[0]} | ${r.impl} | ${fmt(r.xRealtime)} | ${r.cpuSharePercent.toFixed(2)}% | ${r.group === CALL ? '' : `${r.ratioToBaseline.toFixed(2)}x`} |`,
+  ),
   '',
   `Concurrent calls one core carries (capture with VAD + echo gate, and playback): **${Math.floor(callsPerCore.pipelines)}** with the pipelines, **${Math.floor(callsPerCore.adapter)}** through the adapter with JSON in and out; the plain-JS path (no VAD, no echo gate, aliasing, wrap-around on clipping) ${Math.floor(callsPerCore.plainJs)}.`,
 ];

@@ -66,8 +66,20 @@ const audioSeconds = calls * seconds; // per direction
 const pool = await inPool();
 const thread = inThread();
 const rows = [
-  { case: `${calls} calls, worker pool (${cores} workers)`, wallSeconds: pool.elapsed, xRealtimePerCall: seconds / pool.elapsed, xRealtimePerCore: audioSeconds / pool.elapsed / cores, dropped: pool.dropped },
-  { case: `${calls} calls, main thread`, wallSeconds: thread.elapsed, xRealtimePerCall: seconds / thread.elapsed, xRealtimePerCore: audioSeconds / thread.elapsed, dropped: 0 },
+  {
+    case: `${calls} calls, worker pool (${cores} workers)`,
+    wallSeconds: pool.elapsed,
+    xRealtimePerCall: seconds / pool.elapsed,
+    xRealtimePerCore: audioSeconds / pool.elapsed / cores,
+    dropped: pool.dropped,
+  },
+  {
+    case: `${calls} calls, main thread`,
+    wallSeconds: thread.elapsed,
+    xRealtimePerCall: seconds / thread.elapsed,
+    xRealtimePerCore: audioSeconds / thread.elapsed,
+    dropped: 0,
+  },
 ];
 const markdown = [
   `${calls} calls x ${seconds} s each (capture 48 -> 24 kHz with VAD and 40 ms chunks, plus playback 24 -> 48 kHz), 20 ms blocks, ${cores} cores:`,
@@ -78,4 +90,7 @@ const markdown = [
 ].join('\n');
 console.log(`\nworker-pool\n${markdown}`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/worker-pool.json', import.meta.url), JSON.stringify({ name: 'worker-pool', date: new Date().toISOString(), node: process.version, cores, calls, seconds, rows, markdown }, null, 2));
+writeFileSync(
+  new URL('./results/worker-pool.json', import.meta.url),
+  JSON.stringify({ name: 'worker-pool', date: new Date().toISOString(), node: process.version, cores, calls, seconds, rows, markdown }, null, 2),
+);

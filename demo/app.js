@@ -143,7 +143,10 @@ async function start() {
         if (event.type === 'interrupted') {
           demo.interruptions.push(event);
           view.cut();
-          view.log('cut', `barge-in (${event.source}): playback flushed (${event.flushedMs.toFixed(0)} ms dropped) after ${event.playedMs.toFixed(0)} ms heard of ${event.itemId}`);
+          view.log(
+            'cut',
+            `barge-in (${event.source}): playback flushed (${event.flushedMs.toFixed(0)} ms dropped) after ${event.playedMs.toFixed(0)} ms heard of ${event.itemId}`,
+          );
         } else if (event.type === 'error') {
           demo.errors.push(event);
           view.log('err', `${event.code}: ${event.message}`);
@@ -162,7 +165,10 @@ async function start() {
     };
     const turnDetection = speechOnly ? 'none' : 'server_vad';
     if (mode === 'relay') {
-      await connection.sessionUpdate({ voice: 'marin', turnDetection }, { instructions: 'You are the voice of a demo of an audio library. Answer in one or two short sentences.', output_modalities: ['audio'] });
+      await connection.sessionUpdate(
+        { voice: 'marin', turnDetection },
+        { instructions: 'You are the voice of a demo of an audio library. Answer in one or two short sentences.', output_modalities: ['audio'] },
+      );
     } else await connection.sessionUpdate({ turnDetection });
     const timer = setInterval(async () => {
       demo.stats = await connection.stats();
@@ -170,7 +176,10 @@ async function start() {
     }, 250);
     session = { socket, source, connection, timer };
     Object.assign(demo, { state: 'live', mode, contextRate: source.context.sampleRate });
-    view.status(`live · ${mode === 'relay' ? 'OpenAI Realtime via relay' : 'local session'} · ${useFixture ? 'speech fixture' : 'microphone'}${speechOnly ? ' · speech only' : ''} · context ${source.context.sampleRate} Hz`, 'live');
+    view.status(
+      `live · ${mode === 'relay' ? 'OpenAI Realtime via relay' : 'local session'} · ${useFixture ? 'speech fixture' : 'microphone'}${speechOnly ? ' · speech only' : ''} · context ${source.context.sampleRate} Hz`,
+      'live',
+    );
     $('stop').disabled = false;
     $('interrupt').disabled = false;
   } catch (error) {

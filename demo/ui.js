@@ -57,7 +57,8 @@ export class DemoView {
     $('chunks').append(tile);
     this.chunkTiles.push(tile);
     if (this.chunkTiles.length > 96) this.chunkTiles.shift().remove();
-    $('chunk-summary').textContent = `${total.count} × input_audio_buffer.append, ${(total.bytes / 1024).toFixed(0)} KiB of PCM16 (last: ${bytes} bytes = ${(bytes / 48).toFixed(0)} ms at 24 kHz)`;
+    $('chunk-summary').textContent =
+      `${total.count} × input_audio_buffer.append, ${(total.bytes / 1024).toFixed(0)} KiB of PCM16 (last: ${bytes} bytes = ${(bytes / 48).toFixed(0)} ms at 24 kHz)`;
   }
 
   cut() {
@@ -123,7 +124,10 @@ export class DemoView {
       ctx.strokeStyle = color;
       ctx.lineWidth = 1.5;
       ctx.beginPath();
-      this.levels.forEach((p, i) => (i === 0 ? ctx.moveTo(x(p.t), y(p[key], top, height)) : ctx.lineTo(x(p.t), y(p[key], top, height))));
+      this.levels.forEach((p, i) => {
+        if (i === 0) ctx.moveTo(x(p.t), y(p[key], top, height));
+        else ctx.lineTo(x(p.t), y(p[key], top, height));
+      });
       ctx.stroke();
     };
     line('mic', '#3fb950', 4, (h - 18) / 2 - 4);

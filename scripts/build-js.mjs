@@ -40,7 +40,15 @@ writeFileSync(
 );
 
 // 2b. the Node worker (CommonJS, started with eval by PcmWorkerPool), as a string for src/node.
-const nodeWorker = await build({ ...common, format: 'cjs', entryPoints: ['src/node/worker.ts'], platform: 'node', write: false, plugins: [noEmbeddedWasm], minify: true });
+const nodeWorker = await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: ['src/node/worker.ts'],
+  platform: 'node',
+  write: false,
+  plugins: [noEmbeddedWasm],
+  minify: true,
+});
 const nodeWorkerText = nodeWorker.outputFiles[0].text;
 writeFileSync(new URL('../dist/node-worker.cjs', import.meta.url), nodeWorkerText);
 writeFileSync(
@@ -59,4 +67,8 @@ for (const [name, entry] of Object.entries(entries)) {
 // 5. the CLI (the package's bin) and the demo server behind `npm start`, for Node (ws stays a dependency import).
 await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', platform: 'node', banner: { js: '#!/usr/bin/env node' } });
 await build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', external: ['ws'] });
-console.log(`built dist/worklet.js (${workletText.length} bytes), ${Object.keys(entries).map((n) => `dist/${n}.js`).join(', ')}, dist/cli.js, dist/server.js`);
+console.log(
+  `built dist/worklet.js (${workletText.length} bytes), ${Object.keys(entries)
+    .map((n) => `dist/${n}.js`)
+    .join(', ')}, dist/cli.js, dist/server.js`,
+);

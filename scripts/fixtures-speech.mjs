@@ -136,7 +136,10 @@ function speechIntervals(x) {
 function activeRmsDb(x, intervals) {
   let s = 0;
   let n = 0;
-  for (const [a, b] of intervals) for (let i = a; i < b; i++) (s += x[i] ** 2), n++;
+  for (const [a, b] of intervals) {
+    for (let i = a; i < b; i++) s += x[i] ** 2;
+    n += Math.max(0, b - a);
+  }
   return db(s / n);
 }
 
@@ -171,7 +174,7 @@ function speechTrack(name, dir, seconds, placements) {
     activeRmsDb: Number(activeRmsDb(q, intervals).toFixed(3)),
     rule: 'energy trim of each clean source: 10 ms frames within 40 dB of its loudest frame (>= -60 dBFS), gaps < 150 ms closed, runs < 30 ms dropped, ends refined to the first/last sample at the threshold amplitude; offset by the placement sample',
   };
-  writeFileSync(join(ROOT, `${dir}/${name}.labels.json`), JSON.stringify(labels, null, 1) + '\n');
+  writeFileSync(join(ROOT, `${dir}/${name}.labels.json`), `${JSON.stringify(labels, null, 1)}\n`);
   manifest.files.push({
     path,
     labels: `${dir}/${name}.labels.json`,
@@ -193,7 +196,12 @@ function writeNoise(name, samples, source, commands, rmsDb = -30) {
   const gain = 10 ** ((rmsDb - db(s / samples.length)) / 20);
   const path = `noise/${name}.wav`;
   writeWav(join(ROOT, path), quantized(samples.map((v) => v * gain)));
-  manifest.files.push({ path, seconds: samples.length / RATE, provenance: [{ source, commands }], made: `scaled to ${rmsDb} dBFS RMS in Node, written as PCM16` });
+  manifest.files.push({
+    path,
+    seconds: samples.length / RATE,
+    provenance: [{ source, commands }],
+    made: `scaled to ${rmsDb} dBFS RMS in Node, written as PCM16`,
+  });
 }
 
 function soxNoise(kind, seconds) {
@@ -249,7 +257,10 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
         pos += u.samples.length;
       }
     }
-    for (const u of list) (sources.push(u.source), commands.push(...u.commands));
+    for (const u of list) {
+      sources.push(u.source);
+      commands.push(...u.commands);
+    }
   });
   writeNoise('babble', babble, `babble: six talkers looped and summed: ${sources.join('; ')}`, commands);
 }
@@ -273,14 +284,23 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
   const taps = Math.round(0.3 * RATE);
   const h = new Float64Array(taps);
   let seed = 12345;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed / 2 ** 32) * 2 - 1;
+  };
   h[0] = 1;
-  for (const [ms, g] of [[3.1, 0.6], [7.4, -0.45], [11.9, 0.35], [17.3, -0.3]]) h[Math.round((ms / 1000) * RATE)] += g;
+  for (const [ms, g] of [
+    [3.1, 0.6],
+    [7.4, -0.45],
+    [11.9, 0.35],
+    [17.3, -0.3],
+  ])
+    h[Math.round((ms / 1000) * RATE)] += g;
   const decay = Math.log(1000) / 0.25; // amplitude e-folding so energy falls 60 dB in 250 ms
   const TAIL_GAIN = 0.05;
   for (let i = Math.round(0.02 * RATE); i < taps; i++) h[i] += TAIL_GAIN * rand() * Math.exp(-decay * (i / RATE));
   const rirPath = join(ROOT, 'echo/room.fir.txt');
-  writeFileSync(rirPath, Array.from(h, (v) => v.toPrecision(8)).join('\n') + '\n');
+  writeFileSync(rirPath, `${Array.from(h, (v) => v.toPrecision(8)).join('\n')}\n`);
   const farPath = join(ROOT, 'echo/far.wav');
   const roomTmp = join(tmp, 'room.wav');
   // Scale down before filtering so the filtered signal cannot clip; the test recomputes the gain.
@@ -294,26 +314,43 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
   for (let lag = -50; lag <= 50; lag++) {
     let sum = 0;
     for (let i = 8000; i < 40000; i++) sum += far.q[i] * (room[i + lag] ?? 0);
-    if (sum > best) (best = sum), (bestLag = lag);
+    if (sum > best) {
+      best = sum;
+      bestLag = lag;
+    }
   }
   if (bestLag !== 0) throw new Error(`far-room is not aligned with far (lag ${bestLag})`);
   const firstSound = far.q.findIndex((v) => v !== 0);
   for (let i = 0; i < firstSound; i++) if (Math.abs(room[i]) > 1 / 32768) throw new Error('far-room has sound before the far end starts');
   let ef = 0;
   let er = 0;
-  for (let i = 0; i < far.q.length; i++) (ef += far.q[i] ** 2), (er += room[i] ** 2);
+  for (let i = 0; i < far.q.length; i++) {
+    ef += far.q[i] ** 2;
+    er += room[i] ** 2;
+  }
   writeWav(join(ROOT, 'echo/far-room.wav'), room);
   manifest.files.push({
     path: 'echo/far-room.wav',
     seconds: SECONDS,
-    provenance: [{ source: 'echo/far.wav through echo/room.fir.txt (synthetic room: direct path, 4 reflections, RT60 250 ms noise tail, 300 ms; direct-to-reverberant ratio below)', commands: [c] }],
+    provenance: [
+      {
+        source:
+          'echo/far.wav through echo/room.fir.txt (synthetic room: direct path, 4 reflections, RT60 250 ms noise tail, 300 ms; direct-to-reverberant ratio below)',
+        commands: [c],
+      },
+    ],
     energyRatioToFarDb: Number(db(er / ef).toFixed(3)),
-    directToReverberantDb: Number(db(h.slice(0, Math.round(0.005 * RATE)).reduce((a, v) => a + v * v, 0) / h.slice(Math.round(0.005 * RATE)).reduce((a, v) => a + v * v, 0)).toFixed(2)),
+    directToReverberantDb: Number(
+      db(h.slice(0, Math.round(0.005 * RATE)).reduce((a, v) => a + v * v, 0) / h.slice(Math.round(0.005 * RATE)).reduce((a, v) => a + v * v, 0)).toFixed(2),
+    ),
     made: 'sox fir output truncated to the far-end length; the echo at a given echo return loss is this file times 10^((energyRatioToFarDb - ERL)/20), shifted by the delay',
   });
-  manifest.files.push({ path: 'echo/room.fir.txt', provenance: [{ source: 'synthetic room response, seeded LCG (scripts/fixtures-speech.mjs)', commands: [] }] });
+  manifest.files.push({
+    path: 'echo/room.fir.txt',
+    provenance: [{ source: 'synthetic room response, seeded LCG (scripts/fixtures-speech.mjs)', commands: [] }],
+  });
 }
 
-writeFileSync(join(ROOT, 'manifest.vad-echo.json'), JSON.stringify(manifest, null, 1) + '\n');
+writeFileSync(join(ROOT, 'manifest.vad-echo.json'), `${JSON.stringify(manifest, null, 1)}\n`);
 rmSync(tmp, { recursive: true, force: true });
 console.log(`wrote ${manifest.files.length} fixtures under fixtures/`);

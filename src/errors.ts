@@ -9,11 +9,7 @@ export class RealtimePcmError extends Error {
 }
 
 /** Why a base64 text was rejected. */
-export type Base64ErrorReason =
-  | 'invalid_character'
-  | 'invalid_padding'
-  | 'invalid_length'
-  | 'not_a_string';
+export type Base64ErrorReason = 'invalid_character' | 'invalid_padding' | 'invalid_length' | 'not_a_string';
 
 /** Thrown by `decodeBase64` on any input that is not canonical RFC 4648 base64. */
 export class Base64Error extends RealtimePcmError {
@@ -47,10 +43,7 @@ export class WasmLoadError extends RealtimePcmError {
 /** Throws `buffer_too_small` when a caller's output array cannot hold `samples` samples. */
 export function checkOutputLength(output: { length: number }, samples: number, name: string): void {
   if (output.length < samples) {
-    throw new RealtimePcmError(
-      'buffer_too_small',
-      `${name}: output holds ${output.length} samples, input has ${samples}; pass an output at least as long`,
-    );
+    throw new RealtimePcmError('buffer_too_small', `${name}: output holds ${output.length} samples, input has ${samples}; pass an output at least as long`);
   }
 }
 

@@ -17,7 +17,15 @@ export { REALTIME_SAMPLE_RATE } from './constants.js';
 export { encodeMuLaw, decodeMuLaw, encodeALaw, decodeALaw, encodeG711, decodeG711 } from './kernels/g711.js';
 export type { G711Law } from './kernels/g711.js';
 export { CapturePipeline } from './pipeline/capture.js';
-export type { CapturePipelineOptions, CaptureEvent, CaptureAudioEvent, CaptureVadEvent, CaptureStats, CaptureVad, CaptureEchoGate } from './pipeline/capture.js';
+export type {
+  CapturePipelineOptions,
+  CaptureEvent,
+  CaptureAudioEvent,
+  CaptureVadEvent,
+  CaptureStats,
+  CaptureVad,
+  CaptureEchoGate,
+} from './pipeline/capture.js';
 export { PlaybackPipeline } from './pipeline/playback.js';
 export type { PlaybackPipelineOptions, PlaybackInterruption, PlaybackStats, PlaybackReferenceSink } from './pipeline/playback.js';
 export { AudioInputError } from './pipeline/errors.js';
@@ -26,7 +34,15 @@ export { RealtimeAudioAdapter, MIN_COMMIT_MS } from './transport/adapter.js';
 export type { RealtimeAudioAdapterOptions } from './transport/adapter.js';
 export { TransportError } from './transport/errors.js';
 export type { TransportErrorCode } from './transport/errors.js';
-export type { AdapterEvent, AdapterStats, InterruptionEvent, InterruptionSource, TransportErrorEvent, SessionProtocolName, TurnDetectionMode } from './transport/events.js';
+export type {
+  AdapterEvent,
+  AdapterStats,
+  InterruptionEvent,
+  InterruptionSource,
+  TransportErrorEvent,
+  SessionProtocolName,
+  TurnDetectionMode,
+} from './transport/events.js';
 export { openAISessionAudio, openAIBetaSessionAudio, geminiSetupAudio } from './transport/session-config.js';
 export type { SessionAudioOptions } from './transport/session-config.js';
 export type { SendTarget, TextSocket } from './transport/sink.js';

@@ -4,7 +4,16 @@
 // stereo input is averaged into a buffer made once); messages are posted only when a chunk is
 // complete, and level reports every `levelIntervalMs`.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
-import { contextRate, echoLink, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
+import {
+  contextRate,
+  echoLink,
+  installKernels,
+  type EchoGateLike,
+  type EchoGateSettings,
+  type ProcessorBase,
+  type WorkletProcessor,
+  type WorkletScope,
+} from './worklet-scope.js';
 import { RealtimePcmError, errorData } from '../errors.js';
 import { LevelMeter } from './level-meter.js';
 import { MonoMixer } from './mono-mixer.js';
@@ -87,7 +96,11 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
             });
             break;
           default:
-            this.post({ type: 'error', code: 'unknown_message', message: `unknown message to the capture processor: ${String((message as { type?: unknown })?.type)}` });
+            this.post({
+              type: 'error',
+              code: 'unknown_message',
+              message: `unknown message to the capture processor: ${String((message as { type?: unknown })?.type)}`,
+            });
         }
       } catch (error) {
         this.fail(error);

@@ -22,7 +22,7 @@ export class LevelMeter {
     let peak = this.peak;
     for (let i = 0; i < samples.length; i++) {
       const v = samples[i]!;
-      if (v === v) {
+      if (!Number.isNaN(v)) {
         sum += v * v;
         const a = v < 0 ? -v : v;
         if (a > peak) peak = a;

@@ -48,10 +48,16 @@ export function createWorkletNode<T extends object>(
   processorOptions: T & WorkletKernelOptions,
 ): AudioWorkletNode {
   try {
-    return new AudioWorkletNode(context, name, { ...options, processorOptions: { ...processorOptions, sampleRate: context.sampleRate, module: kernelModule() } });
+    return new AudioWorkletNode(context, name, {
+      ...options,
+      processorOptions: { ...processorOptions, sampleRate: context.sampleRate, module: kernelModule() },
+    });
   } catch (error) {
     if ((error as Error)?.name !== 'DataCloneError') throw error;
-    return new AudioWorkletNode(context, name, { ...options, processorOptions: { ...processorOptions, sampleRate: context.sampleRate, wasmBytes: wasmBytes() } });
+    return new AudioWorkletNode(context, name, {
+      ...options,
+      processorOptions: { ...processorOptions, sampleRate: context.sampleRate, wasmBytes: wasmBytes() },
+    });
   }
 }
 

@@ -35,7 +35,8 @@ export async function openMicrophone(options: MicrophoneOptions = {}): Promise<M
   const stream = await navigator.mediaDevices.getUserMedia({ audio: { ...DEFAULT_MICROPHONE_CONSTRAINTS, ...options.constraints } });
   const trackSampleRate = stream.getAudioTracks()[0]?.getSettings().sampleRate;
   const ownContext = options.context === undefined;
-  const context = options.context ?? new AudioContext(trackSampleRate ? { sampleRate: trackSampleRate, latencyHint: 'interactive' } : { latencyHint: 'interactive' });
+  const context =
+    options.context ?? new AudioContext(trackSampleRate ? { sampleRate: trackSampleRate, latencyHint: 'interactive' } : { latencyHint: 'interactive' });
   const source = context.createMediaStreamSource(stream);
   return {
     stream,

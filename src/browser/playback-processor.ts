@@ -65,7 +65,13 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
     }
 
     private postProgress(playing: boolean): void {
-      this.post({ type: 'progress', itemId: this.pipeline.playingItemId, playedMs: (this.pipeline.stats.playedFrames * 1000) / this.rate, bufferedMs: this.pipeline.bufferedMs, playing });
+      this.post({
+        type: 'progress',
+        itemId: this.pipeline.playingItemId,
+        playedMs: (this.pipeline.stats.playedFrames * 1000) / this.rate,
+        bufferedMs: this.pipeline.bufferedMs,
+        playing,
+      });
     }
 
     private handle(message: PlaybackRequest): void {
@@ -90,7 +96,11 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
             this.post({ type: 'stats', id: message.id, stats: { ...this.pipeline.stats, quanta: this.quanta, bufferedMs: this.pipeline.bufferedMs } });
             break;
           default:
-            this.post({ type: 'error', code: 'unknown_message', message: `unknown message to the playback processor: ${String((message as { type?: unknown })?.type)}` });
+            this.post({
+              type: 'error',
+              code: 'unknown_message',
+              message: `unknown message to the playback processor: ${String((message as { type?: unknown })?.type)}`,
+            });
         }
       } catch (error) {
         // bad input from the network (invalid base64, odd byte count): reported, playback goes on

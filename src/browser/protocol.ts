@@ -17,11 +17,7 @@ export interface WorkletKernelOptions {
   sampleRate?: number;
 }
 
-export type CaptureRequest =
-  | { type: 'flush'; id: number }
-  | { type: 'reset' }
-  | { type: 'stats'; id: number }
-  | { type: 'pause'; paused: boolean };
+export type CaptureRequest = { type: 'flush'; id: number } | { type: 'reset' } | { type: 'stats'; id: number } | { type: 'pause'; paused: boolean };
 
 export type CaptureReply =
   | { type: 'events'; events: CaptureEvent[] }

@@ -61,7 +61,8 @@ export interface RealtimeAudioConnection {
 
 const AUDIO_EVENTS = new Set(['input_audio_buffer.append']);
 const isAudioEvent = (event: Record<string, unknown>) =>
-  AUDIO_EVENTS.has(event.type as string) || (typeof event.realtimeInput === 'object' && event.realtimeInput !== null && 'audio' in (event.realtimeInput as object));
+  AUDIO_EVENTS.has(event.type as string) ||
+  (typeof event.realtimeInput === 'object' && event.realtimeInput !== null && 'audio' in (event.realtimeInput as object));
 
 export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptions): Promise<RealtimeAudioConnection> {
   const { context, source, destination, send, echoGate, onEvent, onLevel, levelIntervalMs, workletUrl, ...adapter } = options;

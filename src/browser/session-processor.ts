@@ -6,7 +6,15 @@
 // `echoGate` on, the adapter's EchoGate hears the speaker output as its reference.
 import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../transport/adapter.js';
 import type { AdapterEvent } from '../transport/events.js';
-import { contextRate, installKernels, type EchoGateLike, type EchoGateSettings, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
+import {
+  contextRate,
+  installKernels,
+  type EchoGateLike,
+  type EchoGateSettings,
+  type ProcessorBase,
+  type WorkletProcessor,
+  type WorkletScope,
+} from './worklet-scope.js';
 import { LevelMeter } from './level-meter.js';
 import { MonoMixer } from './mono-mixer.js';
 import { RealtimePcmError, errorData } from '../errors.js';
@@ -131,7 +139,11 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           this.paused = Boolean(message.paused);
           return;
         default:
-          this.post({ type: 'error', code: 'unknown_message', message: `unknown message to the session processor: ${String((message as { type?: unknown })?.type)}` });
+          this.post({
+            type: 'error',
+            code: 'unknown_message',
+            message: `unknown message to the session processor: ${String((message as { type?: unknown })?.type)}`,
+          });
       }
     }
 

@@ -65,7 +65,8 @@ const LINKS = Symbol.for('realtime-pcm.echo-links');
 
 export function echoLink(linkId: string): EchoLink {
   const scope = globalThis as unknown as { [LINKS]?: Map<string, EchoLink> };
-  const links = (scope[LINKS] ??= new Map());
+  scope[LINKS] ??= new Map();
+  const links = scope[LINKS];
   let link = links.get(linkId);
   if (link === undefined) {
     link = { reference: undefined };

@@ -28,8 +28,10 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
   if (!SUPPORTED_SAMPLE_RATES.includes(info.sampleRate)) {
     throw new CliError('unsupported_rate', `${inPath} is at ${info.sampleRate} Hz; the capture pipeline takes ${SUPPORTED_SAMPLE_RATES.join(', ')} Hz`);
   }
-  if ((options.silenceGating || options.commit) && !options.vad) throw new CliError('bad_option', '--silence-gating and --commit need the VAD (leave out --no-vad)', 2);
-  if (options.commit && options.protocol === 'gemini') throw new CliError('bad_option', '--commit is for OpenAI sessions (Gemini ends turns with activityEnd under its own VAD)', 2);
+  if ((options.silenceGating || options.commit) && !options.vad)
+    throw new CliError('bad_option', '--silence-gating and --commit need the VAD (leave out --no-vad)', 2);
+  if (options.commit && options.protocol === 'gemini')
+    throw new CliError('bad_option', '--commit is for OpenAI sessions (Gemini ends turns with activityEnd under its own VAD)', 2);
   const protocol = options.protocol === 'gemini' ? new GeminiProtocol() : new OpenAIProtocol(options.protocol === 'openai-beta');
   const capture = new CapturePipeline({
     inputRate: info.sampleRate,
@@ -54,10 +56,11 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
       if (event.type === 'speech_start') segments++;
       if (event.type === 'speech_stop' && options.commit) {
         // what was pending goes first, then the turn ends, as RealtimeAudioAdapter.commit does
-        for (const pending of capture.emitPending()) if (pending.type === 'audio') {
-          emit(protocol.append(pending.base64));
-          uncommittedFrames += pending.frames;
-        }
+        for (const pending of capture.emitPending())
+          if (pending.type === 'audio') {
+            emit(protocol.append(pending.base64));
+            uncommittedFrames += pending.frames;
+          }
         if (uncommittedFrames * 1000 >= MIN_COMMIT_MS * protocol.inputRate) {
           emit(protocol.commit());
           emit(protocol.createResponse()!);

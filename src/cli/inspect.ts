@@ -16,7 +16,13 @@ export interface Readiness {
 }
 
 const describeEncoding = (info: WavInfo) =>
-  info.encoding === 'pcm' ? `PCM ${info.bitsPerSample}-bit` : info.encoding === 'float' ? `IEEE float ${info.bitsPerSample}-bit` : info.encoding === 'mulaw' ? 'G.711 mu-law' : 'G.711 A-law';
+  info.encoding === 'pcm'
+    ? `PCM ${info.bitsPerSample}-bit`
+    : info.encoding === 'float'
+      ? `IEEE float ${info.bitsPerSample}-bit`
+      : info.encoding === 'mulaw'
+        ? 'G.711 mu-law'
+        : 'G.711 A-law';
 
 export function readiness(info: WavInfo, path: string): Readiness {
   const problems: string[] = [];
@@ -26,7 +32,8 @@ export function readiness(info: WavInfo, path: string): Readiness {
   const alsoReadyFor: string[] = [];
   if (info.channels === 1 && info.sampleRate === 8000 && info.encoding === 'mulaw') alsoReadyFor.push("OpenAI Realtime with format { type: 'audio/pcmu' }");
   if (info.channels === 1 && info.sampleRate === 8000 && info.encoding === 'alaw') alsoReadyFor.push("OpenAI Realtime with format { type: 'audio/pcma' }");
-  if (info.channels === 1 && info.sampleRate === 16000 && info.encoding === 'pcm' && info.bitsPerSample === 16) alsoReadyFor.push('Gemini Live input (audio/pcm;rate=16000)');
+  if (info.channels === 1 && info.sampleRate === 16000 && info.encoding === 'pcm' && info.bitsPerSample === 16)
+    alsoReadyFor.push('Gemini Live input (audio/pcm;rate=16000)');
   const out = `${basename(path, extname(path))}-24k.wav`;
   return { ready: problems.length === 0, problems, fix: problems.length === 0 ? undefined : `realtime-pcm convert ${path} ${out} --rate 24000`, alsoReadyFor };
 }

@@ -53,7 +53,7 @@ function usage(message: string): CliError {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let input: string | undefined;
   try {
-    let parsed;
+    let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
     try {
       parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     } catch (error) {
@@ -83,10 +83,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       case 'events': {
         const protocol = values.protocol ?? 'openai';
-        if (protocol !== 'openai' && protocol !== 'openai-beta' && protocol !== 'gemini') throw usage(`--protocol ${protocol}: use openai, openai-beta or gemini`);
+        if (protocol !== 'openai' && protocol !== 'openai-beta' && protocol !== 'gemini')
+          throw usage(`--protocol ${protocol}: use openai, openai-beta or gemini`);
         const chunkMs = Number(values['chunk-ms'] ?? 40);
         if (!Number.isFinite(chunkMs) || chunkMs < 10 || chunkMs > 1000) throw usage(`--chunk-ms ${values['chunk-ms']}: use 10..1000`);
-        return events(a, { protocol, chunkMs, vad: values['no-vad'] !== true, silenceGating: values['silence-gating'] === true, commit: values.commit === true, progress: values.progress === true }, io);
+        return events(
+          a,
+          {
+            protocol,
+            chunkMs,
+            vad: values['no-vad'] !== true,
+            silenceGating: values['silence-gating'] === true,
+            commit: values.commit === true,
+            progress: values.progress === true,
+          },
+          io,
+        );
       }
       default:
         return play(a, b, { input: values.input === true, truncate: values['no-truncate'] !== true }, io);

@@ -63,7 +63,10 @@ export function play(inPath: string, outPath: string, options: PlayOptions, io: 
     try {
       event = obj(JSON.parse(line));
     } catch {
-      throw new CliError('bad_event', `${inPath}:${lineNumber}: not JSON (${JSON.stringify(line.slice(0, 40))}${line.length > 40 ? '...' : ''}); play takes one JSON event per line`);
+      throw new CliError(
+        'bad_event',
+        `${inPath}:${lineNumber}: not JSON (${JSON.stringify(line.slice(0, 40))}${line.length > 40 ? '...' : ''}); play takes one JSON event per line`,
+      );
     }
     if (event === undefined) throw new CliError('bad_event', `${inPath}:${lineNumber}: not a JSON object`);
     events++;
@@ -76,7 +79,8 @@ export function play(inPath: string, outPath: string, options: PlayOptions, io: 
       try {
         audio = decodeBase64(base64);
       } catch (error) {
-        if (error instanceof Base64Error) throw new CliError('bad_event', `${inPath}:${lineNumber}: invalid base64 audio (${error.reason} at character ${error.position})`);
+        if (error instanceof Base64Error)
+          throw new CliError('bad_event', `${inPath}:${lineNumber}: invalid base64 audio (${error.reason} at character ${error.position})`);
         throw error;
       }
       if (audio.length % 2 !== 0) throw new CliError('bad_event', `${inPath}:${lineNumber}: ${audio.length} bytes of audio is not whole PCM16 samples`);
@@ -85,10 +89,14 @@ export function play(inPath: string, outPath: string, options: PlayOptions, io: 
   }
   if (events === 0) throw new CliError('no_events', `${inPath}: no events (expected JSON lines, one session event per line)`);
   if (pieces.length === 0) {
-    throw new CliError('no_audio', `${inPath}: ${events} events but no ${options.input ? 'input audio (input_audio_buffer.append)' : 'assistant audio (response.output_audio.delta); add --input for the microphone side'}`);
+    throw new CliError(
+      'no_audio',
+      `${inPath}: ${events} events but no ${options.input ? 'input audio (input_audio_buffer.append)' : 'assistant audio (response.output_audio.delta); add --input for the microphone side'}`,
+    );
   }
   const rate = pieces[0]!.rate;
-  if (pieces.some((p) => p.rate !== rate)) throw new CliError('mixed_rates', `${inPath}: audio at several sample rates (${[...new Set(pieces.map((p) => p.rate))].join(', ')} Hz)`);
+  if (pieces.some((p) => p.rate !== rate))
+    throw new CliError('mixed_rates', `${inPath}: audio at several sample rates (${[...new Set(pieces.map((p) => p.rate))].join(', ')} Hz)`);
   // per item, keep at most audio_end_ms of it when the client truncated it
   const kept = new Map<string, number>();
   const chunks: Uint8Array[] = [];

@@ -63,7 +63,11 @@ export function base64Error(text: unknown): Base64Error | undefined {
   if (padding > 0) {
     const last = sextet(text.charCodeAt(dataEnd - 1));
     if ((padding === 2 && (last & 15) !== 0) || (padding === 1 && (last & 3) !== 0)) {
-      return new Base64Error('invalid_padding', dataEnd - 1, `invalid base64 at position ${dataEnd - 1}: the bits before the '=' padding must be zero (non-canonical encoding)`);
+      return new Base64Error(
+        'invalid_padding',
+        dataEnd - 1,
+        `invalid base64 at position ${dataEnd - 1}: the bits before the '=' padding must be zero (non-canonical encoding)`,
+      );
     }
   }
   return undefined;
@@ -159,7 +163,7 @@ function wasmDecode(text: string): Uint8Array {
     } else {
       for (let i = 0; i < n; i++) {
         const c = text.charCodeAt(done + i);
-        u8[charsPtr + i] = c > 255 ? 255 : c;
+        u8[charsPtr + i] = Math.min(c, 255);
       }
     }
     const produced = heap.exports.b64_decode(charsPtr, n, bytesPtr, done + n === text.length ? 1 : 0);
@@ -186,12 +190,7 @@ function makeBufferCodec(NodeBuffer: typeof Buffer): Base64Codec {
       // (so those are looked for: indexOf and utf8 byteLength are fast native scans).
       const out = NodeBuffer.allocUnsafeSlow(expected); // unpooled: owns its whole ArrayBuffer
       const written = out.write(text, 'base64');
-      if (
-        written !== expected ||
-        text.indexOf('-') !== -1 ||
-        text.indexOf('_') !== -1 ||
-        NodeBuffer.byteLength(text, 'utf8') !== text.length
-      ) {
+      if (written !== expected || text.indexOf('-') !== -1 || text.indexOf('_') !== -1 || NodeBuffer.byteLength(text, 'utf8') !== text.length) {
         fail(text);
       }
       return new Uint8Array(out.buffer, 0, expected);

@@ -6,7 +6,16 @@ import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
 interface GateExports extends KernelExports {
   gate_state_bytes(): number;
-  gate_init(s: number, sampleRate: number, blockSamples: number, maxDelayMs: number, closedGain: number, marginDb: number, holdMs: number, tailMs: number): void;
+  gate_init(
+    s: number,
+    sampleRate: number,
+    blockSamples: number,
+    maxDelayMs: number,
+    closedGain: number,
+    marginDb: number,
+    holdMs: number,
+    tailMs: number,
+  ): void;
   gate_reset(s: number): void;
   gate_push_reference(s: number, inPtr: number, samples: number): void;
   gate_align(s: number, samples: number): void;

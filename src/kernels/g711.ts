@@ -28,7 +28,6 @@ function io() {
   return window;
 }
 
-
 type Samples = Int16Array | Uint8Array;
 
 /**

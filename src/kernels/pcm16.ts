@@ -17,7 +17,6 @@ function io() {
   return window;
 }
 
-
 /**
  * Float32 [-1, 1) to PCM16: x * 32768, round half away from zero, clamp to [-32768, 32767],
  * NaN to 0 (WebRTC's FloatToS16 convention). Writes `input.length` samples into `output` (allocated

@@ -22,9 +22,7 @@ import { OptionsError } from '../errors.js';
 export type ResamplerQuality = 'voice' | 'high';
 
 /** Sample rates the resampler accepts, any pair. */
-export const SUPPORTED_SAMPLE_RATES: readonly number[] = Object.freeze([
-  8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000,
-]);
+export const SUPPORTED_SAMPLE_RATES: readonly number[] = Object.freeze([8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000]);
 
 export interface QualityPreset {
   /** Pass band edge (within +-0.1 dB) as a fraction of the lower rate. */
@@ -73,9 +71,7 @@ function gcd(a: number, b: number): number {
 export function checkRate(name: string, rate: unknown): number {
   if (typeof rate !== 'number' || !SUPPORTED_SAMPLE_RATES.includes(rate)) {
     const shown = typeof rate === 'number' ? String(rate) : typeof rate;
-    throw new OptionsError(
-      `Resampler: ${name} ${shown} is not supported; use one of ${SUPPORTED_SAMPLE_RATES.join(', ')} Hz (any pair)`,
-    );
+    throw new OptionsError(`Resampler: ${name} ${shown} is not supported; use one of ${SUPPORTED_SAMPLE_RATES.join(', ')} Hz (any pair)`);
   }
   return rate;
 }

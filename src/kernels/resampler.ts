@@ -14,13 +14,7 @@
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
 import { RealtimePcmError } from '../errors.js';
-import {
-  checkQuality,
-  checkRate,
-  designResampler,
-  type ResamplerDesign,
-  type ResamplerQuality,
-} from './resampler-design.js';
+import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerQuality } from './resampler-design.js';
 
 export { SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './resampler-design.js';
 export type { ResamplerQuality } from './resampler-design.js';
@@ -226,10 +220,7 @@ export class Resampler {
   processPtr(inPtr: number, frames: number, outPtr: number): number {
     this.alive();
     if (frames > this.maxFramesPerCall || frames < 0) {
-      throw new RealtimePcmError(
-        'invalid_frames',
-        `Resampler.processPtr: frames must be 0..${this.maxFramesPerCall} per call, got ${frames}`,
-      );
+      throw new RealtimePcmError('invalid_frames', `Resampler.processPtr: frames must be 0..${this.maxFramesPerCall} per call, got ${frames}`);
     }
     return this.wasm.rs_process(this.state, inPtr, frames, outPtr);
   }

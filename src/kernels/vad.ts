@@ -193,14 +193,7 @@ export class EnergyVad {
    * `framesDecided` says how many decisions were written. Throws RealtimePcmError
    * ('buffer_too_small') when an output array fills up (events need at most one slot per frame).
    */
-  processInto(
-    samples: Float32Array,
-    eventTypes: Uint8Array,
-    eventTimesMs: Float64Array,
-    frameDecisions?: Uint8Array,
-    start = 0,
-    end = samples.length,
-  ): number {
+  processInto(samples: Float32Array, eventTypes: Uint8Array, eventTimesMs: Float64Array, frameDecisions?: Uint8Array, start = 0, end = samples.length): number {
     const s = this.live();
     const heap = this.heap.refresh();
     const f32 = heap.f32;

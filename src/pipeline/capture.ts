@@ -170,7 +170,7 @@ export class CapturePipeline {
 
   /** True while the VAD hears speech (false without a VAD). */
   get speaking(): boolean {
-    return this.vad !== undefined && this.vad.speaking;
+    return this.vad?.speaking === true;
   }
 
   /**
@@ -268,7 +268,7 @@ export class CapturePipeline {
     this.streamFrames += frames;
     this.fill = 0;
     const vad = this.vad;
-    const wasSpeaking = vad !== undefined && vad.speaking;
+    const wasSpeaking = vad?.speaking === true;
     let vadEvents = 0;
     let speechStartFrame = -1;
     if (vad !== undefined) {

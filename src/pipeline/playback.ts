@@ -221,7 +221,7 @@ export class PlaybackPipeline {
     const ring = this.ring;
     if (!this.started && ring.availableFrames > 0) {
       const first = this.ledger.first();
-      if (ring.availableFrames >= this.startThresholdFrames || (first !== undefined && first.ended)) this.started = true;
+      if (ring.availableFrames >= this.startThresholdFrames || first?.ended === true) this.started = true;
     }
     const written = this.started ? ring.read(output, 0, frames) : 0;
     for (let i = written; i < frames; i++) output[i] = 0;
@@ -258,10 +258,7 @@ export class PlaybackPipeline {
     if (playing === undefined) {
       result = { itemId: null, playedMs: 0, playedFrames: 0, receivedFrames: 0, playedToEnd: false, flushedMs: 0 };
     } else {
-      const playedFrames = Math.min(
-        playing.receivedFrames,
-        Math.floor((playing.playedFrames * this.inputRate) / this.outputRate),
-      );
+      const playedFrames = Math.min(playing.receivedFrames, Math.floor((playing.playedFrames * this.inputRate) / this.outputRate));
       result = {
         itemId: playing.itemId,
         playedMs: (playedFrames * 1000) / this.inputRate,

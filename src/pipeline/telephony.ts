@@ -32,7 +32,10 @@ class Direction {
   private out = new Float32Array(0);
   private outFrames = 0;
 
-  constructor(private readonly resampler: ResampleStage, blockFrames: number) {
+  constructor(
+    private readonly resampler: ResampleStage,
+    blockFrames: number,
+  ) {
     this.block = new Float32Array(blockFrames);
     this.resampled = new Float32Array(resampler.maxOutputFrames(blockFrames) + 16);
   }

@@ -56,7 +56,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   const voice = loadReplyVoice(join(options.root, 'demo/assets/reply-24000.wav'));
   let allowed = new Set<string>();
 
-  const config = () => JSON.stringify({ relay: apiKey !== undefined, model: apiKey !== undefined ? model : null, localSession: true, maxMessageBytes: MAX_PAGE_MESSAGE_BYTES });
+  const config = () =>
+    JSON.stringify({ relay: apiKey !== undefined, model: apiKey !== undefined ? model : null, localSession: true, maxMessageBytes: MAX_PAGE_MESSAGE_BYTES });
   const http = createServer((request, response) => {
     serveFile(options.root, request, response, { '/config.json': config }).catch(() => response.destroy());
   });
@@ -82,7 +83,11 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   });
 
   const attachLocalSession = (ws: WebSocket) => {
-    const session = new LocalSession((event) => ws.send(JSON.stringify(event)), { ...options.session, replyVoice: voice.pcm, log: log && ((line) => log(`session: ${line}`)) });
+    const session = new LocalSession((event) => ws.send(JSON.stringify(event)), {
+      ...options.session,
+      replyVoice: voice.pcm,
+      log: log && ((line) => log(`session: ${line}`)),
+    });
     ws.on('message', (data, isBinary) => {
       if (isBinary) ws.close(1003, 'send JSON text events');
       else session.handle(data.toString());

@@ -174,7 +174,11 @@ export class LocalSession {
 
   private commit(eventId: unknown, manual: boolean): void {
     if (this.inputFrames * 1000 < 100 * RATE) {
-      return this.error('input_audio_buffer_commit_empty', `buffer too small: expected at least 100ms of audio, but buffer only has ${ms(this.inputFrames)}ms of audio`, eventId);
+      return this.error(
+        'input_audio_buffer_commit_empty',
+        `buffer too small: expected at least 100ms of audio, but buffer only has ${ms(this.inputFrames)}ms of audio`,
+        eventId,
+      );
     }
     this.lastTurn = this.inputRange(this.inputStartFrame, this.inputStartFrame + this.inputFrames);
     this.clearInput();
@@ -261,7 +265,14 @@ export class LocalSession {
       this.emit('response.output_audio_transcript.done', { ...base, transcript });
       this.emit('response.content_part.done', { ...base, part: { type: 'audio', transcript } });
     }
-    const item = { id: response.itemId, object: 'realtime.item', type: 'message', status: status === 'completed' ? 'completed' : 'incomplete', role: 'assistant', content: [{ type: 'output_audio', transcript }] };
+    const item = {
+      id: response.itemId,
+      object: 'realtime.item',
+      type: 'message',
+      status: status === 'completed' ? 'completed' : 'incomplete',
+      role: 'assistant',
+      content: [{ type: 'output_audio', transcript }],
+    };
     this.emit('response.output_item.done', { response_id: response.id, output_index: 0, item });
     this.emit('response.done', { response: { id: response.id, object: 'realtime.response', status, output: [item] } });
   }
@@ -279,7 +290,8 @@ export class LocalSession {
     const frames = typeof itemId === 'string' ? this.itemFrames.get(itemId) : undefined;
     if (frames === undefined) return this.error('item_truncate_invalid_item_id', `Item with item_id not found: ${String(itemId).slice(0, 60)}`, eventId);
     if (event.content_index !== 0) return this.error('invalid_value', 'content_index must be 0 (the audio part)', eventId);
-    if (typeof end !== 'number' || !Number.isInteger(end) || end < 0) return this.error('invalid_value', 'audio_end_ms must be a non-negative integer', eventId);
+    if (typeof end !== 'number' || !Number.isInteger(end) || end < 0)
+      return this.error('invalid_value', 'audio_end_ms must be a non-negative integer', eventId);
     const itemMs = ms(frames);
     if (end > itemMs) return this.error('invalid_value', `Audio content of ${itemMs}ms is already shorter than ${end}ms`, eventId);
     if (this.response?.itemId === itemId) this.cancel('client');
@@ -320,7 +332,13 @@ export class LocalSession {
         input: {
           format: { type: 'audio/pcm', rate: RATE },
           turn_detection: this.serverVad
-            ? { type: 'server_vad', prefix_padding_ms: this.vad.prefixPaddingMs, silence_duration_ms: this.vad.silenceDurationMs, create_response: this.createResponse, interrupt_response: this.interruptResponse }
+            ? {
+                type: 'server_vad',
+                prefix_padding_ms: this.vad.prefixPaddingMs,
+                silence_duration_ms: this.vad.silenceDurationMs,
+                create_response: this.createResponse,
+                interrupt_response: this.interruptResponse,
+              }
             : null,
         },
         output: { format: { type: 'audio/pcm', rate: RATE } },

@@ -40,6 +40,10 @@ try {
   console.log('  open it in a browser; Ctrl-C stops the server');
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
-  console.error(code === 'EADDRINUSE' ? `realtime-pcm demo: port ${port} is in use; try npm start -- --port 8788 (or PORT=0 for any free port)` : `realtime-pcm demo: ${(error as Error).message}`);
+  console.error(
+    code === 'EADDRINUSE'
+      ? `realtime-pcm demo: port ${port} is in use; try npm start -- --port 8788 (or PORT=0 for any free port)`
+      : `realtime-pcm demo: ${(error as Error).message}`,
+  );
   process.exit(1);
 }

@@ -30,7 +30,8 @@ export function relay(page: WebSocket, options: RelayOptions): void {
   const toPage = (event: Record<string, unknown>) => {
     if (page.readyState === WebSocket.OPEN) page.send(JSON.stringify(event));
   };
-  const relayError = (code: string, message: string) => toPage({ type: 'error', event_id: `event_relay_${code}`, error: { type: 'relay_error', code, message: scrub(message), param: null, event_id: null } });
+  const relayError = (code: string, message: string) =>
+    toPage({ type: 'error', event_id: `event_relay_${code}`, error: { type: 'relay_error', code, message: scrub(message), param: null, event_id: null } });
 
   upstream.on('open', () => {
     options.log?.('relay: connected upstream');
@@ -44,7 +45,10 @@ export function relay(page: WebSocket, options: RelayOptions): void {
     if (page.readyState === WebSocket.OPEN) page.send(scrub(text));
   });
   upstream.on('unexpected-response', (_request, response) => {
-    relayError('upstream_refused', `the Realtime API refused the connection: HTTP ${response.statusCode ?? '?'}${response.statusCode === 401 ? ' (check OPENAI_API_KEY)' : ''}`);
+    relayError(
+      'upstream_refused',
+      `the Realtime API refused the connection: HTTP ${response.statusCode ?? '?'}${response.statusCode === 401 ? ' (check OPENAI_API_KEY)' : ''}`,
+    );
     page.close(1011, 'upstream refused');
     upstream.terminate();
   });

@@ -193,7 +193,10 @@ export class RealtimeAudioAdapter {
       }
     }
     if (message === null || typeof message !== 'object' || Array.isArray(message)) {
-      return this.error('malformed_event', `server message must be a JSON object, got ${message === null ? 'null' : Array.isArray(message) ? 'an array' : typeof message}`);
+      return this.error(
+        'malformed_event',
+        `server message must be a JSON object, got ${message === null ? 'null' : Array.isArray(message) ? 'an array' : typeof message}`,
+      );
     }
     const inbound = this.protocol.read(message as Record<string, unknown>);
     for (const item of inbound) this.apply(item);
@@ -244,7 +247,7 @@ export class RealtimeAudioAdapter {
     let session: Record<string, unknown>;
     if (this.protocol.name === 'openai') session = { type: 'realtime', ...extra, audio: openAISessionAudio(options) };
     else if (this.protocol.name === 'openai-beta') session = { ...extra, ...openAIBetaSessionAudio(options) };
-    else throw new OptionsError("Gemini Live is configured by its first message: send { setup: { model, ...geminiSetupAudio() } } yourself");
+    else throw new OptionsError('Gemini Live is configured by its first message: send { setup: { model, ...geminiSetupAudio() } } yourself');
     this.turnDetection = options.turnDetection === 'none' ? 'none' : 'server';
     this.interruptResponse = options.interruptResponse ?? true;
     const event = { type: 'session.update', session };
@@ -368,7 +371,10 @@ export class RealtimeAudioAdapter {
         if (inbound.turnDetection !== undefined) this.turnDetection = inbound.turnDetection;
         if (inbound.interruptResponse !== undefined) this.interruptResponse = inbound.interruptResponse;
         if (inbound.outputFormat !== undefined && !this.formatOk(inbound.outputFormat)) {
-          this.error('unsupported_format', `the session sends ${inbound.outputFormat}; this adapter plays PCM16 at ${this.protocol.outputRate} Hz (set the output format with sessionUpdate())`);
+          this.error(
+            'unsupported_format',
+            `the session sends ${inbound.outputFormat}; this adapter plays PCM16 at ${this.protocol.outputRate} Hz (set the output format with sessionUpdate())`,
+          );
         }
         return;
       case 'error':

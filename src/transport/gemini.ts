@@ -9,15 +9,7 @@ import type { Inbound } from './events.js';
 import { inboundError } from './openai.js';
 import { obj, str, type ClientEvent, type SessionProtocol } from './protocol.js';
 
-const KNOWN_KEYS = [
-  'setupComplete',
-  'serverContent',
-  'toolCall',
-  'toolCallCancellation',
-  'goAway',
-  'sessionResumptionUpdate',
-  'usageMetadata',
-];
+const KNOWN_KEYS = ['setupComplete', 'serverContent', 'toolCall', 'toolCallCancellation', 'goAway', 'sessionResumptionUpdate', 'usageMetadata'];
 
 export class GeminiProtocol implements SessionProtocol {
   readonly name = 'gemini' as const;
@@ -61,7 +53,13 @@ export class GeminiProtocol implements SessionProtocol {
       const keys = Object.keys(message);
       if (keys.length > 0 && keys.every((key) => KNOWN_KEYS.includes(key))) return [{ kind: 'other' }];
       if ('type' in message) {
-        return [inboundError('unexpected_event', `"type" events belong to the OpenAI protocols, not gemini (got ${String(message.type).slice(0, 80)})`, String(message.type))];
+        return [
+          inboundError(
+            'unexpected_event',
+            `"type" events belong to the OpenAI protocols, not gemini (got ${String(message.type).slice(0, 80)})`,
+            String(message.type),
+          ),
+        ];
       }
       return [inboundError('unknown_event', `unknown Gemini Live message (keys: ${keys.slice(0, 5).join(', ') || 'none'})`, keys[0])];
     }

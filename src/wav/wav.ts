@@ -46,13 +46,13 @@ export interface WavFile {
 }
 
 const FORMAT_NAMES: Record<number, string> = {
-  0x0002: 'Microsoft ADPCM',
-  0x0011: 'IMA ADPCM',
-  0x0031: 'GSM 6.10',
-  0x0050: 'MPEG',
-  0x0055: 'MP3',
-  0x0160: 'WMA',
-  0x2000: 'AC-3',
+  2: 'Microsoft ADPCM',
+  17: 'IMA ADPCM',
+  49: 'GSM 6.10',
+  80: 'MPEG',
+  85: 'MP3',
+  352: 'WMA',
+  8192: 'AC-3',
 };
 
 const ascii = (b: Uint8Array, at: number) => String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!);
@@ -62,12 +62,19 @@ export function parseWav(bytes: Uint8Array): WavFile {
   if (!(bytes instanceof Uint8Array)) throw new WavError('not_wav', 'expected the file as bytes (a Uint8Array or Buffer)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 12) {
-    throw new WavError(bytes.length >= 4 && ascii(bytes, 0) === 'RIFF' ? 'truncated' : 'not_wav', `only ${bytes.length} bytes: a WAV file starts with a 12-byte RIFF/WAVE header`);
+    throw new WavError(
+      bytes.length >= 4 && ascii(bytes, 0) === 'RIFF' ? 'truncated' : 'not_wav',
+      `only ${bytes.length} bytes: a WAV file starts with a 12-byte RIFF/WAVE header`,
+    );
   }
   const riff = ascii(bytes, 0);
-  if (riff === 'RIFX' || riff === 'RF64' || riff === 'BW64') throw new WavError('unsupported_format', `${riff} files are not supported: convert to a plain little-endian RIFF WAV (e.g. sox in.wav -b 16 out.wav)`);
+  if (riff === 'RIFX' || riff === 'RF64' || riff === 'BW64')
+    throw new WavError('unsupported_format', `${riff} files are not supported: convert to a plain little-endian RIFF WAV (e.g. sox in.wav -b 16 out.wav)`);
   if (riff !== 'RIFF' || ascii(bytes, 8) !== 'WAVE') {
-    throw new WavError('not_wav', `not a WAV file: it starts with ${JSON.stringify(ascii(bytes, 0))}${riff === 'RIFF' ? ` and is RIFF ${JSON.stringify(ascii(bytes, 8))}, not WAVE` : ', not RIFF'}`);
+    throw new WavError(
+      'not_wav',
+      `not a WAV file: it starts with ${JSON.stringify(ascii(bytes, 0))}${riff === 'RIFF' ? ` and is RIFF ${JSON.stringify(ascii(bytes, 8))}, not WAVE` : ', not RIFF'}`,
+    );
   }
   const warnings: string[] = [];
   const riffSize = view.getUint32(4, true);
@@ -92,7 +99,10 @@ export function parseWav(bytes: Uint8Array): WavFile {
         warnings.push(`the data chunk size is ${size === 0 ? 0 : '0xFFFFFFFF'} (a streamed file): reading to the end of the file`);
         dataBytes = available;
       } else if (size > available) {
-        throw new WavError('truncated', `the data chunk says ${size} bytes but the file has only ${available} after its header (${((available / size) * 100).toFixed(1)}%): the file was cut short`);
+        throw new WavError(
+          'truncated',
+          `the data chunk says ${size} bytes but the file has only ${available} after its header (${((available / size) * 100).toFixed(1)}%): the file was cut short`,
+        );
       }
       const whole = dataBytes - (dataBytes % fmt.blockAlign);
       if (whole !== dataBytes) warnings.push(`the data chunk ends with a partial frame (${dataBytes % fmt.blockAlign} bytes ignored)`);
@@ -107,7 +117,10 @@ export function parseWav(bytes: Uint8Array): WavFile {
     }
     at = body + size + (size & 1);
   }
-  throw new WavError(fmt === undefined ? 'bad_header' : 'no_data', fmt === undefined ? 'no fmt chunk: not a usable WAV file' : 'no data chunk: the file holds no audio');
+  throw new WavError(
+    fmt === undefined ? 'bad_header' : 'no_data',
+    fmt === undefined ? 'no fmt chunk: not a usable WAV file' : 'no data chunk: the file holds no audio',
+  );
 }
 
 function readFormat(view: DataView, at: number, size: number, warnings: string[]): Omit<WavInfo, 'frames' | 'durationMs' | 'dataBytes' | 'warnings'> {
@@ -127,7 +140,11 @@ function readFormat(view: DataView, at: number, size: number, warnings: string[]
   if (sampleRate === 0 || sampleRate > 768000) throw new WavError('bad_header', `the header says a sample rate of ${sampleRate} Hz (expected 1..768000)`);
   let encoding: WavEncoding;
   if (formatTag === 1) {
-    if (![8, 16, 24, 32].includes(bitsPerSample)) throw new WavError('unsupported_format', `${bitsPerSample}-bit integer PCM is not supported (8, 16, 24 or 32 bits are): convert with sox in.wav -b 16 out.wav`);
+    if (![8, 16, 24, 32].includes(bitsPerSample))
+      throw new WavError(
+        'unsupported_format',
+        `${bitsPerSample}-bit integer PCM is not supported (8, 16, 24 or 32 bits are): convert with sox in.wav -b 16 out.wav`,
+      );
     encoding = 'pcm';
   } else if (formatTag === 3) {
     if (bitsPerSample !== 32 && bitsPerSample !== 64) throw new WavError('bad_header', `IEEE float with ${bitsPerSample} bits per sample (32 or 64 expected)`);
@@ -137,13 +154,20 @@ function readFormat(view: DataView, at: number, size: number, warnings: string[]
     encoding = formatTag === 7 ? 'mulaw' : 'alaw';
   } else {
     const name = FORMAT_NAMES[formatTag] ?? `format tag 0x${formatTag.toString(16).padStart(4, '0')}`;
-    throw new WavError('unsupported_format', `${name} audio is not supported (PCM, IEEE float, mu-law and A-law are): decode it first, e.g. sox in.wav -b 16 -e signed out.wav`);
+    throw new WavError(
+      'unsupported_format',
+      `${name} audio is not supported (PCM, IEEE float, mu-law and A-law are): decode it first, e.g. sox in.wav -b 16 -e signed out.wav`,
+    );
   }
   const expectedAlign = (channels * bitsPerSample) / 8;
   if (blockAlign !== expectedAlign) {
-    throw new WavError('bad_header', `the header contradicts itself: block align ${blockAlign} bytes, but ${channels} channel(s) x ${bitsPerSample} bits = ${expectedAlign}`);
+    throw new WavError(
+      'bad_header',
+      `the header contradicts itself: block align ${blockAlign} bytes, but ${channels} channel(s) x ${bitsPerSample} bits = ${expectedAlign}`,
+    );
   }
-  if (byteRate !== sampleRate * blockAlign) warnings.push(`the header's byte rate ${byteRate} should be ${sampleRate * blockAlign} (rate x block align); ignored`);
+  if (byteRate !== sampleRate * blockAlign)
+    warnings.push(`the header's byte rate ${byteRate} should be ${sampleRate * blockAlign} (rate x block align); ignored`);
   return { encoding, formatTag, extensible, sampleRate, channels, bitsPerSample, blockAlign };
 }
 
@@ -166,7 +190,7 @@ export function decodeWavChannels(file: WavFile): Float32Array[] {
       if (encoding === 'float') v = bitsPerSample === 32 ? view.getFloat32(p, true) : view.getFloat64(p, true);
       else if (bitsPerSample === 16) v = view.getInt16(p, true) / 32768;
       else if (bitsPerSample === 8) v = (data[p]! - 128) / 128;
-      else if (bitsPerSample === 24) v = ((data[p]! | (data[p + 1]! << 8) | (data[p + 2]! << 16)) << 8 >> 8) / 8388608;
+      else if (bitsPerSample === 24) v = (((data[p]! | (data[p + 1]! << 8) | (data[p + 2]! << 16)) << 8) >> 8) / 8388608;
       else v = view.getInt32(p, true) / 2147483648;
       const stored = Math.fround(v); // a float64 sample beyond float32 range would be stored as Inf
       out[c]![f] = Number.isFinite(stored) ? stored : 0;

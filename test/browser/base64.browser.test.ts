@@ -7,7 +7,6 @@ import type { Page } from 'playwright-core';
 import { openLibraryPage, type LibraryPage } from '../helpers/browser.js';
 import { randomBytes } from '../helpers/random.js';
 
-
 // The same PRNG as test/helpers/random.ts, as source text for the page and the worklet.
 const PAGE_HELPERS = `
 function randomBytes(length, seed) {
@@ -63,7 +62,7 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 function goldenHashes() {
   const payload = randomBytes(4096, 1);
   let all = '';
-  for (let n = 0; n <= 4096; n++) all += Buffer.from(payload.subarray(0, n)).toString('base64') + '|';
+  for (let n = 0; n <= 4096; n++) all += `${Buffer.from(payload.subarray(0, n)).toString('base64')}|`;
   return { all: sha(all), big: sha(Buffer.from(randomBytes(16 * 1024 * 1024, 2)).toString('base64')) };
 }
 

@@ -37,21 +37,29 @@ function bestCorrelation(segment: Float32Array, reference: Float32Array): { r: n
   return best;
 }
 
-describe('live capture from Chromium\'s fake microphone', () => {
+describe("live capture from Chromium's fake microphone", () => {
   const reference = speech24k();
 
   const cases = [
     // With the browser's own processing on, WebRTC's noise suppression and gain control reshape
     // the waveform (0.82 measured); with it off the chunks are the fixture itself (1.0000 measured).
     { name: 'default constraints (processing on)', constraints: {}, rate: 48000, channels: 1, minCorrelation: 0.75 },
-    { name: 'processing off', constraints: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 2 }, rate: 44100, channels: 2, minCorrelation: 0.99 },
+    {
+      name: 'processing off',
+      constraints: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 2 },
+      rate: 44100,
+      channels: 2,
+      minCorrelation: 0.99,
+    },
   ];
   for (const variant of cases) {
     describe(variant.name, () => {
       let opened: LibraryPage;
       let page: Page;
       beforeAll(async () => {
-        opened = await openLibraryPage({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_48K_PATH}`] });
+        opened = await openLibraryPage({
+          args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_48K_PATH}`],
+        });
         page = opened.page;
       });
       afterAll(() => opened?.close());

@@ -30,21 +30,26 @@ describe('without AudioWorklet, through audioworklet-polyfill', () => {
 
   it('plays deltas with the playback processor on the main thread and interrupts', async () => {
     const tone = new Int16Array(48000).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 24000))); // 2 s at 24 kHz
-    const result = await page.evaluate(async (delta) => {
-      const lib = (window as any).pcm;
-      const context = new AudioContext();
-      await context.resume();
-      const playback = await lib.createPlaybackNode(context, { workletUrl: '/dist/worklet.js' });
-      const emulated = playback.node instanceof ScriptProcessorNode;
-      playback.pushDelta(delta, 'item_1');
-      playback.endItem('item_1');
-      await new Promise((r) => setTimeout(r, 800));
-      const stats = await playback.stats();
-      const interruption = await playback.interrupt();
-      await context.close();
-      return { emulated, native: typeof AudioWorkletNode, stats, interruption, rate: context.sampleRate };
-    }, encodeBase64(new Uint8Array(tone.buffer)));
-    console.log(`polyfill: ${result.stats.quanta} callbacks, played ${(result.stats.playedFrames / result.rate * 1000).toFixed(0)} ms, interrupted at ${result.interruption.playedMs.toFixed(1)} ms`);
+    const result = await page.evaluate(
+      async (delta) => {
+        const lib = (window as any).pcm;
+        const context = new AudioContext();
+        await context.resume();
+        const playback = await lib.createPlaybackNode(context, { workletUrl: '/dist/worklet.js' });
+        const emulated = playback.node instanceof ScriptProcessorNode;
+        playback.pushDelta(delta, 'item_1');
+        playback.endItem('item_1');
+        await new Promise((r) => setTimeout(r, 800));
+        const stats = await playback.stats();
+        const interruption = await playback.interrupt();
+        await context.close();
+        return { emulated, native: typeof AudioWorkletNode, stats, interruption, rate: context.sampleRate };
+      },
+      encodeBase64(new Uint8Array(tone.buffer)),
+    );
+    console.log(
+      `polyfill: ${result.stats.quanta} callbacks, played ${((result.stats.playedFrames / result.rate) * 1000).toFixed(0)} ms, interrupted at ${result.interruption.playedMs.toFixed(1)} ms`,
+    );
     expect(result.emulated).toBe(true);
     expect(result.stats.receivedFrames).toBe(48000);
     expect(result.stats.playedFrames).toBeGreaterThan(0);

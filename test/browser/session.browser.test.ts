@@ -15,7 +15,9 @@ describe('connectRealtimeAudio in headless Chromium against a local OpenAI GA se
 
   beforeAll(async () => {
     session = await RealtimeTestServer.start({ protocol: 'openai' });
-    opened = await openLibraryPage({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_48K_PATH}`] });
+    opened = await openLibraryPage({
+      args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_48K_PATH}`],
+    });
     page = opened.page;
   });
   afterAll(async () => {

@@ -71,7 +71,7 @@ describe('realtime-pcm inspect', () => {
     expect((await run('inspect', dir)).err).toMatch(/it is a directory/);
     const json = await run('inspect', join(root, 'package.json'));
     expect(json.code).toBe(1);
-    expect(json.err).toMatch(/package\.json: not a WAV file: it starts with "\{\\n  ", not RIFF \[wav_not_wav\]/);
+    expect(json.err).toMatch(/package\.json: not a WAV file: it starts with "\{\\n {2}", not RIFF \[wav_not_wav\]/);
     const cut = join(dir, 'cut.wav');
     writeFileSync(cut, readFileSync(fixture('browser/speech-48000.wav')).subarray(0, 10000));
     const truncated = await run('inspect', cut);
@@ -83,7 +83,14 @@ describe('realtime-pcm inspect', () => {
   });
 
   it('answers usage errors with exit 2 and the usage text', async () => {
-    for (const args of [[], ['frobnicate'], ['inspect'], ['convert', 'a.wav'], ['inspect', 'a.wav', '--rate', '8000'], ['convert', 'a.wav', 'b.wav', '--rate', '12345']]) {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['inspect'],
+      ['convert', 'a.wav'],
+      ['inspect', 'a.wav', '--rate', '8000'],
+      ['convert', 'a.wav', 'b.wav', '--rate', '12345'],
+    ]) {
       const r = await run(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(/realtime-pcm: /);
@@ -152,7 +159,10 @@ describe('realtime-pcm events and play', () => {
     await run('convert', fixture('browser/speech-48000.wav'), wav24);
     const r = await run('events', wav24, '--commit');
     expect(r.code).toBe(0);
-    const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const events = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const appends = events.filter((e) => e.type === 'input_audio_buffer.append');
     // 110448 frames at 24 kHz: 115 whole 960-frame chunks and a 48-frame tail
     expect(appends).toHaveLength(116);
@@ -205,7 +215,7 @@ describe('realtime-pcm events and play', () => {
       { type: 'response.output_audio.delta', item_id: 'b', delta: tone(480, 300) },
     ];
     const log = join(dir, 'session.jsonl');
-    writeFileSync(log, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    writeFileSync(log, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     const out = join(dir, 'heard.wav');
     const r = await run('play', log, out);
     expect(r.code).toBe(0);

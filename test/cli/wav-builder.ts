@@ -60,6 +60,6 @@ export function buildWav(spec: WavSpec): Buffer {
 
 export function int16Bytes(values: number[]): Buffer {
   const b = Buffer.alloc(values.length * 2);
-  values.forEach((v, i) => b.writeInt16LE(v, 2 * i));
+  for (const [i, v] of values.entries()) b.writeInt16LE(v, 2 * i);
   return b;
 }

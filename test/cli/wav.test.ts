@@ -47,7 +47,10 @@ describe('parseWav / decodeWav', () => {
 
   it('decodes G.711 mu-law and A-law WAVs as sox decodes every code', () => {
     const codes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    for (const [tag, ref] of [[7, 'g711/codes-ulaw.s16'], [6, 'g711/codes-alaw.s16']] as const) {
+    for (const [tag, ref] of [
+      [7, 'g711/codes-ulaw.s16'],
+      [6, 'g711/codes-alaw.s16'],
+    ] as const) {
       const { info, samples } = decodeWav(buildWav({ formatTag: tag, sampleRate: 8000, bitsPerSample: 8, data: codes }));
       expect(info.encoding).toBe(tag === 7 ? 'mulaw' : 'alaw');
       const sox = fixture(ref);
@@ -119,7 +122,15 @@ describe('encodeWav', () => {
     expect(out.toString('ascii', 0, 4)).toBe('RIFF');
     expect(out.readUInt32LE(4)).toBe(36 + 6);
     expect(out.toString('ascii', 8, 16)).toBe('WAVEfmt ');
-    expect([out.readUInt32LE(16), out.readUInt16LE(20), out.readUInt16LE(22), out.readUInt32LE(24), out.readUInt32LE(28), out.readUInt16LE(32), out.readUInt16LE(34)]).toEqual([16, 1, 1, 24000, 48000, 2, 16]);
+    expect([
+      out.readUInt32LE(16),
+      out.readUInt16LE(20),
+      out.readUInt16LE(22),
+      out.readUInt32LE(24),
+      out.readUInt32LE(28),
+      out.readUInt16LE(32),
+      out.readUInt16LE(34),
+    ]).toEqual([16, 1, 1, 24000, 48000, 2, 16]);
     expect(out.toString('ascii', 36, 40)).toBe('data');
     expect(out.readUInt32LE(40)).toBe(6);
     expect([out.readInt16LE(44), out.readInt16LE(46), out.readInt16LE(48)]).toEqual([1, -2, 32767]);

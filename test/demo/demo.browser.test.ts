@@ -26,7 +26,11 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
 
   beforeAll(async () => {
     server = await startDemoServer({ port: 0, root });
-    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${root}demo/assets/turn-48000.wav`]);
+    browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${root}demo/assets/turn-48000.wav`,
+    ]);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
     page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -95,7 +99,7 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
     expect(d.stats.truncatesSent).toBeGreaterThanOrEqual(1);
     expect(d.stats.flushedSeconds).toBeGreaterThan(0);
     expect(d.errors).toEqual([]);
-    expect(pageErrors, pageErrors.join("\n")).toEqual([]);
+    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
     // what the page shows
     expect(await page.textContent('#status')).toMatch(/live · local session · microphone · context 48000 Hz/);
     expect(await page.textContent('#chunk-summary')).toMatch(/input_audio_buffer\.append/);
@@ -147,14 +151,22 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
       socket.on('message', (data) => session.handle(data.toString()));
       socket.on('close', () => session.close());
     });
-    const relayServer = await startDemoServer({ port: 0, root, apiKey: KEY, upstreamUrl: `ws://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1/realtime?model=gpt-realtime` });
+    const relayServer = await startDemoServer({
+      port: 0,
+      root,
+      apiKey: KEY,
+      upstreamUrl: `ws://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1/realtime?model=gpt-realtime`,
+    });
     const fourth = await browser.newPage();
     try {
       await fourth.goto(relayServer.url);
       await fourth.waitForFunction(() => (window as any).demo?.ready === true);
       await fourth.check('input[value=relay]');
       await fourth.click('#start');
-      await fourth.waitForFunction(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 3, undefined, { timeout: 20000, polling: 100 });
+      await fourth.waitForFunction(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 3, undefined, {
+        timeout: 20000,
+        polling: 100,
+      });
       const d = await fourth.evaluate(() => JSON.parse(JSON.stringify((window as any).demo)));
       expect(authorizations).toEqual([`Bearer ${KEY}`]);
       expect(d.mode).toBe('relay');
@@ -180,7 +192,10 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
       await second.waitForFunction(() => (window as any).demo?.ready === true);
       await second.check('#fixture');
       await second.click('#start');
-      await second.waitForFunction(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 5, undefined, { timeout: 15000, polling: 100 });
+      await second.waitForFunction(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 5, undefined, {
+        timeout: 15000,
+        polling: 100,
+      });
       const d = await second.evaluate(() => JSON.parse(JSON.stringify((window as any).demo)));
       expect(d.status === undefined && d.state).toBe('live');
       expect(await second.textContent('#status')).toMatch(/speech fixture/);

@@ -47,7 +47,12 @@ describe('demo server: HTTP', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toMatch(/dist\/browser\.js|demo\/app\.js/);
     expect((await fetch(`${origin}/dist/browser.js`)).headers.get('content-type')).toMatch(/javascript/);
-    expect(await (await fetch(`${origin}/config.json`)).json()).toEqual({ relay: false, model: null, localSession: true, maxMessageBytes: MAX_PAGE_MESSAGE_BYTES });
+    expect(await (await fetch(`${origin}/config.json`)).json()).toEqual({
+      relay: false,
+      model: null,
+      localSession: true,
+      maxMessageBytes: MAX_PAGE_MESSAGE_BYTES,
+    });
     for (const path of ['/package.json', '/src/server/relay.ts', '/dist/../package.json', '/%2e%2e/package.json', '/demo/assets/reply-24000.wav']) {
       expect((await fetch(`${origin}${path}`)).status, path).toBe(404);
     }
@@ -76,7 +81,11 @@ describe('demo server: the built-in local session', () => {
   it('detects the turn with the VAD, commits it, and answers with the sentence then the user played back', async () => {
     const page = await PageClient.open(`${wsUrl}/session`, origin);
     await page.waitFor(() => page.of('session.created').length === 1, 2000, 'session.created');
-    expect(page.of('session.created')[0]!.session.audio.input.turn_detection).toMatchObject({ type: 'server_vad', interrupt_response: true, create_response: true });
+    expect(page.of('session.created')[0]!.session.audio.input.turn_detection).toMatchObject({
+      type: 'server_vad',
+      interrupt_response: true,
+      create_response: true,
+    });
     for (const audio of appends) page.send({ type: 'input_audio_buffer.append', audio });
     await page.waitFor(() => page.of('response.done').length === 1, 10000, 'response.done');
     const started = page.of('input_audio_buffer.speech_started');
@@ -134,7 +143,10 @@ describe('demo server: the built-in local session', () => {
 
   it('takes manual turns (turn_detection null, commit, response.create), refuses short commits, and reports bad events', async () => {
     const page = await PageClient.open(`${wsUrl}/session`, origin);
-    page.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: null } } } });
+    page.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: null } } },
+    });
     await page.waitFor(() => page.of('session.updated').length === 1, 2000, 'session.updated');
     expect(page.of('session.updated')[0]!.session.audio.input.turn_detection).toBeNull();
     page.send({ type: 'input_audio_buffer.append', audio: appends[0]! }); // 40 ms

@@ -18,7 +18,10 @@ class Upstream {
   readonly requests: IncomingMessage[] = [];
   readonly received: Record<string, unknown>[] = [];
   sockets: WebSocket[] = [];
-  private constructor(readonly wss: WebSocketServer, readonly url: string) {
+  private constructor(
+    readonly wss: WebSocketServer,
+    readonly url: string,
+  ) {
     wss.on('connection', (socket, request) => {
       this.requests.push(request);
       this.sockets.push(socket);
@@ -28,7 +31,13 @@ class Upstream {
         this.received.push(event);
         // answers a probe by repeating what it was sent, and the key it got, as a careless server might
         if (event.type === 'conversation.item.retrieve') {
-          socket.send(JSON.stringify({ type: 'error', event_id: 'event_2', error: { type: 'invalid_request_error', message: `you sent ${JSON.stringify(event)} with ${request.headers.authorization}` } }));
+          socket.send(
+            JSON.stringify({
+              type: 'error',
+              event_id: 'event_2',
+              error: { type: 'invalid_request_error', message: `you sent ${JSON.stringify(event)} with ${request.headers.authorization}` },
+            }),
+          );
         }
       });
     });
@@ -76,7 +85,12 @@ describe('relay to a stand-in OpenAI Realtime API', () => {
     expect(upstream.received[1]).toEqual({ type: 'input_audio_buffer.append', audio: 'AAAA' });
     // upstream repeated the key: the page gets the message with the key replaced
     expect(page.of('error')[0]!.error.message).toMatch(/with Bearer \[redacted\]$/);
-    const everything = [...page.texts, await (await fetch(`${origin}/config.json`)).text(), await (await fetch(origin)).text(), await (await fetch(`${origin}/demo/app.js`)).text()].join('\n');
+    const everything = [
+      ...page.texts,
+      await (await fetch(`${origin}/config.json`)).text(),
+      await (await fetch(origin)).text(),
+      await (await fetch(`${origin}/demo/app.js`)).text(),
+    ].join('\n');
     expect(everything).not.toContain(KEY);
     expect(everything).not.toContain(KEY.slice(3, 20));
     // upstream closing closes the page
@@ -117,7 +131,11 @@ describe('relay to a stand-in OpenAI Realtime API', () => {
     try {
       const page = await PageClient.open(`ws://127.0.0.1:${relayServer.port}/relay`, `http://127.0.0.1:${relayServer.port}`);
       await page.waitFor(() => page.closed !== undefined, 5000, 'close');
-      expect(page.of('error')[0]!.error).toMatchObject({ type: 'relay_error', code: 'upstream_refused', message: 'the Realtime API refused the connection: HTTP 401 (check OPENAI_API_KEY)' });
+      expect(page.of('error')[0]!.error).toMatchObject({
+        type: 'relay_error',
+        code: 'upstream_refused',
+        message: 'the Realtime API refused the connection: HTTP 401 (check OPENAI_API_KEY)',
+      });
       expect(page.closed!.code).toBe(1011);
       expect(page.texts.join()).not.toContain(KEY);
     } finally {

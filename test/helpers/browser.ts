@@ -80,7 +80,9 @@ export async function serveStatic(root: string, pages: Record<string, string> = 
  * target of type 'worklet', reached with Target.sendMessageToTarget. `usage()` collects garbage
  * first, so it reports what is live.
  */
-export async function workletHeap(page: import('playwright-core').Page): Promise<{ usage(): Promise<{ usedSize: number; totalSize: number; backingStorageSize: number }> }> {
+export async function workletHeap(
+  page: import('playwright-core').Page,
+): Promise<{ usage(): Promise<{ usedSize: number; totalSize: number; backingStorageSize: number }> }> {
   const session = await page.context().newCDPSession(page);
   let sessionId: string | undefined;
   let next = 0;

@@ -46,7 +46,17 @@ export function echoScene(delayMs: number, echoReturnLossDb: number, withNear = 
 }
 
 /** The mic of a scene: the room output scaled to the echo return loss and delayed, the user, noise. */
-function mixScene(far: LabelledTrack, near: LabelledTrack, room: Float32Array, roomDb: number, noise: Float32Array, delayMs: number, echoReturnLossDb: number, withNear: boolean, noiseDb: number): EchoScene {
+function mixScene(
+  far: LabelledTrack,
+  near: LabelledTrack,
+  room: Float32Array,
+  roomDb: number,
+  noise: Float32Array,
+  delayMs: number,
+  echoReturnLossDb: number,
+  withNear: boolean,
+  noiseDb: number,
+): EchoScene {
   const rate = far.sampleRate;
   const n = far.samples.length;
   const d = Math.round((delayMs * rate) / 1000);
@@ -91,7 +101,12 @@ export function heldOutEchoScene(farName: string, nearName: string, nearShiftMs:
     const intervals = nearTrack.labels.speechIntervals
       .map(([a, b]) => [a + shift, Math.min(b + shift, n)] as [number, number])
       .filter(([a, b]) => b - a >= nearTrack.sampleRate * 0.03 && a < n);
-    const near: LabelledTrack = { name: `${nearName}+${nearShiftMs}ms`, sampleRate: nearTrack.sampleRate, samples: nearSamples, labels: { ...nearTrack.labels, samples: n, speechIntervals: intervals } };
+    const near: LabelledTrack = {
+      name: `${nearName}+${nearShiftMs}ms`,
+      sampleRate: nearTrack.sampleRate,
+      samples: nearSamples,
+      labels: { ...nearTrack.labels, samples: n, speechIntervals: intervals },
+    };
     const h = roomResponse();
     const room = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -101,7 +116,10 @@ export function heldOutEchoScene(farName: string, nearName: string, nearShiftMs:
     }
     let ef = 0;
     let er = 0;
-    for (let i = 0; i < n; i++) (ef += far.samples[i]! ** 2), (er += room[i]! ** 2);
+    for (let i = 0; i < n; i++) {
+      ef += far.samples[i]! ** 2;
+      er += room[i]! ** 2;
+    }
     src = { far, near, room, roomDb: 10 * Math.log10(er / ef) };
     heldOutCache.set(key, src);
   }

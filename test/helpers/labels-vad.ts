@@ -136,7 +136,7 @@ export async function webrtcVadDecisions(samples: Float32Array, sampleRate: numb
     for (let i = 0; i < frame; i++) {
       // WebRTC FloatToS16: x 32768, round, clamp.
       const v = Math.round(samples[f * frame + i]! * 32768);
-      heap[(ptr >> 1) + i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      heap[(ptr >> 1) + i] = v > 32767 ? 32767 : Math.max(v, -32768);
     }
     const r = m._fvad_process(handle, ptr, frame);
     if (r < 0) throw new Error('fvad_process failed');

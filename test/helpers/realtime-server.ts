@@ -64,7 +64,14 @@ export class ServerConnection {
     if (protocol !== 'gemini') {
       const session =
         protocol === 'openai'
-          ? { id: 'sess_test', type: 'realtime', audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: turnDetection }, output: { format: { type: 'audio/pcm', rate: 24000 } } } }
+          ? {
+              id: 'sess_test',
+              type: 'realtime',
+              audio: {
+                input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: turnDetection },
+                output: { format: { type: 'audio/pcm', rate: 24000 } },
+              },
+            }
           : { id: 'sess_test', input_audio_format: 'pcm16', output_audio_format: 'pcm16', turn_detection: turnDetection };
       this.send({ type: 'session.created', event_id: this.id('event'), session });
     }
@@ -109,7 +116,11 @@ export class ServerConnection {
 
   startResponse(responseId = this.id('resp')): string {
     this.activeResponse = responseId;
-    this.send({ type: 'response.created', event_id: this.id('event'), response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] } });
+    this.send({
+      type: 'response.created',
+      event_id: this.id('event'),
+      response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] },
+    });
     return responseId;
   }
 
@@ -143,7 +154,14 @@ export class ServerConnection {
 
   audioDone(itemId: string): void {
     const record = this.items.get(itemId)!;
-    this.send({ type: this.protocol === 'openai' ? 'response.output_audio.done' : 'response.audio.done', event_id: this.id('event'), response_id: record.responseId, item_id: itemId, output_index: 0, content_index: 0 });
+    this.send({
+      type: this.protocol === 'openai' ? 'response.output_audio.done' : 'response.audio.done',
+      event_id: this.id('event'),
+      response_id: record.responseId,
+      item_id: itemId,
+      output_index: 0,
+      content_index: 0,
+    });
   }
 
   endResponse(responseId: string, status: 'completed' | 'cancelled' = 'completed'): void {
@@ -266,7 +284,8 @@ export class ServerConnection {
         const end = event.audio_end_ms;
         if (item === undefined) return this.violation(`truncate of unknown item ${String(event.item_id)}`);
         if (event.content_index !== 0) this.violation(`truncate content_index ${String(event.content_index)}, expected 0`);
-        if (typeof end !== 'number' || !Number.isInteger(end) || end < 0) return this.violation(`truncate audio_end_ms ${String(end)} is not a non-negative integer`);
+        if (typeof end !== 'number' || !Number.isInteger(end) || end < 0)
+          return this.violation(`truncate audio_end_ms ${String(end)} is not a non-negative integer`);
         // the item's audio in ms, from its byte count at 24 kHz PCM16
         const itemMs = item.audioBytes / 48;
         if (end > itemMs) {
@@ -340,7 +359,12 @@ export class RealtimeTestServer {
   private readonly https: HttpsServer | undefined;
   private pending: Array<(c: ServerConnection) => void> = [];
 
-  private constructor(readonly options: RealtimeServerOptions, wss: WebSocketServer, https: HttpsServer | undefined, readonly url: string) {
+  private constructor(
+    readonly options: RealtimeServerOptions,
+    wss: WebSocketServer,
+    https: HttpsServer | undefined,
+    readonly url: string,
+  ) {
     this.wss = wss;
     this.https = https;
     const turnDetection = options.turnDetection === undefined ? { type: 'server_vad', interrupt_response: true, create_response: true } : options.turnDetection;

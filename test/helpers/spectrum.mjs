@@ -9,13 +9,28 @@
  */
 export function sineFit(signal, cyclesPerSample, start = 0, end = signal.length) {
   const w = 2 * Math.PI * cyclesPerSample;
-  let cc = 0, ss = 0, cs = 0, c1 = 0, s1 = 0, n = 0, yc = 0, ys = 0, y1 = 0;
+  let cc = 0,
+    ss = 0,
+    cs = 0,
+    c1 = 0,
+    s1 = 0,
+    n = 0,
+    yc = 0,
+    ys = 0,
+    y1 = 0;
   for (let i = start; i < end; i++) {
     const c = Math.cos(w * i);
     const s = Math.sin(w * i);
     const y = signal[i];
-    cc += c * c; ss += s * s; cs += c * s; c1 += c; s1 += s; n += 1;
-    yc += y * c; ys += y * s; y1 += y;
+    cc += c * c;
+    ss += s * s;
+    cs += c * s;
+    c1 += c;
+    s1 += s;
+    n += 1;
+    yc += y * c;
+    ys += y * s;
+    y1 += y;
   }
   const [a, b, d] = solve3([cc, cs, c1, cs, ss, s1, c1, s1, n], [yc, ys, y1]);
   let residual = 0;
@@ -69,7 +84,9 @@ export function meanSquare(signal, start = 0, end = signal.length) {
 export function goertzelPower(signal, cyclesPerSample, start = 0, end = signal.length) {
   const n = end - start;
   const coeff = 2 * Math.cos(2 * Math.PI * cyclesPerSample);
-  let s1 = 0, s2 = 0, wsum = 0;
+  let s1 = 0,
+    s2 = 0,
+    wsum = 0;
   for (let i = 0; i < n; i++) {
     const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / n);
     wsum += w;

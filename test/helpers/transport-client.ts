@@ -87,7 +87,7 @@ export function chunking(total: number, seed: number): number[] {
   while (left > 0) {
     x = (Math.imul(x, 22695477) + 1) >>> 0;
     const pick = x % 5;
-    const size = pick === 0 ? 1 : pick === 1 ? 128 : pick === 2 ? 1 + (x >>> 20) % 37 : pick === 3 ? 480 : 1 + (x >>> 12) % 3000;
+    const size = pick === 0 ? 1 : pick === 1 ? 128 : pick === 2 ? 1 + ((x >>> 20) % 37) : pick === 3 ? 480 : 1 + ((x >>> 12) % 3000);
     const n = Math.min(size, left);
     sizes.push(n);
     left -= n;

@@ -65,7 +65,8 @@ function measure(delayMs: number, erlDb: number, scene: EchoScene = echoScene(de
   };
   let open = 0;
   for (let f = singleFrom; f < singleTo; f++) if (passes(f)) open++;
-  const reductionDb = 10 * Math.log10(energy(scene.mic, singleFrom * frame, singleTo * frame) / Math.max(1e-30, energy(out, singleFrom * frame, singleTo * frame)));
+  const reductionDb =
+    10 * Math.log10(energy(scene.mic, singleFrom * frame, singleTo * frame) / Math.max(1e-30, energy(out, singleFrom * frame, singleTo * frame)));
 
   const truth = frameLabels(scene.near.labels, frame);
   let speech = 0;
@@ -186,7 +187,10 @@ describe('EchoGate at other mic noise levels', () => {
       }
     }
     console.log(
-      ['noise dBFS | delay ms | ERL dB | single-talk reduction dB | double-talk pass share', ...rows.map((r) => `${r.noiseDb} | ${r.delayMs} | ${r.erlDb} | ${r.reductionDb.toFixed(1)} | ${r.passShare.toFixed(3)}`)].join('\n'),
+      [
+        'noise dBFS | delay ms | ERL dB | single-talk reduction dB | double-talk pass share',
+        ...rows.map((r) => `${r.noiseDb} | ${r.delayMs} | ${r.erlDb} | ${r.reductionDb.toFixed(1)} | ${r.passShare.toFixed(3)}`),
+      ].join('\n'),
     );
   }, 120_000);
 
@@ -233,7 +237,10 @@ describe('Opening delay bound for any block-energy gate (true echo known)', () =
       }
     }
     console.log(
-      ['delay ms | ERL dB | mic 3 dB over true echo, ms per utterance | 6 dB over, ms', ...rows.map((r) => `${r.delayMs} | ${r.erlDb} | ${r.at3.map((x) => x.toFixed(0)).join('/')} | ${r.at6.map((x) => x.toFixed(0)).join('/')}`)].join('\n'),
+      [
+        'delay ms | ERL dB | mic 3 dB over true echo, ms per utterance | 6 dB over, ms',
+        ...rows.map((r) => `${r.delayMs} | ${r.erlDb} | ${r.at3.map((x) => x.toFixed(0)).join('/')} | ${r.at6.map((x) => x.toFixed(0)).join('/')}`),
+      ].join('\n'),
     );
   }, 120_000);
 
@@ -253,13 +260,17 @@ describe('EchoGate on held-out scenes (other tracks, same grid)', () => {
       ['speech-a', 'speech-c'],
       ['speech-c', 'speech-b'],
     ] as const) {
-      for (const d of DELAYS_MS) for (const erl of ERLS_DB) held.push({ pair: `${far}/${near}`, ...measure(d, erl, heldOutEchoScene(far, near, 2500, d, erl)) });
+      for (const d of DELAYS_MS)
+        for (const erl of ERLS_DB) held.push({ pair: `${far}/${near}`, ...measure(d, erl, heldOutEchoScene(far, near, 2500, d, erl)) });
     }
     const f = (x: number, n = 1) => x.toFixed(n);
     console.log(
       [
         'held out: assistant/user | delay ms | ERL dB | single talk: reduction dB, open share | double talk: pass share, opening ms | est. delay ms',
-        ...held.map((p) => `${p.pair} | ${p.delayMs} | ${p.erlDb} | ${f(p.reductionDb)}, ${f(p.openShare, 3)} | ${f(p.passShare, 3)}, ${p.openingMs.map((x) => f(x, 0)).join('/')} | ${f(p.estDelayMs, 0)}`),
+        ...held.map(
+          (p) =>
+            `${p.pair} | ${p.delayMs} | ${p.erlDb} | ${f(p.reductionDb)}, ${f(p.openShare, 3)} | ${f(p.passShare, 3)}, ${p.openingMs.map((x) => f(x, 0)).join('/')} | ${f(p.estDelayMs, 0)}`,
+        ),
       ].join('\n'),
     );
   }, 300_000);

@@ -70,13 +70,22 @@ const noiseOnly = new Map<string, { ours: number; webrtc: number[]; frames: numb
 let tracks: LabelledTrack[] = [];
 
 function measure(name: string, mixes: { track: LabelledTrack; samples: Float32Array; noise?: Float32Array }[], webrtc: Uint8Array[][]): ClassResult {
-  const r: ClassResult = { name, ours: { tp: 0, fp: 0, fn: 0, tn: 0 }, webrtc: WEBRTC_MODES.map(() => ({ tp: 0, fp: 0, fn: 0, tn: 0 })), onsetErrMs: [], onsetEmitMs: [], offsetErrMs: [], missed: 0, onsets: [] };
+  const r: ClassResult = {
+    name,
+    ours: { tp: 0, fp: 0, fn: 0, tn: 0 },
+    webrtc: WEBRTC_MODES.map(() => ({ tp: 0, fp: 0, fn: 0, tn: 0 })),
+    onsetErrMs: [],
+    onsetEmitMs: [],
+    offsetErrMs: [],
+    missed: 0,
+    onsets: [],
+  };
   mixes.forEach(({ track, samples, noise }, t) => {
     const rate = track.sampleRate;
     const truth = frameLabels(track.labels, rate / 100);
     const run = runVad(samples, rate);
     countFrames(run.decisions, truth, r.ours);
-    WEBRTC_MODES.forEach((_, m) => countFrames(webrtc[t]![m]!, truth, r.webrtc[m]));
+    for (let m = 0; m < WEBRTC_MODES.length; m++) countFrames(webrtc[t]![m]!, truth, r.webrtc[m]);
     for (const [a, b] of utterances(track.labels, 800)) {
       const startMs = (a * 1000) / rate;
       const endMs = (b * 1000) / rate;
@@ -154,7 +163,7 @@ describe('EnergyVad on labelled speech (16 kHz fixtures)', () => {
         entry.frames += run.decisions.length;
         entry.starts += run.starts.length;
         const w = await webrtcAll(alone, track.sampleRate);
-        w.forEach((d, m) => (entry.webrtc[m]! += d.reduce((s, x) => s + x, 0)));
+        for (const [m, d] of w.entries()) entry.webrtc[m]! += d.reduce((s, x) => s + x, 0);
       }
       noiseOnly.set(noiseName, entry);
     }

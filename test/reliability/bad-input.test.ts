@@ -113,7 +113,14 @@ describe('empty and huge buffers', () => {
     for (let i = 0; i < out.length; i++) if (out[i] !== pcm[i]! / 32768) throw new Error(`frame ${i} differs`);
     // the same through the adapter, as one JSON message of 22 MB
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => {}, inputRate: 24000, outputRate: 24000, maxPlaybackMs: 10_000, onEvent: log.push });
+    const adapter = new RealtimeAudioAdapter({
+      protocol: 'openai',
+      send: () => {},
+      inputRate: 24000,
+      outputRate: 24000,
+      maxPlaybackMs: 10_000,
+      onEvent: log.push,
+    });
     adapter.handleServerEvent({ type: 'response.output_item.added', item: { id: 'big' } });
     adapter.handleServerEvent(JSON.stringify({ type: 'response.output_audio.delta', item_id: 'big', delta: text }));
     expect(log.errorCodes()).toEqual([]);
@@ -128,7 +135,7 @@ describe('empty and huge buffers', () => {
     const pieces: CaptureEvent[] = [];
     for (let at = 0; at < mic.length; at += 128) pieces.push(...quanta.push(mic.subarray(at, at + 128)));
     // 40 ms chunks of 960 frames at 24 kHz; the resampler holds back under one chunk
-    expect(once.length).toBe(Math.floor((mic.length / 2) / 960));
+    expect(once.length).toBe(Math.floor(mic.length / 2 / 960));
     expect(audioOf(pieces)).toEqual(once);
   });
 });
@@ -251,7 +258,9 @@ describe('unsupported rates and options', () => {
     for (const rate of [0, -48000, 7999, 192001, 44100.5, Number.NaN, Number.POSITIVE_INFINITY, '48000', null]) {
       expect(() => new CapturePipeline({ inputRate: rate as number }), String(rate)).toThrow(OptionsError);
       expect(() => new PlaybackPipeline({ outputRate: rate as number }), String(rate)).toThrow(OptionsError);
-      expect(() => new RealtimeAudioAdapter({ protocol: 'openai', send: () => {}, inputRate: rate as number, outputRate: 48000 }), String(rate)).toThrow(OptionsError);
+      expect(() => new RealtimeAudioAdapter({ protocol: 'openai', send: () => {}, inputRate: rate as number, outputRate: 48000 }), String(rate)).toThrow(
+        OptionsError,
+      );
     }
     // in range but not a rate the resampler has a filter for
     expect(() => new CapturePipeline({ inputRate: 12345 })).toThrow(OptionsError);
@@ -290,7 +299,7 @@ describe('WAV files with lying headers', () => {
 
   it('float64 samples beyond float32 range (or NaN) decode to 0, never Inf', () => {
     const data = Buffer.alloc(8 * 5);
-    [0.5, 1e300, -1e300, Number.NaN, -0.25].forEach((v, i) => data.writeDoubleLE(v, 8 * i));
+    for (const [i, v] of [0.5, 1e300, -1e300, Number.NaN, -0.25].entries()) data.writeDoubleLE(v, 8 * i);
     const { samples } = decodeWav(buildWav({ formatTag: 3, bitsPerSample: 64, data }));
     expect(Array.from(samples)).toEqual([0.5, 0, 0, 0, -0.25]);
   });

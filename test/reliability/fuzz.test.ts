@@ -15,7 +15,34 @@ import { buildWav } from '../cli/wav-builder.js';
 const CASES = 120_000;
 
 /** Characters a mutation inserts: the alphabet's edges, padding, whitespace, base64url, non-ASCII. */
-const NASTY = ['A', 'Z', 'a', 'z', '0', '9', '+', '/', '=', '==', ' ', '\n', '\r', '\t', '-', '_', '.', '\u0000', '\u00ff', '\u0100', '\u0141', '\u2028', '\ud83d', '\u{1F600}', '%', '"'];
+const NASTY = [
+  'A',
+  'Z',
+  'a',
+  'z',
+  '0',
+  '9',
+  '+',
+  '/',
+  '=',
+  '==',
+  ' ',
+  '\n',
+  '\r',
+  '\t',
+  '-',
+  '_',
+  '.',
+  '\u0000',
+  '\u00ff',
+  '\u0100',
+  '\u0141',
+  '\u2028',
+  '\ud83d',
+  '\u{1F600}',
+  '%',
+  '"',
+];
 
 function mutate(text: string, next: () => number): string {
   const pick = (n: number) => Math.floor(next() * n);
@@ -30,7 +57,9 @@ function mutate(text: string, next: () => number): string {
     case 3: // drop or add padding
       return text.endsWith('=') ? text.replace(/=+$/, '') : `${text}=`;
     case 4: // flip the last data character's low bits (non-canonical padding bits)
-      return text.length < 2 ? text : text.replace(/([A-Za-z0-9+/])(=*)$/, (_, c: string, pad: string) => String.fromCharCode(c.charCodeAt(0) ^ (1 + pick(3))) + pad);
+      return text.length < 2
+        ? text
+        : text.replace(/([A-Za-z0-9+/])(=*)$/, (_, c: string, pad: string) => String.fromCharCode(c.charCodeAt(0) ^ (1 + pick(3))) + pad);
     case 5: // truncate
       return text.slice(0, at);
     default: // two mutations
@@ -59,7 +88,10 @@ describe('base64 decoder fuzz', () => {
           thrown = error;
         }
         if (reference === undefined) {
-          if (!(thrown instanceof Base64Error)) throw new Error(`case ${k}: ${JSON.stringify(text)} is invalid but ${codec.name} ${thrown === undefined ? 'accepted it' : `threw ${String(thrown)}`}`);
+          if (!(thrown instanceof Base64Error))
+            throw new Error(
+              `case ${k}: ${JSON.stringify(text)} is invalid but ${codec.name} ${thrown === undefined ? 'accepted it' : `threw ${String(thrown)}`}`,
+            );
           const expected = base64Error(text)!;
           if (thrown.reason !== expected.reason || thrown.position !== expected.position) {
             throw new Error(`case ${k}: ${JSON.stringify(text)}: ${thrown.reason}@${thrown.position}, expected ${expected.reason}@${expected.position}`);
@@ -98,7 +130,12 @@ function walk(bytes: Buffer): Declared | 'refuse' {
     const size = bytes.readUInt32LE(at + 4);
     if (id === 'fmt ') {
       if (size < 16 || at + 8 + size > bytes.length) return 'refuse';
-      fmt = { channels: bytes.readUInt16LE(at + 10), sampleRate: bytes.readUInt32LE(at + 12), blockAlign: bytes.readUInt16LE(at + 20), bits: bytes.readUInt16LE(at + 22) };
+      fmt = {
+        channels: bytes.readUInt16LE(at + 10),
+        sampleRate: bytes.readUInt32LE(at + 12),
+        blockAlign: bytes.readUInt16LE(at + 20),
+        bits: bytes.readUInt16LE(at + 22),
+      };
     } else if (id === 'data') {
       if (fmt === undefined || fmt.blockAlign === 0) return 'refuse';
       const available = bytes.length - at - 8;
@@ -118,12 +155,23 @@ describe('WAV reader fuzz', () => {
     const next = rng(0x3a7);
     const pick = (n: number) => Math.floor(next() * n);
     const seeds: Buffer[] = [];
-    for (const [formatTag, bits] of [[1, 16], [1, 8], [1, 24], [1, 32], [3, 32], [3, 64], [7, 8], [6, 8]] as const) {
+    for (const [formatTag, bits] of [
+      [1, 16],
+      [1, 8],
+      [1, 24],
+      [1, 32],
+      [3, 32],
+      [3, 64],
+      [7, 8],
+      [6, 8],
+    ] as const) {
       for (const channels of [1, 2]) {
-        const data = Buffer.alloc(((bits / 8) * channels) * (3 + pick(20)));
+        const data = Buffer.alloc((bits / 8) * channels * (3 + pick(20)));
         for (let i = 0; i < data.length; i++) data[i] = pick(256);
         seeds.push(buildWav({ formatTag, bitsPerSample: bits, channels, data, sampleRate: [8000, 24000, 48000][pick(3)]! }));
-        seeds.push(buildWav({ extensibleSubFormat: formatTag, bitsPerSample: bits, channels, data, before: [Buffer.from('LIST\x04\x00\x00\x00INFO', 'latin1')] }));
+        seeds.push(
+          buildWav({ extensibleSubFormat: formatTag, bitsPerSample: bits, channels, data, before: [Buffer.from('LIST\x04\x00\x00\x00INFO', 'latin1')] }),
+        );
       }
     }
     const reasons = new Map<string, number>();
@@ -134,11 +182,16 @@ describe('WAV reader fuzz', () => {
       const edits = 1 + pick(3);
       for (let e = 0; e < edits; e++) {
         const kind = pick(5);
-        if (kind === 0) bytes[pick(Math.min(bytes.length, 80))] = pick(256); // a header byte
-        else if (kind === 1 && bytes.length >= 4) bytes.writeUInt32LE([0, 1, 15, 16, 17, 39, 40, 0x7fffffff, 0xffffffff, pick(2 ** 32)][pick(10)]!, 4 * pick(Math.min(20, bytes.length >> 2))); // a size or rate field
-        else if (kind === 2) bytes = bytes.subarray(0, pick(bytes.length + 1)); // cut short
-        else if (kind === 3) bytes = Buffer.concat([bytes, Buffer.alloc(pick(9), pick(256))]); // trailing bytes
-        else if (kind === 4 && bytes.length >= 2) bytes.writeUInt16LE([0, 1, 2, 3, 6, 7, 8, 24, 0xfffe, pick(65536)][pick(10)]!, 2 * pick(Math.min(40, bytes.length >> 1))); // a 16-bit field
+        if (kind === 0)
+          bytes[pick(Math.min(bytes.length, 80))] = pick(256); // a header byte
+        else if (kind === 1 && bytes.length >= 4)
+          bytes.writeUInt32LE([0, 1, 15, 16, 17, 39, 40, 0x7fffffff, 0xffffffff, pick(2 ** 32)][pick(10)]!, 4 * pick(Math.min(20, bytes.length >> 2))); // a size or rate field
+        else if (kind === 2)
+          bytes = bytes.subarray(0, pick(bytes.length + 1)); // cut short
+        else if (kind === 3)
+          bytes = Buffer.concat([bytes, Buffer.alloc(pick(9), pick(256))]); // trailing bytes
+        else if (kind === 4 && bytes.length >= 2)
+          bytes.writeUInt16LE([0, 1, 2, 3, 6, 7, 8, 24, 0xfffe, pick(65536)][pick(10)]!, 2 * pick(Math.min(40, bytes.length >> 1))); // a 16-bit field
       }
       const declared = walk(bytes);
       let result: ReturnType<typeof parseWav> | undefined;
@@ -156,18 +209,22 @@ describe('WAV reader fuzz', () => {
       const fields = [info.sampleRate, info.blockAlign, info.bitsPerSample, info.channels, info.dataBytes, data.byteOffset - bytes.byteOffset];
       const expected = [declared.sampleRate, declared.blockAlign, declared.bits, declared.channels, declared.dataBytes, declared.dataAt];
       if (fields.join() !== expected.join()) throw new Error(`case ${k}: read ${fields.join()} but the header declares ${expected.join()}`);
-      if (info.frames * info.blockAlign !== info.dataBytes || info.frames === 0) throw new Error(`case ${k}: ${info.frames} frames of ${info.blockAlign} bytes != ${info.dataBytes}`);
+      if (info.frames * info.blockAlign !== info.dataBytes || info.frames === 0)
+        throw new Error(`case ${k}: ${info.frames} frames of ${info.blockAlign} bytes != ${info.dataBytes}`);
       if (info.blockAlign !== (info.channels * info.bitsPerSample) / 8) throw new Error(`case ${k}: a self-contradicting header was accepted`);
       // the samples decode to finite values, one array per channel, of the declared length
       if (info.dataBytes <= 4096) {
         const channels = decodeWavChannels(result);
         if (channels.length !== info.channels || channels.some((c) => c.length !== info.frames || c.some((x) => !Number.isFinite(x)))) {
-          throw new Error(`case ${k}: decoded channels do not match the header ${JSON.stringify(info)}: ${channels.length} x ${channels.map((c) => `${c.length}:${c.find((x) => !Number.isFinite(x))}`).join()}`);
+          throw new Error(
+            `case ${k}: decoded channels do not match the header ${JSON.stringify(info)}: ${channels.length} x ${channels.map((c) => `${c.length}:${c.find((x) => !Number.isFinite(x))}`).join()}`,
+          );
         }
         if (info.encoding === 'pcm' && info.bitsPerSample === 16) {
           for (let f = 0; f < info.frames; f++) {
             for (let c = 0; c < info.channels; c++) {
-              if (channels[c]![f] !== bytes.readInt16LE(declared.dataAt + f * info.blockAlign + 2 * c) / 32768) throw new Error(`case ${k}: sample ${f}/${c} differs`);
+              if (channels[c]![f] !== bytes.readInt16LE(declared.dataAt + f * info.blockAlign + 2 * c) / 32768)
+                throw new Error(`case ${k}: sample ${f}/${c} differs`);
             }
           }
         }

@@ -28,7 +28,15 @@ describe('chunking invariance through the adapter', () => {
     const run = (sizes: number[]) => {
       const sent: string[] = [];
       const log = new EventLog();
-      const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: (e) => sent.push(JSON.stringify(e)), inputRate: 48000, outputRate: 48000, vad: true, silenceGating: true, onEvent: log.push });
+      const adapter = new RealtimeAudioAdapter({
+        protocol: 'openai',
+        send: (e) => sent.push(JSON.stringify(e)),
+        inputRate: 48000,
+        outputRate: 48000,
+        vad: true,
+        silenceGating: true,
+        onEvent: log.push,
+      });
       let at = 0;
       for (const n of sizes) {
         adapter.pushMicrophone(mic.subarray(at, at + n));
@@ -60,7 +68,8 @@ describe('chunking invariance through the adapter', () => {
           for (let at = 0; at < pcm.length; ) {
             const n = seed === 0 ? pcm.length : Math.min(pcm.length - at, 1 + Math.floor(next() * next() * 3000));
             const data = b64(pcm.subarray(at, at + n));
-            if (protocol === 'gemini') adapter.handleServerEvent({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] } } });
+            if (protocol === 'gemini')
+              adapter.handleServerEvent({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] } } });
             else adapter.handleServerEvent(JSON.stringify({ type: deltaType(protocol), response_id: `resp_${k}`, item_id: id, delta: data }));
             at += n;
           }
@@ -201,7 +210,8 @@ function conversation(protocol: 'openai' | 'openai-beta' | 'gemini', seed: numbe
     } else if (action === 9) {
       // speech_started / interrupted, sometimes twice in a row
       const count = 1 + pick(2);
-      for (let k = 0; k < count; k++) send(protocol === 'gemini' ? { serverContent: { interrupted: true } } : { type: 'input_audio_buffer.speech_started', audio_start_ms: step });
+      for (let k = 0; k < count; k++)
+        send(protocol === 'gemini' ? { serverContent: { interrupted: true } } : { type: 'input_audio_buffer.speech_started', audio_start_ms: step });
       if (protocol === 'gemini') current = undefined; // the turn is over; its audio would be a new turn
     } else if (action === 10) {
       // done for the current item, or for a random (finished, interrupted) one
@@ -225,9 +235,16 @@ function conversation(protocol: 'openai' | 'openai-beta' | 'gemini', seed: numbe
     } else if (action === 12) {
       // a truncated event for a finished item, unknown events, errors
       const item = items[pick(items.length)];
-      const noise = protocol === 'gemini'
-        ? [{ usageMetadata: {} }, { toolCall: { functionCalls: [] } }, { goAway: { timeLeft: '1s' } }, { error: { message: 'quota' } }, { surprise: 1 }]
-        : [{ type: 'conversation.item.truncated', item_id: item?.id ?? 'x', content_index: 0, audio_end_ms: 5 }, { type: 'response.teleport' }, { type: 'error', error: { type: 'invalid_request_error', message: 'no' } }, { type: 'rate_limits.updated', rate_limits: [] }, { type: 'session.updated', session: { type: 'realtime', audio: { input: { turn_detection: pick(2) === 0 ? null : { type: 'server_vad' } } } } }];
+      const noise =
+        protocol === 'gemini'
+          ? [{ usageMetadata: {} }, { toolCall: { functionCalls: [] } }, { goAway: { timeLeft: '1s' } }, { error: { message: 'quota' } }, { surprise: 1 }]
+          : [
+              { type: 'conversation.item.truncated', item_id: item?.id ?? 'x', content_index: 0, audio_end_ms: 5 },
+              { type: 'response.teleport' },
+              { type: 'error', error: { type: 'invalid_request_error', message: 'no' } },
+              { type: 'rate_limits.updated', rate_limits: [] },
+              { type: 'session.updated', session: { type: 'realtime', audio: { input: { turn_detection: pick(2) === 0 ? null : { type: 'server_vad' } } } } },
+            ];
       send(JSON.stringify(noise[pick(noise.length)]));
     } else if (action === 13) {
       trace.push('app interrupt()');

@@ -53,7 +53,16 @@ describe('soak', () => {
     server = await RealtimeTestServer.start({ protocol: 'openai' });
     socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: socket, inputRate: RATE, outputRate: RATE, chunkMs: 100, vad: true, echoGate: true, onEvent: (e) => (e.type === 'speech_start' || e.type === 'speech_stop' ? undefined : log.push(e)) });
+    const adapter = new RealtimeAudioAdapter({
+      protocol: 'openai',
+      send: socket,
+      inputRate: RATE,
+      outputRate: RATE,
+      chunkMs: 100,
+      vad: true,
+      echoGate: true,
+      onEvent: (e) => (e.type === 'speech_start' || e.type === 'speech_stop' ? undefined : log.push(e)),
+    });
     let handled = 0;
     socket.on('message', (data: Buffer) => {
       adapter.handleServerEvent(data);
@@ -82,7 +91,8 @@ describe('soak', () => {
     const check = (events: CaptureEvent[]) => {
       for (const e of events) {
         if (e.type !== 'audio') continue;
-        if (e.startFrame !== lastEnd || e.startMs !== (e.startFrame * 1000) / SESSION_RATE) throw new Error(`chunk at ${e.startFrame} (${e.startMs} ms) after ${lastEnd}`);
+        if (e.startFrame !== lastEnd || e.startMs !== (e.startFrame * 1000) / SESSION_RATE)
+          throw new Error(`chunk at ${e.startFrame} (${e.startMs} ms) after ${lastEnd}`);
         lastEnd = e.startFrame + e.frames;
         audioFrames += e.frames;
         audioEvents++;
@@ -136,7 +146,9 @@ describe('soak', () => {
     const growth = endHeap - warmHeap;
     const inputFrames = MINUTES * 60 * 375 * QUANTUM; // 375 quanta of 128 frames per second
     const lagFrames = inputFrames / 2 - (audioFrames + adapter.capture.pendingFrames);
-    console.log(`soak: ${MINUTES} min, heap after warm-up ${(warmHeap / 1048576).toFixed(1)} MiB, growth ${(growth / 1024).toFixed(0)} KiB, output behind input by ${lagFrames} frames; ${JSON.stringify({ ...stats, errorsByCode: undefined })}`);
+    console.log(
+      `soak: ${MINUTES} min, heap after warm-up ${(warmHeap / 1048576).toFixed(1)} MiB, growth ${(growth / 1024).toFixed(0)} KiB, output behind input by ${lagFrames} frames; ${JSON.stringify({ ...stats, errorsByCode: undefined })}`,
+    );
 
     // heap
     expect(growth).toBeLessThanOrEqual(1024 * 1024);
@@ -151,7 +163,7 @@ describe('soak', () => {
     expect(Math.round(stats.sentSeconds * SESSION_RATE)).toBe(audioFrames);
     // every delta received or counted late (interrupted responses), frame for frame
     expect(Math.round((stats.receivedSeconds + stats.lateSeconds) * SESSION_RATE)).toBe(deltaFramesSent);
-    expect(stats.interruptions).toBe(MINUTES * 60 / 12);
+    expect(stats.interruptions).toBe((MINUTES * 60) / 12);
     expect(stats.truncatesSent).toBe(stats.interruptions);
     expect(log.errorCodes()).toEqual([]);
     expect(conn.violations).toEqual([]);

@@ -65,7 +65,9 @@ describe('RealtimeAudioAdapter options', () => {
     expect(() => new RealtimeAudioAdapter({ ...base, protocol: undefined as never })).toThrow(OptionsError);
     expect(() => new RealtimeAudioAdapter({ ...base, protocol: 'openai', send: 42 as never })).toThrow(/send must be a function/);
     expect(() => new RealtimeAudioAdapter({ ...base, protocol: 'openai', localBargeIn: true })).toThrow(/localBargeIn needs a client VAD/);
-    expect(() => new RealtimeAudioAdapter({ ...base, protocol: 'openai', outputRate: 44100, echoGate: true })).toThrow(/echoGate needs the microphone and speaker at one rate/);
+    expect(() => new RealtimeAudioAdapter({ ...base, protocol: 'openai', outputRate: 44100, echoGate: true })).toThrow(
+      /echoGate needs the microphone and speaker at one rate/,
+    );
     expect(() => new RealtimeAudioAdapter({ ...base, protocol: 'openai', inputRate: 12345 })).toThrow(OptionsError);
     expect(() => new RealtimeAudioAdapter({ ...base, protocol: 'gemini' }).sessionUpdate()).toThrow(/setup/);
   });
@@ -96,8 +98,19 @@ describe('session configuration builders', () => {
 
 describe('RealtimeAudioAdapter on hostile input', () => {
   it('never throws on 5,000 random server messages (any protocol), and keeps playing afterwards', () => {
-    const types = ['response.output_audio.delta', 'response.audio.delta', 'response.output_item.added', 'response.created', 'response.done',
-      'input_audio_buffer.speech_started', 'session.updated', 'error', 'conversation.item.added', 'response.output_audio.done', 'nonsense'];
+    const types = [
+      'response.output_audio.delta',
+      'response.audio.delta',
+      'response.output_item.added',
+      'response.created',
+      'response.done',
+      'input_audio_buffer.speech_started',
+      'session.updated',
+      'error',
+      'conversation.item.added',
+      'response.output_audio.done',
+      'nonsense',
+    ];
     const values = [null, 0, -1, 1.5, '', 'AAAA', 'AA=A', '!!!!', 'item_1', [], {}, { id: 'item_1' }, { audio: { input: { turn_detection: null } } }, true];
     let x = 12345;
     const rnd = (n: number) => {
@@ -111,8 +124,23 @@ describe('RealtimeAudioAdapter on hostile input', () => {
       for (let i = 0; i < 5000; i++) {
         const kind = rnd(4);
         let message: unknown;
-        if (kind === 0) message = JSON.stringify({ type: types[rnd(types.length)], item_id: values[rnd(values.length)], delta: values[rnd(values.length)], item: values[rnd(values.length)], response: values[rnd(values.length)], session: values[rnd(values.length)] });
-        else if (kind === 1) message = { serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: values[rnd(values.length)], data: values[rnd(values.length)] } }] }, interrupted: values[rnd(values.length)], turnComplete: values[rnd(values.length)] } };
+        if (kind === 0)
+          message = JSON.stringify({
+            type: types[rnd(types.length)],
+            item_id: values[rnd(values.length)],
+            delta: values[rnd(values.length)],
+            item: values[rnd(values.length)],
+            response: values[rnd(values.length)],
+            session: values[rnd(values.length)],
+          });
+        else if (kind === 1)
+          message = {
+            serverContent: {
+              modelTurn: { parts: [{ inlineData: { mimeType: values[rnd(values.length)], data: values[rnd(values.length)] } }] },
+              interrupted: values[rnd(values.length)],
+              turnComplete: values[rnd(values.length)],
+            },
+          };
         else if (kind === 2) message = String.fromCharCode(...Array.from({ length: rnd(20) }, () => rnd(128)));
         else message = values[rnd(values.length)];
         expect(() => adapter.handleServerEvent(message)).not.toThrow();
@@ -124,7 +152,14 @@ describe('RealtimeAudioAdapter on hostile input', () => {
       const id = 'item_ok';
       if (protocol === 'gemini') {
         adapter.handleServerEvent({ serverContent: { turnComplete: true } });
-        adapter.handleServerEvent({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.from(new Int16Array(256).fill(1000).buffer).toString('base64') } }] }, turnComplete: true } });
+        adapter.handleServerEvent({
+          serverContent: {
+            modelTurn: {
+              parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: Buffer.from(new Int16Array(256).fill(1000).buffer).toString('base64') } }],
+            },
+            turnComplete: true,
+          },
+        });
       } else {
         const delta = protocol === 'openai' ? 'response.output_audio.delta' : 'response.audio.delta';
         adapter.playback.reset();

@@ -57,7 +57,12 @@ describe('openai-beta', () => {
     const played = play(23);
     conn.speechStarted();
     await conn.waitFor(() => conn.eventsOf('conversation.item.truncate').length === 1);
-    expect(conn.eventsOf('conversation.item.truncate')[0]).toEqual({ type: 'conversation.item.truncate', item_id: itemIds[0], content_index: 0, audio_end_ms: Math.floor((played * 1000) / 24000) });
+    expect(conn.eventsOf('conversation.item.truncate')[0]).toEqual({
+      type: 'conversation.item.truncate',
+      item_id: itemIds[0],
+      content_index: 0,
+      audio_end_ms: Math.floor((played * 1000) / 24000),
+    });
     await sync();
     expect(conn.violations).toEqual([]);
     expect(log.errorCodes()).toEqual([]);

@@ -81,7 +81,15 @@ describe('RealtimeAudioAdapter local barge-in', () => {
     server = await RealtimeTestServer.start({ protocol: 'openai' });
     socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: socket, inputRate: 24000, outputRate: 24000, vad: true, localBargeIn: true, onEvent: log.push });
+    const adapter = new RealtimeAudioAdapter({
+      protocol: 'openai',
+      send: socket,
+      inputRate: 24000,
+      outputRate: 24000,
+      vad: true,
+      localBargeIn: true,
+      onEvent: log.push,
+    });
     let handled = 0;
     socket.on('message', (data: Buffer) => {
       adapter.handleServerEvent(data);
@@ -135,7 +143,16 @@ describe('RealtimeAudioAdapter with the echo gate', () => {
     server = await RealtimeTestServer.start({ protocol: 'openai' });
     socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: socket, inputRate: 24000, outputRate: 24000, vad: true, localBargeIn: true, echoGate, onEvent: log.push });
+    const adapter = new RealtimeAudioAdapter({
+      protocol: 'openai',
+      send: socket,
+      inputRate: 24000,
+      outputRate: 24000,
+      vad: true,
+      localBargeIn: true,
+      echoGate,
+      onEvent: log.push,
+    });
     let handled = 0;
     socket.on('message', (data: Buffer) => {
       adapter.handleServerEvent(data);

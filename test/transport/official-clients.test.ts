@@ -32,7 +32,13 @@ describe('openai: OpenAIRealtimeWS (wss, TLS)', () => {
     const client = new OpenAI({ apiKey: 'sk-test', baseURL: `https://127.0.0.1:${server.url.split(':')[2]}/v1` });
     const rt = new OpenAIRealtimeWS({ model: 'gpt-realtime', options: { ca: tls.cert } }, client);
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: (event) => rt.send(event as never), inputRate: 24000, outputRate: 24000, onEvent: log.push });
+    const adapter = new RealtimeAudioAdapter({
+      protocol: 'openai',
+      send: (event) => rt.send(event as never),
+      inputRate: 24000,
+      outputRate: 24000,
+      onEvent: log.push,
+    });
     let handled = 0;
     rt.on('event', (event) => {
       adapter.handleServerEvent(event);
@@ -61,7 +67,10 @@ describe('openai: OpenAIRealtimeWS (wss, TLS)', () => {
     conn.speechStarted();
     await conn.waitFor(() => conn.eventsOf('conversation.item.truncate').length === 1);
     expect(conn.eventsOf('conversation.item.truncate')[0]).toEqual({
-      type: 'conversation.item.truncate', item_id: itemIds[0], content_index: 0, audio_end_ms: Math.floor((played * 1000) / 24000),
+      type: 'conversation.item.truncate',
+      item_id: itemIds[0],
+      content_index: 0,
+      audio_end_ms: Math.floor((played * 1000) / 24000),
     });
     await sync();
     expect(conn.violations).toEqual([]);
@@ -80,7 +89,13 @@ describe('@openai/agents-realtime: OpenAIRealtimeWebSocket (ws)', () => {
     }
     const transport = new PlayedAudioTransport();
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: (event) => transport.sendEvent(event as never), inputRate: 24000, outputRate: 24000, onEvent: log.push });
+    const adapter = new RealtimeAudioAdapter({
+      protocol: 'openai',
+      send: (event) => transport.sendEvent(event as never),
+      inputRate: 24000,
+      outputRate: 24000,
+      onEvent: log.push,
+    });
     let handled = 0;
     transport.on('*', (event) => {
       adapter.handleServerEvent(event);

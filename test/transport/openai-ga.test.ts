@@ -23,7 +23,9 @@ interface Session {
   play: (quanta: number) => number;
 }
 
-async function session(options: { turnDetection?: Record<string, unknown> | null; adapter?: Partial<ConstructorParameters<typeof RealtimeAudioAdapter>[0]> } = {}): Promise<Session> {
+async function session(
+  options: { turnDetection?: Record<string, unknown> | null; adapter?: Partial<ConstructorParameters<typeof RealtimeAudioAdapter>[0]> } = {},
+): Promise<Session> {
   const server = await RealtimeTestServer.start({ protocol: 'openai', turnDetection: options.turnDetection });
   const socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
   const log = new EventLog();
@@ -192,7 +194,9 @@ describe('OpenAI GA: interruption (server VAD, interrupt_response true)', () => 
     s.conn.speechStarted();
     await s.conn.waitFor(() => s.conn.eventsOf('conversation.item.truncate').length === 1);
     const truncates = s.conn.eventsOf('conversation.item.truncate');
-    expect(truncates).toEqual([{ type: 'conversation.item.truncate', item_id: itemIds[1], content_index: 0, audio_end_ms: Math.floor(((played - a) * 1000) / 24000) }]);
+    expect(truncates).toEqual([
+      { type: 'conversation.item.truncate', item_id: itemIds[1], content_index: 0, audio_end_ms: Math.floor(((played - a) * 1000) / 24000) },
+    ]);
     expect(s.conn.violations).toEqual([]);
   });
 
@@ -316,7 +320,10 @@ describe('OpenAI GA at device rates (48 kHz microphone and speaker)', () => {
     expect(played).toBe(77 * 128);
     s.conn.speechStarted();
     await s.conn.waitFor(() => s.conn.eventsOf('conversation.item.truncate').length === 1);
-    expect(s.conn.eventsOf('conversation.item.truncate')[0]).toMatchObject({ item_id: itemIds[0], audio_end_ms: Math.floor((Math.floor(played / 2) * 1000) / 24000) });
+    expect(s.conn.eventsOf('conversation.item.truncate')[0]).toMatchObject({
+      item_id: itemIds[0],
+      audio_end_ms: Math.floor((Math.floor(played / 2) * 1000) / 24000),
+    });
     await s.sync();
     expect(s.conn.violations).toEqual([]);
   });

@@ -96,7 +96,10 @@ class ScriptedVad implements CaptureVad {
   readonly prefixPaddingMs = 100;
   speaking = false;
   private frames = 0;
-  constructor(readonly sampleRate: number, private readonly spans: Array<[number, number]>) {}
+  constructor(
+    readonly sampleRate: number,
+    private readonly spans: Array<[number, number]>,
+  ) {}
   processInto(samples: Float32Array, types: Uint8Array, times: Float64Array, _d?: Uint8Array, start = 0, end = samples.length): number {
     let events = 0;
     for (let i = start; i < end; i++, this.frames++) {
@@ -124,7 +127,10 @@ class ScriptedVad implements CaptureVad {
 describe('CapturePipeline silence gating', () => {
   it('sends speech chunks plus the prefix padding before each start, and counts the rest as silence', () => {
     // 24 kHz, 40 ms chunks (960 frames); speech in [10000, 20000) and [40000, 41000); padding 100 ms
-    const vad = new ScriptedVad(24000, [[10000, 20000], [40000, 41000]]);
+    const vad = new ScriptedVad(24000, [
+      [10000, 20000],
+      [40000, 41000],
+    ]);
     const p = new CapturePipeline({ inputRate: 24000, vad, silenceGating: true });
     const mic = micSignal(60000, 24000);
     const events = run(p, mic, chunking(mic.length, 9));
@@ -137,7 +143,10 @@ describe('CapturePipeline silence gating', () => {
     // chunks sent: those reaching into [start - 2400, stop], by whole chunks
     const sent = audio(events).map((e) => e.startFrame / 960);
     const expectedChunks: number[] = [];
-    for (const [a, b] of [[10000, 20000], [40000, 41000]] as const) {
+    for (const [a, b] of [
+      [10000, 20000],
+      [40000, 41000],
+    ] as const) {
       for (let k = Math.floor((a - 2400) / 960); k <= Math.floor(b / 960); k++) expectedChunks.push(k);
     }
     expect(sent).toEqual(expectedChunks);

@@ -21,7 +21,10 @@ function concat<T extends Int16Array | Uint8Array>(parts: T[], make: (n: number)
   return out;
 }
 
-for (const [law, codesFile, speechFile] of [['mulaw', 'codes-ulaw.s16', 'hello-world.ul'], ['alaw', 'codes-alaw.s16', 'hello-world.al']] as const) {
+for (const [law, codesFile, speechFile] of [
+  ['mulaw', 'codes-ulaw.s16', 'hello-world.ul'],
+  ['alaw', 'codes-alaw.s16', 'hello-world.al'],
+] as const) {
   describe(`TelephonyBridge (${law})`, () => {
     const phone = new Uint8Array(fixture(speechFile));
     const soxTable = int16s(fixture(codesFile));

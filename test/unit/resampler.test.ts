@@ -68,9 +68,7 @@ describe('Resampler options', () => {
 
   it('rejects a bad outputRate and a bad quality', () => {
     expect(() => new Resampler({ inputRate: 48000, outputRate: 23999 })).toThrow(OptionsError);
-    expect(() => new Resampler({ inputRate: 48000, outputRate: 24000, quality: 'best' as 'high' })).toThrow(
-      /'high' \(default\) or 'voice'/,
-    );
+    expect(() => new Resampler({ inputRate: 48000, outputRate: 24000, quality: 'best' as 'high' })).toThrow(/'high' \(default\) or 'voice'/);
     expect(() => new Resampler(undefined as unknown as { inputRate: number; outputRate: number })).toThrow(RealtimePcmError);
   });
 
@@ -125,7 +123,11 @@ describe.each(['high', 'voice'] as const)('Resampler streaming invariance (%s)',
     const whole = run(r, input, [frames]);
     expect(whole.length).toBe(Math.ceil((frames * outputRate) / inputRate));
     const ones = run(r, input, new Array<number>(frames).fill(1));
-    const quanta = run(r, input, Array.from({ length: Math.ceil(frames / 128) }, (_, i) => Math.min(128, frames - 128 * i)));
+    const quanta = run(
+      r,
+      input,
+      Array.from({ length: Math.ceil(frames / 128) }, (_, i) => Math.min(128, frames - 128 * i)),
+    );
     const random = run(r, input, randomChunking(frames, 42, 700));
     expect(bitEqual(ones, whole)).toBe(true);
     expect(bitEqual(quanta, whole)).toBe(true);
@@ -202,7 +204,12 @@ describe('Resampler state', () => {
     const b = new Resampler({ inputRate: 48000, outputRate: 16000 });
     const clean = noise(4800, 11);
     const dirty = clean.slice();
-    for (const [i, v] of [[100, Number.NaN], [101, Infinity], [2000, -Infinity], [2001, Number.NaN]] as const) {
+    for (const [i, v] of [
+      [100, Number.NaN],
+      [101, Infinity],
+      [2000, -Infinity],
+      [2001, Number.NaN],
+    ] as const) {
       dirty[i] = v;
       clean[i] = 0;
     }
@@ -238,9 +245,7 @@ describe('Resampler output-length law', () => {
           let total = 0;
           for (const n of pieces) total += r.process(new Float32Array(n)).length;
           total += r.flush().length;
-          expect(total, `${inputRate} -> ${outputRate} ${quality}, ${frames} frames`).toBe(
-            Math.ceil((frames * outputRate) / inputRate),
-          );
+          expect(total, `${inputRate} -> ${outputRate} ${quality}, ${frames} frames`).toBe(Math.ceil((frames * outputRate) / inputRate));
           r.free();
         }
       }

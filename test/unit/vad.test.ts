@@ -20,7 +20,7 @@ function burst(rate: number, onMs = 1000, offMs = 2000, seconds = 3, seed = 1): 
   const off = Math.round((offMs * rate) / 1000);
   for (let i = 0; i < n; i++) {
     x[i] = noise * (2 * next() - 1);
-    if (i >= on && i < off) x[i]! += tone * (Math.sin((2 * Math.PI * 300 * i) / rate) + Math.sin((2 * Math.PI * 1100 * i) / rate)) / Math.SQRT2;
+    if (i >= on && i < off) x[i]! += (tone * (Math.sin((2 * Math.PI * 300 * i) / rate) + Math.sin((2 * Math.PI * 1100 * i) / rate))) / Math.SQRT2;
   }
   return x;
 }

@@ -60,9 +60,12 @@ describe('capture processor', () => {
         if (now < before) break;
         before = now;
       }
-      bytes = Math.min(bytes, allocatedBytes(() => {
-        for (let i = 0; i < quanta; i++) processor.process(inputs, noOutputs);
-      }));
+      bytes = Math.min(
+        bytes,
+        allocatedBytes(() => {
+          for (let i = 0; i < quanta; i++) processor.process(inputs, noOutputs);
+        }),
+      );
     }
     console.log(`capture: ${bytes} bytes over ${quanta} quanta`);
     expect(bytes).toBeLessThan(1024); // one 16-byte object per quantum would be 4800
