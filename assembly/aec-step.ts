@@ -1,0 +1,110 @@
+// Step-size control of the adaptive filter (./echo-canceller): how far each coefficient moves this
+// block, so that the filter converges fast on the echo and holds still while the user talks.
+//
+// Each coefficient W_m(k) (partition m, bin k) carries the expected power of its error,
+// P_m(k) = E|H_m(k) - W_m(k)|^2, as in the diagonalised frequency-domain Kalman filter. Per bin:
+//   R = sum_m P_m |X_m|^2          the residual echo the filter could still remove
+//   T = max(R, |E|^2 / gamma)      the error power it will see (residual echo + the user + noise;
+//                                  gamma = B / 2B, the share of a gated error frame that is error)
+//   W_m += s (P_m / T) conj(X_m) E      (s = 1: a full step, the NLMS step of 1, when R >= |E|^2)
+//   P_m <- P_m (1 - P_m |X_m|^2 / T) + lambda |W_m|^2 + floor_m,  at most cap_m
+// so the step is the expected residual-echo-to-error ratio spread over the coefficients by their
+// uncertainty (Valin 2007 argues this ratio is the optimal step; the Kalman form learns it without
+// needing an echo estimate first). While the user talks, |E|^2 grows and the steps shrink; the
+// process noise lambda |W|^2 + floor keeps the filter able to track a room that changes.
+// References: G. Enzner and P. Vary, "Frequency-domain adaptive Kalman filter for acoustic echo
+// control in hands-free telephones", Signal Processing 86(6), 2006; J.-M. Valin, "On adjusting the
+// learning rate in frequency domain echo cancellation with double-talk", IEEE TASLP 15(3), 2007.
+// Latency: none.
+
+/** out[k] = sum over partitions of P_m(k) |X_m(k)|^2 (P in partition order, history ring from `head`). */
+export function kf_residual(x: usize, p: usize, m: i32, head: i32, k: i32, out: usize): void {
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  const pstride = <usize>k << 2;
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    let acc = f32x4.splat(0);
+    let slot = head;
+    let pp = p + o;
+    for (let q = 0; q < m; q++) {
+      const xp = x + <usize>slot * stride + o;
+      const xr = v128.load(xp);
+      const xi = v128.load(xp + im);
+      acc = f32x4.add(acc, f32x4.mul(v128.load(pp), f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi))));
+      pp += pstride;
+      slot++;
+      if (slot == m) slot = 0;
+    }
+    v128.store(out + o, acc);
+  }
+}
+
+/**
+ * Per bin: T = max(R, |E|^2 / gamma) + delta; writes G = stepGain E / T over the error spectrum's
+ * place in gRe/gIm and 1 / T into invT. Returns the mean over bins of R / T (the average step).
+ */
+export function kf_scale(eRe: usize, eIm: usize, r: usize, k: i32, bins: i32, gamma: f32, stepGain: f32, delta: f32, gRe: usize, gIm: usize, invT: usize): f32 {
+  const vInvGamma = f32x4.splat(<f32>1 / gamma);
+  const vDelta = f32x4.splat(delta);
+  const vStep = f32x4.splat(stepGain);
+  const one = f32x4.splat(1);
+  let stepSum = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const er = v128.load(eRe + o);
+    const ei = v128.load(eIm + o);
+    const rr = v128.load(r + o);
+    const pe = f32x4.mul(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), vInvGamma);
+    const t = f32x4.add(f32x4.max(rr, pe), vDelta);
+    const inv = f32x4.div(one, t);
+    v128.store(invT + o, inv);
+    stepSum = f32x4.add(stepSum, f32x4.mul(rr, inv));
+    const s = f32x4.mul(inv, vStep);
+    v128.store(gRe + o, f32x4.mul(s, er));
+    v128.store(gIm + o, f32x4.mul(s, ei));
+  }
+  return (f32x4.extract_lane(stepSum, 0) + f32x4.extract_lane(stepSum, 1) + f32x4.extract_lane(stepSum, 2) + f32x4.extract_lane(stepSum, 3)) / <f32>bins;
+}
+
+/**
+ * W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
+ * for every partition and bin (bins past the last real one stay zero because X is zero there).
+ */
+export function kf_update(w: usize, x: usize, p: usize, m: i32, head: i32, k: i32, gRe: usize, gIm: usize, invT: usize, lambda: f32, info: f32, floors: usize, caps: usize): void {
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  const pstride = <usize>k << 2;
+  const vLambda = f32x4.splat(lambda);
+  const one = f32x4.splat(1);
+  const vInfo = f32x4.splat(info);
+  let slot = head;
+  for (let q = 0; q < m; q++) {
+    const wp = w + <usize>q * stride;
+    const xp = x + <usize>slot * stride;
+    const pp = p + <usize>q * pstride;
+    const fl = v128.load32_splat(floors + (<usize>q << 2));
+    const cap = v128.load32_splat(caps + (<usize>q << 2));
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      const xr = v128.load(xp + o);
+      const xi = v128.load(xp + o + im);
+      const gr = v128.load(gRe + o);
+      const gi = v128.load(gIm + o);
+      const pv = v128.load(pp + o);
+      // conj(X) G = (xr gr + xi gi) + i (xr gi - xi gr)
+      const ur = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, gr), f32x4.mul(xi, gi)));
+      const ui = f32x4.mul(pv, f32x4.sub(f32x4.mul(xr, gi), f32x4.mul(xi, gr)));
+      const wr = f32x4.add(v128.load(wp + o), ur);
+      const wi = f32x4.add(v128.load(wp + o + im), ui);
+      v128.store(wp + o, wr);
+      v128.store(wp + o + im, wi);
+      const px = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
+      const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, v128.load(invT + o))));
+      const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
+      v128.store(pp + o, f32x4.min(cap, f32x4.add(f32x4.mul(pv, f32x4.max(keep, f32x4.splat(0))), drift)));
+    }
+    slot++;
+    if (slot == m) slot = 0;
+  }
+}

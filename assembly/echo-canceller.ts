@@ -1,0 +1,387 @@
+// Acoustic echo canceller: removes from the microphone the echo of what the speaker played.
+//
+// What: the mic minus a linear estimate of the echo, the reference (playback) filtered by an
+// adaptive model of the room (loudspeaker, air, microphone, and any buffering delay).
+// How: a partitioned-block frequency-domain adaptive filter (./aec-filter: MDF, overlap-save, block
+// B, M partitions covering the whole span of delay + echo tail) in two copies, as in speex's
+// "two-path" canceller and WebRTC AEC3's refined/coarse pair: a background filter adapts every
+// block with the step control of ./aec-step (Valin 2007, proportionate shares per partition); a
+// foreground filter, whose error is the output, takes a copy of the background whenever the
+// background has done better over the last blocks, and gives the background its own weights back
+// when the background has diverged (double talk it adapted on).
+// Streams: reference samples are queued (pushReference) and consumed one per mic sample, zeros
+// when the queue is empty (nothing played); the newest reference is thus paired with the mic
+// sample processed next, and the echo's own delay is what the filter models.
+// Latency: one block (B samples): the output of a block is released while the next one fills.
+
+import { fft_table_bytes, fft_work_bytes, fft_init, fft_forward } from "./fft";
+import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
+import { kf_residual, kf_scale, kf_update } from "./aec-step";
+
+// Tunables, settable by index for measurement (aec_set); defaults in aec_init.
+// @ts-ignore: decorator
+@inline const P_ECHO_GAIN: i32 = 0; // largest echo-to-reference power ratio per bin (the prior uncertainty)
+// @ts-ignore: decorator
+@inline const P_PRIOR_T60: i32 = 1; // prior decay of the uncertainty over the partitions, seconds per 60 dB (0: flat)
+// @ts-ignore: decorator
+@inline const P_LAMBDA: i32 = 2; // process noise per block, relative to |W|^2
+// @ts-ignore: decorator
+@inline const P_FLOOR: i32 = 3; // process noise per block, relative to the prior
+// @ts-ignore: decorator
+@inline const P_CONSTRAIN: i32 = 4; // partitions constrained per block
+// @ts-ignore: decorator
+@inline const P_COPY_RATIO: i32 = 5; // background copied when Sff - Sbb > this x sqrt(Sff SΔ) (Δ: difference of the two echo estimates)
+// @ts-ignore: decorator
+@inline const P_RESET_RATIO: i32 = 6; // background reset from foreground when its error is above this ratio
+// @ts-ignore: decorator
+@inline const P_GAMMA: i32 = 7; // share of a gated error frame that is error (B / 2B in theory)
+// @ts-ignore: decorator
+@inline const P_STEP: i32 = 8; // step scale s
+// @ts-ignore: decorator
+@inline const P_INFO: i32 = 9; // share of the Kalman information gain credited (speech blocks are correlated)
+// @ts-ignore: decorator
+@inline const P_COMPARE_MS: i32 = 10; // smoothing of the error energies compared
+// @ts-ignore: decorator
+@inline const PARAMS: i32 = 16;
+
+@unmanaged class Aec {
+  sampleRate: i32;
+  b: i32; // block, samples
+  n: i32; // 2B
+  k: i32; // bins stored per spectrum (B + 4)
+  m: i32; // partitions
+  head: i32; // history slot of the newest frame
+  fill: i32; // samples of the current block received
+  constrainNext: i32;
+  refCap: i32; // reference queue capacity (power of two)
+  refRead: i32;
+  refCount: i32;
+  blocks: i32;
+  copies: i32;
+  resets: i32;
+  refDropped: i32;
+  // arrays
+  fft: usize;
+  work: usize;
+  x: usize; // reference history, M spectra
+  wb: usize; // background filter, M spectra
+  wf: usize; // foreground filter, M spectra
+  unc: usize; // uncertainty P of the background coefficients, M x K
+  caps: usize; // f32[M] prior (largest) uncertainty per partition
+  floors: usize; // f32[M] process noise floor per partition
+  refQueue: usize;
+  refFrame: usize;
+  micBlock: usize;
+  outBlock: usize;
+  tmp: usize;
+  yb: usize;
+  yf: usize;
+  eb: usize;
+  ef: usize;
+  sY: usize;
+  sE: usize;
+  sG: usize;
+  resid: usize; // f32[K] R per bin
+  invT: usize; // f32[K]
+  params: usize;
+  // scalars
+  step: f32; // mean R / T over bins, last block
+  sdd: f32;
+  sbb: f32;
+  sff: f32;
+  sdiff: f32;
+  erleNum: f32;
+  erleDen: f32;
+}
+
+const LAYOUT_SCRATCH = memory.data(512, 16);
+
+// @ts-ignore: decorator
+@inline function alignUp(x: usize): usize {
+  return (x + 15) & ~(<usize>15);
+}
+
+function layout(s: usize, b: i32, m: i32, refCap: i32): usize {
+  const a = changetype<Aec>(s);
+  const n = 2 * b;
+  const k = b + 4;
+  const spec = <usize>(8 * k);
+  let p = alignUp(s + offsetof<Aec>());
+  a.fft = p; p = alignUp(p + fft_table_bytes(n));
+  a.work = p; p += fft_work_bytes(n);
+  a.x = p; p += <usize>m * spec;
+  a.wb = p; p += <usize>m * spec;
+  a.wf = p; p += <usize>m * spec;
+  a.unc = p; p += <usize>m * spec / 2;
+  a.caps = p; p = alignUp(p + <usize>(4 * m));
+  a.floors = p; p = alignUp(p + <usize>(4 * m));
+  a.refQueue = p; p += <usize>(4 * refCap);
+  a.refFrame = p; p += <usize>(4 * n);
+  a.micBlock = p; p += <usize>(4 * b);
+  a.outBlock = p; p += <usize>(4 * b);
+  a.tmp = p; p += <usize>(4 * n);
+  a.yb = p; p += <usize>(4 * b);
+  a.yf = p; p += <usize>(4 * b);
+  a.eb = p; p += <usize>(4 * b);
+  a.ef = p; p += <usize>(4 * b);
+  a.sY = p; p += spec;
+  a.sE = p; p += spec;
+  a.sG = p; p += spec;
+  a.resid = p; p += <usize>(4 * k);
+  a.invT = p; p += <usize>(4 * k);
+  a.params = p; p += <usize>(4 * PARAMS);
+  return p - s;
+}
+
+function refCapacity(sampleRate: i32): i32 {
+  let cap = 1024;
+  while (cap < sampleRate) cap <<= 1; // at least 1 s of reference queued
+  return cap;
+}
+
+/** Bytes of state for a canceller with blocks of `b` samples and `m` partitions at `sampleRate`. */
+export function aec_state_bytes(sampleRate: i32, b: i32, m: i32): usize {
+  // layout() writes the offsets into a struct: run it on a scratch struct (same 16-byte alignment).
+  return layout(LAYOUT_SCRATCH, b, m, refCapacity(sampleRate));
+}
+
+// @ts-ignore: decorator
+@inline function param(a: Aec, i: i32): f32 {
+  return load<f32>(a.params + (<usize>i << 2));
+}
+
+/** Sets tunable `i` (see P_*); for measurement. */
+export function aec_set(s: usize, i: i32, value: f32): void {
+  const a = changetype<Aec>(s);
+  if (i >= 0 && i < PARAMS) store<f32>(a.params + (<usize>i << 2), value);
+}
+
+/** Initialises the state at `s` (aec_state_bytes zeroed bytes): blocks of `b` samples (power of two), `m` partitions. */
+export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32): void {
+  const a = changetype<Aec>(s);
+  a.sampleRate = sampleRate;
+  a.b = b;
+  a.n = 2 * b;
+  a.k = b + 4;
+  a.m = m;
+  a.refCap = refCapacity(sampleRate);
+  layout(s, b, m, a.refCap); // writes the absolute pointers
+  fft_init(a.fft, a.n);
+  aec_set(s, P_ECHO_GAIN, 2);
+  aec_set(s, P_PRIOR_T60, 0);
+  aec_set(s, P_LAMBDA, 1.0e-4);
+  aec_set(s, P_FLOOR, 1.0e-5);
+  aec_set(s, P_CONSTRAIN, 2);
+  aec_set(s, P_COPY_RATIO, 0.5);
+  aec_set(s, P_COMPARE_MS, 40);
+  aec_set(s, P_RESET_RATIO, 4);
+  aec_set(s, P_GAMMA, 0.5);
+  aec_set(s, P_STEP, 1);
+  aec_set(s, P_INFO, 0.3);
+  aec_reset(s);
+}
+
+/** Sets the prior uncertainty per partition from the tunables (P_ECHO_GAIN spread by P_PRIOR_T60). */
+function setPrior(a: Aec): void {
+  const t60 = param(a, P_PRIOR_T60);
+  let sum: f64 = 0;
+  for (let q = 0; q < a.m; q++) {
+    const v = t60 > 0 ? Math.max(1.0e-3, Math.pow(10.0, -6.0 * <f64>(q * a.b) / <f64>a.sampleRate / <f64>t60)) : 1.0;
+    store<f32>(a.caps + (<usize>q << 2), <f32>v);
+    sum += v;
+  }
+  for (let q = 0; q < a.m; q++) {
+    const cap = <f32>(<f64>load<f32>(a.caps + (<usize>q << 2)) / sum) * param(a, P_ECHO_GAIN);
+    store<f32>(a.caps + (<usize>q << 2), cap);
+    store<f32>(a.floors + (<usize>q << 2), cap * param(a, P_FLOOR));
+    const row = a.unc + <usize>q * (<usize>a.k << 2);
+    for (let j = 0; j < a.k; j++) store<f32>(row + (<usize>j << 2), cap);
+  }
+}
+
+/** Forgets the room, the queued reference and the blocks in flight (keeps the tunables). */
+export function aec_reset(s: usize): void {
+  const a = changetype<Aec>(s);
+  const spec = <usize>(8 * a.k);
+  memory.fill(a.x, 0, <usize>a.m * spec * 3);
+  memory.fill(a.refFrame, 0, <usize>(4 * a.n));
+  memory.fill(a.outBlock, 0, <usize>(4 * a.b));
+  setPrior(a);
+  a.head = 0;
+  a.fill = 0;
+  a.constrainNext = 0;
+  a.refRead = 0;
+  a.refCount = 0;
+  a.blocks = 0;
+  a.copies = 0;
+  a.resets = 0;
+  a.refDropped = 0;
+  a.step = 0;
+  a.sdd = 0;
+  a.sbb = 0;
+  a.sff = 0;
+  a.sdiff = 0;
+  a.erleNum = 0;
+  a.erleDen = 0;
+}
+
+/** Copies `n` samples, NaN and +-Inf replaced by 0. */
+function sanitizeCopy(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const v = load<f32>(src + (<usize>i << 2));
+    store<f32>(dst + (<usize>i << 2), Mathf.abs(v) < Infinity ? v : 0);
+  }
+}
+
+/** Queues `n` reference samples (what the speaker plays). Drops the oldest beyond the capacity (counted). */
+export function aec_push_reference(s: usize, ptr: usize, n: i32): void {
+  const a = changetype<Aec>(s);
+  const mask = a.refCap - 1;
+  for (let i = 0; i < n; i++) {
+    if (a.refCount == a.refCap) {
+      a.refRead = (a.refRead + 1) & mask;
+      a.refCount--;
+      a.refDropped++;
+    }
+    const v = load<f32>(ptr + (<usize>i << 2));
+    store<f32>(a.refQueue + (<usize>((a.refRead + a.refCount) & mask) << 2), Mathf.abs(v) < Infinity ? v : 0);
+    a.refCount++;
+  }
+}
+
+function pullReference(a: Aec, dst: usize, n: i32): void {
+  const mask = a.refCap - 1;
+  const take = min(n, a.refCount);
+  for (let i = 0; i < take; i++) {
+    store<f32>(dst + (<usize>i << 2), load<f32>(a.refQueue + (<usize>((a.refRead + i) & mask) << 2)));
+  }
+  a.refRead = (a.refRead + take) & mask;
+  a.refCount -= take;
+  if (take < n) memory.fill(dst + (<usize>take << 2), 0, <usize>(n - take) << 2);
+}
+
+/** Processes `n` mic samples into `out` (may alias `mic`); returns n. Output lags the mic by one block. */
+export function aec_process(s: usize, mic: usize, out: usize, n: i32): i32 {
+  const a = changetype<Aec>(s);
+  const b = a.b;
+  let done = 0;
+  while (done < n) {
+    const take = min(n - done, b - a.fill);
+    const off = <usize>done << 2;
+    const at = <usize>a.fill << 2;
+    sanitizeCopy(mic + off, a.micBlock + at, take);
+    memory.copy(out + off, a.outBlock + at, <usize>take << 2);
+    pullReference(a, a.refFrame + (<usize>b << 2) + at, take);
+    a.fill += take;
+    done += take;
+    if (a.fill == b) {
+      block(a);
+      a.fill = 0;
+    }
+  }
+  return n;
+}
+
+function energy(p: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const v = v128.load(p + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+}
+
+/** e = d - y over n samples (n a multiple of 4). */
+function subtract(d: usize, y: usize, e: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(e + o, f32x4.sub(v128.load(d + o), v128.load(y + o)));
+  }
+}
+
+function energyOfDifference(p: usize, q: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const v = f32x4.sub(v128.load(p + (<usize>i << 2)), v128.load(q + (<usize>i << 2)));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+}
+
+function block(a: Aec): void {
+  const b = a.b;
+  const k = a.k;
+  const m = a.m;
+  const spec = <usize>(8 * k);
+  const kb = <usize>k << 2;
+  // 1. the newest reference frame (previous block, this block) into the history
+  a.head = a.head == 0 ? m - 1 : a.head - 1;
+  const xh = a.x + <usize>a.head * spec;
+  fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
+  const sxx = energy(a.refFrame + (<usize>b << 2), b);
+  memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
+  // 2. echo estimates and errors of both filters
+  pf_filter(a.wb, a.x, m, a.head, k, a.sY, a.sY + kb);
+  pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
+  pf_filter(a.wf, a.x, m, a.head, k, a.sY, a.sY + kb);
+  pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yf);
+  subtract(a.micBlock, a.yb, a.eb, b);
+  subtract(a.micBlock, a.yf, a.ef, b);
+  const sdd = energy(a.micBlock, b);
+  const sbb = energy(a.eb, b);
+  const sff = energy(a.ef, b);
+  // 3. adapt the background filter (./aec-step)
+  pf_block_spectrum(a.eb, b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
+  kf_residual(a.x, a.unc, m, a.head, k, a.resid);
+  const delta: f32 = 1.0e-10 * <f32>a.n;
+  a.step = kf_scale(a.sE, a.sE + kb, a.resid, k, b + 1, param(a, P_GAMMA), param(a, P_STEP), delta, a.sG, a.sG + kb, a.invT);
+  kf_update(a.wb, a.x, a.unc, m, a.head, k, a.sG, a.sG + kb, a.invT, param(a, P_LAMBDA), param(a, P_INFO), a.floors, a.caps);
+  const nc = min(m, <i32>param(a, P_CONSTRAIN));
+  for (let c = 0; c < nc; c++) {
+    pf_constrain(a.wb + <usize>a.constrainNext * spec, k, b, a.fft, a.tmp, a.work);
+    a.constrainNext = a.constrainNext + 1 == m ? 0 : a.constrainNext + 1;
+  }
+  // 4. two paths: the foreground takes the background's weights when the background's error is
+  // significantly lower, judged against the cross term the user's voice adds to both errors
+  // (e_b = e_f + Δ, Δ = y_f - y_b: Sbb - Sff = 2 e_f.Δ + |Δ|^2, and in double talk e_f.Δ is noise
+  // of size sqrt(Sff SΔ / samples)); the background takes the foreground's back when it diverged.
+  const sdiff = energyOfDifference(a.yb, a.yf, b);
+  const rate = min<f32>(1, <f32>b * 1000 / (<f32>a.sampleRate * param(a, P_COMPARE_MS)));
+  a.sdd += rate * (sdd - a.sdd);
+  a.sbb += rate * (sbb - a.sbb);
+  a.sff += rate * (sff - a.sff);
+  a.sdiff += rate * (sdiff - a.sdiff);
+  let out = a.ef;
+  if (a.sff - a.sbb > param(a, P_COPY_RATIO) * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
+    memory.copy(a.wf, a.wb, <usize>m * spec);
+    a.sff = a.sbb;
+    a.sdiff = 0;
+    a.copies++;
+    out = a.eb;
+  } else if (a.sbb > param(a, P_RESET_RATIO) * a.sff) {
+    memory.copy(a.wb, a.wf, <usize>m * spec);
+    a.sbb = a.sff;
+    a.sdiff = 0;
+    a.resets++;
+  }
+  memory.copy(a.outBlock, out, <usize>b << 2);
+  if (sxx > 1.0e-6 * <f32>b) {
+    a.erleNum += 0.02 * (sdd - a.erleNum);
+    a.erleDen += 0.02 * (energy(out, b) - a.erleDen);
+  }
+  a.blocks++;
+}
+
+/** Diagnostics by index: 1 mean step, 2 copies, 3 resets, 5 ERLE dB (smoothed), 6 dropped reference samples, 7 blocks. */
+export function aec_stat(s: usize, i: i32): f64 {
+  const a = changetype<Aec>(s);
+  switch (i) {
+    case 1: return a.step;
+    case 2: return a.copies;
+    case 3: return a.resets;
+    case 5: return 10 * Math.log10((<f64>a.erleNum + 1e-20) / (<f64>a.erleDen + 1e-20));
+    case 6: return a.refDropped;
+    case 7: return a.blocks;
+    default: return 0;
+  }
+}
