@@ -4,21 +4,21 @@
 // A filter of M * B taps is cut into M partitions of B taps. Each partition m holds the spectrum
 // W_m of its B taps zero-padded to N = 2B (overlap-save); the reference history holds the spectra
 // X_m of the last M frames of 2B reference samples (hop B), newest first. The echo estimate of a
-// block is the last B samples of IFFT(sum_m W_m X_m). The update of partition m is
-// W_m += g_m conj(X_m) G, where G is the error spectrum already scaled per bin by the step size and
-// the normalisation; g_m is the partition's share (proportionate adaptation, IPNLMS-style). The
-// gradient constraint (zeroing the taps B..2B-1 that circular correlation puts there) costs an
+// block is the last B samples of IFFT(sum_m W_m X_m); the update (./aec-step) adds to W_m the
+// correlation of the error with X_m, scaled per coefficient. The gradient constraint (zeroing the taps B..2B-1 that circular correlation puts there) costs an
 // inverse and a forward FFT per partition, so it is applied to a few partitions per block in turn
 // (the alternately-updated MDF).
 // Layout: a spectrum is re[K] then im[K] (K = B + 4: bins 0..B and zero padding to a multiple of
 // 4, so every loop runs in f32x4); partition m of a filter or of the history starts at m * 2K.
-// The history is a ring: partition m (0 = newest) lives in slot (head + m) mod M.
+// The history is a ring of `slots` spectra (>= M: the filter may sit at an offset into it, where
+// the echo starts); partition m reads slot (head + m) mod slots, head being the newest frame's slot
+// plus the offset.
 // Latency: none of its own (block transforms).
 
 import { fft_forward, fft_inverse } from "./fft";
 
-/** Y = sum over m of W_m X_m (complex, per bin); the history ring has its newest frame at `head`. */
-export function pf_filter(w: usize, x: usize, m: i32, head: i32, k: i32, yRe: usize, yIm: usize): void {
+/** Y = sum over m of W_m X_m (complex, per bin); partition m reads history slot (head + m) mod slots. */
+export function pf_filter(w: usize, x: usize, m: i32, slots: i32, head: i32, k: i32, yRe: usize, yIm: usize): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   for (let j = 0; j < k; j += 4) {
@@ -37,65 +37,10 @@ export function pf_filter(w: usize, x: usize, m: i32, head: i32, k: i32, yRe: us
       ai = f32x4.add(ai, f32x4.add(f32x4.mul(wr, xi), f32x4.mul(wi, xr)));
       wp += stride;
       slot++;
-      if (slot == m) slot = 0;
+      if (slot == slots) slot = 0;
     }
     v128.store(yRe + o, ar);
     v128.store(yIm + o, ai);
-  }
-}
-
-/** D = sum over m of g_m |X_m|^2 per bin (the proportionate NLMS normaliser). */
-export function pf_power(x: usize, m: i32, head: i32, k: i32, gains: usize, out: usize): void {
-  const stride = <usize>(2 * k) << 2;
-  const im = <usize>k << 2;
-  for (let j = 0; j < k; j += 4) {
-    const o = <usize>j << 2;
-    let acc = f32x4.splat(0);
-    let slot = head;
-    for (let p = 0; p < m; p++) {
-      const xp = x + <usize>slot * stride + o;
-      const xr = v128.load(xp);
-      const xi = v128.load(xp + im);
-      const g = v128.load32_splat(gains + (<usize>p << 2));
-      acc = f32x4.add(acc, f32x4.mul(g, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi))));
-      slot++;
-      if (slot == m) slot = 0;
-    }
-    v128.store(out + o, acc);
-  }
-}
-
-/**
- * W_m += g_m conj(X_m) G for every partition, and the squared norm of each updated partition into
- * norms[m] (for the proportionate shares of the next block).
- */
-export function pf_update(w: usize, x: usize, m: i32, head: i32, k: i32, gRe: usize, gIm: usize, gains: usize, norms: usize): void {
-  const stride = <usize>(2 * k) << 2;
-  const im = <usize>k << 2;
-  let slot = head;
-  for (let p = 0; p < m; p++) {
-    const wp = w + <usize>p * stride;
-    const xp = x + <usize>slot * stride;
-    const g = v128.load32_splat(gains + (<usize>p << 2));
-    let nrm = f32x4.splat(0);
-    for (let j = 0; j < k; j += 4) {
-      const o = <usize>j << 2;
-      const xr = v128.load(xp + o);
-      const xi = v128.load(xp + o + im);
-      const er = v128.load(gRe + o);
-      const ei = v128.load(gIm + o);
-      // conj(X) G = (xr er + xi ei) + i (xr ei - xi er)
-      const ur = f32x4.add(f32x4.mul(xr, er), f32x4.mul(xi, ei));
-      const ui = f32x4.sub(f32x4.mul(xr, ei), f32x4.mul(xi, er));
-      const wr = f32x4.add(v128.load(wp + o), f32x4.mul(g, ur));
-      const wi = f32x4.add(v128.load(wp + o + im), f32x4.mul(g, ui));
-      v128.store(wp + o, wr);
-      v128.store(wp + o + im, wi);
-      nrm = f32x4.add(nrm, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi)));
-    }
-    store<f32>(norms + (<usize>p << 2), f32x4.extract_lane(nrm, 0) + f32x4.extract_lane(nrm, 1) + f32x4.extract_lane(nrm, 2) + f32x4.extract_lane(nrm, 3));
-    slot++;
-    if (slot == m) slot = 0;
   }
 }
 
@@ -121,4 +66,22 @@ export function pf_block_spectrum(block: usize, b: i32, fft: usize, tmp: usize, 
   memory.fill(tmp, 0, <usize>b << 2);
   memory.copy(tmp + (<usize>b << 2), block, <usize>b << 2);
   fft_forward(fft, tmp, re, im, work);
+}
+
+/**
+ * Moves a filter of m partitions by `by` partitions along the history (by > 0: the filter now starts
+ * later): partition i takes what partition i + by held, zeros where nothing was. `bytes` per partition.
+ */
+export function pf_shift(w: usize, m: i32, bytes: usize, by: i32): void {
+  if (by == 0) return;
+  const n = abs(by);
+  if (n >= m) {
+    memory.fill(w, 0, <usize>m * bytes);
+  } else if (by > 0) {
+    memory.copy(w, w + <usize>n * bytes, <usize>(m - n) * bytes);
+    memory.fill(w + <usize>(m - n) * bytes, 0, <usize>n * bytes);
+  } else {
+    memory.copy(w + <usize>n * bytes, w, <usize>(m - n) * bytes);
+    memory.fill(w, 0, <usize>n * bytes);
+  }
 }

@@ -18,7 +18,7 @@
 // Latency: none.
 
 /** out[k] = sum over partitions of P_m(k) |X_m(k)|^2 (P in partition order, history ring from `head`). */
-export function kf_residual(x: usize, p: usize, m: i32, head: i32, k: i32, out: usize): void {
+export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, out: usize): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
@@ -34,7 +34,7 @@ export function kf_residual(x: usize, p: usize, m: i32, head: i32, k: i32, out: 
       acc = f32x4.add(acc, f32x4.mul(v128.load(pp), f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi))));
       pp += pstride;
       slot++;
-      if (slot == m) slot = 0;
+      if (slot == slots) slot = 0;
     }
     v128.store(out + o, acc);
   }
@@ -71,7 +71,7 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, k: i32, bins: i32, ga
  * W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
  * for every partition and bin (bins past the last real one stay zero because X is zero there).
  */
-export function kf_update(w: usize, x: usize, p: usize, m: i32, head: i32, k: i32, gRe: usize, gIm: usize, invT: usize, lambda: f32, info: f32, floors: usize, caps: usize): void {
+export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, gRe: usize, gIm: usize, invT: usize, lambda: f32, info: f32, floors: usize, caps: usize): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
@@ -105,6 +105,6 @@ export function kf_update(w: usize, x: usize, p: usize, m: i32, head: i32, k: i3
       v128.store(pp + o, f32x4.min(cap, f32x4.add(f32x4.mul(pv, f32x4.max(keep, f32x4.splat(0))), drift)));
     }
     slot++;
-    if (slot == m) slot = 0;
+    if (slot == slots) slot = 0;
   }
 }

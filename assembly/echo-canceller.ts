@@ -15,7 +15,8 @@
 // Latency: one block (B samples): the output of a block is released while the next one fills.
 
 import { fft_table_bytes, fft_work_bytes, fft_init, fft_forward } from "./fft";
-import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
+import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
+import { dl_bytes, dl_init, dl_reset, dl_update, dl_stat } from "./aec-delay";
 import { kf_residual, kf_scale, kf_update } from "./aec-step";
 
 // Tunables, settable by index for measurement (aec_set); defaults in aec_init.
@@ -42,6 +43,10 @@ import { kf_residual, kf_scale, kf_update } from "./aec-step";
 // @ts-ignore: decorator
 @inline const P_COMPARE_MS: i32 = 10; // smoothing of the error energies compared
 // @ts-ignore: decorator
+@inline const P_PRE_BLOCKS: i32 = 11; // filter starts this many blocks before the estimated onset
+// @ts-ignore: decorator
+@inline const P_PLACE: i32 = 12; // 0: filter stays at offset 0 (no placement)
+// @ts-ignore: decorator
 @inline const PARAMS: i32 = 16;
 
 @unmanaged class Aec {
@@ -49,7 +54,11 @@ import { kf_residual, kf_scale, kf_update } from "./aec-step";
   b: i32; // block, samples
   n: i32; // 2B
   k: i32; // bins stored per spectrum (B + 4)
-  m: i32; // partitions
+  m: i32; // partitions of the filter
+  slots: i32; // reference spectra kept (m + maxLag + 1)
+  maxLag: i32; // largest filter offset, blocks
+  offset: i32; // filter offset into the history, blocks (where the echo starts, minus a margin)
+  moves: i32;
   head: i32; // history slot of the newest frame
   fill: i32; // samples of the current block received
   constrainNext: i32;
@@ -63,7 +72,10 @@ import { kf_residual, kf_scale, kf_update } from "./aec-step";
   // arrays
   fft: usize;
   work: usize;
-  x: usize; // reference history, M spectra
+  x: usize; // reference history, `slots` spectra
+  delay: usize; // the delay estimator's state (./aec-delay)
+  micFrame: usize; // previous and current mic block (the estimator's frame)
+  sD: usize; // its spectrum
   wb: usize; // background filter, M spectra
   wf: usize; // foreground filter, M spectra
   unc: usize; // uncertainty P of the background coefficients, M x K
@@ -101,7 +113,7 @@ const LAYOUT_SCRATCH = memory.data(512, 16);
   return (x + 15) & ~(<usize>15);
 }
 
-function layout(s: usize, b: i32, m: i32, refCap: i32): usize {
+function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32, refCap: i32): usize {
   const a = changetype<Aec>(s);
   const n = 2 * b;
   const k = b + 4;
@@ -109,7 +121,10 @@ function layout(s: usize, b: i32, m: i32, refCap: i32): usize {
   let p = alignUp(s + offsetof<Aec>());
   a.fft = p; p = alignUp(p + fft_table_bytes(n));
   a.work = p; p += fft_work_bytes(n);
-  a.x = p; p += <usize>m * spec;
+  a.x = p; p += <usize>(m + maxLag + 1) * spec;
+  a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, maxLag + 2));
+  a.micFrame = p; p += <usize>(4 * n);
+  a.sD = p; p += spec;
   a.wb = p; p += <usize>m * spec;
   a.wf = p; p += <usize>m * spec;
   a.unc = p; p += <usize>m * spec / 2;
@@ -140,9 +155,9 @@ function refCapacity(sampleRate: i32): i32 {
 }
 
 /** Bytes of state for a canceller with blocks of `b` samples and `m` partitions at `sampleRate`. */
-export function aec_state_bytes(sampleRate: i32, b: i32, m: i32): usize {
+export function aec_state_bytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
   // layout() writes the offsets into a struct: run it on a scratch struct (same 16-byte alignment).
-  return layout(LAYOUT_SCRATCH, b, m, refCapacity(sampleRate));
+  return layout(LAYOUT_SCRATCH, sampleRate, b, m, maxLag, refCapacity(sampleRate));
 }
 
 // @ts-ignore: decorator
@@ -156,17 +171,23 @@ export function aec_set(s: usize, i: i32, value: f32): void {
   if (i >= 0 && i < PARAMS) store<f32>(a.params + (<usize>i << 2), value);
 }
 
-/** Initialises the state at `s` (aec_state_bytes zeroed bytes): blocks of `b` samples (power of two), `m` partitions. */
-export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32): void {
+/**
+ * Initialises the state at `s` (aec_state_bytes zeroed bytes): blocks of `b` samples (power of two),
+ * a filter of `m` partitions placed at up to `maxLag` blocks of delay.
+ */
+export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): void {
   const a = changetype<Aec>(s);
   a.sampleRate = sampleRate;
   a.b = b;
   a.n = 2 * b;
   a.k = b + 4;
   a.m = m;
+  a.maxLag = maxLag;
+  a.slots = m + maxLag + 1;
   a.refCap = refCapacity(sampleRate);
-  layout(s, b, m, a.refCap); // writes the absolute pointers
+  layout(s, sampleRate, b, m, maxLag, a.refCap); // writes the absolute pointers
   fft_init(a.fft, a.n);
+  dl_init(a.delay, sampleRate, a.n, maxLag + 2, 250, 8);
   aec_set(s, P_ECHO_GAIN, 2);
   aec_set(s, P_PRIOR_T60, 0);
   aec_set(s, P_LAMBDA, 1.0e-4);
@@ -178,6 +199,8 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32): void {
   aec_set(s, P_GAMMA, 0.5);
   aec_set(s, P_STEP, 1);
   aec_set(s, P_INFO, 0.3);
+  aec_set(s, P_PRE_BLOCKS, 2);
+  aec_set(s, P_PLACE, 1);
   aec_reset(s);
 }
 
@@ -203,7 +226,12 @@ function setPrior(a: Aec): void {
 export function aec_reset(s: usize): void {
   const a = changetype<Aec>(s);
   const spec = <usize>(8 * a.k);
-  memory.fill(a.x, 0, <usize>a.m * spec * 3);
+  memory.fill(a.x, 0, <usize>a.slots * spec);
+  memory.fill(a.wb, 0, <usize>a.m * spec * 2);
+  memory.fill(a.micFrame, 0, <usize>(4 * a.n));
+  dl_reset(a.delay);
+  a.offset = 0;
+  a.moves = 0;
   memory.fill(a.refFrame, 0, <usize>(4 * a.n));
   memory.fill(a.outBlock, 0, <usize>(4 * a.b));
   setPrior(a);
@@ -315,15 +343,16 @@ function block(a: Aec): void {
   const spec = <usize>(8 * k);
   const kb = <usize>k << 2;
   // 1. the newest reference frame (previous block, this block) into the history
-  a.head = a.head == 0 ? m - 1 : a.head - 1;
+  a.head = a.head == 0 ? a.slots - 1 : a.head - 1;
+  const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
   const xh = a.x + <usize>a.head * spec;
   fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
   const sxx = energy(a.refFrame + (<usize>b << 2), b);
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
   // 2. echo estimates and errors of both filters
-  pf_filter(a.wb, a.x, m, a.head, k, a.sY, a.sY + kb);
+  pf_filter(a.wb, a.x, m, a.slots, fh, k, a.sY, a.sY + kb);
   pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
-  pf_filter(a.wf, a.x, m, a.head, k, a.sY, a.sY + kb);
+  pf_filter(a.wf, a.x, m, a.slots, fh, k, a.sY, a.sY + kb);
   pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yf);
   subtract(a.micBlock, a.yb, a.eb, b);
   subtract(a.micBlock, a.yf, a.ef, b);
@@ -332,10 +361,10 @@ function block(a: Aec): void {
   const sff = energy(a.ef, b);
   // 3. adapt the background filter (./aec-step)
   pf_block_spectrum(a.eb, b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
-  kf_residual(a.x, a.unc, m, a.head, k, a.resid);
+  kf_residual(a.x, a.unc, m, a.slots, fh, k, a.resid);
   const delta: f32 = 1.0e-10 * <f32>a.n;
   a.step = kf_scale(a.sE, a.sE + kb, a.resid, k, b + 1, param(a, P_GAMMA), param(a, P_STEP), delta, a.sG, a.sG + kb, a.invT);
-  kf_update(a.wb, a.x, a.unc, m, a.head, k, a.sG, a.sG + kb, a.invT, param(a, P_LAMBDA), param(a, P_INFO), a.floors, a.caps);
+  kf_update(a.wb, a.x, a.unc, m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, param(a, P_LAMBDA), param(a, P_INFO), a.floors, a.caps);
   const nc = min(m, <i32>param(a, P_CONSTRAIN));
   for (let c = 0; c < nc; c++) {
     pf_constrain(a.wb + <usize>a.constrainNext * spec, k, b, a.fft, a.tmp, a.work);
@@ -369,7 +398,33 @@ function block(a: Aec): void {
     a.erleNum += 0.02 * (sdd - a.erleNum);
     a.erleDen += 0.02 * (energy(out, b) - a.erleDen);
   }
+  // 5. the delay estimate places the filter for the next block
+  memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
+  fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
+  memory.copy(a.micFrame, a.micFrame + (<usize>b << 2), <usize>b << 2);
+  const onset = dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb);
+  if (onset >= 0 && param(a, P_PLACE) > 0) place(a, onset);
   a.blocks++;
+}
+
+/**
+ * Moves the filter so that it starts P_PRE_BLOCKS before the onset, when the echo would start
+ * before the filter's first block or more than P_PRE_BLOCKS + 3 blocks after it (a dead zone, so
+ * that an onset estimate wavering by a block or two does not move the filter). Both filters keep
+ * modelling the same lags (their weights move with the window); the background's uncertainty is
+ * reset to the prior so that it learns the new part fast.
+ */
+function place(a: Aec, onset: i32): void {
+  const target = min(a.maxLag, max(0, onset - <i32>param(a, P_PRE_BLOCKS)));
+  const by = target - a.offset;
+  const pre = <i32>param(a, P_PRE_BLOCKS);
+  if (by == 0 || (onset > a.offset && onset <= a.offset + pre + 3)) return;
+  const spec = <usize>(8 * a.k);
+  pf_shift(a.wf, a.m, spec, by);
+  memory.copy(a.wb, a.wf, <usize>a.m * spec);
+  setPrior(a);
+  a.offset = target;
+  a.moves++;
 }
 
 /** Diagnostics by index: 1 mean step, 2 copies, 3 resets, 5 ERLE dB (smoothed), 6 dropped reference samples, 7 blocks. */
@@ -382,6 +437,12 @@ export function aec_stat(s: usize, i: i32): f64 {
     case 5: return 10 * Math.log10((<f64>a.erleNum + 1e-20) / (<f64>a.erleDen + 1e-20));
     case 6: return a.refDropped;
     case 7: return a.blocks;
+    case 11: return a.offset;
+    case 12: return a.moves;
+    case 13: return dl_stat(a.delay, 0);
+    case 14: return dl_stat(a.delay, 1);
+    case 15: return dl_stat(a.delay, 2);
+    case 16: return dl_stat(a.delay, 3);
     default: return 0;
   }
 }

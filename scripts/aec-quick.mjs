@@ -107,11 +107,18 @@ function main() {
       const d = Math.round((delayMs * rate) / 1000);
       const h = new Float32Array(d + h0.length);
       h.set(h0, d);
-      const span = m * b;
-      let tail = 0;
-      let total = 0;
-      for (let i = 0; i < h.length; i++) (total += h[i] * h[i]), i >= span && (tail += h[i] * h[i]);
-      const bound = -10 * Math.log10(tail / total + 1e-12);
+      // bound: the IR energy outside the filter's window [offset B, offset B + m B) (offset: where
+      // the canceller ended up; the ideal offset before it runs)
+      const boundFor = (offsetBlocks) => {
+        let outside = 0;
+        let total = 0;
+        for (let i = 0; i < h.length; i++) {
+          total += h[i] * h[i];
+          if (i < offsetBlocks * b || i >= (offsetBlocks + m) * b) outside += h[i] * h[i];
+        }
+        return -10 * Math.log10(outside / total + 1e-12);
+      };
+      let bound = boundFor(0);
       const echo0 = convolve(far, h);
       for (const erl of erls) {
         let ex = 0, ee = 0;
@@ -134,9 +141,10 @@ function main() {
           lag = 0;
           info = `speex ${((mic.length / rate) * 1000 / ms).toFixed(0)}x`;
         } else {
-          const bytes = k.aec_state_bytes(rate, b, m);
+          const maxLag = Math.ceil((num('maxDelayMs', 250) * rate) / 1000 / b);
+          const bytes = k.aec_state_bytes(rate, b, m, maxLag);
           const s = k.alloc(bytes);
-          k.aec_init(s, rate, b, m);
+          k.aec_init(s, rate, b, m, maxLag);
           for (const [key, v] of params) k.aec_set(s, Number(key.slice(1)), Number(v));
           k.aec_reset(s);
           if (args.prior) {
@@ -159,7 +167,8 @@ function main() {
           }
           const ms = performance.now() - t0;
           lag = b;
-          info = `copies ${k.aec_stat(s, 2)} resets ${k.aec_stat(s, 3)} step ${k.aec_stat(s, 1).toFixed(3)} ${((mic.length / rate) * 1000 / ms).toFixed(0)}x`;
+          bound = boundFor(k.aec_stat(s, 11));
+          info = `off ${k.aec_stat(s, 11)} moves ${k.aec_stat(s, 12)} onset ${k.aec_stat(s, 13)} copies ${k.aec_stat(s, 2)} resets ${k.aec_stat(s, 3)} step ${k.aec_stat(s, 1).toFixed(3)} ${((mic.length / rate) * 1000 / ms).toFixed(0)}x`;
           k.release(io);
           k.release(s);
         }
