@@ -144,7 +144,9 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   d.peak = peak;
   d.peakLag = peakLag;
   d.mean = sum / <f32>d.lags;
-  if (peak > 3 * d.mean && peak > 0.02) {
+  // the first onset needs a distinct peak; moving an accepted one needs a strong one, 4x as long
+  const moving = d.onset >= 0;
+  if (peak > 3 * d.mean && peak > (moving ? 0.1 : 0.04)) {
     let onset = peakLag;
     while (onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * peak) onset--;
     if (d.candidate >= 0 && abs(onset - d.candidate) <= 1) {
@@ -154,7 +156,7 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
       d.candidate = onset;
       d.candidateBlocks = 1;
     }
-    if (d.candidateBlocks >= d.confirmBlocks) d.onset = d.candidate;
+    if (d.candidateBlocks >= (moving ? 4 * d.confirmBlocks : d.confirmBlocks)) d.onset = d.candidate;
   } else {
     d.candidateBlocks = 0;
   }

@@ -17,27 +17,56 @@
 // learning rate in frequency domain echo cancellation with double-talk", IEEE TASLP 15(3), 2007.
 // Latency: none.
 
-/** out[k] = sum over partitions of P_m(k) |X_m(k)|^2 (P in partition order, history ring from `head`). */
-export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, out: usize): void {
+/**
+ * out[k] = sum over partitions of P_m(k) |X_m(k)|^2 (P in partition order, history ring from `head`),
+ * and xw[k] = sum of q_m |X_m(k)|^2 with the per-partition weights q.
+ */
+export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, q: usize, out: usize, xw: usize): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
   for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
     let acc = f32x4.splat(0);
+    let accw = f32x4.splat(0);
     let slot = head;
     let pp = p + o;
-    for (let q = 0; q < m; q++) {
+    for (let i = 0; i < m; i++) {
       const xp = x + <usize>slot * stride + o;
       const xr = v128.load(xp);
       const xi = v128.load(xp + im);
-      acc = f32x4.add(acc, f32x4.mul(v128.load(pp), f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi))));
+      const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
+      acc = f32x4.add(acc, f32x4.mul(v128.load(pp), px));
+      accw = f32x4.add(accw, f32x4.mul(v128.load32_splat(q + (<usize>i << 2)), px));
       pp += pstride;
       slot++;
       if (slot == slots) slot = 0;
     }
     v128.store(out + o, acc);
+    v128.store(xw + o, accw);
   }
+}
+
+/**
+ * Caps the residual by the echo bound: R[k] = min(R[k], bound x xw[k]); scale[k] = the factor
+ * applied (<= 1), by which kf_update shrinks that bin's uncertainties so that the steps stay a
+ * consistent Kalman step. Returns the sum of xw over the bins.
+ */
+export function kf_apply_bound(xw: usize, k: i32, bound: f32, r: usize, scale: usize): f32 {
+  const vb = f32x4.splat(bound);
+  const one = f32x4.splat(1);
+  const tiny = f32x4.splat(1.0e-30);
+  let sum = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const x = v128.load(xw + o);
+    sum = f32x4.add(sum, x);
+    const rm = v128.load(r + o);
+    const rb = f32x4.min(rm, f32x4.mul(vb, x));
+    v128.store(r + o, rb);
+    v128.store(scale + o, f32x4.min(one, f32x4.div(f32x4.add(rb, tiny), f32x4.add(rm, tiny))));
+  }
+  return f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);
 }
 
 /**
@@ -68,10 +97,10 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, k: i32, bins: i32, ga
 }
 
 /**
- * W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
+ * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
  * for every partition and bin (bins past the last real one stay zero because X is zero there).
  */
-export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, gRe: usize, gIm: usize, invT: usize, lambda: f32, info: f32, floors: usize, caps: usize): void {
+export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, gRe: usize, gIm: usize, invT: usize, scale: usize, lambda: f32, info: f32, floors: usize, caps: usize): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
@@ -91,7 +120,7 @@ export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head
       const xi = v128.load(xp + o + im);
       const gr = v128.load(gRe + o);
       const gi = v128.load(gIm + o);
-      const pv = v128.load(pp + o);
+      const pv = f32x4.mul(v128.load(pp + o), v128.load(scale + o));
       // conj(X) G = (xr gr + xi gi) + i (xr gi - xi gr)
       const ur = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, gr), f32x4.mul(xi, gi)));
       const ui = f32x4.mul(pv, f32x4.sub(f32x4.mul(xr, gi), f32x4.mul(xi, gr)));

@@ -17,7 +17,7 @@
 import { fft_table_bytes, fft_work_bytes, fft_init, fft_forward } from "./fft";
 import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { dl_bytes, dl_init, dl_reset, dl_update, dl_stat } from "./aec-delay";
-import { kf_residual, kf_scale, kf_update } from "./aec-step";
+import { kf_residual, kf_apply_bound, kf_scale, kf_update } from "./aec-step";
 
 // Tunables, settable by index for measurement (aec_set); defaults in aec_init.
 // @ts-ignore: decorator
@@ -46,6 +46,12 @@ import { kf_residual, kf_scale, kf_update } from "./aec-step";
 @inline const P_PRE_BLOCKS: i32 = 11; // filter starts this many blocks before the estimated onset
 // @ts-ignore: decorator
 @inline const P_PLACE: i32 = 12; // 0: filter stays at offset 0 (no placement)
+// @ts-ignore: decorator
+@inline const P_BOUND_RISE_DB: i32 = 13; // rise of the echo gain bound, dB per second
+// @ts-ignore: decorator
+@inline const P_BOUND_T60: i32 = 14; // decay profile for the bound's reference power, s per 60 dB
+// @ts-ignore: decorator
+@inline const P_BOUND_MARGIN: i32 = 15; // the residual may be this many times the bound
 // @ts-ignore: decorator
 @inline const PARAMS: i32 = 16;
 
@@ -81,6 +87,9 @@ import { kf_residual, kf_scale, kf_update } from "./aec-step";
   unc: usize; // uncertainty P of the background coefficients, M x K
   caps: usize; // f32[M] prior (largest) uncertainty per partition
   floors: usize; // f32[M] process noise floor per partition
+  decay: usize; // f32[M] decay profile of the echo over the partitions (sums to 1)
+  xw: usize; // f32[K] decay-weighted reference power
+  rScale: usize; // f32[K] share of the uncertainty the echo bound leaves
   refQueue: usize;
   refFrame: usize;
   micBlock: usize;
@@ -104,6 +113,10 @@ import { kf_residual, kf_scale, kf_update } from "./aec-step";
   sdiff: f32;
   erleNum: f32;
   erleDen: f32;
+  gainDb: f32; // broadband echo gain bound, dB (a low percentile of mic over reference power)
+  xwPrev: f32; // reference power over the filter window, last block (sum over bins)
+  sddGain: f32;
+  sxwGain: f32;
 }
 
 const LAYOUT_SCRATCH = memory.data(512, 16);
@@ -130,6 +143,9 @@ function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32, refCap: 
   a.unc = p; p += <usize>m * spec / 2;
   a.caps = p; p = alignUp(p + <usize>(4 * m));
   a.floors = p; p = alignUp(p + <usize>(4 * m));
+  a.decay = p; p = alignUp(p + <usize>(4 * m));
+  a.xw = p; p += <usize>(4 * k);
+  a.rScale = p; p += <usize>(4 * k);
   a.refQueue = p; p += <usize>(4 * refCap);
   a.refFrame = p; p += <usize>(4 * n);
   a.micBlock = p; p += <usize>(4 * b);
@@ -201,6 +217,9 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32)
   aec_set(s, P_INFO, 0.3);
   aec_set(s, P_PRE_BLOCKS, 2);
   aec_set(s, P_PLACE, 1);
+  aec_set(s, P_BOUND_RISE_DB, 6);
+  aec_set(s, P_BOUND_T60, 0);
+  aec_set(s, P_BOUND_MARGIN, 10);
   aec_reset(s);
 }
 
@@ -212,6 +231,13 @@ function setPrior(a: Aec): void {
     const v = t60 > 0 ? Math.max(1.0e-3, Math.pow(10.0, -6.0 * <f64>(q * a.b) / <f64>a.sampleRate / <f64>t60)) : 1.0;
     store<f32>(a.caps + (<usize>q << 2), <f32>v);
     sum += v;
+  }
+  let dsum: f64 = 0;
+  const t60b = <f64>param(a, P_BOUND_T60);
+  for (let q = 0; q < a.m; q++) dsum += t60b > 0 ? Math.pow(10.0, -6.0 * <f64>(q * a.b) / <f64>a.sampleRate / t60b) : 1.0;
+  for (let q = 0; q < a.m; q++) {
+    const v = t60b > 0 ? Math.pow(10.0, -6.0 * <f64>(q * a.b) / <f64>a.sampleRate / t60b) : 1.0;
+    store<f32>(a.decay + (<usize>q << 2), <f32>(v / dsum));
   }
   for (let q = 0; q < a.m; q++) {
     const cap = <f32>(<f64>load<f32>(a.caps + (<usize>q << 2)) / sum) * param(a, P_ECHO_GAIN);
@@ -225,6 +251,10 @@ function setPrior(a: Aec): void {
 /** Forgets the room, the queued reference and the blocks in flight (keeps the tunables). */
 export function aec_reset(s: usize): void {
   const a = changetype<Aec>(s);
+  a.gainDb = 10 * Mathf.log10(param(a, P_ECHO_GAIN));
+  a.xwPrev = 0;
+  a.sddGain = 0;
+  a.sxwGain = 0;
   const spec = <usize>(8 * a.k);
   memory.fill(a.x, 0, <usize>a.slots * spec);
   memory.fill(a.wb, 0, <usize>a.m * spec * 2);
@@ -327,6 +357,24 @@ function subtract(d: usize, y: usize, e: usize, n: i32): void {
   }
 }
 
+/**
+ * The broadband echo gain bound: the mic's block energy over the reference power in the filter's
+ * window (both smoothed over ~50 ms), its 20th percentile tracked in dB (up P_BOUND_RISE_DB per
+ * second, down 4x as fast), on blocks where the reference is playing.
+ */
+function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
+  const blocksPerSecond = <f32>a.sampleRate / <f32>a.b;
+  const rate = min<f32>(1, 20 / blocksPerSecond);
+  // xw sums |X|^2 of 2B-point frames over the bins: about 2B x 2B / 2 x the power; a block's energy is B x the power
+  a.sddGain += rate * (sdd - a.sddGain);
+  a.sxwGain += rate * (xwSum / (<f32>2 * <f32>a.n) - a.sxwGain);
+  if (a.sxwGain < 1.0e-7 * <f32>a.b) return;
+  const ratioDb: f32 = <f32>10 * Mathf.log10((a.sddGain + <f32>1.0e-20) / a.sxwGain);
+  const up = param(a, P_BOUND_RISE_DB) / blocksPerSecond;
+  a.gainDb += ratioDb > a.gainDb ? up : -4 * up;
+  a.gainDb = min<f32>(a.gainDb, 10 * Mathf.log10(param(a, P_ECHO_GAIN)));
+}
+
 function energyOfDifference(p: usize, q: usize, n: i32): f32 {
   let acc = f32x4.splat(0);
   for (let i = 0; i < n; i += 4) {
@@ -360,11 +408,19 @@ function block(a: Aec): void {
   const sbb = energy(a.eb, b);
   const sff = energy(a.ef, b);
   // 3. adapt the background filter (./aec-step)
+  memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
+  fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
+  memory.copy(a.micFrame, a.micFrame + (<usize>b << 2), <usize>b << 2);
   pf_block_spectrum(a.eb, b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
-  kf_residual(a.x, a.unc, m, a.slots, fh, k, a.resid);
+  kf_residual(a.x, a.unc, m, a.slots, fh, k, a.decay, a.resid, a.xw);
+  // the residual cannot exceed the echo: at most P_BOUND_MARGIN x the echo gain bound x the
+  // reference power over the window (what keeps the steps small while a user louder than a quiet
+  // echo talks, before the filter has learned how quiet the echo is)
+  const xwSum = kf_apply_bound(a.xw, k, param(a, P_BOUND_MARGIN) * Mathf.pow(10, 0.1 * a.gainDb), a.resid, a.rScale);
+  trackGain(a, sdd, xwSum);
   const delta: f32 = 1.0e-10 * <f32>a.n;
   a.step = kf_scale(a.sE, a.sE + kb, a.resid, k, b + 1, param(a, P_GAMMA), param(a, P_STEP), delta, a.sG, a.sG + kb, a.invT);
-  kf_update(a.wb, a.x, a.unc, m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, param(a, P_LAMBDA), param(a, P_INFO), a.floors, a.caps);
+  kf_update(a.wb, a.x, a.unc, m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, a.rScale, param(a, P_LAMBDA), param(a, P_INFO), a.floors, a.caps);
   const nc = min(m, <i32>param(a, P_CONSTRAIN));
   for (let c = 0; c < nc; c++) {
     pf_constrain(a.wb + <usize>a.constrainNext * spec, k, b, a.fft, a.tmp, a.work);
@@ -399,9 +455,6 @@ function block(a: Aec): void {
     a.erleDen += 0.02 * (energy(out, b) - a.erleDen);
   }
   // 5. the delay estimate places the filter for the next block
-  memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
-  fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
-  memory.copy(a.micFrame, a.micFrame + (<usize>b << 2), <usize>b << 2);
   const onset = dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb);
   if (onset >= 0 && param(a, P_PLACE) > 0) place(a, onset);
   a.blocks++;
@@ -437,6 +490,7 @@ export function aec_stat(s: usize, i: i32): f64 {
     case 5: return 10 * Math.log10((<f64>a.erleNum + 1e-20) / (<f64>a.erleDen + 1e-20));
     case 6: return a.refDropped;
     case 7: return a.blocks;
+    case 17: return a.gainDb;
     case 11: return a.offset;
     case 12: return a.moves;
     case 13: return dl_stat(a.delay, 0);

@@ -54,3 +54,5 @@ export { EnergyVad, VAD_SPEECH_START, VAD_SPEECH_STOP } from './kernels/vad.js';
 export type { EnergyVadOptions, VadEvent, VadEventType } from './kernels/vad.js';
 export { EchoGate } from './kernels/echo-gate.js';
 export type { EchoGateOptions } from './kernels/echo-gate.js';
+export { EchoCanceller } from './kernels/echo-canceller.js';
+export type { EchoCancellerOptions } from './kernels/echo-canceller.js';

@@ -3,7 +3,7 @@
 // adaptive canceller of issue 13 once it exists: add its adapter here and an entry with role
 // 'issue-13' to CANCELLERS_UNDER_TEST, and test/quality/echo-canceller.test.ts asserts the issue's
 // bounds on it (and that it is at least as good as the committed speexdsp / WebRTC figures).
-import { EchoGate } from '../../src/index.js';
+import { EchoCanceller, EchoGate } from '../../src/index.js';
 import type { CancellerFactory } from './echo-metrics.js';
 
 /** 10 ms callbacks unless a canceller wants otherwise. */
@@ -33,6 +33,24 @@ export const echoGate: CancellerFactory = (sampleRate) => {
     },
     free() {
       gate.free();
+    },
+  };
+};
+
+/** EchoCanceller with its defaults: pushReference then processInto in the same callback. */
+export const echoCanceller: CancellerFactory = (sampleRate) => {
+  const aec = new EchoCanceller({ sampleRate });
+  return {
+    name: 'EchoCanceller',
+    sampleRate,
+    latencySamples: aec.latencySamples,
+    blockSamples: blockOf(sampleRate),
+    process(reference, mic, output) {
+      aec.pushReference(reference);
+      aec.processInto(mic, output);
+    },
+    free() {
+      aec.free();
     },
   };
 };
