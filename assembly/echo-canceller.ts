@@ -17,6 +17,7 @@
 import { fft_table_bytes, fft_work_bytes, fft_init, fft_forward } from "./fft";
 import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { dl_bytes, dl_init, dl_reset, dl_update, dl_stat } from "./aec-delay";
+import { sup_bytes, sup_init, sup_reset, sup_process, sup_set, sup_stat } from "./aec-suppress";
 import { kf_residual, kf_apply_bound, kf_scale, kf_update } from "./aec-step";
 
 // Tunables, settable by index for measurement (aec_set); defaults in aec_init.
@@ -53,7 +54,9 @@ import { kf_residual, kf_apply_bound, kf_scale, kf_update } from "./aec-step";
 // @ts-ignore: decorator
 @inline const P_BOUND_MARGIN: i32 = 15; // the residual may be this many times the bound
 // @ts-ignore: decorator
-@inline const PARAMS: i32 = 16;
+@inline const P_SUPPRESS: i32 = 16; // 0: the linear stage's output as it is
+// @ts-ignore: decorator
+@inline const PARAMS: i32 = 20;
 
 @unmanaged class Aec {
   sampleRate: i32;
@@ -80,6 +83,8 @@ import { kf_residual, kf_apply_bound, kf_scale, kf_update } from "./aec-step";
   work: usize;
   x: usize; // reference history, `slots` spectra
   delay: usize; // the delay estimator's state (./aec-delay)
+  sup: usize; // the residual echo suppressor's state (./aec-suppress)
+  linOut: usize; // f32[B] the linear stage's output block
   micFrame: usize; // previous and current mic block (the estimator's frame)
   sD: usize; // its spectrum
   wb: usize; // background filter, M spectra
@@ -136,6 +141,8 @@ function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32, refCap: 
   a.work = p; p += fft_work_bytes(n);
   a.x = p; p += <usize>(m + maxLag + 1) * spec;
   a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, maxLag + 2));
+  a.sup = p; p = alignUp(p + sup_bytes(b));
+  a.linOut = p; p += <usize>(4 * b);
   a.micFrame = p; p += <usize>(4 * n);
   a.sD = p; p += spec;
   a.wb = p; p += <usize>m * spec;
@@ -204,6 +211,7 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32)
   layout(s, sampleRate, b, m, maxLag, a.refCap); // writes the absolute pointers
   fft_init(a.fft, a.n);
   dl_init(a.delay, sampleRate, a.n, maxLag + 2, 250, 8);
+  sup_init(a.sup, b, sampleRate, 300, -40, 8);
   aec_set(s, P_ECHO_GAIN, 2);
   aec_set(s, P_PRIOR_T60, 0);
   aec_set(s, P_LAMBDA, 1.0e-4);
@@ -220,6 +228,7 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32)
   aec_set(s, P_BOUND_RISE_DB, 6);
   aec_set(s, P_BOUND_T60, 0);
   aec_set(s, P_BOUND_MARGIN, 10);
+  aec_set(s, P_SUPPRESS, 1);
   aec_reset(s);
 }
 
@@ -260,6 +269,7 @@ export function aec_reset(s: usize): void {
   memory.fill(a.wb, 0, <usize>a.m * spec * 2);
   memory.fill(a.micFrame, 0, <usize>(4 * a.n));
   dl_reset(a.delay);
+  sup_reset(a.sup);
   a.offset = 0;
   a.moves = 0;
   memory.fill(a.refFrame, 0, <usize>(4 * a.n));
@@ -437,19 +447,23 @@ function block(a: Aec): void {
   a.sff += rate * (sff - a.sff);
   a.sdiff += rate * (sdiff - a.sdiff);
   let out = a.ef;
+  let echo = a.yf;
   if (a.sff - a.sbb > param(a, P_COPY_RATIO) * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
     memory.copy(a.wf, a.wb, <usize>m * spec);
     a.sff = a.sbb;
     a.sdiff = 0;
     a.copies++;
     out = a.eb;
+    echo = a.yb;
   } else if (a.sbb > param(a, P_RESET_RATIO) * a.sff) {
     memory.copy(a.wb, a.wf, <usize>m * spec);
     a.sbb = a.sff;
     a.sdiff = 0;
     a.resets++;
   }
-  memory.copy(a.outBlock, out, <usize>b << 2);
+  memory.copy(a.linOut, out, <usize>b << 2);
+  if (param(a, P_SUPPRESS) > 0) sup_process(a.sup, a.fft, a.work, out, echo, a.outBlock);
+  else memory.copy(a.outBlock, out, <usize>b << 2);
   if (sxx > 1.0e-6 * <f32>b) {
     a.erleNum += 0.02 * (sdd - a.erleNum);
     a.erleDen += 0.02 * (energy(out, b) - a.erleDen);
@@ -480,6 +494,12 @@ function place(a: Aec, onset: i32): void {
   a.moves++;
 }
 
+/** Sets suppressor tunable `i` (see sup_set). */
+export function aec_sup_set(s: usize, i: i32, v: f32): void {
+  const a = changetype<Aec>(s);
+  sup_set(a.sup, i, v, a.sampleRate);
+}
+
 /** Diagnostics by index: 1 mean step, 2 copies, 3 resets, 5 ERLE dB (smoothed), 6 dropped reference samples, 7 blocks. */
 export function aec_stat(s: usize, i: i32): f64 {
   const a = changetype<Aec>(s);
@@ -491,6 +511,9 @@ export function aec_stat(s: usize, i: i32): f64 {
     case 6: return a.refDropped;
     case 7: return a.blocks;
     case 17: return a.gainDb;
+    case 18: return sup_stat(a.sup, 0);
+    case 19: return sup_stat(a.sup, 1);
+    case 20: return sup_stat(a.sup, 2);
     case 11: return a.offset;
     case 12: return a.moves;
     case 13: return dl_stat(a.delay, 0);

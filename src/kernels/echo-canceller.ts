@@ -12,6 +12,7 @@ interface AecExports extends KernelExports {
   aec_push_reference(s: number, inPtr: number, samples: number): void;
   aec_process(s: number, micPtr: number, outPtr: number, samples: number): number;
   aec_stat(s: number, index: number): number;
+  aec_sup_set(s: number, index: number, value: number): void;
 }
 
 export interface EchoCancellerOptions {
@@ -49,7 +50,7 @@ export class EchoCanceller {
   readonly tailMs: number;
   /** Samples per block of the adaptive filter. */
   readonly blockSamples: number;
-  /** Output delay relative to the mic, samples (one block). */
+  /** Output delay relative to the mic, samples (two blocks: the filter's and the suppressor's). */
   readonly latencySamples: number;
 
   private readonly heap: Heap;
@@ -66,7 +67,7 @@ export class EchoCanceller {
     this.maxDelayMs = checkRange('maxDelayMs', o.maxDelayMs, 0, 500);
     this.tailMs = checkRange('tailMs', o.tailMs, 50, 1000);
     this.blockSamples = blockFor(this.sampleRate);
-    this.latencySamples = this.blockSamples;
+    this.latencySamples = 2 * this.blockSamples;
     const blockMs = (1000 * this.blockSamples) / this.sampleRate;
     const partitions = Math.ceil(this.tailMs / blockMs) + PRE_BLOCKS;
     const maxLag = Math.ceil(this.maxDelayMs / blockMs);
@@ -142,9 +143,10 @@ export class EchoCanceller {
     this.block = 0;
   }
 
-  /** Tunes internal constant `index` (measurement only; not part of the API). */
+  /** Tunes internal constant `index` (measurement only; not part of the API; >= 100: the suppressor's). */
   tune(index: number, value: number): void {
-    this.k.aec_set(this.live(), index, value);
+    if (index >= 100) this.k.aec_sup_set(this.live(), index - 100, value);
+    else this.k.aec_set(this.live(), index, value);
     this.k.aec_reset(this.state);
   }
 
