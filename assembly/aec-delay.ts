@@ -16,7 +16,8 @@
 // Latency: none; decisions follow the smoothing (~0.25 s of reference speech).
 
 @unmanaged class Delay {
-  lags: i32;
+  lags: i32; // lags with statistics (the whole history)
+  searchLags: i32; // lags searched for the onset
   k0: i32; // first bin of the band
   nb: i32; // bins in the band (multiple of 4)
   candidate: i32;
@@ -52,11 +53,16 @@ export function dl_bytes(sampleRate: i32, n: i32, lags: i32): usize {
   return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 1) + 4 * lags + 16);
 }
 
-/** Initialises the estimator at `p` (dl_bytes): smoothing `smoothMs`, confirmation `confirmBlocks`. */
-export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, smoothMs: f32, confirmBlocks: i32): void {
+/**
+ * Initialises the estimator at `p` (dl_bytes): statistics over `lags` lags (the profile of the echo's
+ * energy over them), the onset searched in the first `searchLags`; smoothing `smoothMs`,
+ * confirmation `confirmBlocks`.
+ */
+export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags: i32, smoothMs: f32, confirmBlocks: i32): void {
   const d = changetype<Delay>(p);
   const nb = bandBins(sampleRate, n);
   d.lags = lags;
+  d.searchLags = min(lags, searchLags);
   d.k0 = max(1, min(bandOf(sampleRate, n), (n >> 1) + 1 - nb));
   d.nb = nb;
   d.confirmBlocks = confirmBlocks;
@@ -133,17 +139,18 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     }
     const c = (f32x4.extract_lane(coh, 0) + f32x4.extract_lane(coh, 1) + f32x4.extract_lane(coh, 2) + f32x4.extract_lane(coh, 3)) / <f32>nb;
     store<f32>(d.profile + (<usize>l << 2), c);
+    slot++;
+    if (slot == slots) slot = 0;
+    if (l >= d.searchLags) continue;
     sum += c;
     if (c > peak) {
       peak = c;
       peakLag = l;
     }
-    slot++;
-    if (slot == slots) slot = 0;
   }
   d.peak = peak;
   d.peakLag = peakLag;
-  d.mean = sum / <f32>d.lags;
+  d.mean = sum / <f32>d.searchLags;
   // the first onset needs a distinct peak; moving an accepted one needs a strong one, 4x as long
   const moving = d.onset >= 0;
   if (peak > 3 * d.mean && peak > (moving ? 0.1 : 0.04)) {
@@ -161,6 +168,11 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     d.candidateBlocks = 0;
   }
   return d.onset;
+}
+
+/** The coherence profile, f32[lags]: the share of the mic each lag of reference explains. */
+export function dl_profile(p: usize): usize {
+  return changetype<Delay>(p).profile;
 }
 
 /** Diagnostics: 0 onset lag, 1 peak lag, 2 peak coherence, 3 mean coherence. */

@@ -47,6 +47,13 @@ export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k
   }
 }
 
+/** The largest of xw[0..k). */
+export function kf_max(xw: usize, k: i32): f32 {
+  let acc = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) acc = f32x4.max(acc, v128.load(xw + (<usize>j << 2)));
+  return max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
+}
+
 /**
  * Caps the residual by the echo bound: R[k] = min(R[k], bound x xw[k]); scale[k] = the factor
  * applied (<= 1), by which kf_update shrinks that bin's uncertainties so that the steps stay a
@@ -70,13 +77,19 @@ export function kf_apply_bound(xw: usize, k: i32, bound: f32, r: usize, scale: u
 }
 
 /**
- * Per bin: T = max(R, |E|^2 / gamma) + delta; writes G = stepGain E / T over the error spectrum's
+ * Per bin: T = max(R, |E|^2 / gamma) + delta; writes G = stepGain E / T, 0 where the window's
+ * reference power xw is at most xFloor or where the largest plausible echo (echoBound x xw) stays
+ * under the error's noise floor (tracked here in `noise`): there the error is not the echo, and
+ * adapting on it only teaches the filter noise that a rare burst of reference would replay. over the error spectrum's
  * place in gRe/gIm and 1 / T into invT. Returns the mean over bins of R / T (the average step).
  */
-export function kf_scale(eRe: usize, eIm: usize, r: usize, k: i32, bins: i32, gamma: f32, stepGain: f32, delta: f32, gRe: usize, gIm: usize, invT: usize): f32 {
+export function kf_scale(eRe: usize, eIm: usize, r: usize, xw: usize, xFloor: f32, echoBound: f32, noise: usize, noiseRise: f32, k: i32, bins: i32, gamma: f32, stepGain: f32, delta: f32, gRe: usize, gIm: usize, invT: usize): f32 {
   const vInvGamma = f32x4.splat(<f32>1 / gamma);
   const vDelta = f32x4.splat(delta);
   const vStep = f32x4.splat(stepGain);
+  const vFloor = f32x4.splat(xFloor);
+  const vBound = f32x4.splat(echoBound);
+  const vRise = f32x4.splat(noiseRise);
   const one = f32x4.splat(1);
   let stepSum = f32x4.splat(0);
   for (let j = 0; j < k; j += 4) {
@@ -85,11 +98,17 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, k: i32, bins: i32, ga
     const ei = v128.load(eIm + o);
     const rr = v128.load(r + o);
     const pe = f32x4.mul(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), vInvGamma);
+    // the error's noise floor: a minimum rising by noiseRise per block
+    const nz = f32x4.min(f32x4.mul(v128.load(noise + o), vRise), f32x4.add(pe, vDelta));
+    v128.store(noise + o, nz);
     const t = f32x4.add(f32x4.max(rr, pe), vDelta);
     const inv = f32x4.div(one, t);
     v128.store(invT + o, inv);
     stepSum = f32x4.add(stepSum, f32x4.mul(rr, inv));
-    const s = f32x4.mul(inv, vStep);
+    // no step where the reference has (almost) nothing: the error there is not its echo
+    const x = v128.load(xw + o);
+    const live = v128.and(f32x4.gt(x, vFloor), f32x4.gt(f32x4.mul(x, vBound), nz));
+    const s = v128.and(f32x4.mul(inv, vStep), live);
     v128.store(gRe + o, f32x4.mul(s, er));
     v128.store(gIm + o, f32x4.mul(s, ei));
   }

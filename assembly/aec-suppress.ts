@@ -9,12 +9,15 @@
 //   (R. Martin, "Noise power spectral density estimation based on optimal smoothing and minimum
 //   statistics", IEEE TSAP 9(5), 2001, much simplified).
 // - Leakage eta: per bin, the ratio of what is left (|E|^2 - N) to the echo estimate |Y|^2 where the
-//   echo estimate stands above the noise, its median tracked in dB (ratio above: +step, below:
-//   -step). A converged filter leaves a small, steady share of its own estimate in the error
+//   echo estimate stands above the noise and the user is not present, its median tracked in dB
+//   (ratio above: +step, below: -step). A converged filter leaves a small, steady share of its own estimate in the error
 //   (Valin 2007's "leakage", here per bin); the user talking raises the ratio only for as long as
 //   the step lets the median move.
-// - Residual echo R = max(eta x |Y|^2, decay x R of the last block): the decay holds the room's
-//   reverberation after the estimate falls (tailMs per 60 dB).
+// - Reference predictor: A, the reference power over the filter's window weighted by the echo's
+//   energy per lag (from the delay estimator), and zeta, the median of (|E|^2 - N) / A tracked like
+//   eta: what the echo leaves per unit of reference, whether or not the filter has learned that bin.
+// - Residual echo R = max(eta x |Y|^2, zeta x A, decay x R of the last block): the decay holds the
+//   room's reverberation after the estimates fall (tailMs per 60 dB).
 // - The user is present when what neither the echo (overestimated x `over`) nor the noise can
 //   explain is a share (`presence`) of the frame's power; then for `hang` blocks more.
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` while the
@@ -38,6 +41,7 @@ import { fft_forward, fft_inverse } from "./fft";
   overNear: f32; // overestimation while the user is present
   presence: f32; // share of the frame's power the echo and noise cannot explain, above which the user is present
   hangBlocks: i32;
+  etaUp: f32; // up step re the down step (the tracked percentile: up / (up + 1))
   hang: i32; // blocks left of user presence
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]
@@ -51,6 +55,7 @@ import { fft_forward, fft_inverse } from "./fft";
   pSmooth: usize; // f32[K] smoothed |E|^2
   noise: usize; // f32[K]
   etaDb: usize; // f32[K]
+  zetaDb: usize; // f32[K] residual over the reference predictor, dB
   resid: usize; // f32[K]
   gain: usize; // f32[K]
 }
@@ -58,7 +63,7 @@ import { fft_forward, fft_inverse } from "./fft";
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 5 * k));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 6 * k));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -77,6 +82,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32, tailMs: f32, floorDb
   s.overNear = 1.5;
   s.presence = 0.2;
   s.hangBlocks = <i32>Mathf.round(60 / blockMs);
+  s.etaUp = 1;
   let q = (p + offsetof<Suppress>() + 15) & ~(<usize>15);
   s.win = q; q += <usize>(8 * b);
   s.ePrev = q; q += <usize>(4 * b);
@@ -90,6 +96,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32, tailMs: f32, floorDb
   s.pSmooth = q; q += <usize>(4 * k);
   s.noise = q; q += <usize>(4 * k);
   s.etaDb = q; q += <usize>(4 * k);
+  s.zetaDb = q; q += <usize>(4 * k);
   s.resid = q; q += <usize>(4 * k);
   s.gain = q;
   const n = 2 * b;
@@ -107,6 +114,7 @@ export function sup_reset(p: usize): void {
     store<f32>(s.pSmooth + (<usize>j << 2), 0);
     store<f32>(s.noise + (<usize>j << 2), 1);
     store<f32>(s.etaDb + (<usize>j << 2), 0);
+    store<f32>(s.zetaDb + (<usize>j << 2), 0);
     store<f32>(s.resid + (<usize>j << 2), 0);
     store<f32>(s.gain + (<usize>j << 2), 1);
   }
@@ -127,6 +135,7 @@ export function sup_set(p: usize, i: i32, v: f32, sampleRate: i32): void {
   else if (i == 5) s.overNear = v;
   else if (i == 6) s.presence = v;
   else if (i == 7) s.hangBlocks = <i32>Mathf.round(v / blockMs);
+  else if (i == 8) s.etaUp = v;
 }
 
 function windowed(s: Suppress, prev: usize, cur: usize): void {
@@ -149,10 +158,11 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
 }
 
 /**
- * One block: `e` (B samples, the linear stage's output) and `y` (its echo estimate) in; `out`
+ * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate) and `a` (f32[K],
+ * the reference predictor) in; `out`
  * (B samples) receives the suppressed block that ends where the previous call's input ended.
  */
-export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, out: usize): void {
+export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, out: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   windowed(s, s.yPrev, y);
@@ -178,14 +188,23 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     if (ps < nz) nz = ps;
     store<f32>(s.noise + o, nz);
     let eta = load<f32>(s.etaDb + o);
-    if (py > 2 * nz) {
+    if (py > 2 * nz && s.hang == 0) {
       const left = max<f32>(pe - nz, <f32>1.0e-3 * py);
       const ratioDb = <f32>10 * Mathf.log10(left / py);
-      eta += ratioDb > eta ? s.etaStep : -s.etaStep;
+      eta += ratioDb > eta ? s.etaStep * s.etaUp : -s.etaStep;
       eta = min<f32>(10, max<f32>(-60, eta));
       store<f32>(s.etaDb + o, eta);
     }
-    const r = max<f32>(Mathf.pow(10, <f32>0.1 * eta) * py, s.decay * load<f32>(s.resid + o));
+    // the reference predictor: what the echo leaves per unit of weighted reference power
+    const pa = load<f32>(a + o);
+    let zeta = load<f32>(s.zetaDb + o);
+    if (pa > 1.0e-12 && s.hang == 0) {
+      const ratioDb = <f32>10 * Mathf.log10(max<f32>(pe - nz, <f32>1.0e-6 * pa) / pa);
+      zeta += ratioDb > zeta ? s.etaStep : -s.etaStep;
+      zeta = min<f32>(10, max<f32>(-80, zeta));
+      store<f32>(s.zetaDb + o, zeta);
+    }
+    const r = max<f32>(max<f32>(Mathf.pow(10, <f32>0.1 * eta) * py, Mathf.pow(10, <f32>0.1 * zeta) * pa), s.decay * load<f32>(s.resid + o));
     store<f32>(s.resid + o, r);
     total += pe;
     excess += max<f32>(0, pe - s.over * r - 2 * nz);

@@ -16,9 +16,9 @@
 
 import { fft_table_bytes, fft_work_bytes, fft_init, fft_forward } from "./fft";
 import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
-import { dl_bytes, dl_init, dl_reset, dl_update, dl_stat } from "./aec-delay";
+import { dl_bytes, dl_init, dl_reset, dl_update, dl_stat, dl_profile } from "./aec-delay";
 import { sup_bytes, sup_init, sup_reset, sup_process, sup_set, sup_stat } from "./aec-suppress";
-import { kf_residual, kf_apply_bound, kf_scale, kf_update } from "./aec-step";
+import { kf_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-step";
 
 // Tunables, settable by index for measurement (aec_set); defaults in aec_init.
 // @ts-ignore: decorator
@@ -56,6 +56,10 @@ import { kf_residual, kf_apply_bound, kf_scale, kf_update } from "./aec-step";
 // @ts-ignore: decorator
 @inline const P_SUPPRESS: i32 = 16; // 0: the linear stage's output as it is
 // @ts-ignore: decorator
+@inline const P_DT_DB: i32 = 17; // the mic this far above the echo the gain bound predicts flags the user talking
+// @ts-ignore: decorator
+@inline const P_DT_STEP: i32 = 18; // the background's step scale while flagged
+// @ts-ignore: decorator
 @inline const PARAMS: i32 = 20;
 
 @unmanaged class Aec {
@@ -92,9 +96,10 @@ import { kf_residual, kf_apply_bound, kf_scale, kf_update } from "./aec-step";
   unc: usize; // uncertainty P of the background coefficients, M x K
   caps: usize; // f32[M] prior (largest) uncertainty per partition
   floors: usize; // f32[M] process noise floor per partition
-  decay: usize; // f32[M] decay profile of the echo over the partitions (sums to 1)
-  xw: usize; // f32[K] decay-weighted reference power
+  decay: usize; // f32[M] the echo's energy over the filter's partitions (sums to 1; flat until estimated)
+  xw: usize; // f32[K] the reference power weighted by it: an echo predictor per bin
   rScale: usize; // f32[K] share of the uncertainty the echo bound leaves
+  errNoise: usize; // f32[K] noise floor of the error (|E|^2 / gamma)
   refQueue: usize;
   refFrame: usize;
   micBlock: usize;
@@ -118,6 +123,10 @@ import { kf_residual, kf_apply_bound, kf_scale, kf_update } from "./aec-step";
   sdiff: f32;
   erleNum: f32;
   erleDen: f32;
+  dbgSdd: f32;
+  dbgSbb: f32;
+  dbgSff: f32;
+  excessDb: f32; // mic over the echo the gain bound predicts, dB (last block)
   gainDb: f32; // broadband echo gain bound, dB (a low percentile of mic over reference power)
   xwPrev: f32; // reference power over the filter window, last block (sum over bins)
   sddGain: f32;
@@ -140,7 +149,7 @@ function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32, refCap: 
   a.fft = p; p = alignUp(p + fft_table_bytes(n));
   a.work = p; p += fft_work_bytes(n);
   a.x = p; p += <usize>(m + maxLag + 1) * spec;
-  a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, maxLag + 2));
+  a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, m + maxLag + 1));
   a.sup = p; p = alignUp(p + sup_bytes(b));
   a.linOut = p; p += <usize>(4 * b);
   a.micFrame = p; p += <usize>(4 * n);
@@ -153,6 +162,7 @@ function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32, refCap: 
   a.decay = p; p = alignUp(p + <usize>(4 * m));
   a.xw = p; p += <usize>(4 * k);
   a.rScale = p; p += <usize>(4 * k);
+  a.errNoise = p; p += <usize>(4 * k);
   a.refQueue = p; p += <usize>(4 * refCap);
   a.refFrame = p; p += <usize>(4 * n);
   a.micBlock = p; p += <usize>(4 * b);
@@ -210,8 +220,8 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32)
   a.refCap = refCapacity(sampleRate);
   layout(s, sampleRate, b, m, maxLag, a.refCap); // writes the absolute pointers
   fft_init(a.fft, a.n);
-  dl_init(a.delay, sampleRate, a.n, maxLag + 2, 250, 8);
-  sup_init(a.sup, b, sampleRate, 300, -40, 8);
+  dl_init(a.delay, sampleRate, a.n, a.slots, maxLag + 2, 250, 8);
+  sup_init(a.sup, b, sampleRate, 600, -40, 8);
   aec_set(s, P_ECHO_GAIN, 2);
   aec_set(s, P_PRIOR_T60, 0);
   aec_set(s, P_LAMBDA, 1.0e-4);
@@ -222,13 +232,15 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32)
   aec_set(s, P_RESET_RATIO, 4);
   aec_set(s, P_GAMMA, 0.5);
   aec_set(s, P_STEP, 1);
-  aec_set(s, P_INFO, 0.3);
+  aec_set(s, P_INFO, 0.1);
   aec_set(s, P_PRE_BLOCKS, 2);
   aec_set(s, P_PLACE, 1);
   aec_set(s, P_BOUND_RISE_DB, 6);
   aec_set(s, P_BOUND_T60, 0);
-  aec_set(s, P_BOUND_MARGIN, 10);
+  aec_set(s, P_BOUND_MARGIN, 3);
   aec_set(s, P_SUPPRESS, 1);
+  aec_set(s, P_DT_DB, 8);
+  aec_set(s, P_DT_STEP, 0.1);
   aec_reset(s);
 }
 
@@ -261,6 +273,7 @@ function setPrior(a: Aec): void {
 export function aec_reset(s: usize): void {
   const a = changetype<Aec>(s);
   a.gainDb = 10 * Mathf.log10(param(a, P_ECHO_GAIN));
+  for (let j = 0; j < a.k; j++) store<f32>(a.errNoise + (<usize>j << 2), 1.0e10);
   a.xwPrev = 0;
   a.sddGain = 0;
   a.sxwGain = 0;
@@ -378,8 +391,12 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
   // xw sums |X|^2 of 2B-point frames over the bins: about 2B x 2B / 2 x the power; a block's energy is B x the power
   a.sddGain += rate * (sdd - a.sddGain);
   a.sxwGain += rate * (xwSum / (<f32>2 * <f32>a.n) - a.sxwGain);
-  if (a.sxwGain < 1.0e-7 * <f32>a.b) return;
+  if (a.sxwGain < 1.0e-7 * <f32>a.b) {
+    a.excessDb = 0;
+    return;
+  }
   const ratioDb: f32 = <f32>10 * Mathf.log10((a.sddGain + <f32>1.0e-20) / a.sxwGain);
+  a.excessDb = ratioDb - a.gainDb;
   const up = param(a, P_BOUND_RISE_DB) / blocksPerSecond;
   a.gainDb += ratioDb > a.gainDb ? up : -4 * up;
   a.gainDb = min<f32>(a.gainDb, 10 * Mathf.log10(param(a, P_ECHO_GAIN)));
@@ -417,6 +434,9 @@ function block(a: Aec): void {
   const sdd = energy(a.micBlock, b);
   const sbb = energy(a.eb, b);
   const sff = energy(a.ef, b);
+  a.dbgSdd = sdd;
+  a.dbgSbb = sbb;
+  a.dbgSff = sff;
   // 3. adapt the background filter (./aec-step)
   memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
   fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
@@ -426,10 +446,17 @@ function block(a: Aec): void {
   // the residual cannot exceed the echo: at most P_BOUND_MARGIN x the echo gain bound x the
   // reference power over the window (what keeps the steps small while a user louder than a quiet
   // echo talks, before the filter has learned how quiet the echo is)
+  const blocksPerSecond = <f32>a.sampleRate / <f32>b;
   const xwSum = kf_apply_bound(a.xw, k, param(a, P_BOUND_MARGIN) * Mathf.pow(10, 0.1 * a.gainDb), a.resid, a.rScale);
   trackGain(a, sdd, xwSum);
   const delta: f32 = 1.0e-10 * <f32>a.n;
-  a.step = kf_scale(a.sE, a.sE + kb, a.resid, k, b + 1, param(a, P_GAMMA), param(a, P_STEP), delta, a.sG, a.sG + kb, a.invT);
+  // the reference noise gate: 60 dB under the window's strongest bin, or under -100 dBFS (white)
+  const xFloor = max<f32>(1.0e-6 * kf_max(a.xw, k), 1.0e-10 * <f32>a.n);
+  const echoBound = param(a, P_BOUND_MARGIN) * Mathf.pow(10, 0.1 * a.gainDb);
+  const noiseRise = Mathf.pow(10, 0.3 / blocksPerSecond); // 3 dB/s
+  const talking = a.excessDb > param(a, P_DT_DB);
+  const stepScale = talking ? param(a, P_DT_STEP) : <f32>1;
+  a.step = kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, b + 1, param(a, P_GAMMA), param(a, P_STEP) * stepScale, delta, a.sG, a.sG + kb, a.invT);
   kf_update(a.wb, a.x, a.unc, m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, a.rScale, param(a, P_LAMBDA), param(a, P_INFO), a.floors, a.caps);
   const nc = min(m, <i32>param(a, P_CONSTRAIN));
   for (let c = 0; c < nc; c++) {
@@ -448,7 +475,7 @@ function block(a: Aec): void {
   a.sdiff += rate * (sdiff - a.sdiff);
   let out = a.ef;
   let echo = a.yf;
-  if (a.sff - a.sbb > param(a, P_COPY_RATIO) * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
+  if (!talking && a.sff - a.sbb > param(a, P_COPY_RATIO) * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
     memory.copy(a.wf, a.wb, <usize>m * spec);
     a.sff = a.sbb;
     a.sdiff = 0;
@@ -462,16 +489,26 @@ function block(a: Aec): void {
     a.resets++;
   }
   memory.copy(a.linOut, out, <usize>b << 2);
-  if (param(a, P_SUPPRESS) > 0) sup_process(a.sup, a.fft, a.work, out, echo, a.outBlock);
+  if (param(a, P_SUPPRESS) > 0) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (sxx > 1.0e-6 * <f32>b) {
     a.erleNum += 0.02 * (sdd - a.erleNum);
     a.erleDen += 0.02 * (energy(out, b) - a.erleDen);
   }
-  // 5. the delay estimate places the filter for the next block
+  // 5. the delay estimate places the filter for the next block; its profile weights the reference
   const onset = dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb);
   if (onset >= 0 && param(a, P_PLACE) > 0) place(a, onset);
+  if (onset >= 0) weighProfile(a);
   a.blocks++;
+}
+
+/** The echo's energy over the filter's partitions from the estimator's coherence profile (normalised). */
+function weighProfile(a: Aec): void {
+  const prof = dl_profile(a.delay);
+  let sum: f32 = 0;
+  for (let q = 0; q < a.m; q++) sum += load<f32>(prof + (<usize>(a.offset + q) << 2));
+  if (!(sum > 0)) return;
+  for (let q = 0; q < a.m; q++) store<f32>(a.decay + (<usize>q << 2), load<f32>(prof + (<usize>(a.offset + q) << 2)) / sum);
 }
 
 /**
@@ -494,6 +531,20 @@ function place(a: Aec, onset: i32): void {
   a.moves++;
 }
 
+/** Debug: sum over partitions of |W_m(bin)|^2 of the foreground (which = 0) or background filter, dB. */
+export function aec_debug_w(s: usize, which: i32, bin: i32): f64 {
+  const a = changetype<Aec>(s);
+  const w = which == 0 ? a.wf : a.wb;
+  let acc: f64 = 0;
+  for (let q = 0; q < a.m; q++) {
+    const p = w + <usize>q * (<usize>(8 * a.k)) + (<usize>bin << 2);
+    const re = <f64>load<f32>(p);
+    const im = <f64>load<f32>(p + (<usize>a.k << 2));
+    acc += re * re + im * im;
+  }
+  return 10 * Math.log10(acc + 1e-30);
+}
+
 /** Sets suppressor tunable `i` (see sup_set). */
 export function aec_sup_set(s: usize, i: i32, v: f32): void {
   const a = changetype<Aec>(s);
@@ -511,6 +562,10 @@ export function aec_stat(s: usize, i: i32): f64 {
     case 6: return a.refDropped;
     case 7: return a.blocks;
     case 17: return a.gainDb;
+    case 24: return a.excessDb;
+    case 21: return 10 * Math.log10(<f64>a.dbgSdd + 1e-30);
+    case 22: return 10 * Math.log10(<f64>a.dbgSbb + 1e-30);
+    case 23: return 10 * Math.log10(<f64>a.dbgSff + 1e-30);
     case 18: return sup_stat(a.sup, 0);
     case 19: return sup_stat(a.sup, 1);
     case 20: return sup_stat(a.sup, 2);
