@@ -24,9 +24,17 @@ const SUITES = [
 
 /** The README's headline rows: [what, result file, pick(result) -> string or undefined]. */
 const HEADLINES = [
-  ['float32 -> PCM16, 4096-sample blocks', 'pcm16', (r) => rowOf(r, 'f32->i16 4096 samples', 'wasm kernel', (x) => `${gsps(x)} samples/s, ${x.ratioToBaseline.toFixed(1)}x the common JS snippet`)],
+  [
+    'float32 -> PCM16, 4096-sample blocks',
+    'pcm16',
+    (r) => rowOf(r, 'f32->i16 4096 samples', 'wasm kernel', (x) => `${gsps(x)} samples/s, ${x.ratioToBaseline.toFixed(1)}x the common JS snippet`),
+  ],
   ['base64 encode, 4 KiB, in wasm memory', 'base64', (r) => rowOf(r, 'encode 4 KiB', 'wasm kernel', (x) => `${fmt(x.mbPerSecond)} MB/s`)],
-  ['base64 encode, 4 KiB, Chromium without native toBase64', 'base64-browser', (r) => rowOf(r, 'encode 4 KiB', 'wasm codec', (x) => `${x.ratioToBaseline.toFixed(1)}x chunked btoa`)],
+  [
+    'base64 encode, 4 KiB, Chromium without native toBase64',
+    'base64-browser',
+    (r) => rowOf(r, 'encode 4 KiB', 'wasm codec', (x) => `${x.ratioToBaseline.toFixed(1)}x chunked btoa`),
+  ],
   [
     'resampler 48 -> 24 kHz `high`, 20 ms blocks',
     'resampler',
