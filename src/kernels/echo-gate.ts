@@ -26,7 +26,7 @@ interface GateExports extends KernelExports {
   gate_delay_trusted(s: number): number;
   gate_erl_db(s: number): number;
   gate_far_active(s: number): number;
-  gate_slot(s: number, slot: number): number;
+  gate_delay_confidence(s: number): number;
 }
 
 export interface EchoGateOptions {
@@ -114,7 +114,7 @@ export class EchoGate {
   }
   /** Normalized correlation (0..1) of mic and reference onsets at the estimated delay. */
   get delayConfidence(): number {
-    return this.k.gate_slot(this.live(), 22);
+    return this.k.gate_delay_confidence(this.live());
   }
   get delayTrusted(): boolean {
     return this.k.gate_delay_trusted(this.live()) === 1;
