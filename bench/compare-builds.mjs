@@ -1,8 +1,9 @@
 // Speed of two builds of the kernel wrappers, measured interleaved in one process, so that the
-// load of a shared machine falls on both alike: each case runs for ~40 ms on build A, then on
-// build B, 15 times over; the table gives the median time per call of each and the median of the
-// per-round ratios B / A (below 1: B is faster). The cases are the allocation-free hot paths on
-// render quanta and 10 ms blocks (echo gate, VAD, PCM16, G.711) and the wasm base64 codec.
+// load of a shared machine falls on both alike: each case runs for ~20 ms on build A, then on
+// build B, ROUNDS times over (env, default 41); the table gives the median time per call of each
+// and the median of the per-round ratios B / A (below 1: B is faster). The cases are the
+// allocation-free hot paths on render quanta and 10 ms blocks (echo gate, VAD, PCM16, G.711) and
+// the wasm base64 codec.
 // Run: npm run build && node bench/compare-builds.mjs <dist dir of build A> [dist dir of build B, default ./dist]
 // (build A e.g. from `git worktree add /tmp/a main && cd /tmp/a && npm ci && npm run build`).
 import { pathToFileURL } from 'node:url';
@@ -106,6 +107,7 @@ function rate(fn, ms) {
   return calls / ((now - start) / 1000);
 }
 
+const ROUNDS = Number(process.env.ROUNDS ?? 41);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(`A: ${dirA}\nB: ${dirB}\n`);
 console.log('| case | A, us per call | B, us per call | B / A time (median of rounds) |');
@@ -118,9 +120,9 @@ for (const [name, make] of Object.entries(cases)) {
   const ta = [];
   const tb = [];
   const ratios = [];
-  for (let round = 0; round < 15; round++) {
-    const a = 1e6 / rate(fa, 40);
-    const b = 1e6 / rate(fb, 40);
+  for (let round = 0; round < ROUNDS; round++) {
+    const a = 1e6 / rate(fa, 20);
+    const b = 1e6 / rate(fb, 20);
     ta.push(a);
     tb.push(b);
     ratios.push(b / a);

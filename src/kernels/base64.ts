@@ -144,7 +144,7 @@ function wasmDecode(text: string): Uint8Array {
   const total = typeof text === 'string' ? decodedLength(text) : -1;
   if (total < 0) fail(text);
   const out = new Uint8Array(total);
-  const heap = kernelWindows(windows);
+  const heap = kernelWindows(windows).refresh();
   const bytesPtr = windows.ptr;
   const charsPtr = bytesPtr + CHARS_OFFSET;
   const u8 = heap.u8;

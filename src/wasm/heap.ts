@@ -53,8 +53,11 @@ export class Heap {
   f32!: Float32Array;
   f64!: Float64Array;
   private buffer: ArrayBuffer | undefined;
+  /** Views of kernel memory for `read`, and their keys: byte offset, length, element size. */
   private readonly views: KernelArray[] = [];
+  private readonly viewKeys = new Float64Array(VIEW_CACHE_SIZE * 3);
   private nextView = 0;
+  private lastView = 0;
   constructor(readonly exports: KernelExports) {
     this.refresh();
   }
@@ -70,6 +73,7 @@ export class Heap {
       this.f64 = new Float64Array(buffer);
       this.views.length = 0; // views on the old buffer
       this.nextView = 0;
+      this.lastView = 0;
     }
     return this;
   }
@@ -142,15 +146,24 @@ export class Heap {
 
   /** A view of `count` elements of `view`'s type at byte offset `ptr`, reused until the memory grows. */
   private cachedView(view: KernelArray, ptr: number, count: number): KernelArray {
-    const views = this.views;
-    for (let i = 0; i < views.length; i++) {
-      const v = views[i]!;
-      if (v.byteOffset === ptr && v.length === count && v.BYTES_PER_ELEMENT === view.BYTES_PER_ELEMENT) return v;
+    const keys = this.viewKeys;
+    const size = view.BYTES_PER_ELEMENT;
+    const cached = this.views.length;
+    for (let k = 0, i = this.lastView; k < cached; k++, i = i + 1 === cached ? 0 : i + 1) {
+      if (keys[3 * i] === ptr && keys[3 * i + 1] === count && keys[3 * i + 2] === size) {
+        this.lastView = i;
+        return this.views[i]!;
+      }
     }
-    const base = ptr / view.BYTES_PER_ELEMENT;
+    const i = this.nextView;
+    const base = ptr / size;
     const made = view.subarray(base, base + count);
-    views[this.nextView] = made;
-    this.nextView = (this.nextView + 1) % VIEW_CACHE_SIZE;
+    this.views[i] = made;
+    keys[3 * i] = ptr;
+    keys[3 * i + 1] = count;
+    keys[3 * i + 2] = size;
+    this.lastView = i;
+    this.nextView = (i + 1) % VIEW_CACHE_SIZE;
     return made;
   }
 }

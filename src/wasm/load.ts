@@ -96,11 +96,14 @@ export interface ModuleWindows {
   readonly bytes: number;
 }
 
-/** The shared kernel instance, with `windows` allocated in it on the first call (module-level IO windows live as long as the scope). */
+/**
+ * The shared kernel instance, with `windows` allocated in it on the first call (module-level IO
+ * windows live as long as the scope). Its views may be stale: copy with write/read/through, or refresh() first.
+ */
 export function kernelWindows(windows: ModuleWindows): Heap {
   const shared = kernels();
   if (windows.ptr === 0) windows.ptr = shared.alloc(windows.bytes);
-  return shared.refresh();
+  return shared;
 }
 
 export { WASM_SHA256 };
