@@ -106,20 +106,35 @@ const ours = lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through');
 /** Every canceller on one scene: figures by name. */
 function runScene(scene, peers) {
   const figures = [];
-  const seconds = scene.mic.length / scene.sampleRate;
   for (const { factory } of ours) {
     const c = factory(scene.sampleRate);
-    const { output, processSeconds } = lab.runCancellerTimed(c, scene);
+    const { output } = lab.runCancellerTimed(c, scene);
     c.free?.();
-    addSpeed(c.name, scene.sampleRate, seconds, processSeconds);
     figures.push(lab.measureEcho(scene, output, c.name));
   }
-  for (const [name, filterMs] of peers) {
-    const { output, processSeconds } = runPeer(name, scene, filterMs);
-    addSpeed(name, scene.sampleRate, seconds, processSeconds);
-    figures.push(lab.measureEcho(scene, output, name));
-  }
+  for (const [name, filterMs] of peers) figures.push(lab.measureEcho(scene, runPeer(name, scene, filterMs).output, name));
   return figures;
+}
+
+/**
+ * Speed, interleaved so that the load of a shared machine falls on every canceller alike: on 8
+ * calls (one per room and delay), each canceller and peer in turn, twice; speex MDF alone at
+ * 500 ms is the baseline (the span ours covers).
+ */
+function measureSpeed(rate, peers) {
+  const scenes = lab
+    .echoGrid(GRID, rate)
+    .find((g) => g.name === 'call')
+    .scenes.filter((p) => p.erlDb === 18 || p.erlDb === 12)
+    .slice(0, 8)
+    .map((p) => lab.buildScene(p));
+  const runners = [
+    ...ours.map(({ factory }) => [factory(rate).name, (scene) => lab.runCancellerTimed(factory(scene.sampleRate), scene).processSeconds]),
+    ...[...peers, ...(peers.length ? [['speex-mdf', 500]] : [])].map(([name, ms]) => [name, (scene) => runPeer(name, scene, ms).processSeconds]),
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const scene of scenes) for (const [name, run] of runners) addSpeed(name, rate, scene.mic.length / rate, run(scene));
+  }
 }
 
 const results = { name: 'echo', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, grid: GRID, peers: havePeers, rates: {} };
@@ -187,13 +202,7 @@ for (const rate of (process.env.ECHO_BENCH_RATES ?? '16000,24000,48000').split('
       reference.scenes[scene.name] = { fingerprint: lab.sceneFingerprint(scene), figures: fs.filter((f) => PEERS.some(([n]) => n === f.canceller)) };
     }
   }
-  // speex MDF alone (the linear stage), at 500 ms, for the speed ratio: on the first 12 scenes.
-  if (havePeers) {
-    for (const p of groups[0].scenes.slice(0, 12)) {
-      const scene = lab.buildScene(p);
-      addSpeed('speex-mdf', rate, scene.mic.length / rate, runPeer('speex-mdf', scene, 500).processSeconds);
-    }
-  }
+  if (rate !== 48000) measureSpeed(rate, PEERS);
   const rooms = lab.summarizeByRoom(all);
   results.rates[rate] = { scenes: all.length / (ours.length + PEERS.length), rooms };
   const table = `### ${rate / 1000} kHz, per room (worst case over ${all.length / (ours.length + PEERS.length)} scenes)\n\n${lab.roomTable(rooms)}`;
@@ -201,7 +210,7 @@ for (const rate of (process.env.ECHO_BENCH_RATES ?? '16000,24000,48000').split('
   markdown.push(table);
   if (rate === 16000 && havePeers) {
     mkdirSync(join(ROOT, 'fixtures/echo-peers'), { recursive: true });
-    writeFileSync(join(ROOT, 'fixtures/echo-peers/figures-16000.json'), `${JSON.stringify(reference)}\n`);
+    writeFileSync(join(ROOT, 'fixtures/echo-peers/figures-16000.json'), `${JSON.stringify(reference, lab.figuresReplacer)}\n`);
   }
 }
 
@@ -211,7 +220,7 @@ for (const s of speeds) {
   s.ratioToSpeexMdf500 = base ? s.xRealtime / base.xRealtime : null;
 }
 results.speed = speeds;
-const speedTable = `### Speed (this run; x realtime over the scenes, one core)\n\n| canceller | rate | audio s | x realtime | vs speex MDF 500 ms |\n| --- | ---: | ---: | ---: | ---: |\n${speeds
+const speedTable = `### Speed (this run, interleaved; x realtime over 8 calls twice, one core)\n\n| canceller | rate | audio s | x realtime | vs speex MDF 500 ms |\n| --- | ---: | ---: | ---: | ---: |\n${speeds
   .map(
     (s) =>
       `| ${s.name} | ${s.rate} | ${s.audioSeconds.toFixed(0)} | ${s.xRealtime.toFixed(0)} | ${s.ratioToSpeexMdf500 === null ? '-' : `${s.ratioToSpeexMdf500.toFixed(2)}x`} |`,

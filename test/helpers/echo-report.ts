@@ -25,6 +25,17 @@ export interface RoomSummary {
 }
 
 const roomOf = (scene: string) => scene.split(' ')[0]!;
+
+/** JSON for figures: three decimals, the latency check left out, Infinity and NaN kept as strings (figuresReviver reads them). */
+export function figuresReplacer(key: string, v: unknown): unknown {
+  if (key === 'alignment') return undefined;
+  if (typeof v !== 'number' || Number.isInteger(v)) return v;
+  return Number.isFinite(v) ? Number(v.toFixed(3)) : String(v);
+}
+
+export function figuresReviver(_key: string, v: unknown): unknown {
+  return v === 'Infinity' ? Number.POSITIVE_INFINITY : v === 'NaN' ? Number.NaN : v;
+}
 const worstMax = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : Math.max(...(xs as number[])));
 
 /** Worst case per canceller and room. `null` convergence means never reached (if any scene had it). */
