@@ -119,7 +119,7 @@ function issue13Checks(name: string) {
       // All the scenes' shortfalls at once, by scene.
       const failures = Object.fromEntries(
         of(name, group.name)
-          .map((f) => [f.scene, issue13Failures(f)])
+          .map((f) => [f.scene, issue13Failures(f)] as const)
           .filter(([, x]) => x.length > 0),
       );
       expect(failures).toEqual({});
