@@ -20,6 +20,6 @@ export function placement(room: Room, variant: 'a' | 'b'): { speaker: Vec3; mic:
 export function roomResponses(room: Room, sampleRate: number, beta?: number): { beta: number; echoA: Float64Array; echoB: Float64Array; user: Float64Array };
 export function rt60FromResponse(h: ArrayLike<number>, sampleRate: number): number;
 export function directToReverberantDb(h: ArrayLike<number>, sampleRate: number, directSeconds: number): number;
-export function energyAfterDb(h: ArrayLike<number>, sampleRate: number, directSeconds: number, ms: number): number;
+export function energyAfterDb(h: ArrayLike<number>, sampleRate: number, directSeconds: number, ms: number): number | null;
 export function energyDecayDb(h: ArrayLike<number>): Float64Array;
 export function highPass(h: Float64Array, sampleRate: number, cornerHz: number): Float64Array;

@@ -289,7 +289,7 @@ export function directToReverberantDb(h, sampleRate, directSeconds) {
   return 10 * Math.log10(direct / rest);
 }
 
-/** Share of the response's energy arriving later than `ms` after the direct path, dB. */
+/** Share of the response's energy arriving later than `ms` after the direct path, dB (null: the response ends before). */
 export function energyAfterDb(h, sampleRate, directSeconds, ms) {
   const from = Math.ceil((directSeconds + ms / 1000) * sampleRate);
   let late = 0;
@@ -298,7 +298,7 @@ export function energyAfterDb(h, sampleRate, directSeconds, ms) {
     all += h[i] * h[i];
     if (i >= from) late += h[i] * h[i];
   }
-  return 10 * Math.log10(late / all + 1e-300);
+  return late > 0 ? 10 * Math.log10(late / all) : null;
 }
 
 const add = (a, b) => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
@@ -359,6 +359,8 @@ export function roomResponses(room, sampleRate, beta = calibratedBeta(room)) {
   };
 }
 
+const round2 = (x) => (x === null ? null : Number(x.toFixed(2)));
+
 function describe(h, sampleRate, source, mic) {
   const direct = distance(source, mic) / SOUND_SPEED_M_S;
   return {
@@ -366,7 +368,7 @@ function describe(h, sampleRate, source, mic) {
     directMs: Number((direct * 1000).toFixed(3)),
     rt60MeasuredS: Number(rt60FromResponse(h, sampleRate).toFixed(3)),
     drrDb: Number(directToReverberantDb(h, sampleRate, direct).toFixed(2)),
-    energyAfter250MsDb: Number(energyAfterDb(h, sampleRate, direct, 250).toFixed(2)),
+    energyAfter250MsDb: round2(energyAfterDb(h, sampleRate, direct, 250)),
   };
 }
 

@@ -52,6 +52,11 @@ export type CancellerFactory = (sampleRate: number) => CancellerUnderTest;
 
 /** Runs a canceller over a scene block by block; returns its output aligned to the mic (latency removed). */
 export function runCanceller(c: CancellerUnderTest, scene: EchoScene): Float32Array {
+  return runCancellerTimed(c, scene).output;
+}
+
+/** runCanceller, also returning the seconds spent inside process() (for the benchmark, never for pass/fail). */
+export function runCancellerTimed(c: CancellerUnderTest, scene: EchoScene): { output: Float32Array; processSeconds: number } {
   if (c.sampleRate !== scene.sampleRate) throw new Error(`${c.name}: runs at ${c.sampleRate} Hz, scene at ${scene.sampleRate} Hz`);
   const n = scene.mic.length;
   const block = c.blockSamples;
@@ -60,20 +65,23 @@ export function runCanceller(c: CancellerUnderTest, scene: EchoScene): Float32Ar
   const mic = new Float32Array(block);
   const out = new Float32Array(block);
   const aligned = new Float32Array(n);
+  let spent = 0;
   for (let at = 0; at < total; at += block) {
     for (let i = 0; i < block; i++) {
       ref[i] = at + i < n ? scene.reference[at + i]! : 0;
       mic[i] = at + i < n ? scene.mic[at + i]! : 0;
     }
     out.fill(Number.NaN);
+    const t0 = performance.now();
     c.process(ref, mic, out);
+    spent += performance.now() - t0;
     for (let i = 0; i < block; i++) {
       const t = at + i - c.latencySamples;
       if (t >= 0 && t < n) aligned[t] = out[i]!;
     }
   }
   for (let i = 0; i < n; i++) if (!Number.isFinite(aligned[i]!)) throw new Error(`${c.name}: output sample ${i} not written or not finite`);
-  return aligned;
+  return { output: aligned, processSeconds: spent / 1000 };
 }
 
 export interface EchoFigures {
@@ -94,7 +102,11 @@ interface Frames {
   near: Float64Array;
   noise: Float64Array;
   out: Float64Array;
+  /** Energy of output - near. */
   err: Float64Array;
+  /** output - near, per sample, and near. */
+  diff: Float64Array;
+  nearSignal: Float32Array;
   nearCover: Float64Array;
   echoLabel: Uint8Array;
 }
@@ -121,9 +133,12 @@ function frames(scene: EchoScene, out: Float32Array): Frames {
     noise: new Float64Array(count),
     out: new Float64Array(count),
     err: new Float64Array(count),
+    diff: new Float64Array(out.length),
+    nearSignal: scene.near,
     nearCover: coverage(scene.labels.near, count, size),
     echoLabel: Uint8Array.from(coverage(scene.labels.echo, count, size), (c) => (c > 0 ? 1 : 0)),
   };
+  for (let i = 0; i < out.length; i++) f.diff[i] = out[i]! - scene.near[i]!;
   for (let k = 0; k < count; k++) {
     let e = 0;
     let nn = 0;
@@ -135,7 +150,7 @@ function frames(scene: EchoScene, out: Float32Array): Frames {
       nn += scene.near[i]! ** 2;
       z += scene.noise[i]! ** 2;
       o += out[i]! ** 2;
-      d += (out[i]! - scene.near[i]!) ** 2;
+      d += f.diff[i]! ** 2;
     }
     f.echo[k] = e;
     f.near[k] = nn;
@@ -151,8 +166,9 @@ const LEAK_POWER = 10 ** (-50 / 10);
 
 /**
  * Checks the declared latency: on near-only samples the output must correlate best with the
- * user's signal at lag 0. Throws when a clear peak sits elsewhere; `verified` is false when the
- * output carries too little of the user to tell (a muting canceller).
+ * user's signal at lag 0 (+-1 sample: a canceller's own phase response, e.g. speex's DC notch, can
+ * move the peak by a fraction of a sample). Throws when a clear peak sits farther; `verified` is
+ * false when the output carries too little of the user to tell (a muting canceller).
  */
 export function checkAlignment(
   scene: EchoScene,
@@ -182,7 +198,7 @@ export function checkAlignment(
     if (rho > best.correlation) best = { lag, correlation: rho };
   }
   const verified = best.correlation >= 0.3;
-  if (verified && best.lag !== 0) {
+  if (verified && Math.abs(best.lag) > 1) {
     throw new Error(
       `${name} on ${scene.name}: declared latency is off by ${best.lag} samples (output best matches the user ${best.lag} samples ${best.lag > 0 ? 'later' : 'earlier'}, correlation ${best.correlation.toFixed(2)})`,
     );
@@ -222,18 +238,18 @@ function convergenceMs(f: Frames, isEchoOnly: (k: number) => boolean, eventFrame
 const isClean = (f: Frames, k: number) => f.err[k]! <= 0.1 * f.near[k]!;
 
 /** Per utterance starting with echo present: ms to the end of the first clean frame, Infinity if none. */
-function openings(scene: EchoScene, out: Float32Array, f: Frames, utterances: [number, number][]): number[] {
+function openings(f: Frames, utterances: [number, number][]): number[] {
   const result: number[] = [];
   for (const [a, b] of utterances) {
     const startFrame = Math.floor(a / f.size);
     if (!(f.echoLabel[startFrame] || f.echo[startFrame]! > f.noise[startFrame]!)) continue;
     let ms = Number.POSITIVE_INFINITY;
-    for (let t = a, k = 0; t + f.size <= Math.min(b, out.length); t += f.size, k++) {
+    for (let t = a, k = 0; t + f.size <= Math.min(b, f.nearSignal.length); t += f.size, k++) {
       let nearE = 0;
       let errE = 0;
       for (let i = t; i < t + f.size; i++) {
-        nearE += scene.near[i]! ** 2;
-        errE += (out[i]! - scene.near[i]!) ** 2;
+        nearE += f.nearSignal[i]! ** 2;
+        errE += f.diff[i]! ** 2;
       }
       if (nearE > 0 && errE <= 0.1 * nearE) {
         ms = (k + 1) * 10;
@@ -292,7 +308,7 @@ export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: 
     dtEcho += f.echo[k]!;
     dtResidual += f.err[k]!;
   }
-  const opened = openings(scene, out, f, scene.labels.utterances);
+  const opened = openings(f, scene.labels.utterances);
 
   const endFrame = changeFrame ?? f.count;
   const convergence = {
@@ -307,7 +323,7 @@ export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: 
     const to = from + 15 * perSecond;
     const s = share(from, to);
     const within = scene.labels.utterances.filter(([a]) => a < to * f.size);
-    const o = openings(scene, out, f, within);
+    const o = openings(f, within);
     coldStart = { frames: s.n, share: s.share, utterances: o.length, neverPassed: o.filter((ms) => !Number.isFinite(ms)).length };
   }
 

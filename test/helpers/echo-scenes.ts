@@ -83,6 +83,8 @@ export interface EchoScene {
     drive: number | null;
     /** Applied playout jump, ms (clamped so the echo never precedes the reference). */
     shiftMs: number;
+    /** True delay from the reference to its echo's direct path at the mic (system delay + acoustics), ms. */
+    echoDelayMs: number;
   };
 }
 
@@ -300,6 +302,27 @@ export function buildScene(params: SceneParams): EchoScene {
     noise,
     labels: { near: nearIntervals, utterances, far: farIntervals, echo: farIntervals.map(([a, b]) => [toMic(a), toMic(b)] as Interval) },
     events: { echoStart: toMic(farIntervals[0]![0]), pathChange: change, coldStartUser: script === 'cold-start' ? utterances[0]![0] : null },
-    meta: { erlDb: db(meanPower(reference, farIntervals) / meanPower(echoOut, farIntervals, delay + directA)), erlAfterChangeDb, distortionDb, drive, shiftMs },
+    meta: {
+      erlDb: db(meanPower(reference, farIntervals) / meanPower(echoOut, farIntervals, delay + directA)),
+      erlAfterChangeDb,
+      distortionDb,
+      drive,
+      shiftMs,
+      echoDelayMs: ((delay + room.directA) * 1000) / rate,
+    },
   };
+}
+
+/**
+ * A scene's fingerprint: the mic at 16 spread positions in units of 1e-7 (the noise alone moves
+ * them by ~1e-4, float rounding by < 1e-7). Recorded with reference figures made from the scene.
+ */
+export function sceneFingerprint(scene: EchoScene): number[] {
+  const n = scene.mic.length;
+  return Array.from({ length: 16 }, (_, k) => Math.round(scene.mic[Math.floor(((k + 0.5) * n) / 16)]! * 1e7));
+}
+
+/** True when two fingerprints describe the same scene (within 2e-7 each). */
+export function sameFingerprint(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= 2);
 }

@@ -181,39 +181,33 @@ export function resampleOffline(x: Float32Array, from: number, to: number): Floa
 }
 
 /**
- * Seeded coloured noise at `rmsDb` dBFS RMS: pink (white through three summed one-pole low-passes
- * at 40 Hz, 650 Hz and 4.5 kHz plus a flat part, the weights of Paul Kellet's economy pink filter:
- * about -3 dB per octave from 100 Hz to 8 kHz, checked in test/quality/echo-rooms.test.ts) or brown
- * (leaky integrated white, -6 dB per octave above 16 Hz).
+ * Seeded mic noise at `rmsDb` dBFS RMS, as a capture chain delivers it: Gaussian white noise
+ * shaped in the frequency domain to a power spectrum falling 3 dB per octave (pink) or 6 dB per
+ * octave (brown) above 100 Hz, and rolled off 12 dB per octave below 100 Hz (the rumble high-pass
+ * every capture path has), so the level states the noise where speech and echo are (checked in
+ * test/quality/echo-lab.test.ts).
  */
 export function colouredNoise(samples: number, sampleRate: number, colour: 'pink' | 'brown', rmsDb: number, seed: number): Float32Array {
   const random = rng(seed);
-  const out = new Float64Array(samples);
-  let b0 = 0;
-  let b1 = 0;
-  let b2 = 0;
-  const pole = (hz: number) => Math.exp((-2 * Math.PI * hz) / sampleRate);
-  const p0 = pole(40);
-  const p1 = pole(650);
-  const p2 = pole(4500);
-  const leak = pole(16);
-  for (let i = 0; i < samples; i++) {
-    // Sum of 4 uniforms: roughly Gaussian, zero mean.
-    const w = random() + random() + random() + random() - 2;
-    if (colour === 'pink') {
-      b0 = p0 * b0 + w * 0.099046;
-      b1 = p1 * b1 + w * 0.2965164;
-      b2 = p2 * b2 + w * 1.0526913;
-      out[i] = b0 + b1 + b2 + w * 0.1848;
-    } else {
-      b0 = leak * b0 + w;
-      out[i] = b0;
-    }
+  let n = 1;
+  while (n < samples) n <<= 1;
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  for (let i = 0; i < n; i++) re[i] = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()); // Box-Muller
+  fft(re, im, false);
+  const exponent = colour === 'pink' ? 0.5 : 1; // amplitude ~ f^-exponent above the corner
+  const cornerHz = 100;
+  for (let k = 0; k < n; k++) {
+    const hz = (Math.min(k, n - k) * sampleRate) / n;
+    const g = hz >= cornerHz ? hz ** -exponent : cornerHz ** -exponent * (hz / cornerHz) ** 2;
+    re[k]! *= g;
+    im[k]! *= g;
   }
+  fft(re, im, true);
   let power = 0;
-  for (let i = 0; i < samples; i++) power += out[i]! * out[i]!;
+  for (let i = 0; i < samples; i++) power += re[i]! * re[i]!;
   const gain = 10 ** (rmsDb / 20) / Math.sqrt(power / samples);
-  return Float32Array.from(out, (v) => v * gain);
+  return Float32Array.from(re.subarray(0, samples), (v) => v * gain);
 }
 
 /** In-place iterative radix-2 complex FFT (inverse without the 1/n scale when `inverse`). */
