@@ -57,6 +57,44 @@ class ChromiumPage implements EnginePage {
   }
 }
 
+/**
+ * Heap of a page's AudioWorklet isolate, through the DevTools protocol: the worklet is a CDP
+ * target of type 'worklet', reached with Target.sendMessageToTarget. `usage()` collects garbage
+ * first, so it reports what is live.
+ */
+export async function workletHeap(page: Page): Promise<{ usage(): Promise<{ usedSize: number; totalSize: number; backingStorageSize: number }> }> {
+  const session = await page.context().newCDPSession(page);
+  let sessionId: string | undefined;
+  let next = 0;
+  const pending = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
+  const attached = new Promise<void>((resolve) =>
+    session.on('Target.attachedToTarget', (event) => {
+      if (event.targetInfo.type !== 'worklet') return;
+      sessionId = event.sessionId;
+      resolve();
+    }),
+  );
+  session.on('Target.receivedMessageFromTarget', (event) => {
+    const message = JSON.parse(event.message);
+    pending.get(message.id)?.(message);
+    pending.delete(message.id);
+  });
+  await session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  await Promise.race([attached, new Promise((_, reject) => setTimeout(() => reject(new Error('no AudioWorklet target in this page')), 5000))]);
+  const call = <T>(method: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const id = ++next;
+      pending.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result as T)));
+      void session.send('Target.sendMessageToTarget', { sessionId: sessionId!, message: JSON.stringify({ id, method }) });
+    });
+  return {
+    async usage() {
+      await call('HeapProfiler.collectGarbage');
+      return call('Runtime.getHeapUsage');
+    },
+  };
+}
+
 export async function launchChromiumEngine(options: LaunchOptions): Promise<EngineBrowser> {
   const micArgs =
     options.microphoneFile === undefined
