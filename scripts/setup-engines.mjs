@@ -1,4 +1,4 @@
-// Run by `npm test` (and `npm run test:browser`) before vitest: finds the browser engines the tests
+// Run by `npm test` (and `npm run test:browser`, `test:demo`, `test:transport`) before vitest: finds the browser engines the tests
 // drive (all of them, or those in ENGINES=...) and openssl (the TLS transport test makes its
 // certificate with it). What is missing is installed from Debian packages when this user can
 // (root with apt-get), with one line saying so; otherwise it stops here with the exact command to
@@ -23,9 +23,10 @@ function run(command, args, options = {}) {
   if (result.status !== 0) stop([`\`${command} ${args.join(' ')}\` failed:`, (result.stderr ?? '').trim().split('\n').slice(-5).join('\n')]);
 }
 
-let engines;
+// `--no-engines`: openssl only (npm run test:transport)
+let engines = [];
 try {
-  engines = selectedEngines();
+  if (!process.argv.includes('--no-engines')) engines = selectedEngines();
 } catch (error) {
   stop([String(error.message)]);
 }
