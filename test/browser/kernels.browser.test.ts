@@ -89,18 +89,24 @@ window.pcm = pcm;
 window.loaded = true;
 </script>`;
 
+let nodeDigest: Promise<KernelDigest> | undefined;
+/** The Node run of the probe, once per file. */
+const nodeRun = () =>
+  (nodeDigest ??= nodeKernelDigest(lib, {
+    speech48: readWav(`${REPO_ROOT}fixtures/browser/speech-48000.wav`).samples,
+    speech44: readWav(`${REPO_ROOT}fixtures/browser/speech-44100.wav`).samples,
+  }));
+let goldenOnce: ReturnType<typeof references> | undefined;
+
 describe.each(ENGINES)('kernels in %s', (engine) => {
   let opened: LibraryPage;
   let page: EnginePage;
   let node: KernelDigest;
-  const golden = references();
+  let golden: ReturnType<typeof references>;
 
   beforeAll(async () => {
-    const input = {
-      speech48: readWav(`${REPO_ROOT}fixtures/browser/speech-48000.wav`).samples,
-      speech44: readWav(`${REPO_ROOT}fixtures/browser/speech-44100.wav`).samples,
-    };
-    node = await nodeKernelDigest(lib, input);
+    node = await nodeRun();
+    golden = goldenOnce ??= references();
     opened = await openLibraryPage(engine, { html: PAGE, pages: { '/kernel-probe-worklet.js': WORKLET } });
     page = opened.page;
   }, 120_000);
@@ -164,9 +170,23 @@ describe.each(ENGINES)('kernels in %s', (engine) => {
     expect((result as { error?: string }).error).toBeUndefined();
     const { scope, moduleCloned, digest } = result as { scope: Record<string, string>; moduleCloned: boolean; digest: KernelDigest };
     console.log(`${engine}: worklet scope ${JSON.stringify(scope)}, WebAssembly.Module cloned into the worklet: ${moduleCloned}`);
-    expect(scope.TextDecoder).toBe('undefined');
-    expect(scope.atob).toBe('undefined');
+    // no atob or fetch in any engine's worklet scope; TextEncoder/TextDecoder exist in WebKit's only
+    expect([scope.atob, scope.fetch]).toEqual(['undefined', 'undefined']);
+    expect(scope.TextDecoder).toBe(engine === 'webkit' ? 'function' : 'undefined');
     expect(moduleCloned).toBe(true);
     check('worklet', digest);
   });
+
+  // zero allocations per quantum is measured where an engine shows the worklet's heap: Chromium,
+  // through the DevTools protocol (worklet-heap.browser.test.ts); elsewhere the claim rests on the
+  // Node test of the same processors (test/unit/worklet-processors.test.ts)
+  if (engine !== 'chromium')
+    it('has no way to show the worklet heap: no memory API in the page, none in the driver', async () => {
+      const apis = await page.evaluate(() => ({
+        memory: typeof (performance as any).memory,
+        measureUserAgentSpecificMemory: typeof (performance as any).measureUserAgentSpecificMemory,
+      }));
+      expect(apis).toEqual({ memory: 'undefined', measureUserAgentSpecificMemory: 'undefined' });
+      expect(opened.browser.traits.workletHeap).toBe(false);
+    });
 });

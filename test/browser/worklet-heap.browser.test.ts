@@ -3,31 +3,14 @@
 // worklets (an OfflineAudioContext, faster than real time), with deltas arriving every 10 s and an
 // interruption every 30 s: the worklet's heap, measured after garbage collection, stays flat.
 // Firefox and WebKit expose no heap of any kind to a page or to their drivers (WebDriver BiDi,
-// WebKitWebDriver), so there the test asserts that they still do not, and the per-quantum
-// allocation claim rests on the Node test of the same processors (test/unit/worklet-processors).
+// WebKitWebDriver): kernels.browser.test.ts asserts that they still do not, and there the
+// per-quantum allocation claim rests on the Node test of the same processors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ENGINES, openLibraryPage, type LibraryPage } from '../helpers/browser.js';
 import { workletHeap } from '../helpers/browser-chromium.js';
 import { speech48k, speechPcm24k } from '../helpers/speech-fixture.js';
 import { encodeBase64 } from '../../src/index.js';
-
-describe.each(ENGINES.filter((e) => e !== 'chromium'))('worklet heap in %s', (engine) => {
-  let opened: LibraryPage;
-  beforeAll(async () => {
-    opened = await openLibraryPage(engine);
-  }, 120_000);
-  afterAll(() => opened?.close());
-
-  it('cannot be measured: no memory API in the page (performance.memory, measureUserAgentSpecificMemory) and none in the driver', async () => {
-    const apis = await opened.page.evaluate(() => ({
-      memory: typeof (performance as any).memory,
-      measureUserAgentSpecificMemory: typeof (performance as any).measureUserAgentSpecificMemory,
-    }));
-    expect(apis).toEqual({ memory: 'undefined', measureUserAgentSpecificMemory: 'undefined' });
-    expect(opened.browser.traits.workletHeap).toBe(false);
-  });
-});
 
 describe.skipIf(!ENGINES.includes('chromium'))('worklet heap over 10 minutes of rendered audio in chromium', () => {
   let opened: LibraryPage;
