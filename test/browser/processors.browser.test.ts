@@ -18,6 +18,14 @@ window.f32ToBase64 = (f) => {
   for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
   return btoa(binary);
 };
+/** A buffer source in \`context\` playing \`frames\` samples given as float32 base64. */
+window.bufferSource = (context, samples, frames) => {
+  const buffer = context.createBuffer(1, frames, context.sampleRate);
+  buffer.copyToChannel(window.f32FromBase64(samples), 0);
+  const source = context.createBufferSource();
+  source.buffer = buffer;
+  return source;
+};
 /** Resolves when check() is true; rejects after timeoutMs (a failure, not a pacing sleep). */
 window.until = (check, timeoutMs, what) => new Promise((resolve, reject) => {
   const started = performance.now();
@@ -36,11 +44,7 @@ type Args = { frames: number; sampleRate: number; expected: number } & Record<st
 async function renderCapture(a: Args) {
   const w = window as any;
   const context = new OfflineAudioContext(1, a.frames, a.sampleRate);
-  const samples = w.f32FromBase64(a.samples);
-  const buffer = context.createBuffer(1, a.frames, a.sampleRate);
-  buffer.copyToChannel(samples, 0);
-  const source = context.createBufferSource();
-  source.buffer = buffer;
+  const source = w.bufferSource(context, a.samples, a.frames);
   const events: any[] = [];
   const errors: unknown[] = [];
   await w.pcm.createCaptureNode(context, { ...a.options, source, onEvents: (batch: any[]) => events.push(...batch), onError: (e: unknown) => errors.push(e) });
@@ -68,10 +72,7 @@ async function renderEchoGate(a: Args) {
   const w = window as any;
   const context = new OfflineAudioContext(1, a.frames, a.sampleRate);
   const events: any[] = [];
-  const buffer = context.createBuffer(1, a.frames, a.sampleRate);
-  buffer.copyToChannel(w.f32FromBase64(a.mic), 0);
-  const echo = context.createBufferSource();
-  echo.buffer = buffer;
+  const echo = w.bufferSource(context, a.mic, a.frames);
   const micIn = new GainNode(context, { gain: 1 });
   echo.connect(micIn);
   const playback = await w.pcm.createPlaybackNode(context, { linkId: 'call', destination: null });
@@ -90,11 +91,7 @@ async function renderEchoGate(a: Args) {
 async function renderSession(a: Args) {
   const w = window as any;
   const context = new OfflineAudioContext(1, a.frames, a.sampleRate);
-  const samples = w.f32FromBase64(a.samples);
-  const buffer = context.createBuffer(1, a.frames, a.sampleRate);
-  buffer.copyToChannel(samples, 0);
-  const source = context.createBufferSource();
-  source.buffer = buffer;
+  const source = w.bufferSource(context, a.samples, a.frames);
   const events: any[] = [];
   const connection = await w.pcm.connectRealtimeAudio({
     ...a.adapterOptions,

@@ -5,47 +5,10 @@
 // - media.cubeb.force_mock_context (153+): a mock audio device, without which every realtime
 //   AudioContext stays suspended on a machine with no sound server (ESR 140 lacks the pref);
 // - media.cubeb.force_sample_rate: the device's rate, which default contexts and the mic take.
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { enginePaths, type EngineName } from './browser-engines.mjs';
-import { ERROR_COLLECTOR, pollUntil, type EngineBrowser, type EnginePage, type LaunchOptions } from './browser.js';
-
-class FirefoxPage implements EnginePage {
-  private readonly seen: string[] = [];
-
-  constructor(
-    readonly engine: EngineName,
-    readonly page: Page,
-  ) {
-    page.on('console', (m) => m.type() === 'error' && this.seen.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => this.seen.push(String(e)));
-  }
-
-  async goto(url: string) {
-    await this.page.goto(url);
-    await this.page.evaluate(ERROR_COLLECTOR);
-  }
-
-  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
-    return this.page.evaluate(fn as never, arg as never) as Promise<R>;
-  }
-
-  waitFor<A>(fn: (arg: A) => unknown, arg?: A, options: { timeoutMs?: number; pollMs?: number; what?: string } = {}) {
-    return pollUntil(() => this.evaluate(fn, arg), options);
-  }
-
-  async screenshot(path: string) {
-    await this.page.screenshot({ path: path as `${string}.png`, fullPage: true });
-  }
-
-  async errors() {
-    const inPage = await this.page.evaluate(() => (window as any).__errors ?? []).catch(() => []);
-    return [...this.seen, ...inPage.filter((e: string) => !this.seen.some((s) => s.includes(e)))];
-  }
-
-  close() {
-    return this.page.close();
-  }
-}
+import type { EngineBrowser, LaunchOptions } from './browser.js';
+import { DevtoolsPage } from './browser-devtools-page.js';
 
 export async function launchFirefoxEngine(name: EngineName, options: LaunchOptions): Promise<EngineBrowser> {
   const paths = enginePaths();
@@ -77,7 +40,7 @@ export async function launchFirefoxEngine(name: EngineName, options: LaunchOptio
     async newPage(viewport) {
       const page = await browser.newPage();
       if (viewport) await page.setViewport(viewport);
-      return new FirefoxPage(name, page);
+      return new DevtoolsPage(name, page);
     },
     close: () => browser.close(),
   };
