@@ -123,6 +123,12 @@ export function sup_reset(p: usize): void {
   s.hang = 0;
 }
 
+/** Forgets the leakage (the linear filter no longer matches the room): eta back to 0 dB. */
+export function sup_forget(p: usize): void {
+  const s = changetype<Suppress>(p);
+  for (let j = 0; j < s.k; j++) store<f32>(s.etaDb + (<usize>j << 2), 0);
+}
+
 /** Sets a tunable (measurement): 0 floor dB, 1 overestimation, 2 tail ms, 3 comfort noise gain, 4 eta step dB/s, 5 overestimation with the user, 6 presence share, 7 hangover ms. */
 export function sup_set(p: usize, i: i32, v: f32, sampleRate: i32): void {
   const s = changetype<Suppress>(p);

@@ -17,7 +17,7 @@
 import { fft_table_bytes, fft_work_bytes, fft_init, fft_forward } from "./fft";
 import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { dl_bytes, dl_init, dl_reset, dl_update, dl_stat, dl_profile } from "./aec-delay";
-import { sup_bytes, sup_init, sup_reset, sup_process, sup_set, sup_stat } from "./aec-suppress";
+import { sup_bytes, sup_init, sup_reset, sup_process, sup_set, sup_stat, sup_forget } from "./aec-suppress";
 import { kf_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-step";
 
 // Tunables, settable by index for measurement (aec_set); defaults in aec_init.
@@ -124,6 +124,9 @@ import { kf_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-
   erleNum: f32;
   erleDen: f32;
   dbgSdd: f32;
+  wrongBlocks: i32; // blocks in a row the foreground's error was as loud as the mic
+  bestErle: f32; // the foreground's best smoothed ERLE since the last path change (power ratio)
+  pathChanges: i32;
   dbgSbb: f32;
   dbgSff: f32;
   excessDb: f32; // mic over the echo the gain bound predicts, dB (last block)
@@ -304,6 +307,9 @@ export function aec_reset(s: usize): void {
   a.sdiff = 0;
   a.erleNum = 0;
   a.erleDen = 0;
+  a.wrongBlocks = 0;
+  a.bestErle = 1;
+  a.pathChanges = 0;
 }
 
 /** Copies `n` samples, NaN and +-Inf replaced by 0. */
@@ -488,6 +494,7 @@ function block(a: Aec): void {
     a.sdiff = 0;
     a.resets++;
   }
+  detectPathChange(a, sxx, talking);
   memory.copy(a.linOut, out, <usize>b << 2);
   if (param(a, P_SUPPRESS) > 0) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
@@ -500,6 +507,27 @@ function block(a: Aec): void {
   if (onset >= 0 && param(a, P_PLACE) > 0) place(a, onset);
   if (onset >= 0) weighProfile(a);
   a.blocks++;
+}
+
+/**
+ * A path change: the foreground's error louder than the mic (by 0.4 dB: a model that matches the
+ * room never does that, even while the user talks, since then the error is the user alone, and a
+ * model of another room adds its own estimate: up to twice the mic) for 80 ms of playback without
+ * the double-talk flag, after the filter had reached 10 dB. Then the background's uncertainty goes
+ * back to the prior (it relearns at full speed) and the suppressor forgets its leakage.
+ */
+function detectPathChange(a: Aec, sxx: f32, talking: bool): void {
+  if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
+  const playing = sxx > 1.0e-6 * <f32>a.b;
+  if (playing && !talking && a.sff > 1.1 * a.sdd && a.bestErle > 10) a.wrongBlocks++;
+  else a.wrongBlocks = 0;
+  if (<f32>a.wrongBlocks * <f32>a.b > 0.08 * <f32>a.sampleRate) {
+    setPrior(a);
+    sup_forget(a.sup);
+    a.bestErle = 1;
+    a.wrongBlocks = 0;
+    a.pathChanges++;
+  }
 }
 
 /** The echo's energy over the filter's partitions from the estimator's coherence profile (normalised). */
@@ -524,8 +552,11 @@ function place(a: Aec, onset: i32): void {
   const pre = <i32>param(a, P_PRE_BLOCKS);
   if (by == 0 || (onset > a.offset && onset <= a.offset + pre + 3)) return;
   const spec = <usize>(8 * a.k);
+  // the foreground keeps modelling the same lags (right when the estimate was only refined); the
+  // first placement hands the background the same, later moves leave the background's weights
+  // where they were in the window: they move with the echo (right when playout jumped)
   pf_shift(a.wf, a.m, spec, by);
-  memory.copy(a.wb, a.wf, <usize>a.m * spec);
+  if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   setPrior(a);
   a.offset = target;
   a.moves++;
@@ -563,6 +594,7 @@ export function aec_stat(s: usize, i: i32): f64 {
     case 7: return a.blocks;
     case 17: return a.gainDb;
     case 24: return a.excessDb;
+    case 25: return a.pathChanges;
     case 21: return 10 * Math.log10(<f64>a.dbgSdd + 1e-30);
     case 22: return 10 * Math.log10(<f64>a.dbgSbb + 1e-30);
     case 23: return 10 * Math.log10(<f64>a.dbgSff + 1e-30);
