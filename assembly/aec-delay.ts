@@ -13,6 +13,7 @@
 // profile's mean (x 3) and the onset stays put (+-1 lag) for `confirmBlocks` blocks.
 // Resolution: one block (frames overlap by half, so a delay between two lags shows at both).
 // Reference: G. C. Carter, "Coherence and time delay estimation", Proc. IEEE 75(2), 1987.
+// Updated every second block (the canceller's choice: half the cost; the smoothing spans 30 blocks).
 // Latency: none; decisions follow the smoothing (~0.25 s of reference speech).
 
 @unmanaged class Delay {
@@ -66,7 +67,7 @@ export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags
   d.k0 = max(1, min(bandOf(sampleRate, n), (n >> 1) + 1 - nb));
   d.nb = nb;
   d.confirmBlocks = confirmBlocks;
-  d.alpha = min<f32>(1, <f32>(n >> 1) * 1000 / (<f32>sampleRate * smoothMs));
+  d.alpha = min<f32>(1, <f32>n * 1000 / (<f32>sampleRate * smoothMs)); // updated every second block of n / 2
   let q = (p + offsetof<Delay>() + 15) & ~(<usize>15);
   d.cRe = q; q += <usize>(4 * nb * lags);
   d.cIm = q; q += <usize>(4 * nb * lags);
@@ -168,6 +169,11 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     d.candidateBlocks = 0;
   }
   return d.onset;
+}
+
+/** The accepted onset lag (-1: none yet). */
+export function dl_onset(p: usize): i32 {
+  return changetype<Delay>(p).onset;
 }
 
 /** The coherence profile, f32[lags]: the share of the mic each lag of reference explains. */

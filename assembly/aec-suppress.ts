@@ -9,8 +9,8 @@
 //   (R. Martin, "Noise power spectral density estimation based on optimal smoothing and minimum
 //   statistics", IEEE TSAP 9(5), 2001, much simplified).
 // - Leakage eta: per bin, the ratio of what is left (|E|^2 - N) to the echo estimate |Y|^2 where the
-//   echo estimate stands above the noise and the user is not present, its median tracked in dB
-//   (ratio above: +step, below: -step). A converged filter leaves a small, steady share of its own estimate in the error
+//   echo estimate stands above the noise and the user is not present, its median tracked by
+//   steps of a fixed dB size (ratio above: x up, below: x down; no logarithms per bin). A converged filter leaves a small, steady share of its own estimate in the error
 //   (Valin 2007's "leakage", here per bin); the user talking raises the ratio only for as long as
 //   the step lets the median move.
 // - Reference predictor: A, the reference power over the filter's window weighted by the echo's
@@ -22,7 +22,7 @@
 //   explain is a share (`presence`) of the frame's power; then for `hang` blocks more.
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` while the
 //   user is present and `over` otherwise, smoothed over neighbouring bins.
-// - Output = G E + comfort noise of power N (1 - G^2) with random phase (xorshift32).
+// - Output = G E + comfort noise of power N (1 - G^2) with random phase (4 xorshift32 lanes).
 // Latency: one block (the overlap-add completes a block when the next frame arrives).
 
 import { fft_forward, fft_inverse } from "./fft";
@@ -30,18 +30,24 @@ import { fft_forward, fft_inverse } from "./fft";
 @unmanaged class Suppress {
   b: i32;
   k: i32; // bins stored (B + 4)
-  seed: u32;
+  seed0: u32; // comfort noise generator: 4 xorshift32 lanes
+  seed1: u32;
+  seed2: u32;
+  seed3: u32;
   frames: i32;
   floorGain: f32;
   over: f32; // overestimation of the residual
   decay: f32; // residual hold per block
   noiseRise: f32; // noise minimum rise per block (factor)
-  etaStep: f32; // median tracker step per block, dB
+  etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
+  etaDownF: f32;
+  etaStepDb: f32;
   cnGain: f32; // comfort noise level re the noise estimate
   overNear: f32; // overestimation while the user is present
   presence: f32; // share of the frame's power the echo and noise cannot explain, above which the user is present
   hangBlocks: i32;
   etaUp: f32; // up step re the down step (the tracked percentile: up / (up + 1))
+  blockMs: f32;
   hang: i32; // blocks left of user presence
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]
@@ -54,16 +60,16 @@ import { fft_forward, fft_inverse } from "./fft";
   yIm: usize;
   pSmooth: usize; // f32[K] smoothed |E|^2
   noise: usize; // f32[K]
-  etaDb: usize; // f32[K]
-  zetaDb: usize; // f32[K] residual over the reference predictor, dB
+  eta: usize; // f32[K] leakage (power ratio)
+  zeta: usize; // f32[K] residual over the reference predictor (power ratio)
   resid: usize; // f32[K]
-  gain: usize; // f32[K]
+  gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
 }
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 6 * k));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 6 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -77,12 +83,14 @@ export function sup_init(p: usize, b: i32, sampleRate: i32, tailMs: f32, floorDb
   s.over = over;
   s.decay = Mathf.pow(10, -6 * blockMs / tailMs);
   s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
-  s.etaStep = 30 * blockMs / 1000; // dB per block: 30 dB/s
+  s.blockMs = blockMs;
+  s.etaStepDb = 30 * blockMs / 1000; // dB per block: 30 dB/s
   s.cnGain = 1;
   s.overNear = 1.5;
   s.presence = 0.2;
   s.hangBlocks = <i32>Mathf.round(60 / blockMs);
   s.etaUp = 1;
+  stepFactors(s);
   let q = (p + offsetof<Suppress>() + 15) & ~(<usize>15);
   s.win = q; q += <usize>(8 * b);
   s.ePrev = q; q += <usize>(4 * b);
@@ -95,10 +103,10 @@ export function sup_init(p: usize, b: i32, sampleRate: i32, tailMs: f32, floorDb
   s.yIm = q; q += <usize>(4 * k);
   s.pSmooth = q; q += <usize>(4 * k);
   s.noise = q; q += <usize>(4 * k);
-  s.etaDb = q; q += <usize>(4 * k);
-  s.zetaDb = q; q += <usize>(4 * k);
+  s.eta = q; q += <usize>(4 * k);
+  s.zeta = q; q += <usize>(4 * k);
   s.resid = q; q += <usize>(4 * k);
-  s.gain = q;
+  s.gain = q + 16;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
   sup_reset(p);
@@ -113,20 +121,23 @@ export function sup_reset(p: usize): void {
   for (let j = 0; j < k; j++) {
     store<f32>(s.pSmooth + (<usize>j << 2), 0);
     store<f32>(s.noise + (<usize>j << 2), 1);
-    store<f32>(s.etaDb + (<usize>j << 2), 0);
-    store<f32>(s.zetaDb + (<usize>j << 2), 0);
+    store<f32>(s.eta + (<usize>j << 2), 1);
+    store<f32>(s.zeta + (<usize>j << 2), 1);
     store<f32>(s.resid + (<usize>j << 2), 0);
     store<f32>(s.gain + (<usize>j << 2), 1);
   }
-  s.seed = 0x9e3779b9;
+  s.seed0 = 0x9e3779b9;
+  s.seed1 = 0x7f4a7c15;
+  s.seed2 = 0x94d049bb;
+  s.seed3 = 0x2545f491;
   s.frames = 0;
   s.hang = 0;
 }
 
-/** Forgets the leakage (the linear filter no longer matches the room): eta back to 0 dB. */
+/** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */
 export function sup_forget(p: usize): void {
   const s = changetype<Suppress>(p);
-  for (let j = 0; j < s.k; j++) store<f32>(s.etaDb + (<usize>j << 2), 0);
+  for (let j = 0; j < s.k; j++) store<f32>(s.eta + (<usize>j << 2), 1);
 }
 
 /** Sets a tunable (measurement): 0 floor dB, 1 overestimation, 2 tail ms, 3 comfort noise gain, 4 eta step dB/s, 5 overestimation with the user, 6 presence share, 7 hangover ms. */
@@ -137,11 +148,17 @@ export function sup_set(p: usize, i: i32, v: f32, sampleRate: i32): void {
   else if (i == 1) s.over = v;
   else if (i == 2) s.decay = Mathf.pow(10, -6 * blockMs / v);
   else if (i == 3) s.cnGain = v;
-  else if (i == 4) s.etaStep = v * blockMs / 1000;
+  else if (i == 4) s.etaStepDb = v * blockMs / 1000;
   else if (i == 5) s.overNear = v;
   else if (i == 6) s.presence = v;
   else if (i == 7) s.hangBlocks = <i32>Mathf.round(v / blockMs);
   else if (i == 8) s.etaUp = v;
+  stepFactors(s);
+}
+
+function stepFactors(s: Suppress): void {
+  s.etaUpF = Mathf.pow(10, s.etaStepDb * s.etaUp / 10);
+  s.etaDownF = Mathf.pow(10, -s.etaStepDb / 10);
 }
 
 function windowed(s: Suppress, prev: usize, cur: usize): void {
@@ -153,99 +170,123 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
   memory.copy(prev, cur, <usize>b << 2);
 }
 
-// @ts-ignore: decorator
-@inline function uniform(s: Suppress): f32 {
-  let x = s.seed;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  s.seed = x;
-  return <f32>(<i32>x) * <f32>4.656612873e-10; // -1..1
-}
-
 /**
  * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate) and `a` (f32[K],
- * the reference predictor) in; `out`
- * (B samples) receives the suppressed block that ends where the previous call's input ended.
+ * the reference predictor) in; `out` (B samples) receives the suppressed block that ends where the
+ * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
+ * carry zeros in and are ignored by the inverse transform).
  */
 export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, out: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
+  const k = s.k;
   windowed(s, s.yPrev, y);
   fft_forward(fft, s.frame, s.yRe, s.yIm, work);
   windowed(s, s.ePrev, e);
   fft_forward(fft, s.frame, s.eRe, s.eIm, work);
-  const first = s.frames == 0;
-  // pass 1: noise, leakage, residual (with the high overestimation), the power nothing explains
-  let total: f32 = 0;
-  let excess: f32 = 0;
-  for (let j = 0; j <= b; j++) {
+  const learn = s.hang == 0;
+  const smooth = f32x4.splat(s.frames == 0 ? 1 : 0.3);
+  const rise = f32x4.splat(s.noiseRise);
+  const upF = f32x4.splat(s.etaUpF);
+  const downF = f32x4.splat(s.etaDownF);
+  const decay = f32x4.splat(s.decay);
+  const over = f32x4.splat(s.over);
+  const two = f32x4.splat(2);
+  const zero = f32x4.splat(0);
+  // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
+  let total = f32x4.splat(0);
+  let excess = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
-    const er = load<f32>(s.eRe + o);
-    const ei = load<f32>(s.eIm + o);
-    const yr = load<f32>(s.yRe + o);
-    const yi = load<f32>(s.yIm + o);
-    const pe = er * er + ei * ei;
-    const py = yr * yr + yi * yi;
-    let ps = load<f32>(s.pSmooth + o);
-    ps = first ? pe : ps + <f32>0.3 * (pe - ps);
-    store<f32>(s.pSmooth + o, ps);
-    let nz = load<f32>(s.noise + o) * s.noiseRise;
-    if (ps < nz) nz = ps;
-    store<f32>(s.noise + o, nz);
-    let eta = load<f32>(s.etaDb + o);
-    if (py > 2 * nz && s.hang == 0) {
-      const left = max<f32>(pe - nz, <f32>1.0e-3 * py);
-      const ratioDb = <f32>10 * Mathf.log10(left / py);
-      eta += ratioDb > eta ? s.etaStep * s.etaUp : -s.etaStep;
-      eta = min<f32>(10, max<f32>(-60, eta));
-      store<f32>(s.etaDb + o, eta);
+    const er = v128.load(s.eRe + o);
+    const ei = v128.load(s.eIm + o);
+    const yr = v128.load(s.yRe + o);
+    const yi = v128.load(s.yIm + o);
+    const pe = f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei));
+    const py = f32x4.add(f32x4.mul(yr, yr), f32x4.mul(yi, yi));
+    let ps = v128.load(s.pSmooth + o);
+    ps = f32x4.add(ps, f32x4.mul(smooth, f32x4.sub(pe, ps)));
+    v128.store(s.pSmooth + o, ps);
+    const nz = f32x4.min(f32x4.mul(v128.load(s.noise + o), rise), ps);
+    v128.store(s.noise + o, nz);
+    const left = f32x4.max(f32x4.sub(pe, nz), zero);
+    let eta = v128.load(s.eta + o);
+    const pa = v128.load(a + o);
+    let zeta = v128.load(s.zeta + o);
+    if (learn) {
+      // trackers in the linear domain: x (up or down factor) where the ratio is above or below
+      const etaLive = f32x4.gt(py, f32x4.mul(two, nz));
+      const etaAbove = f32x4.gt(left, f32x4.mul(eta, py));
+      const etaNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-6), f32x4.mul(eta, v128.bitselect(upF, downF, etaAbove))));
+      eta = v128.bitselect(etaNext, eta, etaLive);
+      v128.store(s.eta + o, eta);
+      const zetaLive = f32x4.gt(pa, f32x4.splat(1.0e-12));
+      const zetaAbove = f32x4.gt(left, f32x4.mul(zeta, pa));
+      const zetaNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-8), f32x4.mul(zeta, v128.bitselect(upF, downF, zetaAbove))));
+      zeta = v128.bitselect(zetaNext, zeta, zetaLive);
+      v128.store(s.zeta + o, zeta);
     }
-    // the reference predictor: what the echo leaves per unit of weighted reference power
-    const pa = load<f32>(a + o);
-    let zeta = load<f32>(s.zetaDb + o);
-    if (pa > 1.0e-12 && s.hang == 0) {
-      const ratioDb = <f32>10 * Mathf.log10(max<f32>(pe - nz, <f32>1.0e-6 * pa) / pa);
-      zeta += ratioDb > zeta ? s.etaStep : -s.etaStep;
-      zeta = min<f32>(10, max<f32>(-80, zeta));
-      store<f32>(s.zetaDb + o, zeta);
-    }
-    const r = max<f32>(max<f32>(Mathf.pow(10, <f32>0.1 * eta) * py, Mathf.pow(10, <f32>0.1 * zeta) * pa), s.decay * load<f32>(s.resid + o));
-    store<f32>(s.resid + o, r);
-    total += pe;
-    excess += max<f32>(0, pe - s.over * r - 2 * nz);
+    const r = f32x4.max(f32x4.max(f32x4.mul(eta, py), f32x4.mul(zeta, pa)), f32x4.mul(decay, v128.load(s.resid + o)));
+    v128.store(s.resid + o, r);
+    total = f32x4.add(total, pe);
+    excess = f32x4.add(excess, f32x4.max(zero, f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz)))));
   }
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
-  if (excess > s.presence * total) s.hang = s.hangBlocks;
+  if (hsum(excess) > s.presence * hsum(total)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
-  const over = s.hang > 0 ? s.overNear : s.over;
-  for (let j = 0; j <= b; j++) {
+  const o2 = f32x4.splat(s.hang > 0 ? s.overNear : s.over);
+  const floor = f32x4.splat(s.floorGain);
+  const one = f32x4.splat(1);
+  const tiny = f32x4.splat(1.0e-20);
+  for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
-    const er = load<f32>(s.eRe + o);
-    const ei = load<f32>(s.eIm + o);
-    const pe = er * er + ei * ei;
-    const g = max<f32>(s.floorGain, Mathf.sqrt(max<f32>(0, 1 - over * load<f32>(s.resid + o) / (pe + <f32>1.0e-20))));
-    store<f32>(s.gain + o, g);
+    const er = v128.load(s.eRe + o);
+    const ei = v128.load(s.eIm + o);
+    const pe = f32x4.add(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), tiny);
+    const g = f32x4.max(floor, f32x4.sqrt(f32x4.max(zero, f32x4.sub(one, f32x4.div(f32x4.mul(o2, v128.load(s.resid + o)), pe)))));
+    v128.store(s.gain + o, g);
   }
-  // smooth the gains over neighbouring bins, apply, add comfort noise
-  let prev = load<f32>(s.gain);
-  for (let j = 0; j <= b; j++) {
+  // the edges for the smoothing: bin -1 mirrors bin 1's place with bin 0, bin B+1 repeats bin B
+  store<f32>(s.gain - 4, load<f32>(s.gain));
+  store<f32>(s.gain + (<usize>(b + 1) << 2), load<f32>(s.gain + (<usize>b << 2)));
+  // smooth over neighbouring bins (1/4, 1/2, 1/4), apply, add comfort noise of power N (1 - G^2)
+  const quarter = f32x4.splat(0.25);
+  const half = f32x4.splat(0.5);
+  const cn = f32x4.splat(1.5 * s.cnGain); // uniform -1..1 per part: 2/3 of the power
+  const scale = f32x4.splat(4.656612873e-10);
+  let seed = i32x4(<i32>s.seed0, <i32>s.seed1, <i32>s.seed2, <i32>s.seed3);
+  for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
-    const cur = load<f32>(s.gain + o);
-    const next = j < b ? load<f32>(s.gain + o + 4) : cur;
-    const g = <f32>0.25 * prev + <f32>0.5 * cur + <f32>0.25 * next;
-    prev = cur;
-    const cn = Mathf.sqrt(max<f32>(0, s.cnGain * load<f32>(s.noise + o) * (1 - g * g)) * <f32>1.5);
-    store<f32>(s.eRe + o, g * load<f32>(s.eRe + o) + cn * uniform(s));
-    store<f32>(s.eIm + o, g * load<f32>(s.eIm + o) + cn * uniform(s));
+    const g = f32x4.add(f32x4.mul(half, v128.load(s.gain + o)), f32x4.mul(quarter, f32x4.add(v128.load(s.gain + o - 4), v128.load(s.gain + o + 4))));
+    const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(v128.load(s.noise + o), f32x4.max(zero, f32x4.sub(one, f32x4.mul(g, g))))));
+    seed = v128.xor(seed, i32x4.shl(seed, 13));
+    seed = v128.xor(seed, i32x4.shr_u(seed, 17));
+    seed = v128.xor(seed, i32x4.shl(seed, 5));
+    const ur = f32x4.mul(f32x4.convert_i32x4_s(seed), scale);
+    seed = v128.xor(seed, i32x4.shl(seed, 13));
+    seed = v128.xor(seed, i32x4.shr_u(seed, 17));
+    seed = v128.xor(seed, i32x4.shl(seed, 5));
+    const ui = f32x4.mul(f32x4.convert_i32x4_s(seed), scale);
+    v128.store(s.eRe + o, f32x4.add(f32x4.mul(g, v128.load(s.eRe + o)), f32x4.mul(amp, ur)));
+    v128.store(s.eIm + o, f32x4.add(f32x4.mul(g, v128.load(s.eIm + o)), f32x4.mul(amp, ui)));
   }
+  s.seed0 = <u32>i32x4.extract_lane(seed, 0);
+  s.seed1 = <u32>i32x4.extract_lane(seed, 1);
+  s.seed2 = <u32>i32x4.extract_lane(seed, 2);
+  s.seed3 = <u32>i32x4.extract_lane(seed, 3);
   fft_inverse(fft, s.eRe, s.eIm, s.frame, work);
-  for (let i = 0; i < b; i++) {
+  for (let i = 0; i < b; i += 4) {
     const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(s.tail + o) + load<f32>(s.frame + o) * load<f32>(s.win + o));
-    store<f32>(s.tail + o, load<f32>(s.frame + (<usize>(i + b) << 2)) * load<f32>(s.win + (<usize>(i + b) << 2)));
+    const ob = <usize>(i + b) << 2;
+    v128.store(out + o, f32x4.add(v128.load(s.tail + o), f32x4.mul(v128.load(s.frame + o), v128.load(s.win + o))));
+    v128.store(s.tail + o, f32x4.mul(v128.load(s.frame + ob), v128.load(s.win + ob)));
   }
   s.frames++;
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
 /** Diagnostics: 0 mean gain (dB), 1 mean leakage (dB), 2 mean noise (dB per bin). */
@@ -255,10 +296,9 @@ export function sup_stat(p: usize, i: i32): f32 {
   for (let j = 0; j <= s.b; j++) {
     const o = <usize>j << 2;
     if (i == 0) acc += load<f32>(s.gain + o);
-    else if (i == 1) acc += load<f32>(s.etaDb + o);
+    else if (i == 1) acc += load<f32>(s.eta + o);
     else acc += load<f32>(s.noise + o);
   }
   acc /= <f32>(s.b + 1);
-  if (i == 1) return acc;
   return <f32>10 * Mathf.log10(acc + <f32>1.0e-30);
 }

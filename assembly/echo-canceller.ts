@@ -16,7 +16,7 @@
 
 import { fft_table_bytes, fft_work_bytes, fft_init, fft_forward } from "./fft";
 import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
-import { dl_bytes, dl_init, dl_reset, dl_update, dl_stat, dl_profile } from "./aec-delay";
+import { dl_bytes, dl_init, dl_reset, dl_update, dl_stat, dl_profile, dl_onset } from "./aec-delay";
 import { sup_bytes, sup_init, sup_reset, sup_process, sup_set, sup_stat, sup_forget } from "./aec-suppress";
 import { kf_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-step";
 
@@ -223,7 +223,7 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32)
   a.refCap = refCapacity(sampleRate);
   layout(s, sampleRate, b, m, maxLag, a.refCap); // writes the absolute pointers
   fft_init(a.fft, a.n);
-  dl_init(a.delay, sampleRate, a.n, a.slots, maxLag + 2, 250, 8);
+  dl_init(a.delay, sampleRate, a.n, a.slots, maxLag + 2, 250, 4);
   sup_init(a.sup, b, sampleRate, 600, -40, 8);
   aec_set(s, P_ECHO_GAIN, 2);
   aec_set(s, P_PRIOR_T60, 0);
@@ -503,18 +503,20 @@ function block(a: Aec): void {
     a.erleDen += 0.02 * (energy(out, b) - a.erleDen);
   }
   // 5. the delay estimate places the filter for the next block; its profile weights the reference
-  const onset = dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb);
+  // every second block: its statistics are smoothed over 0.25 s anyway (half its cost)
+  const onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb) : dl_onset(a.delay);
   if (onset >= 0 && param(a, P_PLACE) > 0) place(a, onset);
   if (onset >= 0) weighProfile(a);
   a.blocks++;
 }
 
 /**
- * A path change: the foreground's error louder than the mic (by 0.4 dB: a model that matches the
- * room never does that, even while the user talks, since then the error is the user alone, and a
- * model of another room adds its own estimate: up to twice the mic) for 80 ms of playback without
- * the double-talk flag, after the filter had reached 10 dB. Then the background's uncertainty goes
- * back to the prior (it relearns at full speed) and the suppressor forgets its leakage.
+ * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
+ * adds its own estimate, up to twice the mic; a matching model never does, even while the user
+ * talks, since then the error is the user alone) for 80 ms of playback without the double-talk
+ * flag, after the filter had reached 10 dB. Then the background's uncertainty goes back to the prior
+ * (it relearns at full speed) and the suppressor forgets its leakage. (A moved device that still
+ * half-matches the old model is not caught; the filter then relearns at its tracking rate.)
  */
 function detectPathChange(a: Aec, sxx: f32, talking: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
