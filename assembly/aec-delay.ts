@@ -180,12 +180,3 @@ export function dl_onset(p: usize): i32 {
 export function dl_profile(p: usize): usize {
   return changetype<Delay>(p).profile;
 }
-
-/** Diagnostics: 0 onset lag, 1 peak lag, 2 peak coherence, 3 mean coherence. */
-export function dl_stat(p: usize, i: i32): f32 {
-  const d = changetype<Delay>(p);
-  if (i == 0) return <f32>d.onset;
-  if (i == 1) return <f32>d.peakLag;
-  if (i == 2) return d.peak;
-  return d.mean;
-}

@@ -27,6 +27,28 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 
+/** Gain floor, dB (-40: the bound is 40 dB of echo reduction; comfort noise fills the rest). */
+// @ts-ignore: decorator
+@inline const FLOOR_DB: f32 = -40;
+/** Overestimation of the residual with no user present (2 and 4 leaked 5-12% of echo frames in reverberant rooms). */
+// @ts-ignore: decorator
+@inline const OVER: f32 = 8;
+/** Overestimation while the user is present (bends the user least; the double-talk share needs <= 2). */
+// @ts-ignore: decorator
+@inline const OVER_NEAR: f32 = 1.5;
+/** Share of the frame's power that echo and noise cannot explain, above which the user is present. */
+// @ts-ignore: decorator
+@inline const PRESENCE: f32 = 0.2;
+/** Presence holds this long after the last frame that showed it, ms. */
+// @ts-ignore: decorator
+@inline const HANG_MS: f32 = 60;
+/** The residual estimate falls no faster than 60 dB per this, ms (300 leaked in the kiosk's tail). */
+// @ts-ignore: decorator
+@inline const TAIL_MS: f32 = 600;
+/** Step of the leakage trackers, dB per second (up and down alike: the median; a 25th percentile leaked 41%). */
+// @ts-ignore: decorator
+@inline const ETA_DB_PER_S: f32 = 30;
+
 @unmanaged class Suppress {
   b: i32;
   k: i32; // bins stored (B + 4)
@@ -41,13 +63,9 @@ import { fft_forward, fft_inverse } from "./fft";
   noiseRise: f32; // noise minimum rise per block (factor)
   etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
   etaDownF: f32;
-  etaStepDb: f32;
-  cnGain: f32; // comfort noise level re the noise estimate
   overNear: f32; // overestimation while the user is present
   presence: f32; // share of the frame's power the echo and noise cannot explain, above which the user is present
   hangBlocks: i32;
-  etaUp: f32; // up step re the down step (the tracked percentile: up / (up + 1))
-  blockMs: f32;
   hang: i32; // blocks left of user presence
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]
@@ -73,24 +91,21 @@ export function sup_bytes(b: i32): usize {
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
-export function sup_init(p: usize, b: i32, sampleRate: i32, tailMs: f32, floorDb: f32, over: f32): void {
+export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   const s = changetype<Suppress>(p);
   const k = b + 4;
   s.b = b;
   s.k = k;
   const blockMs = <f32>b * 1000 / <f32>sampleRate;
-  s.floorGain = Mathf.pow(10, floorDb / 20);
-  s.over = over;
-  s.decay = Mathf.pow(10, -6 * blockMs / tailMs);
+  s.floorGain = Mathf.pow(10, FLOOR_DB / 20);
+  s.over = OVER;
+  s.decay = Mathf.pow(10, -6 * blockMs / TAIL_MS);
   s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
-  s.blockMs = blockMs;
-  s.etaStepDb = 30 * blockMs / 1000; // dB per block: 30 dB/s
-  s.cnGain = 1;
-  s.overNear = 1.5;
-  s.presence = 0.2;
-  s.hangBlocks = <i32>Mathf.round(60 / blockMs);
-  s.etaUp = 1;
-  stepFactors(s);
+  s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
+  s.etaDownF = 1 / s.etaUpF;
+  s.overNear = OVER_NEAR;
+  s.presence = PRESENCE;
+  s.hangBlocks = <i32>Mathf.round(HANG_MS / blockMs);
   let q = (p + offsetof<Suppress>() + 15) & ~(<usize>15);
   s.win = q; q += <usize>(8 * b);
   s.ePrev = q; q += <usize>(4 * b);
@@ -138,27 +153,6 @@ export function sup_reset(p: usize): void {
 export function sup_forget(p: usize): void {
   const s = changetype<Suppress>(p);
   for (let j = 0; j < s.k; j++) store<f32>(s.eta + (<usize>j << 2), 1);
-}
-
-/** Sets a tunable (measurement): 0 floor dB, 1 overestimation, 2 tail ms, 3 comfort noise gain, 4 eta step dB/s, 5 overestimation with the user, 6 presence share, 7 hangover ms. */
-export function sup_set(p: usize, i: i32, v: f32, sampleRate: i32): void {
-  const s = changetype<Suppress>(p);
-  const blockMs = <f32>s.b * 1000 / <f32>sampleRate;
-  if (i == 0) s.floorGain = Mathf.pow(10, v / 20);
-  else if (i == 1) s.over = v;
-  else if (i == 2) s.decay = Mathf.pow(10, -6 * blockMs / v);
-  else if (i == 3) s.cnGain = v;
-  else if (i == 4) s.etaStepDb = v * blockMs / 1000;
-  else if (i == 5) s.overNear = v;
-  else if (i == 6) s.presence = v;
-  else if (i == 7) s.hangBlocks = <i32>Mathf.round(v / blockMs);
-  else if (i == 8) s.etaUp = v;
-  stepFactors(s);
-}
-
-function stepFactors(s: Suppress): void {
-  s.etaUpF = Mathf.pow(10, s.etaStepDb * s.etaUp / 10);
-  s.etaDownF = Mathf.pow(10, -s.etaStepDb / 10);
 }
 
 function windowed(s: Suppress, prev: usize, cur: usize): void {
@@ -252,7 +246,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   // smooth over neighbouring bins (1/4, 1/2, 1/4), apply, add comfort noise of power N (1 - G^2)
   const quarter = f32x4.splat(0.25);
   const half = f32x4.splat(0.5);
-  const cn = f32x4.splat(1.5 * s.cnGain); // uniform -1..1 per part: 2/3 of the power
+  const cn = f32x4.splat(1.5); // uniform -1..1 per part: 2/3 of the power
   const scale = f32x4.splat(4.656612873e-10);
   let seed = i32x4(<i32>s.seed0, <i32>s.seed1, <i32>s.seed2, <i32>s.seed3);
   for (let j = 0; j < k; j += 4) {
@@ -289,16 +283,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-/** Diagnostics: 0 mean gain (dB), 1 mean leakage (dB), 2 mean noise (dB per bin). */
-export function sup_stat(p: usize, i: i32): f32 {
-  const s = changetype<Suppress>(p);
-  let acc: f32 = 0;
-  for (let j = 0; j <= s.b; j++) {
-    const o = <usize>j << 2;
-    if (i == 0) acc += load<f32>(s.gain + o);
-    else if (i == 1) acc += load<f32>(s.eta + o);
-    else acc += load<f32>(s.noise + o);
-  }
-  acc /= <f32>(s.b + 1);
-  return <f32>10 * Mathf.log10(acc + <f32>1.0e-30);
+/** True while the user is judged present (the last frame showed it, or the hangover holds). */
+export function sup_user_present(p: usize): bool {
+  return changetype<Suppress>(p).hang > 0;
 }
