@@ -1,5 +1,7 @@
 // Streaming resampler (assembly/resample.ts): polyphase Kaiser-windowed sinc, any pair of the
 // supported rates, state carried across calls so that the output is identical for any chunking.
+// The kernel (assembly/resample-lanes.ts for ratios with few rows, resample-taps.ts for the
+// others, or a copy at equal rates) is chosen here once, at construction.
 //
 // Time alignment and length law: output frame n is the input's value at time n / outputRate (the
 // filter's delay is compensated), and process() emits it as soon as the input it depends on has
@@ -8,26 +10,20 @@
 // ceil(inputFrames * outputRate / inputRate) output frames.
 //
 // Three levels of API: process()/flush() allocate their result; processInto()/flushInto() write
-// into a caller-owned buffer and allocate nothing (inputs longer than maxFramesPerCall cost a few
-// array views per call); processPtr()/flushPtr() work on wasm memory
+// into a caller-owned buffer and allocate nothing once each output length has been seen (inputs
+// longer than maxFramesPerCall cost a few array views per call); processPtr()/flushPtr() work on wasm memory
 // (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
 import { RealtimePcmError } from '../errors.js';
-import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerQuality } from './resampler-design.js';
+import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerMode, type ResamplerQuality } from './resampler-design.js';
 
 export { SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './resampler-design.js';
 export type { ResamplerQuality } from './resampler-design.js';
 
 interface ResampleExports {
-  rs_state_bytes(taps: number, maxFrames: number): number;
-  rs_half_state_bytes(pairs: number, maxFrames: number): number;
-  rs_half_init(state: number, coefPtr: number, pairs: number, maxFrames: number): void;
-  rs_double_state_bytes(pairs: number, maxFrames: number): number;
-  rs_double_init(state: number, coefPtr: number, pairs: number, maxFrames: number): void;
-  rs_interp_state_bytes(taps: number, maxFrames: number): number;
-  rs_interp_init(state: number, coefPtr: number, taps: number, up: number, delay: number, maxFrames: number): void;
-  rs_init(state: number, coefPtr: number, taps: number, up: number, down: number, delay: number, maxFrames: number): void;
+  rs_state_bytes(mode: number, taps: number, down: number, maxFrames: number): number;
+  rs_init(state: number, mode: number, coefPtr: number, taps: number, up: number, down: number, delay: number, maxFrames: number): void;
   rs_reset(state: number): void;
   rs_input_window(state: number): number;
   rs_output_frames(state: number, frames: number): number;
@@ -36,6 +32,9 @@ interface ResampleExports {
   rs_flush(state: number, outPtr: number): number;
   release(ptr: number): void;
 }
+
+/** The kernel's mode numbers (assembly/resample-state.ts). */
+const MODE_NUMBER: Readonly<Record<ResamplerMode, number>> = { copy: 0, lanes: 1, taps: 2 };
 
 export interface ResamplerOptions {
   /** Input sample rate in Hz: 8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000 or 96000. */
@@ -49,6 +48,8 @@ export interface ResamplerOptions {
 /** Most output frames one processPtr call may write, bounding the output window. */
 const OUTPUT_WINDOW_FRAMES = 16384;
 const MAX_INPUT_FRAMES = 8192;
+/** Cached output-window views per instance (by length; a power of two). */
+const OUTPUT_VIEW_SLOTS = 8;
 
 // Designs are pure numbers (shared by every heap); coefficient tables are copied once per heap.
 const designs = new Map<string, ResamplerDesign>();
@@ -103,7 +104,7 @@ export class Resampler {
   /** Upsampling and downsampling factors in lowest terms: output = input x up / down. */
   readonly up: number;
   readonly down: number;
-  /** Taps per polyphase branch, or 2d + 1 (the prototype's half length) on the folded 2:1 and 1:2 paths; 0 for equal rates. */
+  /** Taps per polyphase row (the prototype's length / up, rounded up to the kernel's step); 0 for equal rates. */
   readonly taps: number;
 
   private readonly heap: Heap;
@@ -111,6 +112,7 @@ export class Resampler {
   private state: number;
   private readonly inWindow: number;
   private readonly outWindow: number;
+  private readonly outViews: Array<Float32Array | undefined> = new Array(OUTPUT_VIEW_SLOTS);
 
   constructor(options: ResamplerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -122,29 +124,17 @@ export class Resampler {
     const { key, design: d } = design(this.inputRate, this.outputRate, this.quality);
     this.up = d.up;
     this.down = d.down;
-    this.taps = d.mode === 'half' || d.mode === 'double' ? 2 * d.taps + 1 : d.taps;
+    this.taps = d.taps;
     this.latencyMs = d.latencyMs;
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();
     this.wasm = this.heap.exports as unknown as ResampleExports;
     const coefPtr = tableIn(this.heap, key, d);
     const outFrames = Math.max(this.maxOutputFrames(this.maxFramesPerCall), Math.ceil(d.delay / d.down) + 1);
-    const max = this.maxFramesPerCall;
-    const w = this.wasm;
-    const stateBytes =
-      d.mode === 'half'
-        ? w.rs_half_state_bytes(d.taps, max)
-        : d.mode === 'double'
-          ? w.rs_double_state_bytes(d.taps, max)
-          : d.mode === 'interp'
-            ? w.rs_interp_state_bytes(d.taps, max)
-            : w.rs_state_bytes(d.taps, max);
-    this.state = this.heap.alloc(stateBytes);
+    const mode = MODE_NUMBER[d.mode];
+    this.state = this.heap.alloc(this.wasm.rs_state_bytes(mode, d.taps, d.down, this.maxFramesPerCall));
     this.outWindow = this.heap.alloc(outFrames * 4 + 16);
-    if (d.mode === 'half') w.rs_half_init(this.state, coefPtr, d.taps, max);
-    else if (d.mode === 'double') w.rs_double_init(this.state, coefPtr, d.taps, max);
-    else if (d.mode === 'interp') w.rs_interp_init(this.state, coefPtr, d.taps, d.up, d.delay, max);
-    else w.rs_init(this.state, coefPtr, d.taps, d.up, d.down, d.delay, max);
+    this.wasm.rs_init(this.state, mode, coefPtr, d.taps, d.up, d.down, d.delay, this.maxFramesPerCall);
     this.inWindow = this.wasm.rs_input_window(this.state);
     this.heap.refresh();
   }
@@ -179,7 +169,8 @@ export class Resampler {
 
   /**
    * Resamples `input` (any length) into `output` from index 0, returns the frames written. Allocates
-   * nothing for inputs up to maxFramesPerCall frames (longer ones make a few views per call).
+   * nothing for inputs up to maxFramesPerCall frames once each output length has been seen (a few
+   * cached views of the output window); longer inputs make a few views per call.
    * `output` must hold outputFrames(input.length) frames (maxOutputFrames() always suffices).
    */
   processInto(input: Float32Array, output: Float32Array): number {
@@ -188,20 +179,20 @@ export class Resampler {
     const total = input.length;
     const max = this.maxFramesPerCall;
     const inBase = this.inWindow >> 2;
-    const outBase = this.outWindow >> 2;
     const need = this.wasm.rs_output_frames(this.state, total);
     if (need > output.length) throw tooSmall('processInto', output.length, need);
     const f32 = heap.f32;
     if (total <= max) {
-      // One window: a native copy in, a plain loop out (subarray() would allocate a view).
+      // One window: native copies in and out (a plain loop out costs about 1 ns a frame).
       f32.set(input, inBase);
       const n = this.wasm.rs_process(this.state, this.inWindow, total, this.outWindow);
-      for (let i = 0; i < n; i++) output[i] = f32[outBase + i]!;
+      if (n > 0) output.set(this.outputView(n));
       return n;
     }
     // Longer inputs go window by window through native copies of views (a few small objects per
     // call, never per sample; worklet quanta and pipeline blocks take the branch above).
     let written = 0;
+    const outBase = this.outWindow >> 2;
     for (let done = 0; done < total; done += max) {
       const frames = Math.min(max, total - done);
       f32.set(input.subarray(done, done + frames), inBase);
@@ -210,6 +201,20 @@ export class Resampler {
       written += n;
     }
     return written;
+  }
+
+  /**
+   * A view of the first `frames` frames of the output window, from a small cache keyed by length
+   * (views of a grown, detached memory have length 0 and are replaced).
+   */
+  private outputView(frames: number): Float32Array {
+    const slot = frames & (OUTPUT_VIEW_SLOTS - 1);
+    let view = this.outViews[slot];
+    if (view === undefined || view.length !== frames) {
+      view = new Float32Array(this.heap.f32.buffer, this.outWindow, frames);
+      this.outViews[slot] = view;
+    }
+    return view;
   }
 
   /**
@@ -244,9 +249,8 @@ export class Resampler {
     const count = this.wasm.rs_flush_frames(this.state);
     if (count > output.length) throw tooSmall('flushInto', output.length, count);
     const n = this.wasm.rs_flush(this.state, this.outWindow);
-    const f32 = this.heap.refresh().f32;
-    const outBase = this.outWindow >> 2;
-    for (let i = 0; i < n; i++) output[i] = f32[outBase + i]!;
+    this.heap.refresh();
+    if (n > 0) output.set(this.outputView(n));
     return n;
   }
 
