@@ -1,7 +1,7 @@
 // realtime-pcm: kernels, pipelines and transports. Runs in Node, browsers and bundlers.
 export { RealtimePcmError, Base64Error, OptionsError, WasmLoadError } from './errors.js';
 export type { Base64ErrorReason } from './errors.js';
-export { ready, setKernelModule, kernelModule, kernels, newKernelInstance, WASM_SHA256 } from './wasm/load.js';
+export { ready, setKernelModule, kernelModule, kernels, WASM_SHA256 } from './wasm/load.js';
 export type { Heap, KernelExports } from './wasm/load.js';
 export { floatToPcm16, pcm16ToFloat } from './kernels/pcm16.js';
 export {

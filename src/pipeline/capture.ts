@@ -9,7 +9,7 @@
 import { encodeBase64 } from '../kernels/base64.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
 import { EnergyVad, VAD_SPEECH_START, type EnergyVadOptions } from '../kernels/vad.js';
-import { REALTIME_SAMPLE_RATE } from '../constants.js';
+import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { createResampleStage, type ResampleQuality, type ResampleStage } from './resample-stage.js';
 import { checkBoolean, checkChoice, checkNumber, checkRate } from './options.js';
@@ -79,9 +79,6 @@ export interface CaptureStats {
   silenceFrames: number;
   chunks: number;
 }
-
-/** Input frames per kernel call (one Web Audio render quantum). */
-const BLOCK_FRAMES = 128;
 
 const EMPTY: CaptureEvent[] = [];
 Object.freeze(EMPTY);

@@ -9,7 +9,7 @@
 // milliseconds are derived from them. `read()` is allocation-free; `pushDelta()` allocates while
 // decoding (once per delta, off the audio thread).
 import { decodeBase64 } from '../kernels/base64.js';
-import { REALTIME_SAMPLE_RATE } from '../constants.js';
+import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { AudioInputError } from './errors.js';
 import { FloatRing } from './ring-buffer.js';
 import { ItemLedger, type PlaybackItem } from './playback-items.js';
@@ -77,8 +77,6 @@ export interface PlaybackStats {
   badDeltas: number;
 }
 
-/** Session frames per resampler call. */
-const BLOCK_FRAMES = 128;
 const RECENTLY_INTERRUPTED = 16;
 
 export class PlaybackPipeline {
