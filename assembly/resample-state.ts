@@ -6,6 +6,8 @@
 // coordinates m = pos * up + phase, where pos is the buffer index of the newest input sample it
 // reads and phase the polyphase row it uses. Output n is due once sample `pos` has arrived.
 
+import { finiteOrZero, finiteOrZeroX4 } from "./shared";
+
 export const MODE_COPY = 0; // equal rates: a sanitising copy
 export const MODE_LANES = 1; // few phases: resample-lanes.ts
 export const MODE_TAPS = 2; // many phases: resample-taps.ts
@@ -44,18 +46,15 @@ export const HEADER_BYTES: usize = 64;
   return bufferOf(state) + (<usize>stateOf(state).hist << 2);
 }
 
-/** Copies `frames` samples, replacing NaN and +-Inf by 0 (|x| < Inf is false for both). */
+/** Copies `frames` samples, replacing NaN and +-Inf by 0 (shared.ts). */
 export function sanitize(src: usize, dst: usize, frames: i32): void {
-  const inf = f32x4.splat(Infinity);
   let i = 0;
   for (; i + 4 <= frames; i += 4) {
     const off = <usize>i << 2;
-    const v = v128.load(src + off);
-    v128.store(dst + off, v128.and(v, f32x4.lt(f32x4.abs(v), inf)));
+    v128.store(dst + off, finiteOrZeroX4(v128.load(src + off)));
   }
   for (; i < frames; i++) {
     const off = <usize>i << 2;
-    const v = load<f32>(src + off);
-    store<f32>(dst + off, Mathf.abs(v) < Infinity ? v : 0);
+    store<f32>(dst + off, finiteOrZero(load<f32>(src + off)));
   }
 }

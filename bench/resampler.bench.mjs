@@ -19,7 +19,7 @@ import b from 'benny';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { Resampler } from '../dist/index.js';
-import { measureQuality } from '../test/helpers/resampler-battery.mjs';
+import { measureQuality, TARGET_PAIRS } from '../test/helpers/resampler-battery.mjs';
 import { resamplerPeers } from '../test/helpers/resampler-peers.mjs';
 
 const maxTime = Number(process.env.BENCH_MAX_TIME ?? 0.3);
@@ -27,20 +27,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SLICE_MS = 20;
 const SLICES = Number(process.env.BENCH_SLICES ?? 25);
 const H2H_REPEATS = Number(process.env.BENCH_H2H_REPEATS ?? 3);
-const ALL_PAIRS = [
-  [8000, 24000],
-  [11025, 24000],
-  [16000, 24000],
-  [22050, 24000],
-  [32000, 24000],
-  [44100, 24000],
-  [48000, 24000],
-  [96000, 24000],
-  [24000, 16000],
-  [24000, 44100],
-  [24000, 48000],
-];
-const PAIRS = process.env.BENCH_PAIRS ? process.env.BENCH_PAIRS.split(',').map((p) => p.split(':').map(Number)) : ALL_PAIRS;
+const PAIRS = process.env.BENCH_PAIRS ? process.env.BENCH_PAIRS.split(',').map((p) => p.split(':').map(Number)) : TARGET_PAIRS;
 const BLOCKS = [
   ['20 ms', 0.02],
   ['1 s', 1],

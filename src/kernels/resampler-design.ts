@@ -6,16 +6,19 @@
 // no tone above the output Nyquist aliases back and no image lands below the input one) with at
 // least the preset's rejection. The prototype runs at L x inputRate = R x fLow, and comes from
 // one of two designs:
-// - 'lanes' pairs (L, M <= 12: within the 8, 16, 24, 32, 48, 96 kHz family and within the
-//   11.025, 22.05, 44.1 kHz family; R is then 2, 3, 4, 6 or 12): minimax prototypes designed
-//   offline by linear programming, one per R and quality (assembly/resample-prototypes.ts, made by
-//   scripts/resampler-prototypes.py, which records their measured figures). 'high' is flat within
-//   +-0.0002 dB up to 0.40 fLow (where it agrees with sox's reference to about -93 dB) and
-//   within +-0.05 dB up to 0.45, and rejects -100 dB from 0.5: 88-89 periods of fLow, about 24%
-//   shorter than the Kaiser design below for the same targets (its ripple is equal in both bands).
-//   'voice': +-0.05 dB up to 0.42, -74 dB, 41-42 periods.
-// - 'taps' pairs (between the families: L, M >= 80, R = 80..320, too long to design by linear
-//   programming): Kaiser-windowed sinc. Kaiser's window gives equal ripple in both bands, far
+// - R = 2, 3 or 4 (every pair with a target in DESIGN.md except those between the 44.1 and 48 kHz
+//   families: 48 -> 24, 24 -> 48, 16 -> 24, 24 -> 16, 8 -> 24, 32 -> 24, 96 -> 24...): minimax
+//   prototypes designed offline by linear programming, one per R and quality
+//   (assembly/resample-prototypes.ts, made by scripts/resampler-prototypes.py, which records
+//   their specifications and measured figures). 'high' is flat within +-0.0002 dB up to 0.40
+//   fLow (where it agrees with sox's reference to about -93 dB) and within +-0.05 dB up to 0.45,
+//   and its stop band from 0.5 is 100 dB down once a tone's images add up: 88-94 periods of fLow,
+//   20-25% shorter than the Kaiser design below for the same targets (whose ripple is equal in
+//   both bands). 'voice': +-0.05 dB up to 0.42, 74 dB, 41-45 periods.
+// - Other ratios (R = 6, 12 within a family, e.g. 8 -> 48 or 96 -> 8, and R = 80..320 between
+//   the families, too long to design by linear programming): Kaiser-windowed sinc, whose stop
+//   band falls with frequency (so that many images of one tone stay below the target, where a
+//   flat minimax stop band would add them up). Kaiser's window gives equal ripple in both bands, far
 //   tighter than 0.1 dB in the pass band; the sinc cutoff is therefore placed above the pass band
 //   edge, where the response is still within 0.1 dB, which buys about 20% of length over the
 //   textbook design (J. F. Kaiser, "Nonrecursive digital filter design using the I0-sinh window
@@ -34,7 +37,7 @@ export type ResamplerQuality = 'voice' | 'high';
 /** Sample rates the resampler accepts, any pair. */
 export const SUPPORTED_SAMPLE_RATES: readonly number[] = Object.freeze([8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000]);
 
-/** A quality's targets, and the Kaiser window of its 'taps' pairs (the others use minimax prototypes). */
+/** A quality's targets, and the Kaiser window of the pairs without a minimax prototype (R other than 2, 3, 4). */
 export interface QualityPreset {
   /** Pass band edge (within +-0.1 dB) as a fraction of the lower rate. */
   readonly passband: number;
@@ -112,6 +115,9 @@ interface PrototypeExports {
   rs_prototype_length(quality: number, ratio: number): number;
 }
 
+/** Ratios R with a minimax prototype (assembly/resample-prototypes.ts). */
+const MINIMAX_RATIOS: readonly number[] = [2, 3, 4];
+
 /** The minimax prototype for R = `ratio` (assembly/resample-prototypes.ts), mirrored to its full length. */
 function minimaxPrototype(quality: ResamplerQuality, ratio: number): Float64Array {
   const heap = kernels();
@@ -120,13 +126,14 @@ function minimaxPrototype(quality: ResamplerQuality, ratio: number): Float64Arra
   const ptr = wasm.rs_prototype(q, ratio);
   const length = wasm.rs_prototype_length(q, ratio);
   if (ptr === 0) throw new RealtimePcmError('internal', `Resampler: no prototype for R = ${ratio}`);
-  const half = heap.refresh().f32;
+  const half = new Float32Array((length + 1) / 2);
+  heap.read(ptr, half);
   const h = new Float64Array(length);
-  for (let k = 0; k < length; k++) h[k] = half[(ptr >> 2) + Math.min(k, length - 1 - k)]!;
+  for (let k = 0; k < length; k++) h[k] = half[Math.min(k, length - 1 - k)]!;
   return h;
 }
 
-/** Kaiser-windowed sinc prototype of odd length for the 'taps' pairs, unnormalised. */
+/** Kaiser-windowed sinc prototype of odd length at R = `ratio`, unnormalised. */
 function kaiserPrototype(quality: ResamplerQuality, ratio: number): Float64Array {
   const preset = QUALITY_PRESETS[quality];
   const length = 2 * Math.round((preset.spanLow * ratio) / 2) + 1;
@@ -154,7 +161,8 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
   const mode: ResamplerMode = up <= LANES_MAX_RATIO_TERM && down <= LANES_MAX_RATIO_TERM ? 'lanes' : 'taps';
   const protoRate = inputRate * up;
   const ratio = protoRate / Math.min(inputRate, outputRate);
-  const h = mode === 'lanes' ? minimaxPrototype(quality, ratio) : kaiserPrototype(quality, ratio);
+  const minimax = MINIMAX_RATIOS.includes(ratio);
+  const h = minimax ? minimaxPrototype(quality, ratio) : kaiserPrototype(quality, ratio);
   const granule = mode === 'lanes' ? 3 : 8;
   const taps = Math.ceil(h.length / up / granule) * granule;
   const centre = (h.length - 1) / 2;
@@ -163,7 +171,7 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
   // the whole pass band by that error); the Kaiser prototype is normalised at DC.
   let sum = 0;
   for (const v of h) sum += v;
-  const scale = mode === 'lanes' ? up : up / sum;
+  const scale = minimax ? up : up / sum;
   const table = new Float32Array(taps * up);
   for (let p = 0; p < up; p++) {
     for (let j = 0; j < taps; j++) {

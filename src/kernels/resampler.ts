@@ -41,15 +41,13 @@ export interface ResamplerOptions {
   inputRate: number;
   /** Output sample rate in Hz, from the same list. */
   outputRate: number;
-  /** 'high' (default): >= 96 dB rejection, flat to 0.45 x the lower rate. 'voice': >= 70 dB, flat to 0.40 x, half the latency. */
+  /** 'high' (default): >= 96 dB rejection, flat to 0.45 x the lower rate. 'voice': >= 70 dB, flat to 0.42 x, half the latency. */
   quality?: ResamplerQuality;
 }
 
 /** Most output frames one processPtr call may write, bounding the output window. */
 const OUTPUT_WINDOW_FRAMES = 16384;
 const MAX_INPUT_FRAMES = 8192;
-/** Cached output-window views per instance (by length; a power of two). */
-const OUTPUT_VIEW_SLOTS = 8;
 
 // Designs are pure numbers (shared by every heap); coefficient tables are copied once per heap.
 const designs = new Map<string, ResamplerDesign>();
@@ -74,7 +72,7 @@ function tableIn(heap: Heap, key: string, d: ResamplerDesign): number {
   let ptr = perHeap.get(key);
   if (ptr === undefined) {
     ptr = d.table.length === 0 ? 0 : heap.alloc(d.table.byteLength);
-    if (ptr !== 0) heap.f32.set(d.table, ptr >> 2);
+    if (ptr !== 0) heap.write(ptr, d.table);
     perHeap.set(key, ptr);
   }
   return ptr;
@@ -112,7 +110,6 @@ export class Resampler {
   private state: number;
   private readonly inWindow: number;
   private readonly outWindow: number;
-  private readonly outViews: Array<Float32Array | undefined> = new Array(OUTPUT_VIEW_SLOTS);
 
   constructor(options: ResamplerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -132,8 +129,10 @@ export class Resampler {
     const coefPtr = tableIn(this.heap, key, d);
     const outFrames = Math.max(this.maxOutputFrames(this.maxFramesPerCall), Math.ceil(d.delay / d.down) + 1);
     const mode = MODE_NUMBER[d.mode];
-    this.state = this.heap.alloc(this.wasm.rs_state_bytes(mode, d.taps, d.down, this.maxFramesPerCall));
-    this.outWindow = this.heap.alloc(outFrames * 4 + 16);
+    // One block: the kernel state (with the input window), then the output window.
+    const stateBytes = (this.wasm.rs_state_bytes(mode, d.taps, d.down, this.maxFramesPerCall) + 15) & ~15;
+    this.state = this.heap.alloc(stateBytes + outFrames * 4);
+    this.outWindow = this.state + stateBytes;
     this.wasm.rs_init(this.state, mode, coefPtr, d.taps, d.up, d.down, d.delay, this.maxFramesPerCall);
     this.inWindow = this.wasm.rs_input_window(this.state);
     this.heap.refresh();
@@ -169,52 +168,25 @@ export class Resampler {
 
   /**
    * Resamples `input` (any length) into `output` from index 0, returns the frames written. Allocates
-   * nothing for inputs up to maxFramesPerCall frames once each output length has been seen (a few
-   * cached views of the output window); longer inputs make a few views per call.
+   * nothing for inputs up to maxFramesPerCall frames once each output length has been seen (views
+   * of the output window are cached, src/wasm/heap.ts); longer inputs make a few views per call.
    * `output` must hold outputFrames(input.length) frames (maxOutputFrames() always suffices).
    */
   processInto(input: Float32Array, output: Float32Array): number {
     this.alive();
-    const heap = this.heap.refresh();
     const total = input.length;
-    const max = this.maxFramesPerCall;
-    const inBase = this.inWindow >> 2;
     const need = this.wasm.rs_output_frames(this.state, total);
     if (need > output.length) throw tooSmall('processInto', output.length, need);
-    const f32 = heap.f32;
-    if (total <= max) {
-      // One window: native copies in and out (a plain loop out costs about 1 ns a frame).
-      f32.set(input, inBase);
-      const n = this.wasm.rs_process(this.state, this.inWindow, total, this.outWindow);
-      if (n > 0) output.set(this.outputView(n));
-      return n;
-    }
-    // Longer inputs go window by window through native copies of views (a few small objects per
-    // call, never per sample; worklet quanta and pipeline blocks take the branch above).
+    const max = this.maxFramesPerCall;
     let written = 0;
-    const outBase = this.outWindow >> 2;
     for (let done = 0; done < total; done += max) {
       const frames = Math.min(max, total - done);
-      f32.set(input.subarray(done, done + frames), inBase);
+      this.heap.write(this.inWindow, input, done, frames);
       const n = this.wasm.rs_process(this.state, this.inWindow, frames, this.outWindow);
-      output.set(f32.subarray(outBase, outBase + n), written);
+      this.heap.read(this.outWindow, output, written, n);
       written += n;
     }
     return written;
-  }
-
-  /**
-   * A view of the first `frames` frames of the output window, from a small cache keyed by length
-   * (views of a grown, detached memory have length 0 and are replaced).
-   */
-  private outputView(frames: number): Float32Array {
-    const slot = frames & (OUTPUT_VIEW_SLOTS - 1);
-    let view = this.outViews[slot];
-    if (view === undefined || view.length !== frames) {
-      view = new Float32Array(this.heap.f32.buffer, this.outWindow, frames);
-      this.outViews[slot] = view;
-    }
-    return view;
   }
 
   /**
@@ -249,8 +221,7 @@ export class Resampler {
     const count = this.wasm.rs_flush_frames(this.state);
     if (count > output.length) throw tooSmall('flushInto', output.length, count);
     const n = this.wasm.rs_flush(this.state, this.outWindow);
-    this.heap.refresh();
-    if (n > 0) output.set(this.outputView(n));
+    this.heap.read(this.outWindow, output, 0, n);
     return n;
   }
 
@@ -270,7 +241,6 @@ export class Resampler {
   free(): void {
     if (this.state === 0) return;
     this.wasm.release(this.state);
-    this.wasm.release(this.outWindow);
     this.state = 0;
   }
 
