@@ -11,19 +11,20 @@ import { finiteOrZero, finiteOrZeroX4 } from "./shared";
 export const MODE_COPY = 0; // equal rates: a sanitising copy
 export const MODE_LANES = 1; // few phases: resample-lanes.ts
 export const MODE_TAPS = 2; // many phases: resample-taps.ts
+export const MODE_DOUBLE = 3; // L = 2, M = 1: resample-double.ts
 
 // @ts-ignore: decorator
 @unmanaged export class ResamplerState {
-  mode: i32; // MODE_COPY, MODE_LANES or MODE_TAPS
-  coef: usize; // coefficient table: `up` rows of `taps` f32, row p column j = h[p + (taps - 1 - j) * up]
-  taps: i32; // K, taps per row
+  mode: i32; // MODE_COPY, MODE_LANES, MODE_TAPS or MODE_DOUBLE
+  coef: usize; // coefficients: `up` rows of `taps` f32, row p column j = h[p + (taps - 1 - j) * up]; double: h[0..2d] pre-splatted
+  taps: i32; // K, taps per row; double: d (the prototype is 4d + 1 long)
   up: i32; // L (output = input x L / M, lowest terms)
   down: i32; // M
   advQ: i32; // floor(M / L): pos advance per output
   advR: i32; // M mod L: phase advance per output
   phase: i32; // row of the next output
   pos: i32; // buffer index of the newest sample the next output reads
-  hist: i32; // history samples kept between calls (>= taps - 1)
+  hist: i32; // history samples kept between calls (>= taps - 1; double: >= 2d)
   maxFrames: i32; // input window length, samples
   delay: i32; // D: the prototype's centre, in upsampled samples (its group delay)
   tail: i32; // samples after the window that kernels may read (zero or stale, never stored)

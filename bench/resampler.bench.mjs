@@ -6,24 +6,24 @@
 // 'high' targets on that pair (pass band within +-0.1 dB, rejection >= 96 dB). Then ours, every
 // qualifying peer and a few others for context are timed streaming 20 ms blocks and 1 s blocks
 // through their non-allocating paths (our processInto, speex's process into its preallocated
-// heap), x realtime = seconds of input resampled per second. The targets: 48 -> 24 kHz 'high'
-// >= 1000x realtime, and every pair >= 2x the fastest qualifying peer.
+// heap), x realtime = seconds of input resampled per second of CPU time of this process: the
+// cases of a pair and block size take turns in 20 ms slices (the machine is shared: wall time,
+// as benny measures it, swings with the other load, CPU time much less). The targets: 48 -> 24
+// kHz 'high' >= 1000x realtime, and every pair >= 2x the fastest qualifying peer.
 // The ratio that counts comes from head-to-head runs: ours 'high' against each qualifying peer
-// (within 2x of the fastest in the rounds) in alternating 20 ms slices, CPU time of this process
-// (so that other load on the shared machine tilts neither side), repeated BENCH_H2H_REPEATS
-// times to show the spread; the peer the runs find fastest is reported.
-// Run alone: `npm run build && node bench/resampler.bench.mjs` (BENCH_MAX_TIME = seconds per
-// case and round, BENCH_ROUNDS = rounds, BENCH_PAIRS = "48000:24000,16000:24000" for a subset).
-// Writes bench/results/resampler.json (rows, head-to-head figures and a markdown table).
-import b from 'benny';
+// (within 2x of the fastest in the table) in alternating 20 ms slices, longer than the table's,
+// repeated BENCH_H2H_REPEATS times to show the spread; the peer the runs find fastest is reported.
+// Run alone: `npm run build && node bench/resampler.bench.mjs` (BENCH_TABLE_SLICES, BENCH_SLICES:
+// slices per case in the table and per side in a head-to-head run; BENCH_PAIRS =
+// "48000:24000,16000:24000" for a subset). Writes bench/results/resampler.json (rows, head-to-head
+// figures and a markdown table).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { Resampler } from '../dist/index.js';
 import { measureQuality, TARGET_PAIRS } from '../test/helpers/resampler-battery.mjs';
 import { resamplerPeers } from '../test/helpers/resampler-peers.mjs';
 
-const maxTime = Number(process.env.BENCH_MAX_TIME ?? 0.3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const TABLE_SLICES = Number(process.env.BENCH_TABLE_SLICES ?? 10);
 const SLICE_MS = 20;
 const SLICES = Number(process.env.BENCH_SLICES ?? 25);
 const H2H_REPEATS = Number(process.env.BENCH_H2H_REPEATS ?? 3);
@@ -88,7 +88,6 @@ for (const [inputRate, outputRate] of PAIRS) {
         latencyMs: impl.latencyMs ?? null,
         qualifies,
         xRealtime: null,
-        xRealtimeRounds: [],
       };
       rows.push(row);
       if (!timed) continue;
@@ -96,7 +95,7 @@ for (const [inputRate, outputRate] of PAIRS) {
       const frames = Math.round(inputRate * seconds);
       const input = new Float32Array(frames).map((_, i) => 0.5 * Math.sin(i * 0.05) + 0.1 * Math.sin(i * 1.3));
       const s = await impl.stream();
-      cases.push({ name: `${pair} ${block} | ${impl.name} ${impl.quality}`, fn: () => s.process(input), row, seconds: frames / inputRate });
+      cases.push({ group: `${pair} ${block}`, fn: () => s.process(input), row, seconds: frames / inputRate });
     }
   }
 }
@@ -108,21 +107,31 @@ for (const c of cases) {
   while (performance.now() < until) c.fn();
 }
 
-// Several rounds over all cases; each case keeps its best round (the one least disturbed by
-// other load on a shared machine).
-for (let round = 0; round < ROUNDS; round++) {
-  await b.suite(
-    `resampler (round ${round + 1} of ${ROUNDS})`,
-    ...cases.map((c) => b.add(c.name, c.fn)),
-    b.configure({ cases: { maxTime, minSamples: 5 } }),
-    b.complete((summary) => {
-      for (const [i, result] of summary.results.entries()) {
-        const x = result.ops * cases[i].seconds;
-        cases[i].row.xRealtimeRounds.push(x);
-        cases[i].row.xRealtime = Math.max(cases[i].row.xRealtime ?? 0, x);
-      }
-    }),
-  );
+// Calls of `c` for about `ms` of wall time; returns [calls, CPU ms they took].
+function slice(c, ms) {
+  const wallStart = performance.now();
+  const cpuStart = cpuMs();
+  let n = 0;
+  while (performance.now() - wallStart < ms) {
+    c.fn();
+    n++;
+  }
+  return [n, cpuMs() - cpuStart];
+}
+
+// The table: the cases of one pair and block size take turns in SLICE_MS slices, TABLE_SLICES
+// each, so that they see the same load; x realtime from the calls made and the CPU time they took.
+for (const group of [...new Set(cases.map((c) => c.group))]) {
+  const members = cases.filter((c) => c.group === group);
+  const totals = members.map(() => [0, 0]);
+  for (let k = 0; k < TABLE_SLICES; k++) {
+    for (const [i, c] of members.entries()) {
+      const [n, ms] = slice(c, SLICE_MS);
+      totals[i][0] += n;
+      totals[i][1] += ms;
+    }
+  }
+  for (const [i, c] of members.entries()) c.row.xRealtime = (totals[i][0] * c.seconds) / (totals[i][1] / 1000);
 }
 
 // Head to head, in alternating slices of CPU time, repeated.
@@ -130,25 +139,18 @@ function headToHeadOnce(mine, theirs) {
   const calls = [0, 0];
   const spent = [0, 0];
   for (let k = 0; k < 2 * SLICES; k++) {
-    const c = k % 2 === 0 ? mine : theirs;
-    const wallStart = performance.now();
-    const cpuStart = cpuMs();
-    let n = 0;
-    while (performance.now() - wallStart < SLICE_MS) {
-      c.fn();
-      n++;
-    }
+    const [n, ms] = slice(k % 2 === 0 ? mine : theirs, SLICE_MS);
     calls[k % 2] += n;
-    spent[k % 2] += cpuMs() - cpuStart;
+    spent[k % 2] += ms;
   }
   return [(calls[0] * mine.seconds) / (spent[0] / 1000), (calls[1] * theirs.seconds) / (spent[1] / 1000)];
 }
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 
-// Ours 'high' against every qualifying peer within 2x of the fastest one in the benny rounds (the
-// rounds' wall-clock figures can swap near neighbours such as speex q7 and q8 under load); the
-// fastest qualifying peer is the one the head-to-head finds fastest, i.e. our lowest ratio.
+// Ours 'high' against every qualifying peer within 2x of the fastest one in the table (the table's
+// shorter runs can swap near neighbours such as speex q7 and q8); the fastest qualifying peer is
+// the one the head-to-head finds fastest, i.e. our lowest ratio.
 const headToHead = [];
 for (const row of rows.filter((r) => r.impl === 'realtime-pcm' && r.setting === 'high')) {
   const mine = cases.find((c) => c.row === row);
@@ -216,8 +218,10 @@ writeFileSync(
       date: new Date().toISOString(),
       node: process.version,
       cpu: os.cpus()[0]?.model,
-      maxTime,
-      rounds: ROUNDS,
+      sliceMs: SLICE_MS,
+      tableSlices: TABLE_SLICES,
+      headToHeadSlices: SLICES,
+      headToHeadRepeats: H2H_REPEATS,
       qualify: QUALIFY,
       rows,
       headToHead,

@@ -56,8 +56,8 @@ export const QUALITY_PRESETS: Readonly<Record<ResamplerQuality, QualityPreset>> 
   voice: Object.freeze({ passband: 0.42, spanLow: 56, beta: 7.5, cutoff: 0.455, rejectionDb: 70 }),
 });
 
-/** Which kernel runs a design: assembly/resample-lanes.ts, resample-taps.ts, or a copy. */
-export type ResamplerMode = 'copy' | 'lanes' | 'taps';
+/** Which kernel runs a design: assembly/resample-lanes.ts, resample-taps.ts, resample-double.ts, or a copy. */
+export type ResamplerMode = 'copy' | 'lanes' | 'taps' | 'double';
 
 /** The lanes kernel computes 8 outputs of a row together: for ratios with at most this many rows and this step. */
 const LANES_MAX_RATIO_TERM = 12;
@@ -66,11 +66,11 @@ export interface ResamplerDesign {
   /** Upsampling factor L and downsampling factor M, in lowest terms (output = input * L / M). */
   readonly up: number;
   readonly down: number;
-  /** Taps per row K ('lanes': a multiple of 3, 'taps': a multiple of 8), 0 for equal rates. */
+  /** Taps per row K ('lanes': a multiple of 3, 'taps': a multiple of 8; 'double': d, the prototype being 4d + 1 long), 0 for equal rates. */
   readonly taps: number;
   /** Prototype centre D in samples at L x inputRate (the group delay). */
   readonly delay: number;
-  /** L rows of K coefficients: row p column j holds h[p + (K - 1 - j) L] (zero past the prototype). */
+  /** L rows of K coefficients: row p column j holds h[p + (K - 1 - j) L] (zero past the prototype); 'double': h[0..2d], each 4 times. */
   readonly table: Float32Array;
   readonly mode: ResamplerMode;
   readonly latencyMs: number;
@@ -158,20 +158,27 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
   const up = outputRate / g;
   const down = inputRate / g;
   if (up === down) return { up: 1, down: 1, taps: 0, delay: 0, table: new Float32Array(0), latencyMs: 0, mode: 'copy' };
-  const mode: ResamplerMode = up <= LANES_MAX_RATIO_TERM && down <= LANES_MAX_RATIO_TERM ? 'lanes' : 'taps';
   const protoRate = inputRate * up;
   const ratio = protoRate / Math.min(inputRate, outputRate);
   const minimax = MINIMAX_RATIOS.includes(ratio);
   const h = minimax ? minimaxPrototype(quality, ratio) : kaiserPrototype(quality, ratio);
-  const granule = mode === 'lanes' ? 3 : 8;
-  const taps = Math.ceil(h.length / up / granule) * granule;
   const centre = (h.length - 1) / 2;
+  const latencyMs = (centre / protoRate) * 1000;
   // Gain L at the prototype rate, so that each of the L rows sums to about 1: the minimax
   // prototypes are designed with unit gain within their tolerance (renormalising at DC would move
   // the whole pass band by that error); the Kaiser prototype is normalised at DC.
   let sum = 0;
   for (const v of h) sum += v;
   const scale = minimax ? up : up / sum;
+  if (up === 2 && down === 1 && centre % 2 === 0) {
+    // Exact doubling of a prototype 4d + 1 long: the folded kernel, h[0..2d] pre-splatted.
+    const table = new Float32Array(4 * (centre + 1));
+    for (let k = 0; k <= centre; k++) table.fill(h[k]! * scale, 4 * k, 4 * k + 4);
+    return { up, down, taps: centre / 2, delay: centre, table, latencyMs, mode: 'double' };
+  }
+  const mode: ResamplerMode = up <= LANES_MAX_RATIO_TERM && down <= LANES_MAX_RATIO_TERM ? 'lanes' : 'taps';
+  const granule = mode === 'lanes' ? 3 : 8;
+  const taps = Math.ceil(h.length / up / granule) * granule;
   const table = new Float32Array(taps * up);
   for (let p = 0; p < up; p++) {
     for (let j = 0; j < taps; j++) {
@@ -179,5 +186,5 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
       if (k < h.length) table[p * taps + j] = h[k]! * scale;
     }
   }
-  return { up, down, taps, delay: centre, table, latencyMs: (centre / protoRate) * 1000, mode };
+  return { up, down, taps, delay: centre, table, latencyMs, mode };
 }

@@ -1,7 +1,8 @@
 // Streaming resampler (assembly/resample.ts): polyphase Kaiser-windowed sinc, any pair of the
 // supported rates, state carried across calls so that the output is identical for any chunking.
-// The kernel (assembly/resample-lanes.ts for ratios with few rows, resample-taps.ts for the
-// others, or a copy at equal rates) is chosen here once, at construction.
+// The kernel (assembly/resample-lanes.ts for ratios with few rows, resample-double.ts for exact
+// doublings, resample-taps.ts for the others, or a copy at equal rates) is chosen here once, at
+// construction.
 //
 // Time alignment and length law: output frame n is the input's value at time n / outputRate (the
 // filter's delay is compensated), and process() emits it as soon as the input it depends on has
@@ -34,7 +35,7 @@ interface ResampleExports {
 }
 
 /** The kernel's mode numbers (assembly/resample-state.ts). */
-const MODE_NUMBER: Readonly<Record<ResamplerMode, number>> = { copy: 0, lanes: 1, taps: 2 };
+const MODE_NUMBER: Readonly<Record<ResamplerMode, number>> = { copy: 0, lanes: 1, taps: 2, double: 3 };
 
 export interface ResamplerOptions {
   /** Input sample rate in Hz: 8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000 or 96000. */
@@ -102,7 +103,7 @@ export class Resampler {
   /** Upsampling and downsampling factors in lowest terms: output = input x up / down. */
   readonly up: number;
   readonly down: number;
-  /** Taps per polyphase row (the prototype's length / up, rounded up to the kernel's step); 0 for equal rates. */
+  /** Taps per polyphase row (the prototype's length / up, rounded up to the kernel's step; exact doublings: the longer row, 2d + 1); 0 for equal rates. */
   readonly taps: number;
 
   private readonly heap: Heap;
@@ -121,7 +122,7 @@ export class Resampler {
     const { key, design: d } = design(this.inputRate, this.outputRate, this.quality);
     this.up = d.up;
     this.down = d.down;
-    this.taps = d.taps;
+    this.taps = d.mode === 'double' ? 2 * d.taps + 1 : d.taps;
     this.latencyMs = d.latencyMs;
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();

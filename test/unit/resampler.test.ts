@@ -100,7 +100,9 @@ describe('Resampler at equal rates', () => {
 });
 
 // Pairs with few rows (L, M <= 12) run assembly/resample-lanes.ts (eight outputs of a row at a
-// time: L = 1, 2, 3, 6, 12 and M = 1, 2, 3, 4, 12 below), the others resample-taps.ts.
+// time: L = 1, 2, 3, 6, 12 and M = 1, 2, 3, 4, 12 below), exact doublings resample-double.ts
+// ('high'; 'voice' at 24 -> 48 runs the lanes kernel: its prototype is not 4d + 1 long), the
+// others resample-taps.ts.
 const PAIRS: Array<[number, number]> = [
   [48000, 24000],
   [96000, 48000],
@@ -257,7 +259,7 @@ describe('Resampler output-length law', () => {
   });
 });
 
-describe('Resampler kernels (lanes and taps)', () => {
+describe('Resampler kernels (lanes, double and taps)', () => {
   it('agree with a direct evaluation of the prototype filter (double precision, same coefficients)', async () => {
     const { designResampler } = await import('../../src/kernels/resampler-design.js');
     for (const [inputRate, outputRate] of [
@@ -269,9 +271,16 @@ describe('Resampler kernels (lanes and taps)', () => {
       [8000, 48000],
     ] as const) {
       const d = designResampler(inputRate, outputRate, 'high');
-      // Row p, column j holds h[p + (K - 1 - j) L].
-      const h = new Array<number>(d.taps * d.up).fill(0);
-      for (let p = 0; p < d.up; p++) for (let j = 0; j < d.taps; j++) h[p + (d.taps - 1 - j) * d.up] = d.table[p * d.taps + j]!;
+      let h: number[];
+      if (d.mode === 'double') {
+        // h[0..D] pre-splatted, mirrored around D.
+        const half = Array.from({ length: d.delay + 1 }, (_, k) => d.table[4 * k]!);
+        h = [...half, ...half.slice(0, -1).reverse()];
+      } else {
+        // Row p, column j holds h[p + (K - 1 - j) L].
+        h = new Array<number>(d.taps * d.up).fill(0);
+        for (let p = 0; p < d.up; p++) for (let j = 0; j < d.taps; j++) h[p + (d.taps - 1 - j) * d.up] = d.table[p * d.taps + j]!;
+      }
       const input = noise(2000, 99);
       const r = new Resampler({ inputRate, outputRate });
       const out = run(r, input, [2000]);
