@@ -171,7 +171,7 @@ async function start() {
       );
     } else await connection.sessionUpdate({ turnDetection });
     const timer = setInterval(async () => {
-      demo.stats = await connection.stats();
+      demo.stats = await connection.getStats();
       view.stats(demo.stats);
     }, 250);
     session = { socket, source, connection, timer };
@@ -201,7 +201,7 @@ async function stop(reason = 'ended') {
   session = null;
   if (s === null) return;
   clearInterval(s.timer);
-  demo.stats = await s.connection.stats().catch(() => demo.stats);
+  demo.stats = await s.connection.getStats().catch(() => demo.stats);
   if (demo.stats) view.stats(demo.stats);
   s.connection.close();
   s.socket.close();

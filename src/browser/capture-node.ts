@@ -36,7 +36,8 @@ export interface CaptureNode {
   readonly source: AudioNode | undefined;
   /** Ends the stream: the partial chunk and the resampler's tail. */
   flush(): Promise<CaptureEvent[]>;
-  stats(): Promise<CaptureStats & { quanta: number; echoGateOpen: boolean | null }>;
+  /** The pipeline's counters, from the audio thread. */
+  getStats(): Promise<CaptureStats & { quanta: number; echoGateOpen: boolean | null }>;
   /** While paused, input is ignored (nothing is sent). */
   pause(paused: boolean): void;
   /** Disconnects the source and the processor. */
@@ -74,7 +75,7 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
     node,
     source,
     flush: async () => (await requests.request<{ events: CaptureEvent[] }>({ type: 'flush' })).events,
-    stats: async () => (await requests.request<{ stats: CaptureStats & { quanta: number; echoGateOpen: boolean | null } }>({ type: 'stats' })).stats,
+    getStats: async () => (await requests.request<{ stats: CaptureStats & { quanta: number; echoGateOpen: boolean | null } }>({ type: 'stats' })).stats,
     pause: (paused) => node.port.postMessage({ type: 'pause', paused }),
     close: () => {
       source?.disconnect(node);

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { WORKER_SOURCE } from './worker-source.generated.js';
 import { kernelModule } from '../wasm/load.js';
-import { OptionsError, RealtimePcmError } from '../errors.js';
+import { OptionsError, RealtimePcmError, errorFromData } from '../errors.js';
 import type { CaptureEvent } from '../pipeline/capture.js';
 import type { PlaybackInterruption, WorkerCaptureOptions, WorkerPlaybackOptions, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -54,6 +54,7 @@ export class PcmWorkerPool {
   private closed = false;
 
   constructor(options: PcmWorkerPoolOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new OptionsError('PcmWorkerPool options must be an object: { workers? }');
     const count = options.workers ?? availableParallelism();
     if (!Number.isInteger(count) || count < 1 || count > 256) throw new OptionsError(`workers must be an integer in 1..256, got ${String(options.workers)}`);
     const module = kernelModule();
@@ -166,7 +167,7 @@ export class PcmWorkerPool {
       if (waiter === undefined) return;
       this.pending.delete(message.req);
       if (message.op === 'read') waiter.resolve(message);
-      else if (message.error !== undefined) waiter.reject(new RealtimePcmError(message.error.code, message.error.message));
+      else if (message.error !== undefined) waiter.reject(errorFromData(message.error));
       else waiter.resolve(message.value);
       return;
     }
@@ -260,7 +261,7 @@ export class WorkerPlaybackStream {
   }
 
   /** Queues PCM16 samples; their ArrayBuffer is transferred (the array is unusable afterwards). */
-  pushPcm(pcm: Int16Array, itemId: string): void {
+  pushPcm16(pcm: Int16Array, itemId: string): void {
     const moved = structuredClone(pcm, { transfer: [pcm.buffer as ArrayBuffer] });
     this.pool.post(this.home, { op: 'pcm', stream: this.id, pcm: moved, itemId }, [moved.buffer as ArrayBuffer]);
   }

@@ -40,7 +40,7 @@ describe('without AudioWorklet, through audioworklet-polyfill', () => {
         playback.pushDelta(delta, 'item_1');
         playback.endItem('item_1');
         await new Promise((r) => setTimeout(r, 800));
-        const stats = await playback.stats();
+        const stats = await playback.getStats();
         const interruption = await playback.interrupt();
         await context.close();
         return { emulated, native: typeof AudioWorkletNode, stats, interruption, rate: context.sampleRate };

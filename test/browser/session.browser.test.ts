@@ -66,7 +66,7 @@ describe('connectRealtimeAudio in headless Chromium against a local OpenAI GA se
     const truncate = connection.eventsOf('conversation.item.truncate')[0] as { item_id: string; content_index: number; audio_end_ms: number };
     const page_ = await page.evaluate(async () => {
       const w = window as any;
-      return { events: w.sessionEvents, stats: await w.connection.stats(), levels: w.levels, contextRate: w.contextRate };
+      return { events: w.sessionEvents, stats: await w.connection.getStats(), levels: w.levels, contextRate: w.contextRate };
     });
     const interruption = page_.events.find((e: { type: string }) => e.type === 'interrupted');
     console.log(

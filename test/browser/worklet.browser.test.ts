@@ -104,7 +104,7 @@ describe('AudioWorklet runtime in headless Chromium', () => {
         const playback = await lib.createPlaybackNode(context);
         for (const d of deltas) playback.pushDelta(d, 'item_1');
         playback.endItem('item_1');
-        const before = await playback.stats(); // answered after the deltas were taken in
+        const before = await playback.getStats(); // answered after the deltas were taken in
         let interruption: unknown;
         context.suspend(frames / 48000).then(async () => {
           interruption = await playback.interrupt();
@@ -182,7 +182,7 @@ describe('AudioWorklet runtime in headless Chromium', () => {
         });
         playback.pushDelta(delta, 'item_1');
         playback.endItem('item_1');
-        await playback.stats();
+        await playback.getStats();
         await context.startRendering();
         await Promise.race([arrived, new Promise((r) => setTimeout(r, 20000))]);
         return events as any;
