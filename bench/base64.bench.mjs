@@ -1,7 +1,7 @@
 // Base64: the wasm SIMD codec (kernel inside wasm memory, and the public path with its string
 // conversion), Node's Buffer (raw, and with our strict checks), chunked btoa/atob (what browser
 // code does today), and the engine's native Uint8Array.toBase64 where it exists.
-import { base64Codecs, wasmBase64, kernels } from '../dist/index.js';
+import { base64Codecs, wasmBase64, kernels } from '../dist/kernels.js';
 import { runSuite } from './lib.mjs';
 
 const sizes = [

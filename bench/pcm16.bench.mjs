@@ -1,6 +1,6 @@
 // PCM16 conversion: the wasm SIMD kernel (data already in wasm memory, and through the public API
 // with its copies) against plain JS (the exact convention, and the common unclamped-rounding snippet).
-import { floatToPcm16, pcm16ToFloat, kernels } from '../dist/index.js';
+import { floatToPcm16, pcm16ToFloat, kernels } from '../dist/kernels.js';
 import { runSuite } from './lib.mjs';
 
 const sizes = [

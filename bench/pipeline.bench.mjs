@@ -5,7 +5,8 @@
 // Run alone: `node bench/pipeline.bench.mjs` (after `npm run build`).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter, TelephonyBridge, decodeMuLaw, encodeMuLaw } from '../dist/index.js';
+import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter, TelephonyBridge } from '../dist/index.js';
+import { decodeMuLaw, encodeMuLaw } from '../dist/kernels.js';
 import { runSuite } from './lib.mjs';
 
 const RATE = 48000;
@@ -44,7 +45,7 @@ function memoryChild() {
   // playback read(): 128-frame quanta at 48 kHz with audio buffered (warm code first: the JIT's
   // own allocations would otherwise be counted), median of 5 runs of 20000 reads
   {
-    const p = new PlaybackPipeline({ outputRate: RATE, maxBufferedMs: 600000 });
+    const p = new PlaybackPipeline({ outputRate: RATE, maxPlaybackMs: 600000 });
     for (let i = 0; i < 3000; i++) p.pushDelta(delta, 'x');
     const out = new Float32Array(QUANTUM);
     for (let i = 0; i < 20000; i++) p.read(out);

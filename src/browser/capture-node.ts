@@ -8,6 +8,7 @@ import { CAPTURE_PROCESSOR, type CaptureReply } from './protocol.js';
 import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
 import type { CaptureProcessorOptions } from './capture-processor.js';
 
+/** A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate state. */
 export interface CaptureLevel {
   rmsDb: number;
   peakDb: number;
@@ -15,6 +16,7 @@ export interface CaptureLevel {
   echoGateOpen: boolean | null;
 }
 
+/** Options of `createCaptureNode`: the capture pipeline's (its input rate is the context's), plus the source and callbacks. */
 export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputRate' | 'echoGate'> {
   /** What to capture: any node (e.g. a MediaStreamAudioSourceNode), or a MediaStream. */
   source?: AudioNode;
@@ -31,6 +33,7 @@ export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputR
   workletUrl?: string | URL;
 }
 
+/** A capture pipeline running in an AudioWorklet, as `createCaptureNode` returns it. */
 export interface CaptureNode {
   readonly node: AudioWorkletNode;
   readonly source: AudioNode | undefined;
@@ -44,6 +47,10 @@ export interface CaptureNode {
   close(): void;
 }
 
+/**
+ * Creates the capture node in `context` (loading the worklet once) and connects `source` (or the
+ * `stream`) to it. Chunks and VAD events arrive through `onEvents`.
+ */
 export async function createCaptureNode(context: BaseAudioContext, options: CaptureNodeOptions = {}): Promise<CaptureNode> {
   const { source: givenSource, stream, echoGate, linkId, levelIntervalMs, onEvents, onLevel, onError, workletUrl, ...pipeline } = options;
   if (echoGate && linkId === undefined) throw new OptionsError('echoGate needs a linkId shared with the playback node whose output it should gate against');

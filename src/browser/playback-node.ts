@@ -7,6 +7,7 @@ import { PLAYBACK_PROCESSOR, type PlaybackReply } from './protocol.js';
 import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
 import type { PlaybackProcessorOptions } from './playback-processor.js';
 
+/** A progress report of the playback node while it plays. */
 export interface PlaybackProgress {
   itemId: string | null;
   /** Device audio played since the node started, ms. */
@@ -15,6 +16,7 @@ export interface PlaybackProgress {
   playing: boolean;
 }
 
+/** Options of `createPlaybackNode`: the playback pipeline's (its output rate is the context's), plus destination and callbacks. */
 export interface PlaybackNodeOptions extends Omit<PlaybackPipelineOptions, 'outputRate' | 'echoGate'> {
   /** Where to play; default `context.destination`. Pass `null` to leave it unconnected. */
   destination?: AudioNode | null;
@@ -27,6 +29,7 @@ export interface PlaybackNodeOptions extends Omit<PlaybackPipelineOptions, 'outp
   workletUrl?: string | URL;
 }
 
+/** A playback pipeline running in an AudioWorklet, as `createPlaybackNode` returns it. */
 export interface PlaybackNode {
   readonly node: AudioWorkletNode;
   /** Queues a session audio delta (base64 PCM16 at `inputRate`, default 24 kHz) for `itemId`. */
@@ -42,6 +45,7 @@ export interface PlaybackNode {
   close(): void;
 }
 
+/** Creates the playback node in `context` (loading the worklet once), connected to `destination` (default: the speakers). */
 export async function createPlaybackNode(context: BaseAudioContext, options: PlaybackNodeOptions = {}): Promise<PlaybackNode> {
   rejectRenamed('createPlaybackNode', options, RENAMED_PLAYBACK_OPTIONS); // here: the worklet's own errors do not reach the caller
   const { destination, linkId, progressIntervalMs, onProgress, onError, workletUrl, ...pipeline } = options;

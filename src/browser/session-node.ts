@@ -13,6 +13,7 @@ import { SESSION_PROCESSOR, type SessionEventMessage, type SessionReply } from '
 import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
 import type { SessionAdapterSettings, SessionProcessorOptions } from './session-processor.js';
 
+/** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate and playback state. */
 export interface SessionLevel {
   micDb: number;
   speakerDb: number;
@@ -22,6 +23,7 @@ export interface SessionLevel {
   playingItemId: string | null;
 }
 
+/** Options of `connectRealtimeAudio`: the adapter's settings (rates are the context's), the nodes and the callbacks. */
 export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
   /** The context the audio runs in (at its own rate; create it with `openMicrophone` for a microphone). */
   context: BaseAudioContext;
@@ -42,6 +44,7 @@ export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
   workletUrl?: string | URL;
 }
 
+/** A RealtimeAudioAdapter running in an AudioWorklet, wired to a source, the speaker and `send`. */
 export interface RealtimeAudioConnection {
   readonly node: AudioWorkletNode;
   /** Give it every message the session sends (a JSON string, bytes, or a parsed object). */
@@ -60,6 +63,10 @@ export interface RealtimeAudioConnection {
   close(): void;
 }
 
+/**
+ * Wires a microphone (or any source node), the speaker and a realtime session together: the adapter
+ * runs in an AudioWorklet at the context's rate; its client events go to `send` on the main thread.
+ */
 export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptions): Promise<RealtimeAudioConnection> {
   const { context, source, destination, send, echoGate, onEvent, onLevel, levelIntervalMs, workletUrl, ...adapter } = options;
   if (context === undefined || context === null) throw new OptionsError('connectRealtimeAudio needs { context, send, protocol }');

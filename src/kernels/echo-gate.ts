@@ -29,6 +29,7 @@ interface GateExports extends KernelExports {
   gate_slot(s: number, slot: number): number;
 }
 
+/** Options of `new EchoGate(...)`; only `sampleRate` is required. */
 export interface EchoGateOptions {
   /** Rate of both the mic and the reference, Hz, 8000..192000. */
   sampleRate: number;

@@ -37,6 +37,7 @@ interface ResampleExports {
   release(ptr: number): void;
 }
 
+/** Options of `new Resampler(...)`. */
 export interface ResamplerOptions {
   /** Input sample rate in Hz: 8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000 or 96000. */
   inputRate: number;

@@ -13,11 +13,13 @@ import { OptionsError, RealtimePcmError, errorFromData } from '../errors.js';
 import type { CaptureEvent } from '../pipeline/capture.js';
 import type { PlaybackInterruption, WorkerCaptureOptions, WorkerPlaybackOptions, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
+/** Options of `new PcmWorkerPool(...)`. */
 export interface PcmWorkerPoolOptions {
   /** Workers to start. Default: the machine's available parallelism. */
   workers?: number;
 }
 
+/** Options of `pool.createCapture(...)`: the capture pipeline's, plus the queue bound and the callbacks. */
 export interface WorkerCaptureStreamOptions extends WorkerCaptureOptions {
   /** Microphone audio allowed in flight to the worker before pushes are dropped, ms. Default 1000. */
   maxQueueMs?: number;
@@ -26,6 +28,7 @@ export interface WorkerCaptureStreamOptions extends WorkerCaptureOptions {
   onError?: (error: { code: string; message: string }) => void;
 }
 
+/** Counters of a worker capture stream (main-thread side): pushes, frames in flight, and what the queue bound dropped. */
 export interface WorkerStreamStats {
   pushes: number;
   /** Input frames sent to the worker and not yet processed. */
@@ -45,6 +48,10 @@ interface PoolWorker {
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
+/**
+ * Capture and playback pipelines in worker_threads workers, so that many calls share a process
+ * without blocking its event loop. Lifecycle: construct, createCapture/createPlayback, close.
+ */
 export class PcmWorkerPool {
   private readonly workers: PoolWorker[] = [];
   private readonly handlers = new Map<number, (message: WorkerReply) => void>();

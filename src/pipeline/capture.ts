@@ -33,6 +33,7 @@ export interface CaptureVadEvent {
   timeMs: number;
 }
 
+/** What `push` and `flush` return: audio chunks and VAD events, in stream order. */
 export type CaptureEvent = CaptureAudioEvent | CaptureVadEvent;
 
 /** Event code of a speech start in `processInto` output. */
@@ -53,6 +54,7 @@ export interface CaptureEchoGate {
   reset?(): void;
 }
 
+/** Options of `new CapturePipeline(...)`; only `inputRate` is required. */
 export interface CapturePipelineOptions {
   /** Microphone rate in Hz (a rate the Resampler supports). */
   inputRate: number;
@@ -91,6 +93,11 @@ interface HeldChunk {
   frames: number;
 }
 
+/**
+ * Microphone float32 at the device rate, in pieces of any size, to session audio: [echo gate] ->
+ * resampler -> [VAD, silence gate] -> PCM16 -> base64 chunks of `chunkMs`, each with its stream
+ * time. Lifecycle: construct, push, emitPending (manual commits), flush, reset.
+ */
 export class CapturePipeline {
   readonly inputRate: number;
   readonly outputRate: number;

@@ -24,6 +24,7 @@ export interface PlaybackReferenceSink {
   pushReference(playback: Float32Array): void;
 }
 
+/** Options of `new PlaybackPipeline(...)`; only `outputRate` is required. */
 export interface PlaybackPipelineOptions {
   /** Device (speaker) rate in Hz: what `read()` produces. */
   outputRate: number;
@@ -93,6 +94,11 @@ export const RENAMED_PLAYBACK_OPTIONS: Readonly<Record<string, string>> = Object
   startThresholdMs: 'playbackStartMs',
 });
 
+/**
+ * Session audio deltas (base64 PCM16, per item) to the speaker: decoded, resampled to the device
+ * rate, buffered (bounded), read in fixed quanta; `interrupt()` flushes at once and says how much
+ * of the playing item was heard. Lifecycle: construct, pushDelta/read, endItem, interrupt, reset.
+ */
 export class PlaybackPipeline {
   readonly outputRate: number;
   readonly inputRate: number;

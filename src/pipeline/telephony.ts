@@ -13,6 +13,7 @@ import { AudioInputError } from './errors.js';
 import { BlockResampler } from './block-resampler.js';
 import { checkChoice, checkRate } from './options.js';
 
+/** Options of `new TelephonyBridge(...)`; only `law` is required. */
 export interface TelephonyBridgeOptions {
   /** 'mulaw' (G.711 mu-law, `audio/pcmu`, North America/Japan) or 'alaw' (`audio/pcma`). */
   law: G711Law;
@@ -65,6 +66,11 @@ class Direction {
   }
 }
 
+/**
+ * A phone leg (8 kHz G.711) to a realtime session (PCM16 at `sessionRate`) and back, one stream
+ * per direction, identical however the audio is cut. Lifecycle: construct, toSession/fromSession
+ * (pass `end` on a stream's last call), reset.
+ */
 export class TelephonyBridge {
   readonly law: G711Law;
   readonly sessionRate: number;

@@ -7,6 +7,7 @@ import type { PlaybackReferenceSink } from '../pipeline/playback.js';
 import type { AdapterEvent, SessionProtocolName, TurnDetectionMode } from './events.js';
 import type { SendTarget } from './sink.js';
 
+/** Options of `new RealtimeAudioAdapter(...)`: `protocol`, `send`, `inputRate` and `outputRate` are required. */
 export interface RealtimeAudioAdapterOptions {
   /** The session's protocol: 'openai' (GA), 'openai-beta' or 'gemini' (Gemini Live). */
   protocol: SessionProtocolName;

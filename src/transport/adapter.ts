@@ -34,6 +34,11 @@ const INTERRUPTED_RESPONSES = 16;
 /** The Realtime API needs at least this much audio in the input buffer to commit. */
 export const MIN_COMMIT_MS = 100;
 
+/**
+ * The capture and playback pipelines speaking one session protocol through the app's `send`:
+ * microphone to append events, the session's audio to the speaker, barge-in with the exact
+ * truncate. Lifecycle: construct, pushMicrophone/readPlayback/handleServerEvent, commit, flush.
+ */
 export class RealtimeAudioAdapter {
   readonly protocol: SessionProtocol;
   readonly capture: CapturePipeline;

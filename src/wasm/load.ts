@@ -6,6 +6,7 @@
 import { WASM_BASE64, WASM_SHA256 } from './module.generated.js';
 import { WasmLoadError } from '../errors.js';
 
+/** The wasm module's exports: its memory, allocator and kernel entry points (pointers and lengths). */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   alloc(bytes: number): number;

@@ -67,7 +67,7 @@ function goldenHashes() {
 }
 
 const WORKLET = `
-import { setKernelModule, base64Codecs, floatToPcm16, pcm16ToFloat } from '/dist/browser.js';
+import { setKernelModule, base64Codecs, floatToPcm16, pcm16ToFloat } from '/dist/kernels.js';
 ${PAGE_HELPERS}
 class Probe extends AudioWorkletProcessor {
   constructor(options) {
@@ -109,7 +109,7 @@ describe('kernels in headless Chromium', () => {
 
   it('chooses the native codec and every codec matches Buffer byte for byte (0..4096 bytes, 16 MiB)', async () => {
     const reports = await page.evaluate(async () => {
-      const lib = (window as any).pcm;
+      const lib = (window as any).pcmKernels;
       await lib.ready();
       return {
         implementation: lib.base64Implementation,
@@ -132,7 +132,7 @@ describe('kernels in headless Chromium', () => {
 
   it('runs inside an AudioWorklet with the module passed through processorOptions', async () => {
     const result = await page.evaluate(async () => {
-      const lib = (window as any).pcm;
+      const lib = (window as any).pcmKernels;
       const context = new OfflineAudioContext(1, 128, 48000);
       await context.audioWorklet.addModule('/probe-worklet.js');
       const node = new AudioWorkletNode(context, 'probe', { processorOptions: { module: lib.kernelModule() } });

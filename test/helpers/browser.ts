@@ -115,10 +115,12 @@ export async function workletHeap(
 /** The repository root (served to the pages: /dist/browser.js, /fixtures/...). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** A page that imports dist/browser.js as `window.pcm` and sets `window.loaded`. */
+/** A page that imports dist/browser.js as `window.pcm`, dist/kernels.js as `window.pcmKernels`, and sets `window.loaded`. */
 export const LIBRARY_PAGE = `<!doctype html><script type="module">
 import * as pcm from '/dist/browser.js';
+import * as pcmKernels from '/dist/kernels.js';
 window.pcm = pcm;
+window.pcmKernels = pcmKernels;
 window.loaded = true;
 </script>`;
 

@@ -15,7 +15,7 @@ import { Base64Error, OptionsError } from '../../src/errors.js';
 import { parseWav, decodeWav, WavError } from '../../src/wav/wav.js';
 import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
 import { createSessionProcessorClass } from '../../src/browser/session-processor.js';
-import { kernelModule } from '../../src/index.js';
+import { kernelModule } from '../../src/kernels/index.js';
 import { EventLog, micSignal, patternPcm } from '../helpers/transport-client.js';
 import { buildWav, int16Bytes } from '../cli/wav-builder.js';
 import { strictBase64 } from '../helpers/realtime-server.js';
