@@ -1,5 +1,6 @@
-// Bundles the entry points into dist/ with esbuild: one self-contained ESM file each, target
-// es2022 so the output runs on Node 20 and current browsers.
+// Bundles the entry points into dist/ with esbuild, target es2022 so the output runs on Node 20
+// and current browsers: the worklet, worker, CLI and server bundles self-contained, the library's
+// entries sharing one copy of it (4 below).
 // 1. dist/worklet.js: the AudioWorklet module. It carries no wasm bytes (the kernels arrive
 //    compiled through processorOptions), so module.generated is replaced by a stub with the hash.
 // 2. src/browser/worklet-source.generated.ts: that bundle as a string, for Blob URL loading.
@@ -8,10 +9,26 @@
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-const common = { bundle: true, format: 'esm', target: 'es2022', legalComments: 'none', logLevel: 'warning' };
+/** @satisfies {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  format: /** @type {const} */ ('esm'),
+  target: 'es2022',
+  legalComments: /** @type {const} */ ('none'),
+  logLevel: /** @type {const} */ ('warning'),
+};
 const generated = readFileSync(new URL('../src/wasm/module.generated.ts', import.meta.url), 'utf8');
-const sha = generated.match(/WASM_SHA256 = '([0-9a-f]+)'/)[1];
+const sha = generated.match(/WASM_SHA256 = '([0-9a-f]+)'/)?.[1];
+if (sha === undefined) throw new Error('src/wasm/module.generated.ts has no WASM_SHA256: run npm run build:embed first');
 
+/** The one output of a build with `write: false`. @param {import('esbuild').BuildResult} result */
+function textOf(result) {
+  const text = result.outputFiles?.[0]?.text;
+  if (text === undefined) throw new Error('esbuild returned no output');
+  return text;
+}
+
+/** @type {import('esbuild').Plugin} */
 const noEmbeddedWasm = {
   name: 'no-embedded-wasm',
   setup(b) {
@@ -31,7 +48,7 @@ const worklet = await build({
   write: false,
   plugins: [noEmbeddedWasm],
 });
-const workletText = worklet.outputFiles[0].text;
+const workletText = textOf(worklet);
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../dist/worklet.js', import.meta.url), workletText);
 writeFileSync(
@@ -49,7 +66,7 @@ const nodeWorker = await build({
   plugins: [noEmbeddedWasm],
   minify: true,
 });
-const nodeWorkerText = nodeWorker.outputFiles[0].text;
+const nodeWorkerText = textOf(nodeWorker);
 writeFileSync(new URL('../dist/node-worker.cjs', import.meta.url), nodeWorkerText);
 writeFileSync(
   new URL('../src/node/worker-source.generated.ts', import.meta.url),
