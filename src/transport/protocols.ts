@@ -28,7 +28,7 @@ export function protocolOfEvent(message: Record<string, unknown>): SessionProtoc
 }
 
 /** Default of `maxSendBufferMs`. */
-export const DEFAULT_MAX_SEND_BUFFER_MS = 2000;
+const DEFAULT_MAX_SEND_BUFFER_MS = 2000;
 
 /**
  * The send-buffer bound in bytes of a socket's `bufferedAmount`: `maxSendBufferMs` (0..600000,
