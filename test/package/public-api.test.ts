@@ -77,6 +77,24 @@ describe('the public surface', () => {
     expect(Object.keys(kernels)).not.toContain('newKernelInstance');
   });
 
+  it('every public class throws OptionsError for missing options', () => {
+    const classes = [
+      root.CapturePipeline,
+      root.PlaybackPipeline,
+      root.TelephonyBridge,
+      root.RealtimeAudioAdapter,
+      root.Resampler,
+      root.EnergyVad,
+      root.EchoGate,
+    ];
+    for (const Class of classes) {
+      for (const options of [undefined, null, 42]) {
+        expect(() => new (Class as new (options: unknown) => unknown)(options), `${Class.name}(${String(options)})`).toThrow(root.OptionsError);
+      }
+      expect(() => new (Class as new (options: unknown) => unknown)({}), `${Class.name}({})`).toThrow(root.OptionsError);
+    }
+  });
+
   it('every public name of every entry has a doc comment', () => {
     const program = ts.createProgram(ENTRIES, {
       module: ts.ModuleKind.NodeNext,
