@@ -11,7 +11,7 @@
 // @ts-ignore: decorator
 @inline function roundToPcm16(x: f32): i32 {
   const v = x * 32768.0;
-  if (v != v) return 0;
+  if (isNaN(v)) return 0; // the PCM16 convention (./shared): NaN -> 0, +-Inf saturate
   const t = Mathf.trunc(v);
   let r = t;
   if (Mathf.abs(v - t) >= 0.5) r += v < 0 ? -1.0 : 1.0;

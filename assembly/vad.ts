@@ -26,61 +26,62 @@
 // Latency: decisions per completed 10 ms frame; speech_start is emitted `minSpeechFrames` frames
 // after the onset frame, speech_stop `silenceFrames` frames after the last speech frame.
 //
-// State block (f64 slots; see the S_* offsets); events are written as pairs of f64
-// (type 0 = start / 1 = stop, sample index); frame decisions as one byte per completed frame.
+// State: one block allocated by the TypeScript wrapper (vad_state_bytes): a VadState struct, then
+// the high-pass and low-pass Biquad structs. Events are written as pairs of f64 (type 0 = start /
+// 1 = stop, sample index); frame decisions as one byte per completed frame.
+
+import { finiteOrZero, follow, powerDb } from "./shared";
+
+@unmanaged class VadState {
+  // Options (vad_init).
+  frameSamples: i32;
+  lowPassOn: bool;
+  hangoverFrames: i32;
+  minSpeechFrames: i32;
+  silenceFrames: i32;
+  startDb: f64;
+  stopDb: f64;
+  minLevelDb: f64;
+  riseDbPerFrame: f64; // noise centre rise per frame while speech is being decided, dB
+
+  // Stream (vad_reset).
+  fill: i32; // first field set by vad_reset: samples accumulated in the current frame
+  acc: f64; // sum of squares in the current frame
+  frames: f64; // completed frames since reset
+  decided: i32; // frames completed by the last vad_process call
+  floorDb: f64; // noise centre (quantile tracker), dB
+  devDb: f64; // lower semi-deviation of frame levels under the noise centre, dB
+  speechDb: f64; // running level of voiced frames
+  levelDb: f64; // level of the last completed frame
+  voiced: bool; // previous frame voiced
+  lastDecision: bool; // previous frame speech (voiced or hangover)
+  hangLeft: i32; // frames of hangover left
+  speaking: bool; // between speech_start and speech_stop
+  run: i32; // consecutive speech frames while not speaking
+  quiet: i32; // consecutive non-speech frames while speaking
+}
+
+/** A 2nd-order IIR section: coefficients normalized by a0, then its state. */
+@unmanaged class Biquad {
+  b0: f64;
+  b1: f64;
+  b2: f64;
+  a1: f64;
+  a2: f64;
+  x1: f64;
+  x2: f64;
+  y1: f64;
+  y2: f64;
+}
 
 // @ts-ignore: decorator
-@inline const S_FRAME: i32 = 0; // samples per frame
+@inline const HP_OFF: usize = (offsetof<VadState>() + 15) & ~15; // Biquad: high-pass at 200 Hz
 // @ts-ignore: decorator
-@inline const S_FILL: i32 = 1; // samples accumulated in the current frame
+@inline const LP_OFF: usize = HP_OFF + offsetof<Biquad>(); // Biquad: low-pass at 4 kHz (when lowPassOn)
 // @ts-ignore: decorator
-@inline const S_ACC: i32 = 2; // sum of squares in the current frame
+@inline const STATE_BYTES: usize = LP_OFF + offsetof<Biquad>();
 // @ts-ignore: decorator
-@inline const S_HP: i32 = 3; // 5 coefficients b0 b1 b2 a1 a2, then state x1 x2 y1 y2 (slots 3..11)
-// @ts-ignore: decorator
-@inline const S_LP: i32 = 12; // same layout (slots 12..20); S_LP_ON says whether it is used
-// @ts-ignore: decorator
-@inline const S_LP_ON: i32 = 21;
-// @ts-ignore: decorator
-@inline const S_START_DB: i32 = 22;
-// @ts-ignore: decorator
-@inline const S_STOP_DB: i32 = 23;
-// @ts-ignore: decorator
-@inline const S_MIN_LEVEL_DB: i32 = 24;
-// @ts-ignore: decorator
-@inline const S_RISE_DB: i32 = 25; // floor rise per frame, dB
-// @ts-ignore: decorator
-@inline const S_HANGOVER: i32 = 26; // frames
-// @ts-ignore: decorator
-@inline const S_MIN_SPEECH: i32 = 27; // frames
-// @ts-ignore: decorator
-@inline const S_SILENCE: i32 = 28; // frames
-// @ts-ignore: decorator
-@inline const S_FLOOR_DB: i32 = 29; // noise centre (quantile tracker), dB
-// @ts-ignore: decorator
-@inline const S_FRAMES: i32 = 30; // completed frames since reset
-// @ts-ignore: decorator
-@inline const S_VOICED: i32 = 31; // previous frame voiced (0/1)
-// @ts-ignore: decorator
-@inline const S_HANG_LEFT: i32 = 32;
-// @ts-ignore: decorator
-@inline const S_SPEAKING: i32 = 33;
-// @ts-ignore: decorator
-@inline const S_RUN: i32 = 34; // consecutive speech frames while not speaking
-// @ts-ignore: decorator
-@inline const S_QUIET: i32 = 35; // consecutive non-speech frames while speaking
-// @ts-ignore: decorator
-@inline const S_DECIDED: i32 = 36; // frames completed by the last vad_process call
-// @ts-ignore: decorator
-@inline const S_LEVEL_DB: i32 = 37; // level of the last completed frame
-// @ts-ignore: decorator
-@inline const S_LAST_DECISION: i32 = 38;
-// @ts-ignore: decorator
-@inline const S_DEV_DB: i32 = 39; // lower semi-deviation of frame levels under the noise centre, dB
-// @ts-ignore: decorator
-@inline const S_SPEECH_DB: i32 = 40; // running level of voiced frames
-// @ts-ignore: decorator
-@inline const STATE_SLOTS: i32 = 48;
+@inline const SAMPLE_LIMIT: f64 = 1.0e4; // finite samples are clamped to +-this (bounded energies)
 // Margins grow with how much the noise level itself fluctuates (its lower semi-deviation, dB).
 // @ts-ignore: decorator
 @inline const START_DEV_FACTOR: f64 = 2.0;
@@ -112,33 +113,25 @@
 // @ts-ignore: decorator
 @inline const HANG_DEV_EXTRA: f64 = 0.7;
 
+
 /** Bytes of the state block. */
 export function vad_state_bytes(): i32 {
-  return STATE_SLOTS << 3;
-}
-
-// @ts-ignore: decorator
-@inline function get(s: usize, slot: i32): f64 {
-  return load<f64>(s + (<usize>slot << 3));
-}
-// @ts-ignore: decorator
-@inline function set(s: usize, slot: i32, v: f64): void {
-  store<f64>(s + (<usize>slot << 3), v);
+  return <i32>STATE_BYTES;
 }
 
 /** RBJ cookbook biquad (Q = 1/sqrt 2): high-pass when `high`, else low-pass; normalized by a0. */
-function designBiquad(s: usize, slot: i32, sampleRate: f64, hz: f64, high: bool): void {
+function designBiquad(f: Biquad, sampleRate: f64, hz: f64, high: bool): void {
   const w = 2.0 * Math.PI * hz / sampleRate;
   const alpha = Math.sin(w) / (2.0 * Math.SQRT1_2);
   const c = Math.cos(w);
   const a0 = 1.0 + alpha;
   const b1 = high ? -(1.0 + c) : 1.0 - c;
   const b0 = high ? (1.0 + c) / 2.0 : (1.0 - c) / 2.0;
-  set(s, slot, b0 / a0);
-  set(s, slot + 1, b1 / a0);
-  set(s, slot + 2, b0 / a0);
-  set(s, slot + 3, -2.0 * c / a0);
-  set(s, slot + 4, (1.0 - alpha) / a0);
+  f.b0 = b0 / a0;
+  f.b1 = b1 / a0;
+  f.b2 = b0 / a0;
+  f.a1 = -2.0 * c / a0;
+  f.a2 = (1.0 - alpha) / a0;
 }
 
 /** Sets up a detector; options are validated by the caller. */
@@ -154,63 +147,67 @@ export function vad_init(
   minSpeechFrames: i32,
   silenceFrames: i32,
 ): void {
-  memory.fill(s, 0, STATE_SLOTS << 3);
-  set(s, S_FRAME, frameSamples);
-  designBiquad(s, S_HP, sampleRate, 200.0, true);
-  const lowPass = sampleRate > 8000;
-  set(s, S_LP_ON, lowPass ? 1.0 : 0.0);
-  if (lowPass) designBiquad(s, S_LP, sampleRate, 4000.0, false);
-  set(s, S_START_DB, startDb);
-  set(s, S_STOP_DB, stopDb);
-  set(s, S_MIN_LEVEL_DB, minLevelDb);
-  set(s, S_RISE_DB, riseDbPerFrame);
-  set(s, S_HANGOVER, hangoverFrames);
-  set(s, S_MIN_SPEECH, minSpeechFrames);
-  set(s, S_SILENCE, silenceFrames);
+  memory.fill(s, 0, STATE_BYTES);
+  const st = changetype<VadState>(s);
+  st.frameSamples = frameSamples;
+  designBiquad(changetype<Biquad>(s + HP_OFF), sampleRate, 200.0, true);
+  st.lowPassOn = sampleRate > 8000;
+  if (st.lowPassOn) designBiquad(changetype<Biquad>(s + LP_OFF), sampleRate, 4000.0, false);
+  st.startDb = startDb;
+  st.stopDb = stopDb;
+  st.minLevelDb = minLevelDb;
+  st.riseDbPerFrame = riseDbPerFrame;
+  st.hangoverFrames = hangoverFrames;
+  st.minSpeechFrames = minSpeechFrames;
+  st.silenceFrames = silenceFrames;
   vad_reset(s);
 }
 
 /** Back to the state after init (same options): stream time 0, no noise estimate yet. */
 export function vad_reset(s: usize): void {
-  for (let k = 0; k < 4; k++) {
-    set(s, S_HP + 5 + k, 0.0);
-    set(s, S_LP + 5 + k, 0.0);
+  const first = offsetof<VadState>("fill");
+  memory.fill(s + first, 0, offsetof<VadState>() - first);
+  for (let f = 0; f < 2; f++) {
+    const filter = changetype<Biquad>(s + (f == 0 ? HP_OFF : LP_OFF));
+    filter.x1 = 0.0;
+    filter.x2 = 0.0;
+    filter.y1 = 0.0;
+    filter.y2 = 0.0;
   }
-  set(s, S_FILL, 0.0);
-  set(s, S_ACC, 0.0);
-  set(s, S_FLOOR_DB, -120.0);
-  set(s, S_DEV_DB, 2.0);
-  set(s, S_SPEECH_DB, -30.0);
-  set(s, S_FRAMES, 0.0);
-  set(s, S_VOICED, 0.0);
-  set(s, S_HANG_LEFT, 0.0);
-  set(s, S_SPEAKING, 0.0);
-  set(s, S_RUN, 0.0);
-  set(s, S_QUIET, 0.0);
-  set(s, S_DECIDED, 0.0);
-  set(s, S_LEVEL_DB, -120.0);
-  set(s, S_LAST_DECISION, 0.0);
+  const st = changetype<VadState>(s);
+  st.floorDb = -120.0;
+  st.devDb = 2.0;
+  st.speechDb = -30.0;
+  st.levelDb = -120.0;
+}
+
+/** Writes event `type` (0 start, 1 stop) at `sampleIndex` as event number `events`. */
+// @ts-ignore: decorator
+@inline function writeEvent(eventsPtr: usize, events: i32, type: f64, sampleIndex: f64): void {
+  const at = eventsPtr + (<usize>events << 4);
+  store<f64>(at, type);
+  store<f64>(at, sampleIndex, 8);
 }
 
 /** Decides one completed frame of level `levelDb`; returns the event written (0 or 1). */
 function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, decisionsPtr: usize): i32 {
-  const frames = get(s, S_FRAMES);
-  let centreDb = get(s, S_FLOOR_DB);
+  const st = changetype<VadState>(s);
+  const frames = st.frames;
+  let centreDb = st.floorDb;
   if (frames == 0.0) centreDb = levelDb; // first frame: start the estimate where the level is
-  const minLevelDb = get(s, S_MIN_LEVEL_DB);
-  const wasVoiced = get(s, S_VOICED) != 0.0;
-  let dev = get(s, S_DEV_DB);
-  let speechDb = get(s, S_SPEECH_DB);
-  let hang = get(s, S_HANG_LEFT);
+  const minLevelDb = st.minLevelDb;
+  let dev = st.devDb;
+  let speechDb = st.speechDb;
+  let hang = st.hangLeft;
 
   // Margin above the noise centre: a fixed part plus the noise's own fluctuation (lower
   // semi-deviation), the latter shrunk by up to half when the running speech-to-noise ratio is low
   // (speech only a few dB above babble must not be held to babble's full spread).
   const runSnrDb = speechDb - max(centreDb, minLevelDb);
   const spreadScale = min(1.0, max(SPREAD_MIN_SCALE, (runSnrDb - SPREAD_SNR_LOW_DB) / (SPREAD_SNR_HIGH_DB - SPREAD_SNR_LOW_DB)));
-  const margin = wasVoiced
-    ? get(s, S_STOP_DB) + STOP_DEV_FACTOR * dev * spreadScale
-    : get(s, S_START_DB) + START_DEV_FACTOR * dev * spreadScale;
+  const margin = st.voiced
+    ? st.stopDb + STOP_DEV_FACTOR * dev * spreadScale
+    : st.startDb + START_DEV_FACTOR * dev * spreadScale;
   const voiced = levelDb > centreDb + margin && levelDb > minLevelDb;
 
   // Noise centre: a quantile tracker (fixed steps, up QUANTILE x STEP, down (1 - QUANTILE) x STEP,
@@ -223,63 +220,58 @@ function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, deci
   // shows a narrow one.
   if (levelDb < centreDb) {
     const below = centreDb - levelDb;
-    dev += DEV_RATE * (min(below, DEV_CAP_DB) - dev);
+    dev = follow(dev, min(below, DEV_CAP_DB), DEV_RATE);
     centreDb -= max((1.0 - QUANTILE) * QUANTILE_STEP_DB, FAST_FALL * (below - FAST_FALL_DEVS * dev));
-  } else if (!voiced && hang <= 0.0) {
+  } else if (!voiced && hang <= 0) {
     centreDb += QUANTILE * QUANTILE_STEP_DB;
   } else {
-    centreDb += get(s, S_RISE_DB);
+    centreDb += st.riseDbPerFrame;
   }
-  set(s, S_FLOOR_DB, centreDb);
-  set(s, S_DEV_DB, dev);
+  st.floorDb = centreDb;
+  st.devDb = dev;
 
   // Hangover scales with the running SNR: full below 10 dB, where noise masks weak word endings,
   // down to half at 25 dB and above, where the endings stay above the floor by themselves; and
   // longer (up to HANG_DEV_EXTRA more) over fluctuating noise, whose dips cut words into pieces.
   if (voiced) {
-    speechDb += 0.05 * (levelDb - speechDb);
-    set(s, S_SPEECH_DB, speechDb);
+    speechDb = follow(speechDb, levelDb, 0.05);
+    st.speechDb = speechDb;
   }
   const snrDb = speechDb - max(centreDb, minLevelDb);
   const hangScale = min(1.0, max(0.5, 1.0 - (snrDb - 10.0) / 30.0));
   const devExtra = centreDb > minLevelDb ? HANG_DEV_EXTRA * min(max(dev - 1.0, 0.0), 3.0) / 3.0 : 0.0;
-  const speech = voiced || hang > 0.0;
-  if (voiced) hang = Math.round(get(s, S_HANGOVER) * hangScale * (1.0 + devExtra));
-  else if (hang > 0.0) hang -= 1.0;
-  set(s, S_HANG_LEFT, hang);
-  set(s, S_VOICED, voiced ? 1.0 : 0.0);
-  set(s, S_LEVEL_DB, levelDb);
-  set(s, S_LAST_DECISION, speech ? 1.0 : 0.0);
-  const decided = <i32>get(s, S_DECIDED);
-  store<u8>(decisionsPtr + <usize>decided, speech ? 1 : 0);
-  set(s, S_DECIDED, <f64>(decided + 1));
+  const speech = voiced || hang > 0;
+  if (voiced) hang = <i32>Math.round(<f64>st.hangoverFrames * hangScale * (1.0 + devExtra));
+  else if (hang > 0) hang -= 1;
+  st.hangLeft = hang;
+  st.voiced = voiced;
+  st.levelDb = levelDb;
+  st.lastDecision = speech;
+  store<u8>(decisionsPtr + <usize>st.decided, speech ? 1 : 0);
+  st.decided += 1;
 
-  const frameSamples = get(s, S_FRAME);
+  const frameSamples = <f64>st.frameSamples;
   let written = 0;
-  if (get(s, S_SPEAKING) == 0.0) {
-    const run = speech ? get(s, S_RUN) + 1.0 : 0.0;
-    set(s, S_RUN, run);
-    if (run >= get(s, S_MIN_SPEECH)) {
-      set(s, S_SPEAKING, 1.0);
-      set(s, S_QUIET, 0.0);
-      const at = eventsPtr + (<usize>events << 4);
-      store<f64>(at, 0.0);
-      store<f64>(at, (frames + 1.0 - run) * frameSamples, 8);
+  if (!st.speaking) {
+    const run = speech ? st.run + 1 : 0;
+    st.run = run;
+    if (run >= st.minSpeechFrames) {
+      st.speaking = true;
+      st.quiet = 0;
+      writeEvent(eventsPtr, events, 0.0, (frames + 1.0 - <f64>run) * frameSamples);
       written = 1;
     }
   } else {
-    const quiet = speech ? 0.0 : get(s, S_QUIET) + 1.0;
-    set(s, S_QUIET, quiet);
-    if (quiet >= get(s, S_SILENCE)) {
-      set(s, S_SPEAKING, 0.0);
-      set(s, S_RUN, 0.0);
-      const at = eventsPtr + (<usize>events << 4);
-      store<f64>(at, 1.0);
-      store<f64>(at, (frames + 1.0 - quiet) * frameSamples, 8);
+    const quiet = speech ? 0 : st.quiet + 1;
+    st.quiet = quiet;
+    if (quiet >= st.silenceFrames) {
+      st.speaking = false;
+      st.run = 0;
+      writeEvent(eventsPtr, events, 1.0, (frames + 1.0 - <f64>quiet) * frameSamples);
       written = 1;
     }
   }
-  set(s, S_FRAMES, frames + 1.0);
+  st.frames = frames + 1.0;
   return written;
 }
 
@@ -289,19 +281,21 @@ function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, deci
  * The number of frames completed is `vad_frames_decided(s)`. NaN/Inf samples count as 0.
  */
 export function vad_process(s: usize, inPtr: usize, samples: i32, eventsPtr: usize, decisionsPtr: usize): i32 {
-  const frameSamples = <i32>get(s, S_FRAME);
-  let fill = <i32>get(s, S_FILL);
-  let acc = get(s, S_ACC);
-  const lpOn = get(s, S_LP_ON) != 0.0;
-  const hb0 = get(s, S_HP), hb1 = get(s, S_HP + 1), hb2 = get(s, S_HP + 2), ha1 = get(s, S_HP + 3), ha2 = get(s, S_HP + 4);
-  let hx1 = get(s, S_HP + 5), hx2 = get(s, S_HP + 6), hy1 = get(s, S_HP + 7), hy2 = get(s, S_HP + 8);
-  const lb0 = get(s, S_LP), lb1 = get(s, S_LP + 1), lb2 = get(s, S_LP + 2), la1 = get(s, S_LP + 3), la2 = get(s, S_LP + 4);
-  let lx1 = get(s, S_LP + 5), lx2 = get(s, S_LP + 6), ly1 = get(s, S_LP + 7), ly2 = get(s, S_LP + 8);
-  set(s, S_DECIDED, 0.0);
+  const st = changetype<VadState>(s);
+  const hp = changetype<Biquad>(s + HP_OFF);
+  const lp = changetype<Biquad>(s + LP_OFF);
+  const frameSamples = st.frameSamples;
+  let fill = st.fill;
+  let acc = st.acc;
+  const lpOn = st.lowPassOn;
+  const hb0 = hp.b0, hb1 = hp.b1, hb2 = hp.b2, ha1 = hp.a1, ha2 = hp.a2;
+  let hx1 = hp.x1, hx2 = hp.x2, hy1 = hp.y1, hy2 = hp.y2;
+  const lb0 = lp.b0, lb1 = lp.b1, lb2 = lp.b2, la1 = lp.a1, la2 = lp.a2;
+  let lx1 = lp.x1, lx2 = lp.x2, ly1 = lp.y1, ly2 = lp.y2;
+  st.decided = 0;
   let events = 0;
   for (let i = 0; i < samples; i++) {
-    let x = <f64>load<f32>(inPtr + (<usize>i << 2));
-    if (!(Math.abs(x) <= 1.0e4)) x = x == x && Math.abs(x) != Infinity ? (x > 0.0 ? 1.0e4 : -1.0e4) : 0.0;
+    const x = min(max(<f64>finiteOrZero(load<f32>(inPtr + (<usize>i << 2))), -SAMPLE_LIMIT), SAMPLE_LIMIT);
     const h = hb0 * x + hb1 * hx1 + hb2 * hx2 - ha1 * hy1 - ha2 * hy2;
     hx2 = hx1;
     hx1 = x;
@@ -317,7 +311,7 @@ export function vad_process(s: usize, inPtr: usize, samples: i32, eventsPtr: usi
     }
     acc += y * y;
     if (++fill == frameSamples) {
-      const levelDb = 10.0 * Math.log10(acc / <f64>frameSamples + 1.0e-12);
+      const levelDb = powerDb(acc / <f64>frameSamples + 1.0e-12);
       events += decideFrame(s, levelDb, eventsPtr, events, decisionsPtr);
       fill = 0;
       acc = 0.0;
@@ -328,41 +322,41 @@ export function vad_process(s: usize, inPtr: usize, samples: i32, eventsPtr: usi
   if (Math.abs(hy2) < 1.0e-30) hy2 = 0.0;
   if (Math.abs(ly1) < 1.0e-30) ly1 = 0.0;
   if (Math.abs(ly2) < 1.0e-30) ly2 = 0.0;
-  set(s, S_FILL, <f64>fill);
-  set(s, S_ACC, acc);
-  set(s, S_HP + 5, hx1);
-  set(s, S_HP + 6, hx2);
-  set(s, S_HP + 7, hy1);
-  set(s, S_HP + 8, hy2);
-  set(s, S_LP + 5, lx1);
-  set(s, S_LP + 6, lx2);
-  set(s, S_LP + 7, ly1);
-  set(s, S_LP + 8, ly2);
+  st.fill = fill;
+  st.acc = acc;
+  hp.x1 = hx1;
+  hp.x2 = hx2;
+  hp.y1 = hy1;
+  hp.y2 = hy2;
+  lp.x1 = lx1;
+  lp.x2 = lx2;
+  lp.y1 = ly1;
+  lp.y2 = ly2;
   return events;
 }
 
 /** Frames completed (decision bytes written) by the last vad_process call. */
 export function vad_frames_decided(s: usize): i32 {
-  return <i32>get(s, S_DECIDED);
+  return changetype<VadState>(s).decided;
 }
 
 /** Completed frames since reset. */
 export function vad_frames(s: usize): f64 {
-  return get(s, S_FRAMES);
+  return changetype<VadState>(s).frames;
 }
 
 /** 1 while in a speech segment (between speech_start and speech_stop). */
 export function vad_speaking(s: usize): i32 {
-  return get(s, S_SPEAKING) != 0.0 ? 1 : 0;
+  return changetype<VadState>(s).speaking ? 1 : 0;
 }
 
 /** Decision of the last completed frame (1 speech), its level and the noise floor, in dBFS. */
 export function vad_last_decision(s: usize): i32 {
-  return get(s, S_LAST_DECISION) != 0.0 ? 1 : 0;
+  return changetype<VadState>(s).lastDecision ? 1 : 0;
 }
 export function vad_level_db(s: usize): f64 {
-  return get(s, S_LEVEL_DB);
+  return changetype<VadState>(s).levelDb;
 }
 export function vad_floor_db(s: usize): f64 {
-  return get(s, S_FLOOR_DB);
+  return changetype<VadState>(s).floorDb;
 }

@@ -7,7 +7,7 @@
 // lenient (they skip whitespace or accept base64url), so their output is checked cheaply (length,
 // alphabet, canonical padding bits) and any doubt is settled by `base64Error`, which finds the
 // first offending position. No path builds arguments lists or recursion: any size works.
-import { kernels, type Heap } from '../wasm/load.js';
+import { kernelWindows } from '../wasm/load.js';
 import { Base64Error } from '../errors.js';
 
 /** Which base64 implementation: the engine's own (`Uint8Array.toBase64`), Node's Buffer, or the wasm kernel. */
@@ -99,18 +99,9 @@ const ENCODE_WINDOW_BYTES = 3 * 65536; // multiple of 3: only the last window is
 const DECODE_WINDOW_CHARS = 4 * 65536; // multiple of 4
 const DECODE_SLACK_BYTES = 16; // the SIMD decoder stores 16 bytes for every 12 it produces
 
-let windows: { heap: Heap; bytesPtr: number; charsPtr: number } | undefined;
-
-function io() {
-  if (windows === undefined) {
-    const heap = kernels();
-    const bytesPtr = heap.alloc(ENCODE_WINDOW_BYTES + DECODE_SLACK_BYTES);
-    const charsPtr = heap.alloc(DECODE_WINDOW_CHARS);
-    windows = { heap, bytesPtr, charsPtr };
-  }
-  windows.heap.refresh();
-  return windows;
-}
+// the byte window (encode input, decode output), then the character window at CHARS_OFFSET
+const windows = { ptr: 0, bytes: ENCODE_WINDOW_BYTES + DECODE_SLACK_BYTES + DECODE_WINDOW_CHARS };
+const CHARS_OFFSET = ENCODE_WINDOW_BYTES + DECODE_SLACK_BYTES;
 
 type AsciiReader = (u8: Uint8Array, start: number, end: number) => string;
 
@@ -137,12 +128,14 @@ let readAscii: AsciiReader | undefined;
 const encoder = typeof TextEncoder === 'function' ? new TextEncoder() : undefined;
 
 function wasmEncode(bytes: Uint8Array): string {
-  const { heap, bytesPtr, charsPtr } = io();
+  const heap = kernelWindows(windows);
+  const bytesPtr = windows.ptr;
+  const charsPtr = bytesPtr + CHARS_OFFSET;
   readAscii ??= chooseAsciiReader();
   let text = '';
   for (let done = 0; done < bytes.length; done += ENCODE_WINDOW_BYTES) {
     const n = Math.min(ENCODE_WINDOW_BYTES, bytes.length - done);
-    heap.u8.set(n === bytes.length ? bytes : bytes.subarray(done, done + n), bytesPtr);
+    heap.write(bytesPtr, bytes, done, n);
     const chars = heap.exports.b64_encode(bytesPtr, n, charsPtr);
     text += readAscii(heap.u8, charsPtr, charsPtr + chars);
   }
@@ -153,7 +146,9 @@ function wasmDecode(text: string): Uint8Array {
   const total = typeof text === 'string' ? decodedLength(text) : -1;
   if (total < 0) fail(text);
   const out = new Uint8Array(total);
-  const { heap, bytesPtr, charsPtr } = io();
+  const heap = kernelWindows(windows).refresh();
+  const bytesPtr = windows.ptr;
+  const charsPtr = bytesPtr + CHARS_OFFSET;
   const u8 = heap.u8;
   let written = 0;
   for (let done = 0; done < text.length; done += DECODE_WINDOW_CHARS) {
@@ -170,7 +165,7 @@ function wasmDecode(text: string): Uint8Array {
     }
     const produced = heap.exports.b64_decode(charsPtr, n, bytesPtr, done + n === text.length ? 1 : 0);
     if (produced < 0) fail(text);
-    out.set(u8.subarray(bytesPtr, bytesPtr + produced), written);
+    heap.read(bytesPtr, out, written, produced);
     written += produced;
   }
   return out;

@@ -1,6 +1,7 @@
 // EchoGate: attenuates the microphone while it holds only the echo of what the speaker plays
-// (assembly/echo-gate.ts). Audio goes through fixed windows in wasm memory; `processInto` and
-// `pushReference` allocate nothing, `process` allocates its result.
+// (assembly/echo-gate.ts). One block of wasm memory holds the kernel state and a window that audio
+// goes through (Heap.through); `processInto` and `pushReference` allocate nothing, `process`
+// allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
 import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
@@ -17,7 +18,7 @@ interface GateExports extends KernelExports {
     tailMs: number,
   ): void;
   gate_reset(s: number): void;
-  gate_push_reference(s: number, inPtr: number, samples: number): void;
+  gate_push_reference(s: number, inPtr: number, samples: number): number;
   gate_align(s: number, samples: number): void;
   gate_process(s: number, inPtr: number, outPtr: number, samples: number): number;
   gate_open(s: number): number;
@@ -26,7 +27,7 @@ interface GateExports extends KernelExports {
   gate_delay_trusted(s: number): number;
   gate_erl_db(s: number): number;
   gate_far_active(s: number): number;
-  gate_slot(s: number, slot: number): number;
+  gate_delay_confidence(s: number): number;
 }
 
 /** Options of `new EchoGate(...)`; only `sampleRate` is required. */
@@ -72,6 +73,9 @@ export class EchoGate {
   private block: number;
   private readonly state: number;
   private readonly inPtr: number;
+  /** The kernel on one window of reference, and on one window of mic (gated in place). */
+  private readonly referenceWindow = (inPtr: number, _outPtr: number, samples: number) => this.k.gate_push_reference(this.state, inPtr, samples);
+  private readonly micWindow = (inPtr: number, outPtr: number, samples: number) => this.k.gate_process(this.state, inPtr, outPtr, samples);
 
   constructor(options: EchoGateOptions) {
     if (typeof options !== 'object' || options === null) throw new OptionsError('EchoGate: options must be an object with sampleRate');
@@ -115,7 +119,7 @@ export class EchoGate {
   }
   /** Normalized correlation (0..1) of mic and reference onsets at the estimated delay. */
   get delayConfidence(): number {
-    return this.k.gate_slot(this.live(), 22);
+    return this.k.gate_delay_confidence(this.live());
   }
   get delayTrusted(): boolean {
     return this.k.gate_delay_trusted(this.live()) === 1;
@@ -131,16 +135,8 @@ export class EchoGate {
 
   /** What the speaker is about to play, at `sampleRate`. Allocation-free. */
   pushReference(playback: Float32Array): void {
-    const s = this.live();
-    const f32 = this.heap.refresh().f32;
-    const base = this.inPtr >> 2;
-    for (let done = 0; done < playback.length; ) {
-      const n = Math.min(WINDOW_SAMPLES, playback.length - done);
-      if (n === playback.length) f32.set(playback, base);
-      else for (let i = 0; i < n; i++) f32[base + i] = playback[done + i]!;
-      this.k.gate_push_reference(s, this.inPtr, n);
-      done += n;
-    }
+    this.live();
+    this.heap.through(this.referenceWindow, WINDOW_SAMPLES, playback, this.inPtr);
   }
 
   /** Gates `mic` into a new array. Allocates the result; see `processInto`. */
@@ -156,17 +152,8 @@ export class EchoGate {
     if (output.length < mic.length) {
       throw new RealtimePcmError('buffer_too_small', `EchoGate.processInto: output holds ${output.length} samples, mic has ${mic.length}`);
     }
-    const f32 = this.heap.refresh().f32;
-    const base = this.inPtr >> 2;
     this.k.gate_align(s, mic.length); // the whole call, however many windows it takes
-    for (let done = 0; done < mic.length; ) {
-      const n = Math.min(WINDOW_SAMPLES, mic.length - done);
-      if (n === mic.length) f32.set(mic, base);
-      else for (let i = 0; i < n; i++) f32[base + i] = mic[done + i]!;
-      this.k.gate_process(s, this.inPtr, this.inPtr, n);
-      for (let i = 0; i < n; i++) output[done + i] = f32[base + i]!;
-      done += n;
-    }
+    this.heap.through(this.micWindow, WINDOW_SAMPLES, mic, this.inPtr, output);
     return mic.length;
   }
 

@@ -1,5 +1,6 @@
-// EnergyVad: energy voice activity detector over 10 ms frames (assembly/vad.ts). Input goes through
-// a fixed window in wasm memory; `processInto` allocates nothing, `process` allocates its result.
+// EnergyVad: energy voice activity detector over 10 ms frames (assembly/vad.ts). One block of wasm
+// memory holds the kernel state, the input window, the event and decision windows; samples move
+// through it with Heap.write/read. `processInto` allocates nothing, `process` allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
 import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
@@ -136,7 +137,7 @@ export class EnergyVad {
     this.heap = kernels();
     this.k = this.heap.exports as unknown as VadExports;
     this.capacity = Math.ceil(WINDOW_SAMPLES / this.frameSamples) + 1;
-    const stateBytes = this.k.vad_state_bytes();
+    const stateBytes = (this.k.vad_state_bytes() + 15) & ~15;
     const bytes = stateBytes + WINDOW_SAMPLES * 4 + this.capacity * 16 + this.capacity + 16;
     this.block = this.heap.alloc(bytes);
     this.state = this.block;
@@ -198,33 +199,29 @@ export class EnergyVad {
    */
   processInto(samples: Float32Array, eventTypes: Uint8Array, eventTimesMs: Float64Array, frameDecisions?: Uint8Array, start = 0, end = samples.length): number {
     const s = this.live();
-    const heap = this.heap.refresh();
-    const f32 = heap.f32;
-    const u8 = heap.u8;
-    const inBase = this.inPtr >> 2;
+    const heap = this.heap;
     const evBase = this.eventsPtr >> 3;
     let events = 0;
     let decided = 0;
     for (let done = start; done < end; ) {
       const n = Math.min(WINDOW_SAMPLES, end - done);
-      if (n === samples.length) f32.set(samples, inBase);
-      else for (let i = 0; i < n; i++) f32[inBase + i] = samples[done + i]!;
+      heap.write(this.inPtr, samples, done, n);
       const count = this.k.vad_process(s, this.inPtr, n, this.eventsPtr, this.decisionsPtr);
       const frames = this.k.vad_frames_decided(s);
       if (events + count > eventTypes.length || events + count > eventTimesMs.length) {
         throw new RealtimePcmError('buffer_too_small', 'EnergyVad.processInto: event arrays are full; give one slot per frame in the input');
       }
-      const view = this.f64View();
+      const f64 = heap.f64;
       for (let e = 0; e < count; e++) {
-        eventTypes[events] = view[evBase + 2 * e]!;
-        eventTimesMs[events] = (view[evBase + 2 * e + 1]! * 1000) / this.sampleRate;
+        eventTypes[events] = f64[evBase + 2 * e]!;
+        eventTimesMs[events] = (f64[evBase + 2 * e + 1]! * 1000) / this.sampleRate;
         events++;
       }
       if (frameDecisions !== undefined) {
         if (decided + frames > frameDecisions.length) {
           throw new RealtimePcmError('buffer_too_small', 'EnergyVad.processInto: frameDecisions is full; give one byte per frame in the input');
         }
-        for (let f = 0; f < frames; f++) frameDecisions[decided + f] = u8[this.decisionsPtr + f]!;
+        heap.read(this.decisionsPtr, frameDecisions, decided, frames);
       }
       decided += frames;
       done += n;
@@ -243,13 +240,6 @@ export class EnergyVad {
   free(): void {
     if (this.block !== 0) this.k.release(this.block);
     this.block = 0;
-  }
-
-  private f64Cache: Float64Array | undefined;
-  private f64View(): Float64Array {
-    const buffer = this.heap.exports.memory.buffer;
-    if (this.f64Cache === undefined || this.f64Cache.buffer !== buffer) this.f64Cache = new Float64Array(buffer);
-    return this.f64Cache;
   }
 
   private live(): number {

@@ -10,7 +10,7 @@ import { encodeBase64 } from '../kernels/base64.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
 import { EnergyVad, VAD_SPEECH_START, type EnergyVadOptions } from '../kernels/vad.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
-import { REALTIME_SAMPLE_RATE, RENDER_QUANTUM_FRAMES } from '../constants.js';
+import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { BlockResampler } from './block-resampler.js';
 import { checkBoolean, checkChoice, checkNumber, checkRate } from './options.js';
@@ -151,7 +151,7 @@ export class CapturePipeline {
       inputRate: this.inputRate,
       outputRate: this.outputRate,
       quality,
-      blockFrames: RENDER_QUANTUM_FRAMES,
+      blockFrames: BLOCK_FRAMES,
       prefilter: this.echoGate,
       onOutput: (output, frames) => this.collect(output, frames),
     });

@@ -10,7 +10,7 @@
 // decoding (once per delta, off the audio thread).
 import { decodeBase64 } from '../kernels/base64.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
-import { REALTIME_SAMPLE_RATE, RENDER_QUANTUM_FRAMES } from '../constants.js';
+import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { AudioInputError } from './errors.js';
 import { FloatRing } from './ring-buffer.js';
@@ -146,7 +146,7 @@ export class PlaybackPipeline {
       inputRate: this.inputRate,
       outputRate: this.outputRate,
       quality,
-      blockFrames: RENDER_QUANTUM_FRAMES,
+      blockFrames: BLOCK_FRAMES,
       onOutput: (output, frames) => this.store(this.receiving!, output, frames),
     });
   }

@@ -3,49 +3,12 @@
 // library in one scope share it) and instantiated synchronously on first use. Engines that limit
 // synchronous compilation on the main thread (older Chromium: 4 KB) need `await ready()` once first.
 // An AudioWorklet receives the compiled module through processorOptions: `setKernelModule(module)`.
+// The instance's memory and the copies in and out of it: ./heap.ts.
 import { WASM_BASE64, WASM_SHA256 } from './module.generated.js';
 import { WasmLoadError } from '../errors.js';
+import { Heap, type KernelExports } from './heap.js';
 
-/** The wasm module's exports: its memory, allocator and kernel entry points (pointers and lengths). */
-export interface KernelExports {
-  readonly memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  release(ptr: number): void;
-  pcm16_from_f32(inPtr: number, outPtr: number, samples: number): void;
-  pcm16_to_f32(inPtr: number, outPtr: number, samples: number): void;
-  b64_encode(inPtr: number, bytes: number, outPtr: number): number;
-  b64_decode(inPtr: number, chars: number, outPtr: number, final: number): number;
-  [name: string]: unknown;
-}
-
-/** Views on the wasm memory, rebuilt only when `memory.buffer` changes (after a construction grew it). */
-export class Heap {
-  u8!: Uint8Array;
-  i16!: Int16Array;
-  f32!: Float32Array;
-  private buffer: ArrayBuffer | undefined;
-  constructor(readonly exports: KernelExports) {
-    this.refresh();
-  }
-  /** Call before touching the views after anything that may have allocated. Allocation-free when unchanged. */
-  refresh(): this {
-    const buffer = this.exports.memory.buffer as ArrayBuffer;
-    if (buffer !== this.buffer) {
-      this.buffer = buffer;
-      this.u8 = new Uint8Array(buffer);
-      this.i16 = new Int16Array(buffer);
-      this.f32 = new Float32Array(buffer);
-    }
-    return this;
-  }
-  /** Allocates a 16-byte aligned zeroed block (construction time only). Throws when memory is exhausted. */
-  alloc(bytes: number): number {
-    const ptr = this.exports.alloc(bytes);
-    if (ptr === 0) throw new WasmLoadError(`could not allocate ${bytes} bytes of wasm memory`);
-    this.refresh();
-    return ptr;
-  }
-}
+export { Heap, type KernelArray, type KernelExports, type WindowKernel } from './heap.js';
 
 const MODULE_KEY = Symbol.for(`realtime-pcm.wasm.module.${WASM_SHA256}`);
 type ScopeCache = { [MODULE_KEY]?: WebAssembly.Module };
@@ -127,9 +90,20 @@ export function kernels(): Heap {
   return heap;
 }
 
-/** A new, separate instance (own memory), e.g. for a worker or to isolate a stream. */
-export function newKernelInstance(): Heap {
-  return instantiate(kernelModule());
+/** IO windows a module keeps in the shared instance: `bytes` long, at `ptr` once allocated (0 before). */
+export interface ModuleWindows {
+  ptr: number;
+  readonly bytes: number;
+}
+
+/**
+ * The shared kernel instance, with `windows` allocated in it on the first call (module-level IO
+ * windows live as long as the scope). Its views may be stale: copy with write/read/through, or refresh() first.
+ */
+export function kernelWindows(windows: ModuleWindows): Heap {
+  const shared = kernels();
+  if (windows.ptr === 0) windows.ptr = shared.alloc(windows.bytes);
+  return shared;
 }
 
 export { WASM_SHA256 };

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
 import { createPlaybackProcessorClass } from '../../src/browser/playback-processor.js';
 import { kernelModule, encodeBase64 } from '../../src/kernels/index.js';
+import { allocatedBytes } from '../helpers/allocation.js';
 
 class FakePort {
   readonly posted: any[] = [];
@@ -20,22 +21,6 @@ class FakeProcessorBase {
   readonly port = new FakePort() as unknown as MessagePort & FakePort;
 }
 const scope = { AudioWorkletProcessor: FakeProcessorBase, sampleRate: 48000 };
-
-/**
- * Bytes V8 allocated while `run` ran: the smallest of five measurements, since the JIT allocates
- * now and then (code, feedback) while a per-quantum allocation shows in every one. A negative
- * delta means a GC ran in between, and that measurement is discarded.
- */
-function allocatedBytes(run: () => void): number {
-  let least = Number.POSITIVE_INFINITY;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const before = process.memoryUsage().heapUsed;
-    run();
-    const delta = process.memoryUsage().heapUsed - before;
-    if (delta >= 0) least = Math.min(least, delta);
-  }
-  return least;
-}
 
 describe('capture processor', () => {
   it('allocates nothing per render quantum between chunks (VAD on, 48 kHz in)', () => {
