@@ -2,8 +2,8 @@
 // load of a shared machine falls on both alike: each case runs for ~20 ms on build A, then on
 // build B, ROUNDS times over (env, default 41); the table gives the median time per call of each
 // and the median of the per-round ratios B / A (below 1: B is faster). The cases are the
-// allocation-free hot paths on render quanta and 10 ms blocks (echo gate, VAD, PCM16, G.711) and
-// the wasm base64 codec.
+// allocation-free hot paths on render quanta and 10 ms blocks (echo gate, VAD, PCM16, G.711), the
+// wasm base64 codec, and the capture and playback pipelines on 1 s of audio.
 // Run: npm run build && node bench/compare-builds.mjs <dist dir of build A> [dist dir of build B, default ./dist]
 // (build A e.g. from `git worktree add /tmp/a main && cd /tmp/a && npm ci && npm run build`).
 import { existsSync } from 'node:fs';
@@ -103,6 +103,34 @@ const cases = {
     const bytes = new Uint8Array(lib.floatToPcm16(signal(480, 9)).buffer);
     return () => lib.wasmBase64.decode(lib.wasmBase64.encode(bytes));
   },
+};
+
+// the pipelines on 1 s of audio: capture in render quanta and 20 ms pieces, playback of 20 ms deltas
+const second = signal(48000, 10);
+/** @param {number} frames */
+const piecesOf = (frames) => Array.from({ length: Math.ceil(48000 / frames) }, (_, k) => second.subarray(k * frames, (k + 1) * frames));
+for (const [label, frames] of /** @type {Array<[string, number]>} */ ([
+  ['128-frame quanta', 128],
+  ['20 ms pieces', 960],
+])) {
+  cases[`CapturePipeline 48 kHz, 1 s in ${label}`] = (lib) => {
+    const capture = new lib.CapturePipeline({ inputRate: 48000, chunkMs: 20 });
+    const pieces = piecesOf(frames);
+    return () => {
+      for (const piece of pieces) capture.push(piece);
+    };
+  };
+}
+cases['PlaybackPipeline 24 -> 48 kHz, 1 s as 20 ms deltas, 128-frame reads'] = (lib) => {
+  const playback = new lib.PlaybackPipeline({ outputRate: 48000 });
+  const delta = lib.encodeBase64(new Uint8Array(lib.floatToPcm16(signal(480, 11)).buffer));
+  const out = new Float32Array(128);
+  let item = 0;
+  return () => {
+    const id = `item-${item++ % 8}`;
+    for (let d = 0; d < 50; d++) playback.pushDelta(delta, id);
+    for (let q = 0; q < 375; q++) playback.read(out);
+  };
 };
 
 for (const samples of [480, 4096]) {
