@@ -109,7 +109,7 @@ export class CapturePipeline {
   readonly echoGate: CaptureEchoGate | undefined;
   readonly stats: CaptureStats = { sentFrames: 0, silenceFrames: 0, chunks: 0 };
 
-  /** Echo gate, then resampler, on fixed 128-frame blocks of input; output goes to `collect`. */
+  /** Echo gate, then resampler, on fixed 128-frame blocks of input; its output goes to `collect`. */
   private readonly resampler: BlockResampler;
   /** Events completed during the current push/flush (the shared empty array until one is). */
   private events: CaptureEvent[] = EMPTY;
@@ -153,7 +153,6 @@ export class CapturePipeline {
       quality,
       blockFrames: BLOCK_FRAMES,
       prefilter: this.echoGate,
-      onOutput: (output, frames) => this.collect(output, frames),
     });
     this.chunk = new Float32Array(this.chunkFrames);
     this.pcm = new Int16Array(this.chunkFrames);
@@ -187,7 +186,11 @@ export class CapturePipeline {
    * VAD events of a chunk, then its audio. Returns a shared empty array when none (no allocation).
    */
   push(samples: Float32Array): CaptureEvent[] {
-    this.resampler.pushFloat(samples);
+    const stage = this.resampler;
+    for (let at = 0; at < samples.length; ) {
+      at = stage.pushFloat(samples, at);
+      if (stage.outputFrames > 0) this.collect(stage.output, stage.outputFrames);
+    }
     return this.takeEvents();
   }
 
@@ -196,7 +199,8 @@ export class CapturePipeline {
    * manual commit, without ending the stream. Allocates.
    */
   emitPending(): CaptureEvent[] {
-    this.resampler.processPending();
+    const stage = this.resampler;
+    if (stage.processPending() > 0) this.collect(stage.output, stage.outputFrames);
     if (this.fill > 0) this.emitChunk(this.fill);
     return this.takeEvents();
   }
@@ -207,7 +211,8 @@ export class CapturePipeline {
    * continue from here. Allocates.
    */
   flush(): CaptureEvent[] {
-    this.resampler.end();
+    const stage = this.resampler;
+    if (stage.end() > 0) this.collect(stage.output, stage.outputFrames); // the partial block and the filter's tail
     if (this.fill > 0) this.emitChunk(this.fill);
     this.dropHeld();
     return this.takeEvents();

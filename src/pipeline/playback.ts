@@ -117,7 +117,7 @@ export class PlaybackPipeline {
 
   private readonly ring: FloatRing;
   private readonly ledger: ItemLedger;
-  /** Session audio to the device rate, on fixed 128-frame blocks; output goes to `store`. */
+  /** Session audio to the device rate, on fixed 128-frame blocks; its output goes to `store`. */
   private readonly resampler: BlockResampler;
   private readonly startFrames: number;
   private readonly echoGate: PlaybackReferenceSink | undefined;
@@ -147,7 +147,6 @@ export class PlaybackPipeline {
       outputRate: this.outputRate,
       quality,
       blockFrames: BLOCK_FRAMES,
-      onOutput: (output, frames) => this.store(this.receiving!, output, frames),
     });
   }
 
@@ -208,7 +207,11 @@ export class PlaybackPipeline {
     }
     item.receivedFrames += pcm.length;
     this.stats.receivedFrames += pcm.length;
-    this.resampler.pushPcm16(pcm); // to `store`, for `this.receiving` (= item)
+    const stage = this.resampler;
+    for (let at = 0; at < pcm.length; ) {
+      at = stage.pushPcm16(pcm, at);
+      if (stage.outputFrames > 0) this.store(item, stage.output, stage.outputFrames);
+    }
     return pcm.length;
   }
 
@@ -314,7 +317,8 @@ export class PlaybackPipeline {
 
   private finishReceiving(): void {
     const item = this.receiving!;
-    this.resampler.end(); // the partial block and the filter's tail, to `store`
+    const stage = this.resampler;
+    if (stage.end() > 0) this.store(item, stage.output, stage.outputFrames); // the partial block and the filter's tail
     item.ended = true;
     this.receiving = undefined;
     this.ledger.prune();

@@ -39,15 +39,18 @@ class Direction {
       outputRate,
       quality,
       blockFrames: Math.round((inputRate * BLOCK_MS) / 1000),
-      onOutput: (output, frames) => this.append(output, frames),
     });
   }
 
   /** Resamples `samples`; with `end`, also the stream's tail. Returns a view of the output (valid until the next call). */
   push(samples: Int16Array, end: boolean): Float32Array {
     this.outFrames = 0;
-    this.resampler.pushPcm16(samples);
-    if (end) this.resampler.end();
+    const stage = this.resampler;
+    for (let at = 0; at < samples.length; ) {
+      at = stage.pushPcm16(samples, at);
+      if (stage.outputFrames > 0) this.append(stage.output, stage.outputFrames);
+    }
+    if (end && stage.end() > 0) this.append(stage.output, stage.outputFrames);
     return this.out.subarray(0, this.outFrames);
   }
 

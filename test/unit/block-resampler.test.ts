@@ -13,14 +13,21 @@ import { randomChunking } from '../helpers/random.js';
 /** A stage whose output is gathered into one array (each output checked to fit its buffer). */
 function collecting(options: { inputRate: number; outputRate: number; blockFrames: number; prefilter?: BlockPrefilter }) {
   const out: number[] = [];
-  const stage = new BlockResampler({
-    ...options,
-    onOutput: (output, frames) => {
-      for (let i = 0; i < frames; i++) out.push(output[i]!);
-      expect(frames).toBeLessThanOrEqual(output.length);
-    },
-  });
-  return { stage, out };
+  const stage = new BlockResampler(options);
+  const take = (frames: number) => {
+    expect(frames).toBe(stage.outputFrames);
+    expect(frames).toBeLessThanOrEqual(stage.output.length);
+    for (let i = 0; i < frames; i++) out.push(stage.output[i]!);
+  };
+  const push = (samples: Float32Array | Int16Array) => {
+    for (let at = 0; at < samples.length; ) {
+      const next = samples instanceof Float32Array ? stage.pushFloat(samples, at) : stage.pushPcm16(samples, at);
+      expect(next).toBeGreaterThan(at); // always progresses
+      at = next;
+      take(stage.outputFrames);
+    }
+  };
+  return { stage, out, push, processPending: () => take(stage.processPending()), end: () => take(stage.end()) };
 }
 
 function oneRun(inputRate: number, outputRate: number, input: Float32Array): number[] {
@@ -42,14 +49,14 @@ describe('BlockResampler', () => {
       const input = micSignal(Math.round(inputRate * 0.3), inputRate);
       const expected = oneRun(inputRate, outputRate, input);
       for (const sizes of [[input.length], randomChunking(input.length, 1, 7), randomChunking(input.length, 2, 900), new Array(100).fill(1)]) {
-        const { stage, out } = collecting({ inputRate, outputRate, blockFrames: 128 });
+        const { push, end, out } = collecting({ inputRate, outputRate, blockFrames: 128 });
         let at = 0;
         for (const n of sizes) {
-          stage.pushFloat(input.subarray(at, at + n));
+          push(input.subarray(at, at + n));
           at += n;
         }
-        stage.pushFloat(input.subarray(at));
-        stage.end();
+        push(input.subarray(at));
+        end();
         expect(out).toEqual(expected);
       }
     });
@@ -62,13 +69,13 @@ describe('BlockResampler', () => {
     const bytes = Buffer.from(pcm.buffer);
     const asFloat = Float32Array.from({ length: pcm.length }, (_, i) => bytes.readInt16LE(2 * i) / 32768);
     const expected = oneRun(24000, 44100, asFloat);
-    const { stage, out } = collecting({ inputRate: 24000, outputRate: 44100, blockFrames: 240 });
+    const { push, end, out } = collecting({ inputRate: 24000, outputRate: 44100, blockFrames: 240 });
     let at = 0;
     for (const n of randomChunking(pcm.length, 3, 400)) {
-      stage.pushPcm16(pcm.subarray(at, at + n));
+      push(pcm.subarray(at, at + n));
       at += n;
     }
-    stage.end();
+    end();
     expect(out).toEqual(expected);
   });
 
@@ -82,29 +89,30 @@ describe('BlockResampler', () => {
       },
     };
     const input = micSignal(1000, 48000);
-    const { stage, out } = collecting({ inputRate: 48000, outputRate: 24000, blockFrames: 128, prefilter: half });
-    for (const n of randomChunking(input.length, 4, 300)) stage.pushFloat(input.subarray(0, n)); // pieces of the same signal
+    const { stage, push, end, out } = collecting({ inputRate: 48000, outputRate: 24000, blockFrames: 128, prefilter: half });
+    for (const n of randomChunking(input.length, 4, 300)) push(input.subarray(0, n)); // pieces of the same signal
     const pushed = sizes.length * 128 + stage.pendingFrames;
-    stage.end();
+    end();
     expect(sizes.slice(0, -1).every((n) => n === 128)).toBe(true);
     expect(sizes.at(-1)).toBe(pushed % 128 === 0 ? 128 : pushed % 128);
-    const { stage: plain, out: unfiltered } = collecting({ inputRate: 48000, outputRate: 24000, blockFrames: 128 });
-    for (const n of randomChunking(input.length, 4, 300)) plain.pushFloat(input.subarray(0, n));
+    const plain = collecting({ inputRate: 48000, outputRate: 24000, blockFrames: 128 });
+    for (const n of randomChunking(input.length, 4, 300)) plain.push(input.subarray(0, n));
     plain.end();
+    const unfiltered = plain.out;
     expect(out).toEqual(unfiltered.map((v) => v / 2)); // linear filter, halved input: halved output, exactly (powers of two)
   });
 
   it('counts the frames waiting for a block; processPending runs them, reset drops them', () => {
-    const { stage, out } = collecting({ inputRate: 24000, outputRate: 24000, blockFrames: 128 });
-    stage.pushFloat(new Float32Array(300).fill(0.25));
+    const { stage, push, processPending, end, out } = collecting({ inputRate: 24000, outputRate: 24000, blockFrames: 128 });
+    push(new Float32Array(300).fill(0.25));
     expect(stage.pendingFrames).toBe(44);
     expect(out.length).toBe(256);
-    stage.processPending();
+    processPending();
     expect(stage.pendingFrames).toBe(0);
     expect(out.length).toBe(300);
-    stage.pushFloat(new Float32Array(50).fill(0.5));
+    push(new Float32Array(50).fill(0.5));
     stage.reset();
-    stage.end();
+    end();
     expect(out.length).toBe(300); // the 50 dropped frames never came out
     expect(out.every((v) => v === 0.25)).toBe(true);
   });
