@@ -16,9 +16,23 @@ const RATE = 16000;
 const ROOT = new URL('../fixtures/', import.meta.url).pathname;
 const ASTERISK = '/usr/share/asterisk/sounds/en';
 const tmp = mkdtempSync(join(tmpdir(), 'rtpcm-fixtures-'));
-const manifest = { sampleRate: RATE, format: 'mono PCM16 WAV', credit: 'Asterisk core sounds (en), Digium, Inc., CC BY-SA 3.0', files: [] };
+/**
+ * A source clip: its samples (16 kHz), where it came from and the commands that made it.
+ * @typedef {{ samples: Float64Array, source: string, commands: string[] }} Utterance
+ */
+/** One placement on a track: at seconds from its start, or `{ after }` seconds after the previous clip. @typedef {{ at: number | { after: number }, levelDb: number, utterance: Utterance }} Placement */
+/** A sample interval [start, end). @typedef {[number, number]} Interval */
+
+const manifest = {
+  sampleRate: RATE,
+  format: 'mono PCM16 WAV',
+  credit: 'Asterisk core sounds (en), Digium, Inc., CC BY-SA 3.0',
+  /** @type {Array<Record<string, unknown>>} */
+  files: [],
+};
 
 // ---- WAV io (PCM16 mono) ----
+/** @param {string} path */
 function readWav(path) {
   const b = readFileSync(path);
   let p = 12;
@@ -41,6 +55,10 @@ function readWav(path) {
   throw new Error(`no data chunk in ${path}`);
 }
 
+/**
+ * @param {string} path
+ * @param {Float64Array} samples
+ */
 function writeWav(path, samples) {
   const n = samples.length;
   const b = Buffer.alloc(44 + n * 2);
@@ -64,13 +82,20 @@ function writeWav(path, samples) {
   return n;
 }
 
-/** Re-reads what was written, so labels and levels describe the quantized file exactly. */
+/**
+ * Re-reads what was written, so labels and levels describe the quantized file exactly.
+ * @param {Float64Array} samples
+ */
 function quantized(samples) {
   return samples.map((v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))) / 32768);
 }
 
 // ---- sources ----
 let tmpCount = 0;
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ */
 function run(cmd, args) {
   execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   // Recorded in the manifest with stable paths: $TMP for scratch files, fixtures/ for outputs.
@@ -78,7 +103,13 @@ function run(cmd, args) {
   return `${cmd} ${shown.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
 }
 
-/** espeak-ng -> 22.05 kHz wav -> sox to 16 kHz. Returns samples and the commands. */
+/**
+ * espeak-ng -> 22.05 kHz wav -> sox to 16 kHz. Returns samples and the commands.
+ * @param {string} voice
+ * @param {number} wordsPerMinute
+ * @param {string} text
+ * @returns {Utterance}
+ */
 function espeak(voice, wordsPerMinute, text) {
   const raw = join(tmp, `e${tmpCount++}.wav`);
   const out = join(tmp, `e${tmpCount++}.wav`);
@@ -87,7 +118,11 @@ function espeak(voice, wordsPerMinute, text) {
   return { samples: readWav(out).samples, source: `espeak-ng ${voice} ${wordsPerMinute} wpm: "${text}"`, commands: [c1, c2] };
 }
 
-/** An Asterisk prompt (8 kHz real speech) -> sox to 16 kHz. */
+/**
+ * An Asterisk prompt (8 kHz real speech) -> sox to 16 kHz.
+ * @param {string} name
+ * @returns {Utterance}
+ */
 function asterisk(name) {
   const out = join(tmp, `a${tmpCount++}.wav`);
   const c = run('sox', ['-D', '-R', `${ASTERISK}/${name}.wav`, '-r', String(RATE), '-b', '16', '-c', '1', out]);
@@ -96,12 +131,15 @@ function asterisk(name) {
 
 // ---- energy trim: the labels ----
 const FRAME = RATE / 100;
+/** @param {number} e */
 const db = (e) => 10 * Math.log10(e + 1e-20);
 
 /**
  * Speech intervals of a clean source: 10 ms frames whose energy is within 40 dB of the loudest
  * frame (and above -60 dBFS), gaps shorter than 150 ms closed, islands shorter than 30 ms dropped,
  * each end refined to the first/last sample whose magnitude reaches the threshold amplitude.
+ * @param {Float64Array} x
+ * @returns {Interval[]}
  */
 function speechIntervals(x) {
   const frames = Math.floor(x.length / FRAME);
@@ -133,6 +171,10 @@ function speechIntervals(x) {
     });
 }
 
+/**
+ * @param {Float64Array} x
+ * @param {Interval[]} intervals
+ */
 function activeRmsDb(x, intervals) {
   let s = 0;
   let n = 0;
@@ -144,9 +186,16 @@ function activeRmsDb(x, intervals) {
 }
 
 // ---- tracks ----
-/** Places utterances at given seconds, each scaled to an active RMS level; returns track + labels. */
+/**
+ * Places utterances at given seconds, each scaled to an active RMS level; returns track + labels.
+ * @param {string} name
+ * @param {string} dir
+ * @param {number} seconds
+ * @param {Placement[]} placements
+ */
 function speechTrack(name, dir, seconds, placements) {
   const track = new Float64Array(Math.round(seconds * RATE));
+  /** @type {Array<{ offset: number, length: number, local: Interval[], utterance: Utterance, levelDb: number, gain: number }>} */
   const parts = [];
   for (const { at, levelDb, utterance } of placements) {
     const x = utterance.samples;
@@ -154,14 +203,18 @@ function speechTrack(name, dir, seconds, placements) {
     const gain = 10 ** ((levelDb - activeRmsDb(x, local)) / 20);
     // `at` is seconds from the track start, or { after } seconds after the previous source ends.
     const prior = parts[parts.length - 1];
-    const offset = typeof at === 'number' ? Math.round(at * RATE) : prior.offset + prior.length + Math.round(at.after * RATE);
-    if (offset + x.length > track.length) throw new Error(`${name}: utterance at ${at}s overruns the track`);
+    let offset;
+    if (typeof at === 'number') offset = Math.round(at * RATE);
+    else if (prior === undefined) throw new Error(`${name}: the first utterance needs a time`);
+    else offset = prior.offset + prior.length + Math.round(at.after * RATE);
+    if (offset + x.length > track.length) throw new Error(`${name}: utterance at ${JSON.stringify(at)}s overruns the track`);
     const previous = parts[parts.length - 1];
-    if (previous && previous.offset + previous.length > offset) throw new Error(`${name}: utterance at ${at}s overlaps the one before`);
+    if (previous && previous.offset + previous.length > offset) throw new Error(`${name}: utterance at ${JSON.stringify(at)}s overlaps the one before`);
     for (let i = 0; i < x.length; i++) track[offset + i] += x[i] * gain;
     parts.push({ offset, length: x.length, local, utterance, levelDb, gain });
   }
   const q = quantized(track);
+  /** @type {Interval[]} */
   const intervals = [];
   for (const p of parts) for (const [a, b] of p.local) intervals.push([p.offset + a, p.offset + b]);
   intervals.sort((a, b) => a[0] - b[0]);
@@ -190,6 +243,12 @@ function speechTrack(name, dir, seconds, placements) {
   return { q, intervals };
 }
 
+/**
+ * @param {string} name
+ * @param {Float64Array} samples
+ * @param {string} source
+ * @param {string[]} commands
+ */
 function writeNoise(name, samples, source, commands, rmsDb = -30) {
   let s = 0;
   for (const v of samples) s += v * v;
@@ -204,6 +263,10 @@ function writeNoise(name, samples, source, commands, rmsDb = -30) {
   });
 }
 
+/**
+ * @param {string} kind
+ * @param {number} seconds
+ */
 function soxNoise(kind, seconds) {
   const out = join(tmp, `n${tmpCount++}.wav`);
   const c = run('sox', ['-D', '-R', '-n', '-r', String(RATE), '-b', '16', '-c', '1', out, 'synth', String(seconds), kind, 'vol', '0.5']);
@@ -245,7 +308,9 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
   ];
   const n = SECONDS * RATE;
   const babble = new Float64Array(n);
+  /** @type {string[]} */
   const commands = [];
+  /** @type {string[]} */
   const sources = [];
   talkers.forEach((list, t) => {
     // Each talker loops its utterances back to back from a staggered start, at equal active level.
@@ -289,13 +354,14 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
     return (seed / 2 ** 32) * 2 - 1;
   };
   h[0] = 1;
-  for (const [ms, g] of [
+  /** @type {Array<[number, number]>} reflections: delay ms, gain */
+  const reflections = [
     [3.1, 0.6],
     [7.4, -0.45],
     [11.9, 0.35],
     [17.3, -0.3],
-  ])
-    h[Math.round((ms / 1000) * RATE)] += g;
+  ];
+  for (const [ms, g] of reflections) h[Math.round((ms / 1000) * RATE)] += g;
   const decay = Math.log(1000) / 0.25; // amplitude e-folding so energy falls 60 dB in 250 ms
   const TAIL_GAIN = 0.05;
   for (let i = Math.round(0.02 * RATE); i < taps; i++) h[i] += TAIL_GAIN * rand() * Math.exp(-decay * (i / RATE));

@@ -28,16 +28,19 @@ interface VadExports extends KernelExports {
   vad_floor_db(s: number): number;
 }
 
+/** The VAD's two events. */
 export type VadEventType = 'speech_start' | 'speech_stop';
 /** A change of speech state; `timeMs` is from stream start, at the exact sample where it happened. */
 export interface VadEvent {
   type: VadEventType;
   timeMs: number;
 }
-/** Event codes written by `processInto`. */
+/** Event code `processInto` writes for a speech start. */
 export const VAD_SPEECH_START = 0;
+/** Event code `processInto` writes for a speech stop. */
 export const VAD_SPEECH_STOP = 1;
 
+/** Options of `new EnergyVad(...)`; only `sampleRate` is required. */
 export interface EnergyVadOptions {
   /** Input rate in Hz, 8000..192000 (frames are round(sampleRate / 100) samples: 441 at 44.1 kHz). */
   sampleRate: number;

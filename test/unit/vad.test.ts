@@ -1,7 +1,8 @@
 // EnergyVad unit tests: options, frame sizes at every rate, event timing on a signal built with a
 // known onset and offset, chunking invariance, NaN/Inf safety, reset, the allocation-free path.
 import { describe, expect, it } from 'vitest';
-import { EnergyVad, OptionsError, RealtimePcmError, VAD_SPEECH_START, VAD_SPEECH_STOP, type VadEvent } from '../../src/index.js';
+import { EnergyVad, OptionsError, RealtimePcmError, type VadEvent } from '../../src/index.js';
+import { VAD_SPEECH_START, VAD_SPEECH_STOP } from '../../src/kernels/index.js';
 import { randomChunking, rng } from '../helpers/random.js';
 
 const RATES = [8000, 16000, 24000, 44100, 48000];
