@@ -31,6 +31,7 @@
 // 1 = stop, sample index); frame decisions as one byte per completed frame.
 
 import { finiteOrZero, follow, powerDb } from "./shared";
+import { LEVEL_WINDOW_BYTES, windowFull, windowLowerSpread, windowPush, windowQuantile, windowReset } from "./vad-window";
 
 @unmanaged class VadState {
   // Options (vad_init).
@@ -52,6 +53,7 @@ import { finiteOrZero, follow, powerDb } from "./shared";
   floorDb: f64; // noise centre (quantile tracker), dB
   devDb: f64; // lower semi-deviation of frame levels under the noise centre, dB
   speechDb: f64; // running level of voiced frames
+  runSpeechDb: f64; // speechDb when the current run of speech decisions began
   levelDb: f64; // level of the last completed frame
   voiced: bool; // previous frame voiced
   lastDecision: bool; // previous frame speech (voiced or hangover)
@@ -79,7 +81,9 @@ import { finiteOrZero, follow, powerDb } from "./shared";
 // @ts-ignore: decorator
 @inline const LP_OFF: usize = HP_OFF + offsetof<Biquad>(); // Biquad: low-pass at 4 kHz (when lowPassOn)
 // @ts-ignore: decorator
-@inline const STATE_BYTES: usize = LP_OFF + offsetof<Biquad>();
+@inline const WINDOW_OFF: usize = (LP_OFF + offsetof<Biquad>() + 15) & ~15; // LevelWindow: the last second of levels
+// @ts-ignore: decorator
+@inline const STATE_BYTES: usize = WINDOW_OFF + LEVEL_WINDOW_BYTES;
 // @ts-ignore: decorator
 @inline const SAMPLE_LIMIT: f64 = 1.0e4; // finite samples are clamped to +-this (bounded energies)
 // Margins grow with how much the noise level itself fluctuates (its lower semi-deviation, dB).
@@ -112,6 +116,19 @@ import { finiteOrZero, follow, powerDb } from "./shared";
 // Hangover lengthens by up to 70% as the deviation goes from 1 to 4 dB (babble).
 // @ts-ignore: decorator
 @inline const HANG_DEV_EXTRA: f64 = 0.7;
+// A new noise floor: when the last second's levels (LEVEL_WINDOW_FRAMES) all sit above the noise
+// centre (their 10% point more than LAG_DB over it) and are steady (90% point within STEADY_DB of
+// the 10% point), the noise model is re-estimated from that second. Speech is never that steady:
+// on the tuning fixtures every 1 s window with speech in it that stood above the centre spread
+// over >= 14 dB; white, pink and brown noise spread over 1.6-4.5 dB (six-talker babble 6-14 dB).
+// @ts-ignore: decorator
+@inline const LAG_DB: f64 = 3.0;
+// @ts-ignore: decorator
+@inline const STEADY_DB: f64 = 9.0;
+// @ts-ignore: decorator
+@inline const WINDOW_LOW: f64 = 0.1;
+// @ts-ignore: decorator
+@inline const WINDOW_HIGH: f64 = 0.9;
 
 
 /** Bytes of the state block. */
@@ -178,7 +195,9 @@ export function vad_reset(s: usize): void {
   st.floorDb = -120.0;
   st.devDb = 2.0;
   st.speechDb = -30.0;
+  st.runSpeechDb = -30.0;
   st.levelDb = -120.0;
+  windowReset(s + WINDOW_OFF);
 }
 
 /** Writes event `type` (0 start, 1 stop) at `sampleIndex` as event number `events`. */
@@ -199,13 +218,31 @@ function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, deci
   let dev = st.devDb;
   let speechDb = st.speechDb;
   let hang = st.hangLeft;
+  let wasVoiced = st.voiced;
+
+  // A new noise floor (LAG_DB, STEADY_DB): the last second is steady and all of it stands above
+  // the noise centre, so it is noise that got louder, not speech. The noise model is re-estimated
+  // from that second, the speech level goes back to what it was before the run of "speech" began,
+  // and the run's hangover ends: this frame is decided against the new floor.
+  const win = s + WINDOW_OFF;
+  windowPush(win, levelDb);
+  if (windowFull(win)) {
+    const lowDb = windowQuantile(win, WINDOW_LOW);
+    if (lowDb > centreDb + LAG_DB && windowQuantile(win, WINDOW_HIGH) - lowDb <= STEADY_DB) {
+      centreDb = windowQuantile(win, QUANTILE);
+      dev = min(windowLowerSpread(win, centreDb), DEV_CAP_DB);
+      speechDb = max(st.runSpeechDb, centreDb + SPREAD_SNR_HIGH_DB);
+      hang = 0;
+      wasVoiced = false;
+    }
+  }
 
   // Margin above the noise centre: a fixed part plus the noise's own fluctuation (lower
   // semi-deviation), the latter shrunk by up to half when the running speech-to-noise ratio is low
   // (speech only a few dB above babble must not be held to babble's full spread).
   const runSnrDb = speechDb - max(centreDb, minLevelDb);
   const spreadScale = min(1.0, max(SPREAD_MIN_SCALE, (runSnrDb - SPREAD_SNR_LOW_DB) / (SPREAD_SNR_HIGH_DB - SPREAD_SNR_LOW_DB)));
-  const margin = st.voiced
+  const margin = wasVoiced
     ? st.stopDb + STOP_DEV_FACTOR * dev * spreadScale
     : st.startDb + START_DEV_FACTOR * dev * spreadScale;
   const voiced = levelDb > centreDb + margin && levelDb > minLevelDb;
@@ -234,9 +271,10 @@ function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, deci
   // down to half at 25 dB and above, where the endings stay above the floor by themselves; and
   // longer (up to HANG_DEV_EXTRA more) over fluctuating noise, whose dips cut words into pieces.
   if (voiced) {
+    if (!st.lastDecision) st.runSpeechDb = speechDb;
     speechDb = follow(speechDb, levelDb, 0.05);
-    st.speechDb = speechDb;
   }
+  st.speechDb = speechDb;
   const snrDb = speechDb - max(centreDb, minLevelDb);
   const hangScale = min(1.0, max(0.5, 1.0 - (snrDb - 10.0) / 30.0));
   const devExtra = centreDb > minLevelDb ? HANG_DEV_EXTRA * min(max(dev - 1.0, 0.0), 3.0) / 3.0 : 0.0;
