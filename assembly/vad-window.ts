@@ -1,9 +1,9 @@
-// The VAD's window of recent frame levels: the last LEVEL_WINDOW_FRAMES levels (1 s of 10 ms
-// frames), kept both in arrival order (a ring) and sorted, so any quantile of the last second is a
-// single load. Each frame's level replaces the oldest one in the sorted copy and is moved to its
-// place: at most one pass over the window per frame, no allocation. Used by assembly/vad.ts to tell
-// a new noise floor (a steady level, however far above the noise estimate) from speech.
-// Latency: none (the window is read after each frame is pushed).
+// The VAD's windows of recent levels: the last LEVEL_WINDOW_FRAMES values (1 s of 10 ms frames),
+// kept both in arrival order (a ring) and sorted, so any quantile of the last second is a single
+// load. Each new value replaces the oldest one in the sorted copy and is moved to its place: at most
+// one pass over the window per frame, no allocation. Used by assembly/vad.ts to tell a new noise
+// floor (a steady level, however far above the noise estimate) from speech.
+// Latency: none (a window is read after each frame is pushed).
 
 /** Frames in the window: 1 s at the VAD's 10 ms frames. */
 // @ts-ignore: decorator
@@ -66,6 +66,19 @@ export function windowPush(w: usize, levelDb: f64): void {
     i++;
   }
   store<f32>(sorted + (<usize>i << 2), x);
+}
+
+/** Mean of the newest `frames` levels (fewer while the window fills; it must not be empty). */
+export function windowRecentMean(w: usize, frames: i32): f64 {
+  const win = changetype<LevelWindow>(w);
+  const n = min(frames, win.count);
+  let at = win.count < LEVEL_WINDOW_FRAMES ? win.count : win.oldest;
+  let sum = 0.0;
+  for (let k = 0; k < n; k++) {
+    at = at == 0 ? LEVEL_WINDOW_FRAMES - 1 : at - 1;
+    sum += <f64>load<f32>(w + RING_OFF + (<usize>at << 2));
+  }
+  return sum / <f64>n;
 }
 
 /** True once the window holds LEVEL_WINDOW_FRAMES levels. */

@@ -13,7 +13,7 @@ export const QUIET_SNR_DB = 26;
 export const LOUD_SNR_DB = QUIET_SNR_DB - STEP_DB;
 export const RAMP_MS = 2000;
 
-export type SetName = 'tune' | 'held';
+export type SetName = 'tune' | 'held' | 'held2';
 export type Shape = 'step' | 'ramp';
 export type SpeechPlace = 'none' | 'pause' | 'over';
 

@@ -13,7 +13,7 @@ import { runVad } from '../helpers/vad-run.js';
 
 const WEBRTC_MODES = [0, 1, 2, 3];
 /** VAD_NOISE_SETS=tune runs the tuning set alone (while developing: the held-out set stays unseen). */
-const SETS = (process.env.VAD_NOISE_SETS ?? 'tune,held').split(',') as SetName[];
+const SETS = (process.env.VAD_NOISE_SETS ?? 'tune,held,held2').split(',') as SetName[];
 /** Frames this soon after a labelled speech frame are not counted false (hangover: ours <= 204 ms). */
 const GRACE_MS = 300;
 const FRAME_MS = 10;
@@ -65,10 +65,13 @@ function verdict(decisions: Uint8Array, scene: NoiseScene): Verdict {
   let falseAfter = 0;
   for (let f = changeFrame; f < decisions.length; f++) falseAfter += falseAt[f]!;
   // From the settled point on, the first open frame that begins QUIET_MS of open frames without a
-  // false one (frames that are not open neither break nor extend the quiet stretch).
+  // false one (frames that are not open neither break nor extend the quiet stretch); adapted at
+  // once (0 ms) when that is the first open frame.
   let back = -1;
+  let firstOpen = -1;
   for (let f = settledFrame, quiet = 0; f < decisions.length && quiet < QUIET_MS / FRAME_MS; f++) {
     if (!open[f]) continue;
+    if (firstOpen < 0) firstOpen = f;
     if (falseAt[f]) {
       quiet = 0;
       back = -1;
@@ -78,7 +81,7 @@ function verdict(decisions: Uint8Array, scene: NoiseScene): Verdict {
   let later = 0;
   for (let f = back; f < decisions.length; f++) later += falseAt[f]!;
   return {
-    adaptMs: (back - settledFrame) * FRAME_MS,
+    adaptMs: back === firstOpen ? 0 : (back - settledFrame) * FRAME_MS,
     falseAfterS: (falseAfter * FRAME_MS) / 1000,
     falseAfterAdapt: later / Math.max(1, decisions.length - back),
     speechShare: speech / decisions.length,
