@@ -9,7 +9,10 @@
 // 40% point of the noise frames' level distribution; stochastic-approximation quantile estimation,
 // Robbins and Monro 1951) that falls fast when the level drops far under it and rises only at a
 // bounded rate while speech is being decided; and its fluctuation, the lower semi-deviation (mean
-// distance of the frames that fall below the centre). Speech only adds energy, so frames below the
+// distance of the frames that fall below the centre). When the noise itself gets louder (a fan, a
+// car) the slow rise would take it for speech for seconds: a window of the last second of levels
+// (vad-window.ts) shows a steady new floor well above the centre, and the model is then
+// re-estimated from that second (0.92 s after a step up). Speech only adds energy, so frames below the
 // centre are noise whatever the decision, and the spread needs no voicing decision to learn: white
 // noise shows ~0.5 dB, brown ~1.5 dB, six-talker babble ~3.5 dB. A frame is voiced when its level
 // exceeds the centre by `startDb` plus twice the fluctuation (or `stopDb` plus one fluctuation while
@@ -26,12 +29,12 @@
 // Latency: decisions per completed 10 ms frame; speech_start is emitted `minSpeechFrames` frames
 // after the onset frame, speech_stop `silenceFrames` frames after the last speech frame.
 //
-// State: one block allocated by the TypeScript wrapper (vad_state_bytes): a VadState struct, then
-// the high-pass and low-pass Biquad structs. Events are written as pairs of f64 (type 0 = start /
+// State: one block allocated by the TypeScript wrapper (vad_state_bytes): a VadState struct, the
+// high-pass and low-pass Biquad structs, then the windows of the last second of levels. Events are written as pairs of f64 (type 0 = start /
 // 1 = stop, sample index); frame decisions as one byte per completed frame.
 
 import { finiteOrZero, follow, powerDb } from "./shared";
-import { LEVEL_WINDOW_BYTES, windowFull, windowLowerSpread, windowPush, windowQuantile, windowRecentMean, windowReset } from "./vad-window";
+import { FLOOR_WINDOWS_BYTES, floorWindowsPush, floorWindowsReset, newFloorAbove, recentLevelQuantile, recentLowerSpread } from "./vad-window";
 
 @unmanaged class VadState {
   // Options (vad_init).
@@ -81,11 +84,9 @@ import { LEVEL_WINDOW_BYTES, windowFull, windowLowerSpread, windowPush, windowQu
 // @ts-ignore: decorator
 @inline const LP_OFF: usize = HP_OFF + offsetof<Biquad>(); // Biquad: low-pass at 4 kHz (when lowPassOn)
 // @ts-ignore: decorator
-@inline const LEVELS_OFF: usize = (LP_OFF + offsetof<Biquad>() + 15) & ~15; // LevelWindow: the last second of frame levels
+@inline const WINDOWS_OFF: usize = (LP_OFF + offsetof<Biquad>() + 15) & ~15; // the last second of levels (vad-window.ts)
 // @ts-ignore: decorator
-@inline const SMOOTHED_OFF: usize = LEVELS_OFF + LEVEL_WINDOW_BYTES; // LevelWindow: the same, each averaged over SMOOTH_FRAMES
-// @ts-ignore: decorator
-@inline const STATE_BYTES: usize = SMOOTHED_OFF + LEVEL_WINDOW_BYTES;
+@inline const STATE_BYTES: usize = WINDOWS_OFF + FLOOR_WINDOWS_BYTES;
 // @ts-ignore: decorator
 @inline const SAMPLE_LIMIT: f64 = 1.0e4; // finite samples are clamped to +-this (bounded energies)
 // Margins grow with how much the noise level itself fluctuates (its lower semi-deviation, dB).
@@ -118,23 +119,6 @@ import { LEVEL_WINDOW_BYTES, windowFull, windowLowerSpread, windowPush, windowQu
 // Hangover lengthens by up to 70% as the deviation goes from 1 to 4 dB (babble).
 // @ts-ignore: decorator
 @inline const HANG_DEV_EXTRA: f64 = 0.7;
-// A new noise floor: the last second of frame levels, each averaged over SMOOTH_FRAMES (50 ms: the
-// noise's frame-to-frame flicker averages out, speech's syllables do not), is steady (its 90% point
-// within STEADY_DB of its 10% point) and all of it stands over the noise centre (10% point more
-// than LAG_DB over it). Then the noise model is re-estimated from that second's frame levels.
-// Measured on the tuning material (the 16 kHz fixtures' classes, 0 dB SNR added, and steps-tune):
-// 1 s windows with speech in them that stood over the centre spread over >= 11.4 dB (>= 8.7 dB with
-// babble at 0 dB SNR); white, pink, brown and band-limited noises (200-1000 Hz) over <= 3.7 dB.
-// @ts-ignore: decorator
-@inline const SMOOTH_FRAMES: i32 = 5;
-// @ts-ignore: decorator
-@inline const LAG_DB: f64 = 3.0;
-// @ts-ignore: decorator
-@inline const STEADY_DB: f64 = 6.0;
-// @ts-ignore: decorator
-@inline const WINDOW_LOW: f64 = 0.1;
-// @ts-ignore: decorator
-@inline const WINDOW_HIGH: f64 = 0.9;
 
 /** Bytes of the state block. */
 export function vad_state_bytes(): i32 {
@@ -202,8 +186,7 @@ export function vad_reset(s: usize): void {
   st.speechDb = -30.0;
   st.runSpeechDb = -30.0;
   st.levelDb = -120.0;
-  windowReset(s + LEVELS_OFF);
-  windowReset(s + SMOOTHED_OFF);
+  floorWindowsReset(s + WINDOWS_OFF);
 }
 
 /** Writes event `type` (0 start, 1 stop) at `sampleIndex` as event number `events`. */
@@ -226,24 +209,19 @@ function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, deci
   let hang = st.hangLeft;
   let wasVoiced = st.voiced;
 
-  // A new noise floor (LAG_DB, STEADY_DB): the last second is steady and all of it stands above
+  // A new noise floor (vad-window.ts): the last second is steady and all of it stands well above
   // the noise centre, so it is noise that got louder, not speech. The noise model is re-estimated
   // from that second, the speech level is taken back to what it was before the run of "speech"
   // began (and at least SPREAD_SNR_HIGH_DB over the new floor, full margins, until the user speaks),
   // and the run's hangover ends: this frame is decided against the new floor.
-  const levels = s + LEVELS_OFF;
-  const smoothed = s + SMOOTHED_OFF;
-  windowPush(levels, levelDb);
-  windowPush(smoothed, windowRecentMean(levels, SMOOTH_FRAMES));
-  if (windowFull(smoothed)) {
-    const lowDb = windowQuantile(smoothed, WINDOW_LOW);
-    if (lowDb > centreDb + LAG_DB && windowQuantile(smoothed, WINDOW_HIGH) - lowDb <= STEADY_DB) {
-      centreDb = windowQuantile(levels, QUANTILE);
-      dev = min(windowLowerSpread(levels, centreDb), DEV_CAP_DB);
-      speechDb = max(st.runSpeechDb, centreDb + SPREAD_SNR_HIGH_DB);
-      hang = 0;
-      wasVoiced = false;
-    }
+  const windows = s + WINDOWS_OFF;
+  floorWindowsPush(windows, levelDb);
+  if (newFloorAbove(windows, centreDb)) {
+    centreDb = recentLevelQuantile(windows, QUANTILE);
+    dev = min(recentLowerSpread(windows, centreDb), DEV_CAP_DB);
+    speechDb = max(st.runSpeechDb, centreDb + SPREAD_SNR_HIGH_DB);
+    hang = 0;
+    wasVoiced = false;
   }
 
   // Margin above the noise centre: a fixed part plus the noise's own fluctuation (lower

@@ -107,11 +107,27 @@ for (const kind of ['white', 'pink', 'brown']) {
   const rms = (x) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
   const vacuum = soxNoise('pinknoise', SECONDS, ['highpass', '300']);
   const whine = tone(vacuum.samples.length, 1200, rms(vacuum.samples) * Math.SQRT2 * 10 ** (-10 / 20));
-  writeNoise(place, `${DIR}/vacuum.wav`, vacuum.samples.map((v, i) => v + whine[i]), 'sox synth pinknoise, high-passed at 300 Hz, plus a 1.2 kHz sine 10 dB under it added in Node', vacuum.commands);
+  writeNoise(
+    place,
+    `${DIR}/vacuum.wav`,
+    vacuum.samples.map((v, i) => v + whine[i]),
+    'sox synth pinknoise, high-passed at 300 Hz, plus a 1.2 kHz sine 10 dB under it added in Node',
+    vacuum.commands,
+  );
   const engine = soxNoise('pinknoise', SECONDS, ['sinc', '300-700']);
   const e = rms(engine.samples) * Math.SQRT2 * 10 ** (-6 / 20);
-  const firing = engine.samples.map((v, i) => (v + e * Math.sin((2 * Math.PI * 240 * i) / RATE) + 0.5 * e * Math.sin((2 * Math.PI * 480 * i) / RATE + 1)) * (1 + 0.2 * Math.sin((2 * Math.PI * 8 * i) / RATE)));
-  writeNoise(place, `${DIR}/engine.wav`, firing, 'sox synth pinknoise, band-passed 300-700 Hz, plus sines at 240 and 480 Hz (6 and 12 dB under it), all modulated by 20% at 8 Hz in Node', engine.commands);
+  const firing = engine.samples.map(
+    (v, i) =>
+      (v + e * Math.sin((2 * Math.PI * 240 * i) / RATE) + 0.5 * e * Math.sin((2 * Math.PI * 480 * i) / RATE + 1)) *
+      (1 + 0.2 * Math.sin((2 * Math.PI * 8 * i) / RATE)),
+  );
+  writeNoise(
+    place,
+    `${DIR}/engine.wav`,
+    firing,
+    'sox synth pinknoise, band-passed 300-700 Hz, plus sines at 240 and 480 Hz (6 and 12 dB under it), all modulated by 20% at 8 Hz in Node',
+    engine.commands,
+  );
   const white = soxNoise('whitenoise', SECONDS + 5, ['trim', '5']);
   let hum = new Float64Array(white.samples.length);
   for (let k = 1; k <= 5; k++) {
@@ -119,7 +135,13 @@ for (const kind of ['white', 'pink', 'brown']) {
     hum = hum.map((v, i) => v + h[i]);
   }
   const floor = (rms(hum) / rms(white.samples)) * 10 ** (-20 / 20);
-  writeNoise(place, `${DIR}/hum.wav`, hum.map((v, i) => v + floor * white.samples[i]), 'mains harmonics 100-500 Hz (each 3 dB under the last) in Node, plus sox synth whitenoise 20 dB under them', white.commands);
+  writeNoise(
+    place,
+    `${DIR}/hum.wav`,
+    hum.map((v, i) => v + floor * white.samples[i]),
+    'mains harmonics 100-500 Hz (each 3 dB under the last) in Node, plus sox synth whitenoise 20 dB under them',
+    white.commands,
+  );
 }
 
 writeFileSync(join(ROOT, 'manifest.vad-noise.json'), `${JSON.stringify(manifest, null, 1)}\n`);
