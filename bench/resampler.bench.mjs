@@ -19,7 +19,7 @@
 // figures and a markdown table).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { Resampler } from '../dist/index.js';
+import { Resampler } from 'realtime-pcm';
 import { measureQuality, TARGET_PAIRS } from '../test/helpers/resampler-battery.mjs';
 import { resamplerPeers } from '../test/helpers/resampler-peers.mjs';
 

@@ -7,208 +7,23 @@
 //
 // Speech credit: Asterisk core sounds (en), Digium, Inc., CC BY-SA 3.0
 // (/usr/share/asterisk/sounds/en/*.wav, Debian package asterisk-core-sounds-en-wav).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { activeRmsDb, db, speechTrack as placeSpeech, readWav, sources, speechIntervals, writeNoise as writeNoiseFile, writeWav } from './fixtures-lib.mjs';
 
 const RATE = 16000;
 const ROOT = new URL('../fixtures/', import.meta.url).pathname;
-const ASTERISK = '/usr/share/asterisk/sounds/en';
 const tmp = mkdtempSync(join(tmpdir(), 'rtpcm-fixtures-'));
+/** @type {import('./fixtures-lib.mjs').Manifest} */
 const manifest = { sampleRate: RATE, format: 'mono PCM16 WAV', credit: 'Asterisk core sounds (en), Digium, Inc., CC BY-SA 3.0', files: [] };
 
-// ---- WAV io (PCM16 mono) ----
-function readWav(path) {
-  const b = readFileSync(path);
-  let p = 12;
-  let rate = 0;
-  let channels = 1;
-  while (p + 8 <= b.length) {
-    const id = b.toString('ascii', p, p + 4);
-    const size = b.readUInt32LE(p + 4);
-    if (id === 'fmt ') {
-      channels = b.readUInt16LE(p + 10);
-      rate = b.readUInt32LE(p + 12);
-    } else if (id === 'data') {
-      const n = Math.floor(Math.min(size, b.length - p - 8) / 2 / channels);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = b.readInt16LE(p + 8 + i * 2 * channels) / 32768;
-      return { rate, samples: out };
-    }
-    p += 8 + size + (size & 1);
-  }
-  throw new Error(`no data chunk in ${path}`);
-}
-
-function writeWav(path, samples) {
-  const n = samples.length;
-  const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write('WAVEfmt ', 8, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(RATE, 24);
-  b.writeUInt32LE(RATE * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) {
-    const v = Math.round(samples[i] * 32768);
-    b.writeInt16LE(Math.max(-32768, Math.min(32767, v)), 44 + i * 2);
-  }
-  writeFileSync(path, b);
-  return n;
-}
-
-/** Re-reads what was written, so labels and levels describe the quantized file exactly. */
-function quantized(samples) {
-  return samples.map((v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))) / 32768);
-}
-
-// ---- sources ----
-let tmpCount = 0;
-function run(cmd, args) {
-  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  // Recorded in the manifest with stable paths: $TMP for scratch files, fixtures/ for outputs.
-  const shown = args.map((a) => a.replace(tmp, '$TMP').replace(ROOT, 'fixtures/'));
-  return `${cmd} ${shown.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
-}
-
-/** espeak-ng -> 22.05 kHz wav -> sox to 16 kHz. Returns samples and the commands. */
-function espeak(voice, wordsPerMinute, text) {
-  const raw = join(tmp, `e${tmpCount++}.wav`);
-  const out = join(tmp, `e${tmpCount++}.wav`);
-  const c1 = run('espeak-ng', ['-v', voice, '-s', String(wordsPerMinute), '-w', raw, text]);
-  const c2 = run('sox', ['-D', '-R', raw, '-r', String(RATE), '-b', '16', '-c', '1', out]);
-  return { samples: readWav(out).samples, source: `espeak-ng ${voice} ${wordsPerMinute} wpm: "${text}"`, commands: [c1, c2] };
-}
-
-/** An Asterisk prompt (8 kHz real speech) -> sox to 16 kHz. */
-function asterisk(name) {
-  const out = join(tmp, `a${tmpCount++}.wav`);
-  const c = run('sox', ['-D', '-R', `${ASTERISK}/${name}.wav`, '-r', String(RATE), '-b', '16', '-c', '1', out]);
-  return { samples: readWav(out).samples, source: `Asterisk core sounds en/${name}.wav (Digium, CC BY-SA 3.0)`, commands: [c] };
-}
-
-// ---- energy trim: the labels ----
-const FRAME = RATE / 100;
-const db = (e) => 10 * Math.log10(e + 1e-20);
-
-/**
- * Speech intervals of a clean source: 10 ms frames whose energy is within 40 dB of the loudest
- * frame (and above -60 dBFS), gaps shorter than 150 ms closed, islands shorter than 30 ms dropped,
- * each end refined to the first/last sample whose magnitude reaches the threshold amplitude.
- */
-function speechIntervals(x) {
-  const frames = Math.floor(x.length / FRAME);
-  const e = new Float64Array(frames);
-  let peak = -Infinity;
-  for (let f = 0; f < frames; f++) {
-    let s = 0;
-    for (let i = 0; i < FRAME; i++) s += x[f * FRAME + i] ** 2;
-    e[f] = db(s / FRAME);
-    peak = Math.max(peak, e[f]);
-  }
-  const thresholdDb = Math.max(peak - 40, -60);
-  const amp = 10 ** (thresholdDb / 20);
-  const runs = [];
-  for (let f = 0; f < frames; f++) {
-    if (e[f] < thresholdDb) continue;
-    const last = runs[runs.length - 1];
-    if (last && f - last[1] < 15) last[1] = f + 1;
-    else runs.push([f, f + 1]);
-  }
-  return runs
-    .filter(([a, b]) => b - a >= 3)
-    .map(([a, b]) => {
-      let s = a * FRAME;
-      while (s < b * FRAME - 1 && Math.abs(x[s]) < amp) s++;
-      let t = b * FRAME - 1;
-      while (t > s && Math.abs(x[t]) < amp) t--;
-      return [s, t + 1];
-    });
-}
-
-function activeRmsDb(x, intervals) {
-  let s = 0;
-  let n = 0;
-  for (const [a, b] of intervals) {
-    for (let i = a; i < b; i++) s += x[i] ** 2;
-    n += Math.max(0, b - a);
-  }
-  return db(s / n);
-}
-
-// ---- tracks ----
-/** Places utterances at given seconds, each scaled to an active RMS level; returns track + labels. */
-function speechTrack(name, dir, seconds, placements) {
-  const track = new Float64Array(Math.round(seconds * RATE));
-  const parts = [];
-  for (const { at, levelDb, utterance } of placements) {
-    const x = utterance.samples;
-    const local = speechIntervals(x);
-    const gain = 10 ** ((levelDb - activeRmsDb(x, local)) / 20);
-    // `at` is seconds from the track start, or { after } seconds after the previous source ends.
-    const prior = parts[parts.length - 1];
-    const offset = typeof at === 'number' ? Math.round(at * RATE) : prior.offset + prior.length + Math.round(at.after * RATE);
-    if (offset + x.length > track.length) throw new Error(`${name}: utterance at ${at}s overruns the track`);
-    const previous = parts[parts.length - 1];
-    if (previous && previous.offset + previous.length > offset) throw new Error(`${name}: utterance at ${at}s overlaps the one before`);
-    for (let i = 0; i < x.length; i++) track[offset + i] += x[i] * gain;
-    parts.push({ offset, length: x.length, local, utterance, levelDb, gain });
-  }
-  const q = quantized(track);
-  const intervals = [];
-  for (const p of parts) for (const [a, b] of p.local) intervals.push([p.offset + a, p.offset + b]);
-  intervals.sort((a, b) => a[0] - b[0]);
-  const path = `${dir}/${name}.wav`;
-  writeWav(join(ROOT, path), q);
-  const labels = {
-    sampleRate: RATE,
-    samples: q.length,
-    speechIntervals: intervals,
-    activeRmsDb: Number(activeRmsDb(q, intervals).toFixed(3)),
-    rule: 'energy trim of each clean source: 10 ms frames within 40 dB of its loudest frame (>= -60 dBFS), gaps < 150 ms closed, runs < 30 ms dropped, ends refined to the first/last sample at the threshold amplitude; offset by the placement sample',
-  };
-  writeFileSync(join(ROOT, `${dir}/${name}.labels.json`), `${JSON.stringify(labels, null, 1)}\n`);
-  manifest.files.push({
-    path,
-    labels: `${dir}/${name}.labels.json`,
-    seconds,
-    provenance: parts.map((p) => ({
-      source: p.utterance.source,
-      placedAtSample: p.offset,
-      activeRmsDb: p.levelDb,
-      commands: p.utterance.commands,
-    })),
-    made: 'scripts/fixtures-speech.mjs: placed and scaled in Node, written as PCM16',
-  });
-  return { q, intervals };
-}
-
-function writeNoise(name, samples, source, commands, rmsDb = -30) {
-  let s = 0;
-  for (const v of samples) s += v * v;
-  const gain = 10 ** ((rmsDb - db(s / samples.length)) / 20);
-  const path = `noise/${name}.wav`;
-  writeWav(join(ROOT, path), quantized(samples.map((v) => v * gain)));
-  manifest.files.push({
-    path,
-    seconds: samples.length / RATE,
-    provenance: [{ source, commands }],
-    made: `scaled to ${rmsDb} dBFS RMS in Node, written as PCM16`,
-  });
-}
-
-function soxNoise(kind, seconds) {
-  const out = join(tmp, `n${tmpCount++}.wav`);
-  const c = run('sox', ['-D', '-R', '-n', '-r', String(RATE), '-b', '16', '-c', '1', out, 'synth', String(seconds), kind, 'vol', '0.5']);
-  return { samples: readWav(out).samples, commands: [c] };
-}
+const { run, espeak, asterisk, soxNoise } = sources(tmp, ROOT, RATE);
+const place = { root: ROOT, manifest, rate: RATE, made: 'scripts/fixtures-speech.mjs: placed and scaled in Node, written as PCM16' };
+/** @type {(...args: import('./fixtures-lib.mjs').SpeechTrackArgs) => ReturnType<typeof placeSpeech>} */
+const speechTrack = (...args) => placeSpeech(place, ...args);
+/** @type {(name: string, ...args: import('./fixtures-lib.mjs').NoiseArgs) => void} */
+const writeNoise = (name, ...args) => writeNoiseFile(place, `noise/${name}.wav`, ...args);
 
 for (const d of ['speech', 'noise', 'echo']) mkdirSync(join(ROOT, d), { recursive: true });
 
@@ -245,14 +60,16 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
   ];
   const n = SECONDS * RATE;
   const babble = new Float64Array(n);
+  /** @type {string[]} */
   const commands = [];
+  /** @type {string[]} */
   const sources = [];
   talkers.forEach((list, t) => {
     // Each talker loops its utterances back to back from a staggered start, at equal active level.
     let pos = -Math.round(t * 0.37 * RATE);
     while (pos < n) {
       for (const u of list) {
-        const g = 10 ** ((-26 - activeRmsDb(u.samples, speechIntervals(u.samples))) / 20);
+        const g = 10 ** ((-26 - activeRmsDb(u.samples, speechIntervals(u.samples, RATE))) / 20);
         for (let i = 0; i < u.samples.length; i++) if (pos + i >= 0 && pos + i < n) babble[pos + i] += u.samples[i] * g;
         pos += u.samples.length;
       }
@@ -328,7 +145,7 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
     ef += far.q[i] ** 2;
     er += room[i] ** 2;
   }
-  writeWav(join(ROOT, 'echo/far-room.wav'), room);
+  writeWav(join(ROOT, 'echo/far-room.wav'), room, RATE);
   manifest.files.push({
     path: 'echo/far-room.wav',
     seconds: SECONDS,

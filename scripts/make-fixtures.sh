@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash fixtures-resampler.sh
 node fixtures-speech.mjs
+node fixtures-vad-noise.mjs
 bash make-g711-fixtures.sh
 bash fixtures-browser.sh
 bash demo-assets.sh

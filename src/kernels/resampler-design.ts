@@ -32,6 +32,7 @@
 import { OptionsError, RealtimePcmError } from '../errors.js';
 import { kernels } from '../wasm/load.js';
 
+/** Resampler quality: 'high' (>= 96 dB rejection, flat to 0.45 x the lower rate) or 'voice' (>= 70 dB, flat to 0.42 x, about half the latency). */
 export type ResamplerQuality = 'voice' | 'high';
 
 /** Sample rates the resampler accepts, any pair. */
@@ -51,6 +52,7 @@ export interface QualityPreset {
   readonly rejectionDb: number;
 }
 
+/** Each quality's targets (pass band, rejection) and the Kaiser window of its pairs without a minimax prototype. */
 export const QUALITY_PRESETS: Readonly<Record<ResamplerQuality, QualityPreset>> = Object.freeze({
   high: Object.freeze({ passband: 0.45, spanLow: 116, beta: 10.5, cutoff: 0.471, rejectionDb: 96 }),
   voice: Object.freeze({ passband: 0.42, spanLow: 56, beta: 7.5, cutoff: 0.455, rejectionDb: 70 }),

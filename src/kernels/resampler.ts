@@ -16,7 +16,7 @@
 // (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
-import { RealtimePcmError } from '../errors.js';
+import { OptionsError, RealtimePcmError } from '../errors.js';
 import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerMode, type ResamplerQuality } from './resampler-design.js';
 
 export { SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './resampler-design.js';
@@ -37,6 +37,7 @@ interface ResampleExports {
 /** The kernel's mode numbers (assembly/resample-state.ts). */
 const MODE_NUMBER: Readonly<Record<ResamplerMode, number>> = { copy: 0, lanes: 1, taps: 2, double: 3 };
 
+/** Options of `new Resampler(...)`. */
 export interface ResamplerOptions {
   /** Input sample rate in Hz: 8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000 or 96000. */
   inputRate: number;
@@ -114,7 +115,7 @@ export class Resampler {
 
   constructor(options: ResamplerOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new RealtimePcmError('invalid_options', 'Resampler: pass { inputRate, outputRate, quality? }');
+      throw new OptionsError('Resampler: pass { inputRate, outputRate, quality? }');
     }
     this.inputRate = checkRate('inputRate', options.inputRate);
     this.outputRate = checkRate('outputRate', options.outputRate);
