@@ -27,7 +27,11 @@ const TABLE_SLICES = Number(process.env.BENCH_TABLE_SLICES ?? 10);
 const SLICE_MS = 20;
 const SLICES = Number(process.env.BENCH_SLICES ?? 25);
 const H2H_REPEATS = Number(process.env.BENCH_H2H_REPEATS ?? 3);
-const PAIRS = process.env.BENCH_PAIRS ? process.env.BENCH_PAIRS.split(',').map((p) => p.split(':').map(Number)) : TARGET_PAIRS;
+/** @type {ReadonlyArray<readonly [number, number]>} */
+const PAIRS = process.env.BENCH_PAIRS
+  ? process.env.BENCH_PAIRS.split(',').map((p) => /** @type {[number, number]} */ (p.split(':').map(Number)))
+  : TARGET_PAIRS;
+/** @type {Array<[string, number]>} */
 const BLOCKS = [
   ['20 ms', 0.02],
   ['1 s', 1],
@@ -36,11 +40,28 @@ const QUALIFY = { passDb: 0.1, rejectionDb: 96 };
 // Timed for context although they miss the targets (speex at lower qualities).
 const CONTEXT = new Set(['q3', 'q5']);
 
+/**
+ * One implementation at one setting on one pair and block size, with its quality figures and, once
+ * timed, its speed.
+ * @typedef {{ pair: string, inputRate: number, outputRate: number, block: string, impl: string, setting: string,
+ *   passMinDb: number, passMaxDb: number, rejectionDb: number, snrDb: number, latencyMs: number | null,
+ *   qualifies: boolean, xRealtime: number | null, headToHead?: HeadToHead }} Row
+ * @typedef {{ group: string, fn: () => unknown, row: Row, seconds: number }} Case
+ * @typedef {{ peer: string, oursXRealtime: number, peerXRealtime: number, ratio: number, ratioMin: number, ratioMax: number }} HeadToHead
+ */
+
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 
+/**
+ * Ours behind the peers' shape (test/helpers/resampler-peers.mjs).
+ * @param {number} inputRate
+ * @param {number} outputRate
+ * @param {'high' | 'voice'} quality
+ * @returns {import('../test/helpers/resampler-peers.mjs').ResamplerPeer}
+ */
 function ours(inputRate, outputRate, quality) {
   const whole = new Resampler({ inputRate, outputRate, quality });
   return {
@@ -64,7 +85,9 @@ function ours(inputRate, outputRate, quality) {
   };
 }
 
+/** @type {Row[]} */
 const rows = [];
+/** @type {Case[]} */
 const cases = [];
 for (const [inputRate, outputRate] of PAIRS) {
   const pair = `${inputRate / 1000} -> ${outputRate / 1000} kHz`;
@@ -74,6 +97,7 @@ for (const [inputRate, outputRate] of PAIRS) {
     const qualifies = q.passMinDb >= -QUALIFY.passDb && q.passMaxDb <= QUALIFY.passDb && q.rejectionDb >= QUALIFY.rejectionDb;
     const timed = impl.name === 'realtime-pcm' || qualifies || impl.name !== '@echogarden/speex-resampler-wasm' || CONTEXT.has(impl.quality);
     for (const [block, seconds] of BLOCKS) {
+      /** @type {Row} */
       const row = {
         pair,
         inputRate,
@@ -107,7 +131,12 @@ for (const c of cases) {
   while (performance.now() < until) c.fn();
 }
 
-// Calls of `c` for about `ms` of wall time; returns [calls, CPU ms they took].
+/**
+ * Calls of `c` for about `ms` of wall time.
+ * @param {Case} c
+ * @param {number} ms
+ * @returns {[number, number]} the calls and the CPU ms they took
+ */
 function slice(c, ms) {
   const wallStart = performance.now();
   const cpuStart = cpuMs();
@@ -134,7 +163,12 @@ for (const group of [...new Set(cases.map((c) => c.group))]) {
   for (const [i, c] of members.entries()) c.row.xRealtime = (totals[i][0] * c.seconds) / (totals[i][1] / 1000);
 }
 
-// Head to head, in alternating slices of CPU time, repeated.
+/**
+ * Head to head, in alternating slices of CPU time.
+ * @param {Case} mine
+ * @param {Case} theirs
+ * @returns {[number, number]} x realtime of each
+ */
 function headToHeadOnce(mine, theirs) {
   const calls = [0, 0];
   const spent = [0, 0];
@@ -146,19 +180,25 @@ function headToHeadOnce(mine, theirs) {
   return [(calls[0] * mine.seconds) / (spent[0] / 1000), (calls[1] * theirs.seconds) / (spent[1] / 1000)];
 }
 
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+/** @param {number[]} xs */
+const median = (xs) => /** @type {number} */ ([...xs].sort((x, y) => x - y)[xs.length >> 1]);
 
 // Ours 'high' against every qualifying peer within 2x of the fastest one in the table (the table's
 // shorter runs can swap near neighbours such as speex q7 and q8); the fastest qualifying peer is
 // the one the head-to-head finds fastest, i.e. our lowest ratio.
+/** @type {Array<HeadToHead & { pair: string, block: string }>} */
 const headToHead = [];
+/** @param {Row} row */
+const caseOf = (row) => /** @type {Case} */ (cases.find((c) => c.row === row));
 for (const row of rows.filter((r) => r.impl === 'realtime-pcm' && r.setting === 'high')) {
-  const mine = cases.find((c) => c.row === row);
+  const mine = caseOf(row);
   const qualifying = rows.filter((r) => r.pair === row.pair && r.block === row.block && r.impl !== 'realtime-pcm' && r.qualifies && r.xRealtime);
-  const best = Math.max(...qualifying.map((r) => r.xRealtime));
+  const best = Math.max(...qualifying.map((r) => r.xRealtime ?? 0));
+  /** @type {HeadToHead | null} */
   let result = null;
-  for (const peerRow of qualifying.filter((r) => r.xRealtime >= best / 2)) {
-    const theirs = cases.find((c) => c.row === peerRow);
+  for (const peerRow of qualifying.filter((r) => (r.xRealtime ?? 0) >= best / 2)) {
+    const theirs = caseOf(peerRow);
+    /** @type {Array<[number, number]>} */
     const runs = [];
     for (let k = 0; k < H2H_REPEATS; k++) runs.push(headToHeadOnce(mine, theirs));
     const ratios = runs.map(([o, p]) => o / p).sort((x, y) => x - y);
@@ -167,8 +207,8 @@ for (const row of rows.filter((r) => r.impl === 'realtime-pcm' && r.setting === 
       oursXRealtime: median(runs.map((r) => r[0])),
       peerXRealtime: median(runs.map((r) => r[1])),
       ratio: median(ratios),
-      ratioMin: ratios[0],
-      ratioMax: ratios[ratios.length - 1],
+      ratioMin: /** @type {number} */ (ratios[0]),
+      ratioMax: /** @type {number} */ (ratios[ratios.length - 1]),
     };
     if (result === null || candidate.ratio < result.ratio) result = candidate;
   }
@@ -177,15 +217,29 @@ for (const row of rows.filter((r) => r.impl === 'realtime-pcm' && r.setting === 
   headToHead.push({ pair: row.pair, block: row.block, ...result });
 }
 
+/** @param {number | null} x */
 const fmt = (x) => (x === null ? '—' : x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
+/** @param {Row} r */
 const pass = (r) => `${r.passMinDb.toFixed(2)} .. ${r.passMaxDb.toFixed(2)}`;
+/** @param {Row} r */
 const latency = (r) => (r.latencyMs === null ? '' : r.latencyMs.toFixed(2));
+/** @param {Row} r */
+const figures = (r) => `${pass(r)}, ${r.rejectionDb.toFixed(1)}, ${latency(r)}`;
+/** @param {HeadToHead} h */
+const ratio = (h) => `${h.ratio.toFixed(2)}x (${h.ratioMin.toFixed(2)}-${h.ratioMax.toFixed(2)})`;
+/**
+ * The row of an implementation and setting on a pair and block size.
+ * @param {string} pair
+ * @param {string} block
+ * @param {(r: Row) => boolean} which
+ */
+const rowOf = (pair, block, which) => /** @type {Row} */ (rows.find((r) => r.pair === pair && r.block === block && which(r)));
 const lines = [
   '| pair | implementation | setting | pass band dB (to 0.45 x lower rate) | rejection dB | latency ms | x realtime 20 ms | x realtime 1 s |',
   '| --- | --- | --- | --- | ---: | ---: | ---: | ---: |',
 ];
 for (const row of rows.filter((r) => r.block === '20 ms')) {
-  const big = rows.find((r) => r.pair === row.pair && r.impl === row.impl && r.setting === row.setting && r.block === '1 s');
+  const big = rowOf(row.pair, '1 s', (r) => r.impl === row.impl && r.setting === row.setting);
   lines.push(
     `| ${row.pair} | ${row.impl} | ${row.setting}${row.qualifies ? ' ✓' : ''} | ${pass(row)} | ${row.rejectionDb.toFixed(1)} | ${latency(row)} | ${fmt(row.xRealtime)} | ${fmt(big.xRealtime)} |`,
   );
@@ -198,11 +252,11 @@ lines.push(
   '| --- | ---: | --- | ---: | ---: | ---: | --- | --- |',
 );
 for (const pair of [...new Set(headToHead.map((h) => h.pair))]) {
-  const [small, big] = BLOCKS.map(([block]) => headToHead.find((h) => h.pair === pair && h.block === block));
-  const mine = rows.find((r) => r.pair === pair && r.impl === 'realtime-pcm' && r.setting === 'high');
-  const peer = rows.find((r) => r.pair === pair && `${r.impl} ${r.setting}` === small.peer);
-  const ratio = (h) => `${h.ratio.toFixed(2)}x (${h.ratioMin.toFixed(2)}-${h.ratioMax.toFixed(2)})`;
-  const figures = (r) => `${pass(r)}, ${r.rejectionDb.toFixed(1)}, ${latency(r)}`;
+  const small = headToHead.find((h) => h.pair === pair && h.block === '20 ms');
+  const big = headToHead.find((h) => h.pair === pair && h.block === '1 s');
+  if (small === undefined || big === undefined) continue;
+  const mine = rowOf(pair, '20 ms', (r) => r.impl === 'realtime-pcm' && r.setting === 'high');
+  const peer = rowOf(pair, '20 ms', (r) => `${r.impl} ${r.setting}` === small.peer);
   lines.push(
     `| ${pair} | ${fmt(small.oursXRealtime)} / ${fmt(big.oursXRealtime)} | ${small.peer}${big.peer === small.peer ? '' : ` (1 s: ${big.peer})`} | ${fmt(small.peerXRealtime)} / ${fmt(big.peerXRealtime)} | ${ratio(small)} | ${ratio(big)} | ${figures(mine)} | ${figures(peer)} |`,
   );

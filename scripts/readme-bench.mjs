@@ -56,6 +56,7 @@ const HEADLINES = [
     'resampler `high`, all 11 target pairs, 20 ms and 1 s blocks',
     'resampler',
     (r) => {
+      /** @type {Array<{pair: string, block: string, ratio: number}>} */
       const h = r.headToHead ?? [];
       if (h.length === 0) return undefined;
       const low = h.reduce((a, b) => (b.ratio < a.ratio ? b : a));
