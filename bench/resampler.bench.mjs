@@ -11,7 +11,7 @@
 import b from 'benny';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { Resampler } from '../dist/index.js';
+import { Resampler } from 'realtime-pcm';
 import { measureQuality } from '../test/helpers/resampler-battery.mjs';
 import { resamplerPeers } from '../test/helpers/resampler-peers.mjs';
 

@@ -19,11 +19,13 @@
 // (scratch search: span 100 reaches only -85.7 dB with the 0.1 dB pass band, span 112 -99.9 dB.)
 import { OptionsError } from '../errors.js';
 
+/** Resampler quality: 'high' (>= 96 dB rejection, flat to 0.45 x the lower rate) or 'voice' (>= 70 dB, flat to 0.42 x, about half the latency). */
 export type ResamplerQuality = 'voice' | 'high';
 
 /** Sample rates the resampler accepts, any pair. */
 export const SUPPORTED_SAMPLE_RATES: readonly number[] = Object.freeze([8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000]);
 
+/** The design parameters of one quality (see QUALITY_PRESETS). */
 export interface QualityPreset {
   /** Pass band edge (within +-0.1 dB) as a fraction of the lower rate. */
   readonly passband: number;
@@ -37,6 +39,7 @@ export interface QualityPreset {
   readonly rejectionDb: number;
 }
 
+/** The filter design of each quality: pass band, window span and shape, cutoff, the rejection it meets. */
 export const QUALITY_PRESETS: Readonly<Record<ResamplerQuality, QualityPreset>> = Object.freeze({
   high: Object.freeze({ passband: 0.45, spanLow: 116, beta: 10.5, cutoff: 0.471, rejectionDb: 96 }),
   voice: Object.freeze({ passband: 0.42, spanLow: 56, beta: 7.5, cutoff: 0.455, rejectionDb: 70 }),

@@ -13,7 +13,7 @@
 // (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
-import { RealtimePcmError } from '../errors.js';
+import { OptionsError, RealtimePcmError } from '../errors.js';
 import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerQuality } from './resampler-design.js';
 
 export { SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './resampler-design.js';
@@ -37,12 +37,13 @@ interface ResampleExports {
   release(ptr: number): void;
 }
 
+/** Options of `new Resampler(...)`. */
 export interface ResamplerOptions {
   /** Input sample rate in Hz: 8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000 or 96000. */
   inputRate: number;
   /** Output sample rate in Hz, from the same list. */
   outputRate: number;
-  /** 'high' (default): >= 96 dB rejection, flat to 0.45 x the lower rate. 'voice': >= 70 dB, flat to 0.40 x, half the latency. */
+  /** 'high' (default): >= 96 dB rejection, flat to 0.45 x the lower rate. 'voice': >= 70 dB, flat to 0.42 x, half the latency. */
   quality?: ResamplerQuality;
 }
 
@@ -114,7 +115,7 @@ export class Resampler {
 
   constructor(options: ResamplerOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new RealtimePcmError('invalid_options', 'Resampler: pass { inputRate, outputRate, quality? }');
+      throw new OptionsError('Resampler: pass { inputRate, outputRate, quality? }');
     }
     this.inputRate = checkRate('inputRate', options.inputRate);
     this.outputRate = checkRate('outputRate', options.outputRate);

@@ -13,6 +13,7 @@
 //   one view, and the last VIEW_CACHE_SIZE are kept.
 import { RealtimePcmError, WasmLoadError } from '../errors.js';
 
+/** The wasm module's exports: its memory, allocator and kernel entry points (pointers and lengths). */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   alloc(bytes: number): number;
@@ -55,7 +56,9 @@ export class Heap {
   private buffer: ArrayBuffer | undefined;
   /** Views of kernel memory for `read`, and their keys: byte offset, length, element size. */
   private readonly views: KernelArray[] = [];
-  private readonly viewKeys = new Float64Array(VIEW_CACHE_SIZE * 3);
+  // A plain array of small integers (Smis): a Float64Array's elements are boxed as heap numbers
+  // when read by code V8 has not optimised yet, 48 bytes a lookup while TurboFan is busy.
+  private readonly viewKeys: number[] = new Array<number>(VIEW_CACHE_SIZE * 3).fill(-1);
   private nextView = 0;
   private lastView = 0;
   constructor(readonly exports: KernelExports) {

@@ -2,8 +2,7 @@
 // audioWorklet removed from the page, audioworklet-polyfill (ScriptProcessorNode underneath,
 // processors on the main thread) runs the playback processor; deltas play and interrupt answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { openLibraryPage, type LibraryPage } from '../helpers/browser.js';
+import { REALTIME_ENGINES, openLibraryPage, type EnginePage, type LibraryPage } from '../helpers/browser.js';
 import { encodeBase64 } from '../../src/index.js';
 
 const PAGE = `<!doctype html>
@@ -19,13 +18,13 @@ window.pcm = pcm;
 window.loaded = true;
 </script>`;
 
-describe('without AudioWorklet, through audioworklet-polyfill', () => {
+describe.each(REALTIME_ENGINES)('%s without AudioWorklet, through audioworklet-polyfill', (engine) => {
   let opened: LibraryPage;
-  let page: Page;
+  let page: EnginePage;
   beforeAll(async () => {
-    opened = await openLibraryPage({ html: PAGE });
+    opened = await openLibraryPage(engine, { html: PAGE });
     page = opened.page;
-  });
+  }, 120_000);
   afterAll(() => opened?.close());
 
   it('plays deltas with the playback processor on the main thread and interrupts', async () => {
@@ -39,8 +38,13 @@ describe('without AudioWorklet, through audioworklet-polyfill', () => {
         const emulated = playback.node instanceof ScriptProcessorNode;
         playback.pushDelta(delta, 'item_1');
         playback.endItem('item_1');
-        await new Promise((r) => setTimeout(r, 800));
-        const stats = await playback.stats();
+        // until half a second has played (a failure after 10 s)
+        const started = performance.now();
+        let stats = await playback.getStats();
+        while (stats.playedFrames < context.sampleRate / 2 && performance.now() - started < 10000) {
+          await new Promise((r) => setTimeout(r, 50));
+          stats = await playback.getStats();
+        }
         const interruption = await playback.interrupt();
         await context.close();
         return { emulated, native: typeof AudioWorkletNode, stats, interruption, rate: context.sampleRate };
@@ -48,7 +52,7 @@ describe('without AudioWorklet, through audioworklet-polyfill', () => {
       encodeBase64(new Uint8Array(tone.buffer)),
     );
     console.log(
-      `polyfill: ${result.stats.quanta} callbacks, played ${((result.stats.playedFrames / result.rate) * 1000).toFixed(0)} ms, interrupted at ${result.interruption.playedMs.toFixed(1)} ms`,
+      `${engine} polyfill: ${result.stats.quanta} callbacks, played ${((result.stats.playedFrames / result.rate) * 1000).toFixed(0)} ms, interrupted at ${result.interruption.playedMs.toFixed(1)} ms`,
     );
     expect(result.emulated).toBe(true);
     expect(result.stats.receivedFrames).toBe(48000);

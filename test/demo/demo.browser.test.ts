@@ -1,15 +1,17 @@
-// The demo page in headless Chromium against the demo server's built-in session, with Chromium's
-// fake microphone playing demo/assets/turn-48000.wav in a loop (0.3 s silence, a sentence, 2.7 s
-// silence): the sentence is heard (client VAD and the session's VAD), sent as 24 kHz chunks, the
+// The demo page (`npm start`) in every engine against the demo server's built-in session: a whole
+// turn. The sentence is heard (client VAD and the session's VAD), sent as 24 kHz chunks, the
 // session's reply plays in the pause, and the next loop's sentence barges in: playback is flushed
-// and the truncate the session confirms carries the audio that was actually played. A screenshot
-// goes to test-artifacts/demo.png (docs/demo.png is a copy of one). Also: the 'send only speech'
-// switch, the relay (to a stand-in upstream on 127.0.0.1), and the bundled fixture as microphone.
+// and the truncate the session confirms carries the audio that was actually played. Chromium's
+// fake microphone plays demo/assets/turn-48000.wav (0.3 s silence, a sentence, 2.7 s silence) in a
+// loop; Firefox's fake microphone is a steady 1 kHz tone and WebKit's a hum with beeps, neither a
+// sentence with pauses, so there the page's own "bundled speech fixture as the microphone" plays
+// the same file. A screenshot per engine goes to test-artifacts/demo-<engine>.png (docs/ has
+// copies). Chromium also runs the 'send only speech' switch, the relay (to a stand-in upstream on
+// 127.0.0.1) and the fixture switch: those test the server and the page, not the engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { ARTIFACTS_DIR, REALTIME_ENGINES, launchEngine, type EngineBrowser, type EnginePage } from '../helpers/browser.js';
 import { startDemoServer, type DemoServer } from '../../src/server/demo-server.js';
 import { LocalSession } from '../../src/server/local-session.js';
 import { chime } from '../../src/server/reply-voice.js';
@@ -17,35 +19,43 @@ import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const TURN_WAV = `${root}demo/assets/turn-48000.wav`;
 
-describe('demo page: a whole turn in headless Chromium against the built-in session', () => {
-  let browser: Browser;
+const click = (page: EnginePage, selector: string) => page.evaluate((s) => (document.querySelector(s) as HTMLElement).click(), selector);
+const check = (page: EnginePage, selector: string) =>
+  page.evaluate((s) => {
+    (document.querySelector(s) as HTMLInputElement).checked = true;
+  }, selector);
+const text = (page: EnginePage, selector: string) => page.evaluate((s) => document.querySelector(s)?.textContent ?? '', selector);
+const demoState = (page: EnginePage) => page.evaluate(() => JSON.parse(JSON.stringify((window as any).demo)));
+
+async function openDemo(browser: EngineBrowser, url: string): Promise<EnginePage> {
+  const page = await browser.newPage({ width: 1280, height: 900 });
+  await page.goto(url);
+  await page.waitFor(() => (window as any).demo?.ready === true, undefined, { timeoutMs: 15000, what: 'the demo page to be ready' });
+  return page;
+}
+
+describe.each(REALTIME_ENGINES)('demo page in %s: a whole turn against the built-in session', (engine) => {
+  let browser: EngineBrowser;
   let server: DemoServer;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let page: EnginePage;
+  const useFixture = engine !== 'chromium';
 
   beforeAll(async () => {
     server = await startDemoServer({ port: 0, root });
-    browser = await launchChromium([
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-audio-capture=${root}demo/assets/turn-48000.wav`,
-    ]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('response', (r) => r.status() >= 400 && pageErrors.push(`${r.status()} ${r.url()}`));
-    await page.goto(server.url);
-    await page.waitForFunction(() => (window as any).demo?.ready === true, undefined, { timeout: 10000 });
-  });
+    browser = await launchEngine(engine, { microphoneFile: TURN_WAV });
+    page = await openDemo(browser, server.url);
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
 
-  it('speech detected, chunks sent, the reply played, and the barge-in truncated at what was played', async () => {
-    await page.click('#start');
-    await page.waitForFunction(
+  it(`speech detected, chunks sent, the reply played, and the barge-in truncated at what was played (${useFixture ? 'the bundled fixture as microphone' : 'fake microphone'})`, async () => {
+    if (useFixture) await check(page, '#fixture');
+    await click(page, '#start');
+    await page.waitFor(
       () => {
         const d = (window as any).demo;
         return (
@@ -53,30 +63,27 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
           (d.serverTypes['conversation.item.truncated'] ?? 0) >= 1 &&
           d.interruptions.some((i: { audioEndMs: number | null }) => i.audioEndMs !== null) &&
           d.stats !== null &&
-          d.stats.playedSeconds > 0.5
+          d.stats.playedSeconds > 0.5 &&
+          d.stats.truncatesSent >= 1
         );
       },
       undefined,
-      { timeout: 25000, polling: 100 },
+      { timeoutMs: 30000, what: 'a whole turn with a barge-in' },
     );
-    await page.waitForTimeout(400); // one more stats poll and a few frames of the timeline
-    const d = await page.evaluate(() => {
-      const demo = (window as any).demo;
-      return JSON.parse(JSON.stringify(demo));
-    });
-    mkdirSync(`${root}test-artifacts`, { recursive: true });
-    await page.screenshot({ path: `${root}test-artifacts/demo.png`, fullPage: true });
+    const d = await demoState(page);
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot(`${ARTIFACTS_DIR}/demo-${engine}.png`);
 
     const cut = d.interruptions.find((i: { audioEndMs: number | null }) => i.audioEndMs !== null);
     const truncate = d.events.find((e: any) => e.dir === 'out' && e.type === 'conversation.item.truncate');
     const truncated = d.events.find((e: any) => e.dir === 'in' && e.type === 'conversation.item.truncated');
     const started = d.events.filter((e: any) => e.dir === 'in' && e.type === 'input_audio_buffer.speech_started');
     console.log(
-      `context ${d.contextRate} Hz; ${d.chunks.count} chunks (${d.chunks.bytes} bytes) sent; ${d.serverTypes['response.output_audio.delta']} deltas received; ` +
+      `${engine}: context ${d.contextRate} Hz; ${d.chunks.count} chunks (${d.chunks.bytes} bytes) sent; ${d.serverTypes['response.output_audio.delta']} deltas received; ` +
         `barge-in (${cut.source}) after ${cut.playedMs.toFixed(1)} ms played, truncate audio_end_ms ${truncate.audio_end_ms}, flushed ${cut.flushedMs.toFixed(0)} ms; ` +
         `stats: sent ${d.stats.sentSeconds.toFixed(2)} s, received ${d.stats.receivedSeconds.toFixed(2)} s, played ${d.stats.playedSeconds.toFixed(2)} s`,
     );
-    expect(d.contextRate).toBe(48000);
+    if (!useFixture) expect(d.contextRate).toBe(48000); // the fake microphone's rate
     expect(d.levels).toBeGreaterThan(20);
     // speech detected by the session's VAD (and by the client's)
     expect(started.length).toBeGreaterThanOrEqual(1);
@@ -99,29 +106,43 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
     expect(d.stats.truncatesSent).toBeGreaterThanOrEqual(1);
     expect(d.stats.flushedSeconds).toBeGreaterThan(0);
     expect(d.errors).toEqual([]);
-    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+    expect(await page.errors()).toEqual([]);
     // what the page shows
-    expect(await page.textContent('#status')).toMatch(/live · local session · microphone · context 48000 Hz/);
-    expect(await page.textContent('#chunk-summary')).toMatch(/input_audio_buffer\.append/);
-    expect(await page.textContent('#log')).toMatch(/conversation\.item\.truncate/);
+    expect(await text(page, '#status')).toMatch(
+      new RegExp(`live · local session · ${useFixture ? 'speech fixture' : 'microphone'} · context ${d.contextRate} Hz`),
+    );
+    expect(await text(page, '#chunk-summary')).toMatch(/input_audio_buffer\.append/);
+    expect(await text(page, '#log')).toMatch(/conversation\.item\.truncate/);
+  });
+});
+
+describe.skipIf(!REALTIME_ENGINES.includes('chromium'))('demo page in chromium: switches, relay and fixture', () => {
+  let browser: EngineBrowser;
+  let server: DemoServer;
+
+  beforeAll(async () => {
+    server = await startDemoServer({ port: 0, root });
+    browser = await launchEngine('chromium', { microphoneFile: TURN_WAV });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
   });
 
   it('sends only speech when asked: the client VAD ends the turn (commit + response.create), silence is not sent', async () => {
-    const third = await browser.newPage();
+    const third = await openDemo(browser, server.url);
     try {
-      await third.goto(server.url);
-      await third.waitForFunction(() => (window as any).demo?.ready === true);
-      await third.check('#speech-only');
-      await third.click('#start');
-      await third.waitForFunction(
+      await check(third, '#speech-only');
+      await click(third, '#start');
+      await third.waitFor(
         () => {
           const d = (window as any).demo;
           return (d.serverTypes['response.output_audio.delta'] ?? 0) > 5 && d.stats !== null && d.stats.silenceNotSentSeconds > 1;
         },
         undefined,
-        { timeout: 20000, polling: 100 },
+        { timeoutMs: 20000, what: 'a reply with silence not sent' },
       );
-      const d = await third.evaluate(() => JSON.parse(JSON.stringify((window as any).demo)));
+      const d = await demoState(third);
       const update = d.events.find((e: any) => e.dir === 'out' && e.type === 'session.update');
       expect(update.session.audio.input.turn_detection).toBeNull();
       expect(d.clientTypes['input_audio_buffer.commit']).toBeGreaterThanOrEqual(1);
@@ -132,7 +153,7 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
       expect(types.indexOf('out:input_audio_buffer.commit')).toBeGreaterThan(types.indexOf('local:speech_stop'));
       // not sent: the silence after the sentence (the 300 ms before it goes out as prefix padding)
       expect(d.stats.silenceNotSentSeconds).toBeGreaterThan(1);
-      expect(await third.textContent('#s-silence')).not.toBe('0.00 s');
+      expect(await text(third, '#s-silence')).not.toBe('0.00 s');
       expect(d.errors).toEqual([]);
     } finally {
       await third.close();
@@ -157,25 +178,23 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
       apiKey: KEY,
       upstreamUrl: `ws://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1/realtime?model=gpt-realtime`,
     });
-    const fourth = await browser.newPage();
+    const fourth = await openDemo(browser, relayServer.url);
     try {
-      await fourth.goto(relayServer.url);
-      await fourth.waitForFunction(() => (window as any).demo?.ready === true);
-      await fourth.check('input[value=relay]');
-      await fourth.click('#start');
-      await fourth.waitForFunction(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 3, undefined, {
-        timeout: 20000,
-        polling: 100,
+      await check(fourth, 'input[value=relay]');
+      await click(fourth, '#start');
+      await fourth.waitFor(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 3, undefined, {
+        timeoutMs: 20000,
+        what: 'the relayed reply',
       });
-      const d = await fourth.evaluate(() => JSON.parse(JSON.stringify((window as any).demo)));
+      const d = await demoState(fourth);
       expect(authorizations).toEqual([`Bearer ${KEY}`]);
       expect(d.mode).toBe('relay');
-      expect(await fourth.textContent('#status')).toMatch(/OpenAI Realtime via relay/);
+      expect(await text(fourth, '#status')).toMatch(/OpenAI Realtime via relay/);
       const update = d.events.find((e: any) => e.dir === 'out' && e.type === 'session.update');
       expect(update.session).toMatchObject({ type: 'realtime', output_modalities: ['audio'], audio: { output: { voice: 'marin' } } });
       expect(d.serverTypes['input_audio_buffer.speech_started']).toBeGreaterThanOrEqual(1);
       expect(d.errors).toEqual([]);
-      const seen = JSON.stringify(d) + (await fourth.content()) + (await fourth.evaluate(() => document.documentElement.outerHTML));
+      const seen = JSON.stringify(d) + (await fourth.evaluate(() => document.documentElement.outerHTML));
       expect(seen).not.toContain(KEY);
     } finally {
       await fourth.close();
@@ -186,22 +205,20 @@ describe('demo page: a whole turn in headless Chromium against the built-in sess
   });
 
   it('runs with the bundled speech fixture as the microphone (no microphone needed)', async () => {
-    const second = await browser.newPage();
+    const second = await openDemo(browser, server.url);
     try {
-      await second.goto(server.url);
-      await second.waitForFunction(() => (window as any).demo?.ready === true);
-      await second.check('#fixture');
-      await second.click('#start');
-      await second.waitForFunction(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 5, undefined, {
-        timeout: 15000,
-        polling: 100,
+      await check(second, '#fixture');
+      await click(second, '#start');
+      await second.waitFor(() => ((window as any).demo.serverTypes['response.output_audio.delta'] ?? 0) > 5, undefined, {
+        timeoutMs: 15000,
+        what: 'the reply',
       });
-      const d = await second.evaluate(() => JSON.parse(JSON.stringify((window as any).demo)));
+      const d = await demoState(second);
       expect(d.status === undefined && d.state).toBe('live');
-      expect(await second.textContent('#status')).toMatch(/speech fixture/);
+      expect(await text(second, '#status')).toMatch(/speech fixture/);
       expect(d.serverTypes['input_audio_buffer.speech_started']).toBeGreaterThanOrEqual(1);
-      await second.click('#stop');
-      await second.waitForFunction(() => (window as any).demo.state === 'idle');
+      await click(second, '#stop');
+      await second.waitFor(() => (window as any).demo.state === 'idle', undefined, { what: 'the session to end' });
     } finally {
       await second.close();
     }

@@ -1,0 +1,161 @@
+// The capture, playback and session processors in every engine, rendered through an
+// OfflineAudioContext: the events they post and the samples they render must equal the golden of
+// each scene, which is the Node pipelines' output for the same input (goldens.test.ts checks Node
+// against the same files; the scenes are in test/helpers/browser-scenes.ts). Nothing is sent to a
+// processor while it renders (Firefox has no OfflineAudioContext.suspend): messages go before the
+// render, each batch followed by a request the processor answers (the port keeps order), and
+// requests after it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBase64, pcm16ToFloat } from '../../src/index.js';
+import { ENGINES, openLibraryPage, type EnginePage, type LibraryPage } from '../helpers/browser.js';
+import { SCENES, digest, goldenOf, type Scene, type SceneRun } from '../helpers/browser-scenes.js';
+
+const PAGE = `<!doctype html><script>
+window.f32FromBase64 = (text) => new Float32Array(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer);
+window.f32ToBase64 = (f) => {
+  const bytes = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return btoa(binary);
+};
+/** A buffer source in \`context\` playing \`frames\` samples given as float32 base64. */
+window.bufferSource = (context, samples, frames) => {
+  const buffer = context.createBuffer(1, frames, context.sampleRate);
+  buffer.copyToChannel(window.f32FromBase64(samples), 0);
+  const source = context.createBufferSource();
+  source.buffer = buffer;
+  return source;
+};
+/** Resolves when check() is true; rejects after timeoutMs (a failure, not a pacing sleep). */
+window.until = (check, timeoutMs, what) => new Promise((resolve, reject) => {
+  const started = performance.now();
+  const poll = () => check() ? resolve() : performance.now() - started > timeoutMs ? reject(new Error('timed out waiting for ' + what)) : setTimeout(poll, 10);
+  poll();
+});
+</script><script type="module">
+import * as pcm from '/dist/browser.js';
+window.pcm = pcm;
+window.loaded = true;
+</script>`;
+
+type Args = { frames: number; sampleRate: number; expected: number } & Record<string, any>;
+
+/** capture-*: a buffer source through the capture processor; events until the golden's chunk count arrived. */
+async function renderCapture(a: Args) {
+  const w = window as any;
+  const context = new OfflineAudioContext(1, a.frames, a.sampleRate);
+  const source = w.bufferSource(context, a.samples, a.frames);
+  const events: any[] = [];
+  const errors: unknown[] = [];
+  await w.pcm.createCaptureNode(context, { ...a.options, source, onEvents: (batch: any[]) => events.push(...batch), onError: (e: unknown) => errors.push(e) });
+  source.start();
+  await context.startRendering();
+  await w.until(() => events.length >= a.expected || errors.length > 0, 20000, 'the capture events');
+  return { events: errors.length ? [{ type: 'errors', errors: JSON.stringify(errors) }] : events, output: '' };
+}
+
+/** playback-*: deltas in, rendered out, then interrupted (the processor answers after the render). */
+async function renderPlayback(a: Args) {
+  const w = window as any;
+  const context = new OfflineAudioContext(1, a.frames, a.sampleRate);
+  const playback = await w.pcm.createPlaybackNode(context);
+  for (const d of a.deltas) playback.pushDelta(d, 'item_1');
+  playback.endItem('item_1');
+  await playback.getStats(); // answered after the deltas were taken in
+  const rendered = await context.startRendering();
+  const interruption = await playback.interrupt();
+  return { events: [{ type: 'interruption', ...interruption }], output: w.f32ToBase64(rendered.getChannelData(0)) };
+}
+
+/** echo-gate-48000: the echo (a buffer) into the capture processor, gated against the linked playback. */
+async function renderEchoGate(a: Args) {
+  const w = window as any;
+  const context = new OfflineAudioContext(1, a.frames, a.sampleRate);
+  const events: any[] = [];
+  const echo = w.bufferSource(context, a.mic, a.frames);
+  const micIn = new GainNode(context, { gain: 1 });
+  echo.connect(micIn);
+  const playback = await w.pcm.createPlaybackNode(context, { linkId: 'call', destination: null });
+  playback.node.connect(new GainNode(context, { gain: 0 })).connect(micIn); // orders playback before capture
+  await w.pcm.createCaptureNode(context, { source: micIn, linkId: 'call', echoGate: true, chunkMs: 40, onEvents: (batch: any[]) => events.push(...batch) });
+  for (const d of a.deltas) playback.pushDelta(d, 'item_1');
+  playback.endItem('item_1');
+  await playback.getStats();
+  echo.start();
+  await context.startRendering();
+  await w.until(() => events.length >= a.expected, 20000, `the capture events (${events.length} of ${a.expected} arrived)`);
+  return { events, output: '' };
+}
+
+/** session-48000: connectRealtimeAudio with the fixture as microphone; the server's response in before rendering. */
+async function renderSession(a: Args) {
+  const w = window as any;
+  const context = new OfflineAudioContext(1, a.frames, a.sampleRate);
+  const source = w.bufferSource(context, a.samples, a.frames);
+  const events: any[] = [];
+  const connection = await w.pcm.connectRealtimeAudio({
+    ...a.adapterOptions,
+    context,
+    source,
+    send: (event: any) => events.push({ dir: 'sent', ...event }),
+    onEvent: (event: any) => events.push({ dir: 'local', ...event }),
+    levelIntervalMs: 0,
+  });
+  for (const e of a.script) connection.handleServerEvent(e);
+  await connection.getStats(); // the port is in order: the events were handled before this answer
+  source.start();
+  const rendered = await context.startRendering();
+  await w.until(() => events.length >= a.expected, 20000, 'the session events');
+  const stats = await connection.getStats();
+  return { events, output: w.f32ToBase64(rendered.getChannelData(0)), extra: { playedSeconds: stats.playedSeconds, sentSeconds: stats.sentSeconds } };
+}
+
+const RENDER: Record<string, (a: Args) => Promise<SceneRun>> = {
+  capture: renderCapture,
+  playback: renderPlayback,
+  'echo-gate': renderEchoGate,
+  session: renderSession,
+};
+
+describe.each(ENGINES)('processors in %s, rendered offline, equal the Node pipelines', (engine) => {
+  let opened: LibraryPage;
+  let page: EnginePage;
+
+  beforeAll(async () => {
+    opened = await openLibraryPage(engine, { html: PAGE });
+    page = opened.page;
+  }, 120_000);
+  afterAll(() => opened?.close());
+
+  const render = async (scene: Scene) => {
+    const golden = goldenOf(scene);
+    const kind = scene.name.replace(/-\d+$/, '');
+    const run = await page.evaluate(RENDER[kind]!, {
+      ...scene.input(),
+      frames: scene.frames,
+      sampleRate: scene.sampleRate,
+      expected: (golden.events as unknown[]).length,
+    } as Args);
+    return { run, golden, actual: digest(run, scene.sampleRate) };
+  };
+
+  for (const scene of SCENES) {
+    it(`${scene.name}: events and samples equal fixtures/browser/golden/${scene.name}.json`, async () => {
+      const { run, golden, actual } = await render(scene);
+      expect(actual.events).toEqual(golden.events);
+      const { echoInEnergy: _nodeOnly, ...rest } = golden; // the echo energy at the mic, computed in Node
+      expect(actual).toEqual(rest);
+      if (scene.name === 'echo-gate-48000') {
+        // and the gate did its job: after 300 ms, the echo energy out is far below the energy in
+        let outEnergy = 0;
+        for (const e of run.events) {
+          if (e.type !== 'audio' || (e.startMs as number) < 300) continue;
+          for (const v of pcm16ToFloat(new Int16Array(decodeBase64(e.base64 as string).buffer))) outEnergy += v * v * 2; // each 24 kHz sample stands for two at 48 kHz
+        }
+        const reductionDb = 10 * Math.log10((golden.echoInEnergy as number) / Math.max(outEnergy, 1e-20));
+        console.log(`${engine}: echo gate in the worklet, ${reductionDb.toFixed(1)} dB less echo out than in after 300 ms`);
+        expect(reductionDb).toBeGreaterThan(40);
+      }
+    });
+  }
+});
