@@ -9,7 +9,10 @@
 // 40% point of the noise frames' level distribution; stochastic-approximation quantile estimation,
 // Robbins and Monro 1951) that falls fast when the level drops far under it and rises only at a
 // bounded rate while speech is being decided; and its fluctuation, the lower semi-deviation (mean
-// distance of the frames that fall below the centre). Speech only adds energy, so frames below the
+// distance of the frames that fall below the centre). When the noise itself gets louder (a fan, a
+// car) the slow rise would take it for speech for seconds: a window of the last second of levels
+// (vad-window.ts) shows a steady new floor well above the centre, and the model is then
+// re-estimated from that second (0.92 s after a step up). Speech only adds energy, so frames below the
 // centre are noise whatever the decision, and the spread needs no voicing decision to learn: white
 // noise shows ~0.5 dB, brown ~1.5 dB, six-talker babble ~3.5 dB. A frame is voiced when its level
 // exceeds the centre by `startDb` plus twice the fluctuation (or `stopDb` plus one fluctuation while
@@ -26,11 +29,12 @@
 // Latency: decisions per completed 10 ms frame; speech_start is emitted `minSpeechFrames` frames
 // after the onset frame, speech_stop `silenceFrames` frames after the last speech frame.
 //
-// State: one block allocated by the TypeScript wrapper (vad_state_bytes): a VadState struct, then
-// the high-pass and low-pass Biquad structs. Events are written as pairs of f64 (type 0 = start /
+// State: one block allocated by the TypeScript wrapper (vad_state_bytes): a VadState struct, the
+// high-pass and low-pass Biquad structs, then the windows of the last second of levels. Events are written as pairs of f64 (type 0 = start /
 // 1 = stop, sample index); frame decisions as one byte per completed frame.
 
 import { finiteOrZero, follow, powerDb } from "./shared";
+import { FLOOR_WINDOWS_BYTES, floorWindowsPush, floorWindowsReset, newFloorAbove, recentLevelQuantile, recentLowerSpread } from "./vad-window";
 
 @unmanaged class VadState {
   // Options (vad_init).
@@ -52,6 +56,7 @@ import { finiteOrZero, follow, powerDb } from "./shared";
   floorDb: f64; // noise centre (quantile tracker), dB
   devDb: f64; // lower semi-deviation of frame levels under the noise centre, dB
   speechDb: f64; // running level of voiced frames
+  runSpeechDb: f64; // speechDb when the current run of speech decisions began
   levelDb: f64; // level of the last completed frame
   voiced: bool; // previous frame voiced
   lastDecision: bool; // previous frame speech (voiced or hangover)
@@ -79,7 +84,9 @@ import { finiteOrZero, follow, powerDb } from "./shared";
 // @ts-ignore: decorator
 @inline const LP_OFF: usize = HP_OFF + offsetof<Biquad>(); // Biquad: low-pass at 4 kHz (when lowPassOn)
 // @ts-ignore: decorator
-@inline const STATE_BYTES: usize = LP_OFF + offsetof<Biquad>();
+@inline const WINDOWS_OFF: usize = (LP_OFF + offsetof<Biquad>() + 15) & ~15; // the last second of levels (vad-window.ts)
+// @ts-ignore: decorator
+@inline const STATE_BYTES: usize = WINDOWS_OFF + FLOOR_WINDOWS_BYTES;
 // @ts-ignore: decorator
 @inline const SAMPLE_LIMIT: f64 = 1.0e4; // finite samples are clamped to +-this (bounded energies)
 // Margins grow with how much the noise level itself fluctuates (its lower semi-deviation, dB).
@@ -112,7 +119,6 @@ import { finiteOrZero, follow, powerDb } from "./shared";
 // Hangover lengthens by up to 70% as the deviation goes from 1 to 4 dB (babble).
 // @ts-ignore: decorator
 @inline const HANG_DEV_EXTRA: f64 = 0.7;
-
 
 /** Bytes of the state block. */
 export function vad_state_bytes(): i32 {
@@ -178,7 +184,9 @@ export function vad_reset(s: usize): void {
   st.floorDb = -120.0;
   st.devDb = 2.0;
   st.speechDb = -30.0;
+  st.runSpeechDb = -30.0;
   st.levelDb = -120.0;
+  floorWindowsReset(s + WINDOWS_OFF);
 }
 
 /** Writes event `type` (0 start, 1 stop) at `sampleIndex` as event number `events`. */
@@ -199,13 +207,29 @@ function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, deci
   let dev = st.devDb;
   let speechDb = st.speechDb;
   let hang = st.hangLeft;
+  let wasVoiced = st.voiced;
+
+  // A new noise floor (vad-window.ts): the last second is steady and all of it stands well above
+  // the noise centre, so it is noise that got louder, not speech. The noise model is re-estimated
+  // from that second, the speech level is taken back to what it was before the run of "speech"
+  // began (and at least SPREAD_SNR_HIGH_DB over the new floor, full margins, until the user speaks),
+  // and the run's hangover ends: this frame is decided against the new floor.
+  const windows = s + WINDOWS_OFF;
+  floorWindowsPush(windows, levelDb);
+  if (newFloorAbove(windows, centreDb)) {
+    centreDb = recentLevelQuantile(windows, QUANTILE);
+    dev = min(recentLowerSpread(windows, centreDb), DEV_CAP_DB);
+    speechDb = max(st.runSpeechDb, centreDb + SPREAD_SNR_HIGH_DB);
+    hang = 0;
+    wasVoiced = false;
+  }
 
   // Margin above the noise centre: a fixed part plus the noise's own fluctuation (lower
   // semi-deviation), the latter shrunk by up to half when the running speech-to-noise ratio is low
   // (speech only a few dB above babble must not be held to babble's full spread).
   const runSnrDb = speechDb - max(centreDb, minLevelDb);
   const spreadScale = min(1.0, max(SPREAD_MIN_SCALE, (runSnrDb - SPREAD_SNR_LOW_DB) / (SPREAD_SNR_HIGH_DB - SPREAD_SNR_LOW_DB)));
-  const margin = st.voiced
+  const margin = wasVoiced
     ? st.stopDb + STOP_DEV_FACTOR * dev * spreadScale
     : st.startDb + START_DEV_FACTOR * dev * spreadScale;
   const voiced = levelDb > centreDb + margin && levelDb > minLevelDb;
@@ -234,9 +258,10 @@ function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, deci
   // down to half at 25 dB and above, where the endings stay above the floor by themselves; and
   // longer (up to HANG_DEV_EXTRA more) over fluctuating noise, whose dips cut words into pieces.
   if (voiced) {
+    if (!st.lastDecision) st.runSpeechDb = speechDb;
     speechDb = follow(speechDb, levelDb, 0.05);
-    st.speechDb = speechDb;
   }
+  st.speechDb = speechDb;
   const snrDb = speechDb - max(centreDb, minLevelDb);
   const hangScale = min(1.0, max(0.5, 1.0 - (snrDb - 10.0) / 30.0));
   const devExtra = centreDb > minLevelDb ? HANG_DEV_EXTRA * min(max(dev - 1.0, 0.0), 3.0) / 3.0 : 0.0;

@@ -1,9 +1,10 @@
 // Base64: the wasm SIMD codec (kernel inside wasm memory, and the public path with its string
 // conversion), Node's Buffer (raw, and with our strict checks), chunked btoa/atob (what browser
 // code does today), and the engine's native Uint8Array.toBase64 where it exists.
-import { base64Codecs, wasmBase64, kernels } from '../dist/index.js';
+import { base64Codecs, wasmBase64, kernels } from 'realtime-pcm/kernels';
 import { runSuite } from './lib.mjs';
 
+/** @type {Array<[string, number]>} */
 const sizes = [
   ['20 ms (960 B)', 960],
   ['4 KiB', 4096],
@@ -11,13 +12,17 @@ const sizes = [
 ];
 const heap = kernels();
 const bufferCodec = base64Codecs.find((c) => c.name === 'buffer');
+if (bufferCodec === undefined) throw new Error("this benchmark runs in Node (Buffer's codec)");
 const nativeCodec = base64Codecs.find((c) => c.name === 'native');
 
+/** @param {Uint8Array} bytes */
 function btoaChunked(bytes) {
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+  for (let i = 0; i < bytes.length; i += 8192)
+    binary += String.fromCharCode.apply(null, /** @type {number[]} */ (/** @type {unknown} */ (bytes.subarray(i, i + 8192))));
   return btoa(binary);
 }
+/** @param {string} text */
 function atobLoop(text) {
   const binary = atob(text);
   const out = new Uint8Array(binary.length);
@@ -25,6 +30,7 @@ function atobLoop(text) {
   return out;
 }
 
+/** @type {import('./lib.mjs').BenchCase[]} */
 const cases = [];
 for (const [label, bytes] of sizes) {
   const data = new Uint8Array(bytes).map((_, i) => (i * 2654435761) >>> 24);

@@ -2,21 +2,37 @@
 // load of a shared machine falls on both alike: each case runs for ~20 ms on build A, then on
 // build B, ROUNDS times over (env, default 41); the table gives the median time per call of each
 // and the median of the per-round ratios B / A (below 1: B is faster). The cases are the
-// allocation-free hot paths on render quanta and 10 ms blocks (echo gate, VAD, PCM16, G.711) and
-// the wasm base64 codec.
+// allocation-free hot paths on render quanta and 10 ms blocks (echo gate, VAD, PCM16, G.711), the
+// wasm base64 codec, and the capture and playback pipelines on 1 s of audio.
 // Run: npm run build && node bench/compare-builds.mjs <dist dir of build A> [dist dir of build B, default ./dist]
 // (build A e.g. from `git worktree add /tmp/a main && cd /tmp/a && npm ci && npm run build`).
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+
+/** A build's exports: its dist/index.js, with dist/kernels.js where it has one (any version). @typedef {any} Build */
 
 const [dirA, dirB = new URL('../dist', import.meta.url).pathname] = process.argv.slice(2);
 if (dirA === undefined) {
   console.error('usage: node bench/compare-builds.mjs <dist dir A> [dist dir B]');
   process.exit(2);
 }
-const load = (dir) => import(pathToFileURL(path.resolve(dir, 'index.js')).href);
+/**
+ * The root entry, and the kernels subpath of builds that have one (wasmBase64 and G.711 per law live there).
+ * @param {string} dir
+ * @returns {Promise<Build>}
+ */
+const load = async (dir) => {
+  const file = (/** @type {string} */ name) => pathToFileURL(path.resolve(dir, name)).href;
+  const kernels = existsSync(path.resolve(dir, 'kernels.js')) ? await import(file('kernels.js')) : {};
+  return { ...(await import(file('index.js'))), ...kernels };
+};
 const [A, B] = await Promise.all([load(dirA), load(dirB)]);
 
+/**
+ * @param {number} n
+ * @param {number} seed
+ */
 function signal(n, seed) {
   const x = new Float32Array(n);
   let s = seed;
@@ -27,7 +43,10 @@ function signal(n, seed) {
   return x;
 }
 
-/** The cases, each a function of a build's exports returning a call to time. */
+/**
+ * The cases, each a function of a build's exports returning a call to time.
+ * @type {Record<string, (lib: Build) => () => unknown>}
+ */
 const cases = {
   'EchoGate 48 kHz, 128-frame quantum, far end playing': (lib) => {
     const gate = new lib.EchoGate({ sampleRate: 48000 });
@@ -86,6 +105,34 @@ const cases = {
   },
 };
 
+// the pipelines on 1 s of audio: capture in render quanta and 20 ms pieces, playback of 20 ms deltas
+const second = signal(48000, 10);
+/** @param {number} frames */
+const piecesOf = (frames) => Array.from({ length: Math.ceil(48000 / frames) }, (_, k) => second.subarray(k * frames, (k + 1) * frames));
+for (const [label, frames] of /** @type {Array<[string, number]>} */ ([
+  ['128-frame quanta', 128],
+  ['20 ms pieces', 960],
+])) {
+  cases[`CapturePipeline 48 kHz, 1 s in ${label}`] = (lib) => {
+    const capture = new lib.CapturePipeline({ inputRate: 48000, chunkMs: 20 });
+    const pieces = piecesOf(frames);
+    return () => {
+      for (const piece of pieces) capture.push(piece);
+    };
+  };
+}
+cases['PlaybackPipeline 24 -> 48 kHz, 1 s as 20 ms deltas, 128-frame reads'] = (lib) => {
+  const playback = new lib.PlaybackPipeline({ outputRate: 48000 });
+  const delta = lib.encodeBase64(new Uint8Array(lib.floatToPcm16(signal(480, 11)).buffer));
+  const out = new Float32Array(128);
+  let item = 0;
+  return () => {
+    const id = `item-${item++ % 8}`;
+    for (let d = 0; d < 50; d++) playback.pushDelta(delta, id);
+    for (let q = 0; q < 375; q++) playback.read(out);
+  };
+};
+
 for (const samples of [480, 4096]) {
   cases[`floatToPcm16, ${samples} samples`] = (lib) => {
     const x = signal(samples, 5);
@@ -94,7 +141,11 @@ for (const samples of [480, 4096]) {
   };
 }
 
-/** Calls per second of `fn` over about `ms` milliseconds. */
+/**
+ * Calls per second of `fn` over about `ms` milliseconds.
+ * @param {() => unknown} fn
+ * @param {number} ms
+ */
 function rate(fn, ms) {
   let calls = 0;
   const start = performance.now();
@@ -108,6 +159,7 @@ function rate(fn, ms) {
 }
 
 const ROUNDS = Number(process.env.ROUNDS ?? 41);
+/** @param {number[]} xs */
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(`A: ${dirA}\nB: ${dirB}\n`);
 console.log('| case | A, us per call | B, us per call | B / A time (median of rounds) |');

@@ -3,9 +3,13 @@
 // (the gate estimating delay and echo level) and with nothing playing (transparent path).
 // Target (DESIGN.md section 4): <= 0.002 of realtime, i.e. >= 500x realtime.
 // Run alone: npm run build && node bench/echo-gate.bench.mjs
-import { EchoGate } from '../dist/index.js';
+import { EchoGate } from 'realtime-pcm';
 import { runSuite } from './lib.mjs';
 
+/**
+ * @param {number} rate
+ * @param {number} seconds
+ */
 function signals(rate, seconds) {
   const n = Math.round(rate * seconds);
   const far = new Float32Array(n);
@@ -21,15 +25,18 @@ function signals(rate, seconds) {
   return { far, mic };
 }
 
+/** @type {import('./lib.mjs').BenchCase[]} */
 const cases = [];
 for (const rate of [24000, 48000]) {
   const { far, mic } = signals(rate, 2);
-  for (const [label, n] of [
+  /** @type {Array<[string, number]>} */
+  const blocksOf = [
     ['10 ms', rate / 100],
     ['20 ms', rate / 50],
     ['128-frame quantum', 128],
     ['1 s', rate],
-  ]) {
+  ];
+  for (const [label, n] of blocksOf) {
     for (const playing of [true, false]) {
       const gate = new EchoGate({ sampleRate: rate });
       const refBlock = new Float32Array(n);
@@ -39,7 +46,9 @@ for (const rate of [24000, 48000]) {
       let k = 0;
       // Copies made once per block position up front would allocate; instead cycle through views
       // made here, outside the measured function.
+      /** @type {Float32Array[]} */
       const farViews = [];
+      /** @type {Float32Array[]} */
       const micViews = [];
       for (let b = 0; b < blocks; b++) {
         farViews.push(playing ? far.subarray(b * n, (b + 1) * n) : refBlock);

@@ -6,7 +6,9 @@
 // dependency). Per-room tables (worst case over a room's scenes) at 16 and 24 kHz, a 48 kHz check,
 // speed as x realtime and the ratio to speex MDF at 500 ms, measured in this run.
 //
-//   npm run build && node bench/echo.bench.mjs       (ECHO_BENCH_GRID=test for the quality test's grid)
+//   npm run build && node bench/echo.bench.mjs
+//   ECHO_BENCH_GRID=test (the quality test's grid), ECHO_BENCH_RATES=16000,24000,48000 (the default),
+//   ECHO_BENCH_PEERS=0 (ours only: quick, and leaves the peers' reference alone)
 //
 // Writes bench/results/echo.json, and the peers' per-scene figures at 16 kHz to
 // fixtures/echo-peers/figures-16000.json, the reference test/quality/echo-canceller.test.ts
@@ -19,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const GRID = process.env.ECHO_BENCH_GRID ?? 'bench';
+const GRID = process.env.ECHO_BENCH_GRID === 'test' ? 'test' : 'bench';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 
 // The lab's helpers are TypeScript (test/helpers): bundle them once for Node, with import.meta.url
@@ -39,6 +41,16 @@ await build({
   define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'test/helpers/echo-lab.ts')).href) },
   logLevel: 'warning',
 });
+/**
+ * @typedef {typeof import('../test/helpers/echo-scenes.js') & typeof import('../test/helpers/echo-metrics.js')
+ *   & typeof import('../test/helpers/echo-report.js') & typeof import('../test/helpers/echo-grid.js')
+ *   & typeof import('../test/helpers/echo-cancellers.js')} Lab
+ * @typedef {import('../test/helpers/echo-scenes.js').EchoScene} EchoScene
+ * @typedef {import('../test/helpers/echo-metrics.js').EchoFigures} EchoFigures
+ * @typedef {import('../test/helpers/echo-report.js').RoomSummary} RoomSummary
+ * @typedef {[name: string, filterMs: number]} Peer
+ */
+/** @type {Lab} */
 const lab = await import(pathToFileURL(bundle).href);
 
 // ---- peers ----
@@ -57,7 +69,7 @@ function buildPeers() {
   }
   return true;
 }
-const havePeers = buildPeers();
+const havePeers = process.env.ECHO_BENCH_PEERS !== '0' && buildPeers();
 const SPEEX_SWEEP_MS = [100, 200, 300, 500, 800];
 
 /**
@@ -66,11 +78,17 @@ const SPEEX_SWEEP_MS = [100, 200, 300, 500, 800];
  * 199 at 24 kHz, where it resamples inside, 383 at 48 kHz). measureEcho checks it on
  * every scene and throws if it is off.
  */
+/** @param {string} peer @param {number} rate @returns {number} */
 function peerLatency(peer, rate) {
   if (peer.startsWith('speex')) return peer === 'speex-mdf' ? 0 : rate / 100;
-  return { 16000: 112, 24000: 199, 48000: 383 }[rate];
+  /** @type {Record<number, number>} */
+  const webrtc = { 16000: 112, 24000: 199, 48000: 383 };
+  const lat = webrtc[rate];
+  if (lat === undefined) throw new Error(`webrtc latency at ${rate} Hz not measured`);
+  return lat;
 }
 
+/** @param {string} peer @param {EchoScene} scene @param {number} filterMs */
 function runPeer(peer, scene, filterMs) {
   const mic = join(tmp, 'mic.f32');
   const ref = join(tmp, 'ref.f32');
@@ -92,7 +110,9 @@ function runPeer(peer, scene, filterMs) {
 }
 
 // ---- runs ----
-const speed = new Map(); // name@rate -> { audio, process }
+/** @type {Map<string, { name: string, rate: number, audioSeconds: number, processSeconds: number }>} */
+const speed = new Map();
+/** @param {string} name @param {number} rate @param {number} audioSeconds @param {number} processSeconds */
 function addSpeed(name, rate, audioSeconds, processSeconds) {
   const key = `${name}@${rate}`;
   const s = speed.get(key) ?? { name, rate, audioSeconds: 0, processSeconds: 0 };
@@ -103,7 +123,7 @@ function addSpeed(name, rate, audioSeconds, processSeconds) {
 
 const ours = lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through');
 
-/** Every canceller on one scene: figures by name. */
+/** Every canceller on one scene: figures by name. @param {EchoScene} scene @param {Peer[]} peers */
 function runScene(scene, peers) {
   const figures = [];
   for (const { factory } of ours) {
@@ -120,30 +140,49 @@ function runScene(scene, peers) {
  * Speed, interleaved so that the load of a shared machine falls on every canceller alike: on 8
  * calls (one per room and delay), each canceller and peer in turn, twice; speex MDF alone at
  * 500 ms is the baseline (the span ours covers).
+ * @param {number} rate @param {Peer[]} peers
  */
 function measureSpeed(rate, peers) {
-  const scenes = lab
-    .echoGrid(GRID, rate)
-    .find((g) => g.name === 'call')
-    .scenes.filter((p) => p.erlDb === 18 || p.erlDb === 12)
+  const scenes = callsOf(GRID, rate)
+    .filter((p) => p.erlDb === 18 || p.erlDb === 12)
     .slice(0, 8)
     .map((p) => lab.buildScene(p));
-  const runners = [
-    ...ours.map(({ factory }) => [factory(rate).name, (scene) => lab.runCancellerTimed(factory(scene.sampleRate), scene).processSeconds]),
-    ...[...peers, ...(peers.length ? [['speex-mdf', 500]] : [])].map(([name, ms]) => [name, (scene) => runPeer(name, scene, ms).processSeconds]),
-  ];
+  /** @type {Array<[string, (scene: EchoScene) => number]>} */
+  const runners = [];
+  for (const { factory } of ours) {
+    const c = factory(rate);
+    c.free?.();
+    runners.push([c.name, (scene) => lab.runCancellerTimed(factory(scene.sampleRate), scene).processSeconds]);
+  }
+  /** @type {Peer[]} */
+  const timedPeers = peers.length ? [...peers, ['speex-mdf', 500]] : [];
+  for (const [name, ms] of timedPeers) runners.push([name, (scene) => runPeer(name, scene, ms).processSeconds]);
   for (let round = 0; round < 2; round++) {
     for (const scene of scenes) for (const [name, run] of runners) addSpeed(name, rate, scene.mic.length / rate, run(scene));
   }
 }
 
+/** @param {'test' | 'bench'} grid @param {number} rate */
+function callsOf(grid, rate) {
+  const calls = lab.echoGrid(grid, rate).find((g) => g.name === 'call');
+  if (!calls) throw new Error('no call group');
+  return calls.scenes;
+}
+
+/** @typedef {{ filterMs: number, medianReductionDb: number, medianLeakShare: number, medianCleanShare: number, xRealtime: number }} SweepRow */
+/** @typedef {{ name: string, rate: number, audioSeconds: number, processSeconds: number, xRealtime: number, ratioToSpeexMdf500: number | null }} SpeedRow */
+/**
+ * @type {{ name: string, date: string, node: string, cpu: string | undefined, grid: string, peers: boolean,
+ *   rates: Record<number, { scenes: number, rooms: RoomSummary[] }>, speexSweep?: SweepRow[], speed?: SpeedRow[], markdown?: string, minutes?: number }}
+ */
 const results = { name: 'echo', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, grid: GRID, peers: havePeers, rates: {} };
 const t0 = performance.now();
 
 // speex's best filter length, on the main rooms' calls at 16 kHz (median single-talk reduction).
 let speexBestMs = 500;
 if (havePeers) {
-  const calls = lab.echoGrid(GRID, 16000).find((g) => g.name === 'call').scenes;
+  const calls = callsOf(GRID, 16000);
+  /** @type {SweepRow[]} */
   const sweep = [];
   for (const ms of SPEEX_SWEEP_MS) {
     const fs = [];
@@ -156,7 +195,8 @@ if (havePeers) {
       spent += r.processSeconds;
       fs.push(lab.measureEcho(scene, r.output, `speex ${ms} ms`));
     }
-    const med = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+    /** @param {number[]} xs */
+    const med = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN;
     sweep.push({
       filterMs: ms,
       medianReductionDb: med(fs.map((f) => f.singleTalk.reductionDb)),
@@ -176,29 +216,24 @@ if (havePeers) {
       .join('\n')}`,
   );
 }
-const PEERS = havePeers ? [['speex', 500], ...(speexBestMs !== 500 ? [[`speex@${speexBestMs}ms`, speexBestMs]] : []), ['webrtc', 0], ['webrtc-da', 0]] : [];
+/** @type {Peer[]} */
+const PEERS = havePeers
+  ? [['speex', 500], ...(speexBestMs !== 500 ? [/** @type {Peer} */ ([`speex@${speexBestMs}ms`, speexBestMs])] : []), ['webrtc', 0], ['webrtc-da', 0]]
+  : [];
 
 const markdown = [];
 for (const rate of (process.env.ECHO_BENCH_RATES ?? '16000,24000,48000').split(',').map(Number)) {
   const groups =
-    rate === 48000
-      ? [
-          {
-            name: 'call',
-            scenes: lab
-              .echoGrid('test', rate)
-              .find((g) => g.name === 'call')
-              .scenes.filter((p) => p.delayMs === 120 && p.erlDb === 18),
-          },
-        ]
-      : lab.echoGrid(GRID, rate);
+    rate === 48000 ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }] : lab.echoGrid(GRID, rate);
+  /** @type {EchoFigures[]} */
   const all = [];
+  /** @type {{ command: string, date: string, sampleRate: number, scenes: Record<string, { fingerprint: number[], figures: EchoFigures[] }> }} */
   const reference = { command: 'npm run build && node bench/echo.bench.mjs', date: results.date, sampleRate: rate, scenes: {} };
   for (const group of groups) {
     for (const p of group.scenes) {
       const scene = lab.buildScene(p);
       const fs = runScene(scene, PEERS);
-      all.push(...fs.map((f) => ({ group: group.name, ...f })));
+      all.push(...fs);
       reference.scenes[scene.name] = { fingerprint: lab.sceneFingerprint(scene), figures: fs.filter((f) => PEERS.some(([n]) => n === f.canceller)) };
     }
   }
@@ -214,11 +249,12 @@ for (const rate of (process.env.ECHO_BENCH_RATES ?? '16000,24000,48000').split('
   }
 }
 
-const speeds = [...speed.values()].map((s) => ({ ...s, xRealtime: s.audioSeconds / s.processSeconds }));
-for (const s of speeds) {
-  const base = speeds.find((b) => b.name === 'speex-mdf' && b.rate === s.rate);
-  s.ratioToSpeexMdf500 = base ? s.xRealtime / base.xRealtime : null;
-}
+const xRealtime = (/** @type {{ audioSeconds: number, processSeconds: number }} */ s) => s.audioSeconds / s.processSeconds;
+/** @type {SpeedRow[]} */
+const speeds = [...speed.values()].map((s) => {
+  const base = speed.get(`speex-mdf@${s.rate}`);
+  return { ...s, xRealtime: xRealtime(s), ratioToSpeexMdf500: base ? xRealtime(s) / xRealtime(base) : null };
+});
 results.speed = speeds;
 const speedTable = `### Speed (this run, interleaved; x realtime over 8 calls twice, one core)\n\n| canceller | rate | audio s | x realtime | vs speex MDF 500 ms |\n| --- | ---: | ---: | ---: | ---: |\n${speeds
   .map(
@@ -229,8 +265,9 @@ const speedTable = `### Speed (this run, interleaved; x realtime over 8 calls tw
 console.log(`\n${speedTable}`);
 markdown.push(speedTable);
 results.markdown = markdown.join('\n\n');
-results.minutes = (performance.now() - t0) / 60000;
+const minutes = (performance.now() - t0) / 60000;
+results.minutes = minutes;
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/echo.json'), `${JSON.stringify(results)}\n`);
 rmSync(tmp, { recursive: true, force: true });
-console.log(`\necho bench: ${results.minutes.toFixed(1)} min; bench/results/echo.json written`);
+console.log(`\necho bench: ${minutes.toFixed(1)} min; bench/results/echo.json written`);

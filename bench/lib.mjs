@@ -8,11 +8,23 @@ import os from 'node:os';
 const maxTime = Number(process.env.BENCH_MAX_TIME ?? 0.5);
 
 /**
+ * One benchmark case.
+ * @typedef {{ group: string, impl: string, fn: () => unknown, bytes: number, seconds: number, baseline?: boolean }} BenchCase
+ */
+/**
+ * One measured case, as printed and saved.
+ * @typedef {{ group: string, impl: string, opsPerSecond: number, marginPercent?: number, mbPerSecond: number,
+ *   xRealtime: number, baseline: boolean, ratioToBaseline?: number | null }} BenchRow
+ */
+
+/**
  * @param {string} name suite name, also the results file name (bench/results/<name>.json)
- * @param {Array<{group: string, impl: string, fn: () => void, bytes: number, seconds: number, baseline?: boolean}>} cases
- *   `bytes`: bytes of the measured payload per call (for MB/s); `seconds`: seconds of 24 kHz audio per call.
+ * @param {BenchCase[]} cases `bytes`: bytes of the measured payload per call (for MB/s); `seconds`:
+ *   seconds of 24 kHz audio per call.
+ * @returns {Promise<BenchRow[]>}
  */
 export async function runSuite(name, cases) {
+  /** @type {BenchRow[]} */
   const rows = [];
   await b.suite(
     name,
@@ -47,15 +59,17 @@ export async function runSuite(name, cases) {
   return rows;
 }
 
+/** @param {BenchRow[]} rows */
 export function formatTable(rows) {
   const lines = ['| case | implementation | MB/s | x realtime | vs baseline |', '| --- | --- | ---: | ---: | ---: |'];
   for (const r of rows) {
-    const ratio = r.ratioToBaseline === null ? '' : `${r.ratioToBaseline.toFixed(2)}x`;
+    const ratio = r.ratioToBaseline == null ? '' : `${r.ratioToBaseline.toFixed(2)}x`;
     lines.push(`| ${r.group} | ${r.impl}${r.baseline ? ' (baseline)' : ''} | ${fmt(r.mbPerSecond)} | ${fmt(r.xRealtime)} | ${ratio} |`);
   }
   return lines.join('\n');
 }
 
+/** @param {number} x */
 function fmt(x) {
   return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1);
 }

@@ -1,8 +1,9 @@
 // PCM16 conversion: the wasm SIMD kernel (data already in wasm memory, and through the public API
 // with its copies) against plain JS (the exact convention, and the common unclamped-rounding snippet).
-import { floatToPcm16, pcm16ToFloat, kernels } from '../dist/index.js';
+import { floatToPcm16, pcm16ToFloat, kernels } from 'realtime-pcm/kernels';
 import { runSuite } from './lib.mjs';
 
+/** @type {Array<[string, number]>} */
 const sizes = [
   ['20 ms (960 B)', 480],
   ['4 KiB', 2048],
@@ -10,6 +11,7 @@ const sizes = [
   ['1 MiB', 524288],
 ];
 const heap = kernels();
+/** @type {import('./lib.mjs').BenchCase[]} */
 const cases = [];
 for (const [label, samples] of sizes) {
   const input = new Float32Array(samples).map((_, i) => Math.sin(i * 0.01) * 1.1);

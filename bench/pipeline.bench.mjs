@@ -5,12 +5,17 @@
 // Run alone: `node bench/pipeline.bench.mjs` (after `npm run build`).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter, TelephonyBridge, decodeMuLaw, encodeMuLaw } from '../dist/index.js';
+import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter, TelephonyBridge } from 'realtime-pcm';
+import { decodeMuLaw, encodeMuLaw } from 'realtime-pcm/kernels';
 import { runSuite } from './lib.mjs';
 
 const RATE = 48000;
 const QUANTUM = 128;
 
+/**
+ * @param {number} frames
+ * @param {number} [rate]
+ */
 function mic(frames, rate = RATE) {
   const out = new Float32Array(frames);
   let x = 1;
@@ -23,28 +28,32 @@ function mic(frames, rate = RATE) {
 
 /** One second of microphone audio in 128-frame quanta (the last one short). */
 const second = mic(RATE);
+/** @type {Float32Array[]} */
 const quanta = [];
 for (let at = 0; at < RATE; at += QUANTUM) quanta.push(second.subarray(at, Math.min(RATE, at + QUANTUM)));
 
 const deltaPcm = new Int16Array(2400).map((_, i) => Math.round(8000 * Math.sin(i * 0.05)));
 const delta = Buffer.from(deltaPcm.buffer).toString('base64'); // 100 ms at 24 kHz
+/** @param {string} itemId */
 const deltaEvent = (itemId) =>
   JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: itemId, output_index: 0, content_index: 0, delta });
 
 function memoryChild() {
-  const gc = globalThis.gc;
+  const gc = /** @type {() => void} */ (globalThis.gc); // run with --expose-gc
   const used = () => {
     gc();
     gc();
     return process.memoryUsage().heapUsed;
   };
+  /** @type {Record<string, unknown>} */
   const results = {};
 
+  /** @param {number[]} xs */
   const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
   // playback read(): 128-frame quanta at 48 kHz with audio buffered (warm code first: the JIT's
   // own allocations would otherwise be counted), median of 5 runs of 20000 reads
   {
-    const p = new PlaybackPipeline({ outputRate: RATE, maxBufferedMs: 600000 });
+    const p = new PlaybackPipeline({ outputRate: RATE, maxPlaybackMs: 600000 });
     for (let i = 0; i < 3000; i++) p.pushDelta(delta, 'x');
     const out = new Float32Array(QUANTUM);
     for (let i = 0; i < 20000; i++) p.read(out);
@@ -149,6 +158,7 @@ function memoryChild() {
 if (process.argv[2] === '--memory') {
   memoryChild();
 } else {
+  /** @type {import('./lib.mjs').BenchCase[]} */
   const cases = [];
   for (const chunkMs of [20, 40, 100]) {
     const capture = new CapturePipeline({ inputRate: RATE, chunkMs });
@@ -222,6 +232,7 @@ if (process.argv[2] === '--memory') {
     // G.711 at 8 kHz: the wasm kernel (through its copies) against a plain-JS 256-entry table
     // decode and the segment-rule encode, 20 ms (160 samples) and 1 s (8000 samples)
     const table = decodeMuLaw(new Uint8Array(256).map((_, i) => i));
+    /** @param {number} x */
     const jsEncode = (x) => {
       let v = (x + 2) >> 2;
       if (v > 8191) v = 8191;
@@ -235,10 +246,12 @@ if (process.argv[2] === '--memory') {
       const seg = 26 - Math.clz32(y);
       return (((seg << 4) | ((y >> (seg + 1)) & 15)) ^ mask) & 0xff;
     };
-    for (const [label, n] of [
+    /** @type {Array<[string, number]>} */
+    const lengths = [
       ['20 ms', 160],
       ['1 s', 8000],
-    ]) {
+    ];
+    for (const [label, n] of lengths) {
       const pcm = new Int16Array(n).map((_, i) => Math.round(12000 * Math.sin(i * 0.2)));
       const codes = encodeMuLaw(pcm);
       const outCodes = new Uint8Array(n);

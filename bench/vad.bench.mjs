@@ -4,9 +4,13 @@
 // Target (DESIGN.md section 4): <= 0.001 of realtime, i.e. >= 1000x realtime.
 // Run alone: npm run build && node bench/vad.bench.mjs
 import fvad from '@echogarden/fvad-wasm';
-import { EnergyVad } from '../dist/index.js';
+import { EnergyVad } from 'realtime-pcm';
 import { runSuite } from './lib.mjs';
 
+/**
+ * @param {number} rate
+ * @param {number} seconds
+ */
 function speechLike(rate, seconds) {
   const x = new Float32Array(Math.round(rate * seconds));
   let seed = 1;
@@ -19,14 +23,17 @@ function speechLike(rate, seconds) {
 }
 
 const m = await fvad();
+/** @type {import('./lib.mjs').BenchCase[]} */
 const cases = [];
 for (const rate of [24000, 48000]) {
   const signal = speechLike(rate, 2);
-  for (const [label, ms] of [
+  /** @type {Array<[string, number]>} */
+  const blocks = [
     ['10 ms', 10],
     ['20 ms', 20],
     ['1 s', 1000],
-  ]) {
+  ];
+  for (const [label, ms] of blocks) {
     const n = (rate * ms) / 1000;
     const vad = new EnergyVad({ sampleRate: rate });
     const types = new Uint8Array(256);

@@ -11,8 +11,9 @@
 // what count). Results: bench/results/whole-pipeline.json, with a `markdown` table for the README.
 // Run alone: `node bench/whole-pipeline.bench.mjs` (after `npm run build`).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter } from '../dist/index.js';
+import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter } from 'realtime-pcm';
 import { runSuite } from './lib.mjs';
+/** @typedef {import('./lib.mjs').BenchRow & { cpuSharePercent?: number }} Row */
 
 const IN_RATE = 48000;
 const SESSION_RATE = 24000;
@@ -20,6 +21,7 @@ const PIECE = 960; // 20 ms at 48 kHz
 const DELTA = 480; // 20 ms at 24 kHz
 const QUANTUM = 128;
 
+/** @param {number} frames */
 function mic(frames) {
   const out = new Float32Array(frames);
   let x = 1;
@@ -30,6 +32,7 @@ function mic(frames) {
   return out;
 }
 const second = mic(IN_RATE);
+/** @type {Float32Array[]} */
 const pieces = [];
 for (let at = 0; at < IN_RATE; at += PIECE) pieces.push(second.subarray(at, at + PIECE));
 const reference = pieces.map((p) => p.map((_, i) => 0.4 * Math.sin(i * 0.07))); // what the speaker plays
@@ -38,7 +41,12 @@ const delta = Buffer.from(deltaPcm.buffer).toString('base64');
 
 // ---- the plain-JS path --------------------------------------------------------------------------
 
-/** Linear interpolation, one chunk at a time (as commonly written: no state, no filter). */
+/**
+ * Linear interpolation, one chunk at a time (as commonly written: no state, no filter).
+ * @param {Float32Array} input
+ * @param {number} fromRate
+ * @param {number} toRate
+ */
 function linearResample(input, fromRate, toRate) {
   const ratio = fromRate / toRate;
   const length = Math.floor(input.length / ratio);
@@ -53,20 +61,25 @@ function linearResample(input, fromRate, toRate) {
   }
   return out;
 }
+/** @param {Float32Array} input */
 function floatToInt16NoClamp(input) {
   const out = new Int16Array(input.length);
   for (let i = 0; i < input.length; i++) out[i] = input[i] * 32767;
   return out;
 }
+/** @param {Uint8Array} bytes */
 function chunkedBtoa(bytes) {
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode.apply(null, /** @type {number[]} */ (/** @type {unknown} */ (bytes.subarray(i, i + 0x8000))));
   return btoa(binary);
 }
+/** @param {Float32Array} piece */
 function plainCapture(piece) {
   const pcm = floatToInt16NoClamp(linearResample(piece, IN_RATE, SESSION_RATE));
   return chunkedBtoa(new Uint8Array(pcm.buffer));
 }
+/** @param {string} text */
 function plainPlayback(text) {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
@@ -79,7 +92,12 @@ function plainPlayback(text) {
 
 // ---- what each path outputs (not timed): aliasing of a 15 kHz tone, clipping of a 1.01 peak ------
 
-/** Amplitude of `hz` in `x` (sampled at `rate`) by a single-bin DFT over whole cycles. */
+/**
+ * Amplitude of `hz` in `x` (sampled at `rate`) by a single-bin DFT over whole cycles.
+ * @param {Float32Array} x
+ * @param {number} rate
+ * @param {number} hz
+ */
 function amplitudeAt(x, rate, hz) {
   let re = 0;
   let im = 0;
@@ -89,6 +107,7 @@ function amplitudeAt(x, rate, hz) {
   }
   return (2 * Math.hypot(re, im)) / x.length;
 }
+/** @param {string[]} base64s */
 function pcmOf(base64s) {
   const bytes = Buffer.concat(base64s.map((t) => Buffer.from(t, 'base64')));
   return Float32Array.from(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2), (v) => v / 32768);
@@ -97,13 +116,17 @@ function outputChecks() {
   // a 0.5 amplitude 15 kHz tone at 48 kHz must not come out at 24 - 15 = 9 kHz
   const tone = new Float32Array(IN_RATE).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 15000 * i) / IN_RATE));
   const capture = new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20 });
-  const ours = pcmOf([...capture.push(tone), ...capture.flush()].filter((e) => e.type === 'audio').map((e) => e.base64));
+  const audio = /** @type {import('realtime-pcm').CaptureAudioEvent[]} */ ([...capture.push(tone), ...capture.flush()].filter((e) => e.type === 'audio'));
+  const ours = pcmOf(audio.map((e) => e.base64));
   const plain = pcmOf(Array.from({ length: 50 }, (_, k) => plainCapture(tone.subarray(k * PIECE, (k + 1) * PIECE))));
+  /** @param {Float32Array} out */
   const aliasDb = (out) => 20 * Math.log10(Math.max(1e-9, amplitudeAt(out.subarray(2400, 21600), SESSION_RATE, 9000)) / 0.5);
   // a peak of 1.01 (a hot microphone): clamped to 32767, or wrapped to a negative full-scale click
   const hot = new Float32Array(PIECE).fill(1.01);
+  /** @param {string} base64 */
   const int16Of = (base64) => new Int16Array(Uint8Array.from(Buffer.from(base64, 'base64')).buffer);
-  const oursHot = int16Of(new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20 }).push(new Float32Array(4 * PIECE).fill(1.01)).at(-1).base64);
+  const hotEvents = new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20 }).push(new Float32Array(4 * PIECE).fill(1.01));
+  const oursHot = int16Of(/** @type {import('realtime-pcm').CaptureAudioEvent} */ (hotEvents.at(-1)).base64);
   const plainHot = int16Of(plainCapture(hot));
   return {
     aliasOf15kHzDb: { realtimePcm: aliasDb(ours), plainJs: aliasDb(plain) },
@@ -118,6 +141,7 @@ const PLAYBACK = 'playback: 1 s as 50 base64 deltas of 20 ms (24 kHz) -> 48 kHz 
 const CALL = 'a whole call in the adapter: 1 s of mic and of assistant audio, JSON in and out';
 
 function cases() {
+  /** @type {import('./lib.mjs').BenchCase[]} */
   const list = [];
   let sink = 0;
   {
@@ -227,17 +251,26 @@ function cases() {
 }
 
 // best of 3 rounds per case
-let best;
-for (let round = 0; round < 3; round++) {
+/** @type {Row[]} */
+let best = await runSuite('whole-pipeline', cases());
+for (let round = 1; round < 3; round++) {
   const rows = await runSuite('whole-pipeline', cases());
-  best = best === undefined ? rows : best.map((row, i) => (rows[i].opsPerSecond > row.opsPerSecond ? rows[i] : row));
+  best = best.map((row, i) => (rows[i].opsPerSecond > row.opsPerSecond ? rows[i] : row));
 }
 for (const row of best) {
   const base = best.find((r) => r.group === row.group && r.baseline);
   row.ratioToBaseline = base ? row.opsPerSecond / base.opsPerSecond : null;
   row.cpuSharePercent = 100 / row.xRealtime; // of one core, per call, at 20 ms chunks
 }
-const x = (group, impl) => best.find((r) => r.group === group && r.impl.startsWith(impl)).xRealtime;
+/**
+ * @param {string} group
+ * @param {string} impl
+ */
+const x = (group, impl) => {
+  const row = best.find((r) => r.group === group && r.impl.startsWith(impl));
+  if (row === undefined) throw new Error(`no case ${group} / ${impl}`);
+  return row.xRealtime;
+};
 const ours = { capture: x(CAPTURE, 'realtime-pcm: VAD'), playback: x(PLAYBACK, 'realtime-pcm'), adapter: x(CALL, 'RealtimeAudioAdapter') };
 const plain = { capture: x(CAPTURE, 'plain JS'), playback: x(PLAYBACK, 'plain JS') };
 const callsPerCore = {
@@ -245,18 +278,20 @@ const callsPerCore = {
   adapter: ours.adapter,
   plainJs: 1 / (1 / plain.capture + 1 / plain.playback),
 };
+/** @param {number} v */
 const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
 const lines = [
   '| case | implementation | x realtime (one core) | share of one core per call | vs plain JS |',
   '| --- | --- | ---: | ---: | ---: |',
   ...best.map(
     (r) =>
-      `| ${r.group.split(':')[0]} | ${r.impl} | ${fmt(r.xRealtime)} | ${r.cpuSharePercent.toFixed(2)}% | ${r.group === CALL ? '' : `${r.ratioToBaseline.toFixed(2)}x`} |`,
+      `| ${r.group.split(':')[0]} | ${r.impl} | ${fmt(r.xRealtime)} | ${(r.cpuSharePercent ?? 0).toFixed(2)}% | ${r.group === CALL ? '' : `${(r.ratioToBaseline ?? 0).toFixed(2)}x`} |`,
   ),
   '',
   `Concurrent calls one core carries (capture with VAD + echo gate, and playback): **${Math.floor(callsPerCore.pipelines)}** with the pipelines, **${Math.floor(callsPerCore.adapter)}** through the adapter with JSON in and out; the plain-JS path (no VAD, no echo gate, aliasing, wrap-around on clipping) ${Math.floor(callsPerCore.plainJs)}.`,
 ];
 const checks = outputChecks();
+/** @param {number} db */
 const dbText = (db) => (db < -120 ? 'nothing at PCM16 precision' : `${db.toFixed(1)} dB`);
 lines.push(
   '',

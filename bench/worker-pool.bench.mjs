@@ -5,7 +5,7 @@
 // one run of a fixed amount of audio.
 import { availableParallelism } from 'node:os';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { PcmWorkerPool, CapturePipeline, PlaybackPipeline, encodeBase64 } from '../dist/node.js';
+import { PcmWorkerPool, CapturePipeline, PlaybackPipeline, encodeBase64 } from 'realtime-pcm/node';
 
 const calls = Number(process.env.BENCH_CALLS ?? 100);
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
@@ -25,6 +25,7 @@ async function inPool() {
     playbacks.push(await pool.createPlayback({ outputRate: 48000 }));
   }
   const started = performance.now();
+  /** @type {Float32Array[]} */
   let readBuffers = playbacks.map(() => new Float32Array(blockFrames));
   for (let b = 0; b < blocks; b++) {
     const reads = [];

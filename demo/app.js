@@ -3,11 +3,26 @@
 // a WebSocket to this server: /session (the built-in local session) or /relay (the OpenAI
 // Realtime API, through the server, which holds the key). `window.demo` exposes what happened,
 // for the browser test.
-import * as pcm from '/dist/browser.js';
-import { DemoView } from '/demo/ui.js';
+// 'realtime-pcm/browser' is dist/browser.js, through the import map in index.html.
+import * as pcm from 'realtime-pcm/browser';
+import { DemoView } from './ui.js';
 
+/** @typedef {import('realtime-pcm/browser').RealtimeAudioConnection} RealtimeAudioConnection */
+/** @typedef {{ context: AudioContext, source: AudioNode, close: () => Promise<void> }} Source */
+
+/**
+ * An element of index.html by id (the page has each one; typed loosely: inputs and buttons).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const view = new DemoView();
+/**
+ * What happened, for the browser test.
+ * @type {{ state: string, mode: string | null, contextRate: number | null, chunks: { count: number, bytes: number },
+ *   serverTypes: Record<string, number>, clientTypes: Record<string, number>, events: object[], interruptions: object[],
+ *   errors: unknown[], stats: import('realtime-pcm/browser').AdapterStats | null, levels: number, speaking: boolean, ready?: boolean }}
+ */
 const demo = {
   state: 'idle',
   mode: null,
@@ -22,19 +37,26 @@ const demo = {
   levels: 0,
   speaking: false,
 };
-window.demo = demo;
+/** @type {any} */ (window).demo = demo;
 
+/** @type {{ socket: WebSocket, source: Source, connection: RealtimeAudioConnection, timer: ReturnType<typeof setInterval> } | null} */
 let session = null;
 const config = await (await fetch('/config.json')).json();
 if (config.relay) {
-  document.querySelector('input[value=relay]').disabled = false;
+  /** @type {HTMLInputElement} */ (document.querySelector('input[value=relay]')).disabled = false;
   $('relay-note').textContent = `(${config.model}; the API key stays on the server)`;
 }
 
+/** @param {string} text */
 const typeOf = (text) => /^\{"type":"([^"]+)"/.exec(text)?.[1] ?? /"type":"([^"]+)"/.exec(text.slice(0, 200))?.[1] ?? '?';
+/**
+ * @param {Record<string, number>} map
+ * @param {string} type
+ */
 const count = (map, type) => (map[type] = (map[type] ?? 0) + 1);
 const APPEND_PREFIX = '{"type":"input_audio_buffer.append","audio":"';
 
+/** @param {string} text */
 function onClientText(text) {
   if (text.startsWith(APPEND_PREFIX)) {
     const b64 = text.length - APPEND_PREFIX.length - 2;
@@ -53,6 +75,7 @@ function onClientText(text) {
   else view.log('out', event.type);
 }
 
+/** @param {string} text */
 function onServerText(text) {
   const type = typeOf(text);
   count(demo.serverTypes, type);
@@ -75,6 +98,10 @@ function onServerText(text) {
   view.log(type === 'error' ? 'err' : 'in', `${type}${detail}`);
 }
 
+/**
+ * @param {boolean} useFixture
+ * @returns {Promise<Source>}
+ */
 async function openSource(useFixture) {
   if (!useFixture) {
     const mic = await pcm.openMicrophone();
@@ -97,7 +124,7 @@ async function openSource(useFixture) {
 }
 
 async function start() {
-  const mode = document.querySelector('input[name=mode]:checked').value;
+  const mode = /** @type {HTMLInputElement} */ (document.querySelector('input[name=mode]:checked')).value;
   const useFixture = $('fixture').checked;
   const speechOnly = $('speech-only').checked;
   $('start').disabled = true;
@@ -111,6 +138,7 @@ async function start() {
     const source = await openSource(useFixture);
     await source.context.resume();
     const sendTarget = {
+      /** @param {string} text */
       send(text) {
         socket.send(text);
         onClientText(text);
@@ -171,7 +199,7 @@ async function start() {
       );
     } else await connection.sessionUpdate({ turnDetection });
     const timer = setInterval(async () => {
-      demo.stats = await connection.stats();
+      demo.stats = await connection.getStats();
       view.stats(demo.stats);
     }, 250);
     session = { socket, source, connection, timer };
@@ -184,8 +212,9 @@ async function start() {
     $('interrupt').disabled = false;
   } catch (error) {
     demo.state = 'error';
-    demo.errors.push({ message: String(error?.message ?? error) });
-    view.status(`error: ${error?.message ?? error}`, 'error');
+    const message = error instanceof Error ? error.message : String(error);
+    demo.errors.push({ message });
+    view.status(`error: ${message}`, 'error');
     $('start').disabled = false;
   }
 }
@@ -201,7 +230,7 @@ async function stop(reason = 'ended') {
   session = null;
   if (s === null) return;
   clearInterval(s.timer);
-  demo.stats = await s.connection.stats().catch(() => demo.stats);
+  demo.stats = await s.connection.getStats().catch(() => demo.stats);
   if (demo.stats) view.stats(demo.stats);
   s.connection.close();
   s.socket.close();

@@ -1,20 +1,34 @@
 // The demo page's display: level meters, lights, the scrolling timeline, the chunk strip, the
 // cost table and the event log. No audio here; app.js feeds it.
+/**
+ * An element of index.html by id (the page has each one; typed loosely: inputs, canvas, lists).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const TIMELINE_MS = 12000;
 const FLOOR_DB = -70;
 
+/** @param {number} db */
 const pct = (db) => Math.max(0, Math.min(100, ((db - FLOOR_DB) / -FLOOR_DB) * 100));
+/** @param {number} db */
 const fmtDb = (db) => (db <= FLOOR_DB ? '–∞ dB' : `${db.toFixed(0)} dB`);
+
+/** @typedef {import('realtime-pcm/browser').SessionLevel} SessionLevel */
+/** @typedef {import('realtime-pcm/browser').AdapterStats} AdapterStats */
 
 export class DemoView {
   constructor() {
     this.t0 = performance.now();
-    this.levels = []; // { t, mic, spk, speaking }
-    this.marks = []; // { t, kind: 'chunk' | 'cut' }
+    /** @type {Array<{ t: number, mic: number, spk: number, speaking: boolean }>} */
+    this.levels = [];
+    /** @type {Array<{ t: number, kind: 'chunk' | 'cut' }>} */
+    this.marks = [];
+    /** @type {HTMLElement[]} */
     this.chunkTiles = [];
+    /** @type {HTMLCanvasElement} */
     this.canvas = $('timeline');
-    this.ctx = this.canvas.getContext('2d');
+    this.ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext('2d'));
     const draw = () => {
       this.draw();
       requestAnimationFrame(draw);
@@ -26,11 +40,13 @@ export class DemoView {
     return performance.now() - this.t0;
   }
 
+  /** @param {string} text */
   status(text, kind = '') {
     $('status').textContent = text;
     $('status').className = `status ${kind}`;
   }
 
+  /** @param {SessionLevel} l */
   level(l) {
     $('mic-bar').style.width = `${pct(l.micDb)}%`;
     $('speaker-bar').style.width = `${pct(l.speakerDb)}%`;
@@ -49,6 +65,11 @@ export class DemoView {
     while (this.levels.length > 0 && this.levels[0].t < this.now() - TIMELINE_MS - 1000) this.levels.shift();
   }
 
+  /**
+   * @param {number} bytes
+   * @param {boolean} speaking
+   * @param {{ count: number, bytes: number }} total
+   */
   chunk(bytes, speaking, total) {
     this.marks.push({ t: this.now(), kind: 'chunk' });
     const tile = document.createElement('span');
@@ -56,7 +77,7 @@ export class DemoView {
     if (speaking) tile.className = 'speech';
     $('chunks').append(tile);
     this.chunkTiles.push(tile);
-    if (this.chunkTiles.length > 96) this.chunkTiles.shift().remove();
+    if (this.chunkTiles.length > 96) this.chunkTiles.shift()?.remove();
     $('chunk-summary').textContent =
       `${total.count} × input_audio_buffer.append, ${(total.bytes / 1024).toFixed(0)} KiB of PCM16 (last: ${bytes} bytes = ${(bytes / 48).toFixed(0)} ms at 24 kHz)`;
   }
@@ -65,7 +86,12 @@ export class DemoView {
     this.marks.push({ t: this.now(), kind: 'cut' });
   }
 
+  /** @param {AdapterStats} s */
   stats(s) {
+    /**
+     * @param {string} id
+     * @param {string} text
+     */
     const set = (id, text) => ($(id).textContent = text);
     set('s-sent', `${s.sentSeconds.toFixed(2)} s`);
     set('s-received', `${s.receivedSeconds.toFixed(2)} s`);
@@ -83,6 +109,10 @@ export class DemoView {
     set('c-total', `$${(cin + cout).toFixed(4)}`);
   }
 
+  /**
+   * @param {'in' | 'out' | 'local' | 'cut' | 'err'} kind
+   * @param {string} text
+   */
   log(kind, text) {
     const list = $('log');
     const first = list.firstElementChild;
@@ -113,13 +143,25 @@ export class DemoView {
     const w = canvas.width;
     const h = canvas.height;
     const now = this.now();
+    /** @param {number} t */
     const x = (t) => w - ((now - t) / TIMELINE_MS) * w;
+    /**
+     * @param {number} db
+     * @param {number} top
+     * @param {number} height
+     */
     const y = (db, top, height) => top + height - (pct(db) / 100) * height;
     ctx.clearRect(0, 0, w, h);
     ctx.fillStyle = 'rgba(210,153,34,0.22)';
     for (let i = 1; i < this.levels.length; i++) {
       if (this.levels[i].speaking) ctx.fillRect(x(this.levels[i - 1].t), 0, x(this.levels[i].t) - x(this.levels[i - 1].t) + 0.5, h - 14);
     }
+    /**
+     * @param {'mic' | 'spk'} key
+     * @param {string} color
+     * @param {number} top
+     * @param {number} height
+     */
     const line = (key, color, top, height) => {
       ctx.strokeStyle = color;
       ctx.lineWidth = 1.5;

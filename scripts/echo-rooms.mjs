@@ -31,6 +31,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** @typedef {[number, number, number]} Vec3 */
+/**
+ * @typedef {{ name: string, what: string, dims: Vec3, rt60: number, speaker: Vec3, mic: Vec3, user: Vec3,
+ *   speakerHz: number, moved: { speaker: Vec3, mic: Vec3, what: string }, heldOut: boolean }} Room
+ */
+/** @typedef {{ dists: Float64Array, amps: Float64Array }} Images */
+/** @typedef {ArrayLike<number>} Samples */
+
 export const SOUND_SPEED_M_S = 343;
 const JITTER_M = 0.05;
 const FD_HALF = 16; // fractional-delay sinc half length, taps
@@ -41,6 +49,7 @@ const FD_STEPS = 512; // fractional positions tabulated per sample
  * placement of the same room for a path change mid-call (offsets added to speaker and mic).
  * Held-out rooms (car, phone, conference) are for testing only, never for tuning.
  */
+/** @type {Room[]} */
 export const ROOMS = [
   {
     name: 'laptop',
@@ -117,6 +126,7 @@ export const ROOMS = [
 ];
 
 /** mulberry32, the seeded generator the tests use (test/helpers/random.ts). */
+/** @param {number} seed */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -128,9 +138,11 @@ function rng(seed) {
   };
 }
 
+/** @param {number[]} a @param {number[]} b */
 const distance = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 
 /** Eyring's reflection coefficient for a target RT60 (uniform absorption). */
+/** @param {Vec3} dims @param {number} rt60 */
 export function eyringBeta(dims, rt60) {
   const [x, y, z] = dims;
   const volume = x * y * z;
@@ -143,6 +155,8 @@ export function eyringBeta(dims, rt60) {
  * All image sources of `source` seen from `receiver` that arrive within `maxSeconds`: arrays of
  * distances (m) and amplitudes (beta^k / (4 pi d) relative to the direct path's 1 / (4 pi d0)).
  * The jitter is seeded per room, so every rate renders the same images.
+ * @param {Vec3} dims @param {Vec3} source @param {Vec3} receiver @param {number} beta @param {number} maxSeconds @param {number} seed
+ * @returns {Images}
  */
 export function imageSources(dims, source, receiver, beta, maxSeconds, seed) {
   const maxD = maxSeconds * SOUND_SPEED_M_S;
@@ -181,6 +195,7 @@ export function imageSources(dims, source, receiver, beta, maxSeconds, seed) {
   return { dists: Float64Array.from(dists), amps: Float64Array.from(amps) };
 }
 
+/** @type {Float64Array | undefined} */
 let fdTable;
 /** Hann-windowed sinc taps for FD_STEPS fractional positions: row f holds taps for delay k - f / FD_STEPS. */
 function fractionalDelayTable() {
@@ -199,7 +214,7 @@ function fractionalDelayTable() {
   return fdTable;
 }
 
-/** Renders image sources into a response at `sampleRate`, `length` samples. */
+/** Renders image sources into a response at `sampleRate`, `length` samples. @param {Images} images @param {number} sampleRate @param {number} length */
 export function render(images, sampleRate, length) {
   const table = fractionalDelayTable();
   const width = 2 * FD_HALF + 1;
@@ -217,7 +232,7 @@ export function render(images, sampleRate, length) {
   return h;
 }
 
-/** 2nd-order Butterworth high-pass (bilinear transform), in place, causal. */
+/** 2nd-order Butterworth high-pass (bilinear transform), in place, causal. @param {Float64Array} h @param {number} sampleRate @param {number} cornerHz */
 export function highPass(h, sampleRate, cornerHz) {
   const k = Math.tan((Math.PI * cornerHz) / sampleRate);
   const q = Math.SQRT1_2;
@@ -243,7 +258,7 @@ export function highPass(h, sampleRate, cornerHz) {
   return h;
 }
 
-/** Energy decay curve (Schroeder backward integration), dB re the total energy. */
+/** Energy decay curve (Schroeder backward integration), dB re the total energy. @param {Samples} h */
 export function energyDecayDb(h) {
   const edc = new Float64Array(h.length);
   let sum = 0;
@@ -255,7 +270,7 @@ export function energyDecayDb(h) {
   return edc;
 }
 
-/** RT60 by T30: least-squares line through the energy decay curve from -5 to -35 dB, times two. */
+/** RT60 by T30: least-squares line through the energy decay curve from -5 to -35 dB, times two. @param {Samples} h @param {number} sampleRate */
 export function rt60FromResponse(h, sampleRate) {
   const edc = energyDecayDb(h);
   let n = 0;
@@ -276,7 +291,7 @@ export function rt60FromResponse(h, sampleRate) {
   return -60 / slope;
 }
 
-/** Direct-to-reverberant ratio: energy within +-2.5 ms of the direct arrival over the rest, dB. */
+/** Direct-to-reverberant ratio: energy within +-2.5 ms of the direct arrival over the rest, dB. @param {Samples} h @param {number} sampleRate @param {number} directSeconds */
 export function directToReverberantDb(h, sampleRate, directSeconds) {
   const centre = directSeconds * sampleRate;
   const half = 0.0025 * sampleRate;
@@ -289,7 +304,11 @@ export function directToReverberantDb(h, sampleRate, directSeconds) {
   return 10 * Math.log10(direct / rest);
 }
 
-/** Share of the response's energy arriving later than `ms` after the direct path, dB (null: the response ends before). */
+/**
+ * Share of the response's energy arriving later than `ms` after the direct path, dB (null: the response ends before).
+ * @param {Samples} h @param {number} sampleRate @param {number} directSeconds @param {number} ms
+ * @returns {number | null}
+ */
 export function energyAfterDb(h, sampleRate, directSeconds, ms) {
   const from = Math.ceil((directSeconds + ms / 1000) * sampleRate);
   let late = 0;
@@ -301,15 +320,19 @@ export function energyAfterDb(h, sampleRate, directSeconds, ms) {
   return late > 0 ? 10 * Math.log10(late / all) : null;
 }
 
+/** @param {Vec3} a @param {Vec3} b @returns {Vec3} */
 const add = (a, b) => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 
-/** Positions of a room's placement: 'a' as listed, 'b' after the move. */
+/** Positions of a room's placement: 'a' as listed, 'b' after the move. @param {Room} room @param {'a' | 'b'} variant */
 export function placement(room, variant) {
   if (variant === 'a') return { speaker: room.speaker, mic: room.mic };
   return { speaker: add(room.speaker, room.moved.speaker), mic: add(room.mic, room.moved.mic) };
 }
 
-/** A response from `source` to `mic` in `room` with reflection coefficient `beta`, cut at -65 dB decay. */
+/**
+ * A response from `source` to `mic` in `room` with reflection coefficient `beta`, cut at -65 dB decay.
+ * @param {Room} room @param {Vec3} source @param {Vec3} mic @param {number} beta @param {number} sampleRate @param {number} cornerHz @param {number} seed
+ */
 function response(room, source, mic, beta, sampleRate, cornerHz, seed) {
   const maxSeconds = 1.3 * room.rt60 + distance(source, mic) / SOUND_SPEED_M_S + 0.01;
   const images = imageSources(room.dims, source, mic, beta, maxSeconds, seed);
@@ -323,7 +346,7 @@ function response(room, source, mic, beta, sampleRate, cornerHz, seed) {
   return h.slice(0, end);
 }
 
-/** Reflection coefficient whose echo-path response (placement a, 16 kHz) measures the target RT60 within 2%. */
+/** Reflection coefficient whose echo-path response (placement a, 16 kHz) measures the target RT60 within 2%. @param {Room} room */
 export function calibratedBeta(room) {
   const seed = seedOf(room.name);
   let beta = eyringBeta(room.dims, room.rt60);
@@ -337,6 +360,7 @@ export function calibratedBeta(room) {
   return beta;
 }
 
+/** @param {string} name */
 export function seedOf(name) {
   let s = 2166136261;
   for (const c of name) s = Math.imul(s ^ c.charCodeAt(0), 16777619) >>> 0;
@@ -346,6 +370,7 @@ export function seedOf(name) {
 /**
  * The responses of one room at one rate: echo path in placements a and b, and the user's path
  * (to the mic of placement a). `beta` from `calibratedBeta` (pass it to avoid recomputing).
+ * @param {Room} room @param {number} sampleRate @param {number} [beta]
  */
 export function roomResponses(room, sampleRate, beta = calibratedBeta(room)) {
   const seed = seedOf(room.name);
@@ -359,8 +384,10 @@ export function roomResponses(room, sampleRate, beta = calibratedBeta(room)) {
   };
 }
 
+/** @param {number | null} x */
 const round2 = (x) => (x === null ? null : Number(x.toFixed(2)));
 
+/** @param {Float64Array} h @param {number} sampleRate @param {Vec3} source @param {Vec3} mic */
 function describe(h, sampleRate, source, mic) {
   const direct = distance(source, mic) / SOUND_SPEED_M_S;
   return {
@@ -371,6 +398,8 @@ function describe(h, sampleRate, source, mic) {
     energyAfter250MsDb: round2(energyAfterDb(h, sampleRate, direct, 250)),
   };
 }
+
+/** @typedef {ReturnType<typeof describe> & { file: string | null }} Described */
 
 function main() {
   const dir = new URL('../fixtures/echo-rooms/', import.meta.url).pathname;
@@ -383,26 +412,31 @@ function main() {
     method:
       'image-source method (Allen and Berkley 1979), uniform wall reflection coefficient from Eyring corrected to the target T30, fractional-delay images (Hann-windowed sinc, 33 taps), images of order >= 2 jittered +-5 cm (seeded), 2nd-order high-pass at 60 Hz and at the speaker corner on the echo path, cut at -65 dB decay',
     soundSpeedMs: SOUND_SPEED_M_S,
+    /** @type {Array<Room & { betaEyring: number, beta: number, responses: Record<string, Described> }>} */
     rooms: [],
   };
   const rows = [];
   for (const room of ROOMS) {
     const eyring = eyringBeta(room.dims, room.rt60);
     const beta = calibratedBeta(room);
-    const entry = { ...room, betaEyring: eyring, beta, responses: {} };
+    /** @type {Record<string, Described>} */
+    const responses = {};
+    const entry = { ...room, betaEyring: eyring, beta, responses };
     for (const rate of rates) {
       const r = roomResponses(room, rate, beta);
       const a = placement(room, 'a');
       const b = placement(room, 'b');
-      for (const [key, h, src, mic] of [
+      /** @type {Array<[string, Float64Array, Vec3, Vec3]>} */
+      const paths = [
         ['echo-a', r.echoA, a.speaker, a.mic],
         ['echo-b', r.echoB, b.speaker, b.mic],
         ['user', r.user, room.user, a.mic],
-      ]) {
+      ];
+      for (const [key, h, src, mic] of paths) {
         const file = rate === 16000 ? `${room.name}-${key}-${rate}.f32` : null;
         if (file) writeFileSync(join(dir, file), Buffer.from(Float32Array.from(h).buffer));
         const d = describe(h, rate, src, mic);
-        entry.responses[`${key}-${rate}`] = { file, ...d };
+        responses[`${key}-${rate}`] = { file, ...d };
         if (rate === 16000) rows.push([room.name, key, room.rt60, d.rt60MeasuredS, d.drrDb, d.energyAfter250MsDb, d.directMs, d.samples]);
       }
     }
@@ -412,7 +446,7 @@ function main() {
   console.log('room | response | RT60 target s | RT60 measured (T30) s | DRR dB | energy after 250 ms dB | direct ms | samples at 16 kHz');
   for (const r of rows) console.log(r.join(' | '));
   const kiosk = manifest.rooms.find((x) => x.name === 'kiosk');
-  if (kiosk.responses['echo-a-16000'].drrDb > 0) throw new Error('kiosk: the direct path is louder than the reverberation');
+  if ((kiosk?.responses['echo-a-16000']?.drrDb ?? 1) > 0) throw new Error('kiosk: the direct path is louder than the reverberation');
 }
 
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) main();

@@ -1,7 +1,7 @@
 // Speech for the echo canceller scenes (issue 13): the assistant's replies (the far end, 10-20 s of
 // speech with natural pauses) and the user's short utterances (the near end), 24 kHz mono PCM16,
 // with exact labels by construction (each sentence placed at a known sample; its speech intervals
-// from the energy trim of the clean source, scripts/speech-sources.mjs). The scenes
+// from the energy trim of the clean source, scripts/fixtures-lib.mjs). The scenes
 // (test/helpers/echo-scenes.ts) take 16 and 48 kHz from these by an offline sinc resampler.
 //
 //   node scripts/echo-speech.mjs       (needs: espeak-ng, sox, asterisk-core-sounds-en-wav)
@@ -10,22 +10,25 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ASTERISK_CREDIT, activeRmsDb, quantized, speechIntervals, speechSources, writeWav } from './speech-sources.mjs';
+import { activeRmsDb, quantized, sources, speechIntervals, writeWav } from './fixtures-lib.mjs';
 
 const RATE = 24000;
 const LEVEL_DB = -20; // active RMS of every file; the scenes set the levels they need
 const ROOT = new URL('../fixtures/', import.meta.url).pathname;
 const DIR = join(ROOT, 'echo-speech');
 const tmp = mkdtempSync(join(tmpdir(), 'rtpcm-echo-speech-'));
-const { espeak, asterisk } = speechSources(RATE, tmp, ROOT);
+const { espeak, asterisk } = sources(tmp, ROOT, RATE);
+/** @typedef {ReturnType<typeof reply>} Clip */
 const manifest = {
   command: 'node scripts/echo-speech.mjs',
   sampleRate: RATE,
   format: 'mono PCM16 WAV; intervals in samples at sampleRate',
-  credit: ASTERISK_CREDIT,
+  credit: 'Asterisk core sounds (en), Digium, Inc., CC BY-SA 3.0',
   labelRule:
     'energy trim of each clean source: 10 ms frames within 40 dB of its loudest frame (>= -60 dBFS), gaps < 150 ms closed, runs < 30 ms dropped, ends refined to the first/last sample at the threshold amplitude; offset by the placement sample',
+  /** @type {Clip[]} */
   assistant: [],
+  /** @type {Clip[]} */
   user: [],
 };
 
@@ -39,7 +42,13 @@ function random() {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-/** Sentences (sources) placed one after another with pauses; the whole scaled to LEVEL_DB active. */
+/** @typedef {import('./fixtures-lib.mjs').Utterance} Utterance */
+/** @typedef {import('./fixtures-lib.mjs').Interval} Interval */
+
+/**
+ * Sentences (sources) placed one after another with pauses; the whole scaled to LEVEL_DB active.
+ * @param {string} name @param {string} what @param {Utterance[]} sources @param {number} [leadSeconds]
+ */
 function reply(name, what, sources, leadSeconds = 0.05) {
   const pieces = sources.map((s) => {
     const local = speechIntervals(s.samples, RATE);
@@ -48,6 +57,7 @@ function reply(name, what, sources, leadSeconds = 0.05) {
     const to = Math.min(s.samples.length, local[local.length - 1][1] + Math.round(0.04 * RATE));
     return { s, from, to, local };
   });
+  /** @type {number[]} */
   const offsets = [];
   let at = Math.round(leadSeconds * RATE);
   for (const [k, p] of pieces.entries()) {
@@ -56,6 +66,7 @@ function reply(name, what, sources, leadSeconds = 0.05) {
     at += p.to - p.from;
   }
   const track = new Float64Array(at);
+  /** @type {Interval[]} */
   const intervals = [];
   for (const [k, p] of pieces.entries()) {
     for (let i = p.from; i < p.to; i++) track[offsets[k] + i - p.from] = p.s.samples[i];
@@ -78,6 +89,7 @@ function reply(name, what, sources, leadSeconds = 0.05) {
 }
 
 mkdirSync(DIR, { recursive: true });
+/** @param {string} voice @param {number} wpm @param {string} text */
 const sentences = (voice, wpm, text) => text.split(/(?<=[.?!])\s+/).map((t) => espeak(voice, wpm, t));
 
 manifest.assistant.push(
@@ -111,6 +123,7 @@ manifest.assistant.push(
   ]),
 );
 
+/** @type {Array<[string, () => Utterance]>} */
 const users = [
   ['user-wait', () => espeak('en-gb-scotland+f3', 180, 'Wait, stop.')],
   ['user-friday', () => espeak('en-us+m4', 165, 'What about Friday?')],

@@ -10,86 +10,20 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  activeRmsDb as activeRmsDbAt,
-  ASTERISK_CREDIT,
-  db,
-  quantized,
-  readWav,
-  speechIntervals as intervalsAt,
-  speechSources,
-  writeWav as writeWavAt,
-} from './speech-sources.mjs';
+import { activeRmsDb, db, speechTrack as placeSpeech, readWav, sources, speechIntervals, writeNoise as writeNoiseFile, writeWav } from './fixtures-lib.mjs';
 
 const RATE = 16000;
 const ROOT = new URL('../fixtures/', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'rtpcm-fixtures-'));
-const manifest = { sampleRate: RATE, format: 'mono PCM16 WAV', credit: ASTERISK_CREDIT, files: [] };
-const { run, espeak, asterisk, soxNoise } = speechSources(RATE, tmp, ROOT);
-const writeWav = (path, samples) => writeWavAt(path, samples, RATE);
-const speechIntervals = (x) => intervalsAt(x, RATE);
-const activeRmsDb = activeRmsDbAt;
+/** @type {import('./fixtures-lib.mjs').Manifest} */
+const manifest = { sampleRate: RATE, format: 'mono PCM16 WAV', credit: 'Asterisk core sounds (en), Digium, Inc., CC BY-SA 3.0', files: [] };
 
-// ---- tracks ----
-/** Places utterances at given seconds, each scaled to an active RMS level; returns track + labels. */
-function speechTrack(name, dir, seconds, placements) {
-  const track = new Float64Array(Math.round(seconds * RATE));
-  const parts = [];
-  for (const { at, levelDb, utterance } of placements) {
-    const x = utterance.samples;
-    const local = speechIntervals(x);
-    const gain = 10 ** ((levelDb - activeRmsDb(x, local)) / 20);
-    // `at` is seconds from the track start, or { after } seconds after the previous source ends.
-    const prior = parts[parts.length - 1];
-    const offset = typeof at === 'number' ? Math.round(at * RATE) : prior.offset + prior.length + Math.round(at.after * RATE);
-    if (offset + x.length > track.length) throw new Error(`${name}: utterance at ${at}s overruns the track`);
-    const previous = parts[parts.length - 1];
-    if (previous && previous.offset + previous.length > offset) throw new Error(`${name}: utterance at ${at}s overlaps the one before`);
-    for (let i = 0; i < x.length; i++) track[offset + i] += x[i] * gain;
-    parts.push({ offset, length: x.length, local, utterance, levelDb, gain });
-  }
-  const q = quantized(track);
-  const intervals = [];
-  for (const p of parts) for (const [a, b] of p.local) intervals.push([p.offset + a, p.offset + b]);
-  intervals.sort((a, b) => a[0] - b[0]);
-  const path = `${dir}/${name}.wav`;
-  writeWav(join(ROOT, path), q);
-  const labels = {
-    sampleRate: RATE,
-    samples: q.length,
-    speechIntervals: intervals,
-    activeRmsDb: Number(activeRmsDb(q, intervals).toFixed(3)),
-    rule: 'energy trim of each clean source: 10 ms frames within 40 dB of its loudest frame (>= -60 dBFS), gaps < 150 ms closed, runs < 30 ms dropped, ends refined to the first/last sample at the threshold amplitude; offset by the placement sample',
-  };
-  writeFileSync(join(ROOT, `${dir}/${name}.labels.json`), `${JSON.stringify(labels, null, 1)}\n`);
-  manifest.files.push({
-    path,
-    labels: `${dir}/${name}.labels.json`,
-    seconds,
-    provenance: parts.map((p) => ({
-      source: p.utterance.source,
-      placedAtSample: p.offset,
-      activeRmsDb: p.levelDb,
-      commands: p.utterance.commands,
-    })),
-    made: 'scripts/fixtures-speech.mjs: placed and scaled in Node, written as PCM16',
-  });
-  return { q, intervals };
-}
-
-function writeNoise(name, samples, source, commands, rmsDb = -30) {
-  let s = 0;
-  for (const v of samples) s += v * v;
-  const gain = 10 ** ((rmsDb - db(s / samples.length)) / 20);
-  const path = `noise/${name}.wav`;
-  writeWav(join(ROOT, path), quantized(samples.map((v) => v * gain)));
-  manifest.files.push({
-    path,
-    seconds: samples.length / RATE,
-    provenance: [{ source, commands }],
-    made: `scaled to ${rmsDb} dBFS RMS in Node, written as PCM16`,
-  });
-}
+const { run, espeak, asterisk, soxNoise } = sources(tmp, ROOT, RATE);
+const place = { root: ROOT, manifest, rate: RATE, made: 'scripts/fixtures-speech.mjs: placed and scaled in Node, written as PCM16' };
+/** @type {(...args: import('./fixtures-lib.mjs').SpeechTrackArgs) => ReturnType<typeof placeSpeech>} */
+const speechTrack = (...args) => placeSpeech(place, ...args);
+/** @type {(name: string, ...args: import('./fixtures-lib.mjs').NoiseArgs) => void} */
+const writeNoise = (name, ...args) => writeNoiseFile(place, `noise/${name}.wav`, ...args);
 
 for (const d of ['speech', 'noise', 'echo']) mkdirSync(join(ROOT, d), { recursive: true });
 
@@ -126,14 +60,16 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
   ];
   const n = SECONDS * RATE;
   const babble = new Float64Array(n);
+  /** @type {string[]} */
   const commands = [];
+  /** @type {string[]} */
   const sources = [];
   talkers.forEach((list, t) => {
     // Each talker loops its utterances back to back from a staggered start, at equal active level.
     let pos = -Math.round(t * 0.37 * RATE);
     while (pos < n) {
       for (const u of list) {
-        const g = 10 ** ((-26 - activeRmsDb(u.samples, speechIntervals(u.samples))) / 20);
+        const g = 10 ** ((-26 - activeRmsDb(u.samples, speechIntervals(u.samples, RATE))) / 20);
         for (let i = 0; i < u.samples.length; i++) if (pos + i >= 0 && pos + i < n) babble[pos + i] += u.samples[i] * g;
         pos += u.samples.length;
       }
@@ -209,7 +145,7 @@ for (const kind of ['whitenoise', 'pinknoise', 'brownnoise']) {
     ef += far.q[i] ** 2;
     er += room[i] ** 2;
   }
-  writeWav(join(ROOT, 'echo/far-room.wav'), room);
+  writeWav(join(ROOT, 'echo/far-room.wav'), room, RATE);
   manifest.files.push({
     path: 'echo/far-room.wav',
     seconds: SECONDS,

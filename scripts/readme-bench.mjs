@@ -8,6 +8,8 @@ import { formatTable } from '../bench/lib.mjs';
 
 const results = new URL('../bench/results/', import.meta.url);
 
+/** A bench/results/*.json file, as parsed (its shape varies by suite). @typedef {any} Result */
+
 /** Suites in reading order, each with one line saying what it measures. */
 const SUITES = [
   ['pcm16', 'float32 <-> PCM16: the wasm kernel, the wrappers with their copies, plain-JS baselines (`bench/pcm16.bench.mjs`).'],
@@ -22,7 +24,10 @@ const SUITES = [
   ['worker-pool', 'Many calls through the worker-thread pool (`bench/worker-pool.bench.mjs`).'],
 ];
 
-/** The README's headline rows: [what, result file, pick(result) -> string or undefined]. */
+/**
+ * The README's headline rows: [what, result file, pick(result) -> string or undefined].
+ * @type {Array<[string, string, (result: Result) => string | undefined]>}
+ */
 const HEADLINES = [
   [
     'float32 -> PCM16, 4096-sample blocks',
@@ -39,10 +44,24 @@ const HEADLINES = [
     'resampler 48 -> 24 kHz `high`, 20 ms blocks',
     'resampler',
     (r) => {
-      const x = r.rows?.find((row) => row.pair === '48 -> 24 kHz' && row.impl === 'realtime-pcm' && row.setting === 'high' && row.block === '20 ms');
+      const x = r.rows?.find(
+        (/** @type {Result} */ row) => row.pair === '48 -> 24 kHz' && row.impl === 'realtime-pcm' && row.setting === 'high' && row.block === '20 ms',
+      );
       if (!x) return undefined;
       const h2h = x.headToHead ? `, ${x.headToHead.ratio.toFixed(2)}x ${x.headToHead.peer} head to head` : '';
       return `${fmt(x.xRealtime)}x realtime${h2h}`;
+    },
+  ],
+  [
+    'resampler `high`, all 11 target pairs, 20 ms and 1 s blocks',
+    'resampler',
+    (r) => {
+      /** @type {Array<{pair: string, block: string, ratio: number}>} */
+      const h = r.headToHead ?? [];
+      if (h.length === 0) return undefined;
+      const low = h.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+      const high = Math.max(...h.map((x) => x.ratio));
+      return `${low.ratio.toFixed(2)}-${high.toFixed(2)}x the fastest peer meeting the same targets, head to head (lowest: ${low.pair}, ${low.block})`;
     },
   ],
   ['EnergyVad, 24 kHz, 10 ms blocks', 'vad', (r) => rowOf(r, '24 kHz, 10 ms blocks', 'EnergyVad', (x) => `${fmt(x.xRealtime)}x realtime`)],
@@ -53,24 +72,37 @@ const HEADLINES = [
   ],
 ];
 
+/**
+ * @param {Result} result
+ * @param {string} groupStart
+ * @param {string} implStart
+ * @param {(row: Result) => string} show
+ */
 function rowOf(result, groupStart, implStart, show) {
-  const row = result.rows?.find((x) => String(x.group).startsWith(groupStart) && String(x.impl).startsWith(implStart));
+  const row = result.rows?.find((/** @type {Result} */ x) => String(x.group).startsWith(groupStart) && String(x.impl).startsWith(implStart));
   return row === undefined ? undefined : show(row);
 }
 
+/** @param {Result} row */
 function gsps(row) {
   return `${((row.xRealtime * 24000) / 1e9).toFixed(2)} G`;
 }
 
+/** @param {number} x */
 function fmt(x) {
   return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1);
 }
 
+/**
+ * @param {string} name
+ * @returns {Result}
+ */
 function load(name) {
   const file = new URL(`${name}.json`, results);
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 }
 
+/** @param {Result} result */
 function where(result) {
   return result.userAgent?.match(/Chrome\/[\d.]+/)?.[0] ?? `Node ${result.node ?? ''}`;
 }

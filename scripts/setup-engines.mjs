@@ -9,26 +9,37 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } f
 import { join } from 'node:path';
 import { OLD_FIREFOX_MAJOR, missingFor, oldFirefoxCacheDir, selectedEngines } from '../test/helpers/browser-engines.mjs';
 
+/** @param {string} command */
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const canApt = isRoot && has('apt-get');
 
+/**
+ * @param {string[]} lines
+ * @returns {never}
+ */
 function stop(lines) {
   console.error(['setup-engines: the browser tests cannot run yet.', ...lines].join('\n'));
   process.exit(1);
 }
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptionsWithStringEncoding | {}} [options]
+ */
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', ...options });
   if (result.status !== 0) stop([`\`${command} ${args.join(' ')}\` failed:`, (result.stderr ?? '').trim().split('\n').slice(-5).join('\n')]);
 }
 
 // `--no-engines`: openssl only (npm run test:transport)
+/** @type {import('../test/helpers/browser-engines.mjs').EngineName[]} */
 let engines = [];
 try {
   if (!process.argv.includes('--no-engines')) engines = selectedEngines();
 } catch (error) {
-  stop([String(error.message)]);
+  stop([String(/** @type {Error} */ (error).message)]);
 }
 
 const packages = new Set();

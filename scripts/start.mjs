@@ -12,4 +12,5 @@ if (needed.some((file) => !existsSync(new URL(file, root)))) {
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-await import('../dist/server.js');
+// a URL, not a literal path: the bundle is built output, not a module to type-check
+await import(new URL('dist/server.js', root).href);

@@ -59,3 +59,8 @@ export function checkOptionRange(owner: string, name: string, value: unknown, lo
 export function errorData(error: unknown, fallbackCode: string): { code: string; message: string } {
   return { code: (error as { code?: string })?.code ?? fallbackCode, message: String((error as Error)?.message ?? error) };
 }
+
+/** The error `errorData` described, rebuilt on the other side of a port: an `OptionsError` for invalid options. */
+export function errorFromData(data: { code: string; message: string }): RealtimePcmError {
+  return data.code === 'invalid_options' ? new OptionsError(data.message) : new RealtimePcmError(data.code, data.message);
+}

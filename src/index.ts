@@ -1,21 +1,35 @@
-// realtime-pcm: kernels, pipelines and transports. Runs in Node, browsers and bundlers.
+// realtime-pcm: the audio layer for realtime voice sessions. Runs in Node, browsers and bundlers.
+// The root gives what an application needs: the kernels as functions and classes, the pipelines,
+// the session adapter, and the typed errors. The low-level kernel API (the wasm instance and its
+// memory, the base64 implementations, per-law G.711, the raw VAD codes) is `realtime-pcm/kernels`;
+// the AudioWorklet runtime is `realtime-pcm/browser`, the worker_threads host `realtime-pcm/node`.
+// Every entry shares one copy of the library (one error class each, one kernel instance).
+
+// errors
 export { RealtimePcmError, Base64Error, OptionsError, WasmLoadError } from './errors.js';
 export type { Base64ErrorReason } from './errors.js';
-export { ready, setKernelModule, kernelModule, kernels, WASM_SHA256 } from './wasm/load.js';
-export type { Heap, KernelExports } from './wasm/load.js';
-export { floatToPcm16, pcm16ToFloat } from './kernels/pcm16.js';
-export {
-  encodeBase64,
-  decodeBase64,
-  base64Error,
-  base64Codecs,
-  base64Implementation,
-  wasmBase64,
-} from './kernels/base64.js';
-export type { Base64Codec, Base64Implementation } from './kernels/base64.js';
+export { AudioInputError } from './pipeline/errors.js';
+export type { AudioInputErrorCode } from './pipeline/errors.js';
+export { TransportError } from './transport/errors.js';
+export type { TransportErrorCode } from './transport/errors.js';
+
+// kernels
+export { ready } from './wasm/load.js';
 export { REALTIME_SAMPLE_RATE } from './constants.js';
-export { encodeMuLaw, decodeMuLaw, encodeALaw, decodeALaw, encodeG711, decodeG711 } from './kernels/g711.js';
+export { floatToPcm16, pcm16ToFloat } from './kernels/pcm16.js';
+export { encodeBase64, decodeBase64 } from './kernels/base64.js';
+export { encodeG711, decodeG711 } from './kernels/g711.js';
 export type { G711Law } from './kernels/g711.js';
+export { Resampler, SUPPORTED_SAMPLE_RATES } from './kernels/resampler.js';
+export type { ResamplerOptions, ResamplerQuality } from './kernels/resampler.js';
+export { EnergyVad } from './kernels/vad.js';
+export type { EnergyVadOptions, VadEvent, VadEventType } from './kernels/vad.js';
+export { EchoGate } from './kernels/echo-gate.js';
+export type { EchoGateOptions } from './kernels/echo-gate.js';
+export { EchoCanceller } from './kernels/echo-canceller.js';
+export type { EchoCancellerOptions } from './kernels/echo-canceller.js';
+
+// pipelines
 export { CapturePipeline } from './pipeline/capture.js';
 export type {
   CapturePipelineOptions,
@@ -28,12 +42,12 @@ export type {
 } from './pipeline/capture.js';
 export { PlaybackPipeline } from './pipeline/playback.js';
 export type { PlaybackPipelineOptions, PlaybackInterruption, PlaybackStats, PlaybackReferenceSink } from './pipeline/playback.js';
-export { AudioInputError } from './pipeline/errors.js';
-export type { AudioInputErrorCode } from './pipeline/errors.js';
+export { TelephonyBridge } from './pipeline/telephony.js';
+export type { TelephonyBridgeOptions } from './pipeline/telephony.js';
+
+// session adapter
 export { RealtimeAudioAdapter, MIN_COMMIT_MS } from './transport/adapter.js';
 export type { RealtimeAudioAdapterOptions } from './transport/adapter.js';
-export { TransportError } from './transport/errors.js';
-export type { TransportErrorCode } from './transport/errors.js';
 export type {
   AdapterEvent,
   AdapterStats,
@@ -46,13 +60,3 @@ export type {
 export { openAISessionAudio, openAIBetaSessionAudio, geminiSetupAudio } from './transport/session-config.js';
 export type { SessionAudioOptions } from './transport/session-config.js';
 export type { SendTarget, TextSocket } from './transport/sink.js';
-export { TelephonyBridge } from './pipeline/telephony.js';
-export type { TelephonyBridgeOptions } from './pipeline/telephony.js';
-export { Resampler, SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './kernels/resampler.js';
-export type { ResamplerOptions, ResamplerQuality } from './kernels/resampler.js';
-export { EnergyVad, VAD_SPEECH_START, VAD_SPEECH_STOP } from './kernels/vad.js';
-export type { EnergyVadOptions, VadEvent, VadEventType } from './kernels/vad.js';
-export { EchoGate } from './kernels/echo-gate.js';
-export type { EchoGateOptions } from './kernels/echo-gate.js';
-export { EchoCanceller } from './kernels/echo-canceller.js';
-export type { EchoCancellerOptions } from './kernels/echo-canceller.js';

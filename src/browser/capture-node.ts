@@ -8,6 +8,7 @@ import { CAPTURE_PROCESSOR, type CaptureReply } from './protocol.js';
 import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
 import type { CaptureProcessorOptions } from './capture-processor.js';
 
+/** A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate state. */
 export interface CaptureLevel {
   rmsDb: number;
   peakDb: number;
@@ -15,6 +16,7 @@ export interface CaptureLevel {
   echoGateOpen: boolean | null;
 }
 
+/** Options of `createCaptureNode`: the capture pipeline's (its input rate is the context's), plus the source and callbacks. */
 export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputRate' | 'echoGate'> {
   /** What to capture: any node (e.g. a MediaStreamAudioSourceNode), or a MediaStream. */
   source?: AudioNode;
@@ -31,18 +33,24 @@ export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputR
   workletUrl?: string | URL;
 }
 
+/** A capture pipeline running in an AudioWorklet, as `createCaptureNode` returns it. */
 export interface CaptureNode {
   readonly node: AudioWorkletNode;
   readonly source: AudioNode | undefined;
   /** Ends the stream: the partial chunk and the resampler's tail. */
   flush(): Promise<CaptureEvent[]>;
-  stats(): Promise<CaptureStats & { quanta: number; echoGateOpen: boolean | null }>;
+  /** The pipeline's counters, from the audio thread. */
+  getStats(): Promise<CaptureStats & { quanta: number; echoGateOpen: boolean | null }>;
   /** While paused, input is ignored (nothing is sent). */
   pause(paused: boolean): void;
   /** Disconnects the source and the processor. */
   close(): void;
 }
 
+/**
+ * Creates the capture node in `context` (loading the worklet once) and connects `source` (or the
+ * `stream`) to it. Chunks and VAD events arrive through `onEvents`.
+ */
 export async function createCaptureNode(context: BaseAudioContext, options: CaptureNodeOptions = {}): Promise<CaptureNode> {
   const { source: givenSource, stream, echoGate, linkId, levelIntervalMs, onEvents, onLevel, onError, workletUrl, ...pipeline } = options;
   if (echoGate && linkId === undefined) throw new OptionsError('echoGate needs a linkId shared with the playback node whose output it should gate against');
@@ -74,7 +82,7 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
     node,
     source,
     flush: async () => (await requests.request<{ events: CaptureEvent[] }>({ type: 'flush' })).events,
-    stats: async () => (await requests.request<{ stats: CaptureStats & { quanta: number; echoGateOpen: boolean | null } }>({ type: 'stats' })).stats,
+    getStats: async () => (await requests.request<{ stats: CaptureStats & { quanta: number; echoGateOpen: boolean | null } }>({ type: 'stats' })).stats,
     pause: (paused) => node.port.postMessage({ type: 'pause', paused }),
     close: () => {
       source?.disconnect(node);

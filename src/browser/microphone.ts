@@ -13,6 +13,7 @@ export const DEFAULT_MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
   channelCount: 1,
 };
 
+/** Options of `openMicrophone`. */
 export interface MicrophoneOptions {
   /** Use this context (its rate may differ from the microphone's; the browser then converts). */
   context?: AudioContext;
@@ -20,6 +21,7 @@ export interface MicrophoneOptions {
   constraints?: MediaTrackConstraints;
 }
 
+/** An open microphone: its stream, an AudioContext at the device's own rate and the source node in it. */
 export interface Microphone {
   readonly stream: MediaStream;
   readonly context: AudioContext;

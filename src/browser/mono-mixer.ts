@@ -1,8 +1,10 @@
 // Averages the channels of a render quantum into one, in a buffer made once (and made again only
 // if the quantum size changes). A mono input is passed through untouched.
 
+import { BLOCK_FRAMES } from '../constants.js';
+
 export class MonoMixer {
-  private mono = new Float32Array(128);
+  private mono = new Float32Array(BLOCK_FRAMES);
 
   mix(channels: Float32Array[]): Float32Array {
     if (channels.length === 1) return channels[0]!;

@@ -3,7 +3,9 @@
 import type { CaptureEvent, CaptureStats } from '../pipeline/capture.js';
 import type { PlaybackInterruption, PlaybackStats } from '../pipeline/playback.js';
 
+/** Name the capture AudioWorkletProcessor is registered under. */
 export const CAPTURE_PROCESSOR = 'realtime-pcm-capture';
+/** Name the playback AudioWorkletProcessor is registered under. */
 export const PLAYBACK_PROCESSOR = 'realtime-pcm-playback';
 
 /** What the factories pass as `processorOptions` (all structured-cloneable). */
@@ -40,6 +42,7 @@ export type PlaybackReply =
   | { type: 'stats'; id: number; stats: PlaybackStats & { quanta: number; bufferedMs: number } }
   | { type: 'error'; code: string; message: string };
 
+/** Name the session AudioWorkletProcessor (a whole RealtimeAudioAdapter) is registered under. */
 export const SESSION_PROCESSOR = 'realtime-pcm-session';
 
 /** An adapter event as it crosses the port (errors as plain data). */

@@ -4,6 +4,7 @@
 // thread, and which takes the session's messages through `handleServerEvent`.
 import type { AdapterStats, InterruptionEvent } from '../transport/events.js';
 import type { ClientEvent } from '../transport/protocol.js';
+import { createProtocol, maxSendBufferBytes } from '../transport/protocols.js';
 import type { SessionAudioOptions } from '../transport/session-config.js';
 import { EventSink, type SendTarget } from '../transport/sink.js';
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
@@ -12,6 +13,7 @@ import { SESSION_PROCESSOR, type SessionEventMessage, type SessionReply } from '
 import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
 import type { SessionAdapterSettings, SessionProcessorOptions } from './session-processor.js';
 
+/** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate and playback state. */
 export interface SessionLevel {
   micDb: number;
   speakerDb: number;
@@ -21,6 +23,7 @@ export interface SessionLevel {
   playingItemId: string | null;
 }
 
+/** Options of `connectRealtimeAudio`: the adapter's settings (rates are the context's), the nodes and the callbacks. */
 export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
   /** The context the audio runs in (at its own rate; create it with `openMicrophone` for a microphone). */
   context: BaseAudioContext;
@@ -41,6 +44,7 @@ export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
   workletUrl?: string | URL;
 }
 
+/** A RealtimeAudioAdapter running in an AudioWorklet, wired to a source, the speaker and `send`. */
 export interface RealtimeAudioConnection {
   readonly node: AudioWorkletNode;
   /** Give it every message the session sends (a JSON string, bytes, or a parsed object). */
@@ -53,23 +57,23 @@ export interface RealtimeAudioConnection {
   /** Sends the matching `session.update` (OpenAI) and adopts its turn detection. */
   sessionUpdate(options?: SessionAudioOptions, extra?: Record<string, unknown>): Promise<ClientEvent | null>;
   /** The adapter's totals, plus chunks dropped on this side because the socket was backed up. */
-  stats(): Promise<AdapterStats & { socketDroppedChunks: number }>;
+  getStats(): Promise<AdapterStats & { socketDroppedChunks: number }>;
   /** Stops sending the microphone while true (playback goes on). */
   mute(muted: boolean): void;
   close(): void;
 }
 
-const AUDIO_EVENTS = new Set(['input_audio_buffer.append']);
-const isAudioEvent = (event: Record<string, unknown>) =>
-  AUDIO_EVENTS.has(event.type as string) ||
-  (typeof event.realtimeInput === 'object' && event.realtimeInput !== null && 'audio' in (event.realtimeInput as object));
-
+/**
+ * Wires a microphone (or any source node), the speaker and a realtime session together: the adapter
+ * runs in an AudioWorklet at the context's rate; its client events go to `send` on the main thread.
+ */
 export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptions): Promise<RealtimeAudioConnection> {
   const { context, source, destination, send, echoGate, onEvent, onLevel, levelIntervalMs, workletUrl, ...adapter } = options;
   if (context === undefined || context === null) throw new OptionsError('connectRealtimeAudio needs { context, send, protocol }');
   const sink = new EventSink(send);
-  // the session's own send-buffer bound, as the adapter applies it (default 2000 ms of base64 audio)
-  const maxBufferedBytes = Math.ceil((((adapter.maxSendBufferMs ?? 2000) * (adapter.protocol === 'gemini' ? 16000 : 24000) * 2) / 1000) * (4 / 3));
+  // the worklet's adapter cannot see the socket: its send-buffer bound is applied here, to its audio events
+  const protocol = createProtocol(adapter.protocol);
+  const maxBufferedBytes = maxSendBufferBytes(protocol, adapter.maxSendBufferMs);
   let socketDroppedChunks = 0;
   await loadWorklet(context, workletUrl);
   const processorOptions: SessionProcessorOptions = { adapter, echoGate, levelIntervalMs };
@@ -84,7 +88,7 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
     const message = event.data;
     switch (message.type) {
       case 'send':
-        if (isAudioEvent(message.event) && !sink.canSend(maxBufferedBytes)) {
+        if (!sink.canSend(maxBufferedBytes) && protocol.readClient(message.event).kind === 'append') {
           socketDroppedChunks++;
           return;
         }
@@ -124,7 +128,7 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
     commit: (commitOptions = {}) => ask<boolean>({ type: 'commit', createResponse: commitOptions.createResponse }),
     clearInput: () => node.port.postMessage({ type: 'clear-input' }),
     sessionUpdate: (updateOptions = {}, extra = {}) => ask<ClientEvent | null>({ type: 'session-update', options: updateOptions, extra }),
-    stats: async () => ({ ...(await ask<AdapterStats>({ type: 'stats' })), socketDroppedChunks }),
+    getStats: async () => ({ ...(await ask<AdapterStats>({ type: 'stats' })), socketDroppedChunks }),
     mute: (muted) => node.port.postMessage({ type: 'pause', paused: muted }),
     close() {
       source?.disconnect(node);

@@ -12,8 +12,8 @@ export interface ConvertOptions {
   progress: boolean;
 }
 
-/** Input frames per resampler call (one second at 48 kHz). */
-const BLOCK_FRAMES = 48000;
+/** Input frames per resampler call (one second at 48 kHz; the progress line moves per call). */
+const FRAMES_PER_CALL = 48000;
 
 export function checkRateOption(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -33,9 +33,9 @@ export function convert(inPath: string, outPath: string, options: ConvertOptions
   else {
     const resampler = new Resampler({ inputRate: info.sampleRate, outputRate: options.rate, quality: options.quality });
     const pieces: Float32Array[] = [];
-    for (let at = 0; at < samples.length; at += BLOCK_FRAMES) {
-      pieces.push(resampler.process(samples.subarray(at, Math.min(samples.length, at + BLOCK_FRAMES))));
-      progress.update(Math.min(samples.length, at + BLOCK_FRAMES) / info.sampleRate);
+    for (let at = 0; at < samples.length; at += FRAMES_PER_CALL) {
+      pieces.push(resampler.process(samples.subarray(at, Math.min(samples.length, at + FRAMES_PER_CALL))));
+      progress.update(Math.min(samples.length, at + FRAMES_PER_CALL) / info.sampleRate);
     }
     pieces.push(resampler.flush());
     resampler.free();

@@ -1,13 +1,10 @@
 // `realtime-pcm events IN.wav`: the client events a session would receive for this audio as the
-// microphone (JSON lines on stdout), made by the library's CapturePipeline with its VAD: one
+// microphone (JSON lines on stdout), made by the library's RealtimeAudioAdapter with its VAD: one
 // `input_audio_buffer.append` per chunk (Gemini: `realtimeInput.audio`), and, marked with a
 // `realtime_pcm.` type because they are not sent, the VAD's speech starts and stops. With
 // --commit, each speech stop ends the turn as a client-side VAD app would (commit + response.create).
-import { CapturePipeline } from '../pipeline/capture.js';
 import { SUPPORTED_SAMPLE_RATES } from '../kernels/resampler.js';
-import { OpenAIProtocol } from '../transport/openai.js';
-import { GeminiProtocol } from '../transport/gemini.js';
-import { MIN_COMMIT_MS } from '../transport/adapter.js';
+import { RealtimeAudioAdapter } from '../transport/adapter.js';
 import type { SessionProtocolName } from '../transport/events.js';
 import { decodeWav } from '../wav/wav.js';
 import { CliError, Progress, readInput, type CliIo } from './io.js';
@@ -21,7 +18,8 @@ export interface EventsOptions {
   progress: boolean;
 }
 
-const BLOCK_FRAMES = 4800;
+/** The file goes to the adapter in pieces of this many frames (the progress line moves per piece). */
+const FRAMES_PER_PUSH = 4800;
 
 export function events(inPath: string, options: EventsOptions, io: CliIo): number {
   const { info, samples } = decodeWav(readInput(inPath));
@@ -32,55 +30,40 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
     throw new CliError('bad_option', '--silence-gating and --commit need the VAD (leave out --no-vad)', 2);
   if (options.commit && options.protocol === 'gemini')
     throw new CliError('bad_option', '--commit is for OpenAI sessions (Gemini ends turns with activityEnd under its own VAD)', 2);
-  const protocol = options.protocol === 'gemini' ? new GeminiProtocol() : new OpenAIProtocol(options.protocol === 'openai-beta');
-  const capture = new CapturePipeline({
+  const lines: string[] = [];
+  let segments = 0;
+  // the adapter makes the events as it would send them; VAD events are marked with a
+  // `realtime_pcm.` type (they are not sent), and with --commit each speech stop ends the turn
+  const adapter: RealtimeAudioAdapter = new RealtimeAudioAdapter({
+    protocol: options.protocol,
+    send: (event) => lines.push(JSON.stringify(event)),
     inputRate: info.sampleRate,
-    outputRate: protocol.inputRate,
+    outputRate: info.sampleRate, // nothing is played
+    maxPlaybackMs: 100,
     chunkMs: options.chunkMs,
     vad: options.vad,
     silenceGating: options.silenceGating,
+    onEvent: (event) => {
+      if (event.type !== 'speech_start' && event.type !== 'speech_stop') return;
+      lines.push(JSON.stringify({ type: `realtime_pcm.${event.type}`, time_ms: Math.round(event.timeMs * 1000) / 1000 }));
+      if (event.type === 'speech_start') segments++;
+      else if (options.commit) adapter.commit({ createResponse: true });
+    },
   });
   const progress = new Progress(io, 'events', samples.length / info.sampleRate, options.progress);
-  const lines: string[] = [];
-  const emit = (event: object) => lines.push(JSON.stringify(event));
-  let uncommittedFrames = 0;
-  let segments = 0;
-  const handle = (list: ReturnType<CapturePipeline['push']>) => {
-    for (const event of list) {
-      if (event.type === 'audio') {
-        emit(protocol.append(event.base64));
-        uncommittedFrames += event.frames;
-        continue;
-      }
-      emit({ type: `realtime_pcm.${event.type}`, time_ms: Math.round(event.timeMs * 1000) / 1000 });
-      if (event.type === 'speech_start') segments++;
-      if (event.type === 'speech_stop' && options.commit) {
-        // what was pending goes first, then the turn ends, as RealtimeAudioAdapter.commit does
-        for (const pending of capture.emitPending())
-          if (pending.type === 'audio') {
-            emit(protocol.append(pending.base64));
-            uncommittedFrames += pending.frames;
-          }
-        if (uncommittedFrames * 1000 >= MIN_COMMIT_MS * protocol.inputRate) {
-          emit(protocol.commit());
-          emit(protocol.createResponse()!);
-          uncommittedFrames = 0;
-        }
-      }
-    }
-  };
-  for (let at = 0; at < samples.length; at += BLOCK_FRAMES) {
-    handle(capture.push(samples.subarray(at, Math.min(samples.length, at + BLOCK_FRAMES))));
-    progress.update(Math.min(samples.length, at + BLOCK_FRAMES) / info.sampleRate);
+  for (let at = 0; at < samples.length; at += FRAMES_PER_PUSH) {
+    adapter.pushMicrophone(samples.subarray(at, Math.min(samples.length, at + FRAMES_PER_PUSH)));
+    progress.update(Math.min(samples.length, at + FRAMES_PER_PUSH) / info.sampleRate);
   }
-  handle(capture.flush());
+  adapter.flush();
   progress.done();
   io.stdout(lines.length > 0 ? `${lines.join('\n')}\n` : '');
-  const stats = capture.stats;
+  const rate = adapter.protocol.inputRate;
+  const stats = adapter.capture.stats;
   io.stderr(
-    `${inPath}: ${stats.chunks} audio chunks, ${(stats.sentFrames / protocol.inputRate).toFixed(3)} s sent at ${protocol.inputRate} Hz` +
+    `${inPath}: ${stats.chunks} audio chunks, ${(stats.sentFrames / rate).toFixed(3)} s sent at ${rate} Hz` +
       (options.vad ? `, ${segments} speech segment(s)` : '') +
-      (options.silenceGating ? `, ${(stats.silenceFrames / protocol.inputRate).toFixed(3)} s of silence not sent` : '') +
+      (options.silenceGating ? `, ${(stats.silenceFrames / rate).toFixed(3)} s of silence not sent` : '') +
       '\n',
   );
   return 0;

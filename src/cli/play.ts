@@ -6,6 +6,9 @@
 // names it.
 import { decodeBase64 } from '../kernels/base64.js';
 import { Base64Error } from '../errors.js';
+import type { SessionProtocolName } from '../transport/events.js';
+import { obj, type SessionProtocol } from '../transport/protocol.js';
+import { createProtocol, protocolOfEvent } from '../transport/protocols.js';
 import { encodeWav } from '../wav/wav.js';
 import { CliError, readInput, writeOutput, type CliIo } from './io.js';
 
@@ -20,30 +23,34 @@ interface Piece {
   rate: number;
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+/** Where one logged event's audio lies, read by the session protocols (src/transport). */
+type Found = { base64: string; key: string; rate: number } | { error: string } | { truncate: string; audioEndMs: number };
 
-function mimeRate(mime: unknown, fallback: number): number {
-  const match = typeof mime === 'string' ? /rate=(\d+)/.exec(mime) : null;
-  return match ? Number(match[1]) : fallback;
-}
+/** Reads the events of a session log of any protocol: client events, and server events in order (Gemini numbers its turns). */
+class LogReader {
+  private readonly protocols: Record<SessionProtocolName, SessionProtocol> = {
+    openai: createProtocol('openai'),
+    'openai-beta': createProtocol('openai-beta'),
+    gemini: createProtocol('gemini'),
+  };
 
-/** The audio pieces one event carries for the chosen direction (base64 text, item key, rate). */
-function audioOf(event: Obj, input: boolean): Array<{ base64: unknown; key: string; rate: number }> {
-  const type = event.type;
-  if (input) {
-    if (type === 'input_audio_buffer.append') return [{ base64: event.audio, key: 'input', rate: 24000 }];
-    const audio = obj(obj(event.realtimeInput)?.audio);
-    if (audio !== undefined) return [{ base64: audio.data, key: 'input', rate: mimeRate(audio.mimeType, 16000) }];
-    return [];
+  /** The audio pieces of `event` for the chosen direction, its truncation point, or what is wrong with its audio. */
+  read(event: Record<string, unknown>, input: boolean): Found[] {
+    const protocol = this.protocols[protocolOfEvent(event)];
+    const client = protocol.readClient(event);
+    if (client.kind === 'truncate') return [{ truncate: client.itemId, audioEndMs: client.audioEndMs }];
+    if (input) {
+      if (client.kind === 'append') return [{ base64: client.base64, key: 'input', rate: client.rate }];
+      return client.kind === 'error' ? [{ error: client.error.message }] : [];
+    }
+    if (client.kind !== 'other') return [];
+    const found: Found[] = [];
+    for (const inbound of protocol.read(event)) {
+      if (inbound.kind === 'audio') found.push({ base64: inbound.base64, key: inbound.itemId, rate: inbound.rate ?? protocol.outputRate });
+      else if (inbound.kind === 'error' && inbound.error.eventType === protocol.audioEventType) found.push({ error: inbound.error.message });
+    }
+    return found;
   }
-  if (type === 'response.output_audio.delta' || type === 'response.audio.delta') return [{ base64: event.delta, key: String(event.item_id), rate: 24000 }];
-  const parts = obj(obj(obj(event.serverContent)?.modelTurn))?.parts;
-  if (!Array.isArray(parts)) return [];
-  return parts.flatMap((part) => {
-    const inline = obj(obj(part)?.inlineData);
-    return inline !== undefined && typeof inline.data === 'string' ? [{ base64: inline.data, key: 'gemini', rate: mimeRate(inline.mimeType, 24000) }] : [];
-  });
 }
 
 export function play(inPath: string, outPath: string, options: PlayOptions, io: CliIo): number {
@@ -54,12 +61,13 @@ export function play(inPath: string, outPath: string, options: PlayOptions, io: 
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   const pieces: Piece[] = [];
   const truncateAt = new Map<string, number>();
+  const reader = new LogReader();
   let lineNumber = 0;
   let events = 0;
   for (const line of text.split('\n')) {
     lineNumber++;
     if (line.trim() === '') continue;
-    let event: Obj | undefined;
+    let event: Record<string, unknown> | undefined;
     try {
       event = obj(JSON.parse(line));
     } catch {
@@ -70,21 +78,22 @@ export function play(inPath: string, outPath: string, options: PlayOptions, io: 
     }
     if (event === undefined) throw new CliError('bad_event', `${inPath}:${lineNumber}: not a JSON object`);
     events++;
-    if (event.type === 'conversation.item.truncate' && typeof event.item_id === 'string' && typeof event.audio_end_ms === 'number') {
-      truncateAt.set(event.item_id, event.audio_end_ms);
-    }
-    for (const { base64, key, rate } of audioOf(event, options.input)) {
-      if (typeof base64 !== 'string') throw new CliError('bad_event', `${inPath}:${lineNumber}: ${String(event.type ?? 'event')} has no base64 audio string`);
+    for (const found of reader.read(event, options.input)) {
+      if ('truncate' in found) {
+        truncateAt.set(found.truncate, found.audioEndMs);
+        continue;
+      }
+      if ('error' in found) throw new CliError('bad_event', `${inPath}:${lineNumber}: ${found.error}`);
       let audio: Uint8Array;
       try {
-        audio = decodeBase64(base64);
+        audio = decodeBase64(found.base64);
       } catch (error) {
         if (error instanceof Base64Error)
           throw new CliError('bad_event', `${inPath}:${lineNumber}: invalid base64 audio (${error.reason} at character ${error.position})`);
         throw error;
       }
       if (audio.length % 2 !== 0) throw new CliError('bad_event', `${inPath}:${lineNumber}: ${audio.length} bytes of audio is not whole PCM16 samples`);
-      pieces.push({ key, bytes: audio, rate });
+      pieces.push({ key: found.key, bytes: audio, rate: found.rate });
     }
   }
   if (events === 0) throw new CliError('no_events', `${inPath}: no events (expected JSON lines, one session event per line)`);

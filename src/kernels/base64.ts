@@ -10,8 +10,10 @@
 import { kernelWindows } from '../wasm/load.js';
 import { Base64Error } from '../errors.js';
 
+/** Which base64 implementation: the engine's own (`Uint8Array.toBase64`), Node's Buffer, or the wasm kernel. */
 export type Base64Implementation = 'native' | 'buffer' | 'wasm';
 
+/** One base64 implementation (strict decoding, byte-identical to the others). */
 export interface Base64Codec {
   readonly name: Base64Implementation;
   encode(bytes: Uint8Array): string;
@@ -169,6 +171,7 @@ function wasmDecode(text: string): Uint8Array {
   return out;
 }
 
+/** The wasm SIMD implementation (works everywhere, AudioWorklets included). */
 export const wasmBase64: Base64Codec = { name: 'wasm', encode: wasmEncode, decode: wasmDecode };
 
 // ---- Node Buffer ---------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ interface GateExports extends KernelExports {
   gate_delay_confidence(s: number): number;
 }
 
+/** Options of `new EchoGate(...)`; only `sampleRate` is required. */
 export interface EchoGateOptions {
   /** Rate of both the mic and the reference, Hz, 8000..192000. */
   sampleRate: number;

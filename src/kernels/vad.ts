@@ -28,16 +28,19 @@ interface VadExports extends KernelExports {
   vad_floor_db(s: number): number;
 }
 
+/** The VAD's two events. */
 export type VadEventType = 'speech_start' | 'speech_stop';
 /** A change of speech state; `timeMs` is from stream start, at the exact sample where it happened. */
 export interface VadEvent {
   type: VadEventType;
   timeMs: number;
 }
-/** Event codes written by `processInto`. */
+/** Event code `processInto` writes for a speech start. */
 export const VAD_SPEECH_START = 0;
+/** Event code `processInto` writes for a speech stop. */
 export const VAD_SPEECH_STOP = 1;
 
+/** Options of `new EnergyVad(...)`; only `sampleRate` is required. */
 export interface EnergyVadOptions {
   /** Input rate in Hz, 8000..192000 (frames are round(sampleRate / 100) samples: 441 at 44.1 kHz). */
   sampleRate: number;
@@ -62,8 +65,10 @@ export interface EnergyVadOptions {
   /** Frames quieter than this (band-limited dBFS, -120..0) are never speech. Default -60. */
   minLevelDb?: number;
   /**
-   * How fast the noise estimate may rise while speech is being decided (dB/s, 0.1..100), so a
-   * "speech" segment that lasts implausibly long (noise got louder) is eventually let go. Default 3.
+   * How fast the noise estimate may rise while speech is being decided (dB/s, 0.1..100). Default 3.
+   * A noise floor that steps or ramps up (a fan, a car) is caught sooner by the last second's levels:
+   * once they hold steady (within 6 dB, averaged over 50 ms) well above the estimate, it is re-made
+   * from them, about 0.9 s after a step. A sound held that steady for a second is taken for noise.
    */
   noiseRiseDbPerS?: number;
 }
@@ -85,9 +90,9 @@ const checkRange = (name: string, value: unknown, low: number, high: number, int
   checkOptionRange('EnergyVad', name, value, low, high, integer);
 
 /**
- * Energy VAD: 10 ms frame decisions against an adaptive noise floor, with start/stop hysteresis,
- * hangover, minimum speech time and silence duration. Lifecycle: construct, process/processInto,
- * reset, free.
+ * Energy VAD: 10 ms frame decisions against an adaptive noise floor (which follows a noise that
+ * gets louder within about a second), with start/stop hysteresis, hangover, minimum speech time
+ * and silence duration. Lifecycle: construct, process/processInto, reset, free.
  */
 export class EnergyVad {
   readonly sampleRate: number;

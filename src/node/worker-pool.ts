@@ -9,15 +9,17 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { WORKER_SOURCE } from './worker-source.generated.js';
 import { kernelModule } from '../wasm/load.js';
-import { OptionsError, RealtimePcmError } from '../errors.js';
+import { OptionsError, RealtimePcmError, errorFromData } from '../errors.js';
 import type { CaptureEvent } from '../pipeline/capture.js';
 import type { PlaybackInterruption, WorkerCaptureOptions, WorkerPlaybackOptions, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
+/** Options of `new PcmWorkerPool(...)`. */
 export interface PcmWorkerPoolOptions {
   /** Workers to start. Default: the machine's available parallelism. */
   workers?: number;
 }
 
+/** Options of `pool.createCapture(...)`: the capture pipeline's, plus the queue bound and the callbacks. */
 export interface WorkerCaptureStreamOptions extends WorkerCaptureOptions {
   /** Microphone audio allowed in flight to the worker before pushes are dropped, ms. Default 1000. */
   maxQueueMs?: number;
@@ -26,6 +28,7 @@ export interface WorkerCaptureStreamOptions extends WorkerCaptureOptions {
   onError?: (error: { code: string; message: string }) => void;
 }
 
+/** Counters of a worker capture stream (main-thread side): pushes, frames in flight, and what the queue bound dropped. */
 export interface WorkerStreamStats {
   pushes: number;
   /** Input frames sent to the worker and not yet processed. */
@@ -45,6 +48,10 @@ interface PoolWorker {
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
+/**
+ * Capture and playback pipelines in worker_threads workers, so that many calls share a process
+ * without blocking its event loop. Lifecycle: construct, createCapture/createPlayback, close.
+ */
 export class PcmWorkerPool {
   private readonly workers: PoolWorker[] = [];
   private readonly handlers = new Map<number, (message: WorkerReply) => void>();
@@ -54,6 +61,7 @@ export class PcmWorkerPool {
   private closed = false;
 
   constructor(options: PcmWorkerPoolOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new OptionsError('PcmWorkerPool options must be an object: { workers? }');
     const count = options.workers ?? availableParallelism();
     if (!Number.isInteger(count) || count < 1 || count > 256) throw new OptionsError(`workers must be an integer in 1..256, got ${String(options.workers)}`);
     const module = kernelModule();
@@ -166,7 +174,7 @@ export class PcmWorkerPool {
       if (waiter === undefined) return;
       this.pending.delete(message.req);
       if (message.op === 'read') waiter.resolve(message);
-      else if (message.error !== undefined) waiter.reject(new RealtimePcmError(message.error.code, message.error.message));
+      else if (message.error !== undefined) waiter.reject(errorFromData(message.error));
       else waiter.resolve(message.value);
       return;
     }
@@ -260,7 +268,7 @@ export class WorkerPlaybackStream {
   }
 
   /** Queues PCM16 samples; their ArrayBuffer is transferred (the array is unusable afterwards). */
-  pushPcm(pcm: Int16Array, itemId: string): void {
+  pushPcm16(pcm: Int16Array, itemId: string): void {
     const moved = structuredClone(pcm, { transfer: [pcm.buffer as ArrayBuffer] });
     this.pool.post(this.home, { op: 'pcm', stream: this.id, pcm: moved, itemId }, [moved.buffer as ArrayBuffer]);
   }

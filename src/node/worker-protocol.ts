@@ -4,7 +4,9 @@
 import type { CaptureEvent, CapturePipelineOptions } from '../pipeline/capture.js';
 import type { PlaybackInterruption, PlaybackPipelineOptions } from '../pipeline/playback.js';
 
+/** CapturePipeline options that can cross into a worker (VAD as options, no instances). */
 export type WorkerCaptureOptions = Omit<CapturePipelineOptions, 'echoGate' | 'vad'> & { vad?: boolean | Record<string, unknown> };
+/** PlaybackPipeline options that can cross into a worker. */
 export type WorkerPlaybackOptions = Omit<PlaybackPipelineOptions, 'echoGate'>;
 
 export type WorkerRequest =

@@ -9,9 +9,10 @@
 import { encodeBase64 } from '../kernels/base64.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
 import { EnergyVad, VAD_SPEECH_START, type EnergyVadOptions } from '../kernels/vad.js';
+import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
-import { createResampleStage, type ResampleQuality, type ResampleStage } from './resample-stage.js';
+import { BlockResampler } from './block-resampler.js';
 import { checkBoolean, checkChoice, checkNumber, checkRate } from './options.js';
 
 /** A chunk of session audio: base64 PCM16 little-endian at the output rate. */
@@ -32,6 +33,7 @@ export interface CaptureVadEvent {
   timeMs: number;
 }
 
+/** What `push` and `flush` return: audio chunks and VAD events, in stream order. */
 export type CaptureEvent = CaptureAudioEvent | CaptureVadEvent;
 
 /** Event code of a speech start in `processInto` output. */
@@ -52,6 +54,7 @@ export interface CaptureEchoGate {
   reset?(): void;
 }
 
+/** Options of `new CapturePipeline(...)`; only `inputRate` is required. */
 export interface CapturePipelineOptions {
   /** Microphone rate in Hz (a rate the Resampler supports). */
   inputRate: number;
@@ -68,7 +71,7 @@ export interface CapturePipelineOptions {
   /** Audio sent before each speech start when gating, ms (0..2000). Default: the VAD's (300). */
   prefixPaddingMs?: number;
   /** Resampler quality. Default 'high'. */
-  quality?: ResampleQuality;
+  quality?: ResamplerQuality;
 }
 
 /** Integer counters at the output rate. */
@@ -90,6 +93,11 @@ interface HeldChunk {
   frames: number;
 }
 
+/**
+ * Microphone float32 at the device rate, in pieces of any size, to session audio: [echo gate] ->
+ * resampler -> [VAD, silence gate] -> PCM16 -> base64 chunks of `chunkMs`, each with its stream
+ * time. Lifecycle: construct, push, emitPending (manual commits), flush, reset.
+ */
 export class CapturePipeline {
   readonly inputRate: number;
   readonly outputRate: number;
@@ -101,11 +109,10 @@ export class CapturePipeline {
   readonly echoGate: CaptureEchoGate | undefined;
   readonly stats: CaptureStats = { sentFrames: 0, silenceFrames: 0, chunks: 0 };
 
-  private readonly resampler: ResampleStage;
-  private readonly block = new Float32Array(BLOCK_FRAMES);
-  private blockFill = 0;
-  private readonly gated: Float32Array;
-  private readonly resampled: Float32Array;
+  /** Echo gate, then resampler, on fixed 128-frame blocks of input; its output goes to `collect`. */
+  private readonly resampler: BlockResampler;
+  /** Events completed during the current push/flush (the shared empty array until one is). */
+  private events: CaptureEvent[] = EMPTY;
   private readonly chunk: Float32Array;
   private readonly pcm: Int16Array;
   private readonly pcmBytes: Uint8Array;
@@ -140,9 +147,13 @@ export class CapturePipeline {
     this.prefixPaddingMs = checkNumber('prefixPaddingMs', options.prefixPaddingMs, this.vad?.prefixPaddingMs ?? 300, 0, 2000);
     this.paddingFrames = Math.round((this.prefixPaddingMs * this.outputRate) / 1000);
 
-    this.resampler = createResampleStage(this.inputRate, this.outputRate, quality);
-    this.gated = new Float32Array(BLOCK_FRAMES);
-    this.resampled = new Float32Array(this.resampler.maxOutputFrames(BLOCK_FRAMES) + 16);
+    this.resampler = new BlockResampler({
+      inputRate: this.inputRate,
+      outputRate: this.outputRate,
+      quality,
+      blockFrames: BLOCK_FRAMES,
+      prefilter: this.echoGate,
+    });
     this.chunk = new Float32Array(this.chunkFrames);
     this.pcm = new Int16Array(this.chunkFrames);
     this.pcmBytes = new Uint8Array(this.pcm.buffer);
@@ -175,21 +186,12 @@ export class CapturePipeline {
    * VAD events of a chunk, then its audio. Returns a shared empty array when none (no allocation).
    */
   push(samples: Float32Array): CaptureEvent[] {
-    // A whole block with nothing pending (every render quantum of a worklet): no copy needed.
-    if (this.blockFill === 0 && samples.length === BLOCK_FRAMES) return this.processBlock(samples, EMPTY);
-    let events = EMPTY;
-    const block = this.block;
-    const total = samples.length;
-    let fill = this.blockFill;
-    for (let i = 0; i < total; i++) {
-      block[fill++] = samples[i]!;
-      if (fill === BLOCK_FRAMES) {
-        events = this.processBlock(block, events);
-        fill = 0;
-      }
+    const stage = this.resampler;
+    for (let at = 0; at < samples.length; ) {
+      at = stage.pushFloat(samples, at);
+      if (stage.outputFrames > 0) this.collect(stage.output, stage.outputFrames);
     }
-    this.blockFill = fill;
-    return events;
+    return this.takeEvents();
   }
 
   /**
@@ -197,9 +199,10 @@ export class CapturePipeline {
    * manual commit, without ending the stream. Allocates.
    */
   emitPending(): CaptureEvent[] {
-    let events = this.processPartialBlock(EMPTY);
-    if (this.fill > 0) events = this.emitChunk(this.fill, events);
-    return events;
+    const stage = this.resampler;
+    if (stage.processPending() > 0) this.collect(stage.output, stage.outputFrames);
+    if (this.fill > 0) this.emitChunk(this.fill);
+    return this.takeEvents();
   }
 
   /**
@@ -208,13 +211,11 @@ export class CapturePipeline {
    * continue from here. Allocates.
    */
   flush(): CaptureEvent[] {
-    let events = this.processPartialBlock(EMPTY);
-    const tail = this.resampler.flush();
-    events = this.collect(tail, tail.length, events);
-    if (this.fill > 0) events = this.emitChunk(this.fill, events);
+    const stage = this.resampler;
+    if (stage.end() > 0) this.collect(stage.output, stage.outputFrames); // the partial block and the filter's tail
+    if (this.fill > 0) this.emitChunk(this.fill);
     this.dropHeld();
-    this.resampler.reset();
-    return events;
+    return this.takeEvents();
   }
 
   /** Forgets the stream (resampler, VAD, held chunks); stream time restarts at 0; counters are kept. */
@@ -223,30 +224,18 @@ export class CapturePipeline {
     this.vad?.reset();
     this.echoGate?.reset?.();
     this.dropHeld();
-    this.blockFill = 0;
     this.fill = 0;
     this.streamFrames = 0;
   }
 
-  private processBlock(block: Float32Array, events: CaptureEvent[]): CaptureEvent[] {
-    let input = block;
-    if (this.echoGate !== undefined) {
-      this.echoGate.processInto(block, this.gated);
-      input = block.length === BLOCK_FRAMES ? this.gated : this.gated.subarray(0, block.length);
-    }
-    const produced = this.resampler.processInto(input, this.resampled);
-    return this.collect(this.resampled, produced, events);
+  private takeEvents(): CaptureEvent[] {
+    const events = this.events;
+    this.events = EMPTY;
+    return events;
   }
 
-  /** Runs the kernels on the frames of an incomplete block (allocates a view). */
-  private processPartialBlock(events: CaptureEvent[]): CaptureEvent[] {
-    if (this.blockFill === 0) return events;
-    const partial = this.block.subarray(0, this.blockFill);
-    this.blockFill = 0;
-    return this.processBlock(partial, events);
-  }
-
-  private collect(source: Float32Array, frames: number, events: CaptureEvent[]): CaptureEvent[] {
+  /** Appends resampled frames to the chunk being filled, emitting each chunk that completes. */
+  private collect(source: Float32Array, frames: number): void {
     const chunk = this.chunk;
     const chunkFrames = this.chunkFrames;
     let read = 0;
@@ -255,12 +244,12 @@ export class CapturePipeline {
       for (let i = 0; i < n; i++) chunk[this.fill + i] = source[read + i]!;
       this.fill += n;
       read += n;
-      if (this.fill === chunkFrames) events = this.emitChunk(chunkFrames, events);
+      if (this.fill === chunkFrames) this.emitChunk(chunkFrames);
     }
-    return events;
   }
 
-  private emitChunk(frames: number, events: CaptureEvent[]): CaptureEvent[] {
+  /** Runs the VAD on the chunk's `frames` frames and emits (or, silence gating, holds) its audio. */
+  private emitChunk(frames: number): void {
     const startFrame = this.streamFrames;
     this.streamFrames += frames;
     this.fill = 0;
@@ -270,12 +259,11 @@ export class CapturePipeline {
     let speechStartFrame = -1;
     if (vad !== undefined) {
       vadEvents = vad.processInto(this.chunk, this.eventTypes, this.eventTimes, undefined, 0, frames);
-      if (vadEvents > 0 && events === EMPTY) events = [];
       for (let i = 0; i < vadEvents; i++) {
         const start = this.eventTypes[i] === SPEECH_START;
         const timeMs = this.eventTimes[i]!;
         if (start && speechStartFrame < 0) speechStartFrame = Math.round((timeMs * this.outputRate) / 1000);
-        events.push({ type: start ? 'speech_start' : 'speech_stop', timeMs });
+        this.emit({ type: start ? 'speech_start' : 'speech_stop', timeMs });
       }
     }
     const pcm = this.pcm;
@@ -283,12 +271,15 @@ export class CapturePipeline {
     const send = !this.silenceGating || wasSpeaking || vadEvents > 0 || vad!.speaking;
     if (!send) {
       this.hold(pcm, startFrame, frames);
-      return events;
+      return;
     }
-    if (events === EMPTY) events = [];
-    if (this.heldCount > 0) this.releaseHeld(speechStartFrame < 0 ? startFrame : speechStartFrame, events);
-    events.push(this.audioEvent(frames === this.chunkFrames ? this.pcmBytes : this.pcmBytes.subarray(0, frames * 2), startFrame, frames));
-    return events;
+    if (this.heldCount > 0) this.releaseHeld(speechStartFrame < 0 ? startFrame : speechStartFrame);
+    this.emit(this.audioEvent(frames === this.chunkFrames ? this.pcmBytes : this.pcmBytes.subarray(0, frames * 2), startFrame, frames));
+  }
+
+  private emit(event: CaptureEvent): void {
+    if (this.events === EMPTY) this.events = [];
+    this.events.push(event);
   }
 
   private audioEvent(bytes: Uint8Array, startFrame: number, frames: number): CaptureAudioEvent {
@@ -319,14 +310,14 @@ export class CapturePipeline {
   }
 
   /** Sends the held chunks that reach into the prefix padding before `speechFrame`; drops the rest. */
-  private releaseHeld(speechFrame: number, events: CaptureEvent[]): void {
+  private releaseHeld(speechFrame: number): void {
     const from = speechFrame - this.paddingFrames;
     const slots = this.held.length;
     for (let i = 0; i < this.heldCount; i++) {
       const slot = this.held[(this.heldFirst + i) % slots]!;
       if (slot.startFrame + slot.frames > from) {
         const bytes = new Uint8Array(slot.pcm.buffer, 0, slot.frames * 2);
-        events.push(this.audioEvent(bytes, slot.startFrame, slot.frames));
+        this.emit(this.audioEvent(bytes, slot.startFrame, slot.frames));
       } else {
         this.stats.silenceFrames += slot.frames;
       }

@@ -2,6 +2,7 @@
 // option, what it got, and what is allowed.
 import { OptionsError } from '../errors.js';
 
+/** Lowest and highest sample rates the pipelines accept, Hz (the Resampler supports a list of rates in between). */
 export const MIN_RATE = 8000;
 export const MAX_RATE = 192000;
 
@@ -32,4 +33,16 @@ export function checkBoolean(name: string, value: unknown, fallback: boolean): b
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new OptionsError(`${name} must be true or false, got ${String(value)}`);
   return value;
+}
+
+/**
+ * Throws an OptionsError when `options` uses a renamed option (`renamed` maps old name to new),
+ * naming the new one: a clear migration rather than an option silently ignored.
+ */
+export function rejectRenamed(owner: string, options: object, renamed: Readonly<Record<string, string>>): void {
+  for (const old of Object.keys(renamed)) {
+    if (old in options && (options as Record<string, unknown>)[old] !== undefined) {
+      throw new OptionsError(`${owner}: the option ${old} is now called ${renamed[old]}; pass ${renamed[old]} instead`);
+    }
+  }
 }

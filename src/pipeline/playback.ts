@@ -9,32 +9,40 @@
 // milliseconds are derived from them. `read()` is allocation-free; `pushDelta()` allocates while
 // decoding (once per delta, off the audio thread).
 import { decodeBase64 } from '../kernels/base64.js';
+import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
+import { OptionsError } from '../errors.js';
 import { AudioInputError } from './errors.js';
 import { FloatRing } from './ring-buffer.js';
 import { ItemLedger, type PlaybackItem } from './playback-items.js';
-import { createResampleStage, type ResampleQuality, type ResampleStage } from './resample-stage.js';
-import { checkChoice, checkNumber, checkRate } from './options.js';
+import { BlockResampler } from './block-resampler.js';
+import { RecentIds } from './recent-ids.js';
+import { checkChoice, checkNumber, checkRate, rejectRenamed } from './options.js';
 
 /** Where the played signal goes as the echo gate's reference (an `EchoGate` fits). */
 export interface PlaybackReferenceSink {
   pushReference(playback: Float32Array): void;
 }
 
+/** Options of `new PlaybackPipeline(...)`; only `outputRate` is required. */
 export interface PlaybackPipelineOptions {
   /** Device (speaker) rate in Hz: what `read()` produces. */
   outputRate: number;
   /** Rate of the session's audio in Hz. Default 24000 (OpenAI Realtime, Gemini Live output). */
   inputRate?: number;
   /** Resampler quality. Default 'high'. */
-  quality?: ResampleQuality;
-  /** Most audio held, in ms of device frames; what does not fit is dropped and counted. Default 60000. */
-  maxBufferedMs?: number;
+  quality?: ResamplerQuality;
   /**
-   * Audio buffered before playback starts (and restarts after an underrun), in ms; an item that
-   * has ended starts at once. Default 0: play as soon as anything arrived.
+   * Most audio held, in ms of device frames (100..600000); what does not fit is dropped and
+   * counted. Default 60000. (Formerly `maxBufferedMs`.)
    */
-  startThresholdMs?: number;
+  maxPlaybackMs?: number;
+  /**
+   * Audio buffered before playback starts (and restarts after an underrun), in ms (0..5000); an
+   * item that has ended starts at once. Default 0: play as soon as anything arrived. (Formerly
+   * `startThresholdMs`.)
+   */
+  playbackStartMs?: number;
   /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate`. */
   echoGate?: PlaybackReferenceSink;
   /** Most items queued at once. Default 64. */
@@ -77,12 +85,25 @@ export interface PlaybackStats {
   badDeltas: number;
 }
 
+/** Interrupted items remembered, so that their late deltas are not played. */
 const RECENTLY_INTERRUPTED = 16;
 
+/** Renamed options (old name: new name): passing an old name throws an OptionsError naming the new one. */
+export const RENAMED_PLAYBACK_OPTIONS: Readonly<Record<string, string>> = Object.freeze({
+  maxBufferedMs: 'maxPlaybackMs',
+  startThresholdMs: 'playbackStartMs',
+});
+
+/**
+ * Session audio deltas (base64 PCM16, per item) to the speaker: decoded, resampled to the device
+ * rate, buffered (bounded), read in fixed quanta; `interrupt()` flushes at once and says how much
+ * of the playing item was heard. Lifecycle: construct, pushDelta/read, endItem, interrupt, reset.
+ */
 export class PlaybackPipeline {
   readonly outputRate: number;
   readonly inputRate: number;
-  readonly maxBufferedMs: number;
+  /** Most audio held, ms (the `maxPlaybackMs` option). */
+  readonly maxPlaybackMs: number;
   readonly stats: PlaybackStats = {
     receivedFrames: 0,
     playedFrames: 0,
@@ -96,35 +117,37 @@ export class PlaybackPipeline {
 
   private readonly ring: FloatRing;
   private readonly ledger: ItemLedger;
-  private readonly resampler: ResampleStage;
-  private readonly block = new Float32Array(BLOCK_FRAMES);
-  private blockFill = 0;
-  private readonly resampled: Float32Array;
-  private readonly startThresholdFrames: number;
+  /** Session audio to the device rate, on fixed 128-frame blocks; its output goes to `store`. */
+  private readonly resampler: BlockResampler;
+  private readonly startFrames: number;
   private readonly echoGate: PlaybackReferenceSink | undefined;
   /** The item whose audio goes through the resampler now (its tail is flushed when it ends). */
   private receiving: PlaybackItem | undefined;
   private started = false;
   private dry = false;
-  private readonly interrupted: string[] = [];
-  private interruptedNext = 0;
+  private readonly interrupted = new RecentIds(RECENTLY_INTERRUPTED);
 
   constructor(options: PlaybackPipelineOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new AudioInputError('invalid_item_id', 'PlaybackPipeline needs options: { outputRate }');
+      throw new OptionsError('PlaybackPipeline needs options: { outputRate, inputRate?, maxPlaybackMs?, playbackStartMs? }');
     }
+    rejectRenamed('PlaybackPipeline', options, RENAMED_PLAYBACK_OPTIONS);
     this.outputRate = checkRate('outputRate', options.outputRate);
     this.inputRate = checkRate('inputRate', options.inputRate ?? REALTIME_SAMPLE_RATE);
     const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
-    this.maxBufferedMs = checkNumber('maxBufferedMs', options.maxBufferedMs, 60_000, 100, 600_000);
-    const startThresholdMs = checkNumber('startThresholdMs', options.startThresholdMs, 0, 0, 5_000);
+    this.maxPlaybackMs = checkNumber('maxPlaybackMs', options.maxPlaybackMs, 60_000, 100, 600_000);
+    const playbackStartMs = checkNumber('playbackStartMs', options.playbackStartMs, 0, 0, 5_000);
     const maxItems = checkNumber('maxItems', options.maxItems, 64, 2, 4096);
-    this.startThresholdFrames = Math.round((startThresholdMs * this.outputRate) / 1000);
+    this.startFrames = Math.round((playbackStartMs * this.outputRate) / 1000);
     this.echoGate = options.echoGate;
-    this.ring = new FloatRing(Math.ceil((this.maxBufferedMs * this.outputRate) / 1000));
+    this.ring = new FloatRing(Math.ceil((this.maxPlaybackMs * this.outputRate) / 1000));
     this.ledger = new ItemLedger(Math.round(maxItems));
-    this.resampler = createResampleStage(this.inputRate, this.outputRate, quality);
-    this.resampled = new Float32Array(this.resampler.maxOutputFrames(BLOCK_FRAMES) + 16);
+    this.resampler = new BlockResampler({
+      inputRate: this.inputRate,
+      outputRate: this.outputRate,
+      quality,
+      blockFrames: BLOCK_FRAMES,
+    });
   }
 
   /** Audio buffered for the speaker, in ms. */
@@ -173,7 +196,7 @@ export class PlaybackPipeline {
     if (typeof itemId !== 'string' || itemId.length === 0) {
       throw new AudioInputError('invalid_item_id', `item id must be a non-empty string, got ${String(itemId)}`);
     }
-    if (this.wasInterrupted(itemId)) {
+    if (this.interrupted.has(itemId)) {
       this.stats.lateFrames += pcm.length;
       return 0;
     }
@@ -184,16 +207,11 @@ export class PlaybackPipeline {
     }
     item.receivedFrames += pcm.length;
     this.stats.receivedFrames += pcm.length;
-    const block = this.block;
-    let fill = this.blockFill;
-    for (let i = 0; i < pcm.length; i++) {
-      block[fill++] = pcm[i]! / 32768; // exact, as pcm16ToFloat
-      if (fill === BLOCK_FRAMES) {
-        this.store(item, this.resampled, this.resampler.processInto(block, this.resampled));
-        fill = 0;
-      }
+    const stage = this.resampler;
+    for (let at = 0; at < pcm.length; ) {
+      at = stage.pushPcm16(pcm, at);
+      if (stage.outputFrames > 0) this.store(item, stage.output, stage.outputFrames);
     }
-    this.blockFill = fill;
     return pcm.length;
   }
 
@@ -219,7 +237,7 @@ export class PlaybackPipeline {
     const ring = this.ring;
     if (!this.started && ring.availableFrames > 0) {
       const first = this.ledger.first();
-      if (ring.availableFrames >= this.startThresholdFrames || first?.ended === true) this.started = true;
+      if (ring.availableFrames >= this.startFrames || first?.ended === true) this.started = true;
     }
     const written = this.started ? ring.read(output, 0, frames) : 0;
     for (let i = written; i < frames; i++) output[i] = 0;
@@ -251,7 +269,7 @@ export class PlaybackPipeline {
     const first = ledger.first();
     const playing = first !== undefined && first.playedFrames > 0 ? first : (ledger.lastPlayed ?? first);
     // buffered frames, and the session frames still waiting for a whole resampler block
-    const flushedFrames = this.ring.availableFrames + Math.round((this.blockFill * this.outputRate) / this.inputRate);
+    const flushedFrames = this.ring.availableFrames + Math.round((this.resampler.pendingFrames * this.outputRate) / this.inputRate);
     let result: PlaybackInterruption;
     if (playing === undefined) {
       result = { itemId: null, playedMs: 0, playedFrames: 0, receivedFrames: 0, playedToEnd: false, flushedMs: 0 };
@@ -266,13 +284,12 @@ export class PlaybackPipeline {
         flushedMs: (flushedFrames * 1000) / this.outputRate,
       };
     }
-    for (let i = 0; i < ledger.count; i++) this.rememberInterrupted(ledger.at(i).itemId);
-    if (playing !== undefined) this.rememberInterrupted(playing.itemId); // also when it had left the ledger, played to its end
+    for (let i = 0; i < ledger.count; i++) this.interrupted.add(ledger.at(i).itemId);
+    if (playing !== undefined) this.interrupted.add(playing.itemId); // also when it had left the ledger, played to its end
     this.stats.flushedFrames += flushedFrames;
     this.ring.clear();
     ledger.clear();
     this.resampler.reset();
-    this.blockFill = 0;
     this.receiving = undefined;
     this.started = false;
     this.dry = false;
@@ -284,12 +301,10 @@ export class PlaybackPipeline {
     this.ring.clear();
     this.ledger.clear();
     this.resampler.reset();
-    this.blockFill = 0;
     this.receiving = undefined;
     this.started = false;
     this.dry = false;
-    this.interrupted.length = 0;
-    this.interruptedNext = 0;
+    this.interrupted.clear();
   }
 
   private itemFor(itemId: string): PlaybackItem | undefined {
@@ -302,14 +317,8 @@ export class PlaybackPipeline {
 
   private finishReceiving(): void {
     const item = this.receiving!;
-    if (this.blockFill > 0) {
-      const produced = this.resampler.processInto(this.block.subarray(0, this.blockFill), this.resampled);
-      this.store(item, this.resampled, produced);
-      this.blockFill = 0;
-    }
-    const tail = this.resampler.flush();
-    if (tail.length > 0) this.store(item, tail, tail.length);
-    this.resampler.reset();
+    const stage = this.resampler;
+    if (stage.end() > 0) this.store(item, stage.output, stage.outputFrames); // the partial block and the filter's tail
     item.ended = true;
     this.receiving = undefined;
     this.ledger.prune();
@@ -320,17 +329,5 @@ export class PlaybackPipeline {
     item.writtenFrames += written;
     item.bufferedFrames += written;
     this.stats.overflowFrames += frames - written;
-  }
-
-  private wasInterrupted(itemId: string): boolean {
-    for (let i = 0; i < this.interrupted.length; i++) if (this.interrupted[i] === itemId) return true;
-    return false;
-  }
-
-  private rememberInterrupted(itemId: string): void {
-    if (this.wasInterrupted(itemId)) return;
-    if (this.interrupted.length < RECENTLY_INTERRUPTED) this.interrupted.push(itemId);
-    else this.interrupted[this.interruptedNext] = itemId;
-    this.interruptedNext = (this.interruptedNext + 1) % RECENTLY_INTERRUPTED;
   }
 }

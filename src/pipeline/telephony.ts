@@ -6,64 +6,56 @@
 import { decodeG711, encodeG711, type G711Law } from '../kernels/g711.js';
 import { decodeBase64, encodeBase64 } from '../kernels/base64.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
+import type { ResamplerQuality } from '../kernels/resampler.js';
 import { REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { AudioInputError } from './errors.js';
-import { createResampleStage, type ResampleQuality, type ResampleStage } from './resample-stage.js';
+import { BlockResampler } from './block-resampler.js';
 import { checkChoice, checkRate } from './options.js';
 
+/** Options of `new TelephonyBridge(...)`; only `law` is required. */
 export interface TelephonyBridgeOptions {
   /** 'mulaw' (G.711 mu-law, `audio/pcmu`, North America/Japan) or 'alaw' (`audio/pcma`). */
   law: G711Law;
   /** The session's PCM16 rate, Hz. Default 24000. */
   sessionRate?: number;
   /** Resampler quality. Default 'high'. */
-  quality?: ResampleQuality;
+  quality?: ResamplerQuality;
 }
 
 const PHONE_RATE = 8000;
+/** Resampler block of each direction, ms of its input. */
 const BLOCK_MS = 10;
 
-/** One direction: float blocks of fixed size through a resampler, collected into a growable buffer. */
+/** One direction: PCM16 through a BlockResampler, its output collected into a buffer that grows as needed. */
 class Direction {
-  private readonly block: Float32Array;
-  private fill = 0;
-  private readonly resampled: Float32Array;
+  private readonly resampler: BlockResampler;
   private out = new Float32Array(0);
   private outFrames = 0;
 
-  constructor(
-    private readonly resampler: ResampleStage,
-    blockFrames: number,
-  ) {
-    this.block = new Float32Array(blockFrames);
-    this.resampled = new Float32Array(resampler.maxOutputFrames(blockFrames) + 16);
+  constructor(inputRate: number, outputRate: number, quality: ResamplerQuality) {
+    this.resampler = new BlockResampler({
+      inputRate,
+      outputRate,
+      quality,
+      blockFrames: Math.round((inputRate * BLOCK_MS) / 1000),
+    });
   }
 
+  /** Resamples `samples`; with `end`, also the stream's tail. Returns a view of the output (valid until the next call). */
   push(samples: Int16Array, end: boolean): Float32Array {
     this.outFrames = 0;
-    const block = this.block;
-    for (let i = 0; i < samples.length; i++) {
-      block[this.fill++] = samples[i]! / 32768;
-      if (this.fill === block.length) this.run(block);
+    const stage = this.resampler;
+    for (let at = 0; at < samples.length; ) {
+      at = stage.pushPcm16(samples, at);
+      if (stage.outputFrames > 0) this.append(stage.output, stage.outputFrames);
     }
-    if (end) {
-      if (this.fill > 0) this.run(block.subarray(0, this.fill));
-      const tail = this.resampler.flush();
-      this.append(tail, tail.length);
-      this.resampler.reset();
-    }
+    if (end && stage.end() > 0) this.append(stage.output, stage.outputFrames);
     return this.out.subarray(0, this.outFrames);
   }
 
   reset(): void {
-    this.fill = 0;
     this.resampler.reset();
-  }
-
-  private run(input: Float32Array): void {
-    this.fill = 0;
-    this.append(this.resampled, this.resampler.processInto(input, this.resampled));
   }
 
   private append(source: Float32Array, frames: number): void {
@@ -77,6 +69,11 @@ class Direction {
   }
 }
 
+/**
+ * A phone leg (8 kHz G.711) to a realtime session (PCM16 at `sessionRate`) and back, one stream
+ * per direction, identical however the audio is cut. Lifecycle: construct, toSession/fromSession
+ * (pass `end` on a stream's last call), reset.
+ */
 export class TelephonyBridge {
   readonly law: G711Law;
   readonly sessionRate: number;
@@ -91,8 +88,8 @@ export class TelephonyBridge {
     this.law = checkChoice('law', options.law, 'mulaw', ['mulaw', 'alaw'] as const);
     this.sessionRate = checkRate('sessionRate', options.sessionRate ?? REALTIME_SAMPLE_RATE);
     const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
-    this.up = new Direction(createResampleStage(PHONE_RATE, this.sessionRate, quality), (PHONE_RATE * BLOCK_MS) / 1000);
-    this.down = new Direction(createResampleStage(this.sessionRate, PHONE_RATE, quality), Math.round((this.sessionRate * BLOCK_MS) / 1000));
+    this.up = new Direction(PHONE_RATE, this.sessionRate, quality);
+    this.down = new Direction(this.sessionRate, PHONE_RATE, quality);
   }
 
   /** 8 kHz G.711 bytes from the phone -> session-rate PCM16 (pass `end` on the last call of a stream). */

@@ -1,6 +1,7 @@
 // The few files the demo page needs, and nothing else: the page (demo/), the browser runtime
-// (dist/browser.js, dist/worklet.js and their maps) and the demo's speech assets. Paths are
-// matched against this list, never joined blindly onto the file system.
+// (dist/browser.js, the chunks it imports, dist/worklet.js, and their maps) and the demo's speech
+// assets. Paths are matched against this list (chunks: against a pattern of esbuild's chunk
+// names), never joined blindly onto the file system.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
@@ -28,6 +29,9 @@ const FILES = new Map<string, string>([
   ['/dist/worklet.js', 'dist/worklet.js'],
 ]);
 
+/** The library's shared chunks (scripts/build-js.mjs names them chunk-<hash>.js). */
+const CHUNK = /^\/dist\/chunks\/chunk-[A-Z0-9]+\.js(\.map)?$/;
+
 /** Serves a listed file from `root`; answers 404 for anything else, 405 for methods other than GET/HEAD. */
 export async function serveFile(root: string, request: IncomingMessage, response: ServerResponse, extra: Record<string, () => string>): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
@@ -41,7 +45,7 @@ export async function serveFile(root: string, request: IncomingMessage, response
     response.writeHead(200, { ...headers, 'content-type': TYPES[extname(path)] ?? 'application/json' }).end(request.method === 'HEAD' ? undefined : dynamic());
     return;
   }
-  const file = FILES.get(path);
+  const file = FILES.get(path) ?? (CHUNK.test(path) ? path.slice(1) : undefined);
   if (file === undefined) {
     response.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found\n');
     return;

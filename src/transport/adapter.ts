@@ -10,79 +10,35 @@
 // counts, audio for unknown items become `error` events (TransportError), counted in `stats`, and
 // the session goes on. Stream times and totals come from integer frame counts.
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
-import { CapturePipeline, type CaptureEchoGate, type CaptureEvent, type CapturePipelineOptions } from '../pipeline/capture.js';
+import { CapturePipeline, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
 import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
-import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
-import { checkBoolean, checkChoice, checkNumber } from '../pipeline/options.js';
+import { RecentIds } from '../pipeline/recent-ids.js';
+import { checkBoolean, checkChoice } from '../pipeline/options.js';
+import { makeEchoGate, type RealtimeAudioAdapterOptions } from './adapter-options.js';
+import { AdapterCounters } from './adapter-stats.js';
 import { TransportError, type TransportErrorCode } from './errors.js';
-import type { AdapterEvent, AdapterStats, Inbound, InterruptionEvent, InterruptionSource, SessionProtocolName, TurnDetectionMode } from './events.js';
-import { GeminiProtocol } from './gemini.js';
-import { OpenAIProtocol } from './openai.js';
+import type { AdapterEvent, AdapterStats, Inbound, InterruptionEvent, InterruptionSource, TurnDetectionMode } from './events.js';
 import type { ClientEvent, SessionProtocol } from './protocol.js';
+import { createProtocol, maxSendBufferBytes } from './protocols.js';
+import { parseServerMessage } from './server-message.js';
 import { openAIBetaSessionAudio, openAISessionAudio, type SessionAudioOptions } from './session-config.js';
-import { EventSink, type SendTarget } from './sink.js';
+import { EventSink } from './sink.js';
 
-export interface RealtimeAudioAdapterOptions {
-  protocol: SessionProtocolName;
-  /** Where client events go: a function taking the event object, or a WebSocket-like `.send(text)`. */
-  send: SendTarget;
-  /** Microphone rate, Hz. */
-  inputRate: number;
-  /** Speaker rate, Hz. */
-  outputRate: number;
-  /** Audio per append event, ms. Default 40. */
-  chunkMs?: number;
-  /** Client VAD (see CapturePipeline): needed for silenceGating and localBargeIn. */
-  vad?: CapturePipelineOptions['vad'];
-  /** Send only speech, with prefix padding. Default false. */
-  silenceGating?: boolean;
-  prefixPaddingMs?: number;
-  /**
-   * Echo gate between speaker and microphone: true (an `EchoGate` with defaults), its options, or
-   * an instance. It is fed what `readPlayback` outputs and gates `pushMicrophone`, so the
-   * assistant's own voice neither reaches the session nor triggers a local barge-in. Needs
-   * inputRate = outputRate, and readPlayback/pushMicrophone called in step (as an audio callback does).
-   */
-  echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'> | (CaptureEchoGate & PlaybackReferenceSink);
-  /** Interrupt playback as soon as the local VAD hears speech. Default false. */
-  localBargeIn?: boolean;
-  /** 'server' (default): the session detects turns; 'none': the app calls commit(). Updated by session events. */
-  turnDetection?: TurnDetectionMode;
-  /** Whether the session cancels its response by itself on speech (OpenAI `interrupt_response`). Default true. */
-  interruptResponse?: boolean;
-  /** Resampler quality for both directions. Default 'high'. */
-  quality?: 'voice' | 'high';
-  /** Playback buffer bound, ms. Default 60000. */
-  maxPlaybackMs?: number;
-  /** Playback start threshold, ms. Default 0. */
-  playbackStartMs?: number;
-  /** Audio a WebSocket may have queued before further chunks are dropped, ms. Default 2000. */
-  maxSendBufferMs?: number;
-  /** Receives interruptions, errors and local VAD events. */
-  onEvent?: (event: AdapterEvent) => void;
-}
+export type { RealtimeAudioAdapterOptions } from './adapter-options.js';
 
-const RECENT = 64;
+/** Items the session announced, remembered so that their audio is accepted. */
+const KNOWN_ITEMS = 64;
+/** Interrupted responses remembered, so that their late audio is dropped. */
+const INTERRUPTED_RESPONSES = 16;
 /** The Realtime API needs at least this much audio in the input buffer to commit. */
 export const MIN_COMMIT_MS = 100;
 
-/** A bounded set of recent ids (oldest forgotten first). */
-class RecentIds {
-  private readonly ids: string[] = [];
-  private next = 0;
-  constructor(private readonly capacity: number) {}
-  has(id: string): boolean {
-    return this.ids.includes(id);
-  }
-  add(id: string): void {
-    if (this.has(id)) return;
-    if (this.ids.length < this.capacity) this.ids.push(id);
-    else this.ids[this.next] = id;
-    this.next = (this.next + 1) % this.capacity;
-  }
-}
-
+/**
+ * The capture and playback pipelines speaking one session protocol through the app's `send`:
+ * microphone to append events, the session's audio to the speaker, barge-in with the exact
+ * truncate. Lifecycle: construct, pushMicrophone/readPlayback/handleServerEvent, commit, flush.
+ */
 export class RealtimeAudioAdapter {
   readonly protocol: SessionProtocol;
   readonly capture: CapturePipeline;
@@ -96,36 +52,21 @@ export class RealtimeAudioAdapter {
   private readonly onEvent: ((event: AdapterEvent) => void) | undefined;
   private readonly localBargeIn: boolean;
   private readonly maxSendBufferBytes: number;
-  private readonly knownItems = new RecentIds(RECENT);
-  private readonly interruptedResponses = new RecentIds(16);
+  private readonly knownItems = new RecentIds(KNOWN_ITEMS);
+  private readonly interruptedResponses = new RecentIds(INTERRUPTED_RESPONSES);
   private responseId: string | undefined;
   private responding = false;
   private lastAudioItem: string | undefined;
   private lastAudioResponse: string | undefined;
   private uncommittedFrames = 0;
   private turnOpen = false;
-  private readonly counts = {
-    sentFrames: 0,
-    chunksSent: 0,
-    chunksDropped: 0,
-    droppedFrames: 0,
-    lateFrames: 0,
-    interruptions: 0,
-    truncatesSent: 0,
-    cancelsSent: 0,
-    commitsSent: 0,
-    errors: 0,
-  };
-  private readonly errorsByCode: Record<string, number> = {};
-  private readonly decoder = typeof TextDecoder === 'function' ? new TextDecoder() : undefined;
+  private readonly counts = new AdapterCounters();
 
   constructor(options: RealtimeAudioAdapterOptions) {
     if (options === null || typeof options !== 'object') {
       throw new OptionsError("RealtimeAudioAdapter needs options: { protocol: 'openai' | 'openai-beta' | 'gemini', send, inputRate, outputRate }");
     }
-    const name = checkChoice('protocol', options.protocol, undefined as unknown as SessionProtocolName, ['openai', 'openai-beta', 'gemini']);
-    if (name === undefined) throw new OptionsError("protocol is required: 'openai', 'openai-beta' or 'gemini'");
-    this.protocol = name === 'gemini' ? new GeminiProtocol() : new OpenAIProtocol(name === 'openai-beta');
+    this.protocol = createProtocol(options.protocol);
     this.sink = new EventSink(options.send);
     this.onEvent = options.onEvent;
     if (this.onEvent !== undefined && typeof this.onEvent !== 'function') throw new OptionsError('onEvent must be a function');
@@ -150,13 +91,11 @@ export class RealtimeAudioAdapter {
       outputRate: options.outputRate,
       inputRate: this.protocol.outputRate,
       quality: options.quality,
-      maxBufferedMs: options.maxPlaybackMs,
-      startThresholdMs: options.playbackStartMs,
+      maxPlaybackMs: options.maxPlaybackMs,
+      playbackStartMs: options.playbackStartMs,
       echoGate,
     });
-    const maxSendBufferMs = checkNumber('maxSendBufferMs', options.maxSendBufferMs, 2000, 0, 600_000);
-    // base64 JSON text of that much session audio: 2 bytes per frame, 4/3 for base64
-    this.maxSendBufferBytes = Math.ceil((maxSendBufferMs * this.protocol.inputRate * 2 * 4) / 3 / 1000);
+    this.maxSendBufferBytes = maxSendBufferBytes(this.protocol, options.maxSendBufferMs);
   }
 
   /**
@@ -165,6 +104,17 @@ export class RealtimeAudioAdapter {
    */
   pushMicrophone(samples: Float32Array): CaptureEvent[] {
     const events = this.capture.push(samples);
+    if (events.length > 0) this.dispatchCapture(events);
+    return events;
+  }
+
+  /**
+   * Ends the microphone stream (e.g. at the end of a file): sends what the capture pipeline still
+   * holds (the partial chunk and the resampler's tail), without committing. Returns the capture
+   * events. The next `pushMicrophone` starts a new stream. Allocates.
+   */
+  flush(): CaptureEvent[] {
+    const events = this.capture.flush();
     if (events.length > 0) this.dispatchCapture(events);
     return events;
   }
@@ -180,26 +130,9 @@ export class RealtimeAudioAdapter {
    * Never throws on bad input: it becomes an `error` event.
    */
   handleServerEvent(event: unknown): void {
-    let message: unknown = event;
-    if (typeof event === 'string' || event instanceof ArrayBuffer || ArrayBuffer.isView(event)) {
-      let text: string;
-      if (typeof event === 'string') text = event;
-      else if (this.decoder === undefined) return this.error('malformed_event', 'no TextDecoder here: pass the message as a string or object');
-      else text = this.decoder.decode(event as ArrayBuffer | ArrayBufferView);
-      try {
-        message = JSON.parse(text);
-      } catch {
-        return this.error('malformed_event', `server message is not JSON (${JSON.stringify(text.slice(0, 40))}...)`);
-      }
-    }
-    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
-      return this.error(
-        'malformed_event',
-        `server message must be a JSON object, got ${message === null ? 'null' : Array.isArray(message) ? 'an array' : typeof message}`,
-      );
-    }
-    const inbound = this.protocol.read(message as Record<string, unknown>);
-    for (const item of inbound) this.apply(item);
+    const message = parseServerMessage(event);
+    if (message instanceof TransportError) return this.report(message);
+    for (const inbound of this.protocol.read(message)) this.apply(inbound);
   }
 
   /**
@@ -257,31 +190,8 @@ export class RealtimeAudioAdapter {
 
   /** Totals and counters (allocates the returned object). */
   get stats(): AdapterStats {
-    const inRate = this.protocol.inputRate;
-    const outRate = this.protocol.outputRate;
-    const device = this.playback.outputRate;
-    const p = this.playback.stats;
-    const c = this.counts;
-    return {
-      sentSeconds: c.sentFrames / inRate,
-      receivedSeconds: p.receivedFrames / outRate,
-      playedSeconds: p.playedFrames / device,
-      silenceNotSentSeconds: this.capture.stats.silenceFrames / inRate,
-      chunksSent: c.chunksSent,
-      chunksDropped: c.chunksDropped,
-      droppedSeconds: c.droppedFrames / inRate,
-      underruns: p.underruns,
-      underrunSeconds: p.underrunFrames / device,
-      overflowSeconds: p.overflowFrames / device,
-      flushedSeconds: p.flushedFrames / device,
-      lateSeconds: (c.lateFrames + p.lateFrames) / outRate,
-      interruptions: c.interruptions,
-      truncatesSent: c.truncatesSent,
-      cancelsSent: c.cancelsSent,
-      commitsSent: c.commitsSent,
-      errors: c.errors,
-      errorsByCode: { ...this.errorsByCode },
-    };
+    const protocol = this.protocol;
+    return this.counts.stats(protocol.inputRate, protocol.outputRate, this.playback.outputRate, this.capture.stats, this.playback.stats);
   }
 
   /** The echo gate in use, if any. */
@@ -454,28 +364,7 @@ export class RealtimeAudioAdapter {
   }
 
   private report(error: TransportError): void {
-    this.counts.errors++;
-    this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
+    this.counts.countError(error);
     this.onEvent?.({ type: 'error', error });
   }
-}
-
-function makeEchoGate(
-  option: RealtimeAudioAdapterOptions['echoGate'],
-  inputRate: number,
-  outputRate: number,
-): (CaptureEchoGate & PlaybackReferenceSink) | undefined {
-  if (option === undefined || option === false) return undefined;
-  if (inputRate !== outputRate) {
-    throw new OptionsError(`echoGate needs the microphone and speaker at one rate (inputRate ${inputRate} != outputRate ${outputRate})`);
-  }
-  if (option === true) return new EchoGate({ sampleRate: inputRate });
-  if (option === null || typeof option !== 'object') {
-    throw new OptionsError(`echoGate must be true, EchoGate options or an EchoGate, got ${String(option)}`);
-  }
-  const given = option as Partial<CaptureEchoGate & PlaybackReferenceSink>;
-  if (typeof given.processInto === 'function' && typeof given.pushReference === 'function') {
-    return option as CaptureEchoGate & PlaybackReferenceSink;
-  }
-  return new EchoGate({ ...(option as Omit<EchoGateOptions, 'sampleRate'>), sampleRate: inputRate });
 }

@@ -2,6 +2,7 @@
 // counts them; it never throws on server input, and the session goes on.
 import { RealtimePcmError } from '../errors.js';
 
+/** Why the adapter rejected something that arrived from the session (or could not send). */
 export type TransportErrorCode =
   /** Not JSON, not an object, or a known event missing a field it needs. */
   | 'malformed_event'
@@ -20,6 +21,7 @@ export type TransportErrorCode =
   /** `send` threw. */
   | 'send_failed';
 
+/** Bad input from the network (or a failing `send`): reported as an `error` event, never thrown. */
 export class TransportError extends RealtimePcmError {
   declare readonly code: TransportErrorCode;
   /** The event type (or Gemini key) concerned, when known. */

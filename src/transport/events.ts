@@ -3,6 +3,7 @@
 import type { CaptureVadEvent } from '../pipeline/capture.js';
 import type { TransportError } from './errors.js';
 
+/** The session protocols: OpenAI Realtime GA, its older beta, and Gemini Live. */
 export type SessionProtocolName = 'openai' | 'openai-beta' | 'gemini';
 
 /** Turn detection as the adapter needs to know it: by the session ('server') or by the app ('none'). */
@@ -25,6 +26,7 @@ export type Inbound =
   | { kind: 'error'; error: TransportError }
   | { kind: 'other' };
 
+/** Who interrupted: the session (its VAD heard the user), the local VAD, or the app (`interrupt()`). */
 export type InterruptionSource = 'server' | 'local' | 'app';
 
 /** Playback was cut: what was heard, and what the adapter told the session. */
@@ -43,11 +45,13 @@ export interface InterruptionEvent {
   flushedMs: number;
 }
 
+/** Bad input from the session (or a failing `send`), reported instead of thrown. */
 export interface TransportErrorEvent {
   type: 'error';
   error: TransportError;
 }
 
+/** What the adapter reports through `onEvent`. */
 export type AdapterEvent = InterruptionEvent | TransportErrorEvent | CaptureVadEvent;
 
 /** Audio totals of a session, in seconds (from integer frame counts), and counters. */

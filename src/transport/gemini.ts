@@ -5,9 +5,10 @@
 // truncate. Turns have no ids: each model turn gets one here (`gemini-turn-<n>`), standing for an
 // item. Manual turns (automatic activity detection disabled) use activityStart / activityEnd.
 // Reference: ai.google.dev/api/live.
+import { TransportError } from './errors.js';
 import type { Inbound } from './events.js';
 import { inboundError } from './openai.js';
-import { obj, str, type ClientEvent, type SessionProtocol } from './protocol.js';
+import { obj, str, type ClientEvent, type ClientInbound, type SessionProtocol } from './protocol.js';
 
 const KNOWN_KEYS = ['setupComplete', 'serverContent', 'toolCall', 'toolCallCancellation', 'goAway', 'sessionResumptionUpdate', 'usageMetadata'];
 
@@ -16,7 +17,8 @@ export class GeminiProtocol implements SessionProtocol {
   readonly inputRate = 16000;
   readonly outputRate = 24000;
   readonly truncates = false;
-  private readonly mimeType = 'audio/pcm;rate=16000';
+  readonly audioEventType = 'serverContent';
+  private readonly mimeType = `audio/pcm;rate=${this.inputRate}`;
   private turns = 0;
   private turnId: string | undefined;
 
@@ -85,13 +87,12 @@ export class GeminiProtocol implements SessionProtocol {
           out.push(inboundError('malformed_event', 'inlineData.data must be a base64 string', 'serverContent'));
           continue;
         }
-        const match = /rate=(\d+)/.exec(mimeType);
         if (this.turnId === undefined) {
           this.turnId = `gemini-turn-${++this.turns}`;
           out.push({ kind: 'response_created', responseId: this.turnId });
           out.push({ kind: 'item_added', itemId: this.turnId, responseId: this.turnId });
         }
-        out.push({ kind: 'audio', itemId: this.turnId, responseId: this.turnId, base64: inline.data, rate: match ? Number(match[1]) : undefined });
+        out.push({ kind: 'audio', itemId: this.turnId, responseId: this.turnId, base64: inline.data, rate: mimeRate(mimeType) });
       }
     }
     if ((content.generationComplete === true || content.turnComplete === true) && this.turnId !== undefined) {
@@ -105,8 +106,23 @@ export class GeminiProtocol implements SessionProtocol {
     return out;
   }
 
+  readClient(message: Record<string, unknown>): ClientInbound {
+    const audio = obj(obj(message.realtimeInput)?.audio);
+    if (audio === undefined) return { kind: 'other' };
+    if (typeof audio.data !== 'string') {
+      return { kind: 'error', error: new TransportError('malformed_event', 'realtimeInput.audio has no base64 data string', 'realtimeInput') };
+    }
+    return { kind: 'append', base64: audio.data, rate: mimeRate(audio.mimeType) ?? this.inputRate };
+  }
+
   /** Ends the current model turn on the client side (after a local barge-in). */
   endTurn(): void {
     this.turnId = undefined;
   }
+}
+
+/** The `rate=` parameter of an audio MIME type (`audio/pcm;rate=24000`), if any. */
+function mimeRate(mimeType: unknown): number | undefined {
+  const match = typeof mimeType === 'string' ? /rate=(\d+)/.exec(mimeType) : null;
+  return match ? Number(match[1]) : undefined;
 }

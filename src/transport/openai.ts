@@ -5,7 +5,7 @@
 // beta `conversation.item.created`. Reference: platform.openai.com/docs/api-reference/realtime.
 import { TransportError } from './errors.js';
 import type { Inbound } from './events.js';
-import { obj, str, type ClientEvent, type SessionProtocol } from './protocol.js';
+import { obj, str, type ClientEvent, type ClientInbound, type SessionProtocol } from './protocol.js';
 
 /** Server event types of the Realtime API (GA and beta) that carry no audio; others are unknown. */
 const SERVER_EVENTS = new Set([
@@ -55,11 +55,17 @@ const SERVER_EVENTS = new Set([
 const GA_ONLY = ['response.output_audio.delta', 'response.output_audio.done', 'conversation.item.added'];
 const BETA_ONLY = ['response.audio.delta', 'response.audio.done', 'conversation.item.created'];
 
+/** True for an event type only the beta protocol has (the others are GA's, or both protocols'). */
+export function isBetaOnlyEvent(type: string): boolean {
+  return BETA_ONLY.includes(type);
+}
+
 export class OpenAIProtocol implements SessionProtocol {
   readonly name: 'openai' | 'openai-beta';
   readonly inputRate = 24000;
   readonly outputRate = 24000;
   readonly truncates = true;
+  readonly audioEventType: string;
   private readonly deltaType: string;
   private readonly doneType: string;
   private readonly itemAddedType: string;
@@ -68,6 +74,7 @@ export class OpenAIProtocol implements SessionProtocol {
   constructor(beta: boolean) {
     this.name = beta ? 'openai-beta' : 'openai';
     this.deltaType = beta ? 'response.audio.delta' : 'response.output_audio.delta';
+    this.audioEventType = this.deltaType;
     this.doneType = beta ? 'response.audio.done' : 'response.output_audio.done';
     this.itemAddedType = beta ? 'conversation.item.created' : 'conversation.item.added';
     this.foreign = beta ? GA_ONLY : BETA_ONLY;
@@ -145,6 +152,23 @@ export class OpenAIProtocol implements SessionProtocol {
     }
     if (SERVER_EVENTS.has(type)) return [{ kind: 'other' }];
     return [error('unknown_event', `unknown server event type "${type.slice(0, 80)}"`, type)];
+  }
+
+  readClient(message: Record<string, unknown>): ClientInbound {
+    switch (message.type) {
+      case 'input_audio_buffer.append':
+        if (typeof message.audio === 'string') return { kind: 'append', base64: message.audio, rate: this.inputRate };
+        return {
+          kind: 'error',
+          error: new TransportError('malformed_event', 'input_audio_buffer.append has no base64 audio string', 'input_audio_buffer.append'),
+        };
+      case 'conversation.item.truncate': {
+        const itemId = str(message.item_id);
+        if (itemId === undefined || typeof message.audio_end_ms !== 'number') return { kind: 'other' };
+        return { kind: 'truncate', itemId, audioEndMs: message.audio_end_ms };
+      }
+    }
+    return { kind: 'other' };
   }
 
   private readSession(session: Record<string, unknown> | undefined, type: string): Inbound {

@@ -2,6 +2,7 @@
 // and expects: 24 kHz PCM16 both ways for OpenAI, 16 kHz in / 24 kHz out for Gemini Live.
 import { OptionsError } from '../errors.js';
 
+/** Options of the session configuration builders and `adapter.sessionUpdate()`. */
 export interface SessionAudioOptions {
   /**
    * Who ends the user's turn: 'server_vad' (default) or 'semantic_vad' (the session), or 'none'

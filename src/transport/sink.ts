@@ -12,6 +12,7 @@ export interface TextSocket {
   readonly bufferedAmount?: number;
 }
 
+/** Where client events go: a function taking the event object, or a WebSocket-like `send(text)`. */
 export type SendTarget = ((event: ClientEvent) => void) | TextSocket;
 
 const OPEN = 1;

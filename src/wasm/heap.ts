@@ -13,6 +13,7 @@
 //   one view, and the last VIEW_CACHE_SIZE are kept.
 import { RealtimePcmError, WasmLoadError } from '../errors.js';
 
+/** The wasm module's exports: its memory, allocator and kernel entry points (pointers and lengths). */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   alloc(bytes: number): number;

@@ -7,7 +7,7 @@
 // engine computes exactly what Node does (their quality is tested against sox and labels elsewhere).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import * as lib from '../../src/index.js';
+import * as lib from '../../src/kernels/index.js';
 import { ENGINES, openLibraryPage, type EnginePage, type LibraryPage } from '../helpers/browser.js';
 import { KERNEL_PROBE, nodeKernelDigest, type KernelDigest } from '../helpers/browser-kernel-probe.js';
 import { randomBytes } from '../helpers/random.js';
@@ -48,7 +48,7 @@ function references() {
 }
 
 const WORKLET = `
-import * as lib from '/dist/browser.js';
+import * as lib from '/dist/kernels.js';
 ${KERNEL_PROBE}
 class KernelProbe extends AudioWorkletProcessor {
   constructor(options) {
@@ -84,7 +84,7 @@ const READ_INPUTS = `async function readInputs() {
 
 const PAGE = `<!doctype html><script>${KERNEL_PROBE}
 ${READ_INPUTS}</script><script type="module">
-import * as pcm from '/dist/browser.js';
+import * as pcm from '/dist/kernels.js';
 window.pcm = pcm;
 window.loaded = true;
 </script>`;

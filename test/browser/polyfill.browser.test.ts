@@ -40,10 +40,10 @@ describe.each(REALTIME_ENGINES)('%s without AudioWorklet, through audioworklet-p
         playback.endItem('item_1');
         // until half a second has played (a failure after 10 s)
         const started = performance.now();
-        let stats = await playback.stats();
+        let stats = await playback.getStats();
         while (stats.playedFrames < context.sampleRate / 2 && performance.now() - started < 10000) {
           await new Promise((r) => setTimeout(r, 50));
-          stats = await playback.stats();
+          stats = await playback.getStats();
         }
         const interruption = await playback.interrupt();
         await context.close();

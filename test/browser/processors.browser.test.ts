@@ -61,7 +61,7 @@ async function renderPlayback(a: Args) {
   const playback = await w.pcm.createPlaybackNode(context);
   for (const d of a.deltas) playback.pushDelta(d, 'item_1');
   playback.endItem('item_1');
-  await playback.stats(); // answered after the deltas were taken in
+  await playback.getStats(); // answered after the deltas were taken in
   const rendered = await context.startRendering();
   const interruption = await playback.interrupt();
   return { events: [{ type: 'interruption', ...interruption }], output: w.f32ToBase64(rendered.getChannelData(0)) };
@@ -80,7 +80,7 @@ async function renderEchoGate(a: Args) {
   await w.pcm.createCaptureNode(context, { source: micIn, linkId: 'call', echoGate: true, chunkMs: 40, onEvents: (batch: any[]) => events.push(...batch) });
   for (const d of a.deltas) playback.pushDelta(d, 'item_1');
   playback.endItem('item_1');
-  await playback.stats();
+  await playback.getStats();
   echo.start();
   await context.startRendering();
   await w.until(() => events.length >= a.expected, 20000, `the capture events (${events.length} of ${a.expected} arrived)`);
@@ -102,11 +102,11 @@ async function renderSession(a: Args) {
     levelIntervalMs: 0,
   });
   for (const e of a.script) connection.handleServerEvent(e);
-  await connection.stats(); // the port is in order: the events were handled before this answer
+  await connection.getStats(); // the port is in order: the events were handled before this answer
   source.start();
   const rendered = await context.startRendering();
   await w.until(() => events.length >= a.expected, 20000, 'the session events');
-  const stats = await connection.stats();
+  const stats = await connection.getStats();
   return { events, output: w.f32ToBase64(rendered.getChannelData(0)), extra: { playedSeconds: stats.playedSeconds, sentSeconds: stats.sentSeconds } };
 }
 

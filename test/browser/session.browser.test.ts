@@ -59,7 +59,7 @@ describe.each(REALTIME_ENGINES)('connectRealtimeAudio in %s against a local Open
     // the assistant answers with 3 s of a 330 Hz tone in 100 ms deltas; the user barges in once 0.8 s has played
     const reply = new Int16Array(72000).map((_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 330 * i) / 24000)));
     const { itemIds } = connection.respond([reply], 2400, { end: false });
-    await page.waitFor(async () => ((await (window as any).connection.stats()).playedSeconds as number) >= 0.8, undefined, {
+    await page.waitFor(async () => ((await (window as any).connection.getStats()).playedSeconds as number) >= 0.8, undefined, {
       timeoutMs: 15000,
       what: '0.8 s of the reply played',
     });
@@ -69,7 +69,7 @@ describe.each(REALTIME_ENGINES)('connectRealtimeAudio in %s against a local Open
     const truncate = connection.eventsOf('conversation.item.truncate')[0] as { item_id: string; content_index: number; audio_end_ms: number };
     const state = await page.evaluate(async () => {
       const w = window as any;
-      return { events: w.sessionEvents, stats: await w.connection.stats(), levels: w.levels, contextRate: w.contextRate, trackRate: w.trackRate };
+      return { events: w.sessionEvents, stats: await w.connection.getStats(), levels: w.levels, contextRate: w.contextRate, trackRate: w.trackRate };
     });
     const interruption = state.events.find((e: { type: string }) => e.type === 'interrupted');
     // contiguous: with the microphone muted, every frame the adapter counted as sent reaches the
@@ -77,7 +77,7 @@ describe.each(REALTIME_ENGINES)('connectRealtimeAudio in %s against a local Open
     const sentSeconds = await page.evaluate(async () => {
       const w = window as any;
       w.connection.mute(true);
-      return (await w.connection.stats()).sentSeconds as number;
+      return (await w.connection.getStats()).sentSeconds as number;
     });
     await connection.waitFor(() => connection.inputAudio().length / 2 >= Math.round(sentSeconds * 24000), 5000, 'every chunk sent');
     const sentFrames = connection.inputAudio().length / 2; // PCM16 bytes

@@ -80,8 +80,8 @@ describe.skipIf(!ENGINES.includes('chromium'))('worklet heap over 10 minutes of 
         const started = performance.now();
         await context.startRendering();
         const renderMs = performance.now() - started;
-        const captureStats = await capture.stats().catch(() => null);
-        const playbackStats = await playback.stats().catch(() => null);
+        const captureStats = await capture.getStats().catch(() => null);
+        const playbackStats = await playback.getStats().catch(() => null);
         return { chunks, vadEvents, errors, interruptions, renderMs, captureStats, playbackStats };
       },
       { speech: Buffer.from(speech.samples.buffer).toString('base64'), deltas },

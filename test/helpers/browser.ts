@@ -174,10 +174,12 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the tests put screenshots and other things to look at (gitignored). */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts');
 
-/** A page that imports dist/browser.js as `window.pcm` and sets `window.loaded`. */
+/** A page that imports dist/browser.js as `window.pcm`, dist/kernels.js as `window.pcmKernels`, and sets `window.loaded`. */
 export const LIBRARY_PAGE = `<!doctype html><script type="module">
 import * as pcm from '/dist/browser.js';
+import * as pcmKernels from '/dist/kernels.js';
 window.pcm = pcm;
+window.pcmKernels = pcmKernels;
 window.loaded = true;
 </script>`;
 

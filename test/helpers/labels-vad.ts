@@ -121,10 +121,12 @@ export function utterances(labels: Labels, mergeMs: number): [number, number][] 
   return out;
 }
 
+let fvadModule: Promise<FvadModule> | undefined;
+
 /** Drives WebRTC's VAD (libfvad, @echogarden/fvad-wasm) over 10 ms int16 frames; one decision per frame. */
 export async function webrtcVadDecisions(samples: Float32Array, sampleRate: number, mode: number): Promise<Uint8Array> {
-  const { default: fvad } = (await import('@echogarden/fvad-wasm')) as unknown as { default: () => Promise<FvadModule> };
-  const m = await fvad();
+  fvadModule ??= import('@echogarden/fvad-wasm').then((x) => (x as unknown as { default: () => Promise<FvadModule> }).default());
+  const m = await fvadModule;
   const frame = sampleRate / 100;
   const handle = m._fvad_new();
   if (m._fvad_set_mode(handle, mode) !== 0 || m._fvad_set_sample_rate(handle, sampleRate) !== 0) throw new Error('fvad rejected mode or rate');

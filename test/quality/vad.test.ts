@@ -3,7 +3,7 @@
 // Per class: frame precision, recall, F1; onset error of speech_start times, the delay until the
 // event is emitted, offset error of speech_stop times; share of frames flagged on noise alone.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EnergyVad, type EnergyVadOptions } from '../../src/index.js';
+import type { EnergyVadOptions } from '../../src/index.js';
 import {
   countFrames,
   frameLabels,
@@ -18,6 +18,7 @@ import {
   type FrameCounts,
   type LabelledTrack,
 } from '../helpers/labels-vad.js';
+import { runVad as runOurs } from '../helpers/vad-run.js';
 
 const OPTIONS: Partial<EnergyVadOptions> = JSON.parse(process.env.VAD_OPTIONS ?? '{}');
 const TRACKS = ['speech-a', 'speech-b', 'speech-c'];
@@ -26,32 +27,8 @@ const STATIONARY = ['white', 'pink', 'brown'];
 const SNRS = [20, 10, 5];
 const WEBRTC_MODES = [0, 1, 2, 3];
 
-interface Run {
-  decisions: Uint8Array;
-  starts: { timeMs: number; emittedMs: number }[];
-  stops: { timeMs: number; emittedMs: number }[];
-}
-
-/** Runs our VAD in 10 ms chunks, recording when each event was returned. */
-function runVad(samples: Float32Array, sampleRate: number): Run {
-  const vad = new EnergyVad({ sampleRate, ...OPTIONS });
-  const frame = vad.frameSamples;
-  const decisions = new Uint8Array(Math.floor(samples.length / frame));
-  const starts: Run['starts'] = [];
-  const stops: Run['stops'] = [];
-  const types = new Uint8Array(4);
-  const times = new Float64Array(4);
-  const one = new Uint8Array(4);
-  let f = 0;
-  for (let at = 0; at + frame <= samples.length; at += frame) {
-    const n = vad.processInto(samples, types, times, one, at, at + frame);
-    for (let i = 0; i < vad.framesDecided; i++) decisions[f++] = one[i]!;
-    const emittedMs = ((at + frame) * 1000) / sampleRate;
-    for (let e = 0; e < n; e++) (types[e] === 0 ? starts : stops).push({ timeMs: times[e]!, emittedMs });
-  }
-  vad.free();
-  return { decisions, starts, stops };
-}
+/** Our VAD with the options under study (VAD_OPTIONS, JSON, for sweeps; the defaults otherwise). */
+const runVad = (samples: Float32Array, sampleRate: number) => runOurs(samples, sampleRate, OPTIONS);
 
 interface ClassResult {
   name: string;

@@ -15,7 +15,7 @@ import { Base64Error, OptionsError } from '../../src/errors.js';
 import { parseWav, decodeWav, WavError } from '../../src/wav/wav.js';
 import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
 import { createSessionProcessorClass } from '../../src/browser/session-processor.js';
-import { kernelModule } from '../../src/index.js';
+import { kernelModule } from '../../src/kernels/index.js';
 import { EventLog, micSignal, patternPcm } from '../helpers/transport-client.js';
 import { buildWav, int16Bytes } from '../cli/wav-builder.js';
 import { strictBase64 } from '../helpers/realtime-server.js';
@@ -104,7 +104,7 @@ describe('empty and huge buffers', () => {
     const pcm = patternPcm(8 * 1024 * 1024, 3); // 16 MiB of PCM16: 349.5 s at 24 kHz
     const text = b64(pcm);
     expect(Buffer.from(decodeBase64(text)).equals(Buffer.from(pcm.buffer))).toBe(true);
-    const playback = new PlaybackPipeline({ outputRate: 24000, maxBufferedMs: 10_000 });
+    const playback = new PlaybackPipeline({ outputRate: 24000, maxPlaybackMs: 10_000 });
     expect(playback.pushDelta(text, 'big')).toBe(pcm.length);
     expect(playback.bufferedFrames).toBe(240_000); // the bound, exactly
     // at equal rates nothing is held in the resampler: every frame is buffered or counted

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Base64Error, base64Codecs, base64Error, base64Implementation, decodeBase64, encodeBase64 } from '../../src/index.js';
+import { Base64Error } from '../../src/index.js';
+import { base64Codecs, base64Error, base64Implementation, decodeBase64, encodeBase64 } from '../../src/kernels/index.js';
 import { randomBytes, randomChunking, rng } from '../helpers/random.js';
 
 // Golden outputs come from Node's Buffer, an independent implementation.

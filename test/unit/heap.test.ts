@@ -5,7 +5,8 @@
 // built on it (128-sample blocks, the render quantum).
 import { describe, expect, it } from 'vitest';
 import { kernels, type KernelArray } from '../../src/wasm/load.js';
-import { EchoGate, EnergyVad, RealtimePcmError, decodeMuLaw, encodeMuLaw, floatToPcm16, pcm16ToFloat } from '../../src/index.js';
+import { EchoGate, EnergyVad, RealtimePcmError, floatToPcm16, pcm16ToFloat } from '../../src/index.js';
+import { decodeMuLaw, encodeMuLaw } from '../../src/kernels/index.js';
 import { allocatedBytes } from '../helpers/allocation.js';
 import { rng } from '../helpers/random.js';
 

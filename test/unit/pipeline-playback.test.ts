@@ -128,8 +128,8 @@ describe('PlaybackPipeline.interrupt', () => {
 });
 
 describe('PlaybackPipeline bounds and counters', () => {
-  it('drops what does not fit in maxBufferedMs and counts it', () => {
-    const p = new PlaybackPipeline({ outputRate: 24000, maxBufferedMs: 100 });
+  it('drops what does not fit in maxPlaybackMs and counts it', () => {
+    const p = new PlaybackPipeline({ outputRate: 24000, maxPlaybackMs: 100 });
     p.pushDelta(b64(patternPcm(4800)), 'x'); // 200 ms into a 100 ms buffer
     p.endItem('x');
     expect(p.bufferedMs).toBe(100);
@@ -152,15 +152,15 @@ describe('PlaybackPipeline bounds and counters', () => {
     expect(p.stats.underruns).toBe(1); // ended: silence after the end is not an underrun
   });
 
-  it('waits for startThresholdMs before playing, unless the item has ended', () => {
-    const p = new PlaybackPipeline({ outputRate: 24000, startThresholdMs: 20 });
+  it('waits for playbackStartMs before playing, unless the item has ended', () => {
+    const p = new PlaybackPipeline({ outputRate: 24000, playbackStartMs: 20 });
     const out = new Float32Array(128);
     p.pushDelta(b64(patternPcm(256)), 'x');
     expect(p.read(out)).toBe(0);
     p.pushDelta(b64(patternPcm(256)), 'x');
     expect(p.read(out)).toBe(128);
     p.endItem('x');
-    const q = new PlaybackPipeline({ outputRate: 24000, startThresholdMs: 20 });
+    const q = new PlaybackPipeline({ outputRate: 24000, playbackStartMs: 20 });
     q.pushDelta(b64(patternPcm(100)), 'y');
     q.endItem('y');
     expect(q.read(out)).toBe(100);
@@ -178,7 +178,16 @@ describe('PlaybackPipeline bounds and counters', () => {
 
   it('validates options with clear typed errors', () => {
     expect(() => new PlaybackPipeline({ outputRate: 12345 })).toThrow(OptionsError);
-    expect(() => new PlaybackPipeline({ outputRate: 48000, maxBufferedMs: -1 })).toThrow(/maxBufferedMs must be a number from 100/);
+    expect(() => new PlaybackPipeline({ outputRate: 48000, maxPlaybackMs: -1 })).toThrow(/maxPlaybackMs must be a number from 100/);
     expect(() => new PlaybackPipeline({ outputRate: 48000, quality: 'best' as never })).toThrow(/quality must be one of 'voice', 'high'/);
+    expect(() => new PlaybackPipeline(null as never)).toThrow(OptionsError);
+  });
+
+  it('names the new option when given a renamed one (maxBufferedMs, startThresholdMs)', () => {
+    const old = (options: Record<string, unknown>) => () => new PlaybackPipeline({ outputRate: 48000, ...options });
+    expect(old({ maxBufferedMs: 1000 })).toThrow(OptionsError);
+    expect(old({ maxBufferedMs: 1000 })).toThrow(/maxBufferedMs is now called maxPlaybackMs/);
+    expect(old({ startThresholdMs: 20 })).toThrow(/startThresholdMs is now called playbackStartMs/);
+    expect(new PlaybackPipeline({ outputRate: 48000, maxBufferedMs: undefined } as never).maxPlaybackMs).toBe(60_000); // explicit undefined: no option
   });
 });

@@ -1,16 +1,20 @@
 // EnergyVad unit tests: options, frame sizes at every rate, event timing on a signal built with a
-// known onset and offset, chunking invariance, NaN/Inf safety, reset, the allocation-free path.
+// known onset and offset, noise steps at every rate, chunking invariance, NaN/Inf safety, reset,
+// the allocation-free path.
 import { describe, expect, it } from 'vitest';
-import { EnergyVad, OptionsError, RealtimePcmError, VAD_SPEECH_START, VAD_SPEECH_STOP, type VadEvent } from '../../src/index.js';
+import { EnergyVad, OptionsError, RealtimePcmError, type VadEvent } from '../../src/index.js';
+import { VAD_SPEECH_START, VAD_SPEECH_STOP } from '../../src/kernels/index.js';
 import { randomChunking, rng } from '../helpers/random.js';
 
 const RATES = [8000, 16000, 24000, 44100, 48000];
 
 /**
- * 3 s: white noise at -60 dBFS throughout, plus a 300 Hz + 1.1 kHz tone pair at -20 dBFS from
- * `onMs` to `offMs` (onset and offset exact to the sample).
+ * 3 s: white noise at -60 dBFS throughout, plus a 300 Hz + 1.1 kHz tone pair from `onMs` to `offMs`
+ * (onset and offset exact to the sample), at -20 dBFS modulated at 4 Hz down to -37 dBFS as speech
+ * is by its syllables, or held at -20 dBFS when `steady` (a level that steady is taken for noise
+ * after about a second).
  */
-function burst(rate: number, onMs = 1000, offMs = 2000, seconds = 3, seed = 1): Float32Array {
+function burst(rate: number, onMs = 1000, offMs = 2000, seconds = 3, seed = 1, steady = false): Float32Array {
   const next = rng(seed);
   const n = Math.round(seconds * rate);
   const x = new Float32Array(n);
@@ -20,8 +24,19 @@ function burst(rate: number, onMs = 1000, offMs = 2000, seconds = 3, seed = 1): 
   const off = Math.round((offMs * rate) / 1000);
   for (let i = 0; i < n; i++) {
     x[i] = noise * (2 * next() - 1);
-    if (i >= on && i < off) x[i]! += (tone * (Math.sin((2 * Math.PI * 300 * i) / rate) + Math.sin((2 * Math.PI * 1100 * i) / rate))) / Math.SQRT2;
+    if (i < on || i >= off) continue;
+    const envelope = steady ? 1 : 0.43 + 0.57 * Math.cos((2 * Math.PI * 4 * (i - on)) / rate);
+    x[i]! += (envelope * tone * (Math.sin((2 * Math.PI * 300 * i) / rate) + Math.sin((2 * Math.PI * 1100 * i) / rate))) / Math.SQRT2;
   }
+  return x;
+}
+
+/** White noise whose level steps from `fromDb` to `toDb` dBFS (RMS) at `stepMs`, exact to the sample. */
+function noiseStep(rate: number, stepMs: number, fromDb: number, toDb: number, seconds: number, seed = 3): Float32Array {
+  const next = rng(seed);
+  const step = Math.round((stepMs * rate) / 1000);
+  const x = new Float32Array(Math.round(seconds * rate));
+  for (let i = 0; i < x.length; i++) x[i] = 10 ** ((i < step ? fromDb : toDb) / 20) * Math.sqrt(3) * (2 * next() - 1);
   return x;
 }
 
@@ -94,9 +109,11 @@ describe('EnergyVad', () => {
     expect(emitted).toEqual([30, 300]);
   });
 
-  it('gives the same events and frame decisions for any chunking (1-sample and 128-sample pieces included)', () => {
+  it.each([
+    ['a burst', burst(48000, 700, 1900, 3, 7)],
+    ['a 16 dB noise step (the noise model re-estimated from its window of levels)', noiseStep(48000, 700, -50, -34, 3, 7)],
+  ])('gives the same events and frame decisions for any chunking (1-sample and 128-sample pieces included): %s', (_, x) => {
     const rate = 48000;
-    const x = burst(rate, 700, 1900, 3, 7);
     const reference = decisions(new EnergyVad({ sampleRate: rate }), x, [x.length]);
     expect(reference.events.length).toBe(2);
     expect(reference.frames.length).toBe(Math.floor(x.length / 480));
@@ -107,6 +124,31 @@ describe('EnergyVad', () => {
       expect(got.events).toEqual(reference.events);
       expect(got.frames).toEqual(reference.frames);
     }
+  });
+
+  it.each(RATES)('at %i Hz: back to silence within 1.5 s of a 16 dB step up of the noise (white, -50 to -34 dBFS), and no speech on the step down', (rate) => {
+    const vad = new EnergyVad({ sampleRate: rate });
+    const up = decisions(vad, noiseStep(rate, 2000, -50, -34, 6), [6 * rate]);
+    expect(up.events.map((e) => e.type)).toEqual(['speech_start', 'speech_stop']);
+    expect(Math.abs(up.events[0]!.timeMs - 2000)).toBeLessThanOrEqual(10);
+    expect(up.events[1]!.timeMs).toBeLessThanOrEqual(2000 + 1500);
+    expect(up.frames.slice(350).every((d) => d === 0)).toBe(true);
+    vad.reset();
+    const down = decisions(vad, noiseStep(rate, 2000, -34, -50, 6), [6 * rate]);
+    expect(down.events).toEqual([]);
+    expect(down.frames.every((d) => d === 0)).toBe(true);
+    vad.free();
+  });
+
+  it('takes a sound held at one level for a second for a new noise floor: a steady tone pair from 1 s to 4 s is speech for about 0.9 s only', () => {
+    const rate = 16000;
+    const vad = new EnergyVad({ sampleRate: rate });
+    const events = vad.process(burst(rate, 1000, 4000, 5, 1, true));
+    expect(events.map((e) => e.type)).toEqual(['speech_start', 'speech_stop']);
+    expect(Math.abs(events[0]!.timeMs - 1000)).toBeLessThanOrEqual(10);
+    expect(events[1]!.timeMs).toBeGreaterThanOrEqual(1800);
+    expect(events[1]!.timeMs).toBeLessThanOrEqual(2000);
+    vad.free();
   });
 
   it('treats NaN and Inf as 0: same decisions as zeros in their place, state stays finite', () => {
@@ -128,14 +170,20 @@ describe('EnergyVad', () => {
     expect(Number.isFinite(a.levelDb)).toBe(true);
   });
 
-  it('reset() starts over: the same stream gives the same events again', () => {
+  it('reset() starts over: the same stream gives the same events again (window of levels included)', () => {
     const rate = 24000;
     const x = burst(rate);
+    const steps = noiseStep(rate, 1200, -50, -34, 3);
     const vad = new EnergyVad({ sampleRate: rate });
     const first = vad.process(x);
+    const afterSteps = vad.process(steps);
     vad.reset();
     expect(vad.framesProcessed).toBe(0);
     expect(vad.process(x)).toEqual(first);
+    vad.reset();
+    const fresh = new EnergyVad({ sampleRate: rate });
+    expect(vad.process(steps)).toEqual(fresh.process(steps));
+    expect(afterSteps.length).toBeGreaterThan(0);
   });
 
   it('processInto throws a typed error when the event arrays are too small, and free() ends the instance', () => {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PcmWorkerPool } from '../../src/node/index.js';
 import { CapturePipeline, type CaptureEvent } from '../../src/pipeline/capture.js';
 import { PlaybackPipeline } from '../../src/pipeline/playback.js';
-import { encodeBase64, RealtimePcmError } from '../../src/index.js';
+import { encodeBase64, OptionsError, RealtimePcmError } from '../../src/index.js';
 import { speech48k, speechPcm24k } from '../helpers/speech-fixture.js';
 import { randomChunking } from '../helpers/random.js';
 
@@ -92,5 +92,8 @@ describe('PcmWorkerPool', () => {
   it('rejects bad options with typed errors', async () => {
     expect(() => new PcmWorkerPool({ workers: 0 })).toThrow(/workers must be/);
     await expect(pool.createCapture({ inputRate: 12345 })).rejects.toBeInstanceOf(RealtimePcmError);
+    // option errors made in the worker arrive as OptionsError, the class the pipelines throw
+    await expect(pool.createCapture({ inputRate: 12345 })).rejects.toBeInstanceOf(OptionsError);
+    await expect(pool.createPlayback({ outputRate: 48000, maxBufferedMs: 1000 } as never)).rejects.toThrow(/maxBufferedMs is now called maxPlaybackMs/);
   });
 });

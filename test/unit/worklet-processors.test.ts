@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
 import { createPlaybackProcessorClass } from '../../src/browser/playback-processor.js';
-import { kernelModule, encodeBase64 } from '../../src/index.js';
+import { kernelModule, encodeBase64 } from '../../src/kernels/index.js';
 import { allocatedBytes } from '../helpers/allocation.js';
 
 class FakePort {

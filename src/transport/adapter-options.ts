@@ -1,0 +1,72 @@
+// The options of RealtimeAudioAdapter, and the echo gate it builds from them.
+import { OptionsError } from '../errors.js';
+import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
+import type { ResamplerQuality } from '../kernels/resampler.js';
+import type { CaptureEchoGate, CapturePipelineOptions } from '../pipeline/capture.js';
+import type { PlaybackReferenceSink } from '../pipeline/playback.js';
+import type { AdapterEvent, SessionProtocolName, TurnDetectionMode } from './events.js';
+import type { SendTarget } from './sink.js';
+
+/** Options of `new RealtimeAudioAdapter(...)`: `protocol`, `send`, `inputRate` and `outputRate` are required. */
+export interface RealtimeAudioAdapterOptions {
+  /** The session's protocol: 'openai' (GA), 'openai-beta' or 'gemini' (Gemini Live). */
+  protocol: SessionProtocolName;
+  /** Where client events go: a function taking the event object, or a WebSocket-like `.send(text)`. */
+  send: SendTarget;
+  /** Microphone rate, Hz. */
+  inputRate: number;
+  /** Speaker rate, Hz. */
+  outputRate: number;
+  /** Audio per append event, ms. Default 40. */
+  chunkMs?: number;
+  /** Client VAD (see CapturePipeline): needed for silenceGating and localBargeIn. */
+  vad?: CapturePipelineOptions['vad'];
+  /** Send only speech, with prefix padding. Default false. */
+  silenceGating?: boolean;
+  /** Audio sent before each speech start when gating, ms (see CapturePipeline). Default: the VAD's (300). */
+  prefixPaddingMs?: number;
+  /**
+   * Echo gate between speaker and microphone: true (an `EchoGate` with defaults), its options, or
+   * an instance. It is fed what `readPlayback` outputs and gates `pushMicrophone`, so the
+   * assistant's own voice neither reaches the session nor triggers a local barge-in. Needs
+   * inputRate = outputRate, and readPlayback/pushMicrophone called in step (as an audio callback does).
+   */
+  echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'> | (CaptureEchoGate & PlaybackReferenceSink);
+  /** Interrupt playback as soon as the local VAD hears speech. Default false. */
+  localBargeIn?: boolean;
+  /** 'server' (default): the session detects turns; 'none': the app calls commit(). Updated by session events. */
+  turnDetection?: TurnDetectionMode;
+  /** Whether the session cancels its response by itself on speech (OpenAI `interrupt_response`). Default true. */
+  interruptResponse?: boolean;
+  /** Resampler quality for both directions. Default 'high'. */
+  quality?: ResamplerQuality;
+  /** Playback buffer bound, ms (PlaybackPipeline's `maxPlaybackMs`). Default 60000. */
+  maxPlaybackMs?: number;
+  /** Audio buffered before playback starts, ms (PlaybackPipeline's `playbackStartMs`). Default 0. */
+  playbackStartMs?: number;
+  /** Audio a WebSocket may have queued before further chunks are dropped and counted, ms (0..600000). Default 2000. */
+  maxSendBufferMs?: number;
+  /** Receives interruptions, errors and local VAD events. */
+  onEvent?: (event: AdapterEvent) => void;
+}
+
+/** The adapter's echo gate from its `echoGate` option (an instance is used as it is). */
+export function makeEchoGate(
+  option: RealtimeAudioAdapterOptions['echoGate'],
+  inputRate: number,
+  outputRate: number,
+): (CaptureEchoGate & PlaybackReferenceSink) | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (inputRate !== outputRate) {
+    throw new OptionsError(`echoGate needs the microphone and speaker at one rate (inputRate ${inputRate} != outputRate ${outputRate})`);
+  }
+  if (option === true) return new EchoGate({ sampleRate: inputRate });
+  if (option === null || typeof option !== 'object') {
+    throw new OptionsError(`echoGate must be true, EchoGate options or an EchoGate, got ${String(option)}`);
+  }
+  const given = option as Partial<CaptureEchoGate & PlaybackReferenceSink>;
+  if (typeof given.processInto === 'function' && typeof given.pushReference === 'function') {
+    return option as CaptureEchoGate & PlaybackReferenceSink;
+  }
+  return new EchoGate({ ...(option as Omit<EchoGateOptions, 'sampleRate'>), sampleRate: inputRate });
+}
