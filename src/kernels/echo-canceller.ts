@@ -20,6 +20,7 @@ interface AecExports extends KernelExports {
   aec_dropped_reference(s: number): number;
 }
 
+/** Options of `new EchoCanceller(...)` (docs/echo-canceller.md); only `sampleRate` is required. */
 export interface EchoCancellerOptions {
   /** Rate of both the mic and the reference, Hz, 8000..48000: the session rate (16000 or 24000) is the one to use. */
   sampleRate: number;
