@@ -7,7 +7,7 @@ import { fft_forward } from "./fft";
 import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { kf_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
-import { sup_process, sup_forget } from "./aec-suppress";
+import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, RESET_RATIO, COMPARE_MS,
@@ -119,6 +119,59 @@ function place(a: Aec, onset: i32): void {
   a.moves++;
 }
 
+/**
+ * The room's decay from the foreground filter: the energy of each partition in dB, a least-squares
+ * line from the loudest partition down to 25 dB under it (below, the filter's own noise floor
+ * flattened the fit: the laptop's decay read long), 60 dB over its slope = T60. The suppressor
+ * holds its residual estimate 1.5 x T60 per 60 dB, 0.3-1.2 s: a fixed 0.6 s leaked 12.6% of the
+ * conference room's echo frames (RT60 0.8 s; now 1.6%) and delivered 83% of the user in the car
+ * (RT60 0.1 s; now 100%); 1 s for all: 73% in the car; a 0.45 s floor: 87%.
+ */
+function measureDecay(a: Aec): void {
+  const k = a.k;
+  const spec = <usize>(8 * k);
+  const im = <usize>k << 2;
+  let peak = 0;
+  let peakDb: f32 = -1000;
+  for (let q = 0; q < a.m; q++) {
+    const w = a.wf + <usize>q * spec;
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      const re = v128.load(w + o);
+      const imv = v128.load(w + o + im);
+      acc = f32x4.add(acc, f32x4.add(f32x4.mul(re, re), f32x4.mul(imv, imv)));
+    }
+    const db: f32 = <f32>10 * Mathf.log10(hsum(acc) + <f32>1.0e-30);
+    store<f32>(a.rScale + (<usize>q << 2), db); // scratch (rScale is rewritten every block)
+    if (db > peakDb) {
+      peakDb = db;
+      peak = q;
+    }
+  }
+  // fit down to 25 dB under the peak only: below, the partitions show the filter's own noise floor
+  let end = peak + 1;
+  while (end < a.m && load<f32>(a.rScale + (<usize>end << 2)) > peakDb - 25) end++;
+  const n = end - peak;
+  if (n < 3) return;
+  let sx: f32 = 0;
+  let sy: f32 = 0;
+  let sxx: f32 = 0;
+  let sxy: f32 = 0;
+  for (let q = peak; q < end; q++) {
+    const x = <f32>(q - peak);
+    const y = load<f32>(a.rScale + (<usize>q << 2));
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const slope = (<f32>n * sxy - sx * sy) / (<f32>n * sxx - sx * sx); // dB per partition
+  if (!(slope < 0)) return;
+  const blockMs = <f32>a.b * 1000 / <f32>a.sampleRate;
+  sup_set_decay(a.sup, min<f32>(1200, max<f32>(300, -90 / slope * blockMs)), a.sampleRate); // 1.5 x T60
+}
+
 /** Adapts the background filter on this block's error (./aec-step); `sdd` the mic block's energy. */
 function adapt(a: Aec, fh: i32, sdd: f32): void {
   const k = a.k;
@@ -200,7 +253,8 @@ export function aec_block(a: Aec): void {
     a.sdiff = 0;
   }
   detectPathChange(a, playing);
-  // 5. residual echo suppression and comfort noise
+  // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
+  if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {

@@ -17,7 +17,8 @@
 //   energy per lag (from the delay estimator), and zeta, the median of (|E|^2 - N) / A tracked like
 //   eta: what the echo leaves per unit of reference, whether or not the filter has learned that bin.
 // - Residual echo R = max(eta x |Y|^2, zeta x A, decay x R of the last block): the decay holds the
-//   room's reverberation after the estimates fall (tailMs per 60 dB).
+//   room's reverberation after the estimates fall (600 ms per 60 dB until the canceller has measured
+//   the room's decay on its filter: sup_set_decay).
 // - The user is present when what neither the echo (overestimated x `over`) nor the noise can
 //   explain is a share (`presence`) of the frame's power; then for `hang` blocks more.
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` while the
@@ -281,6 +282,12 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** Sets the residual's hold to the room's decay: 60 dB per `t60Ms` (the canceller measures it). */
+export function sup_set_decay(p: usize, t60Ms: f32, sampleRate: i32): void {
+  const s = changetype<Suppress>(p);
+  s.decay = Mathf.pow(10, -6 * (<f32>s.b * 1000 / <f32>sampleRate) / t60Ms);
 }
 
 /** True while the user is judged present (the last frame showed it, or the hangover holds). */
