@@ -96,7 +96,16 @@ function cfft(t: usize, re: usize, im: usize): void {
     store<f32>(re + o, ar1 - ai3, 12);
     store<f32>(im + o, ai1 + ar3, 12);
   }
-  const tw = t + <usize>tab.twAt;
+  fft_stages_x4(t + <usize>tab.twAt, re, im, m);
+}
+
+/**
+ * The stages of half-length 4 .. m/2 of an m-point radix-2 decimation-in-time complex FFT (the
+ * earlier stages done), four butterflies at a time in f32x4. Twiddles of the stage of half-length
+ * h: cos(-pi k / h) at tw + 4 (h + k), sin at tw + 4 (m + h + k), k < h. Shared with the echo
+ * gate's band analysis (./echo-spectrum), whose table has this layout one float earlier.
+ */
+export function fft_stages_x4(tw: usize, re: usize, im: usize, m: i32): void {
   for (let h = 4; h < m; h <<= 1) {
     const twc = tw + (<usize>h << 2);
     const tws = tw + (<usize>(m + h) << 2);

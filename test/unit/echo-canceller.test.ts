@@ -7,22 +7,8 @@
 // Cost: about 2 s.
 import { describe, expect, it } from 'vitest';
 import { EchoCanceller, OptionsError, RealtimePcmError } from '../../src/index.js';
+import { farEnd } from '../helpers/far-end.js';
 import { randomChunking, rng } from '../helpers/random.js';
-
-/** Speech-like far end: noise bursts 150-300 ms long with 50-150 ms gaps, around -20 dBFS. */
-function farEnd(rate: number, seconds: number, seed: number): Float32Array {
-  const next = rng(seed);
-  const x = new Float32Array(Math.round(seconds * rate));
-  let i = 0;
-  while (i < x.length) {
-    const on = Math.round((0.15 + 0.15 * next()) * rate);
-    const level = 0.1 * (0.5 + next());
-    const ramp = Math.round(0.005 * rate);
-    for (let k = 0; k < on && i < x.length; k++, i++) x[i] = level * Math.sqrt(3) * (2 * next() - 1) * Math.min(1, k / ramp, (on - k) / ramp);
-    i += Math.round((0.05 + 0.1 * next()) * rate);
-  }
-  return x;
-}
 
 /** A room: `delayMs` of silence, then exponentially decaying noise (60 dB in `rt60` s), scaled to `erlDb`. */
 function echoOf(far: Float32Array, rate: number, delayMs: number, rt60: number, erlDb: number): Float32Array {
