@@ -13,6 +13,7 @@
 // (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
+import { KernelBlocks } from '../wasm/blocks.js';
 import { OptionsError, RealtimePcmError } from '../errors.js';
 import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerQuality } from './resampler-design.js';
 
@@ -34,7 +35,6 @@ interface ResampleExports {
   rs_flush_frames(state: number): number;
   rs_process(state: number, inPtr: number, frames: number, outPtr: number): number;
   rs_flush(state: number, outPtr: number): number;
-  release(ptr: number): void;
 }
 
 /** Options of `new Resampler(...)`. */
@@ -109,6 +109,7 @@ export class Resampler {
 
   private readonly heap: Heap;
   private readonly wasm: ResampleExports;
+  private readonly blocks: KernelBlocks;
   private state: number;
   private readonly inWindow: number;
   private readonly outWindow: number;
@@ -128,6 +129,7 @@ export class Resampler {
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();
     this.wasm = this.heap.exports as unknown as ResampleExports;
+    this.blocks = new KernelBlocks(this.heap, 'Resampler', this);
     const coefPtr = tableIn(this.heap, key, d);
     const outFrames = Math.max(this.maxOutputFrames(this.maxFramesPerCall), Math.ceil(d.delay / d.down) + 1);
     const max = this.maxFramesPerCall;
@@ -140,8 +142,8 @@ export class Resampler {
           : d.mode === 'interp'
             ? w.rs_interp_state_bytes(d.taps, max)
             : w.rs_state_bytes(d.taps, max);
-    this.state = this.heap.alloc(stateBytes);
-    this.outWindow = this.heap.alloc(outFrames * 4 + 16);
+    this.state = this.blocks.alloc(stateBytes);
+    this.outWindow = this.blocks.alloc(outFrames * 4 + 16);
     if (d.mode === 'half') w.rs_half_init(this.state, coefPtr, d.taps, max);
     else if (d.mode === 'double') w.rs_double_init(this.state, coefPtr, d.taps, max);
     else if (d.mode === 'interp') w.rs_interp_init(this.state, coefPtr, d.taps, d.up, d.delay, max);
@@ -263,15 +265,16 @@ export class Resampler {
     this.wasm.rs_reset(this.state);
   }
 
-  /** Returns the instance's wasm memory (the shared coefficient table stays cached). The instance is unusable afterwards. */
+  /**
+   * Returns the instance's wasm memory (the shared coefficient table stays cached); afterwards every
+   * call throws RealtimePcmError('freed'). Idempotent.
+   */
   free(): void {
-    if (this.state === 0) return;
-    this.wasm.release(this.state);
-    this.wasm.release(this.outWindow);
+    this.blocks.free();
     this.state = 0;
   }
 
   private alive(): void {
-    if (this.state === 0) throw new RealtimePcmError('freed', 'Resampler: used after free()');
+    if (this.state === 0) this.blocks.check();
   }
 }
