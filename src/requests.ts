@@ -63,6 +63,8 @@ export class PendingRequests {
   private nextId = 1;
   private timer: ReturnType<typeof setInterval> | undefined;
   private failure: Error | undefined;
+  /** Called whenever the last waiting request has settled. */
+  onIdle: (() => void) | undefined;
 
   constructor(readonly timeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS) {}
 
@@ -93,7 +95,7 @@ export class PendingRequests {
     this.waiting.delete(message.id);
     if ('error' in message) waiter.reject(errorFromData(message.error));
     else waiter.resolve(message.result);
-    if (this.waiting.size === 0) this.unwatch();
+    if (this.waiting.size === 0) this.idle();
     return true;
   }
 
@@ -103,6 +105,7 @@ export class PendingRequests {
     if (waiter === undefined) return;
     this.waiting.delete(id);
     waiter.reject(error);
+    if (this.waiting.size === 0) this.idle();
   }
 
   /** Rejects every waiting request with `error`, and every later one too (the other side is gone). */
@@ -110,8 +113,8 @@ export class PendingRequests {
     this.failure ??= error;
     const waiters = [...this.waiting.values()];
     this.waiting.clear();
-    this.unwatch();
     for (const waiter of waiters) waiter.reject(error);
+    this.idle();
   }
 
   /** One timer while requests wait (not one per request: the worker pool asks for every audio block). */
@@ -133,6 +136,11 @@ export class PendingRequests {
       this.waiting.delete(id);
       waiter.reject(new RealtimePcmError('request_timeout', `${waiter.what}: no answer within ${this.timeoutMs} ms`));
     }
-    if (this.waiting.size === 0) this.unwatch();
+    if (this.waiting.size === 0) this.idle();
+  }
+
+  private idle(): void {
+    this.unwatch();
+    this.onIdle?.();
   }
 }

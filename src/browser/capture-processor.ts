@@ -9,6 +9,7 @@ import {
   contextRate,
   echoLink,
   installKernels,
+  closePort,
   serve,
   unknownMessage,
   unlinkEcho,
@@ -117,6 +118,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       unlinkEcho(this.linkId, this.echoGate);
       this.pipeline.free();
       this.echoGate?.free?.();
+      closePort(this.port);
     }
 
     private fail(error: unknown): void {

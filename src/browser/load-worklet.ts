@@ -67,7 +67,9 @@ export function createWorkletNode<T extends object>(
  * The main-thread end of a processor's port (src/requests.ts): requests that always settle (the
  * answer, its error, a `processorerror`, or the timeout), notifications, and `close`, which tells
  * the processor to free its kernel memory. Requests made before `close` are still answered; after
- * it, requests reject and notifications throw RealtimePcmError('freed').
+ * it, requests reject and notifications throw RealtimePcmError('freed'). Once closed and answered,
+ * the port is closed too: an open port with a listener keeps its processor alive in Chromium (its
+ * pipelines' buffers included), however the node is dropped.
  */
 export class ProcessorPort<Notice> {
   private readonly pending: PendingRequests;
@@ -116,5 +118,12 @@ export class ProcessorPort<Notice> {
     this.closed = true;
     this.node.port.postMessage({ type: 'close' });
     this.node.disconnect();
+    this.pending.onIdle = () => this.shut();
+    if (this.pending.size === 0) this.shut();
+  }
+
+  private shut(): void {
+    this.node.port.onmessage = null;
+    this.node.port.close();
   }
 }

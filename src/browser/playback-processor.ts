@@ -10,6 +10,7 @@ import {
   contextRate,
   echoLink,
   installKernels,
+  closePort,
   serve,
   unknownMessage,
   workletMemory,
@@ -110,7 +111,8 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
           return pipeline.reset();
         case 'close':
           this.closed = true;
-          return pipeline.free();
+          pipeline.free();
+          return closePort(this.port);
         default:
           throw unknownMessage('playback', message);
       }

@@ -10,6 +10,7 @@ import type { AdapterEvent } from '../transport/events.js';
 import {
   contextRate,
   installKernels,
+  closePort,
   serve,
   unknownMessage,
   workletMemory,
@@ -149,7 +150,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           this.closed = true;
           adapter.free();
           this.echoGate?.free?.(); // made here and given to the adapter: it is not the adapter's to free
-          return;
+          return closePort(this.port);
         default:
           throw unknownMessage('session', message);
       }

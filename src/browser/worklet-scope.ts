@@ -102,6 +102,15 @@ export function serve<M>(port: MessagePort, message: M, run: (message: M) => unk
   }
 }
 
+/**
+ * Closes a processor's end of its port once it has freed what it owns (the node's 'close' is the
+ * last message it handles): an open port with a listener would keep the processor alive.
+ */
+export function closePort(port: MessagePort): void {
+  port.onmessage = null;
+  port.close();
+}
+
 /** The error for a message type a processor does not know. */
 export function unknownMessage(processor: string, message: unknown): RealtimePcmError {
   return new RealtimePcmError('unknown_message', `unknown message to the ${processor} processor: ${String((message as { type?: unknown })?.type)}`);
