@@ -37,6 +37,7 @@ export type CaptureRequest =
   | { type: 'pause'; paused: boolean }
   | { type: 'close' };
 
+/** What a capture node's `getStats()` resolves with: the pipeline's counters, quanta processed, the echo gate's state and the scope's kernel memory. */
 export type CaptureStatsReply = CaptureStats & WorkletMemoryStats & { quanta: number; echoGateOpen: boolean | null };
 
 export type CaptureReply =
@@ -56,6 +57,7 @@ export type PlaybackRequest =
   | { type: 'reset' }
   | { type: 'close' };
 
+/** What a playback node's `getStats()` resolves with: the pipeline's counters, quanta processed, the audio buffered and the scope's kernel memory. */
 export type PlaybackStatsReply = PlaybackStats & WorkletMemoryStats & { quanta: number; bufferedMs: number };
 
 export type PlaybackReply =
