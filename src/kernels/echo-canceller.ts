@@ -4,6 +4,7 @@
 // allocate nothing, `process` allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
 import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
+import { KernelBlocks } from '../wasm/blocks.js';
 
 interface AecExports extends KernelExports {
   aec_state_bytes(sampleRate: number, blockSamples: number, partitions: number, maxLag: number): number;
@@ -69,6 +70,7 @@ export class EchoCanceller {
 
   private readonly heap: Heap;
   private readonly k: AecExports;
+  private readonly blocks: KernelBlocks;
   private block: number;
   private readonly state: number;
   private readonly window: number;
@@ -93,7 +95,8 @@ export class EchoCanceller {
     this.heap = kernels();
     this.k = this.heap.exports as unknown as AecExports;
     const stateBytes = (this.k.aec_state_bytes(this.sampleRate, this.blockSamples, partitions, maxLag) + 15) & ~15;
-    this.block = this.heap.alloc(stateBytes + WINDOW_SAMPLES * 4);
+    this.blocks = new KernelBlocks(this.heap, 'EchoCanceller', this);
+    this.block = this.blocks.alloc(stateBytes + WINDOW_SAMPLES * 4);
     this.state = this.block;
     this.window = this.block + stateBytes;
     this.k.aec_init(this.state, this.sampleRate, this.blockSamples, partitions, maxLag, this.residualSuppression ? 1 : 0);
@@ -158,14 +161,14 @@ export class EchoCanceller {
     this.k.aec_reset(this.live());
   }
 
-  /** Returns the wasm memory; the instance is unusable afterwards (a typed error). Idempotent. */
+  /** Returns the wasm memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
   free(): void {
-    if (this.block !== 0) this.k.release(this.block);
+    this.blocks.free();
     this.block = 0;
   }
 
   private live(): number {
-    if (this.block === 0) throw new RealtimePcmError('freed', 'EchoCanceller: used after free()');
+    if (this.block === 0) this.blocks.check();
     return this.state;
   }
 }

@@ -72,8 +72,8 @@ describe('EchoCanceller', () => {
     a.free();
     a.free();
     expect(() => a.process(new Float32Array(10))).toThrow(RealtimePcmError);
-    expect(() => a.pushReference(new Float32Array(10))).toThrow(/used after free/);
-    expect(() => a.delayMs).toThrow(/used after free/);
+    expect(() => a.pushReference(new Float32Array(10))).toThrow(expect.objectContaining({ code: 'freed' }));
+    expect(() => a.delayMs).toThrow(expect.objectContaining({ code: 'freed' }));
   });
 
   it('rejects an output shorter than the mic, and works in place', () => {
