@@ -105,7 +105,8 @@ import { sup_bytes } from "./aec-suppress";
   caps: usize; // f32[M] prior uncertainty per partition
   floors: usize; // f32[M] process noise floor per partition
   profile: usize; // f32[M] the echo's energy over the partitions (sums to 1; flat until estimated)
-  xw: usize; // f32[K] the reference power weighted by it: an echo predictor per bin
+  xw: usize; // f32[K]
+  xf: usize; // f32[K] the reference power over the window, unweighted (mean over the partitions) the reference power weighted by it: an echo predictor per bin
   rScale: usize; // f32[K] share of the uncertainty the echo bound leaves
   errNoise: usize; // f32[K] noise floor of the error
   resid: usize; // f32[K] residual the filter could remove, per bin
@@ -160,6 +161,7 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.floors = p; p = alignUp(p + <usize>(4 * m));
   a.profile = p; p = alignUp(p + <usize>(4 * m));
   a.xw = p; p += bins;
+  a.xf = p; p += bins;
   a.rScale = p; p += bins;
   a.errNoise = p; p += bins;
   a.resid = p; p += bins;

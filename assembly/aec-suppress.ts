@@ -27,6 +27,7 @@
 // Latency: one block (the overlap-add completes a block when the next frame arrives).
 
 import { fft_forward, fft_inverse } from "./fft";
+import { dbg } from "./aec-debug";
 
 /** Gain floor, dB (-40: the bound is 40 dB of echo reduction; comfort noise fills the rest). */
 // @ts-ignore: decorator
@@ -49,6 +50,11 @@ import { fft_forward, fft_inverse } from "./fft";
 /** Step of the leakage trackers, dB per second (up and down alike: the median; a 25th percentile leaked 41%). */
 // @ts-ignore: decorator
 @inline const ETA_DB_PER_S: f32 = 30;
+/** The trackers step BOOST x as fast at first, back to 1 x over FAST_MS of playback learned. */
+// @ts-ignore: decorator
+@inline const BOOST: f32 = 6;
+// @ts-ignore: decorator
+@inline const FAST_MS: f32 = 1500;
 
 @unmanaged class Suppress {
   b: i32;
@@ -64,6 +70,8 @@ import { fft_forward, fft_inverse } from "./fft";
   noiseRise: f32; // noise minimum rise per block (factor)
   etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
   etaDownF: f32;
+  learned: i32; // blocks the trackers have learned on while the reference played (since a reset or a path change)
+  fastBlocks: i32; // the trackers step faster over this many such blocks
   overNear: f32; // overestimation while the user is present
   presence: f32; // share of the frame's power the echo and noise cannot explain, above which the user is present
   hangBlocks: i32;
@@ -81,6 +89,7 @@ import { fft_forward, fft_inverse } from "./fft";
   noise: usize; // f32[K]
   eta: usize; // f32[K] leakage (power ratio)
   zeta: usize; // f32[K] residual over the reference predictor (power ratio)
+  kappa: usize; // f32[K] residual over the flat reference predictor (power ratio)
   resid: usize; // f32[K]
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
 }
@@ -88,7 +97,7 @@ import { fft_forward, fft_inverse } from "./fft";
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 6 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 7 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -104,6 +113,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
   s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
   s.etaDownF = 1 / s.etaUpF;
+  s.fastBlocks = <i32>Mathf.round(FAST_MS / blockMs);
   s.overNear = OVER_NEAR;
   s.presence = PRESENCE;
   s.hangBlocks = <i32>Mathf.round(HANG_MS / blockMs);
@@ -121,6 +131,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.noise = q; q += <usize>(4 * k);
   s.eta = q; q += <usize>(4 * k);
   s.zeta = q; q += <usize>(4 * k);
+  s.kappa = q; q += <usize>(4 * k);
   s.resid = q; q += <usize>(4 * k);
   s.gain = q + 16;
   const n = 2 * b;
@@ -139,6 +150,7 @@ export function sup_reset(p: usize): void {
     store<f32>(s.noise + (<usize>j << 2), 1);
     store<f32>(s.eta + (<usize>j << 2), 1);
     store<f32>(s.zeta + (<usize>j << 2), 1);
+    store<f32>(s.kappa + (<usize>j << 2), 1);
     store<f32>(s.resid + (<usize>j << 2), 0);
     store<f32>(s.gain + (<usize>j << 2), 1);
   }
@@ -148,12 +160,14 @@ export function sup_reset(p: usize): void {
   s.seed3 = 0x2545f491;
   s.frames = 0;
   s.hang = 0;
+  s.learned = 0;
 }
 
 /** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */
 export function sup_forget(p: usize): void {
   const s = changetype<Suppress>(p);
   for (let j = 0; j < s.k; j++) store<f32>(s.eta + (<usize>j << 2), 1);
+  s.learned = 0;
 }
 
 function windowed(s: Suppress, prev: usize, cur: usize): void {
@@ -171,7 +185,7 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
-export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, out: usize): void {
+export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, out: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
@@ -180,10 +194,14 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   windowed(s, s.ePrev, e);
   fft_forward(fft, s.frame, s.eRe, s.eIm, work);
   const learn = s.hang == 0;
+  // before the echo's delay is known, the reference predictors learn only where the mic shows more than its noise
+  const evidence = f32x4.splat(placed ? -1 : 1);
   const smooth = f32x4.splat(s.frames == 0 ? 1 : 0.3);
   const rise = f32x4.splat(s.noiseRise);
-  const upF = f32x4.splat(s.etaUpF);
-  const downF = f32x4.splat(s.etaDownF);
+  // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
+  const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
+  const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
+  const downF = f32x4.splat(Mathf.pow(s.etaDownF, boost));
   const decay = f32x4.splat(s.decay);
   const over = f32x4.splat(s.over);
   const two = f32x4.splat(2);
@@ -191,6 +209,8 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
+  let learnt = f32x4.splat(0);
+  let dR = f32x4.splat(0); let dA = f32x4.splat(0); let dZ = f32x4.splat(0); let dE = f32x4.splat(0); let dK = f32x4.splat(0); let dY = f32x4.splat(0);
   for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
     const er = v128.load(s.eRe + o);
@@ -208,25 +228,40 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     let eta = v128.load(s.eta + o);
     const pa = v128.load(a + o);
     let zeta = v128.load(s.zeta + o);
+    const paf = v128.load(af + o);
+    let kappa = v128.load(s.kappa + o);
     if (learn) {
+
       // trackers in the linear domain: x (up or down factor) where the ratio is above or below
       const etaLive = f32x4.gt(py, f32x4.mul(two, nz));
       const etaAbove = f32x4.gt(left, f32x4.mul(eta, py));
       const etaNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-6), f32x4.mul(eta, v128.bitselect(upF, downF, etaAbove))));
       eta = v128.bitselect(etaNext, eta, etaLive);
       v128.store(s.eta + o, eta);
-      const zetaLive = f32x4.gt(pa, f32x4.splat(1.0e-12));
+    }
+    if (learn) {
+      const seen = f32x4.gt(left, f32x4.mul(evidence, nz));
+      learnt = f32x4.add(learnt, v128.and(pa, seen));
+      const zetaLive = v128.and(f32x4.gt(pa, f32x4.splat(1.0e-12)), seen);
       const zetaAbove = f32x4.gt(left, f32x4.mul(zeta, pa));
       const zetaNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-8), f32x4.mul(zeta, v128.bitselect(upF, downF, zetaAbove))));
       zeta = v128.bitselect(zetaNext, zeta, zetaLive);
       v128.store(s.zeta + o, zeta);
+      const kLive = v128.and(f32x4.gt(paf, f32x4.splat(1.0e-12)), seen);
+      const kAbove = f32x4.gt(left, f32x4.mul(kappa, paf));
+      const kNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-8), f32x4.mul(kappa, v128.bitselect(upF, downF, kAbove))));
+      kappa = v128.bitselect(kNext, kappa, kLive);
+      v128.store(s.kappa + o, kappa);
     }
-    const r = f32x4.max(f32x4.max(f32x4.mul(eta, py), f32x4.mul(zeta, pa)), f32x4.mul(decay, v128.load(s.resid + o)));
+    const r = f32x4.max(f32x4.max(f32x4.mul(eta, py), f32x4.max(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf))), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
+    dR = f32x4.add(dR, r); dA = f32x4.add(dA, pa); dZ = f32x4.add(dZ, f32x4.mul(zeta, pa)); dE = f32x4.add(dE, f32x4.mul(eta, py)); dK = f32x4.add(dK, f32x4.mul(kappa, paf)); dY = f32x4.add(dY, py);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, f32x4.max(zero, f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz)))));
   }
+  if (hsum(learnt) > 1.0e-9) s.learned++;
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
+  dbg(0, hsum(total)); dbg(1, hsum(excess)); dbg(10, hsum(dR)); dbg(11, hsum(dA)); dbg(12, hsum(dZ)); dbg(13, hsum(dE)); dbg(14, hsum(dK)); dbg(15, hsum(dY));
   if (hsum(excess) > s.presence * hsum(total)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
   const o2 = f32x4.splat(s.hang > 0 ? s.overNear : s.over);
