@@ -4,7 +4,6 @@
 // constants are in ./aec-state.
 
 import { fft_forward } from "./fft";
-import { dbg } from "./aec-debug";
 import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { kf_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
@@ -254,7 +253,6 @@ export function aec_block(a: Aec): void {
     a.sdiff = 0;
   }
   detectPathChange(a, playing);
-  dbg(2, a.talking ? 1 : 0); dbg(3, a.excessDb); dbg(4, a.gainDb); dbg(5, sdd); dbg(6, sff); dbg(7, sbb); dbg(8, <f32>a.offset); dbg(9, a.bestErle);
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.outBlock);

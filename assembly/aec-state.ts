@@ -105,8 +105,8 @@ import { sup_bytes } from "./aec-suppress";
   caps: usize; // f32[M] prior uncertainty per partition
   floors: usize; // f32[M] process noise floor per partition
   profile: usize; // f32[M] the echo's energy over the partitions (sums to 1; flat until estimated)
-  xw: usize; // f32[K]
-  xf: usize; // f32[K] the reference power over the window, unweighted (mean over the partitions) the reference power weighted by it: an echo predictor per bin
+  xw: usize; // f32[K] the reference power weighted by it: an echo predictor per bin
+  xf: usize; // f32[K] the reference power over the window, unweighted (mean over the partitions): a flat predictor
   rScale: usize; // f32[K] share of the uncertainty the echo bound leaves
   errNoise: usize; // f32[K] noise floor of the error
   resid: usize; // f32[K] residual the filter could remove, per bin

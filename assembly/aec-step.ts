@@ -19,7 +19,7 @@
 
 /**
  * out[k] = sum over partitions of P_m(k) |X_m(k)|^2 (P in partition order, history ring from `head`),
- * and xw[k] = sum of q_m |X_m(k)|^2 with the per-partition weights q.
+ * xw[k] = sum of q_m |X_m(k)|^2 with the per-partition weights q, and xf[k] = the mean of |X_m(k)|^2.
  */
 export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, q: usize, out: usize, xw: usize, xf: usize): void {
   const invM = f32x4.splat(<f32>1 / <f32>m);

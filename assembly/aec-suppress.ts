@@ -15,8 +15,14 @@
 //   the step lets the median move.
 // - Reference predictor: A, the reference power over the filter's window weighted by the echo's
 //   energy per lag (from the delay estimator), and zeta, the median of (|E|^2 - N) / A tracked like
-//   eta: what the echo leaves per unit of reference, whether or not the filter has learned that bin.
-// - Residual echo R = max(eta x |Y|^2, zeta x A, decay x R of the last block): the decay holds the
+//   eta: what the echo leaves per unit of reference, whether or not the filter has learned that bin;
+//   and kappa, the same over the flat predictor (the reference power over the window, unweighted):
+//   it holds where the delay profile puts little weight (a reverberant tail, a moved speaker).
+//   Before the echo's delay is known, zeta and kappa learn only in bins where the mic shows more
+//   than its noise (else they would fall to nothing on the echo that has not arrived yet).
+// - The trackers step BOOST x as fast while little is learned (falling to 1 x over FAST_MS of
+//   playback; again after a path change): the residual must be known before the user first talks.
+// - Residual echo R = max(eta x |Y|^2, zeta x A, kappa x A_flat, decay x R of the last block): the decay holds the
 //   room's reverberation after the estimates fall (600 ms per 60 dB until the canceller has measured
 //   the room's decay on its filter: sup_set_decay).
 // - The user is present when what neither the echo (overestimated x `over`) nor the noise can
@@ -27,7 +33,6 @@
 // Latency: one block (the overlap-add completes a block when the next frame arrives).
 
 import { fft_forward, fft_inverse } from "./fft";
-import { dbg } from "./aec-debug";
 
 /** Gain floor, dB (-40: the bound is 40 dB of echo reduction; comfort noise fills the rest). */
 // @ts-ignore: decorator
@@ -50,7 +55,10 @@ import { dbg } from "./aec-debug";
 /** Step of the leakage trackers, dB per second (up and down alike: the median; a 25th percentile leaked 41%). */
 // @ts-ignore: decorator
 @inline const ETA_DB_PER_S: f32 = 30;
-/** The trackers step BOOST x as fast at first, back to 1 x over FAST_MS of playback learned. */
+/**
+ * The trackers step BOOST x as fast at first, back to 1 x over FAST_MS of playback learned (cold
+ * starts: 81-88% of the user delivered in desk and kiosk at 18-30 dB -> 85-97%; 1 x: 81-88%).
+ */
 // @ts-ignore: decorator
 @inline const BOOST: f32 = 6;
 // @ts-ignore: decorator
@@ -210,7 +218,6 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
   let learnt = f32x4.splat(0);
-  let dR = f32x4.splat(0); let dA = f32x4.splat(0); let dZ = f32x4.splat(0); let dE = f32x4.splat(0); let dK = f32x4.splat(0); let dY = f32x4.splat(0);
   for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
     const er = v128.load(s.eRe + o);
@@ -231,7 +238,6 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     const paf = v128.load(af + o);
     let kappa = v128.load(s.kappa + o);
     if (learn) {
-
       // trackers in the linear domain: x (up or down factor) where the ratio is above or below
       const etaLive = f32x4.gt(py, f32x4.mul(two, nz));
       const etaAbove = f32x4.gt(left, f32x4.mul(eta, py));
@@ -255,13 +261,11 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     }
     const r = f32x4.max(f32x4.max(f32x4.mul(eta, py), f32x4.max(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf))), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
-    dR = f32x4.add(dR, r); dA = f32x4.add(dA, pa); dZ = f32x4.add(dZ, f32x4.mul(zeta, pa)); dE = f32x4.add(dE, f32x4.mul(eta, py)); dK = f32x4.add(dK, f32x4.mul(kappa, paf)); dY = f32x4.add(dY, py);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, f32x4.max(zero, f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz)))));
   }
   if (hsum(learnt) > 1.0e-9) s.learned++;
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
-  dbg(0, hsum(total)); dbg(1, hsum(excess)); dbg(10, hsum(dR)); dbg(11, hsum(dA)); dbg(12, hsum(dZ)); dbg(13, hsum(dE)); dbg(14, hsum(dK)); dbg(15, hsum(dY));
   if (hsum(excess) > s.presence * hsum(total)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
   const o2 = f32x4.splat(s.hang > 0 ? s.overNear : s.over);
