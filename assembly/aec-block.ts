@@ -10,7 +10,7 @@ import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
-  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, RESET_RATIO, COMPARE_MS,
+  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -239,9 +239,10 @@ export function aec_block(a: Aec): void {
   a.sbb += rate * (sbb - a.sbb);
   a.sff += rate * (sff - a.sff);
   a.sdiff += rate * (sdiff - a.sdiff);
+  if (a.blocks >= 8) a.sddFloor = min(a.sdd, a.sddFloor * Mathf.pow(10, <f32>0.3 * <f32>b / <f32>a.sampleRate));
   let out = a.ef;
   let echo = a.yf;
-  if (!a.talking && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
+  if (!a.talking && a.sdd > COPY_ABOVE_NOISE * a.sddFloor && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
     memory.copy(a.wf, a.wb, <usize>m * spec);
     a.sff = a.sbb;
     a.sdiff = 0;
