@@ -10,7 +10,7 @@ import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
-  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS,
+  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -256,7 +256,7 @@ export function aec_block(a: Aec): void {
   detectPathChange(a, playing);
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);

@@ -188,12 +188,13 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
 }
 
 /**
- * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate) and `a` (f32[K],
- * the reference predictor) in; `out` (B samples) receives the suppressed block that ends where the
+ * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate), `a` and `af`
+ * (f32[K], the weighted and the flat reference predictors) in; `placed`: the echo's delay is known;
+ * `unlatch`: the trackers learn even while the user is judged present; `out` (B samples) receives the suppressed block that ends where the
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
-export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, out: usize): void {
+export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, unlatch: bool, out: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
@@ -201,7 +202,8 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   fft_forward(fft, s.frame, s.yRe, s.yIm, work);
   windowed(s, s.ePrev, e);
   fft_forward(fft, s.frame, s.eRe, s.eIm, work);
-  const learn = s.hang == 0;
+  // the trackers freeze while the user is present, unless the filter explains the mic (`unlatch`)
+  const learn = s.hang == 0 || unlatch;
   // before the echo's delay is known, the reference predictors learn only where the mic shows more than its noise
   const evidence = f32x4.splat(placed ? -1 : 1);
   const smooth = f32x4.splat(s.frames == 0 ? 1 : 0.3);
