@@ -71,17 +71,22 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
  * adds its own estimate, up to twice the mic; a matching model never does, even while the user
  * talks, since then the error is the user alone) for 80 ms of playback without the double-talk
- * flag, after the filter had reached 10 dB. Then the background's uncertainty goes back to the prior
- * (it relearns at full speed) and the suppressor forgets its leakage. A moved device that still
+ * flag, after the filter had reached 10 dB, the mic 10 dB over its noise (in a pause, the filter's
+ * noisy tail over a silent echo read as a change: a false one in a call at 250 ms). Then the
+ * background starts again from zero with the prior uncertainty, as at a cold start (from the old
+ * weights the echo bound held its steps back: 12 dB after 1.5 s), the foreground keeps the old
+ * model until the background beats it, and the suppressor forgets its leakage. A moved device that still
  * half-matches the old model is not caught (a rule on a collapsed ERLE also fired in double talk:
  * 84% delivered instead of 92%); the filter then relearns at its tracking rate.
  */
 function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
-  if (playing && !a.talking && a.sff > 1.1 * a.sdd && a.bestErle > 10) a.wrongBlocks++;
+  if (playing && !a.talking && a.sff > 1.1 * a.sdd && a.sdd > COPY_ABOVE_NOISE * a.sddFloor && a.bestErle > 10) a.wrongBlocks++;
   else a.wrongBlocks = 0;
   if (<f32>a.wrongBlocks * <f32>a.b > 0.08 * <f32>a.sampleRate) {
     setPrior(a);
+    memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
+    a.relearning = true;
     if (a.suppress) sup_forget(a.sup);
     a.bestErle = 1;
     a.wrongBlocks = 0;
@@ -102,9 +107,10 @@ function weighProfile(a: Aec): void {
  * Moves the filter so that it starts PRE_BLOCKS before the onset, when the echo would start before
  * the filter's first block or more than PRE_BLOCKS + 3 blocks after it (a dead zone, so that an
  * onset wavering by a block or two does not move it). The foreground keeps modelling the same lags
- * (right when the estimate was only refined); the first placement hands the background the same,
- * later ones leave the background's weights where they were in the window, moving with the echo
- * (right when playout jumped): the two-path comparison keeps whichever is right. The background's
+ * (right when the estimate was only refined); the first placement hands the background the same;
+ * later ones hand it the foreground's weights relative to the new onset, moving with the echo
+ * (right when playout jumped): the two-path comparison keeps whichever is right. After a detected
+ * path change the background has relearned where it stood: it keeps its lags too. The background's
  * uncertainty returns to the prior.
  */
 function place(a: Aec, onset: i32): void {
@@ -112,8 +118,11 @@ function place(a: Aec, onset: i32): void {
   const by = target - a.offset;
   if (by == 0 || (onset > a.offset && onset <= a.offset + PRE_BLOCKS + 3)) return;
   const spec = <usize>(8 * a.k);
+  if (a.moves > 0 && !a.relearning) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
+  else if (a.relearning) pf_shift(a.wb, a.m, spec, by);
+  a.relearning = false;
   setPrior(a);
   a.offset = target;
   a.moves++;

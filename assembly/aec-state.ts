@@ -98,6 +98,7 @@ import { sup_bytes } from "./aec-suppress";
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block
+  relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
   sdd: f32; // smoothed block energies: mic, background error, foreground error, their difference
   sbb: f32;
   sff: f32;

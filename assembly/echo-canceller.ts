@@ -92,6 +92,7 @@ export function aec_reset(s: usize): void {
   a.wrongBlocks = 0;
   a.pathChanges = 0;
   a.talking = false;
+  a.relearning = false;
   a.sdd = 0;
   a.sbb = 0;
   a.sff = 0;
