@@ -10,7 +10,7 @@ import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
-  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH,
+  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX, RELAX_MS,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -87,6 +87,7 @@ function detectPathChange(a: Aec, playing: bool): void {
     setPrior(a);
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
     a.relearning = true;
+    a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
     if (a.suppress) sup_forget(a.sup);
     a.bestErle = 1;
     a.wrongBlocks = 0;
@@ -191,7 +192,11 @@ function adapt(a: Aec, fh: i32, sdd: f32): void {
   // The residual cannot exceed the echo: at most BOUND_MARGIN x the echo gain bound x the
   // reference power over the window (what keeps the steps small while a user louder than a quiet
   // echo talks, before the filter has learned how quiet the echo is).
-  const echoBound = BOUND_MARGIN * Mathf.pow(10, <f32>0.1 * a.gainDb);
+  let echoBound = BOUND_MARGIN * Mathf.pow(10, <f32>0.1 * a.gainDb);
+  if (a.relaxBlocks > 0) {
+    echoBound *= RELAX;
+    a.relaxBlocks--;
+  }
   const xwSum = kf_apply_bound(a.xw, k, echoBound, a.resid, a.rScale);
   trackGain(a, sdd, xwSum);
   a.talking = a.excessDb > TALK_DB;

@@ -67,6 +67,11 @@ import { sup_bytes } from "./aec-suppress";
  */
 // @ts-ignore: decorator
 @inline export const UNLATCH: f32 = 6.3;
+/** After a detected path change the echo bound is RELAX x wider for RELAX_MS (the background relearns as at a cold start). */
+// @ts-ignore: decorator
+@inline export const RELAX: f32 = 10;
+// @ts-ignore: decorator
+@inline export const RELAX_MS: f32 = 750;
 /** The background takes the foreground's back when its error energy is this many times larger. */
 // @ts-ignore: decorator
 @inline export const RESET_RATIO: f32 = 4;
@@ -98,6 +103,7 @@ import { sup_bytes } from "./aec-suppress";
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block
+  relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
   sdd: f32; // smoothed block energies: mic, background error, foreground error, their difference
   sbb: f32;

@@ -93,6 +93,7 @@ export function aec_reset(s: usize): void {
   a.pathChanges = 0;
   a.talking = false;
   a.relearning = false;
+  a.relaxBlocks = 0;
   a.sdd = 0;
   a.sbb = 0;
   a.sff = 0;
