@@ -53,6 +53,13 @@ export class FloatRing {
     return n;
   }
 
+  /** Gives back the last `frames` frames read (they are read again next); at most what the last read returned. */
+  unread(frames: number): void {
+    const capacity = this.capacityFrames;
+    this.readIndex = (this.readIndex - frames + capacity) % capacity;
+    this.count += frames;
+  }
+
   /** Drops everything stored. */
   clear(): void {
     this.readIndex = 0;
