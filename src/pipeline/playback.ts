@@ -19,6 +19,7 @@ import { decodeBase64 } from '../kernels/base64.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
+import { freedError } from '../wasm/blocks.js';
 import { AudioInputError } from './errors.js';
 import { FloatRing } from './ring-buffer.js';
 import { ItemLedger, type PlaybackItem } from './playback-items.js';
@@ -72,7 +73,7 @@ export interface PlaybackPipelineOptions {
   fadeMs?: number;
   /** A peak limiter on the output (ceiling -1 dBFS, release 100 ms, or as given). Default off. */
   limiter?: boolean | OutputLimiterOptions;
-  /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate`. */
+  /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate` (yours to free). */
   echoGate?: PlaybackReferenceSink;
   /** Most items queued at once. Default 64. */
   maxItems?: number;
@@ -132,7 +133,8 @@ export const RENAMED_PLAYBACK_OPTIONS: Readonly<Record<string, string>> = Object
 /**
  * Session audio deltas (base64 PCM16, per item) to the speaker: decoded, resampled to the device
  * rate, buffered (bounded), read in fixed quanta; `interrupt()` flushes at once and says how much
- * of the playing item was heard. Lifecycle: construct, pushDelta/read, endItem, interrupt, reset.
+ * of the playing item was heard. Lifecycle: construct, pushDelta/read, endItem, interrupt, flush
+ * (end of the session's audio), reset, free.
  */
 export class PlaybackPipeline {
   readonly outputRate: number;
@@ -166,6 +168,7 @@ export class PlaybackPipeline {
   /** The item whose audio goes through the resampler now (its tail is flushed when it ends). */
   private receiving: PlaybackItem | undefined;
   private readonly interrupted = new RecentIds(RECENTLY_INTERRUPTED);
+  private freed = false;
 
   constructor(options: PlaybackPipelineOptions) {
     if (options === null || typeof options !== 'object') {
@@ -236,6 +239,7 @@ export class PlaybackPipeline {
    * Allocates (decoding).
    */
   pushDelta(base64: string, itemId: string): number {
+    if (this.freed) throw freedError('PlaybackPipeline');
     const bytes = decodeBase64(base64);
     const samples = bytes.length >> 1;
     const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, samples);
@@ -252,6 +256,7 @@ export class PlaybackPipeline {
 
   /** Queues PCM16 samples of item `itemId` (at `inputRate`); see `pushDelta`. */
   pushPcm16(pcm: Int16Array, itemId: string): number {
+    if (this.freed) throw freedError('PlaybackPipeline');
     if (typeof itemId !== 'string' || itemId.length === 0) {
       throw new AudioInputError('invalid_item_id', `item id must be a non-empty string, got ${String(itemId)}`);
     }
@@ -295,6 +300,7 @@ export class PlaybackPipeline {
    * rest of `output` being zero-filled. Allocation-free (for the audio callback).
    */
   read(output: Float32Array): number {
+    if (this.freed) throw freedError('PlaybackPipeline');
     const written = this.playout.read(output);
     this.stats.playedFrames += written;
     this.stats.fadedFrames = this.fade.fadedFrames;
@@ -313,6 +319,7 @@ export class PlaybackPipeline {
    * fade-out of at most `fadeMs` over the frames that came next; they count as flushed).
    */
   interrupt(): PlaybackInterruption {
+    if (this.freed) throw freedError('PlaybackPipeline');
     const ledger = this.ledger;
     const first = ledger.first();
     const playing = first !== undefined && first.playedFrames > 0 ? first : (ledger.lastPlayed ?? first);
@@ -344,16 +351,36 @@ export class PlaybackPipeline {
   }
 
   /**
+   * Ends the session's audio for now: the item being received gets its resampler tail queued and
+   * ends (as `endItem` would), so everything received can be played out. Buffered audio stays.
+   */
+  flush(): void {
+    if (this.freed) throw freedError('PlaybackPipeline');
+    if (this.receiving !== undefined) this.finishReceiving();
+  }
+
+  /**
    * Forgets everything (buffer, items, interrupted ids; the playing item fades out over the next
    * read as on `interrupt()`); counters and the learned playout delay are kept.
    */
   reset(): void {
+    if (this.freed) throw freedError('PlaybackPipeline');
     this.playout.releaseNow();
     this.ring.clear();
     this.ledger.clear();
     this.resampler.reset();
     this.receiving = undefined;
     this.interrupted.clear();
+  }
+
+  /**
+   * Returns the resampler's kernel memory (an echo gate you passed stays yours to free); afterwards
+   * every call throws RealtimePcmError('freed'). Idempotent.
+   */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.resampler.free();
   }
 
   private itemFor(itemId: string): PlaybackItem | undefined {

@@ -74,7 +74,10 @@ export class Playout {
         continue;
       }
       if (this.state !== PLAYING) {
-        if (!this.startable(head, this.clockFrames + pos)) break;
+        // the frame where it may start: its time may come within this read (no audio arrives during one)
+        const at = this.startFrame(head) - this.clockFrames;
+        if (at >= frames) break;
+        if (at > pos) pos = this.silence(output, pos, at);
         this.state = PLAYING;
         this.silentWhileDry = false;
       }
@@ -91,14 +94,20 @@ export class Playout {
       played += taken;
       if (taken === runway || taken < n) this.stop(head);
     }
-    for (let i = pos; i < frames; i++) output[i] = 0;
-    if (this.state === DRY && pos < frames) {
-      if (!this.silentWhileDry) this.counters.underruns++;
-      this.silentWhileDry = true;
-      this.counters.underrunFrames += frames - pos;
-    }
+    this.silence(output, pos, frames);
     this.clockFrames += frames;
     return played;
+  }
+
+  /** Zero-fills output[from..to) (an underrun's silence when dry); returns `to`. */
+  private silence(output: Float32Array, from: number, to: number): number {
+    for (let i = from; i < to; i++) output[i] = 0;
+    if (this.state === DRY && from < to) {
+      if (!this.silentWhileDry) this.counters.underruns++;
+      this.silentWhileDry = true;
+      this.counters.underrunFrames += to - from;
+    }
+    return to;
   }
 
   /**
@@ -123,14 +132,16 @@ export class Playout {
     this.fade.silence();
   }
 
-  private startable(head: PlaybackItem, nowFrames: number): boolean {
-    if (head.ended) return true;
+  /**
+   * The clock frame from which the head item may (re)start: at once when it has ended or fills the
+   * largest delay; never (until more audio comes) with less than `resumeFrames` buffered; else when
+   * the time it has waited (since its first audio, less what of it played) reaches the delay.
+   */
+  private startFrame(head: PlaybackItem): number {
     const buffered = head.bufferedFrames;
-    if (buffered >= this.delay.maxFrames && buffered > 0) return true;
-    if (buffered < this.resumeFrames) return false;
-    // time this item has waited so far: since its first audio, less what of it has played
-    const waited = nowFrames - head.firstArrivalFrame - head.playedFrames;
-    return waited >= (this.state === DRY ? this.delay.rebufferFrames : this.delay.targetFrames);
+    if (head.ended || (buffered >= this.delay.maxFrames && buffered > 0)) return Number.NEGATIVE_INFINITY;
+    if (buffered < this.resumeFrames) return Number.POSITIVE_INFINITY;
+    return head.firstArrivalFrame + head.playedFrames + (this.state === DRY ? this.delay.rebufferFrames : this.delay.targetFrames);
   }
 
   /** The head's buffered audio is out: the item ended (idle), or it ran dry while still arriving (an underrun). */

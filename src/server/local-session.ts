@@ -190,7 +190,7 @@ export class LocalSession {
     this.emit('input_audio_buffer.committed', { previous_item_id: this.lastItemId, item_id: itemId });
     this.emit('conversation.item.added', {
       previous_item_id: this.lastItemId,
-      item: { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] },
+      item: { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio' }] },
     });
     this.lastItemId = itemId;
   }

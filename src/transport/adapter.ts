@@ -6,10 +6,13 @@
 // the playing item actually played (never more than received, none if nothing was played) and
 // `response.cancel` goes out where the session would not cancel by itself.
 //
-// Server input is never trusted: malformed events, unknown types, invalid base64, odd byte
-// counts, audio for unknown items become `error` events (TransportError), counted in `stats`, and
-// the session goes on. Stream times and totals come from integer frame counts.
+// Server input is never trusted: malformed events, unknown types, invalid base64 and odd byte
+// counts become `error` events (TransportError), counted in `stats`, and the session goes on. Audio
+// of an item the adapter was not told about (an app that forwards only audio events, or attached
+// late) announces the item: it is played, and counted in `stats.unannouncedItems`. Stream times
+// and totals come from integer frame counts.
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
+import { freedError } from '../wasm/blocks.js';
 import { CapturePipeline, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
 import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
@@ -37,7 +40,8 @@ export const MIN_COMMIT_MS = 100;
 /**
  * The capture and playback pipelines speaking one session protocol through the app's `send`:
  * microphone to append events, the session's audio to the speaker, barge-in with the exact
- * truncate. Lifecycle: construct, pushMicrophone/readPlayback/handleServerEvent, commit, flush.
+ * truncate. Lifecycle: construct, pushMicrophone/readPlayback/handleServerEvent (commit for manual
+ * turns), flush (end of the microphone stream), reset (between calls), free (end of the call).
  */
 export class RealtimeAudioAdapter {
   readonly protocol: SessionProtocol;
@@ -61,6 +65,9 @@ export class RealtimeAudioAdapter {
   private uncommittedFrames = 0;
   private turnOpen = false;
   private readonly counts = new AdapterCounters();
+  /** The echo gate was made here (from `echoGate: true` or options), so `free()` frees it. */
+  private readonly ownedEchoGate: { free(): void } | undefined;
+  private freed = false;
 
   constructor(options: RealtimeAudioAdapterOptions) {
     if (options === null || typeof options !== 'object') {
@@ -77,6 +84,7 @@ export class RealtimeAudioAdapter {
       throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
     }
     const echoGate = makeEchoGate(options.echoGate, options.inputRate, options.outputRate);
+    this.ownedEchoGate = echoGate !== undefined && echoGate !== options.echoGate ? (echoGate as unknown as { free(): void }) : undefined;
     this.capture = new CapturePipeline({
       inputRate: options.inputRate,
       outputRate: this.protocol.inputRate,
@@ -107,6 +115,7 @@ export class RealtimeAudioAdapter {
    * Returns the capture events (a shared empty array when none: no allocation per quantum).
    */
   pushMicrophone(samples: Float32Array): CaptureEvent[] {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const events = this.capture.push(samples);
     if (events.length > 0) this.dispatchCapture(events);
     return events;
@@ -118,6 +127,7 @@ export class RealtimeAudioAdapter {
    * events. The next `pushMicrophone` starts a new stream. Allocates.
    */
   flush(): CaptureEvent[] {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const events = this.capture.flush();
     if (events.length > 0) this.dispatchCapture(events);
     return events;
@@ -125,15 +135,18 @@ export class RealtimeAudioAdapter {
 
   /** Fills `output` (float32 at `outputRate`) for the speaker; returns the frames of audio. Allocation-free. */
   readPlayback(output: Float32Array): number {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     return this.playback.read(output);
   }
 
   /**
    * Handles one server message: a JSON string, bytes of one (ArrayBuffer, Uint8Array, Buffer), or
    * an already parsed object (as the `openai` client and `@openai/agents-realtime` give them).
-   * Never throws on bad input: it becomes an `error` event.
+   * Never throws on bad input: it becomes an `error` event. After `free()` messages are ignored
+   * (those still in flight when a call ends are normal).
    */
   handleServerEvent(event: unknown): void {
+    if (this.freed) return;
     const message = parseServerMessage(event);
     if (message instanceof TransportError) return this.report(message);
     for (const inbound of this.protocol.read(message)) this.apply(inbound);
@@ -144,6 +157,7 @@ export class RealtimeAudioAdapter {
    * as needed. Returns what happened, or undefined when nothing was playing or being generated.
    */
   interrupt(): InterruptionEvent | undefined {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     return this.bargeIn('app');
   }
 
@@ -154,6 +168,7 @@ export class RealtimeAudioAdapter {
    * sends no commit) when less than 100 ms is buffered.
    */
   commit(options: { createResponse?: boolean } = {}): boolean {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const pending = this.capture.emitPending();
     if (pending.length > 0) this.dispatchCapture(pending);
     if (this.uncommittedFrames * 1000 < MIN_COMMIT_MS * this.protocol.inputRate) return false;
@@ -170,6 +185,7 @@ export class RealtimeAudioAdapter {
 
   /** Drops the audio sent since the last commit (OpenAI `input_audio_buffer.clear`). */
   clearInput(): void {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const clear = this.protocol.clear();
     if (clear !== undefined) this.sendEvent(clear);
     this.uncommittedFrames = 0;
@@ -181,6 +197,7 @@ export class RealtimeAudioAdapter {
    * configuration in the first `setup` message instead: use `geminiSetupAudio()` there.
    */
   sessionUpdate(options: SessionAudioOptions = {}, extra: Record<string, unknown> = {}): ClientEvent {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     let session: Record<string, unknown>;
     if (this.protocol.name === 'openai') session = { type: 'realtime', ...extra, audio: openAISessionAudio(options) };
     else if (this.protocol.name === 'openai-beta') session = { ...extra, ...openAIBetaSessionAudio(options) };
@@ -190,6 +207,41 @@ export class RealtimeAudioAdapter {
     const event = { type: 'session.update', session };
     this.sendEvent(event);
     return event;
+  }
+
+  /**
+   * Forgets the call's audio state, e.g. to reuse the adapter for the next call on the same
+   * connection: both pipelines (buffers, streams, items), the echo gate, the known and
+   * interrupted items and the uncommitted audio. Nothing is sent; counters are kept.
+   */
+  reset(): void {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
+    this.capture.reset();
+    this.playback.reset();
+    this.knownItems.clear();
+    this.interruptedResponses.clear();
+    this.responseId = undefined;
+    this.responding = false;
+    this.lastAudioItem = undefined;
+    this.lastAudioResponse = undefined;
+    this.uncommittedFrames = 0;
+    this.turnOpen = false;
+    this.protocol.endTurn?.();
+  }
+
+  /**
+   * Ends the call: returns the kernel memory of both pipelines, their VAD and the echo gate the
+   * adapter made (an EchoGate or VAD instance you passed stays yours to free). Sends nothing: call
+   * `flush()` or `commit()` first if the last audio should still go. Afterwards server messages
+   * are ignored and every other call throws RealtimePcmError('freed'); `stats` stays readable.
+   * Idempotent.
+   */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.capture.free();
+    this.playback.free();
+    this.ownedEchoGate?.free();
   }
 
   /** Totals and counters (allocates the returned object). */
@@ -312,7 +364,9 @@ export class RealtimeAudioAdapter {
       return;
     }
     if (!this.knownItems.has(itemId)) {
-      return this.error('unknown_item', `audio delta for item ${itemId.slice(0, 60)}, which the session never announced`);
+      // an item never announced (the app forwards only audio events, or attached late): its first delta announces it
+      this.knownItems.add(itemId);
+      this.counts.unannouncedItems++;
     }
     this.lastAudioItem = itemId;
     this.lastAudioResponse = responseId;

@@ -182,8 +182,8 @@ describe('PlaybackPipeline bounds and counters', () => {
       if (q === 1) p.pushDelta(b64(patternPcm(512)), 'x');
       played.push(p.read(out));
     }
-    // clock 0, 128, 256, 384: waiting; 512 >= 480: plays
-    expect(played).toEqual([0, 0, 0, 0, 128, 128]);
+    // it starts at frame 480, within the read at 384 (the start is frame-exact, whatever the read size)
+    expect(played).toEqual([0, 0, 0, 32, 128, 128]);
     expect(p.stats.playoutDelayFrames).toBe(480);
     const q = new PlaybackPipeline({ outputRate: 24000, playbackStartMs: 20, fadeMs: 0 });
     q.pushDelta(b64(patternPcm(100)), 'y');
