@@ -1,7 +1,8 @@
 // DelayManager: the adaptive playout delay of the playback pipeline, from the arrival statistics
 // (in the spirit of WebRTC NetEq's delay manager: a target from a quantile of the observed arrival
 // delays, quick to grow, slow to shrink). Two targets, in device frames, within [min, max]:
-// - the start delay: an item starts this long after its first audio. It covers START_QUANTILE of
+// - the start delay: an item starts this long after its first audio (and with this much audio
+//   buffered: the decision logic's rule). It covers START_QUANTILE of
 //   the recent audio's relative delays, plus a reserve (one render quantum and a fade-out: the
 //   audio the decision logic keeps ahead of the playhead). It grows at once when late audio
 //   becomes common; after each item that got all its audio it moves SHRINK_FRACTION of the way
@@ -11,9 +12,10 @@
 //   audio, less what played) as long as its latest arrival so far was late, plus a margin and
 //   the reserve (and at least the start delay): the rest of the item then plays on a schedule
 //   that the lateness seen so far, and a little more, cannot break.
-// Measured on the traces of fixtures/playback (docs/playback.md): quantile 0.9 and a 30 ms margin
-// gave one underrun per response or fewer at the lowest added latency among 0.8/0.9/0.95/0.99
-// and x1.25, x1.5 or +30 ms. min = max gives a fixed delay. Integer arithmetic on frames, so the
+// Chosen on the traces of fixtures/playback and four more seeds of each (docs/playback.md): the
+// 0.9 quantile (0.8 let more Gemini-like responses underrun, 0.95 and 0.99 added 20-100 ms) and a
+// 30 ms margin (0 ms: 2 responses of 20 with 2 or 3 underruns on jitter; 60 ms: +16 ms on the
+// bursts, nothing gained). min = max gives a fixed delay. Integer arithmetic on frames, so the
 // worklet and Node agree.
 import type { ArrivalStats } from './playout-arrivals.js';
 
@@ -32,7 +34,7 @@ export interface DelayManagerOptions {
 /** The share of recent audio the start delay covers. */
 export const START_QUANTILE = 0.9;
 /** Margin of the rebuffer delay over the latest arrival of the item, ms. */
-export const REBUFFER_MARGIN_MS = 60;
+export const REBUFFER_MARGIN_MS = 30;
 /** Fraction of the excess start delay dropped after each item. */
 export const SHRINK_FRACTION = 0.25;
 

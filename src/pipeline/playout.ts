@@ -1,7 +1,8 @@
 // Playout: the decision logic of the playback pipeline (NetEq's, in spirit), run on every read.
 // It takes the items' frames from the buffer to the speaker in one of three states:
-// - idle: nothing playing. The head item starts once its playout time has come (its first
-//   arrival + the DelayManager's start delay), or at once when it has ended (all its audio is here);
+// - idle: nothing playing. The head item starts once its first audio is the DelayManager's start
+//   delay old and at least that much audio is buffered, or at once when it has ended (all its
+//   audio is here). The start is frame-exact, inside a read;
 // - playing: frames go out; the gain follows a Fade that rises to full and comes down to its
 //   lowest step on the last frame before a stop: the end of an item, or the end of the buffered
 //   audio of an item still arriving (the fade-out then starts one fade ahead of the end, on real
@@ -134,14 +135,16 @@ export class Playout {
 
   /**
    * The clock frame from which the head item may (re)start: at once when it has ended or fills the
-   * largest delay; never (until more audio comes) with less than `resumeFrames` buffered; else when
-   * the time it has waited (since its first audio, less what of it played) reaches the delay.
+   * largest delay; else once the time it has waited (since its first audio, less what of it played)
+   * reaches the delay, with at least as much audio buffered (and `resumeFrames`). The time makes a
+   * burst followed by a pause wait; the audio makes a trickle wait for its jitter.
    */
   private startFrame(head: PlaybackItem): number {
     const buffered = head.bufferedFrames;
     if (head.ended || (buffered >= this.delay.maxFrames && buffered > 0)) return Number.NEGATIVE_INFINITY;
-    if (buffered < this.resumeFrames) return Number.POSITIVE_INFINITY;
-    return head.firstArrivalFrame + head.playedFrames + (this.state === DRY ? this.delay.rebufferFrames : this.delay.targetFrames);
+    const delay = this.state === DRY ? this.delay.rebufferFrames : this.delay.targetFrames;
+    if (buffered < Math.max(this.resumeFrames, delay)) return Number.POSITIVE_INFINITY;
+    return head.firstArrivalFrame + head.playedFrames + delay;
   }
 
   /** The head's buffered audio is out: the item ended (idle), or it ran dry while still arriving (an underrun). */

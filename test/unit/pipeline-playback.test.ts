@@ -185,10 +185,13 @@ describe('PlaybackPipeline bounds and counters', () => {
     // it starts at frame 480, within the read at 384 (the start is frame-exact, whatever the read size)
     expect(played).toEqual([0, 0, 0, 32, 128, 128]);
     expect(p.stats.playoutDelayFrames).toBe(480);
+    // with less audio than the delay buffered it waits for more (or for the end), however long ago it came
     const q = new PlaybackPipeline({ outputRate: 24000, playbackStartMs: 20, fadeMs: 0 });
-    q.pushDelta(b64(patternPcm(100)), 'y');
+    q.pushDelta(b64(patternPcm(256)), 'y');
+    for (let k = 0; k < 10; k++) expect(q.read(out)).toBe(0);
     q.endItem('y');
-    expect(q.read(out)).toBe(100);
+    expect(q.read(out)).toBe(128);
+    expect(q.read(out)).toBe(128);
   });
 
   it('turns NaN-free PCM only: bad base64 and odd byte counts throw typed errors, whole samples still play', () => {
