@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { PlaybackPipeline, type PlaybackInterruption, type PlaybackPipelineOptions, type PlaybackStats } from '../../src/index.js';
 import { REPO_ROOT } from './browser.js';
 import { readWav } from './wav-read.js';
+import { arrivalQuantum } from '../../src/cli/speaker.js';
 
 export const QUANTUM = 128;
 export const TRACE_NAMES = ['steady', 'openai', 'gemini', 'jitter'] as const;
@@ -67,9 +68,33 @@ export class ItemAudio {
   }
 }
 
-/** The quantum before whose read an event at `atMs` is applied (the first that starts at or after it). */
-export function quantumOf(atMs: number, sampleRate: number): number {
-  return Math.ceil((atMs * sampleRate) / 1000 / QUANTUM - 1e-9);
+/** The quantum before whose read an event at `atMs` is applied (the first that starts at or after it): the CLI's rule. */
+export const quantumOf = arrivalQuantum;
+
+/**
+ * The trace as a session log for `realtime-pcm play --speaker`: OpenAI GA server events, each line
+ * with `received_ms` (its arrival), items filled from `source` as runTrace fills them.
+ */
+export function traceLog(trace: Trace, source: Int16Array): string {
+  const audio = new ItemAudio(source);
+  const lines: string[] = [];
+  const line = (atMs: number, event: Record<string, unknown>) => lines.push(JSON.stringify({ ...event, received_ms: atMs }));
+  for (const e of trace.events) {
+    const responseId = `resp_${e.itemId ?? ''}`;
+    if (e.type === 'response') {
+      line(e.atMs, { type: 'response.created', response: { id: responseId } });
+      line(e.atMs, { type: 'response.output_item.added', response_id: responseId, item: { id: e.itemId } });
+    } else if (e.type === 'audio') {
+      const pcm = audio.next(e.itemId!, e.frames!);
+      const delta = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
+      line(e.atMs, { type: 'response.output_audio.delta', response_id: responseId, item_id: e.itemId, delta });
+    } else if (e.type === 'done') {
+      line(e.atMs, { type: 'response.output_audio.done', response_id: responseId, item_id: e.itemId });
+    } else {
+      line(e.atMs, { type: 'input_audio_buffer.speech_started', audio_start_ms: e.atMs });
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -100,7 +125,7 @@ export interface TraceRun {
 }
 
 /** Runs `trace` with items filled from `source` through a pipeline at `sampleRate` with `options`. */
-export function runTrace(trace: Trace, source: Int16Array, options: Partial<PlaybackPipelineOptions> = {}, sampleRate = 48000, tailMs = 1500): TraceRun {
+export function runTrace(trace: Trace, source: Int16Array, options: Partial<PlaybackPipelineOptions> = {}, sampleRate = 48000, tailMs = 4000): TraceRun {
   const pipeline = new PlaybackPipeline({ ...options, outputRate: sampleRate });
   const audio = new ItemAudio(source);
   const lastMs = trace.events[trace.events.length - 1]!.atMs;
