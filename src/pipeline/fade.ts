@@ -10,6 +10,8 @@
 // between engines). Latency: none; a fade-out needs `frames` frames of signal ahead of the stop
 // (the playback pipeline keeps them buffered). Allocation-free after construction.
 
+import { OptionsError } from '../errors.js';
+
 /** sin(x) for x in [0, pi/2], to double precision, from its Taylor series (deterministic). */
 function sinSeries(x: number): number {
   const x2 = x * x;
@@ -22,6 +24,11 @@ function sinSeries(x: number): number {
   return sum;
 }
 
+/**
+ * A raised-cosine gain ramp, one level per frame, for click-free starts and stops of a stream:
+ * `fadeIn`, `fadeOut`, `play` (rises, and falls to silence by the end of a given runway), `silence`.
+ * `Fade.fromMs(5, rate)` is the playback pipeline's. Allocation-free after construction.
+ */
 export class Fade {
   /** Frames of a whole fade (0: no fades, the gain is always 1). */
   readonly frames: number;
@@ -33,8 +40,12 @@ export class Fade {
   private falling = false;
   private readonly gains: Float64Array;
 
+  /** A fade of `frames` frames (0..192000; 0: no fades). */
   constructor(frames: number) {
-    this.frames = Math.max(0, Math.round(frames));
+    if (typeof frames !== 'number' || !Number.isFinite(frames) || frames < 0 || frames > 192_000) {
+      throw new OptionsError(`Fade: frames must be a number from 0 to 192000, got ${String(frames)}`);
+    }
+    this.frames = Math.round(frames);
     this.gains = new Float64Array(this.frames + 1);
     for (let l = 0; l <= this.frames; l++) {
       const s = sinSeries((Math.PI / 2) * (l / this.frames));

@@ -5,6 +5,7 @@
 // falls within one sample at a new peak and recovers smoothly. Latency: none. Off by default in
 // the pipeline; allocation-free.
 
+/** The playback pipeline's `limiter` option as an object: the ceiling and how fast the gain recovers. */
 export interface OutputLimiterOptions {
   /** Ceiling, dBFS (-30..0). Default -1. */
   thresholdDb?: number;
@@ -12,6 +13,7 @@ export interface OutputLimiterOptions {
   releaseMs?: number;
 }
 
+/** The peak limiter the playback pipeline runs last on its output when `limiter` is set. */
 export class OutputLimiter {
   readonly threshold: number;
   private readonly releaseCoefficient: number;

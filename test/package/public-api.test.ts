@@ -15,6 +15,7 @@ const ROOT_VALUES = [
   'CapturePipeline',
   'EchoGate',
   'EnergyVad',
+  'Fade',
   'MIN_COMMIT_MS',
   'OptionsError',
   'PlaybackPipeline',
