@@ -133,6 +133,7 @@ export function runTrace(trace: Trace, source: Int16Array, options: Partial<Play
   const output = new Float32Array(quanta * QUANTUM);
   const transitions: Transition[] = [];
   const playedPerQuantum = new Int16Array(quanta);
+  const fadedQuanta: number[] = []; // quanta with faded frames and no transition of their own
   const interruptions: PlaybackInterruption[] = [];
   const underrunsByItem = new Map<string, number>();
   // the frames written, in order: items' ranges, and when each frame could have played at the earliest
@@ -184,10 +185,11 @@ export function runTrace(trace: Trace, source: Int16Array, options: Partial<Play
     const frame = q * QUANTUM;
     playedPerQuantum[q] = delta;
     if (interrupted) transitions.push({ frame, kind: 'interrupt' });
-    if (delta > 0 && itemAt(ours) !== itemAt(ours + delta - 1)) transitions.push({ frame, kind: 'item' });
+    const itemChange = delta > 0 && (itemAt(ours) !== itemAt(ours + delta - 1) || (lastDelta > 0 && ours > 0 && itemAt(ours - 1) !== itemAt(ours)));
+    if (itemChange) transitions.push({ frame, kind: 'item' });
     else if (delta > 0 && lastDelta === 0) transitions.push({ frame, kind: 'start' });
     else if (lastDelta > 0 && delta < QUANTUM) transitions.push({ frame, kind: 'stop' });
-    else if (pipeline.stats.fadedFrames > fadedBefore) transitions.push({ frame, kind: 'dip' });
+    else if (pipeline.stats.fadedFrames > fadedBefore) fadedQuanta.push(q);
     if (pipeline.stats.underruns > underrunsBefore) {
       const id = itemIds[itemAt(Math.max(0, ours - 1))] ?? '';
       underrunsByItem.set(id, (underrunsByItem.get(id) ?? 0) + pipeline.stats.underruns - underrunsBefore);
@@ -195,6 +197,11 @@ export function runTrace(trace: Trace, source: Int16Array, options: Partial<Play
     ours += delta;
     lastDelta = delta;
   }
+  // a fade away from every other transition is a dip (a fall that came back up): audio came just in time
+  const reach = Math.ceil((((options.fadeMs ?? 5) * sampleRate) / 1000 + QUANTUM) / QUANTUM);
+  const marked = transitions.map((t) => t.frame / QUANTUM);
+  for (const q of fadedQuanta) if (!marked.some((m) => Math.abs(m - q) <= reach)) transitions.push({ frame: q * QUANTUM, kind: 'dip' });
+  transitions.sort((a, b) => a.frame - b.frame);
   return {
     output,
     sampleRate,

@@ -49,6 +49,24 @@ describe('playback on arrival traces (48 kHz)', () => {
       }
     }
     console.log(rows.join('\n'));
+    // every transition by kind: its largest step against the steady state's (tone, speech)
+    const kinds = ['start', 'stop', 'item', 'interrupt', 'dip'] as const;
+    const byKind = [`| trace | playout | ${kinds.join(' | ')} |`, `| --- | --- |${kinds.map(() => ' --- |').join('')}`];
+    for (const trace of TRACE_NAMES) {
+      for (const playout of ['adaptive', 'fixed 0, no fades'] as const) {
+        const cells = kinds.map((kind) => {
+          const parts = (['tone', 'speech'] as const).map((voice) => {
+            const f = get(trace, voice, playout);
+            const ts = f.transitions.filter((t) => t.kind === kind);
+            return ts.length === 0 ? '-' : `${(Math.max(...ts.map((t) => t.maxStep)) / f.steadyMaxStep).toFixed(2)}`;
+          });
+          const count = get(trace, 'tone', playout).transitions.filter((t) => t.kind === kind).length;
+          return count === 0 ? '-' : `${count}: ${parts.join(' / ')}`;
+        });
+        byKind.push(`| ${trace} | ${playout} | ${cells.join(' | ')} |`);
+      }
+    }
+    console.log(byKind.join('\n'));
     const t = get('steady', 'tone', 'adaptive');
     const s = get('steady', 'speech', 'adaptive');
     console.log(
