@@ -2,6 +2,9 @@
 // the fades are measured on, and a real speech source for them.
 //
 //   node scripts/fixtures-playback.mjs        (needs sox and asterisk-core-sounds-en-wav for the speech)
+//   node scripts/fixtures-playback.mjs --seed 10 --out /tmp/traces-10
+//       more traces of the same shapes (seeds + 10), no speech: for the parameter study of
+//       docs/playback.md (PLAYBACK_SEEDS=/tmp/traces-10,... npx vitest run test/quality/playback-traces.test.ts)
 //
 // A trace is a session's audio arrivals, without the audio: responses, audio deltas (session
 // frames at 24 kHz, arrival time in ms), ends, and barge-ins. The tests fill each item with a
@@ -23,7 +26,13 @@ import { join } from 'node:path';
 import { ASTERISK } from './fixtures-lib.mjs';
 
 const RATE = 24000;
-const ROOT = new URL('../fixtures/playback/', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const option = (/** @type {string} */ name) => {
+  const at = args.indexOf(name);
+  return at < 0 ? undefined : args[at + 1];
+};
+const SEED_OFFSET = Number(option('--seed') ?? 0);
+const ROOT = option('--out') === undefined ? new URL('../fixtures/playback/', import.meta.url).pathname : `${option('--out')}/`;
 
 /** @typedef {{ atMs: number, type: 'response' | 'audio' | 'done' | 'barge_in', itemId?: string, frames?: number }} TraceEvent */
 /** @typedef {{ name: string, description: string, sessionRate: number, seed: number, responses: number, events: TraceEvent[] }} Trace */
@@ -192,10 +201,11 @@ function writeTrace(name, seed, make) {
 }
 
 mkdirSync(join(ROOT, 'traces'), { recursive: true });
-writeTrace('steady', 1, steady);
-writeTrace('openai', 2, openai);
-writeTrace('gemini', 3, gemini);
-writeTrace('jitter', 4, jitter);
+writeTrace('steady', SEED_OFFSET + 1, steady);
+writeTrace('openai', SEED_OFFSET + 2, openai);
+writeTrace('gemini', SEED_OFFSET + 3, gemini);
+writeTrace('jitter', SEED_OFFSET + 4, jitter);
+if (option('--out') !== undefined) process.exit(0); // traces only
 
 // The speech: a recorded prompt (8 kHz), its first 5.5 s (it ends in a pause) at 24 kHz by sox's very high quality rate.
 execFileSync('sox', [

@@ -5,7 +5,9 @@
 // The default playout (5 ms fades, adaptive delay) is run beside fixed delays, the first of which
 // (0 ms, no fades) is the pipeline before issue 15. Prints the table docs/playback.md quotes.
 // About 4 s: 4 traces x 2 voices x 4 playouts, 20-30 s of audio each.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/browser.js';
 import { TRACE_NAMES, loadTrace, runTrace, speechSource, toneSource, type TraceName } from '../helpers/playback-trace.js';
 import { runFigures, type RunFigures } from '../helpers/playback-figures.js';
 
@@ -118,5 +120,53 @@ describe('playback on arrival traces (48 kHz)', () => {
     expect(jitter.maxUnderrunsPerItem).toBeLessThanOrEqual(1); // measured: 1 underrun in all, in the first response
     expect(jitter.meanAddedMs).toBeLessThan(150);
     expect(get('jitter', 'tone', 'fixed 0, no fades').underruns).toBeGreaterThan(3 * jitter.underruns);
+  });
+});
+
+// Studies for docs/playback.md, off by default:
+// - PLAYBACK_FADES=1: the fade length against the clicks (1-20 ms, default playout, every trace);
+// - PLAYBACK_SEEDS=dir,dir: the default playout on more traces of the same shapes, made by
+//   `node scripts/fixtures-playback.mjs --seed 10 --out dir` (responses with an underrun, with more
+//   than one, mean added latency).
+describe('playback studies', () => {
+  it.runIf(process.env.PLAYBACK_FADES === '1')('fade length against clicks', () => {
+    const rows = ['| fade ms | worst step / steady, tone | click dB tone | click dB speech |', '| --- | --- | --- | --- |'];
+    for (const fadeMs of [1, 2, 3, 5, 10, 20]) {
+      let step = 0;
+      let tone = -200;
+      let speechDb = -200;
+      for (const trace of TRACE_NAMES) {
+        const t = loadTrace(trace);
+        const guard = Math.round(fadeMs * 48) + 128;
+        const ft = runFigures(runTrace(t, VOICES.tone, { fadeMs }), guard);
+        const fs = runFigures(runTrace(t, VOICES.speech, { fadeMs }), guard);
+        step = Math.max(step, ft.worstStep / ft.steadyMaxStep);
+        tone = Math.max(tone, ft.worstClickDb);
+        speechDb = Math.max(speechDb, fs.worstClickDb);
+      }
+      rows.push(`| ${fadeMs} | ${step.toFixed(2)} | ${tone.toFixed(0)} | ${speechDb.toFixed(0)} |`);
+    }
+    console.log(rows.join('\n'));
+  });
+
+  it.runIf(process.env.PLAYBACK_SEEDS !== undefined)('the default playout on more seeds', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dirs = [join(REPO_ROOT, 'fixtures', 'playback'), ...(process.env.PLAYBACK_SEEDS ?? '').split(',').filter(Boolean)];
+    for (const trace of TRACE_NAMES) {
+      let responses = 0;
+      let withOne = 0;
+      let withMore = 0;
+      let mean = 0;
+      for (const dir of dirs) {
+        const t = JSON.parse(readFileSync(join(dir, 'traces', `${trace}.json`), 'utf8'));
+        const run = runTrace(t, VOICES.tone);
+        const f = runFigures(run, GUARD_FRAMES);
+        responses += t.responses;
+        for (const n of run.underrunsByItem.values()) if (n > 1) withMore++;
+        withOne += run.underrunsByItem.size;
+        mean += f.meanAddedMs / dirs.length;
+      }
+      console.log(`${trace}: ${responses} responses, ${withOne} with an underrun, ${withMore} with more than one; mean added latency ${mean.toFixed(0)} ms`);
+    }
   });
 });
