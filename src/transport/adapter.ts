@@ -101,6 +101,10 @@ export class RealtimeAudioAdapter {
       quality: options.quality,
       maxPlaybackMs: options.maxPlaybackMs,
       playbackStartMs: options.playbackStartMs,
+      minPlayoutMs: options.minPlayoutMs,
+      maxPlayoutMs: options.maxPlayoutMs,
+      fadeMs: options.fadeMs,
+      limiter: options.limiter,
       echoGate,
     });
     this.maxSendBufferBytes = maxSendBufferBytes(this.protocol, options.maxSendBufferMs);
