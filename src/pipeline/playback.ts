@@ -9,6 +9,7 @@
 // milliseconds are derived from them. `read()` is allocation-free; `pushDelta()` allocates while
 // decoding (once per delta, off the audio thread).
 import { decodeBase64 } from '../kernels/base64.js';
+import { decodeG711 } from '../kernels/g711.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
@@ -18,6 +19,7 @@ import { ItemLedger, type PlaybackItem } from './playback-items.js';
 import { BlockResampler } from './block-resampler.js';
 import { RecentIds } from './recent-ids.js';
 import { checkChoice, checkNumber, checkRate, rejectRenamed } from './options.js';
+import { AUDIO_ENCODINGS, type AudioEncoding } from './capture.js';
 
 /** Where the played signal goes as the echo gate's reference (an `EchoGate` fits). */
 export interface PlaybackReferenceSink {
@@ -47,6 +49,8 @@ export interface PlaybackPipelineOptions {
   echoGate?: PlaybackReferenceSink;
   /** Most items queued at once. Default 64. */
   maxItems?: number;
+  /** What the deltas carry: 'pcm16' (default), or G.711 'mulaw' / 'alaw' bytes (then `inputRate` is 8000). */
+  encoding?: AudioEncoding;
 }
 
 /** What `interrupt()` reports about the item that was playing. */
@@ -104,6 +108,7 @@ export class PlaybackPipeline {
   readonly inputRate: number;
   /** Most audio held, ms (the `maxPlaybackMs` option). */
   readonly maxPlaybackMs: number;
+  readonly encoding: AudioEncoding;
   readonly stats: PlaybackStats = {
     receivedFrames: 0,
     playedFrames: 0,
@@ -138,6 +143,10 @@ export class PlaybackPipeline {
     this.maxPlaybackMs = checkNumber('maxPlaybackMs', options.maxPlaybackMs, 60_000, 100, 600_000);
     const playbackStartMs = checkNumber('playbackStartMs', options.playbackStartMs, 0, 0, 5_000);
     const maxItems = checkNumber('maxItems', options.maxItems, 64, 2, 4096);
+    this.encoding = checkChoice('encoding', options.encoding, 'pcm16', AUDIO_ENCODINGS);
+    if (this.encoding !== 'pcm16' && this.inputRate !== 8000) {
+      throw new OptionsError(`G.711 (${this.encoding}) is 8 kHz audio: inputRate must be 8000, got ${this.inputRate}`);
+    }
     this.startFrames = Math.round((playbackStartMs * this.outputRate) / 1000);
     this.echoGate = options.echoGate;
     this.ring = new FloatRing(Math.ceil((this.maxPlaybackMs * this.outputRate) / 1000));
@@ -171,13 +180,14 @@ export class PlaybackPipeline {
   }
 
   /**
-   * Queues one base64 PCM16 delta of item `itemId` (at `inputRate`). Returns the session frames
-   * accepted (0 for an interrupted item's late delta). Throws `Base64Error` on invalid base64 and
-   * `AudioInputError('odd_byte_count')` after queuing the whole samples of an odd-length delta.
-   * Allocates (decoding).
+   * Queues one base64 PCM16 (or G.711, per `encoding`) delta of item `itemId` (at `inputRate`).
+   * Returns the session frames accepted (0 for an interrupted item's late delta). Throws
+   * `Base64Error` on invalid base64 and `AudioInputError('odd_byte_count')` after queuing the whole
+   * samples of an odd-length PCM16 delta. Allocates (decoding).
    */
   pushDelta(base64: string, itemId: string): number {
     const bytes = decodeBase64(base64);
+    if (this.encoding !== 'pcm16') return this.pushPcm16(decodeG711(this.encoding, bytes), itemId);
     const samples = bytes.length >> 1;
     const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, samples);
     const accepted = this.pushPcm16(pcm, itemId);

@@ -2,11 +2,13 @@
 // realtime session (PCM16 at 24 kHz, or 16 kHz for Gemini Live input) and back, one call per
 // direction: G.711 decode -> float -> resample up -> PCM16, and PCM16 -> float -> resample down
 // -> G.711 encode. Each direction keeps its own resampler state across calls and calls it on fixed
-// 10 ms blocks, so the output is identical however the input is cut. Allocates its results.
+// 10 ms blocks, so the output is identical however the input is cut. A direction's resampler is
+// made when it is first used (a phone bridge that passes the caller's audio through uses one
+// direction). Allocates its results.
 import { decodeG711, encodeG711, type G711Law } from '../kernels/g711.js';
 import { decodeBase64, encodeBase64 } from '../kernels/base64.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
-import type { ResamplerQuality } from '../kernels/resampler.js';
+import { SUPPORTED_SAMPLE_RATES, type ResamplerQuality } from '../kernels/resampler.js';
 import { REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { AudioInputError } from './errors.js';
@@ -40,6 +42,10 @@ class Direction {
       quality,
       blockFrames: Math.round((inputRate * BLOCK_MS) / 1000),
     });
+  }
+
+  get latencyMs(): number {
+    return this.resampler.latencyMs;
   }
 
   /** Resamples `samples`; with `end`, also the stream's tail. Returns a view of the output (valid until the next call). */
@@ -77,8 +83,9 @@ class Direction {
 export class TelephonyBridge {
   readonly law: G711Law;
   readonly sessionRate: number;
-  private readonly up: Direction;
-  private readonly down: Direction;
+  private readonly quality: ResamplerQuality;
+  private upward: Direction | undefined;
+  private downward: Direction | undefined;
 
   constructor(options: TelephonyBridgeOptions) {
     if (options === null || typeof options !== 'object') {
@@ -87,9 +94,25 @@ export class TelephonyBridge {
     if (options.law === undefined) throw new OptionsError("law is required: 'mulaw' or 'alaw'");
     this.law = checkChoice('law', options.law, 'mulaw', ['mulaw', 'alaw'] as const);
     this.sessionRate = checkRate('sessionRate', options.sessionRate ?? REALTIME_SAMPLE_RATE);
-    const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
-    this.up = new Direction(PHONE_RATE, this.sessionRate, quality);
-    this.down = new Direction(this.sessionRate, PHONE_RATE, quality);
+    if (!SUPPORTED_SAMPLE_RATES.includes(this.sessionRate)) {
+      throw new OptionsError(`TelephonyBridge: sessionRate ${this.sessionRate} is not supported; use one of ${SUPPORTED_SAMPLE_RATES.join(', ')} Hz`);
+    }
+    this.quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
+  }
+
+  /** Delay the session-to-phone direction adds (its resampler's group delay), ms. */
+  get toPhoneLatencyMs(): number {
+    return this.down.latencyMs;
+  }
+
+  private get up(): Direction {
+    this.upward ??= new Direction(PHONE_RATE, this.sessionRate, this.quality);
+    return this.upward;
+  }
+
+  private get down(): Direction {
+    this.downward ??= new Direction(this.sessionRate, PHONE_RATE, this.quality);
+    return this.downward;
   }
 
   /** 8 kHz G.711 bytes from the phone -> session-rate PCM16 (pass `end` on the last call of a stream). */
@@ -121,7 +144,7 @@ export class TelephonyBridge {
 
   /** Forgets both streams (e.g. after a barge-in flushed the phone's playback). */
   reset(): void {
-    this.up.reset();
-    this.down.reset();
+    this.upward?.reset();
+    this.downward?.reset();
   }
 }

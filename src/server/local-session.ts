@@ -6,11 +6,16 @@
 // response by itself when the user speaks over it (interrupt_response), and honours
 // conversation.item.truncate the way the API does: audio_end_ms beyond the audio the item has is
 // an error. Manual turns (turn_detection: null, input_audio_buffer.commit, response.create),
-// input_audio_buffer.clear, response.cancel and session.update are handled too.
+// input_audio_buffer.clear, response.cancel and session.update are handled too, with the audio
+// formats audio/pcm (24 kHz), audio/pcmu and audio/pcma (8 kHz G.711, as phone bridges use them)
+// and the server VAD's silence_duration_ms and prefix_padding_ms. Time comes from a Clock (the
+// system's by default), so that tests can run hours of calls in simulated time.
 // Reference: platform.openai.com/docs/api-reference/realtime-client-events and -server-events.
-import { decodeBase64 } from '../kernels/base64.js';
+import { encodeBase64 } from '../kernels/base64.js';
 import { pcm16ToFloat } from '../kernels/pcm16.js';
 import { EnergyVad } from '../kernels/vad.js';
+import { systemClock, type Clock } from '../transport/clock.js';
+import { formatObject, LocalSessionAudio, readFormat } from './local-session-audio.js';
 
 const RATE = 24000;
 /** The API's limit for one append (DESIGN.md section 8). */
@@ -29,6 +34,8 @@ export interface LocalSessionOptions {
   deltaMs?: number;
   /** Notes for the server's console (turns, interruptions, truncations). */
   log?: (line: string) => void;
+  /** Time and timers (the reply's pacing). Default the system clock. */
+  clock?: Clock;
 }
 
 type Event = Record<string, unknown>;
@@ -36,17 +43,22 @@ type Event = Record<string, unknown>;
 interface Response {
   id: string;
   itemId: string;
-  pcm: Int16Array;
+  /** The reply in the output format. */
+  bytes: Uint8Array;
+  /** Output frames of it, and sent so far. */
+  frames: number;
   sentFrames: number;
-  timer: ReturnType<typeof setInterval> | undefined;
+  timer: unknown;
 }
 
 export class LocalSession {
-  private readonly vad = new EnergyVad({ sampleRate: RATE, silenceDurationMs: 500, prefixPaddingMs: 300 });
+  private vad = new EnergyVad({ sampleRate: RATE, silenceDurationMs: 500, prefixPaddingMs: 300 });
+  private readonly audio = new LocalSessionAudio();
+  private readonly clock: Clock;
   private readonly replyVoice: Int16Array;
   private readonly maxEchoFrames: number;
   private readonly paceFactor: number;
-  private readonly deltaFrames: number;
+  private readonly deltaMs: number;
   private counter = 0;
   private serverVad = true;
   private createResponse = true;
@@ -64,8 +76,8 @@ export class LocalSession {
   private lastTurn: Int16Array = new Int16Array(0);
   private lastItemId: string | null = null;
   private response: Response | undefined;
-  /** Audio frames sent per assistant item (for truncate checks). */
-  private readonly itemFrames = new Map<string, number>();
+  /** Output frames sent per assistant item (for truncate checks), and the frames per ms they were sent at. */
+  private readonly itemFrames = new Map<string, { frames: number; framesPerMs: number }>();
   private closed = false;
   turns = 0;
 
@@ -76,7 +88,8 @@ export class LocalSession {
     this.replyVoice = options.replyVoice;
     this.maxEchoFrames = Math.round(((options.maxEchoMs ?? 6000) * RATE) / 1000);
     this.paceFactor = options.paceFactor ?? 2;
-    this.deltaFrames = Math.round(((options.deltaMs ?? 100) * RATE) / 1000);
+    this.deltaMs = options.deltaMs ?? 100;
+    this.clock = options.clock ?? systemClock;
     this.emit('session.created', { session: this.session() });
   }
 
@@ -116,10 +129,12 @@ export class LocalSession {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    if (this.response?.timer !== undefined) clearInterval(this.response.timer);
+    if (this.response?.timer !== undefined) this.clock.clearTimer(this.response.timer);
     this.response = undefined;
     this.vad.free();
+    this.audio.free();
   }
 
   // ---- input ---------------------------------------------------------------------------------
@@ -127,14 +142,8 @@ export class LocalSession {
   private append(audio: unknown, eventId: unknown): void {
     if (typeof audio !== 'string') return this.error('invalid_value', 'input_audio_buffer.append needs a base64 string "audio"', eventId);
     if ((audio.length * 3) / 4 > MAX_APPEND_BYTES) return this.error('invalid_value', 'an append may carry at most 15 MiB of audio', eventId);
-    let bytes: Uint8Array;
-    try {
-      bytes = decodeBase64(audio);
-    } catch (error) {
-      return this.error('invalid_value', `audio is not valid base64: ${(error as Error).message}`, eventId);
-    }
-    if (bytes.length % 2 !== 0) return this.error('invalid_value', `${bytes.length} bytes is not whole PCM16 samples`, eventId);
-    const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    const pcm = this.audio.decodeInput(audio);
+    if (typeof pcm === 'string') return this.error('invalid_value', pcm, eventId);
     this.streamFrames += pcm.length;
     this.input.push(pcm);
     this.inputFrames += pcm.length;
@@ -225,9 +234,10 @@ export class LocalSession {
     pcm.set(echo, this.replyVoice.length + gap);
     const id = this.id('resp');
     const itemId = this.id('item');
-    const response: Response = { id, itemId, pcm, sentFrames: 0, timer: undefined };
+    const bytes = this.audio.encodeOutput(pcm);
+    const response: Response = { id, itemId, bytes, frames: bytes.length / this.audio.outputBytesPerFrame, sentFrames: 0, timer: undefined };
     this.response = response;
-    this.itemFrames.set(itemId, 0);
+    this.itemFrames.set(itemId, { frames: 0, framesPerMs: this.audio.outputFramesPerMs });
     // remember the last 64 assistant items for truncation (a Map iterates oldest first)
     if (this.itemFrames.size > 64) this.itemFrames.delete(this.itemFrames.keys().next().value as string);
     const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
@@ -237,26 +247,28 @@ export class LocalSession {
     this.lastItemId = itemId;
     this.emit('response.content_part.added', { response_id: id, item_id: itemId, output_index: 0, content_index: 0, part: { type: 'audio', transcript: '' } });
     this.options.log?.(`reply ${itemId}: ${(pcm.length / RATE).toFixed(2)} s (${(echo.length / RATE).toFixed(2)} s of the user's turn)`);
-    const intervalMs = Math.max(5, Math.round((this.deltaFrames * 1000) / RATE / this.paceFactor));
     this.sendDelta(response);
-    if (this.response === response) response.timer = setInterval(() => this.sendDelta(response), intervalMs);
   }
 
+  /** Sends the next delta of `response`, and schedules the one after (paceFactor x realtime). */
   private sendDelta(response: Response): void {
+    response.timer = undefined;
     if (this.closed || this.response !== response) return;
-    const end = Math.min(response.pcm.length, response.sentFrames + this.deltaFrames);
-    const piece = response.pcm.subarray(response.sentFrames, end);
-    if (piece.length > 0) {
-      const delta = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('base64');
+    const deltaFrames = Math.round(this.deltaMs * this.audio.outputFramesPerMs);
+    const end = Math.min(response.frames, response.sentFrames + deltaFrames);
+    if (end > response.sentFrames) {
+      const bytesPerFrame = this.audio.outputBytesPerFrame;
+      const delta = encodeBase64(response.bytes.subarray(response.sentFrames * bytesPerFrame, end * bytesPerFrame));
       this.emit('response.output_audio.delta', { response_id: response.id, item_id: response.itemId, output_index: 0, content_index: 0, delta });
       response.sentFrames = end;
-      this.itemFrames.set(response.itemId, end);
+      this.itemFrames.get(response.itemId)!.frames = end;
     }
-    if (end >= response.pcm.length) this.finish(response, 'completed');
+    if (end >= response.frames) this.finish(response, 'completed');
+    else response.timer = this.clock.setTimer(() => this.sendDelta(response), Math.max(1, this.deltaMs / this.paceFactor));
   }
 
   private finish(response: Response, status: 'completed' | 'cancelled'): void {
-    if (response.timer !== undefined) clearInterval(response.timer);
+    if (response.timer !== undefined) this.clock.clearTimer(response.timer);
     if (this.response === response) this.response = undefined;
     const base = { response_id: response.id, item_id: response.itemId, output_index: 0, content_index: 0 };
     const transcript = 'I heard you. Here is what you said.';
@@ -280,39 +292,57 @@ export class LocalSession {
   private cancel(why: 'speech' | 'client' | 'replaced'): void {
     const response = this.response;
     if (response === undefined) return;
-    this.options.log?.(`reply ${response.itemId} cancelled (${why}) after ${ms(response.sentFrames)} ms of audio sent`);
+    this.options.log?.(`reply ${response.itemId} cancelled (${why}) after ${Math.floor(response.sentFrames / this.audio.outputFramesPerMs)} ms of audio sent`);
     this.finish(response, 'cancelled');
   }
 
   private truncate(event: Event, eventId: unknown): void {
     const itemId = event.item_id;
     const end = event.audio_end_ms;
-    const frames = typeof itemId === 'string' ? this.itemFrames.get(itemId) : undefined;
-    if (frames === undefined) return this.error('item_truncate_invalid_item_id', `Item with item_id not found: ${String(itemId).slice(0, 60)}`, eventId);
+    const item = typeof itemId === 'string' ? this.itemFrames.get(itemId) : undefined;
+    if (item === undefined) return this.error('item_truncate_invalid_item_id', `Item with item_id not found: ${String(itemId).slice(0, 60)}`, eventId);
     if (event.content_index !== 0) return this.error('invalid_value', 'content_index must be 0 (the audio part)', eventId);
     if (typeof end !== 'number' || !Number.isInteger(end) || end < 0)
       return this.error('invalid_value', 'audio_end_ms must be a non-negative integer', eventId);
-    const itemMs = ms(frames);
+    const itemMs = Math.floor(item.frames / item.framesPerMs);
     if (end > itemMs) return this.error('invalid_value', `Audio content of ${itemMs}ms is already shorter than ${end}ms`, eventId);
     if (this.response?.itemId === itemId) this.cancel('client');
-    this.itemFrames.set(itemId as string, Math.round((end * RATE) / 1000));
+    item.frames = Math.round(end * item.framesPerMs);
     this.options.log?.(`reply ${String(itemId)} truncated at ${end} ms (the audio the user heard)`);
     this.emit('conversation.item.truncated', { item_id: itemId, content_index: 0, audio_end_ms: end });
   }
 
   private update(session: unknown, eventId: unknown): void {
     if (session === null || typeof session !== 'object') return this.error('invalid_value', 'session.update needs a session object', eventId);
-    const s = session as Event;
-    const input = ((s.audio as Event | undefined)?.input ?? {}) as Event;
-    const format = input.format as Event | undefined;
-    if (format !== undefined && !(format.type === 'audio/pcm' && (format.rate === undefined || format.rate === RATE))) {
-      return this.error('invalid_value', "this local session takes audio/pcm at 24000 Hz only (format { type: 'audio/pcm', rate: 24000 })", eventId);
+    const audio = ((session as Event).audio ?? {}) as Event;
+    const input = (audio.input ?? {}) as Event;
+    const output = (audio.output ?? {}) as Event;
+    const inputFormat = input.format === undefined ? this.audio.input : readFormat(input.format);
+    const outputFormat = output.format === undefined ? this.audio.output : readFormat(output.format);
+    for (const format of [inputFormat, outputFormat]) if (!format.startsWith('audio/')) return this.error('invalid_value', format, eventId);
+    let vad = this.vad;
+    const td = 'turn_detection' in input ? (input.turn_detection as Event | null) : undefined;
+    if (td !== undefined && td !== null && typeof td === 'object' && (td.silence_duration_ms !== undefined || td.prefix_padding_ms !== undefined)) {
+      try {
+        vad = new EnergyVad({
+          sampleRate: RATE,
+          silenceDurationMs: (td.silence_duration_ms as number | undefined) ?? this.vad.silenceDurationMs,
+          prefixPaddingMs: (td.prefix_padding_ms as number | undefined) ?? this.vad.prefixPaddingMs,
+        });
+      } catch (error) {
+        return this.error('invalid_value', `turn_detection: ${(error as Error).message}`, eventId);
+      }
     }
-    if ('turn_detection' in input) {
-      const td = input.turn_detection as Event | null;
+    this.audio.setInput(inputFormat as Parameters<LocalSessionAudio['setInput']>[0]);
+    this.audio.setOutput(outputFormat as Parameters<LocalSessionAudio['setOutput']>[0]);
+    if (td !== undefined) {
       this.serverVad = td !== null && typeof td === 'object';
       this.createResponse = td?.create_response !== false;
       this.interruptResponse = td?.interrupt_response !== false;
+      if (vad !== this.vad) {
+        this.vad.free();
+        this.vad = vad;
+      }
       // the VAD starts afresh (its clock from here)
       this.vad.reset();
       this.vadBaseFrame = this.streamFrames;
@@ -330,7 +360,7 @@ export class LocalSession {
       output_modalities: ['audio'],
       audio: {
         input: {
-          format: { type: 'audio/pcm', rate: RATE },
+          format: formatObject(this.audio.input),
           turn_detection: this.serverVad
             ? {
                 type: 'server_vad',
@@ -341,7 +371,7 @@ export class LocalSession {
               }
             : null,
         },
-        output: { format: { type: 'audio/pcm', rate: RATE } },
+        output: { format: formatObject(this.audio.output) },
       },
     };
   }

@@ -4,13 +4,15 @@
 // session's speech_started, Gemini's interrupted, a local VAD start if enabled, or `interrupt()`)
 // playback is flushed at once and, for OpenAI, `conversation.item.truncate` carries the audio of
 // the playing item actually played (never more than received, none if nothing was played) and
-// `response.cancel` goes out where the session would not cancel by itself.
+// `response.cancel` goes out where the session would not cancel by itself. The session's audio goes
+// to a PlaybackPipeline (the speaker) or to another `playout` (a phone bridge's carrier leg), in
+// PCM16 or, for OpenAI, 8 kHz G.711 (`audioFormat` 'pcmu' / 'pcma').
 //
 // Server input is never trusted: malformed events, unknown types, invalid base64, odd byte
 // counts, audio for unknown items become `error` events (TransportError), counted in `stats`, and
 // the session goes on. Stream times and totals come from integer frame counts.
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
-import { CapturePipeline, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
+import { CapturePipeline, type AudioEncoding, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
 import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
@@ -19,6 +21,7 @@ import { makeEchoGate, type RealtimeAudioAdapterOptions } from './adapter-option
 import { AdapterCounters } from './adapter-stats.js';
 import { TransportError, type TransportErrorCode } from './errors.js';
 import type { AdapterEvent, AdapterStats, Inbound, InterruptionEvent, InterruptionSource, TurnDetectionMode } from './events.js';
+import type { SessionPlayout } from './playout.js';
 import type { ClientEvent, SessionProtocol } from './protocol.js';
 import { createProtocol, maxSendBufferBytes } from './protocols.js';
 import { parseServerMessage } from './server-message.js';
@@ -33,16 +36,24 @@ const KNOWN_ITEMS = 64;
 const INTERRUPTED_RESPONSES = 16;
 /** The Realtime API needs at least this much audio in the input buffer to commit. */
 export const MIN_COMMIT_MS = 100;
+const NONE: readonly string[] = Object.freeze([]);
+
+/** The pipelines' sample encoding for a protocol's audio format. */
+function encodingOf(protocol: SessionProtocol): AudioEncoding {
+  return protocol.audioFormat === 'pcmu' ? 'mulaw' : protocol.audioFormat === 'pcma' ? 'alaw' : 'pcm16';
+}
 
 /**
  * The capture and playback pipelines speaking one session protocol through the app's `send`:
- * microphone to append events, the session's audio to the speaker, barge-in with the exact
- * truncate. Lifecycle: construct, pushMicrophone/readPlayback/handleServerEvent, commit, flush.
+ * microphone to append events, the session's audio to the speaker (or to another `playout`),
+ * barge-in with the exact truncate. Lifecycle: construct, pushMicrophone/readPlayback/
+ * handleServerEvent, commit, flush.
  */
-export class RealtimeAudioAdapter {
+export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   readonly protocol: SessionProtocol;
   readonly capture: CapturePipeline;
-  readonly playback: PlaybackPipeline;
+  /** Where the session's audio goes: a PlaybackPipeline unless the `playout` option gave another. */
+  readonly playback: P;
   /** Who ends the user's turn; follows session.created/updated. */
   turnDetection: TurnDetectionMode;
   /** Whether the session cancels by itself on speech; follows session.created/updated. */
@@ -60,13 +71,16 @@ export class RealtimeAudioAdapter {
   private lastAudioResponse: string | undefined;
   private uncommittedFrames = 0;
   private turnOpen = false;
+  /** sessionUpdate() was called: the format session.created announces (the default) is about to change. */
+  private configured = false;
   private readonly counts = new AdapterCounters();
 
   constructor(options: RealtimeAudioAdapterOptions) {
     if (options === null || typeof options !== 'object') {
       throw new OptionsError("RealtimeAudioAdapter needs options: { protocol: 'openai' | 'openai-beta' | 'gemini', send, inputRate, outputRate }");
     }
-    this.protocol = createProtocol(options.protocol);
+    this.protocol = createProtocol(options.protocol, options.audioFormat);
+    const encoding = encodingOf(this.protocol);
     this.sink = new EventSink(options.send);
     this.onEvent = options.onEvent;
     if (this.onEvent !== undefined && typeof this.onEvent !== 'function') throw new OptionsError('onEvent must be a function');
@@ -76,7 +90,15 @@ export class RealtimeAudioAdapter {
     if (this.localBargeIn && (options.vad === undefined || options.vad === false)) {
       throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
     }
-    const echoGate = makeEchoGate(options.echoGate, options.inputRate, options.outputRate);
+    const playout = options.playout;
+    if (playout !== undefined && (playout === null || typeof playout.interrupt !== 'function' || typeof playout.pushDelta !== 'function')) {
+      throw new OptionsError('playout must be a SessionPlayout (pushDelta, endItem, interrupt, active, stats, outputRate), e.g. a CarrierPlayout');
+    }
+    if (playout !== undefined && options.echoGate !== undefined && options.echoGate !== false) {
+      throw new OptionsError('echoGate needs the speaker: it cannot be combined with a playout of your own');
+    }
+    const outputRate = options.outputRate ?? playout?.outputRate;
+    const echoGate = makeEchoGate(options.echoGate, options.inputRate, outputRate as number);
     this.capture = new CapturePipeline({
       inputRate: options.inputRate,
       outputRate: this.protocol.inputRate,
@@ -86,15 +108,18 @@ export class RealtimeAudioAdapter {
       silenceGating: options.silenceGating,
       prefixPaddingMs: options.prefixPaddingMs,
       quality: options.quality,
+      encoding,
     });
-    this.playback = new PlaybackPipeline({
-      outputRate: options.outputRate,
-      inputRate: this.protocol.outputRate,
-      quality: options.quality,
-      maxPlaybackMs: options.maxPlaybackMs,
-      playbackStartMs: options.playbackStartMs,
-      echoGate,
-    });
+    this.playback = (playout ??
+      new PlaybackPipeline({
+        outputRate: outputRate as number,
+        inputRate: this.protocol.outputRate,
+        quality: options.quality,
+        maxPlaybackMs: options.maxPlaybackMs,
+        playbackStartMs: options.playbackStartMs,
+        echoGate,
+        encoding,
+      })) as P;
     this.maxSendBufferBytes = maxSendBufferBytes(this.protocol, options.maxSendBufferMs);
   }
 
@@ -119,9 +144,20 @@ export class RealtimeAudioAdapter {
     return events;
   }
 
+  /**
+   * Sends audio already in the session's format (base64: PCM16, or G.711 bytes passed through from
+   * a phone) as the microphone's chunks are sent: `frames` frames at the session's input rate, under
+   * the same send-buffer bound and counters. Returns false when the chunk was dropped (and counted).
+   */
+  appendAudio(base64: string, frames: number): boolean {
+    return this.sendAudio(base64, frames);
+  }
+
   /** Fills `output` (float32 at `outputRate`) for the speaker; returns the frames of audio. Allocation-free. */
   readPlayback(output: Float32Array): number {
-    return this.playback.read(output);
+    const playback: SessionPlayout = this.playback;
+    if (playback.read === undefined) throw new RealtimePcmError('no_speaker', 'readPlayback: this adapter plays into a playout of its own, not a speaker');
+    return playback.read(output);
   }
 
   /**
@@ -138,9 +174,11 @@ export class RealtimeAudioAdapter {
   /**
    * Interrupts by the app's decision (e.g. a stop button): flushes playback, truncates and cancels
    * as needed. Returns what happened, or undefined when nothing was playing or being generated.
+   * `source` 'local' stands for a VAD of the app's own (the session is then expected to cancel by
+   * itself, as for the adapter's own VAD).
    */
-  interrupt(): InterruptionEvent | undefined {
-    return this.bargeIn('app');
+  interrupt(source: 'app' | 'local' = 'app'): InterruptionEvent | undefined {
+    return this.bargeIn(source === 'local' ? 'local' : 'app');
   }
 
   /**
@@ -178,11 +216,16 @@ export class RealtimeAudioAdapter {
    */
   sessionUpdate(options: SessionAudioOptions = {}, extra: Record<string, unknown> = {}): ClientEvent {
     let session: Record<string, unknown>;
-    if (this.protocol.name === 'openai') session = { type: 'realtime', ...extra, audio: openAISessionAudio(options) };
-    else if (this.protocol.name === 'openai-beta') session = { ...extra, ...openAIBetaSessionAudio(options) };
+    if (options.audioFormat !== undefined && options.audioFormat !== this.protocol.audioFormat) {
+      throw new OptionsError(`this adapter speaks audioFormat '${this.protocol.audioFormat}', not '${String(options.audioFormat)}'`);
+    }
+    const audio = { ...options, audioFormat: this.protocol.audioFormat };
+    if (this.protocol.name === 'openai') session = { type: 'realtime', ...extra, audio: openAISessionAudio(audio) };
+    else if (this.protocol.name === 'openai-beta') session = { ...extra, ...openAIBetaSessionAudio(audio) };
     else throw new OptionsError('Gemini Live is configured by its first message: send { setup: { model, ...geminiSetupAudio() } } yourself');
     this.turnDetection = options.turnDetection === 'none' ? 'none' : 'server';
     this.interruptResponse = options.interruptResponse ?? true;
+    this.configured = true;
     const event = { type: 'session.update', session };
     this.sendEvent(event);
     return event;
@@ -211,11 +254,11 @@ export class RealtimeAudioAdapter {
     }
   }
 
-  private sendAudio(base64: string, frames: number): void {
+  private sendAudio(base64: string, frames: number): boolean {
     if (!this.sink.canSend(this.maxSendBufferBytes)) {
       this.counts.chunksDropped++;
       this.counts.droppedFrames += frames;
-      return;
+      return false;
     }
     try {
       if (this.turnDetection === 'none' && !this.turnOpen) {
@@ -228,11 +271,12 @@ export class RealtimeAudioAdapter {
       this.counts.chunksDropped++;
       this.counts.droppedFrames += frames;
       this.error('send_failed', `send threw: ${String(error)}`);
-      return;
+      return false;
     }
     this.counts.sentFrames += frames;
     this.counts.chunksSent++;
     this.uncommittedFrames += frames;
+    return true;
   }
 
   private sendEvent(event: ClientEvent): boolean {
@@ -280,10 +324,10 @@ export class RealtimeAudioAdapter {
       case 'session':
         if (inbound.turnDetection !== undefined) this.turnDetection = inbound.turnDetection;
         if (inbound.interruptResponse !== undefined) this.interruptResponse = inbound.interruptResponse;
-        if (inbound.outputFormat !== undefined && !this.formatOk(inbound.outputFormat)) {
+        if (inbound.outputFormat !== undefined && !(inbound.initial && this.configured) && !this.protocol.acceptsOutputFormat(inbound.outputFormat)) {
           this.error(
             'unsupported_format',
-            `the session sends ${inbound.outputFormat}; this adapter plays PCM16 at ${this.protocol.outputRate} Hz (set the output format with sessionUpdate())`,
+            `the session sends ${inbound.outputFormat}; this adapter plays ${this.protocol.audioFormat === 'pcm' ? 'PCM16' : `G.711 (${this.protocol.audioFormat})`} at ${this.protocol.outputRate} Hz (set the output format with sessionUpdate())`,
           );
         }
         return;
@@ -294,17 +338,12 @@ export class RealtimeAudioAdapter {
     }
   }
 
-  private formatOk(format: string): boolean {
-    if (this.protocol.name === 'openai-beta') return format === 'pcm16';
-    return format === 'audio/pcm' || format === `audio/pcm;rate=${this.protocol.outputRate}`;
-  }
-
   private audio(itemId: string, responseId: string | undefined, base64: string, rate: number | undefined): void {
     if (rate !== undefined && rate !== this.protocol.outputRate) {
       return this.error('unsupported_format', `audio at ${rate} Hz; this adapter plays ${this.protocol.outputRate} Hz`);
     }
     if (responseId !== undefined && this.interruptedResponses.has(responseId)) {
-      this.counts.lateFrames += Math.floor((base64.length * 3) / 8);
+      this.counts.lateFrames += Math.floor((base64.length * 3) / 4 / this.protocol.bytesPerFrame);
       return;
     }
     if (!this.knownItems.has(itemId)) {
@@ -332,6 +371,13 @@ export class RealtimeAudioAdapter {
       const truncate = this.protocol.truncate(cut.itemId, audioEndMs);
       if (truncate !== undefined && this.sendEvent(truncate)) this.counts.truncatesSent++;
     }
+    const unheard = cut.unheardItemIds ?? NONE;
+    if (this.protocol.truncates) {
+      for (const itemId of unheard) {
+        const truncate = this.protocol.truncate(itemId, 0);
+        if (truncate !== undefined && this.sendEvent(truncate)) this.counts.truncatesSent++;
+      }
+    }
     let cancelled = false;
     if (responding) {
       const selfCancels = this.turnDetection === 'server' && this.interruptResponse && source !== 'app';
@@ -352,6 +398,7 @@ export class RealtimeAudioAdapter {
       audioEndMs,
       cancelled,
       flushedMs: cut.flushedMs,
+      unheardItemIds: unheard,
     };
     this.onEvent?.(event);
     return event;

@@ -1,0 +1,35 @@
+// Where an adapter plays the session's audio: the speaker (a `PlaybackPipeline`, read by the audio
+// callback), or somewhere that plays it remotely and reports back what was heard (a phone bridge's
+// `CarrierPlayout`, fed by the carrier's marks). The adapter decides when to interrupt and tells the
+// session; the playout says what was heard.
+import type { PlaybackInterruption, PlaybackStats } from '../pipeline/playback.js';
+
+/** What `SessionPlayout.interrupt()` reports. */
+export interface PlayoutInterruption extends PlaybackInterruption {
+  /**
+   * Items whose audio was received (or queued) but none of it heard: queued after the one playing,
+   * or the one playing when nothing of it was heard yet. The adapter truncates them to 0 (OpenAI).
+   * A `PlaybackPipeline` does not report them (its items play as soon as they arrive).
+   */
+  unheardItemIds?: readonly string[];
+}
+
+/** The playback side of an adapter (`PlaybackPipeline` is one). */
+export interface SessionPlayout {
+  /** Rate the played counts of `stats` are in (`playedFrames`, `flushedFrames`, ...), Hz. */
+  readonly outputRate: number;
+  /** Integer counters (received frames at the session's rate, played at `outputRate`). */
+  readonly stats: PlaybackStats;
+  /** True while an item is queued, playing, or still expected to deliver audio. */
+  readonly active: boolean;
+  /** Queues one base64 delta of `itemId` in the session's format; returns the session frames taken. May throw Base64Error / AudioInputError. */
+  pushDelta(base64: string, itemId: string): number;
+  /** No more audio will come for `itemId`. */
+  endItem(itemId: string): void;
+  /** Stops playback at once and says what of the playing item was heard. */
+  interrupt(): PlayoutInterruption;
+  /** Fills `output` for a speaker (only a local playout has one). */
+  read?(output: Float32Array): number;
+  /** Returns kernel memory (idempotent). */
+  free?(): void;
+}
