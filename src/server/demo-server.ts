@@ -40,8 +40,8 @@ export interface DemoServerOptions {
   extraOrigins?: string[];
   /** Overrides for the built-in session (pace, echo length). */
   session?: Partial<Omit<LocalSessionOptions, 'replyVoice'>>;
-  /** The phone endpoint's settings (token, bridge options, clock). */
-  phone?: Omit<PhoneEndpointOptions, 'apiKey' | 'upstreamUrl' | 'replyVoice' | 'session' | 'log'>;
+  /** The phone endpoint's settings (token, bridge options, clock; the local session's reply voice, 24 kHz PCM16). */
+  phone?: Omit<PhoneEndpointOptions, 'apiKey' | 'upstreamUrl' | 'replyVoice' | 'session' | 'log'> & { replyVoice?: Int16Array };
   log?: (line: string) => void;
 }
 
@@ -85,7 +85,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       // an oversized or malformed frame: ws closes the socket (1009 / 1002) and reports it here
       ws.on('error', (error) => log?.(`page socket: ${error.message}`));
       if (path === '/relay') relay(ws, { apiKey: apiKey!, upstreamUrl, log });
-      else if (path === '/phone') attachPhoneCall(ws, { ...options.phone, apiKey, upstreamUrl, replyVoice: voice.pcm, session: options.session, log });
+      else if (path === '/phone')
+        attachPhoneCall(ws, { ...options.phone, apiKey, upstreamUrl, replyVoice: options.phone?.replyVoice ?? voice.pcm, session: options.session, log });
       else attachLocalSession(ws);
     });
   });

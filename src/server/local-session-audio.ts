@@ -1,9 +1,12 @@
 // The built-in local session's audio formats, as the Realtime API names them in `session.update`:
 // `audio/pcm` (24 kHz PCM16, the default), and 8 kHz G.711 `audio/pcmu` / `audio/pcma`, input and
-// output set apart. The session works at 24 kHz inside: G.711 input is decoded and resampled up as
-// it arrives (one stream), and each reply is converted down once, whole, when it starts.
+// output set apart. Input is decoded to PCM16 at its own rate (the session's VAD runs there);
+// replies are made at 24 kHz (the user's turn brought up to it when echoed) and converted down
+// once, whole, when they start.
 import { decodeBase64 } from '../kernels/base64.js';
-import type { G711Law } from '../kernels/g711.js';
+import { decodeG711, type G711Law } from '../kernels/g711.js';
+import { floatToPcm16, pcm16ToFloat } from '../kernels/pcm16.js';
+import { Resampler } from '../kernels/resampler.js';
 import { TelephonyBridge } from '../pipeline/telephony.js';
 
 export type LocalAudioFormat = 'audio/pcm' | 'audio/pcmu' | 'audio/pcma';
@@ -27,8 +30,12 @@ export function formatObject(format: LocalAudioFormat): Record<string, unknown> 
 export class LocalSessionAudio {
   input: LocalAudioFormat = 'audio/pcm';
   output: LocalAudioFormat = 'audio/pcm';
-  private inputBridge: TelephonyBridge | undefined;
   private outputBridge: TelephonyBridge | undefined;
+
+  /** Rate of the decoded input, Hz. */
+  get inputRate(): number {
+    return this.input === 'audio/pcm' ? 24000 : 8000;
+  }
 
   /** Output frames per ms (24 or 8) and bytes per frame (2 or 1). */
   get outputFramesPerMs(): number {
@@ -38,23 +45,15 @@ export class LocalSessionAudio {
     return this.output === 'audio/pcm' ? 2 : 1;
   }
 
-  setInput(format: LocalAudioFormat): void {
-    if (format === this.input) return;
-    this.input = format;
-    this.free('input');
-    const law = LAWS[format];
-    if (law !== undefined) this.inputBridge = new TelephonyBridge({ law, quality: 'voice' });
-  }
-
   setOutput(format: LocalAudioFormat): void {
     if (format === this.output) return;
     this.output = format;
-    this.free('output');
+    this.free();
     const law = LAWS[format];
     if (law !== undefined) this.outputBridge = new TelephonyBridge({ law, quality: 'voice' });
   }
 
-  /** An append's audio to 24 kHz PCM16, or an error message. */
+  /** An append's audio to PCM16 at `inputRate`, or an error message. */
   decodeInput(audio: string): Int16Array | string {
     let bytes: Uint8Array;
     try {
@@ -62,7 +61,8 @@ export class LocalSessionAudio {
     } catch (error) {
       return `audio is not valid base64: ${(error as Error).message}`;
     }
-    if (this.inputBridge !== undefined) return this.inputBridge.toSession(bytes);
+    const law = LAWS[this.input];
+    if (law !== undefined) return decodeG711(law, bytes);
     if (bytes.length % 2 !== 0) return `${bytes.length} bytes is not whole PCM16 samples`;
     return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   }
@@ -74,15 +74,21 @@ export class LocalSessionAudio {
     return this.outputBridge.fromSession(pcm, true);
   }
 
-  free(which: 'input' | 'output' | 'both' = 'both'): void {
-    const release = (bridge: TelephonyBridge | undefined) => (bridge as unknown as { free?: () => void } | undefined)?.free?.();
-    if (which !== 'output') {
-      release(this.inputBridge);
-      this.inputBridge = undefined;
-    }
-    if (which !== 'input') {
-      release(this.outputBridge);
-      this.outputBridge = undefined;
-    }
+  free(): void {
+    (this.outputBridge as unknown as { free?: () => void } | undefined)?.free?.();
+    this.outputBridge = undefined;
   }
+}
+
+/** PCM16 at `rate` (8 or 24 kHz) brought to 24 kHz (a user's turn to echo). Allocates. */
+export function to24k(pcm: Int16Array, rate: number): Int16Array {
+  if (rate === 24000 || pcm.length === 0) return pcm;
+  const resampler = new Resampler({ inputRate: rate, outputRate: 24000, quality: 'voice' });
+  const head = resampler.process(pcm16ToFloat(pcm));
+  const tail = resampler.flush();
+  resampler.free();
+  const out = new Float32Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return floatToPcm16(out);
 }

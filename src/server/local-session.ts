@@ -12,16 +12,14 @@
 // system's by default), so that tests can run hours of calls in simulated time.
 // Reference: platform.openai.com/docs/api-reference/realtime-client-events and -server-events.
 import { encodeBase64 } from '../kernels/base64.js';
-import { pcm16ToFloat } from '../kernels/pcm16.js';
-import { EnergyVad } from '../kernels/vad.js';
 import { systemClock, type Clock } from '../transport/clock.js';
-import { formatObject, LocalSessionAudio, readFormat } from './local-session-audio.js';
+import { formatObject, LocalSessionAudio, readFormat, to24k, type LocalAudioFormat } from './local-session-audio.js';
+import { LocalTurns } from './local-turns.js';
 
+/** Rate the replies are made at. */
 const RATE = 24000;
 /** The API's limit for one append (DESIGN.md section 8). */
 export const MAX_APPEND_BYTES = 15 * 1024 * 1024;
-/** Input kept for the playback of the user's turn, at most (older audio is dropped). */
-const MAX_TURN_FRAMES = 30 * RATE;
 
 export interface LocalSessionOptions {
   /** The synthesized sentence that opens each reply (24 kHz PCM16). */
@@ -52,41 +50,37 @@ interface Response {
 }
 
 export class LocalSession {
-  private vad = new EnergyVad({ sampleRate: RATE, silenceDurationMs: 500, prefixPaddingMs: 300 });
+  private turns = new LocalTurns(RATE, 500, 300);
   private readonly audio = new LocalSessionAudio();
   private readonly clock: Clock;
   private readonly replyVoice: Int16Array;
-  private readonly maxEchoFrames: number;
+  private readonly maxEchoMs: number;
   private readonly paceFactor: number;
   private readonly deltaMs: number;
   private counter = 0;
   private serverVad = true;
   private createResponse = true;
   private interruptResponse = true;
-  /** Input since the last commit: chunks, and the stream frame the first one starts at. */
-  private input: Int16Array[] = [];
-  private inputStartFrame = 0;
-  private inputFrames = 0;
-  /** Total frames appended (the stream clock of audio_start_ms / audio_end_ms). */
-  private streamFrames = 0;
-  /** The stream frame the VAD's clock started at (it restarts when server VAD is turned back on). */
-  private vadBaseFrame = 0;
-  private turnStartFrame: number | undefined;
   private turnItemId: string | undefined;
+  /** The last turn and its rate. */
   private lastTurn: Int16Array = new Int16Array(0);
+  private lastTurnRate = RATE;
+  /** The reply without an echo, per output format (the same every time). */
+  private readonly plainReply = new Map<LocalAudioFormat, Uint8Array>();
   private lastItemId: string | null = null;
   private response: Response | undefined;
   /** Output frames sent per assistant item (for truncate checks), and the frames per ms they were sent at. */
   private readonly itemFrames = new Map<string, { frames: number; framesPerMs: number }>();
   private closed = false;
-  turns = 0;
+  /** Turns the user took. */
+  turnCount = 0;
 
   constructor(
     private readonly send: (event: Event) => void,
     private readonly options: LocalSessionOptions,
   ) {
     this.replyVoice = options.replyVoice;
-    this.maxEchoFrames = Math.round(((options.maxEchoMs ?? 6000) * RATE) / 1000);
+    this.maxEchoMs = options.maxEchoMs ?? 6000;
     this.paceFactor = options.paceFactor ?? 2;
     this.deltaMs = options.deltaMs ?? 100;
     this.clock = options.clock ?? systemClock;
@@ -110,12 +104,12 @@ export class LocalSession {
       case 'input_audio_buffer.append':
         return this.append(event.audio, id);
       case 'input_audio_buffer.commit':
-        return this.commit(id, true);
+        return this.commit(id);
       case 'input_audio_buffer.clear':
-        this.clearInput();
+        this.turns.clear();
         return this.emit('input_audio_buffer.cleared', {});
       case 'response.create':
-        return this.respond(this.lastTurn);
+        return this.respond();
       case 'response.cancel':
         if (this.response === undefined) return this.error('response_cancel_not_active', 'Cancellation failed: no active response found', id);
         return this.cancel('client');
@@ -133,7 +127,7 @@ export class LocalSession {
     this.closed = true;
     if (this.response?.timer !== undefined) this.clock.clearTimer(this.response.timer);
     this.response = undefined;
-    this.vad.free();
+    this.turns.free();
     this.audio.free();
   }
 
@@ -144,97 +138,68 @@ export class LocalSession {
     if ((audio.length * 3) / 4 > MAX_APPEND_BYTES) return this.error('invalid_value', 'an append may carry at most 15 MiB of audio', eventId);
     const pcm = this.audio.decodeInput(audio);
     if (typeof pcm === 'string') return this.error('invalid_value', pcm, eventId);
-    this.streamFrames += pcm.length;
-    this.input.push(pcm);
-    this.inputFrames += pcm.length;
-    while (this.inputFrames - this.input[0]!.length > MAX_TURN_FRAMES) {
-      const dropped = this.input.shift()!;
-      this.inputFrames -= dropped.length;
-      this.inputStartFrame += dropped.length;
+    const turns = this.turns;
+    for (const change of turns.append(pcm, this.serverVad)) {
+      if (change.kind === 'start') {
+        this.turnItemId = this.id('item');
+        this.emit('input_audio_buffer.speech_started', { audio_start_ms: turns.ms(change.frame), item_id: this.turnItemId });
+        if (this.response !== undefined && this.interruptResponse) this.cancel('speech');
+        continue;
+      }
+      const itemId = this.turnItemId ?? this.id('item');
+      this.turnItemId = undefined;
+      this.emit('input_audio_buffer.speech_stopped', { audio_end_ms: turns.ms(change.frame), item_id: itemId });
+      this.tookTurn(change.turn, itemId);
+      if (this.createResponse) this.respond();
     }
-    if (!this.serverVad) return;
-    for (const vadEvent of this.vad.process(pcm16ToFloat(pcm))) {
-      const frame = Math.min(this.streamFrames, this.vadBaseFrame + Math.round((vadEvent.timeMs * RATE) / 1000));
-      if (vadEvent.type === 'speech_start') this.speechStarted(frame);
-      else this.speechStopped(frame);
-    }
   }
 
-  private speechStarted(frame: number): void {
-    this.turnStartFrame = Math.max(this.inputStartFrame, frame - Math.round((this.vad.prefixPaddingMs * RATE) / 1000));
-    this.turnItemId = this.id('item');
-    this.emit('input_audio_buffer.speech_started', { audio_start_ms: ms(frame), item_id: this.turnItemId });
-    if (this.response !== undefined && this.interruptResponse) this.cancel('speech');
-  }
-
-  private speechStopped(frame: number): void {
-    const itemId = this.turnItemId ?? this.id('item');
-    this.emit('input_audio_buffer.speech_stopped', { audio_end_ms: ms(frame), item_id: itemId });
-    const start = this.turnStartFrame ?? this.inputStartFrame;
-    this.turnStartFrame = undefined;
-    this.turnItemId = undefined;
-    this.lastTurn = this.inputRange(start, frame);
-    this.clearInput();
-    this.turns++;
-    this.committed(itemId);
-    this.options.log?.(`turn ${this.turns}: ${(this.lastTurn.length / RATE).toFixed(2)} s of speech`);
-    if (this.createResponse) this.respond(this.lastTurn);
-  }
-
-  private commit(eventId: unknown, manual: boolean): void {
-    if (this.inputFrames * 1000 < 100 * RATE) {
+  private commit(eventId: unknown): void {
+    const turns = this.turns;
+    if (turns.inputFrames * 1000 < 100 * turns.rate) {
       return this.error(
         'input_audio_buffer_commit_empty',
-        `buffer too small: expected at least 100ms of audio, but buffer only has ${ms(this.inputFrames)}ms of audio`,
+        `buffer too small: expected at least 100ms of audio, but buffer only has ${turns.ms(turns.inputFrames)}ms of audio`,
         eventId,
       );
     }
-    this.lastTurn = this.inputRange(this.inputStartFrame, this.inputStartFrame + this.inputFrames);
-    this.clearInput();
-    if (manual) this.turns++;
-    this.committed(this.id('item'));
+    this.tookTurn(turns.commitAll(), this.id('item'));
   }
 
-  private committed(itemId: string): void {
+  private tookTurn(turn: Int16Array, itemId: string): void {
+    this.lastTurn = turn;
+    this.lastTurnRate = this.turns.rate;
+    this.turnCount++;
     this.emit('input_audio_buffer.committed', { previous_item_id: this.lastItemId, item_id: itemId });
     this.emit('conversation.item.added', {
       previous_item_id: this.lastItemId,
       item: { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] },
     });
     this.lastItemId = itemId;
-  }
-
-  private clearInput(): void {
-    this.inputStartFrame += this.inputFrames;
-    this.input = [];
-    this.inputFrames = 0;
-  }
-
-  /** The kept input between two stream frames (clipped to what is kept). */
-  private inputRange(from: number, to: number): Int16Array {
-    const all = new Int16Array(this.inputFrames);
-    let at = 0;
-    for (const chunk of this.input) {
-      all.set(chunk, at);
-      at += chunk.length;
-    }
-    const a = Math.max(0, from - this.inputStartFrame);
-    const b = Math.min(this.inputFrames, Math.max(a, to - this.inputStartFrame));
-    return all.slice(a, b);
+    this.options.log?.(`turn ${this.turnCount}: ${(turn.length / this.lastTurnRate).toFixed(2)} s of speech`);
   }
 
   // ---- output --------------------------------------------------------------------------------
 
-  private respond(turn: Int16Array): void {
-    if (this.response !== undefined) this.cancel('replaced');
-    const echo = turn.subarray(0, this.maxEchoFrames);
+  /** The reply (the voice, 200 ms of silence, the user's last turn played back) in the output format. */
+  private replyBytes(): { bytes: Uint8Array; echoMs: number } {
+    const echo = to24k(this.lastTurn.subarray(0, Math.round((this.maxEchoMs * this.lastTurnRate) / 1000)), this.lastTurnRate);
+    const cached = this.plainReply.get(this.audio.output);
+    if (echo.length === 0 && cached !== undefined) return { bytes: cached, echoMs: 0 };
     const gap = Math.round(0.2 * RATE);
     const pcm = new Int16Array(this.replyVoice.length + gap + echo.length);
     pcm.set(this.replyVoice, 0);
     pcm.set(echo, this.replyVoice.length + gap);
+    const bytes = this.audio.encodeOutput(pcm);
+    if (echo.length === 0) this.plainReply.set(this.audio.output, bytes.slice());
+    return { bytes, echoMs: (echo.length * 1000) / RATE };
+  }
+
+  private respond(): void {
+    if (this.response !== undefined) this.cancel('replaced');
     const id = this.id('resp');
     const itemId = this.id('item');
-    const bytes = this.audio.encodeOutput(pcm);
+    const { bytes, echoMs } = this.replyBytes();
     const response: Response = { id, itemId, bytes, frames: bytes.length / this.audio.outputBytesPerFrame, sentFrames: 0, timer: undefined };
     this.response = response;
     this.itemFrames.set(itemId, { frames: 0, framesPerMs: this.audio.outputFramesPerMs });
@@ -246,7 +211,9 @@ export class LocalSession {
     this.emit('conversation.item.added', { previous_item_id: this.lastItemId, item });
     this.lastItemId = itemId;
     this.emit('response.content_part.added', { response_id: id, item_id: itemId, output_index: 0, content_index: 0, part: { type: 'audio', transcript: '' } });
-    this.options.log?.(`reply ${itemId}: ${(pcm.length / RATE).toFixed(2)} s (${(echo.length / RATE).toFixed(2)} s of the user's turn)`);
+    this.options.log?.(
+      `reply ${itemId}: ${(response.frames / this.audio.outputFramesPerMs / 1000).toFixed(2)} s (${(echoMs / 1000).toFixed(2)} s of the user's turn)`,
+    );
     this.sendDelta(response);
   }
 
@@ -320,33 +287,29 @@ export class LocalSession {
     const inputFormat = input.format === undefined ? this.audio.input : readFormat(input.format);
     const outputFormat = output.format === undefined ? this.audio.output : readFormat(output.format);
     for (const format of [inputFormat, outputFormat]) if (!format.startsWith('audio/')) return this.error('invalid_value', format, eventId);
-    let vad = this.vad;
     const td = 'turn_detection' in input ? (input.turn_detection as Event | null) : undefined;
-    if (td !== undefined && td !== null && typeof td === 'object' && (td.silence_duration_ms !== undefined || td.prefix_padding_ms !== undefined)) {
+    const vad = this.turns.vad;
+    const silenceMs = (td?.silence_duration_ms as number | undefined) ?? vad.silenceDurationMs;
+    const paddingMs = (td?.prefix_padding_ms as number | undefined) ?? vad.prefixPaddingMs;
+    const rate = inputFormat === 'audio/pcm' ? RATE : 8000;
+    if (rate !== this.turns.rate || silenceMs !== vad.silenceDurationMs || paddingMs !== vad.prefixPaddingMs) {
+      // new input rate or VAD settings: the input buffer and the VAD start afresh
+      let turns: LocalTurns;
       try {
-        vad = new EnergyVad({
-          sampleRate: RATE,
-          silenceDurationMs: (td.silence_duration_ms as number | undefined) ?? this.vad.silenceDurationMs,
-          prefixPaddingMs: (td.prefix_padding_ms as number | undefined) ?? this.vad.prefixPaddingMs,
-        });
+        turns = new LocalTurns(rate, silenceMs, paddingMs);
       } catch (error) {
         return this.error('invalid_value', `turn_detection: ${(error as Error).message}`, eventId);
       }
+      this.turns.free();
+      this.turns = turns;
     }
-    this.audio.setInput(inputFormat as Parameters<LocalSessionAudio['setInput']>[0]);
-    this.audio.setOutput(outputFormat as Parameters<LocalSessionAudio['setOutput']>[0]);
+    this.audio.input = inputFormat as LocalAudioFormat;
+    this.audio.setOutput(outputFormat as LocalAudioFormat);
     if (td !== undefined) {
       this.serverVad = td !== null && typeof td === 'object';
       this.createResponse = td?.create_response !== false;
       this.interruptResponse = td?.interrupt_response !== false;
-      if (vad !== this.vad) {
-        this.vad.free();
-        this.vad = vad;
-      }
-      // the VAD starts afresh (its clock from here)
-      this.vad.reset();
-      this.vadBaseFrame = this.streamFrames;
-      this.turnStartFrame = undefined;
+      this.turns.restartVad();
     }
     this.emit('session.updated', { session: this.session() });
   }
@@ -364,8 +327,8 @@ export class LocalSession {
           turn_detection: this.serverVad
             ? {
                 type: 'server_vad',
-                prefix_padding_ms: this.vad.prefixPaddingMs,
-                silence_duration_ms: this.vad.silenceDurationMs,
+                prefix_padding_ms: this.turns.vad.prefixPaddingMs,
+                silence_duration_ms: this.turns.vad.silenceDurationMs,
                 create_response: this.createResponse,
                 interrupt_response: this.interruptResponse,
               }
@@ -389,5 +352,3 @@ export class LocalSession {
     return `${prefix}_local_${++this.counter}`;
   }
 }
-
-const ms = (frames: number) => Math.floor((frames * 1000) / RATE);

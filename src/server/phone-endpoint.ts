@@ -33,6 +33,8 @@ export interface PhoneEndpointOptions {
   onCall?: (bridge: PhoneBridge) => void;
   /** Called with each call's events (tests, metrics). */
   onEvent?: (bridge: PhoneBridge, event: PhoneBridgeEvent) => void;
+  /** Called with every event between the bridge and the local session (`out`: to the session), for logs and tests. */
+  onSessionEvent?: (bridge: PhoneBridge, direction: 'in' | 'out', event: Record<string, unknown>) => void;
 }
 
 const DEFAULT_INSTRUCTIONS = 'You are answering a phone call. Greet the caller briefly, then help them. Keep answers short.';
@@ -80,13 +82,22 @@ export function attachPhoneCall(carrier: WebSocket, options: PhoneEndpointOption
     };
   } else {
     // the local session in this process: each direction hops through a microtask, as a socket would
-    const local = new LocalSession((event) => queueMicrotask(() => bridge.handleSessionEvent(event)), {
-      ...options.session,
-      replyVoice: options.replyVoice,
-      clock: options.clock,
-      log: log && ((line) => log(`phone session: ${line}`)),
-    });
+    const tap = options.onSessionEvent;
+    const local = new LocalSession(
+      (event) =>
+        queueMicrotask(() => {
+          tap?.(bridge, 'in', event);
+          bridge.handleSessionEvent(event);
+        }),
+      {
+        ...options.session,
+        replyVoice: options.replyVoice,
+        clock: options.clock,
+        log: log && ((line) => log(`phone session: ${line}`)),
+      },
+    );
     sessionTarget = (event) => {
+      tap?.(bridge, 'out', event);
       const text = JSON.stringify(event);
       queueMicrotask(() => local.handle(text));
     };

@@ -54,6 +54,7 @@ export class PhoneBridge {
   private readonly jitter: InboundJitter;
   private readonly vad: EnergyVad | undefined;
   private readonly counts = new PhoneCounters();
+  private readonly messageCounts = { received: 0, sent: 0 };
   private readonly append: Uint8Array;
   private appendFill = 0;
   private readonly pcm = new Int16Array(DECODE_FRAMES);
@@ -113,6 +114,7 @@ export class PhoneBridge {
    * or unknown messages are counted and reported as `error` events.
    */
   handleCarrierMessage(data: unknown): void {
+    this.messageCounts.received++;
     if (this.closed) return;
     this.counts.carrierIn++;
     const message = readCarrierMessage(data);
@@ -159,6 +161,11 @@ export class PhoneBridge {
   /** Counters of both sides (allocates). */
   get stats(): PhoneBridgeStats {
     return phoneStats(this.adapter.stats, this.counts, this.playout, this.jitter.stats);
+  }
+
+  /** Messages received from the carrier and sent to it so far (no allocation: for metrics polled often). */
+  get carrierMessages(): { readonly received: number; readonly sent: number } {
+    return this.messageCounts;
   }
 
   /** The session side's stats alone (allocates). */
@@ -270,6 +277,7 @@ export class PhoneBridge {
     try {
       this.carrier.send(message);
       this.counts.carrierOut++;
+      this.messageCounts.sent++;
     } catch (error) {
       this.counts.carrierSendFailed++;
       this.onEvent?.({ type: 'error', error: new TransportError('send_failed', `carrier send threw: ${String(error)}`) });

@@ -1,10 +1,9 @@
 // Simulated-time calls against the demo server's /phone endpoint: the server (its PhoneBridge and
 // built-in local session) and the carrier simulators share one VirtualClock. Time moves only when
 // every message has been handled: after the timers due at one instant run, the harness waits
-// until two ping round trips on every carrier socket pass with no message either way (a message
-// sent from a microtask after a pong still arrives before the next one).
+// until every message each simulator sent has reached its bridge and every message each bridge
+// sent has reached its simulator (the local session is linked by microtasks, done by then).
 import { fileURLToPath } from 'node:url';
-import type WebSocket from 'ws';
 import { startDemoServer, type DemoServer, type DemoServerOptions } from '../../src/server/demo-server.js';
 import type { PhoneBridge, PhoneBridgeEvent } from '../../src/transport/phone-bridge.js';
 import { CarrierSim, type CarrierSimOptions } from './carrier-sim.js';
@@ -29,6 +28,8 @@ export class PhoneHarness {
   keepEvents = true;
   /** Called with each bridge event. */
   onEvent?: (bridge: PhoneBridge, event: PhoneBridgeEvent) => void;
+  /** Called with each event between a bridge and its local session (`out`: to the session). */
+  onSessionEvent?: (bridge: PhoneBridge, direction: 'in' | 'out', event: Record<string, unknown>) => void;
 
   static async start(options: Partial<DemoServerOptions> = {}, keepLogs = false): Promise<PhoneHarness> {
     const h = new PhoneHarness();
@@ -45,6 +46,7 @@ export class PhoneHarness {
           if (h.keepEvents) h.eventsOf.get(bridge)?.push(event);
           h.onEvent?.(bridge, event);
         },
+        onSessionEvent: (bridge, direction, event) => h.onSessionEvent?.(bridge, direction, event),
         onCall: (bridge) => {
           h.pendingBridges.push(bridge);
           h.eventsOf.set(bridge, []);
@@ -57,30 +59,45 @@ export class PhoneHarness {
   /** Opens a call: the simulator connects, the server makes its bridge. */
   async call(options: Omit<CarrierSimOptions, 'url' | 'clock'>): Promise<PhoneCall> {
     const sim = await CarrierSim.connect({ ...options, url: `ws://127.0.0.1:${this.server.port}/phone`, clock: this.clock });
-    await this.settle([sim]);
-    const bridge = this.pendingBridges.shift();
-    if (bridge === undefined) throw new Error('the server made no bridge');
+    while (this.pendingBridges.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const bridge = this.pendingBridges.shift()!;
     const call = { sim, bridge, events: this.eventsOf.get(bridge)! };
     this.calls.push(call);
+    await this.settle();
     return call;
   }
 
-  /** Waits until no message moves on any open call. */
-  async settle(sims: CarrierSim[] = this.calls.map((c) => c.sim)): Promise<void> {
-    const open = sims.filter((s) => !s.closed);
-    let quiet = 0;
-    while (quiet < 2) {
-      const before = count(open);
-      await Promise.all(open.filter((s) => !s.closed).map((s) => ping(s.socket)));
-      quiet = count(open) === before ? quiet + 1 : 0;
+  /** Waits until no message is on its way on any open call. */
+  async settle(): Promise<void> {
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.profile.rounds++;
+      if (this.pendingBridges.length > 0) continue;
+      let moving = false;
+      for (const { sim, bridge } of this.calls) {
+        if (sim.closed) continue;
+        const m = bridge.carrierMessages;
+        if (m.received !== sim.sent || m.sent !== sim.received) {
+          moving = true;
+          break;
+        }
+      }
+      if (!moving) return;
     }
   }
 
   /** Runs virtual time to `t`, settling after each instant at which timers ran. */
+  readonly profile = { instants: 0, rounds: 0, advanceMs: 0, settleMs: 0 };
+
   async runUntil(t: number): Promise<void> {
     while (this.clock.nextDue() <= t) {
+      const a = performance.now();
       this.clock.advanceTo(this.clock.nextDue());
+      const b = performance.now();
       await this.settle();
+      this.profile.instants++;
+      this.profile.advanceMs += b - a;
+      this.profile.settleMs += performance.now() - b;
     }
     this.clock.advanceTo(t);
   }
@@ -89,24 +106,4 @@ export class PhoneHarness {
     for (const c of this.calls) if (!c.sim.closed) c.sim.socket.close();
     await this.server?.close();
   }
-}
-
-function count(sims: CarrierSim[]): number {
-  let n = 0;
-  for (const s of sims) n += s.sent + s.received;
-  return n;
-}
-
-function ping(socket: WebSocket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.readyState !== 1) return resolve();
-    const done = () => {
-      socket.off('pong', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.on('pong', done);
-    socket.on('close', done);
-    socket.ping();
-  });
 }
