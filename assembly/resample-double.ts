@@ -1,73 +1,30 @@
-// Dedicated 1:2 interpolator for the resampler (24 -> 48 kHz and every other exact doubling): the
-// same Kaiser-windowed sinc prototype h (odd length 4d + 1, centre D = 2d, designed in
-// src/kernels/resampler-design.ts), computed in a cheaper form than the general polyphase loop.
+// Resampler kernel for exact doublings (L = 2, M = 1: 24 -> 48 kHz, 22.05 -> 44.1, 8 -> 16...):
+// both rows of the polyphase table at once, folded.
 //
-// Algorithm: with the input x at half the output rate, both phases of the prototype are
-// symmetric, so each pair of taps costs one multiply (folding):
+// Algorithm: with the prototype h of odd length 4d + 1 (centre D = 2d), both rows are symmetric,
+// so each pair of taps costs one multiply (folding), and both outputs of an input sample read the
+// same samples (one load serves both rows):
 //   y[2n]     = h[2d] x[n] + sum_{i<d} h[2i]   (x[n+d-i] + x[n-d+i])
 //   y[2n + 1] =              sum_{i<d} h[2i+1] (x[n+d-i] + x[n-d+1+i])
 // SIMD runs across four consecutive n (eight outputs, interleaved on store), with no horizontal
-// sums; lanes past the available input are computed but not stored, so the output is
-// bit-identical for any chunking. Coefficients are pre-splatted, h[0..2d] in order (the same
-// table layout as resample-half.ts).
+// sums; lanes past the due outputs are computed but not stored, so every output is computed by
+// the same operations in the same order whatever the chunking (bit-identical output for any
+// chunking). Coefficients are pre-splatted, h[0..2d] in order. Per output pair and tap pair: 5
+// loads (3 samples, 2 coefficients) and 6 f32x4 operations for 16 products; the general
+// resample-lanes.ts needs 7 operations for 8 (measured: 24 -> 48 kHz 1.4x as fast this way).
 // Reference: folding of linear-phase FIRs and polyphase interpolation, Crochiere & Rabiner,
 // "Multirate Digital Signal Processing" (1983), sections 3.3-3.4.
 // Latency: D / (2 x inputRate), output aligned in time with the input.
-import {
-  COEF, TAPS, POS, HIST, MAXF, MODE, DELAY, UP, DOWN, MODE_DOUBLE,
-  field, setField, bufferOf, sanitize, shiftHistory,
-} from "./resample-state";
-
-function historyLength(d: i32): i32 {
-  return (2 * d + 4 + 3) & ~3;
-}
-
-export function double_state_bytes(d: i32, maxFrames: i32): i32 {
-  return <i32>bufferOf(0) + ((historyLength(d) + maxFrames + d + 16) << 2);
-}
-
-export function double_input_window(state: usize): usize {
-  return bufferOf(state) + (<usize>field(state, HIST) << 2);
-}
-
-export function double_reset(state: usize): void {
-  const d = field(state, TAPS);
-  const hist = field(state, HIST);
-  memory.fill(bufferOf(state), 0, <usize>(hist + field(state, MAXF) + d + 16) << 2);
-  // x[0] sits at index H after H zeros of history; pair 0 needs x up to x[d].
-  setField(state, POS, hist + d);
-}
-
-export function double_init(state: usize, coefPtr: usize, d: i32, maxFrames: i32): void {
-  setField(state, MODE, MODE_DOUBLE);
-  setField(state, COEF, <i32>coefPtr);
-  setField(state, TAPS, d);
-  setField(state, UP, 2);
-  setField(state, DOWN, 1);
-  setField(state, DELAY, 2 * d);
-  setField(state, MAXF, maxFrames);
-  setField(state, HIST, historyLength(d));
-  double_reset(state);
-}
-
-export function double_output_frames(state: usize, frames: i32): i32 {
-  const n = field(state, HIST) + frames - field(state, POS);
-  return n > 0 ? 2 * n : 0;
-}
-
-/** Outputs flush will write: both outputs of every input sample not yet centred (2 x input frames in all). */
-export function double_flush_frames(state: usize): i32 {
-  const n = field(state, HIST) + field(state, TAPS) - field(state, POS);
-  return n > 0 ? 2 * n : 0;
-}
+import { ResamplerState, stateOf, bufferOf } from "./resample-state";
 
 // Computes `pairs` output pairs, the first centred on buffer index pos - d, into outPtr.
 function compute(state: usize, pairs: i32, outPtr: usize): void {
-  const d = field(state, TAPS);
-  const coef = <usize>field(state, COEF);
+  const s: ResamplerState = stateOf(state);
+  const d = s.taps;
+  const coef = s.coef;
   const buf = bufferOf(state);
   const centre = v128.load(coef + (<usize>(2 * d) << 4));
-  let pos = field(state, POS);
+  let pos = s.pos;
   for (let n = 0; n < pairs; n += 4) {
     let newest = buf + (<usize>pos << 2); // x[n + d - i], i = 0
     let even = buf + (<usize>(pos - 2 * d) << 2); // x[n - d + i]
@@ -120,25 +77,17 @@ function compute(state: usize, pairs: i32, outPtr: usize): void {
     }
     pos += 4;
   }
-  setField(state, POS, field(state, POS) + pairs);
 }
 
-
-export function double_process(state: usize, inPtr: usize, frames: i32, outPtr: usize): i32 {
-  sanitize(inPtr, double_input_window(state), frames);
-  const end = field(state, HIST) + frames;
-  const pairs = end - field(state, POS);
-  if (pairs > 0) compute(state, pairs, outPtr);
-  shiftHistory(state, end);
-  return pairs > 0 ? 2 * pairs : 0;
-}
-
-export function double_flush(state: usize, outPtr: usize): i32 {
-  const d = field(state, TAPS);
-  const hist = field(state, HIST);
-  memory.fill(double_input_window(state), 0, <usize>(d + 8) << 2);
-  const pairs = hist + d - field(state, POS);
-  if (pairs > 0) compute(state, pairs, outPtr);
-  double_reset(state);
-  return pairs > 0 ? 2 * pairs : 0;
+/**
+ * Writes every output with upsampled index in [pos * 2 + phase, stop) to outPtr and advances the
+ * stream past them; returns the count. Outputs come in pairs (phase is always 0 between calls).
+ */
+export function double_run(state: usize, stop: i32, outPtr: usize): i32 {
+  const s: ResamplerState = stateOf(state);
+  const pairs = (stop - s.pos * 2) >> 1;
+  if (pairs <= 0) return 0;
+  compute(state, pairs, outPtr);
+  s.pos += pairs;
+  return 2 * pairs;
 }

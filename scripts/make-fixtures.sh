@@ -7,6 +7,8 @@ cd "$(dirname "$0")"
 bash fixtures-resampler.sh
 node fixtures-speech.mjs
 node fixtures-vad-noise.mjs
+node echo-rooms.mjs
+node echo-speech.mjs
 bash make-g711-fixtures.sh
 bash fixtures-browser.sh
 bash demo-assets.sh

@@ -52,6 +52,18 @@ const HEADLINES = [
       return `${fmt(x.xRealtime)}x realtime${h2h}`;
     },
   ],
+  [
+    'resampler `high`, all 11 target pairs, 20 ms and 1 s blocks',
+    'resampler',
+    (r) => {
+      /** @type {Array<{pair: string, block: string, ratio: number}>} */
+      const h = r.headToHead ?? [];
+      if (h.length === 0) return undefined;
+      const low = h.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+      const high = Math.max(...h.map((x) => x.ratio));
+      return `${low.ratio.toFixed(2)}-${high.toFixed(2)}x the fastest peer meeting the same targets, head to head (lowest: ${low.pair}, ${low.block})`;
+    },
+  ],
   ['EnergyVad, 24 kHz, 10 ms blocks', 'vad', (r) => rowOf(r, '24 kHz, 10 ms blocks', 'EnergyVad', (x) => `${fmt(x.xRealtime)}x realtime`)],
   [
     'capture 48 kHz -> 24 kHz base64 with VAD and echo handling, 20 ms chunks',

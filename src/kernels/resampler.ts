@@ -1,5 +1,8 @@
 // Streaming resampler (assembly/resample.ts): polyphase Kaiser-windowed sinc, any pair of the
 // supported rates, state carried across calls so that the output is identical for any chunking.
+// The kernel (assembly/resample-lanes.ts for ratios with few rows, resample-double.ts for exact
+// doublings, resample-taps.ts for the others, or a copy at equal rates) is chosen here once, at
+// construction.
 //
 // Time alignment and length law: output frame n is the input's value at time n / outputRate (the
 // filter's delay is compensated), and process() emits it as soon as the input it depends on has
@@ -8,26 +11,20 @@
 // ceil(inputFrames * outputRate / inputRate) output frames.
 //
 // Three levels of API: process()/flush() allocate their result; processInto()/flushInto() write
-// into a caller-owned buffer and allocate nothing (inputs longer than maxFramesPerCall cost a few
-// array views per call); processPtr()/flushPtr() work on wasm memory
+// into a caller-owned buffer and allocate nothing once each output length has been seen (inputs
+// longer than maxFramesPerCall cost a few array views per call); processPtr()/flushPtr() work on wasm memory
 // (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
 import { OptionsError, RealtimePcmError } from '../errors.js';
-import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerQuality } from './resampler-design.js';
+import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerMode, type ResamplerQuality } from './resampler-design.js';
 
 export { SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './resampler-design.js';
 export type { ResamplerQuality } from './resampler-design.js';
 
 interface ResampleExports {
-  rs_state_bytes(taps: number, maxFrames: number): number;
-  rs_half_state_bytes(pairs: number, maxFrames: number): number;
-  rs_half_init(state: number, coefPtr: number, pairs: number, maxFrames: number): void;
-  rs_double_state_bytes(pairs: number, maxFrames: number): number;
-  rs_double_init(state: number, coefPtr: number, pairs: number, maxFrames: number): void;
-  rs_interp_state_bytes(taps: number, maxFrames: number): number;
-  rs_interp_init(state: number, coefPtr: number, taps: number, up: number, delay: number, maxFrames: number): void;
-  rs_init(state: number, coefPtr: number, taps: number, up: number, down: number, delay: number, maxFrames: number): void;
+  rs_state_bytes(mode: number, taps: number, down: number, maxFrames: number): number;
+  rs_init(state: number, mode: number, coefPtr: number, taps: number, up: number, down: number, delay: number, maxFrames: number): void;
   rs_reset(state: number): void;
   rs_input_window(state: number): number;
   rs_output_frames(state: number, frames: number): number;
@@ -36,6 +33,9 @@ interface ResampleExports {
   rs_flush(state: number, outPtr: number): number;
   release(ptr: number): void;
 }
+
+/** The kernel's mode numbers (assembly/resample-state.ts). */
+const MODE_NUMBER: Readonly<Record<ResamplerMode, number>> = { copy: 0, lanes: 1, taps: 2, double: 3 };
 
 /** Options of `new Resampler(...)`. */
 export interface ResamplerOptions {
@@ -74,7 +74,7 @@ function tableIn(heap: Heap, key: string, d: ResamplerDesign): number {
   let ptr = perHeap.get(key);
   if (ptr === undefined) {
     ptr = d.table.length === 0 ? 0 : heap.alloc(d.table.byteLength);
-    if (ptr !== 0) heap.f32.set(d.table, ptr >> 2);
+    if (ptr !== 0) heap.write(ptr, d.table);
     perHeap.set(key, ptr);
   }
   return ptr;
@@ -104,7 +104,7 @@ export class Resampler {
   /** Upsampling and downsampling factors in lowest terms: output = input x up / down. */
   readonly up: number;
   readonly down: number;
-  /** Taps per polyphase branch, or 2d + 1 (the prototype's half length) on the folded 2:1 and 1:2 paths; 0 for equal rates. */
+  /** Taps per polyphase row (the prototype's length / up, rounded up to the kernel's step; exact doublings: the longer row, 2d + 1); 0 for equal rates. */
   readonly taps: number;
 
   private readonly heap: Heap;
@@ -123,29 +123,19 @@ export class Resampler {
     const { key, design: d } = design(this.inputRate, this.outputRate, this.quality);
     this.up = d.up;
     this.down = d.down;
-    this.taps = d.mode === 'half' || d.mode === 'double' ? 2 * d.taps + 1 : d.taps;
+    this.taps = d.mode === 'double' ? 2 * d.taps + 1 : d.taps;
     this.latencyMs = d.latencyMs;
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();
     this.wasm = this.heap.exports as unknown as ResampleExports;
     const coefPtr = tableIn(this.heap, key, d);
     const outFrames = Math.max(this.maxOutputFrames(this.maxFramesPerCall), Math.ceil(d.delay / d.down) + 1);
-    const max = this.maxFramesPerCall;
-    const w = this.wasm;
-    const stateBytes =
-      d.mode === 'half'
-        ? w.rs_half_state_bytes(d.taps, max)
-        : d.mode === 'double'
-          ? w.rs_double_state_bytes(d.taps, max)
-          : d.mode === 'interp'
-            ? w.rs_interp_state_bytes(d.taps, max)
-            : w.rs_state_bytes(d.taps, max);
-    this.state = this.heap.alloc(stateBytes);
-    this.outWindow = this.heap.alloc(outFrames * 4 + 16);
-    if (d.mode === 'half') w.rs_half_init(this.state, coefPtr, d.taps, max);
-    else if (d.mode === 'double') w.rs_double_init(this.state, coefPtr, d.taps, max);
-    else if (d.mode === 'interp') w.rs_interp_init(this.state, coefPtr, d.taps, d.up, d.delay, max);
-    else w.rs_init(this.state, coefPtr, d.taps, d.up, d.down, d.delay, max);
+    const mode = MODE_NUMBER[d.mode];
+    // One block: the kernel state (with the input window), then the output window.
+    const stateBytes = (this.wasm.rs_state_bytes(mode, d.taps, d.down, this.maxFramesPerCall) + 15) & ~15;
+    this.state = this.heap.alloc(stateBytes + outFrames * 4);
+    this.outWindow = this.state + stateBytes;
+    this.wasm.rs_init(this.state, mode, coefPtr, d.taps, d.up, d.down, d.delay, this.maxFramesPerCall);
     this.inWindow = this.wasm.rs_input_window(this.state);
     this.heap.refresh();
   }
@@ -180,34 +170,22 @@ export class Resampler {
 
   /**
    * Resamples `input` (any length) into `output` from index 0, returns the frames written. Allocates
-   * nothing for inputs up to maxFramesPerCall frames (longer ones make a few views per call).
+   * nothing for inputs up to maxFramesPerCall frames once each output length has been seen (views
+   * of the output window are cached, src/wasm/heap.ts); longer inputs make a few views per call.
    * `output` must hold outputFrames(input.length) frames (maxOutputFrames() always suffices).
    */
   processInto(input: Float32Array, output: Float32Array): number {
     this.alive();
-    const heap = this.heap.refresh();
     const total = input.length;
-    const max = this.maxFramesPerCall;
-    const inBase = this.inWindow >> 2;
-    const outBase = this.outWindow >> 2;
     const need = this.wasm.rs_output_frames(this.state, total);
     if (need > output.length) throw tooSmall('processInto', output.length, need);
-    const f32 = heap.f32;
-    if (total <= max) {
-      // One window: a native copy in, a plain loop out (subarray() would allocate a view).
-      f32.set(input, inBase);
-      const n = this.wasm.rs_process(this.state, this.inWindow, total, this.outWindow);
-      for (let i = 0; i < n; i++) output[i] = f32[outBase + i]!;
-      return n;
-    }
-    // Longer inputs go window by window through native copies of views (a few small objects per
-    // call, never per sample; worklet quanta and pipeline blocks take the branch above).
+    const max = this.maxFramesPerCall;
     let written = 0;
     for (let done = 0; done < total; done += max) {
       const frames = Math.min(max, total - done);
-      f32.set(input.subarray(done, done + frames), inBase);
+      this.heap.write(this.inWindow, input, done, frames);
       const n = this.wasm.rs_process(this.state, this.inWindow, frames, this.outWindow);
-      output.set(f32.subarray(outBase, outBase + n), written);
+      this.heap.read(this.outWindow, output, written, n);
       written += n;
     }
     return written;
@@ -245,9 +223,7 @@ export class Resampler {
     const count = this.wasm.rs_flush_frames(this.state);
     if (count > output.length) throw tooSmall('flushInto', output.length, count);
     const n = this.wasm.rs_flush(this.state, this.outWindow);
-    const f32 = this.heap.refresh().f32;
-    const outBase = this.outWindow >> 2;
-    for (let i = 0; i < n; i++) output[i] = f32[outBase + i]!;
+    this.heap.read(this.outWindow, output, 0, n);
     return n;
   }
 
@@ -267,7 +243,6 @@ export class Resampler {
   free(): void {
     if (this.state === 0) return;
     this.wasm.release(this.state);
-    this.wasm.release(this.outWindow);
     this.state = 0;
   }
 

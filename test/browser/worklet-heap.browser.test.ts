@@ -101,7 +101,10 @@ describe.skipIf(!ENGINES.includes('chromium'))('worklet heap over 10 minutes of 
     const lateGrowth = heap.t590!.usedSize - heap.t300!.usedSize;
     console.log(`worklet heap 300 s -> 590 s: ${lateGrowth} bytes`);
     expect(Math.abs(lateGrowth)).toBeLessThan(16 * 1024);
-    expect(Math.abs(growth)).toBeLessThan(64 * 1024);
+    // From minute 1 the heap still takes the JIT's code and feedback for paths first taken later
+    // (barge-ins, VAD turns): 38-81 KB measured on a loaded machine. One 16-byte object per quantum
+    // would add 3.2 MB over those 530 s, so 256 KB still tells per-quantum allocation apart.
+    expect(Math.abs(growth)).toBeLessThan(256 * 1024);
     expect(Math.abs(backingGrowth)).toBeLessThan(64 * 1024);
   });
 });

@@ -16,3 +16,4 @@ export interface QualityOptions {
 }
 export function batteryTones(inputRate: number, outputRate: number, passband?: number, count?: number): { pass: number[]; reject: number[] };
 export function measureQuality(convert: (input: Float32Array) => Float32Array, inputRate: number, outputRate: number, options?: QualityOptions): QualityFigures;
+export const TARGET_PAIRS: ReadonlyArray<readonly [number, number]>;

@@ -16,6 +16,21 @@ import { meanSquare, ratioDb, sineFit, tone } from './spectrum.mjs';
 
 const AMPLITUDE = 0.5;
 
+/** The rate pairs DESIGN.md section 4 sets targets for: every rate to 24 kHz, and 24 kHz to 16, 44.1, 48. */
+export const TARGET_PAIRS = Object.freeze([
+  [8000, 24000],
+  [11025, 24000],
+  [16000, 24000],
+  [22050, 24000],
+  [32000, 24000],
+  [44100, 24000],
+  [48000, 24000],
+  [96000, 24000],
+  [24000, 16000],
+  [24000, 44100],
+  [24000, 48000],
+]);
+
 /** Tone frequencies (Hz) the battery uses for one rate pair. */
 export function batteryTones(inputRate, outputRate, passband = 0.45, count = 24) {
   const low = Math.min(inputRate, outputRate);

@@ -5,6 +5,8 @@ export interface PeerStream {
 export interface ResamplerPeer {
   name: string;
   quality: string;
+  /** Delay the peer adds, ms, where it reports one. */
+  latencyMs?: number;
   convert(input: Float32Array): Float32Array;
   stream(): Promise<PeerStream>;
 }

@@ -1,11 +1,12 @@
 // The npm peers of the Resampler, driven as their READMEs and headers describe, behind one shape
 // so that the quality battery and the benchmark treat every resampler alike:
-//   { name, quality, convert(input) => whole-stream output, stream() => { process(block) } }
+//   { name, quality, latencyMs?, convert(input) => whole-stream output, stream() => { process(block) } }
 // - @alexanderolsen/libsamplerate-js (libsamplerate in wasm): `simple()` for a whole stream,
 //   `full(block, out)` (the streaming API, reusing an output array) per block.
 // - @echogarden/speex-resampler-wasm (speexdsp in wasm, SIMD build): speex_resampler_init /
 //   speex_resampler_process_float through the Emscripten heap; the whole-stream convert also feeds
-//   the input latency as zeros so that the tail comes out.
+//   the input latency as zeros so that the tail comes out. Every quality 0..10 (the benchmark looks
+//   for the fastest one that meets our targets); latencyMs from speex_resampler_get_input_latency.
 // - wave-resampler (plain JS, whole buffers only, no state between calls).
 import libsamplerateJs from '@alexanderolsen/libsamplerate-js';
 import SpeexModule from '@echogarden/speex-resampler-wasm/simd';
@@ -19,7 +20,7 @@ const LIBSAMPLERATE = [
   ['SRC_SINC_MEDIUM_QUALITY', 'medium'],
   ['SRC_SINC_FASTEST', 'fastest'],
 ];
-const SPEEX_QUALITIES = [10, 8, 5, 3];
+const SPEEX_QUALITIES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const WAVE_METHODS = ['sinc', 'cubic'];
 
 async function libsamplerate(inputRate, outputRate) {
@@ -87,9 +88,15 @@ async function speex(inputRate, outputRate) {
       },
     };
   };
+  const latencyMsOf = (quality) => {
+    const r = make(quality, 16);
+    r.free();
+    return (1000 * r.latency) / inputRate;
+  };
   return SPEEX_QUALITIES.map((quality) => ({
     name: '@echogarden/speex-resampler-wasm',
     quality: `q${quality}`,
+    latencyMs: latencyMsOf(quality),
     convert: (input) => {
       const r = make(quality, input.length + 4096);
       const parts = [];

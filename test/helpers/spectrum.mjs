@@ -112,3 +112,49 @@ export function tone(frames, cyclesPerSample, amplitude = 0.5, phase = 0) {
   for (let i = 0; i < frames; i++) out[i] = amplitude * Math.sin(w * i + phase);
   return out;
 }
+
+/**
+ * Power per frequency bin of signal[start..end) under a 4-term Blackman-Harris window (side lobes
+ * -92 dB), zero-padded to a power of two: bins k = 0..n/2 at k / n cycles per sample. Radix-2 FFT
+ * in double precision.
+ */
+export function powerSpectrum(signal, start = 0, end = signal.length) {
+  const frames = end - start;
+  let n = 1;
+  while (n < frames) n <<= 1;
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  for (let i = 0; i < frames; i++) {
+    const x = (2 * Math.PI * i) / (frames - 1);
+    const w = 0.35875 - 0.48829 * Math.cos(x) + 0.14128 * Math.cos(2 * x) - 0.01168 * Math.cos(3 * x);
+    re[i] = signal[start + i] * w;
+  }
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j], re[i]];
+      [im[i], im[j]] = [im[j], im[i]];
+    }
+  }
+  for (let size = 2; size <= n; size <<= 1) {
+    const step = (-2 * Math.PI) / size;
+    for (let k = 0; k < size / 2; k++) {
+      const wr = Math.cos(step * k);
+      const wi = Math.sin(step * k);
+      for (let i = k; i < n; i += size) {
+        const j = i + size / 2;
+        const tr = re[j] * wr - im[j] * wi;
+        const ti = re[j] * wi + im[j] * wr;
+        re[j] = re[i] - tr;
+        im[j] = im[i] - ti;
+        re[i] += tr;
+        im[i] += ti;
+      }
+    }
+  }
+  const power = new Float64Array(n / 2 + 1);
+  for (let k = 0; k <= n / 2; k++) power[k] = re[k] * re[k] + im[k] * im[k];
+  return power;
+}

@@ -77,7 +77,7 @@ describe('Resampler options', () => {
     expect(r.quality).toBe('high');
     expect([r.up, r.down]).toEqual([80, 147]);
     expect(r.taps % 8).toBe(0);
-    expect(new Resampler({ inputRate: 48000, outputRate: 24000 }).taps % 2).toBe(1);
+    expect(new Resampler({ inputRate: 48000, outputRate: 24000 }).taps % 3).toBe(0);
     r.free();
   });
 });
@@ -99,8 +99,10 @@ describe('Resampler at equal rates', () => {
   });
 });
 
-// 48 -> 24 and 96 -> 48 run the folded 2:1 path, 24 -> 48 and 22.05 -> 44.1 the folded 1:2 path,
-// 8 -> 24 and 16 -> 96 the integer interpolator, the others the general polyphase loop.
+// Pairs with few rows (L, M <= 12) run assembly/resample-lanes.ts (eight outputs of a row at a
+// time: L = 1, 2, 3, 6, 12 and M = 1, 2, 3, 4, 12 below), exact doublings resample-double.ts
+// ('high'; 'voice' at 24 -> 48 runs the lanes kernel: its prototype is not 4d + 1 long), the
+// others resample-taps.ts.
 const PAIRS: Array<[number, number]> = [
   [48000, 24000],
   [96000, 48000],
@@ -110,6 +112,10 @@ const PAIRS: Array<[number, number]> = [
   [8000, 24000],
   [16000, 96000],
   [24000, 16000],
+  [32000, 24000],
+  [96000, 24000],
+  [96000, 8000],
+  [8000, 96000],
   [24000, 44100],
   [96000, 11025],
   [11025, 96000],
@@ -253,7 +259,7 @@ describe('Resampler output-length law', () => {
   });
 });
 
-describe('Resampler kernels (polyphase, folded 2:1 and 1:2)', () => {
+describe('Resampler kernels (lanes, double and taps)', () => {
   it('agree with a direct evaluation of the prototype filter (double precision, same coefficients)', async () => {
     const { designResampler } = await import('../../src/kernels/resampler-design.js');
     for (const [inputRate, outputRate] of [
@@ -266,15 +272,14 @@ describe('Resampler kernels (polyphase, folded 2:1 and 1:2)', () => {
     ] as const) {
       const d = designResampler(inputRate, outputRate, 'high');
       let h: number[];
-      if (d.mode === 'polyphase' || d.mode === 'interp') {
-        // Row p, column j holds h[p + (K - 1 - j) L] ('interp': each value 4 times).
-        const stride = d.mode === 'interp' ? 4 : 1;
-        h = new Array<number>(d.taps * d.up).fill(0);
-        for (let p = 0; p < d.up; p++) for (let j = 0; j < d.taps; j++) h[p + (d.taps - 1 - j) * d.up] = d.table[(p * d.taps + j) * stride]!;
-      } else {
+      if (d.mode === 'double') {
         // h[0..D] pre-splatted, mirrored around D.
         const half = Array.from({ length: d.delay + 1 }, (_, k) => d.table[4 * k]!);
         h = [...half, ...half.slice(0, -1).reverse()];
+      } else {
+        // Row p, column j holds h[p + (K - 1 - j) L].
+        h = new Array<number>(d.taps * d.up).fill(0);
+        for (let p = 0; p < d.up; p++) for (let j = 0; j < d.taps; j++) h[p + (d.taps - 1 - j) * d.up] = d.table[p * d.taps + j]!;
       }
       const input = noise(2000, 99);
       const r = new Resampler({ inputRate, outputRate });

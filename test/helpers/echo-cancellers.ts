@@ -1,0 +1,51 @@
+// Cancellers the echo lab can drive (test/helpers/echo-metrics.ts, CancellerUnderTest): the
+// pass-through (the mic as it is: every echo bound must fail on it), the current EchoGate, and the
+// adaptive canceller of issue 13 once it exists: add its adapter here and an entry with role
+// 'issue-13' to CANCELLERS_UNDER_TEST, and test/quality/echo-canceller.test.ts asserts the issue's
+// bounds on it (and that it is at least as good as the committed speexdsp / WebRTC figures).
+import { EchoGate } from '../../src/index.js';
+import type { CancellerFactory } from './echo-metrics.js';
+
+/** 10 ms callbacks unless a canceller wants otherwise. */
+export const blockOf = (sampleRate: number) => sampleRate / 100;
+
+export const passThrough: CancellerFactory = (sampleRate) => ({
+  name: 'pass-through',
+  sampleRate,
+  latencySamples: 0,
+  blockSamples: blockOf(sampleRate),
+  process(_reference, mic, output) {
+    output.set(mic);
+  },
+});
+
+/** EchoGate with its defaults: pushReference then processInto in the same callback (0 latency). */
+export const echoGate: CancellerFactory = (sampleRate) => {
+  const gate = new EchoGate({ sampleRate });
+  return {
+    name: 'EchoGate',
+    sampleRate,
+    latencySamples: 0,
+    blockSamples: blockOf(sampleRate),
+    process(reference, mic, output) {
+      gate.pushReference(reference);
+      gate.processInto(mic, output);
+    },
+    free() {
+      gate.free();
+    },
+  };
+};
+
+/**
+ * What each canceller is held to in test/quality/echo-canceller.test.ts: 'pass-through' must fail
+ * every echo bound (the metrics discriminate), 'gate' must show the weaknesses issue 13 reports,
+ * 'issue-13' must meet the issue's bounds.
+ */
+export type CancellerRole = 'pass-through' | 'gate' | 'issue-13';
+
+export const CANCELLERS_UNDER_TEST: { factory: CancellerFactory; role: CancellerRole }[] = [
+  { factory: passThrough, role: 'pass-through' },
+  { factory: echoGate, role: 'gate' },
+  // { factory: echoCanceller, role: 'issue-13' },
+];

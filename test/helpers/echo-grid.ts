@@ -1,0 +1,84 @@
+// The scene grids of the echo lab: the quality test's (16 kHz, modest) and the benchmark's (larger,
+// 16 and 24 kHz). Each group names what it measures; test/quality/echo-canceller.test.ts and
+// bench/echo.bench.mjs both build their scenes from here, so they judge the same calls.
+import { HELD_OUT_ROOMS, MAIN_ROOMS } from './echo-sources.js';
+import { USERS_HELD_OUT, type SceneParams } from './echo-scenes.js';
+
+export type GroupName = 'call' | 'cold-start' | 'path-change' | 'nonlinear' | 'held-out' | 'session-rate';
+
+export interface SceneGroup {
+  name: GroupName;
+  what: string;
+  scenes: SceneParams[];
+}
+
+/** Path changes at 8 s: the laptop moved; an underrun (+40 ms); moved and playout jumped back 30 ms. */
+const PATH_CHANGES = [
+  { atS: 8, move: true, shiftMs: 0 },
+  { atS: 8, move: false, shiftMs: 40 },
+  { atS: 8, move: true, shiftMs: -30 },
+];
+
+/** A scene's seed from what identifies it (not from its place in a loop), so the test grid's scenes are also the bench's. */
+function seedOf(...parts: (string | number)[]): number {
+  let h = 2166136261;
+  for (const c of parts.join('/')) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h % 100_000;
+}
+
+export function echoGrid(size: 'test' | 'bench', sampleRate: number): SceneGroup[] {
+  const big = size === 'bench';
+  const delays = big ? [0, 60, 120, 250] : [0, 120, 250];
+  const erls = big ? [6, 12, 18, 24, 30] : [6, 18, 30];
+  // Scenes that differ only in level (echo return loss, noise) share a seed: the same speech, so
+  // the level is the only variable (and the room convolution is computed once).
+  const call: SceneParams[] = [];
+  for (const room of MAIN_ROOMS) {
+    for (const delayMs of delays)
+      for (const erlDb of erls) call.push({ room, sampleRate, delayMs, erlDb, script: 'call', seed: seedOf(room, delayMs, 'call') });
+  }
+  const cold: SceneParams[] = [];
+  for (const room of MAIN_ROOMS) {
+    for (const noiseDb of [-70, -60]) {
+      for (const erlDb of erls) cold.push({ room, sampleRate, delayMs: 60, erlDb, script: 'cold-start', noiseDb, seed: seedOf(room, 'cold') });
+    }
+  }
+  const change: SceneParams[] = [];
+  for (const room of MAIN_ROOMS) {
+    for (const pathChange of PATH_CHANGES)
+      change.push({ room, sampleRate, delayMs: 120, erlDb: 12, script: 'single-talk', pathChange, seed: seedOf(room, 'change') });
+  }
+  const nonlinear: SceneParams[] = [];
+  for (const room of MAIN_ROOMS) {
+    for (const erlDb of big ? [6, 18] : [6])
+      nonlinear.push({ room, sampleRate, delayMs: 120, erlDb, script: 'call', nonlinear: true, seed: seedOf(room, 'clip') });
+  }
+  const held: SceneParams[] = [];
+  const heldOut = { assistant: 'assistant-heldout', users: USERS_HELD_OUT };
+  for (const room of HELD_OUT_ROOMS) {
+    for (const delayMs of [0, 250]) {
+      for (const erlDb of [6, 30]) held.push({ room, sampleRate, delayMs, erlDb, script: 'call', ...heldOut, seed: seedOf(room, delayMs, 'held') });
+    }
+  }
+  if (big) {
+    for (const room of HELD_OUT_ROOMS)
+      held.push({ room, sampleRate, delayMs: 60, erlDb: 18, script: 'cold-start', ...heldOut, noiseDb: -60, seed: seedOf(room, 'held-cold') });
+  }
+  return [
+    { name: 'call', what: 'a reply with the user talking over it 4 times and once after it: single talk, double talk, openings', scenes: call },
+    { name: 'cold-start', what: 'the user talking over the first reply 0.8 s into the call, then every 2.4 s (mic noise -70 and -60 dBFS)', scenes: cold },
+    { name: 'path-change', what: 'single talk with a path change at 8 s (moved; +40 ms underrun; moved and -30 ms)', scenes: change },
+    { name: 'nonlinear', what: 'loudspeaker soft clipping, 3% THD at the peak', scenes: nonlinear },
+    { name: 'held-out', what: 'car, phone on a table, conference room; a held-out reply and users (never tuned on)', scenes: held },
+  ];
+}
+
+/** A few of the test grid's calls and cold starts at the session rate (24 kHz), where ours runs in the pipeline. */
+export function sessionRateGroup(sampleRate = 24000): SceneGroup {
+  const scenes: SceneParams[] = [];
+  for (const room of MAIN_ROOMS) {
+    for (const erlDb of [6, 30]) scenes.push({ room, sampleRate, delayMs: 120, erlDb, script: 'call', seed: seedOf(room, 120, 'call') });
+    scenes.push({ room, sampleRate, delayMs: 60, erlDb: 30, script: 'cold-start', noiseDb: -60, seed: seedOf(room, 'cold') });
+  }
+  return { name: 'session-rate', what: `calls at 6 and 30 dB and the -60 dBFS cold start at 30 dB, at ${sampleRate / 1000} kHz`, scenes };
+}

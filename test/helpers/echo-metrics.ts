@@ -1,0 +1,397 @@
+// Echo canceller metrics of issue 13, on 10 ms frames of a canceller's output aligned to the mic,
+// judged against the scene's parts known by construction (echo, near, noise; test/helpers/echo-scenes.ts).
+//
+// Frame classes (E = energy in the frame):
+// - echo present: the far end's speech reaches the mic (labels) or E(echo) > E(noise) (its tail);
+// - user active: the user's speech labels touch the frame, or E(near) > E(noise) (its tail);
+// - echo-only: echo present, user not active; counted from 2 s after the first echo (and not in
+//   the 2 s after a path change, which belong to convergence);
+// - double talk: user labels cover >= half the frame, echo present, E(near) >= 10 E(echo) (the user
+//   stands >= 10 dB above the echo) and E(near) >= 100 E(noise) (20 dB above the mic's own floor,
+//   which every canceller must pass or replace: without this, the noise alone would decide);
+// - near-only: user labels cover >= half the frame, E(echo) <= E(noise), E(near) >= 100 E(noise).
+// Figures:
+// - single talk: echo reduction E(echo) / E(output) summed over echo-only frames, dB, beside the
+//   ceiling the mic noise sets (E(echo) / E(noise) over the same frames: a canceller that removes
+//   all echo and passes the noise scores exactly that); audible leaks: share of echo-only frames
+//   whose output RMS is above -50 dBFS;
+// - double talk: share of double-talk frames delivered clean, E(output - near) <= E(near) / 10;
+//   echo reduction during double talk (informative): E(echo) / E(output - near) over every frame
+//   where the user's labels cover half the frame and echo is present (0 dB for a pass-through or an
+//   open gate, high for a canceller that keeps cancelling under the user's voice);
+//   opening: per utterance that starts with echo present, time from its start to the end of the
+//   first clean 10 ms frame (frames counted from the utterance start); utterances with none: never;
+// - convergence: from the first echo (cold start) and from a path change, the end of the first
+//   100 ms window whose echo-only frames show the target reduction, provided the next second does
+//   too; target 20 dB, or the window's noise ceiling - 3 dB where that is lower (windows whose
+//   echo is less than 10 dB above the noise are not judged);
+// - cold start ('cold-start' scenes): the double-talk share and the utterances never delivered
+//   over the 15 s from the user's first word (spoken over the first reply);
+// - the user's distortion: mean segmental SNR of output vs near on near-only frames (each frame
+//   clamped to -10..35 dB), so that a canceller that mutes or bends the user cannot look good.
+import type { EchoScene } from './echo-scenes.js';
+
+/**
+ * A canceller as the lab drives it: one call per audio callback, `reference` (what the speaker
+ * plays in this callback, as the app would pass it) and `mic` (what the mic captured in the same
+ * callback) in step, both `blockSamples` long; writes `blockSamples` of output. Output sample
+ * n + latencySamples answers mic sample n. The lab copies each block into arrays it owns, so a
+ * canceller may not keep references to them.
+ */
+export interface CancellerUnderTest {
+  readonly name: string;
+  readonly sampleRate: number;
+  readonly latencySamples: number;
+  readonly blockSamples: number;
+  process(reference: Float32Array, mic: Float32Array, output: Float32Array): void;
+  free?(): void;
+}
+
+/** Makes a fresh canceller for a rate (one per scene: every scene is a new call). */
+export type CancellerFactory = (sampleRate: number) => CancellerUnderTest;
+
+/** Runs a canceller over a scene block by block; returns its output aligned to the mic (latency removed). */
+export function runCanceller(c: CancellerUnderTest, scene: EchoScene): Float32Array {
+  return runCancellerTimed(c, scene).output;
+}
+
+/** runCanceller, also returning the seconds spent inside process() (for the benchmark, never for pass/fail). */
+export function runCancellerTimed(c: CancellerUnderTest, scene: EchoScene): { output: Float32Array; processSeconds: number } {
+  if (c.sampleRate !== scene.sampleRate) throw new Error(`${c.name}: runs at ${c.sampleRate} Hz, scene at ${scene.sampleRate} Hz`);
+  const n = scene.mic.length;
+  const block = c.blockSamples;
+  const total = Math.ceil((n + c.latencySamples) / block) * block;
+  const ref = new Float32Array(block);
+  const mic = new Float32Array(block);
+  const out = new Float32Array(block);
+  const aligned = new Float32Array(n);
+  let spent = 0;
+  for (let at = 0; at < total; at += block) {
+    for (let i = 0; i < block; i++) {
+      ref[i] = at + i < n ? scene.reference[at + i]! : 0;
+      mic[i] = at + i < n ? scene.mic[at + i]! : 0;
+    }
+    out.fill(Number.NaN);
+    const t0 = performance.now();
+    c.process(ref, mic, out);
+    spent += performance.now() - t0;
+    for (let i = 0; i < block; i++) {
+      const t = at + i - c.latencySamples;
+      if (t >= 0 && t < n) aligned[t] = out[i]!;
+    }
+  }
+  for (let i = 0; i < n; i++) if (!Number.isFinite(aligned[i]!)) throw new Error(`${c.name}: output sample ${i} not written or not finite`);
+  return { output: aligned, processSeconds: spent / 1000 };
+}
+
+export interface EchoFigures {
+  scene: string;
+  canceller: string;
+  alignment: { lag: number; correlation: number; verified: boolean };
+  singleTalk: { frames: number; reductionDb: number; ceilingDb: number; leakShare: number };
+  doubleTalk: { frames: number; cleanShare: number; echoReductionDb: number; openingsMs: number[]; openingMedianMs: number; neverPassed: number };
+  convergence: { coldStartMs: number | null; pathChanged: boolean; pathChangeMs: number | null };
+  coldStart: { frames: number; share: number; utterances: number; neverPassed: number } | null;
+  userSegSnrDb: number | null;
+}
+
+interface Frames {
+  size: number;
+  count: number;
+  echo: Float64Array;
+  near: Float64Array;
+  noise: Float64Array;
+  out: Float64Array;
+  /** Energy of output - near. */
+  err: Float64Array;
+  /** output - near, per sample, and near. */
+  diff: Float64Array;
+  nearSignal: Float32Array;
+  nearCover: Float64Array;
+  echoLabel: Uint8Array;
+}
+
+function coverage(intervals: [number, number][], frames: number, size: number): Float64Array {
+  const c = new Float64Array(frames);
+  for (const [a, b] of intervals) {
+    for (let f = Math.max(0, Math.floor(a / size)); f < Math.min(frames, Math.ceil(b / size)); f++) {
+      c[f]! += Math.min(b, (f + 1) * size) - Math.max(a, f * size);
+    }
+  }
+  for (let f = 0; f < frames; f++) c[f]! /= size;
+  return c;
+}
+
+function frames(scene: EchoScene, out: Float32Array): Frames {
+  const size = scene.sampleRate / 100;
+  const count = Math.floor(scene.mic.length / size);
+  const f: Frames = {
+    size,
+    count,
+    echo: new Float64Array(count),
+    near: new Float64Array(count),
+    noise: new Float64Array(count),
+    out: new Float64Array(count),
+    err: new Float64Array(count),
+    diff: new Float64Array(out.length),
+    nearSignal: scene.near,
+    nearCover: coverage(scene.labels.near, count, size),
+    echoLabel: Uint8Array.from(coverage(scene.labels.echo, count, size), (c) => (c > 0 ? 1 : 0)),
+  };
+  for (let i = 0; i < out.length; i++) f.diff[i] = out[i]! - scene.near[i]!;
+  for (let k = 0; k < count; k++) {
+    let e = 0;
+    let nn = 0;
+    let z = 0;
+    let o = 0;
+    let d = 0;
+    for (let i = k * size; i < (k + 1) * size; i++) {
+      e += scene.echo[i]! ** 2;
+      nn += scene.near[i]! ** 2;
+      z += scene.noise[i]! ** 2;
+      o += out[i]! ** 2;
+      d += f.diff[i]! ** 2;
+    }
+    f.echo[k] = e;
+    f.near[k] = nn;
+    f.noise[k] = z;
+    f.out[k] = o;
+    f.err[k] = d;
+  }
+  return f;
+}
+
+const db = (x: number) => 10 * Math.log10(x + 1e-30);
+const LEAK_POWER = 10 ** (-50 / 10);
+
+/**
+ * Checks the declared latency: on near-only samples the output must correlate best with the
+ * user's signal at lag 0 (+-1 sample: a canceller's own phase response, e.g. speex's DC notch, can
+ * move the peak by a fraction of a sample). Throws when a clear peak sits farther; `verified` is
+ * false when the output carries too little of the user to tell (a muting canceller).
+ */
+export function checkAlignment(
+  scene: EchoScene,
+  out: Float32Array,
+  name: string,
+  maxLagSamples = Math.round(scene.sampleRate * 0.03),
+): EchoFigures['alignment'] {
+  const f = frames(scene, out);
+  const idx: number[] = [];
+  // At most 40 near-only frames (400 ms), the loudest: enough for a sharp peak, cheap at 48 kHz.
+  for (let k = 0; k < f.count; k++) if (f.nearCover[k]! >= 0.5 && f.echo[k]! <= f.noise[k]! && f.near[k]! >= 100 * f.noise[k]!) idx.push(k);
+  idx.sort((p, q) => f.near[q]! - f.near[p]!).splice(40);
+  let best = { lag: 0, correlation: 0 };
+  let nearPower = 0;
+  for (const k of idx) for (let i = k * f.size; i < (k + 1) * f.size; i++) nearPower += scene.near[i]! ** 2;
+  for (let lag = -maxLagSamples; lag <= maxLagSamples; lag++) {
+    let xy = 0;
+    let yy = 0;
+    for (const k of idx) {
+      for (let i = k * f.size; i < (k + 1) * f.size; i++) {
+        const y = out[i + lag] ?? 0;
+        xy += y * scene.near[i]!;
+        yy += y * y;
+      }
+    }
+    const rho = yy > 0 ? xy / Math.sqrt(yy * nearPower) : 0;
+    if (rho > best.correlation) best = { lag, correlation: rho };
+  }
+  const verified = best.correlation >= 0.3;
+  if (verified && Math.abs(best.lag) > 1) {
+    throw new Error(
+      `${name} on ${scene.name}: declared latency is off by ${best.lag} samples (output best matches the user ${best.lag} samples ${best.lag > 0 ? 'later' : 'earlier'}, correlation ${best.correlation.toFixed(2)})`,
+    );
+  }
+  return { ...best, verified };
+}
+
+/** Reduction over the echo-only frames in [from, to), and its noise ceiling, dB. */
+function reductionOver(f: Frames, isEchoOnly: (k: number) => boolean, from: number, to: number): { reduction: number; ceiling: number; n: number } {
+  let e = 0;
+  let o = 0;
+  let z = 0;
+  let n = 0;
+  for (let k = Math.max(0, from); k < Math.min(f.count, to); k++) {
+    if (!isEchoOnly(k)) continue;
+    e += f.echo[k]!;
+    o += f.out[k]!;
+    z += f.noise[k]!;
+    n++;
+  }
+  return { reduction: db(e / Math.max(o, 1e-30)), ceiling: db(e / Math.max(z, 1e-30)), n };
+}
+
+/** ms from `eventFrame` to the end of the first 100 ms window at the target whose next second holds it too; null if never. */
+function convergenceMs(f: Frames, isEchoOnly: (k: number) => boolean, eventFrame: number, endFrame: number): number | null {
+  const judged = (w: { n: number; ceiling: number }, minFrames: number) => w.n >= minFrames && w.ceiling >= 10;
+  for (let k = eventFrame; k + 10 <= endFrame; k++) {
+    const w = reductionOver(f, isEchoOnly, k, k + 10);
+    if (!judged(w, 5) || w.reduction < Math.min(20, w.ceiling - 3)) continue;
+    const next = reductionOver(f, isEchoOnly, k + 10, k + 110);
+    if (judged(next, 10) && next.reduction < Math.min(20, next.ceiling - 3)) continue;
+    return (k + 10 - eventFrame) * 10;
+  }
+  return null;
+}
+
+const isClean = (f: Frames, k: number) => f.err[k]! <= 0.1 * f.near[k]!;
+
+/** Per utterance starting with echo present: ms to the end of the first clean frame, Infinity if none. */
+function openings(f: Frames, utterances: [number, number][]): number[] {
+  const result: number[] = [];
+  for (const [a, b] of utterances) {
+    const startFrame = Math.floor(a / f.size);
+    if (!(f.echoLabel[startFrame] || f.echo[startFrame]! > f.noise[startFrame]!)) continue;
+    let ms = Number.POSITIVE_INFINITY;
+    for (let t = a, k = 0; t + f.size <= Math.min(b, f.nearSignal.length); t += f.size, k++) {
+      let nearE = 0;
+      let errE = 0;
+      for (let i = t; i < t + f.size; i++) {
+        nearE += f.nearSignal[i]! ** 2;
+        errE += f.diff[i]! ** 2;
+      }
+      if (nearE > 0 && errE <= 0.1 * nearE) {
+        ms = (k + 1) * 10;
+        break;
+      }
+    }
+    result.push(ms);
+  }
+  return result;
+}
+
+function median(x: number[]): number {
+  if (x.length === 0) return Number.NaN;
+  const s = [...x].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** All figures of one canceller on one scene (`out` aligned to the mic, from runCanceller). */
+export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: string): EchoFigures {
+  const alignment = checkAlignment(scene, out, cancellerName);
+  const f = frames(scene, out);
+  const perSecond = 100;
+  const echoPresent = (k: number) => f.echoLabel[k] === 1 || f.echo[k]! > f.noise[k]!;
+  const userActive = (k: number) => f.nearCover[k]! > 0 || f.near[k]! > f.noise[k]!;
+  const echoOnly = (k: number) => echoPresent(k) && !userActive(k);
+  const startFrame = Math.floor(scene.events.echoStart / f.size);
+  const changeFrame = scene.events.pathChange === null ? null : Math.floor(scene.events.pathChange / f.size);
+  const settled = (k: number) => k >= startFrame + 2 * perSecond && (changeFrame === null || k < changeFrame || k >= changeFrame + 2 * perSecond);
+
+  let stFrames = 0;
+  let leaks = 0;
+  for (let k = 0; k < f.count; k++) {
+    if (!echoOnly(k) || !settled(k)) continue;
+    stFrames++;
+    if (f.out[k]! / f.size > LEAK_POWER) leaks++;
+  }
+  const st = reductionOver(f, (k) => echoOnly(k) && settled(k), 0, f.count);
+
+  const doubleTalk = (k: number) => f.nearCover[k]! >= 0.5 && echoPresent(k) && f.near[k]! >= 10 * f.echo[k]! && f.near[k]! >= 100 * f.noise[k]!;
+  const share = (from: number, to: number) => {
+    let n = 0;
+    let clean = 0;
+    for (let k = Math.max(0, from); k < Math.min(f.count, to); k++) {
+      if (!doubleTalk(k)) continue;
+      n++;
+      if (isClean(f, k)) clean++;
+    }
+    return { n, share: n ? clean / n : Number.NaN };
+  };
+  const dt = share(0, f.count);
+  let dtEcho = 0;
+  let dtResidual = 0;
+  for (let k = 0; k < f.count; k++) {
+    if (f.nearCover[k]! < 0.5 || !echoPresent(k)) continue;
+    dtEcho += f.echo[k]!;
+    dtResidual += f.err[k]!;
+  }
+  const opened = openings(f, scene.labels.utterances);
+
+  const endFrame = changeFrame ?? f.count;
+  const convergence = {
+    coldStartMs: convergenceMs(f, echoOnly, startFrame, endFrame),
+    pathChanged: changeFrame !== null,
+    pathChangeMs: changeFrame === null ? null : convergenceMs(f, echoOnly, changeFrame, f.count),
+  };
+
+  let coldStart: EchoFigures['coldStart'] = null;
+  if (scene.events.coldStartUser !== null) {
+    const from = Math.floor(scene.events.coldStartUser / f.size);
+    const to = from + 15 * perSecond;
+    const s = share(from, to);
+    const within = scene.labels.utterances.filter(([a]) => a < to * f.size);
+    const o = openings(f, within);
+    coldStart = { frames: s.n, share: s.share, utterances: o.length, neverPassed: o.filter((ms) => !Number.isFinite(ms)).length };
+  }
+
+  let snrSum = 0;
+  let snrCount = 0;
+  for (let k = 0; k < f.count; k++) {
+    if (!(f.nearCover[k]! >= 0.5 && f.echo[k]! <= f.noise[k]! && f.near[k]! >= 100 * f.noise[k]!)) continue;
+    snrSum += Math.max(-10, Math.min(35, db(f.near[k]! / Math.max(f.err[k]!, 1e-30))));
+    snrCount++;
+  }
+
+  return {
+    scene: scene.name,
+    canceller: cancellerName,
+    alignment,
+    singleTalk: { frames: stFrames, reductionDb: st.reduction, ceilingDb: st.ceiling, leakShare: stFrames ? leaks / stFrames : Number.NaN },
+    doubleTalk: {
+      frames: dt.n,
+      cleanShare: dt.share,
+      echoReductionDb: dtEcho > 0 ? db(dtEcho / Math.max(dtResidual, 1e-30)) : Number.NaN,
+      openingsMs: opened,
+      openingMedianMs: median(opened),
+      neverPassed: opened.filter((ms) => !Number.isFinite(ms)).length,
+    },
+    convergence,
+    coldStart,
+    userSegSnrDb: snrCount ? snrSum / snrCount : null,
+  };
+}
+
+/** Runs and measures (frees the canceller). */
+export function evaluate(factory: CancellerFactory, scene: EchoScene): EchoFigures {
+  const c = factory(scene.sampleRate);
+  try {
+    return measureEcho(scene, runCanceller(c, scene), c.name);
+  } finally {
+    c.free?.();
+  }
+}
+
+/** Issue 13's bounds. Single-talk reduction: 40 dB, or the noise ceiling - 3 dB where the mic noise allows less. */
+export const ISSUE_13 = {
+  reductionDb: 40,
+  ceilingMarginDb: 3,
+  leakShare: 0.01,
+  cleanShare: 0.9,
+  openingMedianMs: 40,
+  convergenceMs: 1000,
+  coldStartShare: 0.9,
+};
+
+/** The issue-13 bounds a figure set misses (empty: all met). Bounds whose frames the scene lacks are not judged. */
+export function issue13Failures(x: EchoFigures): string[] {
+  const fails: string[] = [];
+  const b = ISSUE_13;
+  if (x.singleTalk.frames >= 50) {
+    const need = Math.min(b.reductionDb, x.singleTalk.ceilingDb - b.ceilingMarginDb);
+    if (!(x.singleTalk.reductionDb >= need)) fails.push(`single talk ${x.singleTalk.reductionDb.toFixed(1)} dB < ${need.toFixed(1)} dB`);
+    if (!(x.singleTalk.leakShare <= b.leakShare)) fails.push(`leaks ${(100 * x.singleTalk.leakShare).toFixed(1)}% > 1%`);
+  }
+  if (x.doubleTalk.frames >= 20 && !(x.doubleTalk.cleanShare >= b.cleanShare)) fails.push(`double talk ${(100 * x.doubleTalk.cleanShare).toFixed(1)}% < 90%`);
+  if (x.doubleTalk.openingsMs.length && !(x.doubleTalk.openingMedianMs <= b.openingMedianMs))
+    fails.push(`opening median ${x.doubleTalk.openingMedianMs} ms > 40 ms`);
+  if (x.doubleTalk.neverPassed > 0) fails.push(`${x.doubleTalk.neverPassed} utterance(s) never delivered`);
+  if (x.convergence.coldStartMs === null || x.convergence.coldStartMs > b.convergenceMs)
+    fails.push(`cold-start convergence ${x.convergence.coldStartMs ?? 'never'} ms`);
+  if (x.convergence.pathChanged && (x.convergence.pathChangeMs === null || x.convergence.pathChangeMs > b.convergenceMs))
+    fails.push(`path-change convergence ${x.convergence.pathChangeMs ?? 'never'} ms`);
+  if (x.coldStart && !(x.coldStart.share >= b.coldStartShare)) fails.push(`cold start ${(100 * x.coldStart.share).toFixed(1)}% < 90%`);
+  return fails;
+}
