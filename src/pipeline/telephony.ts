@@ -44,10 +44,6 @@ class Direction {
     });
   }
 
-  get latencyMs(): number {
-    return this.resampler.latencyMs;
-  }
-
   /** Resamples `samples`; with `end`, also the stream's tail. Returns a view of the output (valid until the next call). */
   push(samples: Int16Array, end: boolean): Float32Array {
     this.outFrames = 0;
@@ -98,11 +94,6 @@ export class TelephonyBridge {
       throw new OptionsError(`TelephonyBridge: sessionRate ${this.sessionRate} is not supported; use one of ${SUPPORTED_SAMPLE_RATES.join(', ')} Hz`);
     }
     this.quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
-  }
-
-  /** Delay the session-to-phone direction adds (its resampler's group delay), ms. */
-  get toPhoneLatencyMs(): number {
-    return this.down.latencyMs;
   }
 
   private get up(): Direction {

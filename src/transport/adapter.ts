@@ -12,6 +12,7 @@
 // counts, audio for unknown items become `error` events (TransportError), counted in `stats`, and
 // the session goes on. Stream times and totals come from integer frame counts.
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
+import { decodedLength } from '../kernels/base64.js';
 import { CapturePipeline, type AudioEncoding, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
 import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
@@ -343,7 +344,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
       return this.error('unsupported_format', `audio at ${rate} Hz; this adapter plays ${this.protocol.outputRate} Hz`);
     }
     if (responseId !== undefined && this.interruptedResponses.has(responseId)) {
-      this.counts.lateFrames += Math.floor((base64.length * 3) / 4 / this.protocol.bytesPerFrame);
+      this.counts.lateFrames += Math.floor(Math.max(0, decodedLength(base64)) / this.protocol.bytesPerFrame);
       return;
     }
     if (!this.knownItems.has(itemId)) {

@@ -8,7 +8,7 @@
 // turns marks and send times into what the caller heard. `interrupt()` sends `clear`, then a short
 // fade-out from where the caller is (the cut is not a click), and reports what was heard of the
 // item playing, in session frames (never more than received or sent), and the items not heard.
-import { decodeBase64, encodeBase64 } from '../kernels/base64.js';
+import { decodeBase64, decodedLength, encodeBase64 } from '../kernels/base64.js';
 import { decodeG711, encodeG711, type G711Law } from '../kernels/g711.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import { AudioInputError } from '../pipeline/errors.js';
@@ -159,7 +159,7 @@ export class CarrierPlayout implements SessionPlayout {
 
   pushDelta(base64: string, itemId: string): number {
     if (this.interrupted.has(itemId)) {
-      this.counters.lateFrames += Math.floor((base64.length * 3) / 4 / (this.mode === 'passthrough' ? 1 : 2));
+      this.counters.lateFrames += Math.floor(Math.max(0, decodedLength(base64)) / (this.mode === 'passthrough' ? 1 : 2));
       return 0;
     }
     const bytes = decodeBase64(base64);
@@ -337,11 +337,14 @@ export class CarrierPlayout implements SessionPlayout {
     return this.items.find((item) => item.itemId === itemId)?.receivedFrames ?? 0;
   }
 
-  /** 8 kHz frames of the carrier's stream heard to session frames (less the transcoder's delay). */
+  /**
+   * 8 kHz frames of the carrier's stream heard to session frames. The transcoder's output is
+   * aligned with its input (its filter delay is held back, not added: the item's tail is flushed
+   * at its end), so frame n at 8 kHz is session time n / 8000.
+   */
   private toSessionFrames(phoneFrames: number): number {
     if (this.telephony === undefined) return phoneFrames;
-    const ms = phoneFrames / FRAMES_PER_MS - this.telephony.toPhoneLatencyMs;
-    return Math.max(0, Math.floor((ms * this.sessionRate) / 1000));
+    return Math.floor((phoneFrames * this.sessionRate) / PHONE_RATE);
   }
 
   private remember(frame: Uint8Array, position: number): void {
