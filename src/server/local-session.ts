@@ -20,6 +20,8 @@ import { LocalTurns } from './local-turns.js';
 const RATE = 24000;
 /** The API's limit for one append (DESIGN.md section 8). */
 export const MAX_APPEND_BYTES = 15 * 1024 * 1024;
+/** Replies without an echo, per reply voice and output format (sessions share them; the voice's array is the key). */
+const PLAIN_REPLIES = new WeakMap<Int16Array, Map<LocalAudioFormat, Uint8Array>>();
 
 export interface LocalSessionOptions {
   /** The synthesized sentence that opens each reply (24 kHz PCM16). */
@@ -65,8 +67,8 @@ export class LocalSession {
   /** The last turn and its rate. */
   private lastTurn: Int16Array = new Int16Array(0);
   private lastTurnRate = RATE;
-  /** The reply without an echo, per output format (the same every time). */
-  private readonly plainReply = new Map<LocalAudioFormat, Uint8Array>();
+  /** The reply without an echo, per output format (the same every time, for every session with this voice). */
+  private readonly plainReply: Map<LocalAudioFormat, Uint8Array>;
   private lastItemId: string | null = null;
   private response: Response | undefined;
   /** Output frames sent per assistant item (for truncate checks), and the frames per ms they were sent at. */
@@ -80,6 +82,9 @@ export class LocalSession {
     private readonly options: LocalSessionOptions,
   ) {
     this.replyVoice = options.replyVoice;
+    let plain = PLAIN_REPLIES.get(this.replyVoice);
+    if (plain === undefined) PLAIN_REPLIES.set(this.replyVoice, (plain = new Map()));
+    this.plainReply = plain;
     this.maxEchoMs = options.maxEchoMs ?? 6000;
     this.paceFactor = options.paceFactor ?? 2;
     this.deltaMs = options.deltaMs ?? 100;

@@ -56,15 +56,28 @@ export class PhoneHarness {
     return h;
   }
 
-  /** Opens a call: the simulator connects, the server makes its bridge. */
+  private streams = 0;
+
+  /** Opens a call: the simulator connects and starts its stream (a fresh streamSid), the server makes its bridge. */
   async call(options: Omit<CarrierSimOptions, 'url' | 'clock'>): Promise<PhoneCall> {
-    const sim = await CarrierSim.connect({ ...options, url: `ws://127.0.0.1:${this.server.port}/phone`, clock: this.clock });
-    while (this.pendingBridges.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    const bridge = this.pendingBridges.shift()!;
+    const streamSid = options.streamSid ?? `MZ${String(++this.streams).padStart(32, '0')}`;
+    const sim = await CarrierSim.connect({ ...options, streamSid, url: `ws://127.0.0.1:${this.server.port}/phone`, clock: this.clock });
+    let bridge: PhoneBridge | undefined;
+    while ((bridge = this.pendingBridges.find((b) => b.streamSid === streamSid)) === undefined) await new Promise((resolve) => setImmediate(resolve));
+    this.pendingBridges.splice(this.pendingBridges.indexOf(bridge), 1);
     const call = { sim, bridge, events: this.eventsOf.get(bridge)! };
     this.calls.push(call);
     await this.settle();
     return call;
+  }
+
+  /** Drops ended calls from the harness (their simulators closed). */
+  forget(calls: PhoneCall[]): void {
+    for (const call of calls) {
+      const at = this.calls.indexOf(call);
+      if (at >= 0) this.calls.splice(at, 1);
+      this.eventsOf.delete(call.bridge);
+    }
   }
 
   /** Waits until no message is on its way on any open call. */
@@ -72,7 +85,6 @@ export class PhoneHarness {
     for (;;) {
       await new Promise((resolve) => setImmediate(resolve));
       this.profile.rounds++;
-      if (this.pendingBridges.length > 0) continue;
       let moving = false;
       for (const { sim, bridge } of this.calls) {
         if (sim.closed) continue;
