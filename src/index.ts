@@ -14,7 +14,8 @@ export { TransportError } from './transport/errors.js';
 export type { TransportErrorCode } from './transport/errors.js';
 
 // kernels
-export { ready } from './wasm/load.js';
+export { ready, kernelMemory } from './wasm/load.js';
+export type { KernelMemory } from './wasm/load.js';
 export { REALTIME_SAMPLE_RATE } from './constants.js';
 export { floatToPcm16, pcm16ToFloat } from './kernels/pcm16.js';
 export { encodeBase64, decodeBase64 } from './kernels/base64.js';

@@ -1,11 +1,12 @@
 // Main-thread factory for live or rendered capture: a source node (a microphone, or anything)
 // -> the capture processor, running the CapturePipeline in the AudioWorklet at the context's own
 // rate. Chunks and VAD events arrive through `onEvents`.
-import type { CaptureEvent, CapturePipelineOptions, CaptureStats } from '../pipeline/capture.js';
+import type { CaptureEvent, CapturePipelineOptions } from '../pipeline/capture.js';
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import { OptionsError } from '../errors.js';
-import { CAPTURE_PROCESSOR, type CaptureReply } from './protocol.js';
-import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
+import { checkTimeoutMs } from '../requests.js';
+import { CAPTURE_PROCESSOR, type CaptureReply, type CaptureStatsReply } from './protocol.js';
+import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
 import type { CaptureProcessorOptions } from './capture-processor.js';
 
 /** A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate state. */
@@ -31,19 +32,23 @@ export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputR
   onError?: (error: { code: string; message: string }) => void;
   /** Load the worklet from this URL (dist/worklet.js) instead of the embedded copy. */
   workletUrl?: string | URL;
+  /** How long `flush()` and `getStats()` wait for the audio thread before they reject, ms. Default 10000. */
+  requestTimeoutMs?: number;
 }
 
 /** A capture pipeline running in an AudioWorklet, as `createCaptureNode` returns it. */
 export interface CaptureNode {
   readonly node: AudioWorkletNode;
   readonly source: AudioNode | undefined;
-  /** Ends the stream: the partial chunk and the resampler's tail. */
+  /** Ends the stream: resolves with the partial chunk and the resampler's tail. */
   flush(): Promise<CaptureEvent[]>;
-  /** The pipeline's counters, from the audio thread. */
-  getStats(): Promise<CaptureStats & { quanta: number; echoGateOpen: boolean | null }>;
+  /** The pipeline's counters and the worklet's kernel memory, from the audio thread. */
+  getStats(): Promise<CaptureStatsReply>;
+  /** Forgets the stream (stream time restarts at 0). */
+  reset(): void;
   /** While paused, input is ignored (nothing is sent). */
   pause(paused: boolean): void;
-  /** Disconnects the source and the processor. */
+  /** Ends the capture: disconnects the source and the node, and frees the processor's kernel memory. Idempotent. */
   close(): void;
 }
 
@@ -52,7 +57,8 @@ export interface CaptureNode {
  * `stream`) to it. Chunks and VAD events arrive through `onEvents`.
  */
 export async function createCaptureNode(context: BaseAudioContext, options: CaptureNodeOptions = {}): Promise<CaptureNode> {
-  const { source: givenSource, stream, echoGate, linkId, levelIntervalMs, onEvents, onLevel, onError, workletUrl, ...pipeline } = options;
+  const { source: givenSource, stream, echoGate, linkId, levelIntervalMs, onEvents, onLevel, onError, workletUrl, requestTimeoutMs, ...pipeline } = options;
+  const timeoutMs = checkTimeoutMs(requestTimeoutMs);
   if (echoGate && linkId === undefined) throw new OptionsError('echoGate needs a linkId shared with the playback node whose output it should gate against');
   await loadWorklet(context, workletUrl);
   let source = givenSource;
@@ -69,25 +75,23 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
     { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit', channelInterpretation: 'speakers' },
     processorOptions,
   );
-  const requests = new PortRequests(node.port);
-  node.port.onmessage = (event: MessageEvent<CaptureReply>) => {
-    const message = event.data;
-    if (requests.settle(message as { id?: number })) return;
+  const port = new ProcessorPort<Exclude<CaptureReply, { id: number }>>(node, 'capture', timeoutMs, (message) => {
     if (message.type === 'events') onEvents?.(message.events);
     else if (message.type === 'level') onLevel?.(message);
     else if (message.type === 'error') onError?.(message);
-  };
+  });
   source?.connect(node);
   return {
     node,
     source,
-    flush: async () => (await requests.request<{ events: CaptureEvent[] }>({ type: 'flush' })).events,
-    getStats: async () => (await requests.request<{ stats: CaptureStats & { quanta: number; echoGateOpen: boolean | null } }>({ type: 'stats' })).stats,
-    pause: (paused) => node.port.postMessage({ type: 'pause', paused }),
+    flush: () => port.request<CaptureEvent[]>({ type: 'flush' }),
+    getStats: () => port.request<CaptureStatsReply>({ type: 'stats' }),
+    reset: () => port.notify({ type: 'reset' }),
+    pause: (paused) => port.notify({ type: 'pause', paused }),
     close: () => {
+      if (port.isClosed) return;
       source?.disconnect(node);
-      node.disconnect();
-      node.port.onmessage = null;
+      port.close();
     },
   };
 }

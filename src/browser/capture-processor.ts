@@ -2,12 +2,18 @@
 // 128-frame render quantum and posts finished chunks (every `chunkMs`) and VAD events to the main
 // thread. Per quantum nothing allocates: the input channel goes straight into the pipeline (a
 // stereo input is averaged into a buffer made once); messages are posted only when a chunk is
-// complete, and level reports every `levelIntervalMs`.
+// complete, and level reports every `levelIntervalMs`. `close` frees the pipeline and the echo gate
+// (their kernel memory in this scope) and ends the processor.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
 import {
   contextRate,
   echoLink,
   installKernels,
+  closePort,
+  serve,
+  unknownMessage,
+  unlinkEcho,
+  workletMemory,
   type EchoGateLike,
   type EchoGateSettings,
   type ProcessorBase,
@@ -15,6 +21,7 @@ import {
   type WorkletScope,
 } from './worklet-scope.js';
 import { RealtimePcmError, errorData } from '../errors.js';
+import { freedError } from '../wasm/blocks.js';
 import { LevelMeter } from './level-meter.js';
 import { MonoMixer } from './mono-mixer.js';
 import type { CaptureReply, CaptureRequest, WorkletKernelOptions } from './protocol.js';
@@ -41,8 +48,10 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
     private readonly mixer = new MonoMixer();
     private paused = false;
     private failed = false;
+    private closed = false;
     private quanta = 0;
     private readonly meter: LevelMeter;
+    private readonly linkId: string | undefined;
 
     constructor(options?: { processorOptions?: CaptureProcessorOptions }) {
       super(options);
@@ -54,14 +63,16 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
         this.echoGate = scope.createEchoGate(config.echoGate === true ? {} : config.echoGate, rate);
         if (config.linkId !== undefined) echoLink(config.linkId).reference = this.echoGate;
       }
+      this.linkId = config.linkId;
       this.pipeline = new CapturePipeline({ ...config.pipeline, inputRate: rate, echoGate: this.echoGate });
       this.meter = LevelMeter.fromMs(config.levelIntervalMs ?? 50, rate, (rmsDb, peakDb) =>
         this.post({ type: 'level', rmsDb, peakDb, speaking: this.pipeline.speaking, echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open }),
       );
-      this.port.onmessage = (event: MessageEvent<CaptureRequest>) => this.handle(event.data);
+      this.port.onmessage = (event: MessageEvent<CaptureRequest>) => serve(this.port, event.data, (message) => this.handle(message));
     }
 
     process(inputs: Float32Array[][]): boolean {
+      if (this.closed) return false; // the engine may drop the processor
       const input = inputs[0];
       if (this.failed || this.paused || input === undefined || input.length === 0) return true;
       this.quanta++;
@@ -76,35 +87,38 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       return true;
     }
 
-    private handle(message: CaptureRequest): void {
-      try {
-        switch (message?.type) {
-          case 'flush':
-            this.post({ type: 'flushed', id: message.id, events: this.pipeline.flush() });
-            break;
-          case 'reset':
-            this.pipeline.reset();
-            break;
-          case 'pause':
-            this.paused = Boolean(message.paused);
-            break;
-          case 'stats':
-            this.post({
-              type: 'stats',
-              id: message.id,
-              stats: { ...this.pipeline.stats, quanta: this.quanta, echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open },
-            });
-            break;
-          default:
-            this.post({
-              type: 'error',
-              code: 'unknown_message',
-              message: `unknown message to the capture processor: ${String((message as { type?: unknown })?.type)}`,
-            });
-        }
-      } catch (error) {
-        this.fail(error);
+    /** One message from the node: requests return their result (see `serve`). */
+    private handle(message: CaptureRequest): unknown {
+      if (this.closed) throw freedError('capture processor');
+      switch (message?.type) {
+        case 'flush':
+          return this.pipeline.flush();
+        case 'stats':
+          return {
+            ...this.pipeline.stats,
+            ...workletMemory(),
+            quanta: this.quanta,
+            echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
+          };
+        case 'reset':
+          return this.pipeline.reset();
+        case 'pause':
+          this.paused = Boolean(message.paused);
+          return;
+        case 'close':
+          return this.close();
+        default:
+          throw unknownMessage('capture', message);
       }
+    }
+
+    /** Frees the pipeline and the echo gate made here; the processor ends. */
+    private close(): void {
+      this.closed = true;
+      unlinkEcho(this.linkId, this.echoGate);
+      this.pipeline.free();
+      this.echoGate?.free?.();
+      closePort(this.port);
     }
 
     private fail(error: unknown): void {

@@ -11,6 +11,6 @@ export { openMicrophone, DEFAULT_MICROPHONE_CONSTRAINTS } from './microphone.js'
 export type { Microphone, MicrophoneOptions } from './microphone.js';
 export { connectRealtimeAudio } from './session-node.js';
 export type { RealtimeAudioConnection, RealtimeAudioConnectionOptions, SessionLevel } from './session-node.js';
-export type { SessionEventMessage } from './protocol.js';
+export type { SessionEventMessage, CaptureStatsReply, PlaybackStatsReply, WorkletMemoryStats } from './protocol.js';
 export { loadWorklet } from './load-worklet.js';
 export { CAPTURE_PROCESSOR, PLAYBACK_PROCESSOR, SESSION_PROCESSOR } from './protocol.js';

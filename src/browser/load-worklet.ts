@@ -5,6 +5,8 @@
 import { WORKLET_SOURCE } from './worklet-source.generated.js';
 import { kernelModule, ready, wasmBytes } from '../wasm/load.js';
 import { RealtimePcmError } from '../errors.js';
+import { PendingRequests } from '../requests.js';
+import { freedError } from '../wasm/blocks.js';
 import type { WorkletKernelOptions } from './protocol.js';
 
 const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
@@ -61,28 +63,67 @@ export function createWorkletNode<T extends object>(
   }
 }
 
-/** Request/answer over a node's port: numbered requests, answers matched by `id`. */
-export class PortRequests {
-  private next = 1;
-  private readonly waiting = new Map<number, (message: unknown) => void>();
+/**
+ * The main-thread end of a processor's port (src/requests.ts): requests that always settle (the
+ * answer, its error, a `processorerror`, or the timeout), notifications, and `close`, which tells
+ * the processor to free its kernel memory. Requests made before `close` are still answered; after
+ * it, requests reject and notifications throw RealtimePcmError('freed'). Once closed and answered,
+ * the port is closed too: an open port with a listener keeps its processor alive in Chromium (its
+ * pipelines' buffers included), however the node is dropped.
+ */
+export class ProcessorPort<Notice> {
+  private readonly pending: PendingRequests;
+  private closed = false;
 
-  constructor(private readonly port: MessagePort) {}
-
-  request<T>(message: { type: string; [key: string]: unknown }): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve) => {
-      this.waiting.set(id, resolve as (message: unknown) => void);
-      this.port.postMessage({ ...message, id });
-    });
+  constructor(
+    private readonly node: AudioWorkletNode,
+    private readonly name: string,
+    timeoutMs: number,
+    onNotice: (message: Notice) => void,
+  ) {
+    this.pending = new PendingRequests(timeoutMs);
+    node.port.onmessage = (event: MessageEvent) => {
+      if (!this.pending.settle(event.data)) onNotice(event.data as Notice);
+    };
+    // a processor that threw in its constructor or process() never answers
+    node.addEventListener?.('processorerror', () => this.pending.failAll(new RealtimePcmError('processor_error', `the ${name} processor failed`)));
   }
 
-  /** Call with every message from the port; returns true when it answered a request. */
-  settle(message: { id?: number }): boolean {
-    if (typeof message?.id !== 'number') return false;
-    const resolve = this.waiting.get(message.id);
-    if (resolve === undefined) return false;
-    this.waiting.delete(message.id);
-    resolve(message);
-    return true;
+  /** True after `close()`. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sends a request; resolves with its result. */
+  request<T>(message: { type: string; [key: string]: unknown }): Promise<T> {
+    if (this.closed) return Promise.reject(freedError(`${this.name} node`));
+    const { id, promise } = this.pending.open<T>(`${this.name} ${message.type}`);
+    try {
+      this.node.port.postMessage({ ...message, id });
+    } catch (error) {
+      this.pending.reject(id, error as Error); // e.g. a DataCloneError
+    }
+    return promise;
+  }
+
+  /** Sends a notification (no answer). */
+  notify(message: { type: string; [key: string]: unknown }, transfer: Transferable[] = []): void {
+    if (this.closed) throw freedError(`${this.name} node`);
+    this.node.port.postMessage(message, transfer);
+  }
+
+  /** Tells the processor to free its kernel memory and end; disconnects the node. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.node.port.postMessage({ type: 'close' });
+    this.node.disconnect();
+    this.pending.onIdle = () => this.shut();
+    if (this.pending.size === 0) this.shut();
+  }
+
+  private shut(): void {
+    this.node.port.onmessage = null;
+    this.node.port.close();
   }
 }

@@ -1,10 +1,11 @@
 // Main-thread factory for playback: the playback processor, running the PlaybackPipeline in the
 // AudioWorklet at the context's own rate, connected to the speakers (or anywhere). Deltas go in
 // through `pushDelta`; `interrupt()` flushes at once and resolves with what was actually played.
-import { RENAMED_PLAYBACK_OPTIONS, type PlaybackInterruption, type PlaybackPipelineOptions, type PlaybackStats } from '../pipeline/playback.js';
+import { RENAMED_PLAYBACK_OPTIONS, type PlaybackInterruption, type PlaybackPipelineOptions } from '../pipeline/playback.js';
 import { rejectRenamed } from '../pipeline/options.js';
-import { PLAYBACK_PROCESSOR, type PlaybackReply } from './protocol.js';
-import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
+import { checkTimeoutMs } from '../requests.js';
+import { PLAYBACK_PROCESSOR, type PlaybackReply, type PlaybackStatsReply } from './protocol.js';
+import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
 import type { PlaybackProcessorOptions } from './playback-processor.js';
 
 /** A progress report of the playback node while it plays. */
@@ -27,6 +28,8 @@ export interface PlaybackNodeOptions extends Omit<PlaybackPipelineOptions, 'outp
   onProgress?: (progress: PlaybackProgress) => void;
   onError?: (error: { code: string; message: string }) => void;
   workletUrl?: string | URL;
+  /** How long `interrupt()` and `getStats()` wait for the audio thread before they reject, ms. Default 10000. */
+  requestTimeoutMs?: number;
 }
 
 /** A playback pipeline running in an AudioWorklet, as `createPlaybackNode` returns it. */
@@ -40,37 +43,39 @@ export interface PlaybackNode {
   endItem(itemId: string): void;
   /** Stops playback at once; resolves with the playing item and how much of it was heard. */
   interrupt(): Promise<PlaybackInterruption>;
-  /** The pipeline's counters, from the audio thread. */
-  getStats(): Promise<PlaybackStats & { quanta: number; bufferedMs: number }>;
+  /** The pipeline's counters and the worklet's kernel memory, from the audio thread. */
+  getStats(): Promise<PlaybackStatsReply>;
+  /** No more audio for now: the item being received plays out to its end. */
+  flush(): void;
+  /** Forgets everything buffered and every item. */
+  reset(): void;
+  /** Ends playback: disconnects the node and frees the processor's kernel memory. Idempotent. */
   close(): void;
 }
 
 /** Creates the playback node in `context` (loading the worklet once), connected to `destination` (default: the speakers). */
 export async function createPlaybackNode(context: BaseAudioContext, options: PlaybackNodeOptions = {}): Promise<PlaybackNode> {
   rejectRenamed('createPlaybackNode', options, RENAMED_PLAYBACK_OPTIONS); // here: the worklet's own errors do not reach the caller
-  const { destination, linkId, progressIntervalMs, onProgress, onError, workletUrl, ...pipeline } = options;
+  const { destination, linkId, progressIntervalMs, onProgress, onError, workletUrl, requestTimeoutMs, ...pipeline } = options;
+  const timeoutMs = checkTimeoutMs(requestTimeoutMs);
   await loadWorklet(context, workletUrl);
   const processorOptions: PlaybackProcessorOptions = { pipeline, linkId, progressIntervalMs };
   const node = createWorkletNode(context, PLAYBACK_PROCESSOR, { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] }, processorOptions);
-  const requests = new PortRequests(node.port);
-  node.port.onmessage = (event: MessageEvent<PlaybackReply>) => {
-    const message = event.data;
-    if (requests.settle(message as { id?: number })) return;
+  const port = new ProcessorPort<Exclude<PlaybackReply, { id: number }>>(node, 'playback', timeoutMs, (message) => {
     if (message.type === 'progress') onProgress?.(message);
     else if (message.type === 'error') onError?.(message);
-  };
+  });
   const target = destination === undefined ? context.destination : destination;
   if (target !== null) node.connect(target);
   return {
     node,
-    pushDelta: (base64, itemId) => node.port.postMessage({ type: 'delta', base64, itemId }),
-    pushPcm16: (pcm, itemId) => node.port.postMessage({ type: 'pcm', pcm, itemId }, [pcm.buffer]),
-    endItem: (itemId) => node.port.postMessage({ type: 'end-item', itemId }),
-    interrupt: async () => (await requests.request<{ result: PlaybackInterruption }>({ type: 'interrupt' })).result,
-    getStats: async () => (await requests.request<{ stats: PlaybackStats & { quanta: number; bufferedMs: number } }>({ type: 'stats' })).stats,
-    close: () => {
-      node.disconnect();
-      node.port.onmessage = null;
-    },
+    pushDelta: (base64, itemId) => port.notify({ type: 'delta', base64, itemId }),
+    pushPcm16: (pcm, itemId) => port.notify({ type: 'pcm', pcm, itemId }, [pcm.buffer]),
+    endItem: (itemId) => port.notify({ type: 'end-item', itemId }),
+    interrupt: () => port.request<PlaybackInterruption>({ type: 'interrupt' }),
+    getStats: () => port.request<PlaybackStatsReply>({ type: 'stats' }),
+    flush: () => port.notify({ type: 'flush' }),
+    reset: () => port.notify({ type: 'reset' }),
+    close: () => port.close(),
   };
 }

@@ -2,10 +2,23 @@
 // (allocation-free), fed with the session's audio deltas through the port. `interrupt` flushes at
 // once and answers with the audio of the playing item actually played. What it plays goes to the
 // linked capture processor's echo gate as its reference (same render thread, no copy). Progress
-// is posted every `progressIntervalMs`.
-import { errorData } from '../errors.js';
+// is posted every `progressIntervalMs`. `close` frees the pipeline (its kernel memory in this
+// scope) and ends the processor.
 import { PlaybackPipeline, type PlaybackPipelineOptions } from '../pipeline/playback.js';
-import { contextRate, echoLink, installKernels, type EchoLink, type ProcessorBase, type WorkletProcessor, type WorkletScope } from './worklet-scope.js';
+import { freedError } from '../wasm/blocks.js';
+import {
+  contextRate,
+  echoLink,
+  installKernels,
+  closePort,
+  serve,
+  unknownMessage,
+  workletMemory,
+  type EchoLink,
+  type ProcessorBase,
+  type WorkletProcessor,
+  type WorkletScope,
+} from './worklet-scope.js';
 import type { PlaybackReply, PlaybackRequest, WorkletKernelOptions } from './protocol.js';
 
 export interface PlaybackProcessorOptions extends WorkletKernelOptions {
@@ -26,6 +39,7 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
     private readonly rate: number;
     private readonly link: EchoLink | undefined;
     private failed = false;
+    private closed = false;
     private quanta = 0;
     private readonly progressFrames: number;
     private sinceProgress = 0;
@@ -42,10 +56,12 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
       this.pipeline = new PlaybackPipeline({ ...config.pipeline, outputRate: this.rate, echoGate });
       const progressIntervalMs = config.progressIntervalMs ?? 100;
       this.progressFrames = progressIntervalMs > 0 ? Math.round((progressIntervalMs * this.rate) / 1000) : 0;
-      this.port.onmessage = (event: MessageEvent<PlaybackRequest>) => this.handle(event.data);
+      // bad input from the network (invalid base64, odd byte count) is reported; playback goes on
+      this.port.onmessage = (event: MessageEvent<PlaybackRequest>) => serve(this.port, event.data, (message) => this.handle(message));
     }
 
     process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+      if (this.closed) return false; // the engine may drop the processor
       const output = outputs[0];
       if (this.failed || output === undefined || output.length === 0) return true;
       this.quanta++;
@@ -74,37 +90,31 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
       });
     }
 
-    private handle(message: PlaybackRequest): void {
-      try {
-        switch (message?.type) {
-          case 'delta':
-            this.pipeline.pushDelta(message.base64, message.itemId);
-            break;
-          case 'pcm':
-            this.pipeline.pushPcm16(message.pcm, message.itemId);
-            break;
-          case 'end-item':
-            this.pipeline.endItem(message.itemId);
-            break;
-          case 'interrupt':
-            this.post({ type: 'interrupted', id: message.id, result: this.pipeline.interrupt() });
-            break;
-          case 'reset':
-            this.pipeline.reset();
-            break;
-          case 'stats':
-            this.post({ type: 'stats', id: message.id, stats: { ...this.pipeline.stats, quanta: this.quanta, bufferedMs: this.pipeline.bufferedMs } });
-            break;
-          default:
-            this.post({
-              type: 'error',
-              code: 'unknown_message',
-              message: `unknown message to the playback processor: ${String((message as { type?: unknown })?.type)}`,
-            });
-        }
-      } catch (error) {
-        // bad input from the network (invalid base64, odd byte count): reported, playback goes on
-        this.post({ type: 'error', ...errorData(error, 'processor_error') });
+    /** One message from the node: requests return their result (see `serve`). */
+    private handle(message: PlaybackRequest): unknown {
+      if (this.closed) throw freedError('playback processor');
+      const pipeline = this.pipeline;
+      switch (message?.type) {
+        case 'delta':
+          return pipeline.pushDelta(message.base64, message.itemId);
+        case 'pcm':
+          return pipeline.pushPcm16(message.pcm, message.itemId);
+        case 'end-item':
+          return pipeline.endItem(message.itemId);
+        case 'interrupt':
+          return pipeline.interrupt();
+        case 'stats':
+          return { ...pipeline.stats, ...workletMemory(), quanta: this.quanta, bufferedMs: pipeline.bufferedMs };
+        case 'flush':
+          return pipeline.flush();
+        case 'reset':
+          return pipeline.reset();
+        case 'close':
+          this.closed = true;
+          pipeline.free();
+          return closePort(this.port);
+        default:
+          throw unknownMessage('playback', message);
       }
     }
 

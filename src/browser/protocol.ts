@@ -1,7 +1,10 @@
 // Messages between the main-thread nodes and the worklet processors (structured-cloned through
-// the node's MessagePort). Requests that expect an answer carry an `id`; answers echo it.
+// the node's MessagePort). Requests carry an `id` and are answered `{ id, result }` or `{ id,
+// error }` (src/requests.ts, the protocol the Node worker pool speaks too); the other messages are
+// notifications, never answered. `close` frees the processor's kernel memory and ends it.
 import type { CaptureEvent, CaptureStats } from '../pipeline/capture.js';
-import type { PlaybackInterruption, PlaybackStats } from '../pipeline/playback.js';
+import type { PlaybackStats } from '../pipeline/playback.js';
+import type { Reply } from '../requests.js';
 
 /** Name the capture AudioWorkletProcessor is registered under. */
 export const CAPTURE_PROCESSOR = 'realtime-pcm-capture';
@@ -19,27 +22,47 @@ export interface WorkletKernelOptions {
   sampleRate?: number;
 }
 
-export type CaptureRequest = { type: 'flush'; id: number } | { type: 'reset' } | { type: 'stats'; id: number } | { type: 'pause'; paused: boolean };
+/** What every processor reports with its stats: the kernel memory of its AudioWorklet scope. */
+export interface WorkletMemoryStats {
+  /** The scope's wasm memory, bytes, and what is allocated in it (see `kernelMemory()`). */
+  kernelMemoryBytes: number;
+  kernelLiveBytes: number;
+}
+
+/** Requests (with `id`: flush, stats) and notifications (reset, pause, close) to the capture processor. */
+export type CaptureRequest =
+  | { type: 'flush'; id: number }
+  | { type: 'stats'; id: number }
+  | { type: 'reset' }
+  | { type: 'pause'; paused: boolean }
+  | { type: 'close' };
+
+/** What a capture node's `getStats()` resolves with: the pipeline's counters, quanta processed, the echo gate's state and the scope's kernel memory. */
+export type CaptureStatsReply = CaptureStats & WorkletMemoryStats & { quanta: number; echoGateOpen: boolean | null };
 
 export type CaptureReply =
+  | Reply
   | { type: 'events'; events: CaptureEvent[] }
-  | { type: 'flushed'; id: number; events: CaptureEvent[] }
-  | { type: 'stats'; id: number; stats: CaptureStats & { quanta: number; echoGateOpen: boolean | null } }
   | { type: 'level'; rmsDb: number; peakDb: number; speaking: boolean; echoGateOpen: boolean | null }
   | { type: 'error'; code: string; message: string };
 
+/** Requests (with `id`: interrupt, stats) and notifications to the playback processor. */
 export type PlaybackRequest =
   | { type: 'delta'; itemId: string; base64: string }
   | { type: 'pcm'; itemId: string; pcm: Int16Array }
   | { type: 'end-item'; itemId: string }
   | { type: 'interrupt'; id: number }
+  | { type: 'stats'; id: number }
+  | { type: 'flush' }
   | { type: 'reset' }
-  | { type: 'stats'; id: number };
+  | { type: 'close' };
+
+/** What a playback node's `getStats()` resolves with: the pipeline's counters, quanta processed, the audio buffered and the scope's kernel memory. */
+export type PlaybackStatsReply = PlaybackStats & WorkletMemoryStats & { quanta: number; bufferedMs: number };
 
 export type PlaybackReply =
-  | { type: 'interrupted'; id: number; result: PlaybackInterruption }
+  | Reply
   | { type: 'progress'; itemId: string | null; playedMs: number; bufferedMs: number; playing: boolean }
-  | { type: 'stats'; id: number; stats: PlaybackStats & { quanta: number; bufferedMs: number } }
   | { type: 'error'; code: string; message: string };
 
 /** Name the session AudioWorkletProcessor (a whole RealtimeAudioAdapter) is registered under. */
@@ -51,18 +74,22 @@ export type SessionEventMessage =
   | { type: 'speech_start' | 'speech_stop'; timeMs: number }
   | { type: 'error'; code: string; message: string };
 
+/** Requests (with `id`) and notifications to the session processor. */
 export type SessionRequest =
   | { type: 'server'; message: unknown }
   | { type: 'interrupt'; id: number }
   | { type: 'commit'; id: number; createResponse?: boolean }
-  | { type: 'clear-input' }
+  | { type: 'flush'; id: number }
   | { type: 'session-update'; id: number; options?: Record<string, unknown>; extra?: Record<string, unknown> }
   | { type: 'stats'; id: number }
-  | { type: 'pause'; paused: boolean };
+  | { type: 'clear-input' }
+  | { type: 'reset' }
+  | { type: 'pause'; paused: boolean }
+  | { type: 'close' };
 
 export type SessionReply =
+  | Reply
   | { type: 'send'; event: Record<string, unknown> }
   | { type: 'event'; event: SessionEventMessage }
   | { type: 'level'; micDb: number; speakerDb: number; speaking: boolean; echoGateOpen: boolean | null; bufferedMs: number; playingItemId: string | null }
-  | { type: 'answer'; id: number; value: unknown }
   | { type: 'error'; code: string; message: string };

@@ -9,8 +9,9 @@ import type { SessionAudioOptions } from '../transport/session-config.js';
 import { EventSink, type SendTarget } from '../transport/sink.js';
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import { OptionsError } from '../errors.js';
-import { SESSION_PROCESSOR, type SessionEventMessage, type SessionReply } from './protocol.js';
-import { createWorkletNode, loadWorklet, PortRequests } from './load-worklet.js';
+import { checkTimeoutMs } from '../requests.js';
+import { SESSION_PROCESSOR, type SessionEventMessage, type SessionReply, type WorkletMemoryStats } from './protocol.js';
+import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
 import type { SessionAdapterSettings, SessionProcessorOptions } from './session-processor.js';
 
 /** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate and playback state. */
@@ -42,6 +43,8 @@ export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
   levelIntervalMs?: number;
   /** Load the worklet from this URL (dist/worklet.js) instead of the embedded copy. */
   workletUrl?: string | URL;
+  /** How long the promises of interrupt(), commit(), flush(), sessionUpdate() and getStats() wait for the audio thread, ms. Default 10000. */
+  requestTimeoutMs?: number;
 }
 
 /** A RealtimeAudioAdapter running in an AudioWorklet, wired to a source, the speaker and `send`. */
@@ -53,13 +56,18 @@ export interface RealtimeAudioConnection {
   interrupt(): Promise<InterruptionEvent | null>;
   /** Manual turn end (turn detection off); false when less than 100 ms was sent. */
   commit(options?: { createResponse?: boolean }): Promise<boolean>;
+  /** Sends what the microphone side still holds (the partial chunk), without a commit; resolves once sent. */
+  flush(): Promise<void>;
   clearInput(): void;
-  /** Sends the matching `session.update` (OpenAI) and adopts its turn detection. */
-  sessionUpdate(options?: SessionAudioOptions, extra?: Record<string, unknown>): Promise<ClientEvent | null>;
-  /** The adapter's totals, plus chunks dropped on this side because the socket was backed up. */
-  getStats(): Promise<AdapterStats & { socketDroppedChunks: number }>;
+  /** Sends the matching `session.update` (OpenAI) and adopts its turn detection; rejects with an OptionsError for Gemini. */
+  sessionUpdate(options?: SessionAudioOptions, extra?: Record<string, unknown>): Promise<ClientEvent>;
+  /** The adapter's totals and the worklet's kernel memory, plus chunks dropped on this side because the socket was backed up. */
+  getStats(): Promise<AdapterStats & WorkletMemoryStats & { socketDroppedChunks: number }>;
+  /** Forgets the call's audio state (both pipelines, the items) to start another call; nothing is sent. */
+  reset(): void;
   /** Stops sending the microphone while true (playback goes on). */
   mute(muted: boolean): void;
+  /** Ends the call: disconnects the nodes and frees the adapter's kernel memory in the worklet; later server messages are ignored. Idempotent. */
   close(): void;
 }
 
@@ -68,8 +76,9 @@ export interface RealtimeAudioConnection {
  * runs in an AudioWorklet at the context's rate; its client events go to `send` on the main thread.
  */
 export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptions): Promise<RealtimeAudioConnection> {
-  const { context, source, destination, send, echoGate, onEvent, onLevel, levelIntervalMs, workletUrl, ...adapter } = options;
+  const { context, source, destination, send, echoGate, onEvent, onLevel, levelIntervalMs, workletUrl, requestTimeoutMs, ...adapter } = options;
   if (context === undefined || context === null) throw new OptionsError('connectRealtimeAudio needs { context, send, protocol }');
+  const timeoutMs = checkTimeoutMs(requestTimeoutMs);
   const sink = new EventSink(send);
   // the worklet's adapter cannot see the socket: its send-buffer bound is applied here, to its audio events
   const protocol = createProtocol(adapter.protocol, adapter.audioFormat);
@@ -83,9 +92,7 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
     { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1], channelCount: 1, channelCountMode: 'explicit', channelInterpretation: 'speakers' },
     processorOptions,
   );
-  const requests = new PortRequests(node.port);
-  node.port.onmessage = (event: MessageEvent<SessionReply>) => {
-    const message = event.data;
+  const port = new ProcessorPort<Exclude<SessionReply, { id: number }>>(node, 'session', timeoutMs, (message) => {
     switch (message.type) {
       case 'send':
         if (!sink.canSend(maxBufferedBytes) && protocol.readClient(message.event).kind === 'append') {
@@ -98,9 +105,6 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
           onEvent?.({ type: 'error', code: 'send_failed', message: `send threw: ${String(error)}` });
         }
         return;
-      case 'answer':
-        requests.settle(message);
-        return;
       case 'event':
         onEvent?.(message.event);
         return;
@@ -111,29 +115,31 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
         onEvent?.(message);
         return;
     }
-  };
+  });
   source?.connect(node);
   const target = destination === undefined ? context.destination : destination;
   if (target !== null) node.connect(target);
 
-  const ask = async <T>(message: { type: string; [key: string]: unknown }) => (await requests.request<{ value: T }>(message)).value;
   return {
     node,
     handleServerEvent(message) {
+      if (port.isClosed) return; // messages still in flight when the call ends
       // bytes are decoded here: the worklet scope has no TextDecoder
       if (message instanceof ArrayBuffer || ArrayBuffer.isView(message)) message = new TextDecoder().decode(message as ArrayBuffer);
-      node.port.postMessage({ type: 'server', message });
+      port.notify({ type: 'server', message });
     },
-    interrupt: () => ask<InterruptionEvent | null>({ type: 'interrupt' }),
-    commit: (commitOptions = {}) => ask<boolean>({ type: 'commit', createResponse: commitOptions.createResponse }),
-    clearInput: () => node.port.postMessage({ type: 'clear-input' }),
-    sessionUpdate: (updateOptions = {}, extra = {}) => ask<ClientEvent | null>({ type: 'session-update', options: updateOptions, extra }),
-    getStats: async () => ({ ...(await ask<AdapterStats>({ type: 'stats' })), socketDroppedChunks }),
-    mute: (muted) => node.port.postMessage({ type: 'pause', paused: muted }),
+    interrupt: () => port.request<InterruptionEvent | null>({ type: 'interrupt' }),
+    commit: (commitOptions = {}) => port.request<boolean>({ type: 'commit', createResponse: commitOptions.createResponse }),
+    flush: () => port.request<void>({ type: 'flush' }),
+    clearInput: () => port.notify({ type: 'clear-input' }),
+    sessionUpdate: (updateOptions = {}, extra = {}) => port.request<ClientEvent>({ type: 'session-update', options: updateOptions, extra }),
+    getStats: async () => ({ ...(await port.request<AdapterStats & WorkletMemoryStats>({ type: 'stats' })), socketDroppedChunks }),
+    reset: () => port.notify({ type: 'reset' }),
+    mute: (muted) => port.notify({ type: 'pause', paused: muted }),
     close() {
+      if (port.isClosed) return;
       source?.disconnect(node);
-      node.disconnect();
-      node.port.onmessage = null;
+      port.close();
     },
   };
 }

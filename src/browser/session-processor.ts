@@ -3,12 +3,17 @@
 // posted to the main thread (which sends them on the socket); server messages arrive through the
 // port and are handled here, so playback, barge-in and the truncate position are decided in the
 // thread that plays the audio: `audio_end_ms` is exactly what was read out to the speaker. With
-// `echoGate` on, the adapter's EchoGate hears the speaker output as its reference.
+// `echoGate` on, the adapter's EchoGate hears the speaker output as its reference. `close` frees
+// the adapter and the echo gate (their kernel memory in this scope) and ends the processor.
 import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../transport/adapter.js';
 import type { AdapterEvent } from '../transport/events.js';
 import {
   contextRate,
   installKernels,
+  closePort,
+  serve,
+  unknownMessage,
+  workletMemory,
   type EchoGateLike,
   type EchoGateSettings,
   type ProcessorBase,
@@ -18,6 +23,7 @@ import {
 import { LevelMeter } from './level-meter.js';
 import { MonoMixer } from './mono-mixer.js';
 import { RealtimePcmError, errorData } from '../errors.js';
+import { freedError } from '../wasm/blocks.js';
 import type { SessionEventMessage, SessionReply, SessionRequest, WorkletKernelOptions } from './protocol.js';
 
 /** Adapter options that can cross into the worklet (no functions, no instances). */
@@ -51,6 +57,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
     private readonly mixer = new MonoMixer();
     private paused = false;
     private failed = false;
+    private closed = false;
     private readonly micMeter: LevelMeter;
     private readonly speakerMeter: LevelMeter;
     private speakerDb = -120;
@@ -87,10 +94,11 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           playingItemId: this.adapter.playback.playingItemId,
         }),
       );
-      this.port.onmessage = (event: MessageEvent<SessionRequest>) => this.handle(event.data);
+      this.port.onmessage = (event: MessageEvent<SessionRequest>) => serve(this.port, event.data, (message) => this.handle(message));
     }
 
     process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+      if (this.closed) return false; // the engine may drop the processor
       if (this.failed) return true;
       try {
         const output = outputs[0];
@@ -113,42 +121,39 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
       return true;
     }
 
-    private handle(message: SessionRequest): void {
+    /** One message from the node: requests return their result (see `serve`). */
+    private handle(message: SessionRequest): unknown {
+      if (this.closed) throw freedError('session processor');
       const adapter = this.adapter;
       switch (message?.type) {
         case 'server':
-          adapter.handleServerEvent(message.message); // never throws on bad input: error events instead
-          return;
+          return adapter.handleServerEvent(message.message); // never throws on bad input: error events instead
         case 'interrupt':
-          return this.answer(message.id, adapter.interrupt() ?? null);
+          return adapter.interrupt() ?? null;
         case 'commit':
-          return this.answer(message.id, adapter.commit({ createResponse: message.createResponse }));
-        case 'clear-input':
-          adapter.clearInput();
-          return;
+          return adapter.commit({ createResponse: message.createResponse });
+        case 'flush':
+          adapter.flush();
+          return null;
         case 'session-update':
-          try {
-            return this.answer(message.id, adapter.sessionUpdate(message.options, message.extra));
-          } catch (error) {
-            this.post({ type: 'error', ...errorData(error, 'invalid_options') });
-            return this.answer(message.id, null);
-          }
+          return adapter.sessionUpdate(message.options, message.extra);
         case 'stats':
-          return this.answer(message.id, adapter.stats);
+          return { ...adapter.stats, ...workletMemory() };
+        case 'clear-input':
+          return adapter.clearInput();
+        case 'reset':
+          return adapter.reset();
         case 'pause':
           this.paused = Boolean(message.paused);
           return;
+        case 'close':
+          this.closed = true;
+          adapter.free();
+          this.echoGate?.free?.(); // made here and given to the adapter: it is not the adapter's to free
+          return closePort(this.port);
         default:
-          this.post({
-            type: 'error',
-            code: 'unknown_message',
-            message: `unknown message to the session processor: ${String((message as { type?: unknown })?.type)}`,
-          });
+          throw unknownMessage('session', message);
       }
-    }
-
-    private answer(id: number, value: unknown): void {
-      this.post({ type: 'answer', id, value });
     }
 
     private post(message: SessionReply): void {

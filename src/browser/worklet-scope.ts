@@ -2,9 +2,10 @@
 // tested in Node with stand-ins: the processor base class, the context's sample rate, and the
 // kernels (the compiled module arrives through processorOptions; the worklet bundle carries no
 // wasm bytes of its own).
-import { setKernelModule } from '../wasm/load.js';
-import { WasmLoadError } from '../errors.js';
-import type { WorkletKernelOptions } from './protocol.js';
+import { kernelMemory, setKernelModule } from '../wasm/load.js';
+import { RealtimePcmError, WasmLoadError, errorData } from '../errors.js';
+import { answer, requestId } from '../requests.js';
+import type { WorkletKernelOptions, WorkletMemoryStats } from './protocol.js';
 
 /** The part of AudioWorkletProcessor the processors use. */
 export interface ProcessorBase {
@@ -26,6 +27,7 @@ export interface EchoGateLike {
   pushReference(playback: Float32Array): void;
   processInto(input: Float32Array, output: Float32Array): number;
   reset?(): void;
+  free?(): void;
 }
 
 export interface WorkletScope {
@@ -73,4 +75,49 @@ export function echoLink(linkId: string): EchoLink {
     links.set(linkId, link);
   }
   return link;
+}
+
+/** Forgets the echo gate a closing capture processor gave its link, so that playback stops feeding it. */
+export function unlinkEcho(linkId: string | undefined, gate: EchoGateLike | undefined): void {
+  if (linkId === undefined) return;
+  const link = echoLink(linkId);
+  if (link.reference === gate) link.reference = undefined;
+}
+
+/**
+ * Runs one message from the node. A request (with an `id`) is always answered, `{ id, result }`
+ * with what `run` returns or `{ id, error }` with what it throws; a notification that throws is
+ * reported as an `error` message.
+ */
+export function serve<M>(port: MessagePort, message: M, run: (message: M) => unknown): void {
+  const id = requestId(message);
+  if (id !== undefined) {
+    port.postMessage(answer(id, () => run(message)));
+    return;
+  }
+  try {
+    run(message);
+  } catch (error) {
+    port.postMessage({ type: 'error', ...errorData(error, 'processor_error') });
+  }
+}
+
+/**
+ * Closes a processor's end of its port once it has freed what it owns (the node's 'close' is the
+ * last message it handles): an open port with a listener would keep the processor alive.
+ */
+export function closePort(port: MessagePort): void {
+  port.onmessage = null;
+  port.close();
+}
+
+/** The error for a message type a processor does not know. */
+export function unknownMessage(processor: string, message: unknown): RealtimePcmError {
+  return new RealtimePcmError('unknown_message', `unknown message to the ${processor} processor: ${String((message as { type?: unknown })?.type)}`);
+}
+
+/** The kernel memory of this AudioWorklet scope, for the processors' stats. */
+export function workletMemory(): WorkletMemoryStats {
+  const memory = kernelMemory();
+  return { kernelMemoryBytes: memory.memoryBytes, kernelLiveBytes: memory.liveBytes };
 }

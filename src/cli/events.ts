@@ -56,10 +56,11 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
     progress.update(Math.min(samples.length, at + FRAMES_PER_PUSH) / info.sampleRate);
   }
   adapter.flush();
-  progress.done();
-  io.stdout(lines.length > 0 ? `${lines.join('\n')}\n` : '');
   const rate = adapter.protocol.inputRate;
   const stats = adapter.capture.stats;
+  adapter.free();
+  progress.done();
+  io.stdout(lines.length > 0 ? `${lines.join('\n')}\n` : '');
   io.stderr(
     `${inPath}: ${stats.chunks} audio chunks, ${(stats.sentFrames / rate).toFixed(3)} s sent at ${rate} Hz` +
       (options.vad ? `, ${segments} speech segment(s)` : '') +

@@ -3,6 +3,7 @@
 // goes through (Heap.through); `processInto` and `pushReference` allocate nothing, `process`
 // allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
+import { KernelBlocks } from '../wasm/blocks.js';
 import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
 interface GateExports extends KernelExports {
@@ -70,6 +71,7 @@ export class EchoGate {
 
   private readonly heap: Heap;
   private readonly k: GateExports;
+  private readonly blocks: KernelBlocks;
   private block: number;
   private readonly state: number;
   private readonly inPtr: number;
@@ -90,7 +92,8 @@ export class EchoGate {
     this.heap = kernels();
     this.k = this.heap.exports as unknown as GateExports;
     const stateBytes = (this.k.gate_state_bytes() + 15) & ~15;
-    this.block = this.heap.alloc(stateBytes + WINDOW_SAMPLES * 4);
+    this.blocks = new KernelBlocks(this.heap, 'EchoGate', this);
+    this.block = this.blocks.alloc(stateBytes + WINDOW_SAMPLES * 4);
     this.state = this.block;
     this.inPtr = this.block + stateBytes;
     this.k.gate_init(
@@ -162,14 +165,14 @@ export class EchoGate {
     this.k.gate_reset(this.live());
   }
 
-  /** Returns the wasm memory; the instance is unusable afterwards. */
+  /** Returns the wasm memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
   free(): void {
-    if (this.block !== 0) this.k.release(this.block);
+    this.blocks.free();
     this.block = 0;
   }
 
   private live(): number {
-    if (this.block === 0) throw new RealtimePcmError('freed', 'EchoGate: used after free()');
+    if (this.block === 0) this.blocks.check();
     return this.state;
   }
 }

@@ -6,8 +6,8 @@
 // It shares one copy of the library with `realtime-pcm` (same classes, same kernel instance).
 
 // loading and memory
-export { ready, kernels, kernelModule, setKernelModule, WASM_SHA256 } from '../wasm/load.js';
-export type { Heap, KernelExports } from '../wasm/load.js';
+export { ready, kernels, kernelMemory, kernelModule, setKernelModule, WASM_SHA256 } from '../wasm/load.js';
+export type { Heap, KernelExports, KernelMemory } from '../wasm/load.js';
 
 // PCM16 and base64
 export { floatToPcm16, pcm16ToFloat } from './pcm16.js';

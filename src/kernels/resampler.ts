@@ -16,6 +16,7 @@
 // (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
+import { KernelBlocks } from '../wasm/blocks.js';
 import { OptionsError, RealtimePcmError } from '../errors.js';
 import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerMode, type ResamplerQuality } from './resampler-design.js';
 
@@ -31,7 +32,6 @@ interface ResampleExports {
   rs_flush_frames(state: number): number;
   rs_process(state: number, inPtr: number, frames: number, outPtr: number): number;
   rs_flush(state: number, outPtr: number): number;
-  release(ptr: number): void;
 }
 
 /** The kernel's mode numbers (assembly/resample-state.ts). */
@@ -109,6 +109,7 @@ export class Resampler {
 
   private readonly heap: Heap;
   private readonly wasm: ResampleExports;
+  private readonly blocks: KernelBlocks;
   private state: number;
   private readonly inWindow: number;
   private readonly outWindow: number;
@@ -128,12 +129,13 @@ export class Resampler {
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();
     this.wasm = this.heap.exports as unknown as ResampleExports;
+    this.blocks = new KernelBlocks(this.heap, 'Resampler', this);
     const coefPtr = tableIn(this.heap, key, d);
     const outFrames = Math.max(this.maxOutputFrames(this.maxFramesPerCall), Math.ceil(d.delay / d.down) + 1);
     const mode = MODE_NUMBER[d.mode];
     // One block: the kernel state (with the input window), then the output window.
     const stateBytes = (this.wasm.rs_state_bytes(mode, d.taps, d.down, this.maxFramesPerCall) + 15) & ~15;
-    this.state = this.heap.alloc(stateBytes + outFrames * 4);
+    this.state = this.blocks.alloc(stateBytes + outFrames * 4);
     this.outWindow = this.state + stateBytes;
     this.wasm.rs_init(this.state, mode, coefPtr, d.taps, d.up, d.down, d.delay, this.maxFramesPerCall);
     this.inWindow = this.wasm.rs_input_window(this.state);
@@ -239,14 +241,16 @@ export class Resampler {
     this.wasm.rs_reset(this.state);
   }
 
-  /** Returns the instance's wasm memory (the shared coefficient table stays cached). The instance is unusable afterwards. */
+  /**
+   * Returns the instance's wasm memory (the shared coefficient table stays cached); afterwards every
+   * call throws RealtimePcmError('freed'). Idempotent.
+   */
   free(): void {
-    if (this.state === 0) return;
-    this.wasm.release(this.state);
+    this.blocks.free();
     this.state = 0;
   }
 
   private alive(): void {
-    if (this.state === 0) throw new RealtimePcmError('freed', 'Resampler: used after free()');
+    if (this.state === 0) this.blocks.check();
   }
 }

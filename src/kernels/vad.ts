@@ -2,6 +2,7 @@
 // memory holds the kernel state, the input window, the event and decision windows; samples move
 // through it with Heap.write/read. `processInto` allocates nothing, `process` allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
+import { KernelBlocks } from '../wasm/blocks.js';
 import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
 interface VadExports extends KernelExports {
@@ -111,6 +112,7 @@ export class EnergyVad {
 
   private readonly heap: Heap;
   private readonly k: VadExports;
+  private readonly blocks: KernelBlocks;
   private block: number;
   private readonly state: number;
   private readonly inPtr: number;
@@ -141,7 +143,8 @@ export class EnergyVad {
     this.capacity = Math.ceil(WINDOW_SAMPLES / this.frameSamples) + 1;
     const stateBytes = (this.k.vad_state_bytes() + 15) & ~15;
     const bytes = stateBytes + WINDOW_SAMPLES * 4 + this.capacity * 16 + this.capacity + 16;
-    this.block = this.heap.alloc(bytes);
+    this.blocks = new KernelBlocks(this.heap, 'EnergyVad', this);
+    this.block = this.blocks.alloc(bytes);
     this.state = this.block;
     this.inPtr = this.state + stateBytes;
     this.eventsPtr = this.inPtr + WINDOW_SAMPLES * 4;
@@ -238,14 +241,14 @@ export class EnergyVad {
     this.framesDecided = 0;
   }
 
-  /** Returns the wasm memory; the instance is unusable afterwards. */
+  /** Returns the wasm memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
   free(): void {
-    if (this.block !== 0) this.k.release(this.block);
+    this.blocks.free();
     this.block = 0;
   }
 
   private live(): number {
-    if (this.block === 0) throw new RealtimePcmError('freed', 'EnergyVad: used after free()');
+    if (this.block === 0) this.blocks.check();
     return this.state;
   }
 }

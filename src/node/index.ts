@@ -2,4 +2,4 @@
 export * from '../index.js';
 export { PcmWorkerPool, WorkerCaptureStream, WorkerPlaybackStream } from './worker-pool.js';
 export type { PcmWorkerPoolOptions, WorkerCaptureStreamOptions, WorkerStreamStats } from './worker-pool.js';
-export type { WorkerCaptureOptions, WorkerPlaybackOptions } from './worker-protocol.js';
+export type { WorkerCaptureOptions, WorkerPlaybackOptions, WorkerReadResult } from './worker-protocol.js';

@@ -4,19 +4,33 @@
 // pipelines'. Sample arrays are transferred, not copied. Each capture stream bounds the audio in
 // flight to its worker (`maxQueueMs`): a push beyond it is dropped and counted, never queued.
 // Requests made in one turn of the event loop go to a worker as one message (and its replies come
-// back as one), so a hundred calls cost a few messages per block, not hundreds.
+// back as one), so a hundred calls cost a few messages per block, not hundreds. Every request
+// settles (src/requests.ts): its answer, its error, a rejection when the pool closes or a worker
+// fails, or after `requestTimeoutMs`. A stream's `close()` frees its pipeline in the worker.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { WORKER_SOURCE } from './worker-source.generated.js';
-import { kernelModule } from '../wasm/load.js';
-import { OptionsError, RealtimePcmError, errorFromData } from '../errors.js';
+import { kernelModule, type KernelMemory } from '../wasm/load.js';
+import { OptionsError, RealtimePcmError } from '../errors.js';
+import { PendingRequests, checkTimeoutMs, isReply } from '../requests.js';
+import { freedError } from '../wasm/blocks.js';
 import type { CaptureEvent } from '../pipeline/capture.js';
-import type { PlaybackInterruption, WorkerCaptureOptions, WorkerPlaybackOptions, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type {
+  PlaybackInterruption,
+  WorkerCaptureOptions,
+  WorkerPlaybackOptions,
+  WorkerNotice,
+  WorkerReadResult,
+  WorkerReply,
+  WorkerRequest,
+} from './worker-protocol.js';
 
 /** Options of `new PcmWorkerPool(...)`. */
 export interface PcmWorkerPoolOptions {
   /** Workers to start. Default: the machine's available parallelism. */
   workers?: number;
+  /** How long a request (create, flush, read, interrupt) waits for its worker before it rejects, ms. Default 10000. */
+  requestTimeoutMs?: number;
 }
 
 /** Options of `pool.createCapture(...)`: the capture pipeline's, plus the queue bound and the callbacks. */
@@ -46,7 +60,8 @@ interface PoolWorker {
   scheduled: boolean;
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+/** A request as the streams make it: the message without its `id`. */
+type RequestMessage = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
  * Capture and playback pipelines in worker_threads workers, so that many calls share a process
@@ -54,23 +69,27 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
  */
 export class PcmWorkerPool {
   private readonly workers: PoolWorker[] = [];
-  private readonly handlers = new Map<number, (message: WorkerReply) => void>();
-  private readonly pending = new Map<number, Pending>();
+  private readonly handlers = new Map<number, (message: WorkerNotice) => void>();
+  private readonly pending: PendingRequests;
   private nextStream = 1;
-  private nextReq = 1;
   private closed = false;
 
   constructor(options: PcmWorkerPoolOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new OptionsError('PcmWorkerPool options must be an object: { workers? }');
+    if (options === null || typeof options !== 'object') throw new OptionsError('PcmWorkerPool options must be an object: { workers?, requestTimeoutMs? }');
     const count = options.workers ?? availableParallelism();
     if (!Number.isInteger(count) || count < 1 || count > 256) throw new OptionsError(`workers must be an integer in 1..256, got ${String(options.workers)}`);
+    this.pending = new PendingRequests(checkTimeoutMs(options.requestTimeoutMs));
     const module = kernelModule();
     for (let i = 0; i < count; i++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module } });
       worker.on('message', (batch: WorkerReply[]) => {
         for (const message of batch) this.dispatch(message);
       });
-      worker.on('error', (error) => this.failAll(error));
+      // a worker that fails or exits takes its streams' answers with it: every waiting request rejects
+      worker.on('error', (error) => this.failAll(new RealtimePcmError('worker_failed', `a pool worker failed: ${String(error)}`)));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.failAll(new RealtimePcmError('worker_failed', `a pool worker exited (code ${code})`));
+      });
       this.workers.push({ worker, streams: 0, outbox: [], transfer: [], scheduled: false });
     }
   }
@@ -87,7 +106,7 @@ export class PcmWorkerPool {
     const { id, home } = this.assign();
     const stream = new WorkerCaptureStream(this, home, id, Math.round((queueMs * pipeline.inputRate) / 1000), onEvents, onError);
     this.handlers.set(id, (message) => stream.receive(message));
-    await this.created(home, id, { op: 'create-capture', stream: id, req: 0, options: pipeline });
+    await this.created(home, id, { op: 'create-capture', stream: id, options: pipeline });
     return stream;
   }
 
@@ -97,12 +116,12 @@ export class PcmWorkerPool {
     const { id, home } = this.assign();
     const stream = new WorkerPlaybackStream(this, home, id);
     this.handlers.set(id, (message) => (message.op === 'error' ? onError?.(message) : undefined));
-    await this.created(home, id, { op: 'create-playback', stream: id, req: 0, options: pipeline });
+    await this.created(home, id, { op: 'create-playback', stream: id, options: pipeline });
     return stream;
   }
 
   /** Creates the stream in the worker; on failure (bad options) its slot is given back. */
-  private async created(home: PoolWorker, id: number, message: WorkerRequest & { req: number }): Promise<void> {
+  private async created(home: PoolWorker, id: number, message: RequestMessage): Promise<void> {
     try {
       await this.request(home, message);
     } catch (error) {
@@ -111,21 +130,25 @@ export class PcmWorkerPool {
     }
   }
 
-  /** Stops the workers (they keep the process alive until then); pending requests are rejected. */
+  /** The kernel memory of each worker (see `kernelMemory()`), e.g. to watch a long-running server. */
+  kernelMemory(): Promise<KernelMemory[]> {
+    return Promise.all(this.workers.map((home) => this.request<KernelMemory>(home, { op: 'memory', stream: 0 })));
+  }
+
+  /** Stops the workers (they keep the process alive until then); pending requests are rejected. Idempotent. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.failAll(new RealtimePcmError('pool_closed', 'the worker pool was closed'));
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
   /** @internal */
-  request<T>(home: PoolWorker, message: WorkerRequest & { req: number }): Promise<T> {
+  request<T>(home: PoolWorker, message: RequestMessage): Promise<T> {
     if (this.closed) return Promise.reject(new RealtimePcmError('pool_closed', 'the worker pool was closed'));
-    const req = this.nextReq++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(req, { resolve: resolve as (value: unknown) => void, reject });
-      this.enqueue(home, { ...message, req } as WorkerRequest, message.op === 'read' ? [message.output.buffer as ArrayBuffer] : []);
-    });
+    const { id, promise } = this.pending.open<T>(`worker ${message.op}`);
+    this.enqueue(home, { ...message, id } as WorkerRequest, message.op === 'read' ? [message.output.buffer as ArrayBuffer] : []);
+    return promise;
   }
 
   /** @internal */
@@ -169,21 +192,15 @@ export class PcmWorkerPool {
   }
 
   private dispatch(message: WorkerReply): void {
-    if (message.op === 'answer' || message.op === 'read') {
-      const waiter = this.pending.get(message.req);
-      if (waiter === undefined) return;
-      this.pending.delete(message.req);
-      if (message.op === 'read') waiter.resolve(message);
-      else if (message.error !== undefined) waiter.reject(errorFromData(message.error));
-      else waiter.resolve(message.value);
+    if (isReply(message)) {
+      this.pending.settle(message);
       return;
     }
     this.handlers.get(message.stream)?.(message);
   }
 
   private failAll(error: Error): void {
-    for (const waiter of this.pending.values()) waiter.reject(error);
-    this.pending.clear();
+    this.pending.failAll(error);
   }
 }
 
@@ -191,6 +208,7 @@ export class PcmWorkerPool {
 export class WorkerCaptureStream {
   readonly stats: WorkerStreamStats = { pushes: 0, inFlightFrames: 0, droppedPushes: 0, droppedFrames: 0 };
   private drained: Array<() => void> = [];
+  private closed = false;
 
   constructor(
     private readonly pool: PcmWorkerPool,
@@ -208,6 +226,7 @@ export class WorkerCaptureStream {
    * counts the drop, when the queue bound would be exceeded.
    */
   push(samples: Float32Array): boolean {
+    if (this.closed) throw freedError('WorkerCaptureStream');
     const frames = samples.length;
     if (this.stats.inFlightFrames + frames > this.maxQueueFrames) {
       this.stats.droppedPushes++;
@@ -230,17 +249,27 @@ export class WorkerCaptureStream {
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
-  /** Ends the stream: the partial chunk and the resampler's tail. */
+  /** Ends the stream: resolves with the partial chunk and the resampler's tail. */
   flush(): Promise<CaptureEvent[]> {
-    return this.pool.request(this.home, { op: 'flush', stream: this.id, req: 0 });
+    if (this.closed) return Promise.reject(freedError('WorkerCaptureStream'));
+    return this.pool.request(this.home, { op: 'flush', stream: this.id });
   }
 
+  /** Forgets the stream (stream time restarts at 0). */
+  reset(): void {
+    if (this.closed) throw freedError('WorkerCaptureStream');
+    this.pool.post(this.home, { op: 'reset', stream: this.id });
+  }
+
+  /** Ends the stream and frees its pipeline in the worker (requests made before are still answered). Idempotent. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.pool.release(this.home, this.id);
   }
 
   /** @internal */
-  receive(message: WorkerReply): void {
+  receive(message: WorkerNotice): void {
     if (message.op === 'events') {
       this.stats.inFlightFrames -= message.frames;
       if (message.events.length > 0) this.onEvents?.(message.events);
@@ -257,6 +286,8 @@ export class WorkerCaptureStream {
 
 /** A playback pipeline running in a pool worker. */
 export class WorkerPlaybackStream {
+  private closed = false;
+
   constructor(
     private readonly pool: PcmWorkerPool,
     private readonly home: PoolWorker,
@@ -264,34 +295,60 @@ export class WorkerPlaybackStream {
   ) {}
 
   pushDelta(base64: string, itemId: string): void {
-    this.pool.post(this.home, { op: 'delta', stream: this.id, base64, itemId });
+    this.post({ op: 'delta', stream: this.id, base64, itemId });
   }
 
   /** Queues PCM16 samples; their ArrayBuffer is transferred (the array is unusable afterwards). */
   pushPcm16(pcm: Int16Array, itemId: string): void {
+    this.live();
     const moved = structuredClone(pcm, { transfer: [pcm.buffer as ArrayBuffer] });
-    this.pool.post(this.home, { op: 'pcm', stream: this.id, pcm: moved, itemId }, [moved.buffer as ArrayBuffer]);
+    this.post({ op: 'pcm', stream: this.id, pcm: moved, itemId }, [moved.buffer as ArrayBuffer]);
   }
 
   endItem(itemId: string): void {
-    this.pool.post(this.home, { op: 'end-item', stream: this.id, itemId });
+    this.post({ op: 'end-item', stream: this.id, itemId });
   }
 
   /**
    * The next `output.length` frames for the speaker. `output`'s buffer is transferred to the
    * worker and comes back filled: use the array in the result (the one passed is detached).
    */
-  async read(output: Float32Array): Promise<{ output: Float32Array; frames: number }> {
+  async read(output: Float32Array): Promise<WorkerReadResult> {
+    this.live();
     const moved = structuredClone(output, { transfer: [output.buffer as ArrayBuffer] });
-    const reply = await this.pool.request<{ output: Float32Array; frames: number }>(this.home, { op: 'read', stream: this.id, req: 0, output: moved });
-    return { output: reply.output, frames: reply.frames };
+    return this.pool.request<WorkerReadResult>(this.home, { op: 'read', stream: this.id, output: moved });
   }
 
+  /** Stops playback at once; resolves with the playing item and how much of it was heard. */
   interrupt(): Promise<PlaybackInterruption> {
-    return this.pool.request(this.home, { op: 'interrupt', stream: this.id, req: 0 });
+    if (this.closed) return Promise.reject(freedError('WorkerPlaybackStream'));
+    return this.pool.request(this.home, { op: 'interrupt', stream: this.id });
   }
 
+  /** No more audio for now: the item being received plays out to its end. Resolves once done. */
+  flush(): Promise<void> {
+    if (this.closed) return Promise.reject(freedError('WorkerPlaybackStream'));
+    return this.pool.request(this.home, { op: 'flush', stream: this.id });
+  }
+
+  /** Forgets everything buffered and every item. */
+  reset(): void {
+    this.post({ op: 'reset', stream: this.id });
+  }
+
+  /** Ends the stream and frees its pipeline in the worker (requests made before are still answered). Idempotent. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.pool.release(this.home, this.id);
+  }
+
+  private live(): void {
+    if (this.closed) throw freedError('WorkerPlaybackStream');
+  }
+
+  private post(message: WorkerRequest, transfer: ArrayBuffer[] = []): void {
+    this.live();
+    this.pool.post(this.home, message, transfer);
   }
 }

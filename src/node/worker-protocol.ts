@@ -1,30 +1,43 @@
 // Messages between a PcmWorkerPool (main thread) and its worker_threads workers. Sample arrays
-// travel as transferables (moved, not copied). Every request names its stream (`stream`) and,
-// when it expects an answer, carries `req`.
+// travel as transferables (moved, not copied). Every message names its stream (`stream`);
+// requests carry an `id` and are answered `{ id, result }` or `{ id, error }` (src/requests.ts,
+// the protocol the AudioWorklet processors speak too); the rest are notifications.
 import type { CaptureEvent, CapturePipelineOptions } from '../pipeline/capture.js';
 import type { PlaybackInterruption, PlaybackPipelineOptions } from '../pipeline/playback.js';
+import type { Reply } from '../requests.js';
 
 /** CapturePipeline options that can cross into a worker (VAD as options, no instances). */
 export type WorkerCaptureOptions = Omit<CapturePipelineOptions, 'echoGate' | 'vad'> & { vad?: boolean | Record<string, unknown> };
 /** PlaybackPipeline options that can cross into a worker. */
 export type WorkerPlaybackOptions = Omit<PlaybackPipelineOptions, 'echoGate'>;
 
+/** Requests (with `id`) and notifications to a worker. `close` frees the stream's pipeline. */
 export type WorkerRequest =
-  | { op: 'create-capture'; stream: number; req: number; options: WorkerCaptureOptions }
-  | { op: 'create-playback'; stream: number; req: number; options: WorkerPlaybackOptions }
+  | { op: 'create-capture'; stream: number; id: number; options: WorkerCaptureOptions }
+  | { op: 'create-playback'; stream: number; id: number; options: WorkerPlaybackOptions }
+  | { op: 'flush'; stream: number; id: number }
+  | { op: 'read'; stream: number; id: number; output: Float32Array }
+  | { op: 'interrupt'; stream: number; id: number }
+  | { op: 'memory'; stream: 0; id: number }
   | { op: 'push'; stream: number; samples: Float32Array }
-  | { op: 'flush'; stream: number; req: number }
   | { op: 'delta'; stream: number; base64: string; itemId: string }
   | { op: 'pcm'; stream: number; pcm: Int16Array; itemId: string }
   | { op: 'end-item'; stream: number; itemId: string }
-  | { op: 'read'; stream: number; req: number; output: Float32Array }
-  | { op: 'interrupt'; stream: number; req: number }
+  | { op: 'reset'; stream: number }
   | { op: 'close'; stream: number };
 
-export type WorkerReply =
+/** What `read` resolves with: the caller's buffer, back from the worker, and the frames of audio in it. */
+export interface WorkerReadResult {
+  output: Float32Array;
+  frames: number;
+}
+
+/** Notifications from a worker to one stream. */
+export type WorkerNotice =
   | { op: 'events'; stream: number; events: CaptureEvent[]; frames: number }
-  | { op: 'answer'; stream: number; req: number; value?: unknown; error?: { code: string; message: string } }
-  | { op: 'read'; stream: number; req: number; output: Float32Array; frames: number }
   | { op: 'error'; stream: number; code: string; message: string };
+
+/** Answers, and notifications from a worker. */
+export type WorkerReply = Reply | WorkerNotice;
 
 export type { PlaybackInterruption };

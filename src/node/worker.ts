@@ -1,9 +1,11 @@
 // The worker_threads side of PcmWorkerPool: hosts any number of capture and playback pipelines
-// (one per stream id) and runs them on the messages it gets. Bundled alone (dist/node-worker.cjs)
-// and embedded into dist/node.js, which starts it with `eval`.
+// (one per stream id) and runs them on the messages it gets; `close` frees a stream's pipeline.
+// Every request is answered (src/requests.ts). Bundled alone (dist/node-worker.cjs) and embedded
+// into dist/node.js, which starts it with `eval`.
 import { parentPort, workerData } from 'node:worker_threads';
-import { setKernelModule } from '../wasm/load.js';
-import { errorData } from '../errors.js';
+import { kernelMemory, setKernelModule } from '../wasm/load.js';
+import { RealtimePcmError, errorData } from '../errors.js';
+import { answer, requestId } from '../requests.js';
 import { CapturePipeline } from '../pipeline/capture.js';
 import { PlaybackPipeline } from '../pipeline/playback.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -23,10 +25,6 @@ function post(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   for (const buffer of transfer) transfers.push(buffer);
 }
 
-function errorOf(error: unknown): { code: string; message: string } {
-  return errorData(error, 'worker_error');
-}
-
 port.on('message', (batch: WorkerRequest[]) => {
   for (const message of batch) handle(message);
   const replies = outbox;
@@ -37,46 +35,72 @@ port.on('message', (batch: WorkerRequest[]) => {
 });
 
 function handle(message: WorkerRequest): void {
-  const stream = message.stream;
+  const id = requestId(message);
+  if (id !== undefined) {
+    const reply = answer(id, () => run(message));
+    // a read's buffer goes back to the caller, moved
+    const output = message.op === 'read' && 'result' in reply ? [message.output.buffer as ArrayBuffer] : [];
+    return post(reply, output);
+  }
   try {
-    switch (message.op) {
-      case 'create-capture':
-        captures.set(stream, new CapturePipeline(message.options as ConstructorParameters<typeof CapturePipeline>[0]));
-        return post({ op: 'answer', stream, req: message.req, value: true });
-      case 'create-playback':
-        playbacks.set(stream, new PlaybackPipeline(message.options));
-        return post({ op: 'answer', stream, req: message.req, value: true });
-      case 'push': {
-        const events = captures.get(stream)!.push(message.samples);
-        return post({ op: 'events', stream, events, frames: message.samples.length });
-      }
-      case 'flush':
-        return post({ op: 'answer', stream, req: message.req, value: captures.get(stream)!.flush() });
-      case 'delta':
-        playbacks.get(stream)!.pushDelta(message.base64, message.itemId);
-        return;
-      case 'pcm':
-        playbacks.get(stream)!.pushPcm16(message.pcm, message.itemId);
-        return;
-      case 'end-item':
-        playbacks.get(stream)!.endItem(message.itemId);
-        return;
-      case 'read': {
-        const frames = playbacks.get(stream)!.read(message.output);
-        return post({ op: 'read', stream, req: message.req, output: message.output, frames }, [message.output.buffer as ArrayBuffer]);
-      }
-      case 'interrupt':
-        return post({ op: 'answer', stream, req: message.req, value: playbacks.get(stream)!.interrupt() });
-      case 'close':
-        captures.delete(stream);
-        playbacks.delete(stream);
-        return;
-    }
+    run(message);
   } catch (error) {
-    const req = (message as { req?: number }).req;
-    if (req !== undefined) post({ op: 'answer', stream, req, error: errorOf(error) });
-    else post({ op: 'error', stream, ...errorOf(error) });
-    // a push that failed is still accounted for, so the sender's queue does not stay full
-    if (message.op === 'push') post({ op: 'events', stream, events: [], frames: message.samples.length });
+    post({ op: 'error', stream: message.stream, ...errorData(error, 'worker_error') });
+  }
+}
+
+function capture(stream: number): CapturePipeline {
+  const pipeline = captures.get(stream);
+  if (pipeline === undefined) throw new RealtimePcmError('no_stream', `capture stream ${stream} does not exist (closed?)`);
+  return pipeline;
+}
+
+function playback(stream: number): PlaybackPipeline {
+  const pipeline = playbacks.get(stream);
+  if (pipeline === undefined) throw new RealtimePcmError('no_stream', `playback stream ${stream} does not exist (closed?)`);
+  return pipeline;
+}
+
+function run(message: WorkerRequest): unknown {
+  const stream = message.stream;
+  switch (message.op) {
+    case 'create-capture':
+      captures.set(stream, new CapturePipeline(message.options as ConstructorParameters<typeof CapturePipeline>[0]));
+      return true;
+    case 'create-playback':
+      playbacks.set(stream, new PlaybackPipeline(message.options));
+      return true;
+    case 'push': {
+      // accounted for even when it fails, so the sender's queue does not stay full
+      let events: ReturnType<CapturePipeline['push']> = [];
+      try {
+        events = capture(stream).push(message.samples);
+      } finally {
+        post({ op: 'events', stream, events, frames: message.samples.length });
+      }
+      return;
+    }
+    case 'flush':
+      return captures.has(stream) ? capture(stream).flush() : playback(stream).flush();
+    case 'delta':
+      return playback(stream).pushDelta(message.base64, message.itemId);
+    case 'pcm':
+      return playback(stream).pushPcm16(message.pcm, message.itemId);
+    case 'end-item':
+      return playback(stream).endItem(message.itemId);
+    case 'read':
+      return { output: message.output, frames: playback(stream).read(message.output) };
+    case 'interrupt':
+      return playback(stream).interrupt();
+    case 'memory':
+      return kernelMemory();
+    case 'reset':
+      return captures.has(stream) ? capture(stream).reset() : playback(stream).reset();
+    case 'close':
+      captures.get(stream)?.free();
+      playbacks.get(stream)?.free();
+      captures.delete(stream);
+      playbacks.delete(stream);
+      return;
   }
 }

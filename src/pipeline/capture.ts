@@ -13,6 +13,7 @@ import { EnergyVad, VAD_SPEECH_START, type EnergyVadOptions } from '../kernels/v
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
+import { freedError } from '../wasm/blocks.js';
 import { BlockResampler } from './block-resampler.js';
 import { checkBoolean, checkChoice, checkNumber, checkRate } from './options.js';
 
@@ -47,6 +48,7 @@ export interface CaptureVad {
   readonly prefixPaddingMs?: number;
   processInto(samples: Float32Array, eventTypes: Uint8Array, eventTimesMs: Float64Array, frameDecisions?: Uint8Array, start?: number, end?: number): number;
   reset(): void;
+  free?(): void;
 }
 
 /** The echo gate stage (an `EchoGate` fits); run at the input rate, before resampling. */
@@ -63,9 +65,12 @@ export interface CapturePipelineOptions {
   outputRate?: number;
   /** Audio per emitted chunk, ms (10..1000). Default 40. */
   chunkMs?: number;
-  /** Client VAD: true for an `EnergyVad` with defaults, its options, or an instance at `outputRate`. */
+  /**
+   * Client VAD: true for an `EnergyVad` with defaults, its options, or an instance at `outputRate`.
+   * A VAD the pipeline made is freed by its `free()`; an instance you pass stays yours to free.
+   */
   vad?: boolean | Omit<EnergyVadOptions, 'sampleRate'> | CaptureVad;
-  /** An echo gate at `inputRate` (e.g. `new EchoGate({ sampleRate: inputRate })`). */
+  /** An echo gate at `inputRate` (e.g. `new EchoGate({ sampleRate: inputRate })`); yours to free. */
   echoGate?: CaptureEchoGate;
   /** Send only speech (with `prefixPaddingMs` before each start); needs `vad`. Default false. */
   silenceGating?: boolean;
@@ -105,7 +110,8 @@ interface HeldChunk {
 /**
  * Microphone float32 at the device rate, in pieces of any size, to session audio: [echo gate] ->
  * resampler -> [VAD, silence gate] -> PCM16 -> base64 chunks of `chunkMs`, each with its stream
- * time. Lifecycle: construct, push, emitPending (manual commits), flush, reset.
+ * time. Lifecycle: construct, push, emitPending (manual commits), flush (end of stream), reset,
+ * free (returns its kernel memory and that of the VAD it made; not an echo gate or VAD you passed).
  */
 export class CapturePipeline {
   readonly inputRate: number;
@@ -137,6 +143,9 @@ export class CapturePipeline {
   private heldFirst = 0;
   private heldCount = 0;
   private readonly paddingFrames: number;
+  /** The VAD was made here (from `vad: true` or options), so `free()` frees it. */
+  private readonly ownsVad: boolean;
+  private freed = false;
 
   constructor(options: CapturePipelineOptions) {
     if (options === null || typeof options !== 'object') {
@@ -152,6 +161,7 @@ export class CapturePipeline {
       throw new OptionsError(`G.711 (${this.encoding}) is 8 kHz audio: outputRate must be 8000, got ${this.outputRate}`);
     }
     this.vad = makeVad(options.vad, this.outputRate);
+    this.ownsVad = this.vad !== undefined && this.vad !== options.vad;
     this.echoGate = options.echoGate;
     if (this.echoGate !== undefined && typeof this.echoGate.processInto !== 'function') {
       throw new OptionsError('echoGate must be an EchoGate (an object with processInto(input, output))');
@@ -203,6 +213,7 @@ export class CapturePipeline {
    * VAD events of a chunk, then its audio. Returns a shared empty array when none (no allocation).
    */
   push(samples: Float32Array): CaptureEvent[] {
+    if (this.freed) throw freedError('CapturePipeline');
     const stage = this.resampler;
     for (let at = 0; at < samples.length; ) {
       at = stage.pushFloat(samples, at);
@@ -216,6 +227,7 @@ export class CapturePipeline {
    * manual commit, without ending the stream. Allocates.
    */
   emitPending(): CaptureEvent[] {
+    if (this.freed) throw freedError('CapturePipeline');
     const stage = this.resampler;
     if (stage.processPending() > 0) this.collect(stage.output, stage.outputFrames);
     if (this.fill > 0) this.emitChunk(this.fill);
@@ -228,6 +240,7 @@ export class CapturePipeline {
    * continue from here. Allocates.
    */
   flush(): CaptureEvent[] {
+    if (this.freed) throw freedError('CapturePipeline');
     const stage = this.resampler;
     if (stage.end() > 0) this.collect(stage.output, stage.outputFrames); // the partial block and the filter's tail
     if (this.fill > 0) this.emitChunk(this.fill);
@@ -237,12 +250,25 @@ export class CapturePipeline {
 
   /** Forgets the stream (resampler, VAD, held chunks); stream time restarts at 0; counters are kept. */
   reset(): void {
+    if (this.freed) throw freedError('CapturePipeline');
     this.resampler.reset();
     this.vad?.reset();
     this.echoGate?.reset?.();
     this.dropHeld();
     this.fill = 0;
     this.streamFrames = 0;
+  }
+
+  /**
+   * Returns the kernel memory of the resampler and of the VAD the pipeline made (a VAD or echo
+   * gate you passed stays yours to free). Afterwards every call throws RealtimePcmError('freed').
+   * Idempotent.
+   */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.resampler.free();
+    if (this.ownsVad) this.vad!.free?.();
   }
 
   private takeEvents(): CaptureEvent[] {

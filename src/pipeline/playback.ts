@@ -13,6 +13,7 @@ import { decodeG711 } from '../kernels/g711.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
+import { freedError } from '../wasm/blocks.js';
 import { AudioInputError } from './errors.js';
 import { FloatRing } from './ring-buffer.js';
 import { ItemLedger, type PlaybackItem } from './playback-items.js';
@@ -45,7 +46,7 @@ export interface PlaybackPipelineOptions {
    * `startThresholdMs`.)
    */
   playbackStartMs?: number;
-  /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate`. */
+  /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate` (yours to free). */
   echoGate?: PlaybackReferenceSink;
   /** Most items queued at once. Default 64. */
   maxItems?: number;
@@ -101,7 +102,8 @@ export const RENAMED_PLAYBACK_OPTIONS: Readonly<Record<string, string>> = Object
 /**
  * Session audio deltas (base64 PCM16, per item) to the speaker: decoded, resampled to the device
  * rate, buffered (bounded), read in fixed quanta; `interrupt()` flushes at once and says how much
- * of the playing item was heard. Lifecycle: construct, pushDelta/read, endItem, interrupt, reset.
+ * of the playing item was heard. Lifecycle: construct, pushDelta/read, endItem, interrupt, flush
+ * (end of the session's audio), reset, free.
  */
 export class PlaybackPipeline {
   readonly outputRate: number;
@@ -131,6 +133,7 @@ export class PlaybackPipeline {
   private started = false;
   private dry = false;
   private readonly interrupted = new RecentIds(RECENTLY_INTERRUPTED);
+  private freed = false;
 
   constructor(options: PlaybackPipelineOptions) {
     if (options === null || typeof options !== 'object') {
@@ -186,6 +189,7 @@ export class PlaybackPipeline {
    * samples of an odd-length PCM16 delta. Allocates (decoding).
    */
   pushDelta(base64: string, itemId: string): number {
+    if (this.freed) throw freedError('PlaybackPipeline');
     const bytes = decodeBase64(base64);
     if (this.encoding !== 'pcm16') return this.pushPcm16(decodeG711(this.encoding, bytes), itemId);
     const samples = bytes.length >> 1;
@@ -203,6 +207,7 @@ export class PlaybackPipeline {
 
   /** Queues PCM16 samples of item `itemId` (at `inputRate`); see `pushDelta`. */
   pushPcm16(pcm: Int16Array, itemId: string): number {
+    if (this.freed) throw freedError('PlaybackPipeline');
     if (typeof itemId !== 'string' || itemId.length === 0) {
       throw new AudioInputError('invalid_item_id', `item id must be a non-empty string, got ${String(itemId)}`);
     }
@@ -243,6 +248,7 @@ export class PlaybackPipeline {
    * rest of `output` being zero-filled. Allocation-free (for the audio callback).
    */
   read(output: Float32Array): number {
+    if (this.freed) throw freedError('PlaybackPipeline');
     const frames = output.length;
     const ring = this.ring;
     if (!this.started && ring.availableFrames > 0) {
@@ -275,6 +281,7 @@ export class PlaybackPipeline {
    * playing and how much of it was heard.
    */
   interrupt(): PlaybackInterruption {
+    if (this.freed) throw freedError('PlaybackPipeline');
     const ledger = this.ledger;
     const first = ledger.first();
     const playing = first !== undefined && first.playedFrames > 0 ? first : (ledger.lastPlayed ?? first);
@@ -306,8 +313,18 @@ export class PlaybackPipeline {
     return result;
   }
 
+  /**
+   * Ends the session's audio for now: the item being received gets its resampler tail queued and
+   * ends (as `endItem` would), so everything received can be played out. Buffered audio stays.
+   */
+  flush(): void {
+    if (this.freed) throw freedError('PlaybackPipeline');
+    if (this.receiving !== undefined) this.finishReceiving();
+  }
+
   /** Forgets everything (buffer, items, interrupted ids); counters are kept. */
   reset(): void {
+    if (this.freed) throw freedError('PlaybackPipeline');
     this.ring.clear();
     this.ledger.clear();
     this.resampler.reset();
@@ -315,6 +332,16 @@ export class PlaybackPipeline {
     this.started = false;
     this.dry = false;
     this.interrupted.clear();
+  }
+
+  /**
+   * Returns the resampler's kernel memory (an echo gate you passed stays yours to free); afterwards
+   * every call throws RealtimePcmError('freed'). Idempotent.
+   */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.resampler.free();
   }
 
   private itemFor(itemId: string): PlaybackItem | undefined {

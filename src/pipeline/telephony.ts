@@ -11,6 +11,7 @@ import { floatToPcm16 } from '../kernels/pcm16.js';
 import { SUPPORTED_SAMPLE_RATES, type ResamplerQuality } from '../kernels/resampler.js';
 import { REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
+import { freedError } from '../wasm/blocks.js';
 import { AudioInputError } from './errors.js';
 import { BlockResampler } from './block-resampler.js';
 import { checkChoice, checkRate } from './options.js';
@@ -60,6 +61,10 @@ class Direction {
     this.resampler.reset();
   }
 
+  free(): void {
+    this.resampler.free();
+  }
+
   private append(source: Float32Array, frames: number): void {
     if (this.outFrames + frames > this.out.length) {
       const grown = new Float32Array(Math.max(1024, (this.outFrames + frames) * 2));
@@ -73,8 +78,8 @@ class Direction {
 
 /**
  * A phone leg (8 kHz G.711) to a realtime session (PCM16 at `sessionRate`) and back, one stream
- * per direction, identical however the audio is cut. Lifecycle: construct, toSession/fromSession
- * (pass `end` on a stream's last call), reset.
+ * per direction, identical however the audio is cut. Lifecycle: construct, toSession/fromSession,
+ * flush (or `end` on a stream's last call), reset, free.
  */
 export class TelephonyBridge {
   readonly law: G711Law;
@@ -82,6 +87,7 @@ export class TelephonyBridge {
   private readonly quality: ResamplerQuality;
   private upward: Direction | undefined;
   private downward: Direction | undefined;
+  private freed = false;
 
   constructor(options: TelephonyBridgeOptions) {
     if (options === null || typeof options !== 'object') {
@@ -108,6 +114,7 @@ export class TelephonyBridge {
 
   /** 8 kHz G.711 bytes from the phone -> session-rate PCM16 (pass `end` on the last call of a stream). */
   toSession(codes: Uint8Array, end = false): Int16Array {
+    if (this.freed) throw freedError('TelephonyBridge');
     const resampled = this.up.push(decodeG711(this.law, codes), end);
     return floatToPcm16(resampled);
   }
@@ -120,6 +127,7 @@ export class TelephonyBridge {
 
   /** Session-rate PCM16 -> 8 kHz G.711 bytes for the phone. */
   fromSession(pcm: Int16Array, end = false): Uint8Array {
+    if (this.freed) throw freedError('TelephonyBridge');
     const resampled = this.down.push(pcm, end);
     return encodeG711(this.law, floatToPcm16(resampled));
   }
@@ -133,9 +141,29 @@ export class TelephonyBridge {
     return this.fromSession(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1), end);
   }
 
+  /**
+   * Ends both streams (the call is over, or paused): what the resamplers still hold, to the session
+   * (PCM16) and to the phone (G.711), as the last call of each with `end` would give it.
+   */
+  flush(): { toSession: Int16Array; toPhone: Uint8Array } {
+    return {
+      toSession: this.upward === undefined ? new Int16Array(0) : this.toSession(new Uint8Array(0), true),
+      toPhone: this.downward === undefined ? new Uint8Array(0) : this.fromSession(new Int16Array(0), true),
+    };
+  }
+
   /** Forgets both streams (e.g. after a barge-in flushed the phone's playback). */
   reset(): void {
+    if (this.freed) throw freedError('TelephonyBridge');
     this.upward?.reset();
     this.downward?.reset();
+  }
+
+  /** Returns both resamplers' kernel memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.upward?.free();
+    this.downward?.free();
   }
 }

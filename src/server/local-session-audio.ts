@@ -75,7 +75,7 @@ export class LocalSessionAudio {
   }
 
   free(): void {
-    (this.outputBridge as unknown as { free?: () => void } | undefined)?.free?.();
+    this.outputBridge?.free();
     this.outputBridge = undefined;
   }
 }

@@ -83,7 +83,10 @@ export class LocalSession {
   ) {
     this.replyVoice = options.replyVoice;
     let plain = PLAIN_REPLIES.get(this.replyVoice);
-    if (plain === undefined) PLAIN_REPLIES.set(this.replyVoice, (plain = new Map()));
+    if (plain === undefined) {
+      plain = new Map();
+      PLAIN_REPLIES.set(this.replyVoice, plain);
+    }
     this.plainReply = plain;
     this.maxEchoMs = options.maxEchoMs ?? 6000;
     this.paceFactor = options.paceFactor ?? 2;
@@ -178,7 +181,7 @@ export class LocalSession {
     this.emit('input_audio_buffer.committed', { previous_item_id: this.lastItemId, item_id: itemId });
     this.emit('conversation.item.added', {
       previous_item_id: this.lastItemId,
-      item: { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] },
+      item: { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio' }] },
     });
     this.lastItemId = itemId;
     this.options.log?.(`turn ${this.turnCount}: ${(turn.length / this.lastTurnRate).toFixed(2)} s of speech`);

@@ -17,6 +17,8 @@ export class AdapterCounters {
   truncatesSent = 0;
   cancelsSent = 0;
   commitsSent = 0;
+  /** Items whose first audio delta announced them (no item event had been passed in). */
+  unannouncedItems = 0;
   errors = 0;
   readonly errorsByCode: Record<string, number> = {};
 
@@ -49,6 +51,7 @@ export class AdapterCounters {
       truncatesSent: this.truncatesSent,
       cancelsSent: this.cancelsSent,
       commitsSent: this.commitsSent,
+      unannouncedItems: this.unannouncedItems,
       errors: this.errors,
       errorsByCode: { ...this.errorsByCode },
     };

@@ -8,11 +8,14 @@
 // to a PlaybackPipeline (the speaker) or to another `playout` (a phone bridge's carrier leg), in
 // PCM16 or, for OpenAI, 8 kHz G.711 (`audioFormat` 'pcmu' / 'pcma').
 //
-// Server input is never trusted: malformed events, unknown types, invalid base64, odd byte
-// counts, audio for unknown items become `error` events (TransportError), counted in `stats`, and
-// the session goes on. Stream times and totals come from integer frame counts.
+// Server input is never trusted: malformed events, unknown types, invalid base64 and odd byte
+// counts become `error` events (TransportError), counted in `stats`, and the session goes on. Audio
+// of an item the adapter was not told about (an app that forwards only audio events, or attached
+// late) announces the item: it is played, and counted in `stats.unannouncedItems`. Stream times
+// and totals come from integer frame counts.
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
 import { decodedLength } from '../kernels/base64.js';
+import { freedError } from '../wasm/blocks.js';
 import { CapturePipeline, type AudioEncoding, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
 import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
@@ -48,7 +51,8 @@ function encodingOf(protocol: SessionProtocol): AudioEncoding {
  * The capture and playback pipelines speaking one session protocol through the app's `send`:
  * microphone to append events, the session's audio to the speaker (or to another `playout`),
  * barge-in with the exact truncate. Lifecycle: construct, pushMicrophone/readPlayback/
- * handleServerEvent, commit, flush.
+ * handleServerEvent (commit for manual turns), flush (end of the microphone stream), reset
+ * (between calls), free (end of the call).
  */
 export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   readonly protocol: SessionProtocol;
@@ -75,6 +79,11 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   /** sessionUpdate() was called: the format session.created announces (the default) is about to change. */
   private configured = false;
   private readonly counts = new AdapterCounters();
+  /** The echo gate was made here (from `echoGate: true` or options), so `free()` frees it. */
+  private readonly ownedEchoGate: { free(): void } | undefined;
+  /** The playback was made here (no `playout` given), so `free()` frees it; a playout you pass stays yours. */
+  private readonly ownsPlayback: boolean;
+  private freed = false;
 
   constructor(options: RealtimeAudioAdapterOptions) {
     if (options === null || typeof options !== 'object') {
@@ -100,6 +109,8 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
     }
     const outputRate = options.outputRate ?? playout?.outputRate;
     const echoGate = makeEchoGate(options.echoGate, options.inputRate, outputRate as number);
+    this.ownedEchoGate = echoGate !== undefined && echoGate !== options.echoGate ? (echoGate as unknown as { free(): void }) : undefined;
+    this.ownsPlayback = playout === undefined;
     this.capture = new CapturePipeline({
       inputRate: options.inputRate,
       outputRate: this.protocol.inputRate,
@@ -129,6 +140,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
    * Returns the capture events (a shared empty array when none: no allocation per quantum).
    */
   pushMicrophone(samples: Float32Array): CaptureEvent[] {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const events = this.capture.push(samples);
     if (events.length > 0) this.dispatchCapture(events);
     return events;
@@ -140,6 +152,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
    * events. The next `pushMicrophone` starts a new stream. Allocates.
    */
   flush(): CaptureEvent[] {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const events = this.capture.flush();
     if (events.length > 0) this.dispatchCapture(events);
     return events;
@@ -151,11 +164,13 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
    * the same send-buffer bound and counters. Returns false when the chunk was dropped (and counted).
    */
   appendAudio(base64: string, frames: number): boolean {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     return this.sendAudio(base64, frames);
   }
 
   /** Fills `output` (float32 at `outputRate`) for the speaker; returns the frames of audio. Allocation-free. */
   readPlayback(output: Float32Array): number {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const playback: SessionPlayout = this.playback;
     if (playback.read === undefined) throw new RealtimePcmError('no_speaker', 'readPlayback: this adapter plays into a playout of its own, not a speaker');
     return playback.read(output);
@@ -164,9 +179,11 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   /**
    * Handles one server message: a JSON string, bytes of one (ArrayBuffer, Uint8Array, Buffer), or
    * an already parsed object (as the `openai` client and `@openai/agents-realtime` give them).
-   * Never throws on bad input: it becomes an `error` event.
+   * Never throws on bad input: it becomes an `error` event. After `free()` messages are ignored
+   * (those still in flight when a call ends are normal).
    */
   handleServerEvent(event: unknown): void {
+    if (this.freed) return;
     const message = parseServerMessage(event);
     if (message instanceof TransportError) return this.report(message);
     for (const inbound of this.protocol.read(message)) this.apply(inbound);
@@ -179,6 +196,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
    * itself, as for the adapter's own VAD).
    */
   interrupt(source: 'app' | 'local' = 'app'): InterruptionEvent | undefined {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     return this.bargeIn(source === 'local' ? 'local' : 'app');
   }
 
@@ -189,6 +207,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
    * sends no commit) when less than 100 ms is buffered.
    */
   commit(options: { createResponse?: boolean } = {}): boolean {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const pending = this.capture.emitPending();
     if (pending.length > 0) this.dispatchCapture(pending);
     if (this.uncommittedFrames * 1000 < MIN_COMMIT_MS * this.protocol.inputRate) return false;
@@ -205,6 +224,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
 
   /** Drops the audio sent since the last commit (OpenAI `input_audio_buffer.clear`). */
   clearInput(): void {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     const clear = this.protocol.clear();
     if (clear !== undefined) this.sendEvent(clear);
     this.uncommittedFrames = 0;
@@ -216,6 +236,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
    * configuration in the first `setup` message instead: use `geminiSetupAudio()` there.
    */
   sessionUpdate(options: SessionAudioOptions = {}, extra: Record<string, unknown> = {}): ClientEvent {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
     let session: Record<string, unknown>;
     if (options.audioFormat !== undefined && options.audioFormat !== this.protocol.audioFormat) {
       throw new OptionsError(`this adapter speaks audioFormat '${this.protocol.audioFormat}', not '${String(options.audioFormat)}'`);
@@ -230,6 +251,41 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
     const event = { type: 'session.update', session };
     this.sendEvent(event);
     return event;
+  }
+
+  /**
+   * Forgets the call's audio state, e.g. to reuse the adapter for the next call on the same
+   * connection: both pipelines (buffers, streams, items), the echo gate, the known and
+   * interrupted items and the uncommitted audio. Nothing is sent; counters are kept.
+   */
+  reset(): void {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
+    this.capture.reset();
+    this.playback.reset();
+    this.knownItems.clear();
+    this.interruptedResponses.clear();
+    this.responseId = undefined;
+    this.responding = false;
+    this.lastAudioItem = undefined;
+    this.lastAudioResponse = undefined;
+    this.uncommittedFrames = 0;
+    this.turnOpen = false;
+    this.protocol.endTurn?.();
+  }
+
+  /**
+   * Ends the call: returns the kernel memory of both pipelines, their VAD and the echo gate the
+   * adapter made (an EchoGate or VAD instance you passed stays yours to free). Sends nothing: call
+   * `flush()` or `commit()` first if the last audio should still go. Afterwards server messages
+   * are ignored and every other call throws RealtimePcmError('freed'); `stats` stays readable.
+   * Idempotent.
+   */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.capture.free();
+    if (this.ownsPlayback) this.playback.free?.();
+    this.ownedEchoGate?.free();
   }
 
   /** Totals and counters (allocates the returned object). */
@@ -348,7 +404,9 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
       return;
     }
     if (!this.knownItems.has(itemId)) {
-      return this.error('unknown_item', `audio delta for item ${itemId.slice(0, 60)}, which the session never announced`);
+      // an item never announced (the app forwards only audio events, or attached late): its first delta announces it
+      this.knownItems.add(itemId);
+      this.counts.unannouncedItems++;
     }
     this.lastAudioItem = itemId;
     this.lastAudioResponse = responseId;

@@ -18,6 +18,7 @@ import type { PlaybackStats } from '../pipeline/playback.js';
 import { PlayedLedger } from '../pipeline/played-ledger.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
 import { TelephonyBridge } from '../pipeline/telephony.js';
+import { freedError } from '../wasm/blocks.js';
 import { carrierClear, carrierMark, carrierMedia, markName, parseMarkName } from './carrier-messages.js';
 import type { Clock } from './clock.js';
 import type { PlayoutInterruption, SessionPlayout } from './playout.js';
@@ -112,6 +113,7 @@ export class CarrierPlayout implements SessionPlayout {
   private framesSent = 0;
   private clears = 0;
   private fades = 0;
+  private freed = false;
 
   constructor(options: CarrierPlayoutOptions) {
     this.options = options;
@@ -158,6 +160,7 @@ export class CarrierPlayout implements SessionPlayout {
   }
 
   pushDelta(base64: string, itemId: string): number {
+    if (this.freed) throw freedError('CarrierPlayout');
     if (this.interrupted.has(itemId)) {
       this.counters.lateFrames += Math.floor(Math.max(0, decodedLength(base64)) / (this.mode === 'passthrough' ? 1 : 2));
       return 0;
@@ -211,7 +214,7 @@ export class CarrierPlayout implements SessionPlayout {
    */
   pump(): void {
     const sid = this.streamSid;
-    if (sid === undefined) return;
+    if (sid === undefined || this.freed) return;
     const now = this.options.clock.now();
     const ledger = this.ledger;
     const leadFrames = this.options.leadMs * FRAMES_PER_MS;
@@ -243,6 +246,7 @@ export class CarrierPlayout implements SessionPlayout {
    * what was heard. Late deltas of the items cut are dropped.
    */
   interrupt(): PlayoutInterruption {
+    if (this.freed) throw freedError('CarrierPlayout');
     const now = this.options.clock.now();
     const generationEnd = this.ledger.sentPosition;
     const cut = this.ledger.clear(now);
@@ -299,10 +303,34 @@ export class CarrierPlayout implements SessionPlayout {
     return result;
   }
 
-  /** Returns the transcoder's kernel memory (transcoding). Idempotent; the playout is unusable afterwards. */
+  /**
+   * Forgets everything (queued audio, items, interrupted ids; counters are kept), clearing the
+   * carrier's buffer if audio is in it: nothing of before plays after.
+   */
+  reset(): void {
+    if (this.freed) throw freedError('CarrierPlayout');
+    const now = this.options.clock.now();
+    const generationEnd = this.ledger.sentPosition;
+    const cut = this.ledger.clear(now);
+    this.heardBefore += cut.heardPosition - this.generationStart;
+    this.generationStart = generationEnd;
+    if (this.streamSid !== undefined && cut.droppedFrames > 0) {
+      this.options.send(carrierClear(this.streamSid));
+      this.clears++;
+    }
+    this.queue.clear();
+    this.telephony?.reset();
+    this.items.length = 0;
+    this.receiving = undefined;
+    this.interrupted.clear();
+    this.dry = true;
+  }
+
+  /** Returns the transcoder's kernel memory. Idempotent; afterwards every call throws RealtimePcmError('freed'). */
   free(): void {
-    const telephony = this.telephony as unknown as { free?: () => void } | undefined;
-    telephony?.free?.();
+    if (this.freed) return;
+    this.freed = true;
+    this.telephony?.free();
   }
 
   // ---- internals ------------------------------------------------------------------------------

@@ -12,7 +12,10 @@ export type TransportErrorCode =
   | 'unexpected_event'
   | 'invalid_base64'
   | 'odd_byte_count'
-  /** An audio delta for an item the session never announced. */
+  /**
+   * @deprecated Not reported any more: the first delta of an item the adapter was not told about
+   * announces it (counted in `stats.unannouncedItems`).
+   */
   | 'unknown_item'
   /** Audio in a format or rate the adapter was not set up for. */
   | 'unsupported_format'

@@ -100,6 +100,11 @@ export interface AdapterStats {
   truncatesSent: number;
   cancelsSent: number;
   commitsSent: number;
+  /**
+   * Items whose first audio delta announced them: the app passed no item event for them (it
+   * forwards only audio events, or attached late). Their audio is played as any other.
+   */
+  unannouncedItems: number;
   /** Bad inputs reported as error events, in total and per code. */
   errors: number;
   errorsByCode: Record<string, number>;

@@ -10,7 +10,18 @@ import type { Inbound } from './events.js';
 import { inboundError } from './openai.js';
 import { obj, str, type ClientEvent, type ClientInbound, type SessionProtocol } from './protocol.js';
 
-const KNOWN_KEYS = ['setupComplete', 'serverContent', 'toolCall', 'toolCallCancellation', 'goAway', 'sessionResumptionUpdate', 'usageMetadata'];
+/** The LiveServerMessage fields that carry no audio (`@google/genai`'s types; conformance.test.ts checks the list is complete). */
+const KNOWN_KEYS = [
+  'setupComplete',
+  'serverContent',
+  'toolCall',
+  'toolCallCancellation',
+  'goAway',
+  'sessionResumptionUpdate',
+  'usageMetadata',
+  'voiceActivityDetectionSignal',
+  'voiceActivity',
+];
 
 export class GeminiProtocol implements SessionProtocol {
   readonly name = 'gemini' as const;

@@ -2,8 +2,10 @@
 // ('openai-beta'). Both take and send 24 kHz PCM16 base64 in JSON events (or 8 kHz G.711 mu-law or
 // A-law, for phone legs: GA `audio/pcmu` / `audio/pcma`, beta `g711_ulaw` / `g711_alaw`); they differ in names:
 // GA `response.output_audio.delta` / beta `response.audio.delta`, GA `session.audio.input.format
-// {type: 'audio/pcm', rate}` / beta `input_audio_format: 'pcm16'`, GA `conversation.item.added` /
-// beta `conversation.item.created`. Reference: platform.openai.com/docs/api-reference/realtime.
+// {type: 'audio/pcm', rate}` / beta `input_audio_format: 'pcm16'`; GA announces items with
+// `conversation.item.added` and `conversation.item.created` (both in its server event union), beta
+// with `conversation.item.created`. Reference: platform.openai.com/docs/api-reference/realtime; the
+// event schemas are checked against the OpenAPI description in test/transport/conformance.test.ts.
 import { TransportError } from './errors.js';
 import type { Inbound, SessionAudioFormat } from './events.js';
 import { obj, str, type ClientEvent, type ClientInbound, type SessionProtocol } from './protocol.js';
@@ -54,7 +56,7 @@ const SERVER_EVENTS = new Set([
 
 /** Names that exist in one protocol only. */
 const GA_ONLY = ['response.output_audio.delta', 'response.output_audio.done', 'conversation.item.added'];
-const BETA_ONLY = ['response.audio.delta', 'response.audio.done', 'conversation.item.created'];
+const BETA_ONLY = ['response.audio.delta', 'response.audio.done'];
 
 /** True for an event type only the beta protocol has (the others are GA's, or both protocols'). */
 export function isBetaOnlyEvent(type: string): boolean {
@@ -83,7 +85,6 @@ export class OpenAIProtocol implements SessionProtocol {
   readonly audioEventType: string;
   private readonly deltaType: string;
   private readonly doneType: string;
-  private readonly itemAddedType: string;
   private readonly foreign: readonly string[];
 
   constructor(beta: boolean, audioFormat: SessionAudioFormat = 'pcm') {
@@ -95,7 +96,6 @@ export class OpenAIProtocol implements SessionProtocol {
     this.deltaType = beta ? 'response.audio.delta' : 'response.output_audio.delta';
     this.audioEventType = this.deltaType;
     this.doneType = beta ? 'response.audio.done' : 'response.output_audio.done';
-    this.itemAddedType = beta ? 'conversation.item.created' : 'conversation.item.added';
     this.foreign = beta ? GA_ONLY : BETA_ONLY;
   }
 
@@ -130,6 +130,10 @@ export class OpenAIProtocol implements SessionProtocol {
     if (typeof type !== 'string') {
       return [error('malformed_event', `server event has no string "type" (keys: ${Object.keys(message).slice(0, 5).join(', ')})`)];
     }
+    if (this.foreign.includes(type)) {
+      const other = this.name === 'openai' ? 'openai-beta' : 'openai';
+      return [error('unexpected_event', `${type} belongs to the ${other} protocol; construct the adapter with protocol: '${other}'`, type)];
+    }
     switch (type) {
       case this.deltaType: {
         const itemId = str(message.item_id);
@@ -144,7 +148,8 @@ export class OpenAIProtocol implements SessionProtocol {
         return [{ kind: 'audio_done', itemId }];
       }
       case 'response.output_item.added':
-      case this.itemAddedType: {
+      case 'conversation.item.created':
+      case 'conversation.item.added': {
         const itemId = str(obj(message.item)?.id);
         if (itemId === undefined) return [error('malformed_event', `${type} needs item.id`, type)];
         return [{ kind: 'item_added', itemId, responseId: str(message.response_id) }];
@@ -168,10 +173,6 @@ export class OpenAIProtocol implements SessionProtocol {
         const code = str(details?.code) ?? str(details?.type);
         return [error('server_error', code === undefined ? text : `${code}: ${text}`, type)];
       }
-    }
-    if (this.foreign.includes(type)) {
-      const other = this.name === 'openai' ? 'openai-beta' : 'openai';
-      return [error('unexpected_event', `${type} belongs to the ${other} protocol; construct the adapter with protocol: '${other}'`, type)];
     }
     if (SERVER_EVENTS.has(type)) return [{ kind: 'other' }];
     return [error('unknown_event', `unknown server event type "${type.slice(0, 80)}"`, type)];

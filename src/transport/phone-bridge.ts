@@ -179,8 +179,7 @@ export class PhoneBridge {
     this.closed = true;
     this.stopTimer();
     this.vad?.free();
-    const adapter = this.adapter as unknown as { free?: () => void };
-    adapter.free?.();
+    this.adapter.free();
     this.playout.free();
   }
 

@@ -28,8 +28,10 @@ export interface SessionPlayout {
   endItem(itemId: string): void;
   /** Stops playback at once and says what of the playing item was heard. */
   interrupt(): PlayoutInterruption;
+  /** Forgets everything (queued audio, items, interrupted ids); counters are kept. */
+  reset(): void;
   /** Fills `output` for a speaker (only a local playout has one). */
   read?(output: Float32Array): number;
-  /** Returns kernel memory (idempotent). */
+  /** Returns kernel memory (idempotent). An adapter frees only a playback it made. */
   free?(): void;
 }

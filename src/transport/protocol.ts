@@ -50,6 +50,8 @@ export interface SessionProtocol {
    * kinds, or not understood, are `other`.
    */
   readClient(message: Record<string, unknown>): ClientInbound;
+  /** Forgets per-call state (Gemini: the model turn in progress), when the adapter is reset. */
+  endTurn?(): void;
 }
 
 /** `value` when it is a non-empty string. */

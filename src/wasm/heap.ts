@@ -61,6 +61,11 @@ export class Heap {
   private readonly viewKeys: number[] = new Array<number>(VIEW_CACHE_SIZE * 3).fill(-1);
   private nextView = 0;
   private lastView = 0;
+  /** Blocks allocated and not yet released: byte offset -> bytes. */
+  private readonly blocks = new Map<number, number>();
+  private blockBytes = 0;
+  /** Blocks released by the garbage-collection backstop (their owner was dropped without free()). */
+  reclaimedBlocks = 0;
   constructor(readonly exports: KernelExports) {
     this.refresh();
   }
@@ -85,8 +90,27 @@ export class Heap {
   alloc(bytes: number): number {
     const ptr = this.exports.alloc(bytes);
     if (ptr === 0) throw new WasmLoadError(`could not allocate ${bytes} bytes of wasm memory`);
+    this.blocks.set(ptr, bytes);
+    this.blockBytes += bytes;
     this.refresh();
     return ptr;
+  }
+
+  /** Returns a block from `alloc` to the allocator (it reuses the space); unknown or released pointers are ignored. */
+  release(ptr: number): void {
+    const bytes = this.blocks.get(ptr);
+    if (bytes === undefined) return;
+    this.blocks.delete(ptr);
+    this.blockBytes -= bytes;
+    this.exports.release(ptr);
+  }
+
+  /** Blocks allocated and not released, and their bytes (requested sizes, without the allocator's overhead). */
+  get liveBlocks(): number {
+    return this.blocks.size;
+  }
+  get liveBytes(): number {
+    return this.blockBytes;
   }
 
   /**

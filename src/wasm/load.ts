@@ -90,6 +90,32 @@ export function kernels(): Heap {
   return heap;
 }
 
+/** The kernel instance's memory, for servers that watch it: see `kernelMemory()`. */
+export interface KernelMemory {
+  /** Size of the wasm memory, bytes (it grows when needed and never shrinks). */
+  memoryBytes: number;
+  /** Blocks allocated and not yet freed (kernel objects, and the module-level windows and tables), and their bytes. */
+  liveBlocks: number;
+  liveBytes: number;
+  /** Blocks released by the garbage-collection backstop because their object was dropped without `free()`. */
+  reclaimedBlocks: number;
+}
+
+/**
+ * The kernel memory of this copy of the library (one instance per global scope: the page, each
+ * worker, each AudioWorklet scope). `liveBytes` that keep growing over calls mean objects are not
+ * freed. Allocates the returned object.
+ */
+export function kernelMemory(): KernelMemory {
+  const shared = kernels();
+  return {
+    memoryBytes: shared.exports.memory.buffer.byteLength,
+    liveBlocks: shared.liveBlocks,
+    liveBytes: shared.liveBytes,
+    reclaimedBlocks: shared.reclaimedBlocks,
+  };
+}
+
 /** IO windows a module keeps in the shared instance: `bytes` long, at `ptr` once allocated (0 before). */
 export interface ModuleWindows {
   ptr: number;

@@ -27,6 +27,8 @@ export interface CarrierSimOptions {
   omitSilence?: boolean;
   /** Each inbound media message is delayed by a uniform [0, jitterMs) ms. Default 0. */
   jitterMs?: number;
+  /** Keep every payload received in `payloads` (off for long runs: counts only). Default true. */
+  keepPayloads?: boolean;
   seed?: number;
 }
 
@@ -113,6 +115,12 @@ export class CarrierSim {
     return sim;
   }
 
+  /** Bytes played by now (playout brought up to the clock first). */
+  playedBytesNow(): number {
+    this.playUntil(this.clock.now());
+    return this.playedBytes;
+  }
+
   /** Bytes waiting to be played now. */
   get bufferedBytes(): number {
     let n = 0;
@@ -191,7 +199,7 @@ export class CarrierSim {
       case 'media': {
         const bytes = new Uint8Array(Buffer.from((message.media as { payload: string }).payload, 'base64'));
         const received: Received = { bytes, segment: this.clears, played: 0, startedAt: Number.NaN };
-        this.payloads.push(received);
+        if (this.options.keepPayloads !== false) this.payloads.push(received);
         this.buffer.push({ kind: 'media', received });
         this.maxBufferedBytes = Math.max(this.maxBufferedBytes, this.bufferedBytes);
         break;

@@ -62,8 +62,9 @@ export class PhoneHarness {
   async call(options: Omit<CarrierSimOptions, 'url' | 'clock'>): Promise<PhoneCall> {
     const streamSid = options.streamSid ?? `MZ${String(++this.streams).padStart(32, '0')}`;
     const sim = await CarrierSim.connect({ ...options, streamSid, url: `ws://127.0.0.1:${this.server.port}/phone`, clock: this.clock });
-    let bridge: PhoneBridge | undefined;
-    while ((bridge = this.pendingBridges.find((b) => b.streamSid === streamSid)) === undefined) await new Promise((resolve) => setImmediate(resolve));
+    const mine = (b: PhoneBridge) => b.streamSid === streamSid;
+    while (!this.pendingBridges.some(mine)) await new Promise((resolve) => setImmediate(resolve));
+    const bridge = this.pendingBridges.find(mine)!;
     this.pendingBridges.splice(this.pendingBridges.indexOf(bridge), 1);
     const call = { sim, bridge, events: this.eventsOf.get(bridge)! };
     this.calls.push(call);

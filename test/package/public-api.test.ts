@@ -32,6 +32,7 @@ const ROOT_VALUES = [
   'encodeG711',
   'floatToPcm16',
   'geminiSetupAudio',
+  'kernelMemory',
   'openAIBetaSessionAudio',
   'openAISessionAudio',
   'pcm16ToFloat',

@@ -102,7 +102,10 @@ describe('phone: barge-in against the local session', () => {
     h.onSessionEvent = (bridge, direction, event) => {
       if (direction !== 'in' || event.type !== 'response.output_audio.delta') return;
       let items = sentItems.get(bridge);
-      if (items === undefined) sentItems.set(bridge, (items = []));
+      if (items === undefined) {
+        items = [];
+        sentItems.set(bridge, items);
+      }
       let item = items[items.length - 1];
       if (item === undefined || item.id !== event.item_id) {
         item = { id: event.item_id as string, parts: [] };

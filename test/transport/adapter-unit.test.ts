@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RealtimeAudioAdapter } from '../../src/transport/adapter.js';
 import { openAISessionAudio, openAIBetaSessionAudio, geminiSetupAudio } from '../../src/transport/session-config.js';
 import { OptionsError } from '../../src/errors.js';
-import { EventLog, micSignal } from '../helpers/transport-client.js';
+import { EventLog, micSignal, patternPcm } from '../helpers/transport-client.js';
 
 /** A fake socket whose state the test sets. */
 class FakeSocket {
@@ -171,5 +171,65 @@ describe('RealtimeAudioAdapter on hostile input', () => {
       for (let q = 0; q < 10; q++) frames += adapter.readPlayback(out);
       expect(frames).toBe(256);
     }
+  });
+});
+
+describe('audio of an item the adapter was not told about (issue 14.2)', () => {
+  const b64 = (pcm: Int16Array) => Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
+  const delta = (itemId: string, pcm: Int16Array, responseId = 'resp_1') => ({
+    type: 'response.output_audio.delta',
+    event_id: 'ev',
+    response_id: responseId,
+    item_id: itemId,
+    output_index: 0,
+    content_index: 0,
+    delta: b64(pcm),
+  });
+
+  it('an app that forwards only audio deltas hears them, and an interrupt truncates at the audio played', () => {
+    const sent: Array<Record<string, unknown>> = [];
+    const log = new EventLog();
+    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: (e) => sent.push(e), inputRate: 24000, outputRate: 24000, onEvent: log.push });
+    const pcm = patternPcm(4800, 3);
+    adapter.handleServerEvent(delta('item_a', pcm.subarray(0, 2400)));
+    adapter.handleServerEvent(delta('item_a', pcm.subarray(2400)));
+    const out = new Float32Array(1200);
+    expect(adapter.readPlayback(out)).toBe(1200);
+    expect(log.errorCodes()).toEqual([]);
+    expect(adapter.stats.unannouncedItems).toBe(1);
+    expect(adapter.stats.receivedSeconds).toBe(0.2);
+    const cut = adapter.interrupt();
+    expect(cut).toMatchObject({ itemId: 'item_a', audioEndMs: 50 });
+    expect(sent).toEqual([{ type: 'conversation.item.truncate', item_id: 'item_a', content_index: 0, audio_end_ms: 50 }]);
+    adapter.handleServerEvent(delta('item_a', pcm.subarray(0, 240))); // late audio of the cut item: not played
+    expect(adapter.readPlayback(out)).toBe(0);
+    expect(log.errorCodes()).toEqual([]);
+  });
+
+  it('an app that attached after response.output_item.added went by plays the audio and truncates on the session’s barge-in', () => {
+    const sent: Array<Record<string, unknown>> = [];
+    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: (e) => sent.push(e), inputRate: 24000, outputRate: 24000 });
+    adapter.handleServerEvent(delta('item_b', patternPcm(2400, 4)));
+    adapter.readPlayback(new Float32Array(480));
+    adapter.handleServerEvent({ type: 'input_audio_buffer.speech_started', event_id: 'ev', audio_start_ms: 100, item_id: 'item_user' });
+    expect(sent).toEqual([{ type: 'conversation.item.truncate', item_id: 'item_b', content_index: 0, audio_end_ms: 20 }]);
+    expect(adapter.stats.unannouncedItems).toBe(1);
+    expect(adapter.stats.errors).toBe(0);
+  });
+
+  it('the strict checks stay: invalid base64 and odd byte counts are errors, audio of an interrupted response is dropped', () => {
+    const log = new EventLog();
+    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => {}, inputRate: 24000, outputRate: 24000, onEvent: log.push });
+    adapter.handleServerEvent({ ...delta('item_c', patternPcm(10)), delta: 'AA=A' });
+    adapter.handleServerEvent({ ...delta('item_d', patternPcm(10)), delta: Buffer.from([1, 2, 3]).toString('base64') });
+    expect(log.errorCodes()).toEqual(['invalid_base64', 'odd_byte_count']);
+    adapter.handleServerEvent({ type: 'response.created', event_id: 'ev', response: { id: 'resp_2' } });
+    adapter.handleServerEvent(delta('item_e', patternPcm(2400), 'resp_2'));
+    adapter.readPlayback(new Float32Array(480));
+    adapter.interrupt();
+    adapter.handleServerEvent(delta('item_f', patternPcm(2400), 'resp_2')); // a new item of the interrupted response
+    expect(adapter.readPlayback(new Float32Array(480))).toBe(0);
+    expect(adapter.stats.lateSeconds).toBeGreaterThan(0);
+    expect(log.errorCodes()).toEqual(['invalid_base64', 'odd_byte_count']);
   });
 });

@@ -31,7 +31,7 @@ describe('session protocols', () => {
     expect(protocolOfEvent({ type: 'response.output_audio.delta' })).toBe('openai');
     expect(protocolOfEvent({ type: 'input_audio_buffer.append' })).toBe('openai'); // in both: read as GA
     expect(protocolOfEvent({ type: 'response.audio.delta' })).toBe('openai-beta');
-    expect(protocolOfEvent({ type: 'conversation.item.created' })).toBe('openai-beta');
+    expect(protocolOfEvent({ type: 'conversation.item.created' })).toBe('openai'); // in both (GA's server event union has it)
     expect(protocolOfEvent({ serverContent: { turnComplete: true } })).toBe('gemini');
     expect(() => createProtocol('openai-ga')).toThrow(OptionsError);
     expect(() => createProtocol(undefined)).toThrow(/protocol is required/);

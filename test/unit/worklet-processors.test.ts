@@ -69,13 +69,14 @@ describe('capture processor', () => {
     expect(levels.length).toBeGreaterThan(3);
     expect(levels.at(-1).rmsDb).toBeLessThan(-100); // L + R cancel: the mono mix is silent
     port.deliver({ type: 'stats', id: 7 });
-    const stats = port.posted.find((m) => m.type === 'stats');
-    expect(stats.id).toBe(7);
-    expect(stats.stats.quanta).toBe(40);
+    const stats = port.posted.find((m) => m.id === 7);
+    expect(stats.result.quanta).toBe(40);
     port.deliver({ type: 'flush', id: 8 });
-    expect(port.posted.find((m) => m.type === 'flushed').id).toBe(8);
+    expect(Array.isArray(port.posted.find((m) => m.id === 8).result)).toBe(true);
     port.deliver({ type: 'nonsense' });
     expect(port.posted.at(-1)).toMatchObject({ type: 'error', code: 'unknown_message' });
+    port.deliver({ type: 'nonsense', id: 9 }); // a request is answered, even one not understood
+    expect(port.posted.at(-1)).toMatchObject({ id: 9, error: { code: 'unknown_message' } });
   });
 
   it('refuses to start without the kernels', () => {
@@ -103,8 +104,7 @@ describe('playback processor', () => {
     expect(bytes).toBeLessThan(1024);
     expect(out.some((v) => v !== 0)).toBe(true);
     port.deliver({ type: 'interrupt', id: 3 });
-    const answer = port.posted.find((m) => m.type === 'interrupted');
-    expect(answer.id).toBe(3);
+    const answer = port.posted.find((m) => m.id === 3);
     expect(answer.result.itemId).toBe('a');
     // 10,000 quanta of 128 frames at 48 kHz = 640,000 frames of the 24 kHz item (26.67 s of 40 s)
     expect(answer.result.playedMs).toBe(640000 / 24);
