@@ -146,6 +146,7 @@ export class TelephonyBridge {
    * (PCM16) and to the phone (G.711), as the last call of each with `end` would give it.
    */
   flush(): { toSession: Int16Array; toPhone: Uint8Array } {
+    if (this.freed) throw freedError('TelephonyBridge');
     return {
       toSession: this.upward === undefined ? new Int16Array(0) : this.toSession(new Uint8Array(0), true),
       toPhone: this.downward === undefined ? new Uint8Array(0) : this.fromSession(new Int16Array(0), true),
