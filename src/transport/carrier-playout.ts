@@ -78,6 +78,11 @@ interface ItemState {
   ended: boolean;
 }
 
+/**
+ * The session's audio to a phone caller through the carrier's media stream (a PhoneBridge's
+ * `playout`): paced 20 ms frames, marks, `clear` and a fade-out at a barge-in, and what the caller
+ * heard from the PlayedLedger. Lifecycle: construct, pushDelta/endItem/pump, interrupt, reset, free.
+ */
 export class CarrierPlayout implements SessionPlayout {
   readonly outputRate = PHONE_RATE;
   readonly law: G711Law;
