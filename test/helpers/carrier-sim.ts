@@ -72,6 +72,7 @@ export class CarrierSim {
   private markTimer: unknown;
   private callerTimer: unknown;
   private frameIndex = 0;
+  private stopped = false;
   private chunk = 0;
   private readonly random: () => number;
 
@@ -130,6 +131,7 @@ export class CarrierSim {
 
   /** Sends `stop` and closes. */
   stop(): void {
+    this.stopped = true;
     this.stopTimers();
     if (this.socket.readyState === WebSocket.OPEN) {
       this.send({ event: 'stop', sequenceNumber: '0', stop: { accountSid: 'AC0', callSid: 'CA0' }, streamSid: 'MZ0' });
@@ -255,6 +257,7 @@ export class CarrierSim {
   private scheduleMark(): void {
     if (this.markTimer !== undefined) this.clock.clearTimer(this.markTimer);
     this.markTimer = undefined;
+    if (this.stopped || this.closed) return;
     let bytes = 0;
     for (const e of this.buffer) {
       if (e.kind === 'mark') {
