@@ -93,7 +93,9 @@ function run(mode, callCount = calls, callSeconds = seconds) {
     const frame = callerFrames[step % 150];
     for (const call of list) {
       const b = call.bridge;
-      b.handleCarrierMessage(`{"event":"media","sequenceNumber":"${step + 2}","media":{"track":"inbound","chunk":"${step + 1}","timestamp":"${t}","payload":"${frame}"},"streamSid":"MZ1"}`);
+      b.handleCarrierMessage(
+        `{"event":"media","sequenceNumber":"${step + 2}","media":{"track":"inbound","chunk":"${step + 1}","timestamp":"${t}","payload":"${frame}"},"streamSid":"MZ1"}`,
+      );
       // the session hears the caller start (its VAD, 40 ms in) and answers once the caller is done
       if (step % 150 === 2) b.handleSessionEvent('{"type":"input_audio_buffer.speech_started","audio_start_ms":0,"item_id":"u"}');
       if (step % 150 === 75) {
@@ -103,7 +105,9 @@ function run(mode, callCount = calls, callSeconds = seconds) {
       }
       if (step % 5 === 0 && step % 150 >= 75) {
         const n = Math.floor(step / 150);
-        b.handleSessionEvent(`{"type":"response.output_audio.delta","response_id":"r${n}","item_id":"i${n}","output_index":0,"content_index":0,"delta":"${delta}"}`);
+        b.handleSessionEvent(
+          `{"type":"response.output_audio.delta","response_id":"r${n}","item_id":"i${n}","output_index":0,"content_index":0,"delta":"${delta}"}`,
+        );
       }
       while (call.echoes.length > 0 && call.echoes[0].at <= t) {
         b.handleCarrierMessage(`{"event":"mark","streamSid":"MZ1","mark":{"name":"${call.echoes.shift().name}"}}`);
@@ -139,7 +143,10 @@ const markdown = [
   '',
   '| case | CPU s | CPU per call | calls per core | barge-ins per call |',
   '| --- | ---: | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${LABELS[r.case]} | ${r.cpuSeconds.toFixed(2)} | ${r.cpuPercentPerCall.toFixed(3)}% | ${Math.round(r.callsPerCore).toLocaleString('en-US')} | ${r.bargeIns} |`),
+  ...rows.map(
+    (r) =>
+      `| ${LABELS[r.case]} | ${r.cpuSeconds.toFixed(2)} | ${r.cpuPercentPerCall.toFixed(3)}% | ${Math.round(r.callsPerCore).toLocaleString('en-US')} | ${r.bargeIns} |`,
+  ),
 ].join('\n');
 console.log(`\nphone\n${markdown}`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

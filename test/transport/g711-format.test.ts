@@ -15,11 +15,11 @@ import { EventLog, micSignal } from '../helpers/transport-client.js';
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/g711/${name}`, import.meta.url)));
 const int16s = (bytes: Uint8Array) => new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
 const LAWS = [
-  { format: 'pcmu', law: 'mulaw', codeOf: fixture('ramp.ul'), valueOf: int16s(fixture('codes-ulaw.s16')), ga: 'audio/pcmu', beta: 'g711_ulaw' },
-  { format: 'pcma', law: 'alaw', codeOf: fixture('ramp.al'), valueOf: int16s(fixture('codes-alaw.s16')), ga: 'audio/pcma', beta: 'g711_alaw' },
+  { format: 'pcmu', law: 'mulaw', codeOf: fixture('ramp.ul'), valueOfCode: int16s(fixture('codes-ulaw.s16')), ga: 'audio/pcmu', beta: 'g711_ulaw' },
+  { format: 'pcma', law: 'alaw', codeOf: fixture('ramp.al'), valueOfCode: int16s(fixture('codes-alaw.s16')), ga: 'audio/pcma', beta: 'g711_alaw' },
 ] as const;
 
-describe.each(LAWS)('adapter with audioFormat $format', ({ format, codeOf, valueOf, ga, beta }) => {
+describe.each(LAWS)('adapter with audioFormat $format', ({ format, codeOf, valueOfCode, ga, beta }) => {
   it('sends the microphone as 8 kHz G.711: sox codes of what an 8 kHz PCM16 capture makes', () => {
     const sent: Record<string, unknown>[] = [];
     const adapter = new RealtimeAudioAdapter({
@@ -54,7 +54,7 @@ describe.each(LAWS)('adapter with audioFormat $format', ({ format, codeOf, value
     adapter.handleServerEvent({ type: 'response.output_audio.done', item_id: 'a' });
     const reference = new PlaybackPipeline({ outputRate: 48000, inputRate: 8000 });
     reference.pushPcm16(
-      Int16Array.from(codes, (c) => valueOf[c]!),
+      Int16Array.from(codes, (c) => valueOfCode[c]!),
       'a',
     );
     reference.endItem('a');
