@@ -90,6 +90,11 @@ export interface PlaybackStats {
   badDeltas: number;
 }
 
+/** PlaybackStats at zero (for a playout of its own, too). */
+export function newPlaybackStats(): PlaybackStats {
+  return { receivedFrames: 0, playedFrames: 0, overflowFrames: 0, flushedFrames: 0, lateFrames: 0, underruns: 0, underrunFrames: 0, badDeltas: 0 };
+}
+
 /** Interrupted items remembered, so that their late deltas are not played. */
 const RECENTLY_INTERRUPTED = 16;
 
@@ -111,16 +116,7 @@ export class PlaybackPipeline {
   /** Most audio held, ms (the `maxPlaybackMs` option). */
   readonly maxPlaybackMs: number;
   readonly encoding: AudioEncoding;
-  readonly stats: PlaybackStats = {
-    receivedFrames: 0,
-    playedFrames: 0,
-    overflowFrames: 0,
-    flushedFrames: 0,
-    lateFrames: 0,
-    underruns: 0,
-    underrunFrames: 0,
-    badDeltas: 0,
-  };
+  readonly stats: PlaybackStats = newPlaybackStats();
 
   private readonly ring: FloatRing;
   private readonly ledger: ItemLedger;

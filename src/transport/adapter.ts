@@ -16,20 +16,21 @@
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
 import { decodedLength } from '../kernels/base64.js';
 import { freedError } from '../wasm/blocks.js';
-import { CapturePipeline, type AudioEncoding, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
-import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
+import type { CapturePipeline, CaptureEchoGate, CaptureEvent } from '../pipeline/capture.js';
+import type { PlaybackPipeline, PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
 import { checkBoolean, checkChoice } from '../pipeline/options.js';
-import { makeEchoGate, type RealtimeAudioAdapterOptions } from './adapter-options.js';
+import type { RealtimeAudioAdapterOptions } from './adapter-options.js';
+import { makePipelines } from './adapter-pipelines.js';
 import { AdapterCounters } from './adapter-stats.js';
 import { TransportError, type TransportErrorCode } from './errors.js';
 import type { AdapterEvent, AdapterStats, Inbound, InterruptionEvent, InterruptionSource, TurnDetectionMode } from './events.js';
-import type { SessionPlayout } from './playout.js';
+import { truncatesAfter, type SessionPlayout } from './playout.js';
 import type { ClientEvent, SessionProtocol } from './protocol.js';
 import { createProtocol, maxSendBufferBytes } from './protocols.js';
 import { parseServerMessage } from './server-message.js';
-import { openAIBetaSessionAudio, openAISessionAudio, type SessionAudioOptions } from './session-config.js';
+import { sessionUpdateEvent, type SessionAudioOptions } from './session-config.js';
 import { EventSink } from './sink.js';
 
 export type { RealtimeAudioAdapterOptions } from './adapter-options.js';
@@ -41,11 +42,6 @@ const INTERRUPTED_RESPONSES = 16;
 /** The Realtime API needs at least this much audio in the input buffer to commit. */
 export const MIN_COMMIT_MS = 100;
 const NONE: readonly string[] = Object.freeze([]);
-
-/** The pipelines' sample encoding for a protocol's audio format. */
-function encodingOf(protocol: SessionProtocol): AudioEncoding {
-  return protocol.audioFormat === 'pcmu' ? 'mulaw' : protocol.audioFormat === 'pcma' ? 'alaw' : 'pcm16';
-}
 
 /**
  * The capture and playback pipelines speaking one session protocol through the app's `send`:
@@ -90,7 +86,6 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
       throw new OptionsError("RealtimeAudioAdapter needs options: { protocol: 'openai' | 'openai-beta' | 'gemini', send, inputRate, outputRate }");
     }
     this.protocol = createProtocol(options.protocol, options.audioFormat);
-    const encoding = encodingOf(this.protocol);
     this.sink = new EventSink(options.send);
     this.onEvent = options.onEvent;
     if (this.onEvent !== undefined && typeof this.onEvent !== 'function') throw new OptionsError('onEvent must be a function');
@@ -100,38 +95,11 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
     if (this.localBargeIn && (options.vad === undefined || options.vad === false)) {
       throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
     }
-    const playout = options.playout;
-    if (playout !== undefined && (playout === null || typeof playout.interrupt !== 'function' || typeof playout.pushDelta !== 'function')) {
-      throw new OptionsError('playout must be a SessionPlayout (pushDelta, endItem, interrupt, active, stats, outputRate), e.g. a CarrierPlayout');
-    }
-    if (playout !== undefined && options.echoGate !== undefined && options.echoGate !== false) {
-      throw new OptionsError('echoGate needs the speaker: it cannot be combined with a playout of your own');
-    }
-    const outputRate = options.outputRate ?? playout?.outputRate;
-    const echoGate = makeEchoGate(options.echoGate, options.inputRate, outputRate as number);
-    this.ownedEchoGate = echoGate !== undefined && echoGate !== options.echoGate ? (echoGate as unknown as { free(): void }) : undefined;
-    this.ownsPlayback = playout === undefined;
-    this.capture = new CapturePipeline({
-      inputRate: options.inputRate,
-      outputRate: this.protocol.inputRate,
-      chunkMs: options.chunkMs,
-      vad: options.vad,
-      echoGate,
-      silenceGating: options.silenceGating,
-      prefixPaddingMs: options.prefixPaddingMs,
-      quality: options.quality,
-      encoding,
-    });
-    this.playback = (playout ??
-      new PlaybackPipeline({
-        outputRate: outputRate as number,
-        inputRate: this.protocol.outputRate,
-        quality: options.quality,
-        maxPlaybackMs: options.maxPlaybackMs,
-        playbackStartMs: options.playbackStartMs,
-        echoGate,
-        encoding,
-      })) as P;
+    const pipelines = makePipelines(options, this.protocol);
+    this.capture = pipelines.capture;
+    this.playback = pipelines.playback as P;
+    this.ownsPlayback = pipelines.ownsPlayback;
+    this.ownedEchoGate = pipelines.ownedEchoGate;
     this.maxSendBufferBytes = maxSendBufferBytes(this.protocol, options.maxSendBufferMs);
   }
 
@@ -237,18 +205,10 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
    */
   sessionUpdate(options: SessionAudioOptions = {}, extra: Record<string, unknown> = {}): ClientEvent {
     if (this.freed) throw freedError('RealtimeAudioAdapter');
-    let session: Record<string, unknown>;
-    if (options.audioFormat !== undefined && options.audioFormat !== this.protocol.audioFormat) {
-      throw new OptionsError(`this adapter speaks audioFormat '${this.protocol.audioFormat}', not '${String(options.audioFormat)}'`);
-    }
-    const audio = { ...options, audioFormat: this.protocol.audioFormat };
-    if (this.protocol.name === 'openai') session = { type: 'realtime', ...extra, audio: openAISessionAudio(audio) };
-    else if (this.protocol.name === 'openai-beta') session = { ...extra, ...openAIBetaSessionAudio(audio) };
-    else throw new OptionsError('Gemini Live is configured by its first message: send { setup: { model, ...geminiSetupAudio() } } yourself');
+    const event = sessionUpdateEvent(this.protocol, options, extra);
     this.turnDetection = options.turnDetection === 'none' ? 'none' : 'server';
     this.interruptResponse = options.interruptResponse ?? true;
     this.configured = true;
-    const event = { type: 'session.update', session };
     this.sendEvent(event);
     return event;
   }
@@ -424,19 +384,8 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
     const responding = this.responding;
     if (!this.playback.active && !responding) return undefined;
     const cut = this.playback.interrupt();
-    let audioEndMs: number | null = null;
-    if (this.protocol.truncates && cut.itemId !== null && cut.playedFrames > 0 && !cut.playedToEnd) {
-      audioEndMs = Math.floor(cut.playedMs);
-      const truncate = this.protocol.truncate(cut.itemId, audioEndMs);
-      if (truncate !== undefined && this.sendEvent(truncate)) this.counts.truncatesSent++;
-    }
-    const unheard = cut.unheardItemIds ?? NONE;
-    if (this.protocol.truncates) {
-      for (const itemId of unheard) {
-        const truncate = this.protocol.truncate(itemId, 0);
-        if (truncate !== undefined && this.sendEvent(truncate)) this.counts.truncatesSent++;
-      }
-    }
+    const { truncates, audioEndMs } = truncatesAfter(this.protocol, cut);
+    for (const truncate of truncates) if (this.sendEvent(truncate)) this.counts.truncatesSent++;
     let cancelled = false;
     if (responding) {
       const selfCancels = this.turnDetection === 'server' && this.interruptResponse && source !== 'app';
@@ -457,7 +406,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
       audioEndMs,
       cancelled,
       flushedMs: cut.flushedMs,
-      unheardItemIds: unheard,
+      unheardItemIds: cut.unheardItemIds ?? NONE,
     };
     this.onEvent?.(event);
     return event;

@@ -14,8 +14,8 @@ import type { ResamplerQuality } from '../kernels/resampler.js';
 import { AudioInputError } from '../pipeline/errors.js';
 import { fadeOutPcm16 } from '../pipeline/fade.js';
 import { ItemQueue } from '../pipeline/item-queue.js';
-import type { PlaybackStats } from '../pipeline/playback.js';
-import { PlayedLedger } from '../pipeline/played-ledger.js';
+import { newPlaybackStats, type PlaybackStats } from '../pipeline/playback.js';
+import { PlayedLedger, type LedgerCut } from '../pipeline/played-ledger.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
 import { TelephonyBridge } from '../pipeline/telephony.js';
 import { freedError } from '../wasm/blocks.js';
@@ -92,16 +92,7 @@ export class CarrierPlayout implements SessionPlayout {
   streamSid: string | undefined;
   readonly ledger: PlayedLedger;
 
-  private readonly counters: PlaybackStats = {
-    receivedFrames: 0,
-    playedFrames: 0,
-    overflowFrames: 0,
-    flushedFrames: 0,
-    lateFrames: 0,
-    underruns: 0,
-    underrunFrames: 0,
-    badDeltas: 0,
-  };
+  private readonly counters: PlaybackStats = newPlaybackStats();
   private readonly options: CarrierPlayoutOptions;
   private readonly telephony: TelephonyBridge | undefined;
   private readonly queue: ItemQueue;
@@ -254,9 +245,7 @@ export class CarrierPlayout implements SessionPlayout {
     if (this.freed) throw freedError('CarrierPlayout');
     const now = this.options.clock.now();
     const generationEnd = this.ledger.sentPosition;
-    const cut = this.ledger.clear(now);
-    this.heardBefore += cut.heardPosition - this.generationStart;
-    this.generationStart = generationEnd;
+    const cut = this.endGeneration(now);
     const sid = this.streamSid;
     if (sid !== undefined && (cut.droppedFrames > 0 || this.queue.frames > 0)) {
       this.options.send(carrierClear(sid));
@@ -300,11 +289,7 @@ export class CarrierPlayout implements SessionPlayout {
     }
     for (const item of this.items) this.interrupted.add(item.itemId);
     this.counters.flushedFrames += flushedFrames;
-    this.queue.clear();
-    this.telephony?.reset();
-    this.items.length = 0;
-    this.receiving = undefined;
-    this.dry = true;
+    this.dropAll();
     return result;
   }
 
@@ -314,21 +299,13 @@ export class CarrierPlayout implements SessionPlayout {
    */
   reset(): void {
     if (this.freed) throw freedError('CarrierPlayout');
-    const now = this.options.clock.now();
-    const generationEnd = this.ledger.sentPosition;
-    const cut = this.ledger.clear(now);
-    this.heardBefore += cut.heardPosition - this.generationStart;
-    this.generationStart = generationEnd;
+    const cut = this.endGeneration(this.options.clock.now());
     if (this.streamSid !== undefined && cut.droppedFrames > 0) {
       this.options.send(carrierClear(this.streamSid));
       this.clears++;
     }
-    this.queue.clear();
-    this.telephony?.reset();
-    this.items.length = 0;
-    this.receiving = undefined;
+    this.dropAll();
     this.interrupted.clear();
-    this.dry = true;
   }
 
   /** Returns the transcoder's kernel memory. Idempotent; afterwards every call throws RealtimePcmError('freed'). */
@@ -339,6 +316,24 @@ export class CarrierPlayout implements SessionPlayout {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /** The carrier drops what it holds (a clear): the ledger's generation ends; what was heard is kept. */
+  private endGeneration(now: number): LedgerCut {
+    const generationEnd = this.ledger.sentPosition;
+    const cut = this.ledger.clear(now);
+    this.heardBefore += cut.heardPosition - this.generationStart;
+    this.generationStart = generationEnd;
+    return cut;
+  }
+
+  /** Forgets the queued audio, the items and the transcoder's state. */
+  private dropAll(): void {
+    this.queue.clear();
+    this.telephony?.reset();
+    this.items.length = 0;
+    this.receiving = undefined;
+    this.dry = true;
+  }
 
   private itemFor(itemId: string): ItemState {
     if (this.receiving?.itemId === itemId) return this.receiving;

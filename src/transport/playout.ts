@@ -3,6 +3,7 @@
 // `CarrierPlayout`, fed by the carrier's marks). The adapter decides when to interrupt and tells the
 // session; the playout says what was heard.
 import type { PlaybackInterruption, PlaybackStats } from '../pipeline/playback.js';
+import type { ClientEvent, SessionProtocol } from './protocol.js';
 
 /** What `SessionPlayout.interrupt()` reports. */
 export interface PlayoutInterruption extends PlaybackInterruption {
@@ -34,4 +35,26 @@ export interface SessionPlayout {
   read?(output: Float32Array): number;
   /** Returns kernel memory (idempotent). An adapter frees only a playback it made. */
   free?(): void;
+}
+
+/**
+ * What to tell a session that truncates (OpenAI) after an interruption: the item playing at the
+ * audio heard (an integer, never more than received: the playout's word), unless nothing of it was
+ * heard or it was heard to its end; and each item not heard at all, at 0. `audioEndMs` is the
+ * first truncate's, or null.
+ */
+export function truncatesAfter(protocol: SessionProtocol, cut: PlayoutInterruption): { truncates: ClientEvent[]; audioEndMs: number | null } {
+  const truncates: ClientEvent[] = [];
+  let audioEndMs: number | null = null;
+  if (!protocol.truncates) return { truncates, audioEndMs };
+  const add = (itemId: string, ms: number) => {
+    const event = protocol.truncate(itemId, ms);
+    if (event !== undefined) truncates.push(event);
+  };
+  if (cut.itemId !== null && cut.playedFrames > 0 && !cut.playedToEnd) {
+    audioEndMs = Math.floor(cut.playedMs);
+    add(cut.itemId, audioEndMs);
+  }
+  for (const itemId of cut.unheardItemIds ?? []) add(itemId, 0);
+  return { truncates, audioEndMs };
 }

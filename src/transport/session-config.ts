@@ -5,6 +5,7 @@ import { OptionsError } from '../errors.js';
 import { checkChoice } from '../pipeline/options.js';
 import type { SessionAudioFormat } from './events.js';
 import { openAIFormatName } from './openai.js';
+import type { ClientEvent, SessionProtocol } from './protocol.js';
 import { SESSION_AUDIO_FORMATS } from './protocols.js';
 
 /** Options of the session configuration builders and `adapter.sessionUpdate()`. */
@@ -96,4 +97,19 @@ export function geminiSetupAudio(options: Pick<SessionAudioOptions, 'turnDetecti
     generationConfig,
     realtimeInputConfig: { automaticActivityDetection: { disabled: (options.turnDetection ?? 'server_vad') === 'none' } },
   };
+}
+
+/**
+ * The `session.update` matching `protocol` (its audio format both ways, the turn detection, `extra`
+ * merged into `session`). Throws OptionsError for Gemini (configured by its `setup` message) and
+ * for an `audioFormat` that is not the protocol's.
+ */
+export function sessionUpdateEvent(protocol: SessionProtocol, options: SessionAudioOptions, extra: Record<string, unknown>): ClientEvent {
+  if (options.audioFormat !== undefined && options.audioFormat !== protocol.audioFormat) {
+    throw new OptionsError(`this adapter speaks audioFormat '${protocol.audioFormat}', not '${String(options.audioFormat)}'`);
+  }
+  const audio = { ...options, audioFormat: protocol.audioFormat };
+  if (protocol.name === 'openai') return { type: 'session.update', session: { type: 'realtime', ...extra, audio: openAISessionAudio(audio) } };
+  if (protocol.name === 'openai-beta') return { type: 'session.update', session: { ...extra, ...openAIBetaSessionAudio(audio) } };
+  throw new OptionsError('Gemini Live is configured by its first message: send { setup: { model, ...geminiSetupAudio() } } yourself');
 }
