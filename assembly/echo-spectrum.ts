@@ -16,6 +16,8 @@
 // Memory: the tables live in a constant region written once (spec_init); the rings and the
 // transform's work arrays in the caller's state. Allocation-free.
 
+import { fft_stages_x4 } from "./fft";
+
 // @ts-ignore: decorator
 @inline export const BANDS: i32 = 16;
 // @ts-ignore: decorator
@@ -141,48 +143,31 @@ export function spec_bands(c: usize, ring: usize, pos: i32, work: usize, out: us
     store<f32>(re + (r << 2), load<f32>(ring + (<usize>i0 << 2)) * load<f32>(c + C_WINDOW + (<usize>(2 * i) << 2)));
     store<f32>(im + (r << 2), load<f32>(ring + (<usize>i1 << 2)) * load<f32>(c + C_WINDOW + (<usize>(2 * i + 1) << 2)));
   }
-  // Radix-2 decimation-in-time butterflies; stages of half-length >= 4 four at a time (f32x4).
-  for (let h = 1; h < m; h <<= 1) {
+  // Radix-2 decimation-in-time butterflies: half-lengths 1 and 2 here, then four at a time (f32x4)
+  // in the real FFT's shared stages (./fft; this table is its layout one float earlier).
+  for (let h = 1; h < min(m, 4); h <<= 1) {
     const twc = c + C_TW + (<usize>(h - 1) << 2);
     const tws = twc + (<usize>(N >> 1) << 2);
     for (let i = 0; i < m; i += h << 1) {
-      if (h >= 4) {
-        for (let k = 0; k < h; k += 4) {
-          const a = <usize>(i + k) << 2;
-          const b = <usize>(i + k + h) << 2;
-          const wr = v128.load(twc + (<usize>k << 2));
-          const wi = v128.load(tws + (<usize>k << 2));
-          const br = v128.load(re + b);
-          const bi = v128.load(im + b);
-          const tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
-          const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
-          const ar = v128.load(re + a);
-          const ai = v128.load(im + a);
-          v128.store(re + a, f32x4.add(ar, tr));
-          v128.store(im + a, f32x4.add(ai, ti));
-          v128.store(re + b, f32x4.sub(ar, tr));
-          v128.store(im + b, f32x4.sub(ai, ti));
-        }
-      } else {
-        for (let k = 0; k < h; k++) {
-          const wr = load<f32>(twc + (<usize>k << 2));
-          const wi = load<f32>(tws + (<usize>k << 2));
-          const a = <usize>(i + k) << 2;
-          const b = <usize>(i + k + h) << 2;
-          const br = load<f32>(re + b);
-          const bi = load<f32>(im + b);
-          const tr = br * wr - bi * wi;
-          const ti = br * wi + bi * wr;
-          const ar = load<f32>(re + a);
-          const ai = load<f32>(im + a);
-          store<f32>(re + a, ar + tr);
-          store<f32>(im + a, ai + ti);
-          store<f32>(re + b, ar - tr);
-          store<f32>(im + b, ai - ti);
-        }
+      for (let k = 0; k < h; k++) {
+        const wr = load<f32>(twc + (<usize>k << 2));
+        const wi = load<f32>(tws + (<usize>k << 2));
+        const a = <usize>(i + k) << 2;
+        const b = <usize>(i + k + h) << 2;
+        const br = load<f32>(re + b);
+        const bi = load<f32>(im + b);
+        const tr = br * wr - bi * wi;
+        const ti = br * wi + bi * wr;
+        const ar = load<f32>(re + a);
+        const ai = load<f32>(im + a);
+        store<f32>(re + a, ar + tr);
+        store<f32>(im + a, ai + ti);
+        store<f32>(re + b, ar - tr);
+        store<f32>(im + b, ai - ti);
       }
     }
   }
+  fft_stages_x4(c + C_TW - 4, re, im, m);
   // Split into the spectrum of the real input and sum bin powers per band:
   // X[k] = (Z[k] + conj Z[m-k]) / 2 - i e^{-2 pi i k / n} (Z[k] - conj Z[m-k]) / 2.
   for (let b = 0; b < BANDS; b++) {

@@ -27,6 +27,8 @@ export { EnergyVad } from './kernels/vad.js';
 export type { EnergyVadOptions, VadEvent, VadEventType } from './kernels/vad.js';
 export { EchoGate } from './kernels/echo-gate.js';
 export type { EchoGateOptions } from './kernels/echo-gate.js';
+export { EchoCanceller } from './kernels/echo-canceller.js';
+export type { EchoCancellerOptions } from './kernels/echo-canceller.js';
 
 // pipelines
 export { CapturePipeline } from './pipeline/capture.js';

@@ -18,7 +18,7 @@ export type { Base64Codec, Base64Implementation } from './base64.js';
 export { encodeG711, decodeG711, encodeMuLaw, decodeMuLaw, encodeALaw, decodeALaw } from './g711.js';
 export type { G711Law } from './g711.js';
 
-// resampler, VAD, echo gate
+// resampler, VAD, echo gate, echo canceller
 export { Resampler, SUPPORTED_SAMPLE_RATES, QUALITY_PRESETS } from './resampler.js';
 export type { ResamplerOptions, ResamplerQuality } from './resampler.js';
 export type { QualityPreset } from './resampler-design.js';
@@ -26,3 +26,5 @@ export { EnergyVad, VAD_SPEECH_START, VAD_SPEECH_STOP } from './vad.js';
 export type { EnergyVadOptions, VadEvent, VadEventType } from './vad.js';
 export { EchoGate } from './echo-gate.js';
 export type { EchoGateOptions } from './echo-gate.js';
+export { EchoCanceller } from './echo-canceller.js';
+export type { EchoCancellerOptions } from './echo-canceller.js';

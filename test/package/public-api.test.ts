@@ -13,6 +13,7 @@ const ROOT_VALUES = [
   'AudioInputError',
   'Base64Error',
   'CapturePipeline',
+  'EchoCanceller',
   'EchoGate',
   'EnergyVad',
   'MIN_COMMIT_MS',

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CapturePipeline,
+  EchoCanceller,
   EchoGate,
   EnergyVad,
   PlaybackPipeline,
@@ -44,6 +45,7 @@ const CLASSES: Array<[string, () => { free(): void }, (o: any) => unknown]> = [
   ['Resampler', () => new Resampler({ inputRate: 48000, outputRate: 24000 }), (o) => o.process(QUANTUM)],
   ['EnergyVad', () => new EnergyVad({ sampleRate: 24000 }), (o) => o.process(QUANTUM)],
   ['EchoGate', () => new EchoGate({ sampleRate: 48000 }), (o) => o.process(QUANTUM)],
+  ['EchoCanceller', () => new EchoCanceller({ sampleRate: 24000 }), (o) => o.process(QUANTUM)],
   ['CapturePipeline', () => new CapturePipeline({ inputRate: 48000, vad: true }), (o) => o.push(QUANTUM)],
   ['PlaybackPipeline', () => new PlaybackPipeline({ outputRate: 48000, maxPlaybackMs: 1000 }), (o) => o.read(new Float32Array(128))],
   ['TelephonyBridge', () => new TelephonyBridge({ law: 'mulaw' }), (o) => o.toSession(new Uint8Array(160))],

@@ -3,24 +3,10 @@
 // chunking invariance (reference and mic pushed in step), NaN/Inf safety, reset and free.
 import { describe, expect, it } from 'vitest';
 import { EchoGate, OptionsError, RealtimePcmError } from '../../src/index.js';
+import { farEnd } from '../helpers/far-end.js';
 import { randomChunking, rng } from '../helpers/random.js';
 
 const RATES = [8000, 16000, 24000, 44100, 48000];
-
-/** Speech-like far end: noise bursts 150-300 ms long with 50-150 ms gaps, around -20 dBFS. */
-function farEnd(rate: number, seconds: number, seed: number): Float32Array {
-  const next = rng(seed);
-  const x = new Float32Array(Math.round(seconds * rate));
-  let i = 0;
-  while (i < x.length) {
-    const on = Math.round((0.15 + 0.15 * next()) * rate);
-    const level = 0.1 * (0.5 + next());
-    const ramp = Math.round(0.005 * rate); // 5 ms fades, like syllable onsets
-    for (let k = 0; k < on && i < x.length; k++, i++) x[i] = level * Math.sqrt(3) * (2 * next() - 1) * Math.min(1, k / ramp, (on - k) / ramp);
-    i += Math.round((0.05 + 0.1 * next()) * rate);
-  }
-  return x;
-}
 
 /** mic = far delayed by delayMs and scaled by -erlDb, plus noise at -70 dBFS and `near` if given. */
 function micFrom(far: Float32Array, rate: number, delayMs: number, erlDb: number, near?: Float32Array): Float32Array {

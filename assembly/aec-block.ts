@@ -1,0 +1,272 @@
+// One block of the echo canceller (./echo-canceller): the reference frame into the history, both
+// filters' echo estimates and errors, the background's adaptation, the two-path decision, path
+// changes, the suppressor, and the filter's placement from the delay estimate. The state and its
+// constants are in ./aec-state.
+
+import { fft_forward } from "./fft";
+import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
+import { kf_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-step";
+import { dl_update, dl_onset, dl_profile } from "./aec-delay";
+import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
+import {
+  Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
+  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, RESET_RATIO, COMPARE_MS,
+} from "./aec-state";
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+function energy(p: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const v = v128.load(p + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return hsum(acc);
+}
+
+function energyOfDifference(p: usize, q: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const v = f32x4.sub(v128.load(p + (<usize>i << 2)), v128.load(q + (<usize>i << 2)));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return hsum(acc);
+}
+
+/** e = d - y over n samples (n a multiple of 4). */
+function subtract(d: usize, y: usize, e: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(e + o, f32x4.sub(v128.load(d + o), v128.load(y + o)));
+  }
+}
+
+/**
+ * The broadband echo gain bound: the mic's block energy over the reference power in the filter's
+ * window (both smoothed over ~50 ms), its 20th percentile tracked in dB (up BOUND_RISE_DB per
+ * second, down 4x as fast) while the reference plays; and the excess of the mic over it, which
+ * flags the user talking (TALK_DB).
+ */
+function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
+  const blocksPerSecond = <f32>a.sampleRate / <f32>a.b;
+  const rate = min<f32>(1, 20 / blocksPerSecond);
+  // xw sums |X|^2 of 2B-point frames over the bins, about (2B)^2 / 2 x the power; a block's energy is B x it
+  a.sddGain += rate * (sdd - a.sddGain);
+  a.sxwGain += rate * (xwSum / (<f32>2 * <f32>a.n) - a.sxwGain);
+  if (a.sxwGain < 1.0e-7 * <f32>a.b) {
+    a.excessDb = 0;
+    return;
+  }
+  const ratioDb: f32 = <f32>10 * Mathf.log10((a.sddGain + <f32>1.0e-20) / a.sxwGain);
+  a.excessDb = ratioDb - a.gainDb;
+  const up = BOUND_RISE_DB / blocksPerSecond;
+  a.gainDb += ratioDb > a.gainDb ? up : -4 * up;
+  a.gainDb = min<f32>(a.gainDb, <f32>10 * Mathf.log10(ECHO_GAIN));
+}
+
+/**
+ * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
+ * adds its own estimate, up to twice the mic; a matching model never does, even while the user
+ * talks, since then the error is the user alone) for 80 ms of playback without the double-talk
+ * flag, after the filter had reached 10 dB. Then the background's uncertainty goes back to the prior
+ * (it relearns at full speed) and the suppressor forgets its leakage. A moved device that still
+ * half-matches the old model is not caught (a rule on a collapsed ERLE also fired in double talk:
+ * 84% delivered instead of 92%); the filter then relearns at its tracking rate.
+ */
+function detectPathChange(a: Aec, playing: bool): void {
+  if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
+  if (playing && !a.talking && a.sff > 1.1 * a.sdd && a.bestErle > 10) a.wrongBlocks++;
+  else a.wrongBlocks = 0;
+  if (<f32>a.wrongBlocks * <f32>a.b > 0.08 * <f32>a.sampleRate) {
+    setPrior(a);
+    if (a.suppress) sup_forget(a.sup);
+    a.bestErle = 1;
+    a.wrongBlocks = 0;
+    a.pathChanges++;
+  }
+}
+
+/** The echo's energy over the filter's partitions, from the estimator's coherence profile (normalised). */
+function weighProfile(a: Aec): void {
+  const prof = dl_profile(a.delay);
+  let sum: f32 = 0;
+  for (let q = 0; q < a.m; q++) sum += load<f32>(prof + (<usize>(a.offset + q) << 2));
+  if (!(sum > 0)) return;
+  for (let q = 0; q < a.m; q++) store<f32>(a.profile + (<usize>q << 2), load<f32>(prof + (<usize>(a.offset + q) << 2)) / sum);
+}
+
+/**
+ * Moves the filter so that it starts PRE_BLOCKS before the onset, when the echo would start before
+ * the filter's first block or more than PRE_BLOCKS + 3 blocks after it (a dead zone, so that an
+ * onset wavering by a block or two does not move it). The foreground keeps modelling the same lags
+ * (right when the estimate was only refined); the first placement hands the background the same,
+ * later ones leave the background's weights where they were in the window, moving with the echo
+ * (right when playout jumped): the two-path comparison keeps whichever is right. The background's
+ * uncertainty returns to the prior.
+ */
+function place(a: Aec, onset: i32): void {
+  const target = min(a.maxLag, max(0, onset - PRE_BLOCKS));
+  const by = target - a.offset;
+  if (by == 0 || (onset > a.offset && onset <= a.offset + PRE_BLOCKS + 3)) return;
+  const spec = <usize>(8 * a.k);
+  pf_shift(a.wf, a.m, spec, by);
+  if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
+  setPrior(a);
+  a.offset = target;
+  a.moves++;
+}
+
+/**
+ * The room's decay from the foreground filter: the energy of each partition in dB, a least-squares
+ * line from the loudest partition down to 25 dB under it (below, the filter's own noise floor
+ * flattened the fit: the laptop's decay read long), 60 dB over its slope = T60. The suppressor
+ * holds its residual estimate 1.5 x T60 per 60 dB, 0.3-1.2 s: a fixed 0.6 s leaked 12.6% of the
+ * conference room's echo frames (RT60 0.8 s; now 1.6%) and delivered 83% of the user in the car
+ * (RT60 0.1 s; now 100%); 1 s for all: 73% in the car; a 0.45 s floor: 87%.
+ */
+function measureDecay(a: Aec): void {
+  const k = a.k;
+  const spec = <usize>(8 * k);
+  const im = <usize>k << 2;
+  let peak = 0;
+  let peakDb: f32 = -1000;
+  for (let q = 0; q < a.m; q++) {
+    const w = a.wf + <usize>q * spec;
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      const re = v128.load(w + o);
+      const imv = v128.load(w + o + im);
+      acc = f32x4.add(acc, f32x4.add(f32x4.mul(re, re), f32x4.mul(imv, imv)));
+    }
+    const db: f32 = <f32>10 * Mathf.log10(hsum(acc) + <f32>1.0e-30);
+    store<f32>(a.rScale + (<usize>q << 2), db); // scratch (rScale is rewritten every block)
+    if (db > peakDb) {
+      peakDb = db;
+      peak = q;
+    }
+  }
+  // fit down to 25 dB under the peak only: below, the partitions show the filter's own noise floor
+  let end = peak + 1;
+  while (end < a.m && load<f32>(a.rScale + (<usize>end << 2)) > peakDb - 25) end++;
+  const n = end - peak;
+  if (n < 3) return;
+  let sx: f32 = 0;
+  let sy: f32 = 0;
+  let sxx: f32 = 0;
+  let sxy: f32 = 0;
+  for (let q = peak; q < end; q++) {
+    const x = <f32>(q - peak);
+    const y = load<f32>(a.rScale + (<usize>q << 2));
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const slope = (<f32>n * sxy - sx * sy) / (<f32>n * sxx - sx * sx); // dB per partition
+  if (!(slope < 0)) return;
+  const blockMs = <f32>a.b * 1000 / <f32>a.sampleRate;
+  sup_set_decay(a.sup, min<f32>(1200, max<f32>(300, -90 / slope * blockMs)), a.sampleRate); // 1.5 x T60
+}
+
+/** Adapts the background filter on this block's error (./aec-step); `sdd` the mic block's energy. */
+function adapt(a: Aec, fh: i32, sdd: f32): void {
+  const k = a.k;
+  const kb = <usize>k << 2;
+  const blocksPerSecond = <f32>a.sampleRate / <f32>a.b;
+  pf_block_spectrum(a.eb, a.b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
+  kf_residual(a.x, a.unc, a.m, a.slots, fh, k, a.profile, a.resid, a.xw);
+  // The residual cannot exceed the echo: at most BOUND_MARGIN x the echo gain bound x the
+  // reference power over the window (what keeps the steps small while a user louder than a quiet
+  // echo talks, before the filter has learned how quiet the echo is).
+  const echoBound = BOUND_MARGIN * Mathf.pow(10, <f32>0.1 * a.gainDb);
+  const xwSum = kf_apply_bound(a.xw, k, echoBound, a.resid, a.rScale);
+  trackGain(a, sdd, xwSum);
+  a.talking = a.excessDb > TALK_DB;
+  // the reference noise gate: 60 dB under the window's strongest bin, or under -100 dBFS (white)
+  const xFloor = max<f32>(1.0e-6 * kf_max(a.xw, k), 1.0e-10 * <f32>a.n);
+  const noiseRise = Mathf.pow(10, <f32>0.3 / blocksPerSecond); // the error's noise floor rises 3 dB/s
+  const delta: f32 = 1.0e-10 * <f32>a.n;
+  kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.talking ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);
+  kf_update(a.wb, a.x, a.unc, a.m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
+  const spec = <usize>(8 * k);
+  for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
+    pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
+    a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
+  }
+}
+
+/** One block: micBlock and the current half of refFrame are full; writes outBlock. */
+export function aec_block(a: Aec): void {
+  const b = a.b;
+  const k = a.k;
+  const m = a.m;
+  const spec = <usize>(8 * k);
+  const kb = <usize>k << 2;
+  // 1. the newest reference frame (previous block, this block) into the history
+  a.head = a.head == 0 ? a.slots - 1 : a.head - 1;
+  const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
+  const xh = a.x + <usize>a.head * spec;
+  fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
+  const playing = energy(a.refFrame + (<usize>b << 2), b) > 1.0e-6 * <f32>b;
+  memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
+  memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
+  fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
+  memory.copy(a.micFrame, a.micFrame + (<usize>b << 2), <usize>b << 2);
+  // 2. echo estimates and errors of both filters
+  pf_filter(a.wb, a.x, m, a.slots, fh, k, a.sY, a.sY + kb);
+  pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
+  pf_filter(a.wf, a.x, m, a.slots, fh, k, a.sY, a.sY + kb);
+  pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yf);
+  subtract(a.micBlock, a.yb, a.eb, b);
+  subtract(a.micBlock, a.yf, a.ef, b);
+  const sdd = energy(a.micBlock, b);
+  const sbb = energy(a.eb, b);
+  const sff = energy(a.ef, b);
+  // 3. adapt the background
+  adapt(a, fh, sdd);
+  // 4. two paths: the foreground takes the background's weights when the background's error is
+  // significantly lower, judged against the cross term the user's voice adds to both errors
+  // (e_b = e_f + D, D = y_f - y_b: Sbb - Sff = 2 e_f.D + |D|^2, and in double talk e_f.D is noise of
+  // size sqrt(Sff SD / samples)), never while the user is flagged; the background takes the
+  // foreground's back when it diverged.
+  const sdiff = energyOfDifference(a.yb, a.yf, b);
+  const rate = min<f32>(1, <f32>b * 1000 / (<f32>a.sampleRate * COMPARE_MS));
+  a.sdd += rate * (sdd - a.sdd);
+  a.sbb += rate * (sbb - a.sbb);
+  a.sff += rate * (sff - a.sff);
+  a.sdiff += rate * (sdiff - a.sdiff);
+  let out = a.ef;
+  let echo = a.yf;
+  if (!a.talking && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
+    memory.copy(a.wf, a.wb, <usize>m * spec);
+    a.sff = a.sbb;
+    a.sdiff = 0;
+    out = a.eb;
+    echo = a.yb;
+  } else if (a.sbb > RESET_RATIO * a.sff) {
+    memory.copy(a.wb, a.wf, <usize>m * spec);
+    a.sbb = a.sff;
+    a.sdiff = 0;
+  }
+  detectPathChange(a, playing);
+  // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
+  if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.outBlock);
+  else memory.copy(a.outBlock, out, <usize>b << 2);
+  if (playing) {
+    a.erleNum += 0.02 * (sdd - a.erleNum);
+    a.erleDen += 0.02 * (energy(out, b) - a.erleDen); // the linear stage's ERLE
+  }
+  // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
+  // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
+  const onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb) : dl_onset(a.delay);
+  if (onset >= 0) {
+    place(a, onset);
+    weighProfile(a);
+  }
+  a.blocks++;
+}

@@ -1,0 +1,182 @@
+// Echo delay estimator for the echo canceller (./echo-canceller): where, in blocks, the echo of the
+// reference starts in the mic, so that the adaptive filter can be placed there (a filter that only
+// spans the echo converges about twice as fast as one that also spans 250 ms of possible delay).
+//
+// How: for every lag l (in blocks of B, 0..lags-1) and every bin k of a speech band (150-3000 Hz),
+// the cross-spectrum C_l(k) = <conj(X_{b-l}(k)) D_b(k)> of the mic frame D_b and the reference frame
+// l blocks older X_{b-l} (both 2B-sample frames, hop B; the reference spectra are the canceller's
+// history), and the powers <|X_{b-l}(k)|^2>, <|D_b(k)|^2>, smoothed over ~0.25 s. The lag profile is
+// the mean over the band of the magnitude-squared coherence |C_l|^2 / (Pxx_l Pdd): the share of the
+// mic explained by the reference l blocks back, in each bin. Reverberation spreads it over the lags
+// of the tail; the user's voice lowers it at every lag alike. The onset is the first lag whose
+// coherence is within 4.5 dB (x 0.35) of the peak's, accepted once the peak stands out of the
+// profile's mean (x 3) and the onset stays put (+-1 lag) for `confirmBlocks` blocks.
+// Resolution: one block (frames overlap by half, so a delay between two lags shows at both).
+// Reference: G. C. Carter, "Coherence and time delay estimation", Proc. IEEE 75(2), 1987.
+// Updated every second block (the canceller's choice: half the cost; the smoothing spans 30 blocks).
+// Latency: none; decisions follow the smoothing (~0.25 s of reference speech).
+
+@unmanaged class Delay {
+  lags: i32; // lags with statistics (the whole history)
+  searchLags: i32; // lags searched for the onset
+  k0: i32; // first bin of the band
+  nb: i32; // bins in the band (multiple of 4)
+  candidate: i32;
+  candidateBlocks: i32;
+  onset: i32; // accepted onset lag, -1 before the first
+  peakLag: i32;
+  confirmBlocks: i32;
+  alpha: f32;
+  peak: f32;
+  mean: f32;
+  cRe: usize; // f32[lags][nb]
+  cIm: usize;
+  pxx: usize; // f32[lags][nb]
+  pdd: usize; // f32[nb]
+  profile: usize; // f32[lags]
+}
+
+// @ts-ignore: decorator
+@inline function bandOf(sampleRate: i32, n: i32): i32 {
+  return <i32>Math.round(150.0 * <f64>n / <f64>sampleRate);
+}
+
+/** Bins in the band for a transform of n points at sampleRate (rounded up to a multiple of 4). */
+function bandBins(sampleRate: i32, n: i32): i32 {
+  const k0 = max(1, bandOf(sampleRate, n));
+  const k1 = min(n >> 1, <i32>Math.round(3000.0 * <f64>n / <f64>sampleRate));
+  return max(4, (k1 - k0 + 4) & ~3);
+}
+
+/** Bytes of the estimator's state for `lags` lags, transforms of n points at sampleRate. */
+export function dl_bytes(sampleRate: i32, n: i32, lags: i32): usize {
+  const nb = bandBins(sampleRate, n);
+  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 1) + 4 * lags + 16);
+}
+
+/**
+ * Initialises the estimator at `p` (dl_bytes): statistics over `lags` lags (the profile of the echo's
+ * energy over them), the onset searched in the first `searchLags`; smoothing `smoothMs`,
+ * confirmation `confirmBlocks`.
+ */
+export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags: i32, smoothMs: f32, confirmBlocks: i32): void {
+  const d = changetype<Delay>(p);
+  const nb = bandBins(sampleRate, n);
+  d.lags = lags;
+  d.searchLags = min(lags, searchLags);
+  d.k0 = max(1, min(bandOf(sampleRate, n), (n >> 1) + 1 - nb));
+  d.nb = nb;
+  d.confirmBlocks = confirmBlocks;
+  d.alpha = min<f32>(1, <f32>n * 1000 / (<f32>sampleRate * smoothMs)); // updated every second block of n / 2
+  let q = (p + offsetof<Delay>() + 15) & ~(<usize>15);
+  d.cRe = q; q += <usize>(4 * nb * lags);
+  d.cIm = q; q += <usize>(4 * nb * lags);
+  d.pxx = q; q += <usize>(4 * nb * lags);
+  d.pdd = q; q += <usize>(4 * nb);
+  d.profile = q;
+  dl_reset(p);
+}
+
+/** Forgets the statistics and the estimate. */
+export function dl_reset(p: usize): void {
+  const d = changetype<Delay>(p);
+  memory.fill(d.cRe, 0, <usize>(4 * d.nb * (3 * d.lags + 1) + 4 * d.lags));
+  d.candidate = -1;
+  d.candidateBlocks = 0;
+  d.onset = -1;
+  d.peakLag = -1;
+  d.peak = 0;
+  d.mean = 0;
+}
+
+/**
+ * One block: the mic frame spectrum (dRe, dIm; K bins per spectrum) against the reference history
+ * (`x`: `slots` spectra of 2K floats, newest at `head`). Returns the accepted onset lag (-1: none yet).
+ */
+export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe: usize, dIm: usize): i32 {
+  const d = changetype<Delay>(p);
+  const nb = d.nb;
+  const a = f32x4.splat(d.alpha);
+  const stride = <usize>(2 * k) << 2;
+  const band = <usize>d.k0 << 2;
+  const row = <usize>nb << 2;
+  const im = <usize>k << 2;
+  for (let j = 0; j < nb; j += 4) {
+    const o = <usize>j << 2;
+    const dr = v128.load(dRe + band + o);
+    const di = v128.load(dIm + band + o);
+    const pd = v128.load(d.pdd + o);
+    v128.store(d.pdd + o, f32x4.add(pd, f32x4.mul(a, f32x4.sub(f32x4.add(f32x4.mul(dr, dr), f32x4.mul(di, di)), pd))));
+  }
+  let slot = head;
+  const tiny = f32x4.splat(1.0e-20);
+  let peak: f32 = 0;
+  let peakLag = 0;
+  let sum: f32 = 0;
+  for (let l = 0; l < d.lags; l++) {
+    const xp = x + <usize>slot * stride + band;
+    const cr = d.cRe + <usize>l * row;
+    const ci = d.cIm + <usize>l * row;
+    const px = d.pxx + <usize>l * row;
+    let coh = f32x4.splat(0);
+    for (let j = 0; j < nb; j += 4) {
+      const o = <usize>j << 2;
+      const xr = v128.load(xp + o);
+      const xi = v128.load(xp + o + im);
+      const dr = v128.load(dRe + band + o);
+      const di = v128.load(dIm + band + o);
+      // conj(X) D = (xr dr + xi di) + i (xr di - xi dr)
+      let vr = v128.load(cr + o);
+      let vi = v128.load(ci + o);
+      let vp = v128.load(px + o);
+      vr = f32x4.add(vr, f32x4.mul(a, f32x4.sub(f32x4.add(f32x4.mul(xr, dr), f32x4.mul(xi, di)), vr)));
+      vi = f32x4.add(vi, f32x4.mul(a, f32x4.sub(f32x4.sub(f32x4.mul(xr, di), f32x4.mul(xi, dr)), vi)));
+      vp = f32x4.add(vp, f32x4.mul(a, f32x4.sub(f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)), vp)));
+      v128.store(cr + o, vr);
+      v128.store(ci + o, vi);
+      v128.store(px + o, vp);
+      const num = f32x4.add(f32x4.mul(vr, vr), f32x4.mul(vi, vi));
+      coh = f32x4.add(coh, f32x4.div(num, f32x4.add(f32x4.mul(vp, v128.load(d.pdd + o)), tiny)));
+    }
+    const c = (f32x4.extract_lane(coh, 0) + f32x4.extract_lane(coh, 1) + f32x4.extract_lane(coh, 2) + f32x4.extract_lane(coh, 3)) / <f32>nb;
+    store<f32>(d.profile + (<usize>l << 2), c);
+    slot++;
+    if (slot == slots) slot = 0;
+    if (l >= d.searchLags) continue;
+    sum += c;
+    if (c > peak) {
+      peak = c;
+      peakLag = l;
+    }
+  }
+  d.peak = peak;
+  d.peakLag = peakLag;
+  d.mean = sum / <f32>d.searchLags;
+  // the first onset needs a distinct peak; moving an accepted one needs a strong one, 4x as long
+  const moving = d.onset >= 0;
+  if (peak > 3 * d.mean && peak > (moving ? 0.1 : 0.04)) {
+    let onset = peakLag;
+    while (onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * peak) onset--;
+    if (d.candidate >= 0 && abs(onset - d.candidate) <= 1) {
+      d.candidateBlocks++;
+      d.candidate = min(d.candidate, onset);
+    } else {
+      d.candidate = onset;
+      d.candidateBlocks = 1;
+    }
+    if (d.candidateBlocks >= (moving ? 4 * d.confirmBlocks : d.confirmBlocks)) d.onset = d.candidate;
+  } else {
+    d.candidateBlocks = 0;
+  }
+  return d.onset;
+}
+
+/** The accepted onset lag (-1: none yet). */
+export function dl_onset(p: usize): i32 {
+  return changetype<Delay>(p).onset;
+}
+
+/** The coherence profile, f32[lags]: the share of the mic each lag of reference explains. */
+export function dl_profile(p: usize): usize {
+  return changetype<Delay>(p).profile;
+}

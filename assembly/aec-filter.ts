@@ -1,0 +1,87 @@
+// Partitioned-block frequency-domain adaptive filter (MDF, Soo and Pang 1990), the arithmetic only:
+// the caller (./echo-canceller) owns the memory and decides the step sizes.
+//
+// A filter of M * B taps is cut into M partitions of B taps. Each partition m holds the spectrum
+// W_m of its B taps zero-padded to N = 2B (overlap-save); the reference history holds the spectra
+// X_m of the last M frames of 2B reference samples (hop B), newest first. The echo estimate of a
+// block is the last B samples of IFFT(sum_m W_m X_m); the update (./aec-step) adds to W_m the
+// correlation of the error with X_m, scaled per coefficient. The gradient constraint (zeroing the taps B..2B-1 that circular correlation puts there) costs an
+// inverse and a forward FFT per partition, so it is applied to a few partitions per block in turn
+// (the alternately-updated MDF).
+// Layout: a spectrum is re[K] then im[K] (K = B + 4: bins 0..B and zero padding to a multiple of
+// 4, so every loop runs in f32x4); partition m of a filter or of the history starts at m * 2K.
+// The history is a ring of `slots` spectra (>= M: the filter may sit at an offset into it, where
+// the echo starts); partition m reads slot (head + m) mod slots, head being the newest frame's slot
+// plus the offset.
+// Latency: none of its own (block transforms).
+
+import { fft_forward, fft_inverse } from "./fft";
+
+/** Y = sum over m of W_m X_m (complex, per bin); partition m reads history slot (head + m) mod slots. */
+export function pf_filter(w: usize, x: usize, m: i32, slots: i32, head: i32, k: i32, yRe: usize, yIm: usize): void {
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    let ar = f32x4.splat(0);
+    let ai = f32x4.splat(0);
+    let slot = head;
+    let wp = w + o;
+    for (let p = 0; p < m; p++) {
+      const xp = x + <usize>slot * stride + o;
+      const wr = v128.load(wp);
+      const wi = v128.load(wp + im);
+      const xr = v128.load(xp);
+      const xi = v128.load(xp + im);
+      ar = f32x4.add(ar, f32x4.sub(f32x4.mul(wr, xr), f32x4.mul(wi, xi)));
+      ai = f32x4.add(ai, f32x4.add(f32x4.mul(wr, xi), f32x4.mul(wi, xr)));
+      wp += stride;
+      slot++;
+      if (slot == slots) slot = 0;
+    }
+    v128.store(yRe + o, ar);
+    v128.store(yIm + o, ai);
+  }
+}
+
+/**
+ * Gradient constraint of one partition spectrum `wp` (re at wp, im at wp + K): back to the time
+ * domain, taps B..2B-1 zeroed, forward again. `tmp` holds 2B samples, `work` the FFT work area.
+ */
+export function pf_constrain(wp: usize, k: i32, b: i32, fft: usize, tmp: usize, work: usize): void {
+  const im = wp + (<usize>k << 2);
+  fft_inverse(fft, wp, im, tmp, work);
+  memory.fill(tmp + (<usize>b << 2), 0, <usize>b << 2);
+  fft_forward(fft, tmp, wp, im, work);
+}
+
+/** The echo-estimate (or any) time block: the last B samples of IFFT(Y) into `out`. */
+export function pf_last_half(yRe: usize, yIm: usize, b: i32, fft: usize, tmp: usize, work: usize, out: usize): void {
+  fft_inverse(fft, yRe, yIm, tmp, work);
+  memory.copy(out, tmp + (<usize>b << 2), <usize>b << 2);
+}
+
+/** Spectrum of a block of B samples placed in the second half of a zeroed 2B frame. */
+export function pf_block_spectrum(block: usize, b: i32, fft: usize, tmp: usize, work: usize, re: usize, im: usize): void {
+  memory.fill(tmp, 0, <usize>b << 2);
+  memory.copy(tmp + (<usize>b << 2), block, <usize>b << 2);
+  fft_forward(fft, tmp, re, im, work);
+}
+
+/**
+ * Moves a filter of m partitions by `by` partitions along the history (by > 0: the filter now starts
+ * later): partition i takes what partition i + by held, zeros where nothing was. `bytes` per partition.
+ */
+export function pf_shift(w: usize, m: i32, bytes: usize, by: i32): void {
+  if (by == 0) return;
+  const n = abs(by);
+  if (n >= m) {
+    memory.fill(w, 0, <usize>m * bytes);
+  } else if (by > 0) {
+    memory.copy(w, w + <usize>n * bytes, <usize>(m - n) * bytes);
+    memory.fill(w + <usize>(m - n) * bytes, 0, <usize>n * bytes);
+  } else {
+    memory.copy(w + <usize>n * bytes, w, <usize>(m - n) * bytes);
+    memory.fill(w, 0, <usize>n * bytes);
+  }
+}

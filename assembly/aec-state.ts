@@ -1,0 +1,201 @@
+// The echo canceller's state (./echo-canceller): the struct over the state pointer, its constants
+// (each with what measuring it showed), and the layout of the arrays that follow the struct.
+// Figures quoted are from the echo lab's 16 kHz scenes (test/helpers/echo-*.ts) unless said.
+
+import { fft_table_bytes, fft_work_bytes } from "./fft";
+import { dl_bytes } from "./aec-delay";
+import { sup_bytes } from "./aec-suppress";
+
+// Adaptive filter (./aec-step).
+/** Largest echo-to-reference power ratio per bin assumed before anything is learned (+3 dB). */
+// @ts-ignore: decorator
+@inline export const ECHO_GAIN: f32 = 2;
+/** Process noise per block: relative to |W|^2, and a floor relative to the prior. */
+// @ts-ignore: decorator
+@inline export const LAMBDA: f32 = 1.0e-4;
+// @ts-ignore: decorator
+@inline export const FLOOR: f32 = 1.0e-5;
+/**
+ * Share of the Kalman information gain credited. 1 (the textbook diagonal filter) stopped adapting
+ * the low bins: the voice's fundamental is narrowband, its partitions see nearly one tone, and the
+ * uncertainty collapsed before the pitch moved; 0.3 left the 94-250 Hz band at 2-13 dB; 0.1 brought
+ * it to 20-23 dB and the kiosk's single talk from 21.7 to 30.7 dB.
+ */
+// @ts-ignore: decorator
+@inline export const INFO: f32 = 0.1;
+/** Share of a gated error frame that is error (B of 2B samples). */
+// @ts-ignore: decorator
+@inline export const GAMMA: f32 = 0.5;
+/** Partitions constrained per block, in turn (2 measured as good as all on white noise: 66-68 dB). */
+// @ts-ignore: decorator
+@inline export const CONSTRAIN: i32 = 2;
+/** The filter starts this many blocks before the estimated onset. */
+// @ts-ignore: decorator
+@inline export const PRE_BLOCKS: i32 = 2;
+// Echo gain bound and double-talk flag (./aec-block: trackGain).
+/** Rise of the echo gain bound (a 20th percentile: it falls 4x as fast), dB per second. 15 and 25 were worse. */
+// @ts-ignore: decorator
+@inline export const BOUND_RISE_DB: f32 = 6;
+/** The residual may reach this many times the bound (the room colours the echo per bin). 10 let the user train the filter; 3: double talk >= 91%. */
+// @ts-ignore: decorator
+@inline export const BOUND_MARGIN: f32 = 3;
+/** The mic this far over the echo the bound predicts flags the user (single talk measured -1..+7 dB). */
+// @ts-ignore: decorator
+@inline export const TALK_DB: f32 = 8;
+/** The background's step while flagged. */
+// @ts-ignore: decorator
+@inline export const TALK_STEP: f32 = 0.1;
+// Two paths (./aec-block).
+/** The foreground takes the background's weights when Sff - Sbb > this x sqrt(Sff SΔ). */
+// @ts-ignore: decorator
+@inline export const COPY_SIGNIFICANCE: f32 = 0.5;
+/** The background takes the foreground's back when its error energy is this many times larger. */
+// @ts-ignore: decorator
+@inline export const RESET_RATIO: f32 = 4;
+/** Smoothing of the error energies compared, ms. */
+// @ts-ignore: decorator
+@inline export const COMPARE_MS: f32 = 40;
+
+@unmanaged export class Aec {
+  // Options (aec_init).
+  sampleRate: i32;
+  b: i32; // block, samples
+  n: i32; // 2B
+  k: i32; // bins stored per spectrum (B + 4: f32x4 loops)
+  m: i32; // partitions of the filter
+  maxLag: i32; // largest filter offset, blocks
+  slots: i32; // reference spectra kept (m + maxLag + 1)
+  refCap: i32; // reference queue capacity (power of two)
+  suppress: bool; // residual echo suppression on
+  // Stream (aec_reset).
+  head: i32; // history slot of the newest frame
+  offset: i32; // filter offset into the history, blocks
+  moves: i32;
+  fill: i32; // samples of the current block received
+  constrainNext: i32;
+  refRead: i32;
+  refCount: i32;
+  refDropped: f64;
+  blocks: i32;
+  wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
+  pathChanges: i32;
+  talking: bool; // the double-talk flag of the last block
+  sdd: f32; // smoothed block energies: mic, background error, foreground error, their difference
+  sbb: f32;
+  sff: f32;
+  sdiff: f32;
+  bestErle: f32; // the foreground's best smoothed ERLE since the last reset or path change (ratio)
+  erleNum: f32; // output ERLE while playing (diagnostic)
+  erleDen: f32;
+  gainDb: f32; // broadband echo gain bound, dB
+  excessDb: f32; // mic over the echo the bound predicts, dB
+  sddGain: f32;
+  sxwGain: f32;
+  // Arrays (absolute pointers, written by layout).
+  fft: usize;
+  work: usize;
+  x: usize; // reference history, `slots` spectra of 2K floats
+  delay: usize; // the delay estimator (./aec-delay)
+  sup: usize; // the suppressor (./aec-suppress)
+  micFrame: usize; // previous and current mic block
+  sD: usize; // its spectrum
+  wb: usize; // background filter, M spectra
+  wf: usize; // foreground filter, M spectra
+  unc: usize; // uncertainty of the background's coefficients, M x K
+  caps: usize; // f32[M] prior uncertainty per partition
+  floors: usize; // f32[M] process noise floor per partition
+  profile: usize; // f32[M] the echo's energy over the partitions (sums to 1; flat until estimated)
+  xw: usize; // f32[K] the reference power weighted by it: an echo predictor per bin
+  rScale: usize; // f32[K] share of the uncertainty the echo bound leaves
+  errNoise: usize; // f32[K] noise floor of the error
+  resid: usize; // f32[K] residual the filter could remove, per bin
+  invT: usize; // f32[K]
+  refQueue: usize;
+  refFrame: usize; // previous and current reference block
+  micBlock: usize;
+  outBlock: usize; // the block being released
+  tmp: usize;
+  yb: usize;
+  yf: usize;
+  eb: usize;
+  ef: usize;
+  sY: usize;
+  sE: usize;
+  sG: usize;
+}
+
+const LAYOUT_SCRATCH = memory.data(512, 16);
+
+// @ts-ignore: decorator
+@inline function alignUp(x: usize): usize {
+  return (x + 15) & ~(<usize>15);
+}
+
+/** Reference queue: at least 1 s at the rate, a power of two. */
+export function refCapacity(sampleRate: i32): i32 {
+  let cap = 1024;
+  while (cap < sampleRate) cap <<= 1;
+  return cap;
+}
+
+/** Writes the arrays' pointers into the struct at `s`; returns the state's size in bytes. */
+export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
+  const a = changetype<Aec>(s);
+  const n = 2 * b;
+  const k = b + 4;
+  const spec = <usize>(8 * k);
+  const bins = <usize>(4 * k);
+  let p = alignUp(s + offsetof<Aec>());
+  a.fft = p; p = alignUp(p + fft_table_bytes(n));
+  a.work = p; p += fft_work_bytes(n);
+  a.x = p; p += <usize>(m + maxLag + 1) * spec;
+  a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, m + maxLag + 1));
+  a.sup = p; p = alignUp(p + sup_bytes(b));
+  a.micFrame = p; p += <usize>(4 * n);
+  a.sD = p; p += spec;
+  a.wb = p; p += <usize>m * spec;
+  a.wf = p; p += <usize>m * spec;
+  a.unc = p; p += <usize>m * bins;
+  a.caps = p; p = alignUp(p + <usize>(4 * m));
+  a.floors = p; p = alignUp(p + <usize>(4 * m));
+  a.profile = p; p = alignUp(p + <usize>(4 * m));
+  a.xw = p; p += bins;
+  a.rScale = p; p += bins;
+  a.errNoise = p; p += bins;
+  a.resid = p; p += bins;
+  a.invT = p; p += bins;
+  a.refQueue = p; p += <usize>(4 * refCapacity(sampleRate));
+  a.refFrame = p; p += <usize>(4 * n);
+  a.micBlock = p; p += <usize>(4 * b);
+  a.outBlock = p; p += <usize>(4 * b);
+  a.tmp = p; p += <usize>(4 * n);
+  a.yb = p; p += <usize>(4 * b);
+  a.yf = p; p += <usize>(4 * b);
+  a.eb = p; p += <usize>(4 * b);
+  a.ef = p; p += <usize>(4 * b);
+  a.sY = p; p += spec;
+  a.sE = p; p += spec;
+  a.sG = p; p += spec;
+  return p - s;
+}
+
+/** The state's size, from a scratch struct with the same 16-byte alignment. */
+export function stateBytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
+  return layout(LAYOUT_SCRATCH, sampleRate, b, m, maxLag);
+}
+
+/**
+ * The background's uncertainty back to the prior: ECHO_GAIN spread evenly over the partitions
+ * (the filter sits where the echo starts; a decaying prior was no better measured), process noise
+ * floors from it.
+ */
+export function setPrior(a: Aec): void {
+  const cap = ECHO_GAIN / <f32>a.m;
+  const row = <usize>a.k << 2;
+  for (let q = 0; q < a.m; q++) {
+    store<f32>(a.caps + (<usize>q << 2), cap);
+    store<f32>(a.floors + (<usize>q << 2), cap * FLOOR);
+    const p = a.unc + <usize>q * row;
+    for (let j = 0; j < a.k; j++) store<f32>(p + (<usize>j << 2), cap);
+  }
+}

@@ -1,0 +1,158 @@
+// Step-size control of the adaptive filter (./echo-canceller): how far each coefficient moves this
+// block, so that the filter converges fast on the echo and holds still while the user talks.
+//
+// Each coefficient W_m(k) (partition m, bin k) carries the expected power of its error,
+// P_m(k) = E|H_m(k) - W_m(k)|^2, as in the diagonalised frequency-domain Kalman filter. Per bin:
+//   R = sum_m P_m |X_m|^2          the residual echo the filter could still remove
+//   T = max(R, |E|^2 / gamma)      the error power it will see (residual echo + the user + noise;
+//                                  gamma = B / 2B, the share of a gated error frame that is error)
+//   W_m += s (P_m / T) conj(X_m) E      (s = 1: a full step, the NLMS step of 1, when R >= |E|^2)
+//   P_m <- P_m (1 - P_m |X_m|^2 / T) + lambda |W_m|^2 + floor_m,  at most cap_m
+// so the step is the expected residual-echo-to-error ratio spread over the coefficients by their
+// uncertainty (Valin 2007 argues this ratio is the optimal step; the Kalman form learns it without
+// needing an echo estimate first). While the user talks, |E|^2 grows and the steps shrink; the
+// process noise lambda |W|^2 + floor keeps the filter able to track a room that changes.
+// References: G. Enzner and P. Vary, "Frequency-domain adaptive Kalman filter for acoustic echo
+// control in hands-free telephones", Signal Processing 86(6), 2006; J.-M. Valin, "On adjusting the
+// learning rate in frequency domain echo cancellation with double-talk", IEEE TASLP 15(3), 2007.
+// Latency: none.
+
+/**
+ * out[k] = sum over partitions of P_m(k) |X_m(k)|^2 (P in partition order, history ring from `head`),
+ * and xw[k] = sum of q_m |X_m(k)|^2 with the per-partition weights q.
+ */
+export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, q: usize, out: usize, xw: usize): void {
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  const pstride = <usize>k << 2;
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    let acc = f32x4.splat(0);
+    let accw = f32x4.splat(0);
+    let slot = head;
+    let pp = p + o;
+    for (let i = 0; i < m; i++) {
+      const xp = x + <usize>slot * stride + o;
+      const xr = v128.load(xp);
+      const xi = v128.load(xp + im);
+      const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
+      acc = f32x4.add(acc, f32x4.mul(v128.load(pp), px));
+      accw = f32x4.add(accw, f32x4.mul(v128.load32_splat(q + (<usize>i << 2)), px));
+      pp += pstride;
+      slot++;
+      if (slot == slots) slot = 0;
+    }
+    v128.store(out + o, acc);
+    v128.store(xw + o, accw);
+  }
+}
+
+/** The largest of xw[0..k). */
+export function kf_max(xw: usize, k: i32): f32 {
+  let acc = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) acc = f32x4.max(acc, v128.load(xw + (<usize>j << 2)));
+  return max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
+}
+
+/**
+ * Caps the residual by the echo bound: R[k] = min(R[k], bound x xw[k]); scale[k] = the factor
+ * applied (<= 1), by which kf_update shrinks that bin's uncertainties so that the steps stay a
+ * consistent Kalman step. Returns the sum of xw over the bins.
+ */
+export function kf_apply_bound(xw: usize, k: i32, bound: f32, r: usize, scale: usize): f32 {
+  const vb = f32x4.splat(bound);
+  const one = f32x4.splat(1);
+  const tiny = f32x4.splat(1.0e-30);
+  let sum = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const x = v128.load(xw + o);
+    sum = f32x4.add(sum, x);
+    const rm = v128.load(r + o);
+    const rb = f32x4.min(rm, f32x4.mul(vb, x));
+    v128.store(r + o, rb);
+    v128.store(scale + o, f32x4.min(one, f32x4.div(f32x4.add(rb, tiny), f32x4.add(rm, tiny))));
+  }
+  return f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);
+}
+
+/**
+ * Per bin: T = max(R, |E|^2 / gamma) + delta; writes G = stepGain E / T, 0 where the window's
+ * reference power xw is at most xFloor or where the largest plausible echo (echoBound x xw) stays
+ * under the error's noise floor (tracked here in `noise`): there the error is not the echo, and
+ * adapting on it only teaches the filter noise that a rare burst of reference would replay. over the error spectrum's
+ * place in gRe/gIm and 1 / T into invT. Returns the mean over bins of R / T (the average step).
+ */
+export function kf_scale(eRe: usize, eIm: usize, r: usize, xw: usize, xFloor: f32, echoBound: f32, noise: usize, noiseRise: f32, k: i32, bins: i32, gamma: f32, stepGain: f32, delta: f32, gRe: usize, gIm: usize, invT: usize): f32 {
+  const vInvGamma = f32x4.splat(<f32>1 / gamma);
+  const vDelta = f32x4.splat(delta);
+  const vStep = f32x4.splat(stepGain);
+  const vFloor = f32x4.splat(xFloor);
+  const vBound = f32x4.splat(echoBound);
+  const vRise = f32x4.splat(noiseRise);
+  const one = f32x4.splat(1);
+  let stepSum = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const er = v128.load(eRe + o);
+    const ei = v128.load(eIm + o);
+    const rr = v128.load(r + o);
+    const pe = f32x4.mul(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), vInvGamma);
+    // the error's noise floor: a minimum rising by noiseRise per block
+    const nz = f32x4.min(f32x4.mul(v128.load(noise + o), vRise), f32x4.add(pe, vDelta));
+    v128.store(noise + o, nz);
+    const t = f32x4.add(f32x4.max(rr, pe), vDelta);
+    const inv = f32x4.div(one, t);
+    v128.store(invT + o, inv);
+    stepSum = f32x4.add(stepSum, f32x4.mul(rr, inv));
+    // no step where the reference has (almost) nothing: the error there is not its echo
+    const x = v128.load(xw + o);
+    const live = v128.and(f32x4.gt(x, vFloor), f32x4.gt(f32x4.mul(x, vBound), nz));
+    const s = v128.and(f32x4.mul(inv, vStep), live);
+    v128.store(gRe + o, f32x4.mul(s, er));
+    v128.store(gIm + o, f32x4.mul(s, ei));
+  }
+  return (f32x4.extract_lane(stepSum, 0) + f32x4.extract_lane(stepSum, 1) + f32x4.extract_lane(stepSum, 2) + f32x4.extract_lane(stepSum, 3)) / <f32>bins;
+}
+
+/**
+ * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
+ * for every partition and bin (bins past the last real one stay zero because X is zero there).
+ */
+export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, gRe: usize, gIm: usize, invT: usize, scale: usize, lambda: f32, info: f32, floors: usize, caps: usize): void {
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  const pstride = <usize>k << 2;
+  const vLambda = f32x4.splat(lambda);
+  const one = f32x4.splat(1);
+  const vInfo = f32x4.splat(info);
+  let slot = head;
+  for (let q = 0; q < m; q++) {
+    const wp = w + <usize>q * stride;
+    const xp = x + <usize>slot * stride;
+    const pp = p + <usize>q * pstride;
+    const fl = v128.load32_splat(floors + (<usize>q << 2));
+    const cap = v128.load32_splat(caps + (<usize>q << 2));
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      const xr = v128.load(xp + o);
+      const xi = v128.load(xp + o + im);
+      const gr = v128.load(gRe + o);
+      const gi = v128.load(gIm + o);
+      const pv = f32x4.mul(v128.load(pp + o), v128.load(scale + o));
+      // conj(X) G = (xr gr + xi gi) + i (xr gi - xi gr)
+      const ur = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, gr), f32x4.mul(xi, gi)));
+      const ui = f32x4.mul(pv, f32x4.sub(f32x4.mul(xr, gi), f32x4.mul(xi, gr)));
+      const wr = f32x4.add(v128.load(wp + o), ur);
+      const wi = f32x4.add(v128.load(wp + o + im), ui);
+      v128.store(wp + o, wr);
+      v128.store(wp + o + im, wi);
+      const px = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
+      const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, v128.load(invT + o))));
+      const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
+      v128.store(pp + o, f32x4.min(cap, f32x4.add(f32x4.mul(pv, f32x4.max(keep, f32x4.splat(0))), drift)));
+    }
+    slot++;
+    if (slot == slots) slot = 0;
+  }
+}

@@ -1,0 +1,296 @@
+// Residual echo suppressor and comfort noise for the echo canceller (./echo-canceller): removes,
+// bin by bin, what the linear filter left of the echo, and fills what it removes with noise like
+// the mic's own, so the session never hears holes.
+//
+// How, per block of B samples (frames of 2B with a sqrt-Hann window, hop B, overlap-add):
+// - E = spectrum of the linear stage's output (the user + noise + residual echo), Y = spectrum of
+//   the linear echo estimate over the same frame.
+// - Noise N: per bin, the minimum of the smoothed |E|^2 (rising 3 dB/s at most): minimum statistics
+//   (R. Martin, "Noise power spectral density estimation based on optimal smoothing and minimum
+//   statistics", IEEE TSAP 9(5), 2001, much simplified).
+// - Leakage eta: per bin, the ratio of what is left (|E|^2 - N) to the echo estimate |Y|^2 where the
+//   echo estimate stands above the noise and the user is not present, its median tracked by
+//   steps of a fixed dB size (ratio above: x up, below: x down; no logarithms per bin). A converged filter leaves a small, steady share of its own estimate in the error
+//   (Valin 2007's "leakage", here per bin); the user talking raises the ratio only for as long as
+//   the step lets the median move.
+// - Reference predictor: A, the reference power over the filter's window weighted by the echo's
+//   energy per lag (from the delay estimator), and zeta, the median of (|E|^2 - N) / A tracked like
+//   eta: what the echo leaves per unit of reference, whether or not the filter has learned that bin.
+// - Residual echo R = max(eta x |Y|^2, zeta x A, decay x R of the last block): the decay holds the
+//   room's reverberation after the estimates fall (600 ms per 60 dB until the canceller has measured
+//   the room's decay on its filter: sup_set_decay).
+// - The user is present when what neither the echo (overestimated x `over`) nor the noise can
+//   explain is a share (`presence`) of the frame's power; then for `hang` blocks more.
+// - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` while the
+//   user is present and `over` otherwise, smoothed over neighbouring bins.
+// - Output = G E + comfort noise of power N (1 - G^2) with random phase (4 xorshift32 lanes).
+// Latency: one block (the overlap-add completes a block when the next frame arrives).
+
+import { fft_forward, fft_inverse } from "./fft";
+
+/** Gain floor, dB (-40: the bound is 40 dB of echo reduction; comfort noise fills the rest). */
+// @ts-ignore: decorator
+@inline const FLOOR_DB: f32 = -40;
+/** Overestimation of the residual with no user present (2 and 4 leaked 5-12% of echo frames in reverberant rooms). */
+// @ts-ignore: decorator
+@inline const OVER: f32 = 8;
+/** Overestimation while the user is present (bends the user least; the double-talk share needs <= 2). */
+// @ts-ignore: decorator
+@inline const OVER_NEAR: f32 = 1.5;
+/** Share of the frame's power that echo and noise cannot explain, above which the user is present. */
+// @ts-ignore: decorator
+@inline const PRESENCE: f32 = 0.2;
+/** Presence holds this long after the last frame that showed it, ms. */
+// @ts-ignore: decorator
+@inline const HANG_MS: f32 = 60;
+/** The residual estimate falls no faster than 60 dB per this, ms (300 leaked in the kiosk's tail). */
+// @ts-ignore: decorator
+@inline const TAIL_MS: f32 = 600;
+/** Step of the leakage trackers, dB per second (up and down alike: the median; a 25th percentile leaked 41%). */
+// @ts-ignore: decorator
+@inline const ETA_DB_PER_S: f32 = 30;
+
+@unmanaged class Suppress {
+  b: i32;
+  k: i32; // bins stored (B + 4)
+  seed0: u32; // comfort noise generator: 4 xorshift32 lanes
+  seed1: u32;
+  seed2: u32;
+  seed3: u32;
+  frames: i32;
+  floorGain: f32;
+  over: f32; // overestimation of the residual
+  decay: f32; // residual hold per block
+  noiseRise: f32; // noise minimum rise per block (factor)
+  etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
+  etaDownF: f32;
+  overNear: f32; // overestimation while the user is present
+  presence: f32; // share of the frame's power the echo and noise cannot explain, above which the user is present
+  hangBlocks: i32;
+  hang: i32; // blocks left of user presence
+  win: usize; // f32[2B] sqrt-Hann
+  ePrev: usize; // f32[B]
+  yPrev: usize; // f32[B]
+  frame: usize; // f32[2B]
+  tail: usize; // f32[B] overlap-add tail
+  eRe: usize;
+  eIm: usize;
+  yRe: usize;
+  yIm: usize;
+  pSmooth: usize; // f32[K] smoothed |E|^2
+  noise: usize; // f32[K]
+  eta: usize; // f32[K] leakage (power ratio)
+  zeta: usize; // f32[K] residual over the reference predictor (power ratio)
+  resid: usize; // f32[K]
+  gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
+}
+
+/** Bytes of the suppressor's state for blocks of `b` samples. */
+export function sup_bytes(b: i32): usize {
+  const k = b + 4;
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 6 * k + 8));
+}
+
+/** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
+export function sup_init(p: usize, b: i32, sampleRate: i32): void {
+  const s = changetype<Suppress>(p);
+  const k = b + 4;
+  s.b = b;
+  s.k = k;
+  const blockMs = <f32>b * 1000 / <f32>sampleRate;
+  s.floorGain = Mathf.pow(10, FLOOR_DB / 20);
+  s.over = OVER;
+  s.decay = Mathf.pow(10, -6 * blockMs / TAIL_MS);
+  s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
+  s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
+  s.etaDownF = 1 / s.etaUpF;
+  s.overNear = OVER_NEAR;
+  s.presence = PRESENCE;
+  s.hangBlocks = <i32>Mathf.round(HANG_MS / blockMs);
+  let q = (p + offsetof<Suppress>() + 15) & ~(<usize>15);
+  s.win = q; q += <usize>(8 * b);
+  s.ePrev = q; q += <usize>(4 * b);
+  s.yPrev = q; q += <usize>(4 * b);
+  s.frame = q; q += <usize>(8 * b);
+  s.tail = q; q += <usize>(4 * b);
+  s.eRe = q; q += <usize>(4 * k);
+  s.eIm = q; q += <usize>(4 * k);
+  s.yRe = q; q += <usize>(4 * k);
+  s.yIm = q; q += <usize>(4 * k);
+  s.pSmooth = q; q += <usize>(4 * k);
+  s.noise = q; q += <usize>(4 * k);
+  s.eta = q; q += <usize>(4 * k);
+  s.zeta = q; q += <usize>(4 * k);
+  s.resid = q; q += <usize>(4 * k);
+  s.gain = q + 16;
+  const n = 2 * b;
+  for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
+  sup_reset(p);
+}
+
+/** Forgets the signal history, the noise and the leakage. */
+export function sup_reset(p: usize): void {
+  const s = changetype<Suppress>(p);
+  const b = s.b;
+  const k = s.k;
+  memory.fill(s.ePrev, 0, <usize>(4 * (b + b + 2 * b + b + 4 * k)));
+  for (let j = 0; j < k; j++) {
+    store<f32>(s.pSmooth + (<usize>j << 2), 0);
+    store<f32>(s.noise + (<usize>j << 2), 1);
+    store<f32>(s.eta + (<usize>j << 2), 1);
+    store<f32>(s.zeta + (<usize>j << 2), 1);
+    store<f32>(s.resid + (<usize>j << 2), 0);
+    store<f32>(s.gain + (<usize>j << 2), 1);
+  }
+  s.seed0 = 0x9e3779b9;
+  s.seed1 = 0x7f4a7c15;
+  s.seed2 = 0x94d049bb;
+  s.seed3 = 0x2545f491;
+  s.frames = 0;
+  s.hang = 0;
+}
+
+/** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */
+export function sup_forget(p: usize): void {
+  const s = changetype<Suppress>(p);
+  for (let j = 0; j < s.k; j++) store<f32>(s.eta + (<usize>j << 2), 1);
+}
+
+function windowed(s: Suppress, prev: usize, cur: usize): void {
+  const b = s.b;
+  for (let i = 0; i < b; i++) {
+    store<f32>(s.frame + (<usize>i << 2), load<f32>(prev + (<usize>i << 2)) * load<f32>(s.win + (<usize>i << 2)));
+    store<f32>(s.frame + (<usize>(i + b) << 2), load<f32>(cur + (<usize>i << 2)) * load<f32>(s.win + (<usize>(i + b) << 2)));
+  }
+  memory.copy(prev, cur, <usize>b << 2);
+}
+
+/**
+ * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate) and `a` (f32[K],
+ * the reference predictor) in; `out` (B samples) receives the suppressed block that ends where the
+ * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
+ * carry zeros in and are ignored by the inverse transform).
+ */
+export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, out: usize): void {
+  const s = changetype<Suppress>(p);
+  const b = s.b;
+  const k = s.k;
+  windowed(s, s.yPrev, y);
+  fft_forward(fft, s.frame, s.yRe, s.yIm, work);
+  windowed(s, s.ePrev, e);
+  fft_forward(fft, s.frame, s.eRe, s.eIm, work);
+  const learn = s.hang == 0;
+  const smooth = f32x4.splat(s.frames == 0 ? 1 : 0.3);
+  const rise = f32x4.splat(s.noiseRise);
+  const upF = f32x4.splat(s.etaUpF);
+  const downF = f32x4.splat(s.etaDownF);
+  const decay = f32x4.splat(s.decay);
+  const over = f32x4.splat(s.over);
+  const two = f32x4.splat(2);
+  const zero = f32x4.splat(0);
+  // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
+  let total = f32x4.splat(0);
+  let excess = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const er = v128.load(s.eRe + o);
+    const ei = v128.load(s.eIm + o);
+    const yr = v128.load(s.yRe + o);
+    const yi = v128.load(s.yIm + o);
+    const pe = f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei));
+    const py = f32x4.add(f32x4.mul(yr, yr), f32x4.mul(yi, yi));
+    let ps = v128.load(s.pSmooth + o);
+    ps = f32x4.add(ps, f32x4.mul(smooth, f32x4.sub(pe, ps)));
+    v128.store(s.pSmooth + o, ps);
+    const nz = f32x4.min(f32x4.mul(v128.load(s.noise + o), rise), ps);
+    v128.store(s.noise + o, nz);
+    const left = f32x4.max(f32x4.sub(pe, nz), zero);
+    let eta = v128.load(s.eta + o);
+    const pa = v128.load(a + o);
+    let zeta = v128.load(s.zeta + o);
+    if (learn) {
+      // trackers in the linear domain: x (up or down factor) where the ratio is above or below
+      const etaLive = f32x4.gt(py, f32x4.mul(two, nz));
+      const etaAbove = f32x4.gt(left, f32x4.mul(eta, py));
+      const etaNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-6), f32x4.mul(eta, v128.bitselect(upF, downF, etaAbove))));
+      eta = v128.bitselect(etaNext, eta, etaLive);
+      v128.store(s.eta + o, eta);
+      const zetaLive = f32x4.gt(pa, f32x4.splat(1.0e-12));
+      const zetaAbove = f32x4.gt(left, f32x4.mul(zeta, pa));
+      const zetaNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-8), f32x4.mul(zeta, v128.bitselect(upF, downF, zetaAbove))));
+      zeta = v128.bitselect(zetaNext, zeta, zetaLive);
+      v128.store(s.zeta + o, zeta);
+    }
+    const r = f32x4.max(f32x4.max(f32x4.mul(eta, py), f32x4.mul(zeta, pa)), f32x4.mul(decay, v128.load(s.resid + o)));
+    v128.store(s.resid + o, r);
+    total = f32x4.add(total, pe);
+    excess = f32x4.add(excess, f32x4.max(zero, f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz)))));
+  }
+  // the user is present when the echo (overestimated) and the noise leave a share of the frame
+  if (hsum(excess) > s.presence * hsum(total)) s.hang = s.hangBlocks;
+  else if (s.hang > 0) s.hang--;
+  const o2 = f32x4.splat(s.hang > 0 ? s.overNear : s.over);
+  const floor = f32x4.splat(s.floorGain);
+  const one = f32x4.splat(1);
+  const tiny = f32x4.splat(1.0e-20);
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const er = v128.load(s.eRe + o);
+    const ei = v128.load(s.eIm + o);
+    const pe = f32x4.add(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), tiny);
+    const g = f32x4.max(floor, f32x4.sqrt(f32x4.max(zero, f32x4.sub(one, f32x4.div(f32x4.mul(o2, v128.load(s.resid + o)), pe)))));
+    v128.store(s.gain + o, g);
+  }
+  // the edges for the smoothing: bin -1 mirrors bin 1's place with bin 0, bin B+1 repeats bin B
+  store<f32>(s.gain - 4, load<f32>(s.gain));
+  store<f32>(s.gain + (<usize>(b + 1) << 2), load<f32>(s.gain + (<usize>b << 2)));
+  // smooth over neighbouring bins (1/4, 1/2, 1/4), apply, add comfort noise of power N (1 - G^2)
+  const quarter = f32x4.splat(0.25);
+  const half = f32x4.splat(0.5);
+  const cn = f32x4.splat(1.5); // uniform -1..1 per part: 2/3 of the power
+  const scale = f32x4.splat(4.656612873e-10);
+  let seed = i32x4(<i32>s.seed0, <i32>s.seed1, <i32>s.seed2, <i32>s.seed3);
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const g = f32x4.add(f32x4.mul(half, v128.load(s.gain + o)), f32x4.mul(quarter, f32x4.add(v128.load(s.gain + o - 4), v128.load(s.gain + o + 4))));
+    const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(v128.load(s.noise + o), f32x4.max(zero, f32x4.sub(one, f32x4.mul(g, g))))));
+    seed = v128.xor(seed, i32x4.shl(seed, 13));
+    seed = v128.xor(seed, i32x4.shr_u(seed, 17));
+    seed = v128.xor(seed, i32x4.shl(seed, 5));
+    const ur = f32x4.mul(f32x4.convert_i32x4_s(seed), scale);
+    seed = v128.xor(seed, i32x4.shl(seed, 13));
+    seed = v128.xor(seed, i32x4.shr_u(seed, 17));
+    seed = v128.xor(seed, i32x4.shl(seed, 5));
+    const ui = f32x4.mul(f32x4.convert_i32x4_s(seed), scale);
+    v128.store(s.eRe + o, f32x4.add(f32x4.mul(g, v128.load(s.eRe + o)), f32x4.mul(amp, ur)));
+    v128.store(s.eIm + o, f32x4.add(f32x4.mul(g, v128.load(s.eIm + o)), f32x4.mul(amp, ui)));
+  }
+  s.seed0 = <u32>i32x4.extract_lane(seed, 0);
+  s.seed1 = <u32>i32x4.extract_lane(seed, 1);
+  s.seed2 = <u32>i32x4.extract_lane(seed, 2);
+  s.seed3 = <u32>i32x4.extract_lane(seed, 3);
+  fft_inverse(fft, s.eRe, s.eIm, s.frame, work);
+  for (let i = 0; i < b; i += 4) {
+    const o = <usize>i << 2;
+    const ob = <usize>(i + b) << 2;
+    v128.store(out + o, f32x4.add(v128.load(s.tail + o), f32x4.mul(v128.load(s.frame + o), v128.load(s.win + o))));
+    v128.store(s.tail + o, f32x4.mul(v128.load(s.frame + ob), v128.load(s.win + ob)));
+  }
+  s.frames++;
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** Sets the residual's hold to the room's decay: 60 dB per `t60Ms` (the canceller measures it). */
+export function sup_set_decay(p: usize, t60Ms: f32, sampleRate: i32): void {
+  const s = changetype<Suppress>(p);
+  s.decay = Mathf.pow(10, -6 * (<f32>s.b * 1000 / <f32>sampleRate) / t60Ms);
+}
+
+/** True while the user is judged present (the last frame showed it, or the hangover holds). */
+export function sup_user_present(p: usize): bool {
+  return changetype<Suppress>(p).hang > 0;
+}

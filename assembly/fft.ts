@@ -1,0 +1,217 @@
+// Real FFT of any power-of-two length n (8..65536), forward and inverse, over caller memory.
+//
+// How: the n real samples are packed as n/2 complex samples (even samples real, odd imaginary),
+// written in bit-reversed order, transformed by an iterative radix-2 decimation-in-time complex
+// FFT (the first two stages fused into one radix-4 pass; stages of half-length >= 4 four
+// butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input:
+//   X[k] = (Z[k] + conj Z[m-k]) / 2 - i W^k (Z[k] - conj Z[m-k]) / 2,  W = exp(-2 pi i / n), m = n/2.
+// The inverse runs the same steps backwards (merge, conjugate, forward complex FFT, conjugate).
+// Spectra are split arrays: re[0..m] and im[0..m] (im[0] = im[m] = 0 on output, ignored on input).
+// Scaling: forward unscaled; inverse scaled by 1/n, so inverse(forward(x)) = x.
+// Reference: the standard split of one complex FFT into a real FFT of twice the length (e.g.
+// E. O. Brigham, "The Fast Fourier Transform and its Applications", 1988, ch. 9).
+// Latency: none (a block transform). Memory: a table of fft_table_bytes(n) written once by
+// fft_init, and a work area of fft_work_bytes(n) per call (may be shared between calls).
+
+// Table header (i32), then the arrays at the offsets below, all 16-byte aligned.
+@unmanaged class FftTable {
+  n: i32;
+  m: i32; // n / 2, the complex length
+  bitrevAt: i32; // i32[m] bit-reversed index
+  twAt: i32; // stage twiddles: cos at [h + k], then sin at [m + h + k], k < h, for each stage half-length h
+  splitAt: i32; // cos(-2 pi k / n) at [k], then sin at [m + 4 + k], k <= m
+}
+
+// @ts-ignore: decorator
+@inline const HEADER: i32 = 32;
+
+/** Bytes of the table for length `n`. */
+export function fft_table_bytes(n: i32): usize {
+  const m = n >> 1;
+  return <usize>(HEADER + 4 * m + 8 * m + 8 * (m + 4));
+}
+
+/** Bytes of the work area for length `n` (re and im of n/2 complex samples). */
+export function fft_work_bytes(n: i32): usize {
+  return <usize>(4 * n);
+}
+
+/** True when `n` is a supported length (a power of two in 8..65536). */
+export function fft_length_ok(n: i32): bool {
+  return n >= 8 && n <= 65536 && (n & (n - 1)) == 0;
+}
+
+/** Writes the table for length `n` at `t` (fft_table_bytes(n) bytes). */
+export function fft_init(t: usize, n: i32): void {
+  const tab = changetype<FftTable>(t);
+  const m = n >> 1;
+  tab.n = n;
+  tab.m = m;
+  tab.bitrevAt = HEADER;
+  tab.twAt = HEADER + 4 * m;
+  tab.splitAt = HEADER + 12 * m;
+  let bits = 0;
+  while ((1 << bits) < m) bits++;
+  for (let i = 0; i < m; i++) {
+    let r = 0;
+    for (let j = 0; j < bits; j++) if ((i >> j) & 1) r |= 1 << (bits - 1 - j);
+    store<i32>(t + <usize>(tab.bitrevAt + 4 * i), r);
+  }
+  const tw = t + <usize>tab.twAt;
+  store<f32>(tw, 0);
+  store<f32>(tw + (<usize>m << 2), 0);
+  for (let h = 1; h < m; h <<= 1) {
+    for (let k = 0; k < h; k++) {
+      const a = -Math.PI * <f64>k / <f64>h;
+      store<f32>(tw + (<usize>(h + k) << 2), <f32>Math.cos(a));
+      store<f32>(tw + (<usize>(m + h + k) << 2), <f32>Math.sin(a));
+    }
+  }
+  const sp = t + <usize>tab.splitAt;
+  for (let k = 0; k <= m + 3; k++) {
+    const a = -2.0 * Math.PI * <f64>k / <f64>n;
+    store<f32>(sp + (<usize>k << 2), <f32>Math.cos(a));
+    store<f32>(sp + (<usize>(m + 4 + k) << 2), <f32>Math.sin(a));
+  }
+}
+
+/** In-place complex FFT of m points whose input is already in bit-reversed order. */
+function cfft(t: usize, re: usize, im: usize): void {
+  const tab = changetype<FftTable>(t);
+  const m = tab.m;
+  // Stages h = 1 and 2 fused: per group of 4, butterflies with twiddles 1 and -i.
+  for (let i = 0; i < m; i += 4) {
+    const o = <usize>i << 2;
+    const r0 = load<f32>(re + o), r1 = load<f32>(re + o, 4), r2 = load<f32>(re + o, 8), r3 = load<f32>(re + o, 12);
+    const i0 = load<f32>(im + o), i1 = load<f32>(im + o, 4), i2 = load<f32>(im + o, 8), i3 = load<f32>(im + o, 12);
+    const ar0 = r0 + r1, ai0 = i0 + i1, ar1 = r0 - r1, ai1 = i0 - i1;
+    const ar2 = r2 + r3, ai2 = i2 + i3, ar3 = r2 - r3, ai3 = i2 - i3;
+    store<f32>(re + o, ar0 + ar2);
+    store<f32>(im + o, ai0 + ai2);
+    store<f32>(re + o, ar0 - ar2, 8);
+    store<f32>(im + o, ai0 - ai2, 8);
+    // (-i)(ar3 + i ai3) = ai3 - i ar3
+    store<f32>(re + o, ar1 + ai3, 4);
+    store<f32>(im + o, ai1 - ar3, 4);
+    store<f32>(re + o, ar1 - ai3, 12);
+    store<f32>(im + o, ai1 + ar3, 12);
+  }
+  fft_stages_x4(t + <usize>tab.twAt, re, im, m);
+}
+
+/**
+ * The stages of half-length 4 .. m/2 of an m-point radix-2 decimation-in-time complex FFT (the
+ * earlier stages done), four butterflies at a time in f32x4. Twiddles of the stage of half-length
+ * h: cos(-pi k / h) at tw + 4 (h + k), sin at tw + 4 (m + h + k), k < h. Shared with the echo
+ * gate's band analysis (./echo-spectrum), whose table has this layout one float earlier.
+ */
+export function fft_stages_x4(tw: usize, re: usize, im: usize, m: i32): void {
+  for (let h = 4; h < m; h <<= 1) {
+    const twc = tw + (<usize>h << 2);
+    const tws = tw + (<usize>(m + h) << 2);
+    for (let i = 0; i < m; i += h << 1) {
+      for (let k = 0; k < h; k += 4) {
+        const a = <usize>(i + k) << 2;
+        const b = <usize>(i + k + h) << 2;
+        const wr = v128.load(twc + (<usize>k << 2));
+        const wi = v128.load(tws + (<usize>k << 2));
+        const br = v128.load(re + b);
+        const bi = v128.load(im + b);
+        const tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+        const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+        const ar = v128.load(re + a);
+        const ai = v128.load(im + a);
+        v128.store(re + a, f32x4.add(ar, tr));
+        v128.store(im + a, f32x4.add(ai, ti));
+        v128.store(re + b, f32x4.sub(ar, tr));
+        v128.store(im + b, f32x4.sub(ai, ti));
+      }
+    }
+  }
+}
+
+/**
+ * Forward real FFT of the n samples at `x` into outRe[0..m], outIm[0..m] (m = n/2; unscaled).
+ * `work` holds fft_work_bytes(n). `x` may not overlap the outputs.
+ */
+export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work: usize): void {
+  const tab = changetype<FftTable>(t);
+  const m = tab.m;
+  const re = work;
+  const im = work + (<usize>m << 2);
+  const br = t + <usize>tab.bitrevAt;
+  for (let j = 0; j < m; j++) {
+    const r = <usize>load<i32>(br + (<usize>j << 2)) << 2;
+    store<f32>(re + r, load<f32>(x + (<usize>j << 3)));
+    store<f32>(im + r, load<f32>(x + (<usize>j << 3), 4));
+  }
+  cfft(t, re, im);
+  const zr0 = load<f32>(re);
+  const zi0 = load<f32>(im);
+  store<f32>(outRe, zr0 + zi0);
+  store<f32>(outIm, 0);
+  store<f32>(outRe + (<usize>m << 2), zr0 - zi0);
+  store<f32>(outIm + (<usize>m << 2), 0);
+  const sc = t + <usize>tab.splitAt;
+  const ss = sc + (<usize>(m + 4) << 2);
+  for (let k = 1; k < m; k++) {
+    const ok = <usize>k << 2;
+    const om = <usize>(m - k) << 2;
+    const zr = load<f32>(re + ok);
+    const zi = load<f32>(im + ok);
+    const cr = load<f32>(re + om);
+    const ci = -load<f32>(im + om);
+    // Fe = (Z + conj Zm) / 2; Fo = (Z - conj Zm) / 2i = ((zi - ci) / 2, -(zr - cr) / 2); X = Fe + W^k Fo
+    const er: f32 = 0.5 * (zr + cr);
+    const ei: f32 = 0.5 * (zi + ci);
+    const fr: f32 = 0.5 * (zi - ci);
+    const fi: f32 = -0.5 * (zr - cr);
+    const c = load<f32>(sc + ok);
+    const s = load<f32>(ss + ok);
+    store<f32>(outRe + ok, er + (c * fr - s * fi));
+    store<f32>(outIm + ok, ei + (c * fi + s * fr));
+  }
+}
+
+/**
+ * Inverse real FFT of the spectrum inRe[0..m], inIm[0..m] into the n samples at `x`, scaled by 1/n.
+ * `work` holds fft_work_bytes(n). The inputs are not modified; `x` may alias them only if it does
+ * not overlap (it is written after they are read in full).
+ */
+export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: usize): void {
+  const tab = changetype<FftTable>(t);
+  const m = tab.m;
+  const re = work;
+  const im = work + (<usize>m << 2);
+  const br = t + <usize>tab.bitrevAt;
+  const sc = t + <usize>tab.splitAt;
+  const ss = sc + (<usize>(m + 4) << 2);
+  for (let k = 0; k < m; k++) {
+    const ok = <usize>k << 2;
+    const om = <usize>(m - k) << 2;
+    const ar = load<f32>(inRe + ok);
+    const ai = k == 0 ? <f32>0 : load<f32>(inIm + ok);
+    const br_ = load<f32>(inRe + om);
+    const bi = k == 0 ? <f32>0 : -load<f32>(inIm + om); // conj X[m-k]
+    const er = ar + br_;
+    const ei = ai + bi;
+    const dr = ar - br_;
+    const di = ai - bi;
+    const c = load<f32>(sc + ok);
+    const s = load<f32>(ss + ok);
+    // 2 Fo = D W^-k = (dr c + di s, di c - dr s); Z = 2 Fe + i 2 Fo; store conj Z (bit-reversed)
+    const fr = dr * c + di * s;
+    const fi = di * c - dr * s;
+    const r = <usize>load<i32>(br + ok) << 2;
+    store<f32>(re + r, er - fi);
+    store<f32>(im + r, -(ei + fr));
+  }
+  cfft(t, re, im);
+  const scale: f32 = 1.0 / <f32>tab.n;
+  const nscale: f32 = -scale;
+  for (let j = 0; j < m; j++) {
+    const o = <usize>j << 2;
+    store<f32>(x + (<usize>j << 3), load<f32>(re + o) * scale);
+    store<f32>(x + (<usize>j << 3), load<f32>(im + o) * nscale, 4);
+  }
+}

@@ -1,0 +1,174 @@
+// EchoCanceller: removes from the microphone the echo of what the speaker plays
+// (assembly/echo-canceller.ts and the files it names: the design, the figures, the latency). Audio
+// goes through one window in wasm memory (Heap.through); `pushReference` and `processInto`
+// allocate nothing, `process` allocates its result.
+import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
+import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
+import { KernelBlocks } from '../wasm/blocks.js';
+
+interface AecExports extends KernelExports {
+  aec_state_bytes(sampleRate: number, blockSamples: number, partitions: number, maxLag: number): number;
+  aec_init(s: number, sampleRate: number, blockSamples: number, partitions: number, maxLag: number, suppress: number): void;
+  aec_reset(s: number): void;
+  aec_push_reference(s: number, inPtr: number, samples: number): void;
+  aec_process(s: number, micPtr: number, outPtr: number, samples: number): number;
+  aec_latency_blocks(s: number): number;
+  aec_onset_blocks(s: number): number;
+  aec_erle_db(s: number): number;
+  aec_converged(s: number): number;
+  aec_user_present(s: number): number;
+  aec_path_changes(s: number): number;
+  aec_dropped_reference(s: number): number;
+}
+
+/** Options of `new EchoCanceller(...)` (docs/echo-canceller.md); only `sampleRate` is required. */
+export interface EchoCancellerOptions {
+  /** Rate of both the mic and the reference, Hz, 8000..48000: the session rate (16000 or 24000) is the one to use. */
+  sampleRate: number;
+  /** Longest delay before the echo starts (output and input buffers, Bluetooth...), ms, 0..500. Default 250. */
+  maxDelayMs?: number;
+  /** Length of the echo modelled after it starts (the room's reverberation), ms, 50..1000. Default 250. */
+  tailMs?: number;
+  /**
+   * Residual echo suppression and comfort noise after the adaptive filter. Default true; false
+   * gives the filter's output alone (what a later suppressor of your own would want), one block
+   * sooner.
+   */
+  residualSuppression?: boolean;
+}
+
+const DEFAULTS = { maxDelayMs: 250, tailMs: 250, residualSuppression: true };
+const WINDOW_SAMPLES = 4096;
+/** The filter starts this many blocks before the estimated echo onset (assembly/aec-state.ts PRE_BLOCKS). */
+const PRE_BLOCKS = 2;
+
+const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>
+  checkOptionRange('EchoCanceller', name, value, low, high, integer);
+
+/** Block length: the power of two nearest to 8 ms at the rate (64 at 8 kHz, 128 at 16 kHz, 256 at 24 to 48 kHz). */
+function blockFor(sampleRate: number): number {
+  return 2 ** Math.round(Math.log2(sampleRate * 0.008));
+}
+
+/**
+ * Acoustic echo canceller with residual echo suppression. Call `pushReference` with each block the
+ * speaker plays (at `sampleRate`) and `processInto` (or `process`) with each mic block, in step:
+ * reference samples pair with mic samples in order (zeros where no reference was pushed: nothing
+ * played), so push the reference no later than the mic it echoes into; the canceller finds the
+ * echo's delay (0..maxDelayMs) itself. The output lags the mic by `latencySamples`.
+ * Lifecycle: construct, pushReference/processInto, reset, free.
+ */
+export class EchoCanceller {
+  readonly sampleRate: number;
+  readonly maxDelayMs: number;
+  readonly tailMs: number;
+  readonly residualSuppression: boolean;
+  /** Samples per block of the adaptive filter. */
+  readonly blockSamples: number;
+  /** Output delay relative to the mic, samples: two blocks (one without residual suppression). */
+  readonly latencySamples: number;
+
+  private readonly heap: Heap;
+  private readonly k: AecExports;
+  private readonly blocks: KernelBlocks;
+  private block: number;
+  private readonly state: number;
+  private readonly window: number;
+  /** The kernel on one window of reference, and on one window of mic (cancelled in place). */
+  private readonly referenceWindow = (inPtr: number, _outPtr: number, samples: number) => this.k.aec_push_reference(this.state, inPtr, samples);
+  private readonly micWindow = (inPtr: number, outPtr: number, samples: number) => this.k.aec_process(this.state, inPtr, outPtr, samples);
+
+  constructor(options: EchoCancellerOptions) {
+    if (typeof options !== 'object' || options === null) throw new OptionsError('EchoCanceller: options must be an object with sampleRate');
+    const o = { ...DEFAULTS, ...options };
+    this.sampleRate = checkRange('sampleRate', o.sampleRate, 8000, 48000, true);
+    this.maxDelayMs = checkRange('maxDelayMs', o.maxDelayMs, 0, 500);
+    this.tailMs = checkRange('tailMs', o.tailMs, 50, 1000);
+    if (typeof o.residualSuppression !== 'boolean') {
+      throw new OptionsError(`EchoCanceller: residualSuppression must be true or false, got ${String(o.residualSuppression)}`);
+    }
+    this.residualSuppression = o.residualSuppression;
+    this.blockSamples = blockFor(this.sampleRate);
+    const blockMs = (1000 * this.blockSamples) / this.sampleRate;
+    const partitions = Math.ceil(this.tailMs / blockMs) + PRE_BLOCKS;
+    const maxLag = Math.ceil(this.maxDelayMs / blockMs);
+    this.heap = kernels();
+    this.k = this.heap.exports as unknown as AecExports;
+    const stateBytes = (this.k.aec_state_bytes(this.sampleRate, this.blockSamples, partitions, maxLag) + 15) & ~15;
+    this.blocks = new KernelBlocks(this.heap, 'EchoCanceller', this);
+    this.block = this.blocks.alloc(stateBytes + WINDOW_SAMPLES * 4);
+    this.state = this.block;
+    this.window = this.block + stateBytes;
+    this.k.aec_init(this.state, this.sampleRate, this.blockSamples, partitions, maxLag, this.residualSuppression ? 1 : 0);
+    this.latencySamples = this.k.aec_latency_blocks(this.state) * this.blockSamples;
+  }
+
+  /** Output delay relative to the mic, ms. */
+  get latencyMs(): number {
+    return (1000 * this.latencySamples) / this.sampleRate;
+  }
+  /** Estimated delay before the echo starts, ms, within one block (-1 until estimated). */
+  get delayMs(): number {
+    const onset = this.k.aec_onset_blocks(this.live());
+    return onset < 0 ? -1 : (onset * this.blockSamples * 1000) / this.sampleRate;
+  }
+  /** How much echo the adaptive filter removes (echo return loss enhancement), over the last ~1 s of playback, dB. */
+  get erleDb(): number {
+    return this.k.aec_erle_db(this.live());
+  }
+  /** True once the filter has removed 10 dB of echo (since the start, a reset or a detected path change). */
+  get converged(): boolean {
+    return this.k.aec_converged(this.live()) === 1;
+  }
+  /** True while the user is heard over the echo (double talk, or the user alone). */
+  get userPresent(): boolean {
+    return this.k.aec_user_present(this.live()) === 1;
+  }
+  /** Echo path changes detected (the device moved, playout jumped) since construction or reset. */
+  get pathChanges(): number {
+    return this.k.aec_path_changes(this.live());
+  }
+  /** Reference samples dropped because more than 1 s of it was pushed ahead of the mic. */
+  get droppedReferenceSamples(): number {
+    return this.k.aec_dropped_reference(this.live());
+  }
+
+  /** What the speaker plays, at `sampleRate`. Allocation-free. */
+  pushReference(playback: Float32Array): void {
+    this.live();
+    this.heap.through(this.referenceWindow, WINDOW_SAMPLES, playback, this.window);
+  }
+
+  /** Cancels the echo in `mic` into a new array. Allocates the result; see `processInto`. */
+  process(mic: Float32Array): Float32Array {
+    const out = new Float32Array(mic.length);
+    this.processInto(mic, out);
+    return out;
+  }
+
+  /** Cancels the echo in `mic` into `output` (same length or longer; may be `mic`). Returns samples written. Allocation-free. */
+  processInto(mic: Float32Array, output: Float32Array): number {
+    this.live();
+    if (output.length < mic.length) {
+      throw new RealtimePcmError('buffer_too_small', `EchoCanceller.processInto: output holds ${output.length} samples, mic has ${mic.length}`);
+    }
+    this.heap.through(this.micWindow, WINDOW_SAMPLES, mic, this.window, output);
+    return mic.length;
+  }
+
+  /** Forgets the room, the delay and the queued reference (same options). */
+  reset(): void {
+    this.k.aec_reset(this.live());
+  }
+
+  /** Returns the wasm memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
+  free(): void {
+    this.blocks.free();
+    this.block = 0;
+  }
+
+  private live(): number {
+    if (this.block === 0) this.blocks.check();
+    return this.state;
+  }
+}
