@@ -28,14 +28,17 @@ class StepClock {
   now() {
     return this.time;
   }
+  /** @param {() => void} fn @param {number} ms */
   setTimer(fn, ms) {
     const id = this.next++;
     this.timers.push({ due: this.time + ms, fn, id });
     return id;
   }
+  /** @param {unknown} id */
   clearTimer(id) {
     this.timers = this.timers.filter((t) => t.id !== id);
   }
+  /** @param {number} time */
   advanceTo(time) {
     for (;;) {
       let first;
@@ -49,11 +52,19 @@ class StepClock {
   }
 }
 
-/** One call: a bridge, its carrier's pending mark echoes, and the session's script. */
+/** @typedef {'passthrough' | 'passthrough+vad' | 'transcode'} Mode */
+
+/**
+ * One call: a bridge, and its carrier's pending mark echoes.
+ * @param {Mode} mode
+ * @param {StepClock} clock
+ */
 function makeCall(mode, clock) {
+  /** @type {Array<{ at: number, name: string }>} */
   const echoes = [];
   let carrierOut = 0;
   const carrier = {
+    /** @param {string} text */
     send(text) {
       carrierOut++;
       if (text.includes('"event":"mark"')) echoes.push({ at: clock.now() + 100, name: JSON.parse(text).mark.name });
@@ -74,12 +85,20 @@ function makeCall(mode, clock) {
   return { bridge, echoes, carrierOut: () => carrierOut };
 }
 
-/** The session's 100 ms deltas: mu-law bytes, or 24 kHz PCM16. */
+/**
+ * The session's 100 ms deltas: mu-law bytes, or 24 kHz PCM16.
+ * @param {Mode} mode
+ */
 function deltaFor(mode) {
   if (mode === 'transcode') return encodeBase64(new Uint8Array(new Int16Array(2400).map((_, i) => Math.round(6000 * Math.sin(i / 6))).buffer));
   return encodeBase64(new Uint8Array(800).map((_, i) => (i * 13) & 0xff));
 }
 
+/**
+ * @param {Mode} mode
+ * @param {number} callCount
+ * @param {number} callSeconds
+ */
 function run(mode, callCount = calls, callSeconds = seconds) {
   const clock = new StepClock();
   const list = Array.from({ length: callCount }, () => makeCall(mode, clock));
@@ -109,8 +128,9 @@ function run(mode, callCount = calls, callSeconds = seconds) {
           `{"type":"response.output_audio.delta","response_id":"r${n}","item_id":"i${n}","output_index":0,"content_index":0,"delta":"${delta}"}`,
         );
       }
-      while (call.echoes.length > 0 && call.echoes[0].at <= t) {
-        b.handleCarrierMessage(`{"event":"mark","streamSid":"MZ1","mark":{"name":"${call.echoes.shift().name}"}}`);
+      for (let echo = call.echoes[0]; echo !== undefined && echo.at <= t; echo = call.echoes[0]) {
+        call.echoes.shift();
+        b.handleCarrierMessage(`{"event":"mark","streamSid":"MZ1","mark":{"name":"${echo.name}"}}`);
       }
     }
   }
@@ -135,6 +155,7 @@ const LABELS = {
   'passthrough+vad': 'passthrough, local VAD',
   transcode: 'transcoding both ways (8 <-> 24 kHz PCM16), local VAD',
 };
+/** @type {Mode[]} */
 const MODES = ['passthrough', 'passthrough+vad', 'transcode'];
 for (const mode of MODES) run(mode, 10, 6); // warm-up (the JIT), not reported
 const rows = MODES.map((mode) => run(mode));
