@@ -1,11 +1,14 @@
 // The /phone endpoint of `npm start` (the demo server), with a carrier simulator in simulated
 // time: who may connect (carriers send no Origin; a browser page is held to the server's own
 // origin), the stream token, the caller's turn ended by the session's server VAD although the
-// carrier sends nothing while the caller is silent, and DTMF.
+// carrier sends nothing while the caller is silent, DTMF; and, with an API key, the call relayed
+// to a stand-in for the OpenAI Realtime API on 127.0.0.1 in the call's own mu-law.
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { PhoneHarness } from '../helpers/phone-harness.js';
+import { until } from '../helpers/transport-client.js';
 
 const prompt = new Uint8Array(readFileSync(new URL('../../fixtures/g711/hello-world.ul', import.meta.url)));
 const PROMPT_FRAMES = Math.ceil(prompt.length / 160);
@@ -79,5 +82,59 @@ describe('the /phone endpoint', () => {
     await h.runUntil(4200);
     expect(h.logs.some((line) => line.startsWith('phone: call ended (the carrier stopped the stream)'))).toBe(true);
     expect(h.clock.pending).toBe(0);
+  });
+
+  it("with OPENAI_API_KEY: the call goes to the Realtime API in the call's mu-law, the key upstream only", async () => {
+    const KEY = 'sk-test-phone-0123456789abcdef';
+    const received: Record<string, unknown>[] = [];
+    let authorization: string | undefined;
+    let upstreamSocket: WebSocket | undefined;
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    wss.on('connection', (socket, request) => {
+      authorization = request.headers.authorization;
+      upstreamSocket = socket;
+      socket.send(
+        JSON.stringify({ type: 'session.created', session: { type: 'realtime', audio: { output: { format: { type: 'audio/pcm', rate: 24000 } } } } }),
+      );
+      socket.on('message', (data) => received.push(JSON.parse(data.toString()) as Record<string, unknown>));
+    });
+    try {
+      h = await PhoneHarness.start({
+        apiKey: KEY,
+        upstreamUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/v1/realtime`,
+        phone: { instructions: 'Be brief.' },
+      });
+      const call = await h.call({ caller: (i) => (i < 3 ? promptFrame(10 + i) : undefined) });
+      await until(() => received.some((e) => e.type === 'response.create'), 'the session set up');
+      expect(authorization).toBe(`Bearer ${KEY}`);
+      const update = received.find((e) => e.type === 'session.update')!.session as {
+        instructions: string;
+        audio: { input: { format: unknown }; output: { format: unknown } };
+      };
+      expect(update.instructions).toBe('Be brief.');
+      expect(update.audio.input.format).toEqual({ type: 'audio/pcmu' });
+      expect(update.audio.output.format).toEqual({ type: 'audio/pcmu' });
+      // the session answers in mu-law: the carrier gets those bytes
+      const reply = Uint8Array.from({ length: 1600 }, (_, i) => (i * 11) & 0xff);
+      for (const event of [
+        { type: 'session.updated', session: { type: 'realtime', audio: { output: { format: { type: 'audio/pcmu' } } } } },
+        { type: 'response.created', response: { id: 'resp_1' } },
+        { type: 'response.output_item.added', response_id: 'resp_1', item: { id: 'item_1' } },
+        { type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_1', delta: Buffer.from(reply).toString('base64') },
+      ])
+        upstreamSocket!.send(JSON.stringify(event));
+      await until(() => call.bridge.stats.session.receivedSeconds > 0, 'the reply at the bridge');
+      await h.runUntil(400);
+      expect(new Uint8Array(Buffer.concat(call.sim.payloads.map((p) => Buffer.from(p.bytes))))).toEqual(reply);
+      // the caller's audio reached the session as its own bytes
+      await until(() => received.filter((e) => e.type === 'input_audio_buffer.append').length >= 3, 'the caller at the session');
+      const appended = Buffer.concat(received.filter((e) => e.type === 'input_audio_buffer.append').map((e) => Buffer.from(e.audio as string, 'base64')));
+      expect(new Uint8Array(appended.subarray(0, 480))).toEqual(Uint8Array.from([...promptFrame(10), ...promptFrame(11), ...promptFrame(12)]));
+      expect(call.bridge.stats.session.errors).toBe(0);
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
   });
 });

@@ -124,9 +124,9 @@ describe('phone: soak', () => {
           h!.call({ omitSilence: true, seed: done + i, caller: (k) => (k >= 5 && k < 5 + 4 ? promptFrame(20 + k) : undefined) }),
         ),
       );
-      await h.runUntil(t0 + 400);
+      await h.runUntil(t0 + 240);
       for (const c of calls) c.sim.stop();
-      await h.runUntil(t0 + 500);
+      await h.runUntil(t0 + 260);
       h.forget(calls);
       if ((done + BATCH) % 1000 === 0) {
         heap.push(heapUsed());
