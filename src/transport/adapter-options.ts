@@ -3,20 +3,42 @@ import { OptionsError } from '../errors.js';
 import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import type { CaptureEchoGate, CapturePipelineOptions } from '../pipeline/capture.js';
-import type { PlaybackReferenceSink } from '../pipeline/playback.js';
-import type { AdapterEvent, SessionProtocolName, TurnDetectionMode } from './events.js';
+import type { PlaybackPipelineOptions, PlaybackReferenceSink } from '../pipeline/playback.js';
+import type { AdapterEvent, SessionAudioFormat, SessionProtocolName, TurnDetectionMode } from './events.js';
+import type { SessionPlayout } from './playout.js';
 import type { SendTarget } from './sink.js';
 
-/** Options of `new RealtimeAudioAdapter(...)`: `protocol`, `send`, `inputRate` and `outputRate` are required. */
-export interface RealtimeAudioAdapterOptions {
+/** The PlaybackPipeline options the adapter passes on to its speaker playback (documented there). */
+export const PLAYBACK_OPTION_NAMES = ['maxPlaybackMs', 'playbackStartMs', 'minPlayoutMs', 'maxPlayoutMs', 'fadeMs', 'limiter'] as const;
+export type PlaybackOptionNames = (typeof PLAYBACK_OPTION_NAMES)[number];
+
+/**
+ * Options of `new RealtimeAudioAdapter(...)`: `protocol`, `send`, `inputRate` and `outputRate` are
+ * required (`outputRate` not with a `playout` of your own). The speaker's playback options
+ * (`maxPlaybackMs`, `playbackStartMs`, `minPlayoutMs`, `maxPlayoutMs`, `fadeMs`, `limiter`) are
+ * PlaybackPipeline's, passed on as they are.
+ */
+export interface RealtimeAudioAdapterOptions extends Pick<PlaybackPipelineOptions, PlaybackOptionNames> {
   /** The session's protocol: 'openai' (GA), 'openai-beta' or 'gemini' (Gemini Live). */
   protocol: SessionProtocolName;
+  /**
+   * The session's audio both ways: 'pcm' (default: PCM16, 24 kHz for OpenAI, 16 kHz in and 24 kHz
+   * out for Gemini Live), or for OpenAI 8 kHz G.711 'pcmu' (mu-law) / 'pcma' (A-law), as phone legs
+   * carry it. The microphone is resampled to the session's rate and encoded; deltas are decoded.
+   */
+  audioFormat?: SessionAudioFormat;
   /** Where client events go: a function taking the event object, or a WebSocket-like `.send(text)`. */
   send: SendTarget;
   /** Microphone rate, Hz. */
   inputRate: number;
-  /** Speaker rate, Hz. */
-  outputRate: number;
+  /** Speaker rate, Hz (with a `playout`: its `outputRate`, the default). */
+  outputRate?: number;
+  /**
+   * Where the session's audio goes instead of a PlaybackPipeline: e.g. a phone bridge's
+   * `CarrierPlayout`, which plays it on the carrier's side and says what was heard. No echo gate
+   * then. Name its type for `adapter.playback`: `new RealtimeAudioAdapter<CarrierPlayout>({ playout })`.
+   */
+  playout?: SessionPlayout;
   /** Audio per append event, ms. Default 40. */
   chunkMs?: number;
   /** Client VAD (see CapturePipeline): needed for silenceGating and localBargeIn. */
@@ -40,10 +62,6 @@ export interface RealtimeAudioAdapterOptions {
   interruptResponse?: boolean;
   /** Resampler quality for both directions. Default 'high'. */
   quality?: ResamplerQuality;
-  /** Playback buffer bound, ms (PlaybackPipeline's `maxPlaybackMs`). Default 60000. */
-  maxPlaybackMs?: number;
-  /** Audio buffered before playback starts, ms (PlaybackPipeline's `playbackStartMs`). Default 0. */
-  playbackStartMs?: number;
   /** Audio a WebSocket may have queued before further chunks are dropped and counted, ms (0..600000). Default 2000. */
   maxSendBufferMs?: number;
   /** Receives interruptions, errors and local VAD events. */

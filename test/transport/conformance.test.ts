@@ -19,6 +19,7 @@ import { LocalSession } from '../../src/server/local-session.js';
 import { EventLog, micSignal, patternPcm } from '../helpers/transport-client.js';
 import { speechPcm24k } from '../helpers/speech-fixture.js';
 import { genaiFields, genaiViolations } from '../helpers/genai-shapes.js';
+import { EXACT_PLAYOUT } from '../helpers/playout.js';
 
 type Event = Record<string, unknown>;
 const SCHEMAS = JSON.parse(readFileSync(new URL('../../fixtures/schemas/openai-realtime.json', import.meta.url), 'utf8'));
@@ -79,7 +80,8 @@ function violations(event: Event, table: Map<string, ValidateFunction>): string[
 /** Every kind of client event an adapter sends, collected from a scripted call. */
 function adapterClientEvents(protocol: SessionProtocolName): Event[] {
   const sent: Event[] = [];
-  const adapter = new RealtimeAudioAdapter({ protocol, send: (e) => sent.push(e), inputRate: 48000, outputRate: 48000 });
+  // playback from the first read (no playout delay), so each short read plays and the interrupt truncates
+  const adapter = new RealtimeAudioAdapter({ protocol, send: (e) => sent.push(e), inputRate: 48000, outputRate: 48000, ...EXACT_PLAYOUT });
   const server = (event: Event) => adapter.handleServerEvent({ event_id: 'ev', ...event });
   const delta = (itemId: string, responseId: string) =>
     server({
@@ -165,6 +167,34 @@ describe('OpenAI client events against the OpenAPI schemas', () => {
       expect(events.flatMap((e) => violations(e, protocol === 'openai' ? GA_CLIENT : BETA_CLIENT))).toEqual([]);
     },
   );
+});
+
+describe('G.711 (phone calls)', () => {
+  it('session.update for audio/pcmu and audio/pcma conforms, and so does what the local session answers in those formats', () => {
+    const sent: Event[] = [];
+    for (const audioFormat of ['pcmu', 'pcma'] as const) {
+      const adapter = new RealtimeAudioAdapter({ protocol: 'openai', audioFormat, send: (e) => sent.push(e), inputRate: 8000, outputRate: 8000 });
+      adapter.sessionUpdate({ turnDetection: 'server_vad', silenceDurationMs: 200, voice: 'marin' }, { instructions: 'Be brief.' });
+      adapter.pushMicrophone(micSignal(1600, 8000));
+      adapter.flush();
+      adapter.free();
+    }
+    expect(sent.filter((e) => e.type === 'session.update').map((e) => ((e.session as Event).audio as { input: { format: unknown } }).input.format)).toEqual([
+      { type: 'audio/pcmu' },
+      { type: 'audio/pcma' },
+    ]);
+    expect(sent.flatMap((e) => violations(e, GA_CLIENT))).toEqual([]);
+    const events: Event[] = [];
+    const session = new LocalSession((e) => events.push(e), { replyVoice: patternPcm(2400, 3), paceFactor: 1000, maxEchoMs: 0 });
+    for (const e of sent) session.handle(JSON.stringify(e));
+    session.handle(JSON.stringify({ type: 'response.create' }));
+    session.close();
+    expect(
+      events.filter((e) => e.type === 'session.updated').map((e) => ((e.session as Event).audio as { output: { format: unknown } }).output.format),
+    ).toEqual([{ type: 'audio/pcmu' }, { type: 'audio/pcma' }]);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(events.flatMap((e) => violations(e, GA_SERVER))).toEqual([]);
+  });
 });
 
 describe('OpenAI server events', () => {
