@@ -14,12 +14,14 @@ import { SESSION_PROCESSOR, type SessionEventMessage, type SessionReply, type Wo
 import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
 import type { SessionAdapterSettings, SessionProcessorOptions } from './session-processor.js';
 
-/** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate and playback state. */
+/** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate, echo canceller and playback state. */
 export interface SessionLevel {
   micDb: number;
   speakerDb: number;
   speaking: boolean;
   echoGateOpen: boolean | null;
+  /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
+  echoCancellerErleDb: number | null;
   bufferedMs: number;
   playingItemId: string | null;
 }
@@ -34,7 +36,11 @@ export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
   destination?: AudioNode | null;
   /** Where client events go: a function (the event object) or a WebSocket (JSON text). */
   send: SendTarget;
-  /** Gate the microphone against the speaker output (recommended without headphones). Default false. */
+  /**
+   * Gate the microphone against the speaker output instead of cancelling its echo (the older,
+   * cheaper way; weaker in reverberant rooms and at the start of a call: docs/echo-canceller.md).
+   * Default false. Not with `echoCancellation`.
+   */
   echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'>;
   /** Adapter events: interruptions (with the truncate position sent), local VAD events, errors. */
   onEvent?: (event: SessionEventMessage) => void;

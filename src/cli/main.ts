@@ -17,8 +17,9 @@ export const USAGE = `usage: realtime-pcm <command> ...
   convert IN.wav OUT.wav [--rate 24000] [--quality high|voice] [--progress]
       to mono PCM16 at --rate (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000)
   events IN.wav [--protocol openai|openai-beta|gemini] [--chunk-ms 40] [--no-vad]
-                [--silence-gating] [--commit] [--progress]
-      the events a session receives for IN.wav as the microphone, as JSON lines on stdout
+                [--silence-gating] [--commit] [--reference FAR.wav] [--progress]
+      the events a session receives for IN.wav as the microphone, as JSON lines on stdout;
+      with --reference, the echo of FAR.wav (what the speaker played, from the same instant) removed
   play EVENTS.jsonl OUT.wav [--input] [--no-truncate]
       the assistant's audio in a session log (or, with --input, the microphone's) as a WAV
 `;
@@ -33,6 +34,7 @@ const OPTIONS = {
   'no-vad': { type: 'boolean' },
   'silence-gating': { type: 'boolean' },
   commit: { type: 'boolean' },
+  reference: { type: 'string' },
   input: { type: 'boolean' },
   'no-truncate': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -41,7 +43,7 @@ const OPTIONS = {
 const ALLOWED: Record<string, string[]> = {
   inspect: ['json'],
   convert: ['rate', 'quality', 'progress'],
-  events: ['protocol', 'chunk-ms', 'no-vad', 'silence-gating', 'commit', 'progress'],
+  events: ['protocol', 'chunk-ms', 'no-vad', 'silence-gating', 'commit', 'reference', 'progress'],
   play: ['input', 'no-truncate'],
 };
 const ARITY: Record<string, number> = { inspect: 1, convert: 2, events: 1, play: 2 };
@@ -95,6 +97,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             vad: values['no-vad'] !== true,
             silenceGating: values['silence-gating'] === true,
             commit: values.commit === true,
+            reference: values.reference,
             progress: values.progress === true,
           },
           io,

@@ -49,6 +49,10 @@ export interface WorkerStreamStats {
   inFlightFrames: number;
   droppedPushes: number;
   droppedFrames: number;
+  /** Reference blocks sent (`pushReference`), and those the queue bound dropped with their frames. */
+  referencePushes: number;
+  droppedReferencePushes: number;
+  droppedReferenceFrames: number;
 }
 
 interface PoolWorker {
@@ -204,9 +208,27 @@ export class PcmWorkerPool {
   }
 }
 
+/**
+ * The samples as they go to a worker: moved (the caller's array is detached at once, so later
+ * writes to it cannot race the batch that goes out at the end of this turn) when the buffer is
+ * theirs alone, else copied.
+ */
+function movable(samples: Float32Array): Float32Array {
+  const owned = samples.byteOffset === 0 && samples.buffer.byteLength === samples.byteLength && samples.buffer instanceof ArrayBuffer;
+  return owned ? structuredClone(samples, { transfer: [samples.buffer as ArrayBuffer] }) : samples.slice();
+}
+
 /** A capture pipeline running in a pool worker. */
 export class WorkerCaptureStream {
-  readonly stats: WorkerStreamStats = { pushes: 0, inFlightFrames: 0, droppedPushes: 0, droppedFrames: 0 };
+  readonly stats: WorkerStreamStats = {
+    pushes: 0,
+    inFlightFrames: 0,
+    droppedPushes: 0,
+    droppedFrames: 0,
+    referencePushes: 0,
+    droppedReferencePushes: 0,
+    droppedReferenceFrames: 0,
+  };
   private drained: Array<() => void> = [];
   private closed = false;
 
@@ -233,13 +255,29 @@ export class WorkerCaptureStream {
       this.stats.droppedFrames += frames;
       return false;
     }
-    const owned = samples.byteOffset === 0 && samples.buffer.byteLength === samples.byteLength && samples.buffer instanceof ArrayBuffer;
-    // moved now (the caller's array is detached at once, so later writes to it cannot race the
-    // batch that goes out at the end of this turn), or copied when the buffer is shared
-    const payload = owned ? structuredClone(samples, { transfer: [samples.buffer as ArrayBuffer] }) : samples.slice();
+    const payload = movable(samples);
     this.stats.pushes++;
     this.stats.inFlightFrames += frames;
     this.pool.post(this.home, { op: 'push', stream: this.id, samples: payload }, [payload.buffer as ArrayBuffer]);
+    return true;
+  }
+
+  /**
+   * What the speaker played (at the pipeline's `referenceRate`), for its echo canceller: call it
+   * before each `push`, with a block of the same span of time. Transferred or copied as `push`
+   * does. Under the same queue bound as `push` (a block that would exceed it is dropped and
+   * counted, as its microphone block then is), so the two stay in step.
+   */
+  pushReference(samples: Float32Array): boolean {
+    if (this.closed) throw freedError('WorkerCaptureStream');
+    if (this.stats.inFlightFrames + samples.length > this.maxQueueFrames) {
+      this.stats.droppedReferencePushes++;
+      this.stats.droppedReferenceFrames += samples.length;
+      return false;
+    }
+    const payload = movable(samples);
+    this.stats.referencePushes++;
+    this.pool.post(this.home, { op: 'reference', stream: this.id, samples: payload }, [payload.buffer as ArrayBuffer]);
     return true;
   }
 

@@ -80,6 +80,8 @@ function run(message: WorkerRequest): unknown {
       }
       return;
     }
+    case 'reference':
+      return capture(stream).pushReference(message.samples);
     case 'flush':
       return captures.has(stream) ? capture(stream).flush() : playback(stream).flush();
     case 'delta':

@@ -13,9 +13,10 @@
 // and totals come from integer frame counts.
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
-import { CapturePipeline, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
+import { CapturePipeline, type CaptureEchoCanceller, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
 import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
+import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
 import { checkBoolean, checkChoice } from '../pipeline/options.js';
 import { makeEchoGate, type RealtimeAudioAdapterOptions } from './adapter-options.js';
@@ -83,6 +84,7 @@ export class RealtimeAudioAdapter {
     if (this.localBargeIn && (options.vad === undefined || options.vad === false)) {
       throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
     }
+    checkOneEchoStage(options.echoGate, options.echoCancellation);
     const echoGate = makeEchoGate(options.echoGate, options.inputRate, options.outputRate);
     this.ownedEchoGate = echoGate !== undefined && echoGate !== options.echoGate ? (echoGate as unknown as { free(): void }) : undefined;
     this.capture = new CapturePipeline({
@@ -91,6 +93,8 @@ export class RealtimeAudioAdapter {
       chunkMs: options.chunkMs,
       vad: options.vad,
       echoGate,
+      echoCancellation: options.echoCancellation,
+      referenceRate: options.outputRate,
       silenceGating: options.silenceGating,
       prefixPaddingMs: options.prefixPaddingMs,
       quality: options.quality,
@@ -101,7 +105,8 @@ export class RealtimeAudioAdapter {
       quality: options.quality,
       maxPlaybackMs: options.maxPlaybackMs,
       playbackStartMs: options.playbackStartMs,
-      echoGate,
+      // what is read out goes to the echo stages (the capture pipeline passes it on)
+      echoGate: echoGate === undefined && this.capture.echoCanceller === undefined ? undefined : this.capture,
     });
     this.maxSendBufferBytes = maxSendBufferBytes(this.protocol, options.maxSendBufferMs);
   }
@@ -244,6 +249,11 @@ export class RealtimeAudioAdapter {
   get stats(): AdapterStats {
     const protocol = this.protocol;
     return this.counts.stats(protocol.inputRate, protocol.outputRate, this.playback.outputRate, this.capture.stats, this.playback.stats);
+  }
+
+  /** The echo canceller in use, if any (its `erleDb`, `delayMs`, `converged` say how it does). */
+  get echoCanceller(): CaptureEchoCanceller | undefined {
+    return this.capture.echoCanceller;
   }
 
   /** The echo gate in use, if any. */
