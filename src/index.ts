@@ -43,6 +43,8 @@ export type {
 } from './pipeline/capture.js';
 export { PlaybackPipeline } from './pipeline/playback.js';
 export type { PlaybackPipelineOptions, PlaybackInterruption, PlaybackStats, PlaybackReferenceSink } from './pipeline/playback.js';
+export { Fade } from './pipeline/fade.js';
+export type { OutputLimiterOptions } from './pipeline/limiter.js';
 export { TelephonyBridge } from './pipeline/telephony.js';
 export type { TelephonyBridgeOptions } from './pipeline/telephony.js';
 

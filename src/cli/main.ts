@@ -8,6 +8,7 @@ import { events } from './events.js';
 import { inspect } from './inspect.js';
 import { CliError, type CliIo } from './io.js';
 import { play } from './play.js';
+import type { SpeakerOptions } from './speaker.js';
 import { WavError } from '../wav/wav.js';
 
 export const USAGE = `usage: realtime-pcm <command> ...
@@ -22,6 +23,9 @@ export const USAGE = `usage: realtime-pcm <command> ...
       with --reference, the echo of FAR.wav (what the speaker played, from the same instant) removed
   play EVENTS.jsonl OUT.wav [--input] [--no-truncate]
       the assistant's audio in a session log (or, with --input, the microphone's) as a WAV
+  play EVENTS.jsonl OUT.wav --speaker [--rate 48000] [--fade-ms 5] [--min-playout-ms 20] [--max-playout-ms 1000]
+      what the speaker plays: the server's events at the time each arrived ("received_ms" on a
+      line), through the adapter's playback (fades, playout delay, underruns, barge-ins)
 `;
 
 const OPTIONS = {
@@ -37,6 +41,10 @@ const OPTIONS = {
   reference: { type: 'string' },
   input: { type: 'boolean' },
   'no-truncate': { type: 'boolean' },
+  speaker: { type: 'boolean' },
+  'fade-ms': { type: 'string' },
+  'min-playout-ms': { type: 'string' },
+  'max-playout-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -44,9 +52,33 @@ const ALLOWED: Record<string, string[]> = {
   inspect: ['json'],
   convert: ['rate', 'quality', 'progress'],
   events: ['protocol', 'chunk-ms', 'no-vad', 'silence-gating', 'commit', 'reference', 'progress'],
-  play: ['input', 'no-truncate'],
+  play: ['input', 'no-truncate', 'speaker', 'rate', 'fade-ms', 'min-playout-ms', 'max-playout-ms'],
 };
 const ARITY: Record<string, number> = { inspect: 1, convert: 2, events: 1, play: 2 };
+
+/** A millisecond option of play --speaker, or undefined when not given. */
+function msOption(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 0 || ms > max) throw usage(`--${name} ${value}: use 0..${max}`);
+  return ms;
+}
+
+/** play's --speaker options (undefined without --speaker; the playout ones need it). */
+function speakerOptions(values: Record<string, string | boolean | undefined>): SpeakerOptions | undefined {
+  const playout = ['rate', 'fade-ms', 'min-playout-ms', 'max-playout-ms'].filter((k) => values[k] !== undefined);
+  if (values.speaker !== true) {
+    if (playout.length > 0) throw usage(`--${playout[0]} goes with --speaker`);
+    return undefined;
+  }
+  if (values.input === true) throw usage('--speaker plays the assistant audio; --input is the microphone');
+  return {
+    rate: checkRateOption(values.rate as string | undefined, 48000),
+    fadeMs: msOption('fade-ms', values['fade-ms'] as string | undefined, 50),
+    minPlayoutMs: msOption('min-playout-ms', values['min-playout-ms'] as string | undefined, 5000),
+    maxPlayoutMs: msOption('max-playout-ms', values['max-playout-ms'] as string | undefined, 5000),
+  };
+}
 
 function usage(message: string): CliError {
   return new CliError('usage', `${message}\n\n${USAGE}`, 2);
@@ -104,7 +136,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         );
       }
       default:
-        return play(a, b, { input: values.input === true, truncate: values['no-truncate'] !== true }, io);
+        return play(a, b, { input: values.input === true, truncate: values['no-truncate'] !== true, speaker: speakerOptions(values) }, io);
     }
   } catch (error) {
     if (error instanceof CliError) {

@@ -7,14 +7,18 @@
 import { decodeBase64 } from '../kernels/base64.js';
 import { Base64Error } from '../errors.js';
 import type { SessionProtocolName } from '../transport/events.js';
-import { obj, type SessionProtocol } from '../transport/protocol.js';
+import type { SessionProtocol } from '../transport/protocol.js';
 import { createProtocol, protocolOfEvent } from '../transport/protocols.js';
 import { encodeWav } from '../wav/wav.js';
-import { CliError, readInput, writeOutput, type CliIo } from './io.js';
+import { CliError, writeOutput, type CliIo } from './io.js';
+import { playSpeaker, type SpeakerOptions } from './speaker.js';
+import { readLog } from './session-log.js';
 
 export interface PlayOptions {
   input: boolean;
   truncate: boolean;
+  /** Render what the speaker plays (see speaker.ts) instead of decoding the audio. */
+  speaker?: SpeakerOptions;
 }
 
 interface Piece {
@@ -54,30 +58,13 @@ class LogReader {
 }
 
 export function play(inPath: string, outPath: string, options: PlayOptions, io: CliIo): number {
-  const bytes = readInput(inPath);
-  if (bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF') {
-    throw new CliError('not_events', `${inPath} is a WAV file; play takes a JSON lines log of session events (see: realtime-pcm events IN.wav > EVENTS.jsonl)`);
-  }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const logged = readLog(inPath);
+  if (options.speaker !== undefined) return playSpeaker(inPath, outPath, logged, options.speaker, io);
   const pieces: Piece[] = [];
   const truncateAt = new Map<string, number>();
   const reader = new LogReader();
-  let lineNumber = 0;
-  let events = 0;
-  for (const line of text.split('\n')) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    let event: Record<string, unknown> | undefined;
-    try {
-      event = obj(JSON.parse(line));
-    } catch {
-      throw new CliError(
-        'bad_event',
-        `${inPath}:${lineNumber}: not JSON (${JSON.stringify(line.slice(0, 40))}${line.length > 40 ? '...' : ''}); play takes one JSON event per line`,
-      );
-    }
-    if (event === undefined) throw new CliError('bad_event', `${inPath}:${lineNumber}: not a JSON object`);
-    events++;
+  const events = logged.length;
+  for (const { event, line: lineNumber } of logged) {
     for (const found of reader.read(event, options.input)) {
       if ('truncate' in found) {
         truncateAt.set(found.truncate, found.audioEndMs);
@@ -96,7 +83,6 @@ export function play(inPath: string, outPath: string, options: PlayOptions, io: 
       pieces.push({ key: found.key, bytes: audio, rate: found.rate });
     }
   }
-  if (events === 0) throw new CliError('no_events', `${inPath}: no events (expected JSON lines, one session event per line)`);
   if (pieces.length === 0) {
     throw new CliError(
       'no_audio',

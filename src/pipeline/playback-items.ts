@@ -15,6 +15,10 @@ export class PlaybackItem {
   playedFrames = 0;
   /** No more audio will come for this item (done, or the next item started). */
   ended = false;
+  /** Playback clock (device frames read) when its first audio arrived; -1 before. */
+  firstArrivalFrame = -1;
+  /** Latest arrival against playing from the first one without a pause, device frames (ArrivalStats). */
+  peakDelayFrames = 0;
 
   reset(itemId: string): void {
     this.itemId = itemId;
@@ -23,6 +27,8 @@ export class PlaybackItem {
     this.bufferedFrames = 0;
     this.playedFrames = 0;
     this.ended = false;
+    this.firstArrivalFrame = -1;
+    this.peakDelayFrames = 0;
   }
 }
 
@@ -111,6 +117,8 @@ export class ItemLedger {
       copy.bufferedFrames = record.bufferedFrames;
       copy.playedFrames = record.playedFrames;
       copy.ended = record.ended;
+      copy.firstArrivalFrame = record.firstArrivalFrame;
+      copy.peakDelayFrames = record.peakDelayFrames;
       this.lastPlayed = copy;
     }
     this.head = (this.head + 1) % this.capacity;

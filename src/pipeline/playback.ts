@@ -2,7 +2,14 @@
 // resampled to the device rate -> a bounded buffer read in fixed quanta by the audio callback.
 // It counts, per item, the frames actually read out, so `interrupt()` can flush everything at
 // once and say how much of the playing item was heard (the `audio_end_ms` of a truncate). What
-// is read also goes to the echo gate as its reference.
+// is read (fades and limiter included) also goes to the echo gate as its reference.
+//
+// Playout (NetEq's split, in spirit): ArrivalStats measures how late each arrival came against its
+// item's first one, the DelayManager turns that into an adaptive playout delay, and the Playout
+// (the decision logic) starts, pauses and resumes items with raised-cosine fades (Fade), so no
+// transition clicks: start, underrun, resume, item change, interrupt. Frames read at any gain
+// count as heard; the fade-out that follows `interrupt()` plays frames after the cut and counts
+// as flushed, so `playedMs` is exactly the item's audio read before the interrupt.
 //
 // The resampler is always called on fixed 128-frame blocks (an item's last block may be shorter),
 // so the output is identical whatever the delta sizes. Stream accounting is in integer frames;
@@ -19,6 +26,12 @@ import { ItemLedger, type PlaybackItem } from './playback-items.js';
 import { BlockResampler } from './block-resampler.js';
 import { RecentIds } from './recent-ids.js';
 import { checkChoice, checkNumber, checkRate, rejectRenamed } from './options.js';
+import { Fade } from './fade.js';
+import { OutputLimiter, type OutputLimiterOptions } from './limiter.js';
+import { ArrivalStats } from './playout-arrivals.js';
+import { DelayManager, REBUFFER_MARGIN_MS } from './playout-delay.js';
+import { Playout } from './playout.js';
+import { playoutSettings } from './playback-options.js';
 
 /** Where the played signal goes as the echo gate's reference (an `EchoGate` fits). */
 export interface PlaybackReferenceSink {
@@ -39,11 +52,27 @@ export interface PlaybackPipelineOptions {
    */
   maxPlaybackMs?: number;
   /**
-   * Audio buffered before playback starts (and restarts after an underrun), in ms (0..5000); an
-   * item that has ended starts at once. Default 0: play as soon as anything arrived. (Formerly
-   * `startThresholdMs`.)
+   * The playout delay at the start, ms (0..5000, within minPlayoutMs..maxPlayoutMs): an item starts
+   * this long after its first audio arrived (at once when it has ended). Default minPlayoutMs.
+   * (Formerly `startThresholdMs`.)
    */
   playbackStartMs?: number;
+  /**
+   * Bounds of the adaptive playout delay, ms (0..5000). The delay grows at once when audio arrives
+   * later than it covers (an underrun, or nearly) and shrinks slowly after items that needed less;
+   * after an underrun, playback resumes once the item's schedule has come and minPlayoutMs of
+   * audio is buffered. Equal bounds give a fixed delay; 0 and 0 play whatever arrived at once.
+   * Defaults 20 and 1000 (min(20, playbackStartMs) and max(1000, playbackStartMs) when only that is given).
+   */
+  minPlayoutMs?: number;
+  maxPlayoutMs?: number;
+  /**
+   * Raised-cosine fades at every transition (item start and end, underrun, resume, interrupt), ms
+   * (0..50); 0 turns them off. Default 5.
+   */
+  fadeMs?: number;
+  /** A peak limiter on the output (ceiling -1 dBFS, release 100 ms, or as given). Default off. */
+  limiter?: boolean | OutputLimiterOptions;
   /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate` (yours to free). */
   echoGate?: PlaybackReferenceSink;
   /** Most items queued at once. Default 64. */
@@ -84,6 +113,12 @@ export interface PlaybackStats {
   underrunFrames: number;
   /** Deltas rejected (odd byte count) or partly rejected. */
   badDeltas: number;
+  /** The adaptive playout delay now, device frames. */
+  playoutDelayFrames: number;
+  /** Frames played below full gain: the fades at transitions (the release after an interrupt included). */
+  fadedFrames: number;
+  /** Output frames the limiter turned down (0 when it is off). */
+  limitedFrames: number;
 }
 
 /** Interrupted items remembered, so that their late deltas are not played. */
@@ -115,18 +150,23 @@ export class PlaybackPipeline {
     underruns: 0,
     underrunFrames: 0,
     badDeltas: 0,
+    playoutDelayFrames: 0,
+    fadedFrames: 0,
+    limitedFrames: 0,
   };
 
   private readonly ring: FloatRing;
   private readonly ledger: ItemLedger;
   /** Session audio to the device rate, on fixed 128-frame blocks; its output goes to `store`. */
   private readonly resampler: BlockResampler;
-  private readonly startFrames: number;
   private readonly echoGate: PlaybackReferenceSink | undefined;
+  private readonly arrivals: ArrivalStats;
+  private readonly delay: DelayManager;
+  private readonly playout: Playout;
+  private readonly limiter: OutputLimiter | undefined;
+  private readonly fade: Fade;
   /** The item whose audio goes through the resampler now (its tail is flushed when it ends). */
   private receiving: PlaybackItem | undefined;
-  private started = false;
-  private dry = false;
   private readonly interrupted = new RecentIds(RECENTLY_INTERRUPTED);
   private freed = false;
 
@@ -139,9 +179,8 @@ export class PlaybackPipeline {
     this.inputRate = checkRate('inputRate', options.inputRate ?? REALTIME_SAMPLE_RATE);
     const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
     this.maxPlaybackMs = checkNumber('maxPlaybackMs', options.maxPlaybackMs, 60_000, 100, 600_000);
-    const playbackStartMs = checkNumber('playbackStartMs', options.playbackStartMs, 0, 0, 5_000);
     const maxItems = checkNumber('maxItems', options.maxItems, 64, 2, 4096);
-    this.startFrames = Math.round((playbackStartMs * this.outputRate) / 1000);
+    const playout = playoutSettings(options, this.outputRate);
     this.echoGate = options.echoGate;
     this.ring = new FloatRing(Math.ceil((this.maxPlaybackMs * this.outputRate) / 1000));
     this.ledger = new ItemLedger(Math.round(maxItems));
@@ -151,6 +190,26 @@ export class PlaybackPipeline {
       quality,
       blockFrames: BLOCK_FRAMES,
     });
+    const fade = new Fade(playout.fadeFrames);
+    this.fade = fade;
+    this.arrivals = new ArrivalStats(this.outputRate, playout.maxFrames);
+    this.delay = new DelayManager({
+      minFrames: playout.minFrames,
+      maxFrames: playout.maxFrames,
+      startFrames: playout.startFrames,
+      reserveFrames: playout.fadeFrames + BLOCK_FRAMES,
+      marginFrames: Math.round((REBUFFER_MARGIN_MS * this.outputRate) / 1000),
+    });
+    // (re)start with at least two fades of audio, so a fade-in is never cut short by the next fade-out
+    this.playout = new Playout(this.ring, this.ledger, fade, this.delay, this.stats, Math.max(1, playout.minFrames, 2 * playout.fadeFrames));
+    const limiter = playout.limiter;
+    this.limiter = limiter === undefined ? undefined : new OutputLimiter(this.outputRate, limiter.thresholdDb, limiter.releaseMs);
+    this.stats.playoutDelayFrames = this.delay.targetFrames;
+  }
+
+  /** The playout delay now, ms (adaptive between minPlayoutMs and maxPlayoutMs). */
+  get playoutDelayMs(): number {
+    return (this.delay.targetFrames * 1000) / this.outputRate;
   }
 
   /** Audio buffered for the speaker, in ms. */
@@ -212,11 +271,14 @@ export class PlaybackPipeline {
     }
     item.receivedFrames += pcm.length;
     this.stats.receivedFrames += pcm.length;
+    this.arrivals.begin(item, this.playout.clockFrames);
+    const writtenBefore = item.writtenFrames;
     const stage = this.resampler;
     for (let at = 0; at < pcm.length; ) {
       at = stage.pushPcm16(pcm, at);
       if (stage.outputFrames > 0) this.store(item, stage.output, stage.outputFrames);
     }
+    this.arrived(item, writtenBefore);
     return pcm.length;
   }
 
@@ -239,27 +301,12 @@ export class PlaybackPipeline {
    */
   read(output: Float32Array): number {
     if (this.freed) throw freedError('PlaybackPipeline');
-    const frames = output.length;
-    const ring = this.ring;
-    if (!this.started && ring.availableFrames > 0) {
-      const first = this.ledger.first();
-      if (ring.availableFrames >= this.startFrames || first?.ended === true) this.started = true;
-    }
-    const written = this.started ? ring.read(output, 0, frames) : 0;
-    for (let i = written; i < frames; i++) output[i] = 0;
-    if (written > 0) {
-      this.ledger.consume(written);
-      this.stats.playedFrames += written;
-      this.dry = false;
-    }
-    if (written < frames) {
-      const expecting = this.receiving !== undefined && this.receiving.playedFrames > 0;
-      if (expecting) {
-        if (!this.dry) this.stats.underruns++;
-        this.dry = true;
-        this.stats.underrunFrames += frames - written;
-      }
-      if (ring.availableFrames === 0) this.started = false;
+    const written = this.playout.read(output);
+    this.stats.playedFrames += written;
+    this.stats.fadedFrames = this.fade.fadedFrames;
+    if (this.limiter !== undefined) {
+      this.limiter.process(output, 0, output.length);
+      this.stats.limitedFrames = this.limiter.limitedFrames;
     }
     if (this.echoGate !== undefined) this.echoGate.pushReference(output);
     return written;
@@ -268,7 +315,8 @@ export class PlaybackPipeline {
   /**
    * Stops playback at once: flushes every buffered frame of every item, resets the resampler and
    * remembers the flushed items so their late deltas are not played. Returns the item that was
-   * playing and how much of it was heard.
+   * playing and how much of it was heard: the frames read before this call (the next reads play a
+   * fade-out of at most `fadeMs` over the frames that came next; they count as flushed).
    */
   interrupt(): PlaybackInterruption {
     if (this.freed) throw freedError('PlaybackPipeline');
@@ -294,12 +342,11 @@ export class PlaybackPipeline {
     for (let i = 0; i < ledger.count; i++) this.interrupted.add(ledger.at(i).itemId);
     if (playing !== undefined) this.interrupted.add(playing.itemId); // also when it had left the ledger, played to its end
     this.stats.flushedFrames += flushedFrames;
+    this.playout.releaseNow();
     this.ring.clear();
     ledger.clear();
     this.resampler.reset();
     this.receiving = undefined;
-    this.started = false;
-    this.dry = false;
     return result;
   }
 
@@ -312,15 +359,17 @@ export class PlaybackPipeline {
     if (this.receiving !== undefined) this.finishReceiving();
   }
 
-  /** Forgets everything (buffer, items, interrupted ids); counters are kept. */
+  /**
+   * Forgets everything (buffer, items, interrupted ids; the playing item fades out over the next
+   * read as on `interrupt()`); counters and the learned playout delay are kept.
+   */
   reset(): void {
     if (this.freed) throw freedError('PlaybackPipeline');
+    this.playout.releaseNow();
     this.ring.clear();
     this.ledger.clear();
     this.resampler.reset();
     this.receiving = undefined;
-    this.started = false;
-    this.dry = false;
     this.interrupted.clear();
   }
 
@@ -345,10 +394,22 @@ export class PlaybackPipeline {
   private finishReceiving(): void {
     const item = this.receiving!;
     const stage = this.resampler;
+    const writtenBefore = item.writtenFrames;
     if (stage.end() > 0) this.store(item, stage.output, stage.outputFrames); // the partial block and the filter's tail
+    this.arrived(item, writtenBefore);
     item.ended = true;
+    this.delay.itemEnded(this.arrivals);
+    this.stats.playoutDelayFrames = this.delay.targetFrames;
     this.receiving = undefined;
     this.ledger.prune();
+  }
+
+  /** Frames of `item` from `writtenBefore` on became available now: an arrival for the jitter buffer. */
+  private arrived(item: PlaybackItem, writtenBefore: number): void {
+    if (item.writtenFrames === writtenBefore) return;
+    this.arrivals.arrive(item, this.playout.clockFrames, writtenBefore, item.writtenFrames - writtenBefore);
+    this.delay.arrival(this.arrivals, item.peakDelayFrames);
+    this.stats.playoutDelayFrames = this.delay.targetFrames;
   }
 
   private store(item: PlaybackItem, source: Float32Array, frames: number): void {

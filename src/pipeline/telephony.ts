@@ -2,7 +2,11 @@
 // realtime session (PCM16 at 24 kHz, or 16 kHz for Gemini Live input) and back, one call per
 // direction: G.711 decode -> float -> resample up -> PCM16, and PCM16 -> float -> resample down
 // -> G.711 encode. Each direction keeps its own resampler state across calls and calls it on fixed
-// 10 ms blocks, so the output is identical however the input is cut. Allocates its results.
+// 10 ms blocks, so the output is identical however the input is cut. The session -> phone stream
+// fades in over its first `fadeMs` (a stream starts at construction, after `end` and after
+// `reset()`, e.g. the next response after a barge-in) and out over the last `fadeMs` of a call
+// with `end`, before resampling (a Fade, as the playback pipeline's), so a response that starts
+// or is cut mid-word does not click on the phone. Allocates its results.
 import { decodeG711, encodeG711, type G711Law } from '../kernels/g711.js';
 import { decodeBase64, encodeBase64 } from '../kernels/base64.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
@@ -12,7 +16,8 @@ import { OptionsError } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
 import { AudioInputError } from './errors.js';
 import { BlockResampler } from './block-resampler.js';
-import { checkChoice, checkRate } from './options.js';
+import { checkChoice, checkNumber, checkRate } from './options.js';
+import { Fade } from './fade.js';
 
 /** Options of `new TelephonyBridge(...)`; only `law` is required. */
 export interface TelephonyBridgeOptions {
@@ -22,6 +27,8 @@ export interface TelephonyBridgeOptions {
   sessionRate?: number;
   /** Resampler quality. Default 'high'. */
   quality?: ResamplerQuality;
+  /** Fade at the start and the `end` of each session -> phone stream, ms (0..50; 0: none). Default 5. */
+  fadeMs?: number;
 }
 
 const PHONE_RATE = 8000;
@@ -34,7 +41,13 @@ class Direction {
   private out = new Float32Array(0);
   private outFrames = 0;
 
-  constructor(inputRate: number, outputRate: number, quality: ResamplerQuality) {
+  /** `fade`: the stream's input fades in at its start and out at its end (none when undefined). */
+  constructor(
+    inputRate: number,
+    outputRate: number,
+    quality: ResamplerQuality,
+    private readonly fade?: Fade,
+  ) {
     this.resampler = new BlockResampler({
       inputRate,
       outputRate,
@@ -47,16 +60,31 @@ class Direction {
   push(samples: Int16Array, end: boolean): Float32Array {
     this.outFrames = 0;
     const stage = this.resampler;
-    for (let at = 0; at < samples.length; ) {
-      at = stage.pushPcm16(samples, at);
-      if (stage.outputFrames > 0) this.append(stage.output, stage.outputFrames);
+    const fade = this.fade;
+    if (fade !== undefined && (!fade.full || end)) {
+      // x / 32768 as pushPcm16 takes it, then the fade: in from the stream's start, out to its end
+      const faded = Float32Array.from(samples, (x) => x / 32768);
+      fade.play(faded, 0, faded.length, end ? faded.length : Number.POSITIVE_INFINITY);
+      for (let at = 0; at < faded.length; ) {
+        at = stage.pushFloat(faded, at);
+        if (stage.outputFrames > 0) this.append(stage.output, stage.outputFrames);
+      }
+    } else {
+      for (let at = 0; at < samples.length; ) {
+        at = stage.pushPcm16(samples, at);
+        if (stage.outputFrames > 0) this.append(stage.output, stage.outputFrames);
+      }
     }
-    if (end && stage.end() > 0) this.append(stage.output, stage.outputFrames);
+    if (end) {
+      if (stage.end() > 0) this.append(stage.output, stage.outputFrames);
+      fade?.silence(); // the next stream fades in
+    }
     return this.out.subarray(0, this.outFrames);
   }
 
   reset(): void {
     this.resampler.reset();
+    this.fade?.silence();
   }
 
   free(): void {
@@ -94,8 +122,9 @@ export class TelephonyBridge {
     this.law = checkChoice('law', options.law, 'mulaw', ['mulaw', 'alaw'] as const);
     this.sessionRate = checkRate('sessionRate', options.sessionRate ?? REALTIME_SAMPLE_RATE);
     const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
+    const fadeMs = checkNumber('fadeMs', options.fadeMs, 5, 0, 50);
     this.up = new Direction(PHONE_RATE, this.sessionRate, quality);
-    this.down = new Direction(this.sessionRate, PHONE_RATE, quality);
+    this.down = new Direction(this.sessionRate, PHONE_RATE, quality, fadeMs > 0 ? Fade.fromMs(fadeMs, this.sessionRate) : undefined);
   }
 
   /** 8 kHz G.711 bytes from the phone -> session-rate PCM16 (pass `end` on the last call of a stream). */

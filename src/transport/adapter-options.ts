@@ -2,6 +2,7 @@
 import { OptionsError } from '../errors.js';
 import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
+import type { OutputLimiterOptions } from '../pipeline/limiter.js';
 import type { CaptureEchoGate, CapturePipelineOptions, EchoCancellationOption } from '../pipeline/capture.js';
 import type { PlaybackReferenceSink } from '../pipeline/playback.js';
 import type { AdapterEvent, SessionProtocolName, TurnDetectionMode } from './events.js';
@@ -51,8 +52,15 @@ export interface RealtimeAudioAdapterOptions {
   quality?: ResamplerQuality;
   /** Playback buffer bound, ms (PlaybackPipeline's `maxPlaybackMs`). Default 60000. */
   maxPlaybackMs?: number;
-  /** Audio buffered before playback starts, ms (PlaybackPipeline's `playbackStartMs`). Default 0. */
+  /** The playout delay at the start, ms (PlaybackPipeline's `playbackStartMs`). Default minPlayoutMs. */
   playbackStartMs?: number;
+  /** Bounds of the adaptive playout delay, ms (PlaybackPipeline's). Defaults 20 and 1000; equal: fixed. */
+  minPlayoutMs?: number;
+  maxPlayoutMs?: number;
+  /** Fades at every playback transition, ms (PlaybackPipeline's `fadeMs`; 0: none). Default 5. */
+  fadeMs?: number;
+  /** A peak limiter on the speaker output (PlaybackPipeline's `limiter`). Default off. */
+  limiter?: boolean | OutputLimiterOptions;
   /** Audio a WebSocket may have queued before further chunks are dropped and counted, ms (0..600000). Default 2000. */
   maxSendBufferMs?: number;
   /** Receives interruptions, errors and local VAD events. */

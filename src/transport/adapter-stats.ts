@@ -44,6 +44,7 @@ export class AdapterCounters {
       droppedSeconds: this.droppedFrames / inputRate,
       underruns: p.underruns,
       underrunSeconds: p.underrunFrames / deviceRate,
+      playoutDelayMs: (p.playoutDelayFrames * 1000) / deviceRate,
       overflowSeconds: p.overflowFrames / deviceRate,
       flushedSeconds: p.flushedFrames / deviceRate,
       lateSeconds: (this.lateFrames + p.lateFrames) / outputRate,

@@ -105,6 +105,10 @@ export class RealtimeAudioAdapter {
       quality: options.quality,
       maxPlaybackMs: options.maxPlaybackMs,
       playbackStartMs: options.playbackStartMs,
+      minPlayoutMs: options.minPlayoutMs,
+      maxPlayoutMs: options.maxPlayoutMs,
+      fadeMs: options.fadeMs,
+      limiter: options.limiter,
       // what is read out goes to the echo stages (the capture pipeline passes it on)
       echoGate: echoGate === undefined && this.capture.echoCanceller === undefined ? undefined : this.capture,
     });

@@ -72,6 +72,8 @@ export interface AdapterStats {
   /** Times playback ran dry while an item was still coming, and the silence played then. */
   underruns: number;
   underrunSeconds: number;
+  /** The adaptive playout delay now (an item starts this long after its first audio), ms. */
+  playoutDelayMs: number;
   /** Received audio dropped because the playback buffer was full. */
   overflowSeconds: number;
   /** Audio flushed by interruptions, and late audio of interrupted items discarded. */

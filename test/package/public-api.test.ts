@@ -16,6 +16,7 @@ const ROOT_VALUES = [
   'EchoCanceller',
   'EchoGate',
   'EnergyVad',
+  'Fade',
   'MIN_COMMIT_MS',
   'OptionsError',
   'PlaybackPipeline',

@@ -19,6 +19,7 @@ import { kernelModule } from '../../src/kernels/index.js';
 import { EventLog, micSignal, patternPcm } from '../helpers/transport-client.js';
 import { buildWav, int16Bytes } from '../cli/wav-builder.js';
 import { strictBase64 } from '../helpers/realtime-server.js';
+import { EXACT_PLAYOUT } from '../helpers/playout.js';
 
 const b64 = (pcm: Int16Array) => Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
 const audioOf = (events: CaptureEvent[]) => events.map((e) => (e.type === 'audio' ? `${e.startFrame}:${e.base64}` : `${e.type}@${e.timeMs}`));
@@ -104,7 +105,7 @@ describe('empty and huge buffers', () => {
     const pcm = patternPcm(8 * 1024 * 1024, 3); // 16 MiB of PCM16: 349.5 s at 24 kHz
     const text = b64(pcm);
     expect(Buffer.from(decodeBase64(text)).equals(Buffer.from(pcm.buffer))).toBe(true);
-    const playback = new PlaybackPipeline({ outputRate: 24000, maxPlaybackMs: 10_000 });
+    const playback = new PlaybackPipeline({ outputRate: 24000, maxPlaybackMs: 10_000, ...EXACT_PLAYOUT });
     expect(playback.pushDelta(text, 'big')).toBe(pcm.length);
     expect(playback.bufferedFrames).toBe(240_000); // the bound, exactly
     // at equal rates nothing is held in the resampler: every frame is buffered or counted
@@ -178,7 +179,14 @@ describe('invalid base64 in audio deltas', () => {
         expect((thrown as Base64Error).reason, codec.name).toBe(reason);
       }
       const log = new EventLog();
-      const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => {}, inputRate: 24000, outputRate: 24000, onEvent: log.push });
+      const adapter = new RealtimeAudioAdapter({
+        protocol: 'openai',
+        send: () => {},
+        inputRate: 24000,
+        outputRate: 24000,
+        onEvent: log.push,
+        ...EXACT_PLAYOUT,
+      });
       adapter.handleServerEvent({ type: 'response.output_item.added', item: { id: 'it' } });
       adapter.handleServerEvent({ type: 'response.output_audio.delta', item_id: 'it', delta: b64(good.subarray(0, 240)) });
       adapter.handleServerEvent({ type: 'response.output_audio.delta', item_id: 'it', delta: text });
@@ -195,7 +203,7 @@ describe('invalid base64 in audio deltas', () => {
 
 describe('odd byte counts', () => {
   it('PlaybackPipeline: AudioInputError odd_byte_count after queuing the whole samples; the stream goes on', () => {
-    const p = new PlaybackPipeline({ outputRate: 24000 });
+    const p = new PlaybackPipeline({ outputRate: 24000, ...EXACT_PLAYOUT });
     const bytes = Buffer.from([0x10, 0x00, 0x20, 0x00, 0x7f]); // two samples and a stray byte
     expect(() => p.pushDelta(bytes.toString('base64'), 'a')).toThrow(AudioInputError);
     try {
@@ -229,7 +237,14 @@ describe('malformed and unknown server messages', () => {
   for (const [name, message, code] of messages) {
     it(`${name}: reported as ${code}, never thrown; playback unaffected`, () => {
       const log = new EventLog();
-      const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: () => {}, inputRate: 24000, outputRate: 24000, onEvent: log.push });
+      const adapter = new RealtimeAudioAdapter({
+        protocol: 'openai',
+        send: () => {},
+        inputRate: 24000,
+        outputRate: 24000,
+        onEvent: log.push,
+        ...EXACT_PLAYOUT,
+      });
       const pcm = patternPcm(300, 9);
       adapter.handleServerEvent({ type: 'response.output_item.added', item: { id: 'it' } });
       adapter.handleServerEvent({ type: 'response.output_audio.delta', item_id: 'it', delta: b64(pcm.subarray(0, 100)) });

@@ -6,6 +6,7 @@ import { RealtimeAudioAdapter } from '../../src/transport/adapter.js';
 import { openAISessionAudio, openAIBetaSessionAudio, geminiSetupAudio } from '../../src/transport/session-config.js';
 import { OptionsError } from '../../src/errors.js';
 import { EventLog, micSignal, patternPcm } from '../helpers/transport-client.js';
+import { EXACT_PLAYOUT } from '../helpers/playout.js';
 
 /** A fake socket whose state the test sets. */
 class FakeSocket {
@@ -189,7 +190,15 @@ describe('audio of an item the adapter was not told about (issue 14.2)', () => {
   it('an app that forwards only audio deltas hears them, and an interrupt truncates at the audio played', () => {
     const sent: Array<Record<string, unknown>> = [];
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: (e) => sent.push(e), inputRate: 24000, outputRate: 24000, onEvent: log.push });
+    // playback from the first read (no playout delay, no fades): the figures are the frames read
+    const adapter = new RealtimeAudioAdapter({
+      protocol: 'openai',
+      send: (e) => sent.push(e),
+      inputRate: 24000,
+      outputRate: 24000,
+      onEvent: log.push,
+      ...EXACT_PLAYOUT,
+    });
     const pcm = patternPcm(4800, 3);
     adapter.handleServerEvent(delta('item_a', pcm.subarray(0, 2400)));
     adapter.handleServerEvent(delta('item_a', pcm.subarray(2400)));
@@ -208,7 +217,7 @@ describe('audio of an item the adapter was not told about (issue 14.2)', () => {
 
   it('an app that attached after response.output_item.added went by plays the audio and truncates on the session’s barge-in', () => {
     const sent: Array<Record<string, unknown>> = [];
-    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: (e) => sent.push(e), inputRate: 24000, outputRate: 24000 });
+    const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: (e) => sent.push(e), inputRate: 24000, outputRate: 24000, ...EXACT_PLAYOUT });
     adapter.handleServerEvent(delta('item_b', patternPcm(2400, 4)));
     adapter.readPlayback(new Float32Array(480));
     adapter.handleServerEvent({ type: 'input_audio_buffer.speech_started', event_id: 'ev', audio_start_ms: 100, item_id: 'item_user' });

@@ -8,6 +8,7 @@ import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../../sr
 import { geminiSetupAudio } from '../../src/transport/session-config.js';
 import { RealtimeTestServer, type ServerConnection, type ServerProtocol } from '../helpers/realtime-server.js';
 import { EventLog, micSignal, patternPcm, referencePcm16, until } from '../helpers/transport-client.js';
+import { EXACT_PLAYOUT } from '../helpers/playout.js';
 
 let server: RealtimeTestServer | undefined;
 let socket: WebSocket | undefined;
@@ -79,7 +80,7 @@ describe('openai-beta', () => {
 
 describe('gemini', () => {
   it('sends 16 kHz realtimeInput.audio, plays 24 kHz modelTurn audio, and flushes on interrupted (no truncate)', async () => {
-    const { adapter, conn, log, sync, play, ws } = await connect('gemini');
+    const { adapter, conn, log, sync, play, ws } = await connect('gemini', EXACT_PLAYOUT); // samples compared with the deltas
     ws.send(JSON.stringify({ setup: { model: 'models/gemini-live', ...geminiSetupAudio() } }));
     await sync(); // setupComplete
     const mic = micSignal(24000, 24000); // 1 s at 24 kHz -> 16 kHz

@@ -19,6 +19,7 @@ import { LocalSession } from '../../src/server/local-session.js';
 import { EventLog, micSignal, patternPcm } from '../helpers/transport-client.js';
 import { speechPcm24k } from '../helpers/speech-fixture.js';
 import { genaiFields, genaiViolations } from '../helpers/genai-shapes.js';
+import { EXACT_PLAYOUT } from '../helpers/playout.js';
 
 type Event = Record<string, unknown>;
 const SCHEMAS = JSON.parse(readFileSync(new URL('../../fixtures/schemas/openai-realtime.json', import.meta.url), 'utf8'));
@@ -79,7 +80,8 @@ function violations(event: Event, table: Map<string, ValidateFunction>): string[
 /** Every kind of client event an adapter sends, collected from a scripted call. */
 function adapterClientEvents(protocol: SessionProtocolName): Event[] {
   const sent: Event[] = [];
-  const adapter = new RealtimeAudioAdapter({ protocol, send: (e) => sent.push(e), inputRate: 48000, outputRate: 48000 });
+  // playback from the first read (no playout delay), so each short read plays and the interrupt truncates
+  const adapter = new RealtimeAudioAdapter({ protocol, send: (e) => sent.push(e), inputRate: 48000, outputRate: 48000, ...EXACT_PLAYOUT });
   const server = (event: Event) => adapter.handleServerEvent({ event_id: 'ev', ...event });
   const delta = (itemId: string, responseId: string) =>
     server({

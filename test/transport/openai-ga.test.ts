@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { RealtimeAudioAdapter } from '../../src/transport/adapter.js';
 import { RealtimeTestServer, type ServerConnection } from '../helpers/realtime-server.js';
 import { EventLog, chunking, micSignal, patternPcm, referencePcm16, until } from '../helpers/transport-client.js';
+import { EXACT_PLAYOUT } from '../helpers/playout.js';
 
 const QUANTUM = 128;
 
@@ -106,12 +107,12 @@ describe('OpenAI GA: microphone to input_audio_buffer.append', () => {
   });
 });
 
-describe('OpenAI GA: playback', () => {
-  beforeEach(async () => {
-    s = await session();
-  });
+/** The gain of a raised-cosine fade of `fadeFrames` at `level` (0..fadeFrames), from Math.sin: the reference for the library's own table. */
+const fadeGain = (level: number, fadeFrames: number) => Math.sin((Math.PI / 2) * (level / fadeFrames)) ** 2;
 
-  it('plays the deltas exactly (PCM16 / 32768), in order, across two items', async () => {
+describe('OpenAI GA: playback', () => {
+  it('plays the deltas exactly (PCM16 / 32768), in order, across two items (no fades, no playout delay)', async () => {
+    s = await session({ adapter: EXACT_PLAYOUT });
     const a = patternPcm(5000, 1);
     const b = patternPcm(7001, 2);
     s.conn.respond([a, b], 999);
@@ -132,6 +133,37 @@ describe('OpenAI GA: playback', () => {
     expect(stats.playedSeconds).toBe((a.length + b.length) / 24000);
     expect(stats.underruns).toBe(0);
     expect(stats.errors).toBe(0);
+  });
+
+  it('with the default playout: items that have all their audio start at once, and each fades in and out over 5 ms', async () => {
+    s = await session();
+    const a = patternPcm(5000, 1);
+    const b = patternPcm(7001, 2);
+    s.conn.respond([a, b], 999);
+    await s.sync();
+    const out = new Float32Array(a.length + b.length + 300).fill(Number.NaN); // both items ended before the first read: no playout delay
+    const block = new Float32Array(QUANTUM);
+    let frames = 0;
+    for (let at = 0; at < out.length; at += QUANTUM) {
+      frames += s.adapter.readPlayback(block);
+      out.set(block.subarray(0, Math.min(QUANTUM, out.length - at)), at);
+    }
+    expect(frames).toBe(a.length + b.length);
+    const fade = 120; // 5 ms at 24 kHz
+    let at = 0;
+    let worst = 0;
+    for (const pcm of [a, b]) {
+      // each item on its own: the level rises one step per frame from its start, falls to its end
+      for (let i = 0; i < pcm.length; i++, at++) {
+        const level = Math.min(i + 1, fade, pcm.length - i);
+        worst = Math.max(worst, Math.abs(out[at]! - (pcm[i]! / 32768) * fadeGain(level, fade)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-6); // float32 rounding of the product; the library's table is a Taylor series
+    for (let i = at; i < out.length; i++) expect(out[i]).toBe(0);
+    expect(s.adapter.stats.playedSeconds).toBe((a.length + b.length) / 24000);
+    expect(s.adapter.stats.underruns).toBe(0);
+    expect(s.adapter.stats.playoutDelayMs).toBe(20);
   });
 });
 
@@ -259,7 +291,7 @@ describe('OpenAI GA: interruption where the session does not cancel by itself', 
 
 describe('OpenAI GA: bad input from the network', () => {
   beforeEach(async () => {
-    s = await session();
+    s = await session({ adapter: EXACT_PLAYOUT }); // samples compared with the deltas
   });
 
   it('reports each as a typed, counted error event, and the session keeps going', async () => {

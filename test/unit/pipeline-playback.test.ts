@@ -5,6 +5,10 @@ import { Resampler } from '../../src/kernels/resampler.js';
 import { PlaybackPipeline } from '../../src/pipeline/playback.js';
 import { Base64Error, OptionsError } from '../../src/errors.js';
 import { chunking, patternPcm, tonePcm } from '../helpers/transport-client.js';
+import { EXACT_PLAYOUT } from '../helpers/playout.js';
+
+/** The raised-cosine gain at `level` of a `fadeFrames` fade, from Math.sin (the reference for the library's table). */
+const fadeGain = (level: number, fadeFrames: number) => Math.sin((Math.PI / 2) * (level / fadeFrames)) ** 2;
 
 const b64 = (pcm: Int16Array) => Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
 
@@ -54,35 +58,52 @@ function reference(items: Int16Array[], inputRate: number, outputRate: number): 
 
 describe('PlaybackPipeline output', () => {
   for (const outputRate of [24000, 48000, 44100]) {
-    it(`is identical for any delta and read sizes, and equals one resampler run per item (24 kHz -> ${outputRate} Hz)`, () => {
-      const a = tonePcm(7000, 24000, 440);
-      const b = patternPcm(5001, 3);
-      const expected = reference([a, b], 24000, outputRate);
-      const outputs: Float32Array[] = [];
-      for (const seed of [1, 2, 3]) {
-        const p = new PlaybackPipeline({ outputRate });
-        pushAll(p, a, seed === 1 ? [a.length] : chunking(a.length, seed), 'a');
-        pushAll(p, b, seed === 1 ? [b.length] : chunking(b.length, seed + 10), 'b');
-        p.endItem('b');
-        outputs.push(readAll(p, expected.length + 500, seed === 1 ? [128] : [1, 128, 37, 480, 4096]));
-      }
-      // Any delta and read sizes: bit-identical (the resampler always gets 128-frame blocks).
-      for (const out of outputs) expect(out).toEqual(outputs[0]);
-      // Against one resampler call per item: bit-exact (the Resampler is itself invariant to call sizes).
-      const tolerance = 0;
-      for (const out of outputs) {
-        let worst = 0;
-        for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(out[i]! - expected[i]!));
-        expect(worst).toBeLessThanOrEqual(tolerance);
-        expect(out.subarray(expected.length).every((x) => x === 0)).toBe(true);
-      }
-    });
+    for (const mode of ['exact', 'default'] as const) {
+      const title =
+        mode === 'exact'
+          ? `is identical for any delta and read sizes, and equals one resampler run per item (24 kHz -> ${outputRate} Hz, no fades)`
+          : `with the default fades: one resampler run per item, each item faded in and out over 5 ms (24 kHz -> ${outputRate} Hz)`;
+      it(title, () => {
+        const a = tonePcm(7000, 24000, 440);
+        const b = patternPcm(5001, 3);
+        const parts = [reference([a], 24000, outputRate), reference([b], 24000, outputRate)];
+        const fade = Math.round((5 * outputRate) / 1000);
+        const expected = new Float32Array(parts[0]!.length + parts[1]!.length);
+        let at = 0;
+        for (const part of parts) {
+          for (let i = 0; i < part.length; i++) {
+            const gain = mode === 'exact' ? 1 : fadeGain(Math.min(i + 1, fade, part.length - i), fade);
+            expected[at++] = part[i]! * gain;
+          }
+        }
+        const options = mode === 'exact' ? EXACT_PLAYOUT : {};
+        const outputs: Float32Array[] = [];
+        for (const seed of [1, 2, 3]) {
+          const p = new PlaybackPipeline({ outputRate, ...options });
+          pushAll(p, a, seed === 1 ? [a.length] : chunking(a.length, seed), 'a');
+          pushAll(p, b, seed === 1 ? [b.length] : chunking(b.length, seed + 10), 'b');
+          p.endItem('b');
+          outputs.push(readAll(p, expected.length + 500, seed === 1 ? [128] : [1, 128, 37, 480, 4096]));
+        }
+        // Any delta and read sizes: bit-identical (the resampler always gets 128-frame blocks).
+        for (const out of outputs) expect(out).toEqual(outputs[0]);
+        // Against one resampler call per item: bit-exact (the Resampler is itself invariant to call
+        // sizes); with fades, within float32 rounding of the gain (the library's table is a Taylor series).
+        const tolerance = mode === 'exact' ? 0 : 1e-6;
+        for (const out of outputs) {
+          let worst = 0;
+          for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(out[i]! - expected[i]!));
+          expect(worst).toBeLessThanOrEqual(tolerance);
+          expect(out.subarray(expected.length).every((x) => x === 0)).toBe(true);
+        }
+      });
+    }
   }
 });
 
 describe('PlaybackPipeline.interrupt', () => {
   it('reports the played part of the playing item in session frames, and flushes everything', () => {
-    const p = new PlaybackPipeline({ outputRate: 48000 });
+    const p = new PlaybackPipeline({ outputRate: 48000, ...EXACT_PLAYOUT });
     p.pushDelta(b64(patternPcm(24000)), 'item_1');
     p.pushDelta(b64(patternPcm(2400)), 'item_2');
     const out = new Float32Array(128);
@@ -136,8 +157,8 @@ describe('PlaybackPipeline bounds and counters', () => {
     expect(p.stats.overflowFrames).toBe(2400);
   });
 
-  it('counts an underrun once per dry spell while an item is still coming', () => {
-    const p = new PlaybackPipeline({ outputRate: 24000 });
+  it('counts an underrun once per dry spell while an item is still coming (no playout delay, no fades)', () => {
+    const p = new PlaybackPipeline({ outputRate: 24000, ...EXACT_PLAYOUT });
     const out = new Float32Array(128);
     p.pushDelta(b64(patternPcm(200)), 'x'); // one 128-frame block is resampled, 72 frames wait for more
     expect(p.read(out)).toBe(128);
@@ -152,22 +173,29 @@ describe('PlaybackPipeline bounds and counters', () => {
     expect(p.stats.underruns).toBe(1); // ended: silence after the end is not an underrun
   });
 
-  it('waits for playbackStartMs before playing, unless the item has ended', () => {
-    const p = new PlaybackPipeline({ outputRate: 24000, playbackStartMs: 20 });
+  it('starts an item playbackStartMs after its first audio, or at once when it has ended', () => {
+    const p = new PlaybackPipeline({ outputRate: 24000, playbackStartMs: 20, fadeMs: 0 }); // 480 frames
     const out = new Float32Array(128);
     p.pushDelta(b64(patternPcm(256)), 'x');
-    expect(p.read(out)).toBe(0);
-    p.pushDelta(b64(patternPcm(256)), 'x');
-    expect(p.read(out)).toBe(128);
-    p.endItem('x');
-    const q = new PlaybackPipeline({ outputRate: 24000, playbackStartMs: 20 });
-    q.pushDelta(b64(patternPcm(100)), 'y');
+    const played: number[] = [];
+    for (let q = 0; q < 6; q++) {
+      if (q === 1) p.pushDelta(b64(patternPcm(512)), 'x');
+      played.push(p.read(out));
+    }
+    // it starts at frame 480, within the read at 384 (the start is frame-exact, whatever the read size)
+    expect(played).toEqual([0, 0, 0, 32, 128, 128]);
+    expect(p.stats.playoutDelayFrames).toBe(480);
+    // with less audio than the delay buffered it waits for more (or for the end), however long ago it came
+    const q = new PlaybackPipeline({ outputRate: 24000, playbackStartMs: 20, fadeMs: 0 });
+    q.pushDelta(b64(patternPcm(256)), 'y');
+    for (let k = 0; k < 10; k++) expect(q.read(out)).toBe(0);
     q.endItem('y');
-    expect(q.read(out)).toBe(100);
+    expect(q.read(out)).toBe(128);
+    expect(q.read(out)).toBe(128);
   });
 
   it('turns NaN-free PCM only: bad base64 and odd byte counts throw typed errors, whole samples still play', () => {
-    const p = new PlaybackPipeline({ outputRate: 24000 });
+    const p = new PlaybackPipeline({ outputRate: 24000, ...EXACT_PLAYOUT });
     expect(() => p.pushDelta('AA=A', 'x')).toThrow(Base64Error);
     expect(() => p.pushDelta(Buffer.from([0, 64, 7]).toString('base64'), 'x')).toThrow(expect.objectContaining({ code: 'odd_byte_count' }));
     p.endItem('x');

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Resampler } from '../../src/kernels/resampler.js';
 import { TelephonyBridge } from '../../src/pipeline/telephony.js';
+import { decodeG711 } from '../../src/kernels/g711.js';
+import { highPass } from '../helpers/playback-figures.js';
 import { OptionsError } from '../../src/errors.js';
 import { chunking, referencePcm16 } from '../helpers/transport-client.js';
 
@@ -81,5 +83,52 @@ describe('TelephonyBridge options', () => {
     expect(() => new TelephonyBridge({} as never)).toThrow(OptionsError);
     expect(() => new TelephonyBridge({ law: 'alaw', sessionRate: 12345 })).toThrow(OptionsError);
     expect(() => new TelephonyBridge({ law: 'alaw' }).fromSessionBase64('AAEC')).toThrow(expect.objectContaining({ code: 'odd_byte_count' }));
+  });
+});
+
+describe('TelephonyBridge fades on the session -> phone stream', () => {
+  // 440 Hz at 0.436 starting at its peak (cosine): a response cut in and out mid-wave
+  const wave = (frames: number) => Int16Array.from({ length: frames }, (_, i) => Math.round(0.436 * 32768 * Math.cos((2 * Math.PI * 440 * i) / 24000)));
+  /** Energy above 2 kHz (the tone has none) in the first and last 10 ms, and in the loudest 10 ms between: a click is broadband. */
+  const clicks = (codes: Uint8Array, law: 'mulaw' | 'alaw') => {
+    const x = Float32Array.from(decodeG711(law, codes), (v) => v / 32768);
+    const hp = highPass(x, 8000, 2000);
+    const rms = (from: number) => Math.sqrt(hp.subarray(from, from + 80).reduce((e, v) => e + v * v, 0) / 80);
+    let steady = 0;
+    for (let at = 80; at + 160 <= hp.length; at += 40) steady = Math.max(steady, rms(at));
+    return { edgeDb: 20 * Math.log10(Math.max(rms(0), rms(hp.length - 80)) / steady) };
+  };
+  for (const law of ['mulaw', 'alaw'] as const) {
+    it(`${law}: a stream that starts and ends mid-wave fades in and out (5 ms); fadeMs 0 leaves the edges as they were`, () => {
+      const pcm = wave(2400);
+      // measured: -2.1 / -0.1 dB faded (the steady state is G.711 noise), +14.6 / +14.4 dB cut
+      const soft = clicks(new TelephonyBridge({ law }).fromSession(pcm, true), law);
+      const hard = clicks(new TelephonyBridge({ law, fadeMs: 0 }).fromSession(pcm, true), law);
+      console.log(`${law}: edges above 2 kHz ${soft.edgeDb.toFixed(1)} dB against the steady state with fades, ${hard.edgeDb.toFixed(1)} dB without`);
+      expect(hard.edgeDb).toBeGreaterThan(soft.edgeDb + 10);
+      // after a reset (a barge-in), and after an end, the next stream fades in again
+      const bridge = new TelephonyBridge({ law });
+      bridge.fromSession(pcm.subarray(0, 1200));
+      bridge.reset();
+      expect(clicks(bridge.fromSession(pcm, true), law).edgeDb).toBeLessThan(hard.edgeDb - 10);
+      expect(clicks(bridge.fromSession(pcm, true), law).edgeDb).toBeLessThan(hard.edgeDb - 10);
+    });
+  }
+
+  it('between the fades the audio is untouched: the middle equals fadeMs 0 exactly, however the stream is cut', () => {
+    const pcm = wave(9600);
+    const plain = new TelephonyBridge({ law: 'mulaw', fadeMs: 0 }).fromSession(pcm, true);
+    const whole = new TelephonyBridge({ law: 'mulaw' }).fromSession(pcm, true);
+    const bridge = new TelephonyBridge({ law: 'mulaw' });
+    const parts: Uint8Array[] = [];
+    let at = 0;
+    for (const n of chunking(pcm.length, 5)) {
+      parts.push(bridge.fromSession(pcm.subarray(at, at + n), at + n === pcm.length));
+      at += n;
+    }
+    expect(concat(parts, (n) => new Uint8Array(n))).toEqual(whole);
+    // 5 ms at 24 kHz in and out, plus the resampler's reach (about 3 ms): the rest is identical
+    expect(whole.subarray(80, whole.length - 80)).toEqual(plain.subarray(80, plain.length - 80));
+    expect(whole.subarray(0, 40)).not.toEqual(plain.subarray(0, 40));
   });
 });

@@ -7,6 +7,7 @@ import { PlaybackPipeline } from '../../src/pipeline/playback.js';
 import { encodeBase64, OptionsError, RealtimePcmError } from '../../src/index.js';
 import { speech48k, speechPcm24k } from '../helpers/speech-fixture.js';
 import { randomChunking } from '../helpers/random.js';
+import { EXACT_PLAYOUT } from '../helpers/playout.js';
 
 const speech = speech48k();
 
@@ -80,7 +81,7 @@ describe('PcmWorkerPool', () => {
 
   it('reports bad input from the network as an error and keeps the stream going', async () => {
     const errors: { code: string }[] = [];
-    const stream = await pool.createPlayback({ outputRate: 48000, onError: (e) => errors.push(e) });
+    const stream = await pool.createPlayback({ outputRate: 48000, onError: (e) => errors.push(e), ...EXACT_PLAYOUT }); // plays from the first read
     stream.pushDelta('bad base64!', 'item');
     stream.pushDelta(encodeBase64(new Uint8Array(4800)), 'item');
     const { frames } = await stream.read(new Float32Array(480));
