@@ -124,17 +124,26 @@ export class EchoCancellerStage {
   }
 
   /**
-   * Ends the stream: the reference's resampler tail is queued and the canceller's held samples come
-   * out (silence is run through it). `output` then holds them; returns `outputFrames`. The next
+   * Ends the reference's stream: its partial block and its resampler's tail are queued, as many
+   * frames as the mic's resampler gives at its end (call it first, so that they pair).
+   */
+  endReference(): void {
+    const stage = this.reference;
+    if (stage.end() > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
+  }
+
+  /**
+   * Ends the stream (after `endReference` and the mic's last frames): the canceller's held samples
+   * come out (silence is run through it, paired with silence). `output` then holds them; returns `outputFrames`. The next
    * frames start a new stream (the canceller keeps what it learned of the room).
    */
   end(): number {
-    const stage = this.reference;
-    if (stage.end() > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
     const latency = this.canceller.latencySamples;
     this.outputFrames = 0;
     if (this.skip === latency) return 0; // nothing went in since the stream started
-    // the samples held are those of the last `latency` outputs: as many come out for as much silence
+    // the samples held are those of the last `latency` outputs: as many come out for as much
+    // silence, paired with as much silent reference so that the next stream's pairs stay in step
+    this.canceller.pushReference(this.silence, latency);
     this.canceller.processInto(this.silence, this.cleaned, latency);
     this.take(latency);
     this.skip = latency;

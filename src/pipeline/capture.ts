@@ -269,6 +269,7 @@ export class CapturePipeline {
   flush(): CaptureEvent[] {
     if (this.freed) throw freedError('CapturePipeline');
     const stage = this.resampler;
+    this.echo?.endReference(); // first: the reference's tail pairs with the mic's
     if (stage.end() > 0) this.deliver(stage.output, stage.outputFrames); // the partial block and the filter's tail
     if (this.echo !== undefined && this.echo.end() > 0) this.collect(this.echo.output, this.echo.outputFrames);
     if (this.fill > 0) this.emitChunk(this.fill);
