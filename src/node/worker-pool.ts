@@ -49,10 +49,6 @@ export interface WorkerStreamStats {
   inFlightFrames: number;
   droppedPushes: number;
   droppedFrames: number;
-  /** Reference blocks sent (`pushReference`), and those the queue bound dropped with their frames. */
-  referencePushes: number;
-  droppedReferencePushes: number;
-  droppedReferenceFrames: number;
 }
 
 interface PoolWorker {
@@ -225,9 +221,6 @@ export class WorkerCaptureStream {
     inFlightFrames: 0,
     droppedPushes: 0,
     droppedFrames: 0,
-    referencePushes: 0,
-    droppedReferencePushes: 0,
-    droppedReferenceFrames: 0,
   };
   private drained: Array<() => void> = [];
   private closed = false;
@@ -243,11 +236,13 @@ export class WorkerCaptureStream {
   ) {}
 
   /**
-   * Sends microphone samples to the worker. The samples' ArrayBuffer is transferred (the array is
-   * unusable afterwards) when it is theirs alone; otherwise they are copied. Returns false, and
-   * counts the drop, when the queue bound would be exceeded.
+   * Sends microphone samples to the worker, with what the speaker played over the same span of
+   * time (`reference`, at the pipeline's `referenceRate`) when it cancels echo: the two travel and
+   * are dropped together, so they stay in step. The samples' ArrayBuffers are transferred (the
+   * arrays are unusable afterwards) when they are theirs alone; otherwise they are copied. Returns
+   * false, and counts the drop, when the queue bound would be exceeded.
    */
-  push(samples: Float32Array): boolean {
+  push(samples: Float32Array, reference?: Float32Array): boolean {
     if (this.closed) throw freedError('WorkerCaptureStream');
     const frames = samples.length;
     if (this.stats.inFlightFrames + frames > this.maxQueueFrames) {
@@ -258,26 +253,15 @@ export class WorkerCaptureStream {
     const payload = movable(samples);
     this.stats.pushes++;
     this.stats.inFlightFrames += frames;
-    this.pool.post(this.home, { op: 'push', stream: this.id, samples: payload }, [payload.buffer as ArrayBuffer]);
-    return true;
-  }
-
-  /**
-   * What the speaker played (at the pipeline's `referenceRate`), for its echo canceller: call it
-   * before each `push`, with a block of the same span of time. Transferred or copied as `push`
-   * does. Under the same queue bound as `push` (a block that would exceed it is dropped and
-   * counted, as its microphone block then is), so the two stay in step.
-   */
-  pushReference(samples: Float32Array): boolean {
-    if (this.closed) throw freedError('WorkerCaptureStream');
-    if (this.stats.inFlightFrames + samples.length > this.maxQueueFrames) {
-      this.stats.droppedReferencePushes++;
-      this.stats.droppedReferenceFrames += samples.length;
-      return false;
+    if (reference === undefined) {
+      this.pool.post(this.home, { op: 'push', stream: this.id, samples: payload }, [payload.buffer as ArrayBuffer]);
+    } else {
+      const played = movable(reference);
+      this.pool.post(this.home, { op: 'push', stream: this.id, samples: payload, reference: played }, [
+        payload.buffer as ArrayBuffer,
+        played.buffer as ArrayBuffer,
+      ]);
     }
-    const payload = movable(samples);
-    this.stats.referencePushes++;
-    this.pool.post(this.home, { op: 'reference', stream: this.id, samples: payload }, [payload.buffer as ArrayBuffer]);
     return true;
   }
 

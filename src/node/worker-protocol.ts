@@ -10,7 +10,7 @@ import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 /** CapturePipeline options that can cross into a worker (VAD and echo canceller as options, no instances). */
 export type WorkerCaptureOptions = Omit<CapturePipelineOptions, 'echoGate' | 'vad' | 'echoCancellation'> & {
   vad?: boolean | Record<string, unknown>;
-  /** Cancel the echo of what `pushReference` gets: true, or EchoCancellerOptions without sampleRate. */
+  /** Cancel the echo of what `push` gets as its reference: true, or EchoCancellerOptions without sampleRate. */
   echoCancellation?: boolean | Omit<EchoCancellerOptions, 'sampleRate'>;
 };
 /** PlaybackPipeline options that can cross into a worker. */
@@ -24,8 +24,7 @@ export type WorkerRequest =
   | { op: 'read'; stream: number; id: number; output: Float32Array }
   | { op: 'interrupt'; stream: number; id: number }
   | { op: 'memory'; stream: 0; id: number }
-  | { op: 'push'; stream: number; samples: Float32Array }
-  | { op: 'reference'; stream: number; samples: Float32Array }
+  | { op: 'push'; stream: number; samples: Float32Array; reference?: Float32Array }
   | { op: 'delta'; stream: number; base64: string; itemId: string }
   | { op: 'pcm'; stream: number; pcm: Int16Array; itemId: string }
   | { op: 'end-item'; stream: number; itemId: string }
