@@ -10,5 +10,6 @@ node fixtures-vad-noise.mjs
 node echo-rooms.mjs
 node echo-speech.mjs
 bash make-g711-fixtures.sh
+bash make-phone-fixtures.sh
 bash fixtures-browser.sh
 bash demo-assets.sh

@@ -22,6 +22,7 @@ const SUITES = [
   ['pipeline', 'Capture, playback and adapter in 128-frame quanta (`bench/pipeline.bench.mjs`).'],
   ['whole-pipeline', 'Whole pipelines at 20 ms chunks against the plain-JS path people write today (`bench/whole-pipeline.bench.mjs`).'],
   ['worker-pool', 'Many calls through the worker-thread pool (`bench/worker-pool.bench.mjs`).'],
+  ['phone', 'Phone calls through PhoneBridge: the bridge alone, JSON both ways, no socket I/O (`bench/phone.bench.mjs`).'],
 ];
 
 /**
@@ -69,6 +70,16 @@ const HEADLINES = [
     'capture 48 kHz -> 24 kHz base64 with VAD and echo handling, 20 ms chunks',
     'whole-pipeline',
     (r) => rowOf(r, 'capture', 'realtime-pcm: VAD', (x) => `${fmt(x.xRealtime)}x realtime (${x.cpuSharePercent.toFixed(2)}% of a core per call)`),
+  ],
+  [
+    'phone calls per core through PhoneBridge (carrier and session JSON, no socket I/O)',
+    'phone',
+    (r) => {
+      const of = (/** @type {string} */ name) => r.rows?.find((/** @type {Result} */ x) => x.case === name)?.callsPerCore;
+      const [pass, vad, trans] = [of('passthrough'), of('passthrough+vad'), of('transcode')];
+      if (pass === undefined || trans === undefined) return undefined;
+      return `${fmt(pass)} passthrough, ${fmt(vad)} with a local VAD, ${fmt(trans)} transcoding both ways with a local VAD`;
+    },
   ],
 ];
 

@@ -57,9 +57,18 @@ export type {
   InterruptionEvent,
   InterruptionSource,
   TransportErrorEvent,
+  SessionAudioFormat,
   SessionProtocolName,
   TurnDetectionMode,
 } from './transport/events.js';
+export type { SessionPlayout, PlayoutInterruption } from './transport/playout.js';
 export { openAISessionAudio, openAIBetaSessionAudio, geminiSetupAudio } from './transport/session-config.js';
 export type { SessionAudioOptions } from './transport/session-config.js';
 export type { SendTarget, TextSocket } from './transport/sink.js';
+
+// phone calls: a carrier media stream (Twilio Media Streams and the like) bridged to a session
+export { PhoneBridge } from './transport/phone-bridge.js';
+export type { PhoneBridgeOptions, PhoneBridgeEvent, PhoneStartEvent, PhoneDtmfEvent, PhoneStopEvent } from './transport/phone-options.js';
+export type { PhoneBridgeStats, CarrierStats } from './transport/phone-stats.js';
+export type { CarrierPlayout, CarrierPlayoutStats } from './transport/carrier-playout.js';
+export type { Clock } from './transport/clock.js';

@@ -87,7 +87,7 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
   const timeoutMs = checkTimeoutMs(requestTimeoutMs);
   const sink = new EventSink(send);
   // the worklet's adapter cannot see the socket: its send-buffer bound is applied here, to its audio events
-  const protocol = createProtocol(adapter.protocol);
+  const protocol = createProtocol(adapter.protocol, adapter.audioFormat);
   const maxBufferedBytes = maxSendBufferBytes(protocol, adapter.maxSendBufferMs);
   let socketDroppedChunks = 0;
   await loadWorklet(context, workletUrl);

@@ -80,7 +80,7 @@ function fail(text: unknown): never {
 }
 
 /** Bytes that canonical base64 `text` decodes to, or -1 when its length or padding rules it out. */
-function decodedLength(text: string): number {
+export function decodedLength(text: string): number {
   const length = text.length;
   if (length % 4 !== 0) return -1;
   if (length === 0) return 0;

@@ -1,13 +1,15 @@
 // CapturePipeline: microphone float32 at the device rate, in blocks of any size -> [echo gate] ->
-// resampler -> [echo canceller] -> [VAD, silence gate] -> PCM16 -> base64 chunks of `chunkMs`,
-// each with its stream time. The echo stages hear what the speaker played through `pushReference`
-// (the canceller through a resampler identical to the mic's: capture-echo.ts). The kernels are always called on fixed 128-frame blocks of input and the chunks are fixed
+// resampler -> [echo canceller] -> [VAD, silence gate] -> PCM16 [-> G.711] -> base64 chunks of
+// `chunkMs`, each with its stream time. The echo stages hear what the speaker played through
+// `pushReference` (the canceller through a resampler identical to the mic's: capture-echo.ts). The
+// kernels are always called on fixed 128-frame blocks of input and the chunks are fixed
 // in output frames, so the output is identical however the input is cut (whatever the kernels do
 // with call sizes). Stream times come from integer frame counts at the output rate.
 //
 // Per push, nothing allocates unless a chunk completes (then the base64 string, the event objects
 // and the returned array).
 import { encodeBase64 } from '../kernels/base64.js';
+import { encodeG711 } from '../kernels/g711.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
 import { VAD_SPEECH_START, type EnergyVadOptions } from '../kernels/vad.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
@@ -84,7 +86,15 @@ export interface CapturePipelineOptions {
   prefixPaddingMs?: number;
   /** Resampler quality. Default 'high'. */
   quality?: ResamplerQuality;
+  /** What the chunks carry: 'pcm16' (default, little-endian), or G.711 'mulaw' / 'alaw' bytes (then `outputRate` is 8000). */
+  encoding?: AudioEncoding;
 }
+
+/** Sample encodings of session audio: PCM16 little-endian, or G.711 (one byte a sample). */
+export type AudioEncoding = 'pcm16' | 'mulaw' | 'alaw';
+
+/** The encodings, for option checks. */
+export const AUDIO_ENCODINGS: readonly AudioEncoding[] = Object.freeze(['pcm16', 'mulaw', 'alaw'] as const);
 
 /** Integer counters at the output rate. */
 export interface CaptureStats {
@@ -123,6 +133,7 @@ export class CapturePipeline {
   /** The echo canceller in use (made from `echoCancellation`), or undefined. */
   readonly echoCanceller: CaptureEchoCanceller | undefined;
   readonly referenceRate: number;
+  readonly encoding: AudioEncoding;
   readonly stats: CaptureStats = { sentFrames: 0, silenceFrames: 0, chunks: 0 };
 
   /** Echo gate, then resampler, on fixed 128-frame blocks of input; its output goes to `collect`. */
@@ -136,6 +147,8 @@ export class CapturePipeline {
   private readonly chunk: Float32Array;
   private readonly pcm: Int16Array;
   private readonly pcmBytes: Uint8Array;
+  /** G.711 codes of a chunk (empty for PCM16). */
+  private readonly codes: Uint8Array;
   private fill = 0;
   /** Output frames emitted or held so far: the stream time of the chunk being filled. */
   private streamFrames = 0;
@@ -158,6 +171,10 @@ export class CapturePipeline {
     this.chunkMs = checkNumber('chunkMs', options.chunkMs, 40, 10, 1000);
     this.chunkFrames = Math.round((this.chunkMs * this.outputRate) / 1000);
     const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
+    this.encoding = checkChoice('encoding', options.encoding, 'pcm16', AUDIO_ENCODINGS);
+    if (this.encoding !== 'pcm16' && this.outputRate !== 8000) {
+      throw new OptionsError(`G.711 (${this.encoding}) is 8 kHz audio: outputRate must be 8000, got ${this.outputRate}`);
+    }
     this.vad = makeVad(options.vad, this.outputRate);
     this.ownsVad = this.vad !== undefined && this.vad !== options.vad;
     this.echoGate = options.echoGate;
@@ -198,6 +215,7 @@ export class CapturePipeline {
     this.chunk = new Float32Array(this.chunkFrames);
     this.pcm = new Int16Array(this.chunkFrames);
     this.pcmBytes = new Uint8Array(this.pcm.buffer);
+    this.codes = new Uint8Array(this.encoding === 'pcm16' ? 0 : this.chunkFrames);
     const vadFrames = Math.ceil(this.chunkFrames / Math.max(1, Math.round(this.outputRate / 100))) + 2;
     this.eventTypes = new Uint8Array(vadFrames);
     this.eventTimes = new Float64Array(vadFrames);
@@ -356,7 +374,7 @@ export class CapturePipeline {
       return;
     }
     if (this.heldCount > 0) this.releaseHeld(speechStartFrame < 0 ? startFrame : speechStartFrame);
-    this.emit(this.audioEvent(frames === this.chunkFrames ? this.pcmBytes : this.pcmBytes.subarray(0, frames * 2), startFrame, frames));
+    this.emit(this.audioEvent(pcm, startFrame, frames));
   }
 
   private emit(event: CaptureEvent): void {
@@ -364,9 +382,18 @@ export class CapturePipeline {
     this.events.push(event);
   }
 
-  private audioEvent(bytes: Uint8Array, startFrame: number, frames: number): CaptureAudioEvent {
+  /** The audio event of the first `frames` samples of `pcm` (the chunk, or a held one), in the pipeline's encoding. */
+  private audioEvent(pcm: Int16Array, startFrame: number, frames: number): CaptureAudioEvent {
     this.stats.sentFrames += frames;
     this.stats.chunks++;
+    let bytes: Uint8Array;
+    if (this.encoding === 'pcm16') {
+      bytes = pcm === this.pcm ? this.pcmBytes : new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+      if (frames < this.chunkFrames) bytes = bytes.subarray(0, frames * 2);
+    } else {
+      const whole = frames === this.chunkFrames;
+      bytes = encodeG711(this.encoding, whole ? pcm : pcm.subarray(0, frames), whole ? this.codes : this.codes.subarray(0, frames));
+    }
     return {
       type: 'audio',
       base64: encodeBase64(bytes),
@@ -398,8 +425,7 @@ export class CapturePipeline {
     for (let i = 0; i < this.heldCount; i++) {
       const slot = this.held[(this.heldFirst + i) % slots]!;
       if (slot.startFrame + slot.frames > from) {
-        const bytes = new Uint8Array(slot.pcm.buffer, 0, slot.frames * 2);
-        this.emit(this.audioEvent(bytes, slot.startFrame, slot.frames));
+        this.emit(this.audioEvent(slot.pcm, slot.startFrame, slot.frames));
       } else {
         this.stats.silenceFrames += slot.frames;
       }

@@ -16,6 +16,7 @@
 // milliseconds are derived from them. `read()` is allocation-free; `pushDelta()` allocates while
 // decoding (once per delta, off the audio thread).
 import { decodeBase64 } from '../kernels/base64.js';
+import { decodeG711 } from '../kernels/g711.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
@@ -32,6 +33,7 @@ import { ArrivalStats } from './playout-arrivals.js';
 import { DelayManager, REBUFFER_MARGIN_MS } from './playout-delay.js';
 import { Playout } from './playout.js';
 import { playoutSettings } from './playback-options.js';
+import { AUDIO_ENCODINGS, type AudioEncoding } from './capture.js';
 
 /** Where the played signal goes as the echo gate's reference (an `EchoGate` fits). */
 export interface PlaybackReferenceSink {
@@ -77,6 +79,8 @@ export interface PlaybackPipelineOptions {
   echoGate?: PlaybackReferenceSink;
   /** Most items queued at once. Default 64. */
   maxItems?: number;
+  /** What the deltas carry: 'pcm16' (default), or G.711 'mulaw' / 'alaw' bytes (then `inputRate` is 8000). */
+  encoding?: AudioEncoding;
 }
 
 /** What `interrupt()` reports about the item that was playing. */
@@ -121,6 +125,23 @@ export interface PlaybackStats {
   limitedFrames: number;
 }
 
+/** PlaybackStats at zero (for a playout of its own, too). */
+export function newPlaybackStats(): PlaybackStats {
+  return {
+    receivedFrames: 0,
+    playedFrames: 0,
+    overflowFrames: 0,
+    flushedFrames: 0,
+    lateFrames: 0,
+    underruns: 0,
+    underrunFrames: 0,
+    badDeltas: 0,
+    playoutDelayFrames: 0,
+    fadedFrames: 0,
+    limitedFrames: 0,
+  };
+}
+
 /** Interrupted items remembered, so that their late deltas are not played. */
 const RECENTLY_INTERRUPTED = 16;
 
@@ -141,19 +162,8 @@ export class PlaybackPipeline {
   readonly inputRate: number;
   /** Most audio held, ms (the `maxPlaybackMs` option). */
   readonly maxPlaybackMs: number;
-  readonly stats: PlaybackStats = {
-    receivedFrames: 0,
-    playedFrames: 0,
-    overflowFrames: 0,
-    flushedFrames: 0,
-    lateFrames: 0,
-    underruns: 0,
-    underrunFrames: 0,
-    badDeltas: 0,
-    playoutDelayFrames: 0,
-    fadedFrames: 0,
-    limitedFrames: 0,
-  };
+  readonly encoding: AudioEncoding;
+  readonly stats: PlaybackStats = newPlaybackStats();
 
   private readonly ring: FloatRing;
   private readonly ledger: ItemLedger;
@@ -181,6 +191,10 @@ export class PlaybackPipeline {
     this.maxPlaybackMs = checkNumber('maxPlaybackMs', options.maxPlaybackMs, 60_000, 100, 600_000);
     const maxItems = checkNumber('maxItems', options.maxItems, 64, 2, 4096);
     const playout = playoutSettings(options, this.outputRate);
+    this.encoding = checkChoice('encoding', options.encoding, 'pcm16', AUDIO_ENCODINGS);
+    if (this.encoding !== 'pcm16' && this.inputRate !== 8000) {
+      throw new OptionsError(`G.711 (${this.encoding}) is 8 kHz audio: inputRate must be 8000, got ${this.inputRate}`);
+    }
     this.echoGate = options.echoGate;
     this.ring = new FloatRing(Math.ceil((this.maxPlaybackMs * this.outputRate) / 1000));
     this.ledger = new ItemLedger(Math.round(maxItems));
@@ -233,14 +247,15 @@ export class PlaybackPipeline {
   }
 
   /**
-   * Queues one base64 PCM16 delta of item `itemId` (at `inputRate`). Returns the session frames
-   * accepted (0 for an interrupted item's late delta). Throws `Base64Error` on invalid base64 and
-   * `AudioInputError('odd_byte_count')` after queuing the whole samples of an odd-length delta.
-   * Allocates (decoding).
+   * Queues one base64 PCM16 (or G.711, per `encoding`) delta of item `itemId` (at `inputRate`).
+   * Returns the session frames accepted (0 for an interrupted item's late delta). Throws
+   * `Base64Error` on invalid base64 and `AudioInputError('odd_byte_count')` after queuing the whole
+   * samples of an odd-length PCM16 delta. Allocates (decoding).
    */
   pushDelta(base64: string, itemId: string): number {
     if (this.freed) throw freedError('PlaybackPipeline');
     const bytes = decodeBase64(base64);
+    if (this.encoding !== 'pcm16') return this.pushPcm16(decodeG711(this.encoding, bytes), itemId);
     const samples = bytes.length >> 1;
     const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, samples);
     const accepted = this.pushPcm16(pcm, itemId);

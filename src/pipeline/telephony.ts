@@ -6,11 +6,13 @@
 // fades in over its first `fadeMs` (a stream starts at construction, after `end` and after
 // `reset()`, e.g. the next response after a barge-in) and out over the last `fadeMs` of a call
 // with `end`, before resampling (a Fade, as the playback pipeline's), so a response that starts
-// or is cut mid-word does not click on the phone. Allocates its results.
+// or is cut mid-word does not click on the phone. A direction's resampler is made when it is
+// first used (a phone bridge that passes the caller's audio through uses one direction).
+// Allocates its results.
 import { decodeG711, encodeG711, type G711Law } from '../kernels/g711.js';
 import { decodeBase64, encodeBase64 } from '../kernels/base64.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
-import type { ResamplerQuality } from '../kernels/resampler.js';
+import { SUPPORTED_SAMPLE_RATES, type ResamplerQuality } from '../kernels/resampler.js';
 import { REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
@@ -110,8 +112,10 @@ class Direction {
 export class TelephonyBridge {
   readonly law: G711Law;
   readonly sessionRate: number;
-  private readonly up: Direction;
-  private readonly down: Direction;
+  private readonly quality: ResamplerQuality;
+  private readonly fadeMs: number;
+  private upward: Direction | undefined;
+  private downward: Direction | undefined;
   private freed = false;
 
   constructor(options: TelephonyBridgeOptions) {
@@ -121,10 +125,21 @@ export class TelephonyBridge {
     if (options.law === undefined) throw new OptionsError("law is required: 'mulaw' or 'alaw'");
     this.law = checkChoice('law', options.law, 'mulaw', ['mulaw', 'alaw'] as const);
     this.sessionRate = checkRate('sessionRate', options.sessionRate ?? REALTIME_SAMPLE_RATE);
-    const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
-    const fadeMs = checkNumber('fadeMs', options.fadeMs, 5, 0, 50);
-    this.up = new Direction(PHONE_RATE, this.sessionRate, quality);
-    this.down = new Direction(this.sessionRate, PHONE_RATE, quality, fadeMs > 0 ? Fade.fromMs(fadeMs, this.sessionRate) : undefined);
+    if (!SUPPORTED_SAMPLE_RATES.includes(this.sessionRate)) {
+      throw new OptionsError(`TelephonyBridge: sessionRate ${this.sessionRate} is not supported; use one of ${SUPPORTED_SAMPLE_RATES.join(', ')} Hz`);
+    }
+    this.quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
+    this.fadeMs = checkNumber('fadeMs', options.fadeMs, 5, 0, 50);
+  }
+
+  private get up(): Direction {
+    this.upward ??= new Direction(PHONE_RATE, this.sessionRate, this.quality);
+    return this.upward;
+  }
+
+  private get down(): Direction {
+    this.downward ??= new Direction(this.sessionRate, PHONE_RATE, this.quality, this.fadeMs > 0 ? Fade.fromMs(this.fadeMs, this.sessionRate) : undefined);
+    return this.downward;
   }
 
   /** 8 kHz G.711 bytes from the phone -> session-rate PCM16 (pass `end` on the last call of a stream). */
@@ -161,21 +176,25 @@ export class TelephonyBridge {
    * (PCM16) and to the phone (G.711), as the last call of each with `end` would give it.
    */
   flush(): { toSession: Int16Array; toPhone: Uint8Array } {
-    return { toSession: this.toSession(new Uint8Array(0), true), toPhone: this.fromSession(new Int16Array(0), true) };
+    if (this.freed) throw freedError('TelephonyBridge');
+    return {
+      toSession: this.upward === undefined ? new Int16Array(0) : this.toSession(new Uint8Array(0), true),
+      toPhone: this.downward === undefined ? new Uint8Array(0) : this.fromSession(new Int16Array(0), true),
+    };
   }
 
   /** Forgets both streams (e.g. after a barge-in flushed the phone's playback). */
   reset(): void {
     if (this.freed) throw freedError('TelephonyBridge');
-    this.up.reset();
-    this.down.reset();
+    this.upward?.reset();
+    this.downward?.reset();
   }
 
   /** Returns both resamplers' kernel memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
   free(): void {
     if (this.freed) return;
     this.freed = true;
-    this.up.free();
-    this.down.free();
+    this.upward?.free();
+    this.downward?.free();
   }
 }

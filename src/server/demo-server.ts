@@ -2,6 +2,9 @@
 // runtime, runs a built-in local session per WebSocket on /session (OpenAI GA protocol, no key
 // needed), and, when an API key is configured, relays /relay to the OpenAI Realtime API. Both
 // WebSockets accept only the server's own origin and messages of at most MAX_PAGE_MESSAGE_BYTES.
+// /phone takes a carrier's media stream (Twilio Media Streams): carriers send no Origin, so any
+// request without one is accepted there (a browser page, which always sends one, is held to the
+// server's own origin), bridged to the OpenAI Realtime API with a key, to a local session without.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -10,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { OptionsError } from '../errors.js';
 import { LocalSession, type LocalSessionOptions } from './local-session.js';
 import { originAllowed, ownOrigins } from './origin.js';
+import { attachPhoneCall, type PhoneEndpointOptions } from './phone-endpoint.js';
 import { DEFAULT_MODEL, openAIRealtimeUrl, relay } from './relay.js';
 import { loadReplyVoice } from './reply-voice.js';
 import { serveFile } from './static-files.js';
@@ -36,6 +40,8 @@ export interface DemoServerOptions {
   extraOrigins?: string[];
   /** Overrides for the built-in session (pace, echo length). */
   session?: Partial<Omit<LocalSessionOptions, 'replyVoice'>>;
+  /** The phone endpoint's settings (token, bridge options, clock; the local session's reply voice, 24 kHz PCM16). */
+  phone?: Omit<PhoneEndpointOptions, 'apiKey' | 'upstreamUrl' | 'replyVoice' | 'session' | 'log'> & { replyVoice?: Int16Array };
   log?: (line: string) => void;
 }
 
@@ -68,8 +74,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   };
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path !== '/session' && path !== '/relay') return refuse(socket, 404, 'Not Found');
-    if (!originAllowed(request, allowed)) {
+    if (path !== '/session' && path !== '/relay' && path !== '/phone') return refuse(socket, 404, 'Not Found');
+    const carrier = path === '/phone' && request.headers.origin === undefined;
+    if (!carrier && !originAllowed(request, allowed)) {
       log?.(`refused a WebSocket from origin ${JSON.stringify(request.headers.origin ?? null)}`);
       return refuse(socket, 403, 'Forbidden');
     }
@@ -78,6 +85,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       // an oversized or malformed frame: ws closes the socket (1009 / 1002) and reports it here
       ws.on('error', (error) => log?.(`page socket: ${error.message}`));
       if (path === '/relay') relay(ws, { apiKey: apiKey!, upstreamUrl, log });
+      else if (path === '/phone')
+        attachPhoneCall(ws, { ...options.phone, apiKey, upstreamUrl, replyVoice: options.phone?.replyVoice ?? voice.pcm, session: options.session, log });
       else attachLocalSession(ws);
     });
   });

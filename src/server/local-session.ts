@@ -6,17 +6,22 @@
 // response by itself when the user speaks over it (interrupt_response), and honours
 // conversation.item.truncate the way the API does: audio_end_ms beyond the audio the item has is
 // an error. Manual turns (turn_detection: null, input_audio_buffer.commit, response.create),
-// input_audio_buffer.clear, response.cancel and session.update are handled too.
+// input_audio_buffer.clear, response.cancel and session.update are handled too, with the audio
+// formats audio/pcm (24 kHz), audio/pcmu and audio/pcma (8 kHz G.711, as phone bridges use them)
+// and the server VAD's silence_duration_ms and prefix_padding_ms. Time comes from a Clock (the
+// system's by default), so that tests can run hours of calls in simulated time.
 // Reference: platform.openai.com/docs/api-reference/realtime-client-events and -server-events.
-import { decodeBase64 } from '../kernels/base64.js';
-import { pcm16ToFloat } from '../kernels/pcm16.js';
-import { EnergyVad } from '../kernels/vad.js';
+import { encodeBase64 } from '../kernels/base64.js';
+import { systemClock, type Clock } from '../transport/clock.js';
+import { formatObject, LocalSessionAudio, readFormat, to24k, type LocalAudioFormat } from './local-session-audio.js';
+import { LocalTurns } from './local-turns.js';
 
+/** Rate the replies are made at. */
 const RATE = 24000;
 /** The API's limit for one append (DESIGN.md section 8). */
 export const MAX_APPEND_BYTES = 15 * 1024 * 1024;
-/** Input kept for the playback of the user's turn, at most (older audio is dropped). */
-const MAX_TURN_FRAMES = 30 * RATE;
+/** Replies without an echo, per reply voice and output format (sessions share them; the voice's array is the key). */
+const PLAIN_REPLIES = new WeakMap<Int16Array, Map<LocalAudioFormat, Uint8Array>>();
 
 export interface LocalSessionOptions {
   /** The synthesized sentence that opens each reply (24 kHz PCM16). */
@@ -29,6 +34,8 @@ export interface LocalSessionOptions {
   deltaMs?: number;
   /** Notes for the server's console (turns, interruptions, truncations). */
   log?: (line: string) => void;
+  /** Time and timers (the reply's pacing). Default the system clock. */
+  clock?: Clock;
 }
 
 type Event = Record<string, unknown>;
@@ -36,47 +43,55 @@ type Event = Record<string, unknown>;
 interface Response {
   id: string;
   itemId: string;
-  pcm: Int16Array;
+  /** The reply in the output format. */
+  bytes: Uint8Array;
+  /** Output frames of it, and sent so far. */
+  frames: number;
   sentFrames: number;
-  timer: ReturnType<typeof setInterval> | undefined;
+  timer: unknown;
 }
 
 export class LocalSession {
-  private readonly vad = new EnergyVad({ sampleRate: RATE, silenceDurationMs: 500, prefixPaddingMs: 300 });
+  private turns = new LocalTurns(RATE, 500, 300);
+  private readonly audio = new LocalSessionAudio();
+  private readonly clock: Clock;
   private readonly replyVoice: Int16Array;
-  private readonly maxEchoFrames: number;
+  private readonly maxEchoMs: number;
   private readonly paceFactor: number;
-  private readonly deltaFrames: number;
+  private readonly deltaMs: number;
   private counter = 0;
   private serverVad = true;
   private createResponse = true;
   private interruptResponse = true;
-  /** Input since the last commit: chunks, and the stream frame the first one starts at. */
-  private input: Int16Array[] = [];
-  private inputStartFrame = 0;
-  private inputFrames = 0;
-  /** Total frames appended (the stream clock of audio_start_ms / audio_end_ms). */
-  private streamFrames = 0;
-  /** The stream frame the VAD's clock started at (it restarts when server VAD is turned back on). */
-  private vadBaseFrame = 0;
-  private turnStartFrame: number | undefined;
   private turnItemId: string | undefined;
+  /** The last turn and its rate. */
   private lastTurn: Int16Array = new Int16Array(0);
+  private lastTurnRate = RATE;
+  /** The reply without an echo, per output format (the same every time, for every session with this voice). */
+  private readonly plainReply: Map<LocalAudioFormat, Uint8Array>;
   private lastItemId: string | null = null;
   private response: Response | undefined;
-  /** Audio frames sent per assistant item (for truncate checks). */
-  private readonly itemFrames = new Map<string, number>();
+  /** Output frames sent per assistant item (for truncate checks), and the frames per ms they were sent at. */
+  private readonly itemFrames = new Map<string, { frames: number; framesPerMs: number }>();
   private closed = false;
-  turns = 0;
+  /** Turns the user took. */
+  turnCount = 0;
 
   constructor(
     private readonly send: (event: Event) => void,
     private readonly options: LocalSessionOptions,
   ) {
     this.replyVoice = options.replyVoice;
-    this.maxEchoFrames = Math.round(((options.maxEchoMs ?? 6000) * RATE) / 1000);
+    let plain = PLAIN_REPLIES.get(this.replyVoice);
+    if (plain === undefined) {
+      plain = new Map();
+      PLAIN_REPLIES.set(this.replyVoice, plain);
+    }
+    this.plainReply = plain;
+    this.maxEchoMs = options.maxEchoMs ?? 6000;
     this.paceFactor = options.paceFactor ?? 2;
-    this.deltaFrames = Math.round(((options.deltaMs ?? 100) * RATE) / 1000);
+    this.deltaMs = options.deltaMs ?? 100;
+    this.clock = options.clock ?? systemClock;
     this.emit('session.created', { session: this.session() });
   }
 
@@ -97,12 +112,12 @@ export class LocalSession {
       case 'input_audio_buffer.append':
         return this.append(event.audio, id);
       case 'input_audio_buffer.commit':
-        return this.commit(id, true);
+        return this.commit(id);
       case 'input_audio_buffer.clear':
-        this.clearInput();
+        this.turns.clear();
         return this.emit('input_audio_buffer.cleared', {});
       case 'response.create':
-        return this.respond(this.lastTurn);
+        return this.respond();
       case 'response.cancel':
         if (this.response === undefined) return this.error('response_cancel_not_active', 'Cancellation failed: no active response found', id);
         return this.cancel('client');
@@ -116,10 +131,12 @@ export class LocalSession {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    if (this.response?.timer !== undefined) clearInterval(this.response.timer);
+    if (this.response?.timer !== undefined) this.clock.clearTimer(this.response.timer);
     this.response = undefined;
-    this.vad.free();
+    this.turns.free();
+    this.audio.free();
   }
 
   // ---- input ---------------------------------------------------------------------------------
@@ -127,107 +144,73 @@ export class LocalSession {
   private append(audio: unknown, eventId: unknown): void {
     if (typeof audio !== 'string') return this.error('invalid_value', 'input_audio_buffer.append needs a base64 string "audio"', eventId);
     if ((audio.length * 3) / 4 > MAX_APPEND_BYTES) return this.error('invalid_value', 'an append may carry at most 15 MiB of audio', eventId);
-    let bytes: Uint8Array;
-    try {
-      bytes = decodeBase64(audio);
-    } catch (error) {
-      return this.error('invalid_value', `audio is not valid base64: ${(error as Error).message}`, eventId);
-    }
-    if (bytes.length % 2 !== 0) return this.error('invalid_value', `${bytes.length} bytes is not whole PCM16 samples`, eventId);
-    const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-    this.streamFrames += pcm.length;
-    this.input.push(pcm);
-    this.inputFrames += pcm.length;
-    while (this.inputFrames - this.input[0]!.length > MAX_TURN_FRAMES) {
-      const dropped = this.input.shift()!;
-      this.inputFrames -= dropped.length;
-      this.inputStartFrame += dropped.length;
-    }
-    if (!this.serverVad) return;
-    for (const vadEvent of this.vad.process(pcm16ToFloat(pcm))) {
-      const frame = Math.min(this.streamFrames, this.vadBaseFrame + Math.round((vadEvent.timeMs * RATE) / 1000));
-      if (vadEvent.type === 'speech_start') this.speechStarted(frame);
-      else this.speechStopped(frame);
+    const pcm = this.audio.decodeInput(audio);
+    if (typeof pcm === 'string') return this.error('invalid_value', pcm, eventId);
+    const turns = this.turns;
+    for (const change of turns.append(pcm, this.serverVad)) {
+      if (change.kind === 'start') {
+        this.turnItemId = this.id('item');
+        this.emit('input_audio_buffer.speech_started', { audio_start_ms: turns.ms(change.frame), item_id: this.turnItemId });
+        if (this.response !== undefined && this.interruptResponse) this.cancel('speech');
+        continue;
+      }
+      const itemId = this.turnItemId ?? this.id('item');
+      this.turnItemId = undefined;
+      this.emit('input_audio_buffer.speech_stopped', { audio_end_ms: turns.ms(change.frame), item_id: itemId });
+      this.tookTurn(change.turn, itemId);
+      if (this.createResponse) this.respond();
     }
   }
 
-  private speechStarted(frame: number): void {
-    this.turnStartFrame = Math.max(this.inputStartFrame, frame - Math.round((this.vad.prefixPaddingMs * RATE) / 1000));
-    this.turnItemId = this.id('item');
-    this.emit('input_audio_buffer.speech_started', { audio_start_ms: ms(frame), item_id: this.turnItemId });
-    if (this.response !== undefined && this.interruptResponse) this.cancel('speech');
-  }
-
-  private speechStopped(frame: number): void {
-    const itemId = this.turnItemId ?? this.id('item');
-    this.emit('input_audio_buffer.speech_stopped', { audio_end_ms: ms(frame), item_id: itemId });
-    const start = this.turnStartFrame ?? this.inputStartFrame;
-    this.turnStartFrame = undefined;
-    this.turnItemId = undefined;
-    this.lastTurn = this.inputRange(start, frame);
-    this.clearInput();
-    this.turns++;
-    this.committed(itemId);
-    this.options.log?.(`turn ${this.turns}: ${(this.lastTurn.length / RATE).toFixed(2)} s of speech`);
-    if (this.createResponse) this.respond(this.lastTurn);
-  }
-
-  private commit(eventId: unknown, manual: boolean): void {
-    if (this.inputFrames * 1000 < 100 * RATE) {
+  private commit(eventId: unknown): void {
+    const turns = this.turns;
+    if (turns.inputFrames * 1000 < 100 * turns.rate) {
       return this.error(
         'input_audio_buffer_commit_empty',
-        `buffer too small: expected at least 100ms of audio, but buffer only has ${ms(this.inputFrames)}ms of audio`,
+        `buffer too small: expected at least 100ms of audio, but buffer only has ${turns.ms(turns.inputFrames)}ms of audio`,
         eventId,
       );
     }
-    this.lastTurn = this.inputRange(this.inputStartFrame, this.inputStartFrame + this.inputFrames);
-    this.clearInput();
-    if (manual) this.turns++;
-    this.committed(this.id('item'));
+    this.tookTurn(turns.commitAll(), this.id('item'));
   }
 
-  private committed(itemId: string): void {
+  private tookTurn(turn: Int16Array, itemId: string): void {
+    this.lastTurn = turn;
+    this.lastTurnRate = this.turns.rate;
+    this.turnCount++;
     this.emit('input_audio_buffer.committed', { previous_item_id: this.lastItemId, item_id: itemId });
     this.emit('conversation.item.added', {
       previous_item_id: this.lastItemId,
       item: { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio' }] },
     });
     this.lastItemId = itemId;
-  }
-
-  private clearInput(): void {
-    this.inputStartFrame += this.inputFrames;
-    this.input = [];
-    this.inputFrames = 0;
-  }
-
-  /** The kept input between two stream frames (clipped to what is kept). */
-  private inputRange(from: number, to: number): Int16Array {
-    const all = new Int16Array(this.inputFrames);
-    let at = 0;
-    for (const chunk of this.input) {
-      all.set(chunk, at);
-      at += chunk.length;
-    }
-    const a = Math.max(0, from - this.inputStartFrame);
-    const b = Math.min(this.inputFrames, Math.max(a, to - this.inputStartFrame));
-    return all.slice(a, b);
+    this.options.log?.(`turn ${this.turnCount}: ${(turn.length / this.lastTurnRate).toFixed(2)} s of speech`);
   }
 
   // ---- output --------------------------------------------------------------------------------
 
-  private respond(turn: Int16Array): void {
-    if (this.response !== undefined) this.cancel('replaced');
-    const echo = turn.subarray(0, this.maxEchoFrames);
+  /** The reply (the voice, 200 ms of silence, the user's last turn played back) in the output format. */
+  private replyBytes(): { bytes: Uint8Array; echoMs: number } {
+    const echo = to24k(this.lastTurn.subarray(0, Math.round((this.maxEchoMs * this.lastTurnRate) / 1000)), this.lastTurnRate);
+    const cached = this.plainReply.get(this.audio.output);
+    if (echo.length === 0 && cached !== undefined) return { bytes: cached, echoMs: 0 };
     const gap = Math.round(0.2 * RATE);
     const pcm = new Int16Array(this.replyVoice.length + gap + echo.length);
     pcm.set(this.replyVoice, 0);
     pcm.set(echo, this.replyVoice.length + gap);
+    const bytes = this.audio.encodeOutput(pcm);
+    if (echo.length === 0) this.plainReply.set(this.audio.output, bytes.slice());
+    return { bytes, echoMs: (echo.length * 1000) / RATE };
+  }
+
+  private respond(): void {
+    if (this.response !== undefined) this.cancel('replaced');
     const id = this.id('resp');
     const itemId = this.id('item');
-    const response: Response = { id, itemId, pcm, sentFrames: 0, timer: undefined };
+    const { bytes, echoMs } = this.replyBytes();
+    const response: Response = { id, itemId, bytes, frames: bytes.length / this.audio.outputBytesPerFrame, sentFrames: 0, timer: undefined };
     this.response = response;
-    this.itemFrames.set(itemId, 0);
+    this.itemFrames.set(itemId, { frames: 0, framesPerMs: this.audio.outputFramesPerMs });
     // remember the last 64 assistant items for truncation (a Map iterates oldest first)
     if (this.itemFrames.size > 64) this.itemFrames.delete(this.itemFrames.keys().next().value as string);
     const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
@@ -236,27 +219,31 @@ export class LocalSession {
     this.emit('conversation.item.added', { previous_item_id: this.lastItemId, item });
     this.lastItemId = itemId;
     this.emit('response.content_part.added', { response_id: id, item_id: itemId, output_index: 0, content_index: 0, part: { type: 'audio', transcript: '' } });
-    this.options.log?.(`reply ${itemId}: ${(pcm.length / RATE).toFixed(2)} s (${(echo.length / RATE).toFixed(2)} s of the user's turn)`);
-    const intervalMs = Math.max(5, Math.round((this.deltaFrames * 1000) / RATE / this.paceFactor));
+    this.options.log?.(
+      `reply ${itemId}: ${(response.frames / this.audio.outputFramesPerMs / 1000).toFixed(2)} s (${(echoMs / 1000).toFixed(2)} s of the user's turn)`,
+    );
     this.sendDelta(response);
-    if (this.response === response) response.timer = setInterval(() => this.sendDelta(response), intervalMs);
   }
 
+  /** Sends the next delta of `response`, and schedules the one after (paceFactor x realtime). */
   private sendDelta(response: Response): void {
+    response.timer = undefined;
     if (this.closed || this.response !== response) return;
-    const end = Math.min(response.pcm.length, response.sentFrames + this.deltaFrames);
-    const piece = response.pcm.subarray(response.sentFrames, end);
-    if (piece.length > 0) {
-      const delta = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('base64');
+    const deltaFrames = Math.round(this.deltaMs * this.audio.outputFramesPerMs);
+    const end = Math.min(response.frames, response.sentFrames + deltaFrames);
+    if (end > response.sentFrames) {
+      const bytesPerFrame = this.audio.outputBytesPerFrame;
+      const delta = encodeBase64(response.bytes.subarray(response.sentFrames * bytesPerFrame, end * bytesPerFrame));
       this.emit('response.output_audio.delta', { response_id: response.id, item_id: response.itemId, output_index: 0, content_index: 0, delta });
       response.sentFrames = end;
-      this.itemFrames.set(response.itemId, end);
+      this.itemFrames.get(response.itemId)!.frames = end;
     }
-    if (end >= response.pcm.length) this.finish(response, 'completed');
+    if (end >= response.frames) this.finish(response, 'completed');
+    else response.timer = this.clock.setTimer(() => this.sendDelta(response), Math.max(1, this.deltaMs / this.paceFactor));
   }
 
   private finish(response: Response, status: 'completed' | 'cancelled'): void {
-    if (response.timer !== undefined) clearInterval(response.timer);
+    if (response.timer !== undefined) this.clock.clearTimer(response.timer);
     if (this.response === response) this.response = undefined;
     const base = { response_id: response.id, item_id: response.itemId, output_index: 0, content_index: 0 };
     const transcript = 'I heard you. Here is what you said.';
@@ -280,43 +267,57 @@ export class LocalSession {
   private cancel(why: 'speech' | 'client' | 'replaced'): void {
     const response = this.response;
     if (response === undefined) return;
-    this.options.log?.(`reply ${response.itemId} cancelled (${why}) after ${ms(response.sentFrames)} ms of audio sent`);
+    this.options.log?.(`reply ${response.itemId} cancelled (${why}) after ${Math.floor(response.sentFrames / this.audio.outputFramesPerMs)} ms of audio sent`);
     this.finish(response, 'cancelled');
   }
 
   private truncate(event: Event, eventId: unknown): void {
     const itemId = event.item_id;
     const end = event.audio_end_ms;
-    const frames = typeof itemId === 'string' ? this.itemFrames.get(itemId) : undefined;
-    if (frames === undefined) return this.error('item_truncate_invalid_item_id', `Item with item_id not found: ${String(itemId).slice(0, 60)}`, eventId);
+    const item = typeof itemId === 'string' ? this.itemFrames.get(itemId) : undefined;
+    if (item === undefined) return this.error('item_truncate_invalid_item_id', `Item with item_id not found: ${String(itemId).slice(0, 60)}`, eventId);
     if (event.content_index !== 0) return this.error('invalid_value', 'content_index must be 0 (the audio part)', eventId);
     if (typeof end !== 'number' || !Number.isInteger(end) || end < 0)
       return this.error('invalid_value', 'audio_end_ms must be a non-negative integer', eventId);
-    const itemMs = ms(frames);
+    const itemMs = Math.floor(item.frames / item.framesPerMs);
     if (end > itemMs) return this.error('invalid_value', `Audio content of ${itemMs}ms is already shorter than ${end}ms`, eventId);
     if (this.response?.itemId === itemId) this.cancel('client');
-    this.itemFrames.set(itemId as string, Math.round((end * RATE) / 1000));
+    item.frames = Math.round(end * item.framesPerMs);
     this.options.log?.(`reply ${String(itemId)} truncated at ${end} ms (the audio the user heard)`);
     this.emit('conversation.item.truncated', { item_id: itemId, content_index: 0, audio_end_ms: end });
   }
 
   private update(session: unknown, eventId: unknown): void {
     if (session === null || typeof session !== 'object') return this.error('invalid_value', 'session.update needs a session object', eventId);
-    const s = session as Event;
-    const input = ((s.audio as Event | undefined)?.input ?? {}) as Event;
-    const format = input.format as Event | undefined;
-    if (format !== undefined && !(format.type === 'audio/pcm' && (format.rate === undefined || format.rate === RATE))) {
-      return this.error('invalid_value', "this local session takes audio/pcm at 24000 Hz only (format { type: 'audio/pcm', rate: 24000 })", eventId);
+    const audio = ((session as Event).audio ?? {}) as Event;
+    const input = (audio.input ?? {}) as Event;
+    const output = (audio.output ?? {}) as Event;
+    const inputFormat = input.format === undefined ? this.audio.input : readFormat(input.format);
+    const outputFormat = output.format === undefined ? this.audio.output : readFormat(output.format);
+    for (const format of [inputFormat, outputFormat]) if (!format.startsWith('audio/')) return this.error('invalid_value', format, eventId);
+    const td = 'turn_detection' in input ? (input.turn_detection as Event | null) : undefined;
+    const vad = this.turns.vad;
+    const silenceMs = (td?.silence_duration_ms as number | undefined) ?? vad.silenceDurationMs;
+    const paddingMs = (td?.prefix_padding_ms as number | undefined) ?? vad.prefixPaddingMs;
+    const rate = inputFormat === 'audio/pcm' ? RATE : 8000;
+    if (rate !== this.turns.rate || silenceMs !== vad.silenceDurationMs || paddingMs !== vad.prefixPaddingMs) {
+      // new input rate or VAD settings: the input buffer and the VAD start afresh
+      let turns: LocalTurns;
+      try {
+        turns = new LocalTurns(rate, silenceMs, paddingMs);
+      } catch (error) {
+        return this.error('invalid_value', `turn_detection: ${(error as Error).message}`, eventId);
+      }
+      this.turns.free();
+      this.turns = turns;
     }
-    if ('turn_detection' in input) {
-      const td = input.turn_detection as Event | null;
+    this.audio.input = inputFormat as LocalAudioFormat;
+    this.audio.setOutput(outputFormat as LocalAudioFormat);
+    if (td !== undefined) {
       this.serverVad = td !== null && typeof td === 'object';
       this.createResponse = td?.create_response !== false;
       this.interruptResponse = td?.interrupt_response !== false;
-      // the VAD starts afresh (its clock from here)
-      this.vad.reset();
-      this.vadBaseFrame = this.streamFrames;
-      this.turnStartFrame = undefined;
+      this.turns.restartVad();
     }
     this.emit('session.updated', { session: this.session() });
   }
@@ -330,18 +331,18 @@ export class LocalSession {
       output_modalities: ['audio'],
       audio: {
         input: {
-          format: { type: 'audio/pcm', rate: RATE },
+          format: formatObject(this.audio.input),
           turn_detection: this.serverVad
             ? {
                 type: 'server_vad',
-                prefix_padding_ms: this.vad.prefixPaddingMs,
-                silence_duration_ms: this.vad.silenceDurationMs,
+                prefix_padding_ms: this.turns.vad.prefixPaddingMs,
+                silence_duration_ms: this.turns.vad.silenceDurationMs,
                 create_response: this.createResponse,
                 interrupt_response: this.interruptResponse,
               }
             : null,
         },
-        output: { format: { type: 'audio/pcm', rate: RATE } },
+        output: { format: formatObject(this.audio.output) },
       },
     };
   }
@@ -359,5 +360,3 @@ export class LocalSession {
     return `${prefix}_local_${++this.counter}`;
   }
 }
-
-const ms = (frames: number) => Math.floor((frames * 1000) / RATE);

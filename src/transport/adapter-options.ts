@@ -5,19 +5,35 @@ import type { ResamplerQuality } from '../kernels/resampler.js';
 import type { OutputLimiterOptions } from '../pipeline/limiter.js';
 import type { CaptureEchoGate, CapturePipelineOptions, EchoCancellationOption } from '../pipeline/capture.js';
 import type { PlaybackReferenceSink } from '../pipeline/playback.js';
-import type { AdapterEvent, SessionProtocolName, TurnDetectionMode } from './events.js';
+import type { AdapterEvent, SessionAudioFormat, SessionProtocolName, TurnDetectionMode } from './events.js';
+import type { SessionPlayout } from './playout.js';
 import type { SendTarget } from './sink.js';
 
-/** Options of `new RealtimeAudioAdapter(...)`: `protocol`, `send`, `inputRate` and `outputRate` are required. */
+/**
+ * Options of `new RealtimeAudioAdapter(...)`: `protocol`, `send`, `inputRate` and `outputRate` are
+ * required (`outputRate` not with a `playout` of your own).
+ */
 export interface RealtimeAudioAdapterOptions {
   /** The session's protocol: 'openai' (GA), 'openai-beta' or 'gemini' (Gemini Live). */
   protocol: SessionProtocolName;
+  /**
+   * The session's audio both ways: 'pcm' (default: PCM16, 24 kHz for OpenAI, 16 kHz in and 24 kHz
+   * out for Gemini Live), or for OpenAI 8 kHz G.711 'pcmu' (mu-law) / 'pcma' (A-law), as phone legs
+   * carry it. The microphone is resampled to the session's rate and encoded; deltas are decoded.
+   */
+  audioFormat?: SessionAudioFormat;
   /** Where client events go: a function taking the event object, or a WebSocket-like `.send(text)`. */
   send: SendTarget;
   /** Microphone rate, Hz. */
   inputRate: number;
-  /** Speaker rate, Hz. */
-  outputRate: number;
+  /** Speaker rate, Hz (with a `playout`: its `outputRate`, the default). */
+  outputRate?: number;
+  /**
+   * Where the session's audio goes instead of a PlaybackPipeline: e.g. a phone bridge's
+   * `CarrierPlayout`, which plays it on the carrier's side and says what was heard. No echo gate
+   * then. Name its type for `adapter.playback`: `new RealtimeAudioAdapter<CarrierPlayout>({ playout })`.
+   */
+  playout?: SessionPlayout;
   /** Audio per append event, ms. Default 40. */
   chunkMs?: number;
   /** Client VAD (see CapturePipeline): needed for silenceGating and localBargeIn. */

@@ -4,7 +4,9 @@
 // session's speech_started, Gemini's interrupted, a local VAD start if enabled, or `interrupt()`)
 // playback is flushed at once and, for OpenAI, `conversation.item.truncate` carries the audio of
 // the playing item actually played (never more than received, none if nothing was played) and
-// `response.cancel` goes out where the session would not cancel by itself.
+// `response.cancel` goes out where the session would not cancel by itself. The session's audio goes
+// to a PlaybackPipeline (the speaker) or to another `playout` (a phone bridge's carrier leg), in
+// PCM16 or, for OpenAI, 8 kHz G.711 (`audioFormat` 'pcmu' / 'pcma').
 //
 // Server input is never trusted: malformed events, unknown types, invalid base64 and odd byte
 // counts become `error` events (TransportError), counted in `stats`, and the session goes on. Audio
@@ -12,21 +14,23 @@
 // late) announces the item: it is played, and counted in `stats.unannouncedItems`. Stream times
 // and totals come from integer frame counts.
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
+import { decodedLength } from '../kernels/base64.js';
 import { freedError } from '../wasm/blocks.js';
-import { CapturePipeline, type CaptureEchoCanceller, type CaptureEchoGate, type CaptureEvent } from '../pipeline/capture.js';
-import { PlaybackPipeline, type PlaybackReferenceSink } from '../pipeline/playback.js';
+import type { CapturePipeline, CaptureEchoCanceller, CaptureEchoGate, CaptureEvent } from '../pipeline/capture.js';
+import type { PlaybackPipeline, PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
-import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
 import { checkBoolean, checkChoice } from '../pipeline/options.js';
-import { makeEchoGate, type RealtimeAudioAdapterOptions } from './adapter-options.js';
+import type { RealtimeAudioAdapterOptions } from './adapter-options.js';
+import { makePipelines } from './adapter-pipelines.js';
 import { AdapterCounters } from './adapter-stats.js';
 import { TransportError, type TransportErrorCode } from './errors.js';
 import type { AdapterEvent, AdapterStats, Inbound, InterruptionEvent, InterruptionSource, TurnDetectionMode } from './events.js';
+import { truncatesAfter, type SessionPlayout } from './playout.js';
 import type { ClientEvent, SessionProtocol } from './protocol.js';
 import { createProtocol, maxSendBufferBytes } from './protocols.js';
 import { parseServerMessage } from './server-message.js';
-import { openAIBetaSessionAudio, openAISessionAudio, type SessionAudioOptions } from './session-config.js';
+import { sessionUpdateEvent, type SessionAudioOptions } from './session-config.js';
 import { EventSink } from './sink.js';
 
 export type { RealtimeAudioAdapterOptions } from './adapter-options.js';
@@ -37,17 +41,20 @@ const KNOWN_ITEMS = 64;
 const INTERRUPTED_RESPONSES = 16;
 /** The Realtime API needs at least this much audio in the input buffer to commit. */
 export const MIN_COMMIT_MS = 100;
+const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * The capture and playback pipelines speaking one session protocol through the app's `send`:
- * microphone to append events, the session's audio to the speaker, barge-in with the exact
- * truncate. Lifecycle: construct, pushMicrophone/readPlayback/handleServerEvent (commit for manual
- * turns), flush (end of the microphone stream), reset (between calls), free (end of the call).
+ * microphone to append events, the session's audio to the speaker (or to another `playout`),
+ * barge-in with the exact truncate. Lifecycle: construct, pushMicrophone/readPlayback/
+ * handleServerEvent (commit for manual turns), flush (end of the microphone stream), reset
+ * (between calls), free (end of the call).
  */
-export class RealtimeAudioAdapter {
+export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   readonly protocol: SessionProtocol;
   readonly capture: CapturePipeline;
-  readonly playback: PlaybackPipeline;
+  /** Where the session's audio goes: a PlaybackPipeline unless the `playout` option gave another. */
+  readonly playback: P;
   /** Who ends the user's turn; follows session.created/updated. */
   turnDetection: TurnDetectionMode;
   /** Whether the session cancels by itself on speech; follows session.created/updated. */
@@ -65,16 +72,20 @@ export class RealtimeAudioAdapter {
   private lastAudioResponse: string | undefined;
   private uncommittedFrames = 0;
   private turnOpen = false;
+  /** sessionUpdate() was called: the format session.created announces (the default) is about to change. */
+  private configured = false;
   private readonly counts = new AdapterCounters();
   /** The echo gate was made here (from `echoGate: true` or options), so `free()` frees it. */
   private readonly ownedEchoGate: { free(): void } | undefined;
+  /** The playback was made here (no `playout` given), so `free()` frees it; a playout you pass stays yours. */
+  private readonly ownsPlayback: boolean;
   private freed = false;
 
   constructor(options: RealtimeAudioAdapterOptions) {
     if (options === null || typeof options !== 'object') {
       throw new OptionsError("RealtimeAudioAdapter needs options: { protocol: 'openai' | 'openai-beta' | 'gemini', send, inputRate, outputRate }");
     }
-    this.protocol = createProtocol(options.protocol);
+    this.protocol = createProtocol(options.protocol, options.audioFormat);
     this.sink = new EventSink(options.send);
     this.onEvent = options.onEvent;
     if (this.onEvent !== undefined && typeof this.onEvent !== 'function') throw new OptionsError('onEvent must be a function');
@@ -84,34 +95,11 @@ export class RealtimeAudioAdapter {
     if (this.localBargeIn && (options.vad === undefined || options.vad === false)) {
       throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
     }
-    checkOneEchoStage(options.echoGate, options.echoCancellation);
-    const echoGate = makeEchoGate(options.echoGate, options.inputRate, options.outputRate);
-    this.ownedEchoGate = echoGate !== undefined && echoGate !== options.echoGate ? (echoGate as unknown as { free(): void }) : undefined;
-    this.capture = new CapturePipeline({
-      inputRate: options.inputRate,
-      outputRate: this.protocol.inputRate,
-      chunkMs: options.chunkMs,
-      vad: options.vad,
-      echoGate,
-      echoCancellation: options.echoCancellation,
-      referenceRate: options.outputRate,
-      silenceGating: options.silenceGating,
-      prefixPaddingMs: options.prefixPaddingMs,
-      quality: options.quality,
-    });
-    this.playback = new PlaybackPipeline({
-      outputRate: options.outputRate,
-      inputRate: this.protocol.outputRate,
-      quality: options.quality,
-      maxPlaybackMs: options.maxPlaybackMs,
-      playbackStartMs: options.playbackStartMs,
-      minPlayoutMs: options.minPlayoutMs,
-      maxPlayoutMs: options.maxPlayoutMs,
-      fadeMs: options.fadeMs,
-      limiter: options.limiter,
-      // what is read out goes to the echo stages (the capture pipeline passes it on)
-      echoGate: echoGate === undefined && this.capture.echoCanceller === undefined ? undefined : this.capture,
-    });
+    const pipelines = makePipelines(options, this.protocol);
+    this.capture = pipelines.capture;
+    this.playback = pipelines.playback as P;
+    this.ownsPlayback = pipelines.ownsPlayback;
+    this.ownedEchoGate = pipelines.ownedEchoGate;
     this.maxSendBufferBytes = maxSendBufferBytes(this.protocol, options.maxSendBufferMs);
   }
 
@@ -138,10 +126,22 @@ export class RealtimeAudioAdapter {
     return events;
   }
 
+  /**
+   * Sends audio already in the session's format (base64: PCM16, or G.711 bytes passed through from
+   * a phone) as the microphone's chunks are sent: `frames` frames at the session's input rate, under
+   * the same send-buffer bound and counters. Returns false when the chunk was dropped (and counted).
+   */
+  appendAudio(base64: string, frames: number): boolean {
+    if (this.freed) throw freedError('RealtimeAudioAdapter');
+    return this.sendAudio(base64, frames);
+  }
+
   /** Fills `output` (float32 at `outputRate`) for the speaker; returns the frames of audio. Allocation-free. */
   readPlayback(output: Float32Array): number {
     if (this.freed) throw freedError('RealtimeAudioAdapter');
-    return this.playback.read(output);
+    const playback: SessionPlayout = this.playback;
+    if (playback.read === undefined) throw new RealtimePcmError('no_speaker', 'readPlayback: this adapter plays into a playout of its own, not a speaker');
+    return playback.read(output);
   }
 
   /**
@@ -160,10 +160,12 @@ export class RealtimeAudioAdapter {
   /**
    * Interrupts by the app's decision (e.g. a stop button): flushes playback, truncates and cancels
    * as needed. Returns what happened, or undefined when nothing was playing or being generated.
+   * `source` 'local' stands for a VAD of the app's own (the session is then expected to cancel by
+   * itself, as for the adapter's own VAD).
    */
-  interrupt(): InterruptionEvent | undefined {
+  interrupt(source: 'app' | 'local' = 'app'): InterruptionEvent | undefined {
     if (this.freed) throw freedError('RealtimeAudioAdapter');
-    return this.bargeIn('app');
+    return this.bargeIn(source === 'local' ? 'local' : 'app');
   }
 
   /**
@@ -203,13 +205,10 @@ export class RealtimeAudioAdapter {
    */
   sessionUpdate(options: SessionAudioOptions = {}, extra: Record<string, unknown> = {}): ClientEvent {
     if (this.freed) throw freedError('RealtimeAudioAdapter');
-    let session: Record<string, unknown>;
-    if (this.protocol.name === 'openai') session = { type: 'realtime', ...extra, audio: openAISessionAudio(options) };
-    else if (this.protocol.name === 'openai-beta') session = { ...extra, ...openAIBetaSessionAudio(options) };
-    else throw new OptionsError('Gemini Live is configured by its first message: send { setup: { model, ...geminiSetupAudio() } } yourself');
+    const event = sessionUpdateEvent(this.protocol, options, extra);
     this.turnDetection = options.turnDetection === 'none' ? 'none' : 'server';
     this.interruptResponse = options.interruptResponse ?? true;
-    const event = { type: 'session.update', session };
+    this.configured = true;
     this.sendEvent(event);
     return event;
   }
@@ -245,7 +244,7 @@ export class RealtimeAudioAdapter {
     if (this.freed) return;
     this.freed = true;
     this.capture.free();
-    this.playback.free();
+    if (this.ownsPlayback) this.playback.free?.();
     this.ownedEchoGate?.free();
   }
 
@@ -277,11 +276,11 @@ export class RealtimeAudioAdapter {
     }
   }
 
-  private sendAudio(base64: string, frames: number): void {
+  private sendAudio(base64: string, frames: number): boolean {
     if (!this.sink.canSend(this.maxSendBufferBytes)) {
       this.counts.chunksDropped++;
       this.counts.droppedFrames += frames;
-      return;
+      return false;
     }
     try {
       if (this.turnDetection === 'none' && !this.turnOpen) {
@@ -294,11 +293,12 @@ export class RealtimeAudioAdapter {
       this.counts.chunksDropped++;
       this.counts.droppedFrames += frames;
       this.error('send_failed', `send threw: ${String(error)}`);
-      return;
+      return false;
     }
     this.counts.sentFrames += frames;
     this.counts.chunksSent++;
     this.uncommittedFrames += frames;
+    return true;
   }
 
   private sendEvent(event: ClientEvent): boolean {
@@ -346,10 +346,10 @@ export class RealtimeAudioAdapter {
       case 'session':
         if (inbound.turnDetection !== undefined) this.turnDetection = inbound.turnDetection;
         if (inbound.interruptResponse !== undefined) this.interruptResponse = inbound.interruptResponse;
-        if (inbound.outputFormat !== undefined && !this.formatOk(inbound.outputFormat)) {
+        if (inbound.outputFormat !== undefined && !(inbound.initial && this.configured) && !this.protocol.acceptsOutputFormat(inbound.outputFormat)) {
           this.error(
             'unsupported_format',
-            `the session sends ${inbound.outputFormat}; this adapter plays PCM16 at ${this.protocol.outputRate} Hz (set the output format with sessionUpdate())`,
+            `the session sends ${inbound.outputFormat}; this adapter plays ${this.protocol.audioFormat === 'pcm' ? 'PCM16' : `G.711 (${this.protocol.audioFormat})`} at ${this.protocol.outputRate} Hz (set the output format with sessionUpdate())`,
           );
         }
         return;
@@ -360,17 +360,12 @@ export class RealtimeAudioAdapter {
     }
   }
 
-  private formatOk(format: string): boolean {
-    if (this.protocol.name === 'openai-beta') return format === 'pcm16';
-    return format === 'audio/pcm' || format === `audio/pcm;rate=${this.protocol.outputRate}`;
-  }
-
   private audio(itemId: string, responseId: string | undefined, base64: string, rate: number | undefined): void {
     if (rate !== undefined && rate !== this.protocol.outputRate) {
       return this.error('unsupported_format', `audio at ${rate} Hz; this adapter plays ${this.protocol.outputRate} Hz`);
     }
     if (responseId !== undefined && this.interruptedResponses.has(responseId)) {
-      this.counts.lateFrames += Math.floor((base64.length * 3) / 8);
+      this.counts.lateFrames += Math.floor(Math.max(0, decodedLength(base64)) / this.protocol.bytesPerFrame);
       return;
     }
     if (!this.knownItems.has(itemId)) {
@@ -394,12 +389,8 @@ export class RealtimeAudioAdapter {
     const responding = this.responding;
     if (!this.playback.active && !responding) return undefined;
     const cut = this.playback.interrupt();
-    let audioEndMs: number | null = null;
-    if (this.protocol.truncates && cut.itemId !== null && cut.playedFrames > 0 && !cut.playedToEnd) {
-      audioEndMs = Math.floor(cut.playedMs);
-      const truncate = this.protocol.truncate(cut.itemId, audioEndMs);
-      if (truncate !== undefined && this.sendEvent(truncate)) this.counts.truncatesSent++;
-    }
+    const { truncates, audioEndMs } = truncatesAfter(this.protocol, cut);
+    for (const truncate of truncates) if (this.sendEvent(truncate)) this.counts.truncatesSent++;
     let cancelled = false;
     if (responding) {
       const selfCancels = this.turnDetection === 'server' && this.interruptResponse && source !== 'app';
@@ -420,6 +411,7 @@ export class RealtimeAudioAdapter {
       audioEndMs,
       cancelled,
       flushedMs: cut.flushedMs,
+      unheardItemIds: cut.unheardItemIds ?? NONE,
     };
     this.onEvent?.(event);
     return event;

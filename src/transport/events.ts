@@ -6,6 +6,13 @@ import type { TransportError } from './errors.js';
 /** The session protocols: OpenAI Realtime GA, its older beta, and Gemini Live. */
 export type SessionProtocolName = 'openai' | 'openai-beta' | 'gemini';
 
+/**
+ * The audio a session takes and sends: 'pcm' (PCM16: 24 kHz for OpenAI; Gemini Live takes 16 kHz and
+ * sends 24 kHz), or 8 kHz G.711 for OpenAI: 'pcmu' (mu-law, `audio/pcmu`, beta `g711_ulaw`) and
+ * 'pcma' (A-law, `audio/pcma`, beta `g711_alaw`), as phone legs carry it.
+ */
+export type SessionAudioFormat = 'pcm' | 'pcmu' | 'pcma';
+
 /** Turn detection as the adapter needs to know it: by the session ('server') or by the app ('none'). */
 export type TurnDetectionMode = 'server' | 'none';
 
@@ -22,7 +29,14 @@ export type Inbound =
   | { kind: 'interrupted' }
   | { kind: 'input_committed' }
   | { kind: 'input_cleared' }
-  | { kind: 'session'; turnDetection: TurnDetectionMode | undefined; interruptResponse: boolean | undefined; outputFormat: string | undefined }
+  /** session.created (`initial`) or session.updated: what concerns audio. */
+  | {
+      kind: 'session';
+      initial: boolean;
+      turnDetection: TurnDetectionMode | undefined;
+      interruptResponse: boolean | undefined;
+      outputFormat: string | undefined;
+    }
   | { kind: 'error'; error: TransportError }
   | { kind: 'other' };
 
@@ -43,6 +57,11 @@ export interface InterruptionEvent {
   cancelled: boolean;
   /** Buffered audio thrown away, ms. */
   flushedMs: number;
+  /**
+   * Items queued after the one playing (or playing, but not heard at all) whose audio the listener
+   * never heard: truncated to 0 (OpenAI). Reported by playouts that know it (a phone bridge's); empty otherwise.
+   */
+  unheardItemIds: readonly string[];
 }
 
 /** Bad input from the session (or a failing `send`), reported instead of thrown. */

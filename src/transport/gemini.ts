@@ -25,6 +25,8 @@ const KNOWN_KEYS = [
 
 export class GeminiProtocol implements SessionProtocol {
   readonly name = 'gemini' as const;
+  readonly audioFormat = 'pcm' as const;
+  readonly bytesPerFrame = 2;
   readonly inputRate = 16000;
   readonly outputRate = 24000;
   readonly truncates = false;
@@ -38,6 +40,9 @@ export class GeminiProtocol implements SessionProtocol {
   }
   commit(): ClientEvent {
     return { realtimeInput: { activityEnd: {} } };
+  }
+  acceptsOutputFormat(format: string): boolean {
+    return format === 'audio/pcm' || format === `audio/pcm;rate=${this.outputRate}`;
   }
   startTurn(): ClientEvent {
     return { realtimeInput: { activityStart: {} } };

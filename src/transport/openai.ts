@@ -1,12 +1,13 @@
 // OpenAI Realtime over WebSocket: the GA protocol ('openai') and the older beta one
-// ('openai-beta'). Both take and send 24 kHz PCM16 base64 in JSON events; they differ in names:
+// ('openai-beta'). Both take and send 24 kHz PCM16 base64 in JSON events (or 8 kHz G.711 mu-law or
+// A-law, for phone legs: GA `audio/pcmu` / `audio/pcma`, beta `g711_ulaw` / `g711_alaw`); they differ in names:
 // GA `response.output_audio.delta` / beta `response.audio.delta`, GA `session.audio.input.format
 // {type: 'audio/pcm', rate}` / beta `input_audio_format: 'pcm16'`; GA announces items with
 // `conversation.item.added` and `conversation.item.created` (both in its server event union), beta
 // with `conversation.item.created`. Reference: platform.openai.com/docs/api-reference/realtime; the
 // event schemas are checked against the OpenAPI description in test/transport/conformance.test.ts.
 import { TransportError } from './errors.js';
-import type { Inbound } from './events.js';
+import type { Inbound, SessionAudioFormat } from './events.js';
 import { obj, str, type ClientEvent, type ClientInbound, type SessionProtocol } from './protocol.js';
 
 /** Server event types of the Realtime API (GA and beta) that carry no audio; others are unknown. */
@@ -62,18 +63,36 @@ export function isBetaOnlyEvent(type: string): boolean {
   return BETA_ONLY.includes(type);
 }
 
+/** How each protocol names each audio format in session events. */
+const FORMAT_NAMES: Record<SessionAudioFormat, { ga: string; beta: string }> = {
+  pcm: { ga: 'audio/pcm', beta: 'pcm16' },
+  pcmu: { ga: 'audio/pcmu', beta: 'g711_ulaw' },
+  pcma: { ga: 'audio/pcma', beta: 'g711_alaw' },
+};
+
+/** The name of `format` in a GA session's `audio.*.format.type`, or in a beta session's `*_audio_format`. */
+export function openAIFormatName(format: SessionAudioFormat, beta: boolean): string {
+  return beta ? FORMAT_NAMES[format].beta : FORMAT_NAMES[format].ga;
+}
+
 export class OpenAIProtocol implements SessionProtocol {
   readonly name: 'openai' | 'openai-beta';
-  readonly inputRate = 24000;
-  readonly outputRate = 24000;
+  readonly audioFormat: SessionAudioFormat;
+  readonly bytesPerFrame: number;
+  readonly inputRate: number;
+  readonly outputRate: number;
   readonly truncates = true;
   readonly audioEventType: string;
   private readonly deltaType: string;
   private readonly doneType: string;
   private readonly foreign: readonly string[];
 
-  constructor(beta: boolean) {
+  constructor(beta: boolean, audioFormat: SessionAudioFormat = 'pcm') {
     this.name = beta ? 'openai-beta' : 'openai';
+    this.audioFormat = audioFormat;
+    this.bytesPerFrame = audioFormat === 'pcm' ? 2 : 1;
+    this.inputRate = audioFormat === 'pcm' ? 24000 : 8000;
+    this.outputRate = this.inputRate;
     this.deltaType = beta ? 'response.audio.delta' : 'response.output_audio.delta';
     this.audioEventType = this.deltaType;
     this.doneType = beta ? 'response.audio.done' : 'response.output_audio.done';
@@ -82,6 +101,10 @@ export class OpenAIProtocol implements SessionProtocol {
 
   append(base64: string): ClientEvent {
     return { type: 'input_audio_buffer.append', audio: base64 };
+  }
+  acceptsOutputFormat(format: string): boolean {
+    const name = openAIFormatName(this.audioFormat, this.name === 'openai-beta');
+    return format === name || format === `${name};rate=${this.outputRate}`;
   }
   commit(): ClientEvent {
     return { type: 'input_audio_buffer.commit' };
@@ -189,7 +212,7 @@ export class OpenAIProtocol implements SessionProtocol {
       const format = obj(obj(obj(session.audio)?.output)?.format);
       if (format !== undefined) outputFormat = `${String(format.type)}${format.rate === undefined ? '' : `;rate=${String(format.rate)}`}`;
     }
-    return { kind: 'session', turnDetection, interruptResponse, outputFormat };
+    return { kind: 'session', initial: type === 'session.created', turnDetection, interruptResponse, outputFormat };
   }
 }
 

@@ -3,7 +3,7 @@
 // back, for tools that read session logs). Everything that knows an event's name or shape lives in
 // src/transport; the CLI, the browser factories and the server use these objects.
 import type { TransportError } from './errors.js';
-import type { Inbound, SessionProtocolName } from './events.js';
+import type { Inbound, SessionAudioFormat, SessionProtocolName } from './events.js';
 
 export type ClientEvent = Record<string, unknown>;
 
@@ -19,6 +19,10 @@ export type ClientInbound =
 
 export interface SessionProtocol {
   readonly name: SessionProtocolName;
+  /** The audio format both ways. */
+  readonly audioFormat: SessionAudioFormat;
+  /** Bytes per frame of that format: 2 (PCM16) or 1 (G.711). */
+  readonly bytesPerFrame: number;
   /** Rate of the audio the session takes, Hz. */
   readonly inputRate: number;
   /** Rate of the audio the session sends, Hz. */
@@ -36,6 +40,8 @@ export interface SessionProtocol {
   truncate(itemId: string, audioEndMs: number): ClientEvent | undefined;
   cancel(responseId: string | undefined): ClientEvent | undefined;
   createResponse(): ClientEvent | undefined;
+  /** True when the output format a session event announces (as `Inbound.session.outputFormat`) is this protocol's. */
+  acceptsOutputFormat(format: string): boolean;
   /** Reads one parsed server message; never throws (bad input becomes `{ kind: 'error' }`). */
   read(message: Record<string, unknown>): Inbound[];
   /**

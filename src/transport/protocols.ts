@@ -3,7 +3,7 @@
 // sends the adapter's events from the main thread).
 import { OptionsError } from '../errors.js';
 import { checkChoice, checkNumber } from '../pipeline/options.js';
-import type { SessionProtocolName } from './events.js';
+import type { SessionAudioFormat, SessionProtocolName } from './events.js';
 import { GeminiProtocol } from './gemini.js';
 import { isBetaOnlyEvent, OpenAIProtocol } from './openai.js';
 import type { SessionProtocol } from './protocol.js';
@@ -11,11 +11,22 @@ import type { SessionProtocol } from './protocol.js';
 /** The protocols an adapter speaks. */
 export const SESSION_PROTOCOLS: readonly SessionProtocolName[] = Object.freeze(['openai', 'openai-beta', 'gemini'] as const);
 
-/** A new protocol mapping (each adapter has its own: Gemini's numbers its turns). Throws OptionsError for other names. */
-export function createProtocol(name: unknown): SessionProtocol {
+/** The session audio formats. */
+export const SESSION_AUDIO_FORMATS: readonly SessionAudioFormat[] = Object.freeze(['pcm', 'pcmu', 'pcma'] as const);
+
+/**
+ * A new protocol mapping (each adapter has its own: Gemini's numbers its turns), with its audio
+ * format (default 'pcm'; G.711 is OpenAI's only). Throws OptionsError for other names.
+ */
+export function createProtocol(name: unknown, audioFormat?: unknown): SessionProtocol {
   if (name === undefined) throw new OptionsError("protocol is required: 'openai', 'openai-beta' or 'gemini'");
   const checked = checkChoice('protocol', name, 'openai', SESSION_PROTOCOLS);
-  return checked === 'gemini' ? new GeminiProtocol() : new OpenAIProtocol(checked === 'openai-beta');
+  const format = checkChoice('audioFormat', audioFormat, 'pcm', SESSION_AUDIO_FORMATS);
+  if (checked === 'gemini') {
+    if (format !== 'pcm') throw new OptionsError(`Gemini Live takes and sends PCM16 only (audioFormat 'pcm'), not '${format}'`);
+    return new GeminiProtocol();
+  }
+  return new OpenAIProtocol(checked === 'openai-beta', format);
 }
 
 /**
@@ -32,10 +43,10 @@ const DEFAULT_MAX_SEND_BUFFER_MS = 2000;
 
 /**
  * The send-buffer bound in bytes of a socket's `bufferedAmount`: `maxSendBufferMs` (0..600000,
- * default 2000) of the session's input audio as base64 JSON text (2 bytes a frame, 4/3 for
- * base64). Past it, audio chunks are dropped and counted rather than queued.
+ * default 2000) of the session's input audio as base64 JSON text (2 bytes a frame for PCM16, 1
+ * for G.711; 4/3 for base64). Past it, audio chunks are dropped and counted rather than queued.
  */
 export function maxSendBufferBytes(protocol: SessionProtocol, maxSendBufferMs: unknown): number {
   const ms = checkNumber('maxSendBufferMs', maxSendBufferMs, DEFAULT_MAX_SEND_BUFFER_MS, 0, 600_000);
-  return Math.ceil((ms * protocol.inputRate * 2 * 4) / 3 / 1000);
+  return Math.ceil((ms * protocol.inputRate * protocol.bytesPerFrame * 4) / 3 / 1000);
 }

@@ -169,6 +169,34 @@ describe('OpenAI client events against the OpenAPI schemas', () => {
   );
 });
 
+describe('G.711 (phone calls)', () => {
+  it('session.update for audio/pcmu and audio/pcma conforms, and so does what the local session answers in those formats', () => {
+    const sent: Event[] = [];
+    for (const audioFormat of ['pcmu', 'pcma'] as const) {
+      const adapter = new RealtimeAudioAdapter({ protocol: 'openai', audioFormat, send: (e) => sent.push(e), inputRate: 8000, outputRate: 8000 });
+      adapter.sessionUpdate({ turnDetection: 'server_vad', silenceDurationMs: 200, voice: 'marin' }, { instructions: 'Be brief.' });
+      adapter.pushMicrophone(micSignal(1600, 8000));
+      adapter.flush();
+      adapter.free();
+    }
+    expect(sent.filter((e) => e.type === 'session.update').map((e) => ((e.session as Event).audio as { input: { format: unknown } }).input.format)).toEqual([
+      { type: 'audio/pcmu' },
+      { type: 'audio/pcma' },
+    ]);
+    expect(sent.flatMap((e) => violations(e, GA_CLIENT))).toEqual([]);
+    const events: Event[] = [];
+    const session = new LocalSession((e) => events.push(e), { replyVoice: patternPcm(2400, 3), paceFactor: 1000, maxEchoMs: 0 });
+    for (const e of sent) session.handle(JSON.stringify(e));
+    session.handle(JSON.stringify({ type: 'response.create' }));
+    session.close();
+    expect(
+      events.filter((e) => e.type === 'session.updated').map((e) => ((e.session as Event).audio as { output: { format: unknown } }).output.format),
+    ).toEqual([{ type: 'audio/pcmu' }, { type: 'audio/pcma' }]);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(events.flatMap((e) => violations(e, GA_SERVER))).toEqual([]);
+  });
+});
+
 describe('OpenAI server events', () => {
   it('every server event the local session emits conforms to the GA schema (main: transcript null in conversation.item.added)', async () => {
     const events: Event[] = [];

@@ -1,0 +1,77 @@
+// The pipelines a RealtimeAudioAdapter runs, made from its options: the capture pipeline (the
+// microphone to the session's rate and format), and where the session's audio goes (a
+// PlaybackPipeline at the speaker's rate, or the app's own `playout`), with the echo canceller or
+// the echo gate between them when asked for: what the playback reads out goes to the capture
+// pipeline as their reference. Says which of them the adapter made (and so frees).
+import { OptionsError } from '../errors.js';
+import { CapturePipeline, type AudioEncoding } from '../pipeline/capture.js';
+import { checkOneEchoStage } from '../pipeline/capture-echo.js';
+import { PlaybackPipeline } from '../pipeline/playback.js';
+import { makeEchoGate, type RealtimeAudioAdapterOptions } from './adapter-options.js';
+import type { SessionPlayout } from './playout.js';
+import type { SessionProtocol } from './protocol.js';
+
+export interface AdapterPipelines {
+  capture: CapturePipeline;
+  playback: SessionPlayout;
+  /** The playback was made here (no `playout` given): the adapter frees it. */
+  ownsPlayback: boolean;
+  /** The echo gate made here (from `echoGate: true` or options), which the adapter frees. */
+  ownedEchoGate: { free(): void } | undefined;
+}
+
+/** The pipelines' sample encoding for a protocol's audio format. */
+function encodingOf(protocol: SessionProtocol): AudioEncoding {
+  return protocol.audioFormat === 'pcmu' ? 'mulaw' : protocol.audioFormat === 'pcma' ? 'alaw' : 'pcm16';
+}
+
+export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: SessionProtocol): AdapterPipelines {
+  const encoding = encodingOf(protocol);
+  const playout = options.playout;
+  if (playout !== undefined && (playout === null || typeof playout.interrupt !== 'function' || typeof playout.pushDelta !== 'function')) {
+    throw new OptionsError('playout must be a SessionPlayout (pushDelta, endItem, interrupt, active, stats, outputRate), e.g. a CarrierPlayout');
+  }
+  checkOneEchoStage(options.echoGate, options.echoCancellation);
+  for (const name of ['echoGate', 'echoCancellation'] as const) {
+    if (playout !== undefined && options[name] !== undefined && options[name] !== false) {
+      throw new OptionsError(`${name} needs the speaker: it cannot be combined with a playout of your own`);
+    }
+  }
+  const outputRate = options.outputRate ?? playout?.outputRate;
+  const echoGate = makeEchoGate(options.echoGate, options.inputRate, outputRate as number);
+  const capture = new CapturePipeline({
+    inputRate: options.inputRate,
+    outputRate: protocol.inputRate,
+    chunkMs: options.chunkMs,
+    vad: options.vad,
+    echoGate,
+    echoCancellation: options.echoCancellation,
+    referenceRate: outputRate,
+    silenceGating: options.silenceGating,
+    prefixPaddingMs: options.prefixPaddingMs,
+    quality: options.quality,
+    encoding,
+  });
+  const playback =
+    playout ??
+    new PlaybackPipeline({
+      outputRate: outputRate as number,
+      inputRate: protocol.outputRate,
+      quality: options.quality,
+      maxPlaybackMs: options.maxPlaybackMs,
+      playbackStartMs: options.playbackStartMs,
+      minPlayoutMs: options.minPlayoutMs,
+      maxPlayoutMs: options.maxPlayoutMs,
+      fadeMs: options.fadeMs,
+      limiter: options.limiter,
+      // what is read out goes to the echo stages (the capture pipeline passes it on)
+      echoGate: echoGate === undefined && capture.echoCanceller === undefined ? undefined : capture,
+      encoding,
+    });
+  return {
+    capture,
+    playback,
+    ownsPlayback: playout === undefined,
+    ownedEchoGate: echoGate !== undefined && echoGate !== options.echoGate ? (echoGate as unknown as { free(): void }) : undefined,
+  };
+}
