@@ -5,6 +5,7 @@ import type { CaptureEvent, CapturePipelineOptions } from '../pipeline/capture.j
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 import { OptionsError } from '../errors.js';
+import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
 import { CAPTURE_PROCESSOR, type CaptureReply, type CaptureStatsReply } from './protocol.js';
 import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
@@ -82,6 +83,7 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
     ...pipeline
   } = options;
   const timeoutMs = checkTimeoutMs(requestTimeoutMs);
+  checkOneEchoStage(echoGate, echoCancellation);
   if (echoGate && linkId === undefined) throw new OptionsError('echoGate needs a linkId shared with the playback node whose output it should gate against');
   if (echoCancellation && linkId === undefined) {
     throw new OptionsError('echoCancellation needs a linkId shared with the playback node whose echo it should cancel');

@@ -9,6 +9,7 @@ import type { SessionAudioOptions } from '../transport/session-config.js';
 import { EventSink, type SendTarget } from '../transport/sink.js';
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import { OptionsError } from '../errors.js';
+import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
 import { SESSION_PROCESSOR, type SessionEventMessage, type SessionReply, type WorkletMemoryStats } from './protocol.js';
 import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
@@ -84,6 +85,7 @@ export interface RealtimeAudioConnection {
 export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptions): Promise<RealtimeAudioConnection> {
   const { context, source, destination, send, echoGate, onEvent, onLevel, levelIntervalMs, workletUrl, requestTimeoutMs, ...adapter } = options;
   if (context === undefined || context === null) throw new OptionsError('connectRealtimeAudio needs { context, send, protocol }');
+  checkOneEchoStage(echoGate, adapter.echoCancellation);
   const timeoutMs = checkTimeoutMs(requestTimeoutMs);
   const sink = new EventSink(send);
   // the worklet's adapter cannot see the socket: its send-buffer bound is applied here, to its audio events
