@@ -78,6 +78,18 @@ export type SessionEventMessage =
   | { type: 'speech_start' | 'speech_stop'; timeMs: number }
   | { type: 'error'; code: string; message: string };
 
+/** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate, echo canceller and playback state. */
+export interface SessionLevel {
+  micDb: number;
+  speakerDb: number;
+  speaking: boolean;
+  echoGateOpen: boolean | null;
+  /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
+  echoCancellerErleDb: number | null;
+  bufferedMs: number;
+  playingItemId: string | null;
+}
+
 /** Requests (with `id`) and notifications to the session processor. */
 export type SessionRequest =
   | { type: 'server'; message: unknown }
@@ -95,14 +107,5 @@ export type SessionReply =
   | Reply
   | { type: 'send'; event: Record<string, unknown> }
   | { type: 'event'; event: SessionEventMessage }
-  | {
-      type: 'level';
-      micDb: number;
-      speakerDb: number;
-      speaking: boolean;
-      echoGateOpen: boolean | null;
-      echoCancellerErleDb: number | null;
-      bufferedMs: number;
-      playingItemId: string | null;
-    }
+  | ({ type: 'level' } & SessionLevel)
   | { type: 'error'; code: string; message: string };

@@ -11,21 +11,11 @@ import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import { OptionsError } from '../errors.js';
 import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
-import { SESSION_PROCESSOR, type SessionEventMessage, type SessionReply, type WorkletMemoryStats } from './protocol.js';
+import { SESSION_PROCESSOR, type SessionEventMessage, type SessionLevel, type SessionReply, type WorkletMemoryStats } from './protocol.js';
 import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
 import type { SessionAdapterSettings, SessionProcessorOptions } from './session-processor.js';
 
-/** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate, echo canceller and playback state. */
-export interface SessionLevel {
-  micDb: number;
-  speakerDb: number;
-  speaking: boolean;
-  echoGateOpen: boolean | null;
-  /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
-  echoCancellerErleDb: number | null;
-  bufferedMs: number;
-  playingItemId: string | null;
-}
+export type { SessionLevel } from './protocol.js';
 
 /** Options of `connectRealtimeAudio`: the adapter's settings (rates are the context's), the nodes and the callbacks. */
 export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {

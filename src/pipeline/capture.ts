@@ -11,99 +11,33 @@
 import { encodeBase64 } from '../kernels/base64.js';
 import { encodeG711 } from '../kernels/g711.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
-import { VAD_SPEECH_START, type EnergyVadOptions } from '../kernels/vad.js';
-import type { ResamplerQuality } from '../kernels/resampler.js';
+import { VAD_SPEECH_START } from '../kernels/vad.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
 import { BlockResampler } from './block-resampler.js';
 import { checkBoolean, checkChoice, checkNumber, checkRate } from './options.js';
-import { EchoCancellerStage, checkOneEchoStage, makeEchoCanceller, type CaptureEchoCanceller, type EchoCancellationOption } from './capture-echo.js';
+import { EchoCancellerStage, checkOneEchoStage, makeEchoCanceller, type CaptureEchoCanceller } from './capture-echo.js';
 import { makeVad, type CaptureVad } from './capture-vad.js';
+
+import { AUDIO_ENCODINGS } from './capture-types.js';
+import type { AudioEncoding, CaptureAudioEvent, CaptureEchoGate, CaptureEvent, CapturePipelineOptions, CaptureStats } from './capture-types.js';
 
 export type { CaptureVad } from './capture-vad.js';
 export type { CaptureEchoCanceller, EchoCancellationOption } from './capture-echo.js';
-
-/** A chunk of session audio: base64 PCM16 little-endian at the output rate. */
-export interface CaptureAudioEvent {
-  type: 'audio';
-  base64: string;
-  /** Stream time of the first frame, ms (from integer frame counts). */
-  startMs: number;
-  durationMs: number;
-  /** The same in output frames (integers). */
-  startFrame: number;
-  frames: number;
-}
-
-/** A change of speech state from the VAD; `timeMs` is stream time (EnergyVad's VadEvent). */
-export interface CaptureVadEvent {
-  type: 'speech_start' | 'speech_stop';
-  timeMs: number;
-}
-
-/** What `push` and `flush` return: audio chunks and VAD events, in stream order. */
-export type CaptureEvent = CaptureAudioEvent | CaptureVadEvent;
+export type {
+  AudioEncoding,
+  CaptureAudioEvent,
+  CaptureEchoGate,
+  CaptureEvent,
+  CapturePipelineOptions,
+  CaptureStats,
+  CaptureVadEvent,
+} from './capture-types.js';
+export { AUDIO_ENCODINGS };
 
 /** Event code of a speech start in `processInto` output. */
 const SPEECH_START = VAD_SPEECH_START;
-
-/** The echo gate stage (an `EchoGate` fits); run at the input rate, before resampling. */
-export interface CaptureEchoGate {
-  processInto(input: Float32Array, output: Float32Array): number;
-  /** What the speaker played; `CapturePipeline.pushReference` passes it on. */
-  pushReference?(playback: Float32Array): void;
-  reset?(): void;
-}
-
-/** Options of `new CapturePipeline(...)`; only `inputRate` is required. */
-export interface CapturePipelineOptions {
-  /** Microphone rate in Hz (a rate the Resampler supports). */
-  inputRate: number;
-  /** Session rate in Hz. Default 24000 (OpenAI Realtime); Gemini Live takes 16000. */
-  outputRate?: number;
-  /** Audio per emitted chunk, ms (10..1000). Default 40. */
-  chunkMs?: number;
-  /**
-   * Client VAD: true for an `EnergyVad` with defaults, its options, or an instance at `outputRate`.
-   * A VAD the pipeline made is freed by its `free()`; an instance you pass stays yours to free.
-   */
-  vad?: boolean | Omit<EnergyVadOptions, 'sampleRate'> | CaptureVad;
-  /**
-   * Adaptive echo cancellation at `outputRate`, after the resampler: true (an `EchoCanceller` with
-   * its defaults), its options, or an instance at `outputRate` (yours to free). Feed it what the
-   * speaker plays with `pushReference`, in step with `push`. Default off. Adds no delay to stream
-   * times; the chunks leave `latencyMs` of the canceller (21.3 ms at 24 kHz) later.
-   */
-  echoCancellation?: EchoCancellationOption;
-  /** Rate of what `pushReference` gets (the speaker's rate), Hz. Default `inputRate`. */
-  referenceRate?: number;
-  /** An echo gate at `inputRate` (e.g. `new EchoGate({ sampleRate: inputRate })`); yours to free. */
-  echoGate?: CaptureEchoGate;
-  /** Send only speech (with `prefixPaddingMs` before each start); needs `vad`. Default false. */
-  silenceGating?: boolean;
-  /** Audio sent before each speech start when gating, ms (0..2000). Default: the VAD's (300). */
-  prefixPaddingMs?: number;
-  /** Resampler quality. Default 'high'. */
-  quality?: ResamplerQuality;
-  /** What the chunks carry: 'pcm16' (default, little-endian), or G.711 'mulaw' / 'alaw' bytes (then `outputRate` is 8000). */
-  encoding?: AudioEncoding;
-}
-
-/** Sample encodings of session audio: PCM16 little-endian, or G.711 (one byte a sample). */
-export type AudioEncoding = 'pcm16' | 'mulaw' | 'alaw';
-
-/** The encodings, for option checks. */
-export const AUDIO_ENCODINGS: readonly AudioEncoding[] = Object.freeze(['pcm16', 'mulaw', 'alaw'] as const);
-
-/** Integer counters at the output rate. */
-export interface CaptureStats {
-  /** Frames emitted in audio events. */
-  sentFrames: number;
-  /** Frames the silence gate held back and never sent. */
-  silenceFrames: number;
-  chunks: number;
-}
 
 const EMPTY: CaptureEvent[] = [];
 Object.freeze(EMPTY);

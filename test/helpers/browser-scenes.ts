@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter } from '../../src/index.js';
 import { REPO_ROOT } from './browser.js';
 import { randomChunking } from './random.js';
+import { replyScript } from './reply-script.js';
 import { convolve, loadRoom } from './echo-sources.js';
 import { readWav } from './wav-read.js';
 
@@ -260,30 +261,13 @@ function echoEnergy(played: Float32Array, delayFrames: number, echoGain: number,
 }
 
 /**
- * The server's side of the session scene, delivered before rendering starts (Firefox has no
- * OfflineAudioContext.suspend, so nothing can arrive mid-render in every engine): a response with
- * the reply's audio in 100 ms deltas. The user's speech in the microphone fixture (from 0.3 s)
- * then barges in through the client VAD (`localBargeIn`), in the audio thread, at a sample-exact
- * point of the reply.
+ * The server's side of the session scenes, delivered before rendering starts (Firefox has no
+ * OfflineAudioContext.suspend, so nothing can arrive mid-render in every engine): the demo's reply
+ * as one response (reply-script.ts). In session-48000 the user's speech in the microphone fixture
+ * (from 0.3 s) then barges in through the client VAD (`localBargeIn`), in the audio thread, at a
+ * sample-exact point of the reply.
  */
-export function sessionScript(): string[] {
-  const reply = pcm16Of(join(REPO_ROOT, 'demo', 'assets', 'reply-24000.wav'));
-  const events: Record<string, unknown>[] = [
-    { type: 'response.created', event_id: 'e1', response: { id: 'resp_1', object: 'realtime.response', status: 'in_progress', output: [] } },
-    {
-      type: 'response.output_item.added',
-      event_id: 'e2',
-      response_id: 'resp_1',
-      output_index: 0,
-      item: { id: 'item_1', type: 'message', role: 'assistant', status: 'in_progress', content: [] },
-    },
-  ];
-  for (let at = 0, n = 3; at < reply.length; at += 2400, n++) {
-    const delta = Buffer.from(reply.buffer, reply.byteOffset + at * 2, Math.min(2400, reply.length - at) * 2).toString('base64');
-    events.push({ type: 'response.output_audio.delta', event_id: `e${n}`, response_id: 'resp_1', item_id: 'item_1', output_index: 0, content_index: 0, delta });
-  }
-  return events.map((e) => JSON.stringify(e));
-}
+export const sessionScript = replyScript;
 
 function sessionScene(
   name: string,

@@ -4,35 +4,14 @@
 // in the echo lab's desk room, with the playback's own fades and playout delay in the loop (the reference is what readPlayback
 // output). Options: echoGate and echoCancellation together are an OptionsError; the canceller the
 // adapter made is freed with it. Cost: about 1 s.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EchoCanceller, EchoGate, OptionsError, RealtimeAudioAdapter, RealtimePcmError, decodeBase64 } from '../../src/index.js';
-import { readWav } from '../helpers/wav-read.js';
+import { replyScript } from '../helpers/reply-script.js';
 import { rng } from '../helpers/random.js';
 import { convolve, loadRoom } from '../helpers/echo-sources.js';
 
 const RATE = 48000;
 const QUANTUM = 128;
-const REPO = join(import.meta.dirname, '..', '..');
-
-function replyEvents(): string[] {
-  const reply = Int16Array.from(readWav(join(REPO, 'demo', 'assets', 'reply-24000.wav')).samples, (x) => Math.round(x * 32767));
-  const events: object[] = [
-    { type: 'response.created', event_id: 'e1', response: { id: 'resp_1', object: 'realtime.response', status: 'in_progress', output: [] } },
-    {
-      type: 'response.output_item.added',
-      event_id: 'e2',
-      response_id: 'resp_1',
-      output_index: 0,
-      item: { id: 'item_1', type: 'message', role: 'assistant', status: 'in_progress', content: [] },
-    },
-  ];
-  for (let at = 0, n = 3; at < reply.length; at += 2400, n++) {
-    const delta = Buffer.from(reply.buffer, at * 2, Math.min(2400, reply.length - at) * 2).toString('base64');
-    events.push({ type: 'response.output_audio.delta', event_id: `e${n}`, response_id: 'resp_1', item_id: 'item_1', output_index: 0, content_index: 0, delta });
-  }
-  return events.map((e) => JSON.stringify(e));
-}
 
 const FRAMES = 3 * RATE;
 const energy = (x: Float32Array, a: number, b: number) => x.subarray(a, b).reduce((s, v) => s + v * v, 0);
@@ -48,7 +27,7 @@ function makeAdapter(echoCancellation: boolean, sent: Float32Array[]): RealtimeA
       if (e.type === 'input_audio_buffer.append') sent.push(Float32Array.from(new Int16Array(decodeBase64(e.audio!).buffer), (v) => v / 32768));
     },
   });
-  for (const e of replyEvents()) adapter.handleServerEvent(e);
+  for (const e of replyScript()) adapter.handleServerEvent(e);
   return adapter;
 }
 

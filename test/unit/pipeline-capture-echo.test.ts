@@ -18,6 +18,7 @@ import {
 import { farEnd } from '../helpers/far-end.js';
 import { rng } from '../helpers/random.js';
 import { chunking, referencePcm16 } from '../helpers/transport-client.js';
+import { pushInPieces } from '../helpers/capture-run.js';
 
 const RATE = 48000;
 
@@ -45,17 +46,7 @@ const noise = (() => {
 const mic = Float32Array.from(echo, (v, i) => v + noise[i]!);
 
 /** Reference then mic, piece by piece (the same pieces for both), then flush. */
-function run(pipeline: CapturePipeline, reference: Float32Array, input: Float32Array, sizes: number[]): CaptureEvent[] {
-  const events: CaptureEvent[] = [];
-  let at = 0;
-  for (const n of sizes) {
-    pipeline.pushReference(reference.subarray(at, at + n));
-    events.push(...pipeline.push(input.subarray(at, at + n)));
-    at += n;
-  }
-  events.push(...pipeline.flush());
-  return events;
-}
+const run = (pipeline: CapturePipeline, reference: Float32Array, input: Float32Array, sizes: number[]) => pushInPieces(pipeline, input, sizes, reference);
 
 const audio = (events: CaptureEvent[]) => events.filter((e): e is CaptureAudioEvent => e.type === 'audio');
 const bytesOf = (events: CaptureEvent[]) => Buffer.concat(audio(events).map((e) => Buffer.from(e.base64, 'base64')));
