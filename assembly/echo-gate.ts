@@ -197,6 +197,7 @@ export function gate_process(s: usize, inPtr: usize, outPtr: usize, samples: i32
   return samples;
 }
 
+// State getters for the TS wrapper, one export per field: the same shape in every kernel by design.
 /** 1 while the gate lets the mic through (its target gain is 1). */
 export function gate_open(s: usize): i32 {
   return changetype<GateState>(s).open ? 1 : 0;

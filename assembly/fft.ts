@@ -173,6 +173,8 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
   }
 }
 
+// The inverse mirrors the forward transform's set-up (table, work halves, bit reversal) on purpose:
+// one function per direction, each with its own loop order.
 /**
  * Inverse real FFT of the spectrum inRe[0..m], inIm[0..m] into the n samples at `x`, scaled by 1/n.
  * `work` holds fft_work_bytes(n). The inputs are not modified; `x` may alias them only if it does

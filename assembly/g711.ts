@@ -59,6 +59,8 @@
   return (c & 0x80 ? magnitude : -magnitude) << 3;
 }
 
+// The four loops below mirror each other on purpose: one per law and direction, each inlining its
+// own codec (a function argument would be an indirect call per sample).
 /** Encodes `samples` int16 values at `inPtr` as mu-law bytes at `outPtr`; returns the count. */
 export function g711_mulaw_encode(inPtr: usize, outPtr: usize, samples: usize): usize {
   for (let i: usize = 0; i < samples; i++) {

@@ -277,6 +277,7 @@ function decideFrame(s: usize, levelDb: f64, eventsPtr: usize, events: i32, deci
 
   const frameSamples = <f64>st.frameSamples;
   let written = 0;
+  // start and stop mirror each other on purpose (hysteresis: speech frames counted to start, quiet to stop)
   if (!st.speaking) {
     const run = speech ? st.run + 1 : 0;
     st.run = run;
@@ -360,6 +361,7 @@ export function vad_process(s: usize, inPtr: usize, samples: i32, eventsPtr: usi
   return events;
 }
 
+// State getters for the TS wrapper, one export per field: the same shape in every kernel by design.
 /** Frames completed (decision bytes written) by the last vad_process call. */
 export function vad_frames_decided(s: usize): i32 {
   return changetype<VadState>(s).decided;

@@ -4,7 +4,7 @@
 // allocate nothing, `process` allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
 import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
-import { KernelBlocks } from '../wasm/blocks.js';
+import { KernelObject } from '../wasm/blocks.js';
 
 interface AecExports extends KernelExports {
   aec_state_bytes(sampleRate: number, blockSamples: number, partitions: number, maxLag: number): number;
@@ -68,7 +68,7 @@ function blockFor(sampleRate: number): number {
  * echo's delay (0..maxDelayMs) itself. The output lags the mic by `latencySamples`.
  * Lifecycle: construct, pushReference/processInto, reset, free.
  */
-export class EchoCanceller {
+export class EchoCanceller extends KernelObject {
   readonly sampleRate: number;
   readonly maxDelayMs: number;
   readonly tailMs: number;
@@ -80,15 +80,13 @@ export class EchoCanceller {
 
   private readonly heap: Heap;
   private readonly k: AecExports;
-  private readonly blocks: KernelBlocks;
-  private block: number;
-  private readonly state: number;
   private readonly window: number;
   /** The kernel on one window of reference, and on one window of mic (cancelled in place). */
   private readonly referenceWindow = (inPtr: number, _outPtr: number, samples: number) => this.k.aec_push_reference(this.state, inPtr, samples);
   private readonly micWindow = (inPtr: number, outPtr: number, samples: number) => this.k.aec_process(this.state, inPtr, outPtr, samples);
 
   constructor(options: EchoCancellerOptions) {
+    super('EchoCanceller');
     if (typeof options !== 'object' || options === null) throw new OptionsError('EchoCanceller: options must be an object with sampleRate');
     const o = { ...DEFAULTS, ...options };
     this.sampleRate = checkRange('sampleRate', o.sampleRate, 8000, 48000, true);
@@ -105,10 +103,8 @@ export class EchoCanceller {
     this.heap = kernels();
     this.k = this.heap.exports as unknown as AecExports;
     const stateBytes = (this.k.aec_state_bytes(this.sampleRate, this.blockSamples, partitions, maxLag) + 15) & ~15;
-    this.blocks = new KernelBlocks(this.heap, 'EchoCanceller', this);
-    this.block = this.blocks.alloc(stateBytes + WINDOW_SAMPLES * 4);
-    this.state = this.block;
-    this.window = this.block + stateBytes;
+    this.allocate(this.heap, stateBytes + WINDOW_SAMPLES * 4);
+    this.window = this.state + stateBytes;
     this.k.aec_init(this.state, this.sampleRate, this.blockSamples, partitions, maxLag, this.residualSuppression ? 1 : 0);
     this.latencySamples = this.k.aec_latency_blocks(this.state) * this.blockSamples;
   }
@@ -174,16 +170,5 @@ export class EchoCanceller {
   /** Forgets the room, the delay and the queued reference (same options). */
   reset(): void {
     this.k.aec_reset(this.live());
-  }
-
-  /** Returns the wasm memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
-  free(): void {
-    this.blocks.free();
-    this.block = 0;
-  }
-
-  private live(): number {
-    if (this.block === 0) this.blocks.check();
-    return this.state;
   }
 }

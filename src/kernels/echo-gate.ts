@@ -3,7 +3,7 @@
 // goes through (Heap.through); `processInto` and `pushReference` allocate nothing, `process`
 // allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
-import { KernelBlocks } from '../wasm/blocks.js';
+import { KernelObject } from '../wasm/blocks.js';
 import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
 interface GateExports extends KernelExports {
@@ -59,7 +59,7 @@ const checkRange = (name: string, value: unknown, low: number, high: number, int
  * reference sample as simultaneous and finds the echo delay (0..maxDelayMs) itself. With no
  * reference playing it is transparent. Lifecycle: construct, pushReference/process, reset, free.
  */
-export class EchoGate {
+export class EchoGate extends KernelObject {
   readonly sampleRate: number;
   /** Samples per decision block (2.5 ms). */
   readonly blockSamples: number;
@@ -71,15 +71,13 @@ export class EchoGate {
 
   private readonly heap: Heap;
   private readonly k: GateExports;
-  private readonly blocks: KernelBlocks;
-  private block: number;
-  private readonly state: number;
   private readonly inPtr: number;
   /** The kernel on one window of reference, and on one window of mic (gated in place). */
   private readonly referenceWindow = (inPtr: number, _outPtr: number, samples: number) => this.k.gate_push_reference(this.state, inPtr, samples);
   private readonly micWindow = (inPtr: number, outPtr: number, samples: number) => this.k.gate_process(this.state, inPtr, outPtr, samples);
 
   constructor(options: EchoGateOptions) {
+    super('EchoGate');
     if (typeof options !== 'object' || options === null) throw new OptionsError('EchoGate: options must be an object with sampleRate');
     const o = { ...DEFAULTS, ...options };
     this.sampleRate = checkRange('sampleRate', o.sampleRate, 8000, 192000, true);
@@ -92,10 +90,8 @@ export class EchoGate {
     this.heap = kernels();
     this.k = this.heap.exports as unknown as GateExports;
     const stateBytes = (this.k.gate_state_bytes() + 15) & ~15;
-    this.blocks = new KernelBlocks(this.heap, 'EchoGate', this);
-    this.block = this.blocks.alloc(stateBytes + WINDOW_SAMPLES * 4);
-    this.state = this.block;
-    this.inPtr = this.block + stateBytes;
+    this.allocate(this.heap, stateBytes + WINDOW_SAMPLES * 4);
+    this.inPtr = this.state + stateBytes;
     this.k.gate_init(
       this.state,
       this.sampleRate,
@@ -163,16 +159,5 @@ export class EchoGate {
   /** Forgets the reference, the delay and the echo level; open again (same options). */
   reset(): void {
     this.k.gate_reset(this.live());
-  }
-
-  /** Returns the wasm memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
-  free(): void {
-    this.blocks.free();
-    this.block = 0;
-  }
-
-  private live(): number {
-    if (this.block === 0) this.blocks.check();
-    return this.state;
   }
 }

@@ -16,7 +16,7 @@
 // (input window `inputPtr`, output window `outputPtr`, up to `maxFramesPerCall` input frames per
 // call) for pipelines that keep their data inside the kernel module.
 import { kernels, type Heap } from '../wasm/load.js';
-import { KernelBlocks } from '../wasm/blocks.js';
+import { KernelObject } from '../wasm/blocks.js';
 import { OptionsError, RealtimePcmError } from '../errors.js';
 import { checkQuality, checkRate, designResampler, type ResamplerDesign, type ResamplerMode, type ResamplerQuality } from './resampler-design.js';
 
@@ -93,7 +93,7 @@ function tooSmall(what: string, have: number, need: number): RealtimePcmError {
  * processInto() a few views when its input is longer than maxFramesPerCall. Coefficient tables
  * are cached per rate pair and quality, once per kernel instance (wasm memory).
  */
-export class Resampler {
+export class Resampler extends KernelObject {
   readonly inputRate: number;
   readonly outputRate: number;
   readonly quality: ResamplerQuality;
@@ -109,12 +109,11 @@ export class Resampler {
 
   private readonly heap: Heap;
   private readonly wasm: ResampleExports;
-  private readonly blocks: KernelBlocks;
-  private state: number;
   private readonly inWindow: number;
   private readonly outWindow: number;
 
   constructor(options: ResamplerOptions) {
+    super('Resampler');
     if (options === null || typeof options !== 'object') {
       throw new OptionsError('Resampler: pass { inputRate, outputRate, quality? }');
     }
@@ -129,13 +128,12 @@ export class Resampler {
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();
     this.wasm = this.heap.exports as unknown as ResampleExports;
-    this.blocks = new KernelBlocks(this.heap, 'Resampler', this);
     const coefPtr = tableIn(this.heap, key, d);
     const outFrames = Math.max(this.maxOutputFrames(this.maxFramesPerCall), Math.ceil(d.delay / d.down) + 1);
     const mode = MODE_NUMBER[d.mode];
     // One block: the kernel state (with the input window), then the output window.
     const stateBytes = (this.wasm.rs_state_bytes(mode, d.taps, d.down, this.maxFramesPerCall) + 15) & ~15;
-    this.state = this.blocks.alloc(stateBytes + outFrames * 4);
+    this.allocate(this.heap, stateBytes + outFrames * 4);
     this.outWindow = this.state + stateBytes;
     this.wasm.rs_init(this.state, mode, coefPtr, d.taps, d.up, d.down, d.delay, this.maxFramesPerCall);
     this.inWindow = this.wasm.rs_input_window(this.state);
@@ -159,7 +157,7 @@ export class Resampler {
 
   /** Exactly how many frames process() of `inputFrames` frames (any length, any chunking) would return now. */
   outputFrames(inputFrames: number): number {
-    this.alive();
+    this.live();
     return this.wasm.rs_output_frames(this.state, inputFrames);
   }
 
@@ -177,7 +175,7 @@ export class Resampler {
    * `output` must hold outputFrames(input.length) frames (maxOutputFrames() always suffices).
    */
   processInto(input: Float32Array, output: Float32Array): number {
-    this.alive();
+    this.live();
     const total = input.length;
     const need = this.wasm.rs_output_frames(this.state, total);
     if (need > output.length) throw tooSmall('processInto', output.length, need);
@@ -199,7 +197,7 @@ export class Resampler {
    * any region with room for outputFrames(frames)); returns the frames written. Allocates nothing.
    */
   processPtr(inPtr: number, frames: number, outPtr: number): number {
-    this.alive();
+    this.live();
     if (frames > this.maxFramesPerCall || frames < 0) {
       throw new RealtimePcmError('invalid_frames', `Resampler.processPtr: frames must be 0..${this.maxFramesPerCall} per call, got ${frames}`);
     }
@@ -208,7 +206,7 @@ export class Resampler {
 
   /** Frames flush() would return now. */
   flushFrames(): number {
-    this.alive();
+    this.live();
     return this.wasm.rs_flush_frames(this.state);
   }
 
@@ -221,7 +219,7 @@ export class Resampler {
 
   /** flush() into a caller-owned buffer (room for flushFrames()); returns the frames written. Allocates nothing. */
   flushInto(output: Float32Array): number {
-    this.alive();
+    this.live();
     const count = this.wasm.rs_flush_frames(this.state);
     if (count > output.length) throw tooSmall('flushInto', output.length, count);
     const n = this.wasm.rs_flush(this.state, this.outWindow);
@@ -231,26 +229,13 @@ export class Resampler {
 
   /** Pointer-level flush into byte offset `outPtr` (room for flushFrames()); returns the frames written. */
   flushPtr(outPtr: number): number {
-    this.alive();
+    this.live();
     return this.wasm.rs_flush(this.state, outPtr);
   }
 
   /** Forgets the stream (history and position), as if newly constructed. */
   reset(): void {
-    this.alive();
+    this.live();
     this.wasm.rs_reset(this.state);
-  }
-
-  /**
-   * Returns the instance's wasm memory (the shared coefficient table stays cached); afterwards every
-   * call throws RealtimePcmError('freed'). Idempotent.
-   */
-  free(): void {
-    this.blocks.free();
-    this.state = 0;
-  }
-
-  private alive(): void {
-    if (this.state === 0) this.blocks.check();
   }
 }

@@ -2,7 +2,7 @@
 // memory holds the kernel state, the input window, the event and decision windows; samples move
 // through it with Heap.write/read. `processInto` allocates nothing, `process` allocates its result.
 import { kernels, type Heap, type KernelExports } from '../wasm/load.js';
-import { KernelBlocks } from '../wasm/blocks.js';
+import { KernelObject } from '../wasm/blocks.js';
 import { OptionsError, RealtimePcmError, checkOptionRange } from '../errors.js';
 
 interface VadExports extends KernelExports {
@@ -95,7 +95,7 @@ const checkRange = (name: string, value: unknown, low: number, high: number, int
  * gets louder within about a second), with start/stop hysteresis, hangover, minimum speech time
  * and silence duration. Lifecycle: construct, process/processInto, reset, free.
  */
-export class EnergyVad {
+export class EnergyVad extends KernelObject {
   readonly sampleRate: number;
   /** Samples per decision frame. */
   readonly frameSamples: number;
@@ -112,9 +112,6 @@ export class EnergyVad {
 
   private readonly heap: Heap;
   private readonly k: VadExports;
-  private readonly blocks: KernelBlocks;
-  private block: number;
-  private readonly state: number;
   private readonly inPtr: number;
   private readonly eventsPtr: number;
   private readonly decisionsPtr: number;
@@ -123,6 +120,7 @@ export class EnergyVad {
   private readonly times = new Float64Array(64);
 
   constructor(options: EnergyVadOptions) {
+    super('EnergyVad');
     if (typeof options !== 'object' || options === null) throw new OptionsError('EnergyVad: options must be an object with sampleRate');
     const o = { ...DEFAULTS, ...options };
     this.sampleRate = checkRange('sampleRate', o.sampleRate, 8000, 192000, true);
@@ -143,9 +141,7 @@ export class EnergyVad {
     this.capacity = Math.ceil(WINDOW_SAMPLES / this.frameSamples) + 1;
     const stateBytes = (this.k.vad_state_bytes() + 15) & ~15;
     const bytes = stateBytes + WINDOW_SAMPLES * 4 + this.capacity * 16 + this.capacity + 16;
-    this.blocks = new KernelBlocks(this.heap, 'EnergyVad', this);
-    this.block = this.blocks.alloc(bytes);
-    this.state = this.block;
+    this.allocate(this.heap, bytes);
     this.inPtr = this.state + stateBytes;
     this.eventsPtr = this.inPtr + WINDOW_SAMPLES * 4;
     this.decisionsPtr = this.eventsPtr + this.capacity * 16;
@@ -239,16 +235,5 @@ export class EnergyVad {
   reset(): void {
     this.k.vad_reset(this.live());
     this.framesDecided = 0;
-  }
-
-  /** Returns the wasm memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
-  free(): void {
-    this.blocks.free();
-    this.block = 0;
-  }
-
-  private live(): number {
-    if (this.block === 0) this.blocks.check();
-    return this.state;
   }
 }

@@ -17,7 +17,6 @@
 // decoding (once per delta, off the audio thread).
 import { decodeBase64 } from '../kernels/base64.js';
 import { decodeG711 } from '../kernels/g711.js';
-import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
@@ -28,119 +27,17 @@ import { BlockResampler } from './block-resampler.js';
 import { RecentIds } from './recent-ids.js';
 import { checkChoice, checkNumber, checkRate, rejectRenamed } from './options.js';
 import { Fade } from './fade.js';
-import { OutputLimiter, type OutputLimiterOptions } from './limiter.js';
+import { OutputLimiter } from './limiter.js';
 import { ArrivalStats } from './playout-arrivals.js';
 import { DelayManager, REBUFFER_MARGIN_MS } from './playout-delay.js';
 import { Playout } from './playout.js';
 import { playoutSettings } from './playback-options.js';
 import { AUDIO_ENCODINGS, type AudioEncoding } from './capture.js';
 
-/** Where the played signal goes as the echo gate's reference (an `EchoGate` fits). */
-export interface PlaybackReferenceSink {
-  pushReference(playback: Float32Array): void;
-}
+import { newPlaybackStats, type PlaybackInterruption, type PlaybackPipelineOptions, type PlaybackReferenceSink, type PlaybackStats } from './playback-types.js';
 
-/** Options of `new PlaybackPipeline(...)`; only `outputRate` is required. */
-export interface PlaybackPipelineOptions {
-  /** Device (speaker) rate in Hz: what `read()` produces. */
-  outputRate: number;
-  /** Rate of the session's audio in Hz. Default 24000 (OpenAI Realtime, Gemini Live output). */
-  inputRate?: number;
-  /** Resampler quality. Default 'high'. */
-  quality?: ResamplerQuality;
-  /**
-   * Most audio held, in ms of device frames (100..600000); what does not fit is dropped and
-   * counted. Default 60000. (Formerly `maxBufferedMs`.)
-   */
-  maxPlaybackMs?: number;
-  /**
-   * The playout delay at the start, ms (0..5000, within minPlayoutMs..maxPlayoutMs): an item starts
-   * this long after its first audio arrived (at once when it has ended). Default minPlayoutMs.
-   * (Formerly `startThresholdMs`.)
-   */
-  playbackStartMs?: number;
-  /**
-   * Bounds of the adaptive playout delay, ms (0..5000). The delay grows at once when audio arrives
-   * later than it covers (an underrun, or nearly) and shrinks slowly after items that needed less;
-   * after an underrun, playback resumes once the item's schedule has come and minPlayoutMs of
-   * audio is buffered. Equal bounds give a fixed delay; 0 and 0 play whatever arrived at once.
-   * Defaults 20 and 1000 (min(20, playbackStartMs) and max(1000, playbackStartMs) when only that is given).
-   */
-  minPlayoutMs?: number;
-  maxPlayoutMs?: number;
-  /**
-   * Raised-cosine fades at every transition (item start and end, underrun, resume, interrupt), ms
-   * (0..50); 0 turns them off. Default 5.
-   */
-  fadeMs?: number;
-  /** A peak limiter on the output (ceiling -1 dBFS, release 100 ms, or as given). Default off. */
-  limiter?: boolean | OutputLimiterOptions;
-  /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate` (yours to free). */
-  echoGate?: PlaybackReferenceSink;
-  /** Most items queued at once. Default 64. */
-  maxItems?: number;
-  /** What the deltas carry: 'pcm16' (default), or G.711 'mulaw' / 'alaw' bytes (then `inputRate` is 8000). */
-  encoding?: AudioEncoding;
-}
-
-/** What `interrupt()` reports about the item that was playing. */
-export interface PlaybackInterruption {
-  /** The item playing (or last played, or next to play), or null when there was none. */
-  itemId: string | null;
-  /** Audio of that item actually read out, in ms of session audio; never more than it received. */
-  playedMs: number;
-  /** The same as session-rate frames (integer). */
-  playedFrames: number;
-  /** Session-rate frames of that item received. */
-  receivedFrames: number;
-  /** True when the item had ended and was played to its end (nothing was cut). */
-  playedToEnd: boolean;
-  /** Audio flushed from the buffer, in ms (all items). */
-  flushedMs: number;
-}
-
-/** Integer counters; milliseconds follow from them. */
-export interface PlaybackStats {
-  /** Session-rate frames decoded from deltas. */
-  receivedFrames: number;
-  /** Device-rate frames read out (audio only, not the zero fill). */
-  playedFrames: number;
-  /** Device-rate frames dropped because the buffer was full. */
-  overflowFrames: number;
-  /** Device-rate frames flushed by interruptions. */
-  flushedFrames: number;
-  /** Session-rate frames of deltas that arrived for an interrupted item, not played. */
-  lateFrames: number;
-  /** Times the buffer ran dry while an item was still expected to deliver audio. */
-  underruns: number;
-  /** Device-rate frames of silence output during those underruns. */
-  underrunFrames: number;
-  /** Deltas rejected (odd byte count) or partly rejected. */
-  badDeltas: number;
-  /** The adaptive playout delay now, device frames. */
-  playoutDelayFrames: number;
-  /** Frames played below full gain: the fades at transitions (the release after an interrupt included). */
-  fadedFrames: number;
-  /** Output frames the limiter turned down (0 when it is off). */
-  limitedFrames: number;
-}
-
-/** PlaybackStats at zero (for a playout of its own, too). */
-export function newPlaybackStats(): PlaybackStats {
-  return {
-    receivedFrames: 0,
-    playedFrames: 0,
-    overflowFrames: 0,
-    flushedFrames: 0,
-    lateFrames: 0,
-    underruns: 0,
-    underrunFrames: 0,
-    badDeltas: 0,
-    playoutDelayFrames: 0,
-    fadedFrames: 0,
-    limitedFrames: 0,
-  };
-}
+export type { PlaybackInterruption, PlaybackPipelineOptions, PlaybackReferenceSink, PlaybackStats } from './playback-types.js';
+export { newPlaybackStats } from './playback-types.js';
 
 /** Interrupted items remembered, so that their late deltas are not played. */
 const RECENTLY_INTERRUPTED = 16;

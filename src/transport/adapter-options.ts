@@ -2,18 +2,23 @@
 import { OptionsError } from '../errors.js';
 import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
-import type { OutputLimiterOptions } from '../pipeline/limiter.js';
 import type { CaptureEchoGate, CapturePipelineOptions, EchoCancellationOption } from '../pipeline/capture.js';
-import type { PlaybackReferenceSink } from '../pipeline/playback.js';
+import type { PlaybackPipelineOptions, PlaybackReferenceSink } from '../pipeline/playback.js';
 import type { AdapterEvent, SessionAudioFormat, SessionProtocolName, TurnDetectionMode } from './events.js';
 import type { SessionPlayout } from './playout.js';
 import type { SendTarget } from './sink.js';
 
+/** The PlaybackPipeline options the adapter passes on to its speaker playback (documented there). */
+export const PLAYBACK_OPTION_NAMES = ['maxPlaybackMs', 'playbackStartMs', 'minPlayoutMs', 'maxPlayoutMs', 'fadeMs', 'limiter'] as const;
+export type PlaybackOptionNames = (typeof PLAYBACK_OPTION_NAMES)[number];
+
 /**
  * Options of `new RealtimeAudioAdapter(...)`: `protocol`, `send`, `inputRate` and `outputRate` are
- * required (`outputRate` not with a `playout` of your own).
+ * required (`outputRate` not with a `playout` of your own). The speaker's playback options
+ * (`maxPlaybackMs`, `playbackStartMs`, `minPlayoutMs`, `maxPlayoutMs`, `fadeMs`, `limiter`) are
+ * PlaybackPipeline's, passed on as they are.
  */
-export interface RealtimeAudioAdapterOptions {
+export interface RealtimeAudioAdapterOptions extends Pick<PlaybackPipelineOptions, PlaybackOptionNames> {
   /** The session's protocol: 'openai' (GA), 'openai-beta' or 'gemini' (Gemini Live). */
   protocol: SessionProtocolName;
   /**
@@ -66,17 +71,6 @@ export interface RealtimeAudioAdapterOptions {
   interruptResponse?: boolean;
   /** Resampler quality for both directions. Default 'high'. */
   quality?: ResamplerQuality;
-  /** Playback buffer bound, ms (PlaybackPipeline's `maxPlaybackMs`). Default 60000. */
-  maxPlaybackMs?: number;
-  /** The playout delay at the start, ms (PlaybackPipeline's `playbackStartMs`). Default minPlayoutMs. */
-  playbackStartMs?: number;
-  /** Bounds of the adaptive playout delay, ms (PlaybackPipeline's). Defaults 20 and 1000; equal: fixed. */
-  minPlayoutMs?: number;
-  maxPlayoutMs?: number;
-  /** Fades at every playback transition, ms (PlaybackPipeline's `fadeMs`; 0: none). Default 5. */
-  fadeMs?: number;
-  /** A peak limiter on the speaker output (PlaybackPipeline's `limiter`). Default off. */
-  limiter?: boolean | OutputLimiterOptions;
   /** Audio a WebSocket may have queued before further chunks are dropped and counted, ms (0..600000). Default 2000. */
   maxSendBufferMs?: number;
   /** Receives interruptions, errors and local VAD events. */

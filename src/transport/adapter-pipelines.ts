@@ -6,8 +6,8 @@
 import { OptionsError } from '../errors.js';
 import { CapturePipeline, type AudioEncoding } from '../pipeline/capture.js';
 import { checkOneEchoStage } from '../pipeline/capture-echo.js';
-import { PlaybackPipeline } from '../pipeline/playback.js';
-import { makeEchoGate, type RealtimeAudioAdapterOptions } from './adapter-options.js';
+import { PlaybackPipeline, type PlaybackPipelineOptions } from '../pipeline/playback.js';
+import { makeEchoGate, PLAYBACK_OPTION_NAMES, type PlaybackOptionNames, type RealtimeAudioAdapterOptions } from './adapter-options.js';
 import type { SessionPlayout } from './playout.js';
 import type { SessionProtocol } from './protocol.js';
 
@@ -23,6 +23,13 @@ export interface AdapterPipelines {
 /** The pipelines' sample encoding for a protocol's audio format. */
 function encodingOf(protocol: SessionProtocol): AudioEncoding {
   return protocol.audioFormat === 'pcmu' ? 'mulaw' : protocol.audioFormat === 'pcma' ? 'alaw' : 'pcm16';
+}
+
+/** The playback options given to the adapter (those left out stay out: PlaybackPipeline's defaults). */
+function playbackOptions(options: RealtimeAudioAdapterOptions): Pick<PlaybackPipelineOptions, PlaybackOptionNames> {
+  const picked: Record<string, unknown> = {};
+  for (const name of PLAYBACK_OPTION_NAMES) if (options[name] !== undefined) picked[name] = options[name];
+  return picked as Pick<PlaybackPipelineOptions, PlaybackOptionNames>;
 }
 
 export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: SessionProtocol): AdapterPipelines {
@@ -58,12 +65,7 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
       outputRate: outputRate as number,
       inputRate: protocol.outputRate,
       quality: options.quality,
-      maxPlaybackMs: options.maxPlaybackMs,
-      playbackStartMs: options.playbackStartMs,
-      minPlayoutMs: options.minPlayoutMs,
-      maxPlayoutMs: options.maxPlayoutMs,
-      fadeMs: options.fadeMs,
-      limiter: options.limiter,
+      ...playbackOptions(options),
       // what is read out goes to the echo stages (the capture pipeline passes it on)
       echoGate: echoGate === undefined && capture.echoCanceller === undefined ? undefined : capture,
       encoding,

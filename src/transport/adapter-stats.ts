@@ -5,7 +5,19 @@ import type { PlaybackStats } from '../pipeline/playback.js';
 import type { TransportError } from './errors.js';
 import type { AdapterStats } from './events.js';
 
-export class AdapterCounters {
+/** Errors counted in total and per code (the adapter's, and a phone bridge's carrier side). */
+export class ErrorCounter {
+  errors = 0;
+  readonly errorsByCode: Record<string, number> = {};
+
+  /** Counts an error reported to the application. */
+  countError(error: TransportError): void {
+    this.errors++;
+    this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
+  }
+}
+
+export class AdapterCounters extends ErrorCounter {
   /** Session-rate frames sent in append events, and the chunks sent and dropped. */
   sentFrames = 0;
   chunksSent = 0;
@@ -19,14 +31,6 @@ export class AdapterCounters {
   commitsSent = 0;
   /** Items whose first audio delta announced them (no item event had been passed in). */
   unannouncedItems = 0;
-  errors = 0;
-  readonly errorsByCode: Record<string, number> = {};
-
-  /** Counts an error reported to the application. */
-  countError(error: TransportError): void {
-    this.errors++;
-    this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
-  }
 
   /**
    * The totals (allocates): `inputRate`/`outputRate` are the session's audio rates, `deviceRate`

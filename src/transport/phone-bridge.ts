@@ -284,7 +284,7 @@ export class PhoneBridge {
   }
 
   private carrierError(error: TransportError): void {
-    this.counts.countCarrierError(error);
+    this.counts.countError(error);
     this.onEvent?.({ type: 'error', error });
   }
 

@@ -2,7 +2,7 @@
 // the caller's stream), as one object for logs and dashboards.
 import type { InboundJitterStats } from '../pipeline/inbound-jitter.js';
 import type { CarrierPlayout, CarrierPlayoutStats } from './carrier-playout.js';
-import type { TransportError } from './errors.js';
+import { ErrorCounter } from './adapter-stats.js';
 import type { AdapterStats } from './events.js';
 
 /** The carrier side of a call. */
@@ -32,19 +32,12 @@ export interface PhoneBridgeStats {
   carrier: CarrierStats;
 }
 
-export class PhoneCounters {
+export class PhoneCounters extends ErrorCounter {
   carrierIn = 0;
   carrierOut = 0;
   carrierSendFailed = 0;
   otherTrack = 0;
   dtmf = 0;
-  errors = 0;
-  readonly errorsByCode: Record<string, number> = {};
-
-  countCarrierError(error: TransportError): void {
-    this.errors++;
-    this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
-  }
 }
 
 /** Both sides' counters (allocates). */

@@ -1,12 +1,12 @@
 // The kernel memory one object owns: the blocks it allocated in the shared kernel instance at
-// construction, returned by its `free()`. Every class that allocates kernel memory (Resampler,
-// EnergyVad, EchoGate, and any new kernel) keeps one `KernelBlocks` and follows the same pattern:
+// construction, returned by its `free()`. The kernel wrappers (Resampler, EnergyVad, EchoGate,
+// EchoCanceller, and any new kernel) extend `KernelObject`:
 //
-//   this.blocks = new KernelBlocks(heap, 'EchoGate', this); // before the first allocation
-//   this.block = this.blocks.alloc(bytes);                    // construction time only
-//   ...
-//   free(): void { this.blocks.free(); }                      // idempotent
-//   private live(): number { this.blocks.check(); ... }       // RealtimePcmError('freed') after free()
+//   super('EchoGate');                          // first in the constructor
+//   this.allocate(heap, bytes);                 // construction time only; the first block is `state`
+//   this.k.gate_process(this.live(), ...);      // live(): RealtimePcmError('freed') after free()
+//
+// and inherit `free()` (idempotent). Other owners keep a `KernelBlocks` themselves.
 //
 // Backstop: an object dropped without `free()` has its blocks released once the garbage collector
 // has collected it (a FinalizationRegistry, where the engine has one). That happens some time
@@ -71,6 +71,39 @@ export class KernelBlocks {
     this.freed = true;
     for (const ptr of this.ptrs) this.heap.release(ptr);
     this.ptrs.length = 0;
+  }
+}
+
+/**
+ * The base of the kernel wrappers: the blocks the object owns, its kernel state pointer (the first
+ * block; 0 after `free()`), `free()` and the live check.
+ */
+export abstract class KernelObject {
+  /** The kernel state: the first block allocated, 0 after `free()`. */
+  protected state = 0;
+  private blocks: KernelBlocks | undefined;
+
+  /** `name`: the class, for the error a use after free raises. */
+  protected constructor(private readonly kernelName: string) {}
+
+  /** Allocates a zeroed, 16-byte aligned block owned by this object (construction time only). */
+  protected allocate(heap: Heap, bytes: number): number {
+    this.blocks ??= new KernelBlocks(heap, this.kernelName, this);
+    const ptr = this.blocks.alloc(bytes);
+    if (this.state === 0) this.state = ptr;
+    return ptr;
+  }
+
+  /** Returns the wasm memory; afterwards every call throws RealtimePcmError('freed'). Idempotent. */
+  free(): void {
+    this.blocks?.free();
+    this.state = 0;
+  }
+
+  /** The kernel state pointer; throws RealtimePcmError('freed') after `free()`. */
+  protected live(): number {
+    if (this.state === 0) this.blocks?.check();
+    return this.state;
   }
 }
 

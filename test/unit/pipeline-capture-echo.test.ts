@@ -118,6 +118,31 @@ describe('CapturePipeline with echoCancellation', () => {
     pipeline.free();
   });
 
+  it("EchoCanceller's frame counts (what the stage uses): the first `frames` samples, as a shorter array would give; bad counts are typed errors", () => {
+    const a = new EchoCanceller({ sampleRate: 24000 });
+    const b = new EchoCanceller({ sampleRate: 24000 });
+    const ref = resampled(far).subarray(0, 24000);
+    const micAt24 = resampled(mic).subarray(0, 24000);
+    const outA = new Float32Array(24000);
+    const outB = new Float32Array(24000);
+    const scratch = new Float32Array(1000);
+    for (let at = 0; at < 24000; at += 600) {
+      scratch.set(ref.subarray(at, at + 600));
+      a.pushReference(scratch, 600);
+      b.pushReference(ref.subarray(at, at + 600));
+      scratch.set(micAt24.subarray(at, at + 600));
+      expect(a.processInto(scratch, scratch, 600)).toBe(600);
+      outA.set(scratch.subarray(0, 600), at);
+      b.processInto(micAt24.subarray(at, at + 600), outB.subarray(at, at + 600));
+    }
+    expect(Buffer.from(outA.buffer).equals(Buffer.from(outB.buffer))).toBe(true);
+    expect(() => a.pushReference(scratch, 1001)).toThrow(RealtimePcmError);
+    expect(() => a.processInto(scratch, scratch, 1.5)).toThrow(/frames must be an integer in 0..1000/);
+    expect(() => a.processInto(scratch, new Float32Array(10), 20)).toThrow(/output holds 10 samples/);
+    a.free();
+    b.free();
+  });
+
   it('takes EchoCanceller options or an instance at the output rate; rejects the rest with OptionsError', () => {
     const withOptions = new CapturePipeline({ inputRate: RATE, echoCancellation: { tailMs: 100, residualSuppression: false } });
     expect((withOptions.echoCanceller as EchoCanceller).tailMs).toBe(100);
