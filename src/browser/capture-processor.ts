@@ -95,7 +95,9 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
     process(inputs: Float32Array[][]): boolean {
       if (this.closed) return false; // the engine may drop the processor
       const input = inputs[0];
-      if (this.failed || this.paused || input === undefined || input.length === 0) return true;
+      const idle = this.failed || this.paused || input === undefined || input.length === 0;
+      this.pipeline.referenceEnabled = !idle; // no mic: the linked playback's output is not queued for it
+      if (idle) return true;
       this.quanta++;
       const samples = this.mixer.mix(input);
       this.meter.add(samples);

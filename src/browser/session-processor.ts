@@ -117,15 +117,17 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
       if (this.failed) return true;
       try {
         const output = outputs[0];
+        const input = inputs[0];
+        const micActive = !this.paused && input !== undefined && input.length > 0;
+        this.adapter.capture.referenceEnabled = micActive; // no mic this quantum: its reference is not queued
         if (output !== undefined && output.length > 0) {
           const first = output[0]!;
           this.adapter.readPlayback(first); // first: the echo stages get this quantum's reference before its mic
           for (let c = 1; c < output.length; c++) output[c]!.set(first);
           this.speakerMeter.add(first);
         }
-        const input = inputs[0];
-        if (!this.paused && input !== undefined && input.length > 0) {
-          const samples = this.mixer.mix(input);
+        if (micActive) {
+          const samples = this.mixer.mix(input!);
           this.micMeter.add(samples);
           this.adapter.pushMicrophone(samples);
         }

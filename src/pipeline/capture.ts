@@ -69,6 +69,13 @@ export class CapturePipeline {
   readonly referenceRate: number;
   readonly encoding: AudioEncoding;
   readonly stats: CaptureStats = { sentFrames: 0, silenceFrames: 0, chunks: 0 };
+  /**
+   * Set it false while the speaker plays but no microphone audio is pushed (a paused or
+   * disconnected microphone): `pushReference` then drops what it gets, so that the played audio
+   * does not queue up ahead of the microphone when it resumes (the echo stages pair them in order).
+   * Default true; the worklet processors set it every render quantum.
+   */
+  referenceEnabled = true;
 
   /** Echo gate, then resampler, on fixed 128-frame blocks of input; its output goes to `collect`. */
   private readonly resampler: BlockResampler;
@@ -178,10 +185,12 @@ export class CapturePipeline {
    * What the speaker played (float32 at `referenceRate`, any length; zeros while it plays nothing),
    * for the echo canceller and the echo gate: call it in step with `push`, with the same span of
    * time, before the microphone block it echoes into (an audio callback: read the playback, push it
-   * here, then push the mic). Allocation-free. Does nothing without an echo stage.
+   * here, then push the mic). Allocation-free. Does nothing without an echo stage, or while
+   * `referenceEnabled` is false.
    */
   pushReference(playback: Float32Array): void {
     if (this.freed) throw freedError('CapturePipeline');
+    if (!this.referenceEnabled) return;
     this.echo?.pushReference(playback);
     this.echoGate?.pushReference?.(playback);
   }
