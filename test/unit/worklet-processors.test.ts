@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
 import { createPlaybackProcessorClass } from '../../src/browser/playback-processor.js';
+import { createSessionProcessorClass } from '../../src/browser/session-processor.js';
 import { kernelModule, encodeBase64 } from '../../src/kernels/index.js';
 import { allocatedBytes } from '../helpers/allocation.js';
 import type { EchoCanceller } from '../../src/kernels/echo-canceller.js';
@@ -174,6 +175,52 @@ describe('linked playback and capture processors with echoCancellation', () => {
     const reductionDb = 10 * Math.log10(micEnergy / outEnergy);
     console.log(`capture paused 1 s while the reply played: ${reductionDb.toFixed(1)} dB less echo from 0.2 s after resuming`);
     expect(reductionDb).toBeGreaterThan(40);
+  });
+});
+
+describe('session processor', () => {
+  it('allocates nothing per render quantum between chunks with its echo canceller on (the default), playing a reply into the mic', () => {
+    const Session = createSessionProcessorClass(scope);
+    const processor = new Session({
+      processorOptions: { module: kernelModule(), adapter: { protocol: 'openai', chunkMs: 1000, vad: true }, levelIntervalMs: 0 },
+    });
+    const port = processor.port as unknown as FakePort;
+    let seed = 9;
+    const pcm = new Int16Array(24000 * 60).map(() => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return ((seed >>> 16) % 8000) - 4000;
+    });
+    port.deliver({ type: 'server', message: { type: 'response.output_item.added', item: { id: 'it' } } });
+    port.deliver({ type: 'server', message: { type: 'response.output_audio.delta', item_id: 'it', delta: encodeBase64(new Uint8Array(pcm.buffer)) } });
+    const speaker = new Float32Array(128);
+    const mic = new Float32Array(128);
+    const history = new Float32Array(4096);
+    let t = 0;
+    const outputs = [[speaker]];
+    const inputs = [[mic]];
+    const step = () => {
+      processor.process(inputs, outputs);
+      for (let i = 0; i < 128; i++, t++) {
+        history[t & 4095] = speaker[i]!;
+        mic[i] = 0.25 * history[(t - 1440) & 4095]!; // the next quantum's mic hears this one's speaker 30 ms later
+      }
+    };
+    for (let i = 0; i < 5000; i++) step();
+    const quanta = 300;
+    let bytes = Number.POSITIVE_INFINITY;
+    const sends = () => port.posted.filter((m) => m.type === 'send').length;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      for (let i = 0, before = sends(); i < 1000 && sends() === before; i++) step(); // just after a chunk went out
+      bytes = Math.min(
+        bytes,
+        allocatedBytes(() => {
+          for (let i = 0; i < quanta; i++) step();
+        }),
+      );
+    }
+    console.log(`session processor with the echo canceller: ${bytes} bytes over ${quanta} quanta`);
+    expect(bytes).toBeLessThan(1024);
+    expect((processor.adapter.echoCanceller as EchoCanceller).erleDb).toBeGreaterThan(10);
   });
 });
 
