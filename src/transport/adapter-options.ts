@@ -2,7 +2,7 @@
 import { OptionsError } from '../errors.js';
 import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
-import type { CaptureEchoGate, CapturePipelineOptions } from '../pipeline/capture.js';
+import type { CaptureEchoGate, CapturePipelineOptions, EchoCancellationOption } from '../pipeline/capture.js';
 import type { PlaybackPipelineOptions, PlaybackReferenceSink } from '../pipeline/playback.js';
 import type { AdapterEvent, SessionAudioFormat, SessionProtocolName, TurnDetectionMode } from './events.js';
 import type { SessionPlayout } from './playout.js';
@@ -47,6 +47,15 @@ export interface RealtimeAudioAdapterOptions extends Pick<PlaybackPipelineOption
   silenceGating?: boolean;
   /** Audio sent before each speech start when gating, ms (see CapturePipeline). Default: the VAD's (300). */
   prefixPaddingMs?: number;
+  /**
+   * Adaptive echo cancellation (docs/echo-canceller.md): true (an `EchoCanceller` with its
+   * defaults), its options, or an instance at the session's input rate. It hears what
+   * `readPlayback` outputs (resampled to the session rate as the microphone is) and removes its
+   * echo from `pushMicrophone`, so the assistant's own voice neither reaches the session nor
+   * triggers a barge-in. Needs readPlayback and pushMicrophone called in step (as an audio
+   * callback does: playback first). Default false.
+   */
+  echoCancellation?: EchoCancellationOption;
   /**
    * Echo gate between speaker and microphone: true (an `EchoGate` with defaults), its options, or
    * an instance. It is fed what `readPlayback` outputs and gates `pushMicrophone`, so the

@@ -16,7 +16,7 @@
 import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
 import { decodedLength } from '../kernels/base64.js';
 import { freedError } from '../wasm/blocks.js';
-import type { CapturePipeline, CaptureEchoGate, CaptureEvent } from '../pipeline/capture.js';
+import type { CapturePipeline, CaptureEchoCanceller, CaptureEchoGate, CaptureEvent } from '../pipeline/capture.js';
 import type { PlaybackPipeline, PlaybackReferenceSink } from '../pipeline/playback.js';
 import { AudioInputError } from '../pipeline/errors.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
@@ -252,6 +252,11 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   get stats(): AdapterStats {
     const protocol = this.protocol;
     return this.counts.stats(protocol.inputRate, protocol.outputRate, this.playback.outputRate, this.capture.stats, this.playback.stats);
+  }
+
+  /** The echo canceller in use, if any (its `erleDb`, `delayMs`, `converged` say how it does). */
+  get echoCanceller(): CaptureEchoCanceller | undefined {
+    return this.capture.echoCanceller;
   }
 
   /** The echo gate in use, if any. */
