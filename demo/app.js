@@ -156,7 +156,9 @@ async function start() {
       protocol: 'openai',
       send: sendTarget,
       vad: true,
-      echoGate: $('echo-gate').checked,
+      // the browser's own echo cancellation stays on (openMicrophone); ours runs on what it leaves
+      echoCancellation: $('echo').value === 'canceller',
+      echoGate: $('echo').value === 'gate',
       localBargeIn: $('local-barge-in').checked,
       // send only speech: silence gating (with prefix padding) and turns ended here, by commit
       silenceGating: speechOnly,

@@ -56,8 +56,13 @@ export class DemoView {
     vad.textContent = l.speaking ? 'VAD: speech' : 'VAD: silence';
     vad.className = `light ${l.speaking ? 'on' : ''}`;
     const gate = $('gate-light');
-    gate.textContent = l.echoGateOpen === null ? 'echo gate: off' : l.echoGateOpen ? 'echo gate: open' : 'echo gate: closed';
-    gate.className = `light ${l.echoGateOpen === null ? '' : l.echoGateOpen ? 'open' : 'closed'}`;
+    if (l.echoCancellerErleDb !== null) {
+      gate.textContent = `echo canceller: ${l.echoCancellerErleDb.toFixed(0)} dB removed`;
+      gate.className = `light ${l.echoCancellerErleDb >= 10 ? 'open' : ''}`;
+    } else {
+      gate.textContent = l.echoGateOpen === null ? 'echo: off' : l.echoGateOpen ? 'echo gate: open' : 'echo gate: closed';
+      gate.className = `light ${l.echoGateOpen === null ? '' : l.echoGateOpen ? 'open' : 'closed'}`;
+    }
     const play = $('play-light');
     play.textContent = l.playingItemId ? `playing: ${l.bufferedMs.toFixed(0)} ms buffered` : 'playback: idle';
     play.className = `light ${l.playingItemId ? 'playing' : ''}`;

@@ -21,6 +21,7 @@ const SUITES = [
   ['echo', 'Echo handling on simulated rooms beside speexdsp and WebRTC (`bench/echo.bench.mjs`).'],
   ['pipeline', 'Capture, playback and adapter in 128-frame quanta (`bench/pipeline.bench.mjs`).'],
   ['whole-pipeline', 'Whole pipelines at 20 ms chunks against the plain-JS path people write today (`bench/whole-pipeline.bench.mjs`).'],
+  ['capture-chain', "The whole capture pipeline with the echo canceller against the npm peers' chain with no echo handling (`bench/capture-chain.bench.mjs`)."],
   ['worker-pool', 'Many calls through the worker-thread pool (`bench/worker-pool.bench.mjs`).'],
   ['phone', 'Phone calls through PhoneBridge: the bridge alone, JSON both ways, no socket I/O (`bench/phone.bench.mjs`).'],
 ];
@@ -67,9 +68,20 @@ const HEADLINES = [
   ],
   ['EnergyVad, 24 kHz, 10 ms blocks', 'vad', (r) => rowOf(r, '24 kHz, 10 ms blocks', 'EnergyVad', (x) => `${fmt(x.xRealtime)}x realtime`)],
   [
-    'capture 48 kHz -> 24 kHz base64 with VAD and echo handling, 20 ms chunks',
+    'capture 48 kHz -> 24 kHz base64 with VAD and the echo gate, 20 ms chunks',
     'whole-pipeline',
     (r) => rowOf(r, 'capture', 'realtime-pcm: VAD', (x) => `${fmt(x.xRealtime)}x realtime (${x.cpuSharePercent.toFixed(2)}% of a core per call)`),
+  ],
+  [
+    'capture 48 kHz -> 24 kHz base64 with the echo canceller and VAD, 20 ms pieces',
+    'capture-chain',
+    (r) =>
+      rowOf(
+        r,
+        'capture chain: 1 s of 48 kHz mic in 20 ms pieces',
+        'realtime-pcm: echo canceller',
+        (x) => `${fmt(x.xRealtime)}x realtime, ${x.ratioToBaseline.toFixed(2)}x speex-resampler-wasm + fvad-wasm + Buffer with no echo handling`,
+      ),
   ],
   [
     'phone calls per core through PhoneBridge (carrier and session JSON, no socket I/O)',

@@ -40,6 +40,8 @@ export type {
   CaptureStats,
   CaptureVad,
   CaptureEchoGate,
+  CaptureEchoCanceller,
+  EchoCancellationOption,
 } from './pipeline/capture.js';
 export { PlaybackPipeline } from './pipeline/playback.js';
 export type { PlaybackPipelineOptions, PlaybackInterruption, PlaybackStats, PlaybackReferenceSink } from './pipeline/playback.js';

@@ -3,25 +3,36 @@
 // rate. Chunks and VAD events arrive through `onEvents`.
 import type { CaptureEvent, CapturePipelineOptions } from '../pipeline/capture.js';
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
+import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 import { OptionsError } from '../errors.js';
+import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
 import { CAPTURE_PROCESSOR, type CaptureReply, type CaptureStatsReply } from './protocol.js';
 import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
 import type { CaptureProcessorOptions } from './capture-processor.js';
 
-/** A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate state. */
+/** A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate state, echo removed by the canceller (dB). */
 export interface CaptureLevel {
   rmsDb: number;
   peakDb: number;
   speaking: boolean;
   echoGateOpen: boolean | null;
+  /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
+  echoCancellerErleDb: number | null;
 }
 
 /** Options of `createCaptureNode`: the capture pipeline's (its input rate is the context's), plus the source and callbacks. */
-export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputRate' | 'echoGate'> {
+export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputRate' | 'echoGate' | 'echoCancellation' | 'referenceRate'> {
   /** What to capture: any node (e.g. a MediaStreamAudioSourceNode), or a MediaStream. */
   source?: AudioNode;
   stream?: MediaStream;
+  /**
+   * Cancel the echo of the linked playback node's output (give both the same `linkId`): true, or
+   * EchoCancellerOptions without sampleRate. Default false. Render the playback node before this
+   * one in each quantum (connect the playback node's output into the capture graph, e.g. through
+   * a zero gain, or use `connectRealtimeAudio`), or the mic pairs with the previous quantum's output.
+   */
+  echoCancellation?: boolean | Omit<EchoCancellerOptions, 'sampleRate'>;
   /** Gate the microphone against the linked playback node's output (give both the same `linkId`). */
   echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'>;
   linkId?: string;
@@ -57,16 +68,33 @@ export interface CaptureNode {
  * `stream`) to it. Chunks and VAD events arrive through `onEvents`.
  */
 export async function createCaptureNode(context: BaseAudioContext, options: CaptureNodeOptions = {}): Promise<CaptureNode> {
-  const { source: givenSource, stream, echoGate, linkId, levelIntervalMs, onEvents, onLevel, onError, workletUrl, requestTimeoutMs, ...pipeline } = options;
+  const {
+    source: givenSource,
+    stream,
+    echoGate,
+    echoCancellation,
+    linkId,
+    levelIntervalMs,
+    onEvents,
+    onLevel,
+    onError,
+    workletUrl,
+    requestTimeoutMs,
+    ...pipeline
+  } = options;
   const timeoutMs = checkTimeoutMs(requestTimeoutMs);
+  checkOneEchoStage(echoGate, echoCancellation);
   if (echoGate && linkId === undefined) throw new OptionsError('echoGate needs a linkId shared with the playback node whose output it should gate against');
+  if (echoCancellation && linkId === undefined) {
+    throw new OptionsError('echoCancellation needs a linkId shared with the playback node whose echo it should cancel');
+  }
   await loadWorklet(context, workletUrl);
   let source = givenSource;
   if (source === undefined && stream !== undefined) {
     if (!('createMediaStreamSource' in context)) throw new OptionsError('a MediaStream source needs a live AudioContext, not an OfflineAudioContext');
     source = (context as AudioContext).createMediaStreamSource(stream);
   }
-  const processorOptions: CaptureProcessorOptions = { pipeline, echoGate, linkId, levelIntervalMs };
+  const processorOptions: CaptureProcessorOptions = { pipeline, echoGate, echoCancellation, linkId, levelIntervalMs };
   const node = createWorkletNode(
     context,
     CAPTURE_PROCESSOR,

@@ -2,33 +2,38 @@
 // 128-frame render quantum and posts finished chunks (every `chunkMs`) and VAD events to the main
 // thread. Per quantum nothing allocates: the input channel goes straight into the pipeline (a
 // stereo input is averaged into a buffer made once); messages are posted only when a chunk is
-// complete, and level reports every `levelIntervalMs`. `close` frees the pipeline and the echo gate
-// (their kernel memory in this scope) and ends the processor.
+// complete, and level reports every `levelIntervalMs`. With `echoCancellation` or `echoGate` and a
+// `linkId`, the linked playback processor's output is the reference: it pushes each quantum it
+// plays into this pipeline (the same render thread, no copy). `close` frees the pipeline and the
+// echo gate (their kernel memory in this scope) and ends the processor.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
 import {
   contextRate,
   echoLink,
+  erleOf,
   installKernels,
   closePort,
   serve,
   unknownMessage,
+  workletEchoGate,
   unlinkEcho,
   workletMemory,
+  type EchoCancellerSettings,
   type EchoGateLike,
   type EchoGateSettings,
-  type ProcessorBase,
   type WorkletProcessor,
   type WorkletScope,
 } from './worklet-scope.js';
-import { RealtimePcmError, errorData } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
 import { LevelMeter } from './level-meter.js';
-import { MonoMixer } from './mono-mixer.js';
+import { micProcessorBase } from './mic-processor.js';
 import type { CaptureReply, CaptureRequest, WorkletKernelOptions } from './protocol.js';
 
 export interface CaptureProcessorOptions extends WorkletKernelOptions {
-  /** Pipeline options; `inputRate` is the context's rate and is set by the processor. */
-  pipeline?: Omit<CapturePipelineOptions, 'inputRate' | 'echoGate'>;
+  /** Pipeline options; `inputRate` (and the reference's rate) is the context's rate and is set by the processor. */
+  pipeline?: Omit<CapturePipelineOptions, 'inputRate' | 'echoGate' | 'echoCancellation' | 'referenceRate'>;
+  /** Cancel the echo of what the linked playback node plays (needs `linkId`). */
+  echoCancellation?: EchoCancellerSettings;
   /** Gate the microphone against what the linked playback node plays (needs `linkId`). */
   echoGate?: boolean | EchoGateSettings;
   /** How often to post `level` messages, ms; 0 for never. Default 50. */
@@ -41,14 +46,8 @@ export interface CaptureProcessor extends WorkletProcessor {
 }
 
 export function createCaptureProcessorClass(scope: WorkletScope): new (options?: { processorOptions?: CaptureProcessorOptions }) => CaptureProcessor {
-  const Base = scope.AudioWorkletProcessor;
-  return class CaptureProcessor extends (Base as new (options?: unknown) => ProcessorBase) {
+  return class CaptureProcessor extends micProcessorBase(scope) {
     readonly pipeline: CapturePipeline;
-    readonly echoGate: EchoGateLike | undefined;
-    private readonly mixer = new MonoMixer();
-    private paused = false;
-    private failed = false;
-    private closed = false;
     private quanta = 0;
     private readonly meter: LevelMeter;
     private readonly linkId: string | undefined;
@@ -58,15 +57,27 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       const config = options?.processorOptions ?? {};
       installKernels(config);
       const rate = contextRate(scope, config);
-      if (config.echoGate !== undefined && config.echoGate !== false) {
-        if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
-        this.echoGate = scope.createEchoGate(config.echoGate === true ? {} : config.echoGate, rate);
-        if (config.linkId !== undefined) echoLink(config.linkId).reference = this.echoGate;
-      }
+      this.echoGate = workletEchoGate(scope, config.echoGate, rate);
       this.linkId = config.linkId;
-      this.pipeline = new CapturePipeline({ ...config.pipeline, inputRate: rate, echoGate: this.echoGate });
+      this.pipeline = new CapturePipeline({
+        ...config.pipeline,
+        inputRate: rate,
+        echoGate: this.echoGate,
+        echoCancellation: config.echoCancellation as CapturePipelineOptions['echoCancellation'],
+      });
+      // the linked playback processor's output goes to the pipeline's echo stages
+      if (config.linkId !== undefined && (this.echoGate !== undefined || this.pipeline.echoCanceller !== undefined)) {
+        echoLink(config.linkId).reference = this.pipeline;
+      }
       this.meter = LevelMeter.fromMs(config.levelIntervalMs ?? 50, rate, (rmsDb, peakDb) =>
-        this.post({ type: 'level', rmsDb, peakDb, speaking: this.pipeline.speaking, echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open }),
+        this.post({
+          type: 'level',
+          rmsDb,
+          peakDb,
+          speaking: this.pipeline.speaking,
+          echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
+          echoCancellerErleDb: erleOf(this.pipeline),
+        }),
       );
       this.port.onmessage = (event: MessageEvent<CaptureRequest>) => serve(this.port, event.data, (message) => this.handle(message));
     }
@@ -74,7 +85,9 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
     process(inputs: Float32Array[][]): boolean {
       if (this.closed) return false; // the engine may drop the processor
       const input = inputs[0];
-      if (this.failed || this.paused || input === undefined || input.length === 0) return true;
+      const idle = this.failed || this.paused || input === undefined || input.length === 0;
+      this.pipeline.referenceEnabled = !idle; // no mic: the linked playback's output is not queued for it
+      if (idle) return true;
       this.quanta++;
       const samples = this.mixer.mix(input);
       this.meter.add(samples);
@@ -99,6 +112,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
             ...workletMemory(),
             quanta: this.quanta,
             echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
+            echoCancellerErleDb: erleOf(this.pipeline),
           };
         case 'reset':
           return this.pipeline.reset();
@@ -115,15 +129,10 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
     /** Frees the pipeline and the echo gate made here; the processor ends. */
     private close(): void {
       this.closed = true;
-      unlinkEcho(this.linkId, this.echoGate);
+      unlinkEcho(this.linkId, this.pipeline);
       this.pipeline.free();
       this.echoGate?.free?.();
       closePort(this.port);
-    }
-
-    private fail(error: unknown): void {
-      this.failed = true;
-      this.post({ type: 'error', ...errorData(error, 'processor_error') });
     }
 
     private post(message: CaptureReply): void {

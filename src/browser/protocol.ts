@@ -37,13 +37,17 @@ export type CaptureRequest =
   | { type: 'pause'; paused: boolean }
   | { type: 'close' };
 
-/** What a capture node's `getStats()` resolves with: the pipeline's counters, quanta processed, the echo gate's state and the scope's kernel memory. */
-export type CaptureStatsReply = CaptureStats & WorkletMemoryStats & { quanta: number; echoGateOpen: boolean | null };
+/**
+ * What a capture node's `getStats()` resolves with: the pipeline's counters, quanta processed, the
+ * echo gate's state, the echo removed by the canceller (ERLE over the last second of playback, dB;
+ * null without one) and the scope's kernel memory.
+ */
+export type CaptureStatsReply = CaptureStats & WorkletMemoryStats & { quanta: number; echoGateOpen: boolean | null; echoCancellerErleDb: number | null };
 
 export type CaptureReply =
   | Reply
   | { type: 'events'; events: CaptureEvent[] }
-  | { type: 'level'; rmsDb: number; peakDb: number; speaking: boolean; echoGateOpen: boolean | null }
+  | { type: 'level'; rmsDb: number; peakDb: number; speaking: boolean; echoGateOpen: boolean | null; echoCancellerErleDb: number | null }
   | { type: 'error'; code: string; message: string };
 
 /** Requests (with `id`: interrupt, stats) and notifications to the playback processor. */
@@ -74,6 +78,18 @@ export type SessionEventMessage =
   | { type: 'speech_start' | 'speech_stop'; timeMs: number }
   | { type: 'error'; code: string; message: string };
 
+/** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate, echo canceller and playback state. */
+export interface SessionLevel {
+  micDb: number;
+  speakerDb: number;
+  speaking: boolean;
+  echoGateOpen: boolean | null;
+  /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
+  echoCancellerErleDb: number | null;
+  bufferedMs: number;
+  playingItemId: string | null;
+}
+
 /** Requests (with `id`) and notifications to the session processor. */
 export type SessionRequest =
   | { type: 'server'; message: unknown }
@@ -91,5 +107,5 @@ export type SessionReply =
   | Reply
   | { type: 'send'; event: Record<string, unknown> }
   | { type: 'event'; event: SessionEventMessage }
-  | { type: 'level'; micDb: number; speakerDb: number; speaking: boolean; echoGateOpen: boolean | null; bufferedMs: number; playingItemId: string | null }
+  | ({ type: 'level' } & SessionLevel)
   | { type: 'error'; code: string; message: string };

@@ -9,20 +9,13 @@ import type { SessionAudioOptions } from '../transport/session-config.js';
 import { EventSink, type SendTarget } from '../transport/sink.js';
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import { OptionsError } from '../errors.js';
+import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
-import { SESSION_PROCESSOR, type SessionEventMessage, type SessionReply, type WorkletMemoryStats } from './protocol.js';
+import { SESSION_PROCESSOR, type SessionEventMessage, type SessionLevel, type SessionReply, type WorkletMemoryStats } from './protocol.js';
 import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
 import type { SessionAdapterSettings, SessionProcessorOptions } from './session-processor.js';
 
-/** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate and playback state. */
-export interface SessionLevel {
-  micDb: number;
-  speakerDb: number;
-  speaking: boolean;
-  echoGateOpen: boolean | null;
-  bufferedMs: number;
-  playingItemId: string | null;
-}
+export type { SessionLevel } from './protocol.js';
 
 /** Options of `connectRealtimeAudio`: the adapter's settings (rates are the context's), the nodes and the callbacks. */
 export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
@@ -34,7 +27,11 @@ export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
   destination?: AudioNode | null;
   /** Where client events go: a function (the event object) or a WebSocket (JSON text). */
   send: SendTarget;
-  /** Gate the microphone against the speaker output (recommended without headphones). Default false. */
+  /**
+   * Gate the microphone against the speaker output instead of cancelling its echo (the older,
+   * cheaper way; weaker in reverberant rooms and at the start of a call: docs/echo-canceller.md).
+   * Default false. Not with `echoCancellation`.
+   */
   echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'>;
   /** Adapter events: interruptions (with the truncate position sent), local VAD events, errors. */
   onEvent?: (event: SessionEventMessage) => void;
@@ -78,6 +75,7 @@ export interface RealtimeAudioConnection {
 export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptions): Promise<RealtimeAudioConnection> {
   const { context, source, destination, send, echoGate, onEvent, onLevel, levelIntervalMs, workletUrl, requestTimeoutMs, ...adapter } = options;
   if (context === undefined || context === null) throw new OptionsError('connectRealtimeAudio needs { context, send, protocol }');
+  checkOneEchoStage(echoGate, adapter.echoCancellation);
   const timeoutMs = checkTimeoutMs(requestTimeoutMs);
   const sink = new EventSink(send);
   // the worklet's adapter cannot see the socket: its send-buffer bound is applied here, to its audio events

@@ -2,33 +2,43 @@
 // microphone as its input and the speaker as its output. Microphone chunks become client events
 // posted to the main thread (which sends them on the socket); server messages arrive through the
 // port and are handled here, so playback, barge-in and the truncate position are decided in the
-// thread that plays the audio: `audio_end_ms` is exactly what was read out to the speaker. With
-// `echoGate` on, the adapter's EchoGate hears the speaker output as its reference. `close` frees
-// the adapter and the echo gate (their kernel memory in this scope) and ends the processor.
+// thread that plays the audio: `audio_end_ms` is exactly what was read out to the speaker. Each
+// quantum reads the playback first, then pushes the microphone, so the adapter's echo canceller
+// (on unless the echo gate is chosen) pairs the mic with what was played in the same quantum.
+// `close` frees the adapter and the echo gate (their kernel memory in this scope) and ends the
+// processor.
 import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../transport/adapter.js';
 import type { AdapterEvent } from '../transport/events.js';
+import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 import {
   contextRate,
+  erleOf,
   installKernels,
   closePort,
   serve,
   unknownMessage,
+  workletEchoGate,
   workletMemory,
-  type EchoGateLike,
   type EchoGateSettings,
-  type ProcessorBase,
   type WorkletProcessor,
   type WorkletScope,
 } from './worklet-scope.js';
 import { LevelMeter } from './level-meter.js';
-import { MonoMixer } from './mono-mixer.js';
-import { RealtimePcmError, errorData } from '../errors.js';
+import { micProcessorBase } from './mic-processor.js';
 import { freedError } from '../wasm/blocks.js';
 import type { SessionEventMessage, SessionReply, SessionRequest, WorkletKernelOptions } from './protocol.js';
 
 /** Adapter options that can cross into the worklet (no functions, no instances). */
-export type SessionAdapterSettings = Omit<RealtimeAudioAdapterOptions, 'send' | 'inputRate' | 'outputRate' | 'echoGate' | 'onEvent' | 'vad'> & {
+export type SessionAdapterSettings = Omit<
+  RealtimeAudioAdapterOptions,
+  'send' | 'inputRate' | 'outputRate' | 'echoGate' | 'echoCancellation' | 'onEvent' | 'vad'
+> & {
   vad?: boolean | Record<string, unknown>;
+  /**
+   * Cancel the echo of the speaker output: true, false, or EchoCancellerOptions without sampleRate.
+   * Default true, unless `echoGate` is on (docs/echo-canceller.md: why, and what it costs).
+   */
+  echoCancellation?: boolean | Omit<EchoCancellerOptions, 'sampleRate'>;
 };
 
 export interface SessionProcessorOptions extends WorkletKernelOptions {
@@ -50,14 +60,8 @@ function toMessage(event: AdapterEvent): SessionEventMessage {
 }
 
 export function createSessionProcessorClass(scope: WorkletScope): new (options?: { processorOptions?: SessionProcessorOptions }) => SessionProcessor {
-  const Base = scope.AudioWorkletProcessor;
-  return class SessionProcessorImpl extends (Base as new (options?: unknown) => ProcessorBase) {
+  return class SessionProcessorImpl extends micProcessorBase(scope) {
     readonly adapter: RealtimeAudioAdapter;
-    readonly echoGate: EchoGateLike | undefined;
-    private readonly mixer = new MonoMixer();
-    private paused = false;
-    private failed = false;
-    private closed = false;
     private readonly micMeter: LevelMeter;
     private readonly speakerMeter: LevelMeter;
     private speakerDb = -120;
@@ -67,15 +71,14 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
       const config = options?.processorOptions ?? ({} as SessionProcessorOptions);
       installKernels(config);
       const rate = contextRate(scope, config);
-      if (config.echoGate !== undefined && config.echoGate !== false) {
-        if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
-        this.echoGate = scope.createEchoGate(config.echoGate === true ? {} : config.echoGate, rate);
-      }
+      this.echoGate = workletEchoGate(scope, config.echoGate, rate);
+      const settings = config.adapter ?? {};
       this.adapter = new RealtimeAudioAdapter({
-        ...(config.adapter as RealtimeAudioAdapterOptions),
+        ...(settings as RealtimeAudioAdapterOptions),
         inputRate: rate,
         outputRate: rate,
         echoGate: this.echoGate as RealtimeAudioAdapterOptions['echoGate'],
+        echoCancellation: (settings.echoCancellation ?? this.echoGate === undefined) as RealtimeAudioAdapterOptions['echoCancellation'],
         send: (event) => this.post({ type: 'send', event: event as Record<string, unknown> }),
         onEvent: (event) => this.post({ type: 'event', event: toMessage(event) }),
       });
@@ -90,6 +93,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           speakerDb: this.speakerDb,
           speaking: this.adapter.capture.speaking,
           echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
+          echoCancellerErleDb: erleOf(this.adapter.capture),
           bufferedMs: this.adapter.playback.bufferedMs,
           playingItemId: this.adapter.playback.playingItemId,
         }),
@@ -102,21 +106,22 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
       if (this.failed) return true;
       try {
         const output = outputs[0];
+        const input = inputs[0];
+        const micActive = !this.paused && input !== undefined && input.length > 0;
+        this.adapter.capture.referenceEnabled = micActive; // no mic this quantum: its reference is not queued
         if (output !== undefined && output.length > 0) {
           const first = output[0]!;
-          this.adapter.readPlayback(first); // first: the echo gate gets this quantum's reference
+          this.adapter.readPlayback(first); // first: the echo stages get this quantum's reference before its mic
           for (let c = 1; c < output.length; c++) output[c]!.set(first);
           this.speakerMeter.add(first);
         }
-        const input = inputs[0];
-        if (!this.paused && input !== undefined && input.length > 0) {
-          const samples = this.mixer.mix(input);
+        if (micActive) {
+          const samples = this.mixer.mix(input!);
           this.micMeter.add(samples);
           this.adapter.pushMicrophone(samples);
         }
       } catch (error) {
-        this.failed = true;
-        this.post({ type: 'error', ...errorData(error, 'processor_error') });
+        this.fail(error);
       }
       return true;
     }

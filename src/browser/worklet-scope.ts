@@ -6,6 +6,7 @@ import { kernelMemory, setKernelModule } from '../wasm/load.js';
 import { RealtimePcmError, WasmLoadError, errorData } from '../errors.js';
 import { answer, requestId } from '../requests.js';
 import type { WorkletKernelOptions, WorkletMemoryStats } from './protocol.js';
+import type { CapturePipeline } from '../pipeline/capture.js';
 
 /** The part of AudioWorkletProcessor the processors use. */
 export interface ProcessorBase {
@@ -20,6 +21,9 @@ export interface WorkletProcessor extends ProcessorBase {
 
 /** Options of the echo gate the capture processor builds (EchoGateOptions without sampleRate). */
 export type EchoGateSettings = Record<string, unknown>;
+
+/** The echo canceller's settings as they cross into the worklet: on/off, or EchoCancellerOptions without sampleRate. */
+export type EchoCancellerSettings = boolean | Record<string, unknown>;
 
 /** What the capture processor needs of an echo gate (an `EchoGate` fits). */
 export interface EchoGateLike {
@@ -58,9 +62,21 @@ export function contextRate(scope: WorkletScope, options: WorkletKernelOptions |
   return scope.sampleRate > 0 ? scope.sampleRate : (options?.sampleRate ?? 0);
 }
 
-/** Links processors of one context: the playback processor feeds the capture processor's echo gate. */
+/** The echo gate a processor's `echoGate` option asks for (undefined when off), at the context's rate. */
+export function workletEchoGate(scope: WorkletScope, option: boolean | EchoGateSettings | undefined, rate: number): EchoGateLike | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
+  return scope.createEchoGate(option === true ? {} : option, rate);
+}
+
+/** Where the played signal goes: the capture pipeline (its echo canceller and echo gate). */
+export interface ReferenceSink {
+  pushReference(playback: Float32Array): void;
+}
+
+/** Links processors of one context: the playback processor feeds the capture processor's echo stages. */
 export interface EchoLink {
-  reference: { pushReference(playback: Float32Array): void } | undefined;
+  reference: ReferenceSink | undefined;
 }
 
 const LINKS = Symbol.for('realtime-pcm.echo-links');
@@ -77,11 +93,11 @@ export function echoLink(linkId: string): EchoLink {
   return link;
 }
 
-/** Forgets the echo gate a closing capture processor gave its link, so that playback stops feeding it. */
-export function unlinkEcho(linkId: string | undefined, gate: EchoGateLike | undefined): void {
+/** Forgets the sink a closing capture processor gave its link, so that playback stops feeding it. */
+export function unlinkEcho(linkId: string | undefined, sink: ReferenceSink | undefined): void {
   if (linkId === undefined) return;
   const link = echoLink(linkId);
-  if (link.reference === gate) link.reference = undefined;
+  if (link.reference === sink) link.reference = undefined;
 }
 
 /**
@@ -114,6 +130,12 @@ export function closePort(port: MessagePort): void {
 /** The error for a message type a processor does not know. */
 export function unknownMessage(processor: string, message: unknown): RealtimePcmError {
   return new RealtimePcmError('unknown_message', `unknown message to the ${processor} processor: ${String((message as { type?: unknown })?.type)}`);
+}
+
+/** How much echo a pipeline's canceller removes now (ERLE, dB), for level reports; null without one. */
+export function erleOf(pipeline: CapturePipeline): number | null {
+  const canceller = pipeline.echoCanceller as { readonly erleDb?: number } | undefined;
+  return canceller === undefined ? null : (canceller.erleDb ?? null);
 }
 
 /** The kernel memory of this AudioWorklet scope, for the processors' stats. */

@@ -3,6 +3,9 @@
 // `input_audio_buffer.append` per chunk (Gemini: `realtimeInput.audio`), and, marked with a
 // `realtime_pcm.` type because they are not sent, the VAD's speech starts and stops. With
 // --commit, each speech stop ends the turn as a client-side VAD app would (commit + response.create).
+// With --reference FAR.wav (what the speaker played while IN.wav was recorded, from the same
+// instant, at its own rate), the adapter's echo canceller removes its echo first: the events carry
+// the cleaned microphone.
 import { SUPPORTED_SAMPLE_RATES } from '../kernels/resampler.js';
 import { RealtimeAudioAdapter } from '../transport/adapter.js';
 import type { SessionProtocolName } from '../transport/events.js';
@@ -11,6 +14,8 @@ import { CliError, Progress, readInput, type CliIo } from './io.js';
 
 export interface EventsOptions {
   protocol: SessionProtocolName;
+  /** What the speaker played, a WAV from the same instant as the microphone's (echo cancellation). */
+  reference?: string;
   chunkMs: number;
   vad: boolean;
   silenceGating: boolean;
@@ -30,6 +35,7 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
     throw new CliError('bad_option', '--silence-gating and --commit need the VAD (leave out --no-vad)', 2);
   if (options.commit && options.protocol === 'gemini')
     throw new CliError('bad_option', '--commit is for OpenAI sessions (Gemini ends turns with activityEnd under its own VAD)', 2);
+  const far = options.reference === undefined ? undefined : readReference(options.reference);
   const lines: string[] = [];
   let segments = 0;
   // the adapter makes the events as it would send them; VAD events are marked with a
@@ -38,7 +44,8 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
     protocol: options.protocol,
     send: (event) => lines.push(JSON.stringify(event)),
     inputRate: info.sampleRate,
-    outputRate: info.sampleRate, // nothing is played
+    outputRate: far?.info.sampleRate ?? info.sampleRate, // the reference's rate (nothing is played)
+    echoCancellation: far !== undefined,
     maxPlaybackMs: 100,
     chunkMs: options.chunkMs,
     vad: options.vad,
@@ -52,12 +59,15 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
   });
   const progress = new Progress(io, 'events', samples.length / info.sampleRate, options.progress);
   for (let at = 0; at < samples.length; at += FRAMES_PER_PUSH) {
-    adapter.pushMicrophone(samples.subarray(at, Math.min(samples.length, at + FRAMES_PER_PUSH)));
-    progress.update(Math.min(samples.length, at + FRAMES_PER_PUSH) / info.sampleRate);
+    const end = Math.min(samples.length, at + FRAMES_PER_PUSH);
+    if (far !== undefined) adapter.capture.pushReference(spanOf(far, at, end, info.sampleRate)); // the same span of time, first
+    adapter.pushMicrophone(samples.subarray(at, end));
+    progress.update(end / info.sampleRate);
   }
   adapter.flush();
   const rate = adapter.protocol.inputRate;
   const stats = adapter.capture.stats;
+  const erleDb = (adapter.echoCanceller as { erleDb?: number } | undefined)?.erleDb;
   adapter.free();
   progress.done();
   io.stdout(lines.length > 0 ? `${lines.join('\n')}\n` : '');
@@ -65,7 +75,34 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
     `${inPath}: ${stats.chunks} audio chunks, ${(stats.sentFrames / rate).toFixed(3)} s sent at ${rate} Hz` +
       (options.vad ? `, ${segments} speech segment(s)` : '') +
       (options.silenceGating ? `, ${(stats.silenceFrames / rate).toFixed(3)} s of silence not sent` : '') +
+      (erleDb !== undefined ? `, echo canceller removing ${erleDb.toFixed(1)} dB at the end` : '') +
       '\n',
   );
   return 0;
+}
+
+interface Reference {
+  info: { sampleRate: number };
+  samples: Float32Array;
+}
+
+function readReference(path: string): Reference {
+  const far = decodeWav(readInput(path));
+  if (!SUPPORTED_SAMPLE_RATES.includes(far.info.sampleRate)) {
+    throw new CliError('unsupported_rate', `${path} is at ${far.info.sampleRate} Hz; the reference takes ${SUPPORTED_SAMPLE_RATES.join(', ')} Hz`);
+  }
+  return far;
+}
+
+/**
+ * The reference's samples for the microphone's frames [from, to) at `micRate` (rounded the same way
+ * at both ends, so consecutive spans tile the file), zeros past its end (nothing played).
+ */
+function spanOf(far: Reference, from: number, to: number, micRate: number): Float32Array {
+  const rate = far.info.sampleRate;
+  const a = Math.round((from * rate) / micRate);
+  const b = Math.round((to * rate) / micRate);
+  const span = new Float32Array(b - a);
+  if (a < far.samples.length) span.set(far.samples.subarray(a, Math.min(b, far.samples.length)));
+  return span;
 }

@@ -18,8 +18,9 @@ export const USAGE = `usage: realtime-pcm <command> ...
   convert IN.wav OUT.wav [--rate 24000] [--quality high|voice] [--progress]
       to mono PCM16 at --rate (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000)
   events IN.wav [--protocol openai|openai-beta|gemini] [--chunk-ms 40] [--no-vad]
-                [--silence-gating] [--commit] [--progress]
-      the events a session receives for IN.wav as the microphone, as JSON lines on stdout
+                [--silence-gating] [--commit] [--reference FAR.wav] [--progress]
+      the events a session receives for IN.wav as the microphone, as JSON lines on stdout;
+      with --reference, the echo of FAR.wav (what the speaker played, from the same instant) removed
   play EVENTS.jsonl OUT.wav [--input] [--no-truncate]
       the assistant's audio in a session log (or, with --input, the microphone's) as a WAV
   play EVENTS.jsonl OUT.wav --speaker [--rate 48000] [--fade-ms 5] [--min-playout-ms 20] [--max-playout-ms 1000]
@@ -37,6 +38,7 @@ const OPTIONS = {
   'no-vad': { type: 'boolean' },
   'silence-gating': { type: 'boolean' },
   commit: { type: 'boolean' },
+  reference: { type: 'string' },
   input: { type: 'boolean' },
   'no-truncate': { type: 'boolean' },
   speaker: { type: 'boolean' },
@@ -49,7 +51,7 @@ const OPTIONS = {
 const ALLOWED: Record<string, string[]> = {
   inspect: ['json'],
   convert: ['rate', 'quality', 'progress'],
-  events: ['protocol', 'chunk-ms', 'no-vad', 'silence-gating', 'commit', 'progress'],
+  events: ['protocol', 'chunk-ms', 'no-vad', 'silence-gating', 'commit', 'reference', 'progress'],
   play: ['input', 'no-truncate', 'speaker', 'rate', 'fade-ms', 'min-playout-ms', 'max-playout-ms'],
 };
 const ARITY: Record<string, number> = { inspect: 1, convert: 2, events: 1, play: 2 };
@@ -127,6 +129,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             vad: values['no-vad'] !== true,
             silenceGating: values['silence-gating'] === true,
             commit: values.commit === true,
+            reference: values.reference,
             progress: values.progress === true,
           },
           io,

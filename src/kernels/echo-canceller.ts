@@ -45,6 +45,16 @@ const PRE_BLOCKS = 2;
 const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>
   checkOptionRange('EchoCanceller', name, value, low, high, integer);
 
+/** Throws unless `frames` is a whole number of samples within the array's `length`. */
+function checkFrames(method: string, frames: number, length: number): void {
+  if (!(Number.isInteger(frames) && frames >= 0 && frames <= length)) {
+    throw new RealtimePcmError(
+      'invalid_frames',
+      `EchoCanceller.${method}: frames must be an integer in 0..${length} (the array's length), got ${String(frames)}`,
+    );
+  }
+}
+
 /** Block length: the power of two nearest to 8 ms at the rate (64 at 8 kHz, 128 at 16 kHz, 256 at 24 to 48 kHz). */
 function blockFor(sampleRate: number): number {
   return 2 ** Math.round(Math.log2(sampleRate * 0.008));
@@ -129,10 +139,11 @@ export class EchoCanceller extends KernelObject {
     return this.k.aec_dropped_reference(this.live());
   }
 
-  /** What the speaker plays, at `sampleRate`. Allocation-free. */
-  pushReference(playback: Float32Array): void {
+  /** What the speaker plays, at `sampleRate`: the first `frames` samples of `playback` (default all). Allocation-free. */
+  pushReference(playback: Float32Array, frames = playback.length): void {
     this.live();
-    this.heap.through(this.referenceWindow, WINDOW_SAMPLES, playback, this.window);
+    checkFrames('pushReference', frames, playback.length);
+    this.heap.through(this.referenceWindow, WINDOW_SAMPLES, playback, this.window, undefined, this.window, frames);
   }
 
   /** Cancels the echo in `mic` into a new array. Allocates the result; see `processInto`. */
@@ -142,14 +153,18 @@ export class EchoCanceller extends KernelObject {
     return out;
   }
 
-  /** Cancels the echo in `mic` into `output` (same length or longer; may be `mic`). Returns samples written. Allocation-free. */
-  processInto(mic: Float32Array, output: Float32Array): number {
+  /**
+   * Cancels the echo in the first `frames` samples of `mic` (default all) into `output` (at least as
+   * long; may be `mic`). Returns samples written. Allocation-free.
+   */
+  processInto(mic: Float32Array, output: Float32Array, frames = mic.length): number {
     this.live();
-    if (output.length < mic.length) {
-      throw new RealtimePcmError('buffer_too_small', `EchoCanceller.processInto: output holds ${output.length} samples, mic has ${mic.length}`);
+    checkFrames('processInto', frames, mic.length);
+    if (output.length < frames) {
+      throw new RealtimePcmError('buffer_too_small', `EchoCanceller.processInto: output holds ${output.length} samples, mic has ${frames}`);
     }
-    this.heap.through(this.micWindow, WINDOW_SAMPLES, mic, this.window, output);
-    return mic.length;
+    this.heap.through(this.micWindow, WINDOW_SAMPLES, mic, this.window, output, this.window, frames);
+    return frames;
   }
 
   /** Forgets the room, the delay and the queued reference (same options). */

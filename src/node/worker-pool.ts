@@ -204,9 +204,24 @@ export class PcmWorkerPool {
   }
 }
 
+/**
+ * The samples as they go to a worker: moved (the caller's array is detached at once, so later
+ * writes to it cannot race the batch that goes out at the end of this turn) when the buffer is
+ * theirs alone, else copied.
+ */
+function movable(samples: Float32Array): Float32Array {
+  const owned = samples.byteOffset === 0 && samples.buffer.byteLength === samples.byteLength && samples.buffer instanceof ArrayBuffer;
+  return owned ? structuredClone(samples, { transfer: [samples.buffer as ArrayBuffer] }) : samples.slice();
+}
+
 /** A capture pipeline running in a pool worker. */
 export class WorkerCaptureStream {
-  readonly stats: WorkerStreamStats = { pushes: 0, inFlightFrames: 0, droppedPushes: 0, droppedFrames: 0 };
+  readonly stats: WorkerStreamStats = {
+    pushes: 0,
+    inFlightFrames: 0,
+    droppedPushes: 0,
+    droppedFrames: 0,
+  };
   private drained: Array<() => void> = [];
   private closed = false;
 
@@ -221,11 +236,13 @@ export class WorkerCaptureStream {
   ) {}
 
   /**
-   * Sends microphone samples to the worker. The samples' ArrayBuffer is transferred (the array is
-   * unusable afterwards) when it is theirs alone; otherwise they are copied. Returns false, and
-   * counts the drop, when the queue bound would be exceeded.
+   * Sends microphone samples to the worker, with what the speaker played over the same span of
+   * time (`reference`, at the pipeline's `referenceRate`) when it cancels echo: the two travel and
+   * are dropped together, so they stay in step. The samples' ArrayBuffers are transferred (the
+   * arrays are unusable afterwards) when they are theirs alone; otherwise they are copied. Returns
+   * false, and counts the drop, when the queue bound would be exceeded.
    */
-  push(samples: Float32Array): boolean {
+  push(samples: Float32Array, reference?: Float32Array): boolean {
     if (this.closed) throw freedError('WorkerCaptureStream');
     const frames = samples.length;
     if (this.stats.inFlightFrames + frames > this.maxQueueFrames) {
@@ -233,13 +250,18 @@ export class WorkerCaptureStream {
       this.stats.droppedFrames += frames;
       return false;
     }
-    const owned = samples.byteOffset === 0 && samples.buffer.byteLength === samples.byteLength && samples.buffer instanceof ArrayBuffer;
-    // moved now (the caller's array is detached at once, so later writes to it cannot race the
-    // batch that goes out at the end of this turn), or copied when the buffer is shared
-    const payload = owned ? structuredClone(samples, { transfer: [samples.buffer as ArrayBuffer] }) : samples.slice();
+    const payload = movable(samples);
     this.stats.pushes++;
     this.stats.inFlightFrames += frames;
-    this.pool.post(this.home, { op: 'push', stream: this.id, samples: payload }, [payload.buffer as ArrayBuffer]);
+    if (reference === undefined) {
+      this.pool.post(this.home, { op: 'push', stream: this.id, samples: payload }, [payload.buffer as ArrayBuffer]);
+    } else {
+      const played = movable(reference);
+      this.pool.post(this.home, { op: 'push', stream: this.id, samples: payload, reference: played }, [
+        payload.buffer as ArrayBuffer,
+        played.buffer as ArrayBuffer,
+      ]);
+    }
     return true;
   }
 

@@ -5,9 +5,14 @@
 import type { CaptureEvent, CapturePipelineOptions } from '../pipeline/capture.js';
 import type { PlaybackInterruption, PlaybackPipelineOptions } from '../pipeline/playback.js';
 import type { Reply } from '../requests.js';
+import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 
-/** CapturePipeline options that can cross into a worker (VAD as options, no instances). */
-export type WorkerCaptureOptions = Omit<CapturePipelineOptions, 'echoGate' | 'vad'> & { vad?: boolean | Record<string, unknown> };
+/** CapturePipeline options that can cross into a worker (VAD and echo canceller as options, no instances). */
+export type WorkerCaptureOptions = Omit<CapturePipelineOptions, 'echoGate' | 'vad' | 'echoCancellation'> & {
+  vad?: boolean | Record<string, unknown>;
+  /** Cancel the echo of what `push` gets as its reference: true, or EchoCancellerOptions without sampleRate. */
+  echoCancellation?: boolean | Omit<EchoCancellerOptions, 'sampleRate'>;
+};
 /** PlaybackPipeline options that can cross into a worker. */
 export type WorkerPlaybackOptions = Omit<PlaybackPipelineOptions, 'echoGate'>;
 
@@ -19,7 +24,7 @@ export type WorkerRequest =
   | { op: 'read'; stream: number; id: number; output: Float32Array }
   | { op: 'interrupt'; stream: number; id: number }
   | { op: 'memory'; stream: 0; id: number }
-  | { op: 'push'; stream: number; samples: Float32Array }
+  | { op: 'push'; stream: number; samples: Float32Array; reference?: Float32Array }
   | { op: 'delta'; stream: number; base64: string; itemId: string }
   | { op: 'pcm'; stream: number; pcm: Int16Array; itemId: string }
   | { op: 'end-item'; stream: number; itemId: string }

@@ -74,7 +74,9 @@ function run(message: WorkerRequest): unknown {
       // accounted for even when it fails, so the sender's queue does not stay full
       let events: ReturnType<CapturePipeline['push']> = [];
       try {
-        events = capture(stream).push(message.samples);
+        const pipeline = capture(stream);
+        if (message.reference !== undefined) pipeline.pushReference(message.reference); // first: the echo it pairs with
+        events = pipeline.push(message.samples);
       } finally {
         post({ op: 'events', stream, events, frames: message.samples.length });
       }

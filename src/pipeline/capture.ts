@@ -1,6 +1,8 @@
 // CapturePipeline: microphone float32 at the device rate, in blocks of any size -> [echo gate] ->
-// resampler -> [VAD, silence gate] -> PCM16 [-> G.711] -> base64 chunks of `chunkMs`, each with its stream
-// time. The kernels are always called on fixed 128-frame blocks of input and the chunks are fixed
+// resampler -> [echo canceller] -> [VAD, silence gate] -> PCM16 [-> G.711] -> base64 chunks of
+// `chunkMs`, each with its stream time. The echo stages hear what the speaker played through
+// `pushReference` (the canceller through a resampler identical to the mic's: capture-echo.ts). The
+// kernels are always called on fixed 128-frame blocks of input and the chunks are fixed
 // in output frames, so the output is identical however the input is cut (whatever the kernels do
 // with call sizes). Stream times come from integer frame counts at the output rate.
 //
@@ -9,93 +11,33 @@
 import { encodeBase64 } from '../kernels/base64.js';
 import { encodeG711 } from '../kernels/g711.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
-import { EnergyVad, VAD_SPEECH_START, type EnergyVadOptions } from '../kernels/vad.js';
-import type { ResamplerQuality } from '../kernels/resampler.js';
+import { VAD_SPEECH_START } from '../kernels/vad.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import { OptionsError } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
 import { BlockResampler } from './block-resampler.js';
 import { checkBoolean, checkChoice, checkNumber, checkRate } from './options.js';
+import { EchoCancellerStage, checkOneEchoStage, makeEchoCanceller, type CaptureEchoCanceller } from './capture-echo.js';
+import { makeVad, type CaptureVad } from './capture-vad.js';
 
-/** A chunk of session audio: base64 PCM16 little-endian at the output rate. */
-export interface CaptureAudioEvent {
-  type: 'audio';
-  base64: string;
-  /** Stream time of the first frame, ms (from integer frame counts). */
-  startMs: number;
-  durationMs: number;
-  /** The same in output frames (integers). */
-  startFrame: number;
-  frames: number;
-}
+import { AUDIO_ENCODINGS } from './capture-types.js';
+import type { AudioEncoding, CaptureAudioEvent, CaptureEchoGate, CaptureEvent, CapturePipelineOptions, CaptureStats } from './capture-types.js';
 
-/** A change of speech state from the VAD; `timeMs` is stream time (EnergyVad's VadEvent). */
-export interface CaptureVadEvent {
-  type: 'speech_start' | 'speech_stop';
-  timeMs: number;
-}
-
-/** What `push` and `flush` return: audio chunks and VAD events, in stream order. */
-export type CaptureEvent = CaptureAudioEvent | CaptureVadEvent;
+export type { CaptureVad } from './capture-vad.js';
+export type { CaptureEchoCanceller, EchoCancellationOption } from './capture-echo.js';
+export type {
+  AudioEncoding,
+  CaptureAudioEvent,
+  CaptureEchoGate,
+  CaptureEvent,
+  CapturePipelineOptions,
+  CaptureStats,
+  CaptureVadEvent,
+} from './capture-types.js';
+export { AUDIO_ENCODINGS };
 
 /** Event code of a speech start in `processInto` output. */
 const SPEECH_START = VAD_SPEECH_START;
-
-/** The VAD stage (an `EnergyVad` fits); run at the output rate. */
-export interface CaptureVad {
-  readonly sampleRate: number;
-  readonly speaking: boolean;
-  readonly prefixPaddingMs?: number;
-  processInto(samples: Float32Array, eventTypes: Uint8Array, eventTimesMs: Float64Array, frameDecisions?: Uint8Array, start?: number, end?: number): number;
-  reset(): void;
-  free?(): void;
-}
-
-/** The echo gate stage (an `EchoGate` fits); run at the input rate, before resampling. */
-export interface CaptureEchoGate {
-  processInto(input: Float32Array, output: Float32Array): number;
-  reset?(): void;
-}
-
-/** Options of `new CapturePipeline(...)`; only `inputRate` is required. */
-export interface CapturePipelineOptions {
-  /** Microphone rate in Hz (a rate the Resampler supports). */
-  inputRate: number;
-  /** Session rate in Hz. Default 24000 (OpenAI Realtime); Gemini Live takes 16000. */
-  outputRate?: number;
-  /** Audio per emitted chunk, ms (10..1000). Default 40. */
-  chunkMs?: number;
-  /**
-   * Client VAD: true for an `EnergyVad` with defaults, its options, or an instance at `outputRate`.
-   * A VAD the pipeline made is freed by its `free()`; an instance you pass stays yours to free.
-   */
-  vad?: boolean | Omit<EnergyVadOptions, 'sampleRate'> | CaptureVad;
-  /** An echo gate at `inputRate` (e.g. `new EchoGate({ sampleRate: inputRate })`); yours to free. */
-  echoGate?: CaptureEchoGate;
-  /** Send only speech (with `prefixPaddingMs` before each start); needs `vad`. Default false. */
-  silenceGating?: boolean;
-  /** Audio sent before each speech start when gating, ms (0..2000). Default: the VAD's (300). */
-  prefixPaddingMs?: number;
-  /** Resampler quality. Default 'high'. */
-  quality?: ResamplerQuality;
-  /** What the chunks carry: 'pcm16' (default, little-endian), or G.711 'mulaw' / 'alaw' bytes (then `outputRate` is 8000). */
-  encoding?: AudioEncoding;
-}
-
-/** Sample encodings of session audio: PCM16 little-endian, or G.711 (one byte a sample). */
-export type AudioEncoding = 'pcm16' | 'mulaw' | 'alaw';
-
-/** The encodings, for option checks. */
-export const AUDIO_ENCODINGS: readonly AudioEncoding[] = Object.freeze(['pcm16', 'mulaw', 'alaw'] as const);
-
-/** Integer counters at the output rate. */
-export interface CaptureStats {
-  /** Frames emitted in audio events. */
-  sentFrames: number;
-  /** Frames the silence gate held back and never sent. */
-  silenceFrames: number;
-  chunks: number;
-}
 
 const EMPTY: CaptureEvent[] = [];
 Object.freeze(EMPTY);
@@ -122,11 +64,25 @@ export class CapturePipeline {
   readonly prefixPaddingMs: number;
   readonly vad: CaptureVad | undefined;
   readonly echoGate: CaptureEchoGate | undefined;
+  /** The echo canceller in use (made from `echoCancellation`), or undefined. */
+  readonly echoCanceller: CaptureEchoCanceller | undefined;
+  readonly referenceRate: number;
   readonly encoding: AudioEncoding;
   readonly stats: CaptureStats = { sentFrames: 0, silenceFrames: 0, chunks: 0 };
+  /**
+   * Set it false while the speaker plays but no microphone audio is pushed (a paused or
+   * disconnected microphone): `pushReference` then drops what it gets, so that the played audio
+   * does not queue up ahead of the microphone when it resumes (the echo stages pair them in order).
+   * Default true; the worklet processors set it every render quantum.
+   */
+  referenceEnabled = true;
 
   /** Echo gate, then resampler, on fixed 128-frame blocks of input; its output goes to `collect`. */
   private readonly resampler: BlockResampler;
+  /** The echo canceller on the resampler's output, with the reference's own resampler. */
+  private readonly echo: EchoCancellerStage | undefined;
+  /** The canceller was made here (from `echoCancellation: true` or options), so `free()` frees it. */
+  private readonly ownsEchoCanceller: boolean;
   /** Events completed during the current push/flush (the shared empty array until one is). */
   private events: CaptureEvent[] = EMPTY;
   private readonly chunk: Float32Array;
@@ -149,7 +105,7 @@ export class CapturePipeline {
 
   constructor(options: CapturePipelineOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new OptionsError('CapturePipeline needs options: { inputRate, outputRate?, chunkMs?, vad?, echoGate?, silenceGating? }');
+      throw new OptionsError('CapturePipeline needs options: { inputRate, outputRate?, chunkMs?, vad?, echoCancellation?, echoGate?, silenceGating? }');
     }
     this.inputRate = checkRate('inputRate', options.inputRate);
     this.outputRate = checkRate('outputRate', options.outputRate ?? REALTIME_SAMPLE_RATE);
@@ -166,6 +122,11 @@ export class CapturePipeline {
     if (this.echoGate !== undefined && typeof this.echoGate.processInto !== 'function') {
       throw new OptionsError('echoGate must be an EchoGate (an object with processInto(input, output))');
     }
+    checkOneEchoStage(this.echoGate, options.echoCancellation);
+    this.referenceRate = checkRate('referenceRate', options.referenceRate ?? this.inputRate);
+    if (this.echoGate !== undefined && this.referenceRate !== this.inputRate) {
+      throw new OptionsError(`the echo gate needs the reference at the microphone's rate (referenceRate ${this.referenceRate} != inputRate ${this.inputRate})`);
+    }
     this.silenceGating = checkBoolean('silenceGating', options.silenceGating, false);
     if (this.silenceGating && this.vad === undefined) {
       throw new OptionsError('silenceGating needs a VAD: pass vad: true (or VAD options) as well');
@@ -180,6 +141,18 @@ export class CapturePipeline {
       blockFrames: BLOCK_FRAMES,
       prefilter: this.echoGate,
     });
+    const echo = makeEchoCanceller(options.echoCancellation, this.outputRate);
+    this.echoCanceller = echo?.canceller;
+    this.ownsEchoCanceller = echo?.owned === true;
+    this.echo =
+      echo === undefined
+        ? undefined
+        : new EchoCancellerStage(echo.canceller, {
+            referenceRate: this.referenceRate,
+            outputRate: this.outputRate,
+            quality,
+            maxFrames: this.resampler.output.length,
+          });
     this.chunk = new Float32Array(this.chunkFrames);
     this.pcm = new Int16Array(this.chunkFrames);
     this.pcmBytes = new Uint8Array(this.pcm.buffer);
@@ -209,6 +182,20 @@ export class CapturePipeline {
   }
 
   /**
+   * What the speaker played (float32 at `referenceRate`, any length; zeros while it plays nothing),
+   * for the echo canceller and the echo gate: call it in step with `push`, with the same span of
+   * time, before the microphone block it echoes into (an audio callback: read the playback, push it
+   * here, then push the mic). Allocation-free. Does nothing without an echo stage, or while
+   * `referenceEnabled` is false.
+   */
+  pushReference(playback: Float32Array): void {
+    if (this.freed) throw freedError('CapturePipeline');
+    if (!this.referenceEnabled) return;
+    this.echo?.pushReference(playback);
+    this.echoGate?.pushReference?.(playback);
+  }
+
+  /**
    * Feeds microphone samples (any length). Returns the events completed by them, in stream order:
    * VAD events of a chunk, then its audio. Returns a shared empty array when none (no allocation).
    */
@@ -217,7 +204,7 @@ export class CapturePipeline {
     const stage = this.resampler;
     for (let at = 0; at < samples.length; ) {
       at = stage.pushFloat(samples, at);
-      if (stage.outputFrames > 0) this.collect(stage.output, stage.outputFrames);
+      if (stage.outputFrames > 0) this.deliver(stage.output, stage.outputFrames);
     }
     return this.takeEvents();
   }
@@ -229,30 +216,34 @@ export class CapturePipeline {
   emitPending(): CaptureEvent[] {
     if (this.freed) throw freedError('CapturePipeline');
     const stage = this.resampler;
-    if (stage.processPending() > 0) this.collect(stage.output, stage.outputFrames);
+    this.echo?.pushPendingReference();
+    if (stage.processPending() > 0) this.deliver(stage.output, stage.outputFrames);
     if (this.fill > 0) this.emitChunk(this.fill);
     return this.takeEvents();
   }
 
   /**
-   * Ends the stream: the resampler's tail and the partial chunk are emitted; chunks the silence
-   * gate held are dropped (counted as silence). The next push starts a new stream whose times
+   * Ends the stream: the resampler's tail, the echo canceller's held samples and the partial chunk
+   * are emitted; chunks the silence gate held are dropped (counted as silence). The next push starts a new stream whose times
    * continue from here. Allocates.
    */
   flush(): CaptureEvent[] {
     if (this.freed) throw freedError('CapturePipeline');
     const stage = this.resampler;
-    if (stage.end() > 0) this.collect(stage.output, stage.outputFrames); // the partial block and the filter's tail
+    this.echo?.endReference(); // first: the reference's tail pairs with the mic's
+    if (stage.end() > 0) this.deliver(stage.output, stage.outputFrames); // the partial block and the filter's tail
+    if (this.echo !== undefined && this.echo.end() > 0) this.collect(this.echo.output, this.echo.outputFrames);
     if (this.fill > 0) this.emitChunk(this.fill);
     this.dropHeld();
     return this.takeEvents();
   }
 
-  /** Forgets the stream (resampler, VAD, held chunks); stream time restarts at 0; counters are kept. */
+  /** Forgets the stream (resampler, VAD, echo stages, held chunks); stream time restarts at 0; counters are kept. */
   reset(): void {
     if (this.freed) throw freedError('CapturePipeline');
     this.resampler.reset();
     this.vad?.reset();
+    this.echo?.reset();
     this.echoGate?.reset?.();
     this.dropHeld();
     this.fill = 0;
@@ -260,21 +251,30 @@ export class CapturePipeline {
   }
 
   /**
-   * Returns the kernel memory of the resampler and of the VAD the pipeline made (a VAD or echo
-   * gate you passed stays yours to free). Afterwards every call throws RealtimePcmError('freed').
-   * Idempotent.
+   * Returns the kernel memory of the resamplers and of the VAD and echo canceller the pipeline made
+   * (a VAD, echo canceller or echo gate you passed stays yours to free). Afterwards every call
+   * throws RealtimePcmError('freed'). Idempotent.
    */
   free(): void {
     if (this.freed) return;
     this.freed = true;
     this.resampler.free();
+    this.echo?.free();
     if (this.ownsVad) this.vad!.free?.();
+    if (this.ownsEchoCanceller) this.echoCanceller!.free?.();
   }
 
   private takeEvents(): CaptureEvent[] {
     const events = this.events;
     this.events = EMPTY;
     return events;
+  }
+
+  /** Resampled frames: through the echo canceller, if any, to the chunk being filled. */
+  private deliver(source: Float32Array, frames: number): void {
+    const echo = this.echo;
+    if (echo === undefined) this.collect(source, frames);
+    else if (echo.process(source, frames) > 0) this.collect(echo.output, echo.outputFrames);
   }
 
   /** Appends resampled frames to the chunk being filled, emitting each chunk that completes. */
@@ -383,20 +383,4 @@ export class CapturePipeline {
     this.heldFirst = 0;
     this.heldCount = 0;
   }
-}
-
-function makeVad(option: CapturePipelineOptions['vad'], outputRate: number): CaptureVad | undefined {
-  if (option === undefined || option === false) return undefined;
-  if (option === true) return new EnergyVad({ sampleRate: outputRate });
-  if (option === null || typeof option !== 'object') {
-    throw new OptionsError(`vad must be true, EnergyVad options or an EnergyVad at sampleRate ${outputRate}, got ${String(option)}`);
-  }
-  if (typeof (option as CaptureVad).processInto === 'function') {
-    const vad = option as CaptureVad;
-    if (vad.sampleRate !== outputRate) {
-      throw new OptionsError(`the VAD runs at the output rate: construct it with sampleRate ${outputRate}, not ${vad.sampleRate}`);
-    }
-    return vad;
-  }
-  return new EnergyVad({ ...(option as Omit<EnergyVadOptions, 'sampleRate'>), sampleRate: outputRate });
 }

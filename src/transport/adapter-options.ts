@@ -1,8 +1,9 @@
 // The options of RealtimeAudioAdapter, and the echo gate it builds from them.
 import { OptionsError } from '../errors.js';
+import { checkBoolean, checkChoice } from '../pipeline/options.js';
 import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
-import type { CaptureEchoGate, CapturePipelineOptions } from '../pipeline/capture.js';
+import type { CaptureEchoGate, CapturePipelineOptions, EchoCancellationOption } from '../pipeline/capture.js';
 import type { PlaybackPipelineOptions, PlaybackReferenceSink } from '../pipeline/playback.js';
 import type { AdapterEvent, SessionAudioFormat, SessionProtocolName, TurnDetectionMode } from './events.js';
 import type { SessionPlayout } from './playout.js';
@@ -48,6 +49,15 @@ export interface RealtimeAudioAdapterOptions extends Pick<PlaybackPipelineOption
   /** Audio sent before each speech start when gating, ms (see CapturePipeline). Default: the VAD's (300). */
   prefixPaddingMs?: number;
   /**
+   * Adaptive echo cancellation (docs/echo-canceller.md): true (an `EchoCanceller` with its
+   * defaults), its options, or an instance at the session's input rate. It hears what
+   * `readPlayback` outputs (resampled to the session rate as the microphone is) and removes its
+   * echo from `pushMicrophone`, so the assistant's own voice neither reaches the session nor
+   * triggers a barge-in. Needs readPlayback and pushMicrophone called in step (as an audio
+   * callback does: playback first). Default false.
+   */
+  echoCancellation?: EchoCancellationOption;
+  /**
    * Echo gate between speaker and microphone: true (an `EchoGate` with defaults), its options, or
    * an instance. It is fed what `readPlayback` outputs and gates `pushMicrophone`, so the
    * assistant's own voice neither reaches the session nor triggers a local barge-in. Needs
@@ -66,6 +76,25 @@ export interface RealtimeAudioAdapterOptions extends Pick<PlaybackPipelineOption
   maxSendBufferMs?: number;
   /** Receives interruptions, errors and local VAD events. */
   onEvent?: (event: AdapterEvent) => void;
+}
+
+/** The adapter's own settings from its options, checked (OptionsError for anything wrong). */
+export function checkAdapterOptions(options: RealtimeAudioAdapterOptions) {
+  if (options === null || typeof options !== 'object') {
+    throw new OptionsError("RealtimeAudioAdapter needs options: { protocol: 'openai' | 'openai-beta' | 'gemini', send, inputRate, outputRate }");
+  }
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== 'function') throw new OptionsError('onEvent must be a function');
+  const localBargeIn = checkBoolean('localBargeIn', options.localBargeIn, false);
+  if (localBargeIn && (options.vad === undefined || options.vad === false)) {
+    throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
+  }
+  return {
+    onEvent,
+    localBargeIn,
+    turnDetection: checkChoice('turnDetection', options.turnDetection, 'server', ['server', 'none'] as const) as TurnDetectionMode,
+    interruptResponse: checkBoolean('interruptResponse', options.interruptResponse, true),
+  };
 }
 
 /** The adapter's echo gate from its `echoGate` option (an instance is used as it is). */

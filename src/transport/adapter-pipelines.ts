@@ -1,9 +1,11 @@
 // The pipelines a RealtimeAudioAdapter runs, made from its options: the capture pipeline (the
 // microphone to the session's rate and format), and where the session's audio goes (a
-// PlaybackPipeline at the speaker's rate, or the app's own `playout`), with the echo gate between
-// them when asked for. Says which of them the adapter made (and so frees).
+// PlaybackPipeline at the speaker's rate, or the app's own `playout`), with the echo canceller or
+// the echo gate between them when asked for: what the playback reads out goes to the capture
+// pipeline as their reference. Says which of them the adapter made (and so frees).
 import { OptionsError } from '../errors.js';
 import { CapturePipeline, type AudioEncoding } from '../pipeline/capture.js';
+import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { PlaybackPipeline, type PlaybackPipelineOptions } from '../pipeline/playback.js';
 import { makeEchoGate, PLAYBACK_OPTION_NAMES, type PlaybackOptionNames, type RealtimeAudioAdapterOptions } from './adapter-options.js';
 import type { SessionPlayout } from './playout.js';
@@ -36,8 +38,11 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
   if (playout !== undefined && (playout === null || typeof playout.interrupt !== 'function' || typeof playout.pushDelta !== 'function')) {
     throw new OptionsError('playout must be a SessionPlayout (pushDelta, endItem, interrupt, active, stats, outputRate), e.g. a CarrierPlayout');
   }
-  if (playout !== undefined && options.echoGate !== undefined && options.echoGate !== false) {
-    throw new OptionsError('echoGate needs the speaker: it cannot be combined with a playout of your own');
+  checkOneEchoStage(options.echoGate, options.echoCancellation);
+  for (const name of ['echoGate', 'echoCancellation'] as const) {
+    if (playout !== undefined && options[name] !== undefined && options[name] !== false) {
+      throw new OptionsError(`${name} needs the speaker: it cannot be combined with a playout of your own`);
+    }
   }
   const outputRate = options.outputRate ?? playout?.outputRate;
   const echoGate = makeEchoGate(options.echoGate, options.inputRate, outputRate as number);
@@ -47,6 +52,8 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
     chunkMs: options.chunkMs,
     vad: options.vad,
     echoGate,
+    echoCancellation: options.echoCancellation,
+    referenceRate: outputRate,
     silenceGating: options.silenceGating,
     prefixPaddingMs: options.prefixPaddingMs,
     quality: options.quality,
@@ -59,7 +66,8 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
       inputRate: protocol.outputRate,
       quality: options.quality,
       ...playbackOptions(options),
-      echoGate,
+      // what is read out goes to the echo stages (the capture pipeline passes it on)
+      echoGate: echoGate === undefined && capture.echoCanceller === undefined ? undefined : capture,
       encoding,
     });
   return {

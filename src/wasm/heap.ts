@@ -136,10 +136,10 @@ export class Heap {
    * written at `inPtr`, the kernel called as kernel(inPtr, outPtr, n), and its n values read from
    * `outPtr` into `output` at the piece's index (`output` may be `input`). Without `output` the
    * kernel only consumes. Any length works; no allocation on real-time blocks (see the opening comment).
+   * `samples` limits the run to the first `samples` values of `input` (default: all).
    */
-  through(kernel: WindowKernel, windowSamples: number, input: KernelArray, inPtr: number, output?: KernelArray, outPtr = inPtr): void {
+  through(kernel: WindowKernel, windowSamples: number, input: KernelArray, inPtr: number, output?: KernelArray, outPtr = inPtr, samples = input.length): void {
     this.refresh();
-    const samples = input.length;
     for (let done = 0; done < samples; done += windowSamples) {
       const n = Math.min(windowSamples, samples - done);
       this.copyIn(inPtr, input, done, n);

@@ -1,7 +1,8 @@
 // Zero allocations per quantum, where an engine lets a test see the AudioWorklet's heap: Chromium,
 // through the DevTools protocol. Ten minutes of audio rendered through the capture and playback
 // worklets (an OfflineAudioContext, faster than real time), with deltas arriving every 10 s and an
-// interruption every 30 s: the worklet's heap, measured after garbage collection, stays flat.
+// interruption every 30 s, the capture cancelling the echo of the linked playback: the worklet's
+// heap, measured after garbage collection, stays flat.
 // Firefox and WebKit expose no heap of any kind to a page or to their drivers (WebDriver BiDi,
 // WebKitWebDriver): kernels.browser.test.ts asserts that they still do not, and there the
 // per-quantum allocation claim rests on the Node test of the same processors.
@@ -22,7 +23,7 @@ describe.skipIf(!ENGINES.includes('chromium'))('worklet heap over 10 minutes of 
   }, 120_000);
   afterAll(() => opened?.close());
 
-  it('stays flat (capture with VAD and silence gating, playback with deltas and interruptions)', async () => {
+  it('stays flat (capture with the echo canceller, VAD and silence gating; playback with deltas and interruptions)', async () => {
     const speech = { samples: speech48k() };
     const session = speechPcm24k();
     const deltas: string[] = []; // 100 ms deltas of the reply, 24 kHz PCM16
@@ -57,12 +58,14 @@ describe.skipIf(!ENGINES.includes('chromium'))('worklet heap over 10 minutes of 
           chunkMs: 40,
           vad: true,
           silenceGating: true,
+          echoCancellation: true,
+          linkId: 'heap',
           onEvents: (events: any[]) => {
             for (const e of events) e.type === 'audio' ? chunks++ : vadEvents++;
           },
           onError: () => errors++,
         });
-        const playback = await lib.createPlaybackNode(context, { onError: () => errors++ });
+        const playback = await lib.createPlaybackNode(context, { linkId: 'heap', onError: () => errors++ });
         let item = 0;
         const interruptions: number[] = [];
         for (let t = 10; t < seconds; t += 10) {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/main.js';
 import { buildWav, int16Bytes } from './wav-builder.js';
 import { powerSpectrum } from '../helpers/spectrum.mjs';
+import { convolve, loadRoom } from '../helpers/echo-sources.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (p: string) => join(root, 'fixtures', p);
@@ -210,6 +211,47 @@ describe('realtime-pcm events and play', () => {
     const notSent = Number(/([\d.]+) s of silence not sent/.exec(gated.err)![1]);
     expect(notSent).toBeCloseTo(((count(all.out) - count(gated.out)) * 40) / 1000, 1);
     expect((await run('events', fixture('browser/speech-48000.wav'), '--silence-gating', '--no-vad')).code).toBe(2);
+  });
+
+  it('events --reference FAR.wav removes the echo of what the speaker played (>= 20 dB less sent after 1 s; measured 30.8 dB in the lab desk room at 12 dB)', async () => {
+    // FAR: the demo's reply (24 kHz); IN: its echo 50 ms later in the echo lab's desk room at -12 dB, plus faint noise
+    const far = readPcm16(join(root, 'demo/assets/reply-24000.wav')).samples;
+    const delayed = new Float64Array(far.length + 4800);
+    far.forEach((v, i) => {
+      delayed[i + 1200] = v;
+    });
+    const wet = convolve(delayed, loadRoom('desk', 24000).echoA, delayed.length);
+    const gain = Math.sqrt(far.reduce((sum, v) => sum + v * v, 0) / wet.reduce((sum, v) => sum + v * v, 0)) * 10 ** (-12 / 20);
+    let seed = 5;
+    const mic = Int16Array.from(wet, (v) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.max(-32768, Math.min(32767, Math.round(gain * v + ((seed >>> 16) % 7) - 3)));
+    });
+    const inPath = join(dir, 'echo-mic.wav');
+    writeFileSync(inPath, buildWav({ sampleRate: 24000, data: int16Bytes(Array.from(mic)) }));
+    const sentAudio = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((e) => e.type === 'input_audio_buffer.append')
+        .flatMap((e) => Array.from(new Int16Array(Uint8Array.from(Buffer.from(e.audio, 'base64')).buffer)));
+    const energyAfter1s = (x: number[]) => x.slice(24000).reduce((sum, v) => sum + v * v, 0);
+    const plain = await run('events', inPath, '--no-vad');
+    const cancelled = await run('events', inPath, '--no-vad', '--reference', join(root, 'demo/assets/reply-24000.wav'));
+    expect(cancelled.code).toBe(0);
+    const a = sentAudio(plain.out);
+    const b = sentAudio(cancelled.out);
+    expect(b.length).toBe(a.length); // the same stream times
+    const reductionDb = 10 * Math.log10(energyAfter1s(a) / energyAfter1s(b));
+    console.log(`events --reference: ${reductionDb.toFixed(1)} dB less echo sent after 1 s; ${cancelled.err.trim()}`);
+    expect(reductionDb).toBeGreaterThan(20);
+    expect(cancelled.err).toMatch(/echo canceller removing [\d.-]+ dB at the end/);
+    const bad = join(dir, 'far-12345.wav');
+    writeFileSync(bad, buildWav({ sampleRate: 12345, data: int16Bytes([0, 0]) }));
+    const r = await run('events', inPath, '--reference', bad);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/12345 Hz; the reference takes/);
   });
 
   it('events --protocol gemini sends 16 kHz realtimeInput.audio', async () => {

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { CapturePipeline, EchoGate, PlaybackPipeline, RealtimeAudioAdapter } from '../../src/index.js';
 import { REPO_ROOT } from './browser.js';
 import { randomChunking } from './random.js';
+import { replyScript } from './reply-script.js';
+import { convolve, loadRoom } from './echo-sources.js';
 import { readWav } from './wav-read.js';
 
 export const QUANTUM = 128;
@@ -158,10 +160,95 @@ function echoGateScene(): Scene {
     name: 'echo-gate-48000',
     sampleRate,
     frames,
-    input: () => ({ deltas, mic: f32base64(run().mic) }),
+    input: () => ({ deltas, mic: f32base64(run().mic), captureOptions: { echoGate: true, chunkMs: 40 } }),
     node() {
       const { events, played } = run();
       return { events, output: '', extra: { echoInEnergy: echoEnergy(played, delayFrames, echoGain, sampleRate) } };
+    },
+  };
+}
+
+/** What a PlaybackPipeline (or the adapter's) plays of `frames`, read in quanta. */
+function playedBy(read: (output: Float32Array) => void, frames: number): Float32Array {
+  const played = new Float32Array(frames);
+  for (let at = 0; at < frames; at += QUANTUM) read(played.subarray(at, at + QUANTUM));
+  return played;
+}
+
+/**
+ * A microphone in the echo lab's desk room (test/helpers/echo-sources.ts): what was played, 40 ms
+ * later, through the room's response at 12 dB echo return loss, and the user (the speech fixture
+ * at half scale) from `userAtS`. Made in Node, in float32, and given to the page as a buffer.
+ */
+function roomMic(played: Float32Array, sampleRate: number, userAtS: number): { mic: Float32Array; echo: Float32Array } {
+  const frames = played.length;
+  const delay = Math.round(0.04 * sampleRate);
+  const delayed = new Float64Array(frames);
+  delayed.set(played.subarray(0, frames - delay), delay);
+  const wet = convolve(delayed, loadRoom('desk', sampleRate).echoA, frames);
+  let playedEnergy = 0;
+  let wetEnergy = 0;
+  for (let i = 0; i < frames; i++) {
+    playedEnergy += played[i]! * played[i]!;
+    wetEnergy += wet[i]! * wet[i]!;
+  }
+  const gain = Math.sqrt(playedEnergy / wetEnergy) * 10 ** (-12 / 20);
+  const echo = Float32Array.from(wet, (v) => v * gain);
+  const user = speechAt(sampleRate);
+  const at = Math.round(userAtS * sampleRate);
+  const mic = Float32Array.from(echo, (v, i) => v + (i >= at && i - at < user.length ? 0.5 * user[i - at]! : 0));
+  return { mic, echo };
+}
+
+/** The echo's energy at the mic over `[fromMs, toMs)` (at the scene's rate). */
+function windowEnergy(echo: Float32Array, sampleRate: number, fromMs: number, toMs: number): number {
+  let energy = 0;
+  for (let i = Math.round((fromMs * sampleRate) / 1000); i < Math.round((toMs * sampleRate) / 1000); i++) energy += echo[i]! * echo[i]!;
+  return Number(energy.toPrecision(6));
+}
+
+/**
+ * The capture processor cancelling the echo of the linked playback processor's output: the reply
+ * plays; the mic hears it in the lab's desk room, and the user talks over it from 1.6 s. The
+ * graph is the echo gate scene's (playback ordered before capture through a zero gain).
+ */
+function echoCancellerScene(): Scene {
+  const sampleRate = 48000;
+  const deltas = replyDeltas();
+  const frames = 1200 * QUANTUM; // 3.2 s
+  const captureOptions = { echoCancellation: true, chunkMs: 40 };
+  const playback = () => {
+    const p = new PlaybackPipeline({ outputRate: sampleRate });
+    for (const d of deltas) p.pushDelta(d, 'item_1');
+    p.endItem('item_1');
+    return p;
+  };
+  const first = playback();
+  const { mic, echo } = roomMic(
+    playedBy((o) => first.read(o), frames),
+    sampleRate,
+    1.6,
+  );
+  first.free();
+  return {
+    name: 'echo-canceller-48000',
+    sampleRate,
+    frames,
+    input: () => ({ deltas, mic: f32base64(mic), captureOptions }),
+    node() {
+      const capture = new CapturePipeline({ inputRate: sampleRate, ...captureOptions });
+      const p = new PlaybackPipeline({ outputRate: sampleRate, echoGate: capture });
+      for (const d of deltas) p.pushDelta(d, 'item_1');
+      p.endItem('item_1');
+      const events: Record<string, unknown>[] = [];
+      const played = new Float32Array(QUANTUM);
+      for (let at = 0; at < frames; at += QUANTUM) {
+        p.read(played); // playback first: its output is the reference of this quantum's mic
+        events.push(...(capture.push(mic.subarray(at, at + QUANTUM)) as unknown as Record<string, unknown>[]));
+      }
+      capture.free();
+      p.free();
+      return { events, output: '', extra: { echoWindowMs: [1000, 1600], echoInEnergy: windowEnergy(echo, sampleRate, 1000, 1600) } };
     },
   };
 }
@@ -174,60 +261,62 @@ function echoEnergy(played: Float32Array, delayFrames: number, echoGain: number,
 }
 
 /**
- * The server's side of the session scene, delivered before rendering starts (Firefox has no
- * OfflineAudioContext.suspend, so nothing can arrive mid-render in every engine): a response with
- * the reply's audio in 100 ms deltas. The user's speech in the microphone fixture (from 0.3 s)
- * then barges in through the client VAD (`localBargeIn`), in the audio thread, at a sample-exact
- * point of the reply.
+ * The server's side of the session scenes, delivered before rendering starts (Firefox has no
+ * OfflineAudioContext.suspend, so nothing can arrive mid-render in every engine): the demo's reply
+ * as one response (reply-script.ts). In session-48000 the user's speech in the microphone fixture
+ * (from 0.3 s) then barges in through the client VAD (`localBargeIn`), in the audio thread, at a
+ * sample-exact point of the reply.
  */
-export function sessionScript(): string[] {
-  const reply = pcm16Of(join(REPO_ROOT, 'demo', 'assets', 'reply-24000.wav'));
-  const events: Record<string, unknown>[] = [
-    { type: 'response.created', event_id: 'e1', response: { id: 'resp_1', object: 'realtime.response', status: 'in_progress', output: [] } },
-    {
-      type: 'response.output_item.added',
-      event_id: 'e2',
-      response_id: 'resp_1',
-      output_index: 0,
-      item: { id: 'item_1', type: 'message', role: 'assistant', status: 'in_progress', content: [] },
-    },
-  ];
-  for (let at = 0, n = 3; at < reply.length; at += 2400, n++) {
-    const delta = Buffer.from(reply.buffer, reply.byteOffset + at * 2, Math.min(2400, reply.length - at) * 2).toString('base64');
-    events.push({ type: 'response.output_audio.delta', event_id: `e${n}`, response_id: 'resp_1', item_id: 'item_1', output_index: 0, content_index: 0, delta });
-  }
-  return events.map((e) => JSON.stringify(e));
-}
+export const sessionScript = replyScript;
 
-function sessionScene(): Scene {
+function sessionScene(
+  name: string,
+  adapterOptions: Record<string, unknown>,
+  micOf: (played: Float32Array) => { mic: Float32Array; echo?: Float32Array },
+): Scene {
   const sampleRate = 48000;
   const frames = 600 * QUANTUM; // 1.6 s
-  const mic = new Float32Array(frames);
-  mic.set(speechAt(48000).subarray(0, frames));
   const script = sessionScript();
-  const adapterOptions = { protocol: 'openai' as const, vad: true, localBargeIn: true };
+  const adapter = (events: Record<string, unknown>[]) => {
+    const a = new RealtimeAudioAdapter({
+      ...(adapterOptions as { protocol: 'openai' }),
+      inputRate: sampleRate,
+      outputRate: sampleRate,
+      send: (event) => events.push({ dir: 'sent', ...(event as Record<string, unknown>) }),
+      onEvent: (event) => events.push({ dir: 'local', ...asPosted(event as unknown as Record<string, unknown>) }),
+    });
+    for (const e of script) a.handleServerEvent(e);
+    return a;
+  };
+  let made: { mic: Float32Array; echo?: Float32Array } | undefined;
+  const mic = () => {
+    if (made === undefined) {
+      // what is played does not depend on the mic unless the mic barges in (then micOf ignores it)
+      const dry = adapter([]);
+      made = micOf(playedBy((o) => dry.readPlayback(o), frames));
+      dry.free();
+    }
+    return made;
+  };
   return {
-    name: 'session-48000',
+    name,
     sampleRate,
     frames,
-    input: () => ({ samples: f32base64(mic), script, adapterOptions }),
+    input: () => ({ samples: f32base64(mic().mic), script, adapterOptions }),
     node() {
       const events: Record<string, unknown>[] = [];
-      const adapter = new RealtimeAudioAdapter({
-        ...adapterOptions,
-        inputRate: sampleRate,
-        outputRate: sampleRate,
-        send: (event) => events.push({ dir: 'sent', ...(event as Record<string, unknown>) }),
-        onEvent: (event) => events.push({ dir: 'local', ...asPosted(event as unknown as Record<string, unknown>) }),
-      });
+      const a = adapter(events);
+      const { mic: samples, echo } = mic();
       const output = new Float32Array(frames);
-      for (const e of script) adapter.handleServerEvent(e);
       for (let q = 0; q < frames / QUANTUM; q++) {
-        adapter.readPlayback(output.subarray(q * QUANTUM, (q + 1) * QUANTUM));
-        adapter.pushMicrophone(mic.subarray(q * QUANTUM, (q + 1) * QUANTUM));
+        a.readPlayback(output.subarray(q * QUANTUM, (q + 1) * QUANTUM));
+        a.pushMicrophone(samples.subarray(q * QUANTUM, (q + 1) * QUANTUM));
       }
-      const stats = adapter.stats as unknown as Record<string, unknown>;
-      return { events, output: f32base64(output), extra: { playedSeconds: stats.playedSeconds, sentSeconds: stats.sentSeconds } };
+      const stats = a.stats as unknown as Record<string, unknown>;
+      a.free();
+      const extra: Record<string, unknown> = { playedSeconds: stats.playedSeconds, sentSeconds: stats.sentSeconds };
+      if (echo !== undefined) Object.assign(extra, { echoWindowMs: [700, 1200], echoInEnergy: windowEnergy(echo, sampleRate, 700, 1200) });
+      return { events, output: f32base64(output), extra };
     },
   };
 }
@@ -242,7 +331,23 @@ function asPosted(event: Record<string, unknown>): Record<string, unknown> {
   return { type: event.type, timeMs: event.timeMs };
 }
 
-export const SCENES: Scene[] = [captureScene(48000), captureScene(44100), playbackScene(48000), playbackScene(44100), echoGateScene(), sessionScene()];
+export const SCENES: Scene[] = [
+  captureScene(48000),
+  captureScene(44100),
+  playbackScene(48000),
+  playbackScene(44100),
+  echoGateScene(),
+  echoCancellerScene(),
+  // the speech fixture from 0.3 s barges in through the client VAD (localBargeIn); no echo
+  sessionScene('session-48000', { protocol: 'openai', vad: true, localBargeIn: true, echoCancellation: false }, () => ({
+    mic: speechAt(48000)
+      .subarray(0, 600 * QUANTUM)
+      .slice(),
+  })),
+  // the session's echo canceller (on by default in the browser) on the reply played back into the
+  // lab's desk room, the user over it from 1.2 s (no local barge-in: what plays does not depend on the mic)
+  sessionScene('session-echo-48000', { protocol: 'openai', vad: true, echoCancellation: true }, (played) => roomMic(played, 48000, 1.2)),
+];
 
 export function goldenOf(scene: Scene): Record<string, unknown> {
   return JSON.parse(readFileSync(join(GOLDEN_DIR, `${scene.name}.json`), 'utf8'));

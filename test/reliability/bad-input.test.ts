@@ -374,7 +374,10 @@ describe('worklet processors fed mismatched channel counts', () => {
 
   it('session: any output channel count gets the same playback; any input layout goes to the session as the mean', () => {
     const Session = createSessionProcessorClass(scope);
-    const processor = new Session({ processorOptions: { module: kernelModule(), adapter: { protocol: 'openai', chunkMs: 20 }, levelIntervalMs: 0 } });
+    // (the echo canceller, on by default in the session, is off here: the plain pipeline is the reference)
+    const processor = new Session({
+      processorOptions: { module: kernelModule(), adapter: { protocol: 'openai', chunkMs: 20, echoCancellation: false }, levelIntervalMs: 0 },
+    });
     const port = processor.port as unknown as FakePort;
     const pcm = patternPcm(24000, 2);
     port.onmessage!({ data: { type: 'server', message: { type: 'response.output_item.added', item: { id: 'it' } } } });

@@ -8,17 +8,9 @@ import { CapturePipeline, type CaptureAudioEvent, type CaptureEvent, type Captur
 import { OptionsError } from '../../src/errors.js';
 import { EchoGate } from '../../src/kernels/echo-gate.js';
 import { chunking, micSignal, referencePcm16 } from '../helpers/transport-client.js';
+import { pushInPieces } from '../helpers/capture-run.js';
 
-function run(pipeline: CapturePipeline, input: Float32Array, sizes: number[]): CaptureEvent[] {
-  const events: CaptureEvent[] = [];
-  let at = 0;
-  for (const n of sizes) {
-    events.push(...pipeline.push(input.subarray(at, at + n)));
-    at += n;
-  }
-  events.push(...pipeline.flush());
-  return events;
-}
+const run = pushInPieces;
 
 const audio = (events: CaptureEvent[]) => events.filter((e): e is CaptureAudioEvent => e.type === 'audio');
 const bytesOf = (events: CaptureEvent[]) => Buffer.concat(audio(events).map((e) => Buffer.from(e.base64, 'base64')));

@@ -37,6 +37,31 @@ describe('PcmWorkerPool', () => {
     stream.close();
   });
 
+  it('capture with echoCancellation in a worker equals the in-thread pipeline (mic and reference pushed together, 128-frame quanta)', async () => {
+    // the speech fixture plays; the mic hears it 50 ms later at -12 dB (a simple path: the equality is the point)
+    const frames = Math.floor(speech.length / 128) * 128;
+    const played = speech.subarray(0, frames);
+    const mic = Float32Array.from(played, (_, i) => (i >= 2400 ? 0.25 * played[i - 2400]! : 0));
+    const options = { inputRate: 48000, outputRate: 24000, chunkMs: 40, vad: true, echoCancellation: true };
+    const local = new CapturePipeline(options);
+    const expected: CaptureEvent[] = [];
+    for (let at = 0; at < frames; at += 128) {
+      local.pushReference(played.subarray(at, at + 128));
+      expected.push(...local.push(mic.subarray(at, at + 128)));
+    }
+    expected.push(...local.flush());
+    local.free();
+
+    const actual: CaptureEvent[] = [];
+    const stream = await pool.createCapture({ ...options, maxQueueMs: 60_000, onEvents: (events) => actual.push(...events) });
+    for (let at = 0; at < frames; at += 128) expect(stream.push(mic.slice(at, at + 128), played.slice(at, at + 128))).toBe(true);
+    await stream.drain();
+    actual.push(...(await stream.flush()));
+    expect(actual).toEqual(expected);
+    expect(actual.filter((e) => e.type === 'audio').length).toBeGreaterThan(10);
+    stream.close();
+  });
+
   it('playback in a worker equals the in-thread pipeline, and interrupt reports the same', async () => {
     const session = speechPcm24k();
     const deltas: string[] = [];

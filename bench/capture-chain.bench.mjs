@@ -1,0 +1,177 @@
+// The whole capture pipeline with echo cancellation against the same chain composed from npm
+// peers with no echo handling at all (issue 13), in one run:
+// - realtime-pcm: 48 kHz float32 mic (and what the speaker played, pushed first) -> 48 -> 24 kHz
+//   -> EchoCanceller (250 ms tail behind up to 250 ms of delay, residual suppression) -> EnergyVad
+//   -> PCM16 -> base64 in 20 ms chunks; also without echo handling, and with the echo gate instead;
+// - npm peers: @echogarden/speex-resampler-wasm at q7 (the fastest setting that meets our
+//   resampler targets for 48 -> 24 kHz: bench/results/resampler.json) through its float API,
+//   float -> int16 (clamped, rounded) in JS, @echogarden/fvad-wasm (mode 2) on 10 ms int16 frames of
+//   the 48 kHz mic, Buffer base64 of each 20 ms chunk. No echo handling.
+// The input comes in 128-frame quanta (an AudioWorklet) and in 20 ms pieces (a Node audio
+// callback). Each case processes 1 s of audio per call, so x realtime = calls per second and the
+// CPU share of one core is 100% / x realtime. Kernel memory per call (the canceller's state) is read
+// from kernelMemory(). Results: bench/results/capture-chain.json.
+// Run alone: `node bench/capture-chain.bench.mjs` (after `npm run build`).
+import { readFileSync, writeFileSync } from 'node:fs';
+import SpeexModule from '@echogarden/speex-resampler-wasm/simd';
+import fvad from '@echogarden/fvad-wasm';
+import { CapturePipeline, EchoGate, kernelMemory } from 'realtime-pcm';
+import { runSuite } from './lib.mjs';
+
+const IN_RATE = 48000;
+const SESSION_RATE = 24000;
+const CHUNK_FRAMES = 480; // 20 ms at 24 kHz
+
+/** Seeded: speech-like bursts for the speaker; the mic hears them 60 ms later at -12 dB, plus its own signal. */
+function signals() {
+  let x = 7;
+  const next = () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 8) / 16777216;
+  };
+  const played = new Float32Array(IN_RATE);
+  for (let i = 0; i < IN_RATE; i++) played[i] = (Math.floor(i / 9600) % 2 === 0 ? 0.2 : 0.02) * (2 * next() - 1);
+  const mic = new Float32Array(IN_RATE);
+  for (let i = 0; i < IN_RATE; i++)
+    mic[i] = (i >= 2880 ? 0.25 * played[i - 2880] : 0) + 0.1 * Math.sin((2 * Math.PI * 220 * i) / IN_RATE) + 0.01 * (2 * next() - 1);
+  return { played, mic };
+}
+const { played, mic } = signals();
+
+/** @param {Float32Array} x @param {number} piece */
+const cut = (x, piece) => Array.from({ length: Math.ceil(x.length / piece) }, (_, k) => x.subarray(k * piece, (k + 1) * piece));
+
+// ---- the npm peers' chain ---------------------------------------------------------------------
+
+const speex = await SpeexModule();
+const vad = await fvad();
+
+function peersChain() {
+  const m = speex;
+  const err = m._malloc(4);
+  const st = m._speex_resampler_init(1, IN_RATE, SESSION_RATE, 7, err);
+  const inPtr = m._malloc(IN_RATE * 4);
+  const outCap = SESSION_RATE + 64;
+  const outPtr = m._malloc(outCap * 4);
+  const inLen = m._malloc(4);
+  const outLen = m._malloc(4);
+  const handle = vad._fvad_new();
+  vad._fvad_set_mode(handle, 2);
+  vad._fvad_set_sample_rate(handle, IN_RATE);
+  const vadFrame = IN_RATE / 100;
+  const vadPtr = vad._malloc(vadFrame * 2);
+  let vadFill = 0;
+  let voiced = 0;
+  const chunk = new Int16Array(CHUNK_FRAMES);
+  const chunkBytes = Buffer.from(chunk.buffer);
+  let fill = 0;
+  let sent = 0;
+  /** @param {number} v */
+  const toInt16 = (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)));
+  return {
+    /** @param {Float32Array} piece */
+    push(piece) {
+      // VAD on 10 ms int16 frames of the mic
+      for (let i = 0; i < piece.length; i++) {
+        vad.HEAP16[(vadPtr >> 1) + vadFill++] = toInt16(piece[i]);
+        if (vadFill === vadFrame) {
+          voiced += vad._fvad_process(handle, vadPtr, vadFrame);
+          vadFill = 0;
+        }
+      }
+      // resample, then PCM16 and base64 per 20 ms chunk
+      m.HEAPF32.set(piece, inPtr >> 2);
+      m.HEAPU32[inLen >> 2] = piece.length;
+      m.HEAPU32[outLen >> 2] = outCap;
+      m._speex_resampler_process_float(st, 0, inPtr, inLen, outPtr, outLen);
+      const got = m.HEAPU32[outLen >> 2];
+      const out = m.HEAPF32;
+      const base = outPtr >> 2;
+      for (let i = 0; i < got; i++) {
+        chunk[fill++] = toInt16(out[base + i]);
+        if (fill === CHUNK_FRAMES) {
+          sent += chunkBytes.toString('base64').length;
+          fill = 0;
+        }
+      }
+    },
+    get sent() {
+      return sent + voiced;
+    },
+  };
+}
+
+// ---- cases ----------------------------------------------------------------------------------------
+
+/** @param {number} piece input frames per call */
+function cases(piece) {
+  const group = `capture chain: 1 s of 48 kHz mic in ${piece === 128 ? '128-frame quanta' : '20 ms pieces'} -> 24 kHz PCM16 base64, 20 ms chunks, VAD`;
+  const mics = cut(mic, piece);
+  const refs = cut(played, piece);
+  /** @type {import('./lib.mjs').BenchCase[]} */
+  const list = [];
+  let sink = 0;
+  /** @param {string} impl @param {CapturePipeline} capture @param {boolean} reference */
+  const ours = (impl, capture, reference) => ({
+    group,
+    impl,
+    fn: () => {
+      for (let k = 0; k < mics.length; k++) {
+        if (reference) capture.pushReference(refs[k]);
+        const events = capture.push(mics[k]);
+        if (events.length > 0) sink += events.length;
+      }
+      return sink;
+    },
+    bytes: SESSION_RATE * 2,
+    seconds: 1,
+  });
+  list.push(ours('realtime-pcm: echo canceller + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true }), true));
+  list.push(ours('realtime-pcm: VAD, no echo handling', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true }), false));
+  const gate = new EchoGate({ sampleRate: IN_RATE });
+  list.push(ours('realtime-pcm: echo gate + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoGate: gate }), true));
+  const peers = peersChain();
+  list.push({
+    group,
+    impl: 'npm peers: speex-resampler-wasm q7 + fvad-wasm + Buffer, no echo handling',
+    fn: () => {
+      for (const p of mics) peers.push(p);
+      return peers.sent;
+    },
+    bytes: SESSION_RATE * 2,
+    seconds: 1,
+    baseline: true,
+  });
+  return list;
+}
+
+/** Kernel memory one capture pipeline holds, by configuration (bytes). */
+function memoryPerCall() {
+  /** @param {ConstructorParameters<typeof CapturePipeline>[0]} options */
+  const bytes = (options) => {
+    const before = kernelMemory().liveBytes;
+    const p = new CapturePipeline(options);
+    const held = kernelMemory().liveBytes - before;
+    p.free();
+    return held;
+  };
+  return {
+    withEchoCanceller: bytes({ inputRate: IN_RATE, vad: true, echoCancellation: true }),
+    vadOnly: bytes({ inputRate: IN_RATE, vad: true }),
+  };
+}
+
+const rows = await runSuite('capture-chain', [...cases(128), ...cases(960)]);
+const ratio = (/** @type {string} */ piece) => {
+  const of = (/** @type {string} */ impl) => /** @type {import('./lib.mjs').BenchRow} */ (rows.find((r) => r.group.includes(piece) && r.impl.startsWith(impl)));
+  return of('realtime-pcm: echo canceller').xRealtime / of('npm peers').xRealtime;
+};
+const summary = {
+  echoCancellerVsPeers128: ratio('128-frame quanta'),
+  echoCancellerVsPeers20ms: ratio('20 ms pieces'),
+  kernelBytesPerCall: memoryPerCall(),
+};
+console.log(summary);
+// the summary goes into the results file runSuite wrote
+const file = new URL('./results/capture-chain.json', import.meta.url);
+writeFileSync(file, `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), summary }, null, 2)}\n`);

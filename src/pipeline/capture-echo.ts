@@ -1,0 +1,177 @@
+// The capture pipeline's echo canceller stage: an EchoCanceller at the session rate, after the
+// microphone's resampler, whose reference is what the speaker played (at its own device rate)
+// passed through a second resampler identical to the microphone's (same rates, quality and
+// 128-frame blocks). Both streams then carry the same filter delay and come out in step, sample
+// for sample, so the canceller pairs each mic sample with what was played at the same instant
+// (assembly/echo-canceller.ts says why the canceller runs at the session rate).
+//
+// Timing: the canceller's output lags its input by `latencySamples` (two blocks: 21.3 ms at 24
+// kHz). The stage drops that many samples at the start of each stream and flushes them at its end
+// (`end`, by running silence through), so its output lines up with the microphone's timeline and
+// has exactly as many frames as its input: stream times stay those of the mic. Allocation-free per
+// block.
+import { EchoCanceller, type EchoCancellerOptions } from '../kernels/echo-canceller.js';
+import type { ResamplerQuality } from '../kernels/resampler.js';
+import { BLOCK_FRAMES } from '../constants.js';
+import { OptionsError } from '../errors.js';
+import { BlockResampler } from './block-resampler.js';
+
+/** The echo canceller stage's canceller (an `EchoCanceller` fits); runs at the output rate. */
+export interface CaptureEchoCanceller {
+  readonly sampleRate: number;
+  /** Output delay relative to the mic, samples. */
+  readonly latencySamples: number;
+  pushReference(playback: Float32Array, frames?: number): void;
+  processInto(mic: Float32Array, output: Float32Array, frames?: number): number;
+  reset(): void;
+  free?(): void;
+}
+
+/** The `echoCancellation` option: true (an `EchoCanceller` with its defaults), its options, or an instance at the output rate. */
+export type EchoCancellationOption = boolean | Omit<EchoCancellerOptions, 'sampleRate'> | CaptureEchoCanceller;
+
+export interface EchoCancellerStageOptions {
+  /** Rate of the reference as pushed (the speaker's), Hz. */
+  referenceRate: number;
+  /** Rate of the canceller: the capture pipeline's output rate, Hz. */
+  outputRate: number;
+  quality: ResamplerQuality;
+  /** Most frames one `process` call gets (a mic block's resampled output, or the stream's tail). */
+  maxFrames: number;
+}
+
+/**
+ * Throws when both echo stages are asked for: measured on the echo lab's scenes
+ * (docs/echo-canceller.md), the gate in front mutes what the canceller must learn from, and the
+ * pair does no better than the gate alone.
+ */
+export function checkOneEchoStage(echoGate: unknown, echoCancellation: unknown): void {
+  if (echoGate !== undefined && echoGate !== false && echoCancellation !== undefined && echoCancellation !== false) {
+    throw new OptionsError('echoGate and echoCancellation: choose one (the echo canceller replaces the gate; docs/echo-canceller.md)');
+  }
+}
+
+/** The canceller from the `echoCancellation` option, or undefined when it is off; `owned` when made here. */
+export function makeEchoCanceller(
+  option: EchoCancellationOption | undefined,
+  sampleRate: number,
+): { canceller: CaptureEchoCanceller; owned: boolean } | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return { canceller: new EchoCanceller({ sampleRate }), owned: true };
+  if (option === null || typeof option !== 'object') {
+    throw new OptionsError(`echoCancellation must be true, EchoCanceller options or an EchoCanceller at sampleRate ${sampleRate}, got ${String(option)}`);
+  }
+  const given = option as Partial<CaptureEchoCanceller>;
+  if (typeof given.processInto === 'function' || typeof given.pushReference === 'function') {
+    if (typeof given.processInto !== 'function' || typeof given.pushReference !== 'function' || typeof given.reset !== 'function') {
+      throw new OptionsError('echoCancellation: an instance needs pushReference, processInto and reset (an EchoCanceller)');
+    }
+    if (given.sampleRate !== sampleRate) {
+      throw new OptionsError(`the echo canceller runs at the output rate: construct it with sampleRate ${sampleRate}, not ${given.sampleRate}`);
+    }
+    return { canceller: option as CaptureEchoCanceller, owned: false };
+  }
+  return { canceller: new EchoCanceller({ ...(option as Omit<EchoCancellerOptions, 'sampleRate'>), sampleRate }), owned: true };
+}
+
+export class EchoCancellerStage {
+  readonly canceller: CaptureEchoCanceller;
+  /** The cleaned frames of the last `process` or `end` call (its first `outputFrames`), valid until the next call. */
+  readonly output: Float32Array;
+  outputFrames = 0;
+
+  private readonly reference: BlockResampler;
+  /** The canceller's own output, before the start-of-stream samples are dropped. */
+  private readonly cleaned: Float32Array;
+  private readonly silence: Float32Array;
+  /** Output samples still to drop at the start of the stream (the canceller's latency). */
+  private skip: number;
+
+  constructor(canceller: CaptureEchoCanceller, options: EchoCancellerStageOptions) {
+    this.canceller = canceller;
+    this.reference = new BlockResampler({
+      inputRate: options.referenceRate,
+      outputRate: options.outputRate,
+      quality: options.quality,
+      blockFrames: BLOCK_FRAMES,
+    });
+    const frames = Math.max(options.maxFrames, canceller.latencySamples);
+    this.output = new Float32Array(frames);
+    this.cleaned = new Float32Array(frames);
+    this.silence = new Float32Array(canceller.latencySamples);
+    this.skip = canceller.latencySamples;
+  }
+
+  /** What the speaker played (at the reference rate), any length: resampled, then queued in the canceller. */
+  pushReference(playback: Float32Array): void {
+    const stage = this.reference;
+    for (let at = 0; at < playback.length; ) {
+      at = stage.pushFloat(playback, at);
+      if (stage.outputFrames > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
+    }
+  }
+
+  /** Resamples the reference's pending frames as a short block (when the mic's are: `emitPending`). */
+  pushPendingReference(): void {
+    const stage = this.reference;
+    if (stage.processPending() > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
+  }
+
+  /** Cancels the echo in `frames` frames of `mic` (at the output rate) into `output`; returns `outputFrames`. */
+  process(mic: Float32Array, frames: number): number {
+    this.canceller.processInto(mic, this.cleaned, frames);
+    return this.take(frames);
+  }
+
+  /**
+   * Ends the reference's stream: its partial block and its resampler's tail are queued, as many
+   * frames as the mic's resampler gives at its end (call it first, so that they pair).
+   */
+  endReference(): void {
+    const stage = this.reference;
+    if (stage.end() > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
+  }
+
+  /**
+   * Ends the stream (after `endReference` and the mic's last frames): the canceller's held samples
+   * come out (silence is run through it, paired with silence). `output` then holds them; returns `outputFrames`. The next
+   * frames start a new stream (the canceller keeps what it learned of the room).
+   */
+  end(): number {
+    const latency = this.canceller.latencySamples;
+    this.outputFrames = 0;
+    if (this.skip === latency) return 0; // nothing went in since the stream started
+    // the samples held are those of the last `latency` outputs: as many come out for as much
+    // silence, paired with as much silent reference so that the next stream's pairs stay in step
+    this.canceller.pushReference(this.silence, latency);
+    this.canceller.processInto(this.silence, this.cleaned, latency);
+    this.take(latency);
+    this.skip = latency;
+    return this.outputFrames;
+  }
+
+  /** Forgets the room, the queued reference and the stream (as at construction). */
+  reset(): void {
+    this.reference.reset();
+    this.canceller.reset();
+    this.skip = this.canceller.latencySamples;
+    this.outputFrames = 0;
+  }
+
+  /** Returns the reference resampler's kernel memory (the canceller is freed by whoever made it). */
+  free(): void {
+    this.reference.free();
+  }
+
+  /** Moves the canceller's `frames` new samples to `output`, minus the ones still to drop. */
+  private take(frames: number): number {
+    const drop = Math.min(this.skip, frames);
+    this.skip -= drop;
+    const n = frames - drop;
+    const cleaned = this.cleaned;
+    const output = this.output;
+    for (let i = 0; i < n; i++) output[i] = cleaned[drop + i]!;
+    this.outputFrames = n;
+    return n;
+  }
+}

@@ -1,0 +1,109 @@
+// The echo lab's scenes through the whole capture pipeline (issue 13: "nothing lost between the
+// kernel and the user"): a scene made at a device rate (48 kHz) goes in as an audio callback would
+// give it, 128-frame quanta, the reference (what the speaker played) before the mic; the session
+// audio comes out as base64 PCM16 at 24 kHz and is measured against the scene seen at the session
+// rate. That view (`sessionView`) passes each of the scene's parts (echo, user, noise, reference)
+// through a Resampler identical to the pipeline's and trims its delay, so the parts stay exactly
+// what the pipeline's output is made of; labels and events are moved to the session rate.
+import { decodeBase64, pcm16ToFloat, Resampler, type CaptureEvent, type CapturePipelineOptions } from '../../src/index.js';
+import { CapturePipeline } from '../../src/index.js';
+import type { EchoScene, Interval } from './echo-scenes.js';
+
+export const QUANTUM = 128;
+
+/** A part of a scene at `outputRate`: through the pipeline's resampler, its delay trimmed, the length scaled. */
+export function toSessionRate(x: Float32Array, inputRate: number, outputRate: number): Float32Array {
+  const resampler = new Resampler({ inputRate, outputRate });
+  // silence after the end, so that the output covers the input's last samples after the delay
+  const padded = new Float32Array(x.length + QUANTUM);
+  padded.set(x);
+  const whole = new Float32Array(resampler.maxOutputFrames(padded.length) + 4096);
+  const n = resampler.processInto(padded, whole);
+  const tail = resampler.flushInto(whole.subarray(n));
+  resampler.free();
+  const delay = delayFrames(inputRate, outputRate);
+  const length = Math.round((x.length * outputRate) / inputRate);
+  if (n + tail < delay + length) throw new Error(`toSessionRate: ${n + tail} frames out, need ${delay + length}`);
+  return whole.slice(delay, delay + length);
+}
+
+/** The resampler's delay in output frames (a whole number for 48 -> 24 kHz, checked). */
+export function delayFrames(inputRate: number, outputRate: number): number {
+  const resampler = new Resampler({ inputRate, outputRate });
+  const frames = (resampler.latencyMs * outputRate) / 1000;
+  resampler.free();
+  if (Math.abs(frames - Math.round(frames)) > 1e-6)
+    throw new Error(`the ${inputRate} -> ${outputRate} resampler delays by ${frames} frames, not a whole number`);
+  return Math.round(frames);
+}
+
+/** The scene as the session rate sees it: each part through the pipeline's resampler, labels and events rescaled. */
+export function sessionView(scene: EchoScene, outputRate = 24000): EchoScene {
+  const rate = scene.sampleRate;
+  const at = (t: number) => Math.round((t * outputRate) / rate);
+  const span = ([a, b]: Interval): Interval => [at(a), at(b)];
+  const part = (x: Float32Array) => toSessionRate(x, rate, outputRate);
+  return {
+    ...scene,
+    name: `${scene.name.replace(`${rate / 1000}k`, `${rate / 1000}k>${outputRate / 1000}k`)}`,
+    sampleRate: outputRate,
+    reference: part(scene.reference),
+    mic: part(scene.mic),
+    echo: part(scene.echo),
+    near: part(scene.near),
+    noise: part(scene.noise),
+    labels: {
+      near: scene.labels.near.map(span),
+      utterances: scene.labels.utterances.map(span),
+      far: scene.labels.far.map(span),
+      echo: scene.labels.echo.map(span),
+    },
+    events: {
+      echoStart: at(scene.events.echoStart),
+      pathChange: scene.events.pathChange === null ? null : at(scene.events.pathChange),
+      coldStartUser: scene.events.coldStartUser === null ? null : at(scene.events.coldStartUser),
+    },
+  };
+}
+
+/** The session audio of a run: every audio event's PCM16, in order, as float. */
+export function audioOf(events: CaptureEvent[]): Float32Array {
+  const parts = events.filter((e) => e.type === 'audio').map((e) => pcm16ToFloat(new Int16Array(decodeBase64(e.base64).buffer)));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * The scene through a CapturePipeline at the scene's rate (reference and mic by quantum, reference
+ * first, then a quantum of silence), flushed; returns the events and the session audio aligned to `sessionView(scene)`.
+ */
+export function runCapture(
+  scene: EchoScene,
+  options: Omit<CapturePipelineOptions, 'inputRate'>,
+  outputRate = 24000,
+): { events: CaptureEvent[]; audio: Float32Array } {
+  const pipeline = new CapturePipeline({ ...options, inputRate: scene.sampleRate, outputRate });
+  const events: CaptureEvent[] = [];
+  try {
+    // one quantum of silence after the end, so that the output covers the last samples after the resampler's delay
+    const silence = new Float32Array(QUANTUM);
+    for (let at = 0; at < scene.mic.length + QUANTUM; at += QUANTUM) {
+      const end = Math.min(scene.mic.length, at + QUANTUM);
+      const tail = at >= scene.mic.length;
+      pipeline.pushReference(tail ? silence : scene.reference.subarray(at, end));
+      for (const e of pipeline.push(tail ? silence : scene.mic.subarray(at, end))) events.push(e);
+    }
+    for (const e of pipeline.flush()) events.push(e);
+  } finally {
+    pipeline.free();
+  }
+  const all = audioOf(events);
+  const delay = delayFrames(scene.sampleRate, outputRate);
+  const length = Math.round((scene.mic.length * outputRate) / scene.sampleRate);
+  return { events, audio: all.slice(delay, delay + length) };
+}
