@@ -10,7 +10,7 @@ import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
-  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, RESET_RATIO, COMPARE_MS,
+  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX, RELAX_MS,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -71,17 +71,23 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
  * adds its own estimate, up to twice the mic; a matching model never does, even while the user
  * talks, since then the error is the user alone) for 80 ms of playback without the double-talk
- * flag, after the filter had reached 10 dB. Then the background's uncertainty goes back to the prior
- * (it relearns at full speed) and the suppressor forgets its leakage. A moved device that still
+ * flag, after the filter had reached 10 dB, the mic 10 dB over its noise (in a pause, the filter's
+ * noisy tail over a silent echo read as a change: a false one in a call at 250 ms). Then the
+ * background starts again from zero with the prior uncertainty, as at a cold start (from the old
+ * weights the echo bound held its steps back: 12 dB after 1.5 s), the foreground keeps the old
+ * model until the background beats it, and the suppressor forgets its leakage. A moved device that still
  * half-matches the old model is not caught (a rule on a collapsed ERLE also fired in double talk:
  * 84% delivered instead of 92%); the filter then relearns at its tracking rate.
  */
 function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
-  if (playing && !a.talking && a.sff > 1.1 * a.sdd && a.bestErle > 10) a.wrongBlocks++;
+  if (playing && !a.talking && a.sff > 1.1 * a.sdd && a.sdd > COPY_ABOVE_NOISE * a.sddFloor && a.bestErle > 10) a.wrongBlocks++;
   else a.wrongBlocks = 0;
   if (<f32>a.wrongBlocks * <f32>a.b > 0.08 * <f32>a.sampleRate) {
     setPrior(a);
+    memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
+    a.relearning = true;
+    a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
     if (a.suppress) sup_forget(a.sup);
     a.bestErle = 1;
     a.wrongBlocks = 0;
@@ -102,9 +108,10 @@ function weighProfile(a: Aec): void {
  * Moves the filter so that it starts PRE_BLOCKS before the onset, when the echo would start before
  * the filter's first block or more than PRE_BLOCKS + 3 blocks after it (a dead zone, so that an
  * onset wavering by a block or two does not move it). The foreground keeps modelling the same lags
- * (right when the estimate was only refined); the first placement hands the background the same,
- * later ones leave the background's weights where they were in the window, moving with the echo
- * (right when playout jumped): the two-path comparison keeps whichever is right. The background's
+ * (right when the estimate was only refined); the first placement hands the background the same;
+ * later ones hand it the foreground's weights relative to the new onset, moving with the echo
+ * (right when playout jumped): the two-path comparison keeps whichever is right. After a detected
+ * path change the background has relearned where it stood: it keeps its lags too. The background's
  * uncertainty returns to the prior.
  */
 function place(a: Aec, onset: i32): void {
@@ -112,8 +119,11 @@ function place(a: Aec, onset: i32): void {
   const by = target - a.offset;
   if (by == 0 || (onset > a.offset && onset <= a.offset + PRE_BLOCKS + 3)) return;
   const spec = <usize>(8 * a.k);
+  if (a.moves > 0 && !a.relearning) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
+  else if (a.relearning) pf_shift(a.wb, a.m, spec, by);
+  a.relearning = false;
   setPrior(a);
   a.offset = target;
   a.moves++;
@@ -178,11 +188,15 @@ function adapt(a: Aec, fh: i32, sdd: f32): void {
   const kb = <usize>k << 2;
   const blocksPerSecond = <f32>a.sampleRate / <f32>a.b;
   pf_block_spectrum(a.eb, a.b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
-  kf_residual(a.x, a.unc, a.m, a.slots, fh, k, a.profile, a.resid, a.xw);
+  kf_residual(a.x, a.unc, a.m, a.slots, fh, k, a.profile, a.resid, a.xw, a.xf);
   // The residual cannot exceed the echo: at most BOUND_MARGIN x the echo gain bound x the
   // reference power over the window (what keeps the steps small while a user louder than a quiet
   // echo talks, before the filter has learned how quiet the echo is).
-  const echoBound = BOUND_MARGIN * Mathf.pow(10, <f32>0.1 * a.gainDb);
+  let echoBound = BOUND_MARGIN * Mathf.pow(10, <f32>0.1 * a.gainDb);
+  if (a.relaxBlocks > 0) {
+    echoBound *= RELAX;
+    a.relaxBlocks--;
+  }
   const xwSum = kf_apply_bound(a.xw, k, echoBound, a.resid, a.rScale);
   trackGain(a, sdd, xwSum);
   a.talking = a.excessDb > TALK_DB;
@@ -239,9 +253,10 @@ export function aec_block(a: Aec): void {
   a.sbb += rate * (sbb - a.sbb);
   a.sff += rate * (sff - a.sff);
   a.sdiff += rate * (sdiff - a.sdiff);
+  if (a.blocks >= 8) a.sddFloor = min(a.sdd, a.sddFloor * Mathf.pow(10, <f32>0.3 * <f32>b / <f32>a.sampleRate));
   let out = a.ef;
   let echo = a.yf;
-  if (!a.talking && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
+  if (!a.talking && a.sdd > COPY_ABOVE_NOISE * a.sddFloor && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
     memory.copy(a.wf, a.wb, <usize>m * spec);
     a.sff = a.sbb;
     a.sdiff = 0;
@@ -255,7 +270,7 @@ export function aec_block(a: Aec): void {
   detectPathChange(a, playing);
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);

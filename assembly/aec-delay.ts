@@ -113,12 +113,14 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   let peak: f32 = 0;
   let peakLag = 0;
   let sum: f32 = 0;
+  let live = 0;
   for (let l = 0; l < d.lags; l++) {
     const xp = x + <usize>slot * stride + band;
     const cr = d.cRe + <usize>l * row;
     const ci = d.cIm + <usize>l * row;
     const px = d.pxx + <usize>l * row;
     let coh = f32x4.splat(0);
+    let pw = f32x4.splat(0);
     for (let j = 0; j < nb; j += 4) {
       const o = <usize>j << 2;
       const xr = v128.load(xp + o);
@@ -135,6 +137,7 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
       v128.store(cr + o, vr);
       v128.store(ci + o, vi);
       v128.store(px + o, vp);
+      pw = f32x4.add(pw, vp);
       const num = f32x4.add(f32x4.mul(vr, vr), f32x4.mul(vi, vi));
       coh = f32x4.add(coh, f32x4.div(num, f32x4.add(f32x4.mul(vp, v128.load(d.pdd + o)), tiny)));
     }
@@ -143,6 +146,9 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     slot++;
     if (slot == slots) slot = 0;
     if (l >= d.searchLags) continue;
+    // lags the reference has not reached yet (its start) carry no coherence: they do not count in the mean
+    if (f32x4.extract_lane(pw, 0) + f32x4.extract_lane(pw, 1) + f32x4.extract_lane(pw, 2) + f32x4.extract_lane(pw, 3) <= <f32>1.0e-12) continue;
+    live++;
     sum += c;
     if (c > peak) {
       peak = c;
@@ -151,7 +157,7 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   }
   d.peak = peak;
   d.peakLag = peakLag;
-  d.mean = sum / <f32>d.searchLags;
+  d.mean = sum / <f32>max(1, live);
   // the first onset needs a distinct peak; moving an accepted one needs a strong one, 4x as long
   const moving = d.onset >= 0;
   if (peak > 3 * d.mean && peak > (moving ? 0.1 : 0.04)) {
@@ -179,4 +185,9 @@ export function dl_onset(p: usize): i32 {
 /** The coherence profile, f32[lags]: the share of the mic each lag of reference explains. */
 export function dl_profile(p: usize): usize {
   return changetype<Delay>(p).profile;
+}
+
+/** The coherence profile's peak (mean magnitude-squared coherence over the band at the best lag), 0..1. */
+export function dl_peak(p: usize): f32 {
+  return changetype<Delay>(p).peak;
 }

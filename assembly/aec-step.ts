@@ -19,9 +19,10 @@
 
 /**
  * out[k] = sum over partitions of P_m(k) |X_m(k)|^2 (P in partition order, history ring from `head`),
- * and xw[k] = sum of q_m |X_m(k)|^2 with the per-partition weights q.
+ * xw[k] = sum of q_m |X_m(k)|^2 with the per-partition weights q, and xf[k] = the mean of |X_m(k)|^2.
  */
-export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, q: usize, out: usize, xw: usize): void {
+export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k: i32, q: usize, out: usize, xw: usize, xf: usize): void {
+  const invM = f32x4.splat(<f32>1 / <f32>m);
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
@@ -29,6 +30,7 @@ export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k
     const o = <usize>j << 2;
     let acc = f32x4.splat(0);
     let accw = f32x4.splat(0);
+    let accf = f32x4.splat(0);
     let slot = head;
     let pp = p + o;
     for (let i = 0; i < m; i++) {
@@ -38,12 +40,14 @@ export function kf_residual(x: usize, p: usize, m: i32, slots: i32, head: i32, k
       const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
       acc = f32x4.add(acc, f32x4.mul(v128.load(pp), px));
       accw = f32x4.add(accw, f32x4.mul(v128.load32_splat(q + (<usize>i << 2)), px));
+      accf = f32x4.add(accf, px);
       pp += pstride;
       slot++;
       if (slot == slots) slot = 0;
     }
     v128.store(out + o, acc);
     v128.store(xw + o, accw);
+    v128.store(xf + o, f32x4.mul(accf, invM));
   }
 }
 

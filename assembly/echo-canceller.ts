@@ -92,6 +92,8 @@ export function aec_reset(s: usize): void {
   a.wrongBlocks = 0;
   a.pathChanges = 0;
   a.talking = false;
+  a.relearning = false;
+  a.relaxBlocks = 0;
   a.sdd = 0;
   a.sbb = 0;
   a.sff = 0;
@@ -103,6 +105,7 @@ export function aec_reset(s: usize): void {
   a.excessDb = 0;
   a.sddGain = 0;
   a.sxwGain = 0;
+  a.sddFloor = 1.0e30;
 }
 
 /** Queues `n` reference samples (what the speaker plays). Beyond 1 s queued the oldest are dropped (counted). */
