@@ -154,7 +154,27 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
   store<f32>(outIm + (<usize>m << 2), 0);
   const sc = t + <usize>tab.splitAt;
   const ss = sc + (<usize>(m + 4) << 2);
-  for (let k = 1; k < m; k++) {
+  // bins 1..m-1, four at a time (Z[m-k] read backwards: lanes reversed), the same operations per bin
+  const half = f32x4.splat(0.5);
+  const mhalf = f32x4.splat(-0.5);
+  let k = 1;
+  for (; k + 3 < m; k += 4) {
+    const ok = <usize>k << 2;
+    const om = <usize>(m - k - 3) << 2;
+    const zr = v128.load(re + ok);
+    const zi = v128.load(im + ok);
+    const cr = v128.shuffle<f32>(v128.load(re + om), v128.load(re + om), 3, 2, 1, 0);
+    const ci = f32x4.neg(v128.shuffle<f32>(v128.load(im + om), v128.load(im + om), 3, 2, 1, 0));
+    const er = f32x4.mul(half, f32x4.add(zr, cr));
+    const ei = f32x4.mul(half, f32x4.add(zi, ci));
+    const fr = f32x4.mul(half, f32x4.sub(zi, ci));
+    const fi = f32x4.mul(mhalf, f32x4.sub(zr, cr));
+    const c = v128.load(sc + ok);
+    const sn = v128.load(ss + ok);
+    v128.store(outRe + ok, f32x4.add(er, f32x4.sub(f32x4.mul(c, fr), f32x4.mul(sn, fi))));
+    v128.store(outIm + ok, f32x4.add(ei, f32x4.add(f32x4.mul(c, fi), f32x4.mul(sn, fr))));
+  }
+  for (; k < m; k++) {
     const ok = <usize>k << 2;
     const om = <usize>(m - k) << 2;
     const zr = load<f32>(re + ok);
@@ -188,32 +208,74 @@ export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: 
   const br = t + <usize>tab.bitrevAt;
   const sc = t + <usize>tab.splitAt;
   const ss = sc + (<usize>(m + 4) << 2);
-  for (let k = 0; k < m; k++) {
+  // bin 0 (its imaginary parts read as 0), then bins 1..m-1 four at a time (X[m-k] read
+  // backwards: lanes reversed), the same operations per bin, stored bit-reversed lane by lane
+  mergeBin(inRe, inIm, sc, ss, br, re, im, m, 0);
+  let k = 1;
+  for (; k + 3 < m; k += 4) {
     const ok = <usize>k << 2;
-    const om = <usize>(m - k) << 2;
-    const ar = load<f32>(inRe + ok);
-    const ai = k == 0 ? <f32>0 : load<f32>(inIm + ok);
-    const br_ = load<f32>(inRe + om);
-    const bi = k == 0 ? <f32>0 : -load<f32>(inIm + om); // conj X[m-k]
-    const er = ar + br_;
-    const ei = ai + bi;
-    const dr = ar - br_;
-    const di = ai - bi;
-    const c = load<f32>(sc + ok);
-    const s = load<f32>(ss + ok);
-    // 2 Fo = D W^-k = (dr c + di s, di c - dr s); Z = 2 Fe + i 2 Fo; store conj Z (bit-reversed)
-    const fr = dr * c + di * s;
-    const fi = di * c - dr * s;
-    const r = <usize>load<i32>(br + ok) << 2;
-    store<f32>(re + r, er - fi);
-    store<f32>(im + r, -(ei + fr));
+    const om = <usize>(m - k - 3) << 2;
+    const ar = v128.load(inRe + ok);
+    const ai = v128.load(inIm + ok);
+    const br_ = v128.shuffle<f32>(v128.load(inRe + om), v128.load(inRe + om), 3, 2, 1, 0);
+    const bi = f32x4.neg(v128.shuffle<f32>(v128.load(inIm + om), v128.load(inIm + om), 3, 2, 1, 0));
+    const er = f32x4.add(ar, br_);
+    const ei = f32x4.add(ai, bi);
+    const dr = f32x4.sub(ar, br_);
+    const di = f32x4.sub(ai, bi);
+    const c = v128.load(sc + ok);
+    const sn = v128.load(ss + ok);
+    const fr = f32x4.add(f32x4.mul(dr, c), f32x4.mul(di, sn));
+    const fi = f32x4.sub(f32x4.mul(di, c), f32x4.mul(dr, sn));
+    const zr = f32x4.sub(er, fi);
+    const zi = f32x4.neg(f32x4.add(ei, fr));
+    const rv = v128.load(br + ok);
+    const r0 = <usize>i32x4.extract_lane(rv, 0) << 2;
+    const r1 = <usize>i32x4.extract_lane(rv, 1) << 2;
+    const r2 = <usize>i32x4.extract_lane(rv, 2) << 2;
+    const r3 = <usize>i32x4.extract_lane(rv, 3) << 2;
+    store<f32>(re + r0, f32x4.extract_lane(zr, 0));
+    store<f32>(re + r1, f32x4.extract_lane(zr, 1));
+    store<f32>(re + r2, f32x4.extract_lane(zr, 2));
+    store<f32>(re + r3, f32x4.extract_lane(zr, 3));
+    store<f32>(im + r0, f32x4.extract_lane(zi, 0));
+    store<f32>(im + r1, f32x4.extract_lane(zi, 1));
+    store<f32>(im + r2, f32x4.extract_lane(zi, 2));
+    store<f32>(im + r3, f32x4.extract_lane(zi, 3));
   }
+  for (; k < m; k++) mergeBin(inRe, inIm, sc, ss, br, re, im, m, k);
   cfft(t, re, im);
-  const scale: f32 = 1.0 / <f32>tab.n;
-  const nscale: f32 = -scale;
-  for (let j = 0; j < m; j++) {
+  // interleave re and im back into samples, scaled, four pairs at a time (m is a multiple of 4)
+  const scale = f32x4.splat(<f32>1.0 / <f32>tab.n);
+  const nscale = f32x4.splat(-(<f32>1.0 / <f32>tab.n));
+  for (let j = 0; j < m; j += 4) {
     const o = <usize>j << 2;
-    store<f32>(x + (<usize>j << 3), load<f32>(re + o) * scale);
-    store<f32>(x + (<usize>j << 3), load<f32>(im + o) * nscale, 4);
+    const vr = f32x4.mul(v128.load(re + o), scale);
+    const vi = f32x4.mul(v128.load(im + o), nscale);
+    v128.store(x + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 0, 4, 1, 5));
+    v128.store(x + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 2, 6, 3, 7), 16);
   }
+}
+
+/** One bin of the inverse's merge (scalar: bin 0 and the tail). */
+// @ts-ignore: decorator
+@inline function mergeBin(inRe: usize, inIm: usize, sc: usize, ss: usize, br: usize, re: usize, im: usize, m: i32, k: i32): void {
+  const ok = <usize>k << 2;
+  const om = <usize>(m - k) << 2;
+  const ar = load<f32>(inRe + ok);
+  const ai = k == 0 ? <f32>0 : load<f32>(inIm + ok);
+  const br_ = load<f32>(inRe + om);
+  const bi = k == 0 ? <f32>0 : -load<f32>(inIm + om); // conj X[m-k]
+  const er = ar + br_;
+  const ei = ai + bi;
+  const dr = ar - br_;
+  const di = ai - bi;
+  const c = load<f32>(sc + ok);
+  const s = load<f32>(ss + ok);
+  // 2 Fo = D W^-k = (dr c + di s, di c - dr s); Z = 2 Fe + i 2 Fo; store conj Z (bit-reversed)
+  const fr = dr * c + di * s;
+  const fi = di * c - dr * s;
+  const r = <usize>load<i32>(br + ok) << 2;
+  store<f32>(re + r, er - fi);
+  store<f32>(im + r, -(ei + fr));
 }
