@@ -1,9 +1,9 @@
 // Real FFT of any power-of-two length n (8..65536), forward and inverse, over caller memory.
 //
 // How: the n real samples are packed as n/2 complex samples (even samples real, odd imaginary),
-// written in bit-reversed order, transformed by an iterative radix-2 decimation-in-time complex
+// read in bit-reversed order, transformed by an iterative radix-2 decimation-in-time complex
 // FFT (the first two stages fused into one radix-4 pass; stages of half-length >= 4 four
-// butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input:
+// butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input (f32x4):
 //   X[k] = (Z[k] + conj Z[m-k]) / 2 - i W^k (Z[k] - conj Z[m-k]) / 2,  W = exp(-2 pi i / n), m = n/2.
 // The inverse runs the same steps backwards (merge, conjugate, forward complex FFT, conjugate).
 // Spectra are split arrays: re[0..m] and im[0..m] (im[0] = im[m] = 0 on output, ignored on input).
@@ -82,21 +82,47 @@ function cfft(t: usize, re: usize, im: usize): void {
   // Stages h = 1 and 2 fused: per group of 4, butterflies with twiddles 1 and -i.
   for (let i = 0; i < m; i += 4) {
     const o = <usize>i << 2;
-    const r0 = load<f32>(re + o), r1 = load<f32>(re + o, 4), r2 = load<f32>(re + o, 8), r3 = load<f32>(re + o, 12);
-    const i0 = load<f32>(im + o), i1 = load<f32>(im + o, 4), i2 = load<f32>(im + o, 8), i3 = load<f32>(im + o, 12);
-    const ar0 = r0 + r1, ai0 = i0 + i1, ar1 = r0 - r1, ai1 = i0 - i1;
-    const ar2 = r2 + r3, ai2 = i2 + i3, ar3 = r2 - r3, ai3 = i2 - i3;
-    store<f32>(re + o, ar0 + ar2);
-    store<f32>(im + o, ai0 + ai2);
-    store<f32>(re + o, ar0 - ar2, 8);
-    store<f32>(im + o, ai0 - ai2, 8);
-    // (-i)(ar3 + i ai3) = ai3 - i ar3
-    store<f32>(re + o, ar1 + ai3, 4);
-    store<f32>(im + o, ai1 - ar3, 4);
-    store<f32>(re + o, ar1 - ai3, 12);
-    store<f32>(im + o, ai1 + ar3, 12);
+    firstStages(load<f32>(re + o), load<f32>(re + o, 4), load<f32>(re + o, 8), load<f32>(re + o, 12),
+      load<f32>(im + o), load<f32>(im + o, 4), load<f32>(im + o, 8), load<f32>(im + o, 12), re + o, im + o);
   }
   fft_stages_x4(t + <usize>tab.twAt, re, im, m);
+}
+
+/**
+ * The complex FFT of the m samples packed in `x` (sample pairs as re, im), into re/im: the bit
+ * reversal read straight into the first two stages (group i of 4 reads the pairs at bitrev(i) +
+ * 0, m/2, m/4, 3m/4), no separate pass.
+ */
+function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
+  const tab = changetype<FftTable>(t);
+  const m = tab.m;
+  const br = t + <usize>tab.bitrevAt;
+  const q1 = <usize>m << 2; // m/2 pairs of 8 bytes
+  const q2 = <usize>m << 1; // m/4 pairs
+  const q3 = q1 + q2;
+  for (let i = 0; i < m; i += 4) {
+    const o = <usize>i << 2;
+    const p = x + (<usize>load<i32>(br + o) << 3);
+    firstStages(load<f32>(p), load<f32>(p + q1), load<f32>(p + q2), load<f32>(p + q3),
+      load<f32>(p, 4), load<f32>(p + q1, 4), load<f32>(p + q2, 4), load<f32>(p + q3, 4), re + o, im + o);
+  }
+  fft_stages_x4(t + <usize>tab.twAt, re, im, m);
+}
+
+/** Stages h = 1 and 2 of one group of 4 (twiddles 1 and -i), stored at re / im. */
+// @ts-ignore: decorator
+@inline function firstStages(r0: f32, r1: f32, r2: f32, r3: f32, i0: f32, i1: f32, i2: f32, i3: f32, re: usize, im: usize): void {
+  const ar0 = r0 + r1, ai0 = i0 + i1, ar1 = r0 - r1, ai1 = i0 - i1;
+  const ar2 = r2 + r3, ai2 = i2 + i3, ar3 = r2 - r3, ai3 = i2 - i3;
+  store<f32>(re, ar0 + ar2);
+  store<f32>(im, ai0 + ai2);
+  store<f32>(re, ar0 - ar2, 8);
+  store<f32>(im, ai0 - ai2, 8);
+  // (-i)(ar3 + i ai3) = ai3 - i ar3
+  store<f32>(re, ar1 + ai3, 4);
+  store<f32>(im, ai1 - ar3, 4);
+  store<f32>(re, ar1 - ai3, 12);
+  store<f32>(im, ai1 + ar3, 12);
 }
 
 /**
@@ -139,13 +165,7 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
   const m = tab.m;
   const re = work;
   const im = work + (<usize>m << 2);
-  const br = t + <usize>tab.bitrevAt;
-  for (let j = 0; j < m; j++) {
-    const r = <usize>load<i32>(br + (<usize>j << 2)) << 2;
-    store<f32>(re + r, load<f32>(x + (<usize>j << 3)));
-    store<f32>(im + r, load<f32>(x + (<usize>j << 3), 4));
-  }
-  cfft(t, re, im);
+  cfftFrom(t, x, re, im);
   const zr0 = load<f32>(re);
   const zi0 = load<f32>(im);
   store<f32>(outRe, zr0 + zi0);
