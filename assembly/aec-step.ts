@@ -154,33 +154,40 @@ export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head
   const vLambda = f32x4.splat(lambda);
   const one = f32x4.splat(1);
   const vInfo = f32x4.splat(info);
-  let slot = head;
-  for (let q = 0; q < m; q++) {
-    const wp = w + <usize>q * stride;
-    const xp = x + <usize>slot * stride;
-    const pp = p + <usize>q * pstride;
-    const fl = v128.load32_splat(floors + (<usize>q << 2));
-    const cap = v128.load32_splat(caps + (<usize>q << 2));
-    for (let j = 0; j < k; j += 4) {
-      const o = <usize>j << 2;
-      const xr = v128.load(xp + o);
-      const xi = v128.load(xp + o + im);
-      const gr = v128.load(gRe + o);
-      const gi = v128.load(gIm + o);
-      const pv = f32x4.mul(v128.load(pp + o), v128.load(scale + o));
+  const zero = f32x4.splat(0);
+  // bins outer, partitions inner: the bin's G, 1/T and bound scale stay in registers across the
+  // partitions (the same operations per coefficient as partition by partition)
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const gr = v128.load(gRe + o);
+    const gi = v128.load(gIm + o);
+    const sc = v128.load(scale + o);
+    const it = v128.load(invT + o);
+    let slot = head;
+    let wp = w + o;
+    let pp = p + o;
+    for (let q = 0; q < m; q++) {
+      const xp = x + <usize>slot * stride + o;
+      const fl = v128.load32_splat(floors + (<usize>q << 2));
+      const cap = v128.load32_splat(caps + (<usize>q << 2));
+      const xr = v128.load(xp);
+      const xi = v128.load(xp + im);
+      const pv = f32x4.mul(v128.load(pp), sc);
       // conj(X) G = (xr gr + xi gi) + i (xr gi - xi gr)
       const ur = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, gr), f32x4.mul(xi, gi)));
       const ui = f32x4.mul(pv, f32x4.sub(f32x4.mul(xr, gi), f32x4.mul(xi, gr)));
-      const wr = f32x4.add(v128.load(wp + o), ur);
-      const wi = f32x4.add(v128.load(wp + o + im), ui);
-      v128.store(wp + o, wr);
-      v128.store(wp + o + im, wi);
+      const wr = f32x4.add(v128.load(wp), ur);
+      const wi = f32x4.add(v128.load(wp + im), ui);
+      v128.store(wp, wr);
+      v128.store(wp + im, wi);
       const px = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
-      const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, v128.load(invT + o))));
+      const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, it)));
       const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
-      v128.store(pp + o, f32x4.min(cap, f32x4.add(f32x4.mul(pv, f32x4.max(keep, f32x4.splat(0))), drift)));
+      v128.store(pp, f32x4.min(cap, f32x4.add(f32x4.mul(pv, f32x4.max(keep, zero)), drift)));
+      wp += stride;
+      pp += pstride;
+      slot++;
+      if (slot == slots) slot = 0;
     }
-    slot++;
-    if (slot == slots) slot = 0;
   }
 }
