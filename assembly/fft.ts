@@ -127,31 +127,86 @@ function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
 
 /**
  * The stages of half-length 4 .. m/2 of an m-point radix-2 decimation-in-time complex FFT (the
- * earlier stages done), four butterflies at a time in f32x4. Twiddles of the stage of half-length
+ * earlier stages done), four butterflies at a time in f32x4, two stages per pass. Twiddles of the stage of half-length
  * h: cos(-pi k / h) at tw + 4 (h + k), sin at tw + 4 (m + h + k), k < h. Shared with the echo
  * gate's band analysis (./echo-spectrum), whose table has this layout one float earlier.
  */
 export function fft_stages_x4(tw: usize, re: usize, im: usize, m: i32): void {
-  for (let h = 4; h < m; h <<= 1) {
+  let h = 4;
+  // stages h and 2h in one pass (radix 2^2: each butterfly the same as stage by stage)
+  for (; (h << 1) < m; h <<= 2) {
     const twc = tw + (<usize>h << 2);
     const tws = tw + (<usize>(m + h) << 2);
-    for (let i = 0; i < m; i += h << 1) {
+    const twc2 = tw + (<usize>(2 * h) << 2);
+    const tws2 = tw + (<usize>(m + 2 * h) << 2);
+    const hb = <usize>h << 2;
+    for (let i = 0; i < m; i += h << 2) {
       for (let k = 0; k < h; k += 4) {
         const a = <usize>(i + k) << 2;
-        const b = <usize>(i + k + h) << 2;
-        const wr = v128.load(twc + (<usize>k << 2));
-        const wi = v128.load(tws + (<usize>k << 2));
-        const br = v128.load(re + b);
-        const bi = v128.load(im + b);
-        const tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
-        const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
-        const ar = v128.load(re + a);
-        const ai = v128.load(im + a);
-        v128.store(re + a, f32x4.add(ar, tr));
-        v128.store(im + a, f32x4.add(ai, ti));
-        v128.store(re + b, f32x4.sub(ar, tr));
-        v128.store(im + b, f32x4.sub(ai, ti));
+        const kb = <usize>k << 2;
+        const wr = v128.load(twc + kb);
+        const wi = v128.load(tws + kb);
+        // stage h: (a, b) and (c, d), twiddle w_h[k]
+        let ar = v128.load(re + a);
+        let ai = v128.load(im + a);
+        let br = v128.load(re + a + hb);
+        let bi = v128.load(im + a + hb);
+        let tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+        let ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+        const a1r = f32x4.add(ar, tr);
+        const a1i = f32x4.add(ai, ti);
+        const b1r = f32x4.sub(ar, tr);
+        const b1i = f32x4.sub(ai, ti);
+        ar = v128.load(re + a + 2 * hb);
+        ai = v128.load(im + a + 2 * hb);
+        br = v128.load(re + a + 3 * hb);
+        bi = v128.load(im + a + 3 * hb);
+        tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+        ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+        const c1r = f32x4.add(ar, tr);
+        const c1i = f32x4.add(ai, ti);
+        const d1r = f32x4.sub(ar, tr);
+        const d1i = f32x4.sub(ai, ti);
+        // stage 2h: (a, c) with w_2h[k], (b, d) with w_2h[k + h]
+        let vr = v128.load(twc2 + kb);
+        let vi = v128.load(tws2 + kb);
+        tr = f32x4.sub(f32x4.mul(c1r, vr), f32x4.mul(c1i, vi));
+        ti = f32x4.add(f32x4.mul(c1r, vi), f32x4.mul(c1i, vr));
+        v128.store(re + a, f32x4.add(a1r, tr));
+        v128.store(im + a, f32x4.add(a1i, ti));
+        v128.store(re + a + 2 * hb, f32x4.sub(a1r, tr));
+        v128.store(im + a + 2 * hb, f32x4.sub(a1i, ti));
+        vr = v128.load(twc2 + hb + kb);
+        vi = v128.load(tws2 + hb + kb);
+        tr = f32x4.sub(f32x4.mul(d1r, vr), f32x4.mul(d1i, vi));
+        ti = f32x4.add(f32x4.mul(d1r, vi), f32x4.mul(d1i, vr));
+        v128.store(re + a + hb, f32x4.add(b1r, tr));
+        v128.store(im + a + hb, f32x4.add(b1i, ti));
+        v128.store(re + a + 3 * hb, f32x4.sub(b1r, tr));
+        v128.store(im + a + 3 * hb, f32x4.sub(b1i, ti));
       }
+    }
+  }
+  if (h >= m) return;
+  // an odd number of stages: the last alone
+  const twc = tw + (<usize>h << 2);
+  const tws = tw + (<usize>(m + h) << 2);
+  for (let i = 0; i < m; i += h << 1) {
+    for (let k = 0; k < h; k += 4) {
+      const a = <usize>(i + k) << 2;
+      const b = <usize>(i + k + h) << 2;
+      const wr = v128.load(twc + (<usize>k << 2));
+      const wi = v128.load(tws + (<usize>k << 2));
+      const br = v128.load(re + b);
+      const bi = v128.load(im + b);
+      const tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+      const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+      const ar = v128.load(re + a);
+      const ai = v128.load(im + a);
+      v128.store(re + a, f32x4.add(ar, tr));
+      v128.store(im + a, f32x4.add(ai, ti));
+      v128.store(re + b, f32x4.sub(ar, tr));
+      v128.store(im + b, f32x4.sub(ai, ti));
     }
   }
 }
