@@ -81,16 +81,29 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
  */
 function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
-  if (playing && !a.talking && a.sff > 1.1 * a.sdd && a.sdd > COPY_ABOVE_NOISE * a.sddFloor && a.bestErle > 10) a.wrongBlocks++;
+  const heard = playing && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
+  if (heard && !a.talking && a.sff > 1.1 * a.sdd && a.bestErle > 10) a.wrongBlocks++;
   else a.wrongBlocks = 0;
-  if (<f32>a.wrongBlocks * <f32>a.b > 0.08 * <f32>a.sampleRate) {
+  // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
+  // the user at a cold start) or the room changed; the foreground starts again from zero too
+  if (heard && a.syf > 2 * a.sdd) a.divergedBlocks++;
+  else a.divergedBlocks = 0;
+  const limit = 0.08 * <f32>a.sampleRate;
+  const diverged = <f32>a.divergedBlocks * <f32>a.b > limit;
+  if (diverged || <f32>a.wrongBlocks * <f32>a.b > limit) {
     setPrior(a);
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
+    if (diverged) {
+      memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));
+      a.sff = a.sdd;
+      a.syf = 0;
+    }
     a.relearning = true;
     a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
     if (a.suppress) sup_forget(a.sup);
     a.bestErle = 1;
     a.wrongBlocks = 0;
+    a.divergedBlocks = 0;
     a.pathChanges++;
   }
 }
@@ -252,6 +265,7 @@ export function aec_block(a: Aec): void {
   a.sbb += rate * (sbb - a.sbb);
   a.sff += rate * (sff - a.sff);
   a.sdiff += rate * (sdiff - a.sdiff);
+  a.syf += rate * (energy(a.yf, b) - a.syf);
   if (a.blocks >= 8) a.sddFloor = min(a.sdd, a.sddFloor * Mathf.pow(10, <f32>0.3 * <f32>b / <f32>a.sampleRate));
   let out = a.ef;
   let echo = a.yf;

@@ -186,8 +186,3 @@ export function dl_onset(p: usize): i32 {
 export function dl_profile(p: usize): usize {
   return changetype<Delay>(p).profile;
 }
-
-/** The coherence profile's peak (mean magnitude-squared coherence over the band at the best lag), 0..1. */
-export function dl_peak(p: usize): f32 {
-  return changetype<Delay>(p).peak;
-}

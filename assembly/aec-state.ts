@@ -101,6 +101,7 @@ import { sup_bytes } from "./aec-suppress";
   refDropped: f64;
   blocks: i32;
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
+  divergedBlocks: i32; // blocks in a row the foreground's estimate was twice the mic
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
@@ -109,6 +110,7 @@ import { sup_bytes } from "./aec-suppress";
   sbb: f32;
   sff: f32;
   sdiff: f32;
+  syf: f32; // smoothed energy of the foreground's echo estimate
   bestErle: f32; // the foreground's best smoothed ERLE since the last reset or path change (ratio)
   erleNum: f32; // output ERLE while playing (diagnostic)
   erleDen: f32;

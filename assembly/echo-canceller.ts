@@ -90,6 +90,8 @@ export function aec_reset(s: usize): void {
   a.refDropped = 0;
   a.blocks = 0;
   a.wrongBlocks = 0;
+  a.divergedBlocks = 0;
+  a.syf = 0;
   a.pathChanges = 0;
   a.talking = false;
   a.relearning = false;
