@@ -240,7 +240,8 @@ export function aec_block(a: Aec): void {
   const playing = energy(a.refFrame + (<usize>b << 2), b) > 1.0e-6 * <f32>b;
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
   memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
-  fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
+  // the mic frame's spectrum serves only the delay statistics, updated every second block (6.)
+  if ((a.blocks & 1) == 0) fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
   memory.copy(a.micFrame, a.micFrame + (<usize>b << 2), <usize>b << 2);
   // 2. echo estimates and errors of both filters
   // (with the step control's sums over the same window: resid, xw, xf; sG holds yf's spectrum until adapt)
