@@ -238,8 +238,8 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
     const om = <usize>(m - k - 3) << 2;
     const zr = v128.load(re + ok);
     const zi = v128.load(im + ok);
-    const cr = v128.shuffle<f32>(v128.load(re + om), v128.load(re + om), 3, 2, 1, 0);
-    const ci = f32x4.neg(v128.shuffle<f32>(v128.load(im + om), v128.load(im + om), 3, 2, 1, 0));
+    const cr = loadReversed(re + om);
+    const ci = f32x4.neg(loadReversed(im + om));
     const er = f32x4.mul(half, f32x4.add(zr, cr));
     const ei = f32x4.mul(half, f32x4.add(zi, ci));
     const fr = f32x4.mul(half, f32x4.sub(zi, ci));
@@ -268,6 +268,13 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
   }
 }
 
+/** Four floats at p, lanes reversed (p[3], p[2], p[1], p[0]). */
+// @ts-ignore: decorator
+@inline function loadReversed(p: usize): v128 {
+  const v = v128.load(p);
+  return v128.shuffle<f32>(v, v, 3, 2, 1, 0);
+}
+
 // The inverse mirrors the forward transform's set-up (table, work halves, bit reversal) on purpose:
 // one function per direction, each with its own loop order.
 /**
@@ -292,8 +299,8 @@ export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: 
     const om = <usize>(m - k - 3) << 2;
     const ar = v128.load(inRe + ok);
     const ai = v128.load(inIm + ok);
-    const br_ = v128.shuffle<f32>(v128.load(inRe + om), v128.load(inRe + om), 3, 2, 1, 0);
-    const bi = f32x4.neg(v128.shuffle<f32>(v128.load(inIm + om), v128.load(inIm + om), 3, 2, 1, 0));
+    const br_ = loadReversed(inRe + om);
+    const bi = f32x4.neg(loadReversed(inIm + om));
     const er = f32x4.add(ar, br_);
     const ei = f32x4.add(ai, bi);
     const dr = f32x4.sub(ar, br_);
