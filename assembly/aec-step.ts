@@ -41,29 +41,34 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
     let bi = f32x4.splat(0);
     let fr = f32x4.splat(0);
     let fi = f32x4.splat(0);
-    let slot = head;
     let pp = p + o;
     let wo = o;
-    for (let i = 0; i < m; i++) {
-      const xp = x + <usize>slot * stride + o;
-      const xr = v128.load(xp);
-      const xi = v128.load(xp + im);
-      const wbr = v128.load(wb + wo);
-      const wbi = v128.load(wb + wo + im);
-      br = f32x4.add(br, f32x4.sub(f32x4.mul(wbr, xr), f32x4.mul(wbi, xi)));
-      bi = f32x4.add(bi, f32x4.add(f32x4.mul(wbr, xi), f32x4.mul(wbi, xr)));
-      const wfr = v128.load(wf + wo);
-      const wfi = v128.load(wf + wo + im);
-      fr = f32x4.add(fr, f32x4.sub(f32x4.mul(wfr, xr), f32x4.mul(wfi, xi)));
-      fi = f32x4.add(fi, f32x4.add(f32x4.mul(wfr, xi), f32x4.mul(wfi, xr)));
-      const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
-      acc = f32x4.add(acc, f32x4.mul(v128.load(pp), px));
-      accw = f32x4.add(accw, f32x4.mul(v128.load32_splat(q + (<usize>i << 2)), px));
-      accf = f32x4.add(accf, px);
-      pp += pstride;
-      wo += stride;
-      slot++;
-      if (slot == slots) slot = 0;
+    // the history ring in two runs (slots head.., then 0..), no wrap test per partition
+    let xp = x + <usize>head * stride + o;
+    let end = min(m, slots - head);
+    let i = 0;
+    for (let run = 0; run < 2; run++) {
+      for (; i < end; i++) {
+        const xr = v128.load(xp);
+        const xi = v128.load(xp + im);
+        const wbr = v128.load(wb + wo);
+        const wbi = v128.load(wb + wo + im);
+        br = f32x4.add(br, f32x4.sub(f32x4.mul(wbr, xr), f32x4.mul(wbi, xi)));
+        bi = f32x4.add(bi, f32x4.add(f32x4.mul(wbr, xi), f32x4.mul(wbi, xr)));
+        const wfr = v128.load(wf + wo);
+        const wfi = v128.load(wf + wo + im);
+        fr = f32x4.add(fr, f32x4.sub(f32x4.mul(wfr, xr), f32x4.mul(wfi, xi)));
+        fi = f32x4.add(fi, f32x4.add(f32x4.mul(wfr, xi), f32x4.mul(wfi, xr)));
+        const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
+        acc = f32x4.add(acc, f32x4.mul(v128.load(pp), px));
+        accw = f32x4.add(accw, f32x4.mul(v128.load32_splat(q + (<usize>i << 2)), px));
+        accf = f32x4.add(accf, px);
+        pp += pstride;
+        wo += stride;
+        xp += stride;
+      }
+      xp = x + o;
+      end = m;
     }
     v128.store(yb + o, br);
     v128.store(yb + o + im, bi);
@@ -163,31 +168,36 @@ export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head
     const gi = v128.load(gIm + o);
     const sc = v128.load(scale + o);
     const it = v128.load(invT + o);
-    let slot = head;
     let wp = w + o;
     let pp = p + o;
-    for (let q = 0; q < m; q++) {
-      const xp = x + <usize>slot * stride + o;
-      const fl = v128.load32_splat(floors + (<usize>q << 2));
-      const cap = v128.load32_splat(caps + (<usize>q << 2));
-      const xr = v128.load(xp);
-      const xi = v128.load(xp + im);
-      const pv = f32x4.mul(v128.load(pp), sc);
-      // conj(X) G = (xr gr + xi gi) + i (xr gi - xi gr)
-      const ur = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, gr), f32x4.mul(xi, gi)));
-      const ui = f32x4.mul(pv, f32x4.sub(f32x4.mul(xr, gi), f32x4.mul(xi, gr)));
-      const wr = f32x4.add(v128.load(wp), ur);
-      const wi = f32x4.add(v128.load(wp + im), ui);
-      v128.store(wp, wr);
-      v128.store(wp + im, wi);
-      const px = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
-      const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, it)));
-      const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
-      v128.store(pp, f32x4.min(cap, f32x4.add(f32x4.mul(pv, f32x4.max(keep, zero)), drift)));
-      wp += stride;
-      pp += pstride;
-      slot++;
-      if (slot == slots) slot = 0;
+    // the history ring in two runs (slots head.., then 0..), no wrap test per partition
+    let xp = x + <usize>head * stride + o;
+    let end = min(m, slots - head);
+    let q = 0;
+    for (let run = 0; run < 2; run++) {
+      for (; q < end; q++) {
+        const fl = v128.load32_splat(floors + (<usize>q << 2));
+        const cap = v128.load32_splat(caps + (<usize>q << 2));
+        const xr = v128.load(xp);
+        const xi = v128.load(xp + im);
+        const pv = f32x4.mul(v128.load(pp), sc);
+        // conj(X) G = (xr gr + xi gi) + i (xr gi - xi gr)
+        const ur = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, gr), f32x4.mul(xi, gi)));
+        const ui = f32x4.mul(pv, f32x4.sub(f32x4.mul(xr, gi), f32x4.mul(xi, gr)));
+        const wr = f32x4.add(v128.load(wp), ur);
+        const wi = f32x4.add(v128.load(wp + im), ui);
+        v128.store(wp, wr);
+        v128.store(wp + im, wi);
+        const px = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
+        const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, it)));
+        const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
+        v128.store(pp, f32x4.min(cap, f32x4.add(f32x4.mul(pv, f32x4.max(keep, zero)), drift)));
+        wp += stride;
+        pp += pstride;
+        xp += stride;
+      }
+      xp = x + o;
+      end = m;
     }
   }
 }
