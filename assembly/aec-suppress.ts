@@ -55,6 +55,9 @@ import { fft_forward, fft_inverse } from "./fft";
  */
 // @ts-ignore: decorator
 @inline const CAP_REF: f32 = 30;
+/** The echo's overestimation in judging the user present until the trackers have first learned the room. */
+// @ts-ignore: decorator
+@inline const OVER_COLD: f32 = 8;
 /** Overestimation while the user is present (bends the user least; the double-talk share needs <= 2). */
 // @ts-ignore: decorator
 @inline const OVER_NEAR: f32 = 1.5;
@@ -93,6 +96,7 @@ import { fft_forward, fft_inverse } from "./fft";
   noiseRise: f32; // noise minimum rise per block (factor)
   etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
   etaDownF: f32;
+  warm: bool; // the trackers have learned the room once (since a reset; a path change keeps it)
   forgot: bool; // the leakage was forgotten (a path change) and the trackers have not relearned yet
   learned: i32; // blocks the trackers have learned on while the reference played (since a reset or a path change)
   fastBlocks: i32; // the trackers step faster over this many such blocks
@@ -186,6 +190,7 @@ export function sup_reset(p: usize): void {
   s.hang = 0;
   s.learned = 0;
   s.forgot = false;
+  s.warm = false;
 }
 
 /** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */
@@ -233,7 +238,8 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
   const downF = f32x4.splat(Mathf.pow(s.etaDownF, boost));
   const decay = f32x4.splat(s.decay);
-  const over = f32x4.splat(s.over);
+  // judging presence: OVER_COLD until the trackers have first learned the room (a user over the first reply)
+  const over = f32x4.splat(s.warm ? s.over : OVER_COLD);
   const two = f32x4.splat(2);
   const zero = f32x4.splat(0);
   // (not while relearning after a path change: the reference predictors still hold the old room's residual)
@@ -290,7 +296,10 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     excess = f32x4.add(excess, f32x4.max(zero, f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz)))));
   }
   if (hsum(learnt) > 1.0e-9) s.learned++;
-  if (s.learned >= s.fastBlocks) s.forgot = false;
+  if (s.learned >= s.fastBlocks) {
+    s.forgot = false;
+    s.warm = true;
+  }
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
   if (hsum(excess) > s.presence * hsum(total)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
