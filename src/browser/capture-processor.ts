@@ -15,19 +15,18 @@ import {
   closePort,
   serve,
   unknownMessage,
+  workletEchoGate,
   unlinkEcho,
   workletMemory,
   type EchoCancellerSettings,
   type EchoGateLike,
   type EchoGateSettings,
-  type ProcessorBase,
   type WorkletProcessor,
   type WorkletScope,
 } from './worklet-scope.js';
-import { RealtimePcmError, errorData } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
 import { LevelMeter } from './level-meter.js';
-import { MonoMixer } from './mono-mixer.js';
+import { micProcessorBase } from './mic-processor.js';
 import type { CaptureReply, CaptureRequest, WorkletKernelOptions } from './protocol.js';
 
 export interface CaptureProcessorOptions extends WorkletKernelOptions {
@@ -47,14 +46,8 @@ export interface CaptureProcessor extends WorkletProcessor {
 }
 
 export function createCaptureProcessorClass(scope: WorkletScope): new (options?: { processorOptions?: CaptureProcessorOptions }) => CaptureProcessor {
-  const Base = scope.AudioWorkletProcessor;
-  return class CaptureProcessor extends (Base as new (options?: unknown) => ProcessorBase) {
+  return class CaptureProcessor extends micProcessorBase(scope) {
     readonly pipeline: CapturePipeline;
-    readonly echoGate: EchoGateLike | undefined;
-    private readonly mixer = new MonoMixer();
-    private paused = false;
-    private failed = false;
-    private closed = false;
     private quanta = 0;
     private readonly meter: LevelMeter;
     private readonly linkId: string | undefined;
@@ -64,10 +57,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       const config = options?.processorOptions ?? {};
       installKernels(config);
       const rate = contextRate(scope, config);
-      if (config.echoGate !== undefined && config.echoGate !== false) {
-        if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
-        this.echoGate = scope.createEchoGate(config.echoGate === true ? {} : config.echoGate, rate);
-      }
+      this.echoGate = workletEchoGate(scope, config.echoGate, rate);
       this.linkId = config.linkId;
       this.pipeline = new CapturePipeline({
         ...config.pipeline,
@@ -143,11 +133,6 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       this.pipeline.free();
       this.echoGate?.free?.();
       closePort(this.port);
-    }
-
-    private fail(error: unknown): void {
-      this.failed = true;
-      this.post({ type: 'error', ...errorData(error, 'processor_error') });
     }
 
     private post(message: CaptureReply): void {

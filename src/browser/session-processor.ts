@@ -17,16 +17,14 @@ import {
   closePort,
   serve,
   unknownMessage,
+  workletEchoGate,
   workletMemory,
-  type EchoGateLike,
   type EchoGateSettings,
-  type ProcessorBase,
   type WorkletProcessor,
   type WorkletScope,
 } from './worklet-scope.js';
 import { LevelMeter } from './level-meter.js';
-import { MonoMixer } from './mono-mixer.js';
-import { RealtimePcmError, errorData } from '../errors.js';
+import { micProcessorBase } from './mic-processor.js';
 import { freedError } from '../wasm/blocks.js';
 import type { SessionEventMessage, SessionReply, SessionRequest, WorkletKernelOptions } from './protocol.js';
 
@@ -62,14 +60,8 @@ function toMessage(event: AdapterEvent): SessionEventMessage {
 }
 
 export function createSessionProcessorClass(scope: WorkletScope): new (options?: { processorOptions?: SessionProcessorOptions }) => SessionProcessor {
-  const Base = scope.AudioWorkletProcessor;
-  return class SessionProcessorImpl extends (Base as new (options?: unknown) => ProcessorBase) {
+  return class SessionProcessorImpl extends micProcessorBase(scope) {
     readonly adapter: RealtimeAudioAdapter;
-    readonly echoGate: EchoGateLike | undefined;
-    private readonly mixer = new MonoMixer();
-    private paused = false;
-    private failed = false;
-    private closed = false;
     private readonly micMeter: LevelMeter;
     private readonly speakerMeter: LevelMeter;
     private speakerDb = -120;
@@ -79,10 +71,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
       const config = options?.processorOptions ?? ({} as SessionProcessorOptions);
       installKernels(config);
       const rate = contextRate(scope, config);
-      if (config.echoGate !== undefined && config.echoGate !== false) {
-        if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
-        this.echoGate = scope.createEchoGate(config.echoGate === true ? {} : config.echoGate, rate);
-      }
+      this.echoGate = workletEchoGate(scope, config.echoGate, rate);
       const settings = config.adapter ?? {};
       this.adapter = new RealtimeAudioAdapter({
         ...(settings as RealtimeAudioAdapterOptions),
@@ -132,8 +121,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           this.adapter.pushMicrophone(samples);
         }
       } catch (error) {
-        this.failed = true;
-        this.post({ type: 'error', ...errorData(error, 'processor_error') });
+        this.fail(error);
       }
       return true;
     }

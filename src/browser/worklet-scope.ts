@@ -62,6 +62,13 @@ export function contextRate(scope: WorkletScope, options: WorkletKernelOptions |
   return scope.sampleRate > 0 ? scope.sampleRate : (options?.sampleRate ?? 0);
 }
 
+/** The echo gate a processor's `echoGate` option asks for (undefined when off), at the context's rate. */
+export function workletEchoGate(scope: WorkletScope, option: boolean | EchoGateSettings | undefined, rate: number): EchoGateLike | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (scope.createEchoGate === undefined) throw new RealtimePcmError('no_echo_gate', 'this worklet build has no echo gate');
+  return scope.createEchoGate(option === true ? {} : option, rate);
+}
+
 /** Where the played signal goes: the capture pipeline (its echo canceller and echo gate). */
 export interface ReferenceSink {
   pushReference(playback: Float32Array): void;

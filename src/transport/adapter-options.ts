@@ -1,5 +1,6 @@
 // The options of RealtimeAudioAdapter, and the echo gate it builds from them.
 import { OptionsError } from '../errors.js';
+import { checkBoolean, checkChoice } from '../pipeline/options.js';
 import { EchoGate, type EchoGateOptions } from '../kernels/echo-gate.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import type { CaptureEchoGate, CapturePipelineOptions, EchoCancellationOption } from '../pipeline/capture.js';
@@ -75,6 +76,25 @@ export interface RealtimeAudioAdapterOptions extends Pick<PlaybackPipelineOption
   maxSendBufferMs?: number;
   /** Receives interruptions, errors and local VAD events. */
   onEvent?: (event: AdapterEvent) => void;
+}
+
+/** The adapter's own settings from its options, checked (OptionsError for anything wrong). */
+export function checkAdapterOptions(options: RealtimeAudioAdapterOptions) {
+  if (options === null || typeof options !== 'object') {
+    throw new OptionsError("RealtimeAudioAdapter needs options: { protocol: 'openai' | 'openai-beta' | 'gemini', send, inputRate, outputRate }");
+  }
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== 'function') throw new OptionsError('onEvent must be a function');
+  const localBargeIn = checkBoolean('localBargeIn', options.localBargeIn, false);
+  if (localBargeIn && (options.vad === undefined || options.vad === false)) {
+    throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
+  }
+  return {
+    onEvent,
+    localBargeIn,
+    turnDetection: checkChoice('turnDetection', options.turnDetection, 'server', ['server', 'none'] as const) as TurnDetectionMode,
+    interruptResponse: checkBoolean('interruptResponse', options.interruptResponse, true),
+  };
 }
 
 /** The adapter's echo gate from its `echoGate` option (an instance is used as it is). */

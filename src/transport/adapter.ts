@@ -13,20 +13,18 @@
 // of an item the adapter was not told about (an app that forwards only audio events, or attached
 // late) announces the item: it is played, and counted in `stats.unannouncedItems`. Stream times
 // and totals come from integer frame counts.
-import { Base64Error, OptionsError, RealtimePcmError } from '../errors.js';
+import { RealtimePcmError } from '../errors.js';
 import { decodedLength } from '../kernels/base64.js';
 import { freedError } from '../wasm/blocks.js';
 import type { CapturePipeline, CaptureEchoCanceller, CaptureEchoGate, CaptureEvent } from '../pipeline/capture.js';
 import type { PlaybackPipeline, PlaybackReferenceSink } from '../pipeline/playback.js';
-import { AudioInputError } from '../pipeline/errors.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
-import { checkBoolean, checkChoice } from '../pipeline/options.js';
-import type { RealtimeAudioAdapterOptions } from './adapter-options.js';
+import { checkAdapterOptions, type RealtimeAudioAdapterOptions } from './adapter-options.js';
 import { makePipelines } from './adapter-pipelines.js';
 import { AdapterCounters } from './adapter-stats.js';
-import { TransportError, type TransportErrorCode } from './errors.js';
+import { deltaError, TransportError, type TransportErrorCode } from './errors.js';
 import type { AdapterEvent, AdapterStats, Inbound, InterruptionEvent, InterruptionSource, TurnDetectionMode } from './events.js';
-import { truncatesAfter, type SessionPlayout } from './playout.js';
+import { interruptionEvent, truncatesAfter, type SessionPlayout } from './playout.js';
 import type { ClientEvent, SessionProtocol } from './protocol.js';
 import { createProtocol, maxSendBufferBytes } from './protocols.js';
 import { parseServerMessage } from './server-message.js';
@@ -41,7 +39,6 @@ const KNOWN_ITEMS = 64;
 const INTERRUPTED_RESPONSES = 16;
 /** The Realtime API needs at least this much audio in the input buffer to commit. */
 export const MIN_COMMIT_MS = 100;
-const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * The capture and playback pipelines speaking one session protocol through the app's `send`:
@@ -82,19 +79,13 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   private freed = false;
 
   constructor(options: RealtimeAudioAdapterOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new OptionsError("RealtimeAudioAdapter needs options: { protocol: 'openai' | 'openai-beta' | 'gemini', send, inputRate, outputRate }");
-    }
+    const checked = checkAdapterOptions(options);
     this.protocol = createProtocol(options.protocol, options.audioFormat);
     this.sink = new EventSink(options.send);
-    this.onEvent = options.onEvent;
-    if (this.onEvent !== undefined && typeof this.onEvent !== 'function') throw new OptionsError('onEvent must be a function');
-    this.turnDetection = checkChoice('turnDetection', options.turnDetection, 'server', ['server', 'none'] as const);
-    this.interruptResponse = checkBoolean('interruptResponse', options.interruptResponse, true);
-    this.localBargeIn = checkBoolean('localBargeIn', options.localBargeIn, false);
-    if (this.localBargeIn && (options.vad === undefined || options.vad === false)) {
-      throw new OptionsError('localBargeIn needs a client VAD: pass vad: true (or VAD options) as well');
-    }
+    this.onEvent = checked.onEvent;
+    this.turnDetection = checked.turnDetection;
+    this.interruptResponse = checked.interruptResponse;
+    this.localBargeIn = checked.localBargeIn;
     const pipelines = makePipelines(options, this.protocol);
     this.capture = pipelines.capture;
     this.playback = pipelines.playback as P;
@@ -378,10 +369,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
     try {
       this.playback.pushDelta(base64, itemId);
     } catch (error) {
-      if (error instanceof Base64Error) return this.error('invalid_base64', `audio delta of item ${itemId.slice(0, 60)}: ${error.message}`);
-      if (error instanceof AudioInputError) return this.error(error.code === 'odd_byte_count' ? 'odd_byte_count' : 'malformed_event', error.message);
-      if (error instanceof RealtimePcmError) return this.error('malformed_event', error.message);
-      throw error;
+      this.report(deltaError(error, itemId));
     }
   }
 
@@ -403,16 +391,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
       if (source !== 'local' || cancelled) this.responding = false;
     }
     this.counts.interruptions++;
-    const event: InterruptionEvent = {
-      type: 'interrupted',
-      source,
-      itemId: cut.itemId,
-      playedMs: cut.playedMs,
-      audioEndMs,
-      cancelled,
-      flushedMs: cut.flushedMs,
-      unheardItemIds: cut.unheardItemIds ?? NONE,
-    };
+    const event = interruptionEvent(source, cut, audioEndMs, cancelled);
     this.onEvent?.(event);
     return event;
   }

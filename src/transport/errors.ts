@@ -1,6 +1,7 @@
 // Typed errors for what arrives from the network. The adapter reports them as `error` events and
 // counts them; it never throws on server input, and the session goes on.
-import { RealtimePcmError } from '../errors.js';
+import { Base64Error, RealtimePcmError } from '../errors.js';
+import { AudioInputError } from '../pipeline/errors.js';
 
 /** Why the adapter rejected something that arrived from the session (or could not send). */
 export type TransportErrorCode =
@@ -34,4 +35,15 @@ export class TransportError extends RealtimePcmError {
     this.name = 'TransportError';
     this.eventType = eventType;
   }
+}
+
+/**
+ * The error event for an audio delta the playback refused: invalid base64, an odd byte count, or
+ * another bad delta. Anything that is not a RealtimePcmError is a bug and is thrown again.
+ */
+export function deltaError(error: unknown, itemId: string): TransportError {
+  if (error instanceof Base64Error) return new TransportError('invalid_base64', `audio delta of item ${itemId.slice(0, 60)}: ${error.message}`);
+  if (error instanceof AudioInputError) return new TransportError(error.code === 'odd_byte_count' ? 'odd_byte_count' : 'malformed_event', error.message);
+  if (error instanceof RealtimePcmError) return new TransportError('malformed_event', error.message);
+  throw error;
 }

@@ -3,6 +3,7 @@
 // `CarrierPlayout`, fed by the carrier's marks). The adapter decides when to interrupt and tells the
 // session; the playout says what was heard.
 import type { PlaybackInterruption, PlaybackStats } from '../pipeline/playback.js';
+import type { InterruptionEvent, InterruptionSource } from './events.js';
 import type { ClientEvent, SessionProtocol } from './protocol.js';
 
 /** What `SessionPlayout.interrupt()` reports. */
@@ -58,3 +59,19 @@ export function truncatesAfter(protocol: SessionProtocol, cut: PlayoutInterrupti
   for (const itemId of cut.unheardItemIds ?? []) add(itemId, 0);
   return { truncates, audioEndMs };
 }
+
+/** The `interrupted` event the adapter reports for a cut (allocates). */
+export function interruptionEvent(source: InterruptionSource, cut: PlayoutInterruption, audioEndMs: number | null, cancelled: boolean): InterruptionEvent {
+  return {
+    type: 'interrupted',
+    source,
+    itemId: cut.itemId,
+    playedMs: cut.playedMs,
+    audioEndMs,
+    cancelled,
+    flushedMs: cut.flushedMs,
+    unheardItemIds: cut.unheardItemIds ?? NONE,
+  };
+}
+
+const NONE: readonly string[] = Object.freeze([]);
