@@ -108,6 +108,22 @@ function detectPathChange(a: Aec, playing: bool): void {
   }
 }
 
+/**
+ * The mic's noise floor: the minimum of the smoothed block energy over the last 1-2 s (two windows
+ * of 1 s). A floor that only rose slowly from its first value took the echo for the noise when the
+ * echo started before any noise was heard (a digitally silent mic: the copies stayed off and the
+ * echo of a cold start passed, 100 ms in).
+ */
+function trackFloor(a: Aec): void {
+  a.sddMinCur = min(a.sddMinCur, a.sdd);
+  const window = max(1, 2 * a.sampleRate / a.b); // blocks in 2 s
+  if (a.blocks % window == window - 1) {
+    a.sddMinPrev = a.sddMinCur;
+    a.sddMinCur = a.sdd;
+  }
+  a.sddFloor = min(a.sddMinCur, a.sddMinPrev);
+}
+
 /** The echo's energy over the filter's partitions, from the estimator's coherence profile (normalised). */
 function weighProfile(a: Aec): void {
   const prof = dl_profile(a.delay);
@@ -267,7 +283,7 @@ export function aec_block(a: Aec): void {
   a.sff += rate * (sff - a.sff);
   a.sdiff += rate * (sdiff - a.sdiff);
   a.syf += rate * (energy(a.yf, b) - a.syf);
-  if (a.blocks >= 8) a.sddFloor = min(a.sdd, a.sddFloor * Mathf.pow(10, <f32>0.3 * <f32>b / <f32>a.sampleRate));
+  trackFloor(a);
   let out = a.ef;
   let echo = a.yf;
   if (!a.talking && a.sdd > COPY_ABOVE_NOISE * a.sddFloor && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {

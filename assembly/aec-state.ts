@@ -118,7 +118,9 @@ import { sup_bytes } from "./aec-suppress";
   excessDb: f32; // mic over the echo the bound predicts, dB
   sddGain: f32;
   sxwGain: f32;
-  sddFloor: f32; // the mic's noise floor: the minimum of sdd, rising 3 dB/s
+  sddFloor: f32; // the mic's noise floor: the minimum of sdd over the last 1-2 s
+  sddMinCur: f32; // the minimum of sdd in the current and the previous 1 s window
+  sddMinPrev: f32;
   // Arrays (absolute pointers, written by layout).
   fft: usize;
   work: usize;

@@ -108,6 +108,8 @@ export function aec_reset(s: usize): void {
   a.sddGain = 0;
   a.sxwGain = 0;
   a.sddFloor = 1.0e30;
+  a.sddMinCur = 1.0e30;
+  a.sddMinPrev = 1.0e30;
 }
 
 /** Queues `n` reference samples (what the speaker plays). Beyond 1 s queued the oldest are dropped (counted). */
