@@ -4,8 +4,8 @@
 // constants are in ./aec-state.
 
 import { fft_forward } from "./fft";
-import { pf_filter, pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
-import { kf_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-step";
+import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
+import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
@@ -217,7 +217,6 @@ function adapt(a: Aec, fh: i32, sdd: f32): void {
   const kb = <usize>k << 2;
   const blocksPerSecond = <f32>a.sampleRate / <f32>a.b;
   pf_block_spectrum(a.eb, a.b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
-  kf_residual(a.x, a.unc, a.m, a.slots, fh, k, a.profile, a.resid, a.xw, a.xf);
   // The residual cannot exceed the echo: at most BOUND_MARGIN x the echo gain bound x the
   // reference power over the window (what keeps the steps small while a user louder than a quiet
   // echo talks, before the filter has learned how quiet the echo is).
@@ -257,13 +256,14 @@ export function aec_block(a: Aec): void {
   const playing = energy(a.refFrame + (<usize>b << 2), b) > 1.0e-6 * <f32>b;
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
   memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
-  fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
+  // the mic frame's spectrum serves only the delay statistics, updated every second block (6.)
+  if ((a.blocks & 1) == 0) fft_forward(a.fft, a.micFrame, a.sD, a.sD + kb, a.work);
   memory.copy(a.micFrame, a.micFrame + (<usize>b << 2), <usize>b << 2);
   // 2. echo estimates and errors of both filters
-  pf_filter(a.wb, a.x, m, a.slots, fh, k, a.sY, a.sY + kb);
+  // (with the step control's sums over the same window: resid, xw, xf; sG holds yf's spectrum until adapt)
+  kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.slots, fh, k, a.profile, a.resid, a.xw, a.xf);
   pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
-  pf_filter(a.wf, a.x, m, a.slots, fh, k, a.sY, a.sY + kb);
-  pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yf);
+  pf_last_half(a.sG, a.sG + kb, b, a.fft, a.tmp, a.work, a.yf);
   subtract(a.micBlock, a.yb, a.eb, b);
   subtract(a.micBlock, a.yf, a.ef, b);
   const sdd = energy(a.micBlock, b);

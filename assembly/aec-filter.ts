@@ -4,7 +4,8 @@
 // A filter of M * B taps is cut into M partitions of B taps. Each partition m holds the spectrum
 // W_m of its B taps zero-padded to N = 2B (overlap-save); the reference history holds the spectra
 // X_m of the last M frames of 2B reference samples (hop B), newest first. The echo estimate of a
-// block is the last B samples of IFFT(sum_m W_m X_m); the update (./aec-step) adds to W_m the
+// block is the last B samples of IFFT(sum_m W_m X_m) (the sum: ./aec-step, kf_filter_residual, in
+// the same pass as the step control's sums); the update (./aec-step) adds to W_m the
 // correlation of the error with X_m, scaled per coefficient. The gradient constraint (zeroing the taps B..2B-1 that circular correlation puts there) costs an
 // inverse and a forward FFT per partition, so it is applied to a few partitions per block in turn
 // (the alternately-updated MDF).
@@ -16,33 +17,6 @@
 // Latency: none of its own (block transforms).
 
 import { fft_forward, fft_inverse } from "./fft";
-
-/** Y = sum over m of W_m X_m (complex, per bin); partition m reads history slot (head + m) mod slots. */
-export function pf_filter(w: usize, x: usize, m: i32, slots: i32, head: i32, k: i32, yRe: usize, yIm: usize): void {
-  const stride = <usize>(2 * k) << 2;
-  const im = <usize>k << 2;
-  for (let j = 0; j < k; j += 4) {
-    const o = <usize>j << 2;
-    let ar = f32x4.splat(0);
-    let ai = f32x4.splat(0);
-    let slot = head;
-    let wp = w + o;
-    for (let p = 0; p < m; p++) {
-      const xp = x + <usize>slot * stride + o;
-      const wr = v128.load(wp);
-      const wi = v128.load(wp + im);
-      const xr = v128.load(xp);
-      const xi = v128.load(xp + im);
-      ar = f32x4.add(ar, f32x4.sub(f32x4.mul(wr, xr), f32x4.mul(wi, xi)));
-      ai = f32x4.add(ai, f32x4.add(f32x4.mul(wr, xi), f32x4.mul(wi, xr)));
-      wp += stride;
-      slot++;
-      if (slot == slots) slot = 0;
-    }
-    v128.store(yRe + o, ar);
-    v128.store(yIm + o, ai);
-  }
-}
 
 /**
  * Gradient constraint of one partition spectrum `wp` (re at wp, im at wp + K): back to the time

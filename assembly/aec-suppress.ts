@@ -203,9 +203,11 @@ export function sup_forget(p: usize): void {
 
 function windowed(s: Suppress, prev: usize, cur: usize): void {
   const b = s.b;
-  for (let i = 0; i < b; i++) {
-    store<f32>(s.frame + (<usize>i << 2), load<f32>(prev + (<usize>i << 2)) * load<f32>(s.win + (<usize>i << 2)));
-    store<f32>(s.frame + (<usize>(i + b) << 2), load<f32>(cur + (<usize>i << 2)) * load<f32>(s.win + (<usize>(i + b) << 2)));
+  const half = <usize>b << 2;
+  for (let i = 0; i < b; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(s.frame + o, f32x4.mul(v128.load(prev + o), v128.load(s.win + o)));
+    v128.store(s.frame + half + o, f32x4.mul(v128.load(cur + o), v128.load(s.win + half + o)));
   }
   memory.copy(prev, cur, <usize>b << 2);
 }

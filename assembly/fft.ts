@@ -1,9 +1,9 @@
 // Real FFT of any power-of-two length n (8..65536), forward and inverse, over caller memory.
 //
 // How: the n real samples are packed as n/2 complex samples (even samples real, odd imaginary),
-// written in bit-reversed order, transformed by an iterative radix-2 decimation-in-time complex
+// read in bit-reversed order, transformed by an iterative radix-2 decimation-in-time complex
 // FFT (the first two stages fused into one radix-4 pass; stages of half-length >= 4 four
-// butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input:
+// butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input (f32x4):
 //   X[k] = (Z[k] + conj Z[m-k]) / 2 - i W^k (Z[k] - conj Z[m-k]) / 2,  W = exp(-2 pi i / n), m = n/2.
 // The inverse runs the same steps backwards (merge, conjugate, forward complex FFT, conjugate).
 // Spectra are split arrays: re[0..m] and im[0..m] (im[0] = im[m] = 0 on output, ignored on input).
@@ -82,50 +82,131 @@ function cfft(t: usize, re: usize, im: usize): void {
   // Stages h = 1 and 2 fused: per group of 4, butterflies with twiddles 1 and -i.
   for (let i = 0; i < m; i += 4) {
     const o = <usize>i << 2;
-    const r0 = load<f32>(re + o), r1 = load<f32>(re + o, 4), r2 = load<f32>(re + o, 8), r3 = load<f32>(re + o, 12);
-    const i0 = load<f32>(im + o), i1 = load<f32>(im + o, 4), i2 = load<f32>(im + o, 8), i3 = load<f32>(im + o, 12);
-    const ar0 = r0 + r1, ai0 = i0 + i1, ar1 = r0 - r1, ai1 = i0 - i1;
-    const ar2 = r2 + r3, ai2 = i2 + i3, ar3 = r2 - r3, ai3 = i2 - i3;
-    store<f32>(re + o, ar0 + ar2);
-    store<f32>(im + o, ai0 + ai2);
-    store<f32>(re + o, ar0 - ar2, 8);
-    store<f32>(im + o, ai0 - ai2, 8);
-    // (-i)(ar3 + i ai3) = ai3 - i ar3
-    store<f32>(re + o, ar1 + ai3, 4);
-    store<f32>(im + o, ai1 - ar3, 4);
-    store<f32>(re + o, ar1 - ai3, 12);
-    store<f32>(im + o, ai1 + ar3, 12);
+    firstStages(load<f32>(re + o), load<f32>(re + o, 4), load<f32>(re + o, 8), load<f32>(re + o, 12),
+      load<f32>(im + o), load<f32>(im + o, 4), load<f32>(im + o, 8), load<f32>(im + o, 12), re + o, im + o);
   }
   fft_stages_x4(t + <usize>tab.twAt, re, im, m);
 }
 
 /**
+ * The complex FFT of the m samples packed in `x` (sample pairs as re, im), into re/im: the bit
+ * reversal read straight into the first two stages (group i of 4 reads the pairs at bitrev(i) +
+ * 0, m/2, m/4, 3m/4), no separate pass.
+ */
+function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
+  const tab = changetype<FftTable>(t);
+  const m = tab.m;
+  const br = t + <usize>tab.bitrevAt;
+  const q1 = <usize>m << 2; // m/2 pairs of 8 bytes
+  const q2 = <usize>m << 1; // m/4 pairs
+  const q3 = q1 + q2;
+  for (let i = 0; i < m; i += 4) {
+    const o = <usize>i << 2;
+    const p = x + (<usize>load<i32>(br + o) << 3);
+    firstStages(load<f32>(p), load<f32>(p + q1), load<f32>(p + q2), load<f32>(p + q3),
+      load<f32>(p, 4), load<f32>(p + q1, 4), load<f32>(p + q2, 4), load<f32>(p + q3, 4), re + o, im + o);
+  }
+  fft_stages_x4(t + <usize>tab.twAt, re, im, m);
+}
+
+/** Stages h = 1 and 2 of one group of 4 (twiddles 1 and -i), stored at re / im. */
+// @ts-ignore: decorator
+@inline function firstStages(r0: f32, r1: f32, r2: f32, r3: f32, i0: f32, i1: f32, i2: f32, i3: f32, re: usize, im: usize): void {
+  const ar0 = r0 + r1, ai0 = i0 + i1, ar1 = r0 - r1, ai1 = i0 - i1;
+  const ar2 = r2 + r3, ai2 = i2 + i3, ar3 = r2 - r3, ai3 = i2 - i3;
+  store<f32>(re, ar0 + ar2);
+  store<f32>(im, ai0 + ai2);
+  store<f32>(re, ar0 - ar2, 8);
+  store<f32>(im, ai0 - ai2, 8);
+  // (-i)(ar3 + i ai3) = ai3 - i ar3
+  store<f32>(re, ar1 + ai3, 4);
+  store<f32>(im, ai1 - ar3, 4);
+  store<f32>(re, ar1 - ai3, 12);
+  store<f32>(im, ai1 + ar3, 12);
+}
+
+/**
  * The stages of half-length 4 .. m/2 of an m-point radix-2 decimation-in-time complex FFT (the
- * earlier stages done), four butterflies at a time in f32x4. Twiddles of the stage of half-length
+ * earlier stages done), four butterflies at a time in f32x4, two stages per pass. Twiddles of the stage of half-length
  * h: cos(-pi k / h) at tw + 4 (h + k), sin at tw + 4 (m + h + k), k < h. Shared with the echo
  * gate's band analysis (./echo-spectrum), whose table has this layout one float earlier.
  */
 export function fft_stages_x4(tw: usize, re: usize, im: usize, m: i32): void {
-  for (let h = 4; h < m; h <<= 1) {
+  let h = 4;
+  // stages h and 2h in one pass (radix 2^2: each butterfly the same as stage by stage)
+  for (; (h << 1) < m; h <<= 2) {
     const twc = tw + (<usize>h << 2);
     const tws = tw + (<usize>(m + h) << 2);
-    for (let i = 0; i < m; i += h << 1) {
+    const twc2 = tw + (<usize>(2 * h) << 2);
+    const tws2 = tw + (<usize>(m + 2 * h) << 2);
+    const hb = <usize>h << 2;
+    for (let i = 0; i < m; i += h << 2) {
       for (let k = 0; k < h; k += 4) {
         const a = <usize>(i + k) << 2;
-        const b = <usize>(i + k + h) << 2;
-        const wr = v128.load(twc + (<usize>k << 2));
-        const wi = v128.load(tws + (<usize>k << 2));
-        const br = v128.load(re + b);
-        const bi = v128.load(im + b);
-        const tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
-        const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
-        const ar = v128.load(re + a);
-        const ai = v128.load(im + a);
-        v128.store(re + a, f32x4.add(ar, tr));
-        v128.store(im + a, f32x4.add(ai, ti));
-        v128.store(re + b, f32x4.sub(ar, tr));
-        v128.store(im + b, f32x4.sub(ai, ti));
+        const kb = <usize>k << 2;
+        const wr = v128.load(twc + kb);
+        const wi = v128.load(tws + kb);
+        // stage h: (a, b) and (c, d), twiddle w_h[k]
+        let ar = v128.load(re + a);
+        let ai = v128.load(im + a);
+        let br = v128.load(re + a + hb);
+        let bi = v128.load(im + a + hb);
+        let tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+        let ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+        const a1r = f32x4.add(ar, tr);
+        const a1i = f32x4.add(ai, ti);
+        const b1r = f32x4.sub(ar, tr);
+        const b1i = f32x4.sub(ai, ti);
+        ar = v128.load(re + a + 2 * hb);
+        ai = v128.load(im + a + 2 * hb);
+        br = v128.load(re + a + 3 * hb);
+        bi = v128.load(im + a + 3 * hb);
+        tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+        ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+        const c1r = f32x4.add(ar, tr);
+        const c1i = f32x4.add(ai, ti);
+        const d1r = f32x4.sub(ar, tr);
+        const d1i = f32x4.sub(ai, ti);
+        // stage 2h: (a, c) with w_2h[k], (b, d) with w_2h[k + h]
+        let vr = v128.load(twc2 + kb);
+        let vi = v128.load(tws2 + kb);
+        tr = f32x4.sub(f32x4.mul(c1r, vr), f32x4.mul(c1i, vi));
+        ti = f32x4.add(f32x4.mul(c1r, vi), f32x4.mul(c1i, vr));
+        v128.store(re + a, f32x4.add(a1r, tr));
+        v128.store(im + a, f32x4.add(a1i, ti));
+        v128.store(re + a + 2 * hb, f32x4.sub(a1r, tr));
+        v128.store(im + a + 2 * hb, f32x4.sub(a1i, ti));
+        vr = v128.load(twc2 + hb + kb);
+        vi = v128.load(tws2 + hb + kb);
+        tr = f32x4.sub(f32x4.mul(d1r, vr), f32x4.mul(d1i, vi));
+        ti = f32x4.add(f32x4.mul(d1r, vi), f32x4.mul(d1i, vr));
+        v128.store(re + a + hb, f32x4.add(b1r, tr));
+        v128.store(im + a + hb, f32x4.add(b1i, ti));
+        v128.store(re + a + 3 * hb, f32x4.sub(b1r, tr));
+        v128.store(im + a + 3 * hb, f32x4.sub(b1i, ti));
       }
+    }
+  }
+  if (h >= m) return;
+  // an odd number of stages: the last alone
+  const twc = tw + (<usize>h << 2);
+  const tws = tw + (<usize>(m + h) << 2);
+  for (let i = 0; i < m; i += h << 1) {
+    for (let k = 0; k < h; k += 4) {
+      const a = <usize>(i + k) << 2;
+      const b = <usize>(i + k + h) << 2;
+      const wr = v128.load(twc + (<usize>k << 2));
+      const wi = v128.load(tws + (<usize>k << 2));
+      const br = v128.load(re + b);
+      const bi = v128.load(im + b);
+      const tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+      const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+      const ar = v128.load(re + a);
+      const ai = v128.load(im + a);
+      v128.store(re + a, f32x4.add(ar, tr));
+      v128.store(im + a, f32x4.add(ai, ti));
+      v128.store(re + b, f32x4.sub(ar, tr));
+      v128.store(im + b, f32x4.sub(ai, ti));
     }
   }
 }
@@ -139,13 +220,7 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
   const m = tab.m;
   const re = work;
   const im = work + (<usize>m << 2);
-  const br = t + <usize>tab.bitrevAt;
-  for (let j = 0; j < m; j++) {
-    const r = <usize>load<i32>(br + (<usize>j << 2)) << 2;
-    store<f32>(re + r, load<f32>(x + (<usize>j << 3)));
-    store<f32>(im + r, load<f32>(x + (<usize>j << 3), 4));
-  }
-  cfft(t, re, im);
+  cfftFrom(t, x, re, im);
   const zr0 = load<f32>(re);
   const zi0 = load<f32>(im);
   store<f32>(outRe, zr0 + zi0);
@@ -154,7 +229,27 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
   store<f32>(outIm + (<usize>m << 2), 0);
   const sc = t + <usize>tab.splitAt;
   const ss = sc + (<usize>(m + 4) << 2);
-  for (let k = 1; k < m; k++) {
+  // bins 1..m-1, four at a time (Z[m-k] read backwards: lanes reversed), the same operations per bin
+  const half = f32x4.splat(0.5);
+  const mhalf = f32x4.splat(-0.5);
+  let k = 1;
+  for (; k + 3 < m; k += 4) {
+    const ok = <usize>k << 2;
+    const om = <usize>(m - k - 3) << 2;
+    const zr = v128.load(re + ok);
+    const zi = v128.load(im + ok);
+    const cr = loadReversed(re + om);
+    const ci = f32x4.neg(loadReversed(im + om));
+    const er = f32x4.mul(half, f32x4.add(zr, cr));
+    const ei = f32x4.mul(half, f32x4.add(zi, ci));
+    const fr = f32x4.mul(half, f32x4.sub(zi, ci));
+    const fi = f32x4.mul(mhalf, f32x4.sub(zr, cr));
+    const c = v128.load(sc + ok);
+    const sn = v128.load(ss + ok);
+    v128.store(outRe + ok, f32x4.add(er, f32x4.sub(f32x4.mul(c, fr), f32x4.mul(sn, fi))));
+    v128.store(outIm + ok, f32x4.add(ei, f32x4.add(f32x4.mul(c, fi), f32x4.mul(sn, fr))));
+  }
+  for (; k < m; k++) {
     const ok = <usize>k << 2;
     const om = <usize>(m - k) << 2;
     const zr = load<f32>(re + ok);
@@ -173,6 +268,13 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
   }
 }
 
+/** Four floats at p, lanes reversed (p[3], p[2], p[1], p[0]). */
+// @ts-ignore: decorator
+@inline function loadReversed(p: usize): v128 {
+  const v = v128.load(p);
+  return v128.shuffle<f32>(v, v, 3, 2, 1, 0);
+}
+
 // The inverse mirrors the forward transform's set-up (table, work halves, bit reversal) on purpose:
 // one function per direction, each with its own loop order.
 /**
@@ -188,32 +290,74 @@ export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: 
   const br = t + <usize>tab.bitrevAt;
   const sc = t + <usize>tab.splitAt;
   const ss = sc + (<usize>(m + 4) << 2);
-  for (let k = 0; k < m; k++) {
+  // bin 0 (its imaginary parts read as 0), then bins 1..m-1 four at a time (X[m-k] read
+  // backwards: lanes reversed), the same operations per bin, stored bit-reversed lane by lane
+  mergeBin(inRe, inIm, sc, ss, br, re, im, m, 0);
+  let k = 1;
+  for (; k + 3 < m; k += 4) {
     const ok = <usize>k << 2;
-    const om = <usize>(m - k) << 2;
-    const ar = load<f32>(inRe + ok);
-    const ai = k == 0 ? <f32>0 : load<f32>(inIm + ok);
-    const br_ = load<f32>(inRe + om);
-    const bi = k == 0 ? <f32>0 : -load<f32>(inIm + om); // conj X[m-k]
-    const er = ar + br_;
-    const ei = ai + bi;
-    const dr = ar - br_;
-    const di = ai - bi;
-    const c = load<f32>(sc + ok);
-    const s = load<f32>(ss + ok);
-    // 2 Fo = D W^-k = (dr c + di s, di c - dr s); Z = 2 Fe + i 2 Fo; store conj Z (bit-reversed)
-    const fr = dr * c + di * s;
-    const fi = di * c - dr * s;
-    const r = <usize>load<i32>(br + ok) << 2;
-    store<f32>(re + r, er - fi);
-    store<f32>(im + r, -(ei + fr));
+    const om = <usize>(m - k - 3) << 2;
+    const ar = v128.load(inRe + ok);
+    const ai = v128.load(inIm + ok);
+    const br_ = loadReversed(inRe + om);
+    const bi = f32x4.neg(loadReversed(inIm + om));
+    const er = f32x4.add(ar, br_);
+    const ei = f32x4.add(ai, bi);
+    const dr = f32x4.sub(ar, br_);
+    const di = f32x4.sub(ai, bi);
+    const c = v128.load(sc + ok);
+    const sn = v128.load(ss + ok);
+    const fr = f32x4.add(f32x4.mul(dr, c), f32x4.mul(di, sn));
+    const fi = f32x4.sub(f32x4.mul(di, c), f32x4.mul(dr, sn));
+    const zr = f32x4.sub(er, fi);
+    const zi = f32x4.neg(f32x4.add(ei, fr));
+    const rv = v128.load(br + ok);
+    const r0 = <usize>i32x4.extract_lane(rv, 0) << 2;
+    const r1 = <usize>i32x4.extract_lane(rv, 1) << 2;
+    const r2 = <usize>i32x4.extract_lane(rv, 2) << 2;
+    const r3 = <usize>i32x4.extract_lane(rv, 3) << 2;
+    store<f32>(re + r0, f32x4.extract_lane(zr, 0));
+    store<f32>(re + r1, f32x4.extract_lane(zr, 1));
+    store<f32>(re + r2, f32x4.extract_lane(zr, 2));
+    store<f32>(re + r3, f32x4.extract_lane(zr, 3));
+    store<f32>(im + r0, f32x4.extract_lane(zi, 0));
+    store<f32>(im + r1, f32x4.extract_lane(zi, 1));
+    store<f32>(im + r2, f32x4.extract_lane(zi, 2));
+    store<f32>(im + r3, f32x4.extract_lane(zi, 3));
   }
+  for (; k < m; k++) mergeBin(inRe, inIm, sc, ss, br, re, im, m, k);
   cfft(t, re, im);
-  const scale: f32 = 1.0 / <f32>tab.n;
-  const nscale: f32 = -scale;
-  for (let j = 0; j < m; j++) {
+  // interleave re and im back into samples, scaled, four pairs at a time (m is a multiple of 4)
+  const scale = f32x4.splat(<f32>1.0 / <f32>tab.n);
+  const nscale = f32x4.splat(-(<f32>1.0 / <f32>tab.n));
+  for (let j = 0; j < m; j += 4) {
     const o = <usize>j << 2;
-    store<f32>(x + (<usize>j << 3), load<f32>(re + o) * scale);
-    store<f32>(x + (<usize>j << 3), load<f32>(im + o) * nscale, 4);
+    const vr = f32x4.mul(v128.load(re + o), scale);
+    const vi = f32x4.mul(v128.load(im + o), nscale);
+    v128.store(x + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 0, 4, 1, 5));
+    v128.store(x + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 2, 6, 3, 7), 16);
   }
+}
+
+/** One bin of the inverse's merge (scalar: bin 0 and the tail). */
+// @ts-ignore: decorator
+@inline function mergeBin(inRe: usize, inIm: usize, sc: usize, ss: usize, br: usize, re: usize, im: usize, m: i32, k: i32): void {
+  const ok = <usize>k << 2;
+  const om = <usize>(m - k) << 2;
+  const ar = load<f32>(inRe + ok);
+  const ai = k == 0 ? <f32>0 : load<f32>(inIm + ok);
+  const br_ = load<f32>(inRe + om);
+  const bi = k == 0 ? <f32>0 : -load<f32>(inIm + om); // conj X[m-k]
+  const er = ar + br_;
+  const ei = ai + bi;
+  const dr = ar - br_;
+  const di = ai - bi;
+  const c = load<f32>(sc + ok);
+  const s = load<f32>(ss + ok);
+  // 2 Fo = D W^-k = (dr c + di s, di c - dr s); Z = 2 Fe + i 2 Fo; store conj Z (bit-reversed)
+  const fr = dr * c + di * s;
+  const fi = di * c - dr * s;
+  const r = <usize>load<i32>(br + ok) << 2;
+  store<f32>(re + r, er - fi);
+  store<f32>(im + r, -(ei + fr));
 }
