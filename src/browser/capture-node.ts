@@ -8,7 +8,7 @@ import { OptionsError } from '../errors.js';
 import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
 import { CAPTURE_PROCESSOR, type CaptureReply, type CaptureStatsReply } from './protocol.js';
-import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
+import { createWorkletNode, loadWorklet, ProcessorPort, type WorkletNodeOptions } from './load-worklet.js';
 import type { CaptureProcessorOptions } from './capture-processor.js';
 
 /** A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate state, echo removed by the canceller (dB). */
@@ -22,7 +22,7 @@ export interface CaptureLevel {
 }
 
 /** Options of `createCaptureNode`: the capture pipeline's (its input rate is the context's), plus the source and callbacks. */
-export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputRate' | 'echoGate' | 'echoCancellation' | 'referenceRate'> {
+export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputRate' | 'echoGate' | 'echoCancellation' | 'referenceRate'>, WorkletNodeOptions {
   /** What to capture: any node (e.g. a MediaStreamAudioSourceNode), or a MediaStream. */
   source?: AudioNode;
   stream?: MediaStream;
@@ -40,11 +40,6 @@ export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputR
   levelIntervalMs?: number;
   onEvents?: (events: CaptureEvent[]) => void;
   onLevel?: (level: CaptureLevel) => void;
-  onError?: (error: { code: string; message: string }) => void;
-  /** Load the worklet from this URL (dist/worklet.js) instead of the embedded copy. */
-  workletUrl?: string | URL;
-  /** How long `flush()` and `getStats()` wait for the audio thread before they reject, ms. Default 10000. */
-  requestTimeoutMs?: number;
 }
 
 /** A capture pipeline running in an AudioWorklet, as `createCaptureNode` returns it. */

@@ -127,3 +127,13 @@ export class ProcessorPort<Notice> {
     this.node.port.close();
   }
 }
+
+/** Options every worklet node factory takes (createCaptureNode, createPlaybackNode). */
+export interface WorkletNodeOptions {
+  /** Errors from the audio thread (a kernel threw: the processor then stays silent). */
+  onError?: (error: { code: string; message: string }) => void;
+  /** Load the worklet from this URL (dist/worklet.js) instead of the embedded copy. */
+  workletUrl?: string | URL;
+  /** How long requests to the audio thread (getStats(), flush(), interrupt()) wait before they reject, ms. Default 10000. */
+  requestTimeoutMs?: number;
+}

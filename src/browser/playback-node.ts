@@ -5,7 +5,7 @@ import { RENAMED_PLAYBACK_OPTIONS, type PlaybackInterruption, type PlaybackPipel
 import { rejectRenamed } from '../pipeline/options.js';
 import { checkTimeoutMs } from '../requests.js';
 import { PLAYBACK_PROCESSOR, type PlaybackReply, type PlaybackStatsReply } from './protocol.js';
-import { createWorkletNode, loadWorklet, ProcessorPort } from './load-worklet.js';
+import { createWorkletNode, loadWorklet, ProcessorPort, type WorkletNodeOptions } from './load-worklet.js';
 import type { PlaybackProcessorOptions } from './playback-processor.js';
 
 /** A progress report of the playback node while it plays. */
@@ -18,7 +18,7 @@ export interface PlaybackProgress {
 }
 
 /** Options of `createPlaybackNode`: the playback pipeline's (its output rate is the context's), plus destination and callbacks. */
-export interface PlaybackNodeOptions extends Omit<PlaybackPipelineOptions, 'outputRate' | 'echoGate'> {
+export interface PlaybackNodeOptions extends Omit<PlaybackPipelineOptions, 'outputRate' | 'echoGate'>, WorkletNodeOptions {
   /** Where to play; default `context.destination`. Pass `null` to leave it unconnected. */
   destination?: AudioNode | null;
   /** Feeds the echo gate of the capture node with the same `linkId`. */
@@ -26,10 +26,6 @@ export interface PlaybackNodeOptions extends Omit<PlaybackPipelineOptions, 'outp
   /** Progress reports while playing, ms between them (0: none). Default 100. */
   progressIntervalMs?: number;
   onProgress?: (progress: PlaybackProgress) => void;
-  onError?: (error: { code: string; message: string }) => void;
-  workletUrl?: string | URL;
-  /** How long `interrupt()` and `getStats()` wait for the audio thread before they reject, ms. Default 10000. */
-  requestTimeoutMs?: number;
 }
 
 /** A playback pipeline running in an AudioWorklet, as `createPlaybackNode` returns it. */

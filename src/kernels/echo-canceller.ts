@@ -42,6 +42,7 @@ const WINDOW_SAMPLES = 4096;
 /** The filter starts this many blocks before the estimated echo onset (assembly/aec-state.ts PRE_BLOCKS). */
 const PRE_BLOCKS = 2;
 
+// The option checks, the window size and the class layout mirror the other kernel wrappers' by design.
 const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>
   checkOptionRange('EchoCanceller', name, value, low, high, integer);
 
@@ -109,6 +110,7 @@ export class EchoCanceller extends KernelObject {
     this.latencySamples = this.k.aec_latency_blocks(this.state) * this.blockSamples;
   }
 
+  // Getters over the kernel's state, one each: the same shape in every kernel wrapper, by design.
   /** Output delay relative to the mic, ms. */
   get latencyMs(): number {
     return (1000 * this.latencySamples) / this.sampleRate;

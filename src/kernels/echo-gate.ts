@@ -50,6 +50,7 @@ export interface EchoGateOptions {
 const DEFAULTS = { maxDelayMs: 250, attenuationDb: 60, marginDb: 7, holdMs: 200, tailMs: 400 };
 const WINDOW_SAMPLES = 4096;
 
+// The option checks, the window size and the class layout mirror the other kernel wrappers' by design.
 const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>
   checkOptionRange('EchoGate', name, value, low, high, integer);
 
@@ -104,6 +105,7 @@ export class EchoGate extends KernelObject {
     );
   }
 
+  // Getters over the kernel's state, one each: the same shape in every kernel wrapper, by design.
   /** True while the mic is let through (the user talks, or nothing is playing). */
   get open(): boolean {
     return this.k.gate_open(this.live()) === 1;

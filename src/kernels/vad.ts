@@ -87,6 +87,7 @@ const DEFAULTS = {
 
 const WINDOW_SAMPLES = 4096;
 
+// The option checks, the window size and the class layout mirror the other kernel wrappers' by design.
 const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>
   checkOptionRange('EnergyVad', name, value, low, high, integer);
 
@@ -159,6 +160,7 @@ export class EnergyVad extends KernelObject {
     );
   }
 
+  // Getters over the kernel's state, one each: the same shape in every kernel wrapper, by design.
   /** True between a speech_start and its speech_stop. */
   get speaking(): boolean {
     return this.k.vad_speaking(this.live()) === 1;
