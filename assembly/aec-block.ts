@@ -11,6 +11,7 @@ import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX, RELAX_MS,
+  NARROW_PEAK,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -77,11 +78,12 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
  * weights the echo bound held its steps back: 12 dB after 1.5 s), the foreground keeps the old
  * model until the background beats it, and the suppressor forgets its leakage. A moved device that still
  * half-matches the old model is not caught (a rule on a collapsed ERLE also fired in double talk:
- * 84% delivered instead of 92%); the filter then relearns at its tracking rate.
+ * 84% delivered instead of 92%); the filter then relearns at its tracking rate. Neither rule counts
+ * while the reference is narrowband (NARROW_PEAK): a filter is not determined outside its band.
  */
 function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
-  const heard = playing && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
+  const heard = playing && !a.narrowband && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
   if (heard && !a.talking && a.sff > 1.1 * a.sdd && a.bestErle > 10) a.wrongBlocks++;
   else a.wrongBlocks = 0;
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
@@ -229,7 +231,9 @@ function adapt(a: Aec, fh: i32, sdd: f32): void {
   trackGain(a, sdd, xwSum);
   a.talking = a.excessDb > TALK_DB;
   // the reference noise gate: 60 dB under the window's strongest bin, or under -100 dBFS (white)
-  const xFloor = max<f32>(1.0e-6 * kf_max(a.xw, k), 1.0e-10 * <f32>a.n);
+  const xPeak = kf_max(a.xw, k);
+  a.narrowband = xPeak > NARROW_PEAK * xwSum;
+  const xFloor = max<f32>(1.0e-6 * xPeak, 1.0e-10 * <f32>a.n);
   const noiseRise = Mathf.pow(10, <f32>0.3 / blocksPerSecond); // the error's noise floor rises 3 dB/s
   const delta: f32 = 1.0e-10 * <f32>a.n;
   kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.talking ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);
@@ -275,7 +279,8 @@ export function aec_block(a: Aec): void {
   // significantly lower, judged against the cross term the user's voice adds to both errors
   // (e_b = e_f + D, D = y_f - y_b: Sbb - Sff = 2 e_f.D + |D|^2, and in double talk e_f.D is noise of
   // size sqrt(Sff SD / samples)), never while the user is flagged; the background takes the
-  // foreground's back when it diverged.
+  // foreground's back when it diverged. The mic's noise gate does not apply to a narrowband
+  // reply: its floor is the reply's envelope trough (a modulated tone: 2.3 -> 8.3 dB ERLE at 24 kHz).
   const sdiff = energyOfDifference(a.yb, a.yf, b);
   const rate = min<f32>(1, <f32>b * 1000 / (<f32>a.sampleRate * COMPARE_MS));
   a.sdd += rate * (sdd - a.sdd);
@@ -286,7 +291,7 @@ export function aec_block(a: Aec): void {
   trackFloor(a);
   let out = a.ef;
   let echo = a.yf;
-  if (!a.talking && a.sdd > COPY_ABOVE_NOISE * a.sddFloor && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
+  if (!a.talking && (a.narrowband || a.sdd > COPY_ABOVE_NOISE * a.sddFloor) && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
     memory.copy(a.wf, a.wb, <usize>m * spec);
     a.sff = a.sbb;
     a.sdiff = 0;

@@ -94,6 +94,7 @@ export function aec_reset(s: usize): void {
   a.syf = 0;
   a.pathChanges = 0;
   a.talking = false;
+  a.narrowband = false;
   a.relearning = false;
   a.relaxBlocks = 0;
   a.sdd = 0;
