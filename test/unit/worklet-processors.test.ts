@@ -120,9 +120,8 @@ function linkedCall(linkId: string, pcm: Int16Array, chunkMs: number) {
 
 describe('linked playback and capture processors with echoCancellation', () => {
   it('allocate nothing per render quantum (playback first, its output the capture pipeline reference), and the echo is cancelled', () => {
-    // the reply: recorded speech, looped to 60 s. (On a modulated pure tone, a continuous narrowband
-    // reply, the canceller of issue 13's third round reads 3.0 dB where the first round read 18.2:
-    // false path changes about once a second; docs/echo-canceller.md, "What is still weak".)
+    // the reply: recorded speech, looped to 60 s (a continuous modulated tone has its own unit test
+    // in echo-canceller.test.ts: narrowband replies are weaker, docs/echo-canceller.md)
     const speech = speechPcm24k();
     const pcm = new Int16Array(24000 * 60).map((_, i) => speech[i % speech.length]!);
     const { capture, step } = linkedCall('alloc', pcm, 1000);
