@@ -31,6 +31,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOMS } from './echo-room-list.mjs';
+import { rng } from './random.mjs';
 
 export { ROOMS };
 
@@ -43,19 +44,6 @@ export const SOUND_SPEED_M_S = 343;
 const JITTER_M = 0.05;
 const FD_HALF = 16; // fractional-delay sinc half length, taps
 const FD_STEPS = 512; // fractional positions tabulated per sample
-
-/** mulberry32, the seeded generator the tests use (test/helpers/random.ts). */
-/** @param {number} seed */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** @param {number[]} a @param {number[]} b */
 const distance = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);

@@ -24,6 +24,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASTERISK } from './fixtures-lib.mjs';
+import { rng } from './random.mjs';
 
 const RATE = 24000;
 const args = process.argv.slice(2);
@@ -36,18 +37,6 @@ const ROOT = option('--out') === undefined ? new URL('../fixtures/playback/', im
 
 /** @typedef {{ atMs: number, type: 'response' | 'audio' | 'done' | 'barge_in', itemId?: string, frames?: number }} TraceEvent */
 /** @typedef {{ name: string, description: string, sessionRate: number, seed: number, responses: number, events: TraceEvent[] }} Trace */
-
-/** mulberry32: seeded uniform numbers in [0, 1). @param {number} seed */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ms = (/** @type {number} */ x) => Math.round(x * 1000) / 1000;
 const framesOf = (/** @type {number} */ seconds) => Math.round(seconds * RATE);

@@ -1,14 +1,7 @@
-// Seeded pseudo-random numbers for reproducible tests (mulberry32).
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded pseudo-random numbers for reproducible tests (mulberry32, the fixture scripts' generator).
+import { rng } from '../../scripts/random.mjs';
+
+export { rng };
 
 /** Random bytes from a seed. */
 export function randomBytes(length: number, seed: number): Uint8Array {
