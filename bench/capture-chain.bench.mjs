@@ -10,7 +10,10 @@
 // The input comes in 128-frame quanta (an AudioWorklet) and in 20 ms pieces (a Node audio
 // callback). Each case processes 1 s of audio per call, so x realtime = calls per second and the
 // CPU share of one core is 100% / x realtime. Kernel memory per call (the canceller's state) is read
-// from kernelMemory(). Results: bench/results/capture-chain.json.
+// from kernelMemory(). Then the canceller's chain and the peers' again, interleaved slice by slice
+// (CHAIN_ROUNDS rounds, default 15, of ~100 ms each): on a shared machine benny's cases run one after
+// the other and a change of load between them moves their ratio by up to 2x; the median of the
+// per-round ratios is the figure to compare. Results: bench/results/capture-chain.json.
 // Run alone: `node bench/capture-chain.bench.mjs` (after `npm run build`).
 import { readFileSync, writeFileSync } from 'node:fs';
 import SpeexModule from '@echogarden/speex-resampler-wasm/simd';
@@ -161,7 +164,36 @@ function memoryPerCall() {
   };
 }
 
-const rows = await runSuite('capture-chain', [...cases(128), ...cases(960)]);
+const lists = [cases(128), cases(960)];
+const rows = await runSuite('capture-chain', lists.flat());
+
+/**
+ * The canceller's chain over the peers', interleaved: per round, each runs for ~100 ms; the median
+ * and the range of the per-round speed ratios.
+ * @param {import('./lib.mjs').BenchCase[]} list
+ */
+function interleaved(list) {
+  const ours = /** @type {import('./lib.mjs').BenchCase} */ (list.find((c) => c.impl.startsWith('realtime-pcm: echo canceller')));
+  const peers = /** @type {import('./lib.mjs').BenchCase} */ (list.find((c) => c.baseline));
+  /** @param {() => unknown} fn milliseconds per call over a ~100 ms slice */
+  const slice = (fn) => {
+    const t0 = performance.now();
+    let calls = 0;
+    while (performance.now() - t0 < 100) {
+      fn();
+      calls++;
+    }
+    return (performance.now() - t0) / calls;
+  };
+  const ratios = [];
+  for (let round = 0; round < Number(process.env.CHAIN_ROUNDS ?? 15); round++) {
+    const o = slice(ours.fn);
+    ratios.push(slice(peers.fn) / o);
+  }
+  ratios.sort((a, b) => a - b);
+  return { median: ratios[ratios.length >> 1], min: ratios[0], max: ratios[ratios.length - 1], rounds: ratios.length };
+}
+const chainInterleaved = { quanta128: interleaved(lists[0]), pieces20ms: interleaved(lists[1]) };
 const ratio = (/** @type {string} */ piece) => {
   const of = (/** @type {string} */ impl) => /** @type {import('./lib.mjs').BenchRow} */ (rows.find((r) => r.group.includes(piece) && r.impl.startsWith(impl)));
   return of('realtime-pcm: echo canceller').xRealtime / of('npm peers').xRealtime;
@@ -170,6 +202,7 @@ const summary = {
   echoCancellerVsPeers128: ratio('128-frame quanta'),
   echoCancellerVsPeers20ms: ratio('20 ms pieces'),
   kernelBytesPerCall: memoryPerCall(),
+  echoCancellerVsPeersInterleaved: chainInterleaved,
 };
 console.log(summary);
 // the summary goes into the results file runSuite wrote
