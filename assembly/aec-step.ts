@@ -149,6 +149,31 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, xw: usize, xFloor: f3
 }
 
 /**
+ * kf_update for a block whose filter window holds no reference (every X_m zero: nothing to learn):
+ * W stays and P_m <- min(cap_m, P_m + lambda |W_m|^2 + floor_m), what kf_update computes there bit
+ * for bit (its bound scale is then 1 and its information term 0), without reading the history.
+ */
+export function kf_drift(w: usize, p: usize, m: i32, k: i32, lambda: f32, floors: usize, caps: usize): void {
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  const pstride = <usize>k << 2;
+  const vLambda = f32x4.splat(lambda);
+  for (let q = 0; q < m; q++) {
+    const fl = v128.load32_splat(floors + (<usize>q << 2));
+    const cap = v128.load32_splat(caps + (<usize>q << 2));
+    const wq = w + <usize>q * stride;
+    const pq = p + <usize>q * pstride;
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      const wr = v128.load(wq + o);
+      const wi = v128.load(wq + o + im);
+      const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
+      v128.store(pq + o, f32x4.pmin(f32x4.add(v128.load(pq + o), drift), cap));
+    }
+  }
+}
+
+/**
  * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
  * for every partition and bin (bins past the last real one stay zero because X is zero there).
  */

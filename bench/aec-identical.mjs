@@ -1,5 +1,6 @@
 // Two builds of the echo canceller on the same 16 lab scenes (8 at 16 kHz, 8 at 24 kHz: calls, a
-// cold start, two path changes, the clipping speaker, a held-out room) and two 48 kHz capture
+// cold start, two path changes, the clipping speaker, a held-out room; and two of the calls with
+// the reference silent for 3.5 s, longer than the filter's window) and two 48 kHz capture
 // pipelines (mic and reference through the resamplers, the canceller, VAD, PCM16, base64): FNV-1a
 // hashes of every output, and whether build B's equal build A's bit for bit; then the speed of the
 // canceller alone in each, interleaved scene by scene over ROUNDS rounds (median of the per-round
@@ -67,7 +68,14 @@ const scenesAt = (sampleRate) => [
   { room: 'laptop', sampleRate, delayMs: 120, erlDb: 6, script: 'call', nonlinear: true, seed: 17 },
   { room: 'car', sampleRate, delayMs: 250, erlDb: 6, script: 'call', assistant: 'assistant-heldout', users: lab.USERS_HELD_OUT, seed: 18 },
 ];
+/** A scene whose reference is silent (exact zeros) from 3 to 6.5 s, longer than the filter's window: its quiet path. @param {import('../test/helpers/echo-scenes.js').EchoScene} scene */
+function withPause(scene) {
+  const reference = scene.reference.slice();
+  reference.fill(0, 3 * scene.sampleRate, 6.5 * scene.sampleRate);
+  return { ...scene, name: `${scene.name}, reference silent 3-6.5 s`, reference };
+}
 const scenes = [...scenesAt(16000), ...scenesAt(24000)].map((p) => lab.buildScene(p));
+scenes.push(withPause(scenes[1]), withPause(scenes[9]));
 
 /** The canceller of `lib` on a scene in 10 ms callbacks: output and seconds inside the calls. @param {any} lib @param {import('../test/helpers/echo-scenes.js').EchoScene} scene */
 function cancel(lib, scene) {
