@@ -9,8 +9,6 @@
 // (the stack) and ours alone (on the original scene) by the same rules: the browser's filter and
 // gain excused, its suppression and its noise suppressor's changes to the user not.
 import { readFileSync } from 'node:fs';
-import { EchoCanceller } from '../../src/index.js';
-import { runCanceller, type CancellerUnderTest } from './echo-metrics.js';
 import type { EchoScene, SceneParams } from './echo-scenes.js';
 import { FIXTURES } from './labels-vad.js';
 
@@ -135,32 +133,4 @@ export function loadBrowserFixture(f: BrowserFixture): { processed: Float32Array
   const pcm = new Int16Array(b.buffer, b.byteOffset, b.byteLength / 2);
   const g = readFileSync(`${BROWSER_DIR}${f.gainFile}`);
   return { processed: Float32Array.from(pcm, (v) => v / 32768), gain: new Float32Array(g.buffer.slice(g.byteOffset, g.byteOffset + g.byteLength)) };
-}
-
-/** What ours did on a scene, beside its output: the echo path changes it detected, its delay estimate (ms, -1 none) at the end. */
-export interface OursRun {
-  output: Float32Array;
-  pathChanges: number;
-  delayMs: number;
-}
-
-/** EchoCanceller with its defaults on a scene in 10 ms callbacks (as echo-cancellers.ts drives it), keeping its counters. */
-export function runOurs(scene: EchoScene): OursRun {
-  const aec = new EchoCanceller({ sampleRate: scene.sampleRate });
-  const c: CancellerUnderTest = {
-    name: 'EchoCanceller',
-    sampleRate: scene.sampleRate,
-    latencySamples: aec.latencySamples,
-    blockSamples: scene.sampleRate / 100,
-    process(reference, mic, output) {
-      aec.pushReference(reference);
-      aec.processInto(mic, output);
-    },
-  };
-  try {
-    const output = runCanceller(c, scene);
-    return { output, pathChanges: aec.pathChanges, delayMs: aec.delayMs };
-  } finally {
-    aec.free();
-  }
 }
