@@ -134,3 +134,21 @@ export function loadBrowserFixture(f: BrowserFixture): { processed: Float32Array
   const g = readFileSync(`${BROWSER_DIR}${f.gainFile}`);
   return { processed: Float32Array.from(pcm, (v) => v / 32768), gain: new Float32Array(g.buffer.slice(g.byteOffset, g.byteOffset + g.byteLength)) };
 }
+
+/**
+ * The scene with its echo from `atS` on only: the reference played unheard before (a speaker muted
+ * and turned up, headphones unplugged, a canceller in front that stopped removing it). The echo's
+ * labels and the first echo move there; the path change is dropped.
+ */
+export function echoFrom(scene: EchoScene, atS: number): EchoScene {
+  const at = Math.round(atS * scene.sampleRate);
+  const echo = scene.echo.map((v, i) => (i < at ? 0 : v));
+  return {
+    ...scene,
+    name: `${scene.name} heard from ${atS}s`,
+    echo,
+    mic: echo.map((v, i) => v + scene.near[i]! + scene.noise[i]!),
+    labels: { ...scene.labels, echo: scene.labels.echo.filter(([a]) => a >= at) },
+    events: { ...scene.events, echoStart: at, pathChange: null },
+  };
+}
