@@ -3,8 +3,9 @@
 // and 30 dB echo return loss; the held-out rooms' calls) through webrtc-audio-processing 0.3 as
 // getUserMedia's defaults turn it on (bench/echo-peers/browser.cpp, built here with g++ and
 // pkg-config; bench only, never a runtime dependency), then measured three ways by the same metrics
-// (test/helpers/echo-browser.ts): the browser alone, ours alone on the raw mic, and ours on the
-// browser's output (the stack), with the echo path changes ours detected.
+// (test/helpers/echo-browser.ts): the browser alone, ours alone on the raw mic, ours on the
+// browser's output (the stack), and ours behind the browser with its echo cancellation off (noise
+// suppression and gain control kept), with the echo path changes ours detected.
 //
 //   npm run build && node bench/echo-browser.bench.mjs            # ~5 min on 2 busy cores
 //   ECHO_BROWSER_FIXTURES=1 ...   also rewrites fixtures/echo-browser (the quality test's scenes)
@@ -60,15 +61,15 @@ const cc = spawnSync('g++', ['-O2', '-std=c++14', '-o', BIN, join(ROOT, 'bench/e
 });
 if (cc.status !== 0) throw new Error(`g++ failed:\n${cc.stderr}`);
 
-/** The browser's raw output on a scene (not aligned), with or without its gain control. @param {EchoScene} scene @param {boolean} agc */
-function runBrowser(scene, agc) {
+/** The browser's raw output on a scene (not aligned); `flags` turn stages off (browser.cpp). @param {EchoScene} scene @param {string[]} flags */
+function runBrowser(scene, flags) {
   const mic = join(tmp, 'mic.f32');
   const ref = join(tmp, 'ref.f32');
   const out = join(tmp, 'out.f32');
   writeFileSync(mic, scene.mic);
   writeFileSync(ref, scene.reference);
   const args = [String(scene.sampleRate), mic, ref, out, '--delay-ms', String(Math.round(scene.meta.echoDelayMs))];
-  execFileSync(BIN, agc ? args : [...args, '--no-agc'], { encoding: 'utf8' });
+  execFileSync(BIN, [...args, ...flags], { encoding: 'utf8' });
   const b = readFileSync(out);
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
@@ -143,15 +144,17 @@ const slug = (/** @type {string} */ name) => name.replace(/[^a-z0-9]+/gi, '-').r
 
 /** @type {EchoFigures[]} */
 const all = [];
-/** @type {{ scene: string, group: string, latency: number, unexplainedDb: number, gainDb: [number, number, number], pathChanges: { ours: number, stack: number } }[]} */
+/** @type {{ scene: string, group: string, latency: number, unexplainedDb: number, gainDb: [number, number, number], pathChanges: { ours: number, stack: number, nsStack: number } }[]} */
 const details = [];
 let latency = -1;
+/** The same without its echo canceller (the noise suppressor's delay), from the first scene too. */
+let nsLatency = -1;
 const t0 = performance.now();
 for (const group of groups) {
   for (const p of group.scenes) {
     const scene = lab.buildScene(p);
-    const rawAgc = runBrowser(scene, true);
-    const rawPlain = runBrowser(scene, false);
+    const rawAgc = runBrowser(scene, []);
+    const rawPlain = runBrowser(scene, ['--no-agc']);
     const lat = latencyOf(scene, rawPlain);
     if (latency < 0) latency = lat;
     if (lat !== latency) console.log(`${scene.name}: browser latency ${lat} samples (first scene: ${latency})`);
@@ -167,6 +170,16 @@ for (const group of groups) {
     all.push(rename(lab.measureEcho(bscene, bscene.mic, 'browser')));
     all.push(lab.measureEcho(scene, ours.output, 'EchoCanceller'));
     all.push(rename(lab.measureEcho(bscene, stack.output, 'browser + EchoCanceller')));
+    // The browser with its echo cancellation off (noise suppression and gain control kept), ours after it.
+    const nsAgc = runBrowser(scene, ['--no-aec']);
+    const nsPlain = runBrowser(scene, ['--no-aec', '--no-agc']);
+    if (nsLatency < 0) nsLatency = latencyOf(scene, nsPlain);
+    const nsLat = nsLatency;
+    const nsProcessed = Float32Array.from(alignedInt16(nsAgc, nsLat, n), (v) => v / 32768);
+    const nsGain = lab.browserGain(nsProcessed, Float32Array.from(alignedInt16(nsPlain, nsLat, n), (v) => v / 32768), RATE).gain;
+    const nsScene = lab.browserScene(scene, nsProcessed, nsGain);
+    const nsStack = lab.runOurs(nsScene);
+    all.push(rename(lab.measureEcho(nsScene, nsStack.output, 'browser NS + AGC, EchoCanceller')));
     const gdb = [...gain].map((g) => 20 * Math.log10(g)).sort((a, b) => a - b);
     details.push({
       scene: scene.name,
@@ -174,7 +187,7 @@ for (const group of groups) {
       latency: lat,
       unexplainedDb,
       gainDb: [gdb[Math.floor(0.05 * gdb.length)], gdb[gdb.length >> 1], gdb[Math.floor(0.95 * gdb.length)]],
-      pathChanges: { ours: ours.pathChanges, stack: stack.pathChanges },
+      pathChanges: { ours: ours.pathChanges, stack: stack.pathChanges, nsStack: nsStack.pathChanges },
     });
     if (writeFixtures && FIXTURE_SCENES.has(scene.name)) {
       const file = `${slug(scene.name)}.i16`;
@@ -199,9 +212,9 @@ for (const group of groups) {
 
 const table = lab.roomTable(lab.summarizeByRoom(all));
 const sceneTable = lab.sceneTable(all);
-const pcTable = `| scene | browser gain dB (5th / median / 95th percentile) | gain unexplained dB | path changes: ours alone / stack |\n| --- | ---: | ---: | ---: |\n${details
+const pcTable = `| scene | browser gain dB (5th / median / 95th percentile) | gain unexplained dB | path changes: ours alone / stack / behind NS + AGC |\n| --- | ---: | ---: | ---: |\n${details
   .map(
-    (d) => `| ${d.scene} | ${d.gainDb.map((x) => x.toFixed(1)).join(' / ')} | ${d.unexplainedDb.toFixed(1)} | ${d.pathChanges.ours} / ${d.pathChanges.stack} |`,
+    (d) => `| ${d.scene} | ${d.gainDb.map((x) => x.toFixed(1)).join(' / ')} | ${d.unexplainedDb.toFixed(1)} | ${d.pathChanges.ours} / ${d.pathChanges.stack} / ${d.pathChanges.nsStack} |`,
   )
   .join('\n')}`;
 console.log(
