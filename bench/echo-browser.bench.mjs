@@ -176,7 +176,11 @@ for (const group of groups) {
     if (nsLatency < 0) nsLatency = latencyOf(scene, nsPlain);
     const nsLat = nsLatency;
     const nsProcessed = Float32Array.from(alignedInt16(nsAgc, nsLat, n), (v) => v / 32768);
-    const nsGain = lab.browserGain(nsProcessed, Float32Array.from(alignedInt16(nsPlain, nsLat, n), (v) => v / 32768), RATE).gain;
+    const nsGain = lab.browserGain(
+      nsProcessed,
+      Float32Array.from(alignedInt16(nsPlain, nsLat, n), (v) => v / 32768),
+      RATE,
+    ).gain;
     const nsScene = lab.browserScene(scene, nsProcessed, nsGain);
     const nsStack = lab.runOurs(nsScene);
     all.push(rename(lab.measureEcho(nsScene, nsStack.output, 'browser NS + AGC, EchoCanceller')));
@@ -214,7 +218,8 @@ const table = lab.roomTable(lab.summarizeByRoom(all));
 const sceneTable = lab.sceneTable(all);
 const pcTable = `| scene | browser gain dB (5th / median / 95th percentile) | gain unexplained dB | path changes: ours alone / stack / behind NS + AGC |\n| --- | ---: | ---: | ---: |\n${details
   .map(
-    (d) => `| ${d.scene} | ${d.gainDb.map((x) => x.toFixed(1)).join(' / ')} | ${d.unexplainedDb.toFixed(1)} | ${d.pathChanges.ours} / ${d.pathChanges.stack} / ${d.pathChanges.nsStack} |`,
+    (d) =>
+      `| ${d.scene} | ${d.gainDb.map((x) => x.toFixed(1)).join(' / ')} | ${d.unexplainedDb.toFixed(1)} | ${d.pathChanges.ours} / ${d.pathChanges.stack} / ${d.pathChanges.nsStack} |`,
   )
   .join('\n')}`;
 console.log(
