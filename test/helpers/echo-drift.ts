@@ -8,7 +8,7 @@
 // 1 kHz tone comes out within -100 dB of the exact one, echo-drift.test). Independent of the code
 // under test. Also: a window of a scene (for per-30 s figures by echo-metrics.ts's rules).
 import type { EchoScene, Interval } from './echo-scenes.js';
-import { colouredNoise, convolve, loadClip, loadRoom, type RoomName } from './echo-sources.js';
+import { besselI0, colouredNoise, convolve, loadClip, loadRoom, type RoomName } from './echo-sources.js';
 import { rng } from './random.js';
 
 export interface DriftParams {
@@ -29,16 +29,6 @@ const REPLIES = ['assistant-forecast', 'assistant-recipe', 'assistant-recorded',
 const USERS = ['user-wait', 'user-friday', 'user-other', 'user-repeat', 'user-hold', 'user-hello', 'user-thanks', 'user-sorry'];
 const ZERO_CROSSINGS = 32;
 const PHASES = 1024;
-
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  for (let k = 1; k < 40; k++) {
-    term *= (x / (2 * k)) ** 2;
-    sum += term;
-  }
-  return sum;
-}
 
 let kernel: Float64Array | undefined;
 /** The interpolation kernel at PHASES + 1 fractional offsets (row p: offset p / PHASES), 2 x ZERO_CROSSINGS taps each. */
