@@ -6,12 +6,12 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_profile } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak } from "./aec-delay";
 import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX, RELAX_MS,
-  NARROW_PEAK,
+  NARROW_PEAK, COHERENT_ECHO,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -88,6 +88,8 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
  * half-matches the old model is not caught (a rule on a collapsed ERLE also fired in double talk:
  * 84% delivered instead of 92%); the filter then relearns at its tracking rate. Neither rule counts
  * while the reference is narrowband (NARROW_PEAK): a filter is not determined outside its band.
+ * A third rule catches an echo that appears after the reference played unheard (below); it also
+ * puts the echo bound back where a cold start has it.
  */
 function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
@@ -98,9 +100,21 @@ function detectPathChange(a: Aec, playing: bool): void {
   // the user at a cold start) or the room changed; the foreground starts again from zero too
   if (heard && a.syf > 2 * a.sdd) a.divergedBlocks++;
   else a.divergedBlocks = 0;
+  // an echo the filter never learned: the reference played for 2 s without the filter ever removing
+  // 3 dB (since the start or the last change), and now the mic is mostly the reference's echo
+  // (coherence). It had played unheard (a canceller in front of ours removed it, the speaker was
+  // muted, headphones were unplugged): meanwhile the uncertainty collapsed and the echo bound fell
+  // to the silence, and the filter could not learn it (muted 6 s: leaks 70% for the next 8 s)
+  if (playing && a.bestErle < 2) a.unlearnedBlocks++;
+  else if (a.bestErle >= 2) a.unlearnedBlocks = 0;
+  const armed = <f32>a.unlearnedBlocks * <f32>a.b > 2 * <f32>a.sampleRate;
+  if (heard && armed && dl_peak(a.delay) > COHERENT_ECHO) a.emergedBlocks++;
+  else a.emergedBlocks = 0;
   const limit = 0.08 * <f32>a.sampleRate;
   const diverged = <f32>a.divergedBlocks * <f32>a.b > limit;
-  if (diverged || <f32>a.wrongBlocks * <f32>a.b > limit) {
+  const emerged = <f32>a.emergedBlocks * <f32>a.b > limit;
+  if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
+  if (diverged || emerged || <f32>a.wrongBlocks * <f32>a.b > limit) {
     setPrior(a);
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
     if (diverged) {
@@ -114,6 +128,8 @@ function detectPathChange(a: Aec, playing: bool): void {
     a.bestErle = 1;
     a.wrongBlocks = 0;
     a.divergedBlocks = 0;
+    a.emergedBlocks = 0;
+    a.unlearnedBlocks = 0;
     a.pathChanges++;
   }
 }

@@ -182,6 +182,11 @@ export function dl_onset(p: usize): i32 {
   return changetype<Delay>(p).onset;
 }
 
+/** The profile's peak: the largest share of the mic one lag of reference explains (0..1). */
+export function dl_peak(p: usize): f32 {
+  return changetype<Delay>(p).peak;
+}
+
 /** The coherence profile, f32[lags]: the share of the mic each lag of reference explains. */
 export function dl_profile(p: usize): usize {
   return changetype<Delay>(p).profile;

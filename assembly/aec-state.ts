@@ -42,6 +42,13 @@ import { sup_bytes } from "./aec-suppress";
 /** The mic this far over the echo the bound predicts flags the user (single talk measured -1..+7 dB). */
 // @ts-ignore: decorator
 @inline export const TALK_DB: f32 = 8;
+/**
+ * The delay estimator's peak coherence over which the mic is taken for an echo the filter never
+ * learned (./aec-block: detectPathChange): it read 0.03-0.06 while the browser's canceller removed
+ * the echo and 0.37-0.48 once the echo came back (or a muted speaker was turned up).
+ */
+// @ts-ignore: decorator
+@inline export const COHERENT_ECHO: f32 = 0.3;
 /** The background's step while flagged. */
 // @ts-ignore: decorator
 @inline export const TALK_STEP: f32 = 0.1;
@@ -112,6 +119,8 @@ import { sup_bytes } from "./aec-suppress";
   blocks: i32;
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
   divergedBlocks: i32; // blocks in a row the foreground's estimate was twice the mic
+  emergedBlocks: i32; // blocks in a row an echo the filter never learned was heard (coherent with the reference)
+  unlearnedBlocks: i32; // playing blocks since the filter last removed 3 dB (or never did)
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block
   narrowband: bool; // the reference's strongest bin held over NARROW_PEAK of its power in the filter's window

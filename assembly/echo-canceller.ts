@@ -91,6 +91,8 @@ export function aec_reset(s: usize): void {
   a.blocks = 0;
   a.wrongBlocks = 0;
   a.divergedBlocks = 0;
+  a.emergedBlocks = 0;
+  a.unlearnedBlocks = 0;
   a.syf = 0;
   a.pathChanges = 0;
   a.talking = false;

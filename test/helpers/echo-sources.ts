@@ -128,7 +128,8 @@ export function loadClip(kind: 'assistant' | 'user', name: string, sampleRate: n
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-function besselI0(x: number): number {
+/** The modified Bessel function I0 (its series), for Kaiser windows. */
+export function besselI0(x: number): number {
   let sum = 1;
   let term = 1;
   for (let k = 1; k < 40; k++) {

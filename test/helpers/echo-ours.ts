@@ -1,0 +1,49 @@
+// The EchoCanceller with its defaults on a lab scene (echo-scenes.ts), in 10 ms callbacks as
+// echo-cancellers.ts drives it, keeping what the cancellers' common interface hides: the echo path
+// changes it detected and its delay estimate, at the end and (optionally) over time.
+import { EchoCanceller } from '../../src/index.js';
+import { runCanceller, type CancellerUnderTest } from './echo-metrics.js';
+import type { EchoScene } from './echo-scenes.js';
+
+export interface OursSample {
+  timeS: number;
+  /** EchoCanceller.delayMs (-1 while none). */
+  delayMs: number;
+  pathChanges: number;
+  erleDb: number;
+}
+
+export interface OursRun {
+  /** Aligned to the mic (latency removed). */
+  output: Float32Array;
+  pathChanges: number;
+  delayMs: number;
+  /** Every `trackEveryS` seconds of mic, when asked. */
+  track: OursSample[];
+}
+
+export function runOurs(scene: EchoScene, trackEveryS = 0): OursRun {
+  const aec = new EchoCanceller({ sampleRate: scene.sampleRate });
+  const block = scene.sampleRate / 100;
+  const every = Math.round(trackEveryS * 100);
+  const track: OursSample[] = [];
+  let blocks = 0;
+  const c: CancellerUnderTest = {
+    name: 'EchoCanceller',
+    sampleRate: scene.sampleRate,
+    latencySamples: aec.latencySamples,
+    blockSamples: block,
+    process(reference, mic, output) {
+      aec.pushReference(reference);
+      aec.processInto(mic, output);
+      blocks++;
+      if (every > 0 && blocks % every === 0) track.push({ timeS: blocks / 100, delayMs: aec.delayMs, pathChanges: aec.pathChanges, erleDb: aec.erleDb });
+    },
+  };
+  try {
+    const output = runCanceller(c, scene);
+    return { output, pathChanges: aec.pathChanges, delayMs: aec.delayMs, track };
+  } finally {
+    aec.free();
+  }
+}
