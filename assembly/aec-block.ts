@@ -11,7 +11,7 @@ import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX, RELAX_MS,
-  NARROW_PEAK,
+  NARROW_PEAK, MISFIT, MISFIT_AFTER,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -84,7 +84,13 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
 function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
   const heard = playing && !a.narrowband && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
-  if (heard && !a.talking && a.sff > 1.1 * a.sdd && a.bestErle > 10) a.wrongBlocks++;
+  // the error louder than the mic; or, for a filter that had removed 15 dB, its estimate and its
+  // error adding up to well over the mic while it removes under 3 dB: they are anti-correlated,
+  // the estimate is the echo of another room (in double talk with the right model they add up
+  // to the mic: the user is not correlated with the estimate)
+  const louder = a.sff > 1.1 * a.sdd;
+  const misfit = a.bestErle > MISFIT_AFTER && a.sff > 0.5 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
+  if (heard && !a.talking && a.bestErle > 10 && (louder || misfit)) a.wrongBlocks++;
   else a.wrongBlocks = 0;
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
   // the user at a cold start) or the room changed; the foreground starts again from zero too
@@ -108,6 +114,20 @@ function detectPathChange(a: Aec, playing: bool): void {
     a.divergedBlocks = 0;
     a.pathChanges++;
   }
+}
+
+/**
+ * The reference is arriving at the mic: the block the echo's direct path brings now (at the
+ * estimated onset, or the block after it) was playing. A path change at the end of a reply shows
+ * in the echo's last ~100 ms only, after the reference stopped (the lab's changes at 8 s: found
+ * after the next reply started, 1.2-1.8 s late).
+ */
+function arriving(a: Aec): bool {
+  const onset = dl_onset(a.delay);
+  if (onset < 0) return false;
+  const at = (a.head + onset) % a.slots;
+  const next = at + 1 == a.slots ? 0 : at + 1;
+  return max(load<f32>(a.xe + (<usize>at << 2)), load<f32>(a.xe + (<usize>next << 2))) > 1.0e-6 * <f32>a.b;
 }
 
 /**
@@ -257,7 +277,9 @@ export function aec_block(a: Aec): void {
   const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
   const xh = a.x + <usize>a.head * spec;
   fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
-  const playing = energy(a.refFrame + (<usize>b << 2), b) > 1.0e-6 * <f32>b;
+  const refEnergy = energy(a.refFrame + (<usize>b << 2), b);
+  const playing = refEnergy > 1.0e-6 * <f32>b;
+  store<f32>(a.xe + (<usize>a.head << 2), refEnergy);
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
   memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
   // the mic frame's spectrum serves only the delay statistics, updated every second block (6.)
@@ -302,7 +324,7 @@ export function aec_block(a: Aec): void {
     a.sbb = a.sff;
     a.sdiff = 0;
   }
-  detectPathChange(a, playing);
+  detectPathChange(a, playing || arriving(a));
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.outBlock);

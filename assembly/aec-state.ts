@@ -82,6 +82,17 @@ import { sup_bytes } from "./aec-suppress";
  */
 // @ts-ignore: decorator
 @inline export const NARROW_PEAK: f32 = 0.6;
+/**
+ * A path change also shows as the foreground's estimate and error adding up to over MISFIT x the
+ * mic (anti-correlated: the estimate is another room's echo) while the filter removes under 3 dB,
+ * once it had removed MISFIT_AFTER (15 dB: at 10 dB, early in a call, an echo's decay read as a
+ * change in the clipping laptop). Measured (energies over 40 ms): double talk at 6 dB ERL with the
+ * right model -1..+0.4 dB, the kiosk moved 2.2-4.1 dB. The rule found the kiosk's move 1.5 s sooner.
+ */
+// @ts-ignore: decorator
+@inline export const MISFIT: f32 = 1.5;
+// @ts-ignore: decorator
+@inline export const MISFIT_AFTER: f32 = 31.6;
 /** The background takes the foreground's back when its error energy is this many times larger. */
 // @ts-ignore: decorator
 @inline export const RESET_RATIO: f32 = 4;
@@ -136,6 +147,7 @@ import { sup_bytes } from "./aec-suppress";
   fft: usize;
   work: usize;
   x: usize; // reference history, `slots` spectra of 2K floats
+  xe: usize; // f32[slots] the energy of each history slot's newest block
   delay: usize; // the delay estimator (./aec-delay)
   sup: usize; // the suppressor (./aec-suppress)
   micFrame: usize; // previous and current mic block
@@ -191,6 +203,7 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.fft = p; p = alignUp(p + fft_table_bytes(n));
   a.work = p; p += fft_work_bytes(n);
   a.x = p; p += <usize>(m + maxLag + 1) * spec;
+  a.xe = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
   a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, m + maxLag + 1));
   a.sup = p; p = alignUp(p + sup_bytes(b));
   a.micFrame = p; p += <usize>(4 * n);

@@ -71,6 +71,7 @@ export function aec_reset(s: usize): void {
   const a = changetype<Aec>(s);
   const spec = <usize>(8 * a.k);
   memory.fill(a.x, 0, <usize>a.slots * spec);
+  memory.fill(a.xe, 0, <usize>a.slots << 2);
   memory.fill(a.wb, 0, <usize>a.m * spec * 2);
   memory.fill(a.micFrame, 0, <usize>(4 * a.n));
   memory.fill(a.refFrame, 0, <usize>(4 * a.n));
