@@ -233,8 +233,12 @@ function measureDecay(a: Aec): void {
   sup_set_decay(a.sup, min<f32>(1200, max<f32>(300, -90 / slope * blockMs)), a.sampleRate); // 1.5 x T60
 }
 
-/** Adapts the background filter on this block's error (./aec-step); `sdd` the mic block's energy. */
-function adapt(a: Aec, fh: i32, sdd: f32): void {
+/**
+ * Adapts the background filter on this block's error (./aec-step); `sdd` the mic block's energy;
+ * `echoing`: the reference plays or its echo arrives (the relaxed bound after a path change counts
+ * only such blocks: a change found as a reply ended kept none for the next reply).
+ */
+function adapt(a: Aec, fh: i32, sdd: f32, echoing: bool): void {
   const k = a.k;
   const kb = <usize>k << 2;
   const blocksPerSecond = <f32>a.sampleRate / <f32>a.b;
@@ -245,7 +249,7 @@ function adapt(a: Aec, fh: i32, sdd: f32): void {
   let echoBound = BOUND_MARGIN * Mathf.pow(10, <f32>0.1 * a.gainDb);
   if (a.relaxBlocks > 0) {
     echoBound *= RELAX;
-    a.relaxBlocks--;
+    if (echoing) a.relaxBlocks--;
   }
   const xwSum = kf_apply_bound(a.xw, k, echoBound, a.resid, a.rScale);
   trackGain(a, sdd, xwSum);
@@ -280,6 +284,7 @@ export function aec_block(a: Aec): void {
   const refEnergy = energy(a.refFrame + (<usize>b << 2), b);
   const playing = refEnergy > 1.0e-6 * <f32>b;
   store<f32>(a.xe + (<usize>a.head << 2), refEnergy);
+  const echoing = playing || arriving(a);
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
   memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
   // the mic frame's spectrum serves only the delay statistics, updated every second block (6.)
@@ -296,7 +301,7 @@ export function aec_block(a: Aec): void {
   const sbb = energy(a.eb, b);
   const sff = energy(a.ef, b);
   // 3. adapt the background
-  adapt(a, fh, sdd);
+  adapt(a, fh, sdd, echoing);
   // 4. two paths: the foreground takes the background's weights when the background's error is
   // significantly lower, judged against the cross term the user's voice adds to both errors
   // (e_b = e_f + D, D = y_f - y_b: Sbb - Sff = 2 e_f.D + |D|^2, and in double talk e_f.D is noise of
@@ -324,7 +329,7 @@ export function aec_block(a: Aec): void {
     a.sbb = a.sff;
     a.sdiff = 0;
   }
-  detectPathChange(a, playing || arriving(a));
+  detectPathChange(a, echoing);
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.outBlock);
