@@ -11,7 +11,7 @@ import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX, RELAX_MS,
-  NARROW_PEAK, MISFIT, MISFIT_AFTER,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, MISFIT, MISFIT_AFTER,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -257,7 +257,9 @@ function adapt(a: Aec, fh: i32, sdd: f32, echoing: bool): void {
   // the reference noise gate: 60 dB under the window's strongest bin, or under -100 dBFS (white)
   const xPeak = kf_max(a.xw, k);
   a.narrowband = xPeak > NARROW_PEAK * xwSum;
-  const xFloor = max<f32>(1.0e-6 * xPeak, 1.0e-10 * <f32>a.n);
+  a.narrowBlocks = a.narrowband ? a.narrowBlocks + 1 : 0;
+  const tone = <f32>a.narrowBlocks > NARROW_HOLD_S * blocksPerSecond;
+  const xFloor = max<f32>((tone ? NARROW_FLOOR : <f32>1.0e-6) * xPeak, 1.0e-10 * <f32>a.n);
   const noiseRise = Mathf.pow(10, <f32>0.3 / blocksPerSecond); // the error's noise floor rises 3 dB/s
   const delta: f32 = 1.0e-10 * <f32>a.n;
   kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.talking ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);

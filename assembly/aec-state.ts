@@ -82,6 +82,10 @@ import { sup_bytes } from "./aec-suppress";
  */
 // @ts-ignore: decorator
 @inline export const NARROW_PEAK: f32 = 0.6;
+// @ts-ignore: decorator
+@inline export const NARROW_FLOOR: f32 = 1.0e-3;
+// @ts-ignore: decorator
+@inline export const NARROW_HOLD_S: f32 = 0.5;
 /**
  * A path change also shows as the foreground's estimate and error adding up to over MISFIT x the
  * mic (anti-correlated: the estimate is another room's echo) while the filter removes under 3 dB,
@@ -125,6 +129,7 @@ import { sup_bytes } from "./aec-suppress";
   divergedBlocks: i32; // blocks in a row the foreground's estimate was twice the mic
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block
+  narrowBlocks: i32; // blocks in a row the reference was narrowband
   narrowband: bool; // the reference's strongest bin held over NARROW_PEAK of its power in the filter's window
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is

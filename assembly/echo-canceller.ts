@@ -96,6 +96,7 @@ export function aec_reset(s: usize): void {
   a.pathChanges = 0;
   a.talking = false;
   a.narrowband = false;
+  a.narrowBlocks = 0;
   a.relearning = false;
   a.relaxBlocks = 0;
   a.sdd = 0;
