@@ -163,7 +163,11 @@ function weighProfile(a: Aec): void {
  * later ones hand it the foreground's weights relative to the new onset, moving with the echo
  * (right when playout jumped): the two-path comparison keeps whichever is right. After a detected
  * path change the background has relearned where it stood: it keeps its lags too. The background's
- * uncertainty returns to the prior.
+ * uncertainty returns to the prior at the first placement, after a path change and before the
+ * filter has removed 10 dB; later it moves with the weights (returned to the prior, every later
+ * move restarted the step control: the kiosk call with 13 samples of silence in front delivered
+ * 84% of the user with one utterance lost, now 95% and none; desk cold start at 6 dB: kept from
+ * the first move on, 39.6 -> 22.4 dB).
  */
 function place(a: Aec, onset: i32): void {
   const target = min(a.maxLag, max(0, onset - PRE_BLOCKS));
@@ -174,10 +178,27 @@ function place(a: Aec, onset: i32): void {
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   else if (a.relearning) pf_shift(a.wb, a.m, spec, by);
+  if (a.moves == 0 || a.relearning || a.bestErle < 10) setPrior(a);
+  else shiftUncertainty(a, by);
   a.relearning = false;
-  setPrior(a);
   a.offset = target;
   a.moves++;
+}
+
+/**
+ * The background's uncertainty moves with its weights (the foreground's, shifted by `by`
+ * partitions): what it had learned stays learned; partitions new to the window take the prior.
+ */
+function shiftUncertainty(a: Aec, by: i32): void {
+  const row = <usize>a.k << 2;
+  pf_shift(a.unc, a.m, row, by);
+  const cap = load<f32>(a.caps);
+  const from = by > 0 ? max(0, a.m - by) : 0;
+  const to = by > 0 ? a.m : min(a.m, -by);
+  for (let q = from; q < to; q++) {
+    const p = a.unc + <usize>q * row;
+    for (let j = 0; j < a.k; j++) store<f32>(p + (<usize>j << 2), cap);
+  }
 }
 
 /**
