@@ -71,34 +71,41 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
  * adds its own estimate, up to twice the mic; a matching model never does, even while the user
- * talks, since then the error is the user alone) for 80 ms of playback without the double-talk
- * flag, after the filter had reached 10 dB, the mic 10 dB over its noise (in a pause, the filter's
- * noisy tail over a silent echo read as a change: a false one in a call at 250 ms). Then the
- * background starts again from zero with the prior uncertainty, as at a cold start (from the old
- * weights the echo bound held its steps back: 12 dB after 1.5 s), the foreground keeps the old
- * model until the background beats it, and the suppressor forgets its leakage. A moved device that still
- * half-matches the old model is not caught (a rule on a collapsed ERLE also fired in double talk:
- * 84% delivered instead of 92%); the filter then relearns at its tracking rate. Neither rule counts
- * while the reference is narrowband (NARROW_PEAK): a filter is not determined outside its band.
+ * talks, since then the error is the user alone) for 80 ms of playback (`playing`: the reference
+ * plays or its echo's direct path arrives) without the double-talk flag, after the filter had
+ * reached 10 dB, the mic 10 dB over its noise (in a pause, the filter's noisy tail over a silent
+ * echo read as a change: a false one in a call at 250 ms); or a misfit (MISFIT: a moved device
+ * whose old model still half-matches; a rule on a collapsed ERLE alone also fired in double talk:
+ * 84% delivered instead of 92%). Then the background starts again from zero with the prior
+ * uncertainty, as at a cold start (from the old weights the echo bound held its steps back: 12 dB
+ * after 1.5 s), the foreground keeps the old model until the background beats it, and the
+ * suppressor forgets its leakage (its relearning is what brings the output back: without it the
+ * kiosk moved took 2.5 s). Neither rule counts while the reference is narrowband (NARROW_PEAK): a
+ * filter is not determined outside its band.
  */
 function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
   const heard = playing && !a.narrowband && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
-  // the error louder than the mic; or, for a filter that had removed 15 dB, its estimate and its
-  // error adding up to well over the mic while it removes under 3 dB: they are anti-correlated,
+  // the error louder than the mic; or, for a filter that had removed 20 dB, its estimate and its
+  // error adding up to well over the mic while it removes under 4 dB: they are anti-correlated,
   // the estimate is the echo of another room (in double talk with the right model they add up
   // to the mic: the user is not correlated with the estimate)
   const louder = a.sff > 1.1 * a.sdd;
-  const misfit = a.bestErle > MISFIT_AFTER && a.sff > 0.5 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
-  if (heard && !a.talking && a.bestErle > 10 && (louder || misfit)) a.wrongBlocks++;
+  const judged = heard && !a.talking && a.bestErle > 10;
+  if (judged && louder) a.wrongBlocks++;
   else a.wrongBlocks = 0;
+  // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
+  const misfit = a.bestErle > MISFIT_AFTER && a.sff > 0.4 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
+  if (!judged) a.misfitBlocks = 0;
+  else if (misfit) a.misfitBlocks++;
+  else if (a.misfitBlocks > 0) a.misfitBlocks--;
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
   // the user at a cold start) or the room changed; the foreground starts again from zero too
   if (heard && a.syf > 2 * a.sdd) a.divergedBlocks++;
   else a.divergedBlocks = 0;
   const limit = 0.08 * <f32>a.sampleRate;
   const diverged = <f32>a.divergedBlocks * <f32>a.b > limit;
-  if (diverged || <f32>a.wrongBlocks * <f32>a.b > limit) {
+  if (diverged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
     setPrior(a);
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
     if (diverged) {
@@ -111,6 +118,7 @@ function detectPathChange(a: Aec, playing: bool): void {
     if (a.suppress) sup_forget(a.sup);
     a.bestErle = 1;
     a.wrongBlocks = 0;
+    a.misfitBlocks = 0;
     a.divergedBlocks = 0;
     a.pathChanges++;
   }

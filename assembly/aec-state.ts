@@ -88,15 +88,17 @@ import { sup_bytes } from "./aec-suppress";
 @inline export const NARROW_HOLD_S: f32 = 0.5;
 /**
  * A path change also shows as the foreground's estimate and error adding up to over MISFIT x the
- * mic (anti-correlated: the estimate is another room's echo) while the filter removes under 3 dB,
- * once it had removed MISFIT_AFTER (15 dB: at 10 dB, early in a call, an echo's decay read as a
- * change in the clipping laptop). Measured (energies over 40 ms): double talk at 6 dB ERL with the
- * right model -1..+0.4 dB, the kiosk moved 2.2-4.1 dB. The rule found the kiosk's move 1.5 s sooner.
+ * mic (anti-correlated: the estimate is another room's echo) while the filter removes under 4 dB,
+ * once it had removed MISFIT_AFTER (20 dB). Measured (energies over 40 ms): double talk at 6 dB ERL
+ * with the right model -1..+0.4 dB, the kiosk moved 2.2-4.1 dB. Counted up while it holds and down
+ * while it does not (the kiosk's ERLE wavered about 3 dB in the ~100 ms the moved echo's tail
+ * gave); at 15 dB an echo's decay early in a call read as a change (laptop cold start 94 -> 88%
+ * of the user), a filter degraded by double talk at 16 s too with the count not leaky.
  */
 // @ts-ignore: decorator
 @inline export const MISFIT: f32 = 1.5;
 // @ts-ignore: decorator
-@inline export const MISFIT_AFTER: f32 = 31.6;
+@inline export const MISFIT_AFTER: f32 = 100;
 /** The background takes the foreground's back when its error energy is this many times larger. */
 // @ts-ignore: decorator
 @inline export const RESET_RATIO: f32 = 4;
@@ -126,6 +128,7 @@ import { sup_bytes } from "./aec-suppress";
   refDropped: f64;
   blocks: i32;
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
+  misfitBlocks: i32; // blocks of misfit (MISFIT), less those without since the run began
   divergedBlocks: i32; // blocks in a row the foreground's estimate was twice the mic
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block

@@ -91,6 +91,7 @@ export function aec_reset(s: usize): void {
   a.refDropped = 0;
   a.blocks = 0;
   a.wrongBlocks = 0;
+  a.misfitBlocks = 0;
   a.divergedBlocks = 0;
   a.syf = 0;
   a.pathChanges = 0;
