@@ -100,6 +100,7 @@ export function aec_reset(s: usize): void {
   a.narrowBlocks = 0;
   a.relearning = false;
   a.relaxBlocks = 0;
+  a.zeroFrames = 0;
   a.sdd = 0;
   a.sbb = 0;
   a.sff = 0;
