@@ -11,7 +11,7 @@ import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX, RELAX_MS,
-  NARROW_PEAK, COHERENT_ECHO,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, MISFIT, MISFIT_AFTER, COHERENT_ECHO,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -79,23 +79,36 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
  * adds its own estimate, up to twice the mic; a matching model never does, even while the user
- * talks, since then the error is the user alone) for 80 ms of playback without the double-talk
- * flag, after the filter had reached 10 dB, the mic 10 dB over its noise (in a pause, the filter's
- * noisy tail over a silent echo read as a change: a false one in a call at 250 ms). Then the
- * background starts again from zero with the prior uncertainty, as at a cold start (from the old
- * weights the echo bound held its steps back: 12 dB after 1.5 s), the foreground keeps the old
- * model until the background beats it, and the suppressor forgets its leakage. A moved device that still
- * half-matches the old model is not caught (a rule on a collapsed ERLE also fired in double talk:
- * 84% delivered instead of 92%); the filter then relearns at its tracking rate. Neither rule counts
- * while the reference is narrowband (NARROW_PEAK): a filter is not determined outside its band.
+ * talks, since then the error is the user alone) for 80 ms of playback (`playing`: the reference
+ * plays or its echo's direct path arrives) without the double-talk flag, after the filter had
+ * reached 10 dB, the mic 10 dB over its noise (in a pause, the filter's noisy tail over a silent
+ * echo read as a change: a false one in a call at 250 ms); or a misfit (MISFIT: a moved device
+ * whose old model still half-matches; a rule on a collapsed ERLE alone also fired in double talk:
+ * 84% delivered instead of 92%). Then the background starts again from zero with the prior
+ * uncertainty, as at a cold start (from the old weights the echo bound held its steps back: 12 dB
+ * after 1.5 s), the foreground keeps the old model until the background beats it, and the
+ * suppressor forgets its leakage (its relearning is what brings the output back: without it the
+ * kiosk moved took 2.5 s). Neither rule counts while the reference is narrowband (NARROW_PEAK): a
+ * filter is not determined outside its band.
  * A third rule catches an echo that appears after the reference played unheard (below); it also
  * puts the echo bound back where a cold start has it.
  */
 function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
   const heard = playing && !a.narrowband && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
-  if (heard && !a.talking && a.sff > 1.1 * a.sdd && a.bestErle > 10) a.wrongBlocks++;
+  // the error louder than the mic; or, for a filter that had removed 20 dB, its estimate and its
+  // error adding up to well over the mic while it removes under 4 dB: they are anti-correlated,
+  // the estimate is the echo of another room (in double talk with the right model they add up
+  // to the mic: the user is not correlated with the estimate)
+  const louder = a.sff > 1.1 * a.sdd;
+  const judged = heard && !a.talking && a.bestErle > 10;
+  if (judged && louder) a.wrongBlocks++;
   else a.wrongBlocks = 0;
+  // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
+  const misfit = a.bestErle > MISFIT_AFTER && a.sff > 0.4 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
+  if (!judged) a.misfitBlocks = 0;
+  else if (misfit) a.misfitBlocks++;
+  else if (a.misfitBlocks > 0) a.misfitBlocks--;
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
   // the user at a cold start) or the room changed; the foreground starts again from zero too
   if (heard && a.syf > 2 * a.sdd) a.divergedBlocks++;
@@ -114,7 +127,7 @@ function detectPathChange(a: Aec, playing: bool): void {
   const diverged = <f32>a.divergedBlocks * <f32>a.b > limit;
   const emerged = <f32>a.emergedBlocks * <f32>a.b > limit;
   if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
-  if (diverged || emerged || <f32>a.wrongBlocks * <f32>a.b > limit) {
+  if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
     setPrior(a);
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
     if (diverged) {
@@ -127,11 +140,26 @@ function detectPathChange(a: Aec, playing: bool): void {
     if (a.suppress) sup_forget(a.sup);
     a.bestErle = 1;
     a.wrongBlocks = 0;
+    a.misfitBlocks = 0;
     a.divergedBlocks = 0;
     a.emergedBlocks = 0;
     a.unlearnedBlocks = 0;
     a.pathChanges++;
   }
+}
+
+/**
+ * The reference is arriving at the mic: the block the echo's direct path brings now (at the
+ * estimated onset, or the block after it) was playing. A path change at the end of a reply shows
+ * in the echo's last ~100 ms only, after the reference stopped (the lab's changes at 8 s: found
+ * after the next reply started, 1.2-1.8 s late).
+ */
+function arriving(a: Aec): bool {
+  const onset = dl_onset(a.delay);
+  if (onset < 0) return false;
+  const at = (a.head + onset) % a.slots;
+  const next = at + 1 == a.slots ? 0 : at + 1;
+  return max(load<f32>(a.xe + (<usize>at << 2)), load<f32>(a.xe + (<usize>next << 2))) > 1.0e-6 * <f32>a.b;
 }
 
 /**
@@ -167,7 +195,11 @@ function weighProfile(a: Aec): void {
  * later ones hand it the foreground's weights relative to the new onset, moving with the echo
  * (right when playout jumped): the two-path comparison keeps whichever is right. After a detected
  * path change the background has relearned where it stood: it keeps its lags too. The background's
- * uncertainty returns to the prior.
+ * uncertainty returns to the prior at the first placement, after a path change and before the
+ * filter has removed 10 dB; later it moves with the weights (returned to the prior, every later
+ * move restarted the step control: the kiosk call with 13 samples of silence in front delivered
+ * 84% of the user with one utterance lost, now 95% and none; desk cold start at 6 dB: kept from
+ * the first move on, 39.6 -> 22.4 dB).
  */
 function place(a: Aec, onset: i32): void {
   const target = min(a.maxLag, max(0, onset - PRE_BLOCKS));
@@ -178,10 +210,27 @@ function place(a: Aec, onset: i32): void {
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   else if (a.relearning) pf_shift(a.wb, a.m, spec, by);
+  if (a.moves == 0 || a.relearning || a.bestErle < 10) setPrior(a);
+  else shiftUncertainty(a, by);
   a.relearning = false;
-  setPrior(a);
   a.offset = target;
   a.moves++;
+}
+
+/**
+ * The background's uncertainty moves with its weights (the foreground's, shifted by `by`
+ * partitions): what it had learned stays learned; partitions new to the window take the prior.
+ */
+function shiftUncertainty(a: Aec, by: i32): void {
+  const row = <usize>a.k << 2;
+  pf_shift(a.unc, a.m, row, by);
+  const cap = load<f32>(a.caps);
+  const from = by > 0 ? max(0, a.m - by) : 0;
+  const to = by > 0 ? a.m : min(a.m, -by);
+  for (let q = from; q < to; q++) {
+    const p = a.unc + <usize>q * row;
+    for (let j = 0; j < a.k; j++) store<f32>(p + (<usize>j << 2), cap);
+  }
 }
 
 /**
@@ -239,9 +288,11 @@ function measureDecay(a: Aec): void {
 
 /**
  * Adapts the background filter on this block's error (./aec-step); `sdd` the mic block's energy;
- * `quiet`: no reference in the filter's window (only the uncertainty's drift then).
+ * `quiet`: no reference in the filter's window (only the uncertainty's drift then); `echoing`: the
+ * reference plays or its echo arrives (the relaxed bound after a path change counts only such
+ * blocks: a change found as a reply ended kept none for the next reply).
  */
-function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool): void {
+function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   const k = a.k;
   const kb = <usize>k << 2;
   const blocksPerSecond = <f32>a.sampleRate / <f32>a.b;
@@ -252,7 +303,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool): void {
   let echoBound = BOUND_MARGIN * Mathf.pow(10, <f32>0.1 * a.gainDb);
   if (a.relaxBlocks > 0) {
     echoBound *= RELAX;
-    a.relaxBlocks--;
+    if (echoing) a.relaxBlocks--;
   }
   const xwSum = kf_apply_bound(a.xw, k, echoBound, a.resid, a.rScale);
   trackGain(a, sdd, xwSum);
@@ -260,7 +311,9 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool): void {
   // the reference noise gate: 60 dB under the window's strongest bin, or under -100 dBFS (white)
   const xPeak = kf_max(a.xw, k);
   a.narrowband = xPeak > NARROW_PEAK * xwSum;
-  const xFloor = max<f32>(1.0e-6 * xPeak, 1.0e-10 * <f32>a.n);
+  a.narrowBlocks = a.narrowband ? a.narrowBlocks + 1 : 0;
+  const tone = <f32>a.narrowBlocks > NARROW_HOLD_S * blocksPerSecond;
+  const xFloor = max<f32>((tone ? NARROW_FLOOR : <f32>1.0e-6) * xPeak, 1.0e-10 * <f32>a.n);
   const noiseRise = Mathf.pow(10, <f32>0.3 / blocksPerSecond); // the error's noise floor rises 3 dB/s
   const delta: f32 = 1.0e-10 * <f32>a.n;
   kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.talking ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);
@@ -286,7 +339,10 @@ export function aec_block(a: Aec): void {
   const xh = a.x + <usize>a.head * spec;
   fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
   a.zeroFrames = allZero(a.refFrame, a.n) ? min(a.zeroFrames + 1, a.slots) : 0; // capped: no test needs more
-  const playing = energy(a.refFrame + (<usize>b << 2), b) > 1.0e-6 * <f32>b;
+  const refEnergy = energy(a.refFrame + (<usize>b << 2), b);
+  const playing = refEnergy > 1.0e-6 * <f32>b;
+  store<f32>(a.xe + (<usize>a.head << 2), refEnergy);
+  const echoing = playing || arriving(a);
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
   memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
   // the mic frame's spectrum serves only the delay statistics, updated every second block (6.)
@@ -315,7 +371,7 @@ export function aec_block(a: Aec): void {
   const sbb = energy(a.eb, b);
   const sff = energy(a.ef, b);
   // 3. adapt the background
-  adapt(a, fh, sdd, quiet);
+  adapt(a, fh, sdd, quiet, echoing);
   // 4. two paths: the foreground takes the background's weights when the background's error is
   // significantly lower, judged against the cross term the user's voice adds to both errors
   // (e_b = e_f + D, D = y_f - y_b: Sbb - Sff = 2 e_f.D + |D|^2, and in double talk e_f.D is noise of
@@ -343,7 +399,7 @@ export function aec_block(a: Aec): void {
     a.sbb = a.sff;
     a.sdiff = 0;
   }
-  detectPathChange(a, playing);
+  detectPathChange(a, echoing);
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.outBlock);

@@ -89,6 +89,23 @@ import { sup_bytes } from "./aec-suppress";
  */
 // @ts-ignore: decorator
 @inline export const NARROW_PEAK: f32 = 0.6;
+// @ts-ignore: decorator
+@inline export const NARROW_FLOOR: f32 = 1.0e-3;
+// @ts-ignore: decorator
+@inline export const NARROW_HOLD_S: f32 = 0.5;
+/**
+ * A path change also shows as the foreground's estimate and error adding up to over MISFIT x the
+ * mic (anti-correlated: the estimate is another room's echo) while the filter removes under 4 dB,
+ * once it had removed MISFIT_AFTER (20 dB). Measured (energies over 40 ms): double talk at 6 dB ERL
+ * with the right model -1..+0.4 dB, the kiosk moved 2.2-4.1 dB. Counted up while it holds and down
+ * while it does not (the kiosk's ERLE wavered about 3 dB in the ~100 ms the moved echo's tail
+ * gave); at 15 dB an echo's decay early in a call read as a change (laptop cold start 94 -> 88%
+ * of the user), a filter degraded by double talk at 16 s too with the count not leaky.
+ */
+// @ts-ignore: decorator
+@inline export const MISFIT: f32 = 1.5;
+// @ts-ignore: decorator
+@inline export const MISFIT_AFTER: f32 = 100;
 /** The background takes the foreground's back when its error energy is this many times larger. */
 // @ts-ignore: decorator
 @inline export const RESET_RATIO: f32 = 4;
@@ -118,11 +135,13 @@ import { sup_bytes } from "./aec-suppress";
   refDropped: f64;
   blocks: i32;
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
+  misfitBlocks: i32; // blocks of misfit (MISFIT), less those without since the run began
   divergedBlocks: i32; // blocks in a row the foreground's estimate was twice the mic
   emergedBlocks: i32; // blocks in a row an echo the filter never learned was heard (coherent with the reference)
   unlearnedBlocks: i32; // playing blocks since the filter last removed 3 dB (or never did)
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block
+  narrowBlocks: i32; // blocks in a row the reference was narrowband
   narrowband: bool; // the reference's strongest bin held over NARROW_PEAK of its power in the filter's window
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
   zeroFrames: i32; // blocks in a row whose reference frame (2B samples) was all zeros
@@ -146,6 +165,7 @@ import { sup_bytes } from "./aec-suppress";
   fft: usize;
   work: usize;
   x: usize; // reference history, `slots` spectra of 2K floats
+  xe: usize; // f32[slots] the energy of each history slot's newest block
   delay: usize; // the delay estimator (./aec-delay)
   sup: usize; // the suppressor (./aec-suppress)
   micFrame: usize; // previous and current mic block
@@ -201,6 +221,7 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.fft = p; p = alignUp(p + fft_table_bytes(n));
   a.work = p; p += fft_work_bytes(n);
   a.x = p; p += <usize>(m + maxLag + 1) * spec;
+  a.xe = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
   a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, m + maxLag + 1));
   a.sup = p; p = alignUp(p + sup_bytes(b));
   a.micFrame = p; p += <usize>(4 * n);

@@ -71,6 +71,7 @@ export function aec_reset(s: usize): void {
   const a = changetype<Aec>(s);
   const spec = <usize>(8 * a.k);
   memory.fill(a.x, 0, <usize>a.slots * spec);
+  memory.fill(a.xe, 0, <usize>a.slots << 2);
   memory.fill(a.wb, 0, <usize>a.m * spec * 2);
   memory.fill(a.micFrame, 0, <usize>(4 * a.n));
   memory.fill(a.refFrame, 0, <usize>(4 * a.n));
@@ -90,6 +91,7 @@ export function aec_reset(s: usize): void {
   a.refDropped = 0;
   a.blocks = 0;
   a.wrongBlocks = 0;
+  a.misfitBlocks = 0;
   a.divergedBlocks = 0;
   a.emergedBlocks = 0;
   a.unlearnedBlocks = 0;
@@ -97,6 +99,7 @@ export function aec_reset(s: usize): void {
   a.pathChanges = 0;
   a.talking = false;
   a.narrowband = false;
+  a.narrowBlocks = 0;
   a.relearning = false;
   a.relaxBlocks = 0;
   a.zeroFrames = 0;

@@ -364,6 +364,26 @@ export function evaluate(factory: CancellerFactory, scene: EchoScene): EchoFigur
   }
 }
 
+/**
+ * Runs and measures a scene with `frames` of silence in front of both streams (another block
+ * alignment: the pipeline's resampler delay, a device's buffering), the output measured against
+ * the scene as it is. `name` replaces the canceller's name in the figures (default: its own).
+ */
+export function evaluateShifted(factory: CancellerFactory, scene: EchoScene, frames: number, name?: string): EchoFigures {
+  const pad = (x: Float32Array) => {
+    const y = new Float32Array(x.length + frames);
+    y.set(x, frames);
+    return y;
+  };
+  const c = factory(scene.sampleRate);
+  try {
+    const out = runCanceller(c, { ...scene, mic: pad(scene.mic), reference: pad(scene.reference) });
+    return { ...measureEcho(scene, out.slice(frames), name ?? c.name), scene: `${scene.name} +${frames}` };
+  } finally {
+    c.free?.();
+  }
+}
+
 /** Issue 13's bounds. Single-talk reduction: 40 dB, or the noise ceiling - 3 dB where the mic noise allows less. */
 export const ISSUE_13 = {
   reductionDb: 40,

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CANCELLERS_UNDER_TEST, type CancellerRole } from '../helpers/echo-cancellers.js';
 import { echoGrid, sessionRateGroup, type GroupName } from '../helpers/echo-grid.js';
-import { evaluate, issue13Failures, type EchoFigures } from '../helpers/echo-metrics.js';
+import { evaluate, evaluateShifted, issue13Failures, type EchoFigures } from '../helpers/echo-metrics.js';
 import { figuresReviver, roomTable, sceneTable, shortfallsAgainstPeers, summarizeByRoom } from '../helpers/echo-report.js';
 import { buildScene, sameFingerprint, sceneFingerprint } from '../helpers/echo-scenes.js';
 import { FIXTURES } from '../helpers/labels-vad.js';
@@ -20,6 +20,15 @@ import { FIXTURES } from '../helpers/labels-vad.js';
 const RATE = 16000;
 const groups = [...echoGrid('test', RATE), sessionRateGroup(24000)];
 const figures = new Map<string, { group: GroupName; f: EchoFigures }[]>();
+/**
+ * Block alignment: the calls at 6 dB (120 ms) and the cold starts at 6 dB (no extra noise), 16 and
+ * 24 kHz, with 13, 31 (the 48 -> 24 kHz resampler's delay) and 64 samples of silence in front of
+ * both streams, for the adaptive cancellers (issue 13: the figures must not depend on where the
+ * blocks fall). About 8 s.
+ */
+const SHIFTS = [13, 31, 64];
+const isShifted = (name: string) => / (call 120ms|cold-start 60ms) 6dB$/.test(name);
+const shifted = new Map<string, EchoFigures[]>();
 /** Each 16 kHz scene's fingerprint, as the peers' reference figures carry it. */
 const fingerprints = new Map<string, number[]>();
 const PEERS_FILE = `${FIXTURES}echo-peers/figures-16000.json`;
@@ -39,12 +48,16 @@ beforeAll(() => {
     for (const params of group.scenes) {
       const scene = buildScene(params);
       if (scene.sampleRate === RATE) fingerprints.set(scene.name, sceneFingerprint(scene));
-      for (const { factory } of CANCELLERS_UNDER_TEST) {
+      for (const { factory, role } of CANCELLERS_UNDER_TEST) {
         const f = evaluate(factory, scene);
         figures.get(f.canceller)!.push({ group: group.name, f });
+        if ((role === 'candidate' || role === 'issue-13') && isShifted(scene.name)) {
+          for (const frames of SHIFTS) shifted.set(f.canceller, [...(shifted.get(f.canceller) ?? []), evaluateShifted(factory, scene, frames)]);
+        }
       }
     }
   }
+  for (const [name, list] of shifted) console.log(`\n${name}, shifted by ${SHIFTS.join(', ')} samples\n${sceneTable(list)}`);
   for (const [name, list] of figures) {
     console.log(
       `\n${name}, per scene\n${sceneTable(list.map((x) => x.f))}\n\n${name}, per room (worst case)\n${roomTable(summarizeByRoom(list.map((x) => x.f)))}`,
@@ -126,6 +139,10 @@ function issue13Checks(name: string) {
       expect(failures).toEqual({});
     });
   }
+  it(`the same bounds with the blocks falling elsewhere (${SHIFTS.join(', ')} samples of silence in front)`, () => {
+    const failures = Object.fromEntries((shifted.get(name) ?? []).map((f) => [f.scene, issue13Failures(f)] as const).filter(([, x]) => x.length > 0));
+    expect(failures).toEqual({});
+  });
   it('at least as good as the better of speexdsp and webrtc in every room, on the same 16 kHz scenes (echo-report.ts: shortfallsAgainstPeers)', () => {
     const ref = peersReference();
     const mine = of(name).filter((f) => fingerprints.has(f.scene));
@@ -174,11 +191,22 @@ function candidateChecks(name: string) {
       }
     }
   });
-  it('path changes: single talk >= 35 dB, back to 20 dB within 2 s (measured 36.9-41.4 dB, 0.1-1.8 s; the issue asks 1 s)', () => {
+  it(`block alignment (${SHIFTS.join(', ')} samples of silence in front of the calls and cold starts at 6 dB): single talk >= 30 dB, leaks <= 1%, >= 80% of the user clean, no utterance never delivered, opening median <= 90 ms (measured >= 31.6 dB, <= 1.0%, 82.4-100%, none, <= 80 ms; the issue asks what it asks of the unshifted scenes)`, () => {
+    const list = shifted.get(name) ?? [];
+    expect(list.length).toBe(SHIFTS.length * 9);
+    for (const f of list) {
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(30);
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
+      expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.8);
+      expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
+      expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(90);
+    }
+  });
+  it('path changes: single talk >= 35 dB, back to 20 dB within 1.5 s (measured 37.3-41.5 dB, 0.1-1.33 s; the issue asks 1 s)', () => {
     for (const f of of(name, 'path-change')) {
       expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(35);
       expect(f.convergence.pathChangeMs, f.scene).not.toBeNull();
-      expect(f.convergence.pathChangeMs!, f.scene).toBeLessThanOrEqual(2000);
+      expect(f.convergence.pathChangeMs!, f.scene).toBeLessThanOrEqual(1500);
     }
   });
   it('cold starts: >= 85% of the user delivered from the first word, converged within 1 s (measured 88.7-99.0%, <= 480 ms)', () => {

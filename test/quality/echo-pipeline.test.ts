@@ -10,10 +10,10 @@
 // Cost: about 25 s (6 scenes of 13-22 s, each built at 48 kHz and cancelled twice).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { echoCanceller } from '../helpers/echo-cancellers.js';
-import { evaluate, measureEcho, runCanceller, type EchoFigures } from '../helpers/echo-metrics.js';
+import { evaluate, evaluateShifted, measureEcho, type EchoFigures } from '../helpers/echo-metrics.js';
 import { delayFrames, runCapture, sessionView } from '../helpers/echo-pipeline.js';
 import { sceneTable } from '../helpers/echo-report.js';
-import { buildScene, type EchoScene, type SceneParams } from '../helpers/echo-scenes.js';
+import { buildScene, type SceneParams } from '../helpers/echo-scenes.js';
 import { MAIN_ROOMS } from '../helpers/echo-sources.js';
 
 const RATE = 48000;
@@ -23,25 +23,12 @@ const SCENES: SceneParams[] = [
 ];
 const pairs: { kernel: EchoFigures; shifted: EchoFigures; pipeline: EchoFigures }[] = [];
 
-/** The kernel on the 24 kHz view with `frames` of silence in front (the pipeline's resampler delay, untrimmed). */
-function shiftedKernel(view: EchoScene, frames: number): EchoFigures {
-  const pad = (x: Float32Array) => {
-    const y = new Float32Array(x.length + frames);
-    y.set(x, frames);
-    return y;
-  };
-  const c = echoCanceller(view.sampleRate);
-  const out = runCanceller(c, { ...view, mic: pad(view.mic), reference: pad(view.reference) });
-  c.free?.();
-  return measureEcho(view, out.slice(frames), 'EchoCanceller, resampler delay in front');
-}
-
 beforeAll(() => {
   for (const params of SCENES) {
     const scene = buildScene(params);
     const view = sessionView(scene);
     const kernel = evaluate(echoCanceller, view);
-    const shifted = shiftedKernel(view, delayFrames(RATE, 24000));
+    const shifted = { ...evaluateShifted(echoCanceller, view, delayFrames(RATE, 24000), 'EchoCanceller, resampler delay in front'), scene: view.name };
     const { audio } = runCapture(scene, { echoCancellation: true });
     pairs.push({ kernel, shifted, pipeline: measureEcho(view, audio, 'CapturePipeline 48k (echoCancellation)') });
   }
