@@ -156,4 +156,4 @@ const manifest = {
 writeFileSync(join(DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
 rmSync(tmp, { recursive: true, force: true });
 for (const r of manifest.rooms)
-  console.log(r.name, r.samples, 'samples, onset', r.onsetSamples, 'T30', r.t30S, 's, energy after', JSON.stringify(r.energyAfterDb), r.lti ?? '');
+  console.log(r.name, r.samples, 'samples, onset', r.onsetSamples, 'T30', r.t30S, 's, energy after', JSON.stringify(r.energyAfterDb), 'lti' in r ? r.lti : '');
