@@ -81,28 +81,6 @@ import { fft_forward, fft_inverse } from "./fft";
 @inline const BOOST: f32 = 6;
 // @ts-ignore: decorator
 @inline const FAST_MS: f32 = 1500;
-/** Blocks of reference energies kept (the echo's onset lag must fit: 128 blocks >= 0.5 s at every rate). */
-// @ts-ignore: decorator
-@inline const RING: i32 = 128;
-/** The reference arriving now is quiet when every block around the onset lag is this far under its recent peak (40 dB). */
-// @ts-ignore: decorator
-@inline const QUIET: f32 = 1.0e-3;
-/** Weight of one run's fall in the tail's decay estimate (a geometric mean). */
-// @ts-ignore: decorator
-@inline const DECAY_WEIGHT: f32 = 0.25;
-/**
- * The measured tail sets the hold only when it is longer than this per 60 dB (a room whose tail the
- * filter cannot reach): in the lab's rooms (RT60 <= 0.8 s) the error's decay read 0.7-1 s and a
- * hold from it cost double talk (laptop 88.7 -> 60%); the 4.7 s hall read 2.6 s.
- */
-// @ts-ignore: decorator
-@inline const LONG_TAIL_MS: f32 = 1500;
-/** The error frame must stand this far over the noise estimate to measure the tail's decay. */
-// @ts-ignore: decorator
-@inline const QUIET_OVER_NOISE: f32 = 10;
-/** The decay is measured over runs of this many quiet blocks. */
-// @ts-ignore: decorator
-@inline const SPAN: i32 = 4;
 
 @unmanaged class Suppress {
   b: i32;
@@ -114,8 +92,7 @@ import { fft_forward, fft_inverse } from "./fft";
   frames: i32;
   floorGain: f32;
   over: f32; // overestimation of the residual
-  decay: f32; // residual hold per block: the slower of filterDecay and tailDecay
-  decay0: f32; // its value until measured (TAIL_MS)
+  decay: f32; // residual hold per block
   noiseRise: f32; // noise minimum rise per block (factor)
   etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
   etaDownF: f32;
@@ -138,29 +115,17 @@ import { fft_forward, fft_inverse } from "./fft";
   yIm: usize;
   pSmooth: usize; // f32[K] smoothed |E|^2
   noise: usize; // f32[K]
-  noiseGated: usize; // f32[K] the noise floor rising only where the residual estimate is under it
   eta: usize; // f32[K] leakage (power ratio)
   zeta: usize; // f32[K] residual over the reference predictor (power ratio)
   kappa: usize; // f32[K] residual over the flat reference predictor (power ratio)
   resid: usize; // f32[K]
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
-  ring: usize; // f32[RING] the reference's block energies, newest at ringHead
-  ringHead: i32;
-  refPeak: f32; // the reference block energy's recent peak (falls 20 dB/s)
-  peakFall: f32; // its fall per block (factor)
-  longTailDbPerBlock: f32; // 60 dB per LONG_TAIL_MS, dB per block
-  lagBlocks: i32; // blocks in 300 ms: where the echo may arrive while its onset is unknown
-  prevTotal: f32; // the error frame's energy where the current run of quiet arrivals began
-  runBlocks: i32; // blocks in that run
-  tailDbPerBlock: f32; // the residual's decay measured on the error while only the room's tail arrives, dB per block
-  tailDecay: f32; // the hold it implies (per block, power factor)
-  filterDecay: f32; // the hold from the filter's decay (sup_set_decay)
 }
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 8 * k + 8 + RING));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 7 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -172,7 +137,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   const blockMs = <f32>b * 1000 / <f32>sampleRate;
   s.floorGain = Mathf.pow(10, FLOOR_DB / 20);
   s.over = OVER;
-  s.decay0 = Mathf.pow(10, -6 * blockMs / TAIL_MS);
+  s.decay = Mathf.pow(10, -6 * blockMs / TAIL_MS);
   s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
   s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
   s.etaDownF = 1 / s.etaUpF;
@@ -192,17 +157,11 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.yIm = q; q += <usize>(4 * k);
   s.pSmooth = q; q += <usize>(4 * k);
   s.noise = q; q += <usize>(4 * k);
-  s.noiseGated = q; q += <usize>(4 * k);
   s.eta = q; q += <usize>(4 * k);
   s.zeta = q; q += <usize>(4 * k);
   s.kappa = q; q += <usize>(4 * k);
   s.resid = q; q += <usize>(4 * k);
   s.gain = q + 16;
-  q += <usize>(4 * (k + 8));
-  s.ring = q;
-  s.peakFall = Mathf.pow(10, -2 * blockMs / 1000);
-  s.lagBlocks = <i32>Mathf.ceil(300 / blockMs);
-  s.longTailDbPerBlock = 60 * blockMs / LONG_TAIL_MS;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
   sup_reset(p);
@@ -217,7 +176,6 @@ export function sup_reset(p: usize): void {
   for (let j = 0; j < k; j++) {
     store<f32>(s.pSmooth + (<usize>j << 2), 0);
     store<f32>(s.noise + (<usize>j << 2), 1);
-    store<f32>(s.noiseGated + (<usize>j << 2), 1);
     store<f32>(s.eta + (<usize>j << 2), 1);
     store<f32>(s.zeta + (<usize>j << 2), 1);
     store<f32>(s.kappa + (<usize>j << 2), 1);
@@ -233,15 +191,6 @@ export function sup_reset(p: usize): void {
   s.learned = 0;
   s.forgot = false;
   s.warm = false;
-  memory.fill(s.ring, 0, <usize>(4 * RING));
-  s.ringHead = 0;
-  s.refPeak = 0;
-  s.prevTotal = 0;
-  s.runBlocks = 0;
-  s.filterDecay = s.decay0;
-  s.tailDbPerBlock = -10 * Mathf.log10(s.decay0);
-  s.tailDecay = s.decay0;
-  s.decay = s.decay0;
 }
 
 /** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */
@@ -266,13 +215,11 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
 /**
  * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate), `a` and `af`
  * (f32[K], the weighted and the flat reference predictors) in; `placed`: the echo's delay is known;
- * `unlatch`: the trackers learn even while the user is judged present; `refEnergy`: the newest
- * reference block's energy, `lag`: the echo's onset, blocks (-1 until known; ./measureTail);
- * `out` (B samples) receives the suppressed block that ends where the
+ * `unlatch`: the trackers learn even while the user is judged present; `out` (B samples) receives the suppressed block that ends where the
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
-export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, unlatch: bool, refEnergy: f32, lag: i32, out: usize): void {
+export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, unlatch: bool, out: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
@@ -286,10 +233,6 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const evidence = f32x4.splat(placed ? -1 : 1);
   const smooth = f32x4.splat(s.frames == 0 ? 1 : 0.3);
   const rise = f32x4.splat(s.noiseRise);
-  // the noise floor the suppressor uses: as it always did (rising 3 dB/s), or in a room whose tail is
-  // long (all bits clear) the gated one, which rises only where last block's residual estimate stood
-  // under it: a reverberant tail that never falls silent between words is echo, not noise
-  const longTail = s.tailDbPerBlock < s.longTailDbPerBlock ? i32x4.splat(0) : i32x4.splat(-1);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
   const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
@@ -303,7 +246,6 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : CAP_REF);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
-  let noiseSum = f32x4.splat(0);
   let excess = f32x4.splat(0);
   let learnt = f32x4.splat(0);
   for (let j = 0; j < k; j += 4) {
@@ -317,12 +259,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     let ps = v128.load(s.pSmooth + o);
     ps = f32x4.add(ps, f32x4.mul(smooth, f32x4.sub(pe, ps)));
     v128.store(s.pSmooth + o, ps);
-    const nPrev = v128.load(s.noise + o);
-    const gPrev = v128.load(s.noiseGated + o);
-    const under = f32x4.lt(v128.load(s.resid + o), gPrev);
-    const ng = f32x4.min(v128.bitselect(f32x4.mul(gPrev, rise), gPrev, under), ps);
-    v128.store(s.noiseGated + o, ng);
-    const nz = v128.bitselect(f32x4.min(f32x4.mul(nPrev, rise), ps), ng, longTail);
+    const nz = f32x4.min(f32x4.mul(v128.load(s.noise + o), rise), ps);
     v128.store(s.noise + o, nz);
     const left = f32x4.max(f32x4.sub(pe, nz), zero);
     let eta = v128.load(s.eta + o);
@@ -356,10 +293,8 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     const r = f32x4.max(f32x4.max(f32x4.min(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
     total = f32x4.add(total, pe);
-    noiseSum = f32x4.add(noiseSum, ng);
     excess = f32x4.add(excess, f32x4.max(zero, f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz)))));
   }
-  measureTail(s, refEnergy, lag, hsum(total), hsum(noiseSum));
   if (hsum(learnt) > 1.0e-9) s.learned++;
   if (s.learned >= s.fastBlocks) {
     s.forgot = false;
@@ -423,46 +358,10 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-/** Sets the residual's hold to the room's decay: 60 dB per `t60Ms` (the canceller measures it on its filter). */
+/** Sets the residual's hold to the room's decay: 60 dB per `t60Ms` (the canceller measures it). */
 export function sup_set_decay(p: usize, t60Ms: f32, sampleRate: i32): void {
   const s = changetype<Suppress>(p);
-  s.filterDecay = Mathf.pow(10, -6 * (<f32>s.b * 1000 / <f32>sampleRate) / t60Ms);
-  s.decay = max(s.filterDecay, s.tailDecay);
-}
-
-/**
- * The room's late decay, measured on the error while only the room's tail arrives: the reference
- * around the echo's onset lag (`lag` blocks, -1 until known) 40 dB under its recent peak, the user
- * absent, the error frame 10 x over the noise. Then the block-to-block fall of the error's energy
- * is what the room's reverberation does beyond what the filter models; its median (dB per block,
- * stepped by DECAY_STEP) sets a hold 1.5 x slower (as the filter's rule), used where it is
- * slower than the filter's: a tail longer than the filter, whose decay the filter cannot show.
- */
-function measureTail(s: Suppress, refEnergy: f32, lag: i32, total: f32, noise: f32): void {
-  s.ringHead = (s.ringHead + 1) & (RING - 1);
-  store<f32>(s.ring + (<usize>s.ringHead << 2), refEnergy);
-  s.refPeak = max(refEnergy, s.refPeak * s.peakFall);
-  // around the onset lag when it is known, else over every lag up to 300 ms (the echo arrives somewhere in there)
-  const from = lag >= 1 ? lag - 1 : 0;
-  const to = lag >= 1 ? lag + 3 : s.lagBlocks;
-  let quiet = to < RING && s.refPeak > 0 && total > QUIET_OVER_NOISE * noise;
-  for (let j = from; quiet && j <= to; j++) quiet = load<f32>(s.ring + (<usize>((s.ringHead - j) & (RING - 1)) << 2)) < QUIET * s.refPeak;
-  if (!quiet) {
-    s.runBlocks = 0;
-    return;
-  }
-  // the fall over a run of SPAN quiet blocks (a block's own fall is as noisy as the reverberation)
-  if (s.runBlocks == 0) s.prevTotal = total;
-  s.runBlocks++;
-  if (s.runBlocks <= SPAN) return;
-  const fallDb: f32 = <f32>10 * Mathf.log10(s.prevTotal / total) / <f32>SPAN;
-  // a geometric mean of the runs' falls, each within 0.5-2 x the estimate (a run over the user's voice cannot drag it far)
-  const ratio = min<f32>(2, max<f32>(0.5, max<f32>(0.001, fallDb) / s.tailDbPerBlock));
-  s.tailDbPerBlock = min<f32>(6, max<f32>(0.005, s.tailDbPerBlock * Mathf.pow(ratio, DECAY_WEIGHT)));
-  // a hold 1.5 x slower than measured, only for a tail longer than LONG_TAIL_MS per 60 dB
-  s.tailDecay = s.tailDbPerBlock < s.longTailDbPerBlock ? Mathf.pow(10, -s.tailDbPerBlock / 15) : s.decay0;
-  s.decay = max(s.filterDecay, s.tailDecay);
-  s.runBlocks = 0;
+  s.decay = Mathf.pow(10, -6 * (<f32>s.b * 1000 / <f32>sampleRate) / t60Ms);
 }
 
 /** True while the user is judged present (the last frame showed it, or the hangover holds). */
