@@ -257,8 +257,7 @@ export function aec_block(a: Aec): void {
   const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
   const xh = a.x + <usize>a.head * spec;
   fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
-  const refEnergy = energy(a.refFrame + (<usize>b << 2), b);
-  const playing = refEnergy > 1.0e-6 * <f32>b;
+  const playing = energy(a.refFrame + (<usize>b << 2), b) > 1.0e-6 * <f32>b;
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
   memory.copy(a.micFrame + (<usize>b << 2), a.micBlock, <usize>b << 2);
   // the mic frame's spectrum serves only the delay statistics, updated every second block (6.)
@@ -306,7 +305,7 @@ export function aec_block(a: Aec): void {
   detectPathChange(a, playing);
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, refEnergy, dl_onset(a.delay), a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);

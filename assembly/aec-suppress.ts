@@ -93,21 +93,6 @@ import { fft_forward, fft_inverse } from "./fft";
  */
 // @ts-ignore: decorator
 @inline const NOISE_HOLD: f32 = 30;
-/** Reference block energies kept (the echo's onset lag must fit: 128 blocks >= 0.5 s at every rate). */
-// @ts-ignore: decorator
-@inline const RING: i32 = 128;
-/** Only the room's tail arrives when every reference block around the onset lag is 30 dB under its recent peak. */
-// @ts-ignore: decorator
-@inline const QUIET: f32 = 1.0e-3;
-/** Where the reference may still arrive while the onset is unknown, ms. */
-// @ts-ignore: decorator
-@inline const UNPLACED_MS: f32 = 200;
-/** The tail's decay is measured over runs of this many quiet blocks (one block's fall is as noisy as the reverberation). */
-// @ts-ignore: decorator
-@inline const SPAN: i32 = 4;
-/** Weight of one run's fall in the decay estimate (a geometric mean; each run within 0.5-2 x it). */
-// @ts-ignore: decorator
-@inline const DECAY_WEIGHT: f32 = 0.25;
 
 @unmanaged class Suppress {
   b: i32;
@@ -147,21 +132,12 @@ import { fft_forward, fft_inverse } from "./fft";
   kappa: usize; // f32[K] residual over the flat reference predictor (power ratio)
   resid: usize; // f32[K]
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
-  ring: usize; // f32[RING] the reference's block energies, newest at ringHead
-  ringHead: i32;
-  refPeak: f32; // the reference block energy's recent peak (falls 20 dB/s)
-  peakFall: f32; // its fall per block (factor)
-  unplacedBlocks: i32; // UNPLACED_MS in blocks
-  runStart: f32; // the error frame's energy where the current run of quiet blocks began
-  runBlocks: i32;
-  tailDbPerBlock: f32; // the error's decay while only the room's tail arrives, dB per block
-  tailDecay: f32; // the residual hold it implies, per block (power factor)
 }
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 7 * k + 8 + RING));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 7 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -198,9 +174,6 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.kappa = q; q += <usize>(4 * k);
   s.resid = q; q += <usize>(4 * k);
   s.gain = q + 16;
-  s.ring = q + <usize>(4 * (k + 8));
-  s.peakFall = Mathf.pow(10, -2 * blockMs / 1000);
-  s.unplacedBlocks = <i32>Mathf.ceil(UNPLACED_MS / blockMs);
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
   sup_reset(p);
@@ -230,12 +203,6 @@ export function sup_reset(p: usize): void {
   s.learned = 0;
   s.forgot = false;
   s.warm = false;
-  memory.fill(s.ring, 0, <usize>(4 * RING));
-  s.ringHead = 0;
-  s.refPeak = 0;
-  s.runBlocks = 0;
-  s.tailDbPerBlock = -10 * Mathf.log10(s.decay);
-  s.tailDecay = s.decay;
 }
 
 /** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */
@@ -261,13 +228,11 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
  * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate), `a` and `af`
  * (f32[K], the weighted and the flat reference predictors) in; `placed`: the echo's delay is known;
  * `unlatch`: the trackers learn even while the user is judged present; `modelledEcho`: the linear
- * stage removes >= 6 dB of the echo (else the noise floor holds under a loud residual, and the
- * residual is held at the tail's measured decay); `refEnergy`: the newest reference block's energy;
- * `onset`: the echo's onset lag, blocks (-1 until known); `out` (B samples) receives the suppressed block that ends where the
+ * stage removes >= 6 dB of the echo (else the noise floor holds under a loud residual); `out` (B samples) receives the suppressed block that ends where the
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
-export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, unlatch: bool, modelledEcho: bool, refEnergy: f32, onset: i32, out: usize): void {
+export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, unlatch: bool, modelledEcho: bool, out: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
@@ -287,8 +252,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
   const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
   const downF = f32x4.splat(Mathf.pow(s.etaDownF, boost));
-  // the residual's hold: the filter's measure of the room, or where the filter models little, the tail's if slower
-  const decay = f32x4.splat(modelledEcho || !s.warm ? s.decay : max(s.decay, s.tailDecay));
+  const decay = f32x4.splat(s.decay);
   // judging presence: OVER_COLD until the trackers have first learned the room (a user over the first reply)
   const over = f32x4.splat(s.warm ? s.over : OVER_COLD);
   const two = f32x4.splat(2);
@@ -297,7 +261,6 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : CAP_REF);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
-  let noiseSum = f32x4.splat(0);
   let excess = f32x4.splat(0);
   let learnt = f32x4.splat(0);
   for (let j = 0; j < k; j += 4) {
@@ -347,10 +310,8 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     const r = f32x4.max(f32x4.max(f32x4.min(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
     total = f32x4.add(total, pe);
-    noiseSum = f32x4.add(noiseSum, nz);
     excess = f32x4.add(excess, f32x4.max(zero, f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz)))));
   }
-  measureTail(s, refEnergy, onset, hsum(total), hsum(noiseSum));
   if (hsum(learnt) > 1.0e-9) s.learned++;
   if (s.learned >= s.fastBlocks) {
     s.forgot = false;
@@ -418,35 +379,6 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
 export function sup_set_decay(p: usize, t60Ms: f32, sampleRate: i32): void {
   const s = changetype<Suppress>(p);
   s.decay = Mathf.pow(10, -6 * (<f32>s.b * 1000 / <f32>sampleRate) / t60Ms);
-}
-
-/**
- * The room's late decay, measured on the error while only the room's tail arrives: the reference
- * around the echo's onset (or over the last UNPLACED_MS while it is unknown) 30 dB under its recent
- * peak, the error frame 10 x over the noise floor; the fall of the error's energy over runs of SPAN
- * blocks, averaged geometrically. The hold it implies is 1.5 x slower (as the filter's rule), and is
- * used only where the filter models little of the echo (a tail beyond its reach, whose decay the
- * filter cannot show).
- */
-function measureTail(s: Suppress, refEnergy: f32, onset: i32, total: f32, noise: f32): void {
-  s.ringHead = (s.ringHead + 1) & (RING - 1);
-  store<f32>(s.ring + (<usize>s.ringHead << 2), refEnergy);
-  s.refPeak = max(refEnergy, s.refPeak * s.peakFall);
-  const from = onset >= 3 ? onset - 3 : 0;
-  const to = onset >= 0 ? onset + 6 : s.unplacedBlocks;
-  let quiet = to < RING && s.refPeak > 0 && s.hang == 0 && total > 10 * noise;
-  for (let j = from; quiet && j <= to; j++) quiet = load<f32>(s.ring + (<usize>((s.ringHead - j) & (RING - 1)) << 2)) < QUIET * s.refPeak;
-  if (!quiet) {
-    s.runBlocks = 0;
-    return;
-  }
-  if (s.runBlocks == 0) s.runStart = total;
-  if (++s.runBlocks <= SPAN) return;
-  const fallDb: f32 = <f32>10 * Mathf.log10(s.runStart / total) / <f32>SPAN;
-  const ratio = min<f32>(2, max<f32>(0.5, max<f32>(0.001, fallDb) / s.tailDbPerBlock));
-  s.tailDbPerBlock = min<f32>(6, max<f32>(0.005, s.tailDbPerBlock * Mathf.pow(ratio, DECAY_WEIGHT)));
-  s.tailDecay = Mathf.pow(10, -s.tailDbPerBlock / 10);
-  s.runBlocks = 0;
 }
 
 /** True while the user is judged present (the last frame showed it, or the hangover holds). */
