@@ -8,8 +8,8 @@
 //   describes it: sox's output on seeded noise equals the noise convolved with the response within
 //   float rounding (linear and time-invariant), and at a tenth of the level it scales by a tenth.
 // - A measured room: a seminar room's response recorded with a clap of two wooden boards
-//   (source/seminar-clap-44100.wav, CC0 1.0, from github.com/spatialaudio/
-//   selected-topics-in-audio-signal-processing-exercises data/rir_clap.wav), resampled by sox.
+//   (source/seminar-clap-44100.wav, CC0 1.0, from the GitHub repository spatialaudio/
+//   selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav), resampled by sox.
 //
 //   node scripts/echo-outside-rooms.mjs   (needs sox; the tests read only the committed files)
 import { execFileSync } from 'node:child_process';
@@ -127,7 +127,7 @@ rooms.push({
   name: 'seminar',
   what: 'a seminar room, measured: a clap of two wooden boards recorded with a microphone (Audacity); 44.1 kHz',
   source:
-    'github.com/spatialaudio/selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav (commit f33e29b, 2015; data/README.md: CC0 1.0 Public Domain Dedication); committed as source/seminar-clap-44100.wav',
+    'GitHub repository spatialaudio/selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav (commit f33e29b, 2015; data/README.md: CC0 1.0 Public Domain Dedication); committed as source/seminar-clap-44100.wav',
   license: 'CC0 1.0',
   command: `sox -D source/seminar-clap-44100.wav ${raw.slice(0, 6).join(' ')} out.f32 rate -v ${RATE}; cut at the noise floor (${(10 * Math.log10(floor / frame)).toFixed(1)} dBFS per 20 ms) + 3 dB`,
   h: cut(clap, (endFrame < 0 ? energies.length : endFrame) * frame),
