@@ -116,6 +116,7 @@ import { sup_bytes } from "./aec-suppress";
   talking: bool; // the double-talk flag of the last block
   narrowband: bool; // the reference's strongest bin held over NARROW_PEAK of its power in the filter's window
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
+  zeroFrames: i32; // blocks in a row whose reference frame (2B samples) was all zeros
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
   sdd: f32; // smoothed block energies: mic, background error, foreground error, their difference
   sbb: f32;

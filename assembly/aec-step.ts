@@ -83,7 +83,7 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
 /** The largest of xw[0..k). */
 export function kf_max(xw: usize, k: i32): f32 {
   let acc = f32x4.splat(0);
-  for (let j = 0; j < k; j += 4) acc = f32x4.max(acc, v128.load(xw + (<usize>j << 2)));
+  for (let j = 0; j < k; j += 4) acc = f32x4.pmax(v128.load(xw + (<usize>j << 2)), acc); // pmax: see kf_update
   return max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
 }
 
@@ -102,9 +102,9 @@ export function kf_apply_bound(xw: usize, k: i32, bound: f32, r: usize, scale: u
     const x = v128.load(xw + o);
     sum = f32x4.add(sum, x);
     const rm = v128.load(r + o);
-    const rb = f32x4.min(rm, f32x4.mul(vb, x));
+    const rb = f32x4.pmin(rm, f32x4.mul(vb, x)); // pmin / pmax: see kf_update
     v128.store(r + o, rb);
-    v128.store(scale + o, f32x4.min(one, f32x4.div(f32x4.add(rb, tiny), f32x4.add(rm, tiny))));
+    v128.store(scale + o, f32x4.pmin(f32x4.div(f32x4.add(rb, tiny), f32x4.add(rm, tiny)), one));
   }
   return f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);
 }
@@ -132,9 +132,9 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, xw: usize, xFloor: f3
     const rr = v128.load(r + o);
     const pe = f32x4.mul(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), vInvGamma);
     // the error's noise floor: a minimum rising by noiseRise per block
-    const nz = f32x4.min(f32x4.mul(v128.load(noise + o), vRise), f32x4.add(pe, vDelta));
+    const nz = f32x4.pmin(f32x4.mul(v128.load(noise + o), vRise), f32x4.add(pe, vDelta)); // pmin / pmax: see kf_update
     v128.store(noise + o, nz);
-    const t = f32x4.add(f32x4.max(rr, pe), vDelta);
+    const t = f32x4.add(f32x4.pmax(rr, pe), vDelta);
     const inv = f32x4.div(one, t);
     v128.store(invT + o, inv);
     stepSum = f32x4.add(stepSum, f32x4.mul(rr, inv));
@@ -146,6 +146,31 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, xw: usize, xFloor: f3
     v128.store(gIm + o, f32x4.mul(s, ei));
   }
   return (f32x4.extract_lane(stepSum, 0) + f32x4.extract_lane(stepSum, 1) + f32x4.extract_lane(stepSum, 2) + f32x4.extract_lane(stepSum, 3)) / <f32>bins;
+}
+
+/**
+ * kf_update for a block whose filter window holds no reference (every X_m zero: nothing to learn):
+ * W stays and P_m <- min(cap_m, P_m + lambda |W_m|^2 + floor_m), what kf_update computes there bit
+ * for bit (its bound scale is then 1 and its information term 0), without reading the history.
+ */
+export function kf_drift(w: usize, p: usize, m: i32, k: i32, lambda: f32, floors: usize, caps: usize): void {
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  const pstride = <usize>k << 2;
+  const vLambda = f32x4.splat(lambda);
+  for (let q = 0; q < m; q++) {
+    const fl = v128.load32_splat(floors + (<usize>q << 2));
+    const cap = v128.load32_splat(caps + (<usize>q << 2));
+    const wq = w + <usize>q * stride;
+    const pq = p + <usize>q * pstride;
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      const wr = v128.load(wq + o);
+      const wi = v128.load(wq + o + im);
+      const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
+      v128.store(pq + o, f32x4.pmin(f32x4.add(v128.load(pq + o), drift), cap));
+    }
+  }
 }
 
 /**
@@ -191,7 +216,10 @@ export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head
         const px = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
         const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, it)));
         const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
-        v128.store(pp, f32x4.min(cap, f32x4.add(f32x4.mul(pv, f32x4.max(keep, zero)), drift)));
+        // pmax / pmin: one x86 instruction each where max / min take seven (their NaN and signed
+        // zero rules); the same result here: keep is never -0 (1 - y rounds to +0), the bound is
+        // positive, and a NaN in the first operand propagates as before
+        v128.store(pp, f32x4.pmin(f32x4.add(f32x4.mul(pv, f32x4.pmax(keep, zero)), drift), cap));
         wp += stride;
         pp += pstride;
         xp += stride;

@@ -274,11 +274,13 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     let ps = v128.load(s.pSmooth + o);
     ps = f32x4.add(ps, f32x4.mul(smooth, f32x4.sub(pe, ps)));
     v128.store(s.pSmooth + o, ps);
-    // the floor holds where the filter models little and last block's residual stood over NOISE_HOLD x it
+    // pmin / pmax: one x86 instruction each where min / max take seven (NaN and signed-zero
+    // rules); the same results here: no operand is -0 (powers, gains and 1 - y are +0 at least).
+    // The floor holds where the filter models little and last block's residual stood over NOISE_HOLD x it
     const nPrev = v128.load(s.noise + o);
-    const nz = v128.bitselect(f32x4.min(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
+    const nz = v128.bitselect(f32x4.pmin(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
     v128.store(s.noise + o, nz);
-    const left = f32x4.max(f32x4.sub(pe, nz), zero);
+    const left = f32x4.pmax(f32x4.sub(pe, nz), zero);
     let eta = v128.load(s.eta + o);
     const pa = v128.load(a + o);
     let zeta = v128.load(s.zeta + o);
@@ -288,7 +290,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
       // trackers in the linear domain: x (up or down factor) where the ratio is above or below
       const etaLive = f32x4.gt(py, f32x4.mul(two, nz));
       const etaAbove = f32x4.gt(left, f32x4.mul(eta, py));
-      const etaNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-6), f32x4.mul(eta, v128.bitselect(upF, downF, etaAbove))));
+      const etaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(eta, v128.bitselect(upF, downF, etaAbove)), f32x4.splat(1.0e-6)), f32x4.splat(10));
       eta = v128.bitselect(etaNext, eta, etaLive);
       v128.store(s.eta + o, eta);
     }
@@ -297,20 +299,20 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
       learnt = f32x4.add(learnt, v128.and(pa, seen));
       const zetaLive = v128.and(f32x4.gt(pa, f32x4.splat(1.0e-12)), seen);
       const zetaAbove = f32x4.gt(left, f32x4.mul(zeta, pa));
-      const zetaNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-8), f32x4.mul(zeta, v128.bitselect(upF, downF, zetaAbove))));
+      const zetaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(zeta, v128.bitselect(upF, downF, zetaAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
       zeta = v128.bitselect(zetaNext, zeta, zetaLive);
       v128.store(s.zeta + o, zeta);
       const kLive = v128.and(f32x4.gt(paf, f32x4.splat(1.0e-12)), seen);
       const kAbove = f32x4.gt(left, f32x4.mul(kappa, paf));
-      const kNext = f32x4.min(f32x4.splat(10), f32x4.max(f32x4.splat(1.0e-8), f32x4.mul(kappa, v128.bitselect(upF, downF, kAbove))));
+      const kNext = f32x4.pmin(f32x4.pmax(f32x4.mul(kappa, v128.bitselect(upF, downF, kAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
       kappa = v128.bitselect(kNext, kappa, kLive);
       v128.store(s.kappa + o, kappa);
     }
-    const byRef = f32x4.max(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
-    const r = f32x4.max(f32x4.max(f32x4.min(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
+    const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
+    const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
     total = f32x4.add(total, pe);
-    excess = f32x4.add(excess, f32x4.max(zero, f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz)))));
+    excess = f32x4.add(excess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.mul(over, r), f32x4.mul(two, nz))), zero));
   }
   if (hsum(learnt) > 1.0e-9) s.learned++;
   if (s.learned >= s.fastBlocks) {
@@ -329,7 +331,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     const er = v128.load(s.eRe + o);
     const ei = v128.load(s.eIm + o);
     const pe = f32x4.add(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), tiny);
-    const g = f32x4.max(floor, f32x4.sqrt(f32x4.max(zero, f32x4.sub(one, f32x4.div(f32x4.mul(o2, v128.load(s.resid + o)), pe)))));
+    const g = f32x4.pmax(f32x4.sqrt(f32x4.pmax(f32x4.sub(one, f32x4.div(f32x4.mul(o2, v128.load(s.resid + o)), pe)), zero)), floor);
     v128.store(s.gain + o, g);
   }
   // the edges for the smoothing: bin -1 mirrors bin 1's place with bin 0, bin B+1 repeats bin B
@@ -344,7 +346,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
     const g = f32x4.add(f32x4.mul(half, v128.load(s.gain + o)), f32x4.mul(quarter, f32x4.add(v128.load(s.gain + o - 4), v128.load(s.gain + o + 4))));
-    const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(v128.load(s.noise + o), f32x4.max(zero, f32x4.sub(one, f32x4.mul(g, g))))));
+    const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(v128.load(s.noise + o), f32x4.pmax(f32x4.sub(one, f32x4.mul(g, g)), zero))));
     seed = v128.xor(seed, i32x4.shl(seed, 13));
     seed = v128.xor(seed, i32x4.shr_u(seed, 17));
     seed = v128.xor(seed, i32x4.shl(seed, 5));

@@ -97,6 +97,7 @@ export function aec_reset(s: usize): void {
   a.narrowband = false;
   a.relearning = false;
   a.relaxBlocks = 0;
+  a.zeroFrames = 0;
   a.sdd = 0;
   a.sbb = 0;
   a.sff = 0;
