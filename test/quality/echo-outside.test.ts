@@ -4,8 +4,8 @@
 // scene and per room beside the peers (speexdsp, webrtc-audio-processing: their figures on the same
 // scenes, fixtures/echo-peers/figures-16000.json, by `ECHO_BENCH_GRID=outside node
 // bench/echo.bench.mjs`). Held to its measured figures (floors a little under them), to what it
-// does better than the peers, and to the weakness still open: the hall's tail beyond the filter
-// (docs/echo-canceller.md, "What is still weak"): a fix flips that check, and the docs change with it.
+// does better than the peers, and to the weaknesses still open in the hall (docs/echo-canceller.md,
+// "What is still weak"): a fix flips those checks, and the docs change with them.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { echoCanceller } from '../helpers/echo-cancellers.js';
@@ -54,23 +54,27 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
     }
   });
-  it('the hall at 30 dB: leaks <= 1% (measured 0-0.8%)', () => {
-    for (const f of room('sox-large').filter((x) => erlOf(x) === 30)) expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
+  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its 30 dB cold start (measured 0%, 0.4%)', () => {
+    for (const f of room('sox-large').filter((x) => x.scene.includes(' call ') || erlOf(x) === 30))
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
   });
-  it('double talk: >= 80% delivered clean in small, medium and seminar, >= 75% in the hall (measured 81.8-100%, hall 78.6-95.9%)', () => {
+  it('double talk: >= 80% delivered clean in small, medium and seminar, >= 75% in the hall (measured 81.8-100%, hall 78.3-95.9%)', () => {
     for (const f of ours) expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(f.scene.startsWith('sox-large') ? 0.75 : 0.8);
   });
-  it('delivers more of the user in double talk than the better of speexdsp and webrtc in every room, and as much at a cold start (theirs <= 60%)', () => {
+  it('delivers more of the user in double talk than the better of speexdsp and webrtc in every room, and as much at a cold start outside the hall (theirs <= 60%)', () => {
     const theirs = summarizeByRoom(peers);
     for (const o of summarizeByRoom(ours)) {
       const ps = theirs.filter((p) => p.room === o.room);
       expect(o.cleanShare, o.room).toBeGreaterThan(Math.max(...ps.map((p) => p.cleanShare)));
-      expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
+      if (o.room !== 'sox-large') expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
     }
   });
-  it('still weak: the RT60 4.7 s hall at 6 dB leaks far over 1% (a tail the 250 ms filter cannot model; measured 8.0% in the call, 19.0% in the cold start)', () => {
-    const hall = room('sox-large').filter((f) => erlOf(f) === 6);
-    expect(hall.length).toBe(2);
-    for (const f of hall) expect(f.singleTalk.leakShare, f.scene).toBeGreaterThan(0.05);
+  it('still weak: the hall cold starts at 6 and 18 dB leak over 1% (measured 1.6%, 2.1%), and a user over its first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model', () => {
+    const cold = room('sox-large').filter((f) => f.scene.includes('cold-start') && erlOf(f) <= 18);
+    expect(cold.length).toBe(2);
+    for (const f of cold) expect(f.singleTalk.leakShare, f.scene).toBeGreaterThan(0.01);
+    const first = cold.find((f) => erlOf(f) === 6)!;
+    expect(first.coldStart!.share, first.scene).toBeLessThan(0.167);
+    expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.08);
   });
 });
