@@ -9,19 +9,23 @@
 //   npm run build && node bench/echo.bench.mjs
 //   ECHO_BENCH_GRID=test (the quality test's grid), ECHO_BENCH_RATES=16000,24000,48000 (the default),
 //   ECHO_BENCH_PEERS=0 (ours only: quick, and leaves the peers' reference alone)
+//   ECHO_BENCH_GRID=outside: the outside rooms only (test/helpers/echo-outside.ts) at 16 kHz, ours
+//   also at tailMs 500 and 1000; merges the peers' figures into the reference, writes
+//   bench/results/echo-outside.json
 //
 // Writes bench/results/echo.json, and the peers' per-scene figures at 16 kHz to
 // fixtures/echo-peers/figures-16000.json, the reference test/quality/echo-canceller.test.ts
 // compares against (commit it after a run with the peers installed).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const GRID = process.env.ECHO_BENCH_GRID === 'test' ? 'test' : 'bench';
+const OUTSIDE = process.env.ECHO_BENCH_GRID === 'outside';
+const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE ? 'test' : 'bench';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 
 // The lab's helpers are TypeScript (test/helpers): bundle them once for Node, with import.meta.url
@@ -29,7 +33,9 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 const bundle = join(tmp, 'echo-lab.mjs');
 await build({
   stdin: {
-    contents: ['echo-scenes', 'echo-metrics', 'echo-report', 'echo-grid', 'echo-cancellers'].map((m) => `export * from './test/helpers/${m}.ts';`).join('\n'),
+    contents: ['echo-scenes', 'echo-metrics', 'echo-report', 'echo-grid', 'echo-cancellers', 'echo-outside']
+      .map((m) => `export * from './test/helpers/${m}.ts';`)
+      .join('\n'),
     resolveDir: ROOT,
     loader: 'ts',
   },
@@ -44,7 +50,7 @@ await build({
 /**
  * @typedef {typeof import('../test/helpers/echo-scenes.js') & typeof import('../test/helpers/echo-metrics.js')
  *   & typeof import('../test/helpers/echo-report.js') & typeof import('../test/helpers/echo-grid.js')
- *   & typeof import('../test/helpers/echo-cancellers.js')} Lab
+ *   & typeof import('../test/helpers/echo-cancellers.js') & typeof import('../test/helpers/echo-outside.js')} Lab
  * @typedef {import('../test/helpers/echo-scenes.js').EchoScene} EchoScene
  * @typedef {import('../test/helpers/echo-metrics.js').EchoFigures} EchoFigures
  * @typedef {import('../test/helpers/echo-report.js').RoomSummary} RoomSummary
@@ -121,7 +127,10 @@ function addSpeed(name, rate, audioSeconds, processSeconds) {
   speed.set(key, s);
 }
 
-const ours = lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through');
+const ours = [
+  ...lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through'),
+  ...(OUTSIDE ? lab.LONG_TAILS.map((factory) => ({ factory, role: 'candidate' })) : []),
+];
 
 /** Every canceller on one scene: figures by name. @param {EchoScene} scene @param {Peer[]} peers */
 function runScene(scene, peers) {
@@ -132,7 +141,8 @@ function runScene(scene, peers) {
     c.free?.();
     figures.push(lab.measureEcho(scene, output, c.name));
   }
-  for (const [name, filterMs] of peers) figures.push(lab.measureEcho(scene, runPeer(name, scene, filterMs).output, name));
+  // speex's DC notch and preprocessor move the user's correlation peak by 2 samples in the outside rooms' reverberant user path
+  for (const [name, filterMs] of peers) figures.push(lab.measureEcho(scene, runPeer(name, scene, filterMs).output, name, name.startsWith('speex') ? 2 : 1));
   return figures;
 }
 
@@ -143,7 +153,7 @@ function runScene(scene, peers) {
  * @param {number} rate @param {Peer[]} peers
  */
 function measureSpeed(rate, peers) {
-  const scenes = callsOf(GRID, rate)
+  const scenes = (OUTSIDE ? lab.outsideGroup(rate).scenes.filter((p) => p.script === 'call') : callsOf(GRID, rate))
     .filter((p) => p.erlDb === 18 || p.erlDb === 12)
     .slice(0, 8)
     .map((p) => lab.buildScene(p));
@@ -180,7 +190,7 @@ const t0 = performance.now();
 
 // speex's best filter length, on the main rooms' calls at 16 kHz (median single-talk reduction).
 let speexBestMs = 500;
-if (havePeers) {
+if (havePeers && !OUTSIDE) {
   const calls = callsOf(GRID, 16000);
   /** @type {SweepRow[]} */
   const sweep = [];
@@ -222,9 +232,12 @@ const PEERS = havePeers
   : [];
 
 const markdown = [];
-for (const rate of (process.env.ECHO_BENCH_RATES ?? '16000,24000,48000').split(',').map(Number)) {
-  const groups =
-    rate === 48000 ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }] : lab.echoGrid(GRID, rate);
+for (const rate of (process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : '16000,24000,48000')).split(',').map(Number)) {
+  const groups = OUTSIDE
+    ? [lab.outsideGroup(rate)]
+    : rate === 48000
+      ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }]
+      : lab.echoGrid(GRID, rate);
   /** @type {EchoFigures[]} */
   const all = [];
   /** @type {{ command: string, date: string, sampleRate: number, scenes: Record<string, { fingerprint: number[], figures: EchoFigures[] }> }} */
@@ -245,7 +258,12 @@ for (const rate of (process.env.ECHO_BENCH_RATES ?? '16000,24000,48000').split('
   markdown.push(table);
   if (rate === 16000 && havePeers) {
     mkdirSync(join(ROOT, 'fixtures/echo-peers'), { recursive: true });
-    writeFileSync(join(ROOT, 'fixtures/echo-peers/figures-16000.json'), `${JSON.stringify(reference, lab.figuresReplacer)}\n`);
+    const file = join(ROOT, 'fixtures/echo-peers/figures-16000.json');
+    // the outside rooms add their scenes to the reference the whole grid made (and the whole grid keeps them)
+    const old = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8'), lab.figuresReviver) : { scenes: {} };
+    const keep = Object.entries(old.scenes).filter(([name]) => (OUTSIDE ? !(name in reference.scenes) : lab.isOutsideRoom(name.split(' ')[0])));
+    reference.scenes = { ...reference.scenes, ...Object.fromEntries(keep) };
+    writeFileSync(file, `${JSON.stringify(reference, lab.figuresReplacer)}\n`);
   }
 }
 
@@ -268,6 +286,6 @@ results.markdown = markdown.join('\n\n');
 const minutes = (performance.now() - t0) / 60000;
 results.minutes = minutes;
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench/results/echo.json'), `${JSON.stringify(results)}\n`);
+writeFileSync(join(ROOT, `bench/results/${OUTSIDE ? 'echo-outside' : 'echo'}.json`), `${JSON.stringify(results)}\n`);
 rmSync(tmp, { recursive: true, force: true });
-console.log(`\necho bench: ${minutes.toFixed(1)} min; bench/results/echo.json written`);
+console.log(`\necho bench: ${minutes.toFixed(1)} min; bench/results/${OUTSIDE ? 'echo-outside' : 'echo'}.json written`);

@@ -3,7 +3,7 @@
 // adaptive canceller of issue 13 once it exists: add its adapter here and an entry with role
 // 'issue-13' to CANCELLERS_UNDER_TEST, and test/quality/echo-canceller.test.ts asserts the issue's
 // bounds on it (and that it is at least as good as the committed speexdsp / WebRTC figures).
-import { EchoCanceller, EchoGate } from '../../src/index.js';
+import { EchoCanceller, type EchoCancellerOptions, EchoGate } from '../../src/index.js';
 import type { CancellerFactory } from './echo-metrics.js';
 
 /** 10 ms callbacks unless a canceller wants otherwise. */
@@ -37,23 +37,31 @@ export const echoGate: CancellerFactory = (sampleRate) => {
   };
 };
 
-/** EchoCanceller with its defaults: pushReference then processInto in the same callback. */
-export const echoCanceller: CancellerFactory = (sampleRate) => {
-  const aec = new EchoCanceller({ sampleRate });
-  return {
-    name: 'EchoCanceller',
-    sampleRate,
-    latencySamples: aec.latencySamples,
-    blockSamples: blockOf(sampleRate),
-    process(reference, mic, output) {
-      aec.pushReference(reference);
-      aec.processInto(mic, output);
-    },
-    free() {
-      aec.free();
-    },
+/** EchoCanceller with `options` over its defaults, named `name`: pushReference then processInto in the same callback. */
+export const echoCancellerWith =
+  (options: Omit<EchoCancellerOptions, 'sampleRate'>, name: string): CancellerFactory =>
+  (sampleRate) => {
+    const aec = new EchoCanceller({ sampleRate, ...options });
+    return {
+      name,
+      sampleRate,
+      latencySamples: aec.latencySamples,
+      blockSamples: blockOf(sampleRate),
+      process(reference, mic, output) {
+        aec.pushReference(reference);
+        aec.processInto(mic, output);
+      },
+      free() {
+        aec.free();
+      },
+    };
   };
-};
+
+/** EchoCanceller with its defaults. */
+export const echoCanceller: CancellerFactory = echoCancellerWith({}, 'EchoCanceller');
+
+/** The canceller with a longer filter (`tailMs` 500 and 1000), measured beside the default on the outside rooms. */
+export const LONG_TAILS: CancellerFactory[] = [500, 1000].map((tailMs) => echoCancellerWith({ tailMs }, `EchoCanceller tail ${tailMs}`));
 
 /**
  * What each canceller is held to in test/quality/echo-canceller.test.ts: 'pass-through' must fail

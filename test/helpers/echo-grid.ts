@@ -1,10 +1,11 @@
 // The scene grids of the echo lab: the quality test's (16 kHz, modest) and the benchmark's (larger,
 // 16 and 24 kHz). Each group names what it measures; test/quality/echo-canceller.test.ts and
 // bench/echo.bench.mjs both build their scenes from here, so they judge the same calls.
+import { OUTSIDE_ROOMS } from './echo-outside.js';
 import { HELD_OUT_ROOMS, MAIN_ROOMS } from './echo-sources.js';
 import { USERS_HELD_OUT, type SceneParams } from './echo-scenes.js';
 
-export type GroupName = 'call' | 'cold-start' | 'path-change' | 'nonlinear' | 'held-out' | 'session-rate';
+export type GroupName = 'call' | 'cold-start' | 'path-change' | 'nonlinear' | 'held-out' | 'session-rate' | 'outside';
 
 export interface SceneGroup {
   name: GroupName;
@@ -81,4 +82,24 @@ export function sessionRateGroup(sampleRate = 24000): SceneGroup {
     scenes.push({ room, sampleRate, delayMs: 60, erlDb: 30, script: 'cold-start', noiseDb: -60, seed: seedOf(room, 'cold') });
   }
   return { name: 'session-rate', what: `calls at 6 and 30 dB and the -60 dBFS cold start at 30 dB, at ${sampleRate / 1000} kHz`, scenes };
+}
+
+/**
+ * The outside rooms (./echo-outside: sox's freeverb small, medium and a hall, a measured seminar
+ * room), held out like the held-out rooms (their reply and users): calls at 120 ms and cold starts
+ * (the user over the first reply 0.8 s in) at 60 ms, at 6, 18 and 30 dB echo return loss.
+ */
+export function outsideGroup(sampleRate = 16000): SceneGroup {
+  const heldOut = { assistant: 'assistant-heldout', users: USERS_HELD_OUT };
+  const scenes: SceneParams[] = [];
+  for (const room of OUTSIDE_ROOMS) {
+    for (const erlDb of [6, 18, 30]) scenes.push({ room, sampleRate, delayMs: 120, erlDb, script: 'call', ...heldOut, seed: seedOf(room, 'outside') });
+    for (const erlDb of [6, 18, 30])
+      scenes.push({ room, sampleRate, delayMs: 60, erlDb, script: 'cold-start', ...heldOut, seed: seedOf(room, 'outside-cold') });
+  }
+  return {
+    name: 'outside',
+    what: 'rooms the lab did not build (sox freeverb small / medium / RT60 4.7 s hall, a measured seminar room): calls and cold starts at 6, 18, 30 dB',
+    scenes,
+  };
 }

@@ -5,18 +5,19 @@
 // is independent of the code under test.
 import { readFileSync } from 'node:fs';
 import { ROOMS, roomResponses, type Room } from '../../scripts/echo-rooms.mjs';
+import { isOutsideRoom, loadOutsideRoom, type OutsideRoomName } from './echo-outside.js';
 import { FIXTURES } from './labels-vad.js';
 import { rng } from './random.js';
 import { readWav } from './wav-read.js';
 
-export type RoomName = 'laptop' | 'desk' | 'kiosk' | 'car' | 'phone' | 'conference';
+export type RoomName = 'laptop' | 'desk' | 'kiosk' | 'car' | 'phone' | 'conference' | OutsideRoomName;
 export const MAIN_ROOMS: RoomName[] = ['laptop', 'desk', 'kiosk'];
 export const HELD_OUT_ROOMS: RoomName[] = ['car', 'phone', 'conference'];
 export const SPEECH_RATE = 24000;
 export const SOUND_SPEED = 343;
 
 export interface RoomResponses {
-  room: Room;
+  room: Pick<Room, 'name' | 'what' | 'rt60'>;
   sampleRate: number;
   /** Speaker to mic, placement a and after the move (b); user to mic. Direct path amplitude 1. */
   echoA: Float64Array;
@@ -48,8 +49,9 @@ function readF32(path: string): Float64Array {
   return Float64Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
 }
 
-/** The responses of a room at `sampleRate`: the committed files at 16 kHz, rendered otherwise (cached). */
+/** The responses of a room at `sampleRate`: the committed files at 16 kHz, rendered otherwise (cached); outside rooms: ./echo-outside. */
 export function loadRoom(name: RoomName, sampleRate: number): RoomResponses {
+  if (isOutsideRoom(name)) return loadOutsideRoom(name, sampleRate);
   const key = `${name}/${sampleRate}`;
   const hit = roomCache.get(key);
   if (hit) return hit;

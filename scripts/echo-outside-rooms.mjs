@@ -1,0 +1,159 @@
+// Echo paths from generators and measurements the lab did not make (issue 13, "outside" rooms):
+// impulse responses for the echo canceller's held-out scenes (test/helpers/echo-outside.ts), 16 kHz
+// raw float32, cut where their decay falls under the noise, written to fixtures/echo-outside/.
+//
+// - sox's `reverb` (freeverb: parallel damped combs into series allpasses, -w: the wet signal only,
+//   so no direct path: the direct sound is no louder than the reverberation) applied to a unit
+//   impulse, three rooms from small to a hall of RT60 ~4.5 s. Checked here that an impulse response
+//   describes it: sox's output on seeded noise equals the noise convolved with the response within
+//   float rounding (linear and time-invariant), and at a tenth of the level it scales by a tenth.
+// - A measured room: a seminar room's response recorded with a clap of two wooden boards
+//   (source/seminar-clap-44100.wav, CC0 1.0, from the GitHub repository spatialaudio/
+//   selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav), resampled by sox.
+//
+//   node scripts/echo-outside-rooms.mjs   (needs sox; the tests read only the committed files)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { energyAfterDb, energyDecayDb, rt60FromResponse } from './echo-rooms.mjs';
+import { rng } from './random.mjs';
+
+const RATE = 16000;
+const DIR = new URL('../fixtures/echo-outside/', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'rtpcm-echo-outside-'));
+const IMPULSE = 0.25; // sox's reverb clips a full-scale impulse; the response is scaled back by 4
+const CUT_DB = -55; // the response ends where what is left of its energy is this far under the whole (under -70 dBFS mic noise at any echo level the lab uses)
+
+/** @param {string} file @returns {Float32Array} */
+const readF32 = (file) => {
+  const b = readFileSync(file);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+/** @param {string} file @param {Float32Array} x */
+const writeF32 = (file, x) => writeFileSync(file, Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+const raw = ['-t', 'raw', '-e', 'float', '-b', '32', '-r', String(RATE), '-c', '1'];
+
+/** sox's reverb over `x` (raw float32 at RATE, no dither). @param {Float32Array} x @param {string[]} args */
+function reverb(x, args) {
+  writeF32(join(tmp, 'in.f32'), x);
+  execFileSync('sox', ['-D', ...raw, join(tmp, 'in.f32'), ...raw, join(tmp, 'out.f32'), 'reverb', ...args]);
+  return readF32(join(tmp, 'out.f32'));
+}
+
+/** Where the response starts: the first sample within 26 dB of its peak. @param {ArrayLike<number>} h */
+function onsetOf(h) {
+  let peak = 0;
+  for (let i = 0; i < h.length; i++) peak = Math.max(peak, Math.abs(h[i]));
+  for (let i = 0; i < h.length; i++) if (Math.abs(h[i]) >= 0.05 * peak) return i;
+  return 0;
+}
+
+/** The response up to where its remaining energy falls under CUT_DB, the last 10 ms faded out. @param {Float32Array} h @param {number} end */
+function cut(h, end = h.length) {
+  const edc = energyDecayDb(h.subarray(0, end));
+  let n = edc.findIndex((v) => v < CUT_DB);
+  if (n < 0) n = end;
+  const out = h.slice(0, n);
+  const fade = Math.min(n, RATE / 100);
+  for (let i = 0; i < fade; i++) out[n - 1 - i] *= 0.5 - 0.5 * Math.cos((Math.PI * i) / fade);
+  return out;
+}
+
+/**
+ * Linearity and time invariance of sox's reverb: its output on 3 s of seeded white noise against
+ * the noise convolved with the response (at 400 output samples from 1 s on), and against its
+ * output at a tenth of the level, x10. Both as error energy over output energy, dB.
+ * @param {string[]} args @param {Float32Array} h
+ */
+function checkLti(args, h) {
+  const random = rng(4242);
+  const x = Float32Array.from({ length: 3 * RATE }, () => 0.1 * (2 * random() - 1));
+  const y = reverb(x, args);
+  const y10 = reverb(
+    x.map((v) => v / 10),
+    args,
+  );
+  let err = 0;
+  let sig = 0;
+  let errScale = 0;
+  for (let k = 0; k < 400; k++) {
+    const n = RATE + Math.floor((k * 2 * RATE) / 400);
+    let acc = 0;
+    for (let j = 0; j <= n && j < h.length; j++) acc += h[j] * x[n - j];
+    err += (acc - y[n]) ** 2;
+    sig += y[n] ** 2;
+    errScale += (10 * y10[n] - y[n]) ** 2;
+  }
+  return { convolutionErrorDb: +(10 * Math.log10(err / sig)).toFixed(1), scalingErrorDb: +(10 * Math.log10(errScale / sig)).toFixed(1) };
+}
+
+const SOX_ROOMS = [
+  { name: 'sox-small', what: 'freeverb, reverberance 20%, room scale 30%: a small, damped room', args: ['-w', '20', '50', '30', '100', '0', '0'] },
+  { name: 'sox-medium', what: 'freeverb, reverberance 50%, room scale 60%: a living room or meeting room', args: ['-w', '50', '50', '60', '100', '0', '0'] },
+  {
+    name: 'sox-large',
+    what: 'freeverb, reverberance 80%, room scale 100%: a large reverberant hall (RT60 ~4.5 s)',
+    args: ['-w', '80', '50', '100', '100', '0', '0'],
+  },
+];
+
+const soxVersion = execFileSync('sox', ['--version'], { encoding: 'utf8' }).trim();
+const rooms = [];
+for (const r of SOX_ROOMS) {
+  const impulse = new Float32Array(8 * RATE);
+  impulse[0] = IMPULSE;
+  const full = reverb(impulse, r.args).map((v) => v / IMPULSE);
+  const h = cut(full);
+  rooms.push({
+    ...r,
+    command: `sox -D ${raw.join(' ')} impulse.f32 ${raw.join(' ')} out.f32 reverb ${r.args.join(' ')} (impulse ${IMPULSE} at sample 0, 8 s; / ${IMPULSE})`,
+    lti: checkLti(r.args, full),
+    h,
+  });
+}
+
+// The measured room: sox resamples it to 16 kHz; it ends where its 20 ms envelope first comes within
+// 3 dB of the recording's noise floor (the median 20 ms energy over its last 300 ms).
+execFileSync('sox', ['-D', join(DIR, 'source/seminar-clap-44100.wav'), ...raw.slice(0, 6), join(tmp, 'clap.f32'), 'rate', '-v', String(RATE)]);
+const clap = readF32(join(tmp, 'clap.f32'));
+const frame = RATE / 50;
+const energies = [];
+for (let i = 0; i + frame <= clap.length; i += frame) energies.push(clap.subarray(i, i + frame).reduce((s, v) => s + v * v, 0));
+const floor = [...energies.slice(-15)].sort((a, b) => a - b)[7];
+const peakFrame = energies.indexOf(Math.max(...energies));
+const endFrame = energies.findIndex((e, i) => i > peakFrame && e < 2 * floor);
+rooms.push({
+  name: 'seminar',
+  what: 'a seminar room, measured: a clap of two wooden boards recorded with a microphone (Audacity); 44.1 kHz',
+  source:
+    'GitHub repository spatialaudio/selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav (commit f33e29b, 2015; data/README.md: CC0 1.0 Public Domain Dedication); committed as source/seminar-clap-44100.wav',
+  license: 'CC0 1.0',
+  command: `sox -D source/seminar-clap-44100.wav ${raw.slice(0, 6).join(' ')} out.f32 rate -v ${RATE}; cut at the noise floor (${(10 * Math.log10(floor / frame)).toFixed(1)} dBFS per 20 ms) + 3 dB`,
+  h: cut(clap, (endFrame < 0 ? energies.length : endFrame) * frame),
+});
+
+const manifest = {
+  command: 'node scripts/echo-outside-rooms.mjs',
+  sox: soxVersion,
+  format: 'raw float32 little-endian mono at 16000 Hz, <room>-echo-16000.f32: the speaker-to-mic response (the scenes scale it to the echo return loss)',
+  cut: `sox rooms: where the energy left falls ${CUT_DB} dB under the whole; measured: at the recording's noise floor; 10 ms raised-cosine fade`,
+  lti: 'convolutionErrorDb: sox reverb on 3 s of seeded white noise vs the noise convolved with the uncut response (400 samples from 1 s on); scalingErrorDb: the same at a tenth of the level, x10. Both float rounding: an impulse response describes the effect',
+  rooms: rooms.map(({ h, ...r }) => {
+    const onset = onsetOf(h);
+    const file = `${r.name}-echo-16000.f32`;
+    writeF32(join(DIR, file), h);
+    return {
+      ...r,
+      file,
+      samples: h.length,
+      onsetSamples: onset,
+      t30S: +rt60FromResponse(h, RATE).toFixed(3),
+      energyAfterDb: Object.fromEntries([250, 500, 1000].map((ms) => [ms, energyAfterDb(h, RATE, onset / RATE, ms)?.toFixed(1) ?? null])),
+    };
+  }),
+};
+writeFileSync(join(DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+rmSync(tmp, { recursive: true, force: true });
+for (const r of manifest.rooms)
+  console.log(r.name, r.samples, 'samples, onset', r.onsetSamples, 'T30', r.t30S, 's, energy after', JSON.stringify(r.energyAfterDb), 'lti' in r ? r.lti : '');

@@ -1,0 +1,80 @@
+// The echo canceller on rooms the lab did not build (test/helpers/echo-outside.ts: sox's freeverb
+// small / medium / an RT60 4.7 s hall, and a measured seminar room; calls and cold starts at 6, 18
+// and 30 dB echo return loss, held-out reply and users): 24 scenes at 16 kHz, ~15 s. Printed per
+// scene and per room beside the peers (speexdsp, webrtc-audio-processing: their figures on the same
+// scenes, fixtures/echo-peers/figures-16000.json, by `ECHO_BENCH_GRID=outside node
+// bench/echo.bench.mjs`). Held to its measured figures (floors a little under them), to what it
+// does better than the peers, and to the weaknesses still open in the hall (docs/echo-canceller.md,
+// "What is still weak"): a fix flips those checks, and the docs change with them.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { echoCanceller } from '../helpers/echo-cancellers.js';
+import { outsideGroup } from '../helpers/echo-grid.js';
+import { evaluate, issue13Failures, type EchoFigures } from '../helpers/echo-metrics.js';
+import { figuresReviver, roomTable, sceneTable, shortfallsAgainstPeers, summarizeByRoom } from '../helpers/echo-report.js';
+import { buildScene, sameFingerprint, sceneFingerprint } from '../helpers/echo-scenes.js';
+import { FIXTURES } from '../helpers/labels-vad.js';
+
+const ours: EchoFigures[] = [];
+const peers: EchoFigures[] = [];
+const group = outsideGroup(16000);
+const reference = JSON.parse(readFileSync(`${FIXTURES}echo-peers/figures-16000.json`, 'utf8'), figuresReviver) as {
+  scenes: Record<string, { fingerprint: number[]; figures: EchoFigures[] }>;
+};
+const stale: string[] = [];
+
+beforeAll(() => {
+  for (const params of group.scenes) {
+    const scene = buildScene(params);
+    const ref = reference.scenes[scene.name];
+    if (!ref || !sameFingerprint(ref.fingerprint, sceneFingerprint(scene))) stale.push(scene.name);
+    else peers.push(...ref.figures);
+    ours.push(evaluate(echoCanceller, scene));
+  }
+  const rooms = summarizeByRoom(ours);
+  console.log(
+    `\noutside rooms, per scene\n${sceneTable(ours)}\n\nbeside the peers, per room (worst case)\n${roomTable([...rooms, ...summarizeByRoom(peers)])}\n\nissue-13 shortfalls:\n${ours
+      .map((f) => `${f.scene}: ${issue13Failures(f).join('; ')}`)
+      .filter((l) => !l.endsWith(': '))
+      .join('\n')}\n\nshortfalls against the peers:\n${shortfallsAgainstPeers(rooms, summarizeByRoom(peers)).join('\n')}`,
+  );
+}, 120_000);
+
+const room = (name: string) => ours.filter((f) => f.scene.startsWith(`${name} `));
+const erlOf = (f: EchoFigures) => Number(/ (\d+)dB/.exec(f.scene)![1]);
+
+describe('EchoCanceller on the outside rooms, 16 kHz', () => {
+  it('the peers reference covers every outside scene, made from the same mic signal', () => {
+    expect(stale, 'rerun: ECHO_BENCH_GRID=outside node bench/echo.bench.mjs').toEqual([]);
+  });
+  it('small, medium and seminar rooms: single talk >= 28 dB (or the ceiling - 3), leaks <= 2%, no utterance never delivered (measured 29.7-43.2 dB, <= 1.7%)', () => {
+    for (const f of ['sox-small', 'sox-medium', 'seminar'].flatMap(room)) {
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(28, f.singleTalk.ceilingDb - 3));
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.02);
+      expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
+    }
+  });
+  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its 30 dB cold start (measured 0%, 0.4%)', () => {
+    for (const f of room('sox-large').filter((x) => x.scene.includes(' call ') || erlOf(x) === 30))
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
+  });
+  it('double talk: >= 80% delivered clean in small, medium and seminar, >= 75% in the hall (measured 81.8-100%, hall 78.3-95.9%)', () => {
+    for (const f of ours) expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(f.scene.startsWith('sox-large') ? 0.75 : 0.8);
+  });
+  it('delivers more of the user in double talk than the better of speexdsp and webrtc in every room, and as much at a cold start outside the hall (theirs <= 60%)', () => {
+    const theirs = summarizeByRoom(peers);
+    for (const o of summarizeByRoom(ours)) {
+      const ps = theirs.filter((p) => p.room === o.room);
+      expect(o.cleanShare, o.room).toBeGreaterThan(Math.max(...ps.map((p) => p.cleanShare)));
+      if (o.room !== 'sox-large') expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
+    }
+  });
+  it('still weak: the hall cold starts at 6 and 18 dB leak over 1% (measured 1.6%, 2.1%), and a user over its first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model', () => {
+    const cold = room('sox-large').filter((f) => f.scene.includes('cold-start') && erlOf(f) <= 18);
+    expect(cold.length).toBe(2);
+    for (const f of cold) expect(f.singleTalk.leakShare, f.scene).toBeGreaterThan(0.01);
+    const first = cold.find((f) => erlOf(f) === 6)!;
+    expect(first.coldStart!.share, first.scene).toBeLessThan(0.167);
+    expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.08);
+  });
+});
