@@ -46,14 +46,14 @@ beforeAll(
     }
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     console.log(
-      `\n| scene | window s | single talk dB (ceiling) | leaks | double talk clean | delayMs over the window (every 5 s) | path changes by its end |\n| --- | --- | ---: | ---: | ---: | --- | ---: |\n${runs
+      `\n| scene | window s | single talk dB (ceiling) | leaks | double talk clean | delayMs over the window (every 5 s) | skew ppm at its end | path changes by its end |\n| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |\n${runs
         .flatMap((r) =>
           r.windows.map((w, i) => {
             const t = r.track.filter((s) => s.timeS > i * WINDOW_S && s.timeS <= (i + 1) * WINDOW_S);
             return `| ${driftSceneName(r.params)} | ${i * WINDOW_S}-${(i + 1) * WINDOW_S} | ${w.singleTalk.reductionDb.toFixed(1)} (${w.singleTalk.ceilingDb.toFixed(1)}) | ${pct(w.singleTalk.leakShare)} | ${pct(w.doubleTalk.cleanShare)} | ${t
               .filter((s) => Math.round(s.timeS) % 5 === 0)
               .map((s) => s.delayMs.toFixed(0))
-              .join(' ')} | ${t.at(-1)?.pathChanges ?? '-'} |`;
+              .join(' ')} | ${t.at(-1)?.skewPpm.toFixed(1) ?? '-'} | ${t.at(-1)?.pathChanges ?? '-'} |`;
           }),
         )
         .join('\n')}`,
