@@ -7,7 +7,7 @@ import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile, dl_peak } from "./aec-delay";
-import { sk_block, sk_turn } from "./aec-skew";
+import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
@@ -322,7 +322,8 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   else kf_update(a.wb, a.x, a.unc, a.m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
   const spec = <usize>(8 * k);
   for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
-    pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
+    if (a.skewOn) sk_constrain(a, a.constrainNext);
+    else pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
     a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
   }
 }

@@ -16,6 +16,7 @@
 // Latency: none (the estimate follows the skew within ~SKEW_TC_S).
 
 import { Aec } from "./aec-state";
+import { fft_forward, fft_inverse } from "./fft";
 import { dl_moved, dl_snapshot, dl_peak } from "./aec-delay";
 
 /** Averaging of the skew, s of confident updates. */
@@ -23,7 +24,10 @@ import { dl_moved, dl_snapshot, dl_peak } from "./aec-delay";
 @inline const SKEW_TC_S: f32 = 30;
 /** Confident updates before the weights are turned, s. */
 // @ts-ignore: decorator
-@inline const SKEW_SETTLE_S: f32 = 10;
+@inline const SKEW_SETTLE_S: f32 = 15;
+/** The slope must stand this many standard errors from 0 (the residuals of the cumulative movement are correlated: their error reads small). */
+// @ts-ignore: decorator
+@inline const SKEW_SURE: f64 = 10;
 /** Skew over which the weights are turned (and under half of which they no longer are). */
 // @ts-ignore: decorator
 @inline const SKEW_ON: f32 = 1.0e-5;
@@ -50,6 +54,7 @@ export function sk_reset(a: Aec): void {
   a.skewTT = 0;
   a.skewY = 0;
   a.skewTY = 0;
+  a.skewYY = 0;
 }
 
 /**
@@ -87,10 +92,17 @@ function observe(a: Aec, dTau: f32, samples: i32): void {
   a.skewTT = keep * a.skewTT + t * t;
   a.skewY = keep * a.skewY + y;
   a.skewTY = keep * a.skewTY + t * y;
-  const det = a.skewW * a.skewTT - a.skewT * a.skewT;
-  if (a.skewSeconds < <f64>SKEW_SETTLE_S || !(det > 0)) return;
-  a.skew = <f32>((a.skewW * a.skewTY - a.skewT * a.skewY) / det / <f64>a.sampleRate);
-  if (abs(a.skew) > SKEW_ON) a.skewOn = true;
+  a.skewYY = keep * a.skewYY + y * y;
+  // centred sums: the slope, and its standard error from the residuals (W - 2 degrees of freedom)
+  const stt = a.skewTT - a.skewT * a.skewT / a.skewW;
+  const sty = a.skewTY - a.skewT * a.skewY / a.skewW;
+  const syy = a.skewYY - a.skewY * a.skewY / a.skewW;
+  if (a.skewSeconds < <f64>SKEW_SETTLE_S || !(stt > 0) || a.skewW <= 2) return;
+  const slope = sty / stt; // samples per second
+  const error = Math.sqrt(max(0, syy - slope * sty) / ((a.skewW - 2) * stt));
+  a.skew = <f32>(slope / <f64>a.sampleRate);
+  const sure = abs(slope) > <f64>SKEW_SURE * error;
+  if (sure && abs(a.skew) > SKEW_ON) a.skewOn = true;
   else if (abs(a.skew) < 0.5 * SKEW_ON) a.skewOn = false;
 }
 
@@ -131,4 +143,37 @@ export function sk_turn(a: Aec): void {
   }
   turn(a.wb, a.m, k, a.rot);
   turn(a.wf, a.m, k, a.rot);
+}
+
+/**
+ * The gradient constraint of background partition `q` (./aec-filter: pf_constrain) while the
+ * weights turn: the taps turned past the partition's end (the skew > 0: into taps B..3B/2 - 1 of its
+ * 2B) are the next partition's first, those turned before its start (< 0: wrapped to 3B/2..2B - 1)
+ * the previous one's last; they move there instead of being cut (cut, an echo's direct path
+ * crossing a partition's edge had to be learned again). One more FFT per constrained partition.
+ */
+export function sk_constrain(a: Aec, q: i32): void {
+  const b = a.b;
+  const kb = <usize>a.k << 2;
+  const spec = kb << 1;
+  const half = <usize>b << 2;
+  const quarter = <usize>(b >> 1) << 2;
+  const wp = a.wb + <usize>q * spec;
+  fft_inverse(a.fft, wp, wp + kb, a.tmp, a.work);
+  const later = a.skew > 0;
+  const to = later ? q + 1 : q - 1;
+  if (to >= 0 && to < a.m) {
+    memory.fill(a.carry, 0, half << 1);
+    if (later) memory.copy(a.carry, a.tmp + half, quarter);
+    else memory.copy(a.carry + quarter, a.tmp + half + quarter, quarter);
+    fft_forward(a.fft, a.carry, a.sE, a.sE + kb, a.work);
+    const w = a.wb + <usize>to * spec;
+    for (let j = 0; j < a.k; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(w + o, f32x4.add(v128.load(w + o), v128.load(a.sE + o)));
+      v128.store(w + kb + o, f32x4.add(v128.load(w + kb + o), v128.load(a.sE + kb + o)));
+    }
+  }
+  memory.fill(a.tmp + half, 0, half);
+  fft_forward(a.fft, a.tmp, wp, wp + kb, a.work);
 }

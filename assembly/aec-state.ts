@@ -172,6 +172,7 @@ import { sup_bytes } from "./aec-suppress";
   skewTT: f64;
   skewY: f64;
   skewTY: f64;
+  skewYY: f64;
   // Arrays (absolute pointers, written by layout).
   fft: usize;
   work: usize;
@@ -194,6 +195,7 @@ import { sup_bytes } from "./aec-suppress";
   resid: usize; // f32[K] residual the filter could remove, per bin
   invT: usize; // f32[K]
   rot: usize; // the skew's phasors, K re then K im (./aec-skew)
+  carry: usize; // 2B samples: taps the skew turned into a neighbouring partition (./aec-skew)
   refQueue: usize;
   refFrame: usize; // previous and current reference block
   micBlock: usize;
@@ -251,6 +253,7 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.resid = p; p += bins;
   a.invT = p; p += bins;
   a.rot = p; p += spec;
+  a.carry = p; p += <usize>(4 * n);
   a.refQueue = p; p += <usize>(4 * refCapacity(sampleRate));
   a.refFrame = p; p += <usize>(4 * n);
   a.micBlock = p; p += <usize>(4 * b);

@@ -210,7 +210,8 @@ export function aec_dropped_reference(s: usize): f64 {
   return changetype<Aec>(s).refDropped;
 }
 
-/** The estimated clock skew, ppm of echo delay gained per second of mic (> 0: the echo comes later over time). */
+/** The clock skew the filter follows, ppm of echo delay gained per second of mic (> 0: the echo comes later over time; 0 while none). */
 export function aec_skew_ppm(s: usize): f64 {
-  return <f64>changetype<Aec>(s).skew * 1e6;
+  const a = changetype<Aec>(s);
+  return a.skewOn ? <f64>a.skew * 1e6 : 0;
 }

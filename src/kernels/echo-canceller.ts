@@ -138,8 +138,9 @@ export class EchoCanceller extends KernelObject {
     return this.k.aec_path_changes(this.live());
   }
   /**
-   * Clock skew between speaker and mic as the canceller measures it: ppm of echo delay gained per
-   * second (> 0: the echo comes later over time). Its filter follows it once over 10 ppm.
+   * Clock skew between speaker and mic that the filter follows: ppm of echo delay gained per second
+   * (> 0: the echo comes later over time); 0 while none is measured (under 10 ppm, or in the
+   * first 20 s of playback).
    */
   get clockSkewPpm(): number {
     return this.k.aec_skew_ppm(this.live());
