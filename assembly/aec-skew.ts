@@ -12,7 +12,8 @@
 // update as the echo moves (./aec-delay: dl_phase_step); the skew is that dτ over the update's 2B
 // samples, averaged over SKEW_TC_S of confident updates (peak coherence over SKEW_PEAK, reference
 // playing; single steps over 1000 ppm, a path change, are dropped). Bypassed until SKEW_SETTLE_S of
-// them and while under SKEW_ON (10 ppm): calls without drift run bit for bit as before.
+// them and while under SKEW_ON (30 ppm: without drift the estimate read up to 24 ppm in the 3-minute
+// calls, a false skew cost path changes): calls without drift run bit for bit as before.
 // Latency: none (the estimate follows the skew within ~SKEW_TC_S).
 
 import { Aec } from "./aec-state";
@@ -24,13 +25,13 @@ import { dl_moved, dl_snapshot, dl_peak } from "./aec-delay";
 @inline const SKEW_TC_S: f32 = 30;
 /** Confident updates before the weights are turned, s. */
 // @ts-ignore: decorator
-@inline const SKEW_SETTLE_S: f32 = 15;
+@inline const SKEW_SETTLE_S: f32 = 30;
 /** The slope must stand this many standard errors from 0 (the residuals of the cumulative movement are correlated: their error reads small). */
 // @ts-ignore: decorator
 @inline const SKEW_SURE: f64 = 10;
 /** Skew over which the weights are turned (and under half of which they no longer are). */
 // @ts-ignore: decorator
-@inline const SKEW_ON: f32 = 1.0e-5;
+@inline const SKEW_ON: f32 = 3.0e-5;
 /** Peak coherence of the delay estimator for an update to count. */
 // @ts-ignore: decorator
 @inline const SKEW_PEAK: f32 = 0.1;
