@@ -25,10 +25,10 @@ import { dl_moved, dl_snapshot, dl_peak } from "./aec-delay";
 @inline const SKEW_TC_S: f32 = 30;
 /** Confident updates before the weights are turned, s. */
 // @ts-ignore: decorator
-@inline const SKEW_SETTLE_S: f32 = 30;
+@inline const SKEW_SETTLE_S: f32 = 20;
 /** The slope must stand this many standard errors from 0 (the residuals of the cumulative movement are correlated: their error reads small). */
 // @ts-ignore: decorator
-@inline const SKEW_SURE: f64 = 10;
+@inline const SKEW_SURE: f64 = 20;
 /** Skew over which the weights are turned (and under half of which they no longer are). */
 // @ts-ignore: decorator
 @inline const SKEW_ON: f32 = 3.0e-5;
