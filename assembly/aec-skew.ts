@@ -8,12 +8,15 @@
 // estimate's (the filter's placement). Equivalent to resampling the reference by the skew, without
 // reading the reference ahead of what was pushed (mic and reference arrive in step: a speaker clock
 // that runs fast would have the reference read past its end).
-// How: the delay estimator's smoothed cross-spectrum at its peak lag turns by -2 pi k dτ / 2B per
-// update as the echo moves (./aec-delay: dl_phase_step); the skew is that dτ over the update's 2B
-// samples, averaged over SKEW_TC_S of confident updates (peak coherence over SKEW_PEAK, reference
-// playing; single steps over 1000 ppm, a path change, are dropped). Bypassed until SKEW_SETTLE_S of
-// them and while under SKEW_ON (30 ppm: without drift the estimate read up to 24 ppm in the 3-minute
-// calls, a false skew cost path changes): calls without drift run bit for bit as before.
+// How: every SKEW_INTERVAL_S (0.5 s) the delay estimator's smoothed cross-spectrum at its
+// confident peak lag is compared with the one kept 0.5 s before (./aec-delay: dl_snapshot,
+// dl_moved): it turned by -2 pi k dτ / 2B in bin k as the echo moved by dτ. The skew is the slope
+// of the summed movement over the summed time of playback (a least-squares line forgetting over
+// SKEW_TC_S, 30 s). Bypassed until SKEW_SETTLE_S (20 s) of playback, until the slope stands
+// SKEW_SURE (20) standard errors from 0, and while under SKEW_ON (40 ppm; off again under 20): without
+// drift the estimate read up to 24 ppm in the reverberant 3-minute calls (a false skew at 30 ppm
+// cost the desk a path change), and it reads 60-90% of the skew in the kiosk. Calls without drift
+// run bit for bit as before (the lab's 78 scenes, bench/aec-identical.mjs).
 // Latency: none (the estimate follows the skew within ~SKEW_TC_S).
 
 import { Aec } from "./aec-state";
@@ -31,7 +34,7 @@ import { dl_moved, dl_snapshot, dl_peak } from "./aec-delay";
 @inline const SKEW_SURE: f64 = 20;
 /** Skew over which the weights are turned (and under half of which they no longer are). */
 // @ts-ignore: decorator
-@inline const SKEW_ON: f32 = 3.0e-5;
+@inline const SKEW_ON: f32 = 4.0e-5;
 /** Peak coherence of the delay estimator for an update to count. */
 // @ts-ignore: decorator
 @inline const SKEW_PEAK: f32 = 0.1;
