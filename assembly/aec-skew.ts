@@ -49,16 +49,9 @@ import { dl_moved, dl_snapshot, dl_peak } from "./aec-delay";
 export function sk_reset(a: Aec): void {
   a.skew = 0;
   a.skewOn = false;
-  a.skewTau = 0;
-  a.skewSeconds = 0;
-  a.skewSince = 0;
-  a.skewPlayed = 0;
-  a.skewW = 0;
-  a.skewT = 0;
-  a.skewTT = 0;
-  a.skewY = 0;
-  a.skewTY = 0;
-  a.skewYY = 0;
+  a.skewSince = a.skewPlayed = 0;
+  // the movement, its time and the regression's sums
+  a.skewTau = a.skewSeconds = a.skewW = a.skewT = a.skewTT = a.skewY = a.skewTY = a.skewYY = 0;
 }
 
 /**

@@ -39,7 +39,8 @@ export function runOurs(scene: EchoScene, trackEveryS = 0): OursRun {
       aec.pushReference(reference);
       aec.processInto(mic, output);
       blocks++;
-      if (every > 0 && blocks % every === 0) track.push({ timeS: blocks / 100, delayMs: aec.delayMs, pathChanges: aec.pathChanges, erleDb: aec.erleDb, skewPpm: aec.clockSkewPpm });
+      if (every > 0 && blocks % every === 0)
+        track.push({ timeS: blocks / 100, delayMs: aec.delayMs, pathChanges: aec.pathChanges, erleDb: aec.erleDb, skewPpm: aec.clockSkewPpm });
     },
   };
   try {
