@@ -7,6 +7,7 @@ import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile, dl_peak } from "./aec-delay";
+import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
@@ -321,7 +322,8 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   else kf_update(a.wb, a.x, a.unc, a.m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
   const spec = <usize>(8 * k);
   for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
-    pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
+    if (a.skewOn) sk_constrain(a, a.constrainNext);
+    else pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
     a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
   }
 }
@@ -354,6 +356,7 @@ export function aec_block(a: Aec): void {
   // sums are zero, as the pass would find them, bit for bit; it and the two inverse FFTs are skipped
   // (the canceller ~1.5x as fast while the assistant is silent).
   const quiet = a.zeroFrames >= a.offset + m;
+  sk_turn(a); // the weights follow a clock skew (bypassed without one)
   if (quiet) {
     memory.fill(a.yb, 0, <usize>b << 2);
     memory.fill(a.yf, 0, <usize>b << 2);
@@ -411,6 +414,7 @@ export function aec_block(a: Aec): void {
   // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
   const onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb) : dl_onset(a.delay);
+  sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   if (onset >= 0) {
     place(a, onset);
     weighProfile(a);

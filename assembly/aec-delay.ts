@@ -34,6 +34,8 @@
   pxx: usize; // f32[lags][nb]
   pdd: usize; // f32[nb]
   profile: usize; // f32[lags]
+  snapLag: i32; // lag of the kept cross-spectrum (dl_snapshot), -1: none
+  snap: usize; // f32[2][nb]: it, re then im
 }
 
 // @ts-ignore: decorator
@@ -51,7 +53,7 @@ function bandBins(sampleRate: i32, n: i32): i32 {
 /** Bytes of the estimator's state for `lags` lags, transforms of n points at sampleRate. */
 export function dl_bytes(sampleRate: i32, n: i32, lags: i32): usize {
   const nb = bandBins(sampleRate, n);
-  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 1) + 4 * lags + 16);
+  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 3) + 4 * lags + 16);
 }
 
 /**
@@ -73,7 +75,8 @@ export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags
   d.cIm = q; q += <usize>(4 * nb * lags);
   d.pxx = q; q += <usize>(4 * nb * lags);
   d.pdd = q; q += <usize>(4 * nb);
-  d.profile = q;
+  d.profile = q; q += <usize>(4 * lags);
+  d.snap = q;
   dl_reset(p);
 }
 
@@ -87,6 +90,7 @@ export function dl_reset(p: usize): void {
   d.peakLag = -1;
   d.peak = 0;
   d.mean = 0;
+  d.snapLag = -1;
 }
 
 /**
@@ -190,4 +194,49 @@ export function dl_peak(p: usize): f32 {
 /** The coherence profile, f32[lags]: the share of the mic each lag of reference explains. */
 export function dl_profile(p: usize): usize {
   return changetype<Delay>(p).profile;
+}
+
+/** Keeps the cross-spectrum at the peak lag (for dl_moved); false before a confident peak. */
+export function dl_snapshot(p: usize, minPeak: f32): bool {
+  const d = changetype<Delay>(p);
+  if (d.peakLag < 0 || !(d.peak > minPeak)) {
+    d.snapLag = -1;
+    return false;
+  }
+  d.snapLag = d.peakLag;
+  const row = <usize>d.nb << 2;
+  memory.copy(d.snap, d.cRe + <usize>d.peakLag * row, row);
+  memory.copy(d.snap + row, d.cIm + <usize>d.peakLag * row, row);
+  return true;
+}
+
+/**
+ * How far, in samples, the echo moved since dl_snapshot: the cross-spectrum at that lag turned by
+ * -2 pi k dτ / n in bin k (n-point frames); a least-squares slope of the angles over the band's
+ * bins, weighted by the product of the magnitudes (the angles within +-pi: dτ under n / 2 k1, 2.5
+ * samples at 16 kHz for the top of the band). NaN without a snapshot.
+ */
+export function dl_moved(p: usize, n: i32): f32 {
+  const d = changetype<Delay>(p);
+  if (d.snapLag < 0) return NaN;
+  const row = <usize>d.nb << 2;
+  const cr = d.cRe + <usize>d.snapLag * row;
+  const ci = d.cIm + <usize>d.snapLag * row;
+  let num: f64 = 0;
+  let den: f64 = 0;
+  for (let j = 0; j < d.nb; j++) {
+    const o = <usize>j << 2;
+    const ar = <f64>load<f32>(cr + o);
+    const ai = <f64>load<f32>(ci + o);
+    const br = <f64>load<f32>(d.snap + o);
+    const bi = <f64>load<f32>(d.snap + row + o);
+    const re = ar * br + ai * bi; // now x conj(then)
+    const im = ai * br - ar * bi;
+    const w = Math.sqrt(re * re + im * im);
+    const bin = <f64>(d.k0 + j);
+    num += w * bin * Math.atan2(im, re);
+    den += w * bin * bin;
+  }
+  if (!(den > 0)) return NaN;
+  return <f32>(-<f64>n / (2 * Math.PI) * num / den);
 }

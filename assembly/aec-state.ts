@@ -161,6 +161,18 @@ import { sup_bytes } from "./aec-suppress";
   sddFloor: f32; // the mic's noise floor: the minimum of sdd over the last 1-2 s
   sddMinCur: f32; // the minimum of sdd in the current and the previous 1 s window
   sddMinPrev: f32;
+  skew: f32; // clock skew: samples of echo delay gained per sample (./aec-skew)
+  skewOn: bool; // the weights are turned by it
+  skewTau: f64; // the echo's movement summed over confident updates, samples
+  skewSeconds: f64; // their time, s
+  skewSince: i32; // samples since the delay estimator's snapshot
+  skewPlayed: i32; // of which the echo played
+  skewW: f64; // exponentially weighted sums of the regression of skewTau on skewSeconds
+  skewT: f64;
+  skewTT: f64;
+  skewY: f64;
+  skewTY: f64;
+  skewYY: f64;
   // Arrays (absolute pointers, written by layout).
   fft: usize;
   work: usize;
@@ -182,6 +194,8 @@ import { sup_bytes } from "./aec-suppress";
   errNoise: usize; // f32[K] noise floor of the error
   resid: usize; // f32[K] residual the filter could remove, per bin
   invT: usize; // f32[K]
+  rot: usize; // the skew's phasors, K re then K im (./aec-skew)
+  carry: usize; // 2B samples: taps the skew turned into a neighbouring partition (./aec-skew)
   refQueue: usize;
   refFrame: usize; // previous and current reference block
   micBlock: usize;
@@ -238,6 +252,8 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.errNoise = p; p += bins;
   a.resid = p; p += bins;
   a.invT = p; p += bins;
+  a.rot = p; p += spec;
+  a.carry = p; p += <usize>(4 * n);
   a.refQueue = p; p += <usize>(4 * refCapacity(sampleRate));
   a.refFrame = p; p += <usize>(4 * n);
   a.micBlock = p; p += <usize>(4 * b);

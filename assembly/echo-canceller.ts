@@ -37,6 +37,7 @@ import { sup_init, sup_reset, sup_user_present } from "./aec-suppress";
 import { finiteOrZero } from "./shared";
 import { Aec, layout, stateBytes, setPrior, refCapacity, ECHO_GAIN } from "./aec-state";
 import { aec_block } from "./aec-block";
+import { sk_reset } from "./aec-skew";
 
 /** Bytes of state: blocks of `b` samples, `m` partitions placed at up to `maxLag` blocks of delay. */
 export function aec_state_bytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
@@ -117,6 +118,7 @@ export function aec_reset(s: usize): void {
   a.sddFloor = 1.0e30;
   a.sddMinCur = 1.0e30;
   a.sddMinPrev = 1.0e30;
+  sk_reset(a);
 }
 
 /** Queues `n` reference samples (what the speaker plays). Beyond 1 s queued the oldest are dropped (counted). */
@@ -206,4 +208,10 @@ export function aec_path_changes(s: usize): i32 {
 /** Reference samples dropped because more than 1 s was queued ahead of the mic. */
 export function aec_dropped_reference(s: usize): f64 {
   return changetype<Aec>(s).refDropped;
+}
+
+/** The clock skew the filter follows, ppm of echo delay gained per second of mic (> 0: the echo comes later over time; 0 while none). */
+export function aec_skew_ppm(s: usize): f64 {
+  const a = changetype<Aec>(s);
+  return a.skewOn ? <f64>a.skew * 1e6 : 0;
 }

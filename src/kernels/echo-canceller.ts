@@ -19,6 +19,7 @@ interface AecExports extends KernelExports {
   aec_user_present(s: number): number;
   aec_path_changes(s: number): number;
   aec_dropped_reference(s: number): number;
+  aec_skew_ppm(s: number): number;
 }
 
 /** Options of `new EchoCanceller(...)` (docs/echo-canceller.md); only `sampleRate` is required. */
@@ -135,6 +136,14 @@ export class EchoCanceller extends KernelObject {
   /** Echo path changes detected (the device moved, playout jumped) since construction or reset. */
   get pathChanges(): number {
     return this.k.aec_path_changes(this.live());
+  }
+  /**
+   * Clock skew between speaker and mic that the filter follows: ppm of echo delay gained per second
+   * (> 0: the echo comes later over time); 0 while none is measured (under 10 ppm, or in the
+   * first 20 s of playback).
+   */
+  get clockSkewPpm(): number {
+    return this.k.aec_skew_ppm(this.live());
   }
   /** Reference samples dropped because more than 1 s of it was pushed ahead of the mic. */
   get droppedReferenceSamples(): number {

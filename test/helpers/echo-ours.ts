@@ -11,6 +11,8 @@ export interface OursSample {
   delayMs: number;
   pathChanges: number;
   erleDb: number;
+  /** EchoCanceller.clockSkewPpm. */
+  skewPpm: number;
 }
 
 export interface OursRun {
@@ -37,7 +39,8 @@ export function runOurs(scene: EchoScene, trackEveryS = 0): OursRun {
       aec.pushReference(reference);
       aec.processInto(mic, output);
       blocks++;
-      if (every > 0 && blocks % every === 0) track.push({ timeS: blocks / 100, delayMs: aec.delayMs, pathChanges: aec.pathChanges, erleDb: aec.erleDb });
+      if (every > 0 && blocks % every === 0)
+        track.push({ timeS: blocks / 100, delayMs: aec.delayMs, pathChanges: aec.pathChanges, erleDb: aec.erleDb, skewPpm: aec.clockSkewPpm });
     },
   };
   try {
