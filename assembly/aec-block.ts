@@ -1,18 +1,19 @@
 // One block of the echo canceller (./echo-canceller): the reference frame into the history, both
 // filters' echo estimates and errors, the background's adaptation, the two-path decision, path
-// changes, the suppressor, and the filter's placement from the delay estimate. The state and its
+// changes (./aec-change), the suppressor, and the filter's placement from the delay estimate. The state and its
 // constants are in ./aec-state.
 
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
 import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_profile, dl_peak } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
-import { sup_process, sup_forget, sup_set_decay } from "./aec-suppress";
+import { sup_process, sup_set_decay } from "./aec-suppress";
+import { detectPathChange, arriving } from "./aec-change";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
-  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX, RELAX_MS,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, MISFIT, MISFIT_AFTER, COHERENT_ECHO,
+  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S,
 } from "./aec-state";
 
 // @ts-ignore: decorator
@@ -75,92 +76,6 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
   const up = BOUND_RISE_DB / blocksPerSecond;
   a.gainDb += ratioDb > a.gainDb ? up : -4 * up;
   a.gainDb = min<f32>(a.gainDb, <f32>10 * Mathf.log10(ECHO_GAIN));
-}
-
-/**
- * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
- * adds its own estimate, up to twice the mic; a matching model never does, even while the user
- * talks, since then the error is the user alone) for 80 ms of playback (`playing`: the reference
- * plays or its echo's direct path arrives) without the double-talk flag, after the filter had
- * reached 10 dB, the mic 10 dB over its noise (in a pause, the filter's noisy tail over a silent
- * echo read as a change: a false one in a call at 250 ms); or a misfit (MISFIT: a moved device
- * whose old model still half-matches; a rule on a collapsed ERLE alone also fired in double talk:
- * 84% delivered instead of 92%). Then the background starts again from zero with the prior
- * uncertainty, as at a cold start (from the old weights the echo bound held its steps back: 12 dB
- * after 1.5 s), the foreground keeps the old model until the background beats it, and the
- * suppressor forgets its leakage (its relearning is what brings the output back: without it the
- * kiosk moved took 2.5 s). Neither rule counts while the reference is narrowband (NARROW_PEAK): a
- * filter is not determined outside its band.
- * A third rule catches an echo that appears after the reference played unheard (below); it also
- * puts the echo bound back where a cold start has it.
- */
-function detectPathChange(a: Aec, playing: bool): void {
-  if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
-  const heard = playing && !a.narrowband && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
-  // the error louder than the mic; or, for a filter that had removed 20 dB, its estimate and its
-  // error adding up to well over the mic while it removes under 4 dB: they are anti-correlated,
-  // the estimate is the echo of another room (in double talk with the right model they add up
-  // to the mic: the user is not correlated with the estimate)
-  const louder = a.sff > 1.1 * a.sdd;
-  const judged = heard && !a.talking && a.bestErle > 10;
-  if (judged && louder) a.wrongBlocks++;
-  else a.wrongBlocks = 0;
-  // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
-  const misfit = a.bestErle > MISFIT_AFTER && a.sff > 0.4 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
-  if (!judged) a.misfitBlocks = 0;
-  else if (misfit) a.misfitBlocks++;
-  else if (a.misfitBlocks > 0) a.misfitBlocks--;
-  // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
-  // the user at a cold start) or the room changed; the foreground starts again from zero too
-  if (heard && a.syf > 2 * a.sdd) a.divergedBlocks++;
-  else a.divergedBlocks = 0;
-  // an echo the filter never learned: the reference played for 2 s without the filter ever removing
-  // 3 dB (since the start or the last change), and now the mic is mostly the reference's echo
-  // (coherence). It had played unheard (a canceller in front of ours removed it, the speaker was
-  // muted, headphones were unplugged): meanwhile the uncertainty collapsed and the echo bound fell
-  // to the silence, and the filter could not learn it (muted 6 s: leaks 70% for the next 8 s)
-  if (playing && a.bestErle < 2) a.unlearnedBlocks++;
-  else if (a.bestErle >= 2) a.unlearnedBlocks = 0;
-  const armed = <f32>a.unlearnedBlocks * <f32>a.b > 2 * <f32>a.sampleRate;
-  if (heard && armed && dl_peak(a.delay) > COHERENT_ECHO) a.emergedBlocks++;
-  else a.emergedBlocks = 0;
-  const limit = 0.08 * <f32>a.sampleRate;
-  const diverged = <f32>a.divergedBlocks * <f32>a.b > limit;
-  const emerged = <f32>a.emergedBlocks * <f32>a.b > limit;
-  if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
-  if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
-    setPrior(a);
-    memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
-    if (diverged) {
-      memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));
-      a.sff = a.sdd;
-      a.syf = 0;
-    }
-    a.relearning = true;
-    a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
-    if (a.suppress) sup_forget(a.sup);
-    a.bestErle = 1;
-    a.wrongBlocks = 0;
-    a.misfitBlocks = 0;
-    a.divergedBlocks = 0;
-    a.emergedBlocks = 0;
-    a.unlearnedBlocks = 0;
-    a.pathChanges++;
-  }
-}
-
-/**
- * The reference is arriving at the mic: the block the echo's direct path brings now (at the
- * estimated onset, or the block after it) was playing. A path change at the end of a reply shows
- * in the echo's last ~100 ms only, after the reference stopped (the lab's changes at 8 s: found
- * after the next reply started, 1.2-1.8 s late).
- */
-function arriving(a: Aec): bool {
-  const onset = dl_onset(a.delay);
-  if (onset < 0) return false;
-  const at = (a.head + onset) % a.slots;
-  const next = at + 1 == a.slots ? 0 : at + 1;
-  return max(load<f32>(a.xe + (<usize>at << 2)), load<f32>(a.xe + (<usize>next << 2))) > 1.0e-6 * <f32>a.b;
 }
 
 /**
