@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importLabHelpers } from './echo-lab-bundle.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const [dirA, dirB = join(ROOT, 'dist')] = process.argv.slice(2);
@@ -24,21 +24,10 @@ if (dirA === undefined) {
 }
 const ROUNDS = Number(process.env.AEC_ROUNDS ?? 5);
 
-// the lab's scene builder is TypeScript (test/helpers): bundle it for Node, as bench/echo.bench.mjs does
+// the lab's scene builder is TypeScript (test/helpers): bundled for Node as the echo benches do
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-aec-identical-'));
-const bundle = join(tmp, 'lab.mjs');
-await build({
-  stdin: { contents: "export * from './test/helpers/echo-scenes.ts';", resolveDir: ROOT, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: bundle,
-  define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'test/helpers/echo-lab.ts')).href) },
-  logLevel: 'warning',
-});
 /** @type {typeof import('../test/helpers/echo-scenes.js')} */
-const lab = await import(pathToFileURL(bundle).href);
+const lab = await importLabHelpers(['echo-scenes'], tmp);
 rmSync(tmp, { recursive: true, force: true });
 
 /** @param {string} dir */

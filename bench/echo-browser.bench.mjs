@@ -16,30 +16,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importLabHelpers } from './echo-lab-bundle.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const RATE = 16000;
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-browser-'));
 
-const bundle = join(tmp, 'echo-lab.mjs');
-await build({
-  stdin: {
-    contents: ['echo-scenes', 'echo-metrics', 'echo-report', 'echo-grid', 'echo-browser', 'echo-ours']
-      .map((m) => `export * from './test/helpers/${m}.ts';`)
-      .join('\n'),
-    resolveDir: ROOT,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: bundle,
-  define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'test/helpers/echo-lab.ts')).href) },
-  logLevel: 'warning',
-});
 /**
  * @typedef {typeof import('../test/helpers/echo-scenes.js') & typeof import('../test/helpers/echo-metrics.js')
  *   & typeof import('../test/helpers/echo-report.js') & typeof import('../test/helpers/echo-grid.js')
@@ -48,7 +30,7 @@ await build({
  * @typedef {import('../test/helpers/echo-metrics.js').EchoFigures} EchoFigures
  */
 /** @type {Lab} */
-const lab = await import(pathToFileURL(bundle).href);
+const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-report', 'echo-grid', 'echo-browser', 'echo-ours'], tmp);
 
 const BIN = join(tmp, 'browser');
 const pc = spawnSync('pkg-config', ['--cflags', '--libs', 'webrtc-audio-processing'], { encoding: 'utf8' });

@@ -20,33 +20,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importLabHelpers } from './echo-lab-bundle.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUTSIDE = process.env.ECHO_BENCH_GRID === 'outside';
 const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE ? 'test' : 'bench';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 
-// The lab's helpers are TypeScript (test/helpers): bundle them once for Node, with import.meta.url
-// pointing where they live so that their fixture paths resolve.
-const bundle = join(tmp, 'echo-lab.mjs');
-await build({
-  stdin: {
-    contents: ['echo-scenes', 'echo-metrics', 'echo-report', 'echo-grid', 'echo-cancellers', 'echo-outside']
-      .map((m) => `export * from './test/helpers/${m}.ts';`)
-      .join('\n'),
-    resolveDir: ROOT,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: bundle,
-  define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'test/helpers/echo-lab.ts')).href) },
-  logLevel: 'warning',
-});
 /**
  * @typedef {typeof import('../test/helpers/echo-scenes.js') & typeof import('../test/helpers/echo-metrics.js')
  *   & typeof import('../test/helpers/echo-report.js') & typeof import('../test/helpers/echo-grid.js')
@@ -57,7 +37,7 @@ await build({
  * @typedef {[name: string, filterMs: number]} Peer
  */
 /** @type {Lab} */
-const lab = await import(pathToFileURL(bundle).href);
+const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-report', 'echo-grid', 'echo-cancellers', 'echo-outside'], tmp);
 
 // ---- peers ----
 const PEERS_BIN = join(tmp, 'peers');

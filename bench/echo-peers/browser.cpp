@@ -22,19 +22,7 @@
 #include <cstring>
 #include <vector>
 
-static std::vector<float> readF32(const char* path) {
-  std::vector<float> v;
-  FILE* f = std::fopen(path, "rb");
-  if (!f) {
-    std::fprintf(stderr, "cannot open %s\n", path);
-    std::exit(2);
-  }
-  float buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, sizeof(float), 4096, f)) > 0) v.insert(v.end(), buf, buf + n);
-  std::fclose(f);
-  return v;
-}
+#include "f32-file.h"
 
 static void check(int err, const char* what) {
   if (err != 0) {
