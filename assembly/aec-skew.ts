@@ -98,6 +98,7 @@ function observe(a: Aec, dTau: f32, samples: i32): void {
   const slope = sty / stt; // samples per second
   const error = Math.sqrt(max(0, syy - slope * sty) / ((a.skewW - 2) * stt));
   a.skew = <f32>(slope / <f64>a.sampleRate);
+  phasors(a);
   const sure = abs(slope) > <f64>SKEW_SURE * error;
   if (sure && abs(a.skew) > SKEW_ON) a.skewOn = true;
   else if (abs(a.skew) < 0.5 * SKEW_ON) a.skewOn = false;
@@ -120,26 +121,28 @@ function turn(w: usize, m: i32, k: i32, rot: usize): void {
   }
 }
 
-/** Once a block: both filters move by the skew's delay over the block (nothing while bypassed). */
-export function sk_turn(a: Aec): void {
-  if (!a.skewOn) return;
-  const k = a.k;
-  const im = <usize>k << 2;
-  // exp(-2 pi i j dτ / n) for bins j, by recurrence in f64 (132-260 steps: error ~1e-14)
+/** The phasors exp(-2 pi i j dτ / 2B) of one block's movement for bins j, by recurrence in f64 (132-260 steps: error ~1e-14); made when the skew changes. */
+function phasors(a: Aec): void {
+  const im = <usize>a.k << 2;
   const step = -2 * Math.PI * <f64>a.skew * <f64>a.b / <f64>a.n;
   const c = Math.cos(step);
   const s = Math.sin(step);
   let re: f64 = 1;
   let imv: f64 = 0;
-  for (let j = 0; j < k; j++) {
+  for (let j = 0; j < a.k; j++) {
     store<f32>(a.rot + (<usize>j << 2), <f32>re);
     store<f32>(a.rot + im + (<usize>j << 2), <f32>imv);
     const t = re * c - imv * s;
     imv = re * s + imv * c;
     re = t;
   }
-  turn(a.wb, a.m, k, a.rot);
-  turn(a.wf, a.m, k, a.rot);
+}
+
+/** Once a block: both filters move by the skew's delay over the block (nothing while bypassed). */
+export function sk_turn(a: Aec): void {
+  if (!a.skewOn) return;
+  turn(a.wb, a.m, a.k, a.rot);
+  turn(a.wf, a.m, a.k, a.rot);
 }
 
 /**
