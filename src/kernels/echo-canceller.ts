@@ -157,6 +157,32 @@ export class EchoCanceller extends KernelObject {
     this.heap.through(this.referenceWindow, WINDOW_SAMPLES, playback, this.window, undefined, this.window, frames);
   }
 
+  /**
+   * Window in kernel memory (byte offset) for the pointer-level calls below: room for
+   * `maxFramesPerCall` float32 samples (a pipeline's resampler writes straight into it).
+   */
+  get windowPtr(): number {
+    return this.window;
+  }
+
+  /** Most samples one pointer-level call takes. */
+  get maxFramesPerCall(): number {
+    return WINDOW_SAMPLES;
+  }
+
+  /** Pointer-level `pushReference`: `frames` (<= maxFramesPerCall) samples at byte offset `ptr` of kernel memory (e.g. `windowPtr`). */
+  pushReferencePtr(ptr: number, frames: number): void {
+    this.k.aec_push_reference(this.live(), ptr, frames);
+  }
+
+  /**
+   * Pointer-level `processInto`: cancels `frames` (<= maxFramesPerCall) mic samples at byte offset
+   * `inPtr` of kernel memory into `outPtr` (may be `inPtr`, e.g. both `windowPtr`). Returns `frames`.
+   */
+  processPtr(inPtr: number, outPtr: number, frames: number): number {
+    return this.k.aec_process(this.live(), inPtr, outPtr, frames);
+  }
+
   /** Cancels the echo in `mic` into a new array. Allocates the result; see `processInto`. */
   process(mic: Float32Array): Float32Array {
     const out = new Float32Array(mic.length);

@@ -192,6 +192,21 @@ export class Resampler extends KernelObject {
   }
 
   /**
+   * Resamples `input` (at most maxFramesPerCall frames) into byte offset `outPtr` of kernel memory
+   * (room for outputFrames(input.length), e.g. another kernel's input window); returns the frames
+   * written. The same kernel call as processInto's; allocates nothing.
+   */
+  processToPtr(input: Float32Array, outPtr: number): number {
+    this.live();
+    const frames = input.length;
+    if (frames > this.maxFramesPerCall) {
+      throw new RealtimePcmError('invalid_frames', `Resampler.processToPtr: at most ${this.maxFramesPerCall} frames per call, got ${frames}`);
+    }
+    this.heap.write(this.inWindow, input, 0, frames);
+    return this.wasm.rs_process(this.state, this.inWindow, frames, outPtr);
+  }
+
+  /**
    * Pointer-level path: resamples `frames` (<= maxFramesPerCall) float32 samples at byte offset
    * `inPtr` of the kernel memory (e.g. `inputPtr`) into byte offset `outPtr` (e.g. `outputPtr`, or
    * any region with room for outputFrames(frames)); returns the frames written. Allocates nothing.

@@ -88,6 +88,19 @@ export class BlockResampler {
     return this.take(samples, start, 1);
   }
 
+  /**
+   * As `pushFloat`, but a full block's output goes to byte offset `outPtr` of kernel memory (room
+   * for `output.length` frames: another kernel's window, e.g. the capture pipeline's echo
+   * canceller) instead of `output`; `outputFrames` counts it. One copy fewer per block.
+   */
+  pushFloatTo(samples: Float32Array, start: number, outPtr: number): number {
+    if (this.fill === 0 && start === 0 && samples.length === this.blockFrames) {
+      this.outputFrames = this.run(samples, outPtr);
+      return samples.length;
+    }
+    return this.take(samples, start, 1, outPtr);
+  }
+
   /** As `pushFloat`, for PCM16 samples (taken as x / 32768). */
   pushPcm16(samples: Int16Array, start = 0): number {
     return this.take(samples, start, 1 / 32768); // a power of two: exact, as pcm16ToFloat
@@ -124,7 +137,8 @@ export class BlockResampler {
     this.resampler.free();
   }
 
-  private take(samples: Float32Array | Int16Array, start: number, scale: number): number {
+  /** Fills the block from `samples`; a full block is resampled into `output`, or to kernel memory at `outPtr` (>= 0). */
+  private take(samples: Float32Array | Int16Array, start: number, scale: number, outPtr = -1): number {
     const size = this.blockFrames;
     const block = this.block;
     const total = samples.length;
@@ -133,7 +147,7 @@ export class BlockResampler {
     while (i < total && fill < size) block[fill++] = samples[i++]! * scale;
     if (fill === size) {
       this.fill = 0;
-      this.outputFrames = this.run(block);
+      this.outputFrames = this.run(block, outPtr);
     } else {
       this.fill = fill;
       this.outputFrames = 0;
@@ -148,13 +162,13 @@ export class BlockResampler {
     return this.run(this.block.subarray(0, frames));
   }
 
-  /** Resamples `input` (after the prefilter) into `output`; returns the frames written. */
-  private run(input: Float32Array): number {
+  /** Resamples `input` (after the prefilter) into `output`, or to kernel memory at `outPtr` (>= 0); returns the frames written. */
+  private run(input: Float32Array, outPtr = -1): number {
     let source = input;
     if (this.prefilter !== undefined) {
       this.prefilter.processInto(input, this.filtered);
       source = input.length === this.blockFrames ? this.filtered : this.filtered.subarray(0, input.length);
     }
-    return this.resampler.processInto(source, this.output);
+    return outPtr < 0 ? this.resampler.processInto(source, this.output) : this.resampler.processToPtr(source, outPtr);
   }
 }

@@ -10,10 +10,16 @@
 // (`end`, by running silence through), so its output lines up with the microphone's timeline and
 // has exactly as many frames as its input: stream times stay those of the mic. Allocation-free per
 // block.
+//
+// With an `EchoCanceller` (not a canceller of your own), both resamplers write their blocks straight
+// into the canceller's window in kernel memory (`windowPtr`: the reference's by `pushReference`, the
+// mic's by the pipeline's `processWindow` path), and the cleaned block is read from there: the same
+// kernel calls on the same samples as the copying path, two copies fewer per block.
 import { EchoCanceller, type EchoCancellerOptions } from '../kernels/echo-canceller.js';
 import type { ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES } from '../constants.js';
 import { OptionsError } from '../errors.js';
+import { kernels, type Heap } from '../wasm/load.js';
 import { BlockResampler } from './block-resampler.js';
 
 /** The echo canceller stage's canceller (an `EchoCanceller` fits); runs at the output rate. */
@@ -79,8 +85,18 @@ export class EchoCancellerStage {
   /** The cleaned frames of the last `process` or `end` call (its first `outputFrames`), valid until the next call. */
   readonly output: Float32Array;
   outputFrames = 0;
+  /**
+   * The canceller's window in kernel memory (byte offset), where the mic's resampler may write a
+   * block for `processWindow`; -1 when the canceller is not an `EchoCanceller` (then `process`).
+   */
+  readonly windowPtr: number;
+  /** Index in `windowView` of the first frame `processWindow` gave. */
+  outputStart = 0;
 
   private readonly reference: BlockResampler;
+  /** The canceller when its window can take a resampled block (an `EchoCanceller`). */
+  private readonly direct: EchoCanceller | undefined;
+  private readonly heap: Heap;
   /** The canceller's own output, before the start-of-stream samples are dropped. */
   private readonly cleaned: Float32Array;
   private readonly silence: Float32Array;
@@ -95,6 +111,11 @@ export class EchoCancellerStage {
       quality: options.quality,
       blockFrames: BLOCK_FRAMES,
     });
+    const fits = (c: CaptureEchoCanceller): c is EchoCanceller =>
+      c instanceof EchoCanceller && Math.max(options.maxFrames, this.reference.output.length) <= c.maxFramesPerCall;
+    this.direct = fits(canceller) ? canceller : undefined;
+    this.windowPtr = this.direct === undefined ? -1 : this.direct.windowPtr;
+    this.heap = kernels();
     const frames = Math.max(options.maxFrames, canceller.latencySamples);
     this.output = new Float32Array(frames);
     this.cleaned = new Float32Array(frames);
@@ -105,6 +126,15 @@ export class EchoCancellerStage {
   /** What the speaker played (at the reference rate), any length: resampled, then queued in the canceller. */
   pushReference(playback: Float32Array): void {
     const stage = this.reference;
+    const direct = this.direct;
+    if (direct !== undefined) {
+      const window = this.windowPtr;
+      for (let at = 0; at < playback.length; ) {
+        at = stage.pushFloatTo(playback, at, window);
+        if (stage.outputFrames > 0) direct.pushReferencePtr(window, stage.outputFrames);
+      }
+      return;
+    }
     for (let at = 0; at < playback.length; ) {
       at = stage.pushFloat(playback, at);
       if (stage.outputFrames > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
@@ -121,6 +151,26 @@ export class EchoCancellerStage {
   process(mic: Float32Array, frames: number): number {
     this.canceller.processInto(mic, this.cleaned, frames);
     return this.take(frames);
+  }
+
+  /**
+   * Cancels the echo in the `frames` mic frames the resampler wrote at `windowPtr`, in place; the
+   * cleaned frames are then `windowView` from `outputStart` (`outputFrames` of them, after the
+   * start-of-stream drop), valid until the next call. Only when `windowPtr` >= 0.
+   */
+  processWindow(frames: number): number {
+    const window = this.windowPtr;
+    this.direct!.processPtr(window, window, frames);
+    const drop = Math.min(this.skip, frames);
+    this.skip -= drop;
+    this.outputStart = (window >> 2) + drop;
+    this.outputFrames = frames - drop;
+    return this.outputFrames;
+  }
+
+  /** Kernel memory as float32, where `processWindow`'s output is (fetch it again after anything that may grow memory). */
+  get windowView(): Float32Array {
+    return this.heap.refresh().f32;
   }
 
   /**

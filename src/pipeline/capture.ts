@@ -202,6 +202,15 @@ export class CapturePipeline {
   push(samples: Float32Array): CaptureEvent[] {
     if (this.freed) throw freedError('CapturePipeline');
     const stage = this.resampler;
+    const echo = this.echo;
+    if (echo !== undefined && echo.windowPtr >= 0) {
+      // the resampler writes into the canceller's window, which cleans it in place
+      for (let at = 0; at < samples.length; ) {
+        at = stage.pushFloatTo(samples, at, echo.windowPtr);
+        if (stage.outputFrames > 0 && echo.processWindow(stage.outputFrames) > 0) this.collect(undefined, echo.outputStart, echo.outputFrames);
+      }
+      return this.takeEvents();
+    }
     for (let at = 0; at < samples.length; ) {
       at = stage.pushFloat(samples, at);
       if (stage.outputFrames > 0) this.deliver(stage.output, stage.outputFrames);
@@ -232,7 +241,7 @@ export class CapturePipeline {
     const stage = this.resampler;
     this.echo?.endReference(); // first: the reference's tail pairs with the mic's
     if (stage.end() > 0) this.deliver(stage.output, stage.outputFrames); // the partial block and the filter's tail
-    if (this.echo !== undefined && this.echo.end() > 0) this.collect(this.echo.output, this.echo.outputFrames);
+    if (this.echo !== undefined && this.echo.end() > 0) this.collect(this.echo.output, 0, this.echo.outputFrames);
     if (this.fill > 0) this.emitChunk(this.fill);
     this.dropHeld();
     return this.takeEvents();
@@ -273,18 +282,24 @@ export class CapturePipeline {
   /** Resampled frames: through the echo canceller, if any, to the chunk being filled. */
   private deliver(source: Float32Array, frames: number): void {
     const echo = this.echo;
-    if (echo === undefined) this.collect(source, frames);
-    else if (echo.process(source, frames) > 0) this.collect(echo.output, echo.outputFrames);
+    if (echo === undefined) this.collect(source, 0, frames);
+    else if (echo.process(source, frames) > 0) this.collect(echo.output, 0, echo.outputFrames);
   }
 
-  /** Appends resampled frames to the chunk being filled, emitting each chunk that completes. */
-  private collect(source: Float32Array, frames: number): void {
+  /**
+   * Appends `frames` resampled frames from `source[start..]` to the chunk being filled, emitting
+   * each chunk that completes; `source` undefined: the echo stage's window in kernel memory (its
+   * view fetched again after each chunk, whose kernels may have grown memory).
+   */
+  private collect(source: Float32Array | undefined, start: number, frames: number): void {
     const chunk = this.chunk;
     const chunkFrames = this.chunkFrames;
-    let read = 0;
-    while (read < frames) {
-      const n = Math.min(chunkFrames - this.fill, frames - read);
-      for (let i = 0; i < n; i++) chunk[this.fill + i] = source[read + i]!;
+    let read = start;
+    const end = start + frames;
+    while (read < end) {
+      const from = source ?? this.echo!.windowView;
+      const n = Math.min(chunkFrames - this.fill, end - read);
+      for (let i = 0; i < n; i++) chunk[this.fill + i] = from[read + i]!;
       this.fill += n;
       read += n;
       if (this.fill === chunkFrames) this.emitChunk(chunkFrames);
