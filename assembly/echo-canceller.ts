@@ -35,6 +35,7 @@ import { fft_init } from "./fft";
 import { dl_init, dl_reset, dl_onset } from "./aec-delay";
 import { sup_init, sup_reset, sup_user_present } from "./aec-suppress";
 import { finiteOrZero } from "./shared";
+import { sanitize } from "./resample-state";
 import { Aec, layout, stateBytes, setPrior, refCapacity, ECHO_GAIN } from "./aec-state";
 import { aec_block } from "./aec-block";
 import { sk_reset } from "./aec-skew";
@@ -125,24 +126,32 @@ export function aec_reset(s: usize): void {
 export function aec_push_reference(s: usize, ptr: usize, n: i32): void {
   const a = changetype<Aec>(s);
   const mask = a.refCap - 1;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; ) {
     if (a.refCount == a.refCap) {
+      // full: the oldest sample makes room for this one
       a.refRead = (a.refRead + 1) & mask;
       a.refCount--;
       a.refDropped++;
+      store<f32>(a.refQueue + (<usize>((a.refRead + a.refCount) & mask) << 2), finiteOrZero(load<f32>(ptr + (<usize>i << 2))));
+      a.refCount++;
+      i++;
+      continue;
     }
-    const v = finiteOrZero(load<f32>(ptr + (<usize>i << 2)));
-    store<f32>(a.refQueue + (<usize>((a.refRead + a.refCount) & mask) << 2), v);
-    a.refCount++;
+    // room: a run up to the ring's end or the room left, 4 at a time (the same values)
+    const at = (a.refRead + a.refCount) & mask;
+    const run = min(n - i, min(a.refCap - a.refCount, a.refCap - at));
+    sanitize(ptr + (<usize>i << 2), a.refQueue + (<usize>at << 2), run);
+    a.refCount += run;
+    i += run;
   }
 }
 
 function pullReference(a: Aec, dst: usize, n: i32): void {
   const mask = a.refCap - 1;
   const take = min(n, a.refCount);
-  for (let i = 0; i < take; i++) {
-    store<f32>(dst + (<usize>i << 2), load<f32>(a.refQueue + (<usize>((a.refRead + i) & mask) << 2)));
-  }
+  const first = min(take, a.refCap - a.refRead); // up to the ring's end, then from its start
+  memory.copy(dst, a.refQueue + (<usize>a.refRead << 2), <usize>first << 2);
+  memory.copy(dst + (<usize>first << 2), a.refQueue, <usize>(take - first) << 2);
   a.refRead = (a.refRead + take) & mask;
   a.refCount -= take;
   if (take < n) memory.fill(dst + (<usize>take << 2), 0, <usize>(n - take) << 2);
@@ -160,7 +169,7 @@ export function aec_process(s: usize, mic: usize, out: usize, n: i32): i32 {
     const take = min(n - done, b - a.fill);
     const off = <usize>done << 2;
     const at = <usize>a.fill << 2;
-    for (let i = 0; i < take; i++) store<f32>(a.micBlock + at + (<usize>i << 2), finiteOrZero(load<f32>(mic + off + (<usize>i << 2))));
+    sanitize(mic + off, a.micBlock + at, take);
     memory.copy(out + off, a.outBlock + at, <usize>take << 2);
     pullReference(a, a.refFrame + (<usize>b << 2) + at, take);
     a.fill += take;
