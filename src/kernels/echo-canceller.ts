@@ -52,7 +52,7 @@ function checkFrames(method: string, frames: number, length: number): void {
   if (!(Number.isInteger(frames) && frames >= 0 && frames <= length)) {
     throw new RealtimePcmError(
       'invalid_frames',
-      `EchoCanceller.${method}: frames must be an integer in 0..${length} (the array's length), got ${String(frames)}`,
+      `EchoCanceller.${method}: frames must be an integer in 0..${length} (the array's length, or maxFramesPerCall), got ${String(frames)}`,
     );
   }
 }
@@ -172,6 +172,7 @@ export class EchoCanceller extends KernelObject {
 
   /** Pointer-level `pushReference`: `frames` (<= maxFramesPerCall) samples at byte offset `ptr` of kernel memory (e.g. `windowPtr`). */
   pushReferencePtr(ptr: number, frames: number): void {
+    checkFrames('pushReferencePtr', frames, WINDOW_SAMPLES);
     this.k.aec_push_reference(this.live(), ptr, frames);
   }
 
@@ -180,6 +181,7 @@ export class EchoCanceller extends KernelObject {
    * `inPtr` of kernel memory into `outPtr` (may be `inPtr`, e.g. both `windowPtr`). Returns `frames`.
    */
   processPtr(inPtr: number, outPtr: number, frames: number): number {
+    checkFrames('processPtr', frames, WINDOW_SAMPLES);
     return this.k.aec_process(this.live(), inPtr, outPtr, frames);
   }
 

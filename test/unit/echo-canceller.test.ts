@@ -7,6 +7,7 @@
 // continuous modulated tone kept without false path changes. Cost: about 3 s.
 import { describe, expect, it } from 'vitest';
 import { EchoCanceller, OptionsError, RealtimePcmError } from '../../src/index.js';
+import { kernels } from '../../src/wasm/load.js';
 import { farEnd } from '../helpers/far-end.js';
 import { randomChunking, rng } from '../helpers/random.js';
 
@@ -84,6 +85,23 @@ describe('EchoCanceller', () => {
     a.processInto(mic, mic);
     const b = new EchoCanceller({ sampleRate: 16000 });
     expect(Array.from(mic)).toEqual(Array.from(b.process(copy)));
+    a.free();
+    b.free();
+  });
+
+  it('pointer-level calls reject more frames than the window holds, and match processInto', () => {
+    const a = new EchoCanceller({ sampleRate: 16000 });
+    const b = new EchoCanceller({ sampleRate: 16000 });
+    const over = a.maxFramesPerCall + 1;
+    expect(() => a.processPtr(a.windowPtr, a.windowPtr, over)).toThrow(expect.objectContaining({ code: 'invalid_frames' }));
+    expect(() => a.pushReferencePtr(a.windowPtr, -1)).toThrow(expect.objectContaining({ code: 'invalid_frames' }));
+    const mic = farEnd(16000, 0.2, 4);
+    const expected = b.process(mic);
+    const heap = kernels();
+    heap.refresh().f32.set(mic, a.windowPtr >> 2);
+    expect(a.processPtr(a.windowPtr, a.windowPtr, mic.length)).toBe(mic.length);
+    const out = heap.refresh().f32.slice(a.windowPtr >> 2, (a.windowPtr >> 2) + mic.length);
+    expect(Array.from(out)).toEqual(Array.from(expected));
     a.free();
     b.free();
   });
