@@ -8,7 +8,7 @@ import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-f
 import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
-import { sup_process, sup_set_decay } from "./aec-suppress";
+import { sup_process, sup_set_decay, sup_release } from "./aec-suppress";
 import { detectPathChange, arriving } from "./aec-change";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
@@ -126,6 +126,9 @@ function place(a: Aec, onset: i32): void {
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   else if (a.relearning) pf_shift(a.wb, a.m, spec, by);
+  // after a path change the echo may have lain outside the window, unpredicted, and the suppressor
+  // judged it the user: it judges the next frame afresh (laptop moved -30 ms: 1.04 -> 0.99 s)
+  if (a.relearning && a.suppress) sup_release(a.sup);
   if (a.moves == 0 || a.relearning || a.bestErle < 10) setPrior(a);
   else shiftUncertainty(a, by);
   a.relearning = false;
@@ -328,7 +331,7 @@ export function aec_block(a: Aec): void {
   }
   // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
-  const onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb) : dl_onset(a.delay);
+  const onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing) : dl_onset(a.delay);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   if (onset >= 0) {
     place(a, onset);

@@ -2,7 +2,7 @@
 // room (a moved device, a playout jump, a filter that diverged on the user, an echo that appears
 // after playing unheard), the background restarts as at a cold start. Per block, no allocation.
 
-import { dl_onset, dl_peak } from "./aec-delay";
+import { dl_onset, dl_peak, dl_rearm } from "./aec-delay";
 import { sup_forget } from "./aec-suppress";
 import { Aec, setPrior, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO } from "./aec-state";
 
@@ -66,6 +66,10 @@ export function detectPathChange(a: Aec, playing: bool): void {
       a.syf = 0;
     }
     a.relearning = true;
+    // the onset had been right and may have jumped: the estimator follows a new one fast (dl_rearm);
+    // not after a divergence before the filter converged (a wrong onset taken fast in the laptop's
+    // quiet cold start at 24 kHz: 14.6 -> 10.2 dB, leaks 0 -> 1.9%)
+    if (a.bestErle > 10) dl_rearm(a.delay);
     a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
     if (a.suppress) sup_forget(a.sup);
     a.bestErle = 1;

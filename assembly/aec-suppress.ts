@@ -124,6 +124,11 @@ export function sup_forget(p: usize): void {
   s.forgot = true;
 }
 
+/** Ends the user-presence hang: the echo moved into the predictors' window, judge the next frame afresh. */
+export function sup_release(p: usize): void {
+  changetype<Suppress>(p).hang = 0;
+}
+
 function windowed(s: Suppress, prev: usize, cur: usize): void {
   const b = s.b;
   const half = <usize>b << 2;

@@ -9,7 +9,9 @@
 //   float rounding (linear and time-invariant), and at a tenth of the level it scales by a tenth.
 // - A measured room: a seminar room's response recorded with a clap of two wooden boards
 //   (source/seminar-clap-44100.wav, CC0 1.0, from the GitHub repository spatialaudio/
-//   selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav), resampled by sox.
+//   selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav), resampled by sox;
+//   and a domestic living room from the Open AIR Library (source/living-room-44100.wav, Public
+//   Domain, as python-acoustics/python-acoustics ships it: tests/data/living_room_1.wav).
 //
 //   node scripts/echo-outside-rooms.mjs   (needs sox; the tests read only the committed files)
 import { execFileSync } from 'node:child_process';
@@ -113,25 +115,46 @@ for (const r of SOX_ROOMS) {
   });
 }
 
-// The measured room: sox resamples it to 16 kHz; it ends where its 20 ms envelope first comes within
-// 3 dB of the recording's noise floor (the median 20 ms energy over its last 300 ms).
-execFileSync('sox', ['-D', join(DIR, 'source/seminar-clap-44100.wav'), ...raw.slice(0, 6), join(tmp, 'clap.f32'), 'rate', '-v', String(RATE)]);
-const clap = readF32(join(tmp, 'clap.f32'));
-const frame = RATE / 50;
-const energies = [];
-for (let i = 0; i + frame <= clap.length; i += frame) energies.push(clap.subarray(i, i + frame).reduce((s, v) => s + v * v, 0));
-const floor = [...energies.slice(-15)].sort((a, b) => a - b)[7];
-const peakFrame = energies.indexOf(Math.max(...energies));
-const endFrame = energies.findIndex((e, i) => i > peakFrame && e < 2 * floor);
-rooms.push({
-  name: 'seminar',
-  what: 'a seminar room, measured: a clap of two wooden boards recorded with a microphone (Audacity); 44.1 kHz',
-  source:
-    'GitHub repository spatialaudio/selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav (commit f33e29b, 2015; data/README.md: CC0 1.0 Public Domain Dedication); committed as source/seminar-clap-44100.wav',
-  license: 'CC0 1.0',
-  command: `sox -D source/seminar-clap-44100.wav ${raw.slice(0, 6).join(' ')} out.f32 rate -v ${RATE}; cut at the noise floor (${(10 * Math.log10(floor / frame)).toFixed(1)} dBFS per 20 ms) + 3 dB`,
-  h: cut(clap, (endFrame < 0 ? energies.length : endFrame) * frame),
-});
+// The measured rooms: sox resamples each to 16 kHz; it ends where its 20 ms envelope first comes
+// within 3 dB of the recording's noise floor (the median 20 ms energy over its last 300 ms).
+// `effects`: sox effects after the resampling.
+/** @param {{ name: string, what: string, file: string, source: string, license: string, effects?: string[] }} m */
+function measured(m) {
+  const effects = m.effects ?? [];
+  execFileSync('sox', ['-D', join(DIR, `source/${m.file}`), ...raw.slice(0, 6), join(tmp, 'measured.f32'), 'rate', '-v', String(RATE), ...effects]);
+  const x = readF32(join(tmp, 'measured.f32'));
+  const frame = RATE / 50;
+  const energies = [];
+  for (let i = 0; i + frame <= x.length; i += frame) energies.push(x.subarray(i, i + frame).reduce((s, v) => s + v * v, 0));
+  const floor = [...energies.slice(-15)].sort((a, b) => a - b)[7];
+  const peakFrame = energies.indexOf(Math.max(...energies));
+  const endFrame = energies.findIndex((e, i) => i > peakFrame && e < 2 * floor);
+  const { file, effects: _, ...r } = m;
+  return {
+    ...r,
+    command: `sox -D source/${file} ${raw.slice(0, 6).join(' ')} out.f32 ${['rate', '-v', RATE, ...effects].join(' ')}; cut at the noise floor (${(10 * Math.log10(floor / frame)).toFixed(1)} dBFS per 20 ms) + 3 dB`,
+    h: cut(x, (endFrame < 0 ? energies.length : endFrame) * frame),
+  };
+}
+rooms.push(
+  measured({
+    name: 'seminar',
+    what: 'a seminar room, measured: a clap of two wooden boards recorded with a microphone (Audacity); 44.1 kHz',
+    file: 'seminar-clap-44100.wav',
+    source:
+      'GitHub repository spatialaudio/selected-topics-in-audio-signal-processing-exercises, data/rir_clap.wav (commit f33e29b, 2015; data/README.md: CC0 1.0 Public Domain Dedication); committed as source/seminar-clap-44100.wav',
+    license: 'CC0 1.0',
+  }),
+  measured({
+    name: 'living-room',
+    what: 'a domestic living room, measured (the Open AIR Library, University of York: "Domestic Living Room", living_room_1.wav); mono, 44.1 kHz; its rumble under 100 Hz removed (40 dB over the decay: it hid the room under -45 dB from 40 ms on)',
+    file: 'living-room-44100.wav',
+    effects: ['highpass', '100'],
+    source:
+      'GitHub repository python-acoustics/python-acoustics, tests/data/living_room_1.wav (commit 99d7920; tests/data/WAV_LICENSE.md: from the Open AIR Library, Public Domain); committed as source/living-room-44100.wav',
+    license: 'Public Domain (as the Open AIR Library and python-acoustics state it)',
+  }),
+);
 
 const manifest = {
   command: 'node scripts/echo-outside-rooms.mjs',

@@ -85,8 +85,8 @@ export function sessionRateGroup(sampleRate = 24000): SceneGroup {
 }
 
 /**
- * The outside rooms (./echo-outside: sox's freeverb small, medium and a hall, a measured seminar
- * room), held out like the held-out rooms (their reply and users): calls at 120 ms and cold starts
+ * The outside rooms (./echo-outside: sox's freeverb small, medium and a hall, measured seminar and
+ * living rooms), held out like the held-out rooms (their reply and users): calls at 120 ms and cold starts
  * (the user over the first reply 0.8 s in) at 60 ms, at 6, 18 and 30 dB echo return loss.
  */
 export function outsideGroup(sampleRate = 16000): SceneGroup {
@@ -99,7 +99,7 @@ export function outsideGroup(sampleRate = 16000): SceneGroup {
   }
   return {
     name: 'outside',
-    what: 'rooms the lab did not build (sox freeverb small / medium / RT60 4.7 s hall, a measured seminar room): calls and cold starts at 6, 18, 30 dB',
+    what: 'rooms the lab did not build (sox freeverb small / medium / RT60 4.7 s hall, measured seminar and living rooms): calls and cold starts at 6, 18, 30 dB',
     scenes,
   };
 }

@@ -1,6 +1,7 @@
 // The echo lab's "outside" rooms (issue 13): echo paths the lab's image-source simulator did not
 // make, so the canceller is judged on rooms it was not shaped on: sox's freeverb from a small room
-// to a hall of RT60 ~4.5 s, and a measured seminar room (fixtures/echo-outside, made by
+// to a hall of RT60 ~4.5 s, a measured seminar room and a measured domestic living room (the Open
+// AIR Library's, Public Domain; fixtures/echo-outside, made by
 // scripts/echo-outside-rooms.mjs). Held out: the canceller's constants are not tuned on them, except
 // the suppressor's late-reverberation model, which exists for such tails (docs/echo-lab.md).
 //
@@ -11,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { FIXTURES } from './labels-vad.js';
 import { resampleOffline, type RoomResponses } from './echo-sources.js';
 
-export const OUTSIDE_ROOMS = ['sox-small', 'sox-medium', 'sox-large', 'seminar'] as const;
+export const OUTSIDE_ROOMS = ['sox-small', 'sox-medium', 'sox-large', 'seminar', 'living-room'] as const;
 export type OutsideRoomName = (typeof OUTSIDE_ROOMS)[number];
 const RATE = 16000;
 /** The user's reverberation under the direct sound, dB. */
