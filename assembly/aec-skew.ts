@@ -145,13 +145,21 @@ function turnBy(a: Aec, skew: f64): void {
   phasors(a);
 }
 
-/** Keeps the foreground's weights (for filterMoved) once it has converged. */
+/** Keeps the foreground's weights up to 3 kHz (for filterMoved) once it has converged. */
 function filterSnapshot(a: Aec): void {
   if (!(a.bestErle > SKEW_CONVERGED)) {
     a.snapOffset = -1;
     return;
   }
-  memory.copy(a.wsnap, a.wf, <usize>a.m * <usize>(8 * a.k));
+  const spec = <usize>(8 * a.k);
+  const im = <usize>a.k << 2;
+  const row = <usize>a.snapBins << 2;
+  for (let q = 0; q < a.m; q++) {
+    const w = a.wf + <usize>q * spec;
+    const v = a.wsnap + <usize>q * (row << 1);
+    memory.copy(v, w, row);
+    memory.copy(v + row, w + im, row);
+  }
   a.snapOffset = a.offset;
   a.snapChanges = a.pathChanges;
 }
@@ -169,7 +177,8 @@ function filterMoved(a: Aec): f64 {
   const spec = <usize>(8 * a.k);
   const im = <usize>a.k << 2;
   const j0 = max(1, <i32>Math.round(150.0 * <f64>a.n / <f64>a.sampleRate));
-  const j1 = min(a.b, <i32>Math.round(3000.0 * <f64>a.n / <f64>a.sampleRate));
+  const j1 = a.snapBins - 1;
+  const row = <usize>a.snapBins << 2;
   let num: f64 = 0;
   let den: f64 = 0;
   for (let j = j0; j <= j1; j++) {
@@ -178,11 +187,11 @@ function filterMoved(a: Aec): f64 {
     let imv: f64 = 0;
     for (let q = max(0, -shift); q < min(a.m, a.m - shift); q++) {
       const w = a.wf + <usize>q * spec + o;
-      const v = a.wsnap + <usize>(q + shift) * spec + o;
+      const v = a.wsnap + <usize>(q + shift) * (row << 1) + o;
       const ar = <f64>load<f32>(w);
       const ai = <f64>load<f32>(w + im);
       const br = <f64>load<f32>(v);
-      const bi = <f64>load<f32>(v + im);
+      const bi = <f64>load<f32>(v + row);
       re += ar * br + ai * bi; // now x conj(then)
       imv += ai * br - ar * bi;
     }

@@ -193,7 +193,8 @@ import { line_bytes } from "./aec-skew-line";
   invT: usize; // f32[K]
   rot: usize; // the skew's phasors, K re then K im (./aec-skew)
   carry: usize; // 2B samples: taps the skew turned into a neighbouring partition (./aec-skew)
-  wsnap: usize; // the foreground's weights kept every SKEW_INTERVAL_S, M spectra (./aec-skew)
+  wsnap: usize; // the foreground's weights up to 3 kHz kept every SKEW_INTERVAL_S, M x 2 x snapBins (./aec-skew)
+  snapBins: i32; // bins 0..3 kHz
   lineDelay: usize; // the skew's lines (./aec-skew-line): from the delay estimator's cross-spectrum
   lineFilter: usize; // from the foreground's weights
   refQueue: usize;
@@ -254,7 +255,8 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.invT = p; p += bins;
   a.rot = p; p += spec;
   a.carry = p; p += <usize>(4 * n);
-  a.wsnap = p; p += <usize>m * spec;
+  a.snapBins = min(k, <i32>Math.round(3000.0 * <f64>n / <f64>sampleRate) + 1);
+  a.wsnap = p; p = alignUp(p + <usize>(8 * m * a.snapBins));
   a.lineDelay = p; p += line_bytes();
   a.lineFilter = p; p += line_bytes();
   a.refQueue = p; p += <usize>(4 * refCapacity(sampleRate));
