@@ -53,6 +53,9 @@ import { line_add, line_reset, line_seconds, line_slope, line_sure } from "./aec
 /** Its slope must stand this many standard errors from 0 (without drift: under 3). */
 // @ts-ignore: decorator
 @inline const FILTER_SURE: f64 = 8;
+/** The filter's line starts again while its reading differs from the skew followed by over this share. */
+// @ts-ignore: decorator
+@inline const SKEW_STEP: f64 = 0.05;
 /** Skew over which the weights are turned (and under half of which they no longer are). */
 // @ts-ignore: decorator
 @inline const SKEW_ON: f64 = 5.0e-6;
@@ -133,9 +136,13 @@ function decide(a: Aec): void {
   if (!filterSettled) return;
   // settled on weights turned by the delay estimator's proposal: from now on the filter's line alone judges
   if (a.skewByDelay) a.skewFromFilter = true;
+  const followed = a.skewOn ? <f64>a.skew : 0;
   turnBy(a, byFilter);
   if (filterSure && Math.abs(byFilter) > SKEW_ON) a.skewOn = true;
   else if (Math.abs(byFilter) < 0.5 * SKEW_ON) a.skewOn = false;
+  // still converging (the reading over 5% from the skew followed): the line starts again from the
+  // weights turned by the new skew (the older observations saw the old one)
+  if (a.skewOn && Math.abs(byFilter - followed) > SKEW_STEP * Math.abs(byFilter)) line_reset(a.lineFilter);
 }
 
 /** The skew followed (the phasors made again when it changed). */
