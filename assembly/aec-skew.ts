@@ -8,40 +8,64 @@
 // estimate's (the filter's placement). Equivalent to resampling the reference by the skew, without
 // reading the reference ahead of what was pushed (mic and reference arrive in step: a speaker clock
 // that runs fast would have the reference read past its end).
-// How: every SKEW_INTERVAL_S (0.5 s) the delay estimator's smoothed cross-spectrum at its
-// confident peak lag is compared with the one kept 0.5 s before (./aec-delay: dl_snapshot,
-// dl_moved): it turned by -2 pi k dτ / 2B in bin k as the echo moved by dτ. The skew is the slope
-// of the summed movement over the summed time of playback (a least-squares line forgetting over
-// SKEW_TC_S, 30 s). Bypassed until SKEW_SETTLE_S (20 s) of playback, until the slope stands
-// SKEW_SURE (20) standard errors from 0, and while under SKEW_ON (40 ppm; off again under 20): without
-// drift the estimate read up to 24 ppm in the reverberant 3-minute calls (a false skew at 30 ppm
-// cost the desk a path change), and it reads 60-90% of the skew in the kiosk. Calls without drift
-// run bit for bit as before (the lab's 78 scenes, bench/aec-identical.mjs).
-// Latency: none (the estimate follows the skew within ~SKEW_TC_S).
+// How: every SKEW_INTERVAL_S (0.5 s) of playback the converged foreground's weights are compared
+// with those kept 0.5 s before (filterMoved): the room's response turned by -2 pi k dτ / 2B in bin
+// k as the echo moved by dτ. The skew is the slope of the summed movement over the summed time (a
+// least-squares line forgetting over FILTER_TC_S, 10 s; ./aec-skew-line), followed once it stands
+// FILTER_SURE (8) standard errors from 0 and over SKEW_ON (5 ppm): without drift it read 0.0 ppm
+// in the three rooms' 3-minute calls (under 3 standard errors). It reads the skew the weights
+// follow plus most of what they miss, so it converges on the skew (99-101% by 40-60 s, +-25 to
+// +-200 ppm); while the weights are not turned, though, a fast skew outruns the filter (it read
+// 5-25% of 100 ppm). The delay estimator's cross-spectrum at its confident peak lag (./aec-delay:
+// dl_snapshot, dl_moved), on a line of its own (30 s), bootstraps it: after 10 s, 6 standard
+// errors and over 40 ppm it proposes its skew (62-100% of it; up to 45 ppm without drift), taken
+// when the filter's line has not settled or agrees on the sign and reads under half of it; once the
+// filter's line has judged the turned weights, it alone decides. Calls without drift run bit for
+// bit as before (bench/aec-identical.mjs).
+// Latency: none (the estimate follows the skew within ~FILTER_TC_S once bootstrapped).
 
 import { Aec } from "./aec-state";
 import { fft_forward, fft_inverse } from "./fft";
 import { dl_moved, dl_snapshot, dl_peak } from "./aec-delay";
+import { line_add, line_reset, line_seconds, line_slope, line_sure } from "./aec-skew-line";
 
-/** Averaging of the skew, s of confident updates. */
+/** Averaging of the delay estimator's line, s of confident updates. */
 // @ts-ignore: decorator
-@inline const SKEW_TC_S: f32 = 30;
-/** Confident updates before the weights are turned, s. */
+@inline const DELAY_TC_S: f64 = 30;
+/** Its confident updates before it may propose a skew, s. */
 // @ts-ignore: decorator
-@inline const SKEW_SETTLE_S: f32 = 20;
-/** The slope must stand this many standard errors from 0 (the residuals of the cumulative movement are correlated: their error reads small). */
+@inline const DELAY_SETTLE_S: f64 = 10;
+/** Its slope must stand this many standard errors from 0 (the residuals of the cumulative movement are correlated: their error reads small). */
 // @ts-ignore: decorator
-@inline const SKEW_SURE: f64 = 20;
-/** Skew over which the weights are turned (and under half of which they no longer are). */
+@inline const DELAY_SURE: f64 = 6;
+/** Skew it must show to propose one (it read up to 41 ppm without drift). */
 // @ts-ignore: decorator
-@inline const SKEW_ON: f32 = 4.0e-5;
+@inline const DELAY_ON: f64 = 4.0e-5;
 /** Peak coherence of the delay estimator for an update to count. */
 // @ts-ignore: decorator
 @inline const SKEW_PEAK: f32 = 0.1;
+/** Averaging of the filter's line, s of observed playback. */
+// @ts-ignore: decorator
+@inline const FILTER_TC_S: f64 = 10;
+/** Its observed playback before it judges, s. */
+// @ts-ignore: decorator
+@inline const FILTER_SETTLE_S: f64 = 5;
+/** Its slope must stand this many standard errors from 0 (without drift: under 3). */
+// @ts-ignore: decorator
+@inline const FILTER_SURE: f64 = 8;
+/** The filter's line starts again while its reading differs from the skew followed by over this share. */
+// @ts-ignore: decorator
+@inline const SKEW_STEP: f64 = 0.05;
+/** Skew over which the weights are turned (and under half of which they no longer are). */
+// @ts-ignore: decorator
+@inline const SKEW_ON: f64 = 5.0e-6;
+/** The foreground's best ERLE (ratio) over which its weights are compared. */
+// @ts-ignore: decorator
+@inline const SKEW_CONVERGED: f32 = 10;
 /** Largest skew an update may show (a path change turns the phase faster). */
 // @ts-ignore: decorator
-@inline const SKEW_MAX: f32 = 1.0e-3;
-/** Interval between the cross-spectrum's snapshots, s (its angles must stay within +-pi). */
+@inline const SKEW_MAX: f64 = 1.0e-3;
+/** Interval between the snapshots, s (their angles must stay within +-pi). */
 // @ts-ignore: decorator
 @inline const SKEW_INTERVAL_S: f32 = 0.5;
 
@@ -50,58 +74,140 @@ export function sk_reset(a: Aec): void {
   a.skew = 0;
   a.skewOn = false;
   a.skewSince = a.skewPlayed = 0;
-  // the movement, its time and the regression's sums
-  a.skewTau = a.skewSeconds = a.skewW = a.skewT = a.skewTT = a.skewY = a.skewTY = a.skewYY = 0;
+  a.snapOffset = -1;
+  a.snapChanges = 0;
+  a.skewByDelay = a.skewFromFilter = false;
+  line_reset(a.lineDelay);
+  line_reset(a.lineFilter);
 }
 
 /**
- * One block, after the delay estimator's update: every SKEW_INTERVAL_S, the echo's movement since
- * the last (dl_moved, at the lag then confident) joins the regression, over the time the echo
- * played in between (a silent stretch does not turn the cross-spectrum).
+ * One block: every SKEW_INTERVAL_S, when the echo played over half of the interval (a silent
+ * stretch does not move the statistics, nor the weights but by the turn applied), the echo's
+ * movement since the last snapshots joins two lines: the delay estimator's cross-spectrum at the
+ * lag then confident (dl_moved) and the converged foreground's weights (filterMoved); then new
+ * snapshots, and the skew judged (decide).
  */
 export function sk_block(a: Aec, echoing: bool): void {
   a.skewSince += a.b;
   if (echoing) a.skewPlayed += a.b;
   if (<f32>a.skewSince < SKEW_INTERVAL_S * <f32>a.sampleRate) return;
-  const moved = dl_moved(a.delay, a.n);
-  if (dl_peak(a.delay) > SKEW_PEAK && <f32>a.skewPlayed > 0.5 * SKEW_INTERVAL_S * <f32>a.sampleRate) observe(a, moved, a.skewPlayed);
+  const played = <f64>a.skewPlayed;
+  const since = <f64>a.skewSince;
+  const rate = <f64>a.sampleRate;
+  if (<f32>a.skewPlayed > 0.5 * SKEW_INTERVAL_S * <f32>a.sampleRate) {
+    // the statistics move while the echo plays; the weights by the turn all along and by the
+    // adaptation while it plays (catching up with the silence)
+    const byDelay = <f64>dl_moved(a.delay, a.n);
+    if (dl_peak(a.delay) > SKEW_PEAK && Math.abs(byDelay) < SKEW_MAX * played) line_add(a.lineDelay, byDelay, played / rate, DELAY_TC_S);
+    const byFilter = filterMoved(a);
+    if (Math.abs(byFilter) < SKEW_MAX * since) line_add(a.lineFilter, byFilter, since / rate, FILTER_TC_S); // NaN too
+    decide(a);
+  }
   dl_snapshot(a.delay, SKEW_PEAK);
+  filterSnapshot(a);
   a.skewSince = 0;
   a.skewPlayed = 0;
 }
 
 /**
- * The echo moved `dTau` samples over `samples` samples of playback. The skew is the slope of the
- * summed movement over the summed time (a least-squares line, weighted to forget over SKEW_TC_S):
- * the cross-spectrum's phase also follows what the reference says, a bounded error the line
- * averages out.
+ * The skew from the two lines. The filter's (the converged foreground's phase: the room's response
+ * alone, read 0-2 ppm without drift) judges once settled: it reads the skew the weights follow plus
+ * most of what they miss (the filter makes up the rest), so turning by it converges on the skew.
+ * While the weights are not turned, though, the filter falls behind a fast skew and reads 5-25% of
+ * it; the delay estimator's line (biased by what the reference says: 62-100% of the skew, up to 41
+ * ppm without drift) then proposes its own, taken when the filter's line is not settled or agrees
+ * on the sign and reads under half of it; the filter's line restarts from there.
  */
-function observe(a: Aec, dTau: f32, samples: i32): void {
-  if (!(abs(dTau) < SKEW_MAX * <f32>samples)) return; // NaN too
-  const seconds = <f64>samples / <f64>a.sampleRate;
-  a.skewTau += <f64>dTau;
-  a.skewSeconds += seconds;
-  const keep = Math.exp(-seconds / <f64>SKEW_TC_S);
-  const t = a.skewSeconds;
-  const y = a.skewTau;
-  a.skewW = keep * a.skewW + 1;
-  a.skewT = keep * a.skewT + t;
-  a.skewTT = keep * a.skewTT + t * t;
-  a.skewY = keep * a.skewY + y;
-  a.skewTY = keep * a.skewTY + t * y;
-  a.skewYY = keep * a.skewYY + y * y;
-  // centred sums: the slope, and its standard error from the residuals (W - 2 degrees of freedom)
-  const stt = a.skewTT - a.skewT * a.skewT / a.skewW;
-  const sty = a.skewTY - a.skewT * a.skewY / a.skewW;
-  const syy = a.skewYY - a.skewY * a.skewY / a.skewW;
-  if (a.skewSeconds < <f64>SKEW_SETTLE_S || !(stt > 0) || a.skewW <= 2) return;
-  const slope = sty / stt; // samples per second
-  const error = Math.sqrt(max(0, syy - slope * sty) / ((a.skewW - 2) * stt));
-  a.skew = <f32>(slope / <f64>a.sampleRate);
+function decide(a: Aec): void {
+  const rate = <f64>a.sampleRate;
+  const byFilter = line_slope(a.lineFilter) / rate;
+  const filterSettled = line_seconds(a.lineFilter) >= FILTER_SETTLE_S;
+  const filterSure = filterSettled && line_sure(a.lineFilter, FILTER_SURE);
+  const byDelay = line_slope(a.lineDelay) / rate;
+  const proposed = line_seconds(a.lineDelay) >= DELAY_SETTLE_S && line_sure(a.lineDelay, DELAY_SURE) && Math.abs(byDelay) > DELAY_ON;
+  if (proposed && !a.skewFromFilter && (!filterSettled || (filterSure && byFilter * byDelay > 0 && 2 * Math.abs(byFilter) < Math.abs(byDelay)))) {
+    if (filterSettled || !a.skewOn) line_reset(a.lineFilter); // it judges anew from the turned weights
+    a.skewOn = true;
+    a.skewByDelay = true;
+    turnBy(a, byDelay);
+    return;
+  }
+  if (!filterSettled) return;
+  // settled on weights turned by the delay estimator's proposal: from now on the filter's line alone judges
+  if (a.skewByDelay) a.skewFromFilter = true;
+  const followed = a.skewOn ? <f64>a.skew : 0;
+  turnBy(a, byFilter);
+  if (filterSure && Math.abs(byFilter) > SKEW_ON) a.skewOn = true;
+  else if (Math.abs(byFilter) < 0.5 * SKEW_ON) a.skewOn = false;
+  // still converging (the reading over 5% from the skew followed): the line starts again from the
+  // weights turned by the new skew (the older observations saw the old one)
+  if (a.skewOn && Math.abs(byFilter - followed) > SKEW_STEP * Math.abs(byFilter)) line_reset(a.lineFilter);
+}
+
+/** The skew followed (the phasors made again when it changed). */
+function turnBy(a: Aec, skew: f64): void {
+  if (<f32>skew == a.skew) return;
+  a.skew = <f32>skew;
   phasors(a);
-  const sure = abs(slope) > <f64>SKEW_SURE * error;
-  if (sure && abs(a.skew) > SKEW_ON) a.skewOn = true;
-  else if (abs(a.skew) < 0.5 * SKEW_ON) a.skewOn = false;
+}
+
+/** Keeps the foreground's weights up to 3 kHz (for filterMoved) once it has converged. */
+function filterSnapshot(a: Aec): void {
+  if (!(a.bestErle > SKEW_CONVERGED)) {
+    a.snapOffset = -1;
+    return;
+  }
+  const spec = <usize>(8 * a.k);
+  const im = <usize>a.k << 2;
+  const row = <usize>a.snapBins << 2;
+  for (let q = 0; q < a.m; q++) {
+    const w = a.wf + <usize>q * spec;
+    const v = a.wsnap + <usize>q * (row << 1);
+    memory.copy(v, w, row);
+    memory.copy(v + row, w + im, row);
+  }
+  a.snapOffset = a.offset;
+  a.snapChanges = a.pathChanges;
+}
+
+/**
+ * How far, in samples, the foreground's model of the echo moved since filterSnapshot: its
+ * partitions (matched by the lags they model: the filter's placement may have moved) turned by
+ * -2 pi j dτ / 2B in bin j; the angle of their summed cross-spectrum per bin, a least-squares slope
+ * over the 150-3000 Hz bins weighted by its magnitude. NaN when not comparable (no snapshot, a path
+ * change since, the filter no longer converged).
+ */
+function filterMoved(a: Aec): f64 {
+  if (a.snapOffset < 0 || a.snapChanges != a.pathChanges || !(a.bestErle > SKEW_CONVERGED)) return NaN;
+  const shift = a.offset - a.snapOffset; // partition q now models the lags of partition q + shift then
+  const spec = <usize>(8 * a.k);
+  const im = <usize>a.k << 2;
+  const j0 = max(1, <i32>Math.round(150.0 * <f64>a.n / <f64>a.sampleRate));
+  const j1 = a.snapBins - 1;
+  const row = <usize>a.snapBins << 2;
+  let num: f64 = 0;
+  let den: f64 = 0;
+  for (let j = j0; j <= j1; j++) {
+    const o = <usize>j << 2;
+    let re: f64 = 0;
+    let imv: f64 = 0;
+    for (let q = max(0, -shift); q < min(a.m, a.m - shift); q++) {
+      const w = a.wf + <usize>q * spec + o;
+      const v = a.wsnap + <usize>(q + shift) * (row << 1) + o;
+      const ar = <f64>load<f32>(w);
+      const ai = <f64>load<f32>(w + im);
+      const br = <f64>load<f32>(v);
+      const bi = <f64>load<f32>(v + row);
+      re += ar * br + ai * bi; // now x conj(then)
+      imv += ai * br - ar * bi;
+    }
+    const mag = Math.sqrt(re * re + imv * imv);
+    num += mag * <f64>j * Math.atan2(imv, re);
+    den += mag * <f64>j * <f64>j;
+  }
+  if (!(den > 0)) return NaN;
+  return -<f64>a.n / (2 * Math.PI) * num / den;
 }
 
 /** Turns `m` partition spectra at `w` (re K, im K each) by the phasors at rot. */

@@ -5,6 +5,7 @@
 import { fft_table_bytes, fft_work_bytes } from "./fft";
 import { dl_bytes } from "./aec-delay";
 import { sup_bytes } from "./aec-suppress";
+import { line_bytes } from "./aec-skew-line";
 
 // Adaptive filter (./aec-step).
 /** Largest echo-to-reference power ratio per bin assumed before anything is learned (+3 dB). */
@@ -163,16 +164,12 @@ import { sup_bytes } from "./aec-suppress";
   sddMinPrev: f32;
   skew: f32; // clock skew: samples of echo delay gained per sample (./aec-skew)
   skewOn: bool; // the weights are turned by it
-  skewTau: f64; // the echo's movement summed over confident updates, samples
-  skewSeconds: f64; // their time, s
-  skewSince: i32; // samples since the delay estimator's snapshot
+  skewSince: i32; // samples since the last snapshots
   skewPlayed: i32; // of which the echo played
-  skewW: f64; // exponentially weighted sums of the regression of skewTau on skewSeconds
-  skewT: f64;
-  skewTT: f64;
-  skewY: f64;
-  skewTY: f64;
-  skewYY: f64;
+  skewByDelay: bool; // the weights were turned by the delay estimator's proposal (./aec-skew)
+  skewFromFilter: bool; // the filter's line has judged since: it alone decides
+  snapOffset: i32; // the filter's offset when its weights were kept (./aec-skew: wsnap), -1: none
+  snapChanges: i32; // path changes counted then
   // Arrays (absolute pointers, written by layout).
   fft: usize;
   work: usize;
@@ -196,6 +193,10 @@ import { sup_bytes } from "./aec-suppress";
   invT: usize; // f32[K]
   rot: usize; // the skew's phasors, K re then K im (./aec-skew)
   carry: usize; // 2B samples: taps the skew turned into a neighbouring partition (./aec-skew)
+  wsnap: usize; // the foreground's weights up to 3 kHz kept every SKEW_INTERVAL_S, M x 2 x snapBins (./aec-skew)
+  snapBins: i32; // bins 0..3 kHz
+  lineDelay: usize; // the skew's lines (./aec-skew-line): from the delay estimator's cross-spectrum
+  lineFilter: usize; // from the foreground's weights
   refQueue: usize;
   refFrame: usize; // previous and current reference block
   micBlock: usize;
@@ -254,6 +255,10 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.invT = p; p += bins;
   a.rot = p; p += spec;
   a.carry = p; p += <usize>(4 * n);
+  a.snapBins = min(k, <i32>Math.round(3000.0 * <f64>n / <f64>sampleRate) + 1);
+  a.wsnap = p; p = alignUp(p + <usize>(8 * m * a.snapBins));
+  a.lineDelay = p; p += line_bytes();
+  a.lineFilter = p; p += line_bytes();
   a.refQueue = p; p += <usize>(4 * refCapacity(sampleRate));
   a.refFrame = p; p += <usize>(4 * n);
   a.micBlock = p; p += <usize>(4 * b);

@@ -6,7 +6,8 @@
 // arrives earlier and earlier; negative: later and later) with our own offline windowed-sinc
 // interpolator (Kaiser beta 10, 32 zero crossings a side, 1024 phases linearly interpolated: a
 // 1 kHz tone comes out within -100 dB of the exact one, echo-drift.test). Independent of the code
-// under test. Also: a window of a scene (for per-30 s figures by echo-metrics.ts's rules).
+// under test. Optionally a playout jump mid-call (the echo later by a few ms from then on, as after
+// a buffer underrun): drift and a path change together. Also: a window of a scene (for per-30 s figures by echo-metrics.ts's rules).
 import type { EchoScene, Interval } from './echo-scenes.js';
 import { besselI0, colouredNoise, convolve, loadClip, loadRoom, type RoomName } from './echo-sources.js';
 import { rng } from './random.js';
@@ -23,6 +24,8 @@ export interface DriftParams {
   erlDb: number;
   noiseDb?: number;
   seed?: number;
+  /** A playout jump (a buffer underrun) at `atS` s: the echo `ms` later from then on. */
+  jump?: { atS: number; ms: number };
 }
 
 const REPLIES = ['assistant-forecast', 'assistant-recipe', 'assistant-recorded', 'assistant-heldout'];
@@ -74,7 +77,8 @@ export function resampleAt(x: ArrayLike<number>, ratio: number, offset: number, 
 }
 
 export function driftSceneName(p: DriftParams): string {
-  return `${p.room} ${p.sampleRate / 1000}k drift ${p.driftPpm > 0 ? '+' : ''}${p.driftPpm}ppm ${p.seconds}s ${p.delayMs}ms ${p.erlDb}dB`;
+  const jump = p.jump ? ` jump +${p.jump.ms}ms@${p.jump.atS}s` : '';
+  return `${p.room} ${p.sampleRate / 1000}k drift ${p.driftPpm > 0 ? '+' : ''}${p.driftPpm}ppm ${p.seconds}s ${p.delayMs}ms ${p.erlDb}dB${jump}`;
 }
 
 const meanPower = (x: ArrayLike<number>, intervals: Interval[]) => {
@@ -128,12 +132,18 @@ export function buildDriftScene(params: DriftParams): EchoScene {
     at += pause;
   }
 
-  // Played sample n (mic timeline) is the reference at n x ratio - delay.
+  // Played sample n (mic timeline) is the reference at n x ratio - delay (- the jump from its time on).
   const ratio = 1 + driftPpm / 1e6;
   const delay = Math.round((delayMs / 1000) * rate);
   const played = resampleAt(reference, ratio, delay, length);
+  const jumpAt = params.jump ? Math.round(params.jump.atS * rate) : length;
+  const jump = params.jump ? Math.round((params.jump.ms / 1000) * rate) : 0;
+  if (params.jump) played.set(resampleAt(reference, ratio, delay + jump, length).subarray(jumpAt), jumpAt);
   const echoRaw = convolve(played, room.echoA, length);
-  const toMic = (a: number) => Math.round((a + delay) / ratio + room.directA);
+  const toMic = (a: number) => {
+    const before = (a + delay) / ratio;
+    return Math.round((before >= jumpAt ? (a + delay + jump) / ratio : before) + room.directA);
+  };
   const echoLabels = far.map(([a, b]) => [toMic(a), toMic(b)] as Interval);
   const gain = Math.sqrt(meanPower(reference, far) / meanPower(echoRaw, echoLabels) / 10 ** (erlDb / 10));
   const wet = convolve(dry, room.user, length);
@@ -159,8 +169,15 @@ export function buildDriftScene(params: DriftParams): EchoScene {
     near,
     noise,
     labels: { near: nearLabels, utterances, far, echo: echoLabels },
-    events: { echoStart: echoLabels[0]![0], pathChange: null, coldStartUser: null },
-    meta: { erlDb, erlAfterChangeDb: null, distortionDb: null, drive: null, shiftMs: 0, echoDelayMs: ((delay + room.directA) * 1000) / rate },
+    events: { echoStart: echoLabels[0]![0], pathChange: params.jump ? jumpAt : null, coldStartUser: null },
+    meta: {
+      erlDb,
+      erlAfterChangeDb: null,
+      distortionDb: null,
+      drive: null,
+      shiftMs: params.jump?.ms ?? 0,
+      echoDelayMs: ((delay + room.directA) * 1000) / rate,
+    },
   };
 }
 
