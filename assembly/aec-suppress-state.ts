@@ -73,6 +73,13 @@
 // @ts-ignore: decorator
 @inline export const OVER_TAIL: f32 = 4;
 
+/** The comfort noise's floor rises only where the residual estimate stands under this many times it. */
+// @ts-ignore: decorator
+@inline export const CN_HOLD: f32 = 4;
+/** The minimum's bias under the mean of stationary noise (3.6-3.9 dB at 8-10.7 ms blocks, simulated). */
+// @ts-ignore: decorator
+@inline export const CN_BIAS: f32 = 2.4;
+
 @unmanaged export class Suppress {
   b: i32;
   k: i32; // bins stored (B + 4)
@@ -112,5 +119,6 @@
   kappa: usize; // f32[K] residual over the flat reference predictor (power ratio)
   resid: usize; // f32[K]
   late: usize; // f32[K] the residual held at lateDecay where the filter models little (else resid)
+  cnoise: usize; // f32[K] the comfort noise's power: the noise floor that does not rise under a residual
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
 }
