@@ -25,7 +25,8 @@
 //   playback; again after a path change): the residual must be known before the user first talks.
 // - Residual echo R = max(min(eta x |Y|^2, CAP_REF x P), P, decay x R of the last block) with
 //   P = max(zeta x A, kappa x A_flat): the decay holds the room's reverberation after the estimates
-//   fall (600 ms per 60 dB until the canceller has measured the room's decay: sup_set_decay).
+//   fall (600 ms per 60 dB until the canceller has measured the room's decay: sup_set_decay; 300 ms
+//   in the first FAST_MS of a call while the trackers are cold: TAIL_COLD_MS).
 // - Where the filter removes < 6 dB of the echo (a tail beyond its reach), a second residual
 //   `late` = max(R, R_late decayed 60 dB per LATE_HOLD_MS) holds the tail through the reply's pauses.
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
@@ -43,7 +44,7 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS,
+  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -62,6 +63,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.floorGain = Mathf.pow(10, FLOOR_DB / 20);
   s.over = OVER;
   s.decay = Mathf.pow(10, -6 * blockMs / TAIL_MS);
+  s.coldDecay = Mathf.pow(10, -6 * blockMs / TAIL_COLD_MS);
   s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
   s.lateDecay = Mathf.pow(10, -6 * blockMs / LATE_HOLD_MS);
   s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
@@ -172,7 +174,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
   const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
   const downF = f32x4.splat(Mathf.pow(s.etaDownF, boost));
-  const decay = f32x4.splat(s.decay);
+  const decay = f32x4.splat(s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay);
   // judging presence: OVER_COLD until the trackers have first learned the room (a user over the first reply)
   const over = f32x4.splat(s.warm ? s.over : OVER_COLD);
   const two = f32x4.splat(2);
