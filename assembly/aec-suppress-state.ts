@@ -73,6 +73,23 @@
 // @ts-ignore: decorator
 @inline export const OVER_TAIL: f32 = 4;
 
+/** The comfort noise's floor rises only where the residual estimate stands under this many times it. */
+// @ts-ignore: decorator
+@inline export const CN_HOLD: f32 = 4;
+/** The minimum's bias under the mean of stationary noise (3.6-3.9 dB at 8-10.7 ms blocks, simulated). */
+// @ts-ignore: decorator
+@inline export const CN_BIAS: f32 = 2.4;
+
+/**
+ * The residual's hold at a cold start (the first FAST_MS of the call, before the trackers are warm),
+ * ms per 60 dB: the 6x trackers' overestimate held at TAIL_MS took a user over the first reply for
+ * echo (kiosk cold start at 18 dB 88.6 -> 91.0% delivered, at 18 dB / -60 dBFS 90.4 -> 92.7%, the
+ * laptop's and kiosk's 6 dB +0.7-1.6 points; no hold at all: the desk's 6 dB 88.1 -> 95.6% but its
+ * -60 dBFS cold start converged in 1.33 s (0.1); 150: as 300, the laptop's clipping speaker 1.01 s).
+ */
+// @ts-ignore: decorator
+@inline export const TAIL_COLD_MS: f32 = 300;
+
 @unmanaged export class Suppress {
   b: i32;
   k: i32; // bins stored (B + 4)
@@ -84,6 +101,7 @@
   floorGain: f32;
   over: f32; // overestimation of the residual
   decay: f32; // residual hold per block
+  coldDecay: f32; // the same at a cold start
   noiseRise: f32; // noise minimum rise per block (factor)
   lateDecay: f32;
   etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
@@ -112,5 +130,6 @@
   kappa: usize; // f32[K] residual over the flat reference predictor (power ratio)
   resid: usize; // f32[K]
   late: usize; // f32[K] the residual held at lateDecay where the filter models little (else resid)
+  cnoise: usize; // f32[K] the comfort noise's power: the noise floor that does not rise under a residual
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
 }

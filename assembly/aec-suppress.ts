@@ -25,7 +25,8 @@
 //   playback; again after a path change): the residual must be known before the user first talks.
 // - Residual echo R = max(min(eta x |Y|^2, CAP_REF x P), P, decay x R of the last block) with
 //   P = max(zeta x A, kappa x A_flat): the decay holds the room's reverberation after the estimates
-//   fall (600 ms per 60 dB until the canceller has measured the room's decay: sup_set_decay).
+//   fall (600 ms per 60 dB until the canceller has measured the room's decay: sup_set_decay; 300 ms
+//   in the first FAST_MS of a call while the trackers are cold: TAIL_COLD_MS).
 // - Where the filter removes < 6 dB of the echo (a tail beyond its reach), a second residual
 //   `late` = max(R, R_late decayed 60 dB per LATE_HOLD_MS) holds the tail through the reply's pauses.
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
@@ -33,19 +34,23 @@
 //   `hang` blocks more.
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` while the
 //   user is present and `over` x `late` otherwise, smoothed over neighbouring bins.
-// - Output = G E + comfort noise of power N (1 - G^2) with random phase (4 xorshift32 lanes).
+// - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
+//   a second minimum like N that never rises where the residual estimate stands over CN_HOLD x it
+//   (N rises 3 dB/s into a residual that never pauses: its comfort noise replayed the echo's level),
+//   scaled to the noise's mean: x2.4 for the minimum's bias, x2 because a random-phase frame fills
+//   what the analysis window's frame filled to half its power (sqrt-Hann squared: mean 1/2).
 // Latency: one block (the overlap-add completes a block when the next frame arrives).
 // The state and the constants named above: ./aec-suppress-state.
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL,
+  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 8 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 9 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -58,6 +63,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.floorGain = Mathf.pow(10, FLOOR_DB / 20);
   s.over = OVER;
   s.decay = Mathf.pow(10, -6 * blockMs / TAIL_MS);
+  s.coldDecay = Mathf.pow(10, -6 * blockMs / TAIL_COLD_MS);
   s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
   s.lateDecay = Mathf.pow(10, -6 * blockMs / LATE_HOLD_MS);
   s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
@@ -83,6 +89,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.kappa = q; q += <usize>(4 * k);
   s.resid = q; q += <usize>(4 * k);
   s.late = q; q += <usize>(4 * k);
+  s.cnoise = q; q += <usize>(4 * k);
   s.gain = q + 16;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
@@ -98,6 +105,7 @@ export function sup_reset(p: usize): void {
   for (let j = 0; j < k; j++) {
     store<f32>(s.pSmooth + (<usize>j << 2), 0);
     store<f32>(s.noise + (<usize>j << 2), 1);
+    store<f32>(s.cnoise + (<usize>j << 2), 1);
     store<f32>(s.eta + (<usize>j << 2), 1);
     store<f32>(s.zeta + (<usize>j << 2), 1);
     store<f32>(s.kappa + (<usize>j << 2), 1);
@@ -163,6 +171,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const smooth = f32x4.splat(s.frames == 0 ? 1 : 0.3);
   const rise = f32x4.splat(s.noiseRise);
   const hold = f32x4.splat(NOISE_HOLD);
+  const cnHold = f32x4.splat(CN_HOLD);
   const lateDecay = f32x4.splat(s.lateDecay);
   const overTail = f32x4.splat(OVER_TAIL);
   const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
@@ -170,7 +179,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
   const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
   const downF = f32x4.splat(Mathf.pow(s.etaDownF, boost));
-  const decay = f32x4.splat(s.decay);
+  const decay = f32x4.splat(s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay);
   // judging presence: OVER_COLD until the trackers have first learned the room (a user over the first reply)
   const over = f32x4.splat(s.warm ? s.over : OVER_COLD);
   const two = f32x4.splat(2);
@@ -198,6 +207,9 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     const nPrev = v128.load(s.noise + o);
     const nz = v128.bitselect(f32x4.pmin(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
     v128.store(s.noise + o, nz);
+    // the comfort noise's floor: the same minimum, held where the residual stands over CN_HOLD x it
+    const cPrev = v128.load(s.cnoise + o);
+    v128.store(s.cnoise + o, v128.bitselect(f32x4.pmin(f32x4.mul(cPrev, rise), ps), cPrev, f32x4.lt(v128.load(s.resid + o), f32x4.mul(cnHold, cPrev))));
     const left = f32x4.pmax(f32x4.sub(pe, nz), zero);
     let eta = v128.load(s.eta + o);
     const pa = v128.load(a + o);
@@ -261,13 +273,15 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   // smooth over neighbouring bins (1/4, 1/2, 1/4), apply, add comfort noise of power N (1 - G^2)
   const quarter = f32x4.splat(0.25);
   const half = f32x4.splat(0.5);
-  const cn = f32x4.splat(1.5); // uniform -1..1 per part: 2/3 of the power
+  // uniform -1..1 per part: 2/3 of the power; a random-phase frame fills the whole frame where the
+  // analysis window's frame carried half its power (sqrt-Hann^2 = Hann, mean 1/2); the minimum's bias
+  const cn = f32x4.splat(1.5 * 2 * CN_BIAS);
   const scale = f32x4.splat(4.656612873e-10);
   let seed = i32x4(<i32>s.seed0, <i32>s.seed1, <i32>s.seed2, <i32>s.seed3);
   for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
     const g = f32x4.add(f32x4.mul(half, v128.load(s.gain + o)), f32x4.mul(quarter, f32x4.add(v128.load(s.gain + o - 4), v128.load(s.gain + o + 4))));
-    const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(v128.load(s.noise + o), f32x4.pmax(f32x4.sub(one, f32x4.mul(g, g)), zero))));
+    const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(v128.load(s.cnoise + o), f32x4.pmax(f32x4.sub(one, f32x4.mul(g, g)), zero))));
     seed = v128.xor(seed, i32x4.shl(seed, 13));
     seed = v128.xor(seed, i32x4.shr_u(seed, 17));
     seed = v128.xor(seed, i32x4.shl(seed, 5));

@@ -173,10 +173,10 @@ function candidateChecks(name: string) {
     );
     expect(short.length).toBeLessThan(of(name).length);
   });
-  it('calls: >= 90% of the user delivered clean, single talk >= 30 dB or the noise ceiling - 3 dB (measured 94.4-100%, >= 30.3 dB, >= ceiling - 1.5 dB)', () => {
+  it('calls: >= 90% of the user delivered clean, single talk >= 35 dB or the noise ceiling - 3 dB (measured 91.0-100%; >= 36.1 dB at 6 dB echo return loss, >= ceiling - 2.0 dB at 18 and 30 dB)', () => {
     for (const f of of(name, 'call')) {
       expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.9);
-      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(30, f.singleTalk.ceilingDb - 3));
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(35, f.singleTalk.ceilingDb - 3));
     }
   });
   it('every scene: no utterance never delivered, >= 85% delivered clean, opening median <= 90 ms, user segSNR >= 26 dB, single talk >= 10 dB or the ceiling - 3 dB, audible leaks <= 1% (issue 13: measured 88.7%, 85 ms, 27.9 dB, 14.1 dB, <= 0.7%)', () => {

@@ -55,11 +55,11 @@ describe('the echo canceller through the whole capture pipeline (48 kHz in, base
     }
   });
 
-  it('and the figures are the canceller at work: >= 60% of the user clean in double talk (measured 68.3-96.6%), no utterance lost, single talk >= 14 dB or the noise ceiling - 3 dB (measured >= 14.8)', () => {
+  it("and the figures are the canceller at work: >= 60% of the user clean in double talk (measured 62.2-100%), no utterance lost, single talk >= 14 dB or the noise ceiling - 3 dB (measured >= 18.5 dB in the calls; 9.6-10.0 dB in the -60 dBFS cold starts, ceiling 10.7-10.8: the comfort noise is at the mic noise's level)", () => {
     for (const { pipeline: p } of pairs) {
       if (p.doubleTalk.frames >= 20) expect(p.doubleTalk.cleanShare, p.scene).toBeGreaterThanOrEqual(0.6);
       expect(p.doubleTalk.neverPassed, p.scene).toBe(0);
-      if (p.singleTalk.frames >= 50) expect(p.singleTalk.reductionDb, p.scene).toBeGreaterThanOrEqual(14);
+      if (p.singleTalk.frames >= 50) expect(p.singleTalk.reductionDb, p.scene).toBeGreaterThanOrEqual(Math.min(14, p.singleTalk.ceilingDb - 3));
     }
   });
 });
