@@ -83,6 +83,21 @@ function runStandIn(scene, flags) {
   return Float32Array.from(scene.mic, (_, i) => raw[i + lag] ?? 0);
 }
 
+/**
+ * The scene as a browser delivers it (its response excused), its output re-aligned to the sample
+ * against the user through that response (the coarse alignment can miss by a few samples).
+ * @param {EchoScene} scene @param {Float32Array} processed @param {Response} response @param {string} name
+ */
+function deliveredScene(scene, processed, response, name) {
+  const lag = lab.checkAlignment(lab.responseScene(scene, processed, response, name), processed, name, 48, Number.POSITIVE_INFINITY).lag;
+  return lab.responseScene(
+    scene,
+    Float32Array.from(processed, (_, i) => processed[i + lag] ?? 0),
+    response,
+    name,
+  );
+}
+
 const only = process.env.ECHO_CHROMIUM_ONLY;
 const WANTED = [
   'laptop 48k call 120ms 6dB',
@@ -126,29 +141,29 @@ for (const p of params) {
     );
   }
   const run = await lab.runChromium(scene, launch);
-  const bscene = lab.responseScene(scene, run.processed, chromiumResponse, 'chromium');
+  const bscene = deliveredScene(scene, run.processed, chromiumResponse, 'chromium');
   all.push(rename(lab.measureEcho(bscene, bscene.mic, 'chromium AEC3')));
   all.push(rename(lab.measureEcho(bscene, lab.runOurs(bscene).output, 'chromium AEC3 + EchoCanceller')));
   all.push(lab.measureEcho(scene, lab.runOurs(scene).output, 'EchoCanceller'));
   if (haveStandIn) {
     standInResponse ??= lab.fitResponse(scene.mic, runStandIn(scene, ['--no-aec']));
-    const sscene = lab.responseScene(scene, runStandIn(scene, []), standInResponse, 'webrtc 0.3');
+    const sscene = deliveredScene(scene, runStandIn(scene, []), standInResponse, 'webrtc 0.3');
     all.push(rename(lab.measureEcho(sscene, sscene.mic, 'webrtc 0.3')));
     all.push(rename(lab.measureEcho(sscene, lab.runOurs(sscene).output, 'webrtc 0.3 + EchoCanceller')));
   }
-  details.push({ scene: scene.name, micLag: run.micLag, reference: run.reference, bitrate: run.bitrate });
+  details.push({ scene: scene.name, micLag: run.micLag, micMoves: run.micMoves, reference: run.reference, bitrate: run.bitrate });
   const r = run.reference;
   console.log(
-    `${scene.name}: delay seen by the browser ${r ? r.delayMs.toFixed(0) : '-'} ms, reply received at ${r ? r.snrDb.toFixed(1) : '-'} dB SNR with ${r ? r.jumps : '-'} jumps`,
+    `${scene.name}: delay seen by the browser ${r ? r.delayMs.toFixed(0) : '-'} ms, reply received at ${r ? r.snrDb.toFixed(1) : '-'} dB SNR with ${r ? r.jumps : '-'} jumps, the mic's lag moved ${run.micMoves} times`,
   );
 }
 
 const table = lab.roomTable(lab.summarizeByRoom(all));
 const sceneTable = lab.sceneTable(all);
-const diag = `| scene | delay the browser saw, ms | reply as received: SNR dB / jumps |\n| --- | ---: | ---: |\n${details
+const diag = `| scene | delay the browser saw, ms | reply as received: SNR dB / jumps | the mic's lag moved |\n| --- | ---: | ---: | ---: |\n${details
   .map((d) => {
     const r = /** @type {{ delayMs: number, snrDb: number, jumps: number } | null} */ (d.reference);
-    return `| ${d.scene} | ${r ? r.delayMs.toFixed(0) : '-'} | ${r ? `${r.snrDb.toFixed(1)} / ${r.jumps}` : '-'} |`;
+    return `| ${d.scene} | ${r ? r.delayMs.toFixed(0) : '-'} | ${r ? `${r.snrDb.toFixed(1)} / ${r.jumps}` : '-'} | ${d.micMoves} |`;
   })
   .join('\n')}`;
 console.log(`\n### Per room (worst case)\n\n${table}\n\n### Per scene\n\n${sceneTable}\n\n### The browser's reference\n\n${diag}`);

@@ -40,6 +40,8 @@ export interface ChromiumRun {
   processed: Float32Array;
   /** Where the user was found in the recording, and how well it correlated (coarse). */
   micLag: number;
+  /** How many times the recording's lag against the mic file moved (capture glitches). */
+  micMoves: number;
   /** The reply as received, against the reply: lag jumps (the jitter buffer stretching time) and waveform SNR, dB. */
   reference: { found: boolean; jumps: number; snrDb: number; delayMs: number } | null;
   settings: Record<string, unknown>;
@@ -119,6 +121,42 @@ function referenceFit(recorded: Float32Array, reply: Float32Array, lag: number, 
   return { jumps, snrDb: 10 * Math.log10(signal / Math.max(error, 1e-30)) };
 }
 
+/**
+ * Where the recording sits against the mic file, per quarter second: the capture path can drop or
+ * repeat a few ms on a busy machine (10 ms steps seen), which would misalign everything after.
+ * Each window where the user is 6 dB over the rest of the mic is placed by cross-correlation with
+ * the user within +-20 ms of the coarse lag; other windows keep the last lag. Returns the lag per
+ * window and how many times it moved.
+ */
+function trackLag(out: Float32Array, near: Float32Array, rest: Float32Array, coarse: number, rate: number): { lags: Int32Array; moves: number } {
+  const w = rate / 4;
+  const span = rate / 50;
+  const lags = new Int32Array(Math.ceil(near.length / w)).fill(coarse);
+  let last = coarse;
+  let moves = 0;
+  for (let k = 0; k < lags.length; k++) {
+    const a = k * w;
+    const b = Math.min(near.length, a + w);
+    let en = 0;
+    let er = 0;
+    for (let i = a; i < b; i++) {
+      en += near[i]! ** 2;
+      er += rest[i]! ** 2;
+    }
+    if (en > 4 * er && en > (b - a) * 1e-6) {
+      const from = Math.max(0, a + coarse - span);
+      const found = findLag(out.slice(from, b + coarse + span), near.slice(a, b), 2 * span);
+      const lag = from - a + found.lag;
+      if (found.correlation > 0.5 && Math.abs(lag - coarse) < span) {
+        if (lag !== last) moves++;
+        last = lag;
+      }
+    }
+    lags[k] = last;
+  }
+  return { lags, moves };
+}
+
 /** One run of Chromium's capture processing on `scene` (48 kHz), in a browser `launch` opens with `args`. */
 export async function runChromium(scene: EchoScene, launch: (args: string[]) => Promise<Browser>, options: ChromiumRunOptions = {}): Promise<ChromiumRun> {
   const rate = scene.sampleRate;
@@ -162,8 +200,11 @@ export async function runChromium(scene: EchoScene, launch: (args: string[]) => 
     const pad = Math.round(PAD_S * rate);
     near.set(scene.near, pad);
     const micLag = findLag(out, near, 2 * rate).lag;
+    const rest = new Float32Array(mic.length);
+    for (let i = 0; i < scene.mic.length; i++) rest[pad + i] = scene.mic[i]! - scene.near[i]!;
+    const track = trackLag(out, near, rest, micLag, rate);
     const processed = new Float32Array(scene.mic.length);
-    for (let i = 0; i < processed.length; i++) processed[i] = out[i + pad + micLag] ?? 0;
+    for (let i = 0; i < processed.length; i++) processed[i] = out[pad + i + track.lags[Math.floor((pad + i) / (rate / 4))]!] ?? 0;
     let reference: ChromiumRun['reference'] = null;
     if (run.play) {
       const received = f32(r.reference);
@@ -173,7 +214,7 @@ export async function runChromium(scene: EchoScene, launch: (args: string[]) => 
       const delayMs = ((pad + micLag - at.lag) / rate) * 1000 + scene.meta.echoDelayMs;
       reference = { found: at.correlation > 0.3, ...fit, delayMs };
     }
-    return { processed, micLag, reference, settings: r.settings, bitrate: r.bitrate };
+    return { processed, micLag, micMoves: track.moves, reference, settings: r.settings, bitrate: r.bitrate };
   } finally {
     await browser.close();
     server.close();
