@@ -122,7 +122,8 @@ function referenceFit(recorded: Float32Array, reply: Float32Array, lag: number, 
  * Where the recording sits against the mic file, per quarter second: the capture path can drop or
  * repeat a few ms on a busy machine (10 ms steps seen), which would misalign everything after.
  * Each window where the user is 6 dB over the rest of the mic is placed by cross-correlation with
- * the user within +-20 ms of the coarse lag; other windows keep the last lag. Returns the lag per
+ * the user within +-20 ms of the coarse lag; the lag moves where two such windows in a row agree
+ * on a new one that the current one no longer fits; other windows keep the last lag. Returns the lag per
  * window and how many times it moved.
  */
 function trackLag(out: Float32Array, near: Float32Array, rest: Float32Array, coarse: number, rate: number): { lags: Int32Array; moves: number } {
@@ -131,6 +132,7 @@ function trackLag(out: Float32Array, near: Float32Array, rest: Float32Array, coa
   const lags = new Int32Array(Math.ceil(near.length / w)).fill(coarse);
   let last = coarse;
   let moves = 0;
+  let pending: { lag: number; k: number } | null = null;
   for (let k = 0; k < lags.length; k++) {
     const a = k * w;
     const b = Math.min(near.length, a + w);
@@ -154,10 +156,14 @@ function trackLag(out: Float32Array, near: Float32Array, rest: Float32Array, coa
         yy += y * y;
       }
       const atLast = xy / Math.sqrt(yy * en + 1e-30);
-      if (lag !== last && found.correlation > 0.6 && atLast < 0.5 * found.correlation && Math.abs(lag - coarse) < span) {
+      const misfit = lag !== last && found.correlation > 0.6 && atLast < 0.5 * found.correlation && Math.abs(lag - coarse) < span;
+      // A move needs two qualifying windows in a row that agree (one window's side peak is not one).
+      if (misfit && pending !== null && Math.abs(pending.lag - lag) <= 2) {
         moves++;
         last = lag;
-      }
+        lags.fill(lag, pending.k, k);
+        pending = null;
+      } else pending = misfit ? { lag, k } : null;
     }
     lags[k] = last;
   }
