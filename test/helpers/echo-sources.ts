@@ -214,7 +214,7 @@ export function colouredNoise(samples: number, sampleRate: number, colour: 'pink
 }
 
 /** In-place iterative radix-2 complex FFT (inverse without the 1/n scale when `inverse`). */
-function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
+export function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
