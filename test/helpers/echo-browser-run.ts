@@ -5,13 +5,14 @@
 // the reply as received, capture glitches). The browser itself is opened by the caller
 // (echo-chromium.ts, echo-firefox.ts say how each gets its microphone and its reference here).
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { MARK_MS, MARK_S, SILENCE_S, TAP_WORKLET, pageFinish, pageSetup, type PageRun } from './echo-browser-page.js';
 import { findLag } from './echo-response.js';
 import type { EchoScene } from './echo-scenes.js';
+import { writeWav } from '../../scripts/fixtures-lib.mjs';
 
 export interface EchoRunOptions {
   /** Play the reply (default); false leaves the canceller without a reference (the bypass check). */
@@ -59,24 +60,6 @@ function micFile(scene: EchoScene): Float32Array {
     mic[i] = (x / 2 ** 32 - 0.5) * 0.6;
   }
   return mic;
-}
-
-/** Mono PCM16 WAV (x 32768, rounded, clamped): the fake capture device's file format. */
-function writeWav(path: string, samples: Float32Array, rate: number): void {
-  const b = Buffer.alloc(44 + samples.length * 2);
-  b.write('RIFFxxxxWAVEfmt ', 0, 'ascii');
-  b.writeUInt32LE(36 + samples.length * 2, 4);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(samples.length * 2, 40);
-  for (let i = 0; i < samples.length; i++) b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32768))), 44 + i * 2);
-  writeFileSync(path, b);
 }
 
 const f32 = (b64: string) => {
