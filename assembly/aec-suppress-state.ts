@@ -31,12 +31,6 @@
 /** Share of the frame's power that echo and noise cannot explain, above which the user is present. */
 // @ts-ignore: decorator
 @inline export const PRESENCE: f32 = 0.2;
-/** Octaves (250 Hz x 2^i edges) that must each show the user over the echo for the frame to (a mislearned octave passed whole as the user). */
-// @ts-ignore: decorator
-@inline export const BANDS_PRESENT: i32 = 2;
-/** Share of an octave's power that echo and noise cannot explain, above which it counts as showing the user. */
-// @ts-ignore: decorator
-@inline export const BAND_SHARE: f32 = 0.01;
 /** Presence holds this long after the last frame that showed it, ms. */
 // @ts-ignore: decorator
 @inline export const HANG_MS: f32 = 60;
@@ -119,11 +113,6 @@
   overNear: f32; // overestimation while the user is present
   presence: f32; // share of the frame's power the echo and noise cannot explain, above which the user is present
   hangBlocks: i32;
-  edge1: i32; // the presence test's octave edges, bins (multiples of 4)
-  edge2: i32;
-  edge3: i32;
-  edge4: i32;
-  edge5: i32;
   hang: i32; // blocks left of user presence
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]

@@ -44,7 +44,7 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE,
+  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -72,12 +72,6 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.overNear = OVER_NEAR;
   s.presence = PRESENCE;
   s.hangBlocks = <i32>Mathf.round(HANG_MS / blockMs);
-  // the presence test's octaves: edges at 250 Hz x 2^i, at the f32x4 loop's grain (4 bins)
-  s.edge1 = bandEdge(250, b, sampleRate);
-  s.edge2 = bandEdge(500, b, sampleRate);
-  s.edge3 = bandEdge(1000, b, sampleRate);
-  s.edge4 = bandEdge(2000, b, sampleRate);
-  s.edge5 = bandEdge(4000, b, sampleRate);
   let q = (p + offsetof<Suppress>() + 15) & ~(<usize>15);
   s.win = q; q += <usize>(8 * b);
   s.ePrev = q; q += <usize>(4 * b);
@@ -143,16 +137,6 @@ export function sup_release(p: usize): void {
   changetype<Suppress>(p).hang = 0;
 }
 
-function bandEdge(hz: f32, b: i32, sampleRate: i32): i32 {
-  const bins: f32 = hz * <f32>b * 2 / <f32>sampleRate;
-  return max<i32>(4, <i32>Mathf.round(bins / 4) * 4);
-}
-
-// @ts-ignore: decorator
-@inline function edgeAfter(s: Suppress, g: i32): i32 {
-  return g == 0 ? s.edge1 : g == 1 ? s.edge2 : g == 2 ? s.edge3 : g == 3 ? s.edge4 : g == 4 ? s.edge5 : 0x7fffffff;
-}
-
 function windowed(s: Suppress, prev: usize, cur: usize): void {
   const b = s.b;
   const half = <usize>b << 2;
@@ -206,20 +190,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
   let learnt = f32x4.splat(0);
-  // per octave: the excess and the power, and how many octaves show the user (a real user is broadband)
-  let bandExcess = f32x4.splat(0);
-  let bandTotal = f32x4.splat(0);
-  let band = 0;
-  let nextEdge = s.edge1;
-  let bandsOver = 0;
   for (let j = 0; j < k; j += 4) {
-    if (j >= nextEdge) {
-      if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) bandsOver++;
-      bandExcess = zero;
-      bandTotal = zero;
-      band++;
-      nextEdge = edgeAfter(s, band);
-    }
     const o = <usize>j << 2;
     const er = v128.load(s.eRe + o);
     const ei = v128.load(s.eIm + o);
@@ -272,20 +243,16 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     v128.store(s.resid + o, r);
     const lt = v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled);
     v128.store(s.late + o, lt);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
-    excess = f32x4.add(excess, ex);
-    bandTotal = f32x4.add(bandTotal, pe);
-    bandExcess = f32x4.add(bandExcess, ex);
+    excess = f32x4.add(excess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(two, nz))), zero));
   }
-  if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) bandsOver++;
   if (hsum(learnt) > 1.0e-9) s.learned++;
   if (s.learned >= s.fastBlocks) {
     s.forgot = false;
     s.warm = true;
   }
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
-  if (hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || !s.warm || s.hang > 0)) s.hang = s.hangBlocks;
+  if (hsum(excess) > s.presence * hsum(total)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
   const o2 = f32x4.splat(s.hang > 0 ? s.overNear : s.over);
   const gainResid = s.hang > 0 ? s.resid : s.late;
