@@ -31,7 +31,11 @@
 //   `late` = max(R, R_late decayed 60 dB per LATE_HOLD_MS) holds the tail through the reply's pauses.
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
 //   `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
-//   `hang` blocks more.
+//   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
+//   shows in 2 octaves (250 Hz x 2^i edges), or in one where the mic stands MIC_OVER x over the
+//   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
+//   a real user is broadband or loud; an octave the filter has not learned for what the reference
+//   says at the moment passes alone, at the echo's level.
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` while the
 //   user is present and `over` x `late` otherwise, smoothed over neighbouring bins.
 // - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
@@ -44,13 +48,13 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS,
+  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 9 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 10 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -72,6 +76,12 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.overNear = OVER_NEAR;
   s.presence = PRESENCE;
   s.hangBlocks = <i32>Mathf.round(HANG_MS / blockMs);
+  // the presence test's octaves: edges at 250 Hz x 2^i, at the f32x4 loop's grain (4 bins)
+  s.edge1 = bandEdge(250, b, sampleRate);
+  s.edge2 = bandEdge(500, b, sampleRate);
+  s.edge3 = bandEdge(1000, b, sampleRate);
+  s.edge4 = bandEdge(2000, b, sampleRate);
+  s.edge5 = bandEdge(4000, b, sampleRate);
   let q = (p + offsetof<Suppress>() + 15) & ~(<usize>15);
   s.win = q; q += <usize>(8 * b);
   s.ePrev = q; q += <usize>(4 * b);
@@ -90,6 +100,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.resid = q; q += <usize>(4 * k);
   s.late = q; q += <usize>(4 * k);
   s.cnoise = q; q += <usize>(4 * k);
+  s.rho = q; q += <usize>(4 * k);
   s.gain = q + 16;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
@@ -109,6 +120,7 @@ export function sup_reset(p: usize): void {
     store<f32>(s.eta + (<usize>j << 2), 1);
     store<f32>(s.zeta + (<usize>j << 2), 1);
     store<f32>(s.kappa + (<usize>j << 2), 1);
+    store<f32>(s.rho + (<usize>j << 2), 1);
     store<f32>(s.resid + (<usize>j << 2), 0);
     store<f32>(s.late + (<usize>j << 2), 0);
     store<f32>(s.gain + (<usize>j << 2), 1);
@@ -135,6 +147,16 @@ export function sup_forget(p: usize): void {
 /** Ends the user-presence hang: the echo moved into the predictors' window, judge the next frame afresh. */
 export function sup_release(p: usize): void {
   changetype<Suppress>(p).hang = 0;
+}
+
+function bandEdge(hz: f32, b: i32, sampleRate: i32): i32 {
+  const bins: f32 = hz * <f32>b * 2 / <f32>sampleRate;
+  return max<i32>(4, <i32>Mathf.round(bins / 4) * 4);
+}
+
+// @ts-ignore: decorator
+@inline function edgeAfter(s: Suppress, g: i32): i32 {
+  return g == 0 ? s.edge1 : g == 1 ? s.edge2 : g == 2 ? s.edge3 : g == 3 ? s.edge4 : g == 4 ? s.edge5 : 0x7fffffff;
 }
 
 function windowed(s: Suppress, prev: usize, cur: usize): void {
@@ -190,7 +212,29 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
   let learnt = f32x4.splat(0);
+  // per octave: the excess and the power, and how many octaves show the user (a real user is broadband)
+  let bandExcess = f32x4.splat(0);
+  let bandTotal = f32x4.splat(0);
+  let band = 0;
+  let nextEdge = s.edge1;
+  let bandsOver = 0;
+  let bandMic = f32x4.splat(0);
+  let bandEcho = f32x4.splat(0);
+  let micOver = false;
+  const micOverF: f32 = MIC_OVER;
   for (let j = 0; j < k; j += 4) {
+    if (j >= nextEdge) {
+      if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) {
+        bandsOver++;
+        if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
+      }
+      bandExcess = zero;
+      bandTotal = zero;
+      bandMic = zero;
+      bandEcho = zero;
+      band++;
+      nextEdge = edgeAfter(s, band);
+    }
     const o = <usize>j << 2;
     const er = v128.load(s.eRe + o);
     const ei = v128.load(s.eIm + o);
@@ -238,13 +282,34 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
       kappa = v128.bitselect(kNext, kappa, kLive);
       v128.store(s.kappa + o, kappa);
     }
+    // the mic (E + Y) over the reference: the echo path's gain per bin, its median tracked like zeta
+    const dr = f32x4.add(er, yr);
+    const di = f32x4.add(ei, yi);
+    const pd = f32x4.add(f32x4.mul(dr, dr), f32x4.mul(di, di));
+    let rho = v128.load(s.rho + o);
+    if (learn) {
+      const rLive = f32x4.gt(pa, f32x4.splat(1.0e-12));
+      const rAbove = f32x4.gt(pd, f32x4.mul(rho, pa));
+      const rNext = f32x4.pmin(f32x4.pmax(f32x4.mul(rho, v128.bitselect(upF, downF, rAbove)), f32x4.splat(1.0e-8)), f32x4.splat(100));
+      rho = v128.bitselect(rNext, rho, rLive);
+      v128.store(s.rho + o, rho);
+    }
+    bandMic = f32x4.add(bandMic, pd);
+    bandEcho = f32x4.add(bandEcho, f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
     const lt = v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled);
     v128.store(s.late + o, lt);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
-    excess = f32x4.add(excess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(two, nz))), zero));
+    excess = f32x4.add(excess, ex);
+    bandTotal = f32x4.add(bandTotal, pe);
+    bandExcess = f32x4.add(bandExcess, ex);
+  }
+  if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) {
+    bandsOver++;
+    if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
   }
   if (hsum(learnt) > 1.0e-9) s.learned++;
   if (s.learned >= s.fastBlocks) {
@@ -252,7 +317,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     s.warm = true;
   }
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
-  if (hsum(excess) > s.presence * hsum(total)) s.hang = s.hangBlocks;
+  if (hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
   const o2 = f32x4.splat(s.hang > 0 ? s.overNear : s.over);
   const gainResid = s.hang > 0 ? s.resid : s.late;

@@ -48,15 +48,15 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
   it('the peers reference covers every outside scene, made from the same mic signal', () => {
     expect(stale, 'rerun: ECHO_BENCH_GRID=outside node bench/echo.bench.mjs').toEqual([]);
   });
-  it('small, medium, seminar and living rooms: single talk >= 28 dB (or the ceiling - 3), leaks <= 2%, no utterance never delivered (measured 29.7-44.0 dB, <= 1.9%)', () => {
+  it('small, medium, seminar and living rooms: single talk >= 28 dB (or the ceiling - 3), leaks <= 1.6%, no utterance never delivered (measured 30.4-44.3 dB, <= 1.5%; 1.9% before the two-octave presence rule)', () => {
     for (const f of ['sox-small', 'sox-medium', 'seminar', 'living-room'].flatMap(room)) {
       expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(28, f.singleTalk.ceilingDb - 3));
-      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.02);
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.016);
       expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
     }
   });
-  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its 30 dB cold start (measured 0%, 0.4%)', () => {
-    for (const f of room('sox-large').filter((x) => x.scene.includes(' call ') || erlOf(x) === 30))
+  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its 6 and 30 dB cold starts (measured 0%, 0.6%, 0.2%)', () => {
+    for (const f of room('sox-large').filter((x) => x.scene.includes(' call ') || erlOf(x) !== 18))
       expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
   });
   it('double talk: >= 80% delivered clean in small, medium, seminar and living rooms, >= 75% in the hall (measured 81.8-100%, hall 78.3-95.9%)', () => {
@@ -70,10 +70,11 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       if (o.room !== 'sox-large') expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
     }
   });
-  it('still weak: the hall cold starts at 6 and 18 dB leak over 1% (measured 1.6%, 2.1%), and a user over its first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model', () => {
+  it('still weak: the hall cold start at 18 dB leaks over 1% (measured 1.9%; at 6 dB 1.5% before the two-octave presence rule, now 0.6%), and a user over its first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model', () => {
     const cold = room('sox-large').filter((f) => f.scene.includes('cold-start') && erlOf(f) <= 18);
     expect(cold.length).toBe(2);
-    for (const f of cold) expect(f.singleTalk.leakShare, f.scene).toBeGreaterThan(0.01);
+    const at18 = cold.find((f) => erlOf(f) === 18)!;
+    expect(at18.singleTalk.leakShare, at18.scene).toBeGreaterThan(0.01);
     const first = cold.find((f) => erlOf(f) === 6)!;
     expect(first.coldStart!.share, first.scene).toBeLessThan(0.167);
     expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.08);
