@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { MARK_MS, MARK_S, SILENCE_S, TAP_WORKLET, pageFinish, pageSetup, type PageRun } from './echo-browser-page.js';
 import { findLag } from './echo-response.js';
 import type { EchoScene } from './echo-scenes.js';
-import { writeWav } from '../../scripts/fixtures-lib.mjs';
+import { writeWav } from '../../scripts/wav.mjs';
 
 export interface EchoRunOptions {
   /** Play the reply (default); false leaves the canceller without a reference (the bypass check). */
