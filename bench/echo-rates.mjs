@@ -10,11 +10,18 @@ import { join } from 'node:path';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-rates-'));
+/**
+ * @typedef {typeof import('../test/helpers/echo-scenes.js') & typeof import('../test/helpers/echo-metrics.js')
+ *   & typeof import('../test/helpers/echo-report.js') & typeof import('../test/helpers/echo-grid.js')
+ *   & typeof import('../test/helpers/echo-cancellers.js')} Lab
+ */
+/** @type {Lab} */
 const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-report', 'echo-grid', 'echo-cancellers'], tmp);
 try {
   for (const rate of (process.env.ECHO_RATES ?? '16000,24000,48000').split(',').map(Number)) {
     const list = lab.deviceRateGroup(rate).scenes.map((p) => lab.evaluate(lab.echoCanceller, lab.buildScene(p)));
-    const short = list.map((f) => [f.scene, lab.issue13Failures(f)]).filter(([, x]) => x.length > 0);
+    /** @type {[string, string[]][]} */
+    const short = list.map((f) => /** @type {[string, string[]]} */ ([f.scene, lab.issue13Failures(f)])).filter(([, x]) => x.length > 0);
     console.log(`\n${rate} Hz: ${list.length - short.length} of ${list.length} meet every issue-13 bound\n${lab.sceneTable(list)}`);
     for (const [scene, x] of short) console.log(`  ${scene}: ${x.join('; ')}`);
   }
