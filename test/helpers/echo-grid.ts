@@ -5,7 +5,7 @@ import { OUTSIDE_ROOMS } from './echo-outside.js';
 import { HELD_OUT_ROOMS, MAIN_ROOMS } from './echo-sources.js';
 import { USERS_HELD_OUT, type SceneParams } from './echo-scenes.js';
 
-export type GroupName = 'call' | 'cold-start' | 'path-change' | 'nonlinear' | 'held-out' | 'session-rate' | 'outside';
+export type GroupName = 'call' | 'cold-start' | 'path-change' | 'nonlinear' | 'held-out' | 'session-rate' | 'device-rate' | 'outside';
 
 export interface SceneGroup {
   name: GroupName;
@@ -82,6 +82,19 @@ export function sessionRateGroup(sampleRate = 24000): SceneGroup {
     scenes.push({ room, sampleRate, delayMs: 60, erlDb: 30, script: 'cold-start', noiseDb: -60, seed: seedOf(room, 'cold') });
   }
   return { name: 'session-rate', what: `calls at 6 and 30 dB and the -60 dBFS cold start at 30 dB, at ${sampleRate / 1000} kHz`, scenes };
+}
+
+/**
+ * The calls (120 ms) and the -70 dBFS cold starts at 6 and 18 dB at a device rate (48 kHz: the
+ * canceller's blocks are 512 samples, 10.7 ms, not 8 ms), the same speech as the test grid's.
+ */
+export function deviceRateGroup(sampleRate = 48000): SceneGroup {
+  const scenes: SceneParams[] = [];
+  for (const room of MAIN_ROOMS) {
+    for (const erlDb of [6, 18]) scenes.push({ room, sampleRate, delayMs: 120, erlDb, script: 'call', seed: seedOf(room, 120, 'call') });
+    for (const erlDb of [6, 18]) scenes.push({ room, sampleRate, delayMs: 60, erlDb, script: 'cold-start', noiseDb: -70, seed: seedOf(room, 'cold') });
+  }
+  return { name: 'device-rate', what: `calls and -70 dBFS cold starts at 6 and 18 dB, at ${sampleRate / 1000} kHz`, scenes };
 }
 
 /**

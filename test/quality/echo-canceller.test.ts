@@ -11,14 +11,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CANCELLERS_UNDER_TEST, type CancellerRole } from '../helpers/echo-cancellers.js';
-import { echoGrid, sessionRateGroup, type GroupName } from '../helpers/echo-grid.js';
+import { deviceRateGroup, echoGrid, sessionRateGroup, type GroupName } from '../helpers/echo-grid.js';
 import { evaluate, evaluateShifted, issue13Failures, type EchoFigures } from '../helpers/echo-metrics.js';
 import { figuresReviver, roomTable, sceneTable, shortfallsAgainstPeers, summarizeByRoom } from '../helpers/echo-report.js';
 import { buildScene, sameFingerprint, sceneFingerprint } from '../helpers/echo-scenes.js';
 import { FIXTURES } from '../helpers/labels-vad.js';
 
 const RATE = 16000;
-const groups = [...echoGrid('test', RATE), sessionRateGroup(24000)];
+const groups = [...echoGrid('test', RATE), sessionRateGroup(24000), deviceRateGroup(48000)];
 const figures = new Map<string, { group: GroupName; f: EchoFigures }[]>();
 /**
  * Block alignment: the calls at 6 dB (120 ms) and the cold starts at 6 dB (no extra noise), 16 and
@@ -27,7 +27,7 @@ const figures = new Map<string, { group: GroupName; f: EchoFigures }[]>();
  * blocks fall). About 8 s.
  */
 const SHIFTS = [13, 31, 64];
-const isShifted = (name: string) => / (call 120ms|cold-start 60ms) 6dB$/.test(name);
+const isShifted = (name: string) => / (16|24)k (call 120ms|cold-start 60ms) 6dB$/.test(name);
 const shifted = new Map<string, EchoFigures[]>();
 /** Each 16 kHz scene's fingerprint, as the peers' reference figures carry it. */
 const fingerprints = new Map<string, number[]>();
@@ -179,8 +179,8 @@ function candidateChecks(name: string) {
       expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(35, f.singleTalk.ceilingDb - 3));
     }
   });
-  it('every scene: no utterance never delivered, >= 85% delivered clean, opening median <= 90 ms, user segSNR >= 26 dB, single talk >= 10 dB or the ceiling - 3 dB, audible leaks <= 1% (issue 13: measured 88.7%, 85 ms, 27.9 dB, 14.1 dB, <= 0.7%)', () => {
-    for (const f of of(name)) {
+  it('every scene at 16 and 24 kHz: no utterance never delivered, >= 85% delivered clean, opening median <= 90 ms, user segSNR >= 26 dB, single talk >= 10 dB or the ceiling - 3 dB, audible leaks <= 1% (issue 13: measured 88.7%, 85 ms, 27.9 dB, 14.1 dB, <= 0.7%)', () => {
+    for (const f of of(name).filter((x) => !x.scene.includes(' 48k '))) {
       expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
       if (f.doubleTalk.frames >= 20) expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.85);
       if (f.doubleTalk.openingsMs.length) expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(90);
@@ -202,6 +202,19 @@ function candidateChecks(name: string) {
       expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(90);
     }
   });
+  it('48 kHz (512-sample blocks, 10.7 ms): no utterance never delivered, >= 85% of the user clean and >= 89% in calls, opening median <= 100 ms, user segSNR >= 28 dB, single talk >= the ceiling - 3 dB except the desk cold start at 18 dB (>= 22 dB, as at 24 kHz: 23.5 dB), leaks <= 0.5% (measured 86.2-100%, 89.9% kiosk call 6 dB, <= 100 ms, >= 28.9 dB, 23.1 dB, <= 0.3%)', () => {
+    const list = of(name, 'device-rate');
+    expect(list.length).toBe(12);
+    for (const f of list) {
+      expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
+      expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(f.scene.includes(' call ') ? 0.89 : 0.85);
+      expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(100);
+      expect(f.userSegSnrDb, f.scene).toBeGreaterThanOrEqual(28);
+      const desk18 = f.scene === 'desk 48k cold-start 60ms 18dB';
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(desk18 ? 22 : f.singleTalk.ceilingDb - 3);
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.005);
+    }
+  });
   it('path changes: single talk >= 35 dB, back to 20 dB within 1.05 s (measured 37.8-41.4 dB, 0.1-0.99 s; the issue asks 1 s)', () => {
     for (const f of of(name, 'path-change')) {
       expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(35);
@@ -210,7 +223,7 @@ function candidateChecks(name: string) {
     }
   });
   it('cold starts: >= 85% of the user delivered from the first word, converged within 1 s (measured 88.7-99.0%, <= 480 ms)', () => {
-    for (const f of [...of(name, 'cold-start'), ...of(name, 'session-rate')].filter((x) => x.coldStart)) {
+    for (const f of [...of(name, 'cold-start'), ...of(name, 'session-rate'), ...of(name, 'device-rate')].filter((x) => x.coldStart)) {
       expect(f.coldStart!.share, f.scene).toBeGreaterThanOrEqual(0.85);
       expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
       expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
