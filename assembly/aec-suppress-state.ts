@@ -47,7 +47,7 @@
 /** Share of an octave's power that echo and noise cannot explain, above which it shows the user (0.01: the same figures). */
 // @ts-ignore: decorator
 @inline export const BAND_SHARE: f32 = 0.05;
-/** One octave alone starts a presence where the mic stands this many times over rho A there (2: the leaks back, 1.3-2.0%; the mic over 4x rho A summed over the frame as the test: outside leaks <= 0.6%, but openings +30-90 ms; with this as an alternative, lab 64 of 78). */
+/** One octave alone starts a presence where the mic stands this many times over rho A there (5: the hall's 6 dB cold start back to 1.5%, but the 48 kHz laptop call's opening median 50 -> 40 ms; 2: the leaks back, 1.3-2.0%; the mic over 4x rho A summed over the frame as the test: outside leaks <= 0.6%, but openings +30-90 ms; with this as an alternative, lab 64 of 78). */
 // @ts-ignore: decorator
 @inline export const MIC_OVER: f32 = 8;
 /** Presence holds this long after the last frame that showed it, ms. */
