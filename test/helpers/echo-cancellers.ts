@@ -19,45 +19,40 @@ export const passThrough: CancellerFactory = (sampleRate) => ({
   },
 });
 
-/** EchoGate with its defaults: pushReference then processInto in the same callback (0 latency). */
-export const echoGate: CancellerFactory = (sampleRate) => {
-  const gate = new EchoGate({ sampleRate });
+/** What the gate and the canceller share: pushReference then processInto in the same callback. */
+interface ReferenceKernel {
+  readonly latencySamples?: number;
+  pushReference(reference: Float32Array): void;
+  processInto(mic: Float32Array, output: Float32Array): unknown;
+  free(): void;
+}
+
+/** `kernel` as the lab's canceller under `name` (the gate's latency is 0). */
+function drive(kernel: ReferenceKernel, name: string, sampleRate: number): ReturnType<CancellerFactory> {
   return {
-    name: 'EchoGate',
+    name,
     sampleRate,
-    latencySamples: 0,
+    latencySamples: kernel.latencySamples ?? 0,
     blockSamples: blockOf(sampleRate),
     process(reference, mic, output) {
-      gate.pushReference(reference);
-      gate.processInto(mic, output);
+      kernel.pushReference(reference);
+      kernel.processInto(mic, output);
     },
     free() {
-      gate.free();
+      kernel.free();
     },
   };
-};
+}
 
-/** EchoCanceller with `options` over its defaults, named `name`: pushReference then processInto in the same callback. */
+/** EchoGate with its defaults (0 latency). */
+export const echoGate: CancellerFactory = (sampleRate) => drive(new EchoGate({ sampleRate }), 'EchoGate', sampleRate);
+
+/** EchoCanceller with `options` over its defaults, named `name`. */
 export const echoCancellerWith =
   (options: Omit<EchoCancellerOptions, 'sampleRate'>, name: string): CancellerFactory =>
-  (sampleRate) => {
-    const aec = new EchoCanceller({ sampleRate, ...options });
-    return {
-      name,
-      sampleRate,
-      latencySamples: aec.latencySamples,
-      blockSamples: blockOf(sampleRate),
-      process(reference, mic, output) {
-        aec.pushReference(reference);
-        aec.processInto(mic, output);
-      },
-      free() {
-        aec.free();
-      },
-    };
-  };
+  (sampleRate) =>
+    drive(new EchoCanceller({ sampleRate, ...options }), name, sampleRate);
 
-/** EchoCanceller with its defaults. */
 export const echoCanceller: CancellerFactory = echoCancellerWith({}, 'EchoCanceller');
 
 /** The canceller with a longer filter (`tailMs` 500 and 1000), measured beside the default on the outside rooms. */
