@@ -2,8 +2,8 @@
 //
 // How: the n real samples are packed as n/2 complex samples (even samples real, odd imaginary),
 // read in bit-reversed order, transformed by an iterative radix-2 decimation-in-time complex
-// FFT (the first two stages fused into one radix-4 pass; stages of half-length >= 4 four
-// butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input (f32x4):
+// FFT (the first two stages fused into one radix-4 pass, four groups at a time in f32x4:
+// ./fft-first-stages; stages of half-length >= 4 four butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input (f32x4):
 //   X[k] = (Z[k] + conj Z[m-k]) / 2 - i W^k (Z[k] - conj Z[m-k]) / 2,  W = exp(-2 pi i / n), m = n/2.
 // The inverse runs the same steps backwards (merge, conjugate, forward complex FFT, conjugate).
 // Spectra are split arrays: re[0..m] and im[0..m] (im[0] = im[m] = 0 on output, ignored on input).
@@ -12,6 +12,8 @@
 // E. O. Brigham, "The Fast Fourier Transform and its Applications", 1988, ch. 9).
 // Latency: none (a block transform). Memory: a table of fft_table_bytes(n) written once by
 // fft_init, and a work area of fft_work_bytes(n) per call (may be shared between calls).
+
+import { firstStages, firstStagesLanes, firstStagesX4, gather4 } from "./fft-first-stages";
 
 // Table header (i32), then the arrays at the offsets below, all 16-byte aligned.
 @unmanaged class FftTable {
@@ -79,8 +81,16 @@ export function fft_init(t: usize, n: i32): void {
 function cfft(t: usize, re: usize, im: usize): void {
   const tab = changetype<FftTable>(t);
   const m = tab.m;
-  // Stages h = 1 and 2 fused: per group of 4, butterflies with twiddles 1 and -i.
-  for (let i = 0; i < m; i += 4) {
+  // Stages h = 1 and 2 fused: per group of 4, butterflies with twiddles 1 and -i; four groups
+  // at a time in f32x4 (transposed: lane g holds group g), the same operations per element.
+  let i = 0;
+  for (; i + 16 <= m; i += 16) {
+    const o = <usize>i << 2;
+    firstStagesX4(
+      v128.load(re + o), v128.load(re + o, 16), v128.load(re + o, 32), v128.load(re + o, 48),
+      v128.load(im + o), v128.load(im + o, 16), v128.load(im + o, 32), v128.load(im + o, 48), re + o, im + o);
+  }
+  for (; i < m; i += 4) {
     const o = <usize>i << 2;
     firstStages(load<f32>(re + o), load<f32>(re + o, 4), load<f32>(re + o, 8), load<f32>(re + o, 12),
       load<f32>(im + o), load<f32>(im + o, 4), load<f32>(im + o, 8), load<f32>(im + o, 12), re + o, im + o);
@@ -91,7 +101,7 @@ function cfft(t: usize, re: usize, im: usize): void {
 /**
  * The complex FFT of the m samples packed in `x` (sample pairs as re, im), into re/im: the bit
  * reversal read straight into the first two stages (group i of 4 reads the pairs at bitrev(i) +
- * 0, m/2, m/4, 3m/4), no separate pass.
+ * 0, m/2, m/4, 3m/4), no separate pass; four groups at a time in f32x4 (lane g: group i + g).
  */
 function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
   const tab = changetype<FftTable>(t);
@@ -100,29 +110,23 @@ function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
   const q1 = <usize>m << 2; // m/2 pairs of 8 bytes
   const q2 = <usize>m << 1; // m/4 pairs
   const q3 = q1 + q2;
-  for (let i = 0; i < m; i += 4) {
+  let i = 0;
+  for (; i + 16 <= m; i += 16) {
+    const o = <usize>i << 2;
+    const p0 = x + (<usize>load<i32>(br + o) << 3);
+    const p1 = x + (<usize>load<i32>(br + o, 16) << 3);
+    const p2 = x + (<usize>load<i32>(br + o, 32) << 3);
+    const p3 = x + (<usize>load<i32>(br + o, 48) << 3);
+    firstStagesLanes(gather4(p0, p1, p2, p3, 0), gather4(p0, p1, p2, p3, q1), gather4(p0, p1, p2, p3, q2), gather4(p0, p1, p2, p3, q3),
+      gather4(p0, p1, p2, p3, 4), gather4(p0, p1, p2, p3, q1 + 4), gather4(p0, p1, p2, p3, q2 + 4), gather4(p0, p1, p2, p3, q3 + 4), re + o, im + o);
+  }
+  for (; i < m; i += 4) {
     const o = <usize>i << 2;
     const p = x + (<usize>load<i32>(br + o) << 3);
     firstStages(load<f32>(p), load<f32>(p + q1), load<f32>(p + q2), load<f32>(p + q3),
       load<f32>(p, 4), load<f32>(p + q1, 4), load<f32>(p + q2, 4), load<f32>(p + q3, 4), re + o, im + o);
   }
   fft_stages_x4(t + <usize>tab.twAt, re, im, m);
-}
-
-/** Stages h = 1 and 2 of one group of 4 (twiddles 1 and -i), stored at re / im. */
-// @ts-ignore: decorator
-@inline function firstStages(r0: f32, r1: f32, r2: f32, r3: f32, i0: f32, i1: f32, i2: f32, i3: f32, re: usize, im: usize): void {
-  const ar0 = r0 + r1, ai0 = i0 + i1, ar1 = r0 - r1, ai1 = i0 - i1;
-  const ar2 = r2 + r3, ai2 = i2 + i3, ar3 = r2 - r3, ai3 = i2 - i3;
-  store<f32>(re, ar0 + ar2);
-  store<f32>(im, ai0 + ai2);
-  store<f32>(re, ar0 - ar2, 8);
-  store<f32>(im, ai0 - ai2, 8);
-  // (-i)(ar3 + i ai3) = ai3 - i ar3
-  store<f32>(re, ar1 + ai3, 4);
-  store<f32>(im, ai1 - ar3, 4);
-  store<f32>(re, ar1 - ai3, 12);
-  store<f32>(im, ai1 + ar3, 12);
 }
 
 /**
