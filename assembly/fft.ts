@@ -100,31 +100,38 @@ function cfft(t: usize, re: usize, im: usize): void {
 
 /**
  * The complex FFT of the m samples packed in `x` (sample pairs as re, im), into re/im: the bit
- * reversal read straight into the first two stages (group i of 4 reads the pairs at bitrev(i) +
- * 0, m/2, m/4, 3m/4), no separate pass; four groups at a time in f32x4 (lane g: group i + g).
+ * reversal read straight into the first two stages, no separate pass.
  */
 function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
+  const m = changetype<FftTable>(t).m;
+  cfftGathered(t, x, 4, 3, <usize>m << 2, <usize>m << 1, <usize>(6 * m), re, im);
+}
+
+/**
+ * The complex FFT of m samples whose sample u has its real part at x + (u << shift) and its
+ * imaginary part `imAt` bytes further, into re/im: group i of 4 reads the samples bitrev(i) + 0,
+ * m/2, m/4, 3m/4 (at byte offsets 0, q1, q2, q3), four groups at a time in f32x4 (lane g: group i + g).
+ */
+// @ts-ignore: decorator
+@inline function cfftGathered(t: usize, x: usize, imAt: usize, shift: i32, q1: usize, q2: usize, q3: usize, re: usize, im: usize): void {
   const tab = changetype<FftTable>(t);
   const m = tab.m;
   const br = t + <usize>tab.bitrevAt;
-  const q1 = <usize>m << 2; // m/2 pairs of 8 bytes
-  const q2 = <usize>m << 1; // m/4 pairs
-  const q3 = q1 + q2;
   let i = 0;
   for (; i + 16 <= m; i += 16) {
     const o = <usize>i << 2;
-    const p0 = x + (<usize>load<i32>(br + o) << 3);
-    const p1 = x + (<usize>load<i32>(br + o, 16) << 3);
-    const p2 = x + (<usize>load<i32>(br + o, 32) << 3);
-    const p3 = x + (<usize>load<i32>(br + o, 48) << 3);
+    const p0 = x + (<usize>load<i32>(br + o) << shift);
+    const p1 = x + (<usize>load<i32>(br + o, 16) << shift);
+    const p2 = x + (<usize>load<i32>(br + o, 32) << shift);
+    const p3 = x + (<usize>load<i32>(br + o, 48) << shift);
     firstStagesLanes(gather4(p0, p1, p2, p3, 0), gather4(p0, p1, p2, p3, q1), gather4(p0, p1, p2, p3, q2), gather4(p0, p1, p2, p3, q3),
-      gather4(p0, p1, p2, p3, 4), gather4(p0, p1, p2, p3, q1 + 4), gather4(p0, p1, p2, p3, q2 + 4), gather4(p0, p1, p2, p3, q3 + 4), re + o, im + o);
+      gather4(p0, p1, p2, p3, imAt), gather4(p0, p1, p2, p3, q1 + imAt), gather4(p0, p1, p2, p3, q2 + imAt), gather4(p0, p1, p2, p3, q3 + imAt), re + o, im + o);
   }
   for (; i < m; i += 4) {
     const o = <usize>i << 2;
-    const p = x + (<usize>load<i32>(br + o) << 3);
+    const p = x + (<usize>load<i32>(br + o) << shift);
     firstStages(load<f32>(p), load<f32>(p + q1), load<f32>(p + q2), load<f32>(p + q3),
-      load<f32>(p, 4), load<f32>(p + q1, 4), load<f32>(p + q2, 4), load<f32>(p + q3, 4), re + o, im + o);
+      load<f32>(p + imAt), load<f32>(p + q1 + imAt), load<f32>(p + q2 + imAt), load<f32>(p + q3 + imAt), re + o, im + o);
   }
   fft_stages_x4(t + <usize>tab.twAt, re, im, m);
 }
@@ -283,20 +290,21 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
 // one function per direction, each with its own loop order.
 /**
  * Inverse real FFT of the spectrum inRe[0..m], inIm[0..m] into the n samples at `x`, scaled by 1/n.
- * `work` holds fft_work_bytes(n). The inputs are not modified; `x` may alias them only if it does
- * not overlap (it is written after they are read in full).
+ * `work` holds fft_work_bytes(n). The inputs are not modified; `x` must not overlap them (it holds
+ * the merged spectrum while the inputs are read).
  */
 export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: usize): void {
   const tab = changetype<FftTable>(t);
   const m = tab.m;
   const re = work;
   const im = work + (<usize>m << 2);
-  const br = t + <usize>tab.bitrevAt;
   const sc = t + <usize>tab.splitAt;
   const ss = sc + (<usize>(m + 4) << 2);
   // bin 0 (its imaginary parts read as 0), then bins 1..m-1 four at a time (X[m-k] read
-  // backwards: lanes reversed), the same operations per bin, stored bit-reversed lane by lane
-  mergeBin(inRe, inIm, sc, ss, br, re, im, m, 0);
+  // backwards: lanes reversed), the same operations per bin, stored in order into `x` (its
+  // first m floats re, the next m im; free until the samples are written at the end)
+  const mb = <usize>m << 2;
+  mergeBin(inRe, inIm, sc, ss, x, mb, m, 0);
   let k = 1;
   for (; k + 3 < m; k += 4) {
     const ok = <usize>k << 2;
@@ -313,24 +321,12 @@ export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: 
     const sn = v128.load(ss + ok);
     const fr = f32x4.add(f32x4.mul(dr, c), f32x4.mul(di, sn));
     const fi = f32x4.sub(f32x4.mul(di, c), f32x4.mul(dr, sn));
-    const zr = f32x4.sub(er, fi);
-    const zi = f32x4.neg(f32x4.add(ei, fr));
-    const rv = v128.load(br + ok);
-    const r0 = <usize>i32x4.extract_lane(rv, 0) << 2;
-    const r1 = <usize>i32x4.extract_lane(rv, 1) << 2;
-    const r2 = <usize>i32x4.extract_lane(rv, 2) << 2;
-    const r3 = <usize>i32x4.extract_lane(rv, 3) << 2;
-    store<f32>(re + r0, f32x4.extract_lane(zr, 0));
-    store<f32>(re + r1, f32x4.extract_lane(zr, 1));
-    store<f32>(re + r2, f32x4.extract_lane(zr, 2));
-    store<f32>(re + r3, f32x4.extract_lane(zr, 3));
-    store<f32>(im + r0, f32x4.extract_lane(zi, 0));
-    store<f32>(im + r1, f32x4.extract_lane(zi, 1));
-    store<f32>(im + r2, f32x4.extract_lane(zi, 2));
-    store<f32>(im + r3, f32x4.extract_lane(zi, 3));
+    v128.store(x + ok, f32x4.sub(er, fi));
+    v128.store(x + mb + ok, f32x4.neg(f32x4.add(ei, fr)));
   }
-  for (; k < m; k++) mergeBin(inRe, inIm, sc, ss, br, re, im, m, k);
-  cfft(t, re, im);
+  for (; k < m; k++) mergeBin(inRe, inIm, sc, ss, x, mb, m, k);
+  // the bit reversal read from there straight into the first two stages
+  cfftGathered(t, x, mb, 2, <usize>m << 1, <usize>m, <usize>(3 * m), re, im);
   // interleave re and im back into samples, scaled, four pairs at a time (m is a multiple of 4)
   const scale = f32x4.splat(<f32>1.0 / <f32>tab.n);
   const nscale = f32x4.splat(-(<f32>1.0 / <f32>tab.n));
@@ -345,7 +341,7 @@ export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: 
 
 /** One bin of the inverse's merge (scalar: bin 0 and the tail). */
 // @ts-ignore: decorator
-@inline function mergeBin(inRe: usize, inIm: usize, sc: usize, ss: usize, br: usize, re: usize, im: usize, m: i32, k: i32): void {
+@inline function mergeBin(inRe: usize, inIm: usize, sc: usize, ss: usize, z: usize, imAt: usize, m: i32, k: i32): void {
   const ok = <usize>k << 2;
   const om = <usize>(m - k) << 2;
   const ar = load<f32>(inRe + ok);
@@ -358,10 +354,9 @@ export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: 
   const di = ai - bi;
   const c = load<f32>(sc + ok);
   const s = load<f32>(ss + ok);
-  // 2 Fo = D W^-k = (dr c + di s, di c - dr s); Z = 2 Fe + i 2 Fo; store conj Z (bit-reversed)
+  // 2 Fo = D W^-k = (dr c + di s, di c - dr s); Z = 2 Fe + i 2 Fo; store conj Z
   const fr = dr * c + di * s;
   const fi = di * c - dr * s;
-  const r = <usize>load<i32>(br + ok) << 2;
-  store<f32>(re + r, er - fi);
-  store<f32>(im + r, -(ei + fr));
+  store<f32>(z + ok, er - fi);
+  store<f32>(z + imAt + ok, -(ei + fr));
 }
