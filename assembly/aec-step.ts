@@ -184,7 +184,6 @@ export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head
   const vLambda = f32x4.splat(lambda);
   const one = f32x4.splat(1);
   const vInfo = f32x4.splat(info);
-  const zero = f32x4.splat(0);
   // bins outer, partitions inner: the bin's G, 1/T and bound scale stay in registers across the
   // partitions (the same operations per coefficient as partition by partition)
   for (let j = 0; j < k; j += 4) {
@@ -216,10 +215,11 @@ export function kf_update(w: usize, x: usize, p: usize, m: i32, slots: i32, head
         const px = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
         const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, it)));
         const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
-        // pmax / pmin: one x86 instruction each where max / min take seven (their NaN and signed
-        // zero rules); the same result here: keep is never -0 (1 - y rounds to +0), the bound is
+        // keep needs no clamp at 0: P_m sc |X_m|^2 <= R (capped) <= T, so keep >= 1 - INFO (0.9).
+        // pmin / pmax (here and in this file): one x86 instruction each where min / max take seven
+        // (their NaN and signed zero rules); the same result here: no operand is -0, the bound is
         // positive, and a NaN in the first operand propagates as before
-        v128.store(pp, f32x4.pmin(f32x4.add(f32x4.mul(pv, f32x4.pmax(keep, zero)), drift), cap));
+        v128.store(pp, f32x4.pmin(f32x4.add(f32x4.mul(pv, keep), drift), cap));
         wp += stride;
         pp += pstride;
         xp += stride;
