@@ -5,6 +5,8 @@
 // fast at 16 and 24 kHz, bench/aec-identical.mjs).
 // Latency: none.
 
+import { storeTransposed } from "./simd-transpose";
+
 /** The floats at p0 + off .. p3 + off as the lanes of one vector. */
 // @ts-ignore: decorator
 @inline export function gather4(p0: usize, p1: usize, p2: usize, p3: usize, off: usize): v128 {
@@ -12,19 +14,6 @@
   v = v128.load32_lane(p1 + off, v, 1);
   v = v128.load32_lane(p2 + off, v, 2);
   return v128.load32_lane(p3 + off, v, 3);
-}
-
-/** Rows a, b, c, d of a 4 x 4 matrix (one vector each) transposed, stored at p .. p + 48. */
-// @ts-ignore: decorator
-@inline function storeTransposed(p: usize, a: v128, b: v128, c: v128, d: v128): void {
-  const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-  const t2 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
-  const t3 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-  v128.store(p, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-  v128.store(p, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
-  v128.store(p, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
-  v128.store(p, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
 }
 
 /**

@@ -19,6 +19,7 @@
 // structures; computing outputs of one phase together).
 // Latency: D / (L x inputRate), output aligned in time with the input.
 import { ResamplerState, stateOf, bufferOf } from "./resample-state";
+import { storeTransposed } from "./simd-transpose";
 
 /** Outputs of one row computed together (two f32x4 vectors). */
 const LANES = 8;
@@ -75,18 +76,7 @@ function gather(x: usize, u0: i32, count: i32, down: i32): void {
   } else if (down == 4) {
     // A 4 x 4 transpose of x[u .. u + 15] gives entries u .. u + 3.
     for (; dst < end; dst += 64, src += 16) {
-      const a = v128.load(src);
-      const b = v128.load(src, 16);
-      const c = v128.load(src, 32);
-      const d = v128.load(src, 48);
-      const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
-      const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-      const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
-      const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-      v128.store(dst, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
-      v128.store(dst, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7), 16);
-      v128.store(dst, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), 32);
-      v128.store(dst, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7), 48);
+      storeTransposed(dst, v128.load(src), v128.load(src, 16), v128.load(src, 32), v128.load(src, 48));
     }
   } else {
     const step = <usize>down << 2;
