@@ -92,6 +92,10 @@
 // @ts-ignore: decorator
 @inline export const OVER_TAIL: f32 = 4;
 
+/** The presence test's overestimation of the late echo beyond the filter (./aec-reverb). */
+// @ts-ignore: decorator
+@inline export const OVER_LATE: f32 = 8;
+
 /** The comfort noise's floor rises only where the residual estimate stands under this many times it. */
 // @ts-ignore: decorator
 @inline export const CN_HOLD: f32 = 4;

@@ -48,7 +48,7 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER,
+  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -178,7 +178,7 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
-export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, unlatch: bool, modelledEcho: bool, out: usize): void {
+export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, out: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
@@ -196,6 +196,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const cnHold = f32x4.splat(CN_HOLD);
   const lateDecay = f32x4.splat(s.lateDecay);
   const overTail = f32x4.splat(OVER_TAIL);
+  const overLate = f32x4.splat(OVER_LATE);
   const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
@@ -282,6 +283,8 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
       kappa = v128.bitselect(kNext, kappa, kLive);
       v128.store(s.kappa + o, kappa);
     }
+    // the late echo beyond the filter (./aec-reverb)
+    const pt = v128.load(reverb + o);
     // the mic (E + Y) over the reference: the echo path's gain per bin, its median tracked like zeta
     const dr = f32x4.add(er, yr);
     const di = f32x4.add(ei, yi);
@@ -299,9 +302,9 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
-    const lt = v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled);
+    const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(two, nz))), zero);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, pe);
