@@ -8,8 +8,7 @@
 // power T = d (T + G |X_next|^2), with d the decay per block, G the mean gain of the filter's last
 // RV_PARTITIONS partitions (|W|^2 per bin) and X_next the reference block just leaving the window.
 // Only while the fitted decay has not fallen 25 dB (the depth it is fitted to) under its peak by the
-// window's end (the room
-// outlives the model); else T is 0 and nothing changes. T is in the suppressor's units (its
+// window's end (the room outlives the model); else T is 0 and nothing changes. T is in the suppressor's units (its
 // sqrt-Hann frames carry half a rectangular frame's power: x 0.5, measured 0.48). Per block: one
 // pass over the bins; no allocation. Latency: none (it predicts the current block).
 

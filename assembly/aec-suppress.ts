@@ -29,6 +29,8 @@
 //   in the first FAST_MS of a call while the trackers are cold: TAIL_COLD_MS).
 // - Where the filter removes < 6 dB of the echo (a tail beyond its reach), a second residual
 //   `late` = max(R, R_late decayed 60 dB per LATE_HOLD_MS) holds the tail through the reply's pauses.
+// - Where the room outlives the filter, the late echo beyond its window T (./aec-reverb) joins
+//   `late` (late = max(late, T)) and the presence test (the user must stand OVER_LATE x over T).
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
 //   `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -172,7 +174,8 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
 
 /**
  * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate), `a` and `af`
- * (f32[K], the weighted and the flat reference predictors) in; `placed`: the echo's delay is known;
+ * (f32[K], the weighted and the flat reference predictors), `reverb` (f32[K], the late echo beyond
+ * the filter's window, ./aec-reverb, in this stage's units: it joins `late` and the presence test) in; `placed`: the echo's delay is known;
  * `unlatch`: the trackers learn even while the user is judged present; `modelledEcho`: the linear
  * stage removes >= 6 dB of the echo (else the noise floor holds under a loud residual); `out` (B samples) receives the suppressed block that ends where the
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
