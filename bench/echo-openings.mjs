@@ -45,7 +45,7 @@ function utteranceFrames(scene, out) {
     const labelled = scene.labels.echo.some(([p, q]) => p < first + size && q > first);
     if (!(labelled || echo > noise)) continue;
     const frames = [];
-    for (let t = a; t + size <= Math.min(b, scene.near.length) && frames.length < 30; t += size) {
+    for (let t = a; t + size <= Math.min(b, scene.near.length); t += size) {
       let n = 0;
       let e = 0;
       let d = 0;
