@@ -104,6 +104,18 @@
 // @ts-ignore: decorator
 @inline export const OVER_TAIL: f32 = 4;
 
+/**
+ * The presence test's overestimation of the late echo beyond the filter (./aec-reverb), which also
+ * joins the far-end-only gain's residual (`late`). Measured against the true late echo: +2.3 dB in
+ * sox-medium, +1.0 in the seminar, -1.3 in the hall, but +15 dB in the lab kiosk's cold start (its
+ * last partitions still noisy): in the residual judged at OVER (22) it cost the kiosk's cold starts
+ * 1-16 points of double talk; at 8 one opening 50 -> 100 ms (kiosk +13 samples); 5: the outside
+ * rooms' bursts stopped as at 8 (sox-medium / seminar 6 dB cold starts 1.1 / 1.5 -> 0%), the lab
+ * within one frame.
+ */
+// @ts-ignore: decorator
+@inline export const OVER_LATE: f32 = 5;
+
 /** The comfort noise's floor rises only where the residual estimate stands under this many times it. */
 // @ts-ignore: decorator
 @inline export const CN_HOLD: f32 = 4;

@@ -29,6 +29,8 @@
 //   in the first FAST_MS of a call while the trackers are cold: TAIL_COLD_MS).
 // - Where the filter removes < 6 dB of the echo (a tail beyond its reach), a second residual
 //   `late` = max(R, R_late decayed 60 dB per LATE_HOLD_MS) holds the tail through the reply's pauses.
+// - Where the room outlives the filter, the late echo beyond its window T (./aec-reverb) joins
+//   `late` (late = max(late, T)) and the presence test (the user must stand OVER_LATE x over T).
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
 //   `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -49,7 +51,7 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER,
+  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -175,13 +177,14 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
 
 /**
  * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate), `a` and `af`
- * (f32[K], the weighted and the flat reference predictors) in; `placed`: the echo's delay is known;
+ * (f32[K], the weighted and the flat reference predictors), `reverb` (f32[K], the late echo beyond
+ * the filter's window, ./aec-reverb, in this stage's units: it joins `late` and the presence test) in; `placed`: the echo's delay is known;
  * `unlatch`: the trackers learn even while the user is judged present; `modelledEcho`: the linear
  * stage removes >= 6 dB of the echo (else the noise floor holds under a loud residual); `out` (B samples) receives the suppressed block that ends where the
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
-export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, unlatch: bool, modelledEcho: bool, out: usize): void {
+export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, out: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
@@ -199,6 +202,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const cnHold = f32x4.splat(CN_HOLD);
   const lateDecay = f32x4.splat(s.lateDecay);
   const overTail = f32x4.splat(OVER_TAIL);
+  const overLate = f32x4.splat(OVER_LATE);
   const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
@@ -286,6 +290,8 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
       kappa = v128.bitselect(kNext, kappa, kLive);
       v128.store(s.kappa + o, kappa);
     }
+    // the late echo beyond the filter (./aec-reverb)
+    const pt = v128.load(reverb + o);
     // the mic (E + Y) over the reference: the echo path's gain per bin, its median tracked like zeta
     const dr = f32x4.add(er, yr);
     const di = f32x4.add(ei, yi);
@@ -305,9 +311,9 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     v128.store(s.resid + o, r);
     const rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decay, v128.load(s.residNear + o)));
     v128.store(s.residNear + o, rn);
-    const lt = v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled);
+    const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(two, nz))), zero);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, pe);
