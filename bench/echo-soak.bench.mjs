@@ -26,7 +26,9 @@ try {
   const hours = [];
   const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
   console.log(`soak: ${HOURS} h at ${RATE} Hz, drift ${DRIFT} ppm, rooms ${lab.SOAK_ROOMS.join(' ')}`);
-  console.log('| start s | room | kind | change | single talk dB (ceiling) | leaks | double talk | delay true / est ms | skew ppm | changes | ERLE | x realtime |');
+  console.log(
+    '| start s | room | kind | change | single talk dB (ceiling) | leaks | double talk | delay true / est ms | skew ppm | changes | ERLE | x realtime |',
+  );
   const wall = performance.now();
   const run = lab.runSoak(params, (w) => {
     const h = Math.floor(w.startS / 3600);
@@ -42,7 +44,8 @@ try {
     }
   });
   const perHour = hours.map((h, i) => ({ hour: i, xRealtime: h.audioSeconds / h.processSeconds, pathChanges: h.pathChanges, audioSeconds: h.audioSeconds }));
-  for (const h of perHour) console.log(`hour ${h.hour}: ${h.xRealtime.toFixed(0)}x realtime over ${h.audioSeconds.toFixed(0)} s, ${h.pathChanges} path changes`);
+  for (const h of perHour)
+    console.log(`hour ${h.hour}: ${h.xRealtime.toFixed(0)}x realtime over ${h.audioSeconds.toFixed(0)} s, ${h.pathChanges} path changes`);
   console.log(`kernel memory: ${JSON.stringify(run.memory)}`);
   console.log(`wall ${((performance.now() - wall) / 1000).toFixed(0)} s (scene generation included)`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -78,6 +78,7 @@ const DELAY_HIGH_MS = 220;
 const RESYNC_TO_MS = 120;
 /** Reference kept before the segment for the delayed, drifting read, s. */
 const HISTORY_S = 0.5;
+const NOISE_BANK_S = 30;
 
 const meanPower = (x: ArrayLike<number>, intervals: Interval[]) => {
   let s = 0;
@@ -137,6 +138,9 @@ export function* soakSegments(params: SoakParams): Generator<SoakSegment> {
   let roomName = params.rooms[0]!;
   let room = loadRoom(roomName, rate);
   let echoGain = 0;
+  // the mic's noise: one seeded stretch of pink noise at the level, read round from a moving point
+  const noiseBank = colouredNoise(2 ** Math.ceil(Math.log2(NOISE_BANK_S * rate)), rate, 'pink', params.noiseDb ?? -70, (params.seed ?? 1) * 104729 + 29);
+  let noiseAt = 0;
   let start = 0;
   let recovering = false;
   let nextPathChange: SoakSegment['pathChange'] = null;
@@ -168,16 +172,24 @@ export function* soakSegments(params: SoakParams): Generator<SoakSegment> {
       const x = new Float32Array(history + length);
       x.set(refTail, 0);
       x.set(content.reference, history);
-      const played = resampleAt(x, ratio, delay - history, length);
+      let last = x.length - 1;
+      while (last >= 0 && x[last] === 0) last--;
+      // played(m) reads x around m ratio + history - delay: zero once past x's last sound (and the kernel's reach)
+      const reach = Math.max(0, Math.min(length, Math.ceil((last + 40 - history + delay) / ratio)));
+      const played = new Float64Array(length);
+      played.set(resampleAt(x, ratio, delay - history, reach), 0);
       const withTail = new Float64Array(playedTail.length + length);
       withTail.set(playedTail, 0);
       withTail.set(played, playedTail.length);
-      const echoRaw = convolve(withTail, room.echoA, withTail.length).subarray(playedTail.length);
+      // the echo ends the room's response after the last sound played (a pause of minutes convolves nothing)
+      const sounding = Math.min(withTail.length, playedTail.length + reach + room.echoA.length);
+      const echoRaw = new Float64Array(length);
+      echoRaw.set(convolve(withTail.subarray(0, playedTail.length + reach), room.echoA, sounding).subarray(playedTail.length), 0);
       const echoLabels = content.far.map(([a, b]) => [Math.round(a + delay + room.directA), Math.round(b + delay + room.directA)] as Interval);
       if (echoGain === 0 && content.far.length > 0) {
         echoGain = Math.sqrt(meanPower(content.reference, content.far) / meanPower(echoRaw, echoLabels) / 10 ** (params.erlDb / 10));
       }
-      const wet = convolve(content.dry, room.user, length);
+      const wet = content.users.length > 0 ? convolve(content.dry, room.user, length) : content.dry;
       const directUser = Math.round(room.directUser);
       const near = new Float32Array(length);
       const nearLabels: Interval[] = [];
@@ -190,9 +202,15 @@ export function* soakSegments(params: SoakParams): Generator<SoakSegment> {
         const g = Math.sqrt(10 ** (-26 / 10) / meanPower(wet, nearLabels));
         for (let i = 0; i < length; i++) near[i] = wet[i]! * g;
       }
-      const noise = colouredNoise(length, rate, 'pink', params.noiseDb ?? -70, (params.seed ?? 1) * 104729 + cycle * 101 + s);
-      const echo = Float32Array.from(echoRaw, (v) => v * echoGain);
-      const mic = Float32Array.from(echo, (v, i) => v + near[i]! + noise[i]!);
+      const noise = new Float32Array(length);
+      for (let i = 0; i < length; i++) noise[i] = noiseBank[(noiseAt + i) % noiseBank.length]!;
+      noiseAt = (noiseAt + length + Math.floor(random() * rate)) % noiseBank.length;
+      const echo = new Float32Array(length);
+      const mic = new Float32Array(length);
+      for (let i = 0; i < length; i++) {
+        echo[i] = echoRaw[i]! * echoGain;
+        mic[i] = echo[i]! + near[i]! + noise[i]!;
+      }
       if (kind === 'clip') for (let i = 0; i < length; i++) mic[i] = Math.max(-1, Math.min(1, 20 * mic[i]!));
       else if (kind === 'mic-zero') mic.fill(0);
       else if (kind === 'mic-silent') for (let i = 0; i < length; i++) mic[i] = noise[i]! * 10 ** (-50 / 20);
