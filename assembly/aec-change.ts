@@ -31,7 +31,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
   // the estimate is the echo of another room (in double talk with the right model they add up
   // to the mic: the user is not correlated with the estimate)
   const louder = a.sff > 1.1 * a.sdd;
-  const judged = heard && !a.talking && a.bestErle > 31.6;
+  const judged = heard && !a.talking && a.bestErle > 10;
   if (judged && louder) a.wrongBlocks++;
   else a.wrongBlocks = 0;
   // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
