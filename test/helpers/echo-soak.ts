@@ -10,7 +10,7 @@
 //
 // Every part is known by construction (echo, user, noise), so each call segment is measured by the
 // lab's rules (echo-metrics.ts): the figures of one window, comparable over the hours.
-import { resampleAt } from './echo-drift.js';
+import { meanPower, resampleAt } from './echo-drift.js';
 import type { EchoScene, Interval } from './echo-scenes.js';
 import { colouredNoise, convolve, loadClip, loadRoom, type RoomName } from './echo-sources.js';
 import { rng } from './random.js';
@@ -79,16 +79,6 @@ const RESYNC_TO_MS = 120;
 /** Reference kept before the segment for the delayed, drifting read, s. */
 const HISTORY_S = 0.5;
 const NOISE_BANK_S = 30;
-
-const meanPower = (x: ArrayLike<number>, intervals: Interval[]) => {
-  let s = 0;
-  let n = 0;
-  for (const [a, b] of intervals) {
-    for (let i = Math.max(0, a); i < Math.min(x.length, b); i++) s += x[i]! * x[i]!;
-    n += b - a;
-  }
-  return s / Math.max(1, n);
-};
 
 /** A call's reference and user (dry) for `length` samples: replies with the user over each, alone in every other pause. */
 function callContent(length: number, rate: number, random: () => number, turn: number) {
