@@ -18,19 +18,25 @@ const DRIFT = Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100);
 const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
 const VERBOSE = process.env.ECHO_SOAK_VERBOSE === '1';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-soak-'));
+/**
+ * @typedef {typeof import('../test/helpers/echo-soak.js') & typeof import('../test/helpers/echo-soak-run.js')} Lab
+ * @typedef {import('../test/helpers/echo-soak-run.js').SoakWindow} SoakWindow
+ */
 
 try {
-  /** @type {{ runSoak: Function, SOAK_ROOMS: string[] }} */
+  /** @type {Lab} */
   const lab = await importLabHelpers(['echo-soak', 'echo-soak-run'], tmp);
   const params = { sampleRate: RATE, driftPpm: DRIFT, seconds: HOURS * 3600, rooms: lab.SOAK_ROOMS, erlDb: 18, delayMs: 60, seed: 1 };
+  /** @type {{ audioSeconds: number, processSeconds: number, pathChanges: number }[]} */
   const hours = [];
+  /** @param {number | null | undefined} x @param {number} [d] */
   const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
   console.log(`soak: ${HOURS} h at ${RATE} Hz, drift ${DRIFT} ppm, rooms ${lab.SOAK_ROOMS.join(' ')}`);
   console.log(
     '| start s | room | kind | change | single talk dB (ceiling) | leaks | double talk | delay true / est ms | skew ppm | changes | ERLE | x realtime |',
   );
   const wall = performance.now();
-  const run = lab.runSoak(params, (w) => {
+  const run = lab.runSoak(params, (/** @type {SoakWindow} */ w) => {
     const h = Math.floor(w.startS / 3600);
     hours[h] ??= { audioSeconds: 0, processSeconds: 0, pathChanges: 0 };
     hours[h].audioSeconds += w.seconds;
@@ -51,7 +57,7 @@ try {
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(
     join(ROOT, 'bench/results/echo-soak.json'),
-    `${JSON.stringify({ params, perHour, memory: run.memory, windows: run.windows.map(({ figures, ...w }) => ({ ...w, singleTalkDb: figures?.singleTalk.reductionDb ?? null, leakShare: figures?.singleTalk.leakShare ?? null, doubleTalkClean: figures?.doubleTalk.cleanShare ?? null })) }, null, 1)}\n`,
+    `${JSON.stringify({ params, perHour, memory: run.memory, windows: run.windows.map((/** @type {SoakWindow} */ { figures, ...w }) => ({ ...w, singleTalkDb: figures?.singleTalk.reductionDb ?? null, leakShare: figures?.singleTalk.leakShare ?? null, doubleTalkClean: figures?.doubleTalk.cleanShare ?? null })) }, null, 1)}\n`,
   );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
