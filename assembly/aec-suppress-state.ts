@@ -102,6 +102,9 @@
  */
 // @ts-ignore: decorator
 @inline export const SILENT_DB: f32 = -100;
+/** Floors over this (per-bin power) were never measured (the reset's 1): they do not hold, or a muted mic at the start of a call would play comfort noise at that level. */
+// @ts-ignore: decorator
+@inline export const UNMEASURED: f32 = 0.5;
 /** No floor falls under this per bin (white noise at this level, dBFS): a zero floor never rises again. */
 // @ts-ignore: decorator
 @inline export const FLOOR_MIN_DB: f32 = -150;
