@@ -276,7 +276,7 @@ export function aec_block(a: Aec): void {
   // sums are zero, as the pass would find them, bit for bit; it and the two inverse FFTs are skipped
   // (the canceller ~1.5x as fast while the assistant is silent).
   const quiet = a.zeroFrames >= a.offset + m;
-  sk_turn(a); // the weights follow a clock skew (bypassed without one)
+  sk_turn(a, quiet); // the weights follow a clock skew (bypassed without one)
   if (quiet) {
     memory.fill(a.yb, 0, <usize>b << 2);
     memory.fill(a.yf, 0, <usize>b << 2);

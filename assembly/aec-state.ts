@@ -164,6 +164,7 @@ import { line_bytes } from "./aec-skew-line";
   sddMinPrev: f32;
   skew: f32; // clock skew: samples of echo delay gained per sample (./aec-skew)
   skewOn: bool; // the weights are turned by it
+  skewPending: f64; // samples of echo delay gained while nothing played for the filter's window, not yet applied (./aec-skew)
   skewSince: i32; // samples since the last snapshots
   skewPlayed: i32; // of which the echo played
   skewByDelay: bool; // the weights were turned by the delay estimator's proposal (./aec-skew)

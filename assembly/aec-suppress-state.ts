@@ -116,6 +116,23 @@
 // @ts-ignore: decorator
 @inline export const OVER_LATE: f32 = 5;
 
+/**
+ * A mic block under this (white noise at this level, dBFS) is digital silence (a muted track gives
+ * zeros; a 16-bit path's own noise is -101 dBFS), not the room: the noise floors hold through it (the
+ * room's when the mic comes back). Before: a mic zeroed for 10 s drove them to 0 (its output's bins
+ * are the echo estimate, zero in a reply's pause), from which a minimum that rises by a factor never
+ * rises: no comfort noise for minutes after (test/quality/echo-soak.test.ts: the output 14-20 dB under
+ * the mic's noise in the next 2 minutes).
+ */
+// @ts-ignore: decorator
+@inline export const SILENT_DB: f32 = -100;
+/** Floors over this (per-bin power) were never measured (the reset's 1): they do not hold, or a muted mic at the start of a call would play comfort noise at that level. */
+// @ts-ignore: decorator
+@inline export const UNMEASURED: f32 = 0.5;
+/** No floor falls under this per bin (white noise at this level, dBFS): a zero floor never rises again. */
+// @ts-ignore: decorator
+@inline export const FLOOR_MIN_DB: f32 = -150;
+
 /** The comfort noise's floor rises only where the residual estimate stands under this many times it. */
 // @ts-ignore: decorator
 @inline export const CN_HOLD: f32 = 4;
@@ -146,6 +163,8 @@
   decay: f32; // residual hold per block
   coldDecay: f32; // the same at a cold start
   noiseRise: f32; // noise minimum rise per block (factor)
+  silent: f32; // a mic block's energy under this is digital silence (SILENT_DB)
+  floorMin: f32; // the floors' least value per bin (FLOOR_MIN_DB)
   lateDecay: f32;
   etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
   etaDownF: f32;

@@ -51,7 +51,7 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER,
+  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -72,6 +72,9 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.decay = Mathf.pow(10, -6 * blockMs / TAIL_MS);
   s.coldDecay = Mathf.pow(10, -6 * blockMs / TAIL_COLD_MS);
   s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
+  // white noise of power p per sample: p x B in a block, and p x B per bin under the sqrt-Hann frame of 2B (unscaled FFT)
+  s.silent = <f32>b * Mathf.pow(10, SILENT_DB / 10);
+  s.floorMin = <f32>b * Mathf.pow(10, FLOOR_MIN_DB / 10);
   s.lateDecay = Mathf.pow(10, -6 * blockMs / LATE_HOLD_MS);
   s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
   s.etaDownF = 1 / s.etaUpF;
@@ -200,6 +203,15 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const rise = f32x4.splat(s.noiseRise);
   const hold = f32x4.splat(NOISE_HOLD);
   const cnHold = f32x4.splat(CN_HOLD);
+  // the mic (e + y) digitally silent over this block: the floors hold (all lanes set)
+  let micEnergy: f32 = 0;
+  for (let i = 0; i < b; i++) {
+    const m = load<f32>(e + (<usize>i << 2)) + load<f32>(y + (<usize>i << 2));
+    micEnergy += m * m;
+  }
+  const silentBlock = micEnergy < s.silent ? i32x4.splat(-1) : i32x4.splat(0);
+  const floorMin = f32x4.splat(s.floorMin);
+  const unmeasured = f32x4.splat(UNMEASURED);
   const lateDecay = f32x4.splat(s.lateDecay);
   const overTail = f32x4.splat(OVER_TAIL);
   const overLate = f32x4.splat(OVER_LATE);
@@ -256,12 +268,15 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     // pmin / pmax: one x86 instruction each where min / max take seven (NaN and signed-zero
     // rules); the same results here: no operand is -0 (powers, gains and 1 - y are +0 at least).
     // The floor holds where the filter models little and last block's residual stood over NOISE_HOLD x it
+    // (both floors, once measured, hold through a digitally silent mic block; they stay over floorMin)
     const nPrev = v128.load(s.noise + o);
-    const nz = v128.bitselect(f32x4.pmin(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
+    const nRule = v128.bitselect(f32x4.pmin(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
+    const nz = v128.bitselect(nPrev, j < b ? f32x4.pmax(nRule, floorMin) : nRule, v128.and(silentBlock, f32x4.le(nPrev, unmeasured)));
     v128.store(s.noise + o, nz);
     // the comfort noise's floor: the same minimum, held where the residual stands over CN_HOLD x it
     const cPrev = v128.load(s.cnoise + o);
-    v128.store(s.cnoise + o, v128.bitselect(f32x4.pmin(f32x4.mul(cPrev, rise), ps), cPrev, f32x4.lt(v128.load(s.resid + o), f32x4.mul(cnHold, cPrev))));
+    const cRule = v128.bitselect(f32x4.pmin(f32x4.mul(cPrev, rise), ps), cPrev, f32x4.lt(v128.load(s.resid + o), f32x4.mul(cnHold, cPrev)));
+    v128.store(s.cnoise + o, v128.bitselect(cPrev, j < b ? f32x4.pmax(cRule, floorMin) : cRule, v128.and(silentBlock, f32x4.le(cPrev, unmeasured))));
     const left = f32x4.pmax(f32x4.sub(pe, nz), zero);
     let eta = v128.load(s.eta + o);
     const pa = v128.load(a + o);

@@ -81,7 +81,8 @@ export function driftSceneName(p: DriftParams): string {
   return `${p.room} ${p.sampleRate / 1000}k drift ${p.driftPpm > 0 ? '+' : ''}${p.driftPpm}ppm ${p.seconds}s ${p.delayMs}ms ${p.erlDb}dB${jump}`;
 }
 
-const meanPower = (x: ArrayLike<number>, intervals: Interval[]) => {
+/** Mean power of `x` over the intervals. */
+export const meanPower = (x: ArrayLike<number>, intervals: Interval[]) => {
   let s = 0;
   let n = 0;
   for (const [a, b] of intervals) {

@@ -1,0 +1,119 @@
+// Runs one EchoCanceller (its defaults) over a soak (echo-soak.ts) in 10 ms callbacks, segment by
+// segment, as a server would for hours: each call segment measured by the lab's rules
+// (echo-metrics.ts) on the output aligned to the mic, and after every segment what the canceller
+// reports (delay estimate, skew followed, path changes, ERLE) and the kernel memory. Also times
+// each segment's process() calls (for the bench; never for pass/fail).
+import { EchoCanceller } from '../../src/index.js';
+import { kernelMemory, type KernelMemory } from '../../src/wasm/load.js';
+import { measureEcho, type EchoFigures } from './echo-metrics.js';
+import { soakSegments, type SoakKind, type SoakParams, type SoakSegment } from './echo-soak.js';
+
+export interface SoakWindow {
+  kind: SoakKind;
+  room: string;
+  startS: number;
+  seconds: number;
+  pathChange: SoakSegment['pathChange'];
+  recovering: boolean;
+  /** True delay to the echo's direct path at the segment's start, and the canceller's estimate at its end, ms. */
+  echoDelayMs: number;
+  delayMs: number;
+  skewPpm: number;
+  erleDb: number;
+  /** Path changes the canceller counted during the segment. */
+  pathChanges: number;
+  /** Largest |output| (a fault must not blow the output up). */
+  peakOutput: number;
+  /** The lab's figures (call segments). */
+  figures: EchoFigures | null;
+  processSeconds: number;
+}
+
+export interface SoakRun {
+  windows: SoakWindow[];
+  /** Kernel memory before the canceller, with it right after construction, at the end, after free(). */
+  memory: { before: KernelMemory; built: KernelMemory; end: KernelMemory; freed: KernelMemory };
+}
+
+/** Runs the soak; `onWindow` sees each segment's figures as they come (for progress on long runs). */
+export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void): SoakRun {
+  const rate = params.sampleRate;
+  const before = kernelMemory();
+  const aec = new EchoCanceller({ sampleRate: rate });
+  const built = kernelMemory();
+  const block = rate / 100;
+  const latency = aec.latencySamples;
+  const windows: SoakWindow[] = [];
+  let pending: { segment: SoakSegment; raw: Float32Array; window: SoakWindow } | undefined;
+  const out = new Float32Array(block);
+
+  const finish = (next: Float32Array) => {
+    if (!pending) return;
+    const { segment, raw, window } = pending;
+    const n = raw.length;
+    const aligned = new Float32Array(n);
+    aligned.set(raw.subarray(latency), 0);
+    aligned.set(next.subarray(0, latency), n - latency);
+    let peak = 0;
+    for (let i = 0; i < n; i++) {
+      const v = aligned[i]!;
+      if (!Number.isFinite(v)) throw new Error(`soak ${segment.scene.name}: output sample ${i} is ${v}`);
+      peak = Math.max(peak, Math.abs(v));
+    }
+    window.peakOutput = peak;
+    if (segment.kind === 'call') window.figures = measureEcho(segment.scene, aligned, 'EchoCanceller');
+    windows.push(window);
+    onWindow?.(window);
+  };
+
+  try {
+    for (const segment of soakSegments(params)) {
+      const { reference, mic } = segment.scene;
+      const n = mic.length;
+      const raw = new Float32Array(n);
+      const changesBefore = aec.pathChanges;
+      const t0 = performance.now();
+      for (let at = 0; at < n; at += block) {
+        aec.pushReference(reference.subarray(at, at + block));
+        aec.processInto(mic.subarray(at, at + block), out);
+        raw.set(out.subarray(0, Math.min(block, n - at)), at);
+      }
+      const processSeconds = (performance.now() - t0) / 1000;
+      finish(raw);
+      pending = {
+        segment,
+        raw,
+        window: {
+          kind: segment.kind,
+          room: segment.room,
+          startS: segment.start / rate,
+          seconds: n / rate,
+          pathChange: segment.pathChange,
+          recovering: segment.recovering,
+          echoDelayMs: segment.echoDelayMs,
+          delayMs: aec.delayMs,
+          skewPpm: aec.clockSkewPpm,
+          erleDb: aec.erleDb,
+          pathChanges: aec.pathChanges - changesBefore,
+          peakOutput: 0,
+          figures: null,
+          processSeconds,
+        },
+      };
+    }
+    // the last segment's output still in the canceller: flush it with silence
+    const tail = new Float32Array(Math.ceil(latency / block) * block);
+    const silent = new Float32Array(block);
+    for (let at = 0; at < tail.length; at += block) {
+      aec.pushReference(silent);
+      aec.processInto(silent, out);
+      tail.set(out, at);
+    }
+    finish(tail);
+    const end = kernelMemory();
+    aec.free();
+    return { windows, memory: { before, built, end, freed: kernelMemory() } };
+  } finally {
+    aec.free();
+  }
+}
