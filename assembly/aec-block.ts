@@ -10,6 +10,7 @@ import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process, sup_set_decay, sup_release } from "./aec-suppress";
 import { detectPathChange, arriving } from "./aec-change";
+import { rv_measure, rv_block } from "./aec-reverb";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
@@ -202,6 +203,7 @@ function measureDecay(a: Aec): void {
   const slope = (<f32>n * sxy - sx * sy) / (<f32>n * sxx - sx * sx); // dB per partition
   if (!(slope < 0)) return;
   const blockMs = <f32>a.b * 1000 / <f32>a.sampleRate;
+  rv_measure(a, slope, end == a.m);
   sup_set_decay(a.sup, min<f32>(1200, max<f32>(300, -90 / slope * blockMs)), a.sampleRate); // 1.5 x T60
 }
 
@@ -323,7 +325,8 @@ export function aec_block(a: Aec): void {
   detectPathChange(a, echoing);
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, a.outBlock);
+  if (a.suppress) rv_block(a);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);

@@ -4,6 +4,7 @@
 
 import { dl_onset, dl_peak, dl_rearm } from "./aec-delay";
 import { sup_forget } from "./aec-suppress";
+import { rv_off } from "./aec-reverb";
 import { Aec, setPrior, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO } from "./aec-state";
 
 /**
@@ -66,6 +67,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
       a.syf = 0;
     }
     a.relearning = true;
+    rv_off(a); // the late echo was the old model's
     // the onset had been right and may have jumped: the estimator follows a new one fast (dl_rearm);
     // not after a divergence before the filter converged (a wrong onset taken fast in the laptop's
     // quiet cold start at 24 kHz: 14.6 -> 10.2 dB, leaks 0 -> 1.9%)

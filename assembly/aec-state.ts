@@ -170,6 +170,8 @@ import { line_bytes } from "./aec-skew-line";
   skewFromFilter: bool; // the filter's line has judged since: it alone decides
   snapOffset: i32; // the filter's offset when its weights were kept (./aec-skew: wsnap), -1: none
   snapChanges: i32; // path changes counted then
+  reverbOn: bool; // the room outlives the filter: its late echo is predicted (./aec-reverb)
+  reverbDecay: f32; // the late echo's power decay per block
   // Arrays (absolute pointers, written by layout).
   fft: usize;
   work: usize;
@@ -197,6 +199,8 @@ import { line_bytes } from "./aec-skew-line";
   snapBins: i32; // bins 0..3 kHz
   lineDelay: usize; // the skew's lines (./aec-skew-line): from the delay estimator's cross-spectrum
   lineFilter: usize; // from the foreground's weights
+  rvGain: usize; // f32[K] the late echo's gain per bin (./aec-reverb), then rvPower
+  rvPower: usize; // f32[K] the late echo's power per bin, in the suppressor's units
   refQueue: usize;
   refFrame: usize; // previous and current reference block
   micBlock: usize;
@@ -259,6 +263,8 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.wsnap = p; p = alignUp(p + <usize>(8 * m * a.snapBins));
   a.lineDelay = p; p += line_bytes();
   a.lineFilter = p; p += line_bytes();
+  a.rvGain = p; p += <usize>(8 * k); // ./aec-reverb
+  a.rvPower = a.rvGain + bins;
   a.refQueue = p; p += <usize>(4 * refCapacity(sampleRate));
   a.refFrame = p; p += <usize>(4 * n);
   a.micBlock = p; p += <usize>(4 * b);

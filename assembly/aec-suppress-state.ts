@@ -22,6 +22,18 @@
  */
 // @ts-ignore: decorator
 @inline export const CAP_REF: f32 = 30;
+/**
+ * While the user is judged present the gain's residual holds `eta |Y|^2` under this many times the
+ * reference predictors (CAP_REF otherwise), once the trackers are warm and the filter removes >= 6
+ * dB: where a reply resumes or a user starts, the filter's estimate jumps before its residual does
+ * (in the laptop's 6 dB cold start at 5.79 s `eta |Y|^2` stood 13-18 dB over the residual the
+ * linear stage left, the reference predictors 5-11 dB) and the gain cut the user's first frames. 6:
+ * lab 69 -> 70 of 90, double talk +0.6-1.4 points in 8 scenes, openings 10-20 ms sooner in 9
+ * (48 kHz laptop cold start 100 -> 90 ms, desk call 60 -> 40 ms); 2: 72 of 90, but the held-out
+ * phone leaked 0.4% (0) at 40.6 dB (42.5) and the outside medium room's cold start opened 70 ms later.
+ */
+// @ts-ignore: decorator
+@inline export const CAP_NEAR: f32 = 6;
 /** The echo's overestimation in judging the user present until the trackers have first learned the room. */
 // @ts-ignore: decorator
 @inline export const OVER_COLD: f32 = 8;
@@ -92,6 +104,18 @@
 // @ts-ignore: decorator
 @inline export const OVER_TAIL: f32 = 4;
 
+/**
+ * The presence test's overestimation of the late echo beyond the filter (./aec-reverb), which also
+ * joins the far-end-only gain's residual (`late`). Measured against the true late echo: +2.3 dB in
+ * sox-medium, +1.0 in the seminar, -1.3 in the hall, but +15 dB in the lab kiosk's cold start (its
+ * last partitions still noisy): in the residual judged at OVER (22) it cost the kiosk's cold starts
+ * 1-16 points of double talk; at 8 one opening 50 -> 100 ms (kiosk +13 samples); 5: the outside
+ * rooms' bursts stopped as at 8 (sox-medium / seminar 6 dB cold starts 1.1 / 1.5 -> 0%), the lab
+ * within one frame.
+ */
+// @ts-ignore: decorator
+@inline export const OVER_LATE: f32 = 5;
+
 /** The comfort noise's floor rises only where the residual estimate stands under this many times it. */
 // @ts-ignore: decorator
 @inline export const CN_HOLD: f32 = 4;
@@ -143,8 +167,8 @@
   etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)
   etaDownF: f32;
   warm: bool; // the trackers have learned the room once (since a reset; a path change keeps it)
-  forgot: bool;
-  aPrev: f32; // the weighted reference predictor summed over the bins, last block // the leakage was forgotten (a path change) and the trackers have not relearned yet
+  forgot: bool; // the leakage was forgotten (a path change) and the trackers have not relearned yet
+  aPrev: f32; // the weighted reference predictor summed over the bins, last block
   learned: i32; // blocks the trackers have learned on while the reference played (since a reset or a path change)
   fastBlocks: i32; // the trackers step faster over this many such blocks
   overNear: f32; // overestimation while the user is present
@@ -173,6 +197,7 @@
   resid: usize; // f32[K]
   late: usize; // f32[K] the residual held at lateDecay where the filter models little (else resid)
   cnoise: usize; // f32[K] the comfort noise's power: the noise floor that does not rise under a residual
+  residNear: usize; // f32[K] the residual for the gain while the user is present
   rho: usize; // f32[K] the mic over the reference predictor (power ratio): the echo path's gain
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
 }

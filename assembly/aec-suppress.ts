@@ -33,6 +33,8 @@
 //   in the first FAST_MS of a call while the trackers are cold: TAIL_COLD_MS).
 // - Where the filter removes < 6 dB of the echo (a tail beyond its reach), a second residual
 //   `late` = max(R, R_late decayed 60 dB per LATE_HOLD_MS) holds the tail through the reply's pauses.
+// - Where the room outlives the filter, the late echo beyond its window T (./aec-reverb) joins
+//   `late` (late = max(late, T)) and the presence test (the user must stand OVER_LATE x over T).
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
 //   `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -40,8 +42,9 @@
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
 //   says at the moment passes alone, at the echo's level.
-// - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` while the
-//   user is present and `over` x `late` otherwise, smoothed over neighbouring bins.
+// - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` x R_near
+//   while the user is present (R with eta |Y|^2 held under CAP_NEAR x P once warm, where the filter
+//   models the echo) and `over` x `late` otherwise, smoothed over neighbouring bins.
 // - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
 //   a second minimum like N that never rises where the residual estimate stands over CN_HOLD x it
 //   (N rises 3 dB/s into a residual that never pauses: its comfort noise replayed the echo's level),
@@ -52,13 +55,13 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE,
+  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 10 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 11 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -105,6 +108,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.late = q; q += <usize>(4 * k);
   s.cnoise = q; q += <usize>(4 * k);
   s.rho = q; q += <usize>(4 * k);
+  s.residNear = q; q += <usize>(4 * k);
   s.gain = q + 16;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
@@ -127,6 +131,7 @@ export function sup_reset(p: usize): void {
     store<f32>(s.rho + (<usize>j << 2), 1);
     store<f32>(s.resid + (<usize>j << 2), 0);
     store<f32>(s.late + (<usize>j << 2), 0);
+    store<f32>(s.residNear + (<usize>j << 2), 0);
     store<f32>(s.gain + (<usize>j << 2), 1);
   }
   s.seed0 = 0x9e3779b9;
@@ -177,14 +182,15 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
 
 /**
  * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate), `a` and `af`
- * (f32[K], the weighted and the flat reference predictors) in; `placed`: the echo's delay is known;
+ * (f32[K], the weighted and the flat reference predictors), `reverb` (f32[K], the late echo beyond
+ * the filter's window, ./aec-reverb, in this stage's units: it joins `late` and the presence test) in; `placed`: the echo's delay is known;
  * `unlatch`: the trackers learn even while the user is judged present; `modelledEcho`: the linear
  * stage removes >= 6 dB of the echo (else the noise floor holds under a loud residual); `out` (B samples) receives the suppressed block that ends where the
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
 export function sup_process(
-  p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, out: usize,
+  p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, out: usize,
 ): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
@@ -203,6 +209,7 @@ export function sup_process(
   const cnHold = f32x4.splat(CN_HOLD);
   const lateDecay = f32x4.splat(s.lateDecay);
   const overTail = f32x4.splat(OVER_TAIL);
+  const overLate = f32x4.splat(OVER_LATE);
   const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
@@ -222,6 +229,7 @@ export function sup_process(
   const zero = f32x4.splat(0);
   // (not while relearning after a path change: the reference predictors still hold the old room's residual)
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : CAP_REF);
+  const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
@@ -296,6 +304,8 @@ export function sup_process(
       kappa = v128.bitselect(kNext, kappa, kLive);
       v128.store(s.kappa + o, kappa);
     }
+    // the late echo beyond the filter (./aec-reverb)
+    const pt = v128.load(reverb + o);
     // the mic (E + Y) over the reference: the echo path's gain per bin, its median tracked like zeta
     const dr = f32x4.add(er, yr);
     const di = f32x4.add(ei, yi);
@@ -313,9 +323,11 @@ export function sup_process(
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
-    const lt = v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled);
+    const rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decay, v128.load(s.residNear + o)));
+    v128.store(s.residNear + o, rn);
+    const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(two, nz))), zero);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, pe);
@@ -334,7 +346,7 @@ export function sup_process(
   if (hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
   const o2 = f32x4.splat(s.hang > 0 ? s.overNear : s.over);
-  const gainResid = s.hang > 0 ? s.resid : s.late;
+  const gainResid = s.hang > 0 ? s.residNear : s.late;
   const floor = f32x4.splat(s.floorGain);
   const one = f32x4.splat(1);
   const tiny = f32x4.splat(1.0e-20);

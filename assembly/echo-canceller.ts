@@ -39,6 +39,7 @@ import { sanitize } from "./resample-state";
 import { Aec, layout, stateBytes, setPrior, refCapacity, ECHO_GAIN } from "./aec-state";
 import { aec_block } from "./aec-block";
 import { sk_reset } from "./aec-skew";
+import { rv_off } from "./aec-reverb";
 
 /** Bytes of state: blocks of `b` samples, `m` partitions placed at up to `maxLag` blocks of delay. */
 export function aec_state_bytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
@@ -120,6 +121,7 @@ export function aec_reset(s: usize): void {
   a.sddMinCur = 1.0e30;
   a.sddMinPrev = 1.0e30;
   sk_reset(a);
+  rv_off(a);
 }
 
 /** Queues `n` reference samples (what the speaker plays). Beyond 1 s queued the oldest are dropped (counted). */

@@ -48,11 +48,17 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
   it('the peers reference covers every outside scene, made from the same mic signal', () => {
     expect(stale, 'rerun: ECHO_BENCH_GRID=outside node bench/echo.bench.mjs').toEqual([]);
   });
-  it('small, medium, seminar and living rooms: single talk >= 28 dB (or the ceiling - 3), leaks <= 1.6%, no utterance never delivered (measured 30.4-44.3 dB, <= 1.5%; 1.9% before the two-octave presence rule)', () => {
+  it('small, medium, seminar and living rooms: single talk >= 28 dB (or the ceiling - 3), leaks <= 1%, no utterance never delivered (measured leaks <= 0.4%; 1.1-1.5% in the medium and seminar 6 dB cold starts before the late-echo model)', () => {
     for (const f of ['sox-small', 'sox-medium', 'seminar', 'living-room'].flatMap(room)) {
       expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(28, f.singleTalk.ceilingDb - 3));
-      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.016);
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
       expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
+    }
+  });
+  it('the late echo beyond the filter (assembly/aec-reverb.ts): the medium and seminar rooms at 6 dB from a cold start >= 40 dB single talk, no leaks (measured 42.3, 43.6 dB; 31.6, 34.4 dB with 1.1, 1.5% before)', () => {
+    for (const f of ['sox-medium', 'seminar'].flatMap(room).filter((x) => x.scene.includes('cold-start') && erlOf(x) === 6)) {
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(40);
+      expect(f.singleTalk.leakShare, f.scene).toBe(0);
     }
   });
   it('the hall: no leaks in its calls at any echo return loss, <= 1% in its 6 and 30 dB cold starts (measured 0%, 0.6%, 0.2%)', () => {
@@ -70,7 +76,7 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       if (o.room !== 'sox-large') expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
     }
   });
-  it('still weak: the hall cold start at 18 dB leaks over 1% (measured 1.9%; at 6 dB 1.5% before the two-octave presence rule, now 0.6%), and a user over its first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model', () => {
+  it('still weak: the hall cold start at 18 dB leaks over 1% (measured 1.6%, 1.9% before the late-echo model: its filter placed 80 ms after the echo starts; at 6 dB 1.5% before the two-octave presence rule, now 0.6%), and a user over its first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model', () => {
     const cold = room('sox-large').filter((f) => f.scene.includes('cold-start') && erlOf(f) <= 18);
     expect(cold.length).toBe(2);
     const at18 = cold.find((f) => erlOf(f) === 18)!;
