@@ -23,6 +23,10 @@
 //   than its noise (else they would fall to nothing on the echo that has not arrived yet).
 // - The trackers step BOOST x as fast while little is learned (falling to 1 x over FAST_MS of
 //   playback; again after a path change): the residual must be known before the user first talks.
+//   Until they have first learned the room, the reference predictors (zeta, kappa, rho) rise at
+//   1 x only while the mic stands over the echo the canceller's gain bound predicts (COLD_SUSPECT_DB)
+//   and the weighted reference is not rising (a user talking into a reply's pause, not a louder
+//   passage of the reply): else they learned a user over the first reply as echo.
 // - Residual echo R = max(min(eta x |Y|^2, CAP_REF x P), P, decay x R of the last block) with
 //   P = max(zeta x A, kappa x A_flat): the decay holds the room's reverberation after the estimates
 //   fall (600 ms per 60 dB until the canceller has measured the room's decay: sup_set_decay; 300 ms
@@ -51,7 +55,7 @@
 
 import { fft_forward, fft_inverse } from "./fft";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER,
+  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -139,6 +143,7 @@ export function sup_reset(p: usize): void {
   s.seed3 = 0x2545f491;
   s.frames = 0;
   s.hang = 0;
+  s.aPrev = 0;
   s.learned = 0;
   s.forgot = false;
   s.warm = false;
@@ -187,7 +192,9 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
-export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, out: usize): void {
+export function sup_process(
+  p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, out: usize,
+): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
@@ -220,6 +227,13 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
   const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
   const downF = f32x4.splat(Mathf.pow(s.etaDownF, boost));
+  // a cold start's suspect block: the mic over the echo bound while the weighted reference does not rise
+  let aSum = f32x4.splat(0);
+  for (let j = 0; j < k; j += 4) aSum = f32x4.add(aSum, v128.load(a + (<usize>j << 2)));
+  const aNow = hsum(aSum);
+  const suspect = !s.warm && !s.forgot && placed && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
+  s.aPrev = aNow;
+  const refUpF = suspect ? f32x4.splat(s.etaUpF) : upF;
   const decay = f32x4.splat(s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay);
   // judging presence: OVER_COLD until the trackers have first learned the room (a user over the first reply)
   const over = f32x4.splat(s.warm ? s.over : OVER_COLD);
@@ -296,12 +310,12 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
       learnt = f32x4.add(learnt, v128.and(pa, seen));
       const zetaLive = v128.and(f32x4.gt(pa, f32x4.splat(1.0e-12)), seen);
       const zetaAbove = f32x4.gt(left, f32x4.mul(zeta, pa));
-      const zetaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(zeta, v128.bitselect(upF, downF, zetaAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
+      const zetaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(zeta, v128.bitselect(refUpF, downF, zetaAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
       zeta = v128.bitselect(zetaNext, zeta, zetaLive);
       v128.store(s.zeta + o, zeta);
       const kLive = v128.and(f32x4.gt(paf, f32x4.splat(1.0e-12)), seen);
       const kAbove = f32x4.gt(left, f32x4.mul(kappa, paf));
-      const kNext = f32x4.pmin(f32x4.pmax(f32x4.mul(kappa, v128.bitselect(upF, downF, kAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
+      const kNext = f32x4.pmin(f32x4.pmax(f32x4.mul(kappa, v128.bitselect(refUpF, downF, kAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
       kappa = v128.bitselect(kNext, kappa, kLive);
       v128.store(s.kappa + o, kappa);
     }
@@ -315,7 +329,7 @@ export function sup_process(p: usize, fft: usize, work: usize, e: usize, y: usiz
     if (learn) {
       const rLive = f32x4.gt(pa, f32x4.splat(1.0e-12));
       const rAbove = f32x4.gt(pd, f32x4.mul(rho, pa));
-      const rNext = f32x4.pmin(f32x4.pmax(f32x4.mul(rho, v128.bitselect(upF, downF, rAbove)), f32x4.splat(1.0e-8)), f32x4.splat(100));
+      const rNext = f32x4.pmin(f32x4.pmax(f32x4.mul(rho, v128.bitselect(refUpF, downF, rAbove)), f32x4.splat(1.0e-8)), f32x4.splat(100));
       rho = v128.bitselect(rNext, rho, rLive);
       v128.store(s.rho + o, rho);
     }
