@@ -211,7 +211,19 @@ for (const engine of ENGINES) {
           let sourceR = 1;
           if (c.fixture !== undefined) {
             // the fixture loops: search one whole loop of lags
-            sourceR = findCorrelation(out, start, window, Float32Array.from([...fixture24k, ...fixture24k]), fixture24k.length).r;
+            const loop = Float32Array.from([...fixture24k, ...fixture24k]);
+            sourceR = findCorrelation(out, start, window, loop, fixture24k.length).r;
+            if (sourceR <= c.fixture) {
+              // Chromium's fake device reads its file on a timer: starved of CPU (a loaded CI run) it
+              // can skip a buffer, a jump in the source that the context's input has too (judged above
+              // at 0.995); seen once at 0.849. Judge the best loud window of each half, as above.
+              const half = Math.floor(out.length / 2);
+              for (const from of [0, half]) {
+                const other = loudest(out.subarray(from, from + half), window);
+                if (other.meanSquare <= 1e-4) continue;
+                sourceR = Math.max(sourceR, findCorrelation(out, from + other.start, window, loop, fixture24k.length).r);
+              }
+            }
             vsSource = `, with the fixture ${sourceR.toFixed(4)}`;
           }
           if (c.tone !== undefined) {
