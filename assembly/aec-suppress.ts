@@ -184,6 +184,16 @@ function windowed(s: Suppress, prev: usize, cur: usize): void {
 }
 
 /**
+ * A noise floor's next value: `rule` (the minimum's own step), never under `floorMin` in a real bin
+ * (a zero floor never rises again); a measured floor (over `unmeasured`) holds through a digitally
+ * silent mic block.
+ */
+// @ts-ignore: decorator
+@inline function heldFloor(prev: v128, rule: v128, realBin: bool, silentBlock: v128, floorMin: v128, unmeasured: v128): v128 {
+  return v128.bitselect(prev, realBin ? f32x4.pmax(rule, floorMin) : rule, v128.and(silentBlock, f32x4.le(prev, unmeasured)));
+}
+
+/**
  * One block: `e` (B samples, the linear stage's output), `y` (its echo estimate), `a` and `af`
  * (f32[K], the weighted and the flat reference predictors), `reverb` (f32[K], the late echo beyond
  * the filter's window, ./aec-reverb, in this stage's units: it joins `late` and the presence test) in; `placed`: the echo's delay is known;
@@ -285,12 +295,12 @@ export function sup_process(
     // (both floors, once measured, hold through a digitally silent mic block; they stay over floorMin)
     const nPrev = v128.load(s.noise + o);
     const nRule = v128.bitselect(f32x4.pmin(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
-    const nz = v128.bitselect(nPrev, j < b ? f32x4.pmax(nRule, floorMin) : nRule, v128.and(silentBlock, f32x4.le(nPrev, unmeasured)));
+    const nz = heldFloor(nPrev, nRule, j < b, silentBlock, floorMin, unmeasured);
     v128.store(s.noise + o, nz);
     // the comfort noise's floor: the same minimum, held where the residual stands over CN_HOLD x it
     const cPrev = v128.load(s.cnoise + o);
     const cRule = v128.bitselect(f32x4.pmin(f32x4.mul(cPrev, rise), ps), cPrev, f32x4.lt(v128.load(s.resid + o), f32x4.mul(cnHold, cPrev)));
-    v128.store(s.cnoise + o, v128.bitselect(cPrev, j < b ? f32x4.pmax(cRule, floorMin) : cRule, v128.and(silentBlock, f32x4.le(cPrev, unmeasured))));
+    v128.store(s.cnoise + o, heldFloor(cPrev, cRule, j < b, silentBlock, floorMin, unmeasured));
     const left = f32x4.pmax(f32x4.sub(pe, nz), zero);
     let eta = v128.load(s.eta + o);
     const pa = v128.load(a + o);
