@@ -128,6 +128,11 @@ function place(a: Aec, onset: i32): void {
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   else if (a.relearning) pf_shift(a.wb, a.m, spec, by);
+  // a path change found before this move, and the background not yet converged: it takes the model
+  // kept at the change, placed relative to the new onset (the room before a playout jump; if the
+  // room changed, the background's error stands over the foreground's and it takes that back)
+  if (a.relearning && a.keptModel && a.bestErle < 10) offerKept(a, target - a.keptOffset - (onset - a.keptOnset));
+  a.keptModel = false;
   // after a path change the echo may have lain outside the window, unpredicted, and the suppressor
   // judged it the user: it judges the next frame afresh (laptop moved -30 ms: 1.04 -> 0.99 s)
   if (a.relearning && a.suppress) sup_release(a.sup);
@@ -136,6 +141,39 @@ function place(a: Aec, onset: i32): void {
   a.relearning = false;
   a.offset = target;
   a.moves++;
+}
+
+/** Energy of partition q of the filter w (its K bins). */
+function partitionEnergy(w: usize, k: i32, q: i32): f32 {
+  const p = w + <usize>q * <usize>(8 * k);
+  return energy(p, k) + energy(p + (<usize>k << 2), k);
+}
+
+/**
+ * Offers the background the foreground kept at the last path change, shifted by `by` partitions
+ * (the onset's move since), or one partition either side: whichever lays the kept model's energy
+ * per partition best over what the background has relearned since the change (the onset is read
+ * at a block's resolution while it settles: the laptop's 40 ms jump read as 4 blocks of 5 at first).
+ * Before the background removes 1 dB there is nothing to lay it over: nothing offered (a move in
+ * the block after the change, on an onset not yet settled, placed it a block off: a second path
+ * change in the laptop's 40 ms jump at 40 s).
+ */
+function offerKept(a: Aec, by: i32): void {
+  if (!(a.sbb < 0.8 * a.sdd)) return;
+  let best: f32 = 0;
+  let bestBy = 0;
+  for (let s = by - 1; s <= by + 1; s++) {
+    let score: f32 = 0;
+    for (let q = max(0, -s); q < min(a.m, a.m - s); q++) score += partitionEnergy(a.wb, a.k, q) * partitionEnergy(a.wkept, a.k, q + s);
+    if (score > best) {
+      best = score;
+      bestBy = s;
+    }
+  }
+  if (!(best > 0)) return;
+  const spec = <usize>(8 * a.k);
+  memory.copy(a.wb, a.wkept, <usize>a.m * spec);
+  pf_shift(a.wb, a.m, spec, bestBy);
 }
 
 /**
