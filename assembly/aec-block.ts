@@ -129,9 +129,10 @@ function place(a: Aec, onset: i32): void {
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   else if (a.relearning) pf_shift(a.wb, a.m, spec, by);
   // a path change found before this move, and the background not yet converged: it takes the model
-  // kept at the change, placed relative to the new onset (the room before a playout jump; if the
-  // room changed, the background's error stands over the foreground's and it takes that back)
+  // kept before the change, placed relative to the new onset where it fits (the room before a
+  // playout jump: ./aec-change, offerKept)
   if (a.relearning && a.keptModel && a.bestErle < 10) offerKept(a, target - a.keptOffset - (onset - a.keptOnset));
+  a.keptFresh = false; // (the snapshot's lags are the old placement's)
   a.keptModel = false;
   // after a path change the echo may have lain outside the window, unpredicted, and the suppressor
   // judged it the user: it judges the next frame afresh (laptop moved -30 ms: 1.04 -> 0.99 s)

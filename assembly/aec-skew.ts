@@ -253,6 +253,7 @@ function phasorsOf(a: Aec, dtau: f64, rot: usize): void {
 /** Once a block: both filters move by the skew's delay over the block (nothing while bypassed). */
 export function sk_turn(a: Aec, quiet: bool): void {
   if (!a.skewOn) return;
+  a.keptMoved += <f64>a.skew * <f64>a.b;
   // Nothing plays for the filter's window (a reply's pause): the movement waits, and is applied as
   // a whole when the reference comes back. Turned every block of a pause of minutes, the model
   // smeared (the background's sinc-interpolated taps cut by its constraint hundreds of times) and
@@ -266,6 +267,18 @@ export function sk_turn(a: Aec, quiet: bool): void {
   if (a.skewPending != 0) applyPending(a);
   turn(a.wb, a.m, a.k, a.rot);
   turn(a.wf, a.m, a.k, a.rot);
+}
+
+/**
+ * Moves the filter at `w` by `dtau` samples of echo delay (the skew's movement since it was kept:
+ * ./aec-change): whole samples as a shift of the taps, the fraction by phasors.
+ */
+export function sk_move(a: Aec, w: usize, dtau: f64): void {
+  const whole = <i32>Math.round(dtau);
+  if (whole != 0) shiftTaps(a, w, whole);
+  phasorsOf(a, dtau - <f64>whole, a.sE);
+  turn(w, a.m, a.k, a.sE);
+  memory.fill(a.sE, 0, <usize>a.k << 3);
 }
 
 /** The movement gathered over a pause: its whole samples as a shift of the taps, the fraction by phasors. */

@@ -147,7 +147,9 @@ import { line_bytes } from "./aec-skew-line";
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
   zeroFrames: i32; // blocks in a row whose reference frame (2B samples) was all zeros
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
-  keptModel: bool; // wkept holds the foreground from before the last path change (./aec-change), not yet offered
+  keptModel: bool; // wkept holds the snapshot from before the last path change (./aec-change), not yet offered
+  keptMoved: f64; // samples of echo delay the skew moved the filters by since wkept was kept
+  keptFresh: bool; // wkept holds a snapshot of the converged foreground (refreshed while it removes 10 dB)
   keptOnset: i32; // the onset and the filter's offset it was kept at, blocks
   keptOffset: i32;
   sdd: f32; // smoothed block energies: mic, background error, foreground error, their difference
@@ -187,7 +189,7 @@ import { line_bytes } from "./aec-skew-line";
   sD: usize; // its spectrum
   wb: usize; // background filter, M spectra
   wf: usize; // foreground filter, M spectra
-  wkept: usize; // the foreground kept at a path change, M spectra (offered to the background at the next move: a playout jump)
+  wkept: usize; // a snapshot of the converged foreground, M spectra (offered to the background after a path change: ./aec-change)
   unc: usize; // uncertainty of the background's coefficients, M x K
   caps: usize; // f32[M] prior uncertainty per partition
   floors: usize; // f32[M] process noise floor per partition

@@ -105,6 +105,8 @@ export function aec_reset(s: usize): void {
   a.narrowBlocks = 0;
   a.relearning = false;
   a.keptModel = false;
+  a.keptFresh = false;
+  a.keptMoved = 0;
   a.keptOnset = 0;
   a.keptOffset = 0;
   a.relaxBlocks = 0;
