@@ -36,6 +36,10 @@
 //   `late` = max(R, R_late decayed 60 dB per LATE_HOLD_MS) holds the tail through the reply's pauses.
 // - Where the room outlives the filter, the late echo beyond its window T (./aec-reverb) joins
 //   `late` (late = max(late, T)) and the presence test (the user must stand OVER_LATE x over T).
+// - The far-end-only gain's residual is `late`, but the whole error in a bin where the linear stage's
+//   output stands over the mic and the mic stands under MIC_OVER x rho A (below): the filter's
+//   estimate adds echo there (a bin it has not learned for what the reference says), which no
+//   residual estimate that follows the filter predicts.
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
 //   `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -45,7 +49,7 @@
 //   says at the moment passes alone, at the echo's level.
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` x R_near
 //   while the user is present (R with eta |Y|^2 held under CAP_NEAR x P once warm, where the filter
-//   models the echo) and `over` x `late` otherwise, smoothed over neighbouring bins.
+//   models the echo) and `over` x the far-end-only residual otherwise, smoothed over neighbouring bins.
 // - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
 //   a second minimum like N that never rises where the residual estimate stands over CN_HOLD x it
 //   (N rises 3 dB/s into a residual that never pauses: its comfort noise replayed the echo's level),
@@ -64,7 +68,7 @@ import {
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 11 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 12 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -115,6 +119,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.cnoise = q; q += <usize>(4 * k);
   s.rho = q; q += <usize>(4 * k);
   s.residNear = q; q += <usize>(4 * k);
+  s.residFar = q; q += <usize>(4 * k);
   s.gain = q + 16;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
@@ -138,6 +143,7 @@ export function sup_reset(p: usize): void {
     store<f32>(s.resid + (<usize>j << 2), 0);
     store<f32>(s.late + (<usize>j << 2), 0);
     store<f32>(s.residNear + (<usize>j << 2), 0);
+    store<f32>(s.residFar + (<usize>j << 2), 0);
     store<f32>(s.gain + (<usize>j << 2), 1);
   }
   s.seed0 = 0x9e3779b9;
@@ -224,6 +230,7 @@ export function sup_process(
   const lateDecay = f32x4.splat(s.lateDecay);
   const overTail = f32x4.splat(OVER_TAIL);
   const overLate = f32x4.splat(OVER_LATE);
+  const warm = s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
@@ -267,6 +274,7 @@ export function sup_process(
   let bandEcho = f32x4.splat(0);
   let micOver = false;
   const micOverF: f32 = MIC_OVER;
+  const micOverV = f32x4.splat(MIC_OVER);
   for (let j = 0; j < k; j += 4) {
     if (j >= nextEdge) {
       if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) {
@@ -353,6 +361,11 @@ export function sup_process(
     v128.store(s.residNear + o, rn);
     const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
+    // the far-end-only gain's residual: `late`, or the whole error in a bin where the linear stage's
+    // output stands over the mic (its estimate adds echo there) and the mic stands under MIC_OVER x
+    // the echo the reference predicts (not a user's onset), once the trackers are warm
+    const misfit = v128.and(v128.and(warm, f32x4.gt(pe, pd)), f32x4.lt(pd, f32x4.mul(micOverV, f32x4.mul(rho, pa))));
+    v128.store(s.residFar + o, v128.bitselect(f32x4.pmax(lt, pe), lt, misfit));
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
@@ -371,7 +384,7 @@ export function sup_process(
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
   if (hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
-  sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.late, out);
+  sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
   s.frames++;
 }
 
