@@ -8,6 +8,7 @@ import { sup_forget } from "./aec-suppress";
 import { rv_off } from "./aec-reverb";
 import { pf_shift } from "./aec-filter";
 import { Aec, setPrior, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
+import { hsum } from "./simd-hsum";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -124,11 +125,6 @@ export function rising(a: Aec): bool {
   let before: f32 = 0;
   for (let i = ONSET_SPAN; i < ONSET_SPAN + ONSET_BLOCKS; i++) before += load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2));
   return now > 1.0e-6 * <f32>a.b && now > ONSET_RISE * before / <f32>ONSET_BLOCKS;
-}
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
 /** Energy of partition q of the filter w (its K complex bins). */

@@ -62,7 +62,8 @@
 // overlap-add: ./aec-suppress-out.
 
 import { fft_forward } from "./fft";
-import { windowed, sup_synthesize, hsum } from "./aec-suppress-out";
+import { windowed, sup_synthesize } from "./aec-suppress-out";
+import { hsum } from "./simd-hsum";
 import {
   Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, COH_AFTER_MS,
 } from "./aec-suppress-state";
