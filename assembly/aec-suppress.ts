@@ -51,11 +51,13 @@
 //   scaled to the noise's mean: x2.4 for the minimum's bias, x2 because a random-phase frame fills
 //   what the analysis window's frame filled to half its power (sqrt-Hann squared: mean 1/2).
 // Latency: one block (the overlap-add completes a block when the next frame arrives).
-// The state and the constants named above: ./aec-suppress-state.
+// The state and the constants named above: ./aec-suppress-state; the framing, gain, comfort noise and
+// overlap-add: ./aec-suppress-out.
 
-import { fft_forward, fft_inverse } from "./fft";
+import { fft_forward } from "./fft";
+import { windowed, sup_synthesize, hsum } from "./aec-suppress-out";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, CN_BIAS, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE,
+  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -170,17 +172,6 @@ function bandEdge(hz: f32, b: i32, sampleRate: i32): i32 {
 // @ts-ignore: decorator
 @inline function edgeAfter(s: Suppress, g: i32): i32 {
   return g == 0 ? s.edge1 : g == 1 ? s.edge2 : g == 2 ? s.edge3 : g == 3 ? s.edge4 : g == 4 ? s.edge5 : 0x7fffffff;
-}
-
-function windowed(s: Suppress, prev: usize, cur: usize): void {
-  const b = s.b;
-  const half = <usize>b << 2;
-  for (let i = 0; i < b; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(s.frame + o, f32x4.mul(v128.load(prev + o), v128.load(s.win + o)));
-    v128.store(s.frame + half + o, f32x4.mul(v128.load(cur + o), v128.load(s.win + half + o)));
-  }
-  memory.copy(prev, cur, <usize>b << 2);
 }
 
 /**
@@ -370,62 +361,8 @@ export function sup_process(
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
   if (hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
-  const o2 = f32x4.splat(s.hang > 0 ? s.overNear : s.over);
-  const gainResid = s.hang > 0 ? s.residNear : s.late;
-  const floor = f32x4.splat(s.floorGain);
-  const one = f32x4.splat(1);
-  const tiny = f32x4.splat(1.0e-20);
-  for (let j = 0; j < k; j += 4) {
-    const o = <usize>j << 2;
-    const er = v128.load(s.eRe + o);
-    const ei = v128.load(s.eIm + o);
-    const pe = f32x4.add(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), tiny);
-    const g = f32x4.pmax(f32x4.sqrt(f32x4.pmax(f32x4.sub(one, f32x4.div(f32x4.mul(o2, v128.load(gainResid + o)), pe)), zero)), floor);
-    v128.store(s.gain + o, g);
-  }
-  // the edges for the smoothing: bin -1 mirrors bin 1's place with bin 0, bin B+1 repeats bin B
-  store<f32>(s.gain - 4, load<f32>(s.gain));
-  store<f32>(s.gain + (<usize>(b + 1) << 2), load<f32>(s.gain + (<usize>b << 2)));
-  // smooth over neighbouring bins (1/4, 1/2, 1/4), apply, add comfort noise of power N (1 - G^2)
-  const quarter = f32x4.splat(0.25);
-  const half = f32x4.splat(0.5);
-  // uniform -1..1 per part: 2/3 of the power; a random-phase frame fills the whole frame where the
-  // analysis window's frame carried half its power (sqrt-Hann^2 = Hann, mean 1/2); the minimum's bias
-  const cn = f32x4.splat(1.5 * 2 * CN_BIAS);
-  const scale = f32x4.splat(4.656612873e-10);
-  let seed = i32x4(<i32>s.seed0, <i32>s.seed1, <i32>s.seed2, <i32>s.seed3);
-  for (let j = 0; j < k; j += 4) {
-    const o = <usize>j << 2;
-    const g = f32x4.add(f32x4.mul(half, v128.load(s.gain + o)), f32x4.mul(quarter, f32x4.add(v128.load(s.gain + o - 4), v128.load(s.gain + o + 4))));
-    const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(v128.load(s.cnoise + o), f32x4.pmax(f32x4.sub(one, f32x4.mul(g, g)), zero))));
-    seed = v128.xor(seed, i32x4.shl(seed, 13));
-    seed = v128.xor(seed, i32x4.shr_u(seed, 17));
-    seed = v128.xor(seed, i32x4.shl(seed, 5));
-    const ur = f32x4.mul(f32x4.convert_i32x4_s(seed), scale);
-    seed = v128.xor(seed, i32x4.shl(seed, 13));
-    seed = v128.xor(seed, i32x4.shr_u(seed, 17));
-    seed = v128.xor(seed, i32x4.shl(seed, 5));
-    const ui = f32x4.mul(f32x4.convert_i32x4_s(seed), scale);
-    v128.store(s.eRe + o, f32x4.add(f32x4.mul(g, v128.load(s.eRe + o)), f32x4.mul(amp, ur)));
-    v128.store(s.eIm + o, f32x4.add(f32x4.mul(g, v128.load(s.eIm + o)), f32x4.mul(amp, ui)));
-  }
-  s.seed0 = <u32>i32x4.extract_lane(seed, 0);
-  s.seed1 = <u32>i32x4.extract_lane(seed, 1);
-  s.seed2 = <u32>i32x4.extract_lane(seed, 2);
-  s.seed3 = <u32>i32x4.extract_lane(seed, 3);
-  fft_inverse(fft, s.eRe, s.eIm, s.frame, work);
-  for (let i = 0; i < b; i += 4) {
-    const o = <usize>i << 2;
-    const ob = <usize>(i + b) << 2;
-    v128.store(out + o, f32x4.add(v128.load(s.tail + o), f32x4.mul(v128.load(s.frame + o), v128.load(s.win + o))));
-    v128.store(s.tail + o, f32x4.mul(v128.load(s.frame + ob), v128.load(s.win + ob)));
-  }
+  sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.late, out);
   s.frames++;
-}
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
 /** Sets the residual's hold to the room's decay: 60 dB per `t60Ms` (the canceller measures it). */
