@@ -57,13 +57,13 @@
 import { fft_forward } from "./fft";
 import { windowed, sup_synthesize, hsum } from "./aec-suppress-out";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE,
+  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, COH_AFTER_MS,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 11 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 14 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -88,6 +88,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.overNear = OVER_NEAR;
   s.presence = PRESENCE;
   s.hangBlocks = <i32>Mathf.round(HANG_MS / blockMs);
+  s.cohBlocks = <i32>Mathf.round(COH_AFTER_MS / blockMs);
   // the presence test's octaves: edges at 250 Hz x 2^i, at the f32x4 loop's grain (4 bins)
   s.edge1 = bandEdge(250, b, sampleRate);
   s.edge2 = bandEdge(500, b, sampleRate);
@@ -114,6 +115,9 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.cnoise = q; q += <usize>(4 * k);
   s.rho = q; q += <usize>(4 * k);
   s.residNear = q; q += <usize>(4 * k);
+  s.cohRe = q; q += <usize>(4 * k);
+  s.cohIm = q; q += <usize>(4 * k);
+  s.cohYy = q; q += <usize>(4 * k);
   s.gain = q + 16;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
@@ -137,6 +141,9 @@ export function sup_reset(p: usize): void {
     store<f32>(s.resid + (<usize>j << 2), 0);
     store<f32>(s.late + (<usize>j << 2), 0);
     store<f32>(s.residNear + (<usize>j << 2), 0);
+    store<f32>(s.cohRe + (<usize>j << 2), 0);
+    store<f32>(s.cohIm + (<usize>j << 2), 0);
+    store<f32>(s.cohYy + (<usize>j << 2), 0);
     store<f32>(s.gain + (<usize>j << 2), 1);
   }
   s.seed0 = 0x9e3779b9;
@@ -145,6 +152,7 @@ export function sup_reset(p: usize): void {
   s.seed3 = 0x2545f491;
   s.frames = 0;
   s.hang = 0;
+  s.presentBlocks = 0;
   s.aPrev = 0;
   s.learned = 0;
   s.forgot = false;
@@ -243,6 +251,10 @@ export function sup_process(
   // (not while relearning after a path change: the reference predictors still hold the old room's residual)
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : CAP_REF);
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
+  const cohS = f32x4.splat(COH_SMOOTH);
+  const cohOver = f32x4.splat(COH_OVER);
+  const tinyC = f32x4.splat(1.0e-20);
+  const cohOn = s.presentBlocks >= s.cohBlocks ? i32x4.splat(-1) : i32x4.splat(0);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
@@ -339,7 +351,19 @@ export function sup_process(
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
-    const rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decay, v128.load(s.residNear + o)));
+    // the part of E coherent with the echo estimate: |<E Y*>|^2 / <|Y|^2>, smoothed over blocks
+    let cr = v128.load(s.cohRe + o);
+    let ci = v128.load(s.cohIm + o);
+    let cy = v128.load(s.cohYy + o);
+    cr = f32x4.add(cr, f32x4.mul(cohS, f32x4.sub(f32x4.add(f32x4.mul(er, yr), f32x4.mul(ei, yi)), cr)));
+    ci = f32x4.add(ci, f32x4.mul(cohS, f32x4.sub(f32x4.sub(f32x4.mul(ei, yr), f32x4.mul(er, yi)), ci)));
+    cy = f32x4.add(cy, f32x4.mul(cohS, f32x4.sub(py, cy)));
+    v128.store(s.cohRe + o, cr);
+    v128.store(s.cohIm + o, ci);
+    v128.store(s.cohYy + o, cy);
+    const rc = f32x4.div(f32x4.add(f32x4.mul(cr, cr), f32x4.mul(ci, ci)), f32x4.add(cy, tinyC));
+    let rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decay, v128.load(s.residNear + o)));
+    rn = v128.bitselect(f32x4.pmin(rn, f32x4.mul(cohOver, rc)), rn, cohOn);
     v128.store(s.residNear + o, rn);
     const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
@@ -361,6 +385,7 @@ export function sup_process(
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
   if (hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
+  s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.late, out);
   s.frames++;
 }
