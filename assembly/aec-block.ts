@@ -9,7 +9,7 @@ import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_m
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process, sup_set_decay, sup_release } from "./aec-suppress";
-import { detectPathChange, arriving, offerKept } from "./aec-change";
+import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { SILENT_DB } from "./aec-suppress-state";
 import {
@@ -17,11 +17,7 @@ import {
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
   NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S,
 } from "./aec-state";
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
+import { hsum } from "./simd-hsum";
 
 function energy(p: usize, n: i32): f32 {
   let acc = f32x4.splat(0);
@@ -277,7 +273,7 @@ function deadBlock(a: Aec, echoing: bool): void {
   a.sdiff *= keep;
   a.syf *= keep;
   if (a.sddFloor >= 1.0e30) trackFloor(a); // (the reset leaves it at 1e30 until a first block)
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, a.ef, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, false, a.erleNum > 4 * a.erleDen, a.excessDb, a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, a.ef, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, false, a.erleNum > 4 * a.erleDen, a.excessDb, false, a.outBlock);
   else memory.copy(a.outBlock, a.ef, <usize>a.b << 2);
   sk_block(a, echoing);
   a.blocks++;
@@ -368,7 +364,7 @@ export function aec_block(a: Aec): void {
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);

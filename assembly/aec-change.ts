@@ -8,7 +8,8 @@ import { sup_forget } from "./aec-suppress";
 import { rv_off } from "./aec-reverb";
 import { pf_shift } from "./aec-filter";
 import { sk_move } from "./aec-skew";
-import { Aec, setPrior, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO } from "./aec-state";
+import { Aec, setPrior, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
+import { hsum } from "./simd-hsum";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -108,9 +109,22 @@ export function arriving(a: Aec): bool {
   return max(load<f32>(a.xe + (<usize>at << 2)), load<f32>(a.xe + (<usize>next << 2))) > 1.0e-6 * <f32>a.b;
 }
 
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+/**
+ * The reply's echo is rising at the mic: a reference block the echo's direct path brings about now
+ * (the estimated onset, a block before it to ONSET_SPAN - 2 after: the estimate and the true direct path
+ * differ by a block or two) stands ONSET_RISE x over the mean of the ONSET_BLOCKS blocks that arrived
+ * before them (a reply resuming after a pause, a loud passage). The suppressor starts a presence on
+ * it only as it does once warm (./aec-suppress).
+ */
+export function rising(a: Aec): bool {
+  const onset = dl_onset(a.delay);
+  if (onset < 0) return false;
+  const first = (a.head + max(0, onset - 1)) % a.slots;
+  let now: f32 = 0;
+  for (let i = 0; i < ONSET_SPAN; i++) now = max(now, load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2)));
+  let before: f32 = 0;
+  for (let i = ONSET_SPAN; i < ONSET_SPAN + ONSET_BLOCKS; i++) before += load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2));
+  return now > 1.0e-6 * <f32>a.b && now > ONSET_RISE * before / <f32>ONSET_BLOCKS;
 }
 
 /** Energy of partition q of the filter w (its K complex bins). */
