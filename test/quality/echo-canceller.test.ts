@@ -192,7 +192,7 @@ function candidateChecks(name: string) {
       }
     }
   });
-  it(`block alignment (${SHIFTS.join(', ')} samples of silence in front of the calls and cold starts at 6 dB): single talk >= 30 dB, leaks <= 1%, >= 85% of the user clean, no utterance never delivered, opening median <= 90 ms (measured >= 31.6 dB, <= 1.0%, 86.8-100%, none, <= 80 ms; the issue asks what it asks of the unshifted scenes)`, () => {
+  it(`block alignment (${SHIFTS.join(', ')} samples of silence in front of the calls and cold starts at 6 dB): single talk >= 30 dB, leaks <= 1%, >= 85% of the user clean, no utterance never delivered, opening median <= 90 ms, 20 dB within 1 s (measured >= 31.6 dB, <= 1.0%, 86.8-100%, none, <= 80 ms, <= 410 ms: the kiosk call +13 took 1.37 s before the rising-echo rule; the issue asks what it asks of the unshifted scenes)`, () => {
     const list = shifted.get(name) ?? [];
     expect(list.length).toBe(SHIFTS.length * 9);
     for (const f of list) {
@@ -201,6 +201,8 @@ function candidateChecks(name: string) {
       expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.85);
       expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
       expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(90);
+      expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
+      expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
     }
   });
   it('48 kHz (512-sample blocks, 10.7 ms): no utterance never delivered, >= 90% of the user clean and >= 92% in calls, opening median <= 100 ms, user segSNR >= 28 dB, single talk >= the ceiling - 3 dB, leaks <= 0.5% (measured 91.3-100%, 93.1% laptop call 6 dB, <= 100 ms, >= 28.9 dB, <= 0.3%; the desk cold start at 18 dB 23.1 dB with 0.3% leaks before the rising-echo rule)', () => {
