@@ -11,6 +11,7 @@ import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process, sup_set_decay, sup_release } from "./aec-suppress";
 import { detectPathChange, arriving } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
+import { SILENT_DB } from "./aec-suppress-state";
 import {
   Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
@@ -127,6 +128,11 @@ function place(a: Aec, onset: i32): void {
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   else if (a.relearning) pf_shift(a.wb, a.m, spec, by);
+  // a path change found before this move, and the background not yet converged: it takes the model
+  // kept at the change, placed relative to the new onset (the room before a playout jump; if the
+  // room changed, the background's error stands over the foreground's and it takes that back)
+  if (a.relearning && a.keptModel && a.bestErle < 10) offerKept(a, target - a.keptOffset - (onset - a.keptOnset));
+  a.keptModel = false;
   // after a path change the echo may have lain outside the window, unpredicted, and the suppressor
   // judged it the user: it judges the next frame afresh (laptop moved -30 ms: 1.04 -> 0.99 s)
   if (a.relearning && a.suppress) sup_release(a.sup);
@@ -135,6 +141,39 @@ function place(a: Aec, onset: i32): void {
   a.relearning = false;
   a.offset = target;
   a.moves++;
+}
+
+/** Energy of partition q of the filter w (its K bins). */
+function partitionEnergy(w: usize, k: i32, q: i32): f32 {
+  const p = w + <usize>q * <usize>(8 * k);
+  return energy(p, k) + energy(p + (<usize>k << 2), k);
+}
+
+/**
+ * Offers the background the foreground kept at the last path change, shifted by `by` partitions
+ * (the onset's move since), or one partition either side: whichever lays the kept model's energy
+ * per partition best over what the background has relearned since the change (the onset is read
+ * at a block's resolution while it settles: the laptop's 40 ms jump read as 4 blocks of 5 at first).
+ * Before the background removes 1 dB there is nothing to lay it over: nothing offered (a move in
+ * the block after the change, on an onset not yet settled, placed it a block off: a second path
+ * change in the laptop's 40 ms jump at 40 s).
+ */
+function offerKept(a: Aec, by: i32): void {
+  if (!(a.sbb < 0.8 * a.sdd)) return;
+  let best: f32 = 0;
+  let bestBy = 0;
+  for (let s = by - 1; s <= by + 1; s++) {
+    let score: f32 = 0;
+    for (let q = max(0, -s); q < min(a.m, a.m - s); q++) score += partitionEnergy(a.wb, a.k, q) * partitionEnergy(a.wkept, a.k, q + s);
+    if (score > best) {
+      best = score;
+      bestBy = s;
+    }
+  }
+  if (!(best > 0)) return;
+  const spec = <usize>(8 * a.k);
+  memory.copy(a.wb, a.wkept, <usize>a.m * spec);
+  pf_shift(a.wb, a.m, spec, bestBy);
 }
 
 /**
@@ -248,6 +287,34 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   }
 }
 
+/**
+ * The rest of a block whose mic was digitally silent (all zeros, a muted track, a browser noise
+ * suppressor's silence: under white noise at -100 dBFS): the output is the foreground's error as
+ * ever, suppressed (the suppressor holds its floors through it), but nothing learns from the mic.
+ * Learning from it, the echo gain bound fell 24 dB per second to -200 dB over a mic zeroed for 10 s
+ * and climbed back at 6 dB per second: 30 s with the double-talk flag up (no copy to the
+ * foreground, the background at a tenth of its step under a bound that allowed none), then false
+ * path changes; the call after it 10.7 dB with 6.2% leaks in the soak's living room.
+ */
+function deadBlock(a: Aec, echoing: bool): void {
+  a.talking = false;
+  // the smoothed energies fall as over a silent mic with no echo, and rise together after it; the
+  // noise floor, once measured, holds (fallen to 0, it let the next 2 s judge path changes in the
+  // mic's noise: a false one on a reply's tail after the soak's mic at -120 dBFS); a call that
+  // starts on a muted mic takes the silence as its floor, as before (the copies start at once)
+  const keep: f32 = <f32>1 - min<f32>(1, <f32>a.b * 1000 / (<f32>a.sampleRate * COMPARE_MS));
+  a.sdd *= keep;
+  a.sbb *= keep;
+  a.sff *= keep;
+  a.sdiff *= keep;
+  a.syf *= keep;
+  if (a.sddFloor >= 1.0e30) trackFloor(a); // (the reset leaves it at 1e30 until a first block)
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, a.ef, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, false, a.erleNum > 4 * a.erleDen, a.excessDb, a.outBlock);
+  else memory.copy(a.outBlock, a.ef, <usize>a.b << 2);
+  sk_block(a, echoing);
+  a.blocks++;
+}
+
 /** One block: micBlock and the current half of refFrame are full; writes outBlock. */
 export function aec_block(a: Aec): void {
   const b = a.b;
@@ -293,6 +360,13 @@ export function aec_block(a: Aec): void {
   const sdd = energy(a.micBlock, b);
   const sbb = energy(a.eb, b);
   const sff = energy(a.ef, b);
+  // A digitally silent mic block (a muted or zeroed track, under white noise at -100 dBFS) says
+  // nothing about the room: the filters, the echo gain bound, the noise floor, the two-path and
+  // path-change statistics and the delay statistics hold (deadBlock)
+  if (sdd < <f32>b * Mathf.pow(10, SILENT_DB / 10)) {
+    deadBlock(a, echoing);
+    return;
+  }
   // 3. adapt the background
   adapt(a, fh, sdd, quiet, echoing);
   // 4. two paths: the foreground takes the background's weights when the background's error is

@@ -60,6 +60,14 @@ export function detectPathChange(a: Aec, playing: bool): void {
   if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
   if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
     setPrior(a);
+    // a model that had removed 10 dB is kept: if the filter then moves (the onset jumped: a playout
+    // jump found before the estimator moved), the background is offered it at the new onset (place)
+    a.keptModel = !diverged && a.bestErle > 10 && dl_onset(a.delay) >= 0;
+    if (a.keptModel) {
+      memory.copy(a.wkept, a.wf, <usize>a.m * <usize>(8 * a.k));
+      a.keptOnset = dl_onset(a.delay);
+      a.keptOffset = a.offset;
+    }
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
     if (diverged) {
       memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));

@@ -147,6 +147,9 @@ import { line_bytes } from "./aec-skew-line";
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
   zeroFrames: i32; // blocks in a row whose reference frame (2B samples) was all zeros
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
+  keptModel: bool; // wkept holds the foreground from before the last path change (./aec-change), not yet offered
+  keptOnset: i32; // the onset and the filter's offset it was kept at, blocks
+  keptOffset: i32;
   sdd: f32; // smoothed block energies: mic, background error, foreground error, their difference
   sbb: f32;
   sff: f32;
@@ -184,6 +187,7 @@ import { line_bytes } from "./aec-skew-line";
   sD: usize; // its spectrum
   wb: usize; // background filter, M spectra
   wf: usize; // foreground filter, M spectra
+  wkept: usize; // the foreground kept at a path change, M spectra (offered to the background at the next move: a playout jump)
   unc: usize; // uncertainty of the background's coefficients, M x K
   caps: usize; // f32[M] prior uncertainty per partition
   floors: usize; // f32[M] process noise floor per partition
@@ -262,6 +266,7 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.carry = p; p += <usize>(4 * n);
   a.snapBins = min(k, <i32>Math.round(3000.0 * <f64>n / <f64>sampleRate) + 1);
   a.wsnap = p; p = alignUp(p + <usize>(8 * m * a.snapBins));
+  a.wkept = p; p += <usize>m * spec;
   a.lineDelay = p; p += line_bytes();
   a.lineFilter = p; p += line_bytes();
   a.rvGain = p; p += <usize>(8 * k); // ./aec-reverb

@@ -104,6 +104,9 @@ export function aec_reset(s: usize): void {
   a.narrowband = false;
   a.narrowBlocks = 0;
   a.relearning = false;
+  a.keptModel = false;
+  a.keptOnset = 0;
+  a.keptOffset = 0;
   a.relaxBlocks = 0;
   a.zeroFrames = 0;
   a.sdd = 0;
