@@ -42,9 +42,13 @@
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
 //   says at the moment passes alone, at the echo's level.
+//   A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the user a
+//   fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` x R_near
 //   while the user is present (R with eta |Y|^2 held under CAP_NEAR x P once warm, where the filter
-//   models the echo) and `over` x `late` otherwise, smoothed over neighbouring bins.
+//   models the echo; after COH_AFTER_MS of presence held under COH_OVER x the part of E coherent
+//   with Y, |<E Y*>|^2 / <|Y|^2>: the user's voice, uncorrelated with Y, leaves it alone) and
+//   `over` x `late` otherwise, smoothed over neighbouring bins.
 // - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
 //   a second minimum like N that never rises where the residual estimate stands over CN_HOLD x it
 //   (N rises 3 dB/s into a residual that never pauses: its comfort noise replayed the echo's level),
