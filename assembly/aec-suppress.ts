@@ -30,25 +30,31 @@
 // - Residual echo R = max(min(eta x |Y|^2, CAP_REF x P), P, decay x R of the last block) with
 //   P = max(zeta x A, kappa x A_flat): the decay holds the room's reverberation after the estimates
 //   fall (600 ms per 60 dB until the canceller has measured the room's decay: sup_set_decay; 300 ms
-//   in the first FAST_MS of a call while the trackers are cold: TAIL_COLD_MS).
+//   in the first FAST_MS of a call while the trackers are cold: TAIL_COLD_MS); the gain's residual
+//   while the user is present (below) is held 1.5x as fast.
 // - Where the filter removes < 6 dB of the echo (a tail beyond its reach), a second residual
 //   `late` = max(R, R_late decayed 60 dB per LATE_HOLD_MS) holds the tail through the reply's pauses.
 // - Where the room outlives the filter, the late echo beyond its window T (./aec-reverb) joins
 //   `late` (late = max(late, T)) and the presence test (the user must stand OVER_LATE x over T).
+// - The far-end-only gain's residual is `late`, but the whole error in a bin where the linear stage's
+//   output stands over the mic and the mic stands under MIC_OVER x rho A (below): the filter's
+//   estimate adds echo there (a bin it has not learned for what the reference says), which no
+//   residual estimate that follows the filter predicts.
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
 //   `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
 //   shows in 2 octaves (250 Hz x 2^i edges), or in one where the mic stands MIC_OVER x over the
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
-//   says at the moment passes alone, at the echo's level.
-//   A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the user a
-//   fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
+//   says at the moment passes alone, at the echo's level. While the trackers are cold `over` is
+//   OVER_COLD, except that a presence starts at `over` where the reply's echo rises (./aec-change:
+//   rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
+//   user a fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` x R_near
 //   while the user is present (R with eta |Y|^2 held under CAP_NEAR x P once warm, where the filter
 //   models the echo; after COH_AFTER_MS of presence held under COH_OVER x the part of E coherent
 //   with Y, |<E Y*>|^2 / <|Y|^2>: the user's voice, uncorrelated with Y, leaves it alone) and
-//   `over` x `late` otherwise, smoothed over neighbouring bins.
+//   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins.
 // - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
 //   a second minimum like N that never rises where the residual estimate stands over CN_HOLD x it
 //   (N rises 3 dB/s into a residual that never pauses: its comfort noise replayed the echo's level),
@@ -59,7 +65,8 @@
 // overlap-add: ./aec-suppress-out.
 
 import { fft_forward } from "./fft";
-import { windowed, sup_synthesize, hsum } from "./aec-suppress-out";
+import { windowed, sup_synthesize } from "./aec-suppress-out";
+import { hsum } from "./simd-hsum";
 import {
   Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, COH_AFTER_MS, OVER_LOW, LOW_BANDS, LOW_SHARE,
 } from "./aec-suppress-state";
@@ -67,7 +74,7 @@ import {
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 14 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 15 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -119,6 +126,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.cnoise = q; q += <usize>(4 * k);
   s.rho = q; q += <usize>(4 * k);
   s.residNear = q; q += <usize>(4 * k);
+  s.residFar = q; q += <usize>(4 * k);
   s.cohRe = q; q += <usize>(4 * k);
   s.cohIm = q; q += <usize>(4 * k);
   s.cohYy = q; q += <usize>(4 * k);
@@ -145,6 +153,7 @@ export function sup_reset(p: usize): void {
     store<f32>(s.resid + (<usize>j << 2), 0);
     store<f32>(s.late + (<usize>j << 2), 0);
     store<f32>(s.residNear + (<usize>j << 2), 0);
+    store<f32>(s.residFar + (<usize>j << 2), 0);
     store<f32>(s.cohRe + (<usize>j << 2), 0);
     store<f32>(s.cohIm + (<usize>j << 2), 0);
     store<f32>(s.cohYy + (<usize>j << 2), 0);
@@ -206,7 +215,7 @@ function bandEdge(hz: f32, b: i32, sampleRate: i32): i32 {
  * carry zeros in and are ignored by the inverse transform).
  */
 export function sup_process(
-  p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, out: usize,
+  p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, rising: bool, out: usize,
 ): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
@@ -235,6 +244,7 @@ export function sup_process(
   const lateDecay = f32x4.splat(s.lateDecay);
   const overTail = f32x4.splat(OVER_TAIL);
   const overLate = f32x4.splat(OVER_LATE);
+  const warm = s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
@@ -247,9 +257,22 @@ export function sup_process(
   const suspect = !s.warm && !s.forgot && placed && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
   s.aPrev = aNow;
   const refUpF = suspect ? f32x4.splat(s.etaUpF) : upF;
-  const decay = f32x4.splat(s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay);
-  // judging presence: OVER_COLD until the trackers have first learned the room (a user over the first reply)
-  const over = f32x4.splat(s.warm ? s.over : OVER_COLD);
+  const decayS: f32 = s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay;
+  const decay = f32x4.splat(decayS);
+  // The gain's residual while the user is present falls 1.5x as fast (decay^1.5): held at the room's
+  // rate it carried an overestimate (eta learned on a clipping speaker's loud passage; a loud stretch
+  // of a reply in a kiosk call that the linear stage left) 10-20 dB over the true residual into the
+  // user's words, and the gain took the user's low band away. Lab: 720 -> 653 dirty double-talk
+  // frames over the 120 scenes, the clipping laptop 88.7 -> 93.5%, the kiosk's 48 kHz call 89.9 ->
+  // 93.9%, no leak or single-talk change; x2 as fast: 635, but two scenes one frame worse, none held
+  // (x0): 3 scenes worse, the desk's -60 dBFS cold start leaking 0.2%.
+  const decayNear = f32x4.splat(decayS * Mathf.sqrt(decayS));
+  // judging presence: OVER_COLD until the trackers have first learned the room (a user over the first reply),
+  // but a presence starts at `over` where the reply's echo rises (`rising`, ./aec-change: a reply resuming
+  // after a pause or a loud passage outran the cold trackers and passed as the user: the desk's 48 kHz
+  // cold start at 18 dB 23.1 -> 31.3 dB, 0.3 -> 0% leaks; the living room's 6 dB cold start 20 dB in
+  // 0.28 s, not 1.56 s)
+  const over = f32x4.splat(s.warm || (rising && s.hang == 0) ? s.over : OVER_COLD);
   const two = f32x4.splat(2);
   const zero = f32x4.splat(0);
   // (not while relearning after a path change: the reference predictors still hold the old room's residual)
@@ -277,6 +300,7 @@ export function sup_process(
   let bandEcho = f32x4.splat(0);
   let micOver = false;
   const micOverF: f32 = MIC_OVER;
+  const micOverV = f32x4.splat(MIC_OVER);
   for (let j = 0; j < k; j += 4) {
     if (j >= nextEdge) {
       if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
@@ -372,11 +396,16 @@ export function sup_process(
     v128.store(s.cohIm + o, ci);
     v128.store(s.cohYy + o, cy);
     const rc = f32x4.div(f32x4.add(f32x4.mul(cr, cr), f32x4.mul(ci, ci)), f32x4.add(cy, tinyC));
-    let rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decay, v128.load(s.residNear + o)));
+    let rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decayNear, v128.load(s.residNear + o)));
     rn = v128.bitselect(f32x4.pmin(rn, f32x4.mul(cohOver, rc)), rn, cohOn);
     v128.store(s.residNear + o, rn);
     const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
+    // the far-end-only gain's residual: `late`, or the whole error in a bin where the linear stage's
+    // output stands over the mic (its estimate adds echo there) and the mic stands under MIC_OVER x
+    // the echo the reference predicts (not a user's onset), once the trackers are warm
+    const misfit = v128.and(v128.and(warm, f32x4.gt(pe, pd)), f32x4.lt(pd, f32x4.mul(micOverV, f32x4.mul(rho, pa))));
+    v128.store(s.residFar + o, v128.bitselect(f32x4.pmax(lt, pe), lt, misfit));
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
@@ -400,7 +429,7 @@ export function sup_process(
   if ((hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total))) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
-  sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.late, out);
+  sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
   s.frames++;
 }
 

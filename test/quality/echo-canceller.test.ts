@@ -173,10 +173,11 @@ function candidateChecks(name: string) {
     );
     expect(short.length).toBeLessThan(of(name).length);
   });
-  it('calls: >= 90% of the user delivered clean, single talk >= 35 dB or the noise ceiling - 3 dB (measured 91.0-100%; >= 36.1 dB at 6 dB echo return loss, >= ceiling - 2.0 dB at 18 and 30 dB)', () => {
+  it('calls: >= 91% of the user delivered clean (also over the clipping speaker), single talk >= 38 dB or the noise ceiling - 3 dB (measured 94.0-100%, clipping 93.5-100%; >= 40.4 dB at 6 dB echo return loss, >= ceiling - 1.6 dB at 18 and 30 dB)', () => {
+    for (const f of of(name, 'nonlinear')) expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.91);
     for (const f of of(name, 'call')) {
-      expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.9);
-      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(35, f.singleTalk.ceilingDb - 3));
+      expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.91);
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(38, f.singleTalk.ceilingDb - 3));
     }
   });
   it('every scene at 16 and 24 kHz: no utterance never delivered, >= 86% delivered clean, opening median <= 90 ms, user segSNR >= 26 dB, single talk >= 10 dB or the ceiling - 3 dB, audible leaks <= 1% (issue 13: measured 90.0% (27 of 30 frames in the car), 85 ms, 27.9 dB, 14.1 dB, <= 0.7%)', () => {
@@ -202,7 +203,7 @@ function candidateChecks(name: string) {
       expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(90);
     }
   });
-  it('48 kHz (512-sample blocks, 10.7 ms): no utterance never delivered, >= 90% of the user clean and >= 92% in calls, opening median <= 100 ms, user segSNR >= 28 dB, single talk >= the ceiling - 3 dB except the desk cold start at 18 dB (>= 22 dB, as at 24 kHz: 23.5 dB), leaks <= 0.5% (measured 91.3-100%, 93.1% laptop call 6 dB, <= 100 ms, >= 28.9 dB, 23.1 dB, <= 0.3%)', () => {
+  it('48 kHz (512-sample blocks, 10.7 ms): no utterance never delivered, >= 90% of the user clean and >= 92% in calls, opening median <= 100 ms, user segSNR >= 28 dB, single talk >= the ceiling - 3 dB, leaks <= 0.5% (measured 91.3-100%, 93.1% laptop call 6 dB, <= 100 ms, >= 28.9 dB, <= 0.3%; the desk cold start at 18 dB 23.1 dB with 0.3% leaks before the rising-echo rule)', () => {
     const list = of(name, 'device-rate');
     expect(list.length).toBe(12);
     for (const f of list) {
@@ -210,8 +211,7 @@ function candidateChecks(name: string) {
       expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(f.scene.includes(' call ') ? 0.92 : 0.9);
       expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(100);
       expect(f.userSegSnrDb, f.scene).toBeGreaterThanOrEqual(28);
-      const desk18 = f.scene === 'desk 48k cold-start 60ms 18dB';
-      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(desk18 ? 22 : f.singleTalk.ceilingDb - 3);
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(f.singleTalk.ceilingDb - 3);
       expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.005);
     }
   });
@@ -222,9 +222,9 @@ function candidateChecks(name: string) {
       expect(f.convergence.pathChangeMs!, f.scene).toBeLessThanOrEqual(1050);
     }
   });
-  it('cold starts: >= 88% of the user delivered from the first word, converged within 1 s (measured 89.9-99.0%, <= 480 ms)', () => {
+  it('cold starts: >= 89% of the user delivered from the first word, converged within 1 s (measured 90.6-99.0%, <= 480 ms)', () => {
     for (const f of [...of(name, 'cold-start'), ...of(name, 'session-rate'), ...of(name, 'device-rate')].filter((x) => x.coldStart)) {
-      expect(f.coldStart!.share, f.scene).toBeGreaterThanOrEqual(0.88);
+      expect(f.coldStart!.share, f.scene).toBeGreaterThanOrEqual(0.89);
       expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
       expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
     }
