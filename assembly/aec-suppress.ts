@@ -48,10 +48,13 @@
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
 //   says at the moment passes alone, at the echo's level. While the trackers are cold `over` is
 //   OVER_COLD, except that a presence starts at `over` where the reply's echo rises (./aec-change:
-//   rising).
+//   rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
+//   user a fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` x R_near
 //   while the user is present (R with eta |Y|^2 held under CAP_NEAR x P once warm, where the filter
-//   models the echo) and `over` x the far-end-only residual otherwise, smoothed over neighbouring bins.
+//   models the echo; after COH_AFTER_MS of presence held under COH_OVER x the part of E coherent
+//   with Y, |<E Y*>|^2 / <|Y|^2>: the user's voice, uncorrelated with Y, leaves it alone) and
+//   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins.
 // - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
 //   a second minimum like N that never rises where the residual estimate stands over CN_HOLD x it
 //   (N rises 3 dB/s into a residual that never pauses: its comfort noise replayed the echo's level),
@@ -65,7 +68,7 @@ import { fft_forward } from "./fft";
 import { windowed, sup_synthesize } from "./aec-suppress-out";
 import { hsum } from "./simd-hsum";
 import {
-  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, COH_AFTER_MS,
+  Suppress, FLOOR_DB, OVER, CAP_REF, CAP_NEAR, OVER_COLD, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, BOOST, FAST_MS, NOISE_HOLD, SILENT_DB, FLOOR_MIN_DB, UNMEASURED, LATE_HOLD_MS, OVER_TAIL, OVER_LATE, CN_HOLD, TAIL_COLD_MS, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, COH_AFTER_MS, OVER_LOW, LOW_BANDS, LOW_SHARE,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -277,6 +280,7 @@ export function sup_process(
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   const cohS = f32x4.splat(COH_SMOOTH);
   const cohOver = f32x4.splat(COH_OVER);
+  const overLow = f32x4.splat(OVER_LOW);
   const tinyC = f32x4.splat(1.0e-20);
   const cohOn = s.presentBlocks >= s.cohBlocks ? i32x4.splat(-1) : i32x4.splat(0);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
@@ -289,6 +293,9 @@ export function sup_process(
   let band = 0;
   let nextEdge = s.edge1;
   let bandsOver = 0;
+  let bandsLow = 0;
+  let bandLow = f32x4.splat(0);
+  let excessLow = f32x4.splat(0);
   let bandMic = f32x4.splat(0);
   let bandEcho = f32x4.splat(0);
   let micOver = false;
@@ -296,6 +303,8 @@ export function sup_process(
   const micOverV = f32x4.splat(MIC_OVER);
   for (let j = 0; j < k; j += 4) {
     if (j >= nextEdge) {
+      if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
+      bandLow = zero;
       if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) {
         bandsOver++;
         if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
@@ -402,7 +411,11 @@ export function sup_process(
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, pe);
     bandExcess = f32x4.add(bandExcess, ex);
+    const exLow = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(overLow, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
+    bandLow = f32x4.add(bandLow, exLow);
+    excessLow = f32x4.add(excessLow, exLow);
   }
+  if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
   if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) {
     bandsOver++;
     if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
@@ -413,7 +426,7 @@ export function sup_process(
     s.warm = true;
   }
   // the user is present when the echo (overestimated) and the noise leave a share of the frame
-  if (hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) s.hang = s.hangBlocks;
+  if ((hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total))) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
