@@ -9,7 +9,7 @@ import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_m
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process, sup_set_decay, sup_release } from "./aec-suppress";
-import { detectPathChange, arriving } from "./aec-change";
+import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { SILENT_DB } from "./aec-suppress-state";
 import {
@@ -17,11 +17,7 @@ import {
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
   NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S,
 } from "./aec-state";
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
+import { hsum } from "./simd-hsum";
 
 function energy(p: usize, n: i32): f32 {
   let acc = f32x4.splat(0);
@@ -141,39 +137,6 @@ function place(a: Aec, onset: i32): void {
   a.relearning = false;
   a.offset = target;
   a.moves++;
-}
-
-/** Energy of partition q of the filter w (its K bins). */
-function partitionEnergy(w: usize, k: i32, q: i32): f32 {
-  const p = w + <usize>q * <usize>(8 * k);
-  return energy(p, k) + energy(p + (<usize>k << 2), k);
-}
-
-/**
- * Offers the background the foreground kept at the last path change, shifted by `by` partitions
- * (the onset's move since), or one partition either side: whichever lays the kept model's energy
- * per partition best over what the background has relearned since the change (the onset is read
- * at a block's resolution while it settles: the laptop's 40 ms jump read as 4 blocks of 5 at first).
- * Before the background removes 1 dB there is nothing to lay it over: nothing offered (a move in
- * the block after the change, on an onset not yet settled, placed it a block off: a second path
- * change in the laptop's 40 ms jump at 40 s).
- */
-function offerKept(a: Aec, by: i32): void {
-  if (!(a.sbb < 0.8 * a.sdd)) return;
-  let best: f32 = 0;
-  let bestBy = 0;
-  for (let s = by - 1; s <= by + 1; s++) {
-    let score: f32 = 0;
-    for (let q = max(0, -s); q < min(a.m, a.m - s); q++) score += partitionEnergy(a.wb, a.k, q) * partitionEnergy(a.wkept, a.k, q + s);
-    if (score > best) {
-      best = score;
-      bestBy = s;
-    }
-  }
-  if (!(best > 0)) return;
-  const spec = <usize>(8 * a.k);
-  memory.copy(a.wb, a.wkept, <usize>a.m * spec);
-  pf_shift(a.wb, a.m, spec, bestBy);
 }
 
 /**
@@ -309,7 +272,7 @@ function deadBlock(a: Aec, echoing: bool): void {
   a.sdiff *= keep;
   a.syf *= keep;
   if (a.sddFloor >= 1.0e30) trackFloor(a); // (the reset leaves it at 1e30 until a first block)
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, a.ef, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, false, a.erleNum > 4 * a.erleDen, a.excessDb, a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, a.ef, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, false, a.erleNum > 4 * a.erleDen, a.excessDb, false, a.outBlock);
   else memory.copy(a.outBlock, a.ef, <usize>a.b << 2);
   sk_block(a, echoing);
   a.blocks++;
@@ -400,7 +363,7 @@ export function aec_block(a: Aec): void {
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);

@@ -1,11 +1,14 @@
 // Path changes of the echo canceller (./aec-block): when the filter's model no longer matches the
 // room (a moved device, a playout jump, a filter that diverged on the user, an echo that appears
-// after playing unheard), the background restarts as at a cold start. Per block, no allocation.
+// after playing unheard), the background restarts as at a cold start; the model before the change is
+// kept and offered back at the next filter move if it fits (a playout jump). Per block, no allocation.
 
 import { dl_onset, dl_peak, dl_rearm } from "./aec-delay";
 import { sup_forget } from "./aec-suppress";
 import { rv_off } from "./aec-reverb";
-import { Aec, setPrior, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO } from "./aec-state";
+import { pf_shift } from "./aec-filter";
+import { Aec, setPrior, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
+import { hsum } from "./simd-hsum";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -104,4 +107,102 @@ export function arriving(a: Aec): bool {
   const at = (a.head + onset) % a.slots;
   const next = at + 1 == a.slots ? 0 : at + 1;
   return max(load<f32>(a.xe + (<usize>at << 2)), load<f32>(a.xe + (<usize>next << 2))) > 1.0e-6 * <f32>a.b;
+}
+
+/**
+ * The reply's echo is rising at the mic: a reference block the echo's direct path brings about now
+ * (the estimated onset, a block before it to ONSET_SPAN - 2 after: the estimate and the true direct path
+ * differ by a block or two) stands ONSET_RISE x over the mean of the ONSET_BLOCKS blocks that arrived
+ * before them (a reply resuming after a pause, a loud passage). The suppressor starts a presence on
+ * it only as it does once warm (./aec-suppress).
+ */
+export function rising(a: Aec): bool {
+  const onset = dl_onset(a.delay);
+  if (onset < 0) return false;
+  const first = (a.head + max(0, onset - 1)) % a.slots;
+  let now: f32 = 0;
+  for (let i = 0; i < ONSET_SPAN; i++) now = max(now, load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2)));
+  let before: f32 = 0;
+  for (let i = ONSET_SPAN; i < ONSET_SPAN + ONSET_BLOCKS; i++) before += load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2));
+  return now > 1.0e-6 * <f32>a.b && now > ONSET_RISE * before / <f32>ONSET_BLOCKS;
+}
+
+/** Energy of partition q of the filter w (its K complex bins). */
+function partitionEnergy(w: usize, k: i32, q: i32): f32 {
+  const p = w + <usize>q * <usize>(8 * k);
+  let acc = f32x4.splat(0);
+  for (let j = 0; j < 2 * k; j += 4) {
+    const v = v128.load(p + (<usize>j << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return hsum(acc);
+}
+
+/**
+ * Offers the background the foreground kept at the last path change, shifted by `by` partitions
+ * (the onset's move since), or one partition either side: whichever lays the kept model's energy
+ * per partition best over what the background has relearned since the change (the onset is read
+ * at a block's resolution while it settles: the laptop's 40 ms jump read as 4 blocks of 5 at first),
+ * if the two then correlate (KEPT_FIT: the same room, moved; not another room).
+ * Before the background removes 1 dB there is nothing to lay it over: nothing offered (a move in
+ * the block after the change, on an onset not yet settled, placed it a block off: a second path
+ * change in the laptop's 40 ms jump at 40 s).
+ */
+export function offerKept(a: Aec, by: i32): void {
+  if (!(a.sbb < 0.8 * a.sdd)) return;
+  let best: f32 = 0;
+  let bestBy = 0;
+  for (let s = by - 1; s <= by + 1; s++) {
+    let score: f32 = 0;
+    for (let q = max(0, -s); q < min(a.m, a.m - s); q++) score += partitionEnergy(a.wb, a.k, q) * partitionEnergy(a.wkept, a.k, q + s);
+    if (score > best) {
+      best = score;
+      bestBy = s;
+    }
+  }
+  if (!(best > 0)) return;
+  if (!(keptFit(a, bestBy) > KEPT_FIT)) return;
+  const spec = <usize>(8 * a.k);
+  memory.copy(a.wb, a.wkept, <usize>a.m * spec);
+  pf_shift(a.wb, a.m, spec, bestBy);
+}
+
+/**
+ * The kept model is offered when its weights, shifted, correlate with the relearned background's
+ * over this (the real part of their normalised inner product): 0.30-0.49 after the laptop's 40 ms
+ * playout jumps, -0.001-0.027 after the soak's moves to another room (offered there, it cost the
+ * new room's first window 2-5 points of double talk).
+ */
+// @ts-ignore: decorator
+@inline const KEPT_FIT: f32 = 0.15;
+
+/** The normalised correlation of the background's weights with the kept model shifted by `by` partitions. */
+function keptFit(a: Aec, by: i32): f32 {
+  const k = a.k;
+  const spec = <usize>(8 * k);
+  const im = <usize>k << 2;
+  let xy: f32 = 0;
+  let xx: f32 = 0;
+  let yy: f32 = 0;
+  for (let q = max(0, -by); q < min(a.m, a.m - by); q++) {
+    const w = a.wb + <usize>q * spec;
+    const v = a.wkept + <usize>(q + by) * spec;
+    let cxy = f32x4.splat(0);
+    let cxx = f32x4.splat(0);
+    let cyy = f32x4.splat(0);
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      const wr = v128.load(w + o);
+      const wi = v128.load(w + o + im);
+      const vr = v128.load(v + o);
+      const vi = v128.load(v + o + im);
+      cxy = f32x4.add(cxy, f32x4.add(f32x4.mul(wr, vr), f32x4.mul(wi, vi)));
+      cxx = f32x4.add(cxx, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi)));
+      cyy = f32x4.add(cyy, f32x4.add(f32x4.mul(vr, vr), f32x4.mul(vi, vi)));
+    }
+    xy += hsum(cxy);
+    xx += hsum(cxx);
+    yy += hsum(cyy);
+  }
+  return xy / Mathf.sqrt(xx * yy + <f32>1.0e-30);
 }

@@ -82,9 +82,3 @@ export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f
     v128.store(s.tail + o, f32x4.mul(v128.load(s.frame + ob), v128.load(s.win + ob)));
   }
 }
-
-/** The sum of a vector's four lanes, in lane order. */
-// @ts-ignore: decorator
-@inline export function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
