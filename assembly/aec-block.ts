@@ -8,7 +8,8 @@ import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-f
 import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
-import { sup_process, sup_set_decay, sup_release } from "./aec-suppress";
+import { sup_process } from "./aec-suppress";
+import { sup_set_decay, sup_release } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { SILENT_DB } from "./aec-suppress-state";

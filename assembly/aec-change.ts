@@ -4,7 +4,7 @@
 // kept and offered back at the next filter move if it fits (a playout jump). Per block, no allocation.
 
 import { dl_onset, dl_peak, dl_rearm } from "./aec-delay";
-import { sup_forget } from "./aec-suppress";
+import { sup_forget } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
 import { pf_shift } from "./aec-filter";
 import { sk_move } from "./aec-skew";

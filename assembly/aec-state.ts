@@ -4,7 +4,7 @@
 
 import { fft_table_bytes, fft_work_bytes } from "./fft";
 import { dl_bytes } from "./aec-delay";
-import { sup_bytes } from "./aec-suppress";
+import { sup_bytes } from "./aec-suppress-init";
 import { line_bytes } from "./aec-skew-line";
 
 // Adaptive filter (./aec-step).

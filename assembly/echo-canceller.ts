@@ -33,7 +33,7 @@
 
 import { fft_init } from "./fft";
 import { dl_init, dl_reset, dl_onset } from "./aec-delay";
-import { sup_init, sup_reset, sup_user_present } from "./aec-suppress";
+import { sup_init, sup_reset, sup_user_present } from "./aec-suppress-init";
 import { finiteOrZero } from "./shared";
 import { sanitize } from "./resample-state";
 import { Aec, layout, stateBytes, setPrior, refCapacity, ECHO_GAIN } from "./aec-state";

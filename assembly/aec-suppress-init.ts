@@ -1,0 +1,140 @@
+// The residual echo suppressor's (./aec-suppress) lifecycle: its state's size, set-up for a block
+// size and rate (the constants turned into per-block factors, the octave edges of the presence
+// test, the analysis window), the reset, and the canceller's hooks into it: forget the leakage at a
+// path change, end a presence's hang, set the residual's hold to the room's measured decay, ask
+// whether the user is present.
+// Latency: none (no signal passes here).
+
+import {
+  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, FAST_MS, SILENT_DB, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS,
+} from "./aec-suppress-state";
+
+/** Bytes of the suppressor's state for blocks of `b` samples. */
+export function sup_bytes(b: i32): usize {
+  const k = b + 4;
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 15 * k + 8));
+}
+
+/** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
+export function sup_init(p: usize, b: i32, sampleRate: i32): void {
+  const s = changetype<Suppress>(p);
+  const k = b + 4;
+  s.b = b;
+  s.k = k;
+  const blockMs = <f32>b * 1000 / <f32>sampleRate;
+  s.floorGain = Mathf.pow(10, FLOOR_DB / 20);
+  s.over = OVER;
+  s.decay = Mathf.pow(10, -6 * blockMs / TAIL_MS);
+  s.coldDecay = Mathf.pow(10, -6 * blockMs / TAIL_COLD_MS);
+  s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
+  // white noise of power p per sample: p x B in a block, and p x B per bin under the sqrt-Hann frame of 2B (unscaled FFT)
+  s.silent = <f32>b * Mathf.pow(10, SILENT_DB / 10);
+  s.floorMin = <f32>b * Mathf.pow(10, FLOOR_MIN_DB / 10);
+  s.lateDecay = Mathf.pow(10, -6 * blockMs / LATE_HOLD_MS);
+  s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
+  s.etaDownF = 1 / s.etaUpF;
+  s.fastBlocks = <i32>Mathf.round(FAST_MS / blockMs);
+  s.overNear = OVER_NEAR;
+  s.presence = PRESENCE;
+  s.hangBlocks = <i32>Mathf.round(HANG_MS / blockMs);
+  s.cohBlocks = <i32>Mathf.round(COH_AFTER_MS / blockMs);
+  // the presence test's octaves: edges at 250 Hz x 2^i, at the f32x4 loop's grain (4 bins)
+  s.edge1 = bandEdge(250, b, sampleRate);
+  s.edge2 = bandEdge(500, b, sampleRate);
+  s.edge3 = bandEdge(1000, b, sampleRate);
+  s.edge4 = bandEdge(2000, b, sampleRate);
+  s.edge5 = bandEdge(4000, b, sampleRate);
+  let q = (p + offsetof<Suppress>() + 15) & ~(<usize>15);
+  s.win = q; q += <usize>(8 * b);
+  s.ePrev = q; q += <usize>(4 * b);
+  s.yPrev = q; q += <usize>(4 * b);
+  s.frame = q; q += <usize>(8 * b);
+  s.tail = q; q += <usize>(4 * b);
+  s.eRe = q; q += <usize>(4 * k);
+  s.eIm = q; q += <usize>(4 * k);
+  s.yRe = q; q += <usize>(4 * k);
+  s.yIm = q; q += <usize>(4 * k);
+  s.pSmooth = q; q += <usize>(4 * k);
+  s.noise = q; q += <usize>(4 * k);
+  s.eta = q; q += <usize>(4 * k);
+  s.zeta = q; q += <usize>(4 * k);
+  s.kappa = q; q += <usize>(4 * k);
+  s.resid = q; q += <usize>(4 * k);
+  s.late = q; q += <usize>(4 * k);
+  s.cnoise = q; q += <usize>(4 * k);
+  s.rho = q; q += <usize>(4 * k);
+  s.residNear = q; q += <usize>(4 * k);
+  s.residFar = q; q += <usize>(4 * k);
+  s.cohRe = q; q += <usize>(4 * k);
+  s.cohIm = q; q += <usize>(4 * k);
+  s.cohYy = q; q += <usize>(4 * k);
+  s.gain = q + 16;
+  const n = 2 * b;
+  for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
+  sup_reset(p);
+}
+
+/** Forgets the signal history, the noise and the leakage. */
+export function sup_reset(p: usize): void {
+  const s = changetype<Suppress>(p);
+  const b = s.b;
+  const k = s.k;
+  memory.fill(s.ePrev, 0, <usize>(4 * (b + b + 2 * b + b + 4 * k)));
+  for (let j = 0; j < k; j++) {
+    store<f32>(s.pSmooth + (<usize>j << 2), 0);
+    store<f32>(s.noise + (<usize>j << 2), 1);
+    store<f32>(s.cnoise + (<usize>j << 2), 1);
+    store<f32>(s.eta + (<usize>j << 2), 1);
+    store<f32>(s.zeta + (<usize>j << 2), 1);
+    store<f32>(s.kappa + (<usize>j << 2), 1);
+    store<f32>(s.rho + (<usize>j << 2), 1);
+    store<f32>(s.resid + (<usize>j << 2), 0);
+    store<f32>(s.late + (<usize>j << 2), 0);
+    store<f32>(s.residNear + (<usize>j << 2), 0);
+    store<f32>(s.residFar + (<usize>j << 2), 0);
+    store<f32>(s.cohRe + (<usize>j << 2), 0);
+    store<f32>(s.cohIm + (<usize>j << 2), 0);
+    store<f32>(s.cohYy + (<usize>j << 2), 0);
+    store<f32>(s.gain + (<usize>j << 2), 1);
+  }
+  s.seed0 = 0x9e3779b9;
+  s.seed1 = 0x7f4a7c15;
+  s.seed2 = 0x94d049bb;
+  s.seed3 = 0x2545f491;
+  s.frames = 0;
+  s.hang = 0;
+  s.presentBlocks = 0;
+  s.aPrev = 0;
+  s.learned = 0;
+  s.forgot = false;
+  s.warm = false;
+}
+
+/** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */
+export function sup_forget(p: usize): void {
+  const s = changetype<Suppress>(p);
+  for (let j = 0; j < s.k; j++) store<f32>(s.eta + (<usize>j << 2), 1);
+  s.learned = 0;
+  s.forgot = true;
+}
+
+/** Ends the user-presence hang: the echo moved into the predictors' window, judge the next frame afresh. */
+export function sup_release(p: usize): void {
+  changetype<Suppress>(p).hang = 0;
+}
+
+function bandEdge(hz: f32, b: i32, sampleRate: i32): i32 {
+  const bins: f32 = hz * <f32>b * 2 / <f32>sampleRate;
+  return max<i32>(4, <i32>Mathf.round(bins / 4) * 4);
+}
+
+/** Sets the residual's hold to the room's decay: 60 dB per `t60Ms` (the canceller measures it). */
+export function sup_set_decay(p: usize, t60Ms: f32, sampleRate: i32): void {
+  const s = changetype<Suppress>(p);
+  s.decay = Mathf.pow(10, -6 * (<f32>s.b * 1000 / <f32>sampleRate) / t60Ms);
+}
+
+/** True while the user is judged present (the last frame showed it, or the hangover holds). */
+export function sup_user_present(p: usize): bool {
+  return changetype<Suppress>(p).hang > 0;
+}
