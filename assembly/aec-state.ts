@@ -125,6 +125,7 @@ import { line_bytes } from "./aec-skew-line";
   slots: i32; // reference spectra kept (m + maxLag + 1)
   refCap: i32; // reference queue capacity (power of two)
   suppress: bool; // residual echo suppression on
+  silentEnergy: f32; // a mic block's energy under this is digital silence (SILENT_DB, ./aec-suppress-state)
   // Stream (aec_reset).
   head: i32; // history slot of the newest frame
   offset: i32; // filter offset into the history, blocks

@@ -6,7 +6,7 @@
 // Latency: none (no signal passes here).
 
 import {
-  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, FAST_MS, SILENT_DB, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS,
+  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -28,7 +28,6 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.coldDecay = Mathf.pow(10, -6 * blockMs / TAIL_COLD_MS);
   s.noiseRise = Mathf.pow(10, 0.3 * blockMs / 1000);
   // white noise of power p per sample: p x B in a block, and p x B per bin under the sqrt-Hann frame of 2B (unscaled FFT)
-  s.silent = <f32>b * Mathf.pow(10, SILENT_DB / 10);
   s.floorMin = <f32>b * Mathf.pow(10, FLOOR_MIN_DB / 10);
   s.lateDecay = Mathf.pow(10, -6 * blockMs / LATE_HOLD_MS);
   s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);

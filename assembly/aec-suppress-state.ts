@@ -226,7 +226,6 @@
   decay: f32; // residual hold per block
   coldDecay: f32; // the same at a cold start
   noiseRise: f32; // noise minimum rise per block (factor)
-  silent: f32; // a mic block's energy under this is digital silence (SILENT_DB)
   floorMin: f32; // the floors' least value per bin (FLOOR_MIN_DB)
   lateDecay: f32;
   etaUpF: f32; // the leakage trackers' factors per block (a step in dB, up and down)

@@ -91,12 +91,13 @@ import {
  * (f32[K], the weighted and the flat reference predictors), `reverb` (f32[K], the late echo beyond
  * the filter's window, ./aec-reverb, in this stage's units: it joins `late` and the presence test) in; `placed`: the echo's delay is known;
  * `unlatch`: the trackers learn even while the user is judged present; `modelledEcho`: the linear
- * stage removes >= 6 dB of the echo (else the noise floor holds under a loud residual); `out` (B samples) receives the suppressed block that ends where the
+ * stage removes >= 6 dB of the echo (else the noise floor holds under a loud residual); `silentMic`: the mic block
+ * is digital silence (./aec-block tests it; the floors hold through it); `out` (B samples) receives the suppressed block that ends where the
  * previous call's input ended. Every bin loop runs in f32x4 over K = B + 4 bins (the padding bins
  * carry zeros in and are ignored by the inverse transform).
  */
 export function sup_process(
-  p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, rising: bool, out: usize,
+  p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, rising: bool, silentMic: bool, out: usize,
 ): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
@@ -113,13 +114,8 @@ export function sup_process(
   const rise = f32x4.splat(s.noiseRise);
   const hold = f32x4.splat(NOISE_HOLD);
   const cnHold = f32x4.splat(CN_HOLD);
-  // the mic (e + y) digitally silent over this block: the floors hold (all lanes set)
-  let micEnergy: f32 = 0;
-  for (let i = 0; i < b; i++) {
-    const m = load<f32>(e + (<usize>i << 2)) + load<f32>(y + (<usize>i << 2));
-    micEnergy += m * m;
-  }
-  const silentBlock = micEnergy < s.silent ? i32x4.splat(-1) : i32x4.splat(0);
+  // the mic digitally silent over this block (the canceller's test, ./aec-block): the floors hold (all lanes set)
+  const silentBlock = silentMic ? i32x4.splat(-1) : i32x4.splat(0);
   const floorMin = f32x4.splat(s.floorMin);
   const unmeasured = f32x4.splat(UNMEASURED);
   const lateDecay = f32x4.splat(s.lateDecay);

@@ -38,6 +38,7 @@ import { finiteOrZero } from "./shared";
 import { sanitize } from "./resample-state";
 import { Aec, layout, stateBytes, setPrior, refCapacity, ECHO_GAIN } from "./aec-state";
 import { aec_block } from "./aec-block";
+import { SILENT_DB } from "./aec-suppress-state";
 import { sk_reset } from "./aec-skew";
 import { rv_off } from "./aec-reverb";
 
@@ -62,6 +63,7 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32,
   a.slots = m + maxLag + 1;
   a.refCap = refCapacity(sampleRate);
   a.suppress = suppress;
+  a.silentEnergy = <f32>b * Mathf.pow(10, SILENT_DB / 10);
   layout(s, sampleRate, b, m, maxLag);
   fft_init(a.fft, a.n);
   dl_init(a.delay, sampleRate, a.n, a.slots, maxLag + 2, 250, 4);
