@@ -12,7 +12,7 @@ import {
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 15 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 16 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -67,6 +67,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.cohRe = q; q += <usize>(4 * k);
   s.cohIm = q; q += <usize>(4 * k);
   s.cohYy = q; q += <usize>(4 * k);
+  s.gainScale = q; q += <usize>(4 * k);
   s.gain = q + 16;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
@@ -94,6 +95,7 @@ export function sup_reset(p: usize): void {
     store<f32>(s.cohRe + (<usize>j << 2), 0);
     store<f32>(s.cohIm + (<usize>j << 2), 0);
     store<f32>(s.cohYy + (<usize>j << 2), 0);
+    store<f32>(s.gainScale + (<usize>j << 2), 1);
     store<f32>(s.gain + (<usize>j << 2), 1);
   }
   s.seed0 = 0x9e3779b9;

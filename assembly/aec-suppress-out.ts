@@ -25,7 +25,7 @@ export function windowed(s: Suppress, prev: usize, cur: usize): void {
 
 /**
  * The block's output from the spectrum in `s.eRe`/`s.eIm`: gain against `overGain` x the residual
- * `gainResid` (f32[K]), smoothed, comfort noise added; `out` (B samples) receives the block that the
+ * `gainResid` (f32[K]) x `s.gainScale` (f32[K], 1 but where ./aec-suppress gives the gain the mic), smoothed, comfort noise added; `out` (B samples) receives the block that the
  * overlap-add completes.
  */
 export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f32, gainResid: usize, out: usize): void {
@@ -36,12 +36,13 @@ export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f
   const floor = f32x4.splat(s.floorGain);
   const one = f32x4.splat(1);
   const tiny = f32x4.splat(1.0e-20);
+  const gainScale = s.gainScale;
   for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
     const er = v128.load(s.eRe + o);
     const ei = v128.load(s.eIm + o);
     const pe = f32x4.add(f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)), tiny);
-    const g = f32x4.pmax(f32x4.sqrt(f32x4.pmax(f32x4.sub(one, f32x4.div(f32x4.mul(o2, v128.load(gainResid + o)), pe)), zero)), floor);
+    const g = f32x4.pmax(f32x4.sqrt(f32x4.pmax(f32x4.sub(one, f32x4.div(f32x4.mul(o2, f32x4.mul(v128.load(gainResid + o), v128.load(gainScale + o))), pe)), zero)), floor);
     v128.store(s.gain + o, g);
   }
   // the edges for the smoothing: bin -1 mirrors bin 1's place with bin 0, bin B+1 repeats bin B

@@ -269,5 +269,6 @@
   cohRe: usize; // f32[K] smoothed E Y* (real, imaginary) and |Y|^2
   cohIm: usize;
   cohYy: usize;
+  gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
 }

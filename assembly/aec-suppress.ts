@@ -159,6 +159,9 @@ export function sup_process(
   const cohOver = f32x4.splat(COH_OVER);
   const overLow = f32x4.splat(OVER_LOW);
   const tinyC = f32x4.splat(1.0e-20);
+  const one = f32x4.splat(1);
+  // a cold start's suspect block while the user has been present COH_AFTER_MS: the gain works on the mic (below)
+  const micGain = suspect && s.presentBlocks >= s.cohBlocks ? i32x4.splat(-1) : i32x4.splat(0);
   const cohOn = s.presentBlocks >= s.cohBlocks ? i32x4.splat(-1) : i32x4.splat(0);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
@@ -283,6 +286,16 @@ export function sup_process(
     // the echo the reference predicts (not a user's onset), once the trackers are warm
     const misfit = v128.and(v128.and(warm, f32x4.gt(pe, pd)), f32x4.lt(pd, f32x4.mul(micOverV, f32x4.mul(rho, pa))));
     v128.store(s.residFar + o, v128.bitselect(f32x4.pmax(lt, pe), lt, misfit));
+    // In a cold start's suspect block while the user has been present for COH_AFTER_MS, the gain works
+    // on the mic (E + Y), its residual scaled to the echo the reference predicts, max(byRef, rho A) / R:
+    // the cold filter that learned the user takes part of the user out of E and leaves its estimate's
+    // error at the user's level (traced in the living room's 6 dB cold start at 1.12 s: E - U 10 dB
+    // over the echo itself), which no gain on E can part from the user; the mic holds the user whole
+    // and the echo. The presence test stays on E (on the mic with this residual a false presence in a
+    // call's first second held itself: sox-medium's call 20 dB in 100 -> 1140 ms).
+    v128.store(s.gainScale + o, v128.bitselect(f32x4.div(f32x4.pmax(byRef, f32x4.mul(rho, pa)), f32x4.add(r, tinyC)), one, micGain));
+    v128.store(s.eRe + o, v128.bitselect(dr, er, micGain));
+    v128.store(s.eIm + o, v128.bitselect(di, ei, micGain));
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
