@@ -62,24 +62,32 @@ const resampled = (x: Float32Array) => {
   return out;
 };
 
+/**
+ * The composition the pipeline claims: EchoCanceller at 24 kHz on the mic and the reference (both
+ * at 24 kHz, paired index by index, zeros after their ends), in 10 ms calls, its latency trimmed
+ * and flushed, then PCM16 by an independent reference.
+ */
+function composition(micAt24: Float32Array, refAt24: Float32Array): Buffer {
+  const aec = new EchoCanceller({ sampleRate: 24000 });
+  const latency = aec.latencySamples;
+  const cleaned = new Float32Array(micAt24.length + latency);
+  const padded = new Float32Array(micAt24.length + latency);
+  padded.set(micAt24);
+  const reference = new Float32Array(padded.length);
+  reference.set(refAt24);
+  for (let at = 0; at < padded.length; at += 240) {
+    const n = Math.min(240, padded.length - at);
+    aec.pushReference(reference.subarray(at, at + n));
+    aec.processInto(padded.subarray(at, at + n), cleaned.subarray(at, at + n));
+  }
+  aec.free();
+  return Buffer.from(referencePcm16(cleaned.subarray(latency)).buffer);
+}
+
 describe('CapturePipeline with echoCancellation', () => {
   it('equals mic and reference resampled alike, then EchoCanceller at 24 kHz (latency trimmed, flushed), then PCM16', () => {
     const micAt24 = resampled(mic);
-    const refAt24 = resampled(far);
-    const aec = new EchoCanceller({ sampleRate: 24000 });
-    const latency = aec.latencySamples;
-    const cleaned = new Float32Array(micAt24.length + latency);
-    const padded = new Float32Array(micAt24.length + latency);
-    padded.set(micAt24);
-    const reference = new Float32Array(padded.length);
-    reference.set(refAt24);
-    for (let at = 0; at < padded.length; at += 240) {
-      const n = Math.min(240, padded.length - at);
-      aec.pushReference(reference.subarray(at, at + n));
-      aec.processInto(padded.subarray(at, at + n), cleaned.subarray(at, at + n));
-    }
-    aec.free();
-    const expected = Buffer.from(referencePcm16(cleaned.subarray(latency)).buffer);
+    const expected = composition(micAt24, resampled(far));
     const events = run(new CapturePipeline({ inputRate: RATE, echoCancellation: true }), far, mic, new Array(mic.length / 128).fill(128));
     expect(expected.length).toBe(2 * micAt24.length);
     expect(bytesOf(events).equals(expected)).toBe(true);
@@ -228,21 +236,7 @@ describe('CapturePipeline with echoCancellation and a session-rate reference', (
   const sessionPipeline = () => new CapturePipeline({ inputRate: RATE, referenceRate: 24000, echoCancellation: true, vad: true });
 
   it('equals the mic resampled, then EchoCanceller at 24 kHz on it and the reference as pushed (latency trimmed, flushed), then PCM16', () => {
-    const micAt24 = resampled(mic48);
-    const aec = new EchoCanceller({ sampleRate: 24000 });
-    const latency = aec.latencySamples;
-    const padded = new Float32Array(micAt24.length + latency);
-    padded.set(micAt24);
-    const reference = new Float32Array(padded.length);
-    reference.set(far24);
-    const cleaned = new Float32Array(padded.length);
-    for (let at = 0; at < padded.length; at += 240) {
-      const n = Math.min(240, padded.length - at);
-      aec.pushReference(reference.subarray(at, at + n));
-      aec.processInto(padded.subarray(at, at + n), cleaned.subarray(at, at + n));
-    }
-    aec.free();
-    const expected = Buffer.from(referencePcm16(cleaned.subarray(latency)).buffer);
+    const expected = composition(resampled(mic48), far24);
     const events = runSession(new CapturePipeline({ inputRate: RATE, referenceRate: 24000, echoCancellation: true }), new Array(mic48.length / 128).fill(128));
     expect(bytesOf(events).equals(expected)).toBe(true);
   });
