@@ -17,12 +17,18 @@
 // (CHAIN_ROUNDS rounds, default 15, of ~100 ms each): on a shared machine benny's cases run one after
 // the other and a change of load between them moves their ratio by up to 2x; the median of the
 // per-round ratios is the figure to compare. Results: bench/results/capture-chain.json.
-// Run alone: `node bench/capture-chain.bench.mjs` (after `npm run build`).
+// Run alone: `node bench/capture-chain.bench.mjs` (after `npm run build`). With CHAIN_BASE=<dist dir
+// of an earlier build> (e.g. a copy of dist/ saved before a change), that build's chain with the
+// canceller runs in the same run too, interleaved with the peers' like ours: before and after in one run.
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import SpeexModule from '@echogarden/speex-resampler-wasm/simd';
 import fvad from '@echogarden/fvad-wasm';
 import { CapturePipeline, EchoGate, kernelMemory, Resampler } from 'realtime-pcm';
 import { runSuite } from './lib.mjs';
+
+/** An earlier build to compare in the same run (CHAIN_BASE), or undefined. */
+const base = process.env.CHAIN_BASE ? await import(new URL(`file://${path.resolve(process.env.CHAIN_BASE, 'index.js')}`).href) : undefined;
 
 const IN_RATE = 48000;
 const SESSION_RATE = 24000;
@@ -148,6 +154,10 @@ function cases(piece) {
       sessionRefs,
     ),
   );
+  if (base !== undefined) {
+    const before = new base.CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true });
+    list.push(ours('the build before (CHAIN_BASE): echo canceller + VAD', before, refs));
+  }
   list.push(ours('realtime-pcm: VAD, no echo handling', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true }), null));
   const gate = new EchoGate({ sampleRate: IN_RATE });
   list.push(ours('realtime-pcm: echo gate + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoGate: gate }), refs));
@@ -218,7 +228,9 @@ function interleaved(list, impl = 'realtime-pcm: echo canceller + VAD') {
   return { median: ratios[ratios.length >> 1], min: ratios[0], max: ratios[ratios.length - 1], rounds: ratios.length };
 }
 const SESSION_CASE = 'realtime-pcm: echo canceller (reference at the session rate)';
+const BASE_CASE = 'the build before (CHAIN_BASE)';
 const chainInterleaved = {
+  ...(base === undefined ? {} : { quanta128Before: interleaved(lists[0], BASE_CASE), pieces20msBefore: interleaved(lists[1], BASE_CASE) }),
   quanta128: interleaved(lists[0]),
   quanta128SessionReference: interleaved(lists[0], SESSION_CASE),
   pieces20ms: interleaved(lists[1]),
