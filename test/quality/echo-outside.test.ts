@@ -61,9 +61,10 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       expect(f.singleTalk.leakShare, f.scene).toBe(0);
     }
   });
-  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its 6 and 30 dB cold starts (measured 0%, 0.6%, 0.2%)', () => {
-    for (const f of room('sox-large').filter((x) => x.scene.includes(' call ') || erlOf(x) !== 18))
-      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
+  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its cold starts (measured 0% everywhere; the 18 dB cold start 1.6% and 18.9 dB before the long-tail placement, assembly/aec-delay.ts: its filter placed at 168 ms for an echo at 85 ms), its 18 dB cold start >= 25 dB single talk (measured 28.6)', () => {
+    for (const f of room('sox-large')) expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
+    const at18 = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 18)!;
+    expect(at18.singleTalk.reductionDb, at18.scene).toBeGreaterThanOrEqual(25);
   });
   it('cold starts converge to 20 dB within 1 s in every room (measured 100-330 ms; the living room and seminar 6 dB cold starts 1560 and 1450 ms before the rising-echo rule)', () => {
     const cold = ours.filter((f) => f.scene.includes('cold-start'));
@@ -84,12 +85,8 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       if (o.room !== 'sox-large') expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
     }
   });
-  it('still weak: the hall cold start at 18 dB leaks over 1% (measured 1.6%, 1.9% before the late-echo model: its filter placed 80 ms after the echo starts; at 6 dB 1.5% before the two-octave presence rule, now 0.6%), and a user over its first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model', () => {
-    const cold = room('sox-large').filter((f) => f.scene.includes('cold-start') && erlOf(f) <= 18);
-    expect(cold.length).toBe(2);
-    const at18 = cold.find((f) => erlOf(f) === 18)!;
-    expect(at18.singleTalk.leakShare, at18.scene).toBeGreaterThan(0.01);
-    const first = cold.find((f) => erlOf(f) === 6)!;
+  it("still weak: a user over the hall's first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model", () => {
+    const first = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 6)!;
     expect(first.coldStart!.share, first.scene).toBeLessThan(0.167);
     expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.08);
   });
