@@ -224,9 +224,9 @@ function candidateChecks(name: string) {
       expect(f.convergence.pathChangeMs!, f.scene).toBeLessThanOrEqual(1050);
     }
   });
-  it('cold starts: >= 89% of the user delivered from the first word, converged within 1 s (measured 90.6-99.0%, <= 480 ms)', () => {
+  it('cold starts: >= 90% of the user delivered from the first word (the issue asks 90%), converged within 1 s (measured 91.8-99.6% since aec-dt3, 90.6-99.0% before; <= 480 ms)', () => {
     for (const f of [...of(name, 'cold-start'), ...of(name, 'session-rate'), ...of(name, 'device-rate')].filter((x) => x.coldStart)) {
-      expect(f.coldStart!.share, f.scene).toBeGreaterThanOrEqual(0.89);
+      expect(f.coldStart!.share, f.scene).toBeGreaterThanOrEqual(0.9);
       expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
       expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
     }
