@@ -86,8 +86,8 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
     }
   });
-  it('double talk: >= 86% delivered clean in small, medium, seminar and living rooms, >= 75% in the hall (measured 88.6-100% since aec-dt3, 81.8% before aec-open2; hall 78.3-95.9%)', () => {
-    for (const f of ours) expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(f.scene.startsWith('sox-large') ? 0.75 : 0.86);
+  it('double talk: >= 86% delivered clean in small, medium, seminar and living rooms, >= 80% in the hall (measured 88.6-100% since aec-dt3, 81.8% before aec-open2; the hall 85.0-98.8%, 78.3-95.9% before its long-tail placement)', () => {
+    for (const f of ours) expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(f.scene.startsWith('sox-large') ? 0.8 : 0.86);
   });
   it('delivers more of the user in double talk than the better of speexdsp and webrtc in every room, and as much at a cold start outside the hall (theirs <= 60%)', () => {
     const theirs = summarizeByRoom(peers);
