@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { MARK_MS, MARK_S, SILENCE_S, TAP_WORKLET, pageFinish, pageSetup, type PageRun } from './echo-browser-page.js';
+import { alignPiecewise } from './echo-align.js';
 import { findLag } from './echo-response.js';
 import type { EchoScene } from './echo-scenes.js';
 import { writeWav } from '../../scripts/wav.mjs';
@@ -22,6 +23,8 @@ export interface EchoRunOptions {
   /** Reply ahead of its echo in the file, s (the browser's own path eats some of it). */
   leadS: number;
   jitterBufferMs?: number;
+  /** 'steps' (default): an integer lag per quarter second from the user; 'piecewise': echo-align.ts. */
+  alignment?: 'steps' | 'piecewise';
 }
 
 /** What runs the page: playwright's and puppeteer's Page both fit. */
@@ -44,9 +47,14 @@ export interface EchoBrowserRun {
   /** The track's settings as getUserMedia gave them. */
   settings: Record<string, unknown>;
   bitrate: number | null;
+  /** The recording as the page took it, and the mic file it played (PAD_S, the marker, then the scene). */
+  recording: Float32Array;
+  micFile: Float32Array;
+  /** With 'piecewise' alignment: what is left of the misalignment (echo-align.ts). */
+  alignment: { residualSamples: number; lagSpanSamples: number; coverage: number; points: number } | null;
 }
 
-const PAD_S = 4;
+export const PAD_S = 4;
 
 /** The mic file: PAD_S of silence with a noise burst at MARK_S, then the scene. */
 function micFile(scene: EchoScene): Float32Array {
@@ -211,8 +219,16 @@ export async function runEchoPage(
     const rest = new Float32Array(mic.length);
     for (let i = 0; i < scene.mic.length; i++) rest[pad + i] = scene.mic[i]! - scene.near[i]!;
     const track = trackLag(out, near, rest, micLag, rate);
-    const processed = new Float32Array(scene.mic.length);
+    let processed = new Float32Array(scene.mic.length);
     for (let i = 0; i < processed.length; i++) processed[i] = out[pad + i + track.lags[Math.floor((pad + i) / (rate / 4))]!] ?? 0;
+    let alignment: EchoBrowserRun['alignment'] = null;
+    if (options.alignment === 'piecewise') {
+      // The target: what the recording must carry (the whole mic without a reply; else all but the echo).
+      const target = run.play ? Float32Array.from(mic, (v, i) => (i >= pad ? v - scene.echo[i - pad]! : v)) : mic;
+      const a = alignPiecewise(out, target, findLag(out, target, 2 * rate).lag, rate);
+      processed = a.aligned.slice(pad);
+      alignment = { residualSamples: a.residualSamples, lagSpanSamples: a.lagSpanSamples, coverage: a.coverage, points: a.points.length };
+    }
     let reference: EchoBrowserRun['reference'] = null;
     if (run.play) {
       const received = f32(r.reference);
@@ -222,7 +238,7 @@ export async function runEchoPage(
       const delayMs = ((pad + micLag - at.lag) / rate) * 1000 + scene.meta.echoDelayMs;
       reference = { found: at.correlation > 0.3, ...fit, delayMs };
     }
-    return { processed, micLag, micMoves: track.moves, reference, settings: r.settings, bitrate: r.bitrate };
+    return { processed, micLag, micMoves: track.moves, reference, settings: r.settings, bitrate: r.bitrate, recording: out, micFile: mic, alignment };
   } finally {
     stopMic();
     await opened.close();

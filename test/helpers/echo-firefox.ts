@@ -76,5 +76,5 @@ export function runFirefox(scene: EchoScene, pulse: Pulse, open: OpenEchoPage, o
     const player = spawn('paplay', ['-d', 'mic', micFile], { env: { ...process.env, PULSE_SERVER: pulse.server }, stdio: 'ignore' });
     return () => player.kill();
   };
-  return runEchoPage(scene, 'webaudio', open, { leadS: FIREFOX_LEAD_S, ...options }, startMic);
+  return runEchoPage(scene, 'webaudio', open, { leadS: FIREFOX_LEAD_S, alignment: 'piecewise', ...options }, startMic);
 }
