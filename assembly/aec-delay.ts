@@ -28,6 +28,7 @@
   peakLag: i32;
   confirmBlocks: i32;
   rearmed: i32; // updates with echo left after a path change in which a new onset is confirmed fast (dl_rearm)
+  unplaced: i32; // updates with echo before the first onset (a long tail: LONG_TAIL_UPDATES)
   alpha: f32;
   peak: f32;
   mean: f32;
@@ -46,6 +47,18 @@
 /** Updates with echo after a path change during which a new onset is accepted that fast (1.4 s at 16 kHz, 1.9 s at 24). */
 // @ts-ignore: decorator
 @inline const REARM_UPDATES: i32 = 90;
+
+/**
+ * Updates with echo (every second block: 1 s at 16 kHz, 1.4 s at 24 kHz) after which a first onset
+ * is also judged against the profile's mean over the lags before its peak (at least BEFORE_LAGS), not
+ * only over all: a tail of seconds (the outside hall, RT60 4.7 s) fills every lag, the direct path's
+ * peak stands 2.5x over the whole mean and the first onset came 6-8 s in, from a smeared profile
+ * (168 ms for an echo at 85 ms). The lab's rooms all take their first onset within 0.6 s of echo.
+ */
+// @ts-ignore: decorator
+@inline const LONG_TAIL_UPDATES: i32 = 62;
+// @ts-ignore: decorator
+@inline const BEFORE_LAGS: i32 = 4;
 
 // @ts-ignore: decorator
 @inline function bandOf(sampleRate: i32, n: i32): i32 {
@@ -97,6 +110,7 @@ export function dl_reset(p: usize): void {
   d.candidateBlocks = 0;
   d.onset = -1;
   d.rearmed = 0;
+  d.unplaced = 0;
   d.peakLag = -1;
   d.peak = 0;
   d.mean = 0;
@@ -180,7 +194,8 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     if (!echoing) return d.onset;
     d.rearmed--;
   }
-  if (peak > 3 * d.mean && peak > (moving ? 0.1 : 0.04)) {
+  if (!moving && echoing && d.unplaced < LONG_TAIL_UPDATES) d.unplaced++;
+  if (distinct(d, peak, peakLag, moving) && peak > (moving ? 0.1 : 0.04)) {
     let onset = peakLag;
     while (onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * peak) onset--;
     if (d.candidate >= 0 && abs(onset - d.candidate) <= 1) {
@@ -201,6 +216,15 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     d.candidateBlocks = 0;
   }
   return d.onset;
+}
+
+/** The peak stands out: 3x the profile's mean, or, for a first onset after a long wait, 3x its mean over the lags before it. */
+function distinct(d: Delay, peak: f32, peakLag: i32, moving: bool): bool {
+  if (peak > 3 * d.mean) return true;
+  if (moving || d.unplaced < LONG_TAIL_UPDATES || peakLag < BEFORE_LAGS) return false;
+  let sum: f32 = 0;
+  for (let l = 0; l < peakLag; l++) sum += load<f32>(d.profile + (<usize>l << 2));
+  return peak > 3 * sum / <f32>peakLag;
 }
 
 /**

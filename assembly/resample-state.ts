@@ -12,12 +12,13 @@ export const MODE_COPY = 0; // equal rates: a sanitising copy
 export const MODE_LANES = 1; // few phases: resample-lanes.ts
 export const MODE_TAPS = 2; // many phases: resample-taps.ts
 export const MODE_DOUBLE = 3; // L = 2, M = 1: resample-double.ts
+export const MODE_HALF = 4; // L = 1, M = 2: resample-half.ts
 
 // @ts-ignore: decorator
 @unmanaged export class ResamplerState {
-  mode: i32; // MODE_COPY, MODE_LANES, MODE_TAPS or MODE_DOUBLE
-  coef: usize; // coefficients: `up` rows of `taps` f32, row p column j = h[p + (taps - 1 - j) * up]; double: h[0..2d] pre-splatted
-  taps: i32; // K, taps per row; double: d (the prototype is 4d + 1 long)
+  mode: i32; // MODE_COPY, MODE_LANES, MODE_TAPS, MODE_DOUBLE or MODE_HALF
+  coef: usize; // coefficients: `up` rows of `taps` f32, row p column j = h[p + (taps - 1 - j) * up]; double, half: h[0..2d] pre-splatted
+  taps: i32; // K, taps per row; double, half: d (the prototype is 4d + 1 long)
   up: i32; // L (output = input x L / M, lowest terms)
   down: i32; // M
   advQ: i32; // floor(M / L): pos advance per output

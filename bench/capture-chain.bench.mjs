@@ -2,7 +2,10 @@
 // peers with no echo handling at all (issue 13), in one run:
 // - realtime-pcm: 48 kHz float32 mic (and what the speaker played, pushed first) -> 48 -> 24 kHz
 //   -> EchoCanceller (250 ms tail behind up to 250 ms of delay, residual suppression) -> EnergyVad
-//   -> PCM16 -> base64 in 20 ms chunks; also without echo handling, and with the echo gate instead;
+//   -> PCM16 -> base64 in 20 ms chunks; the reference either at the device rate (what the speaker
+//   played, 48 kHz, through a second resampler) or at the session rate (the 24 kHz stream the
+//   playback resampled up: `referenceRate: 24000`, no second resampler); also without echo
+//   handling, and with the echo gate instead;
 // - npm peers: @echogarden/speex-resampler-wasm at q7 (the fastest setting that meets our
 //   resampler targets for 48 -> 24 kHz: bench/results/resampler.json) through its float API,
 //   float -> int16 (clamped, rounded) in JS, @echogarden/fvad-wasm (mode 2) on 10 ms int16 frames of
@@ -14,32 +17,45 @@
 // (CHAIN_ROUNDS rounds, default 15, of ~100 ms each): on a shared machine benny's cases run one after
 // the other and a change of load between them moves their ratio by up to 2x; the median of the
 // per-round ratios is the figure to compare. Results: bench/results/capture-chain.json.
-// Run alone: `node bench/capture-chain.bench.mjs` (after `npm run build`).
+// Run alone: `node bench/capture-chain.bench.mjs` (after `npm run build`). With CHAIN_BASE=<dist dir
+// of an earlier build> (e.g. a copy of dist/ saved before a change), that build's chain with the
+// canceller runs in the same run too, interleaved with the peers' like ours: before and after in one run.
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import SpeexModule from '@echogarden/speex-resampler-wasm/simd';
 import fvad from '@echogarden/fvad-wasm';
-import { CapturePipeline, EchoGate, kernelMemory } from 'realtime-pcm';
+import { CapturePipeline, EchoGate, kernelMemory, Resampler } from 'realtime-pcm';
 import { runSuite } from './lib.mjs';
+
+/** An earlier build to compare in the same run (CHAIN_BASE), or undefined. */
+const base = process.env.CHAIN_BASE ? await import(new URL(`file://${path.resolve(process.env.CHAIN_BASE, 'index.js')}`).href) : undefined;
 
 const IN_RATE = 48000;
 const SESSION_RATE = 24000;
 const CHUNK_FRAMES = 480; // 20 ms at 24 kHz
 
-/** Seeded: speech-like bursts for the speaker; the mic hears them 60 ms later at -12 dB, plus its own signal. */
+/**
+ * Seeded: speech-like bursts of the session's audio (24 kHz), played at 48 kHz through our
+ * resampler; the mic hears them 60 ms later at -12 dB, plus its own signal.
+ */
 function signals() {
   let x = 7;
   const next = () => {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     return (x >>> 8) / 16777216;
   };
+  const session = new Float32Array(SESSION_RATE);
+  for (let i = 0; i < SESSION_RATE; i++) session[i] = (Math.floor(i / 4800) % 2 === 0 ? 0.2 : 0.02) * (2 * next() - 1);
+  const up = new Resampler({ inputRate: SESSION_RATE, outputRate: IN_RATE });
   const played = new Float32Array(IN_RATE);
-  for (let i = 0; i < IN_RATE; i++) played[i] = (Math.floor(i / 9600) % 2 === 0 ? 0.2 : 0.02) * (2 * next() - 1);
+  up.processInto(session, played);
+  up.free();
   const mic = new Float32Array(IN_RATE);
   for (let i = 0; i < IN_RATE; i++)
     mic[i] = (i >= 2880 ? 0.25 * played[i - 2880] : 0) + 0.1 * Math.sin((2 * Math.PI * 220 * i) / IN_RATE) + 0.01 * (2 * next() - 1);
-  return { played, mic };
+  return { session, played, mic };
 }
-const { played, mic } = signals();
+const { session, played, mic } = signals();
 
 /** @param {Float32Array} x @param {number} piece */
 const cut = (x, piece) => Array.from({ length: Math.ceil(x.length / piece) }, (_, k) => x.subarray(k * piece, (k + 1) * piece));
@@ -111,16 +127,17 @@ function cases(piece) {
   const group = `capture chain: 1 s of 48 kHz mic in ${piece === 128 ? '128-frame quanta' : '20 ms pieces'} -> 24 kHz PCM16 base64, 20 ms chunks, VAD`;
   const mics = cut(mic, piece);
   const refs = cut(played, piece);
+  const sessionRefs = cut(session, piece / 2);
   /** @type {import('./lib.mjs').BenchCase[]} */
   const list = [];
   let sink = 0;
-  /** @param {string} impl @param {CapturePipeline} capture @param {boolean} reference */
+  /** @param {string} impl @param {CapturePipeline} capture @param {Float32Array[] | null} reference */
   const ours = (impl, capture, reference) => ({
     group,
     impl,
     fn: () => {
       for (let k = 0; k < mics.length; k++) {
-        if (reference) capture.pushReference(refs[k]);
+        if (reference !== null) capture.pushReference(reference[k]);
         const events = capture.push(mics[k]);
         if (events.length > 0) sink += events.length;
       }
@@ -129,10 +146,21 @@ function cases(piece) {
     bytes: SESSION_RATE * 2,
     seconds: 1,
   });
-  list.push(ours('realtime-pcm: echo canceller + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true }), true));
-  list.push(ours('realtime-pcm: VAD, no echo handling', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true }), false));
+  list.push(ours('realtime-pcm: echo canceller + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true }), refs));
+  list.push(
+    ours(
+      'realtime-pcm: echo canceller (reference at the session rate) + VAD',
+      new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true, referenceRate: SESSION_RATE }),
+      sessionRefs,
+    ),
+  );
+  if (base !== undefined) {
+    const before = new base.CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true });
+    list.push(ours('the build before (CHAIN_BASE): echo canceller + VAD', before, refs));
+  }
+  list.push(ours('realtime-pcm: VAD, no echo handling', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true }), null));
   const gate = new EchoGate({ sampleRate: IN_RATE });
-  list.push(ours('realtime-pcm: echo gate + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoGate: gate }), true));
+  list.push(ours('realtime-pcm: echo gate + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoGate: gate }), refs));
   const peers = peersChain();
   list.push({
     group,
@@ -170,10 +198,10 @@ const rows = await runSuite('capture-chain', lists.flat());
 /**
  * The canceller's chain over the peers', interleaved: per round, each runs for ~100 ms (CPU time); the median
  * and the range of the per-round speed ratios.
- * @param {import('./lib.mjs').BenchCase[]} list
+ * @param {import('./lib.mjs').BenchCase[]} list @param {string} impl the start of our case's name
  */
-function interleaved(list) {
-  const ours = /** @type {import('./lib.mjs').BenchCase} */ (list.find((c) => c.impl.startsWith('realtime-pcm: echo canceller')));
+function interleaved(list, impl = 'realtime-pcm: echo canceller + VAD') {
+  const ours = /** @type {import('./lib.mjs').BenchCase} */ (list.find((c) => c.impl.startsWith(impl)));
   const peers = /** @type {import('./lib.mjs').BenchCase} */ (list.find((c) => c.baseline));
   /**
    * CPU milliseconds per call over a ~100 ms slice (process.cpuUsage: on this shared machine wall
@@ -199,10 +227,18 @@ function interleaved(list) {
   ratios.sort((a, b) => a - b);
   return { median: ratios[ratios.length >> 1], min: ratios[0], max: ratios[ratios.length - 1], rounds: ratios.length };
 }
-const chainInterleaved = { quanta128: interleaved(lists[0]), pieces20ms: interleaved(lists[1]) };
+const SESSION_CASE = 'realtime-pcm: echo canceller (reference at the session rate)';
+const BASE_CASE = 'the build before (CHAIN_BASE)';
+const chainInterleaved = {
+  ...(base === undefined ? {} : { quanta128Before: interleaved(lists[0], BASE_CASE), pieces20msBefore: interleaved(lists[1], BASE_CASE) }),
+  quanta128: interleaved(lists[0]),
+  quanta128SessionReference: interleaved(lists[0], SESSION_CASE),
+  pieces20ms: interleaved(lists[1]),
+  pieces20msSessionReference: interleaved(lists[1], SESSION_CASE),
+};
 const ratio = (/** @type {string} */ piece) => {
   const of = (/** @type {string} */ impl) => /** @type {import('./lib.mjs').BenchRow} */ (rows.find((r) => r.group.includes(piece) && r.impl.startsWith(impl)));
-  return of('realtime-pcm: echo canceller').xRealtime / of('npm peers').xRealtime;
+  return of('realtime-pcm: echo canceller + VAD').xRealtime / of('npm peers').xRealtime;
 };
 const summary = {
   echoCancellerVsPeers128: ratio('128-frame quanta'),

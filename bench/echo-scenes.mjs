@@ -4,6 +4,7 @@
 // talk dB, leaks %, double talk %, openings ms, utterances never delivered, convergence ms, cold
 // start %), saved as JSON with ECHO_SCENES_OUT=file, and compared scene by scene with an earlier
 // save with ECHO_SCENES_BASE=file (only the lines that moved, with the earlier figures beside).
+// ECHO_SCENES_24K=1 adds the outside rooms at 24 kHz (not in the lab's tests but the hall's).
 // Quality only (no timing).
 //
 //   npm run build && ECHO_SCENES='kiosk.* 6dB' node bench/echo-scenes.mjs
@@ -45,6 +46,7 @@ let met = 0;
 let total = 0;
 try {
   const groups = [...lab.echoGrid('test', 16000), lab.sessionRateGroup(24000), lab.deviceRateGroup(48000), lab.outsideGroup(16000)];
+  if (process.env.ECHO_SCENES_24K === '1') groups.push(lab.outsideGroup(24000));
   for (const params of groups.flatMap((/** @type {any} */ g) => g.scenes)) {
     const name = lab.sceneName(params);
     const shifted = isShifted(name) ? SHIFTS.filter((n) => only.test(`${name} +${n}`)) : [];

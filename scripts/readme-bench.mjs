@@ -79,7 +79,7 @@ const HEADLINES = [
       rowOf(
         r,
         'capture chain: 1 s of 48 kHz mic in 20 ms pieces',
-        'realtime-pcm: echo canceller',
+        'realtime-pcm: echo canceller + VAD',
         (x) => `${fmt(x.xRealtime)}x realtime, ${x.ratioToBaseline.toFixed(2)}x speex-resampler-wasm + fvad-wasm + Buffer with no echo handling`,
       ),
   ],

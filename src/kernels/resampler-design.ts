@@ -58,8 +58,8 @@ export const QUALITY_PRESETS: Readonly<Record<ResamplerQuality, QualityPreset>> 
   voice: Object.freeze({ passband: 0.42, spanLow: 56, beta: 7.5, cutoff: 0.455, rejectionDb: 70 }),
 });
 
-/** Which kernel runs a design: assembly/resample-lanes.ts, resample-taps.ts, resample-double.ts, or a copy. */
-export type ResamplerMode = 'copy' | 'lanes' | 'taps' | 'double';
+/** Which kernel runs a design: assembly/resample-lanes.ts, resample-taps.ts, resample-double.ts, resample-half.ts, or a copy. */
+export type ResamplerMode = 'copy' | 'lanes' | 'taps' | 'double' | 'half';
 
 /** The lanes kernel computes 8 outputs of a row together: for ratios with at most this many rows and this step. */
 const LANES_MAX_RATIO_TERM = 12;
@@ -68,11 +68,11 @@ export interface ResamplerDesign {
   /** Upsampling factor L and downsampling factor M, in lowest terms (output = input * L / M). */
   readonly up: number;
   readonly down: number;
-  /** Taps per row K ('lanes': a multiple of 3, 'taps': a multiple of 8; 'double': d, the prototype being 4d + 1 long), 0 for equal rates. */
+  /** Taps per row K ('lanes': a multiple of 3, 'taps': a multiple of 8; 'double', 'half': d, the prototype being 4d + 1 long), 0 for equal rates. */
   readonly taps: number;
   /** Prototype centre D in samples at L x inputRate (the group delay). */
   readonly delay: number;
-  /** L rows of K coefficients: row p column j holds h[p + (K - 1 - j) L] (zero past the prototype); 'double': h[0..2d], each 4 times. */
+  /** L rows of K coefficients: row p column j holds h[p + (K - 1 - j) L] (zero past the prototype); 'double', 'half': h[0..2d], each 4 times. */
   readonly table: Float32Array;
   readonly mode: ResamplerMode;
   readonly latencyMs: number;
@@ -172,11 +172,11 @@ export function designResampler(inputRate: number, outputRate: number, quality: 
   let sum = 0;
   for (const v of h) sum += v;
   const scale = minimax ? up : up / sum;
-  if (up === 2 && down === 1 && centre % 2 === 0) {
-    // Exact doubling of a prototype 4d + 1 long: the folded kernel, h[0..2d] pre-splatted.
+  if (((up === 2 && down === 1) || (up === 1 && down === 2)) && centre % 2 === 0) {
+    // Exact doubling or halving of a prototype 4d + 1 long: the folded kernels, h[0..2d] pre-splatted.
     const table = new Float32Array(4 * (centre + 1));
     for (let k = 0; k <= centre; k++) table.fill(h[k]! * scale, 4 * k, 4 * k + 4);
-    return { up, down, taps: centre / 2, delay: centre, table, latencyMs, mode: 'double' };
+    return { up, down, taps: centre / 2, delay: centre, table, latencyMs, mode: up === 2 ? 'double' : 'half' };
   }
   const mode: ResamplerMode = up <= LANES_MAX_RATIO_TERM && down <= LANES_MAX_RATIO_TERM ? 'lanes' : 'taps';
   const granule = mode === 'lanes' ? 3 : 8;

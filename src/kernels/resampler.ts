@@ -1,8 +1,8 @@
 // Streaming resampler (assembly/resample.ts): polyphase Kaiser-windowed sinc, any pair of the
 // supported rates, state carried across calls so that the output is identical for any chunking.
 // The kernel (assembly/resample-lanes.ts for ratios with few rows, resample-double.ts for exact
-// doublings, resample-taps.ts for the others, or a copy at equal rates) is chosen here once, at
-// construction.
+// doublings, resample-half.ts for exact halvings, resample-taps.ts for the others, or a copy at
+// equal rates) is chosen here once, at construction.
 //
 // Time alignment and length law: output frame n is the input's value at time n / outputRate (the
 // filter's delay is compensated), and process() emits it as soon as the input it depends on has
@@ -35,7 +35,7 @@ interface ResampleExports {
 }
 
 /** The kernel's mode numbers (assembly/resample-state.ts). */
-const MODE_NUMBER: Readonly<Record<ResamplerMode, number>> = { copy: 0, lanes: 1, taps: 2, double: 3 };
+const MODE_NUMBER: Readonly<Record<ResamplerMode, number>> = { copy: 0, lanes: 1, taps: 2, double: 3, half: 4 };
 
 /** Options of `new Resampler(...)`. */
 export interface ResamplerOptions {
@@ -123,7 +123,7 @@ export class Resampler extends KernelObject {
     const { key, design: d } = design(this.inputRate, this.outputRate, this.quality);
     this.up = d.up;
     this.down = d.down;
-    this.taps = d.mode === 'double' ? 2 * d.taps + 1 : d.taps;
+    this.taps = d.mode === 'double' ? 2 * d.taps + 1 : d.mode === 'half' ? 4 * d.taps + 1 : d.taps;
     this.latencyMs = d.latencyMs;
     this.maxFramesPerCall = Math.min(MAX_INPUT_FRAMES, Math.floor((OUTPUT_WINDOW_FRAMES * d.down) / d.up));
     this.heap = kernels();

@@ -11,6 +11,17 @@
 // has exactly as many frames as its input: stream times stay those of the mic. Allocation-free per
 // block.
 //
+// A reference at the session rate (`referenceRate` equal to the output rate: what a playback path
+// sent to its resampler, as AEC3 takes its render signal before the device's rate) skips the
+// second resampler: it is queued in the canceller as pushed (the canceller cleans NaN and Inf as the
+// resampler did), and the echo path the filter learns then includes the playback's resampler and
+// the mic's (linear and fixed: part of the room). Measured on the lab's 48 kHz scenes played from a
+// 24 kHz stream (test/quality/echo-pipeline.test.ts): within the spread of the device-rate
+// reference's figures, and the chain 1.1x faster (bench/capture-chain.bench.mjs). Pushed before
+// the mic it echoes into, as the device-rate reference is, it stays ahead of the mic's resampler
+// (whose output lags its input), so the pairs stay in step; at a stream's end the mic's resampler
+// tail pairs with silence.
+//
 // With an `EchoCanceller` (not a canceller of your own), both resamplers write their blocks straight
 // into the canceller's window in kernel memory (`windowPtr`: the reference's by `pushReference`, the
 // mic's by the pipeline's `processWindow` path), and the cleaned block is read from there: the same
@@ -93,7 +104,8 @@ export class EchoCancellerStage {
   /** Index in `windowView` of the first frame `processWindow` gave. */
   outputStart = 0;
 
-  private readonly reference: BlockResampler;
+  /** The reference's resampler; undefined when the reference comes at the output rate (queued as pushed). */
+  private readonly reference: BlockResampler | undefined;
   /** The canceller when its window can take a resampled block (an `EchoCanceller`). */
   private readonly direct: EchoCanceller | undefined;
   private readonly heap: Heap;
@@ -105,14 +117,18 @@ export class EchoCancellerStage {
 
   constructor(canceller: CaptureEchoCanceller, options: EchoCancellerStageOptions) {
     this.canceller = canceller;
-    this.reference = new BlockResampler({
-      inputRate: options.referenceRate,
-      outputRate: options.outputRate,
-      quality: options.quality,
-      blockFrames: BLOCK_FRAMES,
-    });
+    this.reference =
+      options.referenceRate === options.outputRate
+        ? undefined
+        : new BlockResampler({
+            inputRate: options.referenceRate,
+            outputRate: options.outputRate,
+            quality: options.quality,
+            blockFrames: BLOCK_FRAMES,
+          });
+    const referenceFrames = this.reference === undefined ? 0 : this.reference.output.length;
     const fits = (c: CaptureEchoCanceller): c is EchoCanceller =>
-      c instanceof EchoCanceller && Math.max(options.maxFrames, this.reference.output.length) <= c.maxFramesPerCall;
+      c instanceof EchoCanceller && Math.max(options.maxFrames, referenceFrames) <= c.maxFramesPerCall;
     this.direct = fits(canceller) ? canceller : undefined;
     this.windowPtr = this.direct === undefined ? -1 : this.direct.windowPtr;
     this.heap = kernels();
@@ -123,9 +139,13 @@ export class EchoCancellerStage {
     this.skip = canceller.latencySamples;
   }
 
-  /** What the speaker played (at the reference rate), any length: resampled, then queued in the canceller. */
+  /** What the speaker played (at the reference rate), any length: resampled (unless at the output rate), then queued in the canceller. */
   pushReference(playback: Float32Array): void {
     const stage = this.reference;
+    if (stage === undefined) {
+      this.canceller.pushReference(playback);
+      return;
+    }
     const direct = this.direct;
     if (direct !== undefined) {
       const window = this.windowPtr;
@@ -144,7 +164,7 @@ export class EchoCancellerStage {
   /** Resamples the reference's pending frames as a short block (when the mic's are: `emitPending`). */
   pushPendingReference(): void {
     const stage = this.reference;
-    if (stage.processPending() > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
+    if (stage !== undefined && stage.processPending() > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
   }
 
   /** Cancels the echo in `frames` frames of `mic` (at the output rate) into `output`; returns `outputFrames`. */
@@ -179,7 +199,7 @@ export class EchoCancellerStage {
    */
   endReference(): void {
     const stage = this.reference;
-    if (stage.end() > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
+    if (stage !== undefined && stage.end() > 0) this.canceller.pushReference(stage.output, stage.outputFrames);
   }
 
   /**
@@ -202,7 +222,7 @@ export class EchoCancellerStage {
 
   /** Forgets the room, the queued reference and the stream (as at construction). */
   reset(): void {
-    this.reference.reset();
+    this.reference?.reset();
     this.canceller.reset();
     this.skip = this.canceller.latencySamples;
     this.outputFrames = 0;
@@ -210,7 +230,7 @@ export class EchoCancellerStage {
 
   /** Returns the reference resampler's kernel memory (the canceller is freed by whoever made it). */
   free(): void {
-    this.reference.free();
+    this.reference?.free();
   }
 
   /** Moves the canceller's `frames` new samples to `output`, minus the ones still to drop. */

@@ -54,7 +54,12 @@ export interface CapturePipelineOptions {
    * times; the chunks leave `latencyMs` of the canceller (21.3 ms at 24 kHz) later.
    */
   echoCancellation?: EchoCancellationOption;
-  /** Rate of what `pushReference` gets (the speaker's rate), Hz. Default `inputRate`. */
+  /**
+   * Rate of what `pushReference` gets, Hz. Default `inputRate` (what the speaker played, at its
+   * rate: resampled like the mic). Equal to `outputRate`: a session-rate stream as your player sent
+   * it to its own resampler (fades and silences included), queued as pushed, 1.1x faster
+   * (docs/echo-canceller.md, "A reference at the session rate").
+   */
   referenceRate?: number;
   /** An echo gate at `inputRate` (e.g. `new EchoGate({ sampleRate: inputRate })`); yours to free. */
   echoGate?: CaptureEchoGate;

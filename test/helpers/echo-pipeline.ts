@@ -78,24 +78,75 @@ export function audioOf(events: CaptureEvent[]): Float32Array {
   return out;
 }
 
+/** `x` through a Resampler from `inputRate` to `outputRate`, `length` frames, its delay kept (as a playback path plays it). */
+function throughResampler(x: Float32Array, inputRate: number, outputRate: number, length: number): Float32Array {
+  const resampler = new Resampler({ inputRate, outputRate });
+  const padded = new Float32Array(x.length + QUANTUM);
+  padded.set(x);
+  const whole = new Float32Array(resampler.maxOutputFrames(padded.length) + 4096);
+  const n = resampler.processInto(padded, whole);
+  resampler.free();
+  if (n < length) throw new Error(`throughResampler: ${n} frames out, need ${length}`);
+  return whole.slice(0, length);
+}
+
+/**
+ * The scene as a playback path at the session rate would play it: the session's audio
+ * (`session`: the scene's reference at `sessionRate`) goes through the playback's resampler up to
+ * the device rate, delay kept, and that is what the speaker plays (`scene.reference`, the
+ * device-rate reference) and what the room echoes. The echo is the scene's own through the same
+ * two resamplers (the room is linear: the order does not matter, up to the resamplers' aliasing at
+ * -96 dB); the user and the noise are unchanged; the echo's labels move by the playback
+ * resampler's delay. Both references then describe the same mic: the device-rate one (what the
+ * speaker played) and the session-rate one (what went into the playback's resampler).
+ */
+export function playedFromSession(scene: EchoScene, sessionRate = 24000): { scene: EchoScene; session: Float32Array } {
+  const rate = scene.sampleRate;
+  const length = scene.mic.length;
+  const session = toSessionRate(scene.reference, rate, sessionRate);
+  const upDelay = delayFrames(sessionRate, rate);
+  const reference = throughResampler(session, sessionRate, rate, length);
+  const echo = throughResampler(toSessionRate(scene.echo, rate, sessionRate), sessionRate, rate, length);
+  const mic = new Float32Array(length);
+  for (let t = 0; t < length; t++) mic[t] = echo[t]! + scene.near[t]! + scene.noise[t]!;
+  const later = ([a, b]: Interval): Interval => [a + upDelay, b + upDelay];
+  return {
+    session,
+    scene: {
+      ...scene,
+      name: `${scene.name} played from ${sessionRate / 1000}k`,
+      reference,
+      mic,
+      echo,
+      labels: { ...scene.labels, far: scene.labels.far.map(later), echo: scene.labels.echo.map(later) },
+      events: { ...scene.events, echoStart: scene.events.echoStart + upDelay },
+    },
+  };
+}
+
 /**
  * The scene through a CapturePipeline at the scene's rate (reference and mic by quantum, reference
- * first, then a quantum of silence), flushed; returns the events and the session audio aligned to `sessionView(scene)`.
+ * first, then a quantum of silence), flushed; returns the events and the session audio aligned to
+ * `sessionView(scene)`. With `reference` (at `options.referenceRate`), that is pushed instead of
+ * the scene's, the same span of time per quantum.
  */
 export function runCapture(
   scene: EchoScene,
   options: Omit<CapturePipelineOptions, 'inputRate'>,
   outputRate = 24000,
+  reference = scene.reference,
 ): { events: CaptureEvent[]; audio: Float32Array } {
   const pipeline = new CapturePipeline({ ...options, inputRate: scene.sampleRate, outputRate });
   const events: CaptureEvent[] = [];
+  const ratio = (options.referenceRate ?? scene.sampleRate) / scene.sampleRate;
+  const refAt = (frame: number) => Math.round(frame * ratio);
   try {
     // one quantum of silence after the end, so that the output covers the last samples after the resampler's delay
     const silence = new Float32Array(QUANTUM);
     for (let at = 0; at < scene.mic.length + QUANTUM; at += QUANTUM) {
       const end = Math.min(scene.mic.length, at + QUANTUM);
       const tail = at >= scene.mic.length;
-      pipeline.pushReference(tail ? silence : scene.reference.subarray(at, end));
+      pipeline.pushReference(tail ? silence.subarray(0, refAt(at + QUANTUM) - refAt(at)) : reference.subarray(refAt(at), refAt(end)));
       for (const e of pipeline.push(tail ? silence : scene.mic.subarray(at, end))) events.push(e);
     }
     for (const e of pipeline.flush()) events.push(e);

@@ -259,7 +259,7 @@ describe('Resampler output-length law', () => {
   });
 });
 
-describe('Resampler kernels (lanes, double and taps)', () => {
+describe('Resampler kernels (lanes, double, half and taps)', () => {
   it('agree with a direct evaluation of the prototype filter (double precision, same coefficients)', async () => {
     const { designResampler } = await import('../../src/kernels/resampler-design.js');
     for (const [inputRate, outputRate] of [
@@ -272,7 +272,7 @@ describe('Resampler kernels (lanes, double and taps)', () => {
     ] as const) {
       const d = designResampler(inputRate, outputRate, 'high');
       let h: number[];
-      if (d.mode === 'double') {
+      if (d.mode === 'double' || d.mode === 'half') {
         // h[0..D] pre-splatted, mirrored around D.
         const half = Array.from({ length: d.delay + 1 }, (_, k) => d.table[4 * k]!);
         h = [...half, ...half.slice(0, -1).reverse()];
