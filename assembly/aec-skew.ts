@@ -364,15 +364,8 @@ export function sk_constrain(a: Aec, q: i32): void {
   // constraints (what they hold was turned that long, or learned meanwhile and turned less)
   const spacing = (a.m + CONSTRAIN - 1) / CONSTRAIN;
   phasorsOf(a, 0.5 * <f64>a.skew * <f64>b * <f64>spacing, a.sE);
-  for (let j = 0; j < a.k; j += 4) {
-    const o = <usize>j << 2;
-    const wr = v128.load(wp + o);
-    const wi = v128.load(wp + kb + o);
-    const rr = v128.load(a.sE + o);
-    const ri = v128.load(a.sE + kb + o);
-    v128.store(a.sY + o, f32x4.sub(f32x4.mul(wr, rr), f32x4.mul(wi, ri)));
-    v128.store(a.sY + kb + o, f32x4.add(f32x4.mul(wr, ri), f32x4.mul(wi, rr)));
-  }
+  memory.copy(a.sY, wp, kb << 1);
+  turn(a.sY, 1, a.k, a.sE);
   memory.fill(a.sE, 0, kb << 1); // (carry adds its bins past B, the f32x4 padding, to the weights: zero, as an FFT leaves them)
   fft_inverse(a.fft, a.sY, a.sY + kb, a.tmp, a.work);
   if (later) carry(a, to, a.tmp + half + quarter, quarter);
