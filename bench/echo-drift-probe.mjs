@@ -48,6 +48,7 @@ for (const spec of calls) {
     const { EchoCanceller } = await import(pathToFileURL(path.resolve(dir, 'index.js')).href);
     const aec = new EchoCanceller({ sampleRate });
     const block = sampleRate / 100;
+    /** @type {string[]} */
     const lines = [];
     let blocks = 0;
     let echoPow = 0;
