@@ -12,7 +12,7 @@ import {
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + 4 * k + 15 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 17 * k + 8));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -47,6 +47,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.win = q; q += <usize>(8 * b);
   s.ePrev = q; q += <usize>(4 * b);
   s.yPrev = q; q += <usize>(4 * b);
+  s.dPrev = q; q += <usize>(4 * b);
   s.frame = q; q += <usize>(8 * b);
   s.tail = q; q += <usize>(4 * b);
   s.eRe = q; q += <usize>(4 * k);
@@ -67,6 +68,8 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.cohRe = q; q += <usize>(4 * k);
   s.cohIm = q; q += <usize>(4 * k);
   s.cohYy = q; q += <usize>(4 * k);
+  s.dRe = q; q += <usize>(4 * k);
+  s.dIm = q; q += <usize>(4 * k);
   s.gain = q + 16;
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
@@ -78,7 +81,7 @@ export function sup_reset(p: usize): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
-  memory.fill(s.ePrev, 0, <usize>(4 * (b + b + 2 * b + b + 4 * k)));
+  memory.fill(s.ePrev, 0, <usize>(4 * (b + b + b + 2 * b + b + 4 * k)));
   for (let j = 0; j < k; j++) {
     store<f32>(s.pSmooth + (<usize>j << 2), 0);
     store<f32>(s.noise + (<usize>j << 2), 1);

@@ -23,6 +23,19 @@ export function windowed(s: Suppress, prev: usize, cur: usize): void {
   memory.copy(prev, cur, <usize>b << 2);
 }
 
+/** The frame of 2B samples of the difference `yb - yf`: `prev` then the difference (B each) under the sqrt-Hann window; kept as the next `prev`. */
+export function windowedDiff(s: Suppress, prev: usize, yb: usize, yf: usize): void {
+  const b = s.b;
+  const half = <usize>b << 2;
+  for (let i = 0; i < b; i += 4) {
+    const o = <usize>i << 2;
+    const d = f32x4.sub(v128.load(yb + o), v128.load(yf + o));
+    v128.store(s.frame + o, f32x4.mul(v128.load(prev + o), v128.load(s.win + o)));
+    v128.store(s.frame + half + o, f32x4.mul(d, v128.load(s.win + half + o)));
+    v128.store(prev + o, d);
+  }
+}
+
 /**
  * The block's output from the spectrum in `s.eRe`/`s.eIm`: gain against `overGain` x the residual
  * `gainResid` (f32[K]), smoothed, comfort noise added; `out` (B samples) receives the block that the

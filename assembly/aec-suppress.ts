@@ -53,7 +53,9 @@
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` x R_near
 //   while the user is present (R with eta |Y|^2 held under CAP_NEAR x P once warm, where the filter
 //   models the echo; after COH_AFTER_MS of presence held under COH_OVER x the part of E coherent
-//   with Y, |<E Y*>|^2 / <|Y|^2>: the user's voice, uncorrelated with Y, leaves it alone) and
+//   with Y, |<E Y*>|^2 / <|Y|^2>: the user's voice, uncorrelated with Y, leaves it alone; before
+//   that, while the trackers are cold and the mic stands COLD_SUSPECT_DB over the echo bound's
+//   prediction, held under DIFF_OVER x the two filters' disagreement |FFT(w (yb - yf))|^2) and
 //   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins.
 // - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
 //   a second minimum like N that never rises where the residual estimate stands over CN_HOLD x it
@@ -65,10 +67,10 @@
 // canceller's hooks: ./aec-suppress-init; the framing, gain, comfort noise and overlap-add: ./aec-suppress-out.
 
 import { fft_forward } from "./fft";
-import { windowed, sup_synthesize } from "./aec-suppress-out";
+import { windowed, windowedDiff, sup_synthesize } from "./aec-suppress-out";
 import { hsum } from "./simd-hsum";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -97,15 +99,21 @@ import {
  * carry zeros in and are ignored by the inverse transform).
  */
 export function sup_process(
-  p: usize, fft: usize, work: usize, e: usize, y: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, rising: bool, silentMic: bool, out: usize,
+  p: usize, fft: usize, work: usize, e: usize, y: usize, yb: usize, yf: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, rising: bool, silentMic: bool, out: usize,
 ): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
   const k = s.k;
   windowed(s, s.yPrev, y);
   fft_forward(fft, s.frame, s.yRe, s.yIm, work);
+  // the two filters' disagreement |Yb - Yf|^2 over the frame, while it caps the gain's residual (below)
+  const disagree = !s.warm && excessDb > COLD_SUSPECT_DB;
+  windowedDiff(s, s.dPrev, yb, yf);
+  if (disagree) fft_forward(fft, s.frame, s.dRe, s.dIm, work);
   windowed(s, s.ePrev, e);
   fft_forward(fft, s.frame, s.eRe, s.eIm, work);
+  const diffOver = f32x4.splat(DIFF_OVER);
+  const diffOff = disagree ? i32x4.splat(0) : i32x4.splat(-1);
   // the trackers freeze while the user is present, unless the filter explains the mic (`unlatch`)
   const learn = s.hang == 0 || unlatch;
   // before the echo's delay is known, the reference predictors learn only where the mic shows more than its noise
@@ -275,6 +283,10 @@ export function sup_process(
     const rc = f32x4.div(f32x4.add(f32x4.mul(cr, cr), f32x4.mul(ci, ci)), f32x4.add(cy, tinyC));
     let rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decayNear, v128.load(s.residNear + o)));
     rn = v128.bitselect(f32x4.pmin(rn, f32x4.mul(cohOver, rc)), rn, cohOn);
+    // while cold, at a user's onset (the mic over the echo bound): held under DIFF_OVER x the two filters' disagreement
+    const dre = v128.load(s.dRe + o);
+    const dim = v128.load(s.dIm + o);
+    rn = v128.bitselect(rn, f32x4.pmin(rn, f32x4.mul(diffOver, f32x4.add(f32x4.mul(dre, dre), f32x4.mul(dim, dim)))), v128.or(cohOn, diffOff));
     v128.store(s.residNear + o, rn);
     const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);

@@ -86,8 +86,8 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
     }
   });
-  it('double talk: >= 80% delivered clean in small, medium, seminar and living rooms, >= 75% in the hall (measured 81.8-100%, hall 78.3-95.9%)', () => {
-    for (const f of ours) expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(f.scene.startsWith('sox-large') ? 0.75 : 0.8);
+  it('double talk: >= 80% delivered clean in every room (measured 88.5-100%, the hall 85.0-98.8%; the hall 78.3-95.9% before its long-tail placement, bound 75%)', () => {
+    for (const f of ours) expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.8);
   });
   it('delivers more of the user in double talk than the better of speexdsp and webrtc in every room, and as much at a cold start outside the hall (theirs <= 60%)', () => {
     const theirs = summarizeByRoom(peers);
