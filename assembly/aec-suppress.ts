@@ -68,6 +68,7 @@
 
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, sup_synthesize } from "./aec-suppress-out";
+import { HOOKS, trace_suppress, trace_gain } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import {
   Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER,
@@ -331,6 +332,8 @@ export function sup_process(
   if ((hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total))) s.hang = s.hangBlocks;
   else if (s.hang > 0) s.hang--;
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
+  if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
+  if (HOOKS) trace_gain(s);
   s.frames++;
 }
