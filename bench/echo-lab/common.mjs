@@ -6,7 +6,7 @@ import os from 'node:os';
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from '../echo-lab-bundle.mjs';
-import { hookedBuild } from './hooked-build.mjs';
+import { importHooked } from './hooked-build.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -40,8 +40,7 @@ export async function loadBuilds(dirs) {
   const list = dirs.length ? dirs : [join(ROOT, 'dist')];
   return Promise.all(
     list.map(async (dir) => {
-      const file = dir === 'hooked' ? await hookedBuild() : path.resolve(dir, 'index.js');
-      const lib = /** @type {any} */ (await import(pathToFileURL(file).href));
+      const lib = dir === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dir, 'index.js')).href);
       /** @param {object} [options] @returns {CancellerFactory} */
       const factory =
         (options = {}) =>

@@ -4,12 +4,13 @@
 // and src/index.ts bundled with that wasm in place of the embedded one. Always from the sources as
 // they are, so the hooks cannot go stale; about 1-2 minutes on a loaded 2-core machine.
 //
-//   node bench/echo-lab/hooked-build.mjs      (prints the path of the bundle's index.js)
+//   node bench/echo-lab/hooked-build.mjs      (prints the path of the bundle's index.js, e.g. for aec-identical.mjs)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -45,6 +46,16 @@ export async function hookedBuild() {
     ],
   });
   return outfile;
+}
+
+/** The hooked library's exports (built into a temp dir, imported, the dir removed). @returns {Promise<any>} */
+export async function importHooked() {
+  const file = await hookedBuild();
+  try {
+    return await import(pathToFileURL(file).href);
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(await hookedBuild());
