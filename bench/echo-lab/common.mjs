@@ -47,6 +47,7 @@ export async function loadBuilds(dirs) {
         (sampleRate) => {
           const c = new lib.EchoCanceller({ sampleRate, ...options });
           return {
+            canceller: c, // for the bench hooks (trace)
             name: dir,
             sampleRate,
             latencySamples: c.latencySamples,

@@ -18,7 +18,8 @@ import { pad } from './common.mjs';
  */
 export function trace(lab, build, { params, scene, shift, t0, t1 }) {
   const rate = scene.sampleRate;
-  const c = new build.lib.EchoCanceller({ sampleRate: rate });
+  const driver = build.factory()(rate);
+  const c = /** @type {any} */ (driver).canceller;
   if (typeof c.k.aec_trace_set !== 'function') throw new Error(`${build.label} has no bench hooks: trace needs the build 'hooked'`);
   const B = c.blockSamples;
   const K = B + 4;
@@ -29,19 +30,7 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
   const capacity = Math.ceil(near.length / B) + 4;
   const base = c.heap.alloc(stride * 4 * capacity);
   c.k.aec_trace_set(base, capacity);
-  const out = lab.runCanceller(
-    {
-      name: 'trace',
-      sampleRate: rate,
-      latencySamples: c.latencySamples,
-      blockSamples: rate / 100,
-      process(/** @type {Float32Array} */ r, /** @type {Float32Array} */ m, /** @type {Float32Array} */ o) {
-        c.pushReference(r);
-        c.processInto(m, o);
-      },
-    },
-    { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) },
-  );
+  const out = lab.runCanceller(driver, { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) });
   const blocks = c.k.aec_trace_count();
   const f32 = new Float32Array(c.k.memory.buffer);
   const at = (/** @type {number} */ i) => (base >> 2) + i * stride;
