@@ -4,7 +4,8 @@
 // ./index-hooks (bench/echo-lab/hooked-build.mjs builds that into a temp dir): in the release build
 // `HOOKS` is false, the kernel's `if (HOOKS)` lines are not compiled, and nothing here is either
 // (the release .wasm is byte-identical with or without them; test/unit/bench-hooks.test.ts compiles
-// them, so a change that breaks them shows). No latency; the hooks write only their own memory.
+// them, so a change that breaks them shows). No latency; with no trace set and no ablation asked, a
+// hooked build's output is bit-identical to the release's (bench/aec-identical.mjs).
 
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
