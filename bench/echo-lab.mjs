@@ -49,7 +49,8 @@ export async function echoLab(argv) {
   });
   const [command, ...dirs] = positionals;
   if (!command || !COMMANDS.includes(command)) {
-    throw new Error(`usage: node bench/echo-lab.mjs <${COMMANDS.join('|')}> [build...] [options] (see its opening comment)`);
+    console.error(`usage: node bench/echo-lab.mjs <${COMMANDS.join('|')}> [build...] [options] (see its opening comment)`);
+    process.exit(2);
   }
   const lab = await loadLab();
   const builds = await loadBuilds(dirs.length === 0 && command === 'trace' ? ['hooked'] : dirs);
