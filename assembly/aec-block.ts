@@ -5,7 +5,7 @@
 
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
-import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
+import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
@@ -241,8 +241,17 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   const noiseRise = Mathf.pow(10, <f32>0.3 / blocksPerSecond); // the error's noise floor rises 3 dB/s
   const delta: f32 = 1.0e-10 * <f32>a.n;
   kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.talking ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);
-  if (quiet) kf_drift(a.wb, a.unc, a.m, k, LAMBDA, a.floors, a.caps);
-  else kf_update(a.wb, a.x, a.unc, a.m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
+  if (quiet) kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale);
+  else {
+    kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
+    // the partitions between the runs (their reference frame all zeros: silence between words)
+    let from = 0;
+    for (let r = 0; r <= a.nRuns; r++) {
+      const to = r < a.nRuns ? load<i32>(a.runs + (<usize>r << 4)) : a.m;
+      if (to > from) kf_drift(a.wb, a.unc, from, to, k, LAMBDA, a.floors, a.caps, a.rScale);
+      if (r < a.nRuns) from = load<i32>(a.runs + (<usize>r << 4), 4);
+    }
+  }
   const spec = <usize>(8 * k);
   for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
     if (a.skewOn) sk_constrain(a, a.constrainNext);
@@ -291,7 +300,9 @@ export function aec_block(a: Aec): void {
   const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
   const xh = a.x + <usize>a.head * spec;
   fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
-  a.zeroFrames = allZero(a.refFrame, a.n) ? min(a.zeroFrames + 1, a.slots) : 0; // capped: no test needs more
+  const zeroFrame = allZero(a.refFrame, a.n);
+  a.zeroFrames = zeroFrame ? min(a.zeroFrames + 1, a.slots) : 0; // capped: no test needs more
+  store<i32>(a.xz + (<usize>a.head << 2), zeroFrame ? 1 : 0);
   const refEnergy = energy(a.refFrame + (<usize>b << 2), b);
   const playing = refEnergy > 1.0e-6 * <f32>b;
   store<f32>(a.xe + (<usize>a.head << 2), refEnergy);
@@ -315,7 +326,9 @@ export function aec_block(a: Aec): void {
     memory.fill(a.xw, 0, kb);
     memory.fill(a.xf, 0, kb);
   } else {
-    kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.slots, fh, k, a.profile, a.resid, a.xw, a.xf);
+    // only the partitions whose reference frame is not all zeros (the pauses between words)
+    a.nRuns = kf_runs(a.xz, a.slots, fh, m, spec, a.runs);
+    kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.runs, a.nRuns, k, a.profile, a.resid, a.xw, a.xf);
     pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
     pf_last_half(a.sG, a.sG + kb, b, a.fft, a.tmp, a.work, a.yf);
   }

@@ -184,6 +184,9 @@ import { line_bytes } from "./aec-skew-line";
   work: usize;
   x: usize; // reference history, `slots` spectra of 2K floats
   xe: usize; // f32[slots] the energy of each history slot's newest block
+  xz: usize; // i32[slots] 1 where the slot's frame (2B samples) is all zeros: its spectrum is zero
+  runs: usize; // i32[M + 1][4]: the filter's partitions with a reference, in runs of history slots (./aec-block: liveRuns)
+  nRuns: i32; // runs this block
   delay: usize; // the delay estimator (./aec-delay)
   sup: usize; // the suppressor (./aec-suppress)
   micFrame: usize; // previous and current mic block
@@ -249,6 +252,8 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.work = p; p += fft_work_bytes(n);
   a.x = p; p += <usize>(m + maxLag + 1) * spec;
   a.xe = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
+  a.xz = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
+  a.runs = p; p += <usize>(16 * (m + 1));
   a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, m + maxLag + 1));
   a.sup = p; p = alignUp(p + sup_bytes(b));
   a.micFrame = p; p += <usize>(4 * n);
