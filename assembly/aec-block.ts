@@ -133,6 +133,7 @@ function place(a: Aec, onset: i32): void {
   // after a path change the echo may have lain outside the window, unpredicted, and the suppressor
   // judged it the user: it judges the next frame afresh (laptop moved -30 ms: 1.04 -> 0.99 s)
   if (a.relearning && a.suppress) sup_release(a.sup);
+  a.settled = 0; // (the background's weights moved or were replaced)
   if (a.moves == 0 || a.relearning || a.bestErle < 10) setPrior(a);
   else shiftUncertainty(a, by);
   a.relearning = false;
@@ -252,10 +253,15 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
       if (r < a.nRuns) from = load<i32>(a.runs + (<usize>r << 4), 4);
     }
   }
+  if ((!quiet && a.nRuns > 0) || a.skewOn) a.settled = 0; // (the skew's constraint also moves taps across partitions)
   const spec = <usize>(8 * k);
   for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
+    // once every partition has been constrained since the weights last changed (nothing played for
+    // the filter's window: the uncertainty drifts, the weights hold), the constraint would only
+    // transform them back and forth: skipped, on the same schedule (4 FFTs of a quiet block's 9.5)
     if (a.skewOn) sk_constrain(a, a.constrainNext);
-    else pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
+    else if (a.settled < a.m) pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
+    a.settled++;
     a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
   }
 }
@@ -370,6 +376,7 @@ export function aec_block(a: Aec): void {
     echo = a.yb;
   } else if (a.sbb > RESET_RATIO * a.sff) {
     memory.copy(a.wb, a.wf, <usize>m * spec);
+    a.settled = 0;
     a.sbb = a.sff;
     a.sdiff = 0;
   }

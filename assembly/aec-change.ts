@@ -71,6 +71,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
     a.keptModel = a.keptModel || a.keptFresh;
     a.keptFresh = false;
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
+    a.settled = 0;
     if (diverged) {
       memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));
       a.sff = a.sdd;
@@ -169,6 +170,7 @@ export function offerKept(a: Aec, by: i32): bool {
   const spec = <usize>(8 * a.k);
   memory.copy(a.wb, a.wkept, <usize>a.m * spec);
   pf_shift(a.wb, a.m, spec, bestBy);
+  a.settled = 0;
   return true;
 }
 

@@ -132,6 +132,7 @@ import { line_bytes } from "./aec-skew-line";
   moves: i32;
   fill: i32; // samples of the current block received
   constrainNext: i32;
+  settled: i32; // gradient constraints since the background's weights last changed (>= M: every partition constrained as it is)
   refRead: i32;
   refCount: i32;
   refDropped: f64;
