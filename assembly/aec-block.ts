@@ -13,7 +13,7 @@ import { sup_set_decay, sup_release } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import {
-  Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
+  Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
   NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S,
 } from "./aec-state";
@@ -120,6 +120,7 @@ function place(a: Aec, onset: i32): void {
   const by = target - a.offset;
   if (by == 0 || (onset > a.offset && onset <= a.offset + PRE_BLOCKS + 3)) return;
   const spec = <usize>(8 * a.k);
+  flushDrift(a);
   if (a.moves > 0 && !a.relearning) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
@@ -242,8 +243,14 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   const noiseRise = Mathf.pow(10, <f32>0.3 / blocksPerSecond); // the error's noise floor rises 3 dB/s
   const delta: f32 = 1.0e-10 * <f32>a.n;
   kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.talking ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);
-  if (quiet) kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale);
-  else {
+  if (quiet && a.settled >= a.m && !a.skewOn) {
+    // the weights hold (no constraint left to run): the same drift as last block, gathered (flushDrift)
+    a.driftPending++;
+    if (a.driftPending == DRIFT_BATCH) flushDrift(a);
+  } else if (quiet) {
+    flushDrift(a);
+    kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale);
+  } else {
     kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
     // the partitions between the runs (their reference frame all zeros: silence between words)
     let from = 0;
@@ -324,6 +331,7 @@ export function aec_block(a: Aec): void {
   // sums are zero, as the pass would find them, bit for bit; it and the two inverse FFTs are skipped
   // (the canceller ~1.5x as fast while the assistant is silent).
   const quiet = a.zeroFrames >= a.offset + m;
+  if (!quiet) flushDrift(a); // (the pass reads the uncertainty, the skew turns the weights)
   sk_turn(a, quiet); // the weights follow a clock skew (bypassed without one)
   if (quiet) {
     memory.fill(a.yb, 0, <usize>b << 2);
@@ -375,6 +383,7 @@ export function aec_block(a: Aec): void {
     out = a.eb;
     echo = a.yb;
   } else if (a.sbb > RESET_RATIO * a.sff) {
+    flushDrift(a);
     memory.copy(a.wb, a.wf, <usize>m * spec);
     a.settled = 0;
     a.sbb = a.sff;

@@ -206,6 +206,36 @@ export function kf_drift(w: usize, p: usize, from: i32, to: i32, k: i32, lambda:
 }
 
 /**
+ * kf_drift over every partition `blocks` times in a row with the scale 1 (quiet blocks, the weights
+ * unchanged between them): each coefficient's drift computed once and added `blocks` times, as
+ * block by block (bit for bit), stopping where the whole vector has reached its cap (it stays).
+ */
+export function kf_drift_blocks(w: usize, p: usize, m: i32, k: i32, lambda: f32, floors: usize, caps: usize, blocks: i32): void {
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  const pstride = <usize>k << 2;
+  const vLambda = f32x4.splat(lambda);
+  for (let q = 0; q < m; q++) {
+    const fl = v128.load32_splat(floors + (<usize>q << 2));
+    const cap = v128.load32_splat(caps + (<usize>q << 2));
+    const wq = w + <usize>q * stride;
+    const pq = p + <usize>q * pstride;
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      const wr = v128.load(wq + o);
+      const wi = v128.load(wq + o + im);
+      const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
+      let pv = v128.load(pq + o);
+      for (let t = 0; t < blocks; t++) {
+        pv = f32x4.pmin(f32x4.add(pv, drift), cap);
+        if (i32x4.all_true(f32x4.eq(pv, cap))) break;
+      }
+      v128.store(pq + o, pv);
+    }
+  }
+}
+
+/**
  * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
  * for every partition in `runs` (kf_runs; the others take kf_drift) and bin (bins past the last
  * real one stay zero because X is zero there).

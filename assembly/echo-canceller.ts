@@ -94,6 +94,7 @@ export function aec_reset(s: usize): void {
   a.fill = 0;
   a.constrainNext = 0;
   a.settled = 0;
+  a.driftPending = 0;
   a.refRead = 0;
   a.refCount = 0;
   a.refDropped = 0;
