@@ -4,7 +4,7 @@
 // constants are in ./aec-state.
 
 import { fft_forward } from "./fft";
-import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
+import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
@@ -35,14 +35,6 @@ function energyOfDifference(p: usize, q: usize, n: i32): f32 {
     acc = f32x4.add(acc, f32x4.mul(v, v));
   }
   return hsum(acc);
-}
-
-/** True when the n samples at p (n a multiple of 4) are all +0 or -0. */
-function allZero(p: usize, n: i32): bool {
-  const magnitude = i32x4.splat(0x7fffffff);
-  let acc = i32x4.splat(0);
-  for (let i = 0; i < n; i += 4) acc = v128.or(acc, v128.and(v128.load(p + (<usize>i << 2)), magnitude));
-  return !v128.any_true(acc);
 }
 
 /** e = d - y over n samples (n a multiple of 4). */
@@ -312,8 +304,7 @@ export function aec_block(a: Aec): void {
   a.head = a.head == 0 ? a.slots - 1 : a.head - 1;
   const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
   const xh = a.x + <usize>a.head * spec;
-  fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
-  const zeroFrame = allZero(a.refFrame, a.n);
+  const zeroFrame = pf_spectrum(a.fft, a.refFrame, a.n, k, xh, xh + kb, a.work); // (no transform of a silent frame)
   a.zeroFrames = zeroFrame ? min(a.zeroFrames + 1, a.slots) : 0; // capped: no test needs more
   store<i32>(a.xz + (<usize>a.head << 2), zeroFrame ? 1 : 0);
   const refEnergy = energy(a.refFrame + (<usize>b << 2), b);

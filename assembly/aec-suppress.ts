@@ -69,6 +69,7 @@
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
 import { hsum } from "./simd-hsum";
+import { pf_spectrum } from "./aec-filter";
 import {
   Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER,
 } from "./aec-suppress-state";
@@ -105,7 +106,7 @@ export function sup_process(
   const b = s.b;
   const k = s.k;
   windowed(s, s.yPrev, y);
-  fft_forward(fft, s.frame, s.yRe, s.yIm, work);
+  pf_spectrum(fft, s.frame, 2 * b, k, s.yRe, s.yIm, work); // (no transform while the echo estimate is silent)
   // the two filters' disagreement |Yb - Yf|^2 over the frame, while it caps the gain's residual (below)
   const disagree = !s.warm && excessDb > COLD_SUSPECT_DB;
   if (disagree) {
