@@ -4,8 +4,8 @@
 // constants are in ./aec-state.
 
 import { fft_forward } from "./fft";
-import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift } from "./aec-filter";
-import { kf_filter_residual, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
+import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
+import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
@@ -14,7 +14,7 @@ import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay } from "./bench-hooks";
 import {
-  Aec, setPrior, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
+  Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
   NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S,
 } from "./aec-state";
@@ -36,14 +36,6 @@ function energyOfDifference(p: usize, q: usize, n: i32): f32 {
     acc = f32x4.add(acc, f32x4.mul(v, v));
   }
   return hsum(acc);
-}
-
-/** True when the n samples at p (n a multiple of 4) are all +0 or -0. */
-function allZero(p: usize, n: i32): bool {
-  const magnitude = i32x4.splat(0x7fffffff);
-  let acc = i32x4.splat(0);
-  for (let i = 0; i < n; i += 4) acc = v128.or(acc, v128.and(v128.load(p + (<usize>i << 2)), magnitude));
-  return !v128.any_true(acc);
 }
 
 /** e = d - y over n samples (n a multiple of 4). */
@@ -121,6 +113,7 @@ function place(a: Aec, onset: i32): void {
   const by = target - a.offset;
   if (by == 0 || (onset > a.offset && onset <= a.offset + PRE_BLOCKS + 3)) return;
   const spec = <usize>(8 * a.k);
+  flushDrift(a);
   if (a.moves > 0 && !a.relearning) memory.copy(a.wb, a.wf, <usize>a.m * spec);
   pf_shift(a.wf, a.m, spec, by);
   if (a.moves == 0) memory.copy(a.wb, a.wf, <usize>a.m * spec);
@@ -134,6 +127,7 @@ function place(a: Aec, onset: i32): void {
   // after a path change the echo may have lain outside the window, unpredicted, and the suppressor
   // judged it the user: it judges the next frame afresh (laptop moved -30 ms: 1.04 -> 0.99 s)
   if (a.relearning && a.suppress) sup_release(a.sup);
+  a.settled = 0; // (the background's weights moved or were replaced)
   if (a.moves == 0 || a.relearning || a.bestErle < 10) setPrior(a);
   else shiftUncertainty(a, by);
   a.relearning = false;
@@ -242,13 +236,33 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   const noiseRise = Mathf.pow(10, <f32>0.3 / blocksPerSecond); // the error's noise floor rises 3 dB/s
   const delta: f32 = 1.0e-10 * <f32>a.n;
   kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.talking ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);
-  if (quiet) kf_drift(a.wb, a.unc, a.m, k, LAMBDA, a.floors, a.caps);
-  else kf_update(a.wb, a.x, a.unc, a.m, a.slots, fh, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
+  if (quiet && a.settled >= a.m && !a.skewOn) {
+    // the weights hold (no constraint left to run): the same drift as last block, gathered (flushDrift)
+    a.driftPending++;
+    if (a.driftPending == DRIFT_BATCH) flushDrift(a);
+  } else if (quiet) {
+    flushDrift(a);
+    kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale);
+  } else {
+    kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
+    // the partitions between the runs (their reference frame all zeros: silence between words)
+    let from = 0;
+    for (let r = 0; r <= a.nRuns; r++) {
+      const to = r < a.nRuns ? load<i32>(a.runs + (<usize>r << 4)) : a.m;
+      if (to > from) kf_drift(a.wb, a.unc, from, to, k, LAMBDA, a.floors, a.caps, a.rScale);
+      if (r < a.nRuns) from = load<i32>(a.runs + (<usize>r << 4), 4);
+    }
+  }
+  if ((!quiet && a.nRuns > 0) || a.skewOn) a.settled = 0; // (the skew's constraint also moves taps across partitions)
   if (HOOKS) ab_adapt(a, fh, quiet);
   const spec = <usize>(8 * k);
   for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
+    // once every partition has been constrained since the weights last changed (nothing played for
+    // the filter's window: the uncertainty drifts, the weights hold), the constraint would only
+    // transform them back and forth: skipped, on the same schedule (4 FFTs of a quiet block's 9.5)
     if (a.skewOn) sk_constrain(a, a.constrainNext);
-    else pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
+    else if (a.settled < a.m) pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
+    a.settled++;
     if (HOOKS) ab_constrain(a);
     a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
   }
@@ -293,8 +307,9 @@ export function aec_block(a: Aec): void {
   a.head = a.head == 0 ? a.slots - 1 : a.head - 1;
   const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
   const xh = a.x + <usize>a.head * spec;
-  fft_forward(a.fft, a.refFrame, xh, xh + kb, a.work);
-  a.zeroFrames = allZero(a.refFrame, a.n) ? min(a.zeroFrames + 1, a.slots) : 0; // capped: no test needs more
+  const zeroFrame = pf_spectrum(a.fft, a.refFrame, a.n, k, xh, xh + kb, a.work); // (no transform of a silent frame)
+  a.zeroFrames = zeroFrame ? min(a.zeroFrames + 1, a.slots) : 0; // capped: no test needs more
+  store<i32>(a.xz + (<usize>a.head << 2), zeroFrame ? 1 : 0);
   const refEnergy = energy(a.refFrame + (<usize>b << 2), b);
   const playing = refEnergy > 1.0e-6 * <f32>b;
   store<f32>(a.xe + (<usize>a.head << 2), refEnergy);
@@ -310,6 +325,7 @@ export function aec_block(a: Aec): void {
   // sums are zero, as the pass would find them, bit for bit; it and the two inverse FFTs are skipped
   // (the canceller ~1.5x as fast while the assistant is silent).
   const quiet = a.zeroFrames >= a.offset + m;
+  if (!quiet) flushDrift(a); // (the pass reads the uncertainty, the skew turns the weights)
   sk_turn(a, quiet); // the weights follow a clock skew (bypassed without one)
   if (quiet) {
     memory.fill(a.yb, 0, <usize>b << 2);
@@ -318,7 +334,9 @@ export function aec_block(a: Aec): void {
     memory.fill(a.xw, 0, kb);
     memory.fill(a.xf, 0, kb);
   } else {
-    kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.slots, fh, k, a.profile, a.resid, a.xw, a.xf);
+    // only the partitions whose reference frame is not all zeros (the pauses between words)
+    a.nRuns = kf_runs(a.xz, a.slots, fh, m, spec, a.runs);
+    kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.runs, a.nRuns, k, a.profile, a.resid, a.xw, a.xf);
     pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
     pf_last_half(a.sG, a.sG + kb, b, a.fft, a.tmp, a.work, a.yf);
     if (HOOKS) ab_filter(a, fh);
@@ -361,7 +379,9 @@ export function aec_block(a: Aec): void {
     out = a.eb;
     echo = a.yb;
   } else if (a.sbb > RESET_RATIO * a.sff) {
+    flushDrift(a);
     memory.copy(a.wb, a.wf, <usize>m * spec);
+    a.settled = 0;
     a.sbb = a.sff;
     a.sdiff = 0;
   }

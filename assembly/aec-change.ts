@@ -8,7 +8,7 @@ import { sup_forget } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
 import { pf_shift } from "./aec-filter";
 import { sk_move } from "./aec-skew";
-import { Aec, setPrior, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
+import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
 import { hsum } from "./simd-hsum";
 
 /**
@@ -71,6 +71,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
     a.keptModel = a.keptModel || a.keptFresh;
     a.keptFresh = false;
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
+    a.settled = 0;
     if (diverged) {
       memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));
       a.sff = a.sdd;
@@ -167,8 +168,10 @@ export function offerKept(a: Aec, by: i32): bool {
   if (!(best > 0)) return false;
   if (!(keptFit(a, bestBy) > KEPT_FIT)) return false;
   const spec = <usize>(8 * a.k);
+  flushDrift(a);
   memory.copy(a.wb, a.wkept, <usize>a.m * spec);
   pf_shift(a.wb, a.m, spec, bestBy);
+  a.settled = 0;
   return true;
 }
 

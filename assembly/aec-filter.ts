@@ -29,6 +29,30 @@ export function pf_constrain(wp: usize, k: i32, b: i32, fft: usize, tmp: usize, 
   fft_forward(fft, tmp, wp, im, work);
 }
 
+/** True when the n samples at p (n a multiple of 4) are all +0 or -0. */
+export function pf_all_zero(p: usize, n: i32): bool {
+  const magnitude = i32x4.splat(0x7fffffff);
+  let acc = i32x4.splat(0);
+  for (let i = 0; i < n; i += 4) acc = v128.or(acc, v128.and(v128.load(p + (<usize>i << 2)), magnitude));
+  return !v128.any_true(acc);
+}
+
+/**
+ * The spectrum of the n samples at x (fft_forward into re / im, k bins each), or, where they are
+ * all zeros (the reference between words, an echo estimate while nothing plays), zeros written
+ * without the transform: what it gives there but for the sign of a zero, which no sum or product
+ * downstream tells apart. Returns whether they were.
+ */
+export function pf_spectrum(fft: usize, x: usize, n: i32, k: i32, re: usize, im: usize, work: usize): bool {
+  if (!pf_all_zero(x, n)) {
+    fft_forward(fft, x, re, im, work);
+    return false;
+  }
+  memory.fill(re, 0, <usize>k << 2);
+  memory.fill(im, 0, <usize>k << 2);
+  return true;
+}
+
 /** The echo-estimate (or any) time block: the last B samples of IFFT(Y) into `out`. */
 export function pf_last_half(yRe: usize, yIm: usize, b: i32, fft: usize, tmp: usize, work: usize, out: usize): void {
   fft_inverse(fft, yRe, yIm, tmp, work);

@@ -268,6 +268,7 @@ export function sk_turn(a: Aec, quiet: bool): void {
     return;
   }
   if (a.skewPending != 0) applyPending(a);
+  a.settled = 0; // (./aec-block: the constraint's schedule)
   turn(a.wb, a.m, a.k, a.rot);
   turn(a.wf, a.m, a.k, a.rot);
 }

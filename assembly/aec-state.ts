@@ -6,6 +6,7 @@ import { fft_table_bytes, fft_work_bytes } from "./fft";
 import { dl_bytes } from "./aec-delay";
 import { sup_bytes } from "./aec-suppress-init";
 import { line_bytes } from "./aec-skew-line";
+import { kf_drift_blocks } from "./aec-step";
 
 // Adaptive filter (./aec-step).
 /** Largest echo-to-reference power ratio per bin assumed before anything is learned (+3 dB). */
@@ -132,6 +133,8 @@ import { line_bytes } from "./aec-skew-line";
   moves: i32;
   fill: i32; // samples of the current block received
   constrainNext: i32;
+  settled: i32; // gradient constraints since the background's weights last changed (>= M: every partition constrained as it is)
+  driftPending: i32; // quiet blocks whose drift of the uncertainty is not yet applied (flushDrift)
   refRead: i32;
   refCount: i32;
   refDropped: f64;
@@ -184,6 +187,9 @@ import { line_bytes } from "./aec-skew-line";
   work: usize;
   x: usize; // reference history, `slots` spectra of 2K floats
   xe: usize; // f32[slots] the energy of each history slot's newest block
+  xz: usize; // i32[slots] 1 where the slot's frame (2B samples) is all zeros: its spectrum is zero
+  runs: usize; // i32[M + 1][4]: the filter's partitions with a reference, in runs of history slots (./aec-block: liveRuns)
+  nRuns: i32; // runs this block
   delay: usize; // the delay estimator (./aec-delay)
   sup: usize; // the suppressor (./aec-suppress)
   micFrame: usize; // previous and current mic block
@@ -249,6 +255,8 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.work = p; p += fft_work_bytes(n);
   a.x = p; p += <usize>(m + maxLag + 1) * spec;
   a.xe = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
+  a.xz = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
+  a.runs = p; p += <usize>(16 * (m + 1));
   a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, m + maxLag + 1));
   a.sup = p; p = alignUp(p + sup_bytes(b));
   a.micFrame = p; p += <usize>(4 * n);
@@ -295,11 +303,28 @@ export function stateBytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize 
 }
 
 /**
+ * The uncertainty's drift of the quiet blocks not yet applied (./aec-block, adapt: while nothing
+ * plays for the filter's window and its weights are settled, the same drift every block, applied
+ * in batches of DRIFT_BATCH), applied now: before anything reads the uncertainty or writes the
+ * background's weights. The same figures bit for bit as block by block.
+ */
+export function flushDrift(a: Aec): void {
+  if (a.driftPending == 0) return;
+  kf_drift_blocks(a.wb, a.unc, a.m, a.k, LAMBDA, a.floors, a.caps, a.driftPending);
+  a.driftPending = 0;
+}
+
+/** Quiet blocks whose drift is gathered before it is applied (flushDrift): a bounded step. */
+// @ts-ignore: decorator
+@inline export const DRIFT_BATCH: i32 = 16;
+
+/**
  * The background's uncertainty back to the prior: ECHO_GAIN spread evenly over the partitions
  * (the filter sits where the echo starts; a decaying prior was no better measured), process noise
  * floors from it.
  */
 export function setPrior(a: Aec): void {
+  a.driftPending = 0; // (overwritten)
   const cap = ECHO_GAIN / <f32>a.m;
   const row = <usize>a.k << 2;
   for (let q = 0; q < a.m; q++) {

@@ -36,6 +36,14 @@ export function windowedDiff(s: Suppress, prev: usize, yb: usize, yf: usize): vo
   }
 }
 
+/** `yb - yf` kept as the next `prev` of windowedDiff, the frame not written (a block whose disagreement is not transformed). */
+export function keptDiff(s: Suppress, prev: usize, yb: usize, yf: usize): void {
+  for (let i = 0; i < s.b; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(prev + o, f32x4.sub(v128.load(yb + o), v128.load(yf + o)));
+  }
+}
+
 /**
  * The block's output from the spectrum in `s.eRe`/`s.eIm`: gain against `overGain` x the residual
  * `gainResid` (f32[K]) x `s.gainScale` (f32[K], 1 but where ./aec-suppress gives the gain the mic), smoothed, comfort noise added; `out` (B samples) receives the block that the

@@ -67,9 +67,10 @@
 // canceller's hooks: ./aec-suppress-init; the framing, gain, comfort noise and overlap-add: ./aec-suppress-out.
 
 import { fft_forward } from "./fft";
-import { windowed, windowedDiff, sup_synthesize } from "./aec-suppress-out";
+import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
 import { HOOKS, trace_suppress, trace_gain } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
+import { pf_spectrum } from "./aec-filter";
 import {
   Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER,
 } from "./aec-suppress-state";
@@ -106,15 +107,16 @@ export function sup_process(
   const b = s.b;
   const k = s.k;
   windowed(s, s.yPrev, y);
-  fft_forward(fft, s.frame, s.yRe, s.yIm, work);
+  pf_spectrum(fft, s.frame, 2 * b, k, s.yRe, s.yIm, work); // (no transform while the echo estimate is silent)
   // the two filters' disagreement |Yb - Yf|^2 over the frame, while it caps the gain's residual (below)
   const disagree = !s.warm && excessDb > COLD_SUSPECT_DB;
-  windowedDiff(s, s.dPrev, yb, yf);
-  if (disagree) fft_forward(fft, s.frame, s.dRe, s.dIm, work);
+  if (disagree) {
+    windowedDiff(s, s.dPrev, yb, yf);
+    fft_forward(fft, s.frame, s.dRe, s.dIm, work);
+  } else keptDiff(s, s.dPrev, yb, yf); // (its previous half, for a later cold block)
   windowed(s, s.ePrev, e);
   fft_forward(fft, s.frame, s.eRe, s.eIm, work);
   const diffOver = f32x4.splat(DIFF_OVER);
-  const diffOff = disagree ? i32x4.splat(0) : i32x4.splat(-1);
   // the trackers freeze while the user is present, unless the filter explains the mic (`unlatch`)
   const learn = s.hang == 0 || unlatch;
   // before the echo's delay is known, the reference predictors learn only where the mic shows more than its noise
@@ -170,8 +172,8 @@ export function sup_process(
   const tinyC = f32x4.splat(1.0e-20);
   const one = f32x4.splat(1);
   // a cold start's suspect block while the user has been present COH_AFTER_MS: the gain works on the mic (below)
-  const micGain = suspect && s.presentBlocks >= s.cohBlocks ? i32x4.splat(-1) : i32x4.splat(0);
-  const cohOn = s.presentBlocks >= s.cohBlocks ? i32x4.splat(-1) : i32x4.splat(0);
+  const micGain = suspect && s.presentBlocks >= s.cohBlocks;
+  const coherent = s.presentBlocks >= s.cohBlocks;
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
@@ -284,13 +286,17 @@ export function sup_process(
     v128.store(s.cohRe + o, cr);
     v128.store(s.cohIm + o, ci);
     v128.store(s.cohYy + o, cy);
-    const rc = f32x4.div(f32x4.add(f32x4.mul(cr, cr), f32x4.mul(ci, ci)), f32x4.add(cy, tinyC));
     let rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decayNear, v128.load(s.residNear + o)));
-    rn = v128.bitselect(f32x4.pmin(rn, f32x4.mul(cohOver, rc)), rn, cohOn);
-    // while cold, at a user's onset (the mic over the echo bound): held under DIFF_OVER x the two filters' disagreement
-    const dre = v128.load(s.dRe + o);
-    const dim = v128.load(s.dIm + o);
-    rn = v128.bitselect(rn, f32x4.pmin(rn, f32x4.mul(diffOver, f32x4.add(f32x4.mul(dre, dre), f32x4.mul(dim, dim)))), v128.or(cohOn, diffOff));
+    // (each cap computed only in the blocks that apply it: the divisions and loads cost ~15% of this loop)
+    if (coherent) {
+      const rc = f32x4.div(f32x4.add(f32x4.mul(cr, cr), f32x4.mul(ci, ci)), f32x4.add(cy, tinyC));
+      rn = f32x4.pmin(rn, f32x4.mul(cohOver, rc));
+    } else if (disagree) {
+      // while cold, at a user's onset (the mic over the echo bound): held under DIFF_OVER x the two filters' disagreement
+      const dre = v128.load(s.dRe + o);
+      const dim = v128.load(s.dIm + o);
+      rn = f32x4.pmin(rn, f32x4.mul(diffOver, f32x4.add(f32x4.mul(dre, dre), f32x4.mul(dim, dim))));
+    }
     v128.store(s.residNear + o, rn);
     const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
@@ -306,9 +312,11 @@ export function sup_process(
     // over the echo itself), which no gain on E can part from the user; the mic holds the user whole
     // and the echo. The presence test stays on E (on the mic with this residual a false presence in a
     // call's first second held itself: sox-medium's call 20 dB in 100 -> 1140 ms).
-    v128.store(s.gainScale + o, v128.bitselect(f32x4.div(f32x4.pmax(byRef, f32x4.mul(rho, pa)), f32x4.add(r, tinyC)), one, micGain));
-    v128.store(s.eRe + o, v128.bitselect(dr, er, micGain));
-    v128.store(s.eIm + o, v128.bitselect(di, ei, micGain));
+    if (micGain) {
+      v128.store(s.gainScale + o, f32x4.div(f32x4.pmax(byRef, f32x4.mul(rho, pa)), f32x4.add(r, tinyC)));
+      v128.store(s.eRe + o, dr);
+      v128.store(s.eIm + o, di);
+    } else v128.store(s.gainScale + o, one);
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);

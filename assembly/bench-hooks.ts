@@ -9,7 +9,7 @@
 
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
-import { kf_filter_residual, kf_update } from "./aec-step";
+import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
 import { dl_update } from "./aec-delay";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
@@ -118,7 +118,7 @@ function emuPrep(a: Aec): void {
 /** In the adaptation, after the Kalman update (bits 2 and 32). */
 export function ab_adapt(a: Aec, fh: i32, quiet: bool): void {
   const kb = <usize>a.k << 2;
-  if (!quiet && (dbl & 2)) { emuPrep(a); kf_update(EMU_W, a.x, EMU_U, a.m, a.slots, fh, a.k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps); }
+  if (!quiet && (dbl & 2)) { emuPrep(a); kf_update(EMU_W, a.x, EMU_U, a.runs, a.nRuns, a.k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps); }
   if (dbl & 32) pf_block_spectrum(a.eb, a.b, a.fft, a.tmp, a.work, EMU_S, EMU_S + kb);
 }
 /** In the constraint's loop, before `constrainNext` moves on (bit 1). */
@@ -128,7 +128,7 @@ export function ab_constrain(a: Aec): void {
 /** After the filters' pass and the echo IFFTs (bits 4 and 8). */
 export function ab_filter(a: Aec, fh: i32): void {
   const kb = <usize>a.k << 2;
-  if (dbl & 4) { emuPrep(a); kf_filter_residual(a.wb, a.wf, EMU_S, EMU_S2, a.x, a.unc, a.m, a.slots, fh, a.k, a.profile, EMU_R, EMU_R + kb, EMU_R + 2 * kb); }
+  if (dbl & 4) { emuPrep(a); kf_filter_residual(a.wb, a.wf, EMU_S, EMU_S2, a.x, a.unc, a.m, a.runs, a.nRuns, a.k, a.profile, EMU_R, EMU_R + kb, EMU_R + 2 * kb); }
   if (dbl & 8) { pf_last_half(a.sY, a.sY + kb, a.b, a.fft, a.tmp, a.work, EMU_T); pf_last_half(a.sG, a.sG + kb, a.b, a.fft, a.tmp, a.work, EMU_T); }
 }
 /** Before the delay statistics (bit 16: on the odd blocks too). */
@@ -161,6 +161,7 @@ export function ab_tail(a: Aec, fh: i32, quiet: bool): void {
   const o3 = p; p += kb;
   const o4 = p; p += kb;
   const o5 = p; p += kb;
+  const runsT = p; p += <usize>(16 * (emuTail + 1));
   if (emuReady != nLong) {
     memory.fill(EMU, 0, p - EMU);
     fft_init(table, nLong);
@@ -174,8 +175,9 @@ export function ab_tail(a: Aec, fh: i32, quiet: bool): void {
     emuReady = nLong;
   }
   const th = (fh + a.m) % a.slots;
-  kf_filter_residual(wbT, wfT, o1, o2, a.x, uT, emuTail, a.slots, th, k, qT, o3, o4, o5);
-  kf_update(wbT, a.x, uT, emuTail, a.slots, th, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, floorsT, capsT);
+  const nT = kf_runs(a.xz, a.slots, th, emuTail, spec, runsT);
+  kf_filter_residual(wbT, wfT, o1, o2, a.x, uT, emuTail, runsT, nT, k, qT, o3, o4, o5);
+  kf_update(wbT, a.x, uT, runsT, nT, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, floorsT, capsT);
   for (let f = 0; f < emuFfts; f++) {
     if (f & 1) fft_inverse(table, sre, sim, timeBuf, work);
     else fft_forward(table, timeBuf, sre, sim, work);

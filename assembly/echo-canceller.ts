@@ -77,6 +77,8 @@ export function aec_reset(s: usize): void {
   const spec = <usize>(8 * a.k);
   memory.fill(a.x, 0, <usize>a.slots * spec);
   memory.fill(a.xe, 0, <usize>a.slots << 2);
+  for (let q = 0; q < a.slots; q++) store<i32>(a.xz + (<usize>q << 2), 1);
+  a.nRuns = 0;
   memory.fill(a.wb, 0, <usize>a.m * spec * 2);
   memory.fill(a.micFrame, 0, <usize>(4 * a.n));
   memory.fill(a.refFrame, 0, <usize>(4 * a.n));
@@ -91,6 +93,8 @@ export function aec_reset(s: usize): void {
   a.moves = 0;
   a.fill = 0;
   a.constrainNext = 0;
+  a.settled = 0;
+  a.driftPending = 0;
   a.refRead = 0;
   a.refCount = 0;
   a.refDropped = 0;
