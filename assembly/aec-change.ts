@@ -10,6 +10,7 @@ import { pf_shift } from "./aec-filter";
 import { sk_move } from "./aec-skew";
 import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
 import { hsum } from "./simd-hsum";
+import { HOOKS, trace_path } from "./bench-hooks";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -48,6 +49,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
   if (!judged) a.misfitBlocks = 0;
   else if (misfit) a.misfitBlocks++;
   else if (a.misfitBlocks > 0) a.misfitBlocks--;
+  if (HOOKS) trace_path(a, heard, playing);
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
   // the user at a cold start) or the room changed; the foreground starts again from zero too
   if (heard && a.syf > 2 * a.sdd) a.divergedBlocks++;

@@ -10,13 +10,33 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update } from "./aec-delay";
+import { dl_update, dl_onset } from "./aec-delay";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
 import { alloc } from "./memory";
 
 // @ts-ignore: decorator; BENCH_HOOKS exists only with --use BENCH_HOOKS=1 (isDefined: at compile time)
 @inline export const HOOKS: bool = isDefined(BENCH_HOOKS);
+
+// ---- the path-change trace (bench/echo-path-trace.mjs): per block 16 floats of detectPathChange's state
+let ptBase: usize = 0;
+let ptCap: i32 = 0;
+let ptN: i32 = 0;
+/** Starts a path-change trace into `cap` blocks at `ptr` (16 floats each). */
+export function aec_ptrace_set(ptr: usize, cap: i32): void { ptBase = ptr; ptCap = cap; ptN = 0; }
+/** Blocks traced since aec_ptrace_set. */
+export function aec_ptrace_count(): i32 { return ptN; }
+/** In detectPathChange, once the misfit counter has moved: the state the rules judge. */
+export function trace_path(a: Aec, heard: bool, playing: bool): void {
+  if (ptBase == 0 || ptN >= ptCap) return;
+  const tb = ptBase + <usize>ptN * 64;
+  ptN++;
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, a.sdd); store<f32>(tb + 8, a.sbb); store<f32>(tb + 12, a.sff);
+  store<f32>(tb + 16, a.syf); store<f32>(tb + 20, a.bestErle); store<f32>(tb + 24, a.talking ? 1 : 0); store<f32>(tb + 28, heard ? 1 : 0);
+  store<f32>(tb + 32, playing ? 1 : 0); store<f32>(tb + 36, <f32>a.misfitBlocks); store<f32>(tb + 40, <f32>a.wrongBlocks);
+  store<f32>(tb + 44, <f32>dl_onset(a.delay)); store<f32>(tb + 48, a.excessDb); store<f32>(tb + 52, <f32>a.pathChanges);
+  store<f32>(tb + 56, a.heardErleDb); store<f32>(tb + 60, a.bestHeardDb);
+}
 
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 11 arrays of K
 let traceBase: usize = 0;

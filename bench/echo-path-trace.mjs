@@ -3,11 +3,10 @@
 // 40 ms ERLE, the ERLE in dB sustained over heard blocks without the user (the misfit's gate), the
 // mic, the foreground's error and estimate; optionally every block of a stretch (aec-path2: how the
 // false path changes were told from the true ones). Quality only (no timing).
-// Needs a trace build (bench/aec-path-trace.patch: detectPathChange writes its per-block state to a buffer):
-//   git apply bench/aec-path-trace.patch && npm run build && cp -r dist /tmp/path-trace-dist
-//   git apply -R bench/aec-path-trace.patch && npm run build
-//   node bench/echo-path-trace.mjs /tmp/path-trace-dist 'cold-start 60ms 30dB'     (lab and outside scenes, 16 and 24 kHz)
-//   node bench/echo-path-trace.mjs /tmp/path-trace-dist drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
+// Needs the build with the bench hooks (`hooked`, made from the sources into a temp dir:
+// assembly/bench-hooks.ts's trace_path writes detectPathChange's per-block state to a buffer):
+//   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab and outside scenes, 16 and 24 kHz)
+//   node bench/echo-path-trace.mjs hooked drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
 //   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
 // Block lines: time, mic / background error / foreground error / estimate (smoothed, dB), best ERLE,
 // T (double-talk flag), H (heard), misfit and louder counters, onset (blocks), sustained and best
@@ -17,15 +16,16 @@ import os from 'node:os';
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const [dist, pattern] = process.argv.slice(2);
-if (!dist || !pattern) throw new Error('usage: node bench/echo-path-trace.mjs <trace dist> <scene regexp | drift:room:ppm:s[:jumpAtS][:24k]>');
+if (!dist || !pattern) throw new Error('usage: node bench/echo-path-trace.mjs <hooked | a dist built with the hooks> <scene regexp | drift:room:ppm:s[:jumpAtS][:24k]>');
 const stretch = process.env.ECHO_PATH_TRACE?.split(':').map(Number);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-path-trace-'));
 /** @type {any} */
 const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift'], tmp);
 rmSync(tmp, { recursive: true, force: true });
-const { EchoCanceller } = await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
+const { EchoCanceller } = dist === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
 const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
 
 /** @type {{ name: string, scene: any }[]} */
