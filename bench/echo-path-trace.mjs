@@ -19,7 +19,8 @@ import { importLabHelpers } from './echo-lab-bundle.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const [dist, pattern] = process.argv.slice(2);
-if (!dist || !pattern) throw new Error('usage: node bench/echo-path-trace.mjs <hooked | a dist built with the hooks> <scene regexp | drift:room:ppm:s[:jumpAtS][:24k]>');
+if (!dist || !pattern)
+  throw new Error('usage: node bench/echo-path-trace.mjs <hooked | a dist built with the hooks> <scene regexp | drift:room:ppm:s[:jumpAtS][:24k]>');
 const stretch = process.env.ECHO_PATH_TRACE?.split(':').map(Number);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-path-trace-'));
 /** @type {any} */
