@@ -84,7 +84,7 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
       this.post({
         type: 'progress',
         itemId: this.pipeline.playingItemId,
-        playedMs: (this.pipeline.stats.playedFrames * 1000) / this.rate,
+        playedMs: (this.pipeline.stats.playedFrames * 1000) / this.pipeline.playoutRate,
         bufferedMs: this.pipeline.bufferedMs,
         playing,
       });
