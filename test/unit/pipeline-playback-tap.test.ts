@@ -3,11 +3,14 @@
 // Math.sin fades), the speaker's stream is one Resampler run over the tap whatever the read sizes
 // (checked against a Resampler of its own), the tap is never behind the speaker, an interruption
 // never reports audio still inside the resampler as heard, barge-in stays click-free, nothing
-// allocates per quantum. Cost: about 1 s.
+// allocates per quantum; a capture fed the tap from read() cancels exactly as one fed the same
+// stream 64 frames per quantum (the lab's session-rate figures, test/quality/echo-pipeline.test.ts,
+// hold for it). Cost: about 4 s.
 import { describe, expect, it } from 'vitest';
 import { Resampler } from '../../src/kernels/resampler.js';
 import { PlaybackPipeline, type PlaybackPipelineOptions } from '../../src/pipeline/playback.js';
 import { OptionsError } from '../../src/errors.js';
+import { CapturePipeline } from '../../src/pipeline/capture.js';
 import { chunking, patternPcm, tonePcm } from '../helpers/transport-client.js';
 import { EXACT_PLAYOUT } from '../helpers/playout.js';
 import { allocatedBytes } from '../helpers/allocation.js';
@@ -173,5 +176,55 @@ describe('PlaybackPipeline with a sessionReference', () => {
     expect(frames).toBeGreaterThan(0);
     p.free();
     expect(() => new PlaybackPipeline({ outputRate: 48000, sessionReference: {} as never })).toThrow(OptionsError);
+  });
+});
+
+describe('a CapturePipeline fed by the tap', () => {
+  it("cancels exactly as with the same stream pushed 64 frames per quantum (the echo lab's session-rate runs): the pairing is by order, not by when the tap arrives", () => {
+    const quanta = 375; // 1 s at 48 kHz
+    const reply = patternPcm(12000, 5).map((x, i) => (Math.floor(i / 2400) % 2 === 0 ? x >> 2 : x >> 5));
+    const play = (capture: CapturePipeline | undefined, tap: Float32Array[]) => {
+      const p = new PlaybackPipeline({ outputRate: 48000, sessionReference: capture ?? { pushReference: (x) => tap.push(x.slice()) } });
+      p.pushPcm16(reply, 'a');
+      p.endItem('a');
+      return p;
+    };
+    // the speaker's stream, and the mic: it 3 ms later at -12 dB, plus noise
+    const tap: Float32Array[] = [];
+    const dry = play(undefined, tap);
+    const speaker = new Float32Array(quanta * 128);
+    for (let q = 0; q < quanta; q++) dry.read(speaker.subarray(q * 128, (q + 1) * 128));
+    dry.free();
+    const session = concat(tap);
+    let x = 3;
+    const mic = Float32Array.from(speaker, (_, i) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (i >= 144 ? 0.25 * speaker[i - 144]! : 0) + 0.001 * ((x >>> 8) / 16777216 - 0.5);
+    });
+    const options = { inputRate: 48000, echoCancellation: true, referenceRate: 24000, vad: false } as const;
+    const live = new CapturePipeline(options);
+    const p = play(live, []);
+    const a: string[] = [];
+    const out = new Float32Array(128);
+    for (let q = 0; q < quanta; q++) {
+      p.read(out); // the tap first
+      for (const e of live.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') a.push(e.base64);
+    }
+    const replayed = new CapturePipeline(options);
+    const b: string[] = [];
+    for (let q = 0; q < quanta; q++) {
+      replayed.pushReference(session.subarray(q * 64, (q + 1) * 64));
+      for (const e of replayed.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') b.push(e.base64);
+    }
+    // and the reference is at work: without it the output differs
+    const deaf = new CapturePipeline(options);
+    const c: string[] = [];
+    for (let q = 0; q < quanta; q++) for (const e of deaf.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') c.push(e.base64);
+    expect(a.length).toBeGreaterThan(20); // 40 ms chunks
+    expect(a).toEqual(b);
+    expect(c.length).toBe(a.length);
+    expect(c).not.toEqual(a);
+    for (const pipeline of [live, replayed, deaf]) pipeline.free();
+    p.free();
   });
 });
