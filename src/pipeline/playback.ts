@@ -76,8 +76,10 @@ export class PlaybackPipeline {
 
   private readonly ring: FloatRing;
   private readonly ledger: ItemLedger;
-  /** Session audio to the playout rate, on fixed 128-frame blocks; its output goes to `store`. */
-  private readonly resampler: BlockResampler;
+  /** Session audio to the device rate, on fixed 128-frame blocks; its output goes to `store` (undefined with a `sessionReference`). */
+  private readonly resampler: BlockResampler | undefined;
+  /** Decoded session samples on their way to `store` (with a `sessionReference`). */
+  private readonly decoded: Float32Array;
   private readonly echoGate: PlaybackReferenceSink | undefined;
   private readonly sessionReference: PlaybackReferenceSink | undefined;
   /** The resampler after the playout (with a `sessionReference`), or undefined. */
@@ -113,8 +115,10 @@ export class PlaybackPipeline {
     const playout = playoutSettings(options, rate);
     this.ring = new FloatRing(Math.ceil((this.maxPlaybackMs * rate) / 1000));
     this.ledger = new ItemLedger(Math.round(maxItems));
-    this.resampler = new BlockResampler({ inputRate: this.inputRate, outputRate: rate, quality, blockFrames: BLOCK_FRAMES });
-    this.deviceStage = this.sessionReference === undefined ? undefined : new PlayoutResampler(rate, this.outputRate, quality);
+    const sessionRate = this.sessionReference !== undefined;
+    this.resampler = sessionRate ? undefined : new BlockResampler({ inputRate: this.inputRate, outputRate: rate, quality, blockFrames: BLOCK_FRAMES });
+    this.decoded = new Float32Array(sessionRate ? BLOCK_FRAMES : 0);
+    this.deviceStage = sessionRate ? new PlayoutResampler(rate, this.outputRate, quality) : undefined;
     const fade = new Fade(playout.fadeFrames);
     this.fade = fade;
     this.arrivals = new ArrivalStats(rate, playout.maxFrames);
@@ -200,9 +204,19 @@ export class PlaybackPipeline {
     this.arrivals.begin(item, this.playout.clockFrames);
     const writtenBefore = item.writtenFrames;
     const stage = this.resampler;
-    for (let at = 0; at < pcm.length; ) {
-      at = stage.pushPcm16(pcm, at);
-      if (stage.outputFrames > 0) this.store(item, stage.output, stage.outputFrames);
+    if (stage === undefined) {
+      // at the session rate: decoded (x / 32768, exact) straight into the buffer
+      const decoded = this.decoded;
+      for (let at = 0; at < pcm.length; at += decoded.length) {
+        const n = Math.min(decoded.length, pcm.length - at);
+        for (let i = 0; i < n; i++) decoded[i] = pcm[at + i]! / 32768;
+        this.store(item, decoded, n);
+      }
+    } else {
+      for (let at = 0; at < pcm.length; ) {
+        at = stage.pushPcm16(pcm, at);
+        if (stage.outputFrames > 0) this.store(item, stage.output, stage.outputFrames);
+      }
     }
     this.arrived(item, writtenBefore);
     return pcm.length;
@@ -262,7 +276,8 @@ export class PlaybackPipeline {
     const first = ledger.first();
     const playing = first !== undefined && first.playedFrames > 0 ? first : (ledger.lastPlayed ?? first);
     // buffered frames, and the session frames still waiting for a whole resampler block
-    const flushedFrames = this.ring.availableFrames + Math.round((this.resampler.pendingFrames * this.playoutRate) / this.inputRate);
+    const pending = this.resampler === undefined ? 0 : this.resampler.pendingFrames;
+    const flushedFrames = this.ring.availableFrames + Math.round((pending * this.playoutRate) / this.inputRate);
     // played into the resampler after the playout but not yet out of the speaker: not heard
     const heldFrames = this.deviceStage === undefined ? 0 : this.deviceStage.heldSessionFrames;
     let result: PlaybackInterruption;
@@ -286,7 +301,7 @@ export class PlaybackPipeline {
     this.playout.releaseNow();
     this.ring.clear();
     ledger.clear();
-    this.resampler.reset();
+    this.resampler?.reset();
     this.receiving = undefined;
     return result;
   }
@@ -309,7 +324,7 @@ export class PlaybackPipeline {
     this.playout.releaseNow();
     this.ring.clear();
     this.ledger.clear();
-    this.resampler.reset();
+    this.resampler?.reset();
     this.receiving = undefined;
     this.interrupted.clear();
   }
@@ -321,7 +336,7 @@ export class PlaybackPipeline {
   free(): void {
     if (this.freed) return;
     this.freed = true;
-    this.resampler.free();
+    this.resampler?.free();
     this.deviceStage?.free();
   }
 
@@ -349,7 +364,7 @@ export class PlaybackPipeline {
     const item = this.receiving!;
     const stage = this.resampler;
     const writtenBefore = item.writtenFrames;
-    if (stage.end() > 0) this.store(item, stage.output, stage.outputFrames); // the partial block and the filter's tail
+    if (stage !== undefined && stage.end() > 0) this.store(item, stage.output, stage.outputFrames); // the partial block and the filter's tail
     this.arrived(item, writtenBefore);
     item.ended = true;
     this.delay.itemEnded(this.arrivals);

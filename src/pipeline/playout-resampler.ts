@@ -15,7 +15,6 @@
 // reached the speaker, so an interruption never reports it as heard. Allocation-free per block.
 import { Resampler, type ResamplerQuality } from '../kernels/resampler.js';
 import { BLOCK_FRAMES } from '../constants.js';
-import { FloatRing } from './ring-buffer.js';
 
 export class PlayoutResampler {
   /** Session frames per block. */
@@ -25,8 +24,10 @@ export class PlayoutResampler {
   /** Group delay of the resampler, in session frames (may be fractional). */
   readonly latencyFrames: number;
   private readonly resampler: Resampler;
+  /** The last block's output: the FIFO (frames `taken`..`resampledFrames` still to go out). */
   private readonly resampled: Float32Array;
-  private readonly fifo: FloatRing;
+  private resampledFrames = 0;
+  private taken = 0;
   private readonly inputRate: number;
   private readonly outputRate: number;
   /** Session frames pushed since the last block that carried audio (whole blocks). */
@@ -40,19 +41,23 @@ export class PlayoutResampler {
     this.block = new Float32Array(this.blockFrames);
     this.latencyFrames = (this.resampler.latencyMs * inputRate) / 1000;
     this.resampled = new Float32Array(this.resampler.maxOutputFrames(this.blockFrames));
-    const most = this.resampled.length * 2;
-    this.fifo = new FloatRing(most, most);
   }
 
   /** Copies FIFO frames into output[pos..]; returns the new position (output.length when filled). */
   drain(output: Float32Array, pos: number): number {
-    return pos + this.fifo.read(output, pos, output.length - pos);
+    const n = Math.min(output.length - pos, this.resampledFrames - this.taken);
+    const from = this.resampled;
+    const at = this.taken;
+    for (let i = 0; i < n; i++) output[pos + i] = from[at + i]!;
+    this.taken = at + n;
+    return pos + n;
   }
 
   /** Resamples `block` into the FIFO; `audible` says whether it carried any played audio (for `heldSessionFrames`). */
   push(audible: boolean): void {
-    const n = this.resampler.processInto(this.block, this.resampled);
-    this.fifo.write(this.resampled, 0, n); // room by construction: drained below one block's output before a push
+    // called once the FIFO is empty (a read drains it first)
+    this.resampledFrames = this.resampler.processInto(this.block, this.resampled);
+    this.taken = 0;
     this.quietFrames = audible ? 0 : this.quietFrames + this.blockFrames;
   }
 
@@ -61,7 +66,7 @@ export class PlayoutResampler {
    * FIFO, less the silent blocks pushed since the last audio (rounded up: never under).
    */
   get heldSessionFrames(): number {
-    const pending = this.latencyFrames + (this.fifo.availableFrames * this.inputRate) / this.outputRate;
+    const pending = this.latencyFrames + ((this.resampledFrames - this.taken) * this.inputRate) / this.outputRate;
     return Math.max(0, Math.ceil(pending - this.quietFrames));
   }
 
