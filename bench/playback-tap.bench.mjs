@@ -17,7 +17,7 @@ const QUANTUM = 128;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const SECONDS_PER_ROUND = 2;
 
-/** Seeded speech-like bursts, 1 s of 24 kHz PCM16 cut into 20 ms deltas. */
+/** Seeded speech-like bursts, 1 s of 24 kHz PCM16 cut into 20 ms deltas. @param {number} seed */
 function replySecond(seed) {
   let x = seed;
   const pcm = new Int16Array(SESSION_RATE);
@@ -31,7 +31,7 @@ const deltas = replySecond(7);
 const mic = new Float32Array(DEVICE_RATE);
 for (let i = 0; i < mic.length; i++) mic[i] = 0.05 * Math.sin((2 * Math.PI * 220 * i) / DEVICE_RATE);
 
-/** A duplex loop (with a capture) or the playback alone; `mode` 'device' or 'tap'. */
+/** A duplex loop (with a capture) or the playback alone. @param {'device' | 'tap'} mode @param {boolean} withCapture */
 function loop(mode, withCapture) {
   const capture = withCapture
     ? new CapturePipeline({ inputRate: DEVICE_RATE, echoCancellation: true, vad: true, referenceRate: mode === 'tap' ? SESSION_RATE : DEVICE_RATE })
@@ -63,6 +63,7 @@ function loop(mode, withCapture) {
 
 const cases = [loop('device', true), loop('tap', true), loop('device', false), loop('tap', false)];
 for (const c of cases) c.run(); // warm up
+/** @type {number[][]} */
 const times = cases.map(() => []);
 for (let r = 0; r < ROUNDS; r++) {
   const order = r % 2 === 0 ? [0, 1, 2, 3] : [3, 2, 1, 0];
@@ -73,8 +74,10 @@ for (let r = 0; r < ROUNDS; r++) {
     times[i].push((used.user + used.system) / 1000 / SECONDS_PER_ROUND); // ms of CPU per second of audio
   }
 }
+/** @param {number[]} xs */
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 for (const [i, c] of cases.entries()) console.log(`${c.name}: ${median(times[i]).toFixed(3)} ms CPU per s of audio`);
+/** @param {number} a @param {number} b */
 const ratio = (a, b) => median(times[a].map((t, r) => t / times[b][r]));
 console.log(`duplex, device / tap (per-round median): ${ratio(0, 1).toFixed(3)}x`);
 console.log(`playback alone, device / tap (per-round median): ${ratio(2, 3).toFixed(3)}x`);
