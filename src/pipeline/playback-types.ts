@@ -81,7 +81,12 @@ export interface PlaybackInterruption {
 export interface PlaybackStats {
   /** Session-rate frames decoded from deltas. */
   receivedFrames: number;
-  /** Frames read out (audio only, not the zero fill), at the pipeline's `playoutRate` as are the other played counts. */
+  /**
+   * Frames read out (audio only, not the zero fill), at the pipeline's `playoutRate` as are the
+   * other played counts. With a `sessionReference` they count as they enter the resampler after
+   * the playout; `interrupt()` moves the playing item's frames still inside it (not heard at the
+   * cut) to `flushedFrames`.
+   */
   playedFrames: number;
   /** Frames dropped because the buffer was full (at `playoutRate`: the device's, or the session's with a `sessionReference`). */
   overflowFrames: number;

@@ -277,14 +277,18 @@ export class PlaybackPipeline {
     const playing = first !== undefined && first.playedFrames > 0 ? first : (ledger.lastPlayed ?? first);
     // buffered frames, and the session frames still waiting for a whole resampler block
     const pending = this.resampler === undefined ? 0 : this.resampler.pendingFrames;
-    const flushedFrames = this.ring.availableFrames + Math.round((pending * this.playoutRate) / this.inputRate);
-    // played into the resampler after the playout but not yet out of the speaker: not heard
+    let flushedFrames = this.ring.availableFrames + Math.round((pending * this.playoutRate) / this.inputRate);
+    // played into the resampler after the playout but not yet out of the speaker: not heard (they
+    // reach the speaker after the cut, as the release does, and count as flushed like it)
     const heldFrames = this.deviceStage === undefined ? 0 : this.deviceStage.heldSessionFrames;
     let result: PlaybackInterruption;
     if (playing === undefined) {
       result = { itemId: null, playedMs: 0, playedFrames: 0, receivedFrames: 0, playedToEnd: false, flushedMs: 0 };
     } else {
       const heard = Math.max(0, playing.playedFrames - heldFrames);
+      const unheard = playing.playedFrames - heard;
+      this.stats.playedFrames -= unheard;
+      flushedFrames += unheard;
       const playedFrames = Math.min(playing.receivedFrames, Math.floor((heard * this.inputRate) / this.playoutRate));
       result = {
         itemId: playing.itemId,

@@ -121,6 +121,8 @@ describe('PlaybackPipeline with a sessionReference', () => {
       expect(cut.playedFrames).toBeLessThanOrEqual(heard);
       expect(cut.playedFrames).toBeGreaterThanOrEqual(heard - 1);
       expect(cut.playedToEnd).toBe(false);
+      // the counters agree: what was inside the resampler at the cut counts as flushed
+      expect(p.stats.playedFrames).toBe(cut.playedFrames);
       p.free();
     }
     // an item played to its end says so once its last frames are out of the resampler
