@@ -38,7 +38,7 @@ import { ArrivalStats } from './playout-arrivals.js';
 import { DelayManager, REBUFFER_MARGIN_MS } from './playout-delay.js';
 import { Playout } from './playout.js';
 import { PlayoutResampler } from './playout-resampler.js';
-import { playoutSettings } from './playback-options.js';
+import { checkSink, playoutSettings } from './playback-options.js';
 import { AUDIO_ENCODINGS, type AudioEncoding } from './capture.js';
 
 import { newPlaybackStats, type PlaybackInterruption, type PlaybackPipelineOptions, type PlaybackReferenceSink, type PlaybackStats } from './playback-types.js';
@@ -391,12 +391,4 @@ export class PlaybackPipeline {
     item.bufferedFrames += written;
     this.stats.overflowFrames += frames - written;
   }
-}
-
-/** `option` when it is undefined or has `pushReference`, else an OptionsError. */
-function checkSink(name: string, option: PlaybackReferenceSink | undefined): PlaybackReferenceSink | undefined {
-  if (option === undefined || (option !== null && typeof option === 'object' && typeof option.pushReference === 'function')) return option;
-  throw new OptionsError(
-    `${name} must be an object with pushReference(samples) (e.g. a CapturePipeline with referenceRate equal to inputRate), got ${String(option)}`,
-  );
 }
