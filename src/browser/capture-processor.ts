@@ -4,9 +4,12 @@
 // stereo input is averaged into a buffer made once); messages are posted only when a chunk is
 // complete, and level reports every `levelIntervalMs`. With `echoCancellation` or `echoGate` and a
 // `linkId`, the linked playback processor's output is the reference: it pushes each quantum it
-// plays into this pipeline (the same render thread, no copy). `close` frees the pipeline and the
+// plays into this pipeline (the same render thread, no copy); the canceller takes it at 24 kHz,
+// the playback's tap before its resampler (its default session rate), when the pipeline's output
+// rate is 24 kHz, else (and the gate) at the context's rate. `close` frees the pipeline and the
 // echo gate (their kernel memory in this scope) and ends the processor.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
+import { REALTIME_SAMPLE_RATE } from '../constants.js';
 import {
   contextRate,
   echoLink,
@@ -59,11 +62,16 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       const rate = contextRate(scope, config);
       this.echoGate = workletEchoGate(scope, config.echoGate, rate);
       this.linkId = config.linkId;
+      // the canceller takes the linked playback's 24 kHz tap (its default session rate) when its own output rate is that
+      const outputRate = config.pipeline?.outputRate ?? REALTIME_SAMPLE_RATE;
+      const sessionTap =
+        this.echoGate === undefined && config.echoCancellation !== undefined && config.echoCancellation !== false && outputRate === REALTIME_SAMPLE_RATE;
       this.pipeline = new CapturePipeline({
         ...config.pipeline,
         inputRate: rate,
         echoGate: this.echoGate,
         echoCancellation: config.echoCancellation as CapturePipelineOptions['echoCancellation'],
+        referenceRate: sessionTap ? outputRate : rate,
       });
       // the linked playback processor's output goes to the pipeline's echo stages
       if (config.linkId !== undefined && (this.echoGate !== undefined || this.pipeline.echoCanceller !== undefined)) {

@@ -18,7 +18,7 @@ export interface PlaybackProgress {
 }
 
 /** Options of `createPlaybackNode`: the playback pipeline's (its output rate is the context's), plus destination and callbacks. */
-export interface PlaybackNodeOptions extends Omit<PlaybackPipelineOptions, 'outputRate' | 'echoGate'>, WorkletNodeOptions {
+export interface PlaybackNodeOptions extends Omit<PlaybackPipelineOptions, 'outputRate' | 'echoGate' | 'sessionReference'>, WorkletNodeOptions {
   /** Where to play; default `context.destination`. Pass `null` to leave it unconnected. */
   destination?: AudioNode | null;
   /** Feeds the echo gate of the capture node with the same `linkId`. */

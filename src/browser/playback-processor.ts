@@ -1,10 +1,14 @@
 // The playback AudioWorkletProcessor: a PlaybackPipeline read on every 128-frame render quantum
 // (allocation-free), fed with the session's audio deltas through the port. `interrupt` flushes at
 // once and answers with the audio of the playing item actually played. What it plays goes to the
-// linked capture processor's echo gate as its reference (same render thread, no copy). Progress
+// linked capture processor's echo stages as their reference (same render thread, no copy): when
+// linked, the playout runs at the session rate (PlaybackPipeline's `sessionReference`) and the
+// capture gets that tap when it takes the session rate (its canceller at 24 kHz), else what the
+// speaker plays at the context's rate (the gate). A capture taking neither rate gets nothing. Progress
 // is posted every `progressIntervalMs`. `close` frees the pipeline (its kernel memory in this
 // scope) and ends the processor.
 import { PlaybackPipeline, type PlaybackPipelineOptions } from '../pipeline/playback.js';
+import { REALTIME_SAMPLE_RATE } from '../constants.js';
 import { freedError } from '../wasm/blocks.js';
 import {
   contextRate,
@@ -23,7 +27,7 @@ import type { PlaybackReply, PlaybackRequest, WorkletKernelOptions } from './pro
 
 export interface PlaybackProcessorOptions extends WorkletKernelOptions {
   /** Pipeline options; `outputRate` is the context's rate and is set by the processor. */
-  pipeline?: Omit<PlaybackPipelineOptions, 'outputRate' | 'echoGate'>;
+  pipeline?: Omit<PlaybackPipelineOptions, 'outputRate' | 'echoGate' | 'sessionReference'>;
   /** How often to post `progress` messages while audio plays, ms; 0 for never. Default 100. */
   progressIntervalMs?: number;
 }
@@ -51,9 +55,20 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
       installKernels(config);
       this.link = config.linkId === undefined ? undefined : echoLink(config.linkId);
       const link = this.link;
-      const echoGate = link === undefined ? undefined : { pushReference: (block: Float32Array) => link.reference?.pushReference(block) };
       this.rate = contextRate(scope, config);
-      this.pipeline = new PlaybackPipeline({ ...config.pipeline, outputRate: this.rate, echoGate });
+      const rate = this.rate;
+      const sessionRate = config.pipeline?.inputRate ?? REALTIME_SAMPLE_RATE;
+      // linked: the playout runs at the session rate; the capture gets the tap or the device's stream, at the rate it takes
+      // (the device's stream only when the rates differ: at equal rates the tap is the same signal)
+      const sinkAt = (wanted: number, skip: boolean) => ({
+        pushReference(block: Float32Array): void {
+          const sink = link!.reference;
+          if (!skip && sink !== undefined && sink.referenceRate === wanted) sink.pushReference(block);
+        },
+      });
+      const sessionReference = link === undefined ? undefined : sinkAt(sessionRate, false);
+      const echoGate = link === undefined ? undefined : sinkAt(rate, rate === sessionRate);
+      this.pipeline = new PlaybackPipeline({ ...config.pipeline, outputRate: rate, echoGate, sessionReference });
       const progressIntervalMs = config.progressIntervalMs ?? 100;
       this.progressFrames = progressIntervalMs > 0 ? Math.round((progressIntervalMs * this.rate) / 1000) : 0;
       // bad input from the network (invalid base64, odd byte count) is reported; playback goes on
@@ -84,7 +99,7 @@ export function createPlaybackProcessorClass(scope: WorkletScope): new (options?
       this.post({
         type: 'progress',
         itemId: this.pipeline.playingItemId,
-        playedMs: (this.pipeline.stats.playedFrames * 1000) / this.rate,
+        playedMs: (this.pipeline.stats.playedFrames * 1000) / this.pipeline.playoutRate,
         bufferedMs: this.pipeline.bufferedMs,
         playing,
       });

@@ -71,6 +71,8 @@ export function workletEchoGate(scope: WorkletScope, option: boolean | EchoGateS
 
 /** Where the played signal goes: the capture pipeline (its echo canceller and echo gate). */
 export interface ReferenceSink {
+  /** The rate it takes the played signal at: the context's, or the session's (the playback's tap). */
+  readonly referenceRate: number;
   pushReference(playback: Float32Array): void;
 }
 

@@ -14,7 +14,7 @@ export type WorkerCaptureOptions = Omit<CapturePipelineOptions, 'echoGate' | 'va
   echoCancellation?: boolean | Omit<EchoCancellerOptions, 'sampleRate'>;
 };
 /** PlaybackPipeline options that can cross into a worker. */
-export type WorkerPlaybackOptions = Omit<PlaybackPipelineOptions, 'echoGate'>;
+export type WorkerPlaybackOptions = Omit<PlaybackPipelineOptions, 'echoGate' | 'sessionReference'>;
 
 /** Requests (with `id`) and notifications to a worker. `close` frees the stream's pipeline. */
 export type WorkerRequest =

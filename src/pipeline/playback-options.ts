@@ -1,7 +1,8 @@
 // The playout options of PlaybackPipeline (fades, the adaptive playout delay, the limiter),
-// checked once at construction and turned into device frames.
+// checked once at construction and turned into frames at the playout rate; the sinks checked too.
 import { OptionsError } from '../errors.js';
 import type { OutputLimiterOptions } from './limiter.js';
+import type { PlaybackReferenceSink } from './playback-types.js';
 import { checkNumber } from './options.js';
 
 /** Defaults of the playout options, ms (see PlaybackPipelineOptions). */
@@ -54,4 +55,12 @@ function limiterSettings(option: PlayoutOptions['limiter']): PlayoutSettings['li
     thresholdDb: checkNumber('limiter.thresholdDb', option.thresholdDb, -1, -30, 0),
     releaseMs: checkNumber('limiter.releaseMs', option.releaseMs, 100, 1, 5_000),
   };
+}
+
+/** `option` when it is undefined or has `pushReference`, else an OptionsError. */
+export function checkSink(name: string, option: PlaybackReferenceSink | undefined): PlaybackReferenceSink | undefined {
+  if (option === undefined || (option !== null && typeof option === 'object' && typeof option.pushReference === 'function')) return option;
+  throw new OptionsError(
+    `${name} must be an object with pushReference(samples) (e.g. a CapturePipeline with referenceRate equal to inputRate), got ${String(option)}`,
+  );
 }

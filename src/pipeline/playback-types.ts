@@ -18,7 +18,7 @@ export interface PlaybackPipelineOptions {
   /** Resampler quality. Default 'high'. */
   quality?: ResamplerQuality;
   /**
-   * Most audio held, in ms of device frames (100..600000); what does not fit is dropped and
+   * Most audio held, in ms (100..600000); what does not fit is dropped and
    * counted. Default 60000. (Formerly `maxBufferedMs`.)
    */
   maxPlaybackMs?: number;
@@ -46,6 +46,15 @@ export interface PlaybackPipelineOptions {
   limiter?: boolean | OutputLimiterOptions;
   /** Receives every block `read()` outputs (zero fill included), e.g. an `EchoGate` (yours to free). */
   echoGate?: PlaybackReferenceSink;
+  /**
+   * Receives what is played at the session rate (`inputRate`), every frame, zeros while nothing
+   * plays, before the one resampler to the device: the echo reference of a `CapturePipeline`
+   * whose `referenceRate` is its output rate (its canceller then needs no resampler of its own).
+   * Giving it runs the playout (buffer, fades, limiter, counters) at the session rate and resamples
+   * after it (`playoutRate` is then `inputRate`). Each `read()` passes it whole session blocks
+   * before it returns (64 frames per 128-frame quantum at 24 -> 48 kHz). Default none.
+   */
+  sessionReference?: PlaybackReferenceSink;
   /** Most items queued at once. Default 64. */
   maxItems?: number;
   /** What the deltas carry: 'pcm16' (default), or G.711 'mulaw' / 'alaw' bytes (then `inputRate` is 8000). */
@@ -72,21 +81,26 @@ export interface PlaybackInterruption {
 export interface PlaybackStats {
   /** Session-rate frames decoded from deltas. */
   receivedFrames: number;
-  /** Device-rate frames read out (audio only, not the zero fill). */
+  /**
+   * Frames read out (audio only, not the zero fill), at the pipeline's `playoutRate` as are the
+   * other played counts. With a `sessionReference` they count as they enter the resampler after
+   * the playout; `interrupt()` moves the playing item's frames still inside it (not heard at the
+   * cut) to `flushedFrames`.
+   */
   playedFrames: number;
-  /** Device-rate frames dropped because the buffer was full. */
+  /** Frames dropped because the buffer was full (at `playoutRate`: the device's, or the session's with a `sessionReference`). */
   overflowFrames: number;
-  /** Device-rate frames flushed by interruptions. */
+  /** Frames flushed by interruptions (at `playoutRate`). */
   flushedFrames: number;
   /** Session-rate frames of deltas that arrived for an interrupted item, not played. */
   lateFrames: number;
   /** Times the buffer ran dry while an item was still expected to deliver audio. */
   underruns: number;
-  /** Device-rate frames of silence output during those underruns. */
+  /** Frames of silence output during those underruns (at `playoutRate`). */
   underrunFrames: number;
   /** Deltas rejected (odd byte count) or partly rejected. */
   badDeltas: number;
-  /** The adaptive playout delay now, device frames. */
+  /** The adaptive playout delay now, frames at `playoutRate`. */
   playoutDelayFrames: number;
   /** Frames played below full gain: the fades at transitions (the release after an interrupt included). */
   fadedFrames: number;

@@ -11,8 +11,14 @@
 // count as heard; the fade-out that follows `interrupt()` plays frames after the cut and counts
 // as flushed, so `playedMs` is exactly the item's audio read before the interrupt.
 //
-// The resampler is always called on fixed 128-frame blocks (an item's last block may be shorter),
-// so the output is identical whatever the delta sizes. Stream accounting is in integer frames;
+// Where the resampler sits. By default each item is resampled to the device rate as it arrives (on
+// fixed 128-frame blocks, an item's last block may be shorter, so the output is identical whatever
+// the delta sizes), and the buffer, playout, fades and limiter work on device frames. With a
+// `sessionReference` they work at the session rate instead, and one continuous resampler after
+// them (PlayoutResampler) makes the device's stream: `read()` pulls session blocks through the
+// playout, hands each to `sessionReference` exactly as played (zeros while nothing plays: what
+// an echo canceller at the session rate needs, with no resampler of its own), then resamples it.
+// `playoutRate` is the rate of the playout's frames and counters (stats, playout delay). Stream accounting is in integer frames;
 // milliseconds are derived from them. `read()` is allocation-free; `pushDelta()` allocates while
 // decoding (once per delta, off the audio thread).
 import { decodeBase64 } from '../kernels/base64.js';
@@ -31,7 +37,8 @@ import { OutputLimiter } from './limiter.js';
 import { ArrivalStats } from './playout-arrivals.js';
 import { DelayManager, REBUFFER_MARGIN_MS } from './playout-delay.js';
 import { Playout } from './playout.js';
-import { playoutSettings } from './playback-options.js';
+import { PlayoutResampler } from './playout-resampler.js';
+import { checkSink, playoutSettings } from './playback-options.js';
 import { AUDIO_ENCODINGS, type AudioEncoding } from './capture.js';
 
 import { newPlaybackStats, type PlaybackInterruption, type PlaybackPipelineOptions, type PlaybackReferenceSink, type PlaybackStats } from './playback-types.js';
@@ -60,13 +67,23 @@ export class PlaybackPipeline {
   /** Most audio held, ms (the `maxPlaybackMs` option). */
   readonly maxPlaybackMs: number;
   readonly encoding: AudioEncoding;
+  /**
+   * Rate of the playout (buffer, fades, limiter) and of the frame counts in `stats`, Hz: `outputRate`,
+   * or `inputRate` with a `sessionReference`.
+   */
+  readonly playoutRate: number;
   readonly stats: PlaybackStats = newPlaybackStats();
 
   private readonly ring: FloatRing;
   private readonly ledger: ItemLedger;
-  /** Session audio to the device rate, on fixed 128-frame blocks; its output goes to `store`. */
-  private readonly resampler: BlockResampler;
+  /** Session audio to the device rate, on fixed 128-frame blocks; its output goes to `store` (undefined with a `sessionReference`). */
+  private readonly resampler: BlockResampler | undefined;
+  /** Decoded session samples on their way to `store` (with a `sessionReference`). */
+  private readonly decoded: Float32Array;
   private readonly echoGate: PlaybackReferenceSink | undefined;
+  private readonly sessionReference: PlaybackReferenceSink | undefined;
+  /** The resampler after the playout (with a `sessionReference`), or undefined. */
+  private readonly deviceStage: PlayoutResampler | undefined;
   private readonly arrivals: ArrivalStats;
   private readonly delay: DelayManager;
   private readonly playout: Playout;
@@ -87,48 +104,49 @@ export class PlaybackPipeline {
     const quality = checkChoice('quality', options.quality, 'high', ['voice', 'high'] as const);
     this.maxPlaybackMs = checkNumber('maxPlaybackMs', options.maxPlaybackMs, 60_000, 100, 600_000);
     const maxItems = checkNumber('maxItems', options.maxItems, 64, 2, 4096);
-    const playout = playoutSettings(options, this.outputRate);
     this.encoding = checkChoice('encoding', options.encoding, 'pcm16', AUDIO_ENCODINGS);
     if (this.encoding !== 'pcm16' && this.inputRate !== 8000) {
       throw new OptionsError(`G.711 (${this.encoding}) is 8 kHz audio: inputRate must be 8000, got ${this.inputRate}`);
     }
     this.echoGate = options.echoGate;
-    this.ring = new FloatRing(Math.ceil((this.maxPlaybackMs * this.outputRate) / 1000));
+    this.sessionReference = checkSink('sessionReference', options.sessionReference);
+    const rate = this.sessionReference === undefined ? this.outputRate : this.inputRate;
+    this.playoutRate = rate;
+    const playout = playoutSettings(options, rate);
+    this.ring = new FloatRing(Math.ceil((this.maxPlaybackMs * rate) / 1000));
     this.ledger = new ItemLedger(Math.round(maxItems));
-    this.resampler = new BlockResampler({
-      inputRate: this.inputRate,
-      outputRate: this.outputRate,
-      quality,
-      blockFrames: BLOCK_FRAMES,
-    });
+    const sessionRate = this.sessionReference !== undefined;
+    this.resampler = sessionRate ? undefined : new BlockResampler({ inputRate: this.inputRate, outputRate: rate, quality, blockFrames: BLOCK_FRAMES });
+    this.decoded = new Float32Array(sessionRate ? BLOCK_FRAMES : 0);
+    this.deviceStage = sessionRate ? new PlayoutResampler(rate, this.outputRate, quality) : undefined;
     const fade = new Fade(playout.fadeFrames);
     this.fade = fade;
-    this.arrivals = new ArrivalStats(this.outputRate, playout.maxFrames);
+    this.arrivals = new ArrivalStats(rate, playout.maxFrames);
     this.delay = new DelayManager({
       minFrames: playout.minFrames,
       maxFrames: playout.maxFrames,
       startFrames: playout.startFrames,
       reserveFrames: playout.fadeFrames + BLOCK_FRAMES,
-      marginFrames: Math.round((REBUFFER_MARGIN_MS * this.outputRate) / 1000),
+      marginFrames: Math.round((REBUFFER_MARGIN_MS * rate) / 1000),
     });
     // (re)start with at least two fades of audio, so a fade-in is never cut short by the next fade-out
     this.playout = new Playout(this.ring, this.ledger, fade, this.delay, this.stats, Math.max(1, playout.minFrames, 2 * playout.fadeFrames));
     const limiter = playout.limiter;
-    this.limiter = limiter === undefined ? undefined : new OutputLimiter(this.outputRate, limiter.thresholdDb, limiter.releaseMs);
+    this.limiter = limiter === undefined ? undefined : new OutputLimiter(rate, limiter.thresholdDb, limiter.releaseMs);
     this.stats.playoutDelayFrames = this.delay.targetFrames;
   }
 
   /** The playout delay now, ms (adaptive between minPlayoutMs and maxPlayoutMs). */
   get playoutDelayMs(): number {
-    return (this.delay.targetFrames * 1000) / this.outputRate;
+    return (this.delay.targetFrames * 1000) / this.playoutRate;
   }
 
   /** Audio buffered for the speaker, in ms. */
   get bufferedMs(): number {
-    return (this.ring.availableFrames * 1000) / this.outputRate;
+    return (this.ring.availableFrames * 1000) / this.playoutRate;
   }
 
-  /** Device frames buffered. */
+  /** Frames buffered, at `playoutRate`. */
   get bufferedFrames(): number {
     return this.ring.availableFrames;
   }
@@ -178,7 +196,7 @@ export class PlaybackPipeline {
     }
     const item = this.itemFor(itemId);
     if (item === undefined) {
-      this.stats.overflowFrames += Math.ceil((pcm.length * this.outputRate) / this.inputRate);
+      this.stats.overflowFrames += Math.ceil((pcm.length * this.playoutRate) / this.inputRate);
       return 0;
     }
     item.receivedFrames += pcm.length;
@@ -186,9 +204,19 @@ export class PlaybackPipeline {
     this.arrivals.begin(item, this.playout.clockFrames);
     const writtenBefore = item.writtenFrames;
     const stage = this.resampler;
-    for (let at = 0; at < pcm.length; ) {
-      at = stage.pushPcm16(pcm, at);
-      if (stage.outputFrames > 0) this.store(item, stage.output, stage.outputFrames);
+    if (stage === undefined) {
+      // at the session rate: decoded (x / 32768, exact) straight into the buffer
+      const decoded = this.decoded;
+      for (let at = 0; at < pcm.length; at += decoded.length) {
+        const n = Math.min(decoded.length, pcm.length - at);
+        for (let i = 0; i < n; i++) decoded[i] = pcm[at + i]! / 32768;
+        this.store(item, decoded, n);
+      }
+    } else {
+      for (let at = 0; at < pcm.length; ) {
+        at = stage.pushPcm16(pcm, at);
+        if (stage.outputFrames > 0) this.store(item, stage.output, stage.outputFrames);
+      }
     }
     this.arrived(item, writtenBefore);
     return pcm.length;
@@ -209,16 +237,28 @@ export class PlaybackPipeline {
 
   /**
    * Fills `output` with the next frames for the speaker; returns the frames of audio written, the
-   * rest of `output` being zero-filled. Allocation-free (for the audio callback).
+   * rest of `output` being zero-filled (with a `sessionReference`: the session frames played,
+   * converted to device frames, the resampler's ringing aside). Allocation-free (for the audio
+   * callback).
    */
   read(output: Float32Array): number {
     if (this.freed) throw freedError('PlaybackPipeline');
-    const written = this.playout.read(output);
-    this.stats.playedFrames += written;
-    this.stats.fadedFrames = this.fade.fadedFrames;
-    if (this.limiter !== undefined) {
-      this.limiter.process(output, 0, output.length);
-      this.stats.limitedFrames = this.limiter.limitedFrames;
+    const stage = this.deviceStage;
+    let written: number;
+    if (stage === undefined) {
+      written = this.playOut(output);
+    } else {
+      // whole session blocks through the playout, each to the tap as played, then to the device
+      let played = 0;
+      const sink = this.sessionReference!;
+      for (let pos = stage.drain(output, 0); pos < output.length; pos = stage.drain(output, pos)) {
+        const releasing = this.playout.releasing; // a barge-in's fade-out is audio too
+        const frames = this.playOut(stage.block);
+        sink.pushReference(stage.block);
+        stage.push(frames > 0 || releasing);
+        played += frames;
+      }
+      written = Math.min(output.length, Math.round((played * this.outputRate) / this.playoutRate));
     }
     if (this.echoGate !== undefined) this.echoGate.pushReference(output);
     return written;
@@ -236,19 +276,27 @@ export class PlaybackPipeline {
     const first = ledger.first();
     const playing = first !== undefined && first.playedFrames > 0 ? first : (ledger.lastPlayed ?? first);
     // buffered frames, and the session frames still waiting for a whole resampler block
-    const flushedFrames = this.ring.availableFrames + Math.round((this.resampler.pendingFrames * this.outputRate) / this.inputRate);
+    const pending = this.resampler === undefined ? 0 : this.resampler.pendingFrames;
+    let flushedFrames = this.ring.availableFrames + Math.round((pending * this.playoutRate) / this.inputRate);
+    // played into the resampler after the playout but not yet out of the speaker: not heard (they
+    // reach the speaker after the cut, as the release does, and count as flushed like it)
+    const heldFrames = this.deviceStage === undefined ? 0 : this.deviceStage.heldSessionFrames;
     let result: PlaybackInterruption;
     if (playing === undefined) {
       result = { itemId: null, playedMs: 0, playedFrames: 0, receivedFrames: 0, playedToEnd: false, flushedMs: 0 };
     } else {
-      const playedFrames = Math.min(playing.receivedFrames, Math.floor((playing.playedFrames * this.inputRate) / this.outputRate));
+      const heard = Math.max(0, playing.playedFrames - heldFrames);
+      const unheard = playing.playedFrames - heard;
+      this.stats.playedFrames -= unheard;
+      flushedFrames += unheard;
+      const playedFrames = Math.min(playing.receivedFrames, Math.floor((heard * this.inputRate) / this.playoutRate));
       result = {
         itemId: playing.itemId,
         playedMs: (playedFrames * 1000) / this.inputRate,
         playedFrames,
         receivedFrames: playing.receivedFrames,
-        playedToEnd: playing.ended && playing.bufferedFrames === 0,
-        flushedMs: (flushedFrames * 1000) / this.outputRate,
+        playedToEnd: playing.ended && playing.bufferedFrames === 0 && heldFrames === 0,
+        flushedMs: (flushedFrames * 1000) / this.playoutRate,
       };
     }
     for (let i = 0; i < ledger.count; i++) this.interrupted.add(ledger.at(i).itemId);
@@ -257,7 +305,7 @@ export class PlaybackPipeline {
     this.playout.releaseNow();
     this.ring.clear();
     ledger.clear();
-    this.resampler.reset();
+    this.resampler?.reset();
     this.receiving = undefined;
     return result;
   }
@@ -280,7 +328,7 @@ export class PlaybackPipeline {
     this.playout.releaseNow();
     this.ring.clear();
     this.ledger.clear();
-    this.resampler.reset();
+    this.resampler?.reset();
     this.receiving = undefined;
     this.interrupted.clear();
   }
@@ -292,7 +340,20 @@ export class PlaybackPipeline {
   free(): void {
     if (this.freed) return;
     this.freed = true;
-    this.resampler.free();
+    this.resampler?.free();
+    this.deviceStage?.free();
+  }
+
+  /** The playout's frames into `output` (at `playoutRate`), then the limiter; returns the frames of audio. */
+  private playOut(output: Float32Array): number {
+    const written = this.playout.read(output);
+    this.stats.playedFrames += written;
+    this.stats.fadedFrames = this.fade.fadedFrames;
+    if (this.limiter !== undefined) {
+      this.limiter.process(output, 0, output.length);
+      this.stats.limitedFrames = this.limiter.limitedFrames;
+    }
+    return written;
   }
 
   private itemFor(itemId: string): PlaybackItem | undefined {
@@ -307,7 +368,7 @@ export class PlaybackPipeline {
     const item = this.receiving!;
     const stage = this.resampler;
     const writtenBefore = item.writtenFrames;
-    if (stage.end() > 0) this.store(item, stage.output, stage.outputFrames); // the partial block and the filter's tail
+    if (stage !== undefined && stage.end() > 0) this.store(item, stage.output, stage.outputFrames); // the partial block and the filter's tail
     this.arrived(item, writtenBefore);
     item.ended = true;
     this.delay.itemEnded(this.arrivals);

@@ -55,6 +55,11 @@ export class Playout {
     return this.state === PLAYING;
   }
 
+  /** True while a barge-in's fade-out (`releaseNow`) has frames left to play. */
+  get releasing(): boolean {
+    return this.releaseAt < this.releaseFrames;
+  }
+
   /** True in an underrun (an item still arriving ran out). */
   get dry(): boolean {
     return this.state === DRY;

@@ -1,8 +1,11 @@
 // The pipelines a RealtimeAudioAdapter runs, made from its options: the capture pipeline (the
 // microphone to the session's rate and format), and where the session's audio goes (a
 // PlaybackPipeline at the speaker's rate, or the app's own `playout`), with the echo canceller or
-// the echo gate between them when asked for: what the playback reads out goes to the capture
-// pipeline as their reference. Says which of them the adapter made (and so frees).
+// the echo gate between them when asked for: what the playback plays goes to the capture pipeline
+// as their reference. The canceller gets it at the session rate when the session's two rates are
+// equal (OpenAI's 24 kHz): the playback's `sessionReference` tap, before its one resampler to the
+// speaker, with no second resampler in the capture path (1.13-1.15x the chain's speed); else, and
+// for the gate, what the speaker plays at the device rate. Says which of them the adapter made.
 import { OptionsError } from '../errors.js';
 import { CapturePipeline, type AudioEncoding } from '../pipeline/capture.js';
 import { checkOneEchoStage } from '../pipeline/capture-echo.js';
@@ -46,6 +49,13 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
   }
   const outputRate = options.outputRate ?? playout?.outputRate;
   const echoGate = makeEchoGate(options.echoGate, options.inputRate, outputRate as number);
+  // the canceller's reference at the session rate, straight from the playout (no playout of the app's own, no gate)
+  const sessionTap =
+    playout === undefined &&
+    echoGate === undefined &&
+    options.echoCancellation !== undefined &&
+    options.echoCancellation !== false &&
+    protocol.outputRate === protocol.inputRate;
   const capture = new CapturePipeline({
     inputRate: options.inputRate,
     outputRate: protocol.inputRate,
@@ -53,7 +63,7 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
     vad: options.vad,
     echoGate,
     echoCancellation: options.echoCancellation,
-    referenceRate: outputRate,
+    referenceRate: sessionTap ? protocol.outputRate : outputRate,
     silenceGating: options.silenceGating,
     prefixPaddingMs: options.prefixPaddingMs,
     quality: options.quality,
@@ -66,8 +76,9 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
       inputRate: protocol.outputRate,
       quality: options.quality,
       ...playbackOptions(options),
-      // what is read out goes to the echo stages (the capture pipeline passes it on)
-      echoGate: echoGate === undefined && capture.echoCanceller === undefined ? undefined : capture,
+      // what is played goes to the echo stages (the capture pipeline passes it on)
+      echoGate: sessionTap || (echoGate === undefined && capture.echoCanceller === undefined) ? undefined : capture,
+      sessionReference: sessionTap ? capture : undefined,
       encoding,
     });
   return {

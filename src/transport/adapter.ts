@@ -242,7 +242,13 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   /** Totals and counters (allocates the returned object). */
   get stats(): AdapterStats {
     const protocol = this.protocol;
-    return this.counts.stats(protocol.inputRate, protocol.outputRate, this.playback.outputRate, this.capture.stats, this.playback.stats);
+    return this.counts.stats(
+      protocol.inputRate,
+      protocol.outputRate,
+      this.playback.playoutRate ?? this.playback.outputRate,
+      this.capture.stats,
+      this.playback.stats,
+    );
   }
 
   /** The echo canceller in use, if any (its `erleDb`, `delayMs`, `converged` say how it does). */

@@ -18,9 +18,11 @@ export interface PlayoutInterruption extends PlaybackInterruption {
 
 /** The playback side of an adapter (`PlaybackPipeline` is one). */
 export interface SessionPlayout {
-  /** Rate the played counts of `stats` are in (`playedFrames`, `flushedFrames`, ...), Hz. */
+  /** Rate of the speaker, Hz; also the rate the played counts of `stats` are in unless `playoutRate` says otherwise. */
   readonly outputRate: number;
-  /** Integer counters (received frames at the session's rate, played at `outputRate`). */
+  /** Rate the played counts of `stats` are in (`playedFrames`, `flushedFrames`, ...) when not `outputRate`, Hz. */
+  readonly playoutRate?: number;
+  /** Integer counters (received frames at the session's rate, played at `playoutRate ?? outputRate`). */
   readonly stats: PlaybackStats;
   /** True while an item is queued, playing, or still expected to deliver audio. */
   readonly active: boolean;

@@ -217,8 +217,9 @@ function echoCancellerScene(): Scene {
   const deltas = replyDeltas();
   const frames = 1200 * QUANTUM; // 3.2 s
   const captureOptions = { echoCancellation: true, chunkMs: 40 };
+  // a linked playback processor plays at the session rate and taps it (PlaybackPipeline's sessionReference)
   const playback = () => {
-    const p = new PlaybackPipeline({ outputRate: sampleRate });
+    const p = new PlaybackPipeline({ outputRate: sampleRate, sessionReference: { pushReference: () => {} } });
     for (const d of deltas) p.pushDelta(d, 'item_1');
     p.endItem('item_1');
     return p;
@@ -236,8 +237,9 @@ function echoCancellerScene(): Scene {
     frames,
     input: () => ({ deltas, mic: f32base64(mic), captureOptions }),
     node() {
-      const capture = new CapturePipeline({ inputRate: sampleRate, ...captureOptions });
-      const p = new PlaybackPipeline({ outputRate: sampleRate, echoGate: capture });
+      // as the linked processors: the canceller (24 kHz output) takes the playback's 24 kHz tap
+      const capture = new CapturePipeline({ inputRate: sampleRate, ...captureOptions, referenceRate: 24000 });
+      const p = new PlaybackPipeline({ outputRate: sampleRate, sessionReference: capture });
       for (const d of deltas) p.pushDelta(d, 'item_1');
       p.endItem('item_1');
       const events: Record<string, unknown>[] = [];

@@ -37,7 +37,7 @@ function makeAdapter(echoCancellation: boolean, sent: Float32Array[]): RealtimeA
  * delay, at 12 dB echo return loss, plus noise at -70 dBFS.
  */
 function micOfCall(): Float32Array {
-  const adapter = makeAdapter(false, []);
+  const adapter = makeAdapter(true, []); // plays as the cancelling adapter does (the playout at 24 kHz, its tap the reference)
   const played = new Float32Array(FRAMES);
   for (let at = 0; at < FRAMES; at += QUANTUM) adapter.readPlayback(played.subarray(at, at + QUANTUM));
   adapter.free();
@@ -97,5 +97,20 @@ describe('RealtimeAudioAdapter with echoCancellation', () => {
     const gemini = new RealtimeAudioAdapter({ ...base, protocol: 'gemini', echoCancellation: true });
     expect((gemini.echoCanceller as EchoCanceller).sampleRate).toBe(16000); // Gemini's input rate
     gemini.free();
+  });
+
+  it("feeds the canceller the playback's session-rate tap when the session's two rates are equal (OpenAI), else what the speaker plays", () => {
+    const base = { inputRate: RATE, outputRate: RATE, send: () => {} };
+    const rates = (options: object) => {
+      const adapter = new RealtimeAudioAdapter({ ...base, ...(options as { protocol: 'openai' }) });
+      const playback = adapter.playback as { playoutRate?: number };
+      const found = [playback.playoutRate, adapter.capture.referenceRate];
+      adapter.free();
+      return found;
+    };
+    expect(rates({ protocol: 'openai', echoCancellation: true })).toEqual([24000, 24000]);
+    expect(rates({ protocol: 'gemini', echoCancellation: true })).toEqual([RATE, RATE]); // 16 kHz in, 24 kHz out
+    expect(rates({ protocol: 'openai', echoGate: true })).toEqual([RATE, RATE]);
+    expect(rates({ protocol: 'openai' })).toEqual([RATE, RATE]);
   });
 });
