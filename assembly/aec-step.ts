@@ -236,17 +236,20 @@ export function kf_drift_blocks(w: usize, p: usize, m: i32, k: i32, lambda: f32,
 }
 
 /**
- * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
+ * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor)
+ * (the prior's cap and floor are the same for every partition: ./aec-state, setPrior)
  * for every partition in `runs` (kf_runs; the others take kf_drift) and bin (bins past the last
  * real one stay zero because X is zero there).
  */
-export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32, k: i32, gRe: usize, gIm: usize, invT: usize, scale: usize, lambda: f32, info: f32, floors: usize, caps: usize): void {
+export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32, k: i32, gRe: usize, gIm: usize, invT: usize, scale: usize, lambda: f32, info: f32, floor: f32, capAll: f32): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
   const vLambda = f32x4.splat(lambda);
   const one = f32x4.splat(1);
   const vInfo = f32x4.splat(info);
+  const fl = f32x4.splat(floor);
+  const cap = f32x4.splat(capAll);
   const runsEnd = runs + (<usize>nRuns << 4);
   // bins outer, partitions inner: the bin's G, 1/T and bound scale stay in registers across the
   // partitions (the same operations per coefficient as partition by partition)
@@ -264,8 +267,6 @@ export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32,
       let wp = w + <usize>q * stride + o;
       let pp = p + <usize>q * pstride + o;
       for (; q < end; q++) {
-        const fl = v128.load32_splat(floors + (<usize>q << 2));
-        const cap = v128.load32_splat(caps + (<usize>q << 2));
         const xr = v128.load(xp);
         const xi = v128.load(xp + im);
         const pv = f32x4.mul(v128.load(pp), sc);
