@@ -241,14 +241,14 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
     if (a.driftPending == DRIFT_BATCH) flushDrift(a);
   } else if (quiet) {
     flushDrift(a);
-    kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale);
+    kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale, 1);
   } else {
     kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, load<f32>(a.floors), load<f32>(a.caps));
     // the partitions between the runs (their reference frame all zeros: silence between words)
     let from = 0;
     for (let r = 0; r <= a.nRuns; r++) {
       const to = r < a.nRuns ? load<i32>(a.runs + (<usize>r << 4)) : a.m;
-      if (to > from) kf_drift(a.wb, a.unc, from, to, k, LAMBDA, a.floors, a.caps, a.rScale);
+      if (to > from) kf_drift(a.wb, a.unc, from, to, k, LAMBDA, a.floors, a.caps, a.rScale, 1);
       if (r < a.nRuns) from = load<i32>(a.runs + (<usize>r << 4), 4);
     }
   }

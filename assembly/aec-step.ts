@@ -183,9 +183,12 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, xw: usize, xFloor: f3
  * kf_update for partitions [from, to) whose reference spectrum is zero (all of them when nothing
  * played for the filter's window): W stays and P_m <- min(cap_m, P_m scale + lambda |W_m|^2 +
  * floor_m), what kf_update computes there bit for bit (its information term is 0), without reading
- * the history (`scale`: kf_apply_bound's, 1 in every bin when the whole window is zero).
+ * the history (`scale`: kf_apply_bound's, 1 in every bin when the whole window is zero; 0: none).
+ * `blocks` > 1: that many quiet blocks in a row with the weights unchanged and the scale 1 (./aec-state,
+ * flushDrift): each coefficient's drift computed once and added block by block, as they would
+ * have (bit for bit), stopping where the whole vector has reached its cap (it stays).
  */
-export function kf_drift(w: usize, p: usize, from: i32, to: i32, k: i32, lambda: f32, floors: usize, caps: usize, scale: usize): void {
+export function kf_drift(w: usize, p: usize, from: i32, to: i32, k: i32, lambda: f32, floors: usize, caps: usize, scale: usize, blocks: i32): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
@@ -200,36 +203,9 @@ export function kf_drift(w: usize, p: usize, from: i32, to: i32, k: i32, lambda:
       const wr = v128.load(wq + o);
       const wi = v128.load(wq + o + im);
       const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
-      v128.store(pq + o, f32x4.pmin(f32x4.add(f32x4.mul(v128.load(pq + o), v128.load(scale + o)), drift), cap));
-    }
-  }
-}
-
-/**
- * kf_drift over every partition `blocks` times in a row with the scale 1 (quiet blocks, the weights
- * unchanged between them): each coefficient's drift computed once and added `blocks` times, as
- * block by block (bit for bit), stopping where the whole vector has reached its cap (it stays).
- */
-export function kf_drift_blocks(w: usize, p: usize, m: i32, k: i32, lambda: f32, floors: usize, caps: usize, blocks: i32): void {
-  const stride = <usize>(2 * k) << 2;
-  const im = <usize>k << 2;
-  const pstride = <usize>k << 2;
-  const vLambda = f32x4.splat(lambda);
-  for (let q = 0; q < m; q++) {
-    const fl = v128.load32_splat(floors + (<usize>q << 2));
-    const cap = v128.load32_splat(caps + (<usize>q << 2));
-    const wq = w + <usize>q * stride;
-    const pq = p + <usize>q * pstride;
-    for (let j = 0; j < k; j += 4) {
-      const o = <usize>j << 2;
-      const wr = v128.load(wq + o);
-      const wi = v128.load(wq + o + im);
-      const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
-      let pv = v128.load(pq + o);
-      for (let t = 0; t < blocks; t++) {
-        pv = f32x4.pmin(f32x4.add(pv, drift), cap);
-        if (i32x4.all_true(f32x4.eq(pv, cap))) break;
-      }
+      let pv = scale != 0 ? f32x4.mul(v128.load(pq + o), v128.load(scale + o)) : v128.load(pq + o);
+      pv = f32x4.pmin(f32x4.add(pv, drift), cap);
+      for (let t = 1; t < blocks && !i32x4.all_true(f32x4.eq(pv, cap)); t++) pv = f32x4.pmin(f32x4.add(pv, drift), cap);
       v128.store(pq + o, pv);
     }
   }
