@@ -211,6 +211,16 @@ export function kf_drift(w: usize, p: usize, from: i32, to: i32, k: i32, lambda:
   }
 }
 
+/** kf_drift (one block) for the partitions of m outside the `nRuns` runs (kf_runs): their reference frame is all zeros. */
+export function kf_drift_gaps(w: usize, p: usize, runs: usize, nRuns: i32, m: i32, k: i32, lambda: f32, floors: usize, caps: usize, scale: usize): void {
+  let from = 0;
+  for (let r = 0; r <= nRuns; r++) {
+    const to = r < nRuns ? load<i32>(runs + (<usize>r << 4)) : m;
+    if (to > from) kf_drift(w, p, from, to, k, lambda, floors, caps, scale, 1);
+    if (r < nRuns) from = load<i32>(runs + (<usize>r << 4), 4);
+  }
+}
+
 /**
  * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor)
  * (the prior's cap and floor are the same for every partition: ./aec-state, setPrior)
