@@ -12,6 +12,7 @@ import { sup_process } from "./aec-suppress";
 import { sup_set_decay, sup_release } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
+import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
@@ -247,6 +248,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
     kf_drift_gaps(a.wb, a.unc, a.runs, a.nRuns, a.m, k, LAMBDA, a.floors, a.caps, a.rScale); // (silence between words)
   }
   if ((!quiet && a.nRuns > 0) || a.skewOn) a.settled = 0; // (the skew's constraint also moves taps across partitions)
+  if (HOOKS) ab_adapt(a, fh, quiet);
   const spec = <usize>(8 * k);
   for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
     // once every partition has been constrained since the weights last changed (nothing played for
@@ -255,6 +257,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
     if (a.skewOn) sk_constrain(a, a.constrainNext);
     else if (a.settled < a.m) pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
     a.settled++;
+    if (HOOKS) ab_constrain(a);
     a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
   }
 }
@@ -330,6 +333,7 @@ export function aec_block(a: Aec): void {
     kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.runs, a.nRuns, k, a.profile, a.resid, a.xw, a.xf);
     pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
     pf_last_half(a.sG, a.sG + kb, b, a.fft, a.tmp, a.work, a.yf);
+    if (HOOKS) ab_filter(a, fh);
   }
   subtract(a.micBlock, a.yb, a.eb, b);
   subtract(a.micBlock, a.yf, a.ef, b);
@@ -345,6 +349,7 @@ export function aec_block(a: Aec): void {
   }
   // 3. adapt the background
   adapt(a, fh, sdd, quiet, echoing);
+  if (HOOKS) ab_tail(a, fh, quiet);
   // 4. two paths: the foreground takes the background's weights when the background's error is
   // significantly lower, judged against the cross term the user's voice adds to both errors
   // (e_b = e_f + D, D = y_f - y_b: Sbb - Sff = 2 e_f.D + |D|^2, and in double talk e_f.D is noise of
@@ -386,6 +391,7 @@ export function aec_block(a: Aec): void {
   }
   // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
+  if (HOOKS) ab_delay(a, echoing);
   const onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing) : dl_onset(a.delay);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   if (onset >= 0) {

@@ -8,8 +8,9 @@ import { sup_forget } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
 import { pf_shift } from "./aec-filter";
 import { sk_move } from "./aec-skew";
-import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
+import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
 import { hsum } from "./simd-hsum";
+import { HOOKS, trace_path } from "./bench-hooks";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -40,10 +41,15 @@ export function detectPathChange(a: Aec, playing: bool): void {
   if (judged && louder) a.wrongBlocks++;
   else a.wrongBlocks = 0;
   // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
-  const misfit = a.bestErle > MISFIT_AFTER && a.sff > 0.4 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
+  if (heard && !a.talking && a.sff > 0 && a.sdd > 0) {
+    a.heardErleDb += min<f32>(1, <f32>a.b * 1000 / (<f32>a.sampleRate * SUSTAIN_MS)) * (<f32>10 * Mathf.log10(a.sdd / a.sff) - a.heardErleDb);
+    a.bestHeardDb = max(a.bestHeardDb, a.heardErleDb);
+  }
+  const misfit = a.bestErle > MISFIT_AFTER && a.bestHeardDb > MISFIT_SUSTAINED_DB && a.sff > 0.4 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
   if (!judged) a.misfitBlocks = 0;
   else if (misfit) a.misfitBlocks++;
   else if (a.misfitBlocks > 0) a.misfitBlocks--;
+  if (HOOKS) trace_path(a, heard, playing);
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
   // the user at a cold start) or the room changed; the foreground starts again from zero too
   if (heard && a.syf > 2 * a.sdd) a.divergedBlocks++;
@@ -86,6 +92,8 @@ export function detectPathChange(a: Aec, playing: bool): void {
     a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
     if (a.suppress) sup_forget(a.sup);
     a.bestErle = 1;
+    a.heardErleDb = 0;
+    a.bestHeardDb = 0;
     a.wrongBlocks = 0;
     a.misfitBlocks = 0;
     a.divergedBlocks = 0;

@@ -108,6 +108,17 @@ import { kf_drift } from "./aec-step";
 @inline export const MISFIT: f32 = 1.5;
 // @ts-ignore: decorator
 @inline export const MISFIT_AFTER: f32 = 100;
+/**
+ * ... and once its ERLE in dB, averaged over SUSTAIN_MS of heard blocks without the user, had
+ * reached MISFIT_SUSTAINED_DB: bestErle is a 40 ms ratio, which one loud passage lifts to 20 dB in
+ * a filter that removes 3-8 dB elsewhere (the medium outside room's 24 kHz cold start at 30 dB: a
+ * misfit at 10.3 s on echo alone, 21.6 dB best, 10.4 dB sustained); before every true change of
+ * the lab (moved, shifted) it stood at 23-29 dB, before the false ones 10-21 dB.
+ */
+// @ts-ignore: decorator
+@inline export const MISFIT_SUSTAINED_DB: f32 = 18;
+// @ts-ignore: decorator
+@inline export const SUSTAIN_MS: f32 = 250;
 /** The background takes the foreground's back when its error energy is this many times larger. */
 // @ts-ignore: decorator
 @inline export const RESET_RATIO: f32 = 4;
@@ -162,6 +173,8 @@ import { kf_drift } from "./aec-step";
   sdiff: f32;
   syf: f32; // smoothed energy of the foreground's echo estimate
   bestErle: f32; // the foreground's best smoothed ERLE since the last reset or path change (ratio)
+  heardErleDb: f32; // the foreground's ERLE in dB averaged over heard blocks without the user (SUSTAIN_MS)
+  bestHeardDb: f32; // its best since the last reset or path change
   erleNum: f32; // output ERLE while playing (diagnostic)
   erleDen: f32;
   gainDb: f32; // broadband echo gain bound, dB

@@ -108,6 +108,7 @@ export function sup_reset(p: usize): void {
   s.frames = 0;
   s.hang = 0;
   s.presentBlocks = 0;
+  s.refused = 0;
   s.aPrev = 0;
   s.learned = 0;
   s.forgot = false;
@@ -125,6 +126,7 @@ export function sup_forget(p: usize): void {
 /** Ends the user-presence hang: the echo moved into the predictors' window, judge the next frame afresh. */
 export function sup_release(p: usize): void {
   changetype<Suppress>(p).hang = 0;
+  changetype<Suppress>(p).refused = 0;
 }
 
 function bandEdge(hz: f32, b: i32, sampleRate: i32): i32 {

@@ -60,6 +60,23 @@
 // @ts-ignore: decorator
 @inline export const BAND_SHARE: f32 = 0.05;
 /**
+ * While the trackers are cold and the echo is placed, an excess in one octave alone starts a
+ * presence only where it is this share of the frame (aec-outside3). The outside calls' first
+ * second (the linear stage removing 0-6 dB) held false presences in one octave, with the mic 8x
+ * over the cold rho A: a loud passage's echo in the room's tail (sox-small 1.35 s, 500-1000 Hz: the
+ * residual estimate 10 dB under the echo there, 48% of the frame unexplained at the cold x8),
+ * passing 60-80 ms of echo at its level (20 dB in 1040 ms; the seminar's 1.89 s: 1590 ms). Now
+ * 100 / 660 ms (sox-medium's call 290 -> 100, lab: kiosk 250 ms 30 dB call 310 -> 100, laptop 24 kHz
+ * call 820 -> 810 ms); cost: a true user's onset in one octave waits a block (desk 16 kHz 6 dB cold
+ * start 95.0 -> 94.3%, its shifted copies 1-3 frames). Refused, the presence still holds the
+ * trackers for its hang: learning through it (at the cold BOOST) a kiosk call's trackers fell
+ * under the echo and a 3-octave false presence followed (450 -> 900 ms). Before the echo is
+ * placed, not applied: the hall's users over its first reply start there (its cold starts lost
+ * 2 points and an opening). 0.5: the same one-octave false presences stood at 0.38-0.48.
+ */
+// @ts-ignore: decorator
+@inline export const COLD_OCTAVE_SHARE: f32 = 0.5;
+/**
  * One octave alone starts a presence where the mic stands this many times over rho A there (5: the hall's 6 dB cold start back to 1.5%, but the 48 kHz laptop call's opening median 50 -> 40 ms; 2: the leaks back, 1.3-2.0%; the mic over 4x rho A summed over the frame as the test: outside leaks <= 0.6%, but openings +30-90 ms; with this as an alternative, lab 64 of 78).
  * Also: a bin whose linear-stage output stands over the mic takes the whole error as the far-end-only
  * gain's residual only while the mic stands under this many times rho A there (not a user's onset):
@@ -262,6 +279,7 @@
   edge5: i32;
   hang: i32; // blocks left of user presence
   presentBlocks: i32; // blocks the user has been judged present (0 while not)
+  refused: i32; // blocks left of a presence refused while cold (COLD_OCTAVE_SHARE): the trackers hold as in a presence
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]
   yPrev: usize; // f32[B]

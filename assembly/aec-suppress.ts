@@ -68,10 +68,11 @@
 
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
+import { HOOKS, trace_suppress, trace_gain } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -116,8 +117,8 @@ export function sup_process(
   windowed(s, s.ePrev, e);
   fft_forward(fft, s.frame, s.eRe, s.eIm, work);
   const diffOver = f32x4.splat(DIFF_OVER);
-  // the trackers freeze while the user is present, unless the filter explains the mic (`unlatch`)
-  const learn = s.hang == 0 || unlatch;
+  // the trackers freeze while the user is present (or a cold presence was refused, below), unless the filter explains the mic (`unlatch`)
+  const learn = (s.hang == 0 && s.refused == 0) || unlatch;
   // before the echo's delay is known, the reference predictors learn only where the mic shows more than its noise
   const evidence = f32x4.splat(placed ? -1 : 1);
   const smooth = f32x4.splat(s.frames == 0 ? 1 : 0.3);
@@ -335,10 +336,21 @@ export function sup_process(
     s.forgot = false;
     s.warm = true;
   }
-  // the user is present when the echo (overestimated) and the noise leave a share of the frame
-  if ((hsum(excess) > s.presence * hsum(total) && (bandsOver >= BANDS_PRESENT || micOver || !s.warm || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total))) s.hang = s.hangBlocks;
-  else if (s.hang > 0) s.hang--;
+  // the user is present when the echo (overestimated) and the noise leave a share of the frame: in
+  // two octaves, or in one where the mic stands MIC_OVER x over rho A (warm); while cold, in one
+  // octave only before the echo is placed or over COLD_OCTAVE_SHARE of the frame
+  const unexplained = hsum(excess) > s.presence * hsum(total);
+  const oneOctave = s.warm ? micOver : !placed || hsum(excess) > COLD_OCTAVE_SHARE * hsum(total);
+  if ((unexplained && (bandsOver >= BANDS_PRESENT || oneOctave || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total))) s.hang = s.hangBlocks;
+  else {
+    if (s.hang > 0) s.hang--;
+    // a presence refused while cold: the trackers hold as long as it would have lasted
+    if (unexplained && !s.warm) s.refused = s.hangBlocks;
+  }
+  s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
+  if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
+  if (HOOKS) trace_gain(s);
   s.frames++;
 }

@@ -122,6 +122,8 @@ export function aec_reset(s: usize): void {
   a.sff = 0;
   a.sdiff = 0;
   a.bestErle = 1;
+  a.heardErleDb = 0;
+  a.bestHeardDb = 0;
   a.erleNum = 0;
   a.erleDen = 0;
   a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN);

@@ -12,17 +12,16 @@
 //   bins and runs once per LONG blocks) and FFTS transforms of 2 x LONG x B (the reference's long
 //   frame, the two filters' tail estimates, the error over the long block, a tail constraint's
 //   two): the speed such a filter could reach before any of its own glue.
-// The split and the emulation need the hooks of bench/aec-ablate.patch (never merged):
-//   git apply bench/aec-ablate.patch && npm run build && node bench/aec-cost-split.mjs; git checkout assembly
+// The split and the emulation use the bench hooks (assembly/bench-hooks.ts): the library is built
+// with them into a temp dir first (bench/echo-lab/hooked-build.mjs, from the sources as they are).
+//   node bench/aec-cost-split.mjs
 //   AEC_ROUNDS=7 (default), AEC_LONG=4 (long partition, blocks), AEC_FFTS=4,6 (long transforms per long block)
-// Without the hooks only the tail's share is measured.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { importHooked } from './echo-lab/hooked-build.mjs';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const ROUNDS = Number(process.env.AEC_ROUNDS ?? 7);
 const LONG = Number(process.env.AEC_LONG ?? 4);
 const FFTS = (process.env.AEC_FFTS ?? '4,6').split(',').map(Number);
@@ -32,16 +31,16 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-aec-split-'));
 /** @type {typeof import('../test/helpers/echo-scenes.js')} */
 const lab = await importLabHelpers(['echo-scenes'], tmp);
 rmSync(tmp, { recursive: true, force: true });
-const lib = /** @type {any} */ (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href));
+const lib = await importHooked();
 
 /** @typedef {{ name: string, tailMs?: number, sup?: boolean, dbl?: number, emuTail?: number, ffts?: number }} Config */
 
 /** CPU microseconds the canceller takes on a scene in 10 ms callbacks. @param {import('../test/helpers/echo-scenes.js').EchoScene} scene @param {Config} c */
 function cancel(scene, c) {
   const aec = new lib.EchoCanceller({ sampleRate: scene.sampleRate, tailMs: c.tailMs ?? 250, residualSuppression: c.sup !== false });
-  const k = aec.k; // the kernel's exports (the ablation hooks, when patched in)
-  k.aec_double?.(c.dbl ?? 0);
-  k.aec_emulate?.(c.emuTail ?? 0, LONG, c.ffts ?? 0);
+  const k = aec.k; // the kernel's exports, with the bench hooks
+  k.aec_double(c.dbl ?? 0);
+  k.aec_emulate(c.emuTail ?? 0, LONG, c.ffts ?? 0);
   const block = scene.sampleRate / 100;
   const out = new Float32Array(block);
   const before = process.cpuUsage();
@@ -50,17 +49,14 @@ function cancel(scene, c) {
     aec.processInto(scene.mic.subarray(at, at + block), out);
   }
   const used = process.cpuUsage(before);
-  k.aec_double?.(0);
-  k.aec_emulate?.(0, LONG, 0);
+  k.aec_double(0);
+  k.aec_emulate(0, LONG, 0);
   aec.free();
   return used.user + used.system;
 }
 
 /** @param {number[]} xs */
 const median = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
-const probe = new lib.EchoCanceller({ sampleRate: 16000 });
-const hooks = typeof probe.k.aec_double === 'function';
-probe.free();
 
 for (const rate of [16000, 24000]) {
   const blockMs = (rate === 16000 ? 128 : 256) / (rate / 1000);
@@ -68,24 +64,23 @@ for (const rate of [16000, 24000]) {
   const head = Math.ceil(HEAD_MS / blockMs) + 2;
   const tail = Math.ceil((full - head) / LONG) * LONG;
   /** @type {Config[]} */
-  const configs = [{ name: 'full (250 ms)' }, { name: `tail removed (${HEAD_MS} ms: ${head} of ${full} partitions)`, tailMs: HEAD_MS }];
-  if (hooks) {
-    configs.push(
-      { name: 'constraint (2 partitions: 4 FFTs)', dbl: 1 },
-      { name: 'Kalman update', dbl: 2 },
-      { name: "the filters' pass and sums", dbl: 4 },
-      { name: 'the two echo IFFTs', dbl: 8 },
-      { name: 'the error FFT', dbl: 32 },
-      { name: 'delay statistics', dbl: 16 },
-      { name: 'suppressor (switched off)', sup: false },
-      ...FFTS.map((ffts) => ({
-        name: `non-uniform emulated: ${tail / LONG} tail partitions of ${LONG}B, ${ffts} long FFTs`,
-        tailMs: HEAD_MS,
-        emuTail: tail,
-        ffts,
-      })),
-    );
-  }
+  const configs = [
+    { name: 'full (250 ms)' },
+    { name: `tail removed (${HEAD_MS} ms: ${head} of ${full} partitions)`, tailMs: HEAD_MS },
+    { name: 'constraint (2 partitions: 4 FFTs)', dbl: 1 },
+    { name: 'Kalman update', dbl: 2 },
+    { name: "the filters' pass and sums", dbl: 4 },
+    { name: 'the two echo IFFTs', dbl: 8 },
+    { name: 'the error FFT', dbl: 32 },
+    { name: 'delay statistics', dbl: 16 },
+    { name: 'suppressor (switched off)', sup: false },
+    ...FFTS.map((ffts) => ({
+      name: `non-uniform emulated: ${tail / LONG} tail partitions of ${LONG}B, ${ffts} long FFTs`,
+      tailMs: HEAD_MS,
+      emuTail: tail,
+      ffts,
+    })),
+  ];
   const scenes = [
     lab.buildScene({ room: 'desk', sampleRate: rate, delayMs: 120, erlDb: 18, script: 'single-talk', seed: 12 }),
     lab.buildScene({ room: 'kiosk', sampleRate: rate, delayMs: 250, erlDb: 6, script: 'call', seed: 13 }),

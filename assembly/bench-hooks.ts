@@ -1,0 +1,205 @@
+// The echo canceller's bench hooks: a per-block trace of the suppressor (bench/echo-lab.mjs trace)
+// and the cost split's ablations (bench/aec-cost-split.mjs: a part of a block run twice, a
+// non-uniform partitioned tail emulated). Compiled in only by `asc --use BENCH_HOOKS=1` from
+// ./index-hooks (bench/echo-lab/hooked-build.mjs builds that into a temp dir): in the release build
+// `HOOKS` is false, the kernel's `if (HOOKS)` lines are not compiled, and nothing here is either
+// (the release .wasm is byte-identical with or without them; test/unit/bench-hooks.test.ts compiles
+// them, so a change that breaks them shows). No latency; with no trace set and no ablation asked, a
+// hooked build's output is bit-identical to the release's (bench/aec-identical.mjs).
+
+import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
+import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
+import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
+import { dl_update, dl_onset } from "./aec-delay";
+import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
+import { Suppress } from "./aec-suppress-state";
+import { alloc } from "./memory";
+
+// @ts-ignore: decorator; BENCH_HOOKS exists only with --use BENCH_HOOKS=1 (isDefined: at compile time)
+@inline export const HOOKS: bool = isDefined(BENCH_HOOKS);
+
+// ---- the path-change trace (bench/echo-path-trace.mjs): per block 16 floats of detectPathChange's state
+let ptBase: usize = 0;
+let ptCap: i32 = 0;
+let ptN: i32 = 0;
+/** Starts a path-change trace into `cap` blocks at `ptr` (16 floats each). */
+export function aec_ptrace_set(ptr: usize, cap: i32): void { ptBase = ptr; ptCap = cap; ptN = 0; }
+/** Blocks traced since aec_ptrace_set. */
+export function aec_ptrace_count(): i32 { return ptN; }
+/** In detectPathChange, once the misfit counter has moved: the state the rules judge. */
+export function trace_path(a: Aec, heard: bool, playing: bool): void {
+  if (ptBase == 0 || ptN >= ptCap) return;
+  const tb = ptBase + <usize>ptN * 64;
+  ptN++;
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, a.sdd); store<f32>(tb + 8, a.sbb); store<f32>(tb + 12, a.sff);
+  store<f32>(tb + 16, a.syf); store<f32>(tb + 20, a.bestErle); store<f32>(tb + 24, a.talking ? 1 : 0); store<f32>(tb + 28, heard ? 1 : 0);
+  store<f32>(tb + 32, playing ? 1 : 0); store<f32>(tb + 36, <f32>a.misfitBlocks); store<f32>(tb + 40, <f32>a.wrongBlocks);
+  store<f32>(tb + 44, <f32>dl_onset(a.delay)); store<f32>(tb + 48, a.excessDb); store<f32>(tb + 52, <f32>a.pathChanges);
+  store<f32>(tb + 56, a.heardErleDb); store<f32>(tb + 60, a.bestHeardDb);
+}
+
+// ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 11 arrays of K
+let traceBase: usize = 0;
+let traceCap: i32 = 0;
+let traceN: i32 = 0;
+let traceAt: usize = 0; // the block being written (0: none)
+/** Starts a trace into `cap` blocks at `ptr` (16 + B + 11 K floats each). */
+export function aec_trace_set(ptr: usize, cap: i32): void { traceBase = ptr; traceCap = cap; traceN = 0; }
+/** Blocks traced since aec_trace_set. */
+export function aec_trace_count(): i32 { return traceN; }
+
+/** Before the gain: the presence decision's state and the per-bin spectra and residuals (`share`: excess / total). */
+export function trace_suppress(
+  s: Suppress, e: usize, a: usize, af: usize, reverb: usize, suspect: bool, excessDb: f32, rising: bool, modelledEcho: bool, placed: bool, unlatch: bool,
+  bandsOver: i32, micOver: bool, bandsLow: i32, share: f32,
+): void {
+  traceAt = 0;
+  if (traceBase == 0 || traceN >= traceCap) return;
+  const b = s.b;
+  const k = s.k;
+  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 11 * k) << 2);
+  traceAt = tb;
+  traceN++;
+  store<f32>(tb, <f32>s.hang); store<f32>(tb + 4, <f32>s.presentBlocks); store<f32>(tb + 8, s.warm ? 1 : 0);
+  store<f32>(tb + 12, suspect ? 1 : 0); store<f32>(tb + 16, excessDb); store<f32>(tb + 20, rising ? 1 : 0);
+  store<f32>(tb + 24, modelledEcho ? 1 : 0); store<f32>(tb + 28, <f32>s.frames); store<f32>(tb + 32, s.forgot ? 1 : 0);
+  store<f32>(tb + 36, <f32>bandsOver); store<f32>(tb + 40, micOver ? 1 : 0); store<f32>(tb + 44, <f32>bandsLow);
+  store<f32>(tb + 48, share); store<f32>(tb + 52, placed ? 1 : 0); store<f32>(tb + 56, unlatch ? 1 : 0);
+  memory.copy(tb + 64, e, <usize>b << 2);
+  const q = tb + 64 + (<usize>b << 2);
+  const kb = <usize>k << 2;
+  for (let j = 0; j < k; j++) {
+    const o = <usize>j << 2;
+    const er = load<f32>(s.eRe + o); const ei = load<f32>(s.eIm + o);
+    const yr = load<f32>(s.yRe + o); const yi = load<f32>(s.yIm + o);
+    const py = yr * yr + yi * yi;
+    store<f32>(q + o, er * er + ei * ei);
+    store<f32>(q + kb + o, py);
+    store<f32>(q + 2 * kb + o, load<f32>(s.eta + o) * py);
+    store<f32>(q + 3 * kb + o, load<f32>(s.zeta + o) * load<f32>(a + o));
+    store<f32>(q + 4 * kb + o, load<f32>(s.kappa + o) * load<f32>(af + o));
+    store<f32>(q + 5 * kb + o, load<f32>(s.resid + o));
+    store<f32>(q + 6 * kb + o, load<f32>(s.residNear + o));
+    store<f32>(q + 7 * kb + o, load<f32>(s.residFar + o));
+    store<f32>(q + 9 * kb + o, load<f32>(reverb + o));
+    store<f32>(q + 10 * kb + o, load<f32>(s.noise + o));
+  }
+}
+
+/** After the gain: the gain per bin into the block's array 8. */
+export function trace_gain(s: Suppress): void {
+  if (traceAt != 0) memory.copy(traceAt + 64 + (<usize>s.b << 2) + 8 * (<usize>s.k << 2), s.gain, <usize>s.k << 2);
+}
+
+// ---- the cost split: parts of a block run twice (bits of `dbl`): 1 constraint, 2 Kalman update (on a
+// copy of the weights), 4 the filters' pass, 8 the echo IFFTs, 16 delay statistics (odd blocks too),
+// 32 the error FFT; and a non-uniform partitioned tail emulated (aec_emulate)
+let dbl: i32 = 0;
+let dblReady: bool = false;
+let emuTail: i32 = 0; // short partitions the tail stands for
+let emuLong: i32 = 4; // long partition = emuLong x B
+let emuFfts: i32 = 6; // long transforms per long block
+let emuReady: i32 = 0;
+// scratch for the doubled parts and the emulated tail, allocated by the first call that needs it
+let EMU_W: usize = 0; // weights (1 << 18 bytes)
+let EMU_U: usize = 0; // uncertainties (1 << 17)
+let EMU_S: usize = 0; // spectra and sums (1 << 14 each)
+let EMU_S2: usize = 0;
+let EMU_R: usize = 0;
+let EMU_T: usize = 0;
+let EMU: usize = 0; // the emulated tail (1 << 20)
+/** Runs the parts in `mask` (bits above) twice from the next block on; 0: none. */
+export function aec_double(mask: i32): void {
+  dbl = mask;
+  dblReady = false;
+  if (EMU_W != 0) return;
+  EMU_W = alloc(1 << 18);
+  EMU_U = alloc(1 << 17);
+  EMU_S = alloc(1 << 14);
+  EMU_S2 = alloc(1 << 14);
+  EMU_R = alloc(1 << 14);
+  EMU_T = alloc(1 << 14);
+}
+/** Emulates a tail of `tail` short partitions as partitions of `long` blocks with `ffts` long transforms per long block; 0: off. */
+export function aec_emulate(tail: i32, long: i32, ffts: i32): void {
+  emuTail = tail;
+  emuLong = long;
+  emuFfts = ffts;
+  emuReady = 0;
+  if (EMU == 0) EMU = alloc(1 << 20);
+}
+function emuPrep(a: Aec): void {
+  if (dblReady) return;
+  memory.copy(EMU_W, a.wb, <usize>a.m * <usize>(8 * a.k));
+  memory.copy(EMU_U, a.unc, <usize>a.m * <usize>(4 * a.k));
+  dblReady = true;
+}
+
+/** In the adaptation, after the Kalman update (bits 2 and 32). */
+export function ab_adapt(a: Aec, fh: i32, quiet: bool): void {
+  const kb = <usize>a.k << 2;
+  if (!quiet && (dbl & 2)) { emuPrep(a); kf_update(EMU_W, a.x, EMU_U, a.runs, a.nRuns, a.k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps); }
+  if (dbl & 32) pf_block_spectrum(a.eb, a.b, a.fft, a.tmp, a.work, EMU_S, EMU_S + kb);
+}
+/** In the constraint's loop, before `constrainNext` moves on (bit 1). */
+export function ab_constrain(a: Aec): void {
+  if (dbl & 1) pf_constrain(a.wb + <usize>a.constrainNext * <usize>(8 * a.k), a.k, a.b, a.fft, a.tmp, a.work);
+}
+/** After the filters' pass and the echo IFFTs (bits 4 and 8). */
+export function ab_filter(a: Aec, fh: i32): void {
+  const kb = <usize>a.k << 2;
+  if (dbl & 4) { emuPrep(a); kf_filter_residual(a.wb, a.wf, EMU_S, EMU_S2, a.x, a.unc, a.m, a.runs, a.nRuns, a.k, a.profile, EMU_R, EMU_R + kb, EMU_R + 2 * kb); }
+  if (dbl & 8) { pf_last_half(a.sY, a.sY + kb, a.b, a.fft, a.tmp, a.work, EMU_T); pf_last_half(a.sG, a.sG + kb, a.b, a.fft, a.tmp, a.work, EMU_T); }
+}
+/** Before the delay statistics (bit 16: on the odd blocks too). */
+export function ab_delay(a: Aec, echoing: bool): void {
+  const kb = <usize>a.k << 2;
+  if ((dbl & 16) && (a.blocks & 1) == 1) dl_update(a.delay, a.x, a.slots, a.head, a.k, a.sD, a.sD + kb, echoing);
+}
+
+/** After the adaptation: every emuLong blocks, the emulated tail's pass, update and long transforms. */
+export function ab_tail(a: Aec, fh: i32, quiet: bool): void {
+  if (quiet || emuTail == 0 || (a.blocks % emuLong) != 0) return;
+  const k = a.k;
+  const kb = <usize>k << 2;
+  const spec = <usize>(8 * k);
+  const nLong = 2 * emuLong * a.b;
+  let p = EMU;
+  const table = p; p += (fft_table_bytes(nLong) + 15) & ~15;
+  const work = p; p += (fft_work_bytes(nLong) + 15) & ~15;
+  const timeBuf = p; p += <usize>(4 * nLong);
+  const sre = p; p += <usize>(4 * (nLong / 2 + 4));
+  const sim = p; p += <usize>(4 * (nLong / 2 + 4));
+  const wbT = p; p += <usize>emuTail * spec;
+  const wfT = p; p += <usize>emuTail * spec;
+  const uT = p; p += <usize>emuTail * kb;
+  const qT = p; p += <usize>(4 * emuTail);
+  const capsT = p; p += <usize>(4 * emuTail);
+  const floorsT = p; p += <usize>(4 * emuTail);
+  const o1 = p; p += spec;
+  const o2 = p; p += spec;
+  const o3 = p; p += kb;
+  const o4 = p; p += kb;
+  const o5 = p; p += kb;
+  const runsT = p; p += <usize>(16 * (emuTail + 1));
+  if (emuReady != nLong) {
+    memory.fill(EMU, 0, p - EMU);
+    fft_init(table, nLong);
+    const cap = ECHO_GAIN / <f32>(a.m + emuTail);
+    for (let q = 0; q < emuTail; q++) {
+      store<f32>(capsT + (<usize>q << 2), cap);
+      store<f32>(floorsT + (<usize>q << 2), cap * 1.0e-5);
+      store<f32>(qT + (<usize>q << 2), 0);
+      for (let j = 0; j < k; j++) store<f32>(uT + <usize>q * kb + (<usize>j << 2), cap);
+    }
+    emuReady = nLong;
+  }
+  const th = (fh + a.m) % a.slots;
+  const nT = kf_runs(a.xz, a.slots, th, emuTail, spec, runsT);
+  kf_filter_residual(wbT, wfT, o1, o2, a.x, uT, emuTail, runsT, nT, k, qT, o3, o4, o5);
+  kf_update(wbT, a.x, uT, runsT, nT, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, floorsT, capsT);
+  for (let f = 0; f < emuFfts; f++) {
+    if (f & 1) fft_inverse(table, sre, sim, timeBuf, work);
+    else fft_forward(table, timeBuf, sre, sim, work);
+  }
+}

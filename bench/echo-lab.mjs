@@ -1,0 +1,70 @@
+// The echo lab on chosen scenes, for iterating on the EchoCanceller without running the whole
+// quality test (test/quality/echo-canceller.test.ts, echo-outside, echo-drift): one CLI, one scene
+// selection, one or more builds side by side. Quality only (no timing). Builds are dist dirs
+// (default ./dist, so `npm run build` first) or `hooked`: the sources built with the bench hooks
+// (assembly/bench-hooks.ts) into a temp dir (bench/echo-lab/hooked-build.mjs), as `trace` needs.
+//
+//   node bench/echo-lab.mjs scenes [build...]    the figures per scene and build (LOST / WON with two)
+//     --dirty                                    with the times of the dirty double-talk frames
+//     --save FILE, --compare FILE                save the lines; print only those that moved since a save
+//   node bench/echo-lab.mjs openings [build]     openings per utterance: ours, the linear stage's, a pass-through
+//     --frames                                   the first 10 frames of each utterance, dB
+//   node bench/echo-lab.mjs trace [build]        the suppressor per block and octave on the first scene (build: hooked)
+//     --from S --to S                            the stretch traced, s
+//   node bench/echo-lab.mjs drift [build...]     the drift test's calls per 30 s window
+//     --calls laptop:-100:180,laptop:100:180:90  room:ppm:seconds[:jumpAtS][:24k] (default laptop:-100:60)
+//     --from S --to S --every N                  a trace of the stretch, a line every N 10 ms blocks (10)
+// Scene selection (scenes, openings, trace):
+//   --scenes REGEXP      over the scenes' names (default ' 6dB'; the lab's shifted scenes as '<name> +13')
+//   --groups LIST        16k,24k,48k,outside (default), outside24 (the outside rooms at 24 kHz)
+//   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
+// e.g. node bench/echo-lab.mjs scenes /tmp/base-dist dist --scenes 'kiosk 16k call' --shifts 0,13
+import { parseArgs } from 'node:util';
+import { loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { drift } from './echo-lab/drift.mjs';
+import { openings } from './echo-lab/openings.mjs';
+import { scenes } from './echo-lab/scenes.mjs';
+import { trace } from './echo-lab/trace.mjs';
+
+const COMMANDS = ['scenes', 'openings', 'trace', 'drift'];
+
+/** Runs one subcommand with its arguments (the old per-tool scripts call this too). @param {string[]} argv */
+export async function echoLab(argv) {
+  const { values: o, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      scenes: { type: 'string', default: ' 6dB' },
+      groups: { type: 'string', default: '16k,24k,48k,outside' },
+      shifts: { type: 'string' },
+      dirty: { type: 'boolean', default: false },
+      save: { type: 'string' },
+      compare: { type: 'string' },
+      frames: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      calls: { type: 'string', default: 'laptop:-100:60' },
+      every: { type: 'string', default: '10' },
+    },
+  });
+  const [command, ...dirs] = positionals;
+  if (!command || !COMMANDS.includes(command)) {
+    console.error(`usage: node bench/echo-lab.mjs <${COMMANDS.join('|')}> [build...] [options] (see its opening comment)`);
+    process.exit(2);
+  }
+  const lab = await loadLab();
+  const builds = await loadBuilds(dirs.length === 0 && command === 'trace' ? ['hooked'] : dirs);
+  const pick = { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: o.shifts?.split(',').map(Number) };
+  if (command === 'scenes') scenes(lab, builds, { pick, dirty: o.dirty, save: o.save, compare: o.compare });
+  else if (command === 'openings') openings(lab, builds[0], { pick, frames: o.frames });
+  else if (command === 'drift') {
+    const stretch = o.from === undefined ? undefined : [Number(o.from), Number(o.to ?? 1e9)];
+    drift(lab, builds, { calls: o.calls.split(','), trace: stretch, traceEvery: Number(o.every) });
+  } else {
+    const first = selectScenes(lab, pick).next().value;
+    if (!first) throw new Error(`no scene matches ${o.scenes}`);
+    trace(lab, builds[0], { ...first, shift: first.shifts[0] ?? 0, t0: Number(o.from ?? 0), t1: Number(o.to ?? 99) });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await echoLab(process.argv.slice(2));

@@ -1,0 +1,129 @@
+// What the echo lab's subcommands (bench/echo-lab.mjs) share: the lab's helpers bundled once, the
+// builds under test (dist dirs, or the hooked build made in a temp dir), the scene selection
+// (groups, a regexp over names, shifted copies) and the one-line figures of a scene.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path, { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { importLabHelpers } from '../echo-lab-bundle.mjs';
+import { importHooked } from './hooked-build.mjs';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+
+/**
+ * @typedef {typeof import('../../test/helpers/echo-scenes.js') & typeof import('../../test/helpers/echo-metrics.js')
+ *   & typeof import('../../test/helpers/echo-grid.js') & typeof import('../../test/helpers/echo-drift.js')} Lab
+ * @typedef {import('../../test/helpers/echo-scenes.js').EchoScene} EchoScene
+ * @typedef {import('../../test/helpers/echo-scenes.js').SceneParams} SceneParams
+ * @typedef {import('../../test/helpers/echo-metrics.js').EchoFigures} EchoFigures
+ * @typedef {import('../../test/helpers/echo-metrics.js').CancellerFactory} CancellerFactory
+ * @typedef {{ label: string, lib: any, factory: (options?: object) => CancellerFactory }} Build
+ */
+
+/** The lab's helpers (test/helpers/*.ts), bundled for Node into a temp dir. @returns {Promise<Lab>} */
+export async function loadLab() {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-lab-'));
+  try {
+    return await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift'], tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The builds named on the command line: dist dirs (default ./dist), or `hooked` for a build with the
+ * bench hooks (assembly/bench-hooks.ts) made in a temp dir. Each build's factory drives its
+ * EchoCanceller (with `options`) as the lab does: 10 ms callbacks, the reference pushed first.
+ * @param {string[]} dirs @returns {Promise<Build[]>}
+ */
+export async function loadBuilds(dirs) {
+  const list = dirs.length ? dirs : [join(ROOT, 'dist')];
+  return Promise.all(
+    list.map(async (dir) => {
+      const lib = dir === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dir, 'index.js')).href);
+      /** @param {object} [options] @returns {CancellerFactory} */
+      const factory =
+        (options = {}) =>
+        (sampleRate) => {
+          const c = new lib.EchoCanceller({ sampleRate, ...options });
+          return {
+            canceller: c, // for the bench hooks (trace)
+            name: dir,
+            sampleRate,
+            latencySamples: c.latencySamples,
+            blockSamples: sampleRate / 100,
+            process(/** @type {Float32Array} */ reference, /** @type {Float32Array} */ mic, /** @type {Float32Array} */ output) {
+              c.pushReference(reference);
+              c.processInto(mic, output);
+            },
+            free() {
+              c.free();
+            },
+          };
+        };
+      return { label: dir, lib, factory };
+    }),
+  );
+}
+
+/** The lab's shifted scenes (test/quality/echo-canceller.test.ts: block alignment) and their shifts. */
+const LAB_SHIFTS = [13, 31, 64];
+const labShifted = (/** @type {string} */ name) => / (16|24)k (call 120ms|cold-start 60ms) 6dB$/.test(name);
+
+/**
+ * The scenes selected, in the lab's order, each built once: `groups` from 16k (the lab's grid), 24k
+ * (session rate), 48k (device rate), outside, outside24 (the outside rooms at 16 and 24 kHz). With
+ * `shifts`, every scene whose name matches `only`, shifted by each (0: as is); without, the scenes
+ * whose name matches and the lab's shifted copies whose `<name> +<n>` does.
+ * @param {Lab} lab @param {{ only: RegExp, groups: string[], shifts?: number[] }} pick
+ * @returns {Generator<{ params: SceneParams, scene: EchoScene, shifts: number[] }>}
+ */
+export function* selectScenes(lab, { only, groups, shifts }) {
+  /** @type {Record<string, () => { scenes: SceneParams[] }[]>} */
+  const all = {
+    '16k': () => lab.echoGrid('test', 16000),
+    '24k': () => [lab.sessionRateGroup(24000)],
+    '48k': () => [lab.deviceRateGroup(48000)],
+    outside: () => [lab.outsideGroup(16000)],
+    outside24: () => [lab.outsideGroup(24000)],
+  };
+  for (const g of groups) {
+    if (!all[g]) throw new Error(`unknown group ${g} (${Object.keys(all).join(', ')})`);
+  }
+  for (const params of groups.flatMap((g) => all[g]?.() ?? []).flatMap((g) => g.scenes)) {
+    const name = lab.sceneName(params);
+    let list;
+    if (shifts) list = only.test(name) ? shifts : [];
+    else list = [...(only.test(name) ? [0] : []), ...(labShifted(name) ? LAB_SHIFTS.filter((n) => only.test(`${name} +${n}`)) : [])];
+    if (list.length) yield { params, scene: lab.buildScene(params), shifts: list };
+  }
+}
+
+/** `x` with `shift` zeros in front. @param {Float32Array} x @param {number} shift */
+export function pad(x, shift) {
+  const y = new Float32Array(x.length + shift);
+  y.set(x, shift);
+  return y;
+}
+
+/** The canceller's output on `scene` shifted by `shift` samples (cut back to the scene's time). @param {Lab} lab @param {CancellerFactory} factory @param {EchoScene} scene @param {number} shift */
+export function outputOf(lab, factory, scene, shift) {
+  const c = factory(scene.sampleRate);
+  const out = lab.runCanceller(c, { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) }).slice(shift);
+  c.free?.();
+  return out;
+}
+
+const pct = (/** @type {number} */ x) => (100 * x).toFixed(1);
+
+/** A scene's figures on one line: single talk, double talk, openings, convergence, cold start, the issue-13 shortfalls. @param {Lab} lab @param {EchoFigures} f */
+export function figuresLine(lab, f) {
+  const st = f.singleTalk;
+  const dt = f.doubleTalk;
+  const dirty = Math.round(dt.frames * (1 - dt.cleanShare));
+  const never = dt.neverPassed ? ` never ${dt.neverPassed}` : '';
+  const cold = f.coldStart ? ` cold ${pct(f.coldStart.share)}%` : '';
+  const conv = `conv ${f.convergence.coldStartMs ?? 'never'}${f.convergence.pathChanged ? `/${f.convergence.pathChangeMs ?? 'never'}` : ''} ms`;
+  const fails = lab.issue13Failures(f);
+  return `ST ${st.reductionDb.toFixed(1)} dB (ceil ${st.ceilingDb.toFixed(1)}) leaks ${pct(st.leakShare)}% | DT ${pct(dt.cleanShare)}% (${dirty}/${dt.frames} dirty) open ${dt.openingsMs.join('/')} med ${dt.openingMedianMs}${never} | ${conv}${cold} | segSNR ${f.userSegSnrDb?.toFixed(1)}${fails.length ? ` | FAILS ${fails.join('; ')}` : ''}`;
+}

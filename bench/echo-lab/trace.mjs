@@ -1,0 +1,174 @@
+// The suppressor traced per block and octave on one lab or outside scene (bench/echo-lab.mjs trace),
+// against the truth the scene knows: the user (U), the true residual of the linear stage (TR = its
+// output minus the user and the noise), the gain's residual as the gain uses it (oR: x22 with no
+// user, x1.5 with the user) and the gain applied per octave; then, per 10 ms frame, the output's
+// error split into the user's loss, the echo passed and the rest (noise and comfort noise), by
+// applying the logged gains to each part alone. To tell, for each dirty double-talk frame, whether
+// the suppressor passed echo, took the user, or the linear stage left its error at the user's level
+// (aec-dt3). Needs a build with the bench hooks (`hooked`: assembly/bench-hooks.ts writes the
+// suppressor's per-block state to a buffer).
+// Block lines: time, h (presence hang), p (blocks present), W/c (warm / cold), S (suspect block),
+// ex (mic over the echo bound, dB), xs (unexplained share), bo (octaves showing the user, M: MIC_OVER),
+// then per octave (<250, 250-500, ..., >4 kHz Hz) U TR oR gain in dB. Quality only (no timing).
+import { pad } from './common.mjs';
+
+/**
+ * @param {import('./common.mjs').Lab} lab @param {import('./common.mjs').Build} build
+ * @param {{ params: import('./common.mjs').SceneParams, scene: import('./common.mjs').EchoScene, shift: number, t0: number, t1: number }} what
+ */
+export function trace(lab, build, { params, scene, shift, t0, t1 }) {
+  const rate = scene.sampleRate;
+  const driver = build.factory()(rate);
+  const c = /** @type {any} */ (driver).canceller;
+  if (typeof c.k.aec_trace_set !== 'function') throw new Error(`${build.label} has no bench hooks: trace needs the build 'hooked'`);
+  const B = c.blockSamples;
+  const K = B + 4;
+  const stride = 16 + B + 11 * K; // floats per block: 16 scalars, e (B), 11 arrays of K (assembly/bench-hooks.ts)
+  const near = pad(scene.near, shift);
+  const noise = pad(scene.noise, shift);
+  const echo = pad(scene.echo, shift);
+  const capacity = Math.ceil(near.length / B) + 4;
+  const base = c.heap.alloc(stride * 4 * capacity);
+  c.k.aec_trace_set(base, capacity);
+  const out = lab.runCanceller(driver, { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) });
+  const blocks = c.k.aec_trace_count();
+  const f32 = new Float32Array(c.k.memory.buffer);
+  const at = (/** @type {number} */ i) => (base >> 2) + i * stride;
+  const arr = (/** @type {number} */ i, /** @type {number} */ m) => f32.subarray(at(i) + 16 + B + m * K, at(i) + 16 + B + (m + 1) * K);
+
+  // the linear stage's output, block by block, and its true residual
+  const e = new Float32Array(blocks * B);
+  for (let i = 0; i < blocks; i++) e.set(f32.subarray(at(i) + 16, at(i) + 16 + B), i * B);
+  const tr = new Float32Array(e.length);
+  for (let t = 0; t < tr.length && t < near.length; t++) tr[t] = e[t] - near[t] - noise[t];
+
+  // the suppressor's frame: [x_{i-1}, x_i] under a sqrt-Hann window of 2B
+  const N2 = 2 * B;
+  const win = Float64Array.from({ length: N2 }, (_, i) => Math.sqrt(0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N2)));
+  const cosT = new Float64Array(N2 * (B + 1));
+  const sinT = new Float64Array(N2 * (B + 1));
+  for (let k = 0; k <= B; k++) {
+    for (let t = 0; t < N2; t++) {
+      cosT[k * N2 + t] = Math.cos((2 * Math.PI * k * t) / N2);
+      sinT[k * N2 + t] = Math.sin((2 * Math.PI * k * t) / N2);
+    }
+  }
+  /** Spectrum (re, im, bins 0..B) of block i's frame of x. @param {Float32Array} x @param {number} i */
+  function spectrum(x, i) {
+    const frame = new Float64Array(N2);
+    for (let t = 0; t < N2; t++) {
+      const n = (i - 1) * B + t;
+      frame[t] = n >= 0 && n < x.length ? x[n] * win[t] : 0;
+    }
+    const re = new Float64Array(B + 1);
+    const im = new Float64Array(B + 1);
+    for (let k = 0; k <= B; k++) {
+      for (let t = 0; t < N2; t++) {
+        re[k] += frame[t] * cosT[k * N2 + t];
+        im[k] -= frame[t] * sinT[k * N2 + t];
+      }
+    }
+    return { re, im };
+  }
+  const power = (/** @type {{re: Float64Array, im: Float64Array}} */ s, /** @type {number} */ k) => s.re[k] ** 2 + s.im[k] ** 2;
+  /** The gain block i applied, smoothed over neighbouring bins as the suppressor does. @param {number} i */
+  function gainOf(i) {
+    const g = arr(i, 8);
+    return Float64Array.from({ length: B + 1 }, (_, k) => 0.5 * g[k] + 0.25 * ((k === 0 ? g[0] : g[k - 1]) + (k === B ? g[B] : g[k + 1])));
+  }
+  const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(0).padStart(4);
+  const edges = [0, 4, 8, 16, 32, 64, B + 1].map((x) => Math.min(B + 1, Math.round((x * 16000 * B) / (rate * 128))));
+  const iFrom = Math.max(1, Math.floor((t0 * rate + shift) / B) - 2);
+  const iTo = Math.min(blocks - 1, Math.ceil((t1 * rate + shift) / B) + 2);
+
+  // per block: the kernel's spectra are unscaled FFTs of the same frames; calibrate on the first live block
+  let calib = 0;
+  console.log(`${lab.sceneName(params)}${shift ? ` +${shift}` : ''}: per block, per octave U TR oR gain (dB)`);
+  for (let i = iFrom; i <= iTo; i++) {
+    const ts = (i * B - shift) / rate;
+    const h = f32.subarray(at(i), at(i) + 16);
+    const pe = arr(i, 0);
+    const U = spectrum(near, i);
+    const T = spectrum(tr, i);
+    if (calib === 0) {
+      const E = spectrum(e, i);
+      let a = 0;
+      let b = 0;
+      for (let k = 0; k <= B; k++) {
+        a += pe[k];
+        b += power(E, k);
+      }
+      if (a > 0) calib = b / a;
+    }
+    if (ts < t0 || ts > t1) continue;
+    const present = h[0] > 0;
+    const resid = arr(i, present ? 6 : 7);
+    const over = present ? 1.5 : 22;
+    const g = arr(i, 8);
+    let line = `${ts.toFixed(3)} h${h[0]} p${h[1]} ${h[2] ? 'W' : 'c'}${h[3] ? 'S' : '-'} ex${h[4].toFixed(1)} xs${h[12].toFixed(2)} bo${h[9]}${h[10] ? 'M' : ''} |`;
+    for (let q = 0; q + 1 < edges.length; q++) {
+      let u = 0;
+      let t = 0;
+      let r = 0;
+      let passed = 0;
+      let total = 0;
+      for (let k = edges[q]; k < edges[q + 1]; k++) {
+        u += power(U, k);
+        t += power(T, k);
+        r += over * resid[k] * calib;
+        passed += g[k] * g[k] * pe[k];
+        total += pe[k];
+      }
+      line += ` ${db(u)}${db(t)}${db(r)}${db(passed / (total + 1e-30))} |`;
+    }
+    console.log(line);
+  }
+
+  // per 10 ms frame: ISTFT(G STFT(part)) for the user and the true residual alone
+  /** @param {Float32Array} x @param {boolean} gained */
+  function synthesize(x, gained) {
+    const y = new Float64Array(x.length + N2);
+    for (let i = iFrom; i <= iTo; i++) {
+      const s = spectrum(x, i);
+      const G = gained ? gainOf(i) : null;
+      for (let t = 0; t < N2; t++) {
+        let v = 0;
+        for (let k = 0; k <= B; k++) {
+          const w = k === 0 || k === B ? 1 : 2;
+          const gk = G ? G[k] : 1;
+          v += w * gk * (s.re[k] * cosT[k * N2 + t] - s.im[k] * sinT[k * N2 + t]);
+        }
+        const n = (i - 1) * B + t;
+        if (n >= 0 && n < y.length) y[n] += (v / N2) * win[t];
+      }
+    }
+    return y;
+  }
+  const userGained = synthesize(near, true);
+  const userAlone = synthesize(near, false);
+  const residGained = synthesize(tr, true);
+  const F = rate / 100;
+  console.log('frame  user out-user  loss echo-passed rest | linear-user | echo');
+  for (let k = Math.ceil(t0 * 100); (k + 1) * F <= scene.mic.length && k < t1 * 100; k++) {
+    let u = 0;
+    let d = 0;
+    let loss = 0;
+    let passed = 0;
+    let rest = 0;
+    let lin = 0;
+    let ec = 0;
+    for (let n = k * F + shift; n < (k + 1) * F + shift; n++) {
+      u += near[n] ** 2;
+      ec += echo[n] ** 2;
+      d += (out[n] - near[n]) ** 2;
+      loss += (userGained[n] - userAlone[n]) ** 2;
+      passed += residGained[n] ** 2;
+      rest += (out[n] - userGained[n] - residGained[n]) ** 2;
+      lin += (e[n] - near[n]) ** 2;
+    }
+    console.log(
+      `${(k / 100).toFixed(2)} ${db(u)} ${db(d)} ${db(loss)} ${db(passed)} ${db(rest)} | ${db(lin)} | ${db(ec)}${d * 10 > u && u > 10 * ec ? ' dirty' : ''}`,
+    );
+  }
+  c.free();
+}

@@ -1,0 +1,105 @@
+// The canceller's path changes on lab scenes or drift calls, each with the rule that declared it
+// (misfit, louder error, or another: divergence, an emerged echo) and the state before it: the best
+// 40 ms ERLE, the ERLE in dB sustained over heard blocks without the user (the misfit's gate), the
+// mic, the foreground's error and estimate; optionally every block of a stretch (aec-path2: how the
+// false path changes were told from the true ones). Quality only (no timing).
+// Needs the build with the bench hooks (`hooked`, made from the sources into a temp dir:
+// assembly/bench-hooks.ts's trace_path writes detectPathChange's per-block state to a buffer):
+//   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab and outside scenes, 16 and 24 kHz)
+//   node bench/echo-path-trace.mjs hooked drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
+//   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
+// Block lines: time, mic / background error / foreground error / estimate (smoothed, dB), best ERLE,
+// T (double-talk flag), H (heard), misfit and louder counters, onset (blocks), sustained and best
+// sustained ERLE (dB), path changes so far; then the true echo and user of that block (dB).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path, { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { importHooked } from './echo-lab/hooked-build.mjs';
+
+const [dist, pattern] = process.argv.slice(2);
+if (!dist || !pattern)
+  throw new Error('usage: node bench/echo-path-trace.mjs <hooked | a dist built with the hooks> <scene regexp | drift:room:ppm:s[:jumpAtS][:24k]>');
+const stretch = process.env.ECHO_PATH_TRACE?.split(':').map(Number);
+const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-path-trace-'));
+/** @type {any} */
+const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift'], tmp);
+rmSync(tmp, { recursive: true, force: true });
+const { EchoCanceller } = dist === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
+const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
+
+/** @type {{ name: string, scene: any }[]} */
+const runs = [];
+if (pattern.startsWith('drift:')) {
+  for (const spec of pattern.split(',')) {
+    const [, room, ppm, seconds, fourth, fifth] = spec.split(':');
+    const jumpAt = fourth && fourth !== '24k' ? Number(fourth) : undefined;
+    const sampleRate = fourth === '24k' || fifth === '24k' ? 24000 : 16000;
+    const params = {
+      sampleRate,
+      delayMs: 60,
+      erlDb: 18,
+      seed: 3,
+      room,
+      driftPpm: Number(ppm),
+      seconds: Number(seconds),
+      ...(jumpAt ? { jump: { ms: 40, atS: jumpAt } } : {}),
+    };
+    runs.push({ name: lab.driftSceneName(params), scene: lab.buildDriftScene(params) });
+  }
+} else {
+  const groups = [...lab.echoGrid('test', 16000), lab.sessionRateGroup(24000), lab.deviceRateGroup(48000), lab.outsideGroup(16000), lab.outsideGroup(24000)];
+  for (const params of groups.flatMap((/** @type {any} */ g) => g.scenes)) {
+    const name = lab.sceneName(params);
+    if (new RegExp(pattern).test(name)) runs.push({ name, scene: lab.buildScene(params) });
+  }
+}
+
+for (const [index, { name, scene }] of runs.entries()) {
+  const rate = scene.sampleRate;
+  const c = new EchoCanceller({ sampleRate: rate });
+  const B = c.blockSamples;
+  const capacity = Math.ceil(scene.mic.length / B) + 8;
+  const base = c.heap.alloc(64 * capacity);
+  c.k.aec_ptrace_set(base, capacity);
+  lab.runCanceller(
+    {
+      name: 'path-trace',
+      sampleRate: rate,
+      latencySamples: c.latencySamples,
+      blockSamples: rate / 100,
+      process(/** @type {Float32Array} */ r, /** @type {Float32Array} */ m, /** @type {Float32Array} */ o) {
+        c.pushReference(r);
+        c.processInto(m, o);
+      },
+    },
+    scene,
+  );
+  const n = c.k.aec_ptrace_count();
+  const f = new Float32Array(c.k.memory.buffer, base, n * 16);
+  const at = (/** @type {number} */ i) => f.subarray(16 * i, 16 * i + 16);
+  const changes = [];
+  for (let i = 1; i < n; i++) {
+    const h = at(i);
+    const p = at(i - 1);
+    const t = (h[0] * B) / rate;
+    if (h[13] !== p[13]) {
+      const rule = p[9] > p[10] ? 'misfit' : p[10] > 0 ? 'louder' : 'other';
+      changes.push(`${t.toFixed(2)} s ${rule}: best ${db(p[5])} sustained ${db(10 ** (p[15] / 10))} mic ${db(p[1])} error ${db(p[3])} estimate ${db(p[4])}`);
+    }
+    if (index === 0 && stretch && t >= stretch[0] && t <= stretch[1]) {
+      let echo = 0;
+      let user = 0;
+      for (let s = h[0] * B; s < (h[0] + 1) * B && s < scene.echo.length; s++) {
+        echo += scene.echo[s] ** 2;
+        user += scene.near[s] ** 2;
+      }
+      console.log(
+        `${t.toFixed(3)} ${db(h[1])}${db(h[2])}${db(h[3])}${db(h[4])} ${db(h[5])} T${h[6]} H${h[7]} ${String(h[9]).padStart(3)} ${String(h[10]).padStart(3)} ${String(h[11]).padStart(4)} ${h[14].toFixed(1).padStart(5)} ${h[15].toFixed(1).padStart(5)} ${h[13]} | ${db(echo)}${db(user)}`,
+      );
+    }
+  }
+  console.log(`${name}: ${changes.length ? `\n  ${changes.join('\n  ')}` : 'no path change'}`);
+  c.free();
+}
