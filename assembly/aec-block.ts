@@ -5,7 +5,7 @@
 
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
-import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_max } from "./aec-step";
+import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
@@ -242,16 +242,10 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
     if (a.driftPending == DRIFT_BATCH) flushDrift(a);
   } else if (quiet) {
     flushDrift(a);
-    kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale);
+    kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale, 1);
   } else {
-    kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps);
-    // the partitions between the runs (their reference frame all zeros: silence between words)
-    let from = 0;
-    for (let r = 0; r <= a.nRuns; r++) {
-      const to = r < a.nRuns ? load<i32>(a.runs + (<usize>r << 4)) : a.m;
-      if (to > from) kf_drift(a.wb, a.unc, from, to, k, LAMBDA, a.floors, a.caps, a.rScale);
-      if (r < a.nRuns) from = load<i32>(a.runs + (<usize>r << 4), 4);
-    }
+    kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, load<f32>(a.floors), load<f32>(a.caps));
+    kf_drift_gaps(a.wb, a.unc, a.runs, a.nRuns, a.m, k, LAMBDA, a.floors, a.caps, a.rScale); // (silence between words)
   }
   if ((!quiet && a.nRuns > 0) || a.skewOn) a.settled = 0; // (the skew's constraint also moves taps across partitions)
   if (HOOKS) ab_adapt(a, fh, quiet);

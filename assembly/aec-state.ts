@@ -6,7 +6,7 @@ import { fft_table_bytes, fft_work_bytes } from "./fft";
 import { dl_bytes } from "./aec-delay";
 import { sup_bytes } from "./aec-suppress-init";
 import { line_bytes } from "./aec-skew-line";
-import { kf_drift_blocks } from "./aec-step";
+import { kf_drift } from "./aec-step";
 
 // Adaptive filter (./aec-step).
 /** Largest echo-to-reference power ratio per bin assumed before anything is learned (+3 dB). */
@@ -323,7 +323,7 @@ export function stateBytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize 
  */
 export function flushDrift(a: Aec): void {
   if (a.driftPending == 0) return;
-  kf_drift_blocks(a.wb, a.unc, a.m, a.k, LAMBDA, a.floors, a.caps, a.driftPending);
+  kf_drift(a.wb, a.unc, 0, a.m, a.k, LAMBDA, a.floors, a.caps, 0, a.driftPending);
   a.driftPending = 0;
 }
 

@@ -183,9 +183,12 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, xw: usize, xFloor: f3
  * kf_update for partitions [from, to) whose reference spectrum is zero (all of them when nothing
  * played for the filter's window): W stays and P_m <- min(cap_m, P_m scale + lambda |W_m|^2 +
  * floor_m), what kf_update computes there bit for bit (its information term is 0), without reading
- * the history (`scale`: kf_apply_bound's, 1 in every bin when the whole window is zero).
+ * the history (`scale`: kf_apply_bound's, 1 in every bin when the whole window is zero; 0: none).
+ * `blocks` > 1: that many quiet blocks in a row with the weights unchanged and the scale 1 (./aec-state,
+ * flushDrift): each coefficient's drift computed once and added block by block, as they would
+ * have (bit for bit), stopping where the whole vector has reached its cap (it stays).
  */
-export function kf_drift(w: usize, p: usize, from: i32, to: i32, k: i32, lambda: f32, floors: usize, caps: usize, scale: usize): void {
+export function kf_drift(w: usize, p: usize, from: i32, to: i32, k: i32, lambda: f32, floors: usize, caps: usize, scale: usize, blocks: i32): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
@@ -200,53 +203,39 @@ export function kf_drift(w: usize, p: usize, from: i32, to: i32, k: i32, lambda:
       const wr = v128.load(wq + o);
       const wi = v128.load(wq + o + im);
       const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
-      v128.store(pq + o, f32x4.pmin(f32x4.add(f32x4.mul(v128.load(pq + o), v128.load(scale + o)), drift), cap));
-    }
-  }
-}
-
-/**
- * kf_drift over every partition `blocks` times in a row with the scale 1 (quiet blocks, the weights
- * unchanged between them): each coefficient's drift computed once and added `blocks` times, as
- * block by block (bit for bit), stopping where the whole vector has reached its cap (it stays).
- */
-export function kf_drift_blocks(w: usize, p: usize, m: i32, k: i32, lambda: f32, floors: usize, caps: usize, blocks: i32): void {
-  const stride = <usize>(2 * k) << 2;
-  const im = <usize>k << 2;
-  const pstride = <usize>k << 2;
-  const vLambda = f32x4.splat(lambda);
-  for (let q = 0; q < m; q++) {
-    const fl = v128.load32_splat(floors + (<usize>q << 2));
-    const cap = v128.load32_splat(caps + (<usize>q << 2));
-    const wq = w + <usize>q * stride;
-    const pq = p + <usize>q * pstride;
-    for (let j = 0; j < k; j += 4) {
-      const o = <usize>j << 2;
-      const wr = v128.load(wq + o);
-      const wi = v128.load(wq + o + im);
-      const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
-      let pv = v128.load(pq + o);
-      for (let t = 0; t < blocks; t++) {
-        pv = f32x4.pmin(f32x4.add(pv, drift), cap);
-        if (i32x4.all_true(f32x4.eq(pv, cap))) break;
-      }
+      let pv = scale != 0 ? f32x4.mul(v128.load(pq + o), v128.load(scale + o)) : v128.load(pq + o);
+      pv = f32x4.pmin(f32x4.add(pv, drift), cap);
+      for (let t = 1; t < blocks && !i32x4.all_true(f32x4.eq(pv, cap)); t++) pv = f32x4.pmin(f32x4.add(pv, drift), cap);
       v128.store(pq + o, pv);
     }
   }
 }
 
+/** kf_drift (one block) for the partitions of m outside the `nRuns` runs (kf_runs): their reference frame is all zeros. */
+export function kf_drift_gaps(w: usize, p: usize, runs: usize, nRuns: i32, m: i32, k: i32, lambda: f32, floors: usize, caps: usize, scale: usize): void {
+  let from = 0;
+  for (let r = 0; r <= nRuns; r++) {
+    const to = r < nRuns ? load<i32>(runs + (<usize>r << 4)) : m;
+    if (to > from) kf_drift(w, p, from, to, k, lambda, floors, caps, scale, 1);
+    if (r < nRuns) from = load<i32>(runs + (<usize>r << 4), 4);
+  }
+}
+
 /**
- * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap_m, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor_m)
+ * P_m <- P_m scale (the echo bound); W_m += P_m conj(X_m) G; P_m <- min(cap, P_m (1 - info P_m |X_m|^2 invT) + lambda |W_m|^2 + floor)
+ * (the prior's cap and floor are the same for every partition: ./aec-state, setPrior)
  * for every partition in `runs` (kf_runs; the others take kf_drift) and bin (bins past the last
  * real one stay zero because X is zero there).
  */
-export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32, k: i32, gRe: usize, gIm: usize, invT: usize, scale: usize, lambda: f32, info: f32, floors: usize, caps: usize): void {
+export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32, k: i32, gRe: usize, gIm: usize, invT: usize, scale: usize, lambda: f32, info: f32, floor: f32, capAll: f32): void {
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
   const vLambda = f32x4.splat(lambda);
   const one = f32x4.splat(1);
   const vInfo = f32x4.splat(info);
+  const fl = f32x4.splat(floor);
+  const cap = f32x4.splat(capAll);
   const runsEnd = runs + (<usize>nRuns << 4);
   // bins outer, partitions inner: the bin's G, 1/T and bound scale stay in registers across the
   // partitions (the same operations per coefficient as partition by partition)
@@ -264,8 +253,6 @@ export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32,
       let wp = w + <usize>q * stride + o;
       let pp = p + <usize>q * pstride + o;
       for (; q < end; q++) {
-        const fl = v128.load32_splat(floors + (<usize>q << 2));
-        const cap = v128.load32_splat(caps + (<usize>q << 2));
         const xr = v128.load(xp);
         const xi = v128.load(xp + im);
         const pv = f32x4.mul(v128.load(pp), sc);
