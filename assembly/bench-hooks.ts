@@ -138,7 +138,7 @@ function emuPrep(a: Aec): void {
 /** In the adaptation, after the Kalman update (bits 2 and 32). */
 export function ab_adapt(a: Aec, fh: i32, quiet: bool): void {
   const kb = <usize>a.k << 2;
-  if (!quiet && (dbl & 2)) { emuPrep(a); kf_update(EMU_W, a.x, EMU_U, a.runs, a.nRuns, a.k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, a.floors, a.caps); }
+  if (!quiet && (dbl & 2)) { emuPrep(a); kf_update(EMU_W, a.x, EMU_U, a.runs, a.nRuns, a.k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, load<f32>(a.floors), load<f32>(a.caps)); }
   if (dbl & 32) pf_block_spectrum(a.eb, a.b, a.fft, a.tmp, a.work, EMU_S, EMU_S + kb);
 }
 /** In the constraint's loop, before `constrainNext` moves on (bit 1). */
@@ -197,7 +197,7 @@ export function ab_tail(a: Aec, fh: i32, quiet: bool): void {
   const th = (fh + a.m) % a.slots;
   const nT = kf_runs(a.xz, a.slots, th, emuTail, spec, runsT);
   kf_filter_residual(wbT, wfT, o1, o2, a.x, uT, emuTail, runsT, nT, k, qT, o3, o4, o5);
-  kf_update(wbT, a.x, uT, runsT, nT, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, floorsT, capsT);
+  kf_update(wbT, a.x, uT, runsT, nT, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, load<f32>(floorsT), load<f32>(capsT));
   for (let f = 0; f < emuFfts; f++) {
     if (f & 1) fft_inverse(table, sre, sim, timeBuf, work);
     else fft_forward(table, timeBuf, sre, sim, work);
