@@ -16,6 +16,7 @@ import os from 'node:os';
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { driftParams } from './echo-lab/drift.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const [dist, pattern] = process.argv.slice(2);
@@ -33,19 +34,7 @@ const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).
 const runs = [];
 if (pattern.startsWith('drift:')) {
   for (const spec of pattern.split(',')) {
-    const [, room, ppm, seconds, fourth, fifth] = spec.split(':');
-    const jumpAt = fourth && fourth !== '24k' ? Number(fourth) : undefined;
-    const sampleRate = fourth === '24k' || fifth === '24k' ? 24000 : 16000;
-    const params = {
-      sampleRate,
-      delayMs: 60,
-      erlDb: 18,
-      seed: 3,
-      room,
-      driftPpm: Number(ppm),
-      seconds: Number(seconds),
-      ...(jumpAt ? { jump: { ms: 40, atS: jumpAt } } : {}),
-    };
+    const params = driftParams(spec.slice('drift:'.length));
     runs.push({ name: lab.driftSceneName(params), scene: lab.buildDriftScene(params) });
   }
 } else {

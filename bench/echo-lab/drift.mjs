@@ -8,25 +8,35 @@ const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-20)).toFixed(1);
 const pct = (/** @type {number} */ x) => `${(100 * x).toFixed(1)}%`;
 
 /**
+ * The drift test's parameters for `room:ppm:seconds[:jumpAtS][:24k]` (60 ms, 18 dB, seed 3; a 40 ms
+ * playout jump at jumpAtS): shared with bench/echo-path-trace.mjs.
+ * @param {string} spec @returns {any}
+ */
+export function driftParams(spec) {
+  const [room, ppm, seconds, fourth, fifth] = spec.split(':');
+  const jumpAt = fourth && fourth !== '24k' ? Number(fourth) : undefined;
+  const sampleRate = fourth === '24k' || fifth === '24k' ? 24000 : 16000;
+  return {
+    sampleRate,
+    delayMs: 60,
+    erlDb: 18,
+    seed: 3,
+    room,
+    driftPpm: Number(ppm),
+    seconds: Number(seconds),
+    ...(jumpAt ? { jump: { ms: 40, atS: jumpAt } } : {}),
+  };
+}
+
+/**
  * @param {import('./common.mjs').Lab} lab @param {import('./common.mjs').Build[]} builds
  * @param {{ calls: string[], trace?: number[], traceEvery: number }} opts
  */
 export function drift(lab, builds, { calls, trace, traceEvery }) {
   for (const spec of calls) {
-    const [room, ppm, seconds, fourth, fifth] = spec.split(':');
-    const jumpAt = fourth && fourth !== '24k' ? Number(fourth) : undefined;
-    const sampleRate = fourth === '24k' || fifth === '24k' ? 24000 : 16000;
-    /** @type {any} the drift test's parameters, the room given by name */
-    const params = {
-      sampleRate,
-      delayMs: 60,
-      erlDb: 18,
-      seed: 3,
-      room,
-      driftPpm: Number(ppm),
-      seconds: Number(seconds),
-      ...(jumpAt ? { jump: { ms: 40, atS: jumpAt } } : {}),
-    };
+    const params = driftParams(spec);
+    const { sampleRate } = params;
+    const jumpAt = params.jump?.atS;
     const scene = lab.buildDriftScene(params);
     for (const build of builds) {
       const aec = new build.lib.EchoCanceller({ sampleRate });
