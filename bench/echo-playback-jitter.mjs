@@ -19,7 +19,10 @@ const room = process.argv[2] ?? 'kiosk',
   jitter = process.argv[4] !== 'steady';
 const ir = new Float32Array(readFileSync(new URL(`../fixtures/echo-rooms/${room}-echo-a-${DEV}.f32`, import.meta.url)).buffer.slice(0));
 let seed = 7;
-const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed / 2 ** 32;
+};
 const seconds = 16,
   quanta = Math.ceil((seconds * DEV) / Q);
 /** @param {boolean} withTap @returns {{ speaker: Float32Array, tap: Float32Array[][], stats: any }} */
@@ -36,8 +39,7 @@ function play(withTap) {
   let sent = 0,
     t = 0.5;
   const arrivals = [];
-  let item = 0,
-    itemStart = 0;
+  let item = 0;
   while (sent < pcm.length) {
     let at = t;
     if (jitter) {
@@ -57,7 +59,6 @@ function play(withTap) {
       p.interrupt();
       interrupted = true;
       item = 1;
-      itemStart = now;
     }
     while (next < arrivals.length && arrivals[next].at <= now) {
       const a = arrivals[next++];
@@ -145,7 +146,7 @@ for (const withTap of [false, true]) {
   const out = cancel(run, mic, withTap);
   console.log(
     room,
-    erlDb + 'dB',
+    `${erlDb}dB`,
     jitter ? 'jitter' : 'steady',
     withTap ? 'tap 24k' : 'device 16k',
     JSON.stringify(measure(out, mic, run.speaker)),
