@@ -50,11 +50,25 @@ export type EchoCancellationOption = boolean | Omit<EchoCancellerOptions, 'sampl
 export interface EchoCancellerStageOptions {
   /** Rate of the reference as pushed (the speaker's), Hz. */
   referenceRate: number;
+  /** Rate of the microphone (its resampler's 128-frame blocks set the reference's), Hz. */
+  inputRate: number;
   /** Rate of the canceller: the capture pipeline's output rate, Hz. */
   outputRate: number;
   quality: ResamplerQuality;
   /** Most frames one `process` call gets (a mic block's resampled output, or the stream's tail). */
   maxFrames: number;
+}
+
+/**
+ * Input frames per block of the reference's resampler: the mic's 128 at the mic's rate (the
+ * device-rate reference: the same blocks as the mic's, so the two come out in step), else the same
+ * span at the reference's rate, rounded up (a session-rate tap at another rate than the canceller's:
+ * Gemini's 24 kHz playback beside a 16 kHz canceller; 64 frames at 48 kHz, 70 at 44.1 kHz, one
+ * block of the playback's tap per quantum, so the reference is never held back a whole mic block
+ * behind the mic it echoes into).
+ */
+export function referenceBlockFrames(referenceRate: number, inputRate: number): number {
+  return referenceRate === inputRate ? BLOCK_FRAMES : Math.max(1, Math.ceil((BLOCK_FRAMES * referenceRate) / inputRate));
 }
 
 /**
@@ -124,7 +138,7 @@ export class EchoCancellerStage {
             inputRate: options.referenceRate,
             outputRate: options.outputRate,
             quality: options.quality,
-            blockFrames: BLOCK_FRAMES,
+            blockFrames: referenceBlockFrames(options.referenceRate, options.inputRate),
           });
     const referenceFrames = this.reference === undefined ? 0 : this.reference.output.length;
     const fits = (c: CaptureEchoCanceller): c is EchoCanceller =>

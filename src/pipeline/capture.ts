@@ -149,6 +149,7 @@ export class CapturePipeline {
         ? undefined
         : new EchoCancellerStage(echo.canceller, {
             referenceRate: this.referenceRate,
+            inputRate: this.inputRate,
             outputRate: this.outputRate,
             quality,
             maxFrames: this.resampler.output.length,

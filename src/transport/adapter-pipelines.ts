@@ -2,10 +2,12 @@
 // microphone to the session's rate and format), and where the session's audio goes (a
 // PlaybackPipeline at the speaker's rate, or the app's own `playout`), with the echo canceller or
 // the echo gate between them when asked for: what the playback plays goes to the capture pipeline
-// as their reference. The canceller gets it at the session rate when the session's two rates are
-// equal (OpenAI's 24 kHz): the playback's `sessionReference` tap, before its one resampler to the
-// speaker, with no second resampler in the capture path (1.13-1.15x the chain's speed); else, and
-// for the gate, what the speaker plays at the device rate. Says which of them the adapter made.
+// as their reference. The canceller gets it at the session rate: the playback's `sessionReference`
+// tap, before its one resampler to the speaker; with no second resampler in the capture path when
+// the session's two rates are equal (OpenAI's 24 kHz: 1.13-1.15x the chain's speed), through one
+// 24 -> 16 kHz resampler for Gemini (16 kHz in, 24 kHz out), cheaper than the device rate's 48 ->
+// 16 kHz (docs/echo-canceller.md, Speed). The gate gets what the speaker plays at the device
+// rate. Says which of them the adapter made.
 import { OptionsError } from '../errors.js';
 import { CapturePipeline, type AudioEncoding } from '../pipeline/capture.js';
 import { checkOneEchoStage } from '../pipeline/capture-echo.js';
@@ -54,8 +56,7 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
     playout === undefined &&
     echoGate === undefined &&
     options.echoCancellation !== undefined &&
-    options.echoCancellation !== false &&
-    protocol.outputRate === protocol.inputRate;
+    options.echoCancellation !== false;
   const capture = new CapturePipeline({
     inputRate: options.inputRate,
     outputRate: protocol.inputRate,

@@ -15,27 +15,38 @@ export const QUANTUM = 128;
 export function toSessionRate(x: Float32Array, inputRate: number, outputRate: number): Float32Array {
   const resampler = new Resampler({ inputRate, outputRate });
   // silence after the end, so that the output covers the input's last samples after the delay
-  const padded = new Float32Array(x.length + QUANTUM);
+  const padded = new Float32Array(x.length + tailFrames(inputRate, outputRate));
   padded.set(x);
   const whole = new Float32Array(resampler.maxOutputFrames(padded.length) + 4096);
   const n = resampler.processInto(padded, whole);
   const tail = resampler.flushInto(whole.subarray(n));
   resampler.free();
-  const delay = delayFrames(inputRate, outputRate);
+  const delay = trimmedDelay(inputRate, outputRate);
   const length = Math.round((x.length * outputRate) / inputRate);
   if (n + tail < delay + length) throw new Error(`toSessionRate: ${n + tail} frames out, need ${delay + length}`);
   return whole.slice(delay, delay + length);
 }
 
-/** The resampler's delay in output frames (a whole number for 48 -> 24 kHz, checked). */
-export function delayFrames(inputRate: number, outputRate: number): number {
+/** The resampler's delay in output frames (a whole number for 48 -> 24 kHz, checked; rounded with `rounded`). */
+export function delayFrames(inputRate: number, outputRate: number, rounded = false): number {
   const resampler = new Resampler({ inputRate, outputRate });
   const frames = (resampler.latencyMs * outputRate) / 1000;
   resampler.free();
-  if (Math.abs(frames - Math.round(frames)) > 1e-6)
+  if (!rounded && Math.abs(frames - Math.round(frames)) > 1e-6)
     throw new Error(`the ${inputRate} -> ${outputRate} resampler delays by ${frames} frames, not a whole number`);
   return Math.round(frames);
 }
+
+/**
+ * The delay trimmed from the session view's parts and from the pipeline's output: the resampler's,
+ * rounded (48 -> 16 kHz: 45.33 frames, 45 trimmed; both carry the same third of a frame, so the
+ * parts stay what the output is made of).
+ */
+const trimmedDelay = (inputRate: number, outputRate: number) => delayFrames(inputRate, outputRate, true);
+
+/** Input frames of silence after a stream's end that cover the resampler's delay: whole quanta (one at 48 -> 24 kHz, two at 48 -> 16 kHz). */
+const tailFrames = (inputRate: number, outputRate: number) =>
+  QUANTUM * Math.max(1, Math.ceil(((trimmedDelay(inputRate, outputRate) + 1) * inputRate) / outputRate / QUANTUM));
 
 /** The scene as the session rate sees it: each part through the pipeline's resampler, labels and events rescaled. */
 export function sessionView(scene: EchoScene, outputRate = 24000): EchoScene {
@@ -141,9 +152,10 @@ export function runCapture(
   const ratio = (options.referenceRate ?? scene.sampleRate) / scene.sampleRate;
   const refAt = (frame: number) => Math.round(frame * ratio);
   try {
-    // one quantum of silence after the end, so that the output covers the last samples after the resampler's delay
+    // silence after the end (a quantum at 48 -> 24 kHz), so that the output covers the last samples after the resampler's delay
     const silence = new Float32Array(QUANTUM);
-    for (let at = 0; at < scene.mic.length + QUANTUM; at += QUANTUM) {
+    const last = scene.mic.length + tailFrames(scene.sampleRate, outputRate);
+    for (let at = 0; at < last; at += QUANTUM) {
       const end = Math.min(scene.mic.length, at + QUANTUM);
       const tail = at >= scene.mic.length;
       pipeline.pushReference(tail ? silence.subarray(0, refAt(at + QUANTUM) - refAt(at)) : reference.subarray(refAt(at), refAt(end)));
@@ -154,7 +166,7 @@ export function runCapture(
     pipeline.free();
   }
   const all = audioOf(events);
-  const delay = delayFrames(scene.sampleRate, outputRate);
+  const delay = trimmedDelay(scene.sampleRate, outputRate);
   const length = Math.round((scene.mic.length * outputRate) / scene.sampleRate);
   return { events, audio: all.slice(delay, delay + length) };
 }

@@ -99,7 +99,7 @@ describe('RealtimeAudioAdapter with echoCancellation', () => {
     gemini.free();
   });
 
-  it("feeds the canceller the playback's session-rate tap when the session's two rates are equal (OpenAI), else what the speaker plays", () => {
+  it("feeds the canceller the playback's session-rate tap (OpenAI's 24 kHz as it is, Gemini's 24 kHz through one resampler to its 16 kHz), the gate what the speaker plays", () => {
     const base = { inputRate: RATE, outputRate: RATE, send: () => {} };
     const rates = (options: object) => {
       const adapter = new RealtimeAudioAdapter({ ...base, ...(options as { protocol: 'openai' }) });
@@ -109,7 +109,7 @@ describe('RealtimeAudioAdapter with echoCancellation', () => {
       return found;
     };
     expect(rates({ protocol: 'openai', echoCancellation: true })).toEqual([24000, 24000]);
-    expect(rates({ protocol: 'gemini', echoCancellation: true })).toEqual([RATE, RATE]); // 16 kHz in, 24 kHz out
+    expect(rates({ protocol: 'gemini', echoCancellation: true })).toEqual([24000, 24000]); // 16 kHz in, 24 kHz out
     expect(rates({ protocol: 'openai', echoGate: true })).toEqual([RATE, RATE]);
     expect(rates({ protocol: 'openai' })).toEqual([RATE, RATE]);
   });

@@ -11,6 +11,7 @@ import { Resampler } from '../../src/kernels/resampler.js';
 import { PlaybackPipeline, type PlaybackPipelineOptions } from '../../src/pipeline/playback.js';
 import { OptionsError } from '../../src/errors.js';
 import { CapturePipeline } from '../../src/pipeline/capture.js';
+import { decodeBase64 } from '../../src/kernels/base64.js';
 import { chunking, patternPcm, tonePcm } from '../helpers/transport-client.js';
 import { EXACT_PLAYOUT } from '../helpers/playout.js';
 import { allocatedBytes } from '../helpers/allocation.js';
@@ -182,7 +183,8 @@ describe('PlaybackPipeline with a sessionReference', () => {
 });
 
 describe('a CapturePipeline fed by the tap', () => {
-  it("cancels exactly as with the same stream pushed 64 frames per quantum (the echo lab's session-rate runs): the pairing is by order, not by when the tap arrives", () => {
+  // 24 kHz out: OpenAI's (the tap queued as it is); 16 kHz out: Gemini's (the tap through one 24 -> 16 kHz resampler)
+  it.each([24000, 16000])("cancels exactly as with the same stream pushed 64 frames per quantum (the echo lab's session-rate runs): the pairing is by order, not by when the tap arrives (canceller at %d Hz)", (outputRate) => {
     const quanta = 375; // 1 s at 48 kHz
     const reply = patternPcm(12000, 5).map((x, i) => (Math.floor(i / 2400) % 2 === 0 ? x >> 2 : x >> 5));
     const play = (capture: CapturePipeline | undefined, tap: Float32Array[]) => {
@@ -203,7 +205,7 @@ describe('a CapturePipeline fed by the tap', () => {
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;
       return (i >= 144 ? 0.25 * speaker[i - 144]! : 0) + 0.001 * ((x >>> 8) / 16777216 - 0.5);
     });
-    const options = { inputRate: 48000, echoCancellation: true, referenceRate: 24000, vad: false } as const;
+    const options = { inputRate: 48000, outputRate, echoCancellation: true, referenceRate: 24000, vad: false } as const;
     const live = new CapturePipeline(options);
     const p = play(live, []);
     const a: string[] = [];
@@ -226,6 +228,11 @@ describe('a CapturePipeline fed by the tap', () => {
     expect(a).toEqual(b);
     expect(c.length).toBe(a.length);
     expect(c).not.toEqual(a);
+    // and it is cancelled: the reply's echo (chunks 8..15: 0.32-0.64 s) comes out far weaker than without the reference
+    const energyOf = (chunks: string[]) =>
+      chunks.slice(8, 16).reduce((sum, b64) => new Int16Array(decodeBase64(b64).buffer).reduce((e, v) => e + v * v, sum), 0);
+    console.log(`the tap at ${outputRate} Hz: ${(10 * Math.log10(energyOf(c) / energyOf(a))).toFixed(1)} dB less echo than without a reference`);
+    expect(10 * Math.log10(energyOf(c) / energyOf(a))).toBeGreaterThan(6); // measured 10.7 / 12.1 dB (still converging: the first second)
     for (const pipeline of [live, replayed, deaf]) pipeline.free();
     p.free();
   });
