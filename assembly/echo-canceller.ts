@@ -239,3 +239,16 @@ export function aec_skew_ppm(s: usize): f64 {
   const a = changetype<Aec>(s);
   return a.skewOn ? <f64>a.skew * 1e6 : 0;
 }
+
+/**
+ * Drops up to `n` of the oldest queued reference samples (those the next mic samples would pair
+ * with); returns how many were queued and dropped. For a span of mic that is never processed (a
+ * paused microphone): its reference goes too, so that the two stay in step.
+ */
+export function aec_discard_reference(s: usize, n: i32): i32 {
+  const a = changetype<Aec>(s);
+  const take = min(max(n, 0), a.refCount);
+  a.refRead = (a.refRead + take) & (a.refCap - 1);
+  a.refCount -= take;
+  return take;
+}

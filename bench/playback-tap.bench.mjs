@@ -6,6 +6,8 @@
 //   reference (`echoGate: capture`), which the capture resamples to 24 kHz like the mic;
 // - tap: the playout runs at 24 kHz and resamples after it (`sessionReference: capture`), the
 //   capture queues the tap as is (`referenceRate: 24000`).
+// The same duplex loop at Gemini's rates (the capture at 16 kHz, the reply at 24 kHz): the device-rate
+// reference through a 48 -> 16 kHz resampler, or the tap through one 24 -> 16 kHz resampler.
 // Also the playback alone both ways (deltas in, quanta out). CPU time (process.cpuUsage) per second
 // of audio, interleaved round by round (BENCH_ROUNDS, default 15), medians and the median of the
 // per-round ratios. Run: `npm run build && node bench/playback-tap.bench.mjs`.
@@ -31,10 +33,19 @@ const deltas = replySecond(7);
 const mic = new Float32Array(DEVICE_RATE);
 for (let i = 0; i < mic.length; i++) mic[i] = 0.05 * Math.sin((2 * Math.PI * 220 * i) / DEVICE_RATE);
 
-/** A duplex loop (with a capture) or the playback alone. @param {'device' | 'tap'} mode @param {boolean} withCapture */
-function loop(mode, withCapture) {
+/**
+ * A duplex loop (with a capture) or the playback alone.
+ * @param {'device' | 'tap'} mode @param {boolean} withCapture @param {number} captureRate the session's input rate
+ */
+function loop(mode, withCapture, captureRate = SESSION_RATE) {
   const capture = withCapture
-    ? new CapturePipeline({ inputRate: DEVICE_RATE, echoCancellation: true, vad: true, referenceRate: mode === 'tap' ? SESSION_RATE : DEVICE_RATE })
+    ? new CapturePipeline({
+        inputRate: DEVICE_RATE,
+        outputRate: captureRate,
+        echoCancellation: true,
+        vad: true,
+        referenceRate: mode === 'tap' ? SESSION_RATE : DEVICE_RATE,
+      })
     : undefined;
   const sink = capture ?? { pushReference() {} };
   const playback = new PlaybackPipeline({
@@ -45,7 +56,7 @@ function loop(mode, withCapture) {
   let item = 0;
   let sent = 0;
   return {
-    name: `${withCapture ? 'duplex (playback + capture with the canceller)' : 'playback alone'}, ${mode === 'tap' ? 'session-rate tap' : 'device-rate reference'}`,
+    name: `${withCapture ? `duplex (playback + capture with the canceller at ${captureRate / 1000} kHz)` : 'playback alone'}, ${mode === 'tap' ? 'session-rate tap' : 'device-rate reference'}`,
     run() {
       for (let s = 0; s < SECONDS_PER_ROUND; s++) {
         const id = `item_${item++}`;
@@ -61,12 +72,12 @@ function loop(mode, withCapture) {
   };
 }
 
-const cases = [loop('device', true), loop('tap', true), loop('device', false), loop('tap', false)];
+const cases = [loop('device', true), loop('tap', true), loop('device', false), loop('tap', false), loop('device', true, 16000), loop('tap', true, 16000)];
 for (const c of cases) c.run(); // warm up
 /** @type {number[][]} */
 const times = cases.map(() => []);
 for (let r = 0; r < ROUNDS; r++) {
-  const order = r % 2 === 0 ? [0, 1, 2, 3] : [3, 2, 1, 0];
+  const order = r % 2 === 0 ? [0, 1, 2, 3, 4, 5] : [5, 4, 3, 2, 1, 0];
   for (const i of order) {
     const before = process.cpuUsage();
     cases[i].run();
@@ -81,3 +92,4 @@ for (const [i, c] of cases.entries()) console.log(`${c.name}: ${median(times[i])
 const ratio = (a, b) => median(times[a].map((t, r) => t / times[b][r]));
 console.log(`duplex, device / tap (per-round median): ${ratio(0, 1).toFixed(3)}x`);
 console.log(`playback alone, device / tap (per-round median): ${ratio(2, 3).toFixed(3)}x`);
+console.log(`duplex at Gemini's rates (16 kHz capture), device / tap (per-round median): ${ratio(4, 5).toFixed(3)}x`);

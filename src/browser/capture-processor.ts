@@ -9,7 +9,7 @@
 // rate is 24 kHz, else (and the gate) at the context's rate. `close` frees the pipeline and the
 // echo gate (their kernel memory in this scope) and ends the processor.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
-import { REALTIME_SAMPLE_RATE } from '../constants.js';
+import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import {
   contextRate,
   echoLink,
@@ -94,8 +94,14 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       if (this.closed) return false; // the engine may drop the processor
       const input = inputs[0];
       const idle = this.failed || this.paused || input === undefined || input.length === 0;
-      this.pipeline.referenceEnabled = !idle; // no mic: the linked playback's output is not queued for it
-      if (idle) return true;
+      // no mic this quantum: the canceller drops exactly its span of the linked playback's reference
+      // (skipMicrophone, in step at any rate); the gate's is not queued
+      const cancelling = !this.failed && this.pipeline.echoCanceller !== undefined;
+      this.pipeline.referenceEnabled = !idle || cancelling;
+      if (idle) {
+        if (cancelling) this.pipeline.skipMicrophone(input?.[0]?.length ?? BLOCK_FRAMES);
+        return true;
+      }
       this.quanta++;
       const samples = this.mixer.mix(input);
       this.meter.add(samples);

@@ -7,6 +7,7 @@
 // (on unless the echo gate is chosen) pairs the mic with what was played in the same quantum.
 // `close` frees the adapter and the echo gate (their kernel memory in this scope) and ends the
 // processor.
+import { BLOCK_FRAMES } from '../constants.js';
 import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../transport/adapter.js';
 import type { AdapterEvent } from '../transport/events.js';
 import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
@@ -108,7 +109,11 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
         const output = outputs[0];
         const input = inputs[0];
         const micActive = !this.paused && input !== undefined && input.length > 0;
-        this.adapter.capture.referenceEnabled = micActive; // no mic this quantum: its reference is not queued
+        const capture = this.adapter.capture;
+        // no mic this quantum: the canceller drops exactly its span of reference (skipMicrophone, in
+        // step at any rate); the gate's reference is not queued
+        const cancelling = capture.echoCanceller !== undefined;
+        capture.referenceEnabled = micActive || cancelling;
         if (output !== undefined && output.length > 0) {
           const first = output[0]!;
           this.adapter.readPlayback(first); // first: the echo stages get this quantum's reference before its mic
@@ -119,6 +124,8 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           const samples = this.mixer.mix(input!);
           this.micMeter.add(samples);
           this.adapter.pushMicrophone(samples);
+        } else if (cancelling) {
+          capture.skipMicrophone(input?.[0]?.length ?? output?.[0]?.length ?? BLOCK_FRAMES);
         }
       } catch (error) {
         this.fail(error);

@@ -20,6 +20,7 @@ interface AecExports extends KernelExports {
   aec_path_changes(s: number): number;
   aec_dropped_reference(s: number): number;
   aec_skew_ppm(s: number): number;
+  aec_discard_reference(s: number, samples: number): number;
 }
 
 /** Options of `new EchoCanceller(...)` (docs/echo-canceller.md); only `sampleRate` is required. */
@@ -155,6 +156,19 @@ export class EchoCanceller extends KernelObject {
     this.live();
     checkFrames('pushReference', frames, playback.length);
     this.heap.through(this.referenceWindow, WINDOW_SAMPLES, playback, this.window, undefined, this.window, frames);
+  }
+
+  /**
+   * Drops up to `frames` of the oldest queued reference samples (those the next mic samples would
+   * pair with); returns how many were dropped (fewer when less was queued). For mic that is never
+   * processed (a paused microphone while the speaker plays): drop its span of reference too, so
+   * the two stay in step. Allocation-free.
+   */
+  discardReference(frames: number): number {
+    if (!(Number.isInteger(frames) && frames >= 0)) {
+      throw new RealtimePcmError('invalid_frames', `EchoCanceller.discardReference: frames must be a whole number >= 0, got ${String(frames)}`);
+    }
+    return this.k.aec_discard_reference(this.live(), Math.min(frames, 0x7fffffff));
   }
 
   /**

@@ -13,7 +13,7 @@ import { encodeG711 } from '../kernels/g711.js';
 import { floatToPcm16 } from '../kernels/pcm16.js';
 import { VAD_SPEECH_START } from '../kernels/vad.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
-import { OptionsError } from '../errors.js';
+import { OptionsError, RealtimePcmError } from '../errors.js';
 import { freedError } from '../wasm/blocks.js';
 import { BlockResampler } from './block-resampler.js';
 import { checkBoolean, checkChoice, checkNumber, checkRate } from './options.js';
@@ -83,6 +83,8 @@ export class CapturePipeline {
   private readonly echo: EchoCancellerStage | undefined;
   /** The canceller was made here (from `echoCancellation: true` or options), so `free()` frees it. */
   private readonly ownsEchoCanceller: boolean;
+  /** Silence for `skipMicrophone` (one block). */
+  private readonly zeros = new Float32Array(BLOCK_FRAMES);
   /** Events completed during the current push/flush (the shared empty array until one is). */
   private events: CaptureEvent[] = EMPTY;
   private readonly chunk: Float32Array;
@@ -194,6 +196,39 @@ export class CapturePipeline {
     if (!this.referenceEnabled) return;
     this.echo?.pushReference(playback);
     this.echoGate?.pushReference?.(playback);
+  }
+
+  /**
+   * The microphone's next `frames` frames (at `inputRate`) will not be pushed: a paused or
+   * disconnected microphone while the speaker may play. With the echo canceller, the reference
+   * of exactly that span is dropped (the mic's resampler runs on as if it had heard silence, its
+   * output dropped with as many reference samples), so that mic and reference are still in step,
+   * sample for sample, when the mic resumes, at any device rate (`referenceEnabled = false` drops
+   * what is pushed meanwhile instead: in step only where a quantum of mic is a whole number of
+   * reference frames, e.g. 48 kHz beside a 24 kHz tap, not 44.1 kHz). Keep pushing the reference
+   * meanwhile, `referenceEnabled` true. Nothing is sent and the stream time does not move (mic
+   * pushed before it that did not fill a 128-frame block is dropped with it); without the
+   * canceller (or while `referenceEnabled` is false) it does nothing. Allocation-free.
+   * Throws RealtimePcmError('invalid_frames') unless `frames` is a whole number >= 0.
+   */
+  skipMicrophone(frames: number): void {
+    if (this.freed) throw freedError('CapturePipeline');
+    if (!(Number.isInteger(frames) && frames >= 0)) {
+      throw new RealtimePcmError('invalid_frames', `CapturePipeline.skipMicrophone: frames must be a whole number >= 0, got ${String(frames)}`);
+    }
+    const echo = this.echo;
+    if (echo === undefined || !this.referenceEnabled) return;
+    const stage = this.resampler;
+    const zeros = this.zeros;
+    for (let left = frames; left > 0; ) {
+      const n = Math.min(left, zeros.length);
+      // zeros[start..] is n frames of silence
+      for (let at = zeros.length - n; at < zeros.length; ) {
+        at = stage.pushFloat(zeros, at);
+        if (stage.outputFrames > 0) echo.skipMic(stage.outputFrames);
+      }
+      left -= n;
+    }
   }
 
   /**
