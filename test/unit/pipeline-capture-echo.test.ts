@@ -264,3 +264,80 @@ describe('CapturePipeline with echoCancellation and a session-rate reference', (
     expect(reductionDb(second, 0.2)).toBeGreaterThan(45);
   });
 });
+
+describe('CapturePipeline.skipMicrophone (a paused microphone while the speaker plays)', () => {
+  /** A canceller of 0 latency that passes the mic through and records, per mic sample, the reference sample paired with it (by order, 0 when none queued). */
+  function recorder(withDiscard: boolean) {
+    const queue: number[] = [];
+    const paired: number[] = [];
+    const canceller = {
+      sampleRate: 24000,
+      latencySamples: 0,
+      pushReference(x: Float32Array, frames = x.length) {
+        for (let i = 0; i < frames; i++) queue.push(x[i]!);
+      },
+      processInto(mic: Float32Array, out: Float32Array, frames = mic.length) {
+        for (let i = 0; i < frames; i++) {
+          paired.push(queue.length > 0 ? queue.shift()! : 0);
+          out[i] = mic[i]!;
+        }
+        return frames;
+      },
+      reset() {},
+      ...(withDiscard ? { discardReference: (n: number) => queue.splice(0, Math.min(n, queue.length)).length } : {}),
+    };
+    return { canceller, paired };
+  }
+
+  // the reference a ramp at 24 kHz (sample k is k + 1), pushed 70 or 69 frames a quantum as a 44.1 kHz tap gives it, before the mic
+  for (const withDiscard of [true, false]) {
+    it(`keeps mic and reference in step sample for sample at 44.1 kHz, whatever the span skipped (${withDiscard ? 'an EchoCanceller-like canceller' : 'a canceller without discardReference'})`, () => {
+      const run = (skipAt: number, skipQuanta: number) => {
+        const { canceller, paired } = recorder(withDiscard);
+        const p = new CapturePipeline({ inputRate: 44100, echoCancellation: canceller, referenceRate: 24000, vad: false });
+        const mic = new Float32Array(128).fill(0.01);
+        let pushed = 0;
+        const micOutputs: number[] = []; // processed mic samples so far, after each quantum
+        for (let q = 0; q < 800; q++) {
+          const due = Math.floor(((q + 1) * 128 * 24000) / 44100) + 40; // the tap leads the mic
+          const ramp = Float32Array.from({ length: due - pushed }, (_, i) => pushed + i + 1);
+          p.pushReference(ramp);
+          pushed = due;
+          if (q >= skipAt && q < skipAt + skipQuanta) p.skipMicrophone(128);
+          else p.push(mic);
+          micOutputs.push(paired.length);
+        }
+        p.free();
+        return { paired, micOutputs };
+      };
+      const whole = run(0, 0);
+      for (const [skipAt, skipQuanta] of [
+        [300, 1],
+        [300, 2],
+        [301, 345],
+        [10, 331],
+      ] as const) {
+        const { paired, micOutputs } = run(skipAt, skipQuanta);
+        // after the resume, processed mic sample j is the whole run's sample j + (mic samples skipped): the same reference must pair with it
+        const resumedAt = micOutputs[skipAt - 1]!;
+        const skipped = whole.micOutputs[skipAt + skipQuanta - 1]! - resumedAt;
+        expect(skipped).toBeGreaterThan(0);
+        let mismatches = 0;
+        for (let j = resumedAt + 200; j < paired.length; j++) if (paired[j] !== whole.paired[j + skipped]) mismatches++;
+        expect(mismatches, `skipped ${skipQuanta} quanta at ${skipAt}`).toBe(0);
+        expect(paired.length).toBeGreaterThan(resumedAt + 10000);
+      }
+    });
+  }
+
+  it('checks its argument, and does nothing without the canceller', () => {
+    const p = new CapturePipeline({ inputRate: 48000, echoCancellation: true });
+    for (const bad of [-1, 1.5, Number.NaN, '128' as unknown as number]) expect(() => p.skipMicrophone(bad)).toThrow(RealtimePcmError);
+    p.skipMicrophone(0);
+    p.free();
+    const plain = new CapturePipeline({ inputRate: 48000, vad: false });
+    plain.skipMicrophone(128);
+    expect(plain.streamMs).toBe(0);
+    plain.free();
+  });
+});
