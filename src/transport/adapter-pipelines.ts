@@ -52,11 +52,7 @@ export function makePipelines(options: RealtimeAudioAdapterOptions, protocol: Se
   const outputRate = options.outputRate ?? playout?.outputRate;
   const echoGate = makeEchoGate(options.echoGate, options.inputRate, outputRate as number);
   // the canceller's reference at the session rate, straight from the playout (no playout of the app's own, no gate)
-  const sessionTap =
-    playout === undefined &&
-    echoGate === undefined &&
-    options.echoCancellation !== undefined &&
-    options.echoCancellation !== false;
+  const sessionTap = playout === undefined && echoGate === undefined && options.echoCancellation !== undefined && options.echoCancellation !== false;
   const capture = new CapturePipeline({
     inputRate: options.inputRate,
     outputRate: protocol.inputRate,

@@ -27,7 +27,9 @@ beforeAll(() => {
     const tapped = runCapture(scene, { echoCancellation: true, referenceRate: 24000 }, GEMINI_IN, session).audio;
     gemini.push({ device, session: measureEcho(view, tapped, 'CapturePipeline 48k > 16k, 24 kHz tap') });
   }
-  console.log(`\nGemini's rates: the 48 kHz group played from 24 kHz, cancelled at 16 kHz with either reference\n${sceneTable(gemini.flatMap((p) => [p.device, p.session]))}`);
+  console.log(
+    `\nGemini's rates: the 48 kHz group played from 24 kHz, cancelled at 16 kHz with either reference\n${sceneTable(gemini.flatMap((p) => [p.device, p.session]))}`,
+  );
 }, 300_000);
 
 describe("Gemini's rates (16 kHz canceller, 24 kHz playback): the 24 kHz tap through one resampler against the speaker's 48 kHz stream", () => {

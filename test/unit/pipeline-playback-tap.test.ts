@@ -184,56 +184,59 @@ describe('PlaybackPipeline with a sessionReference', () => {
 
 describe('a CapturePipeline fed by the tap', () => {
   // 24 kHz out: OpenAI's (the tap queued as it is); 16 kHz out: Gemini's (the tap through one 24 -> 16 kHz resampler)
-  it.each([24000, 16000])("cancels exactly as with the same stream pushed 64 frames per quantum (the echo lab's session-rate runs): the pairing is by order, not by when the tap arrives (canceller at %d Hz)", (outputRate) => {
-    const quanta = 375; // 1 s at 48 kHz
-    const reply = patternPcm(12000, 5).map((x, i) => (Math.floor(i / 2400) % 2 === 0 ? x >> 2 : x >> 5));
-    const play = (capture: CapturePipeline | undefined, tap: Float32Array[]) => {
-      const p = new PlaybackPipeline({ outputRate: 48000, sessionReference: capture ?? { pushReference: (x) => tap.push(x.slice()) } });
-      p.pushPcm16(reply, 'a');
-      p.endItem('a');
-      return p;
-    };
-    // the speaker's stream, and the mic: it 3 ms later at -12 dB, plus noise
-    const tap: Float32Array[] = [];
-    const dry = play(undefined, tap);
-    const speaker = new Float32Array(quanta * 128);
-    for (let q = 0; q < quanta; q++) dry.read(speaker.subarray(q * 128, (q + 1) * 128));
-    dry.free();
-    const session = concat(tap);
-    let x = 3;
-    const mic = Float32Array.from(speaker, (_, i) => {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      return (i >= 144 ? 0.25 * speaker[i - 144]! : 0) + 0.001 * ((x >>> 8) / 16777216 - 0.5);
-    });
-    const options = { inputRate: 48000, outputRate, echoCancellation: true, referenceRate: 24000, vad: false } as const;
-    const live = new CapturePipeline(options);
-    const p = play(live, []);
-    const a: string[] = [];
-    const out = new Float32Array(128);
-    for (let q = 0; q < quanta; q++) {
-      p.read(out); // the tap first
-      for (const e of live.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') a.push(e.base64);
-    }
-    const replayed = new CapturePipeline(options);
-    const b: string[] = [];
-    for (let q = 0; q < quanta; q++) {
-      replayed.pushReference(session.subarray(q * 64, (q + 1) * 64));
-      for (const e of replayed.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') b.push(e.base64);
-    }
-    // and the reference is at work: without it the output differs
-    const deaf = new CapturePipeline(options);
-    const c: string[] = [];
-    for (let q = 0; q < quanta; q++) for (const e of deaf.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') c.push(e.base64);
-    expect(a.length).toBeGreaterThan(20); // 40 ms chunks
-    expect(a).toEqual(b);
-    expect(c.length).toBe(a.length);
-    expect(c).not.toEqual(a);
-    // and it is cancelled: the reply's echo (chunks 8..15: 0.32-0.64 s) comes out far weaker than without the reference
-    const energyOf = (chunks: string[]) =>
-      chunks.slice(8, 16).reduce((sum, b64) => new Int16Array(decodeBase64(b64).buffer).reduce((e, v) => e + v * v, sum), 0);
-    console.log(`the tap at ${outputRate} Hz: ${(10 * Math.log10(energyOf(c) / energyOf(a))).toFixed(1)} dB less echo than without a reference`);
-    expect(10 * Math.log10(energyOf(c) / energyOf(a))).toBeGreaterThan(6); // measured 10.7 / 12.1 dB (still converging: the first second)
-    for (const pipeline of [live, replayed, deaf]) pipeline.free();
-    p.free();
-  });
+  it.each([24000, 16000])(
+    "cancels exactly as with the same stream pushed 64 frames per quantum (the echo lab's session-rate runs): the pairing is by order, not by when the tap arrives (canceller at %d Hz)",
+    (outputRate) => {
+      const quanta = 375; // 1 s at 48 kHz
+      const reply = patternPcm(12000, 5).map((x, i) => (Math.floor(i / 2400) % 2 === 0 ? x >> 2 : x >> 5));
+      const play = (capture: CapturePipeline | undefined, tap: Float32Array[]) => {
+        const p = new PlaybackPipeline({ outputRate: 48000, sessionReference: capture ?? { pushReference: (x) => tap.push(x.slice()) } });
+        p.pushPcm16(reply, 'a');
+        p.endItem('a');
+        return p;
+      };
+      // the speaker's stream, and the mic: it 3 ms later at -12 dB, plus noise
+      const tap: Float32Array[] = [];
+      const dry = play(undefined, tap);
+      const speaker = new Float32Array(quanta * 128);
+      for (let q = 0; q < quanta; q++) dry.read(speaker.subarray(q * 128, (q + 1) * 128));
+      dry.free();
+      const session = concat(tap);
+      let x = 3;
+      const mic = Float32Array.from(speaker, (_, i) => {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        return (i >= 144 ? 0.25 * speaker[i - 144]! : 0) + 0.001 * ((x >>> 8) / 16777216 - 0.5);
+      });
+      const options = { inputRate: 48000, outputRate, echoCancellation: true, referenceRate: 24000, vad: false } as const;
+      const live = new CapturePipeline(options);
+      const p = play(live, []);
+      const a: string[] = [];
+      const out = new Float32Array(128);
+      for (let q = 0; q < quanta; q++) {
+        p.read(out); // the tap first
+        for (const e of live.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') a.push(e.base64);
+      }
+      const replayed = new CapturePipeline(options);
+      const b: string[] = [];
+      for (let q = 0; q < quanta; q++) {
+        replayed.pushReference(session.subarray(q * 64, (q + 1) * 64));
+        for (const e of replayed.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') b.push(e.base64);
+      }
+      // and the reference is at work: without it the output differs
+      const deaf = new CapturePipeline(options);
+      const c: string[] = [];
+      for (let q = 0; q < quanta; q++) for (const e of deaf.push(mic.subarray(q * 128, (q + 1) * 128))) if (e.type === 'audio') c.push(e.base64);
+      expect(a.length).toBeGreaterThan(20); // 40 ms chunks
+      expect(a).toEqual(b);
+      expect(c.length).toBe(a.length);
+      expect(c).not.toEqual(a);
+      // and it is cancelled: the reply's echo (chunks 8..15: 0.32-0.64 s) comes out far weaker than without the reference
+      const energyOf = (chunks: string[]) =>
+        chunks.slice(8, 16).reduce((sum, b64) => new Int16Array(decodeBase64(b64).buffer).reduce((e, v) => e + v * v, sum), 0);
+      console.log(`the tap at ${outputRate} Hz: ${(10 * Math.log10(energyOf(c) / energyOf(a))).toFixed(1)} dB less echo than without a reference`);
+      expect(10 * Math.log10(energyOf(c) / energyOf(a))).toBeGreaterThan(6); // measured 10.7 / 12.1 dB (still converging: the first second)
+      for (const pipeline of [live, replayed, deaf]) pipeline.free();
+      p.free();
+    },
+  );
 });

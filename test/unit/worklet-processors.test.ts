@@ -159,45 +159,50 @@ describe('linked playback and capture processors with echoCancellation', () => {
     [44100, 345],
     [44100, 1],
     [44100, 0],
-  ])('a capture paused while the reply plays resumes in step at %d Hz (paused %d quanta): the echo stays cancelled (>= 60 dB from 0.2 s after resuming; measured 68.2 at 48 kHz, 70.7-70.9 at 44.1, 75.5 not paused), nothing allocated per paused quantum', (rate, pausedQuanta) => {
-    let seed = 3;
-    const pcm = new Int16Array(24000 * 8).map(() => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return ((seed >>> 16) % 16000) - 8000;
-    });
-    const { capture, mic, step } = linkedCall(`pause-${rate}-${pausedQuanta}`, pcm, 20, { ...scope, sampleRate: rate });
-    const port = capture.port as unknown as FakePort;
-    const before = Math.round((2 * rate) / 128); // 2 s
-    for (let q = 0; q < before; q++) step();
-    port.deliver({ type: 'pause', paused: true });
-    if (pausedQuanta >= 300) {
-      for (let q = 0; q < 100; q++) step(false); // the reply plays, no mic is pushed (warm-up)
-      const bytes = allocatedBytes(() => {
-        for (let q = 0; q < pausedQuanta - 100; q++) step(false);
+  ])(
+    'a capture paused while the reply plays resumes in step at %d Hz (paused %d quanta): the echo stays cancelled (>= 60 dB from 0.2 s after resuming; measured 68.2 at 48 kHz, 70.7-70.9 at 44.1, 75.5 not paused), nothing allocated per paused quantum',
+    (rate, pausedQuanta) => {
+      let seed = 3;
+      const pcm = new Int16Array(24000 * 8).map(() => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return ((seed >>> 16) % 16000) - 8000;
       });
-      console.log(`paused capture: ${bytes} bytes over ${pausedQuanta - 100} quanta`);
-      expect(bytes).toBeLessThan(1024);
-    } else for (let q = 0; q < pausedQuanta; q++) step(false);
-    port.deliver({ type: 'pause', paused: false });
-    const resumedMs = (before * 128 * 1000) / rate; // stream time: only pushed mic counts
-    let micEnergy = 0;
-    for (let q = 0; q < Math.round(rate / 128); q++) {
-      step();
-      const ms = ((before + q) * 128 * 1000) / rate;
-      if (ms >= resumedMs + 200) for (const v of mic) micEnergy += v * v;
-    }
-    let outEnergy = 0;
-    for (const m of port.posted) {
-      if (m.type !== 'events') continue;
-      for (const e of m.events) {
-        if (e.type !== 'audio' || e.startMs < resumedMs + 200) continue;
-        for (const v of new Int16Array(Uint8Array.from(Buffer.from(e.base64, 'base64')).buffer)) outEnergy += 2 * (v / 32768) ** 2;
+      const { capture, mic, step } = linkedCall(`pause-${rate}-${pausedQuanta}`, pcm, 20, { ...scope, sampleRate: rate });
+      const port = capture.port as unknown as FakePort;
+      const before = Math.round((2 * rate) / 128); // 2 s
+      for (let q = 0; q < before; q++) step();
+      port.deliver({ type: 'pause', paused: true });
+      if (pausedQuanta >= 300) {
+        for (let q = 0; q < 100; q++) step(false); // the reply plays, no mic is pushed (warm-up)
+        const bytes = allocatedBytes(() => {
+          for (let q = 0; q < pausedQuanta - 100; q++) step(false);
+        });
+        console.log(`paused capture: ${bytes} bytes over ${pausedQuanta - 100} quanta`);
+        expect(bytes).toBeLessThan(1024);
+      } else for (let q = 0; q < pausedQuanta; q++) step(false);
+      port.deliver({ type: 'pause', paused: false });
+      const resumedMs = (before * 128 * 1000) / rate; // stream time: only pushed mic counts
+      let micEnergy = 0;
+      for (let q = 0; q < Math.round(rate / 128); q++) {
+        step();
+        const ms = ((before + q) * 128 * 1000) / rate;
+        if (ms >= resumedMs + 200) for (const v of mic) micEnergy += v * v;
       }
-    }
-    const reductionDb = 10 * Math.log10(micEnergy / outEnergy);
-    console.log(`capture paused ${pausedQuanta} quanta at ${rate} Hz while the reply played: ${reductionDb.toFixed(1)} dB less echo from 0.2 s after resuming`);
-    expect(reductionDb).toBeGreaterThan(60);
-  });
+      let outEnergy = 0;
+      for (const m of port.posted) {
+        if (m.type !== 'events') continue;
+        for (const e of m.events) {
+          if (e.type !== 'audio' || e.startMs < resumedMs + 200) continue;
+          for (const v of new Int16Array(Uint8Array.from(Buffer.from(e.base64, 'base64')).buffer)) outEnergy += 2 * (v / 32768) ** 2;
+        }
+      }
+      const reductionDb = 10 * Math.log10(micEnergy / outEnergy);
+      console.log(
+        `capture paused ${pausedQuanta} quanta at ${rate} Hz while the reply played: ${reductionDb.toFixed(1)} dB less echo from 0.2 s after resuming`,
+      );
+      expect(reductionDb).toBeGreaterThan(60);
+    },
+  );
 });
 
 describe('session processor', () => {
@@ -251,52 +256,59 @@ describe('session processor paused while the reply plays', () => {
   it.each([
     [44100, 345],
     [44100, 0],
-  ])('resumes in step at %d Hz (paused %d quanta): >= 60 dB less echo from 0.2 s after resuming (measured 68.9 paused, 75.0 not; 44.0 when the paused mic\'s reference was dropped as pushed)', (rate, pausedQuanta) => {
-    const Session = createSessionProcessorClass({ ...scope, sampleRate: rate });
-    const processor = new Session({ processorOptions: { module: kernelModule(), adapter: { protocol: 'openai', chunkMs: 20, vad: false }, levelIntervalMs: 0 } });
-    const port = processor.port as unknown as FakePort;
-    let seed = 3;
-    const pcm = new Int16Array(24000 * 8).map(() => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return ((seed >>> 16) % 16000) - 8000;
-    });
-    port.deliver({ type: 'server', message: { type: 'response.output_item.added', item: { id: 'it' } } });
-    port.deliver({ type: 'server', message: { type: 'response.output_audio.delta', item_id: 'it', delta: encodeBase64(new Uint8Array(pcm.buffer)) } });
-    const speaker = new Float32Array(128);
-    const mic = new Float32Array(128);
-    const history = new Float32Array(4096);
-    let t = 0;
-    const step = () => {
-      processor.process([[mic]], [[speaker]]);
-      for (let i = 0; i < 128; i++, t++) {
-        history[t & 4095] = speaker[i]!;
-        mic[i] = 0.25 * history[(t - 1440) & 4095]!;
+  ])(
+    "resumes in step at %d Hz (paused %d quanta): >= 60 dB less echo from 0.2 s after resuming (measured 68.9 paused, 75.0 not; 44.0 when the paused mic's reference was dropped as pushed)",
+    (rate, pausedQuanta) => {
+      const Session = createSessionProcessorClass({ ...scope, sampleRate: rate });
+      const processor = new Session({
+        processorOptions: { module: kernelModule(), adapter: { protocol: 'openai', chunkMs: 20, vad: false }, levelIntervalMs: 0 },
+      });
+      const port = processor.port as unknown as FakePort;
+      let seed = 3;
+      const pcm = new Int16Array(24000 * 8).map(() => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return ((seed >>> 16) % 16000) - 8000;
+      });
+      port.deliver({ type: 'server', message: { type: 'response.output_item.added', item: { id: 'it' } } });
+      port.deliver({ type: 'server', message: { type: 'response.output_audio.delta', item_id: 'it', delta: encodeBase64(new Uint8Array(pcm.buffer)) } });
+      const speaker = new Float32Array(128);
+      const mic = new Float32Array(128);
+      const history = new Float32Array(4096);
+      let t = 0;
+      const step = () => {
+        processor.process([[mic]], [[speaker]]);
+        for (let i = 0; i < 128; i++, t++) {
+          history[t & 4095] = speaker[i]!;
+          mic[i] = 0.25 * history[(t - 1440) & 4095]!;
+        }
+      };
+      const before = Math.round((2 * rate) / 128);
+      for (let q = 0; q < before; q++) step();
+      port.deliver({ type: 'pause', paused: true });
+      for (let q = 0; q < pausedQuanta; q++) step();
+      port.deliver({ type: 'pause', paused: false });
+      const mark = port.posted.length;
+      let micEnergy = 0;
+      for (let q = 0; q < Math.round(rate / 128); q++) {
+        step();
+        if (q * 128 >= 0.2 * rate) for (const v of mic) micEnergy += v * v;
       }
-    };
-    const before = Math.round((2 * rate) / 128);
-    for (let q = 0; q < before; q++) step();
-    port.deliver({ type: 'pause', paused: true });
-    for (let q = 0; q < pausedQuanta; q++) step();
-    port.deliver({ type: 'pause', paused: false });
-    const mark = port.posted.length;
-    let micEnergy = 0;
-    for (let q = 0; q < Math.round(rate / 128); q++) {
-      step();
-      if (q * 128 >= 0.2 * rate) for (const v of mic) micEnergy += v * v;
-    }
-    // the session audio sent since the resume (24 kHz), from 0.2 s on (its energy scaled to the mic's rate)
-    let outEnergy = 0;
-    let frames = 0;
-    for (const m of port.posted.slice(mark)) {
-      if (m.type !== 'send' || m.event.type !== 'input_audio_buffer.append') continue;
-      for (const v of new Int16Array(Uint8Array.from(Buffer.from(m.event.audio, 'base64')).buffer)) {
-        if (frames++ >= 0.2 * 24000) outEnergy += (v / 32768) ** 2 * (rate / 24000);
+      // the session audio sent since the resume (24 kHz), from 0.2 s on (its energy scaled to the mic's rate)
+      let outEnergy = 0;
+      let frames = 0;
+      for (const m of port.posted.slice(mark)) {
+        if (m.type !== 'send' || m.event.type !== 'input_audio_buffer.append') continue;
+        for (const v of new Int16Array(Uint8Array.from(Buffer.from(m.event.audio, 'base64')).buffer)) {
+          if (frames++ >= 0.2 * 24000) outEnergy += (v / 32768) ** 2 * (rate / 24000);
+        }
       }
-    }
-    const reductionDb = 10 * Math.log10(micEnergy / outEnergy);
-    console.log(`session processor paused ${pausedQuanta} quanta at ${rate} Hz while the reply played: ${reductionDb.toFixed(1)} dB less echo from 0.2 s after resuming`);
-    expect(reductionDb).toBeGreaterThan(60);
-  });
+      const reductionDb = 10 * Math.log10(micEnergy / outEnergy);
+      console.log(
+        `session processor paused ${pausedQuanta} quanta at ${rate} Hz while the reply played: ${reductionDb.toFixed(1)} dB less echo from 0.2 s after resuming`,
+      );
+      expect(reductionDb).toBeGreaterThan(60);
+    },
+  );
 });
 
 describe('playback processor', () => {
