@@ -5,8 +5,11 @@
 // --commit, each speech stop ends the turn as a client-side VAD app would (commit + response.create).
 // With --reference FAR.wav (what the speaker played while IN.wav was recorded, from the same
 // instant, at its own rate), the adapter's echo canceller removes its echo first: the events carry
-// the cleaned microphone.
-import { SUPPORTED_SAMPLE_RATES } from '../kernels/resampler.js';
+// the cleaned microphone. The canceller takes its reference at the session's output rate (24 kHz:
+// what the playback's tap gives it in a live session), so a file at another rate (what a 48 kHz
+// speaker played) is resampled to it first, its resampler's delay trimmed (the reference never
+// later than the file says); a 24 kHz file goes in as it is.
+import { Resampler, SUPPORTED_SAMPLE_RATES } from '../kernels/resampler.js';
 import { RealtimeAudioAdapter } from '../transport/adapter.js';
 import type { SessionProtocolName } from '../transport/events.js';
 import { decodeWav } from '../wav/wav.js';
@@ -35,7 +38,7 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
     throw new CliError('bad_option', '--silence-gating and --commit need the VAD (leave out --no-vad)', 2);
   if (options.commit && options.protocol === 'gemini')
     throw new CliError('bad_option', '--commit is for OpenAI sessions (Gemini ends turns with activityEnd under its own VAD)', 2);
-  const far = options.reference === undefined ? undefined : readReference(options.reference);
+  let far = options.reference === undefined ? undefined : readReference(options.reference);
   const lines: string[] = [];
   let segments = 0;
   // the adapter makes the events as it would send them; VAD events are marked with a
@@ -57,6 +60,7 @@ export function events(inPath: string, options: EventsOptions, io: CliIo): numbe
       else if (options.commit) adapter.commit({ createResponse: true });
     },
   });
+  if (far !== undefined) far = atRate(far, adapter.capture.referenceRate);
   const progress = new Progress(io, 'events', samples.length / info.sampleRate, options.progress);
   for (let at = 0; at < samples.length; at += FRAMES_PER_PUSH) {
     const end = Math.min(samples.length, at + FRAMES_PER_PUSH);
@@ -92,6 +96,23 @@ function readReference(path: string): Reference {
     throw new CliError('unsupported_rate', `${path} is at ${far.info.sampleRate} Hz; the reference takes ${SUPPORTED_SAMPLE_RATES.join(', ')} Hz`);
   }
   return far;
+}
+
+/** The reference at `rate` (the capture pipeline's `referenceRate`): resampled unless it is there, the resampler's delay trimmed. */
+function atRate(far: Reference, rate: number): Reference {
+  if (far.info.sampleRate === rate) return far;
+  const resampler = new Resampler({ inputRate: far.info.sampleRate, outputRate: rate });
+  try {
+    const body = resampler.process(far.samples);
+    const tail = resampler.flush();
+    const delay = Math.round((resampler.latencyMs * rate) / 1000);
+    const samples = new Float32Array(body.length + tail.length);
+    samples.set(body);
+    samples.set(tail, body.length);
+    return { info: { sampleRate: rate }, samples: samples.subarray(Math.min(delay, samples.length)) };
+  } finally {
+    resampler.free();
+  }
 }
 
 /**
