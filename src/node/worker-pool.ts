@@ -147,7 +147,13 @@ export class PcmWorkerPool {
   request<T>(home: PoolWorker, message: RequestMessage): Promise<T> {
     if (this.closed) return Promise.reject(new RealtimePcmError('pool_closed', 'the worker pool was closed'));
     const { id, promise } = this.pending.open<T>(`worker ${message.op}`);
-    this.enqueue(home, { ...message, id } as WorkerRequest, message.op === 'read' ? [message.output.buffer as ArrayBuffer] : []);
+    const moved =
+      message.op !== 'read'
+        ? []
+        : message.reference === undefined
+          ? [message.output.buffer as ArrayBuffer]
+          : [message.output.buffer as ArrayBuffer, message.reference.buffer as ArrayBuffer];
+    this.enqueue(home, { ...message, id } as WorkerRequest, moved);
     return promise;
   }
 
@@ -333,12 +339,18 @@ export class WorkerPlaybackStream {
 
   /**
    * The next `output.length` frames for the speaker. `output`'s buffer is transferred to the
-   * worker and comes back filled: use the array in the result (the one passed is detached).
+   * worker and comes back filled: use the array in the result (the one passed is detached). With
+   * `sessionReference`, `reference` (transferred too, and back in the result) gets what was played
+   * at the session rate during this read, `referenceFrames` of it (size it
+   * `ceil(output.length x inputRate / outputRate) + 256`): push it with the microphone of the same
+   * span to a capture stream whose `referenceRate` is its output rate.
    */
-  async read(output: Float32Array): Promise<WorkerReadResult> {
+  async read(output: Float32Array, reference?: Float32Array): Promise<WorkerReadResult> {
     this.live();
     const moved = structuredClone(output, { transfer: [output.buffer as ArrayBuffer] });
-    return this.pool.request<WorkerReadResult>(this.home, { op: 'read', stream: this.id, output: moved });
+    if (reference === undefined) return this.pool.request<WorkerReadResult>(this.home, { op: 'read', stream: this.id, output: moved });
+    const tap = structuredClone(reference, { transfer: [reference.buffer as ArrayBuffer] });
+    return this.pool.request<WorkerReadResult>(this.home, { op: 'read', stream: this.id, output: moved, reference: tap });
   }
 
   /** Stops playback at once; resolves with the playing item and how much of it was heard. */

@@ -14,14 +14,23 @@ export type WorkerCaptureOptions = Omit<CapturePipelineOptions, 'echoGate' | 'va
   echoCancellation?: boolean | Omit<EchoCancellerOptions, 'sampleRate'>;
 };
 /** PlaybackPipeline options that can cross into a worker. */
-export type WorkerPlaybackOptions = Omit<PlaybackPipelineOptions, 'echoGate' | 'sessionReference'>;
+export type WorkerPlaybackOptions = Omit<PlaybackPipelineOptions, 'echoGate' | 'sessionReference'> & {
+  /**
+   * true: the playout runs at the session rate (`inputRate`) and one resampler after it feeds the
+   * speaker, as `PlaybackPipeline`'s `sessionReference`; each `read(output, reference)` also fills
+   * `reference` with what was played at the session rate during that read (the echo canceller's
+   * reference: a capture stream with `referenceRate` equal to its output rate takes it as it is).
+   * Default false.
+   */
+  sessionReference?: boolean;
+};
 
 /** Requests (with `id`) and notifications to a worker. `close` frees the stream's pipeline. */
 export type WorkerRequest =
   | { op: 'create-capture'; stream: number; id: number; options: WorkerCaptureOptions }
   | { op: 'create-playback'; stream: number; id: number; options: WorkerPlaybackOptions }
   | { op: 'flush'; stream: number; id: number }
-  | { op: 'read'; stream: number; id: number; output: Float32Array }
+  | { op: 'read'; stream: number; id: number; output: Float32Array; reference?: Float32Array }
   | { op: 'interrupt'; stream: number; id: number }
   | { op: 'memory'; stream: 0; id: number }
   | { op: 'push'; stream: number; samples: Float32Array; reference?: Float32Array }
@@ -35,6 +44,10 @@ export type WorkerRequest =
 export interface WorkerReadResult {
   output: Float32Array;
   frames: number;
+  /** With `sessionReference`: the caller's reference buffer, back, its first `referenceFrames` what was played at the session rate. */
+  reference?: Float32Array;
+  /** Session-rate frames played during this read (0 without `sessionReference`). */
+  referenceFrames: number;
 }
 
 /** Notifications from a worker to one stream. */

@@ -4,7 +4,7 @@
 // into dist/node.js, which starts it with `eval`.
 import { parentPort, workerData } from 'node:worker_threads';
 import { kernelMemory, setKernelModule } from '../wasm/load.js';
-import { RealtimePcmError, errorData } from '../errors.js';
+import { OptionsError, RealtimePcmError, errorData } from '../errors.js';
 import { answer, requestId } from '../requests.js';
 import { CapturePipeline } from '../pipeline/capture.js';
 import { PlaybackPipeline } from '../pipeline/playback.js';
@@ -15,6 +15,26 @@ if (workerData?.module instanceof WebAssembly.Module) setKernelModule(workerData
 
 const captures = new Map<number, CapturePipeline>();
 const playbacks = new Map<number, PlaybackPipeline>();
+/** Per playback stream with `sessionReference`: where the read in progress puts what is played at the session rate. */
+const taps = new Map<number, SessionTap>();
+
+/** The tap of one playback stream: the blocks played during a read go into the caller's `reference` array. */
+class SessionTap {
+  target: Float32Array | undefined;
+  frames = 0;
+  pushReference(block: Float32Array): void {
+    const target = this.target;
+    if (target === undefined) return;
+    if (this.frames + block.length > target.length) {
+      throw new RealtimePcmError(
+        'buffer_too_small',
+        `read: the reference array holds ${target.length} frames, this read played more; size it ceil(output.length x inputRate / outputRate) + 2 x 128`,
+      );
+    }
+    target.set(block, this.frames);
+    this.frames += block.length;
+  }
+}
 const port = parentPort!;
 
 // replies to one batch of requests go back as one message
@@ -38,9 +58,13 @@ function handle(message: WorkerRequest): void {
   const id = requestId(message);
   if (id !== undefined) {
     const reply = answer(id, () => run(message));
-    // a read's buffer goes back to the caller, moved
-    const output = message.op === 'read' && 'result' in reply ? [message.output.buffer as ArrayBuffer] : [];
-    return post(reply, output);
+    // a read's buffers go back to the caller, moved
+    const moved: ArrayBuffer[] = [];
+    if (message.op === 'read' && 'result' in reply) {
+      moved.push(message.output.buffer as ArrayBuffer);
+      if (message.reference !== undefined) moved.push(message.reference.buffer as ArrayBuffer);
+    }
+    return post(reply, moved);
   }
   try {
     run(message);
@@ -67,9 +91,18 @@ function run(message: WorkerRequest): unknown {
     case 'create-capture':
       captures.set(stream, new CapturePipeline(message.options as ConstructorParameters<typeof CapturePipeline>[0]));
       return true;
-    case 'create-playback':
-      playbacks.set(stream, new PlaybackPipeline(message.options));
+    case 'create-playback': {
+      const { sessionReference, ...options } = message.options;
+      if (sessionReference !== undefined && typeof sessionReference !== 'boolean') {
+        throw new OptionsError(
+          `sessionReference must be true or false in a worker (what is played comes back with each read), got ${String(sessionReference)}`,
+        );
+      }
+      const tap = sessionReference === true ? new SessionTap() : undefined;
+      playbacks.set(stream, new PlaybackPipeline({ ...options, sessionReference: tap }));
+      if (tap !== undefined) taps.set(stream, tap);
       return true;
+    }
     case 'push': {
       // accounted for even when it fails, so the sender's queue does not stay full
       let events: ReturnType<CapturePipeline['push']> = [];
@@ -90,8 +123,19 @@ function run(message: WorkerRequest): unknown {
       return playback(stream).pushPcm16(message.pcm, message.itemId);
     case 'end-item':
       return playback(stream).endItem(message.itemId);
-    case 'read':
-      return { output: message.output, frames: playback(stream).read(message.output) };
+    case 'read': {
+      const pipeline = playback(stream);
+      const tap = taps.get(stream);
+      if (tap === undefined) return { output: message.output, frames: pipeline.read(message.output), referenceFrames: 0 };
+      tap.target = message.reference;
+      tap.frames = 0;
+      try {
+        const frames = pipeline.read(message.output);
+        return { output: message.output, frames, reference: message.reference, referenceFrames: tap.frames };
+      } finally {
+        tap.target = undefined;
+      }
+    }
     case 'interrupt':
       return playback(stream).interrupt();
     case 'memory':
@@ -103,6 +147,7 @@ function run(message: WorkerRequest): unknown {
       playbacks.get(stream)?.free();
       captures.delete(stream);
       playbacks.delete(stream);
+      taps.delete(stream);
       return;
   }
 }

@@ -62,6 +62,67 @@ describe('PcmWorkerPool', () => {
     stream.close();
   });
 
+  // the session-rate tap across workers: a playback stream with `sessionReference: true` returns
+  // what it played at 24 kHz with each read; a capture stream at `referenceRate: 24000` fed it
+  // with the mic gives exactly the in-thread pipelines' events (the tap, then the mic, each quantum)
+  it.each([48000, 44100])(
+    'playback with sessionReference in a worker hands back the 24 kHz tap with each read; a capture stream fed it equals the in-thread pair (%d Hz)',
+    async (rate) => {
+      const session = speechPcm24k().subarray(0, 24000 * 2);
+      const quanta = Math.floor((2.2 * rate) / 128);
+      const options = { inputRate: rate, outputRate: 24000, chunkMs: 40, vad: true, echoCancellation: true, referenceRate: 24000 };
+      // in thread: the playback's tap straight into the capture; the speaker's output delayed 50 ms at -12 dB is the mic
+      const local = new CapturePipeline(options);
+      const localPlayback = new PlaybackPipeline({ outputRate: rate, ...EXACT_PLAYOUT, sessionReference: local });
+      localPlayback.pushPcm16(session.slice(), 'a');
+      localPlayback.endItem('a');
+      const delay = Math.round(0.05 * rate);
+      const speaker = new Float32Array(quanta * 128);
+      const mic = new Float32Array(quanta * 128);
+      const expected: CaptureEvent[] = [];
+      for (let q = 0; q < quanta; q++) {
+        localPlayback.read(speaker.subarray(q * 128, (q + 1) * 128));
+        for (let i = q * 128; i < (q + 1) * 128; i++) mic[i] = i >= delay ? 0.25 * speaker[i - delay]! : 0;
+        expected.push(...local.push(mic.subarray(q * 128, (q + 1) * 128)));
+      }
+      expected.push(...local.flush());
+      local.free();
+      localPlayback.free();
+
+      const playback = await pool.createPlayback({ outputRate: rate, ...EXACT_PLAYOUT, sessionReference: true });
+      playback.pushPcm16(session.slice(), 'a');
+      playback.endItem('a');
+      const actual: CaptureEvent[] = [];
+      const capture = await pool.createCapture({ ...options, maxQueueMs: 60_000, onEvents: (events) => actual.push(...events) });
+      let tapFrames = 0;
+      for (let q = 0; q < quanta; q++) {
+        const read = await playback.read(new Float32Array(128), new Float32Array(Math.ceil((128 * 24000) / rate) + 256));
+        expect(read.output).toEqual(speaker.subarray(q * 128, (q + 1) * 128));
+        tapFrames += read.referenceFrames;
+        expect(capture.push(mic.slice(q * 128, (q + 1) * 128), read.reference!.slice(0, read.referenceFrames))).toBe(true);
+      }
+      await capture.drain();
+      actual.push(...(await capture.flush()));
+      expect(tapFrames).toBeGreaterThanOrEqual(Math.floor((quanta * 128 * 24000) / rate));
+      expect(actual).toEqual(expected);
+      expect(actual.filter((e) => e.type === 'audio').length).toBeGreaterThan(20);
+      // and the echo is cancelled: 1.0-1.9 s of the session audio carries >= 20 dB less than the mic
+      const sent = actual.flatMap((e) => (e.type === 'audio' ? Array.from(new Int16Array(Uint8Array.from(Buffer.from(e.base64, 'base64')).buffer)) : []));
+      const outEnergy = sent.slice(24000, 24000 * 1.9).reduce((sum, v) => sum + (v / 32768) ** 2, 0);
+      const micEnergy = mic.subarray(rate, rate * 1.9).reduce((sum, v) => sum + v * v, 0) * (24000 / rate);
+      const db = 10 * Math.log10(micEnergy / outEnergy);
+      console.log(`worker pool, the tap at ${rate} Hz: ${db.toFixed(1)} dB less echo at 1.0-1.9 s`);
+      expect(db).toBeGreaterThan(20);
+      // a read without a reference array gets none; a reference array too small is a typed error
+      const none = await playback.read(new Float32Array(128));
+      expect(none.referenceFrames).toBe(0);
+      await expect(playback.read(new Float32Array(1024), new Float32Array(8))).rejects.toThrow(/reference array holds 8 frames/);
+      await expect(pool.createPlayback({ outputRate: rate, sessionReference: 'yes' as never })).rejects.toBeInstanceOf(OptionsError);
+      playback.close();
+      capture.close();
+    },
+  );
+
   it('playback in a worker equals the in-thread pipeline, and interrupt reports the same', async () => {
     const session = speechPcm24k();
     const deltas: string[] = [];
