@@ -172,6 +172,8 @@ import { kf_drift } from "./aec-step";
   sff: f32;
   sdiff: f32;
   syf: f32; // smoothed energy of the foreground's echo estimate
+  sdy: f32; // in a reply's tail: the mic's smoothed correlation with the output's echo estimate, and the estimate's energy (./aec-block: fitTail)
+  syy: f32;
   bestErle: f32; // the foreground's best smoothed ERLE since the last reset or path change (ratio)
   heardErleDb: f32; // the foreground's ERLE in dB averaged over heard blocks without the user (SUSTAIN_MS)
   bestHeardDb: f32; // its best since the last reset or path change
