@@ -20,7 +20,7 @@ import {
 } from "./aec-state";
 import { hsum } from "./simd-hsum";
 
-const FIT_SLOPE: f32 = 2;
+const FIT_SLOPE: f32 = 1;
 const TAIL_RATE: f32 = 0.5;
 const FIT_TAIL = true;
 
