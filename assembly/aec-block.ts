@@ -16,13 +16,9 @@ import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay } from "./b
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, TAIL_RATE,
 } from "./aec-state";
 import { hsum } from "./simd-hsum";
-
-const FIT_SLOPE: f32 = 1;
-const TAIL_RATE: f32 = 0.5;
-const FIT_TAIL = true;
 
 function energy(p: usize, n: i32): f32 {
   let acc = f32x4.splat(0);
@@ -42,6 +38,7 @@ function energyOfDifference(p: usize, q: usize, n: i32): f32 {
   return hsum(acc);
 }
 
+/** The dot product of p and q over n samples (n a multiple of 4). */
 function dot(p: usize, q: usize, n: i32): f32 {
   let acc = f32x4.splat(0);
   for (let i = 0; i < n; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(p + (<usize>i << 2)), v128.load(q + (<usize>i << 2))));
@@ -311,13 +308,16 @@ function deadBlock(a: Aec, echoing: bool): void {
 
 /**
  * In a reply's tail (the reference silent since before the echo's onset: the estimate comes from
- * the filter's later partitions only), the output's echo estimate scaled by
- * g = min(1, FIT_SLOPE x <d, y> / <y, y>), both smoothed over the tail's blocks (TAIL_RATE): where the
- * estimate does not correlate with the mic (<d, y> under half of |y|^2: subtracting it adds energy)
- * it is mostly the filter's error, the late taps of a filter far from converged predicting a tail
- * the room does not have, and subtracting all of it leaves that error in the output at the user's
- * level (sox-small's 6 dB call at 3.78-3.87 s: the estimate 4-20 dB over the dying echo). Only the
- * output changes (d - g y); the filters and the errors they adapt on do not.
+ * the filter's later partitions only; not while relearning after a path change), the output
+ * subtracts g y instead of y, with the least-squares scale g = min(1, <d, y> / <y, y>) (both sums
+ * smoothed over the tail's blocks, TAIL_RATE). A filter far from converged predicts a tail the room
+ * does not have (sox-small's 6 dB call at 3.75-3.87 s: the estimate 4-20 dB over the dying echo, the
+ * same with the user removed), and subtracting all of it leaves that error in the output at the
+ * user's level; where the estimate no longer correlates with the mic it is taken back. Only the
+ * output changes: the filters, the errors they adapt on and the suppressor's Y do not (Y scaled
+ * too: sox-small's call lost its gain). 177 lab and outside scenes: 698 -> 660 dirty double-talk
+ * frames; g = min(1, 2 <d, y> / <y, y>): 669 and the kiosk's 48 kHz call 94.9 -> 91.9%; smoothed
+ * over 40 ms in every block: no frame changed.
  */
 function fitTail(a: Aec, out: usize, echo: usize): void {
   if (a.zeroFrames <= a.offset + PRE_BLOCKS || a.relearning || a.relaxBlocks > 0) {
@@ -329,7 +329,7 @@ function fitTail(a: Aec, out: usize, echo: usize): void {
   a.sdy += TAIL_RATE * (dot(a.micBlock, echo, b) - a.sdy);
   a.syy += TAIL_RATE * (energy(echo, b) - a.syy);
   if (!(a.syy > 0)) return;
-  const g = min<f32>(1, max<f32>(0, FIT_SLOPE * a.sdy / a.syy));
+  const g = min<f32>(1, max<f32>(0, a.sdy / a.syy));
   if (g < 1) addScaled(out, echo, <f32>1 - g, b);
 }
 
@@ -423,7 +423,7 @@ export function aec_block(a: Aec): void {
     a.sdiff = 0;
   }
   detectPathChange(a, echoing);
-  if (FIT_TAIL) fitTail(a, out, echo);
+  fitTail(a, out, echo); // (the output only: the filters and the suppressor's Y as they are)
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);
