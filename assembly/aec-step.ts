@@ -18,6 +18,20 @@
 // Latency: none.
 
 /**
+ * The canceller's three block sizes (B 128, 256, 512: 16, 24 and 48 kHz) as types for the two
+ * passes over partitions x bins (kf_filter_residual, kf_update): u8, u16, u32 stand for K = 132,
+ * 260, 516, any other type for K at run time. Specialised, the imaginary half's offset (K floats on)
+ * is a load's immediate instead of an address computed per load (V8 cannot fold a run-time offset
+ * into the access: 4-5 integer additions per 4 coefficients fewer), and the strides constants; the
+ * same vector operations in the same order, so the same output bit for bit. Returns K x 4 bytes, or
+ * 0 for run time.
+ */
+// @ts-ignore: decorator
+@inline function specialisedIm<T>(): usize {
+  return sizeof<T>() == 1 ? 132 * 4 : sizeof<T>() == 2 ? 260 * 4 : sizeof<T>() == 4 ? 516 * 4 : 0;
+}
+
+/**
  * One pass over the filter's window of the history (history ring from `head`, partitions in
  * order), reading each reference spectrum once for what four passes read it for:
  * - the two filters' echo spectra: yb = sum over partitions of Wb_m X_m, yf = sum of Wf_m X_m
@@ -30,6 +44,18 @@
  * a zero spectrum adds +-0 to every sum, which leaves it as it was, bit for bit.
  */
 export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, k: i32, q: usize, out: usize, xw: usize, xf: usize): void {
+  if (k == 132) filterResidual<u8>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf);
+  else if (k == 260) filterResidual<u16>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf);
+  else if (k == 516) filterResidual<u32>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf);
+  else filterResidual<u64>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf);
+}
+
+/** kf_filter_residual's pass for the block size T stands for (specialised). */
+// @ts-ignore: decorator
+@inline function filterResidual<T>(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, kRun: i32, q: usize, out: usize, xw: usize, xf: usize): void {
+  const IM = specialisedIm<T>();
+  const k = IM != 0 ? <i32>(IM >> 2) : kRun;
+  const imr: usize = IM != 0 ? 0 : <usize>k << 2; // the imaginary half's offset when not an immediate
   const invM = f32x4.splat(<f32>1 / <f32>m);
   const stride = <usize>(2 * k) << 2;
   const im = <usize>k << 2;
@@ -53,13 +79,13 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
       let pp = p + <usize>i * pstride + o;
       for (; i < end; i++) {
         const xr = v128.load(xp);
-        const xi = v128.load(xp + im);
+        const xi = v128.load(xp + imr, IM);
         const wbr = v128.load(wb + wo);
-        const wbi = v128.load(wb + wo + im);
+        const wbi = v128.load(wb + wo + imr, IM);
         br = f32x4.add(br, f32x4.sub(f32x4.mul(wbr, xr), f32x4.mul(wbi, xi)));
         bi = f32x4.add(bi, f32x4.add(f32x4.mul(wbr, xi), f32x4.mul(wbi, xr)));
         const wfr = v128.load(wf + wo);
-        const wfi = v128.load(wf + wo + im);
+        const wfi = v128.load(wf + wo + imr, IM);
         fr = f32x4.add(fr, f32x4.sub(f32x4.mul(wfr, xr), f32x4.mul(wfi, xi)));
         fi = f32x4.add(fi, f32x4.add(f32x4.mul(wfr, xi), f32x4.mul(wfi, xr)));
         const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
@@ -228,8 +254,19 @@ export function kf_drift_gaps(w: usize, p: usize, runs: usize, nRuns: i32, m: i3
  * real one stay zero because X is zero there).
  */
 export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32, k: i32, gRe: usize, gIm: usize, invT: usize, scale: usize, lambda: f32, info: f32, floor: f32, capAll: f32): void {
+  if (k == 132) update<u8>(w, x, p, runs, nRuns, k, gRe, gIm, invT, scale, lambda, info, floor, capAll);
+  else if (k == 260) update<u16>(w, x, p, runs, nRuns, k, gRe, gIm, invT, scale, lambda, info, floor, capAll);
+  else if (k == 516) update<u32>(w, x, p, runs, nRuns, k, gRe, gIm, invT, scale, lambda, info, floor, capAll);
+  else update<u64>(w, x, p, runs, nRuns, k, gRe, gIm, invT, scale, lambda, info, floor, capAll);
+}
+
+/** kf_update's pass for the block size T stands for (specialised). */
+// @ts-ignore: decorator
+@inline function update<T>(w: usize, x: usize, p: usize, runs: usize, nRuns: i32, kRun: i32, gRe: usize, gIm: usize, invT: usize, scale: usize, lambda: f32, info: f32, floor: f32, capAll: f32): void {
+  const IM = specialisedIm<T>();
+  const k = IM != 0 ? <i32>(IM >> 2) : kRun;
+  const imr: usize = IM != 0 ? 0 : <usize>k << 2; // the imaginary half's offset when not an immediate
   const stride = <usize>(2 * k) << 2;
-  const im = <usize>k << 2;
   const pstride = <usize>k << 2;
   const vLambda = f32x4.splat(lambda);
   const one = f32x4.splat(1);
@@ -254,15 +291,15 @@ export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32,
       let pp = p + <usize>q * pstride + o;
       for (; q < end; q++) {
         const xr = v128.load(xp);
-        const xi = v128.load(xp + im);
+        const xi = v128.load(xp + imr, IM);
         const pv = f32x4.mul(v128.load(pp), sc);
         // conj(X) G = (xr gr + xi gi) + i (xr gi - xi gr)
         const ur = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, gr), f32x4.mul(xi, gi)));
         const ui = f32x4.mul(pv, f32x4.sub(f32x4.mul(xr, gi), f32x4.mul(xi, gr)));
         const wr = f32x4.add(v128.load(wp), ur);
-        const wi = f32x4.add(v128.load(wp + im), ui);
+        const wi = f32x4.add(v128.load(wp + imr, IM), ui);
         v128.store(wp, wr);
-        v128.store(wp + im, wi);
+        v128.store(wp + imr, wi, IM);
         const px = f32x4.mul(pv, f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi)));
         const keep = f32x4.sub(one, f32x4.mul(vInfo, f32x4.mul(px, it)));
         const drift = f32x4.add(f32x4.mul(vLambda, f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi))), fl);
