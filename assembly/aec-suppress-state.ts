@@ -158,7 +158,7 @@
 // @ts-ignore: decorator
 @inline export const FLOOR_MIN_DB: f32 = -150;
 
-/** The comfort noise's floor rises only where the residual estimate stands under this many times it. */
+/** The comfort noise's floor rises only where the held tail `late` (>= the residual estimate) stands under this many times it. */
 // @ts-ignore: decorator
 @inline export const CN_HOLD: f32 = 4;
 /** The minimum's bias under the mean of stationary noise (3.6-3.9 dB at 8-10.7 ms blocks, simulated). */
