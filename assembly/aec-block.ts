@@ -6,10 +6,10 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_profile } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_long_tail } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
-import { sup_set_decay, sup_release } from "./aec-suppress-init";
+import { sup_set_decay, sup_release, sup_set_long_tail } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay } from "./bench-hooks";
@@ -427,6 +427,7 @@ export function aec_block(a: Aec): void {
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);
+  if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {

@@ -247,6 +247,11 @@ export function dl_rearm(p: usize): void {
   d.candidateBlocks = 0;
 }
 
+/** A tail of seconds: a first onset waited for LONG_TAIL_UPDATES updates with echo (the outside hall; never the lab's rooms). */
+export function dl_long_tail(p: usize): bool {
+  return changetype<Delay>(p).unplaced >= LONG_TAIL_UPDATES;
+}
+
 /** The accepted onset lag (-1: none yet). */
 export function dl_onset(p: usize): i32 {
   return changetype<Delay>(p).onset;

@@ -107,6 +107,7 @@ export function sup_reset(p: usize): void {
   s.seed3 = 0x2545f491;
   s.frames = 0;
   s.hang = 0;
+  s.longTail = false;
   s.presentBlocks = 0;
   s.refused = 0;
   s.aPrev = 0;
@@ -132,6 +133,11 @@ export function sup_release(p: usize): void {
 function bandEdge(hz: f32, b: i32, sampleRate: i32): i32 {
   const bins: f32 = hz * <f32>b * 2 / <f32>sampleRate;
   return max<i32>(4, <i32>Mathf.round(bins / 4) * 4);
+}
+
+/** A tail of seconds (./aec-delay dl_long_tail): the comfort noise's floor is held by the held tail `late`, not the residual alone. */
+export function sup_set_long_tail(p: usize, on: bool): void {
+  changetype<Suppress>(p).longTail = on;
 }
 
 /** Sets the residual's hold to the room's decay: 60 dB per `t60Ms` (the canceller measures it). */

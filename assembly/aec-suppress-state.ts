@@ -158,7 +158,7 @@
 // @ts-ignore: decorator
 @inline export const FLOOR_MIN_DB: f32 = -150;
 
-/** The comfort noise's floor rises only where the residual estimate stands under this many times it. */
+/** The comfort noise's floor rises only where the residual estimate (in a tail of seconds, the held tail `late`) stands under this many times it. */
 // @ts-ignore: decorator
 @inline export const CN_HOLD: f32 = 4;
 /** The minimum's bias under the mean of stationary noise (3.6-3.9 dB at 8-10.7 ms blocks, simulated). */
@@ -257,6 +257,7 @@
   floorGain: f32;
   over: f32; // overestimation of the residual
   decay: f32; // residual hold per block
+  longTail: bool; // a tail of seconds (the delay estimator's, ./aec-delay dl_long_tail): the comfort noise's floor held by `late`
   coldDecay: f32; // the same at a cold start
   noiseRise: f32; // noise minimum rise per block (factor)
   floorMin: f32; // the floors' least value per bin (FLOOR_MIN_DB)

@@ -59,6 +59,7 @@
 //   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins.
 // - Output = G E + comfort noise of power C (1 - G^2) with random phase (4 xorshift32 lanes). C is
 //   a second minimum like N that never rises where the residual estimate stands over CN_HOLD x it
+//   (in a tail of seconds, the held tail `late`: the residual decays long before a hall's tail)
 //   (N rises 3 dB/s into a residual that never pauses: its comfort noise replayed the echo's level),
 //   scaled to the noise's mean: x2.4 for the minimum's bias, x2 because a random-phase frame fills
 //   what the analysis window's frame filled to half its power (sqrt-Hann squared: mean 1/2).
@@ -125,6 +126,8 @@ export function sup_process(
   const rise = f32x4.splat(s.noiseRise);
   const hold = f32x4.splat(NOISE_HOLD);
   const cnHold = f32x4.splat(CN_HOLD);
+  // what holds the comfort noise's floor: the residual, or in a tail of seconds the held tail `late` (>= it)
+  const cnHeld = s.longTail ? s.late : s.resid;
   // the mic digitally silent over this block (the canceller's test, ./aec-block): the floors hold (all lanes set)
   const silentBlock = silentMic ? i32x4.splat(-1) : i32x4.splat(0);
   const floorMin = f32x4.splat(s.floorMin);
@@ -225,9 +228,14 @@ export function sup_process(
     const nRule = v128.bitselect(f32x4.pmin(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
     const nz = heldFloor(nPrev, nRule, j < b, silentBlock, floorMin, unmeasured);
     v128.store(s.noise + o, nz);
-    // the comfort noise's floor: the same minimum, held where the residual stands over CN_HOLD x it
+    // the comfort noise's floor: the same minimum, held where last block's residual stands over
+    // CN_HOLD x it; in a tail of seconds where the held tail `late` (>= the residual) does: the
+    // residual decays in the reply's pauses long before a hall's tail, and the floor rose into that
+    // tail (the outside hall's 30 dB cold start: comfort noise 6-9 dB over the mic's noise, 11.2 dB
+    // single talk; 13.4 dB held by `late`). Everywhere, it took the lab's single talk up 0.1-4 dB
+    // but the soak's first windows too, so its post-pause window fell 8.3 dB under them (aec-hall3)
     const cPrev = v128.load(s.cnoise + o);
-    const cRule = v128.bitselect(f32x4.pmin(f32x4.mul(cPrev, rise), ps), cPrev, f32x4.lt(v128.load(s.resid + o), f32x4.mul(cnHold, cPrev)));
+    const cRule = v128.bitselect(f32x4.pmin(f32x4.mul(cPrev, rise), ps), cPrev, f32x4.lt(v128.load(cnHeld + o), f32x4.mul(cnHold, cPrev)));
     v128.store(s.cnoise + o, heldFloor(cPrev, cRule, j < b, silentBlock, floorMin, unmeasured));
     const left = f32x4.pmax(f32x4.sub(pe, nz), zero);
     let eta = v128.load(s.eta + o);
