@@ -17,9 +17,9 @@
 // follow plus most of what they miss, so it converges on the skew (99-101% by 40-60 s, +-25 to
 // +-200 ppm); while the weights are not turned, though, a fast skew outruns the filter (it read
 // 5-25% of 100 ppm). The delay estimator's cross-spectrum at its confident peak lag (./aec-delay:
-// dl_snapshot, dl_moved), on a line of its own (30 s), bootstraps it: after 10 s (5 s while the
-// filter removes under 6 dB sustained: one that cannot converge on a moving echo), 6 standard
-// errors and over 40 ppm it proposes its skew (62-100% of it; up to 45 ppm without drift), taken
+// dl_snapshot, dl_moved), on a line of its own (30 s), bootstraps it: after 10 s (5 s at over 80
+// ppm while the filter removes under 6 dB sustained: one that cannot converge on a moving echo), 6
+// standard errors and over 40 ppm it proposes its skew (62-100% of it; up to 45 ppm without drift), taken
 // when the filter's line has not settled or agrees on the sign and reads under half of it; once the
 // filter's line has judged the turned weights, it alone decides. Calls without drift run bit for
 // bit as before (bench/aec-identical.mjs).
