@@ -17,8 +17,9 @@
 // follow plus most of what they miss, so it converges on the skew (99-101% by 40-60 s, +-25 to
 // +-200 ppm); while the weights are not turned, though, a fast skew outruns the filter (it read
 // 5-25% of 100 ppm). The delay estimator's cross-spectrum at its confident peak lag (./aec-delay:
-// dl_snapshot, dl_moved), on a line of its own (30 s), bootstraps it: after 10 s, 6 standard
-// errors and over 40 ppm it proposes its skew (62-100% of it; up to 45 ppm without drift), taken
+// dl_snapshot, dl_moved), on a line of its own (30 s), bootstraps it: after 10 s (5 s at over 80
+// ppm while the filter removes under 6 dB sustained: one that cannot converge on a moving echo), 6
+// standard errors and over 40 ppm it proposes its skew (62-100% of it; up to 45 ppm without drift), taken
 // when the filter's line has not settled or agrees on the sign and reads under half of it; once the
 // filter's line has judged the turned weights, it alone decides. Calls without drift run bit for
 // bit as before (bench/aec-identical.mjs).
@@ -35,6 +36,15 @@ import { line_add, line_reset, line_seconds, line_slope, line_sure } from "./aec
 /** Its confident updates before it may propose a skew, s. */
 // @ts-ignore: decorator
 @inline const DELAY_SETTLE_S: f64 = 10;
+/** Its confident updates before it may propose a skew while the filter has not converged (EARLY_UNCONVERGED_DB), s. */
+// @ts-ignore: decorator
+@inline const DELAY_EARLY_S: f64 = 5;
+/** Then its slope must show this many times DELAY_ON (at 40 ppm it put a false skew on the lab's kiosk 24 kHz 6 dB call +64 and laptop 48 kHz 6 dB cold start). */
+// @ts-ignore: decorator
+@inline const EARLY_FACTOR: f64 = 2;
+/** The filter's ERLE sustained over heard blocks (./aec-change: heardErleDb) under which it may, dB. */
+// @ts-ignore: decorator
+@inline const EARLY_UNCONVERGED_DB: f32 = 6;
 /** Its slope must stand this many standard errors from 0 (the residuals of the cumulative movement are correlated: their error reads small). */
 // @ts-ignore: decorator
 @inline const DELAY_SURE: f64 = 6;
@@ -129,7 +139,20 @@ function decide(a: Aec): void {
   const filterSettled = line_seconds(a.lineFilter) >= FILTER_SETTLE_S;
   const filterSure = filterSettled && line_sure(a.lineFilter, FILTER_SURE);
   const byDelay = line_slope(a.lineDelay) / rate;
-  const proposed = line_seconds(a.lineDelay) >= DELAY_SETTLE_S && line_sure(a.lineDelay, DELAY_SURE) && Math.abs(byDelay) > DELAY_ON;
+  const delaySure = line_sure(a.lineDelay, DELAY_SURE) && Math.abs(byDelay) > DELAY_ON;
+  const proposed = line_seconds(a.lineDelay) >= DELAY_SETTLE_S && delaySure;
+  // after DELAY_EARLY_S instead while the filter removes under EARLY_UNCONVERGED_DB sustained over
+  // heard blocks (./aec-change: heardErleDb): one that cannot converge on an echo that moves (the
+  // desk at +200 ppm: 0-6 dB for 30 s). Without that gate, after 5 s the delay statistics put -94
+  // ppm on the laptop without drift (its filter converged: 14-26 dB from 8 s)
+  const early = !proposed && line_seconds(a.lineDelay) >= DELAY_EARLY_S && line_sure(a.lineDelay, DELAY_SURE) && Math.abs(byDelay) > EARLY_FACTOR * DELAY_ON && a.heardErleDb < EARLY_UNCONVERGED_DB;
+  if (early && !a.skewOn && !a.skewFromFilter) {
+    line_reset(a.lineFilter);
+    a.skewOn = true;
+    a.skewByDelay = true;
+    turnBy(a, byDelay);
+    return;
+  }
   if (proposed && !a.skewFromFilter && (!filterSettled || (filterSure && byFilter * byDelay > 0 && 2 * Math.abs(byFilter) < Math.abs(byDelay)))) {
     if (filterSettled || !a.skewOn) line_reset(a.lineFilter); // it judges anew from the turned weights
     a.skewOn = true;
