@@ -12,7 +12,7 @@ import { sup_process } from "./aec-suppress";
 import { sup_set_decay, sup_release, sup_set_long_tail } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
-import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay } from "./bench-hooks";
+import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
@@ -437,7 +437,8 @@ export function aec_block(a: Aec): void {
   // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
   if (HOOKS) ab_delay(a, echoing);
-  const onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing) : dl_onset(a.delay);
+  let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing) : dl_onset(a.delay);
+  if (HOOKS) onset = ab_onset(onset);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   if (onset >= 0) {
     place(a, onset);

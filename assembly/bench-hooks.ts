@@ -17,6 +17,10 @@ import { alloc } from "./memory";
 
 // @ts-ignore: decorator; BENCH_HOOKS exists only with --use BENCH_HOOKS=1 (isDefined: at compile time)
 @inline export const HOOKS: bool = isDefined(BENCH_HOOKS);
+// @ts-ignore: decorator; PIN_ONSET exists only with --use PIN_ONSET=<lag in blocks> (the placement oracle, aec-open6)
+@inline const PIN_LAG: i32 = isDefined(PIN_ONSET) ? <i32>PIN_ONSET : -1;
+/** The placement oracle (aec-open6): the delay estimate's onset replaced by PIN_ONSET's lag from the first block. */
+export function ab_onset(onset: i32): i32 { return PIN_LAG >= 0 ? PIN_LAG : onset; }
 
 // ---- the path-change trace (bench/echo-path-trace.mjs): per block 16 floats of detectPathChange's state
 let ptBase: usize = 0;

@@ -21,6 +21,8 @@ export async function hookedBuild() {
   const wasmFile = join(dir, 'realtime-pcm.wasm');
   const asc = join(ROOT, 'node_modules/assemblyscript/bin/asc.js');
   const args = ['assembly/index-hooks.ts', '--config', 'asconfig.json', '--target', 'release', '--use', 'BENCH_HOOKS=1'];
+  // ECHO_HOOK_USE='PIN_ONSET=15': more compile-time flags for the hooks (the placement oracle)
+  if (process.env.ECHO_HOOK_USE) for (const use of process.env.ECHO_HOOK_USE.split(',')) args.push('--use', use);
   execFileSync(process.execPath, [asc, ...args, '--outFile', wasmFile, '--textFile', join(dir, 'realtime-pcm.wat')], { cwd: ROOT, stdio: 'inherit' });
   const bytes = readFileSync(wasmFile);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
