@@ -7,6 +7,8 @@
 // what the pipeline's output is made of; labels and events are moved to the session rate.
 import { decodeBase64, pcm16ToFloat, Resampler, type CaptureEvent, type CapturePipelineOptions } from '../../src/index.js';
 import { CapturePipeline } from '../../src/index.js';
+import { expect } from 'vitest';
+import type { EchoFigures } from './echo-metrics.js';
 import type { EchoScene, Interval } from './echo-scenes.js';
 
 export const QUANTUM = 128;
@@ -169,4 +171,18 @@ export function runCapture(
   const delay = trimmedDelay(scene.sampleRate, outputRate);
   const length = Math.round((scene.mic.length * outputRate) / scene.sampleRate);
   return { events, audio: all.slice(delay, delay + length) };
+}
+
+/**
+ * Asserts that `s` (one reference path) cancels as well as `d` (another, on the same mic): single
+ * talk no more than `db` under, leaks no more than 0.5 point over, double talk and the cold start
+ * no more than `points` (a share, 0.01 = 1 point) under, and no utterance that never passed.
+ */
+export function expectAsGoodAs(d: EchoFigures, s: EchoFigures, db: number, points: number): void {
+  expect(s.alignment.verified, s.scene).toBe(true);
+  expect(s.singleTalk.reductionDb, s.scene).toBeGreaterThanOrEqual(d.singleTalk.reductionDb - db);
+  expect(s.singleTalk.leakShare, s.scene).toBeLessThanOrEqual(d.singleTalk.leakShare + 0.005);
+  expect(s.doubleTalk.cleanShare, s.scene).toBeGreaterThanOrEqual(d.doubleTalk.cleanShare - points);
+  expect(s.doubleTalk.neverPassed, s.scene).toBe(0);
+  if (d.coldStart) expect(s.coldStart!.share, s.scene).toBeGreaterThanOrEqual(d.coldStart.share - points);
 }

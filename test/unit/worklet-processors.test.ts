@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
 import { createPlaybackProcessorClass } from '../../src/browser/playback-processor.js';
-import { createSessionProcessorClass } from '../../src/browser/session-processor.js';
+import { createSessionProcessorClass, type SessionAdapterSettings } from '../../src/browser/session-processor.js';
 import { kernelModule, encodeBase64 } from '../../src/kernels/index.js';
 import { allocatedBytes } from '../helpers/allocation.js';
 import { speechPcm24k } from '../helpers/speech-fixture.js';
@@ -24,6 +24,38 @@ class FakeProcessorBase {
   readonly port = new FakePort() as unknown as MessagePort & FakePort;
 }
 const scope = { AudioWorkletProcessor: FakeProcessorBase, sampleRate: 48000 };
+
+/** Seeded white noise at 24 kHz, uniform over [-half, half). */
+function noisePcm(seconds: number, seed: number, half: number): Int16Array {
+  let state = seed;
+  return new Int16Array(24000 * seconds).map(() => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return ((state >>> 16) % (2 * half)) - half;
+  });
+}
+
+/** A session processor playing `pcm` as one reply, its mic hearing its speaker at 0.25 1440 frames later. */
+function sessionLoop(at: typeof scope, adapter: SessionAdapterSettings, pcm: Int16Array) {
+  const Session = createSessionProcessorClass(at);
+  const processor = new Session({ processorOptions: { module: kernelModule(), adapter, levelIntervalMs: 0 } });
+  const port = processor.port as unknown as FakePort;
+  port.deliver({ type: 'server', message: { type: 'response.output_item.added', item: { id: 'it' } } });
+  port.deliver({ type: 'server', message: { type: 'response.output_audio.delta', item_id: 'it', delta: encodeBase64(new Uint8Array(pcm.buffer)) } });
+  const speaker = new Float32Array(128);
+  const mic = new Float32Array(128);
+  const history = new Float32Array(4096);
+  let t = 0;
+  const outputs = [[speaker]];
+  const inputs = [[mic]];
+  const step = () => {
+    processor.process(inputs, outputs);
+    for (let i = 0; i < 128; i++, t++) {
+      history[t & 4095] = speaker[i]!;
+      mic[i] = 0.25 * history[(t - 1440) & 4095]!; // the next quantum's mic hears this one's speaker 30 ms later at 48 kHz
+    }
+  };
+  return { processor, port, mic, step };
+}
 
 describe('capture processor', () => {
   it('allocates nothing per render quantum between chunks (VAD on, 48 kHz in)', () => {
@@ -162,11 +194,7 @@ describe('linked playback and capture processors with echoCancellation', () => {
   ])(
     'a capture paused while the reply plays resumes in step at %d Hz (paused %d quanta): the echo stays cancelled (>= 60 dB from 0.2 s after resuming; measured 68.2 at 48 kHz, 70.7-70.9 at 44.1, 75.5 not paused), nothing allocated per paused quantum',
     (rate, pausedQuanta) => {
-      let seed = 3;
-      const pcm = new Int16Array(24000 * 8).map(() => {
-        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-        return ((seed >>> 16) % 16000) - 8000;
-      });
+      const pcm = noisePcm(8, 3, 8000);
       const { capture, mic, step } = linkedCall(`pause-${rate}-${pausedQuanta}`, pcm, 20, { ...scope, sampleRate: rate });
       const port = capture.port as unknown as FakePort;
       const before = Math.round((2 * rate) / 128); // 2 s
@@ -207,31 +235,7 @@ describe('linked playback and capture processors with echoCancellation', () => {
 
 describe('session processor', () => {
   it('allocates nothing per render quantum between chunks with its echo canceller on (the default), playing a reply into the mic', () => {
-    const Session = createSessionProcessorClass(scope);
-    const processor = new Session({
-      processorOptions: { module: kernelModule(), adapter: { protocol: 'openai', chunkMs: 1000, vad: true }, levelIntervalMs: 0 },
-    });
-    const port = processor.port as unknown as FakePort;
-    let seed = 9;
-    const pcm = new Int16Array(24000 * 60).map(() => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return ((seed >>> 16) % 8000) - 4000;
-    });
-    port.deliver({ type: 'server', message: { type: 'response.output_item.added', item: { id: 'it' } } });
-    port.deliver({ type: 'server', message: { type: 'response.output_audio.delta', item_id: 'it', delta: encodeBase64(new Uint8Array(pcm.buffer)) } });
-    const speaker = new Float32Array(128);
-    const mic = new Float32Array(128);
-    const history = new Float32Array(4096);
-    let t = 0;
-    const outputs = [[speaker]];
-    const inputs = [[mic]];
-    const step = () => {
-      processor.process(inputs, outputs);
-      for (let i = 0; i < 128; i++, t++) {
-        history[t & 4095] = speaker[i]!;
-        mic[i] = 0.25 * history[(t - 1440) & 4095]!; // the next quantum's mic hears this one's speaker 30 ms later
-      }
-    };
+    const { processor, port, step } = sessionLoop(scope, { protocol: 'openai', chunkMs: 1000, vad: true }, noisePcm(60, 9, 4000));
     for (let i = 0; i < 5000; i++) step();
     const quanta = 300;
     let bytes = Number.POSITIVE_INFINITY;
@@ -259,29 +263,7 @@ describe('session processor paused while the reply plays', () => {
   ])(
     "resumes in step at %d Hz (paused %d quanta): >= 60 dB less echo from 0.2 s after resuming (measured 68.9 paused, 75.0 not; 44.0 when the paused mic's reference was dropped as pushed)",
     (rate, pausedQuanta) => {
-      const Session = createSessionProcessorClass({ ...scope, sampleRate: rate });
-      const processor = new Session({
-        processorOptions: { module: kernelModule(), adapter: { protocol: 'openai', chunkMs: 20, vad: false }, levelIntervalMs: 0 },
-      });
-      const port = processor.port as unknown as FakePort;
-      let seed = 3;
-      const pcm = new Int16Array(24000 * 8).map(() => {
-        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-        return ((seed >>> 16) % 16000) - 8000;
-      });
-      port.deliver({ type: 'server', message: { type: 'response.output_item.added', item: { id: 'it' } } });
-      port.deliver({ type: 'server', message: { type: 'response.output_audio.delta', item_id: 'it', delta: encodeBase64(new Uint8Array(pcm.buffer)) } });
-      const speaker = new Float32Array(128);
-      const mic = new Float32Array(128);
-      const history = new Float32Array(4096);
-      let t = 0;
-      const step = () => {
-        processor.process([[mic]], [[speaker]]);
-        for (let i = 0; i < 128; i++, t++) {
-          history[t & 4095] = speaker[i]!;
-          mic[i] = 0.25 * history[(t - 1440) & 4095]!;
-        }
-      };
+      const { port, mic, step } = sessionLoop({ ...scope, sampleRate: rate }, { protocol: 'openai', chunkMs: 20, vad: false }, noisePcm(8, 3, 8000));
       const before = Math.round((2 * rate) / 128);
       for (let q = 0; q < before; q++) step();
       port.deliver({ type: 'pause', paused: true });
