@@ -16,7 +16,7 @@ import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset }
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, TAIL_RATE,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S,
 } from "./aec-state";
 import { hsum } from "./simd-hsum";
 
@@ -36,22 +36,6 @@ function energyOfDifference(p: usize, q: usize, n: i32): f32 {
     acc = f32x4.add(acc, f32x4.mul(v, v));
   }
   return hsum(acc);
-}
-
-/** The dot product of p and q over n samples (n a multiple of 4). */
-function dot(p: usize, q: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
-  for (let i = 0; i < n; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(p + (<usize>i << 2)), v128.load(q + (<usize>i << 2))));
-  return hsum(acc);
-}
-
-/** e += c y over n samples (n a multiple of 4). */
-function addScaled(e: usize, y: usize, c: f32, n: i32): void {
-  const vc = f32x4.splat(c);
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(e + o, f32x4.add(v128.load(e + o), f32x4.mul(vc, v128.load(y + o))));
-  }
 }
 
 /** e = d - y over n samples (n a multiple of 4). */
@@ -306,33 +290,6 @@ function deadBlock(a: Aec, echoing: bool): void {
   a.blocks++;
 }
 
-/**
- * In a reply's tail (the reference silent since before the echo's onset: the estimate comes from
- * the filter's later partitions only; not while relearning after a path change), the output
- * subtracts g y instead of y, with the least-squares scale g = min(1, <d, y> / <y, y>) (both sums
- * smoothed over the tail's blocks, TAIL_RATE). A filter far from converged predicts a tail the room
- * does not have (sox-small's 6 dB call at 3.75-3.87 s: the estimate 4-20 dB over the dying echo, the
- * same with the user removed), and subtracting all of it leaves that error in the output at the
- * user's level; where the estimate no longer correlates with the mic it is taken back. Only the
- * output changes: the filters, the errors they adapt on and the suppressor's Y do not (Y scaled
- * too: sox-small's call lost its gain). 177 lab and outside scenes: 698 -> 660 dirty double-talk
- * frames; g = min(1, 2 <d, y> / <y, y>): 669 and the kiosk's 48 kHz call 94.9 -> 91.9%; smoothed
- * over 40 ms in every block: no frame changed.
- */
-function fitTail(a: Aec, out: usize, echo: usize): void {
-  if (a.zeroFrames <= a.offset + PRE_BLOCKS || a.relearning || a.relaxBlocks > 0) {
-    a.sdy = 0;
-    a.syy = 0;
-    return;
-  }
-  const b = a.b;
-  a.sdy += TAIL_RATE * (dot(a.micBlock, echo, b) - a.sdy);
-  a.syy += TAIL_RATE * (energy(echo, b) - a.syy);
-  if (!(a.syy > 0)) return;
-  const g = min<f32>(1, max<f32>(0, a.sdy / a.syy));
-  if (g < 1) addScaled(out, echo, <f32>1 - g, b);
-}
-
 /** One block: micBlock and the current half of refFrame are full; writes outBlock. */
 export function aec_block(a: Aec): void {
   const b = a.b;
@@ -423,7 +380,6 @@ export function aec_block(a: Aec): void {
     a.sdiff = 0;
   }
   detectPathChange(a, echoing);
-  fitTail(a, out, echo); // (the output only: the filters and the suppressor's Y as they are)
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);

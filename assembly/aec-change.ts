@@ -82,8 +82,6 @@ export function detectPathChange(a: Aec, playing: bool): void {
       memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));
       a.sff = a.sdd;
       a.syf = 0;
-      a.sdy = 0;
-      a.syy = 0;
     }
     a.relearning = true;
     rv_off(a); // the late echo was the old model's

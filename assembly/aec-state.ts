@@ -119,12 +119,6 @@ import { kf_drift } from "./aec-step";
 @inline export const MISFIT_SUSTAINED_DB: f32 = 18;
 // @ts-ignore: decorator
 @inline export const SUSTAIN_MS: f32 = 250;
-/**
- * Smoothing per block of the tail fit's sums (./aec-block: fitTail), over the blocks of a reply's
- * tail only. 0.25: the living room's 6 dB cold start 91.6 -> 90.1% (the fit lags the dying echo).
- */
-// @ts-ignore: decorator
-@inline export const TAIL_RATE: f32 = 0.5;
 /** The background takes the foreground's back when its error energy is this many times larger. */
 // @ts-ignore: decorator
 @inline export const RESET_RATIO: f32 = 4;
@@ -178,8 +172,6 @@ import { kf_drift } from "./aec-step";
   sff: f32;
   sdiff: f32;
   syf: f32; // smoothed energy of the foreground's echo estimate
-  sdy: f32; // in a reply's tail: the mic's smoothed correlation with the output's echo estimate, and the estimate's energy (./aec-block: fitTail)
-  syy: f32;
   bestErle: f32; // the foreground's best smoothed ERLE since the last reset or path change (ratio)
   heardErleDb: f32; // the foreground's ERLE in dB averaged over heard blocks without the user (SUSTAIN_MS)
   bestHeardDb: f32; // its best since the last reset or path change

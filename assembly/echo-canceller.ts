@@ -105,8 +105,6 @@ export function aec_reset(s: usize): void {
   a.emergedBlocks = 0;
   a.unlearnedBlocks = 0;
   a.syf = 0;
-  a.sdy = 0;
-  a.syy = 0;
   a.pathChanges = 0;
   a.talking = false;
   a.narrowband = false;
