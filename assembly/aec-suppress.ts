@@ -39,7 +39,9 @@
 // - The far-end-only gain's residual is `late`, but the whole error in a bin where the linear stage's
 //   output stands over the mic and the mic stands under MIC_OVER x rho A (below): the filter's
 //   estimate adds echo there (a bin it has not learned for what the reference says), which no
-//   residual estimate that follows the filter predicts.
+//   residual estimate that follows the filter predicts; so is it in the two lowest bins (DC and
+//   62.5 Hz at 16 kHz, 47 Hz at 24 / 48 kHz), which count in no octave's presence test either (a
+//   reply's low burst the filter has least learned, not a voice).
 // - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
 //   `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -195,6 +197,15 @@ export function sup_process(
   let micOver = false;
   const micOverF: f32 = MIC_OVER;
   const micOverV = f32x4.splat(MIC_OVER);
+  // The two lowest bins (DC and the first, 62.5 Hz at 16 kHz, 47 Hz at 24 and 48 kHz; `lanes`
+  // masks them in the first vector) count in no octave's test, and once warm their far-end-only
+  // residual is the whole error: a reply's low burst (a plosive, the room's boom) there is what the
+  // filter has least learned (sox-small's 6 dB cold start at 17.22, 20.89, 24.55, 25.24 s: the echo
+  // 30 dB up in a block, the estimate 10-20 dB short, the residual estimates flat), passed whole or
+  // starting a presence as the lowest octave alone; a low voice's onset shows over them (the
+  // sox-small call's user at 10.71 s: 187 Hz 25 dB over the two lowest bins).
+  const allLanes = i32x4.splat(-1);
+  const voiceLanes = i32x4(0, 0, -1, -1);
   for (let j = 0; j < k; j += 4) {
     if (j >= nextEdge) {
       if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
@@ -211,6 +222,7 @@ export function sup_process(
       nextEdge = edgeAfter(s, band);
     }
     const o = <usize>j << 2;
+    const lanes = j == 0 ? voiceLanes : allLanes;
     const er = v128.load(s.eRe + o);
     const ei = v128.load(s.eIm + o);
     const yr = v128.load(s.yRe + o);
@@ -279,8 +291,8 @@ export function sup_process(
       rho = v128.bitselect(rNext, rho, rLive);
       v128.store(s.rho + o, rho);
     }
-    bandMic = f32x4.add(bandMic, pd);
-    bandEcho = f32x4.add(bandEcho, f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)));
+    bandMic = f32x4.add(bandMic, v128.and(pd, lanes));
+    bandEcho = f32x4.add(bandEcho, v128.and(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)), lanes));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
@@ -310,8 +322,9 @@ export function sup_process(
     v128.store(s.late + o, lt);
     // the far-end-only gain's residual: `late`, or the whole error in a bin where the linear stage's
     // output stands over the mic (its estimate adds echo there) and the mic stands under MIC_OVER x
-    // the echo the reference predicts (not a user's onset), once the trackers are warm
-    const misfit = v128.and(v128.and(warm, f32x4.gt(pe, pd)), f32x4.lt(pd, f32x4.mul(micOverV, f32x4.mul(rho, pa))));
+    // the echo the reference predicts (not a user's onset), or in the two lowest bins, once the
+    // trackers are warm
+    const misfit = v128.or(v128.and(v128.and(warm, f32x4.gt(pe, pd)), f32x4.lt(pd, f32x4.mul(micOverV, f32x4.mul(rho, pa)))), v128.andnot(warm, lanes));
     v128.store(s.residFar + o, v128.bitselect(f32x4.pmax(lt, pe), lt, misfit));
     // In a cold start's suspect block while the user has been present for COH_AFTER_MS, the gain works
     // on the mic (E + Y), its residual scaled to the echo the reference predicts, max(byRef, rho A) / R:
@@ -328,8 +341,8 @@ export function sup_process(
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
-    bandTotal = f32x4.add(bandTotal, pe);
-    bandExcess = f32x4.add(bandExcess, ex);
+    bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
+    bandExcess = f32x4.add(bandExcess, v128.and(ex, lanes));
     const exLow = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(overLow, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     bandLow = f32x4.add(bandLow, exLow);
     excessLow = f32x4.add(excessLow, exLow);
