@@ -123,17 +123,40 @@ export function dl_reset(p: usize): void {
  * arrives. Returns the accepted onset lag (-1: none yet).
  */
 export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe: usize, dIm: usize, echoing: bool): i32 {
+  // the canceller's three block sizes (K 132, 260, 516, its mic spectrum's imaginary half K floats
+  // after the real half) with every imaginary half's offset a load's immediate (as aec-step's
+  // specialisedIm): the same operations in the same order, the same output bit for bit
+  if (k == 132 && dIm == dRe + 132 * 4) statistics<u8>(p, x, slots, head, k, dRe, dIm);
+  else if (k == 260 && dIm == dRe + 260 * 4) statistics<u16>(p, x, slots, head, k, dRe, dIm);
+  else if (k == 516 && dIm == dRe + 516 * 4) statistics<u32>(p, x, slots, head, k, dRe, dIm);
+  else statistics<u64>(p, x, slots, head, k, dRe, dIm);
+  return decide(changetype<Delay>(p), echoing);
+}
+
+/** K x 4 bytes for the block size T stands for (u8, u16, u32: K 132, 260, 516), 0: K at run time. */
+// @ts-ignore: decorator
+@inline function fixedIm<T>(): usize {
+  return sizeof<T>() == 1 ? 132 * 4 : sizeof<T>() == 2 ? 260 * 4 : sizeof<T>() == 4 ? 516 * 4 : 0;
+}
+
+/** dl_update's statistics and profile (peak, its lag, the mean) for the block size T stands for. */
+// @ts-ignore: decorator
+@inline function statistics<T>(p: usize, x: usize, slots: i32, head: i32, kRun: i32, dRe: usize, dIm: usize): void {
+  const IM = fixedIm<T>();
+  const k = IM != 0 ? <i32>(IM >> 2) : kRun;
+  const imr: usize = IM != 0 ? 0 : dIm - dRe; // the imaginary half's offset when not an immediate
   const d = changetype<Delay>(p);
   const nb = d.nb;
   const a = f32x4.splat(d.alpha);
   const stride = <usize>(2 * k) << 2;
   const band = <usize>d.k0 << 2;
   const row = <usize>nb << 2;
-  const im = <usize>k << 2;
+  const xim: usize = IM != 0 ? 0 : <usize>k << 2;
+  const db = dRe + band;
   for (let j = 0; j < nb; j += 4) {
     const o = <usize>j << 2;
-    const dr = v128.load(dRe + band + o);
-    const di = v128.load(dIm + band + o);
+    const dr = v128.load(db + o);
+    const di = v128.load(db + o + imr, IM);
     const pd = v128.load(d.pdd + o);
     v128.store(d.pdd + o, f32x4.add(pd, f32x4.mul(a, f32x4.sub(f32x4.add(f32x4.mul(dr, dr), f32x4.mul(di, di)), pd))));
   }
@@ -153,9 +176,9 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     for (let j = 0; j < nb; j += 4) {
       const o = <usize>j << 2;
       const xr = v128.load(xp + o);
-      const xi = v128.load(xp + o + im);
-      const dr = v128.load(dRe + band + o);
-      const di = v128.load(dIm + band + o);
+      const xi = v128.load(xp + o + xim, IM);
+      const dr = v128.load(db + o);
+      const di = v128.load(db + o + imr, IM);
       // conj(X) D = (xr dr + xi di) + i (xr di - xi dr)
       let vr = v128.load(cr + o);
       let vi = v128.load(ci + o);
@@ -187,6 +210,12 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   d.peak = peak;
   d.peakLag = peakLag;
   d.mean = sum / <f32>max(1, live);
+}
+
+/** dl_update's decision from the profile: the onset accepted (-1: none yet). */
+function decide(d: Delay, echoing: bool): i32 {
+  const peak = d.peak;
+  const peakLag = d.peakLag;
   // the first onset needs a distinct peak; moving an accepted one needs a strong one, 4x as long
   const moving = d.onset >= 0;
   // after a path change only what the echo brings counts: in a pause the old lags keep their coherence

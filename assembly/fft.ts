@@ -133,7 +133,134 @@ function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
     firstStages(load<f32>(p), load<f32>(p + q1), load<f32>(p + q2), load<f32>(p + q3),
       load<f32>(p + imAt), load<f32>(p + q1 + imAt), load<f32>(p + q2 + imAt), load<f32>(p + q3 + imAt), re + o, im + o);
   }
-  fft_stages_x4(t + <usize>tab.twAt, re, im, m);
+  if (m == 128) stagesFixed<u8>(t + <usize>tab.twAt, re);
+  else if (m == 256) stagesFixed<u16>(t + <usize>tab.twAt, re);
+  else if (m == 512) stagesFixed<u32>(t + <usize>tab.twAt, re);
+  else fft_stages_x4(t + <usize>tab.twAt, re, im, m);
+}
+
+/**
+ * The canceller's three transform sizes (n 256, 512, 1024: m = 128, 256, 512 complex points) as
+ * types: u8, u16, u32 stand for m = 128, 256, 512. Returns m x 4 bytes (where the imaginary half
+ * sits after the real half in the work area, and the twiddles' sines after their cosines).
+ */
+// @ts-ignore: decorator
+@inline function fixedM<T>(): usize {
+  return sizeof<T>() == 1 ? 128 * 4 : sizeof<T>() == 2 ? 256 * 4 : 512 * 4;
+}
+
+/** A stage's half-length as a type: u8, u16, u32, u64 stand for h = 4, 16, 64, 256. Returns h x 4 bytes. */
+// @ts-ignore: decorator
+@inline function fixedH<H>(): usize {
+  return sizeof<H>() == 1 ? 4 * 4 : sizeof<H>() == 2 ? 16 * 4 : sizeof<H>() == 4 ? 64 * 4 : 256 * 4;
+}
+
+/**
+ * fft_stages_x4 for an m and a layout known at compile time (m = fixedM<T>, the imaginary half m
+ * floats after the real half at `re`): every offset a constant, so that each load and store takes it
+ * as its immediate instead of an address computed per access (V8 folds no run-time offset into an
+ * access; Binaryen folds a constant only under 1024 bytes). The same passes, butterflies and
+ * operations in the same order: the same output bit for bit.
+ */
+// @ts-ignore: decorator
+@inline function stagesFixed<T>(tw: usize, re: usize): void {
+  const MB = fixedM<T>();
+  pass22<T, u8>(tw, re);
+  pass22<T, u16>(tw, re);
+  if (MB == 128 * 4) {
+    lastStage<T, u32>(tw, re);
+  } else {
+    pass22<T, u32>(tw, re);
+    if (MB == 512 * 4) lastStage<T, u64>(tw, re);
+  }
+}
+
+/** fft_stages_x4's radix-2^2 pass (stages h and 2h) for m = fixedM<T>, h = fixedH<H>. */
+// @ts-ignore: decorator
+@inline function pass22<T, H>(tw: usize, re: usize): void {
+  const MB = fixedM<T>();
+  const HB = fixedH<H>();
+  const H2 = HB << 1;
+  const H3 = HB * <usize>3;
+  const IMH = MB + HB;
+  const IMH2 = MB + H2;
+  const IMH3 = MB + H3;
+  const end = re + MB;
+  for (let a = re; a < end; a += 4 * HB) {
+    let t = tw;
+    const kEnd = a + HB;
+    for (let p = a; p < kEnd; p += 16) {
+      const wr = v128.load(t, HB);
+      const wi = v128.load(t, IMH);
+      // stage h: (a, b) and (c, d), twiddle w_h[k]
+      let ar = v128.load(p);
+      let ai = v128.load(p, MB);
+      let br = v128.load(p, HB);
+      let bi = v128.load(p, IMH);
+      let tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+      let ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+      const a1r = f32x4.add(ar, tr);
+      const a1i = f32x4.add(ai, ti);
+      const b1r = f32x4.sub(ar, tr);
+      const b1i = f32x4.sub(ai, ti);
+      ar = v128.load(p, H2);
+      ai = v128.load(p, IMH2);
+      br = v128.load(p, H3);
+      bi = v128.load(p, IMH3);
+      tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+      ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+      const c1r = f32x4.add(ar, tr);
+      const c1i = f32x4.add(ai, ti);
+      const d1r = f32x4.sub(ar, tr);
+      const d1i = f32x4.sub(ai, ti);
+      // stage 2h: (a, c) with w_2h[k], (b, d) with w_2h[k + h]
+      let vr = v128.load(t, H2);
+      let vi = v128.load(t, IMH2);
+      tr = f32x4.sub(f32x4.mul(c1r, vr), f32x4.mul(c1i, vi));
+      ti = f32x4.add(f32x4.mul(c1r, vi), f32x4.mul(c1i, vr));
+      v128.store(p, f32x4.add(a1r, tr));
+      v128.store(p, f32x4.add(a1i, ti), MB);
+      v128.store(p, f32x4.sub(a1r, tr), H2);
+      v128.store(p, f32x4.sub(a1i, ti), IMH2);
+      vr = v128.load(t, H3);
+      vi = v128.load(t, IMH3);
+      tr = f32x4.sub(f32x4.mul(d1r, vr), f32x4.mul(d1i, vi));
+      ti = f32x4.add(f32x4.mul(d1r, vi), f32x4.mul(d1i, vr));
+      v128.store(p, f32x4.add(b1r, tr), HB);
+      v128.store(p, f32x4.add(b1i, ti), IMH);
+      v128.store(p, f32x4.sub(b1r, tr), H3);
+      v128.store(p, f32x4.sub(b1i, ti), IMH3);
+      t += 16;
+    }
+  }
+}
+
+/** fft_stages_x4's last stage alone (an odd number of stages) for m = fixedM<T>, h = fixedH<H>. */
+// @ts-ignore: decorator
+@inline function lastStage<T, H>(tw: usize, re: usize): void {
+  const MB = fixedM<T>();
+  const HB = fixedH<H>();
+  const IMH = MB + HB;
+  const end = re + MB;
+  for (let a = re; a < end; a += 2 * HB) {
+    let t = tw;
+    const kEnd = a + HB;
+    for (let p = a; p < kEnd; p += 16) {
+      const wr = v128.load(t, HB);
+      const wi = v128.load(t, IMH);
+      const br = v128.load(p, HB);
+      const bi = v128.load(p, IMH);
+      const tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
+      const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
+      const ar = v128.load(p);
+      const ai = v128.load(p, MB);
+      v128.store(p, f32x4.add(ar, tr));
+      v128.store(p, f32x4.add(ai, ti), MB);
+      v128.store(p, f32x4.sub(ar, tr), HB);
+      v128.store(p, f32x4.sub(ai, ti), IMH);
+      t += 16;
+    }
+  }
 }
 
 /**
