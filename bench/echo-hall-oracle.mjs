@@ -44,27 +44,24 @@ const only = new RegExp(o.scenes);
 /** @type {Record<string, () => any>} */
 const groups = { outside: () => lab.outsideGroup(16000), outside24: () => lab.outsideGroup(24000) };
 
+/** The room, the scene's delay and the end of the window from the true onset (samples). @param {any} scene */
+function placedWindow(scene) {
+  const rate = scene.sampleRate;
+  const room = lab.loadRoom(scene.params.room, rate);
+  const onset = Math.round(room.directA);
+  const edge = Math.min(room.echoA.length, onset + Math.round((windowMs * rate) / 1000));
+  const delay = Math.round((scene.params.delayMs / 1000) * rate);
+  return { rate, room, edge, delay };
+}
+
 /** The echo through the room's response from the true onset over `windowMs` (what a placed, converged linear stage models). @param {any} scene */
 function echoWithin(scene) {
-  const p = scene.params;
-  const rate = scene.sampleRate;
-  const room = lab.loadRoom(p.room, rate);
-  const onset = Math.round(room.directA);
-  const stop = Math.min(room.echoA.length, onset + Math.round((windowMs * rate) / 1000));
-  const head = new Float64Array(stop);
-  head.set(room.echoA.subarray(0, stop));
-  const delay = Math.round((p.delayMs / 1000) * rate);
+  const { room, edge, delay } = placedWindow(scene);
+  const head = new Float64Array(edge);
+  head.set(room.echoA.subarray(0, edge));
   const n = scene.mic.length;
-  const whole = lab.convolve(scene.reference, room.echoA, n);
   const part = lab.convolve(scene.reference, head, n);
-  // The scene's gain on its echo (the echo return loss): the ratio of its echo to the whole response's.
-  let num = 0;
-  let den = 0;
-  for (let t = delay; t < n; t++) {
-    num += scene.echo[t] * whole[t - delay];
-    den += whole[t - delay] ** 2;
-  }
-  const g = num / den;
+  const g = echoGain(scene);
   const y = new Float32Array(n);
   for (let t = delay; t < n; t++) y[t] = g * part[t - delay];
   return y;
@@ -76,13 +73,8 @@ function echoWithin(scene) {
  * knows the room exactly, per bin and per lag. @param {any} scene @returns {(frame: number, k: number) => number}
  */
 function tailModel(scene) {
-  const p = scene.params;
-  const rate = scene.sampleRate;
-  const room = lab.loadRoom(p.room, rate);
-  const onset = Math.round(room.directA);
-  const from = Math.min(room.echoA.length, onset + Math.round((windowMs * rate) / 1000));
+  const { rate, room, edge: from, delay } = placedWindow(scene);
   const g = echoGain(scene);
-  const delay = Math.round((p.delayMs / 1000) * rate);
   const hop = rate / 100;
   const win = 2 * hop;
   let size = 1;
@@ -163,9 +155,7 @@ const gains = new Map();
 /** @param {any} scene @returns {number} */
 function echoGain(scene) {
   if (gains.has(scene)) return gains.get(scene);
-  const rate = scene.sampleRate;
-  const room = lab.loadRoom(scene.params.room, rate);
-  const delay = Math.round((scene.params.delayMs / 1000) * rate);
+  const { room, delay } = placedWindow(scene);
   const n = scene.mic.length;
   const whole = lab.convolve(scene.reference, room.echoA, n);
   let num = 0;
