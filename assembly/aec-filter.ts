@@ -16,17 +16,18 @@
 // plus the offset.
 // Latency: none of its own (block transforms).
 
-import { fft_forward, fft_inverse } from "./fft";
+import { fft_forward, fft_forward_half, fft_inverse_half } from "./fft";
 
 /**
  * Gradient constraint of one partition spectrum `wp` (re at wp, im at wp + K): back to the time
  * domain, taps B..2B-1 zeroed, forward again. `tmp` holds 2B samples, `work` the FFT work area.
+ * Only the taps kept are computed and read (fft_inverse_half, fft_forward_half: the same output
+ * as the whole transforms over the zeroed frame, bit for bit).
  */
 export function pf_constrain(wp: usize, k: i32, b: i32, fft: usize, tmp: usize, work: usize): void {
   const im = wp + (<usize>k << 2);
-  fft_inverse(fft, wp, im, tmp, work);
-  memory.fill(tmp + (<usize>b << 2), 0, <usize>b << 2);
-  fft_forward(fft, tmp, wp, im, work);
+  fft_inverse_half(fft, wp, im, tmp, work, false, tmp);
+  fft_forward_half(fft, tmp, false, wp, im, work);
 }
 
 /** True when the n samples at p (n a multiple of 4) are all +0 or -0. */
@@ -55,15 +56,12 @@ export function pf_spectrum(fft: usize, x: usize, n: i32, k: i32, re: usize, im:
 
 /** The echo-estimate (or any) time block: the last B samples of IFFT(Y) into `out`. */
 export function pf_last_half(yRe: usize, yIm: usize, b: i32, fft: usize, tmp: usize, work: usize, out: usize): void {
-  fft_inverse(fft, yRe, yIm, tmp, work);
-  memory.copy(out, tmp + (<usize>b << 2), <usize>b << 2);
+  fft_inverse_half(fft, yRe, yIm, tmp, work, true, out); // (only those samples computed: `tmp` holds the merge)
 }
 
-/** Spectrum of a block of B samples placed in the second half of a zeroed 2B frame. */
+/** Spectrum of a block of B samples placed in the second half of a zeroed 2B frame (the zeros neither written nor read: fft_forward_half). */
 export function pf_block_spectrum(block: usize, b: i32, fft: usize, tmp: usize, work: usize, re: usize, im: usize): void {
-  memory.fill(tmp, 0, <usize>b << 2);
-  memory.copy(tmp + (<usize>b << 2), block, <usize>b << 2);
-  fft_forward(fft, tmp, re, im, work);
+  fft_forward_half(fft, block, true, re, im, work);
 }
 
 /**

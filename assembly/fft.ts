@@ -102,9 +102,38 @@ function cfft(t: usize, re: usize, im: usize): void {
  * The complex FFT of the m samples packed in `x` (sample pairs as re, im), into re/im: the bit
  * reversal read straight into the first two stages, no separate pass.
  */
-function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
+function cfftFrom<Z>(t: usize, x: usize, re: usize, im: usize): void {
   const m = changetype<FftTable>(t).m;
-  cfftGathered(t, x, 4, 3, <usize>m << 2, <usize>m << 1, <usize>(6 * m), re, im);
+  cfftGathered<Z, u8>(t, x, 4, 3, <usize>m << 2, <usize>m << 1, <usize>(6 * m), re, im);
+}
+
+/**
+ * Which half of a transform's input is known to be zero, as a type: u8 neither, u16 the second
+ * (the samples n/2..n-1: the complex points m/2..m-1), u32 the first (its samples are not read;
+ * `x` may point n/2 floats before the second half). The gather then reads only the nonzero half's
+ * lanes and puts zeros in the others: the same operations on the same values, bit for bit.
+ */
+// @ts-ignore: decorator
+@inline function zeroSecond<Z>(): bool {
+  return sizeof<Z>() == 2;
+}
+// @ts-ignore: decorator
+@inline function zeroFirst<Z>(): bool {
+  return sizeof<Z>() == 4;
+}
+
+/**
+ * Which half of a complex transform's output is wanted, as a type: u8 all, u16 the first (points
+ * 0..m/2-1), u32 the second. Only the last pass tells (its butterflies write one point of each half);
+ * the wanted half is computed with the same operations, the other not stored.
+ */
+// @ts-ignore: decorator
+@inline function wantFirst<O>(): bool {
+  return sizeof<O>() != 4;
+}
+// @ts-ignore: decorator
+@inline function wantSecond<O>(): bool {
+  return sizeof<O>() != 2;
 }
 
 /**
@@ -113,10 +142,12 @@ function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
  * m/2, m/4, 3m/4 (at byte offsets 0, q1, q2, q3), four groups at a time in f32x4 (lane g: group i + g).
  */
 // @ts-ignore: decorator
-@inline function cfftGathered(t: usize, x: usize, imAt: usize, shift: i32, q1: usize, q2: usize, q3: usize, re: usize, im: usize): void {
+@inline function cfftGathered<Z, O>(t: usize, x: usize, imAt: usize, shift: i32, q1: usize, q2: usize, q3: usize, re: usize, im: usize): void {
   const tab = changetype<FftTable>(t);
   const m = tab.m;
   const br = t + <usize>tab.bitrevAt;
+  // (offsets 0 and q2 are points of the first half, q1 and q3 of the second: bitrev(i) < m/4)
+  const z4 = f32x4.splat(0);
   let i = 0;
   for (; i + 16 <= m; i += 16) {
     const o = <usize>i << 2;
@@ -124,18 +155,20 @@ function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
     const p1 = x + (<usize>load<i32>(br + o, 16) << shift);
     const p2 = x + (<usize>load<i32>(br + o, 32) << shift);
     const p3 = x + (<usize>load<i32>(br + o, 48) << shift);
-    firstStagesLanes(gather4(p0, p1, p2, p3, 0), gather4(p0, p1, p2, p3, q1), gather4(p0, p1, p2, p3, q2), gather4(p0, p1, p2, p3, q3),
-      gather4(p0, p1, p2, p3, imAt), gather4(p0, p1, p2, p3, q1 + imAt), gather4(p0, p1, p2, p3, q2 + imAt), gather4(p0, p1, p2, p3, q3 + imAt), re + o, im + o);
+    firstStagesLanes(zeroFirst<Z>() ? z4 : gather4(p0, p1, p2, p3, 0), zeroSecond<Z>() ? z4 : gather4(p0, p1, p2, p3, q1),
+      zeroFirst<Z>() ? z4 : gather4(p0, p1, p2, p3, q2), zeroSecond<Z>() ? z4 : gather4(p0, p1, p2, p3, q3),
+      zeroFirst<Z>() ? z4 : gather4(p0, p1, p2, p3, imAt), zeroSecond<Z>() ? z4 : gather4(p0, p1, p2, p3, q1 + imAt),
+      zeroFirst<Z>() ? z4 : gather4(p0, p1, p2, p3, q2 + imAt), zeroSecond<Z>() ? z4 : gather4(p0, p1, p2, p3, q3 + imAt), re + o, im + o);
   }
   for (; i < m; i += 4) {
     const o = <usize>i << 2;
     const p = x + (<usize>load<i32>(br + o) << shift);
-    firstStages(load<f32>(p), load<f32>(p + q1), load<f32>(p + q2), load<f32>(p + q3),
-      load<f32>(p + imAt), load<f32>(p + q1 + imAt), load<f32>(p + q2 + imAt), load<f32>(p + q3 + imAt), re + o, im + o);
+    firstStages(zeroFirst<Z>() ? 0 : load<f32>(p), zeroSecond<Z>() ? 0 : load<f32>(p + q1), zeroFirst<Z>() ? 0 : load<f32>(p + q2), zeroSecond<Z>() ? 0 : load<f32>(p + q3),
+      zeroFirst<Z>() ? 0 : load<f32>(p + imAt), zeroSecond<Z>() ? 0 : load<f32>(p + q1 + imAt), zeroFirst<Z>() ? 0 : load<f32>(p + q2 + imAt), zeroSecond<Z>() ? 0 : load<f32>(p + q3 + imAt), re + o, im + o);
   }
-  if (m == 128) stagesFixed<u8>(t + <usize>tab.twAt, re);
-  else if (m == 256) stagesFixed<u16>(t + <usize>tab.twAt, re);
-  else if (m == 512) stagesFixed<u32>(t + <usize>tab.twAt, re);
+  if (m == 128) stagesFixed<u8, O>(t + <usize>tab.twAt, re);
+  else if (m == 256) stagesFixed<u16, O>(t + <usize>tab.twAt, re);
+  else if (m == 512) stagesFixed<u32, O>(t + <usize>tab.twAt, re);
   else fft_stages_x4(t + <usize>tab.twAt, re, im, m);
 }
 
@@ -163,21 +196,27 @@ function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
  * operations in the same order: the same output bit for bit.
  */
 // @ts-ignore: decorator
-@inline function stagesFixed<T>(tw: usize, re: usize): void {
+@inline function stagesFixed<T, O>(tw: usize, re: usize): void {
   const MB = fixedM<T>();
-  pass22<T, u8>(tw, re);
-  pass22<T, u16>(tw, re);
+  pass22<T, u8, u8>(tw, re);
+  pass22<T, u16, u8>(tw, re);
   if (MB == 128 * 4) {
-    lastStage<T, u32>(tw, re);
+    lastStage<T, u32, O>(tw, re);
+  } else if (MB == 256 * 4) {
+    pass22<T, u32, O>(tw, re);
   } else {
-    pass22<T, u32>(tw, re);
-    if (MB == 512 * 4) lastStage<T, u64>(tw, re);
+    pass22<T, u32, u8>(tw, re);
+    lastStage<T, u64, O>(tw, re);
   }
 }
 
-/** fft_stages_x4's radix-2^2 pass (stages h and 2h) for m = fixedM<T>, h = fixedH<H>. */
+/**
+ * fft_stages_x4's radix-2^2 pass (stages h and 2h) for m = fixedM<T>, h = fixedH<H>; O (wantFirst /
+ * wantSecond) only where it is the last pass (4h = m: its points k, k + h are the first half, k + 2h,
+ * k + 3h the second).
+ */
 // @ts-ignore: decorator
-@inline function pass22<T, H>(tw: usize, re: usize): void {
+@inline function pass22<T, H, O>(tw: usize, re: usize): void {
   const MB = fixedM<T>();
   const HB = fixedH<H>();
   const H2 = HB << 1;
@@ -218,26 +257,37 @@ function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
       let vi = v128.load(t, IMH2);
       tr = f32x4.sub(f32x4.mul(c1r, vr), f32x4.mul(c1i, vi));
       ti = f32x4.add(f32x4.mul(c1r, vi), f32x4.mul(c1i, vr));
-      v128.store(p, f32x4.add(a1r, tr));
-      v128.store(p, f32x4.add(a1i, ti), MB);
-      v128.store(p, f32x4.sub(a1r, tr), H2);
-      v128.store(p, f32x4.sub(a1i, ti), IMH2);
+      if (wantFirst<O>()) {
+        v128.store(p, f32x4.add(a1r, tr));
+        v128.store(p, f32x4.add(a1i, ti), MB);
+      }
+      if (wantSecond<O>()) {
+        v128.store(p, f32x4.sub(a1r, tr), H2);
+        v128.store(p, f32x4.sub(a1i, ti), IMH2);
+      }
       vr = v128.load(t, H3);
       vi = v128.load(t, IMH3);
       tr = f32x4.sub(f32x4.mul(d1r, vr), f32x4.mul(d1i, vi));
       ti = f32x4.add(f32x4.mul(d1r, vi), f32x4.mul(d1i, vr));
-      v128.store(p, f32x4.add(b1r, tr), HB);
-      v128.store(p, f32x4.add(b1i, ti), IMH);
-      v128.store(p, f32x4.sub(b1r, tr), H3);
-      v128.store(p, f32x4.sub(b1i, ti), IMH3);
+      if (wantFirst<O>()) {
+        v128.store(p, f32x4.add(b1r, tr), HB);
+        v128.store(p, f32x4.add(b1i, ti), IMH);
+      }
+      if (wantSecond<O>()) {
+        v128.store(p, f32x4.sub(b1r, tr), H3);
+        v128.store(p, f32x4.sub(b1i, ti), IMH3);
+      }
       t += 16;
     }
   }
 }
 
-/** fft_stages_x4's last stage alone (an odd number of stages) for m = fixedM<T>, h = fixedH<H>. */
+/**
+ * fft_stages_x4's last stage alone (an odd number of stages) for m = fixedM<T>, h = fixedH<H> = m/2;
+ * O: which half of the points it writes (point k the first, k + h the second).
+ */
 // @ts-ignore: decorator
-@inline function lastStage<T, H>(tw: usize, re: usize): void {
+@inline function lastStage<T, H, O>(tw: usize, re: usize): void {
   const MB = fixedM<T>();
   const HB = fixedH<H>();
   const IMH = MB + HB;
@@ -254,10 +304,14 @@ function cfftFrom(t: usize, x: usize, re: usize, im: usize): void {
       const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
       const ar = v128.load(p);
       const ai = v128.load(p, MB);
-      v128.store(p, f32x4.add(ar, tr));
-      v128.store(p, f32x4.add(ai, ti), MB);
-      v128.store(p, f32x4.sub(ar, tr), HB);
-      v128.store(p, f32x4.sub(ai, ti), IMH);
+      if (wantFirst<O>()) {
+        v128.store(p, f32x4.add(ar, tr));
+        v128.store(p, f32x4.add(ai, ti), MB);
+      }
+      if (wantSecond<O>()) {
+        v128.store(p, f32x4.sub(ar, tr), HB);
+        v128.store(p, f32x4.sub(ai, ti), IMH);
+      }
       t += 16;
     }
   }
@@ -354,11 +408,28 @@ export function fft_stages_x4(tw: usize, re: usize, im: usize, m: i32): void {
  * `work` holds fft_work_bytes(n). `x` may not overlap the outputs.
  */
 export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work: usize): void {
+  forward<u8>(t, x, outRe, outIm, work);
+}
+
+/**
+ * fft_forward of n samples that are zero but for one half: `second` false, the first half's n/2
+ * samples at `x` (the gradient constraint's taps); true, the second half's (an error block placed
+ * after B zeros). The zero half is neither stored nor read: the same output as fft_forward over the
+ * whole frame, bit for bit.
+ */
+export function fft_forward_half(t: usize, x: usize, second: bool, outRe: usize, outIm: usize, work: usize): void {
+  if (second) forward<u32>(t, x - (<usize>changetype<FftTable>(t).n << 1), outRe, outIm, work);
+  else forward<u16>(t, x, outRe, outIm, work);
+}
+
+/** fft_forward with the half Z (zeroFirst / zeroSecond) known to be zero. */
+// @ts-ignore: decorator
+@inline function forward<Z>(t: usize, x: usize, outRe: usize, outIm: usize, work: usize): void {
   const tab = changetype<FftTable>(t);
   const m = tab.m;
   const re = work;
   const im = work + (<usize>m << 2);
-  cfftFrom(t, x, re, im);
+  cfftFrom<Z>(t, x, re, im);
   const zr0 = load<f32>(re);
   const zi0 = load<f32>(im);
   store<f32>(outRe, zr0 + zi0);
@@ -421,6 +492,23 @@ export function fft_forward(t: usize, x: usize, outRe: usize, outIm: usize, work
  * the merged spectrum while the inputs are read).
  */
 export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: usize): void {
+  inverse<u8>(t, inRe, inIm, x, work, x);
+}
+
+/**
+ * fft_inverse's samples of one half only, into `out` (n/2 samples): `second` false, samples
+ * 0..n/2-1 (the gradient constraint's taps), true, n/2..n-1 (the echo estimate of overlap-save).
+ * `x` (n floats) holds the merged spectrum meanwhile; `out` may be `x`. The same values as
+ * fft_inverse's in that half, bit for bit, without the other half's last stage and interleave.
+ */
+export function fft_inverse_half(t: usize, inRe: usize, inIm: usize, x: usize, work: usize, second: bool, out: usize): void {
+  if (second) inverse<u32>(t, inRe, inIm, x, work, out);
+  else inverse<u16>(t, inRe, inIm, x, work, out);
+}
+
+/** fft_inverse of the half O (wantFirst / wantSecond) of its samples, into `out` (that half's samples from its start). */
+// @ts-ignore: decorator
+@inline function inverse<O>(t: usize, inRe: usize, inIm: usize, x: usize, work: usize, out: usize): void {
   const tab = changetype<FftTable>(t);
   const m = tab.m;
   const re = work;
@@ -453,16 +541,20 @@ export function fft_inverse(t: usize, inRe: usize, inIm: usize, x: usize, work: 
   }
   for (; k < m; k++) mergeBin(inRe, inIm, sc, ss, x, mb, m, k);
   // the bit reversal read from there straight into the first two stages
-  cfftGathered(t, x, mb, 2, <usize>m << 1, <usize>m, <usize>(3 * m), re, im);
-  // interleave re and im back into samples, scaled, four pairs at a time (m is a multiple of 4)
+  cfftGathered<u8, O>(t, x, mb, 2, <usize>m << 1, <usize>m, <usize>(3 * m), re, im);
+  // interleave re and im back into samples, scaled, four pairs at a time (m is a multiple of 4;
+  // of one half, m/2 a multiple of 4: n >= 16)
   const scale = f32x4.splat(<f32>1.0 / <f32>tab.n);
   const nscale = f32x4.splat(-(<f32>1.0 / <f32>tab.n));
-  for (let j = 0; j < m; j += 4) {
+  const from = wantFirst<O>() ? 0 : m >> 1;
+  const to = wantSecond<O>() ? m : m >> 1;
+  const dst = out - (<usize>from << 3);
+  for (let j = from; j < to; j += 4) {
     const o = <usize>j << 2;
     const vr = f32x4.mul(v128.load(re + o), scale);
     const vi = f32x4.mul(v128.load(im + o), nscale);
-    v128.store(x + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 0, 4, 1, 5));
-    v128.store(x + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 2, 6, 3, 7), 16);
+    v128.store(dst + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 0, 4, 1, 5));
+    v128.store(dst + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 2, 6, 3, 7), 16);
   }
 }
 
