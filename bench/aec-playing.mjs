@@ -1,0 +1,87 @@
+// Two builds of the echo canceller with the reply playing throughout (issue 13's speed case: the
+// capture bench's signals at the canceller's rate, white bursts alternating 0.2 / 0.02 every 100 ms,
+// the mic hearing them 60 ms later at -12 dB over a 220 Hz tone and noise), the canceller alone in
+// 10 ms calls, interleaved build by build over ROUNDS rounds (CPU time; median of the per-round
+// ratios B / A: below 1, B is faster). The lab's scenes (bench/aec-identical.mjs) pause between
+// words and replies; this case never does.
+//   node bench/aec-playing.mjs <dist dir of build A> [dist dir of build B, default ./dist]
+//   PLAYING_ROUNDS=25 (default), PLAYING_SECONDS=10 (audio per build and round), PLAYING_RATES=16000,24000
+import path, { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const [dirA, dirB = join(ROOT, 'dist')] = process.argv.slice(2);
+if (dirA === undefined) {
+  console.error('usage: node bench/aec-playing.mjs <dist dir A> [dist dir B]');
+  process.exit(2);
+}
+const ROUNDS = Number(process.env.PLAYING_ROUNDS ?? 25);
+const SECONDS = Number(process.env.PLAYING_SECONDS ?? 10);
+const RATES = (process.env.PLAYING_RATES ?? '16000,24000').split(',').map(Number);
+/** @param {string} dir */
+const load = async (dir) => /** @type {any} */ (await import(pathToFileURL(path.resolve(dir, 'index.js')).href));
+const [A, B] = await Promise.all([load(dirA), load(dirB)]);
+
+/** One second of the reference and the mic at `rate`. @param {number} rate */
+function signals(rate) {
+  let x = 7;
+  const next = () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 8) / 16777216;
+  };
+  const reference = new Float32Array(rate);
+  const mic = new Float32Array(rate);
+  const delay = Math.round(0.06 * rate);
+  for (let i = 0; i < rate; i++) reference[i] = (Math.floor(i / (rate / 10)) % 2 === 0 ? 0.2 : 0.02) * (2 * next() - 1);
+  for (let i = 0; i < rate; i++)
+    mic[i] = (i >= delay ? 0.25 * (reference[i - delay] ?? 0) : 0) + 0.1 * Math.sin((2 * Math.PI * 220 * i) / rate) + 0.01 * (2 * next() - 1);
+  return { reference, mic };
+}
+
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1] ?? Number.NaN;
+
+for (const rate of RATES) {
+  const { reference, mic } = signals(rate);
+  const piece = rate / 100;
+  const a = new A.EchoCanceller({ sampleRate: rate });
+  const b = new B.EchoCanceller({ sampleRate: rate });
+  const out = new Float32Array(piece);
+  /** CPU microseconds for SECONDS of audio. @param {any} aec */
+  const run = (aec) => {
+    const before = process.cpuUsage();
+    for (let s = 0; s < SECONDS; s++) {
+      for (let at = 0; at < rate; at += piece) {
+        aec.pushReference(reference.subarray(at, at + piece));
+        aec.processInto(mic.subarray(at, at + piece), out);
+      }
+    }
+    const used = process.cpuUsage(before);
+    return used.user + used.system;
+  };
+  run(a); // warm-up, and both filters converged before the timed rounds
+  run(b);
+  /** @type {number[]} */
+  const ratios = [];
+  let timeA = 0;
+  let timeB = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    let ta = 0;
+    let tb = 0;
+    if (r & 1) {
+      tb = run(b);
+      ta = run(a);
+    } else {
+      ta = run(a);
+      tb = run(b);
+    }
+    ratios.push(tb / ta);
+    timeA += ta;
+    timeB += tb;
+  }
+  /** @param {number} t CPU microseconds */
+  const x = (t) => ((ROUNDS * SECONDS) / (t / 1e6)).toFixed(0);
+  console.log(`${rate / 1000} kHz, reply playing: A ${x(timeA)}x realtime, B ${x(timeB)}x; B / A time ${median(ratios).toFixed(3)} (median of ${ROUNDS})`);
+  a.free();
+  b.free();
+}
