@@ -9,7 +9,7 @@ import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_dr
 import { dl_update, dl_onset, dl_profile, dl_long_tail } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
-import { sup_set_decay, sup_release, sup_set_long_tail } from "./aec-suppress-init";
+import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_fit_tail } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset } from "./bench-hooks";
@@ -384,6 +384,10 @@ export function aec_block(a: Aec): void {
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
+  // in a reply's tail (the reference silent since before the echo's onset: the estimate comes from
+  // the filter's later partitions only; not while relearning after a path change) the suppressor's
+  // gain applies to the mic less the echo estimate fitted to it per bin (./aec-suppress)
+  if (a.suppress) sup_set_fit_tail(a.sup, a.zeroFrames > a.offset + PRE_BLOCKS && !a.relearning && a.relaxBlocks == 0);
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {

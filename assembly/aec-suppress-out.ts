@@ -46,7 +46,7 @@ export function keptDiff(s: Suppress, prev: usize, yb: usize, yf: usize): void {
 
 /**
  * The block's output from the spectrum in `s.eRe`/`s.eIm`: gain against `overGain` x the residual
- * `gainResid` (f32[K]) x `s.gainScale` (f32[K], 1 but where ./aec-suppress gives the gain the mic), smoothed, comfort noise added; `out` (B samples) receives the block that the
+ * `gainResid` (f32[K]) x `s.gainScale` (f32[K], 1 but where ./aec-suppress gives the gain the mic or, in a reply's tail, the fitted error), smoothed, comfort noise added; `out` (B samples) receives the block that the
  * overlap-add completes.
  */
 export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f32, gainResid: usize, out: usize): void {

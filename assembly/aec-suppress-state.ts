@@ -257,6 +257,7 @@
   floorGain: f32;
   over: f32; // overestimation of the residual
   decay: f32; // residual hold per block
+  fitTail: bool; // a reply's tail (./aec-block): the output's linear part is the mic less the echo estimate fitted per bin (./aec-suppress)
   longTail: bool; // a tail of seconds (the delay estimator's, ./aec-delay dl_long_tail): the comfort noise's floor held by `late`
   coldDecay: f32; // the same at a cold start
   noiseRise: f32; // noise minimum rise per block (factor)
@@ -307,6 +308,6 @@
   dPrev: usize; // f32[B] the two filters' estimates' difference, last block
   dRe: usize; // f32[K] its spectrum over the frame
   dIm: usize;
-  gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic)
+  gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
 }
