@@ -12,14 +12,19 @@
 // tail `late` and the presence test, ./aec-suppress) only in a room whose tail outlives the window by
 // seconds: once the fitted echo's shares on the 1.8 + 5.4 s bases and on the 5.4 s one, summed and
 // smoothed over LATE_SCORE_S, stand over LATE_SCORE (the outside hall 2.3-22.6 s into its scenes;
-// the lab's rooms and the other outside rooms peak at 0.46, the desk's 0 ms calls: bit-identical),
-// and from then on. Fitted only on blocks where the suppressor does not judge the user present, the
+// the lab's rooms and the other outside rooms peak at 0.46, the desk's 0 ms calls), and from then
+// on; before that, where the delay estimator's first onset waited LATE_UNPLACED updates with echo
+// (a tail that smears the coherence profile: the hall's calls, 0.8 s in, where their false presences
+// held 20 dB back to 1.2-1.6 s; the lab's rooms all place within 0.6 s: bit-identical, and so are
+// sox-small, the seminar and the living room; sox-medium, placed 1.2-2 s in, +0.1-0.2 dB).
+// Fitted only on blocks where the suppressor does not judge the user present, the
 // target held under 4x the fit's prediction (an undetected user). Per block: one pass over the bins
 // (3 late references); every second block 6 octaves' 5x5 moments; every LATE_SOLVE_BLOCKS fitted
 // blocks a non-negative solve per octave (active set, Gaussian elimination). No allocation.
 
 import { Aec } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
+import { dl_unplaced } from "./aec-delay";
 
 /** Late references (exponential bases past the window). */
 // @ts-ignore: decorator
@@ -41,6 +46,9 @@ import { Suppress } from "./aec-suppress-state";
 @inline const LATE_SCORE: f32 = 0.55;
 // @ts-ignore: decorator
 @inline const LATE_SCORE_S: f32 = 2;
+/** Before that, also where the first onset waited this many of the delay estimator's updates with echo (every second block: 0.6 s at 16 kHz, 0.8 s at 24 and 48 kHz). */
+// @ts-ignore: decorator
+@inline const LATE_UNPLACED: i32 = 38;
 /** Blocks between solves. */
 // @ts-ignore: decorator
 @inline const LATE_SOLVE_BLOCKS: i32 = 8;
@@ -180,7 +188,7 @@ export function late_block(a: Aec): usize {
     a.lateScore += a.lateSmooth * (a.lateShare - a.lateScore);
     a.lateOn = a.lateScore > LATE_SCORE;
   }
-  if (!a.lateOn) return a.rvPower;
+  if (!a.lateOn && !(a.lateFits >= LATE_MIN_FITS && dl_unplaced(a.delay) >= LATE_UNPLACED)) return a.rvPower;
   // T per bin, and the larger of it and ./aec-reverb's
   j = 0;
   for (let o = 0; o < LATE_OCTAVES; o++) {
