@@ -12,6 +12,7 @@ import { sup_process } from "./aec-suppress";
 import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_fit_tail } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
+import { late_block } from "./aec-late";
 import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
@@ -383,12 +384,13 @@ export function aec_block(a: Aec): void {
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);
+  const late = a.suppress ? late_block(a) : a.rvPower;
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
   // in a reply's tail (the reference silent since before the echo's onset: the estimate comes from
   // the filter's later partitions only; not while relearning after a path change) the suppressor's
   // gain applies to the mic less the echo estimate fitted to it per bin (./aec-suppress)
   if (a.suppress) sup_set_fit_tail(a.sup, a.zeroFrames > a.offset + PRE_BLOCKS && !a.relearning && a.relaxBlocks == 0);
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);

@@ -281,6 +281,11 @@ export function dl_long_tail(p: usize): bool {
   return changetype<Delay>(p).unplaced >= LONG_TAIL_UPDATES;
 }
 
+/** Updates with echo before the first onset (counted up to LONG_TAIL_UPDATES). */
+export function dl_unplaced(p: usize): i32 {
+  return changetype<Delay>(p).unplaced;
+}
+
 /** The accepted onset lag (-1: none yet). */
 export function dl_onset(p: usize): i32 {
   return changetype<Delay>(p).onset;

@@ -195,6 +195,15 @@ import { kf_drift } from "./aec-step";
   snapChanges: i32; // path changes counted then
   reverbOn: bool; // the room outlives the filter: its late echo is predicted (./aec-reverb)
   reverbDecay: f32; // the late echo's power decay per block
+  lateOn: bool; // the late echo fitted from the signals is used (./aec-late)
+  lateFits: i32; // blocks fitted
+  lateScore: f32; // the late bases' shares of the fitted echo (the 1.8 and 5.4 s ones, and the 5.4 s one), smoothed (./aec-late)
+  lateSmooth: f32; // its smoothing per block
+  lateShare: f32; // the shares at the last solve
+  lateDecayBlocks: i32; // the fit's memory, blocks
+  lateD0: f32; // the late bases' power decay per block
+  lateD1: f32;
+  lateD2: f32;
   // Arrays (absolute pointers, written by layout).
   fft: usize;
   work: usize;
@@ -228,6 +237,9 @@ import { kf_drift } from "./aec-step";
   lineFilter: usize; // from the foreground's weights
   rvGain: usize; // f32[K] the late echo's gain per bin (./aec-reverb), then rvPower
   rvPower: usize; // f32[K] the late echo's power per bin, in the suppressor's units
+  lateRef: usize; // f32[3K] the late references, f32[K] their late echo, f32[K] the late echo handed on (./aec-late)
+  lateOct: usize; // f64 per octave: the fit's moments and gains (./aec-late)
+  lateEdges: usize; // i32[6] the octaves' ends, bins
   refQueue: usize;
   refFrame: usize; // previous and current reference block
   micBlock: usize;
@@ -242,7 +254,7 @@ import { kf_drift } from "./aec-step";
   sG: usize;
 }
 
-const LAYOUT_SCRATCH = memory.data(512, 16);
+const LAYOUT_SCRATCH = memory.data(1024, 16);
 
 // @ts-ignore: decorator
 @inline function alignUp(x: usize): usize {
@@ -295,6 +307,9 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.lineFilter = p; p += line_bytes();
   a.rvGain = p; p += <usize>(8 * k); // ./aec-reverb
   a.rvPower = a.rvGain + bins;
+  a.lateRef = p; p += <usize>(5 * 4 * k); // ./aec-late
+  a.lateOct = p; p += <usize>(8 * 48 * 6);
+  a.lateEdges = p; p = alignUp(p + 24);
   a.refQueue = p; p += <usize>(4 * refCapacity(sampleRate));
   a.refFrame = p; p += <usize>(4 * n);
   a.micBlock = p; p += <usize>(4 * b);

@@ -41,6 +41,7 @@ import { aec_block } from "./aec-block";
 import { SILENT_DB } from "./aec-suppress-state";
 import { sk_reset } from "./aec-skew";
 import { rv_off } from "./aec-reverb";
+import { late_init, late_reset } from "./aec-late";
 
 /** Bytes of state: blocks of `b` samples, `m` partitions placed at up to `maxLag` blocks of delay. */
 export function aec_state_bytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
@@ -68,6 +69,7 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32,
   fft_init(a.fft, a.n);
   dl_init(a.delay, sampleRate, a.n, a.slots, maxLag + 2, 250, 4);
   sup_init(a.sup, b, sampleRate);
+  late_init(a);
   aec_reset(s);
 }
 
@@ -135,6 +137,7 @@ export function aec_reset(s: usize): void {
   a.sddMinPrev = 1.0e30;
   sk_reset(a);
   rv_off(a);
+  late_reset(a);
 }
 
 /** Queues `n` reference samples (what the speaker plays). Beyond 1 s queued the oldest are dropped (counted). */

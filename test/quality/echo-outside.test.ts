@@ -69,14 +69,14 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       expect(f.singleTalk.leakShare, f.scene).toBe(0);
     }
   });
-  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its cold starts (measured 0% everywhere; the 18 dB cold start 1.6% and 18.9 dB before the long-tail placement, assembly/aec-delay.ts: its filter placed at 168 ms for an echo at 85 ms), its 18 dB cold start >= 25 dB single talk (measured 31.3; 28.6 before the long-tail comfort-noise hold, assembly/aec-suppress.ts), its 30 dB one >= 12.5 dB (measured 13.4; 11.2 before that hold, bound 15.8)', () => {
+  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its cold starts (measured 0% everywhere; the 18 dB cold start 1.6% and 18.9 dB before the long-tail placement, assembly/aec-delay.ts: its filter placed at 168 ms for an echo at 85 ms), its 18 dB cold start >= 25 dB single talk (measured 31.3; 28.6 before the long-tail comfort-noise hold, assembly/aec-suppress.ts), its 30 dB one >= 14.5 dB (measured 15.1 since the late echo fitted from the signals, assembly/aec-late.ts; 13.4 before it, 11.2 before that hold, bound 15.8)', () => {
     for (const f of room('sox-large')) expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
     const at18 = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 18)!;
     expect(at18.singleTalk.reductionDb, at18.scene).toBeGreaterThanOrEqual(25);
     const at30 = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 30)!;
-    expect(at30.singleTalk.reductionDb, at30.scene).toBeGreaterThanOrEqual(12.5);
+    expect(at30.singleTalk.reductionDb, at30.scene).toBeGreaterThanOrEqual(14.5);
   });
-  it('the hall at 24 kHz: no leaks in its calls and cold starts (measured 0% everywhere; the 18 dB cold start 8.7% and 12.9 dB before the long-tail placement, its filter placed at 213 ms for an echo at 85 ms), its 18 dB cold start >= 24 dB single talk (measured 30.9; 26.7 before the long-tail comfort-noise hold), its 30 dB one >= 15.8 dB, the issue-13 bound (measured 17.8; 14.2 before that hold), >= 80% of the user delivered in double talk (measured 84.1-98.3%)', () => {
+  it('the hall at 24 kHz: no leaks in its calls and cold starts (measured 0% everywhere; the 18 dB cold start 8.7% and 12.9 dB before the long-tail placement, its filter placed at 213 ms for an echo at 85 ms), its 18 dB cold start >= 24 dB single talk (measured 30.9; 26.7 before the long-tail comfort-noise hold), its 30 dB one >= 15.8 dB, the issue-13 bound (measured 18.7; 17.8 before the late echo fitted from the signals, 14.2 before that hold), >= 80% of the user delivered in double talk (measured 83.2-97.7%), its calls at 20 dB within 1 s (measured 100-760 ms; 1590 ms before the late echo fitted from the signals, assembly/aec-late.ts)', () => {
     expect(hall24.length).toBe(6);
     for (const f of hall24) {
       expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
@@ -86,6 +86,10 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
     expect(at18.singleTalk.reductionDb, at18.scene).toBeGreaterThanOrEqual(24);
     const at30 = hall24.find((f) => f.scene.includes('cold-start') && erlOf(f) === 30)!;
     expect(at30.singleTalk.reductionDb, at30.scene).toBeGreaterThanOrEqual(15.8);
+    for (const f of hall24.filter((g) => g.scene.includes(' call '))) {
+      expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
+      expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
+    }
   });
   it('the medium room at 24 kHz, its cold starts: single talk >= 40 / 28 / 16 dB at 6 / 18 / 30 dB, no leaks, >= 90% of the user delivered, 20 dB within 1 s (measured 42.4 / 30.3 / 18.1 dB, 0%, 99.0-100%, 100-120 ms; the 30 dB one 4.3 dB with 10.3% leaks before aec-path2: a misfit path change at 10.3 s on echo alone, by a filter that had removed 20 dB over one loud passage only, assembly/aec-change.ts)', () => {
     expect(medium24.length).toBe(3);
@@ -105,9 +109,9 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
     }
   });
-  it('calls converge to 20 dB within 1 s in the small, medium, seminar and living rooms (measured 100-660 ms; sox-small 1040 and the seminar 1590 ms before the cold one-octave rule, COLD_OCTAVE_SHARE; the hall still 1210-1290 ms)', () => {
-    const calls = ['sox-small', 'sox-medium', 'seminar', 'living-room'].flatMap(room).filter((f) => f.scene.includes(' call '));
-    expect(calls.length).toBe(12);
+  it('calls converge to 20 dB within 1 s in every room (measured 100-660 ms; sox-small 1040 and the seminar 1590 ms before the cold one-octave rule, COLD_OCTAVE_SHARE; the hall 480-500 ms, 1210-1290 ms before the late echo fitted from the signals, assembly/aec-late.ts)', () => {
+    const calls = ['sox-small', 'sox-medium', 'sox-large', 'seminar', 'living-room'].flatMap(room).filter((f) => f.scene.includes(' call '));
+    expect(calls.length).toBe(15);
     for (const f of calls) {
       expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
       expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
