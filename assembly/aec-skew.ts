@@ -82,22 +82,6 @@ import { line_add, line_reset, line_seconds, line_slope, line_sure } from "./aec
 // @ts-ignore: decorator
 @inline const SKEW_INTERVAL_S: f32 = 0.5;
 
-/**
- * A young filter fell behind a moving echo (./aec-change: a louder error fitted by a shift): its
- * line would read a fraction of the skew (5-25%) and turn the weights by that; it neither observes
- * nor judges for SKEW_HOLD_S or until the delay statistics propose a skew.
- */
-export function sk_hold(a: Aec): void {
-  if (a.skewOn) return;
-  a.skewHold = SKEW_HOLD_S;
-  line_reset(a.lineFilter);
-  a.snapOffset = -1;
-}
-
-/** How long, s. */
-// @ts-ignore: decorator
-@inline const SKEW_HOLD_S: f32 = 20;
-
 /** Forgets the skew. */
 export function sk_reset(a: Aec): void {
   a.skew = 0;
@@ -106,7 +90,6 @@ export function sk_reset(a: Aec): void {
   a.skewSince = a.skewPlayed = 0;
   a.snapOffset = -1;
   a.snapChanges = 0;
-  a.skewHold = 0;
   a.skewByDelay = a.skewFromFilter = false;
   line_reset(a.lineDelay);
   line_reset(a.lineFilter);
@@ -131,11 +114,10 @@ export function sk_block(a: Aec, echoing: bool): void {
     // adaptation while it plays (catching up with the silence)
     const byDelay = <f64>dl_moved(a.delay, a.n);
     if (dl_peak(a.delay) > SKEW_PEAK && Math.abs(byDelay) < SKEW_MAX * played) line_add(a.lineDelay, byDelay, played / rate, DELAY_TC_S);
-    const byFilter = a.skewHold > 0 ? NaN : filterMoved(a);
+    const byFilter = filterMoved(a);
     if (Math.abs(byFilter) < SKEW_MAX * since) line_add(a.lineFilter, byFilter, since / rate, FILTER_TC_S); // NaN too
     decide(a);
   }
-  if (a.skewHold > 0) a.skewHold -= <f32>since / <f32>rate;
   dl_snapshot(a.delay, SKEW_PEAK);
   filterSnapshot(a);
   a.skewSince = 0;
@@ -168,7 +150,6 @@ function decide(a: Aec): void {
     line_reset(a.lineFilter);
     a.skewOn = true;
     a.skewByDelay = true;
-    a.skewHold = 0;
     turnBy(a, byDelay);
     return;
   }
@@ -176,7 +157,6 @@ function decide(a: Aec): void {
     if (filterSettled || !a.skewOn) line_reset(a.lineFilter); // it judges anew from the turned weights
     a.skewOn = true;
     a.skewByDelay = true;
-    a.skewHold = 0;
     turnBy(a, byDelay);
     return;
   }

@@ -52,8 +52,6 @@ for (const [index, { name, scene }] of runs.entries()) {
   const capacity = Math.ceil(scene.mic.length / B) + 8;
   const base = c.heap.alloc(64 * capacity);
   c.k.aec_ptrace_set(base, capacity);
-  const shiftBase = c.heap.alloc(20 * 4096);
-  c.k.aec_strace_set(shiftBase, 4096);
   lab.runCanceller(
     {
       name: 'path-trace',
@@ -92,8 +90,5 @@ for (const [index, { name, scene }] of runs.entries()) {
     }
   }
   console.log(`${name}: ${changes.length ? `\n  ${changes.join('\n  ')}` : 'no path change'}`);
-  const shifts = new Float32Array(c.k.memory.buffer, shiftBase, c.k.aec_strace_count() * 5);
-  for (let i = 0; i < shifts.length; i += 5)
-    console.log(`  ${((shifts[i] * B) / rate).toFixed(2)} s shift ${shifts[i + 1].toFixed(2)} samples, moved ${shifts[i + 2].toFixed(1)} dB, unmoved ${shifts[i + 3].toFixed(1)} dB${shifts[i + 4] ? ' (taken)' : ''}`);
   c.free();
 }
