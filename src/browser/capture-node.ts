@@ -33,6 +33,14 @@ export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputR
    * a zero gain, or use `connectRealtimeAudio`), or the mic pairs with the previous quantum's output.
    */
   echoCancellation?: boolean | Omit<EchoCancellerOptions, 'sampleRate'>;
+  /**
+   * With `echoCancellation`: the rate the canceller takes the linked playback's output at. The
+   * playback node's session rate (its `inputRate`, 24000 by default) takes its tap, what it plays
+   * before its one resampler to the device (through one resampler to the capture's `outputRate`
+   * when that differs: 24 -> 16 kHz for Gemini); the context's rate takes what the speaker plays.
+   * At any other rate the capture gets no reference. Default 24000.
+   */
+  referenceRate?: number;
   /** Gate the microphone against the linked playback node's output (give both the same `linkId`). */
   echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'>;
   linkId?: string;
@@ -68,6 +76,7 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
     stream,
     echoGate,
     echoCancellation,
+    referenceRate,
     linkId,
     levelIntervalMs,
     onEvents,
@@ -83,13 +92,16 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
   if (echoCancellation && linkId === undefined) {
     throw new OptionsError('echoCancellation needs a linkId shared with the playback node whose echo it should cancel');
   }
+  if (referenceRate !== undefined && !echoCancellation) {
+    throw new OptionsError("referenceRate is the rate echoCancellation takes the linked playback's output at: pass echoCancellation too");
+  }
   await loadWorklet(context, workletUrl);
   let source = givenSource;
   if (source === undefined && stream !== undefined) {
     if (!('createMediaStreamSource' in context)) throw new OptionsError('a MediaStream source needs a live AudioContext, not an OfflineAudioContext');
     source = (context as AudioContext).createMediaStreamSource(stream);
   }
-  const processorOptions: CaptureProcessorOptions = { pipeline, echoGate, echoCancellation, linkId, levelIntervalMs };
+  const processorOptions: CaptureProcessorOptions = { pipeline, echoGate, echoCancellation, referenceRate, linkId, levelIntervalMs };
   const node = createWorkletNode(
     context,
     CAPTURE_PROCESSOR,

@@ -4,10 +4,11 @@
 // stereo input is averaged into a buffer made once); messages are posted only when a chunk is
 // complete, and level reports every `levelIntervalMs`. With `echoCancellation` or `echoGate` and a
 // `linkId`, the linked playback processor's output is the reference: it pushes each quantum it
-// plays into this pipeline (the same render thread, no copy); the canceller takes it at 24 kHz,
-// the playback's tap before its resampler (its default session rate), when the pipeline's output
-// rate is 24 kHz, else (and the gate) at the context's rate. `close` frees the pipeline and the
-// echo gate (their kernel memory in this scope) and ends the processor.
+// plays into this pipeline (the same render thread, no copy); the canceller takes it at
+// `referenceRate`, by default 24 kHz: the playback's tap before its resampler (its default session
+// rate), through one 24 -> 16 kHz resampler when the pipeline's output is at 16 kHz (Gemini); at
+// the context's rate it takes what the speaker plays, as the gate always does. `close` frees the
+// pipeline and the echo gate (their kernel memory in this scope) and ends the processor.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import {
@@ -37,6 +38,11 @@ export interface CaptureProcessorOptions extends WorkletKernelOptions {
   pipeline?: Omit<CapturePipelineOptions, 'inputRate' | 'echoGate' | 'echoCancellation' | 'referenceRate'>;
   /** Cancel the echo of what the linked playback node plays (needs `linkId`). */
   echoCancellation?: EchoCancellerSettings;
+  /**
+   * The rate the canceller takes the linked playback at: its session rate (24000, its default)
+   * for its tap, or the context's rate for what the speaker plays. Default 24000.
+   */
+  referenceRate?: number;
   /** Gate the microphone against what the linked playback node plays (needs `linkId`). */
   echoGate?: boolean | EchoGateSettings;
   /** How often to post `level` messages, ms; 0 for never. Default 50. */
@@ -62,16 +68,14 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
       const rate = contextRate(scope, config);
       this.echoGate = workletEchoGate(scope, config.echoGate, rate);
       this.linkId = config.linkId;
-      // the canceller takes the linked playback's 24 kHz tap (its default session rate) when its own output rate is that
-      const outputRate = config.pipeline?.outputRate ?? REALTIME_SAMPLE_RATE;
-      const sessionTap =
-        this.echoGate === undefined && config.echoCancellation !== undefined && config.echoCancellation !== false && outputRate === REALTIME_SAMPLE_RATE;
+      // the canceller takes the linked playback's 24 kHz tap (its default session rate) unless told another rate
+      const cancelling = this.echoGate === undefined && config.echoCancellation !== undefined && config.echoCancellation !== false;
       this.pipeline = new CapturePipeline({
         ...config.pipeline,
         inputRate: rate,
         echoGate: this.echoGate,
         echoCancellation: config.echoCancellation as CapturePipelineOptions['echoCancellation'],
-        referenceRate: sessionTap ? outputRate : rate,
+        referenceRate: cancelling ? (config.referenceRate ?? REALTIME_SAMPLE_RATE) : rate,
       });
       // the linked playback processor's output goes to the pipeline's echo stages
       if (config.linkId !== undefined && (this.echoGate !== undefined || this.pipeline.echoCanceller !== undefined)) {

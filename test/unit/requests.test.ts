@@ -127,6 +127,10 @@ describe('worklet requests (factories and processors over a MessageChannel)', ()
     capture.close();
   });
 
+  it('referenceRate without echoCancellation is refused (it is the rate the canceller takes the linked playback at)', async () => {
+    await expect(createCaptureNode(stubContext(), { referenceRate: 24000, linkId: 'call' })).rejects.toThrow(/referenceRate .* pass echoCancellation too/);
+  });
+
   it('close frees the processor’s kernel memory in its scope; the processor ends (process() returns false)', async () => {
     const playback = await createPlaybackNode(stubContext());
     const before = await playback.getStats();

@@ -125,10 +125,17 @@ describe('capture processor', () => {
  * playing; the mic hears the speaker 30 ms later at -12 dB. `step(micOn)` renders one quantum
  * (playback first), the capture getting the mic only when `micOn`.
  */
-function linkedCall(linkId: string, pcm: Int16Array, chunkMs: number, at = scope) {
+function linkedCall(linkId: string, pcm: Int16Array, chunkMs: number, at = scope, outputRate?: number, referenceRate?: number) {
   const playback = new (createPlaybackProcessorClass(at))({ processorOptions: { module: kernelModule(), progressIntervalMs: 0, linkId } });
   const capture = new (createCaptureProcessorClass(at))({
-    processorOptions: { module: kernelModule(), pipeline: { chunkMs, vad: true }, echoCancellation: true, linkId, levelIntervalMs: 0 },
+    processorOptions: {
+      module: kernelModule(),
+      pipeline: { chunkMs, vad: true, outputRate },
+      echoCancellation: true,
+      referenceRate,
+      linkId,
+      levelIntervalMs: 0,
+    },
   });
   (playback.port as unknown as FakePort).deliver({ type: 'delta', itemId: 'a', base64: encodeBase64(new Uint8Array(pcm.buffer)) });
   const played = new Float32Array(128);
@@ -178,6 +185,20 @@ describe('linked playback and capture processors with echoCancellation', () => {
     expect(bytes).toBeLessThan(1024);
     const erleDb = (capture.pipeline.echoCanceller as EchoCanceller).erleDb;
     console.log(`linked playback + capture: the canceller reports ${erleDb.toFixed(1)} dB ERLE`);
+    expect(erleDb).toBeGreaterThan(10);
+  });
+
+  // Gemini through createCaptureNode: a 16 kHz capture beside a playback at its default 24 kHz session
+  // rate takes its tap (through one 24 -> 16 kHz resampler) unless told the context's rate
+  it.each([
+    [undefined, 24000],
+    [48000, 48000],
+  ])('a 16 kHz capture linked with referenceRate %s takes the playback at %d Hz and cancels the echo (ERLE > 10 dB)', (referenceRate, taken) => {
+    const { capture, step } = linkedCall(`gemini-${taken}`, noisePcm(4, 5, 8000), 20, scope, 16000, referenceRate);
+    expect(capture.pipeline.referenceRate).toBe(taken);
+    for (let q = 0; q < Math.round((4 * 48000) / 128); q++) step();
+    const erleDb = (capture.pipeline.echoCanceller as EchoCanceller).erleDb;
+    console.log(`a 16 kHz capture taking the playback at ${taken} Hz: ${erleDb.toFixed(1)} dB ERLE`);
     expect(erleDb).toBeGreaterThan(10);
   });
 
