@@ -17,7 +17,7 @@ import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset }
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN,
 } from "./aec-state";
 import { hsum } from "./simd-hsum";
 
@@ -129,11 +129,32 @@ function place(a: Aec, onset: i32): void {
   // judged it the user: it judges the next frame afresh (laptop moved -30 ms: 1.04 -> 0.99 s)
   if (a.relearning && a.suppress) sup_release(a.sup);
   a.settled = 0; // (the background's weights moved or were replaced)
-  if (a.moves == 0 || a.relearning || a.bestErle < 10) setPrior(a);
+  const prior = a.moves == 0 || a.relearning || a.bestErle < 10;
+  const shape = prior && !a.relearning; // (not after a path change: the soak's +100 ppm call 2 -> 4 path changes)
+  if (prior) setPrior(a);
   else shiftUncertainty(a, by);
   a.relearning = false;
   a.offset = target;
+  if (shape && SHAPE_MIN < 1) shapePrior(a);
   a.moves++;
+}
+
+/**
+ * The prior uncertainty shaped by the delay estimator's coherence profile over the filter's lags
+ * (the echo's energy per partition, as the estimator sees it in this call): each partition's
+ * share of the prior its profile over the profile's peak, at least SHAPE_MIN.
+ */
+function shapePrior(a: Aec): void {
+  const prof = dl_profile(a.delay);
+  let peak: f32 = 0;
+  for (let q = 0; q < a.m; q++) peak = max(peak, load<f32>(prof + (<usize>(a.offset + q) << 2)));
+  if (!(peak > 0)) return;
+  const row = <usize>a.k << 2;
+  for (let q = 0; q < a.m; q++) {
+    const s = max<f32>(SHAPE_MIN, load<f32>(prof + (<usize>(a.offset + q) << 2)) / peak);
+    const p = a.unc + <usize>q * row;
+    for (let j = 0; j < a.k; j++) store<f32>(p + (<usize>j << 2), s * load<f32>(p + (<usize>j << 2)));
+  }
 }
 
 /**
