@@ -254,7 +254,8 @@ import { kf_drift } from "./aec-step";
   sG: usize;
 }
 
-const LAYOUT_SCRATCH = memory.data(1024, 16);
+// the Aec struct's fields only: layout() writes them here (the arrays it places past them are not written)
+const LAYOUT_SCRATCH = memory.data(<i32>offsetof<Aec>(), 16);
 
 // @ts-ignore: decorator
 @inline function alignUp(x: usize): usize {
