@@ -19,6 +19,7 @@ import { createCaptureProcessorClass } from '../../src/browser/capture-processor
 import { createPlaybackProcessorClass } from '../../src/browser/playback-processor.js';
 import { floatToPcm16, kernelModule } from '../../src/kernels/index.js';
 import type { CaptureEvent } from '../../src/index.js';
+import { type FakePort, FakeProcessorBase } from '../helpers/worklet-fakes.js';
 
 const GEMINI_IN = 16000;
 const SCENES = deviceRateGroup(48000).scenes.filter((p) => process.env.ECHO_PIPELINE_ALL === '1' || p.erlDb === 18);
@@ -52,19 +53,6 @@ describe("Gemini's rates (16 kHz canceller, 24 kHz playback): the 24 kHz tap thr
 // `createCaptureNode`) through their link; the mic is the scene's, heard in the quantum after the
 // playback rendered. `referenceRate: 48000` takes what the speaker plays (what a 16 kHz capture took
 // before aec-tap3), the default takes the playback's 24 kHz tap through one 24 -> 16 kHz resampler.
-class FakePort {
-  readonly posted: any[] = [];
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  postMessage(message: unknown): void {
-    this.posted.push(message);
-  }
-  deliver(data: unknown): void {
-    this.onmessage?.({ data });
-  }
-}
-class FakeProcessorBase {
-  readonly port = new FakePort() as unknown as MessagePort & FakePort;
-}
 let links = 0;
 
 /** The scene through linked playback and capture processors at the scene's rate; the 16 kHz audio aligned to `sessionView(scene, 16000)`, and what the speaker played. */

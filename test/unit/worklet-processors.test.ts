@@ -7,22 +7,10 @@ import { createPlaybackProcessorClass } from '../../src/browser/playback-process
 import { createSessionProcessorClass, type SessionAdapterSettings } from '../../src/browser/session-processor.js';
 import { kernelModule, encodeBase64 } from '../../src/kernels/index.js';
 import { allocatedBytes } from '../helpers/allocation.js';
+import { type FakePort, FakeProcessorBase } from '../helpers/worklet-fakes.js';
 import { speechPcm24k } from '../helpers/speech-fixture.js';
 import type { EchoCanceller } from '../../src/kernels/echo-canceller.js';
 
-class FakePort {
-  readonly posted: any[] = [];
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  postMessage(message: unknown): void {
-    this.posted.push(message);
-  }
-  deliver(data: unknown): void {
-    this.onmessage?.({ data });
-  }
-}
-class FakeProcessorBase {
-  readonly port = new FakePort() as unknown as MessagePort & FakePort;
-}
 const scope = { AudioWorkletProcessor: FakeProcessorBase, sampleRate: 48000 };
 
 /** Seeded white noise at 24 kHz, uniform over [-half, half). */
