@@ -42,6 +42,29 @@ export function trace_path(a: Aec, heard: bool, playing: bool): void {
   store<f32>(tb + 56, a.heardErleDb); store<f32>(tb + 60, a.bestHeardDb);
 }
 
+// ---- the late-echo model's switch (aec-quiet, ./aec-late): when each rule first held and how long
+// the model ran; `lateMode` 0: as released, 1: the early rule (the first onset's wait) off, 2: never used
+let lateMode: i32 = 0;
+let lateEarlyBlock: i32 = -1;
+let lateScoreBlock: i32 = -1;
+let lateUsedBlocks: i32 = 0;
+/** Forgets the log and sets the mode (0 as released, 1 without the early rule, 2 the model never used). */
+export function aec_late_log_reset(mode: i32): void { lateMode = mode; lateEarlyBlock = -1; lateScoreBlock = -1; lateUsedBlocks = 0; }
+/** The block the early rule first held (-1: never; logged whatever the mode). */
+export function aec_late_early_block(): i32 { return lateEarlyBlock; }
+/** The block the score first latched the model on (-1: never; logged whatever the mode). */
+export function aec_late_score_block(): i32 { return lateScoreBlock; }
+/** Blocks the model was used in. */
+export function aec_late_used_blocks(): i32 { return lateUsedBlocks; }
+/** In late_block: logs the two rules; returns whether the model is used (as released: `on || early`). */
+export function ab_late(blocks: i32, early: bool, on: bool): bool {
+  if (early && lateEarlyBlock < 0) lateEarlyBlock = blocks;
+  if (on && lateScoreBlock < 0) lateScoreBlock = blocks;
+  const use = lateMode == 0 ? on || early : lateMode == 1 ? on : false;
+  if (use) lateUsedBlocks++;
+  return use;
+}
+
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 11 arrays of K
 let traceBase: usize = 0;
 let traceCap: i32 = 0;

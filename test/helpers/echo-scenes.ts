@@ -45,6 +45,8 @@ export interface SceneParams {
   thdPercent?: number;
   /** A path change: the speaker/mic moved (`move`) and/or the playout jumped by `shiftMs` (+-20..60), at `atS`. */
   pathChange?: { atS: number; move: boolean; shiftMs: number };
+  /** The first reply opens softly: its first `seconds` of speech (from its first speech sample) `db` quieter (a 20 ms ramp back). */
+  softStart?: { seconds: number; db: number };
   seed?: number;
 }
 
@@ -147,6 +149,16 @@ function driveFor(peak: number, thd: number): number {
   return lo / peak;
 }
 
+/** A copy of `x` with `span` samples from `from` scaled by `db` dB, ramped back to unity (linear in dB) over `ramp`. */
+function softened(x: Float32Array, from: number, span: number, db: number, ramp: number): Float32Array {
+  const y = Float32Array.from(x);
+  for (let i = from; i < Math.min(y.length, from + span + ramp); i++) {
+    const back = Math.min(1, Math.max(0, (i - from - span) / ramp));
+    y[i]! *= 10 ** ((db * (1 - back)) / 20);
+  }
+  return y;
+}
+
 interface Placed {
   samples: Float32Array;
   at: number;
@@ -169,6 +181,7 @@ export function sceneName(p: SceneParams): string {
     p.nonlinear ? 'nonlinear' : '',
     p.pathChange ? `change@${p.pathChange.atS}s${p.pathChange.move ? ' move' : ''}${p.pathChange.shiftMs ? ` shift ${p.pathChange.shiftMs}ms` : ''}` : '',
     p.noiseDb !== undefined && p.noiseDb !== -70 ? `noise ${p.noiseDb}` : '',
+    p.softStart ? `soft ${p.softStart.db}dB ${p.softStart.seconds}s` : '',
   ].filter(Boolean);
   return `${p.room} ${p.sampleRate / 1000}k ${p.script} ${p.delayMs}ms ${p.erlDb}dB${extras.length ? ` ${extras.join(' ')}` : ''}`;
 }
@@ -187,6 +200,8 @@ export function buildScene(params: SceneParams): EchoScene {
   const first = params.assistant ?? replies[seed % replies.length]!;
   const far: Placed[] = [{ samples: loadClip('assistant', first, rate).samples, at: toSamples(LEAD_S), intervals: [] }];
   far[0]!.intervals = loadClip('assistant', first, rate).speechIntervals;
+  if (params.softStart)
+    far[0]!.samples = softened(far[0]!.samples, far[0]!.intervals[0]![0], toSamples(params.softStart.seconds), params.softStart.db, toSamples(0.02));
   if (script === 'cold-start') {
     const second = replies[(replies.indexOf(first) + 1) % replies.length]!;
     const clip = loadClip('assistant', second, rate);
@@ -246,7 +261,8 @@ export function buildScene(params: SceneParams): EchoScene {
   let echo: Float64Array;
   if (params.nonlinear || change !== null) echo = convolve(played, room.echoA, length);
   else {
-    const base = cached(`${roomName}/${rate}/${script}/${first}/${seed}`, () => convolve(reference, room.echoA, length));
+    const soft = params.softStart ? `/soft${params.softStart.db}/${params.softStart.seconds}` : '';
+    const base = cached(`${roomName}/${rate}/${script}/${first}/${seed}${soft}`, () => convolve(reference, room.echoA, length));
     echo = new Float64Array(length);
     echo.set(base.subarray(0, length - delay), delay);
   }

@@ -1,0 +1,93 @@
+// The cold starts the lab did not build (aec-quiet; test/helpers/echo-grid.ts quietGroup): the lab's
+// rooms with the user over the first reply at 36 / 42 dB echo return loss, 250-400 ms of extra
+// delay, a first reply that opens softly; and whether the late-echo model (assembly/aec-late.ts)
+// switches on there, by its score or by its early rule (the delay estimator's first onset waited
+// 0.6 s of echo), logged through the bench hooks (assembly/bench-hooks.ts, ab_late). Each scene runs
+// on the hooked build as released (`on`), with the early rule turned off (`off`) and, asked, with the
+// model never used (`none`); a line per
+// scene and mode: the figures (bench/echo-lab/common.mjs figuresLine) and the model's switch
+// (early: when the early rule first held; score: when the score latched; used: seconds in use).
+// Quality only (no timing).
+//
+//   node bench/echo-quiet.mjs [--rates 16000,24000] [--size bench|test] [--scenes REGEXP] [--modes on,off]
+//     --also LIST     the lab's own groups too, judged the same way (16k,24k,48k,outside,outside24)
+//     --save FILE     the lines as JSON; --compare FILE: print only the lines that moved since
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { figuresLine, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { importHooked } from './echo-lab/hooked-build.mjs';
+
+const { values: o } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '16000' },
+    size: { type: 'string', default: 'bench' },
+    scenes: { type: 'string', default: '.' },
+    modes: { type: 'string', default: 'on,off' },
+    also: { type: 'string' },
+    save: { type: 'string' },
+    compare: { type: 'string' },
+  },
+});
+const lab = await loadLab();
+const lib = await importHooked();
+const only = new RegExp(o.scenes);
+/** @type {Record<string, string>} */
+const base = o.compare ? JSON.parse(readFileSync(o.compare, 'utf8')) : {};
+/** @type {Record<string, string>} */
+const saved = {};
+
+/** @type {{ params: any, scene: any }[]} */
+const list = [];
+for (const rate of o.rates.split(',').map(Number)) {
+  for (const params of lab.quietGroup(rate, /** @type {'bench'|'test'} */ (o.size)).scenes) {
+    if (only.test(lab.sceneName(params))) list.push({ params, scene: lab.buildScene(params) });
+  }
+}
+if (o.also) for (const { params, scene } of selectScenes(lab, { only, groups: o.also.split(','), shifts: [0] })) list.push({ params, scene });
+
+/** @type {Record<string, number>} */
+const MODES = { on: 0, off: 1, none: 2 };
+const s = (/** @type {number} */ blocks, /** @type {number} */ b, /** @type {number} */ rate) => (blocks < 0 ? '-' : ((blocks * b) / rate).toFixed(2));
+/** @type {Record<string, number>} */
+const met = {};
+for (const { params, scene } of list) {
+  const options = params.delayMs > 250 ? { maxDelayMs: lab.QUIET_MAX_DELAY_MS } : {};
+  for (const mode of o.modes.split(',')) {
+    /** @type {any} */
+    let c;
+    const factory = (/** @type {number} */ sampleRate) => {
+      c = new lib.EchoCanceller({ sampleRate, ...options });
+      c.k.aec_late_log_reset(MODES[mode]);
+      return {
+        name: mode,
+        sampleRate,
+        latencySamples: c.latencySamples,
+        blockSamples: sampleRate / 100,
+        process(/** @type {Float32Array} */ r, /** @type {Float32Array} */ m, /** @type {Float32Array} */ out) {
+          c.pushReference(r);
+          c.processInto(m, out);
+        },
+        free() {},
+      };
+    };
+    const f = lab.evaluate(factory, scene);
+    const b = c.blockSamples;
+    const late = `early ${s(c.k.aec_late_early_block(), b, scene.sampleRate)} score ${s(c.k.aec_late_score_block(), b, scene.sampleRate)} used ${s(c.k.aec_late_used_blocks(), b, scene.sampleRate)} s, onset ${c.delayMs.toFixed(0)} ms`;
+    c.free();
+    const ok = lab.issue13Failures(f).length === 0;
+    met[mode] = (met[mode] ?? 0) + (ok ? 1 : 0);
+    const cold = f.coldStart
+      ? ` first reply ${(100 * f.coldStart.share).toFixed(1)}%${f.coldStart.neverPassed ? ` (never ${f.coldStart.neverPassed})` : ''}`
+      : '';
+    const text = `${figuresLine(lab, f)}${cold} | late: ${late}`;
+    const key = `${scene.name} [${mode}]`;
+    saved[key] = text;
+    if (o.compare === undefined || base[key] !== text) console.log(`${key}: ${text}${o.compare !== undefined ? `\n    was ${base[key] ?? '-'}` : ''}`);
+  }
+}
+console.log(
+  `every issue-13 bound met (${list.length} scenes): ${Object.entries(met)
+    .map(([m, n]) => `${m} ${n}`)
+    .join(', ')}`,
+);
+if (o.save) writeFileSync(o.save, JSON.stringify(saved, null, 1));

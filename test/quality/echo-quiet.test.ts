@@ -1,0 +1,83 @@
+// The echo canceller on cold starts the lab did not build (aec-quiet; test/helpers/echo-grid.ts
+// quietGroup): the user over the first reply 0.8 s in where the echo is very quiet (42 dB echo
+// return loss: headphone leakage, or what the browser's own canceller leaves), where the system
+// delay is long (400 ms, with maxDelayMs 500), or where the reply opens with 0.5 s of soft speech
+// (-20 dB). In four of them at 16 kHz the late-echo model's early rule (assembly/aec-late.ts: the
+// delay estimator's first onset waited 0.6 s of echo) switches the hall's model on in a dry room,
+// 1.02-1.13 s in (bench/echo-quiet.mjs logs it through the bench hooks); measured with the rule
+// and without, and with the model never used: single talk within 0.4 dB, double talk and leaks
+// unchanged (docs/echo-canceller.md, What was tried). Held to issue 13's bounds except convergence
+// (the metric's 100 ms windows judge only where the echo stands 10 dB over the noise: these echoes
+// mostly do not), the single-talk bound being the mic noise's ceiling - 3 dB. Five scenes at
+// 16 kHz and one still weak at 24 kHz (the kiosk's 320 ms delay with maxDelayMs 500, whose first onset
+// is placed 92 ms late for 14 s): ~30 s at load 13 on 2 cores.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { echoCancellerWith } from '../helpers/echo-cancellers.js';
+import { QUIET_MAX_DELAY_MS, quietGroup } from '../helpers/echo-grid.js';
+import { evaluate, type EchoFigures } from '../helpers/echo-metrics.js';
+import { sceneTable } from '../helpers/echo-report.js';
+import { buildScene, sceneName, type SceneParams } from '../helpers/echo-scenes.js';
+
+const ours: EchoFigures[] = [];
+let misplaced: EchoFigures | undefined;
+const factoryFor = (p: SceneParams) =>
+  p.delayMs > 250
+    ? echoCancellerWith({ maxDelayMs: QUIET_MAX_DELAY_MS }, `EchoCanceller maxDelayMs ${QUIET_MAX_DELAY_MS}`)
+    : echoCancellerWith({}, 'EchoCanceller');
+const MISPLACED = 'kiosk 24k cold-start 320ms 30dB';
+
+beforeAll(() => {
+  for (const params of quietGroup(16000, 'test').scenes) ours.push(evaluate(factoryFor(params), buildScene(params)));
+  const weak = quietGroup(24000, 'bench').scenes.find((p) => sceneName(p) === MISPLACED)!;
+  misplaced = evaluate(factoryFor(weak), buildScene(weak));
+  console.log(
+    `\nquiet echo, long delays, soft openings (16 kHz)\n${sceneTable(ours)}\n\nstill weak (24 kHz, maxDelayMs ${QUIET_MAX_DELAY_MS})\n${sceneTable([misplaced])}`,
+  );
+}, 120_000);
+
+describe('EchoCanceller on quiet echo, long delays and soft openings, the user over the first reply', () => {
+  it('covers the five 16 kHz scenes: 42 dB at -60 and -70 dBFS mic noise, 400 ms with maxDelayMs 500, two soft openings', () => {
+    expect(ours.map((f) => f.scene)).toEqual([
+      'laptop 16k cold-start 400ms 36dB',
+      'desk 16k cold-start 60ms 42dB',
+      'desk 16k cold-start 60ms 36dB soft -20dB 0.5s',
+      'kiosk 16k cold-start 60ms 42dB noise -60',
+      'kiosk 16k cold-start 60ms 30dB soft -20dB 0.5s',
+    ]);
+  });
+  it('the soft opening: the first reply 20 dB under the same scene without it over its first 0.5 s of speech, the same after it, the echo following (echo return loss as asked)', () => {
+    const soft = quietGroup(16000, 'test').scenes.find((p) => p.softStart && p.room === 'kiosk')!;
+    const a = buildScene(soft);
+    const b = buildScene({ ...soft, softStart: undefined });
+    const rate = a.sampleRate;
+    const from = a.labels.far[0]![0];
+    const power = (x: Float32Array, t0: number, t1: number) => x.subarray(t0, t1).reduce((s, v) => s + v * v, 0);
+    const dbRatio = (x: Float32Array, y: Float32Array, t0: number, t1: number) => 10 * Math.log10(power(x, t0, t1) / power(y, t0, t1));
+    expect(dbRatio(a.reference, b.reference, from, from + 0.5 * rate)).toBeCloseTo(-20, 2);
+    expect(dbRatio(a.reference, b.reference, from + 0.52 * rate, a.reference.length)).toBeCloseTo(0, 3);
+    const echoAt = a.events.echoStart;
+    expect(dbRatio(a.echo, b.echo, echoAt, echoAt + 0.4 * rate)).toBeLessThan(-15);
+    expect(a.meta.erlDb).toBeCloseTo(soft.erlDb, 1);
+  });
+  it('the user over the first reply: >= 90% delivered clean over its first 15 s and in all double talk, no utterance never delivered, median opening <= 40 ms (measured 95.0-100%, none lost, 10 ms)', () => {
+    for (const f of ours) {
+      expect(f.coldStart!.share, f.scene).toBeGreaterThanOrEqual(0.9);
+      expect(f.coldStart!.neverPassed, f.scene).toBe(0);
+      expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.9);
+      expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
+      expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(40);
+    }
+  });
+  it('single talk within 3 dB of the mic noise ceiling, no audible leaks (measured 0.0-0.9 dB under it, leaks 0%)', () => {
+    for (const f of ours) {
+      expect(f.singleTalk.frames, f.scene).toBeGreaterThanOrEqual(50);
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(Math.min(40, f.singleTalk.ceilingDb - 3));
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.002);
+    }
+  });
+  it(`still weak: ${MISPLACED} with maxDelayMs ${QUIET_MAX_DELAY_MS} (the delay estimator's first onset at 416 ms for an echo at 324 ms, 2-16 s): single talk 8.3 dB of its 19.6 dB ceiling, 4.3% leaks; with maxDelayMs 400 it is placed at 309 ms by 1 s`, () => {
+    expect(misplaced!.singleTalk.reductionDb).toBeLessThan(misplaced!.singleTalk.ceilingDb - 3);
+    expect(misplaced!.singleTalk.leakShare).toBeGreaterThan(0.01);
+    expect(misplaced!.coldStart!.share).toBeGreaterThanOrEqual(0.9);
+  });
+});
