@@ -10,7 +10,7 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update, dl_onset } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak } from "./aec-delay";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
 import { alloc } from "./memory";
@@ -64,6 +64,14 @@ export function ab_late(blocks: i32, early: bool, on: bool): bool {
   if (use) lateUsedBlocks++;
   return use;
 }
+
+// ---- the delay estimator's coherence profile (aec-quiet: where a first onset was taken)
+/** The delay estimator's coherence profile of the canceller at `s` (f32 per lag, `aec_delay_lags` of them). */
+export function aec_delay_profile(s: usize): usize { return dl_profile(changetype<Aec>(s).delay); }
+/** Lags in that profile (the canceller's slots). */
+export function aec_delay_lags(s: usize): i32 { return changetype<Aec>(s).slots; }
+/** Its peak (0..1). */
+export function aec_delay_peak(s: usize): f32 { return dl_peak(changetype<Aec>(s).delay); }
 
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 11 arrays of K
 let traceBase: usize = 0;

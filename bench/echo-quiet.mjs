@@ -12,6 +12,8 @@
 //   node bench/echo-quiet.mjs [--rates 16000,24000] [--size bench|test] [--scenes REGEXP] [--modes on,off]
 //     --also LIST     the lab's own groups too, judged the same way (16k,24k,48k,outside,outside24)
 //     --save FILE     the lines as JSON; --compare FILE: print only the lines that moved since
+//     --onsets        each change of the delay estimate: when, where, and the profile's 4 strongest lags
+//                     (lag in ms, coherence %: where a first onset came from)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { figuresLine, loadLab, selectScenes } from './echo-lab/common.mjs';
@@ -26,6 +28,7 @@ const { values: o } = parseArgs({
     also: { type: 'string' },
     save: { type: 'string' },
     compare: { type: 'string' },
+    onsets: { type: 'boolean', default: false },
   },
 });
 const lab = await loadLab();
@@ -45,6 +48,22 @@ for (const rate of o.rates.split(',').map(Number)) {
 }
 if (o.also) for (const { params, scene } of selectScenes(lab, { only, groups: o.also.split(','), shifts: [0] })) list.push({ params, scene });
 
+let lastOnset = -1;
+/** Prints a change of `c`'s delay estimate at `t` s with the profile's strongest lags (bench hooks). @param {any} c @param {number} t */
+function onsetLog(c, t) {
+  if (c.delayMs === lastOnset) return;
+  lastOnset = c.delayMs;
+  const f32 = new Float32Array(c.k.memory.buffer);
+  const at = c.k.aec_delay_profile(c.state) >> 2;
+  const lags = c.k.aec_delay_lags(c.state);
+  const blockMs = (1000 * c.blockSamples) / c.sampleRate;
+  const top = Array.from(f32.subarray(at, at + lags), (v, l) => [l, v])
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 4)
+    .map(([l, v]) => `${(l * blockMs).toFixed(0)} ms ${(100 * v).toFixed(1)}%`);
+  console.log(`    ${t.toFixed(2)} s: onset ${c.delayMs.toFixed(0)} ms, peak ${(100 * c.k.aec_delay_peak(c.state)).toFixed(1)}%, strongest ${top.join(', ')}`);
+}
+
 /** @type {Record<string, number>} */
 const MODES = { on: 0, off: 1, none: 2 };
 const s = (/** @type {number} */ blocks, /** @type {number} */ b, /** @type {number} */ rate) => (blocks < 0 ? '-' : ((blocks * b) / rate).toFixed(2));
@@ -55,6 +74,8 @@ for (const { params, scene } of list) {
   for (const mode of o.modes.split(',')) {
     /** @type {any} */
     let c;
+    let samples = 0;
+    lastOnset = -1;
     const factory = (/** @type {number} */ sampleRate) => {
       c = new lib.EchoCanceller({ sampleRate, ...options });
       c.k.aec_late_log_reset(MODES[mode]);
@@ -66,6 +87,8 @@ for (const { params, scene } of list) {
         process(/** @type {Float32Array} */ r, /** @type {Float32Array} */ m, /** @type {Float32Array} */ out) {
           c.pushReference(r);
           c.processInto(m, out);
+          samples += m.length;
+          if (o.onsets) onsetLog(c, samples / sampleRate);
         },
         free() {},
       };
