@@ -111,6 +111,7 @@ export function sup_reset(p: usize): void {
   s.fitTail = false;
   s.presentBlocks = 0;
   s.refused = 0;
+  s.armedLast = false;
   s.aPrev = 0;
   s.learned = 0;
   s.forgot = false;

@@ -282,6 +282,7 @@
   hang: i32; // blocks left of user presence
   presentBlocks: i32; // blocks the user has been judged present (0 while not)
   refused: i32; // blocks left of a presence refused while cold (COLD_OCTAVE_SHARE): the trackers hold as in a presence
+  armedLast: bool; // the last block met the presence test (it would have started or re-armed a presence)
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]
   yPrev: usize; // f32[B]

@@ -14,6 +14,9 @@
 //   node bench/echo-lab.mjs drift [build...]     the drift test's calls per 30 s window
 //     --calls laptop:-100:180,laptop:100:180:90  room:ppm:seconds[:jumpAtS][:24k] (default laptop:-100:60)
 //     --from S --to S --every N                  a trace of the stretch, a line every N 10 ms blocks (10)
+//   node bench/echo-lab.mjs changes [build...]   calls with a path change at 3-11 s (the lab's are single talk;
+//     --rates 16000,24000 --erls 6,12             double talk right after a change), only the moved lines with two
+//                                                builds; --scenes filters them too (default: all)
 // Scene selection (scenes, openings, trace):
 //   --scenes REGEXP      over the scenes' names (default ' 6dB'; the lab's shifted scenes as '<name> +13')
 //   --groups LIST        16k,24k,48k,outside (default), outside24 (the outside rooms at 24 kHz)
@@ -21,12 +24,13 @@
 // e.g. node bench/echo-lab.mjs scenes /tmp/base-dist dist --scenes 'kiosk 16k call' --shifts 0,13
 import { parseArgs } from 'node:util';
 import { loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { changes } from './echo-lab/changes.mjs';
 import { drift } from './echo-lab/drift.mjs';
 import { openings } from './echo-lab/openings.mjs';
 import { scenes } from './echo-lab/scenes.mjs';
 import { trace } from './echo-lab/trace.mjs';
 
-const COMMANDS = ['scenes', 'openings', 'trace', 'drift'];
+const COMMANDS = ['scenes', 'openings', 'trace', 'drift', 'changes'];
 
 /** Runs one subcommand with its arguments (the old per-tool scripts call this too). @param {string[]} argv */
 export async function echoLab(argv) {
@@ -45,6 +49,8 @@ export async function echoLab(argv) {
       to: { type: 'string' },
       calls: { type: 'string', default: 'laptop:-100:60' },
       every: { type: 'string', default: '10' },
+      rates: { type: 'string', default: '16000' },
+      erls: { type: 'string', default: '12' },
     },
   });
   const [command, ...dirs] = positionals;
@@ -57,7 +63,10 @@ export async function echoLab(argv) {
   const pick = { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: o.shifts?.split(',').map(Number) };
   if (command === 'scenes') scenes(lab, builds, { pick, dirty: o.dirty, save: o.save, compare: o.compare });
   else if (command === 'openings') openings(lab, builds[0], { pick, frames: o.frames });
-  else if (command === 'drift') {
+  else if (command === 'changes') {
+    const only = new RegExp(o.scenes === ' 6dB' ? '.' : o.scenes);
+    changes(lab, builds, { only, rates: o.rates.split(',').map(Number), erls: o.erls.split(',').map(Number) });
+  } else if (command === 'drift') {
     const stretch = o.from === undefined ? undefined : [Number(o.from), Number(o.to ?? 1e9)];
     drift(lab, builds, { calls: o.calls.split(','), trace: stretch, traceEvery: Number(o.every) });
   } else {
