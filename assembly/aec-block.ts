@@ -9,7 +9,7 @@ import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_dr
 import { dl_update, dl_onset, dl_profile, dl_long_tail } from "./aec-delay";
 import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
-import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_fit_tail } from "./aec-suppress-init";
+import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
@@ -407,6 +407,7 @@ export function aec_block(a: Aec): void {
   if (a.suppress) rv_block(a);
   const late = a.suppress ? late_block(a) : a.rvPower;
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
+  if (a.suppress) sup_set_hall(a.sup, a.lateOn);
   // in a reply's tail (the reference silent since before the echo's onset: the estimate comes from
   // the filter's later partitions only; not while relearning after a path change) the suppressor's
   // gain applies to the mic less the echo estimate fitted to it per bin (./aec-suppress)

@@ -108,6 +108,7 @@ export function sup_reset(p: usize): void {
   s.frames = 0;
   s.hang = 0;
   s.longTail = false;
+  s.hall = false;
   s.fitTail = false;
   s.presentBlocks = 0;
   s.refused = 0;
@@ -140,6 +141,11 @@ function bandEdge(hz: f32, b: i32, sampleRate: i32): i32 {
 /** A tail of seconds (./aec-delay dl_long_tail): the comfort noise's floor is held by the held tail `late`, not the residual alone. */
 export function sup_set_long_tail(p: usize, on: bool): void {
   changetype<Suppress>(p).longTail = on;
+}
+
+/** A hall: ./aec-late's fitted late echo is in use (its score latched): the presence test takes the residual at HALL_OVER x at most (./aec-suppress). */
+export function sup_set_hall(p: usize, on: bool): void {
+  changetype<Suppress>(p).hall = on;
 }
 
 /** A reply's tail (./aec-block): the gain applies to the mic less the echo estimate fitted per bin (./aec-suppress). */

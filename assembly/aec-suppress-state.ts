@@ -158,6 +158,21 @@
 // @ts-ignore: decorator
 @inline export const FLOOR_MIN_DB: f32 = -150;
 
+/**
+ * Where the late echo fitted from the signals is in use (./aec-late's score latched: a hall, its tail
+ * seconds past the filter), the presence test's overestimation of the residual `resid` (OVER, 22,
+ * elsewhere): there the linear stage removes little and `resid` is the echo itself, 1-11 dB over the
+ * true residual in the hall's lost utterances (bench/echo-hall-lost.mjs), so at 22x it stood 13-25 dB
+ * over a user at the echo's level. 16: the hall's 16 kHz 6 dB cold start 3 -> 2 utterances never
+ * delivered, its first reply's user 8.3 -> 16.7%, the 24 kHz call 2 -> 1, no leak, single talk as
+ * before. 8 also delivered 25% of that first reply and more of the 24 kHz cold starts (77.8 -> 81.3%
+ * at 18 dB) but cost the 16 kHz 30 dB cold start 1.2 dB of single talk (14.7 -> 13.5 dB; 12: 14.3);
+ * 4-6 within a point of 8. Also before the score latches (./aec-late's early rule): the sox-medium
+ * cold starts leaked 0.3%. The held tail `late` (x OVER_TAIL) still stands 5-15 dB over the true
+ * residual there; capped at 2-4x the fitted late echo it leaked 0.6-5.5% (aec-hall5).
+ */
+// @ts-ignore: decorator
+@inline export const HALL_OVER: f32 = 16;
 /** The comfort noise's floor rises only where the residual estimate (in a tail of seconds, the held tail `late`) stands under this many times it. */
 // @ts-ignore: decorator
 @inline export const CN_HOLD: f32 = 4;
@@ -258,6 +273,7 @@
   over: f32; // overestimation of the residual
   decay: f32; // residual hold per block
   fitTail: bool; // a reply's tail (./aec-block): the output's linear part is the mic less the echo estimate fitted per bin (./aec-suppress)
+  hall: bool; // a hall: ./aec-late's fitted late echo is in use (latched by its score): the presence test's residual at HALL_OVER
   longTail: bool; // a tail of seconds (the delay estimator's, ./aec-delay dl_long_tail): the comfort noise's floor held by `late`
   coldDecay: f32; // the same at a cold start
   noiseRise: f32; // noise minimum rise per block (factor)

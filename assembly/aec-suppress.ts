@@ -42,8 +42,8 @@
 //   residual estimate that follows the filter predicts; so is it in the two lowest bins (DC and
 //   62.5 Hz at 16 kHz, 47 Hz at 24 / 48 kHz), which count in no octave's presence test either (a
 //   reply's low burst the filter has least learned, not a voice).
-// - The user is present when what neither the echo (overestimated x `over`, and x OVER_TAIL over
-//   `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
+// - The user is present when what neither the echo (overestimated x `over`, at most HALL_OVER x in a
+//   hall once ./aec-late's fitted late echo is in use, and x OVER_TAIL over `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
 //   shows in 2 octaves (250 Hz x 2^i edges), or in one where the mic stands MIC_OVER x over the
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
@@ -79,7 +79,7 @@ import { HOOKS, trace_suppress, trace_gain } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -169,7 +169,10 @@ export function sup_process(
   // after a pause or a loud passage outran the cold trackers and passed as the user: the desk's 48 kHz
   // cold start at 18 dB 23.1 -> 31.3 dB, 0.3 -> 0% leaks; the living room's 6 dB cold start 20 dB in
   // 0.28 s, not 1.56 s)
-  const over = f32x4.splat(s.warm || (rising && s.hang == 0) ? s.over : OVER_COLD);
+  const overS: f32 = s.warm || (rising && s.hang == 0) ? s.over : OVER_COLD;
+  const over = f32x4.splat(overS);
+  // in a hall (./aec-late's fitted late echo in use) the presence test takes the residual `resid` at HALL_OVER x at most
+  const overP = f32x4.splat(s.hall ? min<f32>(overS, HALL_OVER) : overS);
   const two = f32x4.splat(2);
   const zero = f32x4.splat(0);
   // (not while relearning after a path change: the reference predictors still hold the old room's residual)
@@ -360,7 +363,7 @@ export function sup_process(
       v128.store(s.eRe + o, fr);
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(over, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));

@@ -73,12 +73,12 @@ export function aec_delay_lags(s: usize): i32 { return changetype<Aec>(s).slots;
 /** Its peak (0..1). */
 export function aec_delay_peak(s: usize): f32 { return dl_peak(changetype<Aec>(s).delay); }
 
-// ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 11 arrays of K
+// ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 12 arrays of K (11: the held tail `late`)
 let traceBase: usize = 0;
 let traceCap: i32 = 0;
 let traceN: i32 = 0;
 let traceAt: usize = 0; // the block being written (0: none)
-/** Starts a trace into `cap` blocks at `ptr` (16 + B + 11 K floats each). */
+/** Starts a trace into `cap` blocks at `ptr` (16 + B + 12 K floats each). */
 export function aec_trace_set(ptr: usize, cap: i32): void { traceBase = ptr; traceCap = cap; traceN = 0; }
 /** Blocks traced since aec_trace_set. */
 export function aec_trace_count(): i32 { return traceN; }
@@ -92,7 +92,7 @@ export function trace_suppress(
   if (traceBase == 0 || traceN >= traceCap) return;
   const b = s.b;
   const k = s.k;
-  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 11 * k) << 2);
+  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 12 * k) << 2);
   traceAt = tb;
   traceN++;
   store<f32>(tb, <f32>s.hang); store<f32>(tb + 4, <f32>s.presentBlocks); store<f32>(tb + 8, s.warm ? 1 : 0);
@@ -118,6 +118,7 @@ export function trace_suppress(
     store<f32>(q + 7 * kb + o, load<f32>(s.residFar + o));
     store<f32>(q + 9 * kb + o, load<f32>(reverb + o));
     store<f32>(q + 10 * kb + o, load<f32>(s.noise + o));
+    store<f32>(q + 11 * kb + o, load<f32>(s.late + o));
   }
 }
 

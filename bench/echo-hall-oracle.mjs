@@ -14,7 +14,7 @@
 //   +tail model xO  the same with |R|^2 predicted from the reference's power per bin through the
 //            room's response past the window in 10 ms hops, plus the noise's mean power (a late
 //            model in power that knows the room per bin and lag: a bound for any late model).
-// Quality only. node bench/echo-hall-oracle.mjs [--scenes REGEXP] [--groups outside,outside24] [--window-ms 272]
+// Quality only. node bench/echo-hall-oracle.mjs [--scenes REGEXP] [--groups outside,outside24] [--window-ms 272] [--tail-overs 4,1]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ const { values: o } = parseArgs({
     groups: { type: 'string', default: 'outside,outside24' },
     'window-ms': { type: 'string', default: '272' },
     build: { type: 'string' },
+    'tail-overs': { type: 'string', default: '4,1' },
   },
 });
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-hall-oracle-'));
@@ -237,9 +238,9 @@ for (const g of o.groups.split(',')) {
       '+echo power x1': oracleGain(scene.near, restWin, scene.sampleRate, 1),
       '+echo power x4': oracleGain(scene.near, restWin, scene.sampleRate, 4),
       'mic+echo power x4': oracleGain(scene.near, restMic, scene.sampleRate, 4),
-      '+tail model x4': oracleGain(scene.near, restWin, scene.sampleRate, 4, tailModel(scene)),
-      '+tail model x1': oracleGain(scene.near, restWin, scene.sampleRate, 1, tailModel(scene)),
     };
+    const tail = tailModel(scene);
+    for (const over of o['tail-overs'].split(',').map(Number)) outs[`+tail model x${over}`] = oracleGain(scene.near, restWin, scene.sampleRate, over, tail);
     if (builds[0]) outs.ours = outputOf(lab, builds[0].factory(), scene, 0);
     for (const [label, out] of Object.entries(outs)) {
       if (out.length !== n) throw new Error('length');

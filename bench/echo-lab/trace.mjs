@@ -23,7 +23,7 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
   if (typeof c.k.aec_trace_set !== 'function') throw new Error(`${build.label} has no bench hooks: trace needs the build 'hooked'`);
   const B = c.blockSamples;
   const K = B + 4;
-  const stride = 16 + B + 11 * K; // floats per block: 16 scalars, e (B), 11 arrays of K (assembly/bench-hooks.ts)
+  const stride = 16 + B + 12 * K; // floats per block: 16 scalars, e (B), 12 arrays of K (assembly/bench-hooks.ts)
   const near = pad(scene.near, shift);
   const noise = pad(scene.noise, shift);
   const echo = pad(scene.echo, shift);

@@ -128,9 +128,9 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       if (o.room !== 'sox-large') expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
     }
   });
-  it("still weak: a user over the hall's first reply at 6 dB gets 8.3% through (webrtc 16.7%): a tail the 250 ms filter cannot model", () => {
+  it("still weak: a user over the hall's first reply at 6 dB gets 16.7% through (webrtc 16.7%; 8.3% before the hall's presence test took its residual x16, not x22: HALL_OVER, assembly/aec-suppress-state.ts): a tail the 250 ms filter cannot model", () => {
     const first = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 6)!;
-    expect(first.coldStart!.share, first.scene).toBeLessThan(0.167);
-    expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.08);
+    expect(first.coldStart!.share, first.scene).toBeLessThan(0.17);
+    expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.16);
   });
 });
