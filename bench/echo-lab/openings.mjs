@@ -122,7 +122,10 @@ export function openings(lab, build, { pick, frames, oracle }) {
       for (let u = 0; u < ours.length; u++) {
         const cells = ours[u].frames
           .slice(0, 10)
-          .map((f, k) => `${f.overEcho.toFixed(0)}|${f.overError.toFixed(0)}|${lin[u].frames[k].overError.toFixed(0)}${forced ? `|${forced[u].frames[k].overError.toFixed(0)}` : ''}`);
+          .map(
+            (f, k) =>
+              `${f.overEcho.toFixed(0)}|${f.overError.toFixed(0)}|${lin[u].frames[k].overError.toFixed(0)}${forced ? `|${forced[u].frames[k].overError.toFixed(0)}` : ''}`,
+          );
         console.log(`  ${ours[u].atS.toFixed(2)} s  ${cells.join(' ')}`);
       }
     }
