@@ -13,7 +13,7 @@ import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fi
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
-import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset } from "./bench-hooks";
+import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, trace_decay } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
@@ -206,6 +206,7 @@ function measureDecay(a: Aec): void {
   // fit down to 25 dB under the peak only: below, the partitions show the filter's own noise floor
   let end = peak + 1;
   while (end < a.m && load<f32>(a.rScale + (<usize>end << 2)) > peakDb - 25) end++;
+  if (HOOKS) trace_decay(a.rScale, a.m, peak, end);
   const n = end - peak;
   if (n < 3) return;
   let sx: f32 = 0;

@@ -75,7 +75,7 @@
 
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
-import { HOOKS, trace_suppress, trace_gain } from "./bench-hooks";
+import { HOOKS, trace_suppress, trace_gain, ab_present } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
@@ -408,6 +408,7 @@ export function sup_process(
     // a presence refused while cold: the trackers hold as long as it would have lasted
     if (unexplained && !s.warm) s.refused = s.hangBlocks;
   }
+  if (HOOKS) ab_present(s);
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));

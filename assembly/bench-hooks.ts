@@ -73,6 +73,33 @@ export function aec_delay_lags(s: usize): i32 { return changetype<Aec>(s).slots;
 /** Its peak (0..1). */
 export function aec_delay_peak(s: usize): f32 { return dl_peak(changetype<Aec>(s).delay); }
 
+// ---- the presence oracle (aec-open9, bench/echo-lab.mjs openings --oracle): per suppressor block
+// (its frame count) a byte from the scene's labels; where it is set, a presence starts (the hang
+// restarts) whatever the suppressor judged: what the openings would be with no decision latency
+let orBase: usize = 0;
+let orN: i32 = 0;
+/** Starts the presence oracle from `n` bytes at `ptr` (one per block; 0 at `ptr`: off). */
+export function aec_oracle_set(ptr: usize, n: i32): void { orBase = ptr; orN = n; }
+/** In sup_process after the presence decision: the oracle's presence. */
+export function ab_present(s: Suppress): void {
+  if (orBase != 0 && s.frames < orN && load<u8>(orBase + <usize>s.frames) != 0) s.hang = s.hangBlocks;
+}
+
+// ---- the room's decay as measureDecay (./aec-block) last fitted it: the partitions' energy (dB) and the fit
+const decayDb = new StaticArray<f32>(80);
+let decayPeak: i32 = 0;
+let decayEnd: i32 = 0;
+let decayM: i32 = 0;
+/** In measureDecay: the energies in dB per partition (scratch at `db`), the fit's first and end partitions. */
+export function trace_decay(db: usize, m: i32, peak: i32, end: i32): void {
+  decayM = min(m, 80); decayPeak = peak; decayEnd = end;
+  for (let q = 0; q < decayM; q++) decayDb[q] = load<f32>(db + (<usize>q << 2));
+}
+/** The last fit: i < 80 the energy of partition i (dB), 100 the partitions, 101 the peak, 102 the fit's end. */
+export function aec_decay_info(i: i32): f32 {
+  return i == 100 ? <f32>decayM : i == 101 ? <f32>decayPeak : i == 102 ? <f32>decayEnd : i < 80 ? decayDb[i] : 0;
+}
+
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 12 arrays of K (11: the held tail `late`)
 let traceBase: usize = 0;
 let traceCap: i32 = 0;
@@ -99,7 +126,7 @@ export function trace_suppress(
   store<f32>(tb + 12, suspect ? 1 : 0); store<f32>(tb + 16, excessDb); store<f32>(tb + 20, rising ? 1 : 0);
   store<f32>(tb + 24, modelledEcho ? 1 : 0); store<f32>(tb + 28, <f32>s.frames); store<f32>(tb + 32, s.forgot ? 1 : 0);
   store<f32>(tb + 36, <f32>bandsOver); store<f32>(tb + 40, micOver ? 1 : 0); store<f32>(tb + 44, <f32>bandsLow);
-  store<f32>(tb + 48, share); store<f32>(tb + 52, placed ? 1 : 0); store<f32>(tb + 56, unlatch ? 1 : 0);
+  store<f32>(tb + 48, share); store<f32>(tb + 52, placed ? 1 : 0); store<f32>(tb + 56, unlatch ? 1 : 0); store<f32>(tb + 60, s.decay);
   memory.copy(tb + 64, e, <usize>b << 2);
   const q = tb + 64 + (<usize>b << 2);
   const kb = <usize>k << 2;

@@ -9,6 +9,7 @@
 //     --save FILE, --compare FILE                save the lines; print only those that moved since a save
 //   node bench/echo-lab.mjs openings [build]     openings per utterance: ours, the linear stage's, a pass-through
 //     --frames                                   the first 10 frames of each utterance, dB
+//     --oracle                                   (build: hooked) also with the presence forced on over the labels
 //   node bench/echo-lab.mjs trace [build]        the suppressor per block and octave on the first scene (build: hooked)
 //     --from S --to S                            the stretch traced, s
 //   node bench/echo-lab.mjs drift [build...]     the drift test's calls per 30 s window
@@ -45,6 +46,7 @@ export async function echoLab(argv) {
       save: { type: 'string' },
       compare: { type: 'string' },
       frames: { type: 'boolean', default: false },
+      oracle: { type: 'boolean', default: false },
       from: { type: 'string' },
       to: { type: 'string' },
       calls: { type: 'string', default: 'laptop:-100:60' },
@@ -62,7 +64,7 @@ export async function echoLab(argv) {
   const builds = await loadBuilds(dirs.length === 0 && command === 'trace' ? ['hooked'] : dirs);
   const pick = { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: o.shifts?.split(',').map(Number) };
   if (command === 'scenes') scenes(lab, builds, { pick, dirty: o.dirty, save: o.save, compare: o.compare });
-  else if (command === 'openings') openings(lab, builds[0], { pick, frames: o.frames });
+  else if (command === 'openings') openings(lab, builds[0], { pick, frames: o.frames, oracle: o.oracle });
   else if (command === 'changes') {
     const only = new RegExp(o.scenes === ' 6dB' ? '.' : o.scenes);
     changes(lab, builds, { only, rates: o.rates.split(',').map(Number), erls: o.erls.split(',').map(Number) });

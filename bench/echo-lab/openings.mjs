@@ -4,8 +4,48 @@
 // alone (`residualSuppression: false`), and for a pass-through, whose first clean frame is the first
 // where the user stands >= 10 dB over the echo and the noise (what a canceller that removes nothing
 // delivers). With `frames`, the first 10 frames of each utterance: the user over the echo, dB | ours,
-// the user over what is left of the rest (output - user), dB | the linear stage's. Quality only.
-import { outputOf, selectScenes } from './common.mjs';
+// the user over what is left of the rest (output - user), dB | the linear stage's. With `oracle`
+// (a build with the bench hooks: `hooked`), a fourth: ours with the suppressor's presence forced on
+// over every labelled utterance (assembly/bench-hooks.ts ab_present: no decision latency), and per
+// utterance the ms from its start to the end of the first block ours judged the user present
+// (aec-open9: is an opening held by the linear stage's residual, the presence decision, or the
+// gain?). Quality only.
+import { outputOf, pad, selectScenes } from './common.mjs';
+
+/**
+ * `build`'s output on `scene` (shifted), with the presence oracle on over the labelled utterances
+ * (`forced`) or off, and per block whether the suppressor's presence ran (needs the bench hooks).
+ * @param {import('./common.mjs').Lab} lab @param {import('./common.mjs').Build} build
+ * @param {import('./common.mjs').EchoScene} scene @param {number} shift @param {boolean} forced
+ */
+function hookedRun(lab, build, scene, shift, forced) {
+  const driver = build.factory()(scene.sampleRate);
+  const c = /** @type {any} */ (driver).canceller;
+  if (typeof c.k.aec_oracle_set !== 'function') throw new Error(`${build.label} has no bench hooks: --oracle needs the build 'hooked'`);
+  const B = c.blockSamples;
+  const K = B + 4;
+  const n = Math.ceil((scene.mic.length + shift) / B) + 4;
+  const stride = 16 + B + 11 * K; // floats per traced block (assembly/bench-hooks.ts)
+  const oracle = c.heap.alloc(n);
+  const trace = c.heap.alloc(stride * 4 * n);
+  const flags = new Uint8Array(c.k.memory.buffer, oracle, n);
+  flags.fill(0);
+  // block i's suppressor frame is the linear output over mic samples [(i - 1) B, (i + 1) B)
+  if (forced) {
+    for (const [a, b] of scene.labels.utterances) {
+      for (let i = Math.floor((a + shift) / B); i * B < b + shift + B && i < n; i++) flags[i] = 1;
+    }
+  }
+  c.k.aec_oracle_set(oracle, forced ? n : 0);
+  c.k.aec_trace_set(trace, n);
+  const out = lab.runCanceller(driver, { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) }).slice(shift);
+  const f32 = new Float32Array(c.k.memory.buffer);
+  const present = Array.from({ length: c.k.aec_trace_count() }, (_, i) => f32[(trace >> 2) + i * stride] > 0);
+  c.k.aec_oracle_set(0, 0);
+  c.k.aec_trace_set(0, 0);
+  c.free();
+  return { out, present, B };
+}
 
 const db = (/** @type {number} */ x) => 10 * Math.log10(x + 1e-30);
 
@@ -52,19 +92,40 @@ const openingMs = (frames) => {
 
 /**
  * @param {import('./common.mjs').Lab} lab @param {import('./common.mjs').Build} build
- * @param {{ pick: Parameters<typeof selectScenes>[1], frames: boolean }} opts
+ * @param {{ pick: Parameters<typeof selectScenes>[1], frames: boolean, oracle?: boolean }} opts
  */
-export function openings(lab, build, { pick, frames }) {
+export function openings(lab, build, { pick, frames, oracle }) {
   for (const { scene, shifts } of selectScenes(lab, pick)) {
     for (const shift of shifts) {
-      const ours = utteranceFrames(scene, outputOf(lab, build.factory(), scene, shift));
+      const own = oracle ? hookedRun(lab, build, scene, shift, false) : null;
+      const ours = utteranceFrames(scene, own ? own.out : outputOf(lab, build.factory(), scene, shift));
       const lin = utteranceFrames(scene, outputOf(lab, build.factory({ residualSuppression: false }), scene, shift));
       const none = utteranceFrames(scene, scene.mic);
       const list = (/** @type {{ frames: { overError: number }[] }[]} */ x) => x.map((u) => openingMs(u.frames)).join('/');
-      console.log(`${scene.name}${shift ? ` +${shift}` : ''}: ours ${list(ours)}, linear stage ${list(lin)}, pass-through ${list(none)} ms`);
+      let extra = '';
+      /** @type {ReturnType<typeof utteranceFrames> | null} */
+      let forced = null;
+      if (own) {
+        forced = utteranceFrames(scene, hookedRun(lab, build, scene, shift, true).out);
+        // ms from each utterance's start to the end of the first block its own decision judged present
+        const first = ours.map((u) => {
+          const at = Math.round(u.atS * scene.sampleRate) + shift;
+          const i0 = Math.floor(at / own.B);
+          let i = i0;
+          while (i < own.present.length && !own.present[i]) i++;
+          return i >= own.present.length ? 'never' : String(Math.round((((i + 1) * own.B - at) / scene.sampleRate) * 1000));
+        });
+        extra = `, presence oracle ${list(forced)}; own presence after ${first.join('/')} ms`;
+      }
+      console.log(`${scene.name}${shift ? ` +${shift}` : ''}: ours ${list(ours)}, linear stage ${list(lin)}, pass-through ${list(none)} ms${extra}`);
       if (!frames) continue;
       for (let u = 0; u < ours.length; u++) {
-        const cells = ours[u].frames.slice(0, 10).map((f, k) => `${f.overEcho.toFixed(0)}|${f.overError.toFixed(0)}|${lin[u].frames[k].overError.toFixed(0)}`);
+        const cells = ours[u].frames
+          .slice(0, 10)
+          .map(
+            (f, k) =>
+              `${f.overEcho.toFixed(0)}|${f.overError.toFixed(0)}|${lin[u].frames[k].overError.toFixed(0)}${forced ? `|${forced[u].frames[k].overError.toFixed(0)}` : ''}`,
+          );
         console.log(`  ${ours[u].atS.toFixed(2)} s  ${cells.join(' ')}`);
       }
     }
