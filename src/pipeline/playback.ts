@@ -258,7 +258,11 @@ export class PlaybackPipeline {
         stage.push(frames > 0 || releasing);
         played += frames;
       }
-      written = Math.min(output.length, Math.round((played * this.outputRate) / this.playoutRate));
+      // min(length, round(played x out / in)), in whole numbers when it is the whole output (every
+      // full read: round(x) >= length when 2 x >= 2 length - 1): a fractional quotient would be a
+      // boxed number, 16 bytes a read, while the JIT has not optimised this (or has just deoptimised it)
+      const length = output.length;
+      written = 2 * played * this.outputRate >= (2 * length - 1) * this.playoutRate ? length : Math.round((played * this.outputRate) / this.playoutRate);
     }
     if (this.echoGate !== undefined) this.echoGate.pushReference(output);
     return written;

@@ -6,12 +6,15 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * Bytes V8 allocated while `run` ran: the smallest of five measurements, since the JIT allocates
  * now and then (code, feedback) while a per-call allocation shows in every one. Until the
  * optimizing compiler, which works on a background thread, has installed its code, unoptimized
- * code boxes the fractional numbers it computes (16 bytes a quantum in the playback path); on a
- * loaded machine that thread can lag, so after a measurement that allocated the main thread
- * sleeps before the next, twice as long each time (100, 200, 400, 800 ms: 1.5 s at most; 100 ms
- * each was once too short at load 10, a paused capture reading 12016 bytes in all five and 256 on
- * the rerun). The run count stays five, so a per-call allocation still shows in every one. A
- * negative delta means a GC ran in between, and that measurement is discarded.
+ * code boxes the fractional numbers it computes (what the audio path must not compute per quantum:
+ * PlaybackPipeline.read's played-frames conversion did, 16 bytes a quantum, until alloc-trace); on
+ * a loaded machine that thread can lag, so after a measurement that allocated the main thread
+ * sleeps before the next, twice as long each time (100, 200, 400, 800 ms: 1.5 s at most). The run
+ * count stays five, so a per-call allocation still shows in every one. A negative delta means a GC
+ * ran in between, and that measurement is discarded. What `run` calls is measured too: keep sample
+ * loops out of a test's per-quantum closure (worklet-processors.test.ts, `echoQuantum`: such a
+ * closure, back in unoptimized code, entered its loop's on-stack-replacement code every call, 48
+ * bytes each, for thousands of calls, sleeps or not).
  */
 export function allocatedBytes(run: () => void): number {
   let least = Number.POSITIVE_INFINITY;

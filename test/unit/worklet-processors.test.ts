@@ -22,6 +22,24 @@ function noisePcm(seconds: number, seed: number, half: number): Int16Array {
   });
 }
 
+/**
+ * The mic hearing the speaker 1440 frames (30 ms at 48 kHz) later at 0.25, for one quantum: `t` is
+ * the index of its first frame; returns the next. Out of the steps on purpose: a step that loops over
+ * samples itself allocated 48 bytes a call whenever V8 had dropped its optimised code (it inlines
+ * the processors, whose code dependencies a new pipeline at another rate invalidates) and re-entered
+ * only the loop's on-stack-replacement code on every call, for thousands of quanta: the paused-capture
+ * check's 12016 bytes at 44.1 kHz (docs/NOTES.md). This function depends on nothing of the
+ * processors, and the steps compute no fractional number of their own.
+ */
+function echoQuantum(speaker: Float32Array, mic: Float32Array, history: Float32Array, t: number): number {
+  let at = t;
+  for (let i = 0; i < 128; i++, at++) {
+    history[at & 4095] = speaker[i]!;
+    mic[i] = 0.25 * history[(at - 1440) & 4095]!;
+  }
+  return at;
+}
+
 /** A session processor playing `pcm` as one reply, its mic hearing its speaker at 0.25 1440 frames later. */
 function sessionLoop(at: typeof scope, adapter: SessionAdapterSettings, pcm: Int16Array) {
   const Session = createSessionProcessorClass(at);
@@ -37,10 +55,7 @@ function sessionLoop(at: typeof scope, adapter: SessionAdapterSettings, pcm: Int
   const inputs = [[mic]];
   const step = () => {
     processor.process(inputs, outputs);
-    for (let i = 0; i < 128; i++, t++) {
-      history[t & 4095] = speaker[i]!;
-      mic[i] = 0.25 * history[(t - 1440) & 4095]!; // the next quantum's mic hears this one's speaker 30 ms later at 48 kHz
-    }
+    t = echoQuantum(speaker, mic, history, t); // the next quantum's mic hears this one's speaker 30 ms later at 48 kHz
   };
   return { processor, port, mic, step };
 }
@@ -136,10 +151,7 @@ function linkedCall(linkId: string, pcm: Int16Array, chunkMs: number, at = scope
   const noOutputs: Float32Array[][] = [];
   const step = (micOn = true) => {
     playback.process(noInputs, outputs);
-    for (let i = 0; i < 128; i++, t++) {
-      history[t & 4095] = played[i]!;
-      mic[i] = 0.25 * history[(t - 1440) & 4095]!;
-    }
+    t = echoQuantum(played, mic, history, t);
     capture.process(micOn ? inputs : noInputs, noOutputs);
   };
   return { playback, capture, mic, step };
@@ -202,11 +214,6 @@ describe('linked playback and capture processors with echoCancellation', () => {
     [44100, 0],
   ])(
     'a capture paused while the reply plays resumes in step at %d Hz (paused %d quanta): the echo stays cancelled (>= 60 dB from 0.2 s after resuming; measured 68.2 at 48 kHz, 70.7-70.9 at 44.1, 75.5 not paused), nothing allocated per paused quantum',
-    // Retried: in 2 of the last ~6 full runs the 44.1 kHz pause read 12016 bytes over 245 quanta (256
-    // otherwise), exactly 48 bytes (three boxed doubles) a quantum, at low load too, through five
-    // measurements and 1.5 s of sleeps: per-quantum code on that path left unoptimized in that worker;
-    // not traced (docs/NOTES.md). A retry builds new processors; a lasting allocation fails all three.
-    { retry: 2 },
     (rate, pausedQuanta) => {
       const pcm = noisePcm(8, 3, 8000);
       const { capture, mic, step } = linkedCall(`pause-${rate}-${pausedQuanta}`, pcm, 20, { ...scope, sampleRate: rate });
