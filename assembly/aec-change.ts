@@ -6,11 +6,11 @@
 import { dl_onset, dl_peak, dl_rearm } from "./aec-delay";
 import { sup_forget } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
-import { pf_shift } from "./aec-filter";
-import { sk_move } from "./aec-skew";
+import { pf_shift, pf_block_spectrum } from "./aec-filter";
+import { sk_move, sk_hold, sk_boost } from "./aec-skew";
 import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
 import { hsum } from "./simd-hsum";
-import { HOOKS, trace_path } from "./bench-hooks";
+import { HOOKS, trace_path, trace_shift } from "./bench-hooks";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -25,7 +25,9 @@ import { HOOKS, trace_path } from "./bench-hooks";
  * after 1.5 s), the foreground keeps the old model until the background beats it, and the
  * suppressor forgets its leakage (its relearning is what brings the output back: without it the
  * kiosk moved took 2.5 s). Neither rule counts while the reference is narrowband (NARROW_PEAK): a
- * filter is not determined outside its band.
+ * filter is not determined outside its band. A louder error of a young filter whose estimate fits
+ * the mic best a few samples away is the echo moving under a clock skew the filter's line does not
+ * follow yet, not a path change (takeShift).
  * A third rule catches an echo that appears after the reference played unheard (below); it also
  * puts the echo bound back where a cold start has it.
  */
@@ -40,6 +42,8 @@ export function detectPathChange(a: Aec, playing: bool): void {
   const judged = heard && !a.talking && a.bestErle > 10;
   if (judged && louder) a.wrongBlocks++;
   else a.wrongBlocks = 0;
+  if (a.wrongBlocks == 0) a.shiftBlocks = 0;
+  else if (a.bestErle < SHIFT_BELOW && (!a.skewOn || !a.skewFromFilter)) gatherShift(a); // (no skew followed, or the delay statistics')
   // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
   if (heard && !a.talking && a.sff > 0 && a.sdd > 0) {
     a.heardErleDb += min<f32>(1, <f32>a.b * 1000 / (<f32>a.sampleRate * SUSTAIN_MS)) * (<f32>10 * Mathf.log10(a.sdd / a.sff) - a.heardErleDb);
@@ -68,7 +72,11 @@ export function detectPathChange(a: Aec, playing: bool): void {
   const diverged = <f32>a.divergedBlocks * <f32>a.b > limit;
   const emerged = <f32>a.emergedBlocks * <f32>a.b > limit;
   if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
-  if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
+  const wrong = <f32>a.wrongBlocks * <f32>a.b > limit;
+  if (wrong && (!a.skewOn || !a.skewFromFilter) && !diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && a.bestErle < SHIFT_BELOW && takeShift(a)) {
+    a.wrongBlocks = 0;
+    a.shiftBlocks = 0;
+  } else if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
     setPrior(a);
     // the last snapshot of the converged foreground (keepModel) is offered to the relearning
     // background where it fits: at the next filter move (the onset jumped: a playout jump found
@@ -102,6 +110,129 @@ export function detectPathChange(a: Aec, playing: bool): void {
     a.pathChanges++;
   }
   keepModel(a, heard);
+}
+
+/** The foreground's best ERLE (ratio) under which a louder error is first tried as a shifted echo (15 dB). */
+// @ts-ignore: decorator
+@inline const SHIFT_BELOW: f32 = 31.6;
+/** The shift must be at least this, samples (the desk at -200 ppm at 2.1 s: 0.33, its restart kept: it delivers its user at 3.9 s). */
+// @ts-ignore: decorator
+@inline const SHIFT_MIN: f64 = 0.5;
+/** Under a delay statistics' skew, a shift the skew's way from this many samples is the skew followed falling short (not taken). */
+// @ts-ignore: decorator
+@inline const SHIFT_AHEAD: f64 = 2;
+/** and under this many, samples (more is a playout jump or another room). */
+// @ts-ignore: decorator
+@inline const SHIFT_MAX: i32 = 16;
+
+/**
+ * Adds this block's mic spectrum times the conjugate of the foreground's estimate's to shiftSpec
+ * (2 FFTs; a louder block of a young filter only).
+ */
+function gatherShift(a: Aec): void {
+  const k = a.k;
+  const kb = <usize>k << 2;
+  if (a.shiftBlocks == 0) {
+    memory.fill(a.shiftSpec, 0, kb << 1);
+    a.shiftDD = 0;
+    a.shiftYY = 0;
+  }
+  pf_block_spectrum(a.micBlock, a.b, a.fft, a.tmp, a.work, a.sY, a.sY + kb);
+  pf_block_spectrum(a.yf, a.b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    const dr = v128.load(a.sY + o);
+    const di = v128.load(a.sY + kb + o);
+    const yr = v128.load(a.sE + o);
+    const yi = v128.load(a.sE + kb + o);
+    const sr = a.shiftSpec + o;
+    const si = a.shiftSpec + kb + o;
+    v128.store(sr, f32x4.add(v128.load(sr), f32x4.add(f32x4.mul(dr, yr), f32x4.mul(di, yi))));
+    v128.store(si, f32x4.add(v128.load(si), f32x4.sub(f32x4.mul(di, yr), f32x4.mul(dr, yi))));
+  }
+  memory.fill(a.sE, 0, kb << 1); // (scratch others read past bin B: zero, as an FFT leaves it)
+  if (HOOKS) {
+    a.shiftDD += <f64>blockEnergy(a.micBlock, a.b);
+    a.shiftYY += <f64>blockEnergy(a.yf, a.b);
+  }
+  a.shiftBlocks++;
+}
+
+function blockEnergy(p: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const v = v128.load(p + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return hsum(acc);
+}
+
+/** Over the gathered blocks: the mic's product with the foreground's estimate moved `tau` samples later (Parseval: the cross-spectrum turned). */
+function crossAt(a: Aec, tau: f64): f64 {
+  const kb = <usize>a.k << 2;
+  const step = 2 * Math.PI * tau / <f64>a.n;
+  const c = Math.cos(step);
+  const s = Math.sin(step);
+  let re: f64 = 1;
+  let im: f64 = 0;
+  let sum: f64 = 0;
+  for (let j = 0; j <= a.b; j++) {
+    const w: f64 = j == 0 || j == a.b ? 1 : 2;
+    sum += w * (<f64>load<f32>(a.shiftSpec + (<usize>j << 2)) * re - <f64>load<f32>(a.shiftSpec + kb + (<usize>j << 2)) * im);
+    const t = re * c - im * s;
+    im = re * s + im * c;
+    re = t;
+  }
+  return sum / <f64>a.n;
+}
+
+/**
+ * A louder error of a young filter (under 15 dB; no skew followed, or only the delay statistics')
+ * whose estimate matches the mic best SHIFT_MIN..SHIFT_MAX samples away (the peak of their
+ * cross-correlation over the louder blocks, refined between lags): the echo moved and the filter
+ * fell behind it, a clock skew before it is followed (the laptop at +200 ppm at 2.1 s: 3.1 samples
+ * the skew's way; the desk at -200 ppm at 4.8 s: 8.3).
+ * Then not a path change: the background's uncertainty back to the prior (its steps open again, its
+ * weights and the suppressor's learning kept), and the filter's line held (./aec-skew: sk_hold).
+ * Moving both filters by the shift too fitted no better (the moved model's error 0.4-3 dB under
+ * the unmoved one's, still over the mic) and cost the laptop at +100 ppm 5 dB of its first window.
+ * Also while the delay statistics' skew is followed (before the filter's line has judged): a
+ * proposal near the true skew leaves the echo within a sample or two of the turned model, one far
+ * under it (the laptop at +200 ppm: 43%) leaves it SHIFT_AHEAD or more ahead the skew's way (3-11
+ * samples there). Such a shift is no drift to take: the filter restarts as before (that restart
+ * is what converges the filter's line, aec-drift5) and the delay statistics' proposals are taken
+ * further from now on (./aec-skew: sk_boost; the laptop at +200 ppm's 30-60 s 29.0 -> 30.9 dB).
+ */
+function takeShift(a: Aec): bool {
+  let best: f64 = -Infinity;
+  let at = 0;
+  for (let l = -SHIFT_MAX; l <= SHIFT_MAX; l++) {
+    const c = crossAt(a, <f64>l);
+    if (c > best) {
+      best = c;
+      at = l;
+    }
+  }
+  const lo = crossAt(a, <f64>(at - 1));
+  const hi = crossAt(a, <f64>(at + 1));
+  const curve = lo - 2 * best + hi;
+  const tau = curve < 0 ? <f64>at + 0.5 * (lo - hi) / curve : <f64>at;
+  // under a skew the delay statistics proposed, the echo still ahead of the turned model the skew's
+  // way by SHIFT_AHEAD or more: the skew followed is short of the true one (not taken)
+  const ahead = a.skewOn && <f64>a.skew * tau > 0 && Math.abs(tau) >= SHIFT_AHEAD && Math.abs(tau) < <f64>SHIFT_MAX;
+  const take = Math.abs(tau) >= SHIFT_MIN && Math.abs(tau) < <f64>SHIFT_MAX && !ahead;
+  if (HOOKS) {
+    // the moved and the unmoved model's ERLE over the louder blocks
+    const moved = a.shiftDD / (a.shiftDD + a.shiftYY - 2 * crossAt(a, tau));
+    const still = a.shiftDD / (a.shiftDD + a.shiftYY - 2 * crossAt(a, 0));
+    trace_shift(a, <f32>tau, <f32>(10 * Math.log10(moved)), <f32>(10 * Math.log10(still)), take);
+  }
+  if (ahead) sk_boost(a);
+  if (!take) return false;
+  setPrior(a);
+  sk_hold(a);
+  a.shifts++;
+  return true;
 }
 
 /**

@@ -193,6 +193,12 @@ import { kf_drift } from "./aec-step";
   skewFromFilter: bool; // the filter's line has judged since: it alone decides
   snapOffset: i32; // the filter's offset when its weights were kept (./aec-skew: wsnap), -1: none
   snapChanges: i32; // path changes counted then
+  skewBoosts: i32; // times a shift ahead found the delay statistics' skew short (./aec-skew: sk_boost): their proposals taken x SKEW_BOOST per time
+  skewHold: f32; // s left in which the filter's line neither observes nor judges (a young filter fell behind a moving echo: ./aec-change)
+  shiftBlocks: i32; // blocks of louder error gathered into shiftSpec (./aec-change: a shifted echo)
+  shiftDD: f64; // the mic's and the estimate's energies over those blocks
+  shiftYY: f64;
+  shifts: i32; // louder errors taken as the echo shifted against a young filter (./aec-change), not path changes
   reverbOn: bool; // the room outlives the filter: its late echo is predicted (./aec-reverb)
   reverbDecay: f32; // the late echo's power decay per block
   lateOn: bool; // the late echo fitted from the signals is used (./aec-late)
@@ -233,6 +239,7 @@ import { kf_drift } from "./aec-step";
   carry: usize; // 2B samples: taps the skew turned into a neighbouring partition (./aec-skew)
   wsnap: usize; // the foreground's weights up to 3 kHz kept every SKEW_INTERVAL_S, M x 2 x snapBins (./aec-skew)
   snapBins: i32; // bins 0..3 kHz
+  shiftSpec: usize; // the mic's cross-spectrum with the foreground's estimate over the louder blocks, K re then K im (./aec-change)
   lineDelay: usize; // the skew's lines (./aec-skew-line): from the delay estimator's cross-spectrum
   lineFilter: usize; // from the foreground's weights
   rvGain: usize; // f32[K] the late echo's gain per bin (./aec-reverb), then rvPower
@@ -304,6 +311,7 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.snapBins = min(k, <i32>Math.round(3000.0 * <f64>n / <f64>sampleRate) + 1);
   a.wsnap = p; p = alignUp(p + <usize>(8 * m * a.snapBins));
   a.wkept = p; p += <usize>m * spec;
+  a.shiftSpec = p; p += spec;
   a.lineDelay = p; p += line_bytes();
   a.lineFilter = p; p += line_bytes();
   a.rvGain = p; p += <usize>(8 * k); // ./aec-reverb

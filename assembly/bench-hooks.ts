@@ -100,6 +100,22 @@ export function aec_decay_info(i: i32): f32 {
   return i == 100 ? <f32>decayM : i == 101 ? <f32>decayPeak : i == 102 ? <f32>decayEnd : i < 80 ? decayDb[i] : 0;
 }
 
+// ---- the shift trace (bench/echo-path-trace.mjs): per louder error of a young filter judged (./aec-change: takeShift) 5 floats
+let stBase: usize = 0;
+let stCap: i32 = 0;
+let stN: i32 = 0;
+/** Starts a shift trace into `cap` entries at `ptr` (5 floats each: block, shift in samples, the moved and the unmoved model's ERLE over the louder blocks in dB, taken). */
+export function aec_strace_set(ptr: usize, cap: i32): void { stBase = ptr; stCap = cap; stN = 0; }
+/** Entries traced since aec_strace_set. */
+export function aec_strace_count(): i32 { return stN; }
+export function trace_shift(a: Aec, tau: f32, movedDb: f32, stillDb: f32, taken: bool): void {
+  if (stBase == 0 || stN >= stCap) return;
+  const tb = stBase + <usize>stN * 32;
+  stN++;
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, tau); store<f32>(tb + 8, movedDb); store<f32>(tb + 12, stillDb); store<f32>(tb + 16, taken ? 1 : 0);
+  store<f32>(tb + 20, a.skewOn ? a.skew * 1.0e6 : 0); store<f32>(tb + 24, <f32>((a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0))); store<f32>(tb + 28, <f32>10 * Mathf.log10(a.bestErle));
+}
+
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 12 arrays of K (11: the held tail `late`)
 let traceBase: usize = 0;
 let traceCap: i32 = 0;

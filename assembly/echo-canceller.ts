@@ -108,6 +108,8 @@ export function aec_reset(s: usize): void {
   a.unlearnedBlocks = 0;
   a.syf = 0;
   a.pathChanges = 0;
+  a.shiftBlocks = 0;
+  a.shifts = 0;
   a.talking = false;
   a.narrowband = false;
   a.narrowBlocks = 0;

@@ -25,14 +25,41 @@ if (!dist || !pattern)
 const stretch = process.env.ECHO_PATH_TRACE?.split(':').map(Number);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-path-trace-'));
 /** @type {any} */
-const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift'], tmp);
+const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift', 'echo-soak'], tmp);
 rmSync(tmp, { recursive: true, force: true });
 const { EchoCanceller } = dist === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
 const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
 
 /** @type {{ name: string, scene: any }[]} */
 const runs = [];
-if (pattern.startsWith('drift:')) {
+if (pattern.startsWith('soak:')) {
+  // the soak's first S seconds (test/quality/echo-soak.test.ts's parameters, +100 ppm unless ECHO_SOAK_DRIFT_PPM) as one scene
+  const seconds = Number(pattern.slice('soak:'.length));
+  const params = {
+    sampleRate: 16000,
+    driftPpm: Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100),
+    seconds,
+    rooms: lab.SOAK_ROOMS,
+    erlDb: 18,
+    delayMs: 60,
+    seed: 1,
+  };
+  const parts = [...lab.soakSegments(params)].map((/** @type {any} */ s) => s.scene);
+  /** @param {string} key */
+  const concat = (key) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p[key].length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p[key], at);
+      at += p[key].length;
+    }
+    return out;
+  };
+  runs.push({
+    name: `soak ${seconds} s`,
+    scene: { ...parts[0], reference: concat('reference'), mic: concat('mic'), echo: concat('echo'), near: concat('near') },
+  });
+} else if (pattern.startsWith('drift:')) {
   for (const spec of pattern.split(',')) {
     const params = driftParams(spec.slice('drift:'.length));
     runs.push({ name: lab.driftSceneName(params), scene: lab.buildDriftScene(params) });
@@ -52,6 +79,8 @@ for (const [index, { name, scene }] of runs.entries()) {
   const capacity = Math.ceil(scene.mic.length / B) + 8;
   const base = c.heap.alloc(64 * capacity);
   c.k.aec_ptrace_set(base, capacity);
+  const shiftBase = c.heap.alloc(32 * 4096);
+  c.k.aec_strace_set(shiftBase, 4096);
   lab.runCanceller(
     {
       name: 'path-trace',
@@ -90,5 +119,10 @@ for (const [index, { name, scene }] of runs.entries()) {
     }
   }
   console.log(`${name}: ${changes.length ? `\n  ${changes.join('\n  ')}` : 'no path change'}`);
+  const shifts = new Float32Array(c.k.memory.buffer, shiftBase, c.k.aec_strace_count() * 8);
+  for (let i = 0; i < shifts.length; i += 8)
+    console.log(
+      `  ${((shifts[i] * B) / rate).toFixed(2)} s shift ${shifts[i + 1].toFixed(2)} samples, moved ${shifts[i + 2].toFixed(1)} dB, unmoved ${shifts[i + 3].toFixed(1)} dB${shifts[i + 4] ? ' (taken)' : ''} skew ${shifts[i + 5].toFixed(1)} ppm flags ${shifts[i + 6]} best ${shifts[i + 7].toFixed(1)} dB`,
+    );
   c.free();
 }

@@ -4,6 +4,8 @@
 // `traceEvery` 10 ms blocks) of a stretch (the canceller's ERLE, the echo and the output's power, its
 // delay, skew and path changes). A call is room:ppm:seconds[:jumpAtS] (a 40 ms jump at jumpAtS;
 // 16 kHz unless ':24k' is appended; the drift test's other parameters). Quality only (no timing).
+/** The figures' window, s (ECHO_DRIFT_WINDOW_S: shorter to find where a 30 s window loses). */
+const WINDOW_S = Number(process.env.ECHO_DRIFT_WINDOW_S ?? 30);
 const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-20)).toFixed(1);
 const pct = (/** @type {number} */ x) => `${(100 * x).toFixed(1)}%`;
 
@@ -83,10 +85,10 @@ export function drift(lab, builds, { calls, trace, traceEvery }) {
       const output = lab.runCanceller(c, scene);
       aec.free();
       const windows = [];
-      for (let from = 0; from + 30 <= params.seconds; from += 30) {
-        const w = lab.sceneWindow(scene, output, from, from + 30);
+      for (let from = 0; from + WINDOW_S <= params.seconds; from += WINDOW_S) {
+        const w = lab.sceneWindow(scene, output, from, from + WINDOW_S);
         const f = lab.measureEcho(w.scene, w.output, 'EchoCanceller');
-        windows.push(`${from}-${from + 30}: ${f.singleTalk.reductionDb.toFixed(1)} dB ${pct(f.singleTalk.leakShare)} dt ${pct(f.doubleTalk.cleanShare)}`);
+        windows.push(`${from}-${from + WINDOW_S}: ${f.singleTalk.reductionDb.toFixed(1)} dB ${pct(f.singleTalk.leakShare)} dt ${pct(f.doubleTalk.cleanShare)}`);
       }
       if (jumpAt) {
         const w = lab.sceneWindow(scene, output, jumpAt + 2, params.seconds);
