@@ -18,7 +18,8 @@
 //   node bench/echo-hall-lost.mjs [--scenes REGEXP] [--groups outside,outside24] [--shifts 0] [--all]
 // (--all: every utterance, not only those never delivered). Quality only.
 import { parseArgs } from 'node:util';
-import { loadBuilds, loadLab, pad, selectScenes } from './echo-lab/common.mjs';
+import { loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { traceScene } from './echo-lab/suppressor-trace.mjs';
 
 const { values: o } = parseArgs({
   options: {
@@ -43,58 +44,23 @@ const f1 = (/** @type {number} */ x) => (Number.isFinite(x) ? x.toFixed(1) : ' -
 
 for (const { params, scene, shifts } of selectScenes(lab, pick)) {
   for (const shift of shifts) {
-    const rate = scene.sampleRate;
-    const driver = build.factory()(rate);
-    const c = /** @type {any} */ (driver).canceller;
-    const B = c.blockSamples;
-    const K = B + 4;
-    const stride = 16 + B + 12 * K;
-    const near = pad(scene.near, shift);
-    const noise = pad(scene.noise, shift);
-    const echo = pad(scene.echo, shift);
-    const capacity = Math.ceil(near.length / B) + 4;
-    const base = c.heap.alloc(stride * 4 * capacity);
-    c.k.aec_trace_set(base, capacity);
-    const outFull = lab.runCanceller(driver, { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) });
+    const {
+      c,
+      rate,
+      B,
+      near,
+      noise,
+      echo,
+      out: outFull,
+      blocks,
+      scalars,
+      arr,
+      e,
+      tr,
+      power,
+      edges,
+    } = traceScene(build, scene, shift, (d, sc) => lab.runCanceller(d, sc));
     const out = outFull.slice(shift);
-    const blocks = c.k.aec_trace_count();
-    const f32 = new Float32Array(c.k.memory.buffer);
-    const at = (/** @type {number} */ i) => (base >> 2) + i * stride;
-    const arr = (/** @type {number} */ i, /** @type {number} */ m) => f32.subarray(at(i) + 16 + B + m * K, at(i) + 16 + B + (m + 1) * K);
-    const e = new Float32Array(blocks * B);
-    for (let i = 0; i < blocks; i++) e.set(f32.subarray(at(i) + 16, at(i) + 16 + B), i * B);
-    const tr = new Float32Array(e.length);
-    for (let t = 0; t < tr.length && t < near.length; t++) tr[t] = e[t] - near[t] - noise[t];
-    const N2 = 2 * B;
-    const win = Float64Array.from({ length: N2 }, (_, i) => Math.sqrt(0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N2)));
-    const cosT = new Float64Array(N2 * (B + 1));
-    const sinT = new Float64Array(N2 * (B + 1));
-    for (let k = 0; k <= B; k++) {
-      for (let t = 0; t < N2; t++) {
-        cosT[k * N2 + t] = Math.cos((2 * Math.PI * k * t) / N2);
-        sinT[k * N2 + t] = Math.sin((2 * Math.PI * k * t) / N2);
-      }
-    }
-    /** Power per bin (0..B) of block i's frame of x. @param {Float32Array} x @param {number} i */
-    function power(x, i) {
-      const frame = new Float64Array(N2);
-      for (let t = 0; t < N2; t++) {
-        const n = (i - 1) * B + t;
-        frame[t] = n >= 0 && n < x.length ? x[n] * win[t] : 0;
-      }
-      const p = new Float64Array(B + 1);
-      for (let k = 0; k <= B; k++) {
-        let re = 0;
-        let im = 0;
-        for (let t = 0; t < N2; t++) {
-          re += frame[t] * cosT[k * N2 + t];
-          im -= frame[t] * sinT[k * N2 + t];
-        }
-        p[k] = re * re + im * im;
-      }
-      return p;
-    }
-    const edges = [0, 4, 8, 16, 32, 64, B + 1].map((x) => Math.min(B + 1, Math.round((x * 16000 * B) / (rate * 128))));
     // calibration: the kernel's unscaled spectra against this one's, on a live block
     let calib = 0;
     for (let i = 50; i < blocks && calib === 0; i++) {
@@ -161,7 +127,7 @@ for (const { params, scene, shifts } of selectScenes(lab, pick)) {
         }
         if (uS < 100 * nS) continue;
         userBlocks++;
-        const h = f32[at(i)];
+        const h = scalars(i)[0];
         if (h > 0) present++;
         const U = power(near, i);
         const TR = power(tr, i);
@@ -321,7 +287,7 @@ for (const { params, scene, shifts } of selectScenes(lab, pick)) {
         const start = excess > 0.2 * total && bands >= 2;
         if (label.endsWith('(now)')) {
           nAll++;
-          if (start === f32[at(i)] > 0) agree++;
+          if (start === scalars(i)[0] > 0) agree++;
         }
         if (kind.user) {
           nu++;

@@ -10,66 +10,16 @@
 // Block lines: time, h (presence hang), p (blocks present), W/c (warm / cold), S (suspect block),
 // ex (mic over the echo bound, dB), xs (unexplained share), bo (octaves showing the user, M: MIC_OVER),
 // then per octave (<250, 250-500, ..., >4 kHz Hz) U TR oR gain in dB. Quality only (no timing).
-import { pad } from './common.mjs';
+import { traceScene } from './suppressor-trace.mjs';
 
 /**
  * @param {import('./common.mjs').Lab} lab @param {import('./common.mjs').Build} build
  * @param {{ params: import('./common.mjs').SceneParams, scene: import('./common.mjs').EchoScene, shift: number, t0: number, t1: number }} what
  */
 export function trace(lab, build, { params, scene, shift, t0, t1 }) {
-  const rate = scene.sampleRate;
-  const driver = build.factory()(rate);
-  const c = /** @type {any} */ (driver).canceller;
-  if (typeof c.k.aec_trace_set !== 'function') throw new Error(`${build.label} has no bench hooks: trace needs the build 'hooked'`);
-  const B = c.blockSamples;
-  const K = B + 4;
-  const stride = 16 + B + 12 * K; // floats per block: 16 scalars, e (B), 12 arrays of K (assembly/bench-hooks.ts)
-  const near = pad(scene.near, shift);
-  const noise = pad(scene.noise, shift);
-  const echo = pad(scene.echo, shift);
-  const capacity = Math.ceil(near.length / B) + 4;
-  const base = c.heap.alloc(stride * 4 * capacity);
-  c.k.aec_trace_set(base, capacity);
-  const out = lab.runCanceller(driver, { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) });
-  const blocks = c.k.aec_trace_count();
-  const f32 = new Float32Array(c.k.memory.buffer);
-  const at = (/** @type {number} */ i) => (base >> 2) + i * stride;
-  const arr = (/** @type {number} */ i, /** @type {number} */ m) => f32.subarray(at(i) + 16 + B + m * K, at(i) + 16 + B + (m + 1) * K);
-
-  // the linear stage's output, block by block, and its true residual
-  const e = new Float32Array(blocks * B);
-  for (let i = 0; i < blocks; i++) e.set(f32.subarray(at(i) + 16, at(i) + 16 + B), i * B);
-  const tr = new Float32Array(e.length);
-  for (let t = 0; t < tr.length && t < near.length; t++) tr[t] = e[t] - near[t] - noise[t];
-
-  // the suppressor's frame: [x_{i-1}, x_i] under a sqrt-Hann window of 2B
-  const N2 = 2 * B;
-  const win = Float64Array.from({ length: N2 }, (_, i) => Math.sqrt(0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N2)));
-  const cosT = new Float64Array(N2 * (B + 1));
-  const sinT = new Float64Array(N2 * (B + 1));
-  for (let k = 0; k <= B; k++) {
-    for (let t = 0; t < N2; t++) {
-      cosT[k * N2 + t] = Math.cos((2 * Math.PI * k * t) / N2);
-      sinT[k * N2 + t] = Math.sin((2 * Math.PI * k * t) / N2);
-    }
-  }
-  /** Spectrum (re, im, bins 0..B) of block i's frame of x. @param {Float32Array} x @param {number} i */
-  function spectrum(x, i) {
-    const frame = new Float64Array(N2);
-    for (let t = 0; t < N2; t++) {
-      const n = (i - 1) * B + t;
-      frame[t] = n >= 0 && n < x.length ? x[n] * win[t] : 0;
-    }
-    const re = new Float64Array(B + 1);
-    const im = new Float64Array(B + 1);
-    for (let k = 0; k <= B; k++) {
-      for (let t = 0; t < N2; t++) {
-        re[k] += frame[t] * cosT[k * N2 + t];
-        im[k] -= frame[t] * sinT[k * N2 + t];
-      }
-    }
-    return { re, im };
-  }
+  const { c, rate, B, near, echo, out, blocks, scalars, arr, e, tr, spectrum, edges, N2, win, cosT, sinT } = traceScene(build, scene, shift, (d, s) =>
+    lab.runCanceller(d, s),
+  );
   const power = (/** @type {{re: Float64Array, im: Float64Array}} */ s, /** @type {number} */ k) => s.re[k] ** 2 + s.im[k] ** 2;
   /** The gain block i applied, smoothed over neighbouring bins as the suppressor does. @param {number} i */
   function gainOf(i) {
@@ -77,7 +27,6 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
     return Float64Array.from({ length: B + 1 }, (_, k) => 0.5 * g[k] + 0.25 * ((k === 0 ? g[0] : g[k - 1]) + (k === B ? g[B] : g[k + 1])));
   }
   const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(0).padStart(4);
-  const edges = [0, 4, 8, 16, 32, 64, B + 1].map((x) => Math.min(B + 1, Math.round((x * 16000 * B) / (rate * 128))));
   const iFrom = Math.max(1, Math.floor((t0 * rate + shift) / B) - 2);
   const iTo = Math.min(blocks - 1, Math.ceil((t1 * rate + shift) / B) + 2);
 
@@ -86,7 +35,7 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
   console.log(`${lab.sceneName(params)}${shift ? ` +${shift}` : ''}: per block, per octave U TR oR gain (dB)`);
   for (let i = iFrom; i <= iTo; i++) {
     const ts = (i * B - shift) / rate;
-    const h = f32.subarray(at(i), at(i) + 16);
+    const h = scalars(i);
     const pe = arr(i, 0);
     const U = spectrum(near, i);
     const T = spectrum(tr, i);
