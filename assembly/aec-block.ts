@@ -19,16 +19,7 @@ import {
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
   NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN,
 } from "./aec-state";
-import { hsum } from "./simd-hsum";
-
-function energy(p: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
-  for (let i = 0; i < n; i += 4) {
-    const v = v128.load(p + (<usize>i << 2));
-    acc = f32x4.add(acc, f32x4.mul(v, v));
-  }
-  return hsum(acc);
-}
+import { energy, hsum } from "./simd-hsum";
 
 function energyOfDifference(p: usize, q: usize, n: i32): f32 {
   let acc = f32x4.splat(0);

@@ -9,7 +9,7 @@ import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
 import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
-import { hsum } from "./simd-hsum";
+import { energy, hsum } from "./simd-hsum";
 import { HOOKS, trace_path, trace_shift } from "./bench-hooks";
 
 /**
@@ -152,19 +152,10 @@ function gatherShift(a: Aec): void {
   }
   memory.fill(a.sE, 0, kb << 1); // (scratch others read past bin B: zero, as an FFT leaves it)
   if (HOOKS) {
-    a.shiftDD += <f64>blockEnergy(a.micBlock, a.b);
-    a.shiftYY += <f64>blockEnergy(a.yf, a.b);
+    a.shiftDD += <f64>energy(a.micBlock, a.b);
+    a.shiftYY += <f64>energy(a.yf, a.b);
   }
   a.shiftBlocks++;
-}
-
-function blockEnergy(p: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
-  for (let i = 0; i < n; i += 4) {
-    const v = v128.load(p + (<usize>i << 2));
-    acc = f32x4.add(acc, f32x4.mul(v, v));
-  }
-  return hsum(acc);
 }
 
 /** Over the gathered blocks: the mic's product with the foreground's estimate moved `tau` samples later (Parseval: the cross-spectrum turned). */
@@ -269,13 +260,7 @@ export function rising(a: Aec): bool {
 
 /** Energy of partition q of the filter w (its K complex bins). */
 function partitionEnergy(w: usize, k: i32, q: i32): f32 {
-  const p = w + <usize>q * <usize>(8 * k);
-  let acc = f32x4.splat(0);
-  for (let j = 0; j < 2 * k; j += 4) {
-    const v = v128.load(p + (<usize>j << 2));
-    acc = f32x4.add(acc, f32x4.mul(v, v));
-  }
-  return hsum(acc);
+  return energy(w + <usize>q * <usize>(8 * k), 2 * k);
 }
 
 /**
