@@ -5,7 +5,7 @@
 // false path changes were told from the true ones). Quality only (no timing).
 // Needs the build with the bench hooks (`hooked`, made from the sources into a temp dir:
 // assembly/bench-hooks.ts's trace_path writes detectPathChange's per-block state to a buffer):
-//   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab and outside scenes, 16 and 24 kHz)
+//   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab, outside and quiet scenes, 16 and 24 kHz)
 //   node bench/echo-path-trace.mjs hooked drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
 //   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
 // Block lines: time, mic / background error / foreground error / estimate (smoothed, dB), best ERLE,
@@ -65,7 +65,15 @@ if (pattern.startsWith('soak:')) {
     runs.push({ name: lab.driftSceneName(params), scene: lab.buildDriftScene(params) });
   }
 } else {
-  const groups = [...lab.echoGrid('test', 16000), lab.sessionRateGroup(24000), lab.deviceRateGroup(48000), lab.outsideGroup(16000), lab.outsideGroup(24000)];
+  const groups = [
+    ...lab.echoGrid('test', 16000),
+    lab.sessionRateGroup(24000),
+    lab.deviceRateGroup(48000),
+    lab.outsideGroup(16000),
+    lab.outsideGroup(24000),
+    lab.quietGroup(16000, 'bench'),
+    lab.quietGroup(24000, 'bench'),
+  ];
   for (const params of groups.flatMap((/** @type {any} */ g) => g.scenes)) {
     const name = lab.sceneName(params);
     if (new RegExp(pattern).test(name)) runs.push({ name, scene: lab.buildScene(params) });

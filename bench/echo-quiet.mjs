@@ -6,7 +6,8 @@
 // on the hooked build as released (`on`), with the early rule turned off (`off`) and, asked, with the
 // model never used (`none`); a line per
 // scene and mode: the figures (bench/echo-lab/common.mjs figuresLine) and the model's switch
-// (early: when the early rule first held; score: when the score latched; used: seconds in use).
+// (early: when the early rule first held; score: when the score latched; used: seconds in use), the
+// onset, the path changes declared and the clock skew followed at the end.
 // Quality only (no timing).
 //
 //   node bench/echo-quiet.mjs [--rates 16000,24000] [--size bench|test] [--scenes REGEXP] [--modes on,off]
@@ -95,7 +96,7 @@ for (const { params, scene } of list) {
     };
     const f = lab.evaluate(factory, scene);
     const b = c.blockSamples;
-    const late = `early ${s(c.k.aec_late_early_block(), b, scene.sampleRate)} score ${s(c.k.aec_late_score_block(), b, scene.sampleRate)} used ${s(c.k.aec_late_used_blocks(), b, scene.sampleRate)} s, onset ${c.delayMs.toFixed(0)} ms`;
+    const late = `early ${s(c.k.aec_late_early_block(), b, scene.sampleRate)} score ${s(c.k.aec_late_score_block(), b, scene.sampleRate)} used ${s(c.k.aec_late_used_blocks(), b, scene.sampleRate)} s, onset ${c.delayMs.toFixed(0)} ms, path changes ${c.pathChanges}, skew ${c.clockSkewPpm.toFixed(0)} ppm`;
     c.free();
     const ok = lab.issue13Failures(f).length === 0;
     met[mode] = (met[mode] ?? 0) + (ok ? 1 : 0);
