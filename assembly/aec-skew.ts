@@ -45,7 +45,7 @@ import { line_add, line_reset, line_seconds, line_slope, line_sure } from "./aec
 /** Then its slope must show this many times DELAY_ON (at 40 ppm it put a false skew on the lab's kiosk 24 kHz 6 dB call +64 and laptop 48 kHz 6 dB cold start). */
 // @ts-ignore: decorator
 @inline const EARLY_FACTOR: f64 = 2;
-/** The filter's ERLE sustained over heard blocks (./aec-change: heardErleDb) under which it may, dB. */
+/** The filter's best ERLE sustained over heard blocks since its last reset (./aec-change: bestHeardDb) under which it may, dB. */
 // @ts-ignore: decorator
 @inline const EARLY_UNCONVERGED_DB: f32 = 6;
 /** Its slope must stand this many standard errors from 0 (the residuals of the cumulative movement are correlated: their error reads small). */
@@ -186,8 +186,11 @@ function decide(a: Aec): void {
   // after DELAY_EARLY_S instead while the filter removes under EARLY_UNCONVERGED_DB sustained over
   // heard blocks (./aec-change: heardErleDb): one that cannot converge on an echo that moves (the
   // desk at +200 ppm: 0-6 dB for 30 s). Without that gate, after 5 s the delay statistics put -94
-  // ppm on the laptop without drift (its filter converged: 14-26 dB from 8 s)
-  const early = !proposed && line_seconds(a.lineDelay) >= DELAY_EARLY_S && line_sure(a.lineDelay, DELAY_SURE) && Math.abs(byDelay) > EARLY_FACTOR * DELAY_ON && a.heardErleDb < EARLY_UNCONVERGED_DB;
+  // ppm on the laptop without drift (its filter converged: 14-26 dB from 8 s). The best sustained
+  // ERLE since the last reset, not the running one: a user the double-talk flag misses over a filter
+  // that had converged drags the running figure under 6 dB too (aec-desk1: the desk at 250 ms, 6 dB,
+  // took -323 ppm without drift at 6.56 s, then 3 false path changes)
+  const early = !proposed && line_seconds(a.lineDelay) >= DELAY_EARLY_S && line_sure(a.lineDelay, DELAY_SURE) && Math.abs(byDelay) > EARLY_FACTOR * DELAY_ON && a.bestHeardDb < EARLY_UNCONVERGED_DB;
   if (early && !a.skewOn && !a.skewFromFilter) {
     line_reset(a.lineFilter);
     a.skewOn = true;
