@@ -17,7 +17,7 @@
 //                     (lag in ms, coherence %: where a first onset came from)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { figuresLine, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { cancellerAdapter, figuresLine, loadLab, selectScenes } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const { values: o } = parseArgs({
@@ -75,24 +75,12 @@ for (const { params, scene } of list) {
   for (const mode of o.modes.split(',')) {
     /** @type {any} */
     let c;
-    let samples = 0;
     lastOnset = -1;
     const factory = (/** @type {number} */ sampleRate) => {
-      c = new lib.EchoCanceller({ sampleRate, ...options });
+      const adapter = cancellerAdapter(lib, sampleRate, options, mode, false, o.onsets ? onsetLog : undefined);
+      c = adapter.canceller;
       c.k.aec_late_log_reset(MODES[mode]);
-      return {
-        name: mode,
-        sampleRate,
-        latencySamples: c.latencySamples,
-        blockSamples: sampleRate / 100,
-        process(/** @type {Float32Array} */ r, /** @type {Float32Array} */ m, /** @type {Float32Array} */ out) {
-          c.pushReference(r);
-          c.processInto(m, out);
-          samples += m.length;
-          if (o.onsets) onsetLog(c, samples / sampleRate);
-        },
-        free() {},
-      };
+      return adapter;
     };
     const f = lab.evaluate(factory, scene);
     const b = c.blockSamples;

@@ -3,7 +3,7 @@
 // 16 kHz 250 ms 6 dB cold start takes a false skew at 6.56 s). Quality only (no timing).
 //   node bench/echo-skew-probe.mjs ['desk 16k cold-start 250ms 6dB$'] [16000|24000]
 //   ECHO_PROBE_NO_USER=1   the user taken out of the mic (the echo and the noise alone)
-import { loadLab } from './echo-lab/common.mjs';
+import { cancellerAdapter, loadLab } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const [pattern = 'desk 16k cold-start 250ms 6dB$', rate = '16000'] = process.argv.slice(2);
@@ -16,26 +16,16 @@ if (process.env.ECHO_PROBE_NO_USER) {
   for (let i = 0; i < scene.mic.length; i++) scene.mic[i] -= scene.near[i];
   scene.near.fill(0);
 }
+let last = '';
 /** @type {any} */
 let c;
-let samples = 0;
-let last = '';
 lab.evaluate((/** @type {number} */ sampleRate) => {
-  c = new lib.EchoCanceller({ sampleRate });
-  return {
-    name: 'probe',
-    sampleRate,
-    latencySamples: c.latencySamples,
-    blockSamples: sampleRate / 100,
-    process(/** @type {Float32Array} */ r, /** @type {Float32Array} */ m, /** @type {Float32Array} */ out) {
-      c.pushReference(r);
-      c.processInto(m, out);
-      samples += m.length;
-      const line = `skew ${c.clockSkewPpm.toFixed(1)} ppm, delay ${c.delayMs.toFixed(0)} ms, path changes ${c.pathChanges}`;
-      if (line !== last) console.log(`${(samples / sampleRate).toFixed(2)} s ${line}, ERLE ${c.erleDb.toFixed(1)} dB`);
-      last = line;
-    },
-    free() {},
-  };
+  const adapter = cancellerAdapter(lib, sampleRate, {}, 'probe', false, (canceller, seconds) => {
+    const line = `skew ${canceller.clockSkewPpm.toFixed(1)} ppm, delay ${canceller.delayMs.toFixed(0)} ms, path changes ${canceller.pathChanges}`;
+    if (line !== last) console.log(`${seconds.toFixed(2)} s ${line}, ERLE ${canceller.erleDb.toFixed(1)} dB`);
+    last = line;
+  });
+  c = adapter.canceller;
+  return adapter;
 }, scene);
 c.free();

@@ -44,26 +44,39 @@ export async function loadBuilds(dirs) {
       /** @param {object} [options] @returns {CancellerFactory} */
       const factory =
         (options = {}) =>
-        (sampleRate) => {
-          const c = new lib.EchoCanceller({ sampleRate, ...options });
-          return {
-            canceller: c, // for the bench hooks (trace)
-            name: dir,
-            sampleRate,
-            latencySamples: c.latencySamples,
-            blockSamples: sampleRate / 100,
-            process(/** @type {Float32Array} */ reference, /** @type {Float32Array} */ mic, /** @type {Float32Array} */ output) {
-              c.pushReference(reference);
-              c.processInto(mic, output);
-            },
-            free() {
-              c.free();
-            },
-          };
-        };
+        (sampleRate) =>
+          cancellerAdapter(lib, sampleRate, options, dir, true);
       return { label: dir, lib, factory };
     }),
   );
+}
+
+/**
+ * One EchoCanceller of `lib` driven as the lab drives it (10 ms callbacks, the reference pushed
+ * first), as a CancellerFactory's product; `onBlock(canceller, seconds)` runs after each callback,
+ * `free` says whether the adapter frees the canceller (false: the caller reads it after the scene).
+ * @param {any} lib @param {number} sampleRate @param {object} options @param {string} name @param {boolean} free
+ * @param {(canceller: any, seconds: number) => void} [onBlock]
+ */
+export function cancellerAdapter(lib, sampleRate, options, name, free, onBlock) {
+  const c = new lib.EchoCanceller({ sampleRate, ...options });
+  let samples = 0;
+  return {
+    canceller: c, // for the bench hooks (trace)
+    name,
+    sampleRate,
+    latencySamples: c.latencySamples,
+    blockSamples: sampleRate / 100,
+    process(/** @type {Float32Array} */ reference, /** @type {Float32Array} */ mic, /** @type {Float32Array} */ output) {
+      c.pushReference(reference);
+      c.processInto(mic, output);
+      samples += mic.length;
+      if (onBlock) onBlock(c, samples / sampleRate);
+    },
+    free() {
+      if (free) c.free();
+    },
+  };
 }
 
 /** The lab's shifted scenes (test/quality/echo-canceller.test.ts: block alignment) and their shifts. */
