@@ -17,7 +17,7 @@ import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, 
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB,
 } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 
@@ -394,6 +394,17 @@ export function aec_block(a: Aec): void {
     a.sdiff = 0;
   }
   detectPathChange(a, echoing);
+  // While the user holds the double-talk flag, a filter that had converged (MISFIT_SUSTAINED_DB
+  // sustained) whose error stands over the mic (smoothed over COMPARE_MS) adds more than it removes:
+  // the old model after the echo path changed under the user, which the path-change rules do not
+  // judge while flagged. The output is the mic then (the suppressor still gets the foreground's
+  // estimate): the calls changed at 9 s in the user's turn (bench/echo-lab.mjs changes) carried
+  // that estimate 8-10 dB under the user until the flag fell (laptop shifted 40 ms 86.9 -> 92.7% of
+  // double talk; 451 -> 418 dirty frames over the 45 calls at 16 kHz 12 dB). Not without the flag:
+  // in single talk the suppressor's per-bin misfit rule takes the bins where E stands over the mic,
+  // and on the mic it passed the echo (a call 20 dB after the change in 100 -> 1580 ms); not in a
+  // young filter either: the lab's cold starts' double talk 606 -> 650 dirty frames (aec-dtpath1).
+  if (out == a.ef && a.talking && a.bestHeardDb > MISFIT_SUSTAINED_DB && a.sff > a.sdd) out = a.micBlock;
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);

@@ -5,7 +5,8 @@
 // false path changes were told from the true ones). Quality only (no timing).
 // Needs the build with the bench hooks (`hooked`, made from the sources into a temp dir:
 // assembly/bench-hooks.ts's trace_path writes detectPathChange's per-block state to a buffer):
-//   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab, outside and quiet scenes, 16 and 24 kHz)
+//   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab, outside and quiet scenes, 16 and 24 kHz;
+//                                                                     echo-lab changes' calls at 16 kHz 12 dB)
 //   node bench/echo-path-trace.mjs hooked drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
 //   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
 // Block lines: time, mic / background error / foreground error / estimate (smoothed, dB), best ERLE,
@@ -16,6 +17,7 @@ import os from 'node:os';
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { changeCalls } from './echo-lab/changes.mjs';
 import { driftParams } from './echo-lab/drift.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
@@ -73,6 +75,7 @@ if (pattern.startsWith('soak:')) {
     lab.outsideGroup(24000),
     lab.quietGroup(16000, 'bench'),
     lab.quietGroup(24000, 'bench'),
+    { scenes: changeCalls([16000], [12]) }, // bench/echo-lab/changes.mjs's calls (16 kHz 12 dB)
   ];
   for (const params of groups.flatMap((/** @type {any} */ g) => g.scenes)) {
     const name = lab.sceneName(params);

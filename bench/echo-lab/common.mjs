@@ -6,6 +6,7 @@ import os from 'node:os';
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from '../echo-lab-bundle.mjs';
+import { changeCalls } from './changes.mjs';
 import { importHooked } from './hooked-build.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -85,7 +86,8 @@ const labShifted = (/** @type {string} */ name) => / (16|24)k (call 120ms|cold-s
 
 /**
  * The scenes selected, in the lab's order, each built once: `groups` from 16k (the lab's grid), 24k
- * (session rate), 48k (device rate), outside, outside24 (the outside rooms at 16 and 24 kHz). With
+ * (session rate), 48k (device rate), outside, outside24 (the outside rooms at 16 and 24 kHz), changes
+ * (bench/echo-lab/changes.mjs's calls with a path change, 16 kHz 12 dB). With
  * `shifts`, every scene whose name matches `only`, shifted by each (0: as is); without, the scenes
  * whose name matches and the lab's shifted copies whose `<name> +<n>` does.
  * @param {Lab} lab @param {{ only: RegExp, groups: string[], shifts?: number[] }} pick
@@ -99,6 +101,7 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     '48k': () => [lab.deviceRateGroup(48000)],
     outside: () => [lab.outsideGroup(16000)],
     outside24: () => [lab.outsideGroup(24000)],
+    changes: () => [{ scenes: changeCalls([16000], [12]) }], // bench/echo-lab/changes.mjs's calls at 16 kHz 12 dB
   };
   for (const g of groups) {
     if (!all[g]) throw new Error(`unknown group ${g} (${Object.keys(all).join(', ')})`);

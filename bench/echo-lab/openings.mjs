@@ -25,7 +25,7 @@ function hookedRun(lab, build, scene, shift, forced) {
   const B = c.blockSamples;
   const K = B + 4;
   const n = Math.ceil((scene.mic.length + shift) / B) + 4;
-  const stride = 16 + B + 11 * K; // floats per traced block (assembly/bench-hooks.ts)
+  const stride = 16 + B + 12 * K; // floats per traced block (assembly/bench-hooks.ts: 12 arrays since aec-hall5; 11 here wrote past the buffer)
   const oracle = c.heap.alloc(n);
   const trace = c.heap.alloc(stride * 4 * n);
   const flags = new Uint8Array(c.k.memory.buffer, oracle, n);
@@ -43,6 +43,8 @@ function hookedRun(lab, build, scene, shift, forced) {
   const present = Array.from({ length: c.k.aec_trace_count() }, (_, i) => f32[(trace >> 2) + i * stride] > 0);
   c.k.aec_oracle_set(0, 0);
   c.k.aec_trace_set(0, 0);
+  c.heap.release(trace); // (kept, they exhausted the kernel's memory after a few scenes)
+  c.heap.release(oracle);
   c.free();
   return { out, present, B };
 }
