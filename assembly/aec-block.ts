@@ -240,7 +240,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   }
   const xwSum = kf_apply_bound(a.xw, k, echoBound, a.resid, a.rScale);
   trackGain(a, sdd, xwSum);
-  a.talking = a.excessDb > TALK_DB || a.errorTalk;
+  a.talking = a.excessDb > TALK_DB;
   // the reference noise gate: 60 dB under the window's strongest bin, or under -100 dBFS (white)
   const xPeak = kf_max(a.xw, k);
   a.narrowband = xPeak > NARROW_PEAK * xwSum;
@@ -249,7 +249,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   const xFloor = max<f32>((tone ? NARROW_FLOOR : <f32>1.0e-6) * xPeak, 1.0e-10 * <f32>a.n);
   const noiseRise = Mathf.pow(10, <f32>0.3 / blocksPerSecond); // the error's noise floor rises 3 dB/s
   const delta: f32 = 1.0e-10 * <f32>a.n;
-  kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.excessDb > TALK_DB ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);
+  kf_scale(a.sE, a.sE + kb, a.resid, a.xw, xFloor, echoBound, a.errNoise, noiseRise, k, a.b + 1, GAMMA, a.talking ? TALK_STEP : 1, delta, a.sG, a.sG + kb, a.invT);
   if (quiet && a.settled >= a.m && !a.skewOn) {
     // the weights hold (no constraint left to run): the same drift as last block, gathered (flushDrift)
     a.driftPending++;
@@ -287,7 +287,6 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
  */
 function deadBlock(a: Aec, echoing: bool): void {
   a.talking = false;
-  a.errorTalk = false;
   // the smoothed energies fall as over a silent mic with no echo, and rise together after it; the
   // noise floor, once measured, holds (fallen to 0, it let the next 2 s judge path changes in the
   // mic's noise: a false one on a reply's tail after the soak's mic at -120 dBFS); a call that

@@ -8,25 +8,9 @@ import { sup_forget } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
-import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, MISFIT_SUSTAINED_DB, SUSTAIN_MS, TALK_ERLE_DB, TALK_REF_DB, TALK_SUM, TALK_LEFT, TALK_REF_FALL_DB, TALK_DB, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
+import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 import { HOOKS, trace_path, trace_shift } from "./bench-hooks";
-
-/**
- * The second double-talk test, for the next block (TALK_ERLE_DB): the foreground's ERLE fallen
- * TALK_ERLE_DB under the one it sustains without the user, with its estimate and its error adding up
- * to about the mic (a user; a wrong model's error adds to its estimate).
- */
-function errorTalk(a: Aec, heard: bool): void {
-  if (!heard || !(a.sff > 0) || !(a.sdd > 0)) {
-    a.errorTalk = false;
-    return;
-  }
-  const erleDb: f32 = <f32>10 * Mathf.log10(a.sdd / a.sff);
-  a.errorTalk = a.talkRefDb > TALK_REF_DB && erleDb < a.talkRefDb - TALK_ERLE_DB && a.syf + a.sff < TALK_SUM * a.sdd && a.sff < TALK_LEFT * a.sdd;
-  if (!(a.excessDb > TALK_DB) && !a.errorTalk) a.talkRefDb += min<f32>(1, <f32>a.b * 1000 / (<f32>a.sampleRate * SUSTAIN_MS)) * (erleDb - a.talkRefDb);
-  else a.talkRefDb = max(min(a.talkRefDb, erleDb), a.talkRefDb - TALK_REF_FALL_DB * <f32>a.b / <f32>a.sampleRate);
-}
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -50,10 +34,6 @@ function errorTalk(a: Aec, heard: bool): void {
 export function detectPathChange(a: Aec, playing: bool): void {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
   const heard = playing && !a.narrowband && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
-  // the flag as this block's rules judge it: the bound's (./aec-block: adapt) or the error's, on this
-  // block's energies (a louder error and this test exclude each other: TALK_LEFT)
-  errorTalk(a, heard);
-  a.talking = a.excessDb > TALK_DB || a.errorTalk;
   // the error louder than the mic; or, for a filter that had removed 20 dB, its estimate and its
   // error adding up to well over the mic while it removes under 4 dB: they are anti-correlated,
   // the estimate is the echo of another room (in double talk with the right model they add up
@@ -122,8 +102,6 @@ export function detectPathChange(a: Aec, playing: bool): void {
     a.bestErle = 1;
     a.heardErleDb = 0;
     a.bestHeardDb = 0;
-    a.talkRefDb = 0;
-    a.errorTalk = false;
     a.wrongBlocks = 0;
     a.misfitBlocks = 0;
     a.divergedBlocks = 0;

@@ -51,27 +51,6 @@ import { kf_drift } from "./aec-step";
  */
 // @ts-ignore: decorator
 @inline export const COHERENT_ECHO: f32 = 0.3;
-/**
- * The second double-talk test (./aec-change: errorTalk; aec-dtflag): in a heard block the foreground's
- * ERLE this far (dB) under the ERLE it sustains without the user (`talkRefDb`) flags the user, where
- * its estimate and its error add up to under TALK_SUM x the mic (the user is not correlated with the
- * estimate; a wrong model's error is) and that reference stands over TALK_REF_DB. The broadband bound
- * compares the mic with the window's reference power, which the echo follows only to +-10 dB: it
- * flagged 38% of the lab's 16 kHz blocks with the user 0-10 dB over the echo, this test with it 68%
- * (bench/echo-dtflag.mjs). Measured and not kept (aec-dtflag, docs/echo-canceller.md What was tried).
- */
-// @ts-ignore: decorator
-@inline export const TALK_ERLE_DB: f32 = 10;
-// @ts-ignore: decorator
-@inline export const TALK_REF_DB: f32 = 10;
-// @ts-ignore: decorator
-@inline export const TALK_SUM: f32 = 1.5;
-/** ... and its error under this x the mic (a user over the right model leaves the error under the mic; a moved echo under an old estimate, the user talking, does not). */
-// @ts-ignore: decorator
-@inline export const TALK_LEFT: f32 = 0.9;
-/** While flagged, `talkRefDb` falls to the ERLE at most this fast (dB per second: a noise that rises is not a user for ever). */
-// @ts-ignore: decorator
-@inline export const TALK_REF_FALL_DB: f32 = 3;
 /** The background's step while flagged. */
 // @ts-ignore: decorator
 @inline export const TALK_STEP: f32 = 0.1;
@@ -196,8 +175,6 @@ import { kf_drift } from "./aec-step";
   bestErle: f32; // the foreground's best smoothed ERLE since the last reset or path change (ratio)
   heardErleDb: f32; // the foreground's ERLE in dB averaged over heard blocks without the user (SUSTAIN_MS)
   bestHeardDb: f32; // its best since the last reset or path change
-  talkRefDb: f32; // the foreground's ERLE sustained over heard blocks without the user, falling while flagged (TALK_ERLE_DB)
-  errorTalk: bool; // the second double-talk test held on the last block (./aec-change)
   erleNum: f32; // output ERLE while playing (diagnostic)
   erleDen: f32;
   gainDb: f32; // broadband echo gain bound, dB

@@ -128,8 +128,6 @@ export function aec_reset(s: usize): void {
   a.bestErle = 1;
   a.heardErleDb = 0;
   a.bestHeardDb = 0;
-  a.talkRefDb = 0;
-  a.errorTalk = false;
   a.erleNum = 0;
   a.erleDen = 0;
   a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN);
