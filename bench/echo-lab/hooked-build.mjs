@@ -52,6 +52,8 @@ export async function hookedBuild() {
 
 /** The hooked library's exports (built into a temp dir, imported, the dir removed). @returns {Promise<any>} */
 export async function importHooked() {
+  // ECHO_HOOKED=<a hooked build's index.js, as this script prints>: that one (e.g. a base's, built before an edit)
+  if (process.env.ECHO_HOOKED) return await import(pathToFileURL(process.env.ECHO_HOOKED).href);
   const file = await hookedBuild();
   try {
     return await import(pathToFileURL(file).href);
