@@ -37,9 +37,8 @@
   pxx: usize; // f32[lags][nb]
   pdd: usize; // f32[nb]
   profile: usize; // f32[lags]
-  snapLag: i32; // first lag of the kept cross-spectra (dl_snapshot: the peak's and its neighbours'), -1: none
-  snapKept: i32; // which of the SNAP_LAGS from snapLag are kept (bit i: snapLag + i)
-  snap: usize; // f32[SNAP_LAGS][2][nb]: each, re then im
+  snapLag: i32; // lag of the kept cross-spectrum (dl_snapshot), -1: none
+  snap: usize; // f32[2][nb]: it, re then im
 }
 
 /** Updates a new onset must hold after a path change (dl_rearm): 1, its first sight (2: 1.02 s instead of 0.99 s to 20 dB, above). */
@@ -76,7 +75,7 @@ function bandBins(sampleRate: i32, n: i32): i32 {
 /** Bytes of the estimator's state for `lags` lags, transforms of n points at sampleRate. */
 export function dl_bytes(sampleRate: i32, n: i32, lags: i32): usize {
   const nb = bandBins(sampleRate, n);
-  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 1 + 2 * SNAP_LAGS) + 4 * lags + 16);
+  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 3) + 4 * lags + 16);
 }
 
 /**
@@ -116,7 +115,6 @@ export function dl_reset(p: usize): void {
   d.peak = 0;
   d.mean = 0;
   d.snapLag = -1;
-  d.snapKept = 0;
 }
 
 /**
@@ -298,12 +296,12 @@ export function dl_peak(p: usize): f32 {
   return changetype<Delay>(p).peak;
 }
 
-/** The profile's peak lag (-1 before a first update). */
+/** The profile's peak lag (-1 before a first update; the bench hooks' skew trace). */
 export function dl_peak_lag(p: usize): i32 {
   return changetype<Delay>(p).peakLag;
 }
 
-/** The lag of the kept cross-spectrum (dl_snapshot; -1: none). */
+/** The lag of the kept cross-spectrum (dl_snapshot; -1: none; the bench hooks' skew trace). */
 export function dl_snap_lag(p: usize): i32 {
   return changetype<Delay>(p).snapLag;
 }
@@ -313,82 +311,47 @@ export function dl_profile(p: usize): usize {
   return changetype<Delay>(p).profile;
 }
 
-/** The peak lag and its two neighbours are kept by dl_snapshot (those within SNAP_SHARE of the peak). */
-// @ts-ignore: decorator
-@inline const SNAP_LAGS: i32 = 3;
-/** Share of the peak's coherence over which a neighbour's cross-spectrum is kept (a peak between two lags: both 30-50%; at 0.5 the kiosk's reverberation, 0.5-0.6 of its peak at the next lag, was kept too and put false skews on two of its quiet cold starts). */
-// @ts-ignore: decorator
-@inline const SNAP_SHARE: f32 = 0.7;
-
-/**
- * Keeps the cross-spectra at the peak lag and at its neighbours within SNAP_SHARE of it (for
- * dl_moved); false before a confident peak.
- */
+/** Keeps the cross-spectrum at the peak lag (for dl_moved); false before a confident peak. */
 export function dl_snapshot(p: usize, minPeak: f32): bool {
   const d = changetype<Delay>(p);
-  d.snapKept = 0;
   if (d.peakLag < 0 || !(d.peak > minPeak)) {
     d.snapLag = -1;
     return false;
   }
-  d.snapLag = d.peakLag - 1;
+  d.snapLag = d.peakLag;
   const row = <usize>d.nb << 2;
-  for (let i = 0; i < SNAP_LAGS; i++) {
-    const l = d.snapLag + i;
-    if (l < 0 || l >= d.lags || load<f32>(d.profile + (<usize>l << 2)) < SNAP_SHARE * d.peak) continue;
-    d.snapKept |= 1 << i;
-    const v = d.snap + <usize>i * (row << 1);
-    memory.copy(v, d.cRe + <usize>l * row, row);
-    memory.copy(v + row, d.cIm + <usize>l * row, row);
-  }
+  memory.copy(d.snap, d.cRe + <usize>d.peakLag * row, row);
+  memory.copy(d.snap + row, d.cIm + <usize>d.peakLag * row, row);
   return true;
 }
 
 /**
- * How far, in samples, the echo moved since dl_snapshot: at each lag kept, the cross-spectrum turned
- * by -2 pi k dτ / n in bin k (n-point frames), a least-squares slope of the angles over the band's
- * bins weighted by the product of the magnitudes (the angles within +-pi: dτ under n / 2 k1, 2.5
- * samples at 16 kHz for the top of the band); their mean weighted by each lag's coherence now. NaN
- * without a snapshot.
- * Why several lags (aec-skew9): a lag's reading errs with what the reference says, in proportion
- * to the echo's offset from that lag's frame (speech through the desk, per 0.5 s: 0.7 samples rms
- * at 23-41 samples off, 1.8 at 55-73, 3-5 at 150-300; white noise 0.02 at any), and the lags either
- * side of an echo that falls between them err with opposite signs; one lag alone, the peak, jumping
- * between two such lags, strung their errors into a walk (the desk at 250 ms, 16 kHz: -220 ppm
- * over 5 s without drift, 6 standard errors).
+ * How far, in samples, the echo moved since dl_snapshot: the cross-spectrum at that lag turned by
+ * -2 pi k dτ / n in bin k (n-point frames); a least-squares slope of the angles over the band's
+ * bins, weighted by the product of the magnitudes (the angles within +-pi: dτ under n / 2 k1, 2.5
+ * samples at 16 kHz for the top of the band). NaN without a snapshot.
  */
 export function dl_moved(p: usize, n: i32): f32 {
   const d = changetype<Delay>(p);
-  if (d.snapLag < 0 || d.snapKept == 0) return NaN;
+  if (d.snapLag < 0) return NaN;
   const row = <usize>d.nb << 2;
-  let sum: f64 = 0;
-  let weight: f64 = 0;
-  for (let i = 0; i < SNAP_LAGS; i++) {
-    if ((d.snapKept & (1 << i)) == 0) continue;
-    const l = d.snapLag + i;
-    const cr = d.cRe + <usize>l * row;
-    const ci = d.cIm + <usize>l * row;
-    const v = d.snap + <usize>i * (row << 1);
-    let num: f64 = 0;
-    let den: f64 = 0;
-    for (let j = 0; j < d.nb; j++) {
-      const o = <usize>j << 2;
-      const ar = <f64>load<f32>(cr + o);
-      const ai = <f64>load<f32>(ci + o);
-      const br = <f64>load<f32>(v + o);
-      const bi = <f64>load<f32>(v + row + o);
-      const re = ar * br + ai * bi; // now x conj(then)
-      const im = ai * br - ar * bi;
-      const w = Math.sqrt(re * re + im * im);
-      const bin = <f64>(d.k0 + j);
-      num += w * bin * Math.atan2(im, re);
-      den += w * bin * bin;
-    }
-    if (!(den > 0)) continue;
-    const c = <f64>load<f32>(d.profile + (<usize>l << 2));
-    sum += c * (-<f64>n / (2 * Math.PI) * num / den);
-    weight += c;
+  const cr = d.cRe + <usize>d.snapLag * row;
+  const ci = d.cIm + <usize>d.snapLag * row;
+  let num: f64 = 0;
+  let den: f64 = 0;
+  for (let j = 0; j < d.nb; j++) {
+    const o = <usize>j << 2;
+    const ar = <f64>load<f32>(cr + o);
+    const ai = <f64>load<f32>(ci + o);
+    const br = <f64>load<f32>(d.snap + o);
+    const bi = <f64>load<f32>(d.snap + row + o);
+    const re = ar * br + ai * bi; // now x conj(then)
+    const im = ai * br - ar * bi;
+    const w = Math.sqrt(re * re + im * im);
+    const bin = <f64>(d.k0 + j);
+    num += w * bin * Math.atan2(im, re);
+    den += w * bin * bin;
   }
-  if (!(weight > 0)) return NaN;
-  return <f32>(sum / weight);
+  if (!(den > 0)) return NaN;
+  return <f32>(-<f64>n / (2 * Math.PI) * num / den);
 }

@@ -15,9 +15,7 @@ import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const [pattern = 'desk 16k cold-start 250ms 6dB$', rate = '16000'] = process.argv.slice(2);
 const lab = await loadLab();
-const lib = process.env.ECHO_PROBE_DIST
-  ? await import(pathToFileURL(path.resolve(process.env.ECHO_PROBE_DIST, 'index.js')).href)
-  : await importHooked();
+const lib = process.env.ECHO_PROBE_DIST ? await import(pathToFileURL(path.resolve(process.env.ECHO_PROBE_DIST, 'index.js')).href) : await importHooked();
 const params = lab.quietGroup(Number(rate), 'bench').scenes.find((/** @type {any} */ p) => new RegExp(pattern).test(lab.sceneName(p)));
 if (!params) throw new Error(`no quiet scene matches ${pattern}`);
 const scene = lab.buildScene(params);
