@@ -296,6 +296,16 @@ export function dl_peak(p: usize): f32 {
   return changetype<Delay>(p).peak;
 }
 
+/** The profile's peak lag (-1 before a first update; the bench hooks' skew trace). */
+export function dl_peak_lag(p: usize): i32 {
+  return changetype<Delay>(p).peakLag;
+}
+
+/** The lag of the kept cross-spectrum (dl_snapshot; -1: none; the bench hooks' skew trace). */
+export function dl_snap_lag(p: usize): i32 {
+  return changetype<Delay>(p).snapLag;
+}
+
 /** The coherence profile, f32[lags]: the share of the mic each lag of reference explains. */
 export function dl_profile(p: usize): usize {
   return changetype<Delay>(p).profile;

@@ -30,7 +30,8 @@
 
 import { Aec, CONSTRAIN } from "./aec-state";
 import { fft_forward, fft_inverse } from "./fft";
-import { dl_moved, dl_snapshot, dl_peak } from "./aec-delay";
+import { dl_moved, dl_snapshot, dl_peak, dl_snap_lag } from "./aec-delay";
+import { HOOKS, trace_skew, ab_early_gate } from "./bench-hooks";
 import { line_add, line_reset, line_seconds, line_slope, line_sure } from "./aec-skew-line";
 
 /** Averaging of the delay estimator's line, s of confident updates. */
@@ -152,11 +153,13 @@ export function sk_block(a: Aec, echoing: bool): void {
   if (<f32>a.skewPlayed > 0.5 * SKEW_INTERVAL_S * <f32>a.sampleRate) {
     // the statistics move while the echo plays; the weights by the turn all along and by the
     // adaptation while it plays (catching up with the silence)
+    const snapLag = HOOKS ? dl_snap_lag(a.delay) : -1;
     const byDelay = <f64>dl_moved(a.delay, a.n);
     if (dl_peak(a.delay) > SKEW_PEAK && Math.abs(byDelay) < SKEW_MAX * played) line_add(a.lineDelay, byDelay, played / rate, DELAY_TC_S);
     const byFilter = a.skewHold > 0 ? NaN : filterMoved(a);
     if (Math.abs(byFilter) < SKEW_MAX * since) line_add(a.lineFilter, byFilter, since / rate, FILTER_TC_S); // NaN too
     decide(a);
+    if (HOOKS) trace_skew(a, snapLag, byDelay, byFilter, played);
   }
   if (a.skewHold > 0) a.skewHold -= <f32>since / <f32>rate;
   dl_snapshot(a.delay, SKEW_PEAK);
@@ -190,7 +193,7 @@ function decide(a: Aec): void {
   // ERLE since the last reset, not the running one: a user the double-talk flag misses over a filter
   // that had converged drags the running figure under 6 dB too (aec-desk1: the desk at 250 ms, 6 dB,
   // took -323 ppm without drift at 6.56 s, then 3 false path changes)
-  const early = !proposed && line_seconds(a.lineDelay) >= DELAY_EARLY_S && line_sure(a.lineDelay, DELAY_SURE) && Math.abs(byDelay) > EARLY_FACTOR * DELAY_ON && a.bestHeardDb < EARLY_UNCONVERGED_DB;
+  const early = !proposed && line_seconds(a.lineDelay) >= DELAY_EARLY_S && line_sure(a.lineDelay, DELAY_SURE) && Math.abs(byDelay) > EARLY_FACTOR * DELAY_ON && (HOOKS ? ab_early_gate(a.bestHeardDb < EARLY_UNCONVERGED_DB) : a.bestHeardDb < EARLY_UNCONVERGED_DB);
   if (early && !a.skewOn && !a.skewFromFilter) {
     line_reset(a.lineFilter);
     a.skewOn = true;

@@ -10,7 +10,8 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update, dl_onset, dl_profile, dl_peak } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag } from "./aec-delay";
+import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
 import { alloc } from "./memory";
@@ -114,6 +115,32 @@ export function trace_shift(a: Aec, tau: f32, movedDb: f32, stillDb: f32, taken:
   stN++;
   store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, tau); store<f32>(tb + 8, movedDb); store<f32>(tb + 12, stillDb); store<f32>(tb + 16, taken ? 1 : 0);
   store<f32>(tb + 20, a.skewOn ? a.skew * 1.0e6 : 0); store<f32>(tb + 24, <f32>((a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0))); store<f32>(tb + 28, <f32>10 * Mathf.log10(a.bestErle));
+}
+
+// ---- the skew trace (bench/echo-skew-probe.mjs --trace): per skew interval (./aec-skew: sk_block) 16 floats
+let ktBase: usize = 0;
+let ktCap: i32 = 0;
+let ktN: i32 = 0;
+let ktUngated: bool = false;
+/** Starts a skew trace into `cap` entries at `ptr` (16 floats each); `ungated`: the early rule's convergence gate held open. */
+export function aec_ktrace_set(ptr: usize, cap: i32, ungated: bool): void { ktBase = ptr; ktCap = cap; ktN = 0; ktUngated = ungated; }
+/** Entries traced since aec_ktrace_set. */
+export function aec_ktrace_count(): i32 { return ktN; }
+/** The early rule's gate (./aec-skew: decide), held open by aec_ktrace_set's `ungated`. */
+export function ab_early_gate(gate: bool): bool { return gate || ktUngated; }
+/** In sk_block, once the interval's movements are in the lines: block, the delay statistics' snapshot lag and peak lag, their peak, movement (samples), line (slope ppm, error ppm, seconds), the filter's movement and line (slope ppm, error ppm, seconds), the skew followed (ppm), flags, best sustained heard ERLE, interval played (s). */
+export function trace_skew(a: Aec, snapLag: i32, byDelay: f64, byFilter: f64, played: f64): void {
+  if (ktBase == 0 || ktN >= ktCap) return;
+  const tb = ktBase + <usize>ktN * 64;
+  ktN++;
+  const rate = <f64>a.sampleRate;
+  const ld = changetype<Line>(a.lineDelay);
+  const lf = changetype<Line>(a.lineFilter);
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, <f32>snapLag); store<f32>(tb + 8, <f32>dl_peak_lag(a.delay)); store<f32>(tb + 12, dl_peak(a.delay));
+  store<f32>(tb + 16, <f32>byDelay); store<f32>(tb + 20, <f32>(ld.slope / rate * 1e6)); store<f32>(tb + 24, <f32>(ld.error / rate * 1e6)); store<f32>(tb + 28, <f32>ld.seconds);
+  store<f32>(tb + 32, <f32>byFilter); store<f32>(tb + 36, <f32>(lf.slope / rate * 1e6)); store<f32>(tb + 40, <f32>(lf.error / rate * 1e6)); store<f32>(tb + 44, <f32>lf.seconds);
+  store<f32>(tb + 48, a.skewOn ? a.skew * 1.0e6 : 0); store<f32>(tb + 52, <f32>((a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0)));
+  store<f32>(tb + 56, a.bestHeardDb); store<f32>(tb + 60, <f32>(played / rate));
 }
 
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 12 arrays of K (11: the held tail `late`)

@@ -3,12 +3,19 @@
 // 16 kHz 250 ms 6 dB cold start takes a false skew at 6.56 s). Quality only (no timing).
 //   node bench/echo-skew-probe.mjs ['desk 16k cold-start 250ms 6dB$'] [16000|24000]
 //   ECHO_PROBE_NO_USER=1   the user taken out of the mic (the echo and the noise alone)
+//   ECHO_PROBE_TRACE=1     then a line per skew interval (0.5 s; assembly/bench-hooks.ts trace_skew): the
+//                          delay statistics' snapshot and peak lags, peak coherence, movement (samples) and
+//                          line (ppm +- its standard error, s), the filter's the same, the skew followed
+//   ECHO_PROBE_UNGATED=1   the early rule's convergence gate held open (what the delay line alone would propose)
+//   ECHO_PROBE_DIST=DIR    a dist build (e.g. a baseline's copy) instead of the hooked build of the sources (no trace)
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cancellerAdapter, loadLab } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const [pattern = 'desk 16k cold-start 250ms 6dB$', rate = '16000'] = process.argv.slice(2);
 const lab = await loadLab();
-const lib = await importHooked();
+const lib = process.env.ECHO_PROBE_DIST ? await import(pathToFileURL(path.resolve(process.env.ECHO_PROBE_DIST, 'index.js')).href) : await importHooked();
 const params = lab.quietGroup(Number(rate), 'bench').scenes.find((/** @type {any} */ p) => new RegExp(pattern).test(lab.sceneName(p)));
 if (!params) throw new Error(`no quiet scene matches ${pattern}`);
 const scene = lab.buildScene(params);
@@ -16,16 +23,33 @@ if (process.env.ECHO_PROBE_NO_USER) {
   for (let i = 0; i < scene.mic.length; i++) scene.mic[i] -= scene.near[i];
   scene.near.fill(0);
 }
-let last = '';
 /** @type {any} */
 let c;
+let traceAt = 0;
+let last = '';
 lab.evaluate((/** @type {number} */ sampleRate) => {
-  const adapter = cancellerAdapter(lib, sampleRate, {}, 'probe', false, (canceller, seconds) => {
+  const options = params.delayMs > 250 ? { maxDelayMs: lab.QUIET_MAX_DELAY_MS } : {}; // (as bench/echo-quiet.mjs)
+  const adapter = cancellerAdapter(lib, sampleRate, options, 'probe', false, (canceller, seconds) => {
     const line = `skew ${canceller.clockSkewPpm.toFixed(1)} ppm, delay ${canceller.delayMs.toFixed(0)} ms, path changes ${canceller.pathChanges}`;
     if (line !== last) console.log(`${seconds.toFixed(2)} s ${line}, ERLE ${canceller.erleDb.toFixed(1)} dB`);
     last = line;
   });
   c = adapter.canceller;
+  if (process.env.ECHO_PROBE_TRACE || process.env.ECHO_PROBE_UNGATED) {
+    traceAt = c.heap.alloc(64 * 4096);
+    c.k.aec_ktrace_set(traceAt, 4096, process.env.ECHO_PROBE_UNGATED ? 1 : 0);
+  }
   return adapter;
 }, scene);
+if (process.env.ECHO_PROBE_TRACE) {
+  const f = new Float32Array(c.k.memory.buffer, traceAt, c.k.aec_ktrace_count() * 16);
+  const blockS = c.blockSamples / c.sampleRate;
+  console.log('t s   snap peak coh  | delay: moved line ppm +- err (s) | filter: moved line ppm +- err (s) | skew flags bestHeard played');
+  for (let i = 0; i < f.length; i += 16) {
+    const v = (/** @type {number} */ j, /** @type {number} */ d = 1) => (Number.isFinite(f[i + j]) ? f[i + j].toFixed(d) : '-');
+    console.log(
+      `${((f[i] + 1) * blockS).toFixed(2)} ${v(1, 0)} ${v(2, 0)} ${v(3, 2)} | ${v(4, 2)} ${v(5)} +- ${v(6)} (${v(7)}) | ${v(8, 2)} ${v(9)} +- ${v(10)} (${v(11)}) | ${v(12)} ${v(13, 0)} ${v(14)} ${v(15, 2)}`,
+    );
+  }
+}
 c.free();

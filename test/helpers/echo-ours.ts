@@ -1,7 +1,7 @@
 // The EchoCanceller with its defaults on a lab scene (echo-scenes.ts), in 10 ms callbacks as
 // echo-cancellers.ts drives it, keeping what the cancellers' common interface hides: the echo path
 // changes it detected and its delay estimate, at the end and (optionally) over time.
-import { EchoCanceller } from '../../src/index.js';
+import { EchoCanceller, type EchoCancellerOptions } from '../../src/index.js';
 import { runCanceller, type CancellerUnderTest } from './echo-metrics.js';
 import type { EchoScene } from './echo-scenes.js';
 
@@ -24,8 +24,9 @@ export interface OursRun {
   track: OursSample[];
 }
 
-export function runOurs(scene: EchoScene, trackEveryS = 0): OursRun {
-  const aec = new EchoCanceller({ sampleRate: scene.sampleRate });
+/** `options` over the defaults (e.g. the quiet group's longer maxDelayMs). */
+export function runOurs(scene: EchoScene, trackEveryS = 0, options: Omit<EchoCancellerOptions, 'sampleRate'> = {}): OursRun {
+  const aec = new EchoCanceller({ sampleRate: scene.sampleRate, ...options });
   const block = scene.sampleRate / 100;
   const every = Math.round(trackEveryS * 100);
   const track: OursSample[] = [];
