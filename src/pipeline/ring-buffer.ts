@@ -86,7 +86,15 @@ export class FloatRing {
     while (size < frames) size = Math.min(this.capacityFrames, size * 2);
     const next = new Float32Array(size);
     const held = this.count;
-    this.read(next, 0, held);
+    // the held frames in order: at most two runs of the old store, copied by `set` and not through
+    // `read`. A `read` of a whole store (tens of thousands of frames) ran its loop long enough for
+    // V8 to compile it on stack (OSR); when `read`'s own optimised code was missing later (not yet
+    // made, or dropped), each 128-frame read ran its first frame in baseline code, a boxed float,
+    // and entered that OSR code: 16 bytes a read for thousands of quanta (bench/alloc-driver.mjs)
+    const old = this.store;
+    const first = Math.min(held, old.length - this.readIndex);
+    next.set(old.subarray(this.readIndex, this.readIndex + first), 0);
+    if (held > first) next.set(old.subarray(0, held - first), first);
     this.store = next;
     this.readIndex = 0;
     this.writeIndex = held === size ? 0 : held;

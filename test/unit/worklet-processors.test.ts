@@ -158,8 +158,11 @@ function linkedCall(linkId: string, pcm: Int16Array, chunkMs: number, at = scope
 }
 
 describe('linked playback and capture processors with echoCancellation', () => {
-  // Retried: a rarer 16-byte-a-quantum state (1 in ~24 runs, before alloc-trace's fix too) is untraced
-  // (docs/NOTES.md). A retry builds new processors; a lasting allocation fails all three tries.
+  // Retried: a rarer 16-byte-a-quantum state (1 in ~24 runs; 5056 bytes over 300 quanta here). One
+  // cause is traced and fixed (alloc16: FloatRing.read running its first frame in baseline code before
+  // entering OSR code made while the ring grew; bench/alloc-osr-probe.mjs forces it), but too few runs
+  // of this file say it was the only one (docs/NOTES.md). A retry builds new processors; a lasting
+  // allocation fails all three tries.
   it('allocate nothing per render quantum (playback first, its output the capture pipeline reference), and the echo is cancelled', { retry: 2 }, () => {
     // the reply: recorded speech, looped to 60 s (a continuous modulated tone has its own unit test
     // in echo-canceller.test.ts: narrowband replies are weaker, docs/echo-canceller.md)
