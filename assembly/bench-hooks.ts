@@ -116,6 +116,23 @@ export function trace_shift(a: Aec, tau: f32, movedDb: f32, stillDb: f32, taken:
   store<f32>(tb + 20, a.skewOn ? a.skew * 1.0e6 : 0); store<f32>(tb + 24, <f32>((a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0))); store<f32>(tb + 28, <f32>10 * Mathf.log10(a.bestErle));
 }
 
+// ---- the skew's decisions (bench/echo-path-trace.mjs, ECHO_SKEW_TRACE=1): per judgement of ./aec-skew's decide 8 floats
+let skBase: usize = 0;
+let skCap: i32 = 0;
+let skN: i32 = 0;
+/** Starts a skew trace into `cap` entries at `ptr` (8 floats each: block, the filter's line's reading in ppm, its seconds, sure (1) or not, the delay statistics' in ppm, its seconds, sure (1), the outcome (0 nothing taken, 1 the early proposal, 2 the proposal, 3 the filter's) + 4 x the flags (skewOn 1, byDelay 2, fromFilter 4) after it). */
+export function aec_sktrace_set(ptr: usize, cap: i32): void { skBase = ptr; skCap = cap; skN = 0; }
+/** Entries traced since aec_sktrace_set. */
+export function aec_sktrace_count(): i32 { return skN; }
+export function trace_skew(a: Aec, byFilterPpm: f64, filterS: f64, filterSure: bool, byDelayPpm: f64, delayS: f64, delaySure: bool, outcome: i32): void {
+  if (skBase == 0 || skN >= skCap) return;
+  const tb = skBase + <usize>skN * 32;
+  skN++;
+  const flags = (a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0);
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, <f32>byFilterPpm); store<f32>(tb + 8, <f32>filterS); store<f32>(tb + 12, filterSure ? 1 : 0);
+  store<f32>(tb + 16, <f32>byDelayPpm); store<f32>(tb + 20, <f32>delayS); store<f32>(tb + 24, delaySure ? 1 : 0); store<f32>(tb + 28, <f32>(outcome + 4 * flags));
+}
+
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 12 arrays of K (11: the held tail `late`)
 let traceBase: usize = 0;
 let traceCap: i32 = 0;
