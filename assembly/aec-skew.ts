@@ -21,7 +21,9 @@
 // ppm while the filter removes under 6 dB sustained: one that cannot converge on a moving echo), 6
 // standard errors and over 40 ppm it proposes its skew (62-100% of it; up to 45 ppm without drift), taken
 // when the filter's line has not settled or agrees on the sign and reads under half of it; once the
-// filter's line has judged the turned weights, it alone decides. A young filter's echo found ahead
+// filter's line has judged the turned weights, it alone decides, whether the proposal or its own
+// reading had turned them (aec-drift7: at -25 ppm the desk's delay statistics read 43-70 ppm and,
+// taken over the 22 ppm the filter had followed, cost 29.4 dB and 0.1% leaks at 30-60 s). A young filter's echo found ahead
 // of the model turned by the proposal, the skew's way (./aec-change: takeShift), shows the proposal
 // short (43% of 200 ppm in the laptop): the proposals are taken 1.25 x further (sk_boost, at most
 // 3 times). Calls without drift run bit for
@@ -31,7 +33,7 @@
 import { Aec, CONSTRAIN } from "./aec-state";
 import { fft_forward, fft_inverse } from "./fft";
 import { dl_moved, dl_snapshot, dl_peak, dl_snap_lag } from "./aec-delay";
-import { HOOKS, trace_skew, ab_early_gate } from "./bench-hooks";
+import { HOOKS, trace_skew, trace_skew_decision, ab_early_gate } from "./bench-hooks";
 import { line_add, line_reset, line_seconds, line_slope, line_sure } from "./aec-skew-line";
 
 /** Averaging of the delay estimator's line, s of confident updates. */
@@ -131,7 +133,7 @@ export function sk_reset(a: Aec): void {
   a.snapChanges = 0;
   a.skewHold = 0;
   a.skewBoosts = 0;
-  a.skewByDelay = a.skewFromFilter = false;
+  a.skewByDelay = a.skewFromFilter = a.skewFilterOwn = false;
   line_reset(a.lineDelay);
   line_reset(a.lineFilter);
 }
@@ -175,9 +177,30 @@ export function sk_block(a: Aec, echoing: bool): void {
  * While the weights are not turned, though, the filter falls behind a fast skew and reads 5-25% of
  * it; the delay estimator's line (biased by what the reference says: 62-100% of the skew, up to 41
  * ppm without drift) then proposes its own, taken when the filter's line is not settled or agrees
- * on the sign and reads under half of it; the filter's line restarts from there.
+ * on the sign and reads under half of it; the filter's line restarts from there. Not once the
+ * filter's line has judged weights turned by its own reading (skewFilterOwn): the skew followed is
+ * then the filter's and converging, and at small skews the delay statistics read high (the desk at
+ * -25 ppm: 43-70 ppm over 26-34 s, each interval's reading taken while the filter's line, restarted
+ * by its own last judgement, had not settled again; the weights turned up to 2.8x too far, the
+ * filter's ERLE 20 -> 13 dB).
  */
 function decide(a: Aec): void {
+  if (!HOOKS) {
+    judge(a);
+    return;
+  }
+  const rate = <f64>a.sampleRate;
+  const byFilter = line_slope(a.lineFilter) / rate * 1e6;
+  const filterS = line_seconds(a.lineFilter);
+  const filterSure = line_sure(a.lineFilter, FILTER_SURE);
+  const byDelay = line_slope(a.lineDelay) / rate * 1e6;
+  const delayS = line_seconds(a.lineDelay);
+  const delaySure = line_sure(a.lineDelay, DELAY_SURE);
+  trace_skew_decision(a, byFilter, filterS, filterSure, byDelay, delayS, delaySure, judge(a));
+}
+
+/** decide's judgement: 0 nothing taken, 1 the early proposal, 2 the proposal, 3 the filter's reading. */
+function judge(a: Aec): i32 {
   const rate = <f64>a.sampleRate;
   const byFilter = line_slope(a.lineFilter) / rate;
   const filterSettled = line_seconds(a.lineFilter) >= FILTER_SETTLE_S;
@@ -200,19 +223,20 @@ function decide(a: Aec): void {
     a.skewByDelay = true;
     a.skewHold = 0;
     turnBy(a, proposal);
-    return;
+    return 1;
   }
-  if (proposed && !a.skewFromFilter && (!filterSettled || (filterSure && byFilter * byDelay > 0 && 2 * Math.abs(byFilter) < Math.abs(byDelay)))) {
+  if (proposed && !a.skewFromFilter && !a.skewFilterOwn && (!filterSettled || (filterSure && byFilter * byDelay > 0 && 2 * Math.abs(byFilter) < Math.abs(byDelay)))) {
     if (filterSettled || !a.skewOn) line_reset(a.lineFilter); // it judges anew from the turned weights
     a.skewOn = true;
     a.skewByDelay = true;
     a.skewHold = 0;
     turnBy(a, proposal);
-    return;
+    return 2;
   }
-  if (!filterSettled) return;
+  if (!filterSettled) return 0;
   // settled on weights turned by the delay estimator's proposal: from now on the filter's line alone judges
   if (a.skewByDelay) a.skewFromFilter = true;
+  else if (a.skewOn) a.skewFilterOwn = true; // (weights turned by its own earlier reading: the delay statistics no longer propose)
   const followed = a.skewOn ? <f64>a.skew : 0;
   turnBy(a, byFilter);
   if (filterSure && Math.abs(byFilter) > SKEW_ON) a.skewOn = true;
@@ -220,6 +244,7 @@ function decide(a: Aec): void {
   // still converging (the reading over 5% from the skew followed): the line starts again from the
   // weights turned by the new skew (the older observations saw the old one)
   if (a.skewOn && Math.abs(byFilter - followed) > SKEW_STEP * Math.abs(byFilter)) line_reset(a.lineFilter);
+  return 3;
 }
 
 /** The skew followed (the phasors made again when it changed). */

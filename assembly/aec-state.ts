@@ -191,6 +191,7 @@ import { kf_drift } from "./aec-step";
   skewPlayed: i32; // of which the echo played
   skewByDelay: bool; // the weights were turned by the delay estimator's proposal (./aec-skew)
   skewFromFilter: bool; // the filter's line has judged since: it alone decides
+  skewFilterOwn: bool; // the filter's line has judged weights turned by its own reading: the delay statistics no longer propose (./aec-skew)
   snapOffset: i32; // the filter's offset when its weights were kept (./aec-skew: wsnap), -1: none
   snapChanges: i32; // path changes counted then
   skewBoosts: i32; // times a shift ahead found the delay statistics' skew short (./aec-skew: sk_boost): their proposals taken x SKEW_BOOST per time

@@ -143,6 +143,24 @@ export function trace_skew(a: Aec, snapLag: i32, byDelay: f64, byFilter: f64, pl
   store<f32>(tb + 56, a.bestHeardDb); store<f32>(tb + 60, <f32>(played / rate));
 }
 
+// ---- the skew's decisions (bench/echo-path-trace.mjs, ECHO_SKEW_TRACE=1): per judgement of ./aec-skew's decide 8 floats
+let skBase: usize = 0;
+let skCap: i32 = 0;
+let skN: i32 = 0;
+/** Starts a skew trace into `cap` entries at `ptr` (8 floats each: block, the filter's line's reading in ppm, its seconds, sure (1) or not, the delay statistics' in ppm, its seconds, sure (1), the outcome (0 nothing taken, 1 the early proposal, 2 the proposal, 3 the filter's) + 4 x the flags (skewOn 1, byDelay 2, fromFilter 4) after it). */
+export function aec_sktrace_set(ptr: usize, cap: i32): void { skBase = ptr; skCap = cap; skN = 0; }
+/** Entries traced since aec_sktrace_set. */
+export function aec_sktrace_count(): i32 { return skN; }
+/** (aec-drift7) decide's judgement, one entry per judgement. */
+export function trace_skew_decision(a: Aec, byFilterPpm: f64, filterS: f64, filterSure: bool, byDelayPpm: f64, delayS: f64, delaySure: bool, outcome: i32): void {
+  if (skBase == 0 || skN >= skCap) return;
+  const tb = skBase + <usize>skN * 32;
+  skN++;
+  const flags = (a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0);
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, <f32>byFilterPpm); store<f32>(tb + 8, <f32>filterS); store<f32>(tb + 12, filterSure ? 1 : 0);
+  store<f32>(tb + 16, <f32>byDelayPpm); store<f32>(tb + 20, <f32>delayS); store<f32>(tb + 24, delaySure ? 1 : 0); store<f32>(tb + 28, <f32>(outcome + 4 * flags));
+}
+
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 12 arrays of K (11: the held tail `late`)
 let traceBase: usize = 0;
 let traceCap: i32 = 0;

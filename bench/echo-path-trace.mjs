@@ -9,6 +9,8 @@
 //                                                                     echo-lab changes' calls at 16 kHz 12 dB)
 //   node bench/echo-path-trace.mjs hooked drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
 //   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
+//   ECHO_SKEW_TRACE=1 (also the clock skew's judgements, assembly/aec-skew.ts decide: both lines' readings,
+//   seconds and sureness, what was taken and the flags after; a line when the outcome or the flags change)
 // Block lines: time, mic / background error / foreground error / estimate (smoothed, dB), best ERLE,
 // T (double-talk flag), H (heard), misfit and louder counters, onset (blocks), sustained and best
 // sustained ERLE (dB), path changes so far; then the true echo and user of that block (dB).
@@ -92,6 +94,8 @@ for (const [index, { name, scene }] of runs.entries()) {
   c.k.aec_ptrace_set(base, capacity);
   const shiftBase = c.heap.alloc(32 * 4096);
   c.k.aec_strace_set(shiftBase, 4096);
+  const skewBase = c.heap.alloc(32 * 8192);
+  c.k.aec_sktrace_set(skewBase, 8192);
   lab.runCanceller(
     {
       name: 'path-trace',
@@ -135,5 +139,21 @@ for (const [index, { name, scene }] of runs.entries()) {
     console.log(
       `  ${((shifts[i] * B) / rate).toFixed(2)} s shift ${shifts[i + 1].toFixed(2)} samples, moved ${shifts[i + 2].toFixed(1)} dB, unmoved ${shifts[i + 3].toFixed(1)} dB${shifts[i + 4] ? ' (taken)' : ''} skew ${shifts[i + 5].toFixed(1)} ppm flags ${shifts[i + 6]} best ${shifts[i + 7].toFixed(1)} dB`,
     );
+  if (process.env.ECHO_SKEW_TRACE) {
+    // the skew's judgements (assembly/aec-skew.ts decide), a line each time the outcome, the flags or the skew followed change
+    const sk = new Float32Array(c.k.memory.buffer, skewBase, c.k.aec_sktrace_count() * 8);
+    const outcomes = ['-', 'early proposal taken', 'proposal taken', "filter's reading"];
+    let last = '';
+    for (let i = 0; i < sk.length; i += 8) {
+      const flags = Math.floor(sk[i + 7] / 4);
+      const outcome = outcomes[sk[i + 7] % 4];
+      const key = `${outcome} ${flags}`;
+      if (key === last && outcome === '-') continue;
+      last = key;
+      console.log(
+        `  ${((sk[i] * B) / rate).toFixed(2)} s filter ${sk[i + 1].toFixed(1)} ppm over ${sk[i + 2].toFixed(1)} s${sk[i + 3] ? ' sure' : ''}, delay ${sk[i + 4].toFixed(1)} ppm over ${sk[i + 5].toFixed(1)} s${sk[i + 6] ? ' sure' : ''}: ${outcome}; on ${flags & 1 ? 'y' : 'n'} byDelay ${flags & 2 ? 'y' : 'n'} fromFilter ${flags & 4 ? 'y' : 'n'}`,
+      );
+    }
+  }
   c.free();
 }

@@ -88,7 +88,9 @@ export function drift(lab, builds, { calls, trace, traceEvery }) {
       for (let from = 0; from + WINDOW_S <= params.seconds; from += WINDOW_S) {
         const w = lab.sceneWindow(scene, output, from, from + WINDOW_S);
         const f = lab.measureEcho(w.scene, w.output, 'EchoCanceller');
-        windows.push(`${from}-${from + WINDOW_S}: ${f.singleTalk.reductionDb.toFixed(1)} dB ${pct(f.singleTalk.leakShare)} dt ${pct(f.doubleTalk.cleanShare)}`);
+        windows.push(
+          `${from}-${from + WINDOW_S}: ${f.singleTalk.reductionDb.toFixed(1)} dB (ceiling ${f.singleTalk.ceilingDb.toFixed(1)}) ${pct(f.singleTalk.leakShare)} dt ${pct(f.doubleTalk.cleanShare)}`,
+        );
       }
       if (jumpAt) {
         const w = lab.sceneWindow(scene, output, jumpAt + 2, params.seconds);

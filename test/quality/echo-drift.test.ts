@@ -74,7 +74,8 @@ beforeAll(
         .join('\n')}`,
     );
   },
-  LONG ? 900_000 : 120_000,
+  // (ECHO_DRIFT_TIMEOUT_S: more on a loaded machine; at load 20 on 2 cores the long run took 37 minutes)
+  1000 * Number(process.env.ECHO_DRIFT_TIMEOUT_S ?? (LONG ? 900 : 120)),
 );
 
 describe('the drifting playback (test/helpers/echo-drift.ts)', () => {
@@ -114,16 +115,17 @@ describe('the drifting playback (test/helpers/echo-drift.ts)', () => {
 });
 
 const still = (r: Run) => r.params.driftPpm === 0 && r.params.jump === undefined;
+// (expect.soft below: a run lists every call and window that misses a bound, not only the first)
 
 describe('the EchoCanceller without drift (the same calls: what drift takes away)', () => {
   it('every 30 s window meets the single-talk bound (min(40 dB, ceiling - 3)) with leaks <= 1% and >= 90% of double talk clean, and no path change (measured 35.2-36.7 dB at a 32 dB ceiling, 0%, 100%)', () => {
     for (const r of runs.filter(still)) {
       for (const w of r.windows) {
-        expect(w.singleTalk.reductionDb, w.scene).toBeGreaterThanOrEqual(Math.min(40, w.singleTalk.ceilingDb - 3));
-        expect(w.singleTalk.leakShare, w.scene).toBeLessThanOrEqual(0.01);
-        expect(w.doubleTalk.cleanShare, w.scene).toBeGreaterThanOrEqual(0.9);
+        expect.soft(w.singleTalk.reductionDb, w.scene).toBeGreaterThanOrEqual(Math.min(40, w.singleTalk.ceilingDb - 3));
+        expect.soft(w.singleTalk.leakShare, w.scene).toBeLessThanOrEqual(0.01);
+        expect.soft(w.doubleTalk.cleanShare, w.scene).toBeGreaterThanOrEqual(0.9);
       }
-      expect(r.pathChanges, driftSceneName(r.params)).toBe(0);
+      expect.soft(r.pathChanges, driftSceneName(r.params)).toBe(0);
     }
   });
 });
@@ -135,29 +137,29 @@ const jumped = (r: Run) => r.params.jump !== undefined;
 describe('the EchoCanceller under drift (it measures the skew and follows it once sure)', () => {
   it(
     LONG
-      ? "-200..+200 ppm (25 ppm too) over 3 minutes: single talk >= 30 dB and leaks <= 0.5% per window, <= 5 path changes per call (measured 30.2-31.6 dB over 126 windows at a 31.4-32.0 dB ceiling since aec-drift4, the desk at +200 ppm's 30-60 s 29.7 before, 0-0.1%, 0-3; before the filter's phase, at +-100 and +-200 ppm: 14.7-36.1 dB, 2-9); the skew read within 3% + 1 ppm of the drift at the end (98-102%); the delay estimate moves with the drift"
+      ? "-200..+200 ppm (25 ppm too) over 3 minutes: single talk >= 30 dB and leaks <= 0.5% per window, <= 5 path changes per call (measured 30.2-31.7 dB over 126 windows at a 31.4-32.0 dB ceiling since aec-drift7, the desk at -25 ppm's 30-60 s 29.4 before (the delay statistics' skew taken over the filter's own), the desk at +200 ppm's 30-60 s 29.7 before aec-drift4, 0-0.1%, 0-3; before the filter's phase, at +-100 and +-200 ppm: 14.7-36.1 dB, 2-9); the skew read within 3% + 1 ppm of the drift at the end (98-102%); the delay estimate moves with the drift"
       : "+-100 and +25 ppm at 16 kHz, +100 at 24 kHz: single talk >= 30 dB per window (measured 34.0-36.1 dB; the first 30 s at +100 ppm read 24.0 before the filter's phase), leaks <= 0.5% (0%), double talk >= 85% (87.2-100%); the skew read within 3% + 1 ppm of the drift by the end (99.4-100.1, 25.0), and none without drift (bypassed: 0 throughout)",
     () => {
       for (const r of runs.filter((x) => !still(x) && !jumped(x))) {
         const name = driftSceneName(r.params);
         for (const w of r.windows) {
-          expect(w.singleTalk.reductionDb, w.scene).toBeGreaterThanOrEqual(30);
-          expect(w.singleTalk.leakShare, w.scene).toBeLessThanOrEqual(0.005);
-          if (!LONG) expect(w.doubleTalk.cleanShare, w.scene).toBeGreaterThanOrEqual(0.85);
+          expect.soft(w.singleTalk.reductionDb, w.scene).toBeGreaterThanOrEqual(30);
+          expect.soft(w.singleTalk.leakShare, w.scene).toBeLessThanOrEqual(0.005);
+          if (!LONG) expect.soft(w.doubleTalk.cleanShare, w.scene).toBeGreaterThanOrEqual(0.85);
         }
-        expect(r.pathChanges, name).toBeLessThanOrEqual(5);
+        expect.soft(r.pathChanges, name).toBeLessThanOrEqual(5);
         // the skew is echo delay gained per second: the opposite of the speaker's clock against the mic's
-        expect(Math.abs(r.track.at(-1)!.skewPpm + r.params.driftPpm), name).toBeLessThanOrEqual(0.03 * Math.abs(r.params.driftPpm) + 1);
+        expect.soft(Math.abs(r.track.at(-1)!.skewPpm + r.params.driftPpm), name).toBeLessThanOrEqual(0.03 * Math.abs(r.params.driftPpm) + 1);
         if (LONG) {
           // over 3 minutes the echo moves drift x 180 s (36 ms at 200 ppm): the estimate, at block
           // resolution, moves at least half of that the right way
           const first = r.track.find((s) => s.timeS >= 10)!.delayMs;
           const last = r.track.at(-1)!.delayMs;
           const expected = -(r.params.driftPpm * 1e-6) * r.params.seconds * 1000;
-          if (Math.abs(expected) >= 30) expect(Math.sign(last - first), name).toBe(Math.sign(expected));
+          if (Math.abs(expected) >= 30) expect.soft(Math.sign(last - first), name).toBe(Math.sign(expected));
         }
       }
-      for (const r of runs.filter(still)) expect(Math.max(...r.track.map((s) => Math.abs(s.skewPpm))), driftSceneName(r.params)).toBe(0);
+      for (const r of runs.filter(still)) expect.soft(Math.max(...r.track.map((s) => Math.abs(s.skewPpm))), driftSceneName(r.params)).toBe(0);
     },
   );
   it(
@@ -169,14 +171,14 @@ describe('the EchoCanceller under drift (it measures the skew and follows it onc
         const name = driftSceneName(r.params);
         const atS = r.params.jump!.atS;
         const changesBy = (t: number) => r.track.find((s) => s.timeS >= t)!.pathChanges;
-        expect(changesBy(atS + 2), name).toBeGreaterThan(changesBy(atS - 1));
-        expect(r.whole.convergence.pathChangeMs, name).not.toBeNull();
-        expect(r.whole.convergence.pathChangeMs!, name).toBeLessThanOrEqual(1000);
-        expect(r.afterJump!.singleTalk.reductionDb, name).toBeGreaterThanOrEqual(30);
-        expect(r.afterJump!.singleTalk.leakShare, name).toBeLessThanOrEqual(0.005);
-        expect(r.afterJump!.doubleTalk.cleanShare, name).toBeGreaterThanOrEqual(0.9);
-        if (r.params.driftPpm === 0) expect(Math.max(...r.track.map((s) => Math.abs(s.skewPpm))), name).toBe(0);
-        else expect(Math.abs(r.track.at(-1)!.skewPpm + r.params.driftPpm), name).toBeLessThanOrEqual(0.03 * Math.abs(r.params.driftPpm) + 1);
+        expect.soft(changesBy(atS + 2), name).toBeGreaterThan(changesBy(atS - 1));
+        expect.soft(r.whole.convergence.pathChangeMs, name).not.toBeNull();
+        expect.soft(r.whole.convergence.pathChangeMs!, name).toBeLessThanOrEqual(1000);
+        expect.soft(r.afterJump!.singleTalk.reductionDb, name).toBeGreaterThanOrEqual(30);
+        expect.soft(r.afterJump!.singleTalk.leakShare, name).toBeLessThanOrEqual(0.005);
+        expect.soft(r.afterJump!.doubleTalk.cleanShare, name).toBeGreaterThanOrEqual(0.9);
+        if (r.params.driftPpm === 0) expect.soft(Math.max(...r.track.map((s) => Math.abs(s.skewPpm))), name).toBe(0);
+        else expect.soft(Math.abs(r.track.at(-1)!.skewPpm + r.params.driftPpm), name).toBeLessThanOrEqual(0.03 * Math.abs(r.params.driftPpm) + 1);
       }
     },
   );
