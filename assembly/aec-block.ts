@@ -166,10 +166,11 @@ function shiftUncertainty(a: Aec, by: i32): void {
 
 /**
  * measureDecay's floor (aec-open10): the window's last quarter of partitions is taken for the
- * filter's misadjustment where its energy stands over the background's uncertainty summed there
- * (the misadjustment its Kalman state predicts) less this many dB (the 48 kHz filters: +2 to +5 dB;
- * at 16 kHz the tail stands 5-20 dB under it, but the long rooms' 16 kHz tails (seminar, the
- * medium room, the hall) -1.5 to +3 dB: at -2 their holds read short and the medium room leaked).
+ * filter's misadjustment where its energy stands more than this many dB over the background's
+ * uncertainty summed there (the misadjustment its Kalman state predicts, an overestimate): the
+ * 48 kHz 6 dB desk and kiosk cold starts and the laptop +2 to +5 dB (median over a call), the
+ * converged 16 kHz tails 5-20 dB under it, but the long rooms' 16 kHz tails (real echo: seminar,
+ * the medium room, the hall) -1.5 to +3 dB: at -2 the medium room's hold read short and leaked.
  */
 // @ts-ignore: decorator
 @inline const DECAY_FLOOR_UNC_DB: f32 = 2;
@@ -187,8 +188,8 @@ function shiftUncertainty(a: Aec, by: i32): void {
  * model takes it (./aec-reverb, rv_measure). The suppressor holds its residual estimate 1.5 x T60
  * per 60 dB, 0.3-1.2 s: a fixed 0.6 s leaked 12.6% of the conference room's echo frames (RT60
  * 0.8 s; now 1.6%) and delivered 83% of the user in the car (RT60 0.1 s; now 100%); 1 s for all:
- * 73% in the car; a 0.45 s floor: 87%. Where the window's tail is the filter's misadjustment
- * (DECAY_FLOOR_UNC_DB), the hold's T60 comes from a second fit down to that floor only (the 48 kHz
+ * 73% in the car; a 0.45 s floor: 87%. Where the window's tail stands on the filter's
+ * misadjustment (DECAY_FLOOR_UNC_DB), the hold's T60 comes from a second fit down to that floor only (the 48 kHz
  * partitions stand on a floor 10-20 dB under their peak, and the fit above read the desk's 0.4 s
  * room as 1.0-1.4 s; now 0.4-0.5 s); the first where that fit spans fewer than 3 partitions (the
  * laptop at 48 kHz: its direct path meets the floor at once).
