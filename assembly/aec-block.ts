@@ -170,7 +170,9 @@ function shiftUncertainty(a: Aec, by: i32): void {
  * uncertainty summed there (the misadjustment its Kalman state predicts, an overestimate): the
  * 48 kHz 6 dB desk and kiosk cold starts and the laptop +2 to +5 dB (median over a call), the
  * converged 16 kHz tails 5-20 dB under it, but the long rooms' 16 kHz tails (real echo: seminar,
- * the medium room, the hall) -1.5 to +3 dB: at -2 the medium room's hold read short and leaked.
+ * the medium room, the hall) -1.5 to +3 dB: at -2 the medium room's hold read short and leaked,
+ * at +2 and +3 the seminar's 16 kHz cold start (0.1% leaks; +3 also lost the 48 kHz gains), so
+ * the floor's fit replaces only a first fit that put the hold at its cap.
  */
 // @ts-ignore: decorator
 @inline const DECAY_FLOOR_UNC_DB: f32 = 2;
@@ -189,7 +191,8 @@ function shiftUncertainty(a: Aec, by: i32): void {
  * per 60 dB, 0.3-1.2 s: a fixed 0.6 s leaked 12.6% of the conference room's echo frames (RT60
  * 0.8 s; now 1.6%) and delivered 83% of the user in the car (RT60 0.1 s; now 100%); 1 s for all:
  * 73% in the car; a 0.45 s floor: 87%. Where the window's tail stands on the filter's
- * misadjustment (DECAY_FLOOR_UNC_DB), the hold's T60 comes from a second fit down to that floor only (the 48 kHz
+ * misadjustment (DECAY_FLOOR_UNC_DB) and this fit put the hold at its 1.2 s cap, the hold's T60
+ * comes from a second fit down to that floor only (the 48 kHz
  * partitions stand on a floor 10-20 dB under their peak, and the fit above read the desk's 0.4 s
  * room as 1.0-1.4 s; now 0.4-0.5 s); the first where that fit spans fewer than 3 partitions (the
  * laptop at 48 kHz: its direct path meets the floor at once).
@@ -235,8 +238,8 @@ function measureDecay(a: Aec): void {
   const blockMs = <f32>a.b * 1000 / <f32>a.sampleRate;
   if (slope < 0) rv_measure(a, slope, end == m);
   let holdSlope = slope;
-  if (onFloor) {
-    // the hold's fit: from the onset's first loud partition down to the floor
+  if (onFloor && !(slope < -90 * blockMs / 1200)) {
+    // the hold's fit where the first put it at its cap: from the onset's first loud partition down to the floor
     const floorDb: f32 = <f32>10 * Mathf.log10(tailEnergy / <f32>(m - tailFrom) + <f32>1.0e-30) + DECAY_OVER_FLOOR_DB;
     let start = 0;
     while (load<f32>(a.rScale + (<usize>start << 2)) < peakDb - DECAY_PLATEAU_DB) start++;
