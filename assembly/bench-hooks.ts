@@ -86,20 +86,57 @@ export function ab_present(s: Suppress): void {
   if (orBase != 0 && s.frames < orN && load<u8>(orBase + <usize>s.frames) != 0) s.hang = s.hangBlocks;
 }
 
-// ---- the room's decay as measureDecay (./aec-block) last fitted it: the partitions' energy (dB) and the fit
+// ---- the room's decay as measureDecay (./aec-block) last fitted it: the partitions' energy (dB) and the fit,
+// the background's uncertainty per partition (dB, summed over bins: the misadjustment its Kalman state
+// predicts, in the units of the energy), and a log of the fits (block, T60 ms) for bench/echo-decay-read.mjs
 const decayDb = new StaticArray<f32>(80);
+const decayP = new StaticArray<f32>(80);
 let decayPeak: i32 = 0;
 let decayEnd: i32 = 0;
 let decayM: i32 = 0;
+const FIT_LOG: i32 = 256; // (a 30 s call at 48 kHz fits ~90 times; larger static arrays left the oracle's trace out of bounds)
+const FIT_PARTS: i32 = 40;
+const fitBlock = new StaticArray<i32>(FIT_LOG);
+const fitT60 = new StaticArray<f32>(FIT_LOG);
+const fitDb = new StaticArray<f32>(FIT_LOG * FIT_PARTS); // per fit the partitions' energy (dB)
+const fitP = new StaticArray<f32>(FIT_LOG * FIT_PARTS); // and uncertainty (dB)
+let fitN: i32 = 0;
 /** In measureDecay: the energies in dB per partition (scratch at `db`), the fit's first and end partitions. */
-export function trace_decay(db: usize, m: i32, peak: i32, end: i32): void {
+export function trace_decay(a: Aec, db: usize, m: i32, peak: i32, end: i32): void {
   decayM = min(m, 80); decayPeak = peak; decayEnd = end;
-  for (let q = 0; q < decayM; q++) decayDb[q] = load<f32>(db + (<usize>q << 2));
+  const row = <usize>a.k << 2;
+  for (let q = 0; q < decayM; q++) {
+    decayDb[q] = load<f32>(db + (<usize>q << 2));
+    let sum: f32 = 0;
+    const p = a.unc + <usize>q * row;
+    for (let j = 0; j < a.k; j++) sum += load<f32>(p + (<usize>j << 2));
+    decayP[q] = <f32>10 * Mathf.log10(sum + <f32>1.0e-30);
+  }
 }
-/** The last fit: i < 80 the energy of partition i (dB), 100 the partitions, 101 the peak, 102 the fit's end. */
+/** In measureDecay: the T60 the fit read (ms; 0: no fit). */
+export function trace_decay_fit(a: Aec, t60Ms: f32): void {
+  if (fitN >= FIT_LOG) return;
+  fitBlock[fitN] = a.blocks; fitT60[fitN] = t60Ms;
+  for (let q = 0; q < min(decayM, FIT_PARTS); q++) { fitDb[fitN * FIT_PARTS + q] = decayDb[q]; fitP[fitN * FIT_PARTS + q] = decayP[q]; }
+  fitN++;
+}
+/**
+ * The last fit: i < 80 the energy of partition i (dB), 100 the partitions, 101 the peak, 102 the fit's end,
+ * 200 + q the uncertainty of partition q (dB); 1000 the fits logged since aec_decay_log_reset, 2000 + n the
+ * block of fit n, 10000 + n its T60 (ms, 0 where the fit was refused); 100000 + 80 n + q fit n's energy of
+ * partition q (dB), 200000 + 80 n + q its uncertainty (dB) (q < 40, n < 256).
+ */
 export function aec_decay_info(i: i32): f32 {
+  if (i >= 200000) { const n = (i - 200000) / 80; const q = (i - 200000) % 80; return n < fitN && q < FIT_PARTS ? fitP[n * FIT_PARTS + q] : 0; }
+  if (i >= 100000) { const n = (i - 100000) / 80; const q = (i - 100000) % 80; return n < fitN && q < FIT_PARTS ? fitDb[n * FIT_PARTS + q] : 0; }
+  if (i >= 10000) return i - 10000 < fitN ? fitT60[i - 10000] : 0;
+  if (i >= 2000) return i - 2000 < fitN ? <f32>fitBlock[i - 2000] : 0;
+  if (i == 1000) return <f32>fitN;
+  if (i >= 200 && i < 280) return decayP[i - 200];
   return i == 100 ? <f32>decayM : i == 101 ? <f32>decayPeak : i == 102 ? <f32>decayEnd : i < 80 ? decayDb[i] : 0;
 }
+/** Empties the log of fits. */
+export function aec_decay_log_reset(): void { fitN = 0; }
 
 // ---- the shift trace (bench/echo-path-trace.mjs): per louder error of a young filter judged (./aec-change: takeShift) 5 floats
 let stBase: usize = 0;
