@@ -11,7 +11,9 @@
 // of the tail; the user's voice lowers it at every lag alike. The onset is the first lag whose
 // coherence is within 4.5 dB (x 0.35) of the peak's, accepted once the peak stands out of the
 // profile's mean (x 3) and the onset stays put (+-1 lag) for `confirmBlocks` blocks; moved once it
-// holds 4x as long, or after a declared path change as fast as REARM_CONFIRM (dl_rearm).
+// holds 4x as long, or after a declared path change as fast as REARM_CONFIRM (dl_rearm). A first onset
+// taken from a peak at a lag the reference reached under two smoothing time constants before is
+// provisional, and judged again once that peak is mature (recheck).
 // Resolution: one block (frames overlap by half, so a delay between two lags shows at both).
 // Reference: G. C. Carter, "Coherence and time delay estimation", Proc. IEEE 75(2), 1987.
 // Updated every second block (the canceller's choice: half the cost; the smoothing spans 30 blocks).
@@ -29,6 +31,10 @@
   confirmBlocks: i32;
   rearmed: i32; // updates with echo left after a path change in which a new onset is confirmed fast (dl_rearm)
   unplaced: i32; // updates with echo before the first onset (a long tail: LONG_TAIL_UPDATES)
+  recheck: i32; // the provisional onset's mature candidate (-1: none)
+  recheckBlocks: i32; // updates it held
+  provisional: i32; // 1: the onset was first taken from a young peak lag (fewer than `mature` updates of statistics): re-judged once one is mature
+  mature: i32; // updates after which a lag's statistics span two smoothing time constants (2 / alpha)
   alpha: f32;
   peak: f32;
   mean: f32;
@@ -37,6 +43,7 @@
   pxx: usize; // f32[lags][nb]
   pdd: usize; // f32[nb]
   profile: usize; // f32[lags]
+  ages: usize; // i32[lags]: updates each lag has had a reference with statistics (0: none), up to `mature`
   snapLag: i32; // lag of the kept cross-spectrum (dl_snapshot), -1: none
   snap: usize; // f32[2][nb]: it, re then im
 }
@@ -75,7 +82,7 @@ function bandBins(sampleRate: i32, n: i32): i32 {
 /** Bytes of the estimator's state for `lags` lags, transforms of n points at sampleRate. */
 export function dl_bytes(sampleRate: i32, n: i32, lags: i32): usize {
   const nb = bandBins(sampleRate, n);
-  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 3) + 4 * lags + 16);
+  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 3) + 8 * lags + 16);
 }
 
 /**
@@ -92,12 +99,14 @@ export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags
   d.nb = nb;
   d.confirmBlocks = confirmBlocks;
   d.alpha = min<f32>(1, <f32>n * 1000 / (<f32>sampleRate * smoothMs)); // updated every second block of n / 2
+  d.mature = <i32>Mathf.ceil(2 / d.alpha); // 32 updates at 16 kHz (0.51 s), 24 at 24 / 48 kHz (0.51 s)
   let q = (p + offsetof<Delay>() + 15) & ~(<usize>15);
   d.cRe = q; q += <usize>(4 * nb * lags);
   d.cIm = q; q += <usize>(4 * nb * lags);
   d.pxx = q; q += <usize>(4 * nb * lags);
   d.pdd = q; q += <usize>(4 * nb);
   d.profile = q; q += <usize>(4 * lags);
+  d.ages = q; q += <usize>(4 * lags);
   d.snap = q;
   dl_reset(p);
 }
@@ -105,12 +114,15 @@ export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags
 /** Forgets the statistics and the estimate. */
 export function dl_reset(p: usize): void {
   const d = changetype<Delay>(p);
-  memory.fill(d.cRe, 0, <usize>(4 * d.nb * (3 * d.lags + 1) + 4 * d.lags));
+  memory.fill(d.cRe, 0, <usize>(4 * d.nb * (3 * d.lags + 1) + 8 * d.lags));
   d.candidate = -1;
   d.candidateBlocks = 0;
   d.onset = -1;
   d.rearmed = 0;
   d.unplaced = 0;
+  d.provisional = 0;
+  d.recheck = -1;
+  d.recheckBlocks = 0;
   d.peakLag = -1;
   d.peak = 0;
   d.mean = 0;
@@ -199,7 +211,12 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     if (slot == slots) slot = 0;
     if (l >= d.searchLags) continue;
     // lags the reference has not reached yet (its start) carry no coherence: they do not count in the mean
-    if (f32x4.extract_lane(pw, 0) + f32x4.extract_lane(pw, 1) + f32x4.extract_lane(pw, 2) + f32x4.extract_lane(pw, 3) <= <f32>1.0e-12) continue;
+    const ageAt = d.ages + (<usize>l << 2);
+    if (f32x4.extract_lane(pw, 0) + f32x4.extract_lane(pw, 1) + f32x4.extract_lane(pw, 2) + f32x4.extract_lane(pw, 3) <= <f32>1.0e-12) {
+      store<i32>(ageAt, 0);
+      continue;
+    }
+    store<i32>(ageAt, min(load<i32>(ageAt) + 1, d.mature));
     live++;
     sum += c;
     if (c > peak) {
@@ -224,9 +241,13 @@ function decide(d: Delay, echoing: bool): i32 {
     d.rearmed--;
   }
   if (!moving && echoing && d.unplaced < LONG_TAIL_UPDATES) d.unplaced++;
+  // a peak at a lag the reference reached less than two smoothing time constants ago: its few frames
+  // bound its coherence by their share of the mic's smoothed power, not by the echo (a user's onset
+  // over a quiet echo reads 15-87% there)
+  const young = load<i32>(d.ages + (<usize>peakLag << 2)) < d.mature;
+  if (d.provisional != 0) recheck(d, peak, peakLag, young);
   if (distinct(d, peak, peakLag, moving) && peak > (moving ? 0.1 : 0.04)) {
-    let onset = peakLag;
-    while (onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * peak) onset--;
+    const onset = onsetOf(d, peak, peakLag);
     if (d.candidate >= 0 && abs(onset - d.candidate) <= 1) {
       d.candidateBlocks++;
       d.candidate = min(d.candidate, onset);
@@ -239,12 +260,61 @@ function decide(d: Delay, echoing: bool): i32 {
     const fast = !moving || (d.rearmed > 0 && d.candidate != d.onset);
     if (d.candidateBlocks >= (fast ? (moving ? REARM_CONFIRM : d.confirmBlocks) : 4 * d.confirmBlocks)) {
       if (d.candidate != d.onset) d.rearmed = 0;
+      if (!moving && young) {
+        d.provisional = 1;
+        d.recheck = -1;
+        d.recheckBlocks = 0;
+      }
       d.onset = d.candidate;
     }
   } else {
     d.candidateBlocks = 0;
   }
   return d.onset;
+}
+
+/** The onset from the profile's peak: the first lag before it within 4.5 dB (x 0.35) of it. */
+function onsetOf(d: Delay, peak: f32, peakLag: i32): i32 {
+  let onset = peakLag;
+  while (onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * peak) onset--;
+  return onset;
+}
+
+/**
+ * A first onset taken from a young peak (aec-kiosk320), judged again once the peak is mature: a
+ * distinct peak (as a first onset's: 3x the mean, over 0.04) at a mature lag, its onset held
+ * 2 x `confirmBlocks` updates. Youth only inflates the lags the reference has just reached, the far
+ * ones, so a young first onset errs late: if the accepted onset lies after that mature peak (the
+ * filter, placed 2 blocks before the onset, misses the echo's strongest lag), the onset moves to the
+ * mature one at once; otherwise it stands and is no longer provisional. Either way once. The kiosk's
+ * 320 ms cold start at 24 kHz with maxDelayMs 500: first onset 416 ms at 1.06 s from the lags the
+ * reply had just reached (491-512 ms, 14-17% coherent, the user over a quiet echo; the true lag
+ * 331 ms 1-5%), held 14 s by the moving rule's 0.1 (the true lag stands 3-13% there); rechecked at
+ * 2.83 s (331 ms 6.0%, 4x the mean) to 277 ms. Held `confirmBlocks` only, a provisional right onset
+ * moved to 0 ms (the kiosk's 16 kHz 320 / 400 ms 36 dB cold starts at 4.0 s: lags 0-24 ms 10-11%
+ * for 5 updates while the user spoke, 12.8 -> 6.4 dB); held 4x, the 24 kHz kiosk moved at 3.00 s
+ * and kept 0.5% leaks (15.1 dB).
+ */
+function recheck(d: Delay, peak: f32, peakLag: i32, young: bool): void {
+  if (young || !distinct(d, peak, peakLag, false) || !(peak > 0.04)) {
+    d.recheckBlocks = 0;
+    return;
+  }
+  const onset = onsetOf(d, peak, peakLag);
+  if (d.recheck >= 0 && abs(onset - d.recheck) <= 1) {
+    d.recheckBlocks++;
+    d.recheck = min(d.recheck, onset);
+  } else {
+    d.recheck = onset;
+    d.recheckBlocks = 1;
+  }
+  if (d.recheckBlocks < 2 * d.confirmBlocks) return;
+  d.provisional = 0;
+  if (d.onset > peakLag) {
+    d.onset = d.recheck;
+    d.candidate = -1;
+    d.candidateBlocks = 0;
+  }
 }
 
 /** The peak stands out: 3x the profile's mean, or, for a first onset after a long wait, 3x its mean over the lags before it. */
@@ -272,6 +342,7 @@ function distinct(d: Delay, peak: f32, peakLag: i32, moving: bool): bool {
 export function dl_rearm(p: usize): void {
   const d = changetype<Delay>(p);
   d.rearmed = REARM_UPDATES;
+  d.provisional = 0;
   d.candidate = -1;
   d.candidateBlocks = 0;
 }

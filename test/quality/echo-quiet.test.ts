@@ -9,8 +9,9 @@
 // unchanged (docs/echo-canceller.md, What was tried). Held to issue 13's bounds except convergence
 // (the metric's 100 ms windows judge only where the echo stands 10 dB over the noise: these echoes
 // mostly do not), the single-talk bound being the mic noise's ceiling - 3 dB. Five scenes at
-// 16 kHz and one still weak at 24 kHz (the kiosk's 320 ms delay with maxDelayMs 500, whose first onset
-// is placed 92 ms late for 14 s): ~30 s at load 13 on 2 cores.
+// 16 kHz and one at 24 kHz (the kiosk's 320 ms delay with maxDelayMs 500, whose first onset, taken
+// from the lags the reply had just reached, was placed 92 ms late for 14 s until aec-kiosk320's
+// recheck: assembly/aec-delay.ts recheck): ~30 s at load 13 on 2 cores.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { echoCancellerWith } from '../helpers/echo-cancellers.js';
 import { QUIET_MAX_DELAY_MS, quietGroup } from '../helpers/echo-grid.js';
@@ -44,7 +45,7 @@ beforeAll(() => {
     if (name === DESK_FAR) deskFar = measureEcho(scene, run.output, 'EchoCanceller');
   }
   console.log(
-    `\nquiet echo, long delays, soft openings (16 kHz)\n${sceneTable(ours)}\n\nstill weak (24 kHz, maxDelayMs ${QUIET_MAX_DELAY_MS})\n${sceneTable([misplaced])}\n\na false clock skew before aec-desk1 (16 kHz)\n${sceneTable([deskFar!])}\n\nno drift: path changes, largest skew followed: ${still.map((r) => `${r.scene} ${r.pathChanges}, ${r.maxSkewPpm.toFixed(1)} ppm`).join('; ')}`,
+    `\nquiet echo, long delays, soft openings (16 kHz)\n${sceneTable(ours)}\n\nthe young first onset rechecked (24 kHz, maxDelayMs ${QUIET_MAX_DELAY_MS})\n${sceneTable([misplaced])}\n\na false clock skew before aec-desk1 (16 kHz)\n${sceneTable([deskFar!])}\n\nno drift: path changes, largest skew followed: ${still.map((r) => `${r.scene} ${r.pathChanges}, ${r.maxSkewPpm.toFixed(1)} ppm`).join('; ')}`,
   );
 }, 120_000);
 
@@ -88,10 +89,12 @@ describe('EchoCanceller on quiet echo, long delays and soft openings, the user o
       expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.002);
     }
   });
-  it(`still weak: ${MISPLACED} with maxDelayMs ${QUIET_MAX_DELAY_MS} (the delay estimator's first onset at 416 ms for an echo at 324 ms, 2-16 s): single talk 8.3 dB of its 19.6 dB ceiling, 4.3% leaks; with maxDelayMs 400 it is placed at 309 ms by 1 s`, () => {
-    expect(misplaced!.singleTalk.reductionDb).toBeLessThan(misplaced!.singleTalk.ceilingDb - 3);
-    expect(misplaced!.singleTalk.leakShare).toBeGreaterThan(0.01);
+  it(`${MISPLACED} with maxDelayMs ${QUIET_MAX_DELAY_MS}: the first onset taken from young lags (416 ms at 1.06 s for an echo at 324 ms) is rechecked once they are mature (277 ms at 2.83 s; aec-kiosk320): single talk within 3 dB of its ceiling, no audible leaks (before: 8.3 dB of 19.6, 4.3% leaks; measured 18.8 dB, 0.0%)`, () => {
+    expect(misplaced!.singleTalk.frames).toBeGreaterThanOrEqual(50);
+    expect(misplaced!.singleTalk.reductionDb).toBeGreaterThanOrEqual(misplaced!.singleTalk.ceilingDb - 3);
+    expect(misplaced!.singleTalk.leakShare).toBeLessThanOrEqual(0.002);
     expect(misplaced!.coldStart!.share).toBeGreaterThanOrEqual(0.9);
+    expect(misplaced!.coldStart!.neverPassed).toBe(0);
   });
   it(`${DESK_FAR}: the user over a converged filter no longer opens the delay statistics' early skew (aec-desk1: -323 ppm without drift, 3 false path changes, 78.2% delivered before; measured 99.4%, 42.0 dB)`, () => {
     expect(deskFar!.doubleTalk.cleanShare).toBeGreaterThanOrEqual(0.9);
