@@ -17,6 +17,7 @@ import os from 'node:os';
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { adaptCanceller } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const args = process.argv.slice(2);
@@ -83,19 +84,7 @@ for (const g of groupNames) {
       const capacity = Math.ceil(scene.mic.length / B) + 8;
       const base = c.heap.alloc(64 * capacity);
       c.k.aec_ptrace_set(base, capacity);
-      lab.runCanceller(
-        {
-          name: 'dtflag',
-          sampleRate: rate,
-          latencySamples: c.latencySamples,
-          blockSamples: rate / 100,
-          process(/** @type {Float32Array} */ r, /** @type {Float32Array} */ m, /** @type {Float32Array} */ o) {
-            c.pushReference(r);
-            c.processInto(m, o);
-          },
-        },
-        scene,
-      );
+      lab.runCanceller(adaptCanceller(c, 'dtflag', false), scene);
       const n = c.k.aec_ptrace_count();
       const f = new Float32Array(c.k.memory.buffer, base, n * 16).slice();
       c.free();

@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 import { changeCalls } from './echo-lab/changes.mjs';
 import { driftParams } from './echo-lab/drift.mjs';
+import { adaptCanceller } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const [dist, pattern] = process.argv.slice(2);
@@ -96,19 +97,7 @@ for (const [index, { name, scene }] of runs.entries()) {
   c.k.aec_strace_set(shiftBase, 4096);
   const skewBase = c.heap.alloc(32 * 8192);
   c.k.aec_sktrace_set(skewBase, 8192);
-  lab.runCanceller(
-    {
-      name: 'path-trace',
-      sampleRate: rate,
-      latencySamples: c.latencySamples,
-      blockSamples: rate / 100,
-      process(/** @type {Float32Array} */ r, /** @type {Float32Array} */ m, /** @type {Float32Array} */ o) {
-        c.pushReference(r);
-        c.processInto(m, o);
-      },
-    },
-    scene,
-  );
+  lab.runCanceller(adaptCanceller(c, 'path-trace', false), scene);
   const n = c.k.aec_ptrace_count();
   const f = new Float32Array(c.k.memory.buffer, base, n * 16);
   const at = (/** @type {number} */ i) => f.subarray(16 * i, 16 * i + 16);

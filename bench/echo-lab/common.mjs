@@ -60,7 +60,12 @@ export async function loadBuilds(dirs) {
  * @param {(canceller: any, seconds: number) => void} [onBlock]
  */
 export function cancellerAdapter(lib, sampleRate, options, name, free, onBlock) {
-  const c = new lib.EchoCanceller({ sampleRate, ...options });
+  return adaptCanceller(new lib.EchoCanceller({ sampleRate, ...options }), name, free, onBlock);
+}
+
+/** cancellerAdapter for a canceller already made (e.g. with a bench trace set on it). @param {any} c @param {string} name @param {boolean} free @param {(canceller: any, seconds: number) => void} [onBlock] */
+export function adaptCanceller(c, name, free, onBlock) {
+  const sampleRate = c.sampleRate;
   let samples = 0;
   return {
     canceller: c, // for the bench hooks (trace)
