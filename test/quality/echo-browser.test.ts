@@ -49,7 +49,7 @@ beforeAll(() => {
   console.log(
     `\nthe browser (webrtc-audio-processing 0.3: AEC + NS + AGC), ours alone, the stack\n${sceneTable(rows.flatMap((r) => [r.browser, r.ours, r.stack]))}\n\npath changes ours counted, alone / behind the browser: ${rows.map((r) => `${r.scene} ${r.pathChanges.ours} / ${r.pathChanges.stack}`).join('; ')}`,
   );
-}, 120_000);
+}, 600_000); // (generous for a loaded CI machine)
 
 const isCall = (r: Row) => !r.scene.includes('change@');
 

@@ -28,7 +28,7 @@ const dirty = (f: EchoFigures) => Math.round(f.doubleTalk.frames * (1 - f.double
 beforeAll(() => {
   for (const params of CALLS) ours.push(evaluate(echoCanceller, buildScene(params)));
   console.log(`\na path change while the user talks (16 kHz, 12 dB)\n${sceneTable(ours)}`);
-}, 120_000);
+}, 600_000); // (generous for a loaded CI machine)
 
 describe('EchoCanceller when the echo path changes while the user talks over the reply', () => {
   it('covers the three calls changed at 9 s', () => {

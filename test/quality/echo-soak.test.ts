@@ -42,7 +42,7 @@ beforeAll(
       `\n| start s | room | segment | path change made | single talk dB (ceiling) | leaks | double talk clean | delay true / estimated ms | skew ppm | path changes counted |\n| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n${run.windows.map(row).join('\n')}`,
     );
   },
-  HOURS > 0 ? HOURS * 3_600_000 : 120_000,
+  HOURS > 0 ? HOURS * 3_600_000 : 600_000,
 );
 
 /** The call windows of each room visit (a path change to another room starts a visit). */
