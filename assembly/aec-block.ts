@@ -13,7 +13,7 @@ import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fi
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
-import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, trace_decay, trace_decay_fit } from "./bench-hooks";
+import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
@@ -304,6 +304,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   const xwSum = kf_apply_bound(a.xw, k, echoBound, a.resid, a.rScale);
   trackGain(a, sdd, xwSum);
   a.talking = a.excessDb > TALK_DB;
+  if (HOOKS) a.talking = ab_talking(a, a.talking);
   // the reference noise gate: 60 dB under the window's strongest bin, or under -100 dBFS (white)
   const xPeak = kf_max(a.xw, k);
   a.narrowband = xPeak > NARROW_PEAK * xwSum;

@@ -75,7 +75,7 @@
 
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
-import { HOOKS, trace_suppress, trace_gain, ab_present } from "./bench-hooks";
+import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
@@ -412,6 +412,7 @@ export function sup_process(
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));
+  if (HOOKS) ab_resid(s, fft, work, s.over);
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
   if (HOOKS) trace_gain(s);
   s.frames++;

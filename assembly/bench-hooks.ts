@@ -86,6 +86,68 @@ export function ab_present(s: Suppress): void {
   if (orBase != 0 && s.frames < orN && load<u8>(orBase + <usize>s.frames) != 0) s.hang = s.hangBlocks;
 }
 
+// ---- the residual oracle (aec-open11, bench/echo-lab.mjs openings --oracle with ECHO_RESID_ORACLE):
+// the scene's true near end (user + noise, f32 per mic sample from `ptr`); per block the true residual
+// echo in the suppressor's frame, |E - T|^2 with T the near end's spectrum over the same frame (E as the
+// gain sees it), replaces the gain's residual: `mode` 1 while the user is present (residNear), 2 with no
+// user (residFar), 3 both; x `scale`. What the openings would be with an exact residual estimate.
+let roBase: usize = 0;
+let roN: i32 = 0;
+let roMode: i32 = 0;
+let roScale: f32 = 1;
+// scratch allocated by the first call (static arrays here would be allocated in the release build too)
+let roPrev: usize = 0; // f32[512]: the last block's true near end
+let roFrame: usize = 0; // f32[1024]
+let roRe: usize = 0; // f32[528]
+let roIm: usize = 0;
+/** Starts the residual oracle over `n` samples at `ptr` (0: off). */
+export function aec_resid_oracle_set(ptr: usize, n: i32, mode: i32, scale: f32): void {
+  roBase = ptr; roN = n; roMode = mode; roScale = scale;
+  if (roPrev == 0) {
+    roPrev = alloc(512 << 2);
+    roFrame = alloc(1024 << 2);
+    roRe = alloc(528 << 2);
+    roIm = alloc(528 << 2);
+  }
+  memory.fill(roPrev, 0, 512 << 2);
+}
+/** In sup_process before the gain (after the presence decision): the true residual in place of the gain's. */
+export function ab_resid(s: Suppress, fft: usize, work: usize, overFar: f32): void {
+  if (roBase == 0) return;
+  const b = s.b;
+  const at = s.frames * b;
+  const fr = roFrame;
+  for (let i = 0; i < b; i++) {
+    const o = <usize>i << 2;
+    const t: f32 = at + i < roN ? load<f32>(roBase + (<usize>(at + i) << 2)) : 0;
+    store<f32>(fr + o, load<f32>(roPrev + o) * load<f32>(s.win + o));
+    store<f32>(fr + (<usize>(b + i) << 2), t * load<f32>(s.win + (<usize>(b + i) << 2)));
+    store<f32>(roPrev + o, t);
+  }
+  const re = roRe;
+  const im = roIm;
+  fft_forward(fft, fr, re, im, work);
+  for (let j = 0; j < s.k; j++) {
+    const o = <usize>j << 2;
+    const dr = load<f32>(s.eRe + o) - load<f32>(re + o);
+    const di = load<f32>(s.eIm + o) - load<f32>(im + o);
+    const r = roScale * (dr * dr + di * di) / max<f32>(load<f32>(s.gainScale + o), 1.0e-20);
+    if ((roMode & 1) != 0) store<f32>(s.residNear + o, r / s.overNear);
+    if ((roMode & 2) != 0) store<f32>(s.residFar + o, r / overFar);
+  }
+}
+
+// ---- the double-talk flag's oracle (aec-open11): per block (the canceller's count) a byte; where set
+// the linear stage's flag (`talking`) is up whatever the mic's excess said; elsewhere as judged
+let tkBase: usize = 0;
+let tkN: i32 = 0;
+/** Starts the flag oracle from `n` bytes at `ptr` (0: off). */
+export function aec_talk_oracle_set(ptr: usize, n: i32): void { tkBase = ptr; tkN = n; }
+/** In the block after the flag is judged: the oracle's flag. */
+export function ab_talking(a: Aec, judged: bool): bool {
+  return tkBase != 0 && a.blocks < tkN && load<u8>(tkBase + <usize>a.blocks) != 0 ? true : judged;
+}
+
 // ---- the room's decay as measureDecay (./aec-block) last fitted it: the partitions' energy (dB) and the fit,
 // the background's uncertainty per partition (dB, summed over bins: the misadjustment its Kalman state
 // predicts, in the units of the energy), and a log of the fits (block, T60 ms) for bench/echo-decay-read.mjs

@@ -10,6 +10,7 @@
 //   node bench/echo-lab.mjs openings [build]     openings per utterance: ours, the linear stage's, a pass-through
 //     --frames                                   the first 10 frames of each utterance, dB
 //     --oracle                                   (build: hooked) also with the presence forced on over the labels
+//                                                (more oracles by environment: bench/echo-lab/openings.mjs)
 //   node bench/echo-lab.mjs trace [build]        the suppressor per block and octave on the first scene (build: hooked)
 //     --from S --to S                            the stretch traced, s
 //   node bench/echo-lab.mjs drift [build...]     the drift test's calls per 30 s window
@@ -23,6 +24,7 @@
 //   --groups LIST        16k,24k,48k,outside (default), outside24 (the outside rooms at 24 kHz),
 //                        changes (the calls of `changes` at 16 kHz 12 dB)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
+// ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every run of every build (aec-open11).
 // e.g. node bench/echo-lab.mjs scenes /tmp/base-dist dist --scenes 'kiosk 16k call' --shifts 0,13
 import { parseArgs } from 'node:util';
 import { loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';

@@ -38,6 +38,8 @@ export async function loadLab() {
  * @param {string[]} dirs @returns {Promise<Build[]>}
  */
 export async function loadBuilds(dirs) {
+  // (aec-open11) ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every build's every run
+  const labOptions = process.env.ECHO_LAB_OPTIONS ? JSON.parse(process.env.ECHO_LAB_OPTIONS) : {};
   const list = dirs.length ? dirs : [join(ROOT, 'dist')];
   return Promise.all(
     list.map(async (dir) => {
@@ -46,7 +48,7 @@ export async function loadBuilds(dirs) {
       const factory =
         (options = {}) =>
         (sampleRate) =>
-          cancellerAdapter(lib, sampleRate, options, dir, true);
+          cancellerAdapter(lib, sampleRate, { ...labOptions, ...options }, dir, true);
       return { label: dir, lib, factory };
     }),
   );
