@@ -7,7 +7,7 @@ import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_profile, dl_long_tail } from "./aec-delay";
-import { sk_block, sk_turn, sk_constrain } from "./aec-skew";
+import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
 import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail } from "./aec-suppress-init";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
@@ -398,7 +398,7 @@ export function aec_block(a: Aec): void {
   // (the canceller ~1.5x as fast while the assistant is silent).
   const quiet = a.zeroFrames >= a.offset + m;
   if (!quiet) flushDrift(a); // (the pass reads the uncertainty, the skew turns the weights)
-  sk_turn(a, quiet); // the weights follow a clock skew (bypassed without one)
+  const turning = sk_turn(a, quiet); // the weights follow a clock skew (bypassed without one): turned in the pass below
   if (quiet) {
     memory.fill(a.yb, 0, <usize>b << 2);
     memory.fill(a.yf, 0, <usize>b << 2);
@@ -408,7 +408,8 @@ export function aec_block(a: Aec): void {
   } else {
     // only the partitions whose reference frame is not all zeros (the pauses between words)
     a.nRuns = kf_runs(a.xz, a.slots, fh, m, spec, a.runs);
-    kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.runs, a.nRuns, k, a.profile, a.resid, a.xw, a.xf);
+    kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.runs, a.nRuns, k, a.profile, a.resid, a.xw, a.xf, turning ? a.rot : 0);
+    if (turning) sk_turn_gaps(a);
     pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
     pf_last_half(a.sG, a.sG + kb, b, a.fft, a.tmp, a.work, a.yf);
     if (HOOKS) ab_filter(a, fh);

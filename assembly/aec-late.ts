@@ -127,10 +127,24 @@ export function late_block(a: Aec): usize {
   const sup = changetype<Suppress>(a.sup);
   const fit = (a.blocks & 1) == 0 && sup.hang == 0 && sup.refused == 0;
   const lambda: f64 = 1.0 - 2.0 / <f64>a.lateDecayBlocks; // (moments every second block)
+  // the late references, every bin four at a time (the same operations per bin as one at a time)
+  const vd0 = f32x4.splat(d0);
+  const vd1 = f32x4.splat(d1);
+  const vd2 = f32x4.splat(d2);
+  for (let i = 0; i < k; i += 4) {
+    const q = <usize>i << 2;
+    const re = v128.load(x + q);
+    const im = v128.load(x + kb + q);
+    const px = f32x4.add(f32x4.mul(re, re), f32x4.mul(im, im));
+    v128.store(l0 + q, f32x4.mul(vd0, f32x4.add(v128.load(l0 + q), px)));
+    v128.store(l1 + q, f32x4.mul(vd1, f32x4.add(v128.load(l1 + q), px)));
+    v128.store(l2 + q, f32x4.mul(vd2, f32x4.add(v128.load(l2 + q), px)));
+  }
   let any = false;
   let j = 0;
-  for (let o = 0; o < LATE_OCTAVES; o++) {
+  for (let o = 0; fit && o < LATE_OCTAVES; o++) {
     const end = load<i32>(a.lateEdges + (<usize>o << 2));
+    // the octave's sums in bin order, in f64 (as the moments)
     let sa: f64 = 0;
     let s0: f64 = 0;
     let s1: f64 = 0;
@@ -138,26 +152,15 @@ export function late_block(a: Aec): usize {
     let sy: f64 = 0;
     for (; j < end; j++) {
       const q = <usize>j << 2;
-      const re = load<f32>(x + q);
-      const im = load<f32>(x + kb + q);
-      const px = re * re + im * im;
-      const v0 = d0 * (load<f32>(l0 + q) + px);
-      const v1 = d1 * (load<f32>(l1 + q) + px);
-      const v2 = d2 * (load<f32>(l2 + q) + px);
-      store<f32>(l0 + q, v0);
-      store<f32>(l1 + q, v1);
-      store<f32>(l2 + q, v2);
-      if (fit) {
-        sa += <f64>load<f32>(a.xf + q);
-        s0 += <f64>v0;
-        s1 += <f64>v1;
-        s2 += <f64>v2;
-        const dr = load<f32>(a.sD + q);
-        const di = load<f32>(a.sD + kb + q);
-        sy += <f64>(dr * dr + di * di);
-      }
+      sa += <f64>load<f32>(a.xf + q);
+      s0 += <f64>load<f32>(l0 + q);
+      s1 += <f64>load<f32>(l1 + q);
+      s2 += <f64>load<f32>(l2 + q);
+      const dr = load<f32>(a.sD + q);
+      const di = load<f32>(a.sD + kb + q);
+      sy += <f64>(dr * dr + di * di);
     }
-    if (fit && sa + s0 + s1 + s2 > 0) {
+    if (sa + s0 + s1 + s2 > 0) {
       any = true;
       const p = oct(a, o);
       // the features: window, three late bases, the constant
@@ -199,7 +202,8 @@ export function late_block(a: Aec): usize {
   let used = a.lateOn || early;
   if (HOOKS) used = ab_late(a.blocks, early, a.lateOn);
   if (!used) return a.rvPower;
-  // T per bin, and the larger of it and ./aec-reverb's
+  // T per bin, and the larger of it and ./aec-reverb's (f32x4.max: f32.max's rules, lane by lane);
+  // four bins at a time inside each octave, one at a time at its edges
   j = 0;
   for (let o = 0; o < LATE_OCTAVES; o++) {
     const end = load<i32>(a.lateEdges + (<usize>o << 2));
@@ -207,14 +211,27 @@ export function late_block(a: Aec): usize {
     const g0 = FRAME_POWER * <f32>load<f64>(g + 8);
     const g1 = FRAME_POWER * <f32>load<f64>(g + 16);
     const g2 = FRAME_POWER * <f32>load<f64>(g + 24);
-    for (; j < end; j++) {
+    for (; j < end && (j & 3) != 0; j++) lateBin(a.rvPower, l0, tOut, out, <usize>j << 2, kb, g0, g1, g2);
+    const vg0 = f32x4.splat(g0);
+    const vg1 = f32x4.splat(g1);
+    const vg2 = f32x4.splat(g2);
+    for (; j + 4 <= end; j += 4) {
       const q = <usize>j << 2;
-      const t = g0 * load<f32>(l0 + q) + g1 * load<f32>(l1 + q) + g2 * load<f32>(l2 + q);
-      store<f32>(tOut + q, t);
-      store<f32>(out + q, max<f32>(t, load<f32>(a.rvPower + q)));
+      const t = f32x4.add(f32x4.add(f32x4.mul(vg0, v128.load(l0 + q)), f32x4.mul(vg1, v128.load(l0 + kb + q))), f32x4.mul(vg2, v128.load(l0 + 2 * kb + q)));
+      v128.store(tOut + q, t);
+      v128.store(out + q, f32x4.max(t, v128.load(a.rvPower + q)));
     }
+    for (; j < end; j++) lateBin(a.rvPower, l0, tOut, out, <usize>j << 2, kb, g0, g1, g2);
   }
   return out;
+}
+
+/** One bin of late_block's T (at byte offset q; the late references at l0, l0 + kb, l0 + 2kb). */
+// @ts-ignore: decorator
+@inline function lateBin(rv: usize, l0: usize, tOut: usize, out: usize, q: usize, kb: usize, g0: f32, g1: f32, g2: f32): void {
+  const t = g0 * load<f32>(l0 + q) + g1 * load<f32>(l0 + kb + q) + g2 * load<f32>(l0 + 2 * kb + q);
+  store<f32>(tOut + q, t);
+  store<f32>(out + q, max<f32>(t, load<f32>(rv + q)));
 }
 
 /** The share of the fitted echo past the window (0..1) from the late bases `from` on, over every octave. */

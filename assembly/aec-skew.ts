@@ -352,8 +352,8 @@ function phasorsOf(a: Aec, dtau: f64, rot: usize): void {
 }
 
 /** Once a block: both filters move by the skew's delay over the block (nothing while bypassed). */
-export function sk_turn(a: Aec, quiet: bool): void {
-  if (!a.skewOn) return;
+export function sk_turn(a: Aec, quiet: bool): bool {
+  if (!a.skewOn) return false;
   a.keptMoved += <f64>a.skew * <f64>a.b;
   // Nothing plays for the filter's window (a reply's pause): the movement waits, and is applied as
   // a whole when the reference comes back. Turned every block of a pause of minutes, the model
@@ -363,12 +363,27 @@ export function sk_turn(a: Aec, quiet: bool): void {
   // pause at +100 ppm: 2 path changes, 19.2 dB, 0.8% leaks over the next 30 s).
   if (quiet) {
     a.skewPending += <f64>a.skew * <f64>a.b;
-    return;
+    return false;
   }
   if (a.skewPending != 0) applyPending(a);
   a.settled = 0; // (./aec-block: the constraint's schedule)
-  turn(a.wb, a.m, a.k, a.rot);
-  turn(a.wf, a.m, a.k, a.rot);
+  // both filters are turned by a.rot before anything reads them again: the partitions the filters'
+  // pass reads in that pass (./aec-step, kf_filter_residual with rot), the others by sk_turn_gaps
+  return true;
+}
+
+/** The turn of both filters' partitions outside the runs the filters' pass read (their reference frames all zeros). */
+export function sk_turn_gaps(a: Aec): void {
+  const spec = <usize>(8 * a.k);
+  let q = 0;
+  for (let r = 0; r <= a.nRuns; r++) {
+    const end = r < a.nRuns ? load<i32>(a.runs + (<usize>r << 4)) : a.m; // the next run's first partition
+    for (; q < end; q++) {
+      turn(a.wb + <usize>q * spec, 1, a.k, a.rot);
+      turn(a.wf + <usize>q * spec, 1, a.k, a.rot);
+    }
+    if (r < a.nRuns) q = load<i32>(a.runs + (<usize>r << 4), 4);
+  }
 }
 
 /**

@@ -43,16 +43,24 @@
  * Only the partitions in `runs` (kf_runs: those whose reference frame is not all zeros) are read:
  * a zero spectrum adds +-0 to every sum, which leaves it as it was, bit for bit.
  */
-export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, k: i32, q: usize, out: usize, xw: usize, xf: usize): void {
-  if (k == 132) filterResidual<u8>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf);
-  else if (k == 260) filterResidual<u16>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf);
-  else if (k == 516) filterResidual<u32>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf);
-  else filterResidual<u64>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf);
+export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, k: i32, q: usize, out: usize, xw: usize, xf: usize, rot: usize = 0): void {
+  if (rot != 0) {
+    // the clock skew's turn of both filters (./aec-skew: each coefficient times the bin's phasor at
+    // rot, re then im K floats on) done in the same pass, on the partitions it reads; the caller
+    // turns the others (sk_turn_gaps)
+    if (k == 132) filterResidual<u8>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot);
+    else if (k == 260) filterResidual<u16>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot);
+    else if (k == 516) filterResidual<u32>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot);
+    else filterResidual<u64>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot);
+  } else if (k == 132) filterResidual<u8>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0);
+  else if (k == 260) filterResidual<u16>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0);
+  else if (k == 516) filterResidual<u32>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0);
+  else filterResidual<u64>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0);
 }
 
 /** kf_filter_residual's pass for the block size T stands for (specialised). */
 // @ts-ignore: decorator
-@inline function filterResidual<T>(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, kRun: i32, q: usize, out: usize, xw: usize, xf: usize): void {
+@inline function filterResidual<T>(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, kRun: i32, q: usize, out: usize, xw: usize, xf: usize, turning: bool, rot: usize): void {
   const IM = specialisedIm<T>();
   const k = IM != 0 ? <i32>(IM >> 2) : kRun;
   const imr: usize = IM != 0 ? 0 : <usize>k << 2; // the imaginary half's offset when not an immediate
@@ -70,6 +78,9 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
     let bi = f32x4.splat(0);
     let fr = f32x4.splat(0);
     let fi = f32x4.splat(0);
+    // the bin's phasor (turning only: its operations are ./aec-skew's turn, in the same order)
+    const rr = turning ? v128.load(rot + o) : f32x4.splat(0);
+    const ri = turning ? v128.load(rot + o + imr, IM) : f32x4.splat(0);
     for (let r = runs; r < runsEnd; r += 16) {
       // a run of partitions [i, end) in consecutive history slots from xp
       let i = load<i32>(r);
@@ -80,12 +91,28 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
       for (; i < end; i++) {
         const xr = v128.load(xp);
         const xi = v128.load(xp + imr, IM);
-        const wbr = v128.load(wb + wo);
-        const wbi = v128.load(wb + wo + imr, IM);
+        let wbr = v128.load(wb + wo);
+        let wbi = v128.load(wb + wo + imr, IM);
+        if (turning) {
+          const tr = f32x4.sub(f32x4.mul(wbr, rr), f32x4.mul(wbi, ri));
+          const ti = f32x4.add(f32x4.mul(wbr, ri), f32x4.mul(wbi, rr));
+          v128.store(wb + wo, tr);
+          v128.store(wb + wo + imr, ti, IM);
+          wbr = tr;
+          wbi = ti;
+        }
         br = f32x4.add(br, f32x4.sub(f32x4.mul(wbr, xr), f32x4.mul(wbi, xi)));
         bi = f32x4.add(bi, f32x4.add(f32x4.mul(wbr, xi), f32x4.mul(wbi, xr)));
-        const wfr = v128.load(wf + wo);
-        const wfi = v128.load(wf + wo + imr, IM);
+        let wfr = v128.load(wf + wo);
+        let wfi = v128.load(wf + wo + imr, IM);
+        if (turning) {
+          const tr = f32x4.sub(f32x4.mul(wfr, rr), f32x4.mul(wfi, ri));
+          const ti = f32x4.add(f32x4.mul(wfr, ri), f32x4.mul(wfi, rr));
+          v128.store(wf + wo, tr);
+          v128.store(wf + wo + imr, ti, IM);
+          wfr = tr;
+          wfi = ti;
+        }
         fr = f32x4.add(fr, f32x4.sub(f32x4.mul(wfr, xr), f32x4.mul(wfi, xi)));
         fi = f32x4.add(fi, f32x4.add(f32x4.mul(wfr, xi), f32x4.mul(wfi, xr)));
         const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
