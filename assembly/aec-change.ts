@@ -10,7 +10,7 @@ import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
 import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
-import { HOOKS, trace_path, trace_shift } from "./bench-hooks";
+import { HOOKS, trace_path, trace_shift, ab_veto } from "./bench-hooks";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -56,7 +56,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
   if (HOOKS) trace_path(a, heard, playing);
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
   // the user at a cold start) or the room changed; the foreground starts again from zero too
-  if (heard && a.syf > 2 * a.sdd) a.divergedBlocks++;
+  if (heard && a.syf > (HOOKS && ab_veto(64) ? <f32>1.4 : <f32>2) * a.sdd) a.divergedBlocks++;
   else a.divergedBlocks = 0;
   // an echo the filter never learned: the reference played for 2 s without the filter ever removing
   // 3 dB (since the start or the last change), and now the mic is mostly the reference's echo
@@ -69,7 +69,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
   if (heard && armed && dl_peak(a.delay) > COHERENT_ECHO) a.emergedBlocks++;
   else a.emergedBlocks = 0;
   const limit = 0.08 * <f32>a.sampleRate;
-  const diverged = <f32>a.divergedBlocks * <f32>a.b > limit;
+  const diverged = <f32>a.divergedBlocks * <f32>a.b > (HOOKS && ab_veto(128) ? <f32>0.5 : <f32>1) * limit;
   const emerged = <f32>a.emergedBlocks * <f32>a.b > limit;
   if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
   const wrong = <f32>a.wrongBlocks * <f32>a.b > limit;
@@ -77,6 +77,15 @@ export function detectPathChange(a: Aec, playing: bool): void {
     a.wrongBlocks = 0;
     a.shiftBlocks = 0;
   } else if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
+    if (HOOKS && ab_veto(diverged ? 1 : emerged ? 8 : <f32>a.misfitBlocks * <f32>a.b > limit ? 4 : 2)) {
+      // the bench's oracle (./bench-hooks: ab_veto): this change not taken
+      a.wrongBlocks = 0;
+      a.misfitBlocks = 0;
+      a.divergedBlocks = 0;
+      a.emergedBlocks = 0;
+      keepModel(a, heard);
+      return;
+    }
     setPrior(a);
     // the last snapshot of the converged foreground (keepModel) is offered to the relearning
     // background where it fits: at the next filter move (the onset jumped: a playout jump found
@@ -97,8 +106,8 @@ export function detectPathChange(a: Aec, playing: bool): void {
     // not after a divergence before the filter converged (a wrong onset taken fast in the laptop's
     // quiet cold start at 24 kHz: 14.6 -> 10.2 dB, leaks 0 -> 1.9%)
     if (a.bestErle > 10) dl_rearm(a.delay);
-    a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
-    if (a.suppress) sup_forget(a.sup);
+    if (!(HOOKS && diverged && ab_veto(32))) a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
+    if (a.suppress && !(HOOKS && diverged && ab_veto(16))) sup_forget(a.sup);
     a.bestErle = 1;
     a.heardErleDb = 0;
     a.bestHeardDb = 0;

@@ -23,6 +23,16 @@ import { alloc } from "./memory";
 /** The placement oracle (aec-open6): the delay estimate's onset replaced by PIN_ONSET's lag from the first block. */
 export function ab_onset(onset: i32): i32 { return PIN_LAG >= 0 ? PIN_LAG : onset; }
 
+// ---- the path-change veto (aec-quiet2, bench/echo-quiet.mjs --veto): on scenes without a true path
+// change, the changes of the rules in the mask not taken (1 divergence, 2 louder error, 4 misfit, 8 emerged);
+// ablations of a divergence's restart: 16 the suppressor does not forget, 32 no relaxed bound;
+// the divergence rule sooner: 64 the estimate over 1.4x the mic (not 2x), 128 for 40 ms (not 80)
+let vetoMask: i32 = 0;
+/** Sets the rules whose path changes are not taken (0: every change taken, as released). */
+export function aec_veto_set(mask: i32): void { vetoMask = mask; }
+/** In detectPathChange: whether a change by `rule` (one bit of the mask) is vetoed. */
+export function ab_veto(rule: i32): bool { return (vetoMask & rule) != 0; }
+
 // ---- the path-change trace (bench/echo-path-trace.mjs): per block 16 floats of detectPathChange's state
 let ptBase: usize = 0;
 let ptCap: i32 = 0;

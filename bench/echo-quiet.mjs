@@ -13,6 +13,8 @@
 //   node bench/echo-quiet.mjs [--rates 16000,24000] [--size bench|test] [--scenes REGEXP] [--modes on,off]
 //     --also LIST     the lab's own groups too, judged the same way (16k,24k,48k,outside,outside24)
 //     --save FILE     the lines as JSON; --compare FILE: print only the lines that moved since
+//     --veto MASK     (the oracle on these scenes without a true path change, aec-quiet2) the path changes of the
+//                     rules in MASK not taken: 1 divergence, 2 louder error, 4 misfit, 8 emerged (15: none taken)
 //     --onsets        each change of the delay estimate: when, where, and the profile's 4 strongest lags
 //                     (lag in ms, coherence %: where a first onset came from)
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ const { values: o } = parseArgs({
     save: { type: 'string' },
     compare: { type: 'string' },
     onsets: { type: 'boolean', default: false },
+    veto: { type: 'string', default: '0' },
   },
 });
 const lab = await loadLab();
@@ -80,6 +83,7 @@ for (const { params, scene } of list) {
       const adapter = cancellerAdapter(lib, sampleRate, options, mode, false, o.onsets ? onsetLog : undefined);
       c = adapter.canceller;
       c.k.aec_late_log_reset(MODES[mode]);
+      c.k.aec_veto_set(Number(o.veto));
       return adapter;
     };
     const f = lab.evaluate(factory, scene);
