@@ -52,6 +52,9 @@
 //   OVER_COLD, except that a presence starts at `over` where the reply's echo rises (./aec-change:
 //   rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
 //   user a fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
+//   While cold the lowest octave (under 250 Hz: two bins, 94 and 141 Hz at 24 and 48 kHz) is not one
+//   of the 2: two bins' excess share swings before the trackers have learned the room (the
+//   outside small room at 48 kHz: a false presence at 0.75 s, 20 dB in 1300 ms; aec-outside48).
 // - Gain G = max(floor, sqrt(1 - o R / |E|^2)) (power subtraction) with o = `overNear` x R_near
 //   while the user is present (R with eta |Y|^2 held under CAP_NEAR x P once warm, where the filter
 //   models the echo; after COH_AFTER_MS of presence held under COH_OVER x the part of E coherent
@@ -218,7 +221,8 @@ export function sup_process(
     if (j >= nextEdge) {
       if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
       bandLow = zero;
-      if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) {
+      // (the lowest octave, two bins, counts only once warm: above)
+      if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal) && (band > 0 || s.warm)) {
         bandsOver++;
         if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
       }

@@ -21,7 +21,8 @@
 //                                                builds; --scenes filters them too (default: all)
 // Scene selection (scenes, openings, trace):
 //   --scenes REGEXP      over the scenes' names (default ' 6dB'; the lab's shifted scenes as '<name> +13')
-//   --groups LIST        16k,24k,48k,outside (default), outside24 (the outside rooms at 24 kHz),
+//   --groups LIST        16k,24k,48k,outside (default), outside24, outside48 (the outside rooms at 24 and
+//                        48 kHz; at 48 kHz their responses generated there, fixtures/echo-outside),
 //                        changes (the calls of `changes` at 16 kHz 12 dB)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
 // ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every run of every build (aec-open11).

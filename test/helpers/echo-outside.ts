@@ -6,8 +6,11 @@
 // the suppressor's late-reverberation model, which exists for such tails (docs/echo-lab.md).
 //
 // Each has one speaker-to-mic response (no path change); the user's path is a direct impulse plus
-// the room's response 10 dB under it (a user near the mic, in the same room). 16 kHz as committed;
-// other rates by the lab's offline resampler.
+// the room's response 10 dB under it (a user near the mic, in the same room). 16 and 48 kHz as
+// committed (generated at each rate: the 48 kHz responses keep what the rooms have over 8 kHz, where
+// the 24 kHz speech still has energy); other rates by the lab's offline resampler from 16 kHz.
+// ECHO_OUTSIDE_FROM_RATE=48000 (bench only): every rate resampled from the 48 kHz responses instead
+// (sox's freeverb rendered at 48 kHz is another realisation of the same settings: aec-outside48).
 import { readFileSync } from 'node:fs';
 import { FIXTURES } from './labels-vad.js';
 import { resampleOffline, type RoomResponses } from './echo-sources.js';
@@ -18,8 +21,15 @@ const RATE = 16000;
 /** The user's reverberation under the direct sound, dB. */
 const USER_DRR_DB = 10;
 
+interface OutsideResponse {
+  file: string;
+  samples: number;
+  onsetSamples: number;
+  t30S: number;
+}
 interface OutsideManifest {
-  rooms: { name: string; what: string; file: string; samples: number; onsetSamples: number; t30S: number }[];
+  /** The fields at 16 kHz; `rates` the same at the other rates generated. */
+  rooms: (OutsideResponse & { name: string; what: string; rates?: Record<string, OutsideResponse> })[];
 }
 
 let manifest: OutsideManifest | undefined;
@@ -39,9 +49,14 @@ export function loadOutsideRoom(name: OutsideRoomName, sampleRate: number): Room
   if (hit) return hit;
   const entry = outsideManifest().rooms.find((r) => r.name === name);
   if (!entry) throw new Error(`no outside room ${name}`);
-  const b = readFileSync(`${FIXTURES}echo-outside/${entry.file}`);
-  const h16 = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  const h = sampleRate === RATE ? h16 : resampleOffline(h16, RATE, sampleRate);
+  const fromRate = Number(process.env.ECHO_OUTSIDE_FROM_RATE ?? RATE);
+  const source = fromRate === RATE ? entry : entry.rates?.[fromRate];
+  if (!source) throw new Error(`no ${fromRate} Hz response of ${name} (ECHO_OUTSIDE_FROM_RATE)`);
+  const native = sampleRate === fromRate ? source : fromRate === RATE ? entry.rates?.[sampleRate] : undefined;
+  const at = native ?? source;
+  const b = readFileSync(`${FIXTURES}echo-outside/${at.file}`);
+  const read = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  const h = native ? read : resampleOffline(read, fromRate, sampleRate);
   const echo = Float64Array.from(h);
   let energy = 0;
   for (const v of echo) energy += v * v;
@@ -49,9 +64,9 @@ export function loadOutsideRoom(name: OutsideRoomName, sampleRate: number): Room
   const g = Math.sqrt(10 ** (-USER_DRR_DB / 10) / energy);
   for (let i = 0; i < echo.length; i++) user[i] = g * echo[i]!;
   user[0]! += 1;
-  const direct = (entry.onsetSamples * sampleRate) / RATE;
+  const direct = native ? native.onsetSamples : (source.onsetSamples * sampleRate) / fromRate;
   const r: RoomResponses = {
-    room: { name, what: entry.what, rt60: entry.t30S },
+    room: { name, what: entry.what, rt60: at.t30S },
     sampleRate,
     echoA: echo,
     echoB: echo,

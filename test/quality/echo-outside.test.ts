@@ -2,7 +2,9 @@
 // small / medium / an RT60 4.7 s hall, a measured seminar room and a measured domestic living room;
 // calls and cold starts at 6, 18 and 30 dB echo return loss, held-out reply and users): 30 scenes at
 // 16 kHz, ~18 s, the hall's 6 at 24 kHz, ~4 s (the session rate, where its misplaced filter leaked most), and the
-// medium room's 3 cold starts at 24 kHz, ~2 s (where a false path change cost the 30 dB one). Printed per
+// medium room's 3 cold starts at 24 kHz, ~2 s (where a false path change cost the 30 dB one), and all 30
+// at 48 kHz, the device rate, ~40 s (their responses generated there: fixtures/echo-outside/*-48000.f32,
+// aec-outside48), each beside the same scene at 16 kHz. Printed per
 // scene and per room beside the peers (speexdsp, webrtc-audio-processing: their figures on the same
 // scenes, fixtures/echo-peers/figures-16000.json, by `ECHO_BENCH_GRID=outside node
 // bench/echo.bench.mjs`). Held to its measured figures (floors a little under them), to what it
@@ -23,6 +25,8 @@ const hall24: EchoFigures[] = [];
 /** The medium room's cold starts at 24 kHz (3 scenes, ~2 s): a false path change on echo alone cost the 30 dB one 4.3 dB. */
 const medium24: EchoFigures[] = [];
 const peers: EchoFigures[] = [];
+/** The 30 scenes at 48 kHz, the device rate (~40 s): their responses generated at 48 kHz, not resampled. */
+const at48: EchoFigures[] = [];
 const group = outsideGroup(16000);
 const reference = JSON.parse(readFileSync(`${FIXTURES}echo-peers/figures-16000.json`, 'utf8'), figuresReviver) as {
   scenes: Record<string, { fingerprint: number[]; figures: EchoFigures[] }>;
@@ -40,14 +44,18 @@ beforeAll(() => {
   for (const params of outsideGroup(24000).scenes.filter((p) => p.room === 'sox-large')) hall24.push(evaluate(echoCanceller, buildScene(params)));
   for (const params of outsideGroup(24000).scenes.filter((p) => p.room === 'sox-medium' && p.script === 'cold-start'))
     medium24.push(evaluate(echoCanceller, buildScene(params)));
+  for (const params of outsideGroup(48000).scenes) at48.push(evaluate(echoCanceller, buildScene(params)));
   const rooms = summarizeByRoom(ours);
   console.log(
-    `\noutside rooms, per scene\n${sceneTable(ours)}\n\nthe hall at 24 kHz\n${sceneTable(hall24)}\n\nthe medium room's cold starts at 24 kHz\n${sceneTable(medium24)}\n\nbeside the peers, per room (worst case)\n${roomTable([...rooms, ...summarizeByRoom(peers)])}\n\nissue-13 shortfalls:\n${ours
+    `\noutside rooms, per scene\n${sceneTable(ours)}\n\nthe hall at 24 kHz\n${sceneTable(hall24)}\n\nthe medium room's cold starts at 24 kHz\n${sceneTable(medium24)}\n\nat 48 kHz\n${sceneTable(at48)}\n\nbeside the peers, per room (worst case)\n${roomTable([...rooms, ...summarizeByRoom(peers)])}\n\nissue-13 shortfalls:\n${ours
+      .map((f) => `${f.scene}: ${issue13Failures(f).join('; ')}`)
+      .filter((l) => !l.endsWith(': '))
+      .join('\n')}\n\nissue-13 shortfalls at 48 kHz:\n${at48
       .map((f) => `${f.scene}: ${issue13Failures(f).join('; ')}`)
       .filter((l) => !l.endsWith(': '))
       .join('\n')}\n\nshortfalls against the peers:\n${shortfallsAgainstPeers(rooms, summarizeByRoom(peers)).join('\n')}`,
   );
-}, 600_000); // (setup: 19 s unloaded; generous for a loaded CI machine)
+}, 900_000); // (setup: 19 s unloaded, ~60 s with the 48 kHz scenes; generous for a loaded CI machine)
 
 const room = (name: string) => ours.filter((f) => f.scene.startsWith(`${name} `));
 const erlOf = (f: EchoFigures) => Number(/ (\d+)dB/.exec(f.scene)![1]);
@@ -132,5 +140,68 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
     const first = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 6)!;
     expect(first.coldStart!.share, first.scene).toBeLessThan(0.17);
     expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.16);
+  });
+});
+
+/**
+ * The 48 kHz scenes outside the hall that miss an issue-13 bound (aec-outside48), and the bound each
+ * is held to instead (measured, with margin); every other bound holds there. Both miss alike at
+ * 24 kHz (seminar call 50 ms, medium cold start 90 ms). (The small room's 6 dB cold start reached
+ * 20 dB in 1300 ms before the lowest octave stopped counting while cold, assembly/aec-suppress.ts:
+ * a false presence at 0.75 s; 320 ms since.)
+ */
+const MISSES_48: Record<string, { openingMedianMs?: number; convergenceMs?: number }> = {
+  'sox-medium 48k cold-start 60ms 6dB': { openingMedianMs: 100 }, // measured 90
+  'seminar 48k call 120ms 6dB': { openingMedianMs: 60 }, // measured 50
+};
+const room48 = (name: string) => at48.filter((f) => f.scene.startsWith(`${name} `));
+/** The same scene at 16 kHz. */
+const at16 = (f: EchoFigures) => ours.find((g) => g.scene === f.scene.replace(' 48k ', ' 16k '))!;
+
+describe('EchoCanceller on the outside rooms at 48 kHz, the device rate (responses generated at 48 kHz)', () => {
+  it('small, medium, seminar and living rooms: every issue-13 bound in every scene but two, which hold theirs (opening medians 50 / 90 ms: as at 24 kHz; the small room 6 dB cold start to 20 dB in 320 ms, 1300 ms before the lowest octave stopped counting while cold)', () => {
+    const scenes = ['sox-small', 'sox-medium', 'seminar', 'living-room'].flatMap(room48);
+    expect(scenes.length).toBe(24);
+    for (const f of scenes) {
+      const miss = MISSES_48[f.scene];
+      const fails = issue13Failures(f).filter(
+        (x) =>
+          !(miss?.openingMedianMs !== undefined && x.startsWith('opening median')) &&
+          !(miss?.convergenceMs !== undefined && x.startsWith('cold-start convergence')),
+      );
+      expect(fails, f.scene).toEqual([]);
+      if (miss?.openingMedianMs !== undefined) expect(f.doubleTalk.openingMedianMs, f.scene).toBeLessThanOrEqual(miss.openingMedianMs);
+      if (miss?.convergenceMs !== undefined) {
+        expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
+        expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(miss.convergenceMs);
+      }
+    }
+  });
+  it('small, medium, seminar and living rooms: single talk within 1.5 dB of the same scene at 16 kHz (measured -0.7 to +1.4 dB)', () => {
+    for (const f of ['sox-small', 'sox-medium', 'seminar', 'living-room'].flatMap(room48))
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(at16(f).singleTalk.reductionDb - 1.5);
+  });
+  it('the hall at 48 kHz: no leaks in its calls, <= 1% in its 6 dB cold start (measured 0.9%), >= 78% of the user delivered in double talk (measured 80.7-98.6%), every scene at 20 dB within 1 s (measured 330-770 ms), single talk >= 37.5 dB at 6 dB (measured 38.5 / 35.9 in the call / cold start; 39.5 / 40.5 at 16 kHz)', () => {
+    const hall = room48('sox-large');
+    expect(hall.length).toBe(6);
+    for (const f of hall) {
+      expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.78);
+      expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
+      expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(1000);
+      if (f.scene.includes(' call ')) expect(f.singleTalk.leakShare, f.scene).toBe(0);
+      if (erlOf(f) === 6) {
+        expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
+        expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(f.scene.includes(' call ') ? 37.5 : 35);
+      }
+    }
+    const at30 = hall.find((f) => f.scene.includes('cold-start') && erlOf(f) === 30)!;
+    expect(at30.singleTalk.reductionDb, at30.scene).toBeGreaterThanOrEqual(12.5); // measured 13.2 (bound 16.1; 14.7 at 16 kHz)
+  });
+  it("still weak: the hall's 18 dB cold start at 48 kHz leaks (measured 14.6 dB, 6.7% leaks; 31.4 dB, 0% at 16 kHz): the first onset taken at 213 ms, 8.2 s in, for an echo at 85 ms; aec-hall2's long-tail placement does not fire on this rendering of the hall (its direct-path peak stands 2.6x over the lags before it, not 3x), at 16 and 24 kHz either (ECHO_OUTSIDE_FROM_RATE=48000)", () => {
+    const at18 = room48('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 18)!;
+    expect(at18.singleTalk.leakShare, at18.scene).toBeGreaterThan(0.01);
+    expect(at18.singleTalk.leakShare, at18.scene).toBeLessThanOrEqual(0.08);
+    expect(at18.singleTalk.reductionDb, at18.scene).toBeLessThan(20);
+    expect(at18.singleTalk.reductionDb, at18.scene).toBeGreaterThanOrEqual(13);
   });
 });
