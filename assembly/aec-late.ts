@@ -207,10 +207,12 @@ export function late_block(a: Aec): usize {
     const g0 = FRAME_POWER * <f32>load<f64>(g + 8);
     const g1 = FRAME_POWER * <f32>load<f64>(g + 16);
     const g2 = FRAME_POWER * <f32>load<f64>(g + 24);
+    const gw = FRAME_POWER * <f32>load<f64>(g);
     for (; j < end; j++) {
       const q = <usize>j << 2;
       const t = g0 * load<f32>(l0 + q) + g1 * load<f32>(l1 + q) + g2 * load<f32>(l2 + q);
-      store<f32>(tOut + q, t);
+      // the whole fitted echo (the window's share too): the gain's residual's cap in a hall (./aec-suppress)
+      store<f32>(tOut + q, t + gw * load<f32>(a.xf + q));
       store<f32>(out + q, max<f32>(t, load<f32>(a.rvPower + q)));
     }
   }
