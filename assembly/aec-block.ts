@@ -475,7 +475,7 @@ export function aec_block(a: Aec): void {
   if (a.suppress) rv_block(a);
   const late = a.suppress ? late_block(a) : a.rvPower;
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
-  if (a.suppress) sup_set_hall(a.sup, a.lateOn);
+  if (a.suppress) sup_set_hall(a.sup, a.lateOn, a.lateRef + <usize>(12 * a.k));
   // in a reply's tail (the reference silent since before the echo's onset: the estimate comes from
   // the filter's later partitions only; not while relearning after a path change) the suppressor's
   // gain applies to the mic less the echo estimate fitted to it per bin (./aec-suppress)

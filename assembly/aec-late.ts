@@ -211,26 +211,29 @@ export function late_block(a: Aec): usize {
     const g0 = FRAME_POWER * <f32>load<f64>(g + 8);
     const g1 = FRAME_POWER * <f32>load<f64>(g + 16);
     const g2 = FRAME_POWER * <f32>load<f64>(g + 24);
-    for (; j < end && (j & 3) != 0; j++) lateBin(a.rvPower, l0, tOut, out, <usize>j << 2, kb, g0, g1, g2);
+    const gw = FRAME_POWER * <f32>load<f64>(g);
+    for (; j < end && (j & 3) != 0; j++) lateBin(a.rvPower, a.xf, l0, tOut, out, <usize>j << 2, kb, g0, g1, g2, gw);
     const vg0 = f32x4.splat(g0);
     const vg1 = f32x4.splat(g1);
     const vg2 = f32x4.splat(g2);
+    const vgw = f32x4.splat(gw);
     for (; j + 4 <= end; j += 4) {
       const q = <usize>j << 2;
       const t = f32x4.add(f32x4.add(f32x4.mul(vg0, v128.load(l0 + q)), f32x4.mul(vg1, v128.load(l0 + kb + q))), f32x4.mul(vg2, v128.load(l0 + 2 * kb + q)));
-      v128.store(tOut + q, t);
+      // the whole fitted echo (the window's share too): the gain's residual's cap in a hall (./aec-suppress)
+      v128.store(tOut + q, f32x4.add(t, f32x4.mul(vgw, v128.load(a.xf + q))));
       v128.store(out + q, f32x4.max(t, v128.load(a.rvPower + q)));
     }
-    for (; j < end; j++) lateBin(a.rvPower, l0, tOut, out, <usize>j << 2, kb, g0, g1, g2);
+    for (; j < end; j++) lateBin(a.rvPower, a.xf, l0, tOut, out, <usize>j << 2, kb, g0, g1, g2, gw);
   }
   return out;
 }
 
-/** One bin of late_block's T (at byte offset q; the late references at l0, l0 + kb, l0 + 2kb). */
+/** One bin of late_block's T (at byte offset q; the late references at l0, l0 + kb, l0 + 2kb; the window's at xf). */
 // @ts-ignore: decorator
-@inline function lateBin(rv: usize, l0: usize, tOut: usize, out: usize, q: usize, kb: usize, g0: f32, g1: f32, g2: f32): void {
+@inline function lateBin(rv: usize, xf: usize, l0: usize, tOut: usize, out: usize, q: usize, kb: usize, g0: f32, g1: f32, g2: f32, gw: f32): void {
   const t = g0 * load<f32>(l0 + q) + g1 * load<f32>(l0 + kb + q) + g2 * load<f32>(l0 + 2 * kb + q);
-  store<f32>(tOut + q, t);
+  store<f32>(tOut + q, t + gw * load<f32>(xf + q));
   store<f32>(out + q, max<f32>(t, load<f32>(rv + q)));
 }
 

@@ -245,7 +245,7 @@ import { kf_drift } from "./aec-step";
   lineFilter: usize; // from the foreground's weights
   rvGain: usize; // f32[K] the late echo's gain per bin (./aec-reverb), then rvPower
   rvPower: usize; // f32[K] the late echo's power per bin, in the suppressor's units
-  lateRef: usize; // f32[3K] the late references, f32[K] their late echo, f32[K] the late echo handed on (./aec-late)
+  lateRef: usize; // f32[3K] the late references, f32[K] the whole fitted echo (the window's share and the late bases: the hall's cap on the gain's residual, ./aec-suppress), f32[K] the late echo handed on (./aec-late)
   lateOct: usize; // f64 per octave: the fit's moments and gains (./aec-late)
   lateEdges: usize; // i32[6] the octaves' ends, bins
   refQueue: usize;

@@ -109,6 +109,8 @@ export function sup_reset(p: usize): void {
   s.hang = 0;
   s.longTail = false;
   s.hall = false;
+  s.hallFit = 0;
+  s.hallBroad = false;
   s.fitTail = false;
   s.presentBlocks = 0;
   s.refused = 0;
@@ -144,8 +146,9 @@ export function sup_set_long_tail(p: usize, on: bool): void {
 }
 
 /** A hall: ./aec-late's fitted late echo is in use (its score latched): the presence test takes the residual at HALL_OVER x at most (./aec-suppress). */
-export function sup_set_hall(p: usize, on: bool): void {
+export function sup_set_hall(p: usize, on: bool, fitted: usize): void {
   changetype<Suppress>(p).hall = on;
+  changetype<Suppress>(p).hallFit = on ? fitted : 0;
 }
 
 /** A reply's tail (./aec-block): the gain applies to the mic less the echo estimate fitted per bin (./aec-suppress). */

@@ -61,7 +61,10 @@
 //   with Y, |<E Y*>|^2 / <|Y|^2>: the user's voice, uncorrelated with Y, leaves it alone; before
 //   that, while the trackers are cold and the mic stands COLD_SUSPECT_DB over the echo bound's
 //   prediction, held under DIFF_OVER x the two filters' disagreement |FFT(w (yb - yf))|^2) and
-//   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins.
+//   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins. In a hall (./aec-late's
+//   score latched, in a tail of seconds: the delay estimator's dl_long_tail) R_near is also held under
+//   HALL_NEAR x ./aec-late's whole fitted echo (window and late bases), except through a presence that
+//   started in one octave only (a burst of the reply the misplaced filter misses, not a user).
 // - In a reply's tail (the reference silent since before the echo's onset, not after a path
 //   change: ./aec-block) the gain applies to E + (1 - g) Y, g = Re<(E + Y) Y*> / <|Y|^2> in [0, 1]
 //   per bin (the echo estimate fitted to the mic: a young filter predicts a tail the room does not
@@ -82,7 +85,7 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid } from "./bench
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -183,6 +186,8 @@ export function sup_process(
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   const cohS = f32x4.splat(COH_SMOOTH);
   const cohOver = f32x4.splat(COH_OVER);
+  const hallNear = f32x4.splat(HALL_NEAR);
+  const hallCap = s.hallFit != 0 && s.longTail && (s.hang == 0 || s.hallBroad);
   const overLow = f32x4.splat(OVER_LOW);
   const tinyC = f32x4.splat(1.0e-20);
   const one = f32x4.splat(1);
@@ -329,6 +334,11 @@ export function sup_process(
       const dim = v128.load(s.dIm + o);
       rn = f32x4.pmin(rn, f32x4.mul(diffOver, f32x4.add(f32x4.mul(dre, dre), f32x4.mul(dim, dim))));
     }
+    // in a hall: held under HALL_NEAR x the fitted echo (the reference predictors there stand ~10 dB
+    // over the true residual in the lost utterances' low octaves, and took the user with the echo:
+    // the sox-large 16 kHz call at 8.56-8.75 s, 250-500 Hz, TR 5-15 dB, eta Y / zeta A / kappa A_flat
+    // 17-27 / 20-22 / 20 dB, the gain at its floor under a user at 15-19 dB)
+    if (hallCap) rn = f32x4.pmin(rn, f32x4.mul(hallNear, v128.load(s.hallFit + o)));
     v128.store(s.residNear + o, rn);
     const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
@@ -406,6 +416,7 @@ export function sup_process(
   // would have started one).
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
+  if (armed && rearm && s.hang == 0) s.hallBroad = bandsOver >= BANDS_PRESENT;
   if (armed && rearm) s.hang = s.hangBlocks;
   else {
     if (s.hang > 0) s.hang--;
