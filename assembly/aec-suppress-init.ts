@@ -115,7 +115,6 @@ export function sup_reset(p: usize): void {
   s.presentBlocks = 0;
   s.refused = 0;
   s.armedLast = false;
-  s.onsetRef = false;
   s.aPrev = 0;
   s.learned = 0;
   s.forgot = false;

@@ -34,25 +34,6 @@
  */
 // @ts-ignore: decorator
 @inline export const CAP_NEAR: f32 = 6;
-/**
- * A warm presence that begins with the user's excess in this many octaves (or loud: MIC_OVER) while
- * the mic stands under ONSET_EXCESS_DB over the echo the canceller's gain bound predicts (the user
- * under the echo) takes, for its first COH_AFTER_MS, the reference predictors' residual alone as the
- * gain's (max(zeta A, kappa A_flat); not `eta |Y|^2` under CAP_NEAR x it, nor the hold). Where a
- * reply resumes 30-50 ms before a user's onset, `eta |Y|^2` jumps with the echo estimate while the
- * residual the filter leaves does not (the laptop's 16 kHz 6 dB cold start at 5.79 s: 10-20 dB over
- * the true residual per octave, the reference predictors 1-9 dB; aec-open12): the presence came
- * 36 ms in and the gain held the user 4-9 dB dirty to 100 ms; now 40 ms. Lab and outside rooms
- * (150 scenes): none lost, openings 10-60 ms sooner on 10 utterances (laptop 48 kHz 6 dB cold start
- * 90 -> 70 ms median), 10 ms later on 3. Any presence (no octave or excess test): the same gains,
- * but a false presence at a reply resuming where the linear stage fails (the phone's 250 ms call at
- * 8.54 s, bo4M at 8 dB over the bound) passed its echo (42.8 -> 41.5 dB) and the kiosk's -60 dBFS
- * cold start leaked 0.1%; 2x P (not P) moved the laptop's 16 kHz onset not at all.
- */
-// @ts-ignore: decorator
-@inline export const ONSET_BANDS: i32 = 3;
-// @ts-ignore: decorator
-@inline export const ONSET_EXCESS_DB: f32 = 6;
 /** The echo's overestimation in judging the user present until the trackers have first learned the room. */
 // @ts-ignore: decorator
 @inline export const OVER_COLD: f32 = 8;
@@ -334,7 +315,6 @@
   hang: i32; // blocks left of user presence
   presentBlocks: i32; // blocks the user has been judged present (0 while not)
   refused: i32; // blocks left of a presence refused while cold (COLD_OCTAVE_SHARE): the trackers hold as in a presence
-  onsetRef: bool; // the running presence began broadband or loud near the echo bound (ONSET_BANDS): its first COH_AFTER_MS take the reference predictors' residual
   armedLast: bool; // the last block met the presence test (it would have started or re-armed a presence)
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]

@@ -60,9 +60,7 @@
 //   models the echo; after COH_AFTER_MS of presence held under COH_OVER x the part of E coherent
 //   with Y, |<E Y*>|^2 / <|Y|^2>: the user's voice, uncorrelated with Y, leaves it alone; before
 //   that, while the trackers are cold and the mic stands COLD_SUSPECT_DB over the echo bound's
-//   prediction, held under DIFF_OVER x the two filters' disagreement |FFT(w (yb - yf))|^2; in the
-//   first COH_AFTER_MS of a warm presence that began in ONSET_BANDS octaves or loud with the mic
-//   under ONSET_EXCESS_DB over that prediction, the reference predictors' P alone) and
+//   prediction, held under DIFF_OVER x the two filters' disagreement |FFT(w (yb - yf))|^2) and
 //   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins. In a hall (./aec-late's
 //   score latched, in a tail of seconds: the delay estimator's dl_long_tail) R_near is also held under
 //   HALL_NEAR x ./aec-late's whole fitted echo (window and late bases), except through a presence that
@@ -87,7 +85,7 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid } from "./bench
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, ONSET_BANDS, ONSET_EXCESS_DB,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -419,8 +417,6 @@ export function sup_process(
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
   if (armed && rearm && s.hang == 0) s.hallBroad = bandsOver >= BANDS_PRESENT;
-  // a presence's first block: broadband or loud with the mic near the echo bound's prediction (ONSET_BANDS)
-  if (armed && rearm && s.hang == 0) s.onsetRef = (bandsOver >= ONSET_BANDS || micOver) && excessDb < ONSET_EXCESS_DB;
   if (armed && rearm) s.hang = s.hangBlocks;
   else {
     if (s.hang > 0) s.hang--;
@@ -430,15 +426,6 @@ export function sup_process(
   if (HOOKS) ab_present(s);
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
-  // In such a presence's first COH_AFTER_MS, once warm where the filter models the echo, the gain's
-  // residual is the reference predictors' alone, max(zeta A, kappa A_flat) (`residNear` >= it here:
-  // neither `eta |Y|^2` nor the hold; ONSET_BANDS says why)
-  if (s.hang > 0 && s.onsetRef && s.presentBlocks <= s.cohBlocks && s.warm && modelledEcho && !s.forgot) {
-    for (let j = 0; j < k; j += 4) {
-      const o = <usize>j << 2;
-      v128.store(s.residNear + o, f32x4.pmax(f32x4.mul(v128.load(s.zeta + o), v128.load(a + o)), f32x4.mul(v128.load(s.kappa + o), v128.load(af + o))));
-    }
-  }
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));
   if (HOOKS) ab_resid(s, fft, work, s.over);
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
