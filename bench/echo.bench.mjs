@@ -15,7 +15,7 @@
 //   ECHO_BENCH_GRID=device: the lab's device-rate group (deviceRateGroup: calls and -70 dBFS cold
 //   starts at 6 and 18 dB, 12 scenes) and the outside rooms (30 scenes, their responses generated at
 //   48 kHz) at 48 kHz in one run, no speex sweep (speex at 500 ms), no long tails, no speed, leaves
-//   the peers' reference alone; writes bench/results/echo-device.json (ECHO_BENCH_RATES=24000 also runs)
+//   the peers' reference alone; writes bench/results/echo-device-<rates>.json (ECHO_BENCH_RATES=24000 also runs)
 //
 // Writes bench/results/echo.json, and the peers' per-scene figures at 16 kHz to
 // fixtures/echo-peers/figures-16000.json, the reference test/quality/echo-canceller.test.ts
@@ -30,7 +30,8 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const OUTSIDE = process.env.ECHO_BENCH_GRID === 'outside';
 const DEVICE = process.env.ECHO_BENCH_GRID === 'device';
 const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE ? 'test' : 'bench';
-const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? 'echo-device' : 'echo';
+const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : '16000,24000,48000');
+const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? `echo-device-${RATES.replaceAll(',', '-')}` : 'echo';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 
 /**
@@ -222,7 +223,7 @@ const PEERS = havePeers
   : [];
 
 const markdown = [];
-for (const rate of (process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : '16000,24000,48000')).split(',').map(Number)) {
+for (const rate of RATES.split(',').map(Number)) {
   const groups = OUTSIDE
     ? [lab.outsideGroup(rate)]
     : DEVICE
