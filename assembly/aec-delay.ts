@@ -13,7 +13,8 @@
 // profile's mean (x 3) and the onset stays put (+-1 lag) for `confirmBlocks` blocks; moved once it
 // holds 4x as long, or after a declared path change as fast as REARM_CONFIRM (dl_rearm). A first onset
 // taken from a peak at a lag the reference reached under two smoothing time constants before is
-// provisional, and judged again once that peak is mature (recheck).
+// provisional, and judged again once that peak is mature (recheck). In a tail of seconds a first
+// onset is no later than the step of the profile averaged over seconds (stepOnset).
 // Resolution: one block (frames overlap by half, so a delay between two lags shows at both).
 // Reference: G. C. Carter, "Coherence and time delay estimation", Proc. IEEE 75(2), 1987.
 // Updated every second block (the canceller's choice: half the cost; the smoothing spans 30 blocks).
@@ -45,6 +46,8 @@
   pdd: usize; // f32[nb]
   profile: usize; // f32[lags]
   ages: usize; // i32[lags]: updates each lag has had a reference with statistics (0: none), up to `mature`
+  slow: usize; // f32[lags]: the profile's mean over the updates since the first with echo, over the last SLOW_UPDATES at most (before a first onset)
+  slowN: i32; // updates in it (up to SLOW_UPDATES)
   snapLag: i32; // lag of the kept cross-spectrum (dl_snapshot), -1: none
   snap: usize; // f32[2][nb]: it, re then im
 }
@@ -67,6 +70,13 @@
 @inline const LONG_TAIL_UPDATES: i32 = 62;
 // @ts-ignore: decorator
 @inline const BEFORE_LAGS: i32 = 4;
+/** The slow profile's span (stepOnset): 128 updates, 2.0 s at 16 kHz, 2.7 s at 24 / 48 kHz; its step's ratio over the lags before it and its least peak. */
+// @ts-ignore: decorator
+@inline const SLOW_UPDATES: i32 = 128;
+// @ts-ignore: decorator
+@inline const STEP_RATIO: f32 = 1.5;
+// @ts-ignore: decorator
+@inline const STEP_MIN_PEAK: f32 = 0.02;
 
 // @ts-ignore: decorator
 @inline function bandOf(sampleRate: i32, n: i32): i32 {
@@ -83,7 +93,7 @@ function bandBins(sampleRate: i32, n: i32): i32 {
 /** Bytes of the estimator's state for `lags` lags, transforms of n points at sampleRate. */
 export function dl_bytes(sampleRate: i32, n: i32, lags: i32): usize {
   const nb = bandBins(sampleRate, n);
-  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 3) + 8 * lags + 16);
+  return ((offsetof<Delay>() + 15) & ~15) + <usize>(4 * nb * (3 * lags + 3) + 12 * lags + 16);
 }
 
 /**
@@ -108,6 +118,7 @@ export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags
   d.pdd = q; q += <usize>(4 * nb);
   d.profile = q; q += <usize>(4 * lags);
   d.ages = q; q += <usize>(4 * lags);
+  d.slow = q; q += <usize>(4 * lags);
   d.snap = q;
   dl_reset(p);
 }
@@ -115,7 +126,8 @@ export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags
 /** Forgets the statistics and the estimate. */
 export function dl_reset(p: usize): void {
   const d = changetype<Delay>(p);
-  memory.fill(d.cRe, 0, <usize>(4 * d.nb * (3 * d.lags + 1) + 8 * d.lags));
+  memory.fill(d.cRe, 0, <usize>(4 * d.nb * (3 * d.lags + 1) + 12 * d.lags));
+  d.slowN = 0;
   d.candidate = -1;
   d.candidateBlocks = 0;
   d.onset = -1;
@@ -243,6 +255,7 @@ function decide(d: Delay, echoing: bool): i32 {
     d.rearmed--;
   }
   if (!moving && echoing && d.unplaced < LONG_TAIL_UPDATES) d.unplaced++;
+  if (!moving && d.unplaced > 0) slowUpdate(d);
   // a peak at a lag the reference reached less than two smoothing time constants ago: its few frames
   // bound its coherence by their share of the mic's smoothed power, not by the echo (a user's onset
   // over a quiet echo reads 15-87% there)
@@ -251,8 +264,15 @@ function decide(d: Delay, echoing: bool): i32 {
     if (echoing) d.provisionalEcho++;
     recheck(d, peak, peakLag, young);
   }
-  if (distinct(d, peak, peakLag, moving) && peak > (moving ? 0.1 : 0.04)) {
-    const onset = onsetOf(d, peak, peakLag);
+  let onset = distinct(d, peak, peakLag, moving) && peak > (moving ? 0.1 : 0.04) ? onsetOf(d, peak, peakLag) : -1;
+  // a first onset in a tail of seconds: no later than the slow profile's step (aec-hall7; taken on
+  // its own, without the peak's rule, from 1.5-2 s, it placed the hall as well but cost its 16 kHz
+  // 6 dB cold start's first reply, 50 -> 17% of the user)
+  if (onset >= 0 && !moving && d.unplaced >= LONG_TAIL_UPDATES) {
+    const step = stepOnset(d);
+    if (step >= 0 && step < onset) onset = step;
+  }
+  if (onset >= 0) {
     if (d.candidate >= 0 && abs(onset - d.candidate) <= 1) {
       d.candidateBlocks++;
       d.candidate = min(d.candidate, onset);
@@ -277,6 +297,52 @@ function decide(d: Delay, echoing: bool): i32 {
     d.candidateBlocks = 0;
   }
   return d.onset;
+}
+
+/** The profile's mean since the first update with echo, over the last SLOW_UPDATES at most. */
+function slowUpdate(d: Delay): void {
+  if (d.slowN < SLOW_UPDATES) d.slowN++;
+  const a = <f32>1 / <f32>d.slowN;
+  for (let l = 0; l < d.searchLags; l++) {
+    const at = d.slow + (<usize>l << 2);
+    const v = load<f32>(at);
+    store<f32>(at, v + a * (load<f32>(d.profile + (<usize>l << 2)) - v));
+  }
+}
+
+/**
+ * The slow profile's step (aec-hall7), which bounds a first onset taken in a tail of seconds (after
+ * LONG_TAIL_UPDATES updates with echo without one): the first lag at which the slow profile has risen
+ * halfway from its lowest (before its peak) to its peak, where its peak stands STEP_RATIO x over its
+ * mean before that lag (the lags before the direct path hold no echo, only the estimator's bias) and
+ * over STEP_MIN_PEAK; -1: none. The hall's instantaneous profile is noisy (its peak wanders over
+ * 85-270 ms, and the sox rendering at 48 kHz took its first onset at 213 ms for an echo at 85 ms);
+ * the slow one steps up at 85-107 ms on every rendering at 6 and 18 dB (16 / 24 / 48 kHz, and the 48 kHz
+ * responses resampled), 1.4-3.6x over the lags before (`node bench/echo-hall-step.mjs`).
+ */
+function stepOnset(d: Delay): i32 {
+  let peak: f32 = 0;
+  let peakLag = 0;
+  for (let l = 0; l < d.searchLags; l++) {
+    const v = load<f32>(d.slow + (<usize>l << 2));
+    if (v > peak) {
+      peak = v;
+      peakLag = l;
+    }
+  }
+  if (!(peak > STEP_MIN_PEAK)) return -1;
+  let low = peak;
+  for (let l = 0; l < peakLag; l++) low = min(low, load<f32>(d.slow + (<usize>l << 2)));
+  const half = low + 0.5 * (peak - low);
+  let step = 0;
+  let sum: f32 = 0;
+  while (step < peakLag) {
+    const v = load<f32>(d.slow + (<usize>step << 2));
+    if (v >= half) break;
+    sum += v;
+    step++;
+  }
+  return step >= BEFORE_LAGS && peak > STEP_RATIO * sum / <f32>step ? step : -1;
 }
 
 /** The onset from the profile's peak: the first lag before it within 4.5 dB (x 0.35) of it. */

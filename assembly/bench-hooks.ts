@@ -10,7 +10,7 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced } from "./aec-delay";
 import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
@@ -83,6 +83,10 @@ export function aec_delay_profile(s: usize): usize { return dl_profile(changetyp
 export function aec_delay_lags(s: usize): i32 { return changetype<Aec>(s).slots; }
 /** Its peak (0..1). */
 export function aec_delay_peak(s: usize): f32 { return dl_peak(changetype<Aec>(s).delay); }
+/** Updates with echo before its first onset (aec-hall7: the long-tail placement's wait). */
+export function aec_delay_unplaced(s: usize): i32 { return dl_unplaced(changetype<Aec>(s).delay); }
+/** The lags its onset is searched in (maxLag + 2). */
+export function aec_delay_search_lags(s: usize): i32 { return changetype<Aec>(s).maxLag + 2; }
 
 // ---- the presence oracle (aec-open9, bench/echo-lab.mjs openings --oracle): per suppressor block
 // (its frame count) a byte from the scene's labels; where it is set, a presence starts (the hang

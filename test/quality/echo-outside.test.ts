@@ -77,12 +77,12 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       expect(f.singleTalk.leakShare, f.scene).toBe(0);
     }
   });
-  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its cold starts (measured 0% everywhere; the 18 dB cold start 1.6% and 18.9 dB before the long-tail placement, assembly/aec-delay.ts: its filter placed at 168 ms for an echo at 85 ms), its 18 dB cold start >= 25 dB single talk (measured 31.3; 28.6 before the long-tail comfort-noise hold, assembly/aec-suppress.ts), its 30 dB one >= 14.5 dB (measured 15.1 since the late echo fitted from the signals, assembly/aec-late.ts; 13.4 before it, 11.2 before that hold, bound 15.8; 14.55 since the HALL_NEAR cap of aec-hall6, 14.72 before: its false presences at 17.1 and 21.4 s pass more of a burst the misplaced filter misses)', () => {
+  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its cold starts (measured 0% everywhere; the 18 dB cold start 1.6% and 18.9 dB before the long-tail placement, assembly/aec-delay.ts: its filter placed at 168 ms for an echo at 85 ms), its 18 dB cold start >= 25 dB single talk (measured 31.3; 28.6 before the long-tail comfort-noise hold, assembly/aec-suppress.ts), its 30 dB one >= 15.8 dB, the issue-13 bound (measured 17.2 since aec-hall7: the slow profile step placed it at 56 ms, not 168; 14.55 before, 15.1 before the HALL_NEAR cap of aec-hall6, 13.4 before the late echo fitted from the signals, assembly/aec-late.ts, 11.2 before that hold)', () => {
     for (const f of room('sox-large')) expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
     const at18 = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 18)!;
     expect(at18.singleTalk.reductionDb, at18.scene).toBeGreaterThanOrEqual(25);
     const at30 = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 30)!;
-    expect(at30.singleTalk.reductionDb, at30.scene).toBeGreaterThanOrEqual(14.5);
+    expect(at30.singleTalk.reductionDb, at30.scene).toBeGreaterThanOrEqual(15.8);
   });
   it('the hall at 24 kHz: no leaks in its calls and cold starts (measured 0% everywhere; the 18 dB cold start 8.7% and 12.9 dB before the long-tail placement, its filter placed at 213 ms for an echo at 85 ms), its 18 dB cold start >= 24 dB single talk (measured 30.9; 26.7 before the long-tail comfort-noise hold), its 30 dB one >= 15.8 dB, the issue-13 bound (measured 18.7; 17.8 before the late echo fitted from the signals, 14.2 before that hold), >= 80% of the user delivered in double talk (measured 83.2-97.7%), its calls at 20 dB within 1 s (measured 100-760 ms; 1590 ms before the late echo fitted from the signals, assembly/aec-late.ts)', () => {
     expect(hall24.length).toBe(6);
@@ -181,7 +181,7 @@ describe('EchoCanceller on the outside rooms at 48 kHz, the device rate (respons
     for (const f of ['sox-small', 'sox-medium', 'seminar', 'living-room'].flatMap(room48))
       expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(at16(f).singleTalk.reductionDb - 1.5);
   });
-  it('the hall at 48 kHz: no leaks in its calls, <= 1% in its 6 dB cold start (measured 0.9%), >= 78% of the user delivered in double talk (measured 80.7-98.6%), every scene at 20 dB within 1 s (measured 330-770 ms), single talk >= 37.5 dB at 6 dB (measured 38.5 / 35.9 in the call / cold start; 39.5 / 40.5 at 16 kHz)', () => {
+  it('the hall at 48 kHz: no leaks in its calls, <= 1% in its 6 dB cold start (measured 0%; 0.9% before aec-hall7), >= 78% of the user delivered in double talk (measured 84.8-99.2%), every scene at 20 dB within 1 s (measured 330-770 ms), single talk >= 37.5 dB at 6 dB (measured 38.5 / 39.8 in the call / cold start, 35.9 before aec-hall7; 39.5 / 40.5 at 16 kHz)', () => {
     const hall = room48('sox-large');
     expect(hall.length).toBe(6);
     for (const f of hall) {
@@ -191,17 +191,15 @@ describe('EchoCanceller on the outside rooms at 48 kHz, the device rate (respons
       if (f.scene.includes(' call ')) expect(f.singleTalk.leakShare, f.scene).toBe(0);
       if (erlOf(f) === 6) {
         expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
-        expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(f.scene.includes(' call ') ? 37.5 : 35);
+        expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(37.5);
       }
     }
     const at30 = hall.find((f) => f.scene.includes('cold-start') && erlOf(f) === 30)!;
-    expect(at30.singleTalk.reductionDb, at30.scene).toBeGreaterThanOrEqual(12.5); // measured 13.2 (bound 16.1; 14.7 at 16 kHz)
+    expect(at30.singleTalk.reductionDb, at30.scene).toBeGreaterThanOrEqual(16.1); // the issue-13 bound: measured 18.7 (13.2 before aec-hall7; 17.2 at 16 kHz)
   });
-  it("still weak: the hall's 18 dB cold start at 48 kHz leaks (measured 14.6 dB, 6.7% leaks; 31.4 dB, 0% at 16 kHz): the first onset taken at 213 ms, 8.2 s in, for an echo at 85 ms; aec-hall2's long-tail placement does not fire on this rendering of the hall (its direct-path peak stands 2.6x over the lags before it, not 3x), at 16 and 24 kHz either (ECHO_OUTSIDE_FROM_RATE=48000)", () => {
+  it("the hall's 18 dB cold start at 48 kHz: no leaks, single talk >= 28.1 dB, the issue-13 bound (measured 31.0 dB, 0%; 14.6 dB with 6.7% leaks before aec-hall7: its first onset taken at 213 ms, 8.2 s in, for an echo at 85 ms, now bounded by the slow profile's step at 96 ms, assembly/aec-delay.ts stepOnset)", () => {
     const at18 = room48('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 18)!;
-    expect(at18.singleTalk.leakShare, at18.scene).toBeGreaterThan(0.01);
-    expect(at18.singleTalk.leakShare, at18.scene).toBeLessThanOrEqual(0.08);
-    expect(at18.singleTalk.reductionDb, at18.scene).toBeLessThan(20);
-    expect(at18.singleTalk.reductionDb, at18.scene).toBeGreaterThanOrEqual(13);
+    expect(at18.singleTalk.leakShare, at18.scene).toBe(0);
+    expect(at18.singleTalk.reductionDb, at18.scene).toBeGreaterThanOrEqual(28.1);
   });
 });
