@@ -14,7 +14,7 @@
 // With no names it lists the functions with a loop reachable from the pair; with names, one run
 // each (a fresh process per name: a dropped function stays dropped).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
