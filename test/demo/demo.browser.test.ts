@@ -61,27 +61,33 @@ describe.each(REALTIME_ENGINES)('demo page in %s: a whole turn against the built
         return (
           d.state === 'live' &&
           (d.serverTypes['conversation.item.truncated'] ?? 0) >= 1 &&
-          d.interruptions.some((i: { audioEndMs: number | null }) => i.audioEndMs !== null) &&
+          // a barge-in into a reply that had played over 0.5 s: on a loaded machine (load 18) the
+          // first reply starts ~2 s late and the next loop's sentence cuts it 20-60 ms in (WebKit
+          // in 5 of 5 runs, Chromium 1 of 5; CI twice; unloaded 0 of 3); the fixture loops, so a
+          // later turn is waited for rather than the first one judged
+          d.interruptions.some((i: { audioEndMs: number | null; playedMs: number }) => i.audioEndMs !== null && i.playedMs > 500) &&
           d.stats !== null &&
           d.stats.playedSeconds > 0.5 &&
           d.stats.truncatesSent >= 1
         );
       },
       undefined,
-      { timeoutMs: 30000, what: 'a whole turn with a barge-in' },
+      { timeoutMs: 45000, what: 'a whole turn with a barge-in into a reply played over 0.5 s' },
     );
     const d = await demoState(page);
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     await page.screenshot(`${ARTIFACTS_DIR}/demo-${engine}.png`);
 
-    const cut = d.interruptions.find((i: { audioEndMs: number | null }) => i.audioEndMs !== null);
-    const truncate = d.events.find((e: any) => e.dir === 'out' && e.type === 'conversation.item.truncate');
-    const truncated = d.events.find((e: any) => e.dir === 'in' && e.type === 'conversation.item.truncated');
+    const cut = d.interruptions.find((i: { audioEndMs: number | null; playedMs: number }) => i.audioEndMs !== null && i.playedMs > 500);
+    const early = d.interruptions.filter((i: { audioEndMs: number | null; playedMs: number }) => i.audioEndMs !== null && i.playedMs <= 500).length;
+    const truncate = d.events.find((e: any) => e.dir === 'out' && e.type === 'conversation.item.truncate' && e.item_id === cut.itemId);
+    const truncated = d.events.find((e: any) => e.dir === 'in' && e.type === 'conversation.item.truncated' && e.item_id === cut.itemId);
     const started = d.events.filter((e: any) => e.dir === 'in' && e.type === 'input_audio_buffer.speech_started');
     console.log(
       `${engine}: context ${d.contextRate} Hz; ${d.chunks.count} chunks (${d.chunks.bytes} bytes) sent; ${d.serverTypes['response.output_audio.delta']} deltas received; ` +
         `barge-in (${cut.source}) after ${cut.playedMs.toFixed(1)} ms played, truncate audio_end_ms ${truncate.audio_end_ms}, flushed ${cut.flushedMs.toFixed(0)} ms; ` +
-        `stats: sent ${d.stats.sentSeconds.toFixed(2)} s, received ${d.stats.receivedSeconds.toFixed(2)} s, played ${d.stats.playedSeconds.toFixed(2)} s`,
+        `stats: sent ${d.stats.sentSeconds.toFixed(2)} s, received ${d.stats.receivedSeconds.toFixed(2)} s, played ${d.stats.playedSeconds.toFixed(2)} s; ` +
+        `${early} earlier barge-in(s) under 0.5 s played`,
     );
     if (!useFixture) expect(d.contextRate).toBe(48000); // the fake microphone's rate
     expect(d.levels).toBeGreaterThan(20);
