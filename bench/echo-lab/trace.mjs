@@ -10,6 +10,9 @@
 // Block lines: time, h (presence hang), p (blocks present), W/c (warm / cold), S (suspect block),
 // ex (mic over the echo bound, dB), xs (unexplained share), bo (octaves showing the user, M: MIC_OVER),
 // then per octave (<250, 250-500, ..., >4 kHz Hz) U TR oR gain in dB. Quality only (no timing).
+// (aec-open13) ECHO_TRACE_ETA=1: per block and octave |Y|^2, the leakage eta (sum eta |Y|^2 / sum |Y|^2),
+// the true ratio TR / |Y|^2, TR and the noise floor, dB; ECHO_TRACE_SPREAD=1: at the end, per octave,
+// the quantiles of TR over the residual estimate R (x1) in echo-only blocks of the stretch.
 import { traceScene } from './suppressor-trace.mjs';
 
 /**
@@ -33,6 +36,8 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
   // per block: the kernel's spectra are unscaled FFTs of the same frames; calibrate on the first live block
   let calib = 0;
   console.log(`${lab.sceneName(params)}${shift ? ` +${shift}` : ''}: per block, per octave U TR oR gain (dB)`);
+  /** @type {number[][]} per octave, TR over R in dB (ECHO_TRACE_SPREAD) */
+  const spread = edges.slice(1).map(() => []);
   for (let i = iFrom; i <= iTo; i++) {
     const ts = (i * B - shift) / rate;
     const h = scalars(i);
@@ -85,6 +90,40 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
       }
       console.log(terms);
     }
+    if (process.env.ECHO_TRACE_SPREAD && !present) {
+      // (aec-open13) TR over the residual estimate R (x1, dB) per octave in blocks without a presence
+      // where the octave holds no user (under -80 dB) and a residual over -45 dB
+      for (let q = 0; q + 1 < edges.length; q++) {
+        let u = 0;
+        let t = 0;
+        let r = 0;
+        for (let k = edges[q]; k < edges[q + 1]; k++) {
+          u += power(U, k);
+          t += power(T, k);
+          r += arr(i, 5)[k] * calib;
+        }
+        if (u < 1e-8 && t > 10 ** -4.5) spread[q].push(10 * Math.log10((t + 1e-30) / (r + 1e-30)));
+      }
+    }
+    if (process.env.ECHO_TRACE_ETA) {
+      // (aec-open13) the leakage term per octave: |Y|^2, eta (sum eta Y^2 / sum Y^2) and the true ratio
+      // (sum TR / sum Y^2), dB: eta stands over the truth where it was learned elsewhere (a reply's tail)
+      let etas = '        Y|eta|true|TR|N |';
+      for (let q = 0; q + 1 < edges.length; q++) {
+        let y = 0;
+        let ey = 0;
+        let t = 0;
+        let nz = 0;
+        for (let k = edges[q]; k < edges[q + 1]; k++) {
+          y += arr(i, 1)[k] * calib;
+          ey += arr(i, 2)[k] * calib;
+          t += power(T, k);
+          nz += arr(i, 10)[k] * calib;
+        }
+        etas += ` ${db(y)}${db(ey / (y + 1e-30))}${db(t / (y + 1e-30))}${db(t)}${db(nz)} |`;
+      }
+      console.log(etas);
+    }
   }
 
   // per 10 ms frame: ISTFT(G STFT(part)) for the user and the true residual alone
@@ -132,6 +171,17 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
     console.log(
       `${(k / 100).toFixed(2)} ${db(u)} ${db(d)} ${db(loss)} ${db(passed)} ${db(rest)} | ${db(lin)} | ${db(ec)}${d * 10 > u && u > 10 * ec ? ' dirty' : ''}`,
     );
+  }
+  if (process.env.ECHO_TRACE_SPREAD) {
+    // how far the true residual stands over the estimate in echo-only blocks: the far-end-only gain's
+    // overestimation (x22, 13.4 dB) must cover the upper tail, not the median
+    const at = (/** @type {number[]} */ a, /** @type {number} */ p) => a[Math.min(a.length - 1, Math.floor(p * a.length))];
+    console.log('TR over R (x1), dB, echo-only blocks per octave: n median p90 p99 max');
+    spread.forEach((a, q) => {
+      a.sort((x, y) => x - y);
+      const f = (/** @type {number | undefined} */ x) => (x === undefined ? '-' : x.toFixed(1)).padStart(6);
+      console.log(`  octave ${q}: ${String(a.length).padStart(5)}${f(at(a, 0.5))}${f(at(a, 0.9))}${f(at(a, 0.99))}${f(a[a.length - 1])}`);
+    });
   }
   c.free();
 }
