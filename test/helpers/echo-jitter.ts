@@ -98,7 +98,14 @@ export interface JitterScene extends EchoScene {
 }
 
 /** The deltas of one item sent in realtime from `startS`, delivered by the network model. */
-function deliver(pcmFrames: number, itemId: string, startS: number, model: NetworkModel, random: () => number, outages: { at: number; end: number }[]): Delta[] {
+function deliver(
+  pcmFrames: number,
+  itemId: string,
+  startS: number,
+  model: NetworkModel,
+  random: () => number,
+  outages: { at: number; end: number }[],
+): Delta[] {
   const deltas: Delta[] = [];
   let previous = 0;
   for (let from = 0; from < pcmFrames; from += DELTA_FRAMES) {
@@ -143,7 +150,12 @@ function play(items: Map<string, Int16Array>, deltas: Delta[], rate: number, sec
   const reference = new Float32Array(quanta * QUANTUM);
   const sessionBlocks: Float32Array[] = [];
   let tapFrames = 0;
-  const sink = { pushReference: (x: Float32Array) => ((tapFrames += x.length), sessionBlocks.push(x.slice())) };
+  const sink = {
+    pushReference(x: Float32Array): void {
+      tapFrames += x.length;
+      sessionBlocks.push(x.slice());
+    },
+  };
   const p = new PlaybackPipeline({ outputRate: rate, inputRate: SESSION_RATE, ...(tap ? { sessionReference: sink } : {}) });
   const order = [...deltas].sort((a, b) => a.atS - b.atS);
   const out = new Float32Array(QUANTUM);
@@ -172,8 +184,7 @@ function play(items: Map<string, Int16Array>, deltas: Delta[], rate: number, sec
       if (silent > 0) {
         if (gap === 0) gapsAtS.push((q * QUANTUM) / rate);
         gap += silent;
-      }
-      else if (gap > 0) {
+      } else if (gap > 0) {
         gapsMs.push(Math.round((gap * 1000) / p.playoutRate));
         gap = 0;
       }
@@ -268,10 +279,7 @@ export function buildJitterScene(params: JitterSceneParams): JitterScene {
   }
   const horizon = startB + lenB + 4; // generous: outages and the playout delay push the end out
   const outages = outagesFor(horizon, model, netRandom);
-  const deltas = [
-    ...deliver(pcmA.length, 'reply-a', LEAD_S, model, netRandom, outages),
-    ...deliver(pcmB.length, 'reply-b', startB, model, netRandom, outages),
-  ];
+  const deltas = [...deliver(pcmA.length, 'reply-a', LEAD_S, model, netRandom, outages), ...deliver(pcmB.length, 'reply-b', startB, model, netRandom, outages)];
   const bargeDrop = bargeInS; // the server stops sending the cut reply once it cancels
   const sentDeltas = bargeDrop === null ? deltas : deltas.filter((d) => d.itemId !== 'reply-a' || d.atS < bargeDrop);
 
@@ -343,6 +351,14 @@ export function buildJitterScene(params: JitterSceneParams): JitterScene {
       echoDelayMs: ((delay + room.directA) * 1000) / rate,
     },
     session: played.session === null ? null : played.session.slice(0, sessionLength),
-    playback: { underruns: played.underruns, gapsMs: played.gapsMs, gapsAtS: played.gapsAtS, bargeIn: played.bargeIn, outages: outages.length, tapFrames: played.tapFrames, reads: played.reads },
+    playback: {
+      underruns: played.underruns,
+      gapsMs: played.gapsMs,
+      gapsAtS: played.gapsAtS,
+      bargeIn: played.bargeIn,
+      outages: outages.length,
+      tapFrames: played.tapFrames,
+      reads: played.reads,
+    },
   };
 }
