@@ -69,7 +69,15 @@ if (pattern.startsWith('soak:')) {
 } else if (pattern.startsWith('jitter:')) {
   for (const spec of pattern.split(',')) {
     const [room, rate, script, erl, delay, network, seed] = spec.slice('jitter:'.length).split(':');
-    const scene = lab.buildJitterScene({ room, sampleRate: Number(rate), script, erlDb: Number(erl), delayMs: Number(delay), network, seed: Number(seed ?? 1) });
+    const scene = lab.buildJitterScene({
+      room,
+      sampleRate: Number(rate),
+      script,
+      erlDb: Number(erl),
+      delayMs: Number(delay),
+      network,
+      seed: Number(seed ?? 1),
+    });
     const gaps = scene.playback.gapsMs.map((/** @type {number} */ g, /** @type {number} */ i) => `${g} ms at ${scene.playback.gapsAtS[i].toFixed(2)} s`);
     runs.push({ name: `${scene.name} seed ${seed ?? 1} (underruns: ${gaps.join(', ') || 'none'})`, scene });
   }

@@ -59,7 +59,12 @@ beforeAll(() => {
         const scene = buildJitterScene({ ...p, network, seed });
         const run = runOurs(scene, 0.05);
         const changesAtS = run.track.filter((s, i) => s.pathChanges > (run.track[i - 1]?.pathChanges ?? 0)).map((s) => s.timeS);
-        kernel.set(key(p, network, seed), { scene, figures: measureEcho(scene, run.output, `EchoCanceller seed ${seed}`), pathChanges: run.pathChanges, changesAtS });
+        kernel.set(key(p, network, seed), {
+          scene,
+          figures: measureEcho(scene, run.output, `EchoCanceller seed ${seed}`),
+          pathChanges: run.pathChanges,
+          changesAtS,
+        });
       }
   const rows = [...kernel.values()];
   console.log(`\nthe kernel over a jittery network\n${sceneTable(rows.map((r) => r.figures))}\n${rows.map(describeRun).join('\n')}`);
@@ -79,25 +84,31 @@ describe('the kernel over a jittery network (the lab rooms at 6 dB, underruns of
     }
   });
 
-  it.skipIf(ALL)('no underrun is taken for a path change (the kiosk at 16 kHz and the desk at 24 kHz counted one at a 307 ms underrun before aec-jitter)', () => {
-    for (const p of KERNEL) for (const net of NETS) expect(kernel.get(key(p, net, 1))!.pathChanges, `${p.room} ${p.sampleRate} ${net}`).toBe(0);
-  });
+  it.skipIf(ALL)(
+    'no underrun is taken for a path change (the kiosk at 16 kHz and the desk at 24 kHz counted one at a 307 ms underrun before aec-jitter)',
+    () => {
+      for (const p of KERNEL) for (const net of NETS) expect(kernel.get(key(p, net, 1))!.pathChanges, `${p.room} ${p.sampleRate} ${net}`).toBe(0);
+    },
+  );
 
-  it.skipIf(ALL)("cancels as without jitter: single talk >= 40 dB and within 1.5 dB of the steady call's, leaks <= 0.5%, double talk >= 90%, openings <= 40 ms, no utterance lost", () => {
-    for (const p of KERNEL) {
-      const j = kernel.get(key(p, 'mobile', 1))!.figures;
-      const s = kernel.get(key(p, 'steady', 1))!.figures;
-      expect(j.alignment.verified, j.scene).toBe(true);
-      expect(j.singleTalk.reductionDb, j.scene).toBeGreaterThanOrEqual(40);
-      expect(j.singleTalk.reductionDb, j.scene).toBeGreaterThanOrEqual(s.singleTalk.reductionDb - 1.5);
-      expect(j.singleTalk.leakShare, j.scene).toBeLessThanOrEqual(0.005);
-      expect(j.doubleTalk.cleanShare, j.scene).toBeGreaterThanOrEqual(0.9);
-      expect(j.doubleTalk.openingMedianMs, j.scene).toBeLessThanOrEqual(40);
-      expect(j.doubleTalk.neverPassed, j.scene).toBe(0);
-      expect(j.convergence.coldStartMs, j.scene).not.toBeNull();
-      expect(j.convergence.coldStartMs!, j.scene).toBeLessThanOrEqual(1000);
-    }
-  });
+  it.skipIf(ALL)(
+    "cancels as without jitter: single talk >= 40 dB and within 1.5 dB of the steady call's, leaks <= 0.5%, double talk >= 90%, openings <= 40 ms, no utterance lost",
+    () => {
+      for (const p of KERNEL) {
+        const j = kernel.get(key(p, 'mobile', 1))!.figures;
+        const s = kernel.get(key(p, 'steady', 1))!.figures;
+        expect(j.alignment.verified, j.scene).toBe(true);
+        expect(j.singleTalk.reductionDb, j.scene).toBeGreaterThanOrEqual(40);
+        expect(j.singleTalk.reductionDb, j.scene).toBeGreaterThanOrEqual(s.singleTalk.reductionDb - 1.5);
+        expect(j.singleTalk.leakShare, j.scene).toBeLessThanOrEqual(0.005);
+        expect(j.doubleTalk.cleanShare, j.scene).toBeGreaterThanOrEqual(0.9);
+        expect(j.doubleTalk.openingMedianMs, j.scene).toBeLessThanOrEqual(40);
+        expect(j.doubleTalk.neverPassed, j.scene).toBe(0);
+        expect(j.convergence.coldStartMs, j.scene).not.toBeNull();
+        expect(j.convergence.coldStartMs!, j.scene).toBeLessThanOrEqual(1000);
+      }
+    },
+  );
 });
 
 // The Node path: the playback at the session rate with its tap, pushed as read() pushes it (one
@@ -107,7 +118,7 @@ const PIPELINE: Params[] = ALL
   : [{ room: 'kiosk', sampleRate: 48000, delayMs: 120, erlDb: 6, script: 'call' as const, tap: true }];
 const pipeline = new Map<string, { scene: JitterScene; figures: EchoFigures }>();
 
-describe('the Node path (PlaybackPipeline tap -> CapturePipeline, the adapter\'s) over a jittery network', () => {
+describe("the Node path (PlaybackPipeline tap -> CapturePipeline, the adapter's) over a jittery network", () => {
   beforeAll(() => {
     for (const p of PIPELINE)
       for (const network of NETS) {
@@ -119,23 +130,29 @@ describe('the Node path (PlaybackPipeline tap -> CapturePipeline, the adapter\'s
     console.log(`\nthe Node path over a jittery network\n${sceneTable(rows.map((r) => r.figures))}\n${rows.map(describeRun).join('\n')}`);
   }, 1_800_000);
 
-  it.skipIf(ALL)('the tap stays in step with the speaker through underruns and the flush: one 64-frame block per 128-frame read, every read (the first takes two: the FIFO)', () => {
-    for (const { scene } of pipeline.values()) {
-      expect(scene.playback.tapFrames, scene.name).toBe((scene.playback.reads + 1) * (QUANTUM / 2));
-      expect(scene.session!.length, scene.name).toBe(Math.round(scene.reference.length / 2));
-    }
-  });
+  it.skipIf(ALL)(
+    'the tap stays in step with the speaker through underruns and the flush: one 64-frame block per 128-frame read, every read (the first takes two: the FIFO)',
+    () => {
+      for (const { scene } of pipeline.values()) {
+        expect(scene.playback.tapFrames, scene.name).toBe((scene.playback.reads + 1) * (QUANTUM / 2));
+        expect(scene.session!.length, scene.name).toBe(Math.round(scene.reference.length / 2));
+      }
+    },
+  );
 
-  it.skipIf(ALL)('cancels as without jitter: single talk within 1.5 dB of the steady call and >= 40 dB, leaks <= 0.5%, double talk >= 90%, no utterance lost', () => {
-    for (const p of PIPELINE) {
-      const j = pipeline.get(key(p, 'mobile', 1))!;
-      const s = pipeline.get(key(p, 'steady', 1))!;
-      expect(j.scene.playback.underruns, j.scene.name).toBeGreaterThanOrEqual(4);
-      expect(j.figures.alignment.verified, j.scene.name).toBe(true);
-      expect(j.figures.singleTalk.reductionDb, j.scene.name).toBeGreaterThanOrEqual(Math.min(40, s.figures.singleTalk.reductionDb - 1.5));
-      expect(j.figures.singleTalk.leakShare, j.scene.name).toBeLessThanOrEqual(0.005);
-      expect(j.figures.doubleTalk.cleanShare, j.scene.name).toBeGreaterThanOrEqual(0.9);
-      expect(j.figures.doubleTalk.neverPassed, j.scene.name).toBe(0);
-    }
-  });
+  it.skipIf(ALL)(
+    'cancels as without jitter: single talk within 1.5 dB of the steady call and >= 40 dB, leaks <= 0.5%, double talk >= 90%, no utterance lost',
+    () => {
+      for (const p of PIPELINE) {
+        const j = pipeline.get(key(p, 'mobile', 1))!;
+        const s = pipeline.get(key(p, 'steady', 1))!;
+        expect(j.scene.playback.underruns, j.scene.name).toBeGreaterThanOrEqual(4);
+        expect(j.figures.alignment.verified, j.scene.name).toBe(true);
+        expect(j.figures.singleTalk.reductionDb, j.scene.name).toBeGreaterThanOrEqual(Math.min(40, s.figures.singleTalk.reductionDb - 1.5));
+        expect(j.figures.singleTalk.leakShare, j.scene.name).toBeLessThanOrEqual(0.005);
+        expect(j.figures.doubleTalk.cleanShare, j.scene.name).toBeGreaterThanOrEqual(0.9);
+        expect(j.figures.doubleTalk.neverPassed, j.scene.name).toBe(0);
+      }
+    },
+  );
 });
