@@ -39,13 +39,18 @@ export function detectPathChange(a: Aec, playing: bool): void {
   // the estimate is the echo of another room (in double talk with the right model they add up
   // to the mic: the user is not correlated with the estimate)
   const louder = a.sff > 1.1 * a.sdd;
-  const judged = heard && !a.talking && a.bestErle > 10;
+  // judged where the echo of what plays arrives: a reply resuming after a pause (an underrun's
+  // 50-300 ms mid-word) plays for the echo's delay before its echo comes, and meanwhile the mic is
+  // the old echo's tail, which the filter's last partitions model loosely (the kiosk's 307 ms
+  // underrun at 6 dB: a misfit counted over those 120 ms, a path change as the echo came back)
+  const arrived = heard && (dl_onset(a.delay) < 0 || arriving(a));
+  const judged = arrived && !a.talking && a.bestErle > 10;
   if (judged && louder) a.wrongBlocks++;
   else a.wrongBlocks = 0;
   if (a.wrongBlocks == 0) a.shiftBlocks = 0;
   else if (a.bestErle < SHIFT_BELOW && (!a.skewOn || !a.skewFromFilter)) gatherShift(a); // (no skew followed, or the delay statistics')
   // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
-  if (heard && !a.talking && a.sff > 0 && a.sdd > 0) {
+  if (arrived && !a.talking && a.sff > 0 && a.sdd > 0) {
     a.heardErleDb += min<f32>(1, <f32>a.b * 1000 / (<f32>a.sampleRate * SUSTAIN_MS)) * (<f32>10 * Mathf.log10(a.sdd / a.sff) - a.heardErleDb);
     a.bestHeardDb = max(a.bestHeardDb, a.heardErleDb);
   }

@@ -8,6 +8,8 @@
 //   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab, outside and quiet scenes, 16 and 24 kHz;
 //                                                                     echo-lab changes' calls at 16 kHz 12 dB)
 //   node bench/echo-path-trace.mjs hooked drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
+//   node bench/echo-path-trace.mjs hooked jitter:kiosk:16000:call:6:120:mobile:1
+//                                   (room:rate:script:erlDb:delayMs:network:seed, test/helpers/echo-jitter.ts)
 //   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
 //   ECHO_SKEW_TRACE=1 (also the clock skew's judgements, assembly/aec-skew.ts decide: both lines' readings,
 //   seconds and sureness, what was taken and the flags after; a line when the outcome or the flags change)
@@ -30,7 +32,7 @@ if (!dist || !pattern)
 const stretch = process.env.ECHO_PATH_TRACE?.split(':').map(Number);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-path-trace-'));
 /** @type {any} */
-const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift', 'echo-soak'], tmp);
+const lab = await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift', 'echo-soak', 'echo-jitter'], tmp);
 rmSync(tmp, { recursive: true, force: true });
 const { EchoCanceller } = dist === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
 const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
@@ -64,6 +66,21 @@ if (pattern.startsWith('soak:')) {
     name: `soak ${seconds} s`,
     scene: { ...parts[0], reference: concat('reference'), mic: concat('mic'), echo: concat('echo'), near: concat('near') },
   });
+} else if (pattern.startsWith('jitter:')) {
+  for (const spec of pattern.split(',')) {
+    const [room, rate, script, erl, delay, network, seed] = spec.slice('jitter:'.length).split(':');
+    const scene = lab.buildJitterScene({
+      room,
+      sampleRate: Number(rate),
+      script,
+      erlDb: Number(erl),
+      delayMs: Number(delay),
+      network,
+      seed: Number(seed ?? 1),
+    });
+    const gaps = scene.playback.gapsMs.map((/** @type {number} */ g, /** @type {number} */ i) => `${g} ms at ${scene.playback.gapsAtS[i].toFixed(2)} s`);
+    runs.push({ name: `${scene.name} seed ${seed ?? 1} (underruns: ${gaps.join(', ') || 'none'})`, scene });
+  }
 } else if (pattern.startsWith('drift:')) {
   for (const spec of pattern.split(',')) {
     const params = driftParams(spec.slice('drift:'.length));
