@@ -17,7 +17,7 @@ import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, 
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB, TAIL_HEARD_S,
 } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 
@@ -475,7 +475,8 @@ export function aec_block(a: Aec): void {
   if (a.suppress) rv_block(a);
   const late = a.suppress ? late_block(a) : a.rvPower;
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
-  if (a.suppress) sup_set_hall(a.sup, a.lateOn, a.lateRef + <usize>(12 * a.k));
+  // (the hall's cap on the gain's residual only where the echo was heard TAIL_HEARD_S before the first onset)
+  if (a.suppress) sup_set_hall(a.sup, a.lateOn, <f32>a.tailHeardBlocks * <f32>b >= TAIL_HEARD_S * <f32>a.sampleRate ? a.lateRef + <usize>(12 * a.k) : 0);
   // in a reply's tail (the reference silent since before the echo's onset: the estimate comes from
   // the filter's later partitions only; not while relearning after a path change) the suppressor's
   // gain applies to the mic less the echo estimate fitted to it per bin (./aec-suppress)

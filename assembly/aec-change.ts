@@ -38,6 +38,8 @@ export function detectPathChange(a: Aec, playing: bool): void {
   // error adding up to well over the mic while it removes under 4 dB: they are anti-correlated,
   // the estimate is the echo of another room (in double talk with the right model they add up
   // to the mic: the user is not correlated with the estimate)
+  // (the echo heard before the first onset: the hall's cap needs a long tail the room made, TAIL_HEARD_S)
+  if (heard && dl_onset(a.delay) < 0 && a.tailHeardBlocks < 1 << 20) a.tailHeardBlocks++;
   const louder = a.sff > 1.1 * a.sdd;
   // judged where the echo of what plays arrives: a reply resuming after a pause (an underrun's
   // 50-300 ms mid-word) plays for the echo's delay before its echo comes, and meanwhile the mic is

@@ -62,7 +62,8 @@
 //   that, while the trackers are cold and the mic stands COLD_SUSPECT_DB over the echo bound's
 //   prediction, held under DIFF_OVER x the two filters' disagreement |FFT(w (yb - yf))|^2) and
 //   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins. In a hall (./aec-late's
-//   score latched, in a tail of seconds: the delay estimator's dl_long_tail) R_near is also held under
+//   score latched, in a tail of seconds: the delay estimator's dl_long_tail, with the echo heard
+//   TAIL_HEARD_S of its wait, ./aec-state) R_near is also held under
 //   HALL_NEAR x ./aec-late's whole fitted echo (window and late bases), except through a presence that
 //   started in one octave only (a burst of the reply the misplaced filter misses, not a user).
 // - In a reply's tail (the reference silent since before the echo's onset, not after a path
@@ -81,7 +82,7 @@
 
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
-import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid } from "./bench-hooks";
+import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
@@ -187,7 +188,7 @@ export function sup_process(
   const cohS = f32x4.splat(COH_SMOOTH);
   const cohOver = f32x4.splat(COH_OVER);
   const hallNear = f32x4.splat(HALL_NEAR);
-  const hallCap = s.hallFit != 0 && s.longTail && (s.hang == 0 || s.hallBroad);
+  const hallCap = s.hallFit != 0 && s.longTail && (s.hang == 0 || s.hallBroad) && !(HOOKS && ab_veto(256));
   const overLow = f32x4.splat(OVER_LOW);
   const tinyC = f32x4.splat(1.0e-20);
   const one = f32x4.splat(1);

@@ -10,7 +10,7 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail } from "./aec-delay";
 import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
@@ -26,7 +26,8 @@ export function ab_onset(onset: i32): i32 { return PIN_LAG >= 0 ? PIN_LAG : onse
 // ---- the path-change veto (aec-quiet2, bench/echo-quiet.mjs --veto): on scenes without a true path
 // change, the changes of the rules in the mask not taken (1 divergence, 2 louder error, 4 misfit, 8 emerged);
 // ablations of a divergence's restart: 16 the suppressor does not forget, 32 no relaxed bound;
-// the divergence rule sooner: 64 the estimate over 1.4x the mic (not 2x), 128 for 40 ms (not 80)
+// the divergence rule sooner: 64 the estimate over 1.4x the mic (not 2x), 128 for 40 ms (not 80);
+// 256 the suppressor's hall cap on the gain's residual (HALL_NEAR) off (aec-cap8)
 let vetoMask: i32 = 0;
 /** Sets the rules whose path changes are not taken (0: every change taken, as released). */
 export function aec_veto_set(mask: i32): void { vetoMask = mask; }
@@ -85,6 +86,12 @@ export function aec_delay_lags(s: usize): i32 { return changetype<Aec>(s).slots;
 export function aec_delay_peak(s: usize): f32 { return dl_peak(changetype<Aec>(s).delay); }
 /** Updates with echo before its first onset (aec-hall7: the long-tail placement's wait). */
 export function aec_delay_unplaced(s: usize): i32 { return dl_unplaced(changetype<Aec>(s).delay); }
+/** The hall cap's conditions (aec-cap8), bits: 1 ./aec-late's score latched (lateOn), 2 a tail of seconds (dl_long_tail), 4 the suppressor's user-presence hang running, 8 that presence broadband (hallBroad); 4-23 the blocks the echo was heard before the first onset (tailHeardBlocks), 24-30 the path changes. */
+export function aec_hall_state(s: usize): i32 {
+  const a = changetype<Aec>(s);
+  const u = changetype<Suppress>(a.sup);
+  return (a.lateOn ? 1 : 0) | (dl_long_tail(a.delay) ? 2 : 0) | (u.hang > 0 ? 4 : 0) | (u.hallBroad ? 8 : 0) | (min(a.tailHeardBlocks, 0xfffff) << 4) | (min(a.pathChanges, 127) << 24);
+}
 /** The lags its onset is searched in (maxLag + 2). */
 export function aec_delay_search_lags(s: usize): i32 { return changetype<Aec>(s).maxLag + 2; }
 
