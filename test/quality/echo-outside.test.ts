@@ -77,7 +77,7 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       expect(f.singleTalk.leakShare, f.scene).toBe(0);
     }
   });
-  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its cold starts (measured 0% everywhere; the 18 dB cold start 1.6% and 18.9 dB before the long-tail placement, assembly/aec-delay.ts: its filter placed at 168 ms for an echo at 85 ms), its 18 dB cold start >= 25 dB single talk (measured 31.3; 28.6 before the long-tail comfort-noise hold, assembly/aec-suppress.ts), its 30 dB one >= 15.8 dB, the issue-13 bound (measured 16.5 since aec-hall8: the hall presence test at x8, HALL_OVER; 17.2 since aec-hall7: the slow profile step placed it at 56 ms, not 168; 14.55 before, 15.1 before the HALL_NEAR cap of aec-hall6, 13.4 before the late echo fitted from the signals, assembly/aec-late.ts, 11.2 before that hold)', () => {
+  it('the hall: no leaks in its calls at any echo return loss, <= 1% in its cold starts (measured 0% everywhere; the 18 dB cold start 1.6% and 18.9 dB before the long-tail placement, assembly/aec-delay.ts: its filter placed at 168 ms for an echo at 85 ms), its 18 dB cold start >= 25 dB single talk (measured 31.3; 28.6 before the long-tail comfort-noise hold, assembly/aec-suppress.ts), its 30 dB one >= 15.8 dB, the issue-13 bound (measured 17.2 since aec-hall7: the slow profile step placed it at 56 ms, not 168; 14.55 before, 15.1 before the HALL_NEAR cap of aec-hall6, 13.4 before the late echo fitted from the signals, assembly/aec-late.ts, 11.2 before that hold)', () => {
     for (const f of room('sox-large')) expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
     const at18 = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 18)!;
     expect(at18.singleTalk.reductionDb, at18.scene).toBeGreaterThanOrEqual(25);
@@ -136,7 +136,7 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       if (o.room !== 'sox-large') expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
     }
   });
-  it("still weak: a user over the hall's first reply at 6 dB gets 58.3% through (webrtc 16.7%; 50.0% before the cap HALL_NEAR went 2.5x -> 2x the fitted echo through every presence, aec-hall8, 16.7% before the gain's residual with the user was held under the fitted echo at all, and 8.3% before the hall's presence test took its residual x16, not x22: HALL_OVER, x8 since aec-hall8, assembly/aec-suppress-state.ts): a tail the 250 ms filter cannot model", () => {
+  it("still weak: a user over the hall's first reply at 6 dB gets 58.3% through (webrtc 16.7%; 50.0% before the cap HALL_NEAR went 2.5x -> 2x the fitted echo through every presence, aec-hall8, 16.7% before the gain's residual with the user was held under the fitted echo at all, and 8.3% before the hall's presence test took its residual x16, not x22: HALL_OVER, assembly/aec-suppress-state.ts): a tail the 250 ms filter cannot model", () => {
     const first = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 6)!;
     expect(first.coldStart!.share, first.scene).toBeLessThan(0.59);
     expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.58);
