@@ -110,7 +110,6 @@ export function sup_reset(p: usize): void {
   s.longTail = false;
   s.hall = false;
   s.hallFit = 0;
-  s.hallBroad = false;
   s.fitTail = false;
   s.presentBlocks = 0;
   s.refused = 0;

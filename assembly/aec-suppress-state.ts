@@ -169,25 +169,33 @@
  * at 18 dB) but cost the 16 kHz 30 dB cold start 1.2 dB of single talk (14.7 -> 13.5 dB; 12: 14.3);
  * 4-6 within a point of 8. Also before the score latches (./aec-late's early rule): the sox-medium
  * cold starts leaked 0.3%. The held tail `late` (x OVER_TAIL) still stands 5-15 dB over the true
- * residual there; capped at 2-4x the fitted late echo it leaked 0.6-5.5% (aec-hall5).
+ * residual there; capped at 2-4x the fitted late echo it leaked 0.6-5.5% (aec-hall5). 8 again once
+ * aec-hall7 had placed that cold start (aec-hall8): the hall's 24 kHz first reply 25.0 -> 50.0%, 16.5 dB
+ * there, but test/quality/echo-browser.test.ts failed twice (scenes whose late score latches outside a
+ * hall: the desk's echo first heard at 6 s 20 dB in 810 ms, bound 600; the laptop's unannounced path
+ * change 5750 ms, bound 1500): not kept while the gate reaches them.
  */
 // @ts-ignore: decorator
 @inline export const HALL_OVER: f32 = 16;
 /**
  * In a hall (and a tail of seconds: ./aec-delay dl_long_tail, heard: ./aec-state TAIL_HEARD_S), the gain's residual while the user is
  * present (`residNear`) is held under this many times ./aec-late's whole fitted echo (the window's
- * share and the late bases: a mean in power per octave), except through a presence started by one
- * octave alone (`hallBroad`). There the reference predictors, eta Y and the hold stand ~10 dB over the
- * true residual and the gain took the user at the echo's level whole (aec-hall6, the hall's 6 dB
- * scenes at 16 / 24 kHz): never delivered 6 -> 3, the 16 / 24 kHz first reply's user 16.7 / 8.3 ->
- * 50.0 / 25.0%, double talk +0.8-7.4 points; single talk unchanged but the 16 kHz 30 dB cold start
- * 14.72 -> 14.55 dB (its false presences at 17.1 and 21.4 s, bursts the misplaced filter misses,
- * pass more). 2: never delivered 6 -> 2, first reply 58.3%, but that cold start 14.47 dB (the
- * outside test's guard 14.5); 1: 13.4 dB, 0.6% leaks; 3: 14.60 dB, first reply 41.7%. Held from the
- * presence's 64th ms only (COH_AFTER_MS): no gain. Without the one-octave exception: 14.1-14.2 dB.
+ * share and the late bases: a mean in power per octave). There the reference predictors, eta Y and the
+ * hold stand ~10 dB over the true residual and the gain took the user at the echo's level whole
+ * (aec-hall6, the hall's 6 dB scenes at 16 / 24 kHz): never delivered 6 -> 3, the 16 / 24 kHz first
+ * reply's user 16.7 / 8.3 -> 50.0 / 25.0%, double talk +0.8-7.4 points. aec-hall6 took 2.5 and spared
+ * a presence started by one octave alone, for the 16 kHz 30 dB cold start's false presences (17.1,
+ * 21.4 s: bursts of the reply its filter, placed at 168 ms for an echo at 85 ms, missed; 14.47 dB at 2,
+ * the outside test's guard then 14.5). Since aec-hall7 places that filter (17.2 dB, no false
+ * presence), 2 through every presence (aec-hall8): the 16 kHz call's 8.56 s utterance delivered (never
+ * -> 110 ms: its presence began in one octave and the spared cap left the gain's residual 17-23 dB over
+ * a true residual of 6-12 dB in 250-500 Hz), the 16 kHz first reply's user 50.0 -> 58.3%, the 48 kHz
+ * 6 dB cold start's 3.4 s utterance 480 -> 60 ms, double talk +0.3-2.1 points in 7 hall scenes, single
+ * talk and leaks unchanged. 1 / 1.5 / 2.5 through every presence: the 8.56 s utterance never again (the
+ * lower caps not traced), 1: the first reply 66.7% (What was tried).
  */
 // @ts-ignore: decorator
-@inline export const HALL_NEAR: f32 = 2.5;
+@inline export const HALL_NEAR: f32 = 2;
 /** The comfort noise's floor rises only where the residual estimate (in a tail of seconds, the held tail `late`) stands under this many times it. */
 // @ts-ignore: decorator
 @inline export const CN_HOLD: f32 = 4;
@@ -290,7 +298,6 @@
   fitTail: bool; // a reply's tail (./aec-block): the output's linear part is the mic less the echo estimate fitted per bin (./aec-suppress)
   hall: bool; // a hall: ./aec-late's fitted late echo is in use (latched by its score): the presence test's residual at HALL_OVER
   hallFit: usize; // in a hall whose echo was heard TAIL_HEARD_S before the first onset (0 elsewhere, ./aec-block), f32[K] ./aec-late's whole fitted echo (window and late bases, this stage's units): the gain's residual while the user is present is held under HALL_NEAR x it
-  hallBroad: bool; // the running presence started in BANDS_PRESENT octaves (not one octave's MIC_OVER or the low bands): the hall's cap on `residNear` holds through it
   longTail: bool; // a tail of seconds (the delay estimator's, ./aec-delay dl_long_tail): the comfort noise's floor held by `late`
   coldDecay: f32; // the same at a cold start
   noiseRise: f32; // noise minimum rise per block (factor)

@@ -64,8 +64,7 @@
 //   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins. In a hall (./aec-late's
 //   score latched, in a tail of seconds: the delay estimator's dl_long_tail, with the echo heard
 //   TAIL_HEARD_S of its wait, ./aec-state) R_near is also held under
-//   HALL_NEAR x ./aec-late's whole fitted echo (window and late bases), except through a presence that
-//   started in one octave only (a burst of the reply the misplaced filter misses, not a user).
+//   HALL_NEAR x ./aec-late's whole fitted echo (window and late bases).
 // - In a reply's tail (the reference silent since before the echo's onset, not after a path
 //   change: ./aec-block) the gain applies to E + (1 - g) Y, g = Re<(E + Y) Y*> / <|Y|^2> in [0, 1]
 //   per bin (the echo estimate fitted to the mic: a young filter predicts a tail the room does not
@@ -188,7 +187,7 @@ export function sup_process(
   const cohS = f32x4.splat(COH_SMOOTH);
   const cohOver = f32x4.splat(COH_OVER);
   const hallNear = f32x4.splat(HALL_NEAR);
-  const hallCap = s.hallFit != 0 && s.longTail && (s.hang == 0 || s.hallBroad) && !(HOOKS && ab_veto(256));
+  const hallCap = s.hallFit != 0 && s.longTail && !(HOOKS && ab_veto(256));
   const overLow = f32x4.splat(OVER_LOW);
   const tinyC = f32x4.splat(1.0e-20);
   const one = f32x4.splat(1);
@@ -417,7 +416,6 @@ export function sup_process(
   // would have started one).
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
-  if (armed && rearm && s.hang == 0) s.hallBroad = bandsOver >= BANDS_PRESENT;
   if (armed && rearm) s.hang = s.hangBlocks;
   else {
     if (s.hang > 0) s.hang--;

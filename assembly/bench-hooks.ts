@@ -13,7 +13,7 @@ import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
 import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail } from "./aec-delay";
 import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
-import { Suppress } from "./aec-suppress-state";
+import { Suppress, HALL_NEAR } from "./aec-suppress-state";
 import { alloc } from "./memory";
 
 // @ts-ignore: decorator; BENCH_HOOKS exists only with --use BENCH_HOOKS=1 (isDefined: at compile time)
@@ -86,11 +86,11 @@ export function aec_delay_lags(s: usize): i32 { return changetype<Aec>(s).slots;
 export function aec_delay_peak(s: usize): f32 { return dl_peak(changetype<Aec>(s).delay); }
 /** Updates with echo before its first onset (aec-hall7: the long-tail placement's wait). */
 export function aec_delay_unplaced(s: usize): i32 { return dl_unplaced(changetype<Aec>(s).delay); }
-/** The hall cap's conditions (aec-cap8), bits: 1 ./aec-late's score latched (lateOn), 2 a tail of seconds (dl_long_tail), 4 the suppressor's user-presence hang running, 8 that presence broadband (hallBroad); 4-23 the blocks the echo was heard before the first onset (tailHeardBlocks), 24-30 the path changes. */
+/** The hall cap's conditions (aec-cap8), bits: 1 ./aec-late's score latched (lateOn), 2 a tail of seconds (dl_long_tail), 4 the suppressor's user-presence hang running, 8 unused since aec-hall8 (was hallBroad: the cap now holds through every presence); 4-23 the blocks the echo was heard before the first onset (tailHeardBlocks), 24-30 the path changes. */
 export function aec_hall_state(s: usize): i32 {
   const a = changetype<Aec>(s);
   const u = changetype<Suppress>(a.sup);
-  return (a.lateOn ? 1 : 0) | (dl_long_tail(a.delay) ? 2 : 0) | (u.hang > 0 ? 4 : 0) | (u.hallBroad ? 8 : 0) | (min(a.tailHeardBlocks, 0xfffff) << 4) | (min(a.pathChanges, 127) << 24);
+  return (a.lateOn ? 1 : 0) | (dl_long_tail(a.delay) ? 2 : 0) | (u.hang > 0 ? 4 : 0) | (min(a.tailHeardBlocks, 0xfffff) << 4) | (min(a.pathChanges, 127) << 24);
 }
 /** The lags its onset is searched in (maxLag + 2). */
 export function aec_delay_search_lags(s: usize): i32 { return changetype<Aec>(s).maxLag + 2; }
@@ -281,12 +281,13 @@ export function trace_skew_decision(a: Aec, byFilterPpm: f64, filterS: f64, filt
   store<f32>(tb + 16, <f32>byDelayPpm); store<f32>(tb + 20, <f32>delayS); store<f32>(tb + 24, delaySure ? 1 : 0); store<f32>(tb + 28, <f32>(outcome + 4 * flags));
 }
 
-// ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 12 arrays of K (11: the held tail `late`)
+// ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 13 arrays of K (11: the held tail `late`;
+// 12: the hall's cap on the gain's residual with the user, HALL_NEAR x ./aec-late's fitted echo, 0 where none: aec-hall8)
 let traceBase: usize = 0;
 let traceCap: i32 = 0;
 let traceN: i32 = 0;
 let traceAt: usize = 0; // the block being written (0: none)
-/** Starts a trace into `cap` blocks at `ptr` (16 + B + 12 K floats each). */
+/** Starts a trace into `cap` blocks at `ptr` (16 + B + 13 K floats each). */
 export function aec_trace_set(ptr: usize, cap: i32): void { traceBase = ptr; traceCap = cap; traceN = 0; }
 /** Blocks traced since aec_trace_set. */
 export function aec_trace_count(): i32 { return traceN; }
@@ -300,7 +301,7 @@ export function trace_suppress(
   if (traceBase == 0 || traceN >= traceCap) return;
   const b = s.b;
   const k = s.k;
-  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 12 * k) << 2);
+  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 13 * k) << 2);
   traceAt = tb;
   traceN++;
   store<f32>(tb, <f32>s.hang); store<f32>(tb + 4, <f32>s.presentBlocks); store<f32>(tb + 8, s.warm ? 1 : 0);
@@ -327,6 +328,7 @@ export function trace_suppress(
     store<f32>(q + 9 * kb + o, load<f32>(reverb + o));
     store<f32>(q + 10 * kb + o, load<f32>(s.noise + o));
     store<f32>(q + 11 * kb + o, load<f32>(s.late + o));
+    store<f32>(q + 12 * kb + o, s.hallFit != 0 && s.longTail ? HALL_NEAR * load<f32>(s.hallFit + o) : 0);
   }
 }
 

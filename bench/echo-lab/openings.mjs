@@ -26,14 +26,14 @@ import { outputOf, pad, selectScenes } from './common.mjs';
  * @param {import('./common.mjs').EchoScene} scene @param {number} shift @param {boolean} forced
  * @param {{ mode: number, scale: number } | null} [resid] the residual oracle (aec-open11): the true residual in place of the gain's
  */
-function hookedRun(lab, build, scene, shift, forced, resid = null) {
+export function hookedRun(lab, build, scene, shift, forced, resid = null) {
   const driver = build.factory()(scene.sampleRate);
   const c = /** @type {any} */ (driver).canceller;
   if (typeof c.k.aec_oracle_set !== 'function') throw new Error(`${build.label} has no bench hooks: --oracle needs the build 'hooked'`);
   const B = c.blockSamples;
   const K = B + 4;
   const n = Math.ceil((scene.mic.length + shift) / B) + 4;
-  const stride = 16 + B + 12 * K; // floats per traced block (assembly/bench-hooks.ts: 12 arrays since aec-hall5; 11 here wrote past the buffer)
+  const stride = 16 + B + 13 * K; // floats per traced block (assembly/bench-hooks.ts: 13 arrays since aec-hall8; 11 here wrote past the buffer)
   const oracle = c.heap.alloc(n);
   const trace = c.heap.alloc(stride * 4 * n);
   const flags = new Uint8Array(c.k.memory.buffer, oracle, n);

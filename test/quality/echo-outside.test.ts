@@ -136,10 +136,10 @@ describe('EchoCanceller on the outside rooms, 16 kHz', () => {
       if (o.room !== 'sox-large') expect(o.coldStartShare!, o.room).toBeGreaterThanOrEqual(Math.max(...ps.map((p) => p.coldStartShare ?? 0)) - 0.005);
     }
   });
-  it("still weak: a user over the hall's first reply at 6 dB gets 50.0% through (webrtc 16.7%; 16.7% before the gain's residual with the user was held under 2.5x the fitted echo, HALL_NEAR, and 8.3% before the hall's presence test took its residual x16, not x22: HALL_OVER, assembly/aec-suppress-state.ts): a tail the 250 ms filter cannot model", () => {
+  it("still weak: a user over the hall's first reply at 6 dB gets 58.3% through (webrtc 16.7%; 50.0% before the cap HALL_NEAR went 2.5x -> 2x the fitted echo through every presence, aec-hall8, 16.7% before the gain's residual with the user was held under the fitted echo at all, and 8.3% before the hall's presence test took its residual x16, not x22: HALL_OVER, assembly/aec-suppress-state.ts): a tail the 250 ms filter cannot model", () => {
     const first = room('sox-large').find((f) => f.scene.includes('cold-start') && erlOf(f) === 6)!;
-    expect(first.coldStart!.share, first.scene).toBeLessThan(0.51);
-    expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.49);
+    expect(first.coldStart!.share, first.scene).toBeLessThan(0.59);
+    expect(first.coldStart!.share, first.scene).toBeGreaterThanOrEqual(0.58);
   });
 });
 
