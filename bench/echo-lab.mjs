@@ -22,7 +22,8 @@
 // Scene selection (scenes, openings, trace):
 //   --scenes REGEXP      over the scenes' names (default ' 6dB'; the lab's shifted scenes as '<name> +13')
 //   --groups LIST        16k,24k,48k,outside (default), outside24, outside48 (the outside rooms at 24 and
-//                        48 kHz; at 48 kHz their responses generated there, fixtures/echo-outside),
+//                        48 kHz, their responses generated there, fixtures/echo-outside), outside24r
+//                        (at 24 kHz from the 16 kHz responses resampled: outside24 before aec-outside24),
 //                        changes (the calls of `changes` at 16 kHz 12 dB)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
 // ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every run of every build (aec-open11).

@@ -1,8 +1,9 @@
 // Echo paths from generators and measurements the lab did not make (issue 13, "outside" rooms):
 // impulse responses for the echo canceller's held-out scenes (test/helpers/echo-outside.ts), raw
-// float32 at 16 kHz and at 48 kHz (the device rate: generated there, not upsampled, so the response
-// keeps what it has over 8 kHz, where the lab's 24 kHz speech still has energy), cut where their
-// decay falls under the noise, written to fixtures/echo-outside/.
+// float32 at 16 kHz, at 24 kHz (the session rate: aec-outside24) and at 48 kHz (the device rate:
+// aec-outside48), each generated at its rate, not resampled from 16 kHz, so the responses at 24 and
+// 48 kHz keep what they have over 8 kHz, where the lab's 24 kHz speech still has energy; cut where
+// their decay falls under the noise, written to fixtures/echo-outside/.
 //
 // - sox's `reverb` (freeverb: parallel damped combs into series allpasses, -w: the wet signal only,
 //   so no direct path: the direct sound is no louder than the reverberation) applied to a unit
@@ -16,7 +17,8 @@
 //   Domain, as python-acoustics/python-acoustics ships it: tests/data/living_room_1.wav).
 //
 //   node scripts/echo-outside-rooms.mjs   (needs sox; the tests read only the committed files; the
-//   16 kHz files are bit-identical to those made before the 48 kHz ones were added)
+//   16 kHz files are bit-identical to those made before the 48 kHz ones were added, and the 16 and
+//   48 kHz files to those made before the 24 kHz ones were: each rate is rendered on its own)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +27,7 @@ import { energyAfterDb, energyDecayDb, rt60FromResponse } from './echo-rooms.mjs
 import { rng } from './random.mjs';
 
 /** The rates written; the manifest's room fields are the first's, `rates` holds the others'. */
-const RATES = [16000, 48000];
+const RATES = [16000, 24000, 48000];
 const DIR = new URL('../fixtures/echo-outside/', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'rtpcm-echo-outside-'));
 const IMPULSE = 0.25; // sox's reverb clips a full-scale impulse; the response is scaled back by 4
@@ -187,7 +189,7 @@ const [first, ...others] = RATES.map((rate) => ({ rate, rooms: roomsAt(rate) }))
 const manifest = {
   command: 'node scripts/echo-outside-rooms.mjs',
   sox: soxVersion,
-  format: `raw float32 little-endian mono, <room>-echo-<rate>.f32 at ${RATES.join(' and ')} Hz: the speaker-to-mic response (the scenes scale it to the echo return loss); a room's fields are at ${first.rate} Hz, its \`rates\` the same fields at the others`,
+  format: `raw float32 little-endian mono, <room>-echo-<rate>.f32 at ${RATES.join(', ')} Hz: the speaker-to-mic response (the scenes scale it to the echo return loss); a room's fields are at ${first.rate} Hz, its \`rates\` the same fields at the others`,
   cut: `sox rooms: where the energy left falls ${CUT_DB} dB under the whole; measured: at the recording's noise floor; 10 ms raised-cosine fade`,
   lti: 'convolutionErrorDb: sox reverb on 3 s of seeded white noise vs the noise convolved with the uncut response (400 samples from 1 s on); scalingErrorDb: the same at a tenth of the level, x10. Both float rounding: an impulse response describes the effect',
   rooms: first.rooms.map((r, i) => ({

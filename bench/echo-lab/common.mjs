@@ -93,7 +93,8 @@ const labShifted = (/** @type {string} */ name) => / (16|24)k (call 120ms|cold-s
 
 /**
  * The scenes selected, in the lab's order, each built once: `groups` from 16k (the lab's grid), 24k
- * (session rate), 48k (device rate), outside, outside24, outside48 (the outside rooms at 16, 24 and 48 kHz), changes
+ * (session rate), 48k (device rate), outside, outside24, outside48 (the outside rooms at 16, 24 and 48 kHz,
+ * each from its responses generated at that rate), outside24r (at 24 kHz from the 16 kHz responses), changes
  * (bench/echo-lab/changes.mjs's calls with a path change, 16 kHz 12 dB). With
  * `shifts`, every scene whose name matches `only`, shifted by each (0: as is); without, the scenes
  * whose name matches and the lab's shifted copies whose `<name> +<n>` does.
@@ -107,7 +108,8 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     '24k': () => [lab.sessionRateGroup(24000)],
     '48k': () => [lab.deviceRateGroup(48000)],
     outside: () => [lab.outsideGroup(16000)],
-    outside24: () => [lab.outsideGroup(24000)],
+    outside24: () => [lab.outsideGroup(24000)], // the outside rooms at the session rate, their responses generated at 24 kHz (aec-outside24)
+    outside24r: () => [lab.outsideGroup(24000, 16000)], // the same with the 16 kHz responses resampled, as outside24 was before aec-outside24
     outside48: () => [lab.outsideGroup(48000)], // the outside rooms at the device rate, their responses generated at 48 kHz
     changes: () => [{ scenes: changeCalls([16000], [12]) }], // bench/echo-lab/changes.mjs's calls at 16 kHz 12 dB
   };

@@ -100,10 +100,12 @@ export function deviceRateGroup(sampleRate = 48000): SceneGroup {
 /**
  * The outside rooms (./echo-outside: sox's freeverb small, medium and a hall, measured seminar and
  * living rooms), held out like the held-out rooms (their reply and users): calls at 120 ms and cold starts
- * (the user over the first reply 0.8 s in) at 60 ms, at 6, 18 and 30 dB echo return loss.
+ * (the user over the first reply 0.8 s in) at 60 ms, at 6, 18 and 30 dB echo return loss. Their
+ * responses as generated at `sampleRate` (16, 24, 48 kHz), or with `responseFromRate` those generated
+ * at that rate, resampled (the lab's `outside24r`: 24 kHz from 16 kHz, as before aec-outside24).
  */
-export function outsideGroup(sampleRate = 16000): SceneGroup {
-  const heldOut = { assistant: 'assistant-heldout', users: USERS_HELD_OUT };
+export function outsideGroup(sampleRate = 16000, responseFromRate?: number): SceneGroup {
+  const heldOut = { assistant: 'assistant-heldout', users: USERS_HELD_OUT, ...(responseFromRate === undefined ? {} : { responseFromRate }) };
   const scenes: SceneParams[] = [];
   for (const room of OUTSIDE_ROOMS) {
     for (const erlDb of [6, 18, 30]) scenes.push({ room, sampleRate, delayMs: 120, erlDb, script: 'call', ...heldOut, seed: seedOf(room, 'outside') });

@@ -47,6 +47,12 @@ export interface SceneParams {
   pathChange?: { atS: number; move: boolean; shiftMs: number };
   /** The first reply opens softly: its first `seconds` of speech (from its first speech sample) `db` quieter (a 20 ms ramp back). */
   softStart?: { seconds: number; db: number };
+  /**
+   * Outside rooms only: their response generated at this rate, resampled to the scene's (the lab's
+   * `outside24r`: 16000, the 24 kHz scenes as before aec-outside24); default the one generated at
+   * the scene's rate. Named `from <n>k`.
+   */
+  responseFromRate?: number;
   seed?: number;
 }
 
@@ -182,6 +188,7 @@ export function sceneName(p: SceneParams): string {
     p.pathChange ? `change@${p.pathChange.atS}s${p.pathChange.move ? ' move' : ''}${p.pathChange.shiftMs ? ` shift ${p.pathChange.shiftMs}ms` : ''}` : '',
     p.noiseDb !== undefined && p.noiseDb !== -70 ? `noise ${p.noiseDb}` : '',
     p.softStart ? `soft ${p.softStart.db}dB ${p.softStart.seconds}s` : '',
+    p.responseFromRate !== undefined ? `from ${p.responseFromRate / 1000}k` : '',
   ].filter(Boolean);
   return `${p.room} ${p.sampleRate / 1000}k ${p.script} ${p.delayMs}ms ${p.erlDb}dB${extras.length ? ` ${extras.join(' ')}` : ''}`;
 }
@@ -192,7 +199,8 @@ export function buildScene(params: SceneParams): EchoScene {
   const random = rng(seed * 7919 + script.length);
   const noiseDb = params.noiseDb ?? -70;
   const nearDb = params.nearDb ?? -26;
-  const room = loadRoom(roomName, rate);
+  const room = loadRoom(roomName, rate, params.responseFromRate);
+  const roomKey = params.responseFromRate === undefined ? roomName : `${roomName}<${params.responseFromRate}`; // the caches' key
   const toSamples = (s: number) => Math.round(s * rate);
 
   // The assistant: one reply ('cold-start': two, 1.2 s apart).
@@ -262,7 +270,7 @@ export function buildScene(params: SceneParams): EchoScene {
   if (params.nonlinear || change !== null) echo = convolve(played, room.echoA, length);
   else {
     const soft = params.softStart ? `/soft${params.softStart.db}/${params.softStart.seconds}` : '';
-    const base = cached(`${roomName}/${rate}/${script}/${first}/${seed}${soft}`, () => convolve(reference, room.echoA, length));
+    const base = cached(`${roomKey}/${rate}/${script}/${first}/${seed}${soft}`, () => convolve(reference, room.echoA, length));
     echo = new Float64Array(length);
     echo.set(base.subarray(0, length - delay), delay);
   }
@@ -292,7 +300,7 @@ export function buildScene(params: SceneParams): EchoScene {
     for (const [a, b] of p.intervals) nearIntervals.push([a + p.at + directUser, b + p.at + directUser]);
     utterances.push([p.intervals[0]![0] + p.at + directUser, p.intervals[p.intervals.length - 1]![1] + p.at + directUser]);
   }
-  const wet = cached(`${roomName}/${rate}/${script}/${first}/${seed}/user`, () => convolve(dry, room.user, length));
+  const wet = cached(`${roomKey}/${rate}/${script}/${first}/${seed}/user`, () => convolve(dry, room.user, length));
   const nearGain = Math.sqrt(10 ** (nearDb / 10) / meanPower(wet, nearIntervals));
 
   const colour = params.noiseColour ?? 'pink';

@@ -49,9 +49,13 @@ function readF32(path: string): Float64Array {
   return Float64Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
 }
 
-/** The responses of a room at `sampleRate`: the committed files at 16 kHz, rendered otherwise (cached); outside rooms: ./echo-outside. */
-export function loadRoom(name: RoomName, sampleRate: number): RoomResponses {
-  if (isOutsideRoom(name)) return loadOutsideRoom(name, sampleRate);
+/**
+ * The responses of a room at `sampleRate`: the committed files at 16 kHz, rendered otherwise (cached);
+ * outside rooms: ./echo-outside (`fromRate`, theirs only: the response generated at that rate, resampled).
+ */
+export function loadRoom(name: RoomName, sampleRate: number, fromRate?: number): RoomResponses {
+  if (isOutsideRoom(name)) return loadOutsideRoom(name, sampleRate, fromRate);
+  if (fromRate !== undefined) throw new Error(`fromRate is for the outside rooms only, not ${name}`);
   const key = `${name}/${sampleRate}`;
   const hit = roomCache.get(key);
   if (hit) return hit;

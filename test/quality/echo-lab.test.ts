@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOMS, roomResponses } from '../../scripts/echo-rooms.mjs';
 import { checkAlignment, issue13Failures, measureEcho } from '../helpers/echo-metrics.js';
 import { buildScene, tanhThd, type EchoScene } from '../helpers/echo-scenes.js';
-import { colouredNoise, loadRoom, roomsManifest, type RoomName } from '../helpers/echo-sources.js';
+import { OUTSIDE_ROOMS, outsideManifest } from '../helpers/echo-outside.js';
+import { colouredNoise, fft, loadRoom, roomsManifest, type RoomName } from '../helpers/echo-sources.js';
 import { FIXTURES } from '../helpers/labels-vad.js';
 import { goertzelPower } from '../helpers/spectrum.mjs';
 
@@ -208,5 +209,34 @@ describe('metrics (test/helpers/echo-metrics.ts) on outputs known by constructio
     late.set(s.mic.subarray(0, s.mic.length - 80), 80);
     expect(() => checkAlignment(s, late, 'late')).toThrow(/off by 80 samples/);
     expect(checkAlignment(s, s.mic, 'on time').lag).toBe(0);
+  });
+});
+
+describe('the outside rooms at 24 kHz (test/helpers/echo-outside.ts, aec-outside24)', () => {
+  /** The share of a response's first 8192 samples' energy over `hz`, dB. */
+  const shareOverDb = (h: Float64Array, rate: number, hz: number) => {
+    const re = new Float64Array(8192);
+    re.set(h.subarray(0, 8192));
+    const im = new Float64Array(8192);
+    fft(re, im, false);
+    let over = 0;
+    let all = 0;
+    for (let k = 0; k <= 4096; k++) {
+      const p = re[k]! ** 2 + im[k]! ** 2;
+      all += p;
+      if ((k * rate) / 8192 > hz) over += p;
+    }
+    return 10 * Math.log10(over / all);
+  };
+  it('play the responses generated at 24 kHz (their length and onset; their energy over 8 kHz within 15 dB of the whole, measured -5.0 to -12.2 dB), and with `responseFromRate` 16000 the 16 kHz ones resampled (under -45 dB over 8 kHz, measured -49.7 to -71.8)', () => {
+    for (const name of OUTSIDE_ROOMS) {
+      const at24 = outsideManifest().rooms.find((r) => r.name === name)!.rates!['24000']!;
+      const native = loadRoom(name, 24000);
+      expect(native.echoA.length, name).toBe(at24.samples);
+      expect(native.directA, name).toBe(at24.onsetSamples);
+      expect(shareOverDb(native.echoA, 24000, 8000), name).toBeGreaterThan(-15);
+      const resampled = loadRoom(name, 24000, 16000);
+      expect(shareOverDb(resampled.echoA, 24000, 8000), name).toBeLessThan(-45);
+    }
   });
 });
