@@ -448,6 +448,16 @@ export function dl_onset(p: usize): i32 {
   return changetype<Delay>(p).onset;
 }
 
+/**
+ * The accepted onset lag or, before the first, the candidate of the last update (a distinct peak's
+ * onset not yet confirmed; -1: none). The canceller weighs the suppressor's reference by the profile
+ * from the first candidate on (./aec-block); the filter is placed only at a confirmed onset.
+ */
+export function dl_likely_onset(p: usize): i32 {
+  const d = changetype<Delay>(p);
+  return d.onset >= 0 ? d.onset : d.candidateBlocks > 0 ? d.candidate : -1;
+}
+
 /** The profile's peak: the largest share of the mic one lag of reference explains (0..1). */
 export function dl_peak(p: usize): f32 {
   return changetype<Delay>(p).peak;

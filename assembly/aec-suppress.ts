@@ -20,7 +20,8 @@
 //   and kappa, the same over the flat predictor (the reference power over the window, unweighted):
 //   it holds where the delay profile puts little weight (a reverberant tail, a moved speaker).
 //   Before the echo's delay is known, zeta and kappa learn only in bins where the mic shows more
-//   than its noise (else they would fall to nothing on the echo that has not arrived yet).
+//   than its noise (else they would fall to nothing on the echo that has not arrived yet); the
+//   delay estimator's profile weighs A from its first candidate onset, before that is confirmed.
 // - The trackers step BOOST x as fast while little is learned (falling to 1 x over FAST_MS of
 //   playback; again after a path change): the residual must be known before the user first talks.
 //   Until they have first learned the room, the reference predictors (zeta, kappa, rho) rise at

@@ -8,6 +8,7 @@
 // (aec-dt3). Needs a build with the bench hooks (`hooked`: assembly/bench-hooks.ts writes the
 // suppressor's per-block state to a buffer).
 // Block lines: time, h (presence hang), p (blocks present), W/c (warm / cold), S (suspect block),
+// P (the echo placed), R (the reply's echo rising: the presence judged at the warm x22 while cold),
 // ex (mic over the echo bound, dB), xs (unexplained share), bo (octaves showing the user, M: MIC_OVER),
 // then per octave (<250, 250-500, ..., >4 kHz Hz) U TR oR gain in dB. Quality only (no timing).
 // (aec-open13) ECHO_TRACE_ETA=1: per block and octave |Y|^2, the leakage eta (sum eta |Y|^2 / sum |Y|^2),
@@ -59,7 +60,7 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
     const resid = arr(i, present ? 6 : 7);
     const over = present ? 1.5 : 22;
     const g = arr(i, 8);
-    let line = `${ts.toFixed(3)} h${h[0]} p${h[1]} ${h[2] ? 'W' : 'c'}${h[3] ? 'S' : '-'} ex${h[4].toFixed(1)} xs${h[12].toFixed(2)} bo${h[9]}${h[10] ? 'M' : ''} |`;
+    let line = `${ts.toFixed(3)} h${h[0]} p${h[1]} ${h[2] ? 'W' : 'c'}${h[3] ? 'S' : '-'}${h[13] ? 'P' : '-'}${h[5] ? 'R' : '-'} ex${h[4].toFixed(1)} xs${h[12].toFixed(2)} bo${h[9]}${h[10] ? 'M' : ''} |`;
     for (let q = 0; q + 1 < edges.length; q++) {
       let u = 0;
       let t = 0;
