@@ -27,7 +27,7 @@
 import { PlaybackPipeline } from '../../src/index.js';
 import type { EchoScene, Interval } from './echo-scenes.js';
 import { colouredNoise, convolve, loadClip, loadRoom, speechNames, type RoomName } from './echo-sources.js';
-import { USERS_TUNING } from './echo-scenes.js';
+import { USERS_TUNING, meanPower } from './echo-scenes.js';
 import { rng } from './random.js';
 
 export const SESSION_RATE = 24000;
@@ -218,16 +218,6 @@ function activeIntervals(x: Float32Array, rate: number): Interval[] {
     else out.push([k * size, (k + 1) * size]);
   }
   return out;
-}
-
-function meanPower(x: ArrayLike<number>, intervals: Interval[], shift = 0): number {
-  let s = 0;
-  let n = 0;
-  for (const [a, b] of intervals) {
-    for (let i = Math.max(0, a + shift); i < Math.min(x.length, b + shift); i++) s += x[i]! * x[i]!;
-    n += b - a;
-  }
-  return s / Math.max(1, n);
 }
 
 const REPLIES = ['assistant-forecast', 'assistant-recipe', 'assistant-recorded'];

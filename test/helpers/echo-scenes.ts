@@ -116,7 +116,8 @@ function cached(key: string, make: () => Float64Array): Float64Array {
   return hit;
 }
 
-function meanPower(x: ArrayLike<number>, intervals: Interval[], shift = 0): number {
+/** Mean power of `x` over `intervals` (shifted by `shift` samples), per sample of the intervals. */
+export function meanPower(x: ArrayLike<number>, intervals: Interval[], shift = 0): number {
   let s = 0;
   let n = 0;
   for (const [a, b] of intervals) {

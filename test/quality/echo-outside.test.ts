@@ -232,7 +232,7 @@ const MISSES_24: Record<string, { openingMedianMs?: number; convergenceMs?: numb
 const room24 = (name: string) => at24.filter((f) => f.scene.startsWith(`${name} `));
 
 describe('EchoCanceller on the outside rooms at 24 kHz, the session rate (responses generated at 24 kHz)', () => {
-  it('small, medium, seminar and living rooms: every issue-13 bound in every scene but three, which hold theirs (opening medians 120 / 50 ms, the seminar's call 20 dB in 1150 ms, single talk 28.2 dB for 28.3; leaks <= 0.2%, none never delivered; the seminar's cold start 1450 -> 260 ms since aec-cold9)', () => {
+  it("small, medium, seminar and living rooms: every issue-13 bound in every scene but three, which hold theirs (opening medians 120 / 50 ms, the seminar's call 20 dB in 1150 ms, single talk 28.2 dB for 28.3; leaks <= 0.2%, none never delivered; the seminar's cold start 1450 -> 260 ms since aec-cold9)", () => {
     const scenes = ['sox-small', 'sox-medium', 'seminar', 'living-room'].flatMap(room24);
     expect(scenes.length).toBe(24);
     for (const f of scenes) {
