@@ -215,9 +215,9 @@
 
 /**
  * Until the trackers have first learned the room, the reference predictors (zeta, kappa, rho) rise
- * at 1 x (not BOOST x) in a block where the mic stands this many dB over the echo the canceller's
- * gain bound predicts while the weighted reference A does not rise by over COLD_A_RISE x from the
- * last block: a user talking over the first reply as it pauses, whom the 6x trackers learned as
+ * (and fall: aec-seminar) at 1 x (not BOOST x) in a block where the mic stands this many dB over
+ * the echo the canceller's gain bound predicts while the weighted reference A does not rise by over
+ * COLD_A_RISE x from the last block: a user talking over the first reply as it pauses, whom the 6x trackers learned as
  * echo (the held residual hid the user, the trackers followed: the desk's 6 dB cold starts 88.1 /
  * 89.9% delivered -> 90.6 / 92.0%, at 48 kHz 86.2 -> 89.9%, the kiosk's +3 points). Always 1 x
  * until warm: the same gains but a loud passage of the reply outran the trackers (the clipping
