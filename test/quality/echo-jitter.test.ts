@@ -115,7 +115,10 @@ describe('the kernel over a jittery network (the lab rooms at 6 dB, underruns of
 // 64-frame block per 128-frame quantum at 48 kHz), before the mic of the same quantum.
 const PIPELINE: Params[] = ALL
   ? ROOMS.map((room) => ({ room, sampleRate: 48000, delayMs: 120, erlDb: 6, script: 'call' as const, tap: true }))
-  : [{ room: 'kiosk', sampleRate: 48000, delayMs: 120, erlDb: 6, script: 'call' as const, tap: true }];
+  : // the desk: a filter move to an earlier onset in double talk gave the background's uncertainty a
+    // shift its weights did not have, its new front partitions learned the user, and the foreground
+    // took them in a reply's pause: 31.8 dB, 1.2% leaks before aec-jitnode
+    (['kiosk', 'desk'] as const).map((room) => ({ room, sampleRate: 48000, delayMs: 120, erlDb: 6, script: 'call' as const, tap: true }));
 const pipeline = new Map<string, { scene: JitterScene; figures: EchoFigures }>();
 
 describe("the Node path (PlaybackPipeline tap -> CapturePipeline, the adapter's) over a jittery network", () => {
