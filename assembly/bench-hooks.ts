@@ -15,6 +15,7 @@ import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress, HALL_NEAR } from "./aec-suppress-state";
 import { alloc } from "./memory";
+import { energy } from "./simd-hsum";
 
 // @ts-ignore: decorator; BENCH_HOOKS exists only with --use BENCH_HOOKS=1 (isDefined: at compile time)
 @inline export const HOOKS: bool = isDefined(BENCH_HOOKS);
@@ -52,6 +53,32 @@ export function trace_path(a: Aec, heard: bool, playing: bool): void {
   store<f32>(tb + 32, playing ? 1 : 0); store<f32>(tb + 36, <f32>a.misfitBlocks); store<f32>(tb + 40, <f32>a.wrongBlocks);
   store<f32>(tb + 44, <f32>dl_onset(a.delay)); store<f32>(tb + 48, a.excessDb); store<f32>(tb + 52, <f32>a.pathChanges);
   store<f32>(tb + 56, a.heardErleDb); store<f32>(tb + 60, a.bestHeardDb);
+  trace_weights(a);
+}
+
+// ---- the weights' trace (aec-jitnode, bench/echo-jitter-node.mjs): per block WT_STRIDE floats: the
+// block, the filter's offset (blocks), its moves, M, then each partition's energy in the foreground
+// (M floats) and the background (M floats); M <= WT_MAX_M
+const WT_MAX_M: i32 = 64;
+const WT_STRIDE: i32 = 4 + 2 * WT_MAX_M;
+let wtBase: usize = 0;
+let wtCap: i32 = 0;
+let wtN: i32 = 0;
+/** Starts a weights trace into `cap` blocks at `ptr` (WT_STRIDE floats each: 132). */
+export function aec_wtrace_set(ptr: usize, cap: i32): void { wtBase = ptr; wtCap = cap; wtN = 0; }
+/** Blocks traced since aec_wtrace_set. */
+export function aec_wtrace_count(): i32 { return wtN; }
+function trace_weights(a: Aec): void {
+  if (wtBase == 0 || wtN >= wtCap) return;
+  const tb = wtBase + <usize>wtN * (<usize>WT_STRIDE << 2);
+  wtN++;
+  const m = min(a.m, WT_MAX_M);
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, <f32>a.offset); store<f32>(tb + 8, <f32>a.moves); store<f32>(tb + 12, <f32>m);
+  const spec = <usize>(8 * a.k);
+  for (let q = 0; q < m; q++) {
+    store<f32>(tb + 16 + (<usize>q << 2), energy(a.wf + <usize>q * spec, 2 * a.k));
+    store<f32>(tb + 16 + (<usize>(WT_MAX_M + q) << 2), energy(a.wb + <usize>q * spec, 2 * a.k));
+  }
 }
 
 // ---- the late-echo model's switch (aec-quiet, ./aec-late): when each rule first held and how long

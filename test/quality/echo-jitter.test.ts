@@ -71,6 +71,11 @@ beforeAll(() => {
 }, 1_800_000);
 
 describe('the kernel over a jittery network (the lab rooms at 6 dB, underruns of 40-310 ms, a barge-in)', () => {
+  // (aec-jitnode) with every test skipped vitest runs no hook either: ECHO_JITTER_ALL=1 printed nothing
+  it.runIf(ALL)('the study: every call measured (printed above)', () => {
+    expect(kernel.size).toBe(SEEDS.length * KERNEL.length * NETS.length);
+  });
+
   it.skipIf(ALL)('the network model does what it says: underruns, one of 250 ms or more, a flush mid-reply; none without jitter', () => {
     for (const p of KERNEL) {
       const jittery = kernel.get(key(p, 'mobile', 1))!.scene.playback;
@@ -115,7 +120,10 @@ describe('the kernel over a jittery network (the lab rooms at 6 dB, underruns of
 // 64-frame block per 128-frame quantum at 48 kHz), before the mic of the same quantum.
 const PIPELINE: Params[] = ALL
   ? ROOMS.map((room) => ({ room, sampleRate: 48000, delayMs: 120, erlDb: 6, script: 'call' as const, tap: true }))
-  : [{ room: 'kiosk', sampleRate: 48000, delayMs: 120, erlDb: 6, script: 'call' as const, tap: true }];
+  : // the desk: a filter move to an earlier onset in double talk gave the background's uncertainty a
+    // shift its weights did not have, its new front partitions learned the user, and the foreground
+    // took them in a reply's pause: 31.8 dB, 1.2% leaks before aec-jitnode
+    (['kiosk', 'desk'] as const).map((room) => ({ room, sampleRate: 48000, delayMs: 120, erlDb: 6, script: 'call' as const, tap: true }));
 const pipeline = new Map<string, { scene: JitterScene; figures: EchoFigures }>();
 
 describe("the Node path (PlaybackPipeline tap -> CapturePipeline, the adapter's) over a jittery network", () => {
@@ -129,6 +137,10 @@ describe("the Node path (PlaybackPipeline tap -> CapturePipeline, the adapter's)
     const rows = [...pipeline.values()];
     console.log(`\nthe Node path over a jittery network\n${sceneTable(rows.map((r) => r.figures))}\n${rows.map(describeRun).join('\n')}`);
   }, 1_800_000);
+
+  it.runIf(ALL)('the study: every call measured (printed above)', () => {
+    expect(pipeline.size).toBe(PIPELINE.length * NETS.length);
+  });
 
   it.skipIf(ALL)(
     'the tap stays in step with the speaker through underruns and the flush: one 64-frame block per 128-frame read, every read (the first takes two: the FIFO)',
