@@ -7,7 +7,8 @@
 // now it says so (`echoBeyondMaxDelayMs`) and widens its search to 500 ms. Bounds from
 // `node bench/echo-lab.mjs scenes <base> dist --groups bt --scenes '350ms 6dB' --shifts 0` (figures
 // in the titles). Also the scene model itself (its codec noise, its clock), and a lab scene that
-// must not set the flag. ~40 s at load 10 on 2 cores.
+// must not set the flag. 4.4 min at load 30 on 2 cores (its scenes are built with a sinc resampler and
+// a codec model: about 40 s unloaded).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EchoCanceller } from '../../src/index.js';
 import { bluetoothPlayed, codingNoise, lowpass } from '../helpers/echo-bt.js';
