@@ -23,6 +23,9 @@
 @unmanaged class Delay {
   lags: i32; // lags with statistics (the whole history)
   searchLags: i32; // lags searched for the onset
+  initialLags: i32; // searchLags at the start (a reset returns to it)
+  reachLags: i32; // searchLags once the echo is seen past them (dl_beyond: widened once)
+  windowLags: i32; // the filter's window, lags (the canceller's m: lags = m + maxLag + 1, reachLags = maxLag + 2)
   k0: i32; // first bin of the band
   nb: i32; // bins in the band (multiple of 4)
   candidate: i32;
@@ -50,7 +53,30 @@
   slowN: i32; // updates in it (up to SLOW_UPDATES)
   snapLag: i32; // lag of the kept cross-spectrum (dl_snapshot), -1: none
   snap: usize; // f32[2][nb]: it, re then im
+  farPeak: f32; // the profile's peak over the lags past the search (mature ones only: dl_beyond)
+  farLag: i32; // its lag (-1: none)
+  beyondUpdates: i32; // updates in a row with echo in which it stood out, its onset within a lag (BEYOND_UPDATES)
+  beyondCandidate: i32; // that onset (-1: none)
+  beyond: i32; // the last onset seen past the search, lag (-1: none)
 }
+
+/**
+ * An echo past the searched lags (dl_beyond: past `maxDelayMs`, e.g. a Bluetooth speaker's 280-420
+ * ms under the default 250), up to the reach (500 ms; none when maxDelayMs is 500): the profile's
+ * peak over the mature lags past the search stands out,
+ * over BEYOND_MIN, BEYOND_OVER x the peak within the search and 3x the mean there, for
+ * BEYOND_UPDATES updates with echo in a row (0.5 s at 16 kHz, 0.7 s at 24 / 48 kHz), its onset
+ * (the first lag past the search within 4.5 dB of it) within a lag all along, is kept. (The lab's
+ * kiosk at 120 ms and 30 dB shows a far peak 2-3x the near one for 0.5 s while its user talks,
+ * wandering over 43-59 lags: not an echo.) Read only: the filter is never placed
+ * there (the window ends at maxDelayMs plus the tail), the user is told (EchoCanceller.echoBeyondMaxDelayMs).
+ */
+// @ts-ignore: decorator
+@inline const BEYOND_MIN: f32 = 0.04;
+// @ts-ignore: decorator
+@inline const BEYOND_OVER: f32 = 2;
+// @ts-ignore: decorator
+@inline const BEYOND_UPDATES: i32 = 32;
 
 /** Updates a new onset must hold after a path change (dl_rearm): 1, its first sight (2: 1.02 s instead of 0.99 s to 20 dB, above). */
 // @ts-ignore: decorator
@@ -101,11 +127,14 @@ export function dl_bytes(sampleRate: i32, n: i32, lags: i32): usize {
  * energy over them), the onset searched in the first `searchLags`; smoothing `smoothMs`,
  * confirmation `confirmBlocks`.
  */
-export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags: i32, smoothMs: f32, confirmBlocks: i32): void {
+export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags: i32, reachLags: i32, smoothMs: f32, confirmBlocks: i32): void {
   const d = changetype<Delay>(p);
   const nb = bandBins(sampleRate, n);
   d.lags = lags;
-  d.searchLags = min(lags, searchLags);
+  d.initialLags = min(lags, searchLags);
+  d.reachLags = max(d.initialLags, min(lags, reachLags));
+  d.searchLags = d.initialLags;
+  d.windowLags = lags - reachLags + 1;
   d.k0 = max(1, min(bandOf(sampleRate, n), (n >> 1) + 1 - nb));
   d.nb = nb;
   d.confirmBlocks = confirmBlocks;
@@ -141,6 +170,12 @@ export function dl_reset(p: usize): void {
   d.peak = 0;
   d.mean = 0;
   d.snapLag = -1;
+  d.farPeak = 0;
+  d.farLag = -1;
+  d.beyondUpdates = 0;
+  d.beyondCandidate = -1;
+  d.beyond = -1;
+  d.searchLags = d.initialLags;
 }
 
 /**
@@ -156,6 +191,7 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   else if (k == 260 && dIm == dRe + 260 * 4) statistics<u16>(p, x, slots, head, k, dRe, dIm);
   else if (k == 516 && dIm == dRe + 516 * 4) statistics<u32>(p, x, slots, head, k, dRe, dIm);
   else statistics<u64>(p, x, slots, head, k, dRe, dIm);
+  watchBeyond(changetype<Delay>(p), echoing);
   return decide(changetype<Delay>(p), echoing);
 }
 
@@ -192,6 +228,8 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   let peakLag = 0;
   let sum: f32 = 0;
   let live = 0;
+  let farPeak: f32 = 0;
+  let farLag = -1;
   for (let l = 0; l < d.lags; l++) {
     const xp = x + <usize>slot * stride + band;
     const cr = d.cRe + <usize>l * row;
@@ -223,14 +261,25 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     store<f32>(d.profile + (<usize>l << 2), c);
     slot++;
     if (slot == slots) slot = 0;
-    if (l >= d.searchLags) continue;
     // lags the reference has not reached yet (its start) carry no coherence: they do not count in the mean
     const ageAt = d.ages + (<usize>l << 2);
     if (f32x4.extract_lane(pw, 0) + f32x4.extract_lane(pw, 1) + f32x4.extract_lane(pw, 2) + f32x4.extract_lane(pw, 3) <= <f32>1.0e-12) {
       store<i32>(ageAt, 0);
       continue;
     }
-    store<i32>(ageAt, min(load<i32>(ageAt) + 1, d.mature));
+    const age = min(load<i32>(ageAt) + 1, d.mature);
+    store<i32>(ageAt, age);
+    if (l >= d.searchLags) {
+      // past the search, up to the reach (dl_beyond): read only, mature lags only (a young lag's few
+      // frames inflate it). Not past the reach: the quiet group's desk at 36-42 dB shows a peak at
+      // 696 ms from 4.2 s (the reply's own repetition over a near-silent echo), and an echo there
+      // could not be cancelled anyway.
+      if (age >= d.mature && l < d.reachLags && c > farPeak) {
+        farPeak = c;
+        farLag = l;
+      }
+      continue;
+    }
     live++;
     sum += c;
     if (c > peak) {
@@ -241,6 +290,44 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   d.peak = peak;
   d.peakLag = peakLag;
   d.mean = sum / <f32>max(1, live);
+  d.farPeak = farPeak;
+  d.farLag = farLag;
+}
+
+/** dl_update's watch past the search (BEYOND_UPDATES): whether the echo stands past maxDelayMs. */
+function watchBeyond(d: Delay, echoing: bool): void {
+  if (!echoing) return;
+  const far = d.farPeak;
+  if (d.farLag < 0 || !(far > BEYOND_MIN) || !(far > BEYOND_OVER * d.peak) || !(far > 3 * d.mean)) {
+    d.beyondUpdates = 0;
+    return;
+  }
+  let onset = d.farLag;
+  while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  if (d.beyondUpdates > 0 && abs(onset - d.beyondCandidate) <= 1) {
+    d.beyondUpdates++;
+    d.beyondCandidate = min(d.beyondCandidate, onset);
+  } else {
+    d.beyondUpdates = 1;
+    d.beyondCandidate = onset;
+  }
+  if (d.beyondUpdates < BEYOND_UPDATES) return;
+  d.beyond = d.beyondCandidate;
+  // the search widened to the reach (once): the onset taken there at once, as after a path change;
+  // not where the filter placed at the accepted onset already spans it in its first half (an echo
+  // at 280 ms placed at 248 ms under the default 250: the laptop's 6 dB call 43.7 -> 35.0 dB with
+  // 1.2% leaks when moved, aec-bt)
+  const spanned = d.onset >= 0 && d.beyond - d.onset <= (d.windowLags - 2) >> 1;
+  if (d.searchLags < d.reachLags && d.beyond < d.reachLags && !spanned) {
+    d.searchLags = d.reachLags;
+    d.onset = d.beyond;
+    d.candidate = d.beyond;
+    d.candidateBlocks = 0;
+    d.provisional = 0;
+    d.rearmed = 0;
+    d.unplaced = 0;
+    d.slowN = 0;
+  }
 }
 
 /** dl_update's decision from the profile: the onset accepted (-1: none yet). */
@@ -441,6 +528,16 @@ export function dl_long_tail(p: usize): bool {
 /** Updates with echo before the first onset (counted up to LONG_TAIL_UPDATES). */
 export function dl_unplaced(p: usize): i32 {
   return changetype<Delay>(p).unplaced;
+}
+
+/** The last onset seen past the searched lags (BEYOND_UPDATES: an echo past maxDelayMs), lag; -1: none since the last reset. */
+export function dl_beyond(p: usize): i32 {
+  return changetype<Delay>(p).beyond;
+}
+
+/** Lags searched for the onset now (widened once the echo is seen past them: dl_beyond). */
+export function dl_search_lags(p: usize): i32 {
+  return changetype<Delay>(p).searchLags;
 }
 
 /** The accepted onset lag (-1: none yet). */

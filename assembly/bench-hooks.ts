@@ -10,7 +10,7 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail, dl_search_lags } from "./aec-delay";
 import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress, HALL_NEAR } from "./aec-suppress-state";
@@ -120,7 +120,7 @@ export function aec_hall_state(s: usize): i32 {
   return (a.lateOn ? 1 : 0) | (dl_long_tail(a.delay) ? 2 : 0) | (u.hang > 0 ? 4 : 0) | (min(a.tailHeardBlocks, 0xfffff) << 4) | (min(a.pathChanges, 127) << 24);
 }
 /** The lags its onset is searched in (maxLag + 2). */
-export function aec_delay_search_lags(s: usize): i32 { return changetype<Aec>(s).maxLag + 2; }
+export function aec_delay_search_lags(s: usize): i32 { return dl_search_lags(changetype<Aec>(s).delay); }
 
 // ---- the presence oracle (aec-open9, bench/echo-lab.mjs openings --oracle): per suppressor block
 // (its frame count) a byte from the scene's labels; where it is set, a presence starts (the hang

@@ -32,7 +32,7 @@
 // State: one block (aec_state_bytes): the struct of ./aec-state, then its arrays.
 
 import { fft_init } from "./fft";
-import { dl_init, dl_reset, dl_onset } from "./aec-delay";
+import { dl_beyond, dl_init, dl_reset, dl_onset } from "./aec-delay";
 import { sup_init, sup_reset, sup_user_present } from "./aec-suppress-init";
 import { finiteOrZero } from "./shared";
 import { sanitize } from "./resample-state";
@@ -50,10 +50,11 @@ export function aec_state_bytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): u
 
 /**
  * Initialises the state at `s` (aec_state_bytes zeroed bytes): blocks of `b` samples (a power of
- * two, 64..1024), a filter of `m` partitions placed at up to `maxLag` blocks of delay, residual
- * echo suppression on when `suppress`.
+ * two, 64..1024), a filter of `m` partitions placed at up to `maxLag` blocks of delay, the echo's
+ * onset searched at first up to `searchLag` blocks (<= maxLag; the search widens to maxLag once the
+ * delay estimator sees the echo past it: ./aec-delay dl_beyond), residual echo suppression on when `suppress`.
  */
-export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32, suppress: bool): void {
+export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32, searchLag: i32, suppress: bool): void {
   const a = changetype<Aec>(s);
   a.sampleRate = sampleRate;
   a.b = b;
@@ -67,7 +68,7 @@ export function aec_init(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32,
   a.silentEnergy = <f32>b * Mathf.pow(10, SILENT_DB / 10);
   layout(s, sampleRate, b, m, maxLag);
   fft_init(a.fft, a.n);
-  dl_init(a.delay, sampleRate, a.n, a.slots, maxLag + 2, 250, 4);
+  dl_init(a.delay, sampleRate, a.n, a.slots, min(searchLag, maxLag) + 2, maxLag + 2, 250, 4);
   sup_init(a.sup, b, sampleRate);
   late_init(a);
   aec_reset(s);
@@ -211,6 +212,11 @@ export function aec_latency_blocks(s: usize): i32 {
 /** Where the echo starts, in blocks after the reference (-1 until estimated). */
 export function aec_onset_blocks(s: usize): i32 {
   return dl_onset(changetype<Aec>(s).delay);
+}
+
+/** Where the delay estimator last saw an echo start past maxDelay (./aec-delay dl_beyond), blocks after the reference; -1: never since the last reset. */
+export function aec_beyond_blocks(s: usize): i32 {
+  return dl_beyond(changetype<Aec>(s).delay);
 }
 
 /** The linear stage's echo return loss enhancement over the last ~1 s of playback, dB. */

@@ -16,6 +16,10 @@
 //   starts at 6 and 18 dB, 12 scenes) and the outside rooms (30 scenes, their responses generated at
 //   48 kHz) at 48 kHz in one run, no speex sweep (speex at 500 ms), no long tails, no speed, leaves
 //   the peers' reference alone; writes bench/results/echo-device-<rates>.json (ECHO_BENCH_RATES=24000 also runs)
+//   ECHO_BENCH_GRID=bluetooth: a Bluetooth speaker (aec-bt; test/helpers/echo-grid.ts bluetoothGroup: 280-420 ms,
+//   codec noise, clock drift; 36 scenes a rate) at 16 and 24 kHz, ours with the defaults and with maxDelayMs 500,
+//   speex at 500 and 800 ms, webrtc told the delay; per room and per scene, no speed, leaves the peers' reference
+//   alone; writes bench/results/echo-bluetooth.json
 //
 // Writes bench/results/echo.json, and the peers' per-scene figures at 16 kHz to
 // fixtures/echo-peers/figures-16000.json, the reference test/quality/echo-canceller.test.ts
@@ -29,9 +33,10 @@ import { importLabHelpers } from './echo-lab-bundle.mjs';
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUTSIDE = process.env.ECHO_BENCH_GRID === 'outside';
 const DEVICE = process.env.ECHO_BENCH_GRID === 'device';
-const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE ? 'test' : 'bench';
-const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : '16000,24000,48000');
-const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? `echo-device-${RATES.replaceAll(',', '-')}` : 'echo';
+const BLUETOOTH = process.env.ECHO_BENCH_GRID === 'bluetooth';
+const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE || BLUETOOTH ? 'test' : 'bench';
+const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : BLUETOOTH ? '16000,24000' : '16000,24000,48000');
+const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? `echo-device-${RATES.replaceAll(',', '-')}` : BLUETOOTH ? 'echo-bluetooth' : 'echo';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 
 /**
@@ -117,6 +122,7 @@ function addSpeed(name, rate, audioSeconds, processSeconds) {
 const ours = [
   ...lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through'),
   ...(OUTSIDE ? lab.LONG_TAILS.map((factory) => ({ factory, role: 'candidate' })) : []),
+  ...(BLUETOOTH ? [{ factory: lab.echoCancellerWith({ maxDelayMs: 500 }, 'EchoCanceller maxDelay 500'), role: 'candidate' }] : []),
 ];
 
 /** Every canceller on one scene: figures by name. @param {EchoScene} scene @param {Peer[]} peers */
@@ -181,7 +187,7 @@ const t0 = performance.now();
 
 // speex's best filter length, on the main rooms' calls at 16 kHz (median single-talk reduction).
 let speexBestMs = 500;
-if (havePeers && !OUTSIDE && !DEVICE) {
+if (havePeers && !OUTSIDE && !DEVICE && !BLUETOOTH) {
   const calls = callsOf(GRID, 16000);
   /** @type {SweepRow[]} */
   const sweep = [];
@@ -219,7 +225,13 @@ if (havePeers && !OUTSIDE && !DEVICE) {
 }
 /** @type {Peer[]} */
 const PEERS = havePeers
-  ? [['speex', 500], ...(speexBestMs !== 500 ? [/** @type {Peer} */ ([`speex@${speexBestMs}ms`, speexBestMs])] : []), ['webrtc', 0], ['webrtc-da', 0]]
+  ? [
+      ['speex', 500],
+      ...(speexBestMs !== 500 ? [/** @type {Peer} */ ([`speex@${speexBestMs}ms`, speexBestMs])] : []),
+      ...(BLUETOOTH ? [/** @type {Peer} */ (['speex@800ms', 800])] : []),
+      ['webrtc', 0],
+      ['webrtc-da', 0],
+    ]
   : [];
 
 const markdown = [];
@@ -228,9 +240,11 @@ for (const rate of RATES.split(',').map(Number)) {
     ? [lab.outsideGroup(rate)]
     : DEVICE
       ? [lab.deviceRateGroup(rate), lab.outsideGroup(rate)]
-      : rate === 48000
-        ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }]
-        : lab.echoGrid(GRID, rate);
+      : BLUETOOTH
+        ? [lab.bluetoothGroup(rate)]
+        : rate === 48000
+          ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }]
+          : lab.echoGrid(GRID, rate);
   /** @type {EchoFigures[]} */
   const all = [];
   /** @type {{ command: string, date: string, sampleRate: number, scenes: Record<string, { fingerprint: number[], figures: EchoFigures[] }> }} */
@@ -244,7 +258,7 @@ for (const rate of RATES.split(',').map(Number)) {
       reference.scenes[scene.name] = { fingerprint: lab.sceneFingerprint(scene), figures: fs.filter((f) => PEERS.some(([n]) => n === f.canceller)) };
     }
   }
-  if (rate !== 48000 && !DEVICE) measureSpeed(rate, PEERS);
+  if (rate !== 48000 && !DEVICE && !BLUETOOTH) measureSpeed(rate, PEERS);
   const rooms = lab.summarizeByRoom(all);
   results.rates[rate] = { scenes: all.length / (ours.length + PEERS.length), rooms };
   const table = `### ${rate / 1000} kHz, per room (worst case over ${all.length / (ours.length + PEERS.length)} scenes)\n\n${lab.roomTable(rooms)}`;
@@ -253,16 +267,22 @@ for (const rate of RATES.split(',').map(Number)) {
   if (PEERS.length) {
     // issue 13's comparison (test/quality/echo-canceller.test.ts): ours against the better peer per metric, floored at the issue's bounds
     const peerNames = new Set(PEERS.map(([n]) => n));
-    const mine = rooms.filter((r) => r.canceller === 'EchoCanceller');
-    const short = lab.shortfallsAgainstPeers(
-      mine,
-      rooms.filter((r) => peerNames.has(r.canceller)),
-    );
-    const text = `shortfalls of EchoCanceller against the better peer at ${rate / 1000} kHz (issue 13's rule): ${short.length ? `\n${short.join('\n')}` : 'none'}`;
-    console.log(`\n${text}`);
-    markdown.push(text);
+    for (const name of ['EchoCanceller', ...(BLUETOOTH ? ['EchoCanceller maxDelay 500'] : [])]) {
+      const short = lab.shortfallsAgainstPeers(
+        rooms.filter((r) => r.canceller === name),
+        rooms.filter((r) => peerNames.has(r.canceller)),
+      );
+      const text = `shortfalls of ${name} against the better peer at ${rate / 1000} kHz (issue 13's rule): ${short.length ? `\n${short.join('\n')}` : 'none'}`;
+      console.log(`\n${text}`);
+      markdown.push(text);
+    }
   }
-  if (rate === 16000 && havePeers && !DEVICE) {
+  if (BLUETOOTH) {
+    const table = `### ${rate / 1000} kHz, per scene\n\n${lab.sceneTable(all)}`;
+    console.log(`\n${table}`);
+    markdown.push(table);
+  }
+  if (rate === 16000 && havePeers && !DEVICE && !BLUETOOTH) {
     mkdirSync(join(ROOT, 'fixtures/echo-peers'), { recursive: true });
     const file = join(ROOT, 'fixtures/echo-peers/figures-16000.json');
     // the outside rooms add their scenes to the reference the whole grid made (and the whole grid keeps them)

@@ -95,7 +95,7 @@ const labShifted = (/** @type {string} */ name) => / (16|24)k (call 120ms|cold-s
  * The scenes selected, in the lab's order, each built once: `groups` from 16k (the lab's grid), 24k
  * (session rate), 48k (device rate), outside, outside24, outside48 (the outside rooms at 16, 24 and 48 kHz,
  * each from its responses generated at that rate), outside24r (at 24 kHz from the 16 kHz responses), quiet,
- * quiet24, quiet48 (bench/echo-quiet.mjs's scenes), changes
+ * quiet24, quiet48 (bench/echo-quiet.mjs's scenes), bt, bt24 (a Bluetooth speaker, aec-bt), changes
  * (bench/echo-lab/changes.mjs's calls with a path change, 16 kHz 12 dB). With
  * `shifts`, every scene whose name matches `only`, shifted by each (0: as is); without, the scenes
  * whose name matches and the lab's shifted copies whose `<name> +<n>` does.
@@ -117,6 +117,9 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     quiet: () => [lab.quietGroup(16000)],
     quiet24: () => [lab.quietGroup(24000)],
     quiet48: () => [lab.quietGroup(48000)],
+    // a Bluetooth speaker (aec-bt: 280-420 ms, codec noise, drift) at 16 and 24 kHz; over the default maxDelayMs (250)
+    bt: () => [lab.bluetoothGroup(16000)],
+    bt24: () => [lab.bluetoothGroup(24000)],
   };
   for (const g of groups) {
     if (!all[g]) throw new Error(`unknown group ${g} (${Object.keys(all).join(', ')})`);

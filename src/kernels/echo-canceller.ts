@@ -8,12 +8,13 @@ import { KernelObject } from '../wasm/blocks.js';
 
 interface AecExports extends KernelExports {
   aec_state_bytes(sampleRate: number, blockSamples: number, partitions: number, maxLag: number): number;
-  aec_init(s: number, sampleRate: number, blockSamples: number, partitions: number, maxLag: number, suppress: number): void;
+  aec_init(s: number, sampleRate: number, blockSamples: number, partitions: number, maxLag: number, searchLag: number, suppress: number): void;
   aec_reset(s: number): void;
   aec_push_reference(s: number, inPtr: number, samples: number): void;
   aec_process(s: number, micPtr: number, outPtr: number, samples: number): number;
   aec_latency_blocks(s: number): number;
   aec_onset_blocks(s: number): number;
+  aec_beyond_blocks(s: number): number;
   aec_erle_db(s: number): number;
   aec_converged(s: number): number;
   aec_user_present(s: number): number;
@@ -43,6 +44,12 @@ const DEFAULTS = { maxDelayMs: 250, tailMs: 250, residualSuppression: true };
 const WINDOW_SAMPLES = 4096;
 /** The filter starts this many blocks before the estimated echo onset (assembly/aec-state.ts PRE_BLOCKS). */
 const PRE_BLOCKS = 2;
+/**
+ * How far the search for the echo widens when it is seen past `maxDelayMs` (echoBeyondMaxDelayMs):
+ * the option's own limit, so that a Bluetooth speaker's 280-420 ms is found under the default 250
+ * (aec-bt). The state is sized for it from the start (no allocation later).
+ */
+const REACH_MS = 500;
 
 // The option checks, the window size and the class layout mirror the other kernel wrappers' by design.
 const checkRange = (name: string, value: unknown, low: number, high: number, integer = false): number =>
@@ -102,13 +109,14 @@ export class EchoCanceller extends KernelObject {
     this.blockSamples = blockFor(this.sampleRate);
     const blockMs = (1000 * this.blockSamples) / this.sampleRate;
     const partitions = Math.ceil(this.tailMs / blockMs) + PRE_BLOCKS;
-    const maxLag = Math.ceil(this.maxDelayMs / blockMs);
+    const searchLag = Math.ceil(this.maxDelayMs / blockMs);
+    const maxLag = Math.ceil(Math.max(this.maxDelayMs, REACH_MS) / blockMs);
     this.heap = kernels();
     this.k = this.heap.exports as unknown as AecExports;
     const stateBytes = (this.k.aec_state_bytes(this.sampleRate, this.blockSamples, partitions, maxLag) + 15) & ~15;
     this.allocate(this.heap, stateBytes + WINDOW_SAMPLES * 4);
     this.window = this.state + stateBytes;
-    this.k.aec_init(this.state, this.sampleRate, this.blockSamples, partitions, maxLag, this.residualSuppression ? 1 : 0);
+    this.k.aec_init(this.state, this.sampleRate, this.blockSamples, partitions, maxLag, searchLag, this.residualSuppression ? 1 : 0);
     this.latencySamples = this.k.aec_latency_blocks(this.state) * this.blockSamples;
   }
 
@@ -121,6 +129,18 @@ export class EchoCanceller extends KernelObject {
   get delayMs(): number {
     const onset = this.k.aec_onset_blocks(this.live());
     return onset < 0 ? -1 : (onset * this.blockSamples * 1000) / this.sampleRate;
+  }
+  /**
+   * Where the echo was last seen to start beyond `maxDelayMs`, ms, within one block; -1 if never
+   * (since construction or reset). Seen after about 0.5 s of such echo (a Bluetooth speaker's
+   * 280-420 ms under the default 250); the search then widens to 500 ms and the filter is placed
+   * there, but until then the echo passes: where this is not -1, set `maxDelayMs` over it from the
+   * start (docs/echo-canceller.md, Using it). Only up to 500 ms (the reach; -1 always with
+   * `maxDelayMs` 500): past it the echo cannot be cancelled.
+   */
+  get echoBeyondMaxDelayMs(): number {
+    const lag = this.k.aec_beyond_blocks(this.live());
+    return lag < 0 ? -1 : (lag * this.blockSamples * 1000) / this.sampleRate;
   }
   /** How much echo the adaptive filter removes (echo return loss enhancement), over the last ~1 s of playback, dB. */
   get erleDb(): number {

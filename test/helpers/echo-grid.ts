@@ -5,7 +5,7 @@ import { OUTSIDE_ROOMS } from './echo-outside.js';
 import { HELD_OUT_ROOMS, MAIN_ROOMS } from './echo-sources.js';
 import { USERS_HELD_OUT, type SceneParams } from './echo-scenes.js';
 
-export type GroupName = 'call' | 'cold-start' | 'path-change' | 'nonlinear' | 'held-out' | 'session-rate' | 'device-rate' | 'outside' | 'quiet';
+export type GroupName = 'call' | 'cold-start' | 'path-change' | 'nonlinear' | 'held-out' | 'session-rate' | 'device-rate' | 'outside' | 'quiet' | 'bluetooth';
 
 export interface SceneGroup {
   name: GroupName;
@@ -152,6 +152,39 @@ export function quietGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench')
   return {
     name: 'quiet',
     what: 'cold starts the lab did not build: 36 / 42 dB echo return loss, extra delays of 250-400 ms, a first reply opening with 0.5 s of soft speech (-20 dB)',
+    scenes,
+  };
+}
+
+/** The Bluetooth scenes' delays and playouts (./echo-bt): earbuds on AAC, a speaker on SBC, a car's hands-free on mSBC. */
+export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: number; codecSnrDb: number; lowpassHz: number }[] = [
+  { delayMs: 280, what: 'earbuds (AAC)', driftPpm: 20, codecSnrDb: 30, lowpassHz: 20000 },
+  { delayMs: 350, what: 'a speaker (SBC, bitpool 35)', driftPpm: 50, codecSnrDb: 25, lowpassHz: 11000 },
+  { delayMs: 420, what: "a car's hands-free (mSBC)", driftPpm: 100, codecSnrDb: 20, lowpassHz: 7000 },
+];
+
+/**
+ * A Bluetooth speaker (aec-bt; ./echo-bt): the lab's rooms with 280-420 ms from the reference to the
+ * speaker (over the default `maxDelayMs`, 250), the codec's lowpass and coding noise 20-30 dB under
+ * the signal, the speaker's clock 20-100 ppm off the mic's (its sign alternating by room), at 6 and
+ * 18 dB echo return loss; calls and cold starts (the user over the first reply 0.8 s in), the same
+ * speech as the lab's (their seeds). `size` 'test': the quality test's few; 'bench': all (36).
+ */
+export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench'): SceneGroup {
+  const scenes: SceneParams[] = [];
+  MAIN_ROOMS.forEach((room, r) => {
+    for (const { delayMs, driftPpm, codecSnrDb, lowpassHz } of BLUETOOTH_PROFILES) {
+      const bluetooth = { driftPpm: r % 2 === 0 ? driftPpm : -driftPpm, codecSnrDb, lowpassHz };
+      for (const erlDb of [6, 18]) {
+        const call = { room, sampleRate, delayMs, erlDb, script: 'call' as const, bluetooth, seed: seedOf(room, 120, 'call') };
+        const cold = { room, sampleRate, delayMs, erlDb, script: 'cold-start' as const, bluetooth, noiseDb: -70, seed: seedOf(room, 'cold') };
+        if (size === 'bench' || (erlDb === 6 && delayMs === 350)) scenes.push(call, cold);
+      }
+    }
+  });
+  return {
+    name: 'bluetooth',
+    what: 'a Bluetooth speaker: 280-420 ms of delay, codec lowpass and noise (20-30 dB), clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB',
     scenes,
   };
 }

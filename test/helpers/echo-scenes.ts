@@ -17,6 +17,7 @@
 // then every ~2.4 s for 15 s, and once alone at the end), 'single-talk' (a reply, then the user
 // alone once at the end: convergence and path changes). Every script ends with the user alone, so
 // an output's alignment can be checked on near-only frames (echo-metrics.ts).
+import { bluetoothName, bluetoothPlayed, type BluetoothPlayout } from './echo-bt.js';
 import { colouredNoise, convolve, loadClip, loadRoom, speechNames, type RoomName } from './echo-sources.js';
 import { rng } from './random.js';
 
@@ -26,7 +27,7 @@ export type SceneScript = 'call' | 'cold-start' | 'single-talk';
 export interface SceneParams {
   room: RoomName;
   sampleRate: number;
-  /** Extra system delay between the reference and the sound leaving the speaker, ms (0..250). */
+  /** Extra system delay between the reference and the sound leaving the speaker, ms (0..250; Bluetooth: 280..420). */
   delayMs: number;
   /** Echo return loss, dB (6..30). */
   erlDb: number;
@@ -53,6 +54,11 @@ export interface SceneParams {
    * the scene's rate. Named `from <n>k`.
    */
   responseFromRate?: number;
+  /**
+   * A Bluetooth speaker (./echo-bt): the played stream resampled by its clock's drift and through a
+   * codec's lowpass and coding noise. Not with `nonlinear` or `pathChange`. Named `bt <ppm> <snr>dB [<lowpass>k]`.
+   */
+  bluetooth?: BluetoothPlayout;
   seed?: number;
 }
 
@@ -190,6 +196,7 @@ export function sceneName(p: SceneParams): string {
     p.noiseDb !== undefined && p.noiseDb !== -70 ? `noise ${p.noiseDb}` : '',
     p.softStart ? `soft ${p.softStart.db}dB ${p.softStart.seconds}s` : '',
     p.responseFromRate !== undefined ? `from ${p.responseFromRate / 1000}k` : '',
+    p.bluetooth ? bluetoothName(p.bluetooth, p.sampleRate) : '',
   ].filter(Boolean);
   return `${p.room} ${p.sampleRate / 1000}k ${p.script} ${p.delayMs}ms ${p.erlDb}dB${extras.length ? ` ${extras.join(' ')}` : ''}`;
 }
@@ -240,8 +247,9 @@ export function buildScene(params: SceneParams): EchoScene {
   const change = params.pathChange ? toSamples(params.pathChange.atS) : null;
   const shiftMs = params.pathChange ? Math.max(params.pathChange.shiftMs, -delayMs) : 0;
   const shift = toSamples(shiftMs / 1000);
-  const played = new Float64Array(length);
-  for (let t = 0; t < length; t++) {
+  if (params.bluetooth && (params.nonlinear || change !== null)) throw new Error(`${sceneName(params)}: a Bluetooth playout takes no clipping or path change`);
+  const played = params.bluetooth ? bluetoothPlayed(reference, delay, rate, params.bluetooth, seed, length) : new Float64Array(length);
+  for (let t = 0; t < length && !params.bluetooth; t++) {
     const after = change !== null && t >= change;
     if (after && shift > 0 && t < change + shift) continue; // underrun: silence
     const idx = t - delay - (after ? shift : 0);
@@ -268,7 +276,7 @@ export function buildScene(params: SceneParams): EchoScene {
   // or a path change it is the (cached) room response to the reference, delayed.
   const directA = Math.round(room.directA);
   let echo: Float64Array;
-  if (params.nonlinear || change !== null) echo = convolve(played, room.echoA, length);
+  if (params.nonlinear || change !== null || params.bluetooth) echo = convolve(played, room.echoA, length);
   else {
     const soft = params.softStart ? `/soft${params.softStart.db}/${params.softStart.seconds}` : '';
     const base = cached(`${roomKey}/${rate}/${script}/${first}/${seed}${soft}`, () => convolve(reference, room.echoA, length));
@@ -315,7 +323,9 @@ export function buildScene(params: SceneParams): EchoScene {
     nearOut[t] = nearGain * wet[t]!;
     micOut[t] = echoOut[t]! + nearOut[t]! + noise[t]!;
   }
-  const toMic = (a: number) => a + delay + directA + (change !== null && a + delay >= change ? shift : 0);
+  // (a Bluetooth speaker's clock: reference sample a plays at (a + delay) / (1 + drift))
+  const clock = 1 + (params.bluetooth?.driftPpm ?? 0) / 1e6;
+  const toMic = (a: number) => Math.round((a + delay) / clock) + directA + (change !== null && a + delay >= change ? shift : 0);
   return {
     name: sceneName(params),
     params,
