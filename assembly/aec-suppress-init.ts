@@ -128,6 +128,12 @@ export function sup_forget(p: usize): void {
   s.forgot = true;
 }
 
+/** Relearning a room it had learned: the trackers warmed, then forgot at a path change (./aec-change), not yet relearned. */
+export function sup_relearning(p: usize): bool {
+  const s = changetype<Suppress>(p);
+  return s.warm && s.forgot;
+}
+
 /** Ends the user-presence hang: the echo moved into the predictors' window, judge the next frame afresh. */
 export function sup_release(p: usize): void {
   changetype<Suppress>(p).hang = 0;

@@ -25,7 +25,7 @@
 //                        48 kHz, their responses generated there, fixtures/echo-outside), outside24r
 //                        (at 24 kHz from the 16 kHz responses resampled: outside24 before aec-outside24),
 //                        quiet, quiet24, quiet48 (bench/echo-quiet.mjs's scenes; over 250 ms with
-//                        ECHO_LAB_OPTIONS='{"maxDelayMs":500}'), changes (the calls of `changes` at 16 kHz 12 dB),
+//                        ECHO_LAB_OPTIONS='{"maxDelayMs":500}'), changes (the calls of `changes` at 16 kHz 12 dB), changes24 (at 24),
 //                        bt, bt24 (a Bluetooth speaker at 16 / 24 kHz: 280-420 ms, codec noise, drift; aec-bt)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
 // ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every run of every build (aec-open11).

@@ -6,11 +6,12 @@
 // Needs the build with the bench hooks (`hooked`, made from the sources into a temp dir:
 // assembly/bench-hooks.ts's trace_path writes detectPathChange's per-block state to a buffer):
 //   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab, outside and quiet scenes, 16 and 24 kHz;
-//                                                                     echo-lab changes' calls at 16 kHz 12 dB)
+//                                                                     echo-lab changes' calls at 16 and 24 kHz 12 dB)
 //   node bench/echo-path-trace.mjs hooked drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
 //   node bench/echo-path-trace.mjs hooked jitter:kiosk:16000:call:6:120:mobile:1
 //                                   (room:rate:script:erlDb:delayMs:network:seed, test/helpers/echo-jitter.ts)
 //   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
+//   ECHO_VETO=MASK (assembly/bench-hooks.ts ab_veto: the oracle's rules not taken, or a variant switched on)
 //   ECHO_SKEW_TRACE=1 (also the clock skew's judgements, assembly/aec-skew.ts decide: both lines' readings,
 //   seconds and sureness, what was taken and the flags after; a line when the outcome or the flags change)
 // Block lines: time, mic / background error / foreground error / estimate (smoothed, dB), best ERLE,
@@ -95,7 +96,7 @@ if (pattern.startsWith('soak:')) {
     lab.outsideGroup(24000),
     lab.quietGroup(16000, 'bench'),
     lab.quietGroup(24000, 'bench'),
-    { scenes: changeCalls([16000], [12]) }, // bench/echo-lab/changes.mjs's calls (16 kHz 12 dB)
+    { scenes: changeCalls([16000, 24000], [12]) }, // bench/echo-lab/changes.mjs's calls (16 and 24 kHz 12 dB)
   ];
   for (const params of groups.flatMap((/** @type {any} */ g) => g.scenes)) {
     const name = lab.sceneName(params);
@@ -114,6 +115,7 @@ for (const [index, { name, scene }] of runs.entries()) {
   c.k.aec_strace_set(shiftBase, 4096);
   const skewBase = c.heap.alloc(32 * 8192);
   c.k.aec_sktrace_set(skewBase, 8192);
+  if (process.env.ECHO_VETO) c.k.aec_veto_set(Number(process.env.ECHO_VETO));
   lab.runCanceller(adaptCanceller(c, 'path-trace', false), scene);
   const n = c.k.aec_ptrace_count();
   const f = new Float32Array(c.k.memory.buffer, base, n * 16);

@@ -95,8 +95,8 @@ const labShifted = (/** @type {string} */ name) => / (16|24)k (call 120ms|cold-s
  * The scenes selected, in the lab's order, each built once: `groups` from 16k (the lab's grid), 24k
  * (session rate), 48k (device rate), outside, outside24, outside48 (the outside rooms at 16, 24 and 48 kHz,
  * each from its responses generated at that rate), outside24r (at 24 kHz from the 16 kHz responses), quiet,
- * quiet24, quiet48 (bench/echo-quiet.mjs's scenes), bt, bt24 (a Bluetooth speaker, aec-bt), changes
- * (bench/echo-lab/changes.mjs's calls with a path change, 16 kHz 12 dB). With
+ * quiet24, quiet48 (bench/echo-quiet.mjs's scenes), bt, bt24 (a Bluetooth speaker, aec-bt), changes, changes24
+ * (bench/echo-lab/changes.mjs's calls with a path change, 16 / 24 kHz 12 dB). With
  * `shifts`, every scene whose name matches `only`, shifted by each (0: as is); without, the scenes
  * whose name matches and the lab's shifted copies whose `<name> +<n>` does.
  * @param {Lab} lab @param {{ only: RegExp, groups: string[], shifts?: number[] }} pick
@@ -113,6 +113,7 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     outside24r: () => [lab.outsideGroup(24000, 16000)], // the same with the 16 kHz responses resampled, as outside24 was before aec-outside24
     outside48: () => [lab.outsideGroup(48000)], // the outside rooms at the device rate, their responses generated at 48 kHz
     changes: () => [{ scenes: changeCalls([16000], [12]) }], // bench/echo-lab/changes.mjs's calls at 16 kHz 12 dB
+    changes24: () => [{ scenes: changeCalls([24000], [12]) }], // the same at 24 kHz 12 dB (aec-dtpath3)
     // the quiet group (bench/echo-quiet.mjs) at 16, 24 and 48 kHz; its 320 / 400 ms scenes need ECHO_LAB_OPTIONS='{"maxDelayMs":500}'
     quiet: () => [lab.quietGroup(16000)],
     quiet24: () => [lab.quietGroup(24000)],
