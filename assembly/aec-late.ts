@@ -30,7 +30,7 @@
 
 import { Aec } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
-import { dl_unplaced } from "./aec-delay";
+import { dl_unplaced, dl_onset } from "./aec-delay";
 import { HOOKS, ab_late } from "./bench-hooks";
 
 /** Late references (exponential bases past the window). */
@@ -194,7 +194,9 @@ export function late_block(a: Aec): usize {
     for (let o = 0; o < LATE_OCTAVES; o++) solveOctave(oct(a, o));
     a.lateShare = <f32>(late_share(a, 1) + late_share(a, 2));
   }
-  if (!a.lateOn && a.lateFits >= LATE_MIN_FITS) {
+  // (scored only once the echo was heard: the delay estimator counted an update with it heard, or
+  // placed its onset; a reference playing unheard latched the score on the mic's noise, aec-tailgate)
+  if (!a.lateOn && a.lateFits >= LATE_MIN_FITS && (dl_unplaced(a.delay) > 0 || dl_onset(a.delay) >= 0)) {
     a.lateScore += a.lateSmooth * (a.lateShare - a.lateScore);
     a.lateOn = a.lateScore > LATE_SCORE;
   }
