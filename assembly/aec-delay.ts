@@ -461,12 +461,12 @@ export function dl_rearm(p: usize): void {
   d.candidateBlocks = 0;
 }
 
-/** A tail of seconds: a first onset waited for LONG_TAIL_UPDATES updates with echo (the outside hall; never the lab's rooms). */
+/** A tail of seconds: a first onset waited for LONG_TAIL_UPDATES updates with echo heard (the outside hall; never the lab's rooms, nor a reference playing unheard: UNHEARD_UPDATES). */
 export function dl_long_tail(p: usize): bool {
   return changetype<Delay>(p).unplaced >= LONG_TAIL_UPDATES;
 }
 
-/** Updates with echo before the first onset (counted up to LONG_TAIL_UPDATES). */
+/** Updates with echo heard before the first onset (counted up to LONG_TAIL_UPDATES; UNHEARD_UPDATES). */
 export function dl_unplaced(p: usize): i32 {
   return changetype<Delay>(p).unplaced;
 }
