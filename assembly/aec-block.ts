@@ -17,7 +17,7 @@ import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, 
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB, TAIL_HEARD_S,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB,
 } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 
@@ -450,7 +450,7 @@ export function aec_block(a: Aec): void {
     a.sbb = a.sff;
     a.sdiff = 0;
   }
-  detectPathChange(a, echoing);
+  const heard = detectPathChange(a, echoing);
   // While the user holds the double-talk flag, a filter that had converged (MISFIT_SUSTAINED_DB
   // sustained) whose error stands over the mic (smoothed over COMPARE_MS) adds more than it removes:
   // the old model after the echo path changed under the user, which the path-change rules do not
@@ -467,8 +467,7 @@ export function aec_block(a: Aec): void {
   if (a.suppress) rv_block(a);
   const late = a.suppress ? late_block(a) : a.rvPower;
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
-  // (the hall's cap on the gain's residual only where the echo was heard TAIL_HEARD_S before the first onset)
-  if (a.suppress) sup_set_hall(a.sup, a.lateOn, <f32>a.tailHeardBlocks * <f32>b >= TAIL_HEARD_S * <f32>a.sampleRate ? a.lateRef + <usize>(12 * a.k) : 0);
+  if (a.suppress) sup_set_hall(a.sup, a.lateOn, a.lateRef + <usize>(12 * a.k));
   // in a reply's tail (the reference silent since before the echo's onset: the estimate comes from
   // the filter's later partitions only; not while relearning after a path change) the suppressor's
   // gain applies to the mic less the echo estimate fitted to it per bin (./aec-suppress)
@@ -481,8 +480,8 @@ export function aec_block(a: Aec): void {
   }
   // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
-  if (HOOKS) ab_delay(a, echoing);
-  let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing) : dl_onset(a.delay);
+  if (HOOKS) ab_delay(a, echoing, heard);
+  let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   if (onset >= 0) {

@@ -30,16 +30,16 @@ import { HOOKS, trace_path, trace_shift, ab_veto } from "./bench-hooks";
  * follow yet, not a path change (takeShift).
  * A third rule catches an echo that appears after the reference played unheard (below); it also
  * puts the echo bound back where a cold start has it.
+ * Returns whether the echo is heard (the mic COPY_ABOVE_NOISE x over its noise while the reference
+ * plays or its echo arrives; ./aec-delay counts a tail of seconds only where it is).
  */
-export function detectPathChange(a: Aec, playing: bool): void {
+export function detectPathChange(a: Aec, playing: bool): bool {
   if (a.sff > 0 && a.sdd > 0) a.bestErle = max(a.bestErle, a.sdd / a.sff);
   const heard = playing && !a.narrowband && a.sdd > COPY_ABOVE_NOISE * a.sddFloor;
   // the error louder than the mic; or, for a filter that had removed 20 dB, its estimate and its
   // error adding up to well over the mic while it removes under 4 dB: they are anti-correlated,
   // the estimate is the echo of another room (in double talk with the right model they add up
   // to the mic: the user is not correlated with the estimate)
-  // (the echo heard before the first onset: the hall's cap needs a long tail the room made, TAIL_HEARD_S)
-  if (heard && dl_onset(a.delay) < 0 && a.tailHeardBlocks < 1 << 20) a.tailHeardBlocks++;
   const louder = a.sff > 1.1 * a.sdd;
   // judged where the echo of what plays arrives: a reply resuming after a pause (an underrun's
   // 50-300 ms mid-word) plays for the echo's delay before its echo comes, and meanwhile the mic is
@@ -100,7 +100,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
       a.divergedBlocks = 0;
       a.emergedBlocks = 0;
       keepModel(a, heard);
-      return;
+      return heard;
     }
     setPrior(a);
     // the last snapshot of the converged foreground (keepModel) is offered to the relearning
@@ -135,6 +135,7 @@ export function detectPathChange(a: Aec, playing: bool): void {
     a.pathChanges++;
   }
   keepModel(a, heard);
+  return heard;
 }
 
 /** The foreground's best ERLE (ratio) under which a louder error is first tried as a shifted echo (15 dB). */

@@ -34,7 +34,8 @@
   peakLag: i32;
   confirmBlocks: i32;
   rearmed: i32; // updates with echo left after a path change in which a new onset is confirmed fast (dl_rearm)
-  unplaced: i32; // updates with echo before the first onset (a long tail: LONG_TAIL_UPDATES)
+  unplaced: i32; // updates with echo heard before the first onset (a long tail: LONG_TAIL_UPDATES)
+  unheard: i32; // updates with echo in a row, none heard, not yet counted in `unplaced` (UNHEARD_UPDATES)
   recheck: i32; // the provisional onset's mature candidate (-1: none)
   recheckBlocks: i32; // updates it held
   provisionalEcho: i32; // updates with echo the provisional onset has stood (its recheck's floor: RECHECK_FLOOR)
@@ -94,6 +95,16 @@
  */
 // @ts-ignore: decorator
 @inline const LONG_TAIL_UPDATES: i32 = 62;
+/**
+ * Updates with echo in a row none of which the echo is heard in (./aec-change: the mic over its
+ * noise) after which they do not count towards a tail of seconds (0.5 s at 16 kHz, 0.7 s at 24 / 48):
+ * a reference that plays unheard (the speaker muted, a canceller in front of ours) is no tail; the
+ * echo that then appears was taken for one (aec-cap8: the unheard-echo scenes of
+ * test/quality/echo-browser held a long tail at 1.55 s of silence). The hall's echo is heard 9-23
+ * blocks after its reply starts; the lab's rooms' echo arrives within 400 ms (25 updates at 16 kHz).
+ */
+// @ts-ignore: decorator
+@inline const UNHEARD_UPDATES: i32 = 32;
 // @ts-ignore: decorator
 @inline const BEFORE_LAGS: i32 = 4;
 /** The slow profile's span (stepOnset): 128 updates, 2.0 s at 16 kHz, 2.7 s at 24 / 48 kHz; its step's ratio over the lags before it and its least peak. */
@@ -162,6 +173,7 @@ export function dl_reset(p: usize): void {
   d.onset = -1;
   d.rearmed = 0;
   d.unplaced = 0;
+  d.unheard = 0;
   d.provisional = 0;
   d.recheck = -1;
   d.recheckBlocks = 0;
@@ -181,9 +193,10 @@ export function dl_reset(p: usize): void {
 /**
  * One block: the mic frame spectrum (dRe, dIm; K bins per spectrum) against the reference history
  * (`x`: `slots` spectra of 2K floats, newest at `head`); `echoing`: the reference plays or its echo
- * arrives. Returns the accepted onset lag (-1: none yet).
+ * arrives; `heard`: and the mic stands over its noise (./aec-change; a tail of seconds counts only
+ * updates with echo heard, UNHEARD_UPDATES). Returns the accepted onset lag (-1: none yet).
  */
-export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe: usize, dIm: usize, echoing: bool): i32 {
+export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe: usize, dIm: usize, echoing: bool, heard: bool): i32 {
   // the canceller's three block sizes (K 132, 260, 516, its mic spectrum's imaginary half K floats
   // after the real half) with every imaginary half's offset a load's immediate (as aec-step's
   // specialisedIm): the same operations in the same order, the same output bit for bit
@@ -192,7 +205,7 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   else if (k == 516 && dIm == dRe + 516 * 4) statistics<u32>(p, x, slots, head, k, dRe, dIm);
   else statistics<u64>(p, x, slots, head, k, dRe, dIm);
   watchBeyond(changetype<Delay>(p), echoing);
-  return decide(changetype<Delay>(p), echoing);
+  return decide(changetype<Delay>(p), echoing, heard);
 }
 
 /** K x 4 bytes for the block size T stands for (u8, u16, u32: K 132, 260, 516), 0: K at run time. */
@@ -331,7 +344,7 @@ function watchBeyond(d: Delay, echoing: bool): void {
 }
 
 /** dl_update's decision from the profile: the onset accepted (-1: none yet). */
-function decide(d: Delay, echoing: bool): i32 {
+function decide(d: Delay, echoing: bool, heard: bool): i32 {
   const peak = d.peak;
   const peakLag = d.peakLag;
   // the first onset needs a distinct peak; moving an accepted one needs a strong one, 4x as long
@@ -341,8 +354,8 @@ function decide(d: Delay, echoing: bool): i32 {
     if (!echoing) return d.onset;
     d.rearmed--;
   }
-  if (!moving && echoing && d.unplaced < LONG_TAIL_UPDATES) d.unplaced++;
-  if (!moving && d.unplaced > 0) slowUpdate(d);
+  if (!moving && echoing && d.unplaced < LONG_TAIL_UPDATES) countEcho(d, heard);
+  if (!moving && d.unplaced + d.unheard > 0) slowUpdate(d);
   // a peak at a lag the reference reached less than two smoothing time constants ago: its few frames
   // bound its coherence by their share of the mic's smoothed power, not by the echo (a user's onset
   // over a quiet echo reads 15-87% there)
@@ -384,6 +397,21 @@ function decide(d: Delay, echoing: bool): i32 {
     d.candidateBlocks = 0;
   }
   return d.onset;
+}
+
+/**
+ * An update with echo before the first onset (the count of a tail of seconds): updates the echo is
+ * not heard in count only once it is heard within UNHEARD_UPDATES of them (the echo's delay, a reply
+ * opening softly); a longer run is forgotten, and with nothing heard before it the slow profile too.
+ */
+function countEcho(d: Delay, heard: bool): void {
+  if (heard) {
+    d.unplaced = min(LONG_TAIL_UPDATES, d.unplaced + d.unheard + 1);
+    d.unheard = 0;
+  } else if (++d.unheard > UNHEARD_UPDATES) {
+    d.unheard = 0;
+    if (d.unplaced == 0) d.slowN = 0;
+  }
 }
 
 /** The profile's mean since the first update with echo, over the last SLOW_UPDATES at most. */
@@ -520,12 +548,12 @@ export function dl_rearm(p: usize): void {
   d.candidateBlocks = 0;
 }
 
-/** A tail of seconds: a first onset waited for LONG_TAIL_UPDATES updates with echo (the outside hall; never the lab's rooms). */
+/** A tail of seconds: a first onset waited for LONG_TAIL_UPDATES updates with echo heard (the outside hall; never the lab's rooms, nor a reference playing unheard: UNHEARD_UPDATES). */
 export function dl_long_tail(p: usize): bool {
   return changetype<Delay>(p).unplaced >= LONG_TAIL_UPDATES;
 }
 
-/** Updates with echo before the first onset (counted up to LONG_TAIL_UPDATES). */
+/** Updates with echo heard before the first onset (counted up to LONG_TAIL_UPDATES; UNHEARD_UPDATES). */
 export function dl_unplaced(p: usize): i32 {
   return changetype<Delay>(p).unplaced;
 }

@@ -13,7 +13,8 @@
 // seconds: once the fitted echo's shares on the 1.8 + 5.4 s bases and on the 5.4 s one, summed and
 // smoothed over LATE_SCORE_S, stand over LATE_SCORE (the outside hall 2.3-22.6 s into its scenes;
 // the lab's rooms and the other outside rooms peak at 0.46, the desk's 0 ms calls), and from then
-// on; before that, where the delay estimator's first onset waited LATE_UNPLACED updates with echo
+// on (scored only once the echo was heard); before that, where the delay estimator's first onset
+// waited LATE_UNPLACED updates with echo heard
 // (a tail that smears the coherence profile: the hall's calls, 0.8 s in, where their false presences
 // held 20 dB back to 1.2-1.6 s; the lab's rooms all place within 0.6 s: bit-identical, and so are
 // sox-small, the seminar and the living room; sox-medium, placed 1.2-2 s in, +0.1-0.2 dB). The lab's
@@ -30,7 +31,7 @@
 
 import { Aec } from "./aec-state";
 import { Suppress } from "./aec-suppress-state";
-import { dl_unplaced } from "./aec-delay";
+import { dl_unplaced, dl_onset } from "./aec-delay";
 import { HOOKS, ab_late } from "./bench-hooks";
 
 /** Late references (exponential bases past the window). */
@@ -53,7 +54,7 @@ import { HOOKS, ab_late } from "./bench-hooks";
 @inline const LATE_SCORE: f32 = 0.55;
 // @ts-ignore: decorator
 @inline const LATE_SCORE_S: f32 = 2;
-/** Before that, also where the first onset waited this many of the delay estimator's updates with echo (every second block: 0.6 s at 16 kHz, 0.8 s at 24 and 48 kHz). */
+/** Before that, also where the first onset waited this many of the delay estimator's updates with echo heard (every second block: 0.6 s at 16 kHz, 0.8 s at 24 and 48 kHz; ./aec-delay dl_unplaced). */
 // @ts-ignore: decorator
 @inline const LATE_UNPLACED: i32 = 38;
 /** Blocks between solves. */
@@ -194,7 +195,9 @@ export function late_block(a: Aec): usize {
     for (let o = 0; o < LATE_OCTAVES; o++) solveOctave(oct(a, o));
     a.lateShare = <f32>(late_share(a, 1) + late_share(a, 2));
   }
-  if (!a.lateOn && a.lateFits >= LATE_MIN_FITS) {
+  // (scored only once the echo was heard: the delay estimator counted an update with it heard, or
+  // placed its onset; a reference playing unheard latched the score on the mic's noise, aec-tailgate)
+  if (!a.lateOn && a.lateFits >= LATE_MIN_FITS && (dl_unplaced(a.delay) > 0 || dl_onset(a.delay) >= 0)) {
     a.lateScore += a.lateSmooth * (a.lateShare - a.lateScore);
     a.lateOn = a.lateScore > LATE_SCORE;
   }

@@ -67,20 +67,6 @@ import { kf_drift } from "./aec-step";
 // @ts-ignore: decorator
 @inline export const COPY_ABOVE_NOISE: f32 = 10;
 /**
- * The suppressor's hall cap (./aec-suppress: HALL_NEAR) applies only where the echo was heard (the
- * mic COPY_ABOVE_NOISE x over its noise while the reference plays: ./aec-change) for this long
- * before the first onset: the delay estimator's long tail (./aec-delay dl_long_tail) counts the
- * reference's updates, and an echo that appears after the reference played unheard meets it (and
- * ./aec-late's score latches on the silence: the unheard-echo scenes of test/quality/echo-browser at
- * 2.1 s), though no hall was heard. The hall's scenes hear their echo 101-115 blocks (0.8-1.2 s)
- * before the long tail holds; the unheard-echo scenes (16 / 24 kHz, 6-30 dB) 0-23 (<= 0.25 s)
- * before their onset; there the cap held the gain's residual under 2.5x a late echo fitted on
- * silence through the false presence the emerging echo starts (6.09-6.43 s in the laptop's), and
- * passed echo: 20 dB in 520 ms, not 500 (aec-cap8).
- */
-// @ts-ignore: decorator
-@inline export const TAIL_HEARD_S: f32 = 0.5;
-/**
  * The suppressor's trackers keep learning while it judges the user present if the foreground's
  * error is this many times under the mic (8 dB): the filter explains the mic, so no user louder
  * than the echo can be there (a frame of double talk, the user 10 dB over the echo, leaves the
@@ -169,7 +155,6 @@ import { kf_drift } from "./aec-step";
   divergedBlocks: i32; // blocks in a row the foreground's estimate was twice the mic
   emergedBlocks: i32; // blocks in a row an echo the filter never learned was heard (coherent with the reference)
   unlearnedBlocks: i32; // playing blocks since the filter last removed 3 dB (or never did)
-  tailHeardBlocks: i32; // blocks the echo was heard (the mic over its noise while the reference plays) before the first onset, counted up to 1 << 20 (./aec-change; the hall's cap: TAIL_HEARD_S)
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block
   narrowBlocks: i32; // blocks in a row the reference was narrowband

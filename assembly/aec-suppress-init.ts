@@ -150,7 +150,7 @@ export function sup_set_long_tail(p: usize, on: bool): void {
   changetype<Suppress>(p).longTail = on;
 }
 
-/** A hall: ./aec-late's fitted late echo is in use (its score latched): the presence test takes the residual at HALL_OVER x at most (./aec-suppress); `fitted` (0: none) its whole fitted echo, the cap on the gain's residual with the user (HALL_NEAR; ./aec-block passes it only where the echo was heard: TAIL_HEARD_S). */
+/** A hall: ./aec-late's fitted late echo is in use (its score latched): the presence test takes the residual at HALL_OVER x at most (./aec-suppress); `fitted` (0: none) its whole fitted echo, the cap on the gain's residual with the user (HALL_NEAR, in a tail of seconds). */
 export function sup_set_hall(p: usize, on: bool, fitted: usize): void {
   changetype<Suppress>(p).hall = on;
   changetype<Suppress>(p).hallFit = on ? fitted : 0;

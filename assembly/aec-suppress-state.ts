@@ -178,7 +178,7 @@
 // @ts-ignore: decorator
 @inline export const HALL_OVER: f32 = 16;
 /**
- * In a hall (and a tail of seconds: ./aec-delay dl_long_tail, heard: ./aec-state TAIL_HEARD_S), the gain's residual while the user is
+ * In a hall (and a tail of seconds heard: ./aec-delay dl_long_tail), the gain's residual while the user is
  * present (`residNear`) is held under this many times ./aec-late's whole fitted echo (the window's
  * share and the late bases: a mean in power per octave). There the reference predictors, eta Y and the
  * hold stand ~10 dB over the true residual and the gain took the user at the echo's level whole
@@ -297,7 +297,7 @@
   decay: f32; // residual hold per block
   fitTail: bool; // a reply's tail (./aec-block): the output's linear part is the mic less the echo estimate fitted per bin (./aec-suppress)
   hall: bool; // a hall: ./aec-late's fitted late echo is in use (latched by its score): the presence test's residual at HALL_OVER
-  hallFit: usize; // in a hall whose echo was heard TAIL_HEARD_S before the first onset (0 elsewhere, ./aec-block), f32[K] ./aec-late's whole fitted echo (window and late bases, this stage's units): the gain's residual while the user is present is held under HALL_NEAR x it
+  hallFit: usize; // in a hall (0 elsewhere), f32[K] ./aec-late's whole fitted echo (window and late bases, this stage's units): the gain's residual while the user is present is held under HALL_NEAR x it
   longTail: bool; // a tail of seconds (the delay estimator's, ./aec-delay dl_long_tail): the comfort noise's floor held by `late`
   coldDecay: f32; // the same at a cold start
   noiseRise: f32; // noise minimum rise per block (factor)

@@ -64,8 +64,8 @@
 //   that, while the trackers are cold and the mic stands COLD_SUSPECT_DB over the echo bound's
 //   prediction, held under DIFF_OVER x the two filters' disagreement |FFT(w (yb - yf))|^2) and
 //   `over` x the far-end-only residual otherwise, smoothed over neighbouring bins. In a hall (./aec-late's
-//   score latched, in a tail of seconds: the delay estimator's dl_long_tail, with the echo heard
-//   TAIL_HEARD_S of its wait, ./aec-state) R_near is also held under
+//   score latched, in a tail of seconds: the delay estimator's dl_long_tail, which counts only
+//   updates with the echo heard) R_near is also held under
 //   HALL_NEAR x ./aec-late's whole fitted echo (window and late bases).
 // - In a reply's tail (the reference silent since before the echo's onset, not after a path
 //   change: ./aec-block) the gain applies to E + (1 - g) Y, g = Re<(E + Y) Y*> / <|Y|^2> in [0, 1]

@@ -114,11 +114,11 @@ export function aec_delay_lags(s: usize): i32 { return changetype<Aec>(s).slots;
 export function aec_delay_peak(s: usize): f32 { return dl_peak(changetype<Aec>(s).delay); }
 /** Updates with echo before its first onset (aec-hall7: the long-tail placement's wait). */
 export function aec_delay_unplaced(s: usize): i32 { return dl_unplaced(changetype<Aec>(s).delay); }
-/** The hall cap's conditions (aec-cap8), bits: 1 ./aec-late's score latched (lateOn), 2 a tail of seconds (dl_long_tail), 4 the suppressor's user-presence hang running, 8 unused since aec-hall8 (was hallBroad: the cap now holds through every presence); 4-23 the blocks the echo was heard before the first onset (tailHeardBlocks), 24-30 the path changes. */
+/** The hall cap's conditions (aec-cap8), bits: 1 ./aec-late's score latched (lateOn), 2 a tail of seconds (dl_long_tail), 4 the suppressor's user-presence hang running, 8 unused since aec-hall8 (was hallBroad: the cap now holds through every presence); 4-23 the updates with the echo heard before the first onset (dl_unplaced: a tail of seconds at 62), 24-30 the path changes. */
 export function aec_hall_state(s: usize): i32 {
   const a = changetype<Aec>(s);
   const u = changetype<Suppress>(a.sup);
-  return (a.lateOn ? 1 : 0) | (dl_long_tail(a.delay) ? 2 : 0) | (u.hang > 0 ? 4 : 0) | (min(a.tailHeardBlocks, 0xfffff) << 4) | (min(a.pathChanges, 127) << 24);
+  return (a.lateOn ? 1 : 0) | (dl_long_tail(a.delay) ? 2 : 0) | (u.hang > 0 ? 4 : 0) | (min(dl_unplaced(a.delay), 0xfffff) << 4) | (min(a.pathChanges, 127) << 24);
 }
 /** The lags its onset is searched in (maxLag + 2). */
 export function aec_delay_search_lags(s: usize): i32 { return dl_search_lags(changetype<Aec>(s).delay); }
@@ -426,9 +426,9 @@ export function ab_filter(a: Aec, fh: i32): void {
   if (dbl & 8) { pf_last_half(a.sY, a.sY + kb, a.b, a.fft, a.tmp, a.work, EMU_T); pf_last_half(a.sG, a.sG + kb, a.b, a.fft, a.tmp, a.work, EMU_T); }
 }
 /** Before the delay statistics (bit 16: on the odd blocks too). */
-export function ab_delay(a: Aec, echoing: bool): void {
+export function ab_delay(a: Aec, echoing: bool, heard: bool): void {
   const kb = <usize>a.k << 2;
-  if ((dbl & 16) && (a.blocks & 1) == 1) dl_update(a.delay, a.x, a.slots, a.head, a.k, a.sD, a.sD + kb, echoing);
+  if ((dbl & 16) && (a.blocks & 1) == 1) dl_update(a.delay, a.x, a.slots, a.head, a.k, a.sD, a.sD + kb, echoing, heard);
 }
 
 /** After the adaptation: every emuLong blocks, the emulated tail's pass, update and long transforms. */

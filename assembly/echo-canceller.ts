@@ -107,7 +107,6 @@ export function aec_reset(s: usize): void {
   a.divergedBlocks = 0;
   a.emergedBlocks = 0;
   a.unlearnedBlocks = 0;
-  a.tailHeardBlocks = 0;
   a.syf = 0;
   a.pathChanges = 0;
   a.shiftBlocks = 0;

@@ -1,7 +1,7 @@
 // aec-cap8: when the hall cap's conditions first hold in the lab's scenes (the hooked build: assembly/
 // bench-hooks.ts aec_hall_state), per scene: the delay estimator's long tail (dl_long_tail), ./aec-late's
-// score latched, the first onset, each with the blocks the echo had been heard before the first onset
-// then (the cap needs TAIL_HEARD_S of them, assembly/aec-state.ts), the path changes and the blocks
+// score latched, the first onset, each with the updates with the echo heard the delay estimator had
+// counted before the first onset then (a tail of seconds at 62, aec-tailgate), the path changes and the blocks
 // in which both the long tail and the score held. Scenes where neither ever holds are left out.
 //   node bench/echo-hall-state.mjs [--groups outside,outside24,outside48] [--scenes REGEXP]
 import { parseArgs } from 'node:util';

@@ -2,8 +2,9 @@
 // reference plays 6 s unheard, then the echo appears; the main rooms, 120 ms, single talk) per build:
 // a hash of the output, 20 dB after the echo appears (ms), the reduction, the leaks and the path
 // changes; and the hall cap's conditions (assembly/bench-hooks.ts aec_hall_state) where a build
-// has the bench hooks (`hooked`: the sources built with them): the blocks the echo was heard before
-// the first onset, and with --trace ROOM when each condition changed in that room's scene.
+// has the bench hooks (`hooked`: the sources built with them): the updates with the echo heard the
+// delay estimator counted towards a tail of seconds before the first onset (62: a tail; aec-tailgate),
+// and with --trace ROOM when each condition changed in that room's scene.
 // --hall-off: the hooked build with the hall cap (HALL_NEAR) turned off (veto 256), the reference
 // a fix that leaves the scenes that are not halls untouched must equal bit for bit.
 //   node bench/echo-unheard.mjs /tmp/base-dist dist [--rates 16000,24000,48000] [--erls 6,12,30]
@@ -68,7 +69,7 @@ for (const rate of o.rates.split(',').map(Number)) {
             .update(new Uint8Array(out.buffer, out.byteOffset, out.byteLength))
             .digest('hex')
             .slice(0, 8);
-          const heard = heardBeforeOnset >= 0 ? `, heard ${heardBeforeOnset} blocks before the onset` : '';
+          const heard = heardBeforeOnset >= 0 ? `, ${heardBeforeOnset} heard updates before the onset` : '';
           cells.push(
             `${b.label}: #${hash} ${f.convergence.coldStartMs} ms ${f.singleTalk.reductionDb.toFixed(1)} dB ${(100 * f.singleTalk.leakShare).toFixed(1)}% ${c.pathChanges} change(s)${heard}`,
           );
