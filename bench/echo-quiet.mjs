@@ -73,6 +73,8 @@ const MODES = { on: 0, off: 1, none: 2 };
 const s = (/** @type {number} */ blocks, /** @type {number} */ b, /** @type {number} */ rate) => (blocks < 0 ? '-' : ((blocks * b) / rate).toFixed(2));
 /** @type {Record<string, number>} */
 const met = {};
+/** Convergence per mode as judged (aec-quiet3: 20 dB met / missed, the noise ceiling met / missed, not judged) and every bound met with convergence read as 20 dB in 1 s everywhere (as before). @type {Record<string, Record<string, number>>} */
+const verdicts = {};
 for (const { params, scene } of list) {
   const options = params.delayMs > 250 ? { maxDelayMs: lab.QUIET_MAX_DELAY_MS } : {};
   for (const mode of o.modes.split(',')) {
@@ -92,6 +94,16 @@ for (const { params, scene } of list) {
     c.free();
     const ok = lab.issue13Failures(f).length === 0;
     met[mode] = (met[mode] ?? 0) + (ok ? 1 : 0);
+    const v = f.convergence.cold;
+    if (!v) throw new Error('no convergence verdict (test/helpers/echo-metrics.ts)');
+    verdicts[mode] = verdicts[mode] ?? {};
+    const tally = verdicts[mode];
+    const kind = v.judged === 'none' ? 'not judged' : `${v.judged === '20dB' ? '20 dB' : 'ceiling'} ${v.met ? 'met' : 'missed'}`;
+    tally[kind] = (tally[kind] ?? 0) + 1;
+    const old20 = f.convergence.coldStartMs !== null && f.convergence.coldStartMs <= lab.ISSUE_13.convergenceMs;
+    if (!old20) tally['20 dB in 1 s missed (as read before)'] = (tally['20 dB in 1 s missed (as read before)'] ?? 0) + 1;
+    const otherFails = lab.issue13Failures(f).filter((x) => !x.startsWith('cold-start convergence'));
+    if (otherFails.length === 0 && old20) tally['every bound met as read before'] = (tally['every bound met as read before'] ?? 0) + 1;
     const cold = f.coldStart
       ? ` first reply ${(100 * f.coldStart.share).toFixed(1)}%${f.coldStart.neverPassed ? ` (never ${f.coldStart.neverPassed})` : ''}`
       : '';
@@ -106,4 +118,16 @@ console.log(
     .map(([m, n]) => `${m} ${n}`)
     .join(', ')}`,
 );
+for (const [mode, tally] of Object.entries(verdicts)) {
+  const order = [
+    '20 dB met',
+    '20 dB missed',
+    'ceiling met',
+    'ceiling missed',
+    'not judged',
+    '20 dB in 1 s missed (as read before)',
+    'every bound met as read before',
+  ];
+  console.log(`convergence [${mode}]: ${order.map((k) => `${k} ${tally[k] ?? 0}`).join(', ')}`);
+}
 if (o.save) writeFileSync(o.save, JSON.stringify(saved, null, 1));

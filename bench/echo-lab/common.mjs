@@ -151,6 +151,17 @@ export function outputOf(lab, factory, scene, shift) {
 
 const pct = (/** @type {number} */ x) => (100 * x).toFixed(1);
 
+/**
+ * A convergence verdict (test/helpers/echo-metrics.ts ConvergenceVerdict) where it is not the plain
+ * 20 dB one: ' [ceiling 14 dB: 1420 ms missed]', ' [none -1 dB]' (the first second's loudest window over the noise).
+ * @param {import('../../test/helpers/echo-metrics.js').ConvergenceVerdict | null | undefined} v
+ */
+export function verdictNote(v) {
+  if (!v || v.judged === '20dB') return '';
+  const best = Number.isFinite(v.bestEchoOverNoiseDb) ? v.bestEchoOverNoiseDb.toFixed(0) : '-';
+  return v.judged === 'none' ? ` [none ${best} dB]` : ` [ceiling ${best} dB: ${v.ms ?? 'never'} ms ${v.met ? 'met' : 'missed'}]`;
+}
+
 /** A scene's figures on one line: single talk, double talk, openings, convergence, cold start, the issue-13 shortfalls. @param {Lab} lab @param {EchoFigures} f */
 export function figuresLine(lab, f) {
   const st = f.singleTalk;
@@ -158,7 +169,7 @@ export function figuresLine(lab, f) {
   const dirty = Math.round(dt.frames * (1 - dt.cleanShare));
   const never = dt.neverPassed ? ` never ${dt.neverPassed}` : '';
   const cold = f.coldStart ? ` cold ${pct(f.coldStart.share)}%` : '';
-  const conv = `conv ${f.convergence.coldStartMs ?? 'never'}${f.convergence.pathChanged ? `/${f.convergence.pathChangeMs ?? 'never'}` : ''} ms`;
+  const conv = `conv ${f.convergence.coldStartMs ?? 'never'}${f.convergence.pathChanged ? `/${f.convergence.pathChangeMs ?? 'never'}` : ''} ms${verdictNote(f.convergence.cold)}${verdictNote(f.convergence.change)}`;
   const fails = lab.issue13Failures(f);
   return `ST ${st.reductionDb.toFixed(1)} dB (ceil ${st.ceilingDb.toFixed(1)}) leaks ${pct(st.leakShare)}% | DT ${pct(dt.cleanShare)}% (${dirty}/${dt.frames} dirty) open ${dt.openingsMs.join('/')} med ${dt.openingMedianMs}${never} | ${conv}${cold} | segSNR ${f.userSegSnrDb?.toFixed(1)}${fails.length ? ` | FAILS ${fails.join('; ')}` : ''}`;
 }

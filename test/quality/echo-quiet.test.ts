@@ -12,16 +12,23 @@
 // 16 kHz and one at 24 kHz (the kiosk's 320 ms delay with maxDelayMs 500, whose first onset, taken
 // from the lags the reply had just reached, was placed 92 ms late for 14 s until aec-kiosk320's
 // recheck: assembly/aec-delay.ts recheck), and that kiosk at 36 dB at 24 and 48 kHz (its true lag stands
-// 2-4% coherent until 5 s: rechecked over 1% after 2.6 s of echo since aec-kiosk36): ~30 s at load 13 on 2 cores.
+// 2-4% coherent until 5 s: rechecked over 1% after 2.6 s of echo since aec-kiosk36).
+// Convergence (aec-quiet3) over the whole 16 kHz group (60 scenes): judged as the first second lets
+// one (test/helpers/echo-metrics.ts ConvergenceVerdict: 20 dB where a window of it stands 23 dB over
+// the noise, the noise's ceiling - 3 dB where the best stands 6-23 dB, not judged under 6 dB), every
+// judged scene within 1 s but the real misses listed (REAL_MISSES_16K), each held to its own bound.
+// ~4 min at load 13 on 2 cores.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { echoCancellerWith } from '../helpers/echo-cancellers.js';
 import { QUIET_MAX_DELAY_MS, quietGroup } from '../helpers/echo-grid.js';
-import { evaluate, measureEcho, type EchoFigures } from '../helpers/echo-metrics.js';
+import { evaluate, issue13Failures, measureEcho, type EchoFigures } from '../helpers/echo-metrics.js';
 import { runOurs } from '../helpers/echo-ours.js';
 import { sceneTable } from '../helpers/echo-report.js';
 import { buildScene, sceneName, type SceneParams } from '../helpers/echo-scenes.js';
 
 const ours: EchoFigures[] = [];
+/** The whole 16 kHz group (bench size: 60 scenes); `ours` is its five 'test' scenes. */
+const group16: EchoFigures[] = [];
 let misplaced: EchoFigures | undefined;
 const quieter: EchoFigures[] = [];
 let deskFar: EchoFigures | undefined;
@@ -40,8 +47,44 @@ const QUIETER: [number, string][] = [
 const STILL = [DESK_FAR];
 const still: { scene: string; pathChanges: number; maxSkewPpm: number }[] = [];
 
+/**
+ * The 16 kHz scenes judged (to 20 dB or to the noise's ceiling) that miss convergence within 1 s,
+ * and the ms each is held to instead (measured + ~10%). All are the 250-400 ms delays: the echo-only
+ * frames of their first second are the first 70-220 ms of the call's first echo (then the user talks
+ * over the reply for about a second), and there the canceller passes the echo (0.8-5 dB) until the delay
+ * estimator first places the filter (60-110 ms after the echo arrives) and beyond: the suppressor's
+ * reference predictors learned, over the 250-400 ms the reply played before its echo arrived, that
+ * the mic held only noise, so the arriving echo is taken for the user. docs/echo-canceller.md, What is still weak.
+ */
+const REAL_MISSES_16K: Record<string, number> = {
+  // to 20 dB (measured: 1090 / 1090 / 1240 / 1510 / 1160 / 1160 / 1330 / 1260 / 1260 / 1180 / 1180 ms)
+  'laptop 16k cold-start 320ms 6dB': 1200,
+  'laptop 16k cold-start 320ms 18dB': 1200,
+  'desk 16k cold-start 320ms 6dB': 1400,
+  'desk 16k cold-start 320ms 18dB': 1700,
+  'desk 16k cold-start 400ms 6dB': 1300,
+  'desk 16k cold-start 400ms 18dB': 1300,
+  'kiosk 16k cold-start 250ms 6dB': 1500,
+  'kiosk 16k cold-start 320ms 6dB': 1400,
+  'kiosk 16k cold-start 320ms 18dB': 1400,
+  'kiosk 16k cold-start 400ms 6dB': 1300,
+  'kiosk 16k cold-start 400ms 18dB': 1300,
+  // to the noise's ceiling (measured: 1140 / 1420 / 1470 / 1460 / 1180 ms)
+  'laptop 16k cold-start 320ms 30dB': 1300,
+  'laptop 16k cold-start 320ms 36dB': 1600,
+  'desk 16k cold-start 400ms 30dB': 1650,
+  'desk 16k cold-start 400ms 36dB': 1650,
+  'kiosk 16k cold-start 400ms 30dB': 1300,
+};
+
 beforeAll(() => {
-  for (const params of quietGroup(16000, 'test').scenes) ours.push(evaluate(factoryFor(params), buildScene(params)));
+  const testNames = new Set(quietGroup(16000, 'test').scenes.map(sceneName));
+  for (const params of quietGroup(16000, 'bench').scenes) {
+    const f = evaluate(factoryFor(params), buildScene(params));
+    group16.push(f);
+    if (testNames.has(f.scene)) ours.push(f);
+  }
+  ours.sort((x, y) => [...testNames].indexOf(x.scene) - [...testNames].indexOf(y.scene));
   const weak = quietGroup(24000, 'bench').scenes.find((p) => sceneName(p) === MISPLACED)!;
   misplaced = evaluate(factoryFor(weak), buildScene(weak));
   for (const [rate, name] of QUIETER) {
@@ -56,9 +99,12 @@ beforeAll(() => {
     if (name === DESK_FAR) deskFar = measureEcho(scene, run.output, 'EchoCanceller');
   }
   console.log(
+    `\nquiet echo, long delays, soft openings (16 kHz, the whole group)\n${sceneTable(group16)}\n\nconvergence as judged: ${group16.map((f) => `${f.scene}: ${f.convergence.cold!.judged} (${f.convergence.cold!.bestEchoOverNoiseDb.toFixed(1)} dB) ${f.convergence.cold!.ms ?? 'never'} ms`).join('; ')}`,
+  );
+  console.log(
     `\nquiet echo, long delays, soft openings (16 kHz)\n${sceneTable(ours)}\n\nthe young first onset rechecked (24 / 48 kHz, maxDelayMs ${QUIET_MAX_DELAY_MS})\n${sceneTable([misplaced, ...quieter])}\n\na false clock skew before aec-desk1 (16 kHz)\n${sceneTable([deskFar!])}\n\nno drift: path changes, largest skew followed: ${still.map((r) => `${r.scene} ${r.pathChanges}, ${r.maxSkewPpm.toFixed(1)} ppm`).join('; ')}`,
   );
-}, 600_000); // (setup: 10 s unloaded; generous for a loaded CI machine)
+}, 1_500_000); // (setup: ~1 min unloaded; generous for a loaded CI machine)
 
 describe('EchoCanceller on quiet echo, long delays and soft openings, the user over the first reply', () => {
   it('covers the five 16 kHz scenes: 42 dB at -60 and -70 dBFS mic noise, 400 ms with maxDelayMs 500, two soft openings', () => {
@@ -128,6 +174,55 @@ describe('EchoCanceller on quiet echo, long delays and soft openings, the user o
     for (const r of still) {
       expect(r.maxSkewPpm, r.scene).toBe(0);
       expect(r.pathChanges, r.scene).toBe(0);
+    }
+  });
+  it('convergence is judged as the first second lets one: to 20 dB where a window of it stands >= 23 dB over the noise, to the noise ceiling from 6 dB, not under (the 16 kHz group: 20 dB in 16 scenes, the ceiling in 26, not judged in 18)', () => {
+    expect(group16.length).toBe(60);
+    const kinds = { '20dB': 0, ceiling: 0, none: 0 };
+    for (const f of group16) {
+      const v = f.convergence.cold!;
+      kinds[v.judged]++;
+      if (v.judged === '20dB') expect(v.bestEchoOverNoiseDb, f.scene).toBeGreaterThanOrEqual(23);
+      else if (v.judged === 'ceiling') expect(v.bestEchoOverNoiseDb, f.scene).toBeGreaterThanOrEqual(6);
+      else expect(v.met, f.scene).toBeNull();
+    }
+    // by physics of these scenes: the 6 and 18 dB delays stand 31-46 dB over the noise; the 42 dB echo at -60 dBFS and the soft openings at 30-36 dB under 6
+    const by = (name: string) => group16.find((f) => f.scene === name)!.convergence.cold!.judged;
+    expect(by('desk 16k cold-start 320ms 6dB')).toBe('20dB');
+    expect(by('kiosk 16k cold-start 400ms 18dB')).toBe('20dB');
+    expect(by('laptop 16k cold-start 320ms 30dB')).toBe('ceiling');
+    expect(by('desk 16k cold-start 60ms 36dB')).toBe('ceiling');
+    expect(by('kiosk 16k cold-start 60ms 42dB noise -60')).toBe('none');
+    expect(by('desk 16k cold-start 60ms 36dB soft -20dB 0.5s')).toBe('none');
+    // the 400 ms laptop: the user talks over the echo 30 ms after it arrives (3 echo-only frames in its first second)
+    expect(by('laptop 16k cold-start 400ms 6dB')).toBe('none');
+    expect(kinds).toEqual({ '20dB': 16, ceiling: 26, none: 18 });
+  });
+  it('the verdict itself: a canceller that removes all the echo (the mic less the echo) meets every judged scene at once, a pass-through misses every one', () => {
+    for (const params of quietGroup(16000, 'bench').scenes.filter((p) => p.room === 'kiosk')) {
+      const scene = buildScene(params);
+      const clean = Float32Array.from(scene.mic, (x, i) => x - scene.echo[i]!);
+      const ideal = measureEcho(scene, clean, 'no echo').convergence.cold!;
+      const passed = measureEcho(scene, scene.mic, 'pass-through').convergence.cold!;
+      expect(passed.judged, scene.name).toBe(ideal.judged);
+      if (ideal.judged === 'none') continue;
+      expect(ideal.met, scene.name).toBe(true);
+      expect(passed.met, scene.name).toBe(false);
+    }
+  });
+  it(`every judged scene converges within 1 s (to 20 dB, or to the noise ceiling), but the real misses, each within its own bound (${Object.keys(REAL_MISSES_16K).length} of the 16 kHz group: the 320-400 ms delays, whose first echo passes until the filter is placed)`, () => {
+    for (const f of group16) {
+      const v = f.convergence.cold!;
+      const own = REAL_MISSES_16K[f.scene];
+      if (own !== undefined) {
+        expect(v.met, f.scene).toBe(false);
+        expect(v.ms, f.scene).not.toBeNull();
+        expect(v.ms!, f.scene).toBeLessThanOrEqual(own);
+      } else if (v.judged !== 'none') expect(v.met, `${f.scene}: ${v.ms ?? 'never'} ms`).toBe(true);
+      expect(
+        issue13Failures(f).some((x) => x.startsWith('cold-start convergence')),
+        f.scene,
+      ).toBe(own !== undefined);
     }
   });
 });
