@@ -25,7 +25,9 @@
 //                        48 kHz, their responses generated there, fixtures/echo-outside), outside24r
 //                        (at 24 kHz from the 16 kHz responses resampled: outside24 before aec-outside24),
 //                        quiet, quiet24, quiet48 (bench/echo-quiet.mjs's scenes; over 250 ms with
-//                        ECHO_LAB_OPTIONS='{"maxDelayMs":500}'), changes (the calls of `changes` at 16 kHz 12 dB)
+//                        ECHO_LAB_OPTIONS='{"maxDelayMs":500}'), changes (the calls of `changes` at 16 kHz 12 dB),
+//                        drc, drc24 (the device's loudness processing after the reference tap, 16 / 24 kHz:
+//                        test/helpers/echo-drc.ts, drcGroup)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
 // ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every run of every build (aec-open11).
 // e.g. node bench/echo-lab.mjs scenes /tmp/base-dist dist --scenes 'kiosk 16k call' --shifts 0,13

@@ -16,6 +16,12 @@
 //   starts at 6 and 18 dB, 12 scenes) and the outside rooms (30 scenes, their responses generated at
 //   48 kHz) at 48 kHz in one run, no speex sweep (speex at 500 ms), no long tails, no speed, leaves
 //   the peers' reference alone; writes bench/results/echo-device-<rates>.json (ECHO_BENCH_RATES=24000 also runs)
+//   ECHO_BENCH_GRID=drc: the device's loudness processing after the reference tap (aec-drc:
+//   test/helpers/echo-drc.ts; drcGroup: the lab's three rooms, calls and -70 dBFS cold starts at 6,
+//   18, 30 dB, with no processing and through each measured setting) at 16 and 24 kHz, tables per
+//   room and setting; no speex sweep (speex at 500 ms), no long tails, no speed; writes
+//   bench/results/echo-drc.json and the peers' per-scene figures to fixtures/echo-peers/figures-drc.json
+//   (test/quality/echo-drc.test.ts compares against them), and leaves the peers' reference alone
 //
 // Writes bench/results/echo.json, and the peers' per-scene figures at 16 kHz to
 // fixtures/echo-peers/figures-16000.json, the reference test/quality/echo-canceller.test.ts
@@ -29,9 +35,10 @@ import { importLabHelpers } from './echo-lab-bundle.mjs';
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUTSIDE = process.env.ECHO_BENCH_GRID === 'outside';
 const DEVICE = process.env.ECHO_BENCH_GRID === 'device';
-const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE ? 'test' : 'bench';
-const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : '16000,24000,48000');
-const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? `echo-device-${RATES.replaceAll(',', '-')}` : 'echo';
+const DRC = process.env.ECHO_BENCH_GRID === 'drc';
+const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE || DRC ? 'test' : 'bench';
+const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : DRC ? '16000,24000' : '16000,24000,48000');
+const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? `echo-device-${RATES.replaceAll(',', '-')}` : DRC ? 'echo-drc' : 'echo';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 
 /**
@@ -115,7 +122,7 @@ function addSpeed(name, rate, audioSeconds, processSeconds) {
 }
 
 const ours = [
-  ...lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through'),
+  ...lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through' && !(DRC && c.role === 'gate')),
   ...(OUTSIDE ? lab.LONG_TAILS.map((factory) => ({ factory, role: 'candidate' })) : []),
 ];
 
@@ -181,7 +188,7 @@ const t0 = performance.now();
 
 // speex's best filter length, on the main rooms' calls at 16 kHz (median single-talk reduction).
 let speexBestMs = 500;
-if (havePeers && !OUTSIDE && !DEVICE) {
+if (havePeers && !OUTSIDE && !DEVICE && !DRC) {
   const calls = callsOf(GRID, 16000);
   /** @type {SweepRow[]} */
   const sweep = [];
@@ -223,14 +230,24 @@ const PEERS = havePeers
   : [];
 
 const markdown = [];
+/** The drc grid's peers' figures per scene (both rates), for fixtures/echo-peers/figures-drc.json. @type {Record<string, { fingerprint: number[], figures: EchoFigures[] }>} */
+const drcReference = {};
+/** A drc scene's figures with the setting in the room's name ('laptop/compressor'), so the tables are per room and setting. @param {EchoFigures} f */
+const bySetting = (f) => {
+  const setting = / drc (\S+)/.exec(f.scene)?.[1] ?? 'none';
+  const [room, ...rest] = f.scene.split(' ');
+  return { ...f, scene: [`${room}/${setting}`, ...rest].join(' ') };
+};
 for (const rate of RATES.split(',').map(Number)) {
   const groups = OUTSIDE
     ? [lab.outsideGroup(rate)]
     : DEVICE
       ? [lab.deviceRateGroup(rate), lab.outsideGroup(rate)]
-      : rate === 48000
-        ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }]
-        : lab.echoGrid(GRID, rate);
+      : DRC
+        ? [lab.drcGroup(rate, [null, ...lab.DRC_MEASURED])]
+        : rate === 48000
+          ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }]
+          : lab.echoGrid(GRID, rate);
   /** @type {EchoFigures[]} */
   const all = [];
   /** @type {{ command: string, date: string, sampleRate: number, scenes: Record<string, { fingerprint: number[], figures: EchoFigures[] }> }} */
@@ -239,12 +256,13 @@ for (const rate of RATES.split(',').map(Number)) {
     for (const p of group.scenes) {
       const scene = lab.buildScene(p);
       const fs = runScene(scene, PEERS);
-      if (DEVICE) console.error(`${scene.name}: ${((performance.now() - t0) / 60000).toFixed(1)} min`);
-      all.push(...fs);
+      if (DEVICE || DRC) console.error(`${scene.name}: ${((performance.now() - t0) / 60000).toFixed(1)} min`);
+      all.push(...(DRC ? fs.map(bySetting) : fs));
       reference.scenes[scene.name] = { fingerprint: lab.sceneFingerprint(scene), figures: fs.filter((f) => PEERS.some(([n]) => n === f.canceller)) };
     }
   }
-  if (rate !== 48000 && !DEVICE) measureSpeed(rate, PEERS);
+  if (DRC) Object.assign(drcReference, reference.scenes);
+  if (rate !== 48000 && !DEVICE && !DRC) measureSpeed(rate, PEERS);
   const rooms = lab.summarizeByRoom(all);
   results.rates[rate] = { scenes: all.length / (ours.length + PEERS.length), rooms };
   const table = `### ${rate / 1000} kHz, per room (worst case over ${all.length / (ours.length + PEERS.length)} scenes)\n\n${lab.roomTable(rooms)}`;
@@ -262,7 +280,7 @@ for (const rate of RATES.split(',').map(Number)) {
     console.log(`\n${text}`);
     markdown.push(text);
   }
-  if (rate === 16000 && havePeers && !DEVICE) {
+  if (rate === 16000 && havePeers && !DEVICE && !DRC) {
     mkdirSync(join(ROOT, 'fixtures/echo-peers'), { recursive: true });
     const file = join(ROOT, 'fixtures/echo-peers/figures-16000.json');
     // the outside rooms add their scenes to the reference the whole grid made (and the whole grid keeps them)
@@ -271,6 +289,12 @@ for (const rate of RATES.split(',').map(Number)) {
     reference.scenes = { ...reference.scenes, ...Object.fromEntries(keep) };
     writeFileSync(file, `${JSON.stringify(reference, lab.figuresReplacer)}\n`);
   }
+}
+
+if (DRC && havePeers) {
+  const file = join(ROOT, 'fixtures/echo-peers/figures-drc.json');
+  const reference = { command: 'npm run build && ECHO_BENCH_GRID=drc node bench/echo.bench.mjs', date: results.date, scenes: drcReference };
+  writeFileSync(file, `${JSON.stringify(reference, lab.figuresReplacer)}\n`);
 }
 
 const xRealtime = (/** @type {{ audioSeconds: number, processSeconds: number }} */ s) => s.audioSeconds / s.processSeconds;

@@ -117,6 +117,9 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     quiet: () => [lab.quietGroup(16000)],
     quiet24: () => [lab.quietGroup(24000)],
     quiet48: () => [lab.quietGroup(48000)],
+    // the device's loudness processing after the reference tap (aec-drc: test/helpers/echo-drc.ts), at 16 and 24 kHz
+    drc: () => [lab.drcGroup(16000)],
+    drc24: () => [lab.drcGroup(24000)],
   };
   for (const g of groups) {
     if (!all[g]) throw new Error(`unknown group ${g} (${Object.keys(all).join(', ')})`);
