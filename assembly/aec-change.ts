@@ -8,7 +8,7 @@ import { sup_forget, sup_relearning } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
-import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
+import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 import { HOOKS, trace_path, trace_shift, ab_veto } from "./bench-hooks";
 
@@ -62,7 +62,11 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   else if (a.misfitBlocks > 0) a.misfitBlocks--;
   if (HOOKS) trace_path(a, heard, playing);
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
-  // the user at a cold start) or the room changed; the foreground starts again from zero too
+  // the user at a cold start) or the room changed; the foreground starts again from zero too.
+  // Unless it is the mic's echo at the wrong level (SCALED_COPY: the echo path's gain fell with a
+  // loud passage, a device's limiter after the reference tap), which the filter follows down
+  const cross = <f32>0.5 * (a.sdd + a.syf - a.sff);
+  const scaledCopy = cross > 0 && cross * cross > SCALED_COPY * a.sdd * a.syf;
   // Not counted while the reply's echo fades (its last syllables, its end: `fading`) after a path
   // change of a room the suppressor had learned (`sup_relearning`): the mic is then mostly the room's
   // decay of what played before, and the relearning filter's later partitions, learned loosely under
@@ -72,7 +76,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   // 20.9 -> 36.8 dB, 2.1 -> 0% leaks; desk moved 21.8 -> 37.2 dB; aec-dtpath3). Not at a cold start:
   // there the restart in a fade removes the user learned over the first reply before the user's next
   // words (the laptop's 18 dB cold starts at 16 and 48 kHz: openings 40 -> 50 ms without it).
-  if (heard && a.syf > (HOOKS && ab_veto(64) ? <f32>1.4 : <f32>2) * a.sdd && !(a.suppress && sup_relearning(a.sup) && fading(a) && !(HOOKS && ab_veto(512)))) a.divergedBlocks++;
+  if (heard && a.syf > (HOOKS && ab_veto(64) ? <f32>1.4 : <f32>2) * a.sdd && !scaledCopy && !(a.suppress && sup_relearning(a.sup) && fading(a) && !(HOOKS && ab_veto(512)))) a.divergedBlocks++;
   else a.divergedBlocks = 0;
   // an echo the filter never learned: the reference played for 2 s without the filter ever removing
   // 3 dB (since the start or the last change), and now the mic is mostly the reference's echo

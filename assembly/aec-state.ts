@@ -106,6 +106,17 @@ import { kf_drift } from "./aec-step";
  */
 // @ts-ignore: decorator
 @inline export const MISFIT: f32 = 1.5;
+/**
+ * An estimate over twice the mic is not a diverged filter while it is the mic's echo at the wrong
+ * level: its best scaling explains over this share of the mic's energy (`<d y>^2 / (|d|^2 |y|^2)`,
+ * from the smoothed mic, estimate and error energies: `<d y> = (|d|^2 + |y|^2 - |e|^2) / 2`). The
+ * echo path's gain fell with the level: a device's limiter or compressor after the reference tap
+ * (aec-drc: 0.89-0.93 where the rule fired on those scenes, 1-5 false path changes a call, the
+ * filter restarted and the suppressor's trackers forgotten each time); a filter that learned the
+ * user, or another room's model, predicts an echo the mic does not hold.
+ */
+// @ts-ignore: decorator
+@inline export const SCALED_COPY: f32 = 0.8;
 // @ts-ignore: decorator
 @inline export const MISFIT_AFTER: f32 = 100;
 /**

@@ -27,6 +27,8 @@
 //                        quiet, quiet24, quiet48 (bench/echo-quiet.mjs's scenes; over 250 ms with
 //                        ECHO_LAB_OPTIONS='{"maxDelayMs":500}'), changes (the calls of `changes` at 16 kHz 12 dB), changes24 (at 24),
 //                        bt, bt24 (a Bluetooth speaker at 16 / 24 kHz: 280-420 ms, codec noise, drift; aec-bt)
+//                        drc, drc24 (the device's loudness processing after the reference tap, 16 / 24 kHz:
+//                        test/helpers/echo-drc.ts, drcGroup)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
 // ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every run of every build (aec-open11).
 // e.g. node bench/echo-lab.mjs scenes /tmp/base-dist dist --scenes 'kiosk 16k call' --shifts 0,13

@@ -5,7 +5,7 @@
 // false path changes were told from the true ones). Quality only (no timing).
 // Needs the build with the bench hooks (`hooked`, made from the sources into a temp dir:
 // assembly/bench-hooks.ts's trace_path writes detectPathChange's per-block state to a buffer):
-//   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab, outside and quiet scenes, 16 and 24 kHz;
+//   node bench/echo-path-trace.mjs hooked 'cold-start 60ms 30dB'     (lab, outside, quiet and drc scenes, 16 and 24 kHz;
 //                                                                     echo-lab changes' calls at 16 and 24 kHz 12 dB)
 //   node bench/echo-path-trace.mjs hooked drift:laptop:-100:60        (room:ppm:seconds[:jumpAtS][:24k])
 //   node bench/echo-path-trace.mjs hooked jitter:kiosk:16000:call:6:120:mobile:1
@@ -97,6 +97,8 @@ if (pattern.startsWith('soak:')) {
     lab.quietGroup(16000, 'bench'),
     lab.quietGroup(24000, 'bench'),
     { scenes: changeCalls([16000, 24000], [12]) }, // bench/echo-lab/changes.mjs's calls (16 and 24 kHz 12 dB)
+    lab.drcGroup(16000), // the device's loudness processing after the reference tap (aec-drc)
+    lab.drcGroup(24000),
   ];
   for (const params of groups.flatMap((/** @type {any} */ g) => g.scenes)) {
     const name = lab.sceneName(params);

@@ -20,6 +20,12 @@
 //   codec noise, clock drift; 36 scenes a rate) at 16 and 24 kHz, ours with the defaults and with maxDelayMs 500,
 //   speex at 500 and 800 ms, webrtc told the delay; per room and per scene, no speed, leaves the peers' reference
 //   alone; writes bench/results/echo-bluetooth.json
+//   ECHO_BENCH_GRID=drc: the device's loudness processing after the reference tap (aec-drc:
+//   test/helpers/echo-drc.ts; drcGroup: the lab's three rooms, calls and -70 dBFS cold starts at 6,
+//   18, 30 dB, with no processing and through each measured setting) at 16 and 24 kHz, tables per
+//   room and setting; no speex sweep (speex at 500 ms), no long tails, no speed; writes
+//   bench/results/echo-drc.json and the peers' per-scene figures to fixtures/echo-peers/figures-drc.json
+//   (test/quality/echo-drc.test.ts compares against them), and leaves the peers' reference alone
 //
 // Writes bench/results/echo.json, and the peers' per-scene figures at 16 kHz to
 // fixtures/echo-peers/figures-16000.json, the reference test/quality/echo-canceller.test.ts
@@ -34,9 +40,10 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const OUTSIDE = process.env.ECHO_BENCH_GRID === 'outside';
 const DEVICE = process.env.ECHO_BENCH_GRID === 'device';
 const BLUETOOTH = process.env.ECHO_BENCH_GRID === 'bluetooth';
-const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE || BLUETOOTH ? 'test' : 'bench';
-const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : BLUETOOTH ? '16000,24000' : '16000,24000,48000');
-const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? `echo-device-${RATES.replaceAll(',', '-')}` : BLUETOOTH ? 'echo-bluetooth' : 'echo';
+const DRC = process.env.ECHO_BENCH_GRID === 'drc';
+const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE || BLUETOOTH || DRC ? 'test' : 'bench';
+const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : BLUETOOTH || DRC ? '16000,24000' : '16000,24000,48000');
+const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? `echo-device-${RATES.replaceAll(',', '-')}` : BLUETOOTH ? 'echo-bluetooth' : DRC ? 'echo-drc' : 'echo';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 
 /**
@@ -120,7 +127,7 @@ function addSpeed(name, rate, audioSeconds, processSeconds) {
 }
 
 const ours = [
-  ...lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through'),
+  ...lab.CANCELLERS_UNDER_TEST.filter((c) => c.role !== 'pass-through' && !(DRC && c.role === 'gate')),
   ...(OUTSIDE ? lab.LONG_TAILS.map((factory) => ({ factory, role: 'candidate' })) : []),
   ...(BLUETOOTH ? [{ factory: lab.echoCancellerWith({ maxDelayMs: 500 }, 'EchoCanceller maxDelay 500'), role: 'candidate' }] : []),
 ];
@@ -187,7 +194,7 @@ const t0 = performance.now();
 
 // speex's best filter length, on the main rooms' calls at 16 kHz (median single-talk reduction).
 let speexBestMs = 500;
-if (havePeers && !OUTSIDE && !DEVICE && !BLUETOOTH) {
+if (havePeers && !OUTSIDE && !DEVICE && !BLUETOOTH && !DRC) {
   const calls = callsOf(GRID, 16000);
   /** @type {SweepRow[]} */
   const sweep = [];
@@ -235,6 +242,14 @@ const PEERS = havePeers
   : [];
 
 const markdown = [];
+/** The drc grid's peers' figures per scene (both rates), for fixtures/echo-peers/figures-drc.json. @type {Record<string, { fingerprint: number[], figures: EchoFigures[] }>} */
+const drcReference = {};
+/** A drc scene's figures with the setting in the room's name ('laptop/compressor'), so the tables are per room and setting. @param {EchoFigures} f */
+const bySetting = (f) => {
+  const setting = / drc (\S+)/.exec(f.scene)?.[1] ?? 'none';
+  const [room, ...rest] = f.scene.split(' ');
+  return { ...f, scene: [`${room}/${setting}`, ...rest].join(' ') };
+};
 for (const rate of RATES.split(',').map(Number)) {
   const groups = OUTSIDE
     ? [lab.outsideGroup(rate)]
@@ -242,9 +257,11 @@ for (const rate of RATES.split(',').map(Number)) {
       ? [lab.deviceRateGroup(rate), lab.outsideGroup(rate)]
       : BLUETOOTH
         ? [lab.bluetoothGroup(rate)]
-        : rate === 48000
-          ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }]
-          : lab.echoGrid(GRID, rate);
+        : DRC
+          ? [lab.drcGroup(rate, [null, ...lab.DRC_MEASURED])]
+          : rate === 48000
+            ? [{ name: 'call', scenes: callsOf('test', rate).filter((p) => p.delayMs === 120 && p.erlDb === 18) }]
+            : lab.echoGrid(GRID, rate);
   /** @type {EchoFigures[]} */
   const all = [];
   /** @type {{ command: string, date: string, sampleRate: number, scenes: Record<string, { fingerprint: number[], figures: EchoFigures[] }> }} */
@@ -253,12 +270,13 @@ for (const rate of RATES.split(',').map(Number)) {
     for (const p of group.scenes) {
       const scene = lab.buildScene(p);
       const fs = runScene(scene, PEERS);
-      if (DEVICE) console.error(`${scene.name}: ${((performance.now() - t0) / 60000).toFixed(1)} min`);
-      all.push(...fs);
+      if (DEVICE || DRC) console.error(`${scene.name}: ${((performance.now() - t0) / 60000).toFixed(1)} min`);
+      all.push(...(DRC ? fs.map(bySetting) : fs));
       reference.scenes[scene.name] = { fingerprint: lab.sceneFingerprint(scene), figures: fs.filter((f) => PEERS.some(([n]) => n === f.canceller)) };
     }
   }
-  if (rate !== 48000 && !DEVICE && !BLUETOOTH) measureSpeed(rate, PEERS);
+  if (DRC) Object.assign(drcReference, reference.scenes);
+  if (rate !== 48000 && !DEVICE && !BLUETOOTH && !DRC) measureSpeed(rate, PEERS);
   const rooms = lab.summarizeByRoom(all);
   results.rates[rate] = { scenes: all.length / (ours.length + PEERS.length), rooms };
   const table = `### ${rate / 1000} kHz, per room (worst case over ${all.length / (ours.length + PEERS.length)} scenes)\n\n${lab.roomTable(rooms)}`;
@@ -282,7 +300,7 @@ for (const rate of RATES.split(',').map(Number)) {
     console.log(`\n${table}`);
     markdown.push(table);
   }
-  if (rate === 16000 && havePeers && !DEVICE && !BLUETOOTH) {
+  if (rate === 16000 && havePeers && !DEVICE && !BLUETOOTH && !DRC) {
     mkdirSync(join(ROOT, 'fixtures/echo-peers'), { recursive: true });
     const file = join(ROOT, 'fixtures/echo-peers/figures-16000.json');
     // the outside rooms add their scenes to the reference the whole grid made (and the whole grid keeps them)
@@ -291,6 +309,12 @@ for (const rate of RATES.split(',').map(Number)) {
     reference.scenes = { ...reference.scenes, ...Object.fromEntries(keep) };
     writeFileSync(file, `${JSON.stringify(reference, lab.figuresReplacer)}\n`);
   }
+}
+
+if (DRC && havePeers) {
+  const file = join(ROOT, 'fixtures/echo-peers/figures-drc.json');
+  const reference = { command: 'npm run build && ECHO_BENCH_GRID=drc node bench/echo.bench.mjs', date: results.date, scenes: drcReference };
+  writeFileSync(file, `${JSON.stringify(reference, lab.figuresReplacer)}\n`);
 }
 
 const xRealtime = (/** @type {{ audioSeconds: number, processSeconds: number }} */ s) => s.audioSeconds / s.processSeconds;

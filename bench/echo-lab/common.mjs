@@ -121,6 +121,9 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     // a Bluetooth speaker (aec-bt: 280-420 ms, codec noise, drift) at 16 and 24 kHz; over the default maxDelayMs (250)
     bt: () => [lab.bluetoothGroup(16000)],
     bt24: () => [lab.bluetoothGroup(24000)],
+    // the device's loudness processing after the reference tap (aec-drc: test/helpers/echo-drc.ts), at 16 and 24 kHz
+    drc: () => [lab.drcGroup(16000)],
+    drc24: () => [lab.drcGroup(24000)],
   };
   for (const g of groups) {
     if (!all[g]) throw new Error(`unknown group ${g} (${Object.keys(all).join(', ')})`);

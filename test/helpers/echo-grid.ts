@@ -3,9 +3,21 @@
 // bench/echo.bench.mjs both build their scenes from here, so they judge the same calls.
 import { OUTSIDE_ROOMS } from './echo-outside.js';
 import { HELD_OUT_ROOMS, MAIN_ROOMS } from './echo-sources.js';
+import type { DrcName } from './echo-drc.js';
 import { USERS_HELD_OUT, type SceneParams } from './echo-scenes.js';
 
-export type GroupName = 'call' | 'cold-start' | 'path-change' | 'nonlinear' | 'held-out' | 'session-rate' | 'device-rate' | 'outside' | 'quiet' | 'bluetooth';
+export type GroupName =
+  | 'call'
+  | 'cold-start'
+  | 'path-change'
+  | 'nonlinear'
+  | 'held-out'
+  | 'session-rate'
+  | 'device-rate'
+  | 'outside'
+  | 'quiet'
+  | 'bluetooth'
+  | 'drc';
 
 export interface SceneGroup {
   name: GroupName;
@@ -185,6 +197,32 @@ export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'ben
   return {
     name: 'bluetooth',
     what: 'a Bluetooth speaker: 280-420 ms of delay, codec lowpass and noise (20-30 dB), clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB',
+    scenes,
+  };
+}
+
+/** The device's loudness processing settings the drc group measures (./echo-drc). */
+export const DRC_MEASURED: DrcName[] = ['loudness', 'compressor', 'limiter', 'two-band'];
+
+/**
+ * The device's own loudness processing after the reference tap (aec-drc, ./echo-drc): the lab's
+ * three rooms, calls at 120 ms and cold starts (the user over the first reply 0.8 s in, mic noise
+ * -70 dBFS) at 60 ms, at 6, 18 and 30 dB echo return loss, through each of `settings` (`null`: none,
+ * the same scene as the lab's own, for comparison). The same speech as the test grid's scenes.
+ */
+export function drcGroup(sampleRate = 16000, settings: (DrcName | null)[] = DRC_MEASURED): SceneGroup {
+  const scenes: SceneParams[] = [];
+  for (const drc of settings) {
+    const processing = drc === null ? {} : { drc };
+    for (const room of MAIN_ROOMS) {
+      for (const erlDb of [6, 18, 30]) scenes.push({ room, sampleRate, delayMs: 120, erlDb, script: 'call', ...processing, seed: seedOf(room, 120, 'call') });
+      for (const erlDb of [6, 18, 30])
+        scenes.push({ room, sampleRate, delayMs: 60, erlDb, script: 'cold-start', noiseDb: -70, ...processing, seed: seedOf(room, 'cold') });
+    }
+  }
+  return {
+    name: 'drc',
+    what: `the device's loudness processing after the reference tap (${settings.map((s) => s ?? 'none').join(', ')}): calls and cold starts at 6, 18, 30 dB, at ${sampleRate / 1000} kHz`,
     scenes,
   };
 }

@@ -3,6 +3,8 @@
 //
 //   reference  what the app passes as "the speaker plays this now": the assistant's replies
 //   played     the reference `delayMs` later (extra system delay: output buffers, Bluetooth...),
+//              through the device's loudness processing when `drc` (./echo-drc: a compressor, a
+//              limiter; after the reference tap, so the echo path's gain moves with the level),
 //              soft-clipped by the loudspeaker when `nonlinear`, shifted by a playout jump at a
 //              path change (an underrun inserts silence; a negative jump drops samples)
 //   echo       played through the speaker-to-mic response (swapped for the moved placement at a
@@ -18,6 +20,7 @@
 // alone once at the end: convergence and path changes). Every script ends with the user alone, so
 // an output's alignment can be checked on near-only frames (echo-metrics.ts).
 import { bluetoothName, bluetoothPlayed, type BluetoothPlayout } from './echo-bt.js';
+import { applyDrc, DRC_SETTINGS, gainSpreadDb, type DrcName } from './echo-drc.js';
 import { colouredNoise, convolve, loadClip, loadRoom, speechNames, type RoomName } from './echo-sources.js';
 import { rng } from './random.js';
 
@@ -44,6 +47,8 @@ export interface SceneParams {
   /** Loudspeaker soft clipping (tanh), driven to `thdPercent` THD for a sine at the reference's peak. */
   nonlinear?: boolean;
   thdPercent?: number;
+  /** The device's loudness processing between the reference tap and the speaker (./echo-drc): a setting's name. Named `drc <name>`. */
+  drc?: DrcName;
   /** A path change: the speaker/mic moved (`move`) and/or the playout jumped by `shiftMs` (+-20..60), at `atS`. */
   pathChange?: { atS: number; move: boolean; shiftMs: number };
   /** The first reply opens softly: its first `seconds` of speech (from its first speech sample) `db` quieter (a 20 ms ramp back). */
@@ -95,6 +100,8 @@ export interface EchoScene {
     /** Loudspeaker distortion: energy of played - linear part over the reference's, dB (nonlinear only). */
     distortionDb: number | null;
     drive: number | null;
+    /** The device's loudness processing (drc): its gain per 10 ms frame of the reply, 5th and 95th percentiles, dB. */
+    drcGainDb?: [number, number] | null;
     /** Applied playout jump, ms (clamped so the echo never precedes the reference). */
     shiftMs: number;
     /** True delay from the reference to its echo's direct path at the mic (system delay + acoustics), ms. */
@@ -192,6 +199,7 @@ function userTimes(script: SceneScript, replyEndS: number, random: () => number)
 export function sceneName(p: SceneParams): string {
   const extras = [
     p.nonlinear ? 'nonlinear' : '',
+    p.drc ? `drc ${p.drc}` : '',
     p.pathChange ? `change@${p.pathChange.atS}s${p.pathChange.move ? ' move' : ''}${p.pathChange.shiftMs ? ` shift ${p.pathChange.shiftMs}ms` : ''}` : '',
     p.noiseDb !== undefined && p.noiseDb !== -70 ? `noise ${p.noiseDb}` : '',
     p.softStart ? `soft ${p.softStart.db}dB ${p.softStart.seconds}s` : '',
@@ -255,6 +263,12 @@ export function buildScene(params: SceneParams): EchoScene {
     const idx = t - delay - (after ? shift : 0);
     if (idx >= 0 && idx < length) played[t] = reference[idx]!;
   }
+  let drcGainDb: [number, number] | null = null;
+  if (params.drc) {
+    const drc = applyDrc(played, DRC_SETTINGS[params.drc], rate);
+    played.set(drc.output);
+    drcGainDb = gainSpreadDb(drc.frameGainsDb);
+  }
   let drive: number | null = null;
   let distortionDb: number | null = null;
   if (params.nonlinear) {
@@ -276,7 +290,7 @@ export function buildScene(params: SceneParams): EchoScene {
   // or a path change it is the (cached) room response to the reference, delayed.
   const directA = Math.round(room.directA);
   let echo: Float64Array;
-  if (params.nonlinear || change !== null || params.bluetooth) echo = convolve(played, room.echoA, length);
+  if (params.nonlinear || params.drc || change !== null || params.bluetooth) echo = convolve(played, room.echoA, length);
   else {
     const soft = params.softStart ? `/soft${params.softStart.db}/${params.softStart.seconds}` : '';
     const base = cached(`${roomKey}/${rate}/${script}/${first}/${seed}${soft}`, () => convolve(reference, room.echoA, length));
@@ -342,6 +356,7 @@ export function buildScene(params: SceneParams): EchoScene {
       erlAfterChangeDb,
       distortionDb,
       drive,
+      drcGainDb,
       shiftMs,
       echoDelayMs: ((delay + room.directA) * 1000) / rate,
     },
