@@ -278,6 +278,16 @@ export function arriving(a: Aec): bool {
  * it only as it does once warm (./aec-suppress).
  */
 export function rising(a: Aec): bool {
+  if (!readOnsetWindow(a)) return false;
+  return onsetNow > 1.0e-6 * <f32>a.b && onsetNow > ONSET_RISE * onsetBefore / <f32>ONSET_BLOCKS;
+}
+
+/** What `readOnsetWindow` read: the loudest reference block about the onset, and the sum of the ONSET_BLOCKS before them. */
+let onsetNow: f32 = 0;
+let onsetBefore: f32 = 0;
+
+/** The reference blocks about the echo's onset and before it, into onsetNow / onsetBefore (`rising`, `fading`); false before the first onset. */
+function readOnsetWindow(a: Aec): bool {
   const onset = dl_onset(a.delay);
   if (onset < 0) return false;
   const first = (a.head + max(0, onset - 1)) % a.slots;
@@ -285,7 +295,9 @@ export function rising(a: Aec): bool {
   for (let i = 0; i < ONSET_SPAN; i++) now = max(now, load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2)));
   let before: f32 = 0;
   for (let i = ONSET_SPAN; i < ONSET_SPAN + ONSET_BLOCKS; i++) before += load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2));
-  return now > 1.0e-6 * <f32>a.b && now > ONSET_RISE * before / <f32>ONSET_BLOCKS;
+  onsetNow = now;
+  onsetBefore = before;
+  return true;
 }
 
 /**
@@ -295,14 +307,8 @@ export function rising(a: Aec): bool {
  * played before, which a young filter's loosely learned later partitions overestimate.
  */
 export function fading(a: Aec): bool {
-  const onset = dl_onset(a.delay);
-  if (onset < 0) return false;
-  const first = (a.head + max(0, onset - 1)) % a.slots;
-  let now: f32 = 0;
-  for (let i = 0; i < ONSET_SPAN; i++) now = max(now, load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2)));
-  let before: f32 = 0;
-  for (let i = ONSET_SPAN; i < ONSET_SPAN + ONSET_BLOCKS; i++) before += load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2));
-  return ONSET_RISE * now < before / <f32>ONSET_BLOCKS;
+  if (!readOnsetWindow(a)) return false;
+  return ONSET_RISE * onsetNow < onsetBefore / <f32>ONSET_BLOCKS;
 }
 
 /** Energy of partition q of the filter w (its K complex bins). */
