@@ -9,6 +9,7 @@
 // (the stack) and ours alone (on the original scene) by the same rules: the browser's filter and
 // gain excused, its suppression and its noise suppressor's changes to the user not.
 import { readFileSync } from 'node:fs';
+import { filterBiquad } from './biquad.js';
 import type { EchoScene, SceneParams } from './echo-scenes.js';
 import { FIXTURES } from './labels-vad.js';
 
@@ -56,20 +57,8 @@ export const BROWSER_HIGH_PASS_16000 = [0.9795221, -1.9445836, 0.9647598, -1.938
 
 export function highPass(x: Float32Array, sampleRate: number): Float32Array {
   if (sampleRate !== 16000) throw new Error(`the browser's high-pass is measured at 16 kHz only, not ${sampleRate} Hz`);
-  const [b0, b1, b2, a1, a2] = BROWSER_HIGH_PASS_16000;
   const y = new Float32Array(x.length);
-  let x1 = 0;
-  let x2 = 0;
-  let y1 = 0;
-  let y2 = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = b0 * x[i]! + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1;
-    x1 = x[i]!;
-    y2 = y1;
-    y1 = v;
-    y[i] = v;
-  }
+  filterBiquad(x, y, BROWSER_HIGH_PASS_16000);
   return y;
 }
 

@@ -36,6 +36,8 @@
 // The lab's replies are -20 dBFS active RMS, peaks -1.2 to -1.8 dBFS, 20 ms frames -45 / -24 / -15
 // dBFS at their 10th / 50th / 90th percentiles: each setting below says what it does to them.
 
+import { butterworth, filterBiquad } from './biquad.js';
+
 export interface CompressorSettings {
   thresholdDb: number;
   /** N:1 above the threshold. */
@@ -150,29 +152,9 @@ function limit(x: Float64Array, l: LimiterSettings, sampleRate: number): void {
   }
 }
 
-/** A 2nd-order Butterworth section (RBJ cookbook form), run in place. */
+/** A 2nd-order Butterworth section, run in place. */
 function biquad(x: Float64Array, kind: 'low' | 'high', hz: number, sampleRate: number): void {
-  const w = (2 * Math.PI * hz) / sampleRate;
-  const alpha = Math.sin(w) / (2 * Math.SQRT1_2);
-  const cos = Math.cos(w);
-  const a0 = 1 + alpha;
-  const b1 = (kind === 'low' ? 1 - cos : -(1 + cos)) / a0;
-  const b0 = b1 / (kind === 'low' ? 2 : -2);
-  const b2 = b0;
-  const a1 = (-2 * cos) / a0;
-  const a2 = (1 - alpha) / a0;
-  let x1 = 0;
-  let x2 = 0;
-  let y1 = 0;
-  let y2 = 0;
-  for (let t = 0; t < x.length; t++) {
-    const y = b0 * x[t]! + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1;
-    x1 = x[t]!;
-    y2 = y1;
-    y1 = y;
-    x[t] = y;
-  }
+  filterBiquad(x, x, butterworth(kind, hz, sampleRate));
 }
 
 export interface DrcResult {
