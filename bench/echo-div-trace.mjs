@@ -8,8 +8,7 @@
 //   node bench/echo-div-trace.mjs hooked --groups drc,changes24 [--scenes REGEXP]
 // (the groups of bench/echo-lab.mjs; ECHO_VETO=MASK as bench/echo-path-trace.mjs). Quality only.
 import { parseArgs } from 'node:util';
-import { loadLab, selectScenes } from './echo-lab/common.mjs';
-import { adaptCanceller } from './echo-lab/common.mjs';
+import { adaptCanceller, loadLab, selectScenes } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const { values: o, positionals } = parseArgs({
@@ -52,7 +51,9 @@ for (const { params, scene } of selectScenes(lab, { only: new RegExp(o.scenes), 
         const rho = [];
         const gain = [];
         let fades = 0;
+        let talk = 0;
         for (let j = start; j < i; j++) {
+          talk += f[16 * j + 6];
           const [, sdd, , sff, syf] = f.subarray(16 * j, 16 * j + 5);
           const cross = 0.5 * (sdd + syf - sff);
           rho.push(cross > 0 ? (cross * cross) / (sdd * syf) : 0);
@@ -86,7 +87,9 @@ for (const { params, scene } of selectScenes(lab, { only: new RegExp(o.scenes), 
           `  ${((f[16 * start] * B) / rate).toFixed(2)}-${((f[16 * (i - 1)] * B) / rate).toFixed(2)} s ${len} blocks${changed ? ' CHANGE' : ''}: estimate ${db(over)} dB over the mic, rho2 min ${sorted[0].toFixed(2)} med ${sorted[len >> 1].toFixed(2)} max ${sorted[len - 1].toFixed(2)}, first ${needed}: ${rho
             .slice(0, needed)
             .map((r) => r.toFixed(2))
-            .join(' ')}; pooled ${pooled(start, i)}, 300 ms before ${pooled(start - BEFORE, start)}; gain ${db(gain[len >> 1] ** 2)} dB; fade ${fades}/${len}; talk ${f.subarray(16 * start, 16 * i).filter((_, k) => k % 16 === 6).reduce((s, x) => s + x, 0)}`,
+            .join(
+              ' ',
+            )}; pooled ${pooled(start, i)}, 300 ms before ${pooled(start - BEFORE, start)}; gain ${db(gain[len >> 1] ** 2)} dB; fade ${fades}/${len}; talk ${talk}`,
         );
       }
       start = -1;
