@@ -60,7 +60,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   if (!judged) a.misfitBlocks = 0;
   else if (misfit) a.misfitBlocks++;
   else if (a.misfitBlocks > 0) a.misfitBlocks--;
-  if (HOOKS) trace_path(a, heard, playing);
+  if (HOOKS) trace_path(a, heard, playing, a.suppress && sup_relearning(a.sup) && fading(a));
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
   // the user at a cold start) or the room changed; the foreground starts again from zero too.
   // Unless it is the mic's echo at the wrong level (SCALED_COPY: the echo path's gain fell with a

@@ -44,10 +44,14 @@ let ptN: i32 = 0;
 export function aec_ptrace_set(ptr: usize, cap: i32): void { ptBase = ptr; ptCap = cap; ptN = 0; }
 /** Blocks traced since aec_ptrace_set. */
 export function aec_ptrace_count(): i32 { return ptN; }
-/** In detectPathChange, once the misfit counter has moved: the state the rules judge. */
-export function trace_path(a: Aec, heard: bool, playing: bool): void {
+let fdBase: usize = 0;
+/** With aec_ptrace_set: per traced block one f32 more at `ptr`, whether the divergence rule's fade gate held (aec-divrule). */
+export function aec_ftrace_set(ptr: usize): void { fdBase = ptr; }
+/** In detectPathChange, once the misfit counter has moved: the state the rules judge; `fade`: after a path change of a learned room while the reply's echo fades (aec-dtpath3's gate). */
+export function trace_path(a: Aec, heard: bool, playing: bool, fade: bool): void {
   if (ptBase == 0 || ptN >= ptCap) return;
   const tb = ptBase + <usize>ptN * 64;
+  if (fdBase != 0) store<f32>(fdBase + (<usize>ptN << 2), fade ? 1 : 0);
   ptN++;
   store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, a.sdd); store<f32>(tb + 8, a.sbb); store<f32>(tb + 12, a.sff);
   store<f32>(tb + 16, a.syf); store<f32>(tb + 20, a.bestErle); store<f32>(tb + 24, a.talking ? 1 : 0); store<f32>(tb + 28, heard ? 1 : 0);
