@@ -1,8 +1,8 @@
 // The Bluetooth scenes' codec model (test/helpers/echo-bt.ts) against the real codec
 // (test/helpers/echo-sbc.ts: BlueZ's sbcenc / sbcdec; aec-sbc), on the lab's replies at 16 kHz:
 // the chain lines up with the reply (the codec's 73-sample filterbank delay taken out), A2DP SBC
-// codes speech far cleaner than the model's 25-30 dB, mSBC's error rises with frequency past the
-// model's flat 20 dB. Skipped without sbcenc, sbcdec and sox on PATH (CI: `apt-get install -y
+// codes speech far cleaner than the model's 25-30 dB, mSBC's error rises with frequency where the
+// model's is flat. Skipped without sbcenc, sbcdec and sox on PATH (CI: `apt-get install -y
 // sbc-tools sox`); `node bench/echo-sbc.mjs` prints the figures per band. About 10 s.
 import { describe, expect, it } from 'vitest';
 import { lowpass } from '../helpers/echo-bt.js';
@@ -53,20 +53,20 @@ describe.skipIf(sbcMissing() !== null)('the real SBC codec against the Bluetooth
     expect(medianFrameSnrDb(x, error(codedOf('sbc53')))).toBeGreaterThan(40);
   });
 
-  it('A2DP SBC codes the reply far cleaner than the model says: the error >= 45 dB under it per frame (measured 59.9 / 58.7 dB at bitpool 53 / 32; the model 30 / 25)', () => {
+  it('A2DP SBC codes the reply far cleaner than the model says: the error >= 50 dB under it per frame (measured 65.3 / 59.1 dB at bitpool 53 / 32; the model 30 / 25)', () => {
     for (const codec of ['sbc53', 'sbc32'] as const) {
       const snrDb = medianFrameSnrDb(x, error(codedOf(codec)));
       console.log(`${codec}: the error ${snrDb.toFixed(1)} dB under the reply (median per 16 ms frame)`);
-      expect(snrDb, codec).toBeGreaterThanOrEqual(45);
+      expect(snrDb, codec).toBeGreaterThanOrEqual(50);
     }
   });
 
-  it("mSBC's error rises with frequency: over 4 kHz within 15 dB of the reply there (measured 4-14 dB per 1 kHz band; the model 16-19 dB up to its 7 kHz lowpass), the whole band >= 25 dB under (30.7)", () => {
+  it("mSBC's error rises with frequency: over 4 kHz >= 8 dB nearer the reply than over the whole band (measured 14.6 against 26.6 dB; the model's noise is flat: 16-19 dB per band up to its 7 kHz lowpass), the whole band >= 22 dB under", () => {
     const y = codedOf('msbc');
     const wholeDb = medianFrameSnrDb(x, error(y));
     const highDb = medianFrameSnrDb(above(x, 4000), above(error(y), 4000));
     console.log(`msbc: the error ${wholeDb.toFixed(1)} dB under the reply, ${highDb.toFixed(1)} dB over 4 kHz (median per 16 ms frame)`);
-    expect(wholeDb).toBeGreaterThanOrEqual(25);
-    expect(highDb).toBeLessThan(15);
+    expect(wholeDb).toBeGreaterThanOrEqual(22);
+    expect(wholeDb - highDb).toBeGreaterThanOrEqual(8);
   });
 });
