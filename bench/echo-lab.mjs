@@ -27,6 +27,8 @@
 //                        quiet, quiet24, quiet48 (bench/echo-quiet.mjs's scenes; over 250 ms with
 //                        ECHO_LAB_OPTIONS='{"maxDelayMs":500}'), changes (the calls of `changes` at 16 kHz 12 dB), changes24 (at 24),
 //                        bt, bt24 (a Bluetooth speaker at 16 / 24 kHz: 280-420 ms, codec noise, drift; aec-bt)
+//                        btsbc, btsbc24 (the same through the real codecs, SBC bitpool 53 / 32 and mSBC:
+//                        test/helpers/echo-sbc.ts; needs sbcenc, sbcdec (Debian sbc-tools) and sox on PATH)
 //                        drc, drc24 (the device's loudness processing after the reference tap, 16 / 24 kHz:
 //                        test/helpers/echo-drc.ts, drcGroup)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64

@@ -4,6 +4,7 @@
 import { OUTSIDE_ROOMS } from './echo-outside.js';
 import { HELD_OUT_ROOMS, MAIN_ROOMS } from './echo-sources.js';
 import type { DrcName } from './echo-drc.js';
+import { type SbcCodec, sbcMissing } from './echo-sbc.js';
 import { USERS_HELD_OUT, type SceneParams } from './echo-scenes.js';
 
 export type GroupName =
@@ -17,6 +18,7 @@ export type GroupName =
   | 'outside'
   | 'quiet'
   | 'bluetooth'
+  | 'bluetooth-sbc'
   | 'drc';
 
 export interface SceneGroup {
@@ -169,10 +171,11 @@ export function quietGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench')
 }
 
 /** The Bluetooth scenes' delays and playouts (./echo-bt): earbuds on AAC, a speaker on SBC, a car's hands-free on mSBC. */
-export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: number; codecSnrDb: number; lowpassHz: number }[] = [
-  { delayMs: 280, what: 'earbuds (AAC)', driftPpm: 20, codecSnrDb: 30, lowpassHz: 20000 },
-  { delayMs: 350, what: 'a speaker (SBC, bitpool 35)', driftPpm: 50, codecSnrDb: 25, lowpassHz: 11000 },
-  { delayMs: 420, what: "a car's hands-free (mSBC)", driftPpm: 100, codecSnrDb: 20, lowpassHz: 7000 },
+export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: number; codecSnrDb: number; lowpassHz: number; codec: SbcCodec }[] = [
+  // `codec`: the real codec standing for the model in bluetoothGroup(rate, size, 'sbc') (aec-sbc; ./echo-sbc)
+  { delayMs: 280, what: 'earbuds (AAC)', driftPpm: 20, codecSnrDb: 30, lowpassHz: 20000, codec: 'sbc53' },
+  { delayMs: 350, what: 'a speaker (SBC, bitpool 35)', driftPpm: 50, codecSnrDb: 25, lowpassHz: 11000, codec: 'sbc32' },
+  { delayMs: 420, what: "a car's hands-free (mSBC)", driftPpm: 100, codecSnrDb: 20, lowpassHz: 7000, codec: 'msbc' },
 ];
 
 /**
@@ -180,13 +183,20 @@ export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: numb
  * speaker (over the default `maxDelayMs`, 250), the codec's lowpass and coding noise 20-30 dB under
  * the signal, the speaker's clock 20-100 ppm off the mic's (its sign alternating by room), at 6 and
  * 18 dB echo return loss; calls and cold starts (the user over the first reply 0.8 s in), the same
- * speech as the lab's (their seeds). `size` 'test': the quality test's few; 'bench': all (36).
+ * speech as the lab's (their seeds). `size` 'test': the quality test's few; 'bench': all (36). `codec`
+ * 'sbc' (aec-sbc): the same scenes through the real codecs (./echo-sbc; needs sbc-tools and sox): SBC
+ * bitpool 53 for the earbuds' 280 ms, SBC bitpool 32 (a congested link) for the speaker's 350 ms,
+ * mSBC for the car's 420 ms.
  */
-export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench'): SceneGroup {
+export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench', codec: 'model' | 'sbc' = 'model'): SceneGroup {
+  if (codec === 'sbc') {
+    const missing = sbcMissing();
+    if (missing) throw new Error(missing);
+  }
   const scenes: SceneParams[] = [];
   MAIN_ROOMS.forEach((room, r) => {
-    for (const { delayMs, driftPpm, codecSnrDb, lowpassHz } of BLUETOOTH_PROFILES) {
-      const bluetooth = { driftPpm: r % 2 === 0 ? driftPpm : -driftPpm, codecSnrDb, lowpassHz };
+    for (const { delayMs, driftPpm, codecSnrDb, lowpassHz, codec: real } of BLUETOOTH_PROFILES) {
+      const bluetooth = { driftPpm: r % 2 === 0 ? driftPpm : -driftPpm, codecSnrDb, lowpassHz, ...(codec === 'sbc' ? { codec: real } : {}) };
       for (const erlDb of [6, 18]) {
         const call = { room, sampleRate, delayMs, erlDb, script: 'call' as const, bluetooth, seed: seedOf(room, 120, 'call') };
         const cold = { room, sampleRate, delayMs, erlDb, script: 'cold-start' as const, bluetooth, noiseDb: -70, seed: seedOf(room, 'cold') };
@@ -195,8 +205,11 @@ export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'ben
     }
   });
   return {
-    name: 'bluetooth',
-    what: 'a Bluetooth speaker: 280-420 ms of delay, codec lowpass and noise (20-30 dB), clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB',
+    name: codec === 'sbc' ? 'bluetooth-sbc' : 'bluetooth',
+    what:
+      codec === 'sbc'
+        ? 'a Bluetooth speaker through the real codec (SBC bitpool 53 / 32, mSBC): 280-420 ms of delay, clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB'
+        : 'a Bluetooth speaker: 280-420 ms of delay, codec lowpass and noise (20-30 dB), clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB',
     scenes,
   };
 }
