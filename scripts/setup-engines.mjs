@@ -1,6 +1,7 @@
 // Run by `npm test` (and `npm run test:browser`, `test:demo`, `test:transport`) before vitest: finds the browser engines the tests
-// drive (all of them, or those in ENGINES=...) and openssl (the TLS transport test makes its
-// certificate with it). What is missing is installed from Debian packages when this user can
+// drive (all of them, or those in ENGINES=...), openssl (the TLS transport test makes its
+// certificate with it), and, unless `--no-engines`, sox and sbc-tools (BlueZ's SBC codec: the
+// Bluetooth scenes through the real codec, test/quality/echo-sbc.test.ts). What is missing is installed from Debian packages when this user can
 // (root with apt-get), with one line saying so; otherwise it stops here with the exact command to
 // run. Firefox ESR 140 is not installed but unpacked from its .deb into ~/.cache/realtime-pcm
 // (`apt-get download`, no root needed). The first run installs about 0.9 GB in about 2.5 minutes.
@@ -50,6 +51,9 @@ for (const name of engines) {
   unpackOld ||= missing.unpackOld;
 }
 if (!has('openssl')) packages.add('openssl');
+const wantsCodecs = !process.argv.includes('--no-engines');
+if (wantsCodecs && !has('sox')) packages.add('sox');
+if (wantsCodecs && (!has('sbcenc') || !has('sbcdec'))) packages.add('sbc-tools');
 
 let updated = false;
 const aptUpdate = () => {
@@ -107,5 +111,6 @@ for (const name of engines) {
   if (missing.packages.length > 0 || missing.unpackOld) stop([`${name} is still missing after setup: ${[...missing.packages].join(' ') || 'firefox-esr 140'}`]);
 }
 if (!has('openssl')) stop(['openssl is still missing after setup']);
+if (wantsCodecs && !(has('sox') && has('sbcenc') && has('sbcdec'))) stop(['sox or sbc-tools is still missing after setup']);
 mkdirSync('test-artifacts', { recursive: true });
 if (!existsSync('test-artifacts')) stop(['cannot create test-artifacts/']);

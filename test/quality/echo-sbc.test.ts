@@ -2,8 +2,9 @@
 // (test/helpers/echo-sbc.ts: BlueZ's sbcenc / sbcdec; aec-sbc), on the lab's replies at 16 kHz:
 // the chain lines up with the reply (the codec's 73-sample filterbank delay taken out), A2DP SBC
 // codes speech far cleaner than the model's 25-30 dB, mSBC's error rises with frequency where the
-// model's is flat. Skipped without sbcenc, sbcdec and sox on PATH (CI: `apt-get install -y
-// sbc-tools sox`); `node bench/echo-sbc.mjs` prints the figures per band. About 10 s.
+// model's is flat. Needs sbcenc, sbcdec and sox on PATH (`npm test` installs them:
+// scripts/setup-engines.mjs; fails with the command otherwise); `node bench/echo-sbc.mjs` prints the
+// figures per band. About 10 s.
 import { describe, expect, it } from 'vitest';
 import { lowpass } from '../helpers/echo-bt.js';
 import { sbcCodecDelay, sbcCoded, sbcMissing, SBC_DELAY_SAMPLES, type SbcCodec } from '../helpers/echo-sbc.js';
@@ -38,7 +39,10 @@ const above = (x: Float64Array, fromHz: number) => {
   return x.map((v, t) => v - low[t]!);
 };
 
-describe.skipIf(sbcMissing() !== null)('the real SBC codec against the Bluetooth scenes model (aec-sbc)', () => {
+const missingTools = sbcMissing();
+if (missingTools !== null) throw new Error(`${missingTools}; \`node scripts/setup-engines.mjs\` installs them`);
+
+describe('the real SBC codec against the Bluetooth scenes model (aec-sbc)', () => {
   const x = Float64Array.from(loadClip('assistant', 'assistant-forecast', RATE).samples);
   const coded = new Map<SbcCodec, Float64Array>();
   const codedOf = (codec: SbcCodec) => {
