@@ -130,7 +130,6 @@ function place(a: Aec, onset: i32): void {
   const prior = a.moves == 0 || a.relearning || a.bestErle < 10;
   const shape = prior && !a.relearning; // (not after a path change: the soak's +100 ppm call 2 -> 4 path changes)
   if (prior) setPrior(a);
-  else if (a.heardErleDb < SHIFT_UNC_BELOW_DB) shiftUncertainty(a, by);
   // else the background's uncertainty stays as it is: so do its weights (the foreground's before the
   // shift, relative to the new onset), and each keeps what it learned where it learned it (aec-jitnode)
   a.relearning = false;
@@ -154,25 +153,6 @@ function shapePrior(a: Aec): void {
     const s = max<f32>(SHAPE_MIN, load<f32>(prof + (<usize>(a.offset + q) << 2)) / peak);
     const p = a.unc + <usize>q * row;
     for (let j = 0; j < a.k; j++) store<f32>(p + (<usize>j << 2), s * load<f32>(p + (<usize>j << 2)));
-  }
-}
-
-// @ts-ignore: decorator
-@inline const SHIFT_UNC_BELOW_DB: f32 = 10;
-
-/**
- * The background's uncertainty moved by `by` partitions as the foreground's weights are: what it had
- * learned stays with its lags; partitions new to the window take the prior.
- */
-function shiftUncertainty(a: Aec, by: i32): void {
-  const row = <usize>a.k << 2;
-  pf_shift(a.unc, a.m, row, by);
-  const cap = load<f32>(a.caps);
-  const from = by > 0 ? max(0, a.m - by) : 0;
-  const to = by > 0 ? a.m : min(a.m, -by);
-  for (let q = from; q < to; q++) {
-    const p = a.unc + <usize>q * row;
-    for (let j = 0; j < a.k; j++) store<f32>(p + (<usize>j << 2), cap);
   }
 }
 

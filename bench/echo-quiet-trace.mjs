@@ -51,8 +51,12 @@ const onBlock = (/** @type {any} */ k, /** @type {number} */ s) =>
   track.push({ t: s, erle: k.erleDb, delay: k.delayMs, changes: k.pathChanges, present: k.userPresent });
 const out = lab.runCanceller(adaptCanceller(c, 'hooked', false, onBlock), scene);
 const f = lab.measureEcho(scene, out, 'hooked');
-console.log(`${scene.name} (options ${JSON.stringify(options)}): ST ${f.singleTalk.reductionDb.toFixed(1)} dB leaks ${(100 * f.singleTalk.leakShare).toFixed(1)}% DT ${(100 * f.doubleTalk.cleanShare).toFixed(1)}%`);
-console.log(`echo from ${(scene.events.echoStart / rate).toFixed(2)} s; user ${scene.labels.near.map(([a, b]) => `${(a / rate).toFixed(2)}-${(b / rate).toFixed(2)}`).join(' ')}`);
+console.log(
+  `${scene.name} (options ${JSON.stringify(options)}): ST ${f.singleTalk.reductionDb.toFixed(1)} dB leaks ${(100 * f.singleTalk.leakShare).toFixed(1)}% DT ${(100 * f.doubleTalk.cleanShare).toFixed(1)}%`,
+);
+console.log(
+  `echo from ${(scene.events.echoStart / rate).toFixed(2)} s; user ${scene.labels.near.map(([a, b]) => `${(a / rate).toFixed(2)}-${(b / rate).toFixed(2)}`).join(' ')}`,
+);
 
 const f32 = new Float32Array(c.k.memory.buffer);
 const nw = c.k.aec_wtrace_count();
@@ -71,7 +75,9 @@ for (let i = 0; i < nw; i++) {
 }
 console.log(`moves: ${moves.join('; ')}`);
 const changesAt = track.filter((s, i) => i > 0 && s.changes > track[i - 1].changes).map((s) => s.t.toFixed(2));
-console.log(`path changes: ${c.pathChanges}${changesAt.length ? ` at ${changesAt.join(', ')} s` : ''}; onset ${c.delayMs.toFixed(0)} ms; skew ${c.clockSkewPpm.toFixed(0)} ppm`);
+console.log(
+  `path changes: ${c.pathChanges}${changesAt.length ? ` at ${changesAt.join(', ')} s` : ''}; onset ${c.delayMs.toFixed(0)} ms; skew ${c.clockSkewPpm.toFixed(0)} ppm`,
+);
 
 // the leaks (bench/echo-jitter-node.mjs's reading)
 const size = rate / 100;
@@ -105,7 +111,7 @@ if (o.from !== undefined) {
     const h = f32.subarray((ptBase >> 2) + 16 * i, (ptBase >> 2) + 16 * i + 16);
     pt.set(h[0], h);
   }
-  console.log('time  off mv erle  delay |' + (o.err ? ' mic bgErr fgErr estim best T H | sup |' : '') + ' echo user out | fg per partition dB | bg per partition dB');
+  console.log(`time  off mv erle  delay |${o.err ? ' mic bgErr fgErr estim best T H | sup |' : ''} echo user out | fg per partition dB | bg per partition dB`);
   const nt = c.k.aec_trace_count();
   for (let i = 0; i < nw; i += 1) {
     const w = f32.subarray((wtBase >> 2) + WT_STRIDE * i, (wtBase >> 2) + WT_STRIDE * (i + 1));
@@ -133,9 +139,17 @@ if (o.from !== undefined) {
       const e = f32.subarray((trBase >> 2) + supStride * (w[0] - 1) + 16, (trBase >> 2) + supStride * (w[0] - 1) + 16 + B);
       for (const v of e) eDb += v * v;
     }
-    const supCols = sp ? ` h${sp[0]} p${sp[1]} ${sp[2] ? 'W' : 'c'}${sp[3] ? 'S' : '-'}${sp[13] ? 'P' : '-'}${sp[5] ? 'R' : '-'}${sp[6] ? 'M' : '-'} ex${sp[4].toFixed(1)} e${db(eDb / B)} |` : ' - |';
-    const errCols = o.err ? (h ? `${db(h[1])}${db(h[2])}${db(h[3])}${db(h[4])} ${(10 * Math.log10(h[5])).toFixed(0).padStart(3)} T${h[6]} H${h[7]} sus${h[14].toFixed(1)} bsus${h[15].toFixed(1)} |${supCols}` : ' - |') : '';
-    console.log(`${t.toFixed(2)} ${String(w[1]).padStart(3)} ${String(w[2]).padStart(2)} ${tk.erle.toFixed(1).padStart(5)} ${tk.delay.toFixed(0).padStart(4)} |${errCols}${db(echo / B)}${db(user / B)}${db(y / B)} |${fg} |${bg}`);
+    const supCols = sp
+      ? ` h${sp[0]} p${sp[1]} ${sp[2] ? 'W' : 'c'}${sp[3] ? 'S' : '-'}${sp[13] ? 'P' : '-'}${sp[5] ? 'R' : '-'}${sp[6] ? 'M' : '-'} ex${sp[4].toFixed(1)} e${db(eDb / B)} |`
+      : ' - |';
+    const errCols = o.err
+      ? h
+        ? `${db(h[1])}${db(h[2])}${db(h[3])}${db(h[4])} ${(10 * Math.log10(h[5])).toFixed(0).padStart(3)} T${h[6]} H${h[7]} sus${h[14].toFixed(1)} bsus${h[15].toFixed(1)} |${supCols}`
+        : ' - |'
+      : '';
+    console.log(
+      `${t.toFixed(2)} ${String(w[1]).padStart(3)} ${String(w[2]).padStart(2)} ${tk.erle.toFixed(1).padStart(5)} ${tk.delay.toFixed(0).padStart(4)} |${errCols}${db(echo / B)}${db(user / B)}${db(y / B)} |${fg} |${bg}`,
+    );
   }
 }
 c.free();
