@@ -59,6 +59,7 @@
   beyondUpdates: i32; // updates in a row with echo in which it stood out, its onset within a lag (BEYOND_UPDATES)
   beyondCandidate: i32; // that onset (-1: none)
   beyond: i32; // the last onset seen past the search, lag (-1: none)
+  beyondLag: i32; // the far peak's lag at the start of that run (-1: none)
 }
 
 /**
@@ -66,11 +67,21 @@
  * ms under the default 250), up to the reach (500 ms; none when maxDelayMs is 500): the profile's
  * peak over the mature lags past the search stands out,
  * over BEYOND_MIN, BEYOND_OVER x the peak within the search and 3x the mean there, for
- * BEYOND_UPDATES updates with echo in a row (0.5 s at 16 kHz, 0.7 s at 24 / 48 kHz), its onset
- * (the first lag past the search within 4.5 dB of it) within a lag all along, is kept. (The lab's
- * kiosk at 120 ms and 30 dB shows a far peak 2-3x the near one for 0.5 s while its user talks,
- * wandering over 43-59 lags: not an echo.) Read only: the filter is never placed
- * there (the window ends at maxDelayMs plus the tail), the user is told (EchoCanceller.echoBeyondMaxDelayMs).
+ * BEYOND_UPDATES updates with echo in a row (0.5 s at 16 kHz, 0.7 s at 24 / 48 kHz), the far
+ * peak's lag within a lag of its first all along, is kept, with the earliest onset the run saw (the
+ * first lag past the search within 4.5 dB of the peak; it placed the kiosk's 16 kHz 420 ms call at
+ * 400 ms, moved to 416 ms a second later with a burst of leaks, 41.1 -> 16.8 dB; the earliest of the
+ * run's last stretch within a lag instead: the laptop's, 40.1 -> 23.6 dB, aec-bt2). (The lab's kiosk at 120 ms and 30 dB shows
+ * a far peak 2-3x the near one for 0.5 s while its user talks, wandering over 43-59 lags: not an
+ * echo.) Where it stands out strongly at the end of the run (over BEYOND_STRONG_MIN,
+ * BEYOND_STRONG_OVER x the peak within, twice that over the mean), BEYOND_STRONG_UPDATES suffice
+ * (aec-bt2: the 420 ms echoes' far peak reads 20-55% there, 4-70x the near one, from its first
+ * mature update; until the filter is placed at it the suppressor takes that echo for the user, its
+ * bound predicting it 20-30 dB under the mic, and passes it whole). Until aec-bt2 the onset itself had
+ * to hold within a lag: it wavers over 36-39 lags in the 420 ms cold starts (the walk back from the
+ * peak stops wherever the profile dips) while the peak stays at 39-40, and restarted the count
+ * (the kiosk's 24 kHz 18 dB cold start widened 5.2 s in, its laptop 3.0 s). The widening places
+ * the filter there (below); the user is told (EchoCanceller.echoBeyondMaxDelayMs).
  */
 // @ts-ignore: decorator
 @inline const BEYOND_MIN: f32 = 0.04;
@@ -78,6 +89,13 @@
 @inline const BEYOND_OVER: f32 = 2;
 // @ts-ignore: decorator
 @inline const BEYOND_UPDATES: i32 = 32;
+/** The strong evidence's floor, its ratio over the peak within the search (2x that over their mean), and the updates it needs (0.25 s at 16 kHz, 0.34 s at 24 / 48 kHz). */
+// @ts-ignore: decorator
+@inline const BEYOND_STRONG_MIN: f32 = 0.2;
+// @ts-ignore: decorator
+@inline const BEYOND_STRONG_OVER: f32 = 4;
+// @ts-ignore: decorator
+@inline const BEYOND_STRONG_UPDATES: i32 = 16;
 
 /** Updates a new onset must hold after a path change (dl_rearm): 1, its first sight (2: 1.02 s instead of 0.99 s to 20 dB, above). */
 // @ts-ignore: decorator
@@ -187,6 +205,7 @@ export function dl_reset(p: usize): void {
   d.beyondUpdates = 0;
   d.beyondCandidate = -1;
   d.beyond = -1;
+  d.beyondLag = -1;
   d.searchLags = d.initialLags;
 }
 
@@ -317,14 +336,17 @@ function watchBeyond(d: Delay, echoing: bool): void {
   }
   let onset = d.farLag;
   while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
-  if (d.beyondUpdates > 0 && abs(onset - d.beyondCandidate) <= 1) {
+  if (d.beyondUpdates > 0 && abs(d.farLag - d.beyondLag) <= 1) {
     d.beyondUpdates++;
     d.beyondCandidate = min(d.beyondCandidate, onset);
   } else {
     d.beyondUpdates = 1;
     d.beyondCandidate = onset;
+    d.beyondLag = d.farLag;
   }
-  if (d.beyondUpdates < BEYOND_UPDATES) return;
+  const strong = far > BEYOND_STRONG_MIN && far > BEYOND_STRONG_OVER * d.peak && far > 2 * BEYOND_STRONG_OVER * d.mean;
+  const needed = strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES;
+  if (d.beyondUpdates < needed) return;
   d.beyond = d.beyondCandidate;
   // the search widened to the reach (once): the onset taken there at once, as after a path change;
   // not where the filter placed at the accepted onset already spans it in its first half (an echo
@@ -339,6 +361,7 @@ function watchBeyond(d: Delay, echoing: bool): void {
     d.provisional = 0;
     d.rearmed = 0;
     d.unplaced = 0;
+    d.unheard = 0;
     d.slowN = 0;
   }
 }
@@ -561,6 +584,20 @@ export function dl_unplaced(p: usize): i32 {
 /** The last onset seen past the searched lags (BEYOND_UPDATES: an echo past maxDelayMs), lag; -1: none since the last reset. */
 export function dl_beyond(p: usize): i32 {
   return changetype<Delay>(p).beyond;
+}
+
+/** The evidence past the search (the bench hooks' trace, aec-bt2): the far peak (0..1), its lag (-1: none), the updates it stood out in a row (BEYOND_UPDATES) and their onset (-1: none). */
+export function dl_far_peak(p: usize): f32 {
+  return changetype<Delay>(p).farPeak;
+}
+export function dl_far_lag(p: usize): i32 {
+  return changetype<Delay>(p).farLag;
+}
+export function dl_beyond_updates(p: usize): i32 {
+  return changetype<Delay>(p).beyondUpdates;
+}
+export function dl_beyond_candidate(p: usize): i32 {
+  return changetype<Delay>(p).beyondCandidate;
 }
 
 /** Lags searched for the onset now (widened once the echo is seen past them: dl_beyond). */

@@ -10,7 +10,7 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail, dl_search_lags } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail, dl_search_lags, dl_far_peak, dl_far_lag, dl_beyond_updates, dl_beyond_candidate } from "./aec-delay";
 import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress, HALL_NEAR } from "./aec-suppress-state";
@@ -116,6 +116,11 @@ export function aec_delay_profile(s: usize): usize { return dl_profile(changetyp
 export function aec_delay_lags(s: usize): i32 { return changetype<Aec>(s).slots; }
 /** Its peak (0..1). */
 export function aec_delay_peak(s: usize): f32 { return dl_peak(changetype<Aec>(s).delay); }
+/** The evidence past the search (aec-bt2): the far peak (0..1), its lag, the updates it stood out in a row, their onset (./aec-delay dl_far_peak). */
+export function aec_delay_far_peak(s: usize): f32 { return dl_far_peak(changetype<Aec>(s).delay); }
+export function aec_delay_far_lag(s: usize): i32 { return dl_far_lag(changetype<Aec>(s).delay); }
+export function aec_delay_beyond_updates(s: usize): i32 { return dl_beyond_updates(changetype<Aec>(s).delay); }
+export function aec_delay_beyond_candidate(s: usize): i32 { return dl_beyond_candidate(changetype<Aec>(s).delay); }
 /** Updates with echo before its first onset (aec-hall7: the long-tail placement's wait). */
 export function aec_delay_unplaced(s: usize): i32 { return dl_unplaced(changetype<Aec>(s).delay); }
 /** The hall cap's conditions (aec-cap8), bits: 1 ./aec-late's score latched (lateOn), 2 a tail of seconds (dl_long_tail), 4 the suppressor's user-presence hang running, 8 unused since aec-hall8 (was hallBroad: the cap now holds through every presence); 4-23 the updates with the echo heard before the first onset (dl_unplaced: a tail of seconds at 62), 24-30 the path changes. */

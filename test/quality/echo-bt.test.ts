@@ -4,7 +4,8 @@
 // clock 50 ppm off the mic's; a call and a cold start (the user over the first reply 0.8 s in) in
 // each of the lab's rooms at 6 dB echo return loss, 16 kHz. Before aec-bt the canceller searched
 // only its 250 ms and left these echoes almost whole (0.2-1.4 dB single talk, 61-82% audible leaks);
-// now it says so (`echoBeyondMaxDelayMs`) and widens its search to 500 ms. Bounds from
+// now it says so (`echoBeyondMaxDelayMs`) and widens its search to 500 ms (sooner since aec-bt2; also
+// the 420 ms calls). Bounds from
 // `node bench/echo-lab.mjs scenes <base> dist --groups bt --scenes '350ms 6dB' --shifts 0` (figures
 // in the titles). Also the scene model itself (its codec noise, its clock), and a lab scene that
 // must not set the flag. 4.4 min at load 30 on 2 cores (its scenes are built with a sinc resampler and
@@ -57,15 +58,18 @@ function run(params: SceneParams, options: { maxDelayMs?: number } = {}): Run {
 
 const bt: Run[] = [];
 const within: Run[] = [];
+/** The 420 ms calls at 6 dB (coding noise 20 dB under, a 7 kHz lowpass, 100 ppm): the latest echo (aec-bt2). */
+const late: Run[] = [];
 /** Lab scenes with the echo within maxDelayMs: the kiosk's quiet call, whose far lags stand 2-3x over its near ones for 0.5 s while the user talks (a wandering peak: no echo), and the 250 ms calls. */
 const WITHIN = ['kiosk 16k call 120ms 30dB', 'desk 16k call 250ms 6dB', 'kiosk 16k call 250ms 6dB'];
 
 beforeAll(() => {
   for (const params of bluetoothGroup(16000, 'test').scenes) bt.push(run(params));
+  for (const params of bluetoothGroup(16000, 'bench').scenes) if (/ call 420ms 6dB /.test(sceneName(params))) late.push(run(params));
   const lab = echoGrid('test', 16000).flatMap((g) => g.scenes);
   for (const name of WITHIN) within.push(run(lab.find((p) => sceneName(p) === name)!));
   console.log(
-    `\na Bluetooth speaker at the defaults (16 kHz)\n${sceneTable(bt.map((r) => r.figures))}\n\nflag: ${[...bt, ...within]
+    `\na Bluetooth speaker at the defaults (16 kHz)\n${sceneTable([...bt, ...late].map((r) => r.figures))}\n\nflag: ${[...bt, ...late, ...within]
       .map((r) => `${r.figures.scene} ${r.beyondMs} ms at ${r.beyondAtS.toFixed(2)} s`)
       .join('; ')}`,
   );
@@ -127,7 +131,7 @@ describe('EchoCanceller at its defaults behind a Bluetooth speaker (350 ms, code
       'kiosk 16k cold-start 350ms 6dB bt +50ppm 25dB',
     ]);
   });
-  it('says the echo lies beyond maxDelayMs: echoBeyondMaxDelayMs within 24 ms under the true delay, set within 2.5 s (measured 336-352 ms at 1.69-2.03 s)', () => {
+  it('says the echo lies beyond maxDelayMs: echoBeyondMaxDelayMs within 24 ms under the true delay, set within 2.5 s (measured 336-344 ms at 1.45-2.19 s; before aec-bt2 1.69-2.03 s)', () => {
     for (const r of bt) {
       expect(r.beyondMs, r.figures.scene).toBeGreaterThan(r.echoDelayMs - 24);
       expect(r.beyondMs, r.figures.scene).toBeLessThanOrEqual(r.echoDelayMs);
@@ -135,25 +139,41 @@ describe('EchoCanceller at its defaults behind a Bluetooth speaker (350 ms, code
       expect(r.beyondAtS, r.figures.scene).toBeLessThan(2.5);
     }
   });
-  it('and cancels it once the search widens: single talk >= 37 dB, leaks <= 1%, 20 dB within 2.5 s (measured 39.6-43.2 dB, 0-0.7%, 1200-1760 ms; before aec-bt 0.2-1.4 dB, 61-82% leaks)', () => {
+  it('and cancels it once the search widens: single talk >= 37 dB, leaks <= 0.5%, 20 dB within 2 s (measured 39.3-43.1 dB, 0-0.2%, 810-1730 ms; before aec-bt2 39.6-43.2 dB, 0-0.7%, 1200-1760 ms; before aec-bt 0.2-1.4 dB, 61-82% leaks)', () => {
     for (const r of bt) {
       const f = r.figures;
       expect(f.singleTalk.frames, f.scene).toBeGreaterThanOrEqual(50);
       expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(37);
-      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.01);
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(0.005);
       expect(f.convergence.coldStartMs, f.scene).not.toBeNull();
-      expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(2500);
+      expect(f.convergence.coldStartMs!, f.scene).toBeLessThanOrEqual(2000);
     }
   });
-  it('keeps the user: >= 70% of double-talk frames clean, no utterance never delivered, the cold starts >= 70% of the first reply (measured 74.8-98.6%, none lost; before 59.6-83.0%; with maxDelayMs 500 from the start 88.9-98.8%: What is still weak)', () => {
+  it('keeps the user: >= 78% of double-talk frames clean, no utterance never delivered, the cold starts >= 78% of the first reply (measured 80.2-98.8%, none lost; before aec-bt2 74.8-98.6%; before aec-bt 59.6-83.0%; with maxDelayMs 500 from the start 88.9-98.8%: What is still weak)', () => {
     for (const r of bt) {
       const f = r.figures;
-      expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.7);
+      expect(f.doubleTalk.cleanShare, f.scene).toBeGreaterThanOrEqual(0.78);
       expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
       if (f.coldStart) {
-        expect(f.coldStart.share, f.scene).toBeGreaterThanOrEqual(0.7);
+        expect(f.coldStart.share, f.scene).toBeGreaterThanOrEqual(0.78);
         expect(f.coldStart.neverPassed, f.scene).toBe(0);
       }
+    }
+  });
+  it('widens for the 420 ms echo of a call at 6 dB within 2 s and cancels it in the laptop and desk rooms: single talk >= 37 dB, leaks <= 1% (measured 40.1 / 40.8 dB, 0%, widened at 1.52-1.58 s; before aec-bt2 21.8 / 25.3 dB, 6.5 / 2.3% leaks, widened at 1.79-2.27 s); the kiosk >= 15 dB, leaks <= 2% (16.8 dB, 1.5%: placed 16 ms early, its move a second later leaked; 41.1 dB, 0% before: What is still weak)', () => {
+    expect(late.map((r) => r.figures.scene)).toEqual([
+      'laptop 16k call 420ms 6dB bt +100ppm 20dB 7k',
+      'desk 16k call 420ms 6dB bt -100ppm 20dB 7k',
+      'kiosk 16k call 420ms 6dB bt +100ppm 20dB 7k',
+    ]);
+    for (const r of late) {
+      const f = r.figures;
+      expect(r.beyondAtS, f.scene).toBeGreaterThan(0);
+      expect(r.beyondAtS, f.scene).toBeLessThan(2);
+      const kiosk = f.scene.startsWith('kiosk');
+      expect(f.singleTalk.frames, f.scene).toBeGreaterThanOrEqual(50);
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(kiosk ? 15 : 37);
+      expect(f.singleTalk.leakShare, f.scene).toBeLessThanOrEqual(kiosk ? 0.02 : 0.01);
     }
   });
   it('never sets the flag where the echo lies within maxDelayMs', () => {
