@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 import { adaptCanceller } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
+import { leakFrames } from './echo-lab/leaks.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -139,32 +140,7 @@ const runName = KERNEL_RATE ? 'kernel' : o.kernel ? 'kernel on the session view,
 const figures = lab.measureEcho(view, out, `${runName} [${dist}]`);
 console.log(lab.sceneTable([figures]));
 
-/** Echo-only settled frames whose output is over -50 dBFS (the metric's leaks). @param {Float32Array} y @param {any} s */
-function leaks(y, s) {
-  const size = s.sampleRate / 100;
-  const start = Math.floor(s.events.echoStart / size);
-  const list = [];
-  for (let k = start + 200; (k + 1) * size <= s.mic.length; k++) {
-    let n = 0;
-    let e = 0;
-    let z = 0;
-    let p = 0;
-    let cover = 0;
-    for (let i = k * size; i < (k + 1) * size; i++) {
-      n += s.near[i] ** 2;
-      e += s.echo[i] ** 2;
-      z += s.noise[i] ** 2;
-      p += y[i] ** 2;
-    }
-    for (const [a, b] of s.labels.near) cover += Math.max(0, Math.min(b, (k + 1) * size) - Math.max(a, k * size));
-    const echoPresent = s.labels.echo.some((/** @type {number[]} */ [a, b]) => a < (k + 1) * size && b > k * size) || e > z;
-    const userActive = cover > 0 || n > z;
-    if (echoPresent && !userActive && p / size > 1e-5)
-      list.push(`${(k / 100).toFixed(2)}(${(10 * Math.log10(p / size)).toFixed(0)}, echo ${db(e / size).trim()})`);
-  }
-  return list;
-}
-const leaked = leaks(out, view);
+const leaked = leakFrames(out, view).map((f) => `${f.seconds.toFixed(2)}(${(10 * Math.log10(f.outPower)).toFixed(0)}, echo ${db(f.echoPower).trim()})`);
 console.log(`${leaked.length} leaks: ${leaked.join(' ')}`);
 const changesAt = track.filter((s, i) => i > 0 && s.changes > track[i - 1].changes).map((s) => s.t.toFixed(2));
 console.log(`path changes: ${c.pathChanges}${changesAt.length ? ` at ${changesAt.join(', ')} s` : ''}`);

@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { adaptCanceller, loadLab, selectScenes } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
+import { leakFrames } from './echo-lab/leaks.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -79,26 +80,8 @@ console.log(
   `path changes: ${c.pathChanges}${changesAt.length ? ` at ${changesAt.join(', ')} s` : ''}; onset ${c.delayMs.toFixed(0)} ms; skew ${c.clockSkewPpm.toFixed(0)} ppm`,
 );
 
-// the leaks (bench/echo-jitter-node.mjs's reading)
-const size = rate / 100;
-const start = Math.floor(scene.events.echoStart / size);
-const list = [];
-for (let k = start + 200; (k + 1) * size <= scene.mic.length; k++) {
-  let n = 0;
-  let e = 0;
-  let z = 0;
-  let p = 0;
-  let cover = 0;
-  for (let i = k * size; i < (k + 1) * size; i++) {
-    n += scene.near[i] ** 2;
-    e += scene.echo[i] ** 2;
-    z += scene.noise[i] ** 2;
-    p += out[i] ** 2;
-  }
-  for (const [a, b] of scene.labels.near) cover += Math.max(0, Math.min(b, (k + 1) * size) - Math.max(a, k * size));
-  const echoPresent = scene.labels.echo.some((/** @type {number[]} */ [a, b]) => a < (k + 1) * size && b > k * size) || e > z;
-  if (echoPresent && cover === 0 && n <= z && p / size > 1e-5) list.push(`${(k / 100).toFixed(2)}(${db(p / size).trim()}, echo ${db(e / size).trim()})`);
-}
+// the leaks (the metric's reading)
+const list = leakFrames(out, scene).map((f) => `${f.seconds.toFixed(2)}(${db(f.outPower).trim()}, echo ${db(f.echoPower).trim()})`);
 console.log(`${list.length} leaks: ${list.join(' ')}`);
 
 if (o.from !== undefined) {

@@ -1,13 +1,17 @@
 // One second-order IIR section (direct form I) for the test helpers' channel models: the device's
-// crossover and loudness filters (echo-drc) and the browser's measured high-pass (echo-browser).
+// crossover and loudness filters (echo-drc), the browser's measured high-pass (echo-browser) and the
+// playback figures' click detector (playback-figures).
 
 /** Coefficients b0, b1, b2, a1, a2 (a0 normalised to 1). */
 export type BiquadCoeffs = readonly [number, number, number, number, number];
 
-/** A 2nd-order Butterworth low- or high-pass at `hz` (the RBJ audio EQ cookbook's form, Q = 1/sqrt 2). */
-export function butterworth(kind: 'low' | 'high', hz: number, sampleRate: number): BiquadCoeffs {
+/**
+ * A 2nd-order low- or high-pass at `hz` (the RBJ audio EQ cookbook's form): Butterworth at the default
+ * Q (1/sqrt 2); cascaded sections of other Qs make higher orders.
+ */
+export function butterworth(kind: 'low' | 'high', hz: number, sampleRate: number, q = Math.SQRT1_2): BiquadCoeffs {
   const w = (2 * Math.PI * hz) / sampleRate;
-  const alpha = Math.sin(w) / (2 * Math.SQRT1_2);
+  const alpha = Math.sin(w) / (2 * q);
   const cos = Math.cos(w);
   const a0 = 1 + alpha;
   const b1 = (kind === 'low' ? 1 - cos : -(1 + cos)) / a0;

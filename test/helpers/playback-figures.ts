@@ -6,6 +6,7 @@
 //   the loudest window around the transition against the loudest in the steady state, in dB.
 //   Speech and the tone here have next to nothing above 6 kHz (the speech was recorded at 8 kHz),
 //   so a click stands out by tens of dB, and a fade by little or nothing.
+import { butterworth, filterBiquad } from './biquad.js';
 import { QUANTUM, type TraceRun, type TransitionKind } from './playback-trace.js';
 
 export interface TransitionFigure {
@@ -35,32 +36,8 @@ export interface RunFigures {
 
 /** y = x through a 4th-order Butterworth high-pass at `cutoffHz` (two RBJ biquads, Q 0.5412 and 1.3066). */
 export function highPass(x: Float32Array, sampleRate: number, cutoffHz = 6000): Float64Array {
-  let y = Float64Array.from(x);
-  for (const q of [0.5411961, 1.306563]) {
-    const w = (2 * Math.PI * cutoffHz) / sampleRate;
-    const alpha = Math.sin(w) / (2 * q);
-    const cos = Math.cos(w);
-    const a0 = 1 + alpha;
-    const b0 = (1 + cos) / 2 / a0;
-    const b1 = -(1 + cos) / a0;
-    const a1 = (-2 * cos) / a0;
-    const a2 = (1 - alpha) / a0;
-    const out = new Float64Array(y.length);
-    let x1 = 0;
-    let x2 = 0;
-    let y1 = 0;
-    let y2 = 0;
-    for (let n = 0; n < y.length; n++) {
-      const v = y[n]!;
-      const r = b0 * v + b1 * x1 + b0 * x2 - a1 * y1 - a2 * y2;
-      x2 = x1;
-      x1 = v;
-      y2 = y1;
-      y1 = r;
-      out[n] = r;
-    }
-    y = out;
-  }
+  const y = Float64Array.from(x);
+  for (const q of [0.5411961, 1.306563]) filterBiquad(y, y, butterworth('high', cutoffHz, sampleRate, q));
   return y;
 }
 
