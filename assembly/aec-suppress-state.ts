@@ -312,6 +312,16 @@
 @inline export const LG_OVER: f32 = 4;
 // @ts-ignore: decorator
 @inline export const LG_OCTAVES: i32 = 6;
+/**
+ * LG_SHARE in the lowest octave (under 250 Hz; aec-drc3): its 4 bins (2 of them outside every
+ * presence test) give a user's onset a chance coherence with Y over LG_SHARE, and the fitted c^2 |Y|^2
+ * closed the far-end-only gain there (-40 dB, not -6) in the two blocks before the presence began
+ * (traced: kiosk 16k cold-start 60ms 6dB noise -60 at 7.94-7.96 s; its 4th utterance opened 50 ->
+ * 100 ms, the lab's median 40 -> 45 ms). Leaving the octave out of the fit instead cost most of the
+ * gain through the compressor and a path change's convergence (310 -> 1030 ms, docs/echo-canceller.md).
+ */
+// @ts-ignore: decorator
+@inline export const LG_SHARE_LOW: f32 = 0.35;
 
 @unmanaged export class Suppress {
   b: i32;

@@ -47,7 +47,7 @@
 // - Where the echo's level moves with the reply's (a device's compressor after the reference tap),
 //   per octave the estimate scaled by the least-squares gain of E on Y, c^2 |Y|^2, joins the
 //   far-end-only gain's residual and (LG_OVER x) the presence test's echo, where it explains over
-//   LG_SHARE of the octave's error (LG_*, ./aec-suppress-state).
+//   LG_SHARE of the octave's error (LG_SHARE_LOW under 250 Hz; LG_*, ./aec-suppress-state).
 // - The user is present when what neither the echo (overestimated x `over`, at most HALL_OVER x in a
 //   hall once ./aec-late's fitted late echo is in use, and x OVER_TAIL over `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -91,7 +91,7 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -102,7 +102,7 @@ import {
 /**
  * Octave `band`'s scale of the echo estimate's power that the error holds (LG_*): c^2 with c the
  * least-squares gain of E on Y there, bounded to [-1, LG_MAX], where c^2 |Y|^2 explains over
- * LG_SHARE of |E|^2; else 0.
+ * LG_SHARE of |E|^2 (LG_SHARE_LOW in the lowest octave); else 0.
  */
 function lgScale(s: Suppress, band: i32): f32 {
   const q = s.lg + (<usize>(3 * band) << 2);
@@ -110,7 +110,7 @@ function lgScale(s: Suppress, band: i32): f32 {
   const yy = load<f32>(q, 4);
   const ee = load<f32>(q, 8);
   const c = min<f32>(max<f32>(xy / (yy + 1.0e-20), -1), LG_MAX);
-  return c * c * yy > LG_SHARE * ee ? c * c : 0;
+  return c * c * yy > (band == 0 ? LG_SHARE_LOW : LG_SHARE) * ee ? c * c : 0;
 }
 
 /**
