@@ -6,13 +6,13 @@
 // Latency: none (no signal passes here).
 
 import {
-  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS,
+  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS, LG_OCTAVES,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 18 * k + 8));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 18 * k + 8 + 3 * LG_OCTAVES));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -72,6 +72,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.dIm = q; q += <usize>(4 * k);
   s.gainScale = q; q += <usize>(4 * k);
   s.gain = q + 16;
+  s.lg = q + <usize>(4 * (k + 8));
   const n = 2 * b;
   for (let i = 0; i < n; i++) store<f32>(s.win + (<usize>i << 2), <f32>Math.sqrt(0.5 - 0.5 * Math.cos(2 * Math.PI * <f64>i / <f64>n)));
   sup_reset(p);
@@ -114,6 +115,7 @@ export function sup_reset(p: usize): void {
   s.presentBlocks = 0;
   s.refused = 0;
   s.armedLast = false;
+  memory.fill(s.lg, 0, <usize>(4 * 3 * LG_OCTAVES));
   s.aPrev = 0;
   s.learned = 0;
   s.forgot = false;

@@ -284,6 +284,45 @@
 // @ts-ignore: decorator
 @inline export const DIFF_OVER: f32 = 4;
 
+/**
+ * The echo's level against the linear estimate (aec-drc2): a device's compressor after the reference
+ * tap lifts a reply's quiet passages and onsets (its release after a loud one, its gain at rest in a
+ * pause) 10-20 dB over the level the linear filter learned on average, and the error E then holds
+ * the echo estimate Y scaled, E ~ (g - 1) Y, which no tracker learned: the presence test took it for
+ * the user (traced on the desk's compressed 6 dB cold start at 14.87 s: the mic 16 dB over the echo
+ * bound, the octaves over 2 kHz 15-20 dB over the residual estimate, 3 octaves over). Per octave of
+ * the presence test, the least-squares gain of E on Y, c = <Re E Y*> / <|Y|^2> over the frame's
+ * bins (the sums smoothed by LG_SMOOTH per block), bounded to [-1, LG_MAX]; once warm and placed,
+ * where the scaled estimate explains over LG_SHARE of the octave's error (c^2 <|Y|^2> / <|E|^2>, its
+ * squared coherence: a user is uncorrelated with Y), c^2 |Y|^2 per bin joins the far-end-only gain's
+ * residual and, LG_OVER x, the echo the presence test allows. Through the compressor (drc group, 16
+ * kHz) single talk 13.2-20.8 -> 16.8-42.4 dB, leaks 8.6 -> 2.3% at worst; one dirty double-talk
+ * frame more in three 6 dB scenes (a user's onset). Broadband (one c): the desk's 14.87 s onset kept
+ * (coherence 0.12-0.24: the echo's lifted onset lies over 2 kHz, the estimate's below), 0.8-4.6 dB
+ * less through the compressor, the laptop's 2-band cold start 25.6 dB, not 36.7; LG_OVER 2 and
+ * LG_SHARE 0.3 (broadband): the kiosk's compressed call 22.5 dB, not 40.5 (docs/echo-canceller.md).
+ */
+// @ts-ignore: decorator
+@inline export const LG_SMOOTH: f32 = 0.3;
+// @ts-ignore: decorator
+@inline export const LG_MAX: f32 = 30;
+// @ts-ignore: decorator
+@inline export const LG_SHARE: f32 = 0.2;
+// @ts-ignore: decorator
+@inline export const LG_OVER: f32 = 4;
+// @ts-ignore: decorator
+@inline export const LG_OCTAVES: i32 = 6;
+/**
+ * LG_SHARE in the lowest octave (under 250 Hz; aec-drc3): its 4 bins (2 of them outside every
+ * presence test) give a user's onset a chance coherence with Y over LG_SHARE, and the fitted c^2 |Y|^2
+ * closed the far-end-only gain there (-40 dB, not -6) in the two blocks before the presence began
+ * (traced: kiosk 16k cold-start 60ms 6dB noise -60 at 7.94-7.96 s; its 4th utterance opened 50 ->
+ * 100 ms, the lab's median 40 -> 45 ms). Leaving the octave out of the fit instead cost most of the
+ * gain through the compressor and a path change's convergence (310 -> 1030 ms, docs/echo-canceller.md).
+ */
+// @ts-ignore: decorator
+@inline export const LG_SHARE_LOW: f32 = 0.35;
+
 @unmanaged export class Suppress {
   b: i32;
   k: i32; // bins stored (B + 4)
@@ -351,4 +390,5 @@
   dIm: usize;
   gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
+  lg: usize; // f32[3 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate
 }

@@ -44,6 +44,10 @@
 //   residual estimate that follows the filter predicts; so is it in the two lowest bins (DC and
 //   62.5 Hz at 16 kHz, 47 Hz at 24 / 48 kHz), which count in no octave's presence test either (a
 //   reply's low burst the filter has least learned, not a voice).
+// - Where the echo's level moves with the reply's (a device's compressor after the reference tap),
+//   per octave the estimate scaled by the least-squares gain of E on Y, c^2 |Y|^2, joins the
+//   far-end-only gain's residual and (LG_OVER x) the presence test's echo, where it explains over
+//   LG_SHARE of the octave's error (LG_SHARE_LOW under 250 Hz; LG_*, ./aec-suppress-state).
 // - The user is present when what neither the echo (overestimated x `over`, at most HALL_OVER x in a
 //   hall once ./aec-late's fitted late echo is in use, and x OVER_TAIL over `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -87,12 +91,26 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
 @inline function edgeAfter(s: Suppress, g: i32): i32 {
   return g == 0 ? s.edge1 : g == 1 ? s.edge2 : g == 2 ? s.edge3 : g == 3 ? s.edge4 : g == 4 ? s.edge5 : 0x7fffffff;
+}
+
+/**
+ * Octave `band`'s scale of the echo estimate's power that the error holds (LG_*): c^2 with c the
+ * least-squares gain of E on Y there, bounded to [-1, LG_MAX], where c^2 |Y|^2 explains over
+ * LG_SHARE of |E|^2 (LG_SHARE_LOW in the lowest octave); else 0.
+ */
+function lgScale(s: Suppress, band: i32): f32 {
+  const q = s.lg + (<usize>(3 * band) << 2);
+  const xy = load<f32>(q);
+  const yy = load<f32>(q, 4);
+  const ee = load<f32>(q, 8);
+  const c = min<f32>(max<f32>(xy / (yy + 1.0e-20), -1), LG_MAX);
+  return c * c * yy > (band == 0 ? LG_SHARE_LOW : LG_SHARE) * ee ? c * c : 0;
 }
 
 /**
@@ -202,6 +220,41 @@ export function sup_process(
   const micGain = suspect && s.presentBlocks >= s.cohBlocks;
   const coherent = s.presentBlocks >= s.cohBlocks;
   const fit = s.fitTail;
+  // the echo's level against the linear estimate per octave of the presence test (LG_*, aec-drc2):
+  // the least-squares gain of E on Y, and the share of E's power the scaled estimate explains
+  let sxy = f32x4.splat(0);
+  let syy = f32x4.splat(0);
+  let see = f32x4.splat(0);
+  let lgBand = 0;
+  let lgEdge = s.edge1;
+  for (let j = 0; j <= k; j += 4) {
+    if (j >= lgEdge || j == k) {
+      const q = s.lg + (<usize>(3 * lgBand) << 2);
+      const xy = load<f32>(q);
+      const yy = load<f32>(q, 4);
+      const ee = load<f32>(q, 8);
+      store<f32>(q, xy + LG_SMOOTH * (hsum(sxy) - xy));
+      store<f32>(q, yy + LG_SMOOTH * (hsum(syy) - yy), 4);
+      store<f32>(q, ee + LG_SMOOTH * (hsum(see) - ee), 8);
+      if (j == k) break;
+      sxy = f32x4.splat(0);
+      syy = f32x4.splat(0);
+      see = f32x4.splat(0);
+      lgBand++;
+      lgEdge = edgeAfter(s, lgBand);
+    }
+    const o = <usize>j << 2;
+    const er = v128.load(s.eRe + o);
+    const ei = v128.load(s.eIm + o);
+    const yr = v128.load(s.yRe + o);
+    const yi = v128.load(s.yIm + o);
+    sxy = f32x4.add(sxy, f32x4.add(f32x4.mul(er, yr), f32x4.mul(ei, yi)));
+    syy = f32x4.add(syy, f32x4.add(f32x4.mul(yr, yr), f32x4.mul(yi, yi)));
+    see = f32x4.add(see, f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)));
+  }
+  const lgLive = s.warm && placed;
+  let lgGain = f32x4.splat(lgLive ? lgScale(s, 0) : 0);
+  const lgOver = f32x4.splat(LG_OVER);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
@@ -244,6 +297,7 @@ export function sup_process(
       bandEcho = zero;
       band++;
       nextEdge = edgeAfter(s, band);
+      lgGain = f32x4.splat(lgLive ? lgScale(s, band) : 0);
     }
     const o = <usize>j << 2;
     const lanes = j == 0 ? voiceLanes : allLanes;
@@ -354,7 +408,8 @@ export function sup_process(
     // the echo the reference predicts (not a user's onset), or in the two lowest bins, once the
     // trackers are warm
     const misfit = v128.or(v128.and(v128.and(warm, f32x4.gt(pe, pd)), f32x4.lt(pd, f32x4.mul(micOverV, f32x4.mul(rho, pa)))), v128.andnot(warm, lanes));
-    v128.store(s.residFar + o, v128.bitselect(f32x4.pmax(lt, pe), lt, misfit));
+    const lgR = f32x4.mul(lgGain, py);
+    v128.store(s.residFar + o, f32x4.pmax(v128.bitselect(f32x4.pmax(lt, pe), lt, misfit), lgR));
     // In a cold start's suspect block while the user has been present for COH_AFTER_MS, the gain works
     // on the mic (E + Y), its residual scaled to the echo the reference predicts, max(byRef, rho A) / R:
     // the cold filter that learned the user takes part of the user out of E and leaves its estimate's
@@ -384,12 +439,13 @@ export function sup_process(
       v128.store(s.eRe + o, fr);
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
+    const lgE = f32x4.mul(lgOver, lgR);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
     bandExcess = f32x4.add(bandExcess, v128.and(ex, lanes));
-    const exLow = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.mul(overLow, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.mul(two, nz))), zero);
+    const exLow = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overLow, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(two, nz))), zero);
     bandLow = f32x4.add(bandLow, exLow);
     excessLow = f32x4.add(excessLow, exLow);
   }
