@@ -24,7 +24,6 @@ import { parseArgs } from 'node:util';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 import { adaptCanceller } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
-import { leakFrames } from './echo-lab/leaks.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -140,7 +139,12 @@ const runName = KERNEL_RATE ? 'kernel' : o.kernel ? 'kernel on the session view,
 const figures = lab.measureEcho(view, out, `${runName} [${dist}]`);
 console.log(lab.sceneTable([figures]));
 
-const leaked = leakFrames(out, view).map((f) => `${f.seconds.toFixed(2)}(${(10 * Math.log10(f.outPower)).toFixed(0)}, echo ${db(f.echoPower).trim()})`);
+const leaked = lab
+  .leakFrames(view, out)
+  .map(
+    (/** @type {{ seconds: number, outPower: number, echoPower: number }} */ f) =>
+      `${f.seconds.toFixed(2)}(${(10 * Math.log10(f.outPower)).toFixed(0)}, echo ${db(f.echoPower).trim()})`,
+  );
 console.log(`${leaked.length} leaks: ${leaked.join(' ')}`);
 const changesAt = track.filter((s, i) => i > 0 && s.changes > track[i - 1].changes).map((s) => s.t.toFixed(2));
 console.log(`path changes: ${c.pathChanges}${changesAt.length ? ` at ${changesAt.join(', ')} s` : ''}`);

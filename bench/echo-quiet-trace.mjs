@@ -10,7 +10,6 @@
 import { parseArgs } from 'node:util';
 import { adaptCanceller, loadLab, selectScenes } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
-import { leakFrames } from './echo-lab/leaks.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -81,7 +80,7 @@ console.log(
 );
 
 // the leaks (the metric's reading)
-const list = leakFrames(out, scene).map((f) => `${f.seconds.toFixed(2)}(${db(f.outPower).trim()}, echo ${db(f.echoPower).trim()})`);
+const list = lab.leakFrames(scene, out).map((f) => `${f.seconds.toFixed(2)}(${db(f.outPower).trim()}, echo ${db(f.echoPower).trim()})`);
 console.log(`${list.length} leaks: ${list.join(' ')}`);
 
 if (o.from !== undefined) {

@@ -3,7 +3,6 @@
 //   node bench/echo-lab/leak-frames.mjs --scenes REGEXP --groups outside build...
 import { parseArgs } from 'node:util';
 import { loadBuilds, loadLab, outputOf, selectScenes } from './common.mjs';
-import { leakFrames } from './leaks.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -15,7 +14,7 @@ const pick = { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: 
 for (const { params, scene } of selectScenes(lab, pick)) {
   for (const build of builds) {
     const out = outputOf(lab, build.factory(), scene, 0);
-    const list = leakFrames(out, scene).map((f) => `${f.seconds.toFixed(2)}(${(10 * Math.log10(f.outPower)).toFixed(0)})`);
+    const list = lab.leakFrames(scene, out).map((f) => `${f.seconds.toFixed(2)}(${(10 * Math.log10(f.outPower)).toFixed(0)})`);
     console.log(`${lab.sceneName(params)} [${build.label}]: ${list.length} leaks ${list.join(' ')}`);
   }
 }

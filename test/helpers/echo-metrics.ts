@@ -339,9 +339,8 @@ function median(x: number[]): number {
 }
 
 /** All figures of one canceller on one scene (`out` aligned to the mic, from runCanceller). */
-export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: string, lagToleranceSamples = 1): EchoFigures {
-  const alignment = checkAlignment(scene, out, cancellerName, undefined, lagToleranceSamples);
-  const f = frames(scene, out);
+/** The frame classes the figures count: echo present, user active, and settled for single talk. */
+function frameClasses(scene: EchoScene, f: Frames) {
   const perSecond = 100;
   const echoPresent = (k: number) => f.echoLabel[k] === 1 || f.echo[k]! > f.noise[k]!;
   const userActive = (k: number) => f.nearCover[k]! > 0 || f.near[k]! > f.noise[k]!;
@@ -349,15 +348,39 @@ export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: 
   const startFrame = Math.floor(scene.events.echoStart / f.size);
   const changeFrame = scene.events.pathChange === null ? null : Math.floor(scene.events.pathChange / f.size);
   const settled = (k: number) => k >= startFrame + 2 * perSecond && (changeFrame === null || k < changeFrame || k >= changeFrame + 2 * perSecond);
+  /** Single talk's frames: echo only, settled (2 s after the echo starts and after a path change). */
+  const singleTalk = (k: number) => echoOnly(k) && settled(k);
+  return { perSecond, echoPresent, userActive, echoOnly, startFrame, changeFrame, settled, singleTalk };
+}
+
+/**
+ * The audible leaks the figures count (`singleTalk.leakShare`), frame by frame: single talk's 10 ms
+ * frames whose output is over -50 dBFS, with their mean output and echo powers (for the bench
+ * scripts that list where a scene leaks).
+ */
+export function leakFrames(scene: EchoScene, out: Float32Array): { seconds: number; outPower: number; echoPower: number }[] {
+  const f = frames(scene, out);
+  const { singleTalk } = frameClasses(scene, f);
+  const list: { seconds: number; outPower: number; echoPower: number }[] = [];
+  for (let k = 0; k < f.count; k++) {
+    if (singleTalk(k) && f.out[k]! / f.size > LEAK_POWER) list.push({ seconds: k / 100, outPower: f.out[k]! / f.size, echoPower: f.echo[k]! / f.size });
+  }
+  return list;
+}
+
+export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: string, lagToleranceSamples = 1): EchoFigures {
+  const alignment = checkAlignment(scene, out, cancellerName, undefined, lagToleranceSamples);
+  const f = frames(scene, out);
+  const { perSecond, echoPresent, echoOnly, startFrame, changeFrame, singleTalk } = frameClasses(scene, f);
 
   let stFrames = 0;
   let leaks = 0;
   for (let k = 0; k < f.count; k++) {
-    if (!echoOnly(k) || !settled(k)) continue;
+    if (!singleTalk(k)) continue;
     stFrames++;
     if (f.out[k]! / f.size > LEAK_POWER) leaks++;
   }
-  const st = reductionOver(f, (k) => echoOnly(k) && settled(k), 0, f.count);
+  const st = reductionOver(f, singleTalk, 0, f.count);
 
   const doubleTalk = (k: number) => f.nearCover[k]! >= 0.5 && echoPresent(k) && f.near[k]! >= 10 * f.echo[k]! && f.near[k]! >= 100 * f.noise[k]!;
   const share = (from: number, to: number) => {

@@ -3,12 +3,13 @@
 // reverberant ratios recomputed here, the image method's direct path and first reflection against
 // closed-form geometry, the 16 kHz files reproduced from the geometry, the scenes' levels and
 // parts, the noise's slope, and the metrics on outputs whose figures are known by construction
-// (an oracle that removes exactly the echo, a muting one, a scaled echo, a wrong latency).
+// (an oracle that removes exactly the echo, a muting one, a scaled echo, a burst of leak frames, a
+// wrong latency).
 // Cost: about 5 s.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOMS, roomResponses } from '../../scripts/echo-rooms.mjs';
-import { checkAlignment, issue13Failures, measureEcho } from '../helpers/echo-metrics.js';
+import { checkAlignment, issue13Failures, leakFrames, measureEcho } from '../helpers/echo-metrics.js';
 import { buildScene, tanhThd, type EchoScene } from '../helpers/echo-scenes.js';
 import { OUTSIDE_ROOMS, outsideManifest } from '../helpers/echo-outside.js';
 import { colouredNoise, fft, loadRoom, roomsManifest, type RoomName } from '../helpers/echo-sources.js';
@@ -202,6 +203,24 @@ describe('metrics (test/helpers/echo-metrics.ts) on outputs known by constructio
     expect(f.coldStart!.neverPassed).toBe(f.coldStart!.utterances);
     expect(f.userSegSnrDb!).toBeCloseTo(0, 5);
     expect(f.alignment.verified).toBe(false);
+  });
+
+  it('leaks: a 40 ms burst at -26 dBFS put into the oracle output 4 s into the echo, where only the echo plays, is 4 leak frames at those times, and the share counts them', () => {
+    const size = s.sampleRate / 100;
+    const echoOnly = (k: number) =>
+      s.labels.echo.some(([a, b]) => a <= k * size && b >= (k + 4) * size) &&
+      !s.labels.near.some(([a, b]) => a < (k + 4) * size && b > k * size) &&
+      s.near.subarray(k * size, (k + 4) * size).every((v) => v === 0);
+    let k = Math.ceil(s.events.echoStart / size) + 400;
+    while (!echoOnly(k)) k++;
+    const out = Float32Array.from(s.mic, (v, i) => v - s.echo[i]!);
+    expect(leakFrames(s, out)).toEqual([]);
+    for (let i = k * size; i < (k + 4) * size; i++) out[i] = out[i]! + 0.05;
+    const list = leakFrames(s, out);
+    expect(list.map((f) => Math.round(f.seconds * 100))).toEqual([k, k + 1, k + 2, k + 3]);
+    for (const f of list) expect(10 * Math.log10(f.outPower)).toBeCloseTo(-26, 0);
+    const figures = measureEcho(s, out, 'burst');
+    expect(figures.singleTalk.leakShare * figures.singleTalk.frames).toBeCloseTo(4, 6);
   });
 
   it('a wrong declared latency is caught: the output 5 ms late throws', () => {
