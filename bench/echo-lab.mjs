@@ -29,6 +29,7 @@
 //                        bt, bt24 (a Bluetooth speaker at 16 / 24 kHz: 280-420 ms, codec noise, drift; aec-bt)
 //                        btsbc, btsbc24 (the same through the real codecs, SBC bitpool 53 / 32 and mSBC:
 //                        test/helpers/echo-sbc.ts; needs sbcenc, sbcdec (Debian sbc-tools) and sox on PATH)
+//                        btsbc51, btsbc51_24 (the sink at 48 kHz: SBC bitpool 51 at 280 and 350 ms, mSBC at 420)
 //                        drc, drc24 (the device's loudness processing after the reference tap, 16 / 24 kHz:
 //                        test/helpers/echo-drc.ts, drcGroup)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64

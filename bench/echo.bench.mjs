@@ -20,6 +20,10 @@
 //   codec noise, clock drift; 36 scenes a rate) at 16 and 24 kHz, ours with the defaults and with maxDelayMs 500,
 //   speex at 500 and 800 ms, webrtc told the delay; per room and per scene, no speed, leaves the peers' reference
 //   alone; writes bench/results/echo-bluetooth.json
+//   ECHO_BENCH_GRID=bluetooth-sbc: the same scenes through BlueZ's real SBC codec instead of the model (aec-sbcpeers:
+//   bluetoothGroup(rate, 'bench', 'sbc'), test/helpers/echo-sbc.ts: SBC bitpool 53 at 280 ms, 32 at 350 ms, mSBC at
+//   420 ms; needs sbcenc, sbcdec and sox on PATH), the same cancellers and tables as `bluetooth` (webrtc-da left out:
+//   2-4 dB on the model); writes bench/results/echo-bluetooth-sbc-<rates>.json (one file a rate when run a rate a process)
 //   ECHO_BENCH_GRID=drc: the device's loudness processing after the reference tap (aec-drc:
 //   test/helpers/echo-drc.ts; drcGroup: the lab's three rooms, calls and -70 dBFS cold starts at 6,
 //   18, 30 dB, with no processing and through each measured setting) at 16 and 24 kHz, tables per
@@ -39,11 +43,22 @@ import { importLabHelpers } from './echo-lab-bundle.mjs';
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUTSIDE = process.env.ECHO_BENCH_GRID === 'outside';
 const DEVICE = process.env.ECHO_BENCH_GRID === 'device';
-const BLUETOOTH = process.env.ECHO_BENCH_GRID === 'bluetooth';
+const BLUETOOTH_SBC = process.env.ECHO_BENCH_GRID === 'bluetooth-sbc';
+const BLUETOOTH = process.env.ECHO_BENCH_GRID === 'bluetooth' || BLUETOOTH_SBC;
 const DRC = process.env.ECHO_BENCH_GRID === 'drc';
 const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE || BLUETOOTH || DRC ? 'test' : 'bench';
 const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : BLUETOOTH || DRC ? '16000,24000' : '16000,24000,48000');
-const RESULTS = OUTSIDE ? 'echo-outside' : DEVICE ? `echo-device-${RATES.replaceAll(',', '-')}` : BLUETOOTH ? 'echo-bluetooth' : DRC ? 'echo-drc' : 'echo';
+const RESULTS = OUTSIDE
+  ? 'echo-outside'
+  : DEVICE
+    ? `echo-device-${RATES.replaceAll(',', '-')}`
+    : BLUETOOTH_SBC
+      ? `echo-bluetooth-sbc-${RATES.replaceAll(',', '-')}`
+      : BLUETOOTH
+        ? 'echo-bluetooth'
+        : DRC
+          ? 'echo-drc'
+          : 'echo';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-bench-'));
 
 /**
@@ -237,7 +252,7 @@ const PEERS = havePeers
       ...(speexBestMs !== 500 ? [/** @type {Peer} */ ([`speex@${speexBestMs}ms`, speexBestMs])] : []),
       ...(BLUETOOTH ? [/** @type {Peer} */ (['speex@800ms', 800])] : []),
       ['webrtc', 0],
-      ['webrtc-da', 0],
+      ...(BLUETOOTH_SBC ? [] : [/** @type {Peer} */ (['webrtc-da', 0])]),
     ]
   : [];
 
@@ -256,7 +271,7 @@ for (const rate of RATES.split(',').map(Number)) {
     : DEVICE
       ? [lab.deviceRateGroup(rate), lab.outsideGroup(rate)]
       : BLUETOOTH
-        ? [lab.bluetoothGroup(rate)]
+        ? [lab.bluetoothGroup(rate, 'bench', BLUETOOTH_SBC ? 'sbc' : 'model')]
         : DRC
           ? [lab.drcGroup(rate, [null, ...lab.DRC_MEASURED])]
           : rate === 48000
@@ -270,7 +285,7 @@ for (const rate of RATES.split(',').map(Number)) {
     for (const p of group.scenes) {
       const scene = lab.buildScene(p);
       const fs = runScene(scene, PEERS);
-      if (DEVICE || DRC) console.error(`${scene.name}: ${((performance.now() - t0) / 60000).toFixed(1)} min`);
+      if (DEVICE || DRC || BLUETOOTH_SBC) console.error(`${scene.name}: ${((performance.now() - t0) / 60000).toFixed(1)} min`);
       all.push(...(DRC ? fs.map(bySetting) : fs));
       reference.scenes[scene.name] = { fingerprint: lab.sceneFingerprint(scene), figures: fs.filter((f) => PEERS.some(([n]) => n === f.canceller)) };
     }

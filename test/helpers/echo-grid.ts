@@ -19,6 +19,7 @@ export type GroupName =
   | 'quiet'
   | 'bluetooth'
   | 'bluetooth-sbc'
+  | 'bluetooth-sbc48'
   | 'drc';
 
 export interface SceneGroup {
@@ -172,7 +173,8 @@ export function quietGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench')
 
 /** The Bluetooth scenes' delays and playouts (./echo-bt): earbuds on AAC, a speaker on SBC, a car's hands-free on mSBC. */
 export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: number; codecSnrDb: number; lowpassHz: number; codec: SbcCodec }[] = [
-  // `codec`: the real codec standing for the model in bluetoothGroup(rate, size, 'sbc') (aec-sbc; ./echo-sbc)
+  // `codec`: the real codec standing for the model in bluetoothGroup(rate, size, 'sbc') (aec-sbc; ./echo-sbc); with
+  // 'sbc48' (aec-sbcpeers) the two A2DP profiles take 'sbc51' (48 kHz, bitpool 51) instead, mSBC stays
   { delayMs: 280, what: 'earbuds (AAC)', driftPpm: 20, codecSnrDb: 30, lowpassHz: 20000, codec: 'sbc53' },
   { delayMs: 350, what: 'a speaker (SBC, bitpool 35)', driftPpm: 50, codecSnrDb: 25, lowpassHz: 11000, codec: 'sbc32' },
   { delayMs: 420, what: "a car's hands-free (mSBC)", driftPpm: 100, codecSnrDb: 20, lowpassHz: 7000, codec: 'msbc' },
@@ -186,17 +188,19 @@ export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: numb
  * speech as the lab's (their seeds). `size` 'test': the quality test's few; 'bench': all (36). `codec`
  * 'sbc' (aec-sbc): the same scenes through the real codecs (./echo-sbc; needs sbc-tools and sox): SBC
  * bitpool 53 for the earbuds' 280 ms, SBC bitpool 32 (a congested link) for the speaker's 350 ms,
- * mSBC for the car's 420 ms.
+ * mSBC for the car's 420 ms. 'sbc48' (aec-sbcpeers): the same with the sink at 48 kHz, A2DP's high quality
+ * there (bitpool 51) for both the 280 and the 350 ms scenes, mSBC for the 420 ms.
  */
-export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench', codec: 'model' | 'sbc' = 'model'): SceneGroup {
-  if (codec === 'sbc') {
+export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench', codec: 'model' | 'sbc' | 'sbc48' = 'model'): SceneGroup {
+  if (codec !== 'model') {
     const missing = sbcMissing();
     if (missing) throw new Error(missing);
   }
   const scenes: SceneParams[] = [];
   MAIN_ROOMS.forEach((room, r) => {
     for (const { delayMs, driftPpm, codecSnrDb, lowpassHz, codec: real } of BLUETOOTH_PROFILES) {
-      const bluetooth = { driftPpm: r % 2 === 0 ? driftPpm : -driftPpm, codecSnrDb, lowpassHz, ...(codec === 'sbc' ? { codec: real } : {}) };
+      const coded = codec === 'sbc48' && real !== 'msbc' ? 'sbc51' : real;
+      const bluetooth = { driftPpm: r % 2 === 0 ? driftPpm : -driftPpm, codecSnrDb, lowpassHz, ...(codec === 'model' ? {} : { codec: coded }) };
       for (const erlDb of [6, 18]) {
         const call = { room, sampleRate, delayMs, erlDb, script: 'call' as const, bluetooth, seed: seedOf(room, 120, 'call') };
         const cold = { room, sampleRate, delayMs, erlDb, script: 'cold-start' as const, bluetooth, noiseDb: -70, seed: seedOf(room, 'cold') };
@@ -205,11 +209,13 @@ export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'ben
     }
   });
   return {
-    name: codec === 'sbc' ? 'bluetooth-sbc' : 'bluetooth',
+    name: codec === 'model' ? 'bluetooth' : codec === 'sbc' ? 'bluetooth-sbc' : 'bluetooth-sbc48',
     what:
       codec === 'sbc'
         ? 'a Bluetooth speaker through the real codec (SBC bitpool 53 / 32, mSBC): 280-420 ms of delay, clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB'
-        : 'a Bluetooth speaker: 280-420 ms of delay, codec lowpass and noise (20-30 dB), clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB',
+        : codec === 'sbc48'
+          ? 'a Bluetooth speaker through the real codec at 48 kHz (SBC bitpool 51, mSBC): 280-420 ms of delay, clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB'
+          : 'a Bluetooth speaker: 280-420 ms of delay, codec lowpass and noise (20-30 dB), clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB',
     scenes,
   };
 }

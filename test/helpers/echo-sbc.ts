@@ -11,6 +11,8 @@
 //   voice becomes on a stereo A2DP sink: joint stereo codes it as mid, its side silent).
 // - 'sbc32': the same at bitpool 32, under the middle quality's 35: what a congested link falls to
 //   (PipeWire and Android lower the bitpool when the radio's queue fills).
+// - 'sbc51': 48 kHz joint stereo bitpool 51, A2DP's high quality at 48 kHz (the sink's other common
+//   rate; aec-sbcpeers, for bluetoothGroup's 'sbc48' scenes).
 // - 'msbc': HFP's wideband speech codec (a headset or a car in a call, the Bluetooth mic in use):
 //   16 kHz mono, 8 subbands, 15 blocks, bitpool 26, fixed by the HFP spec (`sbcenc -m`).
 // The codec's delay: 73 samples at its rate for 8 subbands (its analysis and synthesis filterbanks;
@@ -23,7 +25,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
-export type SbcCodec = 'sbc53' | 'sbc32' | 'msbc' | 'resampled';
+export type SbcCodec = 'sbc53' | 'sbc32' | 'sbc51' | 'msbc' | 'resampled';
 
 export interface SbcSettings {
   /** The codec's sample rate, Hz. */
@@ -50,6 +52,7 @@ export const SBC_CODECS: Record<SbcCodec, SbcSettings> = {
     coded: true,
     what: 'A2DP SBC on a congested link (44.1 kHz joint stereo, bitpool 32)',
   },
+  sbc51: { rateHz: 48000, joint: true, bitpool: 51, blocks: 16, msbc: false, coded: true, what: 'A2DP SBC high quality at 48 kHz (joint stereo, bitpool 51)' },
   resampled: { rateHz: 44100, joint: false, bitpool: 0, blocks: 0, msbc: false, coded: false, what: 'the rate changes alone (44.1 kHz and back), no codec' },
   msbc: { rateHz: 16000, joint: false, bitpool: 26, blocks: 15, msbc: true, coded: true, what: 'HFP mSBC (16 kHz mono, bitpool 26)' },
 };
