@@ -319,6 +319,14 @@
  * (traced: kiosk 16k cold-start 60ms 6dB noise -60 at 7.94-7.96 s; its 4th utterance opened 50 ->
  * 100 ms, the lab's median 40 -> 45 ms). Leaving the octave out of the fit instead cost most of the
  * gain through the compressor and a path change's convergence (310 -> 1030 ms, docs/echo-canceller.md).
+ * (aec-drc4) LG_SHARE where the next octave's fit (250-500 Hz) explains LG_SHARE of its error in the
+ * same block: the decision then rests on 8 bins, not 4. One block's squared coherence of n complex
+ * bins of two independent signals (a user's onset and Y) passes s with probability (1 - s)^(n - 1):
+ * 51% in 4 bins at 0.2 (27% at 0.35), 21% in 8, and in two octaves at once the product; a
+ * compressor's lift is broadband under its crossover and shows in both. The kiosk's compressed 6 dB call 24.3 -> 41.7 dB (0.9 -> 0.1% leaks)
+ * with the lab's 4th-utterance opening kept (50 ms); pooling the lowest octave's sums over more blocks
+ * (smoothing 0.15) or with the next octave's bins (one c for 0-500 Hz) met both too but cost 1.5-4 dB
+ * in the compressed cold starts (docs/echo-canceller.md, What was tried).
  */
 // @ts-ignore: decorator
 @inline export const LG_SHARE_LOW: f32 = 0.35;

@@ -47,7 +47,8 @@
 // - Where the echo's level moves with the reply's (a device's compressor after the reference tap),
 //   per octave the estimate scaled by the least-squares gain of E on Y, c^2 |Y|^2, joins the
 //   far-end-only gain's residual and (LG_OVER x) the presence test's echo, where it explains over
-//   LG_SHARE of the octave's error (LG_SHARE_LOW under 250 Hz; LG_*, ./aec-suppress-state).
+//   LG_SHARE of the octave's error (under 250 Hz: LG_SHARE_LOW, or LG_SHARE where 250-500 Hz's
+//   fit explains LG_SHARE too; LG_*, ./aec-suppress-state).
 // - The user is present when what neither the echo (overestimated x `over`, at most HALL_OVER x in a
 //   hall once ./aec-late's fitted late echo is in use, and x OVER_TAIL over `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -102,15 +103,28 @@ import {
 /**
  * Octave `band`'s scale of the echo estimate's power that the error holds (LG_*): c^2 with c the
  * least-squares gain of E on Y there, bounded to [-1, LG_MAX], where c^2 |Y|^2 explains over
- * LG_SHARE of |E|^2 (LG_SHARE_LOW in the lowest octave); else 0.
+ * LG_SHARE of |E|^2; else 0. The lowest octave's (4 bins) at LG_SHARE_LOW alone, or at LG_SHARE
+ * where the next octave's fit explains LG_SHARE of its error too (aec-drc4: 8 bins' chance coherence).
  */
 function lgScale(s: Suppress, band: i32): f32 {
+  const c2 = lgGain2(s, band);
+  if (band > 0) return lgExplains(s, band, c2, LG_SHARE) ? c2 : 0;
+  return lgExplains(s, 0, c2, LG_SHARE_LOW) || (lgExplains(s, 0, c2, LG_SHARE) && lgExplains(s, 1, lgGain2(s, 1), LG_SHARE)) ? c2 : 0;
+}
+
+/** Octave `band`'s c^2 (LG_*): c the least-squares gain of E on Y there, bounded to [-1, LG_MAX]. */
+// @ts-ignore: decorator
+@inline function lgGain2(s: Suppress, band: i32): f32 {
   const q = s.lg + (<usize>(3 * band) << 2);
-  const xy = load<f32>(q);
-  const yy = load<f32>(q, 4);
-  const ee = load<f32>(q, 8);
-  const c = min<f32>(max<f32>(xy / (yy + 1.0e-20), -1), LG_MAX);
-  return c * c * yy > (band == 0 ? LG_SHARE_LOW : LG_SHARE) * ee ? c * c : 0;
+  const c = min<f32>(max<f32>(load<f32>(q) / (load<f32>(q, 4) + 1.0e-20), -1), LG_MAX);
+  return c * c;
+}
+
+/** Whether c^2 |Y|^2 explains over `share` of octave `band`'s error. */
+// @ts-ignore: decorator
+@inline function lgExplains(s: Suppress, band: i32, c2: f32, share: f32): bool {
+  const q = s.lg + (<usize>(3 * band) << 2);
+  return c2 * load<f32>(q, 4) > share * load<f32>(q, 8);
 }
 
 /**
