@@ -486,3 +486,51 @@ export function ab_tail(a: Aec, fh: i32, quiet: bool): void {
     else fft_forward(table, timeBuf, sre, sim, work);
   }
 }
+
+// ---- the step control's trace per octave (aec-return, bench/echo-step-trace.mjs): per block ST_STRIDE floats:
+// the block, the double-talk flag, the echo gain bound (dB), the bins' count per band, then per band
+// (ST_BANDS: octaves from 88 Hz, the last to Nyquist) sums over its bins of: the residual R capped,
+// R before the cap, the error's |E|^2 / gamma, the step R / T, the live bins (stepped), the
+// background's summed uncertainty, the window's weighted reference xw
+const ST_BANDS: i32 = 8;
+const ST_FIELDS: i32 = 7;
+const ST_STRIDE: i32 = 4 + ST_BANDS * ST_FIELDS;
+let sbBase: usize = 0;
+let sbCap: i32 = 0;
+let sbN: i32 = 0;
+/** Starts a step trace into `cap` blocks at `ptr` (ST_STRIDE floats each: 60). */
+export function aec_steptrace_set(ptr: usize, cap: i32): void { sbBase = ptr; sbCap = cap; sbN = 0; }
+/** Blocks traced since aec_steptrace_set. */
+export function aec_steptrace_count(): i32 { return sbN; }
+/** In adapt, after kf_scale: the step control's state per octave. */
+export function trace_step(a: Aec, echoBound: f32, xFloor: f32, gamma: f32): void {
+  if (sbBase == 0 || sbN >= sbCap) return;
+  const tb = sbBase + <usize>sbN * (<usize>ST_STRIDE << 2);
+  sbN++;
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, a.talking ? 1 : 0); store<f32>(tb + 8, a.gainDb); store<f32>(tb + 12, <f32>a.b);
+  const kb = <usize>a.k << 2;
+  const binHz: f32 = <f32>a.sampleRate / (<f32>2 * <f32>a.b);
+  for (let band = 0; band < ST_BANDS; band++) {
+    const lo = <i32>Mathf.ceil(<f32>(88 << band) / binHz);
+    const hi = band == ST_BANDS - 1 ? a.b + 1 : <i32>Mathf.ceil(<f32>(88 << (band + 1)) / binHz);
+    let rc: f32 = 0; let ru: f32 = 0; let pe: f32 = 0; let st: f32 = 0; let live: f32 = 0; let pu: f32 = 0; let xs: f32 = 0;
+    for (let j = lo; j < min(hi, a.b + 1); j++) {
+      const o = <usize>j << 2;
+      const r = load<f32>(a.resid + o);
+      const sc = load<f32>(a.rScale + o);
+      rc += r;
+      ru += r / max<f32>(sc, 1.0e-30);
+      const er = load<f32>(a.sE + o);
+      const ei = load<f32>(a.sE + kb + o);
+      pe += (er * er + ei * ei) / gamma;
+      st += r * load<f32>(a.invT + o);
+      const x = load<f32>(a.xw + o);
+      xs += x;
+      if (x > xFloor && x * echoBound > load<f32>(a.errNoise + o)) live += 1;
+      for (let q = 0; q < a.m; q++) pu += load<f32>(a.unc + <usize>q * kb + o);
+    }
+    const fb = tb + 16 + (<usize>(band * ST_FIELDS) << 2);
+    store<f32>(fb, rc); store<f32>(fb + 4, ru); store<f32>(fb + 8, pe); store<f32>(fb + 12, st);
+    store<f32>(fb + 16, live); store<f32>(fb + 20, pu); store<f32>(fb + 24, xs);
+  }
+}
