@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_search_lags } from "./aec-delay";
+import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
 import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail } from "./aec-suppress-init";
@@ -481,17 +481,8 @@ export function aec_block(a: Aec): void {
   // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
   if (HOOKS) ab_delay(a, echoing, heard);
-  const searched = dl_search_lags(a.delay);
   let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
-  // the search widened past maxDelayMs (./aec-delay watchBeyond) and the filter is placed there at
-  // once: the echo gain bound (trackGain) was tracked against a window that did not hold the echo,
-  // so it stands under the echo's gain; it starts again as at a cold start, as for an echo that
-  // emerged (./aec-change). Else the mic stands over it and the new filter converges slowly under
-  // it (aec-kiosk420: the kiosk's 16 kHz 420 ms 6 dB call, the bound at -11 dB for an echo at -6
-  // when placed at 1.51 s: the linear stage removed 4.7 dB by 2.8 s, and the suppressor took the
-  // echo for the user from its arrival at 0.79 s until 2.81 s, 16.8 dB; now until 2.10 s, 42.1 dB)
-  if (dl_search_lags(a.delay) > searched) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   if (onset >= 0) {
     place(a, onset);
