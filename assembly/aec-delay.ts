@@ -69,8 +69,11 @@
  * over BEYOND_MIN, BEYOND_OVER x the peak within the search and 3x the mean there, for
  * BEYOND_UPDATES updates with echo in a row (0.5 s at 16 kHz, 0.7 s at 24 / 48 kHz), the far
  * peak's lag within a lag of its first all along, is kept, with the earliest onset the run saw (the
- * first lag past the search within 4.5 dB of the peak; it placed the kiosk's 16 kHz 420 ms call at
- * 400 ms, moved to 416 ms a second later with a burst of leaks, 41.1 -> 16.8 dB; the earliest of the
+ * first lag past the search within 4.5 dB of the peak; it takes the kiosk's 16 kHz 420 ms call's
+ * echo, at 424 ms, at 400 ms, the filter at 384 ms, and its onset moves to 416 ms 0.25 s later
+ * without moving the filter (./aec-block place: within its dead zone); that call's loss after
+ * aec-bt2 was not the onset but the echo gain bound left under the echo: aec-kiosk420, in
+ * docs/echo-canceller.md What was tried; the earliest of the
  * run's last stretch within a lag instead: the laptop's, 40.1 -> 23.6 dB, aec-bt2). (The lab's kiosk at 120 ms and 30 dB shows
  * a far peak 2-3x the near one for 0.5 s while its user talks, wandering over 43-59 lags: not an
  * echo.) Where it stands out strongly at the end of the run (over BEYOND_STRONG_MIN,

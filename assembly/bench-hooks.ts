@@ -129,6 +129,13 @@ export function aec_hall_state(s: usize): i32 {
   const u = changetype<Suppress>(a.sup);
   return (a.lateOn ? 1 : 0) | (dl_long_tail(a.delay) ? 2 : 0) | (u.hang > 0 ? 4 : 0) | (min(dl_unplaced(a.delay), 0xfffff) << 4) | (min(a.pathChanges, 127) << 24);
 }
+/** The filter's placement (aec-kiosk420): its offset into the history, blocks; the moves since the last reset; the foreground's best ERLE since the last reset or path change (ratio). */
+export function aec_filter_offset(s: usize): i32 { return changetype<Aec>(s).offset; }
+export function aec_filter_moves(s: usize): i32 { return changetype<Aec>(s).moves; }
+export function aec_best_erle(s: usize): f32 { return changetype<Aec>(s).bestErle; }
+/** The broadband echo gain bound and the mic's excess over it, dB (./aec-block trackGain). */
+export function aec_gain_db(s: usize): f32 { return changetype<Aec>(s).gainDb; }
+export function aec_excess_db(s: usize): f32 { return changetype<Aec>(s).excessDb; }
 /** The lags its onset is searched in (maxLag + 2). */
 export function aec_delay_search_lags(s: usize): i32 { return dl_search_lags(changetype<Aec>(s).delay); }
 
