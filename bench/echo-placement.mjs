@@ -9,7 +9,6 @@
 //   node bench/echo-placement.mjs [hooked] --groups bt --scenes 'kiosk 16k call 420ms 6dB' --from 1.3 --to 3.2 [--every 3] [--lags 46,58]
 import { parseArgs } from 'node:util';
 import { cancellerAdapter, loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
-import { leakFrames } from './echo-lab/leaks.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -47,7 +46,7 @@ for (const { scene } of selectScenes(lab, { only: new RegExp(o.scenes), groups: 
   });
   const out = lab.runCanceller(adapter, scene);
   const F = scene.sampleRate / 100;
-  const leaks = new Set(leakFrames(out, scene).map((f) => Math.round(f.seconds * 100)));
+  const leaks = new Set(lab.leakFrames(scene, out).map((f) => Math.round(f.seconds * 100)));
   console.log(
     `${scene.name} [${build.label}]: echo from ${(scene.events.echoStart / scene.sampleRate).toFixed(3)} s, its delay ${scene.meta.echoDelayMs.toFixed(1)} ms; profile lags ${lag0}-${lag1 - 1}`,
   );
