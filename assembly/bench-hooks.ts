@@ -541,3 +541,14 @@ export function trace_step(a: Aec, echoBound: f32, xFloor: f32, gamma: f32): voi
     store<f32>(fb + 16, live); store<f32>(fb + 20, pu); store<f32>(fb + 24, xs);
   }
 }
+// ---- the background's convergence by its own uncertainty (aec-speed10): for a hold keyed on it
+/** This block's residual the background could remove, `sum resid` (sum P |X|^2 under the echo bound), over its echo spectrum's power (`sY`); -1 when nothing played. Bit 0 of `aec_fg_zero`: the foreground's weights all zero. */
+export function aec_hold_resid(s: usize): f32 {
+  const a = changetype<Aec>(s);
+  const y = energy(a.sY, 2 * a.k);
+  if (!(y > 0)) return -1;
+  let r: f32 = 0;
+  for (let j = 0; j < a.k; j++) r += load<f32>(a.resid + (<usize>j << 2));
+  return r / y;
+}
+export function aec_fg_zero(s: usize): i32 { return changetype<Aec>(s).fgZero ? 1 : 0; }
