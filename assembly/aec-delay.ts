@@ -100,6 +100,20 @@
 // @ts-ignore: decorator
 @inline const BEYOND_STRONG_UPDATES: i32 = 16;
 
+/**
+ * The call's first echo recognised before its onset is accepted (dl_arrival, aec-quiet5): the peak's
+ * least coherence, its ratio over the profile's mean, its least age (updates) and its coherence x age
+ * (over the bound 1 / age an onset of the mic puts on a young lag).
+ */
+// @ts-ignore: decorator
+@inline const ARRIVE_MIN: f32 = 0.3;
+// @ts-ignore: decorator
+@inline const ARRIVE_OVER: f32 = 3;
+// @ts-ignore: decorator
+@inline const ARRIVE_MIN_AGE: i32 = 2;
+// @ts-ignore: decorator
+@inline const ARRIVE_BIAS: f32 = 2;
+
 /** Updates a new onset must hold after a path change (dl_rearm): 1, its first sight (2: 1.02 s instead of 0.99 s to 20 dB, above). */
 // @ts-ignore: decorator
 @inline const REARM_CONFIRM: i32 = 1;
@@ -601,6 +615,44 @@ export function dl_beyond_updates(p: usize): i32 {
 }
 export function dl_beyond_candidate(p: usize): i32 {
   return changetype<Delay>(p).beyondCandidate;
+}
+
+/**
+ * Before a first onset, the call's first echo recognised by the profile's young coherence (aec-quiet5):
+ * the peak lag over ARRIVE_MIN, ARRIVE_OVER x the profile's mean, and its coherence over ARRIVE_BIAS /
+ * its age (a lag the reference reached n updates ago reads up to 1 / n at any onset of the mic, the
+ * user's too: its few frames bound it by their share of the mic's smoothed power). Then the echo's
+ * power per bin of the band that the reference explains at that lag, |C|^2 / Pxx (both smoothed from
+ * the lag's first update, so scaled by 1 / (1 - (1 - alpha)^age)) x `scale` (the caller's frame over
+ * this estimator's), is written to `out` (f32[K]; -1 in the bins outside the band), and the band's
+ * share of the mic's smoothed power it explains returned; 0: none recognised (`out` untouched). Only
+ * at a peak lag past `minLag` (the caller's ARRIVE_LATE_MS: a late first echo).
+ */
+export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32): f32 {
+  const d = changetype<Delay>(p);
+  if (d.onset >= 0 || d.peakLag <= minLag) return 0;
+  const l = d.peakLag;
+  const age = load<i32>(d.ages + (<usize>l << 2));
+  const peak = d.peak;
+  if (age < ARRIVE_MIN_AGE || !(peak > ARRIVE_MIN) || !(peak > ARRIVE_OVER * d.mean) || !(peak * <f32>age > ARRIVE_BIAS)) return 0;
+  const g = scale / (1 - Mathf.pow(1 - d.alpha, <f32>age));
+  const row = <usize>l * (<usize>d.nb << 2);
+  const cr = d.cRe + row;
+  const ci = d.cIm + row;
+  const px = d.pxx + row;
+  let ec: f32 = 0;
+  let pd: f32 = 0;
+  for (let j = 0; j < k; j++) store<f32>(out + (<usize>j << 2), -1);
+  for (let j = 0; j < d.nb && d.k0 + j < k; j++) {
+    const o = <usize>j << 2;
+    const re = load<f32>(cr + o);
+    const im = load<f32>(ci + o);
+    const e = g * (re * re + im * im) / (load<f32>(px + o) + 1.0e-20);
+    store<f32>(out + (<usize>(d.k0 + j) << 2), e);
+    ec += e;
+    pd += scale * load<f32>(d.pdd + o);
+  }
+  return min<f32>(1, ec / (pd + 1.0e-20));
 }
 
 /** Lags searched for the onset now (widened once the echo is seen past them: dl_beyond). */

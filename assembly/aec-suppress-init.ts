@@ -12,7 +12,7 @@ import {
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 18 * k + 8 + 3 * LG_OCTAVES));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 19 * k + 8 + 3 * LG_OCTAVES));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -71,6 +71,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.dRe = q; q += <usize>(4 * k);
   s.dIm = q; q += <usize>(4 * k);
   s.gainScale = q; q += <usize>(4 * k);
+  s.arrive = q; q += <usize>(4 * k);
   s.gain = q + 16;
   s.lg = q + <usize>(4 * (k + 8));
   const n = 2 * b;
@@ -117,6 +118,8 @@ export function sup_reset(p: usize): void {
   s.armedLast = false;
   memory.fill(s.lg, 0, <usize>(4 * 3 * LG_OCTAVES));
   s.aPrev = 0;
+  s.arrival = 0;
+  s.arrivedLast = false;
   s.learned = 0;
   s.forgot = false;
   s.warm = false;
@@ -172,4 +175,14 @@ export function sup_set_decay(p: usize, t60Ms: f32, sampleRate: i32): void {
 /** True while the user is judged present (the last frame showed it, or the hangover holds). */
 export function sup_user_present(p: usize): bool {
   return changetype<Suppress>(p).hang > 0;
+}
+
+/** The call's first echo before a first onset (./aec-delay dl_arrival writes `sup_arrive`): its share of the mic, 0 when none recognised this block. */
+export function sup_set_arrival(p: usize, share: f32): void {
+  changetype<Suppress>(p).arrival = share;
+}
+
+/** f32[K]: where dl_arrival writes the echo it explains per bin. */
+export function sup_arrive(p: usize): usize {
+  return changetype<Suppress>(p).arrive;
 }

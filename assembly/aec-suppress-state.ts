@@ -331,6 +331,13 @@
 // @ts-ignore: decorator
 @inline export const LG_SHARE_LOW: f32 = 0.35;
 
+/**
+ * The call's first echo recognised by the delay statistics before its onset (./aec-delay dl_arrival,
+ * aec-quiet5): the presence test allows this many times the echo the reference explains there.
+ */
+// @ts-ignore: decorator
+@inline export const ARRIVE_OVER: f32 = 8;
+
 @unmanaged export class Suppress {
   b: i32;
   k: i32; // bins stored (B + 4)
@@ -396,6 +403,9 @@
   dPrev: usize; // f32[B] the two filters' estimates' difference, last block
   dRe: usize; // f32[K] its spectrum over the frame
   dIm: usize;
+  arrive: usize; // f32[K] the call's first echo as the delay estimator's coherence explains it before a first onset (-1 outside its band; aec-quiet5)
+  arrival: f32; // its band's share of the mic (0: none recognised this block)
+  arrivedLast: bool; // recognised last block
   gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
   lg: usize; // f32[3 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate

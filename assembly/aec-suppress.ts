@@ -72,6 +72,10 @@
 //   score latched, in a tail of seconds: the delay estimator's dl_long_tail, which counts only
 //   updates with the echo heard) R_near is also held under
 //   HALL_NEAR x ./aec-late's whole fitted echo (window and late bases).
+// - Before the echo's first onset, where the delay estimator recognises the call's first echo past
+//   250 ms by its young coherence (./aec-delay dl_arrival: the echo the reference explains per bin at
+//   the peak lag), in a bin where the filter has never had an estimate the presence test allows
+//   ARRIVE_OVER x that echo and the far-end-only gain takes it; its recognition ends a running presence.
 // - In a reply's tail (the reference silent since before the echo's onset, not after a path
 //   change: ./aec-block) the gain applies to E + (1 - g) Y, g = Re<(E + Y) Y*> / <|Y|^2> in [0, 1]
 //   per bin (the echo estimate fitted to the mic: a young filter predicts a tail the room does not
@@ -92,7 +96,7 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, ARRIVE_OVER,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -234,6 +238,17 @@ export function sup_process(
   const micGain = suspect && s.presentBlocks >= s.cohBlocks;
   const coherent = s.presentBlocks >= s.cohBlocks;
   const fit = s.fitTail;
+  // the call's first echo recognised before its onset (./aec-delay dl_arrival, aec-quiet5): where the
+  // filter has never had an estimate, the presence test allows ARRIVE_OVER x it and the far-end-only
+  // gain takes it; its recognition ends a presence (the arriving echo started it: judge afresh)
+  const arriving = s.arrival > 0;
+  if (arriving && !s.arrivedLast) {
+    s.hang = 0;
+    s.refused = 0;
+  }
+  s.arrivedLast = arriving;
+  const arrShare = f32x4.splat(s.arrival);
+  const arrOver = f32x4.splat(ARRIVE_OVER);
   // the echo's level against the linear estimate per octave of the presence test (LG_*, aec-drc2):
   // the least-squares gain of E on Y, and the share of E's power the scaled estimate explains
   let sxy = f32x4.splat(0);
@@ -423,7 +438,12 @@ export function sup_process(
     // trackers are warm
     const misfit = v128.or(v128.and(v128.and(warm, f32x4.gt(pe, pd)), f32x4.lt(pd, f32x4.mul(micOverV, f32x4.mul(rho, pa)))), v128.andnot(warm, lanes));
     const lgR = f32x4.mul(lgGain, py);
-    v128.store(s.residFar + o, f32x4.pmax(v128.bitselect(f32x4.pmax(lt, pe), lt, misfit), lgR));
+    let arr = zero;
+    if (arriving) {
+      const av = v128.load(s.arrive + o);
+      arr = v128.and(v128.bitselect(av, f32x4.mul(arrShare, ps), f32x4.ge(av, zero)), f32x4.eq(cy, zero));
+    }
+    v128.store(s.residFar + o, f32x4.pmax(f32x4.pmax(v128.bitselect(f32x4.pmax(lt, pe), lt, misfit), lgR), arr));
     // In a cold start's suspect block while the user has been present for COH_AFTER_MS, the gain works
     // on the mic (E + Y), its residual scaled to the echo the reference predicts, max(byRef, rho A) / R:
     // the cold filter that learned the user takes part of the user out of E and leaves its estimate's
@@ -454,7 +474,7 @@ export function sup_process(
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgOver, lgR);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(two, nz))), zero);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
