@@ -405,18 +405,10 @@ export function aec_block(a: Aec): void {
   } else {
     // only the partitions whose reference frame is not all zeros (the pauses between words)
     a.nRuns = kf_runs(a.xz, a.slots, fh, m, spec, a.runs);
-    // a foreground never copied to (fgZero) predicts +0 in every bin: its half of the pass (and of
-    // the skew's turn: zeros stay zeros) and its inverse transform are skipped, yf zeroed (the same
-    // figures bit for bit)
-    const foreground = !a.fgZero;
-    kf_filter_residual(a.wb, foreground ? a.wf : 0, a.sY, a.sG, a.x, a.unc, m, a.runs, a.nRuns, k, a.profile, a.resid, a.xw, a.xf, turning ? a.rot : 0);
+    kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.runs, a.nRuns, k, a.profile, a.resid, a.xw, a.xf, turning ? a.rot : 0);
     if (turning) sk_turn_gaps(a);
     pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);
-    if (foreground) pf_last_half(a.sG, a.sG + kb, b, a.fft, a.tmp, a.work, a.yf);
-    else {
-      memory.fill(a.sG, 0, kb << 1);
-      memory.fill(a.yf, 0, <usize>b << 2);
-    }
+    pf_last_half(a.sG, a.sG + kb, b, a.fft, a.tmp, a.work, a.yf);
     if (HOOKS) ab_filter(a, fh);
   }
   subtract(a.micBlock, a.yb, a.eb, b);
@@ -452,7 +444,6 @@ export function aec_block(a: Aec): void {
   let echo = a.yf;
   if (!a.talking && (a.narrowband || a.sdd > COPY_ABOVE_NOISE * a.sddFloor) && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
     memory.copy(a.wf, a.wb, <usize>m * spec);
-    a.fgZero = false;
     a.sff = a.sbb;
     a.sdiff = 0;
     out = a.eb;

@@ -117,7 +117,6 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.settled = 0;
     if (diverged) {
       memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));
-      a.fgZero = true;
       a.sff = a.sdd;
       a.syf = 0;
     }

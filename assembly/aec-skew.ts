@@ -380,7 +380,7 @@ export function sk_turn_gaps(a: Aec): void {
     const end = r < a.nRuns ? load<i32>(a.runs + (<usize>r << 4)) : a.m; // the next run's first partition
     for (; q < end; q++) {
       turn(a.wb + <usize>q * spec, 1, a.k, a.rot);
-      if (!a.fgZero) turn(a.wf + <usize>q * spec, 1, a.k, a.rot); // (zeros stay zeros)
+      turn(a.wf + <usize>q * spec, 1, a.k, a.rot);
     }
     if (r < a.nRuns) q = load<i32>(a.runs + (<usize>r << 4), 4);
   }

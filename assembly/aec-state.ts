@@ -222,7 +222,6 @@ import { kf_drift } from "./aec-step";
   lateD0: f32; // the late bases' power decay per block
   lateD1: f32;
   lateD2: f32;
-  fgZero: bool; // the foreground's weights are all zero (+-0): none copied to it since the reset or its restart (./aec-block: its pass skipped)
   // Arrays (absolute pointers, written by layout).
   fft: usize;
   work: usize;

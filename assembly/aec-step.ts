@@ -44,13 +44,7 @@
  * a zero spectrum adds +-0 to every sum, which leaves it as it was, bit for bit.
  */
 export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, k: i32, q: usize, out: usize, xw: usize, xf: usize, rot: usize = 0): void {
-  if (rot != 0 && wf == 0) {
-    // (turning only the background: a foreground of zeros stays zeros, +-0)
-    if (k == 132) filterResidual<u8>(wb, 0, yb, 0, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot, false);
-    else if (k == 260) filterResidual<u16>(wb, 0, yb, 0, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot, false);
-    else if (k == 516) filterResidual<u32>(wb, 0, yb, 0, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot, false);
-    else filterResidual<u64>(wb, 0, yb, 0, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot, false);
-  } else if (rot != 0) {
+  if (rot != 0) {
     // the clock skew's turn of both filters (./aec-skew: each coefficient times the bin's phasor at
     // rot, re then im K floats on) done in the same pass, on the partitions it reads; the caller
     // turns the others (sk_turn_gaps)
@@ -58,14 +52,6 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
     else if (k == 260) filterResidual<u16>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot);
     else if (k == 516) filterResidual<u32>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot);
     else filterResidual<u64>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, true, rot);
-  } else if (wf == 0) {
-    // wf 0: the foreground's weights are all zero (none copied to it since a reset or its restart:
-    // ./aec-block, fgZero); its sums would stay +0 in every bin (+0 plus any +-0 is +0), so they are
-    // not computed and yf is left as it is (the caller zeroes it)
-    if (k == 132) filterResidual<u8>(wb, 0, yb, 0, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0, false);
-    else if (k == 260) filterResidual<u16>(wb, 0, yb, 0, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0, false);
-    else if (k == 516) filterResidual<u32>(wb, 0, yb, 0, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0, false);
-    else filterResidual<u64>(wb, 0, yb, 0, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0, false);
   } else if (k == 132) filterResidual<u8>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0);
   else if (k == 260) filterResidual<u16>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0);
   else if (k == 516) filterResidual<u32>(wb, wf, yb, yf, x, p, m, runs, nRuns, k, q, out, xw, xf, false, 0);
@@ -74,7 +60,7 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
 
 /** kf_filter_residual's pass for the block size T stands for (specialised). */
 // @ts-ignore: decorator
-@inline function filterResidual<T>(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, kRun: i32, q: usize, out: usize, xw: usize, xf: usize, turning: bool, rot: usize, foreground: bool = true): void {
+@inline function filterResidual<T>(wb: usize, wf: usize, yb: usize, yf: usize, x: usize, p: usize, m: i32, runs: usize, nRuns: i32, kRun: i32, q: usize, out: usize, xw: usize, xf: usize, turning: bool, rot: usize): void {
   const IM = specialisedIm<T>();
   const k = IM != 0 ? <i32>(IM >> 2) : kRun;
   const imr: usize = IM != 0 ? 0 : <usize>k << 2; // the imaginary half's offset when not an immediate
@@ -117,20 +103,18 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
         }
         br = f32x4.add(br, f32x4.sub(f32x4.mul(wbr, xr), f32x4.mul(wbi, xi)));
         bi = f32x4.add(bi, f32x4.add(f32x4.mul(wbr, xi), f32x4.mul(wbi, xr)));
-        if (foreground) {
-          let wfr = v128.load(wf + wo);
-          let wfi = v128.load(wf + wo + imr, IM);
-          if (turning) {
-            const tr = f32x4.sub(f32x4.mul(wfr, rr), f32x4.mul(wfi, ri));
-            const ti = f32x4.add(f32x4.mul(wfr, ri), f32x4.mul(wfi, rr));
-            v128.store(wf + wo, tr);
-            v128.store(wf + wo + imr, ti, IM);
-            wfr = tr;
-            wfi = ti;
-          }
-          fr = f32x4.add(fr, f32x4.sub(f32x4.mul(wfr, xr), f32x4.mul(wfi, xi)));
-          fi = f32x4.add(fi, f32x4.add(f32x4.mul(wfr, xi), f32x4.mul(wfi, xr)));
+        let wfr = v128.load(wf + wo);
+        let wfi = v128.load(wf + wo + imr, IM);
+        if (turning) {
+          const tr = f32x4.sub(f32x4.mul(wfr, rr), f32x4.mul(wfi, ri));
+          const ti = f32x4.add(f32x4.mul(wfr, ri), f32x4.mul(wfi, rr));
+          v128.store(wf + wo, tr);
+          v128.store(wf + wo + imr, ti, IM);
+          wfr = tr;
+          wfi = ti;
         }
+        fr = f32x4.add(fr, f32x4.sub(f32x4.mul(wfr, xr), f32x4.mul(wfi, xi)));
+        fi = f32x4.add(fi, f32x4.add(f32x4.mul(wfr, xi), f32x4.mul(wfi, xr)));
         const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
         acc = f32x4.add(acc, f32x4.mul(v128.load(pp), px));
         accw = f32x4.add(accw, f32x4.mul(v128.load32_splat(q + (<usize>i << 2)), px));
@@ -142,10 +126,8 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
     }
     v128.store(yb + o, br);
     v128.store(yb + o + im, bi);
-    if (foreground) {
-      v128.store(yf + o, fr);
-      v128.store(yf + o + im, fi);
-    }
+    v128.store(yf + o, fr);
+    v128.store(yf + o + im, fi);
     v128.store(out + o, acc);
     v128.store(xw + o, accw);
     v128.store(xf + o, f32x4.mul(accf, invM));

@@ -551,4 +551,10 @@ export function aec_hold_resid(s: usize): f32 {
   for (let j = 0; j < a.k; j++) r += load<f32>(a.resid + (<usize>j << 2));
   return r / y;
 }
-export function aec_fg_zero(s: usize): i32 { return changetype<Aec>(s).fgZero ? 1 : 0; }
+/** 1 while the foreground's weights are all zero (none copied to it since the reset or its restart). */
+export function aec_fg_zero(s: usize): i32 {
+  const a = changetype<Aec>(s);
+  const floats = a.m * 2 * a.k;
+  for (let i = 0; i < floats; i++) if (load<f32>(a.wf + (<usize>i << 2)) != 0) return 0;
+  return 1;
+}

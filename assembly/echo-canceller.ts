@@ -98,7 +98,6 @@ export function aec_reset(s: usize): void {
   a.constrainNext = 0;
   a.settled = 0;
   a.driftPending = 0;
-  a.fgZero = true;
   a.refRead = 0;
   a.refCount = 0;
   a.refDropped = 0;
