@@ -22,8 +22,7 @@
 // standard errors and over 40 ppm it proposes its skew (62-100% of it; up to 45 ppm without drift), taken
 // when the filter's line has not settled or agrees on the sign and reads under half of it; once the
 // filter's line has judged the turned weights, it alone decides, whether the proposal or its own
-// reading had turned them; its first judgement over unturned weights yields to the delay statistics'
-// reading when that is sure over DELAY_EARLY_S, larger and at most twice it (aec-skewbt: judge) (aec-drift7: at -25 ppm the desk's delay statistics read 43-70 ppm and,
+// reading had turned them (aec-drift7: at -25 ppm the desk's delay statistics read 43-70 ppm and,
 // taken over the 22 ppm the filter had followed, cost 29.4 dB and 0.1% leaks at 30-60 s). A young filter's echo found ahead
 // of the model turned by the proposal, the skew's way (./aec-change: takeShift), shows the proposal
 // short (43% of 200 ppm in the laptop): the proposals are taken 1.25 x further (sk_boost, at most
@@ -70,9 +69,6 @@ import { line_add, line_reset, line_seconds, line_slope, line_sure } from "./aec
 /** Its slope must stand this many standard errors from 0 (without drift: under 3). */
 // @ts-ignore: decorator
 @inline const FILTER_SURE: f64 = 8;
-/** The delay statistics' reading taken over the filter's first (./judge) when at most this many times the filter's (further, the proposal's own rule: ./judge). */
-// @ts-ignore: decorator
-@inline const FIRST_TAKE_MAX: f64 = 2;
 /** The filter's line starts again while its reading differs from the skew followed by over this share. */
 // @ts-ignore: decorator
 @inline const SKEW_STEP: f64 = 0.05;
@@ -238,21 +234,6 @@ function judge(a: Aec): i32 {
     return 2;
   }
   if (!filterSettled) return 0;
-  // (aec-skewbt) the filter's first judgement, over weights not yet turned, reads short of a skew
-  // the young filter falls behind (a Bluetooth speaker at +50 ppm through SBC: -29.1 ppm at 7.56 s,
-  // the delay statistics -56.2 over 5.6 s; followed until the filter's next judgement at 13.11 s,
-  // its upper octaves lagging the echo at the reply onsets between: 21 leak frames): the delay
-  // statistics' reading instead, when sure over DELAY_EARLY_S, of the same sign and larger, at most
-  // FIRST_TAKE_MAX x the filter's (at small skews they read high); the filter's next judgement,
-  // over the weights so turned, decides alone
-  if (!a.skewOn && !a.skewByDelay && !a.skewFilterOwn && filterSure && Math.abs(byFilter) > SKEW_ON && line_seconds(a.lineDelay) >= DELAY_EARLY_S && delaySure && byFilter * proposal > 0 && Math.abs(proposal) > Math.abs(byFilter) && Math.abs(proposal) <= FIRST_TAKE_MAX * Math.abs(byFilter)) {
-    line_reset(a.lineFilter);
-    a.skewOn = true;
-    a.skewByDelay = true;
-    a.skewHold = 0;
-    turnBy(a, proposal);
-    return 2;
-  }
   // settled on weights turned by the delay estimator's proposal: from now on the filter's line alone judges
   if (a.skewByDelay) a.skewFromFilter = true;
   else if (a.skewOn) a.skewFilterOwn = true; // (weights turned by its own earlier reading: the delay statistics no longer propose)
