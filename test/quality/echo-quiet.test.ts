@@ -206,7 +206,7 @@ describe('EchoCanceller on quiet echo, long delays and soft openings, the user o
       expect(ideal.met, scene.name).toBe(true);
       expect(passed.met, scene.name).toBe(false);
     }
-  });
+  }, 300_000); // the kiosk scenes built and measured twice: 89 s in a clean-clone CI at load 15-20 (vitest's 60 s default failed there)
   it(`every judged scene converges within 1 s (to 20 dB, or to the noise ceiling), but the real misses, each within its own bound (${Object.keys(REAL_MISSES_16K).length} of the 16 kHz group: the 320-400 ms delays, whose first echo passes until the filter is placed)`, () => {
     for (const f of group16) {
       const v = f.convergence.cold!;
