@@ -5,7 +5,11 @@
 // EDGES=f0,f1,...) over all frames, Hann frames of 1024; --no-user: the user taken out of the mic.
 // Quality only.
 //   node bench/echo-linear-erle.mjs [build dir | hooked] 'desk 48k cold-start 320ms 6dB$' [--group quiet48] [--window 1] [--bands]
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { importLabHelpers } from './echo-lab-bundle.mjs';
 import { adaptCanceller, loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
 
 const { values: o, positionals } = parseArgs({
@@ -22,38 +26,17 @@ const { values: o, positionals } = parseArgs({
 const [dir, pattern] = positionals.length > 1 ? positionals : ['dist', positionals[0]];
 const only = new RegExp(pattern ?? 'desk 48k cold-start 320ms 6dB$');
 const lab = await loadLab();
+/** The lab's FFT (test/helpers/echo-sources.ts). @type {(re: Float64Array, im: Float64Array, inverse: boolean) => void} */
+const fft = await (async () => {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-linear-erle-'));
+  try {
+    return (await importLabHelpers(['echo-sources'], tmp)).fft;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+})();
 const [build] = await loadBuilds([dir]);
 const groups = (o.group ?? 'quiet,quiet24,quiet48').split(',');
-/** In-place radix-2 complex FFT of re / im (length a power of two). @param {Float64Array} re @param {Float64Array} im */
-function fft(re, im) {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    for (let i = 0; i < n; i += len) {
-      for (let k = 0; k < len / 2; k++) {
-        const c = Math.cos(ang * k);
-        const s = Math.sin(ang * k);
-        const ur = re[i + k];
-        const ui = im[i + k];
-        const vr = re[i + k + len / 2] * c - im[i + k + len / 2] * s;
-        const vi = re[i + k + len / 2] * s + im[i + k + len / 2] * c;
-        re[i + k] = ur + vr;
-        im[i + k] = ui + vi;
-        re[i + k + len / 2] = ur - vr;
-        im[i + k + len / 2] = ui - vi;
-      }
-    }
-  }
-}
 /** Power per octave band (edges `edges`, Hz) of x over [t0, t1), Hann frames of 1024, hop 512. @param {Float32Array} x @param {number} t0 @param {number} t1 @param {number} rate @param {number[]} edges */
 function octavePowers(x, t0, t1, rate, edges) {
   const N = 1024;
@@ -65,7 +48,7 @@ function octavePowers(x, t0, t1, rate, edges) {
       re[i] = x[f0 + i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N));
       im[i] = 0;
     }
-    fft(re, im);
+    fft(re, im, false);
     for (let k = 1; k < N / 2; k++) {
       const f = (k * rate) / N;
       const b = edges.findIndex((e, j) => j < edges.length - 1 && f >= e && f < edges[j + 1]);
