@@ -8,7 +8,7 @@
 //     --from S --to S   the weights per block over that stretch; --every N: one line every N blocks (1)
 //     --err            per block of the stretch the mic, the foreground's and background's errors (the path trace)
 import { parseArgs } from 'node:util';
-import { adaptCanceller, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { adaptCanceller, loadLab, traceScene } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const { values: o, positionals } = parseArgs({
@@ -25,11 +25,7 @@ const only = new RegExp(positionals[0] ?? 'desk 48k cold-start 320ms 6dB$');
 const lab = await loadLab();
 /** @type {any} */
 const lib = await importHooked();
-const groups = (o.group ?? 'quiet,quiet24,quiet48').split(',');
-const picked = [...selectScenes(lab, { only, groups, shifts: [0] })];
-if (picked.length === 0) throw new Error(`no scene matches ${only}`);
-const { params, scene } = picked[0];
-const options = params.delayMs > 250 && groups.some((g) => g.startsWith('quiet')) ? { maxDelayMs: lab.QUIET_MAX_DELAY_MS } : {};
+const { params, scene, groups, options } = traceScene(lab, only, o.group);
 const rate = scene.sampleRate;
 const c = new lib.EchoCanceller({ sampleRate: rate, ...options });
 const B = c.blockSamples;

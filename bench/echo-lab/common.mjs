@@ -92,6 +92,22 @@ const LAB_SHIFTS = [13, 31, 64];
 const labShifted = (/** @type {string} */ name) => / (16|24)k (call 120ms|cold-start 60ms) 6dB$/.test(name);
 
 /**
+ * The first scene of `groups` (default the quiet groups) whose name matches `only`, for the per-block
+ * trace scripts, with the options bench/echo-quiet.mjs runs it with (`maxDelayMs` 500 for its scenes
+ * past 250 ms). Throws when none matches.
+ * @param {Lab} lab @param {RegExp} only @param {string | undefined} groupOption comma-separated
+ * @returns {{ params: SceneParams, scene: EchoScene, groups: string[], options: { maxDelayMs?: number } }}
+ */
+export function traceScene(lab, only, groupOption) {
+  const groups = (groupOption ?? 'quiet,quiet24,quiet48').split(',');
+  const picked = [...selectScenes(lab, { only, groups, shifts: [0] })];
+  if (picked.length === 0) throw new Error(`no scene matches ${only}`);
+  const { params, scene } = picked[0];
+  const options = params.delayMs > 250 && groups.some((g) => g.startsWith('quiet')) ? { maxDelayMs: lab.QUIET_MAX_DELAY_MS } : {};
+  return { params, scene, groups, options };
+}
+
+/**
  * The scenes selected, in the lab's order, each built once: `groups` from 16k (the lab's grid), 24k
  * (session rate), 48k (device rate), outside, outside24, outside48 (the outside rooms at 16, 24 and 48 kHz,
  * each from its responses generated at that rate), outside24r (at 24 kHz from the 16 kHz responses), quiet,
