@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cancellerAdapter, loadLab } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
+import { printSkewTrace } from './echo-lab/skew-trace.mjs';
 
 const [pattern = 'desk 16k cold-start 250ms 6dB$', rate = '16000'] = process.argv.slice(2);
 const lab = await loadLab();
@@ -43,13 +44,6 @@ lab.evaluate((/** @type {number} */ sampleRate) => {
 }, scene);
 if (process.env.ECHO_PROBE_TRACE) {
   const f = new Float32Array(c.k.memory.buffer, traceAt, c.k.aec_ktrace_count() * 16);
-  const blockS = c.blockSamples / c.sampleRate;
-  console.log('t s   snap peak coh  | delay: moved line ppm +- err (s) | filter: moved line ppm +- err (s) | skew flags bestHeard played');
-  for (let i = 0; i < f.length; i += 16) {
-    const v = (/** @type {number} */ j, /** @type {number} */ d = 1) => (Number.isFinite(f[i + j]) ? f[i + j].toFixed(d) : '-');
-    console.log(
-      `${((f[i] + 1) * blockS).toFixed(2)} ${v(1, 0)} ${v(2, 0)} ${v(3, 2)} | ${v(4, 2)} ${v(5)} +- ${v(6)} (${v(7)}) | ${v(8, 2)} ${v(9)} +- ${v(10)} (${v(11)}) | ${v(12)} ${v(13, 0)} ${v(14)} ${v(15, 2)}`,
-    );
-  }
+  printSkewTrace(f, c.blockSamples / c.sampleRate);
 }
 c.free();

@@ -7,6 +7,7 @@
 //     --ungated   the early rule's convergence gate held open
 //     --no-drift  the scene again with the speaker's clock on the mic's (bluetooth.driftPpm 0)
 import { parseArgs } from 'node:util';
+import { printSkewTrace } from './echo-lab/skew-trace.mjs';
 import { cancellerAdapter, loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
 
 const { values: o, positionals } = parseArgs({
@@ -41,13 +42,6 @@ for (const picked of selectScenes(lab, { only: new RegExp(o.scenes), groups: o.g
   }
   lab.runCanceller(adapter, scene);
   const f = new Float32Array(hooked ? c.k.memory.buffer : new ArrayBuffer(0), traceAt, hooked ? c.k.aec_ktrace_count() * 16 : 0);
-  const blockS = c.blockSamples / c.sampleRate;
-  console.log('t s   snap peak coh  | delay: moved line ppm +- err (s) | filter: moved line ppm +- err (s) | skew flags bestHeard played');
-  for (let i = 0; i < f.length; i += 16) {
-    const v = (/** @type {number} */ j, /** @type {number} */ d = 1) => (Number.isFinite(f[i + j]) ? f[i + j].toFixed(d) : '-');
-    console.log(
-      `${((f[i] + 1) * blockS).toFixed(2)} ${v(1, 0)} ${v(2, 0)} ${v(3, 2)} | ${v(4, 2)} ${v(5)} +- ${v(6)} (${v(7)}) | ${v(8, 2)} ${v(9)} +- ${v(10)} (${v(11)}) | ${v(12)} ${v(13, 0)} ${v(14)} ${v(15, 2)}`,
-    );
-  }
+  printSkewTrace(f, c.blockSamples / c.sampleRate);
   c.free();
 }
