@@ -9,10 +9,10 @@
 // --groups btsbc), bounds just under what was measured, so that a regression fails; and the SBC 32 call with
 // the speaker's clock on the mic's (what costs it is the drift). The file: 9 s of CPU (90 s wall at load 20).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EchoCanceller } from '../../src/index.js';
 import { lowpass } from '../helpers/echo-bt.js';
 import { bluetoothGroup } from '../helpers/echo-grid.js';
-import { evaluate, type EchoFigures } from '../helpers/echo-metrics.js';
+import { measureEcho, type EchoFigures } from '../helpers/echo-metrics.js';
+import { runOurs } from '../helpers/echo-ours.js';
 import { sceneTable } from '../helpers/echo-report.js';
 import { buildScene, sceneName, type SceneParams } from '../helpers/echo-scenes.js';
 import { sbcCodecDelay, sbcCoded, sbcMissing, SBC_DELAY_SAMPLES, type SbcCodec } from '../helpers/echo-sbc.js';
@@ -100,20 +100,8 @@ const HELD: { scene: string; minDb: number; maxLeaks: number }[] = [
 
 /** Ours at its defaults on a scene, its figures. */
 function ours(params: SceneParams): EchoFigures {
-  return evaluate((sampleRate) => {
-    const c = new EchoCanceller({ sampleRate });
-    return {
-      name: 'EchoCanceller',
-      sampleRate,
-      latencySamples: c.latencySamples,
-      blockSamples: sampleRate / 100,
-      process(reference, mic, output) {
-        c.pushReference(reference);
-        c.processInto(mic, output);
-      },
-      free: () => c.free(),
-    };
-  }, buildScene(params));
+  const scene = buildScene(params);
+  return measureEcho(scene, runOurs(scene).output, 'EchoCanceller');
 }
 
 describe('EchoCanceller at its defaults through the real codec (aec-sbc2)', () => {
