@@ -25,7 +25,7 @@ const only = new RegExp(positionals[0] ?? 'desk 48k cold-start 320ms 6dB$');
 const lab = await loadLab();
 /** @type {any} */
 const lib = await importHooked();
-const { params, scene, groups, options } = traceScene(lab, only, o.group);
+const { scene, options } = traceScene(lab, only, o.group);
 const rate = scene.sampleRate;
 const c = new lib.EchoCanceller({ sampleRate: rate, ...options });
 const B = c.blockSamples;
