@@ -558,3 +558,35 @@ export function aec_fg_zero(s: usize): i32 {
   for (let i = 0; i < floats; i++) if (load<f32>(a.wf + (<usize>i << 2)) != 0) return 0;
   return 1;
 }
+/**
+ * aec-speed11's probe of the filter's state per block (bench/aec-state-probe.mjs, read only): 0 the
+ * talk flag, 1 heardErleDb, 2 sdiff / syf (the two filters' disagreement), 3 relearning, 4 relaxBlocks,
+ * 5 skewOn, 6 narrowband, 7 wrong + misfit + diverged + emerged + shift blocks, 8 1 while quiet (the
+ * filter's window all zeros), 9 bestErle (ratio), 10 moves, 11 pathChanges, 12 m, 13 sdd, 14 sff, 15 sddFloor
+ * (the mic's, the foreground error's smoothed energies and the mic's noise floor).
+ */
+export function aec_state_field(s: usize, i: i32): f32 {
+  const a = changetype<Aec>(s);
+  if (i == 0) return a.talking ? 1 : 0;
+  if (i == 1) return a.heardErleDb;
+  if (i == 2) return a.syf > 0 ? a.sdiff / a.syf : -1;
+  if (i == 3) return a.relearning ? 1 : 0;
+  if (i == 4) return <f32>a.relaxBlocks;
+  if (i == 5) return a.skewOn ? 1 : 0;
+  if (i == 6) return a.narrowband ? 1 : 0;
+  if (i == 7) return <f32>(a.wrongBlocks + a.misfitBlocks + a.divergedBlocks + a.emergedBlocks + a.shiftBlocks);
+  if (i == 8) return a.zeroFrames >= a.offset + a.m ? 1 : 0;
+  if (i == 9) return a.bestErle;
+  if (i == 10) return <f32>a.moves;
+  if (i == 11) return <f32>a.pathChanges;
+  if (i == 13) return a.sdd;
+  if (i == 14) return a.sff;
+  if (i == 15) return a.sddFloor;
+  return <f32>a.m;
+}
+/** The energy of partition q of the background (which 0) or the foreground (1)'s weights. */
+export function aec_part_energy(s: usize, which: i32, q: i32): f32 {
+  const a = changetype<Aec>(s);
+  const w = (which == 0 ? a.wb : a.wf) + <usize>q * <usize>(8 * a.k);
+  return energy(w, 2 * a.k);
+}
