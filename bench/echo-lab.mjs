@@ -28,8 +28,10 @@
 //                        ECHO_LAB_OPTIONS='{"maxDelayMs":500}'), changes (the calls of `changes` at 16 kHz 12 dB), changes24 (at 24),
 //                        bt, bt24 (a Bluetooth speaker at 16 / 24 kHz: 280-420 ms, codec noise, drift; aec-bt)
 //                        btsbc, btsbc24 (the same through the real codecs, SBC bitpool 53 / 32 and mSBC:
-//                        test/helpers/echo-sbc.ts; needs sbcenc, sbcdec (Debian sbc-tools) and sox on PATH)
+//                        test/helpers/echo-codec.ts; needs sbcenc, sbcdec (Debian sbc-tools) and sox on PATH)
 //                        btsbc51, btsbc51_24 (the sink at 48 kHz: SBC bitpool 51 at 280 and 350 ms, mSBC at 420)
+//                        btlc3, btlc3_24 (LE Audio's LC3: BAP 32_2 at 280 ms, 32_1 at 350, 16_2 at 420; liblc3-tools),
+//                        btaac, btaac24 (A2DP's AAC: 256 / 128 kbps at 44.1 kHz, 320 kbps at 48 kHz; ffmpeg)
 //                        drc, drc24 (the device's loudness processing after the reference tap, 16 / 24 kHz:
 //                        test/helpers/echo-drc.ts, drcGroup)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64

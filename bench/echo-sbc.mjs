@@ -1,7 +1,8 @@
 // How far the Bluetooth scenes' codec model (test/helpers/echo-bt.ts: a lowpass and Gaussian noise
-// 20-30 dB under the signal per subband and frame) is from the real codec (test/helpers/echo-sbc.ts:
-// BlueZ's sbcenc / sbcdec, A2DP SBC bitpool 53 / 32 and HFP mSBC), on the lab's replies (aec-sbc).
-//   1. The codec's delay at its rate (white noise through it, no delay taken out), and the whole
+// 20-30 dB under the signal per subband and frame) is from the real codecs (test/helpers/echo-codec.ts:
+// BlueZ's sbcenc / sbcdec, A2DP SBC bitpool 53 / 32 and HFP mSBC; with --codecs also LE Audio's LC3
+// and A2DP's AAC, aec-codecs), on the lab's replies (aec-sbc).
+//   1. The codec's delay at its rate (white noise through it, the tools' output as is), and the whole
 //      chain's (the scene's rate -> the codec -> back, the delay taken out) lag on a reply: 0 when aligned.
 //   2. The coding error (coded - reply) under the reply per band and frame: 16 ms frames (hop 8 ms,
 //      Hann), 8 equal bands of the scene's band, the frames within 40 dB of the reply's loudest, and
@@ -10,7 +11,8 @@
 //      rate changes alone (44.1 kHz and back, no codec) as the chain's own floor.
 //
 //   node bench/echo-sbc.mjs [--rates 16000,24000] [--replies assistant-forecast,assistant-recipe,assistant-recorded]
-// Needs sbcenc, sbcdec (Debian: apt-get install -y sbc-tools) and sox on PATH.
+//     [--codecs sbc,lc3,aac]   the groups' codecs (test/helpers/echo-grid.ts BLUETOOTH_CODECS; default sbc)
+// Needs sox and the codecs' tools on PATH: sbcenc, sbcdec (Debian sbc-tools), elc3, dlc3 (liblc3-tools), ffmpeg.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -21,17 +23,21 @@ const { values: o } = parseArgs({
   options: {
     rates: { type: 'string', default: '16000,24000' },
     replies: { type: 'string', default: 'assistant-forecast,assistant-recipe,assistant-recorded' },
+    codecs: { type: 'string', default: 'sbc' },
   },
 });
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-sbc-'));
-/** @type {typeof import('../test/helpers/echo-sbc.js') & typeof import('../test/helpers/echo-bt.js') & typeof import('../test/helpers/echo-sources.js') & typeof import('../test/helpers/echo-grid.js')} */
+/** @type {typeof import('../test/helpers/echo-codec.js') & typeof import('../test/helpers/echo-bt.js') & typeof import('../test/helpers/echo-sources.js') & typeof import('../test/helpers/echo-grid.js')} */
 let lab;
 try {
-  lab = await importLabHelpers(['echo-sbc', 'echo-bt', 'echo-sources', 'echo-grid'], tmp);
+  lab = await importLabHelpers(['echo-codec', 'echo-bt', 'echo-sources', 'echo-grid'], tmp);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
-const missing = lab.sbcMissing();
+const families = /** @type {import('../test/helpers/echo-grid.js').BluetoothCodecs[]} */ (o.codecs.split(','));
+/** Per profile of BLUETOOTH_PROFILES, its real codecs (one per family asked). @type {import('../test/helpers/echo-codec.js').BtCodec[][]} */
+const codecsOf = lab.BLUETOOTH_PROFILES.map((_, p) => [...new Set(families.map((f) => lab.BLUETOOTH_CODECS[f].codecs[p]))]);
+const missing = lab.codecMissing(codecsOf.flat());
 if (missing) {
   console.error(missing);
   process.exit(1);
@@ -122,10 +128,12 @@ function snrs(x, coded, rate) {
   return { perBand, whole };
 }
 
-console.log('The codec delay at its rate (samples; white noise, no delay taken out):');
-for (const codec of /** @type {import('../test/helpers/echo-sbc.js').SbcCodec[]} */ (Object.keys(lab.SBC_CODECS))) {
-  const d = lab.sbcCodecDelay(codec);
-  console.log(`  ${codec} (${lab.SBC_CODECS[codec].what}): ${d} samples = ${((1000 * d) / lab.SBC_CODECS[codec].rateHz).toFixed(2)} ms`);
+console.log("The delay in the codec tools' output at the codec's rate (samples; white noise) and what a device plays:");
+for (const codec of new Set(codecsOf.flat())) {
+  const d = lab.codecDelay(codec);
+  const s = lab.CODECS[codec];
+  const ms = (/** @type {number} */ n) => ((1000 * n) / s.rateHz).toFixed(2);
+  console.log(`  ${codec} (${s.what}): ${d} samples = ${ms(d)} ms; played ${s.playedDelaySamples} samples = ${ms(s.playedDelaySamples)} ms`);
 }
 
 const rates = o.rates.split(',').map(Number);
@@ -142,11 +150,13 @@ for (const rate of rates) {
   };
   for (const [r, name] of replies.entries()) {
     const x = Float64Array.from(lab.loadClip('assistant', name, rate).samples);
-    const resampled = lab.sbcCoded(x, rate, 'resampled'); // the control: the rate changes alone
+    const resampled = lab.codecCoded(x, rate, 'resampled'); // the control: the rate changes alone
     add('resampled (no codec)', snrs(x, resampled, rate), lagOf(x, resampled));
-    for (const p of lab.BLUETOOTH_PROFILES) {
-      const coded = lab.sbcCoded(x, rate, p.codec);
-      add(p.codec, snrs(x, coded, rate), lagOf(x, coded));
+    for (const [i, p] of lab.BLUETOOTH_PROFILES.entries()) {
+      for (const codec of codecsOf[i]) {
+        const coded = lab.codecCoded(x, rate, codec, 'aligned');
+        add(codec, snrs(x, coded, rate), lagOf(x, coded));
+      }
       const band = lab.lowpass(x, rate, p.lowpassHz);
       const noise = lab.codingNoise(band, rate, p.codecSnrDb, 1000 + r);
       const model = band.map((v, t) => v + noise[t]);

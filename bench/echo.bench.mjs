@@ -21,9 +21,12 @@
 //   speex at 500 and 800 ms, webrtc told the delay; per room and per scene, no speed, leaves the peers' reference
 //   alone; writes bench/results/echo-bluetooth.json
 //   ECHO_BENCH_GRID=bluetooth-sbc: the same scenes through BlueZ's real SBC codec instead of the model (aec-sbcpeers:
-//   bluetoothGroup(rate, 'bench', 'sbc'), test/helpers/echo-sbc.ts: SBC bitpool 53 at 280 ms, 32 at 350 ms, mSBC at
+//   bluetoothGroup(rate, 'bench', 'sbc'), test/helpers/echo-codec.ts: SBC bitpool 53 at 280 ms, 32 at 350 ms, mSBC at
 //   420 ms; needs sbcenc, sbcdec and sox on PATH), the same cancellers and tables as `bluetooth` (webrtc-da left out:
 //   2-4 dB on the model); writes bench/results/echo-bluetooth-sbc-<rates>.json (one file a rate when run a rate a process)
+//   ECHO_BENCH_GRID=bluetooth-lc3, bluetooth-aac: the same through LE Audio's LC3 (BAP 32_2 / 32_1 / 16_2; elc3, dlc3)
+//   or A2DP's AAC (256 / 128 kbps at 44.1 kHz, 320 at 48; ffmpeg) (aec-codecs), the same tables; writes
+//   bench/results/echo-bluetooth-lc3-<rates>.json, echo-bluetooth-aac-<rates>.json
 //   ECHO_BENCH_GRID=drc: the device's loudness processing after the reference tap (aec-drc:
 //   test/helpers/echo-drc.ts; drcGroup: the lab's three rooms, calls and -70 dBFS cold starts at 6,
 //   18, 30 dB, with no processing and through each measured setting) at 16 and 24 kHz, tables per
@@ -43,8 +46,10 @@ import { importLabHelpers } from './echo-lab-bundle.mjs';
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUTSIDE = process.env.ECHO_BENCH_GRID === 'outside';
 const DEVICE = process.env.ECHO_BENCH_GRID === 'device';
-const BLUETOOTH_SBC = process.env.ECHO_BENCH_GRID === 'bluetooth-sbc';
-const BLUETOOTH = process.env.ECHO_BENCH_GRID === 'bluetooth' || BLUETOOTH_SBC;
+/** The real codec on the Bluetooth scenes (test/helpers/echo-grid.ts BLUETOOTH_CODECS), or null. */
+const REAL_CODEC = /** @type {'sbc' | 'lc3' | 'aac' | null} */ (/^bluetooth-(sbc|lc3|aac)$/.exec(process.env.ECHO_BENCH_GRID ?? '')?.[1] ?? null);
+const BLUETOOTH_REAL = REAL_CODEC !== null;
+const BLUETOOTH = process.env.ECHO_BENCH_GRID === 'bluetooth' || BLUETOOTH_REAL;
 const DRC = process.env.ECHO_BENCH_GRID === 'drc';
 const GRID = process.env.ECHO_BENCH_GRID === 'test' || OUTSIDE || DEVICE || BLUETOOTH || DRC ? 'test' : 'bench';
 const RATES = process.env.ECHO_BENCH_RATES ?? (OUTSIDE ? '16000' : DEVICE ? '48000' : BLUETOOTH || DRC ? '16000,24000' : '16000,24000,48000');
@@ -52,8 +57,8 @@ const RESULTS = OUTSIDE
   ? 'echo-outside'
   : DEVICE
     ? `echo-device-${RATES.replaceAll(',', '-')}`
-    : BLUETOOTH_SBC
-      ? `echo-bluetooth-sbc-${RATES.replaceAll(',', '-')}`
+    : BLUETOOTH_REAL
+      ? `echo-bluetooth-${REAL_CODEC}-${RATES.replaceAll(',', '-')}`
       : BLUETOOTH
         ? 'echo-bluetooth'
         : DRC
@@ -252,7 +257,7 @@ const PEERS = havePeers
       ...(speexBestMs !== 500 ? [/** @type {Peer} */ ([`speex@${speexBestMs}ms`, speexBestMs])] : []),
       ...(BLUETOOTH ? [/** @type {Peer} */ (['speex@800ms', 800])] : []),
       ['webrtc', 0],
-      ...(BLUETOOTH_SBC ? [] : [/** @type {Peer} */ (['webrtc-da', 0])]),
+      ...(BLUETOOTH_REAL ? [] : [/** @type {Peer} */ (['webrtc-da', 0])]),
     ]
   : [];
 
@@ -271,7 +276,7 @@ for (const rate of RATES.split(',').map(Number)) {
     : DEVICE
       ? [lab.deviceRateGroup(rate), lab.outsideGroup(rate)]
       : BLUETOOTH
-        ? [lab.bluetoothGroup(rate, 'bench', BLUETOOTH_SBC ? 'sbc' : 'model')]
+        ? [lab.bluetoothGroup(rate, 'bench', REAL_CODEC ?? 'model')]
         : DRC
           ? [lab.drcGroup(rate, [null, ...lab.DRC_MEASURED])]
           : rate === 48000
@@ -285,7 +290,7 @@ for (const rate of RATES.split(',').map(Number)) {
     for (const p of group.scenes) {
       const scene = lab.buildScene(p);
       const fs = runScene(scene, PEERS);
-      if (DEVICE || DRC || BLUETOOTH_SBC) console.error(`${scene.name}: ${((performance.now() - t0) / 60000).toFixed(1)} min`);
+      if (DEVICE || DRC || BLUETOOTH_REAL) console.error(`${scene.name}: ${((performance.now() - t0) / 60000).toFixed(1)} min`);
       all.push(...(DRC ? fs.map(bySetting) : fs));
       reference.scenes[scene.name] = { fingerprint: lab.sceneFingerprint(scene), figures: fs.filter((f) => PEERS.some(([n]) => n === f.canceller)) };
     }

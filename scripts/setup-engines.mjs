@@ -1,7 +1,8 @@
 // Run by `npm test` (and `npm run test:browser`, `test:demo`, `test:transport`) before vitest: finds the browser engines the tests
 // drive (all of them, or those in ENGINES=...), openssl (the TLS transport test makes its
-// certificate with it), and, unless `--no-engines`, sox and sbc-tools (BlueZ's SBC codec: the
-// Bluetooth scenes through the real codec, test/quality/echo-sbc.test.ts). What is missing is installed from Debian packages when this user can
+// certificate with it), and, unless `--no-engines`, sox, sbc-tools (BlueZ's SBC codec: the
+// Bluetooth scenes through the real codec, test/quality/echo-sbc.test.ts) and liblc3-tools (LE Audio's LC3,
+// test/quality/echo-lc3.test.ts; about 0.2 MB installed). ffmpeg (the AAC scenes) stays the bench's, not installed here. What is missing is installed from Debian packages when this user can
 // (root with apt-get), with one line saying so; otherwise it stops here with the exact command to
 // run. Firefox ESR 140 is not installed but unpacked from its .deb into ~/.cache/realtime-pcm
 // (`apt-get download`, no root needed). The first run installs about 0.9 GB in about 2.5 minutes.
@@ -54,6 +55,7 @@ if (!has('openssl')) packages.add('openssl');
 const wantsCodecs = !process.argv.includes('--no-engines');
 if (wantsCodecs && !has('sox')) packages.add('sox');
 if (wantsCodecs && (!has('sbcenc') || !has('sbcdec'))) packages.add('sbc-tools');
+if (wantsCodecs && (!has('elc3') || !has('dlc3'))) packages.add('liblc3-tools');
 
 let updated = false;
 const aptUpdate = () => {
@@ -111,6 +113,7 @@ for (const name of engines) {
   if (missing.packages.length > 0 || missing.unpackOld) stop([`${name} is still missing after setup: ${[...missing.packages].join(' ') || 'firefox-esr 140'}`]);
 }
 if (!has('openssl')) stop(['openssl is still missing after setup']);
-if (wantsCodecs && !(has('sox') && has('sbcenc') && has('sbcdec'))) stop(['sox or sbc-tools is still missing after setup']);
+if (wantsCodecs && !(has('sox') && has('sbcenc') && has('sbcdec') && has('elc3') && has('dlc3')))
+  stop(['sox, sbc-tools or liblc3-tools is still missing after setup']);
 mkdirSync('test-artifacts', { recursive: true });
 if (!existsSync('test-artifacts')) stop(['cannot create test-artifacts/']);

@@ -112,7 +112,8 @@ export function traceScene(lab, only, groupOption) {
  * (session rate), 48k (device rate), outside, outside24, outside48 (the outside rooms at 16, 24 and 48 kHz,
  * each from its responses generated at that rate), outside24r (at 24 kHz from the 16 kHz responses), quiet,
  * quiet24, quiet48 (bench/echo-quiet.mjs's scenes), bt, bt24 (a Bluetooth speaker, aec-bt), btsbc, btsbc24 (the same
- * through the real SBC / mSBC codecs, aec-sbc), btsbc51, btsbc51_24 (the sink at 48 kHz, SBC bitpool 51), changes, changes24
+ * through the real SBC / mSBC codecs, aec-sbc), btsbc51, btsbc51_24 (the sink at 48 kHz, SBC bitpool 51), btlc3, btlc3_24,
+ * btaac, btaac24 (through LE Audio's LC3 and A2DP's AAC, aec-codecs), changes, changes24
  * (bench/echo-lab/changes.mjs's calls with a path change, 16 / 24 kHz 12 dB). With
  * `shifts`, every scene whose name matches `only`, shifted by each (0: as is); without, the scenes
  * whose name matches and the lab's shifted copies whose `<name> +<n>` does.
@@ -138,12 +139,18 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     // a Bluetooth speaker (aec-bt: 280-420 ms, codec noise, drift) at 16 and 24 kHz; over the default maxDelayMs (250)
     bt: () => [lab.bluetoothGroup(16000)],
     bt24: () => [lab.bluetoothGroup(24000)],
-    // the same scenes through the real codecs (aec-sbc: test/helpers/echo-sbc.ts, BlueZ's sbcenc / sbcdec and sox on PATH, else an error)
+    // the same scenes through the real codecs (aec-sbc: test/helpers/echo-codec.ts, BlueZ's sbcenc / sbcdec and sox on PATH, else an error)
     btsbc: () => [lab.bluetoothGroup(16000, 'bench', 'sbc')],
     btsbc24: () => [lab.bluetoothGroup(24000, 'bench', 'sbc')],
     // the same with the sink at 48 kHz, SBC bitpool 51 for the 280 and 350 ms scenes, mSBC for the 420 ms (aec-sbcpeers)
     btsbc51: () => [lab.bluetoothGroup(16000, 'bench', 'sbc48')],
     btsbc51_24: () => [lab.bluetoothGroup(24000, 'bench', 'sbc48')],
+    // the same through LE Audio's LC3 (BAP 32_2, 32_1, 16_2; liblc3's elc3 / dlc3) and A2DP's AAC (256 / 128 kbps 44.1 kHz,
+    // 320 kbps 48 kHz; ffmpeg's encoder), their algorithmic delay played (aec-codecs: test/helpers/echo-codec.ts)
+    btlc3: () => [lab.bluetoothGroup(16000, 'bench', 'lc3')],
+    btlc3_24: () => [lab.bluetoothGroup(24000, 'bench', 'lc3')],
+    btaac: () => [lab.bluetoothGroup(16000, 'bench', 'aac')],
+    btaac24: () => [lab.bluetoothGroup(24000, 'bench', 'aac')],
     // the device's loudness processing after the reference tap (aec-drc: test/helpers/echo-drc.ts), at 16 and 24 kHz
     drc: () => [lab.drcGroup(16000)],
     drc24: () => [lab.drcGroup(24000)],

@@ -21,14 +21,14 @@
 // - The clock. The speaker's clock is not the mic's: the played stream is the reference resampled
 //   by 1 + driftPpm / 1e6 (./echo-drift's windowed-sinc interpolator), so the echo comes earlier
 //   (> 0) or later (< 0) by driftPpm x the time into the call (100 ppm: 2 ms over a 20 s scene).
-// With `codec` (aec-sbc) the real codec instead of the model (./echo-sbc: BlueZ's sbcenc / sbcdec,
-// A2DP SBC or HFP mSBC; `lowpassHz` and `codecSnrDb` unused): the reply coded at the source's clock,
+// With `codec` (aec-sbc, aec-codecs) the real codec instead of the model (./echo-codec: BlueZ's SBC
+// (A2DP SBC or HFP mSBC), LE Audio's LC3, A2DP's AAC; `lowpassHz` and `codecSnrDb` unused): the reply coded at the source's clock,
 // then played at the speaker's (the drift after the codec, as a sink's DAC plays the decoded stream).
 // Independent of the code under test (double precision, its own FFT: ./echo-sources).
 import { resampleAt } from './echo-drift.js';
 import { besselI0, convolve, fft } from './echo-sources.js';
 import { rng } from './random.js';
-import { type SbcCodec, sbcCoded } from './echo-sbc.js';
+import { type BtCodec, codecCoded } from './echo-codec.js';
 
 export interface BluetoothPlayout {
   /** Speaker clock against the mic's, ppm (> 0: the echo comes earlier over time). */
@@ -37,8 +37,8 @@ export interface BluetoothPlayout {
   codecSnrDb: number;
   /** The codec's bandwidth, Hz (at or over the scene's Nyquist: none). */
   lowpassHz: number;
-  /** The real codec instead of the model (./echo-sbc; needs sbc-tools and sox): `codecSnrDb` and `lowpassHz` unused. */
-  codec?: SbcCodec;
+  /** The real codec instead of the model (./echo-codec; needs its tools and sox): `codecSnrDb` and `lowpassHz` unused. */
+  codec?: BtCodec;
 }
 
 const SUBBANDS = 8;
@@ -130,7 +130,7 @@ export function bluetoothPlayed(
   seed: number,
   length: number,
 ): Float64Array {
-  if (bt.codec) return resampleAt(sbcCoded(reference, sampleRate, bt.codec), 1 + bt.driftPpm / 1e6, delaySamples, length);
+  if (bt.codec) return resampleAt(codecCoded(reference, sampleRate, bt.codec), 1 + bt.driftPpm / 1e6, delaySamples, length);
   const clocked = resampleAt(reference, 1 + bt.driftPpm / 1e6, delaySamples, length);
   const band = lowpass(clocked, sampleRate, bt.lowpassHz);
   const noise = codingNoise(band, sampleRate, bt.codecSnrDb, seed * 31337 + 5);

@@ -4,7 +4,7 @@
 import { OUTSIDE_ROOMS } from './echo-outside.js';
 import { HELD_OUT_ROOMS, MAIN_ROOMS } from './echo-sources.js';
 import type { DrcName } from './echo-drc.js';
-import { type SbcCodec, sbcMissing } from './echo-sbc.js';
+import { type BtCodec, codecMissing } from './echo-codec.js';
 import { USERS_HELD_OUT, type SceneParams } from './echo-scenes.js';
 
 export type GroupName =
@@ -20,6 +20,8 @@ export type GroupName =
   | 'bluetooth'
   | 'bluetooth-sbc'
   | 'bluetooth-sbc48'
+  | 'bluetooth-lc3'
+  | 'bluetooth-aac'
   | 'drc';
 
 export interface SceneGroup {
@@ -172,13 +174,30 @@ export function quietGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench')
 }
 
 /** The Bluetooth scenes' delays and playouts (./echo-bt): earbuds on AAC, a speaker on SBC, a car's hands-free on mSBC. */
-export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: number; codecSnrDb: number; lowpassHz: number; codec: SbcCodec }[] = [
-  // `codec`: the real codec standing for the model in bluetoothGroup(rate, size, 'sbc') (aec-sbc; ./echo-sbc); with
-  // 'sbc48' (aec-sbcpeers) the two A2DP profiles take 'sbc51' (48 kHz, bitpool 51) instead, mSBC stays
-  { delayMs: 280, what: 'earbuds (AAC)', driftPpm: 20, codecSnrDb: 30, lowpassHz: 20000, codec: 'sbc53' },
-  { delayMs: 350, what: 'a speaker (SBC, bitpool 35)', driftPpm: 50, codecSnrDb: 25, lowpassHz: 11000, codec: 'sbc32' },
-  { delayMs: 420, what: "a car's hands-free (mSBC)", driftPpm: 100, codecSnrDb: 20, lowpassHz: 7000, codec: 'msbc' },
+export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: number; codecSnrDb: number; lowpassHz: number }[] = [
+  { delayMs: 280, what: 'earbuds (AAC)', driftPpm: 20, codecSnrDb: 30, lowpassHz: 20000 },
+  { delayMs: 350, what: 'a speaker (SBC, bitpool 35)', driftPpm: 50, codecSnrDb: 25, lowpassHz: 11000 },
+  { delayMs: 420, what: "a car's hands-free (mSBC)", driftPpm: 100, codecSnrDb: 20, lowpassHz: 7000 },
 ];
+
+/** The real codecs bluetoothGroup can put on the path (./echo-codec), each with its codec per profile of BLUETOOTH_PROFILES (280, 350, 420 ms). */
+export type BluetoothCodecs = 'sbc' | 'sbc48' | 'lc3' | 'aac';
+
+/**
+ * The real codec per profile (280, 350, 420 ms) and the group's name and description. 'sbc' (aec-sbc):
+ * SBC bitpool 53 for the earbuds' 280 ms, SBC bitpool 32 (a congested link) for the speaker's 350 ms,
+ * mSBC for the car's 420 ms. 'sbc48' (aec-sbcpeers): the sink at 48 kHz, A2DP's high quality there
+ * (bitpool 51) for both the 280 and the 350 ms, mSBC for the 420 ms. 'lc3' (aec-codecs): LE Audio,
+ * BAP 32_2 (32 kHz, 10 ms, 64 kbps) at 280 ms, 32_1 (7.5 ms frames) at 350 ms, 16_2 (16 kHz, 32 kbps: a
+ * headset's bidirectional mode) at 420 ms. 'aac' (aec-codecs): A2DP AAC-LC at 256 kbps 44.1 kHz (an
+ * iPhone) at 280 ms, 128 kbps at 350 ms, 320 kbps 48 kHz (PipeWire's default) at 420 ms.
+ */
+export const BLUETOOTH_CODECS: Record<BluetoothCodecs, { codecs: [BtCodec, BtCodec, BtCodec]; name: GroupName; what: string }> = {
+  sbc: { codecs: ['sbc53', 'sbc32', 'msbc'], name: 'bluetooth-sbc', what: 'the real codec (SBC bitpool 53 / 32, mSBC)' },
+  sbc48: { codecs: ['sbc51', 'sbc51', 'msbc'], name: 'bluetooth-sbc48', what: 'the real codec at 48 kHz (SBC bitpool 51, mSBC)' },
+  lc3: { codecs: ['lc3_32_2', 'lc3_32_1', 'lc3_16_2'], name: 'bluetooth-lc3', what: "LE Audio's LC3 (BAP 32_2, 32_1, 16_2)" },
+  aac: { codecs: ['aac256', 'aac128', 'aac320_48'], name: 'bluetooth-aac', what: "A2DP's AAC (ffmpeg's encoder: 256 / 128 kbps at 44.1 kHz, 320 kbps at 48)" },
+};
 
 /**
  * A Bluetooth speaker (aec-bt; ./echo-bt): the lab's rooms with 280-420 ms from the reference to the
@@ -186,36 +205,29 @@ export const BLUETOOTH_PROFILES: { delayMs: number; what: string; driftPpm: numb
  * the signal, the speaker's clock 20-100 ppm off the mic's (its sign alternating by room), at 6 and
  * 18 dB echo return loss; calls and cold starts (the user over the first reply 0.8 s in), the same
  * speech as the lab's (their seeds). `size` 'test': the quality test's few; 'bench': all (36). `codec`
- * 'sbc' (aec-sbc): the same scenes through the real codecs (./echo-sbc; needs sbc-tools and sox): SBC
- * bitpool 53 for the earbuds' 280 ms, SBC bitpool 32 (a congested link) for the speaker's 350 ms,
- * mSBC for the car's 420 ms. 'sbc48' (aec-sbcpeers): the same with the sink at 48 kHz, A2DP's high quality
- * there (bitpool 51) for both the 280 and the 350 ms scenes, mSBC for the 420 ms.
+ * other than 'model': the same scenes through the real codecs (./echo-codec; needs their tools and sox),
+ * one per profile as BLUETOOTH_CODECS says.
  */
-export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench', codec: 'model' | 'sbc' | 'sbc48' = 'model'): SceneGroup {
-  if (codec !== 'model') {
-    const missing = sbcMissing();
+export function bluetoothGroup(sampleRate = 16000, size: 'test' | 'bench' = 'bench', codec: 'model' | BluetoothCodecs = 'model'): SceneGroup {
+  const real = codec === 'model' ? null : BLUETOOTH_CODECS[codec];
+  if (real) {
+    const missing = codecMissing(real.codecs);
     if (missing) throw new Error(missing);
   }
   const scenes: SceneParams[] = [];
   MAIN_ROOMS.forEach((room, r) => {
-    for (const { delayMs, driftPpm, codecSnrDb, lowpassHz, codec: real } of BLUETOOTH_PROFILES) {
-      const coded = codec === 'sbc48' && real !== 'msbc' ? 'sbc51' : real;
-      const bluetooth = { driftPpm: r % 2 === 0 ? driftPpm : -driftPpm, codecSnrDb, lowpassHz, ...(codec === 'model' ? {} : { codec: coded }) };
+    BLUETOOTH_PROFILES.forEach(({ delayMs, driftPpm, codecSnrDb, lowpassHz }, p) => {
+      const bluetooth = { driftPpm: r % 2 === 0 ? driftPpm : -driftPpm, codecSnrDb, lowpassHz, ...(real ? { codec: real.codecs[p]! } : {}) };
       for (const erlDb of [6, 18]) {
         const call = { room, sampleRate, delayMs, erlDb, script: 'call' as const, bluetooth, seed: seedOf(room, 120, 'call') };
         const cold = { room, sampleRate, delayMs, erlDb, script: 'cold-start' as const, bluetooth, noiseDb: -70, seed: seedOf(room, 'cold') };
         if (size === 'bench' || (erlDb === 6 && delayMs === 350)) scenes.push(call, cold);
       }
-    }
+    });
   });
   return {
-    name: codec === 'model' ? 'bluetooth' : codec === 'sbc' ? 'bluetooth-sbc' : 'bluetooth-sbc48',
-    what:
-      codec === 'sbc'
-        ? 'a Bluetooth speaker through the real codec (SBC bitpool 53 / 32, mSBC): 280-420 ms of delay, clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB'
-        : codec === 'sbc48'
-          ? 'a Bluetooth speaker through the real codec at 48 kHz (SBC bitpool 51, mSBC): 280-420 ms of delay, clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB'
-          : 'a Bluetooth speaker: 280-420 ms of delay, codec lowpass and noise (20-30 dB), clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB',
+    name: real ? real.name : 'bluetooth',
+    what: `a Bluetooth speaker${real ? ` through ${real.what}` : ''}: 280-420 ms of delay, ${real ? '' : 'codec lowpass and noise (20-30 dB), '}clock drift 20-100 ppm; calls and cold starts at 6 and 18 dB`,
     scenes,
   };
 }
