@@ -1,11 +1,15 @@
 // Real FFT of any power-of-two length n (8..65536), forward and inverse, over caller memory.
 //
 // How: the n real samples are packed as n/2 complex samples (even samples real, odd imaginary),
-// read in bit-reversed order, transformed by an iterative radix-2 decimation-in-time complex
-// FFT (the first two stages fused into one radix-4 pass, four groups at a time in f32x4:
-// ./fft-first-stages; stages of half-length >= 4 four butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input (f32x4):
+// read in bit-reversed order (each sample's two parts with one 8-byte load), transformed by an
+// iterative radix-2 decimation-in-time complex FFT (the first two stages fused into one radix-4
+// pass, four groups at a time in f32x4: ./fft-first-stages; stages of half-length >= 4 four
+// butterflies at a time in f32x4, two stages per pass: for the canceller's sizes m = 128, 256, 512
+// as radix-4 butterflies with three twiddle products, aec-speed12, else radix-2^2 with four), and
+// split into the n/2 + 1 bins of the real input (f32x4):
 //   X[k] = (Z[k] + conj Z[m-k]) / 2 - i W^k (Z[k] - conj Z[m-k]) / 2,  W = exp(-2 pi i / n), m = n/2.
-// The inverse runs the same steps backwards (merge, conjugate, forward complex FFT, conjugate).
+// The inverse runs the same steps backwards (merge, conjugate, forward complex FFT, conjugate; for
+// the canceller's sizes the last pass writes the scaled samples itself).
 // Spectra are split arrays: re[0..m] and im[0..m] (im[0] = im[m] = 0 on output, ignored on input).
 // Scaling: forward unscaled; inverse scaled by 1/n, so inverse(forward(x)) = x.
 // Reference: the standard split of one complex FFT into a real FFT of twice the length (e.g.
