@@ -1,11 +1,15 @@
 // Real FFT of any power-of-two length n (8..65536), forward and inverse, over caller memory.
 //
 // How: the n real samples are packed as n/2 complex samples (even samples real, odd imaginary),
-// read in bit-reversed order, transformed by an iterative radix-2 decimation-in-time complex
-// FFT (the first two stages fused into one radix-4 pass, four groups at a time in f32x4:
-// ./fft-first-stages; stages of half-length >= 4 four butterflies at a time in f32x4), and split into the n/2 + 1 bins of the real input (f32x4):
+// read in bit-reversed order (each sample's two parts with one 8-byte load), transformed by an
+// iterative radix-2 decimation-in-time complex FFT (the first two stages fused into one radix-4
+// pass, four groups at a time in f32x4: ./fft-first-stages; stages of half-length >= 4 four
+// butterflies at a time in f32x4, two stages per pass: for the canceller's sizes m = 128, 256, 512
+// as radix-4 butterflies with three twiddle products, aec-speed12, else radix-2^2 with four), and
+// split into the n/2 + 1 bins of the real input (f32x4):
 //   X[k] = (Z[k] + conj Z[m-k]) / 2 - i W^k (Z[k] - conj Z[m-k]) / 2,  W = exp(-2 pi i / n), m = n/2.
-// The inverse runs the same steps backwards (merge, conjugate, forward complex FFT, conjugate).
+// The inverse runs the same steps backwards (merge, conjugate, forward complex FFT, conjugate; for
+// the canceller's sizes the last pass writes the scaled samples itself).
 // Spectra are split arrays: re[0..m] and im[0..m] (im[0] = im[m] = 0 on output, ignored on input).
 // Scaling: forward unscaled; inverse scaled by 1/n, so inverse(forward(x)) = x.
 // Reference: the standard split of one complex FFT into a real FFT of twice the length (e.g.
@@ -22,6 +26,7 @@ import { firstStages, firstStagesLanes, firstStagesX4, gather4 } from "./fft-fir
   bitrevAt: i32; // i32[m] bit-reversed index
   twAt: i32; // stage twiddles: cos at [h + k], then sin at [m + h + k], k < h, for each stage half-length h
   splitAt: i32; // cos(-2 pi k / n) at [k], then sin at [m + 4 + k], k <= m
+  tw3At: i32; // a radix-4 pass's third twiddle: cos(-3 pi k / 2h) at [h + k], then sin at [m + h + k], k < h, for h = 4, 16, 64, 256 (< m)
 }
 
 // @ts-ignore: decorator
@@ -30,7 +35,7 @@ import { firstStages, firstStagesLanes, firstStagesX4, gather4 } from "./fft-fir
 /** Bytes of the table for length `n`. */
 export function fft_table_bytes(n: i32): usize {
   const m = n >> 1;
-  return <usize>(HEADER + 4 * m + 8 * m + 8 * (m + 4));
+  return <usize>(HEADER + 4 * m + 8 * m + 8 * (m + 4) + 8 * m);
 }
 
 /** Bytes of the work area for length `n` (re and im of n/2 complex samples). */
@@ -52,6 +57,7 @@ export function fft_init(t: usize, n: i32): void {
   tab.bitrevAt = HEADER;
   tab.twAt = HEADER + 4 * m;
   tab.splitAt = HEADER + 12 * m;
+  tab.tw3At = HEADER + 12 * m + 8 * (m + 4);
   let bits = 0;
   while ((1 << bits) < m) bits++;
   for (let i = 0; i < m; i++) {
@@ -67,6 +73,14 @@ export function fft_init(t: usize, n: i32): void {
       const a = -Math.PI * <f64>k / <f64>h;
       store<f32>(tw + (<usize>(h + k) << 2), <f32>Math.cos(a));
       store<f32>(tw + (<usize>(m + h + k) << 2), <f32>Math.sin(a));
+    }
+  }
+  const tw3 = t + <usize>tab.tw3At;
+  for (let h = 4; h < m; h <<= 2) {
+    for (let k = 0; k < h; k++) {
+      const a = -1.5 * Math.PI * <f64>k / <f64>h;
+      store<f32>(tw3 + (<usize>(h + k) << 2), <f32>Math.cos(a));
+      store<f32>(tw3 + (<usize>(m + h + k) << 2), <f32>Math.sin(a));
     }
   }
   const sp = t + <usize>tab.splitAt;
@@ -103,8 +117,7 @@ function cfft(t: usize, re: usize, im: usize): void {
  * reversal read straight into the first two stages, no separate pass.
  */
 function cfftFrom<Z>(t: usize, x: usize, re: usize, im: usize): void {
-  const m = changetype<FftTable>(t).m;
-  cfftGathered<Z, u8>(t, x, 4, 3, <usize>m << 2, <usize>m << 1, <usize>(6 * m), re, im);
+  cfftGathered<Z, u8, u8>(t, x, re, im, 0, 0);
 }
 
 /**
@@ -137,39 +150,57 @@ function cfftFrom<Z>(t: usize, x: usize, re: usize, im: usize): void {
 }
 
 /**
- * The complex FFT of m samples whose sample u has its real part at x + (u << shift) and its
- * imaginary part `imAt` bytes further, into re/im: group i of 4 reads the samples bitrev(i) + 0,
- * m/2, m/4, 3m/4 (at byte offsets 0, q1, q2, q3), four groups at a time in f32x4 (lane g: group i + g).
+ * The complex FFT of the m samples at `x` (sample u: its real part at x + 8u, its imaginary part
+ * at x + 8u + 4), into re/im: group i of 4 reads the samples bitrev(i) + 0, m/2, m/4, 3m/4, four
+ * groups at a time in f32x4 (lane g: group i + g), each sample's two parts with one 8-byte load.
  */
 // @ts-ignore: decorator
-@inline function cfftGathered<Z, O>(t: usize, x: usize, imAt: usize, shift: i32, q1: usize, q2: usize, q3: usize, re: usize, im: usize): void {
+@inline function cfftGathered<Z, O, I>(t: usize, x: usize, re: usize, im: usize, dst: usize, scale: f32): void {
   const tab = changetype<FftTable>(t);
   const m = tab.m;
   const br = t + <usize>tab.bitrevAt;
-  // (offsets 0 and q2 are points of the first half, q1 and q3 of the second: bitrev(i) < m/4)
+  // byte offsets of the samples m/2, m/4, 3m/4 (0 and q2 are points of the first half, q1 and q3
+  // of the second: bitrev(i) < m/4)
+  const q1 = <usize>m << 2;
+  const q2 = <usize>m << 1;
+  const q3 = <usize>(6 * m);
   const z4 = f32x4.splat(0);
   let i = 0;
   for (; i + 16 <= m; i += 16) {
     const o = <usize>i << 2;
-    const p0 = x + (<usize>load<i32>(br + o) << shift);
-    const p1 = x + (<usize>load<i32>(br + o, 16) << shift);
-    const p2 = x + (<usize>load<i32>(br + o, 32) << shift);
-    const p3 = x + (<usize>load<i32>(br + o, 48) << shift);
-    firstStagesLanes(zeroFirst<Z>() ? z4 : gather4(p0, p1, p2, p3, 0), zeroSecond<Z>() ? z4 : gather4(p0, p1, p2, p3, q1),
-      zeroFirst<Z>() ? z4 : gather4(p0, p1, p2, p3, q2), zeroSecond<Z>() ? z4 : gather4(p0, p1, p2, p3, q3),
-      zeroFirst<Z>() ? z4 : gather4(p0, p1, p2, p3, imAt), zeroSecond<Z>() ? z4 : gather4(p0, p1, p2, p3, q1 + imAt),
-      zeroFirst<Z>() ? z4 : gather4(p0, p1, p2, p3, q2 + imAt), zeroSecond<Z>() ? z4 : gather4(p0, p1, p2, p3, q3 + imAt), re + o, im + o);
+    const p0 = x + (<usize>load<i32>(br + o) << 3);
+    const p1 = x + (<usize>load<i32>(br + o, 16) << 3);
+    const p2 = x + (<usize>load<i32>(br + o, 32) << 3);
+    const p3 = x + (<usize>load<i32>(br + o, 48) << 3);
+    // [re, im] of lanes 0 and 1, then of lanes 2 and 3, at each offset
+    const a0 = zeroFirst<Z>() ? z4 : pairs(p0, p1, 0);
+    const b0 = zeroFirst<Z>() ? z4 : pairs(p2, p3, 0);
+    const a1 = zeroSecond<Z>() ? z4 : pairs(p0, p1, q1);
+    const b1 = zeroSecond<Z>() ? z4 : pairs(p2, p3, q1);
+    const a2 = zeroFirst<Z>() ? z4 : pairs(p0, p1, q2);
+    const b2 = zeroFirst<Z>() ? z4 : pairs(p2, p3, q2);
+    const a3 = zeroSecond<Z>() ? z4 : pairs(p0, p1, q3);
+    const b3 = zeroSecond<Z>() ? z4 : pairs(p2, p3, q3);
+    firstStagesLanes(
+      v128.shuffle<f32>(a0, b0, 0, 2, 4, 6), v128.shuffle<f32>(a1, b1, 0, 2, 4, 6), v128.shuffle<f32>(a2, b2, 0, 2, 4, 6), v128.shuffle<f32>(a3, b3, 0, 2, 4, 6),
+      v128.shuffle<f32>(a0, b0, 1, 3, 5, 7), v128.shuffle<f32>(a1, b1, 1, 3, 5, 7), v128.shuffle<f32>(a2, b2, 1, 3, 5, 7), v128.shuffle<f32>(a3, b3, 1, 3, 5, 7), re + o, im + o);
   }
   for (; i < m; i += 4) {
     const o = <usize>i << 2;
-    const p = x + (<usize>load<i32>(br + o) << shift);
+    const p = x + (<usize>load<i32>(br + o) << 3);
     firstStages(zeroFirst<Z>() ? 0 : load<f32>(p), zeroSecond<Z>() ? 0 : load<f32>(p + q1), zeroFirst<Z>() ? 0 : load<f32>(p + q2), zeroSecond<Z>() ? 0 : load<f32>(p + q3),
-      zeroFirst<Z>() ? 0 : load<f32>(p + imAt), zeroSecond<Z>() ? 0 : load<f32>(p + q1 + imAt), zeroFirst<Z>() ? 0 : load<f32>(p + q2 + imAt), zeroSecond<Z>() ? 0 : load<f32>(p + q3 + imAt), re + o, im + o);
+      zeroFirst<Z>() ? 0 : load<f32>(p, 4), zeroSecond<Z>() ? 0 : load<f32>(p + q1, 4), zeroFirst<Z>() ? 0 : load<f32>(p + q2, 4), zeroSecond<Z>() ? 0 : load<f32>(p + q3, 4), re + o, im + o);
   }
-  if (m == 128) stagesFixed<u8, O>(t + <usize>tab.twAt, re);
-  else if (m == 256) stagesFixed<u16, O>(t + <usize>tab.twAt, re);
-  else if (m == 512) stagesFixed<u32, O>(t + <usize>tab.twAt, re);
+  if (m == 128) stagesFixed<u8, O, I>(t + <usize>tab.twAt, t + <usize>tab.tw3At, re, dst, scale);
+  else if (m == 256) stagesFixed<u16, O, I>(t + <usize>tab.twAt, t + <usize>tab.tw3At, re, dst, scale);
+  else if (m == 512) stagesFixed<u32, O, I>(t + <usize>tab.twAt, t + <usize>tab.tw3At, re, dst, scale);
   else fft_stages_x4(t + <usize>tab.twAt, re, im, m);
+}
+
+/** The 8 bytes at p0 + off and at p1 + off as one vector ([re, im] of two samples). */
+// @ts-ignore: decorator
+@inline function pairs(p0: usize, p1: usize, off: usize): v128 {
+  return v128.load64_lane(p1 + off, v128.load64_zero(p0 + off), 1);
 }
 
 /**
@@ -196,27 +227,63 @@ function cfftFrom<Z>(t: usize, x: usize, re: usize, im: usize): void {
  * operations in the same order: the same output bit for bit.
  */
 // @ts-ignore: decorator
-@inline function stagesFixed<T, O>(tw: usize, re: usize): void {
+@inline function stagesFixed<T, O, I>(tw: usize, tw3: usize, re: usize, dst: usize, scale: f32): void {
   const MB = fixedM<T>();
-  pass22<T, u8, u8>(tw, re);
-  pass22<T, u16, u8>(tw, re);
+  pass4<T, u8, u8, u8>(tw, tw3, re, 0, 0);
+  pass4<T, u16, u8, u8>(tw, tw3, re, 0, 0);
   if (MB == 128 * 4) {
-    lastStage<T, u32, O>(tw, re);
+    lastStage<T, u32, O, I>(tw, re, dst, scale);
   } else if (MB == 256 * 4) {
-    pass22<T, u32, O>(tw, re);
+    pass4<T, u32, O, I>(tw, tw3, re, dst, scale);
   } else {
-    pass22<T, u32, u8>(tw, re);
-    lastStage<T, u64, O>(tw, re);
+    pass4<T, u32, u8, u8>(tw, tw3, re, 0, 0);
+    lastStage<T, u64, O, I>(tw, re, dst, scale);
   }
 }
 
 /**
- * fft_stages_x4's radix-2^2 pass (stages h and 2h) for m = fixedM<T>, h = fixedH<H>; O (wantFirst /
- * wantSecond) only where it is the last pass (4h = m: its points k, k + h are the first half, k + 2h,
- * k + 3h the second).
+ * Whether a pass is the inverse's last and writes its points as samples (I: u16) instead of back
+ * into re / im (u8): point j's real part times `scale` at dst + 8j, its imaginary part times
+ * -`scale` at dst + 8j + 4, the same operations as the inverse's interleave after the stages.
  */
 // @ts-ignore: decorator
-@inline function pass22<T, H, O>(tw: usize, re: usize): void {
+@inline function interleaves<I>(): bool {
+  return sizeof<I>() == 2;
+}
+
+/** Which quarter of a stage's span a point is in, as a type: u8, u16, u32, u64 stand for 0, 1, 2, 3. */
+// @ts-ignore: decorator
+@inline function quarter<J>(): usize {
+  return sizeof<J>() == 1 ? 0 : sizeof<J>() == 2 ? 1 : sizeof<J>() == 4 ? 2 : 3;
+}
+
+/**
+ * Points p + j h .. + 3 (j = quarter<J>, h = fixedH<H>; re `vr`, im `vi`; `p` in the work area at
+ * `re`): stored back, or as samples (interleaves<I>).
+ */
+// @ts-ignore: decorator
+@inline function put<T, H, J, I>(p: usize, re: usize, vr: v128, vi: v128, dst: usize, scale: v128, nscale: v128): void {
+  const MB = fixedM<T>();
+  const OFF = quarter<J>() * fixedH<H>();
+  if (interleaves<I>()) {
+    const q = dst + ((p - re) << 1);
+    const sr = f32x4.mul(vr, scale);
+    const si = f32x4.mul(vi, nscale);
+    v128.store(q, v128.shuffle<f32>(sr, si, 0, 4, 1, 5), OFF << 1);
+    v128.store(q, v128.shuffle<f32>(sr, si, 2, 6, 3, 7), (OFF << 1) + 16);
+  } else {
+    v128.store(p, vr, OFF);
+    v128.store(p, vi, MB + OFF);
+  }
+}
+
+/**
+ * pass22's stages h and 2h as one radix-4 butterfly per point: with v = w_2h[k], the points
+ * x0 + v^2 x1 + v x2 + v^3 x3 and its three sign patterns, three complex products (v^2 = w_h[k],
+ * v, v^3 from `tw3`) where pass22 takes four; the same values up to rounding.
+ */
+// @ts-ignore: decorator
+@inline function pass4<T, H, O, I>(tw: usize, tw3: usize, re: usize, dst: usize, scale: f32): void {
   const MB = fixedM<T>();
   const HB = fixedH<H>();
   const H2 = HB << 1;
@@ -224,60 +291,54 @@ function cfftFrom<Z>(t: usize, x: usize, re: usize, im: usize): void {
   const IMH = MB + HB;
   const IMH2 = MB + H2;
   const IMH3 = MB + H3;
+  const sc = f32x4.splat(scale);
+  const nsc = f32x4.splat(-scale);
   const end = re + MB;
   for (let a = re; a < end; a += 4 * HB) {
     let t = tw;
+    let t3 = tw3;
     const kEnd = a + HB;
     for (let p = a; p < kEnd; p += 16) {
-      const wr = v128.load(t, HB);
-      const wi = v128.load(t, IMH);
-      // stage h: (a, b) and (c, d), twiddle w_h[k]
-      let ar = v128.load(p);
-      let ai = v128.load(p, MB);
-      let br = v128.load(p, HB);
-      let bi = v128.load(p, IMH);
-      let tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
-      let ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
-      const a1r = f32x4.add(ar, tr);
-      const a1i = f32x4.add(ai, ti);
-      const b1r = f32x4.sub(ar, tr);
-      const b1i = f32x4.sub(ai, ti);
-      ar = v128.load(p, H2);
-      ai = v128.load(p, IMH2);
-      br = v128.load(p, H3);
-      bi = v128.load(p, IMH3);
-      tr = f32x4.sub(f32x4.mul(br, wr), f32x4.mul(bi, wi));
-      ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
-      const c1r = f32x4.add(ar, tr);
-      const c1i = f32x4.add(ai, ti);
-      const d1r = f32x4.sub(ar, tr);
-      const d1i = f32x4.sub(ai, ti);
-      // stage 2h: (a, c) with w_2h[k], (b, d) with w_2h[k + h]
-      let vr = v128.load(t, H2);
-      let vi = v128.load(t, IMH2);
-      tr = f32x4.sub(f32x4.mul(c1r, vr), f32x4.mul(c1i, vi));
-      ti = f32x4.add(f32x4.mul(c1r, vi), f32x4.mul(c1i, vr));
+      // t1 = v^2 x1, t2 = v x2, t3 = v^3 x3
+      let wr = v128.load(t, HB);
+      let wi = v128.load(t, IMH);
+      let xr = v128.load(p, HB);
+      let xi = v128.load(p, IMH);
+      const t1r = f32x4.sub(f32x4.mul(xr, wr), f32x4.mul(xi, wi));
+      const t1i = f32x4.add(f32x4.mul(xr, wi), f32x4.mul(xi, wr));
+      wr = v128.load(t, H2);
+      wi = v128.load(t, IMH2);
+      xr = v128.load(p, H2);
+      xi = v128.load(p, IMH2);
+      const t2r = f32x4.sub(f32x4.mul(xr, wr), f32x4.mul(xi, wi));
+      const t2i = f32x4.add(f32x4.mul(xr, wi), f32x4.mul(xi, wr));
+      wr = v128.load(t3, HB);
+      wi = v128.load(t3, IMH);
+      xr = v128.load(p, H3);
+      xi = v128.load(p, IMH3);
+      const t3r = f32x4.sub(f32x4.mul(xr, wr), f32x4.mul(xi, wi));
+      const t3i = f32x4.add(f32x4.mul(xr, wi), f32x4.mul(xi, wr));
+      const x0r = v128.load(p);
+      const x0i = v128.load(p, MB);
+      const ar = f32x4.add(x0r, t1r);
+      const ai = f32x4.add(x0i, t1i);
+      const br = f32x4.sub(x0r, t1r);
+      const bi = f32x4.sub(x0i, t1i);
+      const cr = f32x4.add(t2r, t3r);
+      const ci = f32x4.add(t2i, t3i);
+      const dr = f32x4.sub(t2r, t3r);
+      const di = f32x4.sub(t2i, t3i);
+      // out0 = A + C, out2 = A - C, out1 = B - iD, out3 = B + iD
       if (wantFirst<O>()) {
-        v128.store(p, f32x4.add(a1r, tr));
-        v128.store(p, f32x4.add(a1i, ti), MB);
+        put<T, H, u8, I>(p, re, f32x4.add(ar, cr), f32x4.add(ai, ci), dst, sc, nsc);
+        put<T, H, u16, I>(p, re, f32x4.add(br, di), f32x4.sub(bi, dr), dst, sc, nsc);
       }
       if (wantSecond<O>()) {
-        v128.store(p, f32x4.sub(a1r, tr), H2);
-        v128.store(p, f32x4.sub(a1i, ti), IMH2);
-      }
-      vr = v128.load(t, H3);
-      vi = v128.load(t, IMH3);
-      tr = f32x4.sub(f32x4.mul(d1r, vr), f32x4.mul(d1i, vi));
-      ti = f32x4.add(f32x4.mul(d1r, vi), f32x4.mul(d1i, vr));
-      if (wantFirst<O>()) {
-        v128.store(p, f32x4.add(b1r, tr), HB);
-        v128.store(p, f32x4.add(b1i, ti), IMH);
-      }
-      if (wantSecond<O>()) {
-        v128.store(p, f32x4.sub(b1r, tr), H3);
-        v128.store(p, f32x4.sub(b1i, ti), IMH3);
+        put<T, H, u32, I>(p, re, f32x4.sub(ar, cr), f32x4.sub(ai, ci), dst, sc, nsc);
+        put<T, H, u64, I>(p, re, f32x4.sub(br, di), f32x4.add(bi, dr), dst, sc, nsc);
       }
       t += 16;
+      t3 += 16;
     }
   }
 }
@@ -287,10 +348,12 @@ function cfftFrom<Z>(t: usize, x: usize, re: usize, im: usize): void {
  * O: which half of the points it writes (point k the first, k + h the second).
  */
 // @ts-ignore: decorator
-@inline function lastStage<T, H, O>(tw: usize, re: usize): void {
+@inline function lastStage<T, H, O, I>(tw: usize, re: usize, dst: usize, scale: f32): void {
   const MB = fixedM<T>();
   const HB = fixedH<H>();
   const IMH = MB + HB;
+  const sc = f32x4.splat(scale);
+  const nsc = f32x4.splat(-scale);
   const end = re + MB;
   for (let a = re; a < end; a += 2 * HB) {
     let t = tw;
@@ -304,14 +367,8 @@ function cfftFrom<Z>(t: usize, x: usize, re: usize, im: usize): void {
       const ti = f32x4.add(f32x4.mul(br, wi), f32x4.mul(bi, wr));
       const ar = v128.load(p);
       const ai = v128.load(p, MB);
-      if (wantFirst<O>()) {
-        v128.store(p, f32x4.add(ar, tr));
-        v128.store(p, f32x4.add(ai, ti), MB);
-      }
-      if (wantSecond<O>()) {
-        v128.store(p, f32x4.sub(ar, tr), HB);
-        v128.store(p, f32x4.sub(ai, ti), IMH);
-      }
+      if (wantFirst<O>()) put<T, H, u8, I>(p, re, f32x4.add(ar, tr), f32x4.add(ai, ti), dst, sc, nsc);
+      if (wantSecond<O>()) put<T, H, u16, I>(p, re, f32x4.sub(ar, tr), f32x4.sub(ai, ti), dst, sc, nsc);
       t += 16;
     }
   }
@@ -516,10 +573,9 @@ export function fft_inverse_half(t: usize, inRe: usize, inIm: usize, x: usize, w
   const sc = t + <usize>tab.splitAt;
   const ss = sc + (<usize>(m + 4) << 2);
   // bin 0 (its imaginary parts read as 0), then bins 1..m-1 four at a time (X[m-k] read
-  // backwards: lanes reversed), the same operations per bin, stored in order into `x` (its
-  // first m floats re, the next m im; free until the samples are written at the end)
-  const mb = <usize>m << 2;
-  mergeBin(inRe, inIm, sc, ss, x, mb, m, 0);
+  // backwards: lanes reversed), the same operations per bin, stored in order into `x` as samples
+  // (bin k's re, im at x + 8k, as the forward's input; free until the samples are written at the end)
+  mergeBin(inRe, inIm, sc, ss, x, m, 0);
   let k = 1;
   for (; k + 3 < m; k += 4) {
     const ok = <usize>k << 2;
@@ -536,23 +592,31 @@ export function fft_inverse_half(t: usize, inRe: usize, inIm: usize, x: usize, w
     const sn = v128.load(ss + ok);
     const fr = f32x4.add(f32x4.mul(dr, c), f32x4.mul(di, sn));
     const fi = f32x4.sub(f32x4.mul(di, c), f32x4.mul(dr, sn));
-    v128.store(x + ok, f32x4.sub(er, fi));
-    v128.store(x + mb + ok, f32x4.neg(f32x4.add(ei, fr)));
+    const zr = f32x4.sub(er, fi);
+    const zi = f32x4.neg(f32x4.add(ei, fr));
+    v128.store(x + (ok << 1), v128.shuffle<f32>(zr, zi, 0, 4, 1, 5));
+    v128.store(x + (ok << 1), v128.shuffle<f32>(zr, zi, 2, 6, 3, 7), 16);
   }
-  for (; k < m; k++) mergeBin(inRe, inIm, sc, ss, x, mb, m, k);
+  for (; k < m; k++) mergeBin(inRe, inIm, sc, ss, x, m, k);
   // the bit reversal read from there straight into the first two stages
-  cfftGathered<u8, O>(t, x, mb, 2, <usize>m << 1, <usize>m, <usize>(3 * m), re, im);
-  // interleave re and im back into samples, scaled, four pairs at a time (m is a multiple of 4;
-  // of one half, m/2 a multiple of 4: n >= 16)
-  const scale = f32x4.splat(<f32>1.0 / <f32>tab.n);
-  const nscale = f32x4.splat(-(<f32>1.0 / <f32>tab.n));
+  const scale: f32 = <f32>1.0 / <f32>tab.n;
   const from = wantFirst<O>() ? 0 : m >> 1;
   const to = wantSecond<O>() ? m : m >> 1;
   const dst = out - (<usize>from << 3);
+  if (m == 128 || m == 256 || m == 512) {
+    // (the last pass writes the samples itself)
+    cfftGathered<u8, O, u16>(t, x, re, im, dst, scale);
+    return;
+  }
+  cfftGathered<u8, O, u8>(t, x, re, im, 0, 0);
+  // interleave re and im back into samples, scaled, four pairs at a time (m is a multiple of 4;
+  // of one half, m/2 a multiple of 4: n >= 16)
+  const sv = f32x4.splat(scale);
+  const nsv = f32x4.splat(-scale);
   for (let j = from; j < to; j += 4) {
     const o = <usize>j << 2;
-    const vr = f32x4.mul(v128.load(re + o), scale);
-    const vi = f32x4.mul(v128.load(im + o), nscale);
+    const vr = f32x4.mul(v128.load(re + o), sv);
+    const vi = f32x4.mul(v128.load(im + o), nsv);
     v128.store(dst + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 0, 4, 1, 5));
     v128.store(dst + (<usize>j << 3), v128.shuffle<f32>(vr, vi, 2, 6, 3, 7), 16);
   }
@@ -560,7 +624,7 @@ export function fft_inverse_half(t: usize, inRe: usize, inIm: usize, x: usize, w
 
 /** One bin of the inverse's merge (scalar: bin 0 and the tail). */
 // @ts-ignore: decorator
-@inline function mergeBin(inRe: usize, inIm: usize, sc: usize, ss: usize, z: usize, imAt: usize, m: i32, k: i32): void {
+@inline function mergeBin(inRe: usize, inIm: usize, sc: usize, ss: usize, z: usize, m: i32, k: i32): void {
   const ok = <usize>k << 2;
   const om = <usize>(m - k) << 2;
   const ar = load<f32>(inRe + ok);
@@ -576,6 +640,6 @@ export function fft_inverse_half(t: usize, inRe: usize, inIm: usize, x: usize, w
   // 2 Fo = D W^-k = (dr c + di s, di c - dr s); Z = 2 Fe + i 2 Fo; store conj Z
   const fr = dr * c + di * s;
   const fi = di * c - dr * s;
-  store<f32>(z + ok, er - fi);
-  store<f32>(z + imAt + ok, -(ei + fr));
+  store<f32>(z + (ok << 1), er - fi);
+  store<f32>(z + (ok << 1), -(ei + fr), 4);
 }
