@@ -2,7 +2,8 @@
 // suppression (its output is the foreground's error), the residual echo read exactly as
 // output - near - noise, and per window (default 1 s) the echo's power over the residual's, in all
 // frames and in the echo-only ones (the user's power 30 dB under the echo); --bands: per octave (or
-// EDGES=f0,f1,...) over all frames, Hann frames of 1024; --no-user: the user taken out of the mic.
+// EDGES=f0,f1,...) over all frames, Hann frames of 1024; --no-user: the user taken out of the mic;
+// --no-drift: a Bluetooth scene with the speaker's clock on the mic's (bluetooth.driftPpm 0).
 // Quality only.
 //   node bench/echo-linear-erle.mjs [build dir | hooked] 'desk 48k cold-start 320ms 6dB$' [--group quiet48] [--window 1] [--bands]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ const { values: o, positionals } = parseArgs({
     window: { type: 'string', default: '1' },
     bands: { type: 'boolean', default: false },
     'no-user': { type: 'boolean', default: false },
+    'no-drift': { type: 'boolean', default: false },
     from: { type: 'string', default: '0' },
     to: { type: 'string', default: '1e9' },
   },
@@ -57,7 +59,9 @@ function octavePowers(x, t0, t1, rate, edges) {
   }
   return out;
 }
-for (const { params, scene: built } of selectScenes(lab, { only, groups, shifts: [0] })) {
+for (const { params, scene: drifting } of selectScenes(lab, { only, groups, shifts: [0] })) {
+  // --no-drift: a Bluetooth scene again with the speaker's clock on the mic's (aec-btconv)
+  const built = o['no-drift'] && params.bluetooth ? lab.buildScene({ ...params, bluetooth: { ...params.bluetooth, driftPpm: 0 } }) : drifting;
   // --no-user: the same scene with the user's voice taken out of the mic
   const scene = o['no-user'] ? { ...built, mic: built.mic.map((v, i) => v - built.near[i]), near: new Float32Array(built.near.length) } : built;
   const options = params.delayMs > 250 && groups.some((g) => g.startsWith('quiet')) ? { maxDelayMs: lab.QUIET_MAX_DELAY_MS } : {};
@@ -101,7 +105,9 @@ for (const { params, scene: built } of selectScenes(lab, { only, groups, shifts:
         `${(w0 / rate).toFixed(1).padStart(5)} s: all ${db(e, r)} echo-only ${db(eq, rq)}  echo ${(10 * Math.log10(e / win + 1e-30)).toFixed(0)} dBFS`,
       );
   }
-  console.log(`${scene.name}${o['no-user'] ? ' (no user)' : ''} ${JSON.stringify(options)}: linear ERLE over the echo-only frames ${db(totE, totR)} dB`);
+  console.log(
+    `${scene.name}${o['no-user'] ? ' (no user)' : ''}${o['no-drift'] ? ' (no drift)' : ''} ${JSON.stringify(options)}: linear ERLE over the echo-only frames ${db(totE, totR)} dB`,
+  );
   if (!o.bands) console.log(lines.join('\n'));
   else {
     // per band (octaves, or EDGES=f0,f1,... Hz), over all frames of each window from --from to --to

@@ -7,6 +7,7 @@
 // Needs a build with the bench hooks (`hooked`, the default). Leak frames print outside --from/--to too.
 //
 //   node bench/echo-placement.mjs [hooked] --groups bt --scenes 'kiosk 16k call 420ms 6dB' --from 1.3 --to 3.2 [--every 3] [--lags 46,58]
+//     --no-drift  a Bluetooth scene with the speaker's clock on the mic's (bluetooth.driftPpm 0)
 import { parseArgs } from 'node:util';
 import { cancellerAdapter, loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
 
@@ -19,13 +20,16 @@ const { values: o, positionals } = parseArgs({
     to: { type: 'string', default: '99' },
     every: { type: 'string', default: '1' },
     lags: { type: 'string', default: '46,58' },
+    'no-drift': { type: 'boolean', default: false },
   },
 });
 const [lag0, lag1] = o.lags.split(',').map(Number);
 const lab = await loadLab();
 const [build] = await loadBuilds(positionals.length ? positionals : ['hooked']);
 const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(0).padStart(4);
-for (const { scene } of selectScenes(lab, { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: [0] })) {
+for (const { params, scene: drifting } of selectScenes(lab, { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: [0] })) {
+  // --no-drift: a Bluetooth scene again with the speaker's clock on the mic's (aec-btconv)
+  const scene = o['no-drift'] && params.bluetooth ? lab.buildScene({ ...params, bluetooth: { ...params.bluetooth, driftPpm: 0 } }) : drifting;
   /** @type {string[]} the canceller's state after each 10 ms callback */
   const states = [];
   const adapter = cancellerAdapter(build.lib, scene.sampleRate, {}, 'ours', false, (c, _t) => {
