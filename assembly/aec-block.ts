@@ -5,7 +5,7 @@
 
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
-import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max, kf_excite } from "./aec-step";
+import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
@@ -20,7 +20,7 @@ import { late_block } from "./aec-late";
 import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
-  EXCITE_OVER_LEAK, EXCITE_LATE_S, TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
+  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
   NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB,
 } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
@@ -155,7 +155,6 @@ function shapePrior(a: Aec): void {
   const row = <usize>a.k << 2;
   for (let q = 0; q < a.m; q++) {
     const s = max<f32>(SHAPE_MIN, load<f32>(prof + (<usize>(a.offset + q) << 2)) / peak);
-    store<f32>(a.priorUnc + (<usize>q << 2), s * load<f32>(a.priorUnc + (<usize>q << 2)));
     const p = a.unc + <usize>q * row;
     for (let j = 0; j < a.k; j++) store<f32>(p + (<usize>j << 2), s * load<f32>(p + (<usize>j << 2)));
   }
@@ -322,9 +321,6 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   } else {
     kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, load<f32>(a.floors), load<f32>(a.caps));
     kf_drift_gaps(a.wb, a.unc, a.runs, a.nRuns, a.m, k, LAMBDA, a.floors, a.caps, a.rScale); // (silence between words)
-    // a band the reference first plays EXCITE_LATE_S after the prior: its uncertainty back to the prior
-    // (it had collapsed on the frames' leakage of the bands that played: aec-return2)
-    kf_excite(a.xf, k, a.b + 1, xFloor, EXCITE_OVER_LEAK, a.excited, a.unc, a.m, a.priorUnc, a.tmp, <f32>(a.blocks - a.priorAt) > EXCITE_LATE_S * blocksPerSecond);
   }
   if ((!quiet && a.nRuns > 0) || a.skewOn) a.settled = 0; // (the skew's constraint also moves taps across partitions)
   if (HOOKS) ab_adapt(a, fh, quiet);

@@ -28,16 +28,6 @@ import { kf_drift } from "./aec-step";
 /** Share of a gated error frame that is error (B of 2B samples). */
 // @ts-ignore: decorator
 @inline export const GAMMA: f32 = 0.5;
-/**
- * A bin counts as excited (./aec-step, kf_excite) where the reference's power over the filter's
- * window (xf) stands this far over the leakage of the other bins' power through the frames'
- * rectangular window (15 dB), and its uncertainty returns to the prior where that first happens
- * EXCITE_LATE_S or more after the prior: a band the first reply never played (aec-return2).
- */
-// @ts-ignore: decorator
-@inline export const EXCITE_OVER_LEAK: f32 = 31.6;
-// @ts-ignore: decorator
-@inline export const EXCITE_LATE_S: f32 = 2;
 /** Partitions constrained per block, in turn (2 measured as good as all on white noise: 66-68 dB). */
 // @ts-ignore: decorator
 @inline export const CONSTRAIN: i32 = 2;
@@ -257,9 +247,6 @@ import { kf_drift } from "./aec-step";
   errNoise: usize; // f32[K] noise floor of the error
   resid: usize; // f32[K] residual the filter could remove, per bin
   invT: usize; // f32[K]
-  excited: usize; // f32[K] 1 where the reference has stood over its frames' leakage since the prior (./aec-step, kf_excite)
-  priorAt: i32; // a.blocks at the last setPrior
-  priorUnc: usize; // f32[M] each partition's prior uncertainty (setPrior, shaped by ./aec-block shapePrior)
   rot: usize; // the skew's phasors, K re then K im (./aec-skew)
   carry: usize; // 2B samples: taps the skew turned into a neighbouring partition (./aec-skew)
   wsnap: usize; // the foreground's weights up to 3 kHz kept every SKEW_INTERVAL_S, M x 2 x snapBins (./aec-skew)
@@ -331,8 +318,6 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.errNoise = p; p += bins;
   a.resid = p; p += bins;
   a.invT = p; p += bins;
-  a.excited = p; p += bins;
-  a.priorUnc = p; p = alignUp(p + <usize>(4 * m));
   a.rot = p; p += spec;
   a.carry = p; p += <usize>(4 * n);
   a.snapBins = min(k, <i32>Math.round(3000.0 * <f64>n / <f64>sampleRate) + 1);
@@ -395,12 +380,9 @@ export function setPrior(a: Aec): void {
   for (let q = 0; q < a.m; q++) {
     store<f32>(a.caps + (<usize>q << 2), cap);
     store<f32>(a.floors + (<usize>q << 2), cap * FLOOR);
-    store<f32>(a.priorUnc + (<usize>q << 2), cap);
     const p = a.unc + <usize>q * row;
     for (let j = 0; j < a.k; j++) store<f32>(p + (<usize>j << 2), cap);
   }
-  memory.fill(a.excited, 0, row);
-  a.priorAt = a.blocks;
 }
 
 /**

@@ -232,59 +232,6 @@ export function kf_scale(eRe: usize, eIm: usize, r: usize, xw: usize, xFloor: f3
   return (f32x4.extract_lane(stepSum, 0) + f32x4.extract_lane(stepSum, 1) + f32x4.extract_lane(stepSum, 2) + f32x4.extract_lane(stepSum, 3)) / <f32>bins;
 }
 
-/** Bins per group of the reference's spectrum whose leakage kf_excite predicts. */
-// @ts-ignore: decorator
-@inline const LEAK_GROUP: i32 = 16;
-/**
- * The first genuine excitation of a bin since the prior: the filter's reference frames (2B samples,
- * rectangular) spill each bin's power into every other, about 1 / (2 pi^2 d^2) of it at d bins
- * (the window's sidelobes averaged over the bin's phase), and a band the reference never played
- * holds that leakage 45-55 dB under the strongest bin: the Kalman update credits it information
- * and the band's uncertainty collapses before its echo is heard. Per bin not yet `excited` (f32[K],
- * 0 / 1) whose reference power `xw` (over xFloor) stands over `excite` x the leakage the other groups
- * of LEAK_GROUP bins predict: the bin is excited from now on and, if `raise` (the bin's first
- * excitation came late: a band the calls' first reply never played), its uncertainty in every
- * partition rises to at least the partition's prior (`prior`, f32[M]), for the next block's step.
- * `tmp`: scratch of (bins / LEAK_GROUP + 1) floats. Measured (aec-return2,
- * docs/echo-canceller.md): the lab's 8 kHz-recorded replies hold 2-5 dB over the predicted
- * leakage above 4 kHz (the mean over the window: 99.9% of blocks under 12 dB), a wider reply 5-20.
- */
-export function kf_excite(xw: usize, k: i32, bins: i32, xFloor: f32, excite: f32, excited: usize, p: usize, m: i32, prior: usize, tmp: usize, raise: bool): void {
-  const groups = (bins + LEAK_GROUP - 1) / LEAK_GROUP;
-  let left = false;
-  for (let g = 0; g < groups; g++) {
-    let s: f32 = 0;
-    for (let j = g * LEAK_GROUP; j < min(bins, (g + 1) * LEAK_GROUP); j++) s += load<f32>(xw + (<usize>j << 2));
-    store<f32>(tmp + (<usize>g << 2), s);
-  }
-  for (let j = 0; j < bins; j++) if (load<f32>(excited + (<usize>j << 2)) == 0) { left = true; break; }
-  if (!left) return;
-  const spill: f32 = <f32>1 / (<f32>2 * Mathf.PI * Mathf.PI);
-  const row = <usize>k << 2;
-  for (let j = 0; j < bins; j++) {
-    const o = <usize>j << 2;
-    if (load<f32>(excited + o) != 0) continue;
-    const x = load<f32>(xw + o);
-    if (!(x > xFloor)) continue;
-    const own = j / LEAK_GROUP;
-    let leak: f32 = 0;
-    for (let g = 0; g < groups; g++) {
-      if (g == own) continue;
-      const d = <f32>j - (<f32>(g * LEAK_GROUP) + <f32>0.5 * <f32>(LEAK_GROUP - 1));
-      leak += load<f32>(tmp + (<usize>g << 2)) / (d * d);
-    }
-    if (x > excite * spill * leak) {
-      store<f32>(excited + o, 1);
-      if (raise) {
-        for (let q = 0; q < m; q++) {
-          const pp = p + <usize>q * row + o;
-          store<f32>(pp, max<f32>(load<f32>(pp), load<f32>(prior + (<usize>q << 2))));
-        }
-      }
-    }
-  }
-}
-
 /**
  * kf_update for partitions [from, to) whose reference spectrum is zero (all of them when nothing
  * played for the filter's window): W stays and P_m <- min(cap_m, P_m scale + lambda |W_m|^2 +
