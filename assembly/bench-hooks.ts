@@ -10,7 +10,7 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail, dl_search_lags, dl_far_peak, dl_far_lag, dl_beyond_updates, dl_beyond_candidate } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail, dl_search_lags, dl_far_peak, dl_far_lag, dl_beyond_updates, dl_beyond_candidate, dl_likely_onset } from "./aec-delay";
 import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress, HALL_NEAR } from "./aec-suppress-state";
@@ -136,6 +136,11 @@ export function aec_best_erle(s: usize): f32 { return changetype<Aec>(s).bestErl
 /** The broadband echo gain bound and the mic's excess over it, dB (./aec-block trackGain). */
 export function aec_gain_db(s: usize): f32 { return changetype<Aec>(s).gainDb; }
 export function aec_excess_db(s: usize): f32 { return changetype<Aec>(s).excessDb; }
+/** The first echo's arrival (aec-quiet6): the share dl_arrival recognised this block (0: none), the profile's peak lag, the likely onset (the candidate before a first one, -1: none), the linear stage's double-talk flag. */
+export function aec_arrival_share(s: usize): f32 { return changetype<Suppress>(changetype<Aec>(s).sup).arrival; }
+export function aec_delay_peak_lag(s: usize): i32 { return dl_peak_lag(changetype<Aec>(s).delay); }
+export function aec_delay_likely(s: usize): i32 { return dl_likely_onset(changetype<Aec>(s).delay); }
+export function aec_talking(s: usize): i32 { return changetype<Aec>(s).talking ? 1 : 0; }
 /** The lags its onset is searched in (maxLag + 2). */
 export function aec_delay_search_lags(s: usize): i32 { return dl_search_lags(changetype<Aec>(s).delay); }
 
