@@ -12,7 +12,7 @@ import {
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 19 * k + 8 + 3 * LG_OCTAVES));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 19 * k + 8 + 6 * LG_OCTAVES));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -116,7 +116,7 @@ export function sup_reset(p: usize): void {
   s.presentBlocks = 0;
   s.refused = 0;
   s.armedLast = false;
-  memory.fill(s.lg, 0, <usize>(4 * 3 * LG_OCTAVES));
+  memory.fill(s.lg, 0, <usize>(4 * 6 * LG_OCTAVES));
   s.aPrev = 0;
   s.arrival = 0;
   s.arrivedLast = false;

@@ -330,6 +330,20 @@
  */
 // @ts-ignore: decorator
 @inline export const LG_SHARE_LOW: f32 = 0.35;
+/** (aec-drc5) the block's own fit (its sums unsmoothed) in octaves of at least LG_BLOCK_BINS bins where it explains over LG_BLOCK_SHARE. */
+// @ts-ignore: decorator
+@inline export const LG_BLOCK_BINS: i32 = 8;
+// @ts-ignore: decorator
+@inline export const LG_BLOCK_SHARE: f32 = 0.5;
+/** (aec-drc5) a young presence ended by the level fit: c^2 at least LG_END_C2 in LG_END_BANDS octaves, within LG_END_BLOCKS blocks, under LG_END_SHARE unexplained. */
+// @ts-ignore: decorator
+@inline export const LG_END_C2: f32 = 1;
+// @ts-ignore: decorator
+@inline export const LG_END_BLOCKS: i32 = 2;
+// @ts-ignore: decorator
+@inline export const LG_END_BANDS: i32 = 2;
+// @ts-ignore: decorator
+@inline export const LG_END_SHARE: f32 = 0.05;
 
 /**
  * The call's first echo recognised by the delay statistics before its onset (./aec-delay dl_arrival,
@@ -408,5 +422,5 @@
   arrivedLast: bool; // recognised last block
   gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
-  lg: usize; // f32[3 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate
+  lg: usize; // f32[6 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate; then the same sums of the block alone (aec-drc5)
 }

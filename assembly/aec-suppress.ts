@@ -48,7 +48,10 @@
 //   per octave the estimate scaled by the least-squares gain of E on Y, c^2 |Y|^2, joins the
 //   far-end-only gain's residual and (LG_OVER x) the presence test's echo, where it explains over
 //   LG_SHARE of the octave's error (under 250 Hz: LG_SHARE_LOW, or LG_SHARE where 250-500 Hz's
-//   fit explains LG_SHARE too; LG_*, ./aec-suppress-state).
+//   fit explains LG_SHARE too; LG_*, ./aec-suppress-state). In octaves of 8 bins or more the
+//   block's own fit too, where it explains LG_BLOCK_SHARE (the far-end-only gain's residual only),
+//   and a presence in its first blocks ends where the block's own fit shows the lift in two such
+//   octaves and leaves the frame explained (aec-drc5: a lift's first block, one before the smoothed fit).
 // - The user is present when what neither the echo (overestimated x `over`, at most HALL_OVER x in a
 //   hall once ./aec-late's fitted late echo is in use, and x OVER_TAIL over `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -96,7 +99,7 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, ARRIVE_OVER,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -114,6 +117,25 @@ function lgScale(s: Suppress, band: i32): f32 {
   const c2 = lgGain2(s, band);
   if (band > 0) return lgExplains(s, band, c2, LG_SHARE) ? c2 : 0;
   return lgExplains(s, 0, c2, LG_SHARE_LOW) || (lgExplains(s, 0, c2, LG_SHARE) && lgExplains(s, 1, lgGain2(s, 1), LG_SHARE)) ? c2 : 0;
+}
+
+/**
+ * (aec-drc5) `fit` (lgScale) or, in an octave of at least LG_BLOCK_BINS bins, the block's own c^2
+ * (its sums unsmoothed) where that explains over LG_BLOCK_SHARE of the block's error, the larger.
+ */
+function lgBlockScale(s: Suppress, band: i32, fit: f32): f32 {
+  const bins = min<i32>(edgeAfter(s, band), s.k) - (band == 0 ? 0 : edgeAfter(s, band - 1));
+  if (bins < LG_BLOCK_BINS) return fit;
+  const c2b = lgGain2(s, band + LG_OCTAVES);
+  return lgExplains(s, band + LG_OCTAVES, c2b, LG_BLOCK_SHARE) ? max<f32>(fit, c2b) : fit;
+}
+
+/** (aec-drc5) Whether octave `band` (LG_BLOCK_BINS bins at least) shows a lift in the block alone: its own c^2 at least LG_END_C2, explaining over LG_BLOCK_SHARE. */
+function lgBlockLift(s: Suppress, band: i32): bool {
+  const bins = min<i32>(edgeAfter(s, band), s.k) - (band == 0 ? 0 : edgeAfter(s, band - 1));
+  if (bins < LG_BLOCK_BINS) return false;
+  const c2b = lgGain2(s, band + LG_OCTAVES);
+  return c2b >= LG_END_C2 && lgExplains(s, band + LG_OCTAVES, c2b, LG_BLOCK_SHARE);
 }
 
 /** Octave `band`'s c^2 (LG_*): c the least-squares gain of E on Y there, bounded to [-1, LG_MAX]. */
@@ -262,9 +284,16 @@ export function sup_process(
       const xy = load<f32>(q);
       const yy = load<f32>(q, 4);
       const ee = load<f32>(q, 8);
-      store<f32>(q, xy + LG_SMOOTH * (hsum(sxy) - xy));
-      store<f32>(q, yy + LG_SMOOTH * (hsum(syy) - yy), 4);
-      store<f32>(q, ee + LG_SMOOTH * (hsum(see) - ee), 8);
+      const bxy = hsum(sxy);
+      const byy = hsum(syy);
+      const bee = hsum(see);
+      store<f32>(q, xy + LG_SMOOTH * (bxy - xy));
+      store<f32>(q, yy + LG_SMOOTH * (byy - yy), 4);
+      store<f32>(q, ee + LG_SMOOTH * (bee - ee), 8);
+      const qb = q + (<usize>(3 * LG_OCTAVES) << 2);
+      store<f32>(qb, bxy);
+      store<f32>(qb, byy, 4);
+      store<f32>(qb, bee, 8);
       if (j == k) break;
       sxy = f32x4.splat(0);
       syy = f32x4.splat(0);
@@ -282,8 +311,12 @@ export function sup_process(
     see = f32x4.add(see, f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)));
   }
   const lgLive = s.warm && placed;
-  let lgGain = f32x4.splat(lgLive ? lgScale(s, 0) : 0);
-  const lgOver = f32x4.splat(LG_OVER);
+  let lgFit: f32 = lgLive ? lgScale(s, 0) : 0;
+  let lgS: f32 = lgLive ? lgBlockScale(s, 0, lgFit) : 0;
+  let lgLift = lgLive && lgBlockLift(s, 0) ? 1 : 0;
+  let lgGain = f32x4.splat(lgS);
+  // the presence test's allowance on the smoothed fit alone (the block's own fit passed a user's onset's block)
+  let lgGainP = f32x4.splat(LG_OVER * lgFit);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
@@ -326,7 +359,11 @@ export function sup_process(
       bandEcho = zero;
       band++;
       nextEdge = edgeAfter(s, band);
-      lgGain = f32x4.splat(lgLive ? lgScale(s, band) : 0);
+      lgFit = lgLive ? lgScale(s, band) : 0;
+      lgS = lgLive ? lgBlockScale(s, band, lgFit) : 0;
+      if (lgLive && lgBlockLift(s, band)) lgLift++;
+      lgGain = f32x4.splat(lgS);
+      lgGainP = f32x4.splat(LG_OVER * lgFit);
     }
     const o = <usize>j << 2;
     const lanes = j == 0 ? voiceLanes : allLanes;
@@ -473,7 +510,7 @@ export function sup_process(
       v128.store(s.eRe + o, fr);
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
-    const lgE = f32x4.mul(lgOver, lgR);
+    const lgE = f32x4.mul(lgGainP, py);
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
@@ -516,6 +553,13 @@ export function sup_process(
   if (armed && rearm) s.hang = s.hangBlocks;
   else {
     if (s.hang > 0) s.hang--;
+    // (aec-drc5) a presence begun at a lift's first block (the echo over the estimate, not yet fitted)
+    // ends where, in its first LG_END_BLOCKS blocks, the block's own level fit shows the rise in
+    // LG_END_BANDS octaves of 8 bins or more (c^2 >= LG_END_C2, explaining over LG_BLOCK_SHARE) and
+    // leaves under LG_END_SHARE of the frame: a user stays unexplained. Counted on the smoothed fit
+    // in any octave instead, a user's onset in the 4-bin octaves under 500 Hz (chance coherence)
+    // ended its own presence (seminar 16k call 120ms 18dB at 8.616 s: an opening 40 -> 90 ms)
+    if (s.presentBlocks <= LG_END_BLOCKS && lgLift >= LG_END_BANDS && hsum(excess) <= LG_END_SHARE * hsum(total)) s.hang = 0;
     // a presence refused while cold: the trackers hold as long as it would have lasted
     if (unexplained && !s.warm) s.refused = s.hangBlocks;
   }
