@@ -11,6 +11,7 @@
 //   PLAYING_ROUNDS=25 (default), PLAYING_SECONDS=10 (audio per build and round), PLAYING_RATES=16000,24000
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { playingSignals } from './aec-playing-signal.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const [dirA, dirB = join(ROOT, 'dist')] = process.argv.slice(2);
@@ -25,28 +26,11 @@ const RATES = (process.env.PLAYING_RATES ?? '16000,24000').split(',').map(Number
 const load = async (dir) => /** @type {any} */ (await import(pathToFileURL(path.resolve(dir, 'index.js')).href));
 const [A, B] = await Promise.all([load(dirA), load(dirB)]);
 
-/** One second of the reference and the mic at `rate`. @param {number} rate */
-function signals(rate) {
-  let x = 7;
-  const next = () => {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    return (x >>> 8) / 16777216;
-  };
-  const reference = new Float32Array(rate);
-  const mic = new Float32Array(rate);
-  const delay = Math.round(0.06 * rate);
-  for (let i = 0; i < rate; i++) reference[i] = (Math.floor(i / (rate / 10)) % 2 === 0 ? 0.2 : 0.02) * (2 * next() - 1);
-  for (let i = 0; i < rate; i++)
-    mic[i] =
-      (i >= delay ? 0.25 * (reference[i - delay] ?? 0) : 0) + (i < rate / 2 ? 0.1 * Math.sin((2 * Math.PI * 220 * i) / rate) : 0) + 0.01 * (2 * next() - 1);
-  return { reference, mic };
-}
-
 /** @param {number[]} xs */
 const median = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1] ?? Number.NaN;
 
 for (const rate of RATES) {
-  const { reference, mic } = signals(rate);
+  const { reference, mic } = playingSignals(rate);
   const piece = rate / 100;
   const a = new A.EchoCanceller({ sampleRate: rate });
   const b = new B.EchoCanceller({ sampleRate: rate });

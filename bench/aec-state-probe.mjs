@@ -14,6 +14,7 @@
 //   node bench/aec-state-probe.mjs [--groups 24k,outside24] [--scenes REGEXP] [--seconds 30]
 import { parseArgs } from 'node:util';
 import { adaptCanceller, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { playingSignals } from './aec-playing-signal.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const { values: o } = parseArgs({
@@ -90,17 +91,7 @@ function probe() {
 // the speed benches' signal (bench/aec-playing.mjs)
 {
   const rate = 24000;
-  let x = 7;
-  const next = () => {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    return (x >>> 8) / 16777216;
-  };
-  const reference = new Float32Array(rate);
-  const mic = new Float32Array(rate);
-  const delay = Math.round(0.06 * rate);
-  for (let i = 0; i < rate; i++) reference[i] = (Math.floor(i / (rate / 10)) % 2 === 0 ? 0.2 : 0.02) * (2 * next() - 1);
-  for (let i = 0; i < rate; i++)
-    mic[i] = (i >= delay ? 0.25 * reference[i - delay] : 0) + (i < rate / 2 ? 0.1 * Math.sin((2 * Math.PI * 220 * i) / rate) : 0) + 0.01 * (2 * next() - 1);
+  const { reference, mic } = playingSignals(rate);
   const c = new lib.EchoCanceller({ sampleRate: rate });
   const p = probe();
   const a = adaptCanceller(c, 'hooked', false, p.onBlock);

@@ -6,12 +6,8 @@
 // --no-drift: a Bluetooth scene with the speaker's clock on the mic's (bluetooth.driftPpm 0).
 // Quality only.
 //   node bench/echo-linear-erle.mjs [build dir | hooked] 'desk 48k cold-start 320ms 6dB$' [--group quiet48] [--window 1] [--bands]
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { importLabHelpers } from './echo-lab-bundle.mjs';
-import { adaptCanceller, loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { adaptCanceller, loadBuilds, loadLab, loadLabFft, selectScenes } from './echo-lab/common.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,15 +24,7 @@ const { values: o, positionals } = parseArgs({
 const [dir, pattern] = positionals.length > 1 ? positionals : ['dist', positionals[0]];
 const only = new RegExp(pattern ?? 'desk 48k cold-start 320ms 6dB$');
 const lab = await loadLab();
-/** The lab's FFT (test/helpers/echo-sources.ts). @type {(re: Float64Array, im: Float64Array, inverse: boolean) => void} */
-const fft = await (async () => {
-  const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-linear-erle-'));
-  try {
-    return (await importLabHelpers(['echo-sources'], tmp)).fft;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-})();
+const fft = await loadLabFft();
 const [build] = await loadBuilds([dir]);
 const groups = (o.group ?? 'quiet,quiet24,quiet48').split(',');
 /** Power per octave band (edges `edges`, Hz) of x over [t0, t1), Hann frames of 1024, hop 512. @param {Float32Array} x @param {number} t0 @param {number} t1 @param {number} rate @param {number[]} edges */

@@ -6,7 +6,7 @@
 // played holds 1-5 dB over the prediction (its leakage); a played one 5-20. Quality only.
 //   node bench/echo-ref-leakage.mjs 'desk 48k cold-start 60ms 6dB$' --group 48k [--from 0 --to 14] [--frames 24] [--bins 16]
 import { parseArgs } from 'node:util';
-import { loadLab, selectScenes } from './echo-lab/common.mjs';
+import { loadLab, loadLabFft, selectScenes } from './echo-lab/common.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,35 +28,8 @@ const N = 2 * B;
 const bins = B + 1;
 const G = Number(o.bins);
 const W = Number(o.frames);
-/** In-place radix-2 complex FFT. @param {Float64Array} re @param {Float64Array} im */
-function fft(re, im) {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    for (let i = 0; i < n; i += len) {
-      for (let k = 0; k < len / 2; k++) {
-        const c = Math.cos(ang * k);
-        const s = Math.sin(ang * k);
-        const h = i + k + len / 2;
-        const vr = re[h] * c - im[h] * s;
-        const vi = re[h] * s + im[h] * c;
-        re[h] = re[i + k] - vr;
-        im[h] = im[i + k] - vi;
-        re[i + k] += vr;
-        im[i + k] += vi;
-      }
-    }
-  }
-}
+/** The lab's FFT. */
+const fft = await loadLabFft();
 /** @type {Map<number, number[][]>} per 1 kHz band: [power over leakage, power over the peak] dB */
 const bands = new Map();
 /** @type {Float64Array[]} */
@@ -66,7 +39,7 @@ const t1 = Math.min(scene.reference.length, Math.round(Number(o.to) * rate));
 for (let f0 = t0; f0 + N <= t1; f0 += B) {
   const re = Float64Array.from(scene.reference.subarray(f0, f0 + N));
   const im = new Float64Array(N);
-  fft(re, im);
+  fft(re, im, false);
   frames.push(Float64Array.from({ length: bins }, (_, k) => re[k] ** 2 + im[k] ** 2));
   if (frames.length > W) frames.shift();
   if (frames.length < W) continue;

@@ -31,6 +31,16 @@ export async function loadLab() {
   }
 }
 
+/** The lab's FFT (test/helpers/echo-sources.ts `fft`: in place, radix-2, inverse unscaled). @returns {Promise<(re: Float64Array, im: Float64Array, inverse: boolean) => void>} */
+export async function loadLabFft() {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-fft-'));
+  try {
+    return (await importLabHelpers(['echo-sources'], tmp)).fft;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /**
  * The builds named on the command line: dist dirs (default ./dist), or `hooked` for a build with the
  * bench hooks (assembly/bench-hooks.ts) made in a temp dir. Each build's factory drives its
