@@ -120,22 +120,26 @@ function lgScale(s: Suppress, band: i32): f32 {
 }
 
 /**
- * (aec-drc5) `fit` (lgScale) or, in an octave of at least LG_BLOCK_BINS bins, the block's own c^2
- * (its sums unsmoothed) where that explains over LG_BLOCK_SHARE of the block's error, the larger.
+ * (aec-drc5) The block's own c^2 (its sums unsmoothed) in octave `band` where that explains over
+ * LG_BLOCK_SHARE of the block's error, in an octave of at least LG_BLOCK_BINS bins; else 0.
  */
-function lgBlockScale(s: Suppress, band: i32, fit: f32): f32 {
+function lgBlockGain2(s: Suppress, band: i32): f32 {
   const bins = min<i32>(edgeAfter(s, band), s.k) - (band == 0 ? 0 : edgeAfter(s, band - 1));
-  if (bins < LG_BLOCK_BINS) return fit;
+  if (bins < LG_BLOCK_BINS) return 0;
   const c2b = lgGain2(s, band + LG_OCTAVES);
-  return lgExplains(s, band + LG_OCTAVES, c2b, LG_BLOCK_SHARE) ? max<f32>(fit, c2b) : fit;
+  return lgExplains(s, band + LG_OCTAVES, c2b, LG_BLOCK_SHARE) ? c2b : 0;
 }
 
-/** (aec-drc5) Whether octave `band` (LG_BLOCK_BINS bins at least) shows a lift in the block alone: its own c^2 at least LG_END_C2, explaining over LG_BLOCK_SHARE. */
-function lgBlockLift(s: Suppress, band: i32): bool {
-  const bins = min<i32>(edgeAfter(s, band), s.k) - (band == 0 ? 0 : edgeAfter(s, band - 1));
-  if (bins < LG_BLOCK_BINS) return false;
-  const c2b = lgGain2(s, band + LG_OCTAVES);
-  return c2b >= LG_END_C2 && lgExplains(s, band + LG_OCTAVES, c2b, LG_BLOCK_SHARE);
+/** (aec-drc5) `fit` (lgScale) or the block's own fit (lgBlockGain2), the larger. */
+// @ts-ignore: decorator
+@inline function lgBlockScale(s: Suppress, band: i32, fit: f32): f32 {
+  return max<f32>(fit, lgBlockGain2(s, band));
+}
+
+/** (aec-drc5) Whether octave `band` shows a lift in the block alone: its own fit (lgBlockGain2) at least LG_END_C2. */
+// @ts-ignore: decorator
+@inline function lgBlockLift(s: Suppress, band: i32): bool {
+  return lgBlockGain2(s, band) >= LG_END_C2;
 }
 
 /** Octave `band`'s c^2 (LG_*): c the least-squares gain of E on Y there, bounded to [-1, LG_MAX]. */
