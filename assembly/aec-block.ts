@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_idle, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_peak_lag } from "./aec-delay";
+import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_peak_lag } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
 
@@ -21,7 +21,7 @@ import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, 
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB, REF_FLOOR,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB,
 } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 
@@ -294,10 +294,6 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   const k = a.k;
   const kb = <usize>k << 2;
   const blocksPerSecond = <f32>a.sampleRate / <f32>a.b;
-  if (a.zeroFrames >= a.slots && a.settled >= a.m) {
-    idleAdapt(a, fh, sdd);
-    return;
-  }
   pf_block_spectrum(a.eb, a.b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
   // The residual cannot exceed the echo: at most BOUND_MARGIN x the echo gain bound x the
   // reference power over the window (what keeps the steps small while a user louder than a quiet
@@ -332,7 +328,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
     kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, load<f32>(a.floors), load<f32>(a.caps));
     kf_drift_gaps(a.wb, a.unc, a.runs, a.nRuns, a.m, k, LAMBDA, a.floors, a.caps, a.rScale); // (silence between words)
   }
-  if ((!quiet && a.nRuns > 0) || (a.skewOn && a.zeroFrames < a.slots)) a.settled = 0; // (the skew's constraint also moves taps across partitions)
+  if ((!quiet && a.nRuns > 0) || a.skewOn) a.settled = 0; // (the skew's constraint also moves taps across partitions)
   if (HOOKS) ab_adapt(a, fh, quiet);
   const spec = <usize>(8 * k);
   for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
@@ -341,35 +337,6 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
     // transform them back and forth: skipped, on the same schedule (4 FFTs of a quiet block's 9.5)
     if (a.skewOn) sk_constrain(a, a.constrainNext);
     else if (a.settled < a.m) pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
-    a.settled++;
-    if (HOOKS) ab_constrain(a);
-    a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
-  }
-}
-
-/**
- * adapt in an idle block: every slot of the history all zeros (the assistant silent for the span of
- * the delay statistics and the filter: its estimates are zero, the weights hold), once every
- * partition has been constrained since the weights last changed. What adapt would compute there
- * with the window's reference power xw zero in every bin: the echo gain bound's smoothing and the
- * double-talk flag (trackGain with xw's sum 0, bit for bit), no narrowband reference, the
- * uncertainty's drift gathered (flushDrift), the constraint's schedule; not the error's spectrum
- * and the step (no bin passes the reference gate with xw 0: every step is 0), whose one lasting
- * effect, the error's noise floor per bin (`errNoise`, a minimum rising 3 dB/s), holds what it was
- * when the reference went (what the minimum over the pause would read is the mic's noise; the
- * floor gates the next reply's first steps), nor a constraint of weights that hold (with a clock
- * skew followed, too: its movement waits for the reference, ./aec-skew sk_turn).
- */
-function idleAdapt(a: Aec, fh: i32, sdd: f32): void {
-  trackGain(a, sdd, 0);
-  a.talking = a.excessDb > TALK_DB;
-  if (HOOKS) a.talking = ab_talking(a, a.talking);
-  a.narrowband = false;
-  a.narrowBlocks = 0;
-  a.driftPending++;
-  if (a.driftPending == DRIFT_BATCH) flushDrift(a);
-  if (HOOKS) ab_adapt(a, fh, true);
-  for (let c = 0; c < min(a.m, CONSTRAIN); c++) {
     a.settled++;
     if (HOOKS) ab_constrain(a);
     a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
@@ -415,16 +382,10 @@ export function aec_block(a: Aec): void {
   a.head = a.head == 0 ? a.slots - 1 : a.head - 1;
   const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
   const xh = a.x + <usize>a.head * spec;
-  let refEnergy = energy(a.refFrame + (<usize>b << 2), b);
-  a.faintBlocks = refEnergy > 0 && refEnergy < <f32>b * REF_FLOOR ? min(a.faintBlocks + 1, a.slots) : 0;
-  if (a.faintBlocks == a.slots) {
-    // under REF_FLOOR_DB for the whole history: digital silence (a device's dither while nothing plays)
-    memory.fill(a.refFrame + (<usize>b << 2), 0, <usize>b << 2);
-    refEnergy = 0;
-  }
   const zeroFrame = pf_spectrum(a.fft, a.refFrame, a.n, k, xh, xh + kb, a.work); // (no transform of a silent frame)
   a.zeroFrames = zeroFrame ? min(a.zeroFrames + 1, a.slots) : 0; // capped: no test needs more
   store<i32>(a.xz + (<usize>a.head << 2), zeroFrame ? 1 : 0);
+  const refEnergy = energy(a.refFrame + (<usize>b << 2), b);
   const playing = refEnergy > 1.0e-6 * <f32>b;
   store<f32>(a.xe + (<usize>a.head << 2), refEnergy);
   const echoing = playing || arriving(a);
@@ -537,13 +498,7 @@ export function aec_block(a: Aec): void {
   // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
   if (HOOKS) ab_delay(a, echoing, heard);
-  // Idle (every slot of the history all zeros) once an onset is accepted: the statistics' decay waits
-  // for the reference to return (./aec-delay dl_idle), the mic's power is smoothed as ever
-  let onset = dl_onset(a.delay);
-  if ((a.blocks & 1) == 1) {
-    // (between updates)
-  } else if (a.zeroFrames >= a.slots && onset >= 0) dl_idle(a.delay, a.sD, a.sD + kb);
-  else onset = dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard);
+  let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   if (onset >= 0) {

@@ -52,7 +52,6 @@
   ages: usize; // i32[lags]: updates each lag has had a reference with statistics (0: none), up to `mature`
   slow: usize; // f32[lags]: the profile's mean over the updates since the first with echo, over the last SLOW_UPDATES at most (before a first onset)
   slowN: i32; // updates in it (up to SLOW_UPDATES)
-  idle: i32; // updates skipped while the whole history was zeros (dl_idle), their decay not yet applied
   snapLag: i32; // lag of the kept cross-spectrum (dl_snapshot), -1: none
   snap: usize; // f32[2][nb]: it, re then im
   farPeak: f32; // the profile's peak over the lags past the search (mature ones only: dl_beyond)
@@ -204,7 +203,6 @@ export function dl_reset(p: usize): void {
   const d = changetype<Delay>(p);
   memory.fill(d.cRe, 0, <usize>(4 * d.nb * (3 * d.lags + 1) + 12 * d.lags));
   d.slowN = 0;
-  d.idle = 0;
   d.candidate = -1;
   d.candidateBlocks = 0;
   d.onset = -1;
@@ -235,7 +233,6 @@ export function dl_reset(p: usize): void {
  * updates with echo heard, UNHEARD_UPDATES). Returns the accepted onset lag (-1: none yet).
  */
 export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe: usize, dIm: usize, echoing: bool, heard: bool): i32 {
-  if (changetype<Delay>(p).idle > 0) resume(changetype<Delay>(p));
   // the canceller's three block sizes (K 132, 260, 516, its mic spectrum's imaginary half K floats
   // after the real half) with every imaginary half's offset a load's immediate (as aec-step's
   // specialisedIm): the same operations in the same order, the same output bit for bit
@@ -245,59 +242,6 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   else statistics<u64>(p, x, slots, head, k, dRe, dIm);
   watchBeyond(changetype<Delay>(p), echoing);
   return decide(changetype<Delay>(p), echoing, heard);
-}
-
-/**
- * An update while every slot of the history is all zeros (the assistant silent for the whole span
- * the statistics look at, ./aec-block): the mic's power is smoothed as dl_update does (bit for bit),
- * and the update is counted; what it would do to the rest, the cross-spectra and the reference's
- * powers decaying by (1 - alpha) per update with nothing new, is applied in closed form at the
- * next dl_update (resume). The onset's decision (candidate, confirmation, recheck, the slow
- * profile) holds meanwhile: it judges the echo, and there is none (./aec-block's caller skips
- * this only once an onset is accepted: dl_arrival, before it, reads the statistics every block).
- */
-export function dl_idle(p: usize, dRe: usize, dIm: usize): void {
-  const d = changetype<Delay>(p);
-  const a = f32x4.splat(d.alpha);
-  const db = dRe + (<usize>d.k0 << 2);
-  const di0 = dIm + (<usize>d.k0 << 2);
-  for (let j = 0; j < d.nb; j += 4) {
-    const o = <usize>j << 2;
-    const dr = v128.load(db + o);
-    const di = v128.load(di0 + o);
-    const pd = v128.load(d.pdd + o);
-    v128.store(d.pdd + o, f32x4.add(pd, f32x4.mul(a, f32x4.sub(f32x4.add(f32x4.mul(dr, dr), f32x4.mul(di, di)), pd))));
-  }
-  d.idle++;
-}
-
-/**
- * The `idle` skipped updates' effect on the statistics (dl_idle): the cross-spectra and the
- * reference powers times (1 - alpha)^idle (what the updates with a zero reference do, up to the
- * rounding of each step), and each lag's age as they would have left it (0 where the band's
- * reference power fell to 1e-12 or under, else counted up to maturity).
- */
-function resume(d: Delay): void {
-  const f = f32x4.splat(<f32>Math.pow(1 - <f64>d.alpha, <f64>d.idle));
-  const row = <usize>d.nb << 2;
-  for (let l = 0; l < d.lags; l++) {
-    const cr = d.cRe + <usize>l * row;
-    const ci = d.cIm + <usize>l * row;
-    const px = d.pxx + <usize>l * row;
-    let pw = f32x4.splat(0);
-    for (let j = 0; j < d.nb; j += 4) {
-      const o = <usize>j << 2;
-      v128.store(cr + o, f32x4.mul(v128.load(cr + o), f));
-      v128.store(ci + o, f32x4.mul(v128.load(ci + o), f));
-      const vp = f32x4.mul(v128.load(px + o), f);
-      v128.store(px + o, vp);
-      pw = f32x4.add(pw, vp);
-    }
-    const ageAt = d.ages + (<usize>l << 2);
-    const live = f32x4.extract_lane(pw, 0) + f32x4.extract_lane(pw, 1) + f32x4.extract_lane(pw, 2) + f32x4.extract_lane(pw, 3) > <f32>1.0e-12;
-    store<i32>(ageAt, live ? min(load<i32>(ageAt) + d.idle, d.mature) : 0);
-  }
-  d.idle = 0;
 }
 
 /** K x 4 bytes for the block size T stands for (u8, u16, u32: K 132, 260, 516), 0: K at run time. */

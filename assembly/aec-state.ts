@@ -25,23 +25,6 @@ import { kf_drift } from "./aec-step";
  */
 // @ts-ignore: decorator
 @inline export const INFO: f32 = 0.1;
-/**
- * A reference whose blocks have stood under white noise at this level (dBFS), and not all zeros,
- * for the whole span the canceller looks at (the history's slots: the delay search and the
- * filter's tail) is taken as digital silence from then on, its blocks as zeros until one stands
- * over it (./aec-block; aec-idle): a device's dither or its -120 dBFS noise while nothing plays.
- * Its echo, even at ECHO_GAIN, stands under -107 dBFS: under a 16-bit converter's own quantisation
- * noise (-101 dBFS) and the level under which a mic block is taken as digitally silent (SILENT_DB,
- * -100), so no filter could learn it from any mic; taken as it was, it kept every stage running
- * (the filters' pass, the update, the delay statistics) for nothing. Not from the first such block:
- * the lab's references hold a few blocks at -110 to -220 dBFS where a reply ends (resampler tails,
- * fades), which stay as they are.
- */
-// @ts-ignore: decorator
-@inline export const REF_FLOOR_DB: f32 = -110;
-/** REF_FLOOR_DB as a power per sample. */
-// @ts-ignore: decorator
-@inline export const REF_FLOOR: f32 = 1.0e-11;
 /** Share of a gated error frame that is error (B of 2B samples). */
 // @ts-ignore: decorator
 @inline export const GAMMA: f32 = 0.5;
@@ -189,7 +172,6 @@ import { kf_drift } from "./aec-step";
   narrowband: bool; // the reference's strongest bin held over NARROW_PEAK of its power in the filter's window
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
   zeroFrames: i32; // blocks in a row whose reference frame (2B samples) was all zeros
-  faintBlocks: i32; // reference blocks in a row under REF_FLOOR_DB and not all zeros (up to slots)
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
   keptModel: bool; // wkept holds the snapshot from before the last path change (./aec-change), not yet offered
   keptMoved: f64; // samples of echo delay the skew moved the filters by since wkept was kept
