@@ -20,11 +20,18 @@
 // Run alone: `node bench/capture-chain.bench.mjs` (after `npm run build`). With CHAIN_BASE=<dist dir
 // of an earlier build> (e.g. a copy of dist/ saved before a change), that build's chain with the
 // canceller runs in the same run too, interleaved with the peers' like ours: before and after in one run.
+// A call's state too (aec-idle): the same chains on a seeded 30 s call in which the assistant's
+// replies (2-6 s, the same bursts) alternate with gaps (1-5 s: the user's turn, the tone; the
+// reference exact zeros, as our playback writes while nothing plays), the assistant 65% of it
+// (./aec-playing-signal.mjs callTurns: an assumption, not a published figure); each call of a case
+// processes the next second of it, and the interleaved rounds (CHAIN_CALL_ROUNDS, default 9) each
+// run the whole call once per case. The bursts playing throughout are the worst case.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SpeexModule from '@echogarden/speex-resampler-wasm/simd';
 import fvad from '@echogarden/fvad-wasm';
 import { CapturePipeline, EchoGate, kernelMemory, Resampler } from 'realtime-pcm';
+import { callMic, callSignals } from './aec-playing-signal.mjs';
 import { runSuite } from './lib.mjs';
 
 /** An earlier build to compare in the same run (CHAIN_BASE), or undefined. */
@@ -60,6 +67,20 @@ function signals() {
   return { session, played, mic };
 }
 const { session, played, mic } = signals();
+
+const CALL_SECONDS = 30;
+/** The call (callSignals at the session rate, played at 48 kHz through our resampler) and its mic at 48 kHz. */
+function callSignals48() {
+  const call = callSignals(SESSION_RATE, CALL_SECONDS);
+  const up = new Resampler({ inputRate: SESSION_RATE, outputRate: IN_RATE });
+  const played = new Float32Array(IN_RATE * CALL_SECONDS);
+  up.processInto(call.reference, played);
+  up.free();
+  const playing = new Uint8Array(played.length);
+  for (let i = 0; i < playing.length; i++) playing[i] = call.playing[i >> 1];
+  return { session: call.reference, played, mic: callMic(IN_RATE, played, playing), share: call.share };
+}
+const call48 = callSignals48();
 
 /** @param {Float32Array} x @param {number} piece */
 const cut = (x, piece) => Array.from({ length: Math.ceil(x.length / piece) }, (_, k) => x.subarray(k * piece, (k + 1) * piece));
@@ -126,30 +147,36 @@ function peersChain() {
 
 // ---- cases ----------------------------------------------------------------------------------------
 
-/** @param {number} piece input frames per call */
-function cases(piece) {
-  const group = `capture chain: 1 s of 48 kHz mic in ${piece === 128 ? '128-frame quanta' : '20 ms pieces'} -> 24 kHz PCM16 base64, 20 ms chunks, VAD`;
-  const mics = cut(mic, piece);
-  const refs = cut(played, piece);
-  const sessionRefs = cut(session, piece / 2);
+/** @param {number} piece input frames per call @param {boolean} [inCall] the call's state (each call the next second of it) */
+function cases(piece, inCall = false) {
+  const group = `capture chain: 1 s of 48 kHz mic in ${piece === 128 ? '128-frame quanta' : '20 ms pieces'} -> 24 kHz PCM16 base64, 20 ms chunks, VAD${inCall ? `, a call (the assistant ${(100 * call48.share).toFixed(0)}% of it)` : ''}`;
+  const mics = cut(inCall ? call48.mic : mic, piece);
+  const refs = cut(inCall ? call48.played : played, piece);
+  const sessionRefs = cut(inCall ? call48.session : session, piece / 2);
+  const perCall = Math.round(IN_RATE / piece); // pieces in 1 s
   /** @type {import('./lib.mjs').BenchCase[]} */
   const list = [];
   let sink = 0;
   /** @param {string} impl @param {CapturePipeline} capture @param {Float32Array[] | null} reference */
-  const ours = (impl, capture, reference) => ({
-    group,
-    impl,
-    fn: () => {
-      for (let k = 0; k < mics.length; k++) {
-        if (reference !== null) capture.pushReference(reference[k]);
-        const events = capture.push(mics[k]);
-        if (events.length > 0) sink += events.length;
-      }
-      return sink;
-    },
-    bytes: SESSION_RATE * 2,
-    seconds: 1,
-  });
+  const ours = (impl, capture, reference) => {
+    let at = 0; // the next piece (the call goes on from call to call, round again at its end)
+    return {
+      group,
+      impl,
+      fn: () => {
+        for (let n = 0; n < perCall; n++) {
+          const k = at;
+          at = at + 1 === mics.length ? 0 : at + 1;
+          if (reference !== null) capture.pushReference(reference[k]);
+          const events = capture.push(mics[k]);
+          if (events.length > 0) sink += events.length;
+        }
+        return sink;
+      },
+      bytes: SESSION_RATE * 2,
+      seconds: 1,
+    };
+  };
   list.push(ours('realtime-pcm: echo canceller + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true }), refs));
   list.push(
     ours(
@@ -166,11 +193,15 @@ function cases(piece) {
   const gate = new EchoGate({ sampleRate: IN_RATE });
   list.push(ours('realtime-pcm: echo gate + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoGate: gate }), refs));
   const peers = peersChain();
+  let peersAt = 0;
   list.push({
     group,
     impl: 'npm peers: speex-resampler-wasm q7 + fvad-wasm + Buffer, no echo handling',
     fn: () => {
-      for (const p of mics) peers.push(p);
+      for (let n = 0; n < perCall; n++) {
+        peers.push(mics[peersAt]);
+        peersAt = peersAt + 1 === mics.length ? 0 : peersAt + 1;
+      }
       return peers.sent;
     },
     bytes: SESSION_RATE * 2,
@@ -196,7 +227,7 @@ function memoryPerCall() {
   };
 }
 
-const lists = [cases(128), cases(960)];
+const lists = [cases(128), cases(960), cases(128, true), cases(960, true)];
 const rows = await runSuite('capture-chain', lists.flat());
 
 /**
@@ -204,7 +235,7 @@ const rows = await runSuite('capture-chain', lists.flat());
  * and the range of the per-round speed ratios.
  * @param {import('./lib.mjs').BenchCase[]} list @param {string} impl the start of our case's name
  */
-function interleaved(list, impl = 'realtime-pcm: echo canceller + VAD') {
+function interleaved(list, impl = 'realtime-pcm: echo canceller + VAD', calls = 1, rounds = Number(process.env.CHAIN_ROUNDS ?? 15)) {
   const ours = /** @type {import('./lib.mjs').BenchCase} */ (list.find((c) => c.impl.startsWith(impl)));
   const peers = /** @type {import('./lib.mjs').BenchCase} */ (list.find((c) => c.baseline));
   /**
@@ -215,16 +246,17 @@ function interleaved(list, impl = 'realtime-pcm: echo canceller + VAD') {
   const slice = (fn) => {
     const t0 = performance.now();
     const before = process.cpuUsage();
-    let calls = 0;
-    while (performance.now() - t0 < 100) {
+    let done = 0;
+    // ~100 ms, or (calls > 1: the call's state) exactly `calls` calls, the whole call once
+    while (calls > 1 ? done < calls : performance.now() - t0 < 100) {
       fn();
-      calls++;
+      done++;
     }
     const used = process.cpuUsage(before);
-    return (used.user + used.system) / 1000 / calls;
+    return (used.user + used.system) / 1000 / done;
   };
   const ratios = [];
-  for (let round = 0; round < Number(process.env.CHAIN_ROUNDS ?? 15); round++) {
+  for (let round = 0; round < rounds; round++) {
     const o = slice(ours.fn);
     ratios.push(slice(peers.fn) / o);
   }
@@ -233,20 +265,38 @@ function interleaved(list, impl = 'realtime-pcm: echo canceller + VAD') {
 }
 const SESSION_CASE = 'realtime-pcm: echo canceller (reference at the session rate)';
 const BASE_CASE = 'the build before (CHAIN_BASE)';
+const CALL_ROUNDS = Number(process.env.CHAIN_CALL_ROUNDS ?? 9);
 const chainInterleaved = {
   ...(base === undefined ? {} : { quanta128Before: interleaved(lists[0], BASE_CASE), pieces20msBefore: interleaved(lists[1], BASE_CASE) }),
   quanta128: interleaved(lists[0]),
   quanta128SessionReference: interleaved(lists[0], SESSION_CASE),
   pieces20ms: interleaved(lists[1]),
   pieces20msSessionReference: interleaved(lists[1], SESSION_CASE),
+  // the call's state: each round the whole call (CALL_SECONDS calls) per case
+  ...(base === undefined
+    ? {}
+    : {
+        callQuanta128Before: interleaved(lists[2], BASE_CASE, CALL_SECONDS, CALL_ROUNDS),
+        callPieces20msBefore: interleaved(lists[3], BASE_CASE, CALL_SECONDS, CALL_ROUNDS),
+      }),
+  callQuanta128: interleaved(lists[2], undefined, CALL_SECONDS, CALL_ROUNDS),
+  callQuanta128SessionReference: interleaved(lists[2], SESSION_CASE, CALL_SECONDS, CALL_ROUNDS),
+  callPieces20ms: interleaved(lists[3], undefined, CALL_SECONDS, CALL_ROUNDS),
+  callPieces20msSessionReference: interleaved(lists[3], SESSION_CASE, CALL_SECONDS, CALL_ROUNDS),
 };
-const ratio = (/** @type {string} */ piece) => {
-  const of = (/** @type {string} */ impl) => /** @type {import('./lib.mjs').BenchRow} */ (rows.find((r) => r.group.includes(piece) && r.impl.startsWith(impl)));
+const ratio = (/** @type {string} */ piece, inCall = false) => {
+  const of = (/** @type {string} */ impl) =>
+    /** @type {import('./lib.mjs').BenchRow} */ (
+      rows.find((r) => r.group.includes(piece) && r.group.includes(', a call') === inCall && r.impl.startsWith(impl))
+    );
   return of('realtime-pcm: echo canceller + VAD').xRealtime / of('npm peers').xRealtime;
 };
 const summary = {
   echoCancellerVsPeers128: ratio('128-frame quanta'),
   echoCancellerVsPeers20ms: ratio('20 ms pieces'),
+  inCallEchoCancellerVsPeers128: ratio('128-frame quanta', true),
+  inCallEchoCancellerVsPeers20ms: ratio('20 ms pieces', true),
+  callAssistantShare: call48.share,
   kernelBytesPerCall: memoryPerCall(),
   echoCancellerVsPeersInterleaved: chainInterleaved,
 };
