@@ -99,6 +99,19 @@
 @inline const BEYOND_STRONG_OVER: f32 = 4;
 // @ts-ignore: decorator
 @inline const BEYOND_STRONG_UPDATES: i32 = 16;
+/**
+ * The walk back from the far peak stops at the search's edge; where it is cut there (the lag inside
+ * the edge still within 4.5 dB of the far peak: it would walk on) from a peak more than this many
+ * lags past the edge, the update is not counted (aec-beyond3): the coherence runs on into the lags
+ * searched, no start of an echo is seen past them (sox-large's 16 kHz 120 ms 30 dB call: a far peak
+ * of 4-8% at 360-376 ms while the user talks over the hall's tail, walked 11-12 lags to the edge,
+ * set it at 272 ms). An echo just past the edge shows on both sides of it (a frame spans two lags:
+ * the 280 ms Bluetooth echoes, their peak one lag past the edge, the lag inside it up to 49% of the
+ * peak); the kiosk's 284 ms echo peaks 3-6 lags past the edge, its walk ending in a dip there (without
+ * the dip's test its 16 kHz cold starts were told 0.1-2.5 s later).
+ */
+// @ts-ignore: decorator
+@inline const BEYOND_EDGE_LAGS: i32 = 2;
 
 /**
  * The call's first echo recognised before its onset is accepted (dl_arrival, aec-quiet5): the peak's
@@ -353,6 +366,16 @@ function watchBeyond(d: Delay, echoing: bool): void {
   }
   let onset = d.farLag;
   while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  // the walk back cut at the search's edge (it would walk on into the lags searched) from a far peak
+  // past BEYOND_EDGE_LAGS: the evidence runs on into the search, no start of an echo is seen past it
+  if (
+    onset == d.searchLags &&
+    d.farLag - onset > BEYOND_EDGE_LAGS &&
+    load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far
+  ) {
+    d.beyondUpdates = 0;
+    return;
+  }
   if (d.beyondUpdates > 0 && abs(d.farLag - d.beyondLag) <= 1) {
     d.beyondUpdates++;
     d.beyondCandidate = min(d.beyondCandidate, onset);

@@ -57,7 +57,9 @@ export class DemoView {
     vad.className = `light ${l.speaking ? 'on' : ''}`;
     const gate = $('gate-light');
     if (l.echoCancellerErleDb !== null) {
-      gate.textContent = `echo canceller: ${l.echoCancellerErleDb.toFixed(0)} dB removed`;
+      // the echo seen past maxDelayMs (a Bluetooth speaker): the next call should set maxDelayMs over it
+      const beyond = l.echoBeyondMaxDelayMs ?? -1;
+      gate.textContent = `echo canceller: ${l.echoCancellerErleDb.toFixed(0)} dB removed${beyond >= 0 ? `; echo at ${beyond.toFixed(0)} ms, past maxDelayMs` : ''}`;
       gate.className = `light ${l.echoCancellerErleDb >= 10 ? 'open' : ''}`;
     } else {
       gate.textContent = l.echoGateOpen === null ? 'echo: off' : l.echoGateOpen ? 'echo gate: open' : 'echo gate: closed';

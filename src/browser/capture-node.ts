@@ -11,7 +11,10 @@ import { CAPTURE_PROCESSOR, type CaptureReply, type CaptureStatsReply } from './
 import { createWorkletNode, loadWorklet, ProcessorPort, type WorkletNodeOptions } from './load-worklet.js';
 import type { CaptureProcessorOptions } from './capture-processor.js';
 
-/** A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate state, echo removed by the canceller (dB). */
+/**
+ * A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate
+ * state, echo removed by the canceller (dB) and where it saw the echo past its `maxDelayMs` (ms).
+ */
 export interface CaptureLevel {
   rmsDb: number;
   peakDb: number;
@@ -19,6 +22,12 @@ export interface CaptureLevel {
   echoGateOpen: boolean | null;
   /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
   echoCancellerErleDb: number | null;
+  /**
+   * Where the canceller saw the echo start past its `maxDelayMs` (a Bluetooth speaker), ms; -1 if
+   * never; null without one (EchoCanceller.echoBeyondMaxDelayMs). Where it is not -1, pass
+   * `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using it).
+   */
+  echoBeyondMaxDelayMs: number | null;
 }
 
 /** Options of `createCaptureNode`: the capture pipeline's (its input rate is the context's), plus the source and callbacks. */

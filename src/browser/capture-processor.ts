@@ -15,6 +15,7 @@ import {
   contextRate,
   echoLink,
   erleOf,
+  echoBeyondOf,
   installKernels,
   closePort,
   serve,
@@ -89,6 +90,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
           speaking: this.pipeline.speaking,
           echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
           echoCancellerErleDb: erleOf(this.pipeline),
+          echoBeyondMaxDelayMs: echoBeyondOf(this.pipeline),
         }),
       );
       this.port.onmessage = (event: MessageEvent<CaptureRequest>) => serve(this.port, event.data, (message) => this.handle(message));
@@ -131,6 +133,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
             quanta: this.quanta,
             echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
             echoCancellerErleDb: erleOf(this.pipeline),
+            echoBeyondMaxDelayMs: echoBeyondOf(this.pipeline),
           };
         case 'reset':
           return this.pipeline.reset();

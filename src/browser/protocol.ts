@@ -40,14 +40,24 @@ export type CaptureRequest =
 /**
  * What a capture node's `getStats()` resolves with: the pipeline's counters, quanta processed, the
  * echo gate's state, the echo removed by the canceller (ERLE over the last second of playback, dB;
- * null without one) and the scope's kernel memory.
+ * null without one), where the canceller saw the echo start past its `maxDelayMs` (ms, -1 if never;
+ * null without one: EchoCanceller.echoBeyondMaxDelayMs) and the scope's kernel memory.
  */
-export type CaptureStatsReply = CaptureStats & WorkletMemoryStats & { quanta: number; echoGateOpen: boolean | null; echoCancellerErleDb: number | null };
+export type CaptureStatsReply = CaptureStats &
+  WorkletMemoryStats & { quanta: number; echoGateOpen: boolean | null; echoCancellerErleDb: number | null; echoBeyondMaxDelayMs: number | null };
 
 export type CaptureReply =
   | Reply
   | { type: 'events'; events: CaptureEvent[] }
-  | { type: 'level'; rmsDb: number; peakDb: number; speaking: boolean; echoGateOpen: boolean | null; echoCancellerErleDb: number | null }
+  | {
+      type: 'level';
+      rmsDb: number;
+      peakDb: number;
+      speaking: boolean;
+      echoGateOpen: boolean | null;
+      echoCancellerErleDb: number | null;
+      echoBeyondMaxDelayMs: number | null;
+    }
   | { type: 'error'; code: string; message: string };
 
 /** Requests (with `id`: interrupt, stats) and notifications to the playback processor. */
@@ -86,6 +96,12 @@ export interface SessionLevel {
   echoGateOpen: boolean | null;
   /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
   echoCancellerErleDb: number | null;
+  /**
+   * Where the canceller saw the echo start past its `maxDelayMs` (a Bluetooth speaker), ms; -1 if
+   * never; null without one (EchoCanceller.echoBeyondMaxDelayMs). Where it is not -1, pass
+   * `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using it).
+   */
+  echoBeyondMaxDelayMs: number | null;
   bufferedMs: number;
   playingItemId: string | null;
 }

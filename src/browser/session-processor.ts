@@ -14,6 +14,7 @@ import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 import {
   contextRate,
   erleOf,
+  echoBeyondOf,
   installKernels,
   closePort,
   serve,
@@ -95,6 +96,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           speaking: this.adapter.capture.speaking,
           echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
           echoCancellerErleDb: erleOf(this.adapter.capture),
+          echoBeyondMaxDelayMs: echoBeyondOf(this.adapter.capture),
           bufferedMs: this.adapter.playback.bufferedMs,
           playingItemId: this.adapter.playback.playingItemId,
         }),

@@ -140,6 +140,15 @@ export function erleOf(pipeline: CapturePipeline): number | null {
   return canceller === undefined ? null : (canceller.erleDb ?? null);
 }
 
+/**
+ * Where a pipeline's canceller last saw the echo start past its `maxDelayMs` (EchoCanceller
+ * echoBeyondMaxDelayMs, ms; -1 if never), for level reports and stats; null without one.
+ */
+export function echoBeyondOf(pipeline: CapturePipeline): number | null {
+  const canceller = pipeline.echoCanceller as { readonly echoBeyondMaxDelayMs?: number } | undefined;
+  return canceller === undefined ? null : (canceller.echoBeyondMaxDelayMs ?? null);
+}
+
 /** The kernel memory of this AudioWorklet scope, for the processors' stats. */
 export function workletMemory(): WorkletMemoryStats {
   const memory = kernelMemory();

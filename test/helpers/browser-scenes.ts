@@ -176,13 +176,14 @@ function playedBy(read: (output: Float32Array) => void, frames: number): Float32
 }
 
 /**
- * A microphone in the echo lab's desk room (test/helpers/echo-sources.ts): what was played, 40 ms
- * later, through the room's response at 12 dB echo return loss, and the user (the speech fixture
- * at half scale) from `userAtS`. Made in Node, in float32, and given to the page as a buffer.
+ * A microphone in the echo lab's desk room (test/helpers/echo-sources.ts): what was played, `delayS`
+ * (40 ms) later, through the room's response at 12 dB echo return loss, and the user (the speech
+ * fixture at half scale) from `userAtS` (Infinity: none). Made in Node, in float32, and given to the
+ * page as a buffer.
  */
-function roomMic(played: Float32Array, sampleRate: number, userAtS: number): { mic: Float32Array; echo: Float32Array } {
+export function roomMic(played: Float32Array, sampleRate: number, userAtS: number, delayS = 0.04): { mic: Float32Array; echo: Float32Array } {
   const frames = played.length;
-  const delay = Math.round(0.04 * sampleRate);
+  const delay = Math.round(delayS * sampleRate);
   const delayed = new Float64Array(frames);
   delayed.set(played.subarray(0, frames - delay), delay);
   const wet = convolve(delayed, loadRoom('desk', sampleRate).echoA, frames);
