@@ -13,7 +13,8 @@ import { sup_process } from "./aec-suppress";
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
 // @ts-ignore: decorator
 @inline const ARRIVE_LATE_MS: f32 = 250;
-import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive } from "./aec-suppress-init";
+import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
+import { OL_SPAN, OL_PAUSE_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
@@ -387,6 +388,10 @@ export function aec_block(a: Aec): void {
   store<i32>(a.xz + (<usize>a.head << 2), zeroFrame ? 1 : 0);
   const refEnergy = energy(a.refFrame + (<usize>b << 2), b);
   const playing = refEnergy > 1.0e-6 * <f32>b;
+  // (aec-drc6) a reply resuming after a pause of OL_PAUSE_MS: the suppressor's onset lift counts its blocks
+  if (playing && <f32>a.olPause * <f32>b * 1000 >= OL_PAUSE_MS * <f32>a.sampleRate) a.olSince = 0;
+  else if (a.olSince >= 0) a.olSince = a.olSince - a.offset >= OL_SPAN ? -1 : a.olSince + 1;
+  a.olPause = playing ? 0 : min(a.olPause + 1, a.slots);
   store<f32>(a.xe + (<usize>a.head << 2), refEnergy);
   const echoing = playing || arriving(a);
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);
@@ -479,6 +484,8 @@ export function aec_block(a: Aec): void {
   const late = a.suppress ? late_block(a) : a.rvPower;
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
   if (a.suppress) sup_set_hall(a.sup, a.lateOn, a.lateRef + <usize>(12 * a.k));
+  // a reply's onset after a pause, its blocks counted from the filter's first partition, once placed (aec-drc6)
+  if (a.suppress) sup_set_onset(a.sup, a.olSince >= a.offset && a.olSince - a.offset < OL_SPAN && dl_onset(a.delay) >= 0 ? a.olSince - a.offset : -1);
   // in a reply's tail (the reference silent since before the echo's onset: the estimate comes from
   // the filter's later partitions only; not while relearning after a path change) the suppressor's
   // gain applies to the mic less the echo estimate fitted to it per bin (./aec-suppress)

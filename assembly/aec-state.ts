@@ -172,6 +172,8 @@ import { kf_drift } from "./aec-step";
   narrowband: bool; // the reference's strongest bin held over NARROW_PEAK of its power in the filter's window
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
   zeroFrames: i32; // blocks in a row whose reference frame (2B samples) was all zeros
+  olPause: i32; // blocks in a row the reference has not played (aec-drc6)
+  olSince: i32; // blocks since the reference resumed after a pause of OL_PAUSE_MS (-1: none, or past the onset's span; the suppressor's onset lift, aec-drc6)
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
   keptModel: bool; // wkept holds the snapshot from before the last path change (./aec-change), not yet offered
   keptMoved: f64; // samples of echo delay the skew moved the filters by since wkept was kept

@@ -117,6 +117,7 @@ export function sup_reset(p: usize): void {
   s.refused = 0;
   s.armedLast = false;
   memory.fill(s.lg, 0, <usize>(4 * 6 * LG_OCTAVES));
+  s.olIndex = -1;
   s.aPrev = 0;
   s.arrival = 0;
   s.arrivedLast = false;
@@ -164,6 +165,11 @@ export function sup_set_hall(p: usize, on: bool, fitted: usize): void {
 /** A reply's tail (./aec-block): the gain applies to the mic less the echo estimate fitted per bin (./aec-suppress). */
 export function sup_set_fit_tail(p: usize, on: bool): void {
   changetype<Suppress>(p).fitTail = on;
+}
+
+/** (aec-drc6) The block of a reply's onset after a pause (0..OL_SPAN - 1), or -1. */
+export function sup_set_onset(p: usize, index: i32): void {
+  changetype<Suppress>(p).olIndex = index;
 }
 
 /** Sets the residual's hold to the room's decay: 60 dB per `t60Ms` (the canceller measures it). */

@@ -344,6 +344,28 @@
 @inline export const LG_END_BANDS: i32 = 2;
 // @ts-ignore: decorator
 @inline export const LG_END_SHARE: f32 = 0.05;
+/**
+ * (aec-drc6) The onset lift: a device's compressor after the reference tap lifts a reply's echo after
+ * a pause (its gain at rest) 10-17 dB over the level the linear filter learned, for 60-100 ms, in
+ * every octave alike. In the first OL_SPAN blocks of a reply resuming after OL_PAUSE_MS (from the
+ * filter's first partition), where the block's error over the echo estimate stands over OL_MIN in
+ * every octave of LG_BLOCK_BINS bins or more, and the most within OL_SPREAD x the least, the least
+ * times |Y|^2 joins the far-end-only gain's residual and, OL_OVER x, the echo the presence test allows.
+ */
+// @ts-ignore: decorator
+@inline export const OL_SPAN: i32 = 16;
+/** (aec-drc6) the pause before an onset the lift counts, ms. */
+// @ts-ignore: decorator
+@inline export const OL_PAUSE_MS: f32 = 120;
+// @ts-ignore: decorator
+@inline export const OL_MIN: f32 = 2;
+// @ts-ignore: decorator
+@inline export const OL_SPREAD: f32 = 8;
+// @ts-ignore: decorator
+@inline export const OL_OVER: f32 = 16;
+/** (aec-drc6) every octave the onset lift reads stands over this many times its noise floor. */
+// @ts-ignore: decorator
+@inline export const OL_NOISE: f32 = 10;
 
 /**
  * The call's first echo recognised by the delay statistics before its onset (./aec-delay dl_arrival,
@@ -422,5 +444,6 @@
   arrivedLast: bool; // recognised last block
   gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
+  olIndex: i32; // the block of a reply's onset after a pause (0..OL_SPAN - 1), -1: none (aec-drc6)
   lg: usize; // f32[6 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate; then the same sums of the block alone (aec-drc5)
 }

@@ -52,6 +52,10 @@
 //   block's own fit too, where it explains LG_BLOCK_SHARE (the far-end-only gain's residual only),
 //   and a presence in its first blocks ends where the block's own fit shows the lift in two such
 //   octaves and leaves the frame explained (aec-drc5: a lift's first block, one before the smoothed fit).
+//   At a reply's onset after a pause (OL_*: the compressor's gain at rest lifts the echo in every
+//   octave alike, where the block is not coherent with Y), the block's error over Y, the least over
+//   the octaves of 8 bins or more where all stand within OL_SPREAD x of it, over OL_MIN and over
+//   their noise, times |Y|^2 joins the gain's residual and (OL_OVER x) the presence test's echo (aec-drc6).
 // - The user is present when what neither the echo (overestimated x `over`, at most HALL_OVER x in a
 //   hall once ./aec-late's fitted late echo is in use, and x OVER_TAIL over `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
@@ -99,7 +103,7 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -321,6 +325,34 @@ export function sup_process(
   let lgGain = f32x4.splat(lgS);
   // the presence test's allowance on the smoothed fit alone (the block's own fit passed a user's onset's block)
   let lgGainP = f32x4.splat(LG_OVER * lgFit);
+  // (aec-drc6) the onset lift: at a reply's onset after a pause, the error over the estimate in
+  // every octave of LG_BLOCK_BINS bins or more (the block's sums), where the least is over OL_MIN
+  // and the most within OL_SPREAD x it (a broadband lift: the device's compressor at rest)
+  const olIndex = s.olIndex;
+  let olLift: f32 = 1;
+  // (not under a presence begun before the onset: a user talking into the reply's return stands over Y in every octave too)
+  if (olIndex >= 0 && lgLive && (s.hang == 0 || s.presentBlocks <= olIndex)) {
+    let lo: f32 = 1.0e30;
+    let hi: f32 = 0;
+    for (let band = 0; band < LG_OCTAVES; band++) {
+      const bins = min<i32>(edgeAfter(s, band), s.k) - (band == 0 ? 0 : edgeAfter(s, band - 1));
+      if (bins < LG_BLOCK_BINS) continue;
+      const q = s.lg + (<usize>(3 * (band + LG_OCTAVES)) << 2);
+      // (the octave's error well over its noise floor: at 30 dB or in noise the error is the noise)
+      let nn: f32 = 0;
+      const from = band == 0 ? 0 : edgeAfter(s, band - 1);
+      const to = min<i32>(edgeAfter(s, band), s.k);
+      for (let j = from; j < to; j++) nn += load<f32>(s.noise + (<usize>j << 2));
+      const ee = load<f32>(q, 8);
+      const g = ee > OL_NOISE * nn ? ee / (load<f32>(q, 4) + 1.0e-20) : 0;
+      lo = min(lo, g);
+      hi = max(hi, g);
+    }
+    if (lo > OL_MIN && hi <= OL_SPREAD * lo) olLift = lo;
+  }
+  const olOn = olLift > 1;
+  const olLiftV = f32x4.splat(olLift);
+  const olOver = f32x4.splat(OL_OVER);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
@@ -444,6 +476,7 @@ export function sup_process(
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     v128.store(s.resid + o, r);
+    const olR = olOn ? f32x4.mul(olLiftV, py) : zero;
     // the part of E coherent with the echo estimate: |<E Y*>|^2 / <|Y|^2>, smoothed over blocks
     let cr = v128.load(s.cohRe + o);
     let ci = v128.load(s.cohIm + o);
@@ -470,6 +503,7 @@ export function sup_process(
     // the sox-large 16 kHz call at 8.56-8.75 s, 250-500 Hz, TR 5-15 dB, eta Y / zeta A / kappa A_flat
     // 17-27 / 20-22 / 20 dB, the gain at its floor under a user at 15-19 dB)
     if (hallCap) rn = f32x4.pmin(rn, f32x4.mul(hallNear, v128.load(s.hallFit + o)));
+    if (olOn) rn = f32x4.pmax(rn, olR);
     v128.store(s.residNear + o, rn);
     const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
     v128.store(s.late + o, lt);
@@ -484,7 +518,7 @@ export function sup_process(
       const av = v128.load(s.arrive + o);
       arr = v128.and(v128.bitselect(av, f32x4.mul(arrShare, ps), f32x4.ge(av, zero)), f32x4.eq(cy, zero));
     }
-    v128.store(s.residFar + o, f32x4.pmax(f32x4.pmax(v128.bitselect(f32x4.pmax(lt, pe), lt, misfit), lgR), arr));
+    v128.store(s.residFar + o, f32x4.pmax(f32x4.pmax(v128.bitselect(f32x4.pmax(lt, pe), lt, misfit), f32x4.pmax(lgR, olR)), arr));
     // In a cold start's suspect block while the user has been present for COH_AFTER_MS, the gain works
     // on the mic (E + Y), its residual scaled to the echo the reference predicts, max(byRef, rho A) / R:
     // the cold filter that learned the user takes part of the user out of E and leaves its estimate's
@@ -515,7 +549,7 @@ export function sup_process(
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgGainP, py);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
@@ -564,6 +598,8 @@ export function sup_process(
     // in any octave instead, a user's onset in the 4-bin octaves under 500 Hz (chance coherence)
     // ended its own presence (seminar 16k call 120ms 18dB at 8.616 s: an opening 40 -> 90 ms)
     if (s.presentBlocks <= LG_END_BLOCKS && lgLift >= LG_END_BANDS && hsum(excess) <= LG_END_SHARE * hsum(total)) s.hang = 0;
+    // (aec-drc6) a presence begun in a reply's onset ends where the onset lift explains the block
+    if (olOn && s.presentBlocks <= OL_SPAN) s.hang = 0;
     // a presence refused while cold: the trackers hold as long as it would have lasted
     if (unexplained && !s.warm) s.refused = s.hangBlocks;
   }

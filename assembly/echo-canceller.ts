@@ -122,6 +122,8 @@ export function aec_reset(s: usize): void {
   a.keptOffset = 0;
   a.relaxBlocks = 0;
   a.zeroFrames = 0;
+  a.olSince = -1;
+  a.olPause = 0;
   a.sdd = 0;
   a.sbb = 0;
   a.sff = 0;
