@@ -140,8 +140,9 @@ function place(a: Aec, onset: i32): void {
   const prior = a.moves == 0 || a.relearning || a.bestErle < 10;
   const shape = prior && !a.relearning; // (not after a path change: the soak's +100 ppm call 2 -> 4 path changes)
   if (prior) setPrior(a);
-  // (a converged foreground's model handed on, moved: ./aec-state MOVED_COPY_MS)
-  a.movedModel = !prior;
+  // (a converged foreground's model handed on, moved later: ./aec-state MOVED_COPY_MS; moved earlier, it
+  // predicts ahead of the echo and cannot win by predicting nothing yet)
+  a.movedModel = !prior && by > 0;
   // else the background's uncertainty stays as it is: so do its weights (the foreground's before the
   // shift, relative to the new onset), and each keeps what it learned where it learned it (aec-jitnode)
   a.relearning = false;
