@@ -21,7 +21,7 @@ import { late_block } from "./aec-late";
 import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
-  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
+  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, MOVED_COPY_MS, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
   NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB,
 } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
@@ -141,6 +141,9 @@ function place(a: Aec, onset: i32): void {
   const prior = a.moves == 0 || a.relearning || a.bestErle < 10;
   const shape = prior && !a.relearning; // (not after a path change: the soak's +100 ppm call 2 -> 4 path changes)
   if (prior) setPrior(a);
+  // (a converged foreground's model handed on, moved later: ./aec-state MOVED_COPY_MS; moved earlier, it
+  // predicts ahead of the echo and cannot win by predicting nothing yet)
+  a.movedModel = !prior && by > 0;
   // else the background's uncertainty stays as it is: so do its weights (the foreground's before the
   // shift, relative to the new onset), and each keeps what it learned where it learned it (aec-jitnode)
   a.relearning = false;
@@ -453,13 +456,18 @@ export function aec_block(a: Aec): void {
   trackFloor(a);
   let out = a.ef;
   let echo = a.yf;
-  if (!a.talking && (a.narrowband || a.sdd > COPY_ABOVE_NOISE * a.sddFloor) && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff) {
+  const wins = !a.talking && (a.narrowband || a.sdd > COPY_ABOVE_NOISE * a.sddFloor) && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff;
+  a.copyWins = wins ? a.copyWins + 1 : 0;
+  // (the model moved with the onset by a later move: taken only once it has won MOVED_COPY_MS in a row)
+  if (wins && (!a.movedModel || <f32>a.copyWins * <f32>b * 1000 >= MOVED_COPY_MS * <f32>a.sampleRate)) {
+    a.movedModel = false;
     memory.copy(a.wf, a.wb, <usize>m * spec);
     a.sff = a.sbb;
     a.sdiff = 0;
     out = a.eb;
     echo = a.yb;
   } else if (a.sbb > RESET_RATIO * a.sff) {
+    a.movedModel = false;
     flushDrift(a);
     memory.copy(a.wb, a.wf, <usize>m * spec);
     a.settled = 0;

@@ -121,6 +121,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
       a.syf = 0;
     }
     a.relearning = true;
+    a.movedModel = false; // (the background restarts: not the moved model)
     rv_off(a); // the late echo was the old model's
     // the onset had been right and may have jumped: the estimator follows a new one fast (dl_rearm);
     // not after a divergence before the filter converged (a wrong onset taken fast in the laptop's

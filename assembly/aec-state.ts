@@ -59,6 +59,15 @@ import { kf_drift } from "./aec-step";
 // @ts-ignore: decorator
 @inline export const COPY_SIGNIFICANCE: f32 = 0.5;
 /**
+ * After a later move (./aec-block, place: the background handed the model moved with the onset,
+ * the foreground keeping its lags) the foreground takes the background's only once it has won
+ * this long in a row, ms: at a reply's return after the move, a filter learned through a noisy
+ * codec (LE Audio's LC3) predicts a little ahead of the echo, and for a block or two a model that
+ * predicts nothing yet beats it (aec-lc3b).
+ */
+// @ts-ignore: decorator
+@inline export const MOVED_COPY_MS: f32 = 40;
+/**
  * The foreground takes the background's weights only while the mic stands this many times above
  * its noise floor: in a pause the errors compare noise, and a background left 2 blocks off by an
  * onset refinement won the comparison on a decaying tail (desk, 250 ms, 30 dB: the foreground
@@ -175,6 +184,8 @@ import { kf_drift } from "./aec-step";
   olPause: i32; // blocks in a row the reference has not played (aec-drc6)
   olSince: i32; // blocks since the reference resumed after a pause of OL_PAUSE_MS (-1: none, or past the onset's span; the suppressor's onset lift, aec-drc6)
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
+  movedModel: bool; // a later move handed the background the model moved with the onset, not yet taken or given back (./aec-block)
+  copyWins: i32; // blocks in a row the background's error stood significantly under the foreground's
   keptModel: bool; // wkept holds the snapshot from before the last path change (./aec-change), not yet offered
   keptMoved: f64; // samples of echo delay the skew moved the filters by since wkept was kept
   keptFresh: bool; // wkept holds a snapshot of the converged foreground (refreshed while it removes 10 dB)

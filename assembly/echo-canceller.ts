@@ -115,6 +115,8 @@ export function aec_reset(s: usize): void {
   a.narrowband = false;
   a.narrowBlocks = 0;
   a.relearning = false;
+  a.movedModel = false;
+  a.copyWins = 0;
   a.keptModel = false;
   a.keptFresh = false;
   a.keptMoved = 0;

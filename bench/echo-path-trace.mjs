@@ -11,6 +11,7 @@
 //   node bench/echo-path-trace.mjs hooked jitter:kiosk:16000:call:6:120:mobile:1
 //                                   (room:rate:script:erlDb:delayMs:network:seed, test/helpers/echo-jitter.ts)
 //   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
+//   ECHO_PATH_GROUPS=btlc3,btlc3_24 (also the lab's Bluetooth groups through a real codec: btsbc, btlc3, btaac and their _24 / 24; aec-lc3b)
 //   ECHO_VETO=MASK (assembly/bench-hooks.ts ab_veto: the oracle's rules not taken, or a variant switched on)
 //   ECHO_SKEW_TRACE=1 (also the clock skew's judgements, assembly/aec-skew.ts decide: both lines' readings,
 //   seconds and sureness, what was taken and the flags after; a line when the outcome or the flags change)
@@ -99,6 +100,10 @@ if (pattern.startsWith('soak:')) {
     { scenes: changeCalls([16000, 24000], [12]) }, // bench/echo-lab/changes.mjs's calls (16 and 24 kHz 12 dB)
     lab.drcGroup(16000), // the device's loudness processing after the reference tap (aec-drc)
     lab.drcGroup(24000),
+    ...(process.env.ECHO_PATH_GROUPS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((g) => lab.bluetoothGroup(g.endsWith('24') ? 24000 : 16000, 'bench', g.replace(/^bt|_?24$/g, ''))),
   ];
   for (const params of groups.flatMap((/** @type {any} */ g) => g.scenes)) {
     const name = lab.sceneName(params);
