@@ -5,6 +5,7 @@
 import type { CaptureEvent, CaptureStats } from '../pipeline/capture.js';
 import type { PlaybackStats } from '../pipeline/playback.js';
 import type { Reply } from '../requests.js';
+import type { CaptureLevel } from './capture-node.js';
 
 /** Name the capture AudioWorkletProcessor is registered under. */
 export const CAPTURE_PROCESSOR = 'realtime-pcm-capture';
@@ -49,15 +50,7 @@ export type CaptureStatsReply = CaptureStats &
 export type CaptureReply =
   | Reply
   | { type: 'events'; events: CaptureEvent[] }
-  | {
-      type: 'level';
-      rmsDb: number;
-      peakDb: number;
-      speaking: boolean;
-      echoGateOpen: boolean | null;
-      echoCancellerErleDb: number | null;
-      echoBeyondMaxDelayMs: number | null;
-    }
+  | ({ type: 'level' } & CaptureLevel)
   | { type: 'error'; code: string; message: string };
 
 /** Requests (with `id`: interrupt, stats) and notifications to the playback processor. */
