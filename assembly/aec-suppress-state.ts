@@ -366,6 +366,13 @@
 /** (aec-drc6) every octave the onset lift reads stands over this many times its noise floor. */
 // @ts-ignore: decorator
 @inline export const OL_NOISE: f32 = 10;
+/**
+ * (aec-msbc7) The onset lift reads no block under a presence held over this many blocks: the compressor's lift
+ * starts its presence at its first block and is read at the next (1 block held); a user talking into a reply's
+ * return holds one longer, and the lift read on the user's onset ended the user's presence (mSBC cold starts).
+ */
+// @ts-ignore: decorator
+@inline export const OL_HELD: i32 = 1;
 
 /**
  * The call's first echo recognised by the delay statistics before its onset (./aec-delay dl_arrival,

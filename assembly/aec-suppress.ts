@@ -99,11 +99,11 @@
 
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
-import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from "./bench-hooks";
+import { HOOKS, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, ab_veto } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -330,8 +330,10 @@ export function sup_process(
   // and the most within OL_SPREAD x it (a broadband lift: the device's compressor at rest)
   const olIndex = s.olIndex;
   let olLift: f32 = 1;
-  // (not under a presence begun before the onset: a user talking into the reply's return stands over Y in every octave too)
-  if (olIndex >= 0 && lgLive && (s.hang == 0 || s.presentBlocks <= olIndex)) {
+  // (not under a presence begun before the onset: a user talking into the reply's return stands over Y in every octave too;
+  // aec-msbc7: nor under one held over OL_HELD blocks: the lift's own presence is one block old where it reads, a user's
+  // onset in the reply's return is older, read as a lift in every octave alike and ended)
+  if (olIndex >= 0 && lgLive && (s.hang == 0 || s.presentBlocks <= min<i32>(olIndex, OL_HELD))) {
     let lo: f32 = 1.0e30;
     let hi: f32 = 0;
     for (let band = 0; band < LG_OCTAVES; band++) {
@@ -349,7 +351,8 @@ export function sup_process(
       hi = max(hi, g);
     }
     if (lo > OL_MIN && hi <= OL_SPREAD * lo) olLift = lo;
-  }
+    if (HOOKS) trace_onset(s, olIndex, lgLive, lo, hi, olLift);
+  } else if (HOOKS && olIndex >= 0) trace_onset(s, olIndex, lgLive, 0, 0, olLift);
   const olOn = olLift > 1;
   const olLiftV = f32x4.splat(olLift);
   const olOver = f32x4.splat(OL_OVER);

@@ -330,6 +330,36 @@ export function trace_skew_decision(a: Aec, byFilterPpm: f64, filterS: f64, filt
   store<f32>(tb + 16, <f32>byDelayPpm); store<f32>(tb + 20, <f32>delayS); store<f32>(tb + 24, delaySure ? 1 : 0); store<f32>(tb + 28, <f32>(outcome + 4 * flags));
 }
 
+// ---- (aec-msbc7) the onset lift's reading (assembly/aec-suppress.ts, OL_*), one entry of 32 floats per block of a
+// reply's onset (olIndex >= 0): frames, olIndex, hang, presentBlocks, live (warm and placed), lo, hi, olLift, then per
+// octave (LG_OCTAVES 6) the block's sums <|E|^2>, <|Y|^2>, <Re E Y*> and the noise floor's sum
+let olBase: usize = 0;
+let olCap: i32 = 0;
+let olN: i32 = 0;
+/** Starts the onset lift's trace into `cap` entries of 32 floats at `ptr`. */
+export function aec_oltrace_set(ptr: usize, cap: i32): void { olBase = ptr; olCap = cap; olN = 0; }
+/** Entries traced since aec_oltrace_set. */
+export function aec_oltrace_count(): i32 { return olN; }
+/** One onset block's reading: the scalars; the octaves' sums are read from `lg` (block sums at 3 (band + 6)) and `noise`. */
+export function trace_onset(s: Suppress, olIndex: i32, live: bool, lo: f32, hi: f32, olLift: f32): void {
+  if (olBase == 0 || olN >= olCap) return;
+  const tb = olBase + <usize>olN * 128;
+  olN++;
+  store<f32>(tb, <f32>s.frames); store<f32>(tb + 4, <f32>olIndex); store<f32>(tb + 8, <f32>s.hang); store<f32>(tb + 12, <f32>s.presentBlocks);
+  store<f32>(tb + 16, live ? 1 : 0); store<f32>(tb + 20, lo); store<f32>(tb + 24, hi); store<f32>(tb + 28, olLift);
+  let from = 0;
+  for (let band = 0; band < 6; band++) {
+    const q = s.lg + (<usize>(3 * (band + 6)) << 2);
+    const edge = band == 0 ? s.edge1 : band == 1 ? s.edge2 : band == 2 ? s.edge3 : band == 3 ? s.edge4 : band == 4 ? s.edge5 : s.k;
+    const to = min<i32>(edge, s.k);
+    let nn: f32 = 0;
+    for (let j = from; j < to; j++) nn += load<f32>(s.noise + (<usize>j << 2));
+    const o = tb + 32 + (<usize>band << 4);
+    store<f32>(o, load<f32>(q, 8)); store<f32>(o + 4, load<f32>(q, 4)); store<f32>(o + 8, load<f32>(q)); store<f32>(o + 12, nn);
+    from = to;
+  }
+}
+
 // ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 13 arrays of K (11: the held tail `late`;
 // 12: the hall's cap on the gain's residual with the user, HALL_NEAR x ./aec-late's fitted echo, 0 where none: aec-hall8)
 let traceBase: usize = 0;
