@@ -33,7 +33,8 @@ for (const { params, scene } of selectScenes(lab, { only: new RegExp(o.scenes), 
   const { c, B, blocks, scalars, arr, tr, near, spectrum, rate } = t;
   const n = c.k.aec_oltrace_count();
   const f32 = new Float32Array(c.k.memory.buffer);
-  const entry = (/** @type {number} */ i) => f32.subarray((/** @type {any} */ (ol).base >> 2) + i * ENTRY, (/** @type {any} */ (ol).base >> 2) + (i + 1) * ENTRY);
+  const olAt = /** @type {{ base: number }} */ (ol).base >> 2;
+  const entry = (/** @type {number} */ i) => f32.subarray(olAt + i * ENTRY, olAt + (i + 1) * ENTRY);
   /** @type {Map<number, number>} frames -> block */
   const byFrames = new Map();
   for (let i = 0; i < blocks; i++) byFrames.set(scalars(i)[7], i);
