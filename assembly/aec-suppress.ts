@@ -55,7 +55,8 @@
 //   At a reply's onset after a pause (OL_*: the compressor's gain at rest lifts the echo in every
 //   octave alike, where the block is not coherent with Y), the block's error over Y, the least over
 //   the octaves of 8 bins or more where all stand within OL_SPREAD x of it, over OL_MIN and over
-//   their noise, times |Y|^2 joins the gain's residual and (OL_OVER x) the presence test's echo (aec-drc6).
+//   their noise, times |Y|^2 joins the gain's residual and (OL_OVER x) the presence test's echo (aec-drc6);
+//   not under a presence held over OL_HELD blocks (a user's onset at the reply's return, aec-msbc7).
 // - The user is present when what neither the echo (overestimated x `over`, at most HALL_OVER x in a
 //   hall once ./aec-late's fitted late echo is in use, and x OVER_TAIL over `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
 //   `hang` blocks more. Once the trackers are warm, a frame starts a presence only if that excess
