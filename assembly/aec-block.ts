@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_peak_lag, dl_search_lags } from "./aec-delay";
+import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_peak_lag } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
 
@@ -513,16 +513,8 @@ export function aec_block(a: Aec): void {
   // 6. the delay estimate places the filter for the next block; its profile weighs the reference.
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
   if (HOOKS) ab_delay(a, echoing, heard);
-  const searched = dl_search_lags(a.delay);
   let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
-  // (aec-bt9, tried and reverted in the next commit) the search widened past maxDelayMs: the echo
-  // gain bound starts again as at a cold start (aec-kiosk420's 4bc99aa) and a running presence,
-  // most likely the echo the window did not hold, is judged afresh
-  if (dl_search_lags(a.delay) > searched) {
-    a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN);
-    if (a.suppress) sup_release(a.sup);
-  }
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   if (onset >= 0) {
     place(a, onset);

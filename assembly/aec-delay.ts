@@ -336,11 +336,7 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
       // frames inflate it). Not past the reach: the quiet group's desk at 36-42 dB shows a peak at
       // 696 ms from 4.2 s (the reply's own repetition over a near-silent echo), and an echo there
       // could not be cancelled anyway.
-      // A lag half mature counts too where it stands over the bound its few frames put on any
-      // onset of the mic (ARRIVE_BIAS / age, as dl_arrival's; aec-btconv: the Bluetooth echo's lag
-      // reads 40-70% from its first updates, 0.5 s before it is mature)
-      const young = age < d.mature;
-      if (l < d.reachLags && c > farPeak && (!young || (age >= d.mature >> 1 && c * <f32>age > ARRIVE_BIAS))) {
+      if (age >= d.mature && l < d.reachLags && c > farPeak) {
         farPeak = c;
         farLag = l;
       }
@@ -369,7 +365,7 @@ function watchBeyond(d: Delay, echoing: bool): void {
     return;
   }
   let onset = d.farLag;
-  while (onset > d.searchLags && load<i32>(d.ages + (<usize>(onset - 1) << 2)) >= d.mature && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
   // the walk back cut at the search's edge (it would walk on into the lags searched) from a far peak
   // past BEYOND_EDGE_LAGS: the evidence runs on into the search, no start of an echo is seen past it
   if (
@@ -391,11 +387,6 @@ function watchBeyond(d: Delay, echoing: bool): void {
   const strong = far > BEYOND_STRONG_MIN && far > BEYOND_STRONG_OVER * d.peak && far > 2 * BEYOND_STRONG_OVER * d.mean;
   const needed = strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES;
   if (d.beyondUpdates < needed) return;
-  // the run may begin while the far peak's lag is young (half mature, above), but its onset is taken
-  // once that lag is mature: from a young peak it stops at the peak (its young neighbours not walked
-  // over) and lands 2 lags late (aec-btconv: the laptop's 350 ms 6 dB call placed at 352 ms moved back
-  // at once and relearned, 41.2 -> 30.1 dB)
-  if (load<i32>(d.ages + (<usize>d.farLag << 2)) < d.mature) return;
   d.beyond = d.beyondCandidate;
   // the search widened to the reach (once): the onset taken there at once, as after a path change;
   // not where the filter placed at the accepted onset already spans it in its first half (an echo
