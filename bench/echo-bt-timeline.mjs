@@ -7,14 +7,17 @@
 // (test/helpers/echo-metrics.ts coldStartMs, from the echo's arrival). Times in s from the scene's
 // start. Needs a build with the bench hooks (`hooked`, the default). Quality only.
 //   node bench/echo-bt-timeline.mjs [hooked] --groups btsbc,bt --scenes 'cold-start (350|420)ms'
+//     --shifts 0,64   each scene also shifted by these samples (as echo-lab.mjs scenes --shifts; times
+//                     stay the scene's own; aec-bt9)
 import { parseArgs } from 'node:util';
-import { adaptCanceller, loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { adaptCanceller, loadBuilds, loadLab, outputOf, selectScenes } from './echo-lab/common.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     groups: { type: 'string', default: 'btsbc' },
     scenes: { type: 'string', default: 'cold-start' },
+    shifts: { type: 'string', default: '0' },
   },
 });
 const lab = await loadLab();
@@ -53,7 +56,12 @@ function heldAt(
 }
 
 console.log('scene | echo | run from | widened | moves (s -> ms) | bound - true gain at widening, +0.5 s, +1 s (dB) | linear 10 / 20 dB | metric 20 dB');
-for (const { scene } of selectScenes(lab, { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: [0] })) {
+const shifts = o.shifts.split(',').map(Number);
+for (const { scene } of selectScenes(lab, { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: [0] }))
+  for (const shift of shifts) timeline(scene, shift);
+
+/** One scene's line, the scene shifted by `shift` samples. @param {any} scene @param {number} shift */
+function timeline(scene, shift) {
   const rate = scene.sampleRate;
   const echoAt = scene.events.echoStart / rate;
   const trueGainDb = -scene.meta.erlDb;
@@ -64,14 +72,14 @@ for (const { scene } of selectScenes(lab, { only: new RegExp(o.scenes), groups: 
       const k = c.k;
       const ms = (1000 * c.blockSamples) / c.sampleRate;
       states.push({
-        t,
+        t: t - shift / c.sampleRate,
         search: k.aec_delay_search_lags(c.state) * ms,
         offset: k.aec_filter_offset(c.state) * ms,
         run: k.aec_delay_beyond_updates(c.state),
         bound: k.aec_gain_db(c.state),
       });
     });
-  const f = lab.evaluate(factory, scene);
+  const f = shift === 0 ? lab.evaluate(factory, scene) : lab.evaluateShifted(factory, scene, shift);
   const widenAt = states.findIndex((x, i) => i > 0 && x.search > states[i - 1].search);
   let runFrom = null;
   if (widenAt > 0) {
@@ -85,7 +93,7 @@ for (const { scene } of selectScenes(lab, { only: new RegExp(o.scenes), groups: 
   const boundAt = (/** @type {number} */ i) => (i >= 0 && i < states.length ? (states[i].bound - trueGainDb).toFixed(1) : '-');
   // the linear stage alone
   const c = new build.lib.EchoCanceller({ sampleRate: rate, ...options, residualSuppression: false });
-  const out = lab.runCanceller(adaptCanceller(c, 'linear', false), scene);
+  const out = outputOf(lab, () => adaptCanceller(c, 'linear', false), scene, shift);
   c.free();
   const frame = rate / 100;
   const frames = Math.floor(scene.mic.length / frame);
@@ -104,6 +112,6 @@ for (const { scene } of selectScenes(lab, { only: new RegExp(o.scenes), groups: 
   const k0 = Math.floor(echoAt * 100);
   const metric = f.convergence.coldStartMs === null ? null : echoAt + f.convergence.coldStartMs / 1000;
   console.log(
-    `${scene.name} | ${s(echoAt)} | ${s(runFrom)} | ${s(widenAt > 0 ? states[widenAt].t : null)} | ${moves.join(' ')} | ${boundAt(widenAt)} ${boundAt(widenAt + 50)} ${boundAt(widenAt + 100)} | ${s(heldAt(e, r, q, k0, 10))} ${s(heldAt(e, r, q, k0, 20))} | ${s(metric)} (ST ${f.singleTalk.reductionDb.toFixed(1)} dB, leaks ${(100 * f.singleTalk.leakShare).toFixed(1)}%)`,
+    `${scene.name}${shift ? ` +${shift}` : ''} | ${s(echoAt)} | ${s(runFrom)} | ${s(widenAt > 0 ? states[widenAt].t : null)} | ${moves.join(' ')} | ${boundAt(widenAt)} ${boundAt(widenAt + 50)} ${boundAt(widenAt + 100)} | ${s(heldAt(e, r, q, k0, 10))} ${s(heldAt(e, r, q, k0, 20))} | ${s(metric)} (ST ${f.singleTalk.reductionDb.toFixed(1)} dB, leaks ${(100 * f.singleTalk.leakShare).toFixed(1)}%)`,
   );
 }

@@ -8,8 +8,10 @@
 //
 //   node bench/echo-placement.mjs [hooked] --groups bt --scenes 'kiosk 16k call 420ms 6dB' --from 1.3 --to 3.2 [--every 3] [--lags 46,58]
 //     --no-drift  a Bluetooth scene with the speaker's clock on the mic's (bluetooth.driftPpm 0)
+//     --shift N   the scene shifted by N samples (echo-lab.mjs scenes --shifts; the state printed per
+//                 frame is the one after the callback ending N samples before its end; aec-bt9)
 import { parseArgs } from 'node:util';
-import { cancellerAdapter, loadBuilds, loadLab, selectScenes } from './echo-lab/common.mjs';
+import { cancellerAdapter, loadBuilds, loadLab, pad, selectScenes } from './echo-lab/common.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,6 +23,7 @@ const { values: o, positionals } = parseArgs({
     every: { type: 'string', default: '1' },
     lags: { type: 'string', default: '46,58' },
     'no-drift': { type: 'boolean', default: false },
+    shift: { type: 'string', default: '0' },
   },
 });
 const [lag0, lag1] = o.lags.split(',').map(Number);
@@ -48,7 +51,8 @@ for (const { params, scene: drifting } of selectScenes(lab, { only: new RegExp(o
         ` | ${profile.join(',')}`,
     );
   });
-  const out = lab.runCanceller(adapter, scene);
+  const shift = +o.shift;
+  const out = lab.runCanceller(adapter, { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) }).slice(shift);
   const F = scene.sampleRate / 100;
   const leaks = new Set(lab.leakFrames(scene, out).map((f) => Math.round(f.seconds * 100)));
   console.log(
