@@ -22,7 +22,7 @@
 // State block (allocated by the JS wrapper, 16-byte aligned): resample-state.ts.
 
 import {
-  ResamplerState, MODE_COPY, MODE_LANES, MODE_TAPS, MODE_DOUBLE, MODE_HALF, HEADER_BYTES, stateOf, bufferOf, windowOf, sanitize,
+  ResamplerState, MODE_COPY, MODE_LANES, MODE_TAPS, MODE_DOUBLE, MODE_HALF, HEADER_BYTES, stateOf, bufferOf, windowOf, sanitize, trailingZeros,
 } from "./resample-state";
 import { lanes_run, lanes_reserve, lanes_tail } from "./resample-lanes";
 import { taps_run } from "./resample-taps";
@@ -48,6 +48,7 @@ export function rs_reset(state: usize): void {
   memory.fill(bufferOf(state), 0, <usize>(s.hist + s.maxFrames + s.tail) << 2);
   s.phase = s.delay % s.up;
   s.pos = s.hist + s.delay / s.up;
+  s.zeros = s.hist;
 }
 
 /**
@@ -99,17 +100,19 @@ export function rs_flush_frames(state: usize): i32 {
   return room <= 0 ? 0 : (room + s.down - 1) / s.down;
 }
 
-// The one dispatch on the mode: outputs with upsampled index below `stop`.
-function run(state: usize, stop: i32, outPtr: usize): i32 {
+// The one dispatch on the mode: outputs with upsampled index below `stop`. `silent`: every input
+// sample those outputs read is +0 (the halving and doubling kernels then write +0 without
+// computing: their sums of +-0 products end in an addition to a +0 accumulator, so they are +0).
+function run(state: usize, stop: i32, outPtr: usize, silent: bool = false): i32 {
   switch (stateOf(state).mode) {
     case MODE_LANES:
       return lanes_run(state, stop, outPtr);
     case MODE_TAPS:
       return taps_run(state, stop, outPtr);
     case MODE_DOUBLE:
-      return double_run(state, stop, outPtr);
+      return double_run(state, stop, outPtr, silent);
     case MODE_HALF:
-      return half_run(state, stop, outPtr);
+      return half_run(state, stop, outPtr, silent);
     default:
       return 0;
   }
@@ -136,9 +139,13 @@ export function rs_process(state: usize, inPtr: usize, frames: i32, outPtr: usiz
     sanitize(inPtr, outPtr, frames);
     return frames;
   }
-  sanitize(inPtr, windowOf(state), frames);
+  const window = windowOf(state);
+  sanitize(inPtr, window, frames);
+  // the input over a history of zeros (a reference while nothing plays): the outputs are exact zeros
+  const zeros = trailingZeros(window, frames);
+  s.zeros = zeros < frames ? zeros : min(s.zeros + frames, 1 << 30);
   const end = s.hist + frames;
-  const n = run(state, end * s.up, outPtr);
+  const n = run(state, end * s.up, outPtr, s.zeros >= end);
   shiftHistory(state, end);
   return n;
 }
