@@ -52,6 +52,7 @@ export const HEADER_BYTES: usize = 64;
 /** How many of the `frames` samples at `ptr` are +0 (bit pattern 0) from the last one back. */
 export function trailingZeros(ptr: usize, frames: i32): i32 {
   let i = frames;
+  while (i >= 4 && !v128.any_true(v128.load(ptr + (<usize>(i - 4) << 2)))) i -= 4;
   while (i > 0 && load<u32>(ptr + (<usize>(i - 1) << 2)) == 0) i--;
   return frames - i;
 }
