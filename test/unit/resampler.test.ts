@@ -320,7 +320,11 @@ describe('Resampler on silence (aec-speed10)', () => {
       const computed = run(a, input, withSignal);
       a.free();
       const b = new Resampler({ inputRate, outputRate });
-      const blocks = run(b, input, Array.from({ length: Math.ceil(input.length / 128) }, (_, k) => Math.min(128, input.length - 128 * k)));
+      const blocks = run(
+        b,
+        input,
+        Array.from({ length: Math.ceil(input.length / 128) }, (_, k) => Math.min(128, input.length - 128 * k)),
+      );
       b.free();
       expect(bitEqual(blocks, computed), `${inputRate} -> ${outputRate}`).toBe(true);
       // in the long run of zeros, past the filter's reach, the outputs are +0 (not -0)
