@@ -82,15 +82,12 @@ function compute(state: usize, pairs: i32, outPtr: usize): void {
 /**
  * Writes every output with upsampled index in [pos * 2 + phase, stop) to outPtr and advances the
  * stream past them; returns the count. Outputs come in pairs (phase is always 0 between calls).
- * `silent`: every input sample is +0 (the outputs are then +0, written without computing).
  */
-export function double_run(state: usize, stop: i32, outPtr: usize, silent: bool): i32 {
+export function double_run(state: usize, stop: i32, outPtr: usize): i32 {
   const s: ResamplerState = stateOf(state);
   const pairs = (stop - s.pos * 2) >> 1;
   if (pairs <= 0) return 0;
-  // every input read is +0: ye = e0 + e1 and yo = o0 + o1 with e1, o1 sums of +-0 onto +0, so +0
-  if (silent) memory.fill(outPtr, 0, <usize>pairs << 3);
-  else compute(state, pairs, outPtr);
+  compute(state, pairs, outPtr);
   s.pos += pairs;
   return 2 * pairs;
 }

@@ -114,15 +114,13 @@ function compute(state: usize, p0: i32, count: i32, outPtr: usize): void {
 /**
  * Writes every output with input index in [pos, stop) to outPtr (the next output reads the samples
  * up to buffer index pos; each output advances it by 2) and advances the stream past them; returns
- * the count. `silent`: every input sample is +0 (the outputs are then +0, written without computing).
+ * the count.
  */
-export function half_run(state: usize, stop: i32, outPtr: usize, silent: bool): i32 {
+export function half_run(state: usize, stop: i32, outPtr: usize): i32 {
   const s: ResamplerState = stateOf(state);
   const count = (stop - s.pos + 1) >> 1;
   if (count <= 0) return 0;
-  // every input read is +0: ya = ea + oa with oa a sum of +-0 onto +0, so +0 (ea's sign aside)
-  if (silent) memory.fill(outPtr, 0, <usize>count << 2);
-  else compute(state, s.pos, count, outPtr);
+  compute(state, s.pos, count, outPtr);
   s.pos += 2 * count;
   return count;
 }

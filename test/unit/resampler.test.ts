@@ -303,9 +303,9 @@ describe('Resampler kernels (lanes, double, half and taps)', () => {
 });
 
 describe('Resampler on silence (aec-speed10)', () => {
-  // The halving and doubling kernels write +0 without computing once every input sample their
-  // outputs read is +0 (a reference while nothing plays): blocks of 128 over a long run of zeros
-  // take that path, pieces that each hold some signal never do; both must give the same bits.
+  // Every kernel's outputs are written as +0 without computing once every input sample they read
+  // is +0 (a reference while nothing plays): blocks of 128 over a long run of zeros take that path,
+  // pieces that each hold some signal never do; both must give the same bits.
   it('gives the same bits whether or not a block of zeros over a zero history is skipped', () => {
     const signal = noise(300, 7);
     const input = concat([new Float32Array(500), signal, new Float32Array(2400), signal, new Float32Array(1000), signal]);
@@ -315,6 +315,10 @@ describe('Resampler on silence (aec-speed10)', () => {
       [24000, 48000],
       [32000, 16000],
       [44100, 24000],
+      [16000, 24000],
+      [48000, 16000],
+      [22050, 48000],
+      [8000, 48000],
     ] as const) {
       const a = new Resampler({ inputRate, outputRate });
       const computed = run(a, input, withSignal);
