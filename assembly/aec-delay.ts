@@ -241,18 +241,19 @@ export function dl_reset(p: usize): void {
 
 /**
  * One block: the mic frame spectrum (dRe, dIm; K bins per spectrum) against the reference history
- * (`x`: `slots` spectra of 2K floats, newest at `head`); `echoing`: the reference plays or its echo
+ * (`x`: `slots` spectra of 2K floats, newest at `head`; `xz`: i32 per slot, 1 where its spectrum is
+ * all +0, as pf_spectrum writes a silent frame's); `echoing`: the reference plays or its echo
  * arrives; `heard`: and the mic stands over its noise (./aec-change; a tail of seconds counts only
  * updates with echo heard, UNHEARD_UPDATES). Returns the accepted onset lag (-1: none yet).
  */
-export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe: usize, dIm: usize, echoing: bool, heard: bool): i32 {
+export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, k: i32, dRe: usize, dIm: usize, echoing: bool, heard: bool): i32 {
   // the canceller's three block sizes (K 132, 260, 516, its mic spectrum's imaginary half K floats
   // after the real half) with every imaginary half's offset a load's immediate (as aec-step's
   // specialisedIm): the same operations in the same order, the same output bit for bit
-  if (k == 132 && dIm == dRe + 132 * 4) statistics<u8>(p, x, slots, head, k, dRe, dIm);
-  else if (k == 260 && dIm == dRe + 260 * 4) statistics<u16>(p, x, slots, head, k, dRe, dIm);
-  else if (k == 516 && dIm == dRe + 516 * 4) statistics<u32>(p, x, slots, head, k, dRe, dIm);
-  else statistics<u64>(p, x, slots, head, k, dRe, dIm);
+  if (k == 132 && dIm == dRe + 132 * 4) statistics<u8>(p, x, xz, slots, head, k, dRe, dIm);
+  else if (k == 260 && dIm == dRe + 260 * 4) statistics<u16>(p, x, xz, slots, head, k, dRe, dIm);
+  else if (k == 516 && dIm == dRe + 516 * 4) statistics<u32>(p, x, xz, slots, head, k, dRe, dIm);
+  else statistics<u64>(p, x, xz, slots, head, k, dRe, dIm);
   watchBeyond(changetype<Delay>(p), echoing);
   return decide(changetype<Delay>(p), echoing, heard);
 }
@@ -265,7 +266,7 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
 
 /** dl_update's statistics and profile (peak, its lag, the mean) for the block size T stands for. */
 // @ts-ignore: decorator
-@inline function statistics<T>(p: usize, x: usize, slots: i32, head: i32, kRun: i32, dRe: usize, dIm: usize): void {
+@inline function statistics<T>(p: usize, x: usize, xz: usize, slots: i32, head: i32, kRun: i32, dRe: usize, dIm: usize): void {
   const IM = fixedIm<T>();
   const k = IM != 0 ? <i32>(IM >> 2) : kRun;
   const imr: usize = IM != 0 ? 0 : dIm - dRe; // the imaginary half's offset when not an immediate
@@ -277,13 +278,21 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
   const row = <usize>nb << 2;
   const xim: usize = IM != 0 ? 0 : <usize>k << 2;
   const db = dRe + band;
+  const inf = f32x4.splat(Infinity);
+  let finite = i32x4.splat(-1);
   for (let j = 0; j < nb; j += 4) {
     const o = <usize>j << 2;
     const dr = v128.load(db + o);
     const di = v128.load(db + o + imr, IM);
     const pd = v128.load(d.pdd + o);
     v128.store(d.pdd + o, f32x4.add(pd, f32x4.mul(a, f32x4.sub(f32x4.add(f32x4.mul(dr, dr), f32x4.mul(di, di)), pd))));
+    finite = v128.and(finite, v128.and(f32x4.lt(f32x4.abs(dr), inf), f32x4.lt(f32x4.abs(di), inf)));
   }
+  // (aec-speed10) a lag whose reference frame is all +0 (the assistant silent): conj(X) D and |X|^2
+  // are +-0 there, and s + a (z - s) is the same bits for any zero z (s - a s, or +0 where s is +-0),
+  // so those lags skip X and D: the same statistics bit for bit, the mic spectrum finite (0 x Inf
+  // is NaN: checked once per update above)
+  const zeroLags = i32x4.all_true(finite);
   let slot = head;
   const tiny = f32x4.splat(1.0e-20);
   let peak: f32 = 0;
@@ -299,7 +308,24 @@ export function dl_update(p: usize, x: usize, slots: i32, head: i32, k: i32, dRe
     const px = d.pxx + <usize>l * row;
     let coh = f32x4.splat(0);
     let pw = f32x4.splat(0);
-    for (let j = 0; j < nb; j += 4) {
+    if (zeroLags && load<i32>(xz + (<usize>slot << 2)) != 0) {
+      const zero = f32x4.splat(0);
+      for (let j = 0; j < nb; j += 4) {
+        const o = <usize>j << 2;
+        let vr = v128.load(cr + o);
+        let vi = v128.load(ci + o);
+        let vp = v128.load(px + o);
+        vr = f32x4.add(vr, f32x4.mul(a, f32x4.sub(zero, vr)));
+        vi = f32x4.add(vi, f32x4.mul(a, f32x4.sub(zero, vi)));
+        vp = f32x4.add(vp, f32x4.mul(a, f32x4.sub(zero, vp)));
+        v128.store(cr + o, vr);
+        v128.store(ci + o, vi);
+        v128.store(px + o, vp);
+        pw = f32x4.add(pw, vp);
+        const num = f32x4.add(f32x4.mul(vr, vr), f32x4.mul(vi, vi));
+        coh = f32x4.add(coh, f32x4.div(num, f32x4.add(f32x4.mul(vp, v128.load(d.pdd + o)), tiny)));
+      }
+    } else for (let j = 0; j < nb; j += 4) {
       const o = <usize>j << 2;
       const xr = v128.load(xp + o);
       const xi = v128.load(xp + o + xim, IM);

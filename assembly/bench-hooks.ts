@@ -479,7 +479,7 @@ export function ab_filter(a: Aec, fh: i32): void {
 /** Before the delay statistics (bit 16: on the odd blocks too). */
 export function ab_delay(a: Aec, echoing: bool, heard: bool): void {
   const kb = <usize>a.k << 2;
-  if ((dbl & 16) && (a.blocks & 1) == 1) dl_update(a.delay, a.x, a.slots, a.head, a.k, a.sD, a.sD + kb, echoing, heard);
+  if ((dbl & 16) && (a.blocks & 1) == 1) dl_update(a.delay, a.x, a.xz, a.slots, a.head, a.k, a.sD, a.sD + kb, echoing, heard);
 }
 
 /** After the adaptation: every emuLong blocks, the emulated tail's pass, update and long transforms. */

@@ -29,6 +29,7 @@ export const MODE_HALF = 4; // L = 1, M = 2: resample-half.ts
   maxFrames: i32; // input window length, samples
   delay: i32; // D: the prototype's centre, in upsampled samples (its group delay)
   tail: i32; // samples after the window that kernels may read (zero or stale, never stored)
+  zeros: i32; // the stream's trailing run of +0 samples (bit pattern 0), counting the reset's zero history; capped
 }
 
 export const HEADER_BYTES: usize = 64;
@@ -46,6 +47,14 @@ export const HEADER_BYTES: usize = 64;
 // @ts-ignore: decorator
 @inline export function windowOf(state: usize): usize {
   return bufferOf(state) + (<usize>stateOf(state).hist << 2);
+}
+
+/** How many of the `frames` samples at `ptr` are +0 (bit pattern 0) from the last one back. */
+export function trailingZeros(ptr: usize, frames: i32): i32 {
+  let i = frames;
+  while (i >= 4 && !v128.any_true(v128.load(ptr + (<usize>(i - 4) << 2)))) i -= 4;
+  while (i > 0 && load<u32>(ptr + (<usize>(i - 1) << 2)) == 0) i--;
+  return frames - i;
 }
 
 /** Copies `frames` samples, replacing NaN and +-Inf by 0 (shared.ts). */

@@ -301,3 +301,40 @@ describe('Resampler kernels (lanes, double, half and taps)', () => {
     }
   });
 });
+
+describe('Resampler on silence (aec-speed10)', () => {
+  // Every kernel's outputs are written as +0 without computing once every input sample they read
+  // is +0 (a reference while nothing plays): blocks of 128 over a long run of zeros take that path,
+  // pieces that each hold some signal never do; both must give the same bits.
+  it('gives the same bits whether or not a block of zeros over a zero history is skipped', () => {
+    const signal = noise(300, 7);
+    const input = concat([new Float32Array(500), signal, new Float32Array(2400), signal, new Float32Array(1000), signal]);
+    const withSignal = [1100, 2500, 1000, input.length - 4600]; // every piece holds some of the signal
+    for (const [inputRate, outputRate] of [
+      [48000, 24000],
+      [24000, 48000],
+      [32000, 16000],
+      [44100, 24000],
+      [16000, 24000],
+      [48000, 16000],
+      [22050, 48000],
+      [8000, 48000],
+    ] as const) {
+      const a = new Resampler({ inputRate, outputRate });
+      const computed = run(a, input, withSignal);
+      a.free();
+      const b = new Resampler({ inputRate, outputRate });
+      const blocks = run(
+        b,
+        input,
+        Array.from({ length: Math.ceil(input.length / 128) }, (_, k) => Math.min(128, input.length - 128 * k)),
+      );
+      b.free();
+      expect(bitEqual(blocks, computed), `${inputRate} -> ${outputRate}`).toBe(true);
+      // in the long run of zeros, past the filter's reach, the outputs are +0 (not -0)
+      const mid = Math.round(((500 + 300 + 1200) * outputRate) / inputRate);
+      expect(Object.is(blocks[mid], 0), `${inputRate} -> ${outputRate} at ${mid}`).toBe(true);
+      expect(computed.slice(0, 10).every((x) => Object.is(x, 0))).toBe(true);
+    }
+  });
+});
