@@ -103,7 +103,7 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HANG_QUIET,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -331,7 +331,9 @@ export function sup_process(
   const olIndex = s.olIndex;
   let olLift: f32 = 1;
   // (not under a presence begun before the onset: a user talking into the reply's return stands over Y in every octave too)
-  if (olIndex >= 0 && lgLive && (s.hang == 0 || s.presentBlocks <= olIndex)) {
+  // (aec-drc7) nor under one only hanging since before the onset (OL_HANG_QUIET)
+  const olHanging = olIndex >= 0 && s.hang > 0 && s.hangBlocks - s.hang >= max<i32>(olIndex, OL_HANG_QUIET);
+  if (olIndex >= 0 && lgLive && (s.hang == 0 || s.presentBlocks <= olIndex || olHanging)) {
     let lo: f32 = 1.0e30;
     let hi: f32 = 0;
     for (let band = 0; band < LG_OCTAVES; band++) {
@@ -599,7 +601,7 @@ export function sup_process(
     // ended its own presence (seminar 16k call 120ms 18dB at 8.616 s: an opening 40 -> 90 ms)
     if (s.presentBlocks <= LG_END_BLOCKS && lgLift >= LG_END_BANDS && hsum(excess) <= LG_END_SHARE * hsum(total)) s.hang = 0;
     // (aec-drc6) a presence begun in a reply's onset ends where the onset lift explains the block
-    if (olOn && s.presentBlocks <= OL_SPAN) s.hang = 0;
+    if (olOn && (s.presentBlocks <= OL_SPAN || olHanging)) s.hang = 0;
     // a presence refused while cold: the trackers hold as long as it would have lasted
     if (unexplained && !s.warm) s.refused = s.hangBlocks;
   }
