@@ -118,6 +118,7 @@ export function sup_reset(p: usize): void {
   s.armedLast = false;
   memory.fill(s.lg, 0, <usize>(4 * 6 * LG_OCTAVES));
   s.olIndex = -1;
+  s.olHeld = 0;
   s.aPrev = 0;
   s.arrival = 0;
   s.arrivedLast = false;

@@ -374,6 +374,13 @@
  */
 // @ts-ignore: decorator
 @inline export const OL_HANG_QUIET: i32 = 3;
+/**
+ * (aec-drc7) The onset lift held through the onset's span, OL_HOLD x per block: a block whose octaves
+ * spread over OL_SPREAD (the lift over 4 kHz 19 dB, under it 9-12: desk 16k cold-start 60ms 6dB drc
+ * compressor at 14.888 s) read no lift and started a presence on the echo between two that did.
+ */
+// @ts-ignore: decorator
+@inline export const OL_HOLD: f32 = 0.7;
 
 /**
  * The call's first echo recognised by the delay statistics before its onset (./aec-delay dl_arrival,
@@ -453,5 +460,6 @@
   gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
   olIndex: i32; // the block of a reply's onset after a pause (0..OL_SPAN - 1), -1: none (aec-drc6)
+  olHeld: f32; // the onset lift held from the onset's last blocks (OL_HOLD; 0: none; aec-drc7)
   lg: usize; // f32[6 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate; then the same sums of the block alone (aec-drc5)
 }
