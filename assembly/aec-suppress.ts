@@ -103,7 +103,7 @@ import { HOOKS, trace_suppress, trace_gain, ab_present, ab_resid, ab_veto } from
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HANG_QUIET, OL_HOLD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -331,8 +331,8 @@ export function sup_process(
   const olIndex = s.olIndex;
   let olLift: f32 = 1;
   // (not under a presence begun before the onset: a user talking into the reply's return stands over Y in every octave too)
-  // (aec-drc7) nor under one only hanging since before the onset (OL_HANG_QUIET)
-  const olHanging = olIndex >= 0 && s.hang > 0 && s.hangBlocks - s.hang >= max<i32>(olIndex, OL_HANG_QUIET);
+  // (aec-drc7) nor under one only hanging, re-armed loudly neither since the onset nor in its last OL_HANG_QUIET blocks (OL_LOUD)
+  const olHanging = olIndex >= 0 && s.hang > 0 && s.loudAgo > max<i32>(olIndex, OL_HANG_QUIET);
   if (olIndex >= 0 && lgLive && (s.hang == 0 || s.presentBlocks <= olIndex || olHanging)) {
     let lo: f32 = 1.0e30;
     let hi: f32 = 0;
@@ -361,6 +361,7 @@ export function sup_process(
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
+  let floorSum = f32x4.splat(0);
   let learnt = f32x4.splat(0);
   // per octave: the excess and the power, and how many octaves show the user (a real user is broadband)
   let bandExcess = f32x4.splat(0);
@@ -425,6 +426,7 @@ export function sup_process(
     const nRule = v128.bitselect(f32x4.pmin(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
     const nz = heldFloor(nPrev, nRule, j < b, silentBlock, floorMin, unmeasured);
     v128.store(s.noise + o, nz);
+    floorSum = f32x4.add(floorSum, nz);
     // the comfort noise's floor: the same minimum, held where last block's residual stands over
     // CN_HOLD x it; in a tail of seconds where the held tail `late` (>= the residual) does: the
     // residual decays in the reply's pauses long before a hall's tail, and the floor rose into that
@@ -593,8 +595,10 @@ export function sup_process(
   // would have started one).
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
-  if (armed && rearm) s.hang = s.hangBlocks;
-  else {
+  if (armed && rearm) {
+    s.hang = s.hangBlocks;
+    if (hsum(excess) > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
+  } else {
     if (s.hang > 0) s.hang--;
     // (aec-drc5) a presence begun at a lift's first block (the echo over the estimate, not yet fitted)
     // ends where, in its first LG_END_BLOCKS blocks, the block's own level fit shows the rise in
@@ -611,6 +615,7 @@ export function sup_process(
   if (HOOKS) ab_present(s);
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
+  s.loudAgo = min<i32>(s.loudAgo + 1, 1 << 20);
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));
   if (HOOKS) ab_resid(s, fft, work, s.over);
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
