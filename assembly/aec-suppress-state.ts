@@ -470,5 +470,6 @@
   olIndex: i32; // the block of a reply's onset after a pause (0..OL_SPAN - 1), -1: none (aec-drc6)
   loudAgo: i32; // blocks since a block re-armed the presence loudly (OL_LOUD; aec-drc7)
   olHeld: f32; // the onset lift held from the onset's last blocks (OL_HOLD; 0: none; aec-drc7)
+  olRatio: f32; // the block's error over the estimate where the onset lift read it last (aec-drc7)
   lg: usize; // f32[6 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate; then the same sums of the block alone (aec-drc5)
 }
