@@ -383,9 +383,10 @@
 // @ts-ignore: decorator
 @inline export const OL_LOUD: f32 = 10;
 /**
- * (aec-drc7) The onset lift held through the onset's span, OL_HOLD x per block: a block whose octaves
- * spread over OL_SPREAD (the lift over 4 kHz 19 dB, under it 9-12: desk 16k cold-start 60ms 6dB drc
- * compressor at 14.888 s) read no lift and started a presence on the echo between two that did.
+ * (aec-drc7) The onset lift held through the onset's span, OL_HOLD x per block, into blocks whose error
+ * over the estimate falls (./aec-suppress): a block whose octaves spread over OL_SPREAD (the lift over
+ * 4 kHz 19 dB, under it 9-12: desk 16k cold-start 60ms 6dB drc compressor at 14.888 s) read no lift and
+ * started a presence on the echo after two that did.
  */
 // @ts-ignore: decorator
 @inline export const OL_HOLD: f32 = 0.7;

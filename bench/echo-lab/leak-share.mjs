@@ -15,7 +15,7 @@ const pick = { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: 
 for (const { params, scene } of selectScenes(lab, pick)) {
   for (const build of builds) {
     const out = outputOf(lab, build.factory(), scene, 0);
-    const st = (x) => lab.measureEcho(scene, x, 'ours').singleTalk.reductionDb;
+    const st = (/** @type {Float32Array} */ x) => lab.measureEcho(scene, x, 'ours').singleTalk.reductionDb;
     const base = st(out);
     const leaks = lab.leakFrames(scene, out);
     /** @type {{ from: number, to: number, peak: number }[]} */
@@ -38,6 +38,8 @@ for (const { params, scene } of selectScenes(lab, pick)) {
       }
       return `${r.from.toFixed(2)}-${r.to.toFixed(2)}(${r.peak.toFixed(0)}):${st(x).toFixed(1)}`;
     });
-    console.log(`${lab.sceneName(params)} [${build.label}]: ST ${base.toFixed(1)} dB; without all leaks ${st(all).toFixed(1)}; without each run: ${parts.join(' ')}`);
+    console.log(
+      `${lab.sceneName(params)} [${build.label}]: ST ${base.toFixed(1)} dB; without all leaks ${st(all).toFixed(1)}; without each run: ${parts.join(' ')}`,
+    );
   }
 }
