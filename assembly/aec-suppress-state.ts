@@ -367,8 +367,8 @@
 // @ts-ignore: decorator
 @inline export const OL_NOISE: f32 = 10;
 /**
- * (aec-drc7) A presence only hanging at a reply's onset (not re-armed since the onset, nor in its
- * last OL_HANG_QUIET blocks) is read by the onset lift too, and ended by it: a presence armed on the
+ * (aec-drc7) A presence only hanging at a reply's onset (not re-armed loudly, OL_LOUD, since the onset
+ * nor in its last OL_HANG_QUIET blocks) is read by the onset lift too, and ended by it: a presence armed on the
  * pause's noise (the residual estimate decaying under the mic) held its hang over the reply's lifted
  * return (desk 16k cold-start 60ms 6dB drc compressor at 24.37 and 28.07 s: -19 and -26 dBFS frames).
  */
