@@ -118,6 +118,9 @@ export function sup_reset(p: usize): void {
   s.armedLast = false;
   memory.fill(s.lg, 0, <usize>(4 * 6 * LG_OCTAVES));
   s.olIndex = -1;
+  s.olHeld = 0;
+  s.olRatio = 0;
+  s.loudAgo = 1 << 20;
   s.aPrev = 0;
   s.arrival = 0;
   s.arrivedLast = false;

@@ -373,6 +373,30 @@
  */
 // @ts-ignore: decorator
 @inline export const OL_HELD: i32 = 1;
+/**
+ * (aec-drc7) A presence only hanging at a reply's onset (not re-armed loudly, OL_LOUD, since the onset
+ * nor in its last OL_HANG_QUIET blocks) is read by the onset lift too, and ended by it: a presence armed on the
+ * pause's noise (the residual estimate decaying under the mic) held its hang over the reply's lifted
+ * return (desk 16k cold-start 60ms 6dB drc compressor at 24.37 and 28.07 s: -19 and -26 dBFS frames).
+ */
+// @ts-ignore: decorator
+@inline export const OL_HANG_QUIET: i32 = 3;
+/**
+ * (aec-drc7) A block re-arms a presence loudly where its excess stands over OL_LOUD x the frame's
+ * noise floor: a user. Re-armed only quietly since the onset (the noise, or the error of an estimate
+ * running ahead of the echo: desk 16k cold-start 60ms 18dB drc compressor at 28.04 and 21.09 s, ex
+ * 11-14 dB on the estimate's lead), a presence counts as only hanging.
+ */
+// @ts-ignore: decorator
+@inline export const OL_LOUD: f32 = 10;
+/**
+ * (aec-drc7) The onset lift held through the onset's span, OL_HOLD x per block, into blocks whose error
+ * over the estimate falls (./aec-suppress): a block whose octaves spread over OL_SPREAD (the lift over
+ * 4 kHz 19 dB, under it 9-12: desk 16k cold-start 60ms 6dB drc compressor at 14.888 s) read no lift and
+ * started a presence on the echo after two that did.
+ */
+// @ts-ignore: decorator
+@inline export const OL_HOLD: f32 = 0.7;
 
 /**
  * The call's first echo recognised by the delay statistics before its onset (./aec-delay dl_arrival,
@@ -452,5 +476,8 @@
   gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
   olIndex: i32; // the block of a reply's onset after a pause (0..OL_SPAN - 1), -1: none (aec-drc6)
+  loudAgo: i32; // blocks since a block re-armed the presence loudly (OL_LOUD; aec-drc7)
+  olHeld: f32; // the onset lift held from the onset's last blocks (OL_HOLD; 0: none; aec-drc7)
+  olRatio: f32; // the block's error over the estimate where the onset lift read it last (aec-drc7)
   lg: usize; // f32[6 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate; then the same sums of the block alone (aec-drc5)
 }

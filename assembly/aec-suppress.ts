@@ -104,7 +104,7 @@ import { HOOKS, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, a
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -334,9 +334,13 @@ export function sup_process(
   // (not under a presence begun before the onset: a user talking into the reply's return stands over Y in every octave too;
   // aec-msbc7: nor under one held over OL_HELD blocks: the lift's own presence is one block old where it reads, a user's
   // onset in the reply's return is older, read as a lift in every octave alike and ended)
-  if (olIndex >= 0 && lgLive && (s.hang == 0 || s.presentBlocks <= min<i32>(olIndex, OL_HELD))) {
+  // (aec-drc7) but under one only hanging, re-armed loudly neither since the onset nor in its last OL_HANG_QUIET blocks (OL_LOUD)
+  const olHanging = olIndex >= 0 && s.hang > 0 && s.loudAgo > max<i32>(olIndex, OL_HANG_QUIET);
+  if (olIndex >= 0 && lgLive && (s.hang == 0 || s.presentBlocks <= min<i32>(olIndex, OL_HELD) || olHanging)) {
     let lo: f32 = 1.0e30;
     let hi: f32 = 0;
+    let eSum: f32 = 0;
+    let ySum: f32 = 0;
     for (let band = 0; band < LG_OCTAVES; band++) {
       const bins = min<i32>(edgeAfter(s, band), s.k) - (band == 0 ? 0 : edgeAfter(s, band - 1));
       if (bins < LG_BLOCK_BINS) continue;
@@ -347,19 +351,30 @@ export function sup_process(
       const to = min<i32>(edgeAfter(s, band), s.k);
       for (let j = from; j < to; j++) nn += load<f32>(s.noise + (<usize>j << 2));
       const ee = load<f32>(q, 8);
+      eSum += ee;
+      ySum += load<f32>(q, 4);
       const g = ee > OL_NOISE * nn ? ee / (load<f32>(q, 4) + 1.0e-20) : 0;
       lo = min(lo, g);
       hi = max(hi, g);
     }
     if (lo > OL_MIN && hi <= OL_SPREAD * lo) olLift = lo;
+    // (aec-drc7) held through the onset (OL_HOLD per block) where the block's error over the estimate
+    // falls (the compressor's attack pulls its lift down; a user's onset rises: held into a rising
+    // one it took a user talking into the return, bt laptop 16k cold-start 420ms 18dB +100ppm at
+    // 5.88 s, a presence one block later, four dirty frames more by 6.08 s)
+    const ratio = eSum / (ySum + 1.0e-20);
+    if (olIndex > 0 && ratio < s.olRatio) olLift = max(olLift, s.olHeld);
+    s.olRatio = ratio;
     if (HOOKS) trace_onset(s, olIndex, lgLive, lo, hi, olLift);
   } else if (HOOKS && olIndex >= 0) trace_onset(s, olIndex, lgLive, 0, 0, olLift);
+  s.olHeld = olIndex >= 0 && olLift > 1 ? OL_HOLD * olLift : 0;
   const olOn = olLift > 1;
   const olLiftV = f32x4.splat(olLift);
   const olOver = f32x4.splat(OL_OVER);
   // pass 1: noise, leakage, residual, and the power that neither echo nor noise explains
   let total = f32x4.splat(0);
   let excess = f32x4.splat(0);
+  let floorSum = f32x4.splat(0);
   let learnt = f32x4.splat(0);
   // per octave: the excess and the power, and how many octaves show the user (a real user is broadband)
   let bandExcess = f32x4.splat(0);
@@ -424,6 +439,7 @@ export function sup_process(
     const nRule = v128.bitselect(f32x4.pmin(f32x4.mul(nPrev, rise), ps), nPrev, v128.or(modelled, f32x4.lt(v128.load(s.resid + o), f32x4.mul(hold, nPrev))));
     const nz = heldFloor(nPrev, nRule, j < b, silentBlock, floorMin, unmeasured);
     v128.store(s.noise + o, nz);
+    floorSum = f32x4.add(floorSum, nz);
     // the comfort noise's floor: the same minimum, held where last block's residual stands over
     // CN_HOLD x it; in a tail of seconds where the held tail `late` (>= the residual) does: the
     // residual decays in the reply's pauses long before a hall's tail, and the floor rose into that
@@ -592,8 +608,10 @@ export function sup_process(
   // would have started one).
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
-  if (armed && rearm) s.hang = s.hangBlocks;
-  else {
+  if (armed && rearm) {
+    s.hang = s.hangBlocks;
+    if (hsum(excess) > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
+  } else {
     if (s.hang > 0) s.hang--;
     // (aec-drc5) a presence begun at a lift's first block (the echo over the estimate, not yet fitted)
     // ends where, in its first LG_END_BLOCKS blocks, the block's own level fit shows the rise in
@@ -603,13 +621,14 @@ export function sup_process(
     // ended its own presence (seminar 16k call 120ms 18dB at 8.616 s: an opening 40 -> 90 ms)
     if (s.presentBlocks <= LG_END_BLOCKS && lgLift >= LG_END_BANDS && hsum(excess) <= LG_END_SHARE * hsum(total)) s.hang = 0;
     // (aec-drc6) a presence begun in a reply's onset ends where the onset lift explains the block
-    if (olOn && s.presentBlocks <= OL_SPAN) s.hang = 0;
+    if (olOn && (s.presentBlocks <= OL_SPAN || olHanging)) s.hang = 0;
     // a presence refused while cold: the trackers hold as long as it would have lasted
     if (unexplained && !s.warm) s.refused = s.hangBlocks;
   }
   if (HOOKS) ab_present(s);
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
+  s.loudAgo = min<i32>(s.loudAgo + 1, 1 << 20);
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));
   if (HOOKS) ab_resid(s, fft, work, s.over);
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
