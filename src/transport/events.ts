@@ -110,4 +110,18 @@ export interface AdapterStats {
   /** Bad inputs reported as error events, in total and per code. */
   errors: number;
   errorsByCode: Record<string, number>;
+  /**
+   * Echo the canceller removes (`EchoCanceller.erleDb`: ERLE over the last ~1 s of playback, dB;
+   * it counts a user talking over the echo as echo left, so it reads low in double talk); null
+   * without a canceller (`echoCancellation` off, or `echoGate` chosen). After `free()`, the last
+   * reading.
+   */
+  echoCancellerErleDb: number | null;
+  /**
+   * Where the canceller saw the echo start past its `maxDelayMs` (a Bluetooth speaker), ms; -1 if
+   * never; null without a canceller (`EchoCanceller.echoBeyondMaxDelayMs`). Where it is not -1,
+   * pass `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using
+   * it). After `free()`, the last reading.
+   */
+  echoBeyondMaxDelayMs: number | null;
 }
