@@ -9,13 +9,13 @@
 //   PROBE_RUNS=300 npx vitest run test/browser/flake-probe.browser.test.ts
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBase64 } from '../../src/index.js';
-import { openLibraryPage, type EnginePage, type LibraryPage, type EngineName } from '../helpers/browser.js';
-import { SCENES, digest } from '../helpers/browser-scenes.js';
+import type { EngineName, EnginePage, LibraryPage } from '../helpers/browser.js';
 
+// the helpers are imported when the probe runs: skipped, it costs CI nothing (the scenes take seconds to build)
+const helpers = async () => ({ ...(await import('../helpers/browser.js')), ...(await import('../helpers/browser-scenes.js')) });
 const ENGINE = (process.env.PROBE_ENGINE ?? 'webkit') as EngineName;
 const RUNS = Number(process.env.PROBE_RUNS ?? 40);
-const SCENE = SCENES.find((s) => s.name === (process.env.PROBE_SCENE ?? 'capture-44100'))!;
+const SCENE_NAME = process.env.PROBE_SCENE ?? 'capture-44100';
 
 const PAGE = `<!doctype html><script>
 window.f32FromBase64 = (text) => new Float32Array(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer);
@@ -78,7 +78,7 @@ async function renderCapture(a: Args) {
 }
 
 const pcmOf = (events: Record<string, unknown>[]) => {
-  const parts = events.filter((e) => e.type === 'audio').map((e) => new Int16Array(decodeBase64(e.base64 as string).buffer));
+  const parts = events.filter((e) => e.type === 'audio').map((e) => new Int16Array(new Uint8Array(Buffer.from(e.base64 as string, 'base64')).buffer));
   const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -105,16 +105,18 @@ function bestLag(got: Int16Array, want: Int16Array): { lag: number; err: number 
   return best;
 }
 
-describe.skipIf(process.env.PROBE_RUNS === undefined)(`probe ${SCENE.name} in ${ENGINE}`, () => {
+describe.skipIf(process.env.PROBE_RUNS === undefined)(`probe ${SCENE_NAME} in ${ENGINE}`, () => {
   let opened: LibraryPage;
   let page: EnginePage;
   beforeAll(async () => {
-    opened = await openLibraryPage(ENGINE, { html: PAGE });
+    opened = await (await helpers()).openLibraryPage(ENGINE, { html: PAGE });
     page = opened.page;
   }, 120_000);
   afterAll(() => opened?.close());
 
   it(`${RUNS} renders`, { timeout: 3_600_000 }, async () => {
+    const { SCENES, digest } = await helpers();
+    const SCENE = SCENES.find((s) => s.name === SCENE_NAME)!;
     const node = SCENE.node();
     const want = digest(node, SCENE.sampleRate);
     const wantPcm = pcmOf(node.events);
