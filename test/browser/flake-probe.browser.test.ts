@@ -74,7 +74,7 @@ async function renderCapture(a: Args) {
   const stats = await capture.getStats();
   if (!a.keep) capture.close();
   else (window as any).kept = [...((window as any).kept ?? []), context, capture];
-  return { events, output: '', quanta: stats.quanta, renderMs, touches };
+  return { events, output: '', quanta: stats.quanta, renderMs, touches, liveBytes: stats.kernelLiveBytes };
 }
 
 const pcmOf = (events: Record<string, unknown>[]) => {
@@ -139,10 +139,10 @@ describe.skipIf(process.env.PROBE_RUNS === undefined)(`probe ${SCENE_NAME} in ${
         stress: process.env.PROBE_STRESS,
         keep: process.env.PROBE_KEEP === '1',
         expected: (want.events as unknown[]).length,
-      } as Args)) as { events: Record<string, unknown>[]; output: string; quanta: number; renderMs: number; touches: number };
+      } as Args)) as { events: Record<string, unknown>[]; output: string; quanta: number; renderMs: number; touches: number; liveBytes: number };
       const got = digest(run, SCENE.sampleRate);
       const same = isDeepStrictEqual(got.events, want.events);
-      let line = `run ${r}: ${same ? 'same' : 'DIFFERENT'} quanta ${run.quanta} of ${SCENE.frames / 128}, render ${run.renderMs.toFixed(0)} ms, touches ${run.touches}, events ${run.events.length}`;
+      let line = `run ${r}: ${same ? 'same' : 'DIFFERENT'} quanta ${run.quanta} of ${SCENE.frames / 128}, render ${run.renderMs.toFixed(0)} ms, touches ${run.touches}, kernel live bytes ${run.liveBytes}, events ${run.events.length}`;
       if (!same) {
         const lag = bestLag(pcmOf(run.events), wantPcm);
         const firstDiff = (got.events as unknown[]).findIndex((e, i) => !isDeepStrictEqual(e, (want.events as unknown[])[i]));
