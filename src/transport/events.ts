@@ -111,10 +111,11 @@ export interface AdapterStats {
   errors: number;
   errorsByCode: Record<string, number>;
   /**
-   * Echo the canceller removes (`EchoCanceller.erleDb`: ERLE over the last ~1 s of playback, dB;
-   * it counts a user talking over the echo as echo left, so it reads low in double talk); null
-   * without a canceller (`echoCancellation` off, or `echoGate` chosen). After `free()`, the last
-   * reading.
+   * Echo the canceller's linear filter removes (`EchoCanceller.erleDb`: mic over filter output
+   * while playing, the last ~1 s, dB). It reads far under what the whole canceller removes (6.9 dB
+   * where 36 dB less echo was sent: docs/sessions.md) and a user talking over the echo pulls it
+   * toward 0. Null without a canceller (`echoCancellation` off, or `echoGate` chosen). After
+   * `free()`, the last reading.
    */
   echoCancellerErleDb: number | null;
   /**
