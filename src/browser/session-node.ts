@@ -58,7 +58,11 @@ export interface RealtimeAudioConnection {
   clearInput(): void;
   /** Sends the matching `session.update` (OpenAI) and adopts its turn detection; rejects with an OptionsError for Gemini. */
   sessionUpdate(options?: SessionAudioOptions, extra?: Record<string, unknown>): Promise<ClientEvent>;
-  /** The adapter's totals and the worklet's kernel memory, plus chunks dropped on this side because the socket was backed up. */
+  /**
+   * The adapter's totals (with the echo canceller's `echoCancellerErleDb` and `echoBeyondMaxDelayMs`,
+   * null without one: AdapterStats) and the worklet's kernel memory, plus chunks dropped on this side
+   * because the socket was backed up.
+   */
   getStats(): Promise<AdapterStats & WorkletMemoryStats & { socketDroppedChunks: number }>;
   /** Forgets the call's audio state (both pipelines, the items) to start another call; nothing is sent. */
   reset(): void;

@@ -7,6 +7,7 @@ import { RealtimePcmError, WasmLoadError, errorData } from '../errors.js';
 import { answer, requestId } from '../requests.js';
 import type { WorkletKernelOptions, WorkletMemoryStats } from './protocol.js';
 import type { CapturePipeline } from '../pipeline/capture.js';
+import { cancellerBeyondMs, cancellerErleDb } from '../pipeline/capture-echo.js';
 
 /** The part of AudioWorkletProcessor the processors use. */
 export interface ProcessorBase {
@@ -136,8 +137,7 @@ export function unknownMessage(processor: string, message: unknown): RealtimePcm
 
 /** How much echo a pipeline's canceller removes now (ERLE, dB), for level reports; null without one. */
 export function erleOf(pipeline: CapturePipeline): number | null {
-  const canceller = pipeline.echoCanceller as { readonly erleDb?: number } | undefined;
-  return canceller === undefined ? null : (canceller.erleDb ?? null);
+  return cancellerErleDb(pipeline.echoCanceller);
 }
 
 /**
@@ -145,8 +145,7 @@ export function erleOf(pipeline: CapturePipeline): number | null {
  * echoBeyondMaxDelayMs, ms; -1 if never), for level reports and stats; null without one.
  */
 export function echoBeyondOf(pipeline: CapturePipeline): number | null {
-  const canceller = pipeline.echoCanceller as { readonly echoBeyondMaxDelayMs?: number } | undefined;
-  return canceller === undefined ? null : (canceller.echoBeyondMaxDelayMs ?? null);
+  return cancellerBeyondMs(pipeline.echoCanceller);
 }
 
 /** The kernel memory of this AudioWorklet scope, for the processors' stats. */

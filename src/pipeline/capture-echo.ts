@@ -46,6 +46,32 @@ export interface CaptureEchoCanceller {
   discardReference?(frames: number): number;
 }
 
+/**
+ * What a canceller reports for stats and level reports (the session's, the capture node's): its
+ * `erleDb` (the echo it removes, ERLE over the last ~1 s of playback, dB) and `echoBeyondMaxDelayMs`
+ * (where it saw the echo start past its `maxDelayMs`, ms; -1 if never); null without a canceller, or
+ * for a canceller of your own that does not have them.
+ */
+export interface EchoCancellerReadings {
+  echoCancellerErleDb: number | null;
+  echoBeyondMaxDelayMs: number | null;
+}
+
+/** How much echo `canceller` removes now (its `erleDb`, dB); null without one. */
+export function cancellerErleDb(canceller: CaptureEchoCanceller | undefined): number | null {
+  return canceller === undefined ? null : ((canceller as { readonly erleDb?: number }).erleDb ?? null);
+}
+
+/** Where `canceller` last saw the echo start past its `maxDelayMs` (its `echoBeyondMaxDelayMs`, ms; -1 if never); null without one. */
+export function cancellerBeyondMs(canceller: CaptureEchoCanceller | undefined): number | null {
+  return canceller === undefined ? null : ((canceller as { readonly echoBeyondMaxDelayMs?: number }).echoBeyondMaxDelayMs ?? null);
+}
+
+/** Both readings of `canceller` (allocates the object; for stats, not per quantum). */
+export function cancellerReadings(canceller: CaptureEchoCanceller | undefined): EchoCancellerReadings {
+  return { echoCancellerErleDb: cancellerErleDb(canceller), echoBeyondMaxDelayMs: cancellerBeyondMs(canceller) };
+}
+
 /** The `echoCancellation` option: true (an `EchoCanceller` with its defaults), its options, or an instance at the output rate. */
 export type EchoCancellationOption = boolean | Omit<EchoCancellerOptions, 'sampleRate'> | CaptureEchoCanceller;
 

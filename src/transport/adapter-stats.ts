@@ -1,6 +1,7 @@
 // The adapter's own counters (integer frames and events) and the `AdapterStats` it reports:
 // seconds derived from frame counts at each side's rate, with the pipelines' counters.
 import type { CaptureStats } from '../pipeline/capture.js';
+import type { EchoCancellerReadings } from '../pipeline/capture-echo.js';
 import type { PlaybackStats } from '../pipeline/playback.js';
 import type { TransportError } from './errors.js';
 import type { AdapterStats } from './events.js';
@@ -34,9 +35,9 @@ export class AdapterCounters extends ErrorCounter {
 
   /**
    * The totals (allocates): `inputRate`/`outputRate` are the session's audio rates, `deviceRate`
-   * the speaker's (what playback counts in).
+   * the speaker's (what playback counts in); `echo` the canceller's readings.
    */
-  stats(inputRate: number, outputRate: number, deviceRate: number, capture: CaptureStats, playback: PlaybackStats): AdapterStats {
+  stats(inputRate: number, outputRate: number, deviceRate: number, capture: CaptureStats, playback: PlaybackStats, echo: EchoCancellerReadings): AdapterStats {
     const p = playback;
     return {
       sentSeconds: this.sentFrames / inputRate,
@@ -59,6 +60,8 @@ export class AdapterCounters extends ErrorCounter {
       unannouncedItems: this.unannouncedItems,
       errors: this.errors,
       errorsByCode: { ...this.errorsByCode },
+      echoCancellerErleDb: echo.echoCancellerErleDb,
+      echoBeyondMaxDelayMs: echo.echoBeyondMaxDelayMs,
     };
   }
 }

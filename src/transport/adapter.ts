@@ -19,6 +19,7 @@ import { freedError } from '../wasm/blocks.js';
 import type { CapturePipeline, CaptureEchoCanceller, CaptureEchoGate, CaptureEvent } from '../pipeline/capture.js';
 import type { PlaybackPipeline, PlaybackReferenceSink } from '../pipeline/playback.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
+import { cancellerReadings, type EchoCancellerReadings } from '../pipeline/capture-echo.js';
 import { checkAdapterOptions, type RealtimeAudioAdapterOptions } from './adapter-options.js';
 import { makePipelines } from './adapter-pipelines.js';
 import { AdapterCounters } from './adapter-stats.js';
@@ -39,6 +40,15 @@ const KNOWN_ITEMS = 64;
 const INTERRUPTED_RESPONSES = 16;
 /** The Realtime API needs at least this much audio in the input buffer to commit. */
 export const MIN_COMMIT_MS = 100;
+
+/** The canceller's readings at the end of a call; none from a canceller of your own that you freed first (free() must not throw). */
+function lastReadings(canceller: CaptureEchoCanceller | undefined): EchoCancellerReadings {
+  try {
+    return cancellerReadings(canceller);
+  } catch {
+    return { echoCancellerErleDb: null, echoBeyondMaxDelayMs: null };
+  }
+}
 
 /**
  * The capture and playback pipelines speaking one session protocol through the app's `send`:
@@ -77,6 +87,8 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   /** The playback was made here (no `playout` given), so `free()` frees it; a playout you pass stays yours. */
   private readonly ownsPlayback: boolean;
   private freed = false;
+  /** The canceller's readings when `free()` freed it (its getters throw after), for `stats`. */
+  private echoAtFree: EchoCancellerReadings | undefined;
 
   constructor(options: RealtimeAudioAdapterOptions) {
     const checked = checkAdapterOptions(options);
@@ -234,6 +246,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
   free(): void {
     if (this.freed) return;
     this.freed = true;
+    this.echoAtFree = lastReadings(this.capture.echoCanceller);
     this.capture.free();
     if (this.ownsPlayback) this.playback.free?.();
     this.ownedEchoGate?.free();
@@ -248,6 +261,7 @@ export class RealtimeAudioAdapter<P extends SessionPlayout = PlaybackPipeline> {
       this.playback.playoutRate ?? this.playback.outputRate,
       this.capture.stats,
       this.playback.stats,
+      this.echoAtFree ?? cancellerReadings(this.capture.echoCanceller),
     );
   }
 

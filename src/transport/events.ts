@@ -110,4 +110,19 @@ export interface AdapterStats {
   /** Bad inputs reported as error events, in total and per code. */
   errors: number;
   errorsByCode: Record<string, number>;
+  /**
+   * Echo the canceller's linear filter removes (`EchoCanceller.erleDb`: mic over filter output
+   * while playing, the last ~1 s, dB). It reads far under what the whole canceller removes (6.9 dB
+   * where 36 dB less echo was sent: docs/sessions.md) and a user talking over the echo pulls it
+   * toward 0. Null without a canceller (`echoCancellation` off, or `echoGate` chosen). After
+   * `free()`, the last reading.
+   */
+  echoCancellerErleDb: number | null;
+  /**
+   * Where the canceller saw the echo start past its `maxDelayMs` (a Bluetooth speaker), ms; -1 if
+   * never; null without a canceller (`EchoCanceller.echoBeyondMaxDelayMs`). Where it is not -1,
+   * pass `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using
+   * it). After `free()`, the last reading.
+   */
+  echoBeyondMaxDelayMs: number | null;
 }

@@ -1,13 +1,13 @@
 // The page reads where the echo canceller saw the echo past its `maxDelayMs` (aec-beyond3): the
 // canceller's echoBeyondMaxDelayMs (a Bluetooth speaker's 280-420 ms under the default 250) in the
-// session node's level reports and the capture node's level reports and stats, in every engine,
-// rendered through an OfflineAudioContext. The reply (demo/assets/reply-24000.wav, twice over: 4.6 s)
+// session node's level reports and getStats() (with the canceller's ERLE: aec-stats3) and the
+// capture node's level reports and stats, in every engine, rendered through an OfflineAudioContext. The reply (demo/assets/reply-24000.wav, twice over: 4.6 s)
 // is played, and the microphone hears it in the lab's desk room at 12 dB echo return loss,
 // 350 ms later (past the default 250) or 60 ms later (within it). The same session run in Node (the
 // worklet computes what Node computes: processors.browser.test.ts) says what the page must read.
 // Cost: three 4.8 s renders per engine (5-60 s each on a loaded 2-core machine).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlaybackPipeline, RealtimeAudioAdapter, type EchoCanceller } from '../../src/index.js';
+import { PlaybackPipeline, RealtimeAudioAdapter, type AdapterStats, type EchoCanceller } from '../../src/index.js';
 import { ENGINES, openLibraryPage, type EnginePage, type LibraryPage } from '../helpers/browser.js';
 import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
 import { replyScript } from '../helpers/reply-script.js';
@@ -36,8 +36,12 @@ function adapter(): RealtimeAudioAdapter {
   return a;
 }
 
-/** The session in Node: the microphone of the reply played `delayMs` earlier; echoBeyondMaxDelayMs at the end and the seconds when first set (-1: never). */
-function sessionInNode(delayMs: number): { mic: Float32Array; beyondMs: number; firstS: number } {
+/**
+ * The session in Node: the microphone of the reply played `delayMs` earlier; echoBeyondMaxDelayMs at
+ * the end and the seconds when first set (-1: never); the canceller's ERLE at the end; the adapter's
+ * stats then.
+ */
+function sessionInNode(delayMs: number): { mic: Float32Array; beyondMs: number; firstS: number; erleDb: number; stats: AdapterStats } {
   const dry = adapter();
   const played = new Float32Array(FRAMES);
   for (let at = 0; at < FRAMES; at += QUANTUM) dry.readPlayback(played.subarray(at, at + QUANTUM));
@@ -53,8 +57,10 @@ function sessionInNode(delayMs: number): { mic: Float32Array; beyondMs: number; 
     if (firstS < 0 && canceller.echoBeyondMaxDelayMs >= 0) firstS = (at + QUANTUM) / RATE;
   }
   const beyondMs = canceller.echoBeyondMaxDelayMs;
+  const erleDb = canceller.erleDb;
+  const stats = a.stats;
   a.free();
-  return { mic, beyondMs, firstS };
+  return { mic, beyondMs, firstS, erleDb, stats };
 }
 
 /** The capture node's path in Node: a playback pipeline's 24 kHz tap, the capture's echo canceller on it. */
@@ -85,8 +91,8 @@ async function renderSession(a: Args): Promise<PageRead> {
   await connection.getStats(); // the port keeps order: the reply was taken in before this answer
   source.start();
   await context.startRendering();
-  await connection.getStats(); // and every level report posted while rendering arrived before this one
-  return { levels: levels.length, beyondMs: levels.map((l) => l.echoBeyondMaxDelayMs), erleDb: levels.at(-1)?.echoCancellerErleDb ?? null };
+  const stats = await connection.getStats(); // and every level report posted while rendering arrived before this one
+  return { levels: levels.length, beyondMs: levels.map((l) => l.echoBeyondMaxDelayMs), erleDb: levels.at(-1)?.echoCancellerErleDb ?? null, stats };
 }
 
 /** A capture node cancelling the echo of a linked playback node (processors.browser.test.ts's graph); its levels and stats. */
@@ -131,6 +137,18 @@ describe('the session in Node (what the page must read)', () => {
     expect(beyond.firstS).toBeLessThan(3);
     expect(within.beyondMs).toBe(-1);
   });
+
+  it("the adapter's stats carry both (aec-stats3): echoBeyondMaxDelayMs as the canceller reads it, the ERLE over 10 dB (measured 15.8 and 12.5 dB)", () => {
+    console.log(
+      `Node stats: 350 ms echo: ${beyond.stats.echoBeyondMaxDelayMs} ms, ERLE ${beyond.stats.echoCancellerErleDb?.toFixed(1)} dB; 60 ms echo: ${within.stats.echoBeyondMaxDelayMs}, ERLE ${within.stats.echoCancellerErleDb?.toFixed(1)} dB`,
+    );
+    expect(beyond.stats.echoBeyondMaxDelayMs).toBe(beyond.beyondMs);
+    expect(within.stats.echoBeyondMaxDelayMs).toBe(-1);
+    for (const run of [beyond, within]) {
+      expect(run.stats.echoCancellerErleDb).toBe(run.erleDb);
+      expect(run.stats.echoCancellerErleDb).toBeGreaterThan(10);
+    }
+  });
 });
 
 describe.each(ENGINES)('echoBeyondMaxDelayMs reaches the page in %s', (engine) => {
@@ -146,23 +164,32 @@ describe.each(ENGINES)('echoBeyondMaxDelayMs reaches the page in %s', (engine) =
   const args = (mic: Float32Array): Args => ({ frames: FRAMES, sampleRate: RATE, samples: f32base64(mic), script: SCRIPT, deltas: DELTAS });
 
   // (generous timeouts: WebKit rendered the two sessions in over 60 s at load 20 on 2 cores)
-  it("connectRealtimeAudio's level reports, the 350 ms echo: its delay as Node reads it, -1 until then (never null)", { timeout: 180_000 }, async () => {
+  it("connectRealtimeAudio's level reports and getStats(), the 350 ms echo: its delay (and the ERLE) as Node reads it, -1 until then (never null)", {
+    timeout: 180_000,
+  }, async () => {
     const far = (await page.evaluate(renderSession, args(beyond.mic))) as PageRead;
     const setAt = far.beyondMs.findIndex((v) => v !== null && v >= 0);
     console.log(
-      `${engine}: session, 350 ms echo: ${far.beyondMs.at(-1)} ms from ${firstSetS(far).toFixed(2)} s (${far.levels} level reports, ERLE ${far.erleDb?.toFixed(1)} dB)`,
+      `${engine}: session, 350 ms echo: ${far.beyondMs.at(-1)} ms from ${firstSetS(far).toFixed(2)} s (${far.levels} level reports, ERLE ${far.erleDb?.toFixed(1)} dB); getStats ${far.stats?.echoBeyondMaxDelayMs} ms, ERLE ${(far.stats?.echoCancellerErleDb as number | undefined)?.toFixed(2)} dB`,
     );
     expect(far.levels).toBeGreaterThan(90); // one per 50 ms of the 4.8 s
     expect(far.beyondMs.at(-1)).toBe(beyond.beyondMs);
     expect(Math.abs(firstSetS(far) - beyond.firstS)).toBeLessThanOrEqual(0.1);
     expect(far.beyondMs.slice(0, setAt).every((v) => v === -1)).toBe(true);
+    // and the session's getStats() (aec-stats3): what Node's adapter reads at the end of the same call
+    expect(far.stats?.echoBeyondMaxDelayMs).toBe(beyond.beyondMs);
+    expect(far.stats?.echoCancellerErleDb).toBe(beyond.erleDb);
   });
 
-  it("connectRealtimeAudio's level reports, the 60 ms echo: -1 throughout", { timeout: 180_000 }, async () => {
+  it("connectRealtimeAudio's level reports and getStats(), the 60 ms echo: -1 throughout; the ERLE as Node reads it", { timeout: 180_000 }, async () => {
     const near = (await page.evaluate(renderSession, args(within.mic))) as PageRead;
-    console.log(`${engine}: session, 60 ms echo: ${near.beyondMs.at(-1)} (${near.levels} level reports, ERLE ${near.erleDb?.toFixed(1)} dB)`);
+    console.log(
+      `${engine}: session, 60 ms echo: ${near.beyondMs.at(-1)} (${near.levels} level reports, ERLE ${near.erleDb?.toFixed(1)} dB); getStats ${near.stats?.echoBeyondMaxDelayMs}, ERLE ${(near.stats?.echoCancellerErleDb as number | undefined)?.toFixed(2)} dB`,
+    );
     expect(near.levels).toBeGreaterThan(90);
     expect(near.beyondMs.every((v) => v === -1)).toBe(true);
+    expect(near.stats?.echoBeyondMaxDelayMs).toBe(-1);
+    expect(near.stats?.echoCancellerErleDb).toBe(within.erleDb);
   });
 
   it("a capture node's level reports and getStats(): the 350 ms echo within 24 ms under its delay", { timeout: 180_000 }, async () => {

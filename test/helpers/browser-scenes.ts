@@ -26,6 +26,8 @@ export interface SceneRun {
   /** The context's output (float32, base64), or '' for scenes with no output. */
   output: string;
   extra?: Record<string, unknown>;
+  /** What a page saw that the golden does not hold (the quanta a capture processor took in), printed when a run differs. */
+  seen?: Record<string, unknown>;
 }
 
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex').slice(0, 24);

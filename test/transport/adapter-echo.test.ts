@@ -89,6 +89,49 @@ describe('RealtimeAudioAdapter with echoCancellation', () => {
     plain.adapter.free();
   });
 
+  it("stats carry the canceller's ERLE (over 5 dB with the echo, measured 6.9; within 1 dB of 0 with noise alone in the mic) and echoBeyondMaxDelayMs (-1: the echo 60 ms late), null without a canceller; after free() the last readings", () => {
+    const mic = micOfCall();
+    const { adapter } = call(true, mic);
+    const aec = adapter.echoCanceller as EchoCanceller;
+    const stats = adapter.stats;
+    // no echo at all: the same reply played, the mic a noise at the echo's level
+    const next = rng(3);
+    const level = Math.sqrt(energy(mic, 0, FRAMES) / FRAMES);
+    const noise = call(
+      true,
+      Float32Array.from(mic, () => level * Math.sqrt(3) * (2 * next() - 1)),
+    ).adapter;
+    const noiseErleDb = noise.stats.echoCancellerErleDb!;
+    noise.free();
+    console.log(
+      `adapter stats: echoCancellerErleDb ${stats.echoCancellerErleDb?.toFixed(1)} dB (noise alone in the mic: ${noiseErleDb.toFixed(2)} dB), echoBeyondMaxDelayMs ${stats.echoBeyondMaxDelayMs}`,
+    );
+    expect(stats.echoCancellerErleDb).toBe(aec.erleDb);
+    // the reading counts what the linear filter removes: it reads far under the 36 dB less echo sent (docs/NOTES.md)
+    expect(stats.echoCancellerErleDb).toBeGreaterThan(5);
+    expect(Math.abs(noiseErleDb)).toBeLessThan(1);
+    expect(stats.echoBeyondMaxDelayMs).toBe(-1);
+    adapter.free();
+    expect(adapter.stats.echoCancellerErleDb).toBe(stats.echoCancellerErleDb); // readable after free, as the rest of stats
+    expect(adapter.stats.echoBeyondMaxDelayMs).toBe(-1);
+
+    const base = { protocol: 'openai' as const, inputRate: RATE, outputRate: RATE, send: () => {} };
+    for (const options of [{ echoCancellation: false }, { echoGate: true }, {}]) {
+      const other = new RealtimeAudioAdapter({ ...base, ...options });
+      other.pushMicrophone(mic.subarray(0, 4800));
+      expect(other.stats).toMatchObject({ echoCancellerErleDb: null, echoBeyondMaxDelayMs: null });
+      other.free();
+      expect(other.stats).toMatchObject({ echoCancellerErleDb: null, echoBeyondMaxDelayMs: null });
+    }
+    // a canceller of your own, freed before the adapter: free() still frees the rest, stats null
+    const own = new EchoCanceller({ sampleRate: 24000 });
+    const owner = new RealtimeAudioAdapter({ ...base, echoCancellation: own });
+    expect(owner.stats.echoCancellerErleDb).toBe(own.erleDb);
+    own.free();
+    expect(() => owner.free()).not.toThrow();
+    expect(owner.stats).toMatchObject({ echoCancellerErleDb: null, echoBeyondMaxDelayMs: null });
+  });
+
   it('echoGate and echoCancellation together are an OptionsError; an instance must run at the session rate', () => {
     const base = { protocol: 'openai' as const, inputRate: RATE, outputRate: RATE, send: () => {} };
     expect(() => new RealtimeAudioAdapter({ ...base, echoGate: true, echoCancellation: true })).toThrow(OptionsError);
