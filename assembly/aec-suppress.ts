@@ -259,6 +259,8 @@ export function sup_process(
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   const cohS = f32x4.splat(COH_SMOOTH);
   const leakS = f32x4.splat(s.leakSmooth);
+  // (the ratio of means only once the trackers are warm and not relearning: a young filter's residual falls fast)
+  const meanOn = s.warm && !s.forgot;
   const cohOver = f32x4.splat(COH_OVER);
   const hallNear = f32x4.splat(HALL_NEAR);
   const hallCap = s.hallFit != 0 && s.longTail && !(HOOKS && ab_veto(256));
@@ -443,13 +445,15 @@ export function sup_process(
       const etaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(eta, v128.bitselect(upF, downF, etaAbove)), f32x4.splat(1.0e-6)), f32x4.splat(10));
       eta = v128.bitselect(etaNext, eta, etaLive);
       v128.store(s.eta + o, eta);
-      // (aec-lc3c) the same leakage as a ratio of means: the achieved ERLE per bin, weighed by the loud passages
-      const ln = v128.load(s.leakNum + o);
-      const ld = v128.load(s.leakDen + o);
-      v128.store(s.leakNum + o, v128.bitselect(f32x4.add(ln, f32x4.mul(leakS, f32x4.sub(left, ln))), ln, etaLive));
-      v128.store(s.leakDen + o, v128.bitselect(f32x4.add(ld, f32x4.mul(leakS, f32x4.sub(py, ld))), ld, etaLive));
+      if (meanOn) {
+        // (aec-lc3c) the same leakage as a ratio of means: the achieved ERLE per bin, weighed by the loud passages
+        const ln = v128.load(s.leakNum + o);
+        const ld = v128.load(s.leakDen + o);
+        v128.store(s.leakNum + o, v128.bitselect(f32x4.add(ln, f32x4.mul(leakS, f32x4.sub(left, ln))), ln, etaLive));
+        v128.store(s.leakDen + o, v128.bitselect(f32x4.add(ld, f32x4.mul(leakS, f32x4.sub(py, ld))), ld, etaLive));
+      }
     }
-    const etaMean = f32x4.pmin(f32x4.div(v128.load(s.leakNum + o), f32x4.add(v128.load(s.leakDen + o), tinyC)), f32x4.splat(10));
+    const etaMean = meanOn ? f32x4.pmin(f32x4.div(v128.load(s.leakNum + o), f32x4.add(v128.load(s.leakDen + o), tinyC)), f32x4.splat(10)) : zero;
     if (learn) {
       const seen = f32x4.gt(left, f32x4.mul(evidence, nz));
       learnt = f32x4.add(learnt, v128.and(pa, seen));
@@ -482,7 +486,8 @@ export function sup_process(
     bandEcho = f32x4.add(bandEcho, v128.and(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)), lanes));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
-    // (aec-lc3c) the residual the achieved ERLE leaves: in the far-end-only gain and the presence test (x over both)
+    // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain only: in the presence
+    // test too it took the LC3 false presences away but hid users' onsets (What was tried)
     const rm = f32x4.pmin(f32x4.mul(etaMean, py), f32x4.mul(capRef, byRef));
     v128.store(s.resid + o, r);
     const olR = olOn ? f32x4.mul(olLiftV, py) : zero;
@@ -558,7 +563,7 @@ export function sup_process(
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgGainP, py);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, f32x4.pmax(r, rm)), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
