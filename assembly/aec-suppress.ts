@@ -486,8 +486,8 @@ export function sup_process(
     bandEcho = f32x4.add(bandEcho, v128.and(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)), lanes));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
-    // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain only: in the presence
-    // test too it took the LC3 false presences away but hid users' onsets (What was tried)
+    // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain only (in the presence
+    // test it took LC3's false presences away but cost double talk elsewhere: ./aec-suppress-state LEAK_MS)
     const rm = f32x4.pmin(f32x4.mul(etaMean, py), f32x4.mul(capRef, byRef));
     v128.store(s.resid + o, r);
     const olR = olOn ? f32x4.mul(olLiftV, py) : zero;
@@ -563,7 +563,7 @@ export function sup_process(
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgGainP, py);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, f32x4.pmax(r, j >= s.edge5 ? rm : zero)), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
