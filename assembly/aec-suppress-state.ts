@@ -105,7 +105,7 @@
  * many ms where eta learns: the achieved ERLE per bin (as WebRTC AEC3's suppressor reads it, a ratio
  * of sums), which the loud passages weigh. Through LE Audio's LC3 at 16_2 the echo above 4 kHz is
  * coded as noise in its loud (fricative) passages: the true residual over |Y|^2 swings 0 -> +16 dB
- * with the passage while the median eta holds at ~3 dB, so the residual stood 10-13 dB under the
+ * with the passage while the median eta holds at ~3 dB, so the residual stood 8-13 dB under the
  * truth there and the octave alone started false presences (the laptop's 16 kHz 420 ms 6 dB call).
  * Used once the trackers are warm and not relearning (a young filter's residual falls fast), in the
  * far-end-only gain's residual only (+0.1-2.3 dB in the codec groups, the 16_2 call unchanged). Also in
