@@ -6,13 +6,13 @@
 // Latency: none (no signal passes here).
 
 import {
-  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS, LG_OCTAVES,
+  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, LEAK_MS, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS, LG_OCTAVES,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 19 * k + 8 + 6 * LG_OCTAVES));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 21 * k + 8 + 6 * LG_OCTAVES));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -32,6 +32,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.lateDecay = Mathf.pow(10, -6 * blockMs / LATE_HOLD_MS);
   s.etaUpF = Mathf.pow(10, ETA_DB_PER_S * blockMs / 1000 / 10);
   s.etaDownF = 1 / s.etaUpF;
+  s.leakSmooth = <f32>1 - Mathf.exp(-blockMs / LEAK_MS);
   s.fastBlocks = <i32>Mathf.round(FAST_MS / blockMs);
   s.overNear = OVER_NEAR;
   s.presence = PRESENCE;
@@ -71,6 +72,8 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.dRe = q; q += <usize>(4 * k);
   s.dIm = q; q += <usize>(4 * k);
   s.gainScale = q; q += <usize>(4 * k);
+  s.leakNum = q; q += <usize>(4 * k);
+  s.leakDen = q; q += <usize>(4 * k);
   s.arrive = q; q += <usize>(4 * k);
   s.gain = q + 16;
   s.lg = q + <usize>(4 * (k + 8));
@@ -90,6 +93,8 @@ export function sup_reset(p: usize): void {
     store<f32>(s.noise + (<usize>j << 2), 1);
     store<f32>(s.cnoise + (<usize>j << 2), 1);
     store<f32>(s.eta + (<usize>j << 2), 1);
+    store<f32>(s.leakNum + (<usize>j << 2), 0);
+    store<f32>(s.leakDen + (<usize>j << 2), 0);
     store<f32>(s.zeta + (<usize>j << 2), 1);
     store<f32>(s.kappa + (<usize>j << 2), 1);
     store<f32>(s.rho + (<usize>j << 2), 1);
@@ -132,7 +137,11 @@ export function sup_reset(p: usize): void {
 /** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */
 export function sup_forget(p: usize): void {
   const s = changetype<Suppress>(p);
-  for (let j = 0; j < s.k; j++) store<f32>(s.eta + (<usize>j << 2), 1);
+  for (let j = 0; j < s.k; j++) {
+    store<f32>(s.eta + (<usize>j << 2), 1);
+    store<f32>(s.leakNum + (<usize>j << 2), 0);
+    store<f32>(s.leakDen + (<usize>j << 2), 0);
+  }
   s.learned = 0;
   s.forgot = true;
 }

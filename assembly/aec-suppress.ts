@@ -259,6 +259,9 @@ export function sup_process(
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : CAP_REF);
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   const cohS = f32x4.splat(COH_SMOOTH);
+  const leakS = f32x4.splat(s.leakSmooth);
+  // (the ratio of means only once the trackers are warm and not relearning: a young filter's residual falls fast)
+  const meanOn = s.warm && !s.forgot;
   const cohOver = f32x4.splat(COH_OVER);
   const hallNear = f32x4.splat(HALL_NEAR);
   const hallCap = s.hallFit != 0 && s.longTail && !(HOOKS && ab_veto(256));
@@ -462,7 +465,15 @@ export function sup_process(
       const etaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(eta, v128.bitselect(upF, downF, etaAbove)), f32x4.splat(1.0e-6)), f32x4.splat(10));
       eta = v128.bitselect(etaNext, eta, etaLive);
       v128.store(s.eta + o, eta);
+      if (meanOn) {
+        // (aec-lc3c) the same leakage as a ratio of means: the achieved ERLE per bin, weighed by the loud passages
+        const ln = v128.load(s.leakNum + o);
+        const ld = v128.load(s.leakDen + o);
+        v128.store(s.leakNum + o, v128.bitselect(f32x4.add(ln, f32x4.mul(leakS, f32x4.sub(left, ln))), ln, etaLive));
+        v128.store(s.leakDen + o, v128.bitselect(f32x4.add(ld, f32x4.mul(leakS, f32x4.sub(py, ld))), ld, etaLive));
+      }
     }
+    const etaMean = meanOn ? f32x4.pmin(f32x4.div(v128.load(s.leakNum + o), f32x4.add(v128.load(s.leakDen + o), tinyC)), f32x4.splat(10)) : zero;
     if (learn) {
       const seen = f32x4.gt(left, f32x4.mul(evidence, nz));
       learnt = f32x4.add(learnt, v128.and(pa, seen));
@@ -495,6 +506,9 @@ export function sup_process(
     bandEcho = f32x4.add(bandEcho, v128.and(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)), lanes));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
+    // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain only (in the presence
+    // test it took LC3's false presences away but cost double talk elsewhere: ./aec-suppress-state LEAK_MS)
+    const rm = f32x4.pmin(f32x4.mul(etaMean, py), f32x4.mul(capRef, byRef));
     v128.store(s.resid + o, r);
     const olR = olOn ? f32x4.mul(olLiftV, py) : zero;
     // the part of E coherent with the echo estimate: |<E Y*>|^2 / <|Y|^2>, smoothed over blocks
@@ -538,7 +552,7 @@ export function sup_process(
       const av = v128.load(s.arrive + o);
       arr = v128.and(v128.bitselect(av, f32x4.mul(arrShare, ps), f32x4.ge(av, zero)), f32x4.eq(cy, zero));
     }
-    v128.store(s.residFar + o, f32x4.pmax(f32x4.pmax(v128.bitselect(f32x4.pmax(lt, pe), lt, misfit), f32x4.pmax(lgR, olR)), arr));
+    v128.store(s.residFar + o, f32x4.pmax(f32x4.pmax(v128.bitselect(f32x4.pmax(lt, pe), lt, misfit), f32x4.pmax(lgR, olR)), f32x4.pmax(arr, rm)));
     // In a cold start's suspect block while the user has been present for COH_AFTER_MS, the gain works
     // on the mic (E + Y), its residual scaled to the echo the reference predicts, max(byRef, rho A) / R:
     // the cold filter that learned the user takes part of the user out of E and leaves its estimate's

@@ -61,15 +61,17 @@ const HELD: HeldScene[] = [
   { scene: 'laptop 16k call 280ms 6dB bt +20ppm lc3_32_2', minDb: 36, maxLeaks: 0.012 },
   // measured 41.7 dB, 0% on a89938d; 38.9 dB, 0.3% since aec-quiet6's presence released at a late echo's first
   // placement (0.7 s in): two leak frames at 13.21-13.22 s, 12 s later (one call's knife edge through LC3's 21 dB
-  // coding noise, not traced; the quiet and Bluetooth groups gained 3 scenes by it): under the issue's 40 dB
-  { scene: 'desk 16k call 280ms 6dB bt -20ppm lc3_32_2', minDb: 38.5, maxLeaks: 0.005 },
+  // coding noise, not traced; the quiet and Bluetooth groups gained 3 scenes by it): under the issue's 40 dB;
+  // 39.3 dB, 0.3% since aec-lc3c's achieved-ERLE residual in the far-end-only gain
+  { scene: 'desk 16k call 280ms 6dB bt -20ppm lc3_32_2', minDb: 39, maxLeaks: 0.005 },
   // BAP 16_2 at 420 ms and +100 ppm, the weakest: measured 21.2 dB, 10.9% (mSBC there: 40.2 dB, 0.2%; with the
-  // speaker's clock on the mic's 42.3 dB, 0%: What is still weak)
+  // speaker's clock on the mic's 42.3 dB, 0%: What is still weak; aec-lc3c: false presences from the 4-8 kHz
+  // octave, 10.5% since)
   { scene: 'laptop 16k call 420ms 6dB bt +100ppm lc3_16_2', minDb: 20, maxLeaks: 0.12 },
   // BAP 32_2 at 280 ms at the session rate (btlc3_24): 10.7 dB, 4.9% until aec-lc3b (a move in a reply's pause
   // handed the background the model moved 42 ms; at the reply's return it beat the foreground for a block and was
-  // taken), measured 41.3 dB, 0% since
-  { scene: 'laptop 24k call 280ms 6dB bt +20ppm lc3_32_2', minDb: 40, maxLeaks: 0.002 },
+  // taken), measured 41.3 dB, 0% since; 42.5 dB since aec-lc3c
+  { scene: 'laptop 24k call 280ms 6dB bt +20ppm lc3_32_2', minDb: 42, maxLeaks: 0.002 },
 ];
 
 describe('EchoCanceller at its defaults through LC3 (aec-codecs)', () => {
