@@ -10,32 +10,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineName, EnginePage, LibraryPage } from '../helpers/browser.js';
+import { PROCESSOR_PAGE } from '../helpers/processor-page.js';
 
 // the helpers are imported when the probe runs: skipped, it costs CI nothing (the scenes take seconds to build)
 const helpers = async () => ({ ...(await import('../helpers/browser.js')), ...(await import('../helpers/browser-scenes.js')) });
 const ENGINE = (process.env.PROBE_ENGINE ?? 'webkit') as EngineName;
 const RUNS = Number(process.env.PROBE_RUNS ?? 40);
 const SCENE_NAME = process.env.PROBE_SCENE ?? 'capture-44100';
-
-const PAGE = `<!doctype html><script>
-window.f32FromBase64 = (text) => new Float32Array(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer);
-window.bufferSource = (context, samples, frames) => {
-  const buffer = context.createBuffer(1, frames, context.sampleRate);
-  buffer.copyToChannel(window.f32FromBase64(samples), 0);
-  const source = context.createBufferSource();
-  source.buffer = buffer;
-  return source;
-};
-window.until = (check, timeoutMs, what) => new Promise((resolve, reject) => {
-  const started = performance.now();
-  const poll = () => check() ? resolve() : performance.now() - started > timeoutMs ? reject(new Error('timed out waiting for ' + what)) : setTimeout(poll, 10);
-  poll();
-});
-</script><script type="module">
-import * as pcm from '/dist/browser.js';
-window.pcm = pcm;
-window.loaded = true;
-</script>`;
 
 type Args = { frames: number; sampleRate: number; expected: number } & Record<string, any>;
 
@@ -109,7 +90,7 @@ describe.skipIf(process.env.PROBE_RUNS === undefined)(`probe ${SCENE_NAME} in ${
   let opened: LibraryPage;
   let page: EnginePage;
   beforeAll(async () => {
-    opened = await (await helpers()).openLibraryPage(ENGINE, { html: PAGE });
+    opened = await (await helpers()).openLibraryPage(ENGINE, { html: PROCESSOR_PAGE });
     page = opened.page;
   }, 120_000);
   afterAll(() => opened?.close());

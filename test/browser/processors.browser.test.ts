@@ -10,34 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64, pcm16ToFloat } from '../../src/index.js';
 import { ENGINES, openLibraryPage, type EnginePage, type LibraryPage } from '../helpers/browser.js';
 import { SCENES, digest, goldenOf, type Scene, type SceneRun } from '../helpers/browser-scenes.js';
-
-const PAGE = `<!doctype html><script>
-window.f32FromBase64 = (text) => new Float32Array(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer);
-window.f32ToBase64 = (f) => {
-  const bytes = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return btoa(binary);
-};
-/** A buffer source in \`context\` playing \`frames\` samples given as float32 base64. */
-window.bufferSource = (context, samples, frames) => {
-  const buffer = context.createBuffer(1, frames, context.sampleRate);
-  buffer.copyToChannel(window.f32FromBase64(samples), 0);
-  const source = context.createBufferSource();
-  source.buffer = buffer;
-  return source;
-};
-/** Resolves when check() is true; rejects after timeoutMs (a failure, not a pacing sleep). */
-window.until = (check, timeoutMs, what) => new Promise((resolve, reject) => {
-  const started = performance.now();
-  const poll = () => check() ? resolve() : performance.now() - started > timeoutMs ? reject(new Error('timed out waiting for ' + what)) : setTimeout(poll, 10);
-  poll();
-});
-</script><script type="module">
-import * as pcm from '/dist/browser.js';
-window.pcm = pcm;
-window.loaded = true;
-</script>`;
+import { PROCESSOR_PAGE } from '../helpers/processor-page.js';
 
 type Args = { frames: number; sampleRate: number; expected: number } & Record<string, any>;
 
@@ -132,11 +105,6 @@ const RENDER: Record<string, (a: Args) => Promise<SceneRun>> = {
   'session-echo': renderSession,
 };
 
-/**
- * Energy of the session audio a run sent over `[fromMs, toMs)` of stream time: capture events
- * carry their start; a session's appends follow each other from 0. Each 24 kHz sample stands for
- * two at 48 kHz.
- */
 /** The session audio of a run's events (capture chunks or appends, in order), PCM16. */
 function sentPcm(events: Record<string, unknown>[]): Int16Array {
   const parts = events
@@ -183,6 +151,11 @@ function differenceFromNode(run: SceneRun, scene: Scene): string {
   return `${got.length} samples (Node ${want.length}), first differing at ${first} (${(first / 24).toFixed(1)} ms); ${differing} differ in place, by up to ${maxDiff}; what follows matches Node's best shifted by ${best.lag} samples (mean |error| ${meanError})`;
 }
 
+/**
+ * Energy of the session audio a run sent over `[fromMs, toMs)` of stream time: capture events
+ * carry their start; a session's appends follow each other from 0. Each 24 kHz sample stands for
+ * two at 48 kHz.
+ */
 function sentEnergy(events: Record<string, unknown>[], fromMs: number, toMs: number): number {
   let energy = 0;
   let atMs = 0;
@@ -205,7 +178,7 @@ describe.each(ENGINES)('processors in %s, rendered offline, equal the Node pipel
   let page: EnginePage;
 
   beforeAll(async () => {
-    opened = await openLibraryPage(engine, { html: PAGE });
+    opened = await openLibraryPage(engine, { html: PROCESSOR_PAGE });
     page = opened.page;
   }, 120_000);
   afterAll(() => opened?.close());
