@@ -97,10 +97,6 @@
 // @ts-ignore: decorator
 @inline export const ETA_DB_PER_S: f32 = 30;
 /**
- * The trackers step BOOST x as fast at first, back to 1 x over FAST_MS of playback learned (cold
- * starts: 81-88% of the user delivered in desk and kiosk at 18-30 dB -> 85-97%; 1 x: 81-88%).
- */
-/**
  * (aec-lc3c) The leakage also as a ratio of means, (|E|^2 - N) over |Y|^2 each smoothed over this
  * many ms where eta learns: the achieved ERLE per bin (as WebRTC AEC3's suppressor reads it, a ratio
  * of sums), which the loud passages weigh. Through LE Audio's LC3 at 16_2 the echo above 4 kHz is
@@ -116,6 +112,10 @@
  */
 // @ts-ignore: decorator
 @inline export const LEAK_MS: f32 = 1000;
+/**
+ * The trackers step BOOST x as fast at first, back to 1 x over FAST_MS of playback learned (cold
+ * starts: 81-88% of the user delivered in desk and kiosk at 18-30 dB -> 85-97%; 1 x: 81-88%).
+ */
 // @ts-ignore: decorator
 @inline export const BOOST: f32 = 6;
 // @ts-ignore: decorator
