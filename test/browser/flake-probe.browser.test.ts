@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineName, EnginePage, LibraryPage } from '../helpers/browser.js';
 import { PROCESSOR_PAGE } from '../helpers/processor-page.js';
+import { audioDifference, sentPcm } from '../helpers/sent-audio.js';
 
 // the helpers are imported when the probe runs: skipped, it costs CI nothing (the scenes take seconds to build)
 const helpers = async () => ({ ...(await import('../helpers/browser.js')), ...(await import('../helpers/browser-scenes.js')) });
@@ -58,34 +59,6 @@ async function renderCapture(a: Args) {
   return { events, output: '', quanta: stats.quanta, renderMs, touches, liveBytes: stats.kernelLiveBytes };
 }
 
-const pcmOf = (events: Record<string, unknown>[]) => {
-  const parts = events.filter((e) => e.type === 'audio').map((e) => new Int16Array(new Uint8Array(Buffer.from(e.base64 as string, 'base64')).buffer));
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
-/** The lag (output samples) by which `got` best matches `want` (got[i] ~ want[i - lag]). */
-function bestLag(got: Int16Array, want: Int16Array): { lag: number; err: number } {
-  let best = { lag: 0, err: Number.POSITIVE_INFINITY };
-  for (let lag = -400; lag <= 400; lag++) {
-    let err = 0;
-    let energy = 0;
-    for (let i = 30000; i < 60000; i++) {
-      const w = want[i - lag] ?? 0;
-      err += (got[i]! - w) ** 2;
-      energy += w * w;
-    }
-    const rel = err / Math.max(energy, 1);
-    if (rel < best.err) best = { lag, err: rel };
-  }
-  return best;
-}
-
 describe.skipIf(process.env.PROBE_RUNS === undefined)(`probe ${SCENE_NAME} in ${ENGINE}`, () => {
   let opened: LibraryPage;
   let page: EnginePage;
@@ -100,7 +73,7 @@ describe.skipIf(process.env.PROBE_RUNS === undefined)(`probe ${SCENE_NAME} in ${
     const SCENE = SCENES.find((s) => s.name === SCENE_NAME)!;
     const node = SCENE.node();
     const want = digest(node, SCENE.sampleRate);
-    const wantPcm = pcmOf(node.events);
+    const wantPcm = sentPcm(node.events);
     const bad: string[] = [];
     const other = SCENES.find((x) => x.name === 'capture-48000')!;
     for (let r = 0; r < RUNS; r++) {
@@ -125,9 +98,8 @@ describe.skipIf(process.env.PROBE_RUNS === undefined)(`probe ${SCENE_NAME} in ${
       const same = isDeepStrictEqual(got.events, want.events);
       let line = `run ${r}: ${same ? 'same' : 'DIFFERENT'} quanta ${run.quanta} of ${SCENE.frames / 128}, render ${run.renderMs.toFixed(0)} ms, touches ${run.touches}, kernel live bytes ${run.liveBytes}, events ${run.events.length}`;
       if (!same) {
-        const lag = bestLag(pcmOf(run.events), wantPcm);
         const firstDiff = (got.events as unknown[]).findIndex((e, i) => !isDeepStrictEqual(e, (want.events as unknown[])[i]));
-        line += `; first differing event ${firstDiff} ${JSON.stringify((got.events as unknown[])[firstDiff])}; best lag ${lag.lag} samples (rel err ${lag.err.toExponential(2)})`;
+        line += `; first differing event ${firstDiff} ${JSON.stringify((got.events as unknown[])[firstDiff])}; ${audioDifference(sentPcm(run.events), wantPcm)}`;
         bad.push(line);
       }
       console.log(line);

@@ -11,6 +11,7 @@ import { decodeBase64, pcm16ToFloat } from '../../src/index.js';
 import { ENGINES, openLibraryPage, type EnginePage, type LibraryPage } from '../helpers/browser.js';
 import { SCENES, digest, goldenOf, type Scene, type SceneRun } from '../helpers/browser-scenes.js';
 import { PROCESSOR_PAGE } from '../helpers/processor-page.js';
+import { audioDifference, sentPcm } from '../helpers/sent-audio.js';
 
 type Args = { frames: number; sampleRate: number; expected: number } & Record<string, any>;
 
@@ -105,52 +106,6 @@ const RENDER: Record<string, (a: Args) => Promise<SceneRun>> = {
   'session-echo': renderSession,
 };
 
-/** The session audio of a run's events (capture chunks or appends, in order), PCM16. */
-function sentPcm(events: Record<string, unknown>[]): Int16Array {
-  const parts = events
-    .map((e) => (e.type === 'audio' ? e.base64 : e.type === 'input_audio_buffer.append' ? e.audio : undefined))
-    .filter((text): text is string => typeof text === 'string')
-    .map((text) => new Int16Array(decodeBase64(text).buffer));
-  const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
-}
-
-/**
- * How a run's session audio differs from Node's, for the failure's report: the first differing
- * sample, how many differ in place and by how much at most (a numeric difference: a few LSB), and
- * the shift (session-rate samples, within 512) that best matches what follows (an engine that
- * dropped or repeated a quantum of the microphone shows as a shift of about 70 at 44.1 kHz).
- */
-function differenceFromNode(run: SceneRun, scene: Scene): string {
-  const got = sentPcm(run.events);
-  const want = sentPcm(scene.node().events);
-  const common = Math.min(got.length, want.length);
-  let first = 0;
-  while (first < common && got[first] === want[first]) first++;
-  if (first === common && got.length === want.length) return "the audio equals Node's";
-  let differing = 0;
-  let maxDiff = 0;
-  for (let i = first; i < common; i++) {
-    const d = Math.abs(got[i]! - want[i]!);
-    if (d > 0) differing++;
-    maxDiff = Math.max(maxDiff, d);
-  }
-  let best = { lag: 0, error: Number.POSITIVE_INFINITY };
-  const end = Math.min(got.length, first + 24000);
-  for (let lag = -512; lag <= 512; lag++) {
-    let error = 0;
-    for (let i = first; i < end; i++) error += Math.abs(got[i]! - (want[i - lag] ?? 0));
-    if (error < best.error) best = { lag, error };
-  }
-  const meanError = (best.error / Math.max(end - first, 1)).toFixed(1);
-  return `${got.length} samples (Node ${want.length}), first differing at ${first} (${(first / 24).toFixed(1)} ms); ${differing} differ in place, by up to ${maxDiff}; what follows matches Node's best shifted by ${best.lag} samples (mean |error| ${meanError})`;
-}
-
 /**
  * Energy of the session audio a run sent over `[fromMs, toMs)` of stream time: capture events
  * carry their start; a session's appends follow each other from 0. Each 24 kHz sample stands for
@@ -200,7 +155,9 @@ describe.each(ENGINES)('processors in %s, rendered offline, equal the Node pipel
       const { run, golden, actual } = await render(scene);
       if (!isDeepStrictEqual(actual.events, golden.events)) {
         // a flake seen once in WebKit (docs/NOTES.md, aec-stats3): say how the run differs before failing
-        console.log(`${engine}: ${scene.name} differs from its golden: ${JSON.stringify(run.seen ?? {})}; ${differenceFromNode(run, scene)}`);
+        console.log(
+          `${engine}: ${scene.name} differs from its golden: ${JSON.stringify(run.seen ?? {})}; ${audioDifference(sentPcm(run.events), sentPcm(scene.node().events))}`,
+        );
       }
       expect(actual.events).toEqual(golden.events);
       const { echoInEnergy: _nodeOnly, echoWindowMs: _window, ...rest } = golden; // the echo at the mic, computed in Node
