@@ -9,6 +9,8 @@ import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_dr
 import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_peak_lag } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
+import { sup_user_present } from "./aec-suppress-init";
+import { rd_block, rd_echo_only } from "./aec-readings";
 
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
 // @ts-ignore: decorator
@@ -371,6 +373,7 @@ function deadBlock(a: Aec, echoing: bool): void {
   if (a.sddFloor >= 1.0e30) trackFloor(a); // (the reset leaves it at 1e30 until a first block)
   if (a.suppress) sup_process(a.sup, a.fft, a.work, a.ef, a.yf, a.yb, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, false, a.erleNum > 4 * a.erleDen, a.excessDb, false, true, a.outBlock);
   else memory.copy(a.outBlock, a.ef, <usize>a.b << 2);
+  rd_block(a, 0, false, false); // (nothing judged in digital silence)
   sk_block(a, echoing);
   a.blocks++;
 }
@@ -506,6 +509,8 @@ export function aec_block(a: Aec): void {
   if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))));
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
+  const present = a.talking || (a.suppress && sup_user_present(a.sup));
+  rd_block(a, sdd, rd_echo_only(a, echoing, present), present); // the stats' echo reduction (reads only)
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);
     a.erleDen += 0.02 * (energy(out, b) - a.erleDen); // the linear stage's ERLE

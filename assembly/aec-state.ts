@@ -8,6 +8,10 @@ import { sup_bytes } from "./aec-suppress-init";
 import { line_bytes } from "./aec-skew-line";
 import { kf_drift } from "./aec-step";
 
+/** Blocks the stats' echo-only judgements can wait for (./aec-readings: its ring; HOLD_MS at 48 kHz's 5.3 ms blocks fits). */
+// @ts-ignore: decorator
+@inline export const RD_RING: i32 = 24;
+
 // Adaptive filter (./aec-step).
 /** Largest echo-to-reference power ratio per bin assumed before anything is learned (+3 dB). */
 // @ts-ignore: decorator
@@ -235,6 +239,16 @@ import { kf_drift } from "./aec-step";
   lateD0: f32; // the late bases' power decay per block
   lateD1: f32;
   lateD2: f32;
+  // The whole canceller's echo reduction, for stats (./aec-readings; nothing reads them back)
+  rdMic: f32; // smoothed mic and output energies over echo-only blocks
+  rdOut: f32;
+  rdRing: usize; // the last rdDelay blocks (mic energy, output energy, judged echo only), f32 x 3 each (./aec-readings)
+  rdAt: i32; // the ring's slot of this block
+  rdDelay: i32; // blocks a judgement waits for a presence that would undo it
+  rdBlocks: i32; // blocks judged echo only since the start
+  rdLeaks: i32; // of which the output stood above LEAK_DBFS, once settled
+  rdSettle: i32; // echo-only blocks left before leaks count (after the first echo and each path change)
+  rdChanges: i32; // path changes seen
   // Arrays (absolute pointers, written by layout).
   fft: usize;
   work: usize;
@@ -344,6 +358,7 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.lateRef = p; p += <usize>(5 * 4 * k); // ./aec-late
   a.lateOct = p; p += <usize>(8 * 48 * 6);
   a.lateEdges = p; p = alignUp(p + 24);
+  a.rdRing = p; p = alignUp(p + <usize>(12 * RD_RING));
   a.refQueue = p; p += <usize>(4 * refCapacity(sampleRate));
   a.refFrame = p; p += <usize>(4 * n);
   a.micBlock = p; p += <usize>(4 * b);

@@ -42,6 +42,7 @@ import { SILENT_DB } from "./aec-suppress-state";
 import { sk_reset } from "./aec-skew";
 import { rv_off } from "./aec-reverb";
 import { late_init, late_reset } from "./aec-late";
+import { rd_reset } from "./aec-readings";
 
 /** Bytes of state: blocks of `b` samples, `m` partitions placed at up to `maxLag` blocks of delay. */
 export function aec_state_bytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
@@ -145,6 +146,7 @@ export function aec_reset(s: usize): void {
   sk_reset(a);
   rv_off(a);
   late_reset(a);
+  rd_reset(a);
 }
 
 /** Queues `n` reference samples (what the speaker plays). Beyond 1 s queued the oldest are dropped (counted). */
@@ -226,6 +228,25 @@ export function aec_beyond_blocks(s: usize): i32 {
 export function aec_erle_db(s: usize): f64 {
   const a = changetype<Aec>(s);
   return 10 * Math.log10((<f64>a.erleNum + 1e-20) / (<f64>a.erleDen + 1e-20));
+}
+
+/**
+ * The whole canceller's echo reduction (./aec-readings): the mic over the output in the blocks it
+ * judges echo only, smoothed over seconds, dB; 0 before the first such block.
+ */
+export function aec_echo_reduction_db(s: usize): f64 {
+  const a = changetype<Aec>(s);
+  return 10 * Math.log10((<f64>a.rdMic + 1e-20) / (<f64>a.rdOut + 1e-20));
+}
+
+/** Blocks judged echo only since the start, once settled (./aec-readings). */
+export function aec_echo_only_blocks(s: usize): i32 {
+  return changetype<Aec>(s).rdBlocks;
+}
+
+/** Of those, the blocks whose output stood over -50 dBFS (audible leaks). */
+export function aec_echo_leak_blocks(s: usize): i32 {
+  return changetype<Aec>(s).rdLeaks;
 }
 
 /** 1 once the filter has removed 10 dB of echo since the start or the last path change. */

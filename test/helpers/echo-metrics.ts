@@ -368,6 +368,31 @@ export function leakFrames(scene: EchoScene, out: Float32Array): { seconds: numb
   return list;
 }
 
+/**
+ * The truth behind a canceller's own echo-reduction reading (EchoCanceller.echoReductionDb,
+ * aec-stats4), from the scene's parts: over single talk's 10 ms frames (echo only by the labels,
+ * from 2 s after the echo's start and a path change), E(echo) and E(output) smoothed frame by frame as the reading
+ * smooths its blocks (time constant `tauS` seconds of such frames), their ratio at the end, dB;
+ * and single talk's leak frames (`leakFrames`) in ms, over `singleTalkMs` of single talk.
+ */
+export function echoReductionTruth(scene: EchoScene, out: Float32Array, tauS: number): { smoothedDb: number; leakMs: number; singleTalkMs: number } {
+  const f = frames(scene, out);
+  const { singleTalk } = frameClasses(scene, f);
+  const rate = Math.min(1, 0.01 / tauS);
+  let e = 0;
+  let o = 0;
+  let st = 0;
+  let leaks = 0;
+  for (let k = 0; k < f.count; k++) {
+    if (!singleTalk(k)) continue;
+    e += rate * (f.echo[k]! - e);
+    o += rate * (f.out[k]! - o);
+    st++;
+    if (f.out[k]! / f.size > LEAK_POWER) leaks++;
+  }
+  return { smoothedDb: db(e / Math.max(o, 1e-30)), leakMs: 10 * leaks, singleTalkMs: 10 * st };
+}
+
 export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: string, lagToleranceSamples = 1): EchoFigures {
   const alignment = checkAlignment(scene, out, cancellerName, undefined, lagToleranceSamples);
   const f = frames(scene, out);
