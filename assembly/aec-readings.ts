@@ -8,8 +8,9 @@
 // over LEAK_DBFS (the lab's audible leak).
 // Echo only: the reply's echo heard (what plays arriving, the mic 10x over its noise floor) and no
 // user, neither the double-talk flag nor the suppressor's presence, in the block nor in the
-// HOLD_MS after it: a user's first blocks pass before the presence rises (the lab's openings,
-// 10-40 ms), and counted as echo they read as leaks. What the canceller takes for the user is
+// HOLD_MS before and after it: a user's first blocks pass before the presence rises (the lab's
+// openings, 10-40 ms), and a presence falls in a word's quiet syllables and under its tail;
+// counted as echo, they read as leaks. What the canceller takes for the user is
 // never counted, so neither is echo it passes as the user (a false presence): the reading says
 // what the canceller believes, and the lab's truth stays the judge (test/quality/echo-readings.test.ts).
 // It only reads the blocks: the output is bit-identical without it. Nothing allocates.
@@ -39,6 +40,7 @@ export function rd_reset(a: Aec): void {
   a.rdSettle = -1;
   a.rdChanges = 0;
   a.rdAt = 0;
+  a.rdQuiet = 0;
   a.rdDelay = min(RD_RING, max(2, <i32>Mathf.ceil(HOLD_MS * <f32>a.sampleRate / (1000 * <f32>a.b))));
   memory.fill(a.rdRing, 0, <usize>(12 * RD_RING));
 }
@@ -63,7 +65,8 @@ export function rd_block(a: Aec, micEnergy: f32, echoOnly: bool, present: bool):
   const out = load<f32>(slot, 4);
   store<f32>(slot, micEnergy);
   store<f32>(slot, 0, 4);
-  store<f32>(slot, echoOnly ? 1 : 0, 8);
+  a.rdQuiet = present ? 0 : min(a.rdQuiet + 1, d); // (blocks since the user was last heard)
+  store<f32>(slot, echoOnly && a.rdQuiet >= d ? 1 : 0, 8);
   const answered = a.suppress ? (at == 0 ? d - 1 : at - 1) : at; // the block whose output is outBlock
   store<f32>(a.rdRing + <usize>(12 * answered), energy(a.outBlock, a.b), 4);
   // the user heard: the blocks before it may have been the user's first (the presence's delay)

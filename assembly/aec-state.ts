@@ -245,6 +245,7 @@ import { kf_drift } from "./aec-step";
   rdRing: usize; // the last rdDelay blocks (mic energy, output energy, judged echo only), f32 x 3 each (./aec-readings)
   rdAt: i32; // the ring's slot of this block
   rdDelay: i32; // blocks a judgement waits for a presence that would undo it
+  rdQuiet: i32; // blocks since the user was last heard (up to rdDelay)
   rdBlocks: i32; // blocks judged echo only since the start
   rdLeaks: i32; // of which the output stood above LEAK_DBFS, once settled
   rdSettle: i32; // echo-only blocks left before leaks count (after the first echo and each path change)

@@ -28,6 +28,12 @@ export interface CaptureLevel {
    * `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using it).
    */
   echoBeyondMaxDelayMs: number | null;
+  /** Echo the whole canceller removes (EchoCanceller.echoReductionDb: in the blocks it judges echo only, ~3 s, dB); null without one. */
+  echoReductionDb: number | null;
+  /** Time the canceller judged echo only, ms (EchoCanceller.echoOnlyMs); null without one. */
+  echoOnlyMs: number | null;
+  /** Of it, output over -50 dBFS: audible leaks, ms (EchoCanceller.echoLeakMs); null without one. */
+  echoLeakMs: number | null;
 }
 
 /** Options of `createCaptureNode`: the capture pipeline's (its input rate is the context's), plus the source and callbacks. */

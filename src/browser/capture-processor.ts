@@ -14,8 +14,7 @@ import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import {
   contextRate,
   echoLink,
-  erleOf,
-  echoBeyondOf,
+  echoReadingsOf,
   installKernels,
   closePort,
   serve,
@@ -89,8 +88,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
           peakDb,
           speaking: this.pipeline.speaking,
           echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
-          echoCancellerErleDb: erleOf(this.pipeline),
-          echoBeyondMaxDelayMs: echoBeyondOf(this.pipeline),
+          ...echoReadingsOf(this.pipeline),
         }),
       );
       this.port.onmessage = (event: MessageEvent<CaptureRequest>) => serve(this.port, event.data, (message) => this.handle(message));
@@ -132,8 +130,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
             ...workletMemory(),
             quanta: this.quanta,
             echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
-            echoCancellerErleDb: erleOf(this.pipeline),
-            echoBeyondMaxDelayMs: echoBeyondOf(this.pipeline),
+            ...echoReadingsOf(this.pipeline),
           };
         case 'reset':
           return this.pipeline.reset();

@@ -4,6 +4,7 @@
 // notifications, never answered. `close` frees the processor's kernel memory and ends it.
 import type { CaptureEvent, CaptureStats } from '../pipeline/capture.js';
 import type { PlaybackStats } from '../pipeline/playback.js';
+import type { EchoCancellerReadings } from '../pipeline/capture-echo.js';
 import type { Reply } from '../requests.js';
 import type { CaptureLevel } from './capture-node.js';
 
@@ -42,10 +43,11 @@ export type CaptureRequest =
  * What a capture node's `getStats()` resolves with: the pipeline's counters, quanta processed, the
  * echo gate's state, the echo removed by the canceller (ERLE over the last second of playback, dB;
  * null without one), where the canceller saw the echo start past its `maxDelayMs` (ms, -1 if never;
- * null without one: EchoCanceller.echoBeyondMaxDelayMs) and the scope's kernel memory.
+ * null without one: EchoCanceller.echoBeyondMaxDelayMs), what the whole canceller removes
+ * (echoReductionDb, echoOnlyMs, echoLeakMs: EchoCancellerReadings; null without one) and the
+ * scope's kernel memory.
  */
-export type CaptureStatsReply = CaptureStats &
-  WorkletMemoryStats & { quanta: number; echoGateOpen: boolean | null; echoCancellerErleDb: number | null; echoBeyondMaxDelayMs: number | null };
+export type CaptureStatsReply = CaptureStats & WorkletMemoryStats & EchoCancellerReadings & { quanta: number; echoGateOpen: boolean | null };
 
 export type CaptureReply =
   | Reply
@@ -95,6 +97,12 @@ export interface SessionLevel {
    * `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using it).
    */
   echoBeyondMaxDelayMs: number | null;
+  /** Echo the whole canceller removes (EchoCanceller.echoReductionDb: in the blocks it judges echo only, ~3 s, dB); null without one. */
+  echoReductionDb: number | null;
+  /** Time the canceller judged echo only, ms (EchoCanceller.echoOnlyMs); null without one. */
+  echoOnlyMs: number | null;
+  /** Of it, output over -50 dBFS: audible leaks, ms (EchoCanceller.echoLeakMs); null without one. */
+  echoLeakMs: number | null;
   bufferedMs: number;
   playingItemId: string | null;
 }

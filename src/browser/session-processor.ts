@@ -13,8 +13,7 @@ import type { AdapterEvent } from '../transport/events.js';
 import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 import {
   contextRate,
-  erleOf,
-  echoBeyondOf,
+  echoReadingsOf,
   installKernels,
   closePort,
   serve,
@@ -95,8 +94,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           speakerDb: this.speakerDb,
           speaking: this.adapter.capture.speaking,
           echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
-          echoCancellerErleDb: erleOf(this.adapter.capture),
-          echoBeyondMaxDelayMs: echoBeyondOf(this.adapter.capture),
+          ...echoReadingsOf(this.adapter.capture),
           bufferedMs: this.adapter.playback.bufferedMs,
           playingItemId: this.adapter.playback.playingItemId,
         }),

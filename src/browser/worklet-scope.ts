@@ -7,7 +7,7 @@ import { RealtimePcmError, WasmLoadError, errorData } from '../errors.js';
 import { answer, requestId } from '../requests.js';
 import type { WorkletKernelOptions, WorkletMemoryStats } from './protocol.js';
 import type { CapturePipeline } from '../pipeline/capture.js';
-import { cancellerBeyondMs, cancellerErleDb } from '../pipeline/capture-echo.js';
+import { cancellerReadings, type EchoCancellerReadings } from '../pipeline/capture-echo.js';
 
 /** The part of AudioWorkletProcessor the processors use. */
 export interface ProcessorBase {
@@ -135,17 +135,13 @@ export function unknownMessage(processor: string, message: unknown): RealtimePcm
   return new RealtimePcmError('unknown_message', `unknown message to the ${processor} processor: ${String((message as { type?: unknown })?.type)}`);
 }
 
-/** How much echo a pipeline's canceller removes now (ERLE, dB), for level reports; null without one. */
-export function erleOf(pipeline: CapturePipeline): number | null {
-  return cancellerErleDb(pipeline.echoCanceller);
-}
-
 /**
- * Where a pipeline's canceller last saw the echo start past its `maxDelayMs` (EchoCanceller
- * echoBeyondMaxDelayMs, ms; -1 if never), for level reports and stats; null without one.
+ * All the canceller's readings (its ERLE, echoBeyondMaxDelayMs, and the whole canceller's
+ * echoReductionDb, echoOnlyMs, echoLeakMs), for level reports and stats; each null without one.
+ * Allocates the object (a report's, not a quantum's).
  */
-export function echoBeyondOf(pipeline: CapturePipeline): number | null {
-  return cancellerBeyondMs(pipeline.echoCanceller);
+export function echoReadingsOf(pipeline: CapturePipeline): EchoCancellerReadings {
+  return cancellerReadings(pipeline.echoCanceller);
 }
 
 /** The kernel memory of this AudioWorklet scope, for the processors' stats. */

@@ -48,29 +48,57 @@ export interface CaptureEchoCanceller {
 
 /**
  * What a canceller reports for stats and level reports (the session's, the capture node's): its
- * `erleDb` (the echo it removes, ERLE over the last ~1 s of playback, dB) and `echoBeyondMaxDelayMs`
- * (where it saw the echo start past its `maxDelayMs`, ms; -1 if never); null without a canceller, or
- * for a canceller of your own that does not have them.
+ * `erleDb` (what its linear filter removes, ERLE over the last ~1 s of playback, dB),
+ * `echoBeyondMaxDelayMs` (where it saw the echo start past its `maxDelayMs`, ms; -1 if never), and
+ * since aec-stats4 what the whole canceller removes: `echoReductionDb` (the echo over the output in
+ * the blocks it judges echo only, smoothed over ~3 s, dB), `echoOnlyMs` (the time so judged) and
+ * `echoLeakMs` (of it, output over -50 dBFS: audible leaks); null without a canceller, or for a
+ * canceller of your own that does not have them.
  */
 export interface EchoCancellerReadings {
   echoCancellerErleDb: number | null;
   echoBeyondMaxDelayMs: number | null;
+  echoReductionDb: number | null;
+  echoOnlyMs: number | null;
+  echoLeakMs: number | null;
 }
 
-/** How much echo `canceller` removes now (its `erleDb`, dB); null without one. */
+/** A numeric reading of `canceller` by its getter's name; null without a canceller or without that getter. */
+function readingOf(canceller: CaptureEchoCanceller | undefined, name: 'erleDb' | 'echoBeyondMaxDelayMs' | 'echoReductionDb' | 'echoOnlyMs' | 'echoLeakMs'): number | null {
+  if (canceller === undefined) return null;
+  const value = (canceller as unknown as Readonly<Record<typeof name, unknown>>)[name];
+  return typeof value === 'number' ? value : null;
+}
+
+/** How much echo `canceller`'s linear filter removes now (its `erleDb`, dB); null without one. */
 export function cancellerErleDb(canceller: CaptureEchoCanceller | undefined): number | null {
-  return canceller === undefined ? null : ((canceller as { readonly erleDb?: number }).erleDb ?? null);
+  return readingOf(canceller, 'erleDb');
 }
 
 /** Where `canceller` last saw the echo start past its `maxDelayMs` (its `echoBeyondMaxDelayMs`, ms; -1 if never); null without one. */
 export function cancellerBeyondMs(canceller: CaptureEchoCanceller | undefined): number | null {
-  return canceller === undefined ? null : ((canceller as { readonly echoBeyondMaxDelayMs?: number }).echoBeyondMaxDelayMs ?? null);
+  return readingOf(canceller, 'echoBeyondMaxDelayMs');
 }
 
-/** Both readings of `canceller` (allocates the object; for stats, not per quantum). */
+/** All readings of `canceller` (allocates the object; for stats and level reports, not per quantum). */
 export function cancellerReadings(canceller: CaptureEchoCanceller | undefined): EchoCancellerReadings {
-  return { echoCancellerErleDb: cancellerErleDb(canceller), echoBeyondMaxDelayMs: cancellerBeyondMs(canceller) };
+  return {
+    echoCancellerErleDb: cancellerErleDb(canceller),
+    echoBeyondMaxDelayMs: cancellerBeyondMs(canceller),
+    echoReductionDb: readingOf(canceller, 'echoReductionDb'),
+    echoOnlyMs: readingOf(canceller, 'echoOnlyMs'),
+    echoLeakMs: readingOf(canceller, 'echoLeakMs'),
+  };
 }
+
+/** The readings when there is no canceller (or none could be read). */
+export const NO_CANCELLER_READINGS: Readonly<EchoCancellerReadings> = Object.freeze({
+  echoCancellerErleDb: null,
+  echoBeyondMaxDelayMs: null,
+  echoReductionDb: null,
+  echoOnlyMs: null,
+  echoLeakMs: null,
+});
 
 /** The `echoCancellation` option: true (an `EchoCanceller` with its defaults), its options, or an instance at the output rate. */
 export type EchoCancellationOption = boolean | Omit<EchoCancellerOptions, 'sampleRate'> | CaptureEchoCanceller;

@@ -62,6 +62,9 @@ export class AdapterCounters extends ErrorCounter {
       errorsByCode: { ...this.errorsByCode },
       echoCancellerErleDb: echo.echoCancellerErleDb,
       echoBeyondMaxDelayMs: echo.echoBeyondMaxDelayMs,
+      echoReductionDb: echo.echoReductionDb,
+      echoOnlyMs: echo.echoOnlyMs,
+      echoLeakMs: echo.echoLeakMs,
     };
   }
 }
