@@ -246,8 +246,7 @@ import { kf_drift } from "./aec-step";
   rdAt: i32; // the ring's slot of this block
   rdDelay: i32; // blocks a judgement waits for a presence that would undo it
   rdQuiet: i32; // blocks since the user was last heard (up to rdDelay)
-  rdBlocks: i32; // blocks judged echo only since the start
-  rdLeaks: i32; // of which the output stood above LEAK_DBFS, once settled
+  rdBlocks: i32; // blocks judged echo only since the start, once settled
   rdSettle: i32; // echo-only blocks left before leaks count (after the first echo and each path change)
   rdChanges: i32; // path changes seen
   // Arrays (absolute pointers, written by layout).

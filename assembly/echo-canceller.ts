@@ -232,7 +232,7 @@ export function aec_erle_db(s: usize): f64 {
 
 /**
  * The whole canceller's echo reduction (./aec-readings): the mic over the output in the blocks it
- * judges echo only, smoothed over seconds, dB; 0 before the first such block.
+ * judges echo only, smoothed over seconds, dB; 0 before the first such block (2 s after the first echo).
  */
 export function aec_echo_reduction_db(s: usize): f64 {
   const a = changetype<Aec>(s);
@@ -242,11 +242,6 @@ export function aec_echo_reduction_db(s: usize): f64 {
 /** Blocks judged echo only since the start, once settled (./aec-readings). */
 export function aec_echo_only_blocks(s: usize): i32 {
   return changetype<Aec>(s).rdBlocks;
-}
-
-/** Of those, the blocks whose output stood over -50 dBFS (audible leaks). */
-export function aec_echo_leak_blocks(s: usize): i32 {
-  return changetype<Aec>(s).rdLeaks;
 }
 
 /** 1 once the filter has removed 10 dB of echo since the start or the last path change. */

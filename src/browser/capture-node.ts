@@ -32,8 +32,6 @@ export interface CaptureLevel {
   echoReductionDb: number | null;
   /** Time the canceller judged echo only, ms (EchoCanceller.echoOnlyMs); null without one. */
   echoOnlyMs: number | null;
-  /** Of it, output over -50 dBFS: audible leaks, ms (EchoCanceller.echoLeakMs); null without one. */
-  echoLeakMs: number | null;
 }
 
 /** Options of `createCaptureNode`: the capture pipeline's (its input rate is the context's), plus the source and callbacks. */

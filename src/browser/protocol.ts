@@ -44,7 +44,7 @@ export type CaptureRequest =
  * echo gate's state, the echo removed by the canceller (ERLE over the last second of playback, dB;
  * null without one), where the canceller saw the echo start past its `maxDelayMs` (ms, -1 if never;
  * null without one: EchoCanceller.echoBeyondMaxDelayMs), what the whole canceller removes
- * (echoReductionDb, echoOnlyMs, echoLeakMs: EchoCancellerReadings; null without one) and the
+ * (echoReductionDb, echoOnlyMs: EchoCancellerReadings; null without one) and the
  * scope's kernel memory.
  */
 export type CaptureStatsReply = CaptureStats & WorkletMemoryStats & EchoCancellerReadings & { quanta: number; echoGateOpen: boolean | null };
@@ -101,8 +101,6 @@ export interface SessionLevel {
   echoReductionDb: number | null;
   /** Time the canceller judged echo only, ms (EchoCanceller.echoOnlyMs); null without one. */
   echoOnlyMs: number | null;
-  /** Of it, output over -50 dBFS: audible leaks, ms (EchoCanceller.echoLeakMs); null without one. */
-  echoLeakMs: number | null;
   bufferedMs: number;
   playingItemId: string | null;
 }

@@ -137,7 +137,7 @@ export function unknownMessage(processor: string, message: unknown): RealtimePcm
 
 /**
  * All the canceller's readings (its ERLE, echoBeyondMaxDelayMs, and the whole canceller's
- * echoReductionDb, echoOnlyMs, echoLeakMs), for level reports and stats; each null without one.
+ * echoReductionDb and echoOnlyMs), for level reports and stats; each null without one.
  * Allocates the object (a report's, not a quantum's).
  */
 export function echoReadingsOf(pipeline: CapturePipeline): EchoCancellerReadings {

@@ -24,7 +24,6 @@ interface AecExports extends KernelExports {
   aec_discard_reference(s: number, samples: number): number;
   aec_echo_reduction_db(s: number): number;
   aec_echo_only_blocks(s: number): number;
-  aec_echo_leak_blocks(s: number): number;
 }
 
 /** Options of `new EchoCanceller(...)` (docs/echo-canceller.md); only `sampleRate` is required. */
@@ -150,28 +149,20 @@ export class EchoCanceller extends KernelObject {
     return this.k.aec_erle_db(this.live());
   }
   /**
-   * How much echo the whole canceller removes (filter, suppression and comfort noise): the mic over
-   * the output in the blocks it judges echo only (the reply's echo heard, no user), their energies
-   * smoothed over ~3 s of such blocks, dB; held while there are none, 0 before the first. `erleDb`
-   * is the filter's part alone, far under this (the suppressor removes most of it). Reads the
-   * blocks only: the output is the same with or without it.
+   * How much echo the whole canceller removes (filter, suppression and comfort noise): the echo at
+   * the mic (its energy over the mic's noise floor) over the output, in the blocks it judges echo
+   * only (the reply's echo heard, no user heard within 80 ms), both smoothed over ~3 s of such
+   * blocks from 2 s after the first (and after a path change: convergence is not counted), dB; held
+   * while there are none, 0 before. `erleDb` is the filter's part alone, far under this. Echo the
+   * canceller takes for the user is not counted: there this reads over the truth (docs/echo-canceller.md,
+   * Using it). Reads the blocks only: the output is the same with or without it.
    */
   get echoReductionDb(): number {
     return this.k.aec_echo_reduction_db(this.live());
   }
-  /**
-   * Time judged echo only (as for `echoReductionDb`), ms, since construction or reset, from 2 s after
-   * the first such block and after each path change (what the echo lab skips as convergence).
-   */
+  /** Time judged echo only (as for `echoReductionDb`, from 2 s after the first such block), ms since construction or reset: what the reading stands on. */
   get echoOnlyMs(): number {
     return (this.k.aec_echo_only_blocks(this.live()) * this.blockSamples * 1000) / this.sampleRate;
-  }
-  /**
-   * Of `echoOnlyMs`, the time whose output stood over -50 dBFS RMS per block: echo that leaked
-   * audibly (issue 13's audible leak), ms. `echoLeakMs / echoOnlyMs` is the share of the echo heard.
-   */
-  get echoLeakMs(): number {
-    return (this.k.aec_echo_leak_blocks(this.live()) * this.blockSamples * 1000) / this.sampleRate;
   }
   /** True once the filter has removed 10 dB of echo (since the start, a reset or a detected path change). */
   get converged(): boolean {

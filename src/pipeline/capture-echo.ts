@@ -51,20 +51,18 @@ export interface CaptureEchoCanceller {
  * `erleDb` (what its linear filter removes, ERLE over the last ~1 s of playback, dB),
  * `echoBeyondMaxDelayMs` (where it saw the echo start past its `maxDelayMs`, ms; -1 if never), and
  * since aec-stats4 what the whole canceller removes: `echoReductionDb` (the echo over the output in
- * the blocks it judges echo only, smoothed over ~3 s, dB), `echoOnlyMs` (the time so judged) and
- * `echoLeakMs` (of it, output over -50 dBFS: audible leaks); null without a canceller, or for a
- * canceller of your own that does not have them.
+ * the blocks it judges echo only, smoothed over ~3 s, dB) and `echoOnlyMs` (the time so judged);
+ * null without a canceller, or for a canceller of your own that does not have them.
  */
 export interface EchoCancellerReadings {
   echoCancellerErleDb: number | null;
   echoBeyondMaxDelayMs: number | null;
   echoReductionDb: number | null;
   echoOnlyMs: number | null;
-  echoLeakMs: number | null;
 }
 
 /** A numeric reading of `canceller` by its getter's name; null without a canceller or without that getter. */
-function readingOf(canceller: CaptureEchoCanceller | undefined, name: 'erleDb' | 'echoBeyondMaxDelayMs' | 'echoReductionDb' | 'echoOnlyMs' | 'echoLeakMs'): number | null {
+function readingOf(canceller: CaptureEchoCanceller | undefined, name: 'erleDb' | 'echoBeyondMaxDelayMs' | 'echoReductionDb' | 'echoOnlyMs'): number | null {
   if (canceller === undefined) return null;
   const value = (canceller as unknown as Readonly<Record<typeof name, unknown>>)[name];
   return typeof value === 'number' ? value : null;
@@ -87,7 +85,6 @@ export function cancellerReadings(canceller: CaptureEchoCanceller | undefined): 
     echoBeyondMaxDelayMs: cancellerBeyondMs(canceller),
     echoReductionDb: readingOf(canceller, 'echoReductionDb'),
     echoOnlyMs: readingOf(canceller, 'echoOnlyMs'),
-    echoLeakMs: readingOf(canceller, 'echoLeakMs'),
   };
 }
 
@@ -97,7 +94,6 @@ export const NO_CANCELLER_READINGS: Readonly<EchoCancellerReadings> = Object.fre
   echoBeyondMaxDelayMs: null,
   echoReductionDb: null,
   echoOnlyMs: null,
-  echoLeakMs: null,
 });
 
 /** The `echoCancellation` option: true (an `EchoCanceller` with its defaults), its options, or an instance at the output rate. */

@@ -64,7 +64,6 @@ export class AdapterCounters extends ErrorCounter {
       echoBeyondMaxDelayMs: echo.echoBeyondMaxDelayMs,
       echoReductionDb: echo.echoReductionDb,
       echoOnlyMs: echo.echoOnlyMs,
-      echoLeakMs: echo.echoLeakMs,
     };
   }
 }

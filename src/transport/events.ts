@@ -129,17 +129,15 @@ export interface AdapterStats {
    * Echo the whole canceller removes (filter, suppression and comfort noise:
    * `EchoCanceller.echoReductionDb`): the echo at the mic over what is sent, in the blocks the
    * canceller judges echo only (the reply's echo heard, no user), smoothed over ~3 s of them from 2 s
-   * after the echo first came, dB; held between them, 0 before. The figure to watch: on the echo
-   * lab's scenes it reads the true single-talk reduction within -3.3..+4.0 dB (docs/echo-canceller.md,
-   * Using it). Echo the canceller takes for the user is not in it. Null without a canceller; after
-   * `free()`, the last reading.
+   * after the echo first came, dB; held between them, 0 before. On the echo lab's scenes it reads
+   * the true single-talk reduction within a few dB, but echo the canceller takes for the user (a
+   * Bluetooth speaker's cold start, a compressed speaker) is not in it, and there it reads high
+   * (docs/echo-canceller.md, Using it). Null without a canceller; after `free()`, the last reading.
    */
   echoReductionDb: number | null;
-  /** Time the canceller judged echo only (as for `echoReductionDb`), ms since the call began; null without a canceller. */
-  echoOnlyMs: number | null;
   /**
-   * Of `echoOnlyMs`, the time whose output stood over -50 dBFS: echo the session heard (audible
-   * leaks), ms; `echoLeakMs / echoOnlyMs` is the share. Null without a canceller.
+   * Time the canceller judged echo only (as for `echoReductionDb`), ms since the call began: what
+   * the reading stands on (a second or two is little). Null without a canceller.
    */
-  echoLeakMs: number | null;
+  echoOnlyMs: number | null;
 }
