@@ -30,6 +30,7 @@ const [build] = await loadBuilds(positionals.slice(0, 1));
 const labOptions = process.env.ECHO_LAB_OPTIONS ? JSON.parse(process.env.ECHO_LAB_OPTIONS) : {};
 const TAU_S = 3; // assembly/aec-readings.ts READING_S
 const pick = { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: o.shifts.split(',').map(Number) };
+/** @type {number[]} */
 const gaps = [];
 for (const { scene, shifts } of selectScenes(lab, pick)) {
   for (const shift of shifts) {

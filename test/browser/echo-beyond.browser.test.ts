@@ -1,7 +1,7 @@
 // The page reads where the echo canceller saw the echo past its `maxDelayMs` (aec-beyond3): the
 // canceller's echoBeyondMaxDelayMs (a Bluetooth speaker's 280-420 ms under the default 250) in the
-// session node's level reports and getStats() (with the canceller's ERLE: aec-stats3) and the
-// capture node's level reports and stats, in every engine, rendered through an OfflineAudioContext. The reply (demo/assets/reply-24000.wav, twice over: 4.6 s)
+// session node's level reports and getStats() (with the canceller's ERLE: aec-stats3; and the whole
+// canceller's echoReductionDb and echoOnlyMs: aec-stats4) and the capture node's level reports and stats, in every engine, rendered through an OfflineAudioContext. The reply (demo/assets/reply-24000.wav, twice over: 4.6 s)
 // is played, and the microphone hears it in the lab's desk room at 12 dB echo return loss,
 // 350 ms later (past the default 250) or 60 ms later (within it). The same session run in Node (the
 // worklet computes what Node computes: processors.browser.test.ts) says what the page must read.
@@ -41,7 +41,15 @@ function adapter(): RealtimeAudioAdapter {
  * the end and the seconds when first set (-1: never); the canceller's ERLE at the end; the adapter's
  * stats then.
  */
-function sessionInNode(delayMs: number): { mic: Float32Array; beyondMs: number; firstS: number; erleDb: number; stats: AdapterStats } {
+function sessionInNode(delayMs: number): {
+  mic: Float32Array;
+  beyondMs: number;
+  firstS: number;
+  erleDb: number;
+  reductionDb: number;
+  echoOnlyMs: number;
+  stats: AdapterStats;
+} {
   const dry = adapter();
   const played = new Float32Array(FRAMES);
   for (let at = 0; at < FRAMES; at += QUANTUM) dry.readPlayback(played.subarray(at, at + QUANTUM));
@@ -58,9 +66,11 @@ function sessionInNode(delayMs: number): { mic: Float32Array; beyondMs: number; 
   }
   const beyondMs = canceller.echoBeyondMaxDelayMs;
   const erleDb = canceller.erleDb;
+  const reductionDb = canceller.echoReductionDb;
+  const echoOnlyMs = canceller.echoOnlyMs;
   const stats = a.stats;
   a.free();
-  return { mic, beyondMs, firstS, erleDb, stats };
+  return { mic, beyondMs, firstS, erleDb, reductionDb, echoOnlyMs, stats };
 }
 
 /** The capture node's path in Node: a playback pipeline's 24 kHz tap, the capture's echo canceller on it. */
@@ -75,7 +85,7 @@ function capturePlayed(): Float32Array {
 }
 
 type Args = { frames: number; sampleRate: number; samples: string; script: string[]; deltas: string[] };
-type PageRead = { levels: number; beyondMs: (number | null)[]; erleDb: number | null; stats?: Record<string, unknown> };
+type PageRead = { levels: number; beyondMs: (number | null)[]; erleDb: number | null; reductionDb: number | null; stats?: Record<string, unknown> };
 
 /** connectRealtimeAudio with the buffer as microphone; every level report's echoBeyondMaxDelayMs. */
 async function renderSession(a: Args): Promise<PageRead> {
@@ -92,7 +102,14 @@ async function renderSession(a: Args): Promise<PageRead> {
   source.start();
   await context.startRendering();
   const stats = await connection.getStats(); // and every level report posted while rendering arrived before this one
-  return { levels: levels.length, beyondMs: levels.map((l) => l.echoBeyondMaxDelayMs), erleDb: levels.at(-1)?.echoCancellerErleDb ?? null, stats };
+  const last = levels.at(-1);
+  return {
+    levels: levels.length,
+    beyondMs: levels.map((l) => l.echoBeyondMaxDelayMs),
+    erleDb: last?.echoCancellerErleDb ?? null,
+    reductionDb: last?.echoReductionDb ?? null,
+    stats,
+  };
 }
 
 /** A capture node cancelling the echo of a linked playback node (processors.browser.test.ts's graph); its levels and stats. */
@@ -115,7 +132,14 @@ async function renderCapture(a: Args): Promise<PageRead> {
   echo.start();
   await context.startRendering();
   const stats = await capture.getStats();
-  return { levels: levels.length, beyondMs: levels.map((l) => l.echoBeyondMaxDelayMs), erleDb: levels.at(-1)?.echoCancellerErleDb ?? null, stats };
+  const last = levels.at(-1);
+  return {
+    levels: levels.length,
+    beyondMs: levels.map((l) => l.echoBeyondMaxDelayMs),
+    erleDb: last?.echoCancellerErleDb ?? null,
+    reductionDb: last?.echoReductionDb ?? null,
+    stats,
+  };
 }
 
 /** The seconds into the render of the first level report (one per 50 ms) with it set; -1: none. */
@@ -149,6 +173,18 @@ describe('the session in Node (what the page must read)', () => {
       expect(run.stats.echoCancellerErleDb).toBeGreaterThan(10);
     }
   });
+
+  it("the adapter's stats carry the whole canceller's echoReductionDb and echoOnlyMs (aec-stats4) as the canceller reads them, 10 dB and more over the linear filter's ERLE", () => {
+    console.log(
+      `Node stats: 350 ms echo: echoReductionDb ${beyond.stats.echoReductionDb?.toFixed(1)} dB over ${beyond.stats.echoOnlyMs} ms (ERLE ${beyond.erleDb.toFixed(1)}); 60 ms echo: ${within.stats.echoReductionDb?.toFixed(1)} dB over ${within.stats.echoOnlyMs} ms (ERLE ${within.erleDb.toFixed(1)})`,
+    );
+    for (const run of [beyond, within]) {
+      expect(run.stats.echoReductionDb).toBe(run.reductionDb);
+      expect(run.stats.echoOnlyMs).toBe(run.echoOnlyMs);
+      expect(run.echoOnlyMs).toBeGreaterThan(500);
+      expect(run.reductionDb).toBeGreaterThan(run.erleDb + 10);
+    }
+  });
 });
 
 describe.each(ENGINES)('echoBeyondMaxDelayMs reaches the page in %s', (engine) => {
@@ -179,6 +215,10 @@ describe.each(ENGINES)('echoBeyondMaxDelayMs reaches the page in %s', (engine) =
     // and the session's getStats() (aec-stats3): what Node's adapter reads at the end of the same call
     expect(far.stats?.echoBeyondMaxDelayMs).toBe(beyond.beyondMs);
     expect(far.stats?.echoCancellerErleDb).toBe(beyond.erleDb);
+    // the whole canceller's reading (aec-stats4): the last level report and getStats() as Node's
+    expect(far.stats?.echoReductionDb).toBe(beyond.reductionDb);
+    expect(far.stats?.echoOnlyMs).toBe(beyond.echoOnlyMs);
+    expect(far.reductionDb).toBe(beyond.reductionDb);
   });
 
   it("connectRealtimeAudio's level reports and getStats(), the 60 ms echo: -1 throughout; the ERLE as Node reads it", { timeout: 180_000 }, async () => {
@@ -190,6 +230,9 @@ describe.each(ENGINES)('echoBeyondMaxDelayMs reaches the page in %s', (engine) =
     expect(near.beyondMs.every((v) => v === -1)).toBe(true);
     expect(near.stats?.echoBeyondMaxDelayMs).toBe(-1);
     expect(near.stats?.echoCancellerErleDb).toBe(within.erleDb);
+    expect(near.stats?.echoReductionDb).toBe(within.reductionDb);
+    expect(near.stats?.echoOnlyMs).toBe(within.echoOnlyMs);
+    expect(near.reductionDb).toBe(within.reductionDb);
   });
 
   it("a capture node's level reports and getStats(): the 350 ms echo within 24 ms under its delay", { timeout: 180_000 }, async () => {
@@ -197,11 +240,14 @@ describe.each(ENGINES)('echoBeyondMaxDelayMs reaches the page in %s', (engine) =
     console.log(
       `${engine}: capture node, 350 ms echo: ${read.beyondMs.at(-1)} ms from ${firstSetS(read).toFixed(2)} s; stats ${read.stats?.echoBeyondMaxDelayMs}`,
     );
-    const stats = read.stats as { echoBeyondMaxDelayMs: number; echoCancellerErleDb: number };
+    const stats = read.stats as { echoBeyondMaxDelayMs: number; echoCancellerErleDb: number; echoReductionDb: number; echoOnlyMs: number };
     expect(stats.echoBeyondMaxDelayMs).toBeGreaterThanOrEqual(350 - 24);
     expect(stats.echoBeyondMaxDelayMs).toBeLessThanOrEqual(350 + 8);
     expect(read.beyondMs.at(-1)).toBe(stats.echoBeyondMaxDelayMs);
     expect(firstSetS(read)).toBeGreaterThan(0);
     expect(typeof stats.echoCancellerErleDb).toBe('number');
+    expect(typeof stats.echoReductionDb).toBe('number'); // (aec-stats4; this graph's Node twin is processors.browser.test.ts's)
+    expect(typeof stats.echoOnlyMs).toBe('number');
+    expect(typeof read.reductionDb).toBe('number');
   });
 });

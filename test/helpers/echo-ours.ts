@@ -20,6 +20,8 @@ export interface OursRun {
   output: Float32Array;
   pathChanges: number;
   delayMs: number;
+  /** The stats' readings at the end (aec-stats4): EchoCanceller.echoReductionDb, echoOnlyMs and the linear stage's erleDb. */
+  readings: { echoReductionDb: number; echoOnlyMs: number; erleDb: number };
   /** Every `trackEveryS` seconds of mic, when asked. */
   track: OursSample[];
 }
@@ -46,7 +48,8 @@ export function runOurs(scene: EchoScene, trackEveryS = 0, options: Omit<EchoCan
   };
   try {
     const output = runCanceller(c, scene);
-    return { output, pathChanges: aec.pathChanges, delayMs: aec.delayMs, track };
+    const readings = { echoReductionDb: aec.echoReductionDb, echoOnlyMs: aec.echoOnlyMs, erleDb: aec.erleDb };
+    return { output, pathChanges: aec.pathChanges, delayMs: aec.delayMs, readings, track };
   } finally {
     aec.free();
   }

@@ -68,6 +68,9 @@ function call(echoCancellation: boolean, mic: Float32Array): { sent: Float32Arra
   return { sent: out, adapter };
 }
 
+/** AdapterStats' canceller readings without a canceller. */
+const NO_READINGS = { echoCancellerErleDb: null, echoBeyondMaxDelayMs: null, echoReductionDb: null, echoOnlyMs: null };
+
 describe('RealtimeAudioAdapter with echoCancellation', () => {
   it('sends >= 30 dB less of the played reply than without it, from 1 s into the reply (measured 36.3 dB, the lab desk room at 12 dB); the canceller reports converged', () => {
     const mic = micOfCall();
@@ -89,7 +92,7 @@ describe('RealtimeAudioAdapter with echoCancellation', () => {
     plain.adapter.free();
   });
 
-  it("stats carry the canceller's ERLE (over 5 dB with the echo, measured 6.9; within 1 dB of 0 with noise alone in the mic) and echoBeyondMaxDelayMs (-1: the echo 60 ms late), null without a canceller; after free() the last readings", () => {
+  it("stats carry the canceller's ERLE (over 5 dB with the echo, measured 6.9; within 1 dB of 0 with noise alone in the mic), echoBeyondMaxDelayMs (-1: the echo 60 ms late), echoReductionDb and echoOnlyMs, null without a canceller; after free() the last readings", () => {
     const mic = micOfCall();
     const { adapter } = call(true, mic);
     const aec = adapter.echoCanceller as EchoCanceller;
@@ -111,17 +114,22 @@ describe('RealtimeAudioAdapter with echoCancellation', () => {
     expect(stats.echoCancellerErleDb).toBeGreaterThan(5);
     expect(Math.abs(noiseErleDb)).toBeLessThan(1);
     expect(stats.echoBeyondMaxDelayMs).toBe(-1);
+    // the whole canceller's reading (aec-stats4): what the linear filter's ERLE misses
+    expect(stats.echoReductionDb).toBe(aec.echoReductionDb);
+    expect(stats.echoOnlyMs).toBe(aec.echoOnlyMs);
     adapter.free();
     expect(adapter.stats.echoCancellerErleDb).toBe(stats.echoCancellerErleDb); // readable after free, as the rest of stats
     expect(adapter.stats.echoBeyondMaxDelayMs).toBe(-1);
+    expect(adapter.stats.echoReductionDb).toBe(stats.echoReductionDb);
+    expect(adapter.stats.echoOnlyMs).toBe(stats.echoOnlyMs);
 
     const base = { protocol: 'openai' as const, inputRate: RATE, outputRate: RATE, send: () => {} };
     for (const options of [{ echoCancellation: false }, { echoGate: true }, {}]) {
       const other = new RealtimeAudioAdapter({ ...base, ...options });
       other.pushMicrophone(mic.subarray(0, 4800));
-      expect(other.stats).toMatchObject({ echoCancellerErleDb: null, echoBeyondMaxDelayMs: null });
+      expect(other.stats).toMatchObject(NO_READINGS);
       other.free();
-      expect(other.stats).toMatchObject({ echoCancellerErleDb: null, echoBeyondMaxDelayMs: null });
+      expect(other.stats).toMatchObject(NO_READINGS);
     }
     // a canceller of your own, freed before the adapter: free() still frees the rest, stats null
     const own = new EchoCanceller({ sampleRate: 24000 });
@@ -129,7 +137,7 @@ describe('RealtimeAudioAdapter with echoCancellation', () => {
     expect(owner.stats.echoCancellerErleDb).toBe(own.erleDb);
     own.free();
     expect(() => owner.free()).not.toThrow();
-    expect(owner.stats).toMatchObject({ echoCancellerErleDb: null, echoBeyondMaxDelayMs: null });
+    expect(owner.stats).toMatchObject(NO_READINGS);
   });
 
   it('echoGate and echoCancellation together are an OptionsError; an instance must run at the session rate', () => {

@@ -107,11 +107,11 @@ describe('capture processor', () => {
     expect(levels.length).toBeGreaterThan(3);
     expect(levels.at(-1).rmsDb).toBeLessThan(-100); // L + R cancel: the mono mix is silent
     // no echo canceller here: its figures are null, not 0 or -1 (test/browser/echo-beyond.browser.test.ts has one)
-    expect(levels.at(-1)).toMatchObject({ echoGateOpen: null, echoCancellerErleDb: null, echoBeyondMaxDelayMs: null });
+    expect(levels.at(-1)).toMatchObject({ echoGateOpen: null, echoCancellerErleDb: null, echoBeyondMaxDelayMs: null, echoReductionDb: null, echoOnlyMs: null });
     port.deliver({ type: 'stats', id: 7 });
     const stats = port.posted.find((m) => m.id === 7);
     expect(stats.result.quanta).toBe(40);
-    expect(stats.result).toMatchObject({ echoCancellerErleDb: null, echoBeyondMaxDelayMs: null });
+    expect(stats.result).toMatchObject({ echoCancellerErleDb: null, echoBeyondMaxDelayMs: null, echoReductionDb: null, echoOnlyMs: null });
     port.deliver({ type: 'flush', id: 8 });
     expect(Array.isArray(port.posted.find((m) => m.id === 8).result)).toBe(true);
     port.deliver({ type: 'nonsense' });
