@@ -56,11 +56,15 @@ export class DemoView {
     vad.textContent = l.speaking ? 'VAD: speech' : 'VAD: silence';
     vad.className = `light ${l.speaking ? 'on' : ''}`;
     const gate = $('gate-light');
-    if (l.echoCancellerErleDb !== null) {
+    if (l.echoReductionDb !== null) {
       // the echo seen past maxDelayMs (a Bluetooth speaker): the next call should set maxDelayMs over it
       const beyond = l.echoBeyondMaxDelayMs ?? -1;
-      gate.textContent = `echo canceller: ${l.echoCancellerErleDb.toFixed(0)} dB removed${beyond >= 0 ? `; echo at ${beyond.toFixed(0)} ms, past maxDelayMs` : ''}`;
-      gate.className = `light ${l.echoCancellerErleDb >= 10 ? 'open' : ''}`;
+      // the whole canceller's reduction (echoReductionDb: judged over echo-only blocks from 2 s after the
+      // echo first came; the linear filter's echoCancellerErleDb reads far under it), "measuring" until then
+      const judged = l.echoOnlyMs > 0;
+      const removed = judged ? `${l.echoReductionDb.toFixed(0)} dB removed` : 'measuring';
+      gate.textContent = `echo canceller: ${removed}${beyond >= 0 ? `; echo at ${beyond.toFixed(0)} ms, past maxDelayMs` : ''}`;
+      gate.className = `light ${judged && l.echoReductionDb >= 20 ? 'open' : ''}`;
     } else {
       gate.textContent = l.echoGateOpen === null ? 'echo: off' : l.echoGateOpen ? 'echo gate: open' : 'echo gate: closed';
       gate.className = `light ${l.echoGateOpen === null ? '' : l.echoGateOpen ? 'open' : 'closed'}`;

@@ -121,7 +121,8 @@ describe.each(REALTIME_ENGINES)('demo page in %s: a whole turn against the built
     expect(await text(page, '#log')).toMatch(/conversation\.item\.truncate/);
     // the echo switch's default: our canceller, on what the browser's own echo cancellation leaves
     expect(await page.evaluate(() => (document.querySelector('#echo') as HTMLSelectElement).value)).toBe('canceller');
-    expect(await text(page, '#gate-light')).toMatch(/^echo canceller: -?\d+ dB removed$/);
+    // (the whole canceller's echoReductionDb since aec-stats4: "measuring" until it has judged echo-only blocks)
+    expect(await text(page, '#gate-light')).toMatch(/^echo canceller: (-?\d+ dB removed|measuring)$/);
   });
 });
 
