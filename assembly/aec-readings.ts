@@ -1,10 +1,11 @@
 // The whole canceller's echo reduction, for stats (aec-stats4): the linear stage's ERLE
 // (./echo-canceller aec_erle_db) is what the adaptive filter alone removes and reads far under what
-// the suppressor after it takes out (6.9 dB where the canceller sends 36.3 dB less echo). This
-// reads what the session gets: the echo at the mic (its energy less the mic's noise floor) over the
-// canceller's output, both smoothed over READING_S of the blocks the canceller judges echo only,
-// once settled (SETTLE_S after the first such block and after each path change, as the echo lab
-// skips convergence), held between them; and counts those blocks.
+// the suppressor after it takes out (6.9 dB where the canceller sends 39.3 dB less echo:
+// test/transport/adapter-echo.test.ts). This reads what the session gets: the echo at the mic (its
+// energy less the mic's noise floor) over the canceller's output, both smoothed over READING_S of
+// the blocks the canceller judges echo only, once settled (SETTLE_S after the first such block and
+// after each path change, as the echo lab skips convergence), held between them; and counts those
+// blocks.
 // Echo only: the reply's echo heard (what plays arriving, the mic 10x over its noise floor) and no
 // user, neither the double-talk flag nor the suppressor's presence, in the block nor in the
 // HOLD_MS before and after it: a user's first blocks pass before the presence rises (the lab's

@@ -247,7 +247,7 @@ import { kf_drift } from "./aec-step";
   rdDelay: i32; // blocks a judgement waits for a presence that would undo it
   rdQuiet: i32; // blocks since the user was last heard (up to rdDelay)
   rdBlocks: i32; // blocks judged echo only since the start, once settled
-  rdSettle: i32; // echo-only blocks left before leaks count (after the first echo and each path change)
+  rdSettle: i32; // blocks left before echo-only blocks count (after the first one and each path change); -1 before the first
   rdChanges: i32; // path changes seen
   // Arrays (absolute pointers, written by layout).
   fft: usize;
