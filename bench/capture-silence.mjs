@@ -6,7 +6,9 @@
 // alternating), CPU time; medians per stretch of the silence. Until aec-speed11 the canceller's decaying
 // state reached f32's subnormal range there (the delay statistics' silent lags, the suppressor's
 // residuals), where every operation takes a microcode assist on x86.
-//   node bench/capture-silence.mjs <dist dir A> [dist dir B, default ./dist] [tap]
+//   node bench/capture-silence.mjs <dist dir A> [dist dir B, default ./dist] [tap | aec16 | aec24]
+//   (tap: the reference at the session rate; aec16 / aec24: the EchoCanceller alone at 16 / 24 kHz, 10 ms
+//   calls, on the same call made at that rate)
 //   SILENCE_SECONDS=150 (the whole signal)
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +24,8 @@ if (dirA === undefined) {
 const load = async (dir) => /** @type {any} */ (await import(pathToFileURL(path.resolve(dir, 'index.js')).href));
 const [A, B] = await Promise.all([load(dirA), load(dirB)]);
 const tap = mode === 'tap';
+/** The canceller alone at this rate (aec16, aec24), or 0: the capture chain. */
+const aloneRate = mode === 'aec16' ? 16000 : mode === 'aec24' ? 24000 : 0;
 const IN_RATE = 48000;
 const SESSION_RATE = 24000;
 const SECONDS = Number(process.env.SILENCE_SECONDS ?? 150);
@@ -41,11 +45,28 @@ const mic = callMic(IN_RATE, played, playing);
 /** @param {any} lib */
 const pipeline = (lib) =>
   new lib.CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true, ...(tap ? { referenceRate: SESSION_RATE } : {}) });
-const captures = [pipeline(A), pipeline(B)];
-/** CPU ms for second `s` of the signal through capture `i`. @param {number} i @param {number} s */
+const alone = aloneRate === 0 ? undefined : callSignals(aloneRate, SECONDS);
+if (alone !== undefined) {
+  alone.reference.fill(0, SILENT_FROM * aloneRate);
+  alone.playing.fill(0, SILENT_FROM * aloneRate);
+}
+const aloneMic = alone === undefined ? undefined : callMic(aloneRate, alone.reference, alone.playing);
+const aloneOut = new Float32Array(aloneRate / 100);
+const captures =
+  alone === undefined ? [pipeline(A), pipeline(B)] : [new A.EchoCanceller({ sampleRate: aloneRate }), new B.EchoCanceller({ sampleRate: aloneRate })];
+/** CPU ms for second `s` of the signal through capture (or canceller) `i`. @param {number} i @param {number} s */
 const second = (i, s) => {
   const capture = captures[i];
   const before = process.cpuUsage();
+  if (alone !== undefined && aloneMic !== undefined) {
+    const piece = aloneRate / 100;
+    for (let at = s * aloneRate; at < (s + 1) * aloneRate; at += piece) {
+      capture.pushReference(alone.reference.subarray(at, at + piece));
+      capture.processInto(aloneMic.subarray(at, at + piece), aloneOut);
+    }
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  }
   for (let q = 0; q < IN_RATE / 128; q++) {
     const k = (s * IN_RATE) / 128 + q;
     capture.pushReference(tap ? call.reference.subarray(k * 64, k * 64 + 64) : played.subarray(k * 128, k * 128 + 128));
@@ -74,6 +95,6 @@ for (const [from, to] of [
   const a = median(part.map((t) => t[0]));
   const b = median(part.map((t) => t[1]));
   console.log(
-    `${tap ? 'session-rate tap' : 'device-rate reference'}, silent ${from}-${to} s: A ${a.toFixed(2)}, B ${b.toFixed(2)} ms CPU per s of audio; B / A ${median(part.map((t) => t[1] / t[0])).toFixed(3)} (median per second)`,
+    `${aloneRate > 0 ? `the canceller alone at ${aloneRate / 1000} kHz` : tap ? 'the chain, session-rate tap' : 'the chain, device-rate reference'}, silent ${from}-${to} s: A ${a.toFixed(2)}, B ${b.toFixed(2)} ms CPU per s of audio; B / A ${median(part.map((t) => t[1] / t[0])).toFixed(3)} (median per second)`,
   );
 }
