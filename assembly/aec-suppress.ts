@@ -105,7 +105,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -260,6 +260,7 @@ export function sup_process(
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : CAP_REF);
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   const cohS = f32x4.splat(COH_SMOOTH);
+  const cohFloor = f32x4.splat(COH_FLOOR);
   const leakS = f32x4.splat(s.leakSmooth);
   // (the ratio of means only once the trackers are warm and not relearning: a young filter's residual falls fast)
   const meanOn = s.warm && !s.forgot;
@@ -521,7 +522,10 @@ export function sup_process(
     cy = f32x4.add(cy, f32x4.mul(cohS, f32x4.sub(py, cy)));
     v128.store(s.cohRe + o, normalOrZero(cr));
     v128.store(s.cohIm + o, normalOrZero(ci));
-    v128.store(s.cohYy + o, normalOrZero(cy));
+    // (aec-speed11) |Y|^2's sum held at COH_FLOOR at least once positive, not flushed: `cy == 0` reads "this bin never
+    // had an estimate" (the arrival rule, below), and a positive sum never falls back to 0 (x 0.7 of the least
+    // subnormal rounds back to it); every other reader adds tinyC (1e-20), which absorbs it
+    v128.store(s.cohYy + o, v128.bitselect(f32x4.pmax(cy, cohFloor), cy, f32x4.gt(cy, zero)));
     let rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decayNear, v128.load(s.residNear + o)));
     // (each cap computed only in the blocks that apply it: the divisions and loads cost ~15% of this loop)
     if (coherent) {
