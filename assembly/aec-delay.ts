@@ -19,6 +19,7 @@
 // Reference: G. C. Carter, "Coherence and time delay estimation", Proc. IEEE 75(2), 1987.
 // Updated every second block (the canceller's choice: half the cost; the smoothing spans 30 blocks).
 // Latency: none; decisions follow the smoothing (~0.25 s of reference speech).
+import { normalOrZero } from "./shared";
 
 @unmanaged class Delay {
   lags: i32; // lags with statistics (the whole history)
@@ -318,9 +319,9 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
         vr = f32x4.add(vr, f32x4.mul(a, f32x4.sub(zero, vr)));
         vi = f32x4.add(vi, f32x4.mul(a, f32x4.sub(zero, vi)));
         vp = f32x4.add(vp, f32x4.mul(a, f32x4.sub(zero, vp)));
-        v128.store(cr + o, vr);
-        v128.store(ci + o, vi);
-        v128.store(px + o, vp);
+        v128.store(cr + o, normalOrZero(vr));
+        v128.store(ci + o, normalOrZero(vi));
+        v128.store(px + o, normalOrZero(vp));
         pw = f32x4.add(pw, vp);
         const num = f32x4.add(f32x4.mul(vr, vr), f32x4.mul(vi, vi));
         coh = f32x4.add(coh, f32x4.div(num, f32x4.add(f32x4.mul(vp, v128.load(d.pdd + o)), tiny)));

@@ -267,6 +267,13 @@
 // @ts-ignore: decorator
 @inline export const COH_AFTER_MS: f32 = 64;
 /**
+ * (aec-speed11) The least positive value the coherence's |Y|^2 sum is stored at (2^-100): over f32's normal
+ * range with room for x COH_SMOOTH, under tinyC's rounding (1e-20: half its ulp is 4e-28), so it reads as 0
+ * wherever it is added to it and never as 0 where it is compared with 0 (./aec-suppress).
+ */
+// @ts-ignore: decorator
+@inline export const COH_FLOOR: f32 = 7.88860905e-31;
+/**
  * Once the trackers are warm, a frame also starts a presence where the echo overestimated only
  * OVER_LOW x (not OVER) leaves the user a fifth of the frame and LOW_SHARE of LOW_BANDS octaves'
  * power each: a user is broadband, where an octave the filter has not learned is not (the outside

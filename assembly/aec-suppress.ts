@@ -102,9 +102,10 @@ import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
 import { HOOKS, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, ab_veto } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
+import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -259,6 +260,7 @@ export function sup_process(
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : CAP_REF);
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   const cohS = f32x4.splat(COH_SMOOTH);
+  const cohFloor = f32x4.splat(COH_FLOOR);
   const leakS = f32x4.splat(s.leakSmooth);
   // (the ratio of means only once the trackers are warm and not relearning: a young filter's residual falls fast)
   const meanOn = s.warm && !s.forgot;
@@ -509,7 +511,7 @@ export function sup_process(
     // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain only (in the presence
     // test it took LC3's false presences away but cost double talk elsewhere: ./aec-suppress-state LEAK_MS)
     const rm = f32x4.pmin(f32x4.mul(etaMean, py), f32x4.mul(capRef, byRef));
-    v128.store(s.resid + o, r);
+    v128.store(s.resid + o, normalOrZero(r));
     const olR = olOn ? f32x4.mul(olLiftV, py) : zero;
     // the part of E coherent with the echo estimate: |<E Y*>|^2 / <|Y|^2>, smoothed over blocks
     let cr = v128.load(s.cohRe + o);
@@ -518,9 +520,12 @@ export function sup_process(
     cr = f32x4.add(cr, f32x4.mul(cohS, f32x4.sub(f32x4.add(f32x4.mul(er, yr), f32x4.mul(ei, yi)), cr)));
     ci = f32x4.add(ci, f32x4.mul(cohS, f32x4.sub(f32x4.sub(f32x4.mul(ei, yr), f32x4.mul(er, yi)), ci)));
     cy = f32x4.add(cy, f32x4.mul(cohS, f32x4.sub(py, cy)));
-    v128.store(s.cohRe + o, cr);
-    v128.store(s.cohIm + o, ci);
-    v128.store(s.cohYy + o, cy);
+    v128.store(s.cohRe + o, normalOrZero(cr));
+    v128.store(s.cohIm + o, normalOrZero(ci));
+    // (aec-speed11) |Y|^2's sum held at COH_FLOOR at least once positive, not flushed: `cy == 0` reads "this bin never
+    // had an estimate" (the arrival rule, below), and a positive sum never falls back to 0 (x 0.7 of the least
+    // subnormal rounds back to it); every other reader adds tinyC (1e-20), which absorbs it
+    v128.store(s.cohYy + o, v128.bitselect(f32x4.pmax(cy, cohFloor), cy, f32x4.gt(cy, zero)));
     let rn = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capNear, byRef)), byRef), f32x4.mul(decayNear, v128.load(s.residNear + o)));
     // (each cap computed only in the blocks that apply it: the divisions and loads cost ~15% of this loop)
     if (coherent) {
@@ -538,9 +543,9 @@ export function sup_process(
     // 17-27 / 20-22 / 20 dB, the gain at its floor under a user at 15-19 dB)
     if (hallCap) rn = f32x4.pmin(rn, f32x4.mul(hallNear, v128.load(s.hallFit + o)));
     if (olOn) rn = f32x4.pmax(rn, olR);
-    v128.store(s.residNear + o, rn);
+    v128.store(s.residNear + o, normalOrZero(rn));
     const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
-    v128.store(s.late + o, lt);
+    v128.store(s.late + o, normalOrZero(lt));
     // the far-end-only gain's residual: `late`, or the whole error in a bin where the linear stage's
     // output stands over the mic (its estimate adds echo there) and the mic stands under MIC_OVER x
     // the echo the reference predicts (not a user's onset), or in the two lowest bins, once the
