@@ -61,7 +61,7 @@ export class DemoView {
       const beyond = l.echoBeyondMaxDelayMs ?? -1;
       // the whole canceller's reduction (echoReductionDb: judged over echo-only blocks from 2 s after the
       // echo first came; the linear filter's echoCancellerErleDb reads far under it), "measuring" until then
-      const judged = l.echoOnlyMs > 0;
+      const judged = (l.echoOnlyMs ?? 0) > 0;
       const removed = judged ? `${l.echoReductionDb.toFixed(0)} dB removed` : 'measuring';
       gate.textContent = `echo canceller: ${removed}${beyond >= 0 ? `; echo at ${beyond.toFixed(0)} ms, past maxDelayMs` : ''}`;
       gate.className = `light ${judged && l.echoReductionDb >= 20 ? 'open' : ''}`;
