@@ -691,7 +691,12 @@ export function dl_beyond_candidate(p: usize): i32 {
  * the lag's first update, so scaled by 1 / (1 - (1 - alpha)^age)) x `scale` (the caller's frame over
  * this estimator's), is written to `out` (f32[K]; -1 in the bins outside the band), and the band's
  * share of the mic's smoothed power it explains returned; 0: none recognised (`out` untouched). Only
- * at a peak lag past `minLag` (the caller's ARRIVE_LATE_MS: a late first echo).
+ * at a peak lag past `minLag` (the caller's ARRIVE_LATE_MS: a late first echo). Past the search as well
+ * (aec-bt10): the profile's peak over the lags past it up to the reach, young ones judged as above,
+ * where it stands BEYOND_OVER x over the peak within (dl_arrival_far tells it). The kiosk's 16 kHz 420 ms
+ * 6 dB Bluetooth call: its echo arrives at 0.79 s, past the window; the suppressor took it for the user
+ * from then to the reply's dip at 2.8-3.0 s (its trackers frozen by that presence, so it held itself),
+ * though the widening placed the filter at 1.52 s; recognised here from 0.84 s, the presence ends there.
  */
 export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32): f32 {
   const d = changetype<Delay>(p);

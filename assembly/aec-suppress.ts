@@ -84,6 +84,8 @@
 //   250 ms by its young coherence (./aec-delay dl_arrival: the echo the reference explains per bin at
 //   the peak lag), in a bin where the filter has never had an estimate the presence test allows
 //   ARRIVE_OVER x that echo and the far-end-only gain takes it; its recognition ends a running presence.
+//   Past the delay search too (a Bluetooth speaker's echo beyond the default maxDelayMs, before the
+//   search widens to it), at ARRIVE_FAR_OVER x (aec-bt10).
 // - In a reply's tail (the reference silent since before the echo's onset, not after a path
 //   change: ./aec-block) the gain applies to E + (1 - g) Y, g = Re<(E + Y) Y*> / <|Y|^2> in [0, 1]
 //   per bin (the echo estimate fitted to the mic: a young filter predicts a tail the room does not
