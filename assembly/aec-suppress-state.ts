@@ -365,7 +365,7 @@
  * a pause (its gain at rest) 10-17 dB over the level the linear filter learned, for 60-100 ms, in
  * every octave alike. In the first OL_SPAN blocks of a reply resuming after OL_PAUSE_MS (from the
  * filter's first partition), where the block's error over the echo estimate stands over OL_MIN in
- * every octave of LG_BLOCK_BINS bins or more whose error stands over its noise (OL_NOISE), and the most within OL_SPREAD x the least, the least
+ * every octave of LG_BLOCK_BINS bins or more, and the most within OL_SPREAD x the least, the least
  * times |Y|^2 joins the far-end-only gain's residual and, OL_OVER x, the echo the presence test allows.
  */
 // @ts-ignore: decorator
@@ -377,16 +377,9 @@
 @inline export const OL_MIN: f32 = 2;
 // @ts-ignore: decorator
 @inline export const OL_SPREAD: f32 = 8;
-/**
- * (aec-drc8) nor where the least reads over this (25 dB): no device's compressor lifts a return so far over what
- * the filter learned (the compressed scenes' lifts read 3-21 dB); a user's onset in a reply's return does (27-54 dB
- * in the Bluetooth scenes, read once the octaves at their noise were no longer read as 0).
- */
-// @ts-ignore: decorator
-@inline export const OL_MAX: f32 = 316;
 // @ts-ignore: decorator
 @inline export const OL_OVER: f32 = 16;
-/** (aec-drc6) the onset lift reads an octave whose error stands over this many times its noise floor (aec-drc8: only those; before, one under it refused the lift). */
+/** (aec-drc6) every octave the onset lift reads stands over this many times its noise floor. */
 // @ts-ignore: decorator
 @inline export const OL_NOISE: f32 = 10;
 /**

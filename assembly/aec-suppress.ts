@@ -54,9 +54,8 @@
 //   octaves and leaves the frame explained (aec-drc5: a lift's first block, one before the smoothed fit).
 //   At a reply's onset after a pause (OL_*: the compressor's gain at rest lifts the echo in every
 //   octave alike, where the block is not coherent with Y), the block's error over Y, the least over
-//   the octaves of 8 bins or more whose error stands over their noise (the others not read, aec-drc8), where
-//   all stand within OL_SPREAD x of it, over OL_MIN and under OL_MAX, times |Y|^2 joins the gain's
-//   residual and (OL_OVER x) the presence test's echo (aec-drc6);
+//   the octaves of 8 bins or more where all stand within OL_SPREAD x of it, over OL_MIN and over
+//   their noise, times |Y|^2 joins the gain's residual and (OL_OVER x) the presence test's echo (aec-drc6);
 //   not under a presence held over OL_HELD blocks (a user's onset at the reply's return, aec-msbc7).
 // - The user is present when what neither the echo (overestimated x `over`, at most HALL_OVER x in a
 //   hall once ./aec-late's fitted late echo is in use, and x OVER_TAIL over `late`) nor the noise can explain is a share (`presence`) of the frame's power; then for
@@ -105,7 +104,7 @@ import { HOOKS, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, a
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_MAX, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -357,15 +356,11 @@ export function sup_process(
       const ee = load<f32>(q, 8);
       eSum += ee;
       ySum += load<f32>(q, 4);
-      // (aec-drc8) an octave whose error is not over its noise is no evidence either way: not read (it
-      // stood for a lift of 0 and refused the onset: the 4-8 kHz octave of a reply's quiet return, the
-      // compressed 30 dB cold starts and the 18 dB ones after their restart)
-      if (!(ee > OL_NOISE * nn)) continue;
-      const g = ee / (load<f32>(q, 4) + 1.0e-20);
+      const g = ee > OL_NOISE * nn ? ee / (load<f32>(q, 4) + 1.0e-20) : 0;
       lo = min(lo, g);
       hi = max(hi, g);
     }
-    if (hi > 0 && lo > OL_MIN && lo < OL_MAX && hi <= OL_SPREAD * lo) olLift = lo;
+    if (lo > OL_MIN && hi <= OL_SPREAD * lo) olLift = lo;
     // (aec-drc7) held through the onset (OL_HOLD per block) where the block's error over the estimate
     // falls (the compressor's attack pulls its lift down; a user's onset rises: held into a rising
     // one it took a user talking into the return, bt laptop 16k cold-start 420ms 18dB +100ppm at
