@@ -4,7 +4,7 @@
 // kept and offered back at the next filter move if it fits (a playout jump). Per block, no allocation.
 
 import { dl_onset, dl_peak, dl_rearm } from "./aec-delay";
-import { sup_forget, sup_relearning } from "./aec-suppress-init";
+import { sup_forget, sup_forget_leak, sup_relearning, sup_warm } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
@@ -115,7 +115,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.keptFresh = false;
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
     a.settled = 0;
-    if (diverged) {
+    if (diverged && !(HOOKS && ab_veto(4096))) {
       memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));
       a.sff = a.sdd;
       a.syf = 0;
@@ -128,7 +128,10 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     // quiet cold start at 24 kHz: 14.6 -> 10.2 dB, leaks 0 -> 1.9%)
     if (a.bestErle > 10) dl_rearm(a.delay);
     if (!(HOOKS && diverged && ab_veto(32))) a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
-    if (a.suppress && !(HOOKS && diverged && ab_veto(16))) sup_forget(a.sup);
+    if (a.suppress && !(HOOKS && diverged && ab_veto(16))) {
+      if (HOOKS && ab_veto(2048) && !sup_warm(a.sup)) sup_forget_leak(a.sup);
+      else sup_forget(a.sup);
+    }
     a.bestErle = 1;
     a.heardErleDb = 0;
     a.bestHeardDb = 0;

@@ -146,6 +146,21 @@ export function sup_forget(p: usize): void {
   s.forgot = true;
 }
 
+/** (the bench's oracle, ./bench-hooks ab_veto 2048) the leakage forgotten only: eta back to 1, the trackers' learning count and state kept. */
+export function sup_forget_leak(p: usize): void {
+  const s = changetype<Suppress>(p);
+  for (let j = 0; j < s.k; j++) {
+    store<f32>(s.eta + (<usize>j << 2), 1);
+    store<f32>(s.leakNum + (<usize>j << 2), 0);
+    store<f32>(s.leakDen + (<usize>j << 2), 0);
+  }
+}
+
+/** The trackers have learned the room once (the bench's oracle, ./aec-change). */
+export function sup_warm(p: usize): bool {
+  return changetype<Suppress>(p).warm;
+}
+
 /** Relearning a room it had learned: the trackers warmed, then forgot at a path change (./aec-change), not yet relearned. */
 export function sup_relearning(p: usize): bool {
   const s = changetype<Suppress>(p);

@@ -29,7 +29,9 @@ export function ab_onset(onset: i32): i32 { return PIN_LAG >= 0 ? PIN_LAG : onse
 // ablations of a divergence's restart: 16 the suppressor does not forget, 32 no relaxed bound;
 // the divergence rule sooner: 64 the estimate over 1.4x the mic (not 2x), 128 for 40 ms (not 80);
 // 256 the suppressor's hall cap on the gain's residual (HALL_NEAR) off (aec-cap8); 512 the divergence counted
-// while the reply's echo fades after a change too (aec-dtpath3: as before it)
+// while the reply's echo fades after a change too (aec-dtpath3: as before it); (aec-drc8) 2048 a divergence's
+// restart keeps a suppressor not yet warm learning (its leakage forgotten, not its count to warm: sup_forget_leak),
+// 4096 a divergence keeps the foreground's weights (as a louder error's change: the background alone restarts)
 let vetoMask: i32 = 0;
 /** Sets the rules whose path changes are not taken (0: every change taken, as released). */
 export function aec_veto_set(mask: i32): void { vetoMask = mask; }

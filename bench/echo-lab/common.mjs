@@ -72,7 +72,10 @@ export async function loadBuilds(dirs) {
  * @param {(canceller: any, seconds: number) => void} [onBlock]
  */
 export function cancellerAdapter(lib, sampleRate, options, name, free, onBlock) {
-  return adaptCanceller(new lib.EchoCanceller({ sampleRate, ...options }), name, free, onBlock);
+  const c = new lib.EchoCanceller({ sampleRate, ...options });
+  // (aec-drc8) ECHO_VETO=MASK with a hooked build: the path-change oracle's mask (assembly/bench-hooks.ts ab_veto)
+  if (process.env.ECHO_VETO && c.k?.aec_veto_set) c.k.aec_veto_set(Number(process.env.ECHO_VETO));
+  return adaptCanceller(c, name, free, onBlock);
 }
 
 /** cancellerAdapter for a canceller already made (e.g. with a bench trace set on it). @param {any} c @param {string} name @param {boolean} free @param {(canceller: any, seconds: number) => void} [onBlock] */
