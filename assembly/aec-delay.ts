@@ -57,6 +57,9 @@ import { normalOrZero } from "./shared";
   snap: usize; // f32[2][nb]: it, re then im
   farPeak: f32; // the profile's peak over the lags past the search (mature ones only: dl_beyond)
   farLag: i32; // its lag (-1: none)
+  arriveFar: f32; // (aec-bt10) the profile's peak past the search over young lags too, as dl_arrival judges one
+  arriveFarLag: i32; // its lag (-1: none)
+  arrivedFar: bool; // dl_arrival's last recognition was that far peak's
   beyondUpdates: i32; // updates in a row with echo in which it stood out, its onset within a lag (BEYOND_UPDATES)
   beyondCandidate: i32; // that onset (-1: none)
   beyond: i32; // the last onset seen past the search, lag (-1: none)
@@ -233,6 +236,9 @@ export function dl_reset(p: usize): void {
   d.snapLag = -1;
   d.farPeak = 0;
   d.farLag = -1;
+  d.arriveFar = 0;
+  d.arriveFarLag = -1;
+  d.arrivedFar = false;
   d.beyondUpdates = 0;
   d.beyondCandidate = -1;
   d.beyond = -1;
@@ -302,6 +308,8 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
   let live = 0;
   let farPeak: f32 = 0;
   let farLag = -1;
+  let arriveFar: f32 = 0;
+  let arriveFarLag = -1;
   for (let l = 0; l < d.lags; l++) {
     const xp = x + <usize>slot * stride + band;
     const cr = d.cRe + <usize>l * row;
@@ -367,6 +375,12 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
         farPeak = c;
         farLag = l;
       }
+      // (aec-bt10) the call's first echo past the search, for dl_arrival: young lags too, over the
+      // bound an onset of the mic puts on them (ARRIVE_BIAS / age)
+      if (l < d.reachLags && age >= ARRIVE_MIN_AGE && c * <f32>age > ARRIVE_BIAS && c > arriveFar) {
+        arriveFar = c;
+        arriveFarLag = l;
+      }
       continue;
     }
     live++;
@@ -381,6 +395,8 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
   d.mean = sum / <f32>max(1, live);
   d.farPeak = farPeak;
   d.farLag = farLag;
+  d.arriveFar = arriveFar;
+  d.arriveFarLag = arriveFarLag;
 }
 
 /** dl_update's watch past the search (BEYOND_UPDATES): whether the echo stands past maxDelayMs. */
@@ -676,14 +692,28 @@ export function dl_beyond_candidate(p: usize): i32 {
  * the lag's first update, so scaled by 1 / (1 - (1 - alpha)^age)) x `scale` (the caller's frame over
  * this estimator's), is written to `out` (f32[K]; -1 in the bins outside the band), and the band's
  * share of the mic's smoothed power it explains returned; 0: none recognised (`out` untouched). Only
- * at a peak lag past `minLag` (the caller's ARRIVE_LATE_MS: a late first echo).
+ * at a peak lag past `minLag` (the caller's ARRIVE_LATE_MS: a late first echo). Past the search as well
+ * (aec-bt10): the profile's peak over the lags past it up to the reach, young ones judged as above,
+ * where it stands BEYOND_OVER x over the peak within (dl_arrival_far tells it). The kiosk's 16 kHz 420 ms
+ * 6 dB Bluetooth call: its echo arrives at 0.79 s, past the window; the suppressor took it for the user
+ * from then to the reply's dip at 2.8-3.0 s (its trackers frozen by that presence, so it held itself),
+ * though the widening placed the filter at 1.52 s; recognised here from 0.84 s, the presence ends there.
  */
 export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32): f32 {
   const d = changetype<Delay>(p);
-  if (d.onset >= 0 || d.peakLag <= minLag) return 0;
-  const l = d.peakLag;
+  d.arrivedFar = false;
+  if (d.onset >= 0) return 0;
+  let l = d.peakLag;
+  let peak = d.peak;
+  // (aec-bt10) past the search (a Bluetooth speaker's 280-420 ms under the default 250): the far
+  // peak over young lags, where it stands over the peak within
+  if (d.arriveFarLag >= 0 && d.arriveFar > BEYOND_OVER * d.peak) {
+    l = d.arriveFarLag;
+    peak = d.arriveFar;
+    d.arrivedFar = true;
+  }
+  if (l <= minLag) return 0;
   const age = load<i32>(d.ages + (<usize>l << 2));
-  const peak = d.peak;
   if (age < ARRIVE_MIN_AGE || !(peak > ARRIVE_MIN) || !(peak > ARRIVE_OVER * d.mean) || !(peak * <f32>age > ARRIVE_BIAS)) return 0;
   const g = scale / (1 - Mathf.pow(1 - d.alpha, <f32>age));
   const row = <usize>l * (<usize>d.nb << 2);
@@ -703,6 +733,11 @@ export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32
     pd += scale * load<f32>(d.pdd + o);
   }
   return min<f32>(1, ec / (pd + 1.0e-20));
+}
+
+/** (aec-bt10) dl_arrival's last recognition was at the far peak past the search. */
+export function dl_arrival_far(p: usize): bool {
+  return changetype<Delay>(p).arrivedFar;
 }
 
 /** Lags searched for the onset now (widened once the echo is seen past them: dl_beyond). */

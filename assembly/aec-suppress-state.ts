@@ -427,6 +427,16 @@
  */
 // @ts-ignore: decorator
 @inline export const ARRIVE_OVER: f32 = 8;
+/**
+ * (aec-bt10) The same past the delay search (./aec-delay dl_arrival_far: a Bluetooth speaker's 280-420
+ * ms under the default maxDelayMs 250, before the search is widened to it), at a young lag whose few
+ * frames inflate what a user talking over the arriving echo adds to it: this many times. At ARRIVE_OVER
+ * (8) the cold starts' users were taken for that echo (the four Bluetooth groups at shifts 0, 31 and 97:
+ * 5921 -> 6029 dirty double-talk frames, an utterance never delivered); at 2 the arrival's release of
+ * the presence begun on the echo holds and the trackers learn it.
+ */
+// @ts-ignore: decorator
+@inline export const ARRIVE_FAR_OVER: f32 = 2;
 
 @unmanaged export class Suppress {
   b: i32;
@@ -499,6 +509,7 @@
   arrive: usize; // f32[K] the call's first echo as the delay estimator's coherence explains it before a first onset (-1 outside its band; aec-quiet5)
   arrival: f32; // its band's share of the mic (0: none recognised this block)
   arrivedLast: bool; // recognised last block
+  arrivalFar: bool; // (aec-bt10) recognised past the delay search (dl_arrival_far)
   gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
   olIndex: i32; // the block of a reply's onset after a pause (0..OL_SPAN - 1), -1: none (aec-drc6)

@@ -84,6 +84,8 @@
 //   250 ms by its young coherence (./aec-delay dl_arrival: the echo the reference explains per bin at
 //   the peak lag), in a bin where the filter has never had an estimate the presence test allows
 //   ARRIVE_OVER x that echo and the far-end-only gain takes it; its recognition ends a running presence.
+//   Past the delay search too (a Bluetooth speaker's echo beyond the default maxDelayMs, before the
+//   search widens to it), at ARRIVE_FAR_OVER x (aec-bt10).
 // - In a reply's tail (the reference silent since before the echo's onset, not after a path
 //   change: ./aec-block) the gain applies to E + (1 - g) Y, g = Re<(E + Y) Y*> / <|Y|^2> in [0, 1]
 //   per bin (the echo estimate fitted to the mic: a young filter predicts a tail the room does not
@@ -105,7 +107,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -284,7 +286,7 @@ export function sup_process(
   }
   s.arrivedLast = arriving;
   const arrShare = f32x4.splat(s.arrival);
-  const arrOver = f32x4.splat(ARRIVE_OVER);
+  const arrOver = f32x4.splat(s.arrivalFar ? ARRIVE_FAR_OVER : ARRIVE_OVER);
   // the echo's level against the linear estimate per octave of the presence test (LG_*, aec-drc2):
   // the least-squares gain of E on Y, and the share of E's power the scaled estimate explains
   let sxy = f32x4.splat(0);
