@@ -391,6 +391,7 @@ export function sup_process(
   let bandMic = f32x4.splat(0);
   let bandEcho = f32x4.splat(0);
   let micOver = false;
+  let codedExcess = f32x4.splat(0);
   const micOverF: f32 = MIC_OVER;
   const micOverV = f32x4.splat(MIC_OVER);
   // The two lowest bins (DC and the first, 62.5 Hz at 16 kHz, 47 Hz at 24 and 48 kHz; `lanes`
@@ -583,7 +584,10 @@ export function sup_process(
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgGainP, py);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
+    const echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
+    // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too, taken when no octave under 4 kHz shows the user (below)
+    if (j >= s.edge5) codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rm)), f32x4.mul(two, nz))), zero));
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
@@ -593,6 +597,14 @@ export function sup_process(
     excessLow = f32x4.add(excessLow, exLow);
   }
   if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
+  // (aec-lc3d) the top octave (4 kHz up) judged over the achieved ERLE's residual as well where no octave under it shows the user
+  let excessSum = hsum(excess);
+  const codedSum = hsum(codedExcess);
+  const topSum = hsum(bandExcess);
+  if (bandsOver == 0 && codedSum != topSum) {
+    excessSum += codedSum - topSum;
+    bandExcess = codedExcess;
+  }
   if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) {
     bandsOver++;
     if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
@@ -605,8 +617,8 @@ export function sup_process(
   // the user is present when the echo (overestimated) and the noise leave a share of the frame: in
   // two octaves, or in one where the mic stands MIC_OVER x over rho A (warm); while cold, in one
   // octave only before the echo is placed or over COLD_OCTAVE_SHARE of the frame
-  const unexplained = hsum(excess) > s.presence * hsum(total);
-  const oneOctave = s.warm ? micOver : !placed || hsum(excess) > COLD_OCTAVE_SHARE * hsum(total);
+  const unexplained = excessSum > s.presence * hsum(total);
+  const oneOctave = s.warm ? micOver : !placed || excessSum > COLD_OCTAVE_SHARE * hsum(total);
   const armed = (unexplained && (bandsOver >= BANDS_PRESENT || oneOctave || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total));
   // While relearning after a path change (`forgot`), a running presence is re-armed (its hang
   // restarted) only by a second block in a row that passes the test, or by one where the mic stands
@@ -624,7 +636,7 @@ export function sup_process(
   s.armedLast = armed;
   if (armed && rearm) {
     s.hang = s.hangBlocks;
-    if (hsum(excess) > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
+    if (excessSum > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
   } else {
     if (s.hang > 0) s.hang--;
     // (aec-drc5) a presence begun at a lift's first block (the echo over the estimate, not yet fitted)
@@ -633,7 +645,7 @@ export function sup_process(
     // leaves under LG_END_SHARE of the frame: a user stays unexplained. Counted on the smoothed fit
     // in any octave instead, a user's onset in the 4-bin octaves under 500 Hz (chance coherence)
     // ended its own presence (seminar 16k call 120ms 18dB at 8.616 s: an opening 40 -> 90 ms)
-    if (s.presentBlocks <= LG_END_BLOCKS && lgLift >= LG_END_BANDS && hsum(excess) <= LG_END_SHARE * hsum(total)) s.hang = 0;
+    if (s.presentBlocks <= LG_END_BLOCKS && lgLift >= LG_END_BANDS && excessSum <= LG_END_SHARE * hsum(total)) s.hang = 0;
     // (aec-drc6) a presence begun in a reply's onset ends where the onset lift explains the block
     if (olOn && (s.presentBlocks <= OL_SPAN || olHanging)) s.hang = 0;
     // a presence refused while cold: the trackers hold as long as it would have lasted
@@ -643,7 +655,7 @@ export function sup_process(
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
   s.loudAgo = min<i32>(s.loudAgo + 1, 1 << 20);
-  if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));
+  if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, excessSum / (hsum(total) + 1e-20));
   if (HOOKS) ab_resid(s, fft, work, s.over);
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
   if (HOOKS) trace_gain(s);
