@@ -108,6 +108,9 @@ import {
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
+@inline const CODED_SPREAD: f32 = 3;
+
+// @ts-ignore: decorator
 @inline function edgeAfter(s: Suppress, g: i32): i32 {
   return g == 0 ? s.edge1 : g == 1 ? s.edge2 : g == 2 ? s.edge3 : g == 3 ? s.edge4 : g == 4 ? s.edge5 : 0x7fffffff;
 }
@@ -392,6 +395,8 @@ export function sup_process(
   let bandEcho = f32x4.splat(0);
   let micOver = false;
   let codedExcess = f32x4.splat(0);
+  let topMean = f32x4.splat(0);
+  let topMedian = f32x4.splat(0);
   const micOverF: f32 = MIC_OVER;
   const micOverV = f32x4.splat(MIC_OVER);
   // The two lowest bins (DC and the first, 62.5 Hz at 16 kHz, 47 Hz at 24 and 48 kHz; `lanes`
@@ -587,7 +592,11 @@ export function sup_process(
     const echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
     // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too, taken when no octave under 4 kHz shows the user (below)
-    if (j >= s.edge5) codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rm)), f32x4.mul(two, nz))), zero));
+    if (j >= s.edge5) {
+      codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rm)), f32x4.mul(two, nz))), zero));
+      topMean = f32x4.add(topMean, rm);
+      topMedian = f32x4.add(topMedian, f32x4.mul(eta, py));
+    }
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
@@ -601,7 +610,7 @@ export function sup_process(
   let excessSum = hsum(excess);
   const codedSum = hsum(codedExcess);
   const topSum = hsum(bandExcess);
-  if (bandsOver == 0 && codedSum != topSum) {
+  if (bandsOver == 0 && codedSum != topSum && hsum(topMean) > CODED_SPREAD * hsum(topMedian)) {
     excessSum += codedSum - topSum;
     bandExcess = codedExcess;
   }
