@@ -63,9 +63,12 @@
 //   shows in 2 octaves (250 Hz x 2^i edges), or in one where the mic stands MIC_OVER x over the
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
-//   says at the moment passes alone, at the echo's level. While the trackers are cold `over` is
-//   OVER_COLD, except that a presence starts at `over` where the reply's echo rises (./aec-change:
-//   rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
+//   says at the moment passes alone, at the echo's level. Where no octave under 4 kHz shows the user,
+//   the top octave (4 kHz up) is judged over the achieved ERLE's residual (LEAK_MS) as well in its bins
+//   under 8 kHz where that stands CODED_SPREAD x over the median leakage's there: a band the codec codes
+//   as noise (aec-lc3d).
+//   While the trackers are cold `over` is OVER_COLD, except that a presence starts at `over` where
+//   the reply's echo rises (./aec-change: rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
 //   user a fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
 //   While cold the lowest octave (under 250 Hz: two bins, 94 and 141 Hz at 24 and 48 kHz) is not one
 //   of the 2: two bins' excess share swings before the trackers have learned the room (the
@@ -104,11 +107,8 @@ import { HOOKS, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, a
 import { hsum } from "./simd-hsum";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, CODED_SPREAD, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
 } from "./aec-suppress-state";
-
-// @ts-ignore: decorator
-@inline const CODED_SPREAD: f32 = 3;
 
 // @ts-ignore: decorator
 @inline function edgeAfter(s: Suppress, g: i32): i32 {
@@ -395,6 +395,9 @@ export function sup_process(
   let bandEcho = f32x4.splat(0);
   let micOver = false;
   let codedExcess = f32x4.splat(0);
+  // (aec-lc3d) the top octave's bins under 8 kHz (all of it at 16 kHz): LC3 16_2's noise-coded band; over it a user's
+  // fricative is judged as before (at 24 kHz over the whole octave one frame was lost in 3 of the 4 such lines)
+  const codedEnd = 2 * s.edge5 >= b ? k : 2 * s.edge5;
   let topMean = f32x4.splat(0);
   let topMedian = f32x4.splat(0);
   const micOverF: f32 = MIC_OVER;
@@ -512,7 +515,8 @@ export function sup_process(
     bandEcho = f32x4.add(bandEcho, v128.and(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)), lanes));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
-    // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain only (in the presence
+    // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain, and in the presence test
+    // only at 4-8 kHz where that octave looks noise-coded and is alone (aec-lc3d, CODED_SPREAD; in the whole presence
     // test it took LC3's false presences away but cost double talk elsewhere: ./aec-suppress-state LEAK_MS)
     const rm = f32x4.pmin(f32x4.mul(etaMean, py), f32x4.mul(capRef, byRef));
     v128.store(s.resid + o, r);
@@ -591,11 +595,13 @@ export function sup_process(
     const lgE = f32x4.mul(lgGainP, py);
     const echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
-    // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too, taken when no octave under 4 kHz shows the user (below)
+    // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
+    // and the median leakage's sums: the top octave is judged on it where it looks noise-coded and no octave under it shows the user (below)
     if (j >= s.edge5) {
-      codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rm)), f32x4.mul(two, nz))), zero));
-      topMean = f32x4.add(topMean, rm);
-      topMedian = f32x4.add(topMedian, f32x4.mul(eta, py));
+      const rmC = j < codedEnd ? rm : zero;
+      codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rmC)), f32x4.mul(two, nz))), zero));
+      topMean = f32x4.add(topMean, rmC);
+      if (j < codedEnd) topMedian = f32x4.add(topMedian, f32x4.mul(eta, py));
     }
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
@@ -606,7 +612,8 @@ export function sup_process(
     excessLow = f32x4.add(excessLow, exLow);
   }
   if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
-  // (aec-lc3d) the top octave (4 kHz up) judged over the achieved ERLE's residual as well where no octave under it shows the user
+  // (aec-lc3d) the top octave (4 kHz up) judged over the achieved ERLE's residual as well where no octave under it shows
+  // the user and that residual stands CODED_SPREAD x over the median leakage's there (a band the codec codes as noise)
   let excessSum = hsum(excess);
   const codedSum = hsum(codedExcess);
   const topSum = hsum(bandExcess);
