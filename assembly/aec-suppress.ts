@@ -63,9 +63,12 @@
 //   shows in 2 octaves (250 Hz x 2^i edges), or in one where the mic stands MIC_OVER x over the
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
-//   says at the moment passes alone, at the echo's level. While the trackers are cold `over` is
-//   OVER_COLD, except that a presence starts at `over` where the reply's echo rises (./aec-change:
-//   rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
+//   says at the moment passes alone, at the echo's level. Where no octave under 4 kHz shows the user,
+//   the top octave (4 kHz up) is judged over the achieved ERLE's residual (LEAK_MS) as well in its bins
+//   under 8 kHz where that stands CODED_SPREAD x over the median leakage's there: a band the codec codes
+//   as noise (aec-lc3d).
+//   While the trackers are cold `over` is OVER_COLD, except that a presence starts at `over` where
+//   the reply's echo rises (./aec-change: rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
 //   user a fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
 //   While cold the lowest octave (under 250 Hz: two bins, 94 and 141 Hz at 24 and 48 kHz) is not one
 //   of the 2: two bins' excess share swings before the trackers have learned the room (the
@@ -107,7 +110,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -395,6 +398,12 @@ export function sup_process(
   let bandMic = f32x4.splat(0);
   let bandEcho = f32x4.splat(0);
   let micOver = false;
+  let codedExcess = f32x4.splat(0);
+  // (aec-lc3d) the top octave's bins under 8 kHz (all of it at 16 kHz): LC3 16_2's noise-coded band; over it a user's
+  // fricative is judged as before (at 24 kHz over the whole octave one frame was lost in 3 of the 4 such lines)
+  const codedEnd = 2 * s.edge5 >= b ? k : 2 * s.edge5;
+  let topMean = f32x4.splat(0);
+  let topMedian = f32x4.splat(0);
   const micOverF: f32 = MIC_OVER;
   const micOverV = f32x4.splat(MIC_OVER);
   // The two lowest bins (DC and the first, 62.5 Hz at 16 kHz, 47 Hz at 24 and 48 kHz; `lanes`
@@ -510,7 +519,8 @@ export function sup_process(
     bandEcho = f32x4.add(bandEcho, v128.and(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)), lanes));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     const r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
-    // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain only (in the presence
+    // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain, and in the presence test
+    // only at 4-8 kHz where that octave looks noise-coded and is alone (aec-lc3d, CODED_SPREAD; in the whole presence
     // test it took LC3's false presences away but cost double talk elsewhere: ./aec-suppress-state LEAK_MS)
     const rm = f32x4.pmin(f32x4.mul(etaMean, py), f32x4.mul(capRef, byRef));
     v128.store(s.resid + o, normalOrZero(r));
@@ -590,7 +600,16 @@ export function sup_process(
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgGainP, py);
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr)), f32x4.mul(two, nz))), zero);
+    const echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
+    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
+    // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
+    // and the median leakage's sums: the top octave is judged on it where it looks noise-coded and no octave under it shows the user (below)
+    if (j >= s.edge5) {
+      const rmC = j < codedEnd ? rm : zero;
+      codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rmC)), f32x4.mul(two, nz))), zero));
+      topMean = f32x4.add(topMean, rmC);
+      if (j < codedEnd) topMedian = f32x4.add(topMedian, f32x4.mul(eta, py));
+    }
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
@@ -600,6 +619,15 @@ export function sup_process(
     excessLow = f32x4.add(excessLow, exLow);
   }
   if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
+  // (aec-lc3d) the top octave (4 kHz up) judged over the achieved ERLE's residual as well where no octave under it shows
+  // the user and that residual stands CODED_SPREAD x over the median leakage's there (a band the codec codes as noise)
+  let excessSum = hsum(excess);
+  const codedSum = hsum(codedExcess);
+  const topSum = hsum(bandExcess);
+  if (bandsOver == 0 && codedSum != topSum && hsum(topMean) > CODED_SPREAD * hsum(topMedian)) {
+    excessSum += codedSum - topSum;
+    bandExcess = codedExcess;
+  }
   if (hsum(bandExcess) > BAND_SHARE * hsum(bandTotal)) {
     bandsOver++;
     if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
@@ -612,8 +640,8 @@ export function sup_process(
   // the user is present when the echo (overestimated) and the noise leave a share of the frame: in
   // two octaves, or in one where the mic stands MIC_OVER x over rho A (warm); while cold, in one
   // octave only before the echo is placed or over COLD_OCTAVE_SHARE of the frame
-  const unexplained = hsum(excess) > s.presence * hsum(total);
-  const oneOctave = s.warm ? micOver : !placed || hsum(excess) > COLD_OCTAVE_SHARE * hsum(total);
+  const unexplained = excessSum > s.presence * hsum(total);
+  const oneOctave = s.warm ? micOver : !placed || excessSum > COLD_OCTAVE_SHARE * hsum(total);
   const armed = (unexplained && (bandsOver >= BANDS_PRESENT || oneOctave || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total));
   // While relearning after a path change (`forgot`), a running presence is re-armed (its hang
   // restarted) only by a second block in a row that passes the test, or by one where the mic stands
@@ -631,7 +659,7 @@ export function sup_process(
   s.armedLast = armed;
   if (armed && rearm) {
     s.hang = s.hangBlocks;
-    if (hsum(excess) > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
+    if (excessSum > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
   } else {
     if (s.hang > 0) s.hang--;
     // (aec-drc5) a presence begun at a lift's first block (the echo over the estimate, not yet fitted)
@@ -640,7 +668,7 @@ export function sup_process(
     // leaves under LG_END_SHARE of the frame: a user stays unexplained. Counted on the smoothed fit
     // in any octave instead, a user's onset in the 4-bin octaves under 500 Hz (chance coherence)
     // ended its own presence (seminar 16k call 120ms 18dB at 8.616 s: an opening 40 -> 90 ms)
-    if (s.presentBlocks <= LG_END_BLOCKS && lgLift >= LG_END_BANDS && hsum(excess) <= LG_END_SHARE * hsum(total)) s.hang = 0;
+    if (s.presentBlocks <= LG_END_BLOCKS && lgLift >= LG_END_BANDS && excessSum <= LG_END_SHARE * hsum(total)) s.hang = 0;
     // (aec-drc6) a presence begun in a reply's onset ends where the onset lift explains the block
     if (olOn && (s.presentBlocks <= OL_SPAN || olHanging)) s.hang = 0;
     // a presence refused while cold: the trackers hold as long as it would have lasted
@@ -650,7 +678,7 @@ export function sup_process(
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
   s.loudAgo = min<i32>(s.loudAgo + 1, 1 << 20);
-  if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, hsum(excess) / (hsum(total) + 1e-20));
+  if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, excessSum / (hsum(total) + 1e-20));
   if (HOOKS) ab_resid(s, fft, work, s.over);
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
   if (HOOKS) trace_gain(s);
