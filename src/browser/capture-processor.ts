@@ -10,11 +10,11 @@
 // the context's rate it takes what the speaker plays, as the gate always does. `close` frees the
 // pipeline and the echo gate (their kernel memory in this scope) and ends the processor.
 import { CapturePipeline, type CapturePipelineOptions } from '../pipeline/capture.js';
+import { cancellerReadings } from '../pipeline/capture-echo.js';
 import { BLOCK_FRAMES, REALTIME_SAMPLE_RATE } from '../constants.js';
 import {
   contextRate,
   echoLink,
-  echoReadingsOf,
   installKernels,
   closePort,
   serve,
@@ -88,7 +88,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
           peakDb,
           speaking: this.pipeline.speaking,
           echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
-          ...echoReadingsOf(this.pipeline),
+          ...cancellerReadings(this.pipeline.echoCanceller),
         }),
       );
       this.port.onmessage = (event: MessageEvent<CaptureRequest>) => serve(this.port, event.data, (message) => this.handle(message));
@@ -130,7 +130,7 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
             ...workletMemory(),
             quanta: this.quanta,
             echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
-            ...echoReadingsOf(this.pipeline),
+            ...cancellerReadings(this.pipeline.echoCanceller),
           };
         case 'reset':
           return this.pipeline.reset();

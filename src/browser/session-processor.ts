@@ -11,9 +11,9 @@ import { BLOCK_FRAMES } from '../constants.js';
 import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../transport/adapter.js';
 import type { AdapterEvent } from '../transport/events.js';
 import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
+import { cancellerReadings } from '../pipeline/capture-echo.js';
 import {
   contextRate,
-  echoReadingsOf,
   installKernels,
   closePort,
   serve,
@@ -94,7 +94,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           speakerDb: this.speakerDb,
           speaking: this.adapter.capture.speaking,
           echoGateOpen: this.echoGate === undefined ? null : this.echoGate.open,
-          ...echoReadingsOf(this.adapter.capture),
+          ...cancellerReadings(this.adapter.capture.echoCanceller),
           bufferedMs: this.adapter.playback.bufferedMs,
           playingItemId: this.adapter.playback.playingItemId,
         }),

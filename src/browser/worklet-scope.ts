@@ -6,8 +6,6 @@ import { kernelMemory, setKernelModule } from '../wasm/load.js';
 import { RealtimePcmError, WasmLoadError, errorData } from '../errors.js';
 import { answer, requestId } from '../requests.js';
 import type { WorkletKernelOptions, WorkletMemoryStats } from './protocol.js';
-import type { CapturePipeline } from '../pipeline/capture.js';
-import { cancellerReadings, type EchoCancellerReadings } from '../pipeline/capture-echo.js';
 
 /** The part of AudioWorkletProcessor the processors use. */
 export interface ProcessorBase {
@@ -133,15 +131,6 @@ export function closePort(port: MessagePort): void {
 /** The error for a message type a processor does not know. */
 export function unknownMessage(processor: string, message: unknown): RealtimePcmError {
   return new RealtimePcmError('unknown_message', `unknown message to the ${processor} processor: ${String((message as { type?: unknown })?.type)}`);
-}
-
-/**
- * All the canceller's readings (its ERLE, echoBeyondMaxDelayMs, and the whole canceller's
- * echoReductionDb and echoOnlyMs), for level reports and stats; each null without one.
- * Allocates the object (a report's, not a quantum's).
- */
-export function echoReadingsOf(pipeline: CapturePipeline): EchoCancellerReadings {
-  return cancellerReadings(pipeline.echoCanceller);
 }
 
 /** The kernel memory of this AudioWorklet scope, for the processors' stats. */

@@ -68,33 +68,15 @@ function readingOf(canceller: CaptureEchoCanceller | undefined, name: 'erleDb' |
   return typeof value === 'number' ? value : null;
 }
 
-/** How much echo `canceller`'s linear filter removes now (its `erleDb`, dB); null without one. */
-export function cancellerErleDb(canceller: CaptureEchoCanceller | undefined): number | null {
-  return readingOf(canceller, 'erleDb');
-}
-
-/** Where `canceller` last saw the echo start past its `maxDelayMs` (its `echoBeyondMaxDelayMs`, ms; -1 if never); null without one. */
-export function cancellerBeyondMs(canceller: CaptureEchoCanceller | undefined): number | null {
-  return readingOf(canceller, 'echoBeyondMaxDelayMs');
-}
-
 /** All readings of `canceller` (allocates the object; for stats and level reports, not per quantum). */
 export function cancellerReadings(canceller: CaptureEchoCanceller | undefined): EchoCancellerReadings {
   return {
-    echoCancellerErleDb: cancellerErleDb(canceller),
-    echoBeyondMaxDelayMs: cancellerBeyondMs(canceller),
+    echoCancellerErleDb: readingOf(canceller, 'erleDb'),
+    echoBeyondMaxDelayMs: readingOf(canceller, 'echoBeyondMaxDelayMs'),
     echoReductionDb: readingOf(canceller, 'echoReductionDb'),
     echoOnlyMs: readingOf(canceller, 'echoOnlyMs'),
   };
 }
-
-/** The readings when there is no canceller (or none could be read). */
-export const NO_CANCELLER_READINGS: Readonly<EchoCancellerReadings> = Object.freeze({
-  echoCancellerErleDb: null,
-  echoBeyondMaxDelayMs: null,
-  echoReductionDb: null,
-  echoOnlyMs: null,
-});
 
 /** The `echoCancellation` option: true (an `EchoCanceller` with its defaults), its options, or an instance at the output rate. */
 export type EchoCancellationOption = boolean | Omit<EchoCancellerOptions, 'sampleRate'> | CaptureEchoCanceller;

@@ -19,7 +19,7 @@ import { freedError } from '../wasm/blocks.js';
 import type { CapturePipeline, CaptureEchoCanceller, CaptureEchoGate, CaptureEvent } from '../pipeline/capture.js';
 import type { PlaybackPipeline, PlaybackReferenceSink } from '../pipeline/playback.js';
 import { RecentIds } from '../pipeline/recent-ids.js';
-import { cancellerReadings, NO_CANCELLER_READINGS, type EchoCancellerReadings } from '../pipeline/capture-echo.js';
+import { cancellerReadings, type EchoCancellerReadings } from '../pipeline/capture-echo.js';
 import { checkAdapterOptions, type RealtimeAudioAdapterOptions } from './adapter-options.js';
 import { makePipelines } from './adapter-pipelines.js';
 import { AdapterCounters } from './adapter-stats.js';
@@ -46,7 +46,7 @@ function lastReadings(canceller: CaptureEchoCanceller | undefined): EchoCancelle
   try {
     return cancellerReadings(canceller);
   } catch {
-    return { ...NO_CANCELLER_READINGS };
+    return cancellerReadings(undefined);
   }
 }
 
