@@ -229,6 +229,36 @@ describe('metrics (test/helpers/echo-metrics.ts) on outputs known by constructio
     expect(() => checkAlignment(s, late, 'late')).toThrow(/off by 80 samples/);
     expect(checkAlignment(s, s.mic, 'on time').lag).toBe(0);
   });
+
+  it('too few near-only frames cannot tell a lag (a 24-hour soak window had one): not verified, no throw', () => {
+    const late = new Float32Array(s.mic.length);
+    late.set(s.mic.subarray(0, s.mic.length - 80), 80);
+    const size = s.sampleRate / 100;
+    // the user kept in the first 9 near-only frames checkAlignment would take, echo everywhere else
+    const few: EchoScene = { ...s, near: new Float32Array(s.near.length), labels: { ...s.labels, near: [] } };
+    let kept = 0;
+    for (const [a, b] of s.labels.near) {
+      for (let k = Math.ceil(a / size); (k + 1) * size <= b && kept < 9; k++) {
+        let echo = 0;
+        let noise = 0;
+        let near = 0;
+        for (let i = k * size; i < (k + 1) * size; i++) {
+          echo += s.echo[i]! ** 2;
+          noise += s.noise[i]! ** 2;
+          near += s.near[i]! ** 2;
+        }
+        if (echo > noise || near < 100 * noise) continue;
+        few.near.set(s.near.subarray(k * size, (k + 1) * size), k * size);
+        few.labels.near.push([k * size, (k + 1) * size]);
+        kept++;
+      }
+    }
+    expect(kept).toBe(9);
+    const a = checkAlignment(few, late, 'late, 9 frames');
+    expect(a.verified).toBe(false);
+    // with all the scene's near-only frames the same output throws
+    expect(() => checkAlignment(s, late, 'late')).toThrow(/off by 80 samples/);
+  });
 });
 
 describe('the outside rooms at 24 kHz (test/helpers/echo-outside.ts, aec-outside24)', () => {
