@@ -35,6 +35,7 @@ function probe() {
   const byBoth = NS.map(() => 0);
   /** @type {boolean[][]} per N, per partition: idle by weights in every sample so far */
   let always = [];
+  /** @type {boolean[][]} the same, idle by weights and past the fitted decay */
   let alwaysBoth = [];
   /** @type {number[]} */
   const t60s = [];
