@@ -640,6 +640,12 @@ export function aec_part_energy(s: usize, which: i32, q: i32): f32 {
 @inline const TAIL_FIT: f32 = isDefined(TAIL_FIT_DB) ? <f32>TAIL_FIT_DB : -1;
 // @ts-ignore: decorator
 @inline const TAIL_MARGIN: i32 = 2;
+// (`--use TAIL_FIT_HOLD=n`) the length shrinks only to the longest of the last n fits' (n x 32 blocks): a tail
+// that wanders about the threshold stays active; 1 (the default): each fit's length as it stands
+// @ts-ignore: decorator
+@inline const TAIL_HOLD: i32 = isDefined(TAIL_FIT_HOLD) ? <i32>TAIL_FIT_HOLD : 1;
+const tfFits = new StaticArray<i32>(64);
+let tfFitAt: i32 = 0;
 let tfState: usize = 0;
 let tfActive: i32 = 0;
 let tfMoves: i32 = -1;
@@ -659,11 +665,13 @@ export function ab_active(a: Aec): i32 {
     tfActive = a.m;
     tfMoves = a.moves;
     tfChanges = a.pathChanges;
+    for (let i = 0; i < 64; i++) tfFits[i] = a.m;
   }
   if (a.moves != tfMoves || a.pathChanges != tfChanges || a.relearning || a.relaxBlocks > 0 || !(a.bestErle > 10)) {
     tfMoves = a.moves;
     tfChanges = a.pathChanges;
     tfActive = a.m;
+    for (let i = 0; i < 64; i++) tfFits[i] = a.m;
   } else if ((a.blocks & 31) == 0) {
     const spec = <usize>(8 * a.k);
     let pb: f32 = 0;
@@ -677,7 +685,11 @@ export function ab_active(a: Aec): i32 {
     for (let q = 0; q < a.m; q++) {
       if (energy(a.wb + <usize>q * spec, 2 * a.k) > pb * r || energy(a.wf + <usize>q * spec, 2 * a.k) > pf * r) last = q;
     }
-    tfActive = min(a.m, last + 1 + TAIL_MARGIN);
+    tfFits[tfFitAt] = min(a.m, last + 1 + TAIL_MARGIN);
+    tfFitAt = tfFitAt + 1 >= min(TAIL_HOLD, 64) ? 0 : tfFitAt + 1;
+    let longest = 0;
+    for (let i = 0; i < min(TAIL_HOLD, 64); i++) longest = max(longest, tfFits[i]);
+    tfActive = longest;
   }
   tfIdle += <f64>(a.m - tfActive);
   tfAll += <f64>a.m;
