@@ -644,7 +644,7 @@ export function aec_part_energy(s: usize, which: i32, q: i32): f32 {
 // that wanders about the threshold stays active; 1 (the default): each fit's length as it stands
 // @ts-ignore: decorator
 @inline const TAIL_HOLD: i32 = isDefined(TAIL_FIT_HOLD) ? <i32>TAIL_FIT_HOLD : 1;
-const tfFits = new StaticArray<i32>(64);
+let tfFits: usize = 0; // i32[64], allocated by the first call with the rule (a static array would be in the release build too)
 let tfFitAt: i32 = 0;
 let tfState: usize = 0;
 let tfActive: i32 = 0;
@@ -665,13 +665,14 @@ export function ab_active(a: Aec): i32 {
     tfActive = a.m;
     tfMoves = a.moves;
     tfChanges = a.pathChanges;
-    for (let i = 0; i < 64; i++) tfFits[i] = a.m;
+    if (tfFits == 0) tfFits = alloc(64 << 2);
+    for (let i = 0; i < 64; i++) store<i32>(tfFits + (<usize>i << 2), a.m);
   }
   if (a.moves != tfMoves || a.pathChanges != tfChanges || a.relearning || a.relaxBlocks > 0 || !(a.bestErle > 10)) {
     tfMoves = a.moves;
     tfChanges = a.pathChanges;
     tfActive = a.m;
-    for (let i = 0; i < 64; i++) tfFits[i] = a.m;
+    for (let i = 0; i < 64; i++) store<i32>(tfFits + (<usize>i << 2), a.m);
   } else if ((a.blocks & 31) == 0) {
     const spec = <usize>(8 * a.k);
     let pb: f32 = 0;
@@ -685,10 +686,10 @@ export function ab_active(a: Aec): i32 {
     for (let q = 0; q < a.m; q++) {
       if (energy(a.wb + <usize>q * spec, 2 * a.k) > pb * r || energy(a.wf + <usize>q * spec, 2 * a.k) > pf * r) last = q;
     }
-    tfFits[tfFitAt] = min(a.m, last + 1 + TAIL_MARGIN);
+    store<i32>(tfFits + (<usize>tfFitAt << 2), min(a.m, last + 1 + TAIL_MARGIN));
     tfFitAt = tfFitAt + 1 >= min(TAIL_HOLD, 64) ? 0 : tfFitAt + 1;
     let longest = 0;
-    for (let i = 0; i < min(TAIL_HOLD, 64); i++) longest = max(longest, tfFits[i]);
+    for (let i = 0; i < min(TAIL_HOLD, 64); i++) longest = max(longest, load<i32>(tfFits + (<usize>i << 2)));
     tfActive = longest;
   }
   tfIdle += <f64>(a.m - tfActive);
