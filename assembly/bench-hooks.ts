@@ -698,3 +698,6 @@ export function ab_active(a: Aec): i32 {
 }
 /** The active length ab_active last returned (a.m without the rule). */
 export function ab_active_now(a: Aec): i32 { return TAIL_FIT < 0 ? a.m : min(tfActive, a.m); }
+/** The pointer of the background's (which 0) or the foreground's (1) weights (M partitions of 2K floats: re K, im K) and K (aec-tail12's probe). */
+export function aec_weights(s: usize, which: i32): usize { const a = changetype<Aec>(s); return which == 0 ? a.wb : a.wf; }
+export function aec_bins(s: usize): i32 { return changetype<Aec>(s).k; }

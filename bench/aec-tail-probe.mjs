@@ -41,9 +41,54 @@ function probe() {
   const t60s = [];
   /** @type {number[]} */
   const firsts = [];
+  // the weights' stability: per partition past the strongest, the foreground's weights against its own 1 s before,
+  // |<w0, w1>| / (|w0| |w1|), averaged apart over the partitions 20 dB under the strongest (both filters) and the rest
+  /** @type {Float32Array | null} */
+  let prevW = null;
+  const corr = { quiet: 0, nQuiet: 0, loud: 0, nLoud: 0 };
+  const stability = (/** @type {any} */ c) => {
+    const k = c.k;
+    const kk = k.aec_bins(c.state);
+    const mm = k.aec_state_field(c.state, 12);
+    const w = new Float32Array(k.memory.buffer, k.aec_weights(c.state, 1), mm * 2 * kk).slice();
+    const e = [0, 1].map((which) => Array.from({ length: mm }, (_, q) => k.aec_part_energy(c.state, which, q)));
+    const peaks = e.map((es) => Math.max(...es));
+    const top = e[1].indexOf(peaks[1]);
+    if (prevW !== null && prevW.length === w.length) {
+      for (let q = top + 1; q < mm; q++) {
+        let re = 0;
+        let im = 0;
+        let n0 = 0;
+        let n1 = 0;
+        const o = q * 2 * kk;
+        for (let j = 0; j < kk; j++) {
+          const ar = prevW[o + j] ?? 0;
+          const ai = prevW[o + kk + j] ?? 0;
+          const br = w[o + j] ?? 0;
+          const bi = w[o + kk + j] ?? 0;
+          re += ar * br + ai * bi;
+          im += ar * bi - ai * br;
+          n0 += ar * ar + ai * ai;
+          n1 += br * br + bi * bi;
+        }
+        if (!(n0 > 0 && n1 > 0)) continue;
+        const r = Math.hypot(re, im) / Math.sqrt(n0 * n1);
+        const quiet = e[0][q] <= peaks[0] * 0.01 && e[1][q] <= peaks[1] * 0.01;
+        if (quiet) {
+          corr.quiet += r;
+          corr.nQuiet++;
+        } else {
+          corr.loud += r;
+          corr.nLoud++;
+        }
+      }
+    }
+    prevW = w;
+  };
   const onBlock = (/** @type {any} */ c, /** @type {number} */ t) => {
     if (calls === 0) c.k.aec_decay_log_reset(); // the fits' log is the module's, shared by every canceller
     calls++;
+    if (t >= FROM_S && calls % 100 === 0 && c.k.aec_state_field(c.state, 8) !== 1) stability(c);
     if (t < FROM_S || calls % 10 !== 0) return;
     const k = c.k;
     const f = (/** @type {number} */ i) => k.aec_state_field(c.state, i);
@@ -110,7 +155,8 @@ function probe() {
       (n, i) =>
         `${n} dB ${pc(byWeights[i] / (samples * m))}/${pc(always[i].filter(Boolean).length / m)} (end ${fromEnd(always[i])}) +decay ${pc(byBoth[i] / (samples * m))}/${pc(alwaysBoth[i].filter(Boolean).length / m)}`,
     );
-    return `M ${m}, ${samples} samples, the hold's T60 median ${med} ms; idle mean/whole-call (whole-call partitions from the end): ${cells.join('; ')}`;
+    const st = `weights' 1 s stability, partitions 20 dB under / the rest: ${corr.nQuiet ? (corr.quiet / corr.nQuiet).toFixed(2) : '-'} (${corr.nQuiet}) / ${corr.nLoud ? (corr.loud / corr.nLoud).toFixed(2) : '-'} (${corr.nLoud})`;
+    return `M ${m}, ${samples} samples, the hold's T60 median ${med} ms; idle mean/whole-call (whole-call partitions from the end): ${cells.join('; ')}; ${st}`;
   };
   return { onBlock, report };
 }
