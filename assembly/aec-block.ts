@@ -20,7 +20,7 @@ import { OL_SPAN, OL_PAUSE_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
-import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
+import { HOOKS, ab_active, ab_active_now, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, MOVED_COPY_MS, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
@@ -332,7 +332,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
     kf_drift(a.wb, a.unc, 0, a.m, k, LAMBDA, a.floors, a.caps, a.rScale, 1);
   } else {
     kf_update(a.wb, a.x, a.unc, a.runs, a.nRuns, k, a.sG, a.sG + kb, a.invT, a.rScale, LAMBDA, INFO, load<f32>(a.floors), load<f32>(a.caps));
-    kf_drift_gaps(a.wb, a.unc, a.runs, a.nRuns, a.m, k, LAMBDA, a.floors, a.caps, a.rScale); // (silence between words)
+    kf_drift_gaps(a.wb, a.unc, a.runs, a.nRuns, HOOKS ? ab_active_now(a) : a.m, k, LAMBDA, a.floors, a.caps, a.rScale); // (silence between words)
   }
   if ((!quiet && a.nRuns > 0) || a.skewOn) a.settled = 0; // (the skew's constraint also moves taps across partitions)
   if (HOOKS) ab_adapt(a, fh, quiet);
@@ -345,7 +345,8 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
     else if (a.settled < a.m) pf_constrain(a.wb + <usize>a.constrainNext * spec, k, a.b, a.fft, a.tmp, a.work);
     a.settled++;
     if (HOOKS) ab_constrain(a);
-    a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
+    if (HOOKS) a.constrainNext = a.constrainNext + 1 >= ab_active_now(a) ? 0 : a.constrainNext + 1;
+    else a.constrainNext = a.constrainNext + 1 == a.m ? 0 : a.constrainNext + 1;
   }
 }
 
@@ -421,7 +422,7 @@ export function aec_block(a: Aec): void {
     memory.fill(a.xf, 0, kb);
   } else {
     // only the partitions whose reference frame is not all zeros (the pauses between words)
-    a.nRuns = kf_runs(a.xz, a.slots, fh, m, spec, a.runs);
+    a.nRuns = kf_runs(a.xz, a.slots, fh, HOOKS ? ab_active(a) : m, spec, a.runs); // (aec-tail12's emulation: a shorter active window)
     kf_filter_residual(a.wb, a.wf, a.sY, a.sG, a.x, a.unc, m, a.runs, a.nRuns, k, a.profile, a.resid, a.xw, a.xf, turning ? a.rot : 0);
     if (turning) sk_turn_gaps(a);
     pf_last_half(a.sY, a.sY + kb, b, a.fft, a.tmp, a.work, a.yb);

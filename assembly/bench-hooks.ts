@@ -627,3 +627,77 @@ export function aec_part_energy(s: usize, which: i32, q: i32): f32 {
   const w = (which == 0 ? a.wb : a.wf) + <usize>q * <usize>(8 * a.k);
   return energy(w, 2 * a.k);
 }
+
+// ---- aec-tail12: the filter's length fitted to the room, emulated (compiled in only with `--use TAIL_FIT_DB=<dB>`,
+// e.g. ECHO_HOOK_USE='TAIL_FIT_DB=20' for bench/echo-lab/hooked-build.mjs). Every 32 blocks, once the foreground
+// has removed 10 dB (bestErle) and while nothing is being relearned, the filter's active length becomes the last
+// partition whose weights stand within TAIL_FIT_DB of the strongest partition's in either filter, plus TAIL_MARGIN
+// partitions (the probe: they adapt, so an echo longer than the active length shows in them and the length grows
+// by up to TAIL_MARGIN per 32 blocks); the partitions past it are neither filtered nor adapted nor constrained
+// (their weights and uncertainty frozen). The whole window again at a reset, a filter move, a path change, a
+// relearning or a relaxed bound. One canceller at a time per module instance (the lab's runs, one CHAIN_BASE case).
+// @ts-ignore: decorator
+@inline const TAIL_FIT: f32 = isDefined(TAIL_FIT_DB) ? <f32>TAIL_FIT_DB : -1;
+// @ts-ignore: decorator
+@inline const TAIL_MARGIN: i32 = 2;
+// (`--use TAIL_FIT_HOLD=n`) the length shrinks only to the longest of the last n fits' (n x 32 blocks): a tail
+// that wanders about the threshold stays active; 1 (the default): each fit's length as it stands
+// @ts-ignore: decorator
+@inline const TAIL_HOLD: i32 = isDefined(TAIL_FIT_HOLD) ? <i32>TAIL_FIT_HOLD : 1;
+let tfFits: usize = 0; // i32[64], allocated by the first call with the rule (a static array would be in the release build too)
+let tfFitAt: i32 = 0;
+let tfState: usize = 0;
+let tfActive: i32 = 0;
+let tfMoves: i32 = -1;
+let tfChanges: i32 = -1;
+let tfIdle: f64 = 0; // partition-blocks idle since aec_tail_fit_reset
+let tfAll: f64 = 0; // partition-blocks in all
+/** Forgets the idle counts. */
+export function aec_tail_fit_reset(): void { tfIdle = 0; tfAll = 0; }
+/** The share of partition-blocks left idle since aec_tail_fit_reset (-1: the rule is not compiled in). */
+export function aec_tail_fit_idle(): f64 { return TAIL_FIT < 0 ? -1 : tfAll > 0 ? tfIdle / tfAll : 0; }
+/** In aec_block, once per block before the filters' pass: the partitions filtered and adapted, [0, active). */
+export function ab_active(a: Aec): i32 {
+  if (TAIL_FIT < 0) return a.m;
+  const s = changetype<usize>(a);
+  if (s != tfState || a.blocks == 0) {
+    tfState = s;
+    tfActive = a.m;
+    tfMoves = a.moves;
+    tfChanges = a.pathChanges;
+    if (tfFits == 0) tfFits = alloc(64 << 2);
+    for (let i = 0; i < 64; i++) store<i32>(tfFits + (<usize>i << 2), a.m);
+  }
+  if (a.moves != tfMoves || a.pathChanges != tfChanges || a.relearning || a.relaxBlocks > 0 || !(a.bestErle > 10)) {
+    tfMoves = a.moves;
+    tfChanges = a.pathChanges;
+    tfActive = a.m;
+    for (let i = 0; i < 64; i++) store<i32>(tfFits + (<usize>i << 2), a.m);
+  } else if ((a.blocks & 31) == 0) {
+    const spec = <usize>(8 * a.k);
+    let pb: f32 = 0;
+    let pf: f32 = 0;
+    for (let q = 0; q < a.m; q++) {
+      pb = max(pb, energy(a.wb + <usize>q * spec, 2 * a.k));
+      pf = max(pf, energy(a.wf + <usize>q * spec, 2 * a.k));
+    }
+    const r: f32 = Mathf.pow(10, -TAIL_FIT / 10);
+    let last = 0;
+    for (let q = 0; q < a.m; q++) {
+      if (energy(a.wb + <usize>q * spec, 2 * a.k) > pb * r || energy(a.wf + <usize>q * spec, 2 * a.k) > pf * r) last = q;
+    }
+    store<i32>(tfFits + (<usize>tfFitAt << 2), min(a.m, last + 1 + TAIL_MARGIN));
+    tfFitAt = tfFitAt + 1 >= min(TAIL_HOLD, 64) ? 0 : tfFitAt + 1;
+    let longest = 0;
+    for (let i = 0; i < min(TAIL_HOLD, 64); i++) longest = max(longest, load<i32>(tfFits + (<usize>i << 2)));
+    tfActive = longest;
+  }
+  tfIdle += <f64>(a.m - tfActive);
+  tfAll += <f64>a.m;
+  return tfActive;
+}
+/** The active length ab_active last returned (a.m without the rule). */
+export function ab_active_now(a: Aec): i32 { return TAIL_FIT < 0 ? a.m : min(tfActive, a.m); }
+/** The pointer of the background's (which 0) or the foreground's (1) weights (M partitions of 2K floats: re K, im K) and K (aec-tail12's probe). */
+export function aec_weights(s: usize, which: i32): usize { const a = changetype<Aec>(s); return which == 0 ? a.wb : a.wf; }
+export function aec_bins(s: usize): i32 { return changetype<Aec>(s).k; }

@@ -30,10 +30,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SpeexModule from '@echogarden/speex-resampler-wasm/simd';
 import fvad from '@echogarden/fvad-wasm';
-import { CapturePipeline, EchoGate, kernelMemory, Resampler } from 'realtime-pcm';
+// CHAIN_OURS=<dist dir of another build> (e.g. a hooked build's dir: bench/echo-lab/hooked-build.mjs) in place of this one (aec-tail12)
+const { CapturePipeline, EchoGate, kernelMemory, Resampler } = process.env.CHAIN_OURS
+  ? await import(new URL(`file://${path.resolve(process.env.CHAIN_OURS, 'index.js')}`).href)
+  : await import('realtime-pcm');
 import { callMic, callSignals } from './aec-playing-signal.mjs';
 import { runSuite } from './lib.mjs';
 
+/**
+ * EchoCanceller options for this build's two canceller cases (CHAIN_ECHO_OPTIONS, JSON; default none: `true`),
+ * e.g. '{"tailMs":50}' (aec-tail12: the speed a filter fitted to the bench's pure delay could reach at most),
+ * the CHAIN_BASE build keeping its defaults.
+ */
+const echoOptions = process.env.CHAIN_ECHO_OPTIONS ? JSON.parse(process.env.CHAIN_ECHO_OPTIONS) : true;
 /** An earlier build to compare in the same run (CHAIN_BASE), or undefined. */
 const base = process.env.CHAIN_BASE ? await import(new URL(`file://${path.resolve(process.env.CHAIN_BASE, 'index.js')}`).href) : undefined;
 
@@ -177,11 +186,13 @@ function cases(piece, inCall = false) {
       seconds: 1,
     };
   };
-  list.push(ours('realtime-pcm: echo canceller + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true }), refs));
+  list.push(
+    ours('realtime-pcm: echo canceller + VAD', new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: echoOptions }), refs),
+  );
   list.push(
     ours(
       'realtime-pcm: echo canceller (reference at the session rate) + VAD',
-      new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: true, referenceRate: SESSION_RATE }),
+      new CapturePipeline({ inputRate: IN_RATE, chunkMs: 20, vad: true, echoCancellation: echoOptions, referenceRate: SESSION_RATE }),
       sessionRefs,
     ),
   );
