@@ -159,9 +159,11 @@ export function sup_keep_leak(p: usize): void {
 }
 
 /**
- * (aec-dtpath2) The leakage eta and the reference predictors back to what they were when the model was kept: after a path change the
- * relearning filter took the model kept before it (./aec-change offerKept, a playout jump), whose
- * residual per bin is the old room's again. The trackers stay relearning (`forgot`, their count).
+ * (aec-dtpath2) The leakage eta and the reference predictors back to what they were when the model
+ * was kept: after a path change the relearning filter took the model kept before it (./aec-change
+ * offerKept, a playout jump), whose residual per bin is the old room's again (reset to 1 and learned
+ * at BOOST x on the unremoved echo since the change, they took the user for echo: the laptop's jump
+ * at 11 s lost its user for 0.6 s). The trackers stay relearning (`forgot`, their count).
  */
 export function sup_restore_leak(p: usize): void {
   const s = changetype<Suppress>(p);
