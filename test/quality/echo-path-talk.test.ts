@@ -26,7 +26,15 @@ const CALLS: SceneParams[] = [
   { room: 'desk', pathChange: { atS: 9, move: true, shiftMs: -30 } },
 ].map((c) => ({ ...c, sampleRate: 16000, delayMs: 120, erlDb: 12, script: 'call', seed: 7 + c.pathChange.atS }) as SceneParams);
 
-const JUMP_AT_11: SceneParams = { room: 'laptop', pathChange: { atS: 11, move: false, shiftMs: 40 }, sampleRate: 16000, delayMs: 120, erlDb: 12, script: 'call', seed: 18 };
+const JUMP_AT_11: SceneParams = {
+  room: 'laptop',
+  pathChange: { atS: 11, move: false, shiftMs: 40 },
+  sampleRate: 16000,
+  delayMs: 120,
+  erlDb: 12,
+  script: 'call',
+  seed: 18,
+};
 
 const ours: EchoFigures[] = [];
 let jump: EchoFigures;
