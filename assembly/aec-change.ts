@@ -4,7 +4,7 @@
 // kept and offered back at the next filter move if it fits (a playout jump). Per block, no allocation.
 
 import { dl_onset, dl_peak, dl_rearm } from "./aec-delay";
-import { sup_forget, sup_forget_leak, sup_relearning, sup_warm } from "./aec-suppress-init";
+import { sup_forget, sup_forget_leak, sup_relearning, sup_restore_leak, sup_keep_leak, sup_warm } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
@@ -353,6 +353,8 @@ export function offerKept(a: Aec, by: i32): bool {
   memory.copy(a.wb, a.wkept, <usize>a.m * spec);
   pf_shift(a.wb, a.m, spec, bestBy);
   a.settled = 0;
+  // (aec-dtpath2) the suppressor's leakage back to the kept model's
+  if (a.suppress && sup_relearning(a.sup)) sup_restore_leak(a.sup);
   return true;
 }
 
@@ -372,6 +374,7 @@ export function keepModel(a: Aec, heard: bool): void {
     a.keptOffset = a.offset;
     a.keptMoved = 0;
     a.keptFresh = true;
+    if (a.suppress) sup_keep_leak(a.sup); // (aec-dtpath2) the suppressor's leakage and reference predictors with it
   }
   if (!a.keptModel || !a.relearning || (a.blocks & 7) != 0) return;
   if (a.bestErle >= 10) a.keptModel = false;

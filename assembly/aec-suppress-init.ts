@@ -12,7 +12,7 @@ import {
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 21 * k + 8 + 6 * LG_OCTAVES));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 24 * k + 8 + 6 * LG_OCTAVES));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -75,6 +75,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.leakNum = q; q += <usize>(4 * k);
   s.leakDen = q; q += <usize>(4 * k);
   s.arrive = q; q += <usize>(4 * k);
+  s.etaKept = q; q += <usize>(12 * k);
   s.gain = q + 16;
   s.lg = q + <usize>(4 * (k + 8));
   const n = 2 * b;
@@ -122,6 +123,7 @@ export function sup_reset(p: usize): void {
   s.refused = 0;
   s.armedLast = false;
   memory.fill(s.lg, 0, <usize>(4 * 6 * LG_OCTAVES));
+  memory.fill(s.etaKept, 0, <usize>(12 * k));
   s.olIndex = -1;
   s.olHeld = 0;
   s.olRatio = 0;
@@ -145,6 +147,30 @@ export function sup_forget(p: usize): void {
   }
   s.learned = 0;
   s.forgot = true;
+}
+
+/** (aec-dtpath2) The leakage eta and the reference predictors zeta, kappa kept with the canceller's snapshot of its converged model (./aec-change keepModel). */
+export function sup_keep_leak(p: usize): void {
+  const s = changetype<Suppress>(p);
+  const row = <usize>(4 * s.k);
+  memory.copy(s.etaKept, s.eta, row);
+  memory.copy(s.etaKept + row, s.zeta, row);
+  memory.copy(s.etaKept + 2 * row, s.kappa, row);
+}
+
+/**
+ * (aec-dtpath2) The leakage eta and the reference predictors back to what they were when the model
+ * was kept: after a path change the relearning filter took the model kept before it (./aec-change
+ * offerKept, a playout jump), whose residual per bin is the old room's again (reset to 1 and learned
+ * at BOOST x on the unremoved echo since the change, they took the user for echo: the laptop's jump
+ * at 11 s lost its user for 0.6 s). The trackers stay relearning (`forgot`, their count).
+ */
+export function sup_restore_leak(p: usize): void {
+  const s = changetype<Suppress>(p);
+  const row = <usize>(4 * s.k);
+  memory.copy(s.eta, s.etaKept, row);
+  memory.copy(s.zeta, s.etaKept + row, row);
+  memory.copy(s.kappa, s.etaKept + 2 * row, row);
 }
 
 /** (the bench's oracle, ./bench-hooks ab_veto 2048) the leakage forgotten only: eta back to 1, the trackers' learning count and state kept. */

@@ -523,6 +523,7 @@
   dIm: usize;
   leakNum: usize; // f32[K] smoothed (|E|^2 - N) where eta learns (LEAK_MS)
   leakDen: usize; // f32[K] smoothed |Y|^2 there: leakNum / leakDen is the leakage as a ratio of means (aec-lc3c)
+  etaKept: usize; // f32[3][K] eta, zeta and kappa when the canceller last kept its converged model, for that model's return after a path change (sup_keep_leak, sup_restore_leak; aec-dtpath2)
   arrive: usize; // f32[K] the call's first echo as the delay estimator's coherence explains it before a first onset (-1 outside its band; aec-quiet5)
   arrival: f32; // its band's share of the mic (0: none recognised this block)
   arrivedLast: bool; // recognised last block

@@ -24,6 +24,8 @@
 //   delay estimator's profile weighs A from its first candidate onset, before that is confirmed.
 // - The trackers step BOOST x as fast while little is learned (falling to 1 x over FAST_MS of
 //   playback; again after a path change): the residual must be known before the user first talks.
+//   Where the canceller's relearning filter takes back the model it kept before the change (a playout
+//   jump), eta, zeta and kappa go back to the values kept with it (./aec-suppress-init sup_restore_leak).
 //   Until they have first learned the room, the reference predictors (zeta, kappa, rho) rise at
 //   1 x only while the mic stands over the echo the canceller's gain bound predicts (COLD_SUSPECT_DB)
 //   and the weighted reference is not rising (a user talking into a reply's pause, not a louder

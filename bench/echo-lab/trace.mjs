@@ -81,13 +81,15 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
       // the residual's terms per octave (x1, dB): TR | eta Y^2, zeta A, kappa A_flat, R (with the decay hold)
       // the residual's hold: dB per 60 dB, from the per-block decay (h[15])
       // then (aec-hall8) the gain's residual with the user x1 (Rn) and the hall's cap on it (HALL_NEAR x the fitted echo; -300: none)
-      let terms = `        hold ${Math.round((-60 / (10 * Math.log10(h[15]))) * (B / rate) * 1000)} ms; terms TR|etaY|zA|kAf|R|Rn|cap |`;
+      // and (aec-dtpath2) the held tail `late` (the presence test allows OVER_TAIL x it)
+      let terms = `        hold ${Math.round((-60 / (10 * Math.log10(h[15]))) * (B / rate) * 1000)} ms; terms TR|etaY|zA|kAf|R|Rn|cap|late |`;
       for (let q = 0; q + 1 < edges.length; q++) {
-        const sums = [0, 0, 0, 0, 0, 0, 0];
+        const sums = [0, 0, 0, 0, 0, 0, 0, 0];
         for (let k = edges[q]; k < edges[q + 1]; k++) {
           sums[0] += power(T, k);
           for (let m = 2; m <= 6; m++) sums[m - 1] += arr(i, m)[k] * calib;
           sums[6] += arr(i, 12)[k] * calib;
+          sums[7] += arr(i, 11)[k] * calib;
         }
         terms += ` ${sums.map(db).join('')} |`;
       }
