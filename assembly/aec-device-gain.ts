@@ -43,7 +43,7 @@ import { dl_peak_lag } from "./aec-delay";
 @inline const DG_OVER_NOISE: f32 = 30;
 /** Blocks each class needs before the slope moves. */
 // @ts-ignore: decorator
-@inline const DG_MIN_BLOCKS: f32 = 100;
+@inline const DG_MIN_BLOCKS: f32 = 10;
 
 export function dg_reset(a: Aec): void {
   a.dgSlope = 0;
