@@ -20,7 +20,6 @@ import { OL_SPAN, OL_PAUSE_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
-import { dg_shape, dg_learn } from "./aec-device-gain";
 import { HOOKS, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
@@ -389,7 +388,6 @@ export function aec_block(a: Aec): void {
   // 1. the newest reference frame (previous block, this block) into the history
   a.head = a.head == 0 ? a.slots - 1 : a.head - 1;
   const fh = (a.head + a.offset) % a.slots; // slot of the filter's first partition
-  dg_shape(a, a.refFrame + (<usize>b << 2)); // the device's gain after the reference tap (aec-drc9)
   const xh = a.x + <usize>a.head * spec;
   const zeroFrame = pf_spectrum(a.fft, a.refFrame, a.n, k, xh, xh + kb, a.work); // (no transform of a silent frame)
   a.zeroFrames = zeroFrame ? min(a.zeroFrames + 1, a.slots) : 0; // capped: no test needs more
@@ -513,7 +511,6 @@ export function aec_block(a: Aec): void {
   else memory.copy(a.outBlock, out, <usize>b << 2);
   const present = a.talking || (a.suppress && sup_user_present(a.sup));
   rd_block(a, sdd, rd_echo_only(a, echoing, present), present); // the stats' echo reduction (reads only)
-  if (!quiet && out == a.ef && rd_echo_only(a, echoing, present) && a.bestErle > 2) dg_learn(a, a.micBlock, a.yf);
   if (playing) {
     a.erleNum += 0.02 * (sdd - a.erleNum);
     a.erleDen += 0.02 * (energy(out, b) - a.erleDen); // the linear stage's ERLE

@@ -239,19 +239,6 @@ import { kf_drift } from "./aec-step";
   lateD0: f32; // the late bases' power decay per block
   lateD1: f32;
   lateD2: f32;
-  // The device's gain after the reference tap (./aec-device-gain, aec-drc9)
-  dgSlope: f32; // the shaping's dB of gain per dB of the reference's level (less DG_DEAD)
-  dgLevel: f32; // the reference's detector level, dB
-  dgMean: f32; // its slow mean over playing blocks, dB
-  dgGain: f32; // the gain applied at the last block's end
-  dgCq: f32; // the quieter class: smoothed <d y>, <y y>, level (dB), blocks
-  dgPq: f32;
-  dgLq: f32;
-  dgNq: f32;
-  dgCl: f32; // the louder class
-  dgPl: f32;
-  dgLl: f32;
-  dgNl: f32;
   // The whole canceller's echo reduction, for stats (./aec-readings; nothing reads them back)
   rdMic: f32; // smoothed mic and output energies over echo-only blocks
   rdOut: f32;
@@ -267,7 +254,6 @@ import { kf_drift } from "./aec-step";
   work: usize;
   x: usize; // reference history, `slots` spectra of 2K floats
   xe: usize; // f32[slots] the energy of each history slot's newest block
-  dgRing: usize; // f32[slots] the reference's detector level at each history slot, dB (./aec-device-gain)
   xz: usize; // i32[slots] 1 where the slot's frame (2B samples) is all zeros: its spectrum is zero
   runs: usize; // i32[M + 1][4]: the filter's partitions with a reference, in runs of history slots (./aec-block: liveRuns)
   nRuns: i32; // runs this block
@@ -341,7 +327,6 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.work = p; p += fft_work_bytes(n);
   a.x = p; p += <usize>(m + maxLag + 1) * spec;
   a.xe = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
-  a.dgRing = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
   a.xz = p; p = alignUp(p + <usize>(4 * (m + maxLag + 1)));
   a.runs = p; p += <usize>(16 * (m + 1));
   a.delay = p; p = alignUp(p + dl_bytes(sampleRate, n, m + maxLag + 1));

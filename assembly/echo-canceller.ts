@@ -43,7 +43,6 @@ import { sk_reset } from "./aec-skew";
 import { rv_off } from "./aec-reverb";
 import { late_init, late_reset } from "./aec-late";
 import { rd_reset } from "./aec-readings";
-import { dg_reset } from "./aec-device-gain";
 
 /** Bytes of state: blocks of `b` samples, `m` partitions placed at up to `maxLag` blocks of delay. */
 export function aec_state_bytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
@@ -148,19 +147,6 @@ export function aec_reset(s: usize): void {
   rv_off(a);
   late_reset(a);
   rd_reset(a);
-  dg_reset(a);
-}
-
-/** (aec-drc9, experiment) the classes' misfit, dB per dB. */
-export function aec_device_misfit(s: usize): f64 {
-  const a = changetype<Aec>(s);
-  if (a.dgCq <= 0 || a.dgCl <= 0 || a.dgLl - a.dgLq < 1) return -99;
-  return <f64>((<f32>20 * Mathf.log10(a.dgCq / a.dgPq) - <f32>20 * Mathf.log10(a.dgCl / a.dgPl)) / (a.dgLl - a.dgLq));
-}
-
-/** (aec-drc9, experiment) the device gain's learned slope. */
-export function aec_device_slope(s: usize): f64 {
-  return <f64>changetype<Aec>(s).dgSlope;
 }
 
 /** Queues `n` reference samples (what the speaker plays). Beyond 1 s queued the oldest are dropped (counted). */

@@ -24,5 +24,5 @@ export { rs_prototype, rs_prototype_length } from "./resample-prototypes";
 export { vad_state_bytes, vad_init, vad_reset, vad_process, vad_frames_decided, vad_frames, vad_speaking, vad_last_decision, vad_level_db, vad_floor_db } from "./vad";
 export { gate_state_bytes, gate_init, gate_reset, gate_push_reference, gate_process, gate_open, gate_gain, gate_delay_blocks, gate_delay_trusted, gate_erl_db, gate_far_active, gate_delay_confidence, gate_align } from "./echo-gate";
 export { fft_table_bytes, fft_work_bytes, fft_init, fft_forward, fft_inverse, fft_forward_half, fft_inverse_half } from "./fft";
-export { aec_state_bytes, aec_init, aec_reset, aec_push_reference, aec_process, aec_latency_blocks, aec_onset_blocks, aec_beyond_blocks, aec_erle_db, aec_converged, aec_user_present, aec_path_changes, aec_dropped_reference, aec_skew_ppm, aec_device_slope, aec_device_misfit } from "./echo-canceller";
+export { aec_state_bytes, aec_init, aec_reset, aec_push_reference, aec_process, aec_latency_blocks, aec_onset_blocks, aec_beyond_blocks, aec_erle_db, aec_converged, aec_user_present, aec_path_changes, aec_dropped_reference, aec_skew_ppm } from "./echo-canceller";
 export { aec_discard_reference, aec_echo_reduction_db, aec_echo_only_blocks } from "./echo-canceller";
