@@ -55,7 +55,13 @@ const adapter = cancellerAdapter(lib, rate, {}, 'EchoCanceller', false, (/** @ty
   const share = c.k.aec_arrival_share(s);
   const f32 = new Float32Array(c.k.memory.buffer);
   const ptr = c.k.aec_arrive_bins(s) >> 2;
-  rows.push({ t: t - shift / rate, share, far: c.k.aec_arrival_far(s), present: c.k.aec_present_blocks(s), est: share > 0 ? f32.slice(ptr, ptr + B + 1) : null });
+  rows.push({
+    t: t - shift / rate,
+    share,
+    far: c.k.aec_arrival_far(s),
+    present: c.k.aec_present_blocks(s),
+    est: share > 0 ? f32.slice(ptr, ptr + B + 1) : null,
+  });
 });
 const out = lab.runCanceller(adapter, { ...scene, mic: pad(scene.mic, shift), reference: pad(scene.reference, shift) }).slice(shift);
 adapter.canceller.free();
@@ -67,7 +73,11 @@ let cTrue = 0;
 for (const r of rows) {
   if (!r.est || r.t >= userAt || r.t < Number(o.from)) continue;
   const e = spectrum(scene.echo, frameEnd(r.t));
-  for (let k = 0; k <= B; k++) if (r.est[k] >= 0) { cEst += r.est[k]; cTrue += e[k]; }
+  for (let k = 0; k <= B; k++)
+    if (r.est[k] >= 0) {
+      cEst += r.est[k];
+      cTrue += e[k];
+    }
 }
 const unit = cEst > 0 ? cTrue / cEst : 1;
 console.log(`${scene.name} +${shift}: user at ${userAt.toFixed(2)} s; unit (true echo / estimate before the user) ${db(unit)} dB; over ${over}`);
@@ -93,8 +103,16 @@ for (const r of rows) {
   }
   // the lab's dirty rule on the 10 ms frame ending at this block's output
   const k10 = Math.floor((Math.round(r.t * rate) - B) / size) - 1;
-  let n = 0, ee = 0, d = 0;
-  for (let i = k10 * size; i < (k10 + 1) * size && i >= 0; i++) { n += scene.near[i] ** 2; ee += scene.echo[i] ** 2; d += (out[i] - scene.near[i]) ** 2; }
+  let n = 0,
+    ee = 0,
+    d = 0;
+  for (let i = k10 * size; i < (k10 + 1) * size && i >= 0; i++) {
+    n += scene.near[i] ** 2;
+    ee += scene.echo[i] ** 2;
+    d += (out[i] - scene.near[i]) ** 2;
+  }
   const dirty = n >= 10 * ee && n > 1e-9 && d * 10 > n ? 'DIRTY' : '';
-  console.log(`${r.t.toFixed(2).padStart(5)} | ${r.share.toFixed(2)} ${r.far ? 'far' : '   '} ${String(r.present).padStart(4)} | ${db(se)} ${db(su)} ${r.est ? db(sest) : '     -'} | ${r.est ? `${db(seen)} / ${db(su)}` : ''} | ${dirty}`);
+  console.log(
+    `${r.t.toFixed(2).padStart(5)} | ${r.share.toFixed(2)} ${r.far ? 'far' : '   '} ${String(r.present).padStart(4)} | ${db(se)} ${db(su)} ${r.est ? db(sest) : '     -'} | ${r.est ? `${db(seen)} / ${db(su)}` : ''} | ${dirty}`,
+  );
 }
