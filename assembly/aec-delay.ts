@@ -60,6 +60,7 @@ import { normalOrZero } from "./shared";
   arriveFar: f32; // (aec-bt10) the profile's peak past the search over young lags too, as dl_arrival judges one
   arriveFarLag: i32; // its lag (-1: none)
   arrivedFar: bool; // dl_arrival's last recognition was that far peak's
+  arrivedAge: i32; // (aec-bt11) the age of the lag dl_arrival last recognised, updates (0: none)
   beyondUpdates: i32; // updates in a row with echo in which it stood out, its onset within a lag (BEYOND_UPDATES)
   beyondCandidate: i32; // that onset (-1: none)
   beyond: i32; // the last onset seen past the search, lag (-1: none)
@@ -239,6 +240,7 @@ export function dl_reset(p: usize): void {
   d.arriveFar = 0;
   d.arriveFarLag = -1;
   d.arrivedFar = false;
+  d.arrivedAge = 0;
   d.beyondUpdates = 0;
   d.beyondCandidate = -1;
   d.beyond = -1;
@@ -702,6 +704,7 @@ export function dl_beyond_candidate(p: usize): i32 {
 export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32): f32 {
   const d = changetype<Delay>(p);
   d.arrivedFar = false;
+  d.arrivedAge = 0;
   if (d.onset >= 0) return 0;
   let l = d.peakLag;
   let peak = d.peak;
@@ -715,6 +718,7 @@ export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32
   if (l <= minLag) return 0;
   const age = load<i32>(d.ages + (<usize>l << 2));
   if (age < ARRIVE_MIN_AGE || !(peak > ARRIVE_MIN) || !(peak > ARRIVE_OVER * d.mean) || !(peak * <f32>age > ARRIVE_BIAS)) return 0;
+  d.arrivedAge = age;
   const g = scale / (1 - Mathf.pow(1 - d.alpha, <f32>age));
   const row = <usize>l * (<usize>d.nb << 2);
   const cr = d.cRe + row;
@@ -733,6 +737,11 @@ export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32
     pd += scale * load<f32>(d.pdd + o);
   }
   return min<f32>(1, ec / (pd + 1.0e-20));
+}
+
+/** (aec-bt11) The age (updates) of the lag dl_arrival last recognised, 0: none this block. */
+export function dl_arrival_age(p: usize): i32 {
+  return changetype<Delay>(p).arrivedAge;
 }
 
 /** (aec-bt10) dl_arrival's last recognition was at the far peak past the search. */

@@ -143,6 +143,10 @@ export function aec_arrival_share(s: usize): f32 { return changetype<Suppress>(c
 export function aec_delay_peak_lag(s: usize): i32 { return dl_peak_lag(changetype<Aec>(s).delay); }
 export function aec_delay_likely(s: usize): i32 { return dl_likely_onset(changetype<Aec>(s).delay); }
 export function aec_talking(s: usize): i32 { return changetype<Aec>(s).talking ? 1 : 0; }
+/** (aec-bt11) The suppressor's f32[K] of the echo dl_arrival explains per bin (-1 outside its band), whether that recognition was past the search, and the blocks the user has been judged present. */
+export function aec_arrive_bins(s: usize): usize { return changetype<Suppress>(changetype<Aec>(s).sup).arrive; }
+export function aec_arrival_far(s: usize): i32 { return changetype<Suppress>(changetype<Aec>(s).sup).arrivalFar ? 1 : 0; }
+export function aec_present_blocks(s: usize): i32 { return changetype<Suppress>(changetype<Aec>(s).sup).presentBlocks; }
 /** The lags its onset is searched in (maxLag + 2). */
 export function aec_delay_search_lags(s: usize): i32 { return dl_search_lags(changetype<Aec>(s).delay); }
 
