@@ -128,6 +128,7 @@ export function sup_reset(p: usize): void {
   s.olHeld = 0;
   s.olRatio = 0;
   s.loudAgo = 1 << 20;
+  s.codedAgo = 1 << 20;
   s.aPrev = 0;
   s.arrival = 0;
   s.arrivedLast = false;

@@ -68,7 +68,7 @@
 //   says at the moment passes alone, at the echo's level. Where no octave under 4 kHz shows the user,
 //   the top octave (4 kHz up) is judged over the achieved ERLE's residual (LEAK_MS) as well in its bins
 //   under 8 kHz where that stands CODED_SPREAD x over the median leakage's there: a band the codec codes
-//   as noise (aec-lc3d).
+//   as noise (aec-lc3d); at 24 / 48 kHz for CODED_HOLD blocks more (aec-lc3e).
 //   While the trackers are cold `over` is OVER_COLD, except that a presence starts at `over` where
 //   the reply's echo rises (./aec-change: rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
 //   user a fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
@@ -112,7 +112,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -626,7 +626,9 @@ export function sup_process(
   let excessSum = hsum(excess);
   const codedSum = hsum(codedExcess);
   const topSum = hsum(bandExcess);
-  if (bandsOver == 0 && codedSum != topSum && hsum(topMean) > CODED_SPREAD * hsum(topMedian)) {
+  // (aec-lc3e) at 24 / 48 kHz the spread once over held CODED_HOLD blocks (at 16 kHz this block's alone)
+  s.codedAgo = hsum(topMean) > CODED_SPREAD * hsum(topMedian) ? 0 : min<i32>(s.codedAgo + 1, 1 << 20);
+  if (bandsOver == 0 && codedSum != topSum && s.codedAgo <= (codedEnd < k ? CODED_HOLD : 0)) {
     excessSum += codedSum - topSum;
     bandExcess = codedExcess;
   }

@@ -73,5 +73,7 @@ export function traceScene(build, scene, shift, run) {
   }
   // octaves: < 250, 250-500, ..., > 4 kHz (bins)
   const edges = [0, 4, 8, 16, 32, 64, B + 1].map((x) => Math.min(B + 1, Math.round((x * 16000 * B) / (rate * 128))));
+  // (aec-lc3e) ECHO_TRACE_SPLIT8=1: at 24 / 48 kHz the top octave split at 8 kHz (LC3 16_2's band; the rule's coded bins)
+  if (process.env.ECHO_TRACE_SPLIT8 && rate > 16000) edges.splice(6, 0, Math.round((8000 * 2 * B) / rate));
   return { c, rate, B, K, near, noise, echo, out, blocks, scalars, arr, e, tr, spectrum, power, edges, N2, win, cosT, sinT };
 }

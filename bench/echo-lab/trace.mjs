@@ -14,6 +14,7 @@
 // (aec-open13) ECHO_TRACE_ETA=1: per block and octave |Y|^2, the leakage eta (sum eta |Y|^2 / sum |Y|^2),
 // the true ratio TR / |Y|^2, TR and the noise floor, dB; ECHO_TRACE_SPREAD=1: at the end, per octave,
 // the quantiles of TR over the residual estimate R (x1) in echo-only blocks of the stretch.
+// (aec-lc3e) ECHO_TRACE_SPLIT8=1: at 24 / 48 kHz the top octave as 4-8 kHz and 8 kHz up (a column more).
 import { traceScene } from './suppressor-trace.mjs';
 
 /**
