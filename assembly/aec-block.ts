@@ -15,6 +15,12 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
 // @ts-ignore: decorator
 @inline const ARRIVE_LATE_MS: f32 = 250;
+/** A digitally silent mic this long (ms) or longer holds the delay estimate's placement afterwards (24-hour soak, integrate13). */
+// @ts-ignore: decorator
+@inline const DEAD_RUN_MS: f32 = 1000;
+/** ... for this long of live mic, ms: the statistics are smoothed over 250 ms; the stale peak stood 0.5 s. */
+// @ts-ignore: decorator
+@inline const DEAD_PLACE_HOLD_MS: f32 = 750;
 import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
@@ -439,7 +445,16 @@ export function aec_block(a: Aec): void {
   // path-change statistics and the delay statistics hold (deadBlock)
   if (sdd < a.silentEnergy) {
     deadBlock(a, echoing);
+    a.deadRun++;
     return;
+  }
+  // After a second or more of digital silence the delay statistics, held since, take the returning
+  // mic's first updates against their stale state: in the 24-hour soak's medium room the peak stood
+  // at 192 ms for 0.5 s after a 10 s zeroed mic (the echo at 78-96), the filter moved there and
+  // stayed 15 s (4.6 dB, 24% leaks). The placement waits DEAD_PLACE_HOLD_MS of live mic.
+  if (a.deadRun > 0) {
+    if (<f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000) a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
+    a.deadRun = 0;
   }
   // 3. adapt the background
   adapt(a, fh, sdd, quiet, echoing);
@@ -522,8 +537,9 @@ export function aec_block(a: Aec): void {
   let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.xz, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
+  if (a.liveHold > 0) a.liveHold--;
   if (onset >= 0) {
-    place(a, onset);
+    if (a.liveHold == 0) place(a, onset);
     weighProfile(a);
   } else if ((a.blocks & 1) == 0 && dl_likely_onset(a.delay) >= 0 && !dl_long_tail(a.delay)) {
     // before a first onset too, while the estimator holds a candidate onset it has not yet confirmed

@@ -174,6 +174,8 @@ import { kf_drift } from "./aec-step";
   refCount: i32;
   refDropped: f64;
   blocks: i32;
+  deadRun: i32; // digitally silent mic blocks in a row (deadBlock)
+  liveHold: i32; // live blocks left after a dead stretch in which the delay estimate places nothing (DEAD_PLACE_HOLD_MS)
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
   misfitBlocks: i32; // blocks of misfit (MISFIT), less those without since the run began
   divergedBlocks: i32; // blocks in a row the foreground's estimate was twice the mic

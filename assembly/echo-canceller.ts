@@ -103,6 +103,8 @@ export function aec_reset(s: usize): void {
   a.refCount = 0;
   a.refDropped = 0;
   a.blocks = 0;
+  a.deadRun = 0;
+  a.liveHold = 0;
   a.wrongBlocks = 0;
   a.misfitBlocks = 0;
   a.divergedBlocks = 0;
