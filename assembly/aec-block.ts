@@ -453,7 +453,8 @@ export function aec_block(a: Aec): void {
   // at 192 ms for 0.5 s after a 10 s zeroed mic (the echo at 78-96), the filter moved there and
   // stayed 15 s (4.6 dB, 24% leaks). The placement waits DEAD_PLACE_HOLD_MS of live mic.
   if (a.deadRun > 0) {
-    if (<f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000) a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
+    // (only where the estimate had placed the filter before: a call that starts on a muted mic has no stale statistics)
+    if (dl_onset(a.delay) >= 0 && <f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000) a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
     a.deadRun = 0;
   }
   // 3. adapt the background
