@@ -29,6 +29,7 @@ export { EchoGate } from './kernels/echo-gate.js';
 export type { EchoGateOptions } from './kernels/echo-gate.js';
 export { EchoCanceller } from './kernels/echo-canceller.js';
 export type { EchoCancellerOptions } from './kernels/echo-canceller.js';
+export type { EchoCancellerReadings } from './pipeline/capture-echo.js';
 
 // pipelines
 export { CapturePipeline } from './pipeline/capture.js';

@@ -5,7 +5,7 @@ import type { CaptureEvent, CapturePipelineOptions } from '../pipeline/capture.j
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 import { OptionsError } from '../errors.js';
-import { checkOneEchoStage } from '../pipeline/capture-echo.js';
+import { checkOneEchoStage, type EchoCancellerReadings } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
 import { CAPTURE_PROCESSOR, type CaptureReply, type CaptureStatsReply } from './protocol.js';
 import { createWorkletNode, loadWorklet, ProcessorPort, type WorkletNodeOptions } from './load-worklet.js';
@@ -15,23 +15,11 @@ import type { CaptureProcessorOptions } from './capture-processor.js';
  * A level report of the capture node, for meters: microphone RMS and peak in dBFS, VAD and echo gate
  * state, echo removed by the canceller (dB) and where it saw the echo past its `maxDelayMs` (ms).
  */
-export interface CaptureLevel {
+export interface CaptureLevel extends EchoCancellerReadings {
   rmsDb: number;
   peakDb: number;
   speaking: boolean;
   echoGateOpen: boolean | null;
-  /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
-  echoCancellerErleDb: number | null;
-  /**
-   * Where the canceller saw the echo start past its `maxDelayMs` (a Bluetooth speaker), ms; -1 if
-   * never; null without one (EchoCanceller.echoBeyondMaxDelayMs). Where it is not -1, pass
-   * `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using it).
-   */
-  echoBeyondMaxDelayMs: number | null;
-  /** Echo the whole canceller removes (EchoCanceller.echoReductionDb: in the blocks it judges echo only, ~3 s, dB); null without one. */
-  echoReductionDb: number | null;
-  /** Time the canceller judged echo only, ms (EchoCanceller.echoOnlyMs); null without one. */
-  echoOnlyMs: number | null;
 }
 
 /** Options of `createCaptureNode`: the capture pipeline's (its input rate is the context's), plus the source and callbacks. */

@@ -84,23 +84,11 @@ export type SessionEventMessage =
   | { type: 'error'; code: string; message: string };
 
 /** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate, echo canceller and playback state. */
-export interface SessionLevel {
+export interface SessionLevel extends EchoCancellerReadings {
   micDb: number;
   speakerDb: number;
   speaking: boolean;
   echoGateOpen: boolean | null;
-  /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
-  echoCancellerErleDb: number | null;
-  /**
-   * Where the canceller saw the echo start past its `maxDelayMs` (a Bluetooth speaker), ms; -1 if
-   * never; null without one (EchoCanceller.echoBeyondMaxDelayMs). Where it is not -1, pass
-   * `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using it).
-   */
-  echoBeyondMaxDelayMs: number | null;
-  /** Echo the whole canceller removes (EchoCanceller.echoReductionDb: in the blocks it judges echo only, ~3 s, dB); null without one. */
-  echoReductionDb: number | null;
-  /** Time the canceller judged echo only, ms (EchoCanceller.echoOnlyMs); null without one. */
-  echoOnlyMs: number | null;
   bufferedMs: number;
   playingItemId: string | null;
 }

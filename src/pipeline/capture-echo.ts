@@ -55,9 +55,17 @@ export interface CaptureEchoCanceller {
  * null without a canceller, or for a canceller of your own that does not have them.
  */
 export interface EchoCancellerReadings {
+  /** Echo the canceller removes (ERLE over the last second of playback, dB); null without one. */
   echoCancellerErleDb: number | null;
+  /**
+   * Where the canceller saw the echo start past its `maxDelayMs` (a Bluetooth speaker), ms; -1 if
+   * never; null without one (EchoCanceller.echoBeyondMaxDelayMs). Where it is not -1, pass
+   * `echoCancellation: { maxDelayMs }` over it in the next call (docs/echo-canceller.md, Using it).
+   */
   echoBeyondMaxDelayMs: number | null;
+  /** Echo the whole canceller removes (EchoCanceller.echoReductionDb: in the blocks it judges echo only, ~3 s, dB); null without one. */
   echoReductionDb: number | null;
+  /** Time the canceller judged echo only, ms (EchoCanceller.echoOnlyMs); null without one. */
   echoOnlyMs: number | null;
 }
 
