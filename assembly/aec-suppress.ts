@@ -610,8 +610,8 @@ export function sup_process(
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgGainP, py);
     let echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
-    if (j == s.edge3) lowQuiet = bandsOver == 0;
-    if (codedBefore && lowQuiet && j >= s.edge3 && j < s.edge5) echoP = f32x4.pmax(echoP, f32x4.mul(f32x4.splat(15), rm));
+    if (j == s.edge3) lowQuiet = codedBefore && bandsOver == 0;
+    if (lowQuiet && j < s.edge5) echoP = f32x4.pmax(echoP, f32x4.mul(codedLowOver, rm));
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
     // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
     // and the median leakage's sums: the top octave is judged on it where it looks noise-coded and no octave under it shows the user (below)
