@@ -68,8 +68,7 @@
 //   says at the moment passes alone, at the echo's level. Where no octave under 4 kHz shows the user,
 //   the top octave (4 kHz up) is judged over the achieved ERLE's residual (LEAK_MS) as well in its bins
 //   under 8 kHz where that stands CODED_SPREAD x over the median leakage's there: a band the codec codes
-//   as noise (aec-lc3d); at 24 / 48 kHz for CODED_HOLD blocks more (aec-lc3e). While it looked so within CODED_HOLD
-//   blocks and no octave under 1 kHz shows the user, 1-4 kHz is judged over CODED_LOW_OVER x that residual too (aec-lc3f).
+//   as noise (aec-lc3d); at 24 / 48 kHz for CODED_HOLD blocks more (aec-lc3e).
 //   While the trackers are cold `over` is OVER_COLD, except that a presence starts at `over` where
 //   the reply's echo rises (./aec-change: rising). A warm frame also starts a presence where the echo overestimated OVER_LOW x leaves the
 //   user a fifth of the frame and LOW_SHARE of the power in LOW_BANDS octaves (a broadband user, sooner).
@@ -113,7 +112,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, CODED_LOW_OVER,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -405,12 +404,6 @@ export function sup_process(
   // (aec-lc3d) the top octave's bins under 8 kHz (all of it at 16 kHz): LC3 16_2's noise-coded band; over it a user's
   // fricative is judged as before (at 24 kHz over the whole octave one frame was lost in 3 of the 4 such lines)
   const codedEnd = 2 * s.edge5 >= b ? k : 2 * s.edge5;
-  // (aec-lc3f) the top octave looked noise-coded within the last CODED_HOLD blocks (last block's reading: this
-  // block's is summed below): the 1-4 kHz octaves are judged over CODED_LOW_OVER x the achieved ERLE's residual as
-  // well where no octave under 1 kHz shows the user (`lowQuiet`, read where the 1 kHz octave begins)
-  const codedBefore = s.codedAgo <= CODED_HOLD;
-  const codedLowOver = f32x4.splat(CODED_LOW_OVER);
-  let lowQuiet = false;
   let topMean = f32x4.splat(0);
   let topMedian = f32x4.splat(0);
   const micOverF: f32 = MIC_OVER;
@@ -609,9 +602,7 @@ export function sup_process(
       v128.store(s.eIm + o, fi);
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgGainP, py);
-    let echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
-    if (j == s.edge3) lowQuiet = codedBefore && bandsOver == 0;
-    if (lowQuiet && j < s.edge5) echoP = f32x4.pmax(echoP, f32x4.mul(codedLowOver, rm));
+    const echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
     // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
     // and the median leakage's sums: the top octave is judged on it where it looks noise-coded and no octave under it shows the user (below)
