@@ -37,8 +37,11 @@ if (peers.length) {
   execFileSync('g++', ['-O2', '-std=c++14', '-o', PEERS_BIN, join(ROOT, 'bench/echo-peers/peers.cpp'), ...pc.stdout.trim().split(/\s+/)]);
 }
 /** The peers' output latency, samples (bench/echo.bench.mjs peerLatency). @param {string} peer @param {number} rate */
-const peerLatency = (peer, rate) =>
-  peer === 'speex' ? rate / 100 : /** @type {Record<number, number>} */ (({ 16000: 112, 24000: 199, 48000: 383 })[rate] ?? 0);
+function peerLatency(peer, rate) {
+  /** @type {Record<number, number>} */
+  const webrtc = { 16000: 112, 24000: 199, 48000: 383 };
+  return peer === 'speex' ? rate / 100 : (webrtc[rate] ?? 0);
+}
 /** @param {string} peer @param {import('./common.mjs').EchoScene} scene */
 function runPeer(peer, scene) {
   const [mic, ref, out] = ['mic', 'ref', 'out'].map((n) => join(tmp, `${n}.f32`));
