@@ -410,6 +410,18 @@
  */
 // @ts-ignore: decorator
 @inline export const OL_SPAN: i32 = 16;
+/**
+ * (aec-drc10) In a reply's onset (the onset lift's OL_SPAN blocks after OL_PAUSE_MS) while the trackers relearn after a
+ * path change that came before they were ever warm (`forgot`, not `warm`: a cold start's divergence restart, the
+ * filter having learned a user over the first reply), the residual is at least this many times the mic's echo the
+ * reference predicts there (rho A, power ratio: 14.8 dB, a compressor's lift at rest is 12-16 dB): the restarted
+ * filter's estimate is 20-24 dB short of the echo, the cold trackers hold no leakage, and the onset lift (which needs
+ * warm trackers) reads nothing, so a device's compressor lifting the return passed it as the user (desk 16k
+ * cold-start 60ms 18dB drc compressor at 2.83-3.02 s: 19.4 -> 31.3 dB). Only in the onset: held in every block of
+ * the relearning (10 x) it took the user's next words 10 -> 50-90 ms later in the lab's 18 / 30 dB cold starts.
+ */
+// @ts-ignore: decorator
+@inline export const RELEARN_ONSET_LIFT: f32 = 30;
 /** (aec-drc6) the pause before an onset the lift counts, ms. */
 // @ts-ignore: decorator
 @inline export const OL_PAUSE_MS: f32 = 120;
