@@ -34,7 +34,7 @@ import { kf_drift } from "./aec-step";
 @inline export const GAMMA: f32 = 0.5;
 /** Partitions constrained per block, in turn (2 measured as good as all on white noise: 66-68 dB). */
 // @ts-ignore: decorator
-@inline export const CONSTRAIN: i32 = 2;
+@inline export const CONSTRAIN: i32 = isDefined(AEC_CONSTRAIN_ONE) ? 1 : 2; // (aec-speed12: `--use AEC_CONSTRAIN_ONE=1`, an emulation)
 /** The filter starts this many blocks before the estimated onset. */
 // @ts-ignore: decorator
 @inline export const PRE_BLOCKS: i32 = 2;

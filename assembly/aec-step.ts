@@ -32,6 +32,18 @@
 }
 
 /**
+ * (aec-speed12, an emulation compiled in only with `--use AEC_LOWBAND=1`) the linear stage below 8 kHz only, as
+ * WebRTC AEC3's linear filter runs on its lowest band: the bins under 8 kHz at 24 and 48 kHz (172 of 260 / 516; at
+ * 16 kHz all) are filtered and adapted, the others left to the suppressor. K bins otherwise.
+ */
+// @ts-ignore: decorator
+@inline export const LOWBAND: bool = isDefined(AEC_LOWBAND);
+// @ts-ignore: decorator
+@inline export function linearBins(k: i32): i32 {
+  return LOWBAND && (k == 260 || k == 516) ? 172 : k;
+}
+
+/**
  * One pass over the filter's window of the history (history ring from `head`, partitions in
  * order), reading each reference spectrum once for what four passes read it for:
  * - the two filters' echo spectra: yb = sum over partitions of Wb_m X_m, yf = sum of Wf_m X_m
@@ -69,7 +81,9 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
   const runsEnd = runs + (<usize>nRuns << 4);
-  for (let j = 0; j < k; j += 4) {
+  const kLin = isDefined(AEC_LOWBAND_PASS_FULL) ? k : linearBins(k); // (a diagnosis: the pass over every bin, the update under 8 kHz)
+  if (LOWBAND && kLin < k) residualOnly<T>(x, p, runs, nRuns, kRun, kLin, q, out, xw, xf, yb, yf, invM);
+  for (let j = 0; j < kLin; j += 4) {
     const o = <usize>j << 2;
     let acc = f32x4.splat(0);
     let accw = f32x4.splat(0);
@@ -128,6 +142,48 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
     v128.store(yb + o + im, bi);
     v128.store(yf + o, fr);
     v128.store(yf + o + im, fi);
+    v128.store(out + o, acc);
+    v128.store(xw + o, accw);
+    v128.store(xf + o, f32x4.mul(accf, invM));
+  }
+}
+
+/** (AEC_LOWBAND) filterResidual's sums over bins [from, K) without the filters: the echo spectra zero there. */
+// @ts-ignore: decorator
+@inline function residualOnly<T>(x: usize, p: usize, runs: usize, nRuns: i32, kRun: i32, from: i32, q: usize, out: usize, xw: usize, xf: usize, yb: usize, yf: usize, invM: v128): void {
+  const IM = specialisedIm<T>();
+  const k = IM != 0 ? <i32>(IM >> 2) : kRun;
+  const imr: usize = IM != 0 ? 0 : <usize>k << 2;
+  const stride = <usize>(2 * k) << 2;
+  const im = <usize>k << 2;
+  const pstride = <usize>k << 2;
+  const runsEnd = runs + (<usize>nRuns << 4);
+  const zero = f32x4.splat(0);
+  for (let j = from; j < k; j += 4) {
+    const o = <usize>j << 2;
+    let acc = f32x4.splat(0);
+    let accw = f32x4.splat(0);
+    let accf = f32x4.splat(0);
+    for (let r = runs; r < runsEnd; r += 16) {
+      let i = load<i32>(r);
+      const end = load<i32>(r, 4);
+      let xp = x + <usize>load<i32>(r, 8) + o;
+      let pp = p + <usize>i * pstride + o;
+      for (; i < end; i++) {
+        const xr = v128.load(xp);
+        const xi = v128.load(xp + imr, IM);
+        const px = f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi));
+        acc = f32x4.add(acc, f32x4.mul(v128.load(pp), px));
+        accw = f32x4.add(accw, f32x4.mul(v128.load32_splat(q + (<usize>i << 2)), px));
+        accf = f32x4.add(accf, px);
+        pp += pstride;
+        xp += stride;
+      }
+    }
+    v128.store(yb + o, zero);
+    v128.store(yb + o + im, zero);
+    v128.store(yf + o, zero);
+    v128.store(yf + o + im, zero);
     v128.store(out + o, acc);
     v128.store(xw + o, accw);
     v128.store(xf + o, f32x4.mul(accf, invM));
@@ -339,7 +395,7 @@ export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32,
   const runsEnd = runs + (<usize>nRuns << 4);
   // bins outer, partitions inner: the bin's G, 1/T and bound scale stay in registers across the
   // partitions (the same operations per coefficient as partition by partition)
-  for (let j = 0; j < k; j += 4) {
+  for (let j = 0; j < linearBins(k); j += 4) {
     const o = <usize>j << 2;
     const gr = v128.load(gRe + o);
     const gi = v128.load(gIm + o);

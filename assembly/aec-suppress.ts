@@ -603,10 +603,12 @@ export function sup_process(
     } else v128.store(s.gainScale + o, one);
     const lgE = f32x4.mul(lgGainP, py);
     const echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
-    const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
+    // (aec-speed12, `--use AEC_LOWBAND_PRESENCE=1` with AEC_LOWBAND) no excess over 8 kHz, where no linear estimate runs: the presence judged under it
+    const upper = isDefined(AEC_LOWBAND_PRESENCE) && j >= 172 && (k == 260 || k == 516);
+    const ex = upper ? zero : f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
     // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
     // and the median leakage's sums: the top octave is judged on it where it looks noise-coded and no octave under it shows the user (below)
-    if (j >= s.edge5) {
+    if (j >= s.edge5 && !upper) {
       const rmC = j < codedEnd ? rm : zero;
       codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rmC)), f32x4.mul(two, nz))), zero));
       topMean = f32x4.add(topMean, rmC);
@@ -616,7 +618,7 @@ export function sup_process(
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
     bandExcess = f32x4.add(bandExcess, v128.and(ex, lanes));
-    const exLow = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overLow, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(two, nz))), zero);
+    const exLow = upper ? zero : f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overLow, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(two, nz))), zero);
     bandLow = f32x4.add(bandLow, exLow);
     excessLow = f32x4.add(excessLow, exLow);
   }
