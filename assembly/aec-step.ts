@@ -38,9 +38,14 @@
  */
 // @ts-ignore: decorator
 @inline export const LOWBAND: bool = isDefined(AEC_LOWBAND);
+/** (AEC_LOWBAND) whether a spectrum of k bins is split at 8 kHz: 24 kHz (K 260), and 48 kHz (516) unless `--use AEC_LOWBAND_24_ONLY=1`. */
+// @ts-ignore: decorator
+@inline export function lowbandSplit(k: i32): bool {
+  return LOWBAND && (k == 260 || (!isDefined(AEC_LOWBAND_24_ONLY) && k == 516));
+}
 // @ts-ignore: decorator
 @inline export function linearBins(k: i32): i32 {
-  return LOWBAND && (k == 260 || k == 516) ? 172 : k;
+  return lowbandSplit(k) ? 172 : k;
 }
 
 /**

@@ -8,6 +8,7 @@
 // analysis window's frame carried half its power).
 // Latency: one block (the overlap-add completes a block when the next frame arrives).
 
+import { lowbandSplit } from "./aec-step";
 import { fft_inverse } from "./fft";
 import { Suppress, CN_BIAS } from "./aec-suppress-state";
 
@@ -68,7 +69,7 @@ export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f
   }
   // (aec-speed12, an emulation: `--use AEC_LOWBAND_GAIN=1` with AEC_LOWBAND) the bins over 8 kHz, where no linear
   // stage runs, take at most the least gain of 4-8 kHz, as AEC3's upper bands take the least gain of its lower band's top half
-  if (isDefined(AEC_LOWBAND_GAIN) && (k == 260 || k == 516)) {
+  if (isDefined(AEC_LOWBAND_GAIN) && lowbandSplit(k)) {
     let gLeast = f32x4.splat(1);
     for (let j = 88; j < 172; j += 4) gLeast = f32x4.pmin(v128.load(s.gain + (<usize>j << 2)), gLeast);
     // (`--use AEC_LOWBAND_MUTE=1`) the floor there while no user is present (the suppressor's presence hang at 0)
@@ -79,7 +80,7 @@ export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f
   // (`--use AEC_LOWBAND_CN=1`) the comfort noise over 8 kHz at the mean level of 4-8 kHz's, as AEC3 fills its upper bands
   // (there the floor tracker sees the echo the linear stage no longer removes)
   let cnHigh = f32x4.splat(0);
-  if (isDefined(AEC_LOWBAND_CN) && (k == 260 || k == 516)) {
+  if (isDefined(AEC_LOWBAND_CN) && lowbandSplit(k)) {
     let sum = f32x4.splat(0);
     for (let j = 88; j < 172; j += 4) sum = f32x4.add(sum, v128.load(s.cnoise + (<usize>j << 2)));
     cnHigh = f32x4.splat((f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3)) / 84);
@@ -98,7 +99,7 @@ export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f
   for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
     const g = f32x4.add(f32x4.mul(half, v128.load(s.gain + o)), f32x4.mul(quarter, f32x4.add(v128.load(s.gain + o - 4), v128.load(s.gain + o + 4))));
-    const nLevel = isDefined(AEC_LOWBAND_CN) && j >= 172 && (k == 260 || k == 516) ? f32x4.pmin(cnHigh, v128.load(s.cnoise + o)) : v128.load(s.cnoise + o);
+    const nLevel = isDefined(AEC_LOWBAND_CN) && j >= 172 && lowbandSplit(k) ? f32x4.pmin(cnHigh, v128.load(s.cnoise + o)) : v128.load(s.cnoise + o);
     const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(nLevel, f32x4.pmax(f32x4.sub(one, f32x4.mul(g, g)), zero))));
     seed = v128.xor(seed, i32x4.shl(seed, 13));
     seed = v128.xor(seed, i32x4.shr_u(seed, 17));
