@@ -86,7 +86,7 @@ export function kf_filter_residual(wb: usize, wf: usize, yb: usize, yf: usize, x
   const im = <usize>k << 2;
   const pstride = <usize>k << 2;
   const runsEnd = runs + (<usize>nRuns << 4);
-  const kLin = isDefined(AEC_LOWBAND_PASS_FULL) ? k : linearBins(k); // (a diagnosis: the pass over every bin, the update under 8 kHz)
+  const kLin = LOWBAND && !isDefined(AEC_LOWBAND_PASS_FULL) ? linearBins(k) : k; // (a diagnosis: the pass over every bin, the update under 8 kHz)
   if (LOWBAND && kLin < k) residualOnly<T>(x, p, runs, nRuns, kRun, kLin, q, out, xw, xf, yb, yf, invM);
   for (let j = 0; j < kLin; j += 4) {
     const o = <usize>j << 2;
@@ -400,7 +400,8 @@ export function kf_update(w: usize, x: usize, p: usize, runs: usize, nRuns: i32,
   const runsEnd = runs + (<usize>nRuns << 4);
   // bins outer, partitions inner: the bin's G, 1/T and bound scale stay in registers across the
   // partitions (the same operations per coefficient as partition by partition)
-  for (let j = 0; j < linearBins(k); j += 4) {
+  const kLin = LOWBAND ? linearBins(k) : k; // (AEC_LOWBAND: the update under 8 kHz)
+  for (let j = 0; j < kLin; j += 4) {
     const o = <usize>j << 2;
     const gr = v128.load(gRe + o);
     const gi = v128.load(gIm + o);

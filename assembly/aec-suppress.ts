@@ -609,11 +609,13 @@ export function sup_process(
     const ex = upper ? zero : f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
     // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
     // and the median leakage's sums: the top octave is judged on it where it looks noise-coded and no octave under it shows the user (below)
-    if (j >= s.edge5 && !upper) {
-      const rmC = j < codedEnd ? rm : zero;
-      codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rmC)), f32x4.mul(two, nz))), zero));
-      topMean = f32x4.add(topMean, rmC);
-      if (j < codedEnd) topMedian = f32x4.add(topMedian, f32x4.mul(eta, py));
+    if (j >= s.edge5) {
+      if (!upper) {
+        const rmC = j < codedEnd ? rm : zero;
+        codedExcess = f32x4.add(codedExcess, f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(echoP, f32x4.mul(overP, rmC)), f32x4.mul(two, nz))), zero));
+        topMean = f32x4.add(topMean, rmC);
+        if (j < codedEnd) topMedian = f32x4.add(topMedian, f32x4.mul(eta, py));
+      }
     }
     total = f32x4.add(total, pe);
     excess = f32x4.add(excess, ex);
