@@ -43,9 +43,12 @@
 @inline export function lowbandSplit(k: i32): bool {
   return LOWBAND && (k == 260 || (!isDefined(AEC_LOWBAND_24_ONLY) && k == 516));
 }
+/** (AEC_LOWBAND) the first bin left to the suppressor: 172 (8.06 kHz), or `--use AEC_LOWBAND_BINS=N` (a multiple of 8). */
+// @ts-ignore: decorator
+@inline export const LOW_EDGE: i32 = isDefined(AEC_LOWBAND_BINS) ? <i32>AEC_LOWBAND_BINS : 172;
 // @ts-ignore: decorator
 @inline export function linearBins(k: i32): i32 {
-  return lowbandSplit(k) ? 172 : k;
+  return lowbandSplit(k) ? LOW_EDGE : k;
 }
 
 /**

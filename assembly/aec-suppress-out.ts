@@ -8,7 +8,7 @@
 // analysis window's frame carried half its power).
 // Latency: one block (the overlap-add completes a block when the next frame arrives).
 
-import { lowbandSplit } from "./aec-step";
+import { lowbandSplit, LOW_EDGE } from "./aec-step";
 import { fft_inverse } from "./fft";
 import { Suppress, CN_BIAS } from "./aec-suppress-state";
 
@@ -67,23 +67,24 @@ export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f
     const g = f32x4.pmax(f32x4.sqrt(f32x4.pmax(f32x4.sub(one, f32x4.div(f32x4.mul(o2, f32x4.mul(v128.load(gainResid + o), v128.load(gainScale + o))), pe)), zero)), floor);
     v128.store(s.gain + o, g);
   }
+  const LOW_MID = ((LOW_EDGE >> 1) + 3) & ~3; // (the top half of the linear band, from a multiple of 4: 88 of 172)
   // (aec-speed12, an emulation: `--use AEC_LOWBAND_GAIN=1` with AEC_LOWBAND) the bins over 8 kHz, where no linear
   // stage runs, take at most the least gain of 4-8 kHz, as AEC3's upper bands take the least gain of its lower band's top half
   if (isDefined(AEC_LOWBAND_GAIN) && lowbandSplit(k)) {
     let gLeast = f32x4.splat(1);
-    for (let j = 88; j < 172; j += 4) gLeast = f32x4.pmin(v128.load(s.gain + (<usize>j << 2)), gLeast);
+    for (let j = LOW_MID; j < LOW_EDGE; j += 4) gLeast = f32x4.pmin(v128.load(s.gain + (<usize>j << 2)), gLeast);
     // (`--use AEC_LOWBAND_MUTE=1`) the floor there while no user is present (the suppressor's presence hang at 0)
     const leastS: f32 = isDefined(AEC_LOWBAND_MUTE) && s.hang == 0 ? s.floorGain : min(min(f32x4.extract_lane(gLeast, 0), f32x4.extract_lane(gLeast, 1)), min(f32x4.extract_lane(gLeast, 2), f32x4.extract_lane(gLeast, 3)));
     const least = f32x4.splat(leastS);
-    for (let j = 172; j < k; j += 4) v128.store(s.gain + (<usize>j << 2), f32x4.pmin(v128.load(s.gain + (<usize>j << 2)), least));
+    for (let j = LOW_EDGE; j < k; j += 4) v128.store(s.gain + (<usize>j << 2), f32x4.pmin(v128.load(s.gain + (<usize>j << 2)), least));
   }
   // (`--use AEC_LOWBAND_CN=1`) the comfort noise over 8 kHz at the mean level of 4-8 kHz's, as AEC3 fills its upper bands
   // (there the floor tracker sees the echo the linear stage no longer removes)
   let cnHigh = f32x4.splat(0);
   if (isDefined(AEC_LOWBAND_CN) && lowbandSplit(k)) {
     let sum = f32x4.splat(0);
-    for (let j = 88; j < 172; j += 4) sum = f32x4.add(sum, v128.load(s.cnoise + (<usize>j << 2)));
-    cnHigh = f32x4.splat((f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3)) / 84);
+    for (let j = LOW_MID; j < LOW_EDGE; j += 4) sum = f32x4.add(sum, v128.load(s.cnoise + (<usize>j << 2)));
+    cnHigh = f32x4.splat((f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3)) / <f32>(LOW_EDGE - LOW_MID));
   }
   // the edges for the smoothing: bin -1 mirrors bin 1's place with bin 0, bin B+1 repeats bin B
   store<f32>(s.gain - 4, load<f32>(s.gain));
@@ -99,7 +100,7 @@ export function sup_synthesize(s: Suppress, fft: usize, work: usize, overGain: f
   for (let j = 0; j < k; j += 4) {
     const o = <usize>j << 2;
     const g = f32x4.add(f32x4.mul(half, v128.load(s.gain + o)), f32x4.mul(quarter, f32x4.add(v128.load(s.gain + o - 4), v128.load(s.gain + o + 4))));
-    const nLevel = isDefined(AEC_LOWBAND_CN) && j >= 172 && lowbandSplit(k) ? f32x4.pmin(cnHigh, v128.load(s.cnoise + o)) : v128.load(s.cnoise + o);
+    const nLevel = isDefined(AEC_LOWBAND_CN) && j >= LOW_EDGE && lowbandSplit(k) ? f32x4.pmin(cnHigh, v128.load(s.cnoise + o)) : v128.load(s.cnoise + o);
     const amp = f32x4.sqrt(f32x4.mul(cn, f32x4.mul(nLevel, f32x4.pmax(f32x4.sub(one, f32x4.mul(g, g)), zero))));
     seed = v128.xor(seed, i32x4.shl(seed, 13));
     seed = v128.xor(seed, i32x4.shr_u(seed, 17));

@@ -105,7 +105,7 @@
 // The state and the constants named above: ./aec-suppress-state; its size, set-up, reset and the
 // canceller's hooks: ./aec-suppress-init; the framing, gain, comfort noise and overlap-add: ./aec-suppress-out.
 
-import { lowbandSplit } from "./aec-step";
+import { lowbandSplit, LOW_EDGE } from "./aec-step";
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
 import { HOOKS, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, ab_veto } from "./bench-hooks";
@@ -605,7 +605,7 @@ export function sup_process(
     const lgE = f32x4.mul(lgGainP, py);
     const echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
     // (aec-speed12, `--use AEC_LOWBAND_PRESENCE=1` with AEC_LOWBAND) no excess over 8 kHz, where no linear estimate runs: the presence judged under it
-    const upper = isDefined(AEC_LOWBAND_PRESENCE) && j >= 172 && lowbandSplit(k);
+    const upper = isDefined(AEC_LOWBAND_PRESENCE) && j >= LOW_EDGE && lowbandSplit(k);
     const ex = upper ? zero : f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
     // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
     // and the median leakage's sums: the top octave is judged on it where it looks noise-coded and no octave under it shows the user (below)
