@@ -63,7 +63,10 @@ try {
       let s = 0;
       for (let i = Math.max(0, c); i < taps.length && i - c < h.length; i++) s += taps[i] * h[i - c];
       const r = s / Math.sqrt(hh * tt + 1e-30);
-      if (r > best) { best = r; bestC = c; }
+      if (r > best) {
+        best = r;
+        bestC = c;
+      }
     }
     const onset = bestC + Math.round(room.directA);
     let front = 0;

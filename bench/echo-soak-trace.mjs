@@ -66,7 +66,10 @@ try {
         `WINDOW ${t} ${segment.room} ${segment.kind}: ${f.singleTalk.reductionDb.toFixed(1)} dB, leaks ${(100 * f.singleTalk.leakShare).toFixed(1)}%, double talk ${(100 * f.doubleTalk.cleanShare).toFixed(1)}%, echo ${segment.echoDelayMs.toFixed(1)} ms, placed ${placedMs.toFixed(0)} (end)`,
       );
       const leaks = lab.leakFrames(segment.scene, aligned);
-      if (leaks.length) console.log(`  leaks at ${leaks.map((/** @type {{ seconds: number, outPower: number }} */ l) => `${(t + l.seconds).toFixed(2)} (${(10 * Math.log10(l.outPower)).toFixed(0)})`).join(' ')}`);
+      if (leaks.length)
+        console.log(
+          `  leaks at ${leaks.map((/** @type {{ seconds: number, outPower: number }} */ l) => `${(t + l.seconds).toFixed(2)} (${(10 * Math.log10(l.outPower)).toFixed(0)})`).join(' ')}`,
+        );
     }
   };
   for (const segment of lab.soakSegments(params)) {
@@ -76,7 +79,9 @@ try {
     const t0 = segment.start / RATE;
     const traced = !o.quiet && hooked && t0 + n / RATE > from;
     if (traced) {
-      console.log(`--- ${t0} s ${segment.room} ${segment.kind} ${n / RATE} s, echo at ${segment.echoDelayMs.toFixed(1)} ms (-${((DRIFT * 1e-6 * n) / RATE * 1000).toFixed(1)} ms over it)`);
+      console.log(
+        `--- ${t0} s ${segment.room} ${segment.kind} ${n / RATE} s, echo at ${segment.echoDelayMs.toFixed(1)} ms (-${(((DRIFT * 1e-6 * n) / RATE) * 1000).toFixed(1)} ms over it)`,
+      );
       if (o.parts) console.log(`parts fg (dB, offset ${(k.aec_filter_offset(aec.state) * blockMs).toFixed(0)} ms): ${parts()}`);
     }
     let acc = [0, 0, 0];
