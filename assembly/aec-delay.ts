@@ -656,6 +656,18 @@ export function dl_rearm(p: usize): void {
   d.candidateBlocks = 0;
 }
 
+/**
+ * (aec-med14) Holds the accepted onset while the statistics are stale (after a dead stretch of the
+ * mic, ./aec-block: liveHold): no candidate counts towards a move. Waiting only for the placement,
+ * the soak's medium room took the stale peak at 192 ms as its onset 0.45 s after a 10 s zeroed mic
+ * (the echo at 78 ms), the filter moved there when the hold ended, and stayed for the call.
+ */
+export function dl_hold(p: usize): void {
+  const d = changetype<Delay>(p);
+  d.candidate = -1;
+  d.candidateBlocks = 0;
+}
+
 /** A tail of seconds: a first onset waited for LONG_TAIL_UPDATES updates with echo heard (the outside hall; never the lab's rooms, nor a reference playing unheard: UNHEARD_UPDATES). */
 export function dl_long_tail(p: usize): bool {
   return changetype<Delay>(p).unplaced >= LONG_TAIL_UPDATES;
