@@ -1,0 +1,141 @@
+// One stretch of the long soak (bench/echo-soak.bench.mjs's run) through a fresh canceller (aec-clip13):
+// the soak's segments are generated from the start (they depend on the run's seeded draws) but only
+// those from FROM_S on go through the canceller, so a window late in a 24-hour run can be tried from a
+// start a few segments or cycles before it (does it need the hours before it, or only the minutes?).
+// Prints each call window's figures as the soak does; with ECHO_SOAK_TRACE=a:b (s, absolute in the
+// run) also every 50 ms of that stretch: the delay estimate's peak lag and onset (ms), the filter's
+// offset (ms), path changes, the canceller's ERLE, the best ERLE, the double-talk flag, and the
+// block's true echo / user / mic / output levels (dB). Needs a build with the bench hooks for the
+// trace (`hooked`, or ECHO_HOOKED=<index.js from bench/echo-lab/hooked-build.mjs>); figures only from any dist.
+//
+//   node bench/echo-soak-window.mjs hooked 60500 60760              (the desk after the clipping at 16.9 h, from its room change)
+//   ECHO_SOAK_TRACE=60710:60750 node bench/echo-soak-window.mjs hooked 60680 60750
+//   ECHO_SOAK_HOURS-like params: ECHO_SOAK_DRIFT_PPM (100), ECHO_SOAK_RATE (16000)
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import os from 'node:os';
+import path, { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { importHooked } from './echo-lab/hooked-build.mjs';
+
+const [dist, fromArg, toArg] = process.argv.slice(2);
+if (!dist || !fromArg || !toArg) throw new Error('usage: node bench/echo-soak-window.mjs <hooked | dist> <from s> <to s>');
+const FROM_S = Number(fromArg);
+const TO_S = Number(toArg);
+const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
+const trace = process.env.ECHO_SOAK_TRACE?.split(':').map(Number);
+const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-window-'));
+/** @type {any} */
+const lab = await importLabHelpers(['echo-soak', 'echo-metrics'], tmp);
+rmSync(tmp, { recursive: true, force: true });
+const lib = dist === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
+const params = {
+  sampleRate: RATE,
+  driftPpm: Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100),
+  seconds: 24 * 3600, // the 24-hour run's segments (the generator stops at TO_S)
+  rooms: lab.SOAK_ROOMS,
+  erlDb: 18,
+  delayMs: 60,
+  seed: 1,
+};
+const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
+const fmt = (/** @type {number | null | undefined} */ x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+
+const aec = new lib.EchoCanceller({ sampleRate: RATE });
+const k = aec.k;
+const hooks = typeof k?.aec_delay_peak_lag === 'function';
+const block = RATE / 100;
+const latency = aec.latencySamples;
+const blockMs = (1000 * aec.blockSamples) / RATE;
+const out = new Float32Array(block);
+/** @type {{ segment: any, raw: Float32Array, line: string } | undefined} */
+let pending;
+const finish = (/** @type {Float32Array} */ next) => {
+  if (!pending) return;
+  const { segment, raw, line } = pending;
+  const n = raw.length;
+  const aligned = new Float32Array(n);
+  aligned.set(raw.subarray(latency), 0);
+  aligned.set(next.subarray(0, latency), n - latency);
+  const f = segment.kind === 'call' ? lab.measureEcho(segment.scene, aligned, 'EchoCanceller') : null;
+  console.log(
+    `${line} | ${f ? `${fmt(f.singleTalk.reductionDb)} dB, leaks ${fmt(100 * f.singleTalk.leakShare)}%, double talk ${fmt(100 * f.doubleTalk.cleanShare)}%` : '-'}`,
+  );
+};
+/** The segments FROM_S..TO_S; ECHO_SOAK_CACHE=<file>: kept there (v8 serialized) and read back on the next run with the same span. */
+function* segments() {
+  const cache = process.env.ECHO_SOAK_CACHE;
+  if (cache && existsSync(cache)) {
+    const saved = v8.deserialize(readFileSync(cache));
+    if (JSON.stringify(saved.params) !== JSON.stringify(params)) throw new Error(`${cache} holds another run's segments`);
+    yield* saved.segments.filter((/** @type {any} */ s) => s.start / RATE >= FROM_S && s.start / RATE < TO_S);
+    return;
+  }
+  const kept = [];
+  for (const segment of lab.soakSegments(params)) {
+    const startS = segment.start / RATE;
+    if (startS < FROM_S) continue;
+    if (startS >= TO_S) break;
+    kept.push(segment);
+    yield segment;
+  }
+  if (cache) writeFileSync(cache, v8.serialize({ params, segments: kept }));
+}
+const wall = performance.now();
+for (const segment of segments()) {
+  const startS = segment.start / RATE;
+  const { reference, mic, echo, near } = segment.scene;
+  const n = mic.length;
+  const raw = new Float32Array(n);
+  const changesBefore = aec.pathChanges;
+  for (let at = 0; at < n; at += block) {
+    aec.pushReference(reference.subarray(at, at + block));
+    aec.processInto(mic.subarray(at, at + block), out);
+    raw.set(out.subarray(0, Math.min(block, n - at)), at);
+    const t = startS + at / RATE;
+    if (trace && hooks && t >= trace[0] && t < trace[1] && Math.round((at / RATE) * 100) % 5 === 0) {
+      // the last 50 ms's true echo and user (dB), the mic and the output (output lags by `latency`)
+      let e = 0;
+      let u = 0;
+      let m = 0;
+      let o = 0;
+      const a0 = Math.max(0, at + block - 800);
+      for (let i = a0; i < at + block; i++) {
+        e += echo[i] ** 2;
+        u += near[i] ** 2;
+        m += mic[i] ** 2;
+      }
+      for (let i = 0; i < block; i++) o += out[i] ** 2;
+      const s = aec.state;
+      // the foreground's energy per partition, as shares of its whole (the first 8)
+      const parts_m = k.aec_state_field(s, 16);
+      let all = 0;
+      const parts = [];
+      for (let q = 0; q < parts_m; q++) {
+        const e = k.aec_part_energy(s, 1, q);
+        all += e;
+        if (q < 8) parts.push(e);
+      }
+      console.log(
+        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}% | echo ${db(e / 800)} user ${db(u / 800)} mic ${db(m / 800)} out ${db(o / block)}`,
+      );
+    }
+  }
+  finish(raw);
+  pending = {
+    segment,
+    raw,
+    line: `${startS} ${segment.room} ${segment.kind}${segment.pathChange ? ` (${segment.pathChange})` : ''} true ${fmt(segment.echoDelayMs, 0)} est ${fmt(aec.delayMs, 0)} ms, skew ${fmt(aec.clockSkewPpm)}, ERLE ${fmt(aec.erleDb)}, changes ${aec.pathChanges - changesBefore}`,
+  };
+}
+const tail = new Float32Array(Math.ceil(latency / block) * block);
+const silent = new Float32Array(block);
+for (let at = 0; at < tail.length; at += block) {
+  aec.pushReference(silent);
+  aec.processInto(silent, out);
+  tail.set(out, at);
+}
+finish(tail);
+aec.free();
+console.log(`wall ${((performance.now() - wall) / 1000).toFixed(0)} s`);
