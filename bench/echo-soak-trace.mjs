@@ -32,7 +32,7 @@ const from = Number(o.from);
 const to = Number(o.to);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-trace-'));
 try {
-  const lab = await importLabHelpers(['echo-soak', 'echo-metrics'], tmp);
+  const lab = await importLabHelpers(['echo-soak', 'echo-metrics', 'echo-soak-run'], tmp);
   const [build] = await loadBuilds(positionals.length ? positionals : ['hooked']);
   const params = { sampleRate: RATE, driftPpm: DRIFT, seconds: to, rooms: lab.SOAK_ROOMS, erlDb: 18, delayMs: 60, seed: 1 };
   const aec = new build.lib.EchoCanceller({ sampleRate: RATE });
@@ -110,14 +110,7 @@ try {
     finish(raw);
     pending = { segment, raw, placedMs: aec.delayMs };
   }
-  const tail = new Float32Array(Math.ceil(latency / block) * block);
-  const silent = new Float32Array(block);
-  for (let at = 0; at < tail.length; at += block) {
-    aec.pushReference(silent);
-    aec.processInto(silent, out);
-    tail.set(out, at);
-  }
-  finish(tail);
+  finish(lab.flushCanceller(aec, latency, block));
   aec.free();
 } finally {
   rmSync(tmp, { recursive: true, force: true });

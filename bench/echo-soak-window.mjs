@@ -27,7 +27,7 @@ const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
 const trace = process.env.ECHO_SOAK_TRACE?.split(':').map(Number);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-window-'));
 /** @type {any} */
-const lab = await importLabHelpers(['echo-soak', 'echo-metrics'], tmp);
+const lab = await importLabHelpers(['echo-soak', 'echo-metrics', 'echo-soak-run'], tmp);
 rmSync(tmp, { recursive: true, force: true });
 const lib = dist === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
 const params = {
@@ -129,13 +129,6 @@ for (const segment of segments()) {
     line: `${startS} ${segment.room} ${segment.kind}${segment.pathChange ? ` (${segment.pathChange})` : ''} true ${fmt(segment.echoDelayMs, 0)} est ${fmt(aec.delayMs, 0)} ms, skew ${fmt(aec.clockSkewPpm)}, ERLE ${fmt(aec.erleDb)}, changes ${aec.pathChanges - changesBefore}`,
   };
 }
-const tail = new Float32Array(Math.ceil(latency / block) * block);
-const silent = new Float32Array(block);
-for (let at = 0; at < tail.length; at += block) {
-  aec.pushReference(silent);
-  aec.processInto(silent, out);
-  tail.set(out, at);
-}
-finish(tail);
+finish(lab.flushCanceller(aec, latency, block));
 aec.free();
 console.log(`wall ${((performance.now() - wall) / 1000).toFixed(0)} s`);

@@ -35,6 +35,28 @@ export interface SoakRun {
   memory: { before: KernelMemory; built: KernelMemory; end: KernelMemory; freed: KernelMemory };
 }
 
+/** A canceller as the soak drives it: one block of reference, then one of mic. */
+interface SoakCanceller {
+  pushReference(reference: Float32Array): void;
+  processInto(mic: Float32Array, output: Float32Array): void;
+}
+
+/**
+ * The last segment's output still in the canceller (its `latencySamples`), flushed with silence in
+ * blocks of `block`: the output of ceil(latency / block) silent blocks (also the soak benches').
+ */
+export function flushCanceller(aec: SoakCanceller, latency: number, block: number): Float32Array {
+  const tail = new Float32Array(Math.ceil(latency / block) * block);
+  const silent = new Float32Array(block);
+  const out = new Float32Array(block);
+  for (let at = 0; at < tail.length; at += block) {
+    aec.pushReference(silent);
+    aec.processInto(silent, out);
+    tail.set(out, at);
+  }
+  return tail;
+}
+
 /** Runs the soak; `onWindow` sees each segment's figures as they come (for progress on long runs). */
 export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void): SoakRun {
   const rate = params.sampleRate;
@@ -101,15 +123,7 @@ export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void):
         },
       };
     }
-    // the last segment's output still in the canceller: flush it with silence
-    const tail = new Float32Array(Math.ceil(latency / block) * block);
-    const silent = new Float32Array(block);
-    for (let at = 0; at < tail.length; at += block) {
-      aec.pushReference(silent);
-      aec.processInto(silent, out);
-      tail.set(out, at);
-    }
-    finish(tail);
+    finish(flushCanceller(aec, latency, block));
     const end = kernelMemory();
     aec.free();
     return { windows, memory: { before, built, end, freed: kernelMemory() } };
