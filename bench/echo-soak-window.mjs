@@ -33,7 +33,7 @@ const lib = dist === 'hooked' ? await importHooked() : await import(pathToFileUR
 const params = {
   sampleRate: RATE,
   driftPpm: Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100),
-  seconds: 24 * 3600, // the 24-hour run's segments (the generator stops at TO_S)
+  seconds: Number(process.env.ECHO_SOAK_HOURS ?? 24) * 3600, // the run's segments (the generator stops at TO_S; ECHO_SOAK_HOURS as the run's)
   rooms: lab.SOAK_ROOMS,
   erlDb: 18,
   delayMs: 60,

@@ -213,6 +213,55 @@ const LEAK_POWER = 10 ** (-50 / 10);
 /** Near-only frames below which checkAlignment cannot tell a lag (100 ms of a user alone). */
 const MIN_ALIGN_FRAMES = 10;
 
+/** Near-only frames (user labels over half the frame, no echo over the noise, the user 20 dB over it) in [from, to), loudest first. */
+function nearOnlyFrames(f: Frames, from = 0, to = f.count): number[] {
+  const idx: number[] = [];
+  for (let k = Math.max(0, from); k < Math.min(f.count, to); k++)
+    if (f.nearCover[k]! >= 0.5 && f.echo[k]! <= f.noise[k]! && f.near[k]! >= 100 * f.noise[k]!) idx.push(k);
+  return idx.sort((p, q) => f.near[q]! - f.near[p]!);
+}
+
+/** Normalised correlation of output (moved by lag) and user over the frames `idx`: the best lag in +-maxLag and the correlation at lag 0. */
+function correlateUser(scene: EchoScene, f: Frames, out: Float32Array, idx: number[], maxLag: number) {
+  let best = { lag: 0, correlation: 0 };
+  let atZero = 0;
+  let nearPower = 0;
+  for (const k of idx) for (let i = k * f.size; i < (k + 1) * f.size; i++) nearPower += scene.near[i]! ** 2;
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    let xy = 0;
+    let yy = 0;
+    for (const k of idx) {
+      for (let i = k * f.size; i < (k + 1) * f.size; i++) {
+        const y = out[i + lag] ?? 0;
+        xy += y * scene.near[i]!;
+        yy += y * y;
+      }
+    }
+    const rho = yy > 0 ? xy / Math.sqrt(yy * nearPower) : 0;
+    if (lag === 0) atZero = rho;
+    if (rho > best.correlation) best = { lag, correlation: rho };
+  }
+  return { ...best, atZero };
+}
+
+/** What checkAlignment judges, without throwing: the best lag, its correlation, verified, and the near-only frames the scene has. */
+export function alignmentOf(
+  scene: EchoScene,
+  out: Float32Array,
+  maxLagSamples = Math.round(scene.sampleRate * 0.03),
+): EchoFigures['alignment'] & { nearOnlyFrames: number; correlationAtZero: number } {
+  const f = frames(scene, out);
+  const all = nearOnlyFrames(f);
+  // At most 40 near-only frames (400 ms), the loudest: enough for a sharp peak, cheap at 48 kHz.
+  const idx = all.slice(0, 40);
+  const { atZero, ...best } = correlateUser(scene, f, out, idx, maxLagSamples);
+  // One or two frames cannot tell: a 24-hour soak's window with a single near-only frame, its user
+  // suppressed there (27 dB under), peaked at -407 samples with 0.54 on comfort noise, though the
+  // output matched the user at lag 0 with 0.88-0.99 over both utterances.
+  const verified = best.correlation >= 0.3 && idx.length >= MIN_ALIGN_FRAMES;
+  return { ...best, verified, nearOnlyFrames: all.length, correlationAtZero: atZero };
+}
+
 /**
  * Checks the declared latency: on near-only samples the output must correlate best with the
  * user's signal at lag 0 (+-1 sample: a canceller's own phase response, e.g. speex's DC notch, can
@@ -227,37 +276,32 @@ export function checkAlignment(
   maxLagSamples = Math.round(scene.sampleRate * 0.03),
   toleranceSamples = 1,
 ): EchoFigures['alignment'] {
-  const f = frames(scene, out);
-  const idx: number[] = [];
-  // At most 40 near-only frames (400 ms), the loudest: enough for a sharp peak, cheap at 48 kHz.
-  for (let k = 0; k < f.count; k++) if (f.nearCover[k]! >= 0.5 && f.echo[k]! <= f.noise[k]! && f.near[k]! >= 100 * f.noise[k]!) idx.push(k);
-  idx.sort((p, q) => f.near[q]! - f.near[p]!).splice(40);
-  let best = { lag: 0, correlation: 0 };
-  let nearPower = 0;
-  for (const k of idx) for (let i = k * f.size; i < (k + 1) * f.size; i++) nearPower += scene.near[i]! ** 2;
-  for (let lag = -maxLagSamples; lag <= maxLagSamples; lag++) {
-    let xy = 0;
-    let yy = 0;
-    for (const k of idx) {
-      for (let i = k * f.size; i < (k + 1) * f.size; i++) {
-        const y = out[i + lag] ?? 0;
-        xy += y * scene.near[i]!;
-        yy += y * y;
-      }
-    }
-    const rho = yy > 0 ? xy / Math.sqrt(yy * nearPower) : 0;
-    if (rho > best.correlation) best = { lag, correlation: rho };
-  }
-  // One or two frames cannot tell: a 24-hour soak's window with a single near-only frame, its user
-  // suppressed there (27 dB under), peaked at -407 samples with 0.54 on comfort noise, though the
-  // output matched the user at lag 0 with 0.88-0.99 over both utterances.
-  const verified = best.correlation >= 0.3 && idx.length >= MIN_ALIGN_FRAMES;
-  if (verified && Math.abs(best.lag) > toleranceSamples) {
+  const { lag, correlation, verified } = alignmentOf(scene, out, maxLagSamples);
+  if (verified && Math.abs(lag) > toleranceSamples) {
     throw new Error(
-      `${name} on ${scene.name}: declared latency is off by ${best.lag} samples (output best matches the user ${best.lag} samples ${best.lag > 0 ? 'later' : 'earlier'}, correlation ${best.correlation.toFixed(2)})`,
+      `${name} on ${scene.name}: declared latency is off by ${lag} samples (output best matches the user ${lag} samples ${lag > 0 ? 'later' : 'earlier'}, correlation ${correlation.toFixed(2)})`,
     );
   }
-  return { ...best, verified };
+  return { lag, correlation, verified };
+}
+
+/**
+ * The alignment per utterance (the scene's utterance labels), for a window checkAlignment would not
+ * pass: each utterance's near-only frames (the loudest 40) correlated alone, its best lag, correlation,
+ * the correlation at lag 0. An output delivered early or late is so in every utterance; a peak one
+ * utterance's voice sets (a pitch period out-correlating lag 0) is not.
+ */
+export function alignmentPerUtterance(
+  scene: EchoScene,
+  out: Float32Array,
+  maxLagSamples = Math.round(scene.sampleRate * 0.03),
+): { startS: number; nearOnlyFrames: number; lag: number; correlation: number; correlationAtZero: number }[] {
+  const f = frames(scene, out);
+  return scene.labels.utterances.map(([a, b]) => {
+    const all = nearOnlyFrames(f, Math.floor(a / f.size), Math.ceil(b / f.size));
+    const { lag, correlation, atZero } = correlateUser(scene, f, out, all.slice(0, 40), maxLagSamples);
+    return { startS: a / scene.sampleRate, nearOnlyFrames: all.length, lag, correlation, correlationAtZero: atZero };
+  });
 }
 
 /** Reduction over the echo-only frames in [from, to), and its noise ceiling, dB. */
@@ -398,8 +442,12 @@ export function echoReductionTruth(scene: EchoScene, out: Float32Array, tauS: nu
   return { smoothedDb: db(e / Math.max(o, 1e-30)), leakMs: 10 * leaks, singleTalkMs: 10 * st };
 }
 
-export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: string, lagToleranceSamples = 1): EchoFigures {
-  const alignment = checkAlignment(scene, out, cancellerName, undefined, lagToleranceSamples);
+/**
+ * `strictAlignment` false (the long soak only): the alignment recorded as alignmentOf reads it, never
+ * thrown on; the caller judges it (test/helpers/echo-soak-run.ts). The lab's scenes keep it strict.
+ */
+export function measureEcho(scene: EchoScene, out: Float32Array, cancellerName: string, lagToleranceSamples = 1, strictAlignment = true): EchoFigures {
+  const alignment = strictAlignment ? checkAlignment(scene, out, cancellerName, undefined, lagToleranceSamples) : alignmentOf(scene, out);
   const f = frames(scene, out);
   const { perSecond, echoPresent, echoOnly, startFrame, changeFrame, singleTalk } = frameClasses(scene, f);
 
