@@ -58,10 +58,17 @@ const finish = (/** @type {Float32Array} */ next) => {
   const aligned = new Float32Array(n);
   aligned.set(raw.subarray(latency), 0);
   aligned.set(next.subarray(0, latency), n - latency);
-  const f = segment.kind === 'call' ? lab.measureEcho(segment.scene, aligned, 'EchoCanceller') : null;
+  const f = segment.kind === 'call' ? lab.measureEcho(segment.scene, aligned, 'EchoCanceller', 1, false) : null;
+  const a = f ? lab.judgeAlignment(segment.scene, aligned, f) : null;
   console.log(
-    `${line} | ${f ? `${fmt(f.singleTalk.reductionDb)} dB, leaks ${fmt(100 * f.singleTalk.leakShare)}%, double talk ${fmt(100 * f.doubleTalk.cleanShare)}%` : '-'}`,
+    `${line} | ${f ? `${fmt(f.singleTalk.reductionDb)} dB, leaks ${fmt(100 * f.singleTalk.leakShare)}%, double talk ${fmt(100 * f.doubleTalk.cleanShare)}%, alignment ${a.verdict} lag ${a.lag} (${fmt(a.correlation, 2)}; lag 0 ${fmt(a.correlationAtZero, 2)}; ${a.nearOnlyFrames} near-only frames)` : '-'}`,
   );
+  // ECHO_SOAK_UTTERANCES=1: every call window's alignment per utterance (output vs user), as the soak judges a flagged one
+  if (f && (process.env.ECHO_SOAK_UTTERANCES === '1' || a.utterances))
+    for (const u of lab.alignmentPerUtterance(segment.scene, aligned))
+      console.log(
+        `   utterance at ${fmt(u.startS)} s: ${u.nearOnlyFrames} near-only frames, best lag ${u.lag} (${fmt(u.correlation, 2)}), lag 0 ${fmt(u.correlationAtZero, 2)}`,
+      );
 };
 /** The segments FROM_S..TO_S; ECHO_SOAK_CACHE=<file>: kept there (v8 serialized) and read back on the next run with the same span. */
 function* segments() {

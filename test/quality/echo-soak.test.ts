@@ -12,9 +12,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EchoCanceller } from '../../src/index.js';
 import { kernelMemory } from '../../src/wasm/load.js';
+import { measureEcho } from '../helpers/echo-metrics.js';
 import { buildScene } from '../helpers/echo-scenes.js';
-import { CYCLE_S, SOAK_ROOMS } from '../helpers/echo-soak.js';
-import { runSoak, type SoakRun, type SoakWindow } from '../helpers/echo-soak-run.js';
+import { CYCLE_S, SOAK_ROOMS, soakSegments } from '../helpers/echo-soak.js';
+import { judgeAlignment, runSoak, type SoakRun, type SoakWindow } from '../helpers/echo-soak-run.js';
 import { rng } from '../helpers/random.js';
 
 const HOURS = Number(process.env.ECHO_SOAK_HOURS ?? 0);
@@ -109,6 +110,34 @@ describe(`one EchoCanceller over ${(SECONDS / 60).toFixed(0)} minutes of calls, 
       else if (!w.recovering && run.windows[i - 1]?.pathChange == null) others += w.pathChanges;
     });
     expect(others).toBeLessThanOrEqual(2 * Math.ceil(SECONDS / 600));
+  });
+  it('delivers the user on time in every call window: none whose alignment is unverified or misaligned (the soak records them instead of stopping; here none may pass unseen)', () => {
+    const flagged = calls(run).filter((w) => w.alignment!.verdict === 'unverified' || w.alignment!.verdict === 'misaligned');
+    expect(flagged.map((w) => `${label(w)}: ${w.alignment!.verdict}, lag ${w.alignment!.lag} (${w.alignment!.correlation.toFixed(2)})`)).toEqual([]);
+    expect(calls(run).filter((w) => w.alignment!.verdict === 'aligned').length).toBeGreaterThan(0);
+  });
+  it('judges a window alignment soundly: the mic 5 ms late is misaligned in every utterance; on time in one utterance judged alone and late elsewhere, unverified; on time, aligned', () => {
+    // the soak's second call window (at 30 s; its mic as the output: on time, the user as is where alone)
+    const scene = [...soakSegments({ sampleRate: RATE, driftPpm: DRIFT_PPM, seconds: 60, rooms: SOAK_ROOMS, erlDb: 18, delayMs: 60, seed: 1 })][1]!.scene;
+    const judge = (out: Float32Array) => judgeAlignment(scene, out, measureEcho(scene, out, 'test', 1, false));
+    const late = new Float32Array(scene.mic.length);
+    late.set(scene.mic.subarray(0, scene.mic.length - 80), 80);
+    const a = judge(late);
+    expect(a.verdict).toBe('misaligned');
+    expect(a.lag).toBe(80);
+    expect(a.utterances!.filter((u) => u.nearOnlyFrames >= 10).every((u) => u.lag === 80)).toBe(true);
+    // on time in one utterance judged alone (>= 10 near-only frames), late elsewhere: the first such utterance that leaves the window's peak off
+    const judged = scene.labels.utterances.filter((_, i) => a.utterances![i]!.nearOnlyFrames >= 10);
+    expect(judged.length).toBeGreaterThanOrEqual(2);
+    const partly = judged
+      .map(([from, to]) => {
+        const out = Float32Array.from(late);
+        out.set(scene.mic.subarray(from, to), from);
+        return judge(out);
+      })
+      .find((x) => x.lag === 80);
+    expect(partly?.verdict).toBe('unverified');
+    expect(judge(scene.mic).verdict).toBe('aligned');
   });
   it('holds its state: kernel memory the same from construction to the end, back to where it was after free()', () => {
     expect(run.memory.end).toEqual(run.memory.built);
