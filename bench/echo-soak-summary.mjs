@@ -58,6 +58,10 @@ for (const w of calls.filter((w) => w.alignment && (w.alignment.verdict === 'unv
   console.log(
     `  ${a.verdict} ${w.room} at ${w.startS} s: lag ${a.lag} (${fmt(a.correlation, 2)}), lag 0 ${fmt(a.correlationAtZero, 2)}, ${a.nearOnlyFrames} near-only frames; ${fmt(w.singleTalkDb)} dB, ${fmt(100 * w.doubleTalkClean)}% double talk`,
   );
+  if (a.userFrames)
+    console.log(
+      `    over every frame the user speaks in: ${a.userFrames.frames} frames, lag ${a.userFrames.lag} (${fmt(a.userFrames.correlation, 2)}), lag 0 ${fmt(a.userFrames.correlationAtZero, 2)}`,
+    );
   for (const u of a.utterances ?? [])
     console.log(
       `    utterance at ${fmt(u.startS)} s: ${u.nearOnlyFrames} near-only frames, lag ${u.lag} (${fmt(u.correlation, 2)}), lag 0 ${fmt(u.correlationAtZero, 2)}`,

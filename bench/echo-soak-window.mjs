@@ -63,6 +63,12 @@ const finish = (/** @type {Float32Array} */ next) => {
   console.log(
     `${line} | ${f ? `${fmt(f.singleTalk.reductionDb)} dB, leaks ${fmt(100 * f.singleTalk.leakShare)}%, double talk ${fmt(100 * f.doubleTalk.cleanShare)}%, alignment ${a.verdict} lag ${a.lag} (${fmt(a.correlation, 2)}; lag 0 ${fmt(a.correlationAtZero, 2)}; ${a.nearOnlyFrames} near-only frames)` : '-'}`,
   );
+  if (f && (process.env.ECHO_SOAK_UTTERANCES === '1' || a.userFrames)) {
+    const u = a.userFrames ?? lab.alignmentOverUser(segment.scene, aligned);
+    console.log(
+      `   over every frame the user speaks in: ${u.frames} frames, best lag ${u.lag} (${fmt(u.correlation, 2)}), lag 0 ${fmt(u.correlationAtZero, 2)}`,
+    );
+  }
   // ECHO_SOAK_UTTERANCES=1: every call window's alignment per utterance (output vs user), as the soak judges a flagged one
   if (f && (process.env.ECHO_SOAK_UTTERANCES === '1' || a.utterances))
     for (const u of lab.alignmentPerUtterance(segment.scene, aligned))

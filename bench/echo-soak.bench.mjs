@@ -58,7 +58,7 @@ try {
     if (a && (a.verdict === 'unverified' || a.verdict === 'misaligned')) {
       flagged.push(w);
       console.log(
-        `ALIGNMENT ${a.verdict.toUpperCase()} ${w.room} call at ${w.startS} s: best lag ${a.lag} (${a.correlation.toFixed(2)}), lag 0 ${a.correlationAtZero.toFixed(2)}, ${a.nearOnlyFrames} near-only frames; per utterance ${(a.utterances ?? []).map((u) => `${u.startS.toFixed(1)} s: ${u.lag} (${u.correlation.toFixed(2)}, 0: ${u.correlationAtZero.toFixed(2)}, ${u.nearOnlyFrames} fr)`).join('; ')}`,
+        `ALIGNMENT ${a.verdict.toUpperCase()} ${w.room} call at ${w.startS} s: best lag ${a.lag} (${a.correlation.toFixed(2)}), lag 0 ${a.correlationAtZero.toFixed(2)}, ${a.nearOnlyFrames} near-only frames; per utterance ${(a.utterances ?? []).map((u) => `${u.startS.toFixed(1)} s: ${u.lag} (${u.correlation.toFixed(2)}, 0: ${u.correlationAtZero.toFixed(2)}, ${u.nearOnlyFrames} fr)`).join('; ')}; over the user's frames ${a.userFrames ? `${a.userFrames.lag} (${a.userFrames.correlation.toFixed(2)}, 0: ${a.userFrames.correlationAtZero.toFixed(2)}, ${a.userFrames.frames} fr)` : '-'}`,
       );
     }
     const h = Math.floor(w.startS / 3600);

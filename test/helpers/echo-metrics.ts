@@ -286,6 +286,27 @@ export function checkAlignment(
 }
 
 /**
+ * The alignment over every frame where the user speaks (labels over half the frame, the user 20 dB
+ * over the noise), near-only and double talk alike, the loudest `maxFrames`: the echo left in the
+ * output does not correlate with the user, so these frames, spread over many words and pitches, tell
+ * a lag where a few near-only frames of one voiced sound cannot (their pitch period out-correlating
+ * lag 0 by a hair). For the long soak's windows checkAlignment cannot verify; never a lab bound.
+ */
+export function alignmentOverUser(
+  scene: EchoScene,
+  out: Float32Array,
+  maxLagSamples = Math.round(scene.sampleRate * 0.03),
+  maxFrames = 200,
+): { frames: number; lag: number; correlation: number; correlationAtZero: number } {
+  const f = frames(scene, out);
+  const idx: number[] = [];
+  for (let k = 0; k < f.count; k++) if (f.nearCover[k]! >= 0.5 && f.near[k]! >= 100 * f.noise[k]!) idx.push(k);
+  idx.sort((p, q) => f.near[q]! - f.near[p]!);
+  const { lag, correlation, atZero } = correlateUser(scene, f, out, idx.slice(0, maxFrames), maxLagSamples);
+  return { frames: idx.length, lag, correlation, correlationAtZero: atZero };
+}
+
+/**
  * The alignment per utterance (the scene's utterance labels), for a window checkAlignment would not
  * pass: each utterance's near-only frames (the loudest 40) correlated alone, its best lag, correlation,
  * the correlation at lag 0. An output delivered early or late is so in every utterance; a peak one

@@ -10,7 +10,7 @@
 // test asserts none unverified or misaligned, the bench lists them.
 import { EchoCanceller } from '../../src/index.js';
 import { kernelMemory, type KernelMemory } from '../../src/wasm/load.js';
-import { alignmentPerUtterance, measureEcho, type EchoFigures } from './echo-metrics.js';
+import { alignmentOverUser, alignmentPerUtterance, measureEcho, type EchoFigures } from './echo-metrics.js';
 import { soakSegments, type SoakKind, type SoakParams, type SoakSegment } from './echo-soak.js';
 
 export interface SoakWindow {
@@ -47,11 +47,15 @@ export interface SoakRun {
  * user over the window's loudest 40 near-only frames, its correlation, the correlation at lag 0)
  * and the verdict:
  * - 'aligned': the lab's check passes (>= 10 near-only frames, correlation >= 0.3, the peak within 1 sample);
- * - 'unjudged': under 10 near-only frames (the user never alone in the window: nothing to judge);
- * - 'misaligned' (a delivery fault): the peak off, and every utterance that can be judged alone
- *   (>= 10 near-only frames, correlation >= 0.3) peaks off too, at the window's lag (+-2 samples);
- * - 'unverified': the rest (the peak off but some utterance peaks at lag 0 or none can be judged
- *   alone; or the output correlates under 0.3 with the user): recorded, never a pass.
+ * - 'unjudged': under 10 near-only frames (the user never alone in the window), and over the frames
+ *   the user speaks in (alignmentOverUser) no peak off lag 0 (or too little of the user to tell);
+ * - 'misaligned' (a delivery fault): the peak off by a lag the rest confirms: the output over every
+ *   frame the user speaks in (near-only and double talk, alignmentOverUser) peaks at that lag too
+ *   (+-2 samples, correlation >= 0.3), and so does every utterance that can be judged alone (>= 10
+ *   near-only frames, correlation >= 0.3; at least one);
+ * - 'unverified': the rest (the near-only peak off but not confirmed, e.g. a pitch period
+ *   out-correlating lag 0 in one voiced sound; or the output under 0.3 of the user; or, with under
+ *   10 near-only frames, the frames the user speaks in peaking off lag 0): recorded, never a pass.
  */
 export interface SoakAlignment {
   verdict: 'aligned' | 'unjudged' | 'unverified' | 'misaligned';
@@ -59,8 +63,9 @@ export interface SoakAlignment {
   correlation: number;
   correlationAtZero: number;
   nearOnlyFrames: number;
-  /** Per utterance (windows not 'aligned' or 'unjudged' only): alignmentPerUtterance. */
+  /** Per utterance and over every frame the user speaks in (windows not 'aligned' or 'unjudged' only). */
   utterances?: ReturnType<typeof alignmentPerUtterance>;
+  userFrames?: ReturnType<typeof alignmentOverUser>;
 }
 
 const JUDGED_FRAMES = 10;
@@ -70,12 +75,19 @@ const JUDGED_CORRELATION = 0.3;
 export function judgeAlignment(scene: SoakSegment['scene'], out: Float32Array, figures: EchoFigures): SoakAlignment {
   const a = figures.alignment as EchoFigures['alignment'] & { nearOnlyFrames: number; correlationAtZero: number };
   const base = { lag: a.lag, correlation: a.correlation, correlationAtZero: a.correlationAtZero, nearOnlyFrames: a.nearOnlyFrames };
-  if (a.nearOnlyFrames < JUDGED_FRAMES) return { verdict: 'unjudged', ...base };
+  if (a.nearOnlyFrames < JUDGED_FRAMES) {
+    // too few near-only frames: judged over the frames the user speaks in, flagged only where they peak off
+    const userFrames = alignmentOverUser(scene, out);
+    const off = userFrames.frames >= JUDGED_FRAMES && userFrames.correlation >= JUDGED_CORRELATION && Math.abs(userFrames.lag) > 1;
+    return off ? { verdict: 'unverified', ...base, userFrames } : { verdict: 'unjudged', ...base };
+  }
   if (a.verified && Math.abs(a.lag) <= 1) return { verdict: 'aligned', ...base };
   const utterances = alignmentPerUtterance(scene, out);
+  const userFrames = alignmentOverUser(scene, out);
+  const atLag = (x: { lag: number; correlation: number }) => x.correlation >= JUDGED_CORRELATION && Math.abs(x.lag - a.lag) <= 2;
   const judged = utterances.filter((u) => u.nearOnlyFrames >= JUDGED_FRAMES && u.correlation >= JUDGED_CORRELATION);
-  const off = judged.length > 0 && a.verified && judged.every((u) => Math.abs(u.lag - a.lag) <= 2 && Math.abs(u.lag) > 1);
-  return { verdict: off ? 'misaligned' : 'unverified', ...base, utterances };
+  const off = a.verified && atLag(userFrames) && judged.length > 0 && judged.every((u) => atLag(u) && Math.abs(u.lag) > 1);
+  return { verdict: off ? 'misaligned' : 'unverified', ...base, utterances, userFrames };
 }
 
 /** A canceller as the soak drives it: one block of reference, then one of mic. */
