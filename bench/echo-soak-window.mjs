@@ -69,6 +69,40 @@ const finish = (/** @type {Float32Array} */ next) => {
       `   over every frame the user speaks in: ${u.frames} frames, best lag ${u.lag} (${fmt(u.correlation, 2)}), lag 0 ${fmt(u.correlationAtZero, 2)}`,
     );
   }
+  // ECHO_SOAK_FRAMES=1: a flagged window's near-only frames one by one: the user, the output and output - user (dB),
+  // the output's correlation with the user at lag 0 and at the window's best lag
+  if (f && a.utterances && process.env.ECHO_SOAK_FRAMES === '1') {
+    const { near, noise, echo: e } = segment.scene;
+    const size = RATE / 100;
+    const cover = new Float64Array(Math.floor(n / size));
+    for (const [p, q] of segment.scene.labels.near)
+      for (let k = Math.floor(p / size); k < Math.min(cover.length, Math.ceil(q / size)); k++)
+        cover[k] += (Math.min(q, (k + 1) * size) - Math.max(p, k * size)) / size;
+    for (let k = 0; k < cover.length; k++) {
+      let nn = 0;
+      let zz = 0;
+      let ee = 0;
+      let oo = 0;
+      let dd = 0;
+      let x0 = 0;
+      let xl = 0;
+      let ol = 0;
+      for (let i = k * size; i < (k + 1) * size; i++) {
+        nn += near[i] ** 2;
+        zz += noise[i] ** 2;
+        ee += e[i] ** 2;
+        oo += aligned[i] ** 2;
+        dd += (aligned[i] - near[i]) ** 2;
+        x0 += aligned[i] * near[i];
+        xl += (aligned[i + a.lag] ?? 0) * near[i];
+        ol += (aligned[i + a.lag] ?? 0) ** 2;
+      }
+      if (!(cover[k] >= 0.5 && ee <= zz && nn >= 100 * zz)) continue;
+      console.log(
+        `   frame ${fmt(k / 100, 2)} s: user ${db(nn / size)} out ${db(oo / size)} out-user ${db(dd / size)} dB, correlation lag 0 ${fmt(x0 / Math.sqrt(nn * oo + 1e-30), 2)}, lag ${a.lag} ${fmt(xl / Math.sqrt(nn * ol + 1e-30), 2)}`,
+      );
+    }
+  }
   // ECHO_SOAK_UTTERANCES=1: every call window's alignment per utterance (output vs user), as the soak judges a flagged one
   if (f && (process.env.ECHO_SOAK_UTTERANCES === '1' || a.utterances))
     for (const u of lab.alignmentPerUtterance(segment.scene, aligned))
