@@ -629,7 +629,7 @@ function recheck(d: Delay, peak: f32, peakLag: i32, young: bool): void {
 /** The peak stands out: 3x the profile's mean, or, for a first onset after a long wait, 3x its mean over the lags before it. */
 function distinct(d: Delay, peak: f32, peakLag: i32, moving: bool): bool {
   if (peak > 3 * d.mean) return true;
-  if (moving || d.unplaced < LONG_TAIL_UPDATES || peakLag < BEFORE_LAGS) return false;
+  if (peakLag < BEFORE_LAGS || (!moving && d.unplaced < LONG_TAIL_UPDATES)) return false;
   let sum: f32 = 0;
   for (let l = 0; l < peakLag; l++) sum += load<f32>(d.profile + (<usize>l << 2));
   return peak > 3 * sum / <f32>peakLag;
