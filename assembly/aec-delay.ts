@@ -629,7 +629,7 @@ function recheck(d: Delay, peak: f32, peakLag: i32, young: bool): void {
 /** The peak stands out: 3x the profile's mean, or, for a first onset after a long wait, 3x its mean over the lags before it. */
 function distinct(d: Delay, peak: f32, peakLag: i32, moving: bool): bool {
   if (peak > 3 * d.mean) return true;
-  if (peakLag < BEFORE_LAGS || (!moving && d.unplaced < LONG_TAIL_UPDATES)) return false;
+  if (moving || d.unplaced < LONG_TAIL_UPDATES || peakLag < BEFORE_LAGS) return false;
   let sum: f32 = 0;
   for (let l = 0; l < peakLag; l++) sum += load<f32>(d.profile + (<usize>l << 2));
   return peak > 3 * sum / <f32>peakLag;
@@ -666,6 +666,18 @@ export function dl_hold(p: usize): void {
   const d = changetype<Delay>(p);
   d.candidate = -1;
   d.candidateBlocks = 0;
+}
+
+/**
+ * (aec-late15) Moves the accepted onset by `lags` (whole blocks the echo moved by the clock skew
+ * followed: ./aec-skew followOnset), within the searched lags; returns it (-1: none accepted yet).
+ * The statistics' own candidate stands: a distinct one still moves the onset as before.
+ */
+export function dl_follow(p: usize, lags: i32): i32 {
+  const d = changetype<Delay>(p);
+  if (d.onset < 0) return -1;
+  d.onset = min(d.searchLags - 1, max(0, d.onset + lags));
+  return d.onset;
 }
 
 /** A tail of seconds: a first onset waited for LONG_TAIL_UPDATES updates with echo heard (the outside hall; never the lab's rooms, nor a reference playing unheard: UNHEARD_UPDATES). */
