@@ -676,6 +676,10 @@ export function dl_hold(p: usize): void {
 export function dl_follow(p: usize, lags: i32): i32 {
   const d = changetype<Delay>(p);
   if (d.onset < 0) return -1;
+  // only towards where the profile reads the onset now (its peak's walk back, distinct or not): an
+  // onset accepted early waits for the echo to come to it
+  const now = onsetOf(d, d.peak, d.peakLag);
+  if (lags < 0 ? now >= d.onset : now <= d.onset) return d.onset;
   d.onset = min(d.searchLags - 1, max(0, d.onset + lags));
   return d.onset;
 }
