@@ -670,8 +670,9 @@ export function dl_hold(p: usize): void {
 
 /**
  * (aec-late15) Moves the accepted onset by `lags` (whole blocks the echo moved by the clock skew
- * followed: ./aec-skew followOnset), within the searched lags; returns it (-1: none accepted yet).
- * The statistics' own candidate stands: a distinct one still moves the onset as before.
+ * followed: ./aec-skew followOnset), within the searched lags, where the profile's peak (distinct or
+ * not) reads the onset on that side of it now; returns it (-1: none accepted yet). The statistics'
+ * own candidate stands: a distinct one still moves the onset as before.
  */
 export function dl_follow(p: usize, lags: i32): i32 {
   const d = changetype<Delay>(p);
