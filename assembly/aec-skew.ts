@@ -5,7 +5,8 @@
 // What: the skew (samples of delay gained per sample), and both filters' weights turned by it every
 // block: a delay grown by dτ multiplies each partition's spectrum by exp(-2 pi i k dτ / 2B), so the
 // model moves with the echo instead of being relearned; whole blocks of motion are the delay
-// estimate's (the filter's placement), whose accepted onset moves by them too (aec-late15: followOnset). Equivalent to resampling the reference by the skew, without
+// estimate's (the filter's placement), whose accepted onset moves by them too (aec-late15:
+// followOnset). Equivalent to resampling the reference by the skew, without
 // reading the reference ahead of what was pushed (mic and reference arrive in step: a speaker clock
 // that runs fast would have the reference read past its end).
 // How: every SKEW_INTERVAL_S (0.5 s) of playback the converged foreground's weights are compared
