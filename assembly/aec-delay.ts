@@ -668,6 +668,23 @@ export function dl_hold(p: usize): void {
   d.candidateBlocks = 0;
 }
 
+/**
+ * (aec-late15) Moves the accepted onset by `lags` (whole blocks the echo moved by the clock skew
+ * followed: ./aec-skew followOnset), within the searched lags, where the profile's peak (distinct or
+ * not) reads the onset on that side of it now; returns it (-1: none accepted yet). The statistics'
+ * own candidate stands: a distinct one still moves the onset as before.
+ */
+export function dl_follow(p: usize, lags: i32): i32 {
+  const d = changetype<Delay>(p);
+  if (d.onset < 0) return -1;
+  // only towards where the profile reads the onset now (its peak's walk back, distinct or not): an
+  // onset accepted early waits for the echo to come to it
+  const now = onsetOf(d, d.peak, d.peakLag);
+  if (lags < 0 ? now >= d.onset : now <= d.onset) return d.onset;
+  d.onset = min(d.searchLags - 1, max(0, d.onset + lags));
+  return d.onset;
+}
+
 /** A tail of seconds: a first onset waited for LONG_TAIL_UPDATES updates with echo heard (the outside hall; never the lab's rooms, nor a reference playing unheard: UNHEARD_UPDATES). */
 export function dl_long_tail(p: usize): bool {
   return changetype<Delay>(p).unplaced >= LONG_TAIL_UPDATES;

@@ -219,6 +219,8 @@ import { kf_drift } from "./aec-step";
   skew: f32; // clock skew: samples of echo delay gained per sample (./aec-skew)
   skewOn: bool; // the weights are turned by it
   skewPending: f64; // samples of echo delay gained while nothing played for the filter's window, not yet applied (./aec-skew)
+  onsetMoved: f64; // samples of echo delay the skew moved the echo by since the delay estimate's onset last moved (./aec-skew: followOnset)
+  onsetFollowed: i32; // that onset as last moved by it, lags (-1: none)
   skewSince: i32; // samples since the last snapshots
   skewPlayed: i32; // of which the echo played
   skewByDelay: bool; // the weights were turned by the delay estimator's proposal (./aec-skew)

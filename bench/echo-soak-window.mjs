@@ -11,6 +11,9 @@
 //   node bench/echo-soak-window.mjs hooked 60500 60760              (the desk after the clipping at 16.9 h, from its room change)
 //   ECHO_SOAK_TRACE=60710:60750 node bench/echo-soak-window.mjs hooked 60680 60750
 //   ECHO_SOAK_HOURS-like params: ECHO_SOAK_DRIFT_PPM (100), ECHO_SOAK_RATE (16000)
+//   ECHO_SOAK_PROFILE=a,b (with the trace, aec-late15): also the delay profile's peak and mean over the
+//   searched lags (%) and its lags a..b-1 (% coherent); the sox-medium window at 24 kHz:
+//   ECHO_SOAK_RATE=24000 ECHO_SOAK_TRACE=7500:8000 ECHO_SOAK_PROFILE=0,16 node bench/echo-soak-window.mjs hooked 7500 8000
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import os from 'node:os';
@@ -25,6 +28,7 @@ const FROM_S = Number(fromArg);
 const TO_S = Number(toArg);
 const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
 const trace = process.env.ECHO_SOAK_TRACE?.split(':').map(Number);
+const profileLags = process.env.ECHO_SOAK_PROFILE?.split(',').map(Number);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-window-'));
 /** @type {any} */
 const lab = await importLabHelpers(['echo-soak', 'echo-metrics', 'echo-soak-run'], tmp);
@@ -147,7 +151,7 @@ for (const segment of segments()) {
       let u = 0;
       let m = 0;
       let o = 0;
-      const a0 = Math.max(0, at + block - 800);
+      const a0 = Math.max(0, at + block - 5 * block);
       for (let i = a0; i < at + block; i++) {
         e += echo[i] ** 2;
         u += near[i] ** 2;
@@ -164,8 +168,20 @@ for (const segment of segments()) {
         all += e;
         if (q < 8) parts.push(e);
       }
+      // ECHO_SOAK_PROFILE=a,b: also the delay profile's peak (%), mean over the searched lags (%), and lags a..b-1 (% coherent)
+      let prof = '';
+      if (profileLags) {
+        const f32 = new Float32Array(k.memory.buffer);
+        const at = k.aec_delay_profile(s) >> 2;
+        let sum = 0;
+        const search = k.aec_delay_search_lags(s);
+        for (let l = 0; l < search; l++) sum += f32[at + l];
+        const lags = [];
+        for (let l = profileLags[0]; l < profileLags[1]; l++) lags.push((100 * f32[at + l]).toFixed(1));
+        prof = ` | pk ${(100 * k.aec_delay_peak(s)).toFixed(1)}% mean ${((100 * sum) / search).toFixed(1)}% cand ${k.aec_delay_likely(s)} prof ${lags.join(',')}`;
+      }
       console.log(
-        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}% | echo ${db(e / 800)} user ${db(u / 800)} mic ${db(m / 800)} out ${db(o / block)}`,
+        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}% | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}`,
       );
     }
   }
