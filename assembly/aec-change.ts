@@ -200,6 +200,11 @@ function gatherShift(a: Aec): void {
 /** The moved model's error over those blocks must be under this share of the unmoved one's. */
 // @ts-ignore: decorator
 @inline const FIT_GAIN: f64 = 0.8;
+/** From this many heard blocks on, a lag whose moved model's error is under FIT_EARLY x the unmoved one's is taken at once (the echo passes while the model is fitted). */
+// @ts-ignore: decorator
+@inline const FIT_MIN_BLOCKS: i32 = 2;
+// @ts-ignore: decorator
+@inline const FIT_EARLY: f64 = 0.5;
 
 /**
  * (aec-pause15) The model a pause's movement returned (./aec-skew: applyPending), fitted to the
@@ -212,14 +217,17 @@ function gatherShift(a: Aec): void {
  */
 function fitReturn(a: Aec): void {
   gatherShift(a);
-  if (<f32>a.shiftBlocks * <f32>a.b * 1000 < FIT_MS * <f32>a.sampleRate) return;
+  if (a.shiftBlocks < FIT_MIN_BLOCKS) return;
   const range = a.returnFit;
-  a.returnFit = 0;
-  a.shiftBlocks = 0;
   const tau = bestLag(a, range);
   const moved = a.shiftDD + a.shiftYY - 2 * crossAt(a, tau);
   const still = a.shiftDD + a.shiftYY - 2 * crossAt(a, 0);
-  const take = Math.abs(tau) >= SHIFT_MIN && Math.abs(tau) < <f64>range && moved < FIT_GAIN * still;
+  const lag = Math.abs(tau) >= SHIFT_MIN && Math.abs(tau) < <f64>range;
+  const last = <f32>a.shiftBlocks * <f32>a.b * 1000 >= FIT_MS * <f32>a.sampleRate;
+  if (!last && !(lag && moved < FIT_EARLY * still)) return;
+  a.returnFit = 0;
+  a.shiftBlocks = 0;
+  const take = lag && moved < FIT_GAIN * still;
   if (HOOKS) trace_shift(a, <f32>tau, <f32>(10 * Math.log10(a.shiftDD / moved)), <f32>(10 * Math.log10(a.shiftDD / still)), take);
   if (!take) return;
   flushDrift(a);
