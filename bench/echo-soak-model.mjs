@@ -5,7 +5,7 @@
 // response (sox: ir delayed by the segment's delay), the normalised correlation there, and the
 // model energy in front of the true onset. A hooked build (ECHO_HOOKED or built here).
 //
-//   node bench/echo-soak-model.mjs --at 180 [--callbacks 80]
+//   node bench/echo-soak-model.mjs --at 180 [--callbacks 80] [--from S: a fresh canceller from S]; ECHO_SOAK_RATE (16000)
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,9 @@ import { parseArgs } from 'node:util';
 import { loadBuilds } from './echo-lab/common.mjs';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 
-const { values: o } = parseArgs({ options: { at: { type: 'string', default: '180' }, from: { type: 'string', default: '0' }, callbacks: { type: 'string', default: '80' } } });
+const { values: o } = parseArgs({
+  options: { at: { type: 'string', default: '180' }, from: { type: 'string', default: '0' }, callbacks: { type: 'string', default: '80' } },
+});
 const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
 const FROM_S = Number(o.from);
 const at = Number(o.at);
