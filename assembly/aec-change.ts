@@ -49,7 +49,9 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   const judged = arrived && !a.talking && a.bestErle > 10;
   if (judged && louder) a.wrongBlocks++;
   else a.wrongBlocks = 0;
-  if (a.wrongBlocks == 0) a.shiftBlocks = 0;
+  if (a.returnFit > 0) {
+    if (arrived && !a.talking) fitReturn(a); // (a pause's movement applied: the returned model's lag)
+  } else if (a.wrongBlocks == 0) a.shiftBlocks = 0;
   else if (a.bestErle < SHIFT_BELOW && (!a.skewOn || !a.skewFromFilter)) gatherShift(a); // (no skew followed, or the delay statistics')
   // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
   if (arrived && !a.talking && a.sff > 0 && a.sdd > 0) {
@@ -93,7 +95,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   const emerged = <f32>a.emergedBlocks * <f32>a.b > limit;
   if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
   const wrong = <f32>a.wrongBlocks * <f32>a.b > limit;
-  if (wrong && (!a.skewOn || !a.skewFromFilter) && !diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && a.bestErle < SHIFT_BELOW && takeShift(a)) {
+  if (wrong && a.returnFit == 0 && (!a.skewOn || !a.skewFromFilter) && !diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && a.bestErle < SHIFT_BELOW && takeShift(a)) {
     a.wrongBlocks = 0;
     a.shiftBlocks = 0;
   } else if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
@@ -140,6 +142,8 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.divergedBlocks = 0;
     a.emergedBlocks = 0;
     a.unlearnedBlocks = 0;
+    a.returnFit = 0;
+    a.shiftBlocks = 0;
     a.pathChanges++;
   }
   keepModel(a, heard);
@@ -185,11 +189,72 @@ function gatherShift(a: Aec): void {
     v128.store(si, f32x4.add(v128.load(si), f32x4.sub(f32x4.mul(di, yr), f32x4.mul(dr, yi))));
   }
   memory.fill(a.sE, 0, kb << 1); // (scratch others read past bin B: zero, as an FFT leaves it)
-  if (HOOKS) {
-    a.shiftDD += <f64>energy(a.micBlock, a.b);
-    a.shiftYY += <f64>energy(a.yf, a.b);
-  }
+  a.shiftDD += <f64>energy(a.micBlock, a.b);
+  a.shiftYY += <f64>energy(a.yf, a.b);
   a.shiftBlocks++;
+}
+
+/** The reply's heard blocks over which the returned model's lag is fitted, ms. */
+// @ts-ignore: decorator
+@inline const FIT_MS: f32 = 40;
+/** The moved model's error over those blocks must be under this share of the unmoved one's. */
+// @ts-ignore: decorator
+@inline const FIT_GAIN: f64 = 0.8;
+/** From this many heard blocks on, a lag whose moved model's error is under FIT_EARLY x the unmoved one's is taken at once (the echo passes while the model is fitted). */
+// @ts-ignore: decorator
+@inline const FIT_MIN_BLOCKS: i32 = 2;
+// @ts-ignore: decorator
+@inline const FIT_EARLY: f64 = 0.5;
+
+/**
+ * (aec-pause15) The model a pause's movement returned (./aec-skew: applyPending), fitted to the
+ * reply's first FIT_MS of heard blocks without the user: the lag (within a.returnFit samples) at
+ * which the foreground's estimate matches the mic best (takeShift's cross-correlation). Over a
+ * pause nothing corrects the skew followed: read 1-4% off, it left the soak's model 1.8-7.3 samples
+ * from the echo after 1-2 minutes at 100 ppm (at 24 kHz 4 samples turn 1 kHz by 60 degrees: the reply's
+ * first echo passed, a path change relearned the filter; the living room 20.4-22.6 dB, now 30.6-31.0).
+ * Where the moved model's error is under FIT_GAIN x the unmoved one's, both filters (and the kept
+ * model) move by that lag.
+ */
+function fitReturn(a: Aec): void {
+  gatherShift(a);
+  if (a.shiftBlocks < FIT_MIN_BLOCKS) return;
+  const range = a.returnFit;
+  const tau = bestLag(a, range);
+  const moved = a.shiftDD + a.shiftYY - 2 * crossAt(a, tau);
+  const still = a.shiftDD + a.shiftYY - 2 * crossAt(a, 0);
+  const lag = Math.abs(tau) >= SHIFT_MIN && Math.abs(tau) < <f64>range;
+  const last = <f32>a.shiftBlocks * <f32>a.b * 1000 >= FIT_MS * <f32>a.sampleRate;
+  if (!last && !(lag && moved < FIT_EARLY * still)) return;
+  a.returnFit = 0;
+  a.shiftBlocks = 0;
+  const take = lag && moved < FIT_GAIN * still;
+  if (HOOKS) trace_shift(a, <f32>tau, <f32>(10 * Math.log10(a.shiftDD / moved)), <f32>(10 * Math.log10(a.shiftDD / still)), take);
+  if (!take) return;
+  flushDrift(a);
+  sk_move(a, a.wf, tau);
+  sk_move(a, a.wb, tau);
+  a.keptMoved += tau; // (the kept model's frame: the echo's true movement)
+  a.settled = 0;
+  a.snapOffset = -1; // (./aec-skew: the weights moved by more than the skew explains)
+  a.returnFits++;
+}
+
+/** The lag within +-range samples at which the gathered cross-spectrum peaks, refined between lags. */
+function bestLag(a: Aec, range: i32): f64 {
+  let best: f64 = -Infinity;
+  let at = 0;
+  for (let l = -range; l <= range; l++) {
+    const c = crossAt(a, <f64>l);
+    if (c > best) {
+      best = c;
+      at = l;
+    }
+  }
+  const lo = crossAt(a, <f64>(at - 1));
+  const hi = crossAt(a, <f64>(at + 1));
+  const curve = lo - 2 * best + hi;
+  return curve < 0 ? <f64>at + 0.5 * (lo - hi) / curve : <f64>at;
 }
 
 /** Over the gathered blocks: the mic's product with the foreground's estimate moved `tau` samples later (Parseval: the cross-spectrum turned). */
@@ -229,19 +294,7 @@ function crossAt(a: Aec, tau: f64): f64 {
  * further from now on (./aec-skew: sk_boost; the laptop at +200 ppm's 30-60 s 29.0 -> 30.9 dB).
  */
 function takeShift(a: Aec): bool {
-  let best: f64 = -Infinity;
-  let at = 0;
-  for (let l = -SHIFT_MAX; l <= SHIFT_MAX; l++) {
-    const c = crossAt(a, <f64>l);
-    if (c > best) {
-      best = c;
-      at = l;
-    }
-  }
-  const lo = crossAt(a, <f64>(at - 1));
-  const hi = crossAt(a, <f64>(at + 1));
-  const curve = lo - 2 * best + hi;
-  const tau = curve < 0 ? <f64>at + 0.5 * (lo - hi) / curve : <f64>at;
+  const tau = bestLag(a, SHIFT_MAX);
   // under a skew the delay statistics proposed, the echo still ahead of the turned model the skew's
   // way by SHIFT_AHEAD or more: the skew followed is short of the true one (not taken)
   const ahead = a.skewOn && <f64>a.skew * tau > 0 && Math.abs(tau) >= SHIFT_AHEAD && Math.abs(tau) < <f64>SHIFT_MAX;

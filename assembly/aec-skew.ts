@@ -461,9 +461,21 @@ function applyPending(a: Aec): void {
   turn(a.wf, a.m, a.k, a.sE);
   // sk_constrain adds this scratch's bins past B (the f32x4 padding) to the weights: zero, as an FFT leaves them
   memory.fill(a.sE, 0, <usize>a.k << 3);
+  // (aec-pause15) a converged model returned by FIT_PENDING or more: its lag is fitted over the reply's
+  // first heard blocks (./aec-change: fitReturn), within a quarter of the movement
+  const moved = Math.abs(a.skewPending + <f64>(blocks * a.b));
+  a.returnFit = a.bestErle > SKEW_CONVERGED && moved >= FIT_PENDING ? min(SHIFT_RANGE, 1 + <i32>(moved / 4)) : 0;
+  a.shiftBlocks = 0;
   a.skewPending = 0;
   a.snapOffset = -1; // the weights moved by more than the skew explains over the interval: no comparison
 }
+
+/** The movement (samples) over a pause from which the returned model's lag is fitted: a skew read 4% off leaves 0.3 samples at 8. */
+// @ts-ignore: decorator
+@inline const FIT_PENDING: f64 = 8;
+/** The widest lag range of that fit, samples (./aec-change: SHIFT_MAX). */
+// @ts-ignore: decorator
+@inline const SHIFT_RANGE: i32 = 16;
 
 /**
  * Moves the filter's taps (M partitions of B, spectra at `w`) `by` samples later (earlier when < 0)

@@ -234,6 +234,8 @@ import { kf_drift } from "./aec-step";
   shiftDD: f64; // the mic's and the estimate's energies over those blocks
   shiftYY: f64;
   shifts: i32; // louder errors taken as the echo shifted against a young filter (./aec-change), not path changes
+  returnFit: i32; // after a pause's movement was applied to a converged filter: the lag range (samples) over which the returned model is fitted to the reply's first heard blocks (./aec-change: fitReturn), 0: none
+  returnFits: i32; // returned models moved by such a fit
   reverbOn: bool; // the room outlives the filter: its late echo is predicted (./aec-reverb)
   reverbDecay: f32; // the late echo's power decay per block
   lateOn: bool; // the late echo fitted from the signals is used (./aec-late)

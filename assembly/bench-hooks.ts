@@ -623,6 +623,7 @@ export function aec_state_field(s: usize, i: i32): f32 {
   if (i == 13) return a.sdd;
   if (i == 14) return a.sff;
   if (i == 15) return a.sddFloor;
+  if (i == 17) return <f32>a.returnFits;
   return <f32>a.m;
 }
 /** The energy of partition q of the background (which 0) or the foreground (1)'s weights. */

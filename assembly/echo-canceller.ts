@@ -116,6 +116,8 @@ export function aec_reset(s: usize): void {
   a.pathChanges = 0;
   a.shiftBlocks = 0;
   a.shifts = 0;
+  a.returnFit = 0;
+  a.returnFits = 0;
   a.talking = false;
   a.narrowband = false;
   a.narrowBlocks = 0;

@@ -5,7 +5,7 @@
 // response (sox: ir delayed by the segment's delay), the normalised correlation there, and the
 // model energy in front of the true onset. A hooked build (ECHO_HOOKED or built here).
 //
-//   node bench/echo-soak-model.mjs --at 180 [--callbacks 80]
+//   node bench/echo-soak-model.mjs --at 180 [--callbacks 80] [--from S: a fresh canceller from S]; ECHO_SOAK_RATE (16000)
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,11 @@ import { parseArgs } from 'node:util';
 import { loadBuilds } from './echo-lab/common.mjs';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 
-const { values: o } = parseArgs({ options: { at: { type: 'string', default: '180' }, callbacks: { type: 'string', default: '80' } } });
-const RATE = 16000;
+const { values: o } = parseArgs({
+  options: { at: { type: 'string', default: '180' }, from: { type: 'string', default: '0' }, callbacks: { type: 'string', default: '80' } },
+});
+const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
+const FROM_S = Number(o.from);
 const at = Number(o.at);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-model-'));
 try {
@@ -75,21 +78,26 @@ try {
     let missed = 0;
     for (let i = 0; i < h.length && i + bestC < off; i++) missed += h[i] * h[i];
     console.log(
-      `${label}: window from ${(off / 16).toFixed(1)} ms; best lag ${bestC} samples (room delay ${delay}: latency ${bestC - delay}), corr ${best.toFixed(3)}; model energy before the true onset ${(10 * Math.log10(front / tt + 1e-12)).toFixed(1)} dB; room energy before the window ${(10 * Math.log10(missed / hh + 1e-12)).toFixed(1)} dB`,
+      `${label}: window from ${((1000 * off) / RATE).toFixed(1)} ms; best lag ${bestC} samples (room delay ${delay}: latency ${bestC - delay}), corr ${best.toFixed(3)}; model energy before the true onset ${(10 * Math.log10(front / tt + 1e-12)).toFixed(1)} dB; room energy before the window ${(10 * Math.log10(missed / hh + 1e-12)).toFixed(1)} dB`,
     );
   };
   let prev;
   for (const seg of lab.soakSegments(params)) {
     const t0 = seg.start / RATE;
+    if (t0 < FROM_S) continue;
     if (t0 === at) compare(`end of ${prev.kind} at ${prev.start / RATE} s (its echo delay ${prev.echoDelayMs.toFixed(1)} ms)`, prev);
     const { reference, mic } = seg.scene;
     let wasQuiet = 1;
+    let back = -1;
     for (let a = 0, i = 0; a < mic.length; a += block, i++) {
       aec.pushReference(reference.subarray(a, a + block));
       aec.processInto(mic.subarray(a, a + block), out);
       if (t0 !== at || i >= Number(o.callbacks)) continue;
       const quiet = k.aec_state_field(aec.state, 8);
-      if (wasQuiet && !quiet) compare(`${t0} s call, callback ${i} (window just back; echo ${seg.echoDelayMs.toFixed(1)} ms)`, { ...seg });
+      if (wasQuiet && !quiet) {
+        compare(`${t0} s call, callback ${i} (window just back; echo ${seg.echoDelayMs.toFixed(1)} ms)`, { ...seg });
+        back = i;
+      } else if (back >= 0 && (i - back) % 10 === 0 && i - back <= 60) compare(`${t0} s call, callback ${i} (${i - back} after)`, { ...seg });
       wasQuiet = quiet;
     }
     if (t0 === at) {

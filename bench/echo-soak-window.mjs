@@ -53,6 +53,20 @@ const block = RATE / 100;
 const latency = aec.latencySamples;
 const blockMs = (1000 * aec.blockSamples) / RATE;
 const out = new Float32Array(block);
+// (hooked) the louder errors fitted by a shift and the returned models' lag fits (assembly/aec-change.ts trace_shift)
+const shiftBase = hooks ? aec.heap.alloc(32 * 4096) : 0;
+if (hooks) k.aec_strace_set(shiftBase, 4096);
+let shiftsShown = 0;
+const showShifts = () => {
+  if (!hooks) return;
+  const n = k.aec_strace_count();
+  const t = new Float32Array(k.memory.buffer, shiftBase, n * 8);
+  for (let i = shiftsShown * 8; i < t.length; i += 8)
+    console.log(
+      `  shift at ${(FROM_S + (t[i] * aec.blockSamples) / RATE).toFixed(2)} s: ${t[i + 1].toFixed(2)} samples, moved ${t[i + 2].toFixed(1)} dB, unmoved ${t[i + 3].toFixed(1)} dB${t[i + 4] ? ' (taken)' : ''}, skew ${t[i + 5].toFixed(1)} ppm, best ${t[i + 7].toFixed(1)} dB`,
+    );
+  shiftsShown = n;
+};
 /** @type {{ segment: any, raw: Float32Array, line: string } | undefined} */
 let pending;
 const finish = (/** @type {Float32Array} */ next) => {
@@ -181,11 +195,12 @@ for (const segment of segments()) {
         prof = ` | pk ${(100 * k.aec_delay_peak(s)).toFixed(1)}% mean ${((100 * sum) / search).toFixed(1)}% cand ${k.aec_delay_likely(s)} prof ${lags.join(',')}`;
       }
       console.log(
-        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}% | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}`,
+        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}% | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}`,
       );
     }
   }
   finish(raw);
+  showShifts();
   pending = {
     segment,
     raw,
