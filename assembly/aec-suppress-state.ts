@@ -95,8 +95,14 @@
  * dB (the reply's echo at 375-516 Hz), the lowest (94-141 Hz) 4-10: the presence 93 ms in (16 kHz: 15 ms, its
  * lowest octave 125-187 Hz 14-19 dB over).
  */
-// @ts-ignore: decorator
-@inline export const SPLIT_OCTAVE: bool = true;
+// @ts-ignore: decorator; AEC_SPLIT_OFF only with --use AEC_SPLIT_OFF=1 (the rule off, as before it: bench/echo-lab's ECHO_HOOK_USE)
+@inline export const SPLIT_OCTAVE: bool = !isDefined(AEC_SPLIT_OFF);
+/** (aec-open15) Not where the reply's echo rises (./aec-change `rising`): there a group's jump over rho A is the echo's. */
+// @ts-ignore: decorator; AEC_SPLIT_RISING only with --use AEC_SPLIT_RISING=1 (the experiment: judged in rising blocks too)
+@inline export const SPLIT_NOT_RISING: bool = !isDefined(AEC_SPLIT_RISING);
+/** (aec-open15) The bins per group of SPLIT_OCTAVE's test: 4 (the f32x4 grain) or 2 (pairs of lanes). */
+// @ts-ignore: decorator; AEC_SPLIT_BINS only with --use AEC_SPLIT_BINS=4 (the experiment: the f32x4 grain)
+@inline export const SPLIT_BINS: i32 = isDefined(AEC_SPLIT_BINS) ? <i32>AEC_SPLIT_BINS : 2;
 /** Presence holds this long after the last frame that showed it, ms. */
 // @ts-ignore: decorator
 @inline export const HANG_MS: f32 = 60;
