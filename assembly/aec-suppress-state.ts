@@ -100,9 +100,6 @@
 /** (aec-open15) Not where the reply's echo rises (./aec-change `rising`): there a group's jump over rho A is the echo's. */
 // @ts-ignore: decorator; AEC_SPLIT_RISING only with --use AEC_SPLIT_RISING=1 (the experiment: judged in rising blocks too)
 @inline export const SPLIT_NOT_RISING: bool = !isDefined(AEC_SPLIT_RISING);
-/** (aec-open15) The bins per group of SPLIT_OCTAVE's test: 4 (the f32x4 grain) or 2 (pairs of lanes). */
-// @ts-ignore: decorator; AEC_SPLIT_BINS only with --use AEC_SPLIT_BINS=4 (the experiment: the f32x4 grain)
-@inline export const SPLIT_BINS: i32 = isDefined(AEC_SPLIT_BINS) ? <i32>AEC_SPLIT_BINS : 2;
 /** Presence holds this long after the last frame that showed it, ms. */
 // @ts-ignore: decorator
 @inline export const HANG_MS: f32 = 60;
