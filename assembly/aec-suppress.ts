@@ -65,7 +65,9 @@
 //   shows in 2 octaves (250 Hz x 2^i edges), or in one where the mic stands MIC_OVER x over the
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
-//   says at the moment passes alone, at the echo's level. Where no octave under 4 kHz shows the user,
+//   says at the moment passes alone, at the echo's level. At 24 / 48 kHz the second octave spans 8
+//   bins (188-516 Hz): MIC_OVER is judged on each 4 of them too, not where the reply's echo rises (SPLIT_OCTAVE).
+//   Where no octave under 4 kHz shows the user,
 //   the top octave (4 kHz up) is judged over the achieved ERLE's residual (LEAK_MS) as well in its bins
 //   under 8 kHz where that stands CODED_SPREAD x over the median leakage's there: a band the codec codes
 //   as noise (aec-lc3d); at 24 / 48 kHz for CODED_HOLD blocks more (aec-lc3e).
