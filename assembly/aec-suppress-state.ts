@@ -104,6 +104,10 @@
  */
 // @ts-ignore: decorator; AEC_SPLIT_RISING only with --use AEC_SPLIT_RISING=1 (the experiment: judged in rising blocks too)
 @inline export const SPLIT_NOT_RISING: bool = !isDefined(AEC_SPLIT_RISING);
+// @ts-ignore: decorator; (experiment) only where the linear stage removes >= 6 dB (`modelledEcho`); AEC_SPLIT_ANY=1: everywhere
+@inline export const SPLIT_MODELLED: bool = !isDefined(AEC_SPLIT_ANY);
+// @ts-ignore: decorator; (experiment) AEC_SPLIT_PAIRS=1: also per pair of bins where the mic stands over the echo bound
+@inline export const SPLIT_PAIRS: bool = isDefined(AEC_SPLIT_PAIRS);
 /** Presence holds this long after the last frame that showed it, ms. */
 // @ts-ignore: decorator
 @inline export const HANG_MS: f32 = 60;
