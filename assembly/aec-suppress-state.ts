@@ -104,10 +104,22 @@
  */
 // @ts-ignore: decorator; AEC_SPLIT_RISING only with --use AEC_SPLIT_RISING=1 (the experiment: judged in rising blocks too)
 @inline export const SPLIT_NOT_RISING: bool = !isDefined(AEC_SPLIT_RISING);
-// @ts-ignore: decorator; (experiment) only where the linear stage removes >= 6 dB (`modelledEcho`); AEC_SPLIT_ANY=1: everywhere
+/**
+ * (aec-open15) Only where the linear stage removes >= 6 dB (`modelledEcho`): where it does not, the echo it leaves
+ * outruns the residual estimate in a few bins (the hall's cold starts, the kiosk's 24 kHz 30 dB compressed cold start
+ * 17.0 -> 16.6 dB, the 24 kHz soak's misplaced sox-medium stretch 5.6 -> 6.0% leaks without this gate).
+ */
+// @ts-ignore: decorator; AEC_SPLIT_ANY only with --use AEC_SPLIT_ANY=1 (the experiment: everywhere)
 @inline export const SPLIT_MODELLED: bool = !isDefined(AEC_SPLIT_ANY);
-// @ts-ignore: decorator; (experiment) AEC_SPLIT_PAIRS=1: also per pair of bins where the mic stands over the echo bound
-@inline export const SPLIT_PAIRS: bool = isDefined(AEC_SPLIT_PAIRS);
+/**
+ * (aec-open15) Also per pair of bins (f32x4 lanes 0-1, 2-3) of that octave where the mic stands over the echo the
+ * canceller's gain bound predicts (`excessDb` > 0): sox-medium's 24 kHz 6 dB cold start at 5.65 s, the user's 187.5 Hz
+ * bin 13-17 dB over rho A but its 4 bins 6-8 dB, opens in 40 ms, not 120 (own presence 97 ms in). Without the echo
+ * bound's word a pair passed a two-band compressor's lift as the user (drc24's laptop 6 dB cold start +31 samples at
+ * 24.564 s, the mic 1.6 dB under the bound: leaks 0.8 -> 1.2%).
+ */
+// @ts-ignore: decorator; AEC_SPLIT_NO_PAIRS only with --use AEC_SPLIT_NO_PAIRS=1 (the experiment: 4 bins only)
+@inline export const SPLIT_PAIRS: bool = !isDefined(AEC_SPLIT_NO_PAIRS);
 /** Presence holds this long after the last frame that showed it, ms. */
 // @ts-ignore: decorator
 @inline export const HANG_MS: f32 = 60;

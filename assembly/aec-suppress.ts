@@ -66,7 +66,8 @@
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
 //   says at the moment passes alone, at the echo's level. At 24 / 48 kHz the second octave spans 8
-//   bins (188-516 Hz): MIC_OVER is judged on each 4 of them too, not where the reply's echo rises (SPLIT_OCTAVE).
+//   bins (188-516 Hz): MIC_OVER is judged on each 4 of them too, and on each pair where the mic stands over the
+//   echo bound, where the filter removes >= 6 dB and the reply's echo is not rising (SPLIT_*).
 //   Where no octave under 4 kHz shows the user,
 //   the top octave (4 kHz up) is judged over the achieved ERLE's residual (LEAK_MS) as well in its bins
 //   under 8 kHz where that stands CODED_SPREAD x over the median leakage's there: a band the codec codes
@@ -157,7 +158,7 @@ function lgBlockGain2(s: Suppress, band: i32): f32 {
   return lgBlockGain2(s, band) >= LG_END_C2;
 }
 
-/** (aec-open15, experiment) Lanes `l`, `l` + 1: their excess over BAND_SHARE of their power and the mic over `micOver` x rho A + 2N. */
+/** (aec-open15, SPLIT_PAIRS) Lanes `l`, `l` + 1: their excess over BAND_SHARE of their power and the mic over `micOver` x rho A + 2N. */
 // @ts-ignore: decorator
 @inline function pairOver(ex: v128, pe: v128, pd: v128, em: v128, l: i32, micOver: f32): bool {
   const x = l == 0 ? f32x4.extract_lane(ex, 0) + f32x4.extract_lane(ex, 1) : f32x4.extract_lane(ex, 2) + f32x4.extract_lane(ex, 3);
