@@ -111,15 +111,6 @@
  */
 // @ts-ignore: decorator; AEC_SPLIT_ANY only with --use AEC_SPLIT_ANY=1 (the experiment: everywhere)
 @inline export const SPLIT_MODELLED: bool = !isDefined(AEC_SPLIT_ANY);
-/**
- * (aec-open15) Also per pair of bins (f32x4 lanes 0-1, 2-3) of that octave where the mic stands over the echo the
- * canceller's gain bound predicts (`excessDb` > 0): sox-medium's 24 kHz 6 dB cold start at 5.65 s, the user's 187.5 Hz
- * bin 13-17 dB over rho A but its 4 bins 6-8 dB, opens in 40 ms, not 120 (own presence 97 ms in). Without the echo
- * bound's word a pair passed a two-band compressor's lift as the user (drc24's laptop 6 dB cold start +31 samples at
- * 24.564 s, the mic 1.6 dB under the bound: leaks 0.8 -> 1.2%).
- */
-// @ts-ignore: decorator; AEC_SPLIT_NO_PAIRS only with --use AEC_SPLIT_NO_PAIRS=1 (the experiment: 4 bins only)
-@inline export const SPLIT_PAIRS: bool = !isDefined(AEC_SPLIT_NO_PAIRS);
 /** Presence holds this long after the last frame that showed it, ms. */
 // @ts-ignore: decorator
 @inline export const HANG_MS: f32 = 60;

@@ -66,8 +66,8 @@
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
 //   says at the moment passes alone, at the echo's level. At 24 / 48 kHz the second octave spans 8
-//   bins (188-516 Hz): MIC_OVER is judged on each 4 of them too, and on each pair where the mic stands over the
-//   echo bound, where the filter removes >= 6 dB and the reply's echo is not rising (SPLIT_*).
+//   bins (188-516 Hz): MIC_OVER is judged on each 4 of them too, where the filter removes >= 6 dB and the
+//   reply's echo is not rising (SPLIT_*).
 //   Where no octave under 4 kHz shows the user,
 //   the top octave (4 kHz up) is judged over the achieved ERLE's residual (LEAK_MS) as well in its bins
 //   under 8 kHz where that stands CODED_SPREAD x over the median leakage's there: a band the codec codes
@@ -115,7 +115,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_PAIRS, SPLIT_MODELLED,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -156,16 +156,6 @@ function lgBlockGain2(s: Suppress, band: i32): f32 {
 // @ts-ignore: decorator
 @inline function lgBlockLift(s: Suppress, band: i32): bool {
   return lgBlockGain2(s, band) >= LG_END_C2;
-}
-
-/** (aec-open15, SPLIT_PAIRS) Lanes `l`, `l` + 1: their excess over BAND_SHARE of their power and the mic over `micOver` x rho A + 2N. */
-// @ts-ignore: decorator
-@inline function pairOver(ex: v128, pe: v128, pd: v128, em: v128, l: i32, micOver: f32): bool {
-  const x = l == 0 ? f32x4.extract_lane(ex, 0) + f32x4.extract_lane(ex, 1) : f32x4.extract_lane(ex, 2) + f32x4.extract_lane(ex, 3);
-  const t = l == 0 ? f32x4.extract_lane(pe, 0) + f32x4.extract_lane(pe, 1) : f32x4.extract_lane(pe, 2) + f32x4.extract_lane(pe, 3);
-  const m = l == 0 ? f32x4.extract_lane(pd, 0) + f32x4.extract_lane(pd, 1) : f32x4.extract_lane(pd, 2) + f32x4.extract_lane(pd, 3);
-  const e = l == 0 ? f32x4.extract_lane(em, 0) + f32x4.extract_lane(em, 1) : f32x4.extract_lane(em, 2) + f32x4.extract_lane(em, 3);
-  return x > BAND_SHARE * t && m > micOver * e;
 }
 
 /** Octave `band`'s c^2 (LG_*): c the least-squares gain of E on Y there, bounded to [-1, LG_MAX]. */
@@ -644,9 +634,7 @@ export function sup_process(
     // as well, as the octaves under 500 Hz are at 16 kHz: a voice's fundamental in its lower half stood
     // under the reply's echo in its upper half (see SPLIT_OCTAVE in ./aec-suppress-state)
     if (splitOctave && band == 1 && !micOver) {
-      const em = f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz));
-      if (hsum(ex) > BAND_SHARE * hsum(pe) && hsum(pd) > micOverF * hsum(em)) micOver = true;
-      else if (SPLIT_PAIRS && excessDb > 0 && (pairOver(ex, pe, pd, em, 0, micOverF) || pairOver(ex, pe, pd, em, 2, micOverF))) micOver = true;
+      if (hsum(ex) > BAND_SHARE * hsum(pe) && hsum(pd) > micOverF * hsum(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)))) micOver = true;
     }
   }
   if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
