@@ -87,6 +87,30 @@
  */
 // @ts-ignore: decorator
 @inline export const MIC_OVER: f32 = 8;
+/**
+ * (aec-open15) Where the second octave (250-500 Hz) spans more than one f32x4 grain (4 bins: 188-516 Hz at 24 /
+ * 48 kHz, whose 47 Hz bins put the 250 Hz edge at 188 and the 500 Hz one at 563), MIC_OVER is judged on each 4 bins
+ * of it too (once warm), as it is on the two octaves under 500 Hz at 16 kHz (4 bins each): the seminar's 24 kHz 6 dB
+ * call at 3.51 s, the user's fundamental at 188-328 Hz 11-13 dB over rho A from 20 ms in, the octave as a whole 5-7
+ * dB (the reply's echo at 375-516 Hz), the lowest (94-141 Hz) 4-10: the presence 93 ms in (16 kHz: 15 ms, its
+ * lowest octave 125-187 Hz 14-19 dB over).
+ */
+// @ts-ignore: decorator; AEC_SPLIT_OFF only with --use AEC_SPLIT_OFF=1 (the rule off, as before it: bench/echo-lab's ECHO_HOOK_USE)
+@inline export const SPLIT_OCTAVE: bool = !isDefined(AEC_SPLIT_OFF);
+/**
+ * (aec-open15) Not where the reply's echo rises (./aec-change `rising`): there a group's jump over rho A is the echo's
+ * (a compressor's lift: drc24's desk 24k 18 dB compressor call +31 samples, a false presence at 2.740 s with the mic
+ * 11 dB over the echo bound, 30.8 -> 19.7 dB and 1.4% leaks judged in rising blocks too).
+ */
+// @ts-ignore: decorator; AEC_SPLIT_RISING only with --use AEC_SPLIT_RISING=1 (the experiment: judged in rising blocks too)
+@inline export const SPLIT_NOT_RISING: bool = !isDefined(AEC_SPLIT_RISING);
+/**
+ * (aec-open15) Only where the linear stage removes >= 6 dB (`modelledEcho`): where it does not, the echo it leaves
+ * outruns the residual estimate in a few bins (the hall's cold starts, the kiosk's 24 kHz 30 dB compressed cold start
+ * 17.0 -> 16.6 dB, the 24 kHz soak's misplaced sox-medium stretch 5.6 -> 6.0% leaks without this gate).
+ */
+// @ts-ignore: decorator; AEC_SPLIT_ANY only with --use AEC_SPLIT_ANY=1 (the experiment: everywhere)
+@inline export const SPLIT_MODELLED: bool = !isDefined(AEC_SPLIT_ANY);
 /** Presence holds this long after the last frame that showed it, ms. */
 // @ts-ignore: decorator
 @inline export const HANG_MS: f32 = 60;

@@ -65,7 +65,10 @@
 //   shows in 2 octaves (250 Hz x 2^i edges), or in one where the mic stands MIC_OVER x over the
 //   echo the reference predicts there (rho A, rho: the median of |E + Y|^2 / A, tracked like zeta):
 //   a real user is broadband or loud; an octave the filter has not learned for what the reference
-//   says at the moment passes alone, at the echo's level. Where no octave under 4 kHz shows the user,
+//   says at the moment passes alone, at the echo's level. At 24 / 48 kHz the second octave spans 8
+//   bins (188-516 Hz): MIC_OVER is judged on each 4 of them too, where the filter removes >= 6 dB and the
+//   reply's echo is not rising (SPLIT_*).
+//   Where no octave under 4 kHz shows the user,
 //   the top octave (4 kHz up) is judged over the achieved ERLE's residual (LEAK_MS) as well in its bins
 //   under 8 kHz where that stands CODED_SPREAD x over the median leakage's there: a band the codec codes
 //   as noise (aec-lc3d); at 24 / 48 kHz for CODED_HOLD blocks more (aec-lc3e).
@@ -112,7 +115,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -420,6 +423,7 @@ export function sup_process(
   // 30 dB up in a block, the estimate 10-20 dB short, the residual estimates flat), passed whole or
   // starting a presence as the lowest octave alone; a low voice's onset shows over them (the
   // sox-small call's user at 10.71 s: 187 Hz 25 dB over the two lowest bins).
+  const splitOctave = SPLIT_OCTAVE && s.warm && !(SPLIT_NOT_RISING && rising) && (modelledEcho || !SPLIT_MODELLED) && s.edge2 - s.edge1 > 4;
   const allLanes = i32x4.splat(-1);
   const voiceLanes = i32x4(0, 0, -1, -1);
   for (let j = 0; j < k; j += 4) {
@@ -625,6 +629,13 @@ export function sup_process(
     const exLow = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overLow, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(two, nz))), zero);
     bandLow = f32x4.add(bandLow, exLow);
     excessLow = f32x4.add(excessLow, exLow);
+    // (aec-open15) in the second octave where it spans more than the f32x4 grain (8 bins, 188-516 Hz
+    // at 24 / 48 kHz; 4 bins, 250-437 Hz, at 16 kHz, where this never runs), MIC_OVER judged per 4 bins
+    // as well, as the octaves under 500 Hz are at 16 kHz: a voice's fundamental in its lower half stood
+    // under the reply's echo in its upper half (see SPLIT_OCTAVE in ./aec-suppress-state)
+    if (splitOctave && band == 1 && !micOver) {
+      if (hsum(ex) > BAND_SHARE * hsum(pe) && hsum(pd) > micOverF * hsum(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)))) micOver = true;
+    }
   }
   if (hsum(bandLow) > LOW_SHARE * hsum(bandTotal)) bandsLow++;
   // (aec-lc3d) the top octave (4 kHz up) judged over the achieved ERLE's residual as well where no octave under it shows
