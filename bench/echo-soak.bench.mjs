@@ -26,6 +26,7 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-soak-'));
 /**
  * @typedef {typeof import('../test/helpers/echo-soak.js') & typeof import('../test/helpers/echo-soak-run.js')} Lab
  * @typedef {import('../test/helpers/echo-soak-run.js').SoakWindow} SoakWindow
+ * @typedef {SoakWindow & { figures: NonNullable<SoakWindow['figures']>, alignment: NonNullable<SoakWindow['alignment']> }} CallWindow a call window (figures and alignment set)
  */
 
 try {
@@ -50,13 +51,13 @@ try {
     leakShare: figures?.singleTalk.leakShare ?? null,
     doubleTalkClean: figures?.doubleTalk.cleanShare ?? null,
   });
-  /** @type {SoakWindow[]} */
+  /** @type {CallWindow[]} */
   const flagged = [];
   const run = lab.runSoak(params, (/** @type {SoakWindow} */ w) => {
     appendFileSync(STREAM, `${JSON.stringify(flat(w))}\n`);
     const a = w.alignment;
     if (a && (a.verdict === 'unverified' || a.verdict === 'misaligned')) {
-      flagged.push(w);
+      flagged.push(/** @type {CallWindow} */ (w));
       console.log(
         `ALIGNMENT ${a.verdict.toUpperCase()} ${w.room} call at ${w.startS} s: best lag ${a.lag} (${a.correlation.toFixed(2)}), lag 0 ${a.correlationAtZero.toFixed(2)}, ${a.nearOnlyFrames} near-only frames; per utterance ${(a.utterances ?? []).map((u) => `${u.startS.toFixed(1)} s: ${u.lag} (${u.correlation.toFixed(2)}, 0: ${u.correlationAtZero.toFixed(2)}, ${u.nearOnlyFrames} fr)`).join('; ')}; over the user's frames ${a.userFrames ? `${a.userFrames.lag} (${a.userFrames.correlation.toFixed(2)}, 0: ${a.userFrames.correlationAtZero.toFixed(2)}, ${a.userFrames.frames} fr)` : '-'}`,
       );
@@ -77,16 +78,16 @@ try {
   for (const h of perHour)
     console.log(`hour ${h.hour}: ${h.xRealtime.toFixed(0)}x realtime over ${h.audioSeconds.toFixed(0)} s, ${h.pathChanges} path changes`);
   // per day: the call windows under 25 dB, over 1% leaks, under 90% of double talk, the median and the worst
-  const calls = run.windows.filter((/** @type {SoakWindow} */ w) => w.figures);
+  const calls = /** @type {CallWindow[]} */ (run.windows.filter((/** @type {SoakWindow} */ w) => w.figures));
   for (let day = 0; day * 86400 < HOURS * 3600; day++) {
-    const ws = calls.filter((/** @type {SoakWindow} */ w) => Math.floor(w.startS / 86400) === day);
-    const st = ws.map((/** @type {SoakWindow} */ w) => w.figures.singleTalk.reductionDb).sort((/** @type {number} */ p, /** @type {number} */ q) => p - q);
+    const ws = calls.filter((/** @type {CallWindow} */ w) => Math.floor(w.startS / 86400) === day);
+    const st = ws.map((/** @type {CallWindow} */ w) => w.figures.singleTalk.reductionDb).sort((/** @type {number} */ p, /** @type {number} */ q) => p - q);
     const worst = ws.reduce(
-      (/** @type {SoakWindow | null} */ m, /** @type {SoakWindow} */ w) => (!m || w.figures.singleTalk.reductionDb < m.figures.singleTalk.reductionDb ? w : m),
+      (/** @type {CallWindow | null} */ m, /** @type {CallWindow} */ w) => (!m || w.figures.singleTalk.reductionDb < m.figures.singleTalk.reductionDb ? w : m),
       null,
     );
     console.log(
-      `day ${day + 1}: ${ws.length} call windows, under 25 dB ${st.filter((x) => x < 25).length}, over 1% leaks ${ws.filter((/** @type {SoakWindow} */ w) => w.figures.singleTalk.leakShare > 0.01).length}, under 90% double talk ${ws.filter((/** @type {SoakWindow} */ w) => w.figures.doubleTalk.cleanShare < 0.9).length}, median ${fmt(st[st.length >> 1])} dB, worst ${worst ? `${fmt(worst.figures.singleTalk.reductionDb)} dB (${worst.room} at ${worst.startS} s, ${fmt(100 * worst.figures.singleTalk.leakShare)}% leaks)` : '-'}`,
+      `day ${day + 1}: ${ws.length} call windows, under 25 dB ${st.filter((x) => x < 25).length}, over 1% leaks ${ws.filter((/** @type {CallWindow} */ w) => w.figures.singleTalk.leakShare > 0.01).length}, under 90% double talk ${ws.filter((/** @type {CallWindow} */ w) => w.figures.doubleTalk.cleanShare < 0.9).length}, median ${fmt(st[st.length >> 1])} dB, worst ${worst ? `${fmt(worst.figures.singleTalk.reductionDb)} dB (${worst.room} at ${worst.startS} s, ${fmt(100 * worst.figures.singleTalk.leakShare)}% leaks)` : '-'}`,
     );
   }
   /** @type {Record<string, number>} */
