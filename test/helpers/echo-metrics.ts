@@ -213,11 +213,14 @@ const LEAK_POWER = 10 ** (-50 / 10);
 /** Near-only frames below which checkAlignment cannot tell a lag (100 ms of a user alone). */
 const MIN_ALIGN_FRAMES = 10;
 
-/** Near-only frames (user labels over half the frame, no echo over the noise, the user 20 dB over it) in [from, to), loudest first. */
-function nearOnlyFrames(f: Frames, from = 0, to = f.count): number[] {
+/**
+ * Near-only frames (user labels over half the frame, no echo over the noise, the user 20 dB over it) in
+ * [from, to), loudest first; `withEcho`: every frame the user speaks in (double talk too).
+ */
+function nearOnlyFrames(f: Frames, from = 0, to = f.count, withEcho = false): number[] {
   const idx: number[] = [];
   for (let k = Math.max(0, from); k < Math.min(f.count, to); k++)
-    if (f.nearCover[k]! >= 0.5 && f.echo[k]! <= f.noise[k]! && f.near[k]! >= 100 * f.noise[k]!) idx.push(k);
+    if (f.nearCover[k]! >= 0.5 && (withEcho || f.echo[k]! <= f.noise[k]!) && f.near[k]! >= 100 * f.noise[k]!) idx.push(k);
   return idx.sort((p, q) => f.near[q]! - f.near[p]!);
 }
 
@@ -299,9 +302,7 @@ export function alignmentOverUser(
   maxFrames = 200,
 ): { frames: number; lag: number; correlation: number; correlationAtZero: number } {
   const f = frames(scene, out);
-  const idx: number[] = [];
-  for (let k = 0; k < f.count; k++) if (f.nearCover[k]! >= 0.5 && f.near[k]! >= 100 * f.noise[k]!) idx.push(k);
-  idx.sort((p, q) => f.near[q]! - f.near[p]!);
+  const idx = nearOnlyFrames(f, 0, f.count, true);
   const { lag, correlation, atZero } = correlateUser(scene, f, out, idx.slice(0, maxFrames), maxLagSamples);
   return { frames: idx.length, lag, correlation, correlationAtZero: atZero };
 }
