@@ -8,7 +8,7 @@ import { sup_forget, sup_forget_leak, sup_relearning, sup_restore_leak, sup_keep
 import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
-import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN } from "./aec-state";
+import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN, SHIFT_MAX } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 import { HOOKS, trace_path, trace_shift, ab_veto } from "./bench-hooks";
 
@@ -153,15 +153,12 @@ export function detectPathChange(a: Aec, playing: bool): bool {
 /** The foreground's best ERLE (ratio) under which a louder error is first tried as a shifted echo (15 dB). */
 // @ts-ignore: decorator
 @inline const SHIFT_BELOW: f32 = 31.6;
-/** The shift must be at least this, samples (the desk at -200 ppm at 2.1 s: 0.33, its restart kept: it delivers its user at 3.9 s). */
+/** The shift must be at least this, samples, and under SHIFT_MAX (./aec-state) (the desk at -200 ppm at 2.1 s: 0.33, its restart kept: it delivers its user at 3.9 s). */
 // @ts-ignore: decorator
 @inline const SHIFT_MIN: f64 = 0.5;
 /** Under a delay statistics' skew, a shift the skew's way from this many samples is the skew followed falling short (not taken). */
 // @ts-ignore: decorator
 @inline const SHIFT_AHEAD: f64 = 2;
-/** and under this many, samples (more is a playout jump or another room). */
-// @ts-ignore: decorator
-@inline const SHIFT_MAX: i32 = 16;
 
 /**
  * Adds this block's mic spectrum times the conjugate of the foreground's estimate's to shiftSpec

@@ -31,7 +31,7 @@
 // bit as before (bench/aec-identical.mjs).
 // Latency: none (the estimate follows the skew within ~FILTER_TC_S once bootstrapped).
 
-import { Aec, CONSTRAIN } from "./aec-state";
+import { Aec, CONSTRAIN, SHIFT_MAX } from "./aec-state";
 import { fft_forward, fft_inverse } from "./fft";
 import { dl_moved, dl_snapshot, dl_peak, dl_snap_lag, dl_onset, dl_follow } from "./aec-delay";
 import { HOOKS, trace_skew, trace_skew_decision, ab_early_gate } from "./bench-hooks";
@@ -464,7 +464,7 @@ function applyPending(a: Aec): void {
   // (aec-pause15) a converged model returned by FIT_PENDING or more: its lag is fitted over the reply's
   // first heard blocks (./aec-change: fitReturn), within a quarter of the movement
   const moved = Math.abs(a.skewPending + <f64>(blocks * a.b));
-  a.returnFit = a.bestErle > SKEW_CONVERGED && moved >= FIT_PENDING ? min(SHIFT_RANGE, 1 + <i32>(moved / 4)) : 0;
+  a.returnFit = a.bestErle > SKEW_CONVERGED && moved >= FIT_PENDING ? min(SHIFT_MAX, 1 + <i32>(moved / 4)) : 0;
   a.shiftBlocks = 0;
   a.skewPending = 0;
   a.snapOffset = -1; // the weights moved by more than the skew explains over the interval: no comparison
@@ -473,9 +473,6 @@ function applyPending(a: Aec): void {
 /** The movement (samples) over a pause from which the returned model's lag is fitted: a skew read 4% off leaves 0.3 samples at 8. */
 // @ts-ignore: decorator
 @inline const FIT_PENDING: f64 = 8;
-/** The widest lag range of that fit, samples (./aec-change: SHIFT_MAX). */
-// @ts-ignore: decorator
-@inline const SHIFT_RANGE: i32 = 16;
 
 /**
  * Moves the filter's taps (M partitions of B, spectra at `w`) `by` samples later (earlier when < 0)

@@ -436,6 +436,12 @@ export function setPrior(a: Aec): void {
 // @ts-ignore: decorator
 @inline export const ONSET_SPAN: i32 = 5;
 /**
+ * A shift of the echo path is taken (./aec-change) or a returned model's lag fitted (./aec-skew) only
+ * under this many samples (more is a playout jump or another room).
+ */
+// @ts-ignore: decorator
+@inline export const SHIFT_MAX: i32 = 16;
+/**
  * The least share of the prior a partition keeps where the prior is reset at a placement
  * (./aec-block, shapePrior: each partition's share its delay-profile coherence over the profile's
  * peak). The room's shape measured per call instead of assumed: 0.1 against the even prior, 146 ->
