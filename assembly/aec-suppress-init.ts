@@ -122,8 +122,6 @@ export function sup_reset(p: usize): void {
   s.presentBlocks = 0;
   s.refused = 0;
   s.armedLast = false;
-  s.persist1 = 0;
-  s.persist2 = 0;
   memory.fill(s.lg, 0, <usize>(4 * 6 * LG_OCTAVES));
   memory.fill(s.etaKept, 0, <usize>(12 * k));
   s.olIndex = -1;

@@ -111,22 +111,6 @@
  */
 // @ts-ignore: decorator; AEC_SPLIT_ANY only with --use AEC_SPLIT_ANY=1 (the experiment: everywhere)
 @inline export const SPLIT_MODELLED: bool = !isDefined(AEC_SPLIT_ANY);
-/**
- * (aec-open16) A warm presence also starts where one octave's excess over PERSIST_OVER x the residual (not the
- * test's x22) stands over PERSIST_SHARE of the octave's power in 3 blocks in a row, where the linear
- * stage removes >= 6 dB and the reply's echo is not rising: the residual estimate's scatter about the true residual
- * is block to block (aec-open13: the true residual over R by +-10 dB a block, its 99th percentile 0-6 dB over R),
- * a voice's low onset holds for tens of ms (sox-medium's 24 kHz cold start at 10.45 s: the user's 188 Hz 15 dB over
- * the true residual for 70 ms, under x22 of R, 5-7 dB over rho A, under MIC_OVER: own presence 92-103 ms in).
- */
-// @ts-ignore: decorator
-@inline export const PERSIST_OVER: f32 = 4;
-// @ts-ignore: decorator
-@inline export const PERSIST_SHARE: f32 = 0.2;
-// @ts-ignore: decorator
-@inline export const PERSIST_MIC: f32 = 2;
-// @ts-ignore: decorator; AEC_PERSIST_OFF only with --use AEC_PERSIST_OFF=1 (the rule off, for A/B)
-@inline export const PERSIST_ON: bool = !isDefined(AEC_PERSIST_OFF);
 /** Presence holds this long after the last frame that showed it, ms. */
 // @ts-ignore: decorator
 @inline export const HANG_MS: f32 = 60;
@@ -576,8 +560,6 @@
   presentBlocks: i32; // blocks the user has been judged present (0 while not)
   refused: i32; // blocks left of a presence refused while cold (COLD_OCTAVE_SHARE): the trackers hold as in a presence
   armedLast: bool; // the last block met the presence test (it would have started or re-armed a presence)
-  persist1: i32; // (aec-open16) the octaves over PERSIST_OVER x the residual in the last block (bits)
-  persist2: i32; // ... and in the one before
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]
   yPrev: usize; // f32[B]

@@ -115,7 +115,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED, PERSIST_OVER, PERSIST_SHARE, PERSIST_MIC, PERSIST_ON,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -424,11 +424,6 @@ export function sup_process(
   // starting a presence as the lowest octave alone; a low voice's onset shows over them (the
   // sox-small call's user at 10.71 s: 187 Hz 25 dB over the two lowest bins).
   const splitOctave = SPLIT_OCTAVE && s.warm && !(SPLIT_NOT_RISING && rising) && (modelledEcho || !SPLIT_MODELLED) && s.edge2 - s.edge1 > 4;
-  // (aec-open16) the octaves whose excess over PERSIST_OVER x the residual stands over PERSIST_SHARE of their power
-  const persistOn = PERSIST_ON && s.warm && !s.forgot && modelledEcho && !rising;
-  const persistOver = f32x4.splat(PERSIST_OVER);
-  let bandEx4 = f32x4.splat(0);
-  let persistMask = 0;
   const allLanes = i32x4.splat(-1);
   const voiceLanes = i32x4(0, 0, -1, -1);
   for (let j = 0; j < k; j += 4) {
@@ -440,8 +435,6 @@ export function sup_process(
         bandsOver++;
         if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
       }
-      if (persistOn && hsum(bandEx4) > PERSIST_SHARE * hsum(bandTotal) && hsum(bandMic) > PERSIST_MIC * hsum(bandEcho)) persistMask |= 1 << band;
-      bandEx4 = zero;
       bandExcess = zero;
       bandTotal = zero;
       bandMic = zero;
@@ -633,10 +626,6 @@ export function sup_process(
     excess = f32x4.add(excess, ex);
     bandTotal = f32x4.add(bandTotal, v128.and(pe, lanes));
     bandExcess = f32x4.add(bandExcess, v128.and(ex, lanes));
-    if (persistOn) {
-      const echo4 = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(persistOver, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
-      bandEx4 = f32x4.add(bandEx4, v128.and(f32x4.pmax(f32x4.sub(pe, f32x4.add(echo4, f32x4.mul(two, nz))), zero), lanes));
-    }
     const exLow = f32x4.pmax(f32x4.sub(pe, f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overLow, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), lgE), f32x4.mul(two, nz))), zero);
     bandLow = f32x4.add(bandLow, exLow);
     excessLow = f32x4.add(excessLow, exLow);
@@ -664,11 +653,6 @@ export function sup_process(
     bandsOver++;
     if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
   }
-  if (persistOn && hsum(bandEx4) > PERSIST_SHARE * hsum(bandTotal) && hsum(bandMic) > PERSIST_MIC * hsum(bandEcho)) persistMask |= 1 << band;
-  // (aec-open16) an octave over PERSIST_OVER x the residual in 3 blocks in a row starts a presence
-  const persisted = (persistMask & s.persist1 & s.persist2) != 0;
-  s.persist2 = s.persist1;
-  s.persist1 = persistMask;
   if (hsum(learnt) > 1.0e-9) s.learned++;
   if (s.learned >= s.fastBlocks) {
     s.forgot = false;
@@ -679,7 +663,7 @@ export function sup_process(
   // octave only before the echo is placed or over COLD_OCTAVE_SHARE of the frame
   const unexplained = excessSum > s.presence * hsum(total);
   const oneOctave = s.warm ? micOver : !placed || excessSum > COLD_OCTAVE_SHARE * hsum(total);
-  const armed = (unexplained && (bandsOver >= BANDS_PRESENT || oneOctave || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total)) || persisted;
+  const armed = (unexplained && (bandsOver >= BANDS_PRESENT || oneOctave || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total));
   // While relearning after a path change (`forgot`), a running presence is re-armed (its hang
   // restarted) only by a second block in a row that passes the test, or by one where the mic stands
   // MIC_OVER x over rho A in an octave (`micOver`, the loud user); a single marginal block lets the
