@@ -366,13 +366,15 @@ export function trace_onset(s: Suppress, olIndex: i32, live: bool, lo: f32, hi: 
   }
 }
 
-// ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 13 arrays of K (11: the held tail `late`;
-// 12: the hall's cap on the gain's residual with the user, HALL_NEAR x ./aec-late's fitted echo, 0 where none: aec-hall8)
+// ---- the suppressor's trace: per block 16 scalars, the linear stage's output e (B) and 15 arrays of K (11: the held tail `late`;
+// 12: the hall's cap on the gain's residual with the user, HALL_NEAR x ./aec-late's fitted echo, 0 where none: aec-hall8;
+// 13: rho A, the echo the reference predicts at the mic (MIC_OVER's yardstick); 14: the part of E coherent with Y,
+// |<E Y*>|^2 / <|Y|^2> as smoothed for the coherent cap: aec-open16)
 let traceBase: usize = 0;
 let traceCap: i32 = 0;
 let traceN: i32 = 0;
 let traceAt: usize = 0; // the block being written (0: none)
-/** Starts a trace into `cap` blocks at `ptr` (16 + B + 13 K floats each). */
+/** Starts a trace into `cap` blocks at `ptr` (16 + B + 15 K floats each). */
 export function aec_trace_set(ptr: usize, cap: i32): void { traceBase = ptr; traceCap = cap; traceN = 0; }
 /** Blocks traced since aec_trace_set. */
 export function aec_trace_count(): i32 { return traceN; }
@@ -386,7 +388,7 @@ export function trace_suppress(
   if (traceBase == 0 || traceN >= traceCap) return;
   const b = s.b;
   const k = s.k;
-  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 13 * k) << 2);
+  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 15 * k) << 2);
   traceAt = tb;
   traceN++;
   store<f32>(tb, <f32>s.hang); store<f32>(tb + 4, <f32>s.presentBlocks); store<f32>(tb + 8, s.warm ? 1 : 0);
@@ -414,6 +416,10 @@ export function trace_suppress(
     store<f32>(q + 10 * kb + o, load<f32>(s.noise + o));
     store<f32>(q + 11 * kb + o, load<f32>(s.late + o));
     store<f32>(q + 12 * kb + o, s.hallFit != 0 && s.longTail ? HALL_NEAR * load<f32>(s.hallFit + o) : 0);
+    store<f32>(q + 13 * kb + o, load<f32>(s.rho + o) * load<f32>(a + o));
+    const cr = load<f32>(s.cohRe + o);
+    const ci = load<f32>(s.cohIm + o);
+    store<f32>(q + 14 * kb + o, (cr * cr + ci * ci) / (load<f32>(s.cohYy + o) + 1e-20));
   }
 }
 

@@ -36,9 +36,9 @@ const wtBase = c.heap.alloc(WT_STRIDE * 4 * blocksTotal);
 c.k.aec_wtrace_set(wtBase, blocksTotal);
 const ptBase = c.heap.alloc(64 * blocksTotal);
 c.k.aec_ptrace_set(ptBase, blocksTotal);
-// the suppressor's trace (16 + B + 13 K floats a block, K <= B + 4) up to --to only (its size)
+// the suppressor's trace (16 + B + 15 K floats a block, K <= B + 4) up to --to only (its size)
 const supBlocks = o.from !== undefined ? Math.ceil((Number(o.to ?? Number(o.from) + 0.5) * rate) / B) + 4 : 0;
-const supStride = 16 + B + 13 * (B + 4);
+const supStride = 16 + B + 15 * (B + 4);
 const trBase = supBlocks ? c.heap.alloc(supStride * 4 * supBlocks) : 0;
 if (supBlocks) c.k.aec_trace_set(trBase, supBlocks);
 /** @type {{ t: number, erle: number, delay: number, changes: number, present: boolean }[]} */

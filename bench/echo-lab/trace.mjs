@@ -15,6 +15,9 @@
 // the true ratio TR / |Y|^2, TR and the noise floor, dB; ECHO_TRACE_SPREAD=1: at the end, per octave,
 // the quantiles of TR over the residual estimate R (x1) in echo-only blocks of the stretch.
 // (aec-lc3e) ECHO_TRACE_SPLIT8=1: at 24 / 48 kHz the top octave as 4-8 kHz and 8 kHz up (a column more).
+// (aec-open16) ECHO_TRACE_MIC=1: per block and bin under 600 Hz the mic, the user, the echo at the mic, rho A (the
+// presence test's MIC_OVER yardstick), E and R (x1), dB; ECHO_TRACE_COH=1: per octave TR, the part of E coherent with
+// the echo estimate Y (|<E Y*>|^2 / <|Y|^2>, smoothed as the suppressor's coherent cap smooths it) and R (x1), dB.
 import { traceScene } from './suppressor-trace.mjs';
 
 /**
@@ -22,7 +25,7 @@ import { traceScene } from './suppressor-trace.mjs';
  * @param {{ params: import('./common.mjs').SceneParams, scene: import('./common.mjs').EchoScene, shift: number, t0: number, t1: number }} what
  */
 export function trace(lab, build, { params, scene, shift, t0, t1 }) {
-  const { c, rate, B, near, echo, out, blocks, scalars, arr, e, tr, spectrum, edges, N2, win, cosT, sinT } = traceScene(build, scene, shift, (d, s) =>
+  const { c, rate, B, near, noise, echo, out, blocks, scalars, arr, e, tr, spectrum, edges, N2, win, cosT, sinT } = traceScene(build, scene, shift, (d, s) =>
     lab.runCanceller(d, s),
   );
   const power = (/** @type {{re: Float64Array, im: Float64Array}} */ s, /** @type {number} */ k) => s.re[k] ** 2 + s.im[k] ** 2;
@@ -37,6 +40,7 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
 
   // per block: the kernel's spectra are unscaled FFTs of the same frames; calibrate on the first live block
   let calib = 0;
+  const mix = Float32Array.from(near, (v, n) => v + echo[n] + (noise ? noise[n] : 0));
   console.log(`${lab.sceneName(params)}${shift ? ` +${shift}` : ''}: per block, per octave U TR oR gain (dB)`);
   /** @type {number[][]} per octave, TR over R in dB (ECHO_TRACE_SPREAD) */
   const spread = edges.slice(1).map(() => []);
@@ -95,6 +99,33 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
         terms += ` ${sums.map(db).join('')} |`;
       }
       console.log(terms);
+    }
+    if (process.env.ECHO_TRACE_MIC) {
+      // (aec-open16) per bin under 600 Hz: the mic (user + echo + noise), the user, the echo at the mic, and rho A (the
+      // echo the reference predicts there, MIC_OVER's yardstick), dB
+      const M = spectrum(mix, i);
+      const X = spectrum(echo, i);
+      let bins = '        bin mic|U|echo|rhoA|E|R |';
+      for (let k = 2; (k * rate) / (2 * B) < 600; k++) {
+        bins += ` ${Math.round((k * rate) / (2 * B))}:${db(power(M, k))}${db(power(U, k))}${db(power(X, k))}${db(arr(i, 13)[k] * calib)}${db(arr(i, 0)[k] * calib)}${db(arr(i, 5)[k] * calib)} |`;
+      }
+      console.log(bins);
+    }
+    if (process.env.ECHO_TRACE_COH) {
+      // (aec-open16) per octave: TR, the part of E coherent with Y (|<E Y*>|^2 / <|Y|^2>, smoothed as the suppressor does), R, dB
+      let cl = '        TR|coh|R |';
+      for (let q = 0; q + 1 < edges.length; q++) {
+        let t = 0;
+        let ch = 0;
+        let r = 0;
+        for (let k = edges[q]; k < edges[q + 1]; k++) {
+          t += power(T, k);
+          ch += arr(i, 14)[k] * calib;
+          r += arr(i, 5)[k] * calib;
+        }
+        cl += ` ${db(t)}${db(ch)}${db(r)} |`;
+      }
+      console.log(cl);
     }
     if (process.env.ECHO_TRACE_SPREAD && !present) {
       // (aec-open13) TR over the residual estimate R (x1, dB) per octave in blocks without a presence
