@@ -45,6 +45,11 @@ export async function openaiClient(
   return { socket, adapter, conn, handled: () => handled };
 }
 
+/** The truncate a client owes after `playedFrames` of an item played at 24 kHz: the whole milliseconds heard. */
+export function truncateAt(itemId: string | undefined, playedFrames: number) {
+  return { type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: Math.floor((playedFrames * 1000) / 24000) };
+}
+
 /** Collects adapter events by type. */
 export class EventLog {
   readonly events: AdapterEvent[] = [];

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import type { RealtimeAudioAdapter } from '../../src/transport/adapter.js';
 import { RealtimeTestServer, type ServerConnection } from '../helpers/realtime-server.js';
-import { EventLog, chunking, micSignal, openaiClient, patternPcm, referencePcm16, until } from '../helpers/transport-client.js';
+import { EventLog, chunking, micSignal, openaiClient, patternPcm, referencePcm16, truncateAt, until } from '../helpers/transport-client.js';
 import { EXACT_PLAYOUT } from '../helpers/playout.js';
 
 const QUANTUM = 128;
@@ -190,7 +190,7 @@ describe('OpenAI GA: interruption (server VAD, interrupt_response true)', () => 
     await s.sync();
     await s.conn.waitFor(() => s.conn.eventsOf('conversation.item.truncate').length === 1);
     const [truncate] = s.conn.eventsOf('conversation.item.truncate');
-    expect(truncate).toEqual({ type: 'conversation.item.truncate', item_id: itemIds[0], content_index: 0, audio_end_ms: Math.floor((played * 1000) / 24000) });
+    expect(truncate).toEqual(truncateAt(itemIds[0], played));
     expect(s.play(4)).toBe(0);
     expect(s.adapter.playback.bufferedMs).toBe(0);
     await s.sync();
@@ -218,9 +218,7 @@ describe('OpenAI GA: interruption (server VAD, interrupt_response true)', () => 
     s.conn.speechStarted();
     await s.conn.waitFor(() => s.conn.eventsOf('conversation.item.truncate').length === 1);
     const truncates = s.conn.eventsOf('conversation.item.truncate');
-    expect(truncates).toEqual([
-      { type: 'conversation.item.truncate', item_id: itemIds[1], content_index: 0, audio_end_ms: Math.floor(((played - a) * 1000) / 24000) },
-    ]);
+    expect(truncates).toEqual([truncateAt(itemIds[1], played - a)]);
     expect(s.conn.violations).toEqual([]);
   });
 
@@ -230,9 +228,7 @@ describe('OpenAI GA: interruption (server VAD, interrupt_response true)', () => 
     const played = s.play(20);
     s.conn.speechStarted();
     await s.conn.waitFor(() => s.conn.eventsOf('conversation.item.truncate').length === 1);
-    expect(s.conn.eventsOf('conversation.item.truncate')).toEqual([
-      { type: 'conversation.item.truncate', item_id: itemIds[0], content_index: 0, audio_end_ms: Math.floor((played * 1000) / 24000) },
-    ]);
+    expect(s.conn.eventsOf('conversation.item.truncate')).toEqual([truncateAt(itemIds[0], played)]);
   });
 
   it('never truncates past the audio received (playback ran dry before more arrived)', async () => {
