@@ -24,9 +24,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { nodeBundle } from './echo-lab-bundle.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const { values: options } = parseArgs({
@@ -154,18 +154,8 @@ async function bundle() {
   const outfile = join(dir, 'tests.mjs');
   const testPath = join(ROOT, options.test);
   await build({
-    stdin: {
-      contents: `import '${testPath}';\nexport { run } from 'vitest';`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
     // the helpers find their fixtures from import.meta.url (test/helpers/*.ts)
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'test/helpers/bundle.ts')).href) },
+    ...nodeBundle(`import '${testPath}';\nexport { run } from 'vitest';`, 'ts', outfile),
     plugins: [
       {
         name: 'vitest-standin',
@@ -194,7 +184,6 @@ export class FakeProcessorBase extends Base { constructor() { super(); (globalTh
         },
       },
     ],
-    logLevel: 'warning',
   });
   const entry = join(dir, 'run.mjs');
   writeFileSync(entry, `import { run } from './tests.mjs';\nawait run(${JSON.stringify(options.grep)});\n`);

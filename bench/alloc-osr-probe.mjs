@@ -17,10 +17,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-
-const ROOT = new URL('..', import.meta.url).pathname;
+import { nodeBundle } from './echo-lab-bundle.mjs';
 
 const ENTRY = `
 import { createCaptureProcessorClass } from './src/browser/capture-processor.ts';
@@ -106,16 +104,7 @@ if (name === undefined) {
 const dir = mkdtempSync(join(os.tmpdir(), 'alloc-osr-probe-'));
 try {
   const outfile = join(dir, 'probe.mjs');
-  await build({
-    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'js' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'test/helpers/bundle.ts')).href) },
-    logLevel: 'warning',
-  });
+  await build(nodeBundle(ENTRY, 'js', outfile));
   const flags = process.execArgv;
   const names = process.argv.slice(2);
   for (const name of names.length === 0 ? [undefined] : names) {

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 /** @typedef {import('./lib.mjs').BenchRow} BenchRow */
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, enginePaths } from '../test/helpers/browser-engines.mjs';
 import { formatTable } from './lib.mjs';
 
 // dist/kernels.js and the chunks it imports (the library's entries share them)
@@ -18,18 +19,7 @@ const server = createServer((req, res) => {
 await /** @type {Promise<void>} */ (new Promise((resolve) => server.listen(0, '127.0.0.1', resolve)));
 const address = server.address();
 const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch({ executablePath: enginePaths().chromium.browser, args: CHROMIUM_FLAGS });
 const page = await browser.newPage();
 await page.goto(url);
 const budgetMs = Number(process.env.BENCH_MAX_TIME ?? 0.5) * 1000;

@@ -1,5 +1,5 @@
-// Reads a raw little-endian float32 file (the benches' scene files) whole; exits 2 if it cannot.
-// Shared by the peers' harnesses (peers.cpp, browser.cpp), bench only.
+// Reads a raw little-endian float32 file (the benches' scene files) whole, and writes one; exits 2
+// if it cannot. Shared by the peers' harnesses (peers.cpp, browser.cpp), bench only.
 #pragma once
 #include <cstdio>
 #include <cstdlib>
@@ -17,4 +17,14 @@ static std::vector<float> readF32(const char* path) {
   while ((n = std::fread(buf, sizeof(float), 4096, f)) > 0) v.insert(v.end(), buf, buf + n);
   std::fclose(f);
   return v;
+}
+
+static void writeF32(const char* path, const std::vector<float>& v) {
+  FILE* f = std::fopen(path, "wb");
+  if (!f) {
+    std::fprintf(stderr, "cannot write %s\n", path);
+    std::exit(2);
+  }
+  std::fwrite(v.data(), sizeof(float), v.size(), f);
+  std::fclose(f);
 }

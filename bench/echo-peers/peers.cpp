@@ -19,8 +19,6 @@
 #include <speex/speex_echo.h>
 #include <speex/speex_preprocess.h>
 
-#include <webrtc/modules/audio_processing/include/audio_processing.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -29,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "apm-run.h"
 #include "f32-file.h"
 
 static short toS16(float x) {
@@ -94,40 +93,14 @@ int main(int argc, char** argv) {
     apm->echo_cancellation()->enable_drift_compensation(false);
     apm->echo_cancellation()->set_suppression_level(webrtc::EchoCancellation::kHighSuppression);
     apm->echo_cancellation()->Enable(true);
-    webrtc::StreamConfig stream(rate, 1);
-    std::vector<float> r(frame), m(frame), o(frame);
-    auto t0 = std::chrono::steady_clock::now();
-    for (size_t k = 0; k < frames; k++) {
-      std::memcpy(r.data(), &ref[k * frame], frame * sizeof(float));
-      std::memcpy(m.data(), &mic[k * frame], frame * sizeof(float));
-      float* rp = r.data();
-      float* mp = m.data();
-      float* op = o.data();
-      if (apm->ProcessReverseStream(&rp, stream, stream, &rp) != 0) {
-        std::fprintf(stderr, "ProcessReverseStream failed at %d Hz\n", rate);
-        return 3;
-      }
-      apm->set_stream_delay_ms(delayMs);
-      if (apm->ProcessStream(&mp, stream, stream, &op) != 0) {
-        std::fprintf(stderr, "ProcessStream failed at %d Hz\n", rate);
-        return 3;
-      }
-      std::memcpy(&out[k * frame], o.data(), frame * sizeof(float));
-    }
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    seconds = runApm(apm, rate, ref, mic, out, delayMs, false);
     delete apm;
   } else {
     std::fprintf(stderr, "unknown peer %s\n", peer.c_str());
     return 2;
   }
 
-  FILE* f = std::fopen(argv[5], "wb");
-  if (!f) {
-    std::fprintf(stderr, "cannot write %s\n", argv[5]);
-    return 2;
-  }
-  std::fwrite(out.data(), sizeof(float), out.size(), f);
-  std::fclose(f);
+  writeF32(argv[5], out);
   std::printf("{\"peer\":\"%s\",\"rate\":%d,\"samples\":%zu,\"audioSeconds\":%.6f,\"processSeconds\":%.6f,\"filterMs\":%d,\"delayMs\":%d}\n", peer.c_str(), rate,
               out.size(), static_cast<double>(out.size()) / rate, seconds, filterMs, delayMs);
   return 0;

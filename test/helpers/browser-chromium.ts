@@ -2,22 +2,12 @@
 // Its fake microphone plays a WAV file: 48 kHz mono with the default (processing on) constraints,
 // 44.1 kHz stereo with echoCancellation, noiseSuppression and autoGainControl off.
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { enginePaths } from './browser-engines.mjs';
+import { CHROMIUM_FLAGS, enginePaths } from './browser-engines.mjs';
 import type { EngineBrowser, LaunchOptions } from './browser.js';
 import { DevtoolsPage } from './browser-devtools-page.js';
 
-// Flags checked on these machines (DESIGN.md section 8): no sandbox as root, and no background
-// networking (this network refuses those connections).
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
+// The machine's flags (browser-engines.mjs), and autoplay allowed
+export const CHROMIUM_ARGS = [...CHROMIUM_FLAGS, '--autoplay-policy=no-user-gesture-required'];
 
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: enginePaths().chromium.browser, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });

@@ -9,6 +9,7 @@ export function enginePaths(env?: Record<string, string | undefined>): {
   'firefox-esr-140': { browser: string };
   webkit: { browser: string; driver: string; xvfb: string };
 };
+export const CHROMIUM_FLAGS: string[];
 export const ENGINE_PACKAGES: Record<EngineName, string[]>;
 export function firefoxMajor(binary: string): number;
 export function missingFor(name: EngineName, env?: Record<string, string | undefined>): { packages: string[]; unpackOld: boolean };

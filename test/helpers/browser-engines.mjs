@@ -55,6 +55,21 @@ export function enginePaths(env = process.env) {
   };
 }
 
+/**
+ * Chromium's flags for these machines (DESIGN.md section 8): no sandbox as root, and no background
+ * networking (this network refuses those connections). The tests' launcher (browser-chromium.ts)
+ * and bench/base64-browser.bench.mjs start it with them.
+ */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Debian packages that provide each engine (and what it runs under). */
 export const ENGINE_PACKAGES = {
   chromium: ['chromium'],

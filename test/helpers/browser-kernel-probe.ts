@@ -4,18 +4,12 @@
 // fed in seeded random pieces, and the VAD over the speech fixture; `digestReport` turns what came
 // out into SHA-256 hex strings and small JSON, so only hashes cross the driver. Inputs are the
 // fixture's samples and seeded integer noise: no Math.sin or other function whose last bit may
-// differ between JavaScript engines.
+// differ between JavaScript engines. Its seeded numbers are the tests' own generator (mulberry32,
+// scripts/random.mjs), put in as source text.
+import { rng } from '../../scripts/random.mjs';
+
 export const KERNEL_PROBE = String.raw`
-function probeRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const probeRandom = ${rng.toString()};
 function probeBytes(length, seed) {
   const next = probeRandom(seed);
   const out = new Uint8Array(length);

@@ -27,7 +27,7 @@
 import { PlaybackPipeline } from '../../src/index.js';
 import type { EchoScene, Interval } from './echo-scenes.js';
 import { colouredNoise, convolve, loadClip, loadRoom, speechNames, type RoomName } from './echo-sources.js';
-import { USERS_TUNING, meanPower } from './echo-scenes.js';
+import { USERS_TUNING, meanPower, placeUser } from './echo-scenes.js';
 import { rng } from './random.js';
 
 export const SESSION_RATE = 24000;
@@ -298,15 +298,7 @@ export function buildJitterScene(params: JitterSceneParams): JitterScene {
   const gain = Math.sqrt(meanPower(reference, farIntervals) / meanPower(echo, farIntervals, delay + directA) / 10 ** (erlDb / 10));
 
   // The user and the noise.
-  const dry = new Float64Array(length);
-  const nearIntervals: Interval[] = [];
-  const utterances: Interval[] = [];
-  const directUser = Math.round(room.directUser);
-  for (const p of near) {
-    for (let i = 0; i < p.samples.length && p.at + i < length; i++) dry[p.at + i] = p.samples[i]!;
-    for (const [a, b] of p.intervals) nearIntervals.push([a + p.at + directUser, b + p.at + directUser]);
-    utterances.push([p.intervals[0]![0] + p.at + directUser, p.intervals[p.intervals.length - 1]![1] + p.at + directUser]);
-  }
+  const { dry, nearIntervals, utterances } = placeUser(near, length, Math.round(room.directUser));
   const wet = convolve(dry, room.user, length);
   const nearGain = Math.sqrt(10 ** (nearDb / 10) / meanPower(wet, nearIntervals));
   const noise = Float32Array.from(colouredNoise(length, rate, 'pink', noiseDb, seed * 104729 + 17));

@@ -185,6 +185,22 @@ interface Placed {
   intervals: Interval[];
 }
 
+/**
+ * The user's clips laid into a dry track of `length` samples, with their speech (`nearIntervals`)
+ * and each clip's first to last speech (`utterances`) as the mic hears them, `directUser` samples on.
+ */
+export function placeUser(near: Placed[], length: number, directUser: number): { dry: Float64Array; nearIntervals: Interval[]; utterances: Interval[] } {
+  const dry = new Float64Array(length);
+  const nearIntervals: Interval[] = [];
+  const utterances: Interval[] = [];
+  for (const p of near) {
+    for (let i = 0; i < p.samples.length && p.at + i < length; i++) dry[p.at + i] = p.samples[i]!;
+    for (const [a, b] of p.intervals) nearIntervals.push([a + p.at + directUser, b + p.at + directUser]);
+    utterances.push([p.intervals[0]![0] + p.at + directUser, p.intervals[p.intervals.length - 1]![1] + p.at + directUser]);
+  }
+  return { dry, nearIntervals, utterances };
+}
+
 /** The user's utterance times (s) for a script, and the seconds the scene lasts after the last reply. */
 function userTimes(script: SceneScript, replyEndS: number, random: () => number): number[] {
   if (script === 'call') return [3.2, 5.8, 8.4, 11.0].map((t) => Math.min(t + 0.3 * random(), replyEndS - 0.8)).concat([replyEndS + 1.2]);
@@ -314,15 +330,7 @@ export function buildScene(params: SceneParams): EchoScene {
   echo = echo.map((v) => v * gain);
 
   // The user through the room, at nearDb active RMS.
-  const dry = new Float64Array(length);
-  const nearIntervals: Interval[] = [];
-  const utterances: Interval[] = [];
-  const directUser = Math.round(room.directUser);
-  for (const p of near) {
-    for (let i = 0; i < p.samples.length && p.at + i < length; i++) dry[p.at + i] = p.samples[i]!;
-    for (const [a, b] of p.intervals) nearIntervals.push([a + p.at + directUser, b + p.at + directUser]);
-    utterances.push([p.intervals[0]![0] + p.at + directUser, p.intervals[p.intervals.length - 1]![1] + p.at + directUser]);
-  }
+  const { dry, nearIntervals, utterances } = placeUser(near, length, Math.round(room.directUser));
   const wet = cached(`${roomKey}/${rate}/${script}/${first}/${seed}/user`, () => convolve(dry, room.user, length));
   const nearGain = Math.sqrt(10 ** (nearDb / 10) / meanPower(wet, nearIntervals));
 

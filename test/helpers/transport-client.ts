@@ -1,7 +1,9 @@
 // Test-side helpers for the transport tests: waiting for asynchronous conditions, a raw `ws`
 // client wired to an adapter, deterministic signals, and an independent float -> PCM16 reference.
 import WebSocket from 'ws';
+import { RealtimeAudioAdapter, type RealtimeAudioAdapterOptions } from '../../src/transport/adapter.js';
 import type { AdapterEvent } from '../../src/transport/events.js';
+import type { RealtimeTestServer, ServerConnection } from './realtime-server.js';
 
 /** Resolves once `predicate` holds (polled every millisecond), or rejects after `timeoutMs`. */
 export async function until(predicate: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
@@ -20,6 +22,32 @@ export async function openSocket(url: string, options: WebSocket.ClientOptions =
     socket.once('error', reject);
   });
   return socket;
+}
+
+/**
+ * An OpenAI adapter (`settings`, sending on the socket) wired to a `ws` client of `server`'s
+ * `/v1/realtime?model=gpt-realtime`: every server message handed to it and counted (`handled`).
+ * Resolves once the socket is open, with the server's end of it.
+ */
+export async function openaiClient(
+  server: RealtimeTestServer,
+  settings: Omit<RealtimeAudioAdapterOptions, 'protocol' | 'send'>,
+): Promise<{ socket: WebSocket; adapter: RealtimeAudioAdapter; conn: ServerConnection; handled: () => number }> {
+  const socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
+  const adapter = new RealtimeAudioAdapter({ protocol: 'openai', send: socket, ...settings });
+  let handled = 0;
+  socket.on('message', (data: Buffer) => {
+    adapter.handleServerEvent(data);
+    handled++;
+  });
+  await new Promise((resolve) => socket.once('open', resolve));
+  const conn = await server.connection();
+  return { socket, adapter, conn, handled: () => handled };
+}
+
+/** The truncate a client owes after `playedFrames` of an item played at 24 kHz: the whole milliseconds heard. */
+export function truncateAt(itemId: string | undefined, playedFrames: number) {
+  return { type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: Math.floor((playedFrames * 1000) / 24000) };
 }
 
 /** Collects adapter events by type. */

@@ -13,11 +13,10 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { RealtimeAudioAdapter } from '../../src/transport/adapter.js';
+import type WebSocket from 'ws';
 import type { CaptureEvent } from '../../src/pipeline/capture.js';
 import { RealtimeTestServer, type ServerConnection } from '../helpers/realtime-server.js';
-import { EventLog, tonePcm } from '../helpers/transport-client.js';
+import { EventLog, openaiClient, tonePcm } from '../helpers/transport-client.js';
 import { rng } from '../helpers/random.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 60); // shorter runs while debugging only
@@ -51,11 +50,8 @@ afterAll(async () => {
 describe('soak', () => {
   it(`${MINUTES} simulated minutes: flat heap, no drift, every chunk accounted for`, async () => {
     server = await RealtimeTestServer.start({ protocol: 'openai' });
-    socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({
-      protocol: 'openai',
-      send: socket,
+    const client = await openaiClient(server, {
       inputRate: RATE,
       outputRate: RATE,
       chunkMs: 100,
@@ -63,14 +59,9 @@ describe('soak', () => {
       echoGate: true,
       onEvent: (e) => (e.type === 'speech_start' || e.type === 'speech_stop' ? undefined : log.push(e)),
     });
-    let handled = 0;
-    socket.on('message', (data: Buffer) => {
-      adapter.handleServerEvent(data);
-      handled++;
-    });
-    await new Promise((resolve) => socket!.once('open', resolve));
-    const conn: ServerConnection = await server.connection();
-    await until(() => handled === conn.sent, 'session.created');
+    const { adapter, conn, handled } = client;
+    socket = client.socket;
+    await until(() => handled() === conn.sent, 'session.created');
 
     // one second of the user's voice-like signal (a gliding tone) and one of room noise, reused
     const next = rng(77);
@@ -128,7 +119,7 @@ describe('soak', () => {
         conn.audioDone(itemId);
         conn.endResponse(responseId);
       }
-      await until(() => handled === conn.sent, 'the client to handle the server messages');
+      await until(() => handled() === conn.sent, 'the client to handle the server messages');
       // the client's audio callback for this second: speaker out, microphone in (echo + user)
       const userTalks = s % 12 === 2 || s % 12 === 3 || s % 12 === 9;
       const source = userTalks ? voice : noise;

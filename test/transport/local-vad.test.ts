@@ -4,12 +4,11 @@
 // 24 kHz and placed at a known time in quiet noise.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { Resampler } from '../../src/kernels/resampler.js';
 import { CapturePipeline, type CaptureAudioEvent, type CaptureEvent, type CaptureVadEvent } from '../../src/pipeline/capture.js';
-import { RealtimeAudioAdapter } from '../../src/transport/adapter.js';
 import { RealtimeTestServer } from '../helpers/realtime-server.js';
-import { EventLog, patternPcm, until } from '../helpers/transport-client.js';
+import { EventLog, openaiClient, patternPcm, until } from '../helpers/transport-client.js';
 
 const SPEECH_AT = 24000; // 1 s into the stream
 const bytes = readFileSync(new URL('../../fixtures/g711/hello-world.s16', import.meta.url));
@@ -79,25 +78,11 @@ describe('RealtimeAudioAdapter local barge-in', () => {
 
   it('interrupts on the local VAD: flushes playback and truncates at the audio read', async () => {
     server = await RealtimeTestServer.start({ protocol: 'openai' });
-    socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({
-      protocol: 'openai',
-      send: socket,
-      inputRate: 24000,
-      outputRate: 24000,
-      vad: true,
-      localBargeIn: true,
-      onEvent: log.push,
-    });
-    let handled = 0;
-    socket.on('message', (data: Buffer) => {
-      adapter.handleServerEvent(data);
-      handled++;
-    });
-    await new Promise((resolve) => socket!.once('open', resolve));
-    const conn = await server.connection();
-    const sync = () => until(() => handled === conn.sent, 'client to handle all server messages');
+    const client = await openaiClient(server, { inputRate: 24000, outputRate: 24000, vad: true, localBargeIn: true, onEvent: log.push });
+    const { adapter, conn, handled } = client;
+    socket = client.socket;
+    const sync = () => until(() => handled() === conn.sent, 'client to handle all server messages');
     await sync();
     const { itemIds } = conn.respond([patternPcm(24000 * 5)], 4800, { end: false });
     await sync();
@@ -141,29 +126,14 @@ describe('RealtimeAudioAdapter with the echo gate', () => {
    */
   async function run(echoGate: boolean): Promise<{ at: number; log: EventLog }> {
     server = await RealtimeTestServer.start({ protocol: 'openai' });
-    socket = new WebSocket(`${server.url}/v1/realtime?model=gpt-realtime`);
     const log = new EventLog();
-    const adapter = new RealtimeAudioAdapter({
-      protocol: 'openai',
-      send: socket,
-      inputRate: 24000,
-      outputRate: 24000,
-      vad: true,
-      localBargeIn: true,
-      echoGate,
-      onEvent: log.push,
-    });
-    let handled = 0;
-    socket.on('message', (data: Buffer) => {
-      adapter.handleServerEvent(data);
-      handled++;
-    });
-    await new Promise((resolve) => socket!.once('open', resolve));
-    const conn = await server.connection();
+    const client = await openaiClient(server, { inputRate: 24000, outputRate: 24000, vad: true, localBargeIn: true, echoGate, onEvent: log.push });
+    const { adapter, conn, handled } = client;
+    socket = client.socket;
     const assistant = new Int16Array(24000 * 6);
     for (const start of [0, 48000, 96000]) for (let i = 0; i < speech.length; i++) assistant[start + i] = Math.round(speech[i]! * 20000);
     conn.respond([assistant], 4800, { end: false });
-    await until(() => handled === conn.sent, 'client to handle all server messages');
+    await until(() => handled() === conn.sent, 'client to handle all server messages');
     const USER_AT = 24000 * 4 + 6000;
     const DELAY = 960;
     const noise = scene(); // quiet noise from its first second
