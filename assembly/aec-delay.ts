@@ -768,9 +768,13 @@ export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32
   const d = changetype<Delay>(p);
   d.arrivedFar = false;
   d.arrivedAge = 0;
-  if (d.onset >= 0) return 0;
+  // (aec-bt16) a first onset taken from the far evidence (firstFar) is recognised on, as past the
+  // search, while it is provisional: the filter placed there is young
+  const early = d.onset >= 0 && d.firstFar && d.provisional != 0;
+  if (d.onset >= 0 && !early) return 0;
   let l = d.peakLag;
   let peak = d.peak;
+  if (early) d.arrivedFar = true;
   // (aec-bt10) past the search (a Bluetooth speaker's 280-420 ms under the default 250): the far
   // peak over young lags, where it stands over the peak within
   if (d.arriveFarLag >= 0 && d.arriveFar > BEYOND_OVER * d.peak) {
