@@ -461,12 +461,17 @@ function watchBeyond(d: Delay, echoing: bool): void {
  * peak is mature), the search widened to the reach where that onset lies past it. Until then the
  * filter's window lies before the echo and the suppressor takes it for the user.
  */
+// @ts-ignore: decorator
+@inline const FIRST_FAR_WALK: i32 = 4;
 function firstFar(d: Delay): void {
   if (d.onset >= 0 || d.arriveFarLag < 0) return;
   const far = d.arriveFar;
   if (!(far > BEYOND_OVER * d.peak) || !(far > ARRIVE_MIN) || !(far > ARRIVE_OVER * d.mean)) return;
+  // the walk back from the far peak, at most FIRST_FAR_WALK lags: young lags' few frames carry the
+  // reply's own likeness from lag to lag (walked back unbounded, the 420 ms echoes were placed at
+  // 299-331 ms and moved later 0.5 s on)
   let onset = d.arriveFarLag;
-  while (onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  while (onset > d.arriveFarLag - FIRST_FAR_WALK && onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
   d.onset = onset;
   d.firstFar = true;
   d.candidate = onset;
