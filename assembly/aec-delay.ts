@@ -462,7 +462,7 @@ function watchBeyond(d: Delay, echoing: bool): void {
  * filter's window lies before the echo and the suppressor takes it for the user.
  */
 // @ts-ignore: decorator
-@inline const FIRST_FAR_WALK: i32 = 4;
+@inline const FIRST_FAR_WALK: i32 = 2;
 function firstFar(d: Delay): void {
   if (d.onset >= 0 || d.arriveFarLag < 0) return;
   const far = d.arriveFar;
