@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_first_far } from "./aec-delay";
+import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
 import { sup_user_present } from "./aec-suppress-init";
@@ -162,8 +162,7 @@ function place(a: Aec, onset: i32): void {
   // reply played before it arrived), and it re-arms on that echo until the user comes: judged afresh
   // (aec-quiet6: the kiosk's 16 kHz 250 ms 6 dB cold start, a presence from 0.688 s re-armed at
   // 0.29-0.52 of the frame on the echo alone, passing it at -6..-11 dB until 0.84 s: 20 dB in 1330 -> 150 ms)
-  // (aec-bt16: or the first onset taken from the echo recognised past the search, ./aec-delay firstFar)
-  if (a.moves == 0 && a.suppress && (dl_first_far(a.delay) || dl_peak_lag(a.delay) > <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>a.b)))) sup_release(a.sup);
+  if (a.moves == 0 && a.suppress && dl_peak_lag(a.delay) > <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>a.b))) sup_release(a.sup);
   a.settled = 0; // (the background's weights moved or were replaced)
   const prior = a.moves == 0 || a.relearning || a.bestErle < 10;
   const shape = prior && !a.relearning; // (not after a path change: the soak's +100 ppm call 2 -> 4 path changes)
@@ -562,7 +561,7 @@ export function aec_block(a: Aec): void {
   // Only past ARRIVE_LATE_MS: the lab's calls at 120 ms, where the predictors had not yet fallen far,
   // learned through the arriving echo instead of holding in its presence, and a marginal false presence
   // 0.7 s later cost the seminar's 24 kHz 6 dB call its convergence (370 -> 1150 ms)
-  if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay), dl_first_far(a.delay));
+  if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay));
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   const present = a.talking || (a.suppress && sup_user_present(a.sup));

@@ -65,7 +65,6 @@ import { normalOrZero } from "./shared";
   beyondCandidate: i32; // that onset (-1: none)
   beyond: i32; // the last onset seen past the search, lag (-1: none)
   beyondLag: i32; // the far peak's lag at the start of that run (-1: none)
-  firstFar: bool; // (aec-bt16) the first onset was taken from the far evidence (firstFar)
 }
 
 /**
@@ -246,7 +245,6 @@ export function dl_reset(p: usize): void {
   d.beyondCandidate = -1;
   d.beyond = -1;
   d.beyondLag = -1;
-  d.firstFar = false;
   d.searchLags = d.initialLags;
 }
 
@@ -266,7 +264,6 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
   else if (k == 516 && dIm == dRe + 516 * 4) statistics<u32>(p, x, xz, slots, head, k, dRe, dIm);
   else statistics<u64>(p, x, xz, slots, head, k, dRe, dIm);
   watchBeyond(changetype<Delay>(p), echoing);
-  if (echoing) firstFar(changetype<Delay>(p));
   return decide(changetype<Delay>(p), echoing, heard);
 }
 
@@ -452,39 +449,6 @@ function watchBeyond(d: Delay, echoing: bool): void {
     d.unheard = 0;
     d.slowN = 0;
   }
-}
-
-/**
- * (aec-bt16) The call's first echo recognised past the search before any onset (dl_arrival's test on
- * the far peak over young lags, 0.05 s after it arrives) is taken as the first onset at once,
- * provisional (recheck), where its onset lies within the search: an echo just past the search's edge
- * (a Bluetooth speaker's 280 ms under the default 250: its peak one lag past the edge, the walk back
- * crossing it), which the filter's window spans from there. Until then the window lay where the
- * search's own peak put it, 0.1-0.3 s later (the laptop's 16 kHz 280 ms cold start placed at 0.96 s).
- * Not past the search (the 350 / 420 ms echoes, widening it at once): measured, every bound 115 -> 175
- * of 432 over the four Bluetooth groups at three shifts but the laptop's and desk's 6 dB calls lost
- * 3-22 dB late in the call (docs/echo-canceller.md What was tried, aec-bt16).
- */
-// @ts-ignore: decorator
-@inline const FIRST_FAR_WALK: i32 = 4;
-function firstFar(d: Delay): void {
-  if (d.onset >= 0 || d.arriveFarLag < 0) return;
-  const far = d.arriveFar;
-  if (!(far > BEYOND_OVER * d.peak) || !(far > ARRIVE_MIN) || !(far > ARRIVE_OVER * d.mean)) return;
-  // the walk back from the far peak, at most FIRST_FAR_WALK lags: young lags' few frames carry the
-  // reply's own likeness from lag to lag (walked back unbounded, the 420 ms echoes were placed at
-  // 299-331 ms)
-  let onset = d.arriveFarLag;
-  while (onset > d.arriveFarLag - FIRST_FAR_WALK && onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
-  if (onset >= d.searchLags) return;
-  d.onset = onset;
-  d.firstFar = true;
-  d.candidate = onset;
-  d.candidateBlocks = 0;
-  d.provisional = 1;
-  d.recheck = -1;
-  d.recheckBlocks = 0;
-  d.provisionalEcho = 0;
 }
 
 /** dl_update's decision from the profile: the onset accepted (-1: none yet). */
@@ -770,13 +734,9 @@ export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32
   const d = changetype<Delay>(p);
   d.arrivedFar = false;
   d.arrivedAge = 0;
-  // (aec-bt16) a first onset taken from the far evidence (firstFar) is recognised on, as past the
-  // search, while it is provisional: the filter placed there is young
-  const early = d.onset >= 0 && d.firstFar && d.provisional != 0;
-  if (d.onset >= 0 && !early) return 0;
+  if (d.onset >= 0) return 0;
   let l = d.peakLag;
   let peak = d.peak;
-  if (early) d.arrivedFar = true;
   // (aec-bt10) past the search (a Bluetooth speaker's 280-420 ms under the default 250): the far
   // peak over young lags, where it stands over the peak within
   if (d.arriveFarLag >= 0 && d.arriveFar > BEYOND_OVER * d.peak) {
@@ -811,11 +771,6 @@ export function dl_arrival(p: usize, out: usize, k: i32, scale: f32, minLag: i32
 /** (aec-bt11) The age (updates) of the lag dl_arrival last recognised, 0: none this block. */
 export function dl_arrival_age(p: usize): i32 {
   return changetype<Delay>(p).arrivedAge;
-}
-
-/** (aec-bt16) The first onset was taken from the echo recognised past the search (firstFar). */
-export function dl_first_far(p: usize): bool {
-  return changetype<Delay>(p).firstFar;
 }
 
 /** (aec-bt10) dl_arrival's last recognition was at the far peak past the search. */

@@ -134,7 +134,6 @@ export function sup_reset(p: usize): void {
   s.arrivedLast = false;
   s.arrivalFar = false;
   s.arrivalAge = 0;
-  s.arrivalPlaced = false;
   s.learned = 0;
   s.forgot = false;
   s.warm = false;
@@ -241,8 +240,7 @@ export function sup_user_present(p: usize): bool {
 }
 
 /** The call's first echo before a first onset (./aec-delay dl_arrival writes `sup_arrive`): its share of the mic, 0 when none recognised this block. */
-export function sup_set_arrival(p: usize, share: f32, far: bool, age: i32, placed: bool): void {
-  changetype<Suppress>(p).arrivalPlaced = placed;
+export function sup_set_arrival(p: usize, share: f32, far: bool, age: i32): void {
   changetype<Suppress>(p).arrival = share;
   changetype<Suppress>(p).arrivalFar = far;
   changetype<Suppress>(p).arrivalAge = age;

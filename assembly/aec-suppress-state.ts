@@ -594,7 +594,6 @@
   arrivedLast: bool; // recognised last block
   arrivalFar: bool; // (aec-bt10) recognised past the delay search (dl_arrival_far)
   arrivalAge: i32; // (aec-bt11) the recognised lag's age, updates (dl_arrival_age)
-  arrivalPlaced: bool; // (aec-bt16) the filter placed at it already (./aec-delay dl_first_far): the allowance in every bin
   gainScale: usize; // f32[K] the gain's residual scale (1, but in a cold start's suspect block while the user is present: the gain works on the mic; in a reply's tail: on the fitted error, its gain kept)
   gain: usize; // f32[K + 8]: 4 floats before bin 0 and after the last, for the smoothing
   olIndex: i32; // the block of a reply's onset after a pause (0..OL_SPAN - 1), -1: none (aec-drc6)

@@ -579,8 +579,7 @@ export function sup_process(
     let arr = zero;
     if (arriving) {
       const av = v128.load(s.arrive + o);
-      arr = v128.bitselect(av, f32x4.mul(arrShare, ps), f32x4.ge(av, zero));
-      if (!s.arrivalPlaced) arr = v128.and(arr, f32x4.eq(cy, zero));
+      arr = v128.and(v128.bitselect(av, f32x4.mul(arrShare, ps), f32x4.ge(av, zero)), f32x4.eq(cy, zero));
     }
     v128.store(s.residFar + o, f32x4.pmax(f32x4.pmax(v128.bitselect(f32x4.pmax(lt, pe), lt, misfit), f32x4.pmax(lgR, olR)), f32x4.pmax(arr, rm)));
     // In a cold start's suspect block while the user has been present for COH_AFTER_MS, the gain works
