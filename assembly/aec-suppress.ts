@@ -229,6 +229,12 @@ export function sup_process(
   const overLate = f32x4.splat(OVER_LATE);
   const warm = s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
+  // (aec-changes16) the held tail `late` holds only where the filter models little of an echo it
+  // had learned, not while warm trackers relearn after a path change (`forgot`): there the
+  // relearning filter's ERLE is under 6 dB for a while, and `late` held the unremoved echo of the
+  // change's first words 60 dB per LATE_HOLD_MS, over OVER_TAIL x which the user's next words went
+  // unseen (the path-change calls: 425 -> 405 dirty double-talk frames of 4,000-odd)
+  const lateFree = modelledEcho || !s.warm || s.forgot ? i32x4.splat(-1) : i32x4.splat(0);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
   const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
@@ -237,14 +243,20 @@ export function sup_process(
   let aSum = f32x4.splat(0);
   for (let j = 0; j < k; j += 4) aSum = f32x4.add(aSum, v128.load(a + (<usize>j << 2)));
   const aNow = hsum(aSum);
-  const suspect = !s.warm && !s.forgot && placed && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
+  const suspectBlock = placed && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
+  const suspect = !s.warm && !s.forgot && suspectBlock;
+  // (aec-changes16) such a block while warm trackers relearn after a path change (`forgot`): the
+  // reference predictors step at 1 x there too. At BOOST x they followed a user talking over the
+  // new room's echo up as echo, and the presence test then took the user's next words for it (the
+  // calls with a path change at 3 s, the user 0.34 s later: bench/echo-lab.mjs changes)
+  const relearnSuspect = s.forgot && s.warm && suspectBlock;
   s.aPrev = aNow;
   // (falling at 1 x too: rising at 1 x and falling at BOOST x the trackers settle at the 1 / (1 + BOOST)
   // quantile, not the median, over echo-only suspect blocks (a young bound): the seminar's 24 kHz 6 dB
   // call, zeta A 2 dB lower in 500-1000 Hz after 0.6 s of them, a false presence at 1.45 s at 0.24 of
   // the frame, 20 dB in 1150 -> 370 ms; aec-seminar)
-  const refUpF = suspect ? f32x4.splat(s.etaUpF) : upF;
-  const refDownF = suspect ? f32x4.splat(s.etaDownF) : downF;
+  const refUpF = suspect || relearnSuspect ? f32x4.splat(s.etaUpF) : upF;
+  const refDownF = suspect || relearnSuspect ? f32x4.splat(s.etaDownF) : downF;
   const decayS: f32 = s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay;
   const decay = f32x4.splat(decayS);
   // The gain's residual while the user is present falls 1.5x as fast (decay^1.5): held at the room's
@@ -568,7 +580,7 @@ export function sup_process(
     if (hallCap) rn = f32x4.pmin(rn, f32x4.mul(hallNear, v128.load(s.hallFit + o)));
     if (olOn) rn = f32x4.pmax(rn, olR);
     v128.store(s.residNear + o, normalOrZero(rn));
-    const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), modelled), pt);
+    const lt = f32x4.pmax(v128.bitselect(r, f32x4.pmax(r, f32x4.mul(lateDecay, v128.load(s.late + o))), lateFree), pt);
     v128.store(s.late + o, normalOrZero(lt));
     // the far-end-only gain's residual: `late`, or the whole error in a bin where the linear stage's
     // output stands over the mic (its estimate adds echo there) and the mic stands under MIC_OVER x
