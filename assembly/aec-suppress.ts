@@ -240,19 +240,18 @@ export function sup_process(
   const suspectBlock = placed && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
   const suspect = !s.warm && !s.forgot && suspectBlock;
   // (aec-changes16) such a block while warm trackers relearn after a path change (`forgot`): a
-  // cold start's case (a user a few dB over an echo nothing removes yet), judged by the cold start's
-  // rules: the reference predictors step at 1 x there (at BOOST x they followed a user talking over
-  // the new room's echo up as echo) and, once a presence has run COH_AFTER_MS, the gain works on the
-  // mic (micGain, below). The calls with a path change (bench/echo-lab.mjs changes, 16 kHz 12 dB,
-  // shifts 0 / 31 / 97): every bound met 29 / 32 / 28 -> 30 / 32 / 31 of 45
+  // cold start's case (a user a few dB over an echo nothing removes yet, the trackers followed the
+  // user over the new room's echo up as echo at BOOST x), where once a presence has run COH_AFTER_MS
+  // the gain works on the mic as at a cold start (micGain, below). (The cold start's 1 x steps there
+  // too leaked the 24 kHz soak's laptop after its 2-minute pause: docs/echo-canceller.md, What was tried.)
   const relearnSuspect = s.forgot && s.warm && suspectBlock;
   s.aPrev = aNow;
   // (falling at 1 x too: rising at 1 x and falling at BOOST x the trackers settle at the 1 / (1 + BOOST)
   // quantile, not the median, over echo-only suspect blocks (a young bound): the seminar's 24 kHz 6 dB
   // call, zeta A 2 dB lower in 500-1000 Hz after 0.6 s of them, a false presence at 1.45 s at 0.24 of
   // the frame, 20 dB in 1150 -> 370 ms; aec-seminar)
-  const refUpF = suspect || relearnSuspect ? f32x4.splat(s.etaUpF) : upF;
-  const refDownF = suspect || relearnSuspect ? f32x4.splat(s.etaDownF) : downF;
+  const refUpF = suspect ? f32x4.splat(s.etaUpF) : upF;
+  const refDownF = suspect ? f32x4.splat(s.etaDownF) : downF;
   const decayS: f32 = s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay;
   const decay = f32x4.splat(decayS);
   // The gain's residual while the user is present falls 1.5x as fast (decay^1.5): held at the room's

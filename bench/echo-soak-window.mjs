@@ -48,6 +48,8 @@ const fmt = (/** @type {number | null | undefined} */ x, d = 1) => (x === null |
 
 const aec = new lib.EchoCanceller({ sampleRate: RATE });
 const k = aec.k;
+// ECHO_VETO=MASK with a hooked build: assembly/bench-hooks.ts ab_veto (an oracle or a variant switched on), as bench/echo-lab.mjs takes it
+if (process.env.ECHO_VETO && k.aec_veto_set) k.aec_veto_set(Number(process.env.ECHO_VETO));
 const hooks = typeof k?.aec_delay_peak_lag === 'function';
 const block = RATE / 100;
 const latency = aec.latencySamples;
