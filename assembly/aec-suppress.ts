@@ -240,18 +240,21 @@ export function sup_process(
   const suspectBlock = placed && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
   const suspect = !s.warm && !s.forgot && suspectBlock;
   // (aec-changes16) such a block while warm trackers relearn after a path change (`forgot`): a
-  // cold start's case (a user a few dB over an echo nothing removes yet, the trackers followed the
-  // user over the new room's echo up as echo at BOOST x), where once a presence has run COH_AFTER_MS
-  // the gain works on the mic as at a cold start (micGain, below). (The cold start's 1 x steps there
-  // too leaked the 24 kHz soak's laptop after its 2-minute pause: docs/echo-canceller.md, What was tried.)
+  // cold start's case (a user a few dB over an echo nothing removes yet), judged by the cold start's
+  // rules: the reference predictors step at 1 x there (at BOOST x they followed a user talking over
+  // the new room's echo up as echo), but not where the reply's echo rises (`rising`: a reply
+  // returning after a pause stood 2 dB over the old room's bound, and at 1 x its first 50 ms passed:
+  // the 24 kHz soak's laptop at 180 s 29.1 -> 22.3 dB); and once a presence has run COH_AFTER_MS the
+  // gain works on the mic (micGain, below). The calls with a path change (bench/echo-lab.mjs changes)
   const relearnSuspect = s.forgot && s.warm && suspectBlock;
+  const relearnSlow = relearnSuspect && !rising;
   s.aPrev = aNow;
   // (falling at 1 x too: rising at 1 x and falling at BOOST x the trackers settle at the 1 / (1 + BOOST)
   // quantile, not the median, over echo-only suspect blocks (a young bound): the seminar's 24 kHz 6 dB
   // call, zeta A 2 dB lower in 500-1000 Hz after 0.6 s of them, a false presence at 1.45 s at 0.24 of
   // the frame, 20 dB in 1150 -> 370 ms; aec-seminar)
-  const refUpF = suspect ? f32x4.splat(s.etaUpF) : upF;
-  const refDownF = suspect ? f32x4.splat(s.etaDownF) : downF;
+  const refUpF = suspect || relearnSlow ? f32x4.splat(s.etaUpF) : upF;
+  const refDownF = suspect || relearnSlow ? f32x4.splat(s.etaDownF) : downF;
   const decayS: f32 = s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay;
   const decay = f32x4.splat(decayS);
   // The gain's residual while the user is present falls 1.5x as fast (decay^1.5): held at the room's
