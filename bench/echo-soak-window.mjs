@@ -11,6 +11,7 @@
 //   node bench/echo-soak-window.mjs hooked 60500 60760              (the desk after the clipping at 16.9 h, from its room change)
 //   ECHO_SOAK_TRACE=60710:60750 node bench/echo-soak-window.mjs hooked 60680 60750
 //   ECHO_SOAK_HOURS-like params: ECHO_SOAK_DRIFT_PPM (100), ECHO_SOAK_RATE (16000)
+//   ECHO_VETO=MASK (with a hooked build: assembly/bench-hooks.ts ab_veto, an oracle or a variant switched on; aec-changes16)
 //   ECHO_SOAK_PROFILE=a,b (with the trace, aec-late15): also the delay profile's peak and mean over the
 //   searched lags (%) and its lags a..b-1 (% coherent); the sox-medium window at 24 kHz:
 //   ECHO_SOAK_RATE=24000 ECHO_SOAK_TRACE=7500:8000 ECHO_SOAK_PROFILE=0,16 node bench/echo-soak-window.mjs hooked 7500 8000
@@ -48,6 +49,8 @@ const fmt = (/** @type {number | null | undefined} */ x, d = 1) => (x === null |
 
 const aec = new lib.EchoCanceller({ sampleRate: RATE });
 const k = aec.k;
+// ECHO_VETO=MASK with a hooked build: assembly/bench-hooks.ts ab_veto (an oracle or a variant switched on), as bench/echo-lab.mjs takes it
+if (process.env.ECHO_VETO && k.aec_veto_set) k.aec_veto_set(Number(process.env.ECHO_VETO));
 const hooks = typeof k?.aec_delay_peak_lag === 'function';
 const block = RATE / 100;
 const latency = aec.latencySamples;
