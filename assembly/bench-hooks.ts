@@ -140,6 +140,14 @@ export function aec_gain_db(s: usize): f32 { return changetype<Aec>(s).gainDb; }
 export function aec_excess_db(s: usize): f32 { return changetype<Aec>(s).excessDb; }
 /** The first echo's arrival (aec-quiet6): the share dl_arrival recognised this block (0: none), the profile's peak lag, the likely onset (the candidate before a first one, -1: none), the linear stage's double-talk flag. */
 export function aec_arrival_share(s: usize): f32 { return changetype<Suppress>(changetype<Aec>(s).sup).arrival; }
+/** (soak-days16) The suppressor's noise floor (which 0) or comfort noise's floor (1) summed over the bins, dB (its own units: compare with itself). */
+export function aec_floor_db(s: usize, which: i32): f32 {
+  const u = changetype<Suppress>(changetype<Aec>(s).sup);
+  const at = which == 0 ? u.noise : u.cnoise;
+  let sum: f32 = 0;
+  for (let j = 0; j < u.k; j++) sum += load<f32>(at + (<usize>j << 2));
+  return <f32>10 * Mathf.log10(sum + <f32>1e-30);
+}
 export function aec_delay_peak_lag(s: usize): i32 { return dl_peak_lag(changetype<Aec>(s).delay); }
 export function aec_delay_likely(s: usize): i32 { return dl_likely_onset(changetype<Aec>(s).delay); }
 export function aec_talking(s: usize): i32 { return changetype<Aec>(s).talking ? 1 : 0; }

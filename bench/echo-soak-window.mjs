@@ -5,7 +5,8 @@
 // Prints each call window's figures as the soak does; with ECHO_SOAK_TRACE=a:b (s, absolute in the
 // run) also every 50 ms of that stretch: the delay estimate's peak lag and onset (ms), the filter's
 // offset (ms), path changes, the canceller's ERLE, the best ERLE, the double-talk flag, and the
-// block's true echo / user / mic / output levels (dB). Needs a build with the bench hooks for the
+// block's true echo / user / mic / output levels (dB); `nf` / `cn` (soak-days16): the suppressor's noise floor and
+// comfort noise's floor summed over the bins (dB, its own units). Needs a build with the bench hooks for the
 // trace (`hooked`, or ECHO_HOOKED=<index.js from bench/echo-lab/hooked-build.mjs>); figures only from any dist.
 //
 //   node bench/echo-soak-window.mjs hooked 60500 60760              (the desk after the clipping at 16.9 h, from its room change)
@@ -141,7 +142,8 @@ function* segments() {
     return;
   }
   const kept = [];
-  for (const segment of lab.soakSegments(params)) {
+  // the segments before FROM_S are drawn, not rendered (soakSegments' fromS): ~8x sooner to reach hour 40
+  for (const segment of lab.soakSegments(params, process.env.ECHO_SOAK_RENDER_ALL === '1' ? 0 : FROM_S)) {
     const startS = segment.start / RATE;
     if (startS < FROM_S) continue;
     if (startS >= TO_S) break;
@@ -198,7 +200,7 @@ for (const segment of segments()) {
         prof = ` | pk ${(100 * k.aec_delay_peak(s)).toFixed(1)}% mean ${((100 * sum) / search).toFixed(1)}% cand ${k.aec_delay_likely(s)} prof ${lags.join(',')}`;
       }
       console.log(
-        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}% | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}`,
+        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}%${typeof k.aec_floor_db === 'function' ? ` nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))}` : ''} | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}`,
       );
     }
   }

@@ -112,10 +112,13 @@ function callContent(length: number, rate: number, random: () => number, turn: n
 
 /**
  * The run's segments in order (a generator: one segment's arrays at a time). Deterministic for
- * the same params.
+ * the same params. From `fromS` (s) on: the segments starting before it are not yielded and not
+ * rendered (their draws, the reference's and the played signal's tails and a room's echo gain are
+ * kept, so the rest are the same bit for bit, several times sooner: a replay of hour 40 or 50).
  */
-export function* soakSegments(params: SoakParams): Generator<SoakSegment> {
+export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegment> {
   const rate = params.sampleRate;
+  const skipBefore = Math.round(fromS * rate);
   const random = rng((params.seed ?? 1) * 7919 + 17);
   const ratio = 1 + params.driftPpm / 1e6;
   const history = Math.round(HISTORY_S * rate);
@@ -125,6 +128,19 @@ export function* soakSegments(params: SoakParams): Generator<SoakSegment> {
   const delay0 = (params.delayMs / 1000) * rate;
   let refTail = new Float32Array(history); // the reference pushed or played before the segment
   let playedTail = new Float64Array(0); // what the speaker played before (for the echo's tail)
+  // a skipped segment's played signal, rendered only if a later segment reads its tail (fromS)
+  let unplayed: { x: Float32Array; delay: number; reach: number; length: number; keep: number; prev: Float64Array } | null = null;
+  const tailOf = () => {
+    if (unplayed) {
+      const { x, delay, reach, length, keep, prev } = unplayed;
+      const withTail = new Float64Array(prev.length + length);
+      withTail.set(prev, 0);
+      withTail.set(resampleAt(x, ratio, delay - history, reach), prev.length);
+      playedTail = withTail.slice(Math.max(0, withTail.length - keep));
+      unplayed = null;
+    }
+    return playedTail;
+  };
   let roomName = params.rooms[0]!;
   let room = loadRoom(roomName, rate);
   let echoGain = 0;
@@ -166,11 +182,38 @@ export function* soakSegments(params: SoakParams): Generator<SoakSegment> {
       while (last >= 0 && x[last] === 0) last--;
       // played(m) reads x around m ratio + history - delay: zero once past x's last sound (and the kernel's reach)
       const reach = Math.max(0, Math.min(length, Math.ceil((last + 40 - history + delay) / ratio)));
+      if (start < skipBefore && !(echoGain === 0 && content.far.length > 0)) {
+        // not yielded, not rendered: the draws and the reference's tail now, the played signal when a later segment reads it
+        const prev = length >= room.echoA.length ? new Float64Array(0) : tailOf();
+        unplayed = { x, delay, reach, length, keep: room.echoA.length, prev };
+        noiseAt = (noiseAt + length + Math.floor(random() * rate)) % noiseBank.length;
+        nextPathChange = null;
+        recovering = kind !== 'call' && kind !== 'silence';
+        refTail = x.slice(length);
+        start += length;
+        continue;
+      }
+      playedTail = tailOf();
       const played = new Float64Array(length);
       played.set(resampleAt(x, ratio, delay - history, reach), 0);
       const withTail = new Float64Array(playedTail.length + length);
       withTail.set(playedTail, 0);
       withTail.set(played, playedTail.length);
+      if (start < skipBefore) {
+        // not yielded: the room's echo gain (its first call) and the tails
+        const sounding = Math.min(withTail.length, playedTail.length + reach + room.echoA.length);
+        const echoRaw = new Float64Array(length);
+        echoRaw.set(convolve(withTail.subarray(0, playedTail.length + reach), room.echoA, sounding).subarray(playedTail.length), 0);
+        const echoLabels = content.far.map(([a, b]) => [Math.round(a + delay + room.directA), Math.round(b + delay + room.directA)] as Interval);
+        echoGain = Math.sqrt(meanPower(content.reference, content.far) / meanPower(echoRaw, echoLabels) / 10 ** (params.erlDb / 10));
+        noiseAt = (noiseAt + length + Math.floor(random() * rate)) % noiseBank.length;
+        nextPathChange = null;
+        recovering = kind !== 'call' && kind !== 'silence';
+        refTail = x.slice(length);
+        playedTail = withTail.slice(Math.max(0, withTail.length - room.echoA.length));
+        start += length;
+        continue;
+      }
       // the echo ends the room's response after the last sound played (a pause of minutes convolves nothing)
       const sounding = Math.min(withTail.length, playedTail.length + reach + room.echoA.length);
       const echoRaw = new Float64Array(length);
