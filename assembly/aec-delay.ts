@@ -478,10 +478,19 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
   }
   let onset = distinct(d, peak, peakLag, moving) && peak > (moving ? 0.1 : 0.04) ? onsetOf(d, peak, peakLag) : -1;
   // (aec-onset16) an accepted onset moves (outside a path change's re-arm) only onto a peak whose lag's
-  // reference has played `mature` updates since it was last silent: after the reply's pause its
-  // coherence is read from the few frames since it resumed (4-15% under the user), and the age above,
-  // kept over the pause, counted it mature (the desk's 16 kHz 350 ms call: 344 -> 0 ms at 9.12 s)
-  if (onset >= 0 && moving && d.rearmed == 0 && load<i32>(d.fresh + (<usize>peakLag << 2)) < d.mature) onset = -1;
+  // reference has played `mature` updates since it was last silent, where the move leaves the filter's
+  // half window (a jump that drops its model; a lag or two, the skew's and a path change's, as before):
+  // after the reply's pause its coherence is read from the few frames since it resumed (4-15% under the
+  // user), and the age above, kept over the pause, counted it mature (the desk's 16 kHz 350 ms call:
+  // 344 -> 0 ms at 9.12 s)
+  if (
+    onset >= 0 &&
+    moving &&
+    d.rearmed == 0 &&
+    abs(onset - d.onset) > (d.windowLags - 2) >> 1 &&
+    load<i32>(d.fresh + (<usize>peakLag << 2)) < d.mature
+  )
+    onset = -1;
   // a first onset in a tail of seconds: no later than the slow profile's step (aec-hall7; taken on
   // its own, without the peak's rule, from 1.5-2 s, it placed the hall as well but cost its 16 kHz
   // 6 dB cold start's first reply, 50 -> 17% of the user)
