@@ -51,7 +51,7 @@ import { normalOrZero } from "./shared";
   pdd: usize; // f32[nb]
   profile: usize; // f32[lags]
   ages: usize; // i32[lags]: updates each lag has had a reference with statistics (0: none), up to `mature`
-  fresh: usize; // i32[lags]: (aec-onset16) updates since each lag's reference frame was last all +0 (the reply's pause), up to `mature`
+  fresh: usize; // i32[lags]: (aec-onset16) low 16 bits: updates since each lag's reference resumed after a pause (`mature` updates all +0 in a row), up to `mature`; high 16 bits: that run of silent updates, up to `mature`
   slow: usize; // f32[lags]: the profile's mean over the updates since the first with echo, over the last SLOW_UPDATES at most (before a first onset)
   slowN: i32; // updates in it (up to SLOW_UPDATES)
   snapLag: i32; // lag of the kept cross-spectrum (dl_snapshot), -1: none
@@ -361,7 +361,16 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
     const c = (f32x4.extract_lane(coh, 0) + f32x4.extract_lane(coh, 1) + f32x4.extract_lane(coh, 2) + f32x4.extract_lane(coh, 3)) / <f32>nb;
     store<f32>(d.profile + (<usize>l << 2), c);
     const freshAt = d.fresh + (<usize>l << 2);
-    store<i32>(freshAt, load<i32>(xz + (<usize>slot << 2)) != 0 ? 0 : min(load<i32>(freshAt) + 1, d.mature));
+    const was = load<i32>(freshAt);
+    let played = was & 0xffff;
+    let silent = was >>> 16;
+    if (load<i32>(xz + (<usize>slot << 2)) != 0) silent = min(silent + 1, d.mature);
+    else {
+      if (silent >= d.mature) played = 0;
+      silent = 0;
+      played = min(played + 1, d.mature);
+    }
+    store<i32>(freshAt, (silent << 16) | played);
     slot++;
     if (slot == slots) slot = 0;
     // lags the reference has not reached yet (its start) carry no coherence: they do not count in the mean
@@ -478,7 +487,7 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
   }
   let onset = distinct(d, peak, peakLag, moving) && peak > (moving ? 0.1 : 0.04) ? onsetOf(d, peak, peakLag) : -1;
   // (aec-onset16) an accepted onset moves (outside a path change's re-arm) only onto a peak whose lag's
-  // reference has played `mature` updates since it was last silent, where the move leaves the filter's
+  // reference has played `mature` updates since it resumed after a pause of `mature` silent updates, where the move leaves the filter's
   // half window (a jump that drops its model; a lag or two, the skew's and a path change's, as before):
   // after the reply's pause its coherence is read from the few frames since it resumed (4-15% under the
   // user), and the age above, kept over the pause, counted it mature (the desk's 16 kHz 350 ms call:
@@ -488,7 +497,7 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
     moving &&
     d.rearmed == 0 &&
     abs(onset - d.onset) > (d.windowLags - 2) >> 1 &&
-    load<i32>(d.fresh + (<usize>peakLag << 2)) < d.mature
+    (load<i32>(d.fresh + (<usize>peakLag << 2)) & 0xffff) < d.mature
   )
     onset = -1;
   // a first onset in a tail of seconds: no later than the slow profile's step (aec-hall7; taken on
