@@ -150,6 +150,14 @@ export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegm
   let start = 0;
   let recovering = false;
   let nextPathChange: SoakSegment['pathChange'] = null;
+  // a segment before `fromS` passed over: the noise's draw, the state the next segment reads, the clock
+  const passOver = (kind: SoakKind, x: Float32Array, length: number) => {
+    noiseAt = (noiseAt + length + Math.floor(random() * rate)) % noiseBank.length;
+    nextPathChange = null;
+    recovering = kind !== 'call' && kind !== 'silence';
+    refTail = x.slice(length);
+    start += length;
+  };
   for (let cycle = 0; start < total; cycle++) {
     for (let s = 0; s < SOAK_CYCLE.length && start < total; s++) {
       const [kind, seconds] = SOAK_CYCLE[s]!;
@@ -186,11 +194,7 @@ export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegm
         // not yielded, not rendered: the draws and the reference's tail now, the played signal when a later segment reads it
         const prev = length >= room.echoA.length ? new Float64Array(0) : tailOf();
         unplayed = { x, delay, reach, length, keep: room.echoA.length, prev };
-        noiseAt = (noiseAt + length + Math.floor(random() * rate)) % noiseBank.length;
-        nextPathChange = null;
-        recovering = kind !== 'call' && kind !== 'silence';
-        refTail = x.slice(length);
-        start += length;
+        passOver(kind, x, length);
         continue;
       }
       playedTail = tailOf();
@@ -199,21 +203,6 @@ export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegm
       const withTail = new Float64Array(playedTail.length + length);
       withTail.set(playedTail, 0);
       withTail.set(played, playedTail.length);
-      if (start < skipBefore) {
-        // not yielded: the room's echo gain (its first call) and the tails
-        const sounding = Math.min(withTail.length, playedTail.length + reach + room.echoA.length);
-        const echoRaw = new Float64Array(length);
-        echoRaw.set(convolve(withTail.subarray(0, playedTail.length + reach), room.echoA, sounding).subarray(playedTail.length), 0);
-        const echoLabels = content.far.map(([a, b]) => [Math.round(a + delay + room.directA), Math.round(b + delay + room.directA)] as Interval);
-        echoGain = Math.sqrt(meanPower(content.reference, content.far) / meanPower(echoRaw, echoLabels) / 10 ** (params.erlDb / 10));
-        noiseAt = (noiseAt + length + Math.floor(random() * rate)) % noiseBank.length;
-        nextPathChange = null;
-        recovering = kind !== 'call' && kind !== 'silence';
-        refTail = x.slice(length);
-        playedTail = withTail.slice(Math.max(0, withTail.length - room.echoA.length));
-        start += length;
-        continue;
-      }
       // the echo ends the room's response after the last sound played (a pause of minutes convolves nothing)
       const sounding = Math.min(withTail.length, playedTail.length + reach + room.echoA.length);
       const echoRaw = new Float64Array(length);
@@ -221,6 +210,12 @@ export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegm
       const echoLabels = content.far.map(([a, b]) => [Math.round(a + delay + room.directA), Math.round(b + delay + room.directA)] as Interval);
       if (echoGain === 0 && content.far.length > 0) {
         echoGain = Math.sqrt(meanPower(content.reference, content.far) / meanPower(echoRaw, echoLabels) / 10 ** (params.erlDb / 10));
+      }
+      if (start < skipBefore) {
+        // not yielded (the room's first call, rendered for its echo gain): the draws and the tails
+        passOver(kind, x, length);
+        playedTail = withTail.slice(Math.max(0, withTail.length - room.echoA.length));
+        continue;
       }
       const wet = content.users.length > 0 ? convolve(content.dry, room.user, length) : content.dry;
       const directUser = Math.round(room.directUser);

@@ -13,6 +13,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EchoCanceller } from '../../src/index.js';
 import { bluetoothPlayed, codingNoise, lowpass } from '../helpers/echo-bt.js';
+import { echoCanceller } from '../helpers/echo-cancellers.js';
 import { bluetoothGroup, echoGrid } from '../helpers/echo-grid.js';
 import { evaluate, evaluateShifted, type CancellerFactory, type EchoFigures } from '../helpers/echo-metrics.js';
 import { sceneTable } from '../helpers/echo-report.js';
@@ -25,24 +26,6 @@ interface Run {
   beyondMs: number;
   beyondAtS: number;
   echoDelayMs: number;
-}
-
-/** The canceller with its defaults, block by block (10 ms). */
-function defaultCanceller(sampleRate: number): ReturnType<CancellerFactory> {
-  const c = new EchoCanceller({ sampleRate });
-  return {
-    name: 'EchoCanceller',
-    sampleRate,
-    latencySamples: c.latencySamples,
-    blockSamples: sampleRate / 100,
-    process(reference, mic, output) {
-      c.pushReference(reference);
-      c.processInto(mic, output);
-    },
-    free() {
-      c.free();
-    },
-  };
 }
 
 /** The canceller with its defaults (or `options`), its flag read block by block. */
@@ -89,7 +72,7 @@ beforeAll(() => {
   const lab = echoGrid('test', 16000).flatMap((g) => g.scenes);
   for (const name of WITHIN) within.push(run(lab.find((p) => sceneName(p) === name)!));
   const desk = bluetoothGroup(16000, 'bench').scenes.find((p) => /^desk 16k call 350ms 6dB bt /.test(sceneName(p)));
-  if (desk) resumed = evaluateShifted((sampleRate) => defaultCanceller(sampleRate), buildScene(desk), 31);
+  if (desk) resumed = evaluateShifted(echoCanceller, buildScene(desk), 31);
   console.log(
     `\na Bluetooth speaker at the defaults (16 kHz)\n${sceneTable([...bt, ...late].map((r) => r.figures))}\n\nflag: ${[...bt, ...late, ...within]
       .map((r) => `${r.figures.scene} ${r.beyondMs} ms at ${r.beyondAtS.toFixed(2)} s`)
