@@ -144,7 +144,7 @@ for (const [index, { name, scene }] of runs.entries()) {
         user += scene.near[s] ** 2;
       }
       console.log(
-        `${t.toFixed(3)} ${db(h[1])}${db(h[2])}${db(h[3])}${db(h[4])} ${db(h[5])} T${h[6]} H${h[7]} ${String(h[9]).padStart(3)} ${String(h[10]).padStart(3)} ${String(h[11]).padStart(4)} ${h[14].toFixed(1).padStart(5)} ${h[15].toFixed(1).padStart(5)} ${h[13]} | ${db(echo)}${db(user)}`,
+        `${t.toFixed(3)} ${db(h[1])}${db(h[2])}${db(h[3])}${db(h[4])} ${db(h[5])} x${h[12].toFixed(1).padStart(5)} T${h[6]} H${h[7]} ${String(h[9]).padStart(3)} ${String(h[10]).padStart(3)} ${String(h[11]).padStart(4)} ${h[14].toFixed(1).padStart(5)} ${h[15].toFixed(1).padStart(5)} ${h[13]} | ${db(echo)}${db(user)}`,
       );
     }
   }
