@@ -6,7 +6,7 @@
 // Latency: none (no signal passes here).
 
 import {
-  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, LEAK_MS, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS, TALK_LONG_MS, TALK_HELD_MS, LG_OCTAVES,
+  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, LEAK_MS, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS, LG_OCTAVES,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
@@ -38,8 +38,6 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.presence = PRESENCE;
   s.hangBlocks = <i32>Mathf.round(HANG_MS / blockMs);
   s.cohBlocks = <i32>Mathf.round(COH_AFTER_MS / blockMs);
-  s.talkLong = <i32>Mathf.round(TALK_LONG_MS / blockMs);
-  s.talkHeld = <i32>Mathf.round(TALK_HELD_MS / blockMs);
   // the presence test's octaves: edges at 250 Hz x 2^i, at the f32x4 loop's grain (4 bins)
   s.edge1 = bandEdge(250, b, sampleRate);
   s.edge2 = bandEdge(500, b, sampleRate);
@@ -130,7 +128,6 @@ export function sup_reset(p: usize): void {
   s.olHeld = 0;
   s.olRatio = 0;
   s.loudAgo = 1 << 20;
-  s.talkAgo = 1 << 20;
   s.codedAgo = 1 << 20;
   s.aPrev = 0;
   s.arrival = 0;

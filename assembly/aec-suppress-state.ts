@@ -324,23 +324,6 @@
 // @ts-ignore: decorator
 @inline export const COH_AFTER_MS: f32 = 64;
 /**
- * (aec-change11) While warm trackers relearn after a path change, within TALK_HELD_MS after a
- * presence of TALK_LONG_MS or longer (the user's words, not a relearning echo's blip) the
- * reference predictors and the leakage step at 1 x, not BOOST x: the user's words resume after a
- * dip under a loud passage of the reply, and at BOOST x the trackers followed them up as echo (the
- * calls changed at 11 s, the user from 0.13 s: no presence again for 0.6 s).
- */
-// @ts-ignore: decorator
-@inline export const TALK_LONG_MS: f32 = 250;
-// @ts-ignore: decorator
-@inline export const TALK_HELD_MS: f32 = 600;
-/** (aec-change11, a variant) the leakage eta at 1 x there too */
-// @ts-ignore: decorator
-@inline export const TALK_ETA: bool = true;
-/** (aec-change11, a variant) the held tail `late` not held there */
-// @ts-ignore: decorator
-@inline export const TALK_LATE: bool = true;
-/**
  * (aec-speed11) The least positive value the coherence's |Y|^2 sum is stored at (2^-100): over f32's normal
  * range with room for x COH_SMOOTH, under tinyC's rounding (1e-20: half its ulp is 4e-28), so it reads as 0
  * wherever it is added to it and never as 0 where it is compared with 0 (./aec-suppress).
@@ -616,9 +599,6 @@
   olIndex: i32; // the block of a reply's onset after a pause (0..OL_SPAN - 1), -1: none (aec-drc6)
   codedAgo: i32; // blocks since the top octave's spread last stood CODED_SPREAD x over (CODED_HOLD; aec-lc3e)
   loudAgo: i32; // blocks since a block re-armed the presence loudly (OL_LOUD; aec-drc7)
-  talkAgo: i32; // blocks since the user was last judged present in a presence of TALK_LONG_MS or longer (aec-change11)
-  talkLong: i32; // TALK_LONG_MS in blocks
-  talkHeld: i32; // TALK_HELD_MS in blocks
   olHeld: f32; // the onset lift held from the onset's last blocks (OL_HOLD; 0: none; aec-drc7)
   olRatio: f32; // the block's error over the estimate where the onset lift read it last (aec-drc7)
   lg: usize; // f32[6 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate; then the same sums of the block alone (aec-drc5)

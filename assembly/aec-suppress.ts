@@ -115,7 +115,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, TALK_ETA, TALK_LATE, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -228,12 +228,11 @@ export function sup_process(
   const overTail = f32x4.splat(OVER_TAIL);
   const overLate = f32x4.splat(OVER_LATE);
   const warm = s.warm ? i32x4.splat(-1) : i32x4.splat(0);
-  // (aec-change11) the held tail `late` not held within TALK_HELD_MS of a long presence while relearning (variant TALK_LATE)
-  const modelled = modelledEcho || !s.warm || (TALK_LATE && s.forgot && s.talkAgo <= s.talkHeld) ? i32x4.splat(-1) : i32x4.splat(0);
+  const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
   const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
-  const upF = f32x4.splat(Mathf.pow(s.etaUpF, TALK_ETA && s.forgot && s.warm && s.talkAgo <= s.talkHeld ? 1 : boost));
-  const downF = f32x4.splat(Mathf.pow(s.etaDownF, TALK_ETA && s.forgot && s.warm && s.talkAgo <= s.talkHeld ? 1 : boost));
+  const upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
+  const downF = f32x4.splat(Mathf.pow(s.etaDownF, boost));
   // a cold start's suspect block: the mic over the echo bound while the weighted reference does not rise
   let aSum = f32x4.splat(0);
   for (let j = 0; j < k; j += 4) aSum = f32x4.add(aSum, v128.load(a + (<usize>j << 2)));
@@ -252,15 +251,13 @@ export function sup_process(
   // gain on the mic alone lost a call at +31 (docs/echo-canceller.md, What was tried)
   const relearnSuspect = s.forgot && s.warm && suspectBlock;
   const relearnSlow = relearnSuspect && !rising;
-  // (aec-change11) ... and within TALK_HELD_MS of a long presence (./aec-suppress-state TALK_LONG_MS), every tracker at 1 x
-  const talkHeld = s.forgot && s.warm && s.talkAgo <= s.talkHeld;
   s.aPrev = aNow;
   // (falling at 1 x too: rising at 1 x and falling at BOOST x the trackers settle at the 1 / (1 + BOOST)
   // quantile, not the median, over echo-only suspect blocks (a young bound): the seminar's 24 kHz 6 dB
   // call, zeta A 2 dB lower in 500-1000 Hz after 0.6 s of them, a false presence at 1.45 s at 0.24 of
   // the frame, 20 dB in 1150 -> 370 ms; aec-seminar)
-  const refUpF = suspect || relearnSlow || talkHeld ? f32x4.splat(s.etaUpF) : upF;
-  const refDownF = suspect || relearnSlow || talkHeld ? f32x4.splat(s.etaDownF) : downF;
+  const refUpF = suspect || relearnSlow ? f32x4.splat(s.etaUpF) : upF;
+  const refDownF = suspect || relearnSlow ? f32x4.splat(s.etaDownF) : downF;
   const decayS: f32 = s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay;
   const decay = f32x4.splat(decayS);
   // The gain's residual while the user is present falls 1.5x as fast (decay^1.5): held at the room's
@@ -714,7 +711,6 @@ export function sup_process(
   if (HOOKS) ab_present(s);
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
-  s.talkAgo = s.presentBlocks >= s.talkLong ? 0 : min<i32>(s.talkAgo + 1, 1 << 20);
   s.loudAgo = min<i32>(s.loudAgo + 1, 1 << 20);
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, excessSum / (hsum(total) + 1e-20));
   if (HOOKS) ab_resid(s, fft, work, s.over);
