@@ -40,7 +40,7 @@ const params = {
   sampleRate: RATE,
   driftPpm: Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100),
   seconds: Number(process.env.ECHO_SOAK_HOURS ?? 24) * 3600, // the run's segments (the generator stops at TO_S; ECHO_SOAK_HOURS as the run's)
-  rooms: lab.SOAK_ROOMS,
+  rooms: process.env.ECHO_SOAK_ROOMS?.split(',') ?? lab.SOAK_ROOMS, // ECHO_SOAK_ROOMS=a,b: another round of rooms (aec-soakhist17)
   erlDb: 18,
   delayMs: 60,
   seed: 1,
