@@ -9,7 +9,7 @@ import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_dr
 import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
-import { sup_user_present } from "./aec-suppress-init";
+import { sup_user_present, sup_floors_keep, sup_floors_return } from "./aec-suppress-init";
 import { rd_block, rd_echo_only } from "./aec-readings";
 
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
@@ -22,7 +22,7 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 // @ts-ignore: decorator
 @inline const DEAD_PLACE_HOLD_MS: f32 = 750;
 import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
-import { OL_SPAN, OL_PAUSE_MS } from "./aec-suppress-state";
+import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
@@ -443,6 +443,11 @@ export function aec_block(a: Aec): void {
   if (playing && <f32>a.olPause * <f32>b * 1000 >= OL_PAUSE_MS * <f32>a.sampleRate) a.olSince = 0;
   else if (a.olSince >= 0) a.olSince = a.olSince - a.offset >= OL_SPAN ? -1 : a.olSince + 1;
   a.olPause = playing ? 0 : min(a.olPause + 1, a.slots);
+  // (aec-soakhist17) the floors kept as the reference stops, bounded by them as it returns after FLOOR_AWAY_MS
+  const away = <i32>Mathf.ceil(FLOOR_AWAY_MS * <f32>a.sampleRate / (1000 * <f32>b));
+  if (a.suppress && !playing && a.refAway == 0) sup_floors_keep(a.sup);
+  if (a.suppress && playing && a.refAway >= away) sup_floors_return(a.sup);
+  a.refAway = playing ? 0 : min(a.refAway + 1, away);
   store<f32>(a.xe + (<usize>a.head << 2), refEnergy);
   const echoing = playing || arriving(a);
   memory.copy(a.refFrame, a.refFrame + (<usize>b << 2), <usize>b << 2);

@@ -190,6 +190,7 @@ import { kf_drift } from "./aec-step";
   relaxBlocks: i32; // blocks left of the relaxed echo bound after a path change
   zeroFrames: i32; // blocks in a row whose reference frame (2B samples) was all zeros
   olPause: i32; // blocks in a row the reference has not played (aec-drc6)
+  refAway: i32; // blocks in a row the reference has not played, up to FLOOR_AWAY_MS (aec-soakhist17: ./aec-suppress-state)
   olSince: i32; // blocks since the reference resumed after a pause of OL_PAUSE_MS (-1: none, or past the onset's span; the suppressor's onset lift, aec-drc6)
   relearning: bool; // a path change was detected since the filter last moved: the background relearns where it is
   movedModel: bool; // a later move handed the background the model moved with the onset, not yet taken or given back (./aec-block)

@@ -6,13 +6,13 @@
 // Latency: none (no signal passes here).
 
 import {
-  Suppress, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, LEAK_MS, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS, LG_OCTAVES,
+  Suppress, FLOOR_RETURN, FLOOR_DB, OVER, OVER_NEAR, PRESENCE, HANG_MS, TAIL_MS, ETA_DB_PER_S, LEAK_MS, FAST_MS, FLOOR_MIN_DB, LATE_HOLD_MS, TAIL_COLD_MS, COH_AFTER_MS, LG_OCTAVES,
 } from "./aec-suppress-state";
 
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 24 * k + 8 + 6 * LG_OCTAVES));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 26 * k + 8 + 6 * LG_OCTAVES));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -63,6 +63,8 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.resid = q; q += <usize>(4 * k);
   s.late = q; q += <usize>(4 * k);
   s.cnoise = q; q += <usize>(4 * k);
+  s.noiseKept = q; q += <usize>(4 * k);
+  s.cnoiseKept = q; q += <usize>(4 * k);
   s.rho = q; q += <usize>(4 * k);
   s.residNear = q; q += <usize>(4 * k);
   s.residFar = q; q += <usize>(4 * k);
@@ -93,6 +95,8 @@ export function sup_reset(p: usize): void {
     store<f32>(s.pSmooth + (<usize>j << 2), 0);
     store<f32>(s.noise + (<usize>j << 2), 1);
     store<f32>(s.cnoise + (<usize>j << 2), 1);
+    store<f32>(s.noiseKept + (<usize>j << 2), Infinity); // (nothing kept: no bound)
+    store<f32>(s.cnoiseKept + (<usize>j << 2), Infinity);
     store<f32>(s.eta + (<usize>j << 2), 1);
     store<f32>(s.leakNum + (<usize>j << 2), 0);
     store<f32>(s.leakDen + (<usize>j << 2), 0);
@@ -182,6 +186,24 @@ export function sup_forget_leak(p: usize): void {
     store<f32>(s.eta + (<usize>j << 2), 1);
     store<f32>(s.leakNum + (<usize>j << 2), 0);
     store<f32>(s.leakDen + (<usize>j << 2), 0);
+  }
+}
+
+/** (aec-soakhist17) The reference stopped playing: the floors as they stand are kept (FLOOR_AWAY_MS). */
+export function sup_floors_keep(p: usize): void {
+  const s = changetype<Suppress>(p);
+  memory.copy(s.noiseKept, s.noise, <usize>s.k << 2);
+  memory.copy(s.cnoiseKept, s.cnoise, <usize>s.k << 2);
+}
+
+/** (aec-soakhist17) The reference returned after FLOOR_AWAY_MS: each bin's floors at most FLOOR_RETURN x the kept ones. */
+export function sup_floors_return(p: usize): void {
+  const s = changetype<Suppress>(p);
+  const up = f32x4.splat(FLOOR_RETURN);
+  for (let j = 0; j < s.k; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(s.noise + o, f32x4.pmin(v128.load(s.noise + o), f32x4.mul(up, v128.load(s.noiseKept + o))));
+    v128.store(s.cnoise + o, f32x4.pmin(v128.load(s.cnoise + o), f32x4.mul(up, v128.load(s.cnoiseKept + o))));
   }
 }
 

@@ -446,6 +446,19 @@
  */
 // @ts-ignore: decorator
 @inline export const RELEARN_ONSET_LIFT: f32 = 30;
+/**
+ * (aec-soakhist17) While the reference is silent the floors learn whatever the mic holds, and where the
+ * speaker plays what was not pushed (an app that stopped pushing, a second player) that is echo: over
+ * sox-medium's 10 s the comfort noise's floor rose 17 dB and stood 6-8 dB high for the reply's first
+ * 12 s after the reference returned (its reverberant echo never let the minimum down), the output -60
+ * to -65 dBFS under the echo (the call before: -67 to -70). When the reference returns after
+ * FLOOR_AWAY_MS, each bin's floors are held to FLOOR_RETURN x where they stood as it stopped (a true
+ * rise of the noise in the pause is learned again at the floors' 3 dB/s).
+ */
+// @ts-ignore: decorator
+@inline export const FLOOR_AWAY_MS: f32 = 500;
+// @ts-ignore: decorator
+@inline export const FLOOR_RETURN: f32 = 2;
 /** (aec-drc6) the pause before an onset the lift counts, ms. */
 // @ts-ignore: decorator
 @inline export const OL_PAUSE_MS: f32 = 120;
@@ -577,6 +590,8 @@
   resid: usize; // f32[K]
   late: usize; // f32[K] the residual held at lateDecay where the filter models little (else resid)
   cnoise: usize; // f32[K] the comfort noise's power: the noise floor that does not rise under a residual
+  noiseKept: usize; // f32[K] (aec-soakhist17) the noise floor as the reference stopped (sup_floors_keep)
+  cnoiseKept: usize; // f32[K] and the comfort noise's
   residNear: usize; // f32[K] the residual for the gain while the user is present
   residFar: usize; // f32[K] the far-end-only gain's residual: `late`, or the whole error where it stands over the mic
   rho: usize; // f32[K] the mic over the reference predictor (power ratio): the echo path's gain

@@ -638,6 +638,35 @@ export function aec_state_field(s: usize, i: i32): f32 {
   if (i == 14) return a.sff;
   if (i == 15) return a.sddFloor;
   if (i == 17) return <f32>a.returnFits;
+  // (aec-soakhist17) the state a long run carries across rooms: the skew's, the lines', the late fit's
+  if (i == 20) return a.skew * <f32>1.0e6;
+  if (i == 21) return <f32>((a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0) + (a.skewFilterOwn ? 8 : 0));
+  if (i == 22) return <f32>a.skewBoosts;
+  if (i == 23) return <f32>a.skewPending;
+  if (i == 24) return <f32>a.onsetMoved;
+  if (i == 25) return <f32>a.keptMoved;
+  if (i >= 26 && i <= 35) {
+    const l = changetype<Line>(i < 31 ? a.lineDelay : a.lineFilter);
+    const j = i < 31 ? i - 26 : i - 31;
+    if (j == 0) return <f32>l.seconds;
+    if (j == 1) return <f32>l.tau;
+    if (j == 2) return <f32>(l.slope / <f64>a.sampleRate * 1.0e6);
+    if (j == 3) return <f32>(l.error / <f64>a.sampleRate * 1.0e6);
+    return <f32>l.w;
+  }
+  if (i == 36) return a.skewHold;
+  if (i == 37) return <f32>a.onsetFollowed;
+  if (i == 38) return a.reverbDecay;
+  if (i == 39) return a.lateScore;
+  if (i == 40) return a.lateShare;
+  if (i == 41) return <f32>a.rdBlocks;
+  if (i == 42) return a.rdMic;
+  if (i == 43) return a.rdOut;
+  if (i == 44) return <f32>a.shifts;
+  if (i == 45) return <f32>a.keptOnset;
+  if (i == 46) return <f32>a.keptOffset;
+  if (i == 47) return a.keptModel ? 1 : 0;
+  if (i == 48) return <f32>a.blocks;
   return <f32>a.m;
 }
 /** The energy of partition q of the background (which 0) or the foreground (1)'s weights. */

@@ -133,6 +133,7 @@ export function aec_reset(s: usize): void {
   a.zeroFrames = 0;
   a.olSince = -1;
   a.olPause = 0;
+  a.refAway = 0;
   a.sdd = 0;
   a.sbb = 0;
   a.sff = 0;

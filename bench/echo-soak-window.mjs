@@ -40,7 +40,7 @@ const params = {
   sampleRate: RATE,
   driftPpm: Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100),
   seconds: Number(process.env.ECHO_SOAK_HOURS ?? 24) * 3600, // the run's segments (the generator stops at TO_S; ECHO_SOAK_HOURS as the run's)
-  rooms: lab.SOAK_ROOMS,
+  rooms: process.env.ECHO_SOAK_ROOMS?.split(',') ?? lab.SOAK_ROOMS, // ECHO_SOAK_ROOMS=a,b: another round of rooms (aec-soakhist17)
   erlDb: 18,
   delayMs: 60,
   seed: 1,
@@ -80,6 +80,11 @@ const finish = (/** @type {Float32Array} */ next) => {
   const aligned = new Float32Array(n);
   aligned.set(raw.subarray(latency), 0);
   aligned.set(next.subarray(0, latency), n - latency);
+  // ECHO_SOAK_MEASURE_FROM=S: call windows before S s are not measured (a long replay's hours before the window; aec-soakhist17)
+  if (segment.start / RATE < Number(process.env.ECHO_SOAK_MEASURE_FROM ?? 0)) {
+    console.log(`${line} | -`);
+    return;
+  }
   const f = segment.kind === 'call' ? lab.measureEcho(segment.scene, aligned, 'EchoCanceller', 1, false) : null;
   const a = f ? lab.judgeAlignment(segment.scene, aligned, f) : null;
   console.log(
@@ -147,7 +152,7 @@ function* segments() {
     const startS = segment.start / RATE;
     if (startS < FROM_S) continue;
     if (startS >= TO_S) break;
-    kept.push(segment);
+    if (cache) kept.push(segment); // (held only to be cached: a replay from the start would hold hours of audio)
     yield segment;
   }
   if (cache) writeFileSync(cache, v8.serialize({ params, segments: kept }));
@@ -159,6 +164,18 @@ for (const segment of segments()) {
   const n = mic.length;
   const raw = new Float32Array(n);
   const changesBefore = aec.pathChanges;
+  // ECHO_SOAK_DIGEST=1 (hooked, aec-soakhist17): at each segment's start the state a long run carries across rooms
+  // (assembly/bench-hooks.ts aec_state_field 20-48): the skew followed (ppm), its flags (1 on, 2 by the delay
+  // statistics, 4 from the filter, 8 the filter's own), boosts, the pending / onset / kept movements (samples), the
+  // delay statistics' line (s, tau samples, slope and error ppm, weight), the filter's line, the hold, the onset
+  // followed, the late fit, the readings, shifts, the kept model, blocks; the floors; onset and offset
+  if (process.env.ECHO_SOAK_DIGEST === '1' && hooks) {
+    const s = aec.state;
+    const f = (/** @type {number} */ i, d = 2) => fmt(k.aec_state_field(s, i), d);
+    console.log(
+      `digest ${startS} ${segment.room} ${segment.kind} skew ${f(20, 3)} flags ${f(21, 0)} boosts ${f(22, 0)} pending ${f(23)} onsetMoved ${f(24)} keptMoved ${f(25)} | lineD s ${f(26, 1)} tau ${f(27, 1)} slope ${f(28, 3)} err ${f(29, 3)} w ${f(30)} | lineF s ${f(31, 1)} tau ${f(32)} slope ${f(33, 3)} err ${f(34, 3)} w ${f(35)} | hold ${f(36)} followed ${f(37, 0)} decay ${f(38, 4)} late ${f(39, 3)} ${f(40, 3)} rd ${f(41, 0)} ${f(42, 6)} ${f(43, 6)} shifts ${f(44, 0)} kept ${f(45, 0)}/${f(46, 0)}/${f(47, 0)} blocks ${f(48, 0)} | nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))} search ${k.aec_delay_search_lags(s)} onset ${fmt(aec.delayMs, 0)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0)} pc ${aec.pathChanges} best ${db(k.aec_best_erle(s))}`,
+    );
+  }
   for (let at = 0; at < n; at += block) {
     aec.pushReference(reference.subarray(at, at + block));
     aec.processInto(mic.subarray(at, at + block), out);
