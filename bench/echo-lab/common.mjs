@@ -167,6 +167,9 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     // the device's loudness processing after the reference tap (aec-drc: test/helpers/echo-drc.ts), at 16 and 24 kHz
     drc: () => [lab.drcGroup(16000)],
     drc24: () => [lab.drcGroup(24000)],
+    // echo paths that move all the time (aec-moving17: test/helpers/echo-moving.ts), at 16 and 24 kHz
+    moving: () => [lab.movingGroup(16000)],
+    moving24: () => [lab.movingGroup(24000)],
   };
   for (const g of groups) {
     if (!all[g]) throw new Error(`unknown group ${g} (${Object.keys(all).join(', ')})`);
