@@ -13,7 +13,8 @@ export const ROOT = new URL('../..', import.meta.url).pathname;
 
 /**
  * @typedef {typeof import('../../test/helpers/echo-scenes.js') & typeof import('../../test/helpers/echo-metrics.js')
- *   & typeof import('../../test/helpers/echo-grid.js') & typeof import('../../test/helpers/echo-drift.js')} Lab
+ *   & typeof import('../../test/helpers/echo-grid.js') & typeof import('../../test/helpers/echo-drift.js')
+ *   & typeof import('../../test/helpers/echo-moving.js')} Lab
  * @typedef {import('../../test/helpers/echo-scenes.js').EchoScene} EchoScene
  * @typedef {import('../../test/helpers/echo-scenes.js').SceneParams} SceneParams
  * @typedef {import('../../test/helpers/echo-metrics.js').EchoFigures} EchoFigures
@@ -25,7 +26,7 @@ export const ROOT = new URL('../..', import.meta.url).pathname;
 export async function loadLab() {
   const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-lab-'));
   try {
-    return await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift'], tmp);
+    return await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift', 'echo-moving'], tmp);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

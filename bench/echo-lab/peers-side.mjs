@@ -6,6 +6,8 @@
 // group a summary: scenes meeting every bound, worst and median single talk, worst leaks and double
 // talk, median and worst opening, worst convergence. Quality only (no timing).
 //   node bench/echo-lab/peers-side.mjs --groups moving,moving24 [--scenes REGEXP] [--peers speex,webrtc] [build...]
+//   --save-peers FILE: the peers' figures per scene with the scene's fingerprint, the reference a quality test
+//   compares against (fixtures/echo-peers/figures-moving.json: --groups moving --save-peers ... with no build)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,10 +21,11 @@ const { values: o, positionals } = parseArgs({
     scenes: { type: 'string', default: '.' },
     groups: { type: 'string', default: 'moving,moving24' },
     peers: { type: 'string', default: 'speex,webrtc' },
+    'save-peers': { type: 'string' },
   },
 });
 const lab = await loadLab();
-const builds = await loadBuilds(positionals);
+const builds = positionals.length || !o['save-peers'] ? await loadBuilds(positionals) : [];
 const peers = o.peers ? o.peers.split(',') : [];
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-peers-side-'));
 const PEERS_BIN = join(tmp, 'peers');
@@ -60,6 +63,8 @@ function runPeer(peer, scene) {
 /** @typedef {import('./common.mjs').EchoFigures} EchoFigures */
 /** @type {Map<string, Map<string, EchoFigures[]>>} group -> canceller -> figures */
 const all = new Map();
+/** @type {Record<string, { fingerprint: number[], figures: EchoFigures[] }>} the peers' figures per scene (--save-peers) */
+const reference = {};
 const names = [...builds.map((b) => b.label), ...peers];
 for (const group of o.groups.split(',')) {
   const byName = new Map(names.map((n) => [n, /** @type {EchoFigures[]} */ ([])]));
@@ -71,11 +76,13 @@ for (const group of o.groups.split(',')) {
       byName.get(build.label)?.push(f);
       console.log(`  ${build.label}: ${figuresLine(lab, f)}`);
     }
+    reference[scene.name] = { fingerprint: lab.sceneFingerprint(scene), figures: [] };
     for (const peer of peers) {
       // speex's DC notch moves the user's correlation peak by up to 2 samples per 16 kHz (bench/echo.bench.mjs)
       const tolerance = Math.round((peer === 'speex' ? 2 : 1) * (scene.sampleRate / 16000));
       const f = lab.measureEcho(scene, runPeer(peer, scene), peer, tolerance);
       byName.get(peer)?.push(f);
+      reference[scene.name]?.figures.push(f);
       console.log(`  ${peer}: ${figuresLine(lab, f)}`);
     }
   }
@@ -103,5 +110,15 @@ for (const [group, byName] of all) {
       `${group} | ${name} | ${met} of ${list.length} | ${Math.min(...st).toFixed(1)} / ${median(st).toFixed(1)} | ${(100 * leaks).toFixed(1)} | ${(100 * Math.min(...dt)).toFixed(1)} / ${(100 * median(dt)).toFixed(1)} | ${median(opens).toFixed(0)} / ${worstOpen} | ${never} | ${conv}`,
     );
   }
+}
+if (o['save-peers']) {
+  const command = `node bench/echo-lab/peers-side.mjs --groups ${o.groups} --save-peers ${o['save-peers']}`;
+  // (test/helpers/echo-report.ts figuresReplacer: three decimals, no alignment, Infinity as a string)
+  const replacer = (/** @type {string} */ key, /** @type {unknown} */ v) => {
+    if (key === 'alignment') return undefined;
+    if (typeof v !== 'number' || Number.isInteger(v)) return v;
+    return Number.isFinite(v) ? Number(v.toFixed(3)) : String(v);
+  };
+  writeFileSync(o['save-peers'], `${JSON.stringify({ command, date: new Date().toISOString(), scenes: reference }, replacer)}\n`);
 }
 rmSync(tmp, { recursive: true, force: true });
