@@ -10,8 +10,8 @@
 // by `node bench/echo-lab/peers-side.mjs --groups moving --save-peers fixtures/echo-peers/figures-moving.json`):
 // the user delivered in double talk better than the better peer, leaks under speexdsp's (or within
 // 1%), single talk up to the issue's bound at least speexdsp's. Where it falls short of webrtc's single
-// talk (a hand-held mic, a nudged speaker: the path-change machinery restarting on a drift) is in
-// What is still weak, not asserted.
+// talk (a nudged speaker: the filter does not follow and the suppressor leaks a burst) is in What is
+// still weak; the single-talk bound is asserted in the other 17 scenes.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placement, response, ROOMS, seedOf } from '../../scripts/echo-rooms.mjs';
@@ -135,6 +135,12 @@ describe('EchoCanceller on echo paths that move all the time', () => {
       const speex = peerOf(f, 'speex');
       // (the reference keeps three decimals: 0.01 dB for its rounding where both stand at the bound)
       expect(Math.min(f.singleTalk.reductionDb, bound(f)), f.scene).toBeGreaterThanOrEqual(Math.min(speex.singleTalk.reductionDb, bound(f)) - 0.01);
+    }
+  });
+  it("meets issue 13's single-talk bound in every scene but the nudged speaker at 12 dB (the hand-held mic at 18 dB since WRONG_SUSTAINED_DB, assembly/aec-change.ts: 17.9 dB before, restarted at the sway's turn)", () => {
+    for (const f of ours) {
+      if (f.scene === 'desk 16k call 120ms 12dB moving nudge') continue;
+      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(bound(f));
     }
   });
   it('no utterance never delivered', () => {
