@@ -34,6 +34,8 @@
 //                        btaac, btaac24 (A2DP's AAC: 256 / 128 kbps at 44.1 kHz, 320 kbps at 48 kHz; ffmpeg)
 //                        drc, drc24 (the device's loudness processing after the reference tap, 16 / 24 kHz:
 //                        test/helpers/echo-drc.ts, drcGroup)
+//                        moving, moving24 (echo paths that move all the time, 16 / 24 kHz: test/helpers/echo-moving.ts,
+//                        movingGroup; beside the peers: bench/echo-lab/peers-side.mjs, per window: moving-trace.mjs)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
 // ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every run of every build (aec-open11).
 // e.g. node bench/echo-lab.mjs scenes /tmp/base-dist dist --scenes 'kiosk 16k call' --shifts 0,13

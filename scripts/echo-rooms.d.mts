@@ -23,3 +23,5 @@ export function directToReverberantDb(h: ArrayLike<number>, sampleRate: number, 
 export function energyAfterDb(h: ArrayLike<number>, sampleRate: number, directSeconds: number, ms: number): number | null;
 export function energyDecayDb(h: ArrayLike<number>): Float64Array;
 export function highPass(h: Float64Array, sampleRate: number, cornerHz: number): Float64Array;
+export function response(room: Room, source: Vec3, mic: Vec3, beta: number, sampleRate: number, cornerHz: number, seed: number): Float64Array;
+export function seedOf(name: string): number;

@@ -237,10 +237,11 @@ export function placement(room, variant) {
 }
 
 /**
- * A response from `source` to `mic` in `room` with reflection coefficient `beta`, cut at -65 dB decay.
+ * A response from `source` to `mic` in `room` with reflection coefficient `beta`, cut at -65 dB decay
+ * (also the moving paths' keyframes, test/helpers/echo-moving.ts: one seed along a trajectory).
  * @param {Room} room @param {Vec3} source @param {Vec3} mic @param {number} beta @param {number} sampleRate @param {number} cornerHz @param {number} seed
  */
-function response(room, source, mic, beta, sampleRate, cornerHz, seed) {
+export function response(room, source, mic, beta, sampleRate, cornerHz, seed) {
   const maxSeconds = 1.3 * room.rt60 + distance(source, mic) / SOUND_SPEED_M_S + 0.01;
   const images = imageSources(room.dims, source, mic, beta, maxSeconds, seed);
   const h = render(images, sampleRate, Math.ceil(maxSeconds * sampleRate));

@@ -13,7 +13,8 @@ export const ROOT = new URL('../..', import.meta.url).pathname;
 
 /**
  * @typedef {typeof import('../../test/helpers/echo-scenes.js') & typeof import('../../test/helpers/echo-metrics.js')
- *   & typeof import('../../test/helpers/echo-grid.js') & typeof import('../../test/helpers/echo-drift.js')} Lab
+ *   & typeof import('../../test/helpers/echo-grid.js') & typeof import('../../test/helpers/echo-drift.js')
+ *   & typeof import('../../test/helpers/echo-moving.js')} Lab
  * @typedef {import('../../test/helpers/echo-scenes.js').EchoScene} EchoScene
  * @typedef {import('../../test/helpers/echo-scenes.js').SceneParams} SceneParams
  * @typedef {import('../../test/helpers/echo-metrics.js').EchoFigures} EchoFigures
@@ -25,7 +26,7 @@ export const ROOT = new URL('../..', import.meta.url).pathname;
 export async function loadLab() {
   const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-echo-lab-'));
   try {
-    return await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift'], tmp);
+    return await importLabHelpers(['echo-scenes', 'echo-metrics', 'echo-grid', 'echo-drift', 'echo-moving'], tmp);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -167,6 +168,9 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     // the device's loudness processing after the reference tap (aec-drc: test/helpers/echo-drc.ts), at 16 and 24 kHz
     drc: () => [lab.drcGroup(16000)],
     drc24: () => [lab.drcGroup(24000)],
+    // echo paths that move all the time (aec-moving17: test/helpers/echo-moving.ts), at 16 and 24 kHz
+    moving: () => [lab.movingGroup(16000)],
+    moving24: () => [lab.movingGroup(24000)],
   };
   for (const g of groups) {
     if (!all[g]) throw new Error(`unknown group ${g} (${Object.keys(all).join(', ')})`);

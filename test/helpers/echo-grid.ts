@@ -5,6 +5,7 @@ import { OUTSIDE_ROOMS } from './echo-outside.js';
 import { HELD_OUT_ROOMS, MAIN_ROOMS } from './echo-sources.js';
 import type { DrcName } from './echo-drc.js';
 import { type BtCodec, codecMissing } from './echo-codec.js';
+import { MOVING_PATHS } from './echo-moving.js';
 import { USERS_HELD_OUT, type SceneParams } from './echo-scenes.js';
 
 export type GroupName =
@@ -22,7 +23,8 @@ export type GroupName =
   | 'bluetooth-sbc48'
   | 'bluetooth-lc3'
   | 'bluetooth-aac'
-  | 'drc';
+  | 'drc'
+  | 'moving';
 
 export interface SceneGroup {
   name: GroupName;
@@ -254,6 +256,32 @@ export function drcGroup(sampleRate = 16000, settings: (DrcName | null)[] = DRC_
   return {
     name: 'drc',
     what: `the device's loudness processing after the reference tap (${settings.map((s) => s ?? 'none').join(', ')}): calls and cold starts at 6, 18, 30 dB, at ${sampleRate / 1000} kHz`,
+    scenes,
+  };
+}
+
+/** The echo return losses of the moving group, cycled over its paths so that each room meets 6 to 30 dB. */
+const MOVING_ERLS_DB = [6, 12, 18, 30];
+
+/**
+ * Echo paths that move all the time (aec-moving17, ./echo-moving): per main room its three paths
+ * (the device along a trajectory, or a body near it), each in a call at 120 ms (the user over the
+ * reply four times, then alone) at two echo return losses of 6-30 dB, at `sampleRate`: 18 scenes.
+ */
+export function movingGroup(sampleRate = 16000): SceneGroup {
+  const scenes: SceneParams[] = [];
+  let k = 0;
+  for (const room of ['laptop', 'desk', 'kiosk'] as const) {
+    for (const moving of MOVING_PATHS[room]) {
+      for (let i = 0; i < 2; i++) {
+        const erlDb = MOVING_ERLS_DB[k++ % MOVING_ERLS_DB.length]!;
+        scenes.push({ room, sampleRate, delayMs: 120, erlDb, script: 'call', moving, seed: seedOf(room, 'moving', moving.name, erlDb) });
+      }
+    }
+  }
+  return {
+    name: 'moving',
+    what: `echo paths that move all the time (the device along a trajectory, a body near it): calls at 6-30 dB, at ${sampleRate / 1000} kHz`,
     scenes,
   };
 }

@@ -21,6 +21,7 @@
 // an output's alignment can be checked on near-only frames (echo-metrics.ts).
 import { bluetoothName, bluetoothPlayed, type BluetoothPlayout } from './echo-bt.js';
 import { applyDrc, DRC_SETTINGS, gainSpreadDb, type DrcName } from './echo-drc.js';
+import { movingEcho, type MovingPath } from './echo-moving.js';
 import { colouredNoise, convolve, loadClip, loadRoom, speechNames, type RoomName } from './echo-sources.js';
 import { rng } from './random.js';
 
@@ -64,6 +65,8 @@ export interface SceneParams {
    * codec's lowpass and coding noise. Not with `nonlinear` or `pathChange`. Named `bt <ppm> <snr>dB [<lowpass>k]`.
    */
   bluetooth?: BluetoothPlayout;
+  /** An echo path that moves all the time (./echo-moving: the device along a trajectory, or a body near it). The lab's rooms only. Named `moving <name>`. */
+  moving?: MovingPath;
   seed?: number;
 }
 
@@ -221,6 +224,7 @@ export function sceneName(p: SceneParams): string {
     p.softStart ? `soft ${p.softStart.db}dB ${p.softStart.seconds}s` : '',
     p.responseFromRate !== undefined ? `from ${p.responseFromRate / 1000}k` : '',
     p.bluetooth ? bluetoothName(p.bluetooth, p.sampleRate) : '',
+    p.moving ? `moving ${p.moving.name}` : '',
   ].filter(Boolean);
   return `${p.room} ${p.sampleRate / 1000}k ${p.script} ${p.delayMs}ms ${p.erlDb}dB${extras.length ? ` ${extras.join(' ')}` : ''}`;
 }
@@ -306,7 +310,10 @@ export function buildScene(params: SceneParams): EchoScene {
   // or a path change it is the (cached) room response to the reference, delayed.
   const directA = Math.round(room.directA);
   let echo: Float64Array;
-  if (params.nonlinear || params.drc || change !== null || params.bluetooth) echo = convolve(played, room.echoA, length);
+  if (params.moving) {
+    if (change !== null) throw new Error(`${sceneName(params)}: a moving path takes no path change`);
+    echo = movingEcho(roomName, played, rate, params.moving, length, () => convolve(played, room.echoA, length));
+  } else if (params.nonlinear || params.drc || change !== null || params.bluetooth) echo = convolve(played, room.echoA, length);
   else {
     const soft = params.softStart ? `/soft${params.softStart.db}/${params.softStart.seconds}` : '';
     const base = cached(`${roomKey}/${rate}/${script}/${first}/${seed}${soft}`, () => convolve(reference, room.echoA, length));
