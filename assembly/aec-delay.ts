@@ -66,6 +66,7 @@ import { normalOrZero } from "./shared";
   beyondCandidate: i32; // that onset (-1: none)
   beyond: i32; // the last onset seen past the search, lag (-1: none)
   beyondLag: i32; // the far peak's lag at the start of that run (-1: none)
+  fitted: bool; // (aec-jump17) the canceller's filter removed 10 dB since the last path change (dl_fitted)
 }
 
 /**
@@ -218,6 +219,15 @@ export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags
   dl_reset(p);
 }
 
+/**
+ * (aec-jump17) Whether the canceller's filter, placed at the accepted onset, has removed 10 dB since
+ * the last path change (its path-change rules armed): set every block before dl_update; an accepted
+ * onset is not widened past the search then (watchBeyond).
+ */
+export function dl_fitted(p: usize, fitted: bool): void {
+  changetype<Delay>(p).fitted = fitted;
+}
+
 /** Forgets the statistics and the estimate. */
 export function dl_reset(p: usize): void {
   const d = changetype<Delay>(p);
@@ -247,6 +257,7 @@ export function dl_reset(p: usize): void {
   d.beyondCandidate = -1;
   d.beyond = -1;
   d.beyondLag = -1;
+  d.fitted = false;
   d.searchLags = d.initialLags;
 }
 
@@ -445,6 +456,19 @@ function watchBeyond(d: Delay, echoing: bool): void {
   const strong = far > BEYOND_STRONG_MIN && far > BEYOND_STRONG_OVER * d.peak && far > 2 * BEYOND_STRONG_OVER * d.mean;
   const needed = strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES;
   if (d.beyondUpdates < needed) return;
+  // (aec-jump17) not while an accepted onset's filter has removed the echo since the last path change
+  // (dl_fitted): the echo lies in its window, and a jump of hundreds of ms there would first show as
+  // a path change (the old model's error louder than the mic, or misfit: ./aec-change), which ends
+  // `fitted` and re-arms this watch. The soak's medium room at 35.5 h: as the user's words rose over
+  // a quiet echo, a far lag whose reference had just resumed after a 0.35 s pause read 10-11%
+  // coherent for 0.5 s (the echo's own lag 1-4% under the user; 5% with the user removed, not
+  // there at all: no correlation of the user with the reference), the search widened, the onset
+  // jumped 96 -> 472 ms (the echo at 74), the filter dropped its model and the echo passed for 1 s
+  // (14.8 dB, 3.5% leaks)
+  if (d.onset >= 0 && d.fitted && d.beyondCandidate - d.onset > (d.windowLags - 2) >> 1) {
+    d.beyondUpdates = 0;
+    return;
+  }
   d.beyond = d.beyondCandidate;
   // the search widened to the reach (once): the onset taken there at once, as after a path change;
   // not where the filter placed at the accepted onset already spans it in its first half (an echo
