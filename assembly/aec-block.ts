@@ -574,7 +574,7 @@ export function aec_block(a: Aec): void {
   // Every second block: the statistics are smoothed over 0.25 s anyway (half the cost).
   if (HOOKS) ab_delay(a, echoing, heard);
   if (a.liveHold > 0) dl_hold(a.delay); // (the estimate's onset held too: no candidate counts on the stale statistics)
-  dl_fitted(a.delay, a.bestErle > 10); // (aec-jump17: an accepted onset is not widened past the search while its filter fits)
+  dl_fitted(a.delay, a.bestErle > 10 ? a.offset + a.m : -1); // (aec-jump17: an accepted onset is not widened past a fitted filter's window)
   let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.xz, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
