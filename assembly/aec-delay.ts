@@ -460,8 +460,8 @@ function watchBeyond(d: Delay, echoing: bool): void {
   // change (dl_fitted): its fit places the echo within that window, and a jump of the echo past it
   // would first show as a path change (the old model's error louder than the mic, or its misfit:
   // ./aec-change), which ends the fit and re-arms this watch. The soak's medium room at 35.5 h: as
-  // the user's words rose over a quiet echo, the lag at 472 ms, its reference just resumed after a
-  // 0.35 s pause, read 10-11% coherent for 0.5 s (the echo's own lags 1-4% under the user); the
+  // the user's words rose over a quiet echo, the lag at 472 ms, which the reply's return after a
+  // 0.35 s pause had just reached, read 7-12% coherent for 0.5 s (the echo's own lags 2-7%); the
   // search widened, the onset jumped 96 -> 472 ms (the echo at 74), the filter (64-336 ms) dropped
   // its model and the echo passed whole for 1 s (14.8 dB, 3.5% leaks). A far onset within the
   // fitted window widens as before: the Bluetooth 420 ms cold starts take a first onset at 224 ms,

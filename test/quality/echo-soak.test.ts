@@ -207,7 +207,7 @@ describe('a replayed stretch of the 72-hour soak', () => {
   // (aec-jump17) fixtures/echo-soak/sox-medium-35h.wav: 16-21 s of sox-medium's call after the DC mic
   // at 35.5 h (127800 s; bench/echo-soak-fixture.mjs), the echo at 74 ms. As the user's words rise
   // over a quiet echo, a lag past the search (472 ms) whose reference has just resumed after a
-  // 0.35 s pause reads 10-11% coherent for 0.5 s; main 5306868 widened the search onto it, jumped
+  // 0.35 s pause reads 7-12% coherent for 0.5 s; main 5306868 widened the search onto it, jumped
   // the onset 96 -> 472 ms, dropped the filter's model, and passed the echo whole for 1 s (the soak's
   // window 14.8 dB, 3.5% leaks). The mic is the echo alone where the user stands 20 dB under it.
   it('keeps the delay estimate on the echo as the user fades (never over twice its delay) and removes 20 dB of the echo alone over the second after (main 5306868: the onset at 472 ms, 0.8 dB)', () => {
