@@ -6,18 +6,17 @@
 import { figuresLine, loadBuilds, loadLab } from './echo-lab/common.mjs';
 const lab = await loadLab();
 const builds = await loadBuilds(process.argv.slice(2));
-let moved = 0,
-  n = 0;
+let moved = 0;
+let n = 0;
 for (const sampleRate of [16000, 24000])
-  for (const room of ['laptop', 'desk', 'kiosk'])
+  for (const room of /** @type {const} */ (['laptop', 'desk', 'kiosk']))
     for (const shiftMs of [160, 280])
       for (const atS of [5, 9]) {
+        /** @type {import('./echo-lab/common.mjs').SceneParams} */
         const params = { room, sampleRate, delayMs: 120, erlDb: 12, script: 'call', pathChange: { atS, move: false, shiftMs }, seed: 7 + atS };
         const scene = lab.buildScene(params);
         const lines = builds.map((b) => {
-          const c = b.factory();
-          const f = lab.evaluate(c, scene);
-          return figuresLine(lab, f);
+          return figuresLine(lab, lab.evaluate(b.factory(), scene));
         });
         n++;
         const same = lines.every((l) => l === lines[0]);
