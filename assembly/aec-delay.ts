@@ -66,6 +66,7 @@ import { normalOrZero } from "./shared";
   beyondCandidate: i32; // that onset (-1: none)
   beyond: i32; // the last onset seen past the search, lag (-1: none)
   beyondLag: i32; // the far peak's lag at the start of that run (-1: none)
+  fitEnd: i32; // (aec-jump17) the first lag past the window of a filter that removed 10 dB since the last path change (dl_fitted; -1: none)
 }
 
 /**
@@ -218,6 +219,15 @@ export function dl_init(p: usize, sampleRate: i32, n: i32, lags: i32, searchLags
   dl_reset(p);
 }
 
+/**
+ * (aec-jump17) The first lag past the window of the canceller's filter where it has removed 10 dB
+ * since the last path change (its path-change rules armed), -1 where it has not: set every block
+ * before dl_update; an accepted onset is not widened past it (watchBeyond).
+ */
+export function dl_fitted(p: usize, endLag: i32): void {
+  changetype<Delay>(p).fitEnd = endLag;
+}
+
 /** Forgets the statistics and the estimate. */
 export function dl_reset(p: usize): void {
   const d = changetype<Delay>(p);
@@ -247,6 +257,7 @@ export function dl_reset(p: usize): void {
   d.beyondCandidate = -1;
   d.beyond = -1;
   d.beyondLag = -1;
+  d.fitEnd = -1;
   d.searchLags = d.initialLags;
 }
 
@@ -445,6 +456,22 @@ function watchBeyond(d: Delay, echoing: bool): void {
   const strong = far > BEYOND_STRONG_MIN && far > BEYOND_STRONG_OVER * d.peak && far > 2 * BEYOND_STRONG_OVER * d.mean;
   const needed = strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES;
   if (d.beyondUpdates < needed) return;
+  // (aec-jump17) not past the window of a filter that has removed the echo since the last path
+  // change (dl_fitted): its fit places the echo within that window, and a jump of the echo past it
+  // would first show as a path change (the old model's error louder than the mic, or its misfit:
+  // ./aec-change), which ends the fit and re-arms this watch. The soak's medium room at 35.5 h: as
+  // the user's words rose over a quiet echo, the lag at 472 ms, which the reply's return after a
+  // 0.35 s pause had just reached, read 7-12% coherent for 0.5 s (the echo's own lags 2-7%); the
+  // search widened, the onset jumped 96 -> 472 ms (the echo at 74), the filter (64-336 ms) dropped
+  // its model and the echo passed whole for 1 s (14.8 dB, 3.5% leaks). A far onset within the
+  // fitted window widens as before: the Bluetooth 420 ms cold starts take a first onset at 224 ms,
+  // their filter fits the echo in its later half, and the widening then places it (refused there
+  // too, the laptop's 24 kHz 18 dB cold start at +97 held the filter at 203 ms for 20 s: 32.9 ->
+  // 32.6 dB, 95.3 -> 94.6% of double talk)
+  if (d.onset >= 0 && d.fitEnd >= 0 && d.beyondCandidate >= d.fitEnd) {
+    d.beyondUpdates = 0;
+    return;
+  }
   d.beyond = d.beyondCandidate;
   // the search widened to the reach (once): the onset taken there at once, as after a path change;
   // not where the filter placed at the accepted onset already spans it in its first half (an echo

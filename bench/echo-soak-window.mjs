@@ -31,6 +31,11 @@ const TO_S = Number(toArg);
 const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
 const trace = process.env.ECHO_SOAK_TRACE?.split(':').map(Number);
 const profileLags = process.env.ECHO_SOAK_PROFILE?.split(',').map(Number);
+// ECHO_SOAK_EVERY=10 (ms, a multiple of 10): the trace's step (50 ms unless set); ECHO_SOAK_BEYOND=1 (aec-jump17): also the
+// delay estimator's watch past its search (dl_beyond): the far peak (%) and its lag (ms), the run's updates and onset
+// (ms), the searched lags, and the reference's last 50 ms (dB)
+const traceEvery = Number(process.env.ECHO_SOAK_EVERY ?? 50) / 10;
+const showBeyond = process.env.ECHO_SOAK_BEYOND === '1';
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-window-'));
 /** @type {any} */
 const lab = await importLabHelpers(['echo-soak', 'echo-metrics', 'echo-soak-run'], tmp);
@@ -181,7 +186,7 @@ for (const segment of segments()) {
     aec.processInto(mic.subarray(at, at + block), out);
     raw.set(out.subarray(0, Math.min(block, n - at)), at);
     const t = startS + at / RATE;
-    if (trace && hooks && t >= trace[0] && t < trace[1] && Math.round((at / RATE) * 100) % 5 === 0) {
+    if (trace && hooks && t >= trace[0] && t < trace[1] && Math.round((at / RATE) * 100) % traceEvery === 0) {
       // the last 50 ms's true echo and user (dB), the mic and the output (output lags by `latency`)
       let e = 0;
       let u = 0;
@@ -216,8 +221,14 @@ for (const segment of segments()) {
         for (let l = profileLags[0]; l < profileLags[1]; l++) lags.push((100 * f32[at + l]).toFixed(1));
         prof = ` | pk ${(100 * k.aec_delay_peak(s)).toFixed(1)}% mean ${((100 * sum) / search).toFixed(1)}% cand ${k.aec_delay_likely(s)} prof ${lags.join(',')}`;
       }
+      let far = '';
+      if (showBeyond) {
+        let r = 0;
+        for (let i = a0; i < at + block; i++) r += reference[i] ** 2;
+        far = ` | far ${(100 * k.aec_delay_far_peak(s)).toFixed(1)}% at ${(k.aec_delay_far_lag(s) * blockMs).toFixed(0)} run ${k.aec_delay_beyond_updates(s)} from ${(k.aec_delay_beyond_candidate(s) * blockMs).toFixed(0)} search ${k.aec_delay_search_lags(s)} ref ${db(r / (at + block - a0))}`;
+      }
       console.log(
-        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}%${typeof k.aec_floor_db === 'function' ? ` nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))}` : ''} | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}`,
+        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}%${typeof k.aec_floor_db === 'function' ? ` nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))}` : ''} | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}${far}`,
       );
     }
   }

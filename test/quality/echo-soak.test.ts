@@ -3,12 +3,14 @@
 // zeroed, silent or stuck at DC, the reference no longer pushed while the speaker plays, drift with
 // playout resyncs), its call windows measured by the lab's rules and compared with its first
 // minutes; and many short calls in one process (create, run, free) with the kernel memory back to
-// where it started. Speed per hour of audio: bench/echo-soak.bench.mjs (timing is never pass/fail).
+// where it started; and a stretch of the 72-hour soak replayed from a fixture (fixtures/echo-soak,
+// bench/echo-soak-fixture.mjs). Speed per hour of audio: bench/echo-soak.bench.mjs (timing is never pass/fail).
 //
 // Fast default (about 15 s): 10 minutes at 16 kHz and +100 ppm (one cycle of the schedule in the
 // laptop, one resync, then the move to the desk), and 200 calls of 1-3 s. ECHO_SOAK_HOURS=N: N
 // hours (a room per 9-minute cycle: laptop, desk, kiosk, then three outside rooms), at
 // ECHO_SOAK_DRIFT_PPM (default +100); ECHO_SOAK_CALLS=N calls of 5-30 s (1000: about 3 minutes).
+import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EchoCanceller } from '../../src/index.js';
@@ -18,6 +20,7 @@ import { buildScene } from '../helpers/echo-scenes.js';
 import { CYCLE_S, SOAK_ROOMS, soakSegments } from '../helpers/echo-soak.js';
 import { judgeAlignment, runSoak, type SoakRun, type SoakWindow } from '../helpers/echo-soak-run.js';
 import { rng } from '../helpers/random.js';
+import { decodeWavChannels, parseWav } from '../../src/wav/wav.js';
 
 const HOURS = Number(process.env.ECHO_SOAK_HOURS ?? 0);
 const DRIFT_PPM = Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100);
@@ -197,5 +200,47 @@ describe(`${CALLS} short calls in one process`, () => {
     }
     expect(grownAfter).toBe(0);
     expect(kernelMemory().reclaimedBlocks).toBe(start.reclaimedBlocks);
+  });
+});
+
+describe('a replayed stretch of the 72-hour soak', () => {
+  // (aec-jump17) fixtures/echo-soak/sox-medium-35h.wav: 16-21 s of sox-medium's call after the DC mic
+  // at 35.5 h (127800 s; bench/echo-soak-fixture.mjs), the echo at 74 ms. As the user's words rise
+  // over a quiet echo, a lag past the search (472 ms) whose reference has just resumed after a
+  // 0.35 s pause reads 7-12% coherent for 0.5 s; main 5306868 widened the search onto it, jumped
+  // the onset 96 -> 472 ms, dropped the filter's model, and passed the echo whole for 1 s (the soak's
+  // window 14.8 dB, 3.5% leaks). The mic is the echo alone where the user stands 20 dB under it.
+  it('keeps the delay estimate on the echo as the user fades (never over twice its delay) and removes 20 dB of the echo alone over the second after (main 5306868: the onset at 472 ms, 0.8 dB)', () => {
+    const dir = new URL('../../fixtures/echo-soak/', import.meta.url);
+    const entry = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')).files.find((f: { file: string }) => f.file === 'sox-medium-35h.wav');
+    const [reference, mic] = decodeWavChannels(parseWav(readFileSync(new URL(entry.file, dir))));
+    const rate: number = entry.sampleRate;
+    const block = rate / 100;
+    const aec = new EchoCanceller({ sampleRate: rate });
+    const out = new Float32Array(mic!.length + aec.latencySamples);
+    let maxDelayMs = 0;
+    for (let at = 0; at + block <= mic!.length; at += block) {
+      aec.pushReference(reference!.subarray(at, at + block));
+      aec.processInto(mic!.subarray(at, at + block), out.subarray(at, at + block));
+      maxDelayMs = Math.max(maxDelayMs, aec.delayMs ?? 0);
+    }
+    aec.free();
+    // the first second after the user's last 100 ms within 20 dB of the echo (the manifest's levels, from the generator)
+    const step = rate / 10;
+    const talk = entry.userDb.map((u: number, i: number) => u > entry.echoDb[i] - 20);
+    const from = talk.lastIndexOf(true) + 1;
+    expect(from).toBeGreaterThan(0);
+    let micE = 0;
+    let outE = 0;
+    for (let i = from * step; i < (from + 10) * step; i++) {
+      micE += mic![i]! ** 2;
+      outE += out[i + aec.latencySamples]! ** 2;
+    }
+    const reductionDb = 10 * Math.log10(micE / outE);
+    console.log(
+      `soak replay at 35.5 h: onset at most ${maxDelayMs.toFixed(0)} ms (echo at ${entry.echoDelayMs} ms), ${reductionDb.toFixed(1)} dB over ${(from / 10).toFixed(1)}-${(from / 10 + 1).toFixed(1)} s`,
+    );
+    expect(maxDelayMs).toBeLessThanOrEqual(2 * entry.echoDelayMs);
+    expect(reductionDb).toBeGreaterThanOrEqual(20);
   });
 });
