@@ -62,7 +62,9 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   if (!judged) a.misfitBlocks = 0;
   else if (misfit) a.misfitBlocks++;
   else if (a.misfitBlocks > 0) a.misfitBlocks--;
-  if (HOOKS) trace_path(a, heard, playing, a.suppress && sup_relearning(a.sup) && fading(a));
+  // (the divergence's fade exemption, below; bench hook 65536: only while relearning, as before aec-btcost17)
+  const fadeHeld = a.suppress && (HOOKS && ab_veto(65536) ? sup_relearning(a.sup) : sup_warm(a.sup)) && fading(a);
+  if (HOOKS) trace_path(a, heard, playing, fadeHeld);
   // an echo estimate twice the whole mic is wrong whoever talks: the filter diverged (it learned
   // the user at a cold start) or the room changed; the foreground starts again from zero too.
   // Unless it is the mic's echo at the wrong level (SCALED_COPY: the echo path's gain fell with a
@@ -78,7 +80,15 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   // 20.9 -> 36.8 dB, 2.1 -> 0% leaks; desk moved 21.8 -> 37.2 dB; aec-dtpath3). Not at a cold start:
   // there the restart in a fade removes the user learned over the first reply before the user's next
   // words (the laptop's 18 dB cold starts at 16 and 48 kHz: openings 40 -> 50 ms without it).
-  if (heard && a.syf > (HOOKS && ab_veto(64) ? <f32>1.4 : <f32>2) * a.sdd && !scaledCopy && !(a.suppress && sup_relearning(a.sup) && fading(a) && !(HOOKS && ab_veto(512)))) a.divergedBlocks++;
+  // (aec-btcost17) Not only while relearning: wherever the suppressor has once learned the room
+  // (`sup_warm`). A filter held to 9-12 dB of ERLE (a Bluetooth codec's noise, a drift it followed)
+  // predicts a tail the room does not have just as well; its estimate stood 3-6 dB over the fading mic
+  // for 80 ms at a reply's end, the restart emptied the foreground, and the next reply's return passed
+  // the restarted canceller as the user (the laptop's 24 kHz 420 ms Bluetooth calls, no path change:
+  // mSBC 18 dB at +97 samples 15.6 -> 33.3 dB, 1.6 -> 0% leaks; AAC 320 6 dB at 0 19.2 -> 37.4 dB,
+  // 2.4 -> 0.9%), and aec-changes16's relearning rule, meant for a user over a new room's echo, put
+  // the gain on the mic there (5-10 dB more of that echo passed)
+  if (heard && a.syf > (HOOKS && ab_veto(64) ? <f32>1.4 : <f32>2) * a.sdd && !scaledCopy && !(fadeHeld && !(HOOKS && ab_veto(512)))) a.divergedBlocks++;
   else a.divergedBlocks = 0;
   // an echo the filter never learned: the reference played for 2 s without the filter ever removing
   // 3 dB (since the start or the last change), and now the mic is mostly the reference's echo
