@@ -87,9 +87,17 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   // the restarted canceller as the user (the laptop's 24 kHz 420 ms Bluetooth calls, no path change:
   // mSBC 18 dB at +97 samples 15.6 -> 33.3 dB, 1.6 -> 0% leaks; AAC 320 6 dB at 0 19.2 -> 37.4 dB,
   // 2.4 -> 0.9%), and aec-changes16's relearning rule, meant for a user over a new room's echo, put
-  // the gain on the mic there (5-10 dB more of that echo passed)
-  if (heard && a.syf > (HOOKS && ab_veto(64) ? <f32>1.4 : <f32>2) * a.sdd && !scaledCopy && !(fadeHeld && !(HOOKS && ab_veto(512)))) a.divergedBlocks++;
+  // the gain on the mic there (5-10 dB more of that echo passed). The fade only holds off the
+  // divergence's own restart: a change by another rule there empties the foreground as before where
+  // the estimate stood over twice the mic (`overBlocks`; with the foreground kept there, the desk's
+  // 48 kHz 18 dB cold start, a louder error at 4.29 s in a fade, kept the user it had learned: double
+  // talk 11 -> 18 dirty frames)
+  const over = heard && a.syf > (HOOKS && ab_veto(64) ? <f32>1.4 : <f32>2) * a.sdd && !scaledCopy;
+  const held = fadeHeld && !(HOOKS && ab_veto(512));
+  if (over && !held) a.divergedBlocks++;
   else a.divergedBlocks = 0;
+  if (over && !(held && sup_relearning(a.sup))) a.overBlocks++;
+  else a.overBlocks = 0;
   // an echo the filter never learned: the reference played for 2 s without the filter ever removing
   // 3 dB (since the start or the last change), and now the mic is mostly the reference's echo
   // (coherence). It had played unheard (a canceller in front of ours removed it, the speaker was
@@ -114,6 +122,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
       a.wrongBlocks = 0;
       a.misfitBlocks = 0;
       a.divergedBlocks = 0;
+      a.overBlocks = 0;
       a.emergedBlocks = 0;
       keepModel(a, heard);
       return heard;
@@ -127,7 +136,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.keptFresh = false;
     memory.fill(a.wb, 0, <usize>a.m * <usize>(8 * a.k));
     a.settled = 0;
-    if (diverged && !(HOOKS && ab_veto(4096))) {
+    if (<f32>a.overBlocks * <f32>a.b > limit && !(HOOKS && ab_veto(4096))) {
       memory.fill(a.wf, 0, <usize>a.m * <usize>(8 * a.k));
       a.sff = a.sdd;
       a.syf = 0;
@@ -150,6 +159,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.wrongBlocks = 0;
     a.misfitBlocks = 0;
     a.divergedBlocks = 0;
+    a.overBlocks = 0;
     a.emergedBlocks = 0;
     a.unlearnedBlocks = 0;
     a.returnFit = 0;
