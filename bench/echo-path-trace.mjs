@@ -116,7 +116,9 @@ const shiftSamples = Number(process.env.ECHO_PATH_SHIFT ?? 0);
 for (const [index, run] of runs.entries()) {
   const name = shiftSamples ? `${run.name} +${shiftSamples}` : run.name;
   /** @type {any} */
-  const scene = shiftSamples ? { ...run.scene, ...Object.fromEntries(['mic', 'reference', 'echo', 'near'].map((key) => [key, pad(run.scene[key], shiftSamples)])) } : run.scene;
+  const scene = shiftSamples
+    ? { ...run.scene, ...Object.fromEntries(['mic', 'reference', 'echo', 'near'].map((key) => [key, pad(run.scene[key], shiftSamples)])) }
+    : run.scene;
   const rate = scene.sampleRate;
   const c = new EchoCanceller({ sampleRate: rate });
   const B = c.blockSamples;
