@@ -181,6 +181,7 @@ import { kf_drift } from "./aec-step";
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
   misfitBlocks: i32; // blocks of misfit (MISFIT), less those without since the run began
   divergedBlocks: i32; // blocks in a row the foreground's estimate was twice the mic
+  overBlocks: i32; // (aec-btcost17) the same, counted in a reply's fade too (as divergedBlocks before aec-btcost17): a change by any rule empties the foreground after LIMIT of them
   emergedBlocks: i32; // blocks in a row an echo the filter never learned was heard (coherent with the reference)
   unlearnedBlocks: i32; // playing blocks since the filter last removed 3 dB (or never did)
   pathChanges: i32;

@@ -249,8 +249,8 @@ export function sup_process(
   // 16 kHz 12 dB, shifts 0 / 31 / 97): every bound met in 29 / 32 / 28 -> 30 / 32 / 31 of 45, dirty
   // double-talk frames 425 / 387 / 421 -> 406 / 360 / 392; the 1 x steps alone 30 of 45 at shift 0, the
   // gain on the mic alone lost a call at +31 (docs/echo-canceller.md, What was tried)
-  const relearnSuspect = s.forgot && s.warm && suspectBlock;
-  const relearnSlow = relearnSuspect && !rising;
+  const relearnSuspect = s.forgot && s.warm && suspectBlock && !(HOOKS && ab_veto(8192));
+  const relearnSlow = relearnSuspect && !rising && !(HOOKS && ab_veto(16384));
   s.aPrev = aNow;
   // (falling at 1 x too: rising at 1 x and falling at BOOST x the trackers settle at the 1 / (1 + BOOST)
   // quantile, not the median, over echo-only suspect blocks (a young bound): the seminar's 24 kHz 6 dB
@@ -294,7 +294,7 @@ export function sup_process(
   const tinyC = f32x4.splat(1.0e-20);
   const one = f32x4.splat(1);
   // a cold start's suspect block while the user has been present COH_AFTER_MS: the gain works on the mic (below)
-  const micGain = (suspect || relearnSuspect) && s.presentBlocks >= s.cohBlocks;
+  const micGain = (suspect || (relearnSuspect && !(HOOKS && ab_veto(32768)))) && s.presentBlocks >= s.cohBlocks;
   const coherent = s.presentBlocks >= s.cohBlocks;
   const fit = s.fitTail;
   // the call's first echo recognised before its onset (./aec-delay dl_arrival, aec-quiet5): where the

@@ -31,7 +31,9 @@ export function ab_onset(onset: i32): i32 { return PIN_LAG >= 0 ? PIN_LAG : onse
 // 256 the suppressor's hall cap on the gain's residual (HALL_NEAR) off (aec-cap8); 512 the divergence counted
 // while the reply's echo fades after a change too (aec-dtpath3: as before it); (aec-drc8) 2048 a divergence's
 // restart keeps a suppressor not yet warm learning (its leakage forgotten, not its count to warm: sup_forget_leak),
-// 4096 a divergence keeps the foreground's weights (as a louder error's change: the background alone restarts)
+// 4096 a divergence keeps the foreground's weights (as a louder error's change: the background alone restarts);
+// (aec-btcost17) ./aec-suppress: 8192 aec-changes16's relearning suspect rule off, 16384 its 1 x steps off, 32768 its gain on
+// the mic off; ./aec-change: 65536 a divergence in a reply's fade exempted only while relearning (as before aec-btcost17)
 let vetoMask: i32 = 0;
 /** Sets the rules whose path changes are not taken (0: every change taken, as released). */
 export function aec_veto_set(mask: i32): void { vetoMask = mask; }

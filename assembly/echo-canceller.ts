@@ -110,6 +110,7 @@ export function aec_reset(s: usize): void {
   a.wrongBlocks = 0;
   a.misfitBlocks = 0;
   a.divergedBlocks = 0;
+  a.overBlocks = 0;
   a.emergedBlocks = 0;
   a.unlearnedBlocks = 0;
   a.syf = 0;

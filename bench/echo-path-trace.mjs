@@ -13,6 +13,7 @@
 //   ECHO_PATH_TRACE=10.0:10.4 (s: print every block of that stretch of the first scene)
 //   ECHO_PATH_GROUPS=btlc3,btlc3_24 (also the lab's Bluetooth groups through a real codec: btsbc, btlc3, btaac and their _24 / 24; aec-lc3b)
 //   ECHO_VETO=MASK (assembly/bench-hooks.ts ab_veto: the oracle's rules not taken, or a variant switched on)
+//   ECHO_PATH_SHIFT=N (every scene shifted by N samples, as echo-lab.mjs scenes --shifts; the times stay the padded run's)
 //   ECHO_SKEW_TRACE=1 (also the clock skew's judgements, assembly/aec-skew.ts decide: both lines' readings,
 //   seconds and sureness, what was taken and the flags after; a line when the outcome or the flags change)
 // Block lines: time, mic / background error / foreground error / estimate (smoothed, dB), best ERLE,
@@ -25,7 +26,7 @@ import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 import { changeCalls } from './echo-lab/changes.mjs';
 import { driftParams } from './echo-lab/drift.mjs';
-import { adaptCanceller } from './echo-lab/common.mjs';
+import { adaptCanceller, pad } from './echo-lab/common.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 
 const [dist, pattern] = process.argv.slice(2);
@@ -111,7 +112,13 @@ if (pattern.startsWith('soak:')) {
   }
 }
 
-for (const [index, { name, scene }] of runs.entries()) {
+const shiftSamples = Number(process.env.ECHO_PATH_SHIFT ?? 0);
+for (const [index, run] of runs.entries()) {
+  const name = shiftSamples ? `${run.name} +${shiftSamples}` : run.name;
+  /** @type {any} */
+  const scene = shiftSamples
+    ? { ...run.scene, ...Object.fromEntries(['mic', 'reference', 'echo', 'near'].map((key) => [key, pad(run.scene[key], shiftSamples)])) }
+    : run.scene;
   const rate = scene.sampleRate;
   const c = new EchoCanceller({ sampleRate: rate });
   const B = c.blockSamples;
