@@ -116,7 +116,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   if (wrong && a.returnFit == 0 && (!a.skewOn || !a.skewFromFilter) && !diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && a.bestErle < SHIFT_BELOW && takeShift(a)) {
     a.wrongBlocks = 0;
     a.shiftBlocks = 0;
-  } else if (diverged || emerged || <f32>max(a.bestHeardDb > WRONG_SUSTAINED_DB ? a.wrongBlocks : 0, a.misfitBlocks) * <f32>a.b > limit) {
+  } else if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
     if (HOOKS && ab_veto(diverged ? 1 : emerged ? 8 : <f32>a.misfitBlocks * <f32>a.b > limit ? 4 : 2)) {
       // the bench's oracle (./bench-hooks: ab_veto): this change not taken
       a.wrongBlocks = 0;
@@ -173,14 +173,6 @@ export function detectPathChange(a: Aec, playing: bool): bool {
 /** The foreground's best ERLE (ratio) under which a louder error is first tried as a shifted echo (15 dB). */
 // @ts-ignore: decorator
 @inline const SHIFT_BELOW: f32 = 31.6;
-/**
- * A louder error is a path change only from a filter whose ERLE had held this much over SUSTAIN_MS
- * of heard blocks (bestHeardDb), not one that a loud passage lifted past 10 dB for 40 ms (bestErle)
- * while it removed 3-8 dB elsewhere: a hand-held mic swaying 0.5 m (aec-moving17), whose filter never
- * settles, was restarted at the sway's turn and the delay re-armed onto a wrong onset (232 ms for 120).
- */
-// @ts-ignore: decorator
-@inline const WRONG_SUSTAINED_DB: f32 = 10;
 /** The shift must be at least this, samples, and under SHIFT_MAX (./aec-state) (the desk at -200 ppm at 2.1 s: 0.33, its restart kept: it delivers its user at 3.9 s). */
 // @ts-ignore: decorator
 @inline const SHIFT_MIN: f64 = 0.5;
