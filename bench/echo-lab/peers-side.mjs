@@ -8,12 +8,10 @@
 //   node bench/echo-lab/peers-side.mjs --groups moving,moving24 [--scenes REGEXP] [--peers speex,webrtc] [build...]
 //   --save-peers FILE: the peers' figures per scene with the scene's fingerprint, the reference a quality test
 //   compares against (fixtures/echo-peers/figures-moving.json: --groups moving --save-peers ... with no build)
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { figuresLine, loadBuilds, loadLab, ROOT, selectScenes } from './common.mjs';
+import { figuresLine, loadBuilds, loadLab, selectScenes } from './common.mjs';
+import { peerRunner } from './peers.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -27,38 +25,9 @@ const { values: o, positionals } = parseArgs({
 const lab = await loadLab();
 const builds = positionals.length || !o['save-peers'] ? await loadBuilds(positionals) : [];
 const peers = o.peers ? o.peers.split(',') : [];
-const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-peers-side-'));
-const PEERS_BIN = join(tmp, 'peers');
-if (peers.length) {
-  const pc = spawnSync('pkg-config', ['--cflags', '--libs', 'speexdsp', 'webrtc-audio-processing'], { encoding: 'utf8' });
-  if (pc.status !== 0) throw new Error('peers need libspeexdsp-dev and libwebrtc-audio-processing-dev');
-  execFileSync('g++', ['-O2', '-std=c++14', '-o', PEERS_BIN, join(ROOT, 'bench/echo-peers/peers.cpp'), ...pc.stdout.trim().split(/\s+/)]);
-}
-
-/** The peers' output latency, samples (bench/echo.bench.mjs peerLatency). @param {string} peer @param {number} rate */
-function peerLatency(peer, rate) {
-  /** @type {Record<number, number>} */
-  const webrtc = { 16000: 112, 24000: 199, 48000: 383 };
-  const lat = peer === 'speex' ? rate / 100 : webrtc[rate];
-  if (lat === undefined) throw new Error(`webrtc latency at ${rate} Hz not measured`);
-  return lat;
-}
-
-/** A peer's output on `scene`, aligned to the mic. @param {string} peer @param {import('./common.mjs').EchoScene} scene */
-function runPeer(peer, scene) {
-  const [mic, ref, out] = ['mic', 'ref', 'out'].map((n) => join(tmp, `${n}.f32`));
-  writeFileSync(mic, scene.mic);
-  writeFileSync(ref, scene.reference);
-  const filterMs = peer === 'speex' ? 500 : 250;
-  const delayMs = String(Math.round(scene.meta.echoDelayMs));
-  execFileSync(PEERS_BIN, [peer, String(scene.sampleRate), mic, ref, out, '--filter-ms', String(filterMs), '--delay-ms', delayMs]);
-  const b = readFileSync(out);
-  const raw = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-  const lat = peerLatency(peer, scene.sampleRate);
-  const aligned = new Float32Array(scene.mic.length);
-  for (let i = 0; i < aligned.length; i++) aligned[i] = raw[i + lat] ?? 0;
-  return aligned;
-}
+const peerHarness = peers.length ? peerRunner() : null;
+const runPeer = (/** @type {string} */ peer, /** @type {import('./common.mjs').EchoScene} */ scene) =>
+  /** @type {NonNullable<typeof peerHarness>} */ (peerHarness).run(peer, scene);
 
 /** @typedef {import('./common.mjs').EchoFigures} EchoFigures */
 /** @type {Map<string, Map<string, EchoFigures[]>>} group -> canceller -> figures */
@@ -121,4 +90,4 @@ if (o['save-peers']) {
   };
   writeFileSync(o['save-peers'], `${JSON.stringify({ command, date: new Date().toISOString(), scenes: reference }, replacer)}\n`);
 }
-rmSync(tmp, { recursive: true, force: true });
+peerHarness?.close();

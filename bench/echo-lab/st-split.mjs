@@ -9,12 +9,9 @@
 // Also the output's energy over the noise's on those frames (under 0 dB: the canceller removes noise as well,
 // i.e. mutes) and the double talk over the user's first 15 s (the cold-start figure).
 //   node bench/echo-lab/st-split.mjs --groups drc,drc24 --scenes 'cold-start 60ms 18dB drc compressor' [--peers webrtc] [build...]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadBuilds, loadLab, outputOf, ROOT, selectScenes } from './common.mjs';
+import { loadBuilds, loadLab, outputOf, selectScenes } from './common.mjs';
+import { peerRunner } from './peers.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,43 +26,9 @@ const { values: o, positionals } = parseArgs({
 const lab = await loadLab();
 const builds = await loadBuilds(positionals);
 const peers = o.peers ? o.peers.split(',') : [];
-const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-st-split-'));
-const PEERS_BIN = join(tmp, 'peers');
-if (peers.length) {
-  const pc = spawnSync('pkg-config', ['--cflags', '--libs', 'speexdsp', 'webrtc-audio-processing'], { encoding: 'utf8' });
-  if (pc.status !== 0) throw new Error('peers need libspeexdsp-dev and libwebrtc-audio-processing-dev');
-  execFileSync('g++', ['-O2', '-std=c++14', '-o', PEERS_BIN, join(ROOT, 'bench/echo-peers/peers.cpp'), ...pc.stdout.trim().split(/\s+/)]);
-}
-/** The peers' output latency, samples (bench/echo.bench.mjs peerLatency). @param {string} peer @param {number} rate */
-function peerLatency(peer, rate) {
-  /** @type {Record<number, number>} */
-  const webrtc = { 16000: 112, 24000: 199, 48000: 383 };
-  return peer === 'speex' ? rate / 100 : (webrtc[rate] ?? 0);
-}
-/** @param {string} peer @param {import('./common.mjs').EchoScene} scene */
-function runPeer(peer, scene) {
-  const [mic, ref, out] = ['mic', 'ref', 'out'].map((n) => join(tmp, `${n}.f32`));
-  writeFileSync(mic, scene.mic);
-  writeFileSync(ref, scene.reference);
-  const filterMs = peer === 'speex' ? 500 : 250;
-  execFileSync(PEERS_BIN, [
-    peer,
-    String(scene.sampleRate),
-    mic,
-    ref,
-    out,
-    '--filter-ms',
-    String(filterMs),
-    '--delay-ms',
-    String(Math.round(scene.meta.echoDelayMs)),
-  ]);
-  const b = readFileSync(out);
-  const raw = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-  const lat = peerLatency(peer, scene.sampleRate);
-  const aligned = new Float32Array(scene.mic.length);
-  for (let i = 0; i < aligned.length; i++) aligned[i] = raw[i + lat] ?? 0;
-  return aligned;
-}
+const peerHarness = peers.length ? peerRunner() : null;
+const runPeer = (/** @type {string} */ peer, /** @type {import('./common.mjs').EchoScene} */ scene) =>
+  /** @type {NonNullable<typeof peerHarness>} */ (peerHarness).run(peer, scene);
 
 const db = (/** @type {number} */ x) => 10 * Math.log10(x + 1e-30);
 /** Per 10 ms frame: energies and the settled echo-only class, as test/helpers/echo-metrics.ts frames them. @param {import('./common.mjs').EchoScene} scene @param {Float32Array} out */
