@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path, { join } from 'node:path';
 import v8 from 'node:v8';
+import { writeWav } from '../scripts/wav.mjs';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 
 const [segArg, fromArg, toArg, file] = process.argv.slice(2);
@@ -44,28 +45,13 @@ if (!seg) throw new Error(`no segment starts at ${SEGMENT_S} s`);
 const a = Math.round(Number(fromArg) * RATE);
 const b = Math.round(Number(toArg) * RATE);
 const { reference, mic, echo, near } = seg.scene;
-const pcm = new Int16Array(2 * (b - a));
-const q = (/** @type {number} */ x) => Math.max(-32768, Math.min(32767, Math.round(x * 32768)));
+const frames = new Float32Array(2 * (b - a)); // (reference, mic) per sample
 for (let i = a; i < b; i++) {
-  pcm[2 * (i - a)] = q(reference[i]);
-  pcm[2 * (i - a) + 1] = q(mic[i]);
+  frames[2 * (i - a)] = reference[i];
+  frames[2 * (i - a) + 1] = mic[i];
 }
 mkdirSync(path.dirname(file), { recursive: true });
-// RIFF / WAVE, PCM16, 2 channels
-const header = Buffer.alloc(44);
-header.write('RIFF', 0, 'ascii');
-header.writeUInt32LE(36 + 2 * pcm.length, 4);
-header.write('WAVEfmt ', 8, 'ascii');
-header.writeUInt32LE(16, 16);
-header.writeUInt16LE(1, 20);
-header.writeUInt16LE(2, 22);
-header.writeUInt32LE(RATE, 24);
-header.writeUInt32LE(RATE * 4, 28);
-header.writeUInt16LE(4, 32);
-header.writeUInt16LE(16, 34);
-header.write('data', 36, 'ascii');
-header.writeUInt32LE(2 * pcm.length, 40);
-writeFileSync(file, Buffer.concat([header, Buffer.from(pcm.buffer)]));
+writeWav(file, frames, RATE, 2);
 const db = (/** @type {Float32Array} */ x, /** @type {number} */ p, /** @type {number} */ n) => {
   let s = 0;
   for (let i = p; i < p + n; i++) s += x[i] ** 2;

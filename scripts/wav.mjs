@@ -1,13 +1,14 @@
-// Mono PCM16 WAV writing, shared by the fixture scripts and the browser bench's fake capture files.
+// PCM16 WAV writing (mono, or interleaved channels), shared by the fixture scripts and the browser bench's fake capture files.
 import { writeFileSync } from 'node:fs';
 
 /**
- * Mono PCM16 WAV: x 32768, rounded, clamped. Returns the sample count.
+ * PCM16 WAV: x 32768, rounded, clamped; `samples` interleaved where `channels` > 1. Returns the sample count.
  * @param {string} path
  * @param {ArrayLike<number>} samples
  * @param {number} rate
+ * @param {number} [channels]
  */
-export function writeWav(path, samples, rate) {
+export function writeWav(path, samples, rate, channels = 1) {
   const n = samples.length;
   const b = Buffer.alloc(44 + n * 2);
   b.write('RIFF', 0, 'ascii');
@@ -15,10 +16,10 @@ export function writeWav(path, samples, rate) {
   b.write('WAVEfmt ', 8, 'ascii');
   b.writeUInt32LE(16, 16);
   b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
+  b.writeUInt16LE(channels, 22);
   b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
+  b.writeUInt32LE(rate * 2 * channels, 28);
+  b.writeUInt16LE(2 * channels, 32);
   b.writeUInt16LE(16, 34);
   b.write('data', 36, 'ascii');
   b.writeUInt32LE(n * 2, 40);
