@@ -10,7 +10,7 @@ import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
 import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN, SHIFT_MAX } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
-import { HOOKS, trace_path, trace_shift, ab_veto } from "./bench-hooks";
+import { HOOKS, trace_path, trace_shift, ab_veto, judge_gather, trace_judge } from "./bench-hooks";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -49,10 +49,12 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   const judged = arrived && !a.talking && a.bestErle > 10;
   if (judged && louder) a.wrongBlocks++;
   else a.wrongBlocks = 0;
+  if (HOOKS) judge_gather(a);
   if (a.returnFit > 0) {
     if (arrived && !a.talking) fitReturn(a); // (a pause's movement applied: the returned model's lag)
   } else if (a.wrongBlocks == 0) a.shiftBlocks = 0;
   else if (a.bestErle < SHIFT_BELOW && (!a.skewOn || !a.skewFromFilter)) gatherShift(a); // (no skew followed, or the delay statistics')
+  else if (HOOKS && moveJudged(a)) gatherShift(a); // (aec-moving18's variant: a device moving)
   // (a misfit counts up while it holds, down while it does not: an ERLE wavering about 3 dB)
   if (arrived && !a.talking && a.sff > 0 && a.sdd > 0) {
     a.heardErleDb += min<f32>(1, <f32>a.b * 1000 / (<f32>a.sampleRate * SUSTAIN_MS)) * (<f32>10 * Mathf.log10(a.sdd / a.sff) - a.heardErleDb);
@@ -114,11 +116,13 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
   const wrong = <f32>a.wrongBlocks * <f32>a.b > limit;
   if (wrong && a.returnFit == 0 && (!a.skewOn || !a.skewFromFilter) && !diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && a.bestErle < SHIFT_BELOW && takeShift(a)) {
+    if (HOOKS) trace_judge(a, 16);
     a.wrongBlocks = 0;
     a.shiftBlocks = 0;
   } else if (diverged || emerged || <f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit) {
-    if (HOOKS && ab_veto(diverged ? 1 : emerged ? 8 : <f32>a.misfitBlocks * <f32>a.b > limit ? 4 : 2)) {
-      // the bench's oracle (./bench-hooks: ab_veto): this change not taken
+    if (HOOKS) trace_judge(a, diverged ? 1 : emerged ? 8 : <f32>a.misfitBlocks * <f32>a.b > limit ? 4 : 2); // (before a variant's move: rule 2)
+    if (HOOKS && (ab_veto(diverged ? 1 : emerged ? 8 : <f32>a.misfitBlocks * <f32>a.b > limit ? 4 : 2) || (!diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && a.returnFit == 0 && moveJudged(a) && takeMove(a)))) {
+      // the bench's oracle (./bench-hooks: ab_veto): this change not taken; (aec-moving18's variant) a device moving
       a.wrongBlocks = 0;
       a.misfitBlocks = 0;
       a.divergedBlocks = 0;
@@ -326,6 +330,47 @@ function takeShift(a: Aec): bool {
   if (!take) return false;
   setPrior(a);
   sk_hold(a);
+  a.shifts++;
+  return true;
+}
+
+/**
+ * (aec-moving18, not kept: off in the release build, a bench-hook variant only) A louder error while
+ * no clock skew is followed judged as a device moving (takeMove) before it is a path change (bench
+ * hook 131072; with 524288 only past SHIFT_BELOW, where takeShift is not tried). Under a skew followed
+ * the louder error is the sign that the skew followed is off (the 4-hour 24 kHz soak's laptop at
+ * -100 ppm: the skew followed -195 / -185 / -168 ppm at its louder errors at 7.9 / 20.7 / 37.2 s; the
+ * restart is what brings its line to the true skew, aec-moving17) and the desk's 16 kHz mSBC call at
+ * +97 (8 ppm followed at 12.1 s): every louder-error change of those three had a skew on, every one
+ * of the hand-held mic's none. The variant 655360 lifted the 16 kHz hand-held mic at 18 dB 17.9 ->
+ * 31.3 dB but its double talk 90.4 -> 82.6%; with 131072 alone the 24 kHz one at 18 dB fell 31.2 ->
+ * 18.9 dB (docs/NOTES.md, aec-moving18).
+ */
+function moveJudged(a: Aec): bool {
+  return ab_veto(131072) && !a.skewOn && !(ab_veto(524288) && a.bestErle < SHIFT_BELOW);
+}
+
+/** (hooks) A moving device's echo is fitted within this many ms either way (a hand-held mic swayed 0.5 m: 1.5 ms). */
+// @ts-ignore: decorator
+@inline const MOVE_MS: f32 = 2;
+/** (hooks) The estimate moved to the fitted lag must leave under this share of the error the unmoved one leaves (the hand-held mic at 16 kHz 18 dB: 0.31). */
+// @ts-ignore: decorator
+@inline const MOVE_GAIN: f64 = 0.5;
+
+/**
+ * (aec-moving18, hooks only) A louder error whose estimate, moved MOVE_MS or less, leaves under
+ * MOVE_GAIN x the error of the unmoved one: taken as the device moved by centimetres, not a path
+ * change (no restart; with bench hook 262144 the background's steps opened too, as takeShift).
+ */
+function takeMove(a: Aec): bool {
+  const range = <i32>(MOVE_MS * <f32>a.sampleRate / 1000);
+  const tau = bestLag(a, range);
+  const moved = a.shiftDD + a.shiftYY - 2 * crossAt(a, tau);
+  const still = a.shiftDD + a.shiftYY - 2 * crossAt(a, 0);
+  const take = Math.abs(tau) < <f64>range && moved < MOVE_GAIN * still;
+  if (HOOKS) trace_shift(a, <f32>tau, <f32>(10 * Math.log10(a.shiftDD / moved)), <f32>(10 * Math.log10(a.shiftDD / still)), take);
+  if (!take) return false;
+  if (HOOKS && ab_veto(262144)) setPrior(a);
   a.shifts++;
   return true;
 }

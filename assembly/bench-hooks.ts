@@ -33,7 +33,9 @@ export function ab_onset(onset: i32): i32 { return PIN_LAG >= 0 ? PIN_LAG : onse
 // restart keeps a suppressor not yet warm learning (its leakage forgotten, not its count to warm: sup_forget_leak),
 // 4096 a divergence keeps the foreground's weights (as a louder error's change: the background alone restarts);
 // (aec-btcost17) ./aec-suppress: 8192 aec-changes16's relearning suspect rule off, 16384 its 1 x steps off, 32768 its gain on
-// the mic off; ./aec-change: 65536 a divergence in a reply's fade exempted only while relearning (as before aec-btcost17)
+// the mic off; ./aec-change: 65536 a divergence in a reply's fade exempted only while relearning (as before aec-btcost17);
+// (aec-moving18, ./aec-change moveJudged) 131072 a louder error under no skew followed judged as a device moving
+// (takeMove), 524288 with it only past SHIFT_BELOW, 262144 a move taken opens the background's steps too
 let vetoMask: i32 = 0;
 /** Sets the rules whose path changes are not taken (0: every change taken, as released). */
 export function aec_veto_set(mask: i32): void { vetoMask = mask; }
@@ -751,3 +753,160 @@ export function ab_active_now(a: Aec): i32 { return TAIL_FIT < 0 ? a.m : min(tfA
 /** The pointer of the background's (which 0) or the foreground's (1) weights (M partitions of 2K floats: re K, im K) and K (aec-tail12's probe). */
 export function aec_weights(s: usize, which: i32): usize { const a = changetype<Aec>(s); return which == 0 ? a.wb : a.wf; }
 export function aec_bins(s: usize): i32 { return changetype<Aec>(s).k; }
+
+// ---- the louder error's judge (aec-moving18, bench/echo-lab/louder-judge.mjs): over each run of louder
+// blocks (detectPathChange's wrongBlocks) the mic's spectrum against the foreground's estimate's, and at
+// each change or shift taken the features that might tell a swaying device from a drift not followed:
+// the lag at which the estimate fits the mic best and how much of the cross-spectrum that one lag
+// explains (a drift: a phase ramp; a sway: a changed shape), the ERLE per band (a delay error grows with
+// frequency), the error louder than the mic in what share of bins, the skew followed and its lines.
+let ljBase: usize = 0;
+let ljCap: i32 = 0;
+let ljN: i32 = 0;
+let ljScratch: usize = 0;
+let ljBlocks: i32 = 0;
+/** LJ_STRIDE floats per entry. */
+const LJ_STRIDE: i32 = 28;
+/** Starts a judge trace into `cap` entries at `ptr` (LJ_STRIDE floats each) with `scratch` (>= 36 x K bytes: 9 f32[K]). */
+export function aec_ljtrace_set(ptr: usize, cap: i32, scratch: usize): void { ljBase = ptr; ljCap = cap; ljN = 0; ljScratch = scratch; ljBlocks = 0; }
+/** Entries traced since aec_ljtrace_set. */
+export function aec_ljtrace_count(): i32 { return ljN; }
+/** In detectPathChange after wrongBlocks is counted: gathers this louder block (the mic's and the estimate's spectra; a.sY, a.sE kept as they were). */
+export function judge_gather(a: Aec): void {
+  if (ljScratch == 0 || a.wrongBlocks == 0) return;
+  const k = a.k;
+  const kb = <usize>k << 2;
+  const s = ljScratch;
+  if (a.wrongBlocks == 1) {
+    memory.fill(s, 0, kb * 5);
+    ljBlocks = 0;
+  }
+  memory.copy(s + 5 * kb, a.sY, kb << 1);
+  memory.copy(s + 7 * kb, a.sE, kb << 1);
+  pf_block_spectrum(a.micBlock, a.b, a.fft, a.tmp, a.work, a.sY, a.sY + kb);
+  pf_block_spectrum(a.yf, a.b, a.fft, a.tmp, a.work, a.sE, a.sE + kb);
+  for (let j = 0; j <= a.b; j++) {
+    const o = <usize>j << 2;
+    const dr = load<f32>(a.sY + o);
+    const di = load<f32>(a.sY + kb + o);
+    const yr = load<f32>(a.sE + o);
+    const yi = load<f32>(a.sE + kb + o);
+    store<f32>(s + o, load<f32>(s + o) + dr * yr + di * yi);
+    store<f32>(s + kb + o, load<f32>(s + kb + o) + di * yr - dr * yi);
+    store<f32>(s + 2 * kb + o, load<f32>(s + 2 * kb + o) + dr * dr + di * di);
+    store<f32>(s + 3 * kb + o, load<f32>(s + 3 * kb + o) + yr * yr + yi * yi);
+    const er = dr - yr;
+    const ei = di - yi;
+    store<f32>(s + 4 * kb + o, load<f32>(s + 4 * kb + o) + er * er + ei * ei);
+  }
+  memory.copy(a.sY, s + 5 * kb, kb << 1);
+  memory.copy(a.sE, s + 7 * kb, kb << 1);
+  ljBlocks++;
+}
+/** The gathered cross-spectrum turned by `tau` samples: its real part, and (into ljAbs) the sum of its magnitudes, bins lo..hi. */
+let ljAbs: f64 = 0;
+function ljCross(a: Aec, tau: f64, lo: i32, hi: i32): f64 {
+  const kb = <usize>a.k << 2;
+  const s = ljScratch;
+  let sum: f64 = 0;
+  let mag: f64 = 0;
+  for (let j = lo; j <= hi; j++) {
+    const w: f64 = j == 0 || j == a.b ? 1 : 2;
+    const ph = 2 * Math.PI * tau * <f64>j / <f64>(2 * a.b);
+    const re = <f64>load<f32>(s + (<usize>j << 2));
+    const im = <f64>load<f32>(s + kb + (<usize>j << 2));
+    sum += w * (re * Math.cos(ph) - im * Math.sin(ph));
+    mag += w * Math.sqrt(re * re + im * im);
+  }
+  ljAbs = mag;
+  return sum;
+}
+/** The ERLE (dB) over bins lo..hi of the gathered blocks; into ljOver the share of those bins whose error is louder than the mic. */
+let ljOver: f32 = 0;
+function ljBand(a: Aec, lo: i32, hi: i32): f32 {
+  const kb = <usize>a.k << 2;
+  const s = ljScratch;
+  let p: f64 = 0;
+  let e: f64 = 0;
+  let over = 0;
+  for (let j = lo; j <= hi; j++) {
+    const pj = <f64>load<f32>(s + 2 * kb + (<usize>j << 2));
+    const ej = <f64>load<f32>(s + 4 * kb + (<usize>j << 2));
+    p += pj;
+    e += ej;
+    if (ej > pj) over++;
+  }
+  ljOver = <f32>over / <f32>(hi - lo + 1);
+  return <f32>(10 * Math.log10((p + 1e-30) / (e + 1e-30)));
+}
+/** At a change (rule: ab_veto's bit; 16: a shift taken instead): the features over the louder run before it. */
+export function trace_judge(a: Aec, rule: i32): void {
+  if (ljBase == 0 || ljN >= ljCap || ljScratch == 0) return;
+  const tb = ljBase + <usize>ljN * (<usize>LJ_STRIDE << 2);
+  ljN++;
+  const b = a.b;
+  // the best lag within +-SHIFT_MAX (16) samples, refined between lags
+  let best: f64 = -Infinity;
+  let at = 0;
+  for (let l = -16; l <= 16; l++) {
+    const c = ljCross(a, <f64>l, 0, b);
+    if (c > best) {
+      best = c;
+      at = l;
+    }
+  }
+  const lo = ljCross(a, <f64>(at - 1), 0, b);
+  const hi = ljCross(a, <f64>(at + 1), 0, b);
+  const curve = lo - 2 * best + hi;
+  const tau = curve < 0 ? <f64>at + 0.5 * (lo - hi) / curve : <f64>at;
+  const fitTau = ljCross(a, tau, 1, b);
+  const fitTauShare = fitTau / (ljAbs + 1e-30);
+  const fit0 = ljCross(a, 0, 1, b);
+  const fit0Share = fit0 / (ljAbs + 1e-30);
+  // ERLE of the moved and the unmoved estimate over the run (Parseval, as takeShift's)
+  const kb = <usize>a.k << 2;
+  let dd: f64 = 0;
+  let yy: f64 = 0;
+  for (let j = 0; j <= b; j++) {
+    const w: f64 = j == 0 || j == b ? 1 : 2;
+    dd += w * <f64>load<f32>(ljScratch + 2 * kb + (<usize>j << 2));
+    yy += w * <f64>load<f32>(ljScratch + 3 * kb + (<usize>j << 2));
+  }
+  const moved = 10 * Math.log10(dd / max(1e-30, dd + yy - 2 * ljCross(a, tau, 0, b)));
+  const still = 10 * Math.log10(dd / max(1e-30, dd + yy - 2 * ljCross(a, 0, 0, b)));
+  const q = b >> 2;
+  const low = ljBand(a, 1, q);
+  const lowOver = ljOver;
+  const mid = ljBand(a, q + 1, 2 * q);
+  const high = ljBand(a, 2 * q + 1, b);
+  const highOver = ljOver;
+  ljBand(a, 1, b);
+  const allOver = ljOver;
+  // the squared correlation of the moved estimate with the mic (./aec-change takeMove's), at tau and at 0; and over +-2 ms
+  const c0 = ljCross(a, 0, 0, b);
+  const ct = ljCross(a, tau, 0, b);
+  const rho0 = c0 > 0 ? c0 * c0 / (dd * yy + 1e-30) : 0;
+  const rhoT = ct > 0 ? ct * ct / (dd * yy + 1e-30) : 0;
+  const range = a.sampleRate / 500;
+  let best2: f64 = -Infinity;
+  let at2 = 0;
+  for (let l = -range; l <= range; l++) {
+    const c = ljCross(a, <f64>l, 0, b);
+    if (c > best2) {
+      best2 = c;
+      at2 = l;
+    }
+  }
+  const rho2ms = best2 > 0 ? best2 * best2 / (dd * yy + 1e-30) : 0;
+  const rate = <f64>a.sampleRate;
+  const lf = changetype<Line>(a.lineFilter);
+  const ld = changetype<Line>(a.lineDelay);
+  store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, <f32>rule); store<f32>(tb + 8, <f32>ljBlocks); store<f32>(tb + 12, <f32>tau);
+  store<f32>(tb + 16, <f32>fitTauShare); store<f32>(tb + 20, <f32>fit0Share); store<f32>(tb + 24, <f32>moved); store<f32>(tb + 28, <f32>still);
+  store<f32>(tb + 32, low); store<f32>(tb + 36, mid); store<f32>(tb + 40, high); store<f32>(tb + 44, allOver);
+  store<f32>(tb + 48, lowOver); store<f32>(tb + 52, highOver); store<f32>(tb + 56, <f32>10 * Mathf.log10(a.bestErle)); store<f32>(tb + 60, a.bestHeardDb);
+  store<f32>(tb + 64, a.skewOn ? a.skew * 1.0e6 : 0); store<f32>(tb + 68, <f32>((a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0)));
+  store<f32>(tb + 72, <f32>(lf.slope / rate * 1e6)); store<f32>(tb + 76, <f32>(lf.error / rate * 1e6)); store<f32>(tb + 80, <f32>(ld.slope / rate * 1e6));
+  store<f32>(tb + 84, <f32>dl_peak_lag(a.delay)); store<f32>(tb + 88, <f32>dl_onset(a.delay)); store<f32>(tb + 92, <f32>a.offset);
+  store<f32>(tb + 96, <f32>rhoT); store<f32>(tb + 100, <f32>rho0); store<f32>(tb + 104, <f32>at2); store<f32>(tb + 108, <f32>rho2ms);
+}

@@ -23,6 +23,7 @@ import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
+import { JUDGE_STRIDE, judgeLines } from './echo-lab/louder-judge.mjs';
 
 const [dist, fromArg, toArg] = process.argv.slice(2);
 if (!dist || !fromArg || !toArg) throw new Error('usage: node bench/echo-soak-window.mjs <hooked | dist> <from s> <to s>');
@@ -65,6 +66,10 @@ const out = new Float32Array(block);
 // (hooked) the louder errors fitted by a shift and the returned models' lag fits (assembly/aec-change.ts trace_shift)
 const shiftBase = hooks ? aec.heap.alloc(32 * 4096) : 0;
 if (hooks) k.aec_strace_set(shiftBase, 4096);
+// (hooked, aec-moving18) what each path change's rule saw (bench/echo-lab/louder-judge.mjs)
+const judgeBase = hooks && k.aec_ljtrace_set ? aec.heap.alloc(4 * JUDGE_STRIDE * 8192) : 0;
+if (judgeBase) k.aec_ljtrace_set(judgeBase, 8192, aec.heap.alloc(36 * 1100));
+let judgesShown = 0;
 let shiftsShown = 0;
 const showShifts = () => {
   if (!hooks) return;
@@ -75,6 +80,10 @@ const showShifts = () => {
       `  shift at ${(FROM_S + (t[i] * aec.blockSamples) / RATE).toFixed(2)} s: ${t[i + 1].toFixed(2)} samples, moved ${t[i + 2].toFixed(1)} dB, unmoved ${t[i + 3].toFixed(1)} dB${t[i + 4] ? ' (taken)' : ''}, skew ${t[i + 5].toFixed(1)} ppm, best ${t[i + 7].toFixed(1)} dB`,
     );
   shiftsShown = n;
+  if (judgeBase) {
+    for (const line of judgeLines(k, judgeBase, judgesShown, aec.blockSamples / RATE, FROM_S)) console.log(line);
+    judgesShown = k.aec_ljtrace_count();
+  }
 };
 /** @type {{ segment: any, raw: Float32Array, line: string } | undefined} */
 let pending;
