@@ -21,15 +21,15 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** ... for this long of live mic, ms: the statistics are smoothed over 250 ms; the stale peak stood 0.5 s. */
 // @ts-ignore: decorator
 @inline const DEAD_PLACE_HOLD_MS: f32 = 750;
-import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
+import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset, sup_set_kept_talk } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
-import { HOOKS, ab_active, ab_active_now, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
+import { HOOKS, ab_active, ab_active_now, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, ab_veto, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
-  TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, MOVED_COPY_MS, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
+  TALK_DB, KEPT_TALK, KEPT_MARGIN_DB, KEPT_PRESENT, TALK_STEP, COPY_SIGNIFICANCE, MOVED_COPY_MS, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
   NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB,
 } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
@@ -65,10 +65,12 @@ function trackGain(a: Aec, sdd: f32, xwSum: f32): void {
   a.sxwGain += rate * (xwSum / (<f32>2 * <f32>a.n) - a.sxwGain);
   if (a.sxwGain < 1.0e-7 * <f32>a.b) {
     a.excessDb = 0;
+    a.keptExcessDb = 0;
     return;
   }
   const ratioDb: f32 = <f32>10 * Mathf.log10((a.sddGain + <f32>1.0e-20) / a.sxwGain);
   a.excessDb = ratioDb - a.gainDb;
+  a.keptExcessDb = a.gainKeptDb < 1.0e8 ? ratioDb - a.gainKeptDb : 0;
   const up = BOUND_RISE_DB / blocksPerSecond;
   a.gainDb += ratioDb > a.gainDb ? up : -4 * up;
   a.gainDb = min<f32>(a.gainDb, <f32>10 * Mathf.log10(ECHO_GAIN));
@@ -356,6 +358,9 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
   const xwSum = kf_apply_bound(a.xw, k, echoBound, a.resid, a.rScale);
   trackGain(a, sdd, xwSum);
   a.talking = a.excessDb > TALK_DB;
+  // (aec-change11-18) after a path change, the mic over the echo the kept bound predicts (./aec-state KEPT_TALK)
+  a.keptTalk = (HOOKS ? ab_veto(1 << 17) : KEPT_TALK) && a.relaxBlocks > 0 && a.keptExcessDb > TALK_DB + (HOOKS && ab_veto(1 << 20) ? 6 : KEPT_MARGIN_DB);
+  if (a.keptTalk) a.talking = true;
   if (HOOKS) a.talking = ab_talking(a, a.talking);
   // the reference noise gate: 60 dB under the window's strongest bin, or under -100 dBFS (white)
   const xPeak = kf_max(a.xw, k);
@@ -405,6 +410,8 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
  */
 function deadBlock(a: Aec, echoing: bool): void {
   a.talking = false;
+  a.keptTalk = false;
+  if (a.suppress) sup_set_kept_talk(a.sup, false);
   // the smoothed energies fall as over a silent mic with no echo, and rise together after it; the
   // noise floor, once measured, holds (fallen to 0, it let the next 2 s judge path changes in the
   // mic's noise: a false one on a reply's tail after the soak's mic at -120 dBFS); a call that
@@ -567,6 +574,7 @@ export function aec_block(a: Aec): void {
   // learned through the arriving echo instead of holding in its presence, and a marginal false presence
   // 0.7 s later cost the seminar's 24 kHz 6 dB call its convergence (370 -> 1150 ms)
   if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay));
+  if (a.suppress) sup_set_kept_talk(a.sup, a.keptTalk && (HOOKS ? ab_veto(1 << 19) : KEPT_PRESENT));
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   const present = a.talking || (a.suppress && sup_user_present(a.sup));

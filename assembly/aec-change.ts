@@ -444,6 +444,7 @@ export function keepModel(a: Aec, heard: bool): void {
     a.keptOffset = a.offset;
     a.keptMoved = 0;
     a.keptFresh = true;
+    a.gainKeptDb = a.gainDb; // (aec-change11-18) the echo gain bound with it
     if (a.suppress) sup_keep_leak(a.sup); // (aec-dtpath2) the suppressor's leakage and reference predictors with it
   }
   if (!a.keptModel || !a.relearning || (a.blocks & 7) != 0) return;

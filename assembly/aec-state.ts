@@ -45,6 +45,21 @@ import { kf_drift } from "./aec-step";
 /** The residual may reach this many times the bound (the room colours the echo per bin). 10 let the user train the filter; 3: double talk >= 91%. */
 // @ts-ignore: decorator
 @inline export const BOUND_MARGIN: f32 = 3;
+/**
+ * (aec-change11-18) After a path change, while the relaxed bound stands (RELAX_MS of echoing blocks),
+ * the user is also flagged where the mic stands TALK_DB + KEPT_MARGIN_DB over the echo that the gain
+ * bound kept with the last converged model predicts (keepModel: taken every 64 blocks while the
+ * filter removed 10 dB without the user). The running bound rises BOUND_RISE_DB a second under a
+ * user (1.2 s of user: 7 dB) and the flag fell under the user talking across the change (the calls
+ * changed at 11 s); the restarted background then learned the user at the relaxed bound.
+ */
+// @ts-ignore: decorator
+@inline export const KEPT_TALK: bool = true;
+// @ts-ignore: decorator
+@inline export const KEPT_MARGIN_DB: f32 = 0;
+/** (aec-change11-18) ... and that flag re-arms the suppressor's presence (./aec-suppress). */
+// @ts-ignore: decorator
+@inline export const KEPT_PRESENT: bool = true;
 /** The mic this far over the echo the bound predicts flags the user (single talk measured -1..+7 dB). */
 // @ts-ignore: decorator
 @inline export const TALK_DB: f32 = 8;
@@ -215,6 +230,9 @@ import { kf_drift } from "./aec-step";
   excessDb: f32; // mic over the echo the bound predicts, dB
   sddGain: f32;
   sxwGain: f32;
+  gainKeptDb: f32; // the echo gain bound when the converged foreground was last kept without the user (keepModel; 1e9: none) (aec-change11-18)
+  keptTalk: bool; // this block's flag against gainKeptDb after a path change (adapt; aec-change11-18)
+  keptExcessDb: f32; // the mic over the echo that kept bound predicts, dB (aec-change11-18)
   sddFloor: f32; // the mic's noise floor: the minimum of sdd over the last 1-2 s
   sddMinCur: f32; // the minimum of sdd in the current and the previous 1 s window
   sddMinPrev: f32;

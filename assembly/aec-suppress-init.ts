@@ -132,6 +132,7 @@ export function sup_reset(p: usize): void {
   s.olHeld = 0;
   s.olRatio = 0;
   s.loudAgo = 1 << 20;
+  s.keptTalk = false;
   s.codedAgo = 1 << 20;
   s.aPrev = 0;
   s.arrival = 0;
@@ -216,6 +217,11 @@ export function sup_warm(p: usize): bool {
 export function sup_relearning(p: usize): bool {
   const s = changetype<Suppress>(p);
   return s.warm && s.forgot;
+}
+
+/** (aec-change11-18) This block's flag against the kept echo gain bound after a path change (./aec-block adapt): it re-arms the presence. */
+export function sup_set_kept_talk(p: usize, on: bool): void {
+  changetype<Suppress>(p).keptTalk = on;
 }
 
 /** Ends the user-presence hang: the echo moved into the predictors' window, judge the next frame afresh. */

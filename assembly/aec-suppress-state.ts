@@ -573,6 +573,7 @@
   presentBlocks: i32; // blocks the user has been judged present (0 while not)
   refused: i32; // blocks left of a presence refused while cold (COLD_OCTAVE_SHARE): the trackers hold as in a presence
   armedLast: bool; // the last block met the presence test (it would have started or re-armed a presence)
+  keptTalk: bool; // (aec-change11-18) the canceller flags the user against the echo gain bound kept before a path change (./aec-block adapt): this block re-arms the presence
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]
   yPrev: usize; // f32[B]

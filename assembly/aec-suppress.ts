@@ -691,7 +691,8 @@ export function sup_process(
   // would have started one).
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
-  if (armed && rearm) {
+  // (aec-change11-18) the canceller's flag against the echo gain bound kept before a path change re-arms the presence
+  if ((armed && rearm) || s.keptTalk) {
     s.hang = s.hangBlocks;
     if (excessSum > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
   } else {

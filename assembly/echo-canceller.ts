@@ -148,6 +148,9 @@ export function aec_reset(s: usize): void {
   a.excessDb = 0;
   a.sddGain = 0;
   a.sxwGain = 0;
+  a.gainKeptDb = 1.0e9;
+  a.keptExcessDb = 0;
+  a.keptTalk = false;
   a.sddFloor = 1.0e30;
   a.sddMinCur = 1.0e30;
   a.sddMinPrev = 1.0e30;
