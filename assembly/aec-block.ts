@@ -411,7 +411,7 @@ function adapt(a: Aec, fh: i32, sdd: f32, quiet: bool, echoing: bool): void {
 function deadBlock(a: Aec, echoing: bool): void {
   a.talking = false;
   a.keptTalk = false;
-  if (a.suppress) sup_set_kept_talk(a.sup, false);
+  if (a.suppress) sup_set_kept_talk(a.sup, false, false);
   // the smoothed energies fall as over a silent mic with no echo, and rise together after it; the
   // noise floor, once measured, holds (fallen to 0, it let the next 2 s judge path changes in the
   // mic's noise: a false one on a reply's tail after the soak's mic at -120 dBFS); a call that
@@ -574,7 +574,7 @@ export function aec_block(a: Aec): void {
   // learned through the arriving echo instead of holding in its presence, and a marginal false presence
   // 0.7 s later cost the seminar's 24 kHz 6 dB call its convergence (370 -> 1150 ms)
   if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay));
-  if (a.suppress) sup_set_kept_talk(a.sup, a.keptTalk && (HOOKS ? ab_veto(1 << 19) : KEPT_PRESENT));
+  if (a.suppress) sup_set_kept_talk(a.sup, a.keptTalk && (HOOKS ? ab_veto(1 << 19) : KEPT_PRESENT), a.relaxBlocks > 0);
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   const present = a.talking || (a.suppress && sup_user_present(a.sup));

@@ -54,12 +54,12 @@ import { kf_drift } from "./aec-step";
  * changed at 11 s); the restarted background then learned the user at the relaxed bound.
  */
 // @ts-ignore: decorator
-@inline export const KEPT_TALK: bool = true;
+@inline export const KEPT_TALK: bool = false;
 // @ts-ignore: decorator
 @inline export const KEPT_MARGIN_DB: f32 = 0;
 /** (aec-change11-18) ... and that flag re-arms the suppressor's presence (./aec-suppress). */
 // @ts-ignore: decorator
-@inline export const KEPT_PRESENT: bool = true;
+@inline export const KEPT_PRESENT: bool = false;
 /** The mic this far over the echo the bound predicts flags the user (single talk measured -1..+7 dB). */
 // @ts-ignore: decorator
 @inline export const TALK_DB: f32 = 8;

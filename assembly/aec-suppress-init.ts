@@ -12,7 +12,7 @@ import {
 /** Bytes of the suppressor's state for blocks of `b` samples. */
 export function sup_bytes(b: i32): usize {
   const k = b + 4;
-  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 26 * k + 8 + 6 * LG_OCTAVES));
+  return ((offsetof<Suppress>() + 15) & ~15) + <usize>(4 * (2 * b + 2 * b + 2 * b + b + b + 4 * k + 27 * k + 8 + 6 * LG_OCTAVES));
 }
 
 /** Initialises the suppressor at `p` for blocks of `b` samples at `sampleRate`. */
@@ -77,7 +77,7 @@ export function sup_init(p: usize, b: i32, sampleRate: i32): void {
   s.leakNum = q; q += <usize>(4 * k);
   s.leakDen = q; q += <usize>(4 * k);
   s.arrive = q; q += <usize>(4 * k);
-  s.etaKept = q; q += <usize>(12 * k);
+  s.etaKept = q; q += <usize>(16 * k); // (+ rho: aec-change11-18)
   s.gain = q + 16;
   s.lg = q + <usize>(4 * (k + 8));
   const n = 2 * b;
@@ -127,7 +127,8 @@ export function sup_reset(p: usize): void {
   s.refused = 0;
   s.armedLast = false;
   memory.fill(s.lg, 0, <usize>(4 * 6 * LG_OCTAVES));
-  memory.fill(s.etaKept, 0, <usize>(12 * k));
+  memory.fill(s.etaKept, 0, <usize>(16 * k));
+  s.rhoKept = false;
   s.olIndex = -1;
   s.olHeld = 0;
   s.olRatio = 0;
@@ -163,6 +164,8 @@ export function sup_keep_leak(p: usize): void {
   memory.copy(s.etaKept, s.eta, row);
   memory.copy(s.etaKept + row, s.zeta, row);
   memory.copy(s.etaKept + 2 * row, s.kappa, row);
+  memory.copy(s.etaKept + 3 * row, s.rho, row); // (aec-change11-18) the mic's gain over the reference per bin, for the presence after a change
+  s.rhoKept = s.warm;
 }
 
 /**
@@ -220,8 +223,10 @@ export function sup_relearning(p: usize): bool {
 }
 
 /** (aec-change11-18) This block's flag against the kept echo gain bound after a path change (./aec-block adapt): it re-arms the presence. */
-export function sup_set_kept_talk(p: usize, on: bool): void {
-  changetype<Suppress>(p).keptTalk = on;
+export function sup_set_kept_talk(p: usize, on: bool, relaxing: bool): void {
+  const s = changetype<Suppress>(p);
+  s.keptTalk = on;
+  s.keptRelax = relaxing;
 }
 
 /** Ends the user-presence hang: the echo moved into the predictors' window, judge the next frame afresh. */

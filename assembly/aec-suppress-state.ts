@@ -573,6 +573,8 @@
   presentBlocks: i32; // blocks the user has been judged present (0 while not)
   refused: i32; // blocks left of a presence refused while cold (COLD_OCTAVE_SHARE): the trackers hold as in a presence
   armedLast: bool; // the last block met the presence test (it would have started or re-armed a presence)
+  keptRelax: bool; // (aec-change11-18) the canceller's relaxed bound after a path change stands: the kept rho's presence test may run (KEPT_RHO)
+  rhoKept: bool; // (aec-change11-18) etaKept's 4th row holds rho from warm trackers
   keptTalk: bool; // (aec-change11-18) the canceller flags the user against the echo gain bound kept before a path change (./aec-block adapt): this block re-arms the presence
   win: usize; // f32[2B] sqrt-Hann
   ePrev: usize; // f32[B]
@@ -604,7 +606,7 @@
   dIm: usize;
   leakNum: usize; // f32[K] smoothed (|E|^2 - N) where eta learns (LEAK_MS)
   leakDen: usize; // f32[K] smoothed |Y|^2 there: leakNum / leakDen is the leakage as a ratio of means (aec-lc3c)
-  etaKept: usize; // f32[3][K] eta, zeta and kappa when the canceller last kept its converged model, for that model's return after a path change (sup_keep_leak, sup_restore_leak; aec-dtpath2)
+  etaKept: usize; // f32[4][K] eta, zeta, kappa (and rho, aec-change11-18) when the canceller last kept its converged model, for that model's return after a path change (sup_keep_leak, sup_restore_leak; aec-dtpath2)
   arrive: usize; // f32[K] the call's first echo as the delay estimator's coherence explains it before a first onset (-1 outside its band; aec-quiet5)
   arrival: f32; // its band's share of the mic (0: none recognised this block)
   arrivedLast: bool; // recognised last block
@@ -619,3 +621,13 @@
   olRatio: f32; // the block's error over the estimate where the onset lift read it last (aec-drc7)
   lg: usize; // f32[6 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate; then the same sums of the block alone (aec-drc5)
 }
+/**
+ * (aec-change11-18) While relearning after a path change (warm trackers forgotten, the canceller's
+ * relaxed bound standing), the presence is also re-armed where the mic stands MIC_OVER x over the
+ * echo the per-bin gain rho kept with the last converged model predicts (rho_kept A + 2 N) in
+ * KEPT_RHO_BANDS octaves: a test that does not rest on the trackers relearning on the user.
+ */
+// @ts-ignore: decorator
+@inline export const KEPT_RHO: bool = false;
+// @ts-ignore: decorator
+@inline export const KEPT_RHO_BANDS: i32 = 1;

@@ -115,7 +115,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, KEPT_RHO, KEPT_RHO_BANDS, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
 } from "./aec-suppress-state";
 
 // @ts-ignore: decorator
@@ -429,6 +429,13 @@ export function sup_process(
   let topMedian = f32x4.splat(0);
   const micOverF: f32 = MIC_OVER;
   const micOverV = f32x4.splat(MIC_OVER);
+  // (aec-change11-18) the presence test against the rho kept before a path change (KEPT_RHO)
+  const keptRho = (HOOKS ? ab_veto(1 << 22) : KEPT_RHO) && s.keptRelax && s.rhoKept && s.forgot && s.warm;
+  const rhoK = s.etaKept + <usize>(12 * s.k);
+  let bandKept = f32x4.splat(0);
+  let keptOver = 0;
+  const keptBands = HOOKS ? (ab_veto(1 << 23) ? 2 : ab_veto(1 << 24) ? 3 : KEPT_RHO_BANDS) : KEPT_RHO_BANDS;
+  const keptF: f32 = HOOKS && ab_veto(1 << 25) ? <f32>4 * micOverF : micOverF;
   // The two lowest bins (DC and the first, 62.5 Hz at 16 kHz, 47 Hz at 24 and 48 kHz; `lanes`
   // masks them in the first vector) count in no octave's test, and once warm their far-end-only
   // residual is the whole error: a reply's low burst (a plosive, the room's boom) there is what the
@@ -448,6 +455,8 @@ export function sup_process(
         bandsOver++;
         if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
       }
+      if (keptRho && (band > 0 || s.warm) && hsum(bandMic) > keptF * hsum(bandKept)) keptOver++;
+      bandKept = zero;
       bandExcess = zero;
       bandTotal = zero;
       bandMic = zero;
@@ -541,6 +550,7 @@ export function sup_process(
     }
     bandMic = f32x4.add(bandMic, v128.and(pd, lanes));
     bandEcho = f32x4.add(bandEcho, v128.and(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)), lanes));
+    if (keptRho) bandKept = f32x4.add(bandKept, v128.and(f32x4.add(f32x4.mul(v128.load(rhoK + o), pa), f32x4.mul(two, nz)), lanes));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     let r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
     if (relearnOnset) r = f32x4.pmax(r, f32x4.mul(relearnLift, f32x4.mul(rho, pa)));
@@ -666,6 +676,7 @@ export function sup_process(
     bandsOver++;
     if (hsum(bandMic) > micOverF * hsum(bandEcho)) micOver = true;
   }
+  if (keptRho && hsum(bandMic) > keptF * hsum(bandKept)) keptOver++;
   if (hsum(learnt) > 1.0e-9) s.learned++;
   if (s.learned >= s.fastBlocks) {
     s.forgot = false;
@@ -692,7 +703,7 @@ export function sup_process(
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
   // (aec-change11-18) the canceller's flag against the echo gain bound kept before a path change re-arms the presence
-  if ((armed && rearm) || s.keptTalk) {
+  if ((armed && rearm) || s.keptTalk || (keptRho && keptOver >= keptBands)) {
     s.hang = s.hangBlocks;
     if (excessSum > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
   } else {

@@ -60,7 +60,7 @@ export function trace_path(a: Aec, heard: bool, playing: bool, fade: bool): void
   store<f32>(tb, <f32>a.blocks); store<f32>(tb + 4, a.sdd); store<f32>(tb + 8, a.sbb); store<f32>(tb + 12, a.sff);
   store<f32>(tb + 16, a.syf); store<f32>(tb + 20, a.bestErle); store<f32>(tb + 24, a.talking ? 1 : 0); store<f32>(tb + 28, heard ? 1 : 0);
   store<f32>(tb + 32, playing ? 1 : 0); store<f32>(tb + 36, <f32>a.misfitBlocks); store<f32>(tb + 40, <f32>a.wrongBlocks);
-  store<f32>(tb + 44, <f32>dl_onset(a.delay)); store<f32>(tb + 48, a.excessDb); store<f32>(tb + 52, <f32>a.pathChanges);
+  store<f32>(tb + 44, <f32>dl_onset(a.delay)); store<f32>(tb + 48, ab_veto(1 << 21) ? a.keptExcessDb : a.excessDb); store<f32>(tb + 52, <f32>a.pathChanges); // (aec-change11-18: ECHO_VETO bit 1 << 21, the excess over the kept bound)
   store<f32>(tb + 56, a.heardErleDb); store<f32>(tb + 60, a.bestHeardDb);
   trace_weights(a);
 }
