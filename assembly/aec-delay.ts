@@ -833,6 +833,12 @@ export function dl_arrival_far(p: usize): bool {
   return changetype<Delay>(p).arrivedFar;
 }
 
+/** (soakworst18, the bench hooks only) Sets the searched lags: the reach (wide, as dl_beyond's widening leaves them) or the initial search. */
+export function dl_search_set(p: usize, wide: bool): void {
+  const d = changetype<Delay>(p);
+  d.searchLags = wide ? d.reachLags : d.initialLags;
+}
+
 /** Lags searched for the onset now (widened once the echo is seen past them: dl_beyond). */
 export function dl_search_lags(p: usize): i32 {
   return changetype<Delay>(p).searchLags;

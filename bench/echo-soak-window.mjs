@@ -201,6 +201,13 @@ const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
   const n = mic.length;
   const raw = new Float32Array(n);
   const changesBefore = aec.pathChanges;
+  // (soakworst18, hooked) ECHO_SOAK_WIDE=1: each canceller starts with its delay search widened to the reach, as a run
+  // whose search once widened (dl_beyond) holds it; ECHO_SOAK_NARROW_AT=T: at the segment starting at T s, every
+  // canceller's search back to the initial one (assembly/bench-hooks.ts aec_delay_search_set)
+  if (hooks && k.aec_delay_search_set) {
+    if (process.env.ECHO_SOAK_WIDE === '1' && startS === run.startAt) k.aec_delay_search_set(aec.state, 1);
+    if (Number(process.env.ECHO_SOAK_NARROW_AT) === startS) k.aec_delay_search_set(aec.state, 0);
+  }
   if (process.env.ECHO_SOAK_DIGEST === '1' && hooks) {
     const s = aec.state;
     const f = (/** @type {number} */ i, d = 2) => fmt(k.aec_state_field(s, i), d);
