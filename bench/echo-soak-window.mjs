@@ -71,7 +71,8 @@ const runs = starts.map((startAt, index) => {
   if (shiftBase) k.aec_strace_set(shiftBase, 4096);
   return {
     startAt,
-    tag: index === 0 ? '' : `[${startAt}] `,
+    wide: process.env.ECHO_SOAK_WIDE === '1' || (process.env.ECHO_SOAK_WIDE_RUNS?.split(',').map(Number) ?? []).includes(index),
+    tag: index === 0 ? '' : `[${startAt}${process.env.ECHO_SOAK_WIDE_RUNS?.split(',').map(Number).includes(index) ? 'w' : ''}] `,
     aec,
     k,
     hooks,
@@ -202,10 +203,11 @@ const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
   const raw = new Float32Array(n);
   const changesBefore = aec.pathChanges;
   // (soakworst18, hooked) ECHO_SOAK_WIDE=1: each canceller starts with its delay search widened to the reach, as a run
-  // whose search once widened (dl_beyond) holds it; ECHO_SOAK_NARROW_AT=T: at the segment starting at T s, every
+  // whose search once widened (dl_beyond) holds it (ECHO_SOAK_WIDE_RUNS=0,2: only those, by their place in FROM_S and
+  // ECHO_SOAK_ALSO, tagged `w`); ECHO_SOAK_NARROW_AT=T: at the segment starting at T s, every
   // canceller's search back to the initial one (assembly/bench-hooks.ts aec_delay_search_set)
   if (hooks && k.aec_delay_search_set) {
-    if (process.env.ECHO_SOAK_WIDE === '1' && startS === run.startAt) k.aec_delay_search_set(aec.state, 1);
+    if (run.wide && startS === run.startAt) k.aec_delay_search_set(aec.state, 1);
     if (Number(process.env.ECHO_SOAK_NARROW_AT) === startS) k.aec_delay_search_set(aec.state, 0);
   }
   if (process.env.ECHO_SOAK_DIGEST === '1' && hooks) {
