@@ -189,7 +189,8 @@ const digestProfile = (/** @type {any} */ k, /** @type {number} */ s) => {
   let sum = 0;
   for (let l = 0; l < search; l++) sum += f32[at + l];
   const lags = [];
-  for (let l = profileLags[0]; l < profileLags[1]; l++) lags.push((100 * f32[at + l]).toFixed(1));
+  const [a, b] = profileLags ?? [0, 0];
+  for (let l = a; l < b; l++) lags.push((100 * f32[at + l]).toFixed(1));
   return ` | pk ${(100 * k.aec_delay_peak(s)).toFixed(1)}% at ${k.aec_delay_peak_lag(s)} mean ${((100 * sum) / search).toFixed(1)}% cand ${k.aec_delay_likely(s)} prof ${lags.join(',')}`;
 };
 const wall = performance.now();
