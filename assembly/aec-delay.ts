@@ -690,6 +690,10 @@ function distinct(d: Delay, peak: f32, peakLag: i32, moving: bool): bool {
   return peak > 3 * sum / <f32>peakLag;
 }
 
+/** (soakworst18) dl_rearm narrows a widened search back (`--use AEC_NARROW_OFF=1`: it stays wide, main 2c254c9's). */
+// @ts-ignore: decorator
+@inline const NARROW_AT_REARM: bool = !isDefined(AEC_NARROW_OFF);
+
 /**
  * A path change was declared (./aec-change): for the next REARM_UPDATES updates with echo, an onset
  * other than the accepted one is accepted at once (REARM_CONFIRM update, instead of 4 x
@@ -709,6 +713,17 @@ export function dl_rearm(p: usize): void {
   d.provisional = 0;
   d.candidate = -1;
   d.candidateBlocks = 0;
+  // (soakworst18) a search widened past maxDelayMs (watchBeyond) narrows back at a path change whose accepted
+  // onset lies within the initial search: the echo it widened for is no longer where the onset is, and a new one
+  // past the search widens it again (BEYOND_UPDATES). Widened once, it stood for the rest of a run: the week on
+  // main 5306868 widened at 35.5 h on a false far peak (aec-jump17) and sox-medium's calls read its onset from
+  // the wide search thereafter (43.8 h 12.3 dB 6.6% leaks; a fresh canceller at 157500 s with its search widened
+  // reads it too: docs/NOTES.md, soakworst18)
+  if (NARROW_AT_REARM && d.searchLags > d.initialLags && d.onset >= 0 && d.onset < d.initialLags) {
+    d.searchLags = d.initialLags;
+    d.beyondUpdates = 0;
+    d.beyondCandidate = -1;
+  }
 }
 
 /**
@@ -831,6 +846,12 @@ export function dl_arrival_age(p: usize): i32 {
 /** (aec-bt10) dl_arrival's last recognition was at the far peak past the search. */
 export function dl_arrival_far(p: usize): bool {
   return changetype<Delay>(p).arrivedFar;
+}
+
+/** (soakworst18, the bench hooks only) Sets the searched lags: the reach (wide, as dl_beyond's widening leaves them) or the initial search. */
+export function dl_search_set(p: usize, wide: bool): void {
+  const d = changetype<Delay>(p);
+  d.searchLags = wide ? d.reachLags : d.initialLags;
 }
 
 /** Lags searched for the onset now (widened once the echo is seen past them: dl_beyond). */

@@ -54,40 +54,60 @@ const params = {
 const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
 const fmt = (/** @type {number | null | undefined} */ x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
-const aec = new lib.EchoCanceller({ sampleRate: RATE });
-const k = aec.k;
-// ECHO_VETO=MASK with a hooked build: assembly/bench-hooks.ts ab_veto (an oracle or a variant switched on), as bench/echo-lab.mjs takes it
-if (process.env.ECHO_VETO && k.aec_veto_set) k.aec_veto_set(Number(process.env.ECHO_VETO));
-const hooks = typeof k?.aec_delay_peak_lag === 'function';
+// ECHO_SOAK_ALSO=s1,s2,... (soakworst18): more fresh cancellers in the same replay, each started at that time (s,
+// absolute in the run, >= FROM_S) on the same segments: a bisection of how much history a window needs in one pass
+// (the segments are drawn and rendered once). Their lines are prefixed `[s1]`; the digest and trace are printed for
+// each; the shifts' trace only without ECHO_SOAK_ALSO (one trace buffer per module, every canceller's shifts in it).
+const starts = [FROM_S, ...(process.env.ECHO_SOAK_ALSO?.split(',').map(Number) ?? [])];
+if (starts.some((s) => !(s >= FROM_S && s < TO_S))) throw new Error('ECHO_SOAK_ALSO: starts within FROM_S..TO_S');
 const block = RATE / 100;
-const latency = aec.latencySamples;
-const blockMs = (1000 * aec.blockSamples) / RATE;
-const out = new Float32Array(block);
-// (hooked) the louder errors fitted by a shift and the returned models' lag fits (assembly/aec-change.ts trace_shift)
-const shiftBase = hooks ? aec.heap.alloc(32 * 4096) : 0;
-if (hooks) k.aec_strace_set(shiftBase, 4096);
-// (hooked, aec-moving18) what each path change's rule saw (bench/echo-lab/louder-judge.mjs)
-const judgeBase = hooks && k.aec_ljtrace_set ? aec.heap.alloc(4 * JUDGE_STRIDE * 8192) : 0;
-if (judgeBase) k.aec_ljtrace_set(judgeBase, 8192, aec.heap.alloc(36 * 1100));
-let judgesShown = 0;
-let shiftsShown = 0;
-const showShifts = () => {
-  if (!hooks) return;
+const runs = starts.map((startAt, index) => {
+  const aec = new lib.EchoCanceller({ sampleRate: RATE });
+  const k = aec.k;
+  // ECHO_VETO=MASK with a hooked build: assembly/bench-hooks.ts ab_veto (an oracle or a variant switched on), as bench/echo-lab.mjs takes it
+  if (process.env.ECHO_VETO && k.aec_veto_set) k.aec_veto_set(Number(process.env.ECHO_VETO));
+  const hooks = typeof k?.aec_delay_peak_lag === 'function';
+  // (hooked) the louder errors fitted by a shift and the returned models' lag fits (assembly/aec-change.ts trace_shift)
+  const shiftBase = hooks && starts.length === 1 ? aec.heap.alloc(32 * 4096) : 0;
+  if (shiftBase) k.aec_strace_set(shiftBase, 4096);
+  // (hooked, aec-moving18) what each path change's rule saw (bench/echo-lab/louder-judge.mjs); one canceller only, as the shifts
+  const judgeBase = shiftBase && k.aec_ljtrace_set ? aec.heap.alloc(4 * JUDGE_STRIDE * 8192) : 0;
+  if (judgeBase) k.aec_ljtrace_set(judgeBase, 8192, aec.heap.alloc(36 * 1100));
+  return {
+    judgeBase,
+    judgesShown: 0,
+    startAt,
+    wide: process.env.ECHO_SOAK_WIDE === '1' || (process.env.ECHO_SOAK_WIDE_RUNS?.split(',').map(Number) ?? []).includes(index),
+    tag: index === 0 ? '' : `[${startAt}${process.env.ECHO_SOAK_WIDE_RUNS?.split(',').map(Number).includes(index) ? 'w' : ''}] `,
+    aec,
+    k,
+    hooks,
+    shiftBase,
+    shiftsShown: 0,
+    latency: aec.latencySamples,
+    blockMs: (1000 * aec.blockSamples) / RATE,
+    out: new Float32Array(block),
+    /** @type {{ segment: any, raw: Float32Array, line: string } | undefined} */
+    pending: undefined,
+  };
+});
+const showShifts = (/** @type {any} */ run) => {
+  const { k, aec, shiftBase, tag } = run;
+  if (!shiftBase) return;
   const n = k.aec_strace_count();
   const t = new Float32Array(k.memory.buffer, shiftBase, n * 8);
-  for (let i = shiftsShown * 8; i < t.length; i += 8)
+  for (let i = run.shiftsShown * 8; i < t.length; i += 8)
     console.log(
-      `  shift at ${(FROM_S + (t[i] * aec.blockSamples) / RATE).toFixed(2)} s: ${t[i + 1].toFixed(2)} samples, moved ${t[i + 2].toFixed(1)} dB, unmoved ${t[i + 3].toFixed(1)} dB${t[i + 4] ? ' (taken)' : ''}, skew ${t[i + 5].toFixed(1)} ppm, best ${t[i + 7].toFixed(1)} dB`,
+      `${tag}  shift at ${(run.startAt + (t[i] * aec.blockSamples) / RATE).toFixed(2)} s: ${t[i + 1].toFixed(2)} samples, moved ${t[i + 2].toFixed(1)} dB, unmoved ${t[i + 3].toFixed(1)} dB${t[i + 4] ? ' (taken)' : ''}, skew ${t[i + 5].toFixed(1)} ppm, best ${t[i + 7].toFixed(1)} dB`,
     );
-  shiftsShown = n;
-  if (judgeBase) {
-    for (const line of judgeLines(k, judgeBase, judgesShown, aec.blockSamples / RATE, FROM_S)) console.log(line);
-    judgesShown = k.aec_ljtrace_count();
+  run.shiftsShown = n;
+  if (run.judgeBase) {
+    for (const line of judgeLines(k, run.judgeBase, run.judgesShown, aec.blockSamples / RATE, run.startAt)) console.log(`${tag}${line}`);
+    run.judgesShown = k.aec_ljtrace_count();
   }
 };
-/** @type {{ segment: any, raw: Float32Array, line: string } | undefined} */
-let pending;
-const finish = (/** @type {Float32Array} */ next) => {
+const finish = (/** @type {any} */ run, /** @type {Float32Array} */ next) => {
+  const { pending, latency } = run;
   if (!pending) return;
   const { segment, raw, line } = pending;
   const n = raw.length;
@@ -171,23 +191,41 @@ function* segments() {
   }
   if (cache) writeFileSync(cache, v8.serialize({ params, segments: kept }));
 }
+/** (soakworst18) With ECHO_SOAK_PROFILE=a,b, the digest also carries the delay profile: its peak (%) and lag, the mean over the searched lags, the candidate, and lags a..b-1 (% coherent). */
+const digestProfile = (/** @type {any} */ k, /** @type {number} */ s) => {
+  const f32 = new Float32Array(k.memory.buffer);
+  const at = k.aec_delay_profile(s) >> 2;
+  const search = k.aec_delay_search_lags(s);
+  let sum = 0;
+  for (let l = 0; l < search; l++) sum += f32[at + l];
+  const lags = [];
+  const [a, b] = profileLags ?? [0, 0];
+  for (let l = a; l < b; l++) lags.push((100 * f32[at + l]).toFixed(1));
+  return ` | pk ${(100 * k.aec_delay_peak(s)).toFixed(1)}% at ${k.aec_delay_peak_lag(s)} mean ${((100 * sum) / search).toFixed(1)}% cand ${k.aec_delay_likely(s)} prof ${lags.join(',')}`;
+};
 const wall = performance.now();
-for (const segment of segments()) {
+/** One segment through one run's canceller (those started later than it pass it by). */
+const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
   const startS = segment.start / RATE;
+  if (startS < run.startAt) return;
+  const { aec, k, hooks, out, blockMs, tag } = run;
   const { reference, mic, echo, near } = segment.scene;
   const n = mic.length;
   const raw = new Float32Array(n);
   const changesBefore = aec.pathChanges;
-  // ECHO_SOAK_DIGEST=1 (hooked, aec-soakhist17): at each segment's start the state a long run carries across rooms
-  // (assembly/bench-hooks.ts aec_state_field 20-48): the skew followed (ppm), its flags (1 on, 2 by the delay
-  // statistics, 4 from the filter, 8 the filter's own), boosts, the pending / onset / kept movements (samples), the
-  // delay statistics' line (s, tau samples, slope and error ppm, weight), the filter's line, the hold, the onset
-  // followed, the late fit, the readings, shifts, the kept model, blocks; the floors; onset and offset
+  // (soakworst18, hooked) ECHO_SOAK_WIDE=1: each canceller starts with its delay search widened to the reach, as a run
+  // whose search once widened (dl_beyond) holds it (ECHO_SOAK_WIDE_RUNS=0,2: only those, by their place in FROM_S and
+  // ECHO_SOAK_ALSO, tagged `w`); ECHO_SOAK_NARROW_AT=T: at the segment starting at T s, every
+  // canceller's search back to the initial one (assembly/bench-hooks.ts aec_delay_search_set)
+  if (hooks && k.aec_delay_search_set) {
+    if (run.wide && startS === run.startAt) k.aec_delay_search_set(aec.state, 1);
+    if (Number(process.env.ECHO_SOAK_NARROW_AT) === startS) k.aec_delay_search_set(aec.state, 0);
+  }
   if (process.env.ECHO_SOAK_DIGEST === '1' && hooks) {
     const s = aec.state;
     const f = (/** @type {number} */ i, d = 2) => fmt(k.aec_state_field(s, i), d);
     console.log(
-      `digest ${startS} ${segment.room} ${segment.kind} skew ${f(20, 3)} flags ${f(21, 0)} boosts ${f(22, 0)} pending ${f(23)} onsetMoved ${f(24)} keptMoved ${f(25)} | lineD s ${f(26, 1)} tau ${f(27, 1)} slope ${f(28, 3)} err ${f(29, 3)} w ${f(30)} | lineF s ${f(31, 1)} tau ${f(32)} slope ${f(33, 3)} err ${f(34, 3)} w ${f(35)} | hold ${f(36)} followed ${f(37, 0)} decay ${f(38, 4)} late ${f(39, 3)} ${f(40, 3)} rd ${f(41, 0)} ${f(42, 6)} ${f(43, 6)} shifts ${f(44, 0)} kept ${f(45, 0)}/${f(46, 0)}/${f(47, 0)} blocks ${f(48, 0)} | nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))} search ${k.aec_delay_search_lags(s)} onset ${fmt(aec.delayMs, 0)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0)} pc ${aec.pathChanges} best ${db(k.aec_best_erle(s))}`,
+      `${tag}digest ${startS} ${segment.room} ${segment.kind} skew ${f(20, 3)} flags ${f(21, 0)} boosts ${f(22, 0)} pending ${f(23)} onsetMoved ${f(24)} keptMoved ${f(25)} | lineD s ${f(26, 1)} tau ${f(27, 1)} slope ${f(28, 3)} err ${f(29, 3)} w ${f(30)} | lineF s ${f(31, 1)} tau ${f(32)} slope ${f(33, 3)} err ${f(34, 3)} w ${f(35)} | hold ${f(36)} followed ${f(37, 0)} decay ${f(38, 4)} late ${f(39, 3)} ${f(40, 3)} rd ${f(41, 0)} ${f(42, 6)} ${f(43, 6)} shifts ${f(44, 0)} kept ${f(45, 0)}/${f(46, 0)}/${f(47, 0)} blocks ${f(48, 0)} | nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))} search ${k.aec_delay_search_lags(s)} onset ${fmt(aec.delayMs, 0)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0)} pc ${aec.pathChanges} best ${db(k.aec_best_erle(s))}${profileLags ? digestProfile(k, s) : ''}`,
     );
   }
   for (let at = 0; at < n; at += block) {
@@ -237,18 +275,21 @@ for (const segment of segments()) {
         far = ` | far ${(100 * k.aec_delay_far_peak(s)).toFixed(1)}% at ${(k.aec_delay_far_lag(s) * blockMs).toFixed(0)} run ${k.aec_delay_beyond_updates(s)} from ${(k.aec_delay_beyond_candidate(s) * blockMs).toFixed(0)} search ${k.aec_delay_search_lags(s)} ref ${db(r / (at + block - a0))}`;
       }
       console.log(
-        `${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}%${typeof k.aec_floor_db === 'function' ? ` nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))}` : ''} | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}${far}`,
+        `${tag}${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}%${typeof k.aec_floor_db === 'function' ? ` nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))}` : ''} | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}${far}`,
       );
     }
   }
-  finish(raw);
-  showShifts();
-  pending = {
+  finish(run, raw);
+  showShifts(run);
+  run.pending = {
     segment,
     raw,
-    line: `${startS} ${segment.room} ${segment.kind}${segment.pathChange ? ` (${segment.pathChange})` : ''} true ${fmt(segment.echoDelayMs, 0)} est ${fmt(aec.delayMs, 0)} ms, skew ${fmt(aec.clockSkewPpm)}, ERLE ${fmt(aec.erleDb)}, changes ${aec.pathChanges - changesBefore}`,
+    line: `${tag}${startS} ${segment.room} ${segment.kind}${segment.pathChange ? ` (${segment.pathChange})` : ''} true ${fmt(segment.echoDelayMs, 0)} est ${fmt(aec.delayMs, 0)} ms, skew ${fmt(aec.clockSkewPpm)}, ERLE ${fmt(aec.erleDb)}, changes ${aec.pathChanges - changesBefore}`,
   };
+};
+for (const segment of segments()) for (const run of runs) processSegment(run, segment);
+for (const run of runs) {
+  finish(run, lab.flushCanceller(run.aec, run.latency, block));
+  run.aec.free();
 }
-finish(lab.flushCanceller(aec, latency, block));
-aec.free();
 console.log(`wall ${((performance.now() - wall) / 1000).toFixed(0)} s`);
