@@ -112,8 +112,11 @@ export function flushCanceller(aec: SoakCanceller, latency: number, block: numbe
   return tail;
 }
 
-/** Runs the soak; `onWindow` sees each segment's figures as they come (for progress on long runs). */
-export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void): SoakRun {
+/**
+ * Runs the soak; `onWindow` sees each segment's figures as they come (for progress on long runs). `segments`
+ * (fixture19): a stretch of the run instead of the whole (soakSegments from a soakResume state), through one fresh canceller.
+ */
+export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void, segments: Iterable<SoakSegment> = soakSegments(params)): SoakRun {
   const rate = params.sampleRate;
   const before = kernelMemory();
   const aec = new EchoCanceller({ sampleRate: rate });
@@ -147,7 +150,7 @@ export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void):
   };
 
   try {
-    for (const segment of soakSegments(params)) {
+    for (const segment of segments) {
       const { reference, mic } = segment.scene;
       const n = mic.length;
       const raw = new Float32Array(n);

@@ -47,6 +47,26 @@ export interface SoakParams {
   seed?: number;
 }
 
+/** The generator's state at a segment's start (soakResume): the schedule's place, the draws made, the clock, the tails. */
+export interface SoakResume {
+  /** The segment's start in the run, samples. */
+  start: number;
+  cycle: number;
+  /** Its place in SOAK_CYCLE. */
+  s: number;
+  /** The seeded draws made before it. */
+  draws: number;
+  jumps: number;
+  roomName: RoomName;
+  echoGain: number;
+  noiseAt: number;
+  recovering: boolean;
+  nextPathChange: SoakSegment['pathChange'];
+  /** The reference before the segment (HISTORY_S) and what the speaker played before it (the room's response long). */
+  refTail: Float32Array;
+  playedTail: Float64Array;
+}
+
 /** One cycle (about 9 minutes): [kind, seconds]; the cycle's first call is in the cycle's room. */
 export const SOAK_CYCLE: [SoakKind, number][] = [
   ['call', 30],
@@ -115,19 +135,28 @@ function callContent(length: number, rate: number, random: () => number, turn: n
  * the same params. From `fromS` (s) on: the segments starting before it are not yielded and not
  * rendered (their draws, the reference's and the played signal's tails and a room's echo gain are
  * kept, so the rest are the same bit for bit, several times sooner: a replay of hour 40 or 50).
+ * `resume` (soakResume's, fixture19): start at that segment with the state drawn there, without drawing the
+ * run before it (seconds for a replay at hour 55, where fromS draws for minutes); `capture` (soakResume only): stop at
+ * the segment starting at `capture.atS` s, its state in `capture.state`.
  */
-export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegment> {
+export function* soakSegments(params: SoakParams, fromS = 0, resume?: SoakResume, capture?: { atS: number; state?: SoakResume }): Generator<SoakSegment> {
   const rate = params.sampleRate;
   const skipBefore = Math.round(fromS * rate);
-  const random = rng((params.seed ?? 1) * 7919 + 17);
+  const draw = rng((params.seed ?? 1) * 7919 + 17);
+  let draws = 0;
+  const random = () => {
+    draws++;
+    return draw();
+  };
+  if (resume) for (let i = 0; i < resume.draws; i++) random();
   const ratio = 1 + params.driftPpm / 1e6;
   const history = Math.round(HISTORY_S * rate);
   const total = Math.round(params.seconds * rate);
   // The played signal's delay at mic sample n is delay0 + jumps - n (ratio - 1) samples.
-  let jumps = 0;
+  let jumps = resume?.jumps ?? 0;
   const delay0 = (params.delayMs / 1000) * rate;
-  let refTail = new Float32Array(history); // the reference pushed or played before the segment
-  let playedTail = new Float64Array(0); // what the speaker played before (for the echo's tail)
+  let refTail = resume ? Float32Array.from(resume.refTail) : new Float32Array(history); // the reference pushed or played before the segment
+  let playedTail = resume ? Float64Array.from(resume.playedTail) : new Float64Array(0); // what the speaker played before (for the echo's tail)
   // a skipped segment's played signal, rendered only if a later segment reads its tail (fromS)
   let unplayed: { x: Float32Array; delay: number; reach: number; length: number; keep: number; prev: Float64Array } | null = null;
   const tailOf = () => {
@@ -141,15 +170,15 @@ export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegm
     }
     return playedTail;
   };
-  let roomName = params.rooms[0]!;
+  let roomName = resume?.roomName ?? params.rooms[0]!;
   let room = loadRoom(roomName, rate);
-  let echoGain = 0;
+  let echoGain = resume?.echoGain ?? 0;
   // the mic's noise: one seeded stretch of pink noise at the level, read round from a moving point
   const noiseBank = colouredNoise(2 ** Math.ceil(Math.log2(NOISE_BANK_S * rate)), rate, 'pink', params.noiseDb ?? -70, (params.seed ?? 1) * 104729 + 29);
-  let noiseAt = 0;
-  let start = 0;
-  let recovering = false;
-  let nextPathChange: SoakSegment['pathChange'] = null;
+  let noiseAt = resume?.noiseAt ?? 0;
+  let start = resume?.start ?? 0;
+  let recovering = resume?.recovering ?? false;
+  let nextPathChange: SoakSegment['pathChange'] = resume?.nextPathChange ?? null;
   // a segment before `fromS` passed over: the noise's draw, the state the next segment reads, the clock
   const passOver = (kind: SoakKind, x: Float32Array, length: number) => {
     noiseAt = (noiseAt + length + Math.floor(random() * rate)) % noiseBank.length;
@@ -158,8 +187,27 @@ export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegm
     refTail = x.slice(length);
     start += length;
   };
-  for (let cycle = 0; start < total; cycle++) {
-    for (let s = 0; s < SOAK_CYCLE.length && start < total; s++) {
+  let firstS = resume?.s ?? 0;
+  for (let cycle = resume?.cycle ?? 0; start < total; cycle++) {
+    for (let s = firstS; s < SOAK_CYCLE.length && start < total; s++) {
+      if (capture && start === Math.round(capture.atS * rate)) {
+        playedTail = tailOf();
+        capture.state = {
+          start,
+          cycle,
+          s,
+          draws,
+          jumps,
+          roomName,
+          echoGain,
+          noiseAt,
+          recovering,
+          nextPathChange,
+          refTail: refTail.slice(),
+          playedTail: playedTail.slice(),
+        };
+        return;
+      }
       const [kind, seconds] = SOAK_CYCLE[s]!;
       if (s === 0 && cycle > 0) {
         const next = params.rooms[cycle % params.rooms.length]!;
@@ -280,5 +328,18 @@ export function* soakSegments(params: SoakParams, fromS = 0): Generator<SoakSegm
       playedTail = withTail.slice(Math.max(0, withTail.length - room.echoA.length));
       start += length;
     }
+    firstS = 0;
   }
+}
+
+/**
+ * The generator's state at the start of the segment starting at `atS` s (fixture19): soakSegments(params, 0, it)
+ * yields that segment and the ones after it as soakSegments(params) does, bit for bit, without the run
+ * before it (for a test at hour 55; bench/echo-soak-state.mjs writes one). Draws the run to `atS` (minutes at hour 55).
+ */
+export function soakResume(params: SoakParams, atS: number): SoakResume {
+  const capture: { atS: number; state?: SoakResume } = { atS };
+  soakSegments(params, atS, undefined, capture).next();
+  if (!capture.state) throw new Error(`no segment starts at ${atS} s`);
+  return capture.state;
 }

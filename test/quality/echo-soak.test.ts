@@ -4,12 +4,13 @@
 // playout resyncs), its call windows measured by the lab's rules and compared with its first
 // minutes; and many short calls in one process (create, run, free) with the kernel memory back to
 // where it started; and a stretch of the 72-hour soak replayed from a fixture (fixtures/echo-soak,
-// bench/echo-soak-fixture.mjs). Speed per hour of audio: bench/echo-soak.bench.mjs (timing is never pass/fail).
+// bench/echo-soak-fixture.mjs), and one of the week rendered from the generator's state (bench/echo-soak-state.mjs). Speed per hour of audio: bench/echo-soak.bench.mjs (timing is never pass/fail).
 //
 // Fast default (about 15 s): 10 minutes at 16 kHz and +100 ppm (one cycle of the schedule in the
 // laptop, one resync, then the move to the desk), and 200 calls of 1-3 s. ECHO_SOAK_HOURS=N: N
 // hours (a room per 9-minute cycle: laptop, desk, kiosk, then three outside rooms), at
 // ECHO_SOAK_DRIFT_PPM (default +100); ECHO_SOAK_CALLS=N calls of 5-30 s (1000: about 3 minutes).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { EchoCanceller } from '../../src/index.js';
 import { kernelMemory } from '../../src/wasm/load.js';
 import { measureEcho } from '../helpers/echo-metrics.js';
 import { buildScene } from '../helpers/echo-scenes.js';
-import { CYCLE_S, SOAK_ROOMS, soakSegments } from '../helpers/echo-soak.js';
+import { CYCLE_S, SOAK_ROOMS, type SoakParams, type SoakResume, soakResume, soakSegments } from '../helpers/echo-soak.js';
 import { judgeAlignment, runSoak, type SoakRun, type SoakWindow } from '../helpers/echo-soak-run.js';
 import { rng } from '../helpers/random.js';
 import { decodeWavChannels, parseWav } from '../../src/wav/wav.js';
@@ -120,21 +121,24 @@ describe(`one EchoCanceller over ${(SECONDS / 60).toFixed(0)} minutes of calls, 
     expect(flagged.map((w) => `${label(w)}: ${w.alignment!.verdict}, lag ${w.alignment!.lag} (${w.alignment!.correlation.toFixed(2)})`)).toEqual([]);
     expect(calls(run).filter((w) => w.alignment!.verdict === 'aligned').length).toBeGreaterThan(0);
   });
-  it('draws a later start without rendering the segments before it: the same segments bit for bit (soakSegments fromS, for replays at hour 40)', () => {
+  it("draws a later start without rendering the segments before it: the same segments bit for bit (soakSegments fromS, for replays at hour 40; and from soakResume's state, for the fixtures at hour 55)", () => {
     const params = { sampleRate: RATE, driftPpm: DRIFT_PPM, seconds: CYCLE_S + 240, rooms: SOAK_ROOMS, erlDb: 18, delayMs: 60, seed: 1 };
     // the second room's change (its echo gain found anew) and its call after the 2-minute pause (the gain, the draws and the played tail carried)
     const from = [CYCLE_S, CYCLE_S + 180];
-    const later = from.map((s) => soakSegments(params, s));
-    const compared = from.map(() => 0);
+    // (fixture19) and the call after the pause resumed from the generator's state there (soakResume: the form of
+    // fixtures/echo-soak/*.state.json; a room change resumed too, by hand: 6 starts of a 30-minute run bit for bit)
+    const starts = [...from, from[1]!];
+    const later = [...from.map((s) => soakSegments(params, s)), soakSegments(params, 0, soakResume(params, from[1]!))];
+    const compared = later.map(() => 0);
     for (const segment of soakSegments(params))
-      from.forEach((s, i) => {
-        if (segment.start < s * RATE) return;
-        const other = later[i]!.next();
+      later.forEach((g, i) => {
+        if (segment.start < starts[i]! * RATE) return;
+        const other = g.next();
         expect(other.done).toBe(false);
         expect(isDeepStrictEqual(other.value, segment)).toBe(true); // (typed arrays byte for byte)
         compared[i]!++;
       });
-    expect(later.map((g) => g.next().done)).toEqual([true, true]);
+    expect(later.map((g) => g.next().done)).toEqual([true, true, true]);
     expect(compared.every((n) => n >= 2)).toBe(true);
   });
   it('judges a window alignment soundly: the mic 5 ms late is misaligned in every utterance; on time in one utterance judged alone and late elsewhere, unverified; on time, aligned', () => {
@@ -242,5 +246,60 @@ describe('a replayed stretch of the 72-hour soak', () => {
     );
     expect(maxDelayMs).toBeLessThanOrEqual(2 * entry.echoDelayMs);
     expect(reductionDb).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('a replayed stretch of the week (the 168-hour soak) from the generator state', () => {
+  // (fixture19) fixtures/echo-soak/sox-medium-55h.state.json: the soak generator's state at 199720 s (55.5 h; written by
+  // bench/echo-soak-state.mjs), from which the test renders sox-medium's call at 199720 s, the dead mic at 199750 s
+  // (all-zero for 10 s while a reply plays) and the call at 199760 s, the 70 s a fresh canceller needs to fail it
+  // (4.5 MB as a 16 kHz WAV; the manifest's sha256 of each segment's reference and mic checks the rendering). The
+  // mic returns as the reply pauses; main 2c254c9's hold after a dead mic (DEAD_PLACE_HOLD_MS) ran out in that
+  // pause, the delay estimate took the echo's tail at 176 ms for the echo at 78 and the call leaked whole; since
+  // soak199-18 the hold counts only blocks in which the reference plays (assembly/aec-block.ts).
+  it('recovers from the dead mic at 55.5 h: the call after it >= 25 dB single talk, leaks <= 1%, the delay estimate under 1.5 times the true delay (main 4991648: 32.0 dB, 0%, 96 ms; main 2c254c9: 5.0 dB, 21.3%, 176 ms for the echo at 78)', () => {
+    const dir = new URL('../../fixtures/echo-soak/', import.meta.url);
+    const entry = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')).files.find((f: { file: string }) => f.file === 'sox-medium-55h.state.json');
+    const saved = JSON.parse(readFileSync(new URL(entry.file, dir), 'utf8'));
+    const floats = <T>(b64: string, as: (b: ArrayBuffer) => T) => {
+      const b = Buffer.from(b64, 'base64');
+      return as(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    };
+    const resume: SoakResume = {
+      ...saved.state,
+      refTail: floats(saved.state.refTail, (b) => new Float32Array(b)),
+      playedTail: floats(saved.state.playedTail, (b) => new Float64Array(b)),
+    };
+    const params: SoakParams = { ...saved.run, rooms: saved.run.rooms.split(',') };
+    const rate = params.sampleRate;
+    const sha = (x: Float32Array) =>
+      createHash('sha256')
+        .update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength))
+        .digest('hex');
+    function* stretch() {
+      let i = 0;
+      for (const s of soakSegments(params, 0, resume)) {
+        if (s.start >= entry.toS * rate) return;
+        // the generator as it was when the fixture was written (else this replays another stretch)
+        expect([s.start / rate, sha(s.scene.reference), sha(s.scene.mic)]).toEqual([
+          entry.segments[i].startS,
+          entry.segments[i].referenceSha256,
+          entry.segments[i].micSha256,
+        ]);
+        i++;
+        yield s;
+      }
+    }
+    const replay = runSoak(params, undefined, stretch());
+    const w = replay.windows.find((x) => x.startS === 199760)!;
+    const f = w.figures!;
+    console.log(
+      `the week at 55.5 h replayed from its state: ${replay.windows.map((x) => `${x.startS} ${x.kind}${x.figures ? ` ${x.figures.singleTalk.reductionDb.toFixed(1)} dB, leaks ${pct(x.figures.singleTalk.leakShare)}` : ''} est ${x.delayMs.toFixed(0)} ms (echo ${x.echoDelayMs.toFixed(0)})`).join('; ')}`,
+    );
+    expect(replay.windows.map((x) => x.kind)).toEqual(['call', 'mic-zero', 'call']);
+    expect(f.singleTalk.frames).toBeGreaterThanOrEqual(1000);
+    expect(f.singleTalk.reductionDb, label(w)).toBeGreaterThanOrEqual(25);
+    expect(f.singleTalk.leakShare, label(w)).toBeLessThanOrEqual(0.01);
+    expect(w.delayMs, label(w)).toBeLessThanOrEqual(1.5 * w.echoDelayMs);
   });
 });
