@@ -58,6 +58,8 @@ const fmt = (/** @type {number | null | undefined} */ x, d = 1) => (x === null |
 // absolute in the run, >= FROM_S) on the same segments: a bisection of how much history a window needs in one pass
 // (the segments are drawn and rendered once). Their lines are prefixed `[s1]`; the digest and trace are printed for
 // each; the shifts' trace only without ECHO_SOAK_ALSO (one trace buffer per module, every canceller's shifts in it).
+// (fixture19) A start inside a segment starts there (before, at the next segment's start: 199740 meant 199750), that
+// window printed unmeasured (`| -`); FROM_S itself still starts at the first segment from it.
 const starts = [FROM_S, ...(process.env.ECHO_SOAK_ALSO?.split(',').map(Number) ?? [])];
 if (starts.some((s) => !(s >= FROM_S && s < TO_S))) throw new Error('ECHO_SOAK_ALSO: starts within FROM_S..TO_S');
 const block = RATE / 100;
@@ -87,7 +89,7 @@ const runs = starts.map((startAt, index) => {
     latency: aec.latencySamples,
     blockMs: (1000 * aec.blockSamples) / RATE,
     out: new Float32Array(block),
-    /** @type {{ segment: any, raw: Float32Array, line: string } | undefined} */
+    /** @type {{ segment: any, raw: Float32Array, line: string, partial: boolean } | undefined} */
     pending: undefined,
   };
 });
@@ -109,13 +111,13 @@ const showShifts = (/** @type {any} */ run) => {
 const finish = (/** @type {any} */ run, /** @type {Float32Array} */ next) => {
   const { pending, latency } = run;
   if (!pending) return;
-  const { segment, raw, line } = pending;
+  const { segment, raw, line, partial } = pending;
   const n = raw.length;
   const aligned = new Float32Array(n);
   aligned.set(raw.subarray(latency), 0);
   aligned.set(next.subarray(0, latency), n - latency);
   // ECHO_SOAK_MEASURE_FROM=S: call windows before S s are not measured (a long replay's hours before the window; aec-soakhist17)
-  if (segment.start / RATE < Number(process.env.ECHO_SOAK_MEASURE_FROM ?? 0)) {
+  if (partial || segment.start / RATE < Number(process.env.ECHO_SOAK_MEASURE_FROM ?? 0)) {
     console.log(`${line} | -`);
     return;
   }
@@ -207,10 +209,12 @@ const wall = performance.now();
 /** One segment through one run's canceller (those started later than it pass it by). */
 const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
   const startS = segment.start / RATE;
-  if (startS < run.startAt) return;
   const { aec, k, hooks, out, blockMs, tag } = run;
   const { reference, mic, echo, near } = segment.scene;
   const n = mic.length;
+  // (fixture19) a start inside the segment (ECHO_SOAK_ALSO): from the block at startAt; that window is not measured
+  const skip = Math.max(0, Math.floor(((run.startAt - startS) * RATE) / block) * block);
+  if (skip >= n) return;
   const raw = new Float32Array(n);
   const changesBefore = aec.pathChanges;
   // (soakworst18, hooked) ECHO_SOAK_WIDE=1: each canceller starts with its delay search widened to the reach, as a run
@@ -228,7 +232,7 @@ const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
       `${tag}digest ${startS} ${segment.room} ${segment.kind} skew ${f(20, 3)} flags ${f(21, 0)} boosts ${f(22, 0)} pending ${f(23)} onsetMoved ${f(24)} keptMoved ${f(25)} | lineD s ${f(26, 1)} tau ${f(27, 1)} slope ${f(28, 3)} err ${f(29, 3)} w ${f(30)} | lineF s ${f(31, 1)} tau ${f(32)} slope ${f(33, 3)} err ${f(34, 3)} w ${f(35)} | hold ${f(36)} followed ${f(37, 0)} decay ${f(38, 4)} late ${f(39, 3)} ${f(40, 3)} rd ${f(41, 0)} ${f(42, 6)} ${f(43, 6)} shifts ${f(44, 0)} kept ${f(45, 0)}/${f(46, 0)}/${f(47, 0)} blocks ${f(48, 0)} | nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))} search ${k.aec_delay_search_lags(s)} onset ${fmt(aec.delayMs, 0)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0)} pc ${aec.pathChanges} best ${db(k.aec_best_erle(s))}${profileLags ? digestProfile(k, s) : ''}`,
     );
   }
-  for (let at = 0; at < n; at += block) {
+  for (let at = skip; at < n; at += block) {
     aec.pushReference(reference.subarray(at, at + block));
     aec.processInto(mic.subarray(at, at + block), out);
     raw.set(out.subarray(0, Math.min(block, n - at)), at);
@@ -282,6 +286,7 @@ const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
   finish(run, raw);
   showShifts(run);
   run.pending = {
+    partial: skip > 0,
     segment,
     raw,
     line: `${tag}${startS} ${segment.room} ${segment.kind}${segment.pathChange ? ` (${segment.pathChange})` : ''} true ${fmt(segment.echoDelayMs, 0)} est ${fmt(aec.delayMs, 0)} ms, skew ${fmt(aec.clockSkewPpm)}, ERLE ${fmt(aec.erleDb)}, changes ${aec.pathChanges - changesBefore}`,
