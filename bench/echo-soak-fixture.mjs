@@ -2,7 +2,8 @@
 // (the reference pushed, the mic) and its manifest entry (the run's params, the true echo delay, and
 // the true echo and user levels per 100 ms from the generator's own arrays, so a test can tell where
 // the mic is the echo alone). The soak's segments are drawn from the run's start (minutes at hour 35;
-// ECHO_SOAK_CACHE as bench/echo-soak-window.mjs keeps them, read only here).
+// ECHO_SOAK_CACHE as bench/echo-soak-window.mjs keeps them, read only here). For a stretch too long for a WAV
+// (a fresh canceller that needs a minute of history): bench/echo-soak-state.mjs, the generator's state instead.
 //
 //   ECHO_SOAK_HOURS=72 ECHO_SOAK_CACHE=/tmp/soak-days16/seg-127500-127840.v8 \
 //     node bench/echo-soak-fixture.mjs 127800 16 21 fixtures/echo-soak/sox-medium-35h.wav
