@@ -137,7 +137,19 @@ function place(a: Aec, onset: i32): void {
   // the sustained ERLE under FIT_DB within ~0.25 s; an echo drifting later leaves the dropped
   // partitions near empty.
   if (by > 0 && a.moves > 0 && onset == a.declinedOnset && a.pathChanges == a.declinedChanges) return;
-  if (by > 0 && a.moves > 0 && a.heardErleDb > FIT_DB && leadingShare(a.wf, a.k, a.m, by) > DROP_SHARE) {
+  // (onset19) "Still removes it" over the last 0.5-1 s (./aec-change holdFit), not only now: a short
+  // loud burst of a reply after a gap (a stressed syllable 12-20 dB over the reply, 0.2 s after 0.3 s
+  // of near silence) fills the smoothed statistics on its own, and its self-similarity (a voiced
+  // sound's period) reads as coherent at a lag 6-10 blocks after the echo's (30-46% there, the echo's
+  // own lags 2-8%) for the 0.26 s a later move needs; meanwhile the foreground's ERLE over the burst
+  // and the gap before it fell from 14 to 8-9 dB. The week's medium room at 63.0 and 83.8 h: the onset
+  // 72 -> 120 ms (the echo at 66) and 88 -> 160 ms (at 82), the foreground's model dropped, and the
+  // profile there never stood 3x its mean for the 0.26 s a move back needs (16.6 dB, 3.1% leaks;
+  // 15.2 dB, 3.8%, each from a cold start at the call). Only while the foreground still removes
+  // FIT_LOW_DB: after a true later jump its error is about the mic (the lab's kiosk moved 40 ms later
+  // at 3 s, no path change declared: 1.9 dB at the move 0.75 s after, the onset's walk to it 0.85 s)
+  const fit = FIT_HOLD && a.heardErleDb > FIT_LOW_DB ? max(a.heardErleDb, max(a.fitNowDb, a.fitPrevDb)) : a.heardErleDb;
+  if (by > 0 && a.moves > 0 && fit > FIT_DB && leadingShare(a.wf, a.k, a.m, by) > DROP_SHARE) {
     a.declinedOnset = onset;
     a.declinedChanges = a.pathChanges;
     return;
@@ -181,6 +193,12 @@ function place(a: Aec, onset: i32): void {
 /** The sustained heard ERLE (dB) over which the foreground still fits the echo (place). */
 // @ts-ignore: decorator
 @inline const FIT_DB: f32 = 10;
+/** (onset19) place judges the fit by heardErleDb's best over the last 0.5-1 s while heardErleDb stands over this (dB): the foreground still removes part of the echo now. */
+// @ts-ignore: decorator
+@inline const FIT_LOW_DB: f32 = 5;
+/** (onset19) That judgement (`--use AEC_FITHOLD_OFF=1`: by heardErleDb now, main 4991648's). */
+// @ts-ignore: decorator
+@inline const FIT_HOLD: bool = !isDefined(AEC_FITHOLD_OFF);
 /** The share of the foreground's energy in the partitions a later move would drop, over which it is not made (place). */
 // @ts-ignore: decorator
 @inline const DROP_SHARE: f32 = 0.25;

@@ -60,6 +60,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.heardErleDb += min<f32>(1, <f32>a.b * 1000 / (<f32>a.sampleRate * SUSTAIN_MS)) * (<f32>10 * Mathf.log10(a.sdd / a.sff) - a.heardErleDb);
     a.bestHeardDb = max(a.bestHeardDb, a.heardErleDb);
   }
+  holdFit(a);
   const misfit = a.bestErle > MISFIT_AFTER && a.bestHeardDb > MISFIT_SUSTAINED_DB && a.sff > 0.4 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
   if (!judged) a.misfitBlocks = 0;
   else if (misfit) a.misfitBlocks++;
@@ -160,6 +161,9 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.bestErle = 1;
     a.heardErleDb = 0;
     a.bestHeardDb = 0;
+    a.fitNowDb = 0;
+    a.fitPrevDb = 0;
+    a.fitBlocks = 0;
     a.wrongBlocks = 0;
     a.misfitBlocks = 0;
     a.divergedBlocks = 0;
@@ -172,6 +176,25 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   }
   keepModel(a, heard);
   return heard;
+}
+
+/** (onset19) The span, ms, of each of the two stretches over which holdFit keeps heardErleDb's best (0.5-1 s of it). */
+// @ts-ignore: decorator
+@inline const FIT_HOLD_MS: f32 = 500;
+
+/**
+ * (onset19) heardErleDb's best over the last 0.5-1 s (two stretches of FIT_HOLD_MS, the current and
+ * the one before): ./aec-block place judges a later move by it (the foreground still removed the
+ * echo just before the estimate's candidate arose), not by heardErleDb as it stands at the move.
+ */
+function holdFit(a: Aec): void {
+  a.fitNowDb = max(a.fitNowDb, a.heardErleDb);
+  a.fitBlocks++;
+  if (<f32>a.fitBlocks * <f32>a.b * 1000 >= FIT_HOLD_MS * <f32>a.sampleRate) {
+    a.fitPrevDb = a.fitNowDb;
+    a.fitNowDb = a.heardErleDb;
+    a.fitBlocks = 0;
+  }
 }
 
 /** The foreground's best ERLE (ratio) under which a louder error is first tried as a shifted echo (15 dB). */

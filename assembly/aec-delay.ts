@@ -854,6 +854,23 @@ export function dl_search_set(p: usize, wide: bool): void {
   d.searchLags = wide ? d.reachLags : d.initialLags;
 }
 
+/**
+ * (onset19, the bench hooks only) The decision's state: which 0 the candidate onset (-1: none), 1 the
+ * updates it held, 2 the updates of a path change's re-arm left, 3 lag l's age (updates, up to
+ * `mature`), 4 lag l's updates since its reference resumed after `mature` silent ones (low 16 bits
+ * of `fresh`), 5 that lag's run of silent updates (high 16 bits).
+ */
+export function dl_debug(p: usize, which: i32, l: i32): i32 {
+  const d = changetype<Delay>(p);
+  if (which == 0) return d.candidate;
+  if (which == 1) return d.candidateBlocks;
+  if (which == 2) return d.rearmed;
+  if (l < 0 || l >= d.lags) return -1;
+  if (which == 3) return load<i32>(d.ages + (<usize>l << 2));
+  const f = load<i32>(d.fresh + (<usize>l << 2));
+  return which == 4 ? f & 0xffff : f >>> 16;
+}
+
 /** Lags searched for the onset now (widened once the echo is seen past them: dl_beyond). */
 export function dl_search_lags(p: usize): i32 {
   return changetype<Delay>(p).searchLags;

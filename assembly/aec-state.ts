@@ -209,6 +209,9 @@ import { kf_drift } from "./aec-step";
   bestErle: f32; // the foreground's best smoothed ERLE since the last reset or path change (ratio)
   heardErleDb: f32; // the foreground's ERLE in dB averaged over heard blocks without the user (SUSTAIN_MS)
   bestHeardDb: f32; // its best since the last reset or path change
+  fitNowDb: f32; // (onset19) heardErleDb's best over the current FIT_HOLD_MS (./aec-change holdFit), and over the one before
+  fitPrevDb: f32;
+  fitBlocks: i32; // blocks into the current FIT_HOLD_MS
   erleNum: f32; // output ERLE while playing (diagnostic)
   erleDen: f32;
   gainDb: f32; // broadband echo gain bound, dB

@@ -10,7 +10,7 @@
 import { fft_inverse, fft_forward, fft_init, fft_table_bytes, fft_work_bytes } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_update } from "./aec-step";
-import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail, dl_search_lags, dl_search_set, dl_far_peak, dl_far_lag, dl_beyond_updates, dl_beyond_candidate, dl_likely_onset } from "./aec-delay";
+import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_long_tail, dl_search_lags, dl_search_set, dl_far_peak, dl_far_lag, dl_beyond_updates, dl_beyond_candidate, dl_likely_onset, dl_debug } from "./aec-delay";
 import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress, HALL_NEAR } from "./aec-suppress-state";
@@ -159,6 +159,8 @@ export function aec_talking(s: usize): i32 { return changetype<Aec>(s).talking ?
 export function aec_arrive_bins(s: usize): usize { return changetype<Suppress>(changetype<Aec>(s).sup).arrive; }
 export function aec_arrival_far(s: usize): i32 { return changetype<Suppress>(changetype<Aec>(s).sup).arrivalFar ? 1 : 0; }
 export function aec_present_blocks(s: usize): i32 { return changetype<Suppress>(changetype<Aec>(s).sup).presentBlocks; }
+/** (onset19) The delay decision's state (./aec-delay dl_debug): 0 candidate, 1 its updates, 2 re-arm left, 3 lag l's age, 4 its updates since resumed, 5 its silent run. */
+export function aec_delay_debug(s: usize, which: i32, l: i32): i32 { return dl_debug(changetype<Aec>(s).delay, which, l); }
 /** The lags its onset is searched in (maxLag + 2). */
 export function aec_delay_search_lags(s: usize): i32 { return dl_search_lags(changetype<Aec>(s).delay); }
 /** (soakworst18) Sets the lags its onset is searched in: 1 the reach (as a widening past the search leaves them for the run), 0 the initial search. */

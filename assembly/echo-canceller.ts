@@ -142,6 +142,9 @@ export function aec_reset(s: usize): void {
   a.bestErle = 1;
   a.heardErleDb = 0;
   a.bestHeardDb = 0;
+  a.fitNowDb = 0;
+  a.fitPrevDb = 0;
+  a.fitBlocks = 0;
   a.erleNum = 0;
   a.erleDen = 0;
   a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN);
