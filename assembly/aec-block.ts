@@ -24,7 +24,10 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** (deadmic19) The hold also before a first onset, after a dead stretch over which the reference played (`--use AEC_DEAD_FRESH_OFF=1`: main 4991648's, none). */
 // @ts-ignore: decorator
 @inline const DEAD_FRESH_HOLD: bool = !isDefined(AEC_DEAD_FRESH_OFF);
-import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
+/** (deadmic19) The suppressor's floors unmeasured again when the mic first turns live after a silent start (`--use AEC_DEAD_FLOORS_OFF=1`: main's). */
+// @ts-ignore: decorator
+@inline const DEAD_FRESH_FLOORS: bool = !isDefined(AEC_DEAD_FLOORS_OFF);
+import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
@@ -511,8 +514,11 @@ export function aec_block(a: Aec): void {
       <f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000
     )
       a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
+    // (deadmic19) a mic silent from the canceller's first block: its noise measured now, as at a cold start
+    if (DEAD_FRESH_FLOORS && a.everLive == 0 && a.suppress) sup_floors_unmeasured(a.sup);
     a.deadRun = 0;
   }
+  a.everLive = 1;
   // 3. adapt the background
   adapt(a, fh, sdd, quiet, echoing);
   if (HOOKS) ab_tail(a, fh, quiet);
