@@ -509,13 +509,12 @@ export function aec_block(a: Aec): void {
   // call, 4.0 dB, 28% leaks). So the hold too where the reference played within the history
   // (olPause < slots) before a first onset; with nothing played, the mic's return reads as a cold start.
   if (a.deadRun > 0) {
-    if (
-      (dl_onset(a.delay) >= 0 || (DEAD_FRESH_HOLD && a.olPause < a.slots)) &&
-      <f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000
-    )
-      a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
-    // (deadmic19) a mic silent from the canceller's first block: its noise measured now, as at a cold start
-    if (DEAD_FRESH_FLOORS && a.everLive == 0 && a.suppress) sup_floors_unmeasured(a.sup);
+    const long = <f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000;
+    if (long && (dl_onset(a.delay) >= 0 || (DEAD_FRESH_HOLD && a.olPause < a.slots))) a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
+    // (deadmic19) a mic silent from the canceller's first block for DEAD_RUN_MS or more (a muted start): its noise
+    // measured now, as at a cold start. (Not after a shorter silent start: the browser goldens' noiseless mics, silent
+    // until the echo arrives, moved; such a start still leaves the floors at floorMin, rising 3 dB a second.)
+    if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) sup_floors_unmeasured(a.sup);
     a.deadRun = 0;
   }
   a.everLive = 1;
