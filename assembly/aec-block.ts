@@ -21,7 +21,13 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** ... for this long of live mic, ms: the statistics are smoothed over 250 ms; the stale peak stood 0.5 s. */
 // @ts-ignore: decorator
 @inline const DEAD_PLACE_HOLD_MS: f32 = 750;
-import { sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
+/** (deadmic19) The hold also before a first onset, after a dead stretch over which the reference played (`--use AEC_DEAD_FRESH_OFF=1`: main 4991648's, none). */
+// @ts-ignore: decorator
+@inline const DEAD_FRESH_HOLD: bool = !isDefined(AEC_DEAD_FRESH_OFF);
+/** (deadmic19) The suppressor's floors unmeasured again when the mic first turns live after a silent start (`--use AEC_DEAD_FLOORS_OFF=1`: main's). */
+// @ts-ignore: decorator
+@inline const DEAD_FRESH_FLOORS: bool = !isDefined(AEC_DEAD_FLOORS_OFF);
+import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
@@ -513,11 +519,23 @@ export function aec_block(a: Aec): void {
   // mic's first updates against their stale state: in the 24-hour soak's medium room the peak stood
   // at 192 ms for 0.5 s after a 10 s zeroed mic (the echo at 78-96), the filter moved there and
   // stayed 15 s (4.6 dB, 24% leaks). The placement waits DEAD_PLACE_HOLD_MS of live mic.
+  // (deadmic19) Not only where the estimate had placed the filter before: a canceller that starts on a
+  // muted mic has no stale statistics, but while the reference played unheard its first live frames
+  // hold only the echo's tail, read against the reply's last frames at lags that grow with the pause
+  // after it (the week's medium room from a fresh canceller at 55.5 h: peak 120 -> 216 ms in 0.2 s,
+  // 32% against a mean of 9%, the first onset 216 ms at 0.25 s for an echo at 78 and kept for the
+  // call, 4.0 dB, 28% leaks). So the hold too where the reference played within the history
+  // (olPause < slots) before a first onset; with nothing played, the mic's return reads as a cold start.
   if (a.deadRun > 0) {
-    // (only where the estimate had placed the filter before: a call that starts on a muted mic has no stale statistics)
-    if (dl_onset(a.delay) >= 0 && <f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000) a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
+    const long = <f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000;
+    if (long && (dl_onset(a.delay) >= 0 || (DEAD_FRESH_HOLD && a.olPause < a.slots))) a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
+    // (deadmic19) a mic silent from the canceller's first block for DEAD_RUN_MS or more (a muted start): its noise
+    // measured now, as at a cold start. (Not after a shorter silent start: the browser goldens' noiseless mics, silent
+    // until the echo arrives, moved; such a start still leaves the floors at floorMin, rising 3 dB a second.)
+    if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) sup_floors_unmeasured(a.sup);
     a.deadRun = 0;
   }
+  a.everLive = 1;
   // 3. adapt the background
   adapt(a, fh, sdd, quiet, echoing);
   if (HOOKS) ab_tail(a, fh, quiet);

@@ -196,6 +196,23 @@ export function sup_floors_keep(p: usize): void {
   memory.copy(s.cnoiseKept, s.cnoise, <usize>s.k << 2);
 }
 
+/**
+ * (deadmic19) The mic turned live for the first time after a digitally silent start: both floors back to
+ * unmeasured (the reset's), so that the mic's noise is measured as at a cold start. Fallen to floorMin
+ * through the silence (unmeasured floors do not hold), they rose 3 dB a second: the call after a mic
+ * zeroed for 10 s from the canceller's first block played no comfort noise for its 30 s (single talk
+ * 44-48 dB against a 32 dB noise ceiling, on main 4991648's canceller too).
+ */
+export function sup_floors_unmeasured(p: usize): void {
+  const s = changetype<Suppress>(p);
+  for (let j = 0; j < s.k; j++) {
+    store<f32>(s.noise + (<usize>j << 2), 1);
+    store<f32>(s.cnoise + (<usize>j << 2), 1);
+    store<f32>(s.noiseKept + (<usize>j << 2), Infinity);
+    store<f32>(s.cnoiseKept + (<usize>j << 2), Infinity);
+  }
+}
+
 /** (aec-soakhist17) The reference returned after FLOOR_AWAY_MS: each bin's floors at most FLOOR_RETURN x the kept ones. */
 export function sup_floors_return(p: usize): void {
   const s = changetype<Suppress>(p);

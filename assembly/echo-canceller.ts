@@ -105,6 +105,7 @@ export function aec_reset(s: usize): void {
   a.blocks = 0;
   a.deadRun = 0;
   a.liveHold = 0;
+  a.everLive = 0;
   a.declinedOnset = -1;
   a.declinedChanges = 0;
   a.wrongBlocks = 0;

@@ -11,6 +11,7 @@
 //
 //   node bench/echo-soak-window.mjs hooked 60500 60760              (the desk after the clipping at 16.9 h, from its room change)
 //   ECHO_SOAK_TRACE=60710:60750 node bench/echo-soak-window.mjs hooked 60680 60750
+//   ECHO_SOAK_UNFAULT=301750 (deadmic19): that fault segment with its mic as it would have been (is the fault needed?)
 //   ECHO_SOAK_HOURS-like params: ECHO_SOAK_DRIFT_PPM (100), ECHO_SOAK_RATE (16000)
 //   ECHO_VETO=MASK (with a hooked build: assembly/bench-hooks.ts ab_veto, an oracle or a variant switched on; aec-changes16)
 //   ECHO_SOAK_PROFILE=a,b (with the trace, aec-late15): also the delay profile's peak and mean over the
@@ -210,7 +211,11 @@ const wall = performance.now();
 const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
   const startS = segment.start / RATE;
   const { aec, k, hooks, out, blockMs, tag } = run;
-  const { reference, mic, echo, near } = segment.scene;
+  const { reference, echo, near } = segment.scene;
+  // ECHO_SOAK_UNFAULT=T1,T2 (deadmic19): the fault segments starting at those times (s) heard with their mic as it
+  // would have been (echo + user + noise: no clipping, zeroing, DC or silence): does the next window need the fault?
+  const unfault = process.env.ECHO_SOAK_UNFAULT?.split(',').map(Number).includes(startS);
+  const mic = unfault ? segment.scene.echo.map((/** @type {number} */ e, /** @type {number} */ i) => e + near[i] + segment.scene.noise[i]) : segment.scene.mic;
   const n = mic.length;
   // (fixture19) a start inside the segment (ECHO_SOAK_ALSO): from the block at startAt; that window is not measured
   const skip = Math.max(0, Math.floor(((run.startAt - startS) * RATE) / block) * block);
@@ -296,7 +301,7 @@ const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
     partial: skip > 0,
     segment,
     raw,
-    line: `${tag}${startS} ${segment.room} ${segment.kind}${segment.pathChange ? ` (${segment.pathChange})` : ''} true ${fmt(segment.echoDelayMs, 0)} est ${fmt(aec.delayMs, 0)} ms, skew ${fmt(aec.clockSkewPpm)}, ERLE ${fmt(aec.erleDb)}, changes ${aec.pathChanges - changesBefore}`,
+    line: `${tag}${startS} ${segment.room} ${segment.kind}${unfault ? ' (unfaulted)' : ''}${segment.pathChange ? ` (${segment.pathChange})` : ''} true ${fmt(segment.echoDelayMs, 0)} est ${fmt(aec.delayMs, 0)} ms, skew ${fmt(aec.clockSkewPpm)}, ERLE ${fmt(aec.erleDb)}, changes ${aec.pathChanges - changesBefore}`,
   };
 };
 for (const segment of segments()) for (const run of runs) processSegment(run, segment);
