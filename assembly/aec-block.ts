@@ -155,7 +155,7 @@ function place(a: Aec, onset: i32): void {
   if (by > 0 && a.moves > 0 && fit > FIT_DB && leadingShare(a.wf, a.k, a.m, by) > DROP_SHARE) {
     a.declinedOnset = onset;
     a.declinedChanges = a.pathChanges;
-    if (DECLINE_KEEP) dl_keep(a.delay, a.offset + PRE_BLOCKS); // (onset19's variant: the estimator keeps the placed onset)
+    if (DECLINE_KEEP) dl_keep(a.delay, a.offset + PRE_BLOCKS); // (onset19: the estimator keeps the placed onset)
     return;
   }
   const spec = <usize>(8 * a.k);
@@ -200,9 +200,9 @@ function place(a: Aec, onset: i32): void {
 /** (onset19) place judges the fit by heardErleDb's best over the last 0.5-1 s while heardErleDb stands over this (dB): the foreground still removes part of the echo now. */
 // @ts-ignore: decorator
 @inline const FIT_LOW_DB: f32 = 5;
-/** (onset19, a variant off by default: `--use AEC_DECLINE_KEEP=1`) a declined move also sets the estimator's onset back to the placed one (./aec-delay dl_keep). */
+/** (onset19) A declined move also sets the estimator's onset back to the placed one (./aec-delay dl_keep), so that what reads the onset (./aec-change arriving / rising / fading, ./aec-skew) reads the filter's lag: after a decline the stale onset's skew follow moved it off the declined one, and the filter followed it after a 2-minute pause (the week's 253680 s: 10.7 -> 9.7 dB without this, 31.3 dB with it). `--use AEC_DECLINE_KEEP_OFF=1`: not. */
 // @ts-ignore: decorator
-@inline const DECLINE_KEEP: bool = isDefined(AEC_DECLINE_KEEP);
+@inline const DECLINE_KEEP: bool = !isDefined(AEC_DECLINE_KEEP_OFF);
 /** (onset19) That judgement (`--use AEC_FITHOLD_OFF=1`: by heardErleDb now, main 4991648's). */
 // @ts-ignore: decorator
 @inline const FIT_HOLD: bool = !isDefined(AEC_FITHOLD_OFF);

@@ -738,7 +738,7 @@ export function dl_hold(p: usize): void {
   d.candidateBlocks = 0;
 }
 
-/** (onset19, `--use AEC_DECLINE_KEEP=1` only) The placement declined a move: the accepted onset set back to `onset` (the placed one), no candidate. */
+/** (onset19) The placement declined a later move (./aec-block place): the accepted onset set back to `onset` (the placed one), no candidate. */
 export function dl_keep(p: usize, onset: i32): void {
   const d = changetype<Delay>(p);
   d.onset = onset;
