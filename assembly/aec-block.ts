@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted } from "./aec-delay";
+import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
 import { sup_user_present, sup_floors_keep, sup_floors_return } from "./aec-suppress-init";
@@ -142,7 +142,10 @@ function place(a: Aec, onset: i32): void {
   // louder than the mic: a path change within 80 ms of echo without the user (./aec-change), and
   // the sustained ERLE under FIT_DB within ~0.25 s; an echo drifting later leaves the dropped
   // partitions near empty.
-  if (by > 0 && a.moves > 0 && onset == a.declinedOnset && a.pathChanges == a.declinedChanges) return;
+  if (by > 0 && a.moves > 0 && onset == a.declinedOnset && a.pathChanges == a.declinedChanges) {
+    if (DECLINE_KEEP) dl_keep(a.delay, a.offset + PRE_BLOCKS);
+    return;
+  }
   // (onset19) "Still removes it" over the last 0.5-1 s (./aec-change holdFit), not only now: a short
   // loud burst of a reply after a gap (a stressed syllable 12-20 dB over the reply, 0.2 s after 0.3 s
   // of near silence) fills the smoothed statistics on its own, and its self-similarity (a voiced
@@ -158,6 +161,7 @@ function place(a: Aec, onset: i32): void {
   if (by > 0 && a.moves > 0 && fit > FIT_DB && leadingShare(a.wf, a.k, a.m, by) > DROP_SHARE) {
     a.declinedOnset = onset;
     a.declinedChanges = a.pathChanges;
+    if (DECLINE_KEEP) dl_keep(a.delay, a.offset + PRE_BLOCKS); // (onset19: the estimator keeps the placed onset)
     return;
   }
   const spec = <usize>(8 * a.k);
@@ -202,6 +206,9 @@ function place(a: Aec, onset: i32): void {
 /** (onset19) place judges the fit by heardErleDb's best over the last 0.5-1 s while heardErleDb stands over this (dB): the foreground still removes part of the echo now. */
 // @ts-ignore: decorator
 @inline const FIT_LOW_DB: f32 = 5;
+/** (onset19) A declined move also sets the estimator's onset back to the placed one (./aec-delay dl_keep), so that what reads the onset (./aec-change arriving / rising / fading, ./aec-skew) reads the filter's lag: after a decline the stale onset's skew follow moved it off the declined one, and the filter followed it after a 2-minute pause (the week's 253680 s: 10.7 -> 9.7 dB without this, 31.3 dB with it). `--use AEC_DECLINE_KEEP_OFF=1`: not. */
+// @ts-ignore: decorator
+@inline const DECLINE_KEEP: bool = !isDefined(AEC_DECLINE_KEEP_OFF);
 /** (onset19) That judgement (`--use AEC_FITHOLD_OFF=1`: by heardErleDb now, main 4991648's). */
 // @ts-ignore: decorator
 @inline const FIT_HOLD: bool = !isDefined(AEC_FITHOLD_OFF);

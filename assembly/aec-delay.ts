@@ -747,6 +747,14 @@ export function dl_hold(p: usize): void {
   d.candidateBlocks = 0;
 }
 
+/** (onset19) The placement declined a later move (./aec-block place): the accepted onset set back to `onset` (the placed one), no candidate. */
+export function dl_keep(p: usize, onset: i32): void {
+  const d = changetype<Delay>(p);
+  d.onset = onset;
+  d.candidate = -1;
+  d.candidateBlocks = 0;
+}
+
 /**
  * (aec-late15) Moves the accepted onset by `lags` (whole blocks the echo moved by the clock skew
  * followed: ./aec-skew followOnset), within the searched lags, where the profile's peak (distinct or
