@@ -13,6 +13,7 @@
 //   ECHO_SOAK_TRACE=60710:60750 node bench/echo-soak-window.mjs hooked 60680 60750
 //   ECHO_SOAK_UNFAULT=301750 (deadmic19): that fault segment with its mic as it would have been (is the fault needed?)
 //   ECHO_SOAK_HOURS-like params: ECHO_SOAK_DRIFT_PPM (100), ECHO_SOAK_RATE (16000)
+//   ECHO_SOAK_SOLO=1 ECHO_SOAK_ALSO=199740 (young19): that start alone (FROM_S's canceller not run), with the shifts' and judge's lines
 //   ECHO_VETO=MASK (with a hooked build: assembly/bench-hooks.ts ab_veto, an oracle or a variant switched on; aec-changes16)
 //   ECHO_SOAK_PROFILE=a,b (with the trace, aec-late15): also the delay profile's peak and mean over the
 //   searched lags (%) and its lags a..b-1 (% coherent); the sox-medium window at 24 kHz:
@@ -61,7 +62,10 @@ const fmt = (/** @type {number | null | undefined} */ x, d = 1) => (x === null |
 // each; the shifts' trace only without ECHO_SOAK_ALSO (one trace buffer per module, every canceller's shifts in it).
 // (fixture19) A start inside a segment starts there (before, at the next segment's start: 199740 meant 199750), that
 // window printed unmeasured (`| -`); FROM_S itself still starts at the first segment from it.
-const starts = [FROM_S, ...(process.env.ECHO_SOAK_ALSO?.split(',').map(Number) ?? [])];
+// ECHO_SOAK_SOLO=1 (young19): only the ECHO_SOAK_ALSO cancellers (FROM_S's not run), so that one start inside a
+// segment (ECHO_SOAK_ALSO=199740) is the only canceller and gets the shifts' and the path-change judge's traces
+const starts = [...(process.env.ECHO_SOAK_SOLO === '1' ? [] : [FROM_S]), ...(process.env.ECHO_SOAK_ALSO?.split(',').map(Number) ?? [])];
+if (!starts.length) throw new Error('ECHO_SOAK_SOLO=1 needs ECHO_SOAK_ALSO');
 if (starts.some((s) => !(s >= FROM_S && s < TO_S))) throw new Error('ECHO_SOAK_ALSO: starts within FROM_S..TO_S');
 const block = RATE / 100;
 const runs = starts.map((startAt, index) => {
@@ -81,7 +85,10 @@ const runs = starts.map((startAt, index) => {
     judgesShown: 0,
     startAt,
     wide: process.env.ECHO_SOAK_WIDE === '1' || (process.env.ECHO_SOAK_WIDE_RUNS?.split(',').map(Number) ?? []).includes(index),
-    tag: index === 0 ? '' : `[${startAt}${process.env.ECHO_SOAK_WIDE_RUNS?.split(',').map(Number).includes(index) ? 'w' : ''}] `,
+    tag:
+      index === 0 && process.env.ECHO_SOAK_SOLO !== '1'
+        ? ''
+        : `[${startAt}${process.env.ECHO_SOAK_WIDE_RUNS?.split(',').map(Number).includes(index) ? 'w' : ''}] `,
     aec,
     k,
     hooks,
