@@ -33,21 +33,11 @@ for (const room of roomsArg.split(','))
     for (let i = ref.length - RATE / 2; i < ref.length; i++) r += ref[i] ** 2;
     const cells = libs.map((lib) => {
       const aec = new lib.EchoCanceller({ sampleRate: RATE });
-      const block = RATE / 100;
-      const out = new Float32Array(block);
-      const latency = aec.latencySamples;
-      let raw = new Float32Array(0);
-      for (const { scene } of segments) {
-        raw = new Float32Array(scene.mic.length);
-        for (let at = 0; at < scene.mic.length; at += block) {
-          aec.pushReference(scene.reference.subarray(at, at + block));
-          aec.processInto(scene.mic.subarray(at, at + block), out);
-          raw.set(out.subarray(0, Math.min(block, scene.mic.length - at)), at);
-        }
-      }
-      const aligned = new Float32Array(raw.length);
-      aligned.set(raw.subarray(latency), 0);
-      aligned.set(lab.flushCanceller(aec, latency, block).subarray(0, latency), raw.length - latency);
+      const aligned = lab.cancelScenes(
+        aec,
+        segments.map((/** @type {any} */ g) => g.scene),
+        RATE / 100,
+      );
       const f = lab.measureEcho(call.scene, aligned, 'EchoCanceller', 1, false);
       const cell = `${f.singleTalk.reductionDb.toFixed(1)} dB (ceiling ${f.singleTalk.ceilingDb.toFixed(1)}), leaks ${(100 * f.singleTalk.leakShare).toFixed(1)}%, double talk ${(100 * f.doubleTalk.cleanShare).toFixed(1)}%, est ${aec.delayMs.toFixed(0)}`;
       aec.free();

@@ -113,6 +113,32 @@ export function flushCanceller(aec: SoakCanceller, latency: number, block: numbe
 }
 
 /**
+ * (deadmic19) The scenes, in order, through `aec` in blocks of `block`; returns the last scene's output
+ * aligned to its mic (the canceller's `latencySamples` taken off the front and flushed at the end).
+ */
+export function cancelScenes(
+  aec: SoakCanceller & { latencySamples: number },
+  scenes: { mic: Float32Array; reference: Float32Array }[],
+  block: number,
+): Float32Array {
+  const out = new Float32Array(block);
+  const latency = aec.latencySamples;
+  let raw = new Float32Array(0);
+  for (const scene of scenes) {
+    raw = new Float32Array(scene.mic.length);
+    for (let at = 0; at < scene.mic.length; at += block) {
+      aec.pushReference(scene.reference.subarray(at, at + block));
+      aec.processInto(scene.mic.subarray(at, at + block), out);
+      raw.set(out.subarray(0, Math.min(block, scene.mic.length - at)), at);
+    }
+  }
+  const aligned = new Float32Array(raw.length);
+  aligned.set(raw.subarray(latency), 0);
+  aligned.set(flushCanceller(aec, latency, block).subarray(0, latency), raw.length - latency);
+  return aligned;
+}
+
+/**
  * Runs the soak; `onWindow` sees each segment's figures as they come (for progress on long runs). `segments`
  * (fixture19): a stretch of the run instead of the whole (soakSegments from a soakResume state), through one fresh canceller.
  */

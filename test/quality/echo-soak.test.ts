@@ -19,7 +19,7 @@ import { kernelMemory } from '../../src/wasm/load.js';
 import { measureEcho } from '../helpers/echo-metrics.js';
 import { buildScene } from '../helpers/echo-scenes.js';
 import { CYCLE_S, SOAK_ROOMS, type SoakParams, type SoakResume, soakResume, soakSegments } from '../helpers/echo-soak.js';
-import { flushCanceller, judgeAlignment, runSoak, type SoakRun, type SoakWindow } from '../helpers/echo-soak-run.js';
+import { cancelScenes, judgeAlignment, runSoak, type SoakRun, type SoakWindow } from '../helpers/echo-soak-run.js';
 import { rng } from '../helpers/random.js';
 import { decodeWavChannels, parseWav } from '../../src/wav/wav.js';
 
@@ -190,21 +190,7 @@ describe('a canceller started on an all-zero mic (deadmic19)', () => {
       expect(zeroed!.scene.mic.every((x) => x === 0)).toBe(true);
       const aec = new EchoCanceller({ sampleRate: RATE });
       try {
-        const block = RATE / 100;
-        const out = new Float32Array(block);
-        const latency = aec.latencySamples;
-        let raw = new Float32Array(0);
-        for (const { scene } of [zeroed!, call!]) {
-          raw = new Float32Array(scene.mic.length);
-          for (let at = 0; at < scene.mic.length; at += block) {
-            aec.pushReference(scene.reference.subarray(at, at + block));
-            aec.processInto(scene.mic.subarray(at, at + block), out);
-            raw.set(out.subarray(0, Math.min(block, scene.mic.length - at)), at);
-          }
-        }
-        const aligned = new Float32Array(raw.length);
-        aligned.set(raw.subarray(latency), 0);
-        aligned.set(flushCanceller(aec, latency, block).subarray(0, latency), raw.length - latency);
+        const aligned = cancelScenes(aec, [zeroed!.scene, call!.scene], RATE / 100);
         const f = measureEcho(call!.scene, aligned, 'EchoCanceller', 1, false);
         expect(f.singleTalk.reductionDb).toBeGreaterThanOrEqual(25);
         expect(f.singleTalk.reductionDb).toBeLessThanOrEqual(f.singleTalk.ceilingDb + 3);
