@@ -756,11 +756,8 @@ export function dl_rearm_left(p: usize): i32 {
   return changetype<Delay>(p).rearmed;
 }
 export function dl_hold_rearm(p: usize, onset: i32, rearmed: i32): void {
-  const d = changetype<Delay>(p);
-  d.onset = onset;
-  d.candidate = -1;
-  d.candidateBlocks = 0;
-  d.rearmed = rearmed;
+  dl_keep(p, onset);
+  changetype<Delay>(p).rearmed = rearmed;
 }
 
 /** (onset19) The placement declined a later move (./aec-block place): the accepted onset set back to `onset` (the placed one), no candidate. */
