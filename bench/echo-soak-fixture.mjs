@@ -10,34 +10,24 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path, { join } from 'node:path';
-import v8 from 'node:v8';
 import { writeWav } from '../scripts/wav.mjs';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { cachedSegments, soakParams } from './echo-soak-params.mjs';
 
 const [segArg, fromArg, toArg, file] = process.argv.slice(2);
 if (!segArg || !fromArg || !toArg || !file) throw new Error('usage: node bench/echo-soak-fixture.mjs <segment start s> <from s in it> <to s in it> <out.wav>');
 const SEGMENT_S = Number(segArg);
-const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-fixture-'));
 /** @type {any} */
 const lab = await importLabHelpers(['echo-soak'], tmp);
 rmSync(tmp, { recursive: true, force: true });
-const params = {
-  sampleRate: RATE,
-  driftPpm: Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100),
-  seconds: Number(process.env.ECHO_SOAK_HOURS ?? 24) * 3600,
-  rooms: lab.SOAK_ROOMS,
-  erlDb: 18,
-  delayMs: 60,
-  seed: 1,
-};
+const params = soakParams(lab);
+const RATE = params.sampleRate;
 /** @returns {any} the segment starting at SEGMENT_S */
 function segment() {
-  const cache = process.env.ECHO_SOAK_CACHE;
-  if (cache && existsSync(cache)) {
-    const saved = v8.deserialize(readFileSync(cache));
-    if (JSON.stringify(saved.params) !== JSON.stringify(params)) throw new Error(`${cache} holds another run's segments`);
-    return saved.segments.find((/** @type {any} */ s) => s.start === SEGMENT_S * RATE);
+  const saved = cachedSegments(params);
+  if (saved) {
+    return saved.find((/** @type {any} */ s) => s.start === SEGMENT_S * RATE);
   }
   for (const s of lab.soakSegments(params, SEGMENT_S)) if (s.start === SEGMENT_S * RATE) return s;
 }

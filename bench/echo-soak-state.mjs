@@ -16,27 +16,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path, { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import v8 from 'node:v8';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { cachedSegments, soakParams } from './echo-soak-params.mjs';
 
 const [fromArg, toArg, file] = process.argv.slice(2);
 if (!fromArg || !toArg || !file) throw new Error('usage: node bench/echo-soak-state.mjs <segment start s> <to s> <out.json>');
 const FROM_S = Number(fromArg);
 const TO_S = Number(toArg);
-const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
 const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-state-'));
 /** @type {any} */
 const lab = await importLabHelpers(['echo-soak'], tmp);
 rmSync(tmp, { recursive: true, force: true });
-const params = {
-  sampleRate: RATE,
-  driftPpm: Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100),
-  seconds: Number(process.env.ECHO_SOAK_HOURS ?? 24) * 3600,
-  rooms: lab.SOAK_ROOMS,
-  erlDb: 18,
-  delayMs: 60,
-  seed: 1,
-};
+const params = soakParams(lab);
+const RATE = params.sampleRate;
 const t0 = performance.now();
 const state = lab.soakResume(params, FROM_S);
 console.log(`drew the run to ${FROM_S} s in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -50,9 +42,7 @@ const sha = (/** @type {Float32Array} */ x) =>
   createHash('sha256')
     .update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength))
     .digest('hex');
-const cache = process.env.ECHO_SOAK_CACHE;
-/** @type {any[] | undefined} */
-const cached = cache && existsSync(cache) ? v8.deserialize(readFileSync(cache)).segments : undefined;
+const cached = cachedSegments(params);
 const segments = [];
 for (const s of lab.soakSegments(params, 0, state)) {
   if (s.start >= TO_S * RATE) break;

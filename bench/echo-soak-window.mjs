@@ -18,12 +18,13 @@
 //   ECHO_SOAK_PROFILE=a,b (with the trace, aec-late15): also the delay profile's peak and mean over the
 //   searched lags (%) and its lags a..b-1 (% coherent); the sox-medium window at 24 kHz:
 //   ECHO_SOAK_RATE=24000 ECHO_SOAK_TRACE=7500:8000 ECHO_SOAK_PROFILE=0,16 node bench/echo-soak-window.mjs hooked 7500 8000
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import os from 'node:os';
 import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from './echo-lab-bundle.mjs';
+import { cachedSegments, soakParams } from './echo-soak-params.mjs';
 import { importHooked } from './echo-lab/hooked-build.mjs';
 import { JUDGE_STRIDE, judgeLines } from './echo-lab/louder-judge.mjs';
 
@@ -31,7 +32,6 @@ const [dist, fromArg, toArg] = process.argv.slice(2);
 if (!dist || !fromArg || !toArg) throw new Error('usage: node bench/echo-soak-window.mjs <hooked | dist> <from s> <to s>');
 const FROM_S = Number(fromArg);
 const TO_S = Number(toArg);
-const RATE = Number(process.env.ECHO_SOAK_RATE ?? 16000);
 const trace = process.env.ECHO_SOAK_TRACE?.split(':').map(Number);
 const profileLags = process.env.ECHO_SOAK_PROFILE?.split(',').map(Number);
 // ECHO_SOAK_EVERY=10 (ms, a multiple of 10): the trace's step (50 ms unless set); ECHO_SOAK_BEYOND=1 (aec-jump17): also the
@@ -44,15 +44,8 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'rtpcm-soak-window-'));
 const lab = await importLabHelpers(['echo-soak', 'echo-metrics', 'echo-soak-run'], tmp);
 rmSync(tmp, { recursive: true, force: true });
 const lib = dist === 'hooked' ? await importHooked() : await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
-const params = {
-  sampleRate: RATE,
-  driftPpm: Number(process.env.ECHO_SOAK_DRIFT_PPM ?? 100),
-  seconds: Number(process.env.ECHO_SOAK_HOURS ?? 24) * 3600, // the run's segments (the generator stops at TO_S; ECHO_SOAK_HOURS as the run's)
-  rooms: process.env.ECHO_SOAK_ROOMS?.split(',') ?? lab.SOAK_ROOMS, // ECHO_SOAK_ROOMS=a,b: another round of rooms (aec-soakhist17)
-  erlDb: 18,
-  delayMs: 60,
-  seed: 1,
-};
+const params = soakParams(lab); // the run's segments (the generator stops at TO_S; ECHO_SOAK_HOURS as the run's)
+const RATE = params.sampleRate;
 const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
 const fmt = (/** @type {number | null | undefined} */ x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
@@ -183,13 +176,12 @@ const finish = (/** @type {any} */ run, /** @type {Float32Array} */ next) => {
 };
 /** The segments FROM_S..TO_S; ECHO_SOAK_CACHE=<file>: kept there (v8 serialized) and read back on the next run with the same span. */
 function* segments() {
-  const cache = process.env.ECHO_SOAK_CACHE;
-  if (cache && existsSync(cache)) {
-    const saved = v8.deserialize(readFileSync(cache));
-    if (JSON.stringify(saved.params) !== JSON.stringify(params)) throw new Error(`${cache} holds another run's segments`);
-    yield* saved.segments.filter((/** @type {any} */ s) => s.start / RATE >= FROM_S && s.start / RATE < TO_S);
+  const saved = cachedSegments(params);
+  if (saved) {
+    yield* saved.filter((/** @type {any} */ s) => s.start / RATE >= FROM_S && s.start / RATE < TO_S);
     return;
   }
+  const cache = process.env.ECHO_SOAK_CACHE;
   const kept = [];
   // the segments before FROM_S are drawn, not rendered (soakSegments' fromS): ~8x sooner to reach hour 40
   for (const segment of lab.soakSegments(params, process.env.ECHO_SOAK_RENDER_ALL === '1' ? 0 : FROM_S)) {
