@@ -329,9 +329,10 @@ describe('a replayed stretch of the week (the 168-hour soak) from the generator 
   // mic returns as the reply pauses; main 2c254c9's hold after a dead mic (DEAD_PLACE_HOLD_MS) ran out in that
   // pause, the delay estimate took the echo's tail at 176 ms for the echo at 78 and the call leaked whole; since
   // soak199-18 the hold counts only blocks in which the reference plays (assembly/aec-block.ts).
-  it('recovers from the dead mic at 55.5 h: the call after it >= 25 dB single talk, leaks <= 1%, the delay estimate under 1.5 times the true delay (main 4991648: 32.0 dB, 0%, 96 ms; main 2c254c9: 5.0 dB, 21.3%, 176 ms for the echo at 78)', () => {
+  /** The segments rendered from fixtures/echo-soak/<file> (a generator state, bench/echo-soak-state.mjs) to its manifest entry's toS, each checked against the entry's sha256, through one fresh canceller from the state's segment. */
+  function replayState(file: string) {
     const dir = new URL('../../fixtures/echo-soak/', import.meta.url);
-    const entry = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')).files.find((f: { file: string }) => f.file === 'sox-medium-55h.state.json');
+    const entry = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')).files.find((f: { file: string }) => f.file === file);
     const saved = JSON.parse(readFileSync(new URL(entry.file, dir), 'utf8'));
     const floats = <T>(b64: string, as: (b: ArrayBuffer) => T) => {
       const b = Buffer.from(b64, 'base64');
@@ -362,7 +363,10 @@ describe('a replayed stretch of the week (the 168-hour soak) from the generator 
         yield s;
       }
     }
-    const replay = runSoak(params, undefined, stretch());
+    return runSoak(params, undefined, stretch());
+  }
+  it('recovers from the dead mic at 55.5 h: the call after it >= 25 dB single talk, leaks <= 1%, the delay estimate under 1.5 times the true delay (main 4991648: 32.0 dB, 0%, 96 ms; main 2c254c9: 5.0 dB, 21.3%, 176 ms for the echo at 78)', () => {
+    const replay = replayState('sox-medium-55h.state.json');
     const w = replay.windows.find((x) => x.startS === 199760)!;
     const f = w.figures!;
     console.log(
@@ -373,5 +377,23 @@ describe('a replayed stretch of the week (the 168-hour soak) from the generator 
     expect(f.singleTalk.reductionDb, label(w)).toBeGreaterThanOrEqual(25);
     expect(f.singleTalk.leakShare, label(w)).toBeLessThanOrEqual(0.01);
     expect(w.delayMs, label(w)).toBeLessThanOrEqual(1.5 * w.echoDelayMs);
+  });
+  // (lead20) fixtures/echo-soak/sox-medium-83h-clip.state.json: the state at 301710 s (83.8 h), the mic clipping (26 dB
+  // too much gain) for 10 s, then the call at 301720 s. A canceller that starts on the clipping mic (a hot mic as a
+  // call begins, turned down after) learned its floors 26 dB high; the noise floor fell within 0.6 s of the clip's end,
+  // the comfort noise's, held by the residual its filter still predicted, stood 15 dB over it for 10 s (the output at
+  // -48 to -53 dBFS on the echo alone). Since lead20 the comfort noise's floor stays under 4x the noise floor
+  // (assembly/aec-suppress.ts CN_OVER_NOISE).
+  it('plays comfort noise at the mic noise after a clipping start: the call after it >= 20 dB single talk, leaks <= 1% (main 1ff523b: 13.7 dB, 24.8%; measured 26.5 dB, 0%)', () => {
+    const replay = replayState('sox-medium-83h-clip.state.json');
+    const w = replay.windows.find((x) => x.startS === 301720)!;
+    const f = w.figures!;
+    console.log(
+      `the week at 83.8 h from a start on the clipping mic: ${w.startS} ${f.singleTalk.reductionDb.toFixed(1)} dB, leaks ${pct(f.singleTalk.leakShare)}`,
+    );
+    expect(replay.windows.map((x) => x.kind)).toEqual(['clip', 'call']);
+    expect(f.singleTalk.frames).toBeGreaterThanOrEqual(1000);
+    expect(f.singleTalk.reductionDb, label(w)).toBeGreaterThanOrEqual(20);
+    expect(f.singleTalk.leakShare, label(w)).toBeLessThanOrEqual(0.01);
   });
 });
