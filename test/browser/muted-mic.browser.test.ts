@@ -21,14 +21,15 @@
 // the session's output) and the audible leaks (10 ms frames of the output over -50 dBFS where the
 // echo at the mic is over -60 dBFS; issue 13's bound 1%), B beside its own second before the mute,
 // C beside A's first second (a fresh call on the same echo). Marked as failing where they failed,
-// measured (docs/NOTES.md muted20): WebKit's re-enabled track comes back 0.2-0.27 s late (75 ms for a
-// getUserMedia clone), so its B fails; Firefox's empty input takes skipMicrophone (as the session's
-// own mute() does in every engine), after which the canceller lost its placement for most mute
-// lengths; and a canceller whose mic starts on exact zeros while the reply plays (Chromium's and
-// WebKit's C) cancels 0.5-8.7 dB with 13-73% leaks after the unmute where a fresh call does 41-43 dB.
+// measured (docs/NOTES.md muted20): WebKit's re-enabled track comes back 0.2-0.27 s late (75 ms for
+// a getUserMedia clone; Chromium's in step or one quantum late), so its B fails; Firefox's empty
+// input takes skipMicrophone (as the session's own mute() does in every engine), after which the
+// canceller lost its placement for most mute lengths; and a canceller whose mic starts on exact
+// zeros while the reply plays (Chromium's and WebKit's C) cancels 0.3-8.7 dB with 13-75% leaks after
+// the unmute where a fresh call does 41-43 dB.
 // The same calls in Node (bottom; the worklet computes what Node computes) show them without a
 // browser. An `it.fails` that starts passing means the case was mended: make it `it`.
-// Cost: one ~12 s realtime run per engine (55-60 s for the three and the Node calls, on a loaded 2-core machine).
+// Cost: one ~12 s realtime run per engine (60-70 s for the three and the Node calls, loaded 2 cores).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -527,18 +528,21 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
   // the skipMicrophone path (the session's own mute() takes it in every engine), which loses the
   // placement after most mute lengths (Node, below: 14 of 20 from 0.5 to 10 s under 30 dB).
   const webkitLate = engine === 'webkit' ? it.fails : it;
-  webkitLate("B, once re-enabled, delivers A's samples again, in step (from its second quantum)", () => {
+  webkitLate("B, once re-enabled, delivers A's samples again, within 10 ms of in step (Chromium: 0 or one quantum late, measured)", () => {
     const u = run.unmuted.b + 1;
-    const a = run.mic.subarray(u * 128, (u + 375) * 128);
-    const b = run.micB.subarray(u * 128, (u + 375) * 128);
-    let d = 0;
-    let e = 0;
-    for (let i = 0; i < a.length; i++) {
-      d += (b[i]! - a[i]!) ** 2;
-      e += a[i]! ** 2;
+    // the lag (in whole quanta, B behind A) at which B's quanta of the second after unmute equal A's
+    let best = { lag: -1, same: 0 };
+    for (let lag = 0; lag * 128 <= RATE / 100; lag++) {
+      let same = 0;
+      for (let q = u; q < u + SECOND; q++) {
+        let equal = true;
+        for (let i = 0; i < 128 && equal; i++) equal = run.micB[q * 128 + i] === run.mic[(q - lag) * 128 + i];
+        if (equal) same++;
+      }
+      if (same > best.same) best = { lag, same };
     }
-    console.log(`${engine}: B after unmute against A: ${(10 * Math.log10(d / e + 1e-30)).toFixed(1)} dB`);
-    expect(d).toBeLessThanOrEqual(e * 1e-6);
+    console.log(`${engine}: B after unmute: ${best.same} of ${SECOND} quanta equal to A's, ${best.lag} quanta behind`);
+    expect(best.same).toBeGreaterThanOrEqual(0.9 * SECOND);
   });
 
   // The canceller's outcome after an unmute turns on where the unmute falls in the reply and on the

@@ -39,7 +39,6 @@ function call(quiet: (s: number) => boolean, mode: 'zeros' | 'skip', trace: numb
     }
   };
   const qOf: number[] = [];
-  const pushed = 0;
   for (let q = 0; q < ECHO.length / QUANTUM; q++) {
     const s = (q * QUANTUM) / RATE;
     a.readPlayback(sp);
