@@ -23,8 +23,14 @@ function played(): Float32Array {
   a.free();
   return out;
 }
-const ECHO = roomMic(played(), RATE, Number.POSITIVE_INFINITY, 0.11).echo; // the reply delivered at 0: echo 110 ms behind
+// the reply delivered at 0: the echo 110 ms behind (made on first use: nothing runs without MUTED_SWEEP)
+let echo: Float32Array | undefined;
+const echoAtMic = () => {
+  echo ??= roomMic(played(), RATE, Number.POSITIVE_INFINITY, 0.11).echo;
+  return echo;
+};
 function call(quiet: (s: number) => boolean, mode: 'zeros' | 'skip', trace: number[] = []) {
+  const ECHO = echoAtMic();
   const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
   for (const e of SCRIPT) a.handleServerEvent(e);
   const sp = new Float32Array(QUANTUM);
