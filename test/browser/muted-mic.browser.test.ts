@@ -26,7 +26,7 @@
 // input takes skipMicrophone (as the session's own mute() does in every engine), after which the
 // canceller lost its placement for most mute lengths; and a canceller whose mic starts on exact
 // zeros while the reply plays (Chromium's and WebKit's C) cancels 0.3-13.7 dB with 21-84% leaks after
-// the unmute where a fresh call does 41-43 dB.
+// the unmute (Chromium once 42.9 dB) where a fresh call does 41-44 dB.
 // The same calls in Node (bottom; the worklet computes what Node computes) show them without a
 // browser. An `it.fails` that starts passing means the case was mended: make it `it`.
 // Cost: one ~12 s realtime run per engine (60-70 s for the three and the Node calls, loaded 2 cores).
