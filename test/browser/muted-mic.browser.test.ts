@@ -1,0 +1,620 @@
+// A muted microphone in real browsers, through the session's echo canceller (muted20). A user mutes
+// with `track.enabled = false` and the browser then delivers what it delivers (measured here,
+// docs/NOTES.md muted20): Chromium and WebKit exact zeros on the channel(s) of the source node (no
+// fade, no denormals, no held buffer), Firefox an input with no channels at all (the session then
+// skips the mic and drops the same span of reference: skipMicrophone). Three calls run side by
+// side in one AudioContext at 48 kHz, each a connectRealtimeAudio session with the echo canceller
+// on (its default), the same reply (demo/assets/reply-24000.wav four times over: 9.2 s) and the
+// same echo (the lab's desk room at 12 dB echo return loss), each on its own track of the same
+// source: A never muted; B muted 1.5-6.5 s into the reply (the assistant keeps playing); C muted
+// from before its first quantum and unmuted 2.3 s in (deadmic19's case). Where the echo comes from:
+// - Chromium: a real getUserMedia track, the fake capture device playing a file of the echo (a
+//   noise mark at 0.3 s tells the page where the file stands; the reply is sent to play ~0.1 s
+//   before its echo in the file); B and C are clones of the track (the same capture, their own
+//   `enabled`);
+// - Firefox and WebKit, whose fake microphones cannot play a file (a tone; a mock hum): the echo
+//   plays from an AudioBufferSourceNode into a MediaStreamAudioDestinationNode, and its track (and
+//   two clones) is the microphone. A disabled track of that kind delivers what the engine's
+//   getUserMedia track delivers when disabled (measured beside it: the same zeros or empty input,
+//   the same hard cut).
+// Judged over the second after each unmute: the echo reduction (the echo's energy at the mic over
+// the session's output) and the audible leaks (10 ms frames of the output over -50 dBFS where the
+// echo at the mic is over -60 dBFS; issue 13's bound 1%), B beside its own second before the mute,
+// C beside A's first second (a fresh call on the same echo). Marked as failing where they failed,
+// measured (docs/NOTES.md muted20): WebKit's re-enabled track comes back 0.2-0.27 s late (75 ms for
+// a getUserMedia clone; Chromium's in step or one quantum late), so its B fails; Firefox's empty
+// input takes skipMicrophone (as the session's own mute() does in every engine), after which the
+// canceller lost its placement for most mute lengths; and a canceller whose mic starts on exact
+// zeros while the reply plays (Chromium's and WebKit's C) cancels 0.3-13.7 dB with 21-84% leaks after
+// the unmute (Chromium once 42.9 dB) where a fresh call does 41-44 dB.
+// The same calls in Node (bottom; the worklet computes what Node computes) show them without a
+// browser. An `it.fails` that starts passing means the case was mended: make it `it`.
+// Cost: one ~12 s realtime run per engine (60-70 s for the three and the Node calls, loaded 2 cores).
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RealtimeAudioAdapter } from '../../src/index.js';
+import { REALTIME_ENGINES, openLibraryPage, type EngineName, type LibraryPage } from '../helpers/browser.js';
+import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
+import { replyScript } from '../helpers/reply-script.js';
+import { writeWav } from '../../scripts/wav.mjs';
+
+const RATE = 48000;
+/** The reply, four times over (event ids renumbered). */
+function script(): string[] {
+  const events = replyScript().map((e) => JSON.parse(e) as Record<string, unknown>);
+  const head = events.filter((e) => e.type !== 'response.output_audio.delta');
+  const deltas = events.filter((e) => e.type === 'response.output_audio.delta');
+  return [...head, ...deltas, ...deltas, ...deltas, ...deltas].map((e, i) => JSON.stringify({ ...e, event_id: `e${i + 1}` }));
+}
+const SCRIPT = script();
+
+/** The reply as a session plays it at 48 kHz, from its first sound. */
+function played(): Float32Array {
+  const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: false, send: () => {} });
+  for (const e of SCRIPT) a.handleServerEvent(e);
+  const out = new Float32Array(10 * RATE);
+  for (let at = 0; at < out.length; at += QUANTUM) a.readPlayback(out.subarray(at, at + QUANTUM));
+  a.free();
+  const first = out.findIndex((v) => v !== 0);
+  let last = out.length;
+  while (last > first && out[last - 1] === 0) last--;
+  return out.slice(first, last);
+}
+/** The echo at the mic from the reply's first sound (60 ms of room delay inside), and 0.5 s after it. */
+const ECHO = (() => {
+  const p = played();
+  const padded = new Float32Array(p.length + RATE / 2);
+  padded.set(p);
+  return roomMic(padded, RATE, Number.POSITIVE_INFINITY, 0.06).echo;
+})();
+
+/** Chromium's mic file: the mark at MARK_S, the echo from ECHO_AT_S. */
+const MARK_S = 0.3;
+const ECHO_AT_S = 1.5;
+function micFile(): string {
+  const x = new Float32Array(Math.round((ECHO_AT_S + 1) * RATE) + ECHO.length);
+  let s = 12345;
+  for (let i = Math.round(MARK_S * RATE); i < Math.round((MARK_S + 0.02) * RATE); i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    x[i] = (s / 2 ** 32 - 0.5) * 0.6;
+  }
+  x.set(ECHO, Math.round(ECHO_AT_S * RATE));
+  const path = join(os.tmpdir(), `rtpcm-muted-${process.pid}.wav`);
+  writeWav(path, x, RATE);
+  return path;
+}
+
+/** The mute plan, s from the echo's start at the mic: B off and on, C on. */
+// (C's unmute at the reply's second pass, 2.3 s: its first second hears the echo of the reply's start, as A's first second does)
+const PLAN = { bOff: 1.5, bOn: 6.5, cOn: 2.3, end: 9.2 };
+
+interface PageArgs {
+  via: 'file' | 'track';
+  echo: string;
+  script: string[];
+  plan: typeof PLAN;
+  markS: number;
+  echoAtS: number;
+}
+interface PageOut {
+  /** Per quantum: currentFrame, the channels of A's, B's and C's inputs. */
+  frames: number[];
+  channels: number[][];
+  /** Per quantum: the peak of B's and C's inputs (-1: no channel). */
+  peaks: number[][];
+  /** Track A as the sessions received it (channel 0), and session A's output (the reply played). */
+  micA: string;
+  micB: string;
+  micC: string;
+  playedA: string;
+  /** Where the echo starts at the mic, context frame. */
+  echoFrame: number;
+  /** Node only: D (the session's mute()) is read from `channels` there. */
+  dSpan: number[];
+  sendAt: number[];
+  sent: string[][];
+  stats: Record<string, unknown>[];
+  errors: string[];
+}
+
+/** In the page: the three sessions on track A and its clones, the echo, the mute plan; what they sent. */
+async function runCalls(a: PageArgs): Promise<PageOut> {
+  const w = window as any;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const ctx = new AudioContext({ sampleRate: 48000 });
+  await ctx.audioWorklet.addModule(
+    URL.createObjectURL(
+      new Blob(
+        [
+          `registerProcessor('muted-tap', class extends AudioWorkletProcessor {
+  constructor() { super(); this.marked = false; }
+  process(inputs) {
+    const m = inputs[0][0];
+    if (!this.marked && m) for (let i = 0; i < m.length; i++) if (Math.abs(m[i]) > 0.1) { this.marked = true; this.port.postMessage({ mark: currentFrame + i }); break; }
+    const p = inputs[3][0];
+    const peak = (x) => { if (!x) return -1; let v = 0; for (let i = 0; i < x.length; i++) v = Math.max(v, Math.abs(x[i])); return v; };
+    this.port.postMessage({ f: currentFrame, c: [inputs[0].length, inputs[1].length, inputs[2].length], z: [peak(inputs[1][0]), peak(inputs[2][0])], m: m ? m.slice() : null, b: inputs[1][0] ? inputs[1][0].slice() : null, x: inputs[2][0] ? inputs[2][0].slice() : null, p: p ? p.slice() : null });
+    return true;
+  }
+});`,
+        ],
+        { type: 'text/javascript' },
+      ),
+    ),
+  );
+  await ctx.suspend();
+  let trackA: MediaStreamTrack;
+  let echoSource: AudioBufferSourceNode | undefined;
+  if (a.via === 'file') {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: false, autoGainControl: false } });
+    trackA = stream.getAudioTracks()[0]!;
+  } else {
+    const bytes = Uint8Array.from(atob(a.echo), (c) => c.charCodeAt(0));
+    const echo = new Float32Array(bytes.buffer);
+    const buffer = ctx.createBuffer(1, echo.length, 48000);
+    buffer.copyToChannel(echo, 0);
+    echoSource = new AudioBufferSourceNode(ctx, { buffer });
+    const destination = ctx.createMediaStreamDestination();
+    destination.channelCount = 1;
+    echoSource.connect(destination);
+    trackA = destination.stream.getAudioTracks()[0]!;
+  }
+  const tracks = [trackA, trackA.clone(), trackA.clone()];
+  tracks[2]!.enabled = false; // C: muted before its first quantum
+  const tap = new AudioWorkletNode(ctx, 'muted-tap', { numberOfInputs: 4, numberOfOutputs: 1, outputChannelCount: [1] });
+  tap.connect(ctx.destination);
+  const quanta: { f: number; c: number[]; z: number[]; m: Float32Array | null; b: Float32Array | null; x: Float32Array | null; p: Float32Array | null }[] = [];
+  let markFrame = -1;
+  let playFrame = -1;
+  tap.port.onmessage = (e) => {
+    const d = e.data;
+    if (d.mark !== undefined) markFrame = d.mark;
+    else {
+      quanta.push(d);
+      if (playFrame < 0 && d.p)
+        for (let i = 0; i < d.p.length; i++)
+          if (d.p[i] !== 0) {
+            playFrame = d.f + i;
+            break;
+          }
+    }
+  };
+  const sent: string[][] = [[], [], []];
+  const errors: string[] = [];
+  const sessions = [];
+  for (let k = 0; k < 3; k++) {
+    const source = ctx.createMediaStreamSource(new MediaStream([tracks[k]!]));
+    source.connect(tap, 0, k);
+    const session = await w.pcm.connectRealtimeAudio({
+      context: ctx,
+      source,
+      protocol: 'openai',
+      destination: null,
+      send: (event: any) => {
+        if (event.type === 'input_audio_buffer.append') sent[k]!.push(event.audio);
+      },
+      onEvent: (event: any) => event.type === 'error' && errors.push(`${k}: ${event.code} ${event.message}`),
+    });
+    sessions.push(session);
+  }
+  sessions[0].node.connect(tap, 0, 3);
+  await ctx.resume();
+  const at = async (frame: number) => {
+    while (ctx.currentTime * ctx.sampleRate < frame) await sleep(5);
+  };
+  let echoFrame: number;
+  let sendAt: number[] = [];
+  if (a.via === 'file') {
+    const started = performance.now();
+    while (markFrame < 0) {
+      if (performance.now() - started > 10000) throw new Error('the mic file mark never arrived');
+      await sleep(5);
+    }
+    echoFrame = markFrame + Math.round((a.echoAtS - a.markS) * ctx.sampleRate);
+    await at(echoFrame - 0.06 * ctx.sampleRate); // the reply then plays ~0.06 s before its echo in the file (measured 0.05-0.2 s)
+    sendAt = [ctx.currentTime * ctx.sampleRate, quanta.at(-1)?.f ?? -1];
+    for (const s of sessions) for (const e of a.script) s.handleServerEvent(e);
+  } else {
+    await sleep(300);
+    for (const s of sessions) for (const e of a.script) s.handleServerEvent(e);
+    const started = performance.now();
+    while (playFrame < 0) {
+      if (performance.now() - started > 10000) throw new Error('the reply never played');
+      await sleep(2);
+    }
+    const when = Math.max(playFrame / ctx.sampleRate + 0.05, ctx.currentTime + 0.02);
+    echoSource!.start(when);
+    echoFrame = Math.round(when * ctx.sampleRate);
+  }
+  const s = (x: number) => echoFrame + Math.round(x * ctx.sampleRate);
+  await at(s(a.plan.bOff));
+  tracks[1]!.enabled = false;
+  await at(s(a.plan.cOn));
+  tracks[2]!.enabled = true;
+  await at(s(a.plan.bOn));
+  tracks[1]!.enabled = true;
+  await at(s(a.plan.end));
+  const stats = [];
+  for (const session of sessions) stats.push(await session.getStats());
+  for (const session of sessions) session.close();
+  for (const t of tracks) t.stop();
+  await ctx.close();
+  const b64 = (x: Float32Array) => {
+    const bytes = new Uint8Array(x.buffer);
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    return btoa(out);
+  };
+  const micA = new Float32Array(quanta.length * 128);
+  const micB = new Float32Array(quanta.length * 128);
+  const micC = new Float32Array(quanta.length * 128);
+  const playedA = new Float32Array(quanta.length * 128);
+  quanta.forEach((q, i) => {
+    if (q.m) micA.set(q.m, i * 128);
+    if (q.b) micB.set(q.b, i * 128);
+    if (q.x) micC.set(q.x, i * 128);
+    if (q.p) playedA.set(q.p, i * 128);
+  });
+  return {
+    frames: quanta.map((q) => q.f),
+    channels: quanta.map((q) => q.c),
+    peaks: quanta.map((q) => q.z),
+    micA: b64(micA),
+    micB: b64(micB),
+    micC: b64(micC),
+    playedA: b64(playedA),
+    echoFrame,
+    dSpan: [0, 0],
+    sendAt,
+    sent,
+    stats,
+    errors,
+  };
+}
+
+const f32 = (b64: string) => {
+  const b = Buffer.from(b64, 'base64');
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+/** A session's sent audio (24 kHz PCM16 appends) as floats. */
+function sentAudio(chunks: string[]): Float32Array {
+  const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c, 'base64')));
+  const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return Float32Array.from(pcm, (v) => v / 32768);
+}
+
+interface Judged {
+  reductionDb: number;
+  leaks: number;
+  echoFrames: number;
+}
+
+interface Run {
+  out: PageOut;
+  mic: Float32Array;
+  micB: Float32Array;
+  outputs: Float32Array[];
+  /** Per session: the tap quantum index each sent 24 kHz sample came from (-1 where none). */
+  quantumOf: Int32Array[];
+  /** The first quantum of each track's own (after mute) sound, index into the tap's quanta. */
+  unmuted: { b: number; c: number };
+  /** Where each track went quiet (zeros or no channels), tap quantum indices. */
+  muteSpans: { b: [number, number]; c: [number, number]; d: [number, number] };
+  delayMs: number;
+  /** The tap quantum where the echo starts at the mic. */
+  e0: number;
+}
+
+/** Sessions push 128 frames at 48 kHz per quantum with a channel (64 at 24 kHz sent); none without. */
+function analyse(out: PageOut): Run {
+  const mic = f32(out.micA);
+  const playedA = f32(out.playedA);
+  const outputs = out.sent.map(sentAudio);
+  const first = out.frames[0]!;
+  const idx = (frame: number) => Math.floor((frame - first) / 128);
+  // D (Node only: the session's own mute(), skipMicrophone): its skipped quanta in `channels`
+  const dPushes = (i: number) => (out.channels[i]![3] ?? 1) > 0;
+  let dFrom = out.channels.findIndex((c) => c[3] === 0);
+  let dTo = dFrom;
+  while (dTo >= 0 && dTo < out.channels.length && out.channels[dTo]![3] === 0) dTo++;
+  if (dFrom < 0) dFrom = dTo = 0;
+  const quantumOf = out.sent.map((_, k) => {
+    const map = new Int32Array(outputs[k]!.length).fill(-1);
+    let n = 0;
+    out.channels.forEach((c, i) => {
+      if (k === 3 ? dPushes(i) : c[k]! > 0) for (let j = 0; j < 64 && n < map.length; j++) map[n++] = i;
+    });
+    return map;
+  });
+  const e0 = idx(out.echoFrame);
+  const quanta = (s: number) => Math.round((s * RATE) / 128);
+  /** Track k's quiet quanta (no channel, or all zero) from `from`: [first, first sounding after). */
+  const span = (k: number, from: number): [number, number] => {
+    let a = from;
+    while (a < out.peaks.length && out.peaks[a]![k - 1]! > 0) a++;
+    let b = a;
+    while (b < out.peaks.length && out.peaks[b]![k - 1]! <= 0) b++;
+    return [a, b];
+  };
+  const bSpan = span(1, e0 + quanta(PLAN.bOff) - quanta(0.1));
+  const cSpan = span(2, e0);
+  const playFrame = playedA.findIndex((v) => v !== 0);
+  return {
+    out,
+    mic,
+    micB: f32(out.micB),
+    outputs,
+    quantumOf,
+    unmuted: { b: bSpan[1], c: cSpan[1] },
+    muteSpans: { b: bSpan, c: cSpan, d: [dFrom, dTo] },
+    e0,
+    delayMs: ((out.echoFrame - first - playFrame) / RATE) * 1000 + 60,
+  };
+}
+
+/**
+ * Session k over the tap's quanta [from, to): the echo's energy at the mic (track A, 48 kHz) over
+ * the output's energy (the session's sent 24 kHz audio, per sample), dB; leaks: 10 ms frames of the
+ * output over -50 dBFS among those where the echo at the mic is over -60 dBFS.
+ */
+function judge(run: Run, k: number, from: number, to: number): Judged {
+  const mic = run.mic;
+  const output = run.outputs[k]!;
+  const map = run.quantumOf[k]!;
+  let echo = 0;
+  let echoN = 0;
+  for (let i = from * 128; i < to * 128; i++) {
+    echo += mic[i]! ** 2;
+    echoN++;
+  }
+  let out = 0;
+  let outN = 0;
+  const frameOut = new Map<number, [number, number]>(); // 10 ms frame (of the tap's timeline) -> output energy, samples
+  for (let n = 0; n < output.length; n++) {
+    const q = map[n]!;
+    if (q < from || q >= to) continue;
+    out += output[n]! ** 2;
+    outN++;
+    const frame = Math.floor((q * 128 + (n % 64) * 2) / 480);
+    const f = frameOut.get(frame) ?? [0, 0];
+    f[0] += output[n]! ** 2;
+    f[1]++;
+    frameOut.set(frame, f);
+  }
+  let leaks = 0;
+  let echoFrames = 0;
+  for (const [frame, [e, n]] of frameOut) {
+    let m = 0;
+    for (let i = frame * 480; i < frame * 480 + 480; i++) m += (mic[i] ?? 0) ** 2;
+    if (m / 480 < 1e-6 || n < 200) continue;
+    echoFrames++;
+    if (e / n > 1e-5) leaks++;
+  }
+  return { reductionDb: 10 * Math.log10(echo / echoN / Math.max(out / Math.max(outN, 1), 1e-30)), leaks: leaks / Math.max(echoFrames, 1), echoFrames };
+}
+
+/**
+ * The same calls in Node, quantum by quantum (what the worklet computes: the page's sent audio
+ * matched a Node run of its recorded mic byte for byte, muted20): the echo from 0.3 s, the reply
+ * delivered 50 ms before it plays into the room (110 ms of delay with the room's 60); a muted track
+ * as Chromium and WebKit deliver it (`zeros`) or as Firefox does (`skip`: no channel, skipMicrophone);
+ * D the session's own mute() over B's span (skipMicrophone in every engine).
+ */
+function nodeCalls(mode: 'zeros' | 'skip'): PageOut {
+  const e0 = Math.round((0.3 * RATE) / QUANTUM);
+  const deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
+  const count = e0 + Math.round(((PLAN.end + 0.3) * RATE) / QUANTUM);
+  const micA = new Float32Array(count * QUANTUM);
+  micA.set(ECHO.subarray(0, micA.length - e0 * QUANTUM), e0 * QUANTUM);
+  const quiet = [
+    (_: number) => false,
+    (q: number) => q >= e0 + (PLAN.bOff * RATE) / QUANTUM && q < e0 + (PLAN.bOn * RATE) / QUANTUM,
+    (q: number) => q < e0 + (PLAN.cOn * RATE) / QUANTUM,
+  ];
+  quiet.push(quiet[1]!);
+  const sent: string[][] = [[], [], [], []];
+  const channels: number[][] = [];
+  const peaks: number[][] = [];
+  const mics = [micA, new Float32Array(micA.length), new Float32Array(micA.length)];
+  const playedA = new Float32Array(micA.length);
+  const adapters = [0, 1, 2, 3].map(
+    (k) =>
+      new RealtimeAudioAdapter({
+        protocol: 'openai',
+        inputRate: RATE,
+        outputRate: RATE,
+        echoCancellation: true,
+        send: (e) => {
+          const event = e as { type: string; audio?: string };
+          if (event.type === 'input_audio_buffer.append') sent[k]!.push(event.audio!);
+        },
+      }),
+  );
+  const zeros = new Float32Array(QUANTUM);
+  const speaker = new Float32Array(QUANTUM);
+  for (let q = 0; q < count; q++) {
+    const mic = micA.subarray(q * QUANTUM, (q + 1) * QUANTUM);
+    channels.push([0, 1, 2, 3].map((k) => ((mode === 'skip' || k === 3) && quiet[k]!(q) ? 0 : 1)));
+    peaks.push([1, 2].map((k) => (quiet[k]!(q) ? (mode === 'skip' ? -1 : 0) : mic.reduce((m, v) => Math.max(m, Math.abs(v)), 0))));
+    adapters.forEach((a, k) => {
+      if (q === deliver) for (const e of SCRIPT) a.handleServerEvent(e);
+      a.readPlayback(speaker);
+      if (k === 0) playedA.set(speaker, q * QUANTUM);
+      if (!quiet[k]!(q)) {
+        a.pushMicrophone(mic);
+        if (k > 0 && k < 3) mics[k]!.set(mic, q * QUANTUM);
+      } else if (mode === 'skip' || k === 3) a.capture.skipMicrophone(QUANTUM);
+      else a.pushMicrophone(zeros);
+    });
+  }
+  const stats = adapters.map((a) => ({ ...a.stats }) as unknown as Record<string, unknown>);
+  for (const a of adapters) a.free();
+  const b64 = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64');
+  return {
+    frames: channels.map((_, q) => q * QUANTUM),
+    channels,
+    peaks,
+    micA: b64(micA),
+    micB: b64(mics[1]!),
+    micC: b64(mics[2]!),
+    playedA: b64(playedA),
+    echoFrame: e0 * QUANTUM,
+    dSpan: [0, 0],
+    sendAt: [],
+    sent,
+    stats,
+    errors: [],
+  };
+}
+
+const SECOND = Math.round(RATE / 128);
+const fmt = (j: Judged) => `${j.reductionDb.toFixed(1)} dB, leaks ${(100 * j.leaks).toFixed(1)}% of ${j.echoFrames}`;
+
+describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller in %s', (engine: EngineName) => {
+  let opened: LibraryPage;
+  let run: Run;
+  const via = engine === 'chromium' ? 'file' : 'track';
+  const file = via === 'file' ? micFile() : undefined;
+
+  beforeAll(async () => {
+    opened = await openLibraryPage(engine, file ? { microphoneFile: `${file}%noloop` } : {});
+    const echo = Buffer.from(ECHO.buffer, ECHO.byteOffset, ECHO.byteLength).toString('base64');
+    const out = (await opened.page.evaluate(runCalls, {
+      via,
+      echo: via === 'track' ? echo : '',
+      script: SCRIPT,
+      plan: PLAN,
+      markS: MARK_S,
+      echoAtS: ECHO_AT_S,
+    })) as PageOut;
+    run = analyse(out);
+    if (process.env.MUTED_DUMP) {
+      writeFileSync(`${process.env.MUTED_DUMP}-${engine}.json`, JSON.stringify(out));
+      writeFileSync(`${process.env.MUTED_DUMP}-script.json`, JSON.stringify(SCRIPT));
+    }
+  }, 180_000);
+  afterAll(() => opened?.close());
+
+  it("the calls ran: no errors; the echo within the canceller's reach (maxDelayMs 250)", () => {
+    console.log(
+      `${engine}: ${run.out.channels.length} quanta, the echo ${run.delayMs.toFixed(0)} ms behind the reply; B quiet ${run.muteSpans.b}, C quiet ${run.muteSpans.c} (quanta); ` +
+        `getStats echoReductionDb / echoOnlyMs / ERLE: ${run.out.stats.map((x) => [x.echoReductionDb, x.echoOnlyMs, x.echoCancellerErleDb].map((v) => (v as number).toFixed(1)).join(' / ')).join('; ')}`,
+    );
+    expect(run.out.errors).toEqual([]);
+    expect(run.delayMs).toBeGreaterThanOrEqual(60);
+    expect(run.delayMs).toBeLessThanOrEqual(240);
+  });
+
+  it(`what the session receives while a track is disabled: ${engine === 'firefox' ? 'an input with no channels' : 'exact zeros'}, for as long as it is`, () => {
+    const [from, to] = run.muteSpans.b;
+    const seconds = ((to - from) * 128) / RATE;
+    const channels = new Set(run.out.channels.slice(from, to).map((c) => c[1]!));
+    const peaks = new Set(run.out.peaks.slice(from, to).map((p) => p[0]));
+    console.log(`${engine}: B disabled ${seconds.toFixed(2)} s (${PLAN.bOn - PLAN.bOff} s asked): channels ${[...channels]}, peaks ${[...peaks]}`);
+    expect(seconds).toBeGreaterThan(PLAN.bOn - PLAN.bOff - 0.1);
+    expect(seconds).toBeLessThan(PLAN.bOn - PLAN.bOff + 0.6); // (WebKit: the disable takes effect up to 0.44 s late, measured)
+    if (engine === 'firefox') expect([...channels]).toEqual([0]);
+    else {
+      expect(Math.min(...(channels as Set<number>))).toBeGreaterThan(0);
+      expect([...peaks]).toEqual([0]);
+    }
+  });
+
+  // WebKit (measured, three runs): a re-enabled track comes back 205-268 ms late against its never-muted
+  // twin (their samples then differ by +2.6 dB), so the echo path jumps past what the canceller held
+  // (docs/NOTES.md muted20); the tests below fail there, as marked. Firefox's empty input takes
+  // the skipMicrophone path (the session's own mute() takes it in every engine), which loses the
+  // placement after most mute lengths (Node, below: 14 of 20 from 0.5 to 10 s under 30 dB).
+  const webkitLate = engine === 'webkit' ? it.fails : it;
+  webkitLate("B, once re-enabled, delivers A's samples again, within 10 ms of in step (Chromium: 0 or one quantum late, measured)", () => {
+    const u = run.unmuted.b + 1;
+    // the lag (in whole quanta, B behind A) at which B's quanta of the second after unmute equal A's
+    let best = { lag: -1, same: 0 };
+    for (let lag = 0; lag * 128 <= RATE / 100; lag++) {
+      let same = 0;
+      for (let q = u; q < u + SECOND; q++) {
+        let equal = true;
+        for (let i = 0; i < 128 && equal; i++) equal = run.micB[q * 128 + i] === run.mic[(q - lag) * 128 + i];
+        if (equal) same++;
+      }
+      if (same > best.same) best = { lag, same };
+    }
+    console.log(`${engine}: B after unmute: ${best.same} of ${SECOND} quanta equal to A's, ${best.lag} quanta behind`);
+    expect(best.same).toBeGreaterThanOrEqual(0.9 * SECOND);
+  });
+
+  // The canceller's outcome after an unmute turns on where the unmute falls in the reply and on the
+  // echo's delay (Node, 0.1 s apart: 5 dB or 43 dB). Firefox and WebKit place the echo by a scheduled
+  // start (110 ms; Firefox B 7.7-9.4 dB over four runs); Chromium's file places it 109-264 ms
+  // behind the reply from run to run, so there the figures are printed and A's judged, not B's or C's.
+  const judged = (pass: boolean) => (engine === 'chromium' ? it : pass ? it : it.fails);
+  judged(false)(
+    'B, muted 1.5-6.5 s while the reply plays: over the second after unmute, at most 6 dB under its second before the mute, 35 dB or more, leaks <= 1%',
+    () => {
+      const u = run.unmuted.b;
+      const a = judge(run, 0, u, u + SECOND);
+      const b = judge(run, 1, u, u + SECOND);
+      const before = judge(run, 1, run.muteSpans.b[0] - SECOND, run.muteSpans.b[0]);
+      console.log(`${engine}: after B's unmute: A ${fmt(a)}; B ${fmt(b)}; B's second before its mute ${fmt(before)}`);
+      expect(a.reductionDb).toBeGreaterThanOrEqual(35); // the same second never muted
+      expect(a.leaks).toBeLessThanOrEqual(0.01);
+      if (engine === 'chromium') return;
+      expect(b.reductionDb).toBeGreaterThanOrEqual(Math.min(before.reductionDb - 6, 35));
+      expect(b.reductionDb).toBeGreaterThanOrEqual(35);
+      expect(b.leaks).toBeLessThanOrEqual(0.01);
+    },
+  );
+
+  // A canceller whose mic starts on exact zeros while the reply plays cancels far less once the mic
+  // comes back than a fresh call on the same echo (Node, below): a kernel case left open (docs/NOTES.md
+  // muted20). Firefox's empty input skips the mic instead (at this moment that passes; at most others not).
+  judged(engine === 'firefox')(
+    "C, muted from its first quantum and unmuted at the reply's second pass: its first second within 10 dB of a fresh call's (A's first second, the same echo), leaks <= 1%",
+    () => {
+      const u = run.unmuted.c;
+      const c = judge(run, 2, u, u + SECOND);
+      const fresh = judge(run, 0, run.e0, run.e0 + SECOND);
+      const a = judge(run, 0, u, u + SECOND);
+      console.log(`${engine}: after C's unmute: A ${fmt(a)}; C ${fmt(c)}; A's first second ${fmt(fresh)}`);
+      expect(a.reductionDb).toBeGreaterThanOrEqual(35);
+      expect(fresh.reductionDb).toBeGreaterThanOrEqual(35);
+      if (engine === 'chromium') return;
+      expect(c.reductionDb).toBeGreaterThanOrEqual(fresh.reductionDb - 10);
+      expect(c.leaks).toBeLessThanOrEqual(0.01);
+    },
+  );
+});
+
+describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled track delivering %s', (mode) => {
+  const run = analyse(nodeCalls(mode));
+  // (skip: measured 4.3 dB, 22.1% leaks; over mute lengths 0.5-10 s from 1.5 s, 14 of 20 under 30 dB, median 10.6 dB)
+  (mode === 'zeros' ? it : it.fails)('B: over the second after unmute, at most 6 dB under its second before the mute, 35 dB or more, leaks <= 1%', () => {
+    const u = run.unmuted.b;
+    const b = judge(run, 1, u, u + SECOND);
+    const before = judge(run, 1, run.muteSpans.b[0] - SECOND, run.muteSpans.b[0]);
+    console.log(`Node, ${mode}: after B's unmute: A ${fmt(judge(run, 0, u, u + SECOND))}; B ${fmt(b)}; B's second before its mute ${fmt(before)}`);
+    expect(b.reductionDb).toBeGreaterThanOrEqual(Math.min(before.reductionDb - 6, 35));
+    expect(b.reductionDb).toBeGreaterThanOrEqual(35);
+    expect(b.leaks).toBeLessThanOrEqual(0.01);
+  });
+  it.fails("D: mute() over B's span, judged as B", () => {
+    const [from, to] = run.muteSpans.d;
+    const d = judge(run, 3, to, to + SECOND);
+    const before = judge(run, 3, from - SECOND, from);
+    console.log(`Node, ${mode}: after D's mute(false): D ${fmt(d)}; D's second before mute() ${fmt(before)}`);
+    expect(d.reductionDb).toBeGreaterThanOrEqual(Math.min(before.reductionDb - 6, 35));
+    expect(d.reductionDb).toBeGreaterThanOrEqual(35);
+    expect(d.leaks).toBeLessThanOrEqual(0.01);
+  });
+  // (zeros: measured 5.5 dB, 52.8% leaks against a fresh call's 43.4 dB, 0%: the kernel case left open)
+  (mode === 'skip' ? it : it.fails)("C: its first second within 10 dB of a fresh call's, leaks <= 1%", () => {
+    const u = run.unmuted.c;
+    const c = judge(run, 2, u, u + SECOND);
+    const fresh = judge(run, 0, run.e0, run.e0 + SECOND);
+    console.log(`Node, ${mode}: after C's unmute: A ${fmt(judge(run, 0, u, u + SECOND))}; C ${fmt(c)}; A's first second ${fmt(fresh)}`);
+    expect(c.reductionDb).toBeGreaterThanOrEqual(fresh.reductionDb - 10);
+    expect(c.leaks).toBeLessThanOrEqual(0.01);
+  });
+});

@@ -1,0 +1,153 @@
+// The muted mic's grid in Node (muted20; docs/NOTES.md): the session's echo canceller (what the
+// worklet computes) on the desk room's echo 110 ms behind the reply (six times over), a mic muted
+// mid-reply for 0.5-10 s from 1.5 s (B) or from the start until 1.0-4.6 s (C), as Chromium and
+// WebKit deliver a disabled track (exact zeros) or as Firefox does and the session's mute() does
+// (skipMicrophone); the second after each unmute against a fresh call's first second. Figures only
+// (no bounds); about 60 s of CPU, so it runs only with MUTED_SWEEP=1:
+// `MUTED_SWEEP=1 npx vitest run test/browser/muted-sweep.test.ts`.
+import { describe, it } from 'vitest';
+import { RealtimeAudioAdapter } from '../../src/index.js';
+import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
+import { replyScript } from '../helpers/reply-script.js';
+
+const RATE = 48000;
+const events = replyScript().map((e) => JSON.parse(e) as Record<string, unknown>);
+const head = events.filter((e) => e.type !== 'response.output_audio.delta');
+const deltas = events.filter((e) => e.type === 'response.output_audio.delta');
+const SCRIPT = [...head, ...deltas, ...deltas, ...deltas, ...deltas, ...deltas, ...deltas].map((e, i) => JSON.stringify({ ...e, event_id: `e${i + 1}` }));
+function played(): Float32Array {
+  const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: false, send: () => {} });
+  for (const e of SCRIPT) a.handleServerEvent(e);
+  const out = new Float32Array(15 * RATE);
+  for (let at = 0; at < out.length; at += QUANTUM) a.readPlayback(out.subarray(at, at + QUANTUM));
+  a.free();
+  return out;
+}
+// the reply delivered at 0: the echo 110 ms behind (made on first use: nothing runs without MUTED_SWEEP)
+let echo: Float32Array | undefined;
+const echoAtMic = () => {
+  echo ??= roomMic(played(), RATE, Number.POSITIVE_INFINITY, 0.11).echo;
+  return echo;
+};
+function call(quiet: (s: number) => boolean, mode: 'zeros' | 'skip', trace: number[] = []) {
+  const ECHO = echoAtMic();
+  const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
+  for (const e of SCRIPT) a.handleServerEvent(e);
+  const sp = new Float32Array(QUANTUM);
+  const z = new Float32Array(QUANTUM);
+  const lines: string[] = [];
+  const ec = a.echoCanceller as unknown as { delayMs: number; erleDb: number; converged: boolean; pathChanges: number; clockSkewPpm: number };
+  const sent: Float32Array[] = [];
+  (a as any).sink.fn = (e: any) => {
+    if (e.type === 'input_audio_buffer.append') {
+      const b = Buffer.from(e.audio, 'base64');
+      sent.push(Float32Array.from(new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), (v) => v / 32768));
+    }
+  };
+  const qOf: number[] = [];
+  for (let q = 0; q < ECHO.length / QUANTUM; q++) {
+    const s = (q * QUANTUM) / RATE;
+    a.readPlayback(sp);
+    if (quiet(s)) {
+      if (mode === 'skip') a.capture.skipMicrophone(QUANTUM);
+      else {
+        a.pushMicrophone(z);
+        qOf.push(q);
+      }
+    } else {
+      a.pushMicrophone(ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM));
+      qOf.push(q);
+    }
+    if (trace.some((t) => Math.abs(t - s) < 0.0014))
+      lines.push(
+        `${s.toFixed(2)}s: delay ${ec.delayMs.toFixed(1)} erle ${ec.erleDb.toFixed(1)} conv ${ec.converged} changes ${ec.pathChanges} skew ${ec.clockSkewPpm.toFixed(1)}`,
+      );
+  }
+  const flat = new Float32Array(sent.reduce((n, x) => n + x.length, 0));
+  let at = 0;
+  for (const x of sent) {
+    flat.set(x, at);
+    at += x.length;
+  }
+  a.free();
+  // judge window [from, from+1 s): output mapped via qOf (64 samples per pushed quantum)
+  const judge = (from: number) => {
+    let e = 0,
+      n1 = 0,
+      ou = 0,
+      n2 = 0,
+      leaks = 0,
+      frames = 0;
+    const q0 = Math.round((from * RATE) / QUANTUM);
+    const q1 = q0 + 375;
+    for (let q = q0; q < q1; q++)
+      for (let i = q * 128; i < q * 128 + 128; i++) {
+        e += ECHO[i]! ** 2;
+        n1++;
+      }
+    const fr = new Map<number, number[]>();
+    qOf.forEach((q, k) => {
+      if (q < q0 || q >= q1) return;
+      for (let j = 0; j < 64; j++) {
+        const v = flat[k * 64 + j] ?? 0;
+        ou += v * v;
+        n2++;
+        const f = Math.floor((q * 128 + 2 * j) / 480);
+        const x = fr.get(f) ?? [0, 0];
+        x[0] = x[0]! + v * v;
+        x[1] = x[1]! + 1;
+        fr.set(f, x);
+      }
+    });
+    for (const [f, [eo, n]] of fr) {
+      let m = 0;
+      for (let i = f * 480; i < f * 480 + 480; i++) m += (ECHO[i] ?? 0) ** 2;
+      if (m / 480 < 1e-6 || n! < 200) continue;
+      frames++;
+      if (eo! / n! > 1e-5) leaks++;
+    }
+    return `${(10 * Math.log10(e / n1 / Math.max(ou / Math.max(n2, 1), 1e-30))).toFixed(1)} dB ${((100 * leaks) / Math.max(frames, 1)).toFixed(1)}%`;
+  };
+  return { judge, lines };
+}
+describe.runIf(process.env.MUTED_SWEEP)('the muted mic grid', () =>
+  it('sweep', { timeout: 900_000 }, () => {
+    const fresh = call(() => false, 'zeros');
+    console.log('no mute: first second', fresh.judge(0.11));
+    const num = (x: string) => Number.parseFloat(x);
+    for (const mode of ['zeros', 'skip'] as const) {
+      const rowsC: string[] = [];
+      const valsC: number[] = [];
+      for (let on = 1.0; on <= 4.61; on += 0.1) {
+        const j = call((s) => s < on, mode).judge(on);
+        rowsC.push(`${on.toFixed(1)}:${j}`);
+        valsC.push(num(j));
+      }
+      const sortedC = [...valsC].sort((a, b) => a - b);
+      console.log(`${mode} C grid (unmute s: dB leaks) ${rowsC.join(' | ')}`);
+      console.log(
+        `${mode} C: ${valsC.length} unmutes, under 30 dB ${valsC.filter((v) => v < 30).length}, median ${sortedC[Math.floor(sortedC.length / 2)]!.toFixed(1)}, worst ${sortedC[0]!.toFixed(1)}`,
+      );
+      const rowsB: string[] = [];
+      const valsB: number[] = [];
+      for (let d = 0.5; d <= 10.01; d += 0.5) {
+        const j = call((s) => s >= 1.5 && s < 1.5 + d, mode).judge(1.5 + d);
+        rowsB.push(`${d.toFixed(1)}:${j}`);
+        valsB.push(num(j));
+      }
+      const sortedB = [...valsB].sort((a, b) => a - b);
+      console.log(`${mode} B grid (mute length s from 1.5 s: dB leaks) ${rowsB.join(' | ')}`);
+      console.log(
+        `${mode} B: ${valsB.length} mutes, under 30 dB ${valsB.filter((v) => v < 30).length}, median ${sortedB[Math.floor(sortedB.length / 2)]!.toFixed(1)}, worst ${sortedB[0]!.toFixed(1)}`,
+      );
+    }
+    const rowsF: string[] = [];
+    const valsF: number[] = [];
+    for (let on = 1.0; on <= 4.61; on += 0.1) {
+      const j = fresh.judge(on);
+      rowsF.push(`${on.toFixed(1)}:${j}`);
+      valsF.push(num(j));
+    }
+    console.log(`no mute, the same seconds: under 30 dB ${valsF.filter((v) => v < 30).length} of ${valsF.length}, worst ${Math.min(...valsF).toFixed(1)}`);
+  }),
+);
