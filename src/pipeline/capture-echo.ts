@@ -42,8 +42,6 @@ export interface CaptureEchoCanceller {
   processInto(mic: Float32Array, output: Float32Array, frames?: number): number;
   reset(): void;
   free?(): void;
-  /** Drops up to `frames` of the oldest queued reference samples; returns how many (an `EchoCanceller` has it; optional). */
-  discardReference?(frames: number): number;
 }
 
 /**
@@ -170,10 +168,6 @@ export class EchoCancellerStage {
   private readonly silence: Float32Array;
   /** Output samples still to drop at the start of the stream (the canceller's latency). */
   private skip: number;
-  /** Reference samples (at the output rate) still to drop: the span of skipped mic that was not queued yet. */
-  private dropFrames = 0;
-  /** Where the rest of a reference goes when its first samples are dropped (a canceller without `discardReference`). */
-  private readonly scratch = new Float32Array(BLOCK_FRAMES);
 
   constructor(canceller: CaptureEchoCanceller, options: EchoCancellerStageOptions) {
     this.canceller = canceller;
@@ -211,10 +205,7 @@ export class EchoCancellerStage {
       const window = this.windowPtr;
       for (let at = 0; at < playback.length; ) {
         at = stage.pushFloatTo(playback, at, window);
-        if (stage.outputFrames > 0) {
-          direct.pushReferencePtr(window, stage.outputFrames);
-          if (this.dropFrames > 0) this.dropFrames -= direct.discardReference(this.dropFrames);
-        }
+        if (stage.outputFrames > 0) direct.pushReferencePtr(window, stage.outputFrames);
       }
       return;
     }
@@ -224,41 +215,9 @@ export class EchoCancellerStage {
     }
   }
 
-  /**
-   * `frames` mic samples (at the output rate) that the canceller will never get (a paused
-   * microphone, run through its resampler as silence and dropped): their span of reference is
-   * dropped too, the queued samples first (those they would have paired with), the rest from the
-   * next pushed, so that mic and reference stay in step sample for sample.
-   */
-  skipMic(frames: number): void {
-    let left = frames;
-    const canceller = this.canceller;
-    if (this.dropFrames === 0 && canceller.discardReference !== undefined) left -= canceller.discardReference(left);
-    this.dropFrames += left;
-  }
-
-  /** Queues the first `frames` of `samples` (at the output rate) in the canceller, less those still to drop. */
+  /** Queues the first `frames` of `samples` (at the output rate) in the canceller. */
   private queue(samples: Float32Array, frames: number): void {
-    const canceller = this.canceller;
-    if (this.dropFrames === 0) {
-      canceller.pushReference(samples, frames);
-      return;
-    }
-    if (canceller.discardReference !== undefined) {
-      // the queue was empty when the drop was asked for: what is queued now starts with the samples to drop
-      canceller.pushReference(samples, frames);
-      this.dropFrames -= canceller.discardReference(this.dropFrames);
-      return;
-    }
-    const drop = Math.min(this.dropFrames, frames);
-    this.dropFrames -= drop;
-    const scratch = this.scratch;
-    for (let at = drop; at < frames; ) {
-      const n = Math.min(scratch.length, frames - at);
-      for (let i = 0; i < n; i++) scratch[i] = samples[at + i]!;
-      canceller.pushReference(scratch, n);
-      at += n;
-    }
+    this.canceller.pushReference(samples, frames);
   }
 
   /** Resamples the reference's pending frames as a short block (when the mic's are: `emitPending`). */
@@ -325,7 +284,6 @@ export class EchoCancellerStage {
     this.reference?.reset();
     this.canceller.reset();
     this.skip = this.canceller.latencySamples;
-    this.dropFrames = 0;
     this.outputFrames = 0;
   }
 

@@ -529,20 +529,17 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
   // placement after most mute lengths (Node, below: 14 of 20 from 0.5 to 10 s under 30 dB).
   const webkitLate = engine === 'webkit' ? it.fails : it;
   webkitLate("B, once re-enabled, delivers A's samples again, within 10 ms of in step (Chromium: 0 or one quantum late, measured)", () => {
-    const u = run.unmuted.b + 1;
-    // the lag (in whole quanta, B behind A) at which B's quanta of the second after unmute equal A's
+    const from = (run.unmuted.b + 1) * 128;
+    const n = SECOND * 128;
+    // the lag (in samples, B behind A, up to 10 ms) at which most of B's samples of the second after unmute equal A's
     let best = { lag: -1, same: 0 };
-    for (let lag = 0; lag * 128 <= RATE / 100; lag++) {
+    for (let lag = 0; lag <= RATE / 100 && best.same < n; lag++) {
       let same = 0;
-      for (let q = u; q < u + SECOND; q++) {
-        let equal = true;
-        for (let i = 0; i < 128 && equal; i++) equal = run.micB[q * 128 + i] === run.mic[(q - lag) * 128 + i];
-        if (equal) same++;
-      }
+      for (let i = from; i < from + n; i++) if (run.micB[i] === run.mic[i - lag]) same++;
       if (same > best.same) best = { lag, same };
     }
-    console.log(`${engine}: B after unmute: ${best.same} of ${SECOND} quanta equal to A's, ${best.lag} quanta behind`);
-    expect(best.same).toBeGreaterThanOrEqual(0.9 * SECOND);
+    console.log(`${engine}: B after unmute: ${best.same} of ${n} samples equal to A's, ${best.lag} samples behind`);
+    expect(best.same).toBeGreaterThanOrEqual(0.9 * n);
   });
 
   // The canceller's outcome after an unmute turns on where the unmute falls in the reply and on the
@@ -550,7 +547,9 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
   // start (110 ms; Firefox B 7.7-9.4 dB over four runs); Chromium's file places it 109-264 ms
   // behind the reply from run to run, so there the figures are printed and A's judged, not B's or C's.
   const judged = (pass: boolean) => (engine === 'chromium' ? it : pass ? it : it.fails);
-  judged(false)(
+  // (lead20) Firefox's empty input is skipped as silence through the canceller since skipMicrophone feeds it the
+  // span (48.3 dB after unmute; 7.7-9.4 dB before); WebKit's late resume (205-268 ms) still fails it (-0.3 dB).
+  judged(engine !== 'webkit')(
     'B, muted 1.5-6.5 s while the reply plays: over the second after unmute, at most 6 dB under its second before the mute, 35 dB or more, leaks <= 1%',
     () => {
       const u = run.unmuted.b;
@@ -589,8 +588,9 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
 
 describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled track delivering %s', (mode) => {
   const run = analyse(nodeCalls(mode));
-  // (skip: measured 4.3 dB, 22.1% leaks; over mute lengths 0.5-10 s from 1.5 s, 14 of 20 under 30 dB, median 10.6 dB)
-  (mode === 'zeros' ? it : it.fails)('B: over the second after unmute, at most 6 dB under its second before the mute, 35 dB or more, leaks <= 1%', () => {
+  // (skip: 4.3 dB, 22.1% leaks, and over mute lengths 0.5-10 s from 1.5 s 14 of 20 under 30 dB, median 10.6 dB, while
+  // skipMicrophone dropped the span of reference; since lead20 it feeds the canceller silence: 50.1 dB, 20 of 20 >= 44 dB)
+  it('B: over the second after unmute, at most 6 dB under its second before the mute, 35 dB or more, leaks <= 1%', () => {
     const u = run.unmuted.b;
     const b = judge(run, 1, u, u + SECOND);
     const before = judge(run, 1, run.muteSpans.b[0] - SECOND, run.muteSpans.b[0]);
@@ -599,7 +599,7 @@ describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled tr
     expect(b.reductionDb).toBeGreaterThanOrEqual(35);
     expect(b.leaks).toBeLessThanOrEqual(0.01);
   });
-  it.fails("D: mute() over B's span, judged as B", () => {
+  it("D: mute() over B's span, judged as B", () => {
     const [from, to] = run.muteSpans.d;
     const d = judge(run, 3, to, to + SECOND);
     const before = judge(run, 3, from - SECOND, from);
@@ -608,8 +608,9 @@ describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled tr
     expect(d.reductionDb).toBeGreaterThanOrEqual(35);
     expect(d.leaks).toBeLessThanOrEqual(0.01);
   });
-  // (zeros: measured 5.5 dB, 52.8% leaks against a fresh call's 43.4 dB, 0%: the kernel case left open)
-  (mode === 'skip' ? it : it.fails)("C: its first second within 10 dB of a fresh call's, leaks <= 1%", () => {
+  // (zeros: 5.5 dB, 52.8% leaks against a fresh call's 43.4 dB, 0% on main 1ff523b; 39.9 dB, 0% since lead20's comfort
+  // noise under the noise floor's 4x; the grid's unmutes mid-reply still 24 of 37 under 30 dB: test/browser/muted-sweep.test.ts)
+  it("C: its first second within 10 dB of a fresh call's, leaks <= 1%", () => {
     const u = run.unmuted.c;
     const c = judge(run, 2, u, u + SECOND);
     const fresh = judge(run, 0, run.e0, run.e0 + SECOND);
