@@ -34,6 +34,19 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const HOLD_REARM: bool = isDefined(AEC_HOLD_REARM);
+/**
+ * (young20) After a dead stretch of DEAD_RUN_MS or more the converged model is fitted to the returning echo (./aec-change:
+ * fitReturn, as after a pause's movement) within the lag a clock skew of DEAD_DRIFT could have slid it over the stretch
+ * (`--use AEC_DEAD_FIT_OFF=1`: main's, none). Over a dead mic nothing corrects the skew followed: a canceller 4-18 s old
+ * at the week's medium room's 10 s zeroed mic (55.5 h) followed 0 to -47 ppm of a -100 ppm drift, the echo came back
+ * 10-18 samples off its model, and the louder error on the reply's tail read as a path change (the next call 4.9-7.3 dB,
+ * 12-21% leaks; young19).
+ */
+// @ts-ignore: decorator
+@inline const DEAD_FIT: bool = !isDefined(AEC_DEAD_FIT_OFF);
+/** The largest clock skew the dead stretch's slide is fitted for (the lab's drifts: up to 200 ppm either way). */
+// @ts-ignore: decorator
+@inline const DEAD_DRIFT: f32 = 2.0e-4;
 /** (deadmic19) The suppressor's floors unmeasured again when the mic first turns live after a silent start (`--use AEC_DEAD_FLOORS_OFF=1`: main's). */
 // @ts-ignore: decorator
 @inline const DEAD_FRESH_FLOORS: bool = !isDefined(AEC_DEAD_FLOORS_OFF);
@@ -550,6 +563,13 @@ export function aec_block(a: Aec): void {
     // measured now, as at a cold start. (Not after a shorter silent start: the browser goldens' noiseless mics, silent
     // until the echo arrives, moved; such a start still leaves the floors at floorMin, rising 3 dB a second.)
     if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) sup_floors_unmeasured(a.sup);
+    // (young20) the model fitted to the echo's return within the slide the stretch allows (at most half a block)
+    if (DEAD_FIT && long && a.bestErle > 10) {
+      const slide = 1 + <i32>Mathf.ceil(<f32>a.deadRun * <f32>b * DEAD_DRIFT);
+      a.returnFit = max(a.returnFit, min(b >> 1, slide));
+      a.deadFit = true;
+      a.shiftBlocks = 0;
+    }
     a.deadRun = 0;
   }
   a.everLive = 1;

@@ -171,6 +171,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.emergedBlocks = 0;
     a.unlearnedBlocks = 0;
     a.returnFit = 0;
+    a.deadFit = false;
     a.shiftBlocks = 0;
     a.pathChanges++;
   }
@@ -251,6 +252,17 @@ function gatherShift(a: Aec): void {
 @inline const FIT_EARLY: f64 = 0.5;
 
 /**
+ * (young20) The share of the gathered cross-spectrum's magnitude in phase at the fitted lag that a fit after a dead
+ * stretch needs (the week's medium room's echo slid 10-19 samples: 0.87-0.93 over its first 2-9 heard blocks, 0.88-0.97
+ * over the 11 louder ones; unmoved 0.39 to -0.44).
+ */
+// @ts-ignore: decorator
+@inline const DEAD_FIT_COHERE: f64 = 0.85;
+/** (young20) Its heard blocks, ms at most (a louder error over 80 ms is a path change: ./detectPathChange's limit). */
+// @ts-ignore: decorator
+@inline const DEAD_FIT_MS: f32 = 72;
+
+/**
  * (aec-pause15) The model a pause's movement returned (./aec-skew: applyPending), fitted to the
  * reply's first FIT_MS of heard blocks without the user: the lag (within a.returnFit samples) at
  * which the foreground's estimate matches the mic best (takeShift's cross-correlation). Over a
@@ -268,11 +280,16 @@ function fitReturn(a: Aec): void {
   const moved = a.shiftDD + a.shiftYY - 2 * crossAt(a, tau);
   const still = a.shiftDD + a.shiftYY - 2 * crossAt(a, 0);
   const lag = Math.abs(tau) >= SHIFT_MIN && Math.abs(tau) < <f64>range;
-  const last = <f32>a.shiftBlocks * <f32>a.b * 1000 >= FIT_MS * <f32>a.sampleRate;
-  if (!last && !(lag && moved < FIT_EARLY * still)) return;
+  // (young20) after a dead stretch, whose range may pass SHIFT_MAX: the cross-spectrum turned by the lag must also stand
+  // in phase, DEAD_FIT_COHERE of its magnitude (the echo slid, not another room's), over up to DEAD_FIT_MS of blocks
+  const fits = !a.deadFit || crossAt(a, tau) > DEAD_FIT_COHERE * crossMagnitude(a);
+  const last = <f32>a.shiftBlocks * <f32>a.b * 1000 >= (a.deadFit ? DEAD_FIT_MS : FIT_MS) * <f32>a.sampleRate;
+  if (!last && !(lag && moved < FIT_EARLY * still && fits)) return;
   a.returnFit = 0;
   a.shiftBlocks = 0;
-  const take = lag && moved < FIT_GAIN * still;
+  const dead = a.deadFit;
+  a.deadFit = false;
+  const take = lag && moved < FIT_GAIN * still && fits;
   if (HOOKS) trace_shift(a, <f32>tau, <f32>(10 * Math.log10(a.shiftDD / moved)), <f32>(10 * Math.log10(a.shiftDD / still)), take);
   if (!take) return;
   flushDrift(a);
@@ -282,6 +299,7 @@ function fitReturn(a: Aec): void {
   a.settled = 0;
   a.snapOffset = -1; // (./aec-skew: the weights moved by more than the skew explains)
   a.returnFits++;
+  if (dead) a.wrongBlocks = 0; // (young20) the louder run was the slid echo's: no path change counted on it
 }
 
 /** The lag within +-range samples at which the gathered cross-spectrum peaks, refined between lags. */
@@ -299,6 +317,19 @@ function bestLag(a: Aec, range: i32): f64 {
   const hi = crossAt(a, <f64>(at + 1));
   const curve = lo - 2 * best + hi;
   return curve < 0 ? <f64>at + 0.5 * (lo - hi) / curve : <f64>at;
+}
+
+/** (young20) Over the gathered blocks: the cross-spectrum's magnitude, crossAt's scale (what crossAt would read were every bin in phase). */
+function crossMagnitude(a: Aec): f64 {
+  const kb = <usize>a.k << 2;
+  let sum: f64 = 0;
+  for (let j = 0; j <= a.b; j++) {
+    const w: f64 = j == 0 || j == a.b ? 1 : 2;
+    const re = <f64>load<f32>(a.shiftSpec + (<usize>j << 2));
+    const im = <f64>load<f32>(a.shiftSpec + kb + (<usize>j << 2));
+    sum += w * Math.sqrt(re * re + im * im);
+  }
+  return sum / <f64>a.n;
 }
 
 /** Over the gathered blocks: the mic's product with the foreground's estimate moved `tau` samples later (Parseval: the cross-spectrum turned). */

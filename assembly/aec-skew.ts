@@ -464,7 +464,9 @@ function applyPending(a: Aec): void {
   // (aec-pause15) a converged model returned by FIT_PENDING or more: its lag is fitted over the reply's
   // first heard blocks (./aec-change: fitReturn), within a quarter of the movement
   const moved = Math.abs(a.skewPending + <f64>(blocks * a.b));
-  a.returnFit = a.bestErle > SKEW_CONVERGED && moved >= FIT_PENDING ? min(SHIFT_MAX, 1 + <i32>(moved / 4)) : 0;
+  const range = a.bestErle > SKEW_CONVERGED && moved >= FIT_PENDING ? min(SHIFT_MAX, 1 + <i32>(moved / 4)) : 0;
+  // (young20) a fit still pending after a dead stretch (the mic returned in the pause) keeps its range and its gate
+  a.returnFit = a.deadFit ? max(a.returnFit, range) : range;
   a.shiftBlocks = 0;
   a.skewPending = 0;
   a.snapOffset = -1; // the weights moved by more than the skew explains over the interval: no comparison

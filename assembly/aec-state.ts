@@ -242,6 +242,7 @@ import { kf_drift } from "./aec-step";
   shifts: i32; // louder errors taken as the echo shifted against a young filter (./aec-change), not path changes
   returnFit: i32; // after a pause's movement was applied to a converged filter: the lag range (samples) over which the returned model is fitted to the reply's first heard blocks (./aec-change: fitReturn), 0: none
   returnFits: i32; // returned models moved by such a fit
+  deadFit: bool; // (young20) that fit is the one after a dead stretch (./aec-block): its lag must also stand in phase (./aec-change: DEAD_FIT_COHERE), its range may pass SHIFT_MAX
   reverbOn: bool; // the room outlives the filter: its late echo is predicted (./aec-reverb)
   reverbDecay: f32; // the late echo's power decay per block
   lateOn: bool; // the late echo fitted from the signals is used (./aec-late)

@@ -120,6 +120,7 @@ export function aec_reset(s: usize): void {
   a.shifts = 0;
   a.returnFit = 0;
   a.returnFits = 0;
+  a.deadFit = false;
   a.talking = false;
   a.narrowband = false;
   a.narrowBlocks = 0;

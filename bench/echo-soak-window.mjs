@@ -217,7 +217,7 @@ const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
   const mic = unfault ? segment.scene.echo.map((/** @type {number} */ e, /** @type {number} */ i) => e + near[i] + segment.scene.noise[i]) : segment.scene.mic;
   const n = mic.length;
   // (fixture19) a start inside the segment (ECHO_SOAK_ALSO): from the block at startAt; that window is not measured
-  const skip = Math.max(0, Math.floor(((run.startAt - startS) * RATE) / block) * block);
+  const skip = lab.startSkip(segment, run.startAt, RATE, block);
   if (skip >= n) return;
   const raw = new Float32Array(n);
   const changesBefore = aec.pathChanges;

@@ -139,10 +139,20 @@ export function cancelScenes(
 }
 
 /**
- * Runs the soak; `onWindow` sees each segment's figures as they come (for progress on long runs). `segments`
- * (fixture19): a stretch of the run instead of the whole (soakSegments from a soakResume state), through one fresh canceller.
+ * (fixture19, young20) The samples of `segment` a canceller started at `startS` (s in the run) passes by: whole blocks up
+ * to its start (all of a segment ending before it; none of one after it). Its window is not measured (a part of a call).
+ * bench/echo-soak-window.mjs's ECHO_SOAK_ALSO and runSoak's startS.
  */
-export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void, segments: Iterable<SoakSegment> = soakSegments(params)): SoakRun {
+export function startSkip(segment: SoakSegment, startS: number, rate: number, block: number): number {
+  return Math.max(0, Math.floor(((startS - segment.start / rate) * rate) / block) * block);
+}
+
+/**
+ * Runs the soak; `onWindow` sees each segment's figures as they come (for progress on long runs). `segments`
+ * (fixture19): a stretch of the run instead of the whole (soakSegments from a soakResume state), through one fresh canceller;
+ * `startS` (young20): that canceller started there, inside a segment (startSkip: that window listed unmeasured, those before it not).
+ */
+export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void, segments: Iterable<SoakSegment> = soakSegments(params), startS = 0): SoakRun {
   const rate = params.sampleRate;
   const before = kernelMemory();
   const aec = new EchoCanceller({ sampleRate: rate });
@@ -150,12 +160,12 @@ export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void, 
   const block = rate / 100;
   const latency = aec.latencySamples;
   const windows: SoakWindow[] = [];
-  let pending: { segment: SoakSegment; raw: Float32Array; window: SoakWindow } | undefined;
+  let pending: { segment: SoakSegment; raw: Float32Array; window: SoakWindow; partial: boolean } | undefined;
   const out = new Float32Array(block);
 
   const finish = (next: Float32Array) => {
     if (!pending) return;
-    const { segment, raw, window } = pending;
+    const { segment, raw, window, partial } = pending;
     const n = raw.length;
     const aligned = new Float32Array(n);
     aligned.set(raw.subarray(latency), 0);
@@ -167,7 +177,7 @@ export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void, 
       peak = Math.max(peak, Math.abs(v));
     }
     window.peakOutput = peak;
-    if (segment.kind === 'call') {
+    if (segment.kind === 'call' && !partial) {
       window.figures = measureEcho(segment.scene, aligned, 'EchoCanceller', 1, false);
       window.alignment = judgeAlignment(segment.scene, aligned, window.figures);
     }
@@ -179,10 +189,12 @@ export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void, 
     for (const segment of segments) {
       const { reference, mic } = segment.scene;
       const n = mic.length;
+      const skip = startSkip(segment, startS, rate, block);
+      if (skip >= n) continue;
       const raw = new Float32Array(n);
       const changesBefore = aec.pathChanges;
       const t0 = performance.now();
-      for (let at = 0; at < n; at += block) {
+      for (let at = skip; at < n; at += block) {
         aec.pushReference(reference.subarray(at, at + block));
         aec.processInto(mic.subarray(at, at + block), out);
         raw.set(out.subarray(0, Math.min(block, n - at)), at);
@@ -192,6 +204,7 @@ export function runSoak(params: SoakParams, onWindow?: (w: SoakWindow) => void, 
       pending = {
         segment,
         raw,
+        partial: skip > 0,
         window: {
           kind: segment.kind,
           room: segment.room,
