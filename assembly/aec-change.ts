@@ -526,9 +526,10 @@ export function keepModel(a: Aec, heard: bool): void {
 
 /**
  * (living20; `--use AEC_KEEP_MOVED_OFF=1`: main 1ff523b's, the snapshot dropped at every move) The snapshot survives a filter move: one without a
- * path change pending keeps it (keptFresh), one after a change that came before the relearning background removed
- * 1 dB (offerKept had nothing to lay it over) leaves it offered (keptModel), and keepModel offers it every 8th block
- * until the foreground reaches 10 dB, moved or not (it lays it by the offsets and onsets it was kept at). The week's
+ * path change pending keeps it (keptFresh), one after a change to within a block of the onset it was kept at, before
+ * the relearning background removed 1 dB (offerKept had nothing to lay it over), leaves it offered (keptModel), and
+ * keepModel offers it every 8th block until the foreground reaches 10 dB, moved or not (it lays it by the offsets and
+ * onsets it was kept at). The week's
  * living room after the clipping at 48.3 h: an early move as the mic came back (onset 56 -> 24 ms, the echo at 66)
  * dropped the snapshot, and the misfit's change 1.1 s later re-armed the onset (24 -> 56) and moved again.
  */
