@@ -628,6 +628,15 @@ export function aec_fg_zero(s: usize): i32 {
  * filter's window all zeros), 9 bestErle (ratio), 10 moves, 11 pathChanges, 12 m, 13 sdd, 14 sff, 15 sddFloor
  * (the mic's, the foreground error's smoothed energies and the mic's noise floor).
  */
+/** (living20) offerKept's last offer, for aec_state_field 50-52. */
+let keptTraceFit: f32 = 0;
+let keptTraceBy: i32 = 0;
+let keptTraceOffers: i32 = 0;
+export function trace_kept(fit: f32, by: i32): void {
+  keptTraceFit = fit;
+  keptTraceBy = by;
+  keptTraceOffers++;
+}
 export function aec_state_field(s: usize, i: i32): f32 {
   const a = changetype<Aec>(s);
   if (i == 0) return a.talking ? 1 : 0;
@@ -646,6 +655,10 @@ export function aec_state_field(s: usize, i: i32): f32 {
   if (i == 14) return a.sff;
   if (i == 15) return a.sddFloor;
   if (i == 17) return <f32>a.returnFits;
+  // (living20) the foreground's estimate energy and the divergence's and over-the-mic counts (detectPathChange's rule 1)
+  if (i == 18) return a.syf;
+  if (i == 19) return <f32>a.divergedBlocks;
+  if (i == 12) return <f32>a.overBlocks;
   // (aec-soakhist17) the state a long run carries across rooms: the skew's, the lines', the late fit's
   if (i == 20) return a.skew * <f32>1.0e6;
   if (i == 21) return <f32>((a.skewOn ? 1 : 0) + (a.skewByDelay ? 2 : 0) + (a.skewFromFilter ? 4 : 0) + (a.skewFilterOwn ? 8 : 0));
@@ -675,6 +688,11 @@ export function aec_state_field(s: usize, i: i32): f32 {
   if (i == 46) return <f32>a.keptOffset;
   if (i == 47) return a.keptModel ? 1 : 0;
   if (i == 48) return <f32>a.blocks;
+  if (i == 49) return a.keptFresh ? 1 : 0;
+  // (living20) offerKept's last offer: the fit (-1: not judged, the background under 1 dB), the lay (partitions), the offers made
+  if (i == 50) return keptTraceFit;
+  if (i == 51) return <f32>keptTraceBy;
+  if (i == 52) return <f32>keptTraceOffers;
   return <f32>a.m;
 }
 /** The energy of partition q of the background (which 0) or the foreground (1)'s weights. */

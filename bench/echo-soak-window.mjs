@@ -14,6 +14,8 @@
 //   ECHO_SOAK_UNFAULT=301750 (deadmic19): that fault segment with its mic as it would have been (is the fault needed?)
 //   ECHO_SOAK_HOURS-like params: ECHO_SOAK_DRIFT_PPM (100), ECHO_SOAK_RATE (16000)
 //   ECHO_SOAK_SOLO=1 ECHO_SOAK_ALSO=199740 (young19): that start alone (FROM_S's canceller not run), with the shifts' and judge's lines
+//   ECHO_SOAK_FIELDS=18,13,19 (living20, with the trace): also those aec_state_field values (assembly/bench-hooks.ts: 18 the
+//   foreground's estimate, 13 the mic's smoothed energies, 19 the divergence's count, 49-52 the snapshot's offers), as `#i value`
 //   ECHO_VETO=MASK (with a hooked build: assembly/bench-hooks.ts ab_veto, an oracle or a variant switched on; aec-changes16)
 //   ECHO_SOAK_PROFILE=a,b (with the trace, aec-late15): also the delay profile's peak and mean over the
 //   searched lags (%) and its lags a..b-1 (% coherent); the sox-medium window at 24 kHz:
@@ -289,8 +291,14 @@ const processSegment = (/** @type {any} */ run, /** @type {any} */ segment) => {
         const pl = k.aec_delay_peak_lag(s);
         cand = ` | cand ${k.aec_delay_debug(s, 0, 0)}x${k.aec_delay_debug(s, 1, 0)} rearm ${k.aec_delay_debug(s, 2, 0)} age ${k.aec_delay_debug(s, 3, pl)} resumed ${k.aec_delay_debug(s, 4, pl)}`;
       }
+      // ECHO_SOAK_FIELDS=13,14,18 (living20): also those aec_state_field values (assembly/bench-hooks.ts), each as `#i value`
+      const fields = process.env.ECHO_SOAK_FIELDS
+        ? ` | ${process.env.ECHO_SOAK_FIELDS.split(',')
+            .map((i) => `#${i} ${k.aec_state_field(s, Number(i)).toPrecision(3)}`)
+            .join(' ')}`
+        : '';
       console.log(
-        `${tag}${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}%${typeof k.aec_floor_db === 'function' ? ` nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))}` : ''} | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}${far}${cand}`,
+        `${tag}${t.toFixed(2)} peak ${(k.aec_delay_peak_lag(s) * blockMs).toFixed(0).padStart(3)} onset ${fmt(aec.delayMs, 0).padStart(3)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} pc ${aec.pathChanges} erle ${fmt(aec.erleDb).padStart(5)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} rf ${k.aec_state_field(s, 17)} gain ${fmt(k.aec_gain_db(s)).padStart(6)} heard ${fmt(k.aec_state_field(s, 1)).padStart(5)} fg ${parts.map((e) => Math.round((100 * e) / (all + 1e-30))).join(',')}%${typeof k.aec_floor_db === 'function' ? ` nf ${fmt(k.aec_floor_db(s, 0))} cn ${fmt(k.aec_floor_db(s, 1))}` : ''} | echo ${db(e / (at + block - a0))} user ${db(u / (at + block - a0))} mic ${db(m / (at + block - a0))} out ${db(o / block)}${prof}${far}${cand}${fields}`,
       );
     }
   }
