@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_rearm_left, dl_hold_rearm } from "./aec-delay";
+import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
 import { sup_user_present, sup_floors_keep, sup_floors_return } from "./aec-suppress-init";
@@ -24,16 +24,6 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** (deadmic19) The hold also before a first onset, after a dead stretch over which the reference played (`--use AEC_DEAD_FRESH_OFF=1`: main 4991648's, none). */
 // @ts-ignore: decorator
 @inline const DEAD_FRESH_HOLD: bool = !isDefined(AEC_DEAD_FRESH_OFF);
-/**
- * (young19, a variant, `--use AEC_HOLD_REARM=1`; off: main's) While the live hold holds (liveHold), a path change's
- * re-arm (dl_rearm: a new onset on one update) takes no onset either: the update's move undone, the re-arm kept for the
- * updates after the hold. dl_hold resets the candidate's count before each update, but the re-arm confirms a candidate
- * within the update it first stands in: the week's medium room at 55.5 h from a canceller 4-18 s old at the dead mic
- * (its skew followed short, the echo 12-18 samples off its model after 10 s dead: a path change on the returning
- * tail, rule 2) took the pause's stale peak (176 ms for an echo at 78) at the reply's first update.
- */
-// @ts-ignore: decorator
-@inline const HOLD_REARM: bool = isDefined(AEC_HOLD_REARM);
 /**
  * (young20) After a dead stretch of DEAD_RUN_MS or more the converged model is fitted to the returning echo (./aec-change:
  * fitReturn, as after a pause's movement) within the lag a clock skew of DEAD_DRIFT could have slid it over the stretch
@@ -665,13 +655,7 @@ export function aec_block(a: Aec): void {
   if (HOOKS) ab_delay(a, echoing, heard);
   if (a.liveHold > 0) dl_hold(a.delay); // (the estimate's onset held too: no candidate counts on the stale statistics)
   dl_fitted(a.delay, a.bestErle > 10 ? a.offset + a.m : -1); // (aec-jump17: an accepted onset is not widened past a fitted filter's window)
-  const heldRearm = HOLD_REARM && a.liveHold > 0 ? dl_rearm_left(a.delay) : 0;
-  const heldOnset = HOLD_REARM ? dl_onset(a.delay) : -1;
   let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.xz, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
-  if (HOLD_REARM && heldRearm > 0 && heldOnset >= 0 && onset != heldOnset) {
-    dl_hold_rearm(a.delay, heldOnset, heldRearm);
-    onset = heldOnset;
-  }
   if (HOOKS) onset = ab_onset(onset);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   // (soak199-18) the hold spends only blocks in which the reference plays: the statistics learn the

@@ -747,19 +747,6 @@ export function dl_hold(p: usize): void {
   d.candidateBlocks = 0;
 }
 
-/**
- * (young19, a variant, `--use AEC_HOLD_REARM=1` in ./aec-block; off: main's) The re-arm's updates left (dl_rearm), and a
- * move taken while the live hold holds undone with the re-arm given back: `onset` accepted again, no candidate,
- * `rearmed` updates left as before that update.
- */
-export function dl_rearm_left(p: usize): i32 {
-  return changetype<Delay>(p).rearmed;
-}
-export function dl_hold_rearm(p: usize, onset: i32, rearmed: i32): void {
-  dl_keep(p, onset);
-  changetype<Delay>(p).rearmed = rearmed;
-}
-
 /** (onset19) The placement declined a later move (./aec-block place): the accepted onset set back to `onset` (the placed one), no candidate. */
 export function dl_keep(p: usize, onset: i32): void {
   const d = changetype<Delay>(p);

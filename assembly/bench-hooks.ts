@@ -621,13 +621,6 @@ export function aec_fg_zero(s: usize): i32 {
   for (let i = 0; i < floats; i++) if (load<f32>(a.wf + (<usize>i << 2)) != 0) return 0;
   return 1;
 }
-/**
- * aec-speed11's probe of the filter's state per block (bench/aec-state-probe.mjs, read only): 0 the
- * talk flag, 1 heardErleDb, 2 sdiff / syf (the two filters' disagreement), 3 relearning, 4 relaxBlocks,
- * 5 skewOn, 6 narrowband, 7 wrong + misfit + diverged + emerged + shift blocks, 8 1 while quiet (the
- * filter's window all zeros), 9 bestErle (ratio), 10 moves, 11 pathChanges, 12 m, 13 sdd, 14 sff, 15 sddFloor
- * (the mic's, the foreground error's smoothed energies and the mic's noise floor).
- */
 /** (living20) offerKept's last offer, for aec_state_field 50-52. */
 let keptTraceFit: f32 = 0;
 let keptTraceBy: i32 = 0;
@@ -637,6 +630,13 @@ export function trace_kept(fit: f32, by: i32): void {
   keptTraceBy = by;
   keptTraceOffers++;
 }
+/**
+ * aec-speed11's probe of the filter's state per block (bench/aec-state-probe.mjs, read only): 0 the
+ * talk flag, 1 heardErleDb, 2 sdiff / syf (the two filters' disagreement), 3 relearning, 4 relaxBlocks,
+ * 5 skewOn, 6 narrowband, 7 wrong + misfit + diverged + emerged + shift blocks, 8 1 while quiet (the
+ * filter's window all zeros), 9 bestErle (ratio), 10 moves, 11 pathChanges, 12 overBlocks (living20), 13 sdd, 14 sff, 15 sddFloor
+ * (the mic's, the foreground error's smoothed energies and the mic's noise floor), 18 syf, 19 divergedBlocks (living20).
+ */
 export function aec_state_field(s: usize, i: i32): f32 {
   const a = changetype<Aec>(s);
   if (i == 0) return a.talking ? 1 : 0;
