@@ -220,21 +220,10 @@ export class CapturePipeline {
     }
     const echo = this.echo;
     if (echo === undefined || !this.referenceEnabled) return;
-    const stage = this.resampler;
     const zeros = this.zeros;
-    const direct = echo.windowPtr >= 0;
     for (let left = frames; left > 0; ) {
       const n = Math.min(left, zeros.length);
-      // zeros[start..] is n frames of silence, cancelled and dropped
-      for (let at = zeros.length - n; at < zeros.length; ) {
-        if (direct) {
-          at = stage.pushFloatTo(zeros, at, echo.windowPtr);
-          if (stage.outputFrames > 0) echo.processWindow(stage.outputFrames);
-        } else {
-          at = stage.pushFloat(zeros, at);
-          if (stage.outputFrames > 0) echo.process(stage.output, stage.outputFrames);
-        }
-      }
+      this.feed(zeros, zeros.length - n, false); // zeros[start..] is n frames of silence, cancelled and dropped
       left -= n;
     }
   }
@@ -245,21 +234,28 @@ export class CapturePipeline {
    */
   push(samples: Float32Array): CaptureEvent[] {
     if (this.freed) throw freedError('CapturePipeline');
+    this.feed(samples, 0, true);
+    return this.takeEvents();
+  }
+
+  /** `samples[from..]` through the resampler and the echo canceller, if any; `send`: on to the chunk being filled, else dropped (skipMicrophone). */
+  private feed(samples: Float32Array, from: number, send: boolean): void {
     const stage = this.resampler;
     const echo = this.echo;
     if (echo !== undefined && echo.windowPtr >= 0) {
       // the resampler writes into the canceller's window, which cleans it in place
-      for (let at = 0; at < samples.length; ) {
+      for (let at = from; at < samples.length; ) {
         at = stage.pushFloatTo(samples, at, echo.windowPtr);
-        if (stage.outputFrames > 0 && echo.processWindow(stage.outputFrames) > 0) this.collect(undefined, echo.outputStart, echo.outputFrames);
+        if (stage.outputFrames > 0 && echo.processWindow(stage.outputFrames) > 0 && send) this.collect(undefined, echo.outputStart, echo.outputFrames);
       }
-      return this.takeEvents();
+      return;
     }
-    for (let at = 0; at < samples.length; ) {
+    for (let at = from; at < samples.length; ) {
       at = stage.pushFloat(samples, at);
-      if (stage.outputFrames > 0) this.deliver(stage.output, stage.outputFrames);
+      if (stage.outputFrames === 0) continue;
+      if (send) this.deliver(stage.output, stage.outputFrames);
+      else echo?.process(stage.output, stage.outputFrames);
     }
-    return this.takeEvents();
   }
 
   /**
