@@ -180,6 +180,10 @@ async function start() {
         } else if (event.type === 'error') {
           demo.errors.push(event);
           view.log('err', `${event.code}: ${event.message}`);
+        } else if (event.type === 'microphone_silent' || event.type === 'microphone_resumed') {
+          view.log(event.type === 'microphone_silent' ? 'err' : 'local', `${event.type} (${event.silentMs} ms of exact zeros or no input)`);
+        } else if (event.type === 'microphone_muted' || event.type === 'microphone_unmuted') {
+          view.log('local', `${event.type}: ${event.label || event.trackId}`);
         } else {
           view.log('local', `client VAD ${event.type} at ${event.timeMs.toFixed(0)} ms`);
           if (event.type === 'speech_stop' && speechOnly) endTurn();

@@ -5,6 +5,7 @@ import type { CaptureEvent, CapturePipelineOptions } from '../pipeline/capture.j
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import type { EchoCancellerOptions } from '../kernels/echo-canceller.js';
 import { OptionsError } from '../errors.js';
+import { microphoneSilentMs, microphoneTracks, watchMicrophone, type MicrophoneEvent } from './microphone-watch.js';
 import { checkOneEchoStage, type EchoCancellerReadings } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
 import { CAPTURE_PROCESSOR, type CaptureReply, type CaptureStatsReply } from './protocol.js';
@@ -49,6 +50,21 @@ export interface CaptureNodeOptions extends Omit<CapturePipelineOptions, 'inputR
   levelIntervalMs?: number;
   onEvents?: (events: CaptureEvent[]) => void;
   onLevel?: (level: CaptureLevel) => void;
+  /**
+   * The microphone's events: `microphone_muted` / `microphone_unmuted` (the browser, OS or device
+   * muted a track of the source), `microphone_silent` / `microphone_resumed` (see
+   * `microphoneSilentMs`). A track that ended is the error `microphone_ended`, through `onError`.
+   */
+  onMicrophone?: (event: MicrophoneEvent) => void;
+  /**
+   * Report `microphone_silent` once the source has delivered exact zeros or no input this long while
+   * not paused (a stopped or dead microphone), and `microphone_resumed` when samples return, ms; 0:
+   * never. Default 1000 where the source is a MediaStream (or a MediaStreamAudioSourceNode, or
+   * `microphoneStream` is given), else 0.
+   */
+  microphoneSilentMs?: number;
+  /** The stream whose audio tracks are watched (ended, mute) when `source` is not its MediaStreamAudioSourceNode. */
+  microphoneStream?: MediaStream;
 }
 
 /** A capture pipeline running in an AudioWorklet, as `createCaptureNode` returns it. */
@@ -63,7 +79,7 @@ export interface CaptureNode {
   reset(): void;
   /** While paused, input is ignored (nothing is sent). */
   pause(paused: boolean): void;
-  /** Ends the capture: disconnects the source and the node, and frees the processor's kernel memory. Idempotent. */
+  /** Ends the capture: disconnects the source and the node, stops watching the microphone's tracks, and frees the processor's kernel memory. Idempotent. */
   close(): void;
 }
 
@@ -83,6 +99,9 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
     onEvents,
     onLevel,
     onError,
+    onMicrophone,
+    microphoneSilentMs: silentMs,
+    microphoneStream,
     workletUrl,
     requestTimeoutMs,
     ...pipeline
@@ -102,7 +121,17 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
     if (!('createMediaStreamSource' in context)) throw new OptionsError('a MediaStream source needs a live AudioContext, not an OfflineAudioContext');
     source = (context as AudioContext).createMediaStreamSource(stream);
   }
-  const processorOptions: CaptureProcessorOptions = { pipeline, echoGate, echoCancellation, referenceRate, linkId, levelIntervalMs };
+  const tracks = microphoneTracks(source, microphoneStream ?? stream);
+  const silentAfterMs = microphoneSilentMs('createCaptureNode', silentMs, source !== undefined && tracks.length > 0);
+  const processorOptions: CaptureProcessorOptions = {
+    pipeline,
+    echoGate,
+    echoCancellation,
+    referenceRate,
+    linkId,
+    levelIntervalMs,
+    microphoneSilentMs: silentAfterMs,
+  };
   const node = createWorkletNode(
     context,
     CAPTURE_PROCESSOR,
@@ -114,8 +143,14 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
   const port = new ProcessorPort<Exclude<CaptureReply, { id: number }>>(node, 'capture', timeoutMs, (message) => {
     if (message.type === 'events') onEvents?.(message.events);
     else if (message.type === 'level') onLevel?.(message);
+    else if (message.type === 'microphone') onMicrophone?.(message.event);
     else if (message.type === 'error') onError?.(message);
   });
+  const unwatch = watchMicrophone(
+    tracks,
+    (error) => onError?.(error),
+    (event) => onMicrophone?.(event),
+  );
   source?.connect(node);
   return {
     node,
@@ -126,6 +161,7 @@ export async function createCaptureNode(context: BaseAudioContext, options: Capt
     pause: (paused) => port.notify({ type: 'pause', paused }),
     close: () => {
       if (port.isClosed) return;
+      unwatch();
       source?.disconnect(node);
       port.close();
     },

@@ -47,6 +47,8 @@ export interface CaptureProcessorOptions extends WorkletKernelOptions {
   echoGate?: boolean | EchoGateSettings;
   /** How often to post `level` messages, ms; 0 for never. Default 50. */
   levelIntervalMs?: number;
+  /** Post `microphone_silent` after this long of exact zeros or no input while not paused, ms; 0 (the default here): never. */
+  microphoneSilentMs?: number;
 }
 
 export interface CaptureProcessor extends WorkletProcessor {
@@ -91,12 +93,17 @@ export function createCaptureProcessorClass(scope: WorkletScope): new (options?:
           ...cancellerReadings(this.pipeline.echoCanceller),
         }),
       );
+      this.watchSilence(config.microphoneSilentMs, rate);
       this.port.onmessage = (event: MessageEvent<CaptureRequest>) => serve(this.port, event.data, (message) => this.handle(message));
     }
 
     process(inputs: Float32Array[][]): boolean {
       if (this.closed) return false; // the engine may drop the processor
       const input = inputs[0];
+      if (!this.failed) {
+        const micEvent = this.silenceEvent(input, input?.[0]?.length ?? BLOCK_FRAMES);
+        if (micEvent !== null) this.post({ type: 'microphone', event: micEvent });
+      }
       const idle = this.failed || this.paused || input === undefined || input.length === 0;
       // no mic this quantum: the canceller drops exactly its span of the linked playback's reference
       // (skipMicrophone, in step at any rate); the gate's is not queued

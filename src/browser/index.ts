@@ -13,4 +13,6 @@ export { connectRealtimeAudio } from './session-node.js';
 export type { RealtimeAudioConnection, RealtimeAudioConnectionOptions, SessionLevel } from './session-node.js';
 export type { SessionEventMessage, CaptureStatsReply, PlaybackStatsReply, WorkletMemoryStats } from './protocol.js';
 export { loadWorklet } from './load-worklet.js';
+export { MICROPHONE_ENDED, DEFAULT_MICROPHONE_SILENT_MS } from './microphone-watch.js';
+export type { MicrophoneEvent } from './microphone-watch.js';
 export { CAPTURE_PROCESSOR, PLAYBACK_PROCESSOR, SESSION_PROCESSOR } from './protocol.js';

@@ -7,6 +7,7 @@ import type { PlaybackStats } from '../pipeline/playback.js';
 import type { EchoCancellerReadings } from '../pipeline/capture-echo.js';
 import type { Reply } from '../requests.js';
 import type { CaptureLevel } from './capture-node.js';
+import type { MicrophoneEvent } from './microphone-watch.js';
 
 /** Name the capture AudioWorkletProcessor is registered under. */
 export const CAPTURE_PROCESSOR = 'realtime-pcm-capture';
@@ -53,6 +54,7 @@ export type CaptureReply =
   | Reply
   | { type: 'events'; events: CaptureEvent[] }
   | ({ type: 'level' } & CaptureLevel)
+  | { type: 'microphone'; event: MicrophoneEvent }
   | { type: 'error'; code: string; message: string };
 
 /** Requests (with `id`: interrupt, stats) and notifications to the playback processor. */
@@ -77,10 +79,14 @@ export type PlaybackReply =
 /** Name the session AudioWorkletProcessor (a whole RealtimeAudioAdapter) is registered under. */
 export const SESSION_PROCESSOR = 'realtime-pcm-session';
 
-/** An adapter event as it crosses the port (errors as plain data). */
+/**
+ * An adapter event as it crosses the port (errors as plain data), and the microphone watch's events
+ * (MicrophoneEvent; a track that ended is the error `microphone_ended`).
+ */
 export type SessionEventMessage =
   | { type: 'interrupted'; source: string; itemId: string | null; playedMs: number; audioEndMs: number | null; cancelled: boolean; flushedMs: number }
   | { type: 'speech_start' | 'speech_stop'; timeMs: number }
+  | MicrophoneEvent
   | { type: 'error'; code: string; message: string };
 
 /** A level report of the session node, for meters: microphone and speaker dBFS, VAD, echo gate, echo canceller and playback state. */

@@ -9,6 +9,7 @@ import type { SessionAudioOptions } from '../transport/session-config.js';
 import { EventSink, type SendTarget } from '../transport/sink.js';
 import type { EchoGateOptions } from '../kernels/echo-gate.js';
 import { OptionsError } from '../errors.js';
+import { microphoneSilentMs, microphoneTracks, watchMicrophone } from './microphone-watch.js';
 import { checkOneEchoStage } from '../pipeline/capture-echo.js';
 import { checkTimeoutMs } from '../requests.js';
 import { SESSION_PROCESSOR, type SessionEventMessage, type SessionLevel, type SessionReply, type WorkletMemoryStats } from './protocol.js';
@@ -33,8 +34,22 @@ export interface RealtimeAudioConnectionOptions extends SessionAdapterSettings {
    * Default false. Not with `echoCancellation`.
    */
   echoGate?: boolean | Omit<EchoGateOptions, 'sampleRate'>;
-  /** Adapter events: interruptions (with the truncate position sent), local VAD events, errors. */
+  /**
+   * Adapter events: interruptions (with the truncate position sent), local VAD events, errors; and
+   * the microphone's: the error `microphone_ended` (a track of the source ended: open the
+   * microphone again and reconnect), `microphone_muted` / `microphone_unmuted` (the browser, OS or
+   * device muted the track), `microphone_silent` / `microphone_resumed` (see `microphoneSilentMs`).
+   */
   onEvent?: (event: SessionEventMessage) => void;
+  /**
+   * Report `microphone_silent` once the source has delivered exact zeros or no input this long while
+   * not muted (a stopped or dead microphone: a live one never does), and `microphone_resumed` when
+   * samples return, ms; 0: never. Default 1000 where the source is a MediaStreamAudioSourceNode (or
+   * `microphoneStream` is given), else 0.
+   */
+  microphoneSilentMs?: number;
+  /** The stream whose audio tracks are watched (ended, mute) when `source` is not its MediaStreamAudioSourceNode (e.g. a node after it). */
+  microphoneStream?: MediaStream;
   /** Microphone and speaker levels for meters, every `levelIntervalMs` (default 50; 0: none). */
   onLevel?: (level: SessionLevel) => void;
   levelIntervalMs?: number;
@@ -68,7 +83,7 @@ export interface RealtimeAudioConnection {
   reset(): void;
   /** Stops sending the microphone while true (playback goes on). */
   mute(muted: boolean): void;
-  /** Ends the call: disconnects the nodes and frees the adapter's kernel memory in the worklet; later server messages are ignored. Idempotent. */
+  /** Ends the call: disconnects the nodes, stops watching the microphone's tracks, and frees the adapter's kernel memory in the worklet; later server messages are ignored. Idempotent. */
   close(): void;
 }
 
@@ -77,8 +92,24 @@ export interface RealtimeAudioConnection {
  * runs in an AudioWorklet at the context's rate; its client events go to `send` on the main thread.
  */
 export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptions): Promise<RealtimeAudioConnection> {
-  const { context, source, destination, send, echoGate, onEvent, onLevel, levelIntervalMs, workletUrl, requestTimeoutMs, ...adapter } = options;
+  const {
+    context,
+    source,
+    destination,
+    send,
+    echoGate,
+    onEvent,
+    onLevel,
+    levelIntervalMs,
+    workletUrl,
+    requestTimeoutMs,
+    microphoneSilentMs: silentMs,
+    microphoneStream,
+    ...adapter
+  } = options;
   if (context === undefined || context === null) throw new OptionsError('connectRealtimeAudio needs { context, send, protocol }');
+  const tracks = microphoneTracks(source, microphoneStream);
+  const silentAfterMs = microphoneSilentMs('connectRealtimeAudio', silentMs, source !== undefined && tracks.length > 0);
   checkOneEchoStage(echoGate, adapter.echoCancellation);
   const timeoutMs = checkTimeoutMs(requestTimeoutMs);
   const sink = new EventSink(send);
@@ -87,7 +118,7 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
   const maxBufferedBytes = maxSendBufferBytes(protocol, adapter.maxSendBufferMs);
   let socketDroppedChunks = 0;
   await loadWorklet(context, workletUrl);
-  const processorOptions: SessionProcessorOptions = { adapter, echoGate, levelIntervalMs };
+  const processorOptions: SessionProcessorOptions = { adapter, echoGate, levelIntervalMs, microphoneSilentMs: silentAfterMs };
   const node = createWorkletNode(
     context,
     SESSION_PROCESSOR,
@@ -118,6 +149,11 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
         return;
     }
   });
+  const unwatch = watchMicrophone(
+    tracks,
+    (error) => onEvent?.({ type: 'error', ...error }),
+    (event) => onEvent?.(event),
+  );
   source?.connect(node);
   const target = destination === undefined ? context.destination : destination;
   if (target !== null) node.connect(target);
@@ -140,6 +176,7 @@ export async function connectRealtimeAudio(options: RealtimeAudioConnectionOptio
     mute: (muted) => port.notify({ type: 'pause', paused: muted }),
     close() {
       if (port.isClosed) return;
+      unwatch();
       source?.disconnect(node);
       port.close();
     },

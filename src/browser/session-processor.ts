@@ -48,6 +48,8 @@ export interface SessionProcessorOptions extends WorkletKernelOptions {
   echoGate?: boolean | EchoGateSettings;
   /** Level reports (microphone and speaker), ms between them; 0 for none. Default 50. */
   levelIntervalMs?: number;
+  /** Report `microphone_silent` after this long of exact zeros or no input while not paused, ms; 0 (the default here): never. */
+  microphoneSilentMs?: number;
 }
 
 export interface SessionProcessor extends WorkletProcessor {
@@ -99,6 +101,7 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
           playingItemId: this.adapter.playback.playingItemId,
         }),
       );
+      this.watchSilence(config.microphoneSilentMs, rate);
       this.port.onmessage = (event: MessageEvent<SessionRequest>) => serve(this.port, event.data, (message) => this.handle(message));
     }
 
@@ -109,6 +112,8 @@ export function createSessionProcessorClass(scope: WorkletScope): new (options?:
         const output = outputs[0];
         const input = inputs[0];
         const micActive = !this.paused && input !== undefined && input.length > 0;
+        const micEvent = this.silenceEvent(input, input?.[0]?.length ?? output?.[0]?.length ?? BLOCK_FRAMES);
+        if (micEvent !== null) this.post({ type: 'event', event: micEvent });
         const capture = this.adapter.capture;
         // no mic this quantum: the canceller drops exactly its span of reference (skipMicrophone, in
         // step at any rate); the gate's reference is not queued
