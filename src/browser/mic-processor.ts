@@ -20,7 +20,7 @@ export function micProcessorBase(scope: WorkletScope) {
     failed = false;
     closed = false;
     /** The dead-mic watch; off until `watchSilence` (microphoneSilentMs 0: off). */
-    private silence = new MicSilence(0, 1);
+    silence = new MicSilence(0, 1);
 
     /** Starts the dead-mic watch: `microphoneSilentMs` of exact zeros or no input while not paused. */
     watchSilence(microphoneSilentMs: number | undefined, rate: number): void {

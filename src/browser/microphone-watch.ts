@@ -39,8 +39,33 @@ interface WatchedTrack {
   readonly id: string;
   readonly label: string;
   readonly readyState?: string;
-  addEventListener(type: string, listener: () => void): void;
-  removeEventListener(type: string, listener: () => void): void;
+  onended?: ((this: unknown, event: Event) => unknown) | null;
+  onmute?: ((this: unknown, event: Event) => unknown) | null;
+  onunmute?: ((this: unknown, event: Event) => unknown) | null;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+  dispatchEvent?(event: Event): boolean;
+}
+
+const PROBE = 'realtime-pcm-listener-probe';
+
+/**
+ * Whether `track` calls listeners added with addEventListener: Firefox 153 calls a track's `onended`,
+ * `onmute`, `onunmute` but none of its addEventListener listeners (for a dispatched event, of any
+ * type, on a getUserMedia or a destination node's track; its other event targets do; measured,
+ * ended21), as lib-jitsi-meet found for `ended` (github.com/jitsi/lib-jitsi-meet pull 1216). Told
+ * by an event of our own type, which no listener of the app's hears.
+ */
+function listenersHeard(track: WatchedTrack): boolean {
+  if (typeof track.dispatchEvent !== 'function' || typeof Event !== 'function') return true;
+  let heard = false;
+  const probe = () => {
+    heard = true;
+  };
+  track.addEventListener(PROBE, probe);
+  track.dispatchEvent(new Event(PROBE));
+  track.removeEventListener(PROBE, probe);
+  return heard;
 }
 
 /** The audio tracks of `stream`, else of `source` when it is a MediaStreamAudioSourceNode (its `mediaStream`). */
@@ -63,8 +88,14 @@ export function watchMicrophone(
   let watching = true;
   for (const track of tracks) {
     let ended = false;
-    const end = () => {
-      if (ended || !watching) return;
+    let last: Event | undefined; // the same event through a listener and the handler property: once
+    const once = (event: Event | undefined) => {
+      if (!watching || ended || (event !== undefined && event === last)) return false;
+      last = event;
+      return true;
+    };
+    const end = (event?: Event) => {
+      if (!once(event)) return;
       ended = true;
       const name = track.label === '' ? 'the microphone' : `the microphone "${track.label}"`;
       onEnded({
@@ -72,8 +103,8 @@ export function watchMicrophone(
         message: `${name} (track ${track.id}) ended: nothing more comes from it; open the microphone again (openMicrophone) and connect a new source`,
       });
     };
-    const mute = () => watching && !ended && onEvent({ type: 'microphone_muted', trackId: track.id, label: track.label });
-    const unmute = () => watching && !ended && onEvent({ type: 'microphone_unmuted', trackId: track.id, label: track.label });
+    const mute = (event: Event) => once(event) && onEvent({ type: 'microphone_muted', trackId: track.id, label: track.label });
+    const unmute = (event: Event) => once(event) && onEvent({ type: 'microphone_unmuted', trackId: track.id, label: track.label });
     track.addEventListener('ended', end);
     track.addEventListener('mute', mute);
     track.addEventListener('unmute', unmute);
@@ -82,7 +113,26 @@ export function watchMicrophone(
       track.removeEventListener('mute', mute);
       track.removeEventListener('unmute', unmute);
     });
-    if (track.readyState === 'ended') queueMicrotask(end);
+    if (!listenersHeard(track)) {
+      // the handler properties, chained before the app's own (called after ours), put back on close
+      // if still ours (close calls in the reverse order of connection put every one back)
+      for (const [property, handle] of [
+        ['onended', end],
+        ['onmute', mute],
+        ['onunmute', unmute],
+      ] as const) {
+        const previous = track[property];
+        const ours = function (this: unknown, event: Event) {
+          handle(event);
+          return previous?.call(this, event);
+        };
+        track[property] = ours;
+        removers.push(() => {
+          if (track[property] === ours) track[property] = previous ?? null;
+        });
+      }
+    }
+    if (track.readyState === 'ended') queueMicrotask(() => end());
   }
   return () => {
     watching = false;

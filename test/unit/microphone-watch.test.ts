@@ -164,12 +164,35 @@ class FakeTrack extends EventTarget {
   }
 }
 
+/** Firefox 153's track: addEventListener's listeners never called, the handler properties are (measured, ended21). */
+class HandlerOnlyTrack extends FakeTrack {
+  onended: ((event: Event) => unknown) | null = null;
+  onmute: ((event: Event) => unknown) | null = null;
+  onunmute: ((event: Event) => unknown) | null = null;
+  override addEventListener(type: string, _listener: EventListenerOrEventListenerObject | null): void {
+    if (type !== 'realtime-pcm-listener-probe') this.listeners++;
+  }
+  override removeEventListener(type: string, _listener: EventListenerOrEventListenerObject | null): void {
+    if (type !== 'realtime-pcm-listener-probe') this.listeners--;
+  }
+  fire(type: 'ended' | 'mute' | 'unmute'): void {
+    const event = new Event(type);
+    this.dispatchEvent(event);
+    this[`on${type}`]?.call(this, event);
+  }
+}
+
 /** A MediaStreamAudioSourceNode stand-in: its `mediaStream` holds `tracks`. */
 function fakeSource(...tracks: FakeTrack[]): AudioNode {
   return { mediaStream: { getAudioTracks: () => tracks }, connect: () => {}, disconnect: () => {} } as unknown as AudioNode;
 }
 
 const tick = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits (up to 5 s) for messages in flight over the MessageChannel, until `done`; then 50 ms more for any that should not come. */
+async function settle(done: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 5000 && !done(); waited += 10) await tick();
+  await tick(50);
+}
 
 describe('the factories watch their source’s tracks', () => {
   let nodes: StubWorkletNode[];
@@ -231,7 +254,7 @@ describe('the factories watch their source’s tracks', () => {
       nodes[0]!.processor.process([[]], out);
       nodes[1]!.processor.process([[]], out);
     }
-    await tick();
+    await settle(() => events.length >= 1);
     expect(events).toEqual([{ type: 'microphone_silent', silentMs: 1000 }]);
     mic.close();
     other.close();
@@ -264,7 +287,7 @@ describe('the factories watch their source’s tracks', () => {
     track.dispatchEvent(new Event('mute'));
     for (let q = 0; q < 375; q++) nodes[0]!.processor.process([[new Float32Array(128)]]);
     nodes[0]!.processor.process([[noiseQuantum(3)]]);
-    await tick();
+    await settle(() => mic.length >= 3);
     track.dispatchEvent(new Event('ended'));
     expect(mic).toEqual([
       { type: 'microphone_muted', trackId: 'c1', label: 'Headset' },
@@ -276,11 +299,49 @@ describe('the factories watch their source’s tracks', () => {
     expect(track.listeners).toBe(0);
   });
 
-  it('many short calls on one microphone leave no listener on its track (2,000 connect / close cycles)', async () => {
+  it('a track that calls only its handler properties (Firefox): reported through them, the app’s own handler still called, and put back on close', async () => {
+    const track = new HandlerOnlyTrack('f1', 'Firefox mic');
+    const app: string[] = [];
+    track.onmute = () => app.push('app mute');
+    const events: SessionEventMessage[] = [];
+    const first = await connectRealtimeAudio({
+      context: stubContext(),
+      source: fakeSource(track),
+      protocol: 'openai',
+      send: () => {},
+      onEvent: (e) => events.push(e),
+    });
+    const second = await connectRealtimeAudio({
+      context: stubContext(),
+      source: fakeSource(track),
+      protocol: 'openai',
+      send: () => {},
+      onEvent: (e) => events.push({ ...e, second: true } as unknown as SessionEventMessage),
+    });
+    track.fire('mute');
+    track.fire('ended');
+    track.fire('ended');
+    expect(app).toEqual(['app mute']);
+    expect(events.map((e) => `${(e as { second?: boolean }).second ? 2 : 1} ${e.type === 'error' ? e.code : e.type}`)).toEqual([
+      '2 microphone_muted',
+      '1 microphone_muted',
+      '2 microphone_ended',
+      '1 microphone_ended',
+    ]);
+    second.close();
+    first.close();
+    expect(track.listeners).toBe(0);
+    expect(track.onended).toBeNull();
+    track.onmute?.(new Event('mute'));
+    expect(app).toEqual(['app mute', 'app mute']);
+    expect(events).toHaveLength(4);
+  });
+
+  it('many short calls on one microphone leave no listener on its track (1,000 connect / close cycles)', async () => {
     const track = new FakeTrack('long-lived', 'Mic');
     const source = fakeSource(track);
     let reported = 0;
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < 1000; i++) {
       const session = await connectRealtimeAudio({ context: stubContext(), source, protocol: 'openai', send: () => {}, onEvent: () => reported++ });
       expect(track.listeners).toBe(3);
       session.close();
