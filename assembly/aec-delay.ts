@@ -574,7 +574,7 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
  * kept the peak from standing 3x the mean, the filter moved 0.92 s after the jump and a path change came 0.24 s
  * later; 39 of 153 double-talk frames dirty). The lab's playout jumps (-30 ms, 3.75 lags) are not that far.
  * Off (a variant, `--use AEC_EARLY_MOVE=1`): on the lab's switch group at 16 kHz it took the -100 / -200 ms
- * jumps at 11 s from 74.5-91.7% of double talk to 85.9-97.0% (desk -200 81.0 -> 93.7%, moved 86.6 -> 97.0%;
+ * jumps at 11 s from 74.5-95.5% of double talk to 80.3-97.0% (desk -200 81.0 -> 93.7%, moved 86.6 -> 97.0%;
  * kiosk moved -200 74.5 -> 87.6%), but it also moves earlier sooner in the calls' first seconds (the laptop's
  * filter moved 4 times before 11 s instead of once) and lost the laptop's +300 ms moved jump at 11 s
  * (36.4 -> 23.3 dB, 2.0% leaks): 21 -> 20 of 63 scenes meeting every bound. Not measured further.
