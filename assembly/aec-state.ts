@@ -51,10 +51,15 @@ import { kf_drift } from "./aec-step";
 /**
  * The delay estimator's peak coherence over which the mic is taken for an echo the filter never
  * learned (./aec-block: detectPathChange): it read 0.03-0.06 while the browser's canceller removed
- * the echo and 0.37-0.48 once the echo came back (or a muted speaker was turned up).
+ * the echo and 0.37-0.48 once the echo came back (or a muted speaker was turned up). (switch21) 0.15:
+ * the lab's kiosk reads its own echo at 0.13-0.33 (its cold start 0.13-0.22 at 1-3 s); the echo gone
+ * for 10 s (headphones in, bench/echo-lab/switch.mjs) and back at 0.2-0.33 never counted 80 ms over
+ * 0.3, the filter relearned under the talk flag and the kiosk's return leaked 5.6 s (4.8 dB, 32.8%
+ * leaks); the laptop's and desk's returns read 0.4-0.8 and were caught in 0.1 s. `--use
+ * AEC_COHERENT_OLD=1`: 0.3, main c118433's.
  */
 // @ts-ignore: decorator
-@inline export const COHERENT_ECHO: f32 = 0.3;
+@inline export const COHERENT_ECHO: f32 = isDefined(AEC_COHERENT_OLD) ? 0.3 : 0.15;
 /** The background's step while flagged. */
 // @ts-ignore: decorator
 @inline export const TALK_STEP: f32 = 0.1;

@@ -19,6 +19,8 @@
 //   node bench/echo-lab.mjs changes [build...]   calls with a path change at 3-11 s (the lab's are single talk;
 //     --rates 16000,24000 --erls 6,12             double talk right after a change), only the moved lines with two
 //                                                builds; --scenes filters them too (default: all)
+//   node bench/echo-lab.mjs switch [build...]    the same over switch.mjs's calls (the output device switched mid-call:
+//                                                jumps of +100..+300 / -100..-200 ms at 5 / 11 s, the echo gone 3-13 s)
 // Scene selection (scenes, openings, trace):
 //   --scenes REGEXP      over the scenes' names (default ' 6dB'; the lab's shifted scenes as '<name> +13')
 //   --groups LIST        16k,24k,48k,outside (default), outside24, outside48 (the outside rooms at 24 and
@@ -36,6 +38,7 @@
 //                        test/helpers/echo-drc.ts, drcGroup)
 //                        moving, moving24 (echo paths that move all the time, 16 / 24 kHz: test/helpers/echo-moving.ts,
 //                        movingGroup; beside the peers: bench/echo-lab/peers-side.mjs, per window: moving-trace.mjs)
+//                        switch, switch24 (the output device switched mid-call, 16 / 24 kHz 12 dB: bench/echo-lab/switch.mjs)
 //   --shifts LIST        every selected scene shifted by these samples (0: as is), e.g. 0,13,31,64
 // ECHO_LAB_OPTIONS='{"tailMs":500}': EchoCanceller options for every run of every build (aec-open11).
 // e.g. node bench/echo-lab.mjs scenes /tmp/base-dist dist --scenes 'kiosk 16k call' --shifts 0,13
@@ -45,9 +48,10 @@ import { changes } from './echo-lab/changes.mjs';
 import { drift } from './echo-lab/drift.mjs';
 import { openings } from './echo-lab/openings.mjs';
 import { scenes } from './echo-lab/scenes.mjs';
+import { switchCalls } from './echo-lab/switch.mjs';
 import { trace } from './echo-lab/trace.mjs';
 
-const COMMANDS = ['scenes', 'openings', 'trace', 'drift', 'changes'];
+const COMMANDS = ['scenes', 'openings', 'trace', 'drift', 'changes', 'switch'];
 
 /** Runs one subcommand with its arguments (the old per-tool scripts call this too). @param {string[]} argv */
 export async function echoLab(argv) {
@@ -81,9 +85,10 @@ export async function echoLab(argv) {
   const pick = { only: new RegExp(o.scenes), groups: o.groups.split(','), shifts: o.shifts?.split(',').map(Number) };
   if (command === 'scenes') scenes(lab, builds, { pick, dirty: o.dirty, save: o.save, compare: o.compare });
   else if (command === 'openings') openings(lab, builds[0], { pick, frames: o.frames, oracle: o.oracle });
-  else if (command === 'changes') {
+  else if (command === 'changes' || command === 'switch') {
     const only = new RegExp(o.scenes === ' 6dB' ? '.' : o.scenes);
-    changes(lab, builds, { only, rates: o.rates.split(',').map(Number), erls: o.erls.split(',').map(Number) });
+    const calls = command === 'switch' ? switchCalls : undefined;
+    changes(lab, builds, { only, rates: o.rates.split(',').map(Number), erls: o.erls.split(',').map(Number), calls });
   } else if (command === 'drift') {
     const stretch = o.from === undefined ? undefined : [Number(o.from), Number(o.to ?? 1e9)];
     drift(lab, builds, { calls: o.calls.split(','), trace: stretch, traceEvery: Number(o.every) });

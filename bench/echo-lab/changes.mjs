@@ -40,14 +40,14 @@ export function changeCalls(rates, erls) {
 
 /**
  * @param {import('./common.mjs').Lab} lab @param {import('./common.mjs').Build[]} builds
- * @param {{ only: RegExp, rates: number[], erls: number[] }} opts
+ * @param {{ only: RegExp, rates: number[], erls: number[], calls?: typeof changeCalls }} opts (`calls`: another list, e.g. switch.mjs's)
  */
-export function changes(lab, builds, { only, rates, erls }) {
+export function changes(lab, builds, { only, rates, erls, calls = changeCalls }) {
   const dirty = builds.map(() => 0);
   const frames = builds.map(() => 0);
   let total = 0;
   let moved = 0;
-  for (const params of changeCalls(rates, erls)) {
+  for (const params of calls(rates, erls)) {
     const name = lab.sceneName(params);
     if (!only.test(name)) continue;
     const scene = lab.buildScene(params);

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { importLabHelpers } from '../echo-lab-bundle.mjs';
 import { changeCalls } from './changes.mjs';
 import { importHooked } from './hooked-build.mjs';
+import { switchCalls } from './switch.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -128,7 +129,7 @@ export function traceScene(lab, only, groupOption) {
  * quiet24, quiet48 (bench/echo-quiet.mjs's scenes), bt, bt24 (a Bluetooth speaker, aec-bt), btsbc, btsbc24 (the same
  * through the real SBC / mSBC codecs, aec-sbc), btsbc51, btsbc51_24 (the sink at 48 kHz, SBC bitpool 51), btlc3, btlc3_24,
  * btaac, btaac24 (through LE Audio's LC3 and A2DP's AAC, aec-codecs), changes, changes24
- * (bench/echo-lab/changes.mjs's calls with a path change, 16 / 24 kHz 12 dB). With
+ * (bench/echo-lab/changes.mjs's calls with a path change, 16 / 24 kHz 12 dB), switch, switch24 (bench/echo-lab/switch.mjs: the output device switched mid-call). With
  * `shifts`, every scene whose name matches `only`, shifted by each (0: as is); without, the scenes
  * whose name matches and the lab's shifted copies whose `<name> +<n>` does.
  * @param {Lab} lab @param {{ only: RegExp, groups: string[], shifts?: number[] }} pick
@@ -146,6 +147,9 @@ export function* selectScenes(lab, { only, groups, shifts }) {
     outside48: () => [lab.outsideGroup(48000)], // the outside rooms at the device rate, their responses generated at 48 kHz
     changes: () => [{ scenes: changeCalls([16000], [12]) }], // bench/echo-lab/changes.mjs's calls at 16 kHz 12 dB
     changes24: () => [{ scenes: changeCalls([24000], [12]) }], // the same at 24 kHz 12 dB (aec-dtpath3)
+    // the output device switched mid-call (switch21: bench/echo-lab/switch.mjs; jumps of +100..+300 / -100..-200 ms, the echo gone 10 s), 16 / 24 kHz 12 dB
+    switch: () => [{ scenes: switchCalls([16000], [12]) }],
+    switch24: () => [{ scenes: switchCalls([24000], [12]) }],
     // the quiet group (bench/echo-quiet.mjs) at 16, 24 and 48 kHz; its 320 / 400 ms scenes need ECHO_LAB_OPTIONS='{"maxDelayMs":500}'
     quiet: () => [lab.quietGroup(16000)],
     quiet24: () => [lab.quietGroup(24000)],

@@ -50,8 +50,17 @@ export interface SceneParams {
   thdPercent?: number;
   /** The device's loudness processing between the reference tap and the speaker (./echo-drc): a setting's name. Named `drc <name>`. */
   drc?: DrcName;
-  /** A path change: the speaker/mic moved (`move`) and/or the playout jumped by `shiftMs` (+-20..60), at `atS`. */
+  /**
+   * A path change: the speaker/mic moved (`move`) and/or the playout jumped by `shiftMs` (+-20..60; the
+   * output device switched mid-call, bench/echo-lab/switch.mjs: +-100..300), at `atS`.
+   */
   pathChange?: { atS: number; move: boolean; shiftMs: number };
+  /**
+   * The echo gone from `fromS` to `toS` (headphones plugged in, then out: the speaker plays nothing, the
+   * reference goes on), then back on the same path; the return is the scene's path change (its
+   * convergence judged from there), the echo's labels cut over the silence. Named `gone <from>-<to>s`.
+   */
+  gone?: { fromS: number; toS: number };
   /** The first reply opens softly: its first `seconds` of speech (from its first speech sample) `db` quieter (a 20 ms ramp back). */
   softStart?: { seconds: number; db: number };
   /**
@@ -225,6 +234,7 @@ export function sceneName(p: SceneParams): string {
     p.responseFromRate !== undefined ? `from ${p.responseFromRate / 1000}k` : '',
     p.bluetooth ? bluetoothName(p.bluetooth, p.sampleRate) : '',
     p.moving ? `moving ${p.moving.name}` : '',
+    p.gone ? `gone ${p.gone.fromS}-${p.gone.toS}s` : '',
   ].filter(Boolean);
   return `${p.room} ${p.sampleRate / 1000}k ${p.script} ${p.delayMs}ms ${p.erlDb}dB${extras.length ? ` ${extras.join(' ')}` : ''}`;
 }
@@ -272,7 +282,9 @@ export function buildScene(params: SceneParams): EchoScene {
 
   // What the speaker plays: delayed, jumped at a path change, soft-clipped.
   const delay = toSamples(delayMs / 1000);
-  const change = params.pathChange ? toSamples(params.pathChange.atS) : null;
+  if (params.gone && (params.pathChange || params.bluetooth || params.moving)) throw new Error(`${sceneName(params)}: a gone echo takes no other path change`);
+  const gone = params.gone ? [toSamples(params.gone.fromS), toSamples(params.gone.toS)] : null;
+  const change = params.pathChange ? toSamples(params.pathChange.atS) : gone ? gone[1]! : null;
   const shiftMs = params.pathChange ? Math.max(params.pathChange.shiftMs, -delayMs) : 0;
   const shift = toSamples(shiftMs / 1000);
   if (params.bluetooth && (params.nonlinear || change !== null)) throw new Error(`${sceneName(params)}: a Bluetooth playout takes no clipping or path change`);
@@ -283,6 +295,7 @@ export function buildScene(params: SceneParams): EchoScene {
     const idx = t - delay - (after ? shift : 0);
     if (idx >= 0 && idx < length) played[t] = reference[idx]!;
   }
+  if (gone) played.fill(0, gone[0], gone[1]);
   let drcGainDb: [number, number] | null = null;
   if (params.drc) {
     const drc = applyDrc(played, DRC_SETTINGS[params.drc], rate);
@@ -313,14 +326,16 @@ export function buildScene(params: SceneParams): EchoScene {
   if (params.moving) {
     if (change !== null) throw new Error(`${sceneName(params)}: a moving path takes no path change`);
     echo = movingEcho(roomName, played, rate, params.moving, length, () => convolve(played, room.echoA, length));
-  } else if (params.nonlinear || params.drc || change !== null || params.bluetooth) echo = convolve(played, room.echoA, length);
+  } else if (params.nonlinear || params.drc || change !== null || params.bluetooth || gone) echo = convolve(played, room.echoA, length);
   else {
     const soft = params.softStart ? `/soft${params.softStart.db}/${params.softStart.seconds}` : '';
     const base = cached(`${roomKey}/${rate}/${script}/${first}/${seed}${soft}`, () => convolve(reference, room.echoA, length));
     echo = new Float64Array(length);
     echo.set(base.subarray(0, length - delay), delay);
   }
-  const gain = Math.sqrt(meanPower(reference, farIntervals) / meanPower(echo, farIntervals, delay + directA) / 10 ** (erlDb / 10));
+  // (a gone echo: the level over the reply where the speaker plays it)
+  const heard = cutOut(farIntervals, gone, -delay);
+  const gain = Math.sqrt(meanPower(reference, heard) / meanPower(echo, heard, delay + directA) / 10 ** (erlDb / 10));
   let erlAfterChangeDb: number | null = null;
   if (change !== null && params.pathChange?.move) {
     const moved = convolve(played, room.echoB, length);
@@ -364,10 +379,19 @@ export function buildScene(params: SceneParams): EchoScene {
     echo: echoOut,
     near: nearOut,
     noise,
-    labels: { near: nearIntervals, utterances, far: farIntervals, echo: farIntervals.map(([a, b]) => [toMic(a), toMic(b)] as Interval) },
+    labels: {
+      near: nearIntervals,
+      utterances,
+      far: farIntervals,
+      echo: cutOut(
+        farIntervals.map(([a, b]) => [toMic(a), toMic(b)] as Interval),
+        gone,
+        directA,
+      ),
+    },
     events: { echoStart: toMic(farIntervals[0]![0]), pathChange: change, coldStartUser: script === 'cold-start' ? utterances[0]![0] : null },
     meta: {
-      erlDb: db(meanPower(reference, farIntervals) / meanPower(echoOut, farIntervals, delay + directA)),
+      erlDb: db(meanPower(reference, heard) / meanPower(echoOut, heard, delay + directA)),
       erlAfterChangeDb,
       distortionDb,
       drive,
@@ -376,6 +400,18 @@ export function buildScene(params: SceneParams): EchoScene {
       echoDelayMs: ((delay + room.directA) * 1000) / rate,
     },
   };
+}
+
+/** `intervals` (the echo's at the mic) without the stretch where the speaker played nothing (`gone`, in the played timeline; `directA` on at the mic). */
+function cutOut(intervals: Interval[], gone: number[] | null, directA: number): Interval[] {
+  if (!gone) return intervals;
+  const [from, to] = [gone[0]! + directA, gone[1]! + directA];
+  const out: Interval[] = [];
+  for (const [a, b] of intervals) {
+    if (a < from) out.push([a, Math.min(b, from)]);
+    if (b > to) out.push([Math.max(a, to), b]);
+  }
+  return out;
 }
 
 /**
