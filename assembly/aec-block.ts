@@ -50,6 +50,20 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const ALIVE_WAIT: bool = !isDefined(AEC_ALIVE_OFF);
+/** (alive21, for attribution) one half off: the floors (`--use AEC_ALIVE_FLOORS_OFF=1`) or the hold (`AEC_ALIVE_HOLD_OFF=1`). */
+// @ts-ignore: decorator
+@inline const ALIVE_FLOORS: bool = ALIVE_WAIT && !isDefined(AEC_ALIVE_FLOORS_OFF);
+// @ts-ignore: decorator
+@inline const ALIVE_HOLD: bool = ALIVE_WAIT && !isDefined(AEC_ALIVE_HOLD_OFF);
+/**
+ * (alive21) A live mic block this far under the loudest reference block of the history (40 dB) holds no echo to speak
+ * of (a room's echo stands within +3 dB and -30 dB of what plays): the floors are measured there, echo or not. The
+ * muted-mic test's C (test/browser/muted-mic.browser.test.ts) turns live in a pause of the echo 110 ms after the reply
+ * resumed: its floors measured on that tail (-86 dBFS, main's) it read 39.9 dB over its first second, deferred to the
+ * reply's pause 33.9 dB.
+ */
+// @ts-ignore: decorator
+@inline const ALIVE_QUIET: f32 = 1.0e-4;
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept, KEEP_MOVED } from "./aec-change";
@@ -489,6 +503,13 @@ function deadBlock(a: Aec, echoing: bool): void {
   a.blocks++;
 }
 
+/** (alive21) The loudest reference block's energy over the history (`xe`, per slot). */
+function refPeak(a: Aec): f32 {
+  let peak: f32 = 0;
+  for (let i = 0; i < a.slots; i++) peak = max(peak, load<f32>(a.xe + (<usize>i << 2)));
+  return peak;
+}
+
 /** One block: micBlock and the current half of refFrame are full; writes outBlock. */
 export function aec_block(a: Aec): void {
   const b = a.b;
@@ -574,7 +595,7 @@ export function aec_block(a: Aec): void {
     const placed = dl_onset(a.delay) >= 0;
     // (alive21) before a first onset, the mic turned live while the reply plays: the hold waits for its pause
     if (long && (placed || (DEAD_FRESH_HOLD && a.olPause < a.slots))) {
-      if (ALIVE_WAIT && !placed && playing) a.alivePending |= 2;
+      if (ALIVE_HOLD && !placed && playing) a.alivePending |= 2;
       else a.liveHold = holdBlocks;
     }
     // (deadmic19) a mic silent from the canceller's first block for DEAD_RUN_MS or more (a muted start): its noise
@@ -582,7 +603,7 @@ export function aec_block(a: Aec): void {
     // until the echo arrives, moved; such a start still leaves the floors at floorMin, rising 3 dB a second.)
     // (alive21) Not on the echo: at the first live block without it
     if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) {
-      if (ALIVE_WAIT && a.olPause < a.slots) a.alivePending |= 1;
+      if (ALIVE_FLOORS && a.olPause < a.slots && !(sdd < ALIVE_QUIET * refPeak(a))) a.alivePending |= 1;
       else sup_floors_unmeasured(a.sup);
     }
     // (young20) the model fitted to the echo's return within the slide the stretch allows (at most half a block)

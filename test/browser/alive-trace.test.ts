@@ -12,22 +12,40 @@ const RATE = 48000;
 describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
   it('trace', { timeout: 900_000 }, async () => {
     const lib = (process.env.ECHO_HOOKED ? await import(process.env.ECHO_HOOKED) : await import('../../src/index.js')) as any;
+    // ALIVE_MODE=mic: muted-mic.browser.test.ts's Node call C instead (the reply x4 delivered at 0.25 s, its echo from
+    // 0.3 s with 60 ms of room delay inside; ALIVE_ON absolute, 2.6 s there)
+    const mode = process.env.ALIVE_MODE ?? 'grid';
     const events = replyScript().map((e) => JSON.parse(e) as Record<string, unknown>);
     const head = events.filter((e) => e.type !== 'response.output_audio.delta');
     const deltas = events.filter((e) => e.type === 'response.output_audio.delta');
-    const SCRIPT = [...head, ...deltas, ...deltas, ...deltas, ...deltas, ...deltas, ...deltas].map((e, i) => JSON.stringify({ ...e, event_id: `e${i + 1}` }));
+    const times = mode === 'mic' ? 4 : 6;
+    const SCRIPT = [...head, ...Array.from({ length: times }, () => deltas).flat()].map((e, i) => JSON.stringify({ ...e, event_id: `e${i + 1}` }));
     const p = new lib.RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: false, send: () => {} });
     for (const e of SCRIPT) p.handleServerEvent(e);
-    const played = new Float32Array(15 * RATE);
+    let played = new Float32Array(15 * RATE);
     for (let at = 0; at < played.length; at += QUANTUM) p.readPlayback(played.subarray(at, at + QUANTUM));
     p.free();
-    const ECHO = roomMic(played, RATE, Number.POSITIVE_INFINITY, 0.11).echo;
+    let ECHO: Float32Array;
+    let deliver = 0;
+    if (mode === 'mic') {
+      const first = played.findIndex((v) => v !== 0);
+      let last = played.length;
+      while (last > first && played[last - 1] === 0) last--;
+      played = played.slice(first, last);
+      const padded = new Float32Array(played.length + RATE / 2);
+      padded.set(played);
+      const e = roomMic(padded, RATE, Number.POSITIVE_INFINITY, 0.06).echo;
+      const e0 = Math.round((0.3 * RATE) / QUANTUM);
+      deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
+      ECHO = new Float32Array(15 * RATE);
+      ECHO.set(e.subarray(0, ECHO.length - e0 * QUANTUM), e0 * QUANTUM);
+    } else ECHO = roomMic(played, RATE, Number.POSITIVE_INFINITY, 0.11).echo;
     const on = Number(process.env.ALIVE_ON ?? 1.9);
     const from = Number(process.env.ALIVE_FROM ?? on - 0.1);
     const to = Number(process.env.ALIVE_TO ?? on + 2);
     const every = Number(process.env.ALIVE_EVERY ?? 8);
     const a = new lib.RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
-    for (const e of SCRIPT) a.handleServerEvent(e);
+    if (mode !== 'mic') for (const e of SCRIPT) a.handleServerEvent(e);
     const ec = a.echoCanceller as any;
     const k = ec.k;
     const s = ec.state;
@@ -50,6 +68,7 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
     const lines: [number, string][] = [];
     for (let q = 0; q < ECHO.length / QUANTUM && (q * QUANTUM) / RATE < to; q++) {
       const t = (q * QUANTUM) / RATE;
+      if (mode === 'mic' && q === deliver) for (const e of SCRIPT) a.handleServerEvent(e);
       a.readPlayback(sp);
       const live = t >= on;
       const mic = live ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM) : z;
@@ -87,6 +106,7 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       for (let i = q0 * 64; i < q1 * 64; i++) e += (sent[i] ?? 0) ** 2;
       return db(e / Math.max(1, (q1 - q0) * 64));
     };
+    console.log(`sent ${sent.length} samples`);
     console.log(lines.map(([q, l]) => `${l} out ${prev < 0 ? '  -' : outDb(prev + 1, q + 1)}${(prev = q) < 0 ? '' : ''}`).join('\n'));
   }),
 );

@@ -34,12 +34,14 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RealtimeAudioAdapter } from '../../src/index.js';
+import * as src from '../../src/index.js';
 import { REALTIME_ENGINES, openLibraryPage, type EngineName, type LibraryPage } from '../helpers/browser.js';
 import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
 import { replyScript } from '../helpers/reply-script.js';
 import { writeWav } from '../../scripts/wav.mjs';
 
+// (alive21) ECHO_LIB=<a build's index.js> (a dist dir's, a hooked one's): the Node calls on that build
+const { RealtimeAudioAdapter } = (process.env.ECHO_LIB ? await import(process.env.ECHO_LIB) : src) as typeof src;
 const RATE = 48000;
 /** The reply, four times over (event ids renumbered). */
 function script(): string[] {
