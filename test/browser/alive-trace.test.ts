@@ -107,6 +107,11 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       return db(e / Math.max(1, (q1 - q0) * 64));
     };
     console.log(`sent ${sent.length} samples`);
-    console.log(lines.map(([q, l]) => `${l} out ${prev < 0 ? '  -' : outDb(prev + 1, q + 1)}${(prev = q) < 0 ? '' : ''}`).join('\n'));
+    const rows: string[] = [];
+    for (const [q, l] of lines) {
+      rows.push(`${l} out ${prev < 0 ? '  -' : outDb(prev + 1, q + 1)}`);
+      prev = q;
+    }
+    console.log(rows.join('\n'));
   }),
 );
