@@ -40,6 +40,30 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** (deadmic19) The suppressor's floors unmeasured again when the mic first turns live after a silent start (`--use AEC_DEAD_FLOORS_OFF=1`: main's). */
 // @ts-ignore: decorator
 @inline const DEAD_FRESH_FLOORS: bool = !isDefined(AEC_DEAD_FLOORS_OFF);
+/**
+ * (alive21) A mic that turns live mid-reply after a silent start (unmuted during the greeting, a page that opens the mic
+ * after playback started): its first live blocks are the echo of a reply that plays on. The floors are unmeasured at the
+ * first live block without echo instead (measured at once, the noise floor took the echo's level and the suppressor
+ * passed it: leaks 81-100% over the second after), and the placement's hold (DEAD_FRESH_HOLD) starts only if the
+ * reference pauses before a first onset (the statistics read from the return on are the playing echo's against a
+ * playing reference: the stale-lag peak the hold is for comes from a pause). `--use AEC_ALIVE_OFF=1`: main's.
+ */
+// @ts-ignore: decorator
+@inline const ALIVE_WAIT: bool = !isDefined(AEC_ALIVE_OFF);
+/** (alive21, for attribution) one half off: the floors (`--use AEC_ALIVE_FLOORS_OFF=1`) or the hold (`AEC_ALIVE_HOLD_OFF=1`). */
+// @ts-ignore: decorator
+@inline const ALIVE_FLOORS: bool = ALIVE_WAIT && !isDefined(AEC_ALIVE_FLOORS_OFF);
+// @ts-ignore: decorator
+@inline const ALIVE_HOLD: bool = ALIVE_WAIT && !isDefined(AEC_ALIVE_HOLD_OFF);
+/**
+ * (alive21) A live mic block this far under the loudest reference block of the history (40 dB) holds no echo to speak
+ * of (a room's echo stands within +3 dB and -30 dB of what plays): the floors are measured there, echo or not. The
+ * muted-mic test's C (test/browser/muted-mic.browser.test.ts) turns live in a pause of the echo 110 ms after the reply
+ * resumed: its floors measured on that tail (-86 dBFS, main's) it read 39.9 dB over its first second, deferred to the
+ * reply's pause 33.9 dB.
+ */
+// @ts-ignore: decorator
+@inline const ALIVE_QUIET: f32 = 1.0e-4;
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept, KEEP_MOVED } from "./aec-change";
@@ -479,6 +503,13 @@ function deadBlock(a: Aec, echoing: bool): void {
   a.blocks++;
 }
 
+/** (alive21) The loudest reference block's energy over the history (`xe`, per slot). */
+function refPeak(a: Aec): f32 {
+  let peak: f32 = 0;
+  for (let i = 0; i < a.slots; i++) peak = max(peak, load<f32>(a.xe + (<usize>i << 2)));
+  return peak;
+}
+
 /** One block: micBlock and the current half of refFrame are full; writes outBlock. */
 export function aec_block(a: Aec): void {
   const b = a.b;
@@ -558,13 +589,23 @@ export function aec_block(a: Aec): void {
   // 32% against a mean of 9%, the first onset 216 ms at 0.25 s for an echo at 78 and kept for the
   // call, 4.0 dB, 28% leaks). So the hold too where the reference played within the history
   // (olPause < slots) before a first onset; with nothing played, the mic's return reads as a cold start.
+  const holdBlocks = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
   if (a.deadRun > 0) {
     const long = <f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000;
-    if (long && (dl_onset(a.delay) >= 0 || (DEAD_FRESH_HOLD && a.olPause < a.slots))) a.liveHold = <i32>(<f32>a.sampleRate * DEAD_PLACE_HOLD_MS / 1000 / <f32>b);
+    const placed = dl_onset(a.delay) >= 0;
+    // (alive21) before a first onset, the mic turned live while the reply plays: the hold waits for its pause
+    if (long && (placed || (DEAD_FRESH_HOLD && a.olPause < a.slots))) {
+      if (ALIVE_HOLD && !placed && playing) a.alivePending |= 2;
+      else a.liveHold = holdBlocks;
+    }
     // (deadmic19) a mic silent from the canceller's first block for DEAD_RUN_MS or more (a muted start): its noise
     // measured now, as at a cold start. (Not after a shorter silent start: the browser goldens' noiseless mics, silent
     // until the echo arrives, moved; such a start still leaves the floors at floorMin, rising 3 dB a second.)
-    if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) sup_floors_unmeasured(a.sup);
+    // (alive21) Not on the echo: at the first live block without it
+    if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) {
+      if (ALIVE_FLOORS && a.olPause < a.slots && !(sdd < ALIVE_QUIET * refPeak(a))) a.alivePending |= 1;
+      else sup_floors_unmeasured(a.sup);
+    }
     // (young20) the model fitted to the echo's return within the slide the stretch allows (at most half a block)
     if (DEAD_FIT && long && a.bestErle > 10) {
       const slide = 1 + <i32>Mathf.ceil(<f32>a.deadRun * <f32>b * DEAD_DRIFT);
@@ -573,6 +614,16 @@ export function aec_block(a: Aec): void {
       a.shiftBlocks = 0;
     }
     a.deadRun = 0;
+  } else if (a.alivePending != 0) {
+    // the reply's pause: nothing played over the whole history (olPause counts this block's reference already), so
+    // no echo of it at the mic but the room's tail, and a first onset not yet taken would be read against stale lags
+    const paused = a.olPause >= a.slots;
+    if ((a.alivePending & 1) != 0 && paused) sup_floors_unmeasured(a.sup);
+    if (paused) a.alivePending &= ~1;
+    // the hold at the reply's first pause (OL_PAUSE_MS, as a reply's onset counts one) before a first onset
+    const gap = <f32>a.olPause * <f32>b * 1000 >= OL_PAUSE_MS * <f32>a.sampleRate;
+    if ((a.alivePending & 2) != 0 && dl_onset(a.delay) < 0 && gap) a.liveHold = holdBlocks;
+    if (gap || dl_onset(a.delay) >= 0) a.alivePending &= ~2;
   }
   a.everLive = 1;
   // 3. adapt the background

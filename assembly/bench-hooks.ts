@@ -635,7 +635,8 @@ export function trace_kept(fit: f32, by: i32): void {
  * talk flag, 1 heardErleDb, 2 sdiff / syf (the two filters' disagreement), 3 relearning, 4 relaxBlocks,
  * 5 skewOn, 6 narrowband, 7 wrong + misfit + diverged + emerged + shift blocks, 8 1 while quiet (the
  * filter's window all zeros), 9 bestErle (ratio), 10 moves, 11 pathChanges, 12 overBlocks (living20), 13 sdd, 14 sff, 15 sddFloor
- * (the mic's, the foreground error's smoothed energies and the mic's noise floor), 18 syf, 19 divergedBlocks (living20).
+ * (the mic's, the foreground error's smoothed energies and the mic's noise floor), 18 syf, 19 divergedBlocks (living20),
+ * 53 liveHold, 54 deadRun (alive21).
  */
 export function aec_state_field(s: usize, i: i32): f32 {
   const a = changetype<Aec>(s);
@@ -693,6 +694,9 @@ export function aec_state_field(s: usize, i: i32): f32 {
   if (i == 50) return keptTraceFit;
   if (i == 51) return <f32>keptTraceBy;
   if (i == 52) return <f32>keptTraceOffers;
+  // (alive21) the placement's hold after a dead stretch (liveHold, blocks left) and the mic's dead run (blocks)
+  if (i == 53) return <f32>a.liveHold;
+  if (i == 54) return <f32>a.deadRun;
   return <f32>a.m;
 }
 /** The energy of partition q of the background (which 0) or the foreground (1)'s weights. */

@@ -106,6 +106,7 @@ export function aec_reset(s: usize): void {
   a.deadRun = 0;
   a.liveHold = 0;
   a.everLive = 0;
+  a.alivePending = 0;
   a.declinedOnset = -1;
   a.declinedChanges = 0;
   a.wrongBlocks = 0;

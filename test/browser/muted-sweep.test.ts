@@ -4,12 +4,15 @@
 // WebKit deliver a disabled track (exact zeros) or as Firefox does and the session's mute() does
 // (skipMicrophone); the second after each unmute against a fresh call's first second. Figures only
 // (no bounds); about 60 s of CPU, so it runs only with MUTED_SWEEP=1:
-// `MUTED_SWEEP=1 npx vitest run test/browser/muted-sweep.test.ts`.
-import { describe, it } from 'vitest';
-import { RealtimeAudioAdapter } from '../../src/index.js';
+// `MUTED_SWEEP=1 npx vitest run test/browser/muted-sweep.test.ts`. (alive21) ECHO_LIB=<a build's index.js> runs it on
+// that build (a dist dir's, e.g. /tmp/mainc118-dist/index.js, or a hooked one's from bench/echo-lab/hooked-build.mjs);
+// MUTED_SWEEP=C only the C grids (the mic alive mid-reply).
+import { describe, expect, it } from 'vitest';
+import * as src from '../../src/index.js';
 import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
 import { replyScript } from '../helpers/reply-script.js';
 
+const { RealtimeAudioAdapter } = (process.env.ECHO_LIB ? await import(process.env.ECHO_LIB) : src) as typeof src;
 const RATE = 48000;
 const events = replyScript().map((e) => JSON.parse(e) as Record<string, unknown>);
 const head = events.filter((e) => e.type !== 'response.output_audio.delta');
@@ -128,6 +131,7 @@ describe.runIf(process.env.MUTED_SWEEP)('the muted mic grid', () =>
       console.log(
         `${mode} C: ${valsC.length} unmutes, under 30 dB ${valsC.filter((v) => v < 30).length}, median ${sortedC[Math.floor(sortedC.length / 2)]!.toFixed(1)}, worst ${sortedC[0]!.toFixed(1)}`,
       );
+      if (process.env.MUTED_SWEEP === 'C') continue;
       const rowsB: string[] = [];
       const valsB: number[] = [];
       for (let d = 0.5; d <= 10.01; d += 0.5) {
@@ -151,3 +155,27 @@ describe.runIf(process.env.MUTED_SWEEP)('the muted mic grid', () =>
     console.log(`no mute, the same seconds: under 30 dB ${valsF.filter((v) => v < 30).length} of ${valsF.length}, worst ${Math.min(...valsF).toFixed(1)}`);
   }),
 );
+
+// (alive21) The C grid judged: a mic dead (zeros) from the first quantum that turns live mid-reply, as a user unmuting
+// during the greeting or a page opening the mic after playback started. Until alive21 the canceller measured its floors
+// on the echo of its first live block and held its placement 750 ms of reply, whose echo passed meanwhile (main
+// c118433: 24 of 37 unmutes under 30 dB over their first second, median 17.7 dB; 1.1 / 1.2 / 2.5 / 2.7 / 3.5 / 3.8 s
+// 6.0 / 15.0 / 10.2 / 7.6 / 10.1 / 5.8 dB, leaks 51-100%). ~5 s of CPU.
+describe('a mic alive mid-reply (the C grid, zeros)', () => {
+  it('over the unmutes at 1.0-4.6 s (0.1 s apart) at most 15 of 37 under 30 dB and the median 30 dB or more; at 1.1, 1.2, 2.5, 2.7, 3.5 and 3.8 s each 30 dB or more, leaks <= 1% (measured: 10 of 37, median 38.5 dB; 44.7, 44.0, 43.3, 42.5, 41.8, 44.6 dB, 0%)', () => {
+    const judged = new Map<string, { db: number; leaks: number }>();
+    for (let on = 1.0; on <= 4.61; on += 0.1) {
+      const j = call((s) => s < on, 'zeros').judge(on);
+      judged.set(on.toFixed(1), { db: Number.parseFloat(j), leaks: Number.parseFloat(j.split(' dB ')[1]!) / 100 });
+    }
+    const dbs = [...judged.values()].map((x) => x.db).sort((a, b) => a - b);
+    console.log(`C grid, zeros: ${[...judged].map(([on, x]) => `${on}:${x.db.toFixed(1)}`).join(' ')}`);
+    expect(dbs.length).toBe(37);
+    expect(dbs.filter((x) => x < 30).length).toBeLessThanOrEqual(15);
+    expect(dbs[18]!).toBeGreaterThanOrEqual(30);
+    for (const on of ['1.1', '1.2', '2.5', '2.7', '3.5', '3.8']) {
+      expect(judged.get(on)!.db, on).toBeGreaterThanOrEqual(30);
+      expect(judged.get(on)!.leaks, on).toBeLessThanOrEqual(0.01);
+    }
+  });
+});

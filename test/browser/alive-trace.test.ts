@@ -1,0 +1,117 @@
+// (alive21) A mic that comes alive mid-reply, traced: muted-sweep's C call (dead from the first quantum, alive at
+// ALIVE_ON s, zeros) through a hooked build (ECHO_HOOKED=<index.js> from bench/echo-lab/hooked-build.mjs), a line
+// every ALIVE_EVERY quanta from ALIVE_FROM to ALIVE_TO s: the delay estimate's peak lag (ms), peak, the profile's mean
+// over the searched lags, the candidate (ms x updates), the onset (ms), the placement's hold (blocks), the filter's
+// offset (ms), ERLE, and the echo / output energy (dB) over the line's quanta. Runs only with ALIVE_TRACE=1:
+// `ALIVE_TRACE=1 ALIVE_ON=1.9 ECHO_HOOKED=... npx vitest run test/browser/alive-trace.test.ts`.
+import { describe, it } from 'vitest';
+import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
+import { replyScript } from '../helpers/reply-script.js';
+
+const RATE = 48000;
+describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
+  it('trace', { timeout: 900_000 }, async () => {
+    const lib = (process.env.ECHO_HOOKED ? await import(process.env.ECHO_HOOKED) : await import('../../src/index.js')) as any;
+    // ALIVE_MODE=mic: muted-mic.browser.test.ts's Node call C instead (the reply x4 delivered at 0.25 s, its echo from
+    // 0.3 s with 60 ms of room delay inside; ALIVE_ON absolute, 2.6 s there)
+    const mode = process.env.ALIVE_MODE ?? 'grid';
+    const events = replyScript().map((e) => JSON.parse(e) as Record<string, unknown>);
+    const head = events.filter((e) => e.type !== 'response.output_audio.delta');
+    const deltas = events.filter((e) => e.type === 'response.output_audio.delta');
+    const times = mode === 'mic' ? 4 : 6;
+    const SCRIPT = [...head, ...Array.from({ length: times }, () => deltas).flat()].map((e, i) => JSON.stringify({ ...e, event_id: `e${i + 1}` }));
+    const p = new lib.RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: false, send: () => {} });
+    for (const e of SCRIPT) p.handleServerEvent(e);
+    let played = new Float32Array(15 * RATE);
+    for (let at = 0; at < played.length; at += QUANTUM) p.readPlayback(played.subarray(at, at + QUANTUM));
+    p.free();
+    let ECHO: Float32Array;
+    let deliver = 0;
+    if (mode === 'mic') {
+      const first = played.findIndex((v) => v !== 0);
+      let last = played.length;
+      while (last > first && played[last - 1] === 0) last--;
+      played = played.slice(first, last);
+      const padded = new Float32Array(played.length + RATE / 2);
+      padded.set(played);
+      const e = roomMic(padded, RATE, Number.POSITIVE_INFINITY, 0.06).echo;
+      const e0 = Math.round((0.3 * RATE) / QUANTUM);
+      deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
+      ECHO = new Float32Array(15 * RATE);
+      ECHO.set(e.subarray(0, ECHO.length - e0 * QUANTUM), e0 * QUANTUM);
+    } else ECHO = roomMic(played, RATE, Number.POSITIVE_INFINITY, 0.11).echo;
+    const on = Number(process.env.ALIVE_ON ?? 1.9);
+    const from = Number(process.env.ALIVE_FROM ?? on - 0.1);
+    const to = Number(process.env.ALIVE_TO ?? on + 2);
+    const every = Number(process.env.ALIVE_EVERY ?? 8);
+    const a = new lib.RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
+    if (mode !== 'mic') for (const e of SCRIPT) a.handleServerEvent(e);
+    const ec = a.echoCanceller as any;
+    const k = ec.k;
+    const s = ec.state;
+    const rate = ec.sampleRate ?? 24000;
+    const blockMs = (1000 * ec.blockSamples) / rate;
+    // the sent audio (24 kHz, every quantum pushed: 64 samples each), read back by time after the run
+    const sent: number[] = [];
+    (a as any).sink.fn = (e: any) => {
+      if (e.type === 'input_audio_buffer.append') {
+        const b = Buffer.from(e.audio, 'base64');
+        for (const x of new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))) sent.push(x / 32768);
+      }
+    };
+    const sp = new Float32Array(QUANTUM);
+    const z = new Float32Array(QUANTUM);
+    const db = (x: number) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
+    console.log(`rate ${rate} block ${ec.blockSamples} on ${on}`);
+    let ech = 0;
+    let n = 0;
+    const lines: [number, string][] = [];
+    for (let q = 0; q < ECHO.length / QUANTUM && (q * QUANTUM) / RATE < to; q++) {
+      const t = (q * QUANTUM) / RATE;
+      if (mode === 'mic' && q === deliver) for (const e of SCRIPT) a.handleServerEvent(e);
+      a.readPlayback(sp);
+      const live = t >= on;
+      const mic = live ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM) : z;
+      a.pushMicrophone(mic);
+      if (t < from) continue;
+      for (const v of mic) ech += v * v;
+      n += QUANTUM;
+      if (q % every !== 0) continue;
+      const f32 = new Float32Array(k.memory.buffer);
+      const at = k.aec_delay_profile(s) >> 2;
+      const L = k.aec_delay_search_lags(s);
+      let sum = 0;
+      let live2 = 0;
+      for (let l = 0; l < L; l++) {
+        const c = f32[at + l]!;
+        if (k.aec_delay_debug(s, 3, l) > 0) {
+          sum += c;
+          live2++;
+        }
+      }
+      const pl = k.aec_delay_peak_lag(s);
+      lines.push([
+        q,
+        `${t.toFixed(3)} peak ${(pl * blockMs).toFixed(0).padStart(3)} ${k.aec_delay_peak(s).toFixed(3)} age ${k.aec_delay_debug(s, 3, pl)} mean ${(sum / Math.max(1, live2)).toFixed(3)} cand ${(k.aec_delay_debug(s, 0, 0) * blockMs).toFixed(0)}x${k.aec_delay_debug(s, 1, 0)} onset ${(ec.delayMs ?? -1).toFixed(0).padStart(3)} hold ${k.aec_state_field(s, 53)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} g ${k.aec_gain_db(s).toFixed(1)} x ${k.aec_excess_db(s).toFixed(1)} pres ${k.aec_present_blocks(s)} nf ${k.aec_floor_db(s, 0).toFixed(1)} | echo ${db(ech / n)}`,
+      ]);
+      ech = 0;
+      n = 0;
+    }
+    a.free();
+    // the output over the same quanta as each line's echo (the quanta since the line before), delayed by the chunking
+    // (the pipeline sends what it has: the sample index is the quantum's x 64 once the first chunk went out)
+    let prev = -1;
+    const outDb = (q0: number, q1: number) => {
+      let e = 0;
+      for (let i = q0 * 64; i < q1 * 64; i++) e += (sent[i] ?? 0) ** 2;
+      return db(e / Math.max(1, (q1 - q0) * 64));
+    };
+    console.log(`sent ${sent.length} samples`);
+    const rows: string[] = [];
+    for (const [q, l] of lines) {
+      rows.push(`${l} out ${prev < 0 ? '  -' : outDb(prev + 1, q + 1)}`);
+      prev = q;
+    }
+    console.log(rows.join('\n'));
+  }),
+);
