@@ -3,6 +3,7 @@
 // processor class with the two ends of a real MessageChannel (node:worker_threads), so requests,
 // answers and notifications cross a port as in a browser (asynchronously, structured-cloned).
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
 import { createPlaybackProcessorClass } from '../../src/browser/playback-processor.js';
 import { createSessionProcessorClass } from '../../src/browser/session-processor.js';
@@ -63,9 +64,8 @@ export function stubContext(): BaseAudioContext {
   return { sampleRate: RATE, destination: {}, audioWorklet: { addModule: async () => {} } } as unknown as BaseAudioContext;
 }
 
-/** Installs the stand-in as the global AudioWorkletNode; returns the nodes it makes. */
-export function installStubWorklet(): StubWorkletNode[] {
-  const made: StubWorkletNode[] = [];
+/** Installs the stand-in as the global AudioWorkletNode; returns the nodes it makes (pushed to `made`). */
+export function installStubWorklet(made: StubWorkletNode[] = []): StubWorkletNode[] {
   (globalThis as Record<string, unknown>).AudioWorkletNode = class extends StubWorkletNode {
     constructor(context: unknown, name: string, options: { processorOptions?: unknown }) {
       super(context, name, options);
@@ -73,4 +73,22 @@ export function installStubWorklet(): StubWorkletNode[] {
     }
   };
   return made;
+}
+
+/**
+ * For a describe block: installs the stand-in before its tests, shuts down the nodes each test made
+ * after it, and removes the global after the block. Returns the nodes (filled as they are made).
+ */
+export function useStubWorklet(): StubWorkletNode[] {
+  const nodes: StubWorkletNode[] = [];
+  beforeAll(() => {
+    installStubWorklet(nodes);
+  });
+  afterEach(() => {
+    for (const node of nodes.splice(0)) node.shutdown();
+  });
+  afterAll(() => {
+    delete (globalThis as Record<string, unknown>).AudioWorkletNode;
+  });
+  return nodes;
 }

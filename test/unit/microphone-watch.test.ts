@@ -8,7 +8,7 @@
 // stand-in EventTarget that counts its listeners: a dispatched `ended` -> the error
 // `microphone_ended` once, with the track's label and id; `mute` / `unmute` -> events; close removes
 // every listener, over many short calls.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCaptureProcessorClass } from '../../src/browser/capture-processor.js';
 import { createSessionProcessorClass } from '../../src/browser/session-processor.js';
 import { createCaptureNode } from '../../src/browser/capture-node.js';
@@ -19,7 +19,7 @@ import { kernelModule } from '../../src/kernels/index.js';
 import { OptionsError } from '../../src/index.js';
 import { allocatedBytes } from '../helpers/allocation.js';
 import { type FakePort, FakeProcessorBase } from '../helpers/worklet-fakes.js';
-import { installStubWorklet, stubContext, type StubWorkletNode } from '../helpers/worklet-stub.js';
+import { stubContext, useStubWorklet } from '../helpers/worklet-stub.js';
 
 const RATE = 48000;
 const scope = { AudioWorkletProcessor: FakeProcessorBase, sampleRate: RATE };
@@ -195,16 +195,7 @@ async function settle(done: () => boolean): Promise<void> {
 }
 
 describe('the factories watch their source’s tracks', () => {
-  let nodes: StubWorkletNode[];
-  beforeAll(() => {
-    nodes = installStubWorklet();
-  });
-  afterEach(() => {
-    for (const node of nodes.splice(0)) node.shutdown();
-  });
-  afterAll(() => {
-    delete (globalThis as Record<string, unknown>).AudioWorkletNode;
-  });
+  const nodes = useStubWorklet();
 
   it('connectRealtimeAudio: ended -> the error microphone_ended once (label and id in the message); mute / unmute -> events; close removes the listeners', async () => {
     const track = new FakeTrack('track-1', 'Built-in Microphone');

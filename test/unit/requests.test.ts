@@ -4,14 +4,14 @@
 // (src/requests.ts): requests carry an `id`, answers are `{ id, result }` or `{ id, error }`.
 // The worklet factories run in Node against the real processors over a real MessageChannel
 // (test/helpers/worklet-stub.ts).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createCaptureNode } from '../../src/browser/capture-node.js';
 import { createPlaybackNode } from '../../src/browser/playback-node.js';
 import { connectRealtimeAudio } from '../../src/browser/session-node.js';
 import { PcmWorkerPool } from '../../src/node/index.js';
 import { OptionsError, RealtimePcmError } from '../../src/index.js';
 import { PendingRequests, answer } from '../../src/requests.js';
-import { installStubWorklet, stubContext, type StubWorkletNode } from '../helpers/worklet-stub.js';
+import { stubContext, useStubWorklet } from '../helpers/worklet-stub.js';
 
 const ON_PURPOSE = () => {
   throw new RealtimePcmError('on_purpose', 'failed on purpose');
@@ -52,16 +52,7 @@ describe('PendingRequests', () => {
 });
 
 describe('worklet requests (factories and processors over a MessageChannel)', () => {
-  let nodes: StubWorkletNode[];
-  beforeAll(() => {
-    nodes = installStubWorklet();
-  });
-  afterEach(() => {
-    for (const node of nodes.splice(0)) node.shutdown();
-  });
-  afterAll(() => {
-    delete (globalThis as Record<string, unknown>).AudioWorkletNode;
-  });
+  const nodes = useStubWorklet();
 
   it('capture: flush and stats resolve, and reject with the error when the pipeline fails on purpose', async () => {
     const capture = await createCaptureNode(stubContext(), { chunkMs: 20 });
