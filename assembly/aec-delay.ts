@@ -546,12 +546,7 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
     // (after a path change, dl_rearm: a new onset as fast as the first; the old one again only once
     // the smoothing holds mostly what came after the change, 4x as long)
     const fast = !moving || (d.rearmed > 0 && d.candidate != d.onset);
-    // (switch21) a move EARLY_LAGS or more earlier, outside a re-arm: the echo's start now lies before
-    // the filter's window (placed PRE_BLOCKS before the onset), which models none of its direct path, and
-    // a path change is not judged while the talk flag is up (the user over the echo the filter misses):
-    // held as a first onset is (`confirmBlocks`), not 4x
-    const early = EARLY_MOVE && moving && !fast && d.onset - d.candidate >= EARLY_LAGS;
-    if (d.candidateBlocks >= (fast ? (moving ? REARM_CONFIRM : d.confirmBlocks) : early ? d.confirmBlocks : 4 * d.confirmBlocks)) {
+    if (d.candidateBlocks >= (fast ? (moving ? REARM_CONFIRM : d.confirmBlocks) : 4 * d.confirmBlocks)) {
       if (d.candidate != d.onset) d.rearmed = 0;
       if (!moving && young) {
         d.provisional = 1;
@@ -566,23 +561,6 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
   }
   return d.onset;
 }
-
-/**
- * (switch21) A move this many lags earlier (48 ms at 16 kHz, 64 ms at 24 / 48 kHz) is confirmed as fast as a first
- * onset (decide): the output device switched back from a longer path mid-call (bench/echo-lab/switch.mjs, 320 ->
- * 120 ms at 11 s while the user talks from 11.13 s: the kiosk moved, the candidate restarted as the user's words
- * kept the peak from standing 3x the mean, the filter moved 0.92 s after the jump and a path change came 0.24 s
- * later; 39 of 153 double-talk frames dirty). The lab's playout jumps (-30 ms, 3.75 lags) are not that far.
- * Off (a variant, `--use AEC_EARLY_MOVE=1`): on the lab's switch group at 16 kHz it took the -100 / -200 ms
- * jumps at 11 s from 74.5-95.5% of double talk to 80.3-97.0% (desk -200 81.0 -> 93.7%, moved 86.6 -> 97.0%;
- * kiosk moved -200 74.5 -> 87.6%), but it also moves earlier sooner in the calls' first seconds (the laptop's
- * filter moved 4 times before 11 s instead of once) and lost the laptop's +300 ms moved jump at 11 s
- * (36.4 -> 23.3 dB, 2.0% leaks): 21 -> 20 of 63 scenes meeting every bound. Not measured further.
- */
-// @ts-ignore: decorator
-@inline const EARLY_LAGS: i32 = 6;
-// @ts-ignore: decorator
-@inline const EARLY_MOVE: bool = isDefined(AEC_EARLY_MOVE);
 
 /**
  * (deadmic19, a variant, `--use AEC_MOVE_KEEP=1`; off: main's) A move earlier than the accepted onset keeps its
