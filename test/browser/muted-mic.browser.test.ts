@@ -22,7 +22,7 @@
 // echo at the mic is over -60 dBFS; issue 13's bound 1%), B beside its own second before the mute,
 // C beside A's first second (a fresh call on the same echo). Marked as failing where they failed,
 // measured (docs/NOTES.md muted20): WebKit's re-enabled track comes back 0.2-0.27 s late (75 ms for
-// a getUserMedia clone; Chromium's in step or one quantum late), so its B fails; Firefox's empty
+// a getUserMedia clone; Chromium's where it was or one quantum late), so its B fails; Firefox's empty
 // input takes skipMicrophone (as the session's own mute() does in every engine), after which the
 // canceller lost its placement for most mute lengths; and a canceller whose mic starts on exact
 // zeros while the reply plays (Chromium's and WebKit's C) cancels 0.3-13.7 dB with 21-84% leaks after
@@ -472,6 +472,25 @@ function nodeCalls(mode: 'zeros' | 'skip'): PageOut {
 }
 
 const SECOND = Math.round(RATE / 128);
+
+/**
+ * The lag (samples, `x` behind `ref`; negative: ahead) within +-100 ms at which most of x[from, from + n)
+ * equals `ref` sample for sample, and how many samples then equal (a coarse pass on every 16th sample
+ * finds the lag, then every sample counts).
+ */
+function bestLag(x: Float32Array, ref: Float32Array, from: number, n: number): { lag: number; same: number } {
+  const reach = RATE / 10;
+  let lag = 0;
+  let most = -1;
+  for (let l = -reach; l <= reach; l++) {
+    let same = 0;
+    for (let i = from; i < from + n; i += 16) if (x[i] === ref[i - l] && x[i] !== 0) same++;
+    if (same > most) [lag, most] = [l, same];
+  }
+  let same = 0;
+  for (let i = from; i < from + n; i++) if (x[i] === ref[i - lag]) same++;
+  return { lag, same };
+}
 const fmt = (j: Judged) => `${j.reductionDb.toFixed(1)} dB, leaks ${(100 * j.leaks).toFixed(1)}% of ${j.echoFrames}`;
 
 describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller in %s', (engine: EngineName) => {
@@ -530,18 +549,21 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
   // the skipMicrophone path (the session's own mute() takes it in every engine), which loses the
   // placement after most mute lengths (Node, below: 14 of 20 from 0.5 to 10 s under 30 dB).
   const webkitLate = engine === 'webkit' ? it.fails : it;
-  webkitLate("B, once re-enabled, delivers A's samples again, within 10 ms of in step (Chromium: 0 or one quantum late, measured)", () => {
-    const from = (run.unmuted.b + 1) * 128;
+  // Each clone's source node starts at its own offset in the engine's capture FIFO (Chromium, measured:
+  // B 352 samples ahead of A for a whole call, once in 8 loaded runs; in step otherwise), so B is judged
+  // against its own place before the mute: the re-enable must not move it. (WebKit's clones never equal
+  // A sample for sample: B 70 ms behind A before the mute and 23.5 dB apart at that lag, measured; so
+  // this fails there before the mute already, beside its late resume.)
+  webkitLate("B, once re-enabled, delivers A's samples again, within 10 ms of where it stood before the mute (Chromium: 0 or one quantum, measured)", () => {
     const n = SECOND * 128;
-    // the lag (in samples, B behind A, up to 10 ms) at which most of B's samples of the second after unmute equal A's
-    let best = { lag: -1, same: 0 };
-    for (let lag = 0; lag <= RATE / 100 && best.same < n; lag++) {
-      let same = 0;
-      for (let i = from; i < from + n; i++) if (run.micB[i] === run.mic[i - lag]) same++;
-      if (same > best.same) best = { lag, same };
-    }
-    console.log(`${engine}: B after unmute: ${best.same} of ${n} samples equal to A's, ${best.lag} samples behind`);
-    expect(best.same).toBeGreaterThanOrEqual(0.9 * n);
+    const before = bestLag(run.micB, run.mic, (run.muteSpans.b[0] - SECOND) * 128, n);
+    const after = bestLag(run.micB, run.mic, (run.unmuted.b + 1) * 128, n);
+    console.log(
+      `${engine}: B vs A: before the mute ${before.same} of ${n} samples equal at ${before.lag} samples behind; after unmute ${after.same} of ${n} at ${after.lag} behind`,
+    );
+    expect(before.same).toBeGreaterThanOrEqual(0.9 * n);
+    expect(after.same).toBeGreaterThanOrEqual(0.9 * n);
+    expect(Math.abs(after.lag - before.lag)).toBeLessThanOrEqual(RATE / 100);
   });
 
   // The canceller's outcome after an unmute turns on where the unmute falls in the reply and on the
