@@ -591,7 +591,7 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
 @inline const EARLY_MOVE: bool = isDefined(AEC_EARLY_MOVE);
 
 /**
- * (seminar23, `--use AEC_USER_FAR=1`) A later move past half the filter's window (decide) is not counted while the
+ * (seminar23; `--use AEC_USER_FAR_OFF=1`: not, main 7627757's) A later move past half the filter's window (decide) is not counted while the
  * user was present (the double-talk flag or the suppressor's presence: dl_user) within the last two smoothing time
  * constants (2 x `mature` blocks, 0.51 s): the statistics, smoothed over 0.25 s and weighted by power, then hold the
  * user's words. The week's seminar call at 116.4 h (419000 s, the room changed, the echo at 38 ms, onset 24): the
@@ -600,7 +600,7 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
  * 3.2% leaks; a fresh canceller at the call 15.1 dB, 1.4%).
  */
 // @ts-ignore: decorator
-@inline const USER_FAR: bool = isDefined(AEC_USER_FAR);
+@inline const USER_FAR: bool = !isDefined(AEC_USER_FAR_OFF);
 
 /** (seminar23) Every block, before dl_update: whether the canceller's user is present (USER_FAR). */
 export function dl_user(p: usize, present: bool): void {
