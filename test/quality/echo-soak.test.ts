@@ -340,7 +340,7 @@ describe('a replayed stretch of the week (the 168-hour soak)', () => {
   // 16 -> 208 ms and dropped its model, and the echo passed for 0.8 s (this cut 3.0 dB over 4.8-5.8 s; the week's
   // window 13.1 dB, 3.6% leaks; a fresh canceller at the call 15.1 dB). A far later move is now counted only on
   // statistics the user has been out of for two smoothing time constants (./assembly/aec-delay.ts USER_FAR).
-  it('keeps the delay estimate on the echo through the user\'s first words (never over twice its delay) and removes 20 dB of the echo alone over the second after (main 7627757: the onset at 224 ms, 3.0 dB; measured 32 ms, 32.7 dB)', () => {
+  it("keeps the delay estimate on the echo through the user's first words (never over twice its delay) and removes 20 dB of the echo alone over the second after (main 7627757: the onset at 224 ms, 3.0 dB; measured 32 ms, 32.7 dB)", () => {
     const r = replayFixture('seminar-116h.wav');
     const { from, reductionDb } = secondAfterUser(r);
     expect(from).toBeGreaterThan(0);
