@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep } from "./aec-delay";
+import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
 import { sup_user_present, sup_floors_keep, sup_floors_return } from "./aec-suppress-init";
@@ -706,6 +706,7 @@ export function aec_block(a: Aec): void {
   if (HOOKS) ab_delay(a, echoing, heard);
   if (a.liveHold > 0) dl_hold(a.delay); // (the estimate's onset held too: no candidate counts on the stale statistics)
   dl_fitted(a.delay, a.bestErle > 10 ? a.offset + a.m : -1); // (aec-jump17: an accepted onset is not widened past a fitted filter's window)
+  dl_user(a.delay, present); // (seminar23: a far later move not on statistics the user was in)
   let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.xz, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum

@@ -67,6 +67,7 @@ import { normalOrZero } from "./shared";
   beyond: i32; // the last onset seen past the search, lag (-1: none)
   beyondLag: i32; // the far peak's lag at the start of that run (-1: none)
   fitEnd: i32; // (aec-jump17) the first lag past the window of a filter that removed 10 dB since the last path change (dl_fitted; -1: none)
+  userAgo: i32; // (seminar23) blocks since the canceller last saw its user (dl_user), up to 4 x mature
 }
 
 /**
@@ -258,6 +259,7 @@ export function dl_reset(p: usize): void {
   d.beyond = -1;
   d.beyondLag = -1;
   d.fitEnd = -1;
+  d.userAgo = 4 * d.mature;
   d.searchLags = d.initialLags;
 }
 
@@ -528,6 +530,10 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
     (load<i32>(d.fresh + (<usize>peakLag << 2)) & 0xffff) < d.mature
   )
     onset = -1;
+  // (seminar23) a later move past half the filter's window (one that drops its whole model), outside a
+  // re-arm, only on statistics the user has not been in: a user's loud words over a quiet echo read as
+  // coherent at a far lag, and the smoothed statistics hold them for two time constants after they end
+  if (USER_FAR && onset > d.onset && moving && d.rearmed == 0 && onset - d.onset > (d.windowLags - 2) >> 1 && d.userAgo < 2 * d.mature) onset = -1;
   // a first onset in a tail of seconds: no later than the slow profile's step (aec-hall7; taken on
   // its own, without the peak's rule, from 1.5-2 s, it placed the hall as well but cost its 16 kHz
   // 6 dB cold start's first reply, 50 -> 17% of the user)
@@ -560,6 +566,27 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
     d.candidateBlocks = 0;
   }
   return d.onset;
+}
+
+/**
+ * (seminar23; `--use AEC_USER_FAR_OFF=1`: not, main 7627757's) A later move past half the filter's window (decide) is not counted while the
+ * user was present (the double-talk flag or the suppressor's presence: dl_user) within the last two smoothing time
+ * constants (2 x `mature` blocks, 0.51 s): the statistics, smoothed over 0.25 s and weighted by power, then hold the
+ * user's words. The week's seminar call at 116.4 h (419000 s, the room changed, the echo at 38 ms, onset 24): the
+ * user's first words at 3.8-4.6 s, 19 dB over the echo, read coherent at 240 ms (the search's end) for 0.4 s, the
+ * onset moved 24 -> 224 ms, the filter 16 -> 208 ms, its model dropped, and the echo passed for 0.8 s (13.3 dB,
+ * 3.2% leaks; a fresh canceller at the call 15.1 dB, 1.4%); with this 31.7 dB, 0%. Its cost: a far later move that
+ * corrects a wrong earlier one waits too (the lab's laptop 24 kHz 280 ms 18 dB bt +20 ppm sbc53 +31: the user's words
+ * under a path change's re-arm took the onset 256 -> 0 ms, and the move back came 0.7 s later, at 11.0 s: double talk
+ * 99.1 -> 95.8%, leaks 1.3 -> 1.5%). Earlier moves and re-armed ones are not held.
+ */
+// @ts-ignore: decorator
+@inline const USER_FAR: bool = !isDefined(AEC_USER_FAR_OFF);
+
+/** (seminar23) Every block, before dl_update: whether the canceller's user is present (USER_FAR). */
+export function dl_user(p: usize, present: bool): void {
+  const d = changetype<Delay>(p);
+  d.userAgo = present ? 0 : min(d.userAgo + 1, 4 * d.mature);
 }
 
 /**
