@@ -73,10 +73,13 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  * measured its floors on the tail instead, whose noise floor hid the echo: 20.4 dB). At the reply's return after a pause
  * they start again from the reset's priors (./aec-suppress-init sup_trackers_fresh), as a fresh call's first echo meets
  * them, and stay there until the mic holds an echo to speak of (ALIVE_QUIET: the reference leads its echo by the delay,
- * and over the tail's last traces they learned down again: the C grid at 3.0 s). `--use AEC_ALIVE_TAIL_OFF=1`: main's.
+ * and over the tail's last traces they learned down again: the C grid at 3.0 s). **Off by default** (`--use
+ * AEC_ALIVE_TAIL=1` turns it on; off, the .wasm is main 7627757's 28ccecaa): it costs a user who talks right after the
+ * unmute (the user from 0.1 s after it, over its first 0.5 s: at 2.8 and 4.3 s -0.7 / -0.1 -> -38.7 / -38.9 dB of the
+ * user delivered, at 1.9 and 3.1 s -2.8 / -1.0 -> -7.9 / -5.1; not traced; docs/NOTES.md alive23).
  */
 // @ts-ignore: decorator
-@inline const ALIVE_TAIL: bool = !isDefined(AEC_ALIVE_TAIL_OFF);
+@inline const ALIVE_TAIL: bool = isDefined(AEC_ALIVE_TAIL);
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept, KEEP_MOVED } from "./aec-change";

@@ -160,12 +160,31 @@ describe.runIf(process.env.MUTED_SWEEP)('the muted mic grid', () =>
 // during the greeting or a page opening the mic after playback started. Until alive21 the canceller measured its floors
 // on the echo of its first live block and held its placement 750 ms of reply, whose echo passed meanwhile (main
 // c118433: 24 of 37 unmutes under 30 dB over their first second, median 17.7 dB; 1.1 / 1.2 / 2.5 / 2.7 / 3.5 / 3.8 s
-// 6.0 / 15.0 / 10.2 / 7.6 / 10.1 / 5.8 dB, leaks 51-100%). (alive23) Then the unmutes in a reply's last words or its
-// tail: over the pause the suppressor's reference predictors learned down, and the reply's return passed as the user for
-// ~120 ms (main 7627757: 10 of 37 under 30 dB, median 38.5 dB, worst 7.8; 1.9 / 2.0 / 2.1 / 3.0 / 4.2 / 4.3 s 15.2 /
-// 11.4 / 11.8 / 11.3 / 15.4 / 7.8 dB, leaks 10-33%). ~5 s of CPU.
+// 6.0 / 15.0 / 10.2 / 7.6 / 10.1 / 5.8 dB, leaks 51-100%). ~5 s of CPU.
 describe('a mic alive mid-reply (the C grid, zeros)', () => {
-  it('over the unmutes at 1.0-4.6 s (0.1 s apart) at most 4 of 37 under 30 dB, the median 40 dB or more, none under 15 dB; at 1.1, 1.2, 2.5, 2.7, 3.5 and 3.8 s each 30 dB or more and at 1.9, 2.0, 2.1, 3.0, 4.2 and 4.3 s each 38 dB or more, leaks <= 1% (measured: 4 of 37, median 41.8 dB, worst 18.1; 44.7, 44.0, 43.3, 42.5, 41.8, 44.6 dB; 42.3, 42.9, 43.0, 40.3, 42.4, 42.8 dB, 0%)', () => {
+  it('over the unmutes at 1.0-4.6 s (0.1 s apart) at most 15 of 37 under 30 dB and the median 30 dB or more; at 1.1, 1.2, 2.5, 2.7, 3.5 and 3.8 s each 30 dB or more, leaks <= 1% (measured: 10 of 37, median 38.5 dB; 44.7, 44.0, 43.3, 42.5, 41.8, 44.6 dB, 0%)', () => {
+    const judged = new Map<string, { db: number; leaks: number }>();
+    for (let on = 1.0; on <= 4.61; on += 0.1) {
+      const j = call((s) => s < on, 'zeros').judge(on);
+      judged.set(on.toFixed(1), { db: Number.parseFloat(j), leaks: Number.parseFloat(j.split(' dB ')[1]!) / 100 });
+    }
+    const dbs = [...judged.values()].map((x) => x.db).sort((a, b) => a - b);
+    console.log(`C grid, zeros: ${[...judged].map(([on, x]) => `${on}:${x.db.toFixed(1)}`).join(' ')}`);
+    expect(dbs.length).toBe(37);
+    expect(dbs.filter((x) => x < 30).length).toBeLessThanOrEqual(15);
+    expect(dbs[18]!).toBeGreaterThanOrEqual(30);
+    for (const on of ['1.1', '1.2', '2.5', '2.7', '3.5', '3.8']) {
+      expect(judged.get(on)!.db, on).toBeGreaterThanOrEqual(30);
+      expect(judged.get(on)!.leaks, on).toBeLessThanOrEqual(0.01);
+    }
+  });
+});
+// (alive23) The target the flag AEC_ALIVE_TAIL meets (`--use AEC_ALIVE_TAIL=1`, off by default: it cost a user talking
+// right after the unmute, docs/NOTES.md alive23): an expected failure on the default build, as on main 7627757's; with
+// ECHO_LIB=<a build with the flag on>/index.js (e.g. /tmp/alive23-on-dist) it passes, so `it.fails` reports it failed.
+// Turn it into `it` when the flag goes on by default.
+describe("a mic alive mid-reply, the reply's return after a pause (the C grid, zeros; alive23, the flag AEC_ALIVE_TAIL)", () => {
+  it.fails('over the unmutes at 1.0-4.6 s (0.1 s apart) at most 4 of 37 under 30 dB, the median 40 dB or more, none under 15 dB; at 1.1, 1.2, 2.5, 2.7, 3.5 and 3.8 s each 30 dB or more and at 1.9, 2.0, 2.1, 3.0, 4.2 and 4.3 s each 38 dB or more, leaks <= 1% (measured: 4 of 37, median 41.8 dB, worst 18.1; 44.7, 44.0, 43.3, 42.5, 41.8, 44.6 dB; 42.3, 42.9, 43.0, 40.3, 42.4, 42.8 dB, 0%)', () => {
     const judged = new Map<string, { db: number; leaks: number }>();
     for (let on = 1.0; on <= 4.61; on += 0.1) {
       const j = call((s) => s < on, 'zeros').judge(on);
