@@ -9,7 +9,7 @@ import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_dr
 import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
-import { sup_user_present, sup_floors_keep, sup_floors_return } from "./aec-suppress-init";
+import { sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
 import { rd_block, rd_echo_only } from "./aec-readings";
 
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
@@ -64,6 +64,22 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const ALIVE_QUIET: f32 = 1.0e-4;
+/**
+ * (alive23) A mic that turns live after a silent start while a reply plays or in its tail (the reference played within
+ * the history), before a first onset: over the reply's pause that follows (the reference still in the filter's window,
+ * its echo gone; the noiseless mic's floors at floorMin) the suppressor's reference predictors (zeta, kappa, rho) learned
+ * down 30 dB and more at their cold BOOST, and the reply's return, its echo 15-20 dB over what they predicted, passed as
+ * the user for ~120 ms (the C grid at 2.0 s: a presence of 12 blocks, 11.4 dB over the second; main c118433's build
+ * measured its floors on the tail instead, whose noise floor hid the echo: 20.4 dB). At the reply's return after a pause
+ * they start again from the reset's priors (./aec-suppress-init sup_trackers_fresh), as a fresh call's first echo meets
+ * them, and stay there until the mic holds an echo to speak of (ALIVE_QUIET: the reference leads its echo by the delay,
+ * and over the tail's last traces they learned down again: the C grid at 3.0 s). **Off by default** (`--use
+ * AEC_ALIVE_TAIL=1` turns it on; off, the .wasm is main 7627757's 28ccecaa): it costs a user who talks right after the
+ * unmute (the user from 0.1 s after it, over its first 0.5 s: at 2.8 and 4.3 s -0.7 / -0.1 -> -38.7 / -38.9 dB of the
+ * user delivered, at 1.9 and 3.1 s -2.8 / -1.0 -> -7.9 / -5.1; not traced; docs/NOTES.md alive23).
+ */
+// @ts-ignore: decorator
+@inline const ALIVE_TAIL: bool = isDefined(AEC_ALIVE_TAIL);
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, offerKept, KEEP_MOVED } from "./aec-change";
@@ -606,6 +622,8 @@ export function aec_block(a: Aec): void {
       if (ALIVE_FLOORS && a.olPause < a.slots && !(sdd < ALIVE_QUIET * refPeak(a))) a.alivePending |= 1;
       else sup_floors_unmeasured(a.sup);
     }
+    // (alive23) alive after a silent start while a reply plays or in its tail: the reference predictors afresh at its return
+    if (ALIVE_TAIL && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 4;
     // (young20) the model fitted to the echo's return within the slide the stretch allows (at most half a block)
     if (DEAD_FIT && long && a.bestErle > 10) {
       const slide = 1 + <i32>Mathf.ceil(<f32>a.deadRun * <f32>b * DEAD_DRIFT);
@@ -624,6 +642,16 @@ export function aec_block(a: Aec): void {
     const gap = <f32>a.olPause * <f32>b * 1000 >= OL_PAUSE_MS * <f32>a.sampleRate;
     if ((a.alivePending & 2) != 0 && dl_onset(a.delay) < 0 && gap) a.liveHold = holdBlocks;
     if (gap || dl_onset(a.delay) >= 0) a.alivePending &= ~2;
+    // (alive23) the reply's return after a pause (OL_PAUSE_MS, as its onset lift counts one) before a first onset: the
+    // reference predictors at their priors (8) from there until the mic holds an echo to speak of (ALIVE_QUIET)
+    if (ALIVE_TAIL && (a.alivePending & 12) != 0) {
+      const placedNow = dl_onset(a.delay) >= 0;
+      const returns = playing && a.olSince == 0;
+      if ((a.alivePending & 4) != 0 && !placedNow && returns) a.alivePending |= 8;
+      if ((a.alivePending & 8) != 0 && !placedNow) sup_trackers_fresh(a.sup);
+      if (placedNow || returns) a.alivePending &= ~4;
+      if (placedNow || !(sdd < ALIVE_QUIET * refPeak(a))) a.alivePending &= ~8;
+    }
   }
   a.everLive = 1;
   // 3. adapt the background

@@ -213,6 +213,20 @@ export function sup_floors_unmeasured(p: usize): void {
   }
 }
 
+/**
+ * (alive23) The reference predictors (zeta, kappa, rho) back to the reset's priors and their learning count to 0 (BOOST
+ * again, cold): a mic alive after a silent start in a reply's tail learned them down over a tail with no echo left (./aec-block ALIVE_TAIL).
+ */
+export function sup_trackers_fresh(p: usize): void {
+  const s = changetype<Suppress>(p);
+  for (let j = 0; j < s.k; j++) {
+    store<f32>(s.zeta + (<usize>j << 2), 1);
+    store<f32>(s.kappa + (<usize>j << 2), 1);
+    store<f32>(s.rho + (<usize>j << 2), 1);
+  }
+  s.learned = 0;
+}
+
 /** (aec-soakhist17) The reference returned after FLOOR_AWAY_MS: each bin's floors at most FLOOR_RETURN x the kept ones. */
 export function sup_floors_return(p: usize): void {
   const s = changetype<Suppress>(p);

@@ -39,7 +39,8 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
       ECHO = new Float32Array(15 * RATE);
       ECHO.set(e.subarray(0, ECHO.length - e0 * QUANTUM), e0 * QUANTUM);
-    } else ECHO = roomMic(played, RATE, Number.POSITIVE_INFINITY, 0.11).echo;
+      // (alive23) ALIVE_USER=<s>: the test scenes' user too from that time (the grid's mic with a user talking after the unmute)
+    } else ECHO = roomMic(played, RATE, Number(process.env.ALIVE_USER ?? Number.POSITIVE_INFINITY), 0.11).mic;
     const on = Number(process.env.ALIVE_ON ?? 1.9);
     const from = Number(process.env.ALIVE_FROM ?? on - 0.1);
     const to = Number(process.env.ALIVE_TO ?? on + 2);
@@ -51,6 +52,15 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
     const s = ec.state;
     const rate = ec.sampleRate ?? 24000;
     const blockMs = (1000 * ec.blockSamples) / rate;
+    // ALIVE_SUP=1: the suppressor's per-block trace too (assembly/bench-hooks.ts trace_suppress), a line per block from
+    // ALIVE_FROM: hang, present blocks, warm, suspect, excess dB, rising, placed, share, octaves over, and the frame's
+    // sums (dB) of |E|^2, R, the noise, zeta A, kappa A_flat, eta |Y|^2
+    const B = ec.blockSamples;
+    const K = B + 4;
+    const stride = 16 + B + 15 * K;
+    const cap = Math.ceil((to * rate) / B) + 8;
+    const trBase = process.env.ALIVE_SUP ? ec.heap.alloc(stride * 4 * cap) : 0;
+    if (trBase) k.aec_trace_set(trBase, cap);
     // the sent audio (24 kHz, every quantum pushed: 64 samples each), read back by time after the run
     const sent: number[] = [];
     (a as any).sink.fn = (e: any) => {
@@ -96,6 +106,27 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       ]);
       ech = 0;
       n = 0;
+    }
+    if (trBase) {
+      const f32 = new Float32Array(k.memory.buffer);
+      const n = k.aec_trace_count();
+      const sum = (i: number, m: number) => {
+        let x = 0;
+        const o = (trBase >> 2) + i * stride + 16 + B + m * K;
+        for (let j = 0; j < K; j++) x += f32[o + j]!;
+        return db(x);
+      };
+      const sup: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = (i * B) / rate;
+        if (t < from || t > to) continue;
+        const o = (trBase >> 2) + i * stride;
+        const sc = (j: number) => f32[o + j]!;
+        sup.push(
+          `blk ${i} ${t.toFixed(3)} hang ${sc(0)} pb ${sc(1)} warm ${sc(2)} susp ${sc(3)} x ${sc(4).toFixed(1)} ris ${sc(5)} mod ${sc(6)} pl ${sc(13)} share ${sc(12).toFixed(2)} oct ${sc(9)} micOver ${sc(10)} | E ${sum(i, 0)} R ${sum(i, 5)} N ${sum(i, 10)} zA ${sum(i, 3)} kAf ${sum(i, 4)} etaY ${sum(i, 2)} Y ${sum(i, 1)} late ${sum(i, 11)}`,
+        );
+      }
+      console.log(sup.join('\n'));
     }
     a.free();
     // the output over the same quanta as each line's echo (the quanta since the line before), delayed by the chunking

@@ -179,3 +179,39 @@ describe('a mic alive mid-reply (the C grid, zeros)', () => {
     }
   });
 });
+// (alive23) The target the flag AEC_ALIVE_TAIL meets (`--use AEC_ALIVE_TAIL=1`, off by default: it cost a user talking
+// right after the unmute, docs/NOTES.md alive23): an expected failure on the default build, as on main 7627757's; with
+// ECHO_LIB=<a build with the flag on>/index.js (e.g. /tmp/alive23-on-dist) it passes, so `it.fails` reports it failed.
+// Turn it into `it` when the flag goes on by default.
+describe("a mic alive mid-reply, the reply's return after a pause (the C grid, zeros; alive23, the flag AEC_ALIVE_TAIL)", () => {
+  it.fails('over the unmutes at 1.0-4.6 s (0.1 s apart) at most 4 of 37 under 30 dB, the median 40 dB or more, none under 15 dB; at 1.1, 1.2, 2.5, 2.7, 3.5 and 3.8 s each 30 dB or more and at 1.9, 2.0, 2.1, 3.0, 4.2 and 4.3 s each 38 dB or more, leaks <= 1% (measured: 4 of 37, median 41.8 dB, worst 18.1; 44.7, 44.0, 43.3, 42.5, 41.8, 44.6 dB; 42.3, 42.9, 43.0, 40.3, 42.4, 42.8 dB, 0%)', () => {
+    const judged = new Map<string, { db: number; leaks: number }>();
+    for (let on = 1.0; on <= 4.61; on += 0.1) {
+      const j = call((s) => s < on, 'zeros').judge(on);
+      judged.set(on.toFixed(1), { db: Number.parseFloat(j), leaks: Number.parseFloat(j.split(' dB ')[1]!) / 100 });
+    }
+    const dbs = [...judged.values()].map((x) => x.db).sort((a, b) => a - b);
+    console.log(`C grid, zeros: ${[...judged].map(([on, x]) => `${on}:${x.db.toFixed(1)}`).join(' ')}`);
+    expect(dbs.length).toBe(37);
+    expect(dbs.filter((x) => x < 30).length).toBeLessThanOrEqual(4);
+    expect(dbs[18]!).toBeGreaterThanOrEqual(40);
+    expect(dbs[0]!).toBeGreaterThanOrEqual(15);
+    for (const [on, min] of [
+      ['1.1', 30],
+      ['1.2', 30],
+      ['2.5', 30],
+      ['2.7', 30],
+      ['3.5', 30],
+      ['3.8', 30],
+      ['1.9', 38],
+      ['2.0', 38],
+      ['2.1', 38],
+      ['3.0', 38],
+      ['4.2', 38],
+      ['4.3', 38],
+    ] as const) {
+      expect(judged.get(on)!.db, on).toBeGreaterThanOrEqual(min);
+      expect(judged.get(on)!.leaks, on).toBeLessThanOrEqual(0.01);
+    }
+  });
+});
