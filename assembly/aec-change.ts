@@ -108,13 +108,19 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   // to the silence, and the filter could not learn it (muted 6 s: leaks 70% for the next 8 s)
   if (playing && a.bestErle < 2) a.unlearnedBlocks++;
   else if (a.bestErle >= 2) a.unlearnedBlocks = 0;
+  if (EMERGED_HEARD) {
+    if (playing && !heard && a.bestErle < 2) a.unheardBlocks++;
+    else if (a.bestErle >= 2) a.unheardBlocks = 0;
+  }
   const armed = <f32>a.unlearnedBlocks * <f32>a.b > 2 * <f32>a.sampleRate;
-  if (heard && armed && dl_peak(a.delay) > COHERENT_ECHO) a.emergedBlocks++;
+  if (heard && armed && dl_peak(a.delay) > COHERENT_ECHO && !(EMERGED_TALK && a.talking)) a.emergedBlocks++;
   else a.emergedBlocks = 0;
   const limit = 0.08 * <f32>a.sampleRate;
   const diverged = <f32>a.divergedBlocks * <f32>a.b > (HOOKS && ab_veto(128) ? <f32>0.5 : <f32>1) * limit;
   const emerged = <f32>a.emergedBlocks * <f32>a.b > limit;
-  if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
+  // (cold23, experiments) an emerged change before the suppressor ever learned the room (`coldEmerged`)
+  const coldEmerged = emerged && (EMERGED_HEARD ? <f32>a.unheardBlocks * <f32>a.b * 1000 < HEARD_UNHEARD_MS * <f32>a.sampleRate : !(a.suppress && sup_warm(a.sup)));
+  if (emerged && !(EMERGED_GAIN_KEEP && coldEmerged)) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
   const wrong = <f32>a.wrongBlocks * <f32>a.b > limit;
   if (wrong && a.returnFit == 0 && (!a.skewOn || !a.skewFromFilter) && !diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && a.bestErle < SHIFT_BELOW && takeShift(a)) {
     if (HOOKS) trace_judge(a, 16);
@@ -129,6 +135,15 @@ export function detectPathChange(a: Aec, playing: bool): bool {
       a.divergedBlocks = 0;
       a.overBlocks = 0;
       a.emergedBlocks = 0;
+      keepModel(a, heard);
+      return heard;
+    }
+    if (EMERGED_SOFT && coldEmerged && !diverged && !(<f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit)) {
+      // (cold23, experiment) an emerged echo before the suppressor was ever warm: the suppressor forgets its
+      // leakage and the bound is a cold start's (above), the filter is not restarted
+      if (a.suppress) sup_forget(a.sup);
+      a.emergedBlocks = 0;
+      a.unlearnedBlocks = 0;
       keepModel(a, heard);
       return heard;
     }
@@ -153,8 +168,8 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     // not after a divergence before the filter converged (a wrong onset taken fast in the laptop's
     // quiet cold start at 24 kHz: 14.6 -> 10.2 dB, leaks 0 -> 1.9%)
     if (a.bestErle > 10) dl_rearm(a.delay);
-    if (!(HOOKS && diverged && ab_veto(32))) a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
-    if (a.suppress && !(HOOKS && diverged && ab_veto(16))) {
+    if (!(HOOKS && diverged && ab_veto(32)) && !(EMERGED_NO_RELAX && coldEmerged && !diverged)) a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
+    if (a.suppress && !(HOOKS && diverged && ab_veto(16)) && !(EMERGED_SUP_KEEP && coldEmerged && !diverged)) {
       if (HOOKS && ab_veto(2048) && !sup_warm(a.sup)) sup_forget_leak(a.sup);
       else sup_forget(a.sup);
     }
@@ -178,6 +193,24 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   keepModel(a, heard);
   return heard;
 }
+
+// (cold23, experiments, all off by default) at an emerged change before the suppressor was ever warm:
+// the suppressor's leakage kept (not forgotten), the echo bound kept, no relaxed bound; or emerged
+// counted only without the double-talk flag
+// @ts-ignore: decorator
+@inline const EMERGED_SUP_KEEP: bool = isDefined(AEC_EMERGED_SUP_KEEP);
+// @ts-ignore: decorator
+@inline const EMERGED_GAIN_KEEP: bool = isDefined(AEC_EMERGED_GAIN_KEEP);
+// @ts-ignore: decorator
+@inline const EMERGED_NO_RELAX: bool = isDefined(AEC_EMERGED_NO_RELAX);
+// @ts-ignore: decorator
+@inline const EMERGED_SOFT: bool = isDefined(AEC_EMERGED_SOFT);
+// @ts-ignore: decorator
+@inline const EMERGED_HEARD: bool = isDefined(AEC_EMERGED_HEARD);
+// @ts-ignore: decorator
+@inline const HEARD_UNHEARD_MS: f32 = 1000;
+// @ts-ignore: decorator
+@inline const EMERGED_TALK: bool = isDefined(AEC_EMERGED_TALK);
 
 /** (onset19) The span, ms, of each of the two stretches over which holdFit keeps heardErleDb's best (0.5-1 s of it). */
 // @ts-ignore: decorator
