@@ -108,19 +108,21 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   // to the silence, and the filter could not learn it (muted 6 s: leaks 70% for the next 8 s)
   if (playing && a.bestErle < 2) a.unlearnedBlocks++;
   else if (a.bestErle >= 2) a.unlearnedBlocks = 0;
+  // (cold23) of those, the ones where its echo was not heard (kept across a change: only the filter removing 3 dB resets it)
   if (EMERGED_HEARD) {
     if (playing && !heard && a.bestErle < 2) a.unheardBlocks++;
     else if (a.bestErle >= 2) a.unheardBlocks = 0;
   }
   const armed = <f32>a.unlearnedBlocks * <f32>a.b > 2 * <f32>a.sampleRate;
-  if (heard && armed && dl_peak(a.delay) > COHERENT_ECHO && !(EMERGED_TALK && a.talking)) a.emergedBlocks++;
+  if (heard && armed && dl_peak(a.delay) > COHERENT_ECHO) a.emergedBlocks++;
   else a.emergedBlocks = 0;
   const limit = 0.08 * <f32>a.sampleRate;
   const diverged = <f32>a.divergedBlocks * <f32>a.b > (HOOKS && ab_veto(128) ? <f32>0.5 : <f32>1) * limit;
   const emerged = <f32>a.emergedBlocks * <f32>a.b > limit;
-  // (cold23, experiments) an emerged change before the suppressor ever learned the room (`coldEmerged`)
-  const coldEmerged = emerged && (EMERGED_HEARD ? <f32>a.unheardBlocks * <f32>a.b * 1000 < HEARD_UNHEARD_MS * <f32>a.sampleRate : !(a.suppress && sup_warm(a.sup)));
-  if (emerged && !(EMERGED_GAIN_KEEP && coldEmerged)) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
+  if (emerged) a.gainDb = <f32>10 * Mathf.log10(ECHO_GAIN); // the bound as at a cold start
+  // (cold23) an echo heard all along (unheard under HEARD_UNHEARD_MS since the filter last removed 3 dB) that the filter
+  // could not learn was not placed yet, not an echo that emerged: no restart (below)
+  const heardAlong = EMERGED_HEARD && emerged && <f32>a.unheardBlocks * <f32>a.b * 1000 < HEARD_UNHEARD_MS * <f32>a.sampleRate;
   const wrong = <f32>a.wrongBlocks * <f32>a.b > limit;
   if (wrong && a.returnFit == 0 && (!a.skewOn || !a.skewFromFilter) && !diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && a.bestErle < SHIFT_BELOW && takeShift(a)) {
     if (HOOKS) trace_judge(a, 16);
@@ -138,9 +140,9 @@ export function detectPathChange(a: Aec, playing: bool): bool {
       keepModel(a, heard);
       return heard;
     }
-    if (EMERGED_SOFT && coldEmerged && !diverged && !(<f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit)) {
-      // (cold23, experiment) an emerged echo before the suppressor was ever warm: the suppressor forgets its
-      // leakage and the bound is a cold start's (above), the filter is not restarted
+    if (heardAlong && !diverged && !(<f32>max(a.wrongBlocks, a.misfitBlocks) * <f32>a.b > limit)) {
+      // (cold23) the echo heard all along: the suppressor forgets its leakage and the bound is a cold start's
+      // (above), but the filter, placed just now, keeps what it learned since (HEARD_UNHEARD_MS)
       if (a.suppress) sup_forget(a.sup);
       a.emergedBlocks = 0;
       a.unlearnedBlocks = 0;
@@ -168,8 +170,8 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     // not after a divergence before the filter converged (a wrong onset taken fast in the laptop's
     // quiet cold start at 24 kHz: 14.6 -> 10.2 dB, leaks 0 -> 1.9%)
     if (a.bestErle > 10) dl_rearm(a.delay);
-    if (!(HOOKS && diverged && ab_veto(32)) && !(EMERGED_NO_RELAX && coldEmerged && !diverged)) a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
-    if (a.suppress && !(HOOKS && diverged && ab_veto(16)) && !(EMERGED_SUP_KEEP && coldEmerged && !diverged)) {
+    if (!(HOOKS && diverged && ab_veto(32))) a.relaxBlocks = <i32>(RELAX_MS * <f32>a.sampleRate / (1000 * <f32>a.b));
+    if (a.suppress && !(HOOKS && diverged && ab_veto(16))) {
       if (HOOKS && ab_veto(2048) && !sup_warm(a.sup)) sup_forget_leak(a.sup);
       else sup_forget(a.sup);
     }
@@ -194,23 +196,23 @@ export function detectPathChange(a: Aec, playing: bool): bool {
   return heard;
 }
 
-// (cold23, experiments, all off by default) at an emerged change before the suppressor was ever warm:
-// the suppressor's leakage kept (not forgotten), the echo bound kept, no relaxed bound; or emerged
-// counted only without the double-talk flag
+/**
+ * (cold23) The `emerged` rule's restart only for an echo that was not heard for HEARD_UNHEARD_MS or more of playback
+ * since the filter last removed 3 dB (`unheardBlocks`: a muted speaker, headphones, a device switched, then the echo
+ * back). An echo heard all along that the filter never learned is one the delay estimator had not placed yet (a
+ * 400 ms kiosk past the 250 ms search, found by the widening at 2.8 s; a filter moved by a wrong change): the 0.15
+ * bar (COHERENT_ECHO) then took it 20-180 ms after the placement, and the restart threw the placed filter's first
+ * learning away; relearning from the prior it took the user's next words over the first reply (the quiet group's
+ * kiosk 16 kHz 400 ms 6 dB cold start: double talk 88.3 -> 82.2%, openings median 75 -> 165 ms; the desk's moving
+ * hand 90.4 -> 89.0%). There the suppressor forgets and the echo bound is a cold start's as before (the Bluetooth
+ * kiosk 24 kHz 420 ms cold start's win, single talk 22.5 -> 41.8 dB, comes mostly from the forgetting: the restart
+ * without it 36.7 dB), the filter is not restarted. `--use AEC_EMERGED_RESTART=1`: the restart for every emerged echo
+ * (main 7627757's behaviour; docs/NOTES.md, cold23).
+ */
 // @ts-ignore: decorator
-@inline const EMERGED_SUP_KEEP: bool = isDefined(AEC_EMERGED_SUP_KEEP);
-// @ts-ignore: decorator
-@inline const EMERGED_GAIN_KEEP: bool = isDefined(AEC_EMERGED_GAIN_KEEP);
-// @ts-ignore: decorator
-@inline const EMERGED_NO_RELAX: bool = isDefined(AEC_EMERGED_NO_RELAX);
-// @ts-ignore: decorator
-@inline const EMERGED_SOFT: bool = isDefined(AEC_EMERGED_SOFT);
-// @ts-ignore: decorator
-@inline const EMERGED_HEARD: bool = isDefined(AEC_EMERGED_HEARD);
+@inline const EMERGED_HEARD: bool = !isDefined(AEC_EMERGED_RESTART);
 // @ts-ignore: decorator
 @inline const HEARD_UNHEARD_MS: f32 = 1000;
-// @ts-ignore: decorator
-@inline const EMERGED_TALK: bool = isDefined(AEC_EMERGED_TALK);
 
 /** (onset19) The span, ms, of each of the two stretches over which holdFit keeps heardErleDb's best (0.5-1 s of it). */
 // @ts-ignore: decorator
