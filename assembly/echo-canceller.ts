@@ -116,6 +116,7 @@ export function aec_reset(s: usize): void {
   a.emergedBlocks = 0;
   a.unlearnedBlocks = 0;
   a.unheardBlocks = 0;
+  a.movedAt = 0;
   a.syf = 0;
   a.pathChanges = 0;
   a.shiftBlocks = 0;
