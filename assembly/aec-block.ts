@@ -262,6 +262,7 @@ function place(a: Aec, onset: i32): void {
   a.relearning = false;
   a.offset = target;
   if (shape && SHAPE_MIN < 1) shapePrior(a);
+  a.movedAt = a.blocks;
   a.moves++;
 }
 

@@ -191,6 +191,8 @@ import { kf_drift } from "./aec-step";
   overBlocks: i32; // (aec-btcost17) the same, counted in a reply's fade too (as divergedBlocks before aec-btcost17): a change by any rule empties the foreground after LIMIT of them
   emergedBlocks: i32; // blocks in a row an echo the filter never learned was heard (coherent with the reference)
   unlearnedBlocks: i32; // playing blocks since the filter last removed 3 dB (or never did)
+  unheardBlocks: i32; // (cold23) of those, the blocks the reference played and its echo was not heard
+  movedAt: i32; // (cold23) `blocks` at the filter's last move (./aec-block place)
   pathChanges: i32;
   talking: bool; // the double-talk flag of the last block
   narrowBlocks: i32; // blocks in a row the reference was narrowband

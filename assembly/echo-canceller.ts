@@ -115,6 +115,8 @@ export function aec_reset(s: usize): void {
   a.overBlocks = 0;
   a.emergedBlocks = 0;
   a.unlearnedBlocks = 0;
+  a.unheardBlocks = 0;
+  a.movedAt = 0;
   a.syf = 0;
   a.pathChanges = 0;
   a.shiftBlocks = 0;
