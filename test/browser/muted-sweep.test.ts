@@ -32,8 +32,9 @@ const echoAtMic = () => {
   echo ??= roomMic(played(), RATE, Number.POSITIVE_INFINITY, 0.11).echo;
   return echo;
 };
-function call(quiet: (s: number) => boolean, mode: 'zeros' | 'skip', trace: number[] = []) {
-  const ECHO = echoAtMic();
+// (alive24) mic: the mic's signal instead of the echo alone (the test scenes' user talking over it, below)
+function call(quiet: (s: number) => boolean, mode: 'zeros' | 'skip', trace: number[] = [], mic?: Float32Array) {
+  const ECHO = mic ?? echoAtMic();
   const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
   for (const e of SCRIPT) a.handleServerEvent(e);
   const sp = new Float32Array(QUANTUM);
@@ -111,7 +112,23 @@ function call(quiet: (s: number) => boolean, mode: 'zeros' | 'skip', trace: numb
     }
     return `${(10 * Math.log10(e / n1 / Math.max(ou / Math.max(n2, 1), 1e-30))).toFixed(1)} dB ${((100 * leaks) / Math.max(frames, 1)).toFixed(1)}%`;
   };
-  return { judge, lines };
+  // (alive24) the output's power over [from, from + len s) against `power` (the user's alone over the same span), dB
+  const delivered = (from: number, len: number, power: number) => {
+    const q0 = Math.round((from * RATE) / QUANTUM);
+    const q1 = q0 + Math.round((len * RATE) / QUANTUM);
+    let ou = 0;
+    let n = 0;
+    qOf.forEach((q, k) => {
+      if (q < q0 || q >= q1) return;
+      for (let j = 0; j < 64; j++) {
+        const v = flat[k * 64 + j] ?? 0;
+        ou += v * v;
+        n++;
+      }
+    });
+    return 10 * Math.log10(ou / Math.max(n, 1) / power);
+  };
+  return { judge, lines, delivered };
 }
 describe.runIf(process.env.MUTED_SWEEP)('the muted mic grid', () =>
   it('sweep', { timeout: 900_000 }, () => {
@@ -212,6 +229,40 @@ describe("a mic alive mid-reply, the reply's return after a pause (the C grid, z
     ] as const) {
       expect(judged.get(on)!.db, on).toBeGreaterThanOrEqual(min);
       expect(judged.get(on)!.leaks, on).toBeLessThanOrEqual(0.01);
+    }
+  });
+});
+
+// (alive24) A user who talks right after the unmute: the C grid's call (zeros until 1.0-4.6 s, 0.3 s apart) with the
+// test scenes' user in the mic from 0.1 s after the unmute (its speech opens ~0.3 s later), the output's power over the
+// user's own over the user's first 0.5 s (from 0.1 s after the unmute). alive23's reset of the suppressor's reference
+// predictors at the reply's return (`--use AEC_ALIVE_TAIL=1`) took the user there for echo where the speech opens with
+// the reply's return (2.8 s: -0.7 -> -38.7 dB, 4.3 s: -0.1 -> -38.9) and alive24's spared reset (`--use
+// AEC_ALIVE_SPARE=1`) still at 4.3 s (the speech opens with the return's echo: -38.9 dB); both fail here. Main's build
+// (8c84d562) passes: 1.0-4.3 s -3.0..+0.8 dB, and at 2.2 and 4.6 s -25.1 and -24.0 dB (the user cancelled there on main
+// as well, not by these resets: left unbounded). ~15-20 s of CPU on a loaded machine.
+describe('a user who talks right after a mid-reply unmute (the C grid with the user, zeros; alive24)', () => {
+  it('the user delivered over its first 0.5 s at 1.0-4.3 s (0.3 s apart, not 2.2) at -6 dB or more, at 2.8 and 4.3 s at -3 dB or more (measured on main 8c84d562: -3.0..+0.8 dB; 2.8 -0.7, 4.3 -0.1)', () => {
+    const pureEcho = echoAtMic();
+    const reply = played();
+    const rows: string[] = [];
+    const got = new Map<string, number>();
+    for (let on = 1.0; on <= 4.61; on += 0.3) {
+      const userAt = on + 0.1;
+      const mic = roomMic(reply, RATE, userAt, 0.11).mic;
+      const q0 = Math.round((userAt * RATE) / QUANTUM);
+      const q1 = q0 + Math.round((0.5 * RATE) / QUANTUM);
+      let u = 0;
+      for (let i = q0 * QUANTUM; i < q1 * QUANTUM; i++) u += (mic[i]! - pureEcho[i]!) ** 2;
+      const d = call((s) => s < on, 'zeros', [], mic).delivered(userAt, 0.5, u / ((q1 - q0) * QUANTUM));
+      got.set(on.toFixed(1), d);
+      rows.push(`${on.toFixed(1)}:${d.toFixed(1)}`);
+    }
+    console.log(`the user after the unmute (dB delivered): ${rows.join(' ')}`);
+    expect(got.size).toBe(13);
+    for (const [on, d] of got) {
+      if (on === '2.2' || on === '4.6') continue;
+      expect(d, on).toBeGreaterThanOrEqual(on === '2.8' || on === '4.3' ? -3 : -6);
     }
   });
 });
