@@ -69,4 +69,6 @@ for (const { params, scene, shifts: list } of selectScenes(lab, { only: new RegE
     }
   }
 }
-console.log(`${calls} calls, ${events} far moves in a re-arm, ${back} moved back within ${BACK_S} s, ${userBack} earlier ones on the user's statistics and moved back (${hit.size} calls: ${[...hit].join('; ')})`);
+console.log(
+  `${calls} calls, ${events} far moves in a re-arm, ${back} moved back within ${BACK_S} s, ${userBack} earlier ones on the user's statistics and moved back (${hit.size} calls: ${[...hit].join('; ')})`,
+);
