@@ -597,7 +597,7 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
 @inline const USER_FAR: bool = !isDefined(AEC_USER_FAR_OFF);
 
 /**
- * (mirror24; `--use AEC_REARM_USER=1`, off by default: main 7b39ea8's) In a path change's re-arm (dl_rearm: a new
+ * (mirror24; `--use AEC_REARM_USER_OFF=1`: not, main 7b39ea8's) In a path change's re-arm (dl_rearm: a new
  * onset confirmed on first sight), an earlier move past half the filter's window is not counted while the user was
  * present within the last two smoothing time constants (dl_user, as USER_FAR) and the peak's lag has had its reference
  * under `mature` updates since it resumed after a pause (aec-onset16's freshness, which holds outside a re-arm only).
@@ -607,7 +607,7 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
  * user at 11.3 s met a filter that had relearned 0.7 s less than on 7627757.
  */
 // @ts-ignore: decorator
-@inline const REARM_USER: bool = isDefined(AEC_REARM_USER);
+@inline const REARM_USER: bool = !isDefined(AEC_REARM_USER_OFF);
 
 /** (seminar23) Every block, before dl_update: whether the canceller's user is present (USER_FAR). */
 export function dl_user(p: usize, present: bool): void {
