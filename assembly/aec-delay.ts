@@ -534,6 +534,19 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
   // re-arm, only on statistics the user has not been in: a user's loud words over a quiet echo read as
   // coherent at a far lag, and the smoothed statistics hold them for two time constants after they end
   if (USER_FAR && onset > d.onset && moving && d.rearmed == 0 && onset - d.onset > (d.windowLags - 2) >> 1 && d.userAgo < 2 * d.mature) onset = -1;
+  // (mirror24) its mirror inside a re-arm: an earlier move past half the window, taken on first sight there, not
+  // while the user is in the statistics and the peak's lag is fresh (its reference resumed under `mature` updates
+  // ago: its few frames read the user's words as coherent, as aec-onset16's rule outside a re-arm)
+  if (
+    REARM_USER &&
+    onset >= 0 &&
+    moving &&
+    d.rearmed > 0 &&
+    d.onset - onset > (d.windowLags - 2) >> 1 &&
+    d.userAgo < 2 * d.mature &&
+    (load<i32>(d.fresh + (<usize>peakLag << 2)) & 0xffff) < d.mature
+  )
+    onset = -1;
   // a first onset in a tail of seconds: no later than the slow profile's step (aec-hall7; taken on
   // its own, without the peak's rule, from 1.5-2 s, it placed the hall as well but cost its 16 kHz
   // 6 dB cold start's first reply, 50 -> 17% of the user)
@@ -582,6 +595,19 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
  */
 // @ts-ignore: decorator
 @inline const USER_FAR: bool = !isDefined(AEC_USER_FAR_OFF);
+
+/**
+ * (mirror24; `--use AEC_REARM_USER_OFF=1`: not, main 7b39ea8's) In a path change's re-arm (dl_rearm: a new
+ * onset confirmed on first sight), an earlier move past half the filter's window is not counted while the user was
+ * present within the last two smoothing time constants (dl_user, as USER_FAR) and the peak's lag has had its reference
+ * under `mature` updates since it resumed after a pause (aec-onset16's freshness, which holds outside a re-arm only).
+ * The lab's laptop 24 kHz 280 ms 18 dB bt +20 ppm sbc53 +31: under the re-arm after the call's path change, the
+ * reply resumed at 8.7 s with the user's words; lag 0, 4 updates fresh, read coherent and the onset moved 256 -> 0
+ * ms at 8.77 s, back to 245 ms only at 11.0 s (USER_FAR holding the later move under the user to 9.9 s), and the
+ * user at 11.3 s met a filter that had relearned 0.7 s less than on 7627757.
+ */
+// @ts-ignore: decorator
+@inline const REARM_USER: bool = !isDefined(AEC_REARM_USER_OFF);
 
 /** (seminar23) Every block, before dl_update: whether the canceller's user is present (USER_FAR). */
 export function dl_user(p: usize, present: bool): void {
@@ -902,13 +928,18 @@ export function dl_search_set(p: usize, wide: bool): void {
  * (onset19, the bench hooks only) The decision's state: which 0 the candidate onset (-1: none), 1 the
  * updates it held, 2 the updates of a path change's re-arm left, 3 lag l's age (updates, up to
  * `mature`), 4 lag l's updates since its reference resumed after `mature` silent ones (low 16 bits
- * of `fresh`), 5 that lag's run of silent updates (high 16 bits).
+ * of `fresh`), 5 that lag's run of silent updates (high 16 bits); (mirror24) 6 blocks since the user was
+ * last present (dl_user), 7 the filter's window (lags), 8 the peak's lag, 9 `mature`.
  */
 export function dl_debug(p: usize, which: i32, l: i32): i32 {
   const d = changetype<Delay>(p);
   if (which == 0) return d.candidate;
   if (which == 1) return d.candidateBlocks;
   if (which == 2) return d.rearmed;
+  if (which == 6) return d.userAgo;
+  if (which == 7) return d.windowLags;
+  if (which == 8) return d.peakLag;
+  if (which == 9) return d.mature;
   if (l < 0 || l >= d.lags) return -1;
   if (which == 3) return load<i32>(d.ages + (<usize>l << 2));
   const f = load<i32>(d.fresh + (<usize>l << 2));
