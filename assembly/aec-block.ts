@@ -6,10 +6,10 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user } from "./aec-delay";
+import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process } from "./aec-suppress";
-import { sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh, sup_trackers_keep, sup_trackers_back, sup_learned } from "./aec-suppress-init";
+import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh, sup_trackers_keep, sup_trackers_back, sup_learned } from "./aec-suppress-init";
 import { rd_block, rd_echo_only } from "./aec-readings";
 
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
@@ -48,6 +48,20 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  * reference pauses before a first onset (the statistics read from the return on are the playing echo's against a
  * playing reference: the stale-lag peak the hold is for comes from a pause). `--use AEC_ALIVE_OFF=1`: main's.
  */
+/**
+ * (cold24) Before the call's first onset (dl_onset < 0: never placed since the reset) the foreground takes the
+ * background's weights only while the delay estimator's peak coherence over the searched lags reads an echo
+ * (COLD_COPY_COH). An echo past the search (the quiet group's 320-400 ms cold starts, placed by the widening 0.8-2 s
+ * after it is first heard) leaves the peak at 0.03-0.08; the background, whose window cannot reach it, fits the
+ * user's words over the first reply instead (no double-talk flag yet: nothing is learned of the echo's level) and
+ * its copy takes 2-10 dB of the user (the foreground's estimate 2-12 dB under the mic while the true echo stands
+ * 15-25 dB under the user). An echo within the search reads 0.3-0.46 there before its onset is taken (100-300 ms).
+ * `--use AEC_COLD_COPY=1`: on.
+ */
+// @ts-ignore: decorator
+@inline const COLD_COPY: bool = isDefined(AEC_COLD_COPY);
+// @ts-ignore: decorator
+@inline const COLD_COPY_COH: f32 = 0.15;
 // @ts-ignore: decorator
 @inline const ALIVE_WAIT: bool = !isDefined(AEC_ALIVE_OFF);
 /** (alive21, for attribution) one half off: the floors (`--use AEC_ALIVE_FLOORS_OFF=1`) or the hold (`AEC_ALIVE_HOLD_OFF=1`). */
@@ -82,6 +96,8 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 @inline const ALIVE_SPARE: bool = isDefined(AEC_ALIVE_SPARE);
 // @ts-ignore: decorator
 @inline const ALIVE_TAIL: bool = isDefined(AEC_ALIVE_TAIL) || ALIVE_SPARE;
+// cold24's and alive24's off-by-default variants keep their state in the same bits of Aec.alivePending
+if (isDefined(AEC_COLD_COPY) && isDefined(AEC_ALIVE_SPARE)) ERROR("AEC_COLD_COPY and AEC_ALIVE_SPARE share Aec.alivePending's bits 4-5: build one at a time");
 /**
  * (alive24) ALIVE_TAIL's restart undone where the user is there (`--use AEC_ALIVE_SPARE=1`, which turns ALIVE_TAIL on
  * too; **off by default**): the predictors as they stood are kept at the reply's return, and for SPARE_MS from it they
@@ -664,7 +680,7 @@ export function aec_block(a: Aec): void {
       a.shiftBlocks = 0;
     }
     a.deadRun = 0;
-  } else if (a.alivePending != 0) {
+  } else if ((COLD_COPY ? a.alivePending & 15 : a.alivePending) != 0) {
     // the reply's pause: nothing played over the whole history (olPause counts this block's reference already), so
     // no echo of it at the mic but the room's tail, and a first onset not yet taken would be read against stale lags
     const paused = a.olPause >= a.slots;
@@ -722,7 +738,9 @@ export function aec_block(a: Aec): void {
   trackFloor(a);
   let out = a.ef;
   let echo = a.yf;
-  const wins = !a.talking && (a.narrowband || a.sdd > COPY_ABOVE_NOISE * a.sddFloor) && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff;
+  const coldHeld = COLD_COPY && dl_onset(a.delay) < 0 && dl_peak(a.delay) < COLD_COPY_COH;
+  if (coldHeld) a.alivePending |= 16; // (the state's flags word: 16 a copy held before the first onset, 32 the suppressor forgot at it)
+  const wins = !coldHeld && !a.talking && (a.narrowband || a.sdd > COPY_ABOVE_NOISE * a.sddFloor) && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff;
   a.copyWins = wins ? a.copyWins + 1 : 0;
   // (the model moved with the onset by a later move: taken only once it has won MOVED_COPY_MS in a row)
   if (wins && (!a.movedModel || <f32>a.copyWins * <f32>b * 1000 >= MOVED_COPY_MS * <f32>a.sampleRate)) {
@@ -794,6 +812,13 @@ export function aec_block(a: Aec): void {
   // the mean), the profile then stood still over the mic's noise, and the hold ended in that pause:
   // the onset 96 -> 176 ms at 0.98 s, before the reply resumed (the echo at 78 ms; 4.5 dB, 24.5% leaks)
   if (a.liveHold > 0 && playing) a.liveHold--;
+  if (COLD_COPY && onset >= 0 && (a.alivePending & 48) == 16) {
+    // the first onset after a held copy: the foreground holds nothing of the echo yet, and the suppressor's
+    // leakage, learned against it, would take the placed filter's first estimates at their word (kiosk 16k
+    // 320 ms 6 dB: its echo passed at -24..-29 dBFS for 80 ms); it forgets, as at an emerged echo (cold23)
+    if (a.suppress && dl_beyond(a.delay) >= 0) sup_forget(a.sup); // (only an echo found past the search: within it, the 60 ms
+    a.alivePending |= 32; // cold starts at 36-42 dB lost 5 double-talk cells to the forgetting)
+  }
   if (onset >= 0) {
     if (a.liveHold == 0) place(a, onset);
     weighProfile(a);
