@@ -61,6 +61,7 @@ import { normalOrZero } from "./shared";
   arriveFar: f32; // (aec-bt10) the profile's peak past the search over young lags too, as dl_arrival judges one
   arriveFarLag: i32; // its lag (-1: none)
   arrivedFar: bool; // dl_arrival's last recognition was that far peak's
+  echoSince: u16; // (far25, FAR_EARLY only; in arrivedFar's padding, the layout unchanged) updates with echo since the start or the last path change, up to REARM_UPDATES
   arrivedAge: i32; // (aec-bt11) the age of the lag dl_arrival last recognised, updates (0: none)
   beyondUpdates: i32; // updates in a row with echo in which it stood out, its onset within a lag (BEYOND_UPDATES)
   beyondCandidate: i32; // that onset (-1: none)
@@ -261,6 +262,7 @@ export function dl_reset(p: usize): void {
   d.fitEnd = -1;
   d.userAgo = 4 * d.mature;
   d.searchLags = d.initialLags;
+  if (FAR_EARLY) d.echoSince = 0;
 }
 
 /**
@@ -427,9 +429,38 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
   d.arriveFarLag = arriveFarLag;
 }
 
+/**
+ * (far25, a variant, `--use AEC_FAR_EARLY=1`; off: lead24's) An echo past the search placed sooner while no filter
+ * has fitted the echo (dl_fitted: -1), within FAR_EARLY_UPDATES of the start or the last path change. Traced (bench/echo-lab/far-trace.mjs):
+ * the quiet group's desk 16 kHz 320 ms 6 dB cold start reads 0.57 coherence at 320 ms at 0.80 s (age 9), counted only
+ * from maturity (1.20 s), widened at 1.56 s (the strong run's 0.2 floor under the user); the switch group's laptop
+ * 16 kHz +300 ms at 5 s reads 0.23 at 416 ms at 5.36 s against the old lag's 0.21 (120 ms, decaying with the
+ * smoothing), the run counted from 5.46 s (2x it), widened at 5.71 s (4x it). With the flag, unfitted: the far peak
+ * also from young lags (age FAR_EARLY_AGE, c x age over FAR_EARLY_BIAS: the bound an onset of the mic puts there),
+ * the ratios over the peak within the search FAR_EARLY_OVER / FAR_EARLY_STRONG_OVER, and the runs halved.
+ */
+// @ts-ignore: decorator
+@inline const FAR_EARLY: bool = isDefined(AEC_FAR_EARLY);
+// @ts-ignore: decorator
+@inline const FAR_EARLY_AGE: i32 = 8;
+// @ts-ignore: decorator
+@inline const FAR_EARLY_BIAS: f32 = 4;
+// @ts-ignore: decorator
+@inline const FAR_EARLY_OVER: f32 = 1.25;
+// @ts-ignore: decorator
+@inline const FAR_EARLY_STRONG_OVER: f32 = 2;
+/** Updates with echo since the start or the last path change (dl_reset, dl_rearm) over which the flag's rules hold (1.4 s at 16 kHz, 1.9 s at 24). */
+// @ts-ignore: decorator
+@inline const FAR_EARLY_UPDATES: i32 = REARM_UPDATES;
+
 /** dl_update's watch past the search (BEYOND_UPDATES): whether the echo stands past maxDelayMs. */
 function watchBeyond(d: Delay, echoing: bool): void {
   if (!echoing) return;
+  if (FAR_EARLY && d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
+  if (FAR_EARLY && d.fitEnd < 0 && d.echoSince < FAR_EARLY_UPDATES) {
+    watchBeyondEarly(d);
+    return;
+  }
   const far = d.farPeak;
   if (d.farLag < 0 || !(far > BEYOND_MIN) || !(far > BEYOND_OVER * d.peak) || !(far > 3 * d.mean)) {
     d.beyondUpdates = 0;
@@ -457,6 +488,79 @@ function watchBeyond(d: Delay, echoing: bool): void {
   }
   const strong = far > BEYOND_STRONG_MIN && far > BEYOND_STRONG_OVER * d.peak && far > 2 * BEYOND_STRONG_OVER * d.mean;
   const needed = strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES;
+  if (d.beyondUpdates < needed) return;
+  // (aec-jump17) not past the window of a filter that has removed the echo since the last path
+  // change (dl_fitted): its fit places the echo within that window, and a jump of the echo past it
+  // would first show as a path change (the old model's error louder than the mic, or its misfit:
+  // ./aec-change), which ends the fit and re-arms this watch. The soak's medium room at 35.5 h: as
+  // the user's words rose over a quiet echo, the lag at 472 ms, which the reply's return after a
+  // 0.35 s pause had just reached, read 7-12% coherent for 0.5 s (the echo's own lags 2-7%); the
+  // search widened, the onset jumped 96 -> 472 ms (the echo at 74), the filter (64-336 ms) dropped
+  // its model and the echo passed whole for 1 s (14.8 dB, 3.5% leaks). A far onset within the
+  // fitted window widens as before: the Bluetooth 420 ms cold starts take a first onset at 224 ms,
+  // their filter fits the echo in its later half, and the widening then places it (refused there
+  // too, the laptop's 24 kHz 18 dB cold start at +97 held the filter at 203 ms for 20 s: 32.9 ->
+  // 32.6 dB, 95.3 -> 94.6% of double talk)
+  if (d.onset >= 0 && d.fitEnd >= 0 && d.beyondCandidate >= d.fitEnd) {
+    d.beyondUpdates = 0;
+    return;
+  }
+  d.beyond = d.beyondCandidate;
+  // the search widened to the reach (once): the onset taken there at once, as after a path change;
+  // not where the filter placed at the accepted onset already spans it in its first half (an echo
+  // at 280 ms placed at 248 ms under the default 250: the laptop's 6 dB call 43.7 -> 35.0 dB with
+  // 1.2% leaks when moved, aec-bt)
+  const spanned = d.onset >= 0 && d.beyond - d.onset <= (d.windowLags - 2) >> 1;
+  if (d.searchLags < d.reachLags && d.beyond < d.reachLags && !spanned) {
+    d.searchLags = d.reachLags;
+    d.onset = d.beyond;
+    d.candidate = d.beyond;
+    d.candidateBlocks = 0;
+    d.provisional = 0;
+    d.rearmed = 0;
+    d.unplaced = 0;
+    d.unheard = 0;
+    d.slowN = 0;
+  }
+}
+
+/** (far25) watchBeyond while no filter has fitted the echo since the start or the last path change, the flag on (FAR_EARLY). */
+function watchBeyondEarly(d: Delay): void {
+  let far = d.farPeak;
+  let farLag = d.farLag;
+  if (d.arriveFarLag >= 0 && d.arriveFar > far) {
+    const age = load<i32>(d.ages + (<usize>d.arriveFarLag << 2));
+    if (age >= FAR_EARLY_AGE && d.arriveFar * <f32>age > FAR_EARLY_BIAS) {
+      far = d.arriveFar;
+      farLag = d.arriveFarLag;
+    }
+  }
+  if (farLag < 0 || !(far > BEYOND_MIN) || !(far > FAR_EARLY_OVER * d.peak) || !(far > 3 * d.mean)) {
+    d.beyondUpdates = 0;
+    return;
+  }
+  let onset = farLag;
+  while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  // the walk back cut at the search's edge (it would walk on into the lags searched) from a far peak
+  // past BEYOND_EDGE_LAGS: the evidence runs on into the search, no start of an echo is seen past it
+  if (
+    onset == d.searchLags &&
+    farLag - onset > BEYOND_EDGE_LAGS &&
+    load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far
+  ) {
+    d.beyondUpdates = 0;
+    return;
+  }
+  if (d.beyondUpdates > 0 && abs(farLag - d.beyondLag) <= 1) {
+    d.beyondUpdates++;
+    d.beyondCandidate = min(d.beyondCandidate, onset);
+  } else {
+    d.beyondUpdates = 1;
+    d.beyondCandidate = onset;
+    d.beyondLag = farLag;
+  }
+  const strong = far > BEYOND_STRONG_MIN && far > FAR_EARLY_STRONG_OVER * d.peak && far > 2 * FAR_EARLY_STRONG_OVER * d.mean;
+  const needed = (strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES) >> 1;
   if (d.beyondUpdates < needed) return;
   // (aec-jump17) not past the window of a filter that has removed the echo since the last path
   // change (dl_fitted): its fit places the echo within that window, and a jump of the echo past it
@@ -773,6 +877,7 @@ export function dl_rearm(p: usize): void {
   const d = changetype<Delay>(p);
   d.rearmed = REARM_UPDATES;
   d.provisional = 0;
+  if (FAR_EARLY) d.echoSince = 0;
   d.candidate = -1;
   d.candidateBlocks = 0;
   // (soakworst18) a search widened past maxDelayMs (watchBeyond) narrows back at a path change whose accepted
