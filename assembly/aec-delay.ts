@@ -456,8 +456,8 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 /** dl_update's watch past the search (BEYOND_UPDATES): whether the echo stands past maxDelayMs. */
 function watchBeyond(d: Delay, echoing: bool): void {
   if (!echoing) return;
-  if (FAR_EARLY && d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
-  if (FAR_EARLY && d.fitEnd < 0 && d.echoSince < FAR_EARLY_UPDATES) {
+  if (FAR_EARLY && <i32>d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
+  if (FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES) {
     watchBeyondEarly(d);
     return;
   }
