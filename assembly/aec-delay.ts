@@ -541,8 +541,6 @@ function watchBeyondEarly(d: Delay): void {
   }
   let onset = farLag;
   while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
-  // the walk back cut at the search's edge (it would walk on into the lags searched) from a far peak
-  // past BEYOND_EDGE_LAGS: the evidence runs on into the search, no start of an echo is seen past it
   if (
     onset == d.searchLags &&
     farLag - onset > BEYOND_EDGE_LAGS &&
@@ -562,27 +560,12 @@ function watchBeyondEarly(d: Delay): void {
   const strong = far > BEYOND_STRONG_MIN && far > FAR_EARLY_STRONG_OVER * d.peak && far > 2 * FAR_EARLY_STRONG_OVER * d.mean;
   const needed = (strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES) >> 1;
   if (d.beyondUpdates < needed) return;
-  // (aec-jump17) not past the window of a filter that has removed the echo since the last path
-  // change (dl_fitted): its fit places the echo within that window, and a jump of the echo past it
-  // would first show as a path change (the old model's error louder than the mic, or its misfit:
-  // ./aec-change), which ends the fit and re-arms this watch. The soak's medium room at 35.5 h: as
-  // the user's words rose over a quiet echo, the lag at 472 ms, which the reply's return after a
-  // 0.35 s pause had just reached, read 7-12% coherent for 0.5 s (the echo's own lags 2-7%); the
-  // search widened, the onset jumped 96 -> 472 ms (the echo at 74), the filter (64-336 ms) dropped
-  // its model and the echo passed whole for 1 s (14.8 dB, 3.5% leaks). A far onset within the
-  // fitted window widens as before: the Bluetooth 420 ms cold starts take a first onset at 224 ms,
-  // their filter fits the echo in its later half, and the widening then places it (refused there
-  // too, the laptop's 24 kHz 18 dB cold start at +97 held the filter at 203 ms for 20 s: 32.9 ->
-  // 32.6 dB, 95.3 -> 94.6% of double talk)
+  // as watchBeyond from here (aec-jump17's fitted window, the widening)
   if (d.onset >= 0 && d.fitEnd >= 0 && d.beyondCandidate >= d.fitEnd) {
     d.beyondUpdates = 0;
     return;
   }
   d.beyond = d.beyondCandidate;
-  // the search widened to the reach (once): the onset taken there at once, as after a path change;
-  // not where the filter placed at the accepted onset already spans it in its first half (an echo
-  // at 280 ms placed at 248 ms under the default 250: the laptop's 6 dB call 43.7 -> 35.0 dB with
-  // 1.2% leaks when moved, aec-bt)
   const spanned = d.onset >= 0 && d.beyond - d.onset <= (d.windowLags - 2) >> 1;
   if (d.searchLags < d.reachLags && d.beyond < d.reachLags && !spanned) {
     d.searchLags = d.reachLags;
