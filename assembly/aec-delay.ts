@@ -449,6 +449,9 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 @inline const FAR_EARLY_OVER: f32 = 1.25;
 // @ts-ignore: decorator
 @inline const FAR_EARLY_STRONG_OVER: f32 = 2;
+/** (far25) With `--use AEC_FAR_EARLY_COLD=1` as well: the flag's rules only before the first onset (the cold starts' side alone). */
+// @ts-ignore: decorator
+@inline const FAR_EARLY_COLD: bool = isDefined(AEC_FAR_EARLY_COLD);
 /** Updates with echo since the start or the last path change (dl_reset, dl_rearm) over which the flag's rules hold (1.4 s at 16 kHz, 1.9 s at 24). */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_UPDATES: i32 = REARM_UPDATES;
@@ -457,7 +460,7 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 function watchBeyond(d: Delay, echoing: bool): void {
   if (!echoing) return;
   if (FAR_EARLY && <i32>d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
-  if (FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES) {
+  if (FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES && (!FAR_EARLY_COLD || d.onset < 0)) {
     watchBeyondEarly(d);
     return;
   }
