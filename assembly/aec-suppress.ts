@@ -144,6 +144,10 @@ import {
 @inline const RISE_HOLD_MIN_DB: f32 = 6;
 // @ts-ignore: decorator
 @inline const RISE_HOLD_SLACK_DB: f32 = 3;
+// (not where the reference rose far more than the excess: a reply resuming from a pause, 30 dB over its silence, held
+// a user's first words after a change: desk 24k change@3s shift 40ms, opening 130 -> 590 ms)
+// @ts-ignore: decorator
+@inline const RISE_HOLD_SPAN_DB: f32 = 6;
 // @ts-ignore: decorator
 @inline const RISE_HOLD_TALK_DB: f32 = 8; // ./aec-state TALK_DB
 /** The reference's rise at the placed onset (dB), set by ./aec-block before each sup_process (one canceller per call). */
@@ -730,7 +734,7 @@ export function sup_process(
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
   const riseHeld = RISE_HOLD && s.forgot && s.warm && placed && s.hang == 0 && excessDb > RISE_HOLD_TALK_DB &&
-    refRiseDb >= RISE_HOLD_MIN_DB && refRiseDb >= excessDb - RISE_HOLD_SLACK_DB;
+    refRiseDb >= RISE_HOLD_MIN_DB && refRiseDb >= excessDb - RISE_HOLD_SLACK_DB && refRiseDb <= excessDb + RISE_HOLD_SPAN_DB;
   if (HOOKS && riseHeld) riseHolds++;
   if (armed && rearm && !riseHeld) {
     s.hang = s.hangBlocks;
