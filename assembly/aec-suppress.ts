@@ -731,11 +731,11 @@ export function sup_process(
   // a row alone (no micOver carve-out) cost double talk right after a change (a kiosk call moved at
   // 11 s, the user at 11.13 s: 22 -> 26 dirty frames, the hang ended at 11.168 s on a block that
   // would have started one).
-  const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
-  s.armedLast = armed;
-  const riseHeld = RISE_HOLD && s.forgot && s.warm && placed && s.hang == 0 && excessDb > RISE_HOLD_TALK_DB &&
+  const riseHeld = RISE_HOLD && s.forgot && s.warm && placed && s.hang == 0 && !s.armedLast && excessDb > RISE_HOLD_TALK_DB &&
     refRiseDb >= RISE_HOLD_MIN_DB && refRiseDb >= excessDb - RISE_HOLD_SLACK_DB && refRiseDb <= excessDb + RISE_HOLD_SPAN_DB;
   if (HOOKS && riseHeld) riseHolds++;
+  const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
+  s.armedLast = armed;
   if (armed && rearm && !riseHeld) {
     s.hang = s.hangBlocks;
     if (excessSum > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
