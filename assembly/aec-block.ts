@@ -8,7 +8,7 @@ import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } 
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
-import { sup_process } from "./aec-suppress";
+import { sup_process, sup_set_ref_rise, RISE_HOLD } from "./aec-suppress";
 import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh, sup_trackers_keep, sup_trackers_back, sup_learned } from "./aec-suppress-init";
 import { rd_block, rd_echo_only } from "./aec-readings";
 
@@ -118,7 +118,7 @@ if (isDefined(AEC_COLD_COPY) && isDefined(AEC_ALIVE_SPARE)) ERROR("AEC_COLD_COPY
 @inline const SPARE_MS: f32 = isDefined(AEC_ALIVE_SPARE_MS) ? <f32>AEC_ALIVE_SPARE_MS : 250;
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
-import { detectPathChange, arriving, rising, offerKept, KEEP_MOVED } from "./aec-change";
+import { detectPathChange, arriving, rising, onsetRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block } from "./aec-late";
 import { HOOKS, ab_active, ab_active_now, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
@@ -788,6 +788,8 @@ export function aec_block(a: Aec): void {
   // learned through the arriving echo instead of holding in its presence, and a marginal false presence
   // 0.7 s later cost the seminar's 24 kHz 6 dB call its convergence (370 -> 1150 ms)
   if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay));
+  // (knife25, `--use AEC_RISE_HOLD=1`) the reference's rise at the placed onset, for the suppressor's rise hold
+  if ((RISE_HOLD || HOOKS) && a.suppress) sup_set_ref_rise(onsetRiseDb(a));
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   const present = a.talking || (a.suppress && sup_user_present(a.sup));

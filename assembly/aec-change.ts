@@ -498,6 +498,15 @@ export function rising(a: Aec): bool {
   return onsetNow > 1.0e-6 * <f32>a.b && onsetNow > ONSET_RISE * onsetBefore / <f32>ONSET_BLOCKS;
 }
 
+/**
+ * (knife25) How far the reference blocks the echo's direct path brings about now (as `rising` reads them) stand
+ * over the mean of the ONSET_BLOCKS before them, dB (-100 before the first onset or with those blocks silent).
+ */
+export function onsetRiseDb(a: Aec): f32 {
+  if (!readOnsetWindow(a) || !(onsetNow > 1.0e-6 * <f32>a.b)) return -100;
+  return <f32>10 * Mathf.log10(onsetNow / (onsetBefore / <f32>ONSET_BLOCKS + <f32>1.0e-20));
+}
+
 /** What `readOnsetWindow` read: the loudest reference block about the onset, and the sum of the ONSET_BLOCKS before them. */
 let onsetNow: f32 = 0;
 let onsetBefore: f32 = 0;

@@ -14,6 +14,7 @@ import { dl_update, dl_onset, dl_profile, dl_peak, dl_peak_lag, dl_unplaced, dl_
 import { Line } from "./aec-skew-line";
 import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress, HALL_NEAR } from "./aec-suppress-state";
+import { sup_ref_rise_db, sup_rise_holds } from "./aec-suppress";
 import { alloc } from "./memory";
 import { energy } from "./simd-hsum";
 
@@ -396,11 +397,30 @@ export function aec_trace_set(ptr: usize, cap: i32): void { traceBase = ptr; tra
 export function aec_trace_count(): i32 { return traceN; }
 
 /** Before the gain: the presence decision's state and the per-bin spectra and residuals (`share`: excess / total). */
+/** (knife25) the last presence test's figures, for aec_state_field 82-86. */
+let lastShare: f32 = 0;
+let lastBandsOver: i32 = 0;
+let lastMicOver: i32 = 0;
+let lastBandsLow: i32 = 0;
+let lastExcessDb: f32 = 0;
+// the same at the last presence's first block (presentBlocks 1), 88-94
+let onsetShare: f32 = 0;
+let onsetBandsOver: i32 = 0;
+let onsetMicOver: i32 = 0;
+let onsetBandsLow: i32 = 0;
+let onsetExcessDb: f32 = 0;
+let onsetA: f32 = 0;
+let onsetFrame: i32 = 0;
 export function trace_suppress(
   s: Suppress, e: usize, a: usize, af: usize, reverb: usize, suspect: bool, excessDb: f32, rising: bool, modelledEcho: bool, placed: bool, unlatch: bool,
   bandsOver: i32, micOver: bool, bandsLow: i32, share: f32,
 ): void {
   traceAt = 0;
+  lastShare = share; lastBandsOver = bandsOver; lastMicOver = micOver ? 1 : 0; lastBandsLow = bandsLow; lastExcessDb = excessDb;
+  if (s.presentBlocks == 1) {
+    onsetShare = share; onsetBandsOver = bandsOver; onsetMicOver = micOver ? 1 : 0; onsetBandsLow = bandsLow; onsetExcessDb = excessDb;
+    onsetA = s.aPrev; onsetFrame = s.frames;
+  }
   if (traceBase == 0 || traceN >= traceCap) return;
   const b = s.b;
   const k = s.k;
@@ -697,6 +717,48 @@ export function aec_state_field(s: usize, i: i32): f32 {
   // (alive21) the placement's hold after a dead stretch (liveHold, blocks left) and the mic's dead run (blocks)
   if (i == 53) return <f32>a.liveHold;
   if (i == 54) return <f32>a.deadRun;
+  // (knife25) the suppressor's state: 55 hang, 56 presentBlocks, 57 forgot + 2 warm, 58 learned, 59 refused, then the
+  // per-bin arrays summed over the bins (dB): 60 eta, 61 zeta, 62 kappa, 63 rho, 64 resid, 65 residNear, 66 residFar,
+  // 67 late, 68 noise, 69 cnoise; 70-75 zeta, 76-81 rho summed per octave (dB; the presence test's edges)
+  const sp = changetype<Suppress>(a.sup);
+  if (i == 55) return <f32>sp.hang;
+  if (i == 56) return <f32>sp.presentBlocks;
+  if (i == 57) return <f32>((sp.forgot ? 1 : 0) + (sp.warm ? 2 : 0));
+  if (i == 58) return <f32>sp.learned;
+  if (i == 59) return <f32>sp.refused;
+  if (i >= 60 && i <= 69) {
+    const arr = i == 60 ? sp.eta : i == 61 ? sp.zeta : i == 62 ? sp.kappa : i == 63 ? sp.rho : i == 64 ? sp.resid : i == 65 ? sp.residNear : i == 66 ? sp.residFar : i == 67 ? sp.late : i == 68 ? sp.noise : sp.cnoise;
+    let sum: f32 = 0;
+    for (let j = 0; j < sp.k; j++) sum += load<f32>(arr + (<usize>j << 2));
+    return <f32>10 * Mathf.log10(sum + <f32>1e-30);
+  }
+  if (i >= 70 && i <= 81) {
+    const arr = i < 76 ? sp.zeta : sp.rho;
+    const band = i < 76 ? i - 70 : i - 76;
+    const lo = band == 0 ? 0 : band == 1 ? sp.edge1 : band == 2 ? sp.edge2 : band == 3 ? sp.edge3 : band == 4 ? sp.edge4 : sp.edge5;
+    const hi = band == 0 ? sp.edge1 : band == 1 ? sp.edge2 : band == 2 ? sp.edge3 : band == 3 ? sp.edge4 : band == 4 ? sp.edge5 : sp.k;
+    let sum: f32 = 0;
+    for (let j = lo; j < min<i32>(hi, sp.k); j++) sum += load<f32>(arr + (<usize>j << 2));
+    return <f32>10 * Mathf.log10(sum + <f32>1e-30);
+  }
+  // (knife25) the last presence test: 82 the unexplained share, 83 octaves over, 84 micOver, 85 low octaves, 86 the
+  // canceller's excess (dB), 87 the weighted reference predictor summed (dB, the suppressor's aPrev)
+  if (i == 82) return lastShare;
+  if (i == 83) return <f32>lastBandsOver;
+  if (i == 84) return <f32>lastMicOver;
+  if (i == 85) return <f32>lastBandsLow;
+  if (i == 86) return lastExcessDb;
+  if (i == 87) return <f32>10 * Mathf.log10(sp.aPrev + <f32>1e-30);
+  if (i == 88) return onsetShare;
+  if (i == 89) return <f32>onsetBandsOver;
+  if (i == 90) return <f32>onsetMicOver;
+  if (i == 91) return <f32>onsetBandsLow;
+  if (i == 92) return onsetExcessDb;
+  if (i == 93) return <f32>10 * Mathf.log10(onsetA + <f32>1e-30);
+  if (i == 94) return <f32>onsetFrame;
+  // (knife25) the reference's rise at the placed onset (dB, ./aec-change onsetRiseDb) and the rise hold's refusals so far (all cancellers)
+  if (i == 95) return sup_ref_rise_db();
+  if (i == 96) return <f32>sup_rise_holds();
   return <f32>a.m;
 }
 /** The energy of partition q of the background (which 0) or the foreground (1)'s weights. */
