@@ -456,41 +456,52 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 // @ts-ignore: decorator
 @inline const FAR_EARLY_UPDATES: i32 = REARM_UPDATES;
 
-/** dl_update's watch past the search (BEYOND_UPDATES): whether the echo stands past maxDelayMs. */
+/**
+ * dl_update's watch past the search (BEYOND_UPDATES): whether the echo stands past maxDelayMs. (far25) While no filter
+ * has fitted the echo since the start or the last path change, with the flag on (FAR_EARLY, `early`): young far lags
+ * read too (FAR_EARLY_AGE, FAR_EARLY_BIAS), the ratios over the peak within the search are FAR_EARLY_OVER /
+ * FAR_EARLY_STRONG_OVER, and the runs are halved.
+ */
 function watchBeyond(d: Delay, echoing: bool): void {
   if (!echoing) return;
   if (FAR_EARLY && <i32>d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
-  if (FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES && (!FAR_EARLY_COLD || d.onset < 0)) {
-    watchBeyondEarly(d);
-    return;
+  const early = FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES && (!FAR_EARLY_COLD || d.onset < 0);
+  let far = d.farPeak;
+  let farLag = d.farLag;
+  if (early && d.arriveFarLag >= 0 && d.arriveFar > far) {
+    const age = load<i32>(d.ages + (<usize>d.arriveFarLag << 2));
+    if (age >= FAR_EARLY_AGE && d.arriveFar * <f32>age > FAR_EARLY_BIAS) {
+      far = d.arriveFar;
+      farLag = d.arriveFarLag;
+    }
   }
-  const far = d.farPeak;
-  if (d.farLag < 0 || !(far > BEYOND_MIN) || !(far > BEYOND_OVER * d.peak) || !(far > 3 * d.mean)) {
+  if (farLag < 0 || !(far > BEYOND_MIN) || !(far > (early ? FAR_EARLY_OVER : BEYOND_OVER) * d.peak) || !(far > 3 * d.mean)) {
     d.beyondUpdates = 0;
     return;
   }
-  let onset = d.farLag;
+  let onset = farLag;
   while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
   // the walk back cut at the search's edge (it would walk on into the lags searched) from a far peak
   // past BEYOND_EDGE_LAGS: the evidence runs on into the search, no start of an echo is seen past it
   if (
     onset == d.searchLags &&
-    d.farLag - onset > BEYOND_EDGE_LAGS &&
+    farLag - onset > BEYOND_EDGE_LAGS &&
     load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far
   ) {
     d.beyondUpdates = 0;
     return;
   }
-  if (d.beyondUpdates > 0 && abs(d.farLag - d.beyondLag) <= 1) {
+  if (d.beyondUpdates > 0 && abs(farLag - d.beyondLag) <= 1) {
     d.beyondUpdates++;
     d.beyondCandidate = min(d.beyondCandidate, onset);
   } else {
     d.beyondUpdates = 1;
     d.beyondCandidate = onset;
-    d.beyondLag = d.farLag;
+    d.beyondLag = farLag;
   }
-  const strong = far > BEYOND_STRONG_MIN && far > BEYOND_STRONG_OVER * d.peak && far > 2 * BEYOND_STRONG_OVER * d.mean;
-  const needed = strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES;
+  const strongOver = early ? FAR_EARLY_STRONG_OVER : BEYOND_STRONG_OVER;
+  const strong = far > BEYOND_STRONG_MIN && far > strongOver * d.peak && far > 2 * strongOver * d.mean;
+  const needed = (strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES) >> (early ? 1 : 0);
   if (d.beyondUpdates < needed) return;
   // (aec-jump17) not past the window of a filter that has removed the echo since the last path
   // change (dl_fitted): its fit places the echo within that window, and a jump of the echo past it
@@ -513,62 +524,6 @@ function watchBeyond(d: Delay, echoing: bool): void {
   // not where the filter placed at the accepted onset already spans it in its first half (an echo
   // at 280 ms placed at 248 ms under the default 250: the laptop's 6 dB call 43.7 -> 35.0 dB with
   // 1.2% leaks when moved, aec-bt)
-  const spanned = d.onset >= 0 && d.beyond - d.onset <= (d.windowLags - 2) >> 1;
-  if (d.searchLags < d.reachLags && d.beyond < d.reachLags && !spanned) {
-    d.searchLags = d.reachLags;
-    d.onset = d.beyond;
-    d.candidate = d.beyond;
-    d.candidateBlocks = 0;
-    d.provisional = 0;
-    d.rearmed = 0;
-    d.unplaced = 0;
-    d.unheard = 0;
-    d.slowN = 0;
-  }
-}
-
-/** (far25) watchBeyond while no filter has fitted the echo since the start or the last path change, the flag on (FAR_EARLY). */
-function watchBeyondEarly(d: Delay): void {
-  let far = d.farPeak;
-  let farLag = d.farLag;
-  if (d.arriveFarLag >= 0 && d.arriveFar > far) {
-    const age = load<i32>(d.ages + (<usize>d.arriveFarLag << 2));
-    if (age >= FAR_EARLY_AGE && d.arriveFar * <f32>age > FAR_EARLY_BIAS) {
-      far = d.arriveFar;
-      farLag = d.arriveFarLag;
-    }
-  }
-  if (farLag < 0 || !(far > BEYOND_MIN) || !(far > FAR_EARLY_OVER * d.peak) || !(far > 3 * d.mean)) {
-    d.beyondUpdates = 0;
-    return;
-  }
-  let onset = farLag;
-  while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
-  if (
-    onset == d.searchLags &&
-    farLag - onset > BEYOND_EDGE_LAGS &&
-    load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far
-  ) {
-    d.beyondUpdates = 0;
-    return;
-  }
-  if (d.beyondUpdates > 0 && abs(farLag - d.beyondLag) <= 1) {
-    d.beyondUpdates++;
-    d.beyondCandidate = min(d.beyondCandidate, onset);
-  } else {
-    d.beyondUpdates = 1;
-    d.beyondCandidate = onset;
-    d.beyondLag = farLag;
-  }
-  const strong = far > BEYOND_STRONG_MIN && far > FAR_EARLY_STRONG_OVER * d.peak && far > 2 * FAR_EARLY_STRONG_OVER * d.mean;
-  const needed = (strong ? BEYOND_STRONG_UPDATES : BEYOND_UPDATES) >> 1;
-  if (d.beyondUpdates < needed) return;
-  // as watchBeyond from here (aec-jump17's fitted window, the widening)
-  if (d.onset >= 0 && d.fitEnd >= 0 && d.beyondCandidate >= d.fitEnd) {
-    d.beyondUpdates = 0;
-    return;
-  }
-  d.beyond = d.beyondCandidate;
   const spanned = d.onset >= 0 && d.beyond - d.onset <= (d.windowLags - 2) >> 1;
   if (d.searchLags < d.reachLags && d.beyond < d.reachLags && !spanned) {
     d.searchLags = d.reachLags;
