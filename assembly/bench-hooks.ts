@@ -396,7 +396,6 @@ export function aec_trace_set(ptr: usize, cap: i32): void { traceBase = ptr; tra
 /** Blocks traced since aec_trace_set. */
 export function aec_trace_count(): i32 { return traceN; }
 
-/** Before the gain: the presence decision's state and the per-bin spectra and residuals (`share`: excess / total). */
 /** (knife25) the last presence test's figures, for aec_state_field 82-86. */
 let lastShare: f32 = 0;
 let lastBandsOver: i32 = 0;
@@ -411,6 +410,7 @@ let onsetBandsLow: i32 = 0;
 let onsetExcessDb: f32 = 0;
 let onsetA: f32 = 0;
 let onsetFrame: i32 = 0;
+/** Before the gain: the presence decision's state and the per-bin spectra and residuals (`share`: excess / total). */
 export function trace_suppress(
   s: Suppress, e: usize, a: usize, af: usize, reverb: usize, suspect: bool, excessDb: f32, rising: bool, modelledEcho: bool, placed: bool, unlatch: bool,
   bandsOver: i32, micOver: bool, bandsLow: i32, share: f32,

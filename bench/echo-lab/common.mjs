@@ -195,6 +195,62 @@ export function pad(x, shift) {
   return y;
 }
 
+/**
+ * A fresh canceller of `lib` on `scene` shifted by `shift` samples, fed 10 ms blocks by the per-block trace scripts
+ * (place-trace, coherence-trace, far-trace, rearm-moves): `step(b)` pushes block b's reference and mic through it and
+ * returns the block's time (s, the scene's own); `levels(b)` that block's true echo, user and output (dB, mean power);
+ * `blocks` how many whole blocks the shifted mic holds.
+ * @param {any} lib @param {EchoScene} scene @param {number} shift
+ */
+export function blockCall(lib, scene, shift) {
+  const rate = scene.sampleRate;
+  const block = rate / 100;
+  const mic = pad(scene.mic, shift);
+  const ref = pad(scene.reference, shift);
+  const aec = new lib.EchoCanceller({ sampleRate: rate });
+  const out = new Float32Array(block);
+  /** @param {number} b */
+  const step = (b) => {
+    aec.pushReference(ref.subarray(b * block, (b + 1) * block));
+    aec.processInto(mic.subarray(b * block, (b + 1) * block), out);
+    return (b * block - shift) / rate;
+  };
+  /** @param {number} b */
+  const levels = (b) => {
+    let e = 0;
+    let u = 0;
+    let o = 0;
+    for (let i = 0; i < block; i++) {
+      const j = b * block - shift + i;
+      e += (scene.echo[j] ?? 0) ** 2;
+      u += (scene.near[j] ?? 0) ** 2;
+      o += (out[i] ?? 0) ** 2;
+    }
+    return `echo ${dbText(e / block)} user ${dbText(u / block)} out ${dbText(o / block)}`;
+  };
+  const blockMs = (1000 * aec.blockSamples) / rate;
+  return { rate, block, blocks: Math.floor(mic.length / block), aec, k: aec.k, s: aec.state, blockMs, out, step, levels };
+}
+
+/** A power as dB, one decimal, padded to 6 (the trace scripts' columns). @param {number} x */
+export const dbText = (x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
+
+/**
+ * The single-scene trace scripts' arguments `<group> <scene regexp> <shift> <from s> <to s> [every blocks, 5]`: the
+ * lab, the hooked build (ECHO_HOOKED or built), the first scene matching, and its blockCall.
+ * @param {string[]} argv
+ */
+export async function traceCall(argv) {
+  const [group, name, shiftArg, fromArg, toArg, everyArg] = argv;
+  const shift = Number(shiftArg);
+  const lab = await loadLab();
+  const lib = await importHooked();
+  const first = selectScenes(lab, { only: new RegExp(name ?? '.'), groups: [group ?? 'quiet'], shifts: [shift] }).next().value;
+  if (!first) throw new Error(`no scene matches ${name}`);
+  console.log(lab.sceneName(first.params), `+${shift}`);
+  return { lab, lib, scene: first.scene, shift, from: Number(fromArg), to: Number(toArg), every: Number(everyArg ?? 5), ...blockCall(lib, first.scene, shift) };
+}
+
 /** The canceller's output on `scene` shifted by `shift` samples (cut back to the scene's time). @param {Lab} lab @param {CancellerFactory} factory @param {EchoScene} scene @param {number} shift */
 export function outputOf(lab, factory, scene, shift) {
   const c = factory(scene.sampleRate);

@@ -6,7 +6,7 @@
 // seminar23 left: an earlier far move taken on the user's words in a re-arm and moved back.
 //
 //   ECHO_HOOKED=<index.js> node bench/echo-lab/rearm-moves.mjs bt,bt24,btsbc,btsbc24 0,31,97 [name regexp]
-import { loadLab, pad, selectScenes } from './common.mjs';
+import { blockCall, loadLab, selectScenes } from './common.mjs';
 import { importHooked } from './hooked-build.mjs';
 
 const BACK_S = 3;
@@ -22,25 +22,15 @@ const hit = new Set();
 for (const { params, scene, shifts: list } of selectScenes(lab, { only: new RegExp(nameArg ?? '.'), groups: groupsArg.split(','), shifts })) {
   for (const shift of list) {
     calls++;
-    const rate = scene.sampleRate;
-    const block = rate / 100;
-    const mic = pad(scene.mic, shift);
-    const ref = pad(scene.reference, shift);
-    const aec = new lib.EchoCanceller({ sampleRate: rate });
-    const { k } = aec;
-    const s = aec.state;
-    const blockMs = (1000 * aec.blockSamples) / rate;
-    const out = new Float32Array(block);
+    const { aec, k, s, blockMs, blocks, step } = blockCall(lib, scene, shift);
     const name = `${lab.sceneName(params)} +${shift}`;
     /** @type {{ t: number, from: number, to: number, ago: number, fresh: number, earlier: boolean, backAt?: number }[]} */
     const moves = [];
     let onset = -1;
     let rearm = 0;
     let half = 0;
-    for (let b = 0; (b + 1) * block <= mic.length; b++) {
-      aec.pushReference(ref.subarray(b * block, (b + 1) * block));
-      aec.processInto(mic.subarray(b * block, (b + 1) * block), out);
-      const t = (b * block - shift) / rate;
+    for (let b = 0; b < blocks; b++) {
+      const t = step(b);
       const now = k.aec_onset_blocks(s);
       half = (k.aec_delay_debug(s, 7, 0) - 2) >> 1;
       if (onset >= 0 && now >= 0 && now !== onset) {
