@@ -2,7 +2,7 @@
 // echo-cancellers.ts drives it, keeping what the cancellers' common interface hides: the echo path
 // changes it detected and its delay estimate, at the end and (optionally) over time.
 import { EchoCanceller, type EchoCancellerOptions } from '../../src/index.js';
-import { runCanceller, type CancellerUnderTest } from './echo-metrics.js';
+import { runCanceller, type CancellerFactory, type CancellerUnderTest } from './echo-metrics.js';
 import type { EchoScene } from './echo-scenes.js';
 
 export interface OursSample {
@@ -53,4 +53,36 @@ export function runOurs(scene: EchoScene, trackEveryS = 0, options: Omit<EchoCan
   } finally {
     aec.free();
   }
+}
+
+/**
+ * The EchoCanceller (its defaults, or `options` over them) as a CancellerFactory for echo-metrics' evaluate, with
+ * `onBlock` called after every 10 ms block (the canceller and the seconds of mic so far) and `onFree` before it is
+ * freed: what a quality test reads from it block by block (echo-bt's echoBeyondMaxDelayMs, echo-sbc's onsets).
+ */
+export function watchedFactory(
+  onBlock: (c: EchoCanceller, seconds: number) => void,
+  onFree: (c: EchoCanceller) => void = () => {},
+  options: Omit<EchoCancellerOptions, 'sampleRate'> = {},
+): CancellerFactory {
+  return (sampleRate) => {
+    const c = new EchoCanceller({ sampleRate, ...options });
+    let samples = 0;
+    return {
+      name: 'EchoCanceller',
+      sampleRate,
+      latencySamples: c.latencySamples,
+      blockSamples: sampleRate / 100,
+      process(reference, mic, output) {
+        c.pushReference(reference);
+        c.processInto(mic, output);
+        samples += mic.length;
+        onBlock(c, samples / sampleRate);
+      },
+      free() {
+        onFree(c);
+        c.free();
+      },
+    };
+  };
 }

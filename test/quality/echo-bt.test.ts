@@ -11,11 +11,11 @@
 // must not set the flag. 4.4 min at load 30 on 2 cores (its scenes are built with a sinc resampler and
 // a codec model: about 40 s unloaded).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EchoCanceller } from '../../src/index.js';
 import { bluetoothPlayed, codingNoise, lowpass } from '../helpers/echo-bt.js';
 import { echoCanceller } from '../helpers/echo-cancellers.js';
 import { bluetoothGroup, echoGrid } from '../helpers/echo-grid.js';
-import { evaluate, evaluateShifted, type CancellerFactory, type EchoFigures } from '../helpers/echo-metrics.js';
+import { evaluate, evaluateShifted, type EchoFigures } from '../helpers/echo-metrics.js';
+import { watchedFactory } from '../helpers/echo-ours.js';
 import { sceneTable } from '../helpers/echo-report.js';
 import { buildScene, sceneName, type SceneParams } from '../helpers/echo-scenes.js';
 import { rng } from '../helpers/random.js';
@@ -33,26 +33,15 @@ function run(params: SceneParams, options: { maxDelayMs?: number } = {}): Run {
   const scene = buildScene(params);
   let beyondMs = -1;
   let beyondAtS = -1;
-  const factory: CancellerFactory = (sampleRate) => {
-    const c = new EchoCanceller({ sampleRate, ...options });
-    let samples = 0;
-    return {
-      name: 'EchoCanceller',
-      sampleRate,
-      latencySamples: c.latencySamples,
-      blockSamples: sampleRate / 100,
-      process(reference, mic, output) {
-        c.pushReference(reference);
-        c.processInto(mic, output);
-        samples += mic.length;
-        if (beyondAtS < 0 && c.echoBeyondMaxDelayMs >= 0) beyondAtS = samples / sampleRate;
-      },
-      free() {
-        beyondMs = c.echoBeyondMaxDelayMs;
-        c.free();
-      },
-    };
-  };
+  const factory = watchedFactory(
+    (c, seconds) => {
+      if (beyondAtS < 0 && c.echoBeyondMaxDelayMs >= 0) beyondAtS = seconds;
+    },
+    (c) => {
+      beyondMs = c.echoBeyondMaxDelayMs;
+    },
+    options,
+  );
   const figures = evaluate(factory, scene);
   return { figures, beyondMs, beyondAtS, echoDelayMs: scene.meta.echoDelayMs };
 }

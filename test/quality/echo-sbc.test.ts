@@ -10,12 +10,11 @@
 // the speaker's clock on the mic's (what costs it is the drift); (mirror24) the laptop's 24 kHz SBC 53 call whose user
 // talks under a path change's re-arm. The file: 9 s of CPU (90 s wall at load 20).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EchoCanceller } from '../../src/index.js';
 import { lowpass } from '../helpers/echo-bt.js';
 import { bluetoothGroup } from '../helpers/echo-grid.js';
 import { expectHeld, type HeldScene } from '../helpers/echo-held.js';
-import { evaluateShifted, measureEcho, type CancellerFactory, type EchoFigures } from '../helpers/echo-metrics.js';
-import { runOurs } from '../helpers/echo-ours.js';
+import { evaluateShifted, measureEcho, type EchoFigures } from '../helpers/echo-metrics.js';
+import { runOurs, watchedFactory } from '../helpers/echo-ours.js';
 import { sceneTable } from '../helpers/echo-report.js';
 import { buildScene, sceneName, type SceneParams } from '../helpers/echo-scenes.js';
 import { codecCoded, codecDelay, codecMissing, medianFrameSnrDb, SBC_DELAY_SAMPLES, type SbcCodec } from '../helpers/echo-codec.js';
@@ -146,29 +145,13 @@ describe('EchoCanceller at its defaults through the real codec, 24 kHz (mirror24
     if (!params) throw new Error(`no btsbc24 scene ${SCENE}`);
     const scene = buildScene(params);
     echoDelayMs = scene.meta.echoDelayMs;
-    const factory: CancellerFactory = (sampleRate) => {
-      const c = new EchoCanceller({ sampleRate });
-      let samples = 0;
-      return {
-        name: 'EchoCanceller',
-        sampleRate,
-        latencySamples: c.latencySamples,
-        blockSamples: sampleRate / 100,
-        process(reference, mic, output) {
-          c.pushReference(reference);
-          c.processInto(mic, output);
-          samples += mic.length;
-          if (changeAtS < 0 && c.pathChanges > 0) changeAtS = samples / sampleRate;
-          if (changeAtS >= 0 && c.delayMs >= 0 && c.delayMs < least) {
-            least = c.delayMs;
-            leastAtS = samples / sampleRate;
-          }
-        },
-        free() {
-          c.free();
-        },
-      };
-    };
+    const factory = watchedFactory((c, seconds) => {
+      if (changeAtS < 0 && c.pathChanges > 0) changeAtS = seconds;
+      if (changeAtS >= 0 && c.delayMs >= 0 && c.delayMs < least) {
+        least = c.delayMs;
+        leastAtS = seconds;
+      }
+    });
     figures = evaluateShifted(factory, scene, 31);
     console.log(
       `\nours through the real codec, 24 kHz\n${sceneTable([figures])}\npath change at ${changeAtS.toFixed(2)} s, least onset since ${least.toFixed(0)} ms at ${leastAtS.toFixed(2)} s`,
