@@ -9,7 +9,7 @@ import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_dr
 import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process, sup_set_ref_rise, RISE_HOLD } from "./aec-suppress";
-import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh, sup_trackers_keep, sup_trackers_back, sup_learned } from "./aec-suppress-init";
+import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
 import { rd_block, rd_echo_only } from "./aec-readings";
 
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
@@ -93,29 +93,7 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  * user delivered, at 1.9 and 3.1 s -2.8 / -1.0 -> -7.9 / -5.1; not traced; docs/NOTES.md alive23).
  */
 // @ts-ignore: decorator
-@inline const ALIVE_SPARE: bool = isDefined(AEC_ALIVE_SPARE);
-// @ts-ignore: decorator
-@inline const ALIVE_TAIL: bool = isDefined(AEC_ALIVE_TAIL) || ALIVE_SPARE;
-// cold24's and alive24's off-by-default variants keep their state in the same bits of Aec.alivePending
-if (isDefined(AEC_COLD_COPY) && isDefined(AEC_ALIVE_SPARE)) ERROR("AEC_COLD_COPY and AEC_ALIVE_SPARE share Aec.alivePending's bits 4-5: build one at a time");
-/**
- * (alive24) ALIVE_TAIL's restart undone where the user is there (`--use AEC_ALIVE_SPARE=1`, which turns ALIVE_TAIL on
- * too; **off by default**): the predictors as they stood are kept at the reply's return, and for SPARE_MS from it they
- * are put back (with their learning count) at a live block that rises SPARE_RISE over the mic's floor (and stands over
- * ALIVE_QUIET) before the return's echo can reach the mic (spareLag: the estimator's peak lag), or that stands within
- * SPARE_FIT of the history's loudest reference block. It spares a user whose speech opens with the reply's return (the
- * C grid with the user at 2.8 s: the user delivered over its first 0.5 s -38.7 -> -0.6 dB, main -0.7) and keeps
- * ALIVE_TAIL's C grid (4 of 37 under 30 dB, median 41.8), but **not a user whose speech opens with the return's
- * echo** (4.3 s: -38.9 dB, main -0.1): the user there stands ~10 dB over the echo and the echo's level is what the
- * restart does not know (SPARE_FIT at 0.1 undid the grid's every restart: main's figures both). docs/NOTES.md alive24.
- * alivePending: 16 judging, 32 x the blocks judged (bits 5-11), 4096 x the learning count kept.
- */
-// @ts-ignore: decorator
-@inline const SPARE_FIT: f32 = isDefined(AEC_ALIVE_SPARE_FIT) ? <f32>AEC_ALIVE_SPARE_FIT : 0.25;
-// @ts-ignore: decorator
-@inline const SPARE_RISE: f32 = isDefined(AEC_ALIVE_SPARE_RISE) ? <f32>AEC_ALIVE_SPARE_RISE : 10;
-// @ts-ignore: decorator
-@inline const SPARE_MS: f32 = isDefined(AEC_ALIVE_SPARE_MS) ? <f32>AEC_ALIVE_SPARE_MS : 250;
+@inline const ALIVE_TAIL: bool = isDefined(AEC_ALIVE_TAIL);
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, onsetRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
@@ -563,17 +541,6 @@ function refPeak(a: Aec): f32 {
   return peak;
 }
 
-/**
- * (alive24) The blocks from the reference's return before its echo can reach the mic: the estimator's peak lag (or its
- * candidate onset, if earlier) less one block; 0 before a first update.
- */
-function spareLag(a: Aec): i32 {
-  let lag = dl_peak_lag(a.delay);
-  const likely = dl_likely_onset(a.delay);
-  if (likely >= 0 && likely < lag) lag = likely;
-  return lag - 1;
-}
-
 /** One block: micBlock and the current half of refFrame are full; writes outBlock. */
 export function aec_block(a: Aec): void {
   const b = a.b;
@@ -692,27 +659,10 @@ export function aec_block(a: Aec): void {
     if (gap || dl_onset(a.delay) >= 0) a.alivePending &= ~2;
     // (alive23) the reply's return after a pause (OL_PAUSE_MS, as its onset lift counts one) before a first onset: the
     // reference predictors at their priors (8) from there until the mic holds an echo to speak of (ALIVE_QUIET)
-    if (ALIVE_TAIL && (a.alivePending & (ALIVE_SPARE ? 28 : 12)) != 0) {
+    if (ALIVE_TAIL && (a.alivePending & 12) != 0) {
       const placedNow = dl_onset(a.delay) >= 0;
       const returns = playing && a.olSince == 0;
-      if ((a.alivePending & 4) != 0 && !placedNow && returns) {
-        // (alive24) the predictors as they stand kept, to be put back if the user is there
-        if (ALIVE_SPARE && (a.alivePending & 8) == 0) {
-          sup_trackers_keep(a.sup);
-          a.alivePending = (a.alivePending & 15) | 16 | (min(sup_learned(a.sup), 1 << 18) << 12);
-        }
-        a.alivePending |= 8;
-      }
-      // (alive24) judged from the return for SPARE_MS: a rise over the mic's floor before the return's echo can reach the
-      // mic, or the mic within SPARE_FIT of the loudest reference block, puts the predictors back (the user is there)
-      if (ALIVE_SPARE && (a.alivePending & 16) != 0) {
-        const judged = (a.alivePending >> 5) & 127;
-        if (placedNow || <f32>judged * <f32>b * 1000 >= SPARE_MS * <f32>a.sampleRate || judged >= 127) a.alivePending &= 15;
-        else if (sdd > SPARE_FIT * refPeak(a) || (judged < spareLag(a) && sdd > SPARE_RISE * a.sddFloor && !(sdd < ALIVE_QUIET * refPeak(a)))) {
-          sup_trackers_back(a.sup, a.alivePending >> 12);
-          a.alivePending &= 3;
-        } else a.alivePending = (a.alivePending & ~(127 << 5)) | ((judged + 1) << 5);
-      }
+      if ((a.alivePending & 4) != 0 && !placedNow && returns) a.alivePending |= 8;
       if ((a.alivePending & 8) != 0 && !placedNow) sup_trackers_fresh(a.sup);
       if (placedNow || returns) a.alivePending &= ~4;
       if (placedNow || !(sdd < ALIVE_QUIET * refPeak(a))) a.alivePending &= ~8;

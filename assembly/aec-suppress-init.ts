@@ -227,34 +227,6 @@ export function sup_trackers_fresh(p: usize): void {
   s.learned = 0;
 }
 
-/**
- * (alive24) The reference predictors as they stand (zeta, kappa and rho, into etaKept's rows: nothing is kept there
- * before a first onset, and sup_keep_leak writes all three rows before sup_restore_leak can read them), before
- * sup_trackers_fresh restarts them at a reply's return (./aec-block ALIVE_SPARE); sup_trackers_back puts them back.
- */
-export function sup_trackers_keep(p: usize): void {
-  const s = changetype<Suppress>(p);
-  const row = <usize>(4 * s.k);
-  memory.copy(s.etaKept, s.rho, row);
-  memory.copy(s.etaKept + row, s.zeta, row);
-  memory.copy(s.etaKept + 2 * row, s.kappa, row);
-}
-
-/** (alive24) The reference predictors kept by sup_trackers_keep back, with their learning count. */
-export function sup_trackers_back(p: usize, learned: i32): void {
-  const s = changetype<Suppress>(p);
-  const row = <usize>(4 * s.k);
-  memory.copy(s.rho, s.etaKept, row);
-  memory.copy(s.zeta, s.etaKept + row, row);
-  memory.copy(s.kappa, s.etaKept + 2 * row, row);
-  s.learned = learned;
-}
-
-/** (alive24) The reference predictors' learning count (sup_trackers_back restores it). */
-export function sup_learned(p: usize): i32 {
-  return changetype<Suppress>(p).learned;
-}
-
 /** (aec-soakhist17) The reference returned after FLOOR_AWAY_MS: each bin's floors at most FLOOR_RETURN x the kept ones. */
 export function sup_floors_return(p: usize): void {
   const s = changetype<Suppress>(p);

@@ -238,7 +238,7 @@ describe("a mic alive mid-reply, the reply's return after a pause (the C grid, z
 // user's own over the user's first 0.5 s (from 0.1 s after the unmute). alive23's reset of the suppressor's reference
 // predictors at the reply's return (`--use AEC_ALIVE_TAIL=1`) took the user there for echo where the speech opens with
 // the reply's return (2.8 s: -0.7 -> -38.7 dB, 4.3 s: -0.1 -> -38.9) and alive24's spared reset (`--use
-// AEC_ALIVE_SPARE=1`) still at 4.3 s (the speech opens with the return's echo: -38.9 dB); both fail here. Main's build
+// AEC_ALIVE_SPARE=1`, commit f23fdf2, its code removed after) still at 4.3 s (the speech opens with the return's echo: -38.9 dB); both fail here. Main's build
 // (8c84d562) passes: 1.0-4.3 s -3.0..+0.8 dB, and at 2.2 and 4.6 s -25.1 and -24.0 dB (the user cancelled there on main
 // as well, not by these resets: left unbounded). ~15-20 s of CPU on a loaded machine.
 describe('a user who talks right after a mid-reply unmute (the C grid with the user, zeros; alive24)', () => {
