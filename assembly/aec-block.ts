@@ -738,7 +738,7 @@ export function aec_block(a: Aec): void {
   // learned through the arriving echo instead of holding in its presence, and a marginal false presence
   // 0.7 s later cost the seminar's 24 kHz 6 dB call its convergence (370 -> 1150 ms)
   if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay));
-  // (knife25, `--use AEC_RISE_HOLD=1`) the reference's rise at the placed onset, for the suppressor's rise hold
+  // (knife25, on since knife26) the reference's rise at the placed onset, for the suppressor's rise hold
   if ((RISE_HOLD || HOOKS) && a.suppress) sup_set_ref_rise(onsetRiseDb(a));
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);

@@ -130,7 +130,7 @@ import {
 @inline const CN_OVER_NOISE: f32 = 4;
 
 /**
- * (knife25, `--use AEC_RISE_HOLD=1`, off by default) While warm trackers relearn after a path change (`forgot`), a presence
+ * (knife25, on since knife26; `--use AEC_RISE_HOLD_OFF=1`: not, main ff93667's) While warm trackers relearn after a path change (`forgot`), a presence
  * does not start on its first armed block (the block before did not pass the test) where the canceller's talk flag is up
  * (the mic excessDb over the echo bound, TALK_DB) if the reference at the placed onset (./aec-change onsetRiseDb) rose
  * RISE_HOLD_MIN_DB or more and by as much as that excess (within -RISE_HOLD_SLACK_DB..+RISE_HOLD_SPAN_DB): the echo
@@ -141,7 +141,7 @@ import {
  * dBFS out), where from 79700 s (rho, zeta 0.4-0.9 dB higher in 500-2000 Hz) none started (-67..-70).
  */
 // @ts-ignore: decorator
-@inline export const RISE_HOLD: bool = isDefined(AEC_RISE_HOLD);
+@inline export const RISE_HOLD: bool = !isDefined(AEC_RISE_HOLD_OFF);
 // @ts-ignore: decorator
 @inline const RISE_HOLD_MIN_DB: f32 = 6;
 // @ts-ignore: decorator
