@@ -8,13 +8,16 @@ import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } 
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
 import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
-import { sup_process, sup_set_ref_rise, RISE_HOLD } from "./aec-suppress";
+import { sup_process, RISE_HOLD } from "./aec-suppress";
 import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
 import { rd_block, rd_echo_only } from "./aec-readings";
 
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
 // @ts-ignore: decorator
 @inline const ARRIVE_LATE_MS: f32 = 250;
+/** The reference's rise (dB) handed to the suppressor where none is judged (a dead block; the rule compiled out). */
+// @ts-ignore: decorator
+@inline const NO_RISE_DB: f32 = -100;
 /** A digitally silent mic this long (ms) or longer holds the delay estimate's placement afterwards (24-hour soak, integrate13). */
 // @ts-ignore: decorator
 @inline const DEAD_RUN_MS: f32 = 1000;
@@ -527,7 +530,7 @@ function deadBlock(a: Aec, echoing: bool): void {
   a.sdiff *= keep;
   a.syf *= keep;
   if (a.sddFloor >= 1.0e30) trackFloor(a); // (the reset leaves it at 1e30 until a first block)
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, a.ef, a.yf, a.yb, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, false, a.erleNum > 4 * a.erleDen, a.excessDb, false, true, a.outBlock);
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, a.ef, a.yf, a.yb, a.yf, a.xw, a.xf, a.rvPower, dl_onset(a.delay) >= 0, false, a.erleNum > 4 * a.erleDen, a.excessDb, NO_RISE_DB, false, true, a.outBlock);
   else memory.copy(a.outBlock, a.ef, <usize>a.b << 2);
   rd_block(a, 0, false, false); // (nothing judged in digital silence)
   sk_block(a, echoing);
@@ -739,8 +742,8 @@ export function aec_block(a: Aec): void {
   // 0.7 s later cost the seminar's 24 kHz 6 dB call its convergence (370 -> 1150 ms)
   if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay));
   // (knife25, on since knife26) the reference's rise at the placed onset, for the suppressor's rise hold
-  if ((RISE_HOLD || HOOKS) && a.suppress) sup_set_ref_rise(onsetRiseDb(a));
-  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, rising(a), false, a.outBlock);
+  const refRiseDb = (RISE_HOLD || HOOKS) && a.suppress ? onsetRiseDb(a) : NO_RISE_DB;
+  if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, refRiseDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   const present = a.talking || (a.suppress && sup_user_present(a.sup));
   rd_block(a, sdd, rd_echo_only(a, echoing, present), present); // the stats' echo reduction (reads only)

@@ -152,13 +152,11 @@ import {
 @inline const RISE_HOLD_SPAN_DB: f32 = 6;
 // @ts-ignore: decorator
 @inline const RISE_HOLD_TALK_DB: f32 = 8; // ./aec-state TALK_DB
-/** The reference's rise at the placed onset (dB), set by ./aec-block before each sup_process (one canceller per call). */
-let refRiseDb: f32 = -100;
-/** (hooks) blocks the rise hold refused a presence in. */
+/** (hooks) the last block's refRiseDb, and the blocks the rise hold refused a presence in. */
+let lastRefRiseDb: f32 = -100;
 let riseHolds: i32 = 0;
 export function sup_rise_holds(): i32 { return riseHolds; }
-export function sup_set_ref_rise(db: f32): void { refRiseDb = db; }
-export function sup_ref_rise_db(): f32 { return refRiseDb; }
+export function sup_ref_rise_db(): f32 { return lastRefRiseDb; }
 
 // @ts-ignore: decorator
 @inline function edgeAfter(s: Suppress, g: i32): i32 {
@@ -236,7 +234,7 @@ function lgBlockGain2(s: Suppress, band: i32): f32 {
  * carry zeros in and are ignored by the inverse transform).
  */
 export function sup_process(
-  p: usize, fft: usize, work: usize, e: usize, y: usize, yb: usize, yf: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, rising: bool, silentMic: bool, out: usize,
+  p: usize, fft: usize, work: usize, e: usize, y: usize, yb: usize, yf: usize, a: usize, af: usize, reverb: usize, placed: bool, unlatch: bool, modelledEcho: bool, excessDb: f32, refRiseDb: f32, rising: bool, silentMic: bool, out: usize,
 ): void {
   const s = changetype<Suppress>(p);
   const b = s.b;
@@ -733,6 +731,7 @@ export function sup_process(
   // a row alone (no micOver carve-out) cost double talk right after a change (a kiosk call moved at
   // 11 s, the user at 11.13 s: 22 -> 26 dirty frames, the hang ended at 11.168 s on a block that
   // would have started one).
+  if (HOOKS) lastRefRiseDb = refRiseDb;
   const riseHeld = RISE_HOLD && s.forgot && s.warm && placed && s.hang == 0 && !s.armedLast && excessDb > RISE_HOLD_TALK_DB &&
     refRiseDb >= RISE_HOLD_MIN_DB && refRiseDb >= excessDb - RISE_HOLD_SLACK_DB && refRiseDb <= excessDb + RISE_HOLD_SPAN_DB;
   if (HOOKS && riseHeld) riseHolds++;
