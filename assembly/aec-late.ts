@@ -101,6 +101,20 @@ export function late_reset(a: Aec): void {
   memory.fill(a.lateOct, 0, <usize>(8 * OCT_F64 * LATE_OCTAVES));
 }
 
+/**
+ * (cold26, `--use AEC_COLD_COPY=1` only: ./aec-block) The fit forgotten, the late references kept: at the first onset
+ * after a copy held before it (an echo found past the search), whose fit ran on blocks where the suppressor, beside a
+ * foreground that held nothing, let a user over the first reply pass as echo; its early rule and its score latched the
+ * model on for the call from them (desk 16k 400 ms 6 dB: early 1.25 s, score 1.89 s; held off, never).
+ */
+export function late_forget(a: Aec): void {
+  a.lateOn = false;
+  a.lateFits = 0;
+  a.lateScore = 0;
+  a.lateShare = 0;
+  memory.fill(a.lateOct, 0, <usize>(8 * OCT_F64 * LATE_OCTAVES));
+}
+
 // @ts-ignore: decorator
 @inline function oct(a: Aec, o: i32): usize {
   return a.lateOct + <usize>(8 * OCT_F64 * o);
