@@ -11,8 +11,24 @@ const builds = await loadBuilds([dirA, dirB]);
 const first = selectScenes(lab, { only: new RegExp(name), groups: [group], shifts: [0] }).next().value;
 const runs = builds.map((b) => traceScene(b, first.scene, 0, (d, s) => lab.runCanceller(d, s)));
 const { B, rate, edges } = runs[0];
-const db = (x) => (10 * Math.log10(x + 1e-30)).toFixed(0).padStart(4);
-const names = { 0: 'E', 1: 'Y', 6: 'rNear', 14: 'coh', 8: 'gain', 3: 'zA', 4: 'kAf', 5: 'res', 11: 'late', 9: 'rev', 10: 'noi', 13: 'rhoA', 2: 'etaY', 7: 'rFar' };
+const db = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(0).padStart(4);
+/** @type {Record<number, string>} */
+const names = {
+  0: 'E',
+  1: 'Y',
+  6: 'rNear',
+  14: 'coh',
+  8: 'gain',
+  3: 'zA',
+  4: 'kAf',
+  5: 'res',
+  11: 'late',
+  9: 'rev',
+  10: 'noi',
+  13: 'rhoA',
+  2: 'etaY',
+  7: 'rFar',
+};
 const want = (process.env.STATES ?? '3,4,5,11,9,13').split(',').map(Number);
 for (let i = 1; i < runs[0].blocks; i++) {
   const ts = (i * B) / rate;
@@ -25,7 +41,7 @@ for (let i = 1; i < runs[0].blocks; i++) {
   for (const m of want) {
     line += ` | ${names[m]}`;
     for (let q = 0; q + 1 < edges.length; q++) {
-      const v = runs.map((r) => {
+      const v = runs.map((/** @type {any} */ r) => {
         const a = r.arr(i, m);
         let s = 0;
         for (let k = edges[q]; k < edges[q + 1]; k++) s += a[k];
@@ -38,6 +54,6 @@ for (let i = 1; i < runs[0].blocks; i++) {
 }
 for (const r of runs) {
   const k = r.c.k;
-  const t = (x) => (x < 0 ? '-' : ((x * B) / rate).toFixed(2));
+  const t = (/** @type {number} */ x) => (x < 0 ? '-' : ((x * B) / rate).toFixed(2));
   console.log(`late model: early ${t(k.aec_late_early_block())} score ${t(k.aec_late_score_block())} used ${t(k.aec_late_used_blocks())} s`);
 }
