@@ -115,6 +115,11 @@ export function late_forget(a: Aec): void {
   memory.fill(a.lateOct, 0, <usize>(8 * OCT_F64 * LATE_OCTAVES));
 }
 
+/** (cold26) late_block's early rule (the first onset's wait) holds. */
+export function late_early(a: Aec): bool {
+  return a.lateFits >= LATE_MIN_FITS && dl_unplaced(a.delay) >= LATE_UNPLACED;
+}
+
 // @ts-ignore: decorator
 @inline function oct(a: Aec, o: i32): usize {
   return a.lateOct + <usize>(8 * OCT_F64 * o);
