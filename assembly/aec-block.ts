@@ -65,6 +65,9 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 @inline const COLD_COPY: bool = isDefined(AEC_COLD_COPY);
 // @ts-ignore: decorator
 @inline const COLD_COPY_COH: f32 = 0.15;
+/** (cold26) with AEC_COLD_COPY: the late model's fit forgotten too at that first onset (./aec-late late_forget); `--use AEC_COLD_LATE_OFF=1`: cold24's. */
+// @ts-ignore: decorator
+@inline const COLD_LATE: bool = COLD_COPY && !isDefined(AEC_COLD_LATE_OFF);
 // @ts-ignore: decorator
 @inline const ALIVE_WAIT: bool = !isDefined(AEC_ALIVE_OFF);
 /** (alive21, for attribution) one half off: the floors (`--use AEC_ALIVE_FLOORS_OFF=1`) or the hold (`AEC_ALIVE_HOLD_OFF=1`). */
@@ -101,7 +104,7 @@ import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, s
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, onsetRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
-import { late_block } from "./aec-late";
+import { late_block, late_early, late_forget } from "./aec-late";
 import { HOOKS, ab_active, ab_active_now, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
@@ -727,6 +730,8 @@ export function aec_block(a: Aec): void {
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);
   const late = a.suppress ? late_block(a) : a.rvPower;
+  // (cold26) the late model's early rule held while a copy was held before the first onset (128)
+  if (COLD_LATE && a.suppress && (a.alivePending & 16) != 0 && dl_onset(a.delay) < 0 && late_early(a)) a.alivePending |= 128;
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
   if (a.suppress) sup_set_hall(a.sup, a.lateOn, a.lateRef + <usize>(12 * a.k));
   // a reply's onset after a pause, its blocks counted from the filter's first partition, once placed (aec-drc6)
@@ -771,8 +776,12 @@ export function aec_block(a: Aec): void {
     // the first onset after a held copy: the foreground holds nothing of the echo yet, and the suppressor's
     // leakage, learned against it, would take the placed filter's first estimates at their word (kiosk 16k
     // 320 ms 6 dB: its echo passed at -24..-29 dBFS for 80 ms); it forgets, as at an emerged echo (cold23)
-    if (a.suppress && dl_beyond(a.delay) >= 0) sup_forget(a.sup); // (only an echo found past the search: within it, the 60 ms
-    a.alivePending |= 32; // cold starts at 36-42 dB lost 5 double-talk cells to the forgetting)
+    if (a.suppress && dl_beyond(a.delay) >= 0) {
+      sup_forget(a.sup); // (only an echo found past the search: within it, the 60 ms cold starts at 36-42 dB lost 5 double-talk cells to the forgetting)
+      if (COLD_LATE && (a.alivePending & 128) != 0) late_forget(a); // (only a fit whose early rule held over the held copy:
+      // forgotten always, desk 16k 320 ms 6 dB's score latched on the fresh fit at 4.6 s, 42.4 -> 30.8 dB)
+    }
+    a.alivePending |= 32;
   }
   if (onset >= 0) {
     if (a.liveHold == 0) place(a, onset);

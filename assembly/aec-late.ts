@@ -101,6 +101,26 @@ export function late_reset(a: Aec): void {
   memory.fill(a.lateOct, 0, <usize>(8 * OCT_F64 * LATE_OCTAVES));
 }
 
+/**
+ * (cold26, `--use AEC_COLD_COPY=1` only: ./aec-block) The fit forgotten, the late references kept: at the first onset
+ * after a copy held before it (an echo found past the search), whose fit ran on blocks where the suppressor, beside a
+ * foreground that held nothing, let a user over the first reply pass as echo; its early rule and its score latched the
+ * model on for the call from them (desk 16k 400 ms 6 dB: early 1.25 s, score 1.89 s; held off, never).
+ */
+export function late_forget(a: Aec): void {
+  a.lateOn = false;
+  a.lateFits = 0;
+  a.lateScore = 0;
+  a.lateShare = 0;
+  memory.fill(a.lateOct, 0, <usize>(8 * OCT_F64 * LATE_OCTAVES));
+}
+
+/** (cold26) late_block's early rule (the first onset's wait) holds. */
+// @ts-ignore: decorator
+@inline export function late_early(a: Aec): bool {
+  return a.lateFits >= LATE_MIN_FITS && dl_unplaced(a.delay) >= LATE_UNPLACED;
+}
+
 // @ts-ignore: decorator
 @inline function oct(a: Aec, o: i32): usize {
   return a.lateOct + <usize>(8 * OCT_F64 * o);
@@ -201,7 +221,7 @@ export function late_block(a: Aec): usize {
     a.lateScore += a.lateSmooth * (a.lateShare - a.lateScore);
     a.lateOn = a.lateScore > LATE_SCORE;
   }
-  const early = a.lateFits >= LATE_MIN_FITS && dl_unplaced(a.delay) >= LATE_UNPLACED;
+  const early = late_early(a);
   let used = a.lateOn || early;
   if (HOOKS) used = ab_late(a.blocks, early, a.lateOn);
   if (!used) return a.rvPower;

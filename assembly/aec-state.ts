@@ -182,7 +182,7 @@ import { kf_drift } from "./aec-step";
   deadRun: i32; // digitally silent mic blocks in a row (deadBlock)
   liveHold: i32; // live blocks left after a dead stretch in which the delay estimate places nothing (DEAD_PLACE_HOLD_MS)
   everLive: i32; // 1 once a mic block was not digitally silent (deadmic19: a canceller started on a muted mic)
-  alivePending: i32; // (alive21) after a silent start the mic turned live mid-reply: 1 its floors, 2 the placement's hold wait for the reply's first pause (ALIVE_WAIT); (alive23) 4 the suppressor's reference predictors afresh at the reply's return after a pause, 8 held at their priors until the mic holds echo (ALIVE_TAIL); (cold24, AEC_COLD_COPY only) 16 a copy to the foreground held before the first onset, 32 the suppressor forgot at it
+  alivePending: i32; // (alive21) after a silent start the mic turned live mid-reply: 1 its floors, 2 the placement's hold wait for the reply's first pause (ALIVE_WAIT); (alive23) 4 the suppressor's reference predictors afresh at the reply's return after a pause, 8 held at their priors until the mic holds echo (ALIVE_TAIL); (cold24, AEC_COLD_COPY only) 16 a copy to the foreground held before the first onset, 32 the suppressor forgot at it; (cold26) 128 the late model's early rule held over that held copy
   declinedOnset: i32; // the onset a later move to which was declined (./aec-block place: the foreground still removed the echo it would drop), -1: none
   declinedChanges: i32; // pathChanges when it was declined (a path change since lets it be judged again)
   wrongBlocks: i32; // blocks in a row the foreground's error was louder than the mic
