@@ -100,6 +100,19 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const ALIVE_TAIL: bool = isDefined(AEC_ALIVE_TAIL);
+/**
+ * (unmute26) A mic that turns live after a silent start in the reply's pause on a quiet block (ALIVE_QUIET: no echo of
+ * the tail to misread) before a first onset: the placement's hold (DEAD_FRESH_HOLD) is not started there but, as for a
+ * mic turned live while the reply plays (alive21), at the reply's next pause after its return, if still unplaced; the
+ * tail's echo heard before the return starts it at once. Held from such an unmute, the filter stayed unplaced over
+ * the returning reply's first 750 ms (its echo in E at full level, the filter's ERLE ~6 dB) and the cold suppressor
+ * (OVER_COLD, its reference predictors at BOOST x: the cold suspect rule needs a placed delay) learned a user talking
+ * 5-10 dB over that echo as echo: the C grid with the user (test/browser/muted-sweep.test.ts), unmuted at 2.2, 2.3,
+ * 4.5, 4.6 s: -25.1 / -21.4 / -27.0 / -24.1 -> -9.7 / -4.2 / -13.2 / -3.8 dB of the user's first 0.5 s delivered
+ * (docs/NOTES.md unmute26). On by default; `--use AEC_UNMUTE_QUIET_OFF=1`: knife26's d2a8f0b (.wasm 69dd99d3).
+ */
+// @ts-ignore: decorator
+@inline const UNMUTE_QUIET: bool = !isDefined(AEC_UNMUTE_QUIET_OFF);
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, onsetRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
@@ -633,6 +646,7 @@ export function aec_block(a: Aec): void {
     // (alive21) before a first onset, the mic turned live while the reply plays: the hold waits for its pause
     if (long && (placed || (DEAD_FRESH_HOLD && a.olPause < a.slots))) {
       if (ALIVE_HOLD && !placed && playing) a.alivePending |= 2;
+      else if (UNMUTE_QUIET && !placed && a.everLive == 0 && sdd < ALIVE_QUIET * refPeak(a)) a.alivePending |= 64;
       else a.liveHold = holdBlocks;
     }
     // (deadmic19) a mic silent from the canceller's first block for DEAD_RUN_MS or more (a muted start): its noise
@@ -653,7 +667,17 @@ export function aec_block(a: Aec): void {
       a.shiftBlocks = 0;
     }
     a.deadRun = 0;
-  } else if ((COLD_COPY ? a.alivePending & 15 : a.alivePending) != 0) {
+  } else if ((COLD_COPY ? a.alivePending & 79 : a.alivePending) != 0) {
+    // (unmute26) turned live in the reply's pause on a quiet mic: at the reply's return the hold waits for its next pause
+    // (as alive21's mic turned live while it plays); the mic's echo heard before that return (the tail): the hold now
+    if (UNMUTE_QUIET && (a.alivePending & 64) != 0) {
+      if (dl_onset(a.delay) >= 0) a.alivePending &= ~64;
+      else if (playing) a.alivePending = (a.alivePending & ~64) | 2;
+      else if (!(sdd < ALIVE_QUIET * refPeak(a))) {
+        a.alivePending &= ~64;
+        a.liveHold = holdBlocks;
+      }
+    }
     // the reply's pause: nothing played over the whole history (olPause counts this block's reference already), so
     // no echo of it at the mic but the room's tail, and a first onset not yet taken would be read against stale lags
     const paused = a.olPause >= a.slots;

@@ -240,9 +240,13 @@ describe("a mic alive mid-reply, the reply's return after a pause (the C grid, z
 // the reply's return (2.8 s: -0.7 -> -38.7 dB, 4.3 s: -0.1 -> -38.9) and alive24's spared reset (`--use
 // AEC_ALIVE_SPARE=1`, commit f23fdf2, its code removed after) still at 4.3 s (the speech opens with the return's echo: -38.9 dB); both fail here. Main's build
 // (8c84d562) passes: 1.0-4.3 s -3.0..+0.8 dB, and at 2.2 and 4.6 s -25.1 and -24.0 dB (the user cancelled there on main
-// as well, not by these resets: left unbounded). ~15-20 s of CPU on a loaded machine.
+// as well, not by these resets: left unbounded). (unmute26) Those two unmutes fall in the reply's pause before its return
+// on a quiet mic: the placement's hold ran over the return's first 750 ms and the cold suppressor learned the user as echo;
+// that hold now waits for the reply's next pause (./assembly/aec-block UNMUTE_QUIET): 2.2 s at -12 dB or more, 4.6 s at
+// -6 (measured -9.7, -3.7; knife26 d2a8f0b's build, ECHO_LIB=/tmp/k25on-dist/index.js: -25.1, -24.0, fails here).
+// ~15-20 s of CPU on a loaded machine.
 describe('a user who talks right after a mid-reply unmute (the C grid with the user, zeros; alive24)', () => {
-  it('the user delivered over its first 0.5 s at 1.0-4.3 s (0.3 s apart, not 2.2) at -6 dB or more, at 2.8 and 4.3 s at -3 dB or more (measured on main 8c84d562: -3.0..+0.8 dB; 2.8 -0.7, 4.3 -0.1)', () => {
+  it('the user delivered over its first 0.5 s at 1.0-4.6 s (0.3 s apart) at -6 dB or more, at 2.8 and 4.3 s at -3 dB or more, at 2.2 s at -12 dB or more (measured on main 8c84d562: -3.0..+0.8 dB; 2.8 -0.7, 4.3 -0.1; unmute26: 2.2 -9.7, 4.6 -3.7, main -25.1, -24.0)', () => {
     const pureEcho = echoAtMic();
     const reply = played();
     const rows: string[] = [];
@@ -260,9 +264,6 @@ describe('a user who talks right after a mid-reply unmute (the C grid with the u
     }
     console.log(`the user after the unmute (dB delivered): ${rows.join(' ')}`);
     expect(got.size).toBe(13);
-    for (const [on, d] of got) {
-      if (on === '2.2' || on === '4.6') continue;
-      expect(d, on).toBeGreaterThanOrEqual(on === '2.8' || on === '4.3' ? -3 : -6);
-    }
+    for (const [on, d] of got) expect(d, on).toBeGreaterThanOrEqual(on === '2.8' || on === '4.3' ? -3 : on === '2.2' ? -12 : -6);
   });
 });
