@@ -452,6 +452,11 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 /** (far25) With `--use AEC_FAR_EARLY_COLD=1` as well: the flag's rules only before the first onset (the cold starts' side alone). */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_COLD: bool = isDefined(AEC_FAR_EARLY_COLD);
+/** (far26) With `--use AEC_FAR_EARLY_SHAPE=1` as well: the relaxed rules only where the walk back from the far peak stops past the search's edge, within FAR_EARLY_WIDTH lags of the peak (see watchBeyond). */
+// @ts-ignore: decorator
+@inline const FAR_EARLY_SHAPE: bool = isDefined(AEC_FAR_EARLY_SHAPE);
+// @ts-ignore: decorator
+@inline const FAR_EARLY_WIDTH: i32 = 2;
 /** Updates with echo since the start or the last path change (dl_reset, dl_rearm) over which the flag's rules hold (1.4 s at 16 kHz, 1.9 s at 24). */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_UPDATES: i32 = REARM_UPDATES;
@@ -465,7 +470,7 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 function watchBeyond(d: Delay, echoing: bool): void {
   if (!echoing) return;
   if (FAR_EARLY && <i32>d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
-  const early = FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES && (!FAR_EARLY_COLD || d.onset < 0);
+  let early = FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES && (!FAR_EARLY_COLD || d.onset < 0);
   let far = d.farPeak;
   let farLag = d.farLag;
   if (early && d.arriveFarLag >= 0 && d.arriveFar > far) {
@@ -481,6 +486,26 @@ function watchBeyond(d: Delay, echoing: bool): void {
   }
   let onset = farLag;
   while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  // (far26, FAR_EARLY_SHAPE) the relaxed rules only for a clean late echo: a far peak whose walk back stops
+  // within FAR_EARLY_WIDTH lags of it and past the search's edge. Traced (far-trace.mjs, AEC_FAR_EARLY_COLD): the
+  // quiet group's 320 ms cold starts walk back 8-16 ms (desk 320 -> 312, laptop 320 -> 304); the Bluetooth calls the
+  // flag lost walk back from a young, codec-smeared peak: kiosk 16 kHz 350 ms +50 ppm 352 -> 296 ms (the mature
+  // peak at 1.44 s walks back to 344), laptop 420 ms +100 ppm 424 -> 392; the desk's 280 ms -20 ppm stops at the
+  // edge (272), where lead24 places it within the search (232 ms, the filter spanning it). Otherwise the update is
+  // judged as without the flag (mature far peak, BEYOND_OVER, whole runs). With AEC_FAR_EARLY_COLD (a43e4498): quiet
+  // 83 -> 84 of 120, none lost; bt,bt24 at shift 0 22 -> 25 of 72 but 4 cells still lost (desk 24 kHz 420 ms 6 dB
+  // -100 ppm double talk 90.0 -> 61.3%, kiosk 24 kHz 420 ms 6 dB 95.3 -> 84.7%, two openings): off (docs/NOTES.md far26).
+  if (FAR_EARLY_SHAPE && early && (farLag - onset > FAR_EARLY_WIDTH || onset <= d.searchLags)) {
+    early = false;
+    far = d.farPeak;
+    farLag = d.farLag;
+    if (farLag < 0 || !(far > BEYOND_MIN) || !(far > BEYOND_OVER * d.peak) || !(far > 3 * d.mean)) {
+      d.beyondUpdates = 0;
+      return;
+    }
+    onset = farLag;
+    while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  }
   // the walk back cut at the search's edge (it would walk on into the lags searched) from a far peak
   // past BEYOND_EDGE_LAGS: the evidence runs on into the search, no start of an echo is seen past it
   if (
