@@ -26,6 +26,7 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
     for (let at = 0; at < played.length; at += QUANTUM) p.readPlayback(played.subarray(at, at + QUANTUM));
     p.free();
     let ECHO: Float32Array;
+    let ECHO_ONLY: Float32Array | undefined;
     let deliver = 0;
     if (mode === 'mic') {
       const first = played.findIndex((v) => v !== 0);
@@ -40,7 +41,12 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       ECHO = new Float32Array(15 * RATE);
       ECHO.set(e.subarray(0, ECHO.length - e0 * QUANTUM), e0 * QUANTUM);
       // (alive23) ALIVE_USER=<s>: the test scenes' user too from that time (the grid's mic with a user talking after the unmute)
-    } else ECHO = roomMic(played, RATE, Number(process.env.ALIVE_USER ?? Number.POSITIVE_INFINITY), 0.11).mic;
+    } else {
+      const rm = roomMic(played, RATE, Number(process.env.ALIVE_USER ?? Number.POSITIVE_INFINITY), 0.11);
+      ECHO = rm.mic;
+      // (tail26) the echo alone, for ALIVE_OCT's per-block columns: the user's and the echo's dBFS at the mic
+      ECHO_ONLY = rm.echo;
+    }
     const on = Number(process.env.ALIVE_ON ?? 1.9);
     const from = Number(process.env.ALIVE_FROM ?? on - 0.1);
     const to = Number(process.env.ALIVE_TO ?? on + 2);
@@ -122,8 +128,28 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
         if (t < from || t > to) continue;
         const o = (trBase >> 2) + i * stride;
         const sc = (j: number) => f32[o + j]!;
+        // (tail26) ALIVE_OCT=1: per block the gain's mean (dB) over the octaves 94-188 Hz .. 6-12 kHz (the trace's slot 8),
+        // and the mic's user and echo (dBFS over the block's 48 kHz samples; the grid mode only)
+        let oct = '';
+        if (process.env.ALIVE_OCT) {
+          const g: string[] = [];
+          const go = (trBase >> 2) + i * stride + 16 + B + 8 * K;
+          for (let lo = 2; lo < B; lo *= 2) {
+            let x = 0;
+            for (let j = lo; j < 2 * lo; j++) x += f32[go + j]!;
+            g.push((20 * Math.log10(x / lo + 1e-30)).toFixed(0).padStart(4));
+          }
+          const m0 = i * 2 * B;
+          let u = 0;
+          let ee = 0;
+          for (let j = m0; j < m0 + 2 * B && ECHO_ONLY && j < ECHO.length; j++) {
+            u += (ECHO[j]! - ECHO_ONLY[j]!) ** 2;
+            ee += ECHO_ONLY[j]! ** 2;
+          }
+          oct = ` | g${g.join('')} | user ${db(u / (2 * B))} echo ${db(ee / (2 * B))}`;
+        }
         sup.push(
-          `blk ${i} ${t.toFixed(3)} hang ${sc(0)} pb ${sc(1)} warm ${sc(2)} susp ${sc(3)} x ${sc(4).toFixed(1)} ris ${sc(5)} mod ${sc(6)} pl ${sc(13)} share ${sc(12).toFixed(2)} oct ${sc(9)} micOver ${sc(10)} | E ${sum(i, 0)} R ${sum(i, 5)} N ${sum(i, 10)} zA ${sum(i, 3)} kAf ${sum(i, 4)} etaY ${sum(i, 2)} Y ${sum(i, 1)} late ${sum(i, 11)}`,
+          `blk ${i} ${t.toFixed(3)} hang ${sc(0)} pb ${sc(1)} warm ${sc(2)} susp ${sc(3)} x ${sc(4).toFixed(1)} ris ${sc(5)} mod ${sc(6)} pl ${sc(13)} share ${sc(12).toFixed(2)} oct ${sc(9)} micOver ${sc(10)} | E ${sum(i, 0)} R ${sum(i, 5)} N ${sum(i, 10)} zA ${sum(i, 3)} kAf ${sum(i, 4)} etaY ${sum(i, 2)} Y ${sum(i, 1)} late ${sum(i, 11)}${oct}`,
         );
       }
       console.log(sup.join('\n'));
