@@ -461,6 +461,18 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 // @ts-ignore: decorator
 @inline const FAR_EARLY_UPDATES: i32 = REARM_UPDATES;
 
+/** A far peak past the search that is no evidence: none, or not over BEYOND_MIN, `over` x the peak within the search and 3x the mean. */
+// @ts-ignore: decorator
+@inline function farFails(d: Delay, far: f32, farLag: i32, over: f32): bool {
+  return farLag < 0 || !(far > BEYOND_MIN) || !(far > over * d.peak) || !(far > 3 * d.mean);
+}
+/** The far echo's onset: the lag walked back from the far peak while the profile holds 0.35 of it, not into the search. */
+// @ts-ignore: decorator
+@inline function farWalkBack(d: Delay, far: f32, farLag: i32): i32 {
+  let onset = farLag;
+  while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  return onset;
+}
 /**
  * dl_update's watch past the search (BEYOND_UPDATES): whether the echo stands past maxDelayMs. (far25) While no filter
  * has fitted the echo since the start or the last path change, with the flag on (FAR_EARLY, `early`): young far lags
@@ -480,12 +492,11 @@ function watchBeyond(d: Delay, echoing: bool): void {
       farLag = d.arriveFarLag;
     }
   }
-  if (farLag < 0 || !(far > BEYOND_MIN) || !(far > (early ? FAR_EARLY_OVER : BEYOND_OVER) * d.peak) || !(far > 3 * d.mean)) {
+  if (farFails(d, far, farLag, early ? FAR_EARLY_OVER : BEYOND_OVER)) {
     d.beyondUpdates = 0;
     return;
   }
-  let onset = farLag;
-  while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+  let onset = farWalkBack(d, far, farLag);
   // (far26, FAR_EARLY_SHAPE) the relaxed rules only for a clean late echo: a far peak whose walk back stops
   // within FAR_EARLY_WIDTH lags of it and past the search's edge. Traced (far-trace.mjs, AEC_FAR_EARLY_COLD): the
   // quiet group's 320 ms cold starts walk back 8-16 ms (desk 320 -> 312, laptop 320 -> 304); the Bluetooth calls the
@@ -499,12 +510,11 @@ function watchBeyond(d: Delay, echoing: bool): void {
     early = false;
     far = d.farPeak;
     farLag = d.farLag;
-    if (farLag < 0 || !(far > BEYOND_MIN) || !(far > BEYOND_OVER * d.peak) || !(far > 3 * d.mean)) {
+    if (farFails(d, far, farLag, BEYOND_OVER)) {
       d.beyondUpdates = 0;
       return;
     }
-    onset = farLag;
-    while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
+    onset = farWalkBack(d, far, farLag);
   }
   // the walk back cut at the search's edge (it would walk on into the lags searched) from a far peak
   // past BEYOND_EDGE_LAGS: the evidence runs on into the search, no start of an echo is seen past it
