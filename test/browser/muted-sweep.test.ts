@@ -293,6 +293,6 @@ describe('a user who talks right after an unmute at 4.4 s, at four phases of the
       got.push(call((s) => s < on, 'zeros', [], mic).delivered(userAt, 0.5, u / ((q1 - q0) * QUANTUM)));
     }
     console.log(`the user after the unmute at 4.4 s + 0-3 quanta (dB delivered): ${got.map((d) => d.toFixed(1)).join(' ')}`);
-    got.forEach((d, k) => expect(d, `4.4 s + ${k} quanta`).toBeGreaterThanOrEqual(-6));
+    for (const [k, d] of got.entries()) expect(d, `4.4 s + ${k} quanta`).toBeGreaterThanOrEqual(-6);
   });
 });
