@@ -113,6 +113,17 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const UNMUTE_QUIET: bool = !isDefined(AEC_UNMUTE_QUIET_OFF);
+/**
+ * (tail27) The first live block after a silent start judged quiet (ALIVE_QUIET, the two tests there) over its live
+ * samples only: a mic turned live within a block opens on the muted part's zeros, and a block of half zeros read the
+ * tail's echo 3 dB low and could pass for quiet. Its energy over the samples after its leading zeros, scaled to the
+ * block. The C grid with the user at 4.4 s (the grid's float 4.400000000000001 s turns the mic live one quantum after
+ * 4.4 s, 64 of the block's 128 samples): the floors reset unmeasured there and the user's first 0.5 s delivered at
+ * -28.8 dB, -0.8 at 4.4 s exactly (docs/NOTES.md tail26, tail27). On by default; `--use AEC_UNMUTE_LIVE_OFF=1`: main
+ * 21f7552's .wasm 5d8de62c.
+ */
+// @ts-ignore: decorator
+@inline const UNMUTE_LIVE: bool = !isDefined(AEC_UNMUTE_LIVE_OFF);
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, onsetRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
@@ -560,6 +571,13 @@ function refPeak(a: Aec): f32 {
   return peak;
 }
 
+/** (tail27) a block's energy e over its samples after its leading zeros, scaled to the block (some sample is not zero) */
+function liveEnergy(p: usize, n: i32, e: f32): f32 {
+  let i = 0;
+  while (load<f32>(p + (<usize>i << 2)) == 0) i++;
+  return i == 0 ? e : e * <f32>n / <f32>(n - i);
+}
+
 /** One block: micBlock and the current half of refFrame are full; writes outBlock. */
 export function aec_block(a: Aec): void {
   const b = a.b;
@@ -643,10 +661,11 @@ export function aec_block(a: Aec): void {
   if (a.deadRun > 0) {
     const long = <f32>a.deadRun * <f32>b >= <f32>a.sampleRate * DEAD_RUN_MS / 1000;
     const placed = dl_onset(a.delay) >= 0;
+    const live = UNMUTE_LIVE ? liveEnergy(a.micBlock, b, sdd) : sdd; // (tail27) the quietness of the live part
     // (alive21) before a first onset, the mic turned live while the reply plays: the hold waits for its pause
     if (long && (placed || (DEAD_FRESH_HOLD && a.olPause < a.slots))) {
       if (ALIVE_HOLD && !placed && playing) a.alivePending |= 2;
-      else if (UNMUTE_QUIET && !placed && a.everLive == 0 && sdd < ALIVE_QUIET * refPeak(a)) a.alivePending |= 64;
+      else if (UNMUTE_QUIET && !placed && a.everLive == 0 && live < ALIVE_QUIET * refPeak(a)) a.alivePending |= 64;
       else a.liveHold = holdBlocks;
     }
     // (deadmic19) a mic silent from the canceller's first block for DEAD_RUN_MS or more (a muted start): its noise
@@ -654,7 +673,7 @@ export function aec_block(a: Aec): void {
     // until the echo arrives, moved; such a start still leaves the floors at floorMin, rising 3 dB a second.)
     // (alive21) Not on the echo: at the first live block without it
     if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) {
-      if (ALIVE_FLOORS && a.olPause < a.slots && !(sdd < ALIVE_QUIET * refPeak(a))) a.alivePending |= 1;
+      if (ALIVE_FLOORS && a.olPause < a.slots && !(live < ALIVE_QUIET * refPeak(a))) a.alivePending |= 1;
       else sup_floors_unmeasured(a.sup);
     }
     // (alive23) alive after a silent start while a reply plays or in its tail: the reference predictors afresh at its return

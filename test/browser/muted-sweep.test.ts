@@ -177,9 +177,11 @@ describe.runIf(process.env.MUTED_SWEEP)('the muted mic grid', () =>
 // during the greeting or a page opening the mic after playback started. Until alive21 the canceller measured its floors
 // on the echo of its first live block and held its placement 750 ms of reply, whose echo passed meanwhile (main
 // c118433: 24 of 37 unmutes under 30 dB over their first second, median 17.7 dB; 1.1 / 1.2 / 2.5 / 2.7 / 3.5 / 3.8 s
-// 6.0 / 15.0 / 10.2 / 7.6 / 10.1 / 5.8 dB, leaks 51-100%). ~5 s of CPU.
+// 6.0 / 15.0 / 10.2 / 7.6 / 10.1 / 5.8 dB, leaks 51-100%). (tail27) The first live block judged quiet over its live
+// samples: 3.9 and 4.4 s (the mic live one quantum into a block) read now as with the mic live a quantum later or at 4.4 s
+// exactly, 30.1 -> 41.7 and 34.0 -> 10.9 dB (10 -> 11 under 30 dB). ~5 s of CPU.
 describe('a mic alive mid-reply (the C grid, zeros)', () => {
-  it('over the unmutes at 1.0-4.6 s (0.1 s apart) at most 15 of 37 under 30 dB and the median 30 dB or more; at 1.1, 1.2, 2.5, 2.7, 3.5 and 3.8 s each 30 dB or more, leaks <= 1% (measured: 10 of 37, median 38.5 dB; 44.7, 44.0, 43.3, 42.5, 41.8, 44.6 dB, 0%)', () => {
+  it('over the unmutes at 1.0-4.6 s (0.1 s apart) at most 15 of 37 under 30 dB and the median 30 dB or more; at 1.1, 1.2, 2.5, 2.7, 3.5 and 3.8 s each 30 dB or more, leaks <= 1% (measured: 11 of 37, median 38.5 dB; 44.7, 44.0, 43.3, 42.5, 41.8, 44.6 dB, 0%)', () => {
     const judged = new Map<string, { db: number; leaks: number }>();
     for (let on = 1.0; on <= 4.61; on += 0.1) {
       const j = call((s) => s < on, 'zeros').judge(on);
@@ -265,5 +267,32 @@ describe('a user who talks right after a mid-reply unmute (the C grid with the u
     console.log(`the user after the unmute (dB delivered): ${rows.join(' ')}`);
     expect(got.size).toBe(13);
     for (const [on, d] of got) expect(d, on).toBeGreaterThanOrEqual(on === '2.8' || on === '4.3' ? -3 : on === '2.2' ? -12 : -6);
+  });
+});
+// (tail27) The same user at one unmute, 4.4 s, at four phases of the worklet's quantum (the mic live from 4.4 s + 0-3
+// quanta of 128 samples, the user 0.1 s later): the canceller's block is two quanta, so at +1 and +3 the first live block
+// opens on a muted quantum of zeros. Judged over the whole block, that block read the tail's echo 3 dB low and passed
+// for quiet at +1 (the C grid's float 4.400000000000001 s lands there): the suppressor's floors were reset unmeasured,
+// its reference predictors learned the echo down against them too slowly and the cold suppressor took the user for
+// echo (docs/NOTES.md tail26). Now judged over the block's live samples (./assembly/aec-block UNMUTE_LIVE): each phase
+// at -6 dB or more (measured -0.8, -0.0, -0.8, -1.2 dB; main 21f7552, ECHO_LIB=/tmp/r26-dist/index.js: -0.8, -28.0,
+// -0.8, -1.2, fails here). ~5 s of CPU.
+describe('a user who talks right after an unmute at 4.4 s, at four phases of the quantum (zeros; tail27)', () => {
+  it('the user delivered over its first 0.5 s at -6 dB or more with the mic live from 4.4 s + 0, 1, 2, 3 quanta (measured -0.8, -0.0, -0.8, -1.2 dB; main 21f7552: -0.8, -28.0, -0.8, -1.2)', () => {
+    const pureEcho = echoAtMic();
+    const reply = played();
+    const got: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      const on = 4.4 + (k * QUANTUM) / RATE;
+      const userAt = on + 0.1;
+      const mic = roomMic(reply, RATE, userAt, 0.11).mic;
+      const q0 = Math.round((userAt * RATE) / QUANTUM);
+      const q1 = q0 + Math.round((0.5 * RATE) / QUANTUM);
+      let u = 0;
+      for (let i = q0 * QUANTUM; i < q1 * QUANTUM; i++) u += (mic[i]! - pureEcho[i]!) ** 2;
+      got.push(call((s) => s < on, 'zeros', [], mic).delivered(userAt, 0.5, u / ((q1 - q0) * QUANTUM)));
+    }
+    console.log(`the user after the unmute at 4.4 s + 0-3 quanta (dB delivered): ${got.map((d) => d.toFixed(1)).join(' ')}`);
+    for (const [k, d] of got.entries()) expect(d, `4.4 s + ${k} quanta`).toBeGreaterThanOrEqual(-6);
   });
 });
