@@ -571,10 +571,10 @@ function refPeak(a: Aec): f32 {
   return peak;
 }
 
-/** (tail27) a block's energy e over its samples after its leading zeros, scaled to the block (some sample is not zero) */
+/** (tail27) a block's energy e over its samples after its leading zeros, scaled to the block (a live block has one) */
 function liveEnergy(p: usize, n: i32, e: f32): f32 {
   let i = 0;
-  while (load<f32>(p + (<usize>i << 2)) == 0) i++;
+  while (i < n - 1 && load<f32>(p + (<usize>i << 2)) == 0) i++;
   return i == 0 ? e : e * <f32>n / <f32>(n - i);
 }
 
