@@ -472,6 +472,14 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
  */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_REPLACE: bool = isDefined(AEC_FAR_EARLY_REPLACE);
+/**
+ * (far27) With `--use AEC_FAR_EARLY_BACK=1` as well: a widening taken on the relaxed rules places its onset a lag
+ * earlier than the run's earliest walk back (not into the initial search): the young profile walks back less far
+ * than the mature one (far26's desk 24 kHz 420 ms call: 405 ms young, 395 over lead24's mature run), and the filter's
+ * dead zone (./aec-block place) keeps a lag-late window where the onset later wanders a lag early.
+ */
+// @ts-ignore: decorator
+@inline const FAR_EARLY_BACK: bool = isDefined(AEC_FAR_EARLY_BACK);
 /** Updates with echo since the start or the last path change (dl_reset, dl_rearm) over which the flag's rules hold (1.4 s at 16 kHz, 1.9 s at 24). */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_UPDATES: i32 = REARM_UPDATES;
@@ -573,7 +581,7 @@ function watchBeyond(d: Delay, echoing: bool): void {
     d.beyondUpdates = 0;
     return;
   }
-  d.beyond = d.beyondCandidate;
+  d.beyond = FAR_EARLY_BACK && early ? max(d.searchLags, d.beyondCandidate - 1) : d.beyondCandidate;
   // the search widened to the reach (once): the onset taken there at once, as after a path change;
   // not where the filter placed at the accepted onset already spans it in its first half (an echo
   // at 280 ms placed at 248 ms under the default 250: the laptop's 6 dB call 43.7 -> 35.0 dB with
