@@ -468,7 +468,10 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
  * the desk 24 kHz 420 ms 6 dB -100 ppm call widened at 1.24 s from a young peak (427 ms, age 13-19) with onset
  * 405 ms, the filter at 384, where lead24's mature run took the earliest walk back of 16 updates, 395, the filter at
  * 373; at 6.42 s, in double talk, the onset read 384 in both: inside the filter's first block there (a move to 363
- * ms, 90.0 -> 61.3% of double talk), past it on main's placement (no move).
+ * ms, 90.0 -> 61.3% of double talk), past it on main's placement (no move). Measured (far27, docs/NOTES.md): that call
+ * 61.3 -> 86.3% (main 90.0), quiet and switch none lost, but bt,bt24 at shift 0 4 cells lost (the shape test's other
+ * three), btsbc 5, and at shifts 31 / 97 11 (the shape test's own but one: kiosk 24 kHz 420 ms 6 dB +97 42.1 -> 13.6
+ * dB): off.
  */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_REPLACE: bool = isDefined(AEC_FAR_EARLY_REPLACE);
@@ -476,7 +479,9 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
  * (far27) With `--use AEC_FAR_EARLY_BACK=1` as well: a widening taken on the relaxed rules places its onset a lag
  * earlier than the run's earliest walk back (not into the initial search): the young profile walks back less far
  * than the mature one (far26's desk 24 kHz 420 ms call: 405 ms young, 395 over lead24's mature run), and the filter's
- * dead zone (./aec-block place) keeps a lag-late window where the onset later wanders a lag early.
+ * dead zone (./aec-block place) keeps a lag-late window where the onset later wanders a lag early. Measured (far27):
+ * saves three of the shape test's four Bluetooth losses at shift 0 but loses three others, a quiet cold start's single
+ * talk (desk 16 kHz 400 ms 6 dB 42.7 -> 36.2 dB) and a switch cell: off.
  */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_BACK: bool = isDefined(AEC_FAR_EARLY_BACK);
