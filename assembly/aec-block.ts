@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user } from "./aec-delay";
+import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process, RISE_HOLD } from "./aec-suppress";
 import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
@@ -24,6 +24,9 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** ... for this long of live mic, ms: the statistics are smoothed over 250 ms; the stale peak stood 0.5 s. */
 // @ts-ignore: decorator
 @inline const DEAD_PLACE_HOLD_MS: f32 = 750;
+/** (far27) `--use AEC_FAR_EARLY_REPLACE=1` (with AEC_FAR_EARLY): the filter moved to an onset re-placed earlier once a young widening's peak matured (./aec-delay replaceYoung), within its dead zone too. */
+// @ts-ignore: decorator
+@inline const FAR_REPLACE: bool = isDefined(AEC_FAR_EARLY_REPLACE);
 /** (deadmic19) The hold also before a first onset, after a dead stretch over which the reference played (`--use AEC_DEAD_FRESH_OFF=1`: main 4991648's, none). */
 // @ts-ignore: decorator
 @inline const DEAD_FRESH_HOLD: bool = !isDefined(AEC_DEAD_FRESH_OFF);
@@ -226,7 +229,10 @@ function weighProfile(a: Aec): void {
 function place(a: Aec, onset: i32): void {
   const target = min(a.maxLag, max(0, onset - PRE_BLOCKS));
   const by = target - a.offset;
-  if (by == 0 || (onset > a.offset && onset <= a.offset + PRE_BLOCKS + 3)) return;
+  // (far27, AEC_FAR_EARLY_REPLACE) an onset the estimator re-placed earlier once a young widening's peak matured: moved
+  // to even within the dead zone (once; the filter otherwise stays a lag late: far26's desk 24 kHz 420 ms call)
+  const replaced = FAR_REPLACE && by < 0 && dl_replaced(a.delay);
+  if (by == 0 || (onset > a.offset && onset <= a.offset + PRE_BLOCKS + 3 && !replaced)) return;
   // (aec-clip13) not later past the echo the foreground models while it still removes it: the
   // estimate's peak stood 32 ms late for 0.25 s as a reply resumed (the soak's desk at 16.9 h, the
   // echo at 67 ms, moved to 96), the move dropped the partitions holding 44-73% of the foreground's

@@ -61,6 +61,7 @@ import { normalOrZero } from "./shared";
   arriveFar: f32; // (aec-bt10) the profile's peak past the search over young lags too, as dl_arrival judges one
   arriveFarLag: i32; // its lag (-1: none)
   arrivedFar: bool; // dl_arrival's last recognition was that far peak's
+  youngWide: u8; // (far27, FAR_EARLY_REPLACE only; in arrivedFar's padding, the layout unchanged) 1: widened on the relaxed rules, its onset re-judged once the peak matures (replaceYoung); 2: re-placed earlier, the filter not yet moved (dl_replaced); 3: done
   echoSince: u16; // (far25, FAR_EARLY only; in arrivedFar's padding, the layout unchanged) updates with echo since the start or the last path change, up to REARM_UPDATES
   arrivedAge: i32; // (aec-bt11) the age of the lag dl_arrival last recognised, updates (0: none)
   beyondUpdates: i32; // updates in a row with echo in which it stood out, its onset within a lag (BEYOND_UPDATES)
@@ -263,6 +264,7 @@ export function dl_reset(p: usize): void {
   d.userAgo = 4 * d.mature;
   d.searchLags = d.initialLags;
   if (FAR_EARLY) d.echoSince = 0;
+  if (FAR_EARLY_REPLACE) d.youngWide = 0;
 }
 
 /**
@@ -457,6 +459,32 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 @inline const FAR_EARLY_SHAPE: bool = isDefined(AEC_FAR_EARLY_SHAPE);
 // @ts-ignore: decorator
 @inline const FAR_EARLY_WIDTH: i32 = 2;
+/**
+ * (far27) With `--use AEC_FAR_EARLY_REPLACE=1` as well: a widening taken on the relaxed rules (`early`) is judged
+ * again once the peak's lag is mature: over BEYOND_STRONG_UPDATES updates with echo whose peak stands within a lag
+ * of the widening's far peak on a mature lag, the earliest walk back from it (as farWalkBack, down to the initial
+ * search's edge); where that is earlier than the accepted onset, the onset is re-placed there and the filter moved
+ * to it even within its dead zone (dl_replaced, ./aec-block place). Traced (far26; bench/echo-lab/far-trace.mjs):
+ * the desk 24 kHz 420 ms 6 dB -100 ppm call widened at 1.24 s from a young peak (427 ms, age 13-19) with onset
+ * 405 ms, the filter at 384, where lead24's mature run took the earliest walk back of 16 updates, 395, the filter at
+ * 373; at 6.42 s, in double talk, the onset read 384 in both: inside the filter's first block there (a move to 363
+ * ms, 90.0 -> 61.3% of double talk), past it on main's placement (no move). Measured (far27, docs/NOTES.md): that call
+ * 61.3 -> 86.3% (main 90.0), quiet and switch none lost, but bt,bt24 at shift 0 4 cells lost (the shape test's other
+ * three), btsbc 5, and at shifts 31 / 97 11 (the shape test's own but one: kiosk 24 kHz 420 ms 6 dB +97 42.1 -> 13.6
+ * dB): off.
+ */
+// @ts-ignore: decorator
+@inline const FAR_EARLY_REPLACE: bool = isDefined(AEC_FAR_EARLY_REPLACE);
+/**
+ * (far27) With `--use AEC_FAR_EARLY_BACK=1` as well: a widening taken on the relaxed rules places its onset a lag
+ * earlier than the run's earliest walk back (not into the initial search): the young profile walks back less far
+ * than the mature one (far26's desk 24 kHz 420 ms call: 405 ms young, 395 over lead24's mature run), and the filter's
+ * dead zone (./aec-block place) keeps a lag-late window where the onset later wanders a lag early. Measured (far27):
+ * saves three of the shape test's four Bluetooth losses at shift 0 but loses three others, a quiet cold start's single
+ * talk (desk 16 kHz 400 ms 6 dB 42.7 -> 36.2 dB) and a switch cell: off.
+ */
+// @ts-ignore: decorator
+@inline const FAR_EARLY_BACK: bool = isDefined(AEC_FAR_EARLY_BACK);
 /** Updates with echo since the start or the last path change (dl_reset, dl_rearm) over which the flag's rules hold (1.4 s at 16 kHz, 1.9 s at 24). */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_UPDATES: i32 = REARM_UPDATES;
@@ -481,6 +509,10 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
  */
 function watchBeyond(d: Delay, echoing: bool): void {
   if (!echoing) return;
+  if (FAR_EARLY_REPLACE && d.youngWide == 1) {
+    replaceYoung(d);
+    return;
+  }
   if (FAR_EARLY && <i32>d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
   let early = FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES && (!FAR_EARLY_COLD || d.onset < 0);
   let far = d.farPeak;
@@ -554,13 +586,17 @@ function watchBeyond(d: Delay, echoing: bool): void {
     d.beyondUpdates = 0;
     return;
   }
-  d.beyond = d.beyondCandidate;
+  d.beyond = FAR_EARLY_BACK && early ? max(d.searchLags, d.beyondCandidate - 1) : d.beyondCandidate;
   // the search widened to the reach (once): the onset taken there at once, as after a path change;
   // not where the filter placed at the accepted onset already spans it in its first half (an echo
   // at 280 ms placed at 248 ms under the default 250: the laptop's 6 dB call 43.7 -> 35.0 dB with
   // 1.2% leaks when moved, aec-bt)
   const spanned = d.onset >= 0 && d.beyond - d.onset <= (d.windowLags - 2) >> 1;
   if (d.searchLags < d.reachLags && d.beyond < d.reachLags && !spanned) {
+    if (FAR_EARLY_REPLACE && early) {
+      d.youngWide = 1;
+      d.beyondUpdates = 0;
+    }
     d.searchLags = d.reachLags;
     d.onset = d.beyond;
     d.candidate = d.beyond;
@@ -571,6 +607,36 @@ function watchBeyond(d: Delay, echoing: bool): void {
     d.unheard = 0;
     d.slowN = 0;
   }
+}
+
+/**
+ * (far27, FAR_EARLY_REPLACE) After a widening on the relaxed rules: the earliest walk back from the mature peak over
+ * BEYOND_STRONG_UPDATES updates (beyondUpdates / beyondCandidate, idle once widened), the onset re-placed there if
+ * earlier. Updates whose peak is young or not the widening's (more than a lag from beyondLag) are not counted.
+ */
+function replaceYoung(d: Delay): void {
+  const lag = d.peakLag;
+  if (lag < 0 || abs(lag - d.beyondLag) > 1 || load<i32>(d.ages + (<usize>lag << 2)) < d.mature) return;
+  let onset = lag;
+  while (onset > d.initialLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * d.peak) onset--;
+  d.beyondCandidate = d.beyondUpdates == 0 ? onset : min(d.beyondCandidate, onset);
+  if (++d.beyondUpdates < BEYOND_STRONG_UPDATES) return;
+  d.beyondUpdates = 0;
+  d.youngWide = 3;
+  if (d.beyondCandidate >= d.onset) return;
+  d.youngWide = 2;
+  d.onset = d.beyondCandidate;
+  d.beyond = d.beyondCandidate;
+  d.candidate = d.beyondCandidate;
+  d.candidateBlocks = 0;
+}
+
+/** (far27, FAR_EARLY_REPLACE) Once, after replaceYoung re-placed the onset: whether the filter moves to it within its dead zone (./aec-block place). */
+export function dl_replaced(p: usize): bool {
+  const d = changetype<Delay>(p);
+  if (!FAR_EARLY_REPLACE || d.youngWide != 2) return false;
+  d.youngWide = 3;
+  return true;
 }
 
 /** dl_update's decision from the profile: the onset accepted (-1: none yet). */
@@ -854,6 +920,7 @@ export function dl_rearm(p: usize): void {
   d.rearmed = REARM_UPDATES;
   d.provisional = 0;
   if (FAR_EARLY) d.echoSince = 0;
+  if (FAR_EARLY_REPLACE) d.youngWide = 0;
   d.candidate = -1;
   d.candidateBlocks = 0;
   // (soakworst18) a search widened past maxDelayMs (watchBeyond) narrows back at a path change whose accepted

@@ -2,7 +2,8 @@
 // its search (assembly/aec-delay.ts watchBeyond, dl_beyond's widening): the peak within the search (coherence, lag
 // ms), the mature far peak past it (coherence, lag ms) and the best far lag of any age, their ages (updates), the
 // run of updates it stood out in (beyondUpdates), the searched lags, the onset and the filter's offset (ms), and the
-// block's true echo / user / output (dB); a `W` where the search widened in the block.
+// block's true echo / user / output (dB); a `W` where the search widened in the block. (far27) Also the walk back from
+// the peak within the search (`walk`, ms) and decide's candidate onset with its count (`cand`).
 //
 //   ECHO_HOOKED=<index.js> node bench/echo-lab/far-trace.mjs quiet 'desk 16k cold-start 320ms 6dB$' 0 0 4 [every]
 import { traceCall } from './common.mjs';
@@ -26,9 +27,13 @@ for (let b = 0; b < blocks; b++) {
       anyLag = l;
     }
   const farLag = k.aec_delay_far_lag(s);
+  // (far27) the walk back from the peak within the search (as farWalkBack / replaceYoung: while the profile holds 0.35 of it)
+  const peakLag = k.aec_delay_peak_lag(s);
+  let walk = peakLag;
+  while (walk > 0 && prof[walk - 1] >= 0.35 * prof[peakLag]) walk--;
   const ms = (/** @type {number} */ l) => (l < 0 ? '  -' : (l * blockMs).toFixed(0).padStart(3));
   console.log(
-    `${t.toFixed(2)}${widened ? 'W' : ' '} near ${k.aec_delay_peak(s).toFixed(3)}@${ms(k.aec_delay_peak_lag(s))} far ${k.aec_delay_far_peak(s).toFixed(3)}@${ms(farLag)} any ${anyFar.toFixed(3)}@${ms(anyLag)} age ${anyLag >= 0 ? k.aec_delay_debug(s, 3, anyLag) : -1} run ${String(k.aec_delay_beyond_updates(s)).padStart(2)} re ${k.aec_delay_debug(s, 2, 0)} search ${ms(search)} onset ${(aec.delayMs ?? -1).toFixed(0).padStart(3)} off ${ms(k.aec_filter_offset(s))} T${k.aec_talking(s)} | ${levels(b)}`,
+    `${t.toFixed(2)}${widened ? 'W' : ' '} near ${k.aec_delay_peak(s).toFixed(3)}@${ms(k.aec_delay_peak_lag(s))} far ${k.aec_delay_far_peak(s).toFixed(3)}@${ms(farLag)} any ${anyFar.toFixed(3)}@${ms(anyLag)} age ${anyLag >= 0 ? k.aec_delay_debug(s, 3, anyLag) : -1} run ${String(k.aec_delay_beyond_updates(s)).padStart(2)} re ${k.aec_delay_debug(s, 2, 0)} search ${ms(search)} onset ${(aec.delayMs ?? -1).toFixed(0).padStart(3)} off ${ms(k.aec_filter_offset(s))} T${k.aec_talking(s)} walk ${ms(walk)} cand ${ms(k.aec_delay_debug(s, 0, 0))}x${k.aec_delay_debug(s, 1, 0)} | ${levels(b)}`,
   );
 }
 aec.free();
