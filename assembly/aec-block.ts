@@ -71,6 +71,32 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** (cold26) with AEC_COLD_COPY: the late model's fit forgotten too at that first onset (./aec-late late_forget); `--use AEC_COLD_LATE_OFF=1`: cold24's. */
 // @ts-ignore: decorator
 @inline const COLD_LATE: bool = COLD_COPY && !isDefined(AEC_COLD_LATE_OFF);
+/**
+ * (cold27) with AEC_COLD_COPY, `--use AEC_COLD_FORGET=1`: the suppressor forgets once where the held background, which
+ * fitted the user's words over the first reply, resets with its estimate over COLD_OVER x the mic (the user stopped; its
+ * fit predicts words that are gone) before the first onset: main's foreground, which copied that fit, diverged there
+ * and its restart (aec-change: sup_forget) let the trackers take the unplaced echo at their fast rate (kiosk 24k 320 ms
+ * 30 dB: the held build's presence ran on over that echo, -47..-52 dBFS passed at 1.6-2.25 s). alivePending bit 256.
+ * `AEC_COLD_FORGET_ANY=1`: at any such reset (cold26's AEC_COLD_RESET trial).
+ */
+// @ts-ignore: decorator
+@inline const COLD_FORGET: bool = COLD_COPY && isDefined(AEC_COLD_FORGET);
+// @ts-ignore: decorator
+@inline const COLD_FORGET_ANY: bool = isDefined(AEC_COLD_FORGET_ANY);
+// @ts-ignore: decorator
+@inline const COLD_OVER: f32 = 2;
+/**
+ * (cold27) `AEC_COLD_FIT=1`: the copy not held where the background removes COLD_FIT_RATIO x of the mic (6 dB): a fit of
+ * the user's words over the first reply removed 1.5-3 dB (cold24); a soft reply's quiet echo within the search, fitted
+ * before its coherence reads COLD_COPY_COH, is copied then (kiosk 24k 60 ms 30 dB soft: converged 1510 -> 2710 ms held).
+ */
+// @ts-ignore: decorator
+@inline const COLD_FIT: bool = isDefined(AEC_COLD_FIT);
+// @ts-ignore: decorator
+@inline const COLD_FIT_RATIO: f32 = 4;
+/** (cold27) `AEC_COLD_FRESH=1`: with that forgetting the reference predictors back at their priors too (sup_trackers_fresh). */
+// @ts-ignore: decorator
+@inline const COLD_FRESH: bool = isDefined(AEC_COLD_FRESH);
 // @ts-ignore: decorator
 @inline const ALIVE_WAIT: bool = !isDefined(AEC_ALIVE_OFF);
 /** (alive21, for attribution) one half off: the floors (`--use AEC_ALIVE_FLOORS_OFF=1`) or the hold (`AEC_ALIVE_HOLD_OFF=1`). */
@@ -743,7 +769,9 @@ export function aec_block(a: Aec): void {
   trackFloor(a);
   let out = a.ef;
   let echo = a.yf;
-  const coldHeld = COLD_COPY && dl_onset(a.delay) < 0 && dl_peak(a.delay) < COLD_COPY_COH;
+  const coldHeld = COLD_FIT
+    ? COLD_COPY && dl_onset(a.delay) < 0 && dl_peak(a.delay) < COLD_COPY_COH && !(a.sdd > COLD_FIT_RATIO * a.sbb)
+    : COLD_COPY && dl_onset(a.delay) < 0 && dl_peak(a.delay) < COLD_COPY_COH;
   if (coldHeld) a.alivePending |= 16; // (the state's flags word: 16 a copy held before the first onset, 32 the suppressor forgot at it)
   const wins = !coldHeld && !a.talking && (a.narrowband || a.sdd > COPY_ABOVE_NOISE * a.sddFloor) && a.sff - a.sbb > COPY_SIGNIFICANCE * Mathf.sqrt(a.sff * a.sdiff) && sbb < sff;
   a.copyWins = wins ? a.copyWins + 1 : 0;
@@ -756,6 +784,12 @@ export function aec_block(a: Aec): void {
     out = a.eb;
     echo = a.yb;
   } else if (a.sbb > RESET_RATIO * a.sff) {
+    // (cold27) the held background's fit of the user reset before the first onset: the suppressor forgets once
+    if (COLD_FORGET && a.suppress && (a.alivePending & 272) == 16 && dl_onset(a.delay) < 0 && !a.talking && (COLD_FORGET_ANY || (a.sdiff > COLD_OVER * a.sdd && sup_user_present(a.sup) && a.sdd > COPY_ABOVE_NOISE * a.sddFloor))) {
+      sup_forget(a.sup);
+      if (COLD_FRESH) sup_trackers_fresh(a.sup); // (the reference predictors at their priors: the presence ran on over the unplaced echo)
+      a.alivePending |= 256;
+    }
     a.movedModel = false;
     flushDrift(a);
     memory.copy(a.wb, a.wf, <usize>m * spec);

@@ -759,6 +759,10 @@ export function aec_state_field(s: usize, i: i32): f32 {
   // (knife25) the reference's rise at the placed onset (dB, ./aec-change onsetRiseDb) and the rise hold's refusals so far (all cancellers)
   if (i == 95) return sup_ref_rise_db();
   if (i == 96) return <f32>sup_rise_holds();
+  // (cold27) the background's smoothed error, the smoothed energy of the two estimates' difference, the flags word
+  if (i == 97) return a.sbb;
+  if (i == 98) return a.sdiff;
+  if (i == 99) return <f32>a.alivePending;
   return <f32>a.m;
 }
 /** The energy of partition q of the background (which 0) or the foreground (1)'s weights. */
