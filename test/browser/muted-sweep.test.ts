@@ -267,3 +267,28 @@ describe('a user who talks right after a mid-reply unmute (the C grid with the u
     for (const [on, d] of got) expect(d, on).toBeGreaterThanOrEqual(on === '2.8' || on === '4.3' ? -3 : on === '2.2' ? -12 : -6);
   });
 });
+
+// (pause27) The target the flag AEC_SUSPECT_CAP meets (`--use AEC_SUSPECT_CAP=1`, off by default: it cost the lab's kiosk
+// 24k cold-start 320ms 6dB its single talk, docs/NOTES.md pause27): the user who talks right after an unmute at 2.2 and
+// 4.5 s (the call above), where the delay is placed ~0.1 s before the speech opens and the young filter's estimate takes
+// up the user. An expected failure on the default build (main 21f7552: -9.7, -13.2 dB); with ECHO_LIB=<a build with the
+// flag on>/index.js (e.g. /tmp/pause27-on-dist) it passes (-3.3, -6.4), so `it.fails` reports it failed. ~3 s of CPU.
+describe("a user who talks right after an unmute in the reply's pause (2.2 and 4.5 s; pause27, the flag AEC_SUSPECT_CAP)", () => {
+  it.fails('the user delivered over its first 0.5 s at 2.2 s at -6 dB or more and at 4.5 s at -9 dB or more (measured with the flag: -3.3, -6.4; main 21f7552: -9.7, -13.2)', () => {
+    const pureEcho = echoAtMic();
+    const reply = played();
+    const got = new Map<string, number>();
+    for (const on of [2.2, 4.5]) {
+      const userAt = on + 0.1;
+      const mic = roomMic(reply, RATE, userAt, 0.11).mic;
+      const q0 = Math.round((userAt * RATE) / QUANTUM);
+      const q1 = q0 + Math.round((0.5 * RATE) / QUANTUM);
+      let u = 0;
+      for (let i = q0 * QUANTUM; i < q1 * QUANTUM; i++) u += (mic[i]! - pureEcho[i]!) ** 2;
+      got.set(on.toFixed(1), call((s) => s < on, 'zeros', [], mic).delivered(userAt, 0.5, u / ((q1 - q0) * QUANTUM)));
+    }
+    console.log(`the user after an unmute in the pause (dB delivered): ${[...got].map(([on, d]) => `${on}:${d.toFixed(1)}`).join(' ')}`);
+    expect(got.get('2.2')!, '2.2').toBeGreaterThanOrEqual(-6);
+    expect(got.get('4.5')!, '4.5').toBeGreaterThanOrEqual(-9);
+  });
+});
