@@ -147,6 +147,8 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
             ee += ECHO_ONLY[j]! ** 2;
           }
           oct = ` | g${g.join('')} | user ${db(u / (2 * B))} echo ${db(ee / (2 * B))}`;
+          // (pause27) ALIVE_OCT=2: the reference's prediction of the mic's echo rho A and E's part coherent with Y too
+          if (process.env.ALIVE_OCT === '2') oct += ` | rhoA ${sum(i, 13)} coh ${sum(i, 14)}`;
         }
         sup.push(
           `blk ${i} ${t.toFixed(3)} hang ${sc(0)} pb ${sc(1)} warm ${sc(2)} susp ${sc(3)} x ${sc(4).toFixed(1)} ris ${sc(5)} mod ${sc(6)} pl ${sc(13)} share ${sc(12).toFixed(2)} oct ${sc(9)} micOver ${sc(10)} | E ${sum(i, 0)} R ${sum(i, 5)} N ${sum(i, 10)} zA ${sum(i, 3)} kAf ${sum(i, 4)} etaY ${sum(i, 2)} Y ${sum(i, 1)} late ${sum(i, 11)}${oct}`,

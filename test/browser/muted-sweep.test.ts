@@ -247,6 +247,18 @@ describe("a mic alive mid-reply, the reply's return after a pause (the C grid, z
 // that hold now waits for the reply's next pause (./assembly/aec-block UNMUTE_QUIET): 2.2 s at -12 dB or more, 4.6 s at
 // -6 (measured -9.7, -3.7; knife26 d2a8f0b's build, ECHO_LIB=/tmp/k25on-dist/index.js: -25.1, -24.0, fails here).
 // ~15-20 s of CPU on a loaded machine.
+/** The user's first 0.5 s delivered (dB, the output's user part over the user's own), the mic muted (zeros) until `on`
+ * seconds and the user talking from 0.1 s after it. */
+function userAfterUnmute(on: number, reply: Float32Array, pureEcho: Float32Array): number {
+  const userAt = on + 0.1;
+  const mic = roomMic(reply, RATE, userAt, 0.11).mic;
+  const q0 = Math.round((userAt * RATE) / QUANTUM);
+  const q1 = q0 + Math.round((0.5 * RATE) / QUANTUM);
+  let u = 0;
+  for (let i = q0 * QUANTUM; i < q1 * QUANTUM; i++) u += (mic[i]! - pureEcho[i]!) ** 2;
+  return call((s) => s < on, 'zeros', [], mic).delivered(userAt, 0.5, u / ((q1 - q0) * QUANTUM));
+}
+
 describe('a user who talks right after a mid-reply unmute (the C grid with the user, zeros; alive24)', () => {
   it('the user delivered over its first 0.5 s at 1.0-4.6 s (0.3 s apart) at -6 dB or more, at 2.8 and 4.3 s at -3 dB or more, at 2.2 s at -12 dB or more (measured on main 8c84d562: -3.0..+0.8 dB; 2.8 -0.7, 4.3 -0.1; unmute26: 2.2 -9.7, 4.6 -3.7, main -25.1, -24.0)', () => {
     const pureEcho = echoAtMic();
@@ -254,13 +266,7 @@ describe('a user who talks right after a mid-reply unmute (the C grid with the u
     const rows: string[] = [];
     const got = new Map<string, number>();
     for (let on = 1.0; on <= 4.61; on += 0.3) {
-      const userAt = on + 0.1;
-      const mic = roomMic(reply, RATE, userAt, 0.11).mic;
-      const q0 = Math.round((userAt * RATE) / QUANTUM);
-      const q1 = q0 + Math.round((0.5 * RATE) / QUANTUM);
-      let u = 0;
-      for (let i = q0 * QUANTUM; i < q1 * QUANTUM; i++) u += (mic[i]! - pureEcho[i]!) ** 2;
-      const d = call((s) => s < on, 'zeros', [], mic).delivered(userAt, 0.5, u / ((q1 - q0) * QUANTUM));
+      const d = userAfterUnmute(on, reply, pureEcho);
       got.set(on.toFixed(1), d);
       rows.push(`${on.toFixed(1)}:${d.toFixed(1)}`);
     }
@@ -284,15 +290,28 @@ describe('a user who talks right after an unmute at 4.4 s, at four phases of the
     const got: number[] = [];
     for (let k = 0; k < 4; k++) {
       const on = 4.4 + (k * QUANTUM) / RATE;
-      const userAt = on + 0.1;
-      const mic = roomMic(reply, RATE, userAt, 0.11).mic;
-      const q0 = Math.round((userAt * RATE) / QUANTUM);
-      const q1 = q0 + Math.round((0.5 * RATE) / QUANTUM);
-      let u = 0;
-      for (let i = q0 * QUANTUM; i < q1 * QUANTUM; i++) u += (mic[i]! - pureEcho[i]!) ** 2;
-      got.push(call((s) => s < on, 'zeros', [], mic).delivered(userAt, 0.5, u / ((q1 - q0) * QUANTUM)));
+      got.push(userAfterUnmute(on, reply, pureEcho));
     }
     console.log(`the user after the unmute at 4.4 s + 0-3 quanta (dB delivered): ${got.map((d) => d.toFixed(1)).join(' ')}`);
     for (const [k, d] of got.entries()) expect(d, `4.4 s + ${k} quanta`).toBeGreaterThanOrEqual(-6);
+  });
+});
+
+// (pause27) The target the flag AEC_SUSPECT_CAP meets (`--use AEC_SUSPECT_CAP=1`, off by default: it cost the lab's kiosk
+// 24k cold-start 320ms 6dB its single talk, docs/NOTES.md pause27): the user who talks right after an unmute at 2.2 and
+// 4.5 s (the call above), where the delay is placed ~0.1 s before the speech opens and the young filter's estimate takes
+// up the user. An expected failure on the default build (main 21f7552: -9.7, -13.2 dB); with ECHO_LIB=<a build with the
+// flag on>/index.js (e.g. /tmp/pause27-on-dist) it passes (-3.3, -6.4), so `it.fails` reports it failed. ~3 s of CPU.
+describe("a user who talks right after an unmute in the reply's pause (2.2 and 4.5 s; pause27, the flag AEC_SUSPECT_CAP)", () => {
+  it.fails('the user delivered over its first 0.5 s at 2.2 s at -6 dB or more and at 4.5 s at -9 dB or more (measured with the flag: -3.3, -6.4; main 21f7552: -9.7, -13.2)', () => {
+    const pureEcho = echoAtMic();
+    const reply = played();
+    const got = new Map<string, number>();
+    for (const on of [2.2, 4.5]) {
+      got.set(on.toFixed(1), userAfterUnmute(on, reply, pureEcho));
+    }
+    console.log(`the user after an unmute in the pause (dB delivered): ${[...got].map(([on, d]) => `${on}:${d.toFixed(1)}`).join(' ')}`);
+    expect(got.get('2.2')!, '2.2').toBeGreaterThanOrEqual(-6);
+    expect(got.get('4.5')!, '4.5').toBeGreaterThanOrEqual(-9);
   });
 });
