@@ -276,8 +276,8 @@ describe('a user who talks right after a mid-reply unmute (the C grid with the u
   });
 });
 // (tail27) The same user at one unmute, 4.4 s, at four phases of the worklet's quantum (the mic live from 4.4 s + 0-3
-// quanta of 128 samples, the user 0.1 s later): the canceller's block is two quanta, so at +1 and +3 the first live block
-// opens on a muted quantum of zeros. Judged over the whole block, that block read the tail's echo 3 dB low and passed
+// quanta of 128 samples, the user 0.1 s later): the canceller's block spans several quanta, so at some phases the first
+// live block opens on the muted part's zeros. Judged over the whole block, that block read the tail's echo low and passed
 // for quiet at +1 (the C grid's float 4.400000000000001 s lands there): the suppressor's floors were reset unmeasured,
 // its reference predictors learned the echo down against them too slowly and the cold suppressor took the user for
 // echo (docs/NOTES.md tail26). Now judged over the block's live samples (./assembly/aec-block UNMUTE_LIVE): each phase
