@@ -153,6 +153,15 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const UNMUTE_LIVE: bool = !isDefined(AEC_UNMUTE_LIVE_OFF);
+/**
+ * (phaseu28, a probe; off, compiled out: `--use AEC_UNMUTE_FLOORS_WAIT=1`) The floors after a silent start in the reply's
+ * tail (the reference played within the history) wait for the reply's pause (alive21's bit 1) on a quiet first live
+ * block too, instead of being measured at once on it: a first live block aligned to the unmute holds the tail's echo
+ * in full and the floors, measured on it, stood 12-16 dB over those a block of 3/4 zeros gave (the C grid with the user
+ * at 2.3 s and 3.1 s one quantum late; docs/NOTES.md phaseu28).
+ */
+// @ts-ignore: decorator
+@inline const UNMUTE_FLOORS_WAIT: bool = isDefined(AEC_UNMUTE_FLOORS_WAIT);
 import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, onsetRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
@@ -705,7 +714,7 @@ export function aec_block(a: Aec): void {
     // until the echo arrives, moved; such a start still leaves the floors at floorMin, rising 3 dB a second.)
     // (alive21) Not on the echo: at the first live block without it
     if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) {
-      if (ALIVE_FLOORS && a.olPause < a.slots && !(live < ALIVE_QUIET * refPeak(a))) a.alivePending |= 1;
+      if (ALIVE_FLOORS && a.olPause < a.slots && (UNMUTE_FLOORS_WAIT || !(live < ALIVE_QUIET * refPeak(a)))) a.alivePending |= 1;
       else sup_floors_unmeasured(a.sup);
     }
     // (alive23) alive after a silent start while a reply plays or in its tail: the reference predictors afresh at its return
