@@ -144,10 +144,10 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 @inline const UNMUTE_QUIET: bool = !isDefined(AEC_UNMUTE_QUIET_OFF);
 /**
  * (tail27) The first live block after a silent start judged quiet (ALIVE_QUIET, the two tests there) over its live
- * samples only: a mic turned live within a block opens on the muted part's zeros, and a block of half zeros read the
- * tail's echo 3 dB low and could pass for quiet. Its energy over the samples after its leading zeros, scaled to the
- * block. The C grid with the user at 4.4 s (the grid's float 4.400000000000001 s turns the mic live one quantum after
- * 4.4 s, 64 of the block's 128 samples): the floors reset unmeasured there and the user's first 0.5 s delivered at
+ * samples only: a mic turned live within a block opens on the muted part's zeros, and a block of 3/4 zeros read the
+ * tail's echo 6 dB low and could pass for quiet. Its energy over the samples after its leading zeros, scaled to the
+ * block. The C grid with the user at 4.4 s (the grid's float 4.400000000000001 s turns the mic live one 128-frame quantum
+ * after 4.4 s; the block is 256 samples at 24 kHz, four quanta): the floors reset unmeasured there and the user's first 0.5 s delivered at
  * -28.8 dB, -0.8 at 4.4 s exactly (docs/NOTES.md tail26, tail27). On by default; `--use AEC_UNMUTE_LIVE_OFF=1`: main
  * 21f7552's .wasm 5d8de62c.
  */
