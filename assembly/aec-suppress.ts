@@ -151,6 +151,35 @@ import {
 // @ts-ignore: decorator
 @inline const SUSPECT_CAP_E: f32 = 2;
 
+/**
+ * (cap29; off, `--use AEC_SUSPECT_CAP=1,AEC_SUSPECT_CAL=1`: needs AEC_SUSPECT_CAP) SUSPECT_CAP only where the reference
+ * predictors were calibrated on the echo before the suspect run: over the cold, placed blocks that are neither suspect
+ * nor `rising` (the reply's echo rising), the block's sums of |E|^2 and of byRef (max(zeta A, kappa A_flat) per bin)
+ * are smoothed by SUSPECT_CAL_SMOOTH (calE, calR), emptied (0) at each cold block unplaced or rising; a suspect block
+ * is capped only where SUSPECT_CAL_BLOCKS such blocks or more were counted since and calE <= SUSPECT_CAL_X x calR. On the C grid's user cells, at the run's first suspect
+ * block, calE over calR reads 3.2 dB (2.2 s), 3.2 (4.5 s), 1.6 (2.3 s + 1 quantum): the young filter's echo-only error
+ * stood within 0-3 dB of byRef, no block rising since the delay was placed; quiet's kiosk 24k cold-start 320ms 6dB (the
+ * run from 3.221 s whose false presence cost the cell): the blocks before it rising, and before those the predictors
+ * 5-11 dB under the echo (5.2 dB without the emptying); changes' kiosk 16k call 120ms 12dB change@7s (+31, +97): a reply
+ * rising 30 dB into the run at 1.39 s over predictors calibrated at its low level (-0.5 dB without the emptying: the
+ * cap let a presence start on the echo at 1.438 s, cold-start convergence 100 -> 1100 ms); bt's kiosk 24k call 350ms
+ * 18dB bt +50ppm sbc32 +31: a run from 1.556 s, 3 blocks after the delay was placed (the user cells: 11-18 blocks),
+ * echo-only with E 3.8 dB over Y (without the count: a presence on the echo, cold-start convergence 870 -> 1010 ms)
+ * (docs/NOTES.md cap29).
+ * (Module globals, not Suppress fields, so that the default .wasm stays byte for byte: one canceller per instance.)
+ */
+// @ts-ignore: decorator
+@inline const SUSPECT_CAL: bool = isDefined(AEC_SUSPECT_CAL);
+// @ts-ignore: decorator
+@inline const SUSPECT_CAL_SMOOTH: f32 = 0.1;
+// @ts-ignore: decorator
+@inline const SUSPECT_CAL_X: f32 = 2.5;
+// @ts-ignore: decorator
+@inline const SUSPECT_CAL_BLOCKS: i32 = 8;
+let calE: f32 = 0;
+let calR: f32 = 0;
+let calN: i32 = 0;
+
 /** (pause27) Whether the block's error |E|^2 stands over SUSPECT_CAP_E x the echo estimate's |Y|^2 (sums over the bins). */
 function errorOverEstimate(s: Suppress): bool {
   let se = f32x4.splat(0);
@@ -361,7 +390,11 @@ export function sup_process(
   // (not while relearning after a path change: the reference predictors still hold the old room's residual)
   // (pause27) a cold start's suspect block with the error over the estimate: the young filter's estimate took up the
   // user, so the residual takes eta |Y|^2 at the reference's prediction at most (SUSPECT_CAP)
-  const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && errorOverEstimate(s) ? <f32>1 : CAP_REF);
+  // (cap29, SUSPECT_CAL) only where the predictors stood calibrated on the echo before the run
+  const calibrated = !SUSPECT_CAL || (calN >= SUSPECT_CAL_BLOCKS && calE <= SUSPECT_CAL_X * calR);
+  const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && calibrated && errorOverEstimate(s) ? <f32>1 : CAP_REF);
+  let calSumE = f32x4.splat(0);
+  let calSumR = f32x4.splat(0);
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   const cohS = f32x4.splat(COH_SMOOTH);
   const cohFloor = f32x4.splat(COH_FLOOR);
@@ -625,6 +658,10 @@ export function sup_process(
     bandEcho = f32x4.add(bandEcho, v128.and(f32x4.add(f32x4.mul(rho, pa), f32x4.mul(two, nz)), lanes));
     const byRef = f32x4.pmax(f32x4.mul(zeta, pa), f32x4.mul(kappa, paf));
     let r = f32x4.pmax(f32x4.pmax(f32x4.pmin(f32x4.mul(eta, py), f32x4.mul(capRef, byRef)), byRef), f32x4.mul(decay, v128.load(s.resid + o)));
+    if (SUSPECT_CAL) {
+      calSumE = f32x4.add(calSumE, pe);
+      calSumR = f32x4.add(calSumR, byRef);
+    }
     if (relearnOnset) r = f32x4.pmax(r, f32x4.mul(relearnLift, f32x4.mul(rho, pa)));
     // (aec-lc3c) the residual the achieved ERLE leaves (LEAK_MS), in the far-end-only gain, and in the presence test
     // only at 4-8 kHz where that octave looks noise-coded and is alone (aec-lc3d, CODED_SPREAD; in the whole presence
@@ -798,6 +835,21 @@ export function sup_process(
   s.refused = s.hang > 0 ? 0 : max(0, s.refused - 1);
   s.presentBlocks = s.hang > 0 ? s.presentBlocks + 1 : 0;
   s.loudAgo = min<i32>(s.loudAgo + 1, 1 << 20);
+  if (SUSPECT_CAL) {
+    // (cap29) the calibration: reset while unplaced and cold, followed on the cold placed blocks neither suspect nor rising
+    // (and emptied by a rising block: a reply's echo rising 30 dB over 0.1 s outran predictors calibrated at its low level
+    // before it, changes' kiosk 16k call 120ms 12dB change@7s at 1.39 s, calE over calR -0.5 dB; cold-start
+    // convergence 100 -> 1100 ms)
+    if ((!placed || rising) && !s.warm) {
+      calE = 0;
+      calR = 0;
+      calN = 0;
+    } else if (placed && !s.warm && !s.forgot && !suspectBlock && !rising) {
+      calE += SUSPECT_CAL_SMOOTH * (hsum(calSumE) - calE);
+      calR += SUSPECT_CAL_SMOOTH * (hsum(calSumR) - calR);
+      calN++;
+    }
+  }
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, excessSum / (hsum(total) + 1e-20));
   if (HOOKS) ab_resid(s, fft, work, s.over);
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);

@@ -18,6 +18,7 @@
 // (aec-open16) ECHO_TRACE_MIC=1: per block and bin under 600 Hz the mic, the user, the echo at the mic, rho A (the
 // presence test's MIC_OVER yardstick), E and R (x1), dB; ECHO_TRACE_COH=1: per octave TR, the part of E coherent with
 // the echo estimate Y (|<E Y*>|^2 / <|Y|^2>, smoothed as the suppressor's coherent cap smooths it) and R (x1), dB.
+// (cap29) ECHO_TRACE_CAL=1: per block, sums over the bins: E over byRef (max(zeta A, kappa A_flat)), over Y, over N, and E, dB.
 import { traceScene } from './suppressor-trace.mjs';
 
 /**
@@ -110,6 +111,26 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
         bins += ` ${Math.round((k * rate) / (2 * B))}:${db(power(M, k))}${db(power(U, k))}${db(power(X, k))}${db(arr(i, 13)[k] * calib)}${db(arr(i, 0)[k] * calib)}${db(arr(i, 5)[k] * calib)} |`;
       }
       console.log(bins);
+    }
+    if (process.env.ECHO_TRACE_CAL) {
+      // (cap29) the block's sums over the bins: E over the reference predictors' estimate byRef (max(zeta A, kappa A_flat)
+      // per bin), E over the linear estimate Y, E over the noise floor N, and E itself, dB: AEC_SUSPECT_CAL's yardstick
+      let se = 0;
+      let sr = 0;
+      let sy = 0;
+      let sn = 0;
+      const pz = arr(i, 3);
+      const pk = arr(i, 4);
+      const py = arr(i, 1);
+      const pn = arr(i, 10);
+      for (let k = 0; k < B; k++) {
+        se += pe[k];
+        sr += Math.max(pz[k], pk[k]);
+        sy += py[k];
+        sn += pn[k];
+      }
+      const d1 = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
+      console.log(`        E/byRef E/Y E/N E | ${d1(se / (sr + 1e-30))}${d1(se / (sy + 1e-30))}${d1(se / (sn + 1e-30))}${d1(se * calib)}`);
     }
     if (process.env.ECHO_TRACE_COH) {
       // (aec-open16) per octave: TR, the part of E coherent with Y (|<E Y*>|^2 / <|Y|^2>, smoothed as the suppressor does), R, dB
