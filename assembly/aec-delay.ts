@@ -497,9 +497,7 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
 /** The far echo's onset: the lag walked back from the far peak while the profile holds 0.35 of it, not into the search. */
 // @ts-ignore: decorator
 @inline function farWalkBack(d: Delay, far: f32, farLag: i32): i32 {
-  let onset = farLag;
-  while (onset > d.searchLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * far) onset--;
-  return onset;
+  return walkBack(d, far, farLag, d.searchLags);
 }
 /**
  * dl_update's watch past the search (BEYOND_UPDATES): whether the echo stands past maxDelayMs. (far25) While no filter
@@ -617,8 +615,7 @@ function watchBeyond(d: Delay, echoing: bool): void {
 function replaceYoung(d: Delay): void {
   const lag = d.peakLag;
   if (lag < 0 || abs(lag - d.beyondLag) > 1 || load<i32>(d.ages + (<usize>lag << 2)) < d.mature) return;
-  let onset = lag;
-  while (onset > d.initialLags && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * d.peak) onset--;
+  const onset = walkBack(d, d.peak, lag, d.initialLags);
   d.beyondCandidate = d.beyondUpdates == 0 ? onset : min(d.beyondCandidate, onset);
   if (++d.beyondUpdates < BEYOND_STRONG_UPDATES) return;
   d.beyondUpdates = 0;
@@ -833,8 +830,14 @@ function stepOnset(d: Delay): i32 {
 
 /** The onset from the profile's peak: the first lag before it within 4.5 dB (x 0.35) of it. */
 function onsetOf(d: Delay, peak: f32, peakLag: i32): i32 {
+  return walkBack(d, peak, peakLag, 0);
+}
+
+/** The profile walked back from `peakLag` while it holds 0.35 (4.5 dB) of `peak`, not below lag `floor`. */
+// @ts-ignore: decorator
+@inline function walkBack(d: Delay, peak: f32, peakLag: i32, floor: i32): i32 {
   let onset = peakLag;
-  while (onset > 0 && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * peak) onset--;
+  while (onset > floor && load<f32>(d.profile + (<usize>(onset - 1) << 2)) >= 0.35 * peak) onset--;
   return onset;
 }
 

@@ -180,20 +180,20 @@ let calE: f32 = 0;
 let calR: f32 = 0;
 let calN: i32 = 0;
 
-/** (pause27) Whether the block's error |E|^2 stands over SUSPECT_CAP_E x the echo estimate's |Y|^2 (sums over the bins). */
+/**
+ * (pause27) Whether the block's error |E|^2 stands over SUSPECT_CAP_E x the echo estimate's |Y|^2 (sums over the bins):
+ * the block's own sums per octave the presence test's level fit just stored (s.lg, the second half), added up.
+ */
 function errorOverEstimate(s: Suppress): bool {
-  let se = f32x4.splat(0);
-  let sy = f32x4.splat(0);
-  for (let j = 0; j < s.k; j += 4) {
-    const o = <usize>j << 2;
-    const er = v128.load(s.eRe + o);
-    const ei = v128.load(s.eIm + o);
-    const yr = v128.load(s.yRe + o);
-    const yi = v128.load(s.yIm + o);
-    se = f32x4.add(se, f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)));
-    sy = f32x4.add(sy, f32x4.add(f32x4.mul(yr, yr), f32x4.mul(yi, yi)));
+  const qb = s.lg + (<usize>(3 * LG_OCTAVES) << 2);
+  let yy: f32 = 0;
+  let ee: f32 = 0;
+  for (let i = 0; i < LG_OCTAVES; i++) {
+    const q = qb + (<usize>(3 * i) << 2);
+    yy += load<f32>(q, 4);
+    ee += load<f32>(q, 8);
   }
-  return hsum(se) > SUSPECT_CAP_E * hsum(sy);
+  return ee > SUSPECT_CAP_E * yy;
 }
 
 /**
@@ -387,14 +387,9 @@ export function sup_process(
   const overP = f32x4.splat(s.hall ? min<f32>(overS, HALL_OVER) : overS);
   const two = f32x4.splat(2);
   const zero = f32x4.splat(0);
-  // (not while relearning after a path change: the reference predictors still hold the old room's residual)
-  // (pause27) a cold start's suspect block with the error over the estimate: the young filter's estimate took up the
-  // user, so the residual takes eta |Y|^2 at the reference's prediction at most (SUSPECT_CAP)
-  // (cap29, SUSPECT_CAL) only where the predictors stood calibrated on the echo before the run
-  const calibrated = !SUSPECT_CAL || (calN >= SUSPECT_CAL_BLOCKS && calE <= SUSPECT_CAL_X * calR);
-  const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && calibrated && errorOverEstimate(s) ? <f32>1 : CAP_REF);
   let calSumE = f32x4.splat(0);
   let calSumR = f32x4.splat(0);
+  // (not while relearning after a path change: the reference predictors still hold the old room's residual)
   const capNear = f32x4.splat(s.forgot ? <f32>1.0e30 : s.warm && modelledEcho ? CAP_NEAR : CAP_REF);
   const cohS = f32x4.splat(COH_SMOOTH);
   const cohFloor = f32x4.splat(COH_FLOOR);
@@ -461,6 +456,11 @@ export function sup_process(
     syy = f32x4.add(syy, f32x4.add(f32x4.mul(yr, yr), f32x4.mul(yi, yi)));
     see = f32x4.add(see, f32x4.add(f32x4.mul(er, er), f32x4.mul(ei, ei)));
   }
+  // (pause27) a cold start's suspect block with the error over the estimate (the block's sums just stored): the young
+  // filter's estimate took up the user, so the residual takes eta |Y|^2 at the reference's prediction at most
+  // (SUSPECT_CAP); (cap29, SUSPECT_CAL) only where the predictors stood calibrated on the echo before the run
+  const calibrated = !SUSPECT_CAL || (calN >= SUSPECT_CAL_BLOCKS && calE <= SUSPECT_CAL_X * calR);
+  const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && calibrated && errorOverEstimate(s) ? <f32>1 : CAP_REF);
   const lgLive = s.warm && placed;
   let lgFit: f32 = lgLive ? lgScale(s, 0) : 0;
   let lgS: f32 = lgLive ? lgBlockScale(s, 0, lgFit) : 0;
