@@ -141,6 +141,9 @@ export function sup_reset(p: usize): void {
   s.learned = 0;
   s.forgot = false;
   s.warm = false;
+  s.calE = 0;
+  s.calR = 0;
+  s.calN = 0;
 }
 
 /** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */

@@ -617,4 +617,7 @@
   olHeld: f32; // the onset lift held from the onset's last blocks (OL_HOLD; 0: none; aec-drc7)
   olRatio: f32; // the block's error over the estimate where the onset lift read it last (aec-drc7)
   lg: usize; // f32[6 x LG_OCTAVES]: per octave of the presence test, <Re E Y*>, <|Y|^2>, <|E|^2> over the frame, smoothed (LG_SMOOTH): the echo's level against the estimate; then the same sums of the block alone (aec-drc5)
+  calE: f32; // (cap29) the reference predictors' calibration before a cold suspect run: smoothed sums of |E|^2 and of byRef over the cold placed blocks neither suspect nor rising, and their count (./aec-suppress SUSPECT_CAL)
+  calR: f32;
+  calN: i32;
 }

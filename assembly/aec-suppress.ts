@@ -166,7 +166,7 @@ import {
  * 18dB bt +50ppm sbc32 +31: a run from 1.556 s, 3 blocks after the delay was placed (the user cells: 11-18 blocks),
  * echo-only with E 3.8 dB over Y (without the count: a presence on the echo, cold-start convergence 870 -> 1010 ms)
  * (docs/NOTES.md cap29).
- * (Module globals, not Suppress fields, so that the default .wasm stays byte for byte: one canceller per instance.)
+ * (cap30) The sums and the count are Suppress fields (calE, calR, calN): per canceller, emptied by sup_reset.
  */
 // @ts-ignore: decorator
 @inline const SUSPECT_CAL: bool = isDefined(AEC_SUSPECT_CAL);
@@ -176,9 +176,6 @@ import {
 @inline const SUSPECT_CAL_X: f32 = 2.5;
 // @ts-ignore: decorator
 @inline const SUSPECT_CAL_BLOCKS: i32 = 8;
-let calE: f32 = 0;
-let calR: f32 = 0;
-let calN: i32 = 0;
 
 /**
  * (pause27) Whether the block's error |E|^2 stands over SUSPECT_CAP_E x the echo estimate's |Y|^2 (sums over the bins):
@@ -459,7 +456,7 @@ export function sup_process(
   // (pause27) a cold start's suspect block with the error over the estimate (the block's sums just stored): the young
   // filter's estimate took up the user, so the residual takes eta |Y|^2 at the reference's prediction at most
   // (SUSPECT_CAP); (cap29, SUSPECT_CAL) only where the predictors stood calibrated on the echo before the run
-  const calibrated = !SUSPECT_CAL || (calN >= SUSPECT_CAL_BLOCKS && calE <= SUSPECT_CAL_X * calR);
+  const calibrated = !SUSPECT_CAL || (s.calN >= SUSPECT_CAL_BLOCKS && s.calE <= SUSPECT_CAL_X * s.calR);
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && calibrated && errorOverEstimate(s) ? <f32>1 : CAP_REF);
   const lgLive = s.warm && placed;
   let lgFit: f32 = lgLive ? lgScale(s, 0) : 0;
@@ -841,13 +838,13 @@ export function sup_process(
     // before it, changes' kiosk 16k call 120ms 12dB change@7s at 1.39 s, calE over calR -0.5 dB; cold-start
     // convergence 100 -> 1100 ms)
     if ((!placed || rising) && !s.warm) {
-      calE = 0;
-      calR = 0;
-      calN = 0;
+      s.calE = 0;
+      s.calR = 0;
+      s.calN = 0;
     } else if (placed && !s.warm && !s.forgot && !suspectBlock && !rising) {
-      calE += SUSPECT_CAL_SMOOTH * (hsum(calSumE) - calE);
-      calR += SUSPECT_CAL_SMOOTH * (hsum(calSumR) - calR);
-      calN++;
+      s.calE += SUSPECT_CAL_SMOOTH * (hsum(calSumE) - s.calE);
+      s.calR += SUSPECT_CAL_SMOOTH * (hsum(calSumR) - s.calR);
+      s.calN++;
     }
   }
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, excessSum / (hsum(total) + 1e-20));

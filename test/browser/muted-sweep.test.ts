@@ -317,6 +317,73 @@ describe("a user who talks right after an unmute in the reply's pause (2.2 and 4
   });
 });
 
+// (cap30) Two cancellers in one module instance (every adapter in a scope shares the wasm heap), fed quantum by quantum
+// in turn, each give the output they give alone, in scenes where cap29's calibration binds: a user who talks right after
+// an unmute at 2.2 s (capped: -3.3 dB delivered, not -9.7) beside one unmuted at 2.3 s + 1 quantum (-3.8, not -19.0)
+// and one at 4.5 s. cap29 kept the calibration's sums (calE / calR / calN) as module globals: interleaved, the other
+// canceller's blocks refilled or emptied them (ECHO_LIB=/tmp/rv27-cap-dist/index.js: fails); now Suppress fields. ~6 s of CPU.
+function unmuteRun(on: number, reply: Float32Array) {
+  const mic = roomMic(reply, RATE, on + 0.1, 0.11).mic;
+  const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
+  for (const e of SCRIPT) a.handleServerEvent(e);
+  const sent: Int16Array[] = [];
+  (a as any).sink.fn = (e: any) => {
+    if (e.type === 'input_audio_buffer.append') {
+      const b = Buffer.from(e.audio, 'base64');
+      sent.push(new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+    }
+  };
+  const sp = new Float32Array(QUANTUM);
+  const z = new Float32Array(QUANTUM);
+  const quanta = Math.floor(mic.length / QUANTUM);
+  const step = (q: number) => {
+    a.readPlayback(sp);
+    a.pushMicrophone((q * QUANTUM) / RATE < on ? z : mic.subarray(q * QUANTUM, (q + 1) * QUANTUM));
+  };
+  const done = () => {
+    a.free();
+    const flat = new Int16Array(sent.reduce((n, x) => n + x.length, 0));
+    let at = 0;
+    for (const x of sent) {
+      flat.set(x, at);
+      at += x.length;
+    }
+    return flat;
+  };
+  return { step, done, quanta };
+}
+function differsAt(x: Int16Array, y: Int16Array): number {
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+describe('two cancellers in one module, interleaved, each as alone (cap30: the calibration per canceller)', () => {
+  it("a user after an unmute at 2.2 s beside one at 2.3 s + 1 quantum and one at 4.5 s: each canceller's output bit for bit as it runs alone", () => {
+    const reply = played();
+    const ons = [2.2, 2.3 + QUANTUM / RATE, 4.5];
+    const alone = ons.map((on) => {
+      const r = unmuteRun(on, reply);
+      for (let q = 0; q < r.quanta; q++) r.step(q);
+      return r.done();
+    });
+    for (const [i, j] of [
+      [0, 1],
+      [0, 2],
+    ] as const) {
+      const x = unmuteRun(ons[i]!, reply);
+      const y = unmuteRun(ons[j]!, reply);
+      for (let q = 0; q < x.quanta; q++) {
+        x.step(q);
+        y.step(q);
+      }
+      const outX = x.done();
+      const outY = y.done();
+      expect(differsAt(outX, alone[i]!), `${ons[i]} s beside ${ons[j]} s: first sample that differs`).toBe(-1);
+      expect(differsAt(outY, alone[j]!), `${ons[j]} s beside ${ons[i]} s: first sample that differs`).toBe(-1);
+    }
+  });
+});
+
 // (phaseu28) The target the probe AEC_UNMUTE_FLOORS_WAIT meets (`--use AEC_UNMUTE_FLOORS_WAIT=1`, off, compiled out: it
 // cost the echo-only C grid, 23 -> 27 of its 74 cells at two phases under 30 dB; docs/NOTES.md phaseu28): the user who
 // talks right after an unmute at 3.1 s at four phases of the quantum. 3.1 s falls in a block's last quantum, so at +0
