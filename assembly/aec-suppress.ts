@@ -130,8 +130,8 @@ import {
 @inline const CN_OVER_NOISE: f32 = 4;
 
 /**
- * (pause27; off by default, `--use AEC_SUSPECT_CAP=1`: it cost the lab's kiosk 24k cold-start 320ms 6dB its single talk,
- * 42.8 -> 21.4 dB, see below) In a cold start's suspect block
+ * (pause27; on since cap30 with cap29's SUSPECT_CAL, below; `--use AEC_SUSPECT_CAP_OFF=1` turns both off, main 55090fb's
+ * outputs. Alone it cost the lab's kiosk 24k cold-start 320ms 6dB its single talk, 42.8 -> 21.4 dB, see below) In a cold start's suspect block
  * (the delay placed, the mic COLD_SUSPECT_DB over the echo bound, the weighted reference not rising: the reference
  * predictors step at 1 x there) where the block's error stands over SUSPECT_CAP_E x the echo estimate (sums over the
  * bins), the residual's term on the linear estimate, eta |Y|^2, is held under the reference's prediction byRef (1 x, not
@@ -147,12 +147,12 @@ import {
  * presence start on the echo (docs/NOTES.md pause27).
  */
 // @ts-ignore: decorator
-@inline const SUSPECT_CAP: bool = isDefined(AEC_SUSPECT_CAP);
+@inline const SUSPECT_CAP: bool = !isDefined(AEC_SUSPECT_CAP_OFF);
 // @ts-ignore: decorator
 @inline const SUSPECT_CAP_E: f32 = 2;
 
 /**
- * (cap29; off, `--use AEC_SUSPECT_CAP=1,AEC_SUSPECT_CAL=1`: needs AEC_SUSPECT_CAP) SUSPECT_CAP only where the reference
+ * (cap29; on with SUSPECT_CAP since cap30, off with it by `--use AEC_SUSPECT_CAP_OFF=1`) SUSPECT_CAP only where the reference
  * predictors were calibrated on the echo before the suspect run: over the cold, placed blocks that are neither suspect
  * nor `rising` (the reply's echo rising), the block's sums of |E|^2 and of byRef (max(zeta A, kappa A_flat) per bin)
  * are smoothed by SUSPECT_CAL_SMOOTH (calE, calR), emptied (0) at each cold block unplaced or rising; a suspect block
@@ -166,14 +166,21 @@ import {
  * 18dB bt +50ppm sbc32 +31: a run from 1.556 s, 3 blocks after the delay was placed (the user cells: 11-18 blocks),
  * echo-only with E 3.8 dB over Y (without the count: a presence on the echo, cold-start convergence 870 -> 1010 ms)
  * (docs/NOTES.md cap29).
- * (cap30) The sums and the count are Suppress fields (calE, calR, calN): per canceller, emptied by sup_reset.
+ * (cap30) The sums and the count are Suppress fields (calE, calR, calN): per canceller, emptied by sup_reset. The two
+ * thresholds swept on the deciding cases (the base's per-block sums replayed, /tmp/cap30-replay.py; the echo-only
+ * candidates: cold suspect blocks, E over 2 Y, no user): the user cells read 3.2 / 3.2 / 1.6 dB at 11 / 11 / 18 counted
+ * blocks; the echo-only runs 1-4 blocks after an emptying (the counts 1 / 3 / 3 / 3 / 3 / 4 at 5.5 / 0.4 / 7.9 / 10.1 / 12.2
+ * / 8.9 dB: quiet's kiosk, bt's five cells the cap alone lost); none at 5 blocks or more. Safe: 5..11 blocks with X over
+ * 3.2 dB (4 blocks: 3.2..8.9 dB). Kept 8 blocks and X 4 (6.0 dB, cap29's 2.5 = 4.0 dB sat 0.8 dB over the users). Freezing
+ * the sums 1-3 blocks before the run (cap29's idea b) lowers the users' reading to 2.1 / 1.7 / 1.5 dB but the echo-only
+ * runs' by as much (bt's 4-block run 8.9 -> 7.8 / 6.0 / -0.7 dB): no wider margin, not kept.
  */
 // @ts-ignore: decorator
-@inline const SUSPECT_CAL: bool = isDefined(AEC_SUSPECT_CAL);
+@inline const SUSPECT_CAL: bool = SUSPECT_CAP;
 // @ts-ignore: decorator
 @inline const SUSPECT_CAL_SMOOTH: f32 = 0.1;
 // @ts-ignore: decorator
-@inline const SUSPECT_CAL_X: f32 = 2.5;
+@inline const SUSPECT_CAL_X: f32 = 4;
 // @ts-ignore: decorator
 @inline const SUSPECT_CAL_BLOCKS: i32 = 8;
 
