@@ -506,7 +506,9 @@ const fmt = (j: Judged) => `${j.reductionDb.toFixed(1)} dB, leaks ${(100 * j.lea
 // fixture, so at 2.7 s here). In every engine the echo and the user play from one buffer into a
 // MediaStreamAudioDestinationNode: U is its track (what a page mutes: its own microphone track), U2 a clone of it (what
 // C is of A). The pass ends with the utterance (USER_AT_S + 4.6 s + 0.2 s).
-const USER_AT_S = PLAN.cOn + 0.1;
+// MUTED_USER_ON=<s> moves the pass's unmute (and the user with it) elsewhere: figures only there, the bounds are 2.3 s's.
+const USER_ON_S = process.env.MUTED_USER_ON ? Number(process.env.MUTED_USER_ON) : PLAN.cOn;
+const USER_AT_S = USER_ON_S + 0.1;
 const USER_SPEECH = speech48k();
 /** The user alone at the mic, from USER_AT_S (ECHO's length). */
 const USER = (() => {
@@ -649,14 +651,14 @@ async function runUser(a: UserArgs): Promise<UserOut> {
   };
 }
 
-/** The user pass in Node: one session (the worklet computes what Node computes) on MIC_U from 0.3 s, muted until PLAN.cOn as a disabled track delivers it. */
+/** The user pass in Node: one session (the worklet computes what Node computes) on MIC_U from 0.3 s, muted until USER_ON_S as a disabled track delivers it. */
 function nodeUser(mode: 'zeros' | 'skip'): UserOut {
   const e0 = Math.round((0.3 * RATE) / QUANTUM);
   const deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
   const count = e0 + Math.round((USER_END_S * RATE) / QUANTUM);
   const micU = new Float32Array(count * QUANTUM);
   micU.set(MIC_U.subarray(0, micU.length - e0 * QUANTUM), e0 * QUANTUM);
-  const quiet = (q: number) => q < e0 + (PLAN.cOn * RATE) / QUANTUM;
+  const quiet = (q: number) => q < e0 + (USER_ON_S * RATE) / QUANTUM;
   const sent: string[] = [];
   const a = new RealtimeAudioAdapter({
     protocol: 'openai',
@@ -706,8 +708,8 @@ function nodeUser(mode: 'zeros' | 'skip'): UserOut {
 
 /**
  * Where MIC_U stands in a record of U's input: `base` the record's sample of MIC_U's sample 0, found by the best
- * normalised correlation from 0.1 s before to 0.4 s after where its buffer was started (over the 0.5 s from 0.1 s after
- * the track came back: WebKit's re-enabled clone comes back ~0.2 s behind, docs/NOTES.md muted20), `gain` the least-
+ * normalised correlation from 0.1 s before to 1 s after where its buffer was started (over the 0.5 s from 0.1 s after
+ * the track came back: WebKit's re-enabled tracks come back 0.26-0.34 s behind after 2.3 s muted, 0.44-0.54 s after 4.4 s), `gain` the least-
  * squares gain from MIC_U to the record at that lag over the same span, `fitDb` the record's power over the fit's
  * residual's (how nearly the record is MIC_U), `start` the user's start in the record.
  */
@@ -723,7 +725,7 @@ function placeUser(record: Float32Array, expected: number, unmuted: number): Use
   const n = RATE / 2;
   let lag = 0;
   let best = -2;
-  for (let l = -RATE / 10; l <= (4 * RATE) / 10; l++) {
+  for (let l = -RATE / 10; l <= RATE; l++) {
     let xy = 0;
     let yy = 0;
     for (let i = from; i < from + n; i += 4) {
@@ -767,7 +769,7 @@ function recordSample(out: UserOut, frame: number): number {
 }
 function analyseUser(out: UserOut): UserRun {
   const startAt = recordSample(out, out.startFrame);
-  const askedAt = Math.ceil(recordSample(out, out.startFrame + Math.round(PLAN.cOn * RATE)) / 128);
+  const askedAt = Math.ceil(recordSample(out, out.startFrame + Math.round(USER_ON_S * RATE)) / 128);
   const outputs = out.sent.map(sentAudio);
   const quantumOf = out.sent.map((_, k) => {
     const map = new Int32Array(outputs[k]!.length).fill(-1);
@@ -869,7 +871,7 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
     const userOut = (await opened.page.evaluate(runUser, {
       micU: Buffer.from(MIC_U.buffer, MIC_U.byteOffset, MIC_U.byteLength).toString('base64'),
       script: SCRIPT,
-      onS: PLAN.cOn,
+      onS: USER_ON_S,
       endS: USER_END_S,
     })) as UserOut;
     userRun = analyseUser(userOut);
@@ -973,15 +975,21 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
     },
   );
 
-  // (engine30) The user pass (above). Measured over four runs (loaded 2 cores), the user's first 0.5 s / the whole
-  // utterance / the echo alone over the 0.3 s after the unmute, U and U2: Chromium -2.0..-3.6 / -0.7..-2.0 / 29.4..42.5
-  // dB (back 19 ms after the unmute asked in three runs, 13 ms before it in one); Firefox -2.9 / -2.1 / 34.0 in three
-  // runs, -2.1 / -1.7 / 32.4 in one (its track back 3 quanta later); WebKit +2.0..+2.3 / -1.2..-0.0 / 4.9..5.4: both
-  // tracks come back 259-288 ms after the unmute asked and as far behind their buffer (the echo 110 ms behind the reply
-  // then ~370 ms behind it, past maxDelayMs 250), so the echo is left nearly whole and counts in the user's figure (at
-  // the mic it stands 1.4 dB over the user's first 0.5 s, 6.2 dB under the utterance); less that echo, the user ~+0.8 /
-  // -0.7 dB. Node on the same mic (bottom) -2.1 / -1.7 / 39.1 (zeros), -2.2 / -1.7 / 39.2 (skip).
-  it('U and U2, a user who talks 0.1 s after the unmute: over its first 0.5 s at -7 dB or more, over the utterance at -5 dB or more (measured Chromium -2.0..-3.6, -0.7..-2.0; Firefox -2.1..-2.9, -1.7..-2.1; WebKit +2.0..+2.3 with its echo left in)', () => {
+  // (engine30) The user pass (above). Measured over five runs (2 cores under a load average of 9-11), the user's first
+  // 0.5 s / the whole utterance / the echo alone over the 0.3 s after the unmute, U and U2: Chromium -2.0..-3.6 /
+  // -0.7..-2.0 / 26.7..42.5 dB (back 19-21 ms after the unmute asked in four runs, 13 ms before it in one); Firefox
+  // -2.9 / -2.1 / 34.0 in three runs, -2.1 / -1.7 / 32.4 and -3.2 / -1.0 / 42.8 in two (its track back 3 quanta later);
+  // WebKit +2.0..+2.6 / -1.2..+0.6 / 1.9..5.4: both tracks come back 259-341 ms after the unmute asked and as far behind
+  // their buffer (the echo, 110 ms behind the reply, then 370-450 ms behind it, past maxDelayMs 250), so the echo is left
+  // nearly whole and counts in the user's figure (at the mic it stands 1.4 dB over the user's first 0.5 s, 6.2 dB under
+  // the utterance); less that echo, the user ~+0.8 / -0.7 dB. Node on the same mic (bottom) -2.1 / -1.7 / 39.1 (zeros),
+  // -2.2 / -1.7 / 39.2 (skip), and -2.1..-3.4 / -1.6..-1.8 / 33.2..39.3 over the unmute and the user each moved 0-3
+  // quanta: the real engines' spread is this moment's phase spread. This moment is a kind one: on this timeline in Node
+  // (zeros, 0.1 s apart) the user's first 0.5 s reads -21.1, -15.2, -9.6, -19.8, -22.4 dB after unmutes at 1.3, 1.4,
+  // 2.1, 3.6, 4.4 s, and the real engines lose the user there too: with MUTED_USER_ON=4.4 (three runs) Chromium -28.9,
+  // -5.6, -23.3 dB (its clone once -21.5), Firefox -30.6, -28.2, -31.1, Node -22.4 (zeros) / -24.7 (skip), the
+  // utterance -0.9..-2.3 in all; WebKit's tracks back 0.44-0.54 s late, its echo left whole (docs/NOTES.md engine30).
+  it('U and U2, a user who talks 0.1 s after the unmute: over its first 0.5 s at -7 dB or more, over the utterance at -5 dB or more (measured Chromium -2.0..-3.6, -0.7..-2.0; Firefox -2.1..-3.2, -0.6..-2.1; WebKit +2.0..+2.6 with its echo left in)', () => {
     expect(userRun.out.errors).toEqual([]);
     for (const k of [0, 1]) {
       console.log(`${engine}: ${k === 0 ? 'U (the track)' : 'U2 (its clone)'}: ${userLine(userRun, k)}`);
@@ -989,9 +997,9 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
       expect(userDelivered(userRun, k, USER_SPEECH.length / RATE), `${k}: utterance`).toBeGreaterThanOrEqual(-5);
     }
   });
-  // WebKit's tracks come back ~0.26-0.29 s behind where they stood, past the canceller's reach (as its B and C above).
+  // WebKit's tracks come back 0.26-0.34 s behind where they stood, past the canceller's reach (as its B and C above).
   webkitLate(
-    'U and U2: the echo alone over the 0.3 s after the unmute (before the speech opens) cancelled by 20 dB or more (measured Chromium 29.4-42.5, Firefox 32.4-34.0; WebKit 4.9-5.4)',
+    'U and U2: the echo alone over the 0.3 s after the unmute (before the speech opens) cancelled by 20 dB or more (measured Chromium 26.7-42.5, Firefox 32.4-42.8; WebKit 1.9-5.4)',
     () => {
       for (const k of [0, 1]) expect(userEchoDb(userRun, k), `${k}`).toBeGreaterThanOrEqual(20);
     },
