@@ -29,7 +29,12 @@
 // the unmute (Chromium once 42.9 dB) where a fresh call does 41-44 dB.
 // The same calls in Node (bottom; the worklet computes what Node computes) show them without a
 // browser. An `it.fails` that starts passing means the case was mended: make it `it`.
-// Cost: one ~12 s realtime run per engine (60-70 s for the three and the Node calls, loaded 2 cores).
+// (engine30) A second pass on the same page: a user who talks right after an unmute (U, and U2 on a clone of its
+// track: the echo and the user from one buffer, muted as C, the user 0.1 s after the unmute), judged by the user
+// delivered over its first 0.5 s and its whole utterance (muted-sweep's measure) and the echo cancelled after the unmute.
+// Cost: one ~12 s realtime run per engine (60-70 s for the three and the Node calls, loaded 2 cores), and the user
+// pass ~7.6 s realtime per engine (13-23 s each with the page's work under a load average of 7-11, 33-40 s at 11;
+// Node ~1 s a mode).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +43,7 @@ import * as src from '../../src/index.js';
 import { REALTIME_ENGINES, openLibraryPage, type EngineName, type LibraryPage } from '../helpers/browser.js';
 import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
 import { replyScript } from '../helpers/reply-script.js';
+import { speech48k } from '../helpers/speech-fixture.js';
 import { writeWav } from '../../scripts/wav.mjs';
 
 // (alive21) ECHO_LIB=<a build's index.js> (a dist dir's, a hooked one's): the Node calls on that build
@@ -493,9 +499,359 @@ function bestLag(x: Float32Array, ref: Float32Array, from: number, n: number): {
 }
 const fmt = (j: Judged) => `${j.reductionDb.toFixed(1)} dB, leaks ${(100 * j.leaks).toFixed(1)}% of ${j.echoFrames}`;
 
+// (engine30) A user who talks right after the unmute, in a second pass on the same page (the first pass's four calls
+// stay as they were: a fourth session there, one more canceller in the render thread, put Chromium's file echo 330 ms
+// behind the reply under load, out of the canceller's reach, in two runs of two). U: a track muted from before its first
+// quantum and unmuted at USER_ON_S (PLAN.cOn, 2.3 s), as C, whose mic also carries a user from USER_AT_S, 0.1 s after the unmute
+// asked for: muted-sweep's user (the speech fixture at half scale, as roomMic adds it; its speech opens 0.30 s into the
+// fixture, so at 2.7 s here). In every engine the echo and the user play from one buffer into a
+// MediaStreamAudioDestinationNode: U is its track (what a page mutes: its own microphone track), U2 a clone of it (what
+// C is of A). The pass ends with the utterance (USER_AT_S + 4.6 s + 0.2 s).
+// MUTED_USER_ON=<s> moves the pass's unmute (and the user with it) elsewhere: figures only there, the bounds are 2.3 s's.
+const USER_ON_S = process.env.MUTED_USER_ON ? Number(process.env.MUTED_USER_ON) : PLAN.cOn;
+const USER_AT_S = USER_ON_S + 0.1;
+const USER_SPEECH = speech48k();
+/** The user alone at the mic, from USER_AT_S (ECHO's length). */
+const USER = (() => {
+  const at = Math.round(USER_AT_S * RATE);
+  const user = new Float32Array(ECHO.length);
+  for (let i = at; i < user.length && i - at < USER_SPEECH.length; i++) user[i] = 0.5 * USER_SPEECH[i - at]!;
+  return user;
+})();
+/** U's mic: the echo and the user (as roomMic sums them, in float32). */
+const MIC_U = Float32Array.from(ECHO, (v, i) => v + USER[i]!);
+const USER_END_S = USER_AT_S + USER_SPEECH.length / RATE + 0.2;
+
+interface UserArgs {
+  micU: string;
+  script: string[];
+  onS: number;
+  endS: number;
+}
+/** The user pass's record: per quantum the frame, U's and U2's channel counts and peaks (-1: none); their inputs, what they sent. */
+interface UserOut {
+  frames: number[];
+  channels: number[][];
+  peaks: number[][];
+  mics: string[];
+  /** Where MIC_U starts, context frame. */
+  startFrame: number;
+  sent: string[][];
+  errors: string[];
+}
+
+/** In the page: U and U2 on MIC_U's track and its clone, both muted until `onS` s into MIC_U. */
+async function runUser(a: UserArgs): Promise<UserOut> {
+  const w = window as any;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const ctx = new AudioContext({ sampleRate: 48000 });
+  await ctx.audioWorklet.addModule(
+    URL.createObjectURL(
+      new Blob(
+        [
+          `registerProcessor('user-tap', class extends AudioWorkletProcessor {
+  process(inputs) {
+    const peak = (x) => { if (!x) return -1; let v = 0; for (let i = 0; i < x.length; i++) v = Math.max(v, Math.abs(x[i])); return v; };
+    const u = inputs[0][0], v = inputs[1][0], p = inputs[2][0];
+    this.port.postMessage({ f: currentFrame, c: [inputs[0].length, inputs[1].length], z: [peak(u), peak(v)], u: u ? u.slice() : null, v: v ? v.slice() : null, p: p ? p.slice() : null });
+    return true;
+  }
+});`,
+        ],
+        { type: 'text/javascript' },
+      ),
+    ),
+  );
+  await ctx.suspend();
+  const bytes = Uint8Array.from(atob(a.micU), (c) => c.charCodeAt(0));
+  const mic = new Float32Array(bytes.buffer);
+  const buffer = ctx.createBuffer(1, mic.length, 48000);
+  buffer.copyToChannel(mic, 0);
+  const source = new AudioBufferSourceNode(ctx, { buffer });
+  const destination = ctx.createMediaStreamDestination();
+  destination.channelCount = 1;
+  source.connect(destination);
+  const track = destination.stream.getAudioTracks()[0]!;
+  const tracks = [track, track.clone()];
+  for (const t of tracks) t.enabled = false; // muted before their first quantum
+  const tap = new AudioWorkletNode(ctx, 'user-tap', { numberOfInputs: 3, numberOfOutputs: 1, outputChannelCount: [1] });
+  tap.connect(ctx.destination);
+  const quanta: { f: number; c: number[]; z: number[]; u: Float32Array | null; v: Float32Array | null; p: Float32Array | null }[] = [];
+  let playFrame = -1;
+  tap.port.onmessage = (e) => {
+    const d = e.data;
+    quanta.push(d);
+    if (playFrame < 0 && d.p)
+      for (let i = 0; i < d.p.length; i++)
+        if (d.p[i] !== 0) {
+          playFrame = d.f + i;
+          break;
+        }
+  };
+  const sent: string[][] = [[], []];
+  const errors: string[] = [];
+  const sessions = [];
+  for (let k = 0; k < 2; k++) {
+    const node = ctx.createMediaStreamSource(new MediaStream([tracks[k]!]));
+    node.connect(tap, 0, k);
+    sessions.push(
+      await w.pcm.connectRealtimeAudio({
+        context: ctx,
+        source: node,
+        protocol: 'openai',
+        destination: null,
+        send: (event: any) => {
+          if (event.type === 'input_audio_buffer.append') sent[k]!.push(event.audio);
+        },
+        onEvent: (event: any) => event.type === 'error' && errors.push(`${k}: ${event.code} ${event.message}`),
+      }),
+    );
+  }
+  sessions[0].node.connect(tap, 0, 2);
+  await ctx.resume();
+  const at = async (frame: number) => {
+    while (ctx.currentTime * ctx.sampleRate < frame) await sleep(5);
+  };
+  await sleep(300);
+  for (const s of sessions) for (const e of a.script) s.handleServerEvent(e);
+  const started = performance.now();
+  while (playFrame < 0) {
+    if (performance.now() - started > 10000) throw new Error('the reply never played');
+    await sleep(2);
+  }
+  // MIC_U 50 ms after the reply plays (110 ms behind it with the room's 60), as the first pass's echo in Firefox and WebKit
+  const when = Math.max(playFrame / ctx.sampleRate + 0.05, ctx.currentTime + 0.02);
+  source.start(when);
+  const startFrame = Math.round(when * ctx.sampleRate);
+  await at(startFrame + Math.round(a.onS * ctx.sampleRate));
+  for (const t of tracks) t.enabled = true;
+  await at(startFrame + Math.round(a.endS * ctx.sampleRate));
+  for (const session of sessions) session.close();
+  for (const t of tracks) t.stop();
+  await ctx.close();
+  const b64 = (x: Float32Array) => {
+    const bytes = new Uint8Array(x.buffer);
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    return btoa(out);
+  };
+  const micU = new Float32Array(quanta.length * 128);
+  const micU2 = new Float32Array(quanta.length * 128);
+  quanta.forEach((q, i) => {
+    if (q.u) micU.set(q.u, i * 128);
+    if (q.v) micU2.set(q.v, i * 128);
+  });
+  return {
+    frames: quanta.map((q) => q.f),
+    channels: quanta.map((q) => q.c),
+    peaks: quanta.map((q) => q.z),
+    mics: [b64(micU), b64(micU2)],
+    startFrame,
+    sent,
+    errors,
+  };
+}
+
+/** The user pass in Node: one session (the worklet computes what Node computes) on MIC_U from 0.3 s, muted until USER_ON_S as a disabled track delivers it. */
+function nodeUser(mode: 'zeros' | 'skip'): UserOut {
+  const e0 = Math.round((0.3 * RATE) / QUANTUM);
+  const deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
+  const count = e0 + Math.round((USER_END_S * RATE) / QUANTUM);
+  const micU = new Float32Array(count * QUANTUM);
+  micU.set(MIC_U.subarray(0, micU.length - e0 * QUANTUM), e0 * QUANTUM);
+  const quiet = (q: number) => q < e0 + (USER_ON_S * RATE) / QUANTUM;
+  const sent: string[] = [];
+  const a = new RealtimeAudioAdapter({
+    protocol: 'openai',
+    inputRate: RATE,
+    outputRate: RATE,
+    echoCancellation: true,
+    send: (e) => {
+      const event = e as { type: string; audio?: string };
+      if (event.type === 'input_audio_buffer.append') sent.push(event.audio!);
+    },
+  });
+  const record = new Float32Array(micU.length);
+  const channels: number[][] = [];
+  const peaks: number[][] = [];
+  const zeros = new Float32Array(QUANTUM);
+  const speaker = new Float32Array(QUANTUM);
+  for (let q = 0; q < count; q++) {
+    const mic = micU.subarray(q * QUANTUM, (q + 1) * QUANTUM);
+    if (q === deliver) for (const e of SCRIPT) a.handleServerEvent(e);
+    a.readPlayback(speaker);
+    if (!quiet(q)) {
+      a.pushMicrophone(mic);
+      record.set(mic, q * QUANTUM);
+      channels.push([1]);
+      peaks.push([mic.reduce((m, v) => Math.max(m, Math.abs(v)), 0)]);
+    } else if (mode === 'skip') {
+      a.capture.skipMicrophone(QUANTUM);
+      channels.push([0]);
+      peaks.push([-1]);
+    } else {
+      a.pushMicrophone(zeros);
+      channels.push([1]);
+      peaks.push([0]);
+    }
+  }
+  a.free();
+  return {
+    frames: channels.map((_, q) => q * QUANTUM),
+    channels,
+    peaks,
+    mics: [Buffer.from(record.buffer).toString('base64')],
+    startFrame: e0 * QUANTUM,
+    sent: [sent],
+    errors: [],
+  };
+}
+
+/**
+ * Where MIC_U stands in a record of U's input: `base` the record's sample of MIC_U's sample 0, found by the best
+ * normalised correlation from 0.1 s before to 1 s after where its buffer was started (over the 0.5 s from 0.1 s after
+ * the track came back: WebKit's re-enabled tracks come back 0.25-0.34 s behind after 2.3 s muted, 0.44-0.54 s after 4.4 s), `gain` the least-
+ * squares gain from MIC_U to the record at that lag over the same span, `fitDb` the record's power over the fit's
+ * residual's (how nearly the record is MIC_U), `start` the user's start in the record.
+ */
+interface UserPlace {
+  unmuted: number;
+  base: number;
+  gain: number;
+  fitDb: number;
+  start: number;
+}
+function placeUser(record: Float32Array, expected: number, unmuted: number): UserPlace {
+  const from = (unmuted + Math.round(SECOND / 10)) * 128;
+  const n = RATE / 2;
+  let lag = 0;
+  let best = -2;
+  for (let l = -RATE / 10; l <= RATE; l++) {
+    let xy = 0;
+    let yy = 0;
+    for (let i = from; i < from + n; i += 4) {
+      const y = MIC_U[i - expected - l] ?? 0;
+      xy += record[i]! * y;
+      yy += y * y;
+    }
+    const c = xy / Math.sqrt(yy + 1e-30);
+    if (c > best) [best, lag] = [c, l];
+  }
+  const base = expected + lag;
+  let xy = 0;
+  let yy = 0;
+  let xx = 0;
+  for (let i = from; i < from + n; i++) {
+    const y = MIC_U[i - base] ?? 0;
+    xy += record[i]! * y;
+    yy += y * y;
+    xx += record[i]! ** 2;
+  }
+  const gain = xy / Math.max(yy, 1e-30);
+  let rr = 0;
+  for (let i = from; i < from + n; i++) rr += (record[i]! - gain * (MIC_U[i - base] ?? 0)) ** 2;
+  return { unmuted, base, gain, fitDb: 10 * Math.log10(xx / Math.max(rr, 1e-30)), start: base + Math.round(USER_AT_S * RATE) };
+}
+
+interface UserRun {
+  out: UserOut;
+  outputs: Float32Array[];
+  quantumOf: Int32Array[];
+  places: UserPlace[];
+  /** The record's sample at MIC_U's start, and where the unmute was asked (the record's quantum). */
+  startAt: number;
+  askedAt: number;
+}
+/** A context frame's sample in a record of the tap's quanta (the render thread can skip quanta under load: Chromium once 24 at the start). */
+function recordSample(out: UserOut, frame: number): number {
+  let q = out.frames.findIndex((f) => f + 128 > frame);
+  if (q < 0) q = out.frames.length - 1;
+  return q * 128 + (frame - out.frames[q]!);
+}
+function analyseUser(out: UserOut): UserRun {
+  const startAt = recordSample(out, out.startFrame);
+  const askedAt = Math.ceil(recordSample(out, out.startFrame + Math.round(USER_ON_S * RATE)) / 128);
+  const outputs = out.sent.map(sentAudio);
+  const quantumOf = out.sent.map((_, k) => {
+    const map = new Int32Array(outputs[k]!.length).fill(-1);
+    let n = 0;
+    out.channels.forEach((c, i) => {
+      if (c[k]! > 0) for (let j = 0; j < 64 && n < map.length; j++) map[n++] = i;
+    });
+    return map;
+  });
+  const places = out.sent.map((_, k) => {
+    let q = Math.floor(startAt / 128);
+    while (q < out.peaks.length && out.peaks[q]![k]! <= 0) q++;
+    return placeUser(f32(out.mics[k]!), startAt, q);
+  });
+  return { out, outputs, quantumOf, places, startAt, askedAt };
+}
+
+/**
+ * Session k of a user pass over the record's quanta from the user's start (rounded to a quantum) for `seconds`: the
+ * output's power (the session's sent 24 kHz audio) over the user's own at the mic (USER at its place in the record,
+ * times the record's gain), dB: muted-sweep's userAfterUnmute measure. The echo left in the output counts in it too
+ * (40 dB or more under the user where the canceller holds the echo; all of it where it does not: WebKit's clone).
+ */
+function userDelivered(run: UserRun, k: number, seconds: number): number {
+  const p = run.places[k]!;
+  const q0 = Math.round(p.start / 128);
+  const q1 = q0 + Math.round((seconds * RATE) / 128);
+  let user = 0;
+  for (let i = q0 * 128; i < q1 * 128; i++) user += (p.gain * (USER[i - p.base] ?? 0)) ** 2;
+  const output = run.outputs[k]!;
+  const map = run.quantumOf[k]!;
+  let out = 0;
+  for (let n = 0; n < output.length; n++) if (map[n]! >= q0 && map[n]! < q1) out += output[n]! ** 2;
+  // the output is at 24 kHz: 64 samples per quantum against the user's 128
+  return 10 * Math.log10(out / ((q1 - q0) * 64) / Math.max(user / ((q1 - q0) * 128), 1e-30));
+}
+/**
+ * Session k's echo reduction over the 0.3 s after the unmute (the echo alone at the mic: the user's speech opens 0.4 s
+ * after it), dB: the echo's power at the mic (MIC_U where the user is silent, times the gain) over the output's.
+ */
+function userEchoDb(run: UserRun, k: number): number {
+  const p = run.places[k]!;
+  const q0 = p.unmuted;
+  const q1 = Math.min(q0 + Math.round((0.3 * RATE) / 128), Math.floor((p.start + Math.round(0.3 * RATE)) / 128));
+  if (q1 <= q0) return Number.NaN;
+  let echo = 0;
+  for (let i = q0 * 128; i < q1 * 128; i++) echo += (p.gain * (ECHO[i - p.base] ?? 0)) ** 2;
+  const output = run.outputs[k]!;
+  const map = run.quantumOf[k]!;
+  let out = 0;
+  for (let n = 0; n < output.length; n++) if (map[n]! >= q0 && map[n]! < q1) out += output[n]! ** 2;
+  return 10 * Math.log10(echo / ((q1 - q0) * 128) / Math.max(out / ((q1 - q0) * 64), 1e-30));
+}
+/** Session k of a user pass in words. */
+function userLine(run: UserRun, k: number): string {
+  const p = run.places[k]!;
+  const late = ((p.unmuted - run.askedAt) * 128 * 1000) / RATE;
+  const behind = ((p.base - run.startAt) * 1000) / RATE;
+  // the echo's power at the mic over the user's, over the first 0.5 s and the utterance (what an echo left whole adds)
+  const ratio = (seconds: number) => {
+    let e = 0;
+    let u = 0;
+    for (let i = Math.round(USER_AT_S * RATE); i < Math.round((USER_AT_S + seconds) * RATE); i++) {
+      e += ECHO[i]! ** 2;
+      u += USER[i]! ** 2;
+    }
+    return 10 * Math.log10(e / u);
+  };
+  const utterance = USER_SPEECH.length / RATE;
+  return (
+    `back ${late.toFixed(0)} ms after asked, its mic ${behind.toFixed(1)} ms behind the buffer (x ${p.gain.toFixed(3)}, fit ${p.fitDb.toFixed(1)} dB), ` +
+    `the user ${(((p.start - p.unmuted * 128) * 1000) / RATE).toFixed(0)} ms after the unmute (${p.start % 128} into a quantum); ` +
+    `echo alone after the unmute ${userEchoDb(run, k).toFixed(1)} dB; the user delivered over its first 0.5 s ${userDelivered(run, k, 0.5).toFixed(1)} dB, ` +
+    `over the utterance ${userDelivered(run, k, utterance).toFixed(1)} dB (the echo at the mic ${ratio(0.5).toFixed(1)} / ${ratio(utterance).toFixed(1)} dB against the user)`
+  );
+}
+
 describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller in %s', (engine: EngineName) => {
   let opened: LibraryPage;
   let run: Run;
+  let userRun: UserRun;
   const via = engine === 'chromium' ? 'file' : 'track';
   const file = via === 'file' ? micFile() : undefined;
 
@@ -511,11 +867,22 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
       echoAtS: ECHO_AT_S,
     })) as PageOut;
     run = analyse(out);
+    // (engine30) the second pass, on the same page: the user
+    const passStarted = Date.now();
+    const userOut = (await opened.page.evaluate(runUser, {
+      micU: Buffer.from(MIC_U.buffer, MIC_U.byteOffset, MIC_U.byteLength).toString('base64'),
+      script: SCRIPT,
+      onS: USER_ON_S,
+      endS: USER_END_S,
+    })) as UserOut;
+    userRun = analyseUser(userOut);
+    console.log(`${engine}: the user pass ${((Date.now() - passStarted) / 1000).toFixed(1)} s`);
     if (process.env.MUTED_DUMP) {
       writeFileSync(`${process.env.MUTED_DUMP}-${engine}.json`, JSON.stringify(out));
+      writeFileSync(`${process.env.MUTED_DUMP}-user-${engine}.json`, JSON.stringify(userOut));
       writeFileSync(`${process.env.MUTED_DUMP}-script.json`, JSON.stringify(SCRIPT));
     }
-  }, 180_000);
+  }, 240_000);
   afterAll(() => opened?.close());
 
   it("the calls ran: no errors; the echo within the canceller's reach (maxDelayMs 250)", () => {
@@ -608,10 +975,49 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
       expect(c.leaks).toBeLessThanOrEqual(0.01);
     },
   );
+
+  // (engine30) The user pass (above). Measured over seven runs (2 cores under a load average of 6-11; WebKit six), the
+  // user's first 0.5 s / the whole utterance / the echo alone over the 0.3 s after the unmute, U and U2: Chromium
+  // -2.0..-3.6 / -0.7..-2.0 / 26.7..42.5 dB (back 19-21 ms after the unmute asked in six runs, 13 ms before it in one);
+  // Firefox -2.9 / -2.1 / 34.0 in three runs, -2.1..-3.2 / -0.8..-1.8 / 32.4..43.3 in four (its track back 0 or 3 quanta
+  // after asked); WebKit +1.9..+2.6 / -1.2..+0.6 / 1.9..6.0: both tracks come back 251-341 ms after the unmute asked and
+  // as far behind their buffer (the echo, 110 ms behind the reply, then 360-450 ms behind it, past maxDelayMs 250), so the echo is left
+  // nearly whole and counts in the user's figure (at the mic it stands 1.4 dB over the user's first 0.5 s, 6.2 dB under
+  // the utterance); less that echo, the user ~+0.8 / -0.7 dB. Node on the same mic (bottom) -2.1 / -1.7 / 39.1 (zeros),
+  // -2.2 / -1.7 / 39.2 (skip), and -2.1..-3.4 / -1.6..-1.8 / 33.2..39.3 over the unmute and the user each moved 0-3
+  // quanta: the real engines' spread is this moment's phase spread. This moment is a kind one: on this timeline in Node
+  // (zeros, 0.1 s apart) the user's first 0.5 s reads -21.1, -15.2, -9.6, -19.8, -22.4 dB after unmutes at 1.3, 1.4,
+  // 2.1, 3.6, 4.4 s, and the real engines lose the user there too: with MUTED_USER_ON=4.4 (three runs) Chromium -28.9,
+  // -5.6, -23.3 dB (its clone once -21.5), Firefox -30.6, -28.2, -31.1, Node -22.4 (zeros) / -24.7 (skip), the
+  // utterance -0.9..-2.3 in all; WebKit's tracks back 0.44-0.54 s late, its echo left whole (docs/NOTES.md engine30).
+  it('U and U2, a user who talks 0.1 s after the unmute: over its first 0.5 s at -7 dB or more, over the utterance at -5 dB or more (measured Chromium -2.0..-3.6, -0.7..-2.0; Firefox -2.1..-3.2, -0.6..-2.1; WebKit +1.9..+2.6 with its echo left in)', () => {
+    expect(userRun.out.errors).toEqual([]);
+    for (const k of [0, 1]) {
+      console.log(`${engine}: ${k === 0 ? 'U (the track)' : 'U2 (its clone)'}: ${userLine(userRun, k)}`);
+      expect(userDelivered(userRun, k, 0.5), `${k}: first 0.5 s`).toBeGreaterThanOrEqual(-7);
+      expect(userDelivered(userRun, k, USER_SPEECH.length / RATE), `${k}: utterance`).toBeGreaterThanOrEqual(-5);
+    }
+  });
+  // WebKit's tracks come back 0.25-0.34 s behind where they stood, past the canceller's reach (as its B and C above).
+  webkitLate(
+    'U and U2: the echo alone over the 0.3 s after the unmute (before the speech opens) cancelled by 20 dB or more (measured Chromium 26.7-42.5, Firefox 32.4-42.8; WebKit 1.9-6.0)',
+    () => {
+      for (const k of [0, 1]) expect(userEchoDb(userRun, k), `${k}`).toBeGreaterThanOrEqual(20);
+    },
+  );
 });
 
 describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled track delivering %s', (mode) => {
   const run = analyse(nodeCalls(mode));
+  const nodeStarted = Date.now();
+  const userRun = analyseUser(nodeUser(mode));
+  const nodeSeconds = (Date.now() - nodeStarted) / 1000;
+  it('U: a user who talks 0.1 s after the unmute: over its first 0.5 s at -7 dB or more, over the utterance at -5 dB or more; the echo alone over the 0.3 s after the unmute cancelled by 20 dB or more (measured -2.1 / -2.2, -1.7, 39.1 / 39.2 dB)', () => {
+    console.log(`Node, ${mode}: U (${nodeSeconds.toFixed(1)} s): ${userLine(userRun, 0)}`);
+    expect(userDelivered(userRun, 0, 0.5)).toBeGreaterThanOrEqual(-7);
+    expect(userDelivered(userRun, 0, USER_SPEECH.length / RATE)).toBeGreaterThanOrEqual(-5);
+    expect(userEchoDb(userRun, 0)).toBeGreaterThanOrEqual(20);
+  });
   // (skip: 4.3 dB, 22.1% leaks, and over mute lengths 0.5-10 s from 1.5 s 14 of 20 under 30 dB, median 10.6 dB, while
   // skipMicrophone dropped the span of reference; since lead20 it feeds the canceller silence: 50.1 dB, 20 of 20 >= 44 dB)
   it('B: over the second after unmute, at most 6 dB under its second before the mute, 35 dB or more, leaks <= 1%', () => {
