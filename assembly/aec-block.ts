@@ -162,7 +162,23 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const UNMUTE_FLOORS_WAIT: bool = isDefined(AEC_UNMUTE_FLOORS_WAIT);
-import { sup_floors_unmeasured, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
+/**
+ * (floor30, a trial; off, compiled out: `--use AEC_UNMUTE_FLOORS_LOW=<percent>`) The floors measured at once on a quiet
+ * first live block after a silent start in the reply's tail (the reference played within the history) are held, once
+ * that block's suppressor has measured them, under the block's quietest bins: each bin's floors at most the given
+ * percentile of the measured noise floor over the real bins (50: the median). `=<1000 + dB>` instead scales them down
+ * by that many dB, their shape kept. Such a block holds the tail's echo, coloured, and no noise of its own to speak of:
+ * measured on it the floors stood at the tail's level (3.1 s + 1..3 quanta: -21.6..-27.8 dB summed, -37.2 at + 0, whose
+ * block held one quantum of the tail at the frame's tapered end), and over the tail and the reply's return the reference
+ * predictors, learning only where the mic stands over the floor before a first onset, stayed high and took the user
+ * (docs/NOTES.md phaseu28, floor30). The median mends the user at 3.1 s at every phase but takes its echo-only cell
+ * further down (18.2 -> 12.4 dB at + 1) and the user at 4.6 s + 3 quanta under -6 dB: off.
+ */
+// @ts-ignore: decorator
+@inline const UNMUTE_FLOORS_LOW: bool = isDefined(AEC_UNMUTE_FLOORS_LOW);
+// @ts-ignore: decorator; AEC_UNMUTE_FLOORS_LOW exists only with --use AEC_UNMUTE_FLOORS_LOW=<percent>
+@inline const UNMUTE_FLOORS_PERCENT: i32 = isDefined(AEC_UNMUTE_FLOORS_LOW) ? <i32>AEC_UNMUTE_FLOORS_LOW : 10;
+import { sup_floors_unmeasured, sup_floors_low, sup_floors_scale, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, onsetRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
@@ -612,6 +628,15 @@ function refPeak(a: Aec): f32 {
   return peak;
 }
 
+/**
+ * (floor30, AEC_UNMUTE_FLOORS_LOW only) The floors unmeasured at a quiet first live block after a silent start; in the
+ * reply's tail (the reference played within the history) held under the block's quietest bins once measured on it.
+ */
+function floorsLowAfter(a: Aec): void {
+  sup_floors_unmeasured(a.sup);
+  if (ALIVE_FLOORS && a.olPause < a.slots) a.alivePending |= 512;
+}
+
 /** (tail27) a block's energy e over its samples after its leading zeros, scaled to the block (a live block has one) */
 function liveEnergy(p: usize, n: i32, e: f32): f32 {
   let i = 0;
@@ -715,6 +740,7 @@ export function aec_block(a: Aec): void {
     // (alive21) Not on the echo: at the first live block without it
     if (DEAD_FRESH_FLOORS && long && a.everLive == 0 && a.suppress) {
       if (ALIVE_FLOORS && a.olPause < a.slots && (UNMUTE_FLOORS_WAIT || !(live < ALIVE_QUIET * refPeak(a)))) a.alivePending |= 1;
+      else if (UNMUTE_FLOORS_LOW) floorsLowAfter(a);
       else sup_floors_unmeasured(a.sup);
     }
     // (alive23) alive after a silent start while a reply plays or in its tail: the reference predictors afresh at its return
@@ -842,6 +868,14 @@ export function aec_block(a: Aec): void {
   const refRiseDb = (RISE_HOLD || HOOKS) && a.suppress ? onsetRiseDb(a) : NO_RISE_DB;
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, refRiseDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
+  // (floor30) the floors just measured on a quiet first live block in the reply's tail, held under its quietest bins
+  if (UNMUTE_FLOORS_LOW) {
+    if ((a.alivePending & 512) != 0) {
+      if (UNMUTE_FLOORS_PERCENT >= 1000) sup_floors_scale(a.sup, Mathf.pow(10, -<f32>(UNMUTE_FLOORS_PERCENT - 1000) / 10));
+      else sup_floors_low(a.sup, <f32>UNMUTE_FLOORS_PERCENT / 100);
+      a.alivePending &= ~512;
+    }
+  }
   const present = a.talking || (a.suppress && sup_user_present(a.sup));
   rd_block(a, sdd, rd_echo_only(a, echoing, present), present); // the stats' echo reduction (reads only)
   if (playing) {

@@ -217,6 +217,39 @@ export function sup_floors_unmeasured(p: usize): void {
 }
 
 /**
+ * (floor30, with `--use AEC_UNMUTE_FLOORS_LOW=<percent>` only) Both floors held under the `q` quantile of the noise
+ * floor over the real bins (1 .. b - 1), the quietest part of the block they were just measured on (./aec-block).
+ */
+export function sup_floors_low(p: usize, q: f32): void {
+  const s = changetype<Suppress>(p);
+  const n = s.b - 1;
+  const want = <i32>(q * <f32>n);
+  let level: f32 = Infinity;
+  for (let i = 1; i < s.b; i++) {
+    const v = load<f32>(s.noise + (<usize>i << 2));
+    let under = 0;
+    for (let j = 1; j < s.b; j++) if (load<f32>(s.noise + (<usize>j << 2)) < v) under++;
+    if (under >= want && v < level) level = v;
+  }
+  level = max<f32>(level, s.floorMin);
+  for (let j = 0; j < s.k; j++) {
+    const o = <usize>j << 2;
+    store<f32>(s.noise + o, min<f32>(load<f32>(s.noise + o), level));
+    store<f32>(s.cnoise + o, min<f32>(load<f32>(s.cnoise + o), level));
+  }
+}
+
+/** (floor30, with `--use AEC_UNMUTE_FLOORS_LOW=<1000 + dB>` only) Both floors scaled by `f` (their shape kept), not under floorMin. */
+export function sup_floors_scale(p: usize, f: f32): void {
+  const s = changetype<Suppress>(p);
+  for (let j = 0; j < s.k; j++) {
+    const o = <usize>j << 2;
+    store<f32>(s.noise + o, max<f32>(load<f32>(s.noise + o) * f, j < s.b ? s.floorMin : 0));
+    store<f32>(s.cnoise + o, max<f32>(load<f32>(s.cnoise + o) * f, j < s.b ? s.floorMin : 0));
+  }
+}
+
+/**
  * (alive23) The reference predictors (zeta, kappa, rho) back to the reset's priors and their learning count to 0 (BOOST
  * again, cold): a mic alive after a silent start in a reply's tail learned them down over a tail with no echo left (./aec-block ALIVE_TAIL).
  */
