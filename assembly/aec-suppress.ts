@@ -219,6 +219,29 @@ function errorOverEstimate(s: Suppress): bool {
 @inline const RISE_HOLD_SPAN_DB: f32 = 6;
 // @ts-ignore: decorator
 @inline const RISE_HOLD_TALK_DB: f32 = 8; // ./aec-state TALK_DB
+/**
+ * (rise30; `--use AEC_UNPLACED_RISE=1` only, compiled out otherwise) Before the echo is placed (no first onset) and
+ * while the trackers are cold, a presence does not start (hang 0) where the reference at the delay statistics'
+ * provisional onset (./aec-change unplacedRiseDb: the candidate's lag, else the profile's peak) rose UNPLACED_RISE_DB or
+ * more over its last ONSET_BLOCKS blocks and the mic stands under the canceller's echo bound (excessDb under
+ * UNPLACED_TALK_DB: its talk flag far from up): the unplaced filter leaves the reply's rising echo whole and the cold
+ * reference predictors lag it. The echo-only C grid at 1.5 s + 1 quantum (the first onset one update late, 1.95 s): a
+ * presence opened at 1.813 s as the reply's next words rose (the echo -35 -> -27 dBFS, E 5-10 dB over zeta A).
+ */
+// @ts-ignore: decorator
+@inline export const UNPLACED_RISE: bool = isDefined(AEC_UNPLACED_RISE);
+// @ts-ignore: decorator
+@inline const UNPLACED_RISE_DB: f32 = 3;
+// @ts-ignore: decorator
+@inline const UNPLACED_TALK_DB: f32 = 0;
+// (`--use AEC_UNPLACED_RISE_HOLD=1` too: such a block starts no presence, instead of judging it at OVER x as a placed rising one)
+// @ts-ignore: decorator
+@inline const UNPLACED_HOLD: bool = UNPLACED_RISE && isDefined(AEC_UNPLACED_RISE_HOLD);
+// (`--use AEC_UNPLACED_RISE_GROWING=1` too: only where that rise is no smaller than the block before's; a user starting as a
+// reply's rise levels off passes)
+// @ts-ignore: decorator
+@inline const UNPLACED_GROWING: bool = UNPLACED_RISE && isDefined(AEC_UNPLACED_RISE_GROWING);
+let lastUnplacedRiseDb: f32 = -100;
 /** (hooks) the last block's refRiseDb, and the blocks the rise hold refused a presence in. */
 let lastRefRiseDb: f32 = -100;
 let riseHolds: i32 = 0;
@@ -381,7 +404,14 @@ export function sup_process(
   // after a pause or a loud passage outran the cold trackers and passed as the user: the desk's 48 kHz
   // cold start at 18 dB 23.1 -> 31.3 dB, 0.3 -> 0% leaks; the living room's 6 dB cold start 20 dB in
   // 0.28 s, not 1.56 s)
-  const overS: f32 = s.warm || (rising && s.hang == 0) ? s.over : OVER_COLD;
+  // (rise30, `--use AEC_UNPLACED_RISE=1`) before the echo is placed, a rise at the estimator's provisional onset as well
+  let unplacedRising = UNPLACED_RISE && !placed && excessDb < UNPLACED_TALK_DB && refRiseDb >= UNPLACED_RISE_DB;
+  if (UNPLACED_GROWING) {
+    // (a trial: a module global, one canceller per instance) only while the rise still grows block on block
+    unplacedRising = unplacedRising && refRiseDb >= lastUnplacedRiseDb;
+    lastUnplacedRiseDb = refRiseDb;
+  }
+  const overS: f32 = s.warm || ((rising || (unplacedRising && !UNPLACED_HOLD)) && s.hang == 0) ? s.over : OVER_COLD;
   const over = f32x4.splat(overS);
   // in a hall (./aec-late's fitted late echo in use) the presence test takes the residual `resid` at HALL_OVER x at most
   const overP = f32x4.splat(s.hall ? min<f32>(overS, HALL_OVER) : overS);
@@ -811,10 +841,11 @@ export function sup_process(
   if (HOOKS) lastRefRiseDb = refRiseDb;
   const riseHeld = RISE_HOLD && s.forgot && s.warm && placed && s.hang == 0 && !s.armedLast && excessDb > RISE_HOLD_TALK_DB &&
     refRiseDb >= RISE_HOLD_MIN_DB && refRiseDb >= excessDb - RISE_HOLD_SLACK_DB && refRiseDb <= excessDb + RISE_HOLD_SPAN_DB;
-  if (HOOKS && riseHeld) riseHolds++;
+  const unplacedHeld = UNPLACED_HOLD && unplacedRising && !s.warm && s.hang == 0;
+  if (HOOKS && (riseHeld || unplacedRising)) riseHolds++;
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
-  if (armed && rearm && !riseHeld) {
+  if (armed && rearm && !riseHeld && !unplacedHeld) {
     s.hang = s.hangBlocks;
     if (excessSum > OL_LOUD * hsum(floorSum)) s.loudAgo = 0;
   } else {
