@@ -16,13 +16,14 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 // @ts-ignore: decorator
 @inline const ARRIVE_LATE_MS: f32 = 250;
 /**
- * (rise30, `--use AEC_UNPLACED_RISE=1,AEC_UNPLACED_RISE_ALIVE=1`) The unplaced rise (./aec-suppress UNPLACED_RISE) judged only
- * on a mic turned live after a silent start while the reply played (alivePending 512), before its first onset: not at a
- * call's cold start (quiet's kiosk 24k 320 ms 30 dB cold start lost its single-talk bound with the rule there, the desk 24k
- * calls' first opening 20 -> 90 ms).
+ * (rise30) The unplaced rise (./aec-suppress UNPLACED_RISE) judged only on a mic turned live after a silent start while
+ * the reply played within the history (alivePending 512), until its first onset; `--use AEC_UNPLACED_RISE_ANY=1`: before
+ * any first onset, a call's cold start too, where the lab lost two bound cells (quiet's kiosk 24k cold-start 320ms 30dB
+ * single talk 17.0 -> 16.1 dB, the desk 24k change@11s move calls' first opening 20 -> 90 ms) and won five (cold-start
+ * convergence 1320-3860 -> 100 ms in four calls, a leak).
  */
 // @ts-ignore: decorator
-@inline const UNPLACED_ALIVE: bool = UNPLACED_RISE && isDefined(AEC_UNPLACED_RISE_ALIVE);
+@inline const UNPLACED_ALIVE: bool = UNPLACED_RISE && !isDefined(AEC_UNPLACED_RISE_ANY);
 /** The reference's rise (dB) handed to the suppressor where none is judged (a dead block; the rule compiled out). */
 // @ts-ignore: decorator
 @inline const NO_RISE_DB: f32 = -100;
@@ -725,8 +726,8 @@ export function aec_block(a: Aec): void {
       if (ALIVE_FLOORS && a.olPause < a.slots && (UNMUTE_FLOORS_WAIT || !(live < ALIVE_QUIET * refPeak(a)))) a.alivePending |= 1;
       else sup_floors_unmeasured(a.sup);
     }
-    // (rise30, AEC_UNPLACED_RISE_ALIVE only) alive after a silent start with the reply played within the history, before a
-    // first onset (512): the suppressor's rule for a reply's rise at an unplaced filter (./aec-suppress UNPLACED_RISE) until it
+    // (rise30) alive after a silent start with the reply played within the history, before a first onset (512): the
+    // suppressor's rule for a reply's rise at an unplaced filter (./aec-suppress UNPLACED_RISE) until that onset
     if (UNPLACED_ALIVE && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 512;
     // (alive23) alive after a silent start while a reply plays or in its tail: the reference predictors afresh at its return
     if (ALIVE_TAIL && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 4;
@@ -851,7 +852,7 @@ export function aec_block(a: Aec): void {
   // 0.7 s later cost the seminar's 24 kHz 6 dB call its convergence (370 -> 1150 ms)
   if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay));
   // (knife25, on since knife26) the reference's rise at the placed onset, for the suppressor's rise hold
-  // (rise30, `--use AEC_UNPLACED_RISE=1`) before the first onset, the rise at the estimator's provisional onset (./aec-suppress UNPLACED_RISE)
+  // (rise30, on since rise30) before the first onset, the rise at the estimator's provisional onset (./aec-suppress UNPLACED_RISE)
   const refRiseDb = (RISE_HOLD || HOOKS || UNPLACED_RISE) && a.suppress ? (UNPLACED_RISE && dl_onset(a.delay) < 0 ? (!UNPLACED_ALIVE || (a.alivePending & 512) != 0 ? unplacedRiseDb(a, dl_provisional(a.delay)) : NO_RISE_DB) : onsetRiseDb(a)) : NO_RISE_DB;
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, refRiseDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);

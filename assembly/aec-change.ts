@@ -508,7 +508,7 @@ export function onsetRiseDb(a: Aec): f32 {
 }
 
 /**
- * (rise30, `--use AEC_UNPLACED_RISE=1` only) Before a first onset: the reference's rise (dB, as onsetRiseDb reads it)
+ * (rise30; not with `--use AEC_UNPLACED_RISE_OFF=1`) Before a first onset: the reference's rise (dB, as onsetRiseDb reads it)
  * at the delay statistics' provisional onset, the candidate's (held or not) or else the profile's peak lag (-100: none
  * yet, or those blocks silent). The suppressor's presence opened on an unplaced filter's echo as the reply rose (the
  * echo-only C grid at 1.5 s + 1 quantum).
