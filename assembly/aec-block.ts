@@ -6,15 +6,24 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced } from "./aec-delay";
+import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
-import { sup_process, RISE_HOLD } from "./aec-suppress";
+import { sup_process, RISE_HOLD, UNPLACED_RISE } from "./aec-suppress";
 import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
 import { rd_block, rd_echo_only } from "./aec-readings";
 
 /** The call's first echo is recognised before its onset (./aec-delay dl_arrival) only at a lag past this, ms: a late first echo (aec-quiet5). */
 // @ts-ignore: decorator
 @inline const ARRIVE_LATE_MS: f32 = 250;
+/**
+ * (rise30) The unplaced rise (./aec-suppress UNPLACED_RISE) judged only on a mic turned live after a silent start while
+ * the reply played within the history (alivePending 512), until its first onset; `--use AEC_UNPLACED_RISE_ANY=1`: before
+ * any first onset, a call's cold start too, where the lab lost two bound cells (quiet's kiosk 24k cold-start 320ms 30dB
+ * single talk 17.0 -> 16.1 dB, the desk 24k change@11s move calls' first opening 20 -> 90 ms) and won five (cold-start
+ * convergence 1320-3860 -> 100 ms in four calls, a leak).
+ */
+// @ts-ignore: decorator
+@inline const UNPLACED_ALIVE: bool = UNPLACED_RISE && !isDefined(AEC_UNPLACED_RISE_ANY);
 /** The reference's rise (dB) handed to the suppressor where none is judged (a dead block; the rule compiled out). */
 // @ts-ignore: decorator
 @inline const NO_RISE_DB: f32 = -100;
@@ -180,7 +189,7 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 @inline const UNMUTE_FLOORS_PERCENT: i32 = isDefined(AEC_UNMUTE_FLOORS_LOW) ? <i32>AEC_UNMUTE_FLOORS_LOW : 10;
 import { sup_floors_unmeasured, sup_floors_low, sup_floors_scale, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
-import { detectPathChange, arriving, rising, onsetRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
+import { detectPathChange, arriving, rising, onsetRiseDb, unplacedRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block, late_early, late_forget } from "./aec-late";
 import { HOOKS, ab_active, ab_active_now, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
@@ -743,6 +752,9 @@ export function aec_block(a: Aec): void {
       else if (UNMUTE_FLOORS_LOW) floorsLowAfter(a);
       else sup_floors_unmeasured(a.sup);
     }
+    // (rise30) alive after a silent start with the reply played within the history, before a first onset (512): the
+    // suppressor's rule for a reply's rise at an unplaced filter (./aec-suppress UNPLACED_RISE) until that onset
+    if (UNPLACED_ALIVE && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 512;
     // (alive23) alive after a silent start while a reply plays or in its tail: the reference predictors afresh at its return
     if (ALIVE_TAIL && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 4;
     // (young20) the model fitted to the echo's return within the slide the stretch allows (at most half a block)
@@ -773,6 +785,7 @@ export function aec_block(a: Aec): void {
     const gap = <f32>a.olPause * <f32>b * 1000 >= OL_PAUSE_MS * <f32>a.sampleRate;
     if ((a.alivePending & 2) != 0 && dl_onset(a.delay) < 0 && gap) a.liveHold = holdBlocks;
     if (gap || dl_onset(a.delay) >= 0) a.alivePending &= ~2;
+    if (UNPLACED_ALIVE && dl_onset(a.delay) >= 0) a.alivePending &= ~512;
     // (alive23) the reply's return after a pause (OL_PAUSE_MS, as its onset lift counts one) before a first onset: the
     // reference predictors at their priors (8) from there until the mic holds an echo to speak of (ALIVE_QUIET)
     if (ALIVE_TAIL && (a.alivePending & 12) != 0) {
@@ -865,7 +878,8 @@ export function aec_block(a: Aec): void {
   // 0.7 s later cost the seminar's 24 kHz 6 dB call its convergence (370 -> 1150 ms)
   if (a.suppress) sup_set_arrival(a.sup, dl_arrival(a.delay, sup_arrive(a.sup), k, 0.5, <i32>(ARRIVE_LATE_MS * <f32>a.sampleRate / (1000 * <f32>b))), dl_arrival_far(a.delay), dl_arrival_age(a.delay));
   // (knife25, on since knife26) the reference's rise at the placed onset, for the suppressor's rise hold
-  const refRiseDb = (RISE_HOLD || HOOKS) && a.suppress ? onsetRiseDb(a) : NO_RISE_DB;
+  // (rise30, on since rise30) before the first onset, the rise at the estimator's provisional onset (./aec-suppress UNPLACED_RISE)
+  const refRiseDb = (RISE_HOLD || HOOKS || UNPLACED_RISE) && a.suppress ? (UNPLACED_RISE && dl_onset(a.delay) < 0 ? (!UNPLACED_ALIVE || (a.alivePending & 512) != 0 ? unplacedRiseDb(a, dl_provisional(a.delay)) : NO_RISE_DB) : onsetRiseDb(a)) : NO_RISE_DB;
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, refRiseDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   // (floor30) the floors just measured on a quiet first live block in the reply's tail, held under its quietest bins

@@ -507,6 +507,23 @@ export function onsetRiseDb(a: Aec): f32 {
   return <f32>10 * Mathf.log10(onsetNow / (onsetBefore / <f32>ONSET_BLOCKS + <f32>1.0e-20));
 }
 
+/**
+ * (rise30; not with `--use AEC_UNPLACED_RISE_OFF=1`) Before a first onset: the reference's rise (dB, as onsetRiseDb reads it)
+ * at the delay statistics' provisional onset, the candidate's (held or not) or else the profile's peak lag (-100: none
+ * yet, or those blocks silent). The suppressor's presence opened on an unplaced filter's echo as the reply rose (the
+ * echo-only C grid at 1.5 s + 1 quantum).
+ */
+export function unplacedRiseDb(a: Aec, lag: i32): f32 {
+  if (lag < 0) return -100;
+  const first = (a.head + max(0, lag - 1)) % a.slots;
+  let now: f32 = 0;
+  for (let i = 0; i < ONSET_SPAN; i++) now = max(now, load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2)));
+  let before: f32 = 0;
+  for (let i = ONSET_SPAN; i < ONSET_SPAN + ONSET_BLOCKS; i++) before += load<f32>(a.xe + (<usize>((first + i) % a.slots) << 2));
+  if (!(now > 1.0e-6 * <f32>a.b)) return -100;
+  return <f32>10 * Mathf.log10(now / (before / <f32>ONSET_BLOCKS + <f32>1.0e-20));
+}
+
 /** What `readOnsetWindow` read: the loudest reference block about the onset, and the sum of the ONSET_BLOCKS before them. */
 let onsetNow: f32 = 0;
 let onsetBefore: f32 = 0;

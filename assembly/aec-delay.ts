@@ -1117,6 +1117,12 @@ export function dl_likely_onset(p: usize): i32 {
   return d.onset >= 0 ? d.onset : d.candidateBlocks > 0 ? d.candidate : -1;
 }
 
+/** (rise30) Before a first onset, the candidate onset of the last updates whether or not its count holds, else the profile's peak lag (-1: none). */
+export function dl_provisional(p: usize): i32 {
+  const d = changetype<Delay>(p);
+  return d.candidate >= 0 ? d.candidate : d.peakLag;
+}
+
 /** The profile's peak: the largest share of the mic one lag of reference explains (0..1). */
 export function dl_peak(p: usize): f32 {
   return changetype<Delay>(p).peak;

@@ -223,6 +223,26 @@ function errorOverEstimate(s: Suppress): bool {
 @inline const RISE_HOLD_SPAN_DB: f32 = 6;
 // @ts-ignore: decorator
 @inline const RISE_HOLD_TALK_DB: f32 = 8; // ./aec-state TALK_DB
+/**
+ * (rise30, on by default; `--use AEC_UNPLACED_RISE_OFF=1`: not, main 55090fb's) Before the echo is placed (no first
+ * onset) on a mic turned live mid-reply (./aec-block UNPLACED_ALIVE), a block whose reference at the delay statistics'
+ * provisional onset (./aec-change unplacedRiseDb: the candidate's lag, else the profile's peak) rose UNPLACED_RISE_DB or
+ * more over its last ONSET_BLOCKS blocks while the mic stands under the canceller's echo bound (excessDb under
+ * UNPLACED_TALK_DB: its talk flag far from up) starts a presence only at `over`, not OVER_COLD, as a placed rising block
+ * does (`rising`, which reads the placed onset only, and the 8x rise at once). The echo-only C grid at 1.5 s + 1 quantum:
+ * the first onset one update late (1.95 s, + 0 at 1.79 s), and as the reply's next words rose (the echo -35 -> -27 dBFS
+ * over 1.80-1.85 s, the rise 3.7 / 4.5 / 7.3 / 8.2 / 9.1 dB at the provisional onset) the cold presence opened at 1.813
+ * s on the unplaced filter's echo (E 5-10 dB over zeta A): 8.7 -> 29.3 dB over the unmute's first second; under 30 dB at
+ * + 0..3 quanta 11 / 12 / 11 / 11 -> 10 / 9 / 10 / 9 of 37, no cell lower. Its cost: the user grid's 1.5 s + 1 and 2.1 s
+ * + 1 (a user after the reply's rise) -0.6 -> -4.9 and -1.2 -> -4.4 dB (base's user passed in the false presence on the
+ * echo; no cell under -6 dB more). Not at a call's cold start (below, UNPLACED_ALIVE).
+ */
+// @ts-ignore: decorator
+@inline export const UNPLACED_RISE: bool = !isDefined(AEC_UNPLACED_RISE_OFF);
+// @ts-ignore: decorator
+@inline const UNPLACED_RISE_DB: f32 = 3;
+// @ts-ignore: decorator
+@inline const UNPLACED_TALK_DB: f32 = 0;
 /** (hooks) the last block's refRiseDb, and the blocks the rise hold refused a presence in. */
 let lastRefRiseDb: f32 = -100;
 let riseHolds: i32 = 0;
@@ -385,7 +405,9 @@ export function sup_process(
   // after a pause or a loud passage outran the cold trackers and passed as the user: the desk's 48 kHz
   // cold start at 18 dB 23.1 -> 31.3 dB, 0.3 -> 0% leaks; the living room's 6 dB cold start 20 dB in
   // 0.28 s, not 1.56 s)
-  const overS: f32 = s.warm || (rising && s.hang == 0) ? s.over : OVER_COLD;
+  // (rise30) before the echo is placed on a mic turned live mid-reply, a rise at the estimator's provisional onset as well
+  const unplacedRising = UNPLACED_RISE && !placed && excessDb < UNPLACED_TALK_DB && refRiseDb >= UNPLACED_RISE_DB;
+  const overS: f32 = s.warm || ((rising || unplacedRising) && s.hang == 0) ? s.over : OVER_COLD;
   const over = f32x4.splat(overS);
   // in a hall (./aec-late's fitted late echo in use) the presence test takes the residual `resid` at HALL_OVER x at most
   const overP = f32x4.splat(s.hall ? min<f32>(overS, HALL_OVER) : overS);
@@ -815,7 +837,7 @@ export function sup_process(
   if (HOOKS) lastRefRiseDb = refRiseDb;
   const riseHeld = RISE_HOLD && s.forgot && s.warm && placed && s.hang == 0 && !s.armedLast && excessDb > RISE_HOLD_TALK_DB &&
     refRiseDb >= RISE_HOLD_MIN_DB && refRiseDb >= excessDb - RISE_HOLD_SLACK_DB && refRiseDb <= excessDb + RISE_HOLD_SPAN_DB;
-  if (HOOKS && riseHeld) riseHolds++;
+  if (HOOKS && (riseHeld || unplacedRising)) riseHolds++; // (rise30: and the unplaced rise's blocks)
   const rearm = !s.forgot || s.hang == 0 || s.armedLast || micOver;
   s.armedLast = armed;
   if (armed && rearm && !riseHeld) {

@@ -108,7 +108,7 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       const pl = k.aec_delay_peak_lag(s);
       lines.push([
         q,
-        `${t.toFixed(3)} peak ${(pl * blockMs).toFixed(0).padStart(3)} ${k.aec_delay_peak(s).toFixed(3)} age ${k.aec_delay_debug(s, 3, pl)} mean ${(sum / Math.max(1, live2)).toFixed(3)} cand ${(k.aec_delay_debug(s, 0, 0) * blockMs).toFixed(0)}x${k.aec_delay_debug(s, 1, 0)} onset ${(ec.delayMs ?? -1).toFixed(0).padStart(3)} hold ${k.aec_state_field(s, 53)} ap ${k.aec_state_field(s, 99)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} g ${k.aec_gain_db(s).toFixed(1)} x ${k.aec_excess_db(s).toFixed(1)} pres ${k.aec_present_blocks(s)} nf ${k.aec_floor_db(s, 0).toFixed(1)} | echo ${db(ech / n)}`,
+        `${t.toFixed(3)} peak ${(pl * blockMs).toFixed(0).padStart(3)} ${k.aec_delay_peak(s).toFixed(3)} age ${k.aec_delay_debug(s, 3, pl)} mean ${(sum / Math.max(1, live2)).toFixed(3)} cand ${(k.aec_delay_debug(s, 0, 0) * blockMs).toFixed(0)}x${k.aec_delay_debug(s, 1, 0)} onset ${(ec.delayMs ?? -1).toFixed(0).padStart(3)} hold ${k.aec_state_field(s, 53)} ap ${k.aec_state_field(s, 99)} rr ${k.aec_state_field(s, 95).toFixed(1)} rh ${k.aec_state_field(s, 96)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} g ${k.aec_gain_db(s).toFixed(1)} x ${k.aec_excess_db(s).toFixed(1)} pres ${k.aec_present_blocks(s)} nf ${k.aec_floor_db(s, 0).toFixed(1)} | echo ${db(ech / n)}`,
       ]);
       ech = 0;
       n = 0;
