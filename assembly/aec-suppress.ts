@@ -130,8 +130,11 @@ import {
 @inline const CN_OVER_NOISE: f32 = 4;
 
 /**
- * (pause27; on since cap30 with cap29's SUSPECT_CAL, below; `--use AEC_SUSPECT_CAP_OFF=1` turns both off, main 55090fb's
- * outputs. Alone it cost the lab's kiosk 24k cold-start 320ms 6dB its single talk, 42.8 -> 21.4 dB, see below) In a cold start's suspect block
+ * (pause27 with cap29's SUSPECT_CAL, below; off, compiled out: `--use AEC_SUSPECT_CAP=1` turns both on. cap30 had it on,
+ * and the clean-clone CI found what its acceptance (bt, changes, switch, quiet, the sweep) does not run: the drc group's
+ * laptop 16k cold-start 60ms 6dB drc compressor single talk 37.6 -> 25.8 dB, under the test's floor 29.2
+ * (test/quality/echo-drc.test.ts; docs/NOTES.md integrate30). Alone it cost the lab's kiosk 24k cold-start 320ms 6dB its
+ * single talk, 42.8 -> 21.4 dB, see below) In a cold start's suspect block
  * (the delay placed, the mic COLD_SUSPECT_DB over the echo bound, the weighted reference not rising: the reference
  * predictors step at 1 x there) where the block's error stands over SUSPECT_CAP_E x the echo estimate (sums over the
  * bins), the residual's term on the linear estimate, eta |Y|^2, is held under the reference's prediction byRef (1 x, not
@@ -147,12 +150,12 @@ import {
  * presence start on the echo (docs/NOTES.md pause27).
  */
 // @ts-ignore: decorator
-@inline const SUSPECT_CAP: bool = !isDefined(AEC_SUSPECT_CAP_OFF);
+@inline const SUSPECT_CAP: bool = isDefined(AEC_SUSPECT_CAP);
 // @ts-ignore: decorator
 @inline const SUSPECT_CAP_E: f32 = 2;
 
 /**
- * (cap29; on with SUSPECT_CAP since cap30, off with it by `--use AEC_SUSPECT_CAP_OFF=1`) SUSPECT_CAP only where the reference
+ * (cap29; with SUSPECT_CAP, `--use AEC_SUSPECT_CAP=1`) SUSPECT_CAP only where the reference
  * predictors were calibrated on the echo before the suspect run: over the cold, placed blocks that are neither suspect
  * nor `rising` (the reply's echo rising), the block's sums of |E|^2 and of byRef (max(zeta A, kappa A_flat) per bin)
  * are smoothed by SUSPECT_CAL_SMOOTH (calE, calR), emptied (0) at each cold block unplaced or rising; a suspect block
