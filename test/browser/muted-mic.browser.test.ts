@@ -853,6 +853,8 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
   let run: Run;
   let userRun: UserRun;
   const via = engine === 'chromium' ? 'file' : 'track';
+  const userPass = engine !== 'webkit' || process.env.MUTED_USER_WEBKIT === '1';
+  const withUser = userPass ? it : it.skip;
   const file = via === 'file' ? micFile() : undefined;
 
   beforeAll(async () => {
@@ -867,7 +869,11 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
       echoAtS: ECHO_AT_S,
     })) as PageOut;
     run = analyse(out);
-    // (engine30) the second pass, on the same page: the user
+    // (engine30) the second pass, on the same page: the user. Not in WebKit unless MUTED_USER_WEBKIT=1: its driver
+    // failed to return that pass's result ("WebDriverError: Could not parse script result") in the clean-clone CI of
+    // 6c93630 and once in engine30's seven runs (there on the first pass, at a load of 11), and its figure counts the
+    // echo its late tracks leave (below); measured there by hand (docs/NOTES.md engine30, integrate30).
+    if (!userPass) return;
     const passStarted = Date.now();
     const userOut = (await opened.page.evaluate(runUser, {
       micU: Buffer.from(MIC_U.buffer, MIC_U.byteOffset, MIC_U.byteLength).toString('base64'),
@@ -990,16 +996,19 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
   // 2.1, 3.6, 4.4 s, and the real engines lose the user there too: with MUTED_USER_ON=4.4 (three runs) Chromium -28.9,
   // -5.6, -23.3 dB (its clone once -21.5), Firefox -30.6, -28.2, -31.1, Node -22.4 (zeros) / -24.7 (skip), the
   // utterance -0.9..-2.3 in all; WebKit's tracks back 0.44-0.54 s late, its echo left whole (docs/NOTES.md engine30).
-  it('U and U2, a user who talks 0.1 s after the unmute: over its first 0.5 s at -7 dB or more, over the utterance at -5 dB or more (measured Chromium -2.0..-3.6, -0.7..-2.0; Firefox -2.1..-3.2, -0.6..-2.1; WebKit +1.9..+2.6 with its echo left in)', () => {
-    expect(userRun.out.errors).toEqual([]);
-    for (const k of [0, 1]) {
-      console.log(`${engine}: ${k === 0 ? 'U (the track)' : 'U2 (its clone)'}: ${userLine(userRun, k)}`);
-      expect(userDelivered(userRun, k, 0.5), `${k}: first 0.5 s`).toBeGreaterThanOrEqual(-7);
-      expect(userDelivered(userRun, k, USER_SPEECH.length / RATE), `${k}: utterance`).toBeGreaterThanOrEqual(-5);
-    }
-  });
+  withUser(
+    'U and U2, a user who talks 0.1 s after the unmute: over its first 0.5 s at -7 dB or more, over the utterance at -5 dB or more (measured Chromium -2.0..-3.6, -0.7..-2.0; Firefox -2.1..-3.2, -0.6..-2.1; WebKit +1.9..+2.6 with its echo left in)',
+    () => {
+      expect(userRun.out.errors).toEqual([]);
+      for (const k of [0, 1]) {
+        console.log(`${engine}: ${k === 0 ? 'U (the track)' : 'U2 (its clone)'}: ${userLine(userRun, k)}`);
+        expect(userDelivered(userRun, k, 0.5), `${k}: first 0.5 s`).toBeGreaterThanOrEqual(-7);
+        expect(userDelivered(userRun, k, USER_SPEECH.length / RATE), `${k}: utterance`).toBeGreaterThanOrEqual(-5);
+      }
+    },
+  );
   // WebKit's tracks come back 0.25-0.34 s behind where they stood, past the canceller's reach (as its B and C above).
-  webkitLate(
+  (userPass ? webkitLate : it.skip)(
     'U and U2: the echo alone over the 0.3 s after the unmute (before the speech opens) cancelled by 20 dB or more (measured Chromium 26.7-42.5, Firefox 32.4-42.8; WebKit 1.9-6.0)',
     () => {
       for (const k of [0, 1]) expect(userEchoDb(userRun, k), `${k}`).toBeGreaterThanOrEqual(20);
