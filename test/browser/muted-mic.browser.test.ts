@@ -788,6 +788,14 @@ function analyseUser(out: UserOut): UserRun {
   return { out, outputs, quantumOf, places, startAt, askedAt };
 }
 
+/** Session k's output energy (24 kHz samples) over the mic's quanta q0 to q1 (q1 excluded). */
+function outputEnergy(run: UserRun, k: number, q0: number, q1: number): number {
+  const output = run.outputs[k]!;
+  const map = run.quantumOf[k]!;
+  let out = 0;
+  for (let n = 0; n < output.length; n++) if (map[n]! >= q0 && map[n]! < q1) out += output[n]! ** 2;
+  return out;
+}
 /**
  * Session k of a user pass over the record's quanta from the user's start (rounded to a quantum) for `seconds`: the
  * output's power (the session's sent 24 kHz audio) over the user's own at the mic (USER at its place in the record,
@@ -800,10 +808,7 @@ function userDelivered(run: UserRun, k: number, seconds: number): number {
   const q1 = q0 + Math.round((seconds * RATE) / 128);
   let user = 0;
   for (let i = q0 * 128; i < q1 * 128; i++) user += (p.gain * (USER[i - p.base] ?? 0)) ** 2;
-  const output = run.outputs[k]!;
-  const map = run.quantumOf[k]!;
-  let out = 0;
-  for (let n = 0; n < output.length; n++) if (map[n]! >= q0 && map[n]! < q1) out += output[n]! ** 2;
+  const out = outputEnergy(run, k, q0, q1);
   // the output is at 24 kHz: 64 samples per quantum against the user's 128
   return 10 * Math.log10(out / ((q1 - q0) * 64) / Math.max(user / ((q1 - q0) * 128), 1e-30));
 }
@@ -818,10 +823,7 @@ function userEchoDb(run: UserRun, k: number): number {
   if (q1 <= q0) return Number.NaN;
   let echo = 0;
   for (let i = q0 * 128; i < q1 * 128; i++) echo += (p.gain * (ECHO[i - p.base] ?? 0)) ** 2;
-  const output = run.outputs[k]!;
-  const map = run.quantumOf[k]!;
-  let out = 0;
-  for (let n = 0; n < output.length; n++) if (map[n]! >= q0 && map[n]! < q1) out += output[n]! ** 2;
+  const out = outputEnergy(run, k, q0, q1);
   return 10 * Math.log10(echo / ((q1 - q0) * 128) / Math.max(out / ((q1 - q0) * 64), 1e-30));
 }
 /** Session k of a user pass in words. */

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import * as src from '../../src/index.js';
 import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
 import { replyScript } from '../helpers/reply-script.js';
+import { sentPcm } from '../helpers/sent-audio.js';
 
 const { RealtimeAudioAdapter } = (process.env.ECHO_LIB ? await import(process.env.ECHO_LIB) : src) as typeof src;
 const RATE = 48000;
@@ -364,13 +365,8 @@ function unmuteRun(on: number, reply: Float32Array) {
   const mic = roomMic(reply, RATE, on + 0.1, 0.11).mic;
   const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
   for (const e of SCRIPT) a.handleServerEvent(e);
-  const sent: Int16Array[] = [];
-  (a as any).sink.fn = (e: any) => {
-    if (e.type === 'input_audio_buffer.append') {
-      const b = Buffer.from(e.audio, 'base64');
-      sent.push(new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
-    }
-  };
+  const sent: Record<string, unknown>[] = [];
+  (a as any).sink.fn = (e: Record<string, unknown>) => sent.push(e);
   const sp = new Float32Array(QUANTUM);
   const z = new Float32Array(QUANTUM);
   const quanta = Math.floor(mic.length / QUANTUM);
@@ -380,13 +376,7 @@ function unmuteRun(on: number, reply: Float32Array) {
   };
   const done = () => {
     a.free();
-    const flat = new Int16Array(sent.reduce((n, x) => n + x.length, 0));
-    let at = 0;
-    for (const x of sent) {
-      flat.set(x, at);
-      at += x.length;
-    }
-    return flat;
+    return sentPcm(sent);
   };
   return { step, done, quanta };
 }
