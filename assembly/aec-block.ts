@@ -643,7 +643,9 @@ function refPeak(a: Aec): f32 {
  */
 function floorsLowAfter(a: Aec): void {
   sup_floors_unmeasured(a.sup);
-  if (ALIVE_FLOORS && a.olPause < a.slots) a.alivePending |= 512;
+  // (floorrise31) its own bit, 1024: it shared rise30's 512, so with rise30 on the floors were held low on every first
+  // live block that bit marks (not only the quiet one) and the unplaced rise's bit was cleared after that block
+  if (ALIVE_FLOORS && a.olPause < a.slots) a.alivePending |= 1024;
 }
 
 /** (tail27) a block's energy e over its samples after its leading zeros, scaled to the block (a live block has one) */
@@ -884,10 +886,10 @@ export function aec_block(a: Aec): void {
   else memory.copy(a.outBlock, out, <usize>b << 2);
   // (floor30) the floors just measured on a quiet first live block in the reply's tail, held under its quietest bins
   if (UNMUTE_FLOORS_LOW) {
-    if ((a.alivePending & 512) != 0) {
+    if ((a.alivePending & 1024) != 0) {
       if (UNMUTE_FLOORS_PERCENT >= 1000) sup_floors_scale(a.sup, Mathf.pow(10, -<f32>(UNMUTE_FLOORS_PERCENT - 1000) / 10));
       else sup_floors_low(a.sup, <f32>UNMUTE_FLOORS_PERCENT / 100);
-      a.alivePending &= ~512;
+      a.alivePending &= ~1024;
     }
   }
   const present = a.talking || (a.suppress && sup_user_present(a.sup));
