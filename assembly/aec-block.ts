@@ -181,7 +181,10 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  * block held one quantum of the tail at the frame's tapered end), and over the tail and the reply's return the reference
  * predictors, learning only where the mic stands over the floor before a first onset, stayed high and took the user
  * (docs/NOTES.md phaseu28, floor30). The median mends the user at 3.1 s at every phase but takes its echo-only cell
- * further down (18.2 -> 12.4 dB at + 1) and the user at 4.6 s + 3 quanta under -6 dB: off.
+ * further down (18.2 -> 12.4 dB at + 1) and the user at 4.6 s + 3 quanta under -6 dB: off. (floorrise31) Its bit is 1024:
+ * on rise30's 512 it held the floors low on every block that bit marks and cleared the unplaced rise after the first
+ * (rise30's echo gains lost with the flag). On its own bit both compose: rise30's cells kept, the user at 3.1 s + 0 / 2 / 3
+ * +0.2 / +0.4 / +0.4 dB, but + 1 -8.2 (the unplaced rise holds the presence on the user's first syllable).
  */
 // @ts-ignore: decorator
 @inline const UNMUTE_FLOORS_LOW: bool = isDefined(AEC_UNMUTE_FLOORS_LOW);
