@@ -264,7 +264,7 @@ export function dl_reset(p: usize): void {
   d.userAgo = 4 * d.mature;
   d.searchLags = d.initialLags;
   if (FAR_EARLY) d.echoSince = 0;
-  if (FAR_EARLY_REPLACE || LATE_EARLY) d.youngWide = 0;
+  if (FAR_EARLY_REPLACE) d.youngWide = 0;
 }
 
 /**
@@ -485,16 +485,6 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
  */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_BACK: bool = isDefined(AEC_FAR_EARLY_BACK);
-/**
- * (late31) `--use AEC_LATE_EARLY=1`: far25's relaxed rules (`early`: young far lags, FAR_EARLY_OVER /
- * FAR_EARLY_STRONG_OVER, the runs halved) for FAR_EARLY_UPDATES updates with echo after a mic turned live after a dead
- * run before any onset (dl_returned; youngWide LATE_RETURNED), not at a call's cold start: WebKit's re-enabled tracks
- * come back 205-341 ms behind themselves, past the search.
- */
-// @ts-ignore: decorator
-@inline const LATE_EARLY: bool = isDefined(AEC_LATE_EARLY);
-// @ts-ignore: decorator
-@inline const LATE_RETURNED: u8 = 16;
 /** Updates with echo since the start or the last path change (dl_reset, dl_rearm) over which the flag's rules hold (1.4 s at 16 kHz, 1.9 s at 24). */
 // @ts-ignore: decorator
 @inline const FAR_EARLY_UPDATES: i32 = REARM_UPDATES;
@@ -521,9 +511,8 @@ function watchBeyond(d: Delay, echoing: bool): void {
     replaceYoung(d);
     return;
   }
-  if ((FAR_EARLY || LATE_EARLY) && <i32>d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
+  if (FAR_EARLY && <i32>d.echoSince < FAR_EARLY_UPDATES) d.echoSince++;
   let early = FAR_EARLY && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES && (!FAR_EARLY_COLD || d.onset < 0);
-  if (LATE_EARLY && d.youngWide == LATE_RETURNED && d.fitEnd < 0 && <i32>d.echoSince < FAR_EARLY_UPDATES) early = true;
   let far = d.farPeak;
   let farLag = d.farLag;
   if (early && d.arriveFarLag >= 0 && d.arriveFar > far) {
@@ -637,14 +626,6 @@ function replaceYoung(d: Delay): void {
   d.beyond = d.beyondCandidate;
   d.candidate = d.beyondCandidate;
   d.candidateBlocks = 0;
-}
-
-/** (late31, LATE_EARLY) The mic turned live after a dead run: before any onset, far25's relaxed rules for FAR_EARLY_UPDATES updates with echo. */
-export function dl_returned(p: usize): void {
-  const d = changetype<Delay>(p);
-  if (!LATE_EARLY || d.onset >= 0) return;
-  d.youngWide = LATE_RETURNED;
-  d.echoSince = 0;
 }
 
 /** (far27, FAR_EARLY_REPLACE) Once, after replaceYoung re-placed the onset: whether the filter moves to it within its dead zone (./aec-block place). */
