@@ -155,7 +155,7 @@ import {
 @inline const SUSPECT_CAP_E: f32 = 2;
 
 /**
- * (cap29; with SUSPECT_CAP, `--use AEC_SUSPECT_CAP=1`) SUSPECT_CAP only where the reference
+ * (cap29; with SUSPECT_CAP) SUSPECT_CAP only where the reference
  * predictors were calibrated on the echo before the suspect run: over the cold, placed blocks that are neither suspect
  * nor `rising` (the reply's echo rising), the block's sums of |E|^2 and of byRef (max(zeta A, kappa A_flat) per bin)
  * are smoothed by SUSPECT_CAL_SMOOTH (calE, calR), emptied (0) at each cold block unplaced or rising; a suspect block

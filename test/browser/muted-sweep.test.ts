@@ -360,8 +360,8 @@ describe("a user who talks right after an unmute in the reply's pause (2.2, 2.3 
 // an unmute at 2.2 s (capped: -3.3 dB delivered, not -9.7) beside one unmuted at 2.3 s + 1 quantum (-3.8, not -19.0)
 // and one at 4.5 s. cap29 kept the calibration's sums (calE / calR / calN) as module globals: interleaved, the other
 // canceller's blocks refilled or emptied them (ECHO_LIB=/tmp/rv27-cap-dist/index.js: fails); now Suppress fields. The rule
-// is off by default again (above): on the default build this holds whatever per-canceller state the kernels keep, and it
-// binds the calibration on a build with `--use AEC_SUSPECT_CAP=1` (ECHO_LIB=<such a build>/index.js). ~6 s of CPU.
+// is on by default after a silent start (sep31, above; these are muted starts), so the default build binds the
+// calibration here (with `--use AEC_SUSPECT_CAP_OFF=1` it holds whatever per-canceller state the kernels keep). ~6 s of CPU.
 function unmuteRun(on: number, reply: Float32Array) {
   const mic = roomMic(reply, RATE, on + 0.1, 0.11).mic;
   const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
