@@ -199,7 +199,7 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 @inline const UNMUTE_FLOORS_LOW: bool = isDefined(AEC_UNMUTE_FLOORS_LOW);
 // @ts-ignore: decorator; AEC_UNMUTE_FLOORS_LOW exists only with --use AEC_UNMUTE_FLOORS_LOW=<percent>
 @inline const UNMUTE_FLOORS_PERCENT: i32 = isDefined(AEC_UNMUTE_FLOORS_LOW) ? <i32>AEC_UNMUTE_FLOORS_LOW : 10;
-import { sup_floors_unmeasured, sup_floors_low, sup_floors_scale, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset } from "./aec-suppress-init";
+import { sup_floors_unmeasured, sup_floors_low, sup_floors_scale, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset, sup_alive_start } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
 import { detectPathChange, arriving, rising, onsetRiseDb, unplacedRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
@@ -769,6 +769,8 @@ export function aec_block(a: Aec): void {
     // (rise30) alive after a silent start with the reply played within the history, before a first onset (512): the
     // suppressor's rule for a reply's rise at an unplaced filter (./aec-suppress UNPLACED_RISE) until that onset
     if (UNPLACED_ALIVE && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 512;
+    // (sep31) alive after a silent start: the suspect cap may bind in this canceller (./aec-suppress SUSPECT_ALIVE)
+    if (long && a.everLive == 0 && a.suppress) sup_alive_start(a.sup);
     // (alive23) alive after a silent start while a reply plays or in its tail: the reference predictors afresh at its return
     if (ALIVE_TAIL && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 4;
     // (late31, LATE_WIDE) the search over the reach at the mic's return

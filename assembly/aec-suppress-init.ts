@@ -144,6 +144,12 @@ export function sup_reset(p: usize): void {
   s.calE = 0;
   s.calR = 0;
   s.calN = 0;
+  s.calAlive = false;
+}
+
+/** (sep31) The mic turned live after a silent start: the suspect cap's rule may bind (./aec-suppress SUSPECT_ALIVE). */
+export function sup_alive_start(p: usize): void {
+  changetype<Suppress>(p).calAlive = true;
 }
 
 /** Forgets the leakage (the linear filter no longer matches the room): eta back to 1 (0 dB). */

@@ -620,4 +620,5 @@
   calE: f32; // (cap29) the reference predictors' calibration before a cold suspect run: smoothed sums of |E|^2 and of byRef over the cold placed blocks neither suspect nor rising, and their count (./aec-suppress SUSPECT_CAL)
   calR: f32;
   calN: i32;
+  calAlive: bool; // (sep31) the mic turned live after a silent start (a muted start of DEAD_RUN_MS or more): where SUSPECT_CAP binds (./aec-suppress SUSPECT_ALIVE)
 }

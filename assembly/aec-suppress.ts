@@ -130,7 +130,7 @@ import {
 @inline const CN_OVER_NOISE: f32 = 4;
 
 /**
- * (pause27 with cap29's SUSPECT_CAL, below; off, compiled out: `--use AEC_SUSPECT_CAP=1` turns both on. cap30 had it on,
+ * (pause27 with cap29's SUSPECT_CAL, below; on since sep31 after a silent start only (SUSPECT_ALIVE, below; `--use AEC_SUSPECT_CAP_OFF=1` both off). cap30 had it on in every cold start,
  * and the clean-clone CI found what its acceptance (bt, changes, switch, quiet, the sweep) does not run: the drc group's
  * laptop 16k cold-start 60ms 6dB drc compressor single talk 37.6 -> 25.8 dB, under the test's floor 29.2
  * (test/quality/echo-drc.test.ts; docs/NOTES.md integrate30). Alone it cost the lab's kiosk 24k cold-start 320ms 6dB its
@@ -150,12 +150,12 @@ import {
  * presence start on the echo (docs/NOTES.md pause27).
  */
 // @ts-ignore: decorator
-@inline const SUSPECT_CAP: bool = isDefined(AEC_SUSPECT_CAP);
+@inline const SUSPECT_CAP: bool = !isDefined(AEC_SUSPECT_CAP_OFF);
 // @ts-ignore: decorator
 @inline const SUSPECT_CAP_E: f32 = 2;
 
 /**
- * (cap29; with SUSPECT_CAP, `--use AEC_SUSPECT_CAP=1`) SUSPECT_CAP only where the reference
+ * (cap29; with SUSPECT_CAP) SUSPECT_CAP only where the reference
  * predictors were calibrated on the echo before the suspect run: over the cold, placed blocks that are neither suspect
  * nor `rising` (the reply's echo rising), the block's sums of |E|^2 and of byRef (max(zeta A, kappa A_flat) per bin)
  * are smoothed by SUSPECT_CAL_SMOOTH (calE, calR), emptied (0) at each cold block unplaced or rising; a suspect block
@@ -186,6 +186,19 @@ import {
 @inline const SUSPECT_CAL_X: f32 = 4;
 // @ts-ignore: decorator
 @inline const SUSPECT_CAL_BLOCKS: i32 = 8;
+
+/**
+ * (sep31) SUSPECT_CAP (with SUSPECT_CAL) only in a canceller whose mic turned live after a silent start (DEAD_RUN_MS or
+ * more of digital silence from its first block: a muted start; ./aec-block sup_alive_start, Suppress calAlive): the
+ * unmutes the rule was built for. A call's cold start is left as before: there a compressor between the reference tap
+ * and the room (drc's laptop 16k cold-start 60ms 6dB drc compressor) moved the echo 5.6-7.1 dB over predictors
+ * calibrated on it at 1.296-1.304 s with no reference rise, the run met the count and the ratio and a presence opened
+ * on the echo over 1.312-1.40 s (single talk 37.6 -> 25.8 dB, the CI's floor 29.2; docs/NOTES.md integrate30, sep31).
+ * `--use AEC_SUSPECT_CAP_ANY=1`: the rule in every cold start (cap30's form); `--use AEC_SUSPECT_CAP_OFF=1`: neither
+ * (main a2e91ac's outputs).
+ */
+// @ts-ignore: decorator
+@inline const SUSPECT_ALIVE: bool = !isDefined(AEC_SUSPECT_CAP_ANY);
 
 /**
  * (pause27) Whether the block's error |E|^2 stands over SUSPECT_CAP_E x the echo estimate's |Y|^2 (sums over the bins):
@@ -488,7 +501,7 @@ export function sup_process(
   // (pause27) a cold start's suspect block with the error over the estimate (the block's sums just stored): the young
   // filter's estimate took up the user, so the residual takes eta |Y|^2 at the reference's prediction at most
   // (SUSPECT_CAP); (cap29, SUSPECT_CAL) only where the predictors stood calibrated on the echo before the run
-  const calibrated = !SUSPECT_CAL || (s.calN >= SUSPECT_CAL_BLOCKS && s.calE <= SUSPECT_CAL_X * s.calR);
+  const calibrated = (!SUSPECT_ALIVE || s.calAlive) && (!SUSPECT_CAL || (s.calN >= SUSPECT_CAL_BLOCKS && s.calE <= SUSPECT_CAL_X * s.calR));
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && calibrated && errorOverEstimate(s) ? <f32>1 : CAP_REF);
   const lgLive = s.warm && placed;
   let lgFit: f32 = lgLive ? lgScale(s, 0) : 0;

@@ -327,16 +327,17 @@ describe('a user who talks right after an unmute at 4.4 s, at four phases of the
   });
 });
 
-// (pause27, cap29; cap30 turned it on, integrate30 off again) The user who talks right after an unmute at 2.2, 2.3 s + 1 quantum and 4.5 s (the call
-// above), where the delay is placed ~0.1 s before the speech opens and the young filter's estimate takes up the user: in a
-// cold suspect block whose error stands over 2 x the estimate, the residual's eta |Y|^2 is held at the reference's
-// prediction (pause27's SUSPECT_CAP), only where the reference predictors stood calibrated on the echo over 8 or more
-// blocks before the run (cap29's SUSPECT_CAL). With `--use AEC_SUSPECT_CAP=1` -3.3, -3.8, -6.4 dB; on the default build
-// -9.7, -19.0, -13.2: an expected failure. The rule is off because it costs the drc group's laptop 16k cold-start 60ms 6dB
-// drc compressor its single talk (37.6 -> 25.8 dB, under echo-drc.test.ts's floor 29.2; docs/NOTES.md integrate30).
-// With the flag on (ECHO_LIB=<such a build>/index.js) it passes, so `it.fails` reports it failed. ~4 s of CPU.
-describe("a user who talks right after an unmute in the reply's pause (2.2, 2.3 s + 1 quantum and 4.5 s; pause27 and cap29's rule, off)", () => {
-  it.fails('the user delivered over its first 0.5 s at 2.2 s and 2.3 s + 1 quantum at -6 dB or more and at 4.5 s at -9 dB or more (measured with `--use AEC_SUSPECT_CAP=1`: -3.3, -3.8, -6.4; the default build: -9.7, -19.0, -13.2)', () => {
+// (pause27, cap29; cap30 turned it on, integrate30 off again, sep31 on after a silent start) The user who talks right
+// after an unmute at 2.2, 2.3 s + 1 quantum and 4.5 s (the call above), where the delay is placed ~0.1 s before the
+// speech opens and the young filter's estimate takes up the user: in a cold suspect block whose error stands over 2 x
+// the estimate, the residual's eta |Y|^2 is held at the reference's prediction (pause27's SUSPECT_CAP), only where the
+// reference predictors stood calibrated on the echo over 8 or more blocks before the run (cap29's SUSPECT_CAL) and the
+// mic turned live after a silent start (sep31's SUSPECT_ALIVE: a call's cold start untouched, where the rule cost the
+// drc group's laptop 16k cold-start 60ms 6dB drc compressor its single talk, 37.6 -> 25.8 dB; docs/NOTES.md
+// integrate30, sep31). Measured -3.3, -3.8, -6.4 dB; main a2e91ac (ECHO_LIB=/tmp/rv30-dist/index.js, or `--use
+// AEC_SUSPECT_CAP_OFF=1`): -9.7, -19.0, -13.2, fails. ~4 s of CPU.
+describe("a user who talks right after an unmute in the reply's pause (2.2, 2.3 s + 1 quantum and 4.5 s; pause27 and cap29's rule, after a silent start: sep31)", () => {
+  it('the user delivered over its first 0.5 s at 2.2 s and 2.3 s + 1 quantum at -6 dB or more and at 4.5 s at -9 dB or more (measured -3.3, -3.8, -6.4; main a2e91ac: -9.7, -19.0, -13.2)', () => {
     const pureEcho = echoAtMic();
     const reply = played();
     const got = new Map<string, number>();
@@ -359,8 +360,8 @@ describe("a user who talks right after an unmute in the reply's pause (2.2, 2.3 
 // an unmute at 2.2 s (capped: -3.3 dB delivered, not -9.7) beside one unmuted at 2.3 s + 1 quantum (-3.8, not -19.0)
 // and one at 4.5 s. cap29 kept the calibration's sums (calE / calR / calN) as module globals: interleaved, the other
 // canceller's blocks refilled or emptied them (ECHO_LIB=/tmp/rv27-cap-dist/index.js: fails); now Suppress fields. The rule
-// is off by default again (above): on the default build this holds whatever per-canceller state the kernels keep, and it
-// binds the calibration on a build with `--use AEC_SUSPECT_CAP=1` (ECHO_LIB=<such a build>/index.js). ~6 s of CPU.
+// is on by default after a silent start (sep31, above; these are muted starts), so the default build binds the
+// calibration here (with `--use AEC_SUSPECT_CAP_OFF=1` it holds whatever per-canceller state the kernels keep). ~6 s of CPU.
 function unmuteRun(on: number, reply: Float32Array) {
   const mic = roomMic(reply, RATE, on + 0.1, 0.11).mic;
   const a = new RealtimeAudioAdapter({ protocol: 'openai', inputRate: RATE, outputRate: RATE, echoCancellation: true, send: () => {} });
