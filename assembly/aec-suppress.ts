@@ -184,8 +184,8 @@ import {
 @inline const SUSPECT_CAL_SMOOTH: f32 = 0.1;
 // @ts-ignore: decorator
 @inline const SUSPECT_CAL_X: f32 = 4;
-// @ts-ignore: decorator
-@inline const SUSPECT_CAL_BLOCKS: i32 = 8;
+// @ts-ignore: decorator; (on44, a trial) `--use AEC_SUSPECT_CAL_BLOCKS=<n>` (with AEC_SUSPECT_CAP) sets the count
+@inline const SUSPECT_CAL_BLOCKS: i32 = isDefined(AEC_SUSPECT_CAL_BLOCKS) ? <i32>AEC_SUSPECT_CAL_BLOCKS : 8;
 
 /**
  * (pause27) Whether the block's error |E|^2 stands over SUSPECT_CAP_E x the echo estimate's |Y|^2 (sums over the bins):
