@@ -1074,7 +1074,10 @@ describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled tr
 // - 1.3 and 3.6 s: the mic turns live mid-word, the delay placed ~0.15 s before the speech, and the user's first
 //   syllable lands in the blocks `rising` flags (the reply's echo rising): zeta A learns it (+4..+5 dB over the
 //   echo-only run's) and the filter takes it (eta |Y|^2 +6..+7 dB), R stands 4-8 dB over the echo-only run's for
-//   ~0.15 s. No flag here mends these.
+//   ~0.15 s. `--use AEC_RISE_USER=1` (no up step for the trackers there, a probe) -7.8 / -4.6 dB, but it loses two lab
+//   cells (switch, changes): off.
+// The first mend is a block count: with the echo 5 quanta further behind the reply 4.4 s reads -29.0 on the flag too,
+// and Chromium / Firefox (their echo 110 ms behind the reply) read -28.9 / -28.2 on it.
 // Measured on main a2e91ac: 1.3 -21.1, 2.1 -9.6, 3.6 -16.0, 4.4 -22.4 dB (4.4 s as the user pass's MUTED_USER_ON=4.4).
 // ~1 s of Node per moment.
 function nodeUserAt(onS: number): number {
