@@ -38,7 +38,8 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       padded.set(played);
       const e = roomMic(padded, RATE, Number.POSITIVE_INFINITY, 0.06).echo;
       const e0 = Math.round((0.3 * RATE) / QUANTUM);
-      deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
+      // (on44) ALIVE_EARLY=<quanta>: the reply delivered that many quanta earlier (the echo that much further behind it)
+      deliver = e0 - Math.round((0.05 * RATE) / QUANTUM) - Number(process.env.ALIVE_EARLY ?? 0);
       ECHO = new Float32Array(15 * RATE);
       ECHO.set(e.subarray(0, ECHO.length - e0 * QUANTUM), e0 * QUANTUM);
       // (on44) ALIVE_USER=<s> in this mode too: muted-mic's user pass's user (the speech fixture at half scale) from that
