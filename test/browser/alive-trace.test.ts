@@ -7,6 +7,7 @@
 import { describe, it } from 'vitest';
 import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
 import { replyScript } from '../helpers/reply-script.js';
+import { speech48k } from '../helpers/speech-fixture.js';
 
 const RATE = 48000;
 describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
@@ -37,9 +38,18 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       padded.set(played);
       const e = roomMic(padded, RATE, Number.POSITIVE_INFINITY, 0.06).echo;
       const e0 = Math.round((0.3 * RATE) / QUANTUM);
-      deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
+      // (on44) ALIVE_EARLY=<quanta>: the reply delivered that many quanta earlier (the echo that much further behind it)
+      deliver = e0 - Math.round((0.05 * RATE) / QUANTUM) - Number(process.env.ALIVE_EARLY ?? 0);
       ECHO = new Float32Array(15 * RATE);
       ECHO.set(e.subarray(0, ECHO.length - e0 * QUANTUM), e0 * QUANTUM);
+      // (on44) ALIVE_USER=<s> in this mode too: muted-mic's user pass's user (the speech fixture at half scale) from that
+      // absolute time (0.3 s + the pass's USER_AT_S: 4.8 s for MUTED_USER_ON=4.4); ECHO_ONLY keeps the echo alone
+      if (process.env.ALIVE_USER) {
+        ECHO_ONLY = ECHO.slice();
+        const speech = speech48k();
+        const at = Math.round(Number(process.env.ALIVE_USER) * RATE);
+        for (let i = at; i < ECHO.length && i - at < speech.length; i++) ECHO[i]! += 0.5 * speech[i - at]!;
+      }
       // (alive23) ALIVE_USER=<s>: the test scenes' user too from that time (the grid's mic with a user talking after the unmute)
     } else {
       const rm = roomMic(played, RATE, Number(process.env.ALIVE_USER ?? Number.POSITIVE_INFINITY), 0.11);

@@ -1061,3 +1061,77 @@ describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled tr
     expect(c.leaks).toBeLessThanOrEqual(0.01);
   });
 });
+
+// (on44) The moments this timeline loses the user in Node (zeros, the user 0.1 s after the unmute; engine30's grid, 0.1 s
+// apart; the real engines lose 4.4 s too: above), each its own call at that moment, judged as U (its first 0.5 s at
+// -7 dB or more). Node's record is the mic itself, so the user stands where it was put (no placement search). Two
+// mechanisms (docs/NOTES.md on44), each at two moments 2.3 s apart (the reply's one pass apart, the same words):
+// - 4.4 and 2.1 s: the mic turns live in the reply's tail, the delay is placed 7 blocks before the user's first
+//   syllable (4.4 s: at 5.109 s, the speech from ~5.11), and the young filter takes up the user (pause27's): |Y|^2
+//   +2..+3 dB, eta |Y|^2 +5..+7 dB over the echo-only run's, the share 0.00-0.16 until 5.32 s. pause27's cap with
+//   cap29's calibration (AEC_SUSPECT_CAP, off since integrate30) does not bind: 7 counted blocks, under its 8.
+//   `--use AEC_SUSPECT_CAP=1 --use AEC_SUSPECT_CAL_BLOCKS=5` binds (4.4 s -22.4 -> -2.2 dB, 2.1 s -9.6 -> -5.5).
+// - 1.3 and 3.6 s: the mic turns live mid-word, the delay placed ~0.15 s before the speech, and the user's first
+//   syllable lands in the blocks `rising` flags (the reply's echo rising): zeta A learns it (+4..+5 dB over the
+//   echo-only run's) and the filter takes it (eta |Y|^2 +6..+7 dB), R stands 4-8 dB over the echo-only run's for
+//   ~0.15 s. `--use AEC_RISE_USER=1` (no up step for the trackers there, a probe) -7.8 / -4.6 dB, but it loses two lab
+//   cells (switch, changes): off.
+// The first mend is a block count: with the echo 5 quanta further behind the reply 4.4 s reads -29.0 on the flag too,
+// and Chromium / Firefox (their echo 110 ms behind the reply) read -28.9 / -28.2 on it.
+// Measured on main a2e91ac: 1.3 -21.1, 2.1 -9.6, 3.6 -16.0, 4.4 -22.4 dB (4.4 s as the user pass's MUTED_USER_ON=4.4).
+// ~1 s of Node per moment.
+function nodeUserAt(onS: number): number {
+  const userAt = Math.round((onS + 0.1) * RATE);
+  const user = new Float32Array(ECHO.length);
+  for (let i = userAt; i < user.length && i - userAt < USER_SPEECH.length; i++) user[i] = 0.5 * USER_SPEECH[i - userAt]!;
+  const e0 = Math.round((0.3 * RATE) / QUANTUM);
+  const deliver = e0 - Math.round((0.05 * RATE) / QUANTUM);
+  const count = e0 + Math.ceil((userAt + 0.6 * RATE) / QUANTUM);
+  const live = e0 + (onS * RATE) / QUANTUM;
+  const sent: string[] = [];
+  const a = new RealtimeAudioAdapter({
+    protocol: 'openai',
+    inputRate: RATE,
+    outputRate: RATE,
+    echoCancellation: true,
+    send: (e) => {
+      const event = e as { type: string; audio?: string };
+      if (event.type === 'input_audio_buffer.append') sent.push(event.audio!);
+    },
+  });
+  const mic = new Float32Array(QUANTUM);
+  const speaker = new Float32Array(QUANTUM);
+  for (let q = 0; q < count; q++) {
+    if (q === deliver) for (const e of SCRIPT) a.handleServerEvent(e);
+    a.readPlayback(speaker);
+    for (let i = 0; i < QUANTUM; i++) {
+      const n = (q - e0) * QUANTUM + i;
+      mic[i] = q < live || n < 0 ? 0 : (ECHO[n] ?? 0) + user[n]!;
+    }
+    a.pushMicrophone(mic);
+  }
+  a.free();
+  // every quantum pushed: the output's sample n (24 kHz) is quantum n / 64's; over the user's first 0.5 s from its quantum
+  const output = sentAudio(sent);
+  const q0 = Math.round((e0 * QUANTUM + userAt) / QUANTUM);
+  const q1 = q0 + Math.round((0.5 * RATE) / QUANTUM);
+  let out = 0;
+  for (let n = q0 * 64; n < q1 * 64; n++) out += (output[n] ?? 0) ** 2;
+  let own = 0;
+  for (let i = q0 * QUANTUM; i < q1 * QUANTUM; i++) own += (user[i - e0 * QUANTUM] ?? 0) ** 2;
+  return 10 * Math.log10(out / ((q1 - q0) * 64) / Math.max(own / ((q1 - q0) * QUANTUM), 1e-30));
+}
+describe('the user after an unmute at the moments this timeline loses it, in Node (on44)', () => {
+  for (const [onS, measured, mechanism] of [
+    [4.4, -22.4, 'placed 7 blocks before the speech, the young filter takes the user; AEC_SUSPECT_CAL_BLOCKS=5 -2.2'],
+    [2.1, -9.6, 'as 4.4 s, one pass of the reply earlier; AEC_SUSPECT_CAL_BLOCKS=5 -5.5'],
+    [1.3, -21.1, 'the speech opens in blocks flagged rising: zeta A and the filter learn it'],
+    [3.6, -16.0, 'as 1.3 s, one pass later'],
+  ] as const) {
+    it.fails(`unmuted at ${onS} s: the user's first 0.5 s at -7 dB or more (measured ${measured} dB: ${mechanism})`, () => {
+      const db = nodeUserAt(onS);
+      console.log(`Node, zeros, unmuted at ${onS} s: the user's first 0.5 s ${db.toFixed(1)} dB`);
+      expect(db).toBeGreaterThanOrEqual(-7);
+    });
+  }
+});
