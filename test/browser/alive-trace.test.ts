@@ -102,7 +102,14 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       a.readPlayback(sp);
       const live = t >= on;
       // (late32) ALIVE_LATE=<s>: WebKit's late resume (late31): zeros until on + late, then the echo `late` s behind
-      const mic = LATE > 0 ? (t >= on + LATE - 1e-9 ? ECHO.subarray(q * QUANTUM - LATE_Q, (q + 1) * QUANTUM - LATE_Q) : z) : live ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM) : z;
+      const mic =
+        LATE > 0
+          ? t >= on + LATE - 1e-9
+            ? ECHO.subarray(q * QUANTUM - LATE_Q, (q + 1) * QUANTUM - LATE_Q)
+            : z
+          : live
+            ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM)
+            : z;
       a.pushMicrophone(mic);
       if (t < from) continue;
       for (const v of mic) ech += v * v;
