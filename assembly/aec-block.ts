@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional, dl_search_set } from "./aec-delay";
+import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional, dl_search_set, dl_late_arm } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process, RISE_HOLD, UNPLACED_RISE } from "./aec-suppress";
 import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
@@ -33,6 +33,9 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const LATE_WIDE: bool = isDefined(AEC_LATE_WIDE);
+/** (late32) `--use AEC_LATE_ARM=1`: LATE_WIDE's widening taken only once the echo stands past the search (./aec-delay lateArmed). */
+// @ts-ignore: decorator
+@inline const LATE_ARM: bool = isDefined(AEC_LATE_ARM);
 /** The reference's rise (dB) handed to the suppressor where none is judged (a dead block; the rule compiled out). */
 // @ts-ignore: decorator
 @inline const NO_RISE_DB: f32 = -100;
@@ -775,6 +778,8 @@ export function aec_block(a: Aec): void {
     if (ALIVE_TAIL && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 4;
     // (late31, LATE_WIDE) the search over the reach at the mic's return
     if (LATE_WIDE && long) dl_search_set(a.delay, true);
+    // (late32, LATE_ARM) the same, widened only once the echo stands past the search (./aec-delay lateArmed)
+    if (LATE_ARM && long) dl_late_arm(a.delay);
     // (young20) the model fitted to the echo's return within the slide the stretch allows (at most half a block)
     if (DEAD_FIT && long && a.bestErle > 10) {
       const slide = 1 + <i32>Mathf.ceil(<f32>a.deadRun * <f32>b * DEAD_DRIFT);

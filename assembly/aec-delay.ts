@@ -264,7 +264,7 @@ export function dl_reset(p: usize): void {
   d.userAgo = 4 * d.mature;
   d.searchLags = d.initialLags;
   if (FAR_EARLY) d.echoSince = 0;
-  if (FAR_EARLY_REPLACE) d.youngWide = 0;
+  if (FAR_EARLY_REPLACE || LATE_ARM) d.youngWide = 0;
 }
 
 /**
@@ -282,6 +282,7 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
   else if (k == 260 && dIm == dRe + 260 * 4) statistics<u16>(p, x, xz, slots, head, k, dRe, dIm);
   else if (k == 516 && dIm == dRe + 516 * 4) statistics<u32>(p, x, xz, slots, head, k, dRe, dIm);
   else statistics<u64>(p, x, xz, slots, head, k, dRe, dIm);
+  if (LATE_ARM && changetype<Delay>(p).youngWide >= LATE_ARMED) lateArmed(changetype<Delay>(p));
   watchBeyond(changetype<Delay>(p), echoing);
   return decide(changetype<Delay>(p), echoing, heard);
 }
@@ -923,7 +924,7 @@ export function dl_rearm(p: usize): void {
   d.rearmed = REARM_UPDATES;
   d.provisional = 0;
   if (FAR_EARLY) d.echoSince = 0;
-  if (FAR_EARLY_REPLACE) d.youngWide = 0;
+  if (FAR_EARLY_REPLACE || LATE_ARM) d.youngWide = 0;
   d.candidate = -1;
   d.candidateBlocks = 0;
   // (soakworst18) a search widened past maxDelayMs (watchBeyond) narrows back at a path change whose accepted
@@ -1069,6 +1070,48 @@ export function dl_arrival_far(p: usize): bool {
   return changetype<Delay>(p).arrivedFar;
 }
 
+/**
+ * (late32) `--use AEC_LATE_ARM=1`: late31's search over the reach at a mic's return after a dead run (./aec-block
+ * LATE_WIDE), taken only on evidence: armed at the return (dl_late_arm), the search widens once the profile's peak past
+ * it (young lags too, as dl_arrival reads them: arriveFar) stands LATE_ARM_OVER x over the peak within and 2x the mean,
+ * over BEYOND_MIN, for LATE_ARM_UPDATES updates in a row (echo or not: a reply's pause stalled the run past the
+ * placement's hold, docs/NOTES.md late32); disarmed by a first onset, a widening or a path change. Traced (alive-trace,
+ * ALIVE_LATE): WebKit's late resume (C, 0.30-0.34 s late at 1.5 s) reads the far peak 1.3-1.6x the young near one from
+ * its first far update; the grid's unmute at 2.9 s + 1 quantum (no lateness) reads it 0.46x at most. A wide search from
+ * the return places the same onset there at the same time, but its mean over twice the lags (0.083 against 0.144 at
+ * 3.43 s) and the suppressor's presence let the reply's return pass (2.9 s + 1: 34.5 -> 6.6 dB). The arm's state lives
+ * in youngWide (FAR_EARLY_REPLACE only, the layout unchanged): LATE_ARMED + the run.
+ */
+// @ts-ignore: decorator
+@inline const LATE_ARM: bool = isDefined(AEC_LATE_ARM);
+// @ts-ignore: decorator
+@inline const LATE_ARMED: u8 = 4;
+// @ts-ignore: decorator
+@inline const LATE_ARM_OVER: f32 = isDefined(AEC_LATE_ARM_OVER) ? <f32>AEC_LATE_ARM_OVER : 1.25;
+// @ts-ignore: decorator
+@inline const LATE_ARM_UPDATES: i32 = isDefined(AEC_LATE_ARM_UPDATES) ? AEC_LATE_ARM_UPDATES : 2;
+function lateArmed(d: Delay): void {
+  if (d.onset >= 0 || d.searchLags >= d.reachLags) {
+    d.youngWide = 0;
+    return;
+  }
+  const far = d.arriveFar;
+  if (d.arriveFarLag < 0 || !(far > BEYOND_MIN) || !(far > LATE_ARM_OVER * d.peak) || !(far > 2 * d.mean)) {
+    d.youngWide = LATE_ARMED;
+    return;
+  }
+  const run = <i32>d.youngWide - <i32>LATE_ARMED + 1;
+  if (run >= LATE_ARM_UPDATES) {
+    d.searchLags = d.reachLags;
+    d.youngWide = 0;
+  } else d.youngWide = <u8>(<i32>LATE_ARMED + run);
+}
+/** (late32, LATE_ARM) Arms the search's widening on evidence (lateArmed) at a mic's return after a dead run. */
+export function dl_late_arm(p: usize): void {
+  const d = changetype<Delay>(p);
+  if (d.searchLags < d.reachLags) d.youngWide = LATE_ARMED;
+}
+
 /** (soakworst18, the bench hooks only) Sets the searched lags: the reach (wide, as dl_beyond's widening leaves them) or the initial search. */
 export function dl_search_set(p: usize, wide: bool): void {
   const d = changetype<Delay>(p);
@@ -1091,6 +1134,12 @@ export function dl_debug(p: usize, which: i32, l: i32): i32 {
   if (which == 7) return d.windowLags;
   if (which == 8) return d.peakLag;
   if (which == 9) return d.mature;
+  if (which == 10) return d.arriveFarLag; // (late32) the far peak over young lags too (aec-bt10), its lag
+  if (which == 11) return <i32>(d.arriveFar * 1000); // and its coherence x 1000
+  if (which == 12) return <i32>(d.mean * 1000); // the mean over the searched lags x 1000
+  if (which == 13) return d.onset;
+  if (which == 14) return d.provisional;
+  if (which == 15) return <i32>d.youngWide; // (late32, LATE_ARM: LATE_ARMED + the run)
   if (l < 0 || l >= d.lags) return -1;
   if (which == 3) return load<i32>(d.ages + (<usize>l << 2));
   const f = load<i32>(d.fresh + (<usize>l << 2));

@@ -2,7 +2,9 @@
 // ALIVE_ON s, zeros) through a hooked build (ECHO_HOOKED=<index.js> from bench/echo-lab/hooked-build.mjs), a line
 // every ALIVE_EVERY quanta from ALIVE_FROM to ALIVE_TO s: the delay estimate's peak lag (ms), peak, the profile's mean
 // over the searched lags, the candidate (ms x updates), the onset (ms), the placement's hold (blocks), the filter's
-// offset (ms), ERLE, and the echo / output energy (dB) over the line's quanta. Runs only with ALIVE_TRACE=1:
+// offset (ms), ERLE, and the echo / output energy (dB) over the line's quanta; (late32) the searched lags (sl, ms), the
+// far peak over young lags past them (far: ms, coherence), the mean (m), provisional (pv), LATE_ARM's state (yw).
+// ALIVE_LATE=<s>: WebKit's late resume (docs/NOTES.md late31): zeros until ALIVE_ON + ALIVE_LATE, the echo that much behind. Runs only with ALIVE_TRACE=1:
 // `ALIVE_TRACE=1 ALIVE_ON=1.9 ECHO_HOOKED=... npx vitest run test/browser/alive-trace.test.ts`.
 import { describe, it } from 'vitest';
 import { QUANTUM, roomMic } from '../helpers/browser-scenes.js';
@@ -87,6 +89,8 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
     };
     const sp = new Float32Array(QUANTUM);
     const z = new Float32Array(QUANTUM);
+    const LATE = Number(process.env.ALIVE_LATE ?? 0);
+    const LATE_Q = Math.round((LATE * RATE) / QUANTUM) * QUANTUM;
     const db = (x: number) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
     console.log(`rate ${rate} block ${ec.blockSamples} on ${on}`);
     let ech = 0;
@@ -97,7 +101,15 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       if (mode === 'mic' && q === deliver) for (const e of SCRIPT) a.handleServerEvent(e);
       a.readPlayback(sp);
       const live = t >= on;
-      const mic = live ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM) : z;
+      // (late32) ALIVE_LATE=<s>: WebKit's late resume (late31): zeros until on + late, then the echo `late` s behind
+      const mic =
+        LATE > 0
+          ? t >= on + LATE - 1e-9
+            ? ECHO.subarray(q * QUANTUM - LATE_Q, (q + 1) * QUANTUM - LATE_Q)
+            : z
+          : live
+            ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM)
+            : z;
       a.pushMicrophone(mic);
       if (t < from) continue;
       for (const v of mic) ech += v * v;
@@ -118,7 +130,7 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       const pl = k.aec_delay_peak_lag(s);
       lines.push([
         q,
-        `${t.toFixed(3)} peak ${(pl * blockMs).toFixed(0).padStart(3)} ${k.aec_delay_peak(s).toFixed(3)} age ${k.aec_delay_debug(s, 3, pl)} mean ${(sum / Math.max(1, live2)).toFixed(3)} cand ${(k.aec_delay_debug(s, 0, 0) * blockMs).toFixed(0)}x${k.aec_delay_debug(s, 1, 0)} onset ${(ec.delayMs ?? -1).toFixed(0).padStart(3)} hold ${k.aec_state_field(s, 53)} ap ${k.aec_state_field(s, 99)} rr ${k.aec_state_field(s, 95).toFixed(1)} rh ${k.aec_state_field(s, 96)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} g ${k.aec_gain_db(s).toFixed(1)} x ${k.aec_excess_db(s).toFixed(1)} pres ${k.aec_present_blocks(s)} nf ${k.aec_floor_db(s, 0).toFixed(1)} | echo ${db(ech / n)}`,
+        `${t.toFixed(3)} peak ${(pl * blockMs).toFixed(0).padStart(3)} ${k.aec_delay_peak(s).toFixed(3)} age ${k.aec_delay_debug(s, 3, pl)} mean ${(sum / Math.max(1, live2)).toFixed(3)} cand ${(k.aec_delay_debug(s, 0, 0) * blockMs).toFixed(0)}x${k.aec_delay_debug(s, 1, 0)} sl ${(L * blockMs).toFixed(0)} far ${(k.aec_delay_debug(s, 10, 0) * blockMs).toFixed(0)} ${(k.aec_delay_debug(s, 11, 0) / 1000).toFixed(3)} m ${(k.aec_delay_debug(s, 12, 0) / 1000).toFixed(3)} pv ${k.aec_delay_debug(s, 14, 0)} yw ${k.aec_delay_debug(s, 15, 0)} onset ${(ec.delayMs ?? -1).toFixed(0).padStart(3)} hold ${k.aec_state_field(s, 53)} ap ${k.aec_state_field(s, 99)} rr ${k.aec_state_field(s, 95).toFixed(1)} rh ${k.aec_state_field(s, 96)} off ${(k.aec_filter_offset(s) * blockMs).toFixed(0).padStart(3)} mv ${k.aec_filter_moves(s)} best ${db(k.aec_best_erle(s))} T${k.aec_talking(s)} g ${k.aec_gain_db(s).toFixed(1)} x ${k.aec_excess_db(s).toFixed(1)} pres ${k.aec_present_blocks(s)} nf ${k.aec_floor_db(s, 0).toFixed(1)} | echo ${db(ech / n)}`,
       ]);
       ech = 0;
       n = 0;
