@@ -33,9 +33,9 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const LATE_WIDE: bool = isDefined(AEC_LATE_WIDE);
-/** (late32) `--use AEC_LATE_ARM=1`: LATE_WIDE's widening taken only once the echo stands past the search (./aec-delay lateArmed). */
+/** (late32, on since integrate31; `--use AEC_LATE_ARM_OFF=1`: off) LATE_WIDE's widening taken only once the echo stands past the search (./aec-delay lateArmed). */
 // @ts-ignore: decorator
-@inline const LATE_ARM: bool = isDefined(AEC_LATE_ARM);
+@inline const LATE_ARM: bool = !isDefined(AEC_LATE_ARM_OFF);
 /** The reference's rise (dB) handed to the suppressor where none is judged (a dead block; the rule compiled out). */
 // @ts-ignore: decorator
 @inline const NO_RISE_DB: f32 = -100;

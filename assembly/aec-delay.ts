@@ -1071,7 +1071,7 @@ export function dl_arrival_far(p: usize): bool {
 }
 
 /**
- * (late32) `--use AEC_LATE_ARM=1`: late31's search over the reach at a mic's return after a dead run (./aec-block
+ * (late32; on by default since integrate31, `--use AEC_LATE_ARM_OFF=1` turns it off) late31's search over the reach at a mic's return after a dead run (./aec-block
  * LATE_WIDE), taken only on evidence: armed at the return (dl_late_arm), the search widens once the profile's peak past
  * it (young lags too, as dl_arrival reads them: arriveFar) stands LATE_ARM_OVER x over the peak within and 2x the mean,
  * over BEYOND_MIN, for LATE_ARM_UPDATES updates in a row (echo or not: a reply's pause stalled the run past the
@@ -1083,7 +1083,7 @@ export function dl_arrival_far(p: usize): bool {
  * in youngWide (FAR_EARLY_REPLACE only, the layout unchanged): LATE_ARMED + the run.
  */
 // @ts-ignore: decorator
-@inline const LATE_ARM: bool = isDefined(AEC_LATE_ARM);
+@inline const LATE_ARM: bool = !isDefined(AEC_LATE_ARM_OFF);
 // @ts-ignore: decorator
 @inline const LATE_ARMED: u8 = 4;
 // @ts-ignore: decorator

@@ -968,21 +968,20 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
   // A canceller whose mic starts on exact zeros while the reply plays cancels far less once the mic
   // comes back than a fresh call on the same echo (Node, below): a kernel case left open (docs/NOTES.md
   // muted20). Firefox's empty input skips the mic instead (at this moment that passes; at most others not).
-  judged(engine === 'firefox')(
-    "C, muted from its first quantum and unmuted at the reply's second pass: its first second within 10 dB of a fresh call's (A's first second, the same echo), leaks <= 1%",
-    () => {
-      const u = run.unmuted.c;
-      const c = judge(run, 2, u, u + SECOND);
-      const fresh = judge(run, 0, run.e0, run.e0 + SECOND);
-      const a = judge(run, 0, u, u + SECOND);
-      console.log(`${engine}: after C's unmute: A ${fmt(a)}; C ${fmt(c)}; A's first second ${fmt(fresh)}`);
-      expect(a.reductionDb).toBeGreaterThanOrEqual(35);
-      expect(fresh.reductionDb).toBeGreaterThanOrEqual(35);
-      if (engine === 'chromium') return;
-      expect(c.reductionDb).toBeGreaterThanOrEqual(fresh.reductionDb - 10);
-      expect(c.leaks).toBeLessThanOrEqual(0.01);
-    },
-  );
+  // WebKit's track comes back 0.25-0.34 s late, past maxDelayMs: 3.5 dB, 41.8% leaks until late32's armed wide
+  // search (on since integrate31): 38.5 / 43.1 dB, 0% (two runs; late31's always-wide search 42.0 / 39.2).
+  it("C, muted from its first quantum and unmuted at the reply's second pass: its first second within 10 dB of a fresh call's (A's first second, the same echo), leaks <= 1%", () => {
+    const u = run.unmuted.c;
+    const c = judge(run, 2, u, u + SECOND);
+    const fresh = judge(run, 0, run.e0, run.e0 + SECOND);
+    const a = judge(run, 0, u, u + SECOND);
+    console.log(`${engine}: after C's unmute: A ${fmt(a)}; C ${fmt(c)}; A's first second ${fmt(fresh)}`);
+    expect(a.reductionDb).toBeGreaterThanOrEqual(35);
+    expect(fresh.reductionDb).toBeGreaterThanOrEqual(35);
+    if (engine === 'chromium') return;
+    expect(c.reductionDb).toBeGreaterThanOrEqual(fresh.reductionDb - 10);
+    expect(c.leaks).toBeLessThanOrEqual(0.01);
+  });
 
   // (engine30) The user pass (above). Measured over seven runs (2 cores under a load average of 6-11; WebKit six), the
   // user's first 0.5 s / the whole utterance / the echo alone over the 0.3 s after the unmute, U and U2: Chromium
@@ -1009,9 +1008,10 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
       }
     },
   );
-  // WebKit's tracks come back 0.25-0.34 s behind where they stood, past the canceller's reach (as its B and C above).
-  (userPass ? webkitLate : it.skip)(
-    'U and U2: the echo alone over the 0.3 s after the unmute (before the speech opens) cancelled by 20 dB or more (measured Chromium 26.7-42.5, Firefox 32.4-42.8; WebKit 1.9-6.0)',
+  // WebKit's tracks come back 0.25-0.34 s behind where they stood, past maxDelayMs: 1.9-6.0 dB until late32's armed wide
+  // search (on since integrate31), 37.2-40.8 dB (two runs, MUTED_USER_WEBKIT=1; the user then -1.7..-2.5, -0.9..-2.0).
+  withUser(
+    'U and U2: the echo alone over the 0.3 s after the unmute (before the speech opens) cancelled by 20 dB or more (measured Chromium 26.7-42.5, Firefox 32.4-42.8; WebKit 37.2-40.8, 1.9-6.0 before late32)',
     () => {
       for (const k of [0, 1]) expect(userEchoDb(userRun, k), `${k}`).toBeGreaterThanOrEqual(20);
     },
