@@ -231,11 +231,27 @@ function errorOverEstimate(s: Suppress): bool {
  * eta |Y|^2 +6..+7 over the echo-only run's): -21.1 / -16.0 -> -7.8 / -4.6 dB, but the lab lost two cells (switch's
  * laptop 16k call 120ms 12dB change@11s shift 300ms leaks 0.9 -> 2.0%, changes' desk 16k call 120ms 12dB change@3s move
  * +97 double talk 91.9 -> 89.2%; docs/NOTES.md on44).
+ * (riseuser32) Both lab losses begin in the call's cold start, on echo-only rising blocks (0.616 s, E 16.0 dB over Y;
+ * 1.130 s, 5.9 dB), in a mic live from its first block: so the probe binds only after a silent start (sep31's calAlive,
+ * RISE_USER_ALIVE), and the lab is the base's line for line; muted-mic's 1.3 / 3.6 s keep -7.8 / -4.6 dB, but
+ * muted-sweep's echo after the unmute reads 0.1-2.8 dB lower in 16 of 148 cells (none under 30 dB more): still off.
+ * `--use AEC_RISE_USER_ANY=1`: on44's form (every cold start); `--use AEC_RISE_USER_E=<x>`: the ratio (3 otherwise; 10
+ * leaves 1.3 s at -19.3 dB and 3.6 s at -4.6 with both grids the base's; docs/NOTES.md riseuser32).
  */
 // @ts-ignore: decorator
 @inline const RISE_USER: bool = isDefined(AEC_RISE_USER);
 // @ts-ignore: decorator
-@inline const RISE_USER_E: f32 = 3;
+@inline const RISE_USER_E: f32 = isDefined(AEC_RISE_USER_E) ? <f32>AEC_RISE_USER_E : 3;
+// (riseuser32) only in a canceller whose mic turned live after a silent start (sep31's calAlive, as SUSPECT_ALIVE);
+// `--use AEC_RISE_USER_ANY=1`: in every cold start (on44's form)
+// @ts-ignore: decorator
+@inline const RISE_USER_ALIVE: bool = !isDefined(AEC_RISE_USER_ANY);
+// (riseuser32, a trial) `--use AEC_RISE_USER_EX_DB=<dB>`: only where the mic stands that far over the echo bound too
+// (2.5: muted-sweep's echo 16 -> 6 cells lower, 1.3 / 3.6 s as x3; echo steps at 3.6-4.0 dB stay, the user's at 4.9)
+// @ts-ignore: decorator
+@inline const RISE_USER_EX: bool = isDefined(AEC_RISE_USER_EX_DB);
+// @ts-ignore: decorator
+@inline const RISE_USER_EX_DB: f32 = isDefined(AEC_RISE_USER_EX_DB) ? <f32>AEC_RISE_USER_EX_DB : 0;
 
 /**
  * (knife25, on since knife26; `--use AEC_RISE_HOLD_OFF=1`: not, main ff93667's) While warm trackers relearn after a path change (`forgot`), a presence
@@ -525,7 +541,7 @@ export function sup_process(
   const calibrated = (!SUSPECT_ALIVE || s.calAlive) && (!SUSPECT_CAL || (s.calN >= SUSPECT_CAL_BLOCKS && s.calE <= SUSPECT_CAL_X * s.calR));
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && calibrated && errorOverEstimate(s) ? <f32>1 : CAP_REF);
   // (on44, RISE_USER: a probe, compiled out) the trackers take no up step in a rising block whose error stands far over the estimate
-  if (RISE_USER && rising && placed && !s.warm && !s.forgot && errorOver(s, RISE_USER_E)) {
+  if (RISE_USER && (!RISE_USER_ALIVE || s.calAlive) && rising && placed && !s.warm && !s.forgot && (!RISE_USER_EX || excessDb >= RISE_USER_EX_DB) && errorOver(s, RISE_USER_E)) {
     upF = f32x4.splat(1);
     refUpF = upF;
   }
