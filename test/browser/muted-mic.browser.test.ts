@@ -403,6 +403,19 @@ function judge(run: Run, k: number, from: number, to: number): Judged {
   return { reductionDb: 10 * Math.log10(echo / echoN / Math.max(out / Math.max(outN, 1), 1e-30)), leaks: leaks / Math.max(echoFrames, 1), echoFrames };
 }
 
+/** A Node session at the engines' rate with the canceller on, collecting its input_audio_buffer.append payloads in `sent`. */
+function nodeAdapter(sent: string[]) {
+  return new RealtimeAudioAdapter({
+    protocol: 'openai',
+    inputRate: RATE,
+    outputRate: RATE,
+    echoCancellation: true,
+    send: (e) => {
+      const event = e as { type: string; audio?: string };
+      if (event.type === 'input_audio_buffer.append') sent.push(event.audio!);
+    },
+  });
+}
 /**
  * The same calls in Node, quantum by quantum (what the worklet computes: the page's sent audio
  * matched a Node run of its recorded mic byte for byte, muted20): the echo from 0.3 s, the reply
@@ -427,19 +440,7 @@ function nodeCalls(mode: 'zeros' | 'skip'): PageOut {
   const peaks: number[][] = [];
   const mics = [micA, new Float32Array(micA.length), new Float32Array(micA.length)];
   const playedA = new Float32Array(micA.length);
-  const adapters = [0, 1, 2, 3].map(
-    (k) =>
-      new RealtimeAudioAdapter({
-        protocol: 'openai',
-        inputRate: RATE,
-        outputRate: RATE,
-        echoCancellation: true,
-        send: (e) => {
-          const event = e as { type: string; audio?: string };
-          if (event.type === 'input_audio_buffer.append') sent[k]!.push(event.audio!);
-        },
-      }),
-  );
+  const adapters = [0, 1, 2, 3].map((k) => nodeAdapter(sent[k]!));
   const zeros = new Float32Array(QUANTUM);
   const speaker = new Float32Array(QUANTUM);
   for (let q = 0; q < count; q++) {
@@ -661,16 +662,7 @@ function nodeUser(mode: 'zeros' | 'skip'): UserOut {
   micU.set(MIC_U.subarray(0, micU.length - e0 * QUANTUM), e0 * QUANTUM);
   const quiet = (q: number) => q < e0 + (USER_ON_S * RATE) / QUANTUM;
   const sent: string[] = [];
-  const a = new RealtimeAudioAdapter({
-    protocol: 'openai',
-    inputRate: RATE,
-    outputRate: RATE,
-    echoCancellation: true,
-    send: (e) => {
-      const event = e as { type: string; audio?: string };
-      if (event.type === 'input_audio_buffer.append') sent.push(event.audio!);
-    },
-  });
+  const a = nodeAdapter(sent);
   const record = new Float32Array(micU.length);
   const channels: number[][] = [];
   const peaks: number[][] = [];
@@ -1098,16 +1090,7 @@ function nodeUserAt(onS: number): number {
   const count = e0 + Math.ceil((userAt + 0.6 * RATE) / QUANTUM);
   const live = e0 + (onS * RATE) / QUANTUM;
   const sent: string[] = [];
-  const a = new RealtimeAudioAdapter({
-    protocol: 'openai',
-    inputRate: RATE,
-    outputRate: RATE,
-    echoCancellation: true,
-    send: (e) => {
-      const event = e as { type: string; audio?: string };
-      if (event.type === 'input_audio_buffer.append') sent.push(event.audio!);
-    },
-  });
+  const a = nodeAdapter(sent);
   const mic = new Float32Array(QUANTUM);
   const speaker = new Float32Array(QUANTUM);
   for (let q = 0; q < count; q++) {
