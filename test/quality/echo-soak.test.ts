@@ -140,7 +140,9 @@ describe(`one EchoCanceller over ${(SECONDS / 60).toFixed(0)} minutes of calls, 
       });
     expect(later.map((g) => g.next().done)).toEqual([true, true, true]);
     expect(compared.every((n) => n >= 2)).toBe(true);
-  });
+    // (lead, twenty-first sitting) it renders the 13-minute run four times: 67 s under a load average of 10-14 in one
+    // clean-clone CI, past the config's 60 s; its time is not what it tests
+  }, 240_000);
   it('judges a window alignment soundly: the mic 5 ms late is misaligned in every utterance; on time in one utterance judged alone and late elsewhere, unverified; on time, aligned', () => {
     // the soak's second call window (at 30 s; its mic as the output: on time, the user as is where alone)
     const scene = [...soakSegments({ sampleRate: RATE, driftPpm: DRIFT_PPM, seconds: 60, rooms: SOAK_ROOMS, erlDb: 18, delayMs: 60, seed: 1 })][1]!.scene;
