@@ -924,7 +924,7 @@ export function dl_rearm(p: usize): void {
   d.rearmed = REARM_UPDATES;
   d.provisional = 0;
   if (FAR_EARLY) d.echoSince = 0;
-  if (FAR_EARLY_REPLACE || LATE_ARM) d.youngWide = 0;
+  if (FAR_EARLY_REPLACE || LATE_ARM) d.youngWide = LATE_CHANGE && d.youngWide >= LATE_WAIT && d.youngWide < LATE_CHANGED ? LATE_CHANGED : 0; // (mutedb33: a placed return's arm kept)
   d.candidate = -1;
   d.candidateBlocks = 0;
   // (soakworst18) a search widened past maxDelayMs (watchBeyond) narrows back at a path change whose accepted
@@ -1090,7 +1090,90 @@ export function dl_arrival_far(p: usize): bool {
 @inline const LATE_ARM_OVER: f32 = isDefined(AEC_LATE_ARM_OVER) ? <f32>AEC_LATE_ARM_OVER : 1.25;
 // @ts-ignore: decorator
 @inline const LATE_ARM_UPDATES: i32 = isDefined(AEC_LATE_ARM_UPDATES) ? AEC_LATE_ARM_UPDATES : 2;
+/**
+ * (mutedb33; on by default, `--use AEC_LATE_CHANGE_OFF=1`: off, review31's) the arm at a placed canceller's return too (WebKit's B: a mic muted mid-call whose
+ * track comes back 0.20-0.34 s behind itself, the echo past the search): armed at the return (LATE_WAIT + the updates
+ * since, for up to LATE_WAIT_UPDATES), kept by the path change that follows (dl_rearm: LATE_CHANGED + the run), and
+ * widened on lateArmed's evidence while that change's re-arm runs; the widening releases the placement's hold after the
+ * dead run (LATE_RELEASE, read by ./aec-block; `--use AEC_LATE_CHANGE_HOLD=1`: the hold kept).
+ */
+// @ts-ignore: decorator
+@inline const LATE_CHANGE: bool = LATE_ARM && !isDefined(AEC_LATE_CHANGE_OFF);
+/**
+ * (mutedb33) `--use AEC_LATE_CHANGE_UNFITTED=1`: the arm does not wait for a path change where the filter is not fitted
+ * (dl_fitted). Tried: B muted at 1.0 s (the filter under 10 dB there) 2 s, 0.25 late: the widening placed the old peak
+ * (107 ms, mature, over the reach) and no change came after: the third second 46.8 -> 0.8 dB; 5 s: 1.2 -> 40.7 dB.
+ */
+// @ts-ignore: decorator
+@inline const LATE_CHANGE_UNFITTED: bool = isDefined(AEC_LATE_CHANGE_UNFITTED);
+/**
+ * (mutedb33) `--use AEC_LATE_CHANGE_ONSET=1`: the widening takes the onset at the young far peak's walk back at once, as
+ * watchBeyond's does. Tried: B muted at 1.5 s for 5 s, 0.25-0.34 late: 0.0-2.4 dB over all three seconds after the return
+ * (decide's peak over the reach: 37.0-43.0 dB in the second after).
+ */
+// @ts-ignore: decorator
+@inline const LATE_CHANGE_ONSET: bool = isDefined(AEC_LATE_CHANGE_ONSET);
+// @ts-ignore: decorator
+@inline const LATE_RELEASE: u8 = 30;
+// @ts-ignore: decorator
+@inline const LATE_CHANGED: u8 = 128;
+// @ts-ignore: decorator
+@inline const LATE_WAIT: u8 = 64;
+// @ts-ignore: decorator
+@inline const LATE_WAIT_UPDATES: i32 = isDefined(AEC_LATE_WAIT_UPDATES) ? AEC_LATE_WAIT_UPDATES : 48;
+function lateChanged(d: Delay): void {
+  if (d.youngWide == LATE_RELEASE) return;
+  if (d.searchLags >= d.reachLags) {
+    d.youngWide = 0;
+    return;
+  }
+  if (d.youngWide < LATE_CHANGED) {
+    // (waiting) a filter fitted since the last path change (dl_fitted: its window holds the echo) waits for the change
+    if (!LATE_CHANGE_UNFITTED || d.fitEnd >= 0) {
+      const age = <i32>d.youngWide - <i32>LATE_WAIT + 1;
+      d.youngWide = age >= LATE_WAIT_UPDATES ? 0 : <u8>(<i32>LATE_WAIT + age);
+      return;
+    }
+    d.youngWide = LATE_CHANGED;
+  }
+  const age = ((<i32>d.youngWide - <i32>LATE_CHANGED) >> 1) + 1;
+  if (age >= LATE_WAIT_UPDATES) {
+    d.youngWide = 0;
+    return;
+  }
+  const far = d.arriveFar;
+  if (d.arriveFarLag < 0 || !(far > BEYOND_MIN) || !(far > LATE_ARM_OVER * d.peak) || !(far > 2 * d.mean)) {
+    d.youngWide = <u8>(<i32>LATE_CHANGED + (age << 1));
+    return;
+  }
+  const run = (<i32>d.youngWide & 1) + 1;
+  if (run >= LATE_ARM_UPDATES) {
+    // re-armed: the onset taken at first sight over the reach (decide: a near onset taken at the change spent dl_rearm's)
+    if (LATE_CHANGE_ONSET) d.onset = d.beyond = farWalkBack(d, far, d.arriveFarLag);
+    d.searchLags = d.reachLags;
+    d.rearmed = REARM_UPDATES;
+    d.candidate = -1;
+    d.candidateBlocks = 0;
+    d.youngWide = LATE_RELEASE;
+  } else d.youngWide = <u8>(<i32>LATE_CHANGED + (age << 1) + 1);
+}
+/** (mutedb33, LATE_CHANGE) A path change was declared (./aec-change, with or without dl_rearm): a placed return's arm waits no more. */
+export function dl_late_changed(p: usize): void {
+  const d = changetype<Delay>(p);
+  if (LATE_CHANGE && d.youngWide >= LATE_WAIT && d.youngWide < LATE_CHANGED) d.youngWide = LATE_CHANGED;
+}
+/** (mutedb33, LATE_CHANGE) The arm widened at a placed canceller's path change: the placement's hold is released (once). */
+export function dl_late_release(p: usize): bool {
+  const d = changetype<Delay>(p);
+  if (!LATE_CHANGE || d.youngWide != LATE_RELEASE) return false;
+  d.youngWide = 0;
+  return true;
+}
 function lateArmed(d: Delay): void {
+  if (LATE_CHANGE && d.youngWide >= LATE_RELEASE) {
+    lateChanged(d);
+    return;
+  }
   if (d.onset >= 0 || d.searchLags >= d.reachLags) {
     d.youngWide = 0;
     return;
@@ -1109,7 +1192,7 @@ function lateArmed(d: Delay): void {
 /** (late32, LATE_ARM) Arms the search's widening on evidence (lateArmed) at a mic's return after a dead run. */
 export function dl_late_arm(p: usize): void {
   const d = changetype<Delay>(p);
-  if (d.searchLags < d.reachLags) d.youngWide = LATE_ARMED;
+  if (d.searchLags < d.reachLags) d.youngWide = LATE_CHANGE && d.onset >= 0 ? LATE_WAIT : LATE_ARMED;
 }
 
 /** (soakworst18, the bench hooks only) Sets the searched lags: the reach (wide, as dl_beyond's widening leaves them) or the initial search. */

@@ -90,6 +90,13 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
     const sp = new Float32Array(QUANTUM);
     const z = new Float32Array(QUANTUM);
     const LATE = Number(process.env.ALIVE_LATE ?? 0);
+    // (mutedb33) ALIVE_MUTE=<s>: muted-mic's B instead: the mic live from the start, dead from that time until ALIVE_ON
+    // (+ ALIVE_LATE), then as above; ALIVE_JUDGE=1: each path change's rule (louder 2, misfit 4, divergence 1, emerged 8;
+    // 16 a shift taken instead) after the trace (bench/echo-lab/louder-judge.mjs)
+    const MUTE = process.env.ALIVE_MUTE ? Number(process.env.ALIVE_MUTE) : -1;
+    const JUDGE_STRIDE = 28; // (bench/echo-lab/louder-judge.mjs's entries: block, rule, ..., [21] peak, [22] onset, [23] offset)
+    const judgeBase = process.env.ALIVE_JUDGE ? ec.heap.alloc(4 * JUDGE_STRIDE * 64) : 0;
+    if (judgeBase) k.aec_ljtrace_set(judgeBase, 64, ec.heap.alloc(36 * 1100));
     const LATE_Q = Math.round((LATE * RATE) / QUANTUM) * QUANTUM;
     const db = (x: number) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
     console.log(`rate ${rate} block ${ec.blockSamples} on ${on}`);
@@ -103,13 +110,15 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
       const live = t >= on;
       // (late32) ALIVE_LATE=<s>: WebKit's late resume (late31): zeros until on + late, then the echo `late` s behind
       const mic =
-        LATE > 0
-          ? t >= on + LATE - 1e-9
-            ? ECHO.subarray(q * QUANTUM - LATE_Q, (q + 1) * QUANTUM - LATE_Q)
-            : z
-          : live
-            ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM)
-            : z;
+        MUTE >= 0 && t < MUTE
+          ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM)
+          : LATE > 0
+            ? t >= on + LATE - 1e-9
+              ? ECHO.subarray(q * QUANTUM - LATE_Q, (q + 1) * QUANTUM - LATE_Q)
+              : z
+            : live
+              ? ECHO.subarray(q * QUANTUM, (q + 1) * QUANTUM)
+              : z;
       a.pushMicrophone(mic);
       if (t < from) continue;
       for (const v of mic) ech += v * v;
@@ -177,6 +186,13 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
         );
       }
       console.log(sup.join('\n'));
+    }
+    if (judgeBase) {
+      const f32 = new Float32Array(k.memory.buffer, judgeBase, k.aec_ljtrace_count() * JUDGE_STRIDE);
+      for (let i = 0; i < f32.length; i += JUDGE_STRIDE)
+        console.log(
+          `judge ${((f32[i]! * B) / rate).toFixed(3)} s rule ${f32[i + 1]} n ${f32[i + 2]} best ${f32[i + 14]!.toFixed(1)} peak ${(f32[i + 21]! * blockMs).toFixed(0)} onset ${(f32[i + 22]! * blockMs).toFixed(0)} offset ${(f32[i + 23]! * blockMs).toFixed(0)} ms`,
+        );
     }
     a.free();
     // the output over the same quanta as each line's echo (the quanta since the line before), delayed by the chunking
