@@ -140,6 +140,19 @@ import { normalOrZero } from "./shared";
 /** Updates a new onset must hold after a path change (dl_rearm): 1, its first sight (2: 1.02 s instead of 0.99 s to 20 dB, above). */
 // @ts-ignore: decorator
 @inline const REARM_CONFIRM: i32 = 1;
+/**
+ * (hand33; `--use AEC_REARM_FAR_OFF=1`: not, main 2379971's) In a path change's re-arm, a new onset past half the
+ * filter's window from the accepted one (a move that drops the whole model) is taken only after REARM_FAR_CONFIRM
+ * updates, not on first sight. The desk's hand-held mic at 18 dB (16 kHz): a louder error at the sway's turn (3.19 s)
+ * re-armed the estimator while a peak at 232 ms (coherence 0.25-0.30, the echo's own lags 104-136 ms at 0.04-0.13, 7
+ * updates from 3.12 s to 3.24 s) stood for the echo at 121.5 ms; taken on first sight, the filter sat at 232 ms until
+ * 5.22 s and the echo passed at 4.7-4.9 s (single talk 17.8 dB, 2.7% leaks; with this 29.3 dB, 0.2%, double talk
+ * 91.8 -> 90.9%). The true changes of the lab and the 4-hour 24 kHz soak read as before (docs/NOTES.md, hand33).
+ */
+// @ts-ignore: decorator
+@inline const REARM_FAR: bool = !isDefined(AEC_REARM_FAR_OFF);
+// @ts-ignore: decorator
+@inline const REARM_FAR_CONFIRM: i32 = isDefined(AEC_REARM_FAR_CONFIRM) ? <i32>AEC_REARM_FAR_CONFIRM : 8;
 /** Updates with echo after a path change during which a new onset is accepted that fast (1.4 s at 16 kHz, 1.9 s at 24). */
 // @ts-ignore: decorator
 @inline const REARM_UPDATES: i32 = 90;
@@ -709,7 +722,10 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
     // (after a path change, dl_rearm: a new onset as fast as the first; the old one again only once
     // the smoothing holds mostly what came after the change, 4x as long)
     const fast = !moving || (d.rearmed > 0 && d.candidate != d.onset);
-    if (d.candidateBlocks >= (fast ? (moving ? REARM_CONFIRM : d.confirmBlocks) : 4 * d.confirmBlocks)) {
+    // (hand33, REARM_FAR) in a re-arm, a move past half the filter's window (one that drops its whole model) only once it
+    // has held REARM_FAR_CONFIRM updates, not on first sight
+    const far = REARM_FAR && moving && d.rearmed > 0 && abs(d.candidate - d.onset) > (d.windowLags - 2) >> 1;
+    if (d.candidateBlocks >= (fast ? (moving ? (far ? REARM_FAR_CONFIRM : REARM_CONFIRM) : d.confirmBlocks) : 4 * d.confirmBlocks)) {
       if (d.candidate != d.onset) d.rearmed = 0;
       if (!moving && young) {
         d.provisional = 1;

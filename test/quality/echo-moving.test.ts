@@ -11,7 +11,7 @@
 // the user delivered in double talk better than the better peer, leaks under speexdsp's (or within
 // 1%), single talk up to the issue's bound at least speexdsp's. Where it falls short of webrtc's single
 // talk (a nudged speaker: the filter does not follow and the suppressor leaks a burst) is in What is
-// still weak; the single-talk bound is asserted in the other 16 scenes (the hand-held mic at 18 dB too falls short).
+// still weak; the single-talk bound is asserted in the other 17 scenes (the hand-held mic at 18 dB since hand33).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placement, response, ROOMS, seedOf } from '../../scripts/echo-rooms.mjs';
@@ -137,14 +137,12 @@ describe('EchoCanceller on echo paths that move all the time', () => {
       expect(Math.min(f.singleTalk.reductionDb, bound(f)), f.scene).toBeGreaterThanOrEqual(Math.min(speex.singleTalk.reductionDb, bound(f)) - 0.01);
     }
   });
-  // The hand-held mic at 18 dB misses it (17.9 dB: the louder-error rule restarts the filter at the
-  // sway's turn and the delay re-arms onto a wrong onset). aec-moving17's mend (a louder error counted
-  // only from a filter whose ERLE had held 10 dB over 250 ms) lifted it to 31.4 dB but was not kept: in
-  // the 4-hour 24 kHz soak the laptop's first calls' restarts were refused, the skew line stood at
-  // -251..-148 ppm for the true -100 for 5 minutes (ERLE 2-10 dB), the call at 30 s 31.2 -> 22.6 dB
-  // (integrate17; docs/echo-canceller.md What was tried).
-  const SHORT = new Set(['desk 16k call 120ms 12dB moving nudge', 'desk 16k call 120ms 18dB moving hand']);
-  it("meets issue 13's single-talk bound in every scene but the nudged speaker at 12 dB and the hand-held mic at 18 dB", () => {
+  // The hand-held mic at 18 dB met it only from hand33 on (main 2379971: 17.8 dB, 2.7% leaks): the louder-error
+  // rule restarts the filter at the sway's turn (3.19 s) and the delay's re-arm took a peak at 232 ms (the echo at
+  // 121.5) on first sight; the filter sat there until 5.22 s and the echo passed at 4.7-4.9 s. A move past half the
+  // filter's window in a re-arm now needs REARM_FAR_CONFIRM updates (assembly/aec-delay.ts): 29.3 dB, 0.2%.
+  const SHORT = new Set(['desk 16k call 120ms 12dB moving nudge']);
+  it("meets issue 13's single-talk bound in every scene but the nudged speaker at 12 dB", () => {
     for (const f of ours) {
       if (SHORT.has(f.scene)) continue;
       expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(bound(f));
