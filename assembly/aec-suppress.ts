@@ -254,6 +254,14 @@ function errorOverEstimate(s: Suppress): bool {
  * true residual stood 13 dB over R (eta 0 dB, the true ratio to |Y|^2 13 dB, rho A 9 dB under the mic: relearning at
  * 30 dB/s for 23 blocks) and a presence opened on the echo (xs 0.20, one octave with MIC_OVER): 7 leaking frames at
  * 4.73-4.79 s, -38..-42 dBFS, the scene's 27.1 dB.
+ * Measured beside main (review31, aef41c83; docs/NOTES.md nudge33): the whole block at 6 x both ways: the nudge 27.1 ->
+ * 36.9 dB, but the gooseneck at 12 dB double talk 99.3 -> 92.5% (16k), 100 -> 89.0% (+31); STALE_COH=40: the nudge 36.8
+ * dB, moving,moving24 at 0/31/97 83 -> 84 of 108 (desk 24k 18dB hand 31.2 -> 22.5 dB lost); STALE_COH=60 with STALE_UP:
+ * 83 -> 85 of 108, none lost (the nudge 27.1 -> 36.8 dB, 0.9 -> 0% leaks; leak shares summed 8.2 -> 5.6%; dirty
+ * double-talk frames 356 -> 365), but changes 174 -> 173 of 270 (kiosk 24k 12dB change@11s shift 40ms: path-change
+ * convergence 100 -> 1740 ms), drc 87 -> 86 of 144 (laptop 16k cold-start 60ms 18dB drc two-band 29.4 -> 28.0 dB; dirty
+ * 1115 -> 1139: a compressor after the reference tap lifts the echo coherently with Y, as a moved path does), quiet as
+ * before: off.
  */
 // @ts-ignore: decorator
 @inline const STALE: bool = isDefined(AEC_STALE);
