@@ -261,7 +261,8 @@ function errorOverEstimate(s: Suppress): bool {
  * double-talk frames 356 -> 365), but changes 174 -> 173 of 270 (kiosk 24k 12dB change@11s shift 40ms: path-change
  * convergence 100 -> 1740 ms), drc 87 -> 86 of 144 (laptop 16k cold-start 60ms 18dB drc two-band 29.4 -> 28.0 dB; dirty
  * 1115 -> 1139: a compressor after the reference tap lifts the echo coherently with Y, as a moved path does), quiet as
- * before: off.
+ * before; STALE_COH=80 with STALE_UP: moving 83 -> 85 none lost (dirty 356 -> 359), drc 87 -> 87 (dirty 1115 -> 1123),
+ * changes 174 -> 173 (the same kiosk line, a marginal window of the 1 s hold; quiet not run): off.
  */
 // @ts-ignore: decorator
 @inline const STALE: bool = isDefined(AEC_STALE);
