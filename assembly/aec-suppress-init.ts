@@ -145,6 +145,11 @@ export function sup_reset(p: usize): void {
   s.calR = 0;
   s.calN = 0;
   s.calAlive = false;
+  if (isDefined(AEC_STALE)) {
+    // (nudge33, ./aec-suppress STALE)
+    s.heldRun = 0;
+    s.staleLeft = 0;
+  }
 }
 
 /** (sep31) The mic turned live after a silent start: the suspect cap's rule may bind (./aec-suppress SUSPECT_ALIVE). */

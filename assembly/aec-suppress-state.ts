@@ -546,6 +546,8 @@
   decay: f32; // residual hold per block
   fitTail: bool; // a reply's tail (./aec-block): the output's linear part is the mic less the echo estimate fitted per bin (./aec-suppress)
   hall: bool; // a hall: ./aec-late's fitted late echo is in use (latched by its score): the presence test's residual at HALL_OVER
+  heldRun: u8; // (nudge33, STALE) blocks in a row the warm trackers were held (a presence; saturates at 255; two bytes in the padding before hallFit, so the layout is as before)
+  staleLeft: u8; // (nudge33, STALE) learning blocks left at STALE_BOOST x
   hallFit: usize; // in a hall (0 elsewhere), f32[K] ./aec-late's whole fitted echo (window and late bases, this stage's units): the gain's residual while the user is present is held under HALL_NEAR x it
   longTail: bool; // a tail of seconds (the delay estimator's, ./aec-delay dl_long_tail): the comfort noise's floor held by `late`
   coldDecay: f32; // the same at a cold start

@@ -115,7 +115,7 @@ import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
 import {
-  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
+  Suppress, CAP_REF, CAP_NEAR, OVER_COLD, BOOST, FAST_MS, NOISE_HOLD, UNMEASURED, OVER_TAIL, OVER_LATE, CN_HOLD, BANDS_PRESENT, BAND_SHARE, MIC_OVER, COLD_SUSPECT_DB, COLD_A_RISE, COH_SMOOTH, COH_FLOOR, COH_OVER, OVER_LOW, LOW_BANDS, LOW_SHARE, DIFF_OVER, COLD_OCTAVE_SHARE, HALL_OVER, HALL_NEAR, LG_SMOOTH, LG_MAX, LG_SHARE, LG_OVER, LG_SHARE_LOW, LG_BLOCK_BINS, LG_BLOCK_SHARE, LG_OCTAVES, LG_END_C2, LG_END_BLOCKS, LG_END_BANDS, LG_END_SHARE, ARRIVE_OVER, ARRIVE_FAR_OVER, FAR_OVER_UPDATES, OL_SPAN, OL_MIN, OL_SPREAD, OL_OVER, OL_NOISE, OL_HELD, OL_HANG_QUIET, OL_HOLD, OL_LOUD, CODED_SPREAD, CODED_HOLD, RELEARN_ONSET_LIFT, SPLIT_OCTAVE, SPLIT_NOT_RISING, SPLIT_MODELLED,
 } from "./aec-suppress-state";
 
 /**
@@ -246,6 +246,40 @@ function errorOverEstimate(s: Suppress): bool {
 // `--use AEC_RISE_USER_ANY=1`: in every cold start (on44's form)
 // @ts-ignore: decorator
 @inline const RISE_USER_ALIVE: bool = !isDefined(AEC_RISE_USER_ANY);
+/**
+ * (nudge33, a trial; off, compiled out: `--use AEC_STALE=1`) After the trackers were held (a presence, or a cold one
+ * refused) for STALE_HELD_MS or more while warm, they step STALE_BOOST x (up and down) over their next STALE_MS of
+ * learning blocks: the echo path may have moved while they were held. The moving group's desk 16k call 120ms 12dB
+ * moving nudge: the speaker moved 3-4 s while the user talked (3.5-4.6 s, trackers held); at 4.736 s the top octave's
+ * true residual stood 13 dB over R (eta 0 dB, the true ratio to |Y|^2 13 dB, rho A 9 dB under the mic: relearning at
+ * 30 dB/s for 23 blocks) and a presence opened on the echo (xs 0.20, one octave with MIC_OVER): 7 leaking frames at
+ * 4.73-4.79 s, -38..-42 dBFS, the scene's 27.1 dB.
+ * Measured beside main (review31, aef41c83; docs/NOTES.md nudge33): the whole block at 6 x both ways: the nudge 27.1 ->
+ * 36.9 dB, but the gooseneck at 12 dB double talk 99.3 -> 92.5% (16k), 100 -> 89.0% (+31); STALE_COH=40: the nudge 36.8
+ * dB, moving,moving24 at 0/31/97 83 -> 84 of 108 (desk 24k 18dB hand 31.2 -> 22.5 dB lost); STALE_COH=60 with STALE_UP:
+ * 83 -> 85 of 108, none lost (the nudge 27.1 -> 36.8 dB, 0.9 -> 0% leaks; leak shares summed 8.2 -> 5.6%; dirty
+ * double-talk frames 356 -> 365), but changes 174 -> 173 of 270 (kiosk 24k 12dB change@11s shift 40ms: path-change
+ * convergence 100 -> 1740 ms), drc 87 -> 86 of 144 (laptop 16k cold-start 60ms 18dB drc two-band 29.4 -> 28.0 dB; dirty
+ * 1115 -> 1139: a compressor after the reference tap lifts the echo coherently with Y, as a moved path does), quiet as
+ * before; STALE_COH=80 with STALE_UP: moving 83 -> 85 none lost (dirty 356 -> 359), drc 87 -> 87 (dirty 1115 -> 1123),
+ * changes 174 -> 173 (the same kiosk line, a marginal window of the 1 s hold; quiet not run): off.
+ */
+// @ts-ignore: decorator
+@inline const STALE: bool = isDefined(AEC_STALE);
+// @ts-ignore: decorator
+@inline const STALE_BOOST: f32 = isDefined(AEC_STALE_BOOST) ? <f32>AEC_STALE_BOOST : 6;
+// @ts-ignore: decorator
+@inline const STALE_HELD_MS: f32 = isDefined(AEC_STALE_HELD_MS) ? <f32>AEC_STALE_HELD_MS : 300;
+// @ts-ignore: decorator
+@inline const STALE_MS: f32 = isDefined(AEC_STALE_MS) ? <f32>AEC_STALE_MS : 200;
+// (nudge33) `--use AEC_STALE_COH=<percent>`: the boost only in bins where the part of E coherent with Y (|<E Y*>|^2 / <|Y|^2>,
+// last block's smoothed sums) stands over that share of the smoothed |E|^2 (chance coherence at COH_SMOOTH 0.3: ~0.18)
+// (nudge33) `--use AEC_STALE_UP=1`: the up steps alone boosted (with STALE_COH); both, the desk 24k 18 dB hand lost its
+// single talk (31.2 -> 22.5 dB): trackers falling 6 x as fast after a presence under an echo still moving
+// @ts-ignore: decorator
+@inline const STALE_UP: bool = isDefined(AEC_STALE_UP);
+// @ts-ignore: decorator
+@inline const STALE_COH: f32 = isDefined(AEC_STALE_COH) ? <f32>AEC_STALE_COH / 100 : 0;
 // (riseuser32, a trial) `--use AEC_RISE_USER_EX_DB=<dB>`: only where the mic stands that far over the echo bound too
 // (2.5: muted-sweep's echo 16 -> 6 cells lower, 1.3 / 3.6 s as x3; echo steps at 3.6-4.0 dB stay, the user's at 4.9)
 // @ts-ignore: decorator
@@ -415,7 +449,28 @@ export function sup_process(
   const warm = s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   const modelled = modelledEcho || !s.warm ? i32x4.splat(-1) : i32x4.splat(0);
   // faster steps while little has been learned: BOOST x at first, falling to 1 x over fastBlocks
-  const boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
+  let boost: f32 = <f32>1 + (BOOST - 1) * max<f32>(0, <f32>1 - <f32>s.learned / <f32>s.fastBlocks);
+  let staleOn = false;
+  if (STALE) {
+    // (nudge33) the trackers held STALE_HELD_MS or more while warm: STALE_BOOST x over their next STALE_MS of learning blocks
+    if (!learn) {
+      if (s.warm && s.heldRun < 255) s.heldRun++;
+    } else {
+      if (<f32>s.heldRun * FAST_MS >= STALE_HELD_MS * <f32>s.fastBlocks) s.staleLeft = <u8>min<i32>(255, <i32>Mathf.round((STALE_MS * <f32>s.fastBlocks) / FAST_MS));
+      s.heldRun = 0;
+      if (s.staleLeft > 0) {
+        staleOn = true;
+        s.staleLeft--;
+      }
+    }
+  }
+  // (nudge33, STALE_COH) the boost only in bins whose error is coherent with the estimate (below); else the whole block's
+  if (staleOn && STALE_COH <= 0) boost = max<f32>(boost, STALE_BOOST);
+  const staleBin = staleOn && STALE_COH > 0;
+  const staleBoost: f32 = STALE && STALE_COH > 0 ? max<f32>(boost, STALE_BOOST) : 1;
+  const upS = STALE && STALE_COH > 0 ? f32x4.splat(Mathf.pow(s.etaUpF, staleBoost)) : f32x4.splat(1);
+  const downS = STALE && STALE_COH > 0 ? f32x4.splat(Mathf.pow(s.etaDownF, staleBoost)) : f32x4.splat(1);
+  const staleCoh = f32x4.splat(STALE_COH);
   let upF = f32x4.splat(Mathf.pow(s.etaUpF, boost));
   const downF = f32x4.splat(Mathf.pow(s.etaDownF, boost));
   // a cold start's suspect block: the mic over the echo bound while the weighted reference does not rise
@@ -694,11 +749,28 @@ export function sup_process(
     let zeta = v128.load(s.zeta + o);
     const paf = v128.load(af + o);
     let kappa = v128.load(s.kappa + o);
+    let upB = upF;
+    let downB = downF;
+    let refUpB = refUpF;
+    let refDownB = refDownF;
+    if (STALE && staleBin && learn) {
+      // (nudge33) the part of E coherent with Y over the smoothed |E|^2, last block's sums
+      const c0 = v128.load(s.cohRe + o);
+      const c1 = v128.load(s.cohIm + o);
+      const rcs = f32x4.div(f32x4.add(f32x4.mul(c0, c0), f32x4.mul(c1, c1)), f32x4.add(v128.load(s.cohYy + o), tinyC));
+      const m = f32x4.gt(rcs, f32x4.mul(staleCoh, ps));
+      upB = v128.bitselect(upS, upF, m);
+      if (!STALE_UP) downB = v128.bitselect(downS, downF, m);
+      if (!relearnSlow) {
+        refUpB = upB;
+        if (!STALE_UP) refDownB = downB;
+      }
+    }
     if (learn) {
       // trackers in the linear domain: x (up or down factor) where the ratio is above or below
       const etaLive = f32x4.gt(py, f32x4.mul(two, nz));
       const etaAbove = f32x4.gt(left, f32x4.mul(eta, py));
-      const etaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(eta, v128.bitselect(upF, downF, etaAbove)), f32x4.splat(1.0e-6)), f32x4.splat(10));
+      const etaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(eta, v128.bitselect(STALE ? upB : upF, STALE ? downB : downF, etaAbove)), f32x4.splat(1.0e-6)), f32x4.splat(10));
       eta = v128.bitselect(etaNext, eta, etaLive);
       v128.store(s.eta + o, eta);
       if (meanOn) {
@@ -715,12 +787,12 @@ export function sup_process(
       learnt = f32x4.add(learnt, v128.and(pa, seen));
       const zetaLive = v128.and(f32x4.gt(pa, f32x4.splat(1.0e-12)), seen);
       const zetaAbove = f32x4.gt(left, f32x4.mul(zeta, pa));
-      const zetaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(zeta, v128.bitselect(refUpF, refDownF, zetaAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
+      const zetaNext = f32x4.pmin(f32x4.pmax(f32x4.mul(zeta, v128.bitselect(STALE ? refUpB : refUpF, STALE ? refDownB : refDownF, zetaAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
       zeta = v128.bitselect(zetaNext, zeta, zetaLive);
       v128.store(s.zeta + o, zeta);
       const kLive = v128.and(f32x4.gt(paf, f32x4.splat(1.0e-12)), seen);
       const kAbove = f32x4.gt(left, f32x4.mul(kappa, paf));
-      const kNext = f32x4.pmin(f32x4.pmax(f32x4.mul(kappa, v128.bitselect(refUpF, refDownF, kAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
+      const kNext = f32x4.pmin(f32x4.pmax(f32x4.mul(kappa, v128.bitselect(STALE ? refUpB : refUpF, STALE ? refDownB : refDownF, kAbove)), f32x4.splat(1.0e-8)), f32x4.splat(10));
       kappa = v128.bitselect(kNext, kappa, kLive);
       v128.store(s.kappa + o, kappa);
     }
@@ -734,7 +806,7 @@ export function sup_process(
     if (learn) {
       const rLive = f32x4.gt(pa, f32x4.splat(1.0e-12));
       const rAbove = f32x4.gt(pd, f32x4.mul(rho, pa));
-      const rNext = f32x4.pmin(f32x4.pmax(f32x4.mul(rho, v128.bitselect(refUpF, refDownF, rAbove)), f32x4.splat(1.0e-8)), f32x4.splat(100));
+      const rNext = f32x4.pmin(f32x4.pmax(f32x4.mul(rho, v128.bitselect(STALE ? refUpB : refUpF, STALE ? refDownB : refDownF, rAbove)), f32x4.splat(1.0e-8)), f32x4.splat(100));
       rho = v128.bitselect(rNext, rho, rLive);
       v128.store(s.rho + o, rho);
     }
