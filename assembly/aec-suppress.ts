@@ -204,6 +204,20 @@ import {
 // @ts-ignore: decorator
 @inline const SUSPECT_ALIVE: bool = !isDefined(AEC_SUSPECT_CAP_ANY);
 
+/**
+ * (user44e33, a probe; off, compiled out: `--use AEC_UNMUTE_USER=1`) After a silent start (sep31's calAlive), while the
+ * trackers are cold: a block where the mic stands COLD_SUSPECT_DB over the echo bound and the weighted reference does not
+ * rise is judged as pause27's suspect block whether or not the delay is placed yet and whatever cap29's count: the
+ * reference predictors step at 1 x, and where the block's error stands over SUSPECT_CAP_E x the estimate the residual's
+ * eta |Y|^2 is held under byRef. muted-mic's user unmuted at 4.4 s (Node) met a delay placed 1 block before the speech
+ * and the run came at cap29's count 7 of 8; with the user 0.1 s earlier (the delay not placed until 5.365 s, the
+ * engines' case) the unplaced filter's estimate took the user up (|Y|^2 +14 dB over the echo-only run's) and with it
+ * eta |Y|^2 and zeta A (stepping at BOOST x): the presence, judged at OVER_COLD, ended after 0.07 s (docs/NOTES.md
+ * user44e33).
+ */
+// @ts-ignore: decorator
+@inline const UNMUTE_USER: bool = isDefined(AEC_UNMUTE_USER);
+
 /** Whether the block's error |E|^2 stands over x times the echo estimate's |Y|^2 (the sums the presence test's level fit just stored, s.lg's second half, added up). */
 function errorOver(s: Suppress, x: f32): bool {
   const qb = s.lg + (<usize>(3 * LG_OCTAVES) << 2);
@@ -434,6 +448,8 @@ export function sup_process(
   // 16 kHz 12 dB, shifts 0 / 31 / 97): every bound met in 29 / 32 / 28 -> 30 / 32 / 31 of 45, dirty
   // double-talk frames 425 / 387 / 421 -> 406 / 360 / 392; the 1 x steps alone 30 of 45 at shift 0, the
   // gain on the mic alone lost a call at +31 (docs/echo-canceller.md, What was tried)
+  // (user44e33, UNMUTE_USER: a probe, compiled out) the same block after a silent start, placed or not, cold
+  const unmuteBlock = UNMUTE_USER && s.calAlive && !s.warm && !s.forgot && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
   const relearnSuspect = s.forgot && s.warm && suspectBlock && !(HOOKS && ab_veto(8192));
   const relearnSlow = relearnSuspect && !rising && !(HOOKS && ab_veto(16384));
   s.aPrev = aNow;
@@ -441,8 +457,8 @@ export function sup_process(
   // quantile, not the median, over echo-only suspect blocks (a young bound): the seminar's 24 kHz 6 dB
   // call, zeta A 2 dB lower in 500-1000 Hz after 0.6 s of them, a false presence at 1.45 s at 0.24 of
   // the frame, 20 dB in 1150 -> 370 ms; aec-seminar)
-  let refUpF = suspect || relearnSlow ? f32x4.splat(s.etaUpF) : upF;
-  const refDownF = suspect || relearnSlow ? f32x4.splat(s.etaDownF) : downF;
+  let refUpF = suspect || relearnSlow || unmuteBlock ? f32x4.splat(s.etaUpF) : upF;
+  const refDownF = suspect || relearnSlow || unmuteBlock ? f32x4.splat(s.etaDownF) : downF;
   const decayS: f32 = s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay;
   const decay = f32x4.splat(decayS);
   // The gain's residual while the user is present falls 1.5x as fast (decay^1.5): held at the room's
@@ -539,7 +555,7 @@ export function sup_process(
   // filter's estimate took up the user, so the residual takes eta |Y|^2 at the reference's prediction at most
   // (SUSPECT_CAP); (cap29, SUSPECT_CAL) only where the predictors stood calibrated on the echo before the run
   const calibrated = (!SUSPECT_ALIVE || s.calAlive) && (!SUSPECT_CAL || (s.calN >= SUSPECT_CAL_BLOCKS && s.calE <= SUSPECT_CAL_X * s.calR));
-  const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && calibrated && errorOverEstimate(s) ? <f32>1 : CAP_REF);
+  const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && ((suspect && calibrated) || unmuteBlock) && errorOverEstimate(s) ? <f32>1 : CAP_REF);
   // (on44, RISE_USER: a probe, compiled out) the trackers take no up step in a rising block whose error stands far over the estimate
   if (RISE_USER && (!RISE_USER_ALIVE || s.calAlive) && rising && placed && !s.warm && !s.forgot && (!RISE_USER_EX || excessDb >= RISE_USER_EX_DB) && errorOver(s, RISE_USER_E)) {
     upF = f32x4.splat(1);
