@@ -204,6 +204,31 @@ import {
 // @ts-ignore: decorator
 @inline const SUSPECT_ALIVE: bool = !isDefined(AEC_SUSPECT_CAP_ANY);
 
+/**
+ * (user44e33, a probe; off, compiled out: `--use AEC_UNMUTE_USER=1`) After a silent start (sep31's calAlive), while the
+ * trackers are cold: a block where the mic stands COLD_SUSPECT_DB over the echo bound and the weighted reference does not
+ * rise is judged as pause27's suspect block whether or not the delay is placed yet and whatever cap29's count: the
+ * reference predictors step at 1 x, and where the block's error stands over SUSPECT_CAP_E x the estimate the residual's
+ * eta |Y|^2 is held under byRef. muted-mic's user unmuted at 4.4 s (Node) met a delay placed 1 block before the speech
+ * and the run came at cap29's count 7 of 8; with the user 0.1 s earlier (the delay not placed until 5.365 s, the
+ * engines' case) the unplaced filter's estimate took the user up (|Y|^2 +14 dB over the echo-only run's) and with it
+ * eta |Y|^2 and zeta A (stepping at BOOST x): the presence, judged at OVER_COLD, ended after 0.07 s. Measured (Node,
+ * muted-mic's moments): 4.4 s -22.4 -> -2.2 dB, 2.1 s -9.6 -> -5.5, 3.6 s -16.0 -> -7.9, with the echo 5 / 10 quanta
+ * further behind the reply 4.4 s -29.0 / -24.7 -> -1.3 / -3.7 (not a block count); the user 0.1 s earlier (before the
+ * placement) 4.4 s -28.3 -> -22.6, 2.1 s -26.8 -> -7.4; the lab (quiet, switch, sweep) line for line the base's (no lab
+ * scene starts muted); but muted-sweep's users at 3.1 s + 0 / + 1 -1.1 / -12.6 -> -3.1 / -15.5 dB: the reply's return
+ * at an unplaced filter (E 5 dB over Y, the mic 3-7 dB over the bound, no user yet) passes the test too, so the
+ * trackers step at 1 x and the cap binds on the echo. `--use AEC_UNMUTE_USER_PLACED=1`: placed blocks only (cap29's
+ * count dropped after a silent start): the same Node figures at 0.1 s, those cells back, but 4.4 s with the echo 5
+ * quanta behind -29.0 again and the user before the placement as the base; both forms take muted-sweep's echo at
+ * 1.6 s + 0 35.7 -> 34.5 dB (docs/NOTES.md user44e33).
+ */
+// @ts-ignore: decorator
+@inline const UNMUTE_USER: bool = isDefined(AEC_UNMUTE_USER);
+// `--use AEC_UNMUTE_USER_PLACED=1`: only once the delay is placed (cap29's count dropped after a silent start, no more)
+// @ts-ignore: decorator
+@inline const UNMUTE_USER_PLACED: bool = isDefined(AEC_UNMUTE_USER_PLACED);
+
 /** Whether the block's error |E|^2 stands over x times the echo estimate's |Y|^2 (the sums the presence test's level fit just stored, s.lg's second half, added up). */
 function errorOver(s: Suppress, x: f32): bool {
   const qb = s.lg + (<usize>(3 * LG_OCTAVES) << 2);
@@ -489,6 +514,8 @@ export function sup_process(
   // 16 kHz 12 dB, shifts 0 / 31 / 97): every bound met in 29 / 32 / 28 -> 30 / 32 / 31 of 45, dirty
   // double-talk frames 425 / 387 / 421 -> 406 / 360 / 392; the 1 x steps alone 30 of 45 at shift 0, the
   // gain on the mic alone lost a call at +31 (docs/echo-canceller.md, What was tried)
+  // (user44e33, UNMUTE_USER: a probe, compiled out) the same block after a silent start, placed or not, cold
+  const unmuteBlock = UNMUTE_USER && s.calAlive && (placed || !UNMUTE_USER_PLACED) && !s.warm && !s.forgot && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
   const relearnSuspect = s.forgot && s.warm && suspectBlock && !(HOOKS && ab_veto(8192));
   const relearnSlow = relearnSuspect && !rising && !(HOOKS && ab_veto(16384));
   s.aPrev = aNow;
@@ -496,8 +523,8 @@ export function sup_process(
   // quantile, not the median, over echo-only suspect blocks (a young bound): the seminar's 24 kHz 6 dB
   // call, zeta A 2 dB lower in 500-1000 Hz after 0.6 s of them, a false presence at 1.45 s at 0.24 of
   // the frame, 20 dB in 1150 -> 370 ms; aec-seminar)
-  let refUpF = suspect || relearnSlow ? f32x4.splat(s.etaUpF) : upF;
-  const refDownF = suspect || relearnSlow ? f32x4.splat(s.etaDownF) : downF;
+  let refUpF = suspect || relearnSlow || unmuteBlock ? f32x4.splat(s.etaUpF) : upF;
+  const refDownF = suspect || relearnSlow || unmuteBlock ? f32x4.splat(s.etaDownF) : downF;
   const decayS: f32 = s.warm || s.frames >= s.fastBlocks ? s.decay : s.coldDecay;
   const decay = f32x4.splat(decayS);
   // The gain's residual while the user is present falls 1.5x as fast (decay^1.5): held at the room's
@@ -594,7 +621,7 @@ export function sup_process(
   // filter's estimate took up the user, so the residual takes eta |Y|^2 at the reference's prediction at most
   // (SUSPECT_CAP); (cap29, SUSPECT_CAL) only where the predictors stood calibrated on the echo before the run
   const calibrated = (!SUSPECT_ALIVE || s.calAlive) && (!SUSPECT_CAL || (s.calN >= SUSPECT_CAL_BLOCKS && s.calE <= SUSPECT_CAL_X * s.calR));
-  const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && suspect && calibrated && errorOverEstimate(s) ? <f32>1 : CAP_REF);
+  const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && ((suspect && calibrated) || unmuteBlock) && errorOverEstimate(s) ? <f32>1 : CAP_REF);
   // (on44, RISE_USER: a probe, compiled out) the trackers take no up step in a rising block whose error stands far over the estimate
   if (RISE_USER && (!RISE_USER_ALIVE || s.calAlive) && rising && placed && !s.warm && !s.forgot && (!RISE_USER_EX || excessDb >= RISE_USER_EX_DB) && errorOver(s, RISE_USER_E)) {
     upF = f32x4.splat(1);

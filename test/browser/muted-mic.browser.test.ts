@@ -1114,6 +1114,10 @@ describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled tr
 //   lower in 16 of 148 cells (1.7 / 1.8 / 4.1 s): off.
 // The first mend is a block count: with the echo 5 quanta further behind the reply 4.4 s reads -29.0 on the flag too,
 // and Chromium / Firefox (their echo 110 ms behind the reply) read -28.9 / -28.2 on it.
+// (user44e33) `--use AEC_UNMUTE_USER=1` (pause27's suspect rule after a silent start, placed or not, without the count):
+// 4.4 -2.2, 2.1 -5.5, 3.6 -7.9, 1.3 -20.7 dB, and 4.4 s with the echo 5 / 10 quanta further behind -1.3 / -3.7; but
+// muted-sweep's users at 3.1 s + 0..2 lower by 2.0-4.1 dB: off (`AEC_UNMUTE_USER_PLACED=1`: placed blocks only, the
+// same four figures, those cells back, 4.4 s 5 quanta behind -29.0 again). Real engines not run on either.
 // Measured on main a2e91ac: 1.3 -21.1, 2.1 -9.6, 3.6 -16.0, 4.4 -22.4 dB (4.4 s as the user pass's MUTED_USER_ON=4.4).
 // ~1 s of Node per moment.
 function nodeUserAt(onS: number): number {
