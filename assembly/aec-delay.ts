@@ -153,6 +153,9 @@ import { normalOrZero } from "./shared";
 @inline const REARM_FAR: bool = !isDefined(AEC_REARM_FAR_OFF);
 // @ts-ignore: decorator
 @inline const REARM_FAR_CONFIRM: i32 = isDefined(AEC_REARM_FAR_CONFIRM) ? <i32>AEC_REARM_FAR_CONFIRM : 8;
+/** (integrate32; `--use AEC_REARM_FAR_WIDE_OFF=1`: hand33's form) REARM_FAR only where the search is within maxDelayMs. */
+// @ts-ignore: decorator
+@inline const REARM_FAR_WIDE: bool = !isDefined(AEC_REARM_FAR_WIDE_OFF);
 /** Updates with echo after a path change during which a new onset is accepted that fast (1.4 s at 16 kHz, 1.9 s at 24). */
 // @ts-ignore: decorator
 @inline const REARM_UPDATES: i32 = 90;
@@ -723,8 +726,10 @@ function decide(d: Delay, echoing: bool, heard: bool): i32 {
     // the smoothing holds mostly what came after the change, 4x as long)
     const fast = !moving || (d.rearmed > 0 && d.candidate != d.onset);
     // (hand33, REARM_FAR) in a re-arm, a move past half the filter's window (one that drops its whole model) only once it
-    // has held REARM_FAR_CONFIRM updates, not on first sight
-    const far = REARM_FAR && moving && d.rearmed > 0 && abs(d.candidate - d.onset) > (d.windowLags - 2) >> 1;
+    // has held REARM_FAR_CONFIRM updates, not on first sight; (integrate32) not in a search widened over the reach
+    // (REARM_FAR_WIDE: mutedb33's late return, whose widening stood on its own evidence: B 0.30 late 35.2 -> 21.1 dB without this)
+    const far =
+      REARM_FAR && moving && d.rearmed > 0 && (!REARM_FAR_WIDE || d.searchLags < d.reachLags) && abs(d.candidate - d.onset) > (d.windowLags - 2) >> 1;
     if (d.candidateBlocks >= (fast ? (moving ? (far ? REARM_FAR_CONFIRM : REARM_CONFIRM) : d.confirmBlocks) : 4 * d.confirmBlocks)) {
       if (d.candidate != d.onset) d.rearmed = 0;
       if (!moving && young) {
