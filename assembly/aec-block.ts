@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional, dl_search_set, dl_late_arm, dl_late_release } from "./aec-delay";
+import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional, dl_search_set, dl_late_arm, dl_late_release, LATE_ARM, LATE_CHANGE_RELEASE } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process, RISE_HOLD, UNPLACED_RISE } from "./aec-suppress";
 import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
@@ -33,12 +33,6 @@ import { rd_block, rd_echo_only } from "./aec-readings";
  */
 // @ts-ignore: decorator
 @inline const LATE_WIDE: bool = isDefined(AEC_LATE_WIDE);
-/** (late32, on since integrate31; `--use AEC_LATE_ARM_OFF=1`: off) LATE_WIDE's widening taken only once the echo stands past the search (./aec-delay lateArmed). */
-// @ts-ignore: decorator
-@inline const LATE_ARM: bool = !isDefined(AEC_LATE_ARM_OFF);
-/** (mutedb33; on by default, `--use AEC_LATE_CHANGE_OFF=1`: off) LATE_ARM at a placed canceller's return too, kept by its path change; its widening releases the hold (./aec-delay lateChanged; `--use AEC_LATE_CHANGE_HOLD=1`: not). */
-// @ts-ignore: decorator
-@inline const LATE_CHANGE_RELEASE: bool = LATE_ARM && !isDefined(AEC_LATE_CHANGE_OFF) && !isDefined(AEC_LATE_CHANGE_HOLD);
 /** The reference's rise (dB) handed to the suppressor where none is judged (a dead block; the rule compiled out). */
 // @ts-ignore: decorator
 @inline const NO_RISE_DB: f32 = -100;

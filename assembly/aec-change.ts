@@ -3,7 +3,7 @@
 // after playing unheard), the background restarts as at a cold start; the model before the change is
 // kept and offered back at the next filter move if it fits (a playout jump). Per block, no allocation.
 
-import { dl_onset, dl_peak, dl_rearm, dl_late_changed } from "./aec-delay";
+import { dl_onset, dl_peak, dl_rearm, dl_late_changed, LATE_CHANGE } from "./aec-delay";
 import { sup_forget, sup_forget_leak, sup_relearning, sup_restore_leak, sup_keep_leak, sup_warm } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum } from "./aec-filter";
@@ -12,9 +12,6 @@ import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFI
 import { energy, hsum } from "./simd-hsum";
 import { HOOKS, trace_path, trace_shift, ab_veto, judge_gather, trace_judge, trace_kept } from "./bench-hooks";
 
-/** (mutedb33; `--use AEC_LATE_CHANGE_OFF=1`: off) a path change arms late32's widening at a placed canceller's late return (./aec-delay lateChanged). */
-// @ts-ignore: decorator
-@inline const LATE_CHANGE: bool = !isDefined(AEC_LATE_ARM_OFF) && !isDefined(AEC_LATE_CHANGE_OFF);
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
  * adds its own estimate, up to twice the mic; a matching model never does, even while the user

@@ -1104,7 +1104,7 @@ export function dl_arrival_far(p: usize): bool {
  * in youngWide (FAR_EARLY_REPLACE only, the layout unchanged): LATE_ARMED + the run.
  */
 // @ts-ignore: decorator
-@inline const LATE_ARM: bool = !isDefined(AEC_LATE_ARM_OFF);
+@inline export const LATE_ARM: bool = !isDefined(AEC_LATE_ARM_OFF);
 // @ts-ignore: decorator
 @inline const LATE_ARMED: u8 = 4;
 // @ts-ignore: decorator
@@ -1119,7 +1119,10 @@ export function dl_arrival_far(p: usize): bool {
  * dead run (LATE_RELEASE, read by ./aec-block; `--use AEC_LATE_CHANGE_HOLD=1`: the hold kept).
  */
 // @ts-ignore: decorator
-@inline const LATE_CHANGE: bool = LATE_ARM && !isDefined(AEC_LATE_CHANGE_OFF);
+@inline export const LATE_CHANGE: bool = LATE_ARM && !isDefined(AEC_LATE_CHANGE_OFF);
+/** (mutedb33) ./aec-block releases the placement's hold at the widening (dl_late_release) unless `--use AEC_LATE_CHANGE_HOLD=1`. */
+// @ts-ignore: decorator
+@inline export const LATE_CHANGE_RELEASE: bool = LATE_CHANGE && !isDefined(AEC_LATE_CHANGE_HOLD);
 /**
  * (mutedb33) `--use AEC_LATE_CHANGE_UNFITTED=1`: the arm does not wait for a path change where the filter is not fitted
  * (dl_fitted). Tried: B muted at 1.0 s (the filter under 10 dB there) 2 s, 0.25 late: the widening placed the old peak

@@ -459,18 +459,27 @@ function lateMic(muteFrom: number, on: number, late: number): Float32Array {
   const shift = Math.round(late * RATE);
   return Float32Array.from(e, (v, i) => (i < a ? v : i < b ? 0 : e[i - shift]!));
 }
+/**
+ * Each case's call on lateMic(muteFrom, on, late): the judged first second after the return and the next, as text, and
+ * the cases whose next second is under 30 dB or leaks over 1%.
+ */
+function lateReturns(cases: { label: string; muteFrom: number; on: number; late: number }[]): { got: string[]; failing: string[] } {
+  const got: string[] = [];
+  const failing: string[] = [];
+  for (const { label, muteFrom, on, late } of cases) {
+    const r = call(() => false, 'zeros', [], lateMic(muteFrom, on, late));
+    const first = r.judge(on + late);
+    const second = r.judge(on + late + 1);
+    got.push(`${label}: ${first} / ${second}`);
+    if (!(Number.parseFloat(second) >= 30 && Number.parseFloat(second.split(' dB ')[1]!) / 100 <= 0.01)) failing.push(label);
+  }
+  return { got, failing };
+}
 describe('a mic alive mid-reply that comes back late, as WebKit re-enables a track (the C grid, zeros; late31, late32)', () => {
   it("turned live at 1.5, 2.3 and 3.1 s, 0.25, 0.30 and 0.34 s late: the second after the return's first 30 dB or more, leaks <= 1% (measured 37.4-49.2 dB, 0%; main a2e91ac 0.2-3.0 dB, leaks 73-97%)", () => {
-    const got: string[] = [];
-    const failing: string[] = [];
-    for (const late of [0.25, 0.3, 0.34])
-      for (const on of [1.5, 2.3, 3.1]) {
-        const r = call(() => false, 'zeros', [], lateMic(0, on, late));
-        const first = r.judge(on + late);
-        const second = r.judge(on + late + 1);
-        got.push(`${on} s ${late} late: ${first} / ${second}`);
-        if (!(Number.parseFloat(second) >= 30 && Number.parseFloat(second.split(' dB ')[1]!) / 100 <= 0.01)) failing.push(`${on} s ${late} late`);
-      }
+    const { got, failing } = lateReturns(
+      [0.25, 0.3, 0.34].flatMap((late) => [1.5, 2.3, 3.1].map((on) => ({ label: `${on} s ${late} late`, muteFrom: 0, on, late }))),
+    );
     console.log(`a late resume (first second / the next): ${got.join('; ')}`);
     expect(failing).toEqual([]);
   });
@@ -486,18 +495,11 @@ describe('a mic alive mid-reply that comes back late, as WebKit re-enables a tra
 // AEC_LATE_CHANGE_OFF=1`. ~3 s of CPU (16 s loaded).
 describe('a mic muted mid-call that comes back late, as WebKit re-enables a track (B, zeros; mutedb33)', () => {
   it("muted at 1.5 and 3.0 s for 2 and 5 s, back 0.25, 0.30 and 0.34 s late: the second after the return's first 30 dB or more, leaks <= 1% (measured 37.0-46.7 dB, 0%; review31 5.4-41.8 dB, leaks 0-40%)", () => {
-    const got: string[] = [];
-    const failing: string[] = [];
-    for (const late of [0.25, 0.3, 0.34])
-      for (const muteFrom of [1.5, 3])
-        for (const d of [2, 5]) {
-          const on = muteFrom + d;
-          const r = call(() => false, 'zeros', [], lateMic(muteFrom, on, late));
-          const first = r.judge(on + late);
-          const second = r.judge(on + late + 1);
-          got.push(`${muteFrom}+${d} s ${late} late: ${first} / ${second}`);
-          if (!(Number.parseFloat(second) >= 30 && Number.parseFloat(second.split(' dB ')[1]!) / 100 <= 0.01)) failing.push(`${muteFrom}+${d} s ${late} late`);
-        }
+    const { got, failing } = lateReturns(
+      [0.25, 0.3, 0.34].flatMap((late) =>
+        [1.5, 3].flatMap((muteFrom) => [2, 5].map((d) => ({ label: `${muteFrom}+${d} s ${late} late`, muteFrom, on: muteFrom + d, late }))),
+      ),
+    );
     console.log(`a late return after a mid-call mute (first second / the next): ${got.join('; ')}`);
     expect(failing).toEqual([]);
   });
