@@ -426,7 +426,8 @@ export function dl_update(p: usize, x: usize, xz: usize, slots: i32, head: i32, 
       }
       // (aec-bt10) the call's first echo past the search, for dl_arrival: young lags too, over the
       // bound an onset of the mic puts on them (ARRIVE_BIAS / age)
-      if (l < d.reachLags && age >= ARRIVE_MIN_AGE && c * <f32>age > ARRIVE_BIAS && c > arriveFar) {
+      // (reach34, LATE_REACH) a placed return's arm (mutedb33's LATE_WAIT / LATE_CHANGED) reads it up to the late reach
+      if (l < (LATE_REACH && d.youngWide >= LATE_WAIT ? lateReach(d) : d.reachLags) && age >= ARRIVE_MIN_AGE && c * <f32>age > ARRIVE_BIAS && c > arriveFar) {
         arriveFar = c;
         arriveFarLag = l;
       }
@@ -1145,6 +1146,21 @@ export function dl_arrival_far(p: usize): bool {
 @inline const LATE_WAIT: u8 = 64;
 // @ts-ignore: decorator
 @inline const LATE_WAIT_UPDATES: i32 = isDefined(AEC_LATE_WAIT_UPDATES) ? AEC_LATE_WAIT_UPDATES : 48;
+/**
+ * (reach34; `--use AEC_LATE_REACH=1`, off by default) mutedb33's arm past the reach (maxLag + 2 lags, 500 ms): real
+ * WebKit's B came back 416 ms behind its reference, its echo ~530 ms behind the reply, past the widened search. The
+ * statistics already span the whole history (m + maxLag + 1 lags: the filter's window past its farthest placement), so
+ * no state grows: while a placed return is armed (LATE_WAIT / LATE_CHANGED) the far peak is read up to the late reach,
+ * the lags for which the filter placed at maxLag still holds half its window after the onset (lags - m / 2: 650 ms at
+ * 24 kHz, 640 ms at 48, 656 ms at 16), and a widening on a far peak past the reach searches up to it; the filter is
+ * placed at maxLag there (./aec-block place), PRE_BLOCKS + the excess before the onset.
+ */
+// @ts-ignore: decorator
+@inline export const LATE_REACH: bool = LATE_CHANGE && isDefined(AEC_LATE_REACH);
+// @ts-ignore: decorator
+@inline function lateReach(d: Delay): i32 {
+  return max(d.reachLags, d.lags - (d.windowLags >> 1));
+}
 function lateChanged(d: Delay): void {
   if (d.youngWide == LATE_RELEASE) return;
   if (d.searchLags >= d.reachLags) {
@@ -1174,7 +1190,8 @@ function lateChanged(d: Delay): void {
   if (run >= LATE_ARM_UPDATES) {
     // re-armed: the onset taken at first sight over the reach (decide: a near onset taken at the change spent dl_rearm's)
     if (LATE_CHANGE_ONSET) d.onset = d.beyond = farWalkBack(d, far, d.arriveFarLag);
-    d.searchLags = d.reachLags;
+    // (reach34, LATE_REACH) its far peak past the reach: the search widened to the late reach
+    d.searchLags = LATE_REACH && d.arriveFarLag >= d.reachLags ? lateReach(d) : d.reachLags;
     d.rearmed = REARM_UPDATES;
     d.candidate = -1;
     d.candidateBlocks = 0;
