@@ -1147,16 +1147,21 @@ export function dl_arrival_far(p: usize): bool {
 // @ts-ignore: decorator
 @inline const LATE_WAIT_UPDATES: i32 = isDefined(AEC_LATE_WAIT_UPDATES) ? AEC_LATE_WAIT_UPDATES : 48;
 /**
- * (reach34; `--use AEC_LATE_REACH=1`, off by default) mutedb33's arm past the reach (maxLag + 2 lags, 500 ms): real
- * WebKit's B came back 416 ms behind its reference, its echo ~530 ms behind the reply, past the widened search. The
- * statistics already span the whole history (m + maxLag + 1 lags: the filter's window past its farthest placement), so
- * no state grows: while a placed return is armed (LATE_WAIT / LATE_CHANGED) the far peak is read up to the late reach,
- * the lags for which the filter placed at maxLag still holds half its window after the onset (lags - m / 2: 650 ms at
- * 24 kHz, 640 ms at 48, 656 ms at 16), and a widening on a far peak past the reach searches up to it; the filter is
- * placed at maxLag there (./aec-block place), PRE_BLOCKS + the excess before the onset.
+ * (reach34; on by default, `--use AEC_LATE_REACH_OFF=1`: main cb5d8cc's f6240438) mutedb33's arm past the reach
+ * (reachLags, maxLag + 2: 500 ms + a lag): real WebKit's B came back 416 ms behind its reference, its echo ~530 ms behind
+ * the reply, past the widened search, and the arm never placed it (Node, 0.42-0.50 s late: the second after the return's
+ * first 0.0-10.7 dB, 14-89% leaks). The statistics already span the whole history (lags = m + maxLag + 1, the filter's
+ * window past its farthest placement), so no state grows: while a placed return is armed (LATE_WAIT / LATE_CHANGED) the
+ * far peak (arriveFar) is read up to lateReach, the lags over which the filter placed at maxLag still holds half its
+ * window after the onset (lags - m / 2: to 640 ms at 16 and 24 kHz, 635 ms at 48), and a widening on a far peak past the
+ * reach searches up to there (decide's onset, ./aec-block place: the filter at maxLag, PRE_BLOCKS + the excess before
+ * the onset). A far peak within the reach widens to the reach as before (0-0.38 s late line for line). Node: 0.42-0.50 s
+ * late 27.4-48.4 dB, 0-3.8% (docs/NOTES.md reach34); 0.54 s late (the echo at 650 ms, the edge) in two of four cells;
+ * 0.58 s and later not.
  */
 // @ts-ignore: decorator
-@inline export const LATE_REACH: bool = LATE_CHANGE && isDefined(AEC_LATE_REACH);
+@inline export const LATE_REACH: bool = LATE_CHANGE && !isDefined(AEC_LATE_REACH_OFF);
+/** (reach34, LATE_REACH) The armed placed return's reach, lags: lags - m / 2 (the filter placed at maxLag spans half its window past it). */
 // @ts-ignore: decorator
 @inline function lateReach(d: Delay): i32 {
   return max(d.reachLags, d.lags - (d.windowLags >> 1));
