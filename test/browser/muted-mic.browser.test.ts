@@ -965,6 +965,9 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
   const judged = (pass: boolean) => (engine === 'chromium' ? it : pass ? it : it.fails);
   // (lead20) Firefox's empty input is skipped as silence through the canceller since skipMicrophone feeds it the
   // span (48.3 dB after unmute; 7.7-9.4 dB before); WebKit's late resume (205-268 ms) still fails it (-0.3 dB).
+  // (reach34) WebKit's B came back 430-463 ms behind A (the echo ~550 ms behind the reply, past the 500 ms reach): since
+  // ./assembly/aec-delay LATE_REACH the second after this one reads 34.9 / 46.1 dB (main cb5d8cc 2.6 dB, 71% leaks), but
+  // this one holds the lateness and the old placement until the path change: 0.5-7.3 dB over three runs, so it fails.
   judged(engine !== 'webkit')(
     'B, muted 1.5-6.5 s while the reply plays: over the second after unmute, at most 6 dB under its second before the mute, 35 dB or more, leaks <= 1%',
     () => {
@@ -972,7 +975,14 @@ describe.each(REALTIME_ENGINES)('a muted microphone through the echo canceller i
       const a = judge(run, 0, u, u + SECOND);
       const b = judge(run, 1, u, u + SECOND);
       const before = judge(run, 1, run.muteSpans.b[0] - SECOND, run.muteSpans.b[0]);
-      console.log(`${engine}: after B's unmute: A ${fmt(a)}; B ${fmt(b)}; B's second before its mute ${fmt(before)}`);
+      // (reach34) how late B came back and its next seconds (to the run's end), printed only
+      const end = Math.floor(run.mic.length / 128);
+      const next = judge(run, 1, u + SECOND, Math.min(end, u + 2 * SECOND));
+      const third = judge(run, 1, Math.min(end - 1, u + 2 * SECOND), Math.min(end, u + 3 * SECOND));
+      const late = lateMs(run.micB, run.mic, u);
+      console.log(
+        `${engine}: after B's unmute: A ${fmt(a)}; B ${fmt(b)}; B's second before its mute ${fmt(before)}; B's next ${fmt(next)}, then ${fmt(third)}; B back ${late.toFixed(1)} ms behind A`,
+      );
       expect(a.reductionDb).toBeGreaterThanOrEqual(35); // the same second never muted
       expect(a.leaks).toBeLessThanOrEqual(0.01);
       if (engine === 'chromium') return;
