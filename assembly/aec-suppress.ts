@@ -287,7 +287,18 @@ function errorOverEstimate(s: Suppress): bool {
  * convergence 100 -> 1740 ms), drc 87 -> 86 of 144 (laptop 16k cold-start 60ms 18dB drc two-band 29.4 -> 28.0 dB; dirty
  * 1115 -> 1139: a compressor after the reference tap lifts the echo coherently with Y, as a moved path does), quiet as
  * before; STALE_COH=80 with STALE_UP: moving 83 -> 85 none lost (dirty 356 -> 359), drc 87 -> 87 (dirty 1115 -> 1123),
- * changes 174 -> 173 (the same kiosk line, a marginal window of the 1 s hold; quiet not run): off.
+ * changes 174 -> 173 (the same kiosk line; quiet not run): off.
+ * (nudge34, on main cb5d8cc) That kiosk line is no marginal window: 8 frames of echo passed at 11.05-11.12 s (-56..-43
+ * dBFS; the change's first 100 ms 31.1 -> 11.9 dB, then the user talks and no window is judged until 12.64 s): a presence
+ * started at 11.061 s on the moved path's echo (top octaves' true ratio -1 / 0 dB over eta -16 / -15) at the unexplained
+ * share 0.2007 against the 0.2 test, where main stands at 0.1992. The boost was not running then (it ran after the
+ * user's turn ending 9.9 s); the trackers differ by a fraction of a dB from the call's earlier boosts on. Every form tried
+ * moves such knife-edge presences (xs within 0.01 of 0.2) one way or the other: at 3 x the kiosk keeps main's 0.1992 and
+ * the nudge its 36.8 dB, but drc's laptop 16k cold-start 60ms 18dB drc two-band loses single talk 29.4 -> 28.0 dB (a
+ * false presence on echo at 23.25 s that main has too, re-armed at 23.392 s at xs 0.2046 vs main's 0.1964: 6 blocks of
+ * echo, -52..-42 dBFS) and changes' desk 16k 12dB change@3s shift 40ms +97 double talk 91.5 -> 89.9% (a hang ending on
+ * the user at 9.49 s, xs 0.178 vs 0.223); the coherent bins alone where the residual stands 6 or 10 dB over eta |Y|^2
+ * (6 x): the nudge 36.8, drc and that changes cell as main, the kiosk still lost at 0.2007. Still off.
  */
 // @ts-ignore: decorator
 @inline const STALE: bool = isDefined(AEC_STALE);

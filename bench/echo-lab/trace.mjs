@@ -19,6 +19,7 @@
 // presence test's MIC_OVER yardstick), E and R (x1), dB; ECHO_TRACE_COH=1: per octave TR, the part of E coherent with
 // the echo estimate Y (|<E Y*>|^2 / <|Y|^2>, smoothed as the suppressor's coherent cap smooths it) and R (x1), dB.
 // (cap29) ECHO_TRACE_CAL=1: per block, sums over the bins: E over byRef (max(zeta A, kappa A_flat)), over Y, over N, and E, dB.
+// (nudge34) ECHO_TRACE_XS=1: xs (the unexplained share the presence test holds to 0.2 when warm) to 4 decimals.
 import { traceScene } from './suppressor-trace.mjs';
 
 /**
@@ -66,7 +67,7 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
     const resid = arr(i, present ? 6 : 7);
     const over = present ? 1.5 : 22;
     const g = arr(i, 8);
-    let line = `${ts.toFixed(3)} h${h[0]} p${h[1]} ${h[2] ? 'W' : 'c'}${h[3] ? 'S' : '-'}${h[13] ? 'P' : '-'}${h[5] ? 'R' : '-'} ex${h[4].toFixed(1)} xs${h[12].toFixed(2)} bo${h[9]}${h[10] ? 'M' : ''} |`;
+    let line = `${ts.toFixed(3)} h${h[0]} p${h[1]} ${h[2] ? 'W' : 'c'}${h[3] ? 'S' : '-'}${h[13] ? 'P' : '-'}${h[5] ? 'R' : '-'} ex${h[4].toFixed(1)} xs${h[12].toFixed(process.env.ECHO_TRACE_XS ? 4 : 2)} bo${h[9]}${h[10] ? 'M' : ''} |`;
     for (let q = 0; q + 1 < edges.length; q++) {
       let u = 0;
       let t = 0;
