@@ -245,9 +245,11 @@ import {
  * on placed blocks too at 3 dB costs muted-mic's mends (4.4 s -2.2 -> -6.5, 2.1 / 3.6 s back to the base's), so
  * `--use AEC_UNMUTE_RISE_UNPLACED=1` reads it before the placement only and `--use AEC_UNMUTE_RISE_PLACED_DB=<dB>`
  * bounds placed blocks apart (8: muted-sweep's echo at 1.6 s + 0, the reply rising 16.3 / 11.7 / 8.3 dB at a just-placed
- * filter, back to the base's; muted-mic's 3.6 s mend lost). With all four (RISE, RISE_UNPLACED, KNOWN, RISE_PLACED_DB=8):
- * muted-mic 4.4 s -22.4 -> -2.2, 2.1 s -9.6 -> -5.5 dB; muted-sweep's 3.1 s users the base's; but 3.4 s + 0's user
- * -0.0 -> -0.8 dB: off (docs/NOTES.md user34).
+ * filter, back to the base's; muted-mic's 3.6 s mend lost); `--use AEC_UNMUTE_NOT_RISING=1` instead: placed blocks only
+ * where `rising` is not set (the 1.6 s echo's first two blocks; the 3.6 s mend kept). The best form, RISE + RISE_UNPLACED
+ * + KNOWN + NOT_RISING: muted-mic 4.4 s -22.4 -> -2.2, 2.1 s -9.6 -> -5.5, 3.6 s -16.0 -> -7.9 dB; muted-sweep's echo
+ * grid the base's but 2.9 s + 3 -0.1 dB, its 3.1 s users the base's; but 3.4 s + 0's user -0.0 -> -0.8 dB and eleven
+ * user cells 0.1-0.4 dB lower (fourteen up to 2.6 dB higher): off (docs/NOTES.md user34).
  */
 // @ts-ignore: decorator
 @inline const UNMUTE_RISE: bool = isDefined(AEC_UNMUTE_RISE);
@@ -263,6 +265,9 @@ import {
 @inline const UNMUTE_RISE_PLACED: bool = isDefined(AEC_UNMUTE_RISE_PLACED_DB);
 // @ts-ignore: decorator
 @inline const UNMUTE_RISE_PLACED_DB: f32 = isDefined(AEC_UNMUTE_RISE_PLACED_DB) ? <f32>AEC_UNMUTE_RISE_PLACED_DB : 100;
+// `--use AEC_UNMUTE_NOT_RISING=1`: placed blocks only where `rising` (./aec-change) is not set
+// @ts-ignore: decorator
+@inline const UNMUTE_NOT_RISING: bool = isDefined(AEC_UNMUTE_NOT_RISING);
 // (the -100 dB the onset's reads give with no onset or silent blocks)
 // @ts-ignore: decorator
 @inline const UNMUTE_NO_RISE: f32 = -99;
@@ -555,7 +560,7 @@ export function sup_process(
   // (user44e33, UNMUTE_USER: a probe, compiled out) the same block after a silent start, placed or not, cold
   const unmuteBlock = UNMUTE_USER && s.calAlive && (placed || !UNMUTE_USER_PLACED) && !s.warm && !s.forgot && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev &&
     (!UNMUTE_RISE || (placed && UNMUTE_RISE_UNPLACED) || (refRiseDb < UNMUTE_RISE_DB && (placed || !UNMUTE_KNOWN || refRiseDb > UNMUTE_NO_RISE))) &&
-    (!placed || !UNMUTE_RISE_PLACED || refRiseDb < UNMUTE_RISE_PLACED_DB);
+    (!placed || !UNMUTE_RISE_PLACED || refRiseDb < UNMUTE_RISE_PLACED_DB) && (!placed || !UNMUTE_NOT_RISING || !rising);
   const relearnSuspect = s.forgot && s.warm && suspectBlock && !(HOOKS && ab_veto(8192));
   const relearnSlow = relearnSuspect && !rising && !(HOOKS && ab_veto(16384));
   s.aPrev = aNow;
