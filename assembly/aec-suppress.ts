@@ -110,7 +110,7 @@
 
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
-import { HOOKS, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, ab_veto } from "./bench-hooks";
+import { HOOKS, trace_note, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, ab_veto } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
@@ -228,6 +228,49 @@ import {
 // `--use AEC_UNMUTE_USER_PLACED=1`: only once the delay is placed (cap29's count dropped after a silent start, no more)
 // @ts-ignore: decorator
 @inline const UNMUTE_USER_PLACED: bool = isDefined(AEC_UNMUTE_USER_PLACED);
+
+// (user34, hooked builds only) `--use AEC_TRACE_RR=1`: the trace's slots 7 / 8 carry refRiseDb and the unmute block
+// @ts-ignore: decorator
+@inline const TRACE_RR: bool = isDefined(AEC_TRACE_RR);
+
+/**
+ * (user34, a probe; compiled out: `--use AEC_UNMUTE_RISE=1` with AEC_UNMUTE_USER) The unmute block only where the
+ * reference at the echo's onset (placed: onsetRiseDb; unplaced: rise30's provisional onset, unplacedRiseDb) does not
+ * rise UNMUTE_RISE_DB or more (`--use AEC_UNMUTE_RISE_DB=<dB>`, 3 otherwise): the reply returning from a pause is a rise
+ * of the reference about a delay before the mic's step, a user is not. `--use AEC_UNMUTE_KNOWN=1`: unplaced blocks
+ * also need a provisional onset whose reference is not silent (refRiseDb over -100). muted-sweep's 3.1 s + 1 (the
+ * reply's return at an unplaced filter, user44e33's loss): the unmute blocks at 3.403-3.467 s read -100 (no
+ * provisional onset yet) then 179-191 dB (the reference from digital silence); muted-mic's 4.4 s user (placed at 5.109
+ * s): 1.7 .. -14 dB over its first 0.15 s, 6-7 dB at 5.43-5.49 s (the reply's next rise under the user). The rise read
+ * on placed blocks too at 3 dB costs muted-mic's mends (4.4 s -2.2 -> -6.5, 2.1 / 3.6 s back to the base's), so
+ * `--use AEC_UNMUTE_RISE_UNPLACED=1` reads it before the placement only and `--use AEC_UNMUTE_RISE_PLACED_DB=<dB>`
+ * bounds placed blocks apart (8: muted-sweep's echo at 1.6 s + 0, the reply rising 16.3 / 11.7 / 8.3 dB at a just-placed
+ * filter, back to the base's; muted-mic's 3.6 s mend lost); `--use AEC_UNMUTE_NOT_RISING=1` instead: placed blocks only
+ * where `rising` is not set (the 1.6 s echo's first two blocks; the 3.6 s mend kept). The best form, RISE + RISE_UNPLACED
+ * + KNOWN + NOT_RISING: muted-mic 4.4 s -22.4 -> -2.2, 2.1 s -9.6 -> -5.5, 3.6 s -16.0 -> -7.9 dB; muted-sweep's echo
+ * grid the base's but 2.9 s + 3 -0.1 dB, its 3.1 s users the base's; but 3.4 s + 0's user -0.0 -> -0.8 dB and eleven
+ * user cells 0.1-0.4 dB lower (fourteen up to 2.6 dB higher): off (docs/NOTES.md user34).
+ */
+// @ts-ignore: decorator
+@inline const UNMUTE_RISE: bool = isDefined(AEC_UNMUTE_RISE);
+// @ts-ignore: decorator
+@inline const UNMUTE_RISE_DB: f32 = isDefined(AEC_UNMUTE_RISE_DB) ? <f32>AEC_UNMUTE_RISE_DB : 3;
+// @ts-ignore: decorator
+@inline const UNMUTE_KNOWN: bool = isDefined(AEC_UNMUTE_KNOWN);
+// `--use AEC_UNMUTE_RISE_UNPLACED=1`: the rise read only before the placement (placed blocks as AEC_UNMUTE_USER alone)
+// @ts-ignore: decorator
+@inline const UNMUTE_RISE_UNPLACED: bool = isDefined(AEC_UNMUTE_RISE_UNPLACED);
+// `--use AEC_UNMUTE_RISE_PLACED_DB=<dB>`: placed blocks only under that rise
+// @ts-ignore: decorator
+@inline const UNMUTE_RISE_PLACED: bool = isDefined(AEC_UNMUTE_RISE_PLACED_DB);
+// @ts-ignore: decorator
+@inline const UNMUTE_RISE_PLACED_DB: f32 = isDefined(AEC_UNMUTE_RISE_PLACED_DB) ? <f32>AEC_UNMUTE_RISE_PLACED_DB : 100;
+// `--use AEC_UNMUTE_NOT_RISING=1`: placed blocks only where `rising` (./aec-change) is not set
+// @ts-ignore: decorator
+@inline const UNMUTE_NOT_RISING: bool = isDefined(AEC_UNMUTE_NOT_RISING);
+// (the -100 dB the onset's reads give with no onset or silent blocks)
+// @ts-ignore: decorator
+@inline const UNMUTE_NO_RISE: f32 = -99;
 
 /** Whether the block's error |E|^2 stands over x times the echo estimate's |Y|^2 (the sums the presence test's level fit just stored, s.lg's second half, added up). */
 function errorOver(s: Suppress, x: f32): bool {
@@ -526,7 +569,9 @@ export function sup_process(
   // double-talk frames 425 / 387 / 421 -> 406 / 360 / 392; the 1 x steps alone 30 of 45 at shift 0, the
   // gain on the mic alone lost a call at +31 (docs/echo-canceller.md, What was tried)
   // (user44e33, UNMUTE_USER: a probe, compiled out) the same block after a silent start, placed or not, cold
-  const unmuteBlock = UNMUTE_USER && s.calAlive && (placed || !UNMUTE_USER_PLACED) && !s.warm && !s.forgot && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev;
+  const unmuteBlock = UNMUTE_USER && s.calAlive && (placed || !UNMUTE_USER_PLACED) && !s.warm && !s.forgot && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev &&
+    (!UNMUTE_RISE || (placed && UNMUTE_RISE_UNPLACED) || (refRiseDb < UNMUTE_RISE_DB && (placed || !UNMUTE_KNOWN || refRiseDb > UNMUTE_NO_RISE))) &&
+    (!placed || !UNMUTE_RISE_PLACED || refRiseDb < UNMUTE_RISE_PLACED_DB) && (!placed || !UNMUTE_NOT_RISING || !rising);
   const relearnSuspect = s.forgot && s.warm && suspectBlock && !(HOOKS && ab_veto(8192));
   const relearnSlow = relearnSuspect && !rising && !(HOOKS && ab_veto(16384));
   s.aPrev = aNow;
@@ -1045,6 +1090,10 @@ export function sup_process(
     }
   }
   if (HOOKS) trace_suppress(s, e, a, af, reverb, suspect, excessDb, rising, modelledEcho, placed, unlatch, bandsOver, micOver, bandsLow, excessSum / (hsum(total) + 1e-20));
+  if (HOOKS && TRACE_RR) {
+    trace_note(7, refRiseDb);
+    trace_note(8, unmuteBlock ? 1 : 0);
+  }
   if (HOOKS) ab_resid(s, fft, work, s.over);
   sup_synthesize(s, fft, work, s.hang > 0 ? s.overNear : s.over, s.hang > 0 ? s.residNear : s.residFar, out);
   if (HOOKS) trace_gain(s);

@@ -411,6 +411,11 @@ let onsetExcessDb: f32 = 0;
 let onsetA: f32 = 0;
 let onsetFrame: i32 = 0;
 /** Before the gain: the presence decision's state and the per-bin spectra and residuals (`share`: excess / total). */
+/** (user34) `--use AEC_TRACE_RR=1` hooked builds: a scalar into the block's trace row (slot 7 frames, 8 forgot: overwritten). */
+export function trace_note(slot: i32, v: f32): void {
+  if (traceAt != 0) store<f32>(traceAt + (<usize>slot << 2), v);
+}
+
 export function trace_suppress(
   s: Suppress, e: usize, a: usize, af: usize, reverb: usize, suspect: bool, excessDb: f32, rising: bool, modelledEcho: bool, placed: bool, unlatch: bool,
   bandsOver: i32, micOver: bool, bandsLow: i32, share: f32,

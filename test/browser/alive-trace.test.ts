@@ -182,7 +182,7 @@ describe.runIf(process.env.ALIVE_TRACE)('a mic alive mid-reply, traced', () =>
           if (process.env.ALIVE_OCT === '2') oct += ` | rhoA ${sum(i, 13)} coh ${sum(i, 14)}`;
         }
         sup.push(
-          `blk ${i} ${t.toFixed(3)} hang ${sc(0)} pb ${sc(1)} warm ${sc(2)} susp ${sc(3)} x ${sc(4).toFixed(1)} ris ${sc(5)} mod ${sc(6)} pl ${sc(13)} share ${sc(12).toFixed(2)} oct ${sc(9)} micOver ${sc(10)} | E ${sum(i, 0)} R ${sum(i, 5)} N ${sum(i, 10)} zA ${sum(i, 3)} kAf ${sum(i, 4)} etaY ${sum(i, 2)} Y ${sum(i, 1)} late ${sum(i, 11)}${oct}`,
+          `blk ${i} ${t.toFixed(3)} hang ${sc(0)} pb ${sc(1)} warm ${sc(2)} susp ${sc(3)} x ${sc(4).toFixed(1)} ris ${sc(5)} mod ${sc(6)} pl ${sc(13)} share ${sc(12).toFixed(2)} oct ${sc(9)} micOver ${sc(10)}${process.env.ALIVE_RR ? ` rr ${sc(7).toFixed(1)} ub ${sc(8)}` : ''} | E ${sum(i, 0)} R ${sum(i, 5)} N ${sum(i, 10)} zA ${sum(i, 3)} kAf ${sum(i, 4)} etaY ${sum(i, 2)} Y ${sum(i, 1)} late ${sum(i, 11)}${oct}`,
         );
       }
       console.log(sup.join('\n'));
