@@ -8,7 +8,7 @@ import { sup_forget, sup_forget_leak, sup_relearning, sup_restore_leak, sup_keep
 import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum } from "./aec-filter";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
-import { Aec, setPrior, flushDrift, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN, SHIFT_MAX } from "./aec-state";
+import { Aec, setPrior, flushDrift, RESTART_BACK, RESTART_BACK_MS, RESTART_BACK_DB, shadowOf, shadowMeta, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN, SHIFT_MAX } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 import { HOOKS, trace_path, trace_shift, ab_veto, judge_gather, trace_judge, trace_kept } from "./bench-hooks";
 
@@ -61,6 +61,7 @@ export function detectPathChange(a: Aec, playing: bool): bool {
     a.bestHeardDb = max(a.bestHeardDb, a.heardErleDb);
   }
   holdFit(a);
+  if (RESTART_BACK && arrived && !a.talking) backTrial(a);
   const misfit = a.bestErle > MISFIT_AFTER && a.bestHeardDb > MISFIT_SUSTAINED_DB && a.sff > 0.4 * a.sdd && a.syf + a.sff > MISFIT * a.sdd;
   if (!judged) a.misfitBlocks = 0;
   else if (misfit) a.misfitBlocks++;
@@ -149,6 +150,19 @@ export function detectPathChange(a: Aec, playing: bool): bool {
       a.unlearnedBlocks = 0;
       keepModel(a, heard);
       return heard;
+    }
+    if (RESTART_BACK) {
+      // (hand34) a louder error's change alone: the model restarted from kept as a shadow for a trial
+      const meta = shadowMeta(a);
+      const louderOnly = !diverged && !emerged && !(<f32>a.misfitBlocks * <f32>a.b > limit) && !(<f32>a.overBlocks * <f32>a.b > limit);
+      const onset = dl_onset(a.delay);
+      if (louderOnly && onset >= 0) {
+        memory.copy(shadowOf(a), a.wf, <usize>a.m * <usize>(8 * a.k));
+        store<i32>(meta, max<i32>(1, <i32>(RESTART_BACK_MS * <f32>a.sampleRate / (1000 * <f32>a.b))));
+        store<f32>(meta + 4, a.bestHeardDb);
+        store<i32>(meta + 8, onset);
+        store<i32>(meta + 12, a.offset);
+      } else store<i32>(meta, 0);
     }
     setPrior(a);
     // the last snapshot of the converged foreground (keepModel) is offered to the relearning
@@ -676,4 +690,25 @@ function keptFit(a: Aec, by: i32): f32 {
     yy += hsum(cyy);
   }
   return xy / Mathf.sqrt(xx * yy + <f32>1.0e-30);
+}
+
+/**
+ * (hand34, ./aec-state RESTART_BACK) Per heard block without the user while a louder error's trial runs: at its end,
+ * the relearned filter's best heard ERLE under the old one's (less RESTART_BACK_DB) gives the background the shadow
+ * back, laid by the onset's move since (as keepModel lays the kept model).
+ */
+function backTrial(a: Aec): void {
+  const meta = shadowMeta(a);
+  const left = load<i32>(meta);
+  if (left <= 0) return;
+  store<i32>(meta, left - 1);
+  if (left > 1) return;
+  const onset = dl_onset(a.delay);
+  if (onset < 0 || !(a.bestHeardDb < load<f32>(meta + 4) - RESTART_BACK_DB)) return;
+  const spec = <usize>(8 * a.k);
+  flushDrift(a);
+  memory.copy(a.wb, shadowOf(a), <usize>a.m * spec);
+  const by = a.offset - load<i32>(meta + 12) - (onset - load<i32>(meta + 8));
+  if (by != 0) pf_shift(a.wb, a.m, spec, by);
+  a.settled = 0;
 }
