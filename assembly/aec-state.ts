@@ -409,8 +409,9 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
  * rest of the call (single talk 14.9 dB; no restart of the background at all: 18.9 dB). Measured beside main cb5d8cc
  * (docs/NOTES.md hand34) with RESTART_BACK_UNDER=10: moving, moving24 at 0/31/97 84 -> 86 of 108, none lost (that hand
  * 14.9 -> 17.5 dB at 0, 15.1 -> 18.8 at +31); changes line for line; switch no cell moved. Without UNDER (any model):
- * changes 174 -> 171 (going back after true changes). Off: the rest of the acceptance and the quality tests not run
- * to the end.
+ * changes 174 -> 171 (going back after true changes). With RESTART_BACK_NO_SKEW too (.wasm 380a121b): moving the same,
+ * changes identical, bt 117 -> 117 no cell lost, lc3 80 -> 80 but one single-talk cell lost (kiosk 16k call 420ms 6dB
+ * bt +100ppm lc3_16_2 41.7 -> 39.7 dB): off; quiet, sweep, jitter and the quality tests not run.
  */
 // @ts-ignore: decorator
 @inline export const RESTART_BACK: bool = isDefined(AEC_RESTART_BACK);
