@@ -394,8 +394,45 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.sY = p; p += spec;
   a.sE = p; p += spec;
   a.sG = p; p += spec;
+  if (RESTART_BACK) p += <usize>m * spec + 16; // (hand34) the shadow of the model before a louder error's restart, and its trial (./aec-change)
   return p - s;
 }
+
+/**
+ * (hand34, a trial; off, compiled out: `--use AEC_RESTART_BACK=1`) A louder error's path change (./aec-change: the rule
+ * alone, not a divergence, an emerged echo or a misfit) keeps the foreground it restarts from as a shadow, past the
+ * state's arrays (M spectra, then the trial's blocks left, its heard ERLE then, its onset and offset); after
+ * RESTART_BACK_MS of heard blocks without the user, if the relearned filter's best heard ERLE stands under the old
+ * one's (less RESTART_BACK_DB), the background takes the shadow back (laid by the onset's move since, as the kept
+ * model is) and the foreground takes it once it wins. The desk's 24 kHz hand-held mic at 30 dB: its change at 3.26 s
+ * restarted a filter that removed 3-4 dB, and the restarted one, at an echo 30 dB over the noise, removed ~0 for the
+ * rest of the call (single talk 14.9 dB; no restart of the background at all: 18.9 dB). Measured beside main cb5d8cc
+ * (docs/NOTES.md hand34) with RESTART_BACK_UNDER=10: moving, moving24 at 0/31/97 84 -> 86 of 108, none lost (that hand
+ * 14.9 -> 17.5 dB at 0, 15.1 -> 18.8 at +31); changes line for line; switch no cell moved. Without UNDER (any model):
+ * changes 174 -> 171 (going back after true changes). With RESTART_BACK_NO_SKEW too (.wasm 380a121b): moving the same,
+ * changes identical, bt 117 -> 117 no cell lost, lc3 80 -> 80 but one single-talk cell lost (kiosk 16k call 420ms 6dB
+ * bt +100ppm lc3_16_2 41.7 -> 39.7 dB): off; quiet, sweep, jitter and the quality tests not run.
+ */
+// @ts-ignore: decorator
+@inline export const RESTART_BACK: bool = isDefined(AEC_RESTART_BACK);
+// @ts-ignore: decorator
+@inline export const RESTART_BACK_MS: f32 = isDefined(AEC_RESTART_BACK_MS) ? <f32>AEC_RESTART_BACK_MS : 1000;
+// @ts-ignore: decorator
+@inline export const RESTART_BACK_DB: f32 = isDefined(AEC_RESTART_BACK_DB) ? <f32>AEC_RESTART_BACK_DB : 0;
+// (hand34) `--use AEC_RESTART_BACK_UNDER=<dB>`: the trial only for a model whose best heard ERLE stood under this at the
+// change (0: any; the changes groups' true changes restart converged models, 20 dB and more, and going back there cost
+// 4 cells: 174 -> 171 of 270)
+// @ts-ignore: decorator
+// (hand34) `--use AEC_RESTART_BACK_NO_SKEW=1`: no trial while a clock skew is followed (bt's skewed calls restart young
+// models whose old weights are not the better ones)
+// @ts-ignore: decorator
+@inline export const RESTART_BACK_NO_SKEW: bool = isDefined(AEC_RESTART_BACK_NO_SKEW);
+// @ts-ignore: decorator
+@inline export const RESTART_BACK_UNDER: f32 = isDefined(AEC_RESTART_BACK_UNDER) ? <f32>AEC_RESTART_BACK_UNDER : 0;
+/** (hand34, RESTART_BACK) The shadow's weights: past the state's last array. */
+export function shadowOf(a: Aec): usize { return a.sG + <usize>(8 * a.k); }
+/** (hand34, RESTART_BACK) The trial's words: blocks left (i32), the old heard ERLE (f32), the onset and offset then (i32). */
+export function shadowMeta(a: Aec): usize { return shadowOf(a) + <usize>a.m * <usize>(8 * a.k); }
 
 /** The state's size, from a scratch struct with the same 16-byte alignment. */
 export function stateBytes(sampleRate: i32, b: i32, m: i32, maxLag: i32): usize {
