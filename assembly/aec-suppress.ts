@@ -223,8 +223,15 @@ import {
  * quanta behind -29.0 again and the user before the placement as the base; both forms take muted-sweep's echo at
  * 1.6 s + 0 35.7 -> 34.5 dB (docs/NOTES.md user44e33).
  */
+// (integrate33, on by default: user34's best form, `--use AEC_UNMUTE34_OFF=1` gives main ad15fe0's bb69e9b0) the rule
+// with user34's separator (UNMUTE_RISE + UNMUTE_RISE_UNPLACED + UNMUTE_KNOWN + UNMUTE_NOT_RISING): muted-mic's Node users
+// 4.4 s -22.4 -> -2.2 dB, 2.1 s -9.6 -> -5.5, 3.6 s -16.0 -> -7.9; every lab part, the jittery network's calls line for
+// line; rise30's grids: the 3.1 s users the base's, 3.4 s + 0's user -0.0 -> -0.8 dB and eleven user cells 0.1-0.4 dB
+// lower, fourteen up to 2.6 dB higher, 2.9 s + 3's echo 35.9 -> 35.8 (docs/NOTES.md user34, integrate33)
 // @ts-ignore: decorator
-@inline const UNMUTE_USER: bool = isDefined(AEC_UNMUTE_USER);
+@inline const UNMUTE34: bool = !isDefined(AEC_UNMUTE34_OFF);
+// @ts-ignore: decorator
+@inline const UNMUTE_USER: bool = UNMUTE34 || isDefined(AEC_UNMUTE_USER);
 // `--use AEC_UNMUTE_USER_PLACED=1`: only once the delay is placed (cap29's count dropped after a silent start, no more)
 // @ts-ignore: decorator
 @inline const UNMUTE_USER_PLACED: bool = isDefined(AEC_UNMUTE_USER_PLACED);
@@ -252,14 +259,14 @@ import {
  * user cells 0.1-0.4 dB lower (fourteen up to 2.6 dB higher): off (docs/NOTES.md user34).
  */
 // @ts-ignore: decorator
-@inline const UNMUTE_RISE: bool = isDefined(AEC_UNMUTE_RISE);
+@inline const UNMUTE_RISE: bool = UNMUTE34 || isDefined(AEC_UNMUTE_RISE);
 // @ts-ignore: decorator
 @inline const UNMUTE_RISE_DB: f32 = isDefined(AEC_UNMUTE_RISE_DB) ? <f32>AEC_UNMUTE_RISE_DB : 3;
 // @ts-ignore: decorator
-@inline const UNMUTE_KNOWN: bool = isDefined(AEC_UNMUTE_KNOWN);
+@inline const UNMUTE_KNOWN: bool = UNMUTE34 || isDefined(AEC_UNMUTE_KNOWN);
 // `--use AEC_UNMUTE_RISE_UNPLACED=1`: the rise read only before the placement (placed blocks as AEC_UNMUTE_USER alone)
 // @ts-ignore: decorator
-@inline const UNMUTE_RISE_UNPLACED: bool = isDefined(AEC_UNMUTE_RISE_UNPLACED);
+@inline const UNMUTE_RISE_UNPLACED: bool = UNMUTE34 || isDefined(AEC_UNMUTE_RISE_UNPLACED);
 // `--use AEC_UNMUTE_RISE_PLACED_DB=<dB>`: placed blocks only under that rise
 // @ts-ignore: decorator
 @inline const UNMUTE_RISE_PLACED: bool = isDefined(AEC_UNMUTE_RISE_PLACED_DB);
@@ -267,7 +274,7 @@ import {
 @inline const UNMUTE_RISE_PLACED_DB: f32 = isDefined(AEC_UNMUTE_RISE_PLACED_DB) ? <f32>AEC_UNMUTE_RISE_PLACED_DB : 100;
 // `--use AEC_UNMUTE_NOT_RISING=1`: placed blocks only where `rising` (./aec-change) is not set
 // @ts-ignore: decorator
-@inline const UNMUTE_NOT_RISING: bool = isDefined(AEC_UNMUTE_NOT_RISING);
+@inline const UNMUTE_NOT_RISING: bool = UNMUTE34 || isDefined(AEC_UNMUTE_NOT_RISING);
 // (the -100 dB the onset's reads give with no onset or silent blocks)
 // @ts-ignore: decorator
 @inline const UNMUTE_NO_RISE: f32 = -99;

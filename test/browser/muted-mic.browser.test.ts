@@ -1168,13 +1168,16 @@ function nodeUserAt(onS: number): number {
   return 10 * Math.log10(out / ((q1 - q0) * 64) / Math.max(own / ((q1 - q0) * QUANTUM), 1e-30));
 }
 describe('the user after an unmute at the moments this timeline loses it, in Node (on44)', () => {
-  for (const [onS, measured, mechanism] of [
-    [4.4, -22.4, 'placed 7 blocks before the speech, the young filter takes the user; AEC_SUSPECT_CAL_BLOCKS=5 -2.2'],
-    [2.1, -9.6, 'as 4.4 s, one pass of the reply earlier; AEC_SUSPECT_CAL_BLOCKS=5 -5.5'],
-    [1.3, -21.1, 'the speech opens in blocks flagged rising: zeta A and the filter learn it; AEC_RISE_USER=1 -7.8'],
-    [3.6, -16.0, 'as 1.3 s, one pass later; AEC_RISE_USER=1 -4.6'],
+  // (integrate33) 4.4 and 2.1 s pass since user34's unmute rule is on (main ad15fe0: -22.4 / -9.6 dB, the first two
+  // cells' `measured`; now -2.2 / -5.5; `ECHO_LIB=` a dist of ad15fe0 or `--use AEC_UNMUTE34_OFF=1` fails them);
+  // 1.3 and 3.6 s stay expected failures (-20.7 / -7.9 dB with it)
+  for (const [onS, measured, mechanism, mended] of [
+    [4.4, -22.4, 'placed 7 blocks before the speech, the young filter takes the user; user34 -2.2', true],
+    [2.1, -9.6, 'as 4.4 s, one pass of the reply earlier; user34 -5.5', true],
+    [1.3, -21.1, 'the speech opens in blocks flagged rising: zeta A and the filter learn it; AEC_RISE_USER=1 -7.8; user34 -20.7', false],
+    [3.6, -16.0, 'as 1.3 s, one pass later; AEC_RISE_USER=1 -4.6; user34 -7.9', false],
   ] as const) {
-    it.fails(`unmuted at ${onS} s: the user's first 0.5 s at -7 dB or more (measured ${measured} dB: ${mechanism})`, () => {
+    (mended ? it : it.fails)(`unmuted at ${onS} s: the user's first 0.5 s at -7 dB or more (measured ${measured} dB: ${mechanism})`, () => {
       const db = nodeUserAt(onS);
       console.log(`Node, zeros, unmuted at ${onS} s: the user's first 0.5 s ${db.toFixed(1)} dB`);
       expect(db).toBeGreaterThanOrEqual(-7);
