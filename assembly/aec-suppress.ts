@@ -205,79 +205,33 @@ import {
 @inline const SUSPECT_ALIVE: bool = !isDefined(AEC_SUSPECT_CAP_ANY);
 
 /**
- * (user44e33, a probe; off, compiled out: `--use AEC_UNMUTE_USER=1`) After a silent start (sep31's calAlive), while the
- * trackers are cold: a block where the mic stands COLD_SUSPECT_DB over the echo bound and the weighted reference does not
- * rise is judged as pause27's suspect block whether or not the delay is placed yet and whatever cap29's count: the
- * reference predictors step at 1 x, and where the block's error stands over SUSPECT_CAP_E x the estimate the residual's
- * eta |Y|^2 is held under byRef. muted-mic's user unmuted at 4.4 s (Node) met a delay placed 1 block before the speech
- * and the run came at cap29's count 7 of 8; with the user 0.1 s earlier (the delay not placed until 5.365 s, the
- * engines' case) the unplaced filter's estimate took the user up (|Y|^2 +14 dB over the echo-only run's) and with it
- * eta |Y|^2 and zeta A (stepping at BOOST x): the presence, judged at OVER_COLD, ended after 0.07 s. Measured (Node,
- * muted-mic's moments): 4.4 s -22.4 -> -2.2 dB, 2.1 s -9.6 -> -5.5, 3.6 s -16.0 -> -7.9, with the echo 5 / 10 quanta
- * further behind the reply 4.4 s -29.0 / -24.7 -> -1.3 / -3.7 (not a block count); the user 0.1 s earlier (before the
- * placement) 4.4 s -28.3 -> -22.6, 2.1 s -26.8 -> -7.4; the lab (quiet, switch, sweep) line for line the base's (no lab
- * scene starts muted); but muted-sweep's users at 3.1 s + 0 / + 1 -1.1 / -12.6 -> -3.1 / -15.5 dB: the reply's return
- * at an unplaced filter (E 5 dB over Y, the mic 3-7 dB over the bound, no user yet) passes the test too, so the
- * trackers step at 1 x and the cap binds on the echo. `--use AEC_UNMUTE_USER_PLACED=1`: placed blocks only (cap29's
- * count dropped after a silent start): the same Node figures at 0.1 s, those cells back, but 4.4 s with the echo 5
- * quanta behind -29.0 again and the user before the placement as the base; both forms take muted-sweep's echo at
- * 1.6 s + 0 35.7 -> 34.5 dB (docs/NOTES.md user44e33).
+ * (user44e33's rule with user34's separator; on since integrate33, `--use AEC_UNMUTE34_OFF=1`: main ad15fe0's bb69e9b0)
+ * After a silent start (sep31's calAlive), while the trackers are cold: a block where the mic stands COLD_SUSPECT_DB over
+ * the echo bound and the weighted reference does not rise is judged as pause27's suspect block (the reference
+ * predictors step at 1 x; where the block's error stands over SUSPECT_CAP_E x the estimate, eta |Y|^2 is held under
+ * byRef), without cap29's count. muted-mic's user unmuted at 4.4 s (Node) met a delay placed 7 blocks before the speech
+ * and the young filter took the user up. The reply returning from silence under a filter not yet placed passes the same
+ * test (muted-sweep's 3.1 s users -12.6 -> -15.5 dB with the rule alone); what separates it is the reference's rise at
+ * the echo's onset (refRiseDb): 179-191 dB there (from digital silence), -14..1.7 dB under the 4.4 s user. So before
+ * the placement a block needs a known provisional onset (refRiseDb over UNMUTE_NO_RISE) whose reference rises under
+ * UNMUTE_RISE_DB; after it, a block `rising` flags is left out (the rise read on placed blocks too cost the mends: 4.4 s
+ * -6.5 dB). Node, muted-mic's moments: 4.4 s -22.4 -> -2.2 dB, 2.1 s -9.6 -> -5.5, 3.6 s -16.0 -> -7.9, 1.3 s -21.1 ->
+ * -20.7; with the placement after the user's first syllable (the engines' case) -28.3 -> -28.1. rise30's grids: the
+ * counts unchanged, 3.4 s + 0's user -0.0 -> -0.8 dB, eleven user cells 0.1-0.4 lower, fourteen up to 2.6 higher; every
+ * lab part and the jittery network's calls line for line (no lab scene starts muted). The probe forms tried (placed
+ * blocks only, the rise bound on placed blocks at 3 / 8 dB) and their figures: docs/NOTES.md user44e33, user34.
  */
-// (integrate33, on by default: user34's best form, `--use AEC_UNMUTE34_OFF=1` gives main ad15fe0's bb69e9b0) the rule
-// with user34's separator (UNMUTE_RISE + UNMUTE_RISE_UNPLACED + UNMUTE_KNOWN + UNMUTE_NOT_RISING): muted-mic's Node users
-// 4.4 s -22.4 -> -2.2 dB, 2.1 s -9.6 -> -5.5, 3.6 s -16.0 -> -7.9; every lab part, the jittery network's calls line for
-// line; rise30's grids: the 3.1 s users the base's, 3.4 s + 0's user -0.0 -> -0.8 dB and eleven user cells 0.1-0.4 dB
-// lower, fourteen up to 2.6 dB higher, 2.9 s + 3's echo 35.9 -> 35.8 (docs/NOTES.md user34, integrate33)
 // @ts-ignore: decorator
-@inline const UNMUTE34: bool = !isDefined(AEC_UNMUTE34_OFF);
+@inline const UNMUTE_USER: bool = !isDefined(AEC_UNMUTE34_OFF);
 // @ts-ignore: decorator
-@inline const UNMUTE_USER: bool = UNMUTE34 || isDefined(AEC_UNMUTE_USER);
-// `--use AEC_UNMUTE_USER_PLACED=1`: only once the delay is placed (cap29's count dropped after a silent start, no more)
+@inline const UNMUTE_RISE_DB: f32 = 3;
+// (the -100 dB the onset's reads give with no onset or silent blocks)
 // @ts-ignore: decorator
-@inline const UNMUTE_USER_PLACED: bool = isDefined(AEC_UNMUTE_USER_PLACED);
+@inline const UNMUTE_NO_RISE: f32 = -99;
 
 // (user34, hooked builds only) `--use AEC_TRACE_RR=1`: the trace's slots 7 / 8 carry refRiseDb and the unmute block
 // @ts-ignore: decorator
 @inline const TRACE_RR: bool = isDefined(AEC_TRACE_RR);
-
-/**
- * (user34, a probe; compiled out: `--use AEC_UNMUTE_RISE=1` with AEC_UNMUTE_USER) The unmute block only where the
- * reference at the echo's onset (placed: onsetRiseDb; unplaced: rise30's provisional onset, unplacedRiseDb) does not
- * rise UNMUTE_RISE_DB or more (`--use AEC_UNMUTE_RISE_DB=<dB>`, 3 otherwise): the reply returning from a pause is a rise
- * of the reference about a delay before the mic's step, a user is not. `--use AEC_UNMUTE_KNOWN=1`: unplaced blocks
- * also need a provisional onset whose reference is not silent (refRiseDb over -100). muted-sweep's 3.1 s + 1 (the
- * reply's return at an unplaced filter, user44e33's loss): the unmute blocks at 3.403-3.467 s read -100 (no
- * provisional onset yet) then 179-191 dB (the reference from digital silence); muted-mic's 4.4 s user (placed at 5.109
- * s): 1.7 .. -14 dB over its first 0.15 s, 6-7 dB at 5.43-5.49 s (the reply's next rise under the user). The rise read
- * on placed blocks too at 3 dB costs muted-mic's mends (4.4 s -2.2 -> -6.5, 2.1 / 3.6 s back to the base's), so
- * `--use AEC_UNMUTE_RISE_UNPLACED=1` reads it before the placement only and `--use AEC_UNMUTE_RISE_PLACED_DB=<dB>`
- * bounds placed blocks apart (8: muted-sweep's echo at 1.6 s + 0, the reply rising 16.3 / 11.7 / 8.3 dB at a just-placed
- * filter, back to the base's; muted-mic's 3.6 s mend lost); `--use AEC_UNMUTE_NOT_RISING=1` instead: placed blocks only
- * where `rising` is not set (the 1.6 s echo's first two blocks; the 3.6 s mend kept). The best form, RISE + RISE_UNPLACED
- * + KNOWN + NOT_RISING: muted-mic 4.4 s -22.4 -> -2.2, 2.1 s -9.6 -> -5.5, 3.6 s -16.0 -> -7.9 dB; muted-sweep's echo
- * grid the base's but 2.9 s + 3 -0.1 dB, its 3.1 s users the base's; but 3.4 s + 0's user -0.0 -> -0.8 dB and eleven
- * user cells 0.1-0.4 dB lower (fourteen up to 2.6 dB higher): off (docs/NOTES.md user34).
- */
-// @ts-ignore: decorator
-@inline const UNMUTE_RISE: bool = UNMUTE34 || isDefined(AEC_UNMUTE_RISE);
-// @ts-ignore: decorator
-@inline const UNMUTE_RISE_DB: f32 = isDefined(AEC_UNMUTE_RISE_DB) ? <f32>AEC_UNMUTE_RISE_DB : 3;
-// @ts-ignore: decorator
-@inline const UNMUTE_KNOWN: bool = UNMUTE34 || isDefined(AEC_UNMUTE_KNOWN);
-// `--use AEC_UNMUTE_RISE_UNPLACED=1`: the rise read only before the placement (placed blocks as AEC_UNMUTE_USER alone)
-// @ts-ignore: decorator
-@inline const UNMUTE_RISE_UNPLACED: bool = UNMUTE34 || isDefined(AEC_UNMUTE_RISE_UNPLACED);
-// `--use AEC_UNMUTE_RISE_PLACED_DB=<dB>`: placed blocks only under that rise
-// @ts-ignore: decorator
-@inline const UNMUTE_RISE_PLACED: bool = isDefined(AEC_UNMUTE_RISE_PLACED_DB);
-// @ts-ignore: decorator
-@inline const UNMUTE_RISE_PLACED_DB: f32 = isDefined(AEC_UNMUTE_RISE_PLACED_DB) ? <f32>AEC_UNMUTE_RISE_PLACED_DB : 100;
-// `--use AEC_UNMUTE_NOT_RISING=1`: placed blocks only where `rising` (./aec-change) is not set
-// @ts-ignore: decorator
-@inline const UNMUTE_NOT_RISING: bool = UNMUTE34 || isDefined(AEC_UNMUTE_NOT_RISING);
-// (the -100 dB the onset's reads give with no onset or silent blocks)
-// @ts-ignore: decorator
-@inline const UNMUTE_NO_RISE: f32 = -99;
 
 /** Whether the block's error |E|^2 stands over x times the echo estimate's |Y|^2 (the sums the presence test's level fit just stored, s.lg's second half, added up). */
 function errorOver(s: Suppress, x: f32): bool {
@@ -575,10 +529,10 @@ export function sup_process(
   // 16 kHz 12 dB, shifts 0 / 31 / 97): every bound met in 29 / 32 / 28 -> 30 / 32 / 31 of 45, dirty
   // double-talk frames 425 / 387 / 421 -> 406 / 360 / 392; the 1 x steps alone 30 of 45 at shift 0, the
   // gain on the mic alone lost a call at +31 (docs/echo-canceller.md, What was tried)
-  // (user44e33, UNMUTE_USER: a probe, compiled out) the same block after a silent start, placed or not, cold
-  const unmuteBlock = UNMUTE_USER && s.calAlive && (placed || !UNMUTE_USER_PLACED) && !s.warm && !s.forgot && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev &&
-    (!UNMUTE_RISE || (placed && UNMUTE_RISE_UNPLACED) || (refRiseDb < UNMUTE_RISE_DB && (placed || !UNMUTE_KNOWN || refRiseDb > UNMUTE_NO_RISE))) &&
-    (!placed || !UNMUTE_RISE_PLACED || refRiseDb < UNMUTE_RISE_PLACED_DB) && (!placed || !UNMUTE_NOT_RISING || !rising);
+  // (UNMUTE_USER, on since integrate33) the same block after a silent start, placed or not, cold: before the placement
+  // at a known onset whose reference does not rise, after it outside the blocks `rising` flags
+  const unmuteBlock = UNMUTE_USER && s.calAlive && !s.warm && !s.forgot && excessDb > COLD_SUSPECT_DB && aNow <= COLD_A_RISE * s.aPrev &&
+    (placed ? !rising : refRiseDb > UNMUTE_NO_RISE && refRiseDb < UNMUTE_RISE_DB);
   const relearnSuspect = s.forgot && s.warm && suspectBlock && !(HOOKS && ab_veto(8192));
   const relearnSlow = relearnSuspect && !rising && !(HOOKS && ab_veto(16384));
   s.aPrev = aNow;

@@ -1124,15 +1124,11 @@ describe.each(['zeros', 'skip'] as const)('the same calls in Node, a disabled tr
 //   lower in 16 of 148 cells (1.7 / 1.8 / 4.1 s): off.
 // The first mend is a block count: with the echo 5 quanta further behind the reply 4.4 s reads -29.0 on the flag too,
 // and Chromium / Firefox (their echo 110 ms behind the reply) read -28.9 / -28.2 on it.
-// (user44e33) `--use AEC_UNMUTE_USER=1` (pause27's suspect rule after a silent start, placed or not, without the count):
-// 4.4 -2.2, 2.1 -5.5, 3.6 -7.9, 1.3 -20.7 dB, and 4.4 s with the echo 5 / 10 quanta further behind -1.3 / -3.7; but
-// muted-sweep's users at 3.1 s + 0..2 lower by 2.0-4.1 dB: off (`AEC_UNMUTE_USER_PLACED=1`: placed blocks only, the
-// same four figures, those cells back, 4.4 s 5 quanta behind -29.0 again). Real engines not run on either.
-// (user34) its loss at 3.1 s is the reply returning from digital silence at an unplaced filter: rise30's provisional
-// onset reads no lag or a rise of 179-191 dB there. `--use AEC_UNMUTE_RISE=1 --use AEC_UNMUTE_RISE_UNPLACED=1 --use
-// AEC_UNMUTE_KNOWN=1` (the unmute rule before the placement only at a known, not rising onset) keeps 4.4 -2.2, 2.1 -5.5,
-// 3.6 -7.9 and muted-sweep's 3.1 s users; `--use AEC_UNMUTE_NOT_RISING=1` too gives its 1.6 s echo back (the same three
-// figures); still 3.4 s + 0's user -0.0 -> -0.8 dB and eleven cells 0.1-0.4 dB lower: off.
+// (user44e33, user34; on since integrate33, `--use AEC_UNMUTE34_OFF=1`: off) pause27's suspect rule after a silent
+// start, placed or not, without the count; before the placement only at a known provisional onset whose reference
+// does not rise 3 dB (the reply returning from silence rises 179-191 dB there: user44e33's rule alone cost muted-sweep's
+// 3.1 s users 2.0-4.1 dB), after it outside the blocks `rising` flags: 4.4 -2.2, 2.1 -5.5, 3.6 -7.9, 1.3 -20.7 dB;
+// 3.4 s + 0's user in muted-sweep -0.0 -> -0.8 dB. The probe forms and their figures: docs/NOTES.md user44e33, user34.
 // Measured on main a2e91ac: 1.3 -21.1, 2.1 -9.6, 3.6 -16.0, 4.4 -22.4 dB (4.4 s as the user pass's MUTED_USER_ON=4.4).
 // ~1 s of Node per moment.
 function nodeUserAt(onS: number): number {
