@@ -254,7 +254,7 @@ function errorOverEstimate(s: Suppress): bool {
 }
 
 /**
- * (on44, a probe; off, compiled out: `--use AEC_RISE_USER=1`) In a cold placed block `rising` flags whose error stands
+ * (on44, a probe until user35, now on with its bound below; `--use AEC_RISE35_OFF=1`: off) In a cold placed block `rising` flags whose error stands
  * over RISE_USER_E x the estimate, the trackers (eta, zeta, kappa, rho) take no up step: on muted-mic's reply a user's
  * first syllable landing in the reply's rise (unmuted at 1.3 / 3.6 s) was learned as echo there (zeta A +4..+5 dB,
  * eta |Y|^2 +6..+7 over the echo-only run's): -21.1 / -16.0 -> -7.8 / -4.6 dB, but the lab lost two cells (switch's
@@ -266,9 +266,15 @@ function errorOverEstimate(s: Suppress): bool {
  * muted-sweep's echo after the unmute reads 0.1-2.8 dB lower in 16 of 148 cells (none under 30 dB more): still off.
  * `--use AEC_RISE_USER_ANY=1`: on44's form (every cold start); `--use AEC_RISE_USER_E=<x>`: the ratio (3 otherwise; 10
  * leaves 1.3 s at -19.3 dB and 3.6 s at -4.6 with both grids the base's; docs/NOTES.md riseuser32).
+ * (user35; on, `--use AEC_RISE35_OFF=1`: main e0f20f4's 7551e65d) Only where the reference's rise at the placed onset
+ * (refRiseDb, user34's separator) stands under RISE_USER_RR_DB: the muted-sweep echo cells the probe cost bind on the
+ * reply returning from digital silence (rr 179-209 dB at the binding blocks: 1.7 / 1.8 / 4.1 / 2.6 s), the 1.3 s user's
+ * first syllable in the reply's rise reads 9.3-9.5 dB. muted-mic (Node): 1.3 s -20.7 -> -6.4 dB, 3.6 s -7.9 -> -3.4, the
+ * other 35 moments and the variants the base's; rise30's grids (148 cells) and quiet, switch, sweep line for line.
+ * `--use AEC_RISE_USER_RR=<dB>` sets the bound (1000: riseuser32's gated probe, the 16 echo cells lower).
  */
 // @ts-ignore: decorator
-@inline const RISE_USER: bool = isDefined(AEC_RISE_USER);
+@inline const RISE_USER: bool = !isDefined(AEC_RISE35_OFF);
 // @ts-ignore: decorator
 @inline const RISE_USER_E: f32 = isDefined(AEC_RISE_USER_E) ? <f32>AEC_RISE_USER_E : 3;
 // (riseuser32) only in a canceller whose mic turned live after a silent start (sep31's calAlive, as SUSPECT_ALIVE);
@@ -326,6 +332,9 @@ function errorOverEstimate(s: Suppress): bool {
 @inline const RISE_USER_EX: bool = isDefined(AEC_RISE_USER_EX_DB);
 // @ts-ignore: decorator
 @inline const RISE_USER_EX_DB: f32 = isDefined(AEC_RISE_USER_EX_DB) ? <f32>AEC_RISE_USER_EX_DB : 0;
+// (user35) the bound on the reference's rise at the placed onset (RISE_USER, above)
+// @ts-ignore: decorator
+@inline const RISE_USER_RR_DB: f32 = isDefined(AEC_RISE_USER_RR) ? <f32>AEC_RISE_USER_RR : 12;
 
 /**
  * (knife25, on since knife26; `--use AEC_RISE_HOLD_OFF=1`: not, main ff93667's) While warm trackers relearn after a path change (`forgot`), a presence
@@ -639,8 +648,9 @@ export function sup_process(
   // (SUSPECT_CAP); (cap29, SUSPECT_CAL) only where the predictors stood calibrated on the echo before the run
   const calibrated = (!SUSPECT_ALIVE || s.calAlive) && (!SUSPECT_CAL || (s.calN >= SUSPECT_CAL_BLOCKS && s.calE <= SUSPECT_CAL_X * s.calR));
   const capRef = f32x4.splat(s.forgot ? <f32>1.0e30 : SUSPECT_CAP && ((suspect && calibrated) || unmuteBlock) && errorOverEstimate(s) ? <f32>1 : CAP_REF);
-  // (on44, RISE_USER: a probe, compiled out) the trackers take no up step in a rising block whose error stands far over the estimate
-  if (RISE_USER && (!RISE_USER_ALIVE || s.calAlive) && rising && placed && !s.warm && !s.forgot && (!RISE_USER_EX || excessDb >= RISE_USER_EX_DB) && errorOver(s, RISE_USER_E)) {
+  // (on44, RISE_USER; on since user35 under the onset's rise bound) the trackers take no up step in a rising block whose
+  // error stands far over the estimate
+  if (RISE_USER && (!RISE_USER_ALIVE || s.calAlive) && rising && placed && !s.warm && !s.forgot && (!RISE_USER_EX || excessDb >= RISE_USER_EX_DB) && refRiseDb < RISE_USER_RR_DB && errorOver(s, RISE_USER_E)) {
     upF = f32x4.splat(1);
     refUpF = upF;
   }
