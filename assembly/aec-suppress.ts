@@ -110,7 +110,7 @@
 
 import { fft_forward } from "./fft";
 import { windowed, windowedDiff, keptDiff, sup_synthesize } from "./aec-suppress-out";
-import { HOOKS, trace_note, trace_suppress, trace_gain, trace_onset, ab_present, ab_resid, ab_veto } from "./bench-hooks";
+import { HOOKS, trace_note, trace_suppress, trace_gain, trace_excess_at, trace_onset, ab_present, ab_resid, ab_veto } from "./bench-hooks";
 import { hsum } from "./simd-hsum";
 import { normalOrZero } from "./shared";
 import { pf_spectrum } from "./aec-filter";
@@ -312,6 +312,14 @@ function errorOverEstimate(s: Suppress): bool {
 @inline const STALE_HELD_MS: f32 = isDefined(AEC_STALE_HELD_MS) ? <f32>AEC_STALE_HELD_MS : 300;
 // @ts-ignore: decorator
 @inline const STALE_MS: f32 = isDefined(AEC_STALE_MS) ? <f32>AEC_STALE_MS : 200;
+// (coh34, a trial; off, compiled out: `--use AEC_PRESENCE_INC=<percent>`) a warm block's presence test (the share over
+// `presence`) also needs the excess less the part of E coherent with the echo estimate (|<E Y*>|^2 / <|Y|^2> per bin, the
+// smoothed sums below) to stand over that share of the block's |E|^2: a moved echo's excess is coherent with Y, a user's is
+// not (measured: docs/NOTES.md coh34)
+// @ts-ignore: decorator
+@inline const PRESENCE_INC: bool = isDefined(AEC_PRESENCE_INC);
+// @ts-ignore: decorator
+@inline const PRESENCE_INC_SHARE: f32 = isDefined(AEC_PRESENCE_INC) ? <f32>AEC_PRESENCE_INC / 100 : 0;
 // (nudge33) `--use AEC_STALE_COH=<percent>`: the boost only in bins where the part of E coherent with Y (|<E Y*>|^2 / <|Y|^2>,
 // last block's smoothed sums) stands over that share of the smoothed |E|^2 (chance coherence at COH_SMOOTH 0.3: ~0.18)
 // (nudge33) `--use AEC_STALE_UP=1`: the up steps alone boosted (with STALE_COH); both, the desk 24k 18 dB hand lost its
@@ -715,6 +723,7 @@ export function sup_process(
   let bandsLow = 0;
   let bandLow = f32x4.splat(0);
   let excessLow = f32x4.splat(0);
+  let excessInc = f32x4.splat(0); // (coh34, PRESENCE_INC) the excess less the coherent part
   let bandMic = f32x4.splat(0);
   let bandEcho = f32x4.splat(0);
   let micOver = false;
@@ -946,6 +955,13 @@ export function sup_process(
     const lgE = f32x4.mul(lgGainP, py);
     const echoP = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.mul(overP, r), f32x4.mul(overTail, lt)), f32x4.mul(overLate, pt)), f32x4.pmax(lgE, f32x4.mul(olOver, olR))), f32x4.mul(arrOver, arr));
     const ex = f32x4.pmax(f32x4.sub(pe, f32x4.add(echoP, f32x4.mul(two, nz))), zero);
+    if (HOOKS && o + 16 <= 4096 * 4) v128.store(trace_excess_at() + o, ex);
+    if (PRESENCE_INC) {
+      const c0 = v128.load(s.cohRe + o);
+      const c1 = v128.load(s.cohIm + o);
+      const rc = f32x4.div(f32x4.add(f32x4.mul(c0, c0), f32x4.mul(c1, c1)), f32x4.add(v128.load(s.cohYy + o), tinyC));
+      excessInc = f32x4.add(excessInc, f32x4.pmax(f32x4.sub(ex, rc), zero));
+    }
     // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
     // and the median leakage's sums: the top octave is judged on it where it looks noise-coded and no octave under it shows the user (below)
     if (j >= s.edge5) {
@@ -993,7 +1009,7 @@ export function sup_process(
   // the user is present when the echo (overestimated) and the noise leave a share of the frame: in
   // two octaves, or in one where the mic stands MIC_OVER x over rho A (warm); while cold, in one
   // octave only before the echo is placed or over COLD_OCTAVE_SHARE of the frame
-  const unexplained = excessSum > s.presence * hsum(total);
+  const unexplained = excessSum > s.presence * hsum(total) && (!PRESENCE_INC || !s.warm || hsum(excessInc) > PRESENCE_INC_SHARE * hsum(total));
   const oneOctave = s.warm ? micOver : !placed || excessSum > COLD_OCTAVE_SHARE * hsum(total);
   const armed = (unexplained && (bandsOver >= BANDS_PRESENT || oneOctave || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total));
   // While relearning after a path change (`forgot`), a running presence is re-armed (its hang
