@@ -318,6 +318,9 @@ function errorOverEstimate(s: Suppress): bool {
 // not (measured: docs/NOTES.md coh34)
 // @ts-ignore: decorator
 @inline const PRESENCE_INC: bool = isDefined(AEC_PRESENCE_INC);
+// `--use AEC_PRESENCE_INC_NEW=1`: only where no presence runs (hang 0): a running one re-arms as without it
+// @ts-ignore: decorator
+@inline const PRESENCE_INC_NEW: bool = isDefined(AEC_PRESENCE_INC_NEW);
 // @ts-ignore: decorator
 @inline const PRESENCE_INC_SHARE: f32 = isDefined(AEC_PRESENCE_INC) ? <f32>AEC_PRESENCE_INC / 100 : 0;
 // (nudge33) `--use AEC_STALE_COH=<percent>`: the boost only in bins where the part of E coherent with Y (|<E Y*>|^2 / <|Y|^2>,
@@ -1009,7 +1012,7 @@ export function sup_process(
   // the user is present when the echo (overestimated) and the noise leave a share of the frame: in
   // two octaves, or in one where the mic stands MIC_OVER x over rho A (warm); while cold, in one
   // octave only before the echo is placed or over COLD_OCTAVE_SHARE of the frame
-  const unexplained = excessSum > s.presence * hsum(total) && (!PRESENCE_INC || !s.warm || hsum(excessInc) > PRESENCE_INC_SHARE * hsum(total));
+  const unexplained = excessSum > s.presence * hsum(total) && (!PRESENCE_INC || !s.warm || (PRESENCE_INC_NEW && s.hang > 0) || hsum(excessInc) > PRESENCE_INC_SHARE * hsum(total));
   const oneOctave = s.warm ? micOver : !placed || excessSum > COLD_OCTAVE_SHARE * hsum(total);
   const armed = (unexplained && (bandsOver >= BANDS_PRESENT || oneOctave || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total));
   // While relearning after a path change (`forgot`), a running presence is re-armed (its hang
