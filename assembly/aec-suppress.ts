@@ -323,6 +323,21 @@ function errorOverEstimate(s: Suppress): bool {
 @inline const PRESENCE_INC_NEW: bool = isDefined(AEC_PRESENCE_INC_NEW);
 // @ts-ignore: decorator
 @inline const PRESENCE_INC_SHARE: f32 = isDefined(AEC_PRESENCE_INC) ? <f32>AEC_PRESENCE_INC / 100 : 0;
+// (coh35, trials; off, compiled out) `--use AEC_PRESENCE_INC_RATIO=1`: the incoherent part over PRESENCE_INC percent of
+// the block's excess (its share of the excess) instead of |E|^2; `--use AEC_PRESENCE_INC_FAST=<percent>`: the coherent
+// part read on the smoothed sums with this block weighted that share (instead of COH_SMOOTH's 0.3; the sums kept as they
+// are); `--use AEC_PRESENCE_INC_WIN=<blocks>`: the test only while the trackers relearn after a path change (`forgot`),
+// and in their first <blocks> learning blocks (0: all of it)
+// @ts-ignore: decorator
+@inline const PRESENCE_INC_RATIO: bool = isDefined(AEC_PRESENCE_INC_RATIO);
+// @ts-ignore: decorator
+@inline const PRESENCE_INC_FAST: bool = isDefined(AEC_PRESENCE_INC_FAST);
+// @ts-ignore: decorator
+@inline const PRESENCE_INC_FAST_W: f32 = isDefined(AEC_PRESENCE_INC_FAST) ? <f32>AEC_PRESENCE_INC_FAST / 100 : 0;
+// @ts-ignore: decorator
+@inline const PRESENCE_INC_WIN: bool = isDefined(AEC_PRESENCE_INC_WIN);
+// @ts-ignore: decorator
+@inline const PRESENCE_INC_WIN_N: i32 = isDefined(AEC_PRESENCE_INC_WIN) ? <i32>AEC_PRESENCE_INC_WIN : 0;
 // (nudge33) `--use AEC_STALE_COH=<percent>`: the boost only in bins where the part of E coherent with Y (|<E Y*>|^2 / <|Y|^2>,
 // last block's smoothed sums) stands over that share of the smoothed |E|^2 (chance coherence at COH_SMOOTH 0.3: ~0.18)
 // (nudge33) `--use AEC_STALE_UP=1`: the up steps alone boosted (with STALE_COH); both, the desk 24k 18 dB hand lost its
@@ -885,6 +900,14 @@ export function sup_process(
     let cr = v128.load(s.cohRe + o);
     let ci = v128.load(s.cohIm + o);
     let cy = v128.load(s.cohYy + o);
+    let rcFast = zero; // (coh35, PRESENCE_INC_FAST) the coherent power with this block weighted PRESENCE_INC_FAST_W
+    if (PRESENCE_INC && PRESENCE_INC_FAST) {
+      const wf = f32x4.splat(PRESENCE_INC_FAST_W);
+      const fr = f32x4.add(cr, f32x4.mul(wf, f32x4.sub(f32x4.add(f32x4.mul(er, yr), f32x4.mul(ei, yi)), cr)));
+      const fi = f32x4.add(ci, f32x4.mul(wf, f32x4.sub(f32x4.sub(f32x4.mul(ei, yr), f32x4.mul(er, yi)), ci)));
+      const fy = f32x4.add(cy, f32x4.mul(wf, f32x4.sub(py, cy)));
+      rcFast = f32x4.div(f32x4.add(f32x4.mul(fr, fr), f32x4.mul(fi, fi)), f32x4.add(fy, tinyC));
+    }
     cr = f32x4.add(cr, f32x4.mul(cohS, f32x4.sub(f32x4.add(f32x4.mul(er, yr), f32x4.mul(ei, yi)), cr)));
     ci = f32x4.add(ci, f32x4.mul(cohS, f32x4.sub(f32x4.sub(f32x4.mul(ei, yr), f32x4.mul(er, yi)), ci)));
     cy = f32x4.add(cy, f32x4.mul(cohS, f32x4.sub(py, cy)));
@@ -962,7 +985,7 @@ export function sup_process(
     if (PRESENCE_INC) {
       const c0 = v128.load(s.cohRe + o);
       const c1 = v128.load(s.cohIm + o);
-      const rc = f32x4.div(f32x4.add(f32x4.mul(c0, c0), f32x4.mul(c1, c1)), f32x4.add(v128.load(s.cohYy + o), tinyC));
+      const rc = PRESENCE_INC_FAST ? rcFast : f32x4.div(f32x4.add(f32x4.mul(c0, c0), f32x4.mul(c1, c1)), f32x4.add(v128.load(s.cohYy + o), tinyC));
       excessInc = f32x4.add(excessInc, f32x4.pmax(f32x4.sub(ex, rc), zero));
     }
     // (aec-lc3d) above 4 kHz, the excess over the achieved ERLE's residual too (x over, as R, under 8 kHz), and that residual's
@@ -1012,7 +1035,9 @@ export function sup_process(
   // the user is present when the echo (overestimated) and the noise leave a share of the frame: in
   // two octaves, or in one where the mic stands MIC_OVER x over rho A (warm); while cold, in one
   // octave only before the echo is placed or over COLD_OCTAVE_SHARE of the frame
-  const unexplained = excessSum > s.presence * hsum(total) && (!PRESENCE_INC || !s.warm || (PRESENCE_INC_NEW && s.hang > 0) || hsum(excessInc) > PRESENCE_INC_SHARE * hsum(total));
+  const unexplained = excessSum > s.presence * hsum(total) && (!PRESENCE_INC || !s.warm || (PRESENCE_INC_NEW && s.hang > 0) ||
+    (PRESENCE_INC_WIN && !(s.forgot && (PRESENCE_INC_WIN_N == 0 || s.learned < PRESENCE_INC_WIN_N))) ||
+    hsum(excessInc) > PRESENCE_INC_SHARE * (PRESENCE_INC_RATIO ? hsum(excess) : hsum(total)));
   const oneOctave = s.warm ? micOver : !placed || excessSum > COLD_OCTAVE_SHARE * hsum(total);
   const armed = (unexplained && (bandsOver >= BANDS_PRESENT || oneOctave || s.hang > 0)) || (s.warm && bandsLow >= LOW_BANDS && hsum(excessLow) > s.presence * hsum(total));
   // While relearning after a path change (`forgot`), a running presence is re-armed (its hang
