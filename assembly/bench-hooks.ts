@@ -429,7 +429,7 @@ export function trace_suppress(
   if (traceBase == 0 || traceN >= traceCap) return;
   const b = s.b;
   const k = s.k;
-  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 15 * k) << 2);
+  const tb = traceBase + <usize>traceN * (<usize>(16 + b + 16 * k) << 2);
   traceAt = tb;
   traceN++;
   store<f32>(tb, <f32>s.hang); store<f32>(tb + 4, <f32>s.presentBlocks); store<f32>(tb + 8, s.warm ? 1 : 0);
@@ -461,7 +461,16 @@ export function trace_suppress(
     const cr = load<f32>(s.cohRe + o);
     const ci = load<f32>(s.cohIm + o);
     store<f32>(q + 14 * kb + o, (cr * cr + ci * ci) / (load<f32>(s.cohYy + o) + 1e-20));
+    store<f32>(q + 15 * kb + o, j < 4096 && traceExcess != 0 ? load<f32>(traceExcess + o) : 0);
   }
+}
+
+/** (coh34) 15: the presence test's per-bin excess (|E|^2 over its echo bound and twice the noise), as the test sums it. */
+let traceExcess: usize = 0;
+/** The buffer the presence test stores its per-bin excess into (bins under 4096). */
+export function trace_excess_at(): usize {
+  if (traceExcess == 0) traceExcess = heap.alloc(4096 * 4);
+  return traceExcess;
 }
 
 /** After the gain: the gain per bin into the block's array 8. */

@@ -1,5 +1,5 @@
 // One scene run through a hooked build with the suppressor's per-block trace on (assembly/bench-hooks.ts:
-// per block 16 scalars, the linear stage's output e (B) and 15 arrays of K), read back with what the
+// per block 16 scalars, the linear stage's output e (B) and 16 arrays of K), read back with what the
 // two readers need (bench/echo-lab/trace.mjs, bench/echo-hall-lost.mjs): the blocks' e as one signal,
 // its true residual (e minus the user and the noise), the suppressor's frames' spectra (the block and
 // the one before under a sqrt-Hann window of 2B, as the kernel frames them) and the octave edges.
@@ -16,7 +16,7 @@ export function traceScene(build, scene, shift, run) {
   if (typeof c.k.aec_trace_set !== 'function') throw new Error(`${build.label} has no bench hooks: the suppressor's trace needs the build 'hooked'`);
   const B = c.blockSamples;
   const K = B + 4;
-  const stride = 16 + B + 15 * K; // floats per block (assembly/bench-hooks.ts)
+  const stride = 16 + B + 16 * K; // floats per block (assembly/bench-hooks.ts)
   const near = pad(scene.near, shift);
   const noise = pad(scene.noise, shift);
   const echo = pad(scene.echo, shift);

@@ -133,6 +133,39 @@ export function trace(lab, build, { params, scene, shift, t0, t1 }) {
       const d1 = (/** @type {number} */ x) => (10 * Math.log10(x + 1e-30)).toFixed(1).padStart(6);
       console.log(`        E/byRef E/Y E/N E | ${d1(se / (sr + 1e-30))}${d1(se / (sy + 1e-30))}${d1(se / (sn + 1e-30))}${d1(se * calib)}`);
     }
+    if (process.env.ECHO_TRACE_XCOH) {
+      // (coh34) the presence test's excess (array 15: |E|^2 over its echo bound and twice the noise, per bin) split into the
+      // part the coherent power |<E Y*>|^2 / <|Y|^2> (array 14) accounts for and the rest, max(0, ex - coh): per octave U, E,
+      // ex, coh, the rest, dB, and each's share of the block's E; the block's xs as the test sums it and on the rest only
+      let el = 0;
+      let xl = 0;
+      let il = 0;
+      let cl = `        xs ${h[12].toFixed(4)} inc`;
+      let cols = '';
+      for (let q = 0; q + 1 < edges.length; q++) {
+        let u = 0;
+        let eo = 0;
+        let xo = 0;
+        let co = 0;
+        let io = 0;
+        const E = arr(i, 0);
+        const C = arr(i, 14);
+        const X = arr(i, 15);
+        for (let k = edges[q]; k < edges[q + 1]; k++) {
+          u += power(U, k);
+          eo += E[k];
+          xo += X[k];
+          co += Math.min(C[k], E[k]);
+          io += Math.max(0, X[k] - C[k]);
+        }
+        el += eo;
+        xl += xo;
+        il += io;
+        cols += ` ${db(u * 1)}${db(eo * calib)}${db(xo * calib)}${db(co * calib)}${db(io * calib)} ${(xo / (eo + 1e-30)).toFixed(2)}/${(io / (eo + 1e-30)).toFixed(2)} |`;
+      }
+      cl += ` ${(il / (el + 1e-30)).toFixed(4)} (sum ${(xl / (el + 1e-30)).toFixed(4)}) U|E|ex|coh|inc ex/E inc/E |${cols}`;
+      console.log(cl);
+    }
     if (process.env.ECHO_TRACE_COH) {
       // (aec-open16) per octave: TR, the part of E coherent with Y (|<E Y*>|^2 / <|Y|^2>, smoothed as the suppressor does), R, dB
       let cl = '        TR|coh|R |';
