@@ -9,7 +9,7 @@ import { rv_off } from "./aec-reverb";
 import { pf_shift, pf_block_spectrum, pf_last_half } from "./aec-filter";
 import { kf_filter_residual } from "./aec-step";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
-import { Aec, setPrior, flushDrift, RESTART_BACK, RESTART_BACK_MS, RESTART_BACK_DB, RESTART_BACK_UNDER, RESTART_BACK_NO_SKEW, RESTART_BACK_MEASURED, RESTART_BACK_MEASURE_MS, shadowOf, shadowMeta, shadowScratch, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN, SHIFT_MAX } from "./aec-state";
+import { Aec, setPrior, flushDrift, RESTART_BACK, RESTART_BACK_MS, RESTART_BACK_DB, RESTART_BACK_UNDER, RESTART_BACK_NO_SKEW, RESTART_BACK_MEASURED, RESTART_BACK_MEASURE_MS, RESTART_SUP, RESTART_SUP_DB, shadowOf, shadowMeta, shadowScratch, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN, SHIFT_MAX } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 import { HOOKS, trace_path, trace_shift, ab_veto, judge_gather, trace_judge, trace_kept, trace_back } from "./bench-hooks";
 
@@ -164,8 +164,12 @@ export function detectPathChange(a: Aec, playing: bool): bool {
         store<i32>(meta + 8, onset);
         store<i32>(meta + 12, a.offset);
         if (RESTART_BACK_MEASURED) memory.fill(shadowScratch(a), 0, 16);
+        if (RESTART_SUP) store<i32>(shadowScratch(a) + 16, 1);
         if (HOOKS) trace_back(a, 1, a.bestHeardDb, 0, 0);
-      } else store<i32>(meta, 0);
+      } else {
+        store<i32>(meta, 0);
+        if (RESTART_SUP) store<i32>(shadowScratch(a) + 16, 0);
+      }
     }
     setPrior(a);
     // the last snapshot of the converged foreground (keepModel) is offered to the relearning
@@ -730,7 +734,7 @@ function backTrial(a: Aec): void {
       }
       const sc = shadowScratch(a);
       const kb = <usize>(4 * a.k);
-      const ys = sc + 16;
+      const ys = sc + 32;
       const yt = ys + 2 * spec + 3 * kb;
       kf_filter_residual(shadowOf(a), shadowOf(a), ys, ys + spec, a.x, a.unc, a.m, a.runs, a.nRuns, a.k, a.profile, ys + spec, ys + spec + kb, ys + spec + 2 * kb);
       pf_last_half(ys, ys + kb, a.b, a.fft, a.tmp, a.work, yt);
@@ -762,4 +766,35 @@ function backTrial(a: Aec): void {
   const by = a.offset - load<i32>(meta + 12) - (onset - load<i32>(meta + 8));
   if (by != 0) pf_shift(a.wb, a.m, spec, by);
   a.settled = 0;
+}
+
+/**
+ * (hand35, RESTART_SUP: a probe) The shadow's echo estimate for the suppressor (time domain, in the scratch), or 0:
+ * while a louder error's restart holds a shadow and the relearned filter's best heard ERLE stays under RESTART_SUP_DB,
+ * where the shadow's estimate is louder than `echo` (the foreground's).
+ */
+export function shadowEcho(a: Aec, echo: usize): usize {
+  if (!RESTART_SUP) return 0;
+  const sc = shadowScratch(a);
+  if (load<i32>(sc + 16) == 0) return 0;
+  if (a.bestHeardDb >= RESTART_SUP_DB) {
+    store<i32>(sc + 16, 0);
+    return 0;
+  }
+  const onset = dl_onset(a.delay);
+  if (onset < 0 || a.nRuns <= 0 || a.zeroFrames >= a.offset + a.m) return 0;
+  const meta = shadowMeta(a);
+  const spec = <usize>(8 * a.k);
+  const by = a.offset - load<i32>(meta + 12) - (onset - load<i32>(meta + 8));
+  if (by != 0) {
+    pf_shift(shadowOf(a), a.m, spec, by);
+    store<i32>(meta + 8, onset);
+    store<i32>(meta + 12, a.offset);
+  }
+  const kb = <usize>(4 * a.k);
+  const ys = sc + 32;
+  const yt = ys + 2 * spec + 3 * kb;
+  kf_filter_residual(shadowOf(a), shadowOf(a), ys, ys + spec, a.x, a.unc, a.m, a.runs, a.nRuns, a.k, a.profile, ys + spec, ys + spec + kb, ys + spec + 2 * kb);
+  pf_last_half(ys, ys + kb, a.b, a.fft, a.tmp, a.work, yt);
+  return energy(yt, a.b) > energy(echo, a.b) ? yt : 0;
 }

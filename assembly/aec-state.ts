@@ -395,7 +395,7 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
   a.sE = p; p += spec;
   a.sG = p; p += spec;
   if (RESTART_BACK) p += <usize>m * spec + 16; // (hand34) the shadow of the model before a louder error's restart, and its trial (./aec-change)
-  if (RESTART_BACK_MEASURED) p += 16 + 2 * spec + 3 * <usize>(4 * k) + <usize>(4 * b); // (hand35) the trial's sums and the shadow's estimate
+  if (RESTART_BACK_MEASURED) p += 32 + 2 * spec + 3 * <usize>(4 * k) + <usize>(4 * b); // (hand35) the trial's sums and the shadow's estimate
   return p - s;
 }
 
@@ -448,9 +448,19 @@ export function layout(s: usize, sampleRate: i32, b: i32, m: i32, maxLag: i32): 
  */
 // @ts-ignore: decorator
 @inline export const RESTART_BACK_MEASURED: bool = RESTART_BACK && isDefined(AEC_RESTART_BACK_MEASURED);
+// (hand35, a probe; off, compiled out: `--use AEC_RESTART_SUP=1` with RESTART_BACK_MEASURED) after a louder error's
+// restart that kept a shadow, while the relearned filter's best heard ERLE stays under RESTART_SUP_DB, the suppressor
+// reads the shadow's estimate (laid by the onset's move) where it is louder than the foreground's
+// @ts-ignore: decorator
+@inline export const RESTART_SUP: bool = RESTART_BACK_MEASURED && isDefined(AEC_RESTART_SUP);
+// (hand35) `--use AEC_RESTART_SUP_QUIET=1`: not while the user is flagged or the suppressor's presence holds
+// @ts-ignore: decorator
+@inline export const RESTART_SUP_QUIET: bool = isDefined(AEC_RESTART_SUP_QUIET);
+// @ts-ignore: decorator
+@inline export const RESTART_SUP_DB: f32 = isDefined(AEC_RESTART_SUP_DB) ? <f32>AEC_RESTART_SUP_DB : 3;
 // @ts-ignore: decorator
 @inline export const RESTART_BACK_MEASURE_MS: f32 = isDefined(AEC_RESTART_BACK_MEASURE_MS) ? <f32>AEC_RESTART_BACK_MEASURE_MS : 300;
-/** (hand35, RESTART_BACK_MEASURED) The trial's sums (the shadow's error, the background's: f32) and scratch past its words. */
+/** (hand35, RESTART_BACK_MEASURED) The trial's sums (the shadow's error, the background's, f32; blocks; the mic's; RESTART_SUP's hold, i32), then scratch (32 bytes on). */
 export function shadowScratch(a: Aec): usize { return shadowMeta(a) + 16; }
 /** (hand34, RESTART_BACK) The shadow's weights: past the state's last array. */
 export function shadowOf(a: Aec): usize { return a.sG + <usize>(8 * a.k); }
