@@ -201,14 +201,14 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 @inline const UNMUTE_FLOORS_PERCENT: i32 = isDefined(AEC_UNMUTE_FLOORS_LOW) ? <i32>AEC_UNMUTE_FLOORS_LOW : 10;
 import { sup_floors_unmeasured, sup_floors_low, sup_floors_scale, sup_set_decay, sup_release, sup_set_long_tail, sup_set_hall, sup_set_fit_tail, sup_set_arrival, sup_arrive, sup_set_onset, sup_alive_start } from "./aec-suppress-init";
 import { OL_SPAN, OL_PAUSE_MS, FLOOR_AWAY_MS } from "./aec-suppress-state";
-import { detectPathChange, arriving, rising, onsetRiseDb, unplacedRiseDb, offerKept, KEEP_MOVED } from "./aec-change";
+import { detectPathChange, arriving, rising, onsetRiseDb, unplacedRiseDb, offerKept, KEEP_MOVED, shadowEcho } from "./aec-change";
 import { rv_measure, rv_block } from "./aec-reverb";
 import { late_block, late_early, late_forget } from "./aec-late";
 import { HOOKS, ab_active, ab_active_now, ab_adapt, ab_constrain, ab_filter, ab_tail, ab_delay, ab_onset, ab_talking, trace_decay, trace_decay_fit, trace_step } from "./bench-hooks";
 import {
   Aec, setPrior, flushDrift, DRIFT_BATCH, GAMMA, INFO, LAMBDA, CONSTRAIN, PRE_BLOCKS, ECHO_GAIN, BOUND_RISE_DB, BOUND_MARGIN,
   TALK_DB, TALK_STEP, COPY_SIGNIFICANCE, MOVED_COPY_MS, COPY_ABOVE_NOISE, RESET_RATIO, COMPARE_MS, UNLATCH, RELAX,
-  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB,
+  NARROW_PEAK, NARROW_FLOOR, NARROW_HOLD_S, SHAPE_MIN, MISFIT_SUSTAINED_DB, RESTART_SUP, RESTART_SUP_QUIET,
 } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
 
@@ -900,6 +900,10 @@ export function aec_block(a: Aec): void {
   // (knife25, on since knife26) the reference's rise at the placed onset, for the suppressor's rise hold
   // (rise30, on since rise30) before the first onset, the rise at the estimator's provisional onset (./aec-suppress UNPLACED_RISE)
   const refRiseDb = (RISE_HOLD || HOOKS || UNPLACED_RISE) && a.suppress ? (UNPLACED_RISE && dl_onset(a.delay) < 0 ? (!UNPLACED_ALIVE || (a.alivePending & 512) != 0 ? unplacedRiseDb(a, dl_provisional(a.delay)) : NO_RISE_DB) : onsetRiseDb(a)) : NO_RISE_DB;
+  if (RESTART_SUP && a.suppress && !(RESTART_SUP_QUIET && (a.talking || sup_user_present(a.sup)))) {
+    const ys = shadowEcho(a, echo); // (hand35, a probe) the shadow's estimate where louder
+    if (ys != 0) echo = ys;
+  }
   if (a.suppress) sup_process(a.sup, a.fft, a.work, out, echo, a.yb, a.yf, a.xw, a.xf, late, dl_onset(a.delay) >= 0, a.sff * UNLATCH < a.sdd, a.erleNum > 4 * a.erleDen, a.excessDb, refRiseDb, rising(a), false, a.outBlock);
   else memory.copy(a.outBlock, out, <usize>b << 2);
   // (floor30) the floors just measured on a quiet first live block in the reply's tail, held under its quietest bins

@@ -6,11 +6,12 @@
 import { dl_onset, dl_peak, dl_rearm, dl_late_changed, LATE_CHANGE } from "./aec-delay";
 import { sup_forget, sup_forget_leak, sup_relearning, sup_restore_leak, sup_keep_leak, sup_warm } from "./aec-suppress-init";
 import { rv_off } from "./aec-reverb";
-import { pf_shift, pf_block_spectrum } from "./aec-filter";
+import { pf_shift, pf_block_spectrum, pf_last_half } from "./aec-filter";
+import { kf_filter_residual } from "./aec-step";
 import { sk_move, sk_hold, sk_boost } from "./aec-skew";
-import { Aec, setPrior, flushDrift, RESTART_BACK, RESTART_BACK_MS, RESTART_BACK_DB, RESTART_BACK_UNDER, RESTART_BACK_NO_SKEW, shadowOf, shadowMeta, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN, SHIFT_MAX } from "./aec-state";
+import { Aec, setPrior, flushDrift, RESTART_BACK, RESTART_BACK_MS, RESTART_BACK_DB, RESTART_BACK_UNDER, RESTART_BACK_NO_SKEW, RESTART_BACK_MEASURED, RESTART_BACK_MEASURE_MS, RESTART_SUP, RESTART_SUP_DB, shadowOf, shadowMeta, shadowScratch, ECHO_GAIN, COPY_ABOVE_NOISE, RELAX_MS, MISFIT, MISFIT_AFTER, SCALED_COPY, MISFIT_SUSTAINED_DB, SUSTAIN_MS, COHERENT_ECHO, ONSET_RISE, ONSET_BLOCKS, ONSET_SPAN, SHIFT_MAX } from "./aec-state";
 import { energy, hsum } from "./simd-hsum";
-import { HOOKS, trace_path, trace_shift, ab_veto, judge_gather, trace_judge, trace_kept } from "./bench-hooks";
+import { HOOKS, trace_path, trace_shift, ab_veto, judge_gather, trace_judge, trace_kept, trace_back } from "./bench-hooks";
 
 /**
  * A path change: the foreground's error louder than the mic (by 0.4 dB: a model of another room
@@ -162,7 +163,13 @@ export function detectPathChange(a: Aec, playing: bool): bool {
         store<f32>(meta + 4, a.bestHeardDb);
         store<i32>(meta + 8, onset);
         store<i32>(meta + 12, a.offset);
-      } else store<i32>(meta, 0);
+        if (RESTART_BACK_MEASURED) memory.fill(shadowScratch(a), 0, 16);
+        if (RESTART_SUP) store<i32>(shadowScratch(a) + 16, 1);
+        if (HOOKS) trace_back(a, 1, a.bestHeardDb, 0, 0);
+      } else {
+        store<i32>(meta, 0);
+        if (RESTART_SUP) store<i32>(shadowScratch(a) + 16, 0);
+      }
     }
     setPrior(a);
     // the last snapshot of the converged foreground (keepModel) is offered to the relearning
@@ -713,13 +720,81 @@ function backTrial(a: Aec): void {
   const left = load<i32>(meta);
   if (left <= 0) return;
   store<i32>(meta, left - 1);
-  if (left > 1) return;
   const onset = dl_onset(a.delay);
-  if (onset < 0 || !(a.bestHeardDb < load<f32>(meta + 4) - RESTART_BACK_DB)) return;
   const spec = <usize>(8 * a.k);
+  if (RESTART_BACK_MEASURED) {
+    // (hand35) the last RESTART_BACK_MEASURE_MS: the shadow, laid where the background sits now, filters this block
+    const window = max<i32>(1, <i32>(RESTART_BACK_MEASURE_MS * <f32>a.sampleRate / (1000 * <f32>a.b)));
+    if (left <= window && onset >= 0 && !a.skewOn && a.nRuns > 0 && !(a.zeroFrames >= a.offset + a.m)) {
+      const by = a.offset - load<i32>(meta + 12) - (onset - load<i32>(meta + 8));
+      if (by != 0) {
+        pf_shift(shadowOf(a), a.m, spec, by);
+        store<i32>(meta + 8, onset);
+        store<i32>(meta + 12, a.offset);
+      }
+      const sc = shadowScratch(a);
+      const kb = <usize>(4 * a.k);
+      const ys = sc + 32;
+      const yt = ys + 2 * spec + 3 * kb;
+      kf_filter_residual(shadowOf(a), shadowOf(a), ys, ys + spec, a.x, a.unc, a.m, a.runs, a.nRuns, a.k, a.profile, ys + spec, ys + spec + kb, ys + spec + 2 * kb);
+      pf_last_half(ys, ys + kb, a.b, a.fft, a.tmp, a.work, yt);
+      let es: f32 = 0;
+      for (let i = 0; i < a.b; i++) {
+        const e = load<f32>(a.micBlock + (<usize>i << 2)) - load<f32>(yt + (<usize>i << 2));
+        es += e * e;
+      }
+      store<f32>(sc, load<f32>(sc) + es);
+      store<f32>(sc + 4, load<f32>(sc + 4) + energy(a.eb, a.b));
+      store<i32>(sc + 8, load<i32>(sc + 8) + 1);
+      store<f32>(sc + 12, load<f32>(sc + 12) + energy(a.micBlock, a.b));
+    }
+  }
+  if (left > 1) return;
+  if (RESTART_BACK_MEASURED) {
+    // given back only if the shadow's error over the window stood under the background's (and, as before, the
+    // relearned filter's best heard ERLE under the old one's)
+    const sc = shadowScratch(a);
+    const measured = load<i32>(sc + 8) > 0 && load<f32>(sc) < load<f32>(sc + 4) && a.bestHeardDb < load<f32>(meta + 4) - RESTART_BACK_DB;
+    if (HOOKS) trace_back(a, onset < 0 ? 4 : measured ? 3 : 2, <f32>10 * Mathf.log10(load<f32>(sc + 4) / max<f32>(load<f32>(sc), 1e-30)), a.bestHeardDb, <f32>10 * Mathf.log10(load<f32>(sc + 12) / max<f32>(load<f32>(sc), 1e-30)));
+    if (onset < 0 || !measured) return;
+  } else {
+    if (HOOKS) trace_back(a, onset < 0 ? 4 : a.bestHeardDb < load<f32>(meta + 4) - RESTART_BACK_DB ? 3 : 2, load<f32>(meta + 4), a.bestHeardDb, 0);
+    if (onset < 0 || !(a.bestHeardDb < load<f32>(meta + 4) - RESTART_BACK_DB)) return;
+  }
   flushDrift(a);
   memory.copy(a.wb, shadowOf(a), <usize>a.m * spec);
   const by = a.offset - load<i32>(meta + 12) - (onset - load<i32>(meta + 8));
   if (by != 0) pf_shift(a.wb, a.m, spec, by);
   a.settled = 0;
+}
+
+/**
+ * (hand35, RESTART_SUP: a probe) The shadow's echo estimate for the suppressor (time domain, in the scratch), or 0:
+ * while a louder error's restart holds a shadow and the relearned filter's best heard ERLE stays under RESTART_SUP_DB,
+ * where the shadow's estimate is louder than `echo` (the foreground's).
+ */
+export function shadowEcho(a: Aec, echo: usize): usize {
+  if (!RESTART_SUP) return 0;
+  const sc = shadowScratch(a);
+  if (load<i32>(sc + 16) == 0) return 0;
+  if (a.bestHeardDb >= RESTART_SUP_DB) {
+    store<i32>(sc + 16, 0);
+    return 0;
+  }
+  const onset = dl_onset(a.delay);
+  if (onset < 0 || a.nRuns <= 0 || a.zeroFrames >= a.offset + a.m) return 0;
+  const meta = shadowMeta(a);
+  const spec = <usize>(8 * a.k);
+  const by = a.offset - load<i32>(meta + 12) - (onset - load<i32>(meta + 8));
+  if (by != 0) {
+    pf_shift(shadowOf(a), a.m, spec, by);
+    store<i32>(meta + 8, onset);
+    store<i32>(meta + 12, a.offset);
+  }
+  const kb = <usize>(4 * a.k);
+  const ys = sc + 32;
+  const yt = ys + 2 * spec + 3 * kb;
+  kf_filter_residual(shadowOf(a), shadowOf(a), ys, ys + spec, a.x, a.unc, a.m, a.runs, a.nRuns, a.k, a.profile, ys + spec, ys + spec + kb, ys + spec + 2 * kb);
+  pf_last_half(ys, ys + kb, a.b, a.fft, a.tmp, a.work, yt);
+  return energy(yt, a.b) > energy(echo, a.b) ? yt : 0;
 }

@@ -1016,3 +1016,30 @@ export function trace_judge(a: Aec, rule: i32): void {
   store<f32>(tb + 84, <f32>dl_peak_lag(a.delay)); store<f32>(tb + 88, <f32>dl_onset(a.delay)); store<f32>(tb + 92, <f32>a.offset);
   store<f32>(tb + 96, <f32>rhoT); store<f32>(tb + 100, <f32>rho0); store<f32>(tb + 104, <f32>at2); store<f32>(tb + 108, <f32>rho2ms);
 }
+
+// (hand35) RESTART_BACK's trial traced (bench/echo-lab/louder-judge.mjs prints it when the build has it): per event
+// BK_STRIDE floats: block, kind (1 the shadow stored at a change, 2 a trial's end kept the relearned model, 3 gave the
+// shadow back, 4 a trial's end with no onset), the old best heard ERLE, the relearned one's, the onset, the skew followed (0/1),
+// the foreground's and the background's best ERLE then (dB), extra (a variant's measure).
+let bkBase: usize = 0;
+let bkCap: i32 = 0;
+let bkN: i32 = 0;
+const BK_STRIDE: i32 = 9;
+/** Starts the trial's trace into `cap` entries at `ptr`. */
+export function aec_bktrace_set(ptr: usize, cap: i32): void { bkBase = ptr; bkCap = cap; bkN = 0; }
+/** Entries traced since aec_bktrace_set. */
+export function aec_bktrace_count(): i32 { return bkN; }
+export function trace_back(a: Aec, kind: i32, oldDb: f32, nowDb: f32, extra: f32): void {
+  if (bkBase == 0 || bkN >= bkCap) return;
+  const t = bkBase + <usize>bkN * (<usize>BK_STRIDE << 2);
+  bkN++;
+  store<f32>(t, <f32>a.blocks);
+  store<f32>(t + 4, <f32>kind);
+  store<f32>(t + 8, oldDb);
+  store<f32>(t + 12, nowDb);
+  store<f32>(t + 16, <f32>dl_onset(a.delay));
+  store<f32>(t + 20, a.skewOn ? 1 : 0);
+  store<f32>(t + 24, <f32>(10 * Math.log10(<f64>max<f32>(a.bestErle, 1e-10))));
+  store<f32>(t + 28, <f32>a.offset);
+  store<f32>(t + 32, extra);
+}

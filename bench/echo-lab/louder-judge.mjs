@@ -13,6 +13,10 @@
 // than the mic (all, low, high), best ERLE, best sustained ERLE, the skew followed (ppm, flags 1 on,
 // 2 by delay, 4 from the filter), the filter's line (slope, error, ppm) and the delay line's slope,
 // the delay statistics' peak lag, the onset, the filter's offset (blocks).
+// (hand35) With a build made with `AEC_RESTART_BACK=1` (ECHO_HOOK_USE), the restart shadow's trial too: `back T s stored`
+// (the shadow kept at a change), `kept` / `BACK` (the trial's end: the relearned model kept / the shadow given back), with
+// the old and relearned best heard ERLE; with AEC_RESTART_BACK_MEASURED `old` is the background's error over the shadow's
+// over the last RESTART_BACK_MEASURE_MS (dB; under 0: the shadow worse) and `x` the shadow's own ERLE there.
 import { parseArgs } from 'node:util';
 import { adaptCanceller, figuresLine, loadBuilds, loadLab, pad, selectScenes } from './common.mjs';
 import { importHooked } from './hooked-build.mjs';
@@ -54,6 +58,8 @@ async function main() {
       const k = c.k;
       const base = c.heap.alloc(4 * JUDGE_STRIDE * 512);
       k.aec_ljtrace_set(base, 512, c.heap.alloc(36 * 1100));
+      const bk = k.aec_bktrace_set ? c.heap.alloc(4 * 9 * 256) : 0;
+      if (bk) k.aec_bktrace_set(bk, 256);
       if (process.env.ECHO_VETO) k.aec_veto_set(Number(process.env.ECHO_VETO));
       const adapter = adaptCanceller(c, 'hooked', false);
       /** @type {any} */
@@ -64,6 +70,17 @@ async function main() {
       const f = lab.measureEcho(padded, out, 'EchoCanceller', 1, false);
       console.log(`${lab.sceneName(params)}${shift ? ` +${shift}` : ''}: ${figuresLine(lab, f)} | path changes ${c.pathChanges}`);
       for (const line of judgeLines(k, base, 0, c.blockSamples / scene.sampleRate)) console.log(line);
+      if (bk) {
+        // (hand35) RESTART_BACK's trial: 1 the shadow stored, 2 kept the relearned model, 3 gave the shadow back, 4 no onset
+        const t = new Float32Array(k.memory.buffer, bk, k.aec_bktrace_count() * 9);
+        for (let i = 0; i < t.length; i += 9) {
+          const blockS = c.blockSamples / scene.sampleRate;
+          const kind = ['', 'stored', 'kept', 'BACK', 'no onset'][t[i + 1]];
+          console.log(
+            `  back ${(t[i] * blockS).toFixed(2)} s ${kind} old ${t[i + 2].toFixed(1)} now ${t[i + 3].toFixed(1)} dB | onset ${t[i + 4]} offset ${t[i + 7]} skew ${t[i + 5]} best ${t[i + 6].toFixed(1)} dB | x ${t[i + 8].toFixed(2)}`,
+          );
+        }
+      }
       c.free();
     }
   }
