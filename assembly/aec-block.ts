@@ -6,7 +6,7 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional, dl_search_set, dl_late_arm, dl_late_release, dl_debug, LATE_ARM, LATE_CHANGE_RELEASE } from "./aec-delay";
+import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional, dl_search_set, dl_late_arm, dl_late_release, dl_debug, dl_late_jump, LATE_ARM, LATE_CHANGE_RELEASE } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
 import { sup_process, RISE_HOLD, UNPLACED_RISE, returnFreeze } from "./aec-suppress";
 import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
@@ -81,6 +81,16 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** (first35) The linear stage's removal on a playing block that ends RETURN_BOUND's window (an in-time return), dB. */
 // @ts-ignore: decorator
 @inline const RETURN_FIT_DB: f32 = isDefined(AEC_RETURN_FIT_DB) ? <f32>AEC_RETURN_FIT_DB : 6;
+/**
+ * (first35, a probe; off, compiled out: `--use AEC_RETURN_JUMP=1`, with RETURN_BOUND) in RETURN_BOUND's window, the
+ * delay statistics' young far peak over RETURN_JUMP_COH and 3 x the mean on two updates in a row: the onset moved there
+ * at once (./aec-delay dl_late_jump) and the filter with it (its weights move with the onset), the hold kept (no
+ * candidate counts on the stale statistics until it ends). alivePending bit 4096: seen once.
+ */
+// @ts-ignore: decorator
+@inline const RETURN_JUMP: bool = isDefined(AEC_RETURN_JUMP);
+// @ts-ignore: decorator
+@inline const RETURN_JUMP_COH: i32 = isDefined(AEC_RETURN_JUMP_COH) ? <i32>AEC_RETURN_JUMP_COH : 150;
 /** (first35) RETURN_BOUND 4: the young far peak's coherence x 1000 it takes. */
 // @ts-ignore: decorator
 @inline const RETURN_FAR_COH: i32 = isDefined(AEC_RETURN_FAR_COH) ? <i32>AEC_RETURN_FAR_COH : 100;
@@ -1074,6 +1084,20 @@ export function aec_block(a: Aec): void {
   let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.xz, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
   if (LATE_CHANGE_RELEASE && dl_late_release(a.delay)) a.liveHold = 0; // (mutedb33) the arm widened at a placed return's path change
+  if (RETURN_JUMP && (a.alivePending & 2048) != 0 && (a.blocks & 1) == 0 && onset >= 0) {
+    const far = dl_debug(a.delay, 10, 0);
+    const coh = dl_debug(a.delay, 11, 0);
+    if (far > dl_peak_lag(a.delay) && coh >= RETURN_JUMP_COH && coh >= 3 * dl_debug(a.delay, 12, 0)) {
+      if ((a.alivePending & 4096) != 0) {
+        const moved = dl_late_jump(a.delay);
+        if (moved >= 0) {
+          onset = moved;
+          place(a, onset);
+          a.alivePending &= ~(2048 | 4096);
+        }
+      } else a.alivePending |= 4096;
+    } else a.alivePending &= ~4096;
+  }
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   // (soak199-18) the hold spends only blocks in which the reference plays: the statistics learn the
   // echo's path only from those. The week's medium room at 55.5 h: the mic returned after 10 s zeroed
