@@ -6,9 +6,9 @@
 import { fft_forward } from "./fft";
 import { pf_constrain, pf_last_half, pf_block_spectrum, pf_shift, pf_spectrum } from "./aec-filter";
 import { kf_filter_residual, kf_runs, kf_apply_bound, kf_scale, kf_update, kf_drift, kf_drift_gaps, kf_max } from "./aec-step";
-import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional, dl_search_set, dl_late_arm, dl_late_release, LATE_ARM, LATE_CHANGE_RELEASE } from "./aec-delay";
+import { dl_update, dl_onset, dl_peak, dl_beyond, dl_likely_onset, dl_profile, dl_long_tail, dl_arrival, dl_arrival_far, dl_arrival_age, dl_peak_lag, dl_hold, dl_fitted, dl_keep, dl_user, dl_replaced, dl_provisional, dl_search_set, dl_late_arm, dl_late_release, dl_debug, dl_late_jump, LATE_ARM, LATE_CHANGE_RELEASE } from "./aec-delay";
 import { sk_block, sk_turn, sk_turn_gaps, sk_constrain } from "./aec-skew";
-import { sup_process, RISE_HOLD, UNPLACED_RISE } from "./aec-suppress";
+import { sup_process, RISE_HOLD, UNPLACED_RISE, returnFreeze } from "./aec-suppress";
 import { sup_forget, sup_user_present, sup_floors_keep, sup_floors_return, sup_trackers_fresh } from "./aec-suppress-init";
 import { rd_block, rd_echo_only } from "./aec-readings";
 
@@ -61,6 +61,154 @@ import { rd_block, rd_echo_only } from "./aec-readings";
 /** The largest clock skew the dead stretch's slide is fitted for (the lab's drifts: up to 200 ppm either way). */
 // @ts-ignore: decorator
 @inline const DEAD_DRIFT: f32 = 2.0e-4;
+/**
+ * (first35, a probe; off, compiled out: `--use AEC_RETURN_BOUND=1`) A placed canceller's mic back after a dead run of
+ * DEAD_RUN_MS or more (muted-mic's B; WebKit's track returns 0.2-0.5 s late, its echo that much further behind): until
+ * the linear stage shows it still removes the echo (a playing block whose error stands RETURN_FIT_DB under the mic) or
+ * the placement hold ends (spent, or released by mutedb33's arm as the path is re-placed), the suppressor's late echo
+ * (`reverb`) is held at the echo bound from the reference's level with the path's last known gain: per bin the
+ * foreground's gain (sum of |W|^2 over its partitions) x the loudest reference frame over the whole history, in the
+ * suppressor's units (x FRAME_POWER 0.5). alivePending bit 2048. Scratch: a.tmp (free after the echo estimates).
+ */
+// @ts-ignore: decorator
+@inline const RETURN_BOUND: bool = isDefined(AEC_RETURN_BOUND);
+/** (first35, with RETURN_BOUND) the suppressor's trackers held over the window (./aec-suppress RETURN_FREEZE). */
+// @ts-ignore: decorator
+@inline const RETURN_FREEZE: bool = isDefined(AEC_RETURN_FREEZE);
+/** (first35) 1: the filter's whole gain x the loudest reference frame; 2: the filter's expected echo power at its loudest placement over the history. */
+// @ts-ignore: decorator
+@inline const RETURN_BOUND_MODE: i32 = isDefined(AEC_RETURN_BOUND) ? <i32>AEC_RETURN_BOUND : 0;
+/** (first35) The linear stage's removal on a playing block that ends RETURN_BOUND's window (an in-time return), dB. */
+// @ts-ignore: decorator
+@inline const RETURN_FIT_DB: f32 = isDefined(AEC_RETURN_FIT_DB) ? <f32>AEC_RETURN_FIT_DB : 6;
+/**
+ * (first35, a probe; off, compiled out: `--use AEC_RETURN_JUMP=1`, with RETURN_BOUND) in RETURN_BOUND's window, the
+ * delay statistics' young far peak over RETURN_JUMP_COH and 3 x the mean on two updates in a row: the onset moved there
+ * at once (./aec-delay dl_late_jump) and the filter with it (its weights move with the onset), the hold kept (no
+ * candidate counts on the stale statistics until it ends). alivePending bit 4096: seen once.
+ */
+// @ts-ignore: decorator
+@inline const RETURN_JUMP: bool = isDefined(AEC_RETURN_JUMP);
+// @ts-ignore: decorator
+@inline const RETURN_JUMP_COH: i32 = isDefined(AEC_RETURN_JUMP_COH) ? <i32>AEC_RETURN_JUMP_COH : 150;
+/** (first35) RETURN_BOUND 4: the young far peak's coherence x 1000 it takes. */
+// @ts-ignore: decorator
+@inline const RETURN_FAR_COH: i32 = isDefined(AEC_RETURN_FAR_COH) ? <i32>AEC_RETURN_FAR_COH : 100;
+/** (first35) The bound's scale, percent (RETURN_BOUND only). */
+// @ts-ignore: decorator
+@inline const RETURN_SCALE: f32 = isDefined(AEC_RETURN_SCALE) ? <f32>AEC_RETURN_SCALE / 100 : 1;
+
+/** (first35, hooks only) the shadow placement's lag at the last block (RETURN_BOUND 3), -1 outside the window */
+export let returnLag: i32 = -1;
+/** (first35, RETURN_BOUND) into a.tmp: max(late, the echo bound from the reference's loudest frame x the filter's gain) */
+function returnBound(a: Aec, late: usize): usize {
+  const k = a.k;
+  const spec = <usize>(8 * a.k);
+  const im = <usize>k << 2;
+  const scale = f32x4.splat(0.5 * RETURN_SCALE);
+  let lo = 0;
+  let hi = a.slots - a.m;
+  if (RETURN_BOUND_MODE == 4) {
+    const far = dl_debug(a.delay, 10, 0);
+    const on = dl_onset(a.delay);
+    if (far >= 0 && on >= 0 && dl_debug(a.delay, 11, 0) >= RETURN_FAR_COH) {
+      lo = min(hi, max(0, a.offset + far - on));
+      hi = lo;
+    }
+    if (HOOKS) returnLag = lo == hi ? lo : -2;
+  }
+  if (RETURN_BOUND_MODE == 3) {
+    // a shadow placement: the filter's estimate at the lag whose estimate the mic's last frame projects on most (the frame
+    // spectrum sD is taken on even blocks: on an odd block one slot older), then its |Y|^2 per bin at that lag now
+    const par = a.blocks & 1;
+    let best = -1;
+    let bestScore: f32 = 0;
+    for (let l = 0; l <= a.maxLag && l + par + a.m <= a.slots; l++) {
+      let sdy = f32x4.splat(0);
+      let syy = f32x4.splat(0);
+      for (let j = 0; j < k; j += 4) {
+        const o = <usize>j << 2;
+        let yr = f32x4.splat(0);
+        let yi = f32x4.splat(0);
+        for (let q = 0; q < a.m; q++) {
+          const w = a.wf + <usize>q * spec + o;
+          const wr = v128.load(w);
+          const wi = v128.load(w + im);
+          const x = a.x + <usize>((a.head + l + par + q) % a.slots) * spec + o;
+          const xr = v128.load(x);
+          const xi = v128.load(x + im);
+          yr = f32x4.add(yr, f32x4.sub(f32x4.mul(wr, xr), f32x4.mul(wi, xi)));
+          yi = f32x4.add(yi, f32x4.add(f32x4.mul(wr, xi), f32x4.mul(wi, xr)));
+        }
+        sdy = f32x4.add(sdy, f32x4.add(f32x4.mul(v128.load(a.sD + o), yr), f32x4.mul(v128.load(a.sD + im + o), yi)));
+        syy = f32x4.add(syy, f32x4.add(f32x4.mul(yr, yr), f32x4.mul(yi, yi)));
+      }
+      const yy = hsum(syy);
+      const score: f32 = yy > 0 ? hsum(sdy) / Mathf.sqrt(yy) : 0;
+      if (score > bestScore) {
+        bestScore = score;
+        best = l;
+      }
+    }
+    if (HOOKS) returnLag = best;
+    if (best < 0) return late;
+    for (let j = 0; j < k; j += 4) {
+      const o = <usize>j << 2;
+      let yr = f32x4.splat(0);
+      let yi = f32x4.splat(0);
+      for (let q = 0; q < a.m; q++) {
+        const w = a.wf + <usize>q * spec + o;
+        const wr = v128.load(w);
+        const wi = v128.load(w + im);
+        const x = a.x + <usize>((a.head + best + q) % a.slots) * spec + o;
+        const xr = v128.load(x);
+        const xi = v128.load(x + im);
+        yr = f32x4.add(yr, f32x4.sub(f32x4.mul(wr, xr), f32x4.mul(wi, xi)));
+        yi = f32x4.add(yi, f32x4.add(f32x4.mul(wr, xi), f32x4.mul(wi, xr)));
+      }
+      v128.store(a.tmp + o, f32x4.pmax(v128.load(late + o), f32x4.mul(scale, f32x4.add(f32x4.mul(yr, yr), f32x4.mul(yi, yi)))));
+    }
+    return a.tmp;
+  }
+  for (let j = 0; j < k; j += 4) {
+    const o = <usize>j << 2;
+    let g = f32x4.splat(0);
+    for (let q = 0; q < a.m; q++) {
+      const w = a.wf + <usize>q * spec + o;
+      const re = v128.load(w);
+      const iv = v128.load(w + im);
+      g = f32x4.add(g, f32x4.add(f32x4.mul(re, re), f32x4.mul(iv, iv)));
+    }
+    let mx = f32x4.splat(0);
+    if (RETURN_BOUND_MODE == 2 || RETURN_BOUND_MODE == 4) {
+      // the filter's expected echo power placed at each lag of the history (|W_q|^2 |X_{l+q}|^2 summed), its largest;
+      // (4) at the delay statistics' young far peak's lag only, once there is one (the filter moved by it less the onset)
+      for (let l = lo; l <= hi; l++) {
+        let e = f32x4.splat(0);
+        for (let q = 0; q < a.m; q++) {
+          const w = a.wf + <usize>q * spec + o;
+          const wr = v128.load(w);
+          const wi = v128.load(w + im);
+          const x = a.x + <usize>((a.head + l + q) % a.slots) * spec + o;
+          const xr = v128.load(x);
+          const xi = v128.load(x + im);
+          e = f32x4.add(e, f32x4.mul(f32x4.add(f32x4.mul(wr, wr), f32x4.mul(wi, wi)), f32x4.add(f32x4.mul(xr, xr), f32x4.mul(xi, xi))));
+        }
+        mx = f32x4.pmax(mx, e);
+      }
+      v128.store(a.tmp + o, f32x4.pmax(v128.load(late + o), f32x4.mul(scale, mx)));
+      continue;
+    }
+    for (let l = 0; l < a.slots; l++) {
+      const x = a.x + <usize>l * spec + o;
+      const re = v128.load(x);
+      const iv = v128.load(x + im);
+      mx = f32x4.pmax(mx, f32x4.add(f32x4.mul(re, re), f32x4.mul(iv, iv)));
+    }
+    v128.store(a.tmp + o, f32x4.pmax(v128.load(late + o), f32x4.mul(scale, f32x4.mul(g, mx))));
+  }
+  return a.tmp;
+}
 /** (deadmic19) The suppressor's floors unmeasured again when the mic first turns live after a silent start (`--use AEC_DEAD_FLOORS_OFF=1`: main's). */
 // @ts-ignore: decorator
 @inline const DEAD_FRESH_FLOORS: bool = !isDefined(AEC_DEAD_FLOORS_OFF);
@@ -773,6 +921,8 @@ export function aec_block(a: Aec): void {
     if (long && a.everLive == 0 && a.suppress) sup_alive_start(a.sup);
     // (alive23) alive after a silent start while a reply plays or in its tail: the reference predictors afresh at its return
     if (ALIVE_TAIL && long && a.everLive == 0 && a.suppress && a.olPause < a.slots && !placed) a.alivePending |= 4;
+    // (first35, RETURN_BOUND) a placed canceller's return: the suppressor's echo bound from the reference's level
+    if (RETURN_BOUND && long && placed && a.suppress) a.alivePending |= 2048;
     // (late31, LATE_WIDE) the search over the reach at the mic's return
     if (LATE_WIDE && long) dl_search_set(a.delay, true);
     // (late32, LATE_ARM) the same, widened only once the echo stands past the search (./aec-delay lateArmed)
@@ -880,7 +1030,16 @@ export function aec_block(a: Aec): void {
   // 5. residual echo suppression and comfort noise (its hold follows the room, measured every 32 blocks)
   if (a.suppress && (a.blocks & 31) == 31 && a.bestErle > 10) measureDecay(a);
   if (a.suppress) rv_block(a);
-  const late = a.suppress ? late_block(a) : a.rvPower;
+  let late = a.suppress ? late_block(a) : a.rvPower;
+  if (RETURN_BOUND && (a.alivePending & 2048) != 0) {
+    // the window ends at the linear stage's removal on a playing block (an in-time return) or with the placement hold
+    if (a.liveHold == 0 || (playing && sff * Mathf.pow(10, RETURN_FIT_DB / 10) < sdd)) {
+      a.alivePending &= ~2048;
+      if (HOOKS) returnLag = -1;
+    }
+    else if (a.suppress) late = returnBound(a, late);
+  }
+  if (RETURN_FREEZE) returnFreeze = (a.alivePending & 2048) != 0;
   // (cold26) the late model's early rule held while a copy was held before the first onset (128)
   if (COLD_LATE && a.suppress && (a.alivePending & 16) != 0 && dl_onset(a.delay) < 0 && late_early(a)) a.alivePending |= 128;
   if (a.suppress) sup_set_long_tail(a.sup, dl_long_tail(a.delay));
@@ -929,6 +1088,20 @@ export function aec_block(a: Aec): void {
   let onset = (a.blocks & 1) == 0 ? dl_update(a.delay, a.x, a.xz, a.slots, a.head, k, a.sD, a.sD + kb, echoing, heard) : dl_onset(a.delay);
   if (HOOKS) onset = ab_onset(onset);
   if (LATE_CHANGE_RELEASE && dl_late_release(a.delay)) a.liveHold = 0; // (mutedb33) the arm widened at a placed return's path change
+  if (RETURN_JUMP && (a.alivePending & 2048) != 0 && (a.blocks & 1) == 0 && onset >= 0) {
+    const far = dl_debug(a.delay, 10, 0);
+    const coh = dl_debug(a.delay, 11, 0);
+    if (far > dl_peak_lag(a.delay) && coh >= RETURN_JUMP_COH && coh >= 3 * dl_debug(a.delay, 12, 0)) {
+      if ((a.alivePending & 4096) != 0) {
+        const moved = dl_late_jump(a.delay);
+        if (moved >= 0) {
+          onset = moved;
+          place(a, onset);
+          a.alivePending &= ~(2048 | 4096);
+        }
+      } else a.alivePending |= 4096;
+    } else a.alivePending &= ~4096;
+  }
   sk_block(a, echoing); // the clock skew, from the estimator's cross-spectrum
   // (soak199-18) the hold spends only blocks in which the reference plays: the statistics learn the
   // echo's path only from those. The week's medium room at 55.5 h: the mic returned after 10 s zeroed

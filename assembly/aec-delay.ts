@@ -1235,6 +1235,23 @@ function lateArmed(d: Delay): void {
     d.youngWide = 0;
   } else d.youngWide = <u8>(<i32>LATE_ARMED + run);
 }
+/**
+ * (first35, a probe for ./aec-block RETURN_JUMP; compiled out unless `--use AEC_RETURN_JUMP=1`) A placed return's young
+ * far peak taken at once: the onset moved by the far peak's lag less the near peak's, the search widened to hold it (as
+ * lateChanged widens), the arm spent. Returns the new onset, or -1 where there is none to take.
+ */
+export function dl_late_jump(p: usize): i32 {
+  const d = changetype<Delay>(p);
+  if (d.onset < 0 || d.arriveFarLag < 0 || d.peakLag < 0) return -1;
+  const on = d.onset + d.arriveFarLag - d.peakLag;
+  if (on <= d.onset) return -1;
+  d.onset = on;
+  d.searchLags = LATE_REACH && d.arriveFarLag >= d.reachLags ? lateReach(d) : max(d.searchLags, d.reachLags);
+  d.candidate = -1;
+  d.candidateBlocks = 0;
+  d.youngWide = 0;
+  return on;
+}
 /** (late32, LATE_ARM) Arms the search's widening on evidence (lateArmed) at a mic's return after a dead run. */
 export function dl_late_arm(p: usize): void {
   const d = changetype<Delay>(p);

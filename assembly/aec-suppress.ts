@@ -223,6 +223,12 @@ import {
  */
 // @ts-ignore: decorator
 @inline const UNMUTE_USER: bool = !isDefined(AEC_UNMUTE34_OFF);
+/** (first35, a probe with `--use AEC_RETURN_BOUND=...`; compiled out: `--use AEC_RETURN_FREEZE=1`) the trackers held over
+ * ./aec-block RETURN_BOUND's window (the linear estimate at the old placement: eta learned E over a Y that misses the echo) */
+// @ts-ignore: decorator
+@inline const RETURN_FREEZE: bool = isDefined(AEC_RETURN_FREEZE);
+/** (first35, RETURN_FREEZE) set by ./aec-block for a block in RETURN_BOUND's window */
+export let returnFreeze: bool = false;
 // @ts-ignore: decorator
 @inline const UNMUTE_RISE_DB: f32 = 3;
 // (the -100 dB the onset's reads give with no onset or silent blocks)
@@ -511,7 +517,7 @@ export function sup_process(
   fft_forward(fft, s.frame, s.eRe, s.eIm, work);
   const diffOver = f32x4.splat(DIFF_OVER);
   // the trackers freeze while the user is present (or a cold presence was refused, below), unless the filter explains the mic (`unlatch`)
-  const learn = (s.hang == 0 && s.refused == 0) || unlatch;
+  const learn = RETURN_FREEZE ? ((s.hang == 0 && s.refused == 0) || unlatch) && !returnFreeze : (s.hang == 0 && s.refused == 0) || unlatch;
   // before the echo's delay is known, the reference predictors learn only where the mic shows more than its noise
   const evidence = f32x4.splat(placed ? -1 : 1);
   const smooth = f32x4.splat(s.frames == 0 ? 1 : 0.3);

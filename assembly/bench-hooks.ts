@@ -16,6 +16,7 @@ import { Aec, INFO, LAMBDA, ECHO_GAIN } from "./aec-state";
 import { Suppress, HALL_NEAR } from "./aec-suppress-state";
 import { sup_ref_rise_db, sup_rise_holds } from "./aec-suppress";
 import { alloc } from "./memory";
+import { returnLag } from "./aec-block";
 import { energy } from "./simd-hsum";
 
 // @ts-ignore: decorator; BENCH_HOOKS exists only with --use BENCH_HOOKS=1 (isDefined: at compile time)
@@ -777,6 +778,8 @@ export function aec_state_field(s: usize, i: i32): f32 {
   if (i == 97) return a.sbb;
   if (i == 98) return a.sdiff;
   if (i == 99) return <f32>a.alivePending;
+  // (first35) RETURN_BOUND 3's shadow placement (its lag at the last block in the window, else -1)
+  if (i == 100) return <f32>returnLag;
   return <f32>a.m;
 }
 /** The energy of partition q of the background (which 0) or the foreground (1)'s weights. */
