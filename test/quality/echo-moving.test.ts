@@ -9,9 +9,9 @@
 // and, on every scene, to the peers' figures on the same scenes (fixtures/echo-peers/figures-moving.json,
 // by `node bench/echo-lab/peers-side.mjs --groups moving --save-peers fixtures/echo-peers/figures-moving.json`):
 // the user delivered in double talk better than the better peer, leaks under speexdsp's (or within
-// 1%), single talk up to the issue's bound at least speexdsp's. Where it falls short of webrtc's single
-// talk (a nudged speaker: the filter does not follow and the suppressor leaks a burst) is in What is
-// still weak; the single-talk bound is asserted in the other 17 scenes (the hand-held mic at 18 dB since hand33).
+// 1%), single talk up to the issue's bound at least speexdsp's, and the single-talk bound in all 18 scenes (the
+// hand-held mic at 18 dB since hand33; the nudged speaker at 12 dB since coh35: the filter does not follow the nudge,
+// and the suppressor no longer takes the burst the filter leaves for the user).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placement, response, ROOMS, seedOf } from '../../scripts/echo-rooms.mjs';
@@ -26,12 +26,12 @@ import { FIXTURES } from '../helpers/labels-vad.js';
 
 /**
  * The scenes main's canceller (5306868) meets every bound of issue 13 in at shifts 0, 31 and 97
- * (bench/echo-lab.mjs scenes --groups moving --shifts 0,31,97): the regression guard. The rest
- * (the desk's hand-held mic at 18 dB and nudged speaker at 12 dB, the kiosk's gooseneck) is held to
- * the peers only.
+ * (bench/echo-lab.mjs scenes --groups moving --shifts 0,31,97): the regression guard; the nudged speaker at 12 dB
+ * since coh35 (27.1 -> 36.8 / 37.1 / 44.0 dB at 0 / 31 / 97). The rest (the desk's hand-held mic at 18 dB, the kiosk's
+ * gooseneck) is held to the peers only.
  */
 const MEETS_ISSUE_13 =
-  /^(laptop 16k call 120ms (6|12)dB moving lid|laptop 16k call 120ms (18|30)dB moving slide|laptop 16k call 120ms (6|12)dB moving lean|desk 16k call 120ms 30dB moving hand|desk 16k call 120ms 6dB moving nudge|desk 16k call 120ms (18|30)dB moving lean|kiosk 16k call 120ms (6|12)dB moving walk|kiosk 16k call 120ms (18|30)dB moving lean)$/;
+  /^(laptop 16k call 120ms (6|12)dB moving lid|laptop 16k call 120ms (18|30)dB moving slide|laptop 16k call 120ms (6|12)dB moving lean|desk 16k call 120ms 30dB moving hand|desk 16k call 120ms (6|12)dB moving nudge|desk 16k call 120ms (18|30)dB moving lean|kiosk 16k call 120ms (6|12)dB moving walk|kiosk 16k call 120ms (18|30)dB moving lean)$/;
 
 const ours: EchoFigures[] = [];
 const peers: EchoFigures[] = [];
@@ -113,9 +113,9 @@ describe('EchoCanceller on echo paths that move all the time', () => {
     expect(stale, 'rerun: node bench/echo-lab/peers-side.mjs --groups moving --save-peers fixtures/echo-peers/figures-moving.json').toEqual([]);
     expect(ours.length).toBe(18);
   });
-  it('meets every bound of issue 13 in the scenes it meets them in at every block alignment measured (14 of 18)', () => {
+  it('meets every bound of issue 13 in the scenes it meets them in at every block alignment measured (15 of 18)', () => {
     const guarded = ours.filter((f) => MEETS_ISSUE_13.test(f.scene));
-    expect(guarded.length).toBe(14);
+    expect(guarded.length).toBe(15);
     for (const f of guarded) expect(issue13Failures(f), f.scene).toEqual([]);
   });
   it('delivers more of the user in double talk than the better of speexdsp and webrtc, in every scene', () => {
@@ -141,12 +141,11 @@ describe('EchoCanceller on echo paths that move all the time', () => {
   // rule restarts the filter at the sway's turn (3.19 s) and the delay's re-arm took a peak at 232 ms (the echo at
   // 121.5) on first sight; the filter sat there until 5.22 s and the echo passed at 4.7-4.9 s. A move past half the
   // filter's window in a re-arm now needs REARM_FAR_CONFIRM updates (assembly/aec-delay.ts): 29.3 dB, 0.2%.
-  const SHORT = new Set(['desk 16k call 120ms 12dB moving nudge']);
-  it("meets issue 13's single-talk bound in every scene but the nudged speaker at 12 dB", () => {
-    for (const f of ours) {
-      if (SHORT.has(f.scene)) continue;
-      expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(bound(f));
-    }
+  // The nudged speaker at 12 dB met it only from coh35 on (main e0f20f4: 27.1 dB, 0.9% leaks): the burst after the
+  // nudge (4.7 s) passed as a presence, its excess 64% coherent with the echo estimate; a new presence now also needs
+  // the excess less that coherent part over 10% of the error (assembly/aec-suppress.ts PRESENCE_INC): 36.8 dB, 0%.
+  it("meets issue 13's single-talk bound in every scene", () => {
+    for (const f of ours) expect(f.singleTalk.reductionDb, f.scene).toBeGreaterThanOrEqual(bound(f));
   });
   it('no utterance never delivered', () => {
     for (const f of ours) expect(f.doubleTalk.neverPassed, f.scene).toBe(0);
